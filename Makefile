@@ -1,0 +1,57 @@
+# tegn -- the two commands a newcomer needs are `make demo` and `make test`.
+# This Makefile only wraps CMake; it installs missing Debian packages first.
+
+BUILD     ?= build
+ASAN      ?= build-asan
+JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
+CMAKE_OPT ?=
+
+DEB_PKGS = build-essential cmake pkg-config liblua5.4-dev libsqlite3-dev libcsv-dev \
+           libjansson-dev libcmocka-dev libedit-dev sqlite3
+
+.PHONY: all deps build demo test test-asan test-valgrind bench clean
+
+all: build
+
+# Install only what is missing, so repeated runs cost nothing and need no network.
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" \
+	        || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	    echo "installing:$$missing"; \
+	    SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	    $$SUDO apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(BUILD)/Makefile: CMakeLists.txt | deps
+	cmake -S . -B $(BUILD) -DTG_WERROR=ON $(CMAKE_OPT)
+
+build: deps $(BUILD)/Makefile
+	cmake --build $(BUILD) -j $(JOBS)
+
+# The main job: load every bundled dataset and report what was read.
+demo: build
+	./$(BUILD)/tegn demo datasets
+
+# Every test: unit tests and golden end-to-end tests, then the same under ASan+UBSan.
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	$(MAKE) --no-print-directory test-asan
+
+test-asan: deps
+	cmake -S . -B $(ASAN) -DTG_WERROR=ON -DTG_SANITIZE=ON -DTG_BENCH=OFF -DCMAKE_BUILD_TYPE=Debug $(CMAKE_OPT)
+	cmake --build $(ASAN) -j $(JOBS)
+	cd $(ASAN) && ctest --output-on-failure -j $(JOBS)
+
+# Unit tests under valgrind (slow; not part of `make test`).
+test-valgrind: build
+	cd $(BUILD) && ctest -T memcheck --output-on-failure -E golden
+
+bench: build
+	sh bench/run.sh
+
+clean:
+	rm -rf $(BUILD) $(ASAN)

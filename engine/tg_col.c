@@ -1,0 +1,231 @@
+/*
+** tg_col.c -- typed column vectors with a validity bitmap.
+** Buffers grow by doubling; the bitmap exists only once a NULL is seen and
+** always covers 'cap' rows, with bits beyond 'len' set (valid) so growth
+** and slicing never have to special-case the tail.
+*/
+#include "tg_col.h"
+
+#include <assert.h>
+#include <string.h>
+#include <strings.h>
+
+#include "tg_mem.h"
+
+size_t tg_type_width(tg_type type) {
+    switch (type) {
+    case TG_INT: return sizeof(int64_t);
+    case TG_FLOAT: return sizeof(double);
+    case TG_BOOL: return sizeof(uint8_t);
+    case TG_DATE: return sizeof(int32_t);
+    case TG_STRING: return sizeof(uint32_t);
+    }
+    assert(0 && "unknown column type");
+    return 0;
+}
+
+const char *tg_type_name(tg_type type) {
+    switch (type) {
+    case TG_INT: return "int";
+    case TG_FLOAT: return "float";
+    case TG_BOOL: return "bool";
+    case TG_DATE: return "date";
+    case TG_STRING: return "string";
+    }
+    return "?";
+}
+
+tg_type tg_type_parse(const char *name) {
+    static const struct {
+        const char *name;
+        tg_type type;
+    } names[] = { { "int", TG_INT },       { "integer", TG_INT },   { "int64", TG_INT },
+                  { "float", TG_FLOAT },   { "double", TG_FLOAT },  { "number", TG_FLOAT },
+                  { "float64", TG_FLOAT }, { "bool", TG_BOOL },     { "boolean", TG_BOOL },
+                  { "date", TG_DATE },     { "string", TG_STRING }, { "str", TG_STRING },
+                  { "text", TG_STRING } };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcasecmp(name, names[i].name) == 0) return names[i].type;
+    return 0;
+}
+
+static size_t bitmap_words(size_t rows) {
+    return (rows + 63) / 64;
+}
+
+tg_col *tg_col_new(tg_type type, size_t cap, tg_dict *dict) {
+    tg_col *col = tg_calloc(1, sizeof *col);
+    if (!col) return NULL;
+    col->refs = 1;
+    col->type = type;
+    if (type == TG_STRING) {
+        col->dict = dict ? tg_dict_retain(dict) : tg_dict_new();
+        if (!col->dict) {
+            tg_free(col);
+            return NULL;
+        }
+    }
+    if (cap > 0 && tg_col_reserve(col, cap) != TG_OK) {
+        tg_col_release(col);
+        return NULL;
+    }
+    return col;
+}
+
+tg_col *tg_col_retain(tg_col *col) {
+    assert(col != NULL && col->refs > 0);
+    col->refs++;
+    return col;
+}
+
+void tg_col_release(tg_col *col) {
+    if (!col) return;
+    assert(col->refs > 0);
+    if (--col->refs > 0) return;
+    tg_free(col->v.any);
+    tg_free(col->valid);
+    tg_dict_release(col->dict);
+    tg_free(col);
+}
+
+size_t tg_col_null_count(const tg_col *col) {
+    size_t n = 0;
+    if (!col->valid) return 0;
+    for (size_t w = 0; w < col->len / 64; w++) n += (size_t)(64 - __builtin_popcountll(col->valid[w]));
+    for (size_t i = col->len / 64 * 64; i < col->len; i++) n += !tg_col_is_valid(col, i);
+    return n;
+}
+
+tg_status tg_col_reserve(tg_col *col, size_t cap) {
+    size_t width = tg_type_width(col->type);
+    if (cap <= col->cap) return TG_OK;
+    if (cap > SIZE_MAX / width) return TG_ENOMEM;
+
+    void *v = tg_realloc(col->v.any, cap * width);
+    if (!v) return TG_ENOMEM;
+    /* Zero the new tail so NULL rows and unfilled slots read as 0. */
+    memset((char *)v + col->cap * width, 0, (cap - col->cap) * width);
+    col->v.any = v;
+    if (col->valid) {
+        size_t old = bitmap_words(col->cap), words = bitmap_words(cap);
+        uint64_t *bits = tg_realloc(col->valid, words * sizeof *bits);
+        if (!bits) return TG_ENOMEM; /* values grew, cap did not: still consistent */
+        memset(bits + old, 0xff, (words - old) * sizeof *bits);
+        col->valid = bits;
+    }
+    col->cap = cap;
+    return TG_OK;
+}
+
+void tg_col_shrink(tg_col *col) {
+    size_t width = tg_type_width(col->type);
+    size_t len = col->len ? col->len : 1;
+    if (col->cap <= len) return;
+    void *v = tg_realloc(col->v.any, len * width);
+    if (!v) return;
+    col->v.any = v;
+    if (col->valid) {
+        uint64_t *bits = tg_realloc(col->valid, bitmap_words(len) * sizeof *bits);
+        if (bits) col->valid = bits;
+        else return; /* keep cap consistent with the larger bitmap */
+    }
+    col->cap = len;
+}
+
+tg_status tg_col_set_null(tg_col *col, size_t i) {
+    assert(i < col->cap);
+    if (!col->valid) {
+        size_t words = bitmap_words(col->cap);
+        col->valid = tg_malloc(words * sizeof *col->valid);
+        if (!col->valid) return TG_ENOMEM;
+        memset(col->valid, 0xff, words * sizeof *col->valid);
+    }
+    col->valid[i >> 6] &= ~((uint64_t)1 << (i & 63));
+    return TG_OK;
+}
+
+void tg_col_set_valid(tg_col *col, size_t i) {
+    assert(i < col->cap);
+    if (col->valid) col->valid[i >> 6] |= (uint64_t)1 << (i & 63);
+}
+
+/* Room for one more row. */
+static tg_status grow1(tg_col *col) {
+    if (col->len < col->cap) return TG_OK;
+    return tg_col_reserve(col, col->cap ? col->cap * 2 : 16);
+}
+
+tg_status tg_col_push_i64(tg_col *col, int64_t v) {
+    assert(col->type == TG_INT);
+    if (grow1(col) != TG_OK) return TG_ENOMEM;
+    col->v.i64[col->len++] = v;
+    return TG_OK;
+}
+
+tg_status tg_col_push_f64(tg_col *col, double v) {
+    assert(col->type == TG_FLOAT);
+    if (grow1(col) != TG_OK) return TG_ENOMEM;
+    col->v.f64[col->len++] = v;
+    return TG_OK;
+}
+
+tg_status tg_col_push_bool(tg_col *col, int v) {
+    assert(col->type == TG_BOOL);
+    if (grow1(col) != TG_OK) return TG_ENOMEM;
+    col->v.b8[col->len++] = v != 0;
+    return TG_OK;
+}
+
+tg_status tg_col_push_date(tg_col *col, int32_t days) {
+    assert(col->type == TG_DATE);
+    if (grow1(col) != TG_OK) return TG_ENOMEM;
+    col->v.date[col->len++] = days;
+    return TG_OK;
+}
+
+tg_status tg_col_push_str(tg_col *col, const char *s, size_t n) {
+    uint32_t code;
+    assert(col->type == TG_STRING);
+    if (grow1(col) != TG_OK) return TG_ENOMEM;
+    if (tg_dict_intern(col->dict, s, n, &code) != TG_OK) return TG_ENOMEM;
+    col->v.str[col->len++] = code;
+    return TG_OK;
+}
+
+tg_status tg_col_push_null(tg_col *col) {
+    if (grow1(col) != TG_OK) return TG_ENOMEM;
+    if (tg_col_set_null(col, col->len) != TG_OK) return TG_ENOMEM;
+    col->len++;
+    return TG_OK;
+}
+
+tg_col *tg_col_slice(const tg_col *src, size_t off, size_t n) {
+    size_t width = tg_type_width(src->type);
+    tg_col *col;
+
+    assert(off + n <= src->len);
+    col = tg_col_new(src->type, n ? n : 1, src->dict);
+    if (!col) return NULL;
+    if (n) memcpy(col->v.any, (const char *)src->v.any + off * width, n * width);
+    col->len = n;
+    if (src->valid) {
+        for (size_t i = 0; i < n; i++) {
+            if (!tg_col_is_valid(src, off + i) && tg_col_set_null(col, i) != TG_OK) {
+                tg_col_release(col);
+                return NULL;
+            }
+        }
+    }
+    return col;
+}
+
+void tg_col_int_to_float(tg_col *col) {
+    assert(col->type == TG_INT);
+    /* int64_t and double have the same size, so convert in place through a
+    ** copy of each value (no aliasing of the union members). */
+    for (size_t i = 0; i < col->len; i++) {
+        int64_t x = col->v.i64[i];
+        col->v.f64[i] = (double)x;
+    }
+    col->type = TG_FLOAT;
+}

@@ -1,0 +1,87 @@
+/*
+** tg_col.h -- typed column vectors with a validity bitmap.
+** A column owns a value buffer of 'len' rows (int64, double, uint8 bool,
+** int32 days or uint32 dictionary codes) and a bitmap where bit i set means
+** row i is valid; 'valid' is NULL while every row is valid. The value of a
+** NULL row is unspecified but initialised (0), so kernels may read it.
+** Columns are reference-counted so tables, views and Lua userdata share
+** one buffer; the counts are not atomic (see tg_dict.h). The struct is
+** open to engine modules because kernels loop over the raw buffers; code
+** outside engine/ uses the functions.
+*/
+#ifndef TG_COL_H
+#define TG_COL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tegn.h"
+#include "tg_dict.h"
+
+typedef struct tg_col {
+    int refs;
+    tg_type type;
+    size_t len, cap; /* rows used / allocated */
+    union {
+        void *any;
+        int64_t *i64;  /* TG_INT */
+        double *f64;   /* TG_FLOAT */
+        uint8_t *b8;   /* TG_BOOL */
+        int32_t *date; /* TG_DATE */
+        uint32_t *str; /* TG_STRING: codes into dict */
+    } v;
+    uint64_t *valid; /* NULL = all valid; else ceil(cap/64) words */
+    tg_dict *dict;   /* TG_STRING only; shared */
+} tg_col;
+
+/* Bytes per value of a type. */
+size_t tg_type_width(tg_type type);
+/* "int", "float", "bool", "date", "string" (the names scripts see). */
+const char *tg_type_name(tg_type type);
+/* The type named by 'name' (as above, plus "integer", "double", "number",
+** "str", "text"); 0 when unknown. */
+tg_type tg_type_parse(const char *name);
+
+/* A new empty column with room for 'cap' rows and one reference. For
+** TG_STRING, 'dict' is retained when given, or a new one is made when NULL.
+** NULL on allocation failure. */
+tg_col *tg_col_new(tg_type type, size_t cap, tg_dict *dict);
+/* Adds a reference; returns col. */
+tg_col *tg_col_retain(tg_col *col);
+/* Drops a reference, freeing the column at zero; NULL is a no-op. */
+void tg_col_release(tg_col *col);
+
+/* 1 if row i is valid (not NULL). */
+static inline int tg_col_is_valid(const tg_col *col, size_t i) {
+    return !col->valid || ((col->valid[i >> 6] >> (i & 63)) & 1);
+}
+/* Number of NULL rows. */
+size_t tg_col_null_count(const tg_col *col);
+
+/* Ensures room for 'cap' rows; TG_OK or TG_ENOMEM (column unchanged). */
+tg_status tg_col_reserve(tg_col *col, size_t cap);
+/* Shrinks the buffers to exactly 'len' rows (best effort; never fails). */
+void tg_col_shrink(tg_col *col);
+/* Marks row i NULL (i < cap), creating the bitmap on first use (all valid).
+** TG_OK or TG_ENOMEM. */
+tg_status tg_col_set_null(tg_col *col, size_t i);
+/* Marks row i valid again (i < cap). */
+void tg_col_set_valid(tg_col *col, size_t i);
+
+/* Append one value, growing the buffers as needed; TG_OK or TG_ENOMEM
+** with the column unchanged. Type must match. */
+tg_status tg_col_push_i64(tg_col *col, int64_t v);
+tg_status tg_col_push_f64(tg_col *col, double v);
+tg_status tg_col_push_bool(tg_col *col, int v);
+tg_status tg_col_push_date(tg_col *col, int32_t days);
+tg_status tg_col_push_str(tg_col *col, const char *s, size_t n);
+tg_status tg_col_push_null(tg_col *col);
+
+/* A new column holding rows [off, off + n) of 'src' (sharing its
+** dictionary); NULL on allocation failure. */
+tg_col *tg_col_slice(const tg_col *src, size_t off, size_t n);
+
+/* Converts an int column to float in place (same width, so no allocation). */
+void tg_col_int_to_float(tg_col *col);
+
+#endif /* TG_COL_H */

@@ -1,0 +1,102 @@
+/*
+** tg_table.c -- named columns of equal length.
+*/
+#include "tg_table.h"
+
+#include <assert.h>
+#include <string.h>
+
+#include "tg_mem.h"
+
+tg_table *tg_table_new(void) {
+    tg_table *t = tg_calloc(1, sizeof *t);
+    if (t) t->refs = 1;
+    return t;
+}
+
+tg_table *tg_table_retain(tg_table *t) {
+    assert(t != NULL && t->refs > 0);
+    t->refs++;
+    return t;
+}
+
+void tg_table_release(tg_table *t) {
+    if (!t) return;
+    assert(t->refs > 0);
+    if (--t->refs > 0) return;
+    for (size_t i = 0; i < t->n_cols; i++) {
+        tg_free(t->names[i]);
+        tg_col_release(t->cols[i]);
+    }
+    tg_free(t->names);
+    tg_free(t->cols);
+    tg_free(t);
+}
+
+long tg_table_find(const tg_table *t, const char *name) {
+    for (size_t i = 0; i < t->n_cols; i++)
+        if (strcmp(t->names[i], name) == 0) return (long)i;
+    return -1;
+}
+
+tg_col *tg_table_col(const tg_table *t, const char *name) {
+    long i = tg_table_find(t, name);
+    return i < 0 ? NULL : t->cols[i];
+}
+
+tg_status tg_table_add(tg_table *t, const char *name, tg_col *col) {
+    assert(t != NULL && name != NULL && col != NULL);
+    if (t->n_cols > 0 && col->len != t->n_rows) return TG_EARG;
+    if (tg_table_find(t, name) >= 0) return TG_EARG;
+    if (t->n_cols == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 8;
+        char **names = tg_realloc(t->names, cap * sizeof *names);
+        if (!names) return TG_ENOMEM;
+        t->names = names;
+        tg_col **cols = tg_realloc(t->cols, cap * sizeof *cols);
+        if (!cols) return TG_ENOMEM;
+        t->cols = cols;
+        t->cap = cap;
+    }
+    char *copy = tg_strdup(name);
+    if (!copy) return TG_ENOMEM;
+    t->names[t->n_cols] = copy;
+    t->cols[t->n_cols] = tg_col_retain(col);
+    t->n_cols++;
+    t->n_rows = col->len;
+    return TG_OK;
+}
+
+/* Levenshtein distance over bytes, two rows of at most 64 + 1 entries;
+** longer names are never typos worth suggesting. */
+static size_t edit_distance(const char *a, const char *b) {
+    size_t la = strlen(a), lb = strlen(b), prev[65], cur[65];
+    if (la > 64 || lb > 64) return SIZE_MAX;
+    for (size_t j = 0; j <= lb; j++) prev[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        cur[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
+            size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
+            cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+        }
+        memcpy(prev, cur, (lb + 1) * sizeof *prev);
+    }
+    return prev[lb];
+}
+
+const char *tg_nearest_name(const char *name, char *const *names, size_t n) {
+    const char *best = NULL;
+    size_t best_d = SIZE_MAX, len = strlen(name);
+    /* A suggestion must be closer than a third of the name's length (at
+    ** least 1, at most 3 edits) or it is noise. */
+    size_t limit = len / 3 < 1 ? 1 : (len / 3 > 3 ? 3 : len / 3);
+    for (size_t i = 0; i < n; i++) {
+        size_t d = edit_distance(name, names[i]);
+        if (d < best_d) {
+            best_d = d;
+            best = names[i];
+        }
+    }
+    return best_d <= limit ? best : NULL;
+}

@@ -1,0 +1,45 @@
+/*
+** tg_table.h -- a table is an ordered list of named columns of equal length.
+** The table holds one reference to each column; tables themselves are
+** reference-counted (non-atomically) so Lua values and views can share
+** them. Column names are UTF-8 and unique within a table.
+*/
+#ifndef TG_TABLE_H
+#define TG_TABLE_H
+
+#include <stddef.h>
+
+#include "tegn.h"
+#include "tg_col.h"
+
+typedef struct tg_table {
+    int refs;
+    size_t n_rows;
+    size_t n_cols, cap;
+    char **names;
+    tg_col **cols;
+} tg_table;
+
+/* A new table with no columns and one reference; NULL on failure. */
+tg_table *tg_table_new(void);
+tg_table *tg_table_retain(tg_table *t);
+/* Drops a reference, releasing the columns at zero; NULL is a no-op. */
+void tg_table_release(tg_table *t);
+
+/* Index of the column called 'name', or -1. */
+long tg_table_find(const tg_table *t, const char *name);
+/* Borrowed: valid while 't' holds the column. NULL if there is none. */
+tg_col *tg_table_col(const tg_table *t, const char *name);
+
+/* Appends a column under 'name', taking a new reference to 'col' (the
+** caller keeps its own). The first column fixes n_rows; later ones must
+** have the same length (TG_EARG) and a new name (TG_EARG). TG_ENOMEM on
+** allocation failure; the table is unchanged on any failure. */
+tg_status tg_table_add(tg_table *t, const char *name, tg_col *col);
+
+/* Returns the name in 'names' (n of them) closest to 'name' by edit
+** distance, or NULL if none is close enough to be a plausible typo. Used
+** for "no column 'x'; did you mean 'y'?". Borrowed from 'names'. */
+const char *tg_nearest_name(const char *name, char *const *names, size_t n);
+
+#endif /* TG_TABLE_H */
