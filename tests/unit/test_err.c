@@ -34,9 +34,9 @@ static void test_err_set_full_position(void **state) {
     char buf[1024];
 
     tg_err_clear(&e);
-    assert_int_equal(tg_err_set(&e, TG_EDATA, "prices.csv", 14, 3, "expected a number, got '%s'",
-                                "n/a"),
-                     TG_EDATA);
+    assert_int_equal(
+        tg_err_set(&e, TG_EDATA, "prices.csv", 14, 3, "expected a number, got '%s'", "n/a"),
+        TG_EDATA);
     assert_int_equal(e.code, TG_EDATA);
     assert_int_equal(e.line, 14);
     assert_int_equal(e.col, 3);
@@ -54,7 +54,8 @@ static void test_err_format_partial_positions(void **state) {
     char buf[256];
 
     tg_err_set(&e, TG_EDATA, "a.csv", 7, 0, "row has %d fields, expected %d", 3, 4);
-    assert_string_equal(tg_err_format(&e, buf, sizeof buf), "a.csv:7: row has 3 fields, expected 4");
+    assert_string_equal(tg_err_format(&e, buf, sizeof buf),
+                        "a.csv:7: row has 3 fields, expected 4");
 
     tg_err_set(&e, TG_EIO, "a.csv", 0, 0, "cannot open");
     assert_string_equal(tg_err_format(&e, buf, sizeof buf), "a.csv: cannot open");
@@ -73,7 +74,8 @@ static void test_err_format_partial_positions(void **state) {
     assert_string_equal(tg_err_format(&e, buf, sizeof buf), "empty file name");
 
     tg_err_set(&e, TG_EDATA, "s.lua", -1, -1, "negative positions are unknown");
-    assert_string_equal(tg_err_format(&e, buf, sizeof buf), "s.lua: negative positions are unknown");
+    assert_string_equal(tg_err_format(&e, buf, sizeof buf),
+                        "s.lua: negative positions are unknown");
     tg_test_no_leaks(blocks);
 }
 
@@ -106,8 +108,10 @@ static void test_err_truncates_long_text(void **state) {
     tg_err_set(&e, TG_EDATA, path, 1, 2, "%s", big);
     assert_int_equal(strlen(e.msg), sizeof e.msg - 1);
     assert_int_equal(strlen(e.file), sizeof e.file - 1);
-    for (size_t i = 0; i < sizeof e.msg - 1; i++) assert_int_equal(e.msg[i], 'x');
-    for (size_t i = 0; i < sizeof e.file - 1; i++) assert_int_equal(e.file[i], 'p');
+    for (size_t i = 0; i < sizeof e.msg - 1; i++)
+        assert_int_equal(e.msg[i], 'x');
+    for (size_t i = 0; i < sizeof e.file - 1; i++)
+        assert_int_equal(e.file[i], 'p');
     assert_int_equal(e.line, 1);
     assert_int_equal(e.col, 2);
 
@@ -175,7 +179,8 @@ static void test_err_setv(void **state) {
 
     assert_int_equal(set_via_va_list(&e, TG_EDATA, "bad date '%s' (%d-%02d)", "2024-13", 2024, 13),
                      TG_EDATA);
-    assert_string_equal(tg_err_format(&e, buf, sizeof buf), "v.csv:2:5: bad date '2024-13' (2024-13)");
+    assert_string_equal(tg_err_format(&e, buf, sizeof buf),
+                        "v.csv:2:5: bad date '2024-13' (2024-13)");
     assert_int_equal(set_via_va_list(NULL, TG_EIO, "%s", "ignored"), TG_EIO);
     tg_test_no_leaks(blocks);
 }
@@ -203,8 +208,8 @@ static void test_err_nomem_never_allocates(void **state) {
 static void test_err_status_names(void **state) {
     (void)state;
     size_t blocks = tg_mem_blocks();
-    const tg_status all[] = { TG_OK,     TG_ENOMEM, TG_EIO,    TG_EDATA,
-                              TG_ESCRIPT, TG_EARG,  TG_ELIMIT, TG_ECANCEL };
+    const tg_status all[] = { TG_OK,      TG_ENOMEM, TG_EIO,    TG_EDATA,
+                              TG_ESCRIPT, TG_EARG,   TG_ELIMIT, TG_ECANCEL };
 
     assert_string_equal(tg_status_name(TG_EDATA), "data error");
     assert_string_equal(tg_status_name(TG_ENOMEM), "out of memory");
@@ -213,7 +218,8 @@ static void test_err_status_names(void **state) {
         const char *a = tg_status_name(all[i]);
         assert_non_null(a);
         assert_true(strlen(a) > 0);
-        for (size_t j = 0; j < i; j++) assert_string_not_equal(a, tg_status_name(all[j]));
+        for (size_t j = 0; j < i; j++)
+            assert_string_not_equal(a, tg_status_name(all[j]));
     }
     const char *unknown = tg_status_name((tg_status)99);
     assert_non_null(unknown);
