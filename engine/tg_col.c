@@ -124,12 +124,13 @@ void tg_col_shrink(tg_col *col) {
     void *v = tg_realloc(col->v.any, len * width);
     if (!v) return;
     col->v.any = v;
+    /* The values now hold only 'len' rows, so cap must follow even if the
+    ** bitmap cannot shrink: a bitmap longer than cap is harmless. */
+    col->cap = len;
     if (col->valid) {
         uint64_t *bits = tg_realloc(col->valid, bitmap_words(len) * sizeof *bits);
         if (bits) col->valid = bits;
-        else return; /* keep cap consistent with the larger bitmap */
     }
-    col->cap = len;
 }
 
 tg_status tg_col_set_null(tg_col *col, size_t i) {
