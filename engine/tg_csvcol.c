@@ -167,7 +167,10 @@ static int push_number(tg_csvcol *c, size_t row, const char *s, size_t n, int ex
     double fv;
     int mark = c->spec.mark ? c->spec.mark : c->cur_mark;
 
-    if (!c->spec.mark && has_sep(s, n)) {
+    /* Once one mark is ruled out, parsing under the other proves all we
+    ** need, so the second look at the text is skipped (the common case). */
+    int open = c->marks == (TG_MARK_DOT | TG_MARK_COMMA);
+    if (!c->spec.mark && open && has_sep(s, n)) {
         unsigned m = tg_conv_number_marks(s, n);
         if ((m & c->marks) == 0) {
             keep_note(c, R_NOT_NUMBER, row, s, n);

@@ -100,6 +100,7 @@ uint32_t tg_dict_find(const tg_dict *d, const char *s, size_t n) {
 }
 
 static tg_status grow_slots(tg_dict *d) {
+    if (d->n_slots > UINT32_MAX / 2) return TG_ENOMEM; /* 2^31 slots: the code space is full */
     uint32_t n = d->n_slots * 2;
     uint32_t *slots = tg_calloc(n, sizeof *slots);
     if (!slots) return TG_ENOMEM;
@@ -153,7 +154,7 @@ tg_status tg_dict_intern(tg_dict *d, const char *s, size_t n, uint32_t *code) {
     }
     if (reserve_entry(d, n) != TG_OK) return TG_ENOMEM;
     c = d->size;
-    memcpy(d->arena + d->off[c], s, n);
+    if (n) memcpy(d->arena + d->off[c], s, n); /* s may be NULL when n is 0 */
     d->arena[d->off[c] + n] = '\0';
     d->off[c + 1] = d->off[c] + n + 1;
     d->hash[c] = h;
