@@ -39,9 +39,9 @@ int32_t tg_date_from_ymd(int y, int m, int d) {
     ** previous year. Years 1..9999 keep sy >= 0, so plain division is floor. */
     int32_t sy = y - (m <= 2);
     int32_t era = sy / 400;
-    int32_t yoe = sy - era * 400;               /* 0..399 */
-    int32_t sm = m > 2 ? m - 3 : m + 9;         /* 0 = March .. 11 = February */
-    int32_t doy = (153 * sm + 2) / 5 + d - 1;   /* 0..365; 153 days per 5 months */
+    int32_t yoe = sy - era * 400;             /* 0..399 */
+    int32_t sm = m > 2 ? m - 3 : m + 9;       /* 0 = March .. 11 = February */
+    int32_t doy = (153 * sm + 2) / 5 + d - 1; /* 0..365; 153 days per 5 months */
     int32_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     return era * DAYS_PER_400Y + doe - DAYS_0000_03_01_TO_EPOCH;
 }
