@@ -81,6 +81,7 @@ static void show_source_line(const char *path, int line, int col, char delim) {
             if (buf[i] == '"') quoted = !quoted;
             else if (buf[i] == delim && !quoted && ++field == col) caret = i + 1;
         }
+        if (field < col) caret = len; /* a missing field: point past the end */
         if (len > 160) len = 160;
         fprintf(stderr, "  %.*s\n  %*s^\n", (int)len, buf, (int)(caret < len ? caret : len), "");
     }
@@ -115,8 +116,7 @@ static void print_report(const char *path, const tg_table *t, const tg_csv_repor
         const tg_csv_colinfo *ci = &r->cols[k];
         char detail[64] = "";
         if (ci->type == TG_DATE) snprintf(detail, sizeof detail, " %s", tg_conv_date_fmt_name(ci->date_fmt));
-        else if (ci->type == TG_FLOAT || ci->type == TG_INT)
-            snprintf(detail, sizeof detail, " decimal '%c'", ci->decimal);
+        else if (ci->type == TG_FLOAT) snprintf(detail, sizeof detail, " decimal '%c'", ci->decimal);
         size_t nulls = tg_col_null_count(t->cols[k]);
         printf("  %-28s %-7s%s", t->names[k], tg_type_name(ci->type), detail);
         if (nulls) printf("  (%zu null)", nulls);

@@ -226,7 +226,7 @@ static void *csv_realloc(void *p, size_t n) {
 }
 
 static int parser_init(struct csv_parser *p, const tg_dialect *d) {
-    if (csv_init(p, CSV_STRICT_FINI) != 0) return -1;
+    if (csv_init(p, 0) != 0) return -1;
     csv_set_delim(p, (unsigned char)d->delim);
     csv_set_quote(p, (unsigned char)d->quote);
     csv_set_space_func(p, is_blank);
@@ -317,7 +317,12 @@ static void parse_chunk(struct chunk *ch) {
     if (ch->status == TG_OK && !ch->failed && ch->end == ld->src.size) {
         /* The last record may lack its newline; fini submits it, and
         ** reports a quoted field that never closed. */
-        if (csv_fini(&p, on_field, on_row, ch) != 0 && ch->status == TG_OK) {
+        /* libcsv reports an open quote only in strict mode, which would
+        ** also reject a stray quote inside an unquoted field; check the
+        ** state instead (2 = FIELD_BEGUN). */
+        int open_quote = p.pstate == 2 && p.quoted;
+        if (!open_quote) csv_fini(&p, on_field, on_row, ch);
+        if (open_quote && ch->status == TG_OK) {
             ch->failed = 1;
             ch->fail_row = ch->row;
             ch->fail_field = ch->field;
@@ -348,6 +353,7 @@ struct locate {
     struct pos *pos; /* sorted by row, then field */
     size_t n, next;
     size_t row, field, line;
+    size_t row_line; /* where the current row began */
 };
 
 static void loc_field(void *s, size_t n, void *ud) {
@@ -366,6 +372,7 @@ static void loc_row(int c, void *ud) {
     /* a position past the row's last field (a missing field) is on the
     ** line where the row ends */
     while (lc->next < lc->n && lc->pos[lc->next].row == lc->row) lc->pos[lc->next++].line = lc->line;
+    lc->row_line = lc->line + 1;
     lc->row++;
     lc->field = 0;
 }
@@ -375,7 +382,7 @@ static void loc_row(int c, void *ud) {
 static tg_status locate_lines(struct loader *ld, const struct chunk *ch, struct pos *pos, size_t n) {
     struct csv_parser p;
     struct reader rd = { 0 };
-    struct locate lc = { pos, n, 0, 0, 0, ch->first_line };
+    struct locate lc = { pos, n, 0, 0, 0, ch->first_line, ch->first_line };
     size_t off = ch->start;
     tg_status st = TG_OK;
 
@@ -408,8 +415,12 @@ static tg_status locate_lines(struct loader *ld, const struct chunk *ch, struct 
         }
         off += got;
     }
-    if (lc.next < lc.n && ch->end == ld->src.size) csv_fini(&p, loc_field, loc_row, &lc);
-    for (size_t i = lc.next; i < lc.n; i++) pos[i].line = lc.line;
+    int open_quote = p.pstate == 2 && p.quoted;
+    if (lc.next < lc.n && ch->end == ld->src.size && !open_quote)
+        csv_fini(&p, loc_field, loc_row, &lc);
+    /* what is still unplaced is in a row that never ended (an open quote):
+    ** point at where that row began */
+    for (size_t i = lc.next; i < lc.n; i++) pos[i].line = lc.row_line;
     csv_free(&p);
     reader_free(&rd);
     return st;
@@ -1014,10 +1025,10 @@ static tg_status load(struct loader *ld, const char *path, tg_table **out, tg_cs
         ld->enc_guessed = ld->opts->dialect.encoding == TG_ENC_AUTO &&
                           ld->dialect.encoding == TG_ENC_UTF8 && !has_bom;
     }
-    if ((st = read_header(ld, path, err)) != TG_OK) return st;
-    if (ld->enc_guessed == 2) return TG_OK; /* header not UTF-8: restart */
-    if ((st = make_specs(ld, path, err)) != TG_OK) return st;
-    if ((st = plan_chunks(ld, err)) != TG_OK) return st;
+    if ((st = read_header(ld, path, err)) != TG_OK) goto done;
+    if (ld->enc_guessed == 2) goto done; /* header not UTF-8: restart */
+    if ((st = make_specs(ld, path, err)) != TG_OK) goto done;
+    if ((st = plan_chunks(ld, err)) != TG_OK) goto done;
     dec = tg_calloc(ld->n_cols ? ld->n_cols : 1, sizeof *dec);
     next = tg_calloc(ld->n_cols ? ld->n_cols : 1, sizeof *next);
     if (!dec || !next) {
@@ -1046,6 +1057,14 @@ static tg_status load(struct loader *ld, const char *path, tg_table **out, tg_cs
     }
 
 done:
+    /* A data error still tells the caller the dialect (to show the line). */
+    if (st == TG_EDATA && report && !*report) {
+        *report = tg_calloc(1, sizeof **report);
+        if (*report) {
+            (*report)->dialect = ld->dialect;
+            (*report)->n_bytes = ld->src.size;
+        }
+    }
     tg_free(dec);
     tg_free(next);
     return st;

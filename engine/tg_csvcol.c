@@ -384,7 +384,7 @@ void tg_csvcol_reason(const tg_csvcol *c, char *buf, size_t size) {
         unsigned m = tg_conv_date(v, strlen(v), &packed);
         for (int b = 0; b < 8; b++) {
             if ((m & (1u << b)) && c->dexcl_row[b] != SIZE_MAX) {
-                snprintf(buf, size, "date '%s' contradicts '%s' earlier in the column (%s)", v,
+                snprintf(buf, size, "date '%s' contradicts '%s' earlier in the column, which is %s", v,
                          c->dexcl_val[b], tg_conv_date_fmt_name(tg_conv_date_pick(c->dfmt)));
                 return;
             }
