@@ -422,8 +422,8 @@ static void find_module(lua_State *L, tg_lua *rt, const char *name) {
         const char *path = lua_pushfstring(L, "%s/%s.lua", dirs[i], rel);
         const char *chunkname = lua_pushfstring(L, "@%s", path);
         int st = luaL_loadfilex(L, path, "t");
+        if (st != LUA_ERRFILE) register_chunk(L, chunkname); /* a syntax error names it too */
         if (st == LUA_OK) {
-            register_chunk(L, chunkname);
             lua_copy(L, -1, base); /* the loader over 'rel' */
             lua_copy(L, at, base + 1);
             lua_settop(L, base + 1);

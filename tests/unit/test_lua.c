@@ -221,7 +221,43 @@ static void test_lua_require_finds_and_caches(void **state) {
     tg_lua_free(rt);
 }
 
+static void test_lua_error_in_module_names_module(void **state) {
+    tg_error err;
+    tg_lua *rt = make(NULL, 0, NULL);
+    char path[1024];
+    (void)state;
+
+    /* The script's folder is that of the last run_file. */
+    assert_int_equal(tg_lua_run_file(rt, tg_test_fixture("lua/walk.lua"), &err), TG_OK);
+    snprintf(path, sizeof path, "%s", tg_test_fixture("lua/broken.lua"));
+    assert_int_equal(tg_lua_run_string(rt, "main", "\nlocal b = require 'broken'", 0, &err),
+                     TG_ESCRIPT);
+    assert_string_equal(err.file, path);
+    assert_int_equal(err.line, 3);
+    assert_non_null(strstr(err.msg, "expected near 'return'")); /* Lua's parser wording */
+    tg_lua_free(rt);
+}
+
 static void open_test_libs(lua_State *L, void *ud);
+
+static void open_failing_libs(lua_State *L, void *ud) {
+    (void)ud;
+    luaL_error(L, "no tegn today");
+}
+
+static void test_lua_open_libs_error_fails_new(void **state) {
+    tg_lua_opts opts;
+    tg_error err;
+    size_t before = tg_mem_blocks();
+    (void)state;
+
+    tg_lua_opts_init(&opts);
+    opts.open_libs = open_failing_libs;
+    assert_null(tg_lua_new(&opts, &err));
+    assert_int_equal(err.code, TG_ESCRIPT);
+    assert_string_equal(err.msg, "opening libraries: no tegn today");
+    tg_test_no_leaks(before);
+}
 
 static void test_lua_preload_module(void **state) {
     tg_error err;
@@ -709,7 +745,9 @@ int main(void) {
         cmocka_unit_test(test_lua_long_path_maps_back),
         cmocka_unit_test(test_lua_non_string_errors),
         cmocka_unit_test(test_lua_require_finds_and_caches),
+        cmocka_unit_test(test_lua_error_in_module_names_module),
         cmocka_unit_test(test_lua_preload_module),
+        cmocka_unit_test(test_lua_open_libs_error_fails_new),
         cmocka_unit_test(test_lua_print_and_repl),
         cmocka_unit_test(test_lua_coroutines_and_pcall_work),
         cmocka_unit_test(test_lua_random_matches_reference),
