@@ -190,6 +190,7 @@ static void arm(tg_lua *rt, lua_State *L) {
 
 static int raise_abort(tg_lua *rt, lua_State *L) {
     arm(rt, L);
+    if (!lua_checkstack(L, 1)) lua_pop(L, 1); /* full after LUA_MULTRET: we raise anyway */
     lua_pushlightuserdata(L, (void *)&abort_key);
     return lua_error(L);
 }
@@ -695,9 +696,11 @@ tg_lua *tg_lua_new(const tg_lua_opts *opts, tg_error *err) {
         if (is_mem_error(rt, rt->L, -1, status, 0)) {
             mem_status(rt->fail_was_cap, err);
         } else {
-            const char *msg = lua_tostring(rt->L, -1);
+            /* lua_type first: lua_tostring would convert a number, which
+            ** allocates, and nothing protects this call. */
+            int is_str = lua_type(rt->L, -1) == LUA_TSTRING;
             tg_err_set(err, TG_ESCRIPT, NULL, 0, 0, "opening libraries: %s",
-                       msg ? msg : "(error object is not a string)");
+                       is_str ? lua_tostring(rt->L, -1) : "(error object is not a string)");
         }
         tg_lua_free(rt);
         return NULL;
@@ -776,6 +779,7 @@ static int run_protected(lua_State *L) {
     lua_remove(L, 1); /* the chunkname */
     lua_call(L, 0, LUA_MULTRET);
     if ((a->flags & TG_LUA_REPL) && lua_gettop(L) > 0) {
+        luaL_checkstack(L, 1, "too many results to print");
         lua_pushcfunction(L, l_base_print);
         lua_insert(L, 1);
         lua_call(L, lua_gettop(L) - 1, 0);
@@ -831,8 +835,7 @@ static tg_status finish_run(tg_lua *rt, int status, const struct run_args *a, tg
         tg_err_clear(err);
         return TG_OK;
     }
-    text = lua_tostring(L, -1);
-    if (!text) text = "(error object is not a string)";
+    text = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "(error object is not a string)";
     rt->traceback = tg_strdup(text);
     if (rt->load_status == LUA_ERRFILE) return tg_err_set(err, TG_EIO, fallback, 0, 0, "%s", text);
 
@@ -887,6 +890,8 @@ tg_status tg_lua_run_file(tg_lua *rt, const char *path, tg_error *err) {
     FILE *f;
 
     assert(rt != NULL && path != NULL);
+    tg_free(rt->traceback);
+    rt->traceback = NULL;
     f = fopen(path, "r");
     if (!f) return tg_err_set(err, TG_EIO, path, 0, 0, "cannot open script: %s", strerror(errno));
     fclose(f);

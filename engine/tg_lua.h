@@ -65,7 +65,9 @@ void tg_lua_free(tg_lua *rt);
 ** without that prefix), TG_ELIMIT (time limit, or the tg_mem cap: "memory
 ** limit 64 MiB exceeded"), TG_ECANCEL ("cancelled by signal" or
 ** "cancelled"), TG_ENOMEM, or the status a C function passed to
-** tg_lua_raise (TG_EDATA, TG_EIO, TG_EARG) with its err. */
+** tg_lua_raise (TG_EDATA, TG_EIO, TG_EARG) with its err. A memory error
+** names the script but may have line 0: Lua unwinds before it can be
+** located. Not re-entrant: never call it from a C function during a run. */
 tg_status tg_lua_run_file(tg_lua *rt, const char *path, tg_error *err);
 
 /* Flags for tg_lua_run_string. */
@@ -111,8 +113,9 @@ void tg_lua_preload(struct lua_State *L, const char *name);
 /* ---- limits: time, cancellation, engine failures ---- */
 
 /* TG_OK while the current run may go on; TG_ECANCEL after a signal or
-** tg_lua_cancel; TG_ELIMIT once the deadline has passed or the run was
-** stopped by the memory cap. Cheap (a clock read) and thread-safe: C
+** tg_lua_cancel; TG_ELIMIT once the deadline has passed; or the status
+** that already stopped the run (TG_ELIMIT or TG_ENOMEM for memory). Cheap (a clock read) and
+*thread-safe: C
 ** kernels and loader threads poll it once per chunk of work and stop with
 ** the status it returns. */
 tg_status tg_lua_poll(const tg_lua *rt);
