@@ -46,6 +46,8 @@ struct tg_csvcol {
     unsigned dfmt;    /* date formats every stored date allows */
     size_t cap_hint;
     size_t null_max;   /* longest null token: longer text is never null */
+    uint8_t null_first[32]; /* bit set of the null tokens' first bytes */
+    int null_empty;         /* "" is a null token */
     uint32_t last_code; /* the previous string's code: runs repeat a value */
     /* diagnostics */
     int reason;
@@ -73,8 +75,15 @@ tg_csvcol *tg_csvcol_new(const tg_csvcol_spec *spec, size_t cap_hint) {
     c->note_row = SIZE_MAX;
     for (int i = 0; i < 8; i++) c->dexcl_row[i] = SIZE_MAX;
     c->kind = spec->mode == TG_CC_IGNORE ? K_IGNORE : K_NULL;
-    for (size_t i = 0; i < spec->nulls->n; i++)
-        if (spec->nulls->len[i] > c->null_max) c->null_max = spec->nulls->len[i];
+    for (size_t i = 0; i < spec->nulls->n; i++) {
+        size_t len = spec->nulls->len[i];
+        if (len > c->null_max) c->null_max = len;
+        if (len == 0) c->null_empty = 1;
+        else {
+            unsigned char b = (unsigned char)spec->nulls->tok[i][0];
+            c->null_first[b >> 3] |= (uint8_t)(1u << (b & 7));
+        }
+    }
     c->last_code = TG_DICT_NONE;
     return c;
 }
@@ -165,11 +174,34 @@ static int has_sep(const char *s, size_t n) {
     return 0;
 }
 
+/* "-?[1-9][0-9]{0,17}" or "0": an integer that reads the same under both
+** decimal marks and cannot overflow, so it needs none of tg_conv_number's
+** care. Anything else (signs, separators, leading zeros) returns 0. */
+static int plain_int(const char *s, size_t n, int64_t *out) {
+    size_t i = s[0] == '-';
+    if (n - i == 0 || n - i > 18 || (s[i] == '0' && n - i > 1)) return 0;
+    int64_t v = 0;
+    for (; i < n; i++) {
+        unsigned d = (unsigned)(unsigned char)s[i] - '0';
+        if (d > 9) return 0;
+        v = v * 10 + (int64_t)d;
+    }
+    *out = s[0] == '-' ? -v : v;
+    return 1;
+}
+
 /* A numeric value in a numeric part (K_INT/K_FLOAT/K_NULL). */
 static int push_number(tg_csvcol *c, size_t row, const char *s, size_t n, int explicit_type) {
     int64_t iv;
     double fv;
     int mark = c->spec.mark ? c->spec.mark : c->cur_mark;
+
+    if ((c->kind == K_INT || c->kind == K_FLOAT) && plain_int(s, n, &iv)) {
+        if (ensure_row(c, row) != TG_OK) return TG_ENOMEM;
+        if (c->kind == K_INT) ((int64_t *)c->v)[row] = iv;
+        else ((double *)c->v)[row] = (double)iv; /* exact: |iv| < 10^18 < 2^60 */
+        return TG_OK;
+    }
 
     /* Once one mark is ruled out, parsing under the other proves all we
     ** need, so the second look at the text is skipped (the common case). */
@@ -321,7 +353,10 @@ static int push_pending(tg_csvcol *c, size_t row, const char *s, size_t n) {
 int tg_csvcol_push(tg_csvcol *c, size_t row, const char *s, size_t n) {
     if (c->kind == K_IGNORE || c->kind == K_TEXT) return TG_OK;
     if (row >= c->len) c->len = row + 1;
-    if (n <= c->null_max && tg_conv_is_null(c->spec.nulls, s, n)) {
+    if (n == 0 ? c->null_empty
+               : n <= c->null_max &&
+                     (c->null_first[(unsigned char)s[0] >> 3] >> ((unsigned char)s[0] & 7) & 1) &&
+                     tg_conv_is_null(c->spec.nulls, s, n)) {
         size_t w = kind_width(c->kind);
         if (c->v && ensure_row(c, row) == TG_OK) memset((char *)c->v + row * w, 0, w);
         return set_null(c, row);
