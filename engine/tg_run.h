@@ -1,0 +1,51 @@
+/*
+** tg_run.h -- one run of one analysis script: what `tegn run` does.
+** A run sets the memory cap, builds a sandboxed Lua runtime with the
+** `tegn` module, runs the script and, when the script called tegn.emit
+** and the run succeeded, writes the emitted document plus a `meta` object
+** as JSON, atomically. A failed run writes nothing: an existing output
+** file keeps its old bytes. Everything in the document except
+** meta.started_at, meta.duration_s and meta.peak_memory_bytes is the same
+** byte for byte for the same script, inputs, params and seed.
+*/
+#ifndef TG_RUN_H
+#define TG_RUN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tegn.h"
+
+typedef struct tg_run_opts {
+    const char *script;            /* path of the Lua script */
+    const char *const *params;     /* "key=value" strings (--param) */
+    size_t n_params;
+    const char *out;               /* output file; NULL = stdout */
+    uint64_t seed;                 /* math.random's seed */
+    size_t mem_cap;                /* tg_mem cap in bytes for the run; 0 = none */
+    double timeout_s;              /* wall-clock limit; 0 = none */
+    const char *lib_dir;           /* folder `require` searches after the script's */
+    /* Receives print() lines and warnings (the CLI writes them to stderr);
+    ** NULL discards them. */
+    void (*print)(void *ud, const char *text, size_t len);
+    void *ud;
+    int progress;                  /* nonzero: announce loads through print */
+} tg_run_opts;
+
+/* Defaults: no script, no params, stdout, seed TG_LUA_DEFAULT_SEED, no
+** memory cap, no time limit, lib_dir "scripts/lib", print discarded. */
+void tg_run_opts_init(tg_run_opts *opts);
+
+/* Runs the script described by 'o'. Returns TG_OK, or the status of the
+** failure with 'err' filled (see tg_lua_run_file): TG_ESCRIPT (script
+** error; err has the script's file and line), TG_EDATA / TG_EIO (bad or
+** unreadable input, or the output could not be written; err has the
+** data file and position), TG_ELIMIT, TG_ECANCEL, TG_ENOMEM, or TG_EARG
+** for a malformed param. When 'traceback' is not NULL it receives, for a
+** failed script, the message and Lua stack traceback (tg_malloc'ed; free
+** with tg_free), else NULL. The memory cap is restored to its previous
+** value before returning. The document goes to 'o->out' (temporary file
+** + rename) or, with o->out NULL, to stdout, followed by a newline. */
+tg_status tg_run(const tg_run_opts *o, tg_error *err, char **traceback);
+
+#endif /* TG_RUN_H */
