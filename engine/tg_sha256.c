@@ -30,8 +30,8 @@ static uint32_t rotr(uint32_t x, unsigned n) {
 }
 
 /* One 64-byte block (6.2.2). */
-static void compress(uint32_t h[8], const unsigned char *p) {
-    uint32_t w[64], a, b, c, d, e, f, g, k;
+static void compress(uint32_t hs[8], const unsigned char *p) {
+    uint32_t w[64], a, b, c, d, e, f, g, h;
 
     for (int t = 0; t < 16; t++)
         w[t] = (uint32_t)p[4 * t] << 24 | (uint32_t)p[4 * t + 1] << 16 |
@@ -41,12 +41,12 @@ static void compress(uint32_t h[8], const unsigned char *p) {
         uint32_t s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10);
         w[t] = w[t - 16] + s0 + w[t - 7] + s1;
     }
-    a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], k = h[7];
+    a = hs[0], b = hs[1], c = hs[2], d = hs[3], e = hs[4], f = hs[5], g = hs[6], h = hs[7];
     for (int t = 0; t < 64; t++) {
         uint32_t t1 =
-            k + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + K[t] + w[t];
+            h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + K[t] + w[t];
         uint32_t t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
-        k = g;
+        h = g;
         g = f;
         f = e;
         e = d + t1;
@@ -55,7 +55,8 @@ static void compress(uint32_t h[8], const unsigned char *p) {
         b = a;
         a = t1 + t2;
     }
-    h[0] += a, h[1] += b, h[2] += c, h[3] += d, h[4] += e, h[5] += f, h[6] += g, h[7] += k;
+    hs[0] += a, hs[1] += b, hs[2] += c, hs[3] += d;
+    hs[4] += e, hs[5] += f, hs[6] += g, hs[7] += h;
 }
 
 void tg_sha256_init(tg_sha256 *s) {
