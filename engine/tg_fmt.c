@@ -3,15 +3,17 @@
 ** A finite nonzero double is first turned into its shortest round-trip
 ** decimal, digits d1..dn and a point position P meaning 0.d1..dn x 10^P;
 ** rounding to a number of places works on those digits, and the layout
-** step prints them. Only the digit extraction touches the C library
-** (snprintf "%.*e" and strtod, both correctly rounded in glibc and musl),
-** and it reads the digits back without relying on the locale's decimal
-** point, so output never depends on LC_NUMERIC.
+** step prints them. The digits come from exact integer arithmetic for the
+** common range and otherwise from the C library (snprintf "%.*e" and
+** strtod, both correctly rounded in glibc and musl), read back without
+** relying on the locale's decimal point, so output never depends on
+** LC_NUMERIC. Both ways give the shortest digits nearest to v.
 */
 #include "tg_fmt.h"
 
 #include <float.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,48 +30,86 @@ static void strip_zeros(struct decimal *dec) {
         dec->nd--;
 }
 
-/* The fast path divides an integer by a power of ten and compares with v,
-** which needs IEEE double arithmetic without excess precision. */
-#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
-#define TG_FMT_FAST 1
-#else
-#define TG_FMT_FAST 0
-#endif
+#if defined(__SIZEOF_INT128__)
+__extension__ typedef unsigned __int128 u128;
 
-static const double pow10_exact[16] = { 1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                        1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15 };
+static const uint64_t pow10_u64[20] = { 1u,
+                                        10u,
+                                        100u,
+                                        1000u,
+                                        10000u,
+                                        100000u,
+                                        1000000u,
+                                        10000000u,
+                                        100000000u,
+                                        1000000000u,
+                                        10000000000u,
+                                        100000000000u,
+                                        1000000000000u,
+                                        10000000000000u,
+                                        100000000000000u,
+                                        1000000000000000u,
+                                        10000000000000000u,
+                                        100000000000000000u,
+                                        1000000000000000000u,
+                                        10000000000000000000u };
 
-/* Most doubles in tables came from short decimals (3297.46, 0.25). If
-** m / 10^k == v for an integer m < 10^15, the decimal m x 10^-k reads back
-** as v (IEEE division is correctly rounded and both operands are exact),
-** and the smallest such k gives the fewest digits. With at most 15 digits
-** this is exactly what the snprintf path below would find (any decimal of
-** <= 15 digits that rounds to v is v rounded to 15 digits), just faster.
-** Returns 0 when the value needs the slow path. */
+/* Exact shortest digits with 128-bit integers, for 1e-4 <= v < 2^53 (the
+** values tables hold). v = m * 2^e with e <= 0; the doubles next to v are
+** half an ulp away (a quarter below a power of two), so every decimal in
+** [v - gap_lo, v + gap_hi] reads back as v, the ends only when m is even
+** (strtod rounds ties to even). Measured in units of 2^(e-2), the interval
+** is [4m - 2 (or 1), 4m + 2]; scaling by 10^f and shifting by 2 - e gives
+** it in units of 10^-f. The first f (fewest decimals) whose interval holds
+** an integer gives the shortest decimals; of those, the one nearest v
+** (ties to even, as printf) is taken. All products stay below 2^125.
+** Returns 0 when v is outside the range or needs more than 21 decimals. */
 static int shortest_fast(double v, struct decimal *dec) {
-    if (!TG_FMT_FAST) return 0;
-    for (int k = 0; k < 16; k++) {
-        double s = v * pow10_exact[k];
-        if (s >= 1e15) return 0;
-        double m = floor(s + 0.5); /* exact: s < 2^50, so s + 0.5 is representable */
-        double q = m / pow10_exact[k];
-        if (m < 1 || q != v) continue;
-        uint64_t u = (uint64_t)m;
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    const int biased = (int)((bits >> 52) & 0x7ff);
+    const int e = biased - 1075;
+    if (biased == 0 || e > 0 || e < -124 || v < 1e-4) return 0;
+    const uint64_t m = (bits & ((UINT64_C(1) << 52) - 1)) | (UINT64_C(1) << 52);
+    const uint64_t lo_gap = m == (UINT64_C(1) << 52) && biased > 1 ? 1 : 2;
+    const int even = (m & 1) == 0;
+    const unsigned shift = (unsigned)(2 - e);
+
+    for (int f = 0; f <= 21; f++) {
+        u128 p = f < 20 ? (u128)pow10_u64[f] : (u128)pow10_u64[19] * pow10_u64[f - 19];
+        u128 a = (u128)(4 * m - lo_gap) * p, b = (u128)(4 * m + 2) * p, c = (u128)(4 * m) * p;
+        u128 lo = a >> shift, hi = b >> shift;
+        if ((lo << shift) < a || ((lo << shift) == a && !even)) lo++;
+        if ((hi << shift) == b && !even) hi--;
+        if (lo > hi) continue;
+        u128 n = c >> shift, rem = c - (n << shift), half = (u128)1 << (shift - 1);
+        if (rem > half || (rem == half && (n & 1))) n++;
+        if (n < lo) n = lo;
+        if (n > hi) n = hi;
+        /* at most 17 significant digits are ever needed, so n < 10^18 */
+        uint64_t u = (uint64_t)n;
         char tmp[24];
-        int n = 0;
+        int k = 0;
         while (u) {
-            tmp[n++] = (char)('0' + u % 10);
+            tmp[k++] = (char)('0' + u % 10);
             u /= 10;
         }
-        for (int i = 0; i < n; i++)
-            dec->d[i] = tmp[n - 1 - i];
-        dec->nd = n;
-        dec->point = n - k;
+        for (int i = 0; i < k; i++)
+            dec->d[i] = tmp[k - 1 - i];
+        dec->nd = k;
+        dec->point = k - f;
         strip_zeros(dec);
         return 1;
     }
     return 0;
 }
+#else
+static int shortest_fast(double v, struct decimal *dec) {
+    (void)v;
+    (void)dec;
+    return 0;
+}
+#endif
 
 /* Reads the digits and exponent of snprintf's "%.*e" output. The decimal
 ** point is whatever the locale uses, so every non-digit before 'e' is

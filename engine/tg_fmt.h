@@ -27,8 +27,9 @@ enum {
 ** returns the length, or returns 0 with buf = "" when v is NaN or infinite
 ** (writers print those as null / an empty field).
 ** The digits: with decimals = -1, the shortest decimal that reads back as
-** exactly v (0.1 -> "0.1", 1/3 -> "0.3333333333333333"); a power of two
-** may get 17 digits where an unusual 16-digit string would also do. With
+** exactly v, and of those the nearest to v (0.1 -> "0.1", 1/3 ->
+** "0.3333333333333333"); only a power of two outside 1e-4 .. 2^53 could
+** in principle get 17 digits where an unusual 16-digit string would do. With
 ** decimals = n >= 0, that shortest decimal rounded half away from zero to
 ** at most n places, trailing zeros dropped (2.675 with n = 2 -> "2.68",
 ** 0.47 with n = 4 -> "0.47"): the decimal a reader sees is what is rounded,

@@ -373,8 +373,10 @@ tg_status tg_json_parse(const char *text, size_t n, tg_json **out, tg_error *err
 
 /* ---- writing ---- */
 
-/* Text goes to a growing string (out == NULL) or through a tg_out. The
-** first failure sticks in 'st' and turns every later put into a no-op. */
+/* Text goes to a buffer that either grows into the result string (out ==
+** NULL) or is handed to a tg_out whenever it fills. The first failure
+** sticks in 'st' and sets cap = len, so every later put takes the slow
+** path and does nothing. */
 struct sink {
     char *buf;
     size_t len, cap;
@@ -384,19 +386,37 @@ struct sink {
     const tg_interrupt *intr;
 };
 
-static void put(struct sink *s, const char *p, size_t n) {
+#define SINK_CHUNK (64 * 1024) /* buffer size when writing to a file */
+
+static void sink_fail(struct sink *s, tg_status st) {
+    s->st = st;
+    s->cap = s->len;
+}
+
+static void flush_sink(struct sink *s) {
+    if (s->st != TG_OK || !s->out || s->len == 0) return;
+    tg_status st = tg_out_write(s->out, s->buf, s->len, NULL);
+    s->len = 0;
+    if (st != TG_OK) sink_fail(s, st);
+}
+
+static void put_slow(struct sink *s, const char *p, size_t n) {
     if (s->st != TG_OK) return;
     if (s->out) {
-        s->st = tg_out_write(s->out, p, n, NULL);
-        return;
-    }
-    if (n > s->cap - s->len) {
+        flush_sink(s);
+        if (s->st != TG_OK) return;
+        if (n > s->cap) {
+            tg_status st = tg_out_write(s->out, p, n, NULL);
+            if (st != TG_OK) sink_fail(s, st);
+            return;
+        }
+    } else {
         size_t cap = s->cap ? s->cap : 256;
         while (n > cap - s->len)
             cap *= 2;
         char *b = tg_realloc(s->buf, cap);
         if (!b) {
-            s->st = TG_ENOMEM;
+            sink_fail(s, TG_ENOMEM);
             return;
         }
         s->buf = b;
@@ -406,24 +426,35 @@ static void put(struct sink *s, const char *p, size_t n) {
     s->len += n;
 }
 
+static inline void put(struct sink *s, const char *p, size_t n) {
+    if (n == 0) return; /* also keeps memcpy away from a NULL buffer */
+    if (n <= s->cap - s->len) {
+        memcpy(s->buf + s->len, p, n);
+        s->len += n;
+    } else {
+        put_slow(s, p, n);
+    }
+}
+
 /* Length of the valid UTF-8 sequence at p (RFC 3629: no overlong forms,
 ** no surrogates, nothing above U+10FFFF), or 0 when it is not valid. */
 static size_t utf8_seq(const unsigned char *p, size_t n) {
-    unsigned char c = p[0];
-    size_t len;
+    const unsigned char c = p[0];
     unsigned char lo = 0x80, hi = 0xBF; /* allowed range of the second byte */
-    if (c >= 0xC2 && c <= 0xDF)
+    size_t len;
+    if (c >= 0xC2 && c <= 0xDF) {
         len = 2;
-    else if (c >= 0xE0 && c <= 0xEF) {
+    } else if (c >= 0xE0 && c <= 0xEF) {
         len = 3;
-        if (c == 0xE0) lo = 0xA0;
-        if (c == 0xED) hi = 0x9F;
+        if (c == 0xE0) lo = 0xA0; /* no overlong forms */
+        if (c == 0xED) hi = 0x9F; /* no surrogates */
     } else if (c >= 0xF0 && c <= 0xF4) {
         len = 4;
-        if (c == 0xF0) lo = 0x90;
-        if (c == 0xF4) hi = 0x8F;
-    } else
+        if (c == 0xF0) lo = 0x90; /* no overlong forms */
+        if (c == 0xF4) hi = 0x8F; /* nothing above U+10FFFF */
+    } else {
         return 0;
+    }
     if (n < len || p[1] < lo || p[1] > hi) return 0;
     for (size_t k = 2; k < len; k++)
         if (p[k] < 0x80 || p[k] > 0xBF) return 0;
@@ -553,36 +584,60 @@ static void put_cell(struct sink *s, const tg_col *c, size_t r, int decimals) {
     }
 }
 
-/* Rows as objects, laid out exactly as the same tree of nodes would be. */
+/* Rows as objects, laid out exactly as the same tree of nodes would be.
+** What comes before each cell ("{" or ",", the line break and indentation,
+** the escaped key and the colon) is the same in every row, so it is
+** rendered once: pre.buf holds the pieces, at[j] .. at[j + 1] the one
+** before cell j and at[n_cols] .. pre.len the end of a row. */
 static void put_table(struct sink *s, const tg_table *t, int decimals, int level) {
+    const size_t nc = t->n_cols;
+    struct sink pre = { 0 };
+    size_t *at;
+
     if (t->n_rows == 0) {
         put(s, "[]", 2);
         return;
     }
+    at = tg_malloc((nc + 1) * sizeof *at);
+    if (!at) {
+        sink_fail(s, TG_ENOMEM);
+        return;
+    }
+    pre.indent = s->indent;
+    for (size_t j = 0; j < nc; j++) {
+        at[j] = pre.len;
+        put(&pre, j ? "," : "{", 1);
+        newline(&pre, level + 2);
+        put_key(&pre, t->names[j], strlen(t->names[j]));
+    }
+    at[nc] = pre.len;
+    if (nc > 0) newline(&pre, level + 1);
+    put(&pre, nc > 0 ? "}" : "{}", nc > 0 ? 1 : 2);
+    if (pre.st != TG_OK) {
+        sink_fail(s, pre.st);
+        tg_free(pre.buf);
+        tg_free(at);
+        return;
+    }
+
     put(s, "[", 1);
     for (size_t r = 0; r < t->n_rows && s->st == TG_OK; r++) {
         if (r % TG_VECTOR == 0 && r > 0) {
             tg_status st = tg_poll(s->intr);
-            if (st != TG_OK) s->st = st;
+            if (st != TG_OK) sink_fail(s, st);
         }
         if (r) put(s, ",", 1);
         newline(s, level + 1);
-        if (t->n_cols == 0) {
-            put(s, "{}", 2);
-            continue;
-        }
-        put(s, "{", 1);
-        for (size_t j = 0; j < t->n_cols; j++) {
-            if (j) put(s, ",", 1);
-            newline(s, level + 2);
-            put_key(s, t->names[j], strlen(t->names[j]));
+        for (size_t j = 0; j < nc; j++) {
+            put(s, pre.buf + at[j], at[j + 1] - at[j]);
             put_cell(s, t->cols[j], r, decimals);
         }
-        newline(s, level + 1);
-        put(s, "}", 1);
+        put(s, pre.buf + at[nc], pre.len - at[nc]);
     }
     newline(s, level);
     put(s, "]", 1);
+    tg_free(pre.buf);
+    tg_free(at);
 }
 
 static void put_value(struct sink *s, const tg_json *v, int level) {
@@ -648,16 +703,25 @@ tg_status tg_json_write_file(const tg_json *v, int indent, const char *path,
                              const tg_interrupt *intr, tg_error *err) {
     struct sink s = { 0 };
     assert(v != NULL && path != NULL && indent >= 0 && indent <= 16);
+    s.buf = tg_malloc(SINK_CHUNK);
+    if (!s.buf) return tg_err_nomem(err);
+    s.cap = SINK_CHUNK;
     tg_status st = tg_out_open(path, &s.out, err);
-    if (st != TG_OK) return st;
+    if (st != TG_OK) {
+        tg_free(s.buf);
+        return st;
+    }
     s.indent = indent;
     s.intr = intr;
     put_value(&s, v, 0);
     put(&s, "\n", 1);
-    if (s.st != TG_OK && s.st != TG_EIO) { /* the interrupt */
+    flush_sink(&s);
+    tg_free(s.buf);
+    if (s.st == TG_EIO) return tg_out_commit(s.out, err); /* reports the sticky write error */
+    if (s.st != TG_OK) {
         tg_out_abort(s.out);
+        if (s.st == TG_ENOMEM) return tg_err_nomem(err);
         return tg_err_set(err, s.st, path, 0, 0, "stopped while writing");
     }
-    /* a write failure is sticky in the tg_out, which reports it here */
     return tg_out_commit(s.out, err);
 }

@@ -252,6 +252,15 @@ static void test_fmt_matches_reference(void **state) {
         if (!isfinite(v)) continue;
         check_against_reference(v);
     }
+    /* uniformly over the binades 2^-14 .. 2^53, the exact integer path */
+    for (int i = 0; i < 50000; i++) {
+        uint64_t r = rng(&seed);
+        uint64_t bits =
+            (r & 0x800FFFFFFFFFFFFFu) | ((uint64_t)(1023 - 14 + (int)(r >> 52) % 67) << 52);
+        double v;
+        memcpy(&v, &bits, sizeof v);
+        check_against_reference(v);
+    }
     /* subnormals, whose precision is below 15 digits */
     for (int i = 0; i < 5000; i++) {
         uint64_t bits = rng(&seed) & 0x000FFFFFFFFFFFFFu;

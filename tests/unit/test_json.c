@@ -9,9 +9,11 @@
 #include "tg_test.h"
 
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "tg_date.h"
 #include "tg_err.h"
@@ -560,6 +562,21 @@ static void test_json_write_file(void **state) {
     assert_memory_equal(got, "[{\"n\":0},{\"n\":1},", 17);
     assert_non_null(strstr(got, ",{\"n\":6143}]\n"));
 
+    /* a write that fails halfway (file size limit) leaves the old file */
+    struct rlimit lim, old;
+    assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+    lim = old;
+    lim.rlim_cur = 20000;
+    signal(SIGXFSZ, SIG_IGN);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+    tg_status st = tg_json_write_file(bigv, 2, p, NULL, &err);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+    signal(SIGXFSZ, SIG_DFL);
+    assert_int_equal(st, TG_EIO);
+    assert_non_null(strstr(err.msg, "cannot write"));
+    got = slurp(p);
+    assert_memory_equal(got, "[{\"n\":0},{\"n\":1},", 17);
+
     /* a directory that does not exist */
     char missing[1100];
     snprintf(missing, sizeof missing, "%s.d/out.json", p);
@@ -628,11 +645,43 @@ fail:
     return st;
 }
 
+struct file_ctx {
+    const tg_json *doc;
+    const char *path;
+    const char *want;
+};
+
+static tg_status write_once(void *p) {
+    struct file_ctx *c = p;
+    FILE *f = fopen(c->path, "wb");
+    assert_non_null(f);
+    fputs("before", f);
+    fclose(f);
+    tg_status st = tg_json_write_file(c->doc, 2, c->path, NULL, NULL);
+    const char *got = slurp(c->path);
+    assert_string_equal(got, st == TG_OK ? c->want : "before");
+    return st;
+}
+
 static void test_json_oom(void **state) {
     (void)state;
     tg_table *t = sample_table();
     int runs = tg_test_oom_loop(build_and_dump, t);
     assert_true(runs > 30);
+
+    /* writing a file: a failure anywhere leaves the old file */
+    tg_json *doc = tg_json_object();
+    assert_int_equal(tg_json_set_take(doc, "rows", tg_json_table(t, -1), NULL), TG_OK);
+    char *text = tg_json_dump(doc, 2);
+    static char want[4096];
+    snprintf(want, sizeof want, "%s\n", text);
+    tg_free(text);
+    char path[1024];
+    snprintf(path, sizeof path, "%s", tg_test_tmpfile(".json"));
+    struct file_ctx c = { doc, path, want };
+    assert_true(tg_test_oom_loop(write_once, &c) >= 5);
+    remove(path);
+    tg_json_free(doc);
     tg_table_release(t);
 }
 
