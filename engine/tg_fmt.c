@@ -33,27 +33,6 @@ static void strip_zeros(struct decimal *dec) {
 #if defined(__SIZEOF_INT128__)
 __extension__ typedef unsigned __int128 u128;
 
-static const uint64_t pow10_u64[20] = { 1u,
-                                        10u,
-                                        100u,
-                                        1000u,
-                                        10000u,
-                                        100000u,
-                                        1000000u,
-                                        10000000u,
-                                        100000000u,
-                                        1000000000u,
-                                        10000000000u,
-                                        100000000000u,
-                                        1000000000000u,
-                                        10000000000000u,
-                                        100000000000000u,
-                                        1000000000000000u,
-                                        10000000000000000u,
-                                        100000000000000000u,
-                                        1000000000000000000u,
-                                        10000000000000000000u };
-
 /* Exact shortest digits with 128-bit integers, for 1e-4 <= v < 2^53 (the
 ** values tables hold). v = m * 2^e with e <= 0; the doubles next to v are
 ** half an ulp away (a quarter below a power of two), so every decimal in
@@ -75,8 +54,8 @@ static int shortest_fast(double v, struct decimal *dec) {
     const int even = (m & 1) == 0;
     const unsigned shift = (unsigned)(2 - e);
 
-    for (int f = 0; f <= 21; f++) {
-        u128 p = f < 20 ? (u128)pow10_u64[f] : (u128)pow10_u64[19] * pow10_u64[f - 19];
+    u128 p = 1; /* 10^f */
+    for (int f = 0; f <= 21; f++, p *= 10) {
         u128 a = (u128)(4 * m - lo_gap) * p, b = (u128)(4 * m + 2) * p, c = (u128)(4 * m) * p;
         u128 lo = a >> shift, hi = b >> shift;
         if ((lo << shift) < a || ((lo << shift) == a && !even)) lo++;
