@@ -155,16 +155,19 @@ void tg_json_free(tg_json *v) {
     tg_free(v);
 }
 
+static tg_status too_deep(tg_json *val, tg_error *err) {
+    tg_json_free(val);
+    return tg_err_set(err, TG_EARG, NULL, 0, 0, "JSON nested deeper than %d levels",
+                      TG_JSON_MAX_DEPTH);
+}
+
 /* Checks the nesting a new child would give and the container's room for
-** one more entry. On failure frees val. */
+** one more entry (*slots is its items or members array). On failure frees
+** val. */
 static tg_status admit(tg_json *c, tg_json *val, size_t width, void **slots, tg_error *err) {
     if (!val) return tg_err_nomem(err);
     assert(!c->parented && !val->parented);
-    if (val->height + 1 > TG_JSON_MAX_DEPTH) {
-        tg_json_free(val);
-        return tg_err_set(err, TG_EARG, NULL, 0, 0, "JSON nested deeper than %d levels",
-                          TG_JSON_MAX_DEPTH);
-    }
+    if (val->height >= TG_JSON_MAX_DEPTH) return too_deep(val, err);
     if (c->u.c.n == c->u.c.cap) {
         size_t cap = c->u.c.cap ? 2 * c->u.c.cap : 4;
         void *p = tg_realloc(*slots, cap * width);
@@ -201,11 +204,7 @@ tg_status tg_json_set_take(tg_json *obj, const char *key, tg_json *val, tg_error
         if (strcmp(m->key, key) != 0) continue;
         if (!val) return tg_err_nomem(err);
         assert(!obj->parented && !val->parented);
-        if (val->height + 1 > TG_JSON_MAX_DEPTH) {
-            tg_json_free(val);
-            return tg_err_set(err, TG_EARG, NULL, 0, 0, "JSON nested deeper than %d levels",
-                              TG_JSON_MAX_DEPTH);
-        }
+        if (val->height >= TG_JSON_MAX_DEPTH) return too_deep(val, err);
         tg_json_free(m->val);
         m->val = val;
         val->parented = 1;
@@ -484,35 +483,13 @@ static void put_string(struct sink *s, const char *str, size_t n) {
         if (c >= 0x80) {
             put(s, "\xEF\xBF\xBD", 3); /* U+FFFD for a byte that is not UTF-8 */
         } else {
-            char esc[6] = { '\\', 0, 0, 0, 0, 0 };
-            size_t len = 2;
-            switch (c) {
-            case '"':
-                esc[1] = '"';
-                break;
-            case '\\':
-                esc[1] = '\\';
-                break;
-            case '\b':
-                esc[1] = 'b';
-                break;
-            case '\f':
-                esc[1] = 'f';
-                break;
-            case '\n':
-                esc[1] = 'n';
-                break;
-            case '\r':
-                esc[1] = 'r';
-                break;
-            case '\t':
-                esc[1] = 't';
-                break;
-            default:
-                memcpy(esc + 1, "u00", 3);
-                esc[4] = hex[c >> 4];
-                esc[5] = hex[c & 15];
-                len = 6;
+            static const char from[] = "\"\\\b\f\n\r\t", to[] = "\"\\bfnrt";
+            const char *hit = memchr(from, c, sizeof from - 1);
+            char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+            size_t len = 6;
+            if (hit) {
+                esc[1] = to[hit - from];
+                len = 2;
             }
             put(s, esc, len);
         }
@@ -525,10 +502,7 @@ static void put_string(struct sink *s, const char *str, size_t n) {
 static void put_real(struct sink *s, double f, int decimals) {
     char buf[TG_FMT_DOUBLE_MAX];
     size_t n = tg_fmt_double(f, decimals, TG_FMT_EXP, buf);
-    if (n)
-        put(s, buf, n);
-    else
-        put(s, "null", 4);
+    put(s, n ? buf : "null", n ? n : 4);
 }
 
 static void put_int(struct sink *s, int64_t i) {

@@ -65,11 +65,11 @@ void tg_json_free(tg_json *v);
 /* Adds 'val' to object 'obj' under 'key' (NUL-terminated UTF-8, copied),
 ** taking ownership of val: it belongs to obj on success and is freed on
 ** failure. A key that is already there keeps its place and gets the new
-** value. A container must be complete before it goes into another: 'obj'
-** must not itself be inside a container yet (asserted), which keeps the
-** depth check exact. TG_OK; TG_ENOMEM (val NULL, or no memory; obj
-** unchanged); TG_EARG when the result would nest deeper than
-** TG_JSON_MAX_DEPTH. */
+** value (finding it scans the keys, so n keys cost n^2/2 comparisons).
+** A container must be complete before it goes into another: 'obj' must
+** not itself be inside a container yet (asserted), which keeps the depth
+** check exact. TG_OK; TG_ENOMEM (val NULL, or no memory; obj unchanged);
+** TG_EARG when the result would nest deeper than TG_JSON_MAX_DEPTH. */
 tg_status tg_json_set_take(tg_json *obj, const char *key, tg_json *val, tg_error *err);
 
 /* Appends 'val' to array 'arr', taking ownership as tg_json_set_take. */
