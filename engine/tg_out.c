@@ -1,0 +1,402 @@
+/*
+** tg_out.c -- atomic output files and the CSV writer (see tg_out.h).
+** A tg_out owns an open temporary file, its name, the target's name and a
+** write buffer. The first failure is kept in the handle ("sticky"), so the
+** CSV writer can stream without checking every write and learn the outcome
+** from the commit. The temporary file is created with O_EXCL under a name
+** of our own rather than with mkstemp: mkstemp always creates mode 0600,
+** which would make every output private, while open(..., 0666) lets the
+** umask decide as for any other file the user creates.
+*/
+#include "tg_out.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tg_date.h"
+#include "tg_err.h"
+#include "tg_fmt.h"
+#include "tg_mem.h"
+
+#define BUF_SIZE     (64 * 1024)
+#define TMP_TAG      ".tegn-tmp-"
+#define TMP_BASE_MAX 200 /* keeps ".<base>.tegn-tmp-XXXXXX" under NAME_MAX */
+
+struct tg_out {
+    int fd;
+    char *path; /* the target */
+    char *tmp;  /* the temporary file, same directory */
+    char *buf;
+    size_t len;
+    tg_error fail; /* the first failure; fail.code == TG_OK while none */
+};
+
+/* ---- the temporary file ---- */
+
+static uint64_t mix(uint64_t x) {
+    /* splitmix64's finaliser: spreads pid, time and attempt over all bits */
+    x += 0x9e3779b97f4a7c15u;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9u;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebu;
+    return x ^ (x >> 31);
+}
+
+/* Length of the directory part of 'path' including its '/', 0 for none. */
+static size_t dir_len(const char *path) {
+    const char *slash = strrchr(path, '/');
+    return slash ? (size_t)(slash - path) + 1 : 0;
+}
+
+/* Creates the temporary file next to o->path; sets o->tmp and o->fd. */
+static tg_status create_temp(tg_out *o, tg_error *err) {
+    static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    size_t dl = dir_len(o->path), bl = strlen(o->path + dl);
+    struct stat st;
+    struct timespec ts;
+    int have_mode = 0;
+    mode_t mode = 0;
+
+    if (bl == 0) return tg_err_set(err, TG_EIO, o->path, 0, 0, "not a file name");
+    if (stat(o->path, &st) == 0) {
+        if (S_ISDIR(st.st_mode))
+            return tg_err_set(err, TG_EIO, o->path, 0, 0, "cannot write: is a directory");
+        have_mode = S_ISREG(st.st_mode);
+        mode = st.st_mode & 07777;
+    }
+    if (bl > TMP_BASE_MAX) bl = TMP_BASE_MAX;
+    size_t n = dl + 1 + bl + strlen(TMP_TAG) + 6;
+    o->tmp = tg_malloc(n + 1);
+    if (!o->tmp) return tg_err_nomem(err);
+    memcpy(o->tmp, o->path, dl);
+    o->tmp[dl] = '.';
+    memcpy(o->tmp + dl + 1, o->path + dl, bl);
+    memcpy(o->tmp + dl + 1 + bl, TMP_TAG, strlen(TMP_TAG));
+    o->tmp[n] = '\0';
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    uint64_t seed = mix((uint64_t)getpid() ^ ((uint64_t)ts.tv_nsec << 20) ^ (uint64_t)ts.tv_sec ^
+                        (uint64_t)(uintptr_t)o);
+    for (int attempt = 0; attempt < 100; attempt++) {
+        uint64_t r = mix(seed + (uint64_t)attempt);
+        for (size_t i = 0; i < 6; i++, r >>= 6)
+            o->tmp[n - 6 + i] = alphabet[r % 62];
+        o->fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (o->fd >= 0) break;
+        if (errno != EEXIST && errno != EINTR)
+            return tg_err_set(err, TG_EIO, o->path, 0, 0, "cannot create a file next to it: %s",
+                              strerror(errno));
+    }
+    if (o->fd < 0)
+        return tg_err_set(err, TG_EIO, o->path, 0, 0, "cannot find a free temporary file name");
+    if (have_mode && fchmod(o->fd, mode) != 0)
+        return tg_err_set(err, TG_EIO, o->path, 0, 0, "cannot set permissions: %s",
+                          strerror(errno));
+    return TG_OK;
+}
+
+static void free_out(tg_out *o) {
+    tg_free(o->path);
+    tg_free(o->tmp);
+    tg_free(o->buf);
+    tg_free(o);
+}
+
+/* Closes and removes the temporary file (if any) and frees the handle. */
+static void discard(tg_out *o) {
+    if (o->fd >= 0) close(o->fd);
+    if (o->tmp && o->fd >= 0) unlink(o->tmp);
+    free_out(o);
+}
+
+tg_status tg_out_open(const char *path, tg_out **out, tg_error *err) {
+    assert(path != NULL && out != NULL);
+    *out = NULL;
+    tg_out *o = tg_calloc(1, sizeof *o);
+    if (!o) return tg_err_nomem(err);
+    o->fd = -1;
+    o->path = tg_strdup(path);
+    o->buf = tg_malloc(BUF_SIZE);
+    if (!o->path || !o->buf) {
+        free_out(o);
+        return tg_err_nomem(err);
+    }
+    tg_status st = create_temp(o, err);
+    if (st != TG_OK) {
+        discard(o);
+        return st;
+    }
+    *out = o;
+    return TG_OK;
+}
+
+/* ---- writing ---- */
+
+static tg_status fail(tg_out *o, tg_error *err, const char *what) {
+    tg_err_set(&o->fail, TG_EIO, o->path, 0, 0, "%s: %s", what, strerror(errno));
+    if (err) *err = o->fail;
+    return TG_EIO;
+}
+
+static tg_status write_all(tg_out *o, const char *p, size_t n, tg_error *err) {
+    while (n > 0) {
+        ssize_t k = write(o->fd, p, n);
+        if (k < 0) {
+            if (errno == EINTR) continue;
+            return fail(o, err, "cannot write");
+        }
+        p += k;
+        n -= (size_t)k;
+    }
+    return TG_OK;
+}
+
+static tg_status flush(tg_out *o, tg_error *err) {
+    tg_status st = write_all(o, o->buf, o->len, err);
+    o->len = 0;
+    return st;
+}
+
+tg_status tg_out_write(tg_out *out, const void *data, size_t n, tg_error *err) {
+    assert(out != NULL && (data != NULL || n == 0));
+    if (out->fail.code != TG_OK) {
+        if (err) *err = out->fail;
+        return out->fail.code;
+    }
+    if (n <= BUF_SIZE - out->len) {
+        memcpy(out->buf + out->len, data, n);
+        out->len += n;
+        return TG_OK;
+    }
+    tg_status st = flush(out, err);
+    if (st != TG_OK) return st;
+    if (n >= BUF_SIZE) return write_all(out, data, n, err);
+    memcpy(out->buf, data, n);
+    out->len = n;
+    return TG_OK;
+}
+
+/* fsync of the directory makes the rename durable. Some file systems
+** cannot sync a directory (EINVAL); there is nothing more to do there. */
+static int sync_dir(const char *path) {
+    size_t dl = dir_len(path);
+    char dir[4096];
+    if (dl >= sizeof dir) return 0;
+    if (dl == 0) {
+        dir[0] = '.';
+        dir[1] = '\0';
+    } else {
+        memcpy(dir, path, dl);
+        dir[dl] = '\0';
+    }
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    int rc = fsync(fd);
+    if (rc != 0 && errno == EINVAL) rc = 0;
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return rc;
+}
+
+tg_status tg_out_commit(tg_out *out, tg_error *err) {
+    if (!out) return tg_err_set(err, TG_EARG, NULL, 0, 0, "no output to commit");
+    tg_status st = out->fail.code;
+    if (st != TG_OK) {
+        if (err) *err = out->fail;
+        discard(out);
+        return st;
+    }
+    if ((st = flush(out, err)) == TG_OK && fsync(out->fd) != 0) st = fail(out, err, "cannot sync");
+    if (st != TG_OK) {
+        discard(out);
+        return st;
+    }
+    int rc = close(out->fd);
+    out->fd = -1;
+    if (rc != 0 || rename(out->tmp, out->path) != 0) {
+        st = fail(out, err, rc != 0 ? "cannot write" : "cannot replace");
+        unlink(out->tmp);
+        free_out(out);
+        return st;
+    }
+    if (sync_dir(out->path) != 0) st = fail(out, err, "written, but the folder cannot be synced");
+    free_out(out);
+    return st;
+}
+
+void tg_out_abort(tg_out *out) {
+    if (out) discard(out);
+}
+
+tg_status tg_out_write_atomic(const char *path, const void *data, size_t n, tg_error *err) {
+    tg_out *o;
+    tg_status st = tg_out_open(path, &o, err);
+    if (st != TG_OK) return st;
+    /* bypass the buffer: the data is already in one piece */
+    if ((st = write_all(o, data, n, err)) != TG_OK) {
+        discard(o);
+        return st;
+    }
+    return tg_out_commit(o, err);
+}
+
+/* ---- CSV ---- */
+
+void tg_out_csv_opts_init(tg_out_csv_opts *opts) {
+    memset(opts, 0, sizeof *opts);
+    opts->delim = ',';
+    opts->decimal = '.';
+    opts->header = 1;
+    opts->date_fmt = TG_OUT_DATE_ISO;
+    opts->decimals = -1;
+}
+
+void tg_out_csv_opts_excel_da(tg_out_csv_opts *opts) {
+    tg_out_csv_opts_init(opts);
+    opts->delim = ';';
+    opts->decimal = ',';
+    opts->bom = 1;
+    opts->crlf = 1;
+    opts->date_fmt = TG_OUT_DATE_DMY;
+}
+
+static int needs_quotes(const char *s, size_t n, char delim) {
+    if (n == 0) return 0;
+    if (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t') return 1;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == delim || s[i] == '"' || s[i] == '\n' || s[i] == '\r') return 1;
+    return 0;
+}
+
+/* A text field, quoted when a reader would otherwise split or trim it. */
+static void put_text(tg_out *o, const char *s, size_t n, char delim) {
+    if (!needs_quotes(s, n, delim)) {
+        tg_out_write(o, s, n, NULL);
+        return;
+    }
+    tg_out_write(o, "\"", 1, NULL);
+    for (const char *q; (q = memchr(s, '"', n)) != NULL;) {
+        size_t k = (size_t)(q - s) + 1; /* through the quote, then the quote again */
+        tg_out_write(o, s, k, NULL);
+        tg_out_write(o, "\"", 1, NULL);
+        s += k;
+        n -= k;
+    }
+    tg_out_write(o, s, n, NULL);
+    tg_out_write(o, "\"", 1, NULL);
+}
+
+/* Row r of a column (valid). An empty string in a one-column table is
+** written "" so that the line is not empty. */
+static void put_value(tg_out *o, const tg_col *c, size_t r, const tg_out_csv_opts *opts,
+                      int one_col) {
+    char buf[TG_FMT_DOUBLE_MAX];
+    size_t n = 0;
+    int y, m, d;
+
+    switch (c->type) {
+    case TG_INT:
+        n = tg_fmt_int64(c->v.i64[r], buf);
+        break;
+    case TG_FLOAT:
+        n = tg_fmt_double(c->v.f64[r], opts->decimals, opts->decimal == ',' ? TG_FMT_COMMA : 0,
+                          buf);
+        break;
+    case TG_BOOL:
+        tg_out_write(o, c->v.b8[r] ? "true" : "false", c->v.b8[r] ? 4 : 5, NULL);
+        return;
+    case TG_DATE:
+        if (opts->date_fmt == TG_OUT_DATE_ISO) {
+            n = tg_date_format(c->v.date[r], buf);
+        } else {
+            tg_date_to_ymd(c->v.date[r], &y, &m, &d);
+            n = (size_t)snprintf(buf, sizeof buf, "%02d-%02d-%04d", d, m, y);
+        }
+        break;
+    case TG_STRING: {
+        const char *s = tg_dict_str(c->dict, c->v.str[r], &n);
+        if (n == 0 && one_col)
+            tg_out_write(o, "\"\"", 2, NULL);
+        else
+            put_text(o, s, n, opts->delim);
+        return;
+    }
+    }
+    tg_out_write(o, buf, n, NULL);
+}
+
+static tg_status check_opts(const tg_out_csv_opts *o, const char *path, tg_error *err) {
+    if (o->delim != ',' && o->delim != ';' && o->delim != '\t' && o->delim != '|')
+        return tg_err_set(err, TG_EARG, path, 0, 0, "CSV delimiter must be ',', ';', tab or '|'");
+    if (o->decimal != '.' && o->decimal != ',')
+        return tg_err_set(err, TG_EARG, path, 0, 0, "CSV decimal mark must be '.' or ','");
+    if (o->decimal == ',' && o->delim == ',')
+        return tg_err_set(err, TG_EARG, path, 0, 0,
+                          "a decimal comma needs another delimiter than ',' (use ';')");
+    if (o->decimals < -1)
+        return tg_err_set(err, TG_EARG, path, 0, 0, "decimals must be -1 (shortest) or >= 0");
+    if (o->date_fmt != TG_OUT_DATE_ISO && o->date_fmt != TG_OUT_DATE_DMY)
+        return tg_err_set(err, TG_EARG, path, 0, 0, "unknown CSV date format");
+    return TG_OK;
+}
+
+tg_status tg_out_csv(const tg_table *t, const char *path, const tg_out_csv_opts *opts,
+                     tg_error *err) {
+    tg_out_csv_opts defaults;
+    tg_out *o;
+    tg_status st;
+
+    assert(t != NULL && path != NULL);
+    if (!opts) {
+        tg_out_csv_opts_init(&defaults);
+        opts = &defaults;
+    }
+    if ((st = check_opts(opts, path, err)) != TG_OK) return st;
+    if ((st = tg_out_open(path, &o, err)) != TG_OK) return st;
+
+    const char *eol = opts->crlf ? "\r\n" : "\n";
+    const size_t eol_len = opts->crlf ? 2 : 1;
+    /* An empty line is no record to CSV readers, so a one-column table
+    ** spells its empty fields "". */
+    const int one_col = t->n_cols == 1;
+
+    if (opts->bom) tg_out_write(o, "\xEF\xBB\xBF", 3, NULL);
+    if (opts->header && t->n_cols > 0) {
+        for (size_t j = 0; j < t->n_cols; j++) {
+            if (j) tg_out_write(o, &opts->delim, 1, NULL);
+            size_t n = strlen(t->names[j]);
+            if (one_col && n == 0)
+                tg_out_write(o, "\"\"", 2, NULL);
+            else
+                put_text(o, t->names[j], n, opts->delim);
+        }
+        tg_out_write(o, eol, eol_len, NULL);
+    }
+    for (size_t r = 0; r < t->n_rows && t->n_cols > 0; r++) {
+        if (r % TG_VECTOR == 0 && r > 0) {
+            if (o->fail.code != TG_OK) break; /* the commit reports it */
+            if ((st = tg_poll(opts->intr)) != TG_OK) {
+                tg_out_abort(o);
+                return tg_err_set(err, st, path, 0, 0, "stopped while writing");
+            }
+        }
+        for (size_t j = 0; j < t->n_cols; j++) {
+            const tg_col *c = t->cols[j];
+            if (j) tg_out_write(o, &opts->delim, 1, NULL);
+            if (tg_col_is_valid(c, r) && !(c->type == TG_FLOAT && !isfinite(c->v.f64[r])))
+                put_value(o, c, r, opts, one_col);
+            else if (one_col)
+                tg_out_write(o, "\"\"", 2, NULL);
+        }
+        tg_out_write(o, eol, eol_len, NULL);
+    }
+    return tg_out_commit(o, err);
+}

@@ -1,0 +1,89 @@
+/*
+** tg_out.h -- writing output files atomically, and tables as CSV.
+** Every file tegn writes goes to a temporary file next to the target
+** (".<name>.tegn-tmp-XXXXXX") that is synced and then renamed over the
+** target, so a reader sees the old file or the complete new one, never a
+** part, and a failed write leaves the old file byte for byte as it was and
+** no temporary file behind. Numbers go through tg_fmt, so a table written
+** twice gives the same bytes.
+*/
+#ifndef TG_OUT_H
+#define TG_OUT_H
+
+#include <stddef.h>
+
+#include "tegn.h"
+#include "tg_table.h"
+
+typedef struct tg_out tg_out;
+
+/* Replaces the file at 'path' with the n bytes at 'data': temporary file,
+** write, fsync, rename, fsync of the directory. The new file keeps the old
+** one's permission bits, or gets 0666 less the umask when there was none.
+** When path names a symbolic link, the link itself is replaced. TG_OK,
+** TG_EIO (err names the file and the system's reason) or TG_ENOMEM; on
+** failure the target is untouched and the temporary file removed. */
+tg_status tg_out_write_atomic(const char *path, const void *data, size_t n, tg_error *err);
+
+/* Streaming: *out receives a handle writing to a new temporary file next
+** to 'path' (which must not be "" and whose directory must exist). Nothing
+** at 'path' changes until tg_out_commit. TG_OK, TG_EIO or TG_ENOMEM (then
+** *out is NULL and no file was left behind). */
+tg_status tg_out_open(const char *path, tg_out **out, tg_error *err);
+
+/* Appends n bytes (buffered). TG_OK or TG_EIO; after a failure every
+** further write and the commit fail with the same error, so a writer may
+** check only the commit's status. */
+tg_status tg_out_write(tg_out *out, const void *data, size_t n, tg_error *err);
+
+/* Flushes, syncs and renames the temporary file over the target, then
+** syncs the directory. Always frees 'out' (NULL is TG_EARG). TG_OK, or
+** TG_EIO with the target untouched and the temporary file removed (a
+** failure to sync the directory after the rename is reported too; the new
+** file is then in place but its name may not survive a crash). */
+tg_status tg_out_commit(tg_out *out, tg_error *err);
+
+/* Removes the temporary file and frees 'out'; the target is untouched.
+** NULL is a no-op. */
+void tg_out_abort(tg_out *out);
+
+/* ---- CSV ---- */
+
+typedef enum tg_out_datefmt {
+    TG_OUT_DATE_ISO = 0, /* 2024-03-01 */
+    TG_OUT_DATE_DMY      /* 01-03-2024 (Danish) */
+} tg_out_datefmt;
+
+typedef struct tg_out_csv_opts {
+    char delim;   /* ',' or ';' */
+    char decimal; /* '.' or ','; ',' needs delim ';' */
+    int bom;      /* 1 = start with a UTF-8 byte-order mark (Excel needs it for æøå) */
+    int crlf;     /* 1 = CRLF line ends, 0 = LF */
+    int header;   /* 1 = a first row of column names */
+    tg_out_datefmt date_fmt;  /* how dates are written */
+    int decimals;             /* -1 = shortest round-trip floats, n >= 0 = rounded to n places */
+    const tg_interrupt *intr; /* polled every TG_VECTOR rows; may be NULL */
+} tg_out_csv_opts;
+
+/* Defaults: ',' and '.', no BOM, LF, header, ISO dates, shortest floats. */
+void tg_out_csv_opts_init(tg_out_csv_opts *opts);
+/* What Danish Excel opens without an import dialog: ';' and ',', BOM,
+** CRLF, header, dd-mm-yyyy dates, shortest floats. */
+void tg_out_csv_opts_excel_da(tg_out_csv_opts *opts);
+
+/* Writes table 't' as CSV to 'path' atomically (as tg_out_write_atomic).
+** One line per row, ended by LF or CRLF, the last one too. Fields are
+** quoted (doubling inner quotes) when they contain the delimiter, a quote,
+** CR or LF, or begin or end with a space or tab (readers trim those).
+** NULL is an empty field (a quoted empty field "" in a one-column table,
+** where an empty line would be skipped by readers). Ints in decimal, floats
+** as tg_fmt_double in plain notation (never an exponent, which readers
+** using a decimal comma do not accept) with the chosen decimal mark, NaN
+** and infinities as empty fields, bools as true/false, dates as chosen,
+** strings as their UTF-8 bytes. 'opts' NULL means the defaults. TG_OK,
+** TG_EARG (a bad option), TG_EIO, TG_ENOMEM or the interrupt's status;
+** on failure the target is untouched. */
+tg_status tg_out_csv(const tg_table *t, const char *path, const tg_out_csv_opts *opts,
+                     tg_error *err);
+
+#endif /* TG_OUT_H */

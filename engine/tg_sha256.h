@@ -1,0 +1,38 @@
+/*
+** tg_sha256.h -- SHA-256 (FIPS 180-4) of buffers and files, for the
+** checksums of inputs recorded in a run's metadata. Written from the
+** standard, with no crypto library; nothing here allocates.
+*/
+#ifndef TG_SHA256_H
+#define TG_SHA256_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tegn.h"
+
+/* Streaming state; treat the fields as private. */
+typedef struct tg_sha256 {
+    uint32_t h[8];
+    uint64_t n_bytes;      /* message length so far */
+    unsigned char buf[64]; /* a partial block */
+    size_t n_buf;
+} tg_sha256;
+
+/* Starts a new hash. */
+void tg_sha256_init(tg_sha256 *s);
+/* Adds the n bytes at p (p may be NULL when n is 0). */
+void tg_sha256_update(tg_sha256 *s, const void *p, size_t n);
+/* Pads, writes the 32-byte digest and leaves 's' to be initialised again. */
+void tg_sha256_final(tg_sha256 *s, unsigned char digest[32]);
+
+/* The digest of the n bytes at p as 64 lowercase hex digits and a NUL
+** (the form sha256sum prints). */
+void tg_sha256_hex(const void *p, size_t n, char hex[65]);
+
+/* The digest of the file at 'path', read in pieces, as lowercase hex.
+** TG_OK, or TG_EIO (cannot open or read; err names the file) with hex
+** set to "". */
+tg_status tg_sha256_file(const char *path, char hex[65], tg_error *err);
+
+#endif /* TG_SHA256_H */
