@@ -61,11 +61,14 @@ static void run(const char *label, const tg_table *t, const char *const *keys, c
     size_t *perm;
     tg_table *out;
     double best = 1e9, best_full = 1e9;
+    size_t base = tg_mem_used(), extra = 0;
     for (int rep = 0; rep < REPEAT; rep++) {
+        tg_mem_reset_peak();
         double t0 = now();
         if (tg_sort_index(t, keys, desc, nk, NULL, &perm, NULL) != TG_OK) exit(1);
         double t1 = now();
         tg_free(perm);
+        extra = tg_mem_peak() - base;
         if (t1 - t0 < best) best = t1 - t0;
         if (!full) continue;
         t0 = now();
@@ -74,8 +77,8 @@ static void run(const char *label, const tg_table *t, const char *const *keys, c
         if (t1 - t0 < best_full) best_full = t1 - t0;
         tg_table_release(out);
     }
-    printf("%-34s index %7.3f s", label, best);
-    if (full) printf("   sort (gather %zu cols) %7.3f s", t->n_cols, best_full);
+    printf("%-28s index %6.3f s (%4zu MB)", label, best, extra >> 20);
+    if (full) printf("   sort + gather %zu cols %6.3f s", t->n_cols, best_full);
     printf("\n");
     fflush(stdout);
 }
