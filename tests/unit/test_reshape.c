@@ -164,7 +164,8 @@ static void test_reshape_pivot_column_names(void **state) {
     tg_table *t = tg_table_new(), *p;
     add_text_col(t, "k", TG_INT, CELLS("1", "1", "1", "1", "1", "1"), 6);
     add_text_col(t, "m", TG_INT, CELLS("10", "2", "NULL", "-3", "1", "12"), 6);
-    add_text_col(t, "f", TG_FLOAT, CELLS("0.1", "0.30000000000000004", "-0", "nan", "1e21", "NULL"), 6);
+    add_text_col(t, "f", TG_FLOAT, CELLS("0.1", "0.30000000000000004", "-0", "nan", "1e21", "NULL"),
+                 6);
     add_text_col(t, "b", TG_BOOL, CELLS("true", "false", "true", "true", "true", "true"), 6);
     add_text_col(t, "v", TG_INT, CELLS("1", "2", "3", "4", "5", "6"), 6);
     const char *k[] = { "k" };
@@ -974,6 +975,30 @@ static void test_reshape_interrupt(void **state) {
     tg_table_release(t);
 }
 
+/* An empty input gives an empty output with the expected columns. */
+static void test_reshape_empty_table(void **state) {
+    (void)state;
+    size_t blocks = tg_mem_blocks();
+    tg_table *t = tg_table_new(), *o;
+    add_text_col(t, "a", TG_STRING, NULL, 0);
+    add_text_col(t, "b", TG_DATE, NULL, 0);
+    add_text_col(t, "c", TG_INT, NULL, 0);
+    const char *a[] = { "a" }, *c[] = { "c" };
+    tg_pivot_spec p = { .rows = a, .n_rows = 1, .cols = "b", .values = "c" };
+    assert_int_equal(tg_pivot(t, &p, NULL, &o, NULL), TG_OK);
+    expect_table(o, CELLS("a"), 1, NULL, 0);
+    tg_table_release(o);
+    tg_unpivot_spec u = { .keep = a, .n_keep = 1, .melt = c, .n_melt = 1 };
+    assert_int_equal(tg_unpivot(t, &u, NULL, &o, NULL), TG_OK);
+    expect_table(o, CELLS("a", "name", "value"), 3, NULL, 0);
+    tg_table_release(o);
+    assert_int_equal(tg_complete(t, a, 1, "b", "month", NULL, NULL, &o, NULL), TG_OK);
+    expect_table(o, CELLS("a", "b", "c"), 3, NULL, 0);
+    tg_table_release(o);
+    tg_table_release(t);
+    tg_test_no_leaks(blocks);
+}
+
 static void test_reshape_agg_names(void **state) {
     (void)state;
     tg_pivot_agg a;
@@ -1007,6 +1032,7 @@ int main(void) {
         cmocka_unit_test(test_reshape_complete_properties),
         cmocka_unit_test_teardown(test_reshape_oom, disarm),
         cmocka_unit_test(test_reshape_interrupt),
+        cmocka_unit_test(test_reshape_empty_table),
         cmocka_unit_test(test_reshape_agg_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -285,6 +285,24 @@ static void test_window_errors(void **state) {
     tg_test_no_leaks(blocks);
 }
 
+static void test_window_empty_table(void **state) {
+    (void)state;
+    size_t blocks = tg_mem_blocks();
+    tg_table *t = tg_table_new();
+    add_col(t, "g", tg_col_new(TG_STRING, 0, NULL));
+    add_col(t, "x", tg_col_new(TG_FLOAT, 0, NULL));
+    const char *by[] = { "g" };
+    for (int fn = TG_WIN_ROW_NUMBER; fn <= TG_WIN_ROLLING_MEAN; fn++) {
+        tg_window_spec w = { .fn = (tg_window_fn)fn, .col = "x", .k = 1, .by = by, .n_by = 1 };
+        tg_col *c;
+        assert_int_equal(tg_window(t, &w, NULL, &c, NULL), TG_OK);
+        assert_int_equal(c->len, 0);
+        tg_col_release(c);
+    }
+    tg_table_release(t);
+    tg_test_no_leaks(blocks);
+}
+
 /* ---- randomised against SQLite ---- */
 
 static tg_table *random_table(size_t n) {
@@ -684,6 +702,7 @@ int main(void) {
         cmocka_unit_test(test_window_hand_worked),
         cmocka_unit_test(test_window_defaults_and_types),
         cmocka_unit_test(test_window_errors),
+        cmocka_unit_test(test_window_empty_table),
         cmocka_unit_test(test_window_random_vs_sqlite),
         cmocka_unit_test(test_window_rolling_nonfinite),
         cmocka_unit_test_teardown(test_window_oom, disarm),
