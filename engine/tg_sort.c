@@ -374,6 +374,39 @@ tg_status tg_sort(const tg_table *t, const char *const *keys, const int *desc, s
     return *out ? TG_OK : tg_err_nomem(err);
 }
 
+/* Grouping equality of two valid values: NaN equals NaN, -0.0 equals 0.0. */
+static inline int same_value(const tg_col *c, size_t a, size_t b, tg_type type) {
+    switch (type) {
+    case TG_INT: return c->v.i64[a] == c->v.i64[b];
+    case TG_BOOL: return c->v.b8[a] == c->v.b8[b];
+    case TG_DATE: return c->v.date[a] == c->v.date[b];
+    case TG_STRING: return c->v.str[a] == c->v.str[b];
+    case TG_FLOAT: {
+        double x = c->v.f64[a], y = c->v.f64[b];
+        return x == y || (x != x && y != y);
+    }
+    }
+    return 0;
+}
+
+/* One column's breaks, specialised by type like or_field; rows without a
+** bitmap skip the validity test altogether. */
+static inline void mark_breaks(const tg_col *c, const size_t *perm, size_t n, uint8_t *brk,
+                               tg_type type) {
+    if (!c->valid) {
+        for (size_t i = 1; i < n; i++)
+            brk[i] |= (uint8_t)!same_value(c, perm[i - 1], perm[i], type);
+        return;
+    }
+    int prev_ok = tg_col_is_valid(c, perm[0]);
+    for (size_t i = 1; i < n; i++) {
+        int ok = tg_col_is_valid(c, perm[i]);
+        int differ = ok != prev_ok || (ok && !same_value(c, perm[i - 1], perm[i], type));
+        brk[i] |= (uint8_t)differ;
+        prev_ok = ok;
+    }
+}
+
 tg_status tg_sort_breaks(const tg_table *t, const char *const *keys, size_t n_keys,
                          const size_t *perm, size_t n, uint8_t *brk, tg_error *err) {
     if (n == 0) return TG_OK;
@@ -383,26 +416,12 @@ tg_status tg_sort_breaks(const tg_table *t, const char *const *keys, size_t n_ke
         const tg_col *c;
         tg_status st = find_key(t, keys[k], &c, err);
         if (st != TG_OK) return st;
-        for (size_t i = 1; i < n; i++) {
-            size_t a = perm[i - 1], b = perm[i];
-            int va = tg_col_is_valid(c, a), vb = tg_col_is_valid(c, b), differ;
-            if (!va || !vb) {
-                brk[i] |= (uint8_t)(va != vb);
-                continue;
-            }
-            switch (c->type) {
-            case TG_INT: differ = c->v.i64[a] != c->v.i64[b]; break;
-            case TG_FLOAT: {
-                double x = c->v.f64[a], y = c->v.f64[b];
-                differ = !(x == y || (x != x && y != y));
-                break;
-            }
-            case TG_BOOL: differ = c->v.b8[a] != c->v.b8[b]; break;
-            case TG_DATE: differ = c->v.date[a] != c->v.date[b]; break;
-            case TG_STRING: differ = c->v.str[a] != c->v.str[b]; break;
-            default: differ = 1;
-            }
-            brk[i] |= (uint8_t)differ;
+        switch (c->type) {
+        case TG_INT: mark_breaks(c, perm, n, brk, TG_INT); break;
+        case TG_FLOAT: mark_breaks(c, perm, n, brk, TG_FLOAT); break;
+        case TG_BOOL: mark_breaks(c, perm, n, brk, TG_BOOL); break;
+        case TG_DATE: mark_breaks(c, perm, n, brk, TG_DATE); break;
+        case TG_STRING: mark_breaks(c, perm, n, brk, TG_STRING); break;
         }
     }
     return TG_OK;

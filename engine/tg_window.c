@@ -212,22 +212,24 @@ static tg_status rolling_mean(const struct win *s, tg_col *res, tg_error *err) {
                                      : (double)c->v.b8[r];
     }
     struct roll w = { 0 };
-    size_t gs = 0;
+    size_t gs = 0, turn = k; /* turn: rows until the window has turned over */
     for (size_t j = 0; j < n; j++) {
         if ((st = poll_at(s, j, &next)) != TG_OK) goto done;
         if (s->grp[j]) {
             memset(&w, 0, sizeof w);
             gs = j;
+            turn = k;
         }
         if (ok[j]) roll_add(&w, x[j], 1);
         if (j - gs >= k && ok[j - k]) roll_add(&w, x[j - k], -1);
-        if ((j - gs + 1) % k == 0) {
+        if (--turn == 0) {
+            turn = k;
             w.sum = 0;
             for (size_t i = j + 1 - k; i <= j; i++)
                 if (ok[i] && isfinite(x[i])) w.sum += x[i];
         }
         size_t r = s->perm[j];
-        if (w.count < min || w.count == 0) {
+        if (w.count < min) {
             if (tg_col_set_null(res, r) != TG_OK) {
                 st = tg_err_nomem(err);
                 goto done;
