@@ -37,17 +37,6 @@ int tg_pivot_agg_parse(const char *name, tg_pivot_agg *agg) {
     return -1;
 }
 
-static tg_status find_col(const tg_table *t, const char *name, long *k, tg_error *err) {
-    const char *near;
-    *k = tg_table_find(t, name);
-    if (*k >= 0) return TG_OK;
-    near = tg_nearest_name(name, t->names, t->n_cols);
-    if (near)
-        return tg_err_set(err, TG_EARG, NULL, 0, 0, "no column '%s'; did you mean '%s'?", name,
-                          near);
-    return tg_err_set(err, TG_EARG, NULL, 0, 0, "no column '%s'", name);
-}
-
 static int is_number(tg_type type) {
     return type == TG_INT || type == TG_FLOAT || type == TG_BOOL;
 }
@@ -271,13 +260,13 @@ nomem:
 static tg_status check_pivot(const tg_table *t, const tg_pivot_spec *p, long *vk, tg_error *err) {
     long k;
     tg_status st;
-    if ((st = find_col(t, p->cols, &k, err)) != TG_OK) return st;
-    if ((st = find_col(t, p->values, vk, err)) != TG_OK) return st;
+    if ((st = tg_table_lookup(t, p->cols, &k, err)) != TG_OK) return st;
+    if ((st = tg_table_lookup(t, p->values, vk, err)) != TG_OK) return st;
     if (strcmp(p->cols, p->values) == 0)
         return tg_err_set(err, TG_EARG, NULL, 0, 0, "pivot: '%s' cannot be both cols and values",
                           p->cols);
     for (size_t i = 0; i < p->n_rows; i++) {
-        if ((st = find_col(t, p->rows[i], &k, err)) != TG_OK) return st;
+        if ((st = tg_table_lookup(t, p->rows[i], &k, err)) != TG_OK) return st;
         if (strcmp(p->rows[i], p->cols) == 0 || strcmp(p->rows[i], p->values) == 0)
             return tg_err_set(err, TG_EARG, NULL, 0, 0,
                               "pivot: '%s' cannot be both a row key and the %s", p->rows[i],
@@ -420,7 +409,7 @@ static int in_list(const char *name, const char *const *list, size_t n) {
 static tg_status resolve_names(const tg_table *t, const char *const *list, size_t n,
                                const char *const *other, size_t n_other, long *ix, tg_error *err) {
     for (size_t i = 0; i < n; i++) {
-        tg_status st = find_col(t, list[i], &ix[i], err);
+        tg_status st = tg_table_lookup(t, list[i], &ix[i], err);
         if (st != TG_OK) return st;
         if (in_list(list[i], list, i))
             return tg_err_set(err, TG_EARG, NULL, 0, 0, "unpivot: column '%s' is given twice",
@@ -693,7 +682,7 @@ static tg_status check_fill(const tg_table *t, const char *const *keys, size_t n
     for (size_t k = 0; fill && k < fill->n_cols; k++) {
         const char *name = fill->names[k];
         long c;
-        tg_status st = find_col(t, name, &c, err);
+        tg_status st = tg_table_lookup(t, name, &c, err);
         if (st != TG_OK) return st;
         if (in_list(name, keys, n_keys) || strcmp(name, period) == 0)
             return tg_err_set(err, TG_EARG, NULL, 0, 0,
@@ -808,7 +797,7 @@ tg_status tg_complete(const tg_table *t, const char *const *keys, size_t n_keys,
 
     assert(t != NULL && period != NULL && unit != NULL && out != NULL && (keys || !n_keys));
     *out = NULL;
-    if ((st = find_col(t, period, &pk, err)) != TG_OK) return st;
+    if ((st = tg_table_lookup(t, period, &pk, err)) != TG_OK) return st;
     const tg_col *pc = t->cols[pk];
     if (pc->type != TG_DATE)
         return tg_err_set(err, TG_EARG, NULL, 0, 0,

@@ -57,18 +57,12 @@ static unsigned bit_width(uint64_t x) {
     return x ? (unsigned)(64 - __builtin_clzll(x)) : 0;
 }
 
+/* The column called 'name', or TG_EARG naming the nearest one. */
 static tg_status find_key(const tg_table *t, const char *name, const tg_col **col, tg_error *err) {
-    long k = tg_table_find(t, name);
-    const char *near;
-    if (k >= 0) {
-        *col = t->cols[k];
-        return TG_OK;
-    }
-    near = tg_nearest_name(name, t->names, t->n_cols);
-    if (near)
-        return tg_err_set(err, TG_EARG, NULL, 0, 0, "no column '%s'; did you mean '%s'?", name,
-                          near);
-    return tg_err_set(err, TG_EARG, NULL, 0, 0, "no column '%s'", name);
+    long k;
+    tg_status st = tg_table_lookup(t, name, &k, err);
+    if (st == TG_OK) *col = t->cols[k];
+    return st;
 }
 
 /* ---- codes ---- */

@@ -39,18 +39,12 @@ const char *tg_window_name(tg_window_fn fn) {
     return "?";
 }
 
+/* The column called 'name', or TG_EARG naming the nearest one. */
 static tg_status find_col(const tg_table *t, const char *name, const tg_col **col, tg_error *err) {
-    long k = tg_table_find(t, name);
-    const char *near;
-    if (k >= 0) {
-        *col = t->cols[k];
-        return TG_OK;
-    }
-    near = tg_nearest_name(name, t->names, t->n_cols);
-    if (near)
-        return tg_err_set(err, TG_EARG, NULL, 0, 0, "no column '%s'; did you mean '%s'?", name,
-                          near);
-    return tg_err_set(err, TG_EARG, NULL, 0, 0, "no column '%s'", name);
+    long k;
+    tg_status st = tg_table_lookup(t, name, &k, err);
+    if (st == TG_OK) *col = t->cols[k];
+    return st;
 }
 
 /* Polls once per TG_VECTOR positions: *next is the next position to poll at. */
