@@ -1,16 +1,232 @@
 /*
-** main.c -- the tegn command line. The only place that prints or exits.
+** main.c -- the tegn command line: argument parsing, exit codes, and all
+** printing. The engine never prints; this file turns its tg_error records
+** into compiler-style messages with the offending source line and a caret.
 */
+#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "tegn.h"
+#include "tg_conv.h"
+#include "tg_csv.h"
+#include "tg_enc.h"
+#include "tg_err.h"
+#include "tg_mem.h"
+
+/* Exit codes (documented in README.md and `tegn --help`). */
+enum {
+    EXIT_OK = 0,
+    EXIT_SCRIPT = 1,   /* the Lua script raised an error */
+    EXIT_DATA = 2,     /* input data malformed or unreadable */
+    EXIT_LIMIT = 3,    /* time or memory limit reached */
+    EXIT_INTERNAL = 4, /* out of memory outside any limit, or a bug */
+    EXIT_USAGE = 64,   /* bad command line (as BSD sysexits) */
+    EXIT_CANCEL = 130  /* stopped by SIGINT/SIGTERM (128 + SIGINT) */
+};
+
+static const char usage[] =
+    "usage: tegn COMMAND [ARGS]\n"
+    "\n"
+    "commands:\n"
+    "  inspect FILE...   load CSV files and print each table's dialect, schema and rows\n"
+    "  demo [DIR]        the main job: load every bundled dataset in DIR (default datasets)\n"
+    "\n"
+    "options for inspect:\n"
+    "  --reject          collect malformed rows instead of stopping at the first\n"
+    "  --threads N       loader threads (default: one per core)\n"
+    "\n"
+    "  -h, --help        this text\n"
+    "  --version         print the version\n"
+    "\n"
+    "exit codes: 0 ok, 1 script error, 2 data error, 3 limit reached, 4 internal error,\n"
+    "            64 usage error, 130 cancelled\n";
+
+static int exit_code(tg_status st) {
+    switch (st) {
+    case TG_OK: return EXIT_OK;
+    case TG_ESCRIPT: return EXIT_SCRIPT;
+    case TG_EDATA:
+    case TG_EIO: return EXIT_DATA;
+    case TG_ELIMIT: return EXIT_LIMIT;
+    case TG_ECANCEL: return EXIT_CANCEL;
+    case TG_EARG: return EXIT_USAGE;
+    case TG_ENOMEM: return EXIT_INTERNAL;
+    }
+    return EXIT_INTERNAL;
+}
+
+/* ---- error display ---- */
+
+/* Prints line 'line' of 'path' and a caret under field 'col' (counting
+** delimiters outside quotes), as compilers and jq do. Quietly does nothing
+** when the file cannot be read again. */
+static void show_source_line(const char *path, int line, int col, char delim) {
+    FILE *f = fopen(path, "rb");
+    char buf[4096];
+    int n = 1;
+    if (!f || line <= 0) {
+        if (f) fclose(f);
+        return;
+    }
+    while (n < line && fgets(buf, sizeof buf, f))
+        if (strchr(buf, '\n')) n++;
+    if (n == line && fgets(buf, sizeof buf, f)) {
+        size_t len = strcspn(buf, "\r\n"), caret = 0;
+        int field = 1, quoted = 0;
+        for (size_t i = 0; i < len && field < col; i++) {
+            if (buf[i] == '"') quoted = !quoted;
+            else if (buf[i] == delim && !quoted && ++field == col) caret = i + 1;
+        }
+        if (field < col) caret = len; /* a missing field: point past the end */
+        if (len > 160) len = 160;
+        fprintf(stderr, "  %.*s\n  %*s^\n", (int)len, buf, (int)(caret < len ? caret : len), "");
+    }
+    fclose(f);
+}
+
+static void print_error(const tg_error *err, char delim) {
+    char msg[1024];
+    fprintf(stderr, "tegn: %s\n", tg_err_format(err, msg, sizeof msg));
+    if (err->code == TG_EDATA && err->line > 0 && delim)
+        show_source_line(err->file, err->line, err->col, delim);
+}
+
+/* ---- inspect ---- */
+
+static const char *delim_name(char d) {
+    switch (d) {
+    case ',': return "','";
+    case ';': return "';'";
+    case '\t': return "tab";
+    case '|': return "'|'";
+    }
+    return "?";
+}
+
+static void print_report(const char *path, const tg_table *t, const tg_csv_report *r) {
+    printf("%s: %zu rows, %zu columns (%s, %s%s, %s)\n", path, t->n_rows, t->n_cols,
+           tg_enc_name(r->dialect.encoding), delim_name(r->dialect.delim),
+           r->dialect.sep_line ? " from sep= line" : "",
+           r->dialect.header ? "header" : "no header");
+    for (size_t k = 0; k < t->n_cols; k++) {
+        const tg_csv_colinfo *ci = &r->cols[k];
+        char detail[64] = "";
+        if (ci->type == TG_DATE) snprintf(detail, sizeof detail, " %s", tg_conv_date_fmt_name(ci->date_fmt));
+        else if (ci->type == TG_FLOAT) snprintf(detail, sizeof detail, " decimal '%c'", ci->decimal);
+        size_t nulls = tg_col_null_count(t->cols[k]);
+        printf("  %-28s %-7s%s", t->names[k], tg_type_name(ci->type), detail);
+        if (nulls) printf("  (%zu null)", nulls);
+        if (ci->note[0]) printf("  -- %s", ci->note);
+        printf("\n");
+    }
+    if (r->n_rejected) {
+        printf("  %zu rejected row(s):\n", r->n_rejected);
+        for (size_t i = 0; i < r->n_rejects && i < 10; i++)
+            printf("    %s:%zu:%d: column '%s': %s\n", path, r->rejects[i].line, r->rejects[i].col,
+                   r->rejects[i].column, r->rejects[i].reason);
+    }
+}
+
+static int inspect_csv(const char *path, const tg_csv_opts *opts) {
+    tg_table *t = NULL;
+    tg_csv_report *r = NULL;
+    tg_error err;
+    tg_err_clear(&err);
+    tg_status st = tg_csv_read(path, opts, &t, &r, &err);
+    if (st != TG_OK) {
+        print_error(&err, r ? r->dialect.delim : ';');
+        tg_csv_report_free(r);
+        return exit_code(st);
+    }
+    print_report(path, t, r);
+    tg_csv_report_free(r);
+    tg_table_release(t);
+    return EXIT_OK;
+}
+
+static int has_suffix(const char *s, const char *suffix) {
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcasecmp(s + n - m, suffix) == 0;
+}
+
+static int cmp_str(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The main job until the indicator scripts exist: every CSV in the folder,
+** in name order so the output is the same on every machine. */
+static int demo(const char *dir) {
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char *names[512];
+    size_t n = 0;
+    int rc = EXIT_OK;
+    tg_csv_opts opts;
+
+    if (!d) {
+        fprintf(stderr, "tegn: %s: cannot open folder: %s\n", dir, strerror(errno));
+        return EXIT_DATA;
+    }
+    while ((e = readdir(d)) != NULL && n < 512)
+        if (has_suffix(e->d_name, ".csv")) names[n++] = strdup(e->d_name);
+    closedir(d);
+    qsort(names, n, sizeof *names, cmp_str);
+    tg_csv_opts_init(&opts);
+    for (size_t i = 0; i < n; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        int r = inspect_csv(path, &opts);
+        if (r != EXIT_OK && rc == EXIT_OK) rc = r;
+        printf("\n");
+        free(names[i]);
+    }
+    printf("%zu dataset file(s) loaded from %s\n", n, dir);
+    return rc;
+}
 
 int main(int argc, char **argv) {
-    if (argc > 1 && strcmp(argv[1], "--version") == 0) {
-        printf("tegn %s\n", TG_VERSION_STRING);
-        return 0;
+    tg_csv_opts opts;
+    int rc = EXIT_OK, files = 0;
+
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return EXIT_USAGE;
     }
-    fprintf(stderr, "usage: tegn --version\n");
-    return 64;
+    if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+        fputs(usage, stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("tegn %s\n", TG_VERSION_STRING);
+        return EXIT_OK;
+    }
+    if (strcmp(argv[1], "demo") == 0) return demo(argc > 2 ? argv[2] : "datasets");
+    if (strcmp(argv[1], "inspect") != 0) {
+        fprintf(stderr, "tegn: unknown command '%s'\n%s", argv[1], usage);
+        return EXIT_USAGE;
+    }
+    tg_csv_opts_init(&opts);
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--reject") == 0) {
+            opts.on_error = TG_CSV_REJECT;
+        } else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
+            opts.threads = atoi(argv[++i]);
+        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+            fprintf(stderr, "tegn: unknown option '%s'\n", argv[i]);
+            return EXIT_USAGE;
+        } else {
+            int r = inspect_csv(argv[i], &opts);
+            if (r != EXIT_OK && rc == EXIT_OK) rc = r;
+            files++;
+        }
+    }
+    if (files == 0) {
+        fprintf(stderr, "tegn: inspect needs at least one file\n");
+        return EXIT_USAGE;
+    }
+    return rc;
 }

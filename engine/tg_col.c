@@ -124,12 +124,13 @@ void tg_col_shrink(tg_col *col) {
     void *v = tg_realloc(col->v.any, len * width);
     if (!v) return;
     col->v.any = v;
+    /* The values now hold only 'len' rows, so cap must follow even if the
+    ** bitmap cannot shrink: a bitmap longer than cap is harmless. */
+    col->cap = len;
     if (col->valid) {
         uint64_t *bits = tg_realloc(col->valid, bitmap_words(len) * sizeof *bits);
         if (bits) col->valid = bits;
-        else return; /* keep cap consistent with the larger bitmap */
     }
-    col->cap = len;
 }
 
 tg_status tg_col_set_null(tg_col *col, size_t i) {
@@ -149,10 +150,13 @@ void tg_col_set_valid(tg_col *col, size_t i) {
     if (col->valid) col->valid[i >> 6] |= (uint64_t)1 << (i & 63);
 }
 
-/* Room for one more row. */
+/* Room for one more row, which becomes valid: a slot marked NULL before it
+** was pushed (tg_col_set_null beyond len) must not hide the new value. */
 static tg_status grow1(tg_col *col) {
-    if (col->len < col->cap) return TG_OK;
-    return tg_col_reserve(col, col->cap ? col->cap * 2 : 16);
+    if (col->len >= col->cap && tg_col_reserve(col, col->cap ? col->cap * 2 : 16) != TG_OK)
+        return TG_ENOMEM;
+    tg_col_set_valid(col, col->len);
+    return TG_OK;
 }
 
 tg_status tg_col_push_i64(tg_col *col, int64_t v) {

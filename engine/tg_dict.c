@@ -100,6 +100,7 @@ uint32_t tg_dict_find(const tg_dict *d, const char *s, size_t n) {
 }
 
 static tg_status grow_slots(tg_dict *d) {
+    if (d->n_slots > UINT32_MAX / 2) return TG_ENOMEM; /* 2^31 slots: the code space is full */
     uint32_t n = d->n_slots * 2;
     uint32_t *slots = tg_calloc(n, sizeof *slots);
     if (!slots) return TG_ENOMEM;
@@ -153,7 +154,7 @@ tg_status tg_dict_intern(tg_dict *d, const char *s, size_t n, uint32_t *code) {
     }
     if (reserve_entry(d, n) != TG_OK) return TG_ENOMEM;
     c = d->size;
-    memcpy(d->arena + d->off[c], s, n);
+    if (n) memcpy(d->arena + d->off[c], s, n); /* s may be NULL when n is 0 */
     d->arena[d->off[c] + n] = '\0';
     d->off[c + 1] = d->off[c] + n + 1;
     d->hash[c] = h;
@@ -163,16 +164,20 @@ tg_status tg_dict_intern(tg_dict *d, const char *s, size_t n, uint32_t *code) {
     return TG_OK;
 }
 
-/* qsort has no context argument in C11, so sort (offset, code) pairs whose
-** offsets point into one arena that the comparator reaches via the pair. */
+/* qsort has no context argument in C11, so sort (pointer, length, code)
+** triples that carry what the comparator needs. Strings may hold NUL bytes,
+** so compare by length, not strcmp: a prefix sorts first. */
 struct sort_ent {
     const char *s;
+    size_t len;
     uint32_t code;
 };
 
 static int cmp_ent(const void *a, const void *b) {
     const struct sort_ent *x = a, *y = b;
-    return strcmp(x->s, y->s);
+    int c = memcmp(x->s, y->s, x->len < y->len ? x->len : y->len);
+    if (c != 0) return c;
+    return (x->len > y->len) - (x->len < y->len);
 }
 
 tg_status tg_dict_ranks(const tg_dict *d, uint32_t *rank) {
@@ -183,6 +188,7 @@ tg_status tg_dict_ranks(const tg_dict *d, uint32_t *rank) {
     if (!e) return TG_ENOMEM;
     for (uint32_t c = 0; c < d->size; c++) {
         e[c].s = d->arena + d->off[c];
+        e[c].len = (size_t)(d->off[c + 1] - d->off[c] - 1);
         e[c].code = c;
     }
     qsort(e, d->size, sizeof *e, cmp_ent);

@@ -1,0 +1,1115 @@
+/*
+** tg_csv.c -- CSV file -> columnar table (the only file including csv.h).
+** Plan of a load: sniff the dialect from the first MiB; read the header
+** record; split the rest into one byte range per thread, each starting
+** just after a newline; parse the ranges in parallel with libcsv into
+** per-range column parts (tg_csvcol); check that every range really began
+** at a record boundary (a newline inside a quoted field would make the
+** guess wrong, and then the rest is parsed again in one piece); decide
+** each column from all its parts; read again, in a second pass, only the
+** columns whose values turned out to be text; assemble. Line numbers are
+** not tracked while parsing (that would cost a check per field): a range
+** knows its first line, and the few positions an error or reject needs
+** are found afterwards by parsing that range again line by line.
+*/
+#include "tg_csv.h"
+
+#include <assert.h>
+#include <csv.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tg_conv.h"
+#include "tg_csvcol.h"
+#include "tg_enc.h"
+#include "tg_err.h"
+#include "tg_mem.h"
+
+#define SAMPLE_BYTES (1u << 20)
+#define BLOCK_BYTES (4u << 20)
+#define MIN_SPLIT_BYTES (8u << 20) /* smaller files are parsed by one thread */
+#define MAX_THREADS 8
+#define MAX_PASSES 3
+
+/* ---- the source: a file read with pread, or transcoded UTF-16 in memory ---- */
+
+struct source {
+    int fd;
+    const char *path;
+    size_t size;
+    unsigned char *mem; /* whole transcoded file (UTF-16 input only) */
+    tg_encoding enc;    /* encoding of the bytes read (UTF-8, CP1252 or Latin-1) */
+};
+
+static tg_status src_read(const struct source *src, size_t off, unsigned char *buf, size_t n,
+                          size_t *got, tg_error *err) {
+    if (src->mem) {
+        *got = off >= src->size ? 0 : (src->size - off < n ? src->size - off : n);
+        memcpy(buf, src->mem + off, *got);
+        return TG_OK;
+    }
+    size_t total = 0;
+    while (total < n) {
+        ssize_t r = pread(src->fd, buf + total, n - total, (off_t)(off + total));
+        if (r < 0) {
+            if (errno == EINTR) continue;
+            return tg_err_set(err, TG_EIO, src->path, 0, 0, "cannot read: %s", strerror(errno));
+        }
+        if (r == 0) break;
+        total += (size_t)r;
+    }
+    *got = total;
+    return TG_OK;
+}
+
+/* ---- loader state ---- */
+
+struct loader;
+
+/* One byte range of the file and everything parsed from it. */
+struct chunk {
+    struct loader *ld;
+    size_t start, end; /* raw byte offsets */
+    size_t first_line; /* physical line of 'start' */
+    size_t newlines;   /* '\n' bytes in [start, end) */
+    int end_clean;     /* libcsv was between records at 'end' */
+    tg_csvcol **cols;  /* the column parts kept from every pass */
+    tg_csvcol **pcols; /* the parts the current pass fills (== cols in pass 1) */
+    size_t row, field;
+    int pass;         /* 0 = first pass */
+    int row_bad;      /* current row has a problem: its field and reason below */
+    size_t bad_field;
+    char bad_reason[128], bad_value[64];
+    /* first failure (TG_CSV_FAIL) */
+    int failed;
+    size_t fail_row, fail_field;
+    char fail_reason[300];
+    /* rejected rows (TG_CSV_REJECT): row indices, ascending */
+    size_t *rej_rows;
+    tg_reject *rejects;
+    size_t n_rej, cap_rej;
+    tg_status status;
+    int utf8_bad; /* found invalid UTF-8 while the encoding was a guess */
+};
+
+struct loader {
+    const tg_csv_opts *opts;
+    struct source src;
+    tg_dialect dialect;
+    tg_nulls nulls;
+    size_t n_cols;
+    char **names;
+    tg_csvcol_spec *specs;
+    size_t data_start, data_line; /* first data byte and its line */
+    size_t avg_record;            /* bytes per record in the sample */
+    int enc_guessed;
+    struct chunk *chunks;
+    size_t n_chunks;
+    atomic_size_t done_bytes;
+    tg_error *err;
+};
+
+/* ---- libcsv callbacks ---- */
+
+static void row_problem(struct chunk *ch, size_t field, const char *reason, const char *s,
+                        size_t n) {
+    if (ch->row_bad) return;
+    ch->row_bad = 1;
+    ch->bad_field = field;
+    snprintf(ch->bad_reason, sizeof ch->bad_reason, "%s", reason);
+    snprintf(ch->bad_value, sizeof ch->bad_value, "%.*s", (int)(n < 60 ? n : 60), s ? s : "");
+}
+
+static void on_field(void *s, size_t n, void *ud) {
+    struct chunk *ch = ud;
+    size_t k = ch->field++;
+    char why[128];
+
+    if (ch->row_bad || ch->status != TG_OK) return;
+    if (k >= ch->ld->n_cols) {
+        snprintf(why, sizeof why, "expected %zu fields, found more", ch->ld->n_cols);
+        row_problem(ch, k, why, s, n);
+        return;
+    }
+    int r = tg_csvcol_push(ch->pcols[k], ch->row, s, n);
+    if (r == TG_OK) return;
+    if (r == TG_ENOMEM) {
+        ch->status = TG_ENOMEM;
+        return;
+    }
+    if (r == TG_CC_BADUTF8 && ch->ld->enc_guessed) ch->utf8_bad = 1;
+    tg_csvcol_reason(ch->pcols[k], why, sizeof why);
+    row_problem(ch, k, why, s, n);
+}
+
+static tg_status add_reject(struct chunk *ch) {
+    if (ch->n_rej == ch->cap_rej) {
+        size_t cap = ch->cap_rej ? ch->cap_rej * 2 : 16;
+        size_t *rows = tg_realloc(ch->rej_rows, cap * sizeof *rows);
+        if (!rows) return TG_ENOMEM;
+        ch->rej_rows = rows;
+        tg_reject *rej = tg_realloc(ch->rejects, cap * sizeof *rej);
+        if (!rej) return TG_ENOMEM;
+        ch->rejects = rej;
+        ch->cap_rej = cap;
+    }
+    tg_reject *r = &ch->rejects[ch->n_rej];
+    memset(r, 0, sizeof *r);
+    r->col = (int)ch->bad_field + 1;
+    if (ch->bad_field < ch->ld->n_cols)
+        snprintf(r->column, sizeof r->column, "%s", ch->ld->names[ch->bad_field]);
+    snprintf(r->value, sizeof r->value, "%s", ch->bad_value);
+    snprintf(r->reason, sizeof r->reason, "%s", ch->bad_reason);
+    ch->rej_rows[ch->n_rej++] = ch->row;
+    return TG_OK;
+}
+
+/* Later passes meet the rows the first pass rejected again. */
+static int was_rejected(const struct chunk *ch, size_t row) {
+    size_t lo = 0, hi = ch->n_rej;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (ch->rej_rows[mid] < row) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < ch->n_rej && ch->rej_rows[lo] == row;
+}
+
+static void on_row(int c, void *ud) {
+    struct chunk *ch = ud;
+    const struct loader *ld = ch->ld;
+    (void)c;
+    if (ch->status != TG_OK || ch->failed) return;
+    if (!ch->row_bad && ch->field != ld->n_cols) {
+        char why[128];
+        snprintf(why, sizeof why, "expected %zu fields, found %zu", ld->n_cols, ch->field);
+        row_problem(ch, ch->field < ld->n_cols ? ch->field : ld->n_cols, why, NULL, 0);
+    }
+    if (ch->row_bad && ch->pass > 0 && was_rejected(ch, ch->row)) ch->row_bad = 0;
+    if (ch->row_bad) {
+        if (ld->opts->on_error == TG_CSV_REJECT && !ch->utf8_bad && ch->pass == 0) {
+            if (add_reject(ch) != TG_OK) ch->status = TG_ENOMEM;
+            else if (ch->n_rej > ld->opts->max_errors) ch->failed = 1;
+        } else {
+            ch->failed = 1;
+        }
+        if (ch->failed) {
+            ch->fail_row = ch->row;
+            ch->fail_field = ch->bad_field;
+            if (ld->opts->on_error == TG_CSV_REJECT && !ch->utf8_bad)
+                snprintf(ch->fail_reason, sizeof ch->fail_reason,
+                         "more than %zu rejected rows; this one: %s", ld->opts->max_errors,
+                         ch->bad_reason);
+            else snprintf(ch->fail_reason, sizeof ch->fail_reason, "%s", ch->bad_reason);
+        }
+        ch->row_bad = 0;
+    }
+    ch->field = 0;
+    ch->row++;
+}
+
+/* Space trimming for unquoted fields: blanks only, never the tab that may
+** be the delimiter. */
+static int is_blank(unsigned char c) {
+    return c == ' ';
+}
+
+static void *csv_realloc(void *p, size_t n) {
+    return tg_realloc(p, n);
+}
+
+static int parser_init(struct csv_parser *p, const tg_dialect *d) {
+    if (csv_init(p, 0) != 0) return -1;
+    csv_set_delim(p, (unsigned char)d->delim);
+    csv_set_quote(p, (unsigned char)d->quote);
+    csv_set_space_func(p, is_blank);
+    csv_set_realloc_func(p, csv_realloc);
+    csv_set_free_func(p, tg_free);
+    return 0;
+}
+
+/* ---- parsing one chunk ---- */
+
+static size_t count_newlines(const unsigned char *s, size_t n) {
+    size_t k = 0;
+    const unsigned char *end = s + n;
+    while ((s = memchr(s, '\n', (size_t)(end - s))) != NULL) {
+        k++;
+        s++;
+    }
+    return k;
+}
+
+/* Blocks of raw bytes, transcoded to UTF-8 when the file is 8-bit. */
+struct reader {
+    unsigned char *raw, *utf8;
+    size_t cap;
+};
+
+static tg_status reader_init(struct reader *r, tg_encoding enc) {
+    r->cap = BLOCK_BYTES;
+    r->raw = tg_malloc(r->cap);
+    r->utf8 = enc == TG_ENC_UTF8 ? NULL : tg_malloc(tg_enc_max_out(enc, r->cap));
+    if (!r->raw || (enc != TG_ENC_UTF8 && !r->utf8)) return TG_ENOMEM;
+    return TG_OK;
+}
+
+static void reader_free(struct reader *r) {
+    tg_free(r->raw);
+    tg_free(r->utf8);
+}
+
+/* Gives the bytes to parse for the block read into r->raw. */
+static const unsigned char *decode_block(struct reader *r, tg_encoding enc, size_t n,
+                                         size_t *out_n) {
+    size_t used;
+    if (enc == TG_ENC_UTF8) {
+        *out_n = n;
+        return r->raw;
+    }
+    *out_n = tg_enc_to_utf8(enc, r->raw, n, r->utf8, &used);
+    return r->utf8;
+}
+
+static void parse_chunk(struct chunk *ch) {
+    struct loader *ld = ch->ld;
+    struct csv_parser p;
+    struct reader rd = { 0 };
+    size_t off = ch->start;
+
+    if (parser_init(&p, &ld->dialect) != 0 || reader_init(&rd, ld->src.enc) != TG_OK) {
+        ch->status = TG_ENOMEM;
+        reader_free(&rd);
+        return;
+    }
+    while (off < ch->end && ch->status == TG_OK && !ch->failed && !ch->utf8_bad) {
+        size_t want = ch->end - off < rd.cap ? ch->end - off : rd.cap, got, n;
+        /* No error text from threads: the caller names the failure. */
+        tg_status st = src_read(&ld->src, off, rd.raw, want, &got, NULL);
+        if (st == TG_OK && got == 0) break;
+        if (st != TG_OK) {
+            ch->status = st;
+            break;
+        }
+        ch->newlines += count_newlines(rd.raw, got);
+        const unsigned char *buf = decode_block(&rd, ld->src.enc, got, &n);
+        if (csv_parse(&p, buf, n, on_field, on_row, ch) != n) {
+            ch->status = csv_error(&p) == CSV_ENOMEM ? TG_ENOMEM : TG_EDATA;
+            break;
+        }
+        off += got;
+        size_t done = atomic_fetch_add(&ld->done_bytes, got) + got;
+        if (ld->opts->interrupt) {
+            tg_status ist = ld->opts->interrupt(ld->opts->ud);
+            if (ist != TG_OK) ch->status = ist;
+        }
+        if (ch == &ld->chunks[0] && ld->opts->progress)
+            ld->opts->progress(ld->opts->ud, done, ld->src.size);
+    }
+    ch->end_clean = p.pstate == 0 && p.entry_pos == 0;
+    if (ch->status == TG_OK && !ch->failed && ch->end == ld->src.size) {
+        /* The last record may lack its newline; fini submits it, and
+        ** reports a quoted field that never closed. */
+        /* libcsv reports an open quote only in strict mode, which would
+        ** also reject a stray quote inside an unquoted field; check the
+        ** state instead (2 = FIELD_BEGUN). */
+        int open_quote = p.pstate == 2 && p.quoted;
+        if (!open_quote) csv_fini(&p, on_field, on_row, ch);
+        if (open_quote && ch->status == TG_OK) {
+            ch->failed = 1;
+            ch->fail_row = ch->row;
+            ch->fail_field = ch->field;
+            snprintf(ch->fail_reason, sizeof ch->fail_reason,
+                     "a quoted field is not closed before the end of the file");
+        }
+    }
+    csv_free(&p);
+    reader_free(&rd);
+    if (ch->status == TG_OK && !ch->failed)
+        for (size_t k = 0; k < ld->n_cols; k++)
+            if (tg_csvcol_finish(ch->pcols[k], ch->row) != TG_OK) ch->status = TG_ENOMEM;
+}
+
+static void *parse_thread(void *arg) {
+    parse_chunk(arg);
+    return NULL;
+}
+
+/* ---- finding the physical line of a (row, field) position ---- */
+
+struct pos {
+    size_t row, field;
+    size_t line; /* result; 0 = not found */
+};
+
+struct locate {
+    struct pos *pos; /* sorted by row, then field */
+    size_t n, next;
+    size_t row, field, line;
+    size_t row_line; /* where the current row began */
+};
+
+static void loc_field(void *s, size_t n, void *ud) {
+    struct locate *lc = ud;
+    (void)s;
+    (void)n;
+    while (lc->next < lc->n && lc->pos[lc->next].row == lc->row &&
+           lc->pos[lc->next].field <= lc->field)
+        lc->pos[lc->next++].line = lc->line;
+    lc->field++;
+}
+
+static void loc_row(int c, void *ud) {
+    struct locate *lc = ud;
+    (void)c;
+    /* a position past the row's last field (a missing field) is on the
+    ** line where the row ends */
+    while (lc->next < lc->n && lc->pos[lc->next].row == lc->row) lc->pos[lc->next++].line = lc->line;
+    lc->row_line = lc->line + 1;
+    lc->row++;
+    lc->field = 0;
+}
+
+/* Parses the chunk again line by line until every position has a line.
+** 'pos' must be sorted by row, then field. */
+static tg_status locate_lines(struct loader *ld, const struct chunk *ch, struct pos *pos, size_t n) {
+    struct csv_parser p;
+    struct reader rd = { 0 };
+    struct locate lc = { pos, n, 0, 0, 0, ch->first_line, ch->first_line };
+    size_t off = ch->start;
+    tg_status st = TG_OK;
+
+    if (n == 0) return TG_OK;
+    if (parser_init(&p, &ld->dialect) != 0) return TG_ENOMEM;
+    if (reader_init(&rd, ld->src.enc) != TG_OK) {
+        csv_free(&p);
+        reader_free(&rd);
+        return TG_ENOMEM;
+    }
+    while (off < ch->end && lc.next < lc.n) {
+        size_t want = ch->end - off < rd.cap ? ch->end - off : rd.cap, got;
+        if ((st = src_read(&ld->src, off, rd.raw, want, &got, ld->err)) != TG_OK || got == 0) break;
+        /* Whole lines only, so the line counter is exact; a line longer
+        ** than a block is fed in pieces (same line number). */
+        size_t used = 0;
+        while (used < got && lc.next < lc.n) {
+            unsigned char *nl = memchr(rd.raw + used, '\n', got - used);
+            size_t len = nl ? (size_t)(nl - (rd.raw + used)) + 1 : got - used, m, u;
+            const unsigned char *buf = rd.raw + used;
+            if (ld->src.enc != TG_ENC_UTF8) {
+                m = tg_enc_to_utf8(ld->src.enc, buf, len, rd.utf8, &u);
+                buf = rd.utf8;
+            } else {
+                m = len;
+            }
+            csv_parse(&p, buf, m, loc_field, loc_row, &lc);
+            if (nl) lc.line++;
+            used += len;
+        }
+        off += got;
+    }
+    int open_quote = p.pstate == 2 && p.quoted;
+    if (lc.next < lc.n && ch->end == ld->src.size && !open_quote)
+        csv_fini(&p, loc_field, loc_row, &lc);
+    /* what is still unplaced is in a row that never ended (an open quote):
+    ** point at where that row began */
+    for (size_t i = lc.next; i < lc.n; i++) pos[i].line = lc.row_line;
+    csv_free(&p);
+    reader_free(&rd);
+    return st;
+}
+
+/* Line of one position. */
+static size_t line_of(struct loader *ld, const struct chunk *ch, size_t row, size_t field) {
+    struct pos p = { row, field, 0 };
+    if (locate_lines(ld, ch, &p, 1) != TG_OK) return 0;
+    return p.line;
+}
+
+/* ---- setting up: source, dialect, header ---- */
+
+void tg_csv_opts_init(tg_csv_opts *opts) {
+    memset(opts, 0, sizeof *opts);
+    tg_sniff_opts_init(&opts->dialect);
+    opts->on_error = TG_CSV_FAIL;
+    opts->max_errors = 100;
+}
+
+/* UTF-16 files are transcoded whole into memory: they are Excel "Unicode
+** text" exports, small, and a byte offset in them is not a line boundary. */
+static tg_status load_utf16(struct loader *ld, tg_error *err) {
+    size_t got, used, cap = tg_enc_max_out(ld->dialect.encoding, ld->src.size);
+    unsigned char *raw = tg_malloc(ld->src.size ? ld->src.size : 1);
+    unsigned char *mem = tg_malloc(cap ? cap : 1);
+    tg_status st = raw && mem ? TG_OK : tg_err_nomem(err);
+    if (st == TG_OK) st = src_read(&ld->src, 0, raw, ld->src.size, &got, err);
+    if (st == TG_OK) {
+        size_t skip = ld->dialect.skip_bytes < got ? ld->dialect.skip_bytes : got;
+        size_t n = tg_enc_to_utf8(ld->dialect.encoding, raw + skip, got - skip, mem, &used);
+        ld->src.mem = mem;
+        ld->src.size = n;
+        mem = NULL;
+    }
+    tg_free(raw);
+    tg_free(mem);
+    return st;
+}
+
+static tg_status sniff(struct loader *ld, const char *path, tg_error *err) {
+    size_t n;
+    unsigned char *buf = tg_malloc(SAMPLE_BYTES);
+    tg_status st;
+
+    if (!buf) return tg_err_nomem(err);
+    st = src_read(&ld->src, 0, buf, SAMPLE_BYTES, &n, err);
+    if (st == TG_OK)
+        st = tg_sniff(buf, n, n == ld->src.size, &ld->opts->dialect, path, &ld->dialect, err);
+    if (st == TG_OK && ld->enc_guessed == 2) ld->dialect.encoding = TG_ENC_CP1252;
+    if (st == TG_OK && (ld->dialect.encoding == TG_ENC_UTF16LE ||
+                        ld->dialect.encoding == TG_ENC_UTF16BE)) {
+        tg_dialect orig = ld->dialect;
+        tg_sniff_opts so = ld->opts->dialect;
+        if ((st = load_utf16(ld, err)) == TG_OK) {
+            so.encoding = TG_ENC_UTF8;
+            size_t m = ld->src.size < SAMPLE_BYTES ? ld->src.size : SAMPLE_BYTES;
+            st = tg_sniff(ld->src.mem, m, m == ld->src.size, &so, path, &ld->dialect, err);
+            ld->dialect.encoding = orig.encoding; /* report what the file was */
+        }
+    }
+    ld->src.enc = ld->src.mem ? TG_ENC_UTF8 : ld->dialect.encoding;
+    tg_free(buf);
+    return st;
+}
+
+struct header {
+    struct loader *ld;
+    char **names;
+    size_t n, cap;
+    int done, nomem;
+};
+
+static void hdr_field(void *s, size_t n, void *ud) {
+    struct header *h = ud;
+    if (h->done || h->nomem) return;
+    if (h->n == h->cap) {
+        size_t cap = h->cap ? h->cap * 2 : 16;
+        char **names = tg_realloc(h->names, cap * sizeof *names);
+        if (!names) {
+            h->nomem = 1;
+            return;
+        }
+        h->names = names;
+        h->cap = cap;
+    }
+    if (!(h->names[h->n] = tg_strndup(s ? s : "", n))) h->nomem = 1;
+    else h->n++;
+}
+
+static void hdr_row(int c, void *ud) {
+    (void)c;
+    ((struct header *)ud)->done = 1;
+}
+
+/* Unique, non-empty names: "" becomes "column<k>", a repeat gets "_2". */
+static tg_status fix_names(char **names, size_t n) {
+    char buf[300];
+    for (size_t k = 0; k < n; k++) {
+        int clash = names[k][0] == '\0';
+        for (size_t j = 0; j < k && !clash; j++) clash = strcmp(names[j], names[k]) == 0;
+        if (!clash) continue;
+        for (int suffix = 2;; suffix++) {
+            if (names[k][0] == '\0') snprintf(buf, sizeof buf, "column%zu", k + 1);
+            else snprintf(buf, sizeof buf, "%.280s_%d", names[k], suffix);
+            int taken = 0;
+            for (size_t j = 0; j < n && !taken; j++) taken = j != k && strcmp(names[j], buf) == 0;
+            if (!taken) break;
+            if (names[k][0] == '\0') names[k][0] = '_'; /* "column3" itself taken */
+        }
+        char *copy = tg_strdup(buf);
+        if (!copy) return TG_ENOMEM;
+        tg_free(names[k]);
+        names[k] = copy;
+    }
+    return TG_OK;
+}
+
+/* Reads the header record line by line from the data start, so we know
+** exactly where data begins and on which line. */
+static tg_status read_header(struct loader *ld, const char *path, tg_error *err) {
+    struct header h = { ld, NULL, 0, 0, 0, 0 };
+    struct csv_parser p;
+    struct reader rd = { 0 };
+    size_t off = ld->dialect.skip_bytes, got = 0, used = 0, line = (size_t)ld->dialect.skip_lines + 1;
+    size_t sample_records = 0, sample_bytes = 0;
+    tg_status st = TG_OK;
+
+    if (ld->src.mem) off = 0; /* the transcoded copy starts after the BOM */
+    ld->data_start = off;
+    ld->data_line = line;
+    if (parser_init(&p, &ld->dialect) != 0) return tg_err_nomem(err);
+    if (reader_init(&rd, ld->src.enc) != TG_OK) {
+        st = tg_err_nomem(err);
+        goto done;
+    }
+    if ((st = src_read(&ld->src, off, rd.raw, rd.cap, &got, err)) != TG_OK) goto done;
+    while (ld->dialect.header && !h.done && used < got) {
+        unsigned char *nl = memchr(rd.raw + used, '\n', got - used);
+        size_t len = nl ? (size_t)(nl - (rd.raw + used)) + 1 : got - used, m, u;
+        const unsigned char *buf = rd.raw + used;
+        if (ld->src.enc != TG_ENC_UTF8) {
+            m = tg_enc_to_utf8(ld->src.enc, buf, len, rd.utf8, &u);
+            buf = rd.utf8;
+        } else {
+            m = len;
+        }
+        csv_parse(&p, buf, m, hdr_field, hdr_row, &h);
+        used += len;
+        if (nl) line++;
+        if (!nl && !h.done && off + used == ld->src.size) csv_fini(&p, hdr_field, hdr_row, &h);
+    }
+    if (h.nomem) {
+        st = tg_err_nomem(err);
+        goto done;
+    }
+    if (ld->dialect.header) {
+        if (!h.done && off + used < ld->src.size) {
+            st = tg_err_set(err, TG_EDATA, path, (int)ld->data_line, 0,
+                            "the header record is longer than %u bytes", BLOCK_BYTES);
+            goto done;
+        }
+        ld->data_start = off + used;
+        ld->data_line = line;
+    }
+    sample_bytes = got - used;
+    sample_records = count_newlines(rd.raw + used, got - used);
+    ld->avg_record = sample_records ? sample_bytes / sample_records : 64;
+    if (!ld->dialect.header || h.n == 0) {
+        for (size_t k = h.n; k < ld->dialect.n_fields; k++) {
+            hdr_field(NULL, 0, &h);
+            if (h.nomem) break;
+        }
+        for (size_t k = 0; k < h.n && !h.nomem; k++) {
+            char name[32];
+            snprintf(name, sizeof name, "column%zu", k + 1);
+            tg_free(h.names[k]);
+            if (!(h.names[k] = tg_strdup(name))) h.nomem = 1;
+        }
+        if (h.nomem) {
+            st = tg_err_nomem(err);
+            goto done;
+        }
+    }
+    for (size_t k = 0; k < h.n; k++) {
+        if (tg_enc_utf8_valid((unsigned char *)h.names[k], strlen(h.names[k]), 1) !=
+            strlen(h.names[k])) {
+            ld->enc_guessed = ld->enc_guessed ? 2 : 0;
+            break;
+        }
+    }
+    if (fix_names(h.names, h.n) != TG_OK) st = tg_err_nomem(err);
+
+done:
+    ld->names = h.names;
+    ld->n_cols = h.n;
+    csv_free(&p);
+    reader_free(&rd);
+    return st;
+}
+
+/* ---- column specs from the options ---- */
+
+static tg_status make_specs(struct loader *ld, const char *path, tg_error *err) {
+    const tg_csv_opts *o = ld->opts;
+    int pref = ld->dialect.decimal == ',' ? TG_MARK_COMMA : TG_MARK_DOT;
+    int mark = o->decimal == ',' ? TG_MARK_COMMA : o->decimal == '.' ? TG_MARK_DOT : 0;
+
+    ld->specs = tg_calloc(ld->n_cols ? ld->n_cols : 1, sizeof *ld->specs);
+    if (!ld->specs) return tg_err_nomem(err);
+    for (size_t k = 0; k < ld->n_cols; k++) {
+        tg_csvcol_spec *sp = &ld->specs[k];
+        sp->mode = TG_CC_INFER;
+        sp->mark = mark;
+        sp->pref_mark = mark ? mark : pref;
+        sp->nulls = &ld->nulls;
+        sp->check_utf8 = ld->src.enc == TG_ENC_UTF8;
+    }
+    for (size_t i = 0; i < o->n_types; i++) {
+        const tg_csv_coltype *t = &o->types[i];
+        long k = -1;
+        for (size_t j = 0; j < ld->n_cols && k < 0; j++)
+            if (strcmp(ld->names[j], t->name) == 0) k = (long)j;
+        if (k < 0) {
+            const char *near = tg_nearest_name(t->name, ld->names, ld->n_cols);
+            return tg_err_set(err, TG_EARG, path, 0, 0, "no column '%s' in the file%s%s%s",
+                              t->name, near ? "; did you mean '" : "", near ? near : "",
+                              near ? "'?" : "");
+        }
+        tg_csvcol_spec *sp = &ld->specs[k];
+        switch (t->type) {
+        case TG_INT: sp->mode = TG_CC_INT; break;
+        case TG_FLOAT: sp->mode = TG_CC_FLOAT; break;
+        case TG_BOOL: sp->mode = TG_CC_BOOL; break;
+        case TG_STRING: sp->mode = TG_CC_STRING; break;
+        case TG_DATE: sp->mode = TG_CC_DATE; break;
+        }
+        if (t->format && t->type == TG_DATE) {
+            sp->dfmt = tg_conv_date_fmt_parse(t->format);
+            if (!sp->dfmt)
+                return tg_err_set(err, TG_EARG, path, 0, 0,
+                                  "unsupported date format '%s' for column '%s'", t->format,
+                                  t->name);
+        } else if (t->format && (t->type == TG_INT || t->type == TG_FLOAT)) {
+            if (strcmp(t->format, ",") != 0 && strcmp(t->format, ".") != 0)
+                return tg_err_set(err, TG_EARG, path, 0, 0,
+                                  "a number format is the decimal mark ',' or '.', not '%s'",
+                                  t->format);
+            sp->mark = sp->pref_mark = t->format[0] == ',' ? TG_MARK_COMMA : TG_MARK_DOT;
+        }
+    }
+    return TG_OK;
+}
+
+/* ---- chunks and passes ---- */
+
+static int thread_count(const tg_csv_opts *o) {
+    long n = o->threads > 0 ? o->threads : sysconf(_SC_NPROCESSORS_ONLN);
+    if (n < 1) n = 1;
+    return (int)(n > MAX_THREADS ? MAX_THREADS : n);
+}
+
+/* The offset just after the first '\n' at or after 'at' (or the end). */
+static tg_status next_line_start(struct loader *ld, size_t at, size_t *out, tg_error *err) {
+    unsigned char buf[65536];
+    while (at < ld->src.size) {
+        size_t got;
+        tg_status st = src_read(&ld->src, at, buf, sizeof buf, &got, err);
+        if (st != TG_OK) return st;
+        if (got == 0) break;
+        unsigned char *nl = memchr(buf, '\n', got);
+        if (nl) {
+            *out = at + (size_t)(nl - buf) + 1;
+            return TG_OK;
+        }
+        at += got;
+    }
+    *out = ld->src.size;
+    return TG_OK;
+}
+
+static tg_status plan_chunks(struct loader *ld, tg_error *err) {
+    size_t len = ld->src.size - ld->data_start;
+    size_t n = len < MIN_SPLIT_BYTES ? 1 : (size_t)thread_count(ld->opts), k = 0;
+    size_t start = ld->data_start;
+
+    ld->chunks = tg_calloc(n, sizeof *ld->chunks);
+    if (!ld->chunks) return tg_err_nomem(err);
+    for (size_t i = 0; i < n; i++) {
+        size_t end = ld->src.size;
+        if (i + 1 < n) {
+            tg_status st = next_line_start(ld, ld->data_start + len / n * (i + 1), &end, err);
+            if (st != TG_OK) return st;
+        }
+        if (end <= start && i + 1 < n) continue; /* a huge line swallowed this range */
+        ld->chunks[k].ld = ld;
+        ld->chunks[k].start = start;
+        ld->chunks[k].end = end;
+        k++;
+        start = end;
+    }
+    ld->n_chunks = k;
+    return TG_OK;
+}
+
+static void chunk_reset(struct chunk *ch, int pass) {
+    ch->row = ch->field = 0;
+    ch->row_bad = 0;
+    ch->failed = 0;
+    ch->status = TG_OK;
+    ch->utf8_bad = 0;
+    ch->newlines = 0;
+    ch->pass = pass;
+}
+
+static void free_parts(tg_csvcol **parts, size_t n) {
+    if (!parts) return;
+    for (size_t k = 0; k < n; k++) tg_csvcol_free(parts[k]);
+    tg_free(parts);
+}
+
+static void chunk_free(struct chunk *ch, size_t n_cols) {
+    if (ch->pcols != ch->cols) free_parts(ch->pcols, n_cols);
+    free_parts(ch->cols, n_cols);
+    ch->cols = ch->pcols = NULL;
+    tg_free(ch->rej_rows);
+    tg_free(ch->rejects);
+    ch->rej_rows = NULL;
+    ch->rejects = NULL;
+    ch->n_rej = ch->cap_rej = 0;
+}
+
+/* Gives the chunk fresh parts for this pass: 'specs' for columns being
+** read, IGNORE for the rest. */
+static tg_status chunk_parts(struct loader *ld, struct chunk *ch, const tg_csvcol_spec *specs) {
+    size_t hint = ld->avg_record ? (ch->end - ch->start) / ld->avg_record + 64 : 1024;
+    tg_csvcol **parts = tg_calloc(ld->n_cols ? ld->n_cols : 1, sizeof *parts);
+    if (!parts) return TG_ENOMEM;
+    for (size_t k = 0; k < ld->n_cols; k++) {
+        /* 10 % slack on the row estimate avoids one doubling on most files */
+        if (!(parts[k] = tg_csvcol_new(&specs[k], hint + hint / 10))) {
+            free_parts(parts, ld->n_cols);
+            return TG_ENOMEM;
+        }
+    }
+    ch->pcols = parts;
+    return TG_OK;
+}
+
+static tg_status run_chunks(struct loader *ld, size_t first) {
+    pthread_t tid[MAX_THREADS];
+    int started[MAX_THREADS] = { 0 };
+    for (size_t i = first + 1; i < ld->n_chunks; i++)
+        started[i] = pthread_create(&tid[i], NULL, parse_thread, &ld->chunks[i]) == 0;
+    parse_chunk(&ld->chunks[first]);
+    for (size_t i = first + 1; i < ld->n_chunks; i++) {
+        if (started[i]) pthread_join(tid[i], NULL);
+        else parse_chunk(&ld->chunks[i]); /* no thread to be had: do it here */
+    }
+    return TG_OK;
+}
+
+/* A chunk that did not end between records means the next chunk started
+** inside a quoted field: parse from that chunk to the end in one piece. */
+static tg_status verify_boundaries(struct loader *ld, const tg_csvcol_spec *specs) {
+    for (size_t i = 0; i + 1 < ld->n_chunks; i++) {
+        struct chunk *ch = &ld->chunks[i];
+        if (ch->status != TG_OK || ch->failed) return TG_OK; /* reported elsewhere */
+        if (ch->end_clean) continue;
+        for (size_t j = i; j < ld->n_chunks; j++) chunk_free(&ld->chunks[j], ld->n_cols);
+        ch->end = ld->src.size;
+        ld->n_chunks = i + 1;
+        chunk_reset(ch, 0);
+        if (chunk_parts(ld, ch, specs) != TG_OK) return TG_ENOMEM;
+        ch->cols = ch->pcols;
+        parse_chunk(ch);
+        return TG_OK;
+    }
+    return TG_OK;
+}
+
+/* ---- failures, decisions, assembly ---- */
+
+/* The first failure in file order becomes the error; TG_OK if none. */
+static tg_status chunk_failure(struct loader *ld, const char *path, tg_error *err) {
+    for (size_t i = 0; i < ld->n_chunks; i++) {
+        struct chunk *ch = &ld->chunks[i];
+        if (ch->status == TG_ENOMEM) return tg_err_nomem(err);
+        if (ch->status == TG_EIO) return tg_err_set(err, TG_EIO, path, 0, 0, "cannot read the file");
+        if (ch->status == TG_ELIMIT || ch->status == TG_ECANCEL)
+            return tg_err_set(err, ch->status, path, 0, 0, "loading stopped: %s",
+                              ch->status == TG_ELIMIT ? "time limit reached" : "cancelled");
+        if (ch->status != TG_OK) return tg_err_set(err, ch->status, path, 0, 0, "cannot parse");
+        if (ch->failed) {
+            size_t line = line_of(ld, ch, ch->fail_row, ch->fail_field);
+            const char *name = ch->fail_field < ld->n_cols ? ld->names[ch->fail_field] : NULL;
+            return tg_err_set(err, TG_EDATA, path, (int)line, (int)ch->fail_field + 1,
+                              "%s%s%s%s", name ? "column '" : "", name ? name : "",
+                              name ? "': " : "", ch->fail_reason);
+        }
+    }
+    return TG_OK;
+}
+
+static int any_utf8_bad(const struct loader *ld) {
+    for (size_t i = 0; i < ld->n_chunks; i++)
+        if (ld->chunks[i].utf8_bad) return 1;
+    return 0;
+}
+
+/* Runs one pass over every chunk with 'specs'; in pass 0 the parts become
+** the chunk's own, later the new parts replace those of re-read columns. */
+static tg_status run_pass(struct loader *ld, int pass, const tg_csvcol_spec *specs,
+                          const char *path, tg_error *err) {
+    for (size_t i = 0; i < ld->n_chunks; i++) {
+        struct chunk *ch = &ld->chunks[i];
+        chunk_reset(ch, pass);
+        if (chunk_parts(ld, ch, specs) != TG_OK) return tg_err_nomem(err);
+        if (pass == 0) ch->cols = ch->pcols;
+    }
+    run_chunks(ld, 0);
+    if (pass == 0 && verify_boundaries(ld, specs) != TG_OK) return tg_err_nomem(err);
+    if (pass == 0) {
+        ld->chunks[0].first_line = ld->data_line;
+        for (size_t i = 1; i < ld->n_chunks; i++)
+            ld->chunks[i].first_line = ld->chunks[i - 1].first_line + ld->chunks[i - 1].newlines;
+    }
+    if (any_utf8_bad(ld)) return TG_OK; /* the caller restarts as Windows-1252 */
+    tg_status st = chunk_failure(ld, path, err);
+    if (st != TG_OK) return st;
+    for (size_t i = 0; i < ld->n_chunks; i++) {
+        struct chunk *ch = &ld->chunks[i];
+        for (size_t k = 0; k < ld->n_cols; k++) {
+            tg_csvcol_drop_rows(ch->pcols[k], ch->rej_rows, ch->n_rej);
+            if (pass > 0 && specs[k].mode != TG_CC_IGNORE) {
+                tg_csvcol_free(ch->cols[k]);
+                ch->cols[k] = ch->pcols[k];
+                ch->pcols[k] = NULL;
+            }
+        }
+        if (pass > 0) free_parts(ch->pcols, ld->n_cols);
+        ch->pcols = ch->cols;
+    }
+    return TG_OK;
+}
+
+static tg_status decide_all(struct loader *ld, tg_csvcol_decision *dec, tg_csvcol_spec *next,
+                            int *again, const char *path, tg_error *err) {
+    tg_csvcol **parts = tg_malloc(ld->n_chunks * sizeof *parts);
+    if (!parts) return tg_err_nomem(err);
+    *again = 0;
+    for (size_t k = 0; k < ld->n_cols; k++) {
+        tg_csvcol_decision d;
+        for (size_t i = 0; i < ld->n_chunks; i++) parts[i] = ld->chunks[i].cols[k];
+        next[k] = ld->specs[k];
+        next[k].mode = TG_CC_IGNORE;
+        if (dec[k].type != 0 && !dec[k].reread) continue; /* decided in an earlier pass */
+        if (tg_csvcol_decide(parts, ld->n_chunks, &d) != TG_OK) {
+            struct chunk *ch = &ld->chunks[d.bad_part];
+            size_t line = line_of(ld, ch, d.bad_row, k);
+            tg_free(parts);
+            return tg_err_set(err, TG_EDATA, path, (int)line, (int)k + 1, "column '%s': %s",
+                              ld->names[k], d.bad_msg);
+        }
+        if (dec[k].note[0] && !d.note[0]) memcpy(d.note, dec[k].note, sizeof d.note);
+        if (d.note[0] && !dec[k].note[0]) {
+            /* say where the first value that made it text is */
+            for (size_t i = 0; i < ld->n_chunks; i++) {
+                size_t row = tg_csvcol_note_row(parts[i]);
+                if (row == SIZE_MAX) continue;
+                size_t line = line_of(ld, &ld->chunks[i], row, k);
+                size_t len = strlen(d.note);
+                snprintf(d.note + len, sizeof d.note - len, " (line %zu)", line);
+                break;
+            }
+        }
+        dec[k] = d;
+        if (d.reread) {
+            next[k] = d.respec;
+            *again = 1;
+        }
+    }
+    tg_free(parts);
+    return TG_OK;
+}
+
+static tg_status assemble(struct loader *ld, const tg_csvcol_decision *dec, tg_table **out,
+                          tg_error *err) {
+    tg_csvcol **parts = tg_malloc((ld->n_chunks ? ld->n_chunks : 1) * sizeof *parts);
+    tg_table *t = tg_table_new();
+    tg_status st = parts && t ? TG_OK : TG_ENOMEM;
+
+    for (size_t k = 0; k < ld->n_cols && st == TG_OK; k++) {
+        tg_col *col;
+        for (size_t i = 0; i < ld->n_chunks; i++) parts[i] = ld->chunks[i].cols[k];
+        st = tg_csvcol_assemble(parts, ld->n_chunks, &dec[k], &col);
+        if (st != TG_OK) break;
+        st = tg_table_add(t, ld->names[k], col);
+        tg_col_release(col);
+        for (size_t i = 0; i < ld->n_chunks; i++) { /* free as we go: peak stays low */
+            tg_csvcol_free(ld->chunks[i].cols[k]);
+            ld->chunks[i].cols[k] = NULL;
+        }
+    }
+    tg_free(parts);
+    if (st != TG_OK) {
+        tg_table_release(t);
+        return tg_err_nomem(err);
+    }
+    *out = t;
+    return TG_OK;
+}
+
+/* ---- the report ---- */
+
+static tg_status make_report(struct loader *ld, const tg_csvcol_decision *dec,
+                             const tg_table *t, tg_csv_report **out) {
+    tg_csv_report *r = tg_calloc(1, sizeof *r);
+    size_t n_rej = 0;
+    if (!r) return TG_ENOMEM;
+    r->dialect = ld->dialect;
+    r->n_rows = t ? t->n_rows : 0;
+    r->n_bytes = ld->src.size;
+    r->n_cols = ld->n_cols;
+    r->cols = tg_calloc(ld->n_cols ? ld->n_cols : 1, sizeof *r->cols);
+    for (size_t i = 0; i < ld->n_chunks; i++) n_rej += ld->chunks[i].n_rej;
+    r->rejects = tg_calloc(n_rej ? n_rej : 1, sizeof *r->rejects);
+    if (!r->cols || !r->rejects) {
+        tg_csv_report_free(r);
+        return TG_ENOMEM;
+    }
+    for (size_t k = 0; k < ld->n_cols; k++) {
+        tg_csv_colinfo *ci = &r->cols[k];
+        ci->type = dec[k].type;
+        ci->decimal = (char)(dec[k].type == TG_INT || dec[k].type == TG_FLOAT
+                                 ? (dec[k].mark == TG_MARK_COMMA ? ',' : '.')
+                                 : 0);
+        ci->date_fmt = dec[k].dfmt;
+        memcpy(ci->note, dec[k].note, sizeof ci->note);
+    }
+    for (size_t i = 0; i < ld->n_chunks; i++) {
+        struct chunk *ch = &ld->chunks[i];
+        struct pos *pos = tg_calloc(ch->n_rej ? ch->n_rej : 1, sizeof *pos);
+        if (!pos) {
+            tg_csv_report_free(r);
+            return TG_ENOMEM;
+        }
+        for (size_t j = 0; j < ch->n_rej; j++) {
+            pos[j].row = ch->rej_rows[j];
+            pos[j].field = (size_t)ch->rejects[j].col - 1;
+        }
+        /* rows ascend already; one re-parse gives every line */
+        locate_lines(ld, ch, pos, ch->n_rej);
+        for (size_t j = 0; j < ch->n_rej; j++) {
+            r->rejects[r->n_rejects] = ch->rejects[j];
+            r->rejects[r->n_rejects++].line = pos[j].line;
+        }
+        tg_free(pos);
+    }
+    r->n_rejected = r->n_rejects;
+    *out = r;
+    return TG_OK;
+}
+
+void tg_csv_report_free(tg_csv_report *report) {
+    if (!report) return;
+    tg_free(report->rejects);
+    tg_free(report->cols);
+    tg_free(report);
+}
+
+/* ---- the entry point ---- */
+
+static void loader_free(struct loader *ld) {
+    for (size_t i = 0; i < ld->n_chunks; i++) chunk_free(&ld->chunks[i], ld->n_cols);
+    tg_free(ld->chunks);
+    for (size_t k = 0; k < ld->n_cols; k++) tg_free(ld->names[k]);
+    tg_free(ld->names);
+    tg_free(ld->specs);
+    tg_free(ld->src.mem);
+    ld->chunks = NULL;
+    ld->names = NULL;
+    ld->specs = NULL;
+    ld->src.mem = NULL;
+    ld->n_chunks = ld->n_cols = 0;
+}
+
+static tg_status load(struct loader *ld, const char *path, tg_table **out, tg_csv_report **report,
+                      tg_error *err) {
+    tg_csvcol_decision *dec = NULL;
+    tg_csvcol_spec *next = NULL;
+    tg_status st;
+    size_t bom;
+    unsigned char head[4];
+    size_t got;
+
+    if ((st = sniff(ld, path, err)) != TG_OK) return st;
+    if (ld->enc_guessed != 2) {
+        int has_bom = src_read(&ld->src, 0, head, sizeof head, &got, NULL) == TG_OK &&
+                      tg_enc_bom(head, got, &bom) != TG_ENC_AUTO;
+        ld->enc_guessed = ld->opts->dialect.encoding == TG_ENC_AUTO &&
+                          ld->dialect.encoding == TG_ENC_UTF8 && !has_bom;
+    }
+    if ((st = read_header(ld, path, err)) != TG_OK) goto done;
+    if (ld->enc_guessed == 2) goto done; /* header not UTF-8: restart */
+    if ((st = make_specs(ld, path, err)) != TG_OK) goto done;
+    if ((st = plan_chunks(ld, err)) != TG_OK) goto done;
+    dec = tg_calloc(ld->n_cols ? ld->n_cols : 1, sizeof *dec);
+    next = tg_calloc(ld->n_cols ? ld->n_cols : 1, sizeof *next);
+    if (!dec || !next) {
+        st = tg_err_nomem(err);
+        goto done;
+    }
+    memcpy(next, ld->specs, ld->n_cols * sizeof *next);
+    for (int pass = 0, again = 1; again; pass++) {
+        if (pass == MAX_PASSES) {
+            for (size_t k = 0; k < ld->n_cols; k++)
+                if (dec[k].reread) dec[k].reread = 0, dec[k].type = TG_STRING;
+            break;
+        }
+        if ((st = run_pass(ld, pass, next, path, err)) != TG_OK) goto done;
+        if (any_utf8_bad(ld)) {
+            ld->enc_guessed = 2;
+            goto done;
+        }
+        if ((st = decide_all(ld, dec, next, &again, path, err)) != TG_OK) goto done;
+    }
+    if ((st = assemble(ld, dec, out, err)) != TG_OK) goto done;
+    if (report && make_report(ld, dec, *out, report) != TG_OK) {
+        tg_table_release(*out);
+        *out = NULL;
+        st = tg_err_nomem(err);
+    }
+
+done:
+    /* A data error still tells the caller the dialect (to show the line). */
+    if (st == TG_EDATA && report && !*report) {
+        *report = tg_calloc(1, sizeof **report);
+        if (*report) {
+            (*report)->dialect = ld->dialect;
+            (*report)->n_bytes = ld->src.size;
+        }
+    }
+    tg_free(dec);
+    tg_free(next);
+    return st;
+}
+
+tg_status tg_csv_read(const char *path, const tg_csv_opts *opts, tg_table **out,
+                      tg_csv_report **report, tg_error *err) {
+    tg_csv_opts defaults;
+    struct loader ld;
+    struct stat sb;
+    tg_status st;
+
+    assert(path != NULL && out != NULL);
+    *out = NULL;
+    if (report) *report = NULL;
+    if (!opts) {
+        tg_csv_opts_init(&defaults);
+        opts = &defaults;
+    }
+    memset(&ld, 0, sizeof ld);
+    ld.opts = opts;
+    ld.err = err;
+    ld.src.path = path;
+    tg_conv_nulls_init(&ld.nulls, opts->na, opts->n_na > 16 ? 16 : opts->n_na);
+    ld.src.fd = open(path, O_RDONLY);
+    if (ld.src.fd < 0) return tg_err_set(err, TG_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
+    if (fstat(ld.src.fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        close(ld.src.fd);
+        return tg_err_set(err, TG_EIO, path, 0, 0, "not a regular file");
+    }
+    ld.src.size = (size_t)sb.st_size;
+    st = load(&ld, path, out, report, err);
+    if (st == TG_OK && ld.enc_guessed == 2 && !*out) {
+        /* Not UTF-8 after all: read it again as Windows-1252, the encoding
+        ** of Danish Excel's "CSV (semikolonsepareret)". */
+        tg_csv_opts retry = *opts;
+        loader_free(&ld);
+        retry.dialect.encoding = TG_ENC_CP1252;
+        ld.opts = &retry;
+        ld.src.size = (size_t)sb.st_size;
+        ld.enc_guessed = 0;
+        ld.done_bytes = 0;
+        st = load(&ld, path, out, report, err);
+    }
+    loader_free(&ld);
+    close(ld.src.fd);
+    return st;
+}

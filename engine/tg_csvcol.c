@@ -1,0 +1,662 @@
+/*
+** tg_csvcol.c -- typed column building for the CSV loader.
+** A part moves through kinds as values arrive: K_NULL (only nulls so far)
+** -> the narrowest type that fits. A late float widens an int part in
+** place. A value that fits no numeric reading demotes the part to K_TEXT,
+** which stores nothing: the column is read again as text in a second
+** pass, so no early value is ever guessed wrongly. Value buffers grow with
+** realloc and are never zero-filled beyond what is written, so untouched
+** capacity costs no resident memory.
+*/
+#include "tg_csvcol.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tg_enc.h"
+#include "tg_mem.h"
+
+enum {
+    K_NULL,    /* nothing but nulls yet */
+    K_INT,     /* int64 values */
+    K_FLOAT,   /* double values */
+    K_BOOL,    /* uint8 values */
+    K_DATE,    /* packed dates (tg_conv_date), converted once the format is known */
+    K_STRING,  /* dictionary codes */
+    K_NUMPEND, /* numbers whose decimal mark flipped: only the marks are tracked */
+    K_TEXT,    /* demoted: to be read again as text */
+    K_IGNORE
+};
+
+/* Why a part stopped being typed, or why a push failed. */
+enum { R_NONE, R_NOT_NUMBER, R_NOT_DATE, R_NOT_BOOL, R_DATE_FMT, R_UTF8, R_INT_RANGE };
+
+struct tg_csvcol {
+    tg_csvcol_spec spec;
+    int kind;
+    void *v;
+    size_t cap, len; /* rows allocated / rows known (max row pushed + 1) */
+    uint64_t *valid; /* NULL = all valid; covers 'vcap' rows */
+    size_t vcap;
+    tg_dict *dict;
+    unsigned marks;   /* decimal marks every stored number allows */
+    int cur_mark;     /* mark the stored numbers were read under */
+    size_t n_ambig;   /* stored numbers whose value depends on the mark */
+    unsigned dfmt;    /* date formats every stored date allows */
+    size_t cap_hint;
+    /* diagnostics */
+    int reason;
+    size_t note_row;
+    char note_val[40];
+    size_t dexcl_row[8]; /* first row that ruled out each date format */
+    char dexcl_val[8][24];
+};
+
+static size_t kind_width(int kind) {
+    switch (kind) {
+    case K_INT:
+    case K_FLOAT: return 8;
+    case K_DATE:
+    case K_STRING: return 4;
+    case K_BOOL: return 1;
+    default: return 0;
+    }
+}
+
+tg_csvcol *tg_csvcol_new(const tg_csvcol_spec *spec, size_t cap_hint) {
+    tg_csvcol *c = tg_calloc(1, sizeof *c);
+    if (!c) return NULL;
+    c->spec = *spec;
+    c->cap_hint = cap_hint < 64 ? 64 : cap_hint;
+    c->marks = TG_MARK_DOT | TG_MARK_COMMA;
+    c->dfmt = spec->dfmt ? spec->dfmt : TG_DF_ALL;
+    c->cur_mark = spec->mark ? spec->mark : spec->pref_mark ? spec->pref_mark : TG_MARK_DOT;
+    c->note_row = SIZE_MAX;
+    for (int i = 0; i < 8; i++) c->dexcl_row[i] = SIZE_MAX;
+    c->kind = spec->mode == TG_CC_IGNORE ? K_IGNORE : K_NULL;
+    return c;
+}
+
+void tg_csvcol_free(tg_csvcol *c) {
+    if (!c) return;
+    tg_free(c->v);
+    tg_free(c->valid);
+    tg_dict_release(c->dict);
+    tg_free(c);
+}
+
+size_t tg_csvcol_rows(const tg_csvcol *c) {
+    return c->len;
+}
+
+size_t tg_csvcol_note_row(const tg_csvcol *c) {
+    return c->note_row;
+}
+
+/* ---- storage ---- */
+
+/* Makes row 'row' addressable. A new buffer gets rows [0, row) zeroed:
+** they were nulls, whose value reads as 0. */
+static int ensure_row(tg_csvcol *c, size_t row) {
+    size_t w = kind_width(c->kind);
+    if (row < c->cap) return TG_OK;
+    size_t cap = c->cap ? c->cap * 2 : c->cap_hint;
+    while (cap <= row) cap *= 2;
+    void *v = tg_realloc(c->v, cap * w);
+    if (!v) return TG_ENOMEM;
+    if (!c->v && row > 0) memset(v, 0, row * w);
+    c->v = v;
+    c->cap = cap;
+    return TG_OK;
+}
+
+static int set_null(tg_csvcol *c, size_t row) {
+    if (row >= c->vcap) {
+        size_t words = c->vcap / 64, cap = c->vcap ? c->vcap * 2 : c->cap_hint;
+        while (cap <= row) cap *= 2;
+        cap = (cap + 63) / 64 * 64;
+        uint64_t *bits = tg_realloc(c->valid, cap / 8);
+        if (!bits) return TG_ENOMEM;
+        memset(bits + words, 0xff, (cap / 64 - words) * 8);
+        c->valid = bits;
+        c->vcap = cap;
+    }
+    c->valid[row >> 6] &= ~((uint64_t)1 << (row & 63));
+    return TG_OK;
+}
+
+static void keep_note(tg_csvcol *c, int reason, size_t row, const char *s, size_t n) {
+    c->reason = reason;
+    if (c->note_row != SIZE_MAX && reason != R_UTF8) return;
+    c->note_row = row;
+    snprintf(c->note_val, sizeof c->note_val, "%.*s", (int)(n < 36 ? n : 36), s ? s : "");
+}
+
+/* Changes the kind of a part that holds only nulls, or widens int to float. */
+static void become(tg_csvcol *c, int kind) {
+    if (c->kind == K_INT && kind == K_FLOAT) {
+        int64_t *iv = c->v;
+        double *fv = c->v;
+        for (size_t i = 0; i < c->len; i++) {
+            int64_t x = iv[i];
+            fv[i] = (double)x;
+        }
+    } else {
+        assert(c->kind == K_NULL || kind == K_TEXT || kind == K_NUMPEND);
+        if (kind == K_TEXT || kind == K_NUMPEND) {
+            tg_free(c->v); /* nothing stored survives: the column is read again */
+            c->v = NULL;
+            c->cap = 0;
+        }
+    }
+    c->kind = kind;
+}
+
+/* ---- values ---- */
+
+static int has_sep(const char *s, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == '.' || s[i] == ',') return 1;
+    return 0;
+}
+
+/* A numeric value in a numeric part (K_INT/K_FLOAT/K_NULL). */
+static int push_number(tg_csvcol *c, size_t row, const char *s, size_t n, int explicit_type) {
+    int64_t iv;
+    double fv;
+    int mark = c->spec.mark ? c->spec.mark : c->cur_mark;
+
+    /* Once one mark is ruled out, parsing under the other proves all we
+    ** need, so the second look at the text is skipped (the common case). */
+    int open = c->marks == (TG_MARK_DOT | TG_MARK_COMMA);
+    if (!c->spec.mark && open && has_sep(s, n)) {
+        unsigned m = tg_conv_number_marks(s, n);
+        if ((m & c->marks) == 0) {
+            keep_note(c, R_NOT_NUMBER, row, s, n);
+            if (explicit_type) return TG_CC_BAD;
+            become(c, K_TEXT); /* not a number, or marks that contradict */
+            return TG_OK;
+        }
+        c->marks &= m;
+        if (!(c->marks & (unsigned)mark)) {
+            /* The mark assumed so far is ruled out. Values read under it
+            ** with a separator may now mean something else. */
+            mark = (c->marks & TG_MARK_DOT) ? TG_MARK_DOT : TG_MARK_COMMA;
+            if (c->n_ambig > 0) {
+                keep_note(c, R_NONE, row, s, n);
+                become(c, K_NUMPEND);
+                return TG_OK;
+            }
+            c->cur_mark = mark;
+        }
+        if (m == (TG_MARK_DOT | TG_MARK_COMMA)) c->n_ambig++;
+    }
+    int r = tg_conv_number(s, n, mark, &iv, &fv);
+    if (r == TG_NUM_NONE) {
+        keep_note(c, R_NOT_NUMBER, row, s, n);
+        if (explicit_type) return TG_CC_BAD;
+        become(c, K_TEXT);
+        return TG_OK;
+    }
+    if (r == TG_NUM_FLOAT && c->spec.mode == TG_CC_INT) {
+        keep_note(c, R_INT_RANGE, row, s, n);
+        return TG_CC_BAD;
+    }
+    if (c->kind == K_NULL) {
+        c->cur_mark = mark;
+        become(c, r == TG_NUM_INT && c->spec.mode != TG_CC_FLOAT ? K_INT : K_FLOAT);
+    } else if (c->kind == K_INT && r == TG_NUM_FLOAT) {
+        become(c, K_FLOAT);
+    }
+    if (ensure_row(c, row) != TG_OK) return TG_ENOMEM;
+    if (c->kind == K_INT) ((int64_t *)c->v)[row] = iv;
+    else ((double *)c->v)[row] = fv;
+    return TG_OK;
+}
+
+static void note_date_exclusions(tg_csvcol *c, unsigned before, unsigned after, size_t row,
+                                 const char *s, size_t n) {
+    for (int b = 0; b < 8; b++) {
+        unsigned bit = 1u << b;
+        if ((before & bit) && !(after & bit) && c->dexcl_row[b] == SIZE_MAX) {
+            c->dexcl_row[b] = row;
+            snprintf(c->dexcl_val[b], sizeof c->dexcl_val[b], "%.*s", (int)(n < 20 ? n : 20), s);
+        }
+    }
+}
+
+static int push_date(tg_csvcol *c, size_t row, const char *s, size_t n, int explicit_type) {
+    int32_t packed;
+    unsigned m = tg_conv_date(s, n, &packed);
+    if (m == 0) {
+        keep_note(c, R_NOT_DATE, row, s, n);
+        if (explicit_type) return TG_CC_BAD;
+        become(c, K_TEXT);
+        return TG_OK;
+    }
+    if ((m & c->dfmt) == 0) {
+        keep_note(c, R_DATE_FMT, row, s, n);
+        return TG_CC_CONTRADICT;
+    }
+    note_date_exclusions(c, c->dfmt, c->dfmt & m, row, s, n);
+    c->dfmt &= m;
+    if (c->kind == K_NULL) become(c, K_DATE);
+    if (ensure_row(c, row) != TG_OK) return TG_ENOMEM;
+    ((int32_t *)c->v)[row] = packed;
+    return TG_OK;
+}
+
+static int push_bool(tg_csvcol *c, size_t row, const char *s, size_t n, int explicit_type) {
+    int b;
+    if (!tg_conv_bool(s, n, &b)) {
+        keep_note(c, R_NOT_BOOL, row, s, n);
+        if (explicit_type) return TG_CC_BAD;
+        become(c, K_TEXT);
+        return TG_OK;
+    }
+    if (c->kind == K_NULL) become(c, K_BOOL);
+    if (ensure_row(c, row) != TG_OK) return TG_ENOMEM;
+    ((uint8_t *)c->v)[row] = (uint8_t)b;
+    return TG_OK;
+}
+
+static int push_string(tg_csvcol *c, size_t row, const char *s, size_t n) {
+    uint32_t code;
+    if (!c->dict && !(c->dict = tg_dict_new())) return TG_ENOMEM;
+    if (c->kind == K_NULL) become(c, K_STRING);
+    code = tg_dict_find(c->dict, s, n);
+    if (code == TG_DICT_NONE) {
+        if (c->spec.check_utf8 && tg_enc_utf8_valid((const unsigned char *)s, n, 1) != n) {
+            keep_note(c, R_UTF8, row, s, n);
+            return TG_CC_BADUTF8;
+        }
+        if (tg_dict_intern(c->dict, s, n, &code) != TG_OK) return TG_ENOMEM;
+    }
+    if (ensure_row(c, row) != TG_OK) return TG_ENOMEM;
+    ((uint32_t *)c->v)[row] = code;
+    return TG_OK;
+}
+
+/* First non-null value of an inferred column: pick the narrowest type. */
+static int push_first(tg_csvcol *c, size_t row, const char *s, size_t n) {
+    int32_t packed;
+    int b;
+    unsigned m = tg_conv_number_marks(s, n);
+    if (m) {
+        c->cur_mark = (m & (unsigned)c->spec.pref_mark) ? c->spec.pref_mark
+                      : (m & TG_MARK_DOT)              ? TG_MARK_DOT
+                                                       : TG_MARK_COMMA;
+        return push_number(c, row, s, n, 0);
+    }
+    if (tg_conv_date(s, n, &packed)) return push_date(c, row, s, n, 0);
+    if (tg_conv_bool(s, n, &b)) return push_bool(c, row, s, n, 0);
+    return push_string(c, row, s, n);
+}
+
+/* A part whose decimal mark flipped only checks that values stay numbers. */
+static int push_pending(tg_csvcol *c, size_t row, const char *s, size_t n) {
+    unsigned m = tg_conv_number_marks(s, n);
+    if ((m & c->marks) == 0) {
+        keep_note(c, R_NOT_NUMBER, row, s, n);
+        if (c->spec.mode != TG_CC_INFER) return TG_CC_BAD;
+        become(c, K_TEXT);
+        return TG_OK;
+    }
+    c->marks &= m;
+    return TG_OK;
+}
+
+int tg_csvcol_push(tg_csvcol *c, size_t row, const char *s, size_t n) {
+    if (c->kind == K_IGNORE || c->kind == K_TEXT) return TG_OK;
+    if (row >= c->len) c->len = row + 1;
+    if (tg_conv_is_null(c->spec.nulls, s, n)) {
+        size_t w = kind_width(c->kind);
+        if (c->v && ensure_row(c, row) == TG_OK) memset((char *)c->v + row * w, 0, w);
+        return set_null(c, row);
+    }
+    if (c->kind == K_NUMPEND) return push_pending(c, row, s, n);
+    switch (c->spec.mode) {
+    case TG_CC_STRING: return push_string(c, row, s, n);
+    case TG_CC_INT:
+    case TG_CC_FLOAT:
+    case TG_CC_NUMBER: return push_number(c, row, s, n, c->spec.mode != TG_CC_NUMBER);
+    case TG_CC_BOOL: return push_bool(c, row, s, n, 1);
+    case TG_CC_DATE: return push_date(c, row, s, n, 1);
+    default: break;
+    }
+    switch (c->kind) {
+    case K_NULL: return push_first(c, row, s, n);
+    case K_INT:
+    case K_FLOAT: return push_number(c, row, s, n, 0);
+    case K_DATE: return push_date(c, row, s, n, 0);
+    case K_BOOL: return push_bool(c, row, s, n, 0);
+    case K_STRING: return push_string(c, row, s, n);
+    default: return TG_OK;
+    }
+}
+
+tg_status tg_csvcol_finish(tg_csvcol *c, size_t rows) {
+    if (c->kind == K_IGNORE || c->kind == K_TEXT || c->kind == K_NUMPEND) {
+        c->len = rows;
+        return TG_OK;
+    }
+    for (size_t r = c->len; r < rows; r++) {
+        if (c->v && ensure_row(c, r) == TG_OK)
+            memset((char *)c->v + r * kind_width(c->kind), 0, kind_width(c->kind));
+        if (set_null(c, r) != TG_OK) return TG_ENOMEM;
+    }
+    if (c->len < rows) c->len = rows;
+    return TG_OK;
+}
+
+void tg_csvcol_drop_rows(tg_csvcol *c, const size_t *rows, size_t n) {
+    size_t w = kind_width(c->kind), out = 0, k = 0;
+    for (size_t r = 0; r < c->len; r++) {
+        if (k < n && rows[k] == r) {
+            k++;
+            continue;
+        }
+        if (out != r) {
+            if (c->v && w) memmove((char *)c->v + out * w, (char *)c->v + r * w, w);
+            if (c->valid) {
+                int ok = r >= c->vcap || ((c->valid[r >> 6] >> (r & 63)) & 1);
+                if (ok) c->valid[out >> 6] |= (uint64_t)1 << (out & 63);
+                else c->valid[out >> 6] &= ~((uint64_t)1 << (out & 63));
+            }
+        }
+        out++;
+    }
+    c->len = out;
+}
+
+void tg_csvcol_reason(const tg_csvcol *c, char *buf, size_t size) {
+    const char *v = c->note_val;
+    switch (c->reason) {
+    case R_NOT_NUMBER: snprintf(buf, size, "expected a number, got '%s'", v); break;
+    case R_INT_RANGE: snprintf(buf, size, "expected a whole number, got '%s'", v); break;
+    case R_NOT_DATE: snprintf(buf, size, "expected a date, got '%s'", v); break;
+    case R_NOT_BOOL: snprintf(buf, size, "expected true/false, got '%s'", v); break;
+    case R_UTF8: snprintf(buf, size, "invalid UTF-8 in '%s'", v); break;
+    case R_DATE_FMT: {
+        /* Name an earlier value that ruled out this value's formats. */
+        int32_t packed;
+        unsigned m = tg_conv_date(v, strlen(v), &packed);
+        for (int b = 0; b < 8; b++) {
+            if ((m & (1u << b)) && c->dexcl_row[b] != SIZE_MAX) {
+                snprintf(buf, size, "date '%s' contradicts '%s' earlier in the column, which is %s", v,
+                         c->dexcl_val[b], tg_conv_date_fmt_name(tg_conv_date_pick(c->dfmt)));
+                return;
+            }
+        }
+        snprintf(buf, size, "date '%s' is not in the column's format %s", v,
+                 tg_conv_date_fmt_name(tg_conv_date_pick(c->dfmt)));
+        break;
+    }
+    default: snprintf(buf, size, "bad value '%s'", v); break;
+    }
+}
+
+/* ---- deciding a column across its parts ---- */
+
+static void set_note(tg_csvcol_decision *d, const tg_csvcol *c, const char *what) {
+    char why[128];
+    if (d->note[0]) return;
+    tg_csvcol_reason(c, why, sizeof why);
+    snprintf(d->note, sizeof d->note, "read as text: %s%s", what ? what : why, "");
+}
+
+static void reread_as_text(tg_csvcol_decision *d, const tg_csvcol_spec *spec) {
+    d->type = TG_STRING;
+    d->reread = 1;
+    d->respec = *spec;
+    d->respec.mode = TG_CC_STRING;
+}
+
+/* Dates: every part's formats must share one; contradiction is an error
+** reported at the first row of a later part that ruled out the earlier
+** parts' formats. */
+static tg_status decide_dates(tg_csvcol *const *parts, size_t n, tg_csvcol_decision *d) {
+    unsigned mask = TG_DF_ALL;
+    for (size_t i = 0; i < n; i++) {
+        const tg_csvcol *c = parts[i];
+        if (c->kind != K_DATE) continue;
+        if ((mask & c->dfmt) == 0) {
+            d->bad_part = i;
+            d->bad_row = 0;
+            for (int b = 0; b < 8; b++)
+                if ((mask & (1u << b)) && c->dexcl_row[b] != SIZE_MAX) d->bad_row = c->dexcl_row[b];
+            snprintf(d->bad_msg, sizeof d->bad_msg,
+                     "dates in this column contradict each other: earlier rows are %s, this "
+                     "part of the file is %s",
+                     tg_conv_date_fmt_name(tg_conv_date_pick(mask)),
+                     tg_conv_date_fmt_name(tg_conv_date_pick(c->dfmt)));
+            return TG_EDATA;
+        }
+        mask &= c->dfmt;
+    }
+    d->type = TG_DATE;
+    d->dfmt = tg_conv_date_pick(mask);
+    return TG_OK;
+}
+
+static void decide_numbers(tg_csvcol *const *parts, size_t n, const tg_csvcol_spec *spec,
+                           tg_csvcol_decision *d) {
+    unsigned marks = TG_MARK_DOT | TG_MARK_COMMA;
+    int any_float = 0, pending = 0;
+    for (size_t i = 0; i < n; i++) {
+        const tg_csvcol *c = parts[i];
+        if (c->kind == K_NULL) continue;
+        marks &= c->marks;
+        any_float |= c->kind == K_FLOAT;
+        pending |= c->kind == K_NUMPEND;
+    }
+    if (spec->mark) marks = (unsigned)spec->mark;
+    if (marks == 0) {
+        snprintf(d->note, sizeof d->note, "read as text: numbers use both '.' and ',' as the "
+                                          "decimal mark");
+        reread_as_text(d, spec);
+        return;
+    }
+    d->mark = (marks & (unsigned)spec->pref_mark) ? spec->pref_mark
+              : (marks & TG_MARK_DOT)             ? TG_MARK_DOT
+                                                  : TG_MARK_COMMA;
+    /* A part read under another mark is wrong only if some value in it
+    ** reads differently under the two marks. */
+    for (size_t i = 0; i < n; i++) {
+        const tg_csvcol *c = parts[i];
+        if (c->kind == K_NUMPEND || ((c->kind == K_INT || c->kind == K_FLOAT) &&
+                                     c->cur_mark != d->mark && c->n_ambig > 0))
+            pending = 1;
+    }
+    d->type = any_float || spec->mode == TG_CC_FLOAT ? TG_FLOAT : TG_INT;
+    if (pending) {
+        d->reread = 1;
+        d->respec = *spec;
+        if (d->respec.mode == TG_CC_INFER) d->respec.mode = TG_CC_NUMBER;
+        d->respec.mark = d->mark;
+    }
+}
+
+tg_status tg_csvcol_decide(tg_csvcol *const *parts, size_t n, tg_csvcol_decision *d) {
+    const tg_csvcol_spec *spec = &parts[0]->spec;
+    unsigned kinds = 0;
+
+    memset(d, 0, sizeof *d);
+    if (spec->mode == TG_CC_IGNORE) return TG_OK;
+    for (size_t i = 0; i < n; i++) kinds |= 1u << parts[i]->kind;
+    kinds &= ~(1u << K_NULL);
+
+    if (kinds & (1u << K_TEXT)) {
+        for (size_t i = 0; i < n; i++)
+            if (parts[i]->kind == K_TEXT) {
+                set_note(d, parts[i], NULL);
+                break;
+            }
+        reread_as_text(d, spec);
+        return TG_OK;
+    }
+    if (kinds == 0 || kinds == (1u << K_STRING)) {
+        d->type = spec->mode == TG_CC_INFER || spec->mode == TG_CC_STRING ? TG_STRING
+                  : spec->mode == TG_CC_BOOL                              ? TG_BOOL
+                  : spec->mode == TG_CC_DATE                              ? TG_DATE
+                  : spec->mode == TG_CC_INT                               ? TG_INT
+                                                                          : TG_FLOAT;
+        if (d->type == TG_DATE) d->dfmt = tg_conv_date_pick(spec->dfmt ? spec->dfmt : TG_DF_ISO);
+        if (d->type == TG_INT || d->type == TG_FLOAT) d->mark = spec->mark ? spec->mark : TG_MARK_DOT;
+        return TG_OK;
+    }
+    unsigned numeric = (1u << K_INT) | (1u << K_FLOAT) | (1u << K_NUMPEND);
+    if ((kinds & ~numeric) == 0) {
+        decide_numbers(parts, n, spec, d);
+        return TG_OK;
+    }
+    if (kinds == (1u << K_DATE)) return decide_dates(parts, n, d);
+    if (kinds == (1u << K_BOOL)) {
+        d->type = TG_BOOL;
+        return TG_OK;
+    }
+    /* Parts disagree (numbers in one chunk, dates or text in another). */
+    snprintf(d->note, sizeof d->note, "read as text: the column mixes %s",
+             (kinds & (1u << K_STRING)) ? "text with typed values" : "values of different types");
+    reread_as_text(d, spec);
+    return TG_OK;
+}
+
+/* ---- assembling the final column ---- */
+
+/* ORs n validity bits of 'src' (NULL = all valid; bits beyond vcap valid)
+** into dst starting at bit 'off'; dst was cleared to 0 for that range. */
+static void copy_bits(uint64_t *dst, size_t off, const tg_csvcol *c, size_t n) {
+    for (size_t w = 0; w * 64 < n; w++) {
+        uint64_t bits = (!c->valid || w * 64 >= c->vcap) ? ~(uint64_t)0 : c->valid[w];
+        size_t left = n - w * 64;
+        if (left < 64) bits &= ((uint64_t)1 << left) - 1;
+        size_t at = off + w * 64, shift = at & 63;
+        dst[at >> 6] |= bits << shift;
+        if (shift && bits >> (64 - shift)) dst[(at >> 6) + 1] |= bits >> (64 - shift);
+    }
+}
+
+static int part_has_nulls(const tg_csvcol *c) {
+    if (c->kind == K_NULL) return c->len > 0;
+    if (!c->valid) return 0;
+    for (size_t r = 0; r < c->len && r < c->vcap; r++)
+        if (!((c->valid[r >> 6] >> (r & 63)) & 1)) return 1;
+    return 0;
+}
+
+static tg_status build_validity(tg_csvcol *const *parts, size_t n, tg_col *col) {
+    size_t off = 0, any = 0;
+    for (size_t i = 0; i < n; i++) any |= (size_t)part_has_nulls(parts[i]);
+    if (!any) return TG_OK;
+    size_t words = (col->cap + 63) / 64;
+    col->valid = tg_calloc(words ? words : 1, 8);
+    if (!col->valid) return TG_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        const tg_csvcol *c = parts[i];
+        if (c->kind != K_NULL) copy_bits(col->valid, off, c, c->len);
+        off += c->len;
+    }
+    /* bits beyond len stay valid, as tg_col expects */
+    for (size_t r = off; r < words * 64; r++) col->valid[r >> 6] |= (uint64_t)1 << (r & 63);
+    return TG_OK;
+}
+
+/* Appends part c's values, converted to the decided type, at row 'off'. */
+static tg_status append_values(tg_col *col, size_t off, tg_csvcol *c, const tg_csvcol_decision *d,
+                               tg_dict *dict) {
+    size_t w = tg_type_width(col->type);
+    char *dst = (char *)col->v.any + off * w;
+    if (c->kind == K_NULL || c->len == 0) {
+        memset(dst, 0, c->len * w);
+        return TG_OK;
+    }
+    switch (col->type) {
+    case TG_FLOAT:
+        if (c->kind == K_INT)
+            for (size_t r = 0; r < c->len; r++) ((double *)(void *)dst)[r] = (double)((int64_t *)c->v)[r];
+        else memcpy(dst, c->v, c->len * w);
+        break;
+    case TG_DATE:
+        for (size_t r = 0; r < c->len; r++) {
+            int32_t p = ((int32_t *)c->v)[r];
+            int valid = !c->valid || r >= c->vcap || ((c->valid[r >> 6] >> (r & 63)) & 1);
+            ((int32_t *)(void *)dst)[r] = valid ? tg_conv_date_days(p, d->dfmt) : 0;
+        }
+        break;
+    case TG_STRING: {
+        /* Map this part's codes into the column's dictionary. */
+        uint32_t size = c->dict ? tg_dict_size(c->dict) : 0, *map;
+        if (c->dict == dict) {
+            memcpy(dst, c->v, c->len * w);
+            break;
+        }
+        map = tg_malloc((size ? size : 1) * sizeof *map);
+        if (!map) return TG_ENOMEM;
+        for (uint32_t k = 0; k < size; k++) {
+            size_t len;
+            const char *s = tg_dict_str(c->dict, k, &len);
+            if (tg_dict_intern(dict, s, len, &map[k]) != TG_OK) {
+                tg_free(map);
+                return TG_ENOMEM;
+            }
+        }
+        for (size_t r = 0; r < c->len; r++) {
+            uint32_t code = ((uint32_t *)c->v)[r];
+            int valid = !c->valid || r >= c->vcap || ((c->valid[r >> 6] >> (r & 63)) & 1);
+            ((uint32_t *)(void *)dst)[r] = valid ? map[code] : 0;
+        }
+        tg_free(map);
+        break;
+    }
+    default: memcpy(dst, c->v, c->len * w); break;
+    }
+    tg_free(c->v);
+    c->v = NULL;
+    c->cap = 0;
+    return TG_OK;
+}
+
+tg_status tg_csvcol_assemble(tg_csvcol *const *parts, size_t n, const tg_csvcol_decision *d,
+                             tg_col **out) {
+    size_t total = 0, off = 0;
+    tg_dict *dict = NULL;
+    tg_col *col;
+
+    *out = NULL;
+    for (size_t i = 0; i < n; i++) total += parts[i]->len;
+    if (d->type == TG_STRING) {
+        /* Reuse the first part's dictionary: single-chunk loads copy nothing. */
+        for (size_t i = 0; i < n && !dict; i++)
+            if (parts[i]->kind == K_STRING && parts[i]->dict) dict = parts[i]->dict;
+    }
+    col = tg_col_new(d->type, 0, dict);
+    if (!col) return TG_ENOMEM;
+    dict = col->dict;
+    /* Grow the first part's buffer in place when it has the right width:
+    ** realloc of a large block remaps pages instead of copying them. */
+    if (n > 0 && parts[0]->v && kind_width(parts[0]->kind) == tg_type_width(d->type) &&
+        !(d->type == TG_FLOAT && parts[0]->kind == K_INT) && d->type != TG_DATE &&
+        (d->type != TG_STRING || parts[0]->dict == dict)) {
+        void *v = tg_realloc(parts[0]->v, (total ? total : 1) * tg_type_width(d->type));
+        if (!v) goto nomem;
+        parts[0]->v = NULL;
+        col->v.any = v;
+        off = parts[0]->len;
+    } else {
+        col->v.any = tg_malloc((total ? total : 1) * tg_type_width(d->type));
+        if (!col->v.any) goto nomem;
+    }
+    col->cap = total ? total : 1;
+    col->len = total;
+    if (build_validity(parts, n, col) != TG_OK) goto nomem;
+    for (size_t i = off ? 1 : 0, at = off; i < n; at += parts[i]->len, i++)
+        if (append_values(col, at, parts[i], d, dict) != TG_OK) goto nomem;
+    *out = col;
+    return TG_OK;
+
+nomem:
+    tg_col_release(col);
+    return TG_ENOMEM;
+}

@@ -1,0 +1,87 @@
+/*
+** tg_db.h -- reading query results from and writing tables to SQLite files.
+** The only module that includes sqlite3.h. A read opens the file read-only
+** and decides each result column's type from its declared type and every
+** value it holds; a write replaces or extends one SQLite table inside a
+** single transaction, so a failed write leaves the database as it was.
+** Errors name the database file and carry SQLite's own message.
+*/
+#ifndef TG_DB_H
+#define TG_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tegn.h"
+#include "tg_table.h"
+
+/* A value bound to a query parameter. 'name' NULL makes it positional: the
+** k-th positional entry binds parameter number k (SQLite's numbering, so
+** "?1", or the k-th "?"). Otherwise it binds the parameter of that name,
+** given with its prefix (":fra", "@fra", "$fra") or bare ("fra", which
+** matches any of the three). With 'is_null' set the value is NULL and
+** 'type' is ignored. TG_BOOL binds 0 or 1; TG_DATE binds the text
+** 'YYYY-MM-DD', which compares correctly with dates stored by tg_db_write;
+** TG_STRING binds the NUL-terminated UTF-8 text at v.s (borrowed). */
+typedef struct tg_db_param {
+    const char *name;
+    int is_null;
+    tg_type type;
+    union {
+        int64_t i;     /* TG_INT */
+        double f;      /* TG_FLOAT */
+        int b;         /* TG_BOOL */
+        int32_t date;  /* TG_DATE: days since 1970-01-01 */
+        const char *s; /* TG_STRING */
+    } v;
+} tg_db_param;
+
+/* How tg_db_write treats an existing table. In every mode a missing table
+** is created. */
+typedef enum tg_db_mode {
+    TG_DB_CREATE = 1, /* fail if the table exists */
+    TG_DB_REPLACE,    /* drop the existing table and create it anew */
+    TG_DB_APPEND      /* insert into the existing table (same column names) */
+} tg_db_mode;
+
+/* Runs a query against the SQLite database at 'db_path' (opened read-only;
+** a missing file is TG_EIO and is never created) and loads the result into
+** a new table (*out, one reference; NULL on failure). 'table_or_sql' is
+** either a plain name (letters, digits, '_' and non-ASCII bytes, not
+** starting with a digit), read as SELECT * FROM that table or view, or one
+** SQL statement. Every parameter of the statement must be bound exactly once
+** by 'params' (n_params entries, borrowed for the call).
+** Column types come from the declared type and the values together:
+**   all integers -> int (float when declared REAL, FLOAT, DOUBLE, NUMERIC
+**   or DECIMAL); integers and reals -> float; declared BOOLEAN holding only
+**   0 and 1 -> bool; text all of the form YYYY-MM-DD in a column declared
+**   DATE, or in an expression column (no declared type) -> date; other text
+**   -> string; numbers mixed with text -> string, each number written as
+**   CAST(x AS TEXT) writes it. A column with no values (all NULL, or no
+**   rows) takes its declared type; with none it is a string column.
+** NULLs stay NULL. Errors: TG_EIO (cannot open, not a database, locked,
+** I/O), TG_EARG (bad SQL, unknown table or column, parameter mismatch,
+** two result columns with one name), TG_EDATA (a BLOB value, which tegn
+** cannot represent; the message names the column and row), TG_ENOMEM.
+** err->file is 'db_path'. */
+tg_status tg_db_read(const char *db_path, const char *table_or_sql, const tg_db_param *params,
+                     size_t n_params, tg_table **out, tg_error *err);
+
+/* Writes 't' (borrowed) into the table called 'table' in the SQLite
+** database at 'db_path', creating the file if needed. Everything happens
+** in one BEGIN IMMEDIATE transaction: any failure rolls back, leaving the
+** database exactly as before (and removes the file if this call created
+** it). Declared column types: int INTEGER, float REAL (NaN is stored as
+** NULL), bool BOOLEAN (0/1), date DATE (text 'YYYY-MM-DD'), string TEXT,
+** so tg_db_read gives back the same types. TG_DB_APPEND requires the
+** existing table to have the same column names as 't', compared as SQLite
+** compares names (ASCII case-insensitive), in any order; values go in by
+** name. Waits up to 5 s for a lock held by another connection. Errors:
+** TG_EARG (table exists in TG_DB_CREATE mode, incompatible columns, 't'
+** has no columns, 'table' is a view), TG_EDATA (a constraint of the
+** existing table is violated, or a date outside years 1..9999), TG_EIO
+** (cannot open or write, locked, I/O), TG_ENOMEM. err->file is 'db_path'. */
+tg_status tg_db_write(const char *db_path, const char *table, const tg_table *t, tg_db_mode mode,
+                      tg_error *err);
+
+#endif /* TG_DB_H */

@@ -1,0 +1,502 @@
+/*
+** tg_sniff.c -- guessing a CSV file's dialect from a sample of its bytes
+** (see tg_sniff.h). The sample is read as UTF-8 or a single-byte code page
+** in place (delimiters, quotes and line breaks are ASCII in both); UTF-16
+** is transcoded into a temporary buffer first. Every candidate delimiter
+** splits the same records; the scoring prefers the most consistent field
+** count, so one stray character in one line cannot outvote the rest.
+*/
+#include "tg_sniff.h"
+
+#include <assert.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tg_conv.h"
+#include "tg_err.h"
+#include "tg_mem.h"
+
+/* Records looked at per candidate: enough to see a file's shape, few
+** enough that sniffing stays instant on a 1 MiB sample. */
+enum { MAX_RECORDS = 2000 };
+
+static const unsigned char candidates[] = { ',', ';', '\t', '|' };
+
+void tg_sniff_opts_init(tg_sniff_opts *opts) {
+    assert(opts != NULL);
+    memset(opts, 0, sizeof *opts);
+    opts->header = -1;
+    opts->encoding = TG_ENC_AUTO;
+}
+
+/* ---- splitting ---- */
+
+/* A small quote-aware splitter rather than libcsv: the sniffer only counts
+** fields and looks at their bytes in place, it must know whether the last
+** record was cut off by the end of the sample, and tg_csv.c stays the one
+** adapter around csv.h. The rules follow libcsv's lenient defaults, which
+** the loader uses: a quote opens a quoted field only at the field's start
+** (after blanks), doubled quotes inside are literal, text after a closing
+** quote is kept, CR, LF and CRLF end records, and blank lines are skipped. */
+struct sample {
+    const unsigned char *s;
+    size_t n;
+    int at_eof; /* the sample ends where the file ends */
+    unsigned char quote;
+};
+
+/* A field's value in the sample: blanks trimmed, quotes stripped (doubled
+** quotes stay doubled, which no classification below cares about). */
+struct span {
+    const unsigned char *p;
+    size_t len;
+};
+
+enum { END_FIELD, END_LINE, END_BUF };
+
+static int is_blank(unsigned char c, unsigned char delim) {
+    return (c == ' ' || c == '\t') && c != delim;
+}
+
+static int ends_field(unsigned char c, unsigned char delim) {
+    return c == delim || c == '\r' || c == '\n';
+}
+
+/* Scans the field at *pos into *f and moves *pos past its terminator.
+** Returns END_FIELD (a delimiter follows), END_LINE or END_BUF. */
+static int scan_field(const struct sample *t, unsigned char delim, size_t *pos, struct span *f) {
+    const unsigned char *s = t->s;
+    size_t n = t->n, i = *pos, beg, end;
+
+    while (i < n && is_blank(s[i], delim))
+        i++;
+    if (i < n && s[i] == t->quote) {
+        for (beg = ++i; i < n; i++) {
+            if (s[i] != t->quote) continue;
+            if (i + 1 < n && s[i + 1] == t->quote)
+                i++; /* a doubled quote */
+            else
+                break;
+        }
+        end = i;
+        if (i < n) i++; /* past the closing quote */
+        while (i < n && !ends_field(s[i], delim))
+            i++;
+    } else {
+        beg = i;
+        while (i < n && !ends_field(s[i], delim))
+            i++;
+        end = i;
+        while (end > beg && is_blank(s[end - 1], delim))
+            end--;
+    }
+    f->p = s + beg;
+    f->len = end - beg;
+    if (i >= n) {
+        *pos = n;
+        return END_BUF;
+    }
+    if (s[i] == delim) {
+        *pos = i + 1;
+        return END_FIELD;
+    }
+    if (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n') i++;
+    *pos = i + 1;
+    return END_LINE;
+}
+
+/* Finds the next complete record from *pos: sets *start and *n_fields,
+** moves *pos past it and returns 1. Returns 0 when only blank lines or a
+** record cut off by the end of a partial sample remain. */
+static int next_record(const struct sample *t, unsigned char delim, size_t *pos, size_t *start,
+                       size_t *n_fields) {
+    struct span f;
+    size_t i = *pos, count = 0;
+    int end;
+
+    while (i < t->n && (t->s[i] == '\r' || t->s[i] == '\n'))
+        i++;
+    if (i >= t->n) return 0;
+    *start = i;
+    do {
+        end = scan_field(t, delim, &i, &f);
+        count++;
+    } while (end == END_FIELD);
+    if (end == END_BUF && !t->at_eof) return 0;
+    *pos = i;
+    *n_fields = count;
+    return 1;
+}
+
+/* ---- classifying values ---- */
+
+enum { K_NULL = 0, K_NUM = 1, K_DATE = 2, K_BOOL = 4, K_TEXT = 8 };
+
+/* What a value reads as; *marks gets its number marks (0 if none). */
+static unsigned kind_of(const tg_nulls *nulls, struct span f, unsigned *marks) {
+    const char *s = (const char *)f.p;
+    int32_t packed;
+    int b;
+
+    *marks = 0;
+    if (tg_conv_is_null(nulls, s, f.len)) return K_NULL;
+    *marks = tg_conv_number_marks(s, f.len);
+    if (*marks) return K_NUM;
+    if (tg_conv_date(s, f.len, &packed)) return K_DATE;
+    if (tg_conv_bool(s, f.len, &b)) return K_BOOL;
+    return K_TEXT;
+}
+
+static int is_typed(unsigned kinds) {
+    return kinds == K_NUM || kinds == K_DATE || kinds == K_BOOL;
+}
+
+/* ---- choosing the delimiter ---- */
+
+struct cand {
+    unsigned char delim;
+    int at_eof;       /* as used for this candidate (see count_candidate) */
+    size_t n_records; /* records looked at */
+    size_t mode;      /* the most common field count (the larger on a tie) */
+    size_t n_mode;    /* records with that count */
+    size_t n_foreign; /* text values holding another candidate: the tie-break */
+};
+
+static int cmp_size(const void *a, const void *b) {
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return (x > y) - (x < y);
+}
+
+static int has_other_delim(struct span f, unsigned char delim) {
+    for (size_t i = 0; i < f.len; i++)
+        if (f.p[i] != delim && memchr(candidates, f.p[i], sizeof candidates)) return 1;
+    return 0;
+}
+
+/* The tie-break: text values holding another candidate's character, a
+** sign the split was wrong. Numbers do not count: "3297,46" under ';' is a
+** decimal comma, not a stray ','. */
+static void count_kinds(const struct sample *t, const tg_nulls *nulls, struct cand *c) {
+    size_t pos = 0, start, nf;
+    unsigned marks;
+
+    c->n_foreign = 0;
+    for (size_t r = 0; r < MAX_RECORDS && next_record(t, c->delim, &pos, &start, &nf); r++) {
+        size_t p = start;
+        for (size_t j = 0; j < nf; j++) {
+            struct span f;
+            scan_field(t, c->delim, &p, &f);
+            unsigned k = kind_of(nulls, f, &marks);
+            if (!is_typed(k) && has_other_delim(f, c->delim)) c->n_foreign++;
+        }
+    }
+}
+
+/* Splits the sample with c->delim and fills in c's statistics; 'counts'
+** has room for MAX_RECORDS. A partial sample holding less than one whole
+** record is read as if it ended the file: one cut-off record says more
+** than none. */
+static void count_candidate(struct sample *t, size_t *counts, const tg_nulls *nulls,
+                            struct cand *c) {
+    size_t pos = 0, start, n = 0, run = 0;
+    int saved_eof = t->at_eof;
+
+    c->at_eof = t->at_eof;
+    while (n < MAX_RECORDS && next_record(t, c->delim, &pos, &start, &counts[n]))
+        n++;
+    if (n == 0 && !t->at_eof) {
+        t->at_eof = c->at_eof = 1;
+        pos = 0;
+        while (n < MAX_RECORDS && next_record(t, c->delim, &pos, &start, &counts[n]))
+            n++;
+    }
+    c->n_records = n;
+    c->mode = c->n_mode = 0;
+    qsort(counts, n, sizeof *counts, cmp_size);
+    for (size_t i = 0; i < n; i++) {
+        run = (i > 0 && counts[i] == counts[i - 1]) ? run + 1 : 1;
+        if (run >= c->n_mode) { /* ascending order: '>=' keeps the larger count on a tie */
+            c->n_mode = run;
+            c->mode = counts[i];
+        }
+    }
+    c->n_foreign = 0;
+    if (c->mode > 1) count_kinds(t, nulls, c);
+    t->at_eof = saved_eof;
+}
+
+/* 1 if a splits better than b: more fields per record beats one field,
+** then the larger share of records at the modal count, then fewer text
+** values holding another candidate, then the larger modal count. Stray
+** characters come before the field count because of decimal commas: in
+** "1,5;2,5;3,5" ',' gives more fields, but only ';' leaves no field like
+** "5;2" behind. */
+static int better(const struct cand *a, const struct cand *b) {
+    if ((a->mode > 1) != (b->mode > 1)) return a->mode > 1;
+    size_t sa = a->n_mode * b->n_records, sb = b->n_mode * a->n_records;
+    if (sa != sb) return sa > sb;
+    if (a->n_foreign != b->n_foreign) return a->n_foreign < b->n_foreign;
+    return a->mode > b->mode;
+}
+
+static const char *delim_name(unsigned char d, char buf[8]) {
+    if (d == '\t') return "tab";
+    buf[0] = '\'';
+    buf[1] = (char)d;
+    buf[2] = '\'';
+    buf[3] = '\0';
+    return buf;
+}
+
+/* Picks the delimiter for t. TG_EDATA when several fields per record turn
+** up but under no candidate for at least half of the records. */
+static tg_status choose_delim(struct sample *t, const tg_nulls *nulls, const char *path,
+                              struct cand *best, tg_error *err) {
+    struct cand c[sizeof candidates];
+    size_t *counts = tg_malloc(MAX_RECORDS * sizeof *counts);
+    size_t b = 0;
+
+    if (!counts) return tg_err_nomem(err);
+    for (size_t i = 0; i < sizeof candidates; i++) {
+        c[i].delim = candidates[i];
+        count_candidate(t, counts, nulls, &c[i]);
+        if (i > 0 && better(&c[i], &c[b])) b = i;
+    }
+    tg_free(counts);
+    *best = c[b];
+    if (best->mode <= 1) {
+        /* No candidate splits anything: a one-column file. */
+        best->delim = ',';
+        return TG_OK;
+    }
+    if (best->n_mode * 2 >= best->n_records) return TG_OK;
+
+    char msg[400], nb[8];
+    size_t len = 0;
+    for (size_t i = 0; i < sizeof candidates && len < sizeof msg; i++) {
+        int w =
+            snprintf(msg + len, sizeof msg - len, "%s%s gives %zu field%s in %zu of %zu records",
+                     i ? ", " : "", delim_name(c[i].delim, nb), c[i].mode,
+                     c[i].mode == 1 ? "" : "s", c[i].n_mode, c[i].n_records);
+        if (w < 0) break;
+        len += (size_t)w;
+    }
+    return tg_err_set(err, TG_EDATA, path, 0, 0,
+                      "cannot guess the delimiter: no candidate splits the records consistently "
+                      "(%s); set the delimiter explicitly",
+                      msg);
+}
+
+/* ---- header and decimal mark ---- */
+
+static int cmp_span(const void *a, const void *b) {
+    const struct span *x = a, *y = b;
+    size_t n = x->len < y->len ? x->len : y->len;
+    int c = memcmp(x->p, y->p, n);
+    return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+/* Walks the records split by 'delim': sets *n_fields to the first
+** record's field count, *decimal to the mark the numbers suggest, and, when
+** 'header' is not NULL, *header by the rule in tg_sniff.h. Only the first
+** record's columns are classified; extra fields in later lines only count
+** for the decimal mark and for "every value is text". */
+static tg_status analyse(const struct sample *t, unsigned char delim, const tg_nulls *nulls,
+                         size_t *n_fields, char *decimal, int *header) {
+    size_t pos = 0, start, nf, cols, n_comma = 0, n_dot = 0;
+    struct span *first;
+    unsigned *first_kind, *below, marks;
+    int all_text = 1, found;
+
+    found = next_record(t, delim, &pos, &start, &cols);
+    assert(found); /* the caller saw at least one record */
+    (void)found;
+    first = tg_malloc(cols * sizeof *first);
+    first_kind = tg_malloc(cols * sizeof *first_kind);
+    below = tg_calloc(cols, sizeof *below);
+    if (!first || !first_kind || !below) {
+        tg_free(first);
+        tg_free(first_kind);
+        tg_free(below);
+        return TG_ENOMEM;
+    }
+    for (size_t j = 0, p = start; j < cols; j++) {
+        scan_field(t, delim, &p, &first[j]);
+        first_kind[j] = kind_of(nulls, first[j], &marks);
+        if (is_typed(first_kind[j])) all_text = 0;
+    }
+    for (size_t r = 1; r < MAX_RECORDS && next_record(t, delim, &pos, &start, &nf); r++) {
+        size_t p = start;
+        for (size_t j = 0; j < nf; j++) {
+            struct span f;
+            scan_field(t, delim, &p, &f);
+            unsigned k = kind_of(nulls, f, &marks);
+            if (j < cols) below[j] |= k;
+            if (is_typed(k)) all_text = 0;
+            if (marks == TG_MARK_COMMA)
+                n_comma++;
+            else if (marks == TG_MARK_DOT)
+                n_dot++;
+        }
+    }
+    *n_fields = cols;
+    *decimal = (delim != ',' && n_comma > n_dot) ? ',' : '.';
+    if (header) {
+        /* A column typed below the first record whose first value is not of
+        ** that type (a null first value is no evidence either way). */
+        int h = 0;
+        for (size_t j = 0; j < cols && !h; j++)
+            h = is_typed(below[j]) && first_kind[j] != K_NULL && first_kind[j] != below[j];
+        if (!h && all_text) {
+            /* All text: a header when the first values name distinct columns. */
+            h = 1;
+            for (size_t j = 0; j < cols && h; j++)
+                h = first[j].len > 0;
+            if (h) {
+                qsort(first, cols, sizeof *first, cmp_span);
+                for (size_t j = 1; j < cols && h; j++)
+                    h = cmp_span(&first[j - 1], &first[j]) != 0;
+            }
+        }
+        *header = h;
+    }
+    tg_free(first);
+    tg_free(first_kind);
+    tg_free(below);
+    return TG_OK;
+}
+
+/* ---- the "sep=" line and the entry point ---- */
+
+/* Length of an Excel "sep=X" line at the start of s (its line break
+** included), with X in *delim; 0 when s does not start with one. Accepted
+** forms: sep=; and "sep=;", in any letter case, optionally followed by
+** more X (Excel pads the line to the column count), then CRLF, LF, CR or
+** the end of the file. */
+static size_t sep_line(const unsigned char *s, size_t n, int at_eof, unsigned char *delim) {
+    static const char tag[] = "sep=";
+    size_t i = 0;
+    int quoted = 0;
+
+    if (i < n && s[i] == '"') quoted = 1, i++;
+    for (size_t k = 0; k < 4; k++, i++)
+        if (i >= n || (s[i] | 0x20) != (unsigned char)tag[k]) return 0;
+    if (i >= n) return 0;
+    unsigned char d = s[i++];
+    if (!(d == '\t' || (d > ' ' && d < 0x7F)) || d == '"') return 0;
+    if (quoted) {
+        if (i >= n || s[i] != '"') return 0;
+        i++;
+    }
+    while (i < n && s[i] == d)
+        i++;
+    if (i >= n) {
+        if (!at_eof) return 0;
+    } else if (s[i] == '\r') {
+        i += (i + 1 < n && s[i + 1] == '\n') ? 2 : 1;
+    } else if (s[i] == '\n') {
+        i++;
+    } else {
+        return 0;
+    }
+    *delim = d;
+    return i;
+}
+
+static int has_record(const struct sample *t) {
+    for (size_t i = 0; i < t->n; i++)
+        if (t->s[i] != '\r' && t->s[i] != '\n') return 1;
+    return 0;
+}
+
+static tg_encoding pick_encoding(const unsigned char *buf, size_t n, int at_eof, tg_encoding forced,
+                                 size_t *bom_len) {
+    tg_encoding bom = tg_enc_bom(buf, n, bom_len);
+    if (forced != TG_ENC_AUTO) {
+        /* A mark that contradicts the caller's encoding is data, not a mark. */
+        if (bom != forced) *bom_len = 0;
+        return forced;
+    }
+    if (bom != TG_ENC_AUTO) return bom;
+    return tg_enc_utf8_valid(buf, n, at_eof) == n ? TG_ENC_UTF8 : TG_ENC_CP1252;
+}
+
+tg_status tg_sniff(const unsigned char *buf, size_t n, int at_eof, const tg_sniff_opts *opts,
+                   const char *path, tg_dialect *out, tg_error *err) {
+    tg_sniff_opts defaults;
+    tg_nulls nulls;
+    struct sample t;
+    struct cand best = { 0 };
+    unsigned char *text = NULL, sep_delim = 0;
+    size_t bom, sep_len;
+    int header = 0;
+    tg_status st = TG_OK;
+
+    assert(buf != NULL || n == 0);
+    assert(out != NULL);
+    if (!opts) {
+        tg_sniff_opts_init(&defaults);
+        opts = &defaults;
+    }
+    memset(out, 0, sizeof *out);
+    out->quote = opts->quote ? opts->quote : '"';
+    assert(out->quote != opts->delim);
+    out->encoding = pick_encoding(buf, n, at_eof, opts->encoding, &bom);
+    if (n == bom) return tg_err_set(err, TG_EDATA, path, 0, 0, "empty file: nothing to read");
+
+    t.s = buf + bom;
+    t.n = n - bom;
+    t.at_eof = at_eof;
+    t.quote = (unsigned char)out->quote;
+    if (out->encoding == TG_ENC_UTF16LE || out->encoding == TG_ENC_UTF16BE) {
+        size_t used;
+        text = tg_malloc(tg_enc_max_out(out->encoding, t.n) + 1);
+        if (!text) return tg_err_nomem(err);
+        t.n = tg_enc_to_utf8(out->encoding, t.s, t.n, text, &used);
+        t.s = text;
+    }
+
+    /* The sep line is ASCII, so in UTF-16 it took two raw bytes a character. */
+    sep_len = sep_line(t.s, t.n, t.at_eof, &sep_delim);
+    out->skip_bytes = bom + sep_len * (text ? 2 : 1);
+    if (sep_len) {
+        out->skip_lines = 1;
+        t.s += sep_len;
+        t.n -= sep_len;
+    }
+    if (!has_record(&t)) {
+        st = tg_err_set(err, TG_EDATA, path, 0, 0, "empty file: %s",
+                        sep_len ? "nothing after the \"sep=\" line"
+                                : "no records, only blank lines");
+        goto done;
+    }
+
+    tg_conv_nulls_init(&nulls, NULL, 0);
+    if (opts->delim || sep_len) {
+        out->delim = opts->delim ? opts->delim : (char)sep_delim;
+        out->sep_line = sep_len && !opts->delim;
+        /* The delimiter is given; only decide how to treat a cut-off record. */
+        size_t pos = 0, start, nf;
+        if (!t.at_eof && !next_record(&t, (unsigned char)out->delim, &pos, &start, &nf))
+            t.at_eof = 1;
+    } else {
+        st = choose_delim(&t, &nulls, path, &best, err);
+        if (st != TG_OK) goto done;
+        out->delim = (char)best.delim;
+        t.at_eof = best.at_eof;
+    }
+
+    st = analyse(&t, (unsigned char)out->delim, &nulls, &out->n_fields, &out->decimal,
+                 opts->header < 0 ? &header : NULL);
+    if (st != TG_OK) {
+        st = tg_err_nomem(err);
+        goto done;
+    }
+    out->header = opts->header < 0 ? header : opts->header > 0;
+
+done:
+    tg_free(text);
+    return st;
+}

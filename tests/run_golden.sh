@@ -1,0 +1,37 @@
+#!/bin/sh
+# run_golden.sh TEGN -- end-to-end tests of the command line.
+# Each folder tests/golden/<case>/ holds 'args' (the arguments, one line,
+# run from the repository root), and the expected 'expected.out',
+# 'expected.err' and 'expected.rc' (exit code). TG_UPDATE_GOLDEN=1 rewrites
+# the expected files from the current output (review the diff!).
+set -u
+tegn=$1
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root" || exit 2
+pass=0 fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+for dir in tests/golden/*/; do
+    name=$(basename "$dir")
+    [ -f "$dir/args" ] || continue
+    # shellcheck disable=SC2046
+    eval "set -- $(cat "$dir/args")"
+    "$tegn" "$@" >"$tmp/out" 2>"$tmp/err"
+    echo $? >"$tmp/rc"
+    if [ "${TG_UPDATE_GOLDEN:-0}" = 1 ]; then
+        cp "$tmp/out" "$dir/expected.out"
+        cp "$tmp/err" "$dir/expected.err"
+        cp "$tmp/rc" "$dir/expected.rc"
+    fi
+    ok=1
+    for f in out err rc; do
+        if ! cmp -s "$tmp/$f" "$dir/expected.$f"; then
+            ok=0
+            echo "FAIL $name: $f differs"
+            diff "$dir/expected.$f" "$tmp/$f" | head -20
+        fi
+    done
+    if [ $ok = 1 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
+done
+echo "golden: $pass passed, $fail failed"
+[ $fail = 0 ]
