@@ -2,7 +2,8 @@
 ** load.c -- the load benchmark: time tg_csv_read on one file.
 ** `bench_load FILE [--threads N] [--repeat R] [--check META]` loads FILE R times
 ** in this process and prints one line per run (seconds, MB/s, M rows/s, the
-** tegn allocator's peak and the process peak RSS), then the inferred schema.
+** tegn allocator's peak, the process peak RSS and the CPU seconds the load
+** used), then the inferred schema.
 ** With --check it compares the loaded table with the ground truth that
 ** bench_gen_occ wrote while generating (meta_ROWS.txt). Exit status: 0 ok,
 ** 1 load error or failed check, 2 usage.
@@ -21,6 +22,7 @@
 
 #include "tegn.h"
 #include "tg_col.h"
+#include "tg_conv.h"
 #include "tg_csv.h"
 #include "tg_dict.h"
 #include "tg_mem.h"
@@ -30,6 +32,15 @@ static double now(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* CPU seconds of the process (user + system, every thread): on a shared
+** machine it shows whether a slow run was slow or merely waiting. */
+static double cpu_seconds(void) {
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6 +
+           (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec * 1e-6;
 }
 
 static double peak_rss_mib(void) {
@@ -71,7 +82,7 @@ static void print_schema(const tg_table *t, const tg_csv_report *rep) {
         if (rep && c < rep->n_cols) {
             const tg_csv_colinfo *ci = &rep->cols[c];
             if (ci->decimal) printf(" decimal '%c'", ci->decimal);
-            if (ci->date_fmt) printf(" date_fmt 0x%x", ci->date_fmt);
+            if (ci->date_fmt) printf(" format %s", tg_conv_date_fmt_name(ci->date_fmt));
             if (ci->note[0]) printf(" note: %s", ci->note);
         }
         printf("\n");
@@ -293,18 +304,19 @@ int main(int argc, char **argv) {
         opts.threads = threads;
         memset(&err, 0, sizeof err);
         tg_mem_reset_peak();
-        double t0 = now();
+        double c0 = cpu_seconds(), t0 = now();
         tg_status rc = tg_csv_read(path, &opts, &t, &rep, &err);
-        double secs = now() - t0;
+        double secs = now() - t0, cpu = cpu_seconds() - c0;
         if (rc != TG_OK) {
             fprintf(stderr, "bench_load: %s:%d:%d: %s (status %d)\n",
                     err.file[0] ? err.file : path, err.line, err.col, err.msg, (int)rc);
             tg_csv_report_free(rep);
             return 1;
         }
-        printf("run %d  %.4f s  %.1f MB/s  %.2f Mrows/s  mem_peak %.1f MiB  rss %.1f MiB\n", r,
-               secs, mb / secs, (double)t->n_rows / secs / 1e6,
-               (double)tg_mem_peak() / 1048576.0, peak_rss_mib());
+        printf("run %d  %.4f s  %.1f MB/s  %.2f Mrows/s  mem_peak %.1f MiB  rss %.1f MiB  "
+               "cpu %.3f s\n",
+               r, secs, mb / secs, (double)t->n_rows / secs / 1e6,
+               (double)tg_mem_peak() / 1048576.0, peak_rss_mib(), cpu);
         fflush(stdout);
         if (r == 1) {
             print_schema(t, rep);

@@ -56,8 +56,8 @@ rm -f "$OUT"/*.log "$OUT"/results.tsv
 ls -l "$STD" "$DK"
 cat "$STD" "$DK" >/dev/null   # hot page cache, like the peers harness
 
-# results.tsv: engine variant run seconds rss_mib rows
-record() { printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >> "$OUT/results.tsv"; }
+# results.tsv: engine variant run seconds rss_mib rows cpu_seconds
+record() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >> "$OUT/results.tsv"; }
 
 # ---- tegn ----
 for variant in std dk; do
@@ -71,11 +71,11 @@ for variant in std dk; do
                 echo "$line"
                 [ "$run" = 1 ] && sed -n '/^rows /,$p' "$lg"
                 set -- $line
-                record "tegn-t$t" $variant "$run" "$3" "${13}" "$ROWS"
+                record "tegn-t$t" $variant "$run" "$3" "${13}" "$ROWS" "${16}"
             else
                 echo "tegn-t$t FAILED (run $run):"
                 sed 's/^/  /' "$lg"
-                record "tegn-t$t" $variant "$run" FAILED FAILED NA
+                record "tegn-t$t" $variant "$run" FAILED FAILED NA NA
             fi
         done
     done
@@ -110,13 +110,14 @@ if [ -n "$PEERS" ] && peers_ready; then
                     s=$(echo "$res" | sed 's/.*"load_s":\([0-9.e-]*\).*/\1/')
                     rss=$(echo "$res" | sed 's/.*"maxrss_mib":\([0-9]*\).*/\1/')
                     n=$(echo "$res" | sed 's/.*"rows":\([0-9]*\).*/\1/')
-                    printf '%s run %s  %.4f s  rss %s MiB  rows %s\n' "$peer" "$run" "$s" "$rss" "$n"
+                    c=$(echo "$res" | sed 's/.*"cpu_s":\([0-9.e-]*\).*/\1/')
+                    printf '%s run %s  %.4f s  rss %s MiB  rows %s  cpu %.3f s\n' "$peer" "$run" "$s" "$rss" "$n" "$c"
                     [ "$run" = 1 ] && echo "$res" | sed 's/.*"types":"\([^"]*\)".*/  types: \1/'
-                    record "$peer" $variant "$run" "$s" "$rss" "$n"
+                    record "$peer" $variant "$run" "$s" "$rss" "$n" "$c"
                 else
                     echo "$peer FAILED (run $run):"
                     sed 's/^/  /' "$lg" | tail -n 5
-                    record "$peer" $variant "$run" FAILED FAILED NA
+                    record "$peer" $variant "$run" FAILED FAILED NA NA
                 fi
             done
         done
@@ -124,7 +125,7 @@ if [ -n "$PEERS" ] && peers_ready; then
 fi
 
 # ---- the table ----
-col() {   # engine variant field(4=seconds 5=rss 6=rows) -> values, one a line
+col() {   # engine variant field(4=seconds 5=rss 6=rows 7=cpu) -> values, one a line
     awk -F'\t' -v e="$1" -v v="$2" -v f="$3" '$1 == e && $2 == v && $4 != "FAILED" { print $f }' \
         "$OUT/results.tsv"
 }
@@ -137,9 +138,10 @@ table() {
     echo
     echo "Median of $RUNS processes (in-process load time); peak RSS is the maximum over the runs."
     echo "MB = 10^6 bytes; RSS in MiB. 'x peer' = peer seconds / these seconds (above 1 = faster than that peer)."
+    echo "CPU s = median CPU seconds of the load (all threads); well below threads x s means the run waited for a core."
     echo
-    echo "| file | engine | s | MB/s | M rows/s | peak RSS MiB | x duckdb-t1 | x duckdb-t2 | x polars-t2 | ok |"
-    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---|"
+    echo "| file | engine | s | CPU s | MB/s | M rows/s | peak RSS MiB | x duckdb-t1 | x duckdb-t2 | x polars-t2 | ok |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
     for variant in std dk; do
         local bytes=$bytes_std name=$(basename "$STD")
         [ $variant = dk ] && { bytes=$bytes_dk; name=$(basename "$DK"); }
@@ -148,21 +150,22 @@ table() {
         d2=$(col duckdb-t2 $variant 4 | median)
         p2=$(col polars-t2 $variant 4 | median)
         for e in $(awk -F'\t' '{ print $1 }' "$OUT/results.tsv" | awk '!seen[$0]++'); do
-            local s rss n ok
+            local s c rss n ok
             s=$(col "$e" $variant 4 | median)
+            c=$(col "$e" $variant 7 | median)
             rss=$(col "$e" $variant 5 | maximum)
             n=$(col "$e" $variant 6 | sort -u | tr '\n' ' ')
             ok=yes
             [ "$(col "$e" $variant 4 | wc -l)" = "$RUNS" ] || ok="FAILED runs"
             [ "$n" = "$ROWS " ] || ok="rows: $n"
             if [ "$s" = NA ]; then
-                echo "| $name | $e | – | – | – | – | – | – | – | $ok |"
+                echo "| $name | $e | – | – | – | – | – | – | – | – | $ok |"
                 continue
             fi
-            awk -v name="$name" -v e="$e" -v s="$s" -v rss="$rss" -v b="$bytes" -v r="$ROWS" \
+            awk -v name="$name" -v e="$e" -v s="$s" -v c="$c" -v rss="$rss" -v b="$bytes" -v r="$ROWS" \
                 -v d1="$d1" -v d2="$d2" -v p2="$p2" -v ok="$ok" 'function x(p) { return p == "NA" ? "–" : sprintf("%.2f", p / s) }
-                BEGIN { printf "| %s | %s | %.3f | %.0f | %.2f | %s | %s | %s | %s | %s |\n",
-                        name, e, s, b / 1e6 / s, r / 1e6 / s, rss, x(d1), x(d2), x(p2), ok }'
+                BEGIN { printf "| %s | %s | %.3f | %.2f | %.0f | %.2f | %s | %s | %s | %s | %s |\n",
+                        name, e, s, c, b / 1e6 / s, r / 1e6 / s, rss, x(d1), x(d2), x(p2), ok }'
         done
     done
 }

@@ -1,7 +1,7 @@
 // bench/peers/load.mjs -- the peers' side of bench/run.sh: load one file
 // produced by bench_gen_occ into memory with DuckDB or Polars and print one
-// line `RESULT {json}` with the in-process load time, rows, column types
-// and peak RSS.  The load statements are the ones recorded in the shared
+// line `RESULT {json}` with the in-process load time, the CPU seconds it
+// used (all threads), rows, column types and peak RSS.  The load statements are the ones recorded in the shared
 // peers harness (research/perf.md, workloads (a) and (e)).
 //
 //   node bench/peers/load.mjs duckdb|polars THREADS FILE [dk]
@@ -19,6 +19,7 @@ if (!['duckdb', 'polars'].includes(engine) || !(threads >= 1) || !file) {
   process.exit(2);
 }
 const now = () => performance.now() / 1000;
+const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
 const quoteSql = (s) => "'" + s.replaceAll("'", "''") + "'";
 const res = { peer: `${engine}-t${threads}`, file, dk };
 
@@ -29,9 +30,10 @@ if (engine === 'duckdb') {
   const src = dk
     ? `read_csv(${quoteSql(file)}, delim = ';', decimal_separator = ',', dateformat = '%d-%m-%Y')`
     : `read_csv(${quoteSql(file)})`;
-  const t0 = now();
+  const c0 = cpu(), t0 = now();
   await con.run(`CREATE TABLE occ AS SELECT * FROM ${src}`);
   res.load_s = now() - t0;
+  res.cpu_s = cpu() - c0;
   res.version = duckdb.version();
   const n = await con.runAndReadAll('SELECT count(*) FROM occ');
   res.rows = Number(n.getRowsJS()[0][0]);
@@ -39,11 +41,12 @@ if (engine === 'duckdb') {
   res.types = d.getRowsJS().map(([c, t]) => `${c}:${t}`).join(' ');
 } else {
   const pl = (await import('nodejs-polars')).default;
-  const t0 = now();
+  const c0 = cpu(), t0 = now();
   const df = dk
     ? pl.readCSV(file, { sep: ';', decimalComma: true, tryParseDates: true })
     : pl.readCSV(file, { tryParseDates: true });
   res.load_s = now() - t0;
+  res.cpu_s = cpu() - c0;
   res.version = pl.version ?? '';
   res.rows = df.height;
   res.types = df.columns.map((c, i) => `${c}:${String(df.dtypes[i]).replace(/DataType\(|\)/g, '')}`)
