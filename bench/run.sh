@@ -14,7 +14,8 @@
 # Steps: build bench_gen_occ and bench_load; generate bench/data/*_ROWS.*
 # if missing; read both CSVs once so the page cache is hot (as the peers
 # harness does); run each configuration as a separate process RUNS times on
-# the ',' file and the Danish ';' file. Every tegn run is checked against
+# the ',' file and the Danish ';' file, in rounds (each configuration once
+# per round). Every tegn run is checked against
 # the generator's ground truth (bench_load --check). Logs and the table go
 # to bench/out/ROWS/.
 set -eu
@@ -59,29 +60,46 @@ cat "$STD" "$DK" >/dev/null   # hot page cache, like the peers harness
 # results.tsv: engine variant run seconds rss_mib rows cpu_seconds
 record() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >> "$OUT/results.tsv"; }
 
-# ---- tegn ----
-for variant in std dk; do
-    if [ $variant = std ]; then file=$STD; else file=$DK; fi
-    for t in $THREADS; do
-        log "tegn-t$t, $(basename "$file"), $RUNS runs"
-        for run in $(seq 1 "$RUNS"); do
-            lg=$OUT/tegn-t$t.$variant.$run.log
-            if "$BUILD/bench_load" "$file" --threads "$t" --check "$META" > "$lg" 2>&1; then
-                line=$(grep '^run 1 ' "$lg")
-                echo "$line"
-                [ "$run" = 1 ] && sed -n '/^rows /,$p' "$lg"
-                set -- $line
-                record "tegn-t$t" $variant "$run" "$3" "${13}" "$ROWS" "${16}"
-            else
-                echo "tegn-t$t FAILED (run $run):"
-                sed 's/^/  /' "$lg"
-                record "tegn-t$t" $variant "$run" FAILED FAILED NA NA
-            fi
-        done
-    done
-done
+# ---- one process per configuration ----
+run_tegn() {   # threads variant file run
+    local t=$1 variant=$2 file=$3 run=$4 lg line
+    lg=$OUT/tegn-t$t.$variant.$run.log
+    if "$BUILD/bench_load" "$file" --threads "$t" --check "$META" > "$lg" 2>&1; then
+        line=$(grep '^run 1 ' "$lg")
+        printf '%-10s %s\n' "tegn-t$t" "${line#run 1  }"
+        [ "$run" = 1 ] && sed -n '/^rows /,$p' "$lg"
+        set -- $line
+        record "tegn-t$t" "$variant" "$run" "$3" "${13}" "$ROWS" "${16}"
+    else
+        echo "tegn-t$t FAILED (run $run):"
+        sed 's/^/  /' "$lg"
+        record "tegn-t$t" "$variant" "$run" FAILED FAILED NA NA
+    fi
+}
 
-# ---- peers ----
+run_peer() {   # peer variant file run
+    local peer=$1 variant=$2 file=$3 run=$4 engine t lg res s rss n c dkarg=""
+    engine=${peer%-t*}
+    t=${peer##*-t}
+    [ "$variant" = dk ] && dkarg=dk
+    lg=$OUT/$peer.$variant.$run.log
+    if env POLARS_MAX_THREADS="$t" node "$HERE/peers/load.mjs" "$engine" "$t" "$file" $dkarg \
+            > "$lg" 2>&1 && grep -q '^RESULT ' "$lg"; then
+        res=$(grep '^RESULT ' "$lg")
+        s=$(echo "$res" | sed 's/.*"load_s":\([0-9.e-]*\).*/\1/')
+        rss=$(echo "$res" | sed 's/.*"maxrss_mib":\([0-9]*\).*/\1/')
+        n=$(echo "$res" | sed 's/.*"rows":\([0-9]*\).*/\1/')
+        c=$(echo "$res" | sed 's/.*"cpu_s":\([0-9.e-]*\).*/\1/')
+        printf '%-10s %.4f s  rss %s MiB  rows %s  cpu %.3f s\n' "$peer" "$s" "$rss" "$n" "$c"
+        [ "$run" = 1 ] && echo "$res" | sed 's/.*"types":"\([^"]*\)".*/  types: \1/'
+        record "$peer" "$variant" "$run" "$s" "$rss" "$n" "$c"
+    else
+        echo "$peer FAILED (run $run):"
+        sed 's/^/  /' "$lg" | tail -n 5
+        record "$peer" "$variant" "$run" FAILED FAILED NA NA
+    fi
+}
+
 peers_ready() {
     command -v node >/dev/null || { echo "node not found: skipping the peers"; return 1; }
     if [ ! -d "$HERE/node_modules/@duckdb/node-api" ] || [ ! -d "$HERE/node_modules/nodejs-polars" ]; then
@@ -95,34 +113,18 @@ peers_ready() {
     fi
 }
 
-if [ -n "$PEERS" ] && peers_ready; then
+if [ -n "$PEERS" ] && ! peers_ready; then PEERS=""; fi
+
+# Rounds: every configuration once per round, so that a change in the
+# machine's load (it is shared) hits tegn and the peers alike.
+for run in $(seq 1 "$RUNS"); do
     for variant in std dk; do
-        if [ $variant = std ]; then file=$STD; dkarg=""; else file=$DK; dkarg=dk; fi
-        for peer in $PEERS; do
-            engine=${peer%-t*}
-            t=${peer##*-t}
-            log "$peer, $(basename "$file"), $RUNS runs"
-            for run in $(seq 1 "$RUNS"); do
-                lg=$OUT/$peer.$variant.$run.log
-                if env POLARS_MAX_THREADS="$t" node "$HERE/peers/load.mjs" "$engine" "$t" "$file" $dkarg \
-                        > "$lg" 2>&1 && grep -q '^RESULT ' "$lg"; then
-                    res=$(grep '^RESULT ' "$lg")
-                    s=$(echo "$res" | sed 's/.*"load_s":\([0-9.e-]*\).*/\1/')
-                    rss=$(echo "$res" | sed 's/.*"maxrss_mib":\([0-9]*\).*/\1/')
-                    n=$(echo "$res" | sed 's/.*"rows":\([0-9]*\).*/\1/')
-                    c=$(echo "$res" | sed 's/.*"cpu_s":\([0-9.e-]*\).*/\1/')
-                    printf '%s run %s  %.4f s  rss %s MiB  rows %s  cpu %.3f s\n' "$peer" "$run" "$s" "$rss" "$n" "$c"
-                    [ "$run" = 1 ] && echo "$res" | sed 's/.*"types":"\([^"]*\)".*/  types: \1/'
-                    record "$peer" $variant "$run" "$s" "$rss" "$n" "$c"
-                else
-                    echo "$peer FAILED (run $run):"
-                    sed 's/^/  /' "$lg" | tail -n 5
-                    record "$peer" $variant "$run" FAILED FAILED NA NA
-                fi
-            done
-        done
+        if [ $variant = std ]; then file=$STD; else file=$DK; fi
+        log "round $run of $RUNS, $(basename "$file")"
+        for t in $THREADS; do run_tegn "$t" $variant "$file" "$run"; done
+        for peer in $PEERS; do run_peer "$peer" $variant "$file" "$run"; done
     done
-fi
+done
 
 # ---- the table ----
 col() {   # engine variant field(4=seconds 5=rss 6=rows 7=cpu) -> values, one a line
