@@ -10,6 +10,10 @@
 #   THREADS="1 2"  tegn thread counts (tg_csv_opts.threads)
 #   PEERS="duckdb-t1 duckdb-t2 polars-t1 polars-t2"   "" = tegn only
 #   NO_INSTALL=1   do not run `npm install` for the peers
+#   CSVFLOOR=../shared/peers/csvfloor.c   the shared libcsv floor program
+#                  (research/perf.md); when the file exists it is compiled
+#                  into bench/out/ and run too (count and convert), which
+#                  shows how fast this machine is today against the anchors
 #
 # Steps: build bench_gen_occ and bench_load; generate bench/data/*_ROWS.*
 # if missing; read both CSVs once so the page cache is hot (as the peers
@@ -115,6 +119,29 @@ peers_ready() {
 
 if [ -n "$PEERS" ] && ! peers_ready; then PEERS=""; fi
 
+FLOORS=""
+CSVFLOOR=${CSVFLOOR-$ROOT/../shared/peers/csvfloor.c}
+if [ -n "$CSVFLOOR" ] && [ -f "$CSVFLOOR" ]; then
+    if cc -O2 -march=native -o "$OUT/csvfloor" "$CSVFLOOR" -lcsv; then
+        FLOORS="count convert"
+    else
+        echo "cannot compile $CSVFLOOR: no libcsv floor"
+    fi
+fi
+
+run_floor() {   # mode variant file run
+    local mode=$1 variant=$2 file=$3 run=$4 line s sep=""
+    [ "$variant" = dk ] && sep=";"
+    if line=$("$OUT/csvfloor" "$mode" "$file" $sep 2>&1); then
+        s=$(echo "$line" | sed 's/.*, \([0-9.]*\) s, .*/\1/')
+        printf '%-10s %s\n' "libcsv-$mode" "${line#*: }"
+        record "libcsv-$mode" "$variant" "$run" "$s" NA "$ROWS" "$s"
+    else
+        echo "libcsv-$mode FAILED: $line"
+        record "libcsv-$mode" "$variant" "$run" FAILED FAILED NA NA
+    fi
+}
+
 # Rounds: every configuration once per round, so that a change in the
 # machine's load (it is shared) hits tegn and the peers alike.
 for run in $(seq 1 "$RUNS"); do
@@ -123,6 +150,7 @@ for run in $(seq 1 "$RUNS"); do
         log "round $run of $RUNS, $(basename "$file")"
         for t in $THREADS; do run_tegn "$t" $variant "$file" "$run"; done
         for peer in $PEERS; do run_peer "$peer" $variant "$file" "$run"; done
+        for mode in $FLOORS; do run_floor "$mode" $variant "$file" "$run"; done
     done
 done
 
@@ -141,6 +169,7 @@ table() {
     echo "Median of $RUNS processes (in-process load time); peak RSS is the maximum over the runs."
     echo "MB = 10^6 bytes; RSS in MiB. 'x peer' = peer seconds / these seconds (above 1 = faster than that peer)."
     echo "CPU s = median CPU seconds of the load (all threads); well below threads x s means the run waited for a core."
+    echo "libcsv-count/convert: the shared csvfloor program (1 thread; count = trivial callbacks, convert = typed columns); its CPU s is its wall time."
     echo
     echo "| file | engine | s | CPU s | MB/s | M rows/s | peak RSS MiB | x duckdb-t1 | x duckdb-t2 | x polars-t2 | ok |"
     echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
@@ -167,7 +196,7 @@ table() {
             awk -v name="$name" -v e="$e" -v s="$s" -v c="$c" -v rss="$rss" -v b="$bytes" -v r="$ROWS" \
                 -v d1="$d1" -v d2="$d2" -v p2="$p2" -v ok="$ok" 'function x(p) { return p == "NA" ? "–" : sprintf("%.2f", p / s) }
                 BEGIN { printf "| %s | %s | %.3f | %.2f | %.0f | %.2f | %s | %s | %s | %s | %s |\n",
-                        name, e, s, c, b / 1e6 / s, r / 1e6 / s, rss, x(d1), x(d2), x(p2), ok }'
+                        name, e, s, c, b / 1e6 / s, r / 1e6 / s, rss == "NA" ? "–" : rss, x(d1), x(d2), x(p2), ok }'
         done
     done
 }
