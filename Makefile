@@ -48,7 +48,13 @@ test-asan: deps
 
 # Unit tests under valgrind (slow; not part of `make test`).
 test-valgrind: build
-	cd $(BUILD) && ctest -T memcheck --output-on-failure -E golden
+	@command -v valgrind >/dev/null || $(MAKE) --no-print-directory DEB_PKGS=valgrind deps
+	@cd $(BUILD) && for t in test_*; do \
+	    [ -x "$$t" ] || continue; echo "valgrind $$t"; \
+	    TG_FIXTURES=$(CURDIR)/tests/fixtures TG_SOURCE_DIR=$(CURDIR) \
+	    valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+	        ./$$t >/dev/null || exit 1; \
+	done; echo "valgrind: no errors, no leaks"
 
 bench: build
 	sh bench/run.sh

@@ -13,6 +13,8 @@
 #include "tegn.h"
 #include "tg_conv.h"
 #include "tg_csv.h"
+#include "tg_db.h"
+#include "tg_date.h"
 #include "tg_enc.h"
 #include "tg_err.h"
 #include "tg_mem.h"
@@ -32,7 +34,8 @@ static const char usage[] =
     "usage: tegn COMMAND [ARGS]\n"
     "\n"
     "commands:\n"
-    "  inspect FILE...   load CSV files and print each table's dialect, schema and rows\n"
+    "  inspect FILE...   load CSV files (or every table of a .sqlite/.db file) and print\n"
+    "                    each table's dialect, schema, nulls and notes\n"
     "  demo [DIR]        the main job: load every bundled dataset in DIR (default datasets)\n"
     "\n"
     "options for inspect:\n"
@@ -58,6 +61,8 @@ static int exit_code(tg_status st) {
     }
     return EXIT_INTERNAL;
 }
+
+static int has_suffix(const char *s, const char *suffix);
 
 /* ---- error display ---- */
 
@@ -131,6 +136,10 @@ static void print_report(const char *path, const tg_table *t, const tg_csv_repor
     }
 }
 
+static int is_sqlite(const char *path) {
+    return has_suffix(path, ".sqlite") || has_suffix(path, ".db") || has_suffix(path, ".sqlite3");
+}
+
 static int inspect_csv(const char *path, const tg_csv_opts *opts) {
     tg_table *t = NULL;
     tg_csv_report *r = NULL;
@@ -145,6 +154,45 @@ static int inspect_csv(const char *path, const tg_csv_opts *opts) {
     print_report(path, t, r);
     tg_csv_report_free(r);
     tg_table_release(t);
+    return EXIT_OK;
+}
+
+static void print_schema(const tg_table *t) {
+    for (size_t k = 0; k < t->n_cols; k++) {
+        size_t nulls = tg_col_null_count(t->cols[k]);
+        printf("  %-28s %-7s", t->names[k], tg_type_name(t->cols[k]->type));
+        if (nulls) printf("  (%zu null)", nulls);
+        printf("\n");
+    }
+}
+
+/* Every table of a SQLite database, in name order. */
+static int inspect_sqlite(const char *path) {
+    tg_table *names = NULL;
+    tg_error err;
+    tg_status st = tg_db_read(path,
+                              "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT "
+                              "LIKE 'sqlite_%' ORDER BY name",
+                              NULL, 0, &names, &err);
+    if (st != TG_OK) {
+        print_error(&err, 0);
+        return exit_code(st);
+    }
+    const tg_col *name = names->n_rows ? names->cols[0] : NULL;
+    printf("%s: SQLite database, %zu tables\n", path, names->n_rows);
+    for (size_t i = 0; i < names->n_rows; i++) {
+        const char *table = tg_dict_str(name->dict, name->v.str[i], NULL);
+        tg_table *t = NULL;
+        if ((st = tg_db_read(path, table, NULL, 0, &t, &err)) != TG_OK) {
+            print_error(&err, 0);
+            tg_table_release(names);
+            return exit_code(st);
+        }
+        printf(" %s: %zu rows, %zu columns\n", table, t->n_rows, t->n_cols);
+        print_schema(t);
+        tg_table_release(t);
+    }
+    tg_table_release(names);
     return EXIT_OK;
 }
 
@@ -172,14 +220,14 @@ static int demo(const char *dir) {
         return EXIT_DATA;
     }
     while ((e = readdir(d)) != NULL && n < 512)
-        if (has_suffix(e->d_name, ".csv")) names[n++] = strdup(e->d_name);
+        if (has_suffix(e->d_name, ".csv") || is_sqlite(e->d_name)) names[n++] = strdup(e->d_name);
     closedir(d);
     qsort(names, n, sizeof *names, cmp_str);
     tg_csv_opts_init(&opts);
     for (size_t i = 0; i < n; i++) {
         char path[4096];
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        int r = inspect_csv(path, &opts);
+        int r = is_sqlite(path) ? inspect_sqlite(path) : inspect_csv(path, &opts);
         if (r != EXIT_OK && rc == EXIT_OK) rc = r;
         printf("\n");
         free(names[i]);
@@ -219,7 +267,7 @@ int main(int argc, char **argv) {
             fprintf(stderr, "tegn: unknown option '%s'\n", argv[i]);
             return EXIT_USAGE;
         } else {
-            int r = inspect_csv(argv[i], &opts);
+            int r = is_sqlite(argv[i]) ? inspect_sqlite(argv[i]) : inspect_csv(argv[i], &opts);
             if (r != EXIT_OK && rc == EXIT_OK) rc = r;
             files++;
         }

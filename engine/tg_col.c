@@ -233,3 +233,26 @@ void tg_col_int_to_float(tg_col *col) {
     }
     col->type = TG_FLOAT;
 }
+
+tg_col *tg_col_take(const tg_col *src, const size_t *idx, size_t n) {
+    size_t width = tg_type_width(src->type);
+    tg_col *col = tg_col_new(src->type, n ? n : 1, src->dict);
+    if (!col) return NULL;
+    const char *from = src->v.any;
+    char *to = col->v.any;
+    for (size_t i = 0; i < n; i++) {
+        size_t r = idx[i];
+        if (r == TG_NO_ROW || !tg_col_is_valid(src, r)) {
+            memset(to + i * width, 0, width);
+            if (tg_col_set_null(col, i) != TG_OK) {
+                tg_col_release(col);
+                return NULL;
+            }
+        } else {
+            assert(r < src->len);
+            memcpy(to + i * width, from + r * width, width);
+        }
+    }
+    col->len = n;
+    return col;
+}

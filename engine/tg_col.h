@@ -81,6 +81,14 @@ tg_status tg_col_push_null(tg_col *col);
 ** dictionary); NULL on allocation failure. */
 tg_col *tg_col_slice(const tg_col *src, size_t off, size_t n);
 
+/* Row index meaning "no row": tg_col_take gives NULL there (outer joins). */
+#define TG_NO_ROW SIZE_MAX
+
+/* A new column whose row i is row idx[i] of 'src' (NULL where idx[i] is
+** TG_NO_ROW), sharing src's dictionary. Indices must be < src->len or
+** TG_NO_ROW. NULL on allocation failure. */
+tg_col *tg_col_take(const tg_col *src, const size_t *idx, size_t n);
+
 /* Converts an int column to float in place (same width, so no allocation). */
 void tg_col_int_to_float(tg_col *col);
 

@@ -38,6 +38,7 @@ typedef struct tg_csv_opts {
     int on_error;                /* TG_CSV_FAIL or TG_CSV_REJECT */
     size_t max_errors;           /* with TG_CSV_REJECT: more rejects than this fail the load */
     int threads;                 /* 0 = one per core (at most 8), 1 = single-threaded */
+    int no_fast_path;            /* 1 = every record through libcsv (a reference for tests) */
     /* Polled between chunks of work; a nonzero return stops the load with
     ** that status (TG_ELIMIT or TG_ECANCEL). May be NULL. */
     tg_status (*interrupt)(void *ud);

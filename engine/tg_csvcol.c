@@ -45,6 +45,10 @@ struct tg_csvcol {
     size_t n_ambig;   /* stored numbers whose value depends on the mark */
     unsigned dfmt;    /* date formats every stored date allows */
     size_t cap_hint;
+    size_t null_max;   /* longest null token: longer text is never null */
+    uint8_t null_first[32]; /* bit set of the null tokens' first bytes */
+    int null_empty;         /* "" is a null token */
+    uint32_t last_code; /* the previous string's code: runs repeat a value */
     /* diagnostics */
     int reason;
     size_t note_row;
@@ -53,15 +57,11 @@ struct tg_csvcol {
     char dexcl_val[8][24];
 };
 
+/* Bytes per stored value by kind (a table: this is on the per-field path). */
+static const unsigned char kind_widths[] = { 0, 8, 8, 1, 4, 4, 0, 0, 0 };
+
 static size_t kind_width(int kind) {
-    switch (kind) {
-    case K_INT:
-    case K_FLOAT: return 8;
-    case K_DATE:
-    case K_STRING: return 4;
-    case K_BOOL: return 1;
-    default: return 0;
-    }
+    return kind_widths[kind];
 }
 
 tg_csvcol *tg_csvcol_new(const tg_csvcol_spec *spec, size_t cap_hint) {
@@ -75,6 +75,16 @@ tg_csvcol *tg_csvcol_new(const tg_csvcol_spec *spec, size_t cap_hint) {
     c->note_row = SIZE_MAX;
     for (int i = 0; i < 8; i++) c->dexcl_row[i] = SIZE_MAX;
     c->kind = spec->mode == TG_CC_IGNORE ? K_IGNORE : K_NULL;
+    for (size_t i = 0; i < spec->nulls->n; i++) {
+        size_t len = spec->nulls->len[i];
+        if (len > c->null_max) c->null_max = len;
+        if (len == 0) c->null_empty = 1;
+        else {
+            unsigned char b = (unsigned char)spec->nulls->tok[i][0];
+            c->null_first[b >> 3] |= (uint8_t)(1u << (b & 7));
+        }
+    }
+    c->last_code = TG_DICT_NONE;
     return c;
 }
 
@@ -98,9 +108,8 @@ size_t tg_csvcol_note_row(const tg_csvcol *c) {
 
 /* Makes row 'row' addressable. A new buffer gets rows [0, row) zeroed:
 ** they were nulls, whose value reads as 0. */
-static int ensure_row(tg_csvcol *c, size_t row) {
+static int grow_rows(tg_csvcol *c, size_t row) {
     size_t w = kind_width(c->kind);
-    if (row < c->cap) return TG_OK;
     size_t cap = c->cap ? c->cap * 2 : c->cap_hint;
     while (cap <= row) cap *= 2;
     void *v = tg_realloc(c->v, cap * w);
@@ -109,6 +118,10 @@ static int ensure_row(tg_csvcol *c, size_t row) {
     c->v = v;
     c->cap = cap;
     return TG_OK;
+}
+
+static inline int ensure_row(tg_csvcol *c, size_t row) {
+    return row < c->cap ? TG_OK : grow_rows(c, row);
 }
 
 static int set_null(tg_csvcol *c, size_t row) {
@@ -161,11 +174,34 @@ static int has_sep(const char *s, size_t n) {
     return 0;
 }
 
+/* "-?[1-9][0-9]{0,17}" or "0": an integer that reads the same under both
+** decimal marks and cannot overflow, so it needs none of tg_conv_number's
+** care. Anything else (signs, separators, leading zeros) returns 0. */
+static int plain_int(const char *s, size_t n, int64_t *out) {
+    size_t i = s[0] == '-';
+    if (n - i == 0 || n - i > 18 || (s[i] == '0' && n - i > 1)) return 0;
+    int64_t v = 0;
+    for (; i < n; i++) {
+        unsigned d = (unsigned)(unsigned char)s[i] - '0';
+        if (d > 9) return 0;
+        v = v * 10 + (int64_t)d;
+    }
+    *out = s[0] == '-' ? -v : v;
+    return 1;
+}
+
 /* A numeric value in a numeric part (K_INT/K_FLOAT/K_NULL). */
 static int push_number(tg_csvcol *c, size_t row, const char *s, size_t n, int explicit_type) {
     int64_t iv;
     double fv;
     int mark = c->spec.mark ? c->spec.mark : c->cur_mark;
+
+    if ((c->kind == K_INT || c->kind == K_FLOAT) && plain_int(s, n, &iv)) {
+        if (ensure_row(c, row) != TG_OK) return TG_ENOMEM;
+        if (c->kind == K_INT) ((int64_t *)c->v)[row] = iv;
+        else ((double *)c->v)[row] = (double)iv; /* exact: |iv| < 10^18 < 2^60 */
+        return TG_OK;
+    }
 
     /* Once one mark is ruled out, parsing under the other proves all we
     ** need, so the second look at the text is skipped (the common case). */
@@ -265,7 +301,13 @@ static int push_string(tg_csvcol *c, size_t row, const char *s, size_t n) {
     uint32_t code;
     if (!c->dict && !(c->dict = tg_dict_new())) return TG_ENOMEM;
     if (c->kind == K_NULL) become(c, K_STRING);
-    code = tg_dict_find(c->dict, s, n);
+    code = TG_DICT_NONE;
+    if (c->last_code != TG_DICT_NONE) {
+        size_t len;
+        const char *last = tg_dict_str(c->dict, c->last_code, &len);
+        if (len == n && memcmp(last, s, n) == 0) code = c->last_code;
+    }
+    if (code == TG_DICT_NONE) code = tg_dict_find(c->dict, s, n);
     if (code == TG_DICT_NONE) {
         if (c->spec.check_utf8 && tg_enc_utf8_valid((const unsigned char *)s, n, 1) != n) {
             keep_note(c, R_UTF8, row, s, n);
@@ -275,6 +317,7 @@ static int push_string(tg_csvcol *c, size_t row, const char *s, size_t n) {
     }
     if (ensure_row(c, row) != TG_OK) return TG_ENOMEM;
     ((uint32_t *)c->v)[row] = code;
+    c->last_code = code;
     return TG_OK;
 }
 
@@ -310,7 +353,10 @@ static int push_pending(tg_csvcol *c, size_t row, const char *s, size_t n) {
 int tg_csvcol_push(tg_csvcol *c, size_t row, const char *s, size_t n) {
     if (c->kind == K_IGNORE || c->kind == K_TEXT) return TG_OK;
     if (row >= c->len) c->len = row + 1;
-    if (tg_conv_is_null(c->spec.nulls, s, n)) {
+    if (n == 0 ? c->null_empty
+               : n <= c->null_max &&
+                     (c->null_first[(unsigned char)s[0] >> 3] >> ((unsigned char)s[0] & 7) & 1) &&
+                     tg_conv_is_null(c->spec.nulls, s, n)) {
         size_t w = kind_width(c->kind);
         if (c->v && ensure_row(c, row) == TG_OK) memset((char *)c->v + row * w, 0, w);
         return set_null(c, row);
@@ -352,6 +398,7 @@ tg_status tg_csvcol_finish(tg_csvcol *c, size_t rows) {
 
 void tg_csvcol_drop_rows(tg_csvcol *c, const size_t *rows, size_t n) {
     size_t w = kind_width(c->kind), out = 0, k = 0;
+    if (n == 0) return;
     for (size_t r = 0; r < c->len; r++) {
         if (k < n && rows[k] == r) {
             k++;

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <pthread.h>
 #include <sqlite3.h>
 
 #include "tg_err.h"
@@ -187,8 +188,50 @@ static tg_status db_fail(tg_error *err, const char *path, sqlite3 *db, int rc, c
                       show_len(sql), sql, ellipsis(sql));
 }
 
+/* ---- SQLite's memory goes through tg_mem, so it counts against the cap ---- */
+
+static void *sq_malloc(int n) {
+    return tg_malloc((size_t)n);
+}
+
+static void sq_free(void *p) {
+    tg_free(p);
+}
+
+static void *sq_realloc(void *p, int n) {
+    return tg_realloc(p, (size_t)n);
+}
+
+static int sq_size(void *p) {
+    return (int)tg_mem_size(p);
+}
+
+static int sq_roundup(int n) {
+    return (n + 7) & ~7;
+}
+
+static int sq_init(void *ud) {
+    (void)ud;
+    return SQLITE_OK;
+}
+
+static void sq_shutdown(void *ud) {
+    (void)ud;
+}
+
+static pthread_once_t sq_once = PTHREAD_ONCE_INIT;
+
+/* Must run before SQLite initialises itself; if something in the process
+** initialised it first, SQLite keeps its own allocator (config refuses). */
+static void sq_install(void) {
+    static const sqlite3_mem_methods methods = { sq_malloc, sq_free,     sq_realloc, sq_size,
+                                                 sq_roundup, sq_init, sq_shutdown, NULL };
+    sqlite3_config(SQLITE_CONFIG_MALLOC, &methods);
+}
+
 static tg_status open_db(const char *path, int flags, sqlite3 **out, tg_error *err) {
     sqlite3 *db = NULL;
+    pthread_once(&sq_once, sq_install);
     int rc = sqlite3_open_v2(path, &db, flags, NULL);
 
     *out = NULL;

@@ -93,6 +93,12 @@ void tg_free(void *p) {
     tg_realloc(p, 0);
 }
 
+size_t tg_mem_size(const void *p) {
+    size_t n = 0;
+    if (p) memcpy(&n, (const unsigned char *)p - HEADER, sizeof n);
+    return n;
+}
+
 char *tg_strndup(const char *s, size_t n) {
     char *d = tg_malloc(n + 1);
     if (!d) return NULL;

@@ -18,6 +18,9 @@ void *tg_realloc(void *p, size_t n);
 void tg_free(void *p);
 
 /* Returns a tg_malloc'ed copy of the n bytes at s plus a NUL; NULL on failure. */
+/* The size asked for when the live block p was allocated (0 for NULL). */
+size_t tg_mem_size(const void *p);
+
 char *tg_strndup(const char *s, size_t n);
 char *tg_strdup(const char *s);
 

@@ -100,3 +100,38 @@ const char *tg_nearest_name(const char *name, char *const *names, size_t n) {
     }
     return best_d <= limit ? best : NULL;
 }
+
+tg_table *tg_table_take(const tg_table *t, const size_t *idx, size_t n) {
+    tg_table *out = tg_table_new();
+    if (!out) return NULL;
+    for (size_t k = 0; k < t->n_cols; k++) {
+        tg_col *c = tg_col_take(t->cols[k], idx, n);
+        tg_status st = c ? tg_table_add(out, t->names[k], c) : TG_ENOMEM;
+        tg_col_release(c);
+        if (st != TG_OK) {
+            tg_table_release(out);
+            return NULL;
+        }
+    }
+    out->n_rows = n;
+    return out;
+}
+
+tg_status tg_table_select(const tg_table *t, const char *const *names, size_t n, tg_table **out,
+                          const char **bad) {
+    tg_table *sel = tg_table_new();
+    *out = NULL;
+    if (!sel) return TG_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        long k = tg_table_find(t, names[i]);
+        tg_status st = k < 0 ? TG_EARG : tg_table_add(sel, names[i], t->cols[k]);
+        if (st != TG_OK) {
+            if (st == TG_EARG && bad) *bad = names[i];
+            tg_table_release(sel);
+            return st;
+        }
+    }
+    sel->n_rows = t->n_rows;
+    *out = sel;
+    return TG_OK;
+}

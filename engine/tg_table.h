@@ -37,6 +37,16 @@ tg_col *tg_table_col(const tg_table *t, const char *name);
 ** allocation failure; the table is unchanged on any failure. */
 tg_status tg_table_add(tg_table *t, const char *name, tg_col *col);
 
+/* A new table with the same columns whose row i is row idx[i] of 't'
+** (see tg_col_take). NULL on allocation failure. */
+tg_table *tg_table_take(const tg_table *t, const size_t *idx, size_t n);
+
+/* A new table sharing (retaining) the columns named in 'names' (n of
+** them, in that order); TG_EARG with *bad set to the first unknown name,
+** or TG_ENOMEM. */
+tg_status tg_table_select(const tg_table *t, const char *const *names, size_t n, tg_table **out,
+                          const char **bad);
+
 /* Returns the name in 'names' (n of them) closest to 'name' by edit
 ** distance, or NULL if none is close enough to be a plausible typo. Used
 ** for "no column 'x'; did you mean 'y'?". Borrowed from 'names'. */

@@ -44,6 +44,21 @@ typedef enum tg_type {
     TG_STRING   /* uint32 codes into a tg_dict */
 } tg_type;
 
+/* A poll for long-running work: C kernels call it between vectors of rows
+** (every TG_VECTOR rows) and stop with its status when it is not TG_OK
+** (TG_ELIMIT for a time limit, TG_ECANCEL for a signal). May be called
+** from worker threads. A NULL poll or NULL fn never stops anything. */
+typedef struct tg_interrupt {
+    tg_status (*fn)(void *ud);
+    void *ud;
+} tg_interrupt;
+
+#define TG_VECTOR 2048 /* rows per vector: kernels poll once per vector */
+
+static inline tg_status tg_poll(const tg_interrupt *intr) {
+    return intr && intr->fn ? intr->fn(intr->ud) : TG_OK;
+}
+
 #ifdef __cplusplus
 }
 #endif

@@ -323,6 +323,13 @@ static void test_conv_number_long_digits(void **state) {
 static void test_conv_number_halfway(void **state) {
     (void)state;
 #if LDBL_MANT_DIG >= 64
+    /* valgrind computes long double at double precision, so the midpoints
+    ** below would not be midpoints: detect that and skip. */
+    volatile long double one = 1.0L;
+    if (one + LDBL_EPSILON == one) {
+        skip();
+        return;
+    }
     static char text[1200];
     uint64_t x = 0x9e3779b97f4a7c15u;
     for (int round = 0; round < 3000; round++) {

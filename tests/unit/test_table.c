@@ -366,8 +366,87 @@ static int disarm(void **state) {
     return 0;
 }
 
+
+/* take: row i of the result is row idx[i]; TG_NO_ROW gives NULL. Expected
+** values are written from the index list by hand. */
+static void test_table_take_and_select(void **state) {
+    (void)state;
+    size_t before = tg_mem_blocks();
+    tg_table *t = tg_table_new();
+    tg_col *a = tg_col_new(TG_INT, 4, NULL), *b = tg_col_new(TG_STRING, 4, NULL);
+    for (int i = 0; i < 4; i++) assert_int_equal(tg_col_push_i64(a, 10 * i), TG_OK);
+    assert_int_equal(tg_col_push_str(b, "Tårnby", strlen("Tårnby")), TG_OK);
+    assert_int_equal(tg_col_push_null(b), TG_OK);
+    assert_int_equal(tg_col_push_str(b, "Ærø", strlen("Ærø")), TG_OK);
+    assert_int_equal(tg_col_push_str(b, "Tårnby", strlen("Tårnby")), TG_OK);
+    assert_int_equal(tg_table_add(t, "a", a), TG_OK);
+    assert_int_equal(tg_table_add(t, "b", b), TG_OK);
+
+    size_t idx[] = { 3, 1, TG_NO_ROW, 0, 3 };
+    tg_table *u = tg_table_take(t, idx, 5);
+    assert_non_null(u);
+    assert_int_equal(u->n_rows, 5);
+    const tg_col *ua = u->cols[0], *ub = u->cols[1];
+    assert_int_equal(ua->v.i64[0], 30);
+    assert_int_equal(ua->v.i64[1], 10);
+    assert_false(tg_col_is_valid(ua, 2));
+    assert_int_equal(ua->v.i64[3], 0);
+    assert_true(ub->dict == b->dict); /* shared, not copied */
+    assert_string_equal(tg_dict_str(ub->dict, ub->v.str[0], NULL), "Tårnby");
+    assert_false(tg_col_is_valid(ub, 1)); /* source row 1 was NULL */
+    assert_false(tg_col_is_valid(ub, 2)); /* TG_NO_ROW */
+    assert_string_equal(tg_dict_str(ub->dict, ub->v.str[3], NULL), "Tårnby");
+    assert_int_equal(tg_col_null_count(ub), 2);
+
+    const char *names[] = { "b", "a" }, *bad = NULL;
+    tg_table *s = NULL;
+    assert_int_equal(tg_table_select(t, names, 2, &s, &bad), TG_OK);
+    assert_string_equal(s->names[0], "b");
+    assert_true(s->cols[1] == a); /* retained, not copied */
+    assert_int_equal(s->n_rows, 4);
+    const char *wrong[] = { "a", "c" };
+    tg_table *s2 = NULL;
+    assert_int_equal(tg_table_select(t, wrong, 2, &s2, &bad), TG_EARG);
+    assert_null(s2);
+    assert_string_equal(bad, "c");
+
+    tg_table_release(s);
+    tg_table_release(u);
+    tg_col_release(a);
+    tg_col_release(b);
+    tg_table_release(t);
+    tg_test_no_leaks(before);
+}
+
+struct take_ctx {
+    tg_table *t;
+};
+
+static tg_status take_once(void *p) {
+    struct take_ctx *ctx = p;
+    size_t idx[] = { 1, TG_NO_ROW, 0 };
+    tg_table *u = tg_table_take(ctx->t, idx, 3);
+    if (!u) return TG_ENOMEM;
+    tg_table_release(u);
+    return TG_OK;
+}
+
+static void test_table_take_oom(void **state) {
+    (void)state;
+    struct take_ctx ctx = { tg_table_new() };
+    tg_col *a = tg_col_new(TG_FLOAT, 2, NULL);
+    assert_int_equal(tg_col_push_f64(a, 1.5), TG_OK);
+    assert_int_equal(tg_col_push_f64(a, 2.5), TG_OK);
+    assert_int_equal(tg_table_add(ctx.t, "x", a), TG_OK);
+    tg_col_release(a);
+    assert_true(tg_test_oom_loop(take_once, &ctx) > 3);
+    tg_table_release(ctx.t);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_table_take_and_select),
+        cmocka_unit_test(test_table_take_oom),
         cmocka_unit_test(test_table_new_empty),
         cmocka_unit_test(test_table_add_find_col),
         cmocka_unit_test(test_table_duplicate_name),

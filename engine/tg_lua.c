@@ -1,0 +1,1015 @@
+/*
+** tg_lua.c -- the sandboxed Lua runtime (see tg_lua.h and docs/sandbox.md).
+** Invariant: once a run is aborted (time limit, signal, cancel, memory) the
+** status sits in rt->abort and every way Lua code has of catching an error
+** (pcall, xpcall, coroutine.resume/close, load with a reader) re-raises it,
+** while the count hook raises again at the next instruction; so a run that
+** was told to stop does stop, whatever the script does.
+** The state's extra space holds the tg_lua pointer, which coroutines inherit.
+*/
+#include "tg_lua.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <lualib.h>
+
+#include "tg_err.h"
+#include "tg_mem.h"
+#include "tg_rng.h"
+
+#define HOOK_COUNT 10000               /* VM instructions between deadline checks */
+#define MEMERR     "not enough memory" /* Lua's text for a refused allocation */
+#define MAX_MODULE 200                 /* longest module name require accepts */
+
+struct tg_lua {
+    lua_State *L;
+    tg_lua_opts opts;
+    tg_rng rng;                /* math.random's generator */
+    char *script_dir;          /* folder of the last run_file; NULL means "." */
+    char *traceback;           /* last failed run's message and traceback */
+    double deadline;           /* monotonic seconds; 0 = no time limit */
+    atomic_int abort;          /* why the current run must stop; TG_OK while it may go on */
+    atomic_int cancel;         /* set by tg_lua_cancel, consumed by the run it cancels */
+    tg_error abort_err;        /* message and position for 'abort' */
+    tg_error raised;           /* uncaught tg_lua_raise error; code TG_OK when none */
+    tg_error pos;              /* innermost script position when the error was raised */
+    unsigned long alloc_fails; /* allocations refused since the state was made */
+    unsigned long run_fails;   /* alloc_fails when the current run started */
+    int fail_was_cap;          /* the latest refusal was the tg_mem cap's doing */
+    int loading;               /* compiling a chunk: its errors get no traceback */
+    int load_status;           /* luaL_loadfilex's status when the load failed */
+};
+
+/* The last SIGINT/SIGTERM; process-wide because a signal handler cannot
+** know which runtime is running. */
+static volatile sig_atomic_t signalled;
+
+/* Its address is the error object of an aborted run. Scripts cannot make a
+** light userdata, so they cannot forge or mistake it. */
+static const char abort_key = 0;
+static const char chunks_key = 0; /* registry: short chunk id -> full name */
+
+static tg_lua *get_rt(lua_State *L) {
+    tg_lua *rt;
+    memcpy(&rt, lua_getextraspace(L), sizeof rt);
+    return rt;
+}
+
+static double now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* ---- memory ---- */
+
+/* Lua's allocator: every byte through tg_mem, so the one cap bounds Lua
+** and column buffers together. When ptr is NULL, osize is a type tag. */
+static void *l_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
+    tg_lua *rt = ud;
+    void *p;
+
+    if (nsize == 0) {
+        tg_free(ptr);
+        return NULL;
+    }
+    p = tg_realloc(ptr, nsize);
+    if (p) return p;
+    if (ptr && nsize <= osize) return ptr; /* a refused shrink: the old block still fits */
+    rt->alloc_fails++;
+    rt->fail_was_cap = tg_mem_cap_hit();
+    return NULL;
+}
+
+/* "64 MiB" for a round size, else a byte count. */
+static void format_size(char *buf, size_t size, size_t bytes) {
+    static const char *const units[] = { "GiB", "MiB", "KiB" };
+    for (size_t i = 0; i < TG_ARRAY_LEN(units); i++) {
+        size_t unit = (size_t)1 << (10 * (3 - i));
+        if (bytes >= unit && bytes % unit == 0) {
+            snprintf(buf, size, "%zu %s", bytes / unit, units[i]);
+            return;
+        }
+    }
+    snprintf(buf, size, "%zu bytes", bytes);
+}
+
+/* Whether the error object at idx, raised with 'status', is a refused
+** allocation: only if one was refused since 'snapshot', as lua_error turns
+** a script's error("not enough memory") into LUA_ERRMEM too. The string
+** test covers the places that report LUA_ERRMEM as "false, message"
+** (coroutine.resume, load). */
+static int is_mem_error(const tg_lua *rt, lua_State *L, int idx, int status,
+                        unsigned long snapshot) {
+    if (rt->alloc_fails == snapshot) return 0;
+    if (status == LUA_ERRMEM || status == LUA_ERRERR) return 1;
+    return lua_type(L, idx) == LUA_TSTRING && strcmp(lua_tostring(L, idx), MEMERR) == 0;
+}
+
+/* ---- aborting a run ---- */
+
+/* The innermost Lua function's position (a C function has no line). */
+static void locate(lua_State *L, char *file, size_t size, int *line) {
+    lua_Debug ar;
+    for (int level = 0; lua_getstack(L, level, &ar); level++) {
+        lua_getinfo(L, "Sl", &ar);
+        if (ar.currentline > 0) {
+            const char *src = ar.source;
+            snprintf(file, size, "%s", (*src == '@' || *src == '=') ? src + 1 : ar.short_src);
+            *line = ar.currentline;
+            return;
+        }
+    }
+    file[0] = '\0';
+    *line = 0;
+}
+
+/* Pushes "id:line: " of the innermost Lua function, as luaL_where but
+** skipping C functions, so an error raised by a C function that pcall
+** called directly still points into the script. */
+static void push_where(lua_State *L) {
+    lua_Debug ar;
+    for (int level = 1; lua_getstack(L, level, &ar); level++) {
+        lua_getinfo(L, "Sl", &ar);
+        if (ar.currentline > 0) {
+            lua_pushfstring(L, "%s:%d: ", ar.short_src, ar.currentline);
+            return;
+        }
+    }
+    lua_pushliteral(L, "");
+}
+
+/* Records why the run stops; the first reason wins. Only the Lua thread
+** writes; tg_lua_poll readers see 'abort' last, after the details. */
+static void set_abort(tg_lua *rt, lua_State *L, tg_status st, const char *msg) {
+    char file[256];
+    int line;
+
+    if (atomic_load(&rt->abort) != TG_OK) return;
+    file[0] = '\0';
+    line = 0;
+    if (L) locate(L, file, sizeof file, &line);
+    tg_err_set(&rt->abort_err, st, file, line, 0, "%s", msg);
+    atomic_store(&rt->abort, st);
+}
+
+static void limit_message(const tg_lua *rt, tg_status st, char *buf, size_t size) {
+    if (st == TG_ECANCEL)
+        snprintf(buf, size, signalled ? "cancelled by signal" : "cancelled");
+    else
+        snprintf(buf, size, "time limit %g s exceeded", rt->opts.timeout_s);
+}
+
+static void mem_abort(tg_lua *rt, lua_State *L) {
+    char msg[64], size[32];
+    if (rt->fail_was_cap) {
+        format_size(size, sizeof size, tg_mem_cap());
+        snprintf(msg, sizeof msg, "memory limit %s exceeded", size);
+        set_abort(rt, L, TG_ELIMIT, msg);
+    } else {
+        set_abort(rt, L, TG_ENOMEM, "out of memory");
+    }
+}
+
+static void hook(lua_State *L, lua_Debug *ar);
+
+/* Makes the hook fire at the next instruction of this thread and of the
+** main one, so Lua code that swallowed the abort is stopped at once. */
+static void arm(tg_lua *rt, lua_State *L) {
+    lua_sethook(L, hook, LUA_MASKCOUNT, 1);
+    if (L != rt->L) lua_sethook(rt->L, hook, LUA_MASKCOUNT, 1);
+}
+
+static int raise_abort(tg_lua *rt, lua_State *L) {
+    arm(rt, L);
+    if (!lua_checkstack(L, 1)) lua_pop(L, 1); /* full after LUA_MULTRET: we raise anyway */
+    lua_pushlightuserdata(L, (void *)&abort_key);
+    return lua_error(L);
+}
+
+/* The count hook: polls the deadline and the cancel flags. The traceback
+** is taken here, at the looping code, because pcall wrappers re-raise
+** from further out. */
+static void hook(lua_State *L, lua_Debug *ar) {
+    tg_lua *rt = get_rt(L);
+    tg_status st = tg_lua_poll(rt);
+
+    if (st == TG_OK) {
+        if (lua_gethookcount(L) != HOOK_COUNT) lua_sethook(L, hook, LUA_MASKCOUNT, HOOK_COUNT);
+        return;
+    }
+    if (atomic_load(&rt->abort) == TG_OK) {
+        char msg[128], text[1024];
+        const char *src;
+
+        limit_message(rt, st, msg, sizeof msg);
+        lua_getinfo(L, "Sl", ar);
+        src = ar->source;
+        tg_err_set(&rt->abort_err, st, (*src == '@' || *src == '=') ? src + 1 : ar->short_src,
+                   ar->currentline, 0, "%s", msg);
+        atomic_store(&rt->abort, st);
+        tg_err_format(&rt->abort_err, text, sizeof text);
+        luaL_traceback(L, L, text, 0);
+        tg_free(rt->traceback);
+        rt->traceback = tg_strdup(lua_tostring(L, -1));
+        lua_pop(L, 1);
+    }
+    raise_abort(rt, L);
+}
+
+/* ---- catching errors: pcall, xpcall, coroutines ---- */
+
+/* Shared tail of pcall and xpcall (also their continuation after a
+** yield): aborts pass through, other errors become false, err. */
+static int finish_call(lua_State *L, int status, lua_KContext snapshot, int extra) {
+    tg_lua *rt = get_rt(L);
+
+    if (status == LUA_OK || status == LUA_YIELD) return lua_gettop(L) - extra;
+    if (atomic_load(&rt->abort) == TG_OK &&
+        is_mem_error(rt, L, -1, status, (unsigned long)snapshot))
+        mem_abort(rt, L);
+    if (atomic_load(&rt->abort) != TG_OK) return raise_abort(rt, L);
+    rt->raised.code = TG_OK; /* the script handled it */
+    lua_pushboolean(L, 0);
+    lua_pushvalue(L, -2);
+    return 2;
+}
+
+static int finish_pcall(lua_State *L, int status, lua_KContext snapshot) {
+    return finish_call(L, status, snapshot, 0);
+}
+
+static int finish_xpcall(lua_State *L, int status, lua_KContext snapshot) {
+    return finish_call(L, status, snapshot, 2);
+}
+
+static int l_base_pcall(lua_State *L) {
+    lua_KContext snapshot = (lua_KContext)get_rt(L)->alloc_fails;
+    int status;
+
+    luaL_checkany(L, 1);
+    lua_pushboolean(L, 1); /* the first result on success */
+    lua_insert(L, 1);
+    status = lua_pcallk(L, lua_gettop(L) - 2, LUA_MULTRET, 0, snapshot, finish_pcall);
+    return finish_pcall(L, status, snapshot);
+}
+
+/* Wraps the script's message handler so it never sees an abort (it could
+** loop) nor hides a memory failure behind its own message. */
+static int xpcall_handler(lua_State *L) {
+    tg_lua *rt = get_rt(L);
+    unsigned long snapshot = (unsigned long)lua_tointeger(L, lua_upvalueindex(2));
+
+    if (atomic_load(&rt->abort) == TG_OK && is_mem_error(rt, L, 1, LUA_ERRRUN, snapshot))
+        mem_abort(rt, L);
+    if (atomic_load(&rt->abort) != TG_OK) return 1;
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, 1);
+    return 1;
+}
+
+static int l_base_xpcall(lua_State *L) {
+    lua_KContext snapshot = (lua_KContext)get_rt(L)->alloc_fails;
+    int n = lua_gettop(L);
+    int status;
+
+    luaL_checktype(L, 2, LUA_TFUNCTION);
+    lua_pushvalue(L, 2);
+    lua_pushinteger(L, (lua_Integer)snapshot);
+    lua_pushcclosure(L, xpcall_handler, 2);
+    lua_replace(L, 2);
+    lua_pushboolean(L, 1);
+    lua_pushvalue(L, 1);
+    lua_rotate(L, 3, 2); /* f, handler, true, f, args... */
+    status = lua_pcallk(L, n - 2, LUA_MULTRET, 2, snapshot, finish_xpcall);
+    return finish_xpcall(L, status, snapshot);
+}
+
+/* Calls the wrapped library function (upvalue 1) and re-raises an abort
+** or a memory failure it reported as "false/nil, message": used for
+** coroutine.resume, coroutine.close and load, which catch errors. */
+static int l_guarded(lua_State *L) {
+    tg_lua *rt = get_rt(L);
+    unsigned long snapshot = rt->alloc_fails;
+    int n;
+
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    n = lua_gettop(L);
+    if (n >= 2 && !lua_toboolean(L, 1)) {
+        if (atomic_load(&rt->abort) == TG_OK && is_mem_error(rt, L, 2, LUA_ERRRUN, snapshot))
+            mem_abort(rt, L);
+        if (atomic_load(&rt->abort) == TG_OK) rt->raised.code = TG_OK;
+    }
+    if (atomic_load(&rt->abort) != TG_OK) return raise_abort(rt, L);
+    return n;
+}
+
+/* ---- base library replacements ---- */
+
+/* load(chunk [, chunkname [, mode [, env]]]) with mode forced to "t": the
+** LRM warns that crafted bytecode can crash the interpreter. */
+static int l_base_load(lua_State *L) {
+    if (lua_gettop(L) < 3) lua_settop(L, 3); /* keeps argument 4 "none" */
+    lua_pushliteral(L, "t");
+    lua_replace(L, 3);
+    return l_guarded(L);
+}
+
+/* setmetatable refusing __gc: finalizers run with hooks off, so a Lua
+** finalizer that loops could not be stopped by the time limit. */
+static int l_base_setmetatable(lua_State *L) {
+    if (lua_type(L, 2) == LUA_TTABLE) {
+        lua_pushliteral(L, "__gc");
+        if (lua_rawget(L, 2) != LUA_TNIL)
+            return luaL_error(L, "__gc metamethods are not allowed in scripts");
+        lua_pop(L, 1);
+    }
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, 1);
+    return 1;
+}
+
+/* print(...): tostring of each argument, tab-separated, one line handed
+** to opts.print (never to stdout, which carries the results). */
+static int l_base_print(lua_State *L) {
+    tg_lua *rt = get_rt(L);
+    int n = lua_gettop(L);
+    luaL_Buffer b;
+    size_t len;
+    const char *s;
+
+    luaL_buffinit(L, &b);
+    for (int i = 1; i <= n; i++) {
+        luaL_tolstring(L, i, NULL);
+        luaL_addvalue(&b);
+        if (i < n) luaL_addchar(&b, '\t');
+    }
+    luaL_addchar(&b, '\n');
+    luaL_pushresult(&b);
+    s = lua_tolstring(L, -1, &len);
+    if (rt->opts.print) rt->opts.print(rt->opts.ud, s, len);
+    return 0;
+}
+
+static int l_undefined_global(lua_State *L) {
+    if (lua_type(L, 2) == LUA_TSTRING)
+        return luaL_error(L, "undefined global '%s'", lua_tostring(L, 2));
+    return luaL_error(L, "undefined global (a %s key)", luaL_typename(L, 2));
+}
+
+/* ---- require ---- */
+
+static int valid_module_name(const char *s, size_t len) {
+    if (len == 0 || len > MAX_MODULE || s[0] == '.' || s[len - 1] == '.') return 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                 c == '_' || (c == '.' && s[i + 1] != '.');
+        if (!ok) return 0;
+    }
+    return 1;
+}
+
+/* Lua's short form of a chunkname (luaO_chunkid), for "@file" and "=name":
+** messages carry it, so mapping it back needs the same truncation. */
+static void chunk_id(char *out, const char *chunkname) {
+    size_t len = strlen(chunkname); /* counts the '@' or '=' */
+    if (len <= LUA_IDSIZE) {
+        memcpy(out, chunkname + 1, len);
+    } else if (chunkname[0] == '=') {
+        memcpy(out, chunkname + 1, LUA_IDSIZE - 1);
+        out[LUA_IDSIZE - 1] = '\0';
+    } else {
+        memcpy(out, "...", 3);
+        memcpy(out + 3, chunkname + 1 + len - (LUA_IDSIZE - 3), LUA_IDSIZE - 3);
+    }
+}
+
+/* Remembers a chunk loaded from a file or run as a string, so an error
+** message's "id:line:" prefix can be traced to its full name. */
+static void register_chunk(lua_State *L, const char *chunkname) {
+    char id[LUA_IDSIZE];
+    chunk_id(id, chunkname);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &chunks_key);
+    lua_pushstring(L, chunkname + 1);
+    lua_setfield(L, -2, id);
+    lua_pop(L, 1);
+}
+
+/* Pushes the loader of module 'name' from the script's folder or the lib
+** folder, and its path; raises when neither has it or it does not compile. */
+static void find_module(lua_State *L, tg_lua *rt, const char *name) {
+    const char *dirs[2];
+    const char *rel = luaL_gsub(L, name, ".", "/");
+    int base = lua_gettop(L);
+    int n_dirs = 0;
+
+    dirs[n_dirs++] = rt->script_dir ? rt->script_dir : ".";
+    if (rt->opts.lib_dir) dirs[n_dirs++] = rt->opts.lib_dir;
+    for (int i = 0; i < n_dirs; i++) {
+        int at = lua_gettop(L) + 1; /* the path's slot */
+        const char *path = lua_pushfstring(L, "%s/%s.lua", dirs[i], rel);
+        const char *chunkname = lua_pushfstring(L, "@%s", path);
+        int st = luaL_loadfilex(L, path, "t");
+        if (st != LUA_ERRFILE) register_chunk(L, chunkname); /* a syntax error names it too */
+        if (st == LUA_OK) {
+            lua_copy(L, -1, base); /* the loader over 'rel' */
+            lua_copy(L, at, base + 1);
+            lua_settop(L, base + 1);
+            return;
+        }
+        if (st != LUA_ERRFILE) lua_error(L); /* a syntax error names the file */
+        lua_pop(L, 2); /* the message and chunkname; keep the path for the report */
+    }
+    if (n_dirs == 1)
+        luaL_error(L, "module '%s' not found (no file '%s')", name, lua_tostring(L, base + 1));
+    luaL_error(L, "module '%s' not found (no file '%s' or '%s')", name, lua_tostring(L, base + 1),
+               lua_tostring(L, base + 2));
+}
+
+/* require(name): loaded cache, then preloads (the tegn module), then
+** name.lua below the script's folder or the lib folder, with '.' as '/'.
+** Only text chunks; names are restricted so no path can leave the folders. */
+static int l_base_require(lua_State *L) {
+    tg_lua *rt = get_rt(L);
+    size_t len;
+    const char *name = luaL_checklstring(L, 1, &len);
+
+    lua_settop(L, 1);
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE); /* 2 */
+    if (lua_getfield(L, 2, name) != LUA_TNIL && lua_toboolean(L, -1)) return 1;
+    lua_pop(L, 1);
+    if (!valid_module_name(name, len))
+        return luaL_error(L, "invalid module name '%s' (use letters, digits, '_' and '.')", name);
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE); /* 3 */
+    if (lua_getfield(L, 3, name) != LUA_TNIL) {                /* 4 */
+        lua_pushliteral(L, ":preload:");
+    } else {
+        lua_pop(L, 1);
+        find_module(L, rt, name); /* loader 4, path 5 */
+    }
+    lua_pushvalue(L, 4);
+    lua_pushvalue(L, 1);
+    lua_pushvalue(L, 5);
+    lua_call(L, 2, 1);
+    if (!lua_isnil(L, -1))
+        lua_setfield(L, 2, name);
+    else
+        lua_pop(L, 1);
+    if (lua_getfield(L, 2, name) == LUA_TNIL) { /* the module returned nothing */
+        lua_pop(L, 1);
+        lua_pushboolean(L, 1);
+        lua_pushvalue(L, -1);
+        lua_setfield(L, 2, name);
+    }
+    lua_pushvalue(L, 5);
+    return 2; /* the module and its path, as Lua 5.4's require */
+}
+
+void tg_lua_preload(lua_State *L, const char *name) {
+    luaL_checktype(L, -1, LUA_TFUNCTION);
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
+    lua_insert(L, -2);
+    lua_setfield(L, -2, name);
+    lua_pop(L, 1);
+}
+
+/* ---- math.random on tg_rng ---- */
+
+/* math.random([m [, n]]) with Lua 5.4's contract. */
+static int l_math_random(lua_State *L) {
+    tg_lua *rt = get_rt(L);
+    uint64_t r;
+    lua_Integer low, up;
+
+    switch (lua_gettop(L)) {
+    case 0:
+        lua_pushnumber(L, tg_rng_double(&rt->rng));
+        return 1;
+    case 1:
+        low = 1;
+        up = luaL_checkinteger(L, 1);
+        if (up == 0) { /* all 64 bits */
+            lua_pushinteger(L, (lua_Integer)tg_rng_next(&rt->rng));
+            return 1;
+        }
+        break;
+    case 2:
+        low = luaL_checkinteger(L, 1);
+        up = luaL_checkinteger(L, 2);
+        break;
+    default:
+        return luaL_error(L, "wrong number of arguments");
+    }
+    luaL_argcheck(L, low <= up, 1, "interval is empty");
+    r = tg_rng_next(&rt->rng);
+    r = tg_rng_upto(&rt->rng, r, (uint64_t)up - (uint64_t)low);
+    lua_pushinteger(L, (lua_Integer)((uint64_t)low + r));
+    return 1;
+}
+
+/* math.randomseed([x [, y]]): with no argument, back to the run's seed. */
+static int l_math_randomseed(lua_State *L) {
+    tg_lua *rt = get_rt(L);
+    if (lua_isnone(L, 1)) {
+        tg_rng_seed(&rt->rng, rt->opts.seed, 0);
+    } else {
+        lua_Integer a = luaL_checkinteger(L, 1);
+        lua_Integer b = luaL_optinteger(L, 2, 0);
+        tg_rng_seed(&rt->rng, (uint64_t)a, (uint64_t)b);
+    }
+    return 0;
+}
+
+/* string.rep returning "" at once when every piece is empty: the stock
+** version loops n times in C, where no hook can stop it. */
+static int l_string_rep(lua_State *L) {
+    size_t len, seplen = 0;
+    lua_Integer n;
+
+    luaL_checklstring(L, 1, &len);
+    n = luaL_checkinteger(L, 2);
+    if (!lua_isnoneornil(L, 3)) luaL_checklstring(L, 3, &seplen);
+    if (n <= 0 || len + seplen == 0) {
+        lua_pushliteral(L, "");
+        return 1;
+    }
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, 1);
+    return 1;
+}
+
+/* ---- building the sandbox ---- */
+
+/* Replaces t[name] (t on top) by f with the old value as its upvalue. */
+static void wrap_field(lua_State *L, const char *name, lua_CFunction f) {
+    lua_getfield(L, -1, name);
+    lua_pushcclosure(L, f, 1);
+    lua_setfield(L, -2, name);
+}
+
+static void remove_fields(lua_State *L, const char *const *names, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        lua_pushnil(L);
+        lua_setfield(L, -2, names[i]);
+    }
+}
+
+/* os with only the clock and calendar functions (no execute, exit,
+** getenv, remove, rename, tmpname, setlocale). */
+static void open_os_subset(lua_State *L) {
+    static const char *const keep[] = { "clock", "date", "difftime", "time" };
+    lua_pushcfunction(L, luaopen_os);
+    lua_call(L, 0, 1);
+    lua_createtable(L, 0, (int)TG_ARRAY_LEN(keep));
+    for (size_t i = 0; i < TG_ARRAY_LEN(keep); i++) {
+        lua_getfield(L, -2, keep[i]);
+        lua_setfield(L, -2, keep[i]);
+    }
+    lua_remove(L, -2);
+    lua_pushvalue(L, -1);
+    lua_setglobal(L, "os");
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+    lua_insert(L, -2);
+    lua_setfield(L, -2, "os");
+    lua_pop(L, 1);
+}
+
+static int open_sandbox(lua_State *L) {
+    static const luaL_Reg libs[] = {
+        { LUA_GNAME, luaopen_base },        { LUA_TABLIBNAME, luaopen_table },
+        { LUA_STRLIBNAME, luaopen_string }, { LUA_MATHLIBNAME, luaopen_math },
+        { LUA_UTF8LIBNAME, luaopen_utf8 },  { LUA_COLIBNAME, luaopen_coroutine },
+    };
+    static const char *const base_removed[] = { "dofile", "loadfile", "warn" };
+    static const char *const string_removed[] = { "dump" };
+    tg_lua *rt = get_rt(L);
+
+    for (size_t i = 0; i < TG_ARRAY_LEN(libs); i++) {
+        luaL_requiref(L, libs[i].name, libs[i].func, 1);
+        lua_pop(L, 1);
+    }
+    lua_newtable(L);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &chunks_key);
+
+    lua_pushglobaltable(L);
+    remove_fields(L, base_removed, TG_ARRAY_LEN(base_removed));
+    lua_pushcfunction(L, l_base_pcall);
+    lua_setfield(L, -2, "pcall");
+    lua_pushcfunction(L, l_base_xpcall);
+    lua_setfield(L, -2, "xpcall");
+    lua_pushcfunction(L, l_base_print);
+    lua_setfield(L, -2, "print");
+    lua_pushcfunction(L, l_base_require);
+    lua_setfield(L, -2, "require");
+    wrap_field(L, "load", l_base_load);
+    wrap_field(L, "setmetatable", l_base_setmetatable);
+
+    lua_getfield(L, -1, LUA_STRLIBNAME);
+    remove_fields(L, string_removed, TG_ARRAY_LEN(string_removed));
+    wrap_field(L, "rep", l_string_rep);
+    lua_pop(L, 1);
+
+    lua_getfield(L, -1, LUA_MATHLIBNAME);
+    lua_pushcfunction(L, l_math_random);
+    lua_setfield(L, -2, "random");
+    lua_pushcfunction(L, l_math_randomseed);
+    lua_setfield(L, -2, "randomseed");
+    lua_pop(L, 1);
+
+    lua_getfield(L, -1, LUA_COLIBNAME);
+    wrap_field(L, "resume", l_guarded);
+    wrap_field(L, "close", l_guarded);
+    lua_pop(L, 2);
+
+    open_os_subset(L);
+    if (rt->opts.open_libs) rt->opts.open_libs(L, rt->opts.ud);
+
+    /* Last, so open_libs may probe globals: unknown reads raise from now
+    ** on, and the metatable is protected against setmetatable(_G, nil). */
+    lua_pushglobaltable(L);
+    lua_createtable(L, 0, 2);
+    lua_pushcfunction(L, l_undefined_global);
+    lua_setfield(L, -2, "__index");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, -2);
+    lua_pop(L, 1);
+    return 0;
+}
+
+/* ---- lifecycle ---- */
+
+void tg_lua_opts_init(tg_lua_opts *opts) {
+    assert(opts != NULL);
+    memset(opts, 0, sizeof *opts);
+    opts->seed = TG_LUA_DEFAULT_SEED;
+}
+
+static tg_status mem_status(int cap, tg_error *err) {
+    char size[32];
+    if (!cap) return tg_err_nomem(err);
+    format_size(size, sizeof size, tg_mem_cap());
+    return tg_err_set(err, TG_ELIMIT, NULL, 0, 0, "memory limit %s exceeded", size);
+}
+
+tg_lua *tg_lua_new(const tg_lua_opts *opts, tg_error *err) {
+    tg_lua *rt = tg_calloc(1, sizeof *rt);
+    int status;
+
+    if (!rt) {
+        mem_status(tg_mem_cap_hit(), err);
+        return NULL;
+    }
+    if (opts)
+        rt->opts = *opts;
+    else
+        tg_lua_opts_init(&rt->opts);
+    assert(rt->opts.timeout_s >= 0);
+    tg_rng_seed(&rt->rng, rt->opts.seed, 0);
+    atomic_init(&rt->abort, TG_OK);
+    atomic_init(&rt->cancel, 0);
+
+    rt->L = lua_newstate(l_alloc, rt);
+    if (!rt->L) {
+        mem_status(rt->fail_was_cap, err);
+        tg_free(rt);
+        return NULL;
+    }
+    memcpy(lua_getextraspace(rt->L), &rt, sizeof rt);
+    lua_pushcfunction(rt->L, open_sandbox);
+    status = lua_pcall(rt->L, 0, 0, 0);
+    if (status != LUA_OK) {
+        if (is_mem_error(rt, rt->L, -1, status, 0)) {
+            mem_status(rt->fail_was_cap, err);
+        } else {
+            /* lua_type first: lua_tostring would convert a number, which
+            ** allocates, and nothing protects this call. */
+            int is_str = lua_type(rt->L, -1) == LUA_TSTRING;
+            tg_err_set(err, TG_ESCRIPT, NULL, 0, 0, "opening libraries: %s",
+                       is_str ? lua_tostring(rt->L, -1) : "(error object is not a string)");
+        }
+        tg_lua_free(rt);
+        return NULL;
+    }
+    lua_settop(rt->L, 0);
+    return rt;
+}
+
+void tg_lua_free(tg_lua *rt) {
+    if (!rt) return;
+    lua_close(rt->L);
+    tg_free(rt->script_dir);
+    tg_free(rt->traceback);
+    tg_free(rt);
+}
+
+/* ---- running ---- */
+
+struct run_args {
+    const char *path; /* a file, or NULL for a string */
+    const char *name;
+    const char *code;
+    unsigned flags;
+};
+
+/* The top-level message handler: as lua.c's, a message for non-string
+** errors and a traceback; plus the position for errors that lack one. */
+static int msghandler(lua_State *L) {
+    tg_lua *rt = get_rt(L);
+    const char *msg;
+
+    if (atomic_load(&rt->abort) == TG_OK && is_mem_error(rt, L, 1, LUA_ERRRUN, rt->run_fails))
+        mem_abort(rt, L);
+    if (atomic_load(&rt->abort) != TG_OK || rt->loading) return 1;
+    locate(L, rt->pos.file, sizeof rt->pos.file, &rt->pos.line);
+    msg = lua_tostring(L, 1);
+    if (!msg) {
+        if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
+            msg = lua_tostring(L, -1);
+        else
+            msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+    }
+    luaL_traceback(L, L, msg, 1);
+    return 1;
+}
+
+static int run_protected(lua_State *L) {
+    const struct run_args *a = lua_touserdata(L, 1);
+    tg_lua *rt = get_rt(L);
+    const char *chunkname;
+    int st;
+
+    lua_settop(L, 0);
+    rt->loading = 1;
+    if (a->path) {
+        chunkname = lua_pushfstring(L, "@%s", a->path);
+        register_chunk(L, chunkname);
+        st = luaL_loadfilex(L, a->path, "t");
+    } else {
+        chunkname = lua_pushfstring(L, "=%s", a->name);
+        register_chunk(L, chunkname);
+        st = LUA_ERRSYNTAX;
+        if (a->flags & TG_LUA_REPL) { /* as lua.c: an expression first */
+            const char *ret = lua_pushfstring(L, "return %s;", a->code);
+            st = luaL_loadbufferx(L, ret, strlen(ret), chunkname, "t");
+            lua_remove(L, -2);
+            if (st != LUA_OK) lua_pop(L, 1);
+        }
+        if (st != LUA_OK) st = luaL_loadbufferx(L, a->code, strlen(a->code), chunkname, "t");
+    }
+    if (st != LUA_OK) {
+        rt->load_status = st;
+        return lua_error(L);
+    }
+    rt->loading = 0;
+    lua_remove(L, 1); /* the chunkname */
+    lua_call(L, 0, LUA_MULTRET);
+    if ((a->flags & TG_LUA_REPL) && lua_gettop(L) > 0) {
+        luaL_checkstack(L, 1, "too many results to print");
+        lua_pushcfunction(L, l_base_print);
+        lua_insert(L, 1);
+        lua_call(L, lua_gettop(L) - 1, 0);
+    }
+    return 0;
+}
+
+/* Splits "id:line: message" when 'id' is a chunk this runtime loaded;
+** Lua shortens long names, and this maps them back. 0 if no match. */
+static int parse_position(lua_State *L, const char *text, const char **file, int *line,
+                          const char **rest) {
+    int found = 0;
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &chunks_key);
+    lua_pushnil(L);
+    while (!found && lua_next(L, -2) != 0) {
+        size_t len;
+        const char *id = lua_tolstring(L, -2, &len);
+        const char *p = text + len;
+        if (strncmp(text, id, len) == 0 && p[0] == ':' && p[1] >= '0' && p[1] <= '9') {
+            long n = 0;
+            for (p++; *p >= '0' && *p <= '9'; p++)
+                n = n < 100000000 ? n * 10 + (*p - '0') : n;
+            if (*p == ':') {
+                *file = lua_tostring(L, -1);
+                *line = (int)n;
+                *rest = p[1] == ' ' ? p + 2 : p + 1;
+                found = 1;
+            }
+        }
+        lua_pop(L, 1);
+    }
+    lua_pop(L, found ? 1 : 0); /* keep the table (and so *file) until the caller's settop */
+    return found;
+}
+
+/* Turns the outcome of the protected run into a status and 'err'. */
+static tg_status finish_run(tg_lua *rt, int status, const struct run_args *a, tg_error *err) {
+    lua_State *L = rt->L;
+    const char *fallback = a->path ? a->path : a->name;
+    const char *text, *file, *rest, *nl;
+    int line;
+    tg_status code;
+
+    if (status != LUA_OK && atomic_load(&rt->abort) == TG_OK &&
+        is_mem_error(rt, L, -1, status, rt->run_fails))
+        mem_abort(rt, NULL);
+    if (atomic_load(&rt->abort) != TG_OK) {
+        if (err) *err = rt->abort_err;
+        if (err && !err->file[0]) snprintf(err->file, sizeof err->file, "%s", fallback);
+        return (tg_status)atomic_load(&rt->abort);
+    }
+    if (status == LUA_OK) {
+        tg_err_clear(err);
+        return TG_OK;
+    }
+    text = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "(error object is not a string)";
+    rt->traceback = tg_strdup(text);
+    if (rt->load_status == LUA_ERRFILE) return tg_err_set(err, TG_EIO, fallback, 0, 0, "%s", text);
+
+    code = rt->raised.code != TG_OK ? rt->raised.code : TG_ESCRIPT;
+    if (code != TG_ESCRIPT && rt->raised.file[0]) {
+        if (err) *err = rt->raised;
+        return code;
+    }
+    nl = strchr(text, '\n');
+    if (!parse_position(L, text, &file, &line, &rest)) {
+        file = rt->pos.file[0] ? rt->pos.file : fallback;
+        line = rt->pos.file[0] ? rt->pos.line : 0;
+        rest = text;
+    }
+    return tg_err_set(err, code, file, line, 0, "%.*s",
+                      (int)(nl && nl > rest ? nl - rest : (ptrdiff_t)strlen(rest)), rest);
+}
+
+static tg_status run(tg_lua *rt, const struct run_args *a, tg_error *err) {
+    lua_State *L = rt->L;
+    tg_status st;
+    int status;
+
+    tg_free(rt->traceback);
+    rt->traceback = NULL;
+    tg_err_clear(&rt->abort_err);
+    tg_err_clear(&rt->raised);
+    tg_err_clear(&rt->pos);
+    rt->loading = 0;
+    rt->load_status = LUA_OK;
+    rt->run_fails = rt->alloc_fails;
+    rt->deadline = rt->opts.timeout_s > 0 ? now() + rt->opts.timeout_s : 0;
+    atomic_store(&rt->abort, TG_OK);
+    lua_sethook(L, hook, LUA_MASKCOUNT, HOOK_COUNT);
+
+    lua_settop(L, 0);
+    lua_pushcfunction(L, msghandler);
+    lua_pushcfunction(L, run_protected);
+    lua_pushlightuserdata(L, (void *)a);
+    status = lua_pcall(L, 1, 0, 1);
+    st = finish_run(rt, status, a, err);
+    lua_settop(L, 0);
+    lua_sethook(L, hook, LUA_MASKCOUNT, HOOK_COUNT);
+    if (st == TG_ECANCEL && !signalled) atomic_store(&rt->cancel, 0);
+    return st;
+}
+
+tg_status tg_lua_run_file(tg_lua *rt, const char *path, tg_error *err) {
+    struct run_args a = { path, NULL, NULL, 0 };
+    const char *slash;
+    char *dir;
+    FILE *f;
+
+    assert(rt != NULL && path != NULL);
+    tg_free(rt->traceback);
+    rt->traceback = NULL;
+    f = fopen(path, "r");
+    if (!f) return tg_err_set(err, TG_EIO, path, 0, 0, "cannot open script: %s", strerror(errno));
+    fclose(f);
+    slash = strrchr(path, '/');
+    dir = slash ? tg_strndup(path, slash == path ? 1 : (size_t)(slash - path)) : tg_strdup(".");
+    if (!dir) return tg_err_nomem(err);
+    tg_free(rt->script_dir);
+    rt->script_dir = dir;
+    return run(rt, &a, err);
+}
+
+tg_status tg_lua_run_string(tg_lua *rt, const char *name, const char *code, unsigned flags,
+                            tg_error *err) {
+    struct run_args a = { NULL, name, code, flags };
+    assert(rt != NULL && name != NULL && code != NULL);
+    return run(rt, &a, err);
+}
+
+const char *tg_lua_traceback(const tg_lua *rt) {
+    return rt->traceback;
+}
+
+int tg_lua_incomplete(const tg_error *err) {
+    static const char eof[] = "<eof>";
+    size_t len = strlen(err->msg);
+    return err->code == TG_ESCRIPT && len >= sizeof eof - 1 &&
+           strcmp(err->msg + len - (sizeof eof - 1), eof) == 0;
+}
+
+/* ---- access ---- */
+
+lua_State *tg_lua_state(tg_lua *rt) {
+    return rt->L;
+}
+
+tg_lua *tg_lua_from_state(lua_State *L) {
+    return get_rt(L);
+}
+
+void *tg_lua_userdata(const tg_lua *rt) {
+    return rt->opts.ud;
+}
+
+uint64_t tg_lua_seed(const tg_lua *rt) {
+    return rt->opts.seed;
+}
+
+/* ---- limits ---- */
+
+tg_status tg_lua_poll(const tg_lua *rt) {
+    int st = atomic_load(&rt->abort);
+    if (st != TG_OK) return (tg_status)st;
+    if (signalled || atomic_load(&rt->cancel)) return TG_ECANCEL;
+    if (rt->deadline > 0 && now() >= rt->deadline) return TG_ELIMIT;
+    return TG_OK;
+}
+
+tg_status tg_lua_interrupt(void *rt) {
+    return tg_lua_poll(rt);
+}
+
+void tg_lua_cancel(tg_lua *rt) {
+    atomic_store(&rt->cancel, 1);
+}
+
+int tg_lua_raise(lua_State *L, tg_status st, const tg_error *err) {
+    tg_lua *rt = get_rt(L);
+    char msg[512], text[1024];
+
+    assert(st != TG_OK);
+    if (st == TG_ENOMEM) {
+        rt->fail_was_cap = tg_mem_cap_hit();
+        mem_abort(rt, L);
+        return raise_abort(rt, L);
+    }
+    if (st == TG_ELIMIT || st == TG_ECANCEL) {
+        if (err && err->msg[0])
+            snprintf(msg, sizeof msg, "%s", err->msg);
+        else
+            limit_message(rt, st, msg, sizeof msg);
+        set_abort(rt, L, st, msg);
+        return raise_abort(rt, L);
+    }
+    if (err)
+        rt->raised = *err;
+    else
+        tg_err_set(&rt->raised, st, NULL, 0, 0, "%s", tg_status_name(st));
+    rt->raised.code = st;
+    tg_err_format(&rt->raised, text, sizeof text);
+    push_where(L);
+    lua_pushstring(L, text);
+    lua_concat(L, 2);
+    return lua_error(L);
+}
+
+void tg_lua_check(lua_State *L) {
+    tg_status st = tg_lua_poll(get_rt(L));
+    if (st != TG_OK) tg_lua_raise(L, st, NULL);
+}
+
+static void on_signal(int sig) {
+    signalled = sig;
+}
+
+int tg_lua_install_signal_handlers(void) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = (int)SA_RESETHAND; /* a second signal takes the default action */
+    if (sigaction(SIGINT, &sa, NULL) != 0 || sigaction(SIGTERM, &sa, NULL) != 0) return -1;
+    return 0;
+}
+
+int tg_lua_signal(void) {
+    return signalled;
+}
+
+void tg_lua_clear_signal(void) {
+    signalled = 0;
+}
