@@ -22,35 +22,116 @@
 #define N_DAYS   1000
 #define N_KOM    98
 #define N_MAAL   9
-#define SLOT     128      /* bytes per cached row part; the longest is < 80 */
+#define SLOT     128 /* bytes per cached row part; the longest is < 80 */
 #define OUTBUF   (4u << 20)
 #define SEED     20240917u
 
 static const char *const kommuner[N_KOM] = {
     /* Region Hovedstaden (29) */
-    "Albertslund", "Allerød", "Ballerup", "Bornholm", "Brøndby", "Dragør", "Egedal",
-    "Fredensborg", "Frederiksberg", "Frederikssund", "Furesø", "Gentofte", "Gladsaxe",
-    "Glostrup", "Gribskov", "Halsnæs", "Helsingør", "Herlev", "Hillerød", "Hvidovre",
-    "Høje-Taastrup", "Hørsholm", "Ishøj", "København", "Lyngby-Taarbæk", "Rudersdal",
-    "Rødovre", "Tårnby", "Vallensbæk",
+    "Albertslund",
+    "Allerød",
+    "Ballerup",
+    "Bornholm",
+    "Brøndby",
+    "Dragør",
+    "Egedal",
+    "Fredensborg",
+    "Frederiksberg",
+    "Frederikssund",
+    "Furesø",
+    "Gentofte",
+    "Gladsaxe",
+    "Glostrup",
+    "Gribskov",
+    "Halsnæs",
+    "Helsingør",
+    "Herlev",
+    "Hillerød",
+    "Hvidovre",
+    "Høje-Taastrup",
+    "Hørsholm",
+    "Ishøj",
+    "København",
+    "Lyngby-Taarbæk",
+    "Rudersdal",
+    "Rødovre",
+    "Tårnby",
+    "Vallensbæk",
     /* Region Sjælland (17) */
-    "Faxe", "Greve", "Guldborgsund", "Holbæk", "Kalundborg", "Køge", "Lejre", "Lolland",
-    "Næstved", "Odsherred", "Ringsted", "Roskilde", "Slagelse", "Solrød", "Sorø", "Stevns",
+    "Faxe",
+    "Greve",
+    "Guldborgsund",
+    "Holbæk",
+    "Kalundborg",
+    "Køge",
+    "Lejre",
+    "Lolland",
+    "Næstved",
+    "Odsherred",
+    "Ringsted",
+    "Roskilde",
+    "Slagelse",
+    "Solrød",
+    "Sorø",
+    "Stevns",
     "Vordingborg",
     /* Region Syddanmark (22) */
-    "Assens", "Billund", "Esbjerg", "Fanø", "Fredericia", "Faaborg-Midtfyn", "Haderslev",
-    "Kerteminde", "Kolding", "Langeland", "Middelfart", "Nordfyns", "Nyborg", "Odense",
-    "Svendborg", "Sønderborg", "Tønder", "Varde", "Vejen", "Vejle", "Ærø", "Aabenraa",
+    "Assens",
+    "Billund",
+    "Esbjerg",
+    "Fanø",
+    "Fredericia",
+    "Faaborg-Midtfyn",
+    "Haderslev",
+    "Kerteminde",
+    "Kolding",
+    "Langeland",
+    "Middelfart",
+    "Nordfyns",
+    "Nyborg",
+    "Odense",
+    "Svendborg",
+    "Sønderborg",
+    "Tønder",
+    "Varde",
+    "Vejen",
+    "Vejle",
+    "Ærø",
+    "Aabenraa",
     /* Region Midtjylland (19) */
-    "Favrskov", "Hedensted", "Herning", "Holstebro", "Horsens", "Ikast-Brande", "Lemvig",
-    "Norddjurs", "Odder", "Randers", "Ringkøbing-Skjern", "Samsø", "Silkeborg",
-    "Skanderborg", "Skive", "Struer", "Syddjurs", "Viborg", "Aarhus",
+    "Favrskov",
+    "Hedensted",
+    "Herning",
+    "Holstebro",
+    "Horsens",
+    "Ikast-Brande",
+    "Lemvig",
+    "Norddjurs",
+    "Odder",
+    "Randers",
+    "Ringkøbing-Skjern",
+    "Samsø",
+    "Silkeborg",
+    "Skanderborg",
+    "Skive",
+    "Struer",
+    "Syddjurs",
+    "Viborg",
+    "Aarhus",
     /* Region Nordjylland (11) */
-    "Brønderslev", "Frederikshavn", "Hjørring", "Jammerbugt", "Læsø", "Mariagerfjord",
-    "Morsø", "Rebild", "Thisted", "Vesthimmerlands", "Aalborg",
+    "Brønderslev",
+    "Frederikshavn",
+    "Hjørring",
+    "Jammerbugt",
+    "Læsø",
+    "Mariagerfjord",
+    "Morsø",
+    "Rebild",
+    "Thisted",
+    "Vesthimmerlands",
+    "Aalborg",
 };
-enum { K_HOEJE_TAASTRUP = 20, K_KOEBENHAVN = 23, K_ODENSE = 59, K_AARHUS = 86,
-       K_AALBORG = 97 };
+enum { K_HOEJE_TAASTRUP = 20, K_KOEBENHAVN = 23, K_ODENSE = 59, K_AARHUS = 86, K_AALBORG = 97 };
 
 static const char *region_of(int k) {
     if (k < 29) return "Region Hovedstaden";
@@ -61,20 +142,26 @@ static const char *region_of(int k) {
 }
 
 static const char *const maalgrupper[N_MAAL] = {
-    "Udviklingshæmmede",   "Sindslidende",        "Voksne med autisme",
-    "Misbrugere",          "Hjemløse",            "Unge 18-23 år, anbragte",
-    "Fysisk handicappede", "Erhvervet hjerneskade", "Psykiatri, dobbeltdiagnose",
+    "Udviklingshæmmede",
+    "Sindslidende",
+    "Voksne med autisme",
+    "Misbrugere",
+    "Hjemløse",
+    "Unge 18-23 år, anbragte",
+    "Fysisk handicappede",
+    "Erhvervet hjerneskade",
+    "Psykiatri, dobbeltdiagnose",
 };
 
 static const char *const navn_a[] = {
-    "Solsikken", "Egely",     "Bøgebakken", "Kildehøj",    "Fjordglimt",
-    "Lærkereden", "Skovbrynet", "Åbyhøj",   "Strandgården", "Møllehuset",
-    "Engtoften", "Rønnebær",  "Hybenhaven", "Granly",      "Søbredden",
-    "Tranehøj",  "Birkelunden", "Kærgården", "Lindehuset",  "Ørnereden",
+    "Solsikken",  "Egely",       "Bøgebakken", "Kildehøj",     "Fjordglimt",
+    "Lærkereden", "Skovbrynet",  "Åbyhøj",     "Strandgården", "Møllehuset",
+    "Engtoften",  "Rønnebær",    "Hybenhaven", "Granly",       "Søbredden",
+    "Tranehøj",   "Birkelunden", "Kærgården",  "Lindehuset",   "Ørnereden",
 };
 static const char *const navn_t[] = {
-    "Bostedet", "Botilbud", "Opholdsstedet", "Krisecentret", "Forsorgshjemmet",
-    "Behandlingshjemmet",
+    "Bostedet",     "Botilbud",        "Opholdsstedet",
+    "Krisecentret", "Forsorgshjemmet", "Behandlingshjemmet",
 };
 static const char *const afd[] = { "Nord", "Syd", "Øst", "Vest" };
 
@@ -111,7 +198,8 @@ static uint64_t next_u64(void) {
 }
 
 static void rng_seed(uint64_t seed) {
-    for (int i = 0; i < 4; i++) rng_s[i] = splitmix64(&seed);
+    for (int i = 0; i < 4; i++)
+        rng_s[i] = splitmix64(&seed);
 }
 
 /* Uniform in [0, 1) with 53 random bits (exact). */
@@ -158,7 +246,8 @@ static char *put_u64(char *p, uint64_t v) {
         tmp[n++] = (char)('0' + v % 10);
         v /= 10;
     } while (v);
-    while (n) *p++ = tmp[--n];
+    while (n)
+        *p++ = tmp[--n];
     return p;
 }
 
@@ -269,10 +358,10 @@ typedef struct tilbud {
 } tilbud;
 
 typedef struct place {
-    int t;     /* tilbud index */
-    int kind;  /* BELAGT, LEDIG, RESERVERET */
-    int left;  /* days left in the current state */
-    int kom;   /* paying kommune, -1 for LEDIG */
+    int t;    /* tilbud index */
+    int kind; /* BELAGT, LEDIG, RESERVERET */
+    int left; /* days left in the current state */
+    int kom;  /* paying kommune, -1 for LEDIG */
     uint64_t citizen;
     double supp;
     int64_t takst_ore; /* today's tariff */
@@ -295,8 +384,10 @@ static int draw_kommune(model *m, int home) {
     int lo = 0, hi = N_KOM - 1;
     while (lo < hi) {
         int mid = (lo + hi) / 2;
-        if (m->kcum[mid] <= x) lo = mid + 1;
-        else hi = mid;
+        if (m->kcum[mid] <= x)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
     return lo;
 }
@@ -358,7 +449,8 @@ static void make_tilbud(model *m, int n_places) {
         m->tb[t].places = n < 1 ? 1 : n;
         sum += m->tb[t].places;
     }
-    for (int i = 0; sum < n_places; i++, sum++) m->tb[i % N_TILBUD].places++;
+    for (int i = 0; sum < n_places; i++, sum++)
+        m->tb[i % N_TILBUD].places++;
     while (sum > n_places) {
         int j = 0;
         for (int k = 1; k < N_TILBUD; k++)
@@ -411,21 +503,20 @@ static void write_tilbud(const model *m, const char *path) {
     for (int t = 0; t < N_TILBUD; t++) {
         char navn[200];
         *put_csv(navn, m->tb[t].navn, ',') = '\0';
-        fprintf(f, "%d,%s,%s,%d\n", m->tb[t].id, navn, region_of(m->tb[t].home),
-                m->tb[t].places);
+        fprintf(f, "%d,%s,%s,%d\n", m->tb[t].id, navn, region_of(m->tb[t].home), m->tb[t].places);
     }
     if (fclose(f) != 0) die("cannot write", path);
 }
 
 /* What the generator knows about the rows it wrote, for bench_load --check. */
 typedef struct truth {
-    uint64_t n[3];               /* rows per status */
-    uint64_t kom_seen[N_KOM];    /* rows per paying kommune */
+    uint64_t n[3];            /* rows per status */
+    uint64_t kom_seen[N_KOM]; /* rows per paying kommune */
     uint64_t sum_takst_ore;
     uint64_t sum_citizen;
     uint64_t sum_tilbud, sum_plads;
-    int64_t sum_days;            /* day numbers since 1970-01-01 */
-    uint64_t n_maal_comma;       /* rows whose målgruppe holds a comma */
+    int64_t sum_days;               /* day numbers since 1970-01-01 */
+    uint64_t n_maal_comma;          /* rows whose målgruppe holds a comma */
     uint64_t n_ht_belagt_3000_2023; /* the peers' query (c) */
 } truth;
 
@@ -439,8 +530,8 @@ int main(int argc, char **argv) {
     errno = 0;
     long long rows = strtoll(argv[1], &end, 10);
     if (errno || *end || rows < N_DAYS * N_TILBUD || rows % N_DAYS || rows > 2000000000LL) {
-        fprintf(stderr, "bench_gen_occ: ROWS must be a multiple of %d between %d and 2e9\n",
-                N_DAYS, N_DAYS * N_TILBUD);
+        fprintf(stderr, "bench_gen_occ: ROWS must be a multiple of %d between %d and 2e9\n", N_DAYS,
+                N_DAYS * N_TILBUD);
         return 2;
     }
     const char *dir = argv[2];
@@ -496,7 +587,8 @@ int main(int argc, char **argv) {
                                  "målgruppe\n";
     for (int v = 0; v < 2; v++) {
         char *q = out_reserve(&o[v]);
-        for (const char *s = header; *s; s++) *q++ = (v && *s == ',') ? ';' : *s;
+        for (const char *s = header; *s; s++)
+            *q++ = (v && *s == ',') ? ';' : *s;
         o[v].len += sizeof header - 1;
     }
 
@@ -511,7 +603,8 @@ int main(int argc, char **argv) {
         if (y != year) { /* yearly tariff regulation, +2.5 % */
             year = y;
             m.year_factor *= 1.025;
-            for (int p = 0; p < n_places; p++) make_suffix(&m, &pl[p]);
+            for (int p = 0; p < n_places; p++)
+                make_suffix(&m, &pl[p]);
         }
         put4(iso, y);
         iso[4] = iso[7] = '-';
@@ -578,7 +671,8 @@ int main(int argc, char **argv) {
     free(pl);
 
     int n_kom = 0;
-    for (int k = 0; k < N_KOM; k++) n_kom += tr.kom_seen[k] > 0;
+    for (int k = 0; k < N_KOM; k++)
+        n_kom += tr.kom_seen[k] > 0;
     FILE *f = fopen(path[3], "w");
     if (!f) die("cannot create", path[3]);
     fprintf(f,
@@ -588,14 +682,13 @@ int main(int argc, char **argv) {
             "sum_plads_id %llu\nn_belagt %llu\nn_ledig %llu\nn_reserveret %llu\n"
             "kommune_null %llu\nn_kommune %d\nsum_citizen_id %llu\nsum_takst_ore %llu\n"
             "n_maal_comma %llu\nn_query_c %llu\n",
-            rows, n_places, N_DAYS, (unsigned long long)o[0].total,
-            (unsigned long long)o[1].total, (long long)day0, (long long)(day0 + N_DAYS - 1),
-            (long long)tr.sum_days, (unsigned long long)tr.sum_tilbud,
-            (unsigned long long)tr.sum_plads, (unsigned long long)tr.n[BELAGT],
-            (unsigned long long)tr.n[LEDIG], (unsigned long long)tr.n[RESERVERET],
-            (unsigned long long)tr.n[LEDIG], n_kom, (unsigned long long)tr.sum_citizen,
-            (unsigned long long)tr.sum_takst_ore, (unsigned long long)tr.n_maal_comma,
-            (unsigned long long)tr.n_ht_belagt_3000_2023);
+            rows, n_places, N_DAYS, (unsigned long long)o[0].total, (unsigned long long)o[1].total,
+            (long long)day0, (long long)(day0 + N_DAYS - 1), (long long)tr.sum_days,
+            (unsigned long long)tr.sum_tilbud, (unsigned long long)tr.sum_plads,
+            (unsigned long long)tr.n[BELAGT], (unsigned long long)tr.n[LEDIG],
+            (unsigned long long)tr.n[RESERVERET], (unsigned long long)tr.n[LEDIG], n_kom,
+            (unsigned long long)tr.sum_citizen, (unsigned long long)tr.sum_takst_ore,
+            (unsigned long long)tr.n_maal_comma, (unsigned long long)tr.n_ht_belagt_3000_2023);
     if (fclose(f) != 0) die("cannot write", path[3]);
 
     printf("%s %llu bytes\n%s %llu bytes\n%s\n%s\n", path[0], (unsigned long long)o[0].total,
