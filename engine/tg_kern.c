@@ -587,14 +587,15 @@ void tg_kern_idiv_f64(const double *a, const double *b, size_t n, uint8_t *valid
     }
 }
 
-/* Lua's float modulo: fmod, moved to the divisor's side when the signs
-** differ, so a == (a // b) * b + a % b up to rounding. */
+/* Float modulo as Lua computes it: fmod (exact, truncating), moved to the
+** divisor's side when the signs differ, so the result has the divisor's
+** sign like a - floor(a / b) * b, without that formula's rounding error. */
 void tg_kern_mod_f64(const double *a, const double *b, size_t n, uint8_t *valid_io, double *out) {
     for (size_t i = 0; i < n; i++) {
         uint8_t zero = b[i] == 0;
         double d = zero ? 1.0 : b[i];
         double m = fmod(a[i], d);
-        if ((m > 0) ? d < 0 : (m < 0 && d != m)) m += d;
+        if (m != 0 && (m < 0) != (d < 0)) m += d;
         out[i] = m;
         valid_io[i] &= (uint8_t)!zero;
     }
