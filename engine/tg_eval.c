@@ -315,12 +315,14 @@ static void int_range(tg_step *s, tg_op op, int64_t v, int64_t min, int64_t max)
     switch (op) {
     case TG_OP_EQ: s->lo = s->hi = v; break;
     case TG_OP_NE: s->lo = s->hi = v, s->neg = 1; break;
-    case TG_OP_LT: s->hi = v - 1, s->empty = v == min; break;
+    case TG_OP_LT: s->empty = v <= min; break;
     case TG_OP_LE: s->hi = v; break;
-    case TG_OP_GT: s->lo = v + 1, s->empty = v == max; break;
+    case TG_OP_GT: s->empty = v >= max; break;
     default: s->lo = v; break;
     }
     if (s->empty) s->lo = s->hi = 0;
+    else if (op == TG_OP_LT) s->hi = v - 1;
+    else if (op == TG_OP_GT) s->lo = v + 1;
 }
 
 /* The same for floats; NaN is in no range, so x != NaN is always true. */

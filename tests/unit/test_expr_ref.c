@@ -5,7 +5,7 @@
 ** 128-bit integer arithmetic for overflow, floor division by the
 ** definition, strtoll/strtod for casts, code-point case mapping, a
 ** printf-digit rounder and tg_date's scalar functions for dates. The input
-** is a seeded random table of 5000 rows (three vectors, the last partial)
+** is a seeded random table of 3000 rows (two vectors, the second partial)
 ** with NULLs in every column, two string columns sharing a dictionary and
 ** one with its own. Values and NULLs must agree on every row; bool
 ** expressions must also filter to exactly the rows the reference finds
@@ -27,7 +27,7 @@
 #include "tg_kern.h"
 #include "tg_mem.h"
 
-#define ROWS 5000
+#define ROWS 3000
 
 /* 128-bit integers hold every exact result of 64-bit + - * (a GCC/Clang
 ** extension, which is fine for a test's reference). */
