@@ -159,8 +159,8 @@ int main(int argc, char **argv) {
         printf("eval %s: best %.2f ms, %.0f Mrows/s\n", label[k], best, (double)rows / best / 1e3);
     }
 
-    tg_expr *nodes[] = { status, kommune, takst, dato, belagt, hoeje, k3000, lo, hi, c1, c2, c3,
-                         c4, pred, k11, mul, rnd_e, mon };
+    tg_expr *nodes[] = { status, kommune, takst, dato, belagt, hoeje, k3000, lo,    hi,
+                         c1,     c2,      c3,    c4,   pred,   k11,   mul,   rnd_e, mon };
     for (size_t k = 0; k < sizeof nodes / sizeof nodes[0]; k++) tg_expr_release(nodes[k]);
     tg_table_release(t);
     return 0;

@@ -87,8 +87,8 @@ static size_t width_of(tg_type type) {
 }
 
 /* Appends a step; its buffers are allocated unless it reads a column. */
-static tg_status add_step(struct cc *c, enum tg_step_kind kind, tg_type type,
-                          const tg_expr *node, int *out) {
+static tg_status add_step(struct cc *c, enum tg_step_kind kind, tg_type type, const tg_expr *node,
+                          int *out) {
     tg_eval *p = c->p;
     tg_step *s;
     if (p->n_steps == p->cap_steps) {
@@ -111,8 +111,7 @@ static tg_status add_step(struct cc *c, enum tg_step_kind kind, tg_type type,
         if (!s->buf || !s->vbuf) return tg_err_nomem(c->err);
         s->data = s->buf;
     }
-    if (type == TG_STRING && kind != TG_K_COL && kind != TG_K_COALESCE &&
-        kind != TG_K_IF_ELSE) {
+    if (type == TG_STRING && kind != TG_K_COL && kind != TG_K_COALESCE && kind != TG_K_IF_ELSE) {
         s->dict = tg_dict_new(); /* blends get theirs from the inputs */
         if (!s->dict) return tg_err_nomem(c->err);
     }
@@ -491,8 +490,9 @@ static tg_status compile_isin(struct cc *c, const tg_expr *e, int *out) {
             char a[200];
             describe(c, x, a, sizeof a);
             return fail(c, e, "cannot compare %s with %s", a,
-                        u == TG_STRING ? "a string"
-                                       : (u == TG_DATE ? "a date" : (u == TG_BOOL ? "a bool" : "a number")));
+                        u == TG_STRING
+                            ? "a string"
+                            : (u == TG_DATE ? "a date" : (u == TG_BOOL ? "a bool" : "a number")));
         }
     }
     if (t == TG_TYPE_NULL) return add_const(c, e, TG_BOOL, 0, 0, 1, out);
@@ -603,8 +603,8 @@ static tg_status unary_operand(struct cc *c, const tg_expr *e, tg_type want, int
     char a[200];
     describe(c, *out, a, sizeof a);
     return fail(c, e, "%s() needs %s, got %s", tg_op_name(e->op),
-                numeric ? "a number" : (want == TG_DATE ? "a date"
-                                                        : (want == TG_BOOL ? "a bool" : "a string")),
+                numeric ? "a number"
+                        : (want == TG_DATE ? "a date" : (want == TG_BOOL ? "a bool" : "a string")),
                 a);
 }
 
@@ -614,12 +614,8 @@ static tg_status compile_numeric_unary(struct cc *c, const tg_expr *e, int *out)
     if (st != TG_OK) return st;
     tg_type t = S(c, a)->type;
     switch (e->op) {
-    case TG_OP_NEG:
-        st = add_op(c, TG_K_NEG, t, e, a, -1, out);
-        break;
-    case TG_OP_ABS:
-        st = add_op(c, TG_K_ABS, t, e, a, -1, out);
-        break;
+    case TG_OP_NEG: st = add_op(c, TG_K_NEG, t, e, a, -1, out); break;
+    case TG_OP_ABS: st = add_op(c, TG_K_ABS, t, e, a, -1, out); break;
     case TG_OP_FLOOR:
     case TG_OP_CEIL:
         if (t == TG_INT) {
@@ -678,7 +674,8 @@ static tg_status compile_choice(struct cc *c, const tg_expr *e, int *out) {
     tg_dict *dict = NULL;
     tg_status st;
 
-    if (n > TG_ARRAY_LEN(idx)) return fail(c, e, "%s() takes at most 64 arguments", tg_op_name(e->op));
+    if (n > TG_ARRAY_LEN(idx))
+        return fail(c, e, "%s() takes at most 64 arguments", tg_op_name(e->op));
     if ((st = compile_args(c, e, idx)) != TG_OK) return st;
     if (e->op == TG_OP_IF_ELSE) {
         cond = idx[0];
@@ -748,7 +745,8 @@ static tg_status compile_cast(struct cc *c, const tg_expr *e, int *out) {
     st = add_op(c, TG_K_CAST, to, e, a, -1, out);
     if (st != TG_OK) return st;
     S(c, *out)->strict = e->u.cast.strict;
-    if (e->u.cast.strict && ((from == TG_FLOAT && to == TG_INT) || (from == TG_INT && to == TG_DATE)))
+    if (e->u.cast.strict &&
+        ((from == TG_FLOAT && to == TG_INT) || (from == TG_INT && to == TG_DATE)))
         S(c, *out)->may_fail = 1;
     return TG_OK;
 }
@@ -756,8 +754,8 @@ static tg_status compile_cast(struct cc *c, const tg_expr *e, int *out) {
 /* ---- dates and strings ---- */
 
 static tg_status compile_date_fn(struct cc *c, const tg_expr *e, int *out) {
-    static const tg_datepart parts[] = { TG_PART_YEAR,    TG_PART_QUARTER, TG_PART_MONTH,
-                                         TG_PART_DAY,     TG_PART_WEEKDAY, TG_PART_ISOWEEK,
+    static const tg_datepart parts[] = { TG_PART_YEAR,    TG_PART_QUARTER,      TG_PART_MONTH,
+                                         TG_PART_DAY,     TG_PART_WEEKDAY,      TG_PART_ISOWEEK,
                                          TG_PART_ISOYEAR, TG_PART_DAYS_IN_MONTH };
     int a;
     tg_status st = unary_operand(c, e, TG_DATE, 0, &a);
@@ -807,7 +805,8 @@ static tg_status compile_concat(struct cc *c, const tg_expr *e, int *out) {
         if (st != TG_OK) break;
         tg_type t = S(c, ins[k])->type;
         if (t == TG_TYPE_NULL) st = coerce(c, ins[k], TG_STRING, e, &ins[k]);
-        else if (t != TG_STRING) st = add_op(c, TG_K_TOSTR, TG_STRING, e->args[k], ins[k], -1, &ins[k]);
+        else if (t != TG_STRING)
+            st = add_op(c, TG_K_TOSTR, TG_STRING, e->args[k], ins[k], -1, &ins[k]);
     }
     if (st == TG_OK) st = add_op(c, TG_K_CONCAT, TG_STRING, e, -1, -1, out);
     if (st != TG_OK) {

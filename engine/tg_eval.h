@@ -33,9 +33,9 @@ enum tg_step_kind {
     TG_K_DATEDIFF,
     TG_K_DATEPART,
     TG_K_TRUNC,
-    TG_K_CMP,   /* vector against vector */
-    TG_K_RANGE, /* value against constant bounds (all comparisons with literals) */
-    TG_K_ISIN,  /* numbers and dates against a sorted list */
+    TG_K_CMP,    /* vector against vector */
+    TG_K_RANGE,  /* value against constant bounds (all comparisons with literals) */
+    TG_K_ISIN,   /* numbers and dates against a sorted list */
     TG_K_STRTAB, /* anything computed once per dictionary entry (see tg_tab_kind) */
     TG_K_IS_NULL,
     TG_K_NOT_NULL,
@@ -70,14 +70,14 @@ enum tg_cmp_kind {
 
 typedef struct tg_step {
     enum tg_step_kind kind;
-    tg_op op;             /* the node's operator, for kernels with variants */
-    tg_type type;         /* of the result; TG_TYPE_NULL only for a null literal */
-    tg_type in_type;      /* of the first input, where the kernel needs it */
-    int in[3];            /* input steps (-1: none) */
-    int *ins;             /* TG_K_CONCAT: n_in inputs */
+    tg_op op;        /* the node's operator, for kernels with variants */
+    tg_type type;    /* of the result; TG_TYPE_NULL only for a null literal */
+    tg_type in_type; /* of the first input, where the kernel needs it */
+    int in[3];       /* input steps (-1: none) */
+    int *ins;        /* TG_K_CONCAT: n_in inputs */
     size_t n_in;
-    const tg_expr *node;  /* what the user wrote, for error messages */
-    int may_fail;         /* can raise TG_EDATA at run time */
+    const tg_expr *node; /* what the user wrote, for error messages */
+    int may_fail;        /* can raise TG_EDATA at run time */
 
     /* Results of the current vector: data holds values of 'type'; valid is
     ** one byte per row or NULL when all rows are valid. Either may point
@@ -96,24 +96,23 @@ typedef struct tg_step {
     int lazy_code;     /* TG_K_RANGE on a growing dictionary: code not found yet */
     const char *str;   /* string literal for lazy codes and TG_TAB_PRED (borrowed) */
     size_t str_len;
-    unsigned mask;          /* TG_K_CMP: TG_KERN_LT/EQ/GT bits */
-    enum tg_cmp_kind cmpk;  /* TG_K_CMP */
-    uint32_t *rank;         /* TG_CMPK_RANKS */
-    void *list;             /* TG_K_ISIN: sorted int64 or double values */
-    const tg_expr **strs;   /* TG_TAB_PRED with isin: the string literals */
+    unsigned mask;         /* TG_K_CMP: TG_KERN_LT/EQ/GT bits */
+    enum tg_cmp_kind cmpk; /* TG_K_CMP */
+    uint32_t *rank;        /* TG_CMPK_RANKS */
+    void *list;            /* TG_K_ISIN: sorted values (int64, double, int32 days) */
     size_t n_list;
-    int sign;               /* TG_K_DATEADD: 1 or -1 */
-    int digits;             /* TG_K_ROUND */
+    int sign;   /* TG_K_DATEADD: 1 or -1 */
+    int digits; /* TG_K_ROUND */
     tg_round_mode mode;
-    tg_datepart part;       /* TG_K_DATEPART */
-    tg_date_unit unit;      /* TG_K_TRUNC */
-    int strict;             /* TG_K_CAST, TG_TAB_PARSE */
+    tg_datepart part;  /* TG_K_DATEPART */
+    tg_date_unit unit; /* TG_K_TRUNC */
+    int strict;        /* TG_K_CAST, TG_TAB_PARSE */
 
     enum tg_tab_kind tab_kind; /* TG_K_STRTAB */
     void *tab;
-    uint8_t *tab_ok;           /* TG_TAB_PARSE */
-    size_t tab_n, tab_cap;     /* entries filled / allocated */
-    char *scratch;             /* TG_K_CONCAT, TG_K_TOSTR: bytes of one value */
+    uint8_t *tab_ok;       /* TG_TAB_PARSE */
+    size_t tab_n, tab_cap; /* entries filled / allocated */
+    char *scratch;         /* TG_K_CONCAT, TG_K_TOSTR: bytes of one value */
     size_t scratch_cap;
 } tg_step;
 

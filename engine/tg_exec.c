@@ -76,7 +76,8 @@ static void change_case(const char *s, size_t n, int upper, char *out) {
         if (upper ? (c >= 'a' && c <= 'z') : (c >= 'A' && c <= 'Z')) c ^= 0x20;
         else if (c == 0xC3 && k + 1 < n) {
             unsigned char d = (unsigned char)s[k + 1];
-            if (upper ? (d >= 0xA0 && d <= 0xBE && d != 0xB7) : (d >= 0x80 && d <= 0x9E && d != 0x97))
+            if (upper ? (d >= 0xA0 && d <= 0xBE && d != 0xB7)
+                      : (d >= 0x80 && d <= 0x9E && d != 0x97))
                 d ^= 0x20;
             out[k++] = (char)c;
             c = d;
@@ -274,9 +275,7 @@ static tg_status run_cast(tg_eval *p, tg_step *s, size_t off, size_t n, tg_error
         if (s->type == TG_INT) tg_kern_u8_to_i64(a->data, n, s->buf);
         else tg_kern_u8_to_f64(a->data, n, s->buf);
         break;
-    default: /* date -> int */
-        tg_kern_i32_to_i64(a->data, n, s->buf);
-        break;
+    default: /* date -> int */ tg_kern_i32_to_i64(a->data, n, s->buf); break;
     }
     if (bad < n && s->strict) {
         char buf[TG_NUM_BUF];
@@ -297,7 +296,8 @@ static tg_status run_arith(tg_eval *p, tg_step *s, size_t off, size_t n, tg_erro
         else memset(v, 1, n);
         if (b->valid) tg_kern_valid_and(v, b->valid, n, v);
         s->valid = v;
-        if (s->type == TG_INT && s->op == TG_OP_IDIV) bad = tg_kern_idiv_i64(a->data, b->data, n, v, s->buf);
+        if (s->type == TG_INT && s->op == TG_OP_IDIV)
+            bad = tg_kern_idiv_i64(a->data, b->data, n, v, s->buf);
         else if (s->type == TG_INT) tg_kern_mod_i64(a->data, b->data, n, v, s->buf);
         else if (s->op == TG_OP_DIV) tg_kern_div_f64(a->data, b->data, n, v, s->buf);
         else if (s->op == TG_OP_IDIV) tg_kern_idiv_f64(a->data, b->data, n, v, s->buf);
@@ -306,7 +306,8 @@ static tg_status run_arith(tg_eval *p, tg_step *s, size_t off, size_t n, tg_erro
         s->valid = tg_kern_valid_and(a->valid, b->valid, n, s->vbuf);
         if (s->type == TG_INT) {
             if (s->op == TG_OP_ADD) bad = tg_kern_add_i64(a->data, b->data, n, s->valid, s->buf);
-            else if (s->op == TG_OP_SUB) bad = tg_kern_sub_i64(a->data, b->data, n, s->valid, s->buf);
+            else if (s->op == TG_OP_SUB)
+                bad = tg_kern_sub_i64(a->data, b->data, n, s->valid, s->buf);
             else bad = tg_kern_mul_i64(a->data, b->data, n, s->valid, s->buf);
         } else {
             if (s->op == TG_OP_ADD) tg_kern_add_f64(a->data, b->data, n, s->buf);
@@ -344,9 +345,7 @@ static void run_range(tg_eval *p, tg_step *s, size_t n) {
     case TG_DATE:
         tg_kern_range_i32(a->data, n, (int32_t)s->lo, (int32_t)s->hi, s->neg, s->buf);
         break;
-    default:
-        tg_kern_range_u32(a->data, n, (uint32_t)s->lo, (uint32_t)s->hi, s->neg, s->buf);
-        break;
+    default: tg_kern_range_u32(a->data, n, (uint32_t)s->lo, (uint32_t)s->hi, s->neg, s->buf); break;
     }
 }
 
@@ -405,8 +404,10 @@ static void run_logic(tg_eval *p, tg_step *s, size_t n) {
     const tg_step *b = in(p, s, 1);
     const uint8_t *x = a->data, *y = b->data;
     if (!a->valid && !b->valid) {
-        if (s->kind == TG_K_AND) for (size_t i = 0; i < n; i++) out[i] = x[i] & y[i];
-        else for (size_t i = 0; i < n; i++) out[i] = x[i] | y[i];
+        if (s->kind == TG_K_AND)
+            for (size_t i = 0; i < n; i++) out[i] = x[i] & y[i];
+        else
+            for (size_t i = 0; i < n; i++) out[i] = x[i] | y[i];
         s->valid = NULL;
         return;
     }
@@ -640,8 +641,8 @@ tg_status tg_exec_refine(tg_eval *p, size_t off, size_t n, uint32_t *sel, size_t
             *nsel = tg_kern_sel_range_f64(a->data, a->valid, s->flo, s->fhi, s->neg, cand, m, sel);
             break;
         case TG_DATE:
-            *nsel = tg_kern_sel_range_i32(a->data, a->valid, (int32_t)s->lo, (int32_t)s->hi,
-                                          s->neg, cand, m, sel);
+            *nsel = tg_kern_sel_range_i32(a->data, a->valid, (int32_t)s->lo, (int32_t)s->hi, s->neg,
+                                          cand, m, sel);
             break;
         default:
             *nsel = tg_kern_sel_range_u32(a->data, a->valid, (uint32_t)s->lo, (uint32_t)s->hi,
@@ -659,8 +660,7 @@ tg_status tg_exec_refine(tg_eval *p, size_t off, size_t n, uint32_t *sel, size_t
     case TG_K_NOT_NULL:
         *nsel = tg_kern_sel_valid(a->valid, s->kind == TG_K_NOT_NULL, cand, m, sel);
         return TG_OK;
-    default:
-        break;
+    default: break;
     }
     st = run_step(p, s, off, n, err);
     if (st != TG_OK) return st;

@@ -109,10 +109,8 @@ static int is_unary(tg_op op) {
     case TG_OP_DAYS_IN_MONTH:
     case TG_OP_LOWER:
     case TG_OP_UPPER:
-    case TG_OP_LEN:
-        return 1;
-    default:
-        return 0;
+    case TG_OP_LEN: return 1;
+    default: return 0;
     }
 }
 
@@ -213,14 +211,52 @@ void tg_expr_release(tg_expr *e) {
 
 const char *tg_op_name(tg_op op) {
     static const char *const names[] = {
-        NULL,      "col",        "lit",       "add",         "sub",      "mul",
-        "div",     "idiv",       "mod",       "neg",         "eq",       "ne",
-        "lt",      "le",         "gt",        "ge",          "between",  "isin",
-        "is_null", "not_null",   "and",       "or",          "not",      "fill_null",
-        "coalesce", "if_else",   "cast",      "round",       "floor",    "ceil",
-        "abs",     "year",       "quarter",   "month",       "day",      "weekday",
-        "isoweek", "isoyear",    "days_in_month", "trunc",   "lower",    "upper",
-        "len",     "contains",   "starts_with", "ends_with", "concat"
+        [TG_OP_COL] = "col",
+        [TG_OP_LIT] = "lit",
+        [TG_OP_ADD] = "add",
+        [TG_OP_SUB] = "sub",
+        [TG_OP_MUL] = "mul",
+        [TG_OP_DIV] = "div",
+        [TG_OP_IDIV] = "idiv",
+        [TG_OP_MOD] = "mod",
+        [TG_OP_NEG] = "neg",
+        [TG_OP_EQ] = "eq",
+        [TG_OP_NE] = "ne",
+        [TG_OP_LT] = "lt",
+        [TG_OP_LE] = "le",
+        [TG_OP_GT] = "gt",
+        [TG_OP_GE] = "ge",
+        [TG_OP_BETWEEN] = "between",
+        [TG_OP_ISIN] = "isin",
+        [TG_OP_IS_NULL] = "is_null",
+        [TG_OP_NOT_NULL] = "not_null",
+        [TG_OP_AND] = "and",
+        [TG_OP_OR] = "or",
+        [TG_OP_NOT] = "not",
+        [TG_OP_FILL_NULL] = "fill_null",
+        [TG_OP_COALESCE] = "coalesce",
+        [TG_OP_IF_ELSE] = "if_else",
+        [TG_OP_CAST] = "cast",
+        [TG_OP_ROUND] = "round",
+        [TG_OP_FLOOR] = "floor",
+        [TG_OP_CEIL] = "ceil",
+        [TG_OP_ABS] = "abs",
+        [TG_OP_YEAR] = "year",
+        [TG_OP_QUARTER] = "quarter",
+        [TG_OP_MONTH] = "month",
+        [TG_OP_DAY] = "day",
+        [TG_OP_WEEKDAY] = "weekday",
+        [TG_OP_ISOWEEK] = "isoweek",
+        [TG_OP_ISOYEAR] = "isoyear",
+        [TG_OP_DAYS_IN_MONTH] = "days_in_month",
+        [TG_OP_TRUNC] = "trunc",
+        [TG_OP_LOWER] = "lower",
+        [TG_OP_UPPER] = "upper",
+        [TG_OP_LEN] = "len",
+        [TG_OP_CONTAINS] = "contains",
+        [TG_OP_STARTS_WITH] = "starts_with",
+        [TG_OP_ENDS_WITH] = "ends_with",
+        [TG_OP_CONCAT] = "concat",
     };
     if ((size_t)op >= TG_ARRAY_LEN(names) || !names[op]) return "?";
     return names[op];
@@ -307,15 +343,9 @@ static void render_args(struct text *t, const tg_expr *e, size_t from) {
 static void render_literal(struct text *t, const tg_expr *e) {
     char buf[TG_NUM_BUF];
     switch (e->u.lit.type) {
-    case TG_INT:
-        put(t, buf, tg_num_format_i64(e->u.lit.i, buf));
-        break;
-    case TG_FLOAT:
-        put(t, buf, tg_num_format_f64(e->u.lit.f, buf));
-        break;
-    case TG_BOOL:
-        puts_(t, e->u.lit.i ? "true" : "false");
-        break;
+    case TG_INT: put(t, buf, tg_num_format_i64(e->u.lit.i, buf)); break;
+    case TG_FLOAT: put(t, buf, tg_num_format_f64(e->u.lit.f, buf)); break;
+    case TG_BOOL: puts_(t, e->u.lit.i ? "true" : "false"); break;
     case TG_DATE:
         if (e->u.lit.i >= TG_DATE_MIN && e->u.lit.i <= TG_DATE_MAX) {
             puts_(t, "date(\"");
@@ -327,12 +357,8 @@ static void render_literal(struct text *t, const tg_expr *e) {
             puts_(t, ")");
         }
         break;
-    case TG_STRING:
-        put_quoted(t, e->u.lit.s, e->u.lit.len);
-        break;
-    default:
-        puts_(t, "null");
-        break;
+    case TG_STRING: put_quoted(t, e->u.lit.s, e->u.lit.len); break;
+    default: puts_(t, "null"); break;
     }
 }
 
@@ -434,8 +460,8 @@ static tg_status store(tg_col *col, const tg_step *root, size_t off, size_t n) {
     return TG_OK;
 }
 
-tg_status tg_expr_eval(const tg_expr *e, const tg_table *t, const tg_interrupt *intr,
-                       tg_col **out, tg_error *err) {
+tg_status tg_expr_eval(const tg_expr *e, const tg_table *t, const tg_interrupt *intr, tg_col **out,
+                       tg_error *err) {
     tg_eval *p;
     tg_col *col;
     tg_status st;
@@ -458,7 +484,8 @@ tg_status tg_expr_eval(const tg_expr *e, const tg_table *t, const tg_interrupt *
         size_t n = t->n_rows - off < TG_VECTOR ? t->n_rows - off : TG_VECTOR;
         st = tg_poll(intr);
         if (st != TG_OK) {
-            tg_err_set(err, st, NULL, 0, 0, "%s", st == TG_ELIMIT ? "time limit reached" : "interrupted");
+            tg_err_set(err, st, NULL, 0, 0, "%s",
+                       st == TG_ELIMIT ? "time limit reached" : "interrupted");
             break;
         }
         st = tg_exec_run(p, off, n, err);
@@ -528,7 +555,8 @@ tg_status tg_expr_filter(const tg_expr *pred, const tg_table *t, const tg_interr
         int dense = 1; /* the selection is in 'mask' while most rows survive */
         st = tg_poll(intr);
         if (st != TG_OK) {
-            tg_err_set(err, st, NULL, 0, 0, "%s", st == TG_ELIMIT ? "time limit reached" : "interrupted");
+            tg_err_set(err, st, NULL, 0, 0, "%s",
+                       st == TG_ELIMIT ? "time limit reached" : "interrupted");
             break;
         }
         for (k = 0; st == TG_OK && k < n_parts; k++) {

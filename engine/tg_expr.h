@@ -73,7 +73,7 @@ typedef enum tg_op {
     /* strings */
     TG_OP_LOWER, /* ASCII and the Latin-1 letters (æ ø å é ü ...) */
     TG_OP_UPPER,
-    TG_OP_LEN, /* UTF-8 code points */
+    TG_OP_LEN,         /* UTF-8 code points */
     TG_OP_CONTAINS,    /* e, string literal: plain byte search */
     TG_OP_STARTS_WITH, /* e, string literal */
     TG_OP_ENDS_WITH,   /* e, string literal */
@@ -92,9 +92,9 @@ struct tg_expr {
     union {
         const char *name; /* TG_OP_COL: NUL-terminated, stored with the node */
         struct {
-            tg_type type; /* TG_TYPE_NULL for null */
-            int64_t i;    /* TG_INT; TG_BOOL as 0/1; TG_DATE as days */
-            double f;     /* TG_FLOAT */
+            tg_type type;  /* TG_TYPE_NULL for null */
+            int64_t i;     /* TG_INT; TG_BOOL as 0/1; TG_DATE as days */
+            double f;      /* TG_FLOAT */
             const char *s; /* TG_STRING: len bytes (plus a NUL), stored with the node */
             size_t len;
         } lit;
@@ -194,8 +194,8 @@ tg_status tg_expr_type(const tg_expr *e, const tg_table *t, tg_type *type, tg_er
 ** checked once per TG_VECTOR rows; TG_ENOMEM. Every branch of if_else,
 ** coalesce and fill_null is evaluated on every row, so an error in a
 ** branch that is not chosen is still raised. */
-tg_status tg_expr_eval(const tg_expr *e, const tg_table *t, const tg_interrupt *intr,
-                       tg_col **out, tg_error *err);
+tg_status tg_expr_eval(const tg_expr *e, const tg_table *t, const tg_interrupt *intr, tg_col **out,
+                       tg_error *err);
 
 /* The rows of 't' where the bool expression 'pred' is true (NULL and false
 ** rows are dropped), as an ascending tg_malloc'ed array of *n row indices

@@ -67,8 +67,7 @@ void tg_kern_cmp_i32(const int32_t *a, const int32_t *b, size_t n, unsigned mask
         out[i] = (uint8_t)(((a[i] < b[i]) & lt) | ((a[i] == b[i]) & eq) | ((a[i] > b[i]) & gt));
 }
 
-void tg_kern_cmp_u32(const uint32_t *a, const uint32_t *b, size_t n, unsigned mask,
-                     uint8_t *out) {
+void tg_kern_cmp_u32(const uint32_t *a, const uint32_t *b, size_t n, unsigned mask, uint8_t *out) {
     uint8_t lt = mask & TG_KERN_LT ? 1 : 0, eq = mask & TG_KERN_EQ ? 1 : 0;
     uint8_t gt = mask & TG_KERN_GT ? 1 : 0;
     for (size_t i = 0; i < n; i++)
@@ -117,8 +116,8 @@ static inline __m128i range16_u32(const uint32_t *x, __m128i base, __m128i wflip
 #endif
 
 /* Rows [0, n) of x - base <= width (mod 2^32) XOR flip, as 0/1 bytes. */
-static void range_u32_bits(const uint32_t *x, size_t n, uint32_t base, uint32_t width,
-                           uint8_t flip, uint8_t *out) {
+static void range_u32_bits(const uint32_t *x, size_t n, uint32_t base, uint32_t width, uint8_t flip,
+                           uint8_t *out) {
     size_t i = 0;
 #if defined(__SSE2__)
     const __m128i vb = _mm_set1_epi32((int)base), sign = _mm_set1_epi32(INT32_MIN);
@@ -138,8 +137,8 @@ void tg_kern_range_i32(const int32_t *x, size_t n, int32_t lo, int32_t hi, int n
     assert(lo <= hi);
     /* int32 and uint32 have the same representation; the unsigned view
     ** makes the range test one compare. */
-    range_u32_bits((const uint32_t *)(const void *)x, n, (uint32_t)lo,
-                   (uint32_t)hi - (uint32_t)lo, neg ? 1 : 0, out);
+    range_u32_bits((const uint32_t *)(const void *)x, n, (uint32_t)lo, (uint32_t)hi - (uint32_t)lo,
+                   neg ? 1 : 0, out);
 }
 
 void tg_kern_range_u32(const uint32_t *x, size_t n, uint32_t lo, uint32_t hi, int neg,
@@ -352,7 +351,8 @@ size_t tg_kern_mask_and(uint8_t *mask, const uint8_t *b, const uint8_t *valid, i
     __m128i sum = zero;
     for (; i + 16 <= n; i += 16) {
         __m128i m = _mm_and_si128(_mm_loadu_si128((const __m128i *)(const void *)(b + i)), one);
-        if (valid) m = _mm_and_si128(m, _mm_loadu_si128((const __m128i *)(const void *)(valid + i)));
+        if (valid)
+            m = _mm_and_si128(m, _mm_loadu_si128((const __m128i *)(const void *)(valid + i)));
         if (!first) m = _mm_and_si128(m, _mm_loadu_si128((const __m128i *)(void *)(mask + i)));
         _mm_storeu_si128((__m128i *)(void *)(mask + i), m);
         sum = _mm_add_epi64(sum, _mm_sad_epu8(m, zero)); /* bytes summed per half */
@@ -393,18 +393,18 @@ size_t tg_kern_mask_to_sel(const uint8_t *mask, size_t n, uint32_t *sel) {
 
 /* ---- three-valued logic ---- */
 
-void tg_kern_and(const uint8_t *a, const uint8_t *va, const uint8_t *b, const uint8_t *vb,
-                 size_t n, uint8_t *out, uint8_t *vout) {
+void tg_kern_and(const uint8_t *a, const uint8_t *va, const uint8_t *b, const uint8_t *vb, size_t n,
+                 uint8_t *out, uint8_t *vout) {
     for (size_t i = 0; i < n; i++) {
         uint8_t oka = va ? va[i] : 1, okb = vb ? vb[i] : 1;
         uint8_t fa = oka & (uint8_t)!a[i], fb = okb & (uint8_t)!b[i]; /* known false */
-        out[i] = a[i] & b[i] & (uint8_t)!(fa | fb);
+        out[i] = a[i] & b[i] & (uint8_t) !(fa | fb);
         vout[i] = (oka & okb) | fa | fb;
     }
 }
 
-void tg_kern_or(const uint8_t *a, const uint8_t *va, const uint8_t *b, const uint8_t *vb,
-                size_t n, uint8_t *out, uint8_t *vout) {
+void tg_kern_or(const uint8_t *a, const uint8_t *va, const uint8_t *b, const uint8_t *vb, size_t n,
+                uint8_t *out, uint8_t *vout) {
     for (size_t i = 0; i < n; i++) {
         uint8_t oka = va ? va[i] : 1, okb = vb ? vb[i] : 1;
         uint8_t ta = oka & a[i], tb = okb & b[i]; /* known true */
@@ -438,8 +438,7 @@ void tg_kern_blend(size_t width, const uint8_t *take, const void *a, const void 
         for (size_t i = 0; i < n; i++) o[i] = take[i] ? x[i] : y[i];
         break;
     }
-    default:
-        assert(0 && "unsupported width");
+    default: assert(0 && "unsupported width");
     }
 }
 
@@ -467,8 +466,7 @@ size_t tg_kern_add_i64(const int64_t *a, const int64_t *b, size_t n, const uint8
     if (!(any >> 63)) return n;
     for (size_t i = 0; i < n; i++) {
         uint64_t r = (uint64_t)out[i];
-        if (((((uint64_t)a[i] ^ r) & ((uint64_t)b[i] ^ r)) >> 63) && (!valid || valid[i]))
-            return i;
+        if (((((uint64_t)a[i] ^ r) & ((uint64_t)b[i] ^ r)) >> 63) && (!valid || valid[i])) return i;
     }
     return n;
 }

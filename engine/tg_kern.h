@@ -102,8 +102,7 @@ size_t tg_kern_sel_valid(const uint8_t *valid, int want, const uint32_t *sel, si
 
 /* mask[i] = b[i] AND valid[i] (valid NULL: all valid), AND-ed with the
 ** old mask[i] unless 'first'; returns how many rows the mask keeps. */
-size_t tg_kern_mask_and(uint8_t *mask, const uint8_t *b, const uint8_t *valid, int first,
-                        size_t n);
+size_t tg_kern_mask_and(uint8_t *mask, const uint8_t *b, const uint8_t *valid, int first, size_t n);
 /* Writes the positions of the nonzero bytes of mask[0..n) to sel, in
 ** order; returns their count. */
 size_t tg_kern_mask_to_sel(const uint8_t *mask, size_t n, uint32_t *sel);
@@ -111,10 +110,10 @@ size_t tg_kern_mask_to_sel(const uint8_t *mask, size_t n, uint32_t *sel);
 /* ---- three-valued logic ----
 ** AND: false if either side is a valid false, true if both are valid true,
 ** else NULL; OR the mirror image. vout receives the result's validity. */
-void tg_kern_and(const uint8_t *a, const uint8_t *va, const uint8_t *b, const uint8_t *vb,
-                 size_t n, uint8_t *out, uint8_t *vout);
-void tg_kern_or(const uint8_t *a, const uint8_t *va, const uint8_t *b, const uint8_t *vb,
-                size_t n, uint8_t *out, uint8_t *vout);
+void tg_kern_and(const uint8_t *a, const uint8_t *va, const uint8_t *b, const uint8_t *vb, size_t n,
+                 uint8_t *out, uint8_t *vout);
+void tg_kern_or(const uint8_t *a, const uint8_t *va, const uint8_t *b, const uint8_t *vb, size_t n,
+                uint8_t *out, uint8_t *vout);
 void tg_kern_not(const uint8_t *a, size_t n, uint8_t *out);
 
 /* out[i] = take[i] ? a[i] : b[i] for values of 'width' bytes (1, 4 or 8). */
@@ -134,8 +133,7 @@ size_t tg_kern_mul_i64(const int64_t *a, const int64_t *b, size_t n, const uint8
                        int64_t *out);
 size_t tg_kern_idiv_i64(const int64_t *a, const int64_t *b, size_t n, uint8_t *valid_io,
                         int64_t *out);
-void tg_kern_mod_i64(const int64_t *a, const int64_t *b, size_t n, uint8_t *valid_io,
-                     int64_t *out);
+void tg_kern_mod_i64(const int64_t *a, const int64_t *b, size_t n, uint8_t *valid_io, int64_t *out);
 size_t tg_kern_neg_i64(const int64_t *a, size_t n, const uint8_t *valid, int64_t *out);
 size_t tg_kern_abs_i64(const int64_t *a, size_t n, const uint8_t *valid, int64_t *out);
 

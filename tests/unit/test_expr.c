@@ -145,7 +145,8 @@ static void test_expr_to_string(void **state) {
         const char *text;
     } cases[] = {
         { 0, "(col(\"takst_kr\") >= 3000)" },
-        { 1, "((col(\"status\") == \"belagt\") and between(col(\"dato\"), date(\"2023-01-01\"), \"2023-12-31\"))" },
+        { 1, "((col(\"status\") == \"belagt\") and between(col(\"dato\"), date(\"2023-01-01\"), "
+             "\"2023-12-31\"))" },
         { 2, "round(col(\"x\"), 0, \"half_up\")" },
         { 3, "isin(col(\"s\"), [\"a\", null, 2.5])" },
         { 4, "cast(col(\"x\"), \"int\")" },
@@ -221,7 +222,7 @@ static void test_expr_truth_table(void **state) {
 }
 
 static void test_expr_rounding_hand(void **state) {
-    static const char *const x[] = { "2.5",   "-2.5",  "0.5",    "-0.5",  "1.5",   "3297.5",
+    static const char *const x[] = { "2.5",    "-2.5",  "0.5",   "-0.5",   "1.5",   "3297.5",
                                      "3296.5", "2.675", "1.005", "-1.005", "0.125", "~" };
     static const char *const k[] = { "1250", "-1250", "1350", "1249", "-1251", "~" };
     tg_table *t = tg_table_new(), *ti = tg_table_new();
@@ -237,15 +238,20 @@ static void test_expr_rounding_hand(void **state) {
                 "2.5|-2.5|0.5|-0.5|1.5|3297.5|3296.5|2.68|1.01|-1.01|0.13|~");
     expect_rows(keep(tg_expr_round(C("x"), 2, TG_ROUND_HALF_EVEN)), t,
                 "2.5|-2.5|0.5|-0.5|1.5|3297.5|3296.5|2.68|1.0|-1.0|0.12|~");
-    expect_rows(keep(tg_expr_round(C("k"), -2, TG_ROUND_HALF_UP)), ti, "1300|-1300|1400|1200|-1300|~");
-    expect_rows(keep(tg_expr_round(C("k"), -2, TG_ROUND_HALF_EVEN)), ti, "1200|-1200|1400|1200|-1300|~");
-    expect_rows(keep(tg_expr_round(C("k"), 2, TG_ROUND_HALF_UP)), ti, "1250|-1250|1350|1249|-1251|~");
-    expect_rows(U(TG_OP_FLOOR, C("x")), t, "2.0|-3.0|0.0|-1.0|1.0|3297.0|3296.0|2.0|1.0|-2.0|0.0|~");
+    expect_rows(keep(tg_expr_round(C("k"), -2, TG_ROUND_HALF_UP)), ti,
+                "1300|-1300|1400|1200|-1300|~");
+    expect_rows(keep(tg_expr_round(C("k"), -2, TG_ROUND_HALF_EVEN)), ti,
+                "1200|-1200|1400|1200|-1300|~");
+    expect_rows(keep(tg_expr_round(C("k"), 2, TG_ROUND_HALF_UP)), ti,
+                "1250|-1250|1350|1249|-1251|~");
+    expect_rows(U(TG_OP_FLOOR, C("x")), t,
+                "2.0|-3.0|0.0|-1.0|1.0|3297.0|3296.0|2.0|1.0|-2.0|0.0|~");
     expect_rows(U(TG_OP_CEIL, C("x")), t, "3.0|-2.0|1.0|0.0|2.0|3298.0|3297.0|3.0|2.0|-1.0|1.0|~");
     expect_rows(U(TG_OP_ABS, C("k")), ti, "1250|1250|1350|1249|1251|~");
     /* round keeps the type: an int column rounded is still int */
     tg_type type;
-    assert_int_equal(tg_expr_type(keep(tg_expr_round(C("k"), -1, TG_ROUND_HALF_UP)), ti, &type, NULL), TG_OK);
+    assert_int_equal(
+        tg_expr_type(keep(tg_expr_round(C("k"), -1, TG_ROUND_HALF_UP)), ti, &type, NULL), TG_OK);
     assert_int_equal(type, TG_INT);
     tg_table_release(t);
     tg_table_release(ti);
@@ -269,7 +275,8 @@ static void test_expr_division_hand(void **state) {
     expect_rows(Bi(TG_OP_IDIV, C("x"), C("y")), t, "3.0|-4.0|-4.0|3.0|~|~|~");
     expect_rows(Bi(TG_OP_MOD, C("x"), C("y")), t, "1.5|0.5|-0.5|-1.5|~|~|~");
     expect_rows(Bi(TG_OP_DIV, C("x"), I(0)), t, "~|~|~|~|~|~|~");
-    expect_rows(Bi(TG_OP_SUB, C("a"), C("x")), t, "-14.5|14.5|-14.5|14.5|6.0|~|9.223372036854776e+18");
+    expect_rows(Bi(TG_OP_SUB, C("a"), C("x")), t,
+                "-14.5|14.5|-14.5|14.5|6.0|~|9.223372036854776e+18");
     expect_rows(U(TG_OP_NEG, C("a")), t, "7|-7|7|-7|-7|~|-9223372036854775807");
     tg_table_release(t);
     release_pool();
@@ -287,9 +294,11 @@ static void test_expr_dates_hand(void **state) {
     add_col(tm, "m", TG_DATE, m, TG_ARRAY_LEN(m));
     /* GNU date +%G-%V-%u gave these */
     expect_rows(U(TG_OP_ISOWEEK, C("d")), t, "53|53|53|1|52|1|1|1|53|1|11|~");
-    expect_rows(U(TG_OP_ISOYEAR, C("d")), t, "2020|2020|2020|2021|2024|2025|2026|2026|2026|2027|2024|~");
+    expect_rows(U(TG_OP_ISOYEAR, C("d")), t,
+                "2020|2020|2020|2021|2024|2025|2026|2026|2026|2027|2024|~");
     expect_rows(U(TG_OP_WEEKDAY, C("d")), t, "4|5|7|1|7|1|3|4|5|1|5|~");
-    expect_rows(U(TG_OP_YEAR, C("d")), t, "2020|2021|2021|2021|2024|2024|2025|2026|2027|2027|2024|~");
+    expect_rows(U(TG_OP_YEAR, C("d")), t,
+                "2020|2021|2021|2021|2024|2024|2025|2026|2027|2027|2024|~");
     expect_rows(keep(tg_expr_trunc(C("d"), TG_UNIT_WEEK)), t,
                 "2020-12-28|2020-12-28|2020-12-28|2021-01-04|2024-12-23|2024-12-30|2025-12-29|"
                 "2025-12-29|2026-12-28|2027-01-04|2024-03-11|~");
@@ -338,7 +347,9 @@ static void test_expr_strings_hand(void **state) {
 
 static void test_expr_casts_hand(void **state) {
     static const char *const f[] = { "2.7", "-2.7", "1e19", "-0.5", "~" };
-    static const char *const s[] = { "0800", " 42 ", "12.5", "ja", "2024-02-29", "2023-02-29", "~" };
+    static const char *const s[] = {
+        "0800", " 42 ", "12.5", "ja", "2024-02-29", "2023-02-29", "~"
+    };
     tg_table *t = tg_table_new(), *ts = tg_table_new();
     (void)state;
     add_col(t, "f", TG_FLOAT, f, 5);
@@ -358,7 +369,8 @@ static void test_expr_casts_hand(void **state) {
                 "~|~|~|~|19782|~|~");
     expect_rows(keep(tg_expr_cast(I(19782), TG_DATE, 1)), ts,
                 "2024-02-29|2024-02-29|2024-02-29|2024-02-29|2024-02-29|2024-02-29|2024-02-29");
-    expect_rows(keep(tg_expr_cast(keep(tg_expr_bool(1)), TG_STRING, 1)), t, "true|true|true|true|true");
+    expect_rows(keep(tg_expr_cast(keep(tg_expr_bool(1)), TG_STRING, 1)), t,
+                "true|true|true|true|true");
     expect_rows(keep(tg_expr_cast(keep(tg_expr_null()), TG_INT, 1)), t, "~|~|~|~|~");
     tg_table_release(t);
     tg_table_release(ts);
@@ -389,10 +401,12 @@ static void test_expr_errors(void **state) {
     (void)state;
     expect_error(Bi(TG_OP_GE, C("takst_k"), I(3000)), t, TG_EARG,
                  "no column 'takst_k'; did you mean 'takst_kr'?");
-    expect_error(U(TG_OP_YEAR, C("kommue")), t, TG_EARG, "no column 'kommue'; did you mean 'kommune'?");
+    expect_error(U(TG_OP_YEAR, C("kommue")), t, TG_EARG,
+                 "no column 'kommue'; did you mean 'kommune'?");
     expect_error(C("xyz"), t, TG_EARG, "no column 'xyz'");
-    expect_error(Bi(TG_OP_EQ, C("kommune"), I(3000)), t, TG_EARG,
-                 "cannot compare string column 'kommune' with a number in (col(\"kommune\") == 3000)");
+    expect_error(
+        Bi(TG_OP_EQ, C("kommune"), I(3000)), t, TG_EARG,
+        "cannot compare string column 'kommune' with a number in (col(\"kommune\") == 3000)");
     expect_error(Bi(TG_OP_LT, S("x"), C("antal")), t, TG_EARG,
                  "cannot compare a string with int column 'antal' in (\"x\" < col(\"antal\"))");
     expect_error(Bi(TG_OP_EQ, C("dato"), C("kommune")), t, TG_EARG,
@@ -401,8 +415,9 @@ static void test_expr_errors(void **state) {
     expect_error(Bi(TG_OP_EQ, Bi(TG_OP_ADD, C("antal"), I(1)), S("x")), t, TG_EARG,
                  "cannot compare int expression (col(\"antal\") + 1) with a string in "
                  "((col(\"antal\") + 1) == \"x\")");
-    expect_error(Bi(TG_OP_ADD, C("kommune"), I(1)), t, TG_EARG,
-                 "cannot apply '+' to string column 'kommune' and a number in (col(\"kommune\") + 1)");
+    expect_error(
+        Bi(TG_OP_ADD, C("kommune"), I(1)), t, TG_EARG,
+        "cannot apply '+' to string column 'kommune' and a number in (col(\"kommune\") + 1)");
     expect_error(Bi(TG_OP_SUB, I(1), C("dato")), t, TG_EARG,
                  "cannot apply '-' to a number and date column 'dato' in (1 - col(\"dato\"))");
     expect_error(U(TG_OP_YEAR, C("antal")), t, TG_EARG,
@@ -413,21 +428,25 @@ static void test_expr_errors(void **state) {
                  "neg() needs a number, got date column 'dato' in (-col(\"dato\"))");
     expect_error(Bi(TG_OP_AND, C("antal"), keep(tg_expr_bool(1))), t, TG_EARG,
                  "'and' needs bools, got int column 'antal' in (col(\"antal\") and true)");
-    expect_error(keep(tg_expr_round(C("takst_kr"), 16, TG_ROUND_HALF_UP)), t, TG_EARG,
-                 "round() takes -18 to 15 digits, got 16 in round(col(\"takst_kr\"), 16, \"half_up\")");
+    expect_error(
+        keep(tg_expr_round(C("takst_kr"), 16, TG_ROUND_HALF_UP)), t, TG_EARG,
+        "round() takes -18 to 15 digits, got 16 in round(col(\"takst_kr\"), 16, \"half_up\")");
     lits[0] = C("big");
     expect_error(keep(tg_expr_isin(C("antal"), lits, 1)), t, TG_EARG,
                  "isin() takes a list of literals in isin(col(\"antal\"), [col(\"big\")])");
     lits[0] = S("x");
-    expect_error(keep(tg_expr_isin(C("antal"), lits, 1)), t, TG_EARG,
-                 "cannot compare int column 'antal' with a string in isin(col(\"antal\"), [\"x\"])");
+    expect_error(
+        keep(tg_expr_isin(C("antal"), lits, 1)), t, TG_EARG,
+        "cannot compare int column 'antal' with a string in isin(col(\"antal\"), [\"x\"])");
     expect_error(Bi(TG_OP_CONTAINS, C("kommune"), C("status")), t, TG_EARG,
                  "contains() needs a string literal to look for in "
                  "contains(col(\"kommune\"), col(\"status\"))");
-    expect_error(Bi(TG_OP_EQ, C("dato"), S("2023-13-01")), t, TG_EARG,
-                 "'2023-13-01' is not a date (expected YYYY-MM-DD) in (col(\"dato\") == \"2023-13-01\")");
-    expect_error(Bi(TG_OP_COALESCE, C("antal"), S("x")), t, TG_EARG,
-                 "cannot combine int column 'antal' with a string in coalesce(col(\"antal\"), \"x\")");
+    expect_error(
+        Bi(TG_OP_EQ, C("dato"), S("2023-13-01")), t, TG_EARG,
+        "'2023-13-01' is not a date (expected YYYY-MM-DD) in (col(\"dato\") == \"2023-13-01\")");
+    expect_error(
+        Bi(TG_OP_COALESCE, C("antal"), S("x")), t, TG_EARG,
+        "cannot combine int column 'antal' with a string in coalesce(col(\"antal\"), \"x\")");
     expect_error(keep(tg_expr_if_else(C("antal"), I(1), I(2))), t, TG_EARG,
                  "if_else() needs a bool condition, got int column 'antal' in "
                  "if_else(col(\"antal\"), 1, 2)");
@@ -435,8 +454,9 @@ static void test_expr_errors(void **state) {
                  "cannot cast date to float in cast(col(\"dato\"), \"float\")");
     expect_error(keep(tg_expr_null()), t, TG_EARG,
                  "cannot tell the type of null here; cast it, e.g. cast(null, \"int\") in null");
-    expect_error(Bi(TG_OP_ADD, keep(tg_expr_null()), keep(tg_expr_null())), t, TG_EARG,
-                 "cannot tell the type of null here; cast it, e.g. cast(null, \"int\") in (null + null)");
+    expect_error(
+        Bi(TG_OP_ADD, keep(tg_expr_null()), keep(tg_expr_null())), t, TG_EARG,
+        "cannot tell the type of null here; cast it, e.g. cast(null, \"int\") in (null + null)");
     expect_error(Bi(TG_OP_EQ, C("dato"), keep(tg_expr_date(5000000))), t, TG_EARG,
                  "date literal out of range (years 1-9999) in date(5000000)");
     expect_error(Bi(TG_OP_ADD, C("big"), I(1)), t, TG_EDATA,
@@ -453,7 +473,8 @@ static void test_expr_errors(void **state) {
     assert_int_equal(type, TG_FLOAT);
     assert_int_equal(tg_expr_type(Bi(TG_OP_SUB, C("dato"), C("dato")), t, &type, NULL), TG_OK);
     assert_int_equal(type, TG_INT);
-    assert_int_equal(tg_expr_type(Bi(TG_OP_FILL_NULL, C("kommune"), S("?")), t, &type, NULL), TG_OK);
+    assert_int_equal(tg_expr_type(Bi(TG_OP_FILL_NULL, C("kommune"), S("?")), t, &type, NULL),
+                     TG_OK);
     assert_int_equal(type, TG_STRING);
 
     /* filter: the predicate must be a bool */
@@ -462,8 +483,10 @@ static void test_expr_errors(void **state) {
     assert_string_equal(err.msg, "filter needs a bool, got int in col(\"antal\")");
     assert_null(idx);
     assert_int_equal(n, 0);
-    assert_int_equal(tg_expr_filter(Bi(TG_OP_EQ, C("kommune"), I(1)), t, NULL, &idx, &n, &err), TG_EARG);
-    assert_string_equal(err.msg, "cannot compare string column 'kommune' with a number in (col(\"kommune\") == 1)");
+    assert_int_equal(tg_expr_filter(Bi(TG_OP_EQ, C("kommune"), I(1)), t, NULL, &idx, &n, &err),
+                     TG_EARG);
+    assert_string_equal(
+        err.msg, "cannot compare string column 'kommune' with a number in (col(\"kommune\") == 1)");
     tg_table_release(t);
     release_pool();
 }
@@ -488,7 +511,8 @@ static void test_expr_columns_and_literals(void **state) {
     expect_rows(Bi(TG_OP_FILL_NULL, C("kommune"), S("ukendt")), t, "Høje-Taastrup|Aarhus|ukendt");
     /* a filter that keeps nothing gives no array */
     size_t *idx = (size_t *)1, n = 9;
-    assert_int_equal(tg_expr_filter(Bi(TG_OP_GT, C("antal"), I(10)), t, NULL, &idx, &n, NULL), TG_OK);
+    assert_int_equal(tg_expr_filter(Bi(TG_OP_GT, C("antal"), I(10)), t, NULL, &idx, &n, NULL),
+                     TG_OK);
     assert_null(idx);
     assert_int_equal(n, 0);
     /* an empty table: zero rows out */
@@ -497,7 +521,8 @@ static void test_expr_columns_and_literals(void **state) {
     assert_int_equal(col->len, 0);
     assert_int_equal(col->type, TG_INT);
     tg_col_release(col);
-    assert_int_equal(tg_expr_filter(Bi(TG_OP_GT, C("x"), I(1)), empty, NULL, &idx, &n, NULL), TG_OK);
+    assert_int_equal(tg_expr_filter(Bi(TG_OP_GT, C("x"), I(1)), empty, NULL, &idx, &n, NULL),
+                     TG_OK);
     assert_int_equal(n, 0);
     tg_table_release(t);
     tg_table_release(empty);
@@ -507,10 +532,13 @@ static void test_expr_columns_and_literals(void **state) {
 /* Query (c) of the benchmark on a table where each row misses exactly one
 ** condition, or none (rows 0 and 6). */
 static void test_expr_filter_query(void **state) {
-    static const char *const status[] = { "belagt", "ledig", "belagt", "belagt", "belagt", "belagt", "belagt", "~" };
-    static const char *const kommune[] = { "Høje-Taastrup", "Høje-Taastrup", "Aarhus", "Høje-Taastrup",
-                                           "Høje-Taastrup", "~", "Høje-Taastrup", "Høje-Taastrup" };
-    static const char *const takst[] = { "3000", "3500", "3500", "2999.99", "3500", "3500", "4000", "3500" };
+    static const char *const status[] = { "belagt", "ledig",  "belagt", "belagt",
+                                          "belagt", "belagt", "belagt", "~" };
+    static const char *const kommune[] = { "Høje-Taastrup", "Høje-Taastrup", "Aarhus",
+                                           "Høje-Taastrup", "Høje-Taastrup", "~",
+                                           "Høje-Taastrup", "Høje-Taastrup" };
+    static const char *const takst[] = { "3000", "3500", "3500", "2999.99",
+                                         "3500", "3500", "4000", "3500" };
     static const char *const dato[] = { "2023-01-01", "2023-06-01", "2023-06-01", "2023-06-01",
                                         "2024-01-01", "2023-06-01", "2023-12-31", "2023-06-01" };
     tg_table *t = tg_table_new();
@@ -519,7 +547,8 @@ static void test_expr_filter_query(void **state) {
     add_col(t, "kommune", TG_STRING, kommune, 8);
     add_col(t, "takst_kr", TG_FLOAT, takst, 8);
     add_col(t, "dato", TG_DATE, dato, 8);
-    tg_expr *terms[4] = { Bi(TG_OP_EQ, C("status"), S("belagt")), Bi(TG_OP_EQ, C("kommune"), S("Høje-Taastrup")),
+    tg_expr *terms[4] = { Bi(TG_OP_EQ, C("status"), S("belagt")),
+                          Bi(TG_OP_EQ, C("kommune"), S("Høje-Taastrup")),
                           Bi(TG_OP_GE, C("takst_kr"), I(3000)),
                           keep(tg_expr_between(C("dato"), S("2023-01-01"), S("2023-12-31"))) };
     tg_expr *pred = keep(tg_expr_nary(TG_OP_AND, terms, 4));
@@ -531,7 +560,8 @@ static void test_expr_filter_query(void **state) {
     tg_free(idx);
     expect_rows(pred, t, "T|F|F|F|F|~|T|~");
     /* nested ANDs are flattened, ORs are not */
-    tg_expr *nested = Bi(TG_OP_AND, Bi(TG_OP_AND, terms[0], terms[1]), Bi(TG_OP_OR, terms[2], terms[3]));
+    tg_expr *nested =
+        Bi(TG_OP_AND, Bi(TG_OP_AND, terms[0], terms[1]), Bi(TG_OP_OR, terms[2], terms[3]));
     assert_int_equal(tg_expr_filter(nested, t, NULL, &idx, &n, NULL), TG_OK);
     assert_int_equal(n, 4); /* rows 3 and 4 miss only one side of the OR */
     assert_int_equal(idx[1], 3);
@@ -539,7 +569,8 @@ static void test_expr_filter_query(void **state) {
     tg_free(idx);
     /* a term that can fail still runs when earlier terms keep nothing */
     tg_table *e = error_table();
-    tg_expr *fails = Bi(TG_OP_AND, Bi(TG_OP_GT, C("antal"), I(10)), Bi(TG_OP_GT, Bi(TG_OP_ADD, C("big"), I(1)), I(0)));
+    tg_expr *fails = Bi(TG_OP_AND, Bi(TG_OP_GT, C("antal"), I(10)),
+                        Bi(TG_OP_GT, Bi(TG_OP_ADD, C("big"), I(1)), I(0)));
     tg_error err;
     size_t blocks = tg_mem_blocks();
     assert_int_equal(tg_expr_filter(fails, e, NULL, &idx, &n, &err), TG_EDATA);
@@ -612,8 +643,7 @@ static tg_status oom_run(void *ctx) {
     tg_status st = TG_OK;
     (void)ctx;
 
-#define MAKE(call)                                                                                 \
-    (nm < TG_ARRAY_LEN(made) && (made[nm] = (call)) != NULL ? made[nm++] : NULL)
+#define MAKE(call) (nm < TG_ARRAY_LEN(made) && (made[nm] = (call)) != NULL ? made[nm++] : NULL)
     tg_expr *s = MAKE(tg_expr_col("kommune")), *d = MAKE(tg_expr_col("dato"));
     tg_expr *a = MAKE(tg_expr_col("antal")), *f = MAKE(tg_expr_col("takst_kr"));
     tg_expr *lit = MAKE(tg_expr_str("Aarhus", 6)), *one = MAKE(tg_expr_int(1));

@@ -46,10 +46,11 @@ static uint64_t next(void) {
     return rng;
 }
 
-static const char *const vocab[] = { "belagt", "ledig", "Høje-Taastrup", "æble", "ÆBLE", "Ærø",
-                                     "",       "abc",   "ABC",           "zebra", "123", "0800",
-                                     " 42 ",   "12.5",  "2023-05-01",    "ja",    "nej", "x y",
-                                     "Ødegård", "-7",   "1e3" };
+static const char *const vocab[] = { "belagt", "ledig", "Høje-Taastrup", "æble",    "ÆBLE",
+                                     "Ærø",    "",      "abc",           "ABC",     "zebra",
+                                     "123",    "0800",  " 42 ",          "12.5",    "2023-05-01",
+                                     "ja",     "nej",   "x y",           "Ødegård", "-7",
+                                     "1e3" };
 #define N_VOCAB (sizeof vocab / sizeof vocab[0])
 
 static int maybe_null(tg_col *c, unsigned pct) {
@@ -226,12 +227,8 @@ static tg_type ref_type(const tg_expr *e) {
     case TG_OP_NEG:
     case TG_OP_ABS:
     case TG_OP_FLOOR:
-    case TG_OP_CEIL:
-        a = ref_type(e->args[0]);
-        return a == TG_TYPE_NULL ? TG_INT : a;
-    case TG_OP_ROUND:
-        a = ref_type(e->args[0]);
-        return a == TG_TYPE_NULL ? TG_FLOAT : a;
+    case TG_OP_CEIL: a = ref_type(e->args[0]); return a == TG_TYPE_NULL ? TG_INT : a;
+    case TG_OP_ROUND: a = ref_type(e->args[0]); return a == TG_TYPE_NULL ? TG_FLOAT : a;
     case TG_OP_FILL_NULL:
     case TG_OP_COALESCE: return unify_types(e, 0);
     case TG_OP_IF_ELSE: return unify_types(e, 1);
@@ -304,7 +301,8 @@ static int compare(rv a, rv b) {
     if (a.type == TG_DATE && b.type == TG_STRING) b = to_type(b, TG_DATE);
     if (b.type == TG_DATE && a.type == TG_STRING) a = to_type(a, TG_DATE);
     if (a.type == TG_FLOAT || b.type == TG_FLOAT) {
-        double x = a.type == TG_FLOAT ? a.f : (double)a.i, y = b.type == TG_FLOAT ? b.f : (double)b.i;
+        double x = a.type == TG_FLOAT ? a.f : (double)a.i,
+               y = b.type == TG_FLOAT ? b.f : (double)b.i;
         if (isnan(x) || isnan(y)) return 2;
         return (x > y) - (x < y);
     }
@@ -457,8 +455,10 @@ static void ref_case(rv *v, int upper) {
         unsigned cp, len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
         cp = len == 1 ? c : len == 2 ? ((c & 0x1F) << 6) | ((unsigned char)v->s[k + 1] & 0x3F) : 0;
         if (len == 1 || len == 2) {
-            if (upper && ((cp >= 'a' && cp <= 'z') || (cp >= 0xE0 && cp <= 0xFE && cp != 0xF7))) cp -= 0x20;
-            if (!upper && ((cp >= 'A' && cp <= 'Z') || (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7))) cp += 0x20;
+            if (upper && ((cp >= 'a' && cp <= 'z') || (cp >= 0xE0 && cp <= 0xFE && cp != 0xF7)))
+                cp -= 0x20;
+            if (!upper && ((cp >= 'A' && cp <= 'Z') || (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7)))
+                cp += 0x20;
             if (cp < 0x80) {
                 out[n++] = (char)cp;
             } else {
@@ -524,7 +524,7 @@ static rv ref(const tg_expr *e, size_t row) {
                 return a;
             }
             wide r = a.type == TG_DATE ? (wide)a.i + (e->op == TG_OP_ADD ? b.i : -(wide)b.i)
-                                           : (wide)b.i + a.i;
+                                       : (wide)b.i + a.i;
             if (r < TG_DATE_MIN || r > TG_DATE_MAX) return failed();
             a.i = (int64_t)r;
             a.type = TG_DATE;
@@ -558,8 +558,7 @@ static rv ref(const tg_expr *e, size_t row) {
             if (a.i == INT64_MIN && b.i == -1) return failed();
             r = floordiv(a.i, b.i);
             break;
-        default:
-            r = b.i == -1 ? 0 : (wide)a.i - (wide)floordiv(a.i, b.i) * b.i;
+        default: r = b.i == -1 ? 0 : (wide)a.i - (wide)floordiv(a.i, b.i) * b.i;
         }
         if (r < INT64_MIN || r > INT64_MAX) return failed();
         a.i = (int64_t)r;
@@ -576,7 +575,8 @@ static rv ref(const tg_expr *e, size_t row) {
     case TG_OP_FLOOR:
     case TG_OP_CEIL:
         a = to_type(ref(e->args[0], row), t);
-        if (!a.err && !a.null && t == TG_FLOAT) a.f = (e->op == TG_OP_FLOOR ? floor(a.f) : ceil(a.f)) + 0.0;
+        if (!a.err && !a.null && t == TG_FLOAT)
+            a.f = (e->op == TG_OP_FLOOR ? floor(a.f) : ceil(a.f)) + 0.0;
         return a;
     case TG_OP_ROUND:
         a = to_type(ref(e->args[0], row), t);
@@ -739,7 +739,8 @@ static void check(const tg_expr *e) {
     if (first_err != SIZE_MAX) {
         /* Steps run a vector at a time, so the row named is a failing one,
         ** not necessarily the first. */
-        if (st != TG_EDATA) fail_msg("%s: expected a data error (row %zu), got %d", text, first_err + 1, (int)st);
+        if (st != TG_EDATA)
+            fail_msg("%s: expected a data error (row %zu), got %d", text, first_err + 1, (int)st);
         const char *at = strstr(err.msg, " at row ");
         assert_non_null(at);
         size_t row = (size_t)strtoull(at + 8, NULL, 10);
@@ -764,12 +765,14 @@ static void check(const tg_expr *e) {
         const rv want = want_rows[r];
         int valid = tg_col_is_valid(col, r);
         nulls += want.null != 0;
-        if (valid == want.null) fail_msg("%s row %zu: NULL %d, reference %d", text, r, !valid, want.null);
+        if (valid == want.null)
+            fail_msg("%s row %zu: NULL %d, reference %d", text, r, !valid, want.null);
         if (!valid) continue;
         switch (t) {
         case TG_INT:
             if (col->v.i64[r] != want.i)
-                fail_msg("%s row %zu: %lld, reference %lld", text, r, (long long)col->v.i64[r], (long long)want.i);
+                fail_msg("%s row %zu: %lld, reference %lld", text, r, (long long)col->v.i64[r],
+                         (long long)want.i);
             break;
         case TG_FLOAT: {
             double x = col->v.f64[r];
@@ -778,17 +781,20 @@ static void check(const tg_expr *e) {
             break;
         }
         case TG_BOOL:
-            if (col->v.b8[r] != want.i) fail_msg("%s row %zu: %d, reference %d", text, r, col->v.b8[r], (int)want.i);
+            if (col->v.b8[r] != want.i)
+                fail_msg("%s row %zu: %d, reference %d", text, r, col->v.b8[r], (int)want.i);
             n_true += want.i != 0;
             break;
         case TG_DATE:
-            if (col->v.date[r] != want.i) fail_msg("%s row %zu: day %d, reference %d", text, r, col->v.date[r], (int)want.i);
+            if (col->v.date[r] != want.i)
+                fail_msg("%s row %zu: day %d, reference %d", text, r, col->v.date[r], (int)want.i);
             break;
         default: {
             size_t len;
             const char *str = tg_dict_str(col->dict, col->v.str[r], &len);
             if (len != want.n || memcmp(str, want.s, len) != 0)
-                fail_msg("%s row %zu: '%.*s', reference '%.*s'", text, r, (int)len, str, (int)want.n, want.s);
+                fail_msg("%s row %zu: '%.*s', reference '%.*s'", text, r, (int)len, str,
+                         (int)want.n, want.s);
         }
         }
     }
@@ -812,8 +818,11 @@ static void check(const tg_expr *e) {
 
 static void test_expr_ref_arithmetic(void **state) {
     (void)state;
-    static const tg_op ops[] = { TG_OP_ADD, TG_OP_SUB, TG_OP_MUL, TG_OP_DIV, TG_OP_IDIV, TG_OP_MOD };
-    tg_expr *xs[] = { C("i"), C("j"), C("f"), C("g"), I(3), I(0), I(-7), F(2.5), F(0.0), F(-0.5), N() };
+    static const tg_op ops[] = {
+        TG_OP_ADD, TG_OP_SUB, TG_OP_MUL, TG_OP_DIV, TG_OP_IDIV, TG_OP_MOD
+    };
+    tg_expr *xs[] = { C("i"), C("j"), C("f"), C("g"),  I(3), I(0),
+                      I(-7),  F(2.5), F(0.0), F(-0.5), N() };
     for (size_t o = 0; o < TG_ARRAY_LEN(ops); o++)
         for (size_t a = 0; a < TG_ARRAY_LEN(xs); a++)
             for (size_t b = 0; b < TG_ARRAY_LEN(xs); b++) {
@@ -850,17 +859,37 @@ static void test_expr_ref_comparisons(void **state) {
     (void)state;
     static const tg_op ops[] = { TG_OP_EQ, TG_OP_NE, TG_OP_LT, TG_OP_LE, TG_OP_GT, TG_OP_GE };
     tg_expr *pairs[][2] = {
-        { C("i"), C("j") },  { C("i"), C("f") },  { C("f"), C("g") },   { C("i"), I(0) },
-        { I(0), C("i") },    { C("f"), I(3) },    { C("i"), F(2.5) },   { C("f"), F(NAN) },
-        { C("f"), F(INFINITY) }, { C("f"), F(-INFINITY) }, { C("i"), I(INT64_MAX) },
-        { C("i"), I(INT64_MIN) }, { C("d"), C("e") }, { C("d"), D("2023-05-01") },
-        { C("d"), S("2023-05-01") }, { S("2023-05-01"), C("d") }, { C("s"), C("s2") },
-        { C("s"), C("s3") }, { C("s"), S("belagt") }, { S("abc"), C("s") },
-        { C("s"), S("nonexistent") }, { C("s"), S("") }, { C("b"), C("c") }, { C("b"), B(1) },
-        { C("i"), N() }, { N(), C("s") }, { C("s"), S("Høje-Taastrup") },
+        { C("i"), C("j") },
+        { C("i"), C("f") },
+        { C("f"), C("g") },
+        { C("i"), I(0) },
+        { I(0), C("i") },
+        { C("f"), I(3) },
+        { C("i"), F(2.5) },
+        { C("f"), F(NAN) },
+        { C("f"), F(INFINITY) },
+        { C("f"), F(-INFINITY) },
+        { C("i"), I(INT64_MAX) },
+        { C("i"), I(INT64_MIN) },
+        { C("d"), C("e") },
+        { C("d"), D("2023-05-01") },
+        { C("d"), S("2023-05-01") },
+        { S("2023-05-01"), C("d") },
+        { C("s"), C("s2") },
+        { C("s"), C("s3") },
+        { C("s"), S("belagt") },
+        { S("abc"), C("s") },
+        { C("s"), S("nonexistent") },
+        { C("s"), S("") },
+        { C("b"), C("c") },
+        { C("b"), B(1) },
+        { C("i"), N() },
+        { N(), C("s") },
+        { C("s"), S("Høje-Taastrup") },
     };
     for (size_t o = 0; o < TG_ARRAY_LEN(ops); o++)
-        for (size_t k = 0; k < TG_ARRAY_LEN(pairs); k++) check(Bi(ops[o], pairs[k][0], pairs[k][1]));
+        for (size_t k = 0; k < TG_ARRAY_LEN(pairs); k++)
+            check(Bi(ops[o], pairs[k][0], pairs[k][1]));
     release_pool();
 }
 
@@ -960,8 +989,10 @@ static void test_expr_ref_casts(void **state) {
         for (size_t t = 0; t < TG_ARRAY_LEN(types); t++) {
             tg_type from = tg_table_col(table, cols[k])->type, to = types[t];
             int ok = from == to || to == TG_STRING || from == TG_STRING ||
-                     (from == TG_INT && to != TG_DATE) || (from == TG_FLOAT && (to == TG_INT || to == TG_BOOL)) ||
-                     (from == TG_BOOL && (to == TG_INT || to == TG_FLOAT)) || (from == TG_DATE && to == TG_INT);
+                     (from == TG_INT && to != TG_DATE) ||
+                     (from == TG_FLOAT && (to == TG_INT || to == TG_BOOL)) ||
+                     (from == TG_BOOL && (to == TG_INT || to == TG_FLOAT)) ||
+                     (from == TG_DATE && to == TG_INT);
             if (!ok) continue;
             check(keep(tg_expr_cast(C(cols[k]), to, 0)));
             check(keep(tg_expr_cast(C(cols[k]), to, 1))); /* strict: the strings fail */

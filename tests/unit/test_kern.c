@@ -49,14 +49,18 @@ static void test_kern_ranges(void **state) {
         uint32_t ulo = (uint32_t)(next() % 12), uhi = ulo + (uint32_t)(next() % 3);
 
         tg_kern_range_i64(x64, n, lo, hi, neg, out);
-        for (size_t i = 0; i < n; i++) assert_int_equal(out[i], (x64[i] >= lo && x64[i] <= hi) != neg);
+        for (size_t i = 0; i < n; i++)
+            assert_int_equal(out[i], (x64[i] >= lo && x64[i] <= hi) != neg);
         tg_kern_range_i32(x32, n, (int32_t)lo, (int32_t)hi, neg, out);
-        for (size_t i = 0; i < n; i++) assert_int_equal(out[i], (x32[i] >= lo && x32[i] <= hi) != neg);
+        for (size_t i = 0; i < n; i++)
+            assert_int_equal(out[i], (x32[i] >= lo && x32[i] <= hi) != neg);
         tg_kern_range_u32(xu, n, ulo, uhi, neg, out);
-        for (size_t i = 0; i < n; i++) assert_int_equal(out[i], (xu[i] >= ulo && xu[i] <= uhi) != neg);
+        for (size_t i = 0; i < n; i++)
+            assert_int_equal(out[i], (xu[i] >= ulo && xu[i] <= uhi) != neg);
         double flo = (double)lo / 2, fhi = (double)hi / 2;
         tg_kern_range_f64(xf, n, flo, fhi, neg, out);
-        for (size_t i = 0; i < n; i++) assert_int_equal(out[i], (xf[i] >= flo && xf[i] <= fhi) != neg);
+        for (size_t i = 0; i < n; i++)
+            assert_int_equal(out[i], (xf[i] >= flo && xf[i] <= fhi) != neg);
 
         /* selections: dense and over a random candidate list, with and
         ** without validity */
@@ -68,19 +72,19 @@ static void test_kern_ranges(void **state) {
             size_t nc = mode & 1 ? m : n;
             const uint8_t *v = mode & 2 ? valid : NULL;
             size_t got, want;
-#define CHECK_SEL(call, cond)                                                                      \
-    do {                                                                                           \
-        got = call;                                                                                \
-        want = 0;                                                                                  \
-        for (size_t j = 0; j < nc; j++) {                                                          \
-            size_t i = cand ? cand[j] : j;                                                         \
-            if ((!v || v[i]) && (cond)) {                                                          \
-                assert_true(want < got);                                                           \
-                assert_int_equal(kept[want], i);                                                   \
-                want++;                                                                            \
-            }                                                                                      \
-        }                                                                                          \
-        assert_int_equal(got, want);                                                               \
+#define CHECK_SEL(call, cond)                    \
+    do {                                         \
+        got = call;                              \
+        want = 0;                                \
+        for (size_t j = 0; j < nc; j++) {        \
+            size_t i = cand ? cand[j] : j;       \
+            if ((!v || v[i]) && (cond)) {        \
+                assert_true(want < got);         \
+                assert_int_equal(kept[want], i); \
+                want++;                          \
+            }                                    \
+        }                                        \
+        assert_int_equal(got, want);             \
     } while (0)
             CHECK_SEL(tg_kern_sel_range_i64(x64, v, lo, hi, neg, cand, nc, kept),
                       (x64[i] >= lo && x64[i] <= hi) != neg);
@@ -147,7 +151,8 @@ static void test_kern_masks(void **state) {
         if (n % 64) assert_true((back[n / 64] >> (n % 64)) == (~(uint64_t)0 >> (n % 64)));
     }
     memset(v, 1, 100);
-    assert_int_equal(tg_kern_bits_to_bytes((const uint64_t[]){ ~(uint64_t)0, ~(uint64_t)0 }, 100, v), 0);
+    assert_int_equal(
+        tg_kern_bits_to_bytes((const uint64_t[]){ ~(uint64_t)0, ~(uint64_t)0 }, 100, v), 0);
 }
 
 static void test_kern_compare_and_logic(void **state) {
@@ -161,19 +166,20 @@ static void test_kern_compare_and_logic(void **state) {
         fa[i] = i % 9 == 0 ? NAN : (double)a[i];
         fb[i] = (double)b[i];
     }
-    static const unsigned masks[6] = { TG_KERN_EQ, TG_KERN_LT | TG_KERN_GT, TG_KERN_LT,
-                                       TG_KERN_LT | TG_KERN_EQ, TG_KERN_GT, TG_KERN_GT | TG_KERN_EQ };
+    static const unsigned masks[6] = { TG_KERN_EQ, TG_KERN_LT | TG_KERN_GT,
+                                       TG_KERN_LT, TG_KERN_LT | TG_KERN_EQ,
+                                       TG_KERN_GT, TG_KERN_GT | TG_KERN_EQ };
     for (int k = 0; k < 6; k++) {
         tg_kern_cmp_i64(a, b, 64, masks[k], out);
         for (size_t i = 0; i < 64; i++) {
-            int want[6] = { a[i] == b[i], a[i] != b[i], a[i] < b[i],
-                            a[i] <= b[i], a[i] > b[i], a[i] >= b[i] };
+            int want[6] = { a[i] == b[i], a[i] != b[i], a[i]<b[i], a[i] <= b[i], a[i]> b[i],
+                            a[i] >= b[i] };
             assert_int_equal(out[i], want[k]);
         }
         tg_kern_cmp_f64(fa, fb, 64, masks[k], out);
         for (size_t i = 0; i < 64; i++) {
-            int want[6] = { fa[i] == fb[i], fa[i] != fb[i], fa[i] < fb[i],
-                            fa[i] <= fb[i], fa[i] > fb[i], fa[i] >= fb[i] };
+            int want[6] = { fa[i] == fb[i], fa[i] != fb[i],
+                            fa[i]<fb[i], fa[i] <= fb[i], fa[i]> fb[i], fa[i] >= fb[i] };
             assert_int_equal(out[i], want[k]);
         }
     }
@@ -186,13 +192,15 @@ static void test_kern_compare_and_logic(void **state) {
     }
     tg_kern_and(x, va, y, vb, 9, out, vo);
     /* rows: (F,F) (T,F) (N,F) (F,T) (T,T) (N,T) (F,N) (T,N) (N,N) */
-    static const int and_v[9] = { 1, 1, 1, 1, 1, 0, 1, 0, 0 }, and_x[9] = { 0, 0, 0, 0, 1, 0, 0, 0, 0 };
+    static const int and_v[9] = { 1, 1, 1, 1, 1, 0, 1, 0, 0 },
+                     and_x[9] = { 0, 0, 0, 0, 1, 0, 0, 0, 0 };
     for (size_t i = 0; i < 9; i++) {
         assert_int_equal(vo[i], and_v[i]);
         if (vo[i]) assert_int_equal(out[i], and_x[i]);
     }
     tg_kern_or(x, va, y, vb, 9, out, vo);
-    static const int or_v[9] = { 1, 1, 0, 1, 1, 1, 0, 1, 0 }, or_x[9] = { 0, 1, 0, 1, 1, 1, 0, 1, 0 };
+    static const int or_v[9] = { 1, 1, 0, 1, 1, 1, 0, 1, 0 },
+                     or_x[9] = { 0, 1, 0, 1, 1, 1, 0, 1, 0 };
     for (size_t i = 0; i < 9; i++) {
         assert_int_equal(vo[i], or_v[i]);
         if (vo[i]) assert_int_equal(out[i], or_x[i]);
@@ -242,7 +250,8 @@ static void test_kern_dates(void **state) {
     /* every 7th day across the whole calendar, and random days */
     for (int32_t start = TG_DATE_MIN; start <= TG_DATE_MAX; start += 2048 * 7) {
         size_t n = 0;
-        for (int32_t x = start; x <= TG_DATE_MAX && n < 2048; x += 7) d[n++] = x + (int32_t)(next() % 7);
+        for (int32_t x = start; x <= TG_DATE_MAX && n < 2048; x += 7)
+            d[n++] = x + (int32_t)(next() % 7);
         for (size_t i = 0; i < n; i++)
             if (d[i] > TG_DATE_MAX) d[i] = TG_DATE_MAX;
         static const tg_datepart parts[] = { TG_PART_YEAR, TG_PART_QUARTER, TG_PART_MONTH,
