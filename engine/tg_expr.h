@@ -201,11 +201,12 @@ tg_status tg_expr_eval(const tg_expr *e, const tg_table *t, const tg_interrupt *
 ** rows are dropped), as an ascending tg_malloc'ed array of *n row indices
 ** (*idx is NULL when *n is 0). The same checks and errors as tg_expr_eval,
 ** plus TG_EARG when 'pred' is not a bool. Top-level AND arguments are
-** applied one after the other on the rows still selected; comparisons of a
-** column with literals (eq .. ge, between, isin, is_null, string
-** predicates) run as selection loops without materialising anything, so
-** `status == "belagt" AND kommune == "..." AND takst >= 3000` costs one
-** dictionary lookup per string literal and then integer compares. */
+** applied in order: while most rows survive, over whole vectors into a
+** byte mask; once fewer than one in eight is left, only on the surviving
+** rows. Comparisons with literals are range tests on the raw column, and a
+** string equality with a literal is one dictionary lookup, then integer
+** compares. A term that can fail (overflow, strict casts) still runs on
+** every row, so filter and eval raise the same errors. */
 tg_status tg_expr_filter(const tg_expr *pred, const tg_table *t, const tg_interrupt *intr,
                          size_t **idx, size_t *n, tg_error *err);
 
