@@ -16,10 +16,20 @@
 #include "tg_mem.h"
 #include "tg_table.h"
 
-static double now_ms(void) {
+static double clock_ms(clockid_t id) {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(id, &ts);
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static double now_ms(void) {
+    return clock_ms(CLOCK_MONOTONIC);
+}
+
+/* CPU time of this thread: on a shared machine it leaves out the time
+** other processes held the core, so it is the steadier figure. */
+static double cpu_ms(void) {
+    return clock_ms(CLOCK_THREAD_CPUTIME_ID);
 }
 
 static uint64_t rng_state = 0x9E3779B97F4A7C15u;
@@ -119,20 +129,22 @@ int main(int argc, char **argv) {
     tg_expr *pred = tg_expr_nary(TG_OP_AND, all, 4);
 
     size_t expect = naive_count(t), *idx = NULL, n = 0;
-    double best = 1e30;
+    double best = 1e30, best_cpu = 1e30;
     tg_error err;
     for (int r = 0; r < runs; r++) {
-        double a = now_ms();
+        double a = now_ms(), c = cpu_ms();
         if (tg_expr_filter(pred, t, NULL, &idx, &n, &err) != TG_OK) {
             fprintf(stderr, "filter failed: %s\n", err.msg);
             return 1;
         }
-        double b = now_ms() - a;
+        double b = now_ms() - a, d = cpu_ms() - c;
         if (b < best) best = b;
+        if (d < best_cpu) best_cpu = d;
         tg_free(idx);
     }
-    printf("query (c) filter: %zu rows (plain loop: %zu) best %.2f ms, %.0f Mrows/s\n", n, expect,
-           best, (double)rows / best / 1e3);
+    printf("query (c) filter: %zu rows (plain loop: %zu) best %.2f ms wall, %.2f ms cpu, "
+           "%.0f Mrows/s\n",
+           n, expect, best, best_cpu, (double)rows / best / 1e3);
     if (n != expect) return 1;
 
     /* Derive-style expressions through tg_expr_eval ("filter" as the third
@@ -144,19 +156,21 @@ int main(int argc, char **argv) {
     tg_expr *derived[2] = { rnd_e, mon };
     const char *label[2] = { "round(takst_kr * 1.1, 0)", "trunc(dato, \"month\")" };
     for (int k = 0; k < 2 && !(argc > 3 && strcmp(argv[3], "filter") == 0); k++) {
-        best = 1e30;
+        best = best_cpu = 1e30;
         for (int r = 0; r < runs; r++) {
             tg_col *col;
-            double a = now_ms();
+            double a = now_ms(), c = cpu_ms();
             if (tg_expr_eval(derived[k], t, NULL, &col, &err) != TG_OK) {
                 fprintf(stderr, "eval failed: %s\n", err.msg);
                 return 1;
             }
-            double b = now_ms() - a;
+            double b = now_ms() - a, d = cpu_ms() - c;
             if (b < best) best = b;
+            if (d < best_cpu) best_cpu = d;
             tg_col_release(col);
         }
-        printf("eval %s: best %.2f ms, %.0f Mrows/s\n", label[k], best, (double)rows / best / 1e3);
+        printf("eval %s: best %.2f ms wall, %.2f ms cpu, %.0f Mrows/s\n", label[k], best, best_cpu,
+               (double)rows / best / 1e3);
     }
 
     tg_expr *nodes[] = { status, kommune, takst, dato, belagt, hoeje, k3000, lo,    hi,

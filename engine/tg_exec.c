@@ -610,11 +610,11 @@ tg_status tg_exec_run(tg_eval *p, size_t off, size_t n, tg_error *err) {
     return TG_OK;
 }
 
-tg_status tg_exec_refine(tg_eval *p, size_t off, size_t n, uint32_t *sel, size_t *nsel, int all,
+tg_status tg_exec_refine(tg_eval *p, size_t off, size_t n, uint32_t *sel, size_t *nsel,
                          tg_error *err) {
     tg_step *s = &p->steps[p->root];
-    const uint32_t *cand = all ? NULL : sel;
-    size_t m = all ? n : *nsel;
+    const uint32_t *cand = sel;
+    size_t m = *nsel;
     tg_status st;
 
     assert(s->type == TG_BOOL);

@@ -21,13 +21,13 @@
 ** expression and the 1-based row; TG_ENOMEM. */
 tg_status tg_exec_run(tg_eval *p, size_t off, size_t n, tg_error *err);
 
-/* For a bool program: keeps, of the candidate rows, those where the
-** program is true. Candidates are sel[0..*nsel) (positions within the
-** vector, ascending) or, when 'all' is set, every row 0..n-1 (sel must then
-** have room for n entries). *nsel receives the number kept, written back
-** into sel. A comparison of a computed or column value with literals is
+/* For a bool program: keeps, of the candidate rows sel[0..*nsel)
+** (positions within the vector [off, off + n), ascending), those where
+** the program is true, writing them back into sel and their count into
+** *nsel. The program's inputs run over the whole vector; a comparison
+** with literals, a string predicate or a NULL test at the root is then
 ** tested only on the candidates. Errors as tg_exec_run. */
-tg_status tg_exec_refine(tg_eval *p, size_t off, size_t n, uint32_t *sel, size_t *nsel, int all,
+tg_status tg_exec_refine(tg_eval *p, size_t off, size_t n, uint32_t *sel, size_t *nsel,
                          tg_error *err);
 
 #endif /* TG_EXEC_H */

@@ -568,7 +568,7 @@ tg_status tg_expr_filter(const tg_expr *pred, const tg_table *t, const tg_interr
                 continue;
             }
             if (!dense) {
-                st = tg_exec_refine(progs[k], off, len, sel, &m, 0, err);
+                st = tg_exec_refine(progs[k], off, len, sel, &m, err);
                 continue;
             }
             /* Dense: whole-vector kernels and a byte mask beat index lists

@@ -149,10 +149,7 @@ double tg_num_round_f64(double x, int digits, tg_round_mode mode) {
     ** below the rounding position. From 2^52 on y has no binary fraction
     ** left to judge by, but x's text may still have digits there. */
     if (y >= 1e17) return x;
-    if (y >= 4503599627370496.0) {
-        r = round_decimal(m, digits, mode);
-        return x < 0 ? -r : r;
-    }
+    if (y >= 4503599627370496.0) return copysign(round_decimal(m, digits, mode), x);
     whole = (int64_t)y; /* floor, as y >= 0; cheaper than floor() */
     fl = (double)whole;
     frac = y - fl; /* exact: y < 2^52 */
@@ -162,14 +159,14 @@ double tg_num_round_f64(double x, int digits, tg_round_mode mode) {
         r = y < 281474976710656.0 ? round_near_tie(m, fl, digits, mode)
                                   : round_decimal(m, digits, mode);
     } else {
-        if (frac > 0.5) k = fl + 1;
-        else if (frac < 0.5) k = fl;
-        else k = (mode == TG_ROUND_HALF_UP || (whole & 1)) ? fl + 1 : fl;
+        /* Branch-free: over a column the fractions are random, and a
+        ** mispredicted branch per value would cost more than the rest. */
+        int tie_up = (mode == TG_ROUND_HALF_UP) | (int)(whole & 1);
+        k = fl + (double)((frac > 0.5) | ((frac == 0.5) & tie_up));
         if (digits == 0) r = k;
         else r = digits > 0 ? k / pow10_tab[digits] : k * pow10_tab[-digits];
     }
-    if (r == 0) return 0.0;
-    return x < 0 ? -r : r;
+    return copysign(r, x) + 0.0; /* -0.0 + 0.0 is 0.0 */
 }
 
 int tg_num_round_i64(int64_t x, int digits, tg_round_mode mode, int64_t *out) {

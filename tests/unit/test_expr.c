@@ -418,6 +418,19 @@ static void test_expr_errors(void **state) {
     expect_error(
         Bi(TG_OP_ADD, C("kommune"), I(1)), t, TG_EARG,
         "cannot apply '+' to string column 'kommune' and a number in (col(\"kommune\") + 1)");
+    expect_error(Bi(TG_OP_MUL, C("kommune"), I(1)), t, TG_EARG,
+                 "cannot apply '*' to string column 'kommune' and a number in (col(\"kommune\") * 1)");
+    expect_error(Bi(TG_OP_DIV, C("dato"), I(1)), t, TG_EARG,
+                 "cannot apply '/' to date column 'dato' and a number in (col(\"dato\") / 1)");
+    expect_error(Bi(TG_OP_IDIV, C("dato"), I(1)), t, TG_EARG,
+                 "cannot apply '//' to date column 'dato' and a number in (col(\"dato\") // 1)");
+    expect_error(Bi(TG_OP_MOD, keep(tg_expr_bool(1)), I(1)), t, TG_EARG,
+                 "cannot apply '%' to a bool and a number in (true % 1)");
+    expect_error(Bi(TG_OP_EQ, keep(tg_expr_bool(1)), D("2024-01-01")), t, TG_EARG,
+                 "cannot compare a bool with a date in (true == date(\"2024-01-01\"))");
+    expect_error(keep(tg_expr_between(S("2023-05-01"), C("kommune"), C("dato"))), t, TG_EARG,
+                 "cannot compare date column 'dato' with string column 'kommune' in "
+                 "between(\"2023-05-01\", col(\"kommune\"), col(\"dato\"))");
     expect_error(Bi(TG_OP_SUB, I(1), C("dato")), t, TG_EARG,
                  "cannot apply '-' to a number and date column 'dato' in (1 - col(\"dato\"))");
     expect_error(U(TG_OP_YEAR, C("antal")), t, TG_EARG,
@@ -434,6 +447,13 @@ static void test_expr_errors(void **state) {
     lits[0] = C("big");
     expect_error(keep(tg_expr_isin(C("antal"), lits, 1)), t, TG_EARG,
                  "isin() takes a list of literals in isin(col(\"antal\"), [col(\"big\")])");
+    lits[0] = S("2023-13-01");
+    expect_error(keep(tg_expr_isin(C("dato"), lits, 1)), t, TG_EARG,
+                 "'2023-13-01' is not a date (expected YYYY-MM-DD) in "
+                 "isin(col(\"dato\"), [\"2023-13-01\"])");
+    lits[0] = keep(tg_expr_date(-800000));
+    expect_error(keep(tg_expr_isin(C("dato"), lits, 1)), t, TG_EARG,
+                 "date literal out of range (years 1-9999) in isin(col(\"dato\"), [date(-800000)])");
     lits[0] = S("x");
     expect_error(
         keep(tg_expr_isin(C("antal"), lits, 1)), t, TG_EARG,
@@ -509,6 +529,13 @@ static void test_expr_columns_and_literals(void **state) {
     expect_rows(D("2024-02-29"), t, "2024-02-29|2024-02-29|2024-02-29");
     expect_rows(Bi(TG_OP_ADD, I(2), F(0.5)), t, "2.5|2.5|2.5");
     expect_rows(Bi(TG_OP_FILL_NULL, C("kommune"), S("ukendt")), t, "Høje-Taastrup|Aarhus|ukendt");
+    /* inputs without NULLs take the short paths */
+    tg_expr *gt1 = Bi(TG_OP_GT, C("antal"), I(1)), *lt3 = Bi(TG_OP_LT, C("antal"), I(3));
+    expect_rows(Bi(TG_OP_AND, gt1, lt3), t, "F|T|F");
+    expect_rows(Bi(TG_OP_OR, U(TG_OP_NOT, gt1), U(TG_OP_NOT, lt3)), t, "T|F|T");
+    expect_rows(Bi(TG_OP_COALESCE, C("antal"), I(0)), t, "1|2|3");
+    expect_rows(keep(tg_expr_if_else(gt1, C("antal"), I(0))), t, "0|2|3");
+    expect_rows(keep(tg_expr_if_else(gt1, C("kommune"), C("status"))), t, "Høje-Taastrup|Aarhus|~");
     /* a filter that keeps nothing gives no array */
     size_t *idx = (size_t *)1, n = 9;
     assert_int_equal(tg_expr_filter(Bi(TG_OP_GT, C("antal"), I(10)), t, NULL, &idx, &n, NULL),

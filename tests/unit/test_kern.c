@@ -221,6 +221,14 @@ static void test_kern_integer_overflow(void **state) {
     assert_int_equal(tg_kern_idiv_i64(a, b, 4, valid, out), 2); /* INT64_MIN // -1 */
     assert_int_equal(valid[3], 0);                              /* 5 // 0 is NULL */
     assert_int_equal(out[0], 0);
+    int64_t e[2] = { INT64_MIN, 5 }, f[2] = { 1, 0 };
+    uint8_t v3[2] = { 0, 1 };
+    assert_int_equal(tg_kern_sub_i64(e, f, 2, v3, out), 2); /* overflow only in the NULL row */
+    assert_int_equal(tg_kern_sub_i64(e, f, 2, NULL, out), 0);
+    assert_int_equal(tg_kern_round_i64(a, 4, -3, TG_ROUND_HALF_UP, NULL, out), 1);
+    assert_int_equal(out[1], 0);
+    assert_int_equal(out[0], 0); /* 1 rounded to thousands */
+    assert_int_equal(tg_kern_round_i64(a, 4, -3, TG_ROUND_HALF_UP, v2, out), 4); /* both in NULL rows */
     assert_int_equal(tg_kern_neg_i64(a, 4, NULL, out), 2);
     assert_int_equal(tg_kern_abs_i64(a, 4, v2, out), 4);
     assert_int_equal(tg_kern_abs_i64(a, 4, NULL, out), 2);
