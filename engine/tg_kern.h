@@ -1,12 +1,13 @@
 /*
 ** tg_kern.h -- vector kernels: tight loops over raw value buffers, the
 ** arithmetic of expressions, filters and (later) aggregations. A kernel
-** sees plain arrays of n values, validity as one byte per row (1 = valid;
-** a NULL pointer means every row is valid) and never allocates, fails
-** except by returning where a row overflowed, or looks at NULL rows'
-** values beyond computing garbage from them (they are initialised, so
-** that is defined). Selection kernels keep the indices of rows where a
-** condition holds, as ascending uint32_t positions within the vector.
+** sees plain arrays of n values and validity as one byte per row (1 =
+** valid; a NULL pointer means every row is valid). It never allocates;
+** the only failure it knows is a row that overflowed, which it reports by
+** returning that row. Values in NULL rows are computed on like any other
+** (they are initialised, so that is defined) and their results ignored.
+** Selection kernels keep the indices of rows where a condition holds, as
+** ascending uint32_t positions within the vector.
 */
 #ifndef TG_KERN_H
 #define TG_KERN_H

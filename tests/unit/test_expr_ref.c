@@ -180,7 +180,7 @@ typedef struct rv {
     int null, err;
     int64_t i; /* int, bool, date */
     double f;
-    char s[240];
+    char s[128];
     size_t n;
 } rv;
 
@@ -203,7 +203,26 @@ static tg_type unify_types(const tg_expr *e, size_t from) {
     return t;
 }
 
+/* ref_type is asked for every node on every row: remember the answers
+** (per check() call; the pool is cleared between tests). */
+static const tg_expr *type_node[1024];
+static tg_type type_memo[1024];
+static size_t n_type_memo;
+
+static tg_type ref_type_of(const tg_expr *e);
+
 static tg_type ref_type(const tg_expr *e) {
+    for (size_t k = 0; k < n_type_memo; k++)
+        if (type_node[k] == e) return type_memo[k];
+    tg_type t = ref_type_of(e);
+    if (n_type_memo < TG_ARRAY_LEN(type_node)) {
+        type_node[n_type_memo] = e;
+        type_memo[n_type_memo++] = t;
+    }
+    return t;
+}
+
+static tg_type ref_type_of(const tg_expr *e) {
     tg_type a, b;
     switch (e->op) {
     case TG_OP_COL: return tg_table_col(table, e->u.name)->type;
@@ -448,7 +467,7 @@ static double ref_round(double x, int digits, tg_round_mode mode) {
 /* Case mapping by code point: ASCII, and U+00C0..U+00DE <-> U+00E0..U+00FE
 ** without the multiplication and division signs. */
 static void ref_case(rv *v, int upper) {
-    char out[240];
+    char out[128];
     size_t n = 0;
     for (size_t k = 0; k < v->n;) {
         unsigned c = (unsigned char)v->s[k];
@@ -722,15 +741,17 @@ static rv ref(const tg_expr *e, size_t row) {
 /* ---- comparing the engine with the reference ---- */
 
 static void check(const tg_expr *e) {
+    n_type_memo = 0; /* nodes are freed, and their addresses reused, between tests */
     char *text = tg_expr_to_string(e);
     size_t blocks = tg_mem_blocks();
     tg_col *col = NULL;
     tg_error err;
-    tg_type t = ref_type(e), got_type;
+    tg_type t, got_type;
     size_t first_err = SIZE_MAX, n_true = 0;
     static rv want_rows[ROWS];
 
     assert_non_null(text);
+    t = ref_type(e);
     for (size_t r = 0; r < ROWS; r++) {
         want_rows[r] = ref(e, r);
         if (want_rows[r].err && first_err == SIZE_MAX) first_err = r;
