@@ -234,25 +234,46 @@ void tg_col_int_to_float(tg_col *col) {
     col->type = TG_FLOAT;
 }
 
-tg_col *tg_col_take(const tg_col *src, const size_t *idx, size_t n) {
-    size_t width = tg_type_width(src->type);
-    tg_col *col = tg_col_new(src->type, n ? n : 1, src->dict);
-    if (!col) return NULL;
+/* One gather loop per width, with constant-size memcpy (a plain move, and
+** legal whatever the element type). Random reads dominate, so the loop must
+** let the CPU overlap them: no calls, no bitmap lookups. */
+static inline int gather(char *to, const tg_col *src, const size_t *idx, size_t n, size_t width) {
     const char *from = src->v.any;
-    char *to = col->v.any;
+    int missing = 0;
     for (size_t i = 0; i < n; i++) {
         size_t r = idx[i];
-        if (r == TG_NO_ROW || !tg_col_is_valid(src, r)) {
+        assert(r == TG_NO_ROW || r < src->len);
+        if (r == TG_NO_ROW) {
+            missing = 1;
             memset(to + i * width, 0, width);
-            if (tg_col_set_null(col, i) != TG_OK) {
-                tg_col_release(col);
-                return NULL;
-            }
         } else {
-            assert(r < src->len);
             memcpy(to + i * width, from + r * width, width);
         }
     }
+    return missing;
+}
+
+/* NULL rows are found in a second pass, only when there can be any. */
+tg_col *tg_col_take(const tg_col *src, const size_t *idx, size_t n) {
+    tg_col *col = tg_col_new(src->type, n ? n : 1, src->dict);
+    int missing;
+    if (!col) return NULL;
+    switch (tg_type_width(src->type)) {
+    case 8: missing = gather(col->v.any, src, idx, n, 8); break;
+    case 4: missing = gather(col->v.any, src, idx, n, 4); break;
+    default: missing = gather(col->v.any, src, idx, n, 1); break;
+    }
     col->len = n;
+    if (!missing && !src->valid) return col;
+    size_t width = tg_type_width(src->type);
+    for (size_t i = 0; i < n; i++) {
+        size_t r = idx[i];
+        if (r != TG_NO_ROW && tg_col_is_valid(src, r)) continue;
+        memset((char *)col->v.any + i * width, 0, width);
+        if (tg_col_set_null(col, i) != TG_OK) {
+            tg_col_release(col);
+            return NULL;
+        }
+    }
     return col;
 }

@@ -39,6 +39,7 @@
 #define BLOCK_BYTES (4u << 20)
 #define MIN_SPLIT_BYTES (8u << 20) /* smaller files are parsed by one thread */
 #define MAX_THREADS 8
+#define CHUNKS_PER_THREAD 4
 #define MAX_PASSES 3
 
 /* ---- the source: a file read with pread, or transcoded UTF-16 in memory ---- */
@@ -116,6 +117,7 @@ struct loader {
     struct chunk *chunks;
     size_t n_chunks;
     atomic_size_t done_bytes;
+    pthread_t caller; /* the thread that called tg_csv_read */
     tg_error *err;
 };
 
@@ -431,7 +433,9 @@ static void poll_progress(struct chunk *ch, size_t bytes) {
         tg_status st = ld->opts->interrupt(ld->opts->ud);
         if (st != TG_OK) ch->status = st;
     }
-    if (ch == &ld->chunks[0] && ld->opts->progress) ld->opts->progress(ld->opts->ud, done, ld->src.size);
+    /* progress callbacks come from the loading (calling) thread only */
+    if (ld->opts->progress && pthread_equal(pthread_self(), ld->caller))
+        ld->opts->progress(ld->opts->ud, done, ld->src.size);
 }
 
 static void parse_chunk(struct chunk *ch) {
@@ -487,10 +491,6 @@ out:
     csv_free(&p);
 }
 
-static void *parse_thread(void *arg) {
-    parse_chunk(arg);
-    return NULL;
-}
 
 /* ---- finding the physical line of a (row, field) position ---- */
 
@@ -855,7 +855,8 @@ static tg_status next_line_start(struct loader *ld, size_t at, size_t *out, tg_e
 
 static tg_status plan_chunks(struct loader *ld, tg_error *err) {
     size_t len = ld->src.size - ld->data_start;
-    size_t n = len < MIN_SPLIT_BYTES ? 1 : (size_t)thread_count(ld->opts), k = 0;
+    /* several chunks per thread, for balance (see run_chunks) */
+    size_t n = len < MIN_SPLIT_BYTES ? 1 : (size_t)thread_count(ld->opts) * CHUNKS_PER_THREAD, k = 0;
     size_t start = ld->data_start;
 
     ld->chunks = tg_calloc(n, sizeof *ld->chunks);
@@ -921,17 +922,34 @@ static tg_status chunk_parts(struct loader *ld, struct chunk *ch, const tg_csvco
     return TG_OK;
 }
 
-static tg_status run_chunks(struct loader *ld, size_t first) {
-    pthread_t tid[MAX_THREADS];
-    int started[MAX_THREADS] = { 0 };
-    for (size_t i = first + 1; i < ld->n_chunks; i++)
-        started[i] = pthread_create(&tid[i], NULL, parse_thread, &ld->chunks[i]) == 0;
-    parse_chunk(&ld->chunks[first]);
-    for (size_t i = first + 1; i < ld->n_chunks; i++) {
-        if (started[i]) pthread_join(tid[i], NULL);
-        else parse_chunk(&ld->chunks[i]); /* no thread to be had: do it here */
+/* Workers take the next unparsed chunk until none is left: with several
+** chunks per thread, a slow chunk (many quoted lines) does not leave a
+** core idle at the end. */
+struct pool {
+    struct loader *ld;
+    atomic_size_t next;
+};
+
+static void *worker(void *arg) {
+    struct pool *pool = arg;
+    for (;;) {
+        size_t i = atomic_fetch_add(&pool->next, 1);
+        if (i >= pool->ld->n_chunks) return NULL;
+        parse_chunk(&pool->ld->chunks[i]);
     }
-    return TG_OK;
+}
+
+static void run_chunks(struct loader *ld) {
+    pthread_t tid[MAX_THREADS];
+    struct pool pool = { ld, 0 };
+    int n = thread_count(ld->opts), started = 0;
+    if ((size_t)n > ld->n_chunks) n = (int)ld->n_chunks;
+    for (int i = 1; i < n; i++) {
+        if (pthread_create(&tid[started], NULL, worker, &pool) != 0) break; /* fewer is fine */
+        started++;
+    }
+    worker(&pool); /* the calling thread works too */
+    for (int i = 0; i < started; i++) pthread_join(tid[i], NULL);
 }
 
 /* A chunk that did not end between records means the next chunk started
@@ -992,7 +1010,7 @@ static tg_status run_pass(struct loader *ld, int pass, const tg_csvcol_spec *spe
         if (chunk_parts(ld, ch, specs) != TG_OK) return tg_err_nomem(err);
         if (pass == 0) ch->cols = ch->pcols;
     }
-    run_chunks(ld, 0);
+    run_chunks(ld);
     if (pass == 0 && verify_boundaries(ld, specs) != TG_OK) return tg_err_nomem(err);
     if (pass == 0) {
         ld->chunks[0].first_line = ld->data_line;
@@ -1238,6 +1256,7 @@ tg_status tg_csv_read(const char *path, const tg_csv_opts *opts, tg_table **out,
     ld.opts = opts;
     ld.err = err;
     ld.src.path = path;
+    ld.caller = pthread_self();
     tg_conv_nulls_init(&ld.nulls, opts->na, opts->n_na > 16 ? 16 : opts->n_na);
     ld.src.fd = open(path, O_RDONLY);
     if (ld.src.fd < 0) return tg_err_set(err, TG_EIO, path, 0, 0, "cannot open: %s", strerror(errno));

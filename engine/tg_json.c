@@ -13,6 +13,7 @@
 #include <assert.h>
 #include <jansson.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -295,6 +296,14 @@ const char *tg_json_str_value(const tg_json *v, size_t *len) {
 
 /* ---- parsing (jansson) ---- */
 
+/* jansson allocates through tg_mem too, so parsing counts against the cap
+** and allocation-failure tests reach it. Set once, before any parse. */
+static pthread_once_t alloc_once = PTHREAD_ONCE_INIT;
+
+static void use_tg_mem(void) {
+    json_set_alloc_funcs(tg_malloc, tg_free);
+}
+
 static tg_status convert(json_t *j, tg_json **out, tg_error *err) {
     tg_status st = TG_OK;
     *out = NULL;
@@ -359,10 +368,20 @@ tg_status tg_json_parse(const char *text, size_t n, tg_json **out, tg_error *err
     json_error_t jerr;
     assert(text != NULL && out != NULL);
     *out = NULL;
+    pthread_once(&alloc_once, use_tg_mem);
+    size_t failed = tg_mem_failures();
     json_t *j =
         json_loadb(text, n, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
+    if (j && tg_mem_failures() != failed) {
+        /* jansson can swallow a failed allocation and return a partial
+        ** value; nothing parsed under memory pressure is trusted */
+        json_decref(j);
+        return tg_err_nomem(err);
+    }
     if (!j) {
-        if (json_error_code(&jerr) == json_error_out_of_memory) return tg_err_nomem(err);
+        /* and it reports some allocation failures as syntax errors */
+        if (json_error_code(&jerr) == json_error_out_of_memory || tg_mem_failures() != failed)
+            return tg_err_nomem(err);
         return tg_err_set(err, TG_EDATA, NULL, jerr.line, jerr.column, "%s", jerr.text);
     }
     tg_status st = convert(j, out, err);

@@ -24,6 +24,7 @@ static atomic_size_t blocks;
 static atomic_size_t cap;
 static atomic_int cap_hit;
 static atomic_long fail_countdown; /* > 0: fail when it reaches 0 */
+static atomic_size_t failures;
 
 static int should_fail(void) {
     long n = atomic_load(&fail_countdown);
@@ -75,12 +76,15 @@ void *tg_realloc(void *p, size_t n) {
         }
         return NULL;
     }
-    if (n > SIZE_MAX - HEADER || should_fail()) return NULL;
-    if (n > old && !reserve(n - old)) return NULL;
+    if (n > SIZE_MAX - HEADER || should_fail() || (n > old && !reserve(n - old))) {
+        atomic_fetch_add(&failures, 1);
+        return NULL;
+    }
 
     unsigned char *q = realloc(base, n + HEADER);
     if (!q) {
         if (n > old) atomic_fetch_sub(&used, n - old);
+        atomic_fetch_add(&failures, 1);
         return NULL;
     }
     if (n < old) atomic_fetch_sub(&used, old - n);
@@ -109,6 +113,10 @@ char *tg_strndup(const char *s, size_t n) {
 
 char *tg_strdup(const char *s) {
     return tg_strndup(s, strlen(s));
+}
+
+size_t tg_mem_failures(void) {
+    return atomic_load(&failures);
 }
 
 size_t tg_mem_used(void) {

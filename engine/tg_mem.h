@@ -31,6 +31,11 @@ size_t tg_mem_peak(void);
 size_t tg_mem_blocks(void);
 void tg_mem_reset_peak(void);
 
+/* How many allocations have failed since the process started. A library
+** that reports an out-of-memory as some other error (jansson's parser
+** does) can be caught by comparing this before and after the call. */
+size_t tg_mem_failures(void);
+
 /* Sets the cap on live bytes; 0 means no cap. */
 void tg_mem_set_cap(size_t bytes);
 size_t tg_mem_cap(void);

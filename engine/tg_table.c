@@ -6,6 +6,7 @@
 #include <assert.h>
 #include <string.h>
 
+#include "tg_err.h"
 #include "tg_mem.h"
 
 tg_table *tg_table_new(void) {
@@ -37,6 +38,16 @@ long tg_table_find(const tg_table *t, const char *name) {
     for (size_t i = 0; i < t->n_cols; i++)
         if (strcmp(t->names[i], name) == 0) return (long)i;
     return -1;
+}
+
+tg_status tg_table_lookup(const tg_table *t, const char *name, long *k, tg_error *err) {
+    const char *near;
+    if ((*k = tg_table_find(t, name)) >= 0) return TG_OK;
+    near = tg_nearest_name(name, t->names, t->n_cols);
+    if (near)
+        return tg_err_set(err, TG_EARG, NULL, 0, 0, "no column '%s'; did you mean '%s'?", name,
+                          near);
+    return tg_err_set(err, TG_EARG, NULL, 0, 0, "no column '%s'", name);
 }
 
 tg_col *tg_table_col(const tg_table *t, const char *name) {

@@ -28,6 +28,10 @@ void tg_table_release(tg_table *t);
 
 /* Index of the column called 'name', or -1. */
 long tg_table_find(const tg_table *t, const char *name);
+/* Index of the column called 'name' in *k, or TG_EARG with the message
+** "no column 'x'; did you mean 'y'?" (the suggestion when one is close). */
+tg_status tg_table_lookup(const tg_table *t, const char *name, long *k, tg_error *err);
+
 /* Borrowed: valid while 't' holds the column. NULL if there is none. */
 tg_col *tg_table_col(const tg_table *t, const char *name);
 

@@ -1,0 +1,669 @@
+/*
+** tg_exec.c -- running compiled expressions a vector at a time (see
+** tg_exec.h). Steps run in order; each sets its data and valid pointers,
+** pointing at its own buffers or straight at an input's or a column's
+** (no copy) when it passes them through. String work that depends only on
+** the string -- predicates against literals, lower/upper, length, parsing,
+** re-coding into another dictionary -- is done once per dictionary entry
+** into a table that grows with the dictionary; rows then just look codes
+** up. Errors in NULL rows are never raised: kernels report the first
+** failing valid row.
+*/
+#include "tg_exec.h"
+
+#include <assert.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tg_conv.h"
+#include "tg_err.h"
+#include "tg_mem.h"
+
+/* TG_EDATA "<what> in <expression> at row N". */
+static tg_status row_error(const tg_step *s, size_t row, tg_error *err, const char *fmt, ...)
+    TG_PRINTF(4, 5);
+static tg_status row_error(const tg_step *s, size_t row, tg_error *err, const char *fmt, ...) {
+    char msg[300];
+    va_list ap;
+    char *text = tg_expr_to_string(s->node);
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    tg_err_set(err, TG_EDATA, NULL, 0, 0, "%s in %.150s%s at row %zu", msg, text ? text : "?",
+               text && strlen(text) > 150 ? "..." : "", row + 1);
+    tg_free(text);
+    return TG_EDATA;
+}
+
+static const tg_step *in(const tg_eval *p, const tg_step *s, int k) {
+    return &p->steps[s->in[k]];
+}
+
+/* Fills vbuf with the validity v (NULL: all valid) and returns vbuf. */
+static uint8_t *valid_copy(const uint8_t *v, size_t n, uint8_t *vbuf) {
+    if (v) memcpy(vbuf, v, n);
+    else memset(vbuf, 1, n);
+    return vbuf;
+}
+
+/* ---- strings, once per dictionary entry ---- */
+
+static int cmp_bytes(const char *a, size_t na, const char *b, size_t nb) {
+    int c = memcmp(a, b, na < nb ? na : nb);
+    if (c != 0) return c < 0 ? -1 : 1;
+    return (na > nb) - (na < nb);
+}
+
+static int has_bytes(const char *s, size_t n, const char *pat, size_t m) {
+    if (m == 0) return 1;
+    for (size_t k = 0; k + m <= n; k++)
+        if (s[k] == pat[0] && memcmp(s + k, pat, m) == 0) return 1;
+    return 0;
+}
+
+static size_t utf8_len(const char *s, size_t n) {
+    size_t len = 0;
+    for (size_t k = 0; k < n; k++) len += ((unsigned char)s[k] & 0xC0) != 0x80;
+    return len;
+}
+
+/* ASCII letters, and the Latin-1 letters U+00C0-U+00FE (UTF-8 C3 80 - C3
+** BE, × and ÷ excepted), whose cases are 0x20 apart in the second byte. */
+static void change_case(const char *s, size_t n, int upper, char *out) {
+    for (size_t k = 0; k < n; k++) {
+        unsigned char c = (unsigned char)s[k];
+        if (upper ? (c >= 'a' && c <= 'z') : (c >= 'A' && c <= 'Z')) c ^= 0x20;
+        else if (c == 0xC3 && k + 1 < n) {
+            unsigned char d = (unsigned char)s[k + 1];
+            if (upper ? (d >= 0xA0 && d <= 0xBE && d != 0xB7)
+                      : (d >= 0x80 && d <= 0x9E && d != 0x97))
+                d ^= 0x20;
+            out[k++] = (char)c;
+            c = d;
+        }
+        out[k] = (char)c;
+    }
+}
+
+static int pred_entry(const tg_step *s, const char *str, size_t len) {
+    const tg_expr *e = s->node;
+    int c;
+    switch (s->op) {
+    case TG_OP_LT: return cmp_bytes(str, len, s->str, s->str_len) < 0;
+    case TG_OP_LE: return cmp_bytes(str, len, s->str, s->str_len) <= 0;
+    case TG_OP_GT: return cmp_bytes(str, len, s->str, s->str_len) > 0;
+    case TG_OP_GE: return cmp_bytes(str, len, s->str, s->str_len) >= 0;
+    case TG_OP_BETWEEN:
+        c = cmp_bytes(str, len, e->args[1]->u.lit.s, e->args[1]->u.lit.len) >= 0;
+        return c && cmp_bytes(str, len, e->args[2]->u.lit.s, e->args[2]->u.lit.len) <= 0;
+    case TG_OP_ISIN:
+        for (size_t k = 1; k < e->n_args; k++) {
+            const tg_expr *l = e->args[k];
+            if (l->u.lit.type == TG_STRING && cmp_bytes(str, len, l->u.lit.s, l->u.lit.len) == 0)
+                return 1;
+        }
+        return 0;
+    case TG_OP_CONTAINS: return has_bytes(str, len, s->str, s->str_len);
+    case TG_OP_STARTS_WITH: return len >= s->str_len && memcmp(str, s->str, s->str_len) == 0;
+    case TG_OP_ENDS_WITH:
+        return len >= s->str_len && memcmp(str + len - s->str_len, s->str, s->str_len) == 0;
+    default: assert(0 && "not a string predicate"); return 0;
+    }
+}
+
+static size_t tab_width(const tg_step *s) {
+    switch (s->tab_kind) {
+    case TG_TAB_PRED: return 1;
+    case TG_TAB_LEN: return 8;
+    case TG_TAB_MAP: return 4;
+    default: return tg_type_width(s->type);
+    }
+}
+
+/* Computes the table entries of the codes the input dictionary gained since
+** the last call. The table always has at least one entry, zeroed, because
+** NULL rows may hold code 0 of an empty dictionary. */
+static tg_status sync_tab(tg_step *s, tg_dict *dict, tg_error *err) {
+    uint32_t size = tg_dict_size(dict);
+    size_t w = tab_width(s);
+    if (s->tab && s->tab_n >= size) return TG_OK;
+    if ((size_t)size + 1 > s->tab_cap) {
+        size_t cap = s->tab_cap ? s->tab_cap : 16;
+        while (cap < (size_t)size + 1) cap *= 2;
+        void *tab = tg_realloc(s->tab, cap * w);
+        if (!tab) return tg_err_nomem(err);
+        s->tab = tab;
+        memset((char *)tab + s->tab_cap * w, 0, (cap - s->tab_cap) * w);
+        if (s->tab_kind == TG_TAB_PARSE) {
+            uint8_t *ok = tg_realloc(s->tab_ok, cap);
+            if (!ok) return tg_err_nomem(err);
+            s->tab_ok = ok;
+            memset(ok + s->tab_cap, 0, cap - s->tab_cap);
+        }
+        s->tab_cap = cap;
+    }
+    for (uint32_t code = (uint32_t)s->tab_n; code < size; code++) {
+        size_t len;
+        const char *str = tg_dict_str(dict, code, &len);
+        switch (s->tab_kind) {
+        case TG_TAB_PRED: ((uint8_t *)s->tab)[code] = (uint8_t)pred_entry(s, str, len); break;
+        case TG_TAB_LEN: ((int64_t *)s->tab)[code] = (int64_t)utf8_len(str, len); break;
+        case TG_TAB_MAP: {
+            uint32_t out;
+            if (s->op == TG_OP_LOWER || s->op == TG_OP_UPPER) {
+                if (len > s->scratch_cap) {
+                    char *b = tg_realloc(s->scratch, len);
+                    if (!b) return tg_err_nomem(err);
+                    s->scratch = b;
+                    s->scratch_cap = len;
+                }
+                change_case(str, len, s->op == TG_OP_UPPER, s->scratch);
+                str = s->scratch;
+            }
+            if (tg_dict_intern(s->dict, str, len, &out) != TG_OK) return tg_err_nomem(err);
+            ((uint32_t *)s->tab)[code] = out;
+            break;
+        }
+        default: {
+            int ok, b;
+            int64_t i;
+            double f;
+            int32_t d;
+            switch (s->type) {
+            case TG_INT:
+                ok = tg_num_parse_i64(str, len, &i) == 0;
+                ((int64_t *)s->tab)[code] = ok ? i : 0;
+                break;
+            case TG_FLOAT:
+                ok = tg_num_parse_f64(str, len, &f) == 0;
+                ((double *)s->tab)[code] = ok ? f : 0;
+                break;
+            case TG_DATE:
+                ok = tg_date_parse_iso(str, len, &d) == 0;
+                ((int32_t *)s->tab)[code] = ok ? d : 0;
+                break;
+            default:
+                ok = tg_conv_bool(str, len, &b);
+                ((uint8_t *)s->tab)[code] = (uint8_t)(ok && b);
+                break;
+            }
+            s->tab_ok[code] = (uint8_t)ok;
+            break;
+        }
+        }
+        s->tab_n = code + 1;
+    }
+    return TG_OK;
+}
+
+static tg_status run_strtab(tg_eval *p, tg_step *s, size_t off, size_t n, tg_error *err) {
+    const tg_step *a = in(p, s, 0);
+    const uint32_t *code = a->data;
+    tg_status st = sync_tab(s, a->dict, err);
+    if (st != TG_OK) return st;
+    s->data = s->buf;
+    s->valid = a->valid;
+    switch (s->tab_kind) {
+    case TG_TAB_PRED: tg_kern_gather_u8(s->tab, code, n, s->buf); return TG_OK;
+    case TG_TAB_LEN: tg_kern_gather_i64(s->tab, code, n, s->buf); return TG_OK;
+    case TG_TAB_MAP: tg_kern_gather_u32(s->tab, code, n, s->buf); return TG_OK;
+    default: break;
+    }
+    uint8_t *v = valid_copy(a->valid, n, s->vbuf);
+    for (size_t i = 0; i < n; i++) {
+        uint32_t k = code[i];
+        switch (s->type) {
+        case TG_INT: ((int64_t *)s->buf)[i] = ((const int64_t *)s->tab)[k]; break;
+        case TG_FLOAT: ((double *)s->buf)[i] = ((const double *)s->tab)[k]; break;
+        case TG_DATE: ((int32_t *)s->buf)[i] = ((const int32_t *)s->tab)[k]; break;
+        default: ((uint8_t *)s->buf)[i] = ((const uint8_t *)s->tab)[k]; break;
+        }
+        if (v[i] && !s->tab_ok[k]) {
+            if (s->strict) {
+                size_t len;
+                const char *str = tg_dict_str(a->dict, k, &len);
+                return row_error(s, off + i, err, "cannot cast '%.*s' to %s",
+                                 (int)(len < 60 ? len : 60), str, tg_type_name(s->type));
+            }
+            v[i] = 0;
+        }
+    }
+    s->valid = v;
+    return TG_OK;
+}
+
+/* ---- one step ---- */
+
+static void run_column(tg_step *s, size_t off, size_t n) {
+    const tg_col *col = s->col;
+    s->data = (const char *)col->v.any + off * tg_type_width(col->type);
+    s->valid = NULL;
+    if (col->valid) {
+        const uint64_t *bits = col->valid + off / 64;
+        /* Most vectors of a column with some NULLs have none: check the
+        ** words before expanding them. */
+        uint64_t all = ~(uint64_t)0;
+        for (size_t w = 0; w < n / 64; w++) all &= bits[w];
+        if (n % 64) all &= bits[n / 64] | (~(uint64_t)0 << (n % 64));
+        if (all != ~(uint64_t)0 && tg_kern_bits_to_bytes(bits, n, s->vbuf)) s->valid = s->vbuf;
+    }
+}
+
+static tg_status run_cast(tg_eval *p, tg_step *s, size_t off, size_t n, tg_error *err) {
+    const tg_step *a = in(p, s, 0);
+    size_t bad = n;
+    s->valid = a->valid;
+    switch (s->in_type) {
+    case TG_INT:
+        if (s->type == TG_FLOAT) tg_kern_i64_to_f64(a->data, n, s->buf);
+        else if (s->type == TG_BOOL) tg_kern_i64_to_u8(a->data, n, s->buf);
+        else {
+            s->valid = valid_copy(a->valid, n, s->vbuf);
+            bad = tg_kern_i64_to_date(a->data, n, s->vbuf, s->buf);
+        }
+        break;
+    case TG_FLOAT:
+        if (s->type == TG_BOOL) {
+            tg_kern_f64_to_u8(a->data, n, s->buf);
+        } else {
+            s->valid = valid_copy(a->valid, n, s->vbuf);
+            bad = tg_kern_f64_to_i64(a->data, n, s->vbuf, s->buf);
+        }
+        break;
+    case TG_BOOL:
+        if (s->type == TG_INT) tg_kern_u8_to_i64(a->data, n, s->buf);
+        else tg_kern_u8_to_f64(a->data, n, s->buf);
+        break;
+    default: /* date -> int */ tg_kern_i32_to_i64(a->data, n, s->buf); break;
+    }
+    if (bad < n && s->strict) {
+        char buf[TG_NUM_BUF];
+        if (s->in_type == TG_FLOAT) tg_num_format_f64(((const double *)a->data)[bad], buf);
+        else tg_num_format_i64(((const int64_t *)a->data)[bad], buf);
+        return row_error(s, off + bad, err, "cannot cast %s to %s (out of range)", buf,
+                         tg_type_name(s->type));
+    }
+    return TG_OK;
+}
+
+static tg_status run_arith(tg_eval *p, tg_step *s, size_t off, size_t n, tg_error *err) {
+    const tg_step *a = in(p, s, 0), *b = in(p, s, 1);
+    size_t bad = n;
+    if (s->op == TG_OP_DIV || s->op == TG_OP_IDIV || s->op == TG_OP_MOD) {
+        uint8_t *v = s->vbuf;
+        if (a->valid) memcpy(v, a->valid, n);
+        else memset(v, 1, n);
+        if (b->valid) tg_kern_valid_and(v, b->valid, n, v);
+        s->valid = v;
+        if (s->type == TG_INT && s->op == TG_OP_IDIV)
+            bad = tg_kern_idiv_i64(a->data, b->data, n, v, s->buf);
+        else if (s->type == TG_INT) tg_kern_mod_i64(a->data, b->data, n, v, s->buf);
+        else if (s->op == TG_OP_DIV) tg_kern_div_f64(a->data, b->data, n, v, s->buf);
+        else if (s->op == TG_OP_IDIV) tg_kern_idiv_f64(a->data, b->data, n, v, s->buf);
+        else tg_kern_mod_f64(a->data, b->data, n, v, s->buf);
+    } else {
+        s->valid = tg_kern_valid_and(a->valid, b->valid, n, s->vbuf);
+        if (s->type == TG_INT) {
+            if (s->op == TG_OP_ADD) bad = tg_kern_add_i64(a->data, b->data, n, s->valid, s->buf);
+            else if (s->op == TG_OP_SUB)
+                bad = tg_kern_sub_i64(a->data, b->data, n, s->valid, s->buf);
+            else bad = tg_kern_mul_i64(a->data, b->data, n, s->valid, s->buf);
+        } else {
+            if (s->op == TG_OP_ADD) tg_kern_add_f64(a->data, b->data, n, s->buf);
+            else if (s->op == TG_OP_SUB) tg_kern_sub_f64(a->data, b->data, n, s->buf);
+            else tg_kern_mul_f64(a->data, b->data, n, s->buf);
+        }
+    }
+    if (bad < n) return row_error(s, off + bad, err, "integer overflow");
+    return TG_OK;
+}
+
+/* Resolves a string literal's code once the dictionary has it. */
+static void resolve_code(const tg_eval *p, tg_step *s) {
+    uint32_t code = tg_dict_find(in(p, s, 0)->dict, s->str, s->str_len);
+    if (code == TG_DICT_NONE) {
+        s->empty = 1;
+        return;
+    }
+    s->lo = s->hi = code;
+    s->empty = 0;
+    s->lazy_code = 0;
+}
+
+static void run_range(tg_eval *p, tg_step *s, size_t n) {
+    const tg_step *a = in(p, s, 0);
+    s->valid = a->valid;
+    if (s->lazy_code) resolve_code(p, s);
+    if (s->empty) {
+        memset(s->buf, s->neg ? 1 : 0, n);
+        return;
+    }
+    switch (s->in_type) {
+    case TG_INT: tg_kern_range_i64(a->data, n, s->lo, s->hi, s->neg, s->buf); break;
+    case TG_FLOAT: tg_kern_range_f64(a->data, n, s->flo, s->fhi, s->neg, s->buf); break;
+    case TG_DATE:
+        tg_kern_range_i32(a->data, n, (int32_t)s->lo, (int32_t)s->hi, s->neg, s->buf);
+        break;
+    default: tg_kern_range_u32(a->data, n, (uint32_t)s->lo, (uint32_t)s->hi, s->neg, s->buf); break;
+    }
+}
+
+static tg_status run_cmp(tg_eval *p, tg_step *s, size_t n) {
+    const tg_step *a = in(p, s, 0), *b = in(p, s, 1);
+    uint8_t *out = s->buf;
+    s->valid = tg_kern_valid_and(a->valid, b->valid, n, s->vbuf);
+    switch (s->cmpk) {
+    case TG_CMPK_I64: tg_kern_cmp_i64(a->data, b->data, n, s->mask, out); break;
+    case TG_CMPK_F64: tg_kern_cmp_f64(a->data, b->data, n, s->mask, out); break;
+    case TG_CMPK_I32: tg_kern_cmp_i32(a->data, b->data, n, s->mask, out); break;
+    case TG_CMPK_U8: tg_kern_cmp_u8(a->data, b->data, n, s->mask, out); break;
+    case TG_CMPK_CODES: tg_kern_cmp_u32(a->data, b->data, n, s->mask, out); break;
+    case TG_CMPK_RANKS: {
+        uint32_t *ra = (uint32_t *)(void *)s->scratch, *rb = ra + TG_VECTOR;
+        tg_kern_gather_u32(s->rank, a->data, n, ra);
+        tg_kern_gather_u32(s->rank, b->data, n, rb);
+        tg_kern_cmp_u32(ra, rb, n, s->mask, out);
+        break;
+    }
+    default: {
+        const uint32_t *ca = a->data, *cb = b->data;
+        for (size_t i = 0; i < n; i++) {
+            size_t la, lb;
+            if (s->valid && !s->valid[i]) {
+                out[i] = 0;
+                continue;
+            }
+            const char *sa = tg_dict_str(a->dict, ca[i], &la);
+            const char *sb = tg_dict_str(b->dict, cb[i], &lb);
+            int c = cmp_bytes(sa, la, sb, lb);
+            out[i] = (uint8_t)((s->mask >> (c + 1)) & 1);
+        }
+        break;
+    }
+    }
+    return TG_OK;
+}
+
+static void run_isin(tg_eval *p, tg_step *s, size_t n) {
+    const tg_step *a = in(p, s, 0);
+    s->valid = a->valid;
+    if (s->in_type == TG_INT) tg_kern_isin_i64(a->data, n, s->list, s->n_list, s->buf);
+    else if (s->in_type == TG_FLOAT) tg_kern_isin_f64(a->data, n, s->list, s->n_list, s->buf);
+    else tg_kern_isin_i32(a->data, n, s->list, s->n_list, s->buf);
+}
+
+static void run_logic(tg_eval *p, tg_step *s, size_t n) {
+    const tg_step *a = in(p, s, 0);
+    uint8_t *out = s->buf;
+    if (s->kind == TG_K_NOT) {
+        tg_kern_not(a->data, n, out);
+        s->valid = a->valid;
+        return;
+    }
+    const tg_step *b = in(p, s, 1);
+    const uint8_t *x = a->data, *y = b->data;
+    if (!a->valid && !b->valid) {
+        if (s->kind == TG_K_AND)
+            for (size_t i = 0; i < n; i++) out[i] = x[i] & y[i];
+        else
+            for (size_t i = 0; i < n; i++) out[i] = x[i] | y[i];
+        s->valid = NULL;
+        return;
+    }
+    if (s->kind == TG_K_AND) tg_kern_and(x, a->valid, y, b->valid, n, out, s->vbuf);
+    else tg_kern_or(x, a->valid, y, b->valid, n, out, s->vbuf);
+    s->valid = s->vbuf;
+}
+
+static void run_choice(tg_eval *p, tg_step *s, size_t n) {
+    const tg_step *a = in(p, s, 0), *b = in(p, s, 1);
+    size_t w = tg_type_width(s->type);
+    const uint8_t *take;
+    if (s->kind == TG_K_COALESCE) {
+        if (!a->valid) { /* nothing to fill */
+            s->data = a->data;
+            s->valid = NULL;
+            return;
+        }
+        take = a->valid;
+        if (b->valid) {
+            for (size_t i = 0; i < n; i++) s->vbuf[i] = a->valid[i] | b->valid[i];
+            s->valid = s->vbuf;
+        } else {
+            s->valid = NULL;
+        }
+    } else {
+        const tg_step *c = in(p, s, 2);
+        const uint8_t *cv = c->data;
+        uint8_t *t = (uint8_t *)s->scratch;
+        for (size_t i = 0; i < n; i++) t[i] = cv[i] & (c->valid ? c->valid[i] : 1);
+        take = t;
+        if (!a->valid && !b->valid) {
+            s->valid = NULL;
+        } else {
+            for (size_t i = 0; i < n; i++)
+                s->vbuf[i] = t[i] ? (a->valid ? a->valid[i] : 1) : (b->valid ? b->valid[i] : 1);
+            s->valid = s->vbuf;
+        }
+    }
+    tg_kern_blend(w, take, a->data, b->data, n, s->buf);
+    s->data = s->buf;
+}
+
+static tg_status grow_scratch(tg_step *s, size_t need, tg_error *err) {
+    if (need <= s->scratch_cap) return TG_OK;
+    size_t cap = s->scratch_cap ? s->scratch_cap : 64;
+    while (cap < need) cap *= 2;
+    char *b = tg_realloc(s->scratch, cap);
+    if (!b) return tg_err_nomem(err);
+    s->scratch = b;
+    s->scratch_cap = cap;
+    return TG_OK;
+}
+
+static tg_status run_tostr(tg_eval *p, tg_step *s, size_t n, tg_error *err) {
+    const tg_step *a = in(p, s, 0);
+    uint32_t *out = s->buf;
+    char buf[TG_NUM_BUF];
+    s->valid = a->valid;
+    for (size_t i = 0; i < n; i++) {
+        size_t len;
+        const char *str = buf;
+        if (a->valid && !a->valid[i]) {
+            out[i] = 0;
+            continue;
+        }
+        switch (s->in_type) {
+        case TG_INT: len = tg_num_format_i64(((const int64_t *)a->data)[i], buf); break;
+        case TG_FLOAT: len = tg_num_format_f64(((const double *)a->data)[i], buf); break;
+        case TG_DATE: len = tg_date_format(((const int32_t *)a->data)[i], buf); break;
+        default:
+            str = ((const uint8_t *)a->data)[i] ? "true" : "false";
+            len = strlen(str);
+            break;
+        }
+        if (tg_dict_intern(s->dict, str, len, &out[i]) != TG_OK) return tg_err_nomem(err);
+    }
+    return TG_OK;
+}
+
+static tg_status run_concat(tg_eval *p, tg_step *s, size_t n, tg_error *err) {
+    uint32_t *out = s->buf;
+    const uint8_t *v = NULL;
+    for (size_t k = 0; k < s->n_in; k++) {
+        const uint8_t *w = p->steps[s->ins[k]].valid;
+        if (!w) continue;
+        if (!v) v = memcpy(s->vbuf, w, n);
+        else tg_kern_valid_and(s->vbuf, w, n, s->vbuf);
+    }
+    s->valid = v;
+    for (size_t i = 0; i < n; i++) {
+        size_t len = 0;
+        if (v && !v[i]) {
+            out[i] = 0;
+            continue;
+        }
+        for (size_t k = 0; k < s->n_in; k++) {
+            const tg_step *a = &p->steps[s->ins[k]];
+            size_t l;
+            const char *str = tg_dict_str(a->dict, ((const uint32_t *)a->data)[i], &l);
+            if (grow_scratch(s, len + l + 1, err) != TG_OK) return TG_ENOMEM;
+            memcpy(s->scratch + len, str, l);
+            len += l;
+        }
+        if (tg_dict_intern(s->dict, s->scratch, len, &out[i]) != TG_OK) return tg_err_nomem(err);
+    }
+    return TG_OK;
+}
+
+static tg_status run_numeric(tg_eval *p, tg_step *s, size_t off, size_t n, tg_error *err) {
+    const tg_step *a = in(p, s, 0);
+    size_t bad = n;
+    s->valid = a->valid;
+    if (s->type == TG_INT) {
+        if (s->kind == TG_K_NEG) bad = tg_kern_neg_i64(a->data, n, a->valid, s->buf);
+        else if (s->kind == TG_K_ABS) bad = tg_kern_abs_i64(a->data, n, a->valid, s->buf);
+        else bad = tg_kern_round_i64(a->data, n, s->digits, s->mode, a->valid, s->buf);
+        if (bad < n) return row_error(s, off + bad, err, "integer overflow");
+        return TG_OK;
+    }
+    switch (s->kind) {
+    case TG_K_NEG: tg_kern_neg_f64(a->data, n, s->buf); break;
+    case TG_K_ABS: tg_kern_abs_f64(a->data, n, s->buf); break;
+    case TG_K_FLOOR: tg_kern_floor_f64(a->data, n, s->buf); break;
+    case TG_K_CEIL: tg_kern_ceil_f64(a->data, n, s->buf); break;
+    default: tg_kern_round_f64(a->data, n, s->digits, s->mode, s->buf); break;
+    }
+    return TG_OK;
+}
+
+static tg_status run_date(tg_eval *p, tg_step *s, size_t off, size_t n, tg_error *err) {
+    const tg_step *a = in(p, s, 0);
+    s->valid = a->valid;
+    switch (s->kind) {
+    case TG_K_DATEPART: tg_kern_datepart(a->data, n, s->part, s->buf); break;
+    case TG_K_TRUNC: tg_kern_trunc(a->data, n, s->unit, s->buf); break;
+    case TG_K_DATEDIFF: {
+        const tg_step *b = in(p, s, 1);
+        s->valid = tg_kern_valid_and(a->valid, b->valid, n, s->vbuf);
+        tg_kern_date_diff(a->data, b->data, n, s->buf);
+        break;
+    }
+    default: { /* date +/- days */
+        const tg_step *b = in(p, s, 1);
+        s->valid = tg_kern_valid_and(a->valid, b->valid, n, s->vbuf);
+        size_t bad = tg_kern_date_add(a->data, b->data, s->sign, n, s->valid, s->buf);
+        if (bad < n) return row_error(s, off + bad, err, "date out of range (years 1-9999)");
+        break;
+    }
+    }
+    return TG_OK;
+}
+
+static tg_status run_step(tg_eval *p, tg_step *s, size_t off, size_t n, tg_error *err) {
+    switch (s->kind) {
+    case TG_K_COL: run_column(s, off, n); return TG_OK;
+    case TG_K_CONST: return TG_OK; /* filled when compiled */
+    case TG_K_CAST: return run_cast(p, s, off, n, err);
+    case TG_K_ARITH: return run_arith(p, s, off, n, err);
+    case TG_K_NEG:
+    case TG_K_ABS:
+    case TG_K_ROUND:
+    case TG_K_FLOOR:
+    case TG_K_CEIL: return run_numeric(p, s, off, n, err);
+    case TG_K_DATEADD:
+    case TG_K_DATEDIFF:
+    case TG_K_DATEPART:
+    case TG_K_TRUNC: return run_date(p, s, off, n, err);
+    case TG_K_CMP: return run_cmp(p, s, n);
+    case TG_K_RANGE: run_range(p, s, n); return TG_OK;
+    case TG_K_ISIN: run_isin(p, s, n); return TG_OK;
+    case TG_K_STRTAB: return run_strtab(p, s, off, n, err);
+    case TG_K_IS_NULL:
+    case TG_K_NOT_NULL: {
+        const uint8_t *v = in(p, s, 0)->valid;
+        uint8_t *out = s->buf;
+        uint8_t want = s->kind == TG_K_NOT_NULL;
+        for (size_t i = 0; i < n; i++) out[i] = (v ? v[i] : 1) == want;
+        s->valid = NULL;
+        return TG_OK;
+    }
+    case TG_K_AND:
+    case TG_K_OR:
+    case TG_K_NOT: run_logic(p, s, n); return TG_OK;
+    case TG_K_COALESCE:
+    case TG_K_IF_ELSE: run_choice(p, s, n); return TG_OK;
+    case TG_K_TOSTR: return run_tostr(p, s, n, err);
+    case TG_K_CONCAT: return run_concat(p, s, n, err);
+    }
+    assert(0 && "unknown step kind");
+    return TG_EARG;
+}
+
+tg_status tg_exec_run(tg_eval *p, size_t off, size_t n, tg_error *err) {
+    assert(off % 64 == 0 && n <= TG_VECTOR && off + n <= p->t->n_rows);
+    for (size_t k = 0; k <= (size_t)p->root; k++) {
+        tg_status st = run_step(p, &p->steps[k], off, n, err);
+        if (st != TG_OK) return st;
+    }
+    return TG_OK;
+}
+
+tg_status tg_exec_refine(tg_eval *p, size_t off, size_t n, uint32_t *sel, size_t *nsel,
+                         tg_error *err) {
+    tg_step *s = &p->steps[p->root];
+    const uint32_t *cand = sel;
+    size_t m = *nsel;
+    tg_status st;
+
+    assert(s->type == TG_BOOL);
+    assert(off % 64 == 0 && n <= TG_VECTOR && off + n <= p->t->n_rows);
+    /* Inputs run over the whole vector; the root's test only over the
+    ** candidates when it has a selection kernel. */
+    for (size_t k = 0; k < (size_t)p->root; k++) {
+        st = run_step(p, &p->steps[k], off, n, err);
+        if (st != TG_OK) return st;
+    }
+    const tg_step *a = s->in[0] >= 0 ? in(p, s, 0) : NULL;
+    switch (s->kind) {
+    case TG_K_RANGE:
+        if (s->lazy_code) resolve_code(p, s);
+        if (s->empty) {
+            *nsel = s->neg ? tg_kern_sel_valid(a->valid, 1, cand, m, sel) : 0;
+            return TG_OK;
+        }
+        switch (s->in_type) {
+        case TG_INT:
+            *nsel = tg_kern_sel_range_i64(a->data, a->valid, s->lo, s->hi, s->neg, cand, m, sel);
+            break;
+        case TG_FLOAT:
+            *nsel = tg_kern_sel_range_f64(a->data, a->valid, s->flo, s->fhi, s->neg, cand, m, sel);
+            break;
+        case TG_DATE:
+            *nsel = tg_kern_sel_range_i32(a->data, a->valid, (int32_t)s->lo, (int32_t)s->hi, s->neg,
+                                          cand, m, sel);
+            break;
+        default:
+            *nsel = tg_kern_sel_range_u32(a->data, a->valid, (uint32_t)s->lo, (uint32_t)s->hi,
+                                          s->neg, cand, m, sel);
+            break;
+        }
+        return TG_OK;
+    case TG_K_STRTAB:
+        if (s->tab_kind != TG_TAB_PRED) break;
+        st = sync_tab(s, a->dict, err);
+        if (st != TG_OK) return st;
+        *nsel = tg_kern_sel_table(a->data, a->valid, s->tab, cand, m, sel);
+        return TG_OK;
+    case TG_K_IS_NULL:
+    case TG_K_NOT_NULL:
+        *nsel = tg_kern_sel_valid(a->valid, s->kind == TG_K_NOT_NULL, cand, m, sel);
+        return TG_OK;
+    default: break;
+    }
+    st = run_step(p, s, off, n, err);
+    if (st != TG_OK) return st;
+    *nsel = tg_kern_sel_true(s->data, s->valid, cand, m, sel);
+    return TG_OK;
+}

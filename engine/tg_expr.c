@@ -1,0 +1,615 @@
+/*
+** tg_expr.c -- expression trees: construction, rendering, and the three
+** entry points that compile a tree against a table (tg_eval) and run it
+** (tg_exec): type, evaluate into a column, filter into row indices.
+** A node is one allocation: the struct, its child pointers, then the bytes
+** of a column name or string literal. Children hold references, so a tree
+** lives as long as anything points at its root.
+*/
+#include "tg_expr.h"
+
+#include <assert.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tg_err.h"
+#include "tg_eval.h"
+#include "tg_exec.h"
+#include "tg_mem.h"
+
+/* ---- nodes ---- */
+
+static tg_expr *node_new(tg_op op, size_t n_args, const char *bytes, size_t len) {
+    size_t head = sizeof(tg_expr) + n_args * sizeof(tg_expr *);
+    tg_expr *e;
+    if (len > SIZE_MAX - head - 1) return NULL;
+    e = tg_calloc(1, head + (bytes ? len + 1 : 0));
+    if (!e) return NULL;
+    e->refs = 1;
+    e->op = op;
+    e->n_args = n_args;
+    if (bytes) {
+        char *copy = (char *)e + head;
+        if (len) memcpy(copy, bytes, len);
+        copy[len] = '\0';
+        if (op == TG_OP_COL) {
+            e->u.name = copy;
+        } else {
+            e->u.lit.s = copy;
+            e->u.lit.len = len;
+        }
+    }
+    return e;
+}
+
+static void set_args(tg_expr *e, tg_expr *const *args) {
+    for (size_t k = 0; k < e->n_args; k++) {
+        assert(args[k] != NULL);
+        e->args[k] = tg_expr_retain(args[k]);
+    }
+}
+
+tg_expr *tg_expr_col(const char *name) {
+    assert(name != NULL);
+    return node_new(TG_OP_COL, 0, name, strlen(name));
+}
+
+static tg_expr *literal(tg_type type, int64_t i, double f) {
+    tg_expr *e = node_new(TG_OP_LIT, 0, NULL, 0);
+    if (!e) return NULL;
+    e->u.lit.type = type;
+    e->u.lit.i = i;
+    e->u.lit.f = f;
+    return e;
+}
+
+tg_expr *tg_expr_int(int64_t v) {
+    return literal(TG_INT, v, 0);
+}
+
+tg_expr *tg_expr_float(double v) {
+    return literal(TG_FLOAT, 0, v);
+}
+
+tg_expr *tg_expr_bool(int v) {
+    return literal(TG_BOOL, v != 0, 0);
+}
+
+tg_expr *tg_expr_date(int32_t days) {
+    return literal(TG_DATE, days, 0);
+}
+
+tg_expr *tg_expr_null(void) {
+    return literal(TG_TYPE_NULL, 0, 0);
+}
+
+tg_expr *tg_expr_str(const char *s, size_t n) {
+    tg_expr *e = node_new(TG_OP_LIT, 0, s ? s : "", s ? n : 0);
+    if (e) e->u.lit.type = TG_STRING;
+    return e;
+}
+
+static int is_unary(tg_op op) {
+    switch (op) {
+    case TG_OP_NEG:
+    case TG_OP_IS_NULL:
+    case TG_OP_NOT_NULL:
+    case TG_OP_NOT:
+    case TG_OP_FLOOR:
+    case TG_OP_CEIL:
+    case TG_OP_ABS:
+    case TG_OP_YEAR:
+    case TG_OP_QUARTER:
+    case TG_OP_MONTH:
+    case TG_OP_DAY:
+    case TG_OP_WEEKDAY:
+    case TG_OP_ISOWEEK:
+    case TG_OP_ISOYEAR:
+    case TG_OP_DAYS_IN_MONTH:
+    case TG_OP_LOWER:
+    case TG_OP_UPPER:
+    case TG_OP_LEN: return 1;
+    default: return 0;
+    }
+}
+
+static int is_binary(tg_op op) {
+    return (op >= TG_OP_ADD && op <= TG_OP_MOD) || (op >= TG_OP_EQ && op <= TG_OP_GE) ||
+           op == TG_OP_AND || op == TG_OP_OR || op == TG_OP_FILL_NULL || op == TG_OP_COALESCE ||
+           op == TG_OP_CONCAT || op == TG_OP_CONTAINS || op == TG_OP_STARTS_WITH ||
+           op == TG_OP_ENDS_WITH;
+}
+
+tg_expr *tg_expr_unary(tg_op op, tg_expr *a) {
+    assert(is_unary(op));
+    tg_expr *e = node_new(op, 1, NULL, 0);
+    if (e) set_args(e, &a);
+    return e;
+}
+
+tg_expr *tg_expr_binary(tg_op op, tg_expr *a, tg_expr *b) {
+    tg_expr *args[2] = { a, b };
+    assert(is_binary(op));
+    tg_expr *e = node_new(op, 2, NULL, 0);
+    if (e) set_args(e, args);
+    return e;
+}
+
+tg_expr *tg_expr_nary(tg_op op, tg_expr *const *args, size_t n) {
+    assert(((op == TG_OP_AND || op == TG_OP_OR || op == TG_OP_COALESCE || op == TG_OP_CONCAT) &&
+            n >= 2) ||
+           ((op == TG_OP_BETWEEN || op == TG_OP_IF_ELSE) && n == 3) ||
+           (op == TG_OP_ISIN && n >= 1));
+    tg_expr *e = node_new(op, n, NULL, 0);
+    if (e) set_args(e, args);
+    return e;
+}
+
+tg_expr *tg_expr_between(tg_expr *x, tg_expr *lo, tg_expr *hi) {
+    tg_expr *args[3] = { x, lo, hi };
+    return tg_expr_nary(TG_OP_BETWEEN, args, 3);
+}
+
+tg_expr *tg_expr_if_else(tg_expr *cond, tg_expr *a, tg_expr *b) {
+    tg_expr *args[3] = { cond, a, b };
+    return tg_expr_nary(TG_OP_IF_ELSE, args, 3);
+}
+
+tg_expr *tg_expr_isin(tg_expr *x, tg_expr *const *list, size_t n) {
+    tg_expr *e = node_new(TG_OP_ISIN, n + 1, NULL, 0);
+    if (!e) return NULL;
+    e->args[0] = tg_expr_retain(x);
+    for (size_t k = 0; k < n; k++) e->args[k + 1] = tg_expr_retain(list[k]);
+    return e;
+}
+
+tg_expr *tg_expr_cast(tg_expr *a, tg_type to, int strict) {
+    assert(to >= TG_INT && to <= TG_STRING);
+    tg_expr *e = node_new(TG_OP_CAST, 1, NULL, 0);
+    if (!e) return NULL;
+    set_args(e, &a);
+    e->u.cast.to = to;
+    e->u.cast.strict = strict != 0;
+    return e;
+}
+
+tg_expr *tg_expr_round(tg_expr *a, int digits, tg_round_mode mode) {
+    assert(mode == TG_ROUND_HALF_UP || mode == TG_ROUND_HALF_EVEN);
+    tg_expr *e = node_new(TG_OP_ROUND, 1, NULL, 0);
+    if (!e) return NULL;
+    set_args(e, &a);
+    e->u.round.digits = digits;
+    e->u.round.mode = mode;
+    return e;
+}
+
+tg_expr *tg_expr_trunc(tg_expr *a, tg_date_unit unit) {
+    assert(unit >= TG_UNIT_WEEK && unit <= TG_UNIT_YEAR);
+    tg_expr *e = node_new(TG_OP_TRUNC, 1, NULL, 0);
+    if (!e) return NULL;
+    set_args(e, &a);
+    e->u.unit = unit;
+    return e;
+}
+
+tg_expr *tg_expr_retain(tg_expr *e) {
+    assert(e != NULL && e->refs > 0);
+    e->refs++;
+    return e;
+}
+
+void tg_expr_release(tg_expr *e) {
+    if (!e) return;
+    assert(e->refs > 0);
+    if (--e->refs > 0) return;
+    for (size_t k = 0; k < e->n_args; k++) tg_expr_release(e->args[k]);
+    tg_free(e);
+}
+
+/* ---- rendering ---- */
+
+const char *tg_op_name(tg_op op) {
+    static const char *const names[] = {
+        [TG_OP_COL] = "col",
+        [TG_OP_LIT] = "lit",
+        [TG_OP_ADD] = "add",
+        [TG_OP_SUB] = "sub",
+        [TG_OP_MUL] = "mul",
+        [TG_OP_DIV] = "div",
+        [TG_OP_IDIV] = "idiv",
+        [TG_OP_MOD] = "mod",
+        [TG_OP_NEG] = "neg",
+        [TG_OP_EQ] = "eq",
+        [TG_OP_NE] = "ne",
+        [TG_OP_LT] = "lt",
+        [TG_OP_LE] = "le",
+        [TG_OP_GT] = "gt",
+        [TG_OP_GE] = "ge",
+        [TG_OP_BETWEEN] = "between",
+        [TG_OP_ISIN] = "isin",
+        [TG_OP_IS_NULL] = "is_null",
+        [TG_OP_NOT_NULL] = "not_null",
+        [TG_OP_AND] = "and",
+        [TG_OP_OR] = "or",
+        [TG_OP_NOT] = "not",
+        [TG_OP_FILL_NULL] = "fill_null",
+        [TG_OP_COALESCE] = "coalesce",
+        [TG_OP_IF_ELSE] = "if_else",
+        [TG_OP_CAST] = "cast",
+        [TG_OP_ROUND] = "round",
+        [TG_OP_FLOOR] = "floor",
+        [TG_OP_CEIL] = "ceil",
+        [TG_OP_ABS] = "abs",
+        [TG_OP_YEAR] = "year",
+        [TG_OP_QUARTER] = "quarter",
+        [TG_OP_MONTH] = "month",
+        [TG_OP_DAY] = "day",
+        [TG_OP_WEEKDAY] = "weekday",
+        [TG_OP_ISOWEEK] = "isoweek",
+        [TG_OP_ISOYEAR] = "isoyear",
+        [TG_OP_DAYS_IN_MONTH] = "days_in_month",
+        [TG_OP_TRUNC] = "trunc",
+        [TG_OP_LOWER] = "lower",
+        [TG_OP_UPPER] = "upper",
+        [TG_OP_LEN] = "len",
+        [TG_OP_CONTAINS] = "contains",
+        [TG_OP_STARTS_WITH] = "starts_with",
+        [TG_OP_ENDS_WITH] = "ends_with",
+        [TG_OP_CONCAT] = "concat",
+    };
+    if ((size_t)op >= TG_ARRAY_LEN(names) || !names[op]) return "?";
+    return names[op];
+}
+
+/* Infix spelling of the operators rendered between their arguments. */
+static const char *infix(tg_op op) {
+    switch (op) {
+    case TG_OP_ADD: return "+";
+    case TG_OP_SUB: return "-";
+    case TG_OP_MUL: return "*";
+    case TG_OP_DIV: return "/";
+    case TG_OP_IDIV: return "//";
+    case TG_OP_MOD: return "%";
+    case TG_OP_EQ: return "==";
+    case TG_OP_NE: return "!=";
+    case TG_OP_LT: return "<";
+    case TG_OP_LE: return "<=";
+    case TG_OP_GT: return ">";
+    case TG_OP_GE: return ">=";
+    case TG_OP_AND: return "and";
+    case TG_OP_OR: return "or";
+    default: return NULL;
+    }
+}
+
+struct text {
+    char *p;
+    size_t len, cap;
+    int oom;
+};
+
+static void put(struct text *t, const char *s, size_t n) {
+    if (t->oom) return;
+    if (t->len + n + 1 > t->cap) {
+        size_t cap = t->cap ? t->cap : 64;
+        while (cap < t->len + n + 1) cap *= 2;
+        char *p = tg_realloc(t->p, cap);
+        if (!p) {
+            t->oom = 1;
+            return;
+        }
+        t->p = p;
+        t->cap = cap;
+    }
+    memcpy(t->p + t->len, s, n);
+    t->len += n;
+    t->p[t->len] = '\0';
+}
+
+static void puts_(struct text *t, const char *s) {
+    put(t, s, strlen(s));
+}
+
+/* A double-quoted string with \" \\ and control bytes escaped. */
+static void put_quoted(struct text *t, const char *s, size_t n) {
+    put(t, "\"", 1);
+    for (size_t k = 0; k < n; k++) {
+        unsigned char c = (unsigned char)s[k];
+        char esc[8];
+        if (c == '"' || c == '\\') {
+            esc[0] = '\\';
+            esc[1] = (char)c;
+            put(t, esc, 2);
+        } else if (c < 0x20 || c == 0x7f) {
+            snprintf(esc, sizeof esc, "\\x%02x", c);
+            put(t, esc, 4);
+        } else {
+            put(t, s + k, 1);
+        }
+    }
+    put(t, "\"", 1);
+}
+
+static void render(struct text *t, const tg_expr *e);
+
+static void render_args(struct text *t, const tg_expr *e, size_t from) {
+    for (size_t k = from; k < e->n_args; k++) {
+        if (k > from) puts_(t, ", ");
+        render(t, e->args[k]);
+    }
+}
+
+static void render_literal(struct text *t, const tg_expr *e) {
+    char buf[TG_NUM_BUF];
+    switch (e->u.lit.type) {
+    case TG_INT: put(t, buf, tg_num_format_i64(e->u.lit.i, buf)); break;
+    case TG_FLOAT: put(t, buf, tg_num_format_f64(e->u.lit.f, buf)); break;
+    case TG_BOOL: puts_(t, e->u.lit.i ? "true" : "false"); break;
+    case TG_DATE:
+        if (e->u.lit.i >= TG_DATE_MIN && e->u.lit.i <= TG_DATE_MAX) {
+            puts_(t, "date(\"");
+            put(t, buf, tg_date_format((int32_t)e->u.lit.i, buf));
+            puts_(t, "\")");
+        } else { /* out of range: refused at evaluation, shown as its day number */
+            puts_(t, "date(");
+            put(t, buf, tg_num_format_i64(e->u.lit.i, buf));
+            puts_(t, ")");
+        }
+        break;
+    case TG_STRING: put_quoted(t, e->u.lit.s, e->u.lit.len); break;
+    default: puts_(t, "null"); break;
+    }
+}
+
+static void render(struct text *t, const tg_expr *e) {
+    static const char *const units[] = { "", "week", "month", "quarter", "year" };
+    const char *in = infix(e->op);
+    char buf[TG_NUM_BUF];
+
+    if (e->op == TG_OP_COL) {
+        puts_(t, "col(");
+        put_quoted(t, e->u.name, strlen(e->u.name));
+        puts_(t, ")");
+    } else if (e->op == TG_OP_LIT) {
+        render_literal(t, e);
+    } else if (in) {
+        puts_(t, "(");
+        for (size_t k = 0; k < e->n_args; k++) {
+            if (k) {
+                puts_(t, " ");
+                puts_(t, in);
+                puts_(t, " ");
+            }
+            render(t, e->args[k]);
+        }
+        puts_(t, ")");
+    } else if (e->op == TG_OP_NEG || e->op == TG_OP_NOT) {
+        puts_(t, e->op == TG_OP_NEG ? "(-" : "(not ");
+        render(t, e->args[0]);
+        puts_(t, ")");
+    } else if (e->op == TG_OP_ISIN) {
+        puts_(t, "isin(");
+        render(t, e->args[0]);
+        puts_(t, ", [");
+        render_args(t, e, 1);
+        puts_(t, "])");
+    } else if (e->op == TG_OP_CAST) {
+        puts_(t, e->u.cast.strict ? "cast(" : "try_cast(");
+        render(t, e->args[0]);
+        puts_(t, ", \"");
+        puts_(t, tg_type_name(e->u.cast.to));
+        puts_(t, "\")");
+    } else if (e->op == TG_OP_ROUND) {
+        puts_(t, "round(");
+        render(t, e->args[0]);
+        puts_(t, ", ");
+        put(t, buf, tg_num_format_i64(e->u.round.digits, buf));
+        puts_(t, e->u.round.mode == TG_ROUND_HALF_EVEN ? ", \"half_even\")" : ", \"half_up\")");
+    } else if (e->op == TG_OP_TRUNC) {
+        puts_(t, "trunc(");
+        render(t, e->args[0]);
+        puts_(t, ", \"");
+        puts_(t, (size_t)e->u.unit < TG_ARRAY_LEN(units) ? units[e->u.unit] : "?");
+        puts_(t, "\")");
+    } else {
+        puts_(t, tg_op_name(e->op));
+        puts_(t, "(");
+        render_args(t, e, 0);
+        puts_(t, ")");
+    }
+}
+
+char *tg_expr_to_string(const tg_expr *e) {
+    struct text t = { NULL, 0, 0, 0 };
+    render(&t, e);
+    if (t.oom) {
+        tg_free(t.p);
+        return NULL;
+    }
+    return t.p;
+}
+
+/* ---- evaluating ---- */
+
+tg_status tg_expr_type(const tg_expr *e, const tg_table *t, tg_type *type, tg_error *err) {
+    tg_eval *p;
+    tg_status st = tg_eval_compile(e, t, &p, err);
+    if (st != TG_OK) return st;
+    *type = tg_eval_type(p);
+    tg_eval_free(p);
+    return TG_OK;
+}
+
+/* Copies one vector's result into rows [off, off + n) of col. */
+static tg_status store(tg_col *col, const tg_step *root, size_t off, size_t n) {
+    size_t w = tg_type_width(col->type);
+    memcpy((char *)col->v.any + off * w, root->data, n * w);
+    if (root->valid) {
+        uint64_t bits[TG_VECTOR / 64];
+        size_t words = (n + 63) / 64;
+        if (!tg_kern_bytes_to_bits(root->valid, n, bits)) return TG_OK;
+        if (!col->valid) {
+            size_t all = (col->cap + 63) / 64;
+            col->valid = tg_malloc(all * sizeof *col->valid);
+            if (!col->valid) return TG_ENOMEM;
+            memset(col->valid, 0xff, all * sizeof *col->valid);
+        }
+        memcpy(col->valid + off / 64, bits, words * sizeof *bits);
+    }
+    return TG_OK;
+}
+
+tg_status tg_expr_eval(const tg_expr *e, const tg_table *t, const tg_interrupt *intr, tg_col **out,
+                       tg_error *err) {
+    tg_eval *p;
+    tg_col *col;
+    tg_status st;
+
+    assert(e != NULL && t != NULL && out != NULL);
+    *out = NULL;
+    st = tg_eval_compile(e, t, &p, err);
+    if (st != TG_OK) return st;
+    if (p->column) {
+        *out = tg_col_retain((tg_col *)p->column);
+        tg_eval_free(p);
+        return TG_OK;
+    }
+    col = tg_col_new(tg_eval_type(p), t->n_rows ? t->n_rows : 1, tg_eval_dict(p));
+    if (!col) {
+        tg_eval_free(p);
+        return tg_err_nomem(err);
+    }
+    for (size_t off = 0; off < t->n_rows; off += TG_VECTOR) {
+        size_t n = t->n_rows - off < TG_VECTOR ? t->n_rows - off : TG_VECTOR;
+        st = tg_poll(intr);
+        if (st != TG_OK) {
+            tg_err_set(err, st, NULL, 0, 0, "%s",
+                       st == TG_ELIMIT ? "time limit reached" : "interrupted");
+            break;
+        }
+        st = tg_exec_run(p, off, n, err);
+        if (st == TG_OK && store(col, &p->steps[p->root], off, n) != TG_OK) st = tg_err_nomem(err);
+        if (st != TG_OK) break;
+    }
+    tg_eval_free(p);
+    if (st != TG_OK) {
+        tg_col_release(col);
+        return st;
+    }
+    col->len = t->n_rows;
+    *out = col;
+    return TG_OK;
+}
+
+/* The arguments of nested top-level ANDs, left to right. */
+static tg_status conjuncts(const tg_expr *e, const tg_expr ***list, size_t *n, size_t *cap) {
+    if (e->op == TG_OP_AND) {
+        for (size_t k = 0; k < e->n_args; k++) {
+            tg_status st = conjuncts(e->args[k], list, n, cap);
+            if (st != TG_OK) return st;
+        }
+        return TG_OK;
+    }
+    if (*n == *cap) {
+        size_t c = *cap ? *cap * 2 : 8;
+        const tg_expr **l = tg_realloc(*list, c * sizeof *l);
+        if (!l) return TG_ENOMEM;
+        *list = l;
+        *cap = c;
+    }
+    (*list)[(*n)++] = e;
+    return TG_OK;
+}
+
+tg_status tg_expr_filter(const tg_expr *pred, const tg_table *t, const tg_interrupt *intr,
+                         size_t **idx, size_t *n, tg_error *err) {
+    const tg_expr **parts = NULL;
+    size_t n_parts = 0, cap_parts = 0, n_out = 0, cap_out = 0, k;
+    tg_eval **progs = NULL;
+    size_t *rows = NULL;
+    uint32_t sel[TG_VECTOR];
+    uint8_t mask[TG_VECTOR];
+    tg_status st;
+
+    assert(pred != NULL && t != NULL && idx != NULL && n != NULL);
+    *idx = NULL;
+    *n = 0;
+    st = conjuncts(pred, &parts, &n_parts, &cap_parts);
+    if (st == TG_OK && !(progs = tg_calloc(n_parts, sizeof *progs))) st = TG_ENOMEM;
+    if (st == TG_ENOMEM) tg_err_nomem(err);
+    for (k = 0; st == TG_OK && k < n_parts; k++) {
+        /* A bare null among the ANDed terms is NULL on every row: it keeps
+        ** nothing (within the AND it would have been typed bool). */
+        if (parts[k]->op == TG_OP_LIT && parts[k]->u.lit.type == TG_TYPE_NULL) continue;
+        st = tg_eval_compile(parts[k], t, &progs[k], err);
+        if (st == TG_OK && tg_eval_type(progs[k]) != TG_BOOL) {
+            char *text = tg_expr_to_string(parts[k]);
+            st = tg_err_set(err, TG_EARG, NULL, 0, 0, "filter needs a bool, got %s in %.300s",
+                            tg_type_name(tg_eval_type(progs[k])), text ? text : "?");
+            tg_free(text);
+        }
+    }
+    for (size_t off = 0; st == TG_OK && off < t->n_rows; off += TG_VECTOR) {
+        size_t len = t->n_rows - off < TG_VECTOR ? t->n_rows - off : TG_VECTOR, m = len;
+        int dense = 1; /* the selection is in 'mask' while most rows survive */
+        st = tg_poll(intr);
+        if (st != TG_OK) {
+            tg_err_set(err, st, NULL, 0, 0, "%s",
+                       st == TG_ELIMIT ? "time limit reached" : "interrupted");
+            break;
+        }
+        for (k = 0; st == TG_OK && k < n_parts; k++) {
+            if (!progs[k]) m = 0, dense = 0; /* the null term */
+            if (m == 0) {
+                /* Nothing left to test, but an expression that can fail must
+                ** still see every row, or filter would hide errors eval raises. */
+                if (progs[k] && progs[k]->may_fail) st = tg_exec_run(progs[k], off, len, err);
+                continue;
+            }
+            if (!dense) {
+                st = tg_exec_refine(progs[k], off, len, sel, &m, err);
+                continue;
+            }
+            /* Dense: whole-vector kernels and a byte mask beat index lists
+            ** until few rows are left; then switch to the rows themselves. */
+            st = tg_exec_run(progs[k], off, len, err);
+            if (st != TG_OK) break;
+            const tg_step *root = &progs[k]->steps[progs[k]->root];
+            m = tg_kern_mask_and(mask, root->data, root->valid, k == 0, len);
+            if (m * 8 < len) {
+                m = tg_kern_mask_to_sel(mask, len, sel);
+                dense = 0;
+            }
+        }
+        if (st == TG_OK && dense) m = tg_kern_mask_to_sel(mask, len, sel);
+        if (st != TG_OK || m == 0) continue;
+        if (n_out + m > cap_out) {
+            size_t c = cap_out ? cap_out : 1024;
+            while (c < n_out + m) c *= 2;
+            size_t *r = tg_realloc(rows, c * sizeof *r);
+            if (!r) {
+                st = tg_err_nomem(err);
+                break;
+            }
+            rows = r;
+            cap_out = c;
+        }
+        for (size_t j = 0; j < m; j++) rows[n_out + j] = off + sel[j];
+        n_out += m;
+    }
+    for (k = 0; progs && k < n_parts; k++) tg_eval_free(progs[k]);
+    tg_free(progs);
+    tg_free(parts);
+    if (st != TG_OK) {
+        tg_free(rows);
+        return st;
+    }
+    if (n_out == 0) {
+        tg_free(rows);
+        rows = NULL;
+    }
+    *idx = rows;
+    *n = n_out;
+    return TG_OK;
+}

@@ -1,0 +1,213 @@
+/*
+** tg_expr.h -- column expressions: trees built once (by the Lua bindings)
+** and evaluated in C over whole columns, a vector of TG_VECTOR rows at a
+** time. Nodes are immutable and reference-counted, so subtrees are shared
+** freely; evaluation type-checks against a table's schema first and then
+** runs tight loops over the raw column buffers. docs/expressions.md is the
+** user-facing description of every operator, type rule and NULL rule.
+** The struct is open to engine modules (the evaluator reads it); code
+** outside engine/ uses the constructors.
+*/
+#ifndef TG_EXPR_H
+#define TG_EXPR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tegn.h"
+#include "tg_col.h"
+#include "tg_date.h"
+#include "tg_num.h"
+#include "tg_table.h"
+
+typedef enum tg_op {
+    /* leaves */
+    TG_OP_COL = 1, /* column reference by name */
+    TG_OP_LIT,     /* literal: int, float, bool, date, string or null */
+    /* arithmetic: + - * on ints give ints (overflow is an error); with a
+    ** float operand they give floats; / always gives a float; // and % floor
+    ** (as Lua's: -7 // 2 = -4, -7 % 2 = 1); any division by zero is NULL.
+    ** date + int and date - int give dates, date - date gives days (int). */
+    TG_OP_ADD,
+    TG_OP_SUB,
+    TG_OP_MUL,
+    TG_OP_DIV,
+    TG_OP_IDIV,
+    TG_OP_MOD,
+    TG_OP_NEG,
+    /* comparisons (bool; NULL if either side is NULL) */
+    TG_OP_EQ,
+    TG_OP_NE,
+    TG_OP_LT,
+    TG_OP_LE,
+    TG_OP_GT,
+    TG_OP_GE,
+    TG_OP_BETWEEN, /* x, lo, hi: lo <= x AND x <= hi, inclusive */
+    TG_OP_ISIN,    /* x, then literals; NULL literals in the list are ignored */
+    TG_OP_IS_NULL, /* never NULL */
+    TG_OP_NOT_NULL,
+    /* three-valued logic on bools */
+    TG_OP_AND, /* two or more arguments */
+    TG_OP_OR,
+    TG_OP_NOT,
+    /* NULL handling and choice */
+    TG_OP_FILL_NULL, /* e, value: value where e is NULL */
+    TG_OP_COALESCE,  /* first non-NULL argument */
+    TG_OP_IF_ELSE,   /* cond, a, b: a where cond is true, else b (NULL cond -> b) */
+    /* conversion and rounding */
+    TG_OP_CAST,
+    TG_OP_ROUND,
+    TG_OP_FLOOR,
+    TG_OP_CEIL,
+    TG_OP_ABS,
+    /* dates: parts are ints; trunc gives a date */
+    TG_OP_YEAR,
+    TG_OP_QUARTER,
+    TG_OP_MONTH,
+    TG_OP_DAY,
+    TG_OP_WEEKDAY, /* 1 = Monday .. 7 = Sunday */
+    TG_OP_ISOWEEK,
+    TG_OP_ISOYEAR,
+    TG_OP_DAYS_IN_MONTH,
+    TG_OP_TRUNC,
+    /* strings */
+    TG_OP_LOWER, /* ASCII and the Latin-1 letters (æ ø å é ü ...) */
+    TG_OP_UPPER,
+    TG_OP_LEN,         /* UTF-8 code points */
+    TG_OP_CONTAINS,    /* e, string literal: plain byte search */
+    TG_OP_STARTS_WITH, /* e, string literal */
+    TG_OP_ENDS_WITH,   /* e, string literal */
+    TG_OP_CONCAT       /* two or more; non-string arguments are cast to string */
+} tg_op;
+
+/* The null literal's type: it takes the type of whatever it meets. */
+#define TG_TYPE_NULL ((tg_type)0)
+
+typedef struct tg_expr tg_expr;
+
+struct tg_expr {
+    int refs;
+    tg_op op;
+    size_t n_args;
+    union {
+        const char *name; /* TG_OP_COL: NUL-terminated, stored with the node */
+        struct {
+            tg_type type;  /* TG_TYPE_NULL for null */
+            int64_t i;     /* TG_INT; TG_BOOL as 0/1; TG_DATE as days */
+            double f;      /* TG_FLOAT */
+            const char *s; /* TG_STRING: len bytes (plus a NUL), stored with the node */
+            size_t len;
+        } lit;
+        struct {
+            tg_type to;
+            int strict;
+        } cast;
+        struct {
+            int digits;
+            tg_round_mode mode;
+        } round;
+        tg_date_unit unit; /* TG_OP_TRUNC */
+    } u;
+    tg_expr *args[]; /* n_args children, one reference each */
+};
+
+/* ---- building ---- */
+
+/* Every constructor returns a new node with one reference, or NULL when
+** allocation fails. Child arguments are borrowed: the node takes its own
+** reference to each, so the caller still releases what it passed. Strings
+** (names, literals) are copied. Passing an op of the wrong shape (a binary
+** op to tg_expr_unary, ...) is a programming error (assert); a well-shaped
+** tree that does not type-check against a table is reported by
+** tg_expr_eval and friends as TG_EARG. */
+tg_expr *tg_expr_col(const char *name);
+tg_expr *tg_expr_int(int64_t v);
+tg_expr *tg_expr_float(double v);
+tg_expr *tg_expr_bool(int v);
+tg_expr *tg_expr_date(int32_t days);
+tg_expr *tg_expr_str(const char *s, size_t n);
+tg_expr *tg_expr_null(void);
+
+/* Unary ops: NEG, IS_NULL, NOT_NULL, NOT, FLOOR, CEIL, ABS, the date parts
+** YEAR .. DAYS_IN_MONTH, LOWER, UPPER, LEN. */
+tg_expr *tg_expr_unary(tg_op op, tg_expr *a);
+/* Binary ops: ADD .. MOD, EQ .. GE, AND, OR, FILL_NULL, COALESCE, CONCAT,
+** CONTAINS, STARTS_WITH, ENDS_WITH (b a string literal). */
+tg_expr *tg_expr_binary(tg_op op, tg_expr *a, tg_expr *b);
+/* AND, OR, COALESCE, CONCAT with n >= 2 arguments; also BETWEEN (x, lo,
+** hi), IF_ELSE (cond, a, b) and ISIN (x, then n - 1 literals, n >= 1). */
+tg_expr *tg_expr_nary(tg_op op, tg_expr *const *args, size_t n);
+tg_expr *tg_expr_between(tg_expr *x, tg_expr *lo, tg_expr *hi);
+tg_expr *tg_expr_if_else(tg_expr *cond, tg_expr *a, tg_expr *b);
+/* x is in the list of n literals (any NULL among them matches nothing). */
+tg_expr *tg_expr_isin(tg_expr *x, tg_expr *const *list, size_t n);
+
+/* Converts to 'to'. int -> float is exact up to 2^53; float -> int
+** truncates toward zero and fails on NaN, infinities and values outside
+** int64; bool <-> int/float is 0/1 (nonzero -> true); date <-> int is days
+** since 1970-01-01; anything -> string formats (ints plainly, floats by
+** tg_num_format_f64, dates as YYYY-MM-DD, bools as true/false); string ->
+** int/float/date/bool parses (tg_num_parse_*, ISO dates, tg_conv_bool
+** words). A value that cannot be converted is an error (TG_EDATA naming the
+** value and row) when 'strict', and NULL otherwise. */
+tg_expr *tg_expr_cast(tg_expr *a, tg_type to, int strict);
+/* Rounds to 'digits' decimals (see tg_num_round_f64); ints stay ints
+** (only negative digits change them). digits outside
+** [TG_ROUND_MIN_DIGITS, TG_ROUND_MAX_DIGITS] is a TG_EARG at evaluation. */
+tg_expr *tg_expr_round(tg_expr *a, int digits, tg_round_mode mode);
+/* The first day of the week (Monday), month, quarter or year. */
+tg_expr *tg_expr_trunc(tg_expr *a, tg_date_unit unit);
+
+/* Adds a reference; returns e. */
+tg_expr *tg_expr_retain(tg_expr *e);
+/* Drops a reference, releasing the children at zero; NULL is a no-op. */
+void tg_expr_release(tg_expr *e);
+
+/* ---- inspecting ---- */
+
+/* The operator's short name as scripts see it ("add", "eq", "is_null",
+** "year", ...); "?" for an unknown value. */
+const char *tg_op_name(tg_op op);
+
+/* A readable rendering for messages and debugging, e.g.
+** (col("takst_kr") >= 3000) or year(col("dato")); tg_malloc'ed (free with
+** tg_free), NULL on allocation failure. */
+char *tg_expr_to_string(const tg_expr *e);
+
+/* The type 'e' has over table 't' in *type, after the same checks as
+** tg_expr_eval: TG_EARG for an unknown column ("no column 'x'; did you
+** mean 'y'?"), a type error ("cannot compare string column 'kommune' with
+** a number in (...)") or an expression whose type is only null; TG_ENOMEM. */
+tg_status tg_expr_type(const tg_expr *e, const tg_table *t, tg_type *type, tg_error *err);
+
+/* ---- evaluating ---- */
+
+/* Evaluates 'e' over every row of 't' into a new column of t->n_rows rows
+** (*out, one reference; NULL on failure). A bare column reference returns
+** that column itself, retained, without copying. String results share the
+** input column's dictionary when they pick codes from one column, and get
+** a new dictionary when they make strings (concat, lower, casts) or mix
+** dictionaries. Errors: TG_EARG for unknown columns and type errors (before
+** any row is touched); TG_EDATA for integer overflow, a date outside years
+** 1-9999 or a failed strict cast (the message names the expression, the
+** value and the 1-based row); the poll's status (TG_ELIMIT, TG_ECANCEL),
+** checked once per TG_VECTOR rows; TG_ENOMEM. Every branch of if_else,
+** coalesce and fill_null is evaluated on every row, so an error in a
+** branch that is not chosen is still raised. */
+tg_status tg_expr_eval(const tg_expr *e, const tg_table *t, const tg_interrupt *intr, tg_col **out,
+                       tg_error *err);
+
+/* The rows of 't' where the bool expression 'pred' is true (NULL and false
+** rows are dropped), as an ascending tg_malloc'ed array of *n row indices
+** (*idx is NULL when *n is 0). The same checks and errors as tg_expr_eval,
+** plus TG_EARG when 'pred' is not a bool. Top-level AND arguments are
+** applied in order: while most rows survive, over whole vectors into a
+** byte mask; once fewer than one in eight is left, only on the surviving
+** rows. Comparisons with literals are range tests on the raw column, and a
+** string equality with a literal is one dictionary lookup, then integer
+** compares. A term that can fail (overflow, strict casts) still runs on
+** every row, so filter and eval raise the same errors. */
+tg_status tg_expr_filter(const tg_expr *pred, const tg_table *t, const tg_interrupt *intr,
+                         size_t **idx, size_t *n, tg_error *err);
+
+#endif /* TG_EXPR_H */
