@@ -150,7 +150,7 @@ static int l_date_concat(lua_State *L) {
             lua_pushvalue(L, i);
         } else {
             return tg_lualib_error(L, "attempt to concatenate a date with a %s value",
-                              luaL_typename(L, i));
+                                   luaL_typename(L, i));
         }
     }
     lua_concat(L, 2);
@@ -222,7 +222,8 @@ static int l_date_add_months(lua_State *L) {
     lua_Integer n = luaL_checkinteger(L, 2);
     int y, m, day;
     tg_date_to_ymd(d, &y, &m, &day);
-    if (n > 12 * 10000 || n < -12 * 10000) return tg_lualib_error(L, "date out of range (years 1 to 9999)");
+    if (n > 12 * 10000 || n < -12 * 10000)
+        return tg_lualib_error(L, "date out of range (years 1 to 9999)");
     lua_Integer months = (lua_Integer)y * 12 + (m - 1) + n;
     lua_Integer ny = months / 12, nm = months % 12 + 1;
     if (ny < 1 || ny > 9999) return tg_lualib_error(L, "date out of range (years 1 to 9999)");

@@ -25,13 +25,18 @@
 #include "tg_err.h"
 #include "tg_lua.h"
 #include "tg_luadate.h"
+#include "tg_luaemit.h"
+#include "tg_luaexpr.h"
 #include "tg_luatable.h"
+#include "tg_luaverb.h"
+#include "tg_luawin.h"
 #include "tg_mem.h"
+#include "tg_sha256.h"
 
-#define BOX_MT   "tegn.Box"
-#define NULL_MT  "tegn.Null"
-#define LOCKED   "locked"
-#define MAX_NA   16
+#define BOX_MT  "tegn.Box"
+#define NULL_MT "tegn.Null"
+#define LOCKED  "locked"
+#define MAX_NA  16
 
 struct tg_lualib {
     tg_lualib_param *params; /* sorted by key */
@@ -41,6 +46,8 @@ struct tg_lualib {
     int progress;
     tg_lualib_input *inputs;
     size_t n_inputs, cap_inputs;
+    tg_json *doc; /* what tegn.emit produced; NULL until then */
+    int indent;   /* tegn.emit's indent option */
 };
 
 /* ---- the run context ---- */
@@ -102,6 +109,7 @@ void tg_lualib_free(tg_lualib *lib) {
         tg_free(lib->inputs[i].query);
     }
     tg_free(lib->inputs);
+    tg_json_free(lib->doc);
     tg_free(lib);
 }
 
@@ -130,6 +138,21 @@ const tg_lualib_param *tg_lualib_param_at(const tg_lualib *lib, size_t i) {
 
 static tg_lualib *get_lib(lua_State *L) {
     return tg_lua_userdata(tg_lua_from_state(L));
+}
+
+int tg_lualib_set_doc(lua_State *L, tg_json *doc, int indent) {
+    tg_lualib *lib = get_lib(L);
+    if (lib->doc) return 0;
+    lib->doc = doc;
+    lib->indent = indent;
+    return 1;
+}
+
+tg_json *tg_lualib_take_doc(tg_lualib *lib, int *indent) {
+    tg_json *doc = lib->doc;
+    lib->doc = NULL;
+    if (indent) *indent = lib->indent;
+    return doc;
 }
 
 /* ---- helpers shared with tg_luatable.c and tg_luaexpr.c ---- */
@@ -195,6 +218,9 @@ int tg_lualib_fail(lua_State *L, tg_status st, const tg_error *err, const char *
 
 void tg_lualib_interrupt(lua_State *L, tg_interrupt *intr) {
     tg_lua_check(L);
+    /* Dead tables hold column memory the collector does not see; free
+    ** them before a kernel allocates, while there is room to spare. */
+    if (tg_mem_cap() && tg_mem_used() > tg_mem_cap() / 2) lua_gc(L, LUA_GCCOLLECT);
     intr->fn = tg_lua_interrupt;
     intr->ud = tg_lua_from_state(L);
 }
@@ -280,7 +306,8 @@ void tg_lualib_check_opts(lua_State *L, int idx, const char *const *known, const
     }
     if (found) {
         size_t n = 0;
-        while (known[n]) n++;
+        while (known[n])
+            n++;
         const char *near = tg_lualib_suggest(bad, (char *const *)known, n);
         push_where(L);
         if (near)
@@ -293,6 +320,19 @@ void tg_lualib_check_opts(lua_State *L, int idx, const char *const *known, const
 }
 
 /* ---- tegn.null ---- */
+
+int tg_lualib_once(lua_State *L, const char *key) {
+    int first;
+    lua_pushfstring(L, "tegn.once.%s", key);
+    first = lua_rawget(L, LUA_REGISTRYINDEX) == LUA_TNIL;
+    lua_pop(L, 1);
+    if (first) {
+        lua_pushfstring(L, "tegn.once.%s", key);
+        lua_pushboolean(L, 1);
+        lua_rawset(L, LUA_REGISTRYINDEX);
+    }
+    return first;
+}
 
 int tg_lualib_is_null(lua_State *L, int idx) {
     return luaL_testudata(L, idx, NULL_MT) != NULL;
@@ -345,7 +385,9 @@ static int l_tegn_param(lua_State *L) {
     }
     const char *v = p->value;
     switch (kind) {
-    case K_STRING: lua_pushstring(L, v); return 1;
+    case K_STRING:
+        lua_pushstring(L, v);
+        return 1;
     case K_INT:
         if (lua_stringtonumber(L, v) && lua_isinteger(L, -1)) return 1;
         return tg_lualib_error(L, "parameter '%s': expected a whole number, got '%s'", name, v);
@@ -368,7 +410,8 @@ static int l_tegn_param(lua_State *L) {
         return tg_lualib_error(L, "parameter '%s': expected true or false, got '%s'", name, v);
     case K_DATE:
         if (tg_date_parse_iso(v, strlen(v), &days) != 0)
-            return tg_lualib_error(L, "parameter '%s': expected a date 'YYYY-MM-DD', got '%s'", name, v);
+            return tg_lualib_error(L, "parameter '%s': expected a date 'YYYY-MM-DD', got '%s'",
+                                   name, v);
         tg_luadate_push(L, days);
         return 1;
     }
@@ -383,9 +426,14 @@ static void record_input(lua_State *L, const char *path, const char *query, size
     tg_lualib *lib = get_lib(L);
     tg_lualib_input in;
 
+    tg_error err;
+    tg_status st;
+
     memset(&in, 0, sizeof in);
     in.rows = rows;
     in.rejected = rejected;
+    st = tg_sha256_file(path, in.sha256, &err);
+    if (st != TG_OK) tg_lualib_fail(L, st, &err, NULL);
     if (lib->n_inputs == lib->cap_inputs) {
         size_t cap = lib->cap_inputs ? 2 * lib->cap_inputs : 8;
         tg_lualib_input *p = tg_realloc(lib->inputs, cap * sizeof *p);
@@ -443,7 +491,8 @@ static char opt_char(lua_State *L, int opts, const char *key, const char *what) 
     else if (len == 1)
         c = s[0];
     else
-        tg_lualib_error(L, "read_csv: option '%s' must be one character (%s), got '%s'", key, what, s);
+        tg_lualib_error(L, "read_csv: option '%s' must be one character (%s), got '%s'", key, what,
+                        s);
     lua_pop(L, 1);
     return c;
 }
@@ -502,9 +551,10 @@ static void read_types(lua_State *L, tg_csv_opts *o) {
         }
         t->type = tname ? tg_type_parse(tname) : (tg_type)0;
         if (!t->type)
-            tg_lualib_error(L, "read_csv: bad type for column '%s' (expected \"int\", \"float\", "
-                          "\"bool\", \"date\", \"string\" or {\"date\", \"%%d-%%m-%%Y\"})",
-                       t->name);
+            tg_lualib_error(L,
+                            "read_csv: bad type for column '%s' (expected \"int\", \"float\", "
+                            "\"bool\", \"date\", \"string\" or {\"date\", \"%%d-%%m-%%Y\"})",
+                            t->name);
         lua_pop(L, 1);
     }
     qsort(types, n, sizeof *types, cmp_coltype);
@@ -586,8 +636,8 @@ static void free_report(void *p) {
 
 /* tegn.read_csv(path [, opts]) -> Table, report */
 static int l_tegn_read_csv(lua_State *L) {
-    static const char *const known[] = { "sep",    "quote",    "header",     "encoding",
-                                         "decimal", "na",      "types",      "on_error",
+    static const char *const known[] = { "sep",        "quote",   "header", "encoding",
+                                         "decimal",    "na",      "types",  "on_error",
                                          "max_errors", "threads", NULL };
     const char *path = luaL_checkstring(L, 1);
     tg_lualib *lib = get_lib(L);
@@ -613,16 +663,18 @@ static int l_tegn_read_csv(lua_State *L) {
             if (lua_type(L, -1) == LUA_TBOOLEAN)
                 o.dialect.header = lua_toboolean(L, -1);
             else if (!(lua_type(L, -1) == LUA_TSTRING && !strcmp(lua_tostring(L, -1), "auto")))
-                return tg_lualib_error(L, "read_csv: option 'header' must be true, false or \"auto\"");
+                return tg_lualib_error(L,
+                                       "read_csv: option 'header' must be true, false or \"auto\"");
         }
         lua_pop(L, 1);
         if (lua_getfield(L, 2, "encoding") != LUA_TNIL) {
             const char *e = lua_tostring(L, -1);
             int enc = e ? tg_enc_parse(e) : -1;
             if (enc < 0)
-                return tg_lualib_error(L, "read_csv: unknown encoding '%s' (try \"utf-8\", "
-                                     "\"windows-1252\", \"latin-1\", \"utf-16le\" or \"auto\")",
-                                  e ? e : luaL_typename(L, -1));
+                return tg_lualib_error(L,
+                                       "read_csv: unknown encoding '%s' (try \"utf-8\", "
+                                       "\"windows-1252\", \"latin-1\", \"utf-16le\" or \"auto\")",
+                                       e ? e : luaL_typename(L, -1));
             o.dialect.encoding = (tg_encoding)enc;
         }
         lua_pop(L, 1);
@@ -759,7 +811,7 @@ static int l_tegn_read_sqlite(lua_State *L) {
             } else if (!lua_isinteger(L, -2) || lua_tointeger(L, -2) < 1 ||
                        lua_tointeger(L, -2) > (lua_Integer)n_pos) {
                 tg_lualib_error(L, "read_sqlite: parameters are a list (?1, ?2, ...) or a table of "
-                              "names (:fra = ...)");
+                                   "names (:fra = ...)");
             }
             lua_pop(L, 1);
         }
@@ -823,6 +875,10 @@ void tg_lualib_open(lua_State *L, void *ud) {
 
     luaL_newlib(L, tegn_funcs);
     tg_luadate_open(L);
+    tg_luaexpr_open(L);
+    tg_luawin_open(L);
+    tg_luaverb_open_module(L);
+    tg_luaemit_open(L);
     lua_pushliteral(L, TG_VERSION_STRING);
     lua_setfield(L, -2, "version");
     lua_newuserdatauv(L, 0, 0);

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "tegn.h"
+#include "tg_json.h"
 #include "tg_table.h"
 
 struct lua_State;
@@ -24,11 +25,11 @@ typedef struct tg_lualib tg_lualib;
 
 /* One input file a script read, recorded when the read succeeded. */
 typedef struct tg_lualib_input {
-    char *path;       /* as the script gave it */
-    char *query;      /* read_sqlite's table or SQL; NULL for CSV */
-    char sha256[65];  /* lowercase hex of the file's bytes */
-    size_t rows;      /* rows loaded */
-    size_t rejected;  /* rows rejected (read_csv with on_error = "reject") */
+    char *path;      /* as the script gave it */
+    char *query;     /* read_sqlite's table or SQL; NULL for CSV */
+    char sha256[65]; /* lowercase hex of the file's bytes */
+    size_t rows;     /* rows loaded */
+    size_t rejected; /* rows rejected (read_csv with on_error = "reject") */
 } tg_lualib_input;
 
 /* One --param. */
@@ -67,10 +68,16 @@ const tg_lualib_input *tg_lualib_input_at(const tg_lualib *lib, size_t i);
 size_t tg_lualib_n_params(const tg_lualib *lib);
 const tg_lualib_param *tg_lualib_param_at(const tg_lualib *lib, size_t i);
 
-/* Whether the script called tegn.emit (successfully). */
-int tg_lualib_emitted(const tg_lualib *lib);
+/* The document tegn.emit made (the caller owns it: free with
+** tg_json_free), and its indent option in *indent (may be NULL); NULL
+** when the script did not call tegn.emit. */
+tg_json *tg_lualib_take_doc(tg_lualib *lib, int *indent);
 
 /* ---- helpers for the module's C functions (they may raise) ---- */
+
+/* For tegn.emit: gives 'doc' to the run's context, which then owns it.
+** Returns 0 (and takes nothing) if a document was already emitted. */
+int tg_lualib_set_doc(struct lua_State *L, tg_json *doc, int indent);
 
 /* Pushes a new box: a userdata whose __gc calls free_fn(p) unless p is
 ** NULL. Box first, then fill: store a tg_malloc'ed pointer in the box the
@@ -88,6 +95,9 @@ int tg_lualib_fail(struct lua_State *L, tg_status st, const tg_error *err, const
 /* Polls the run's time limit and cancellation (tg_lua_check), and fills
 ** 'intr' with a poll kernels can call. */
 void tg_lualib_interrupt(struct lua_State *L, tg_interrupt *intr);
+
+/* 1 the first time it is called with 'key' on this state, 0 after. */
+int tg_lualib_once(struct lua_State *L, const char *key);
 
 /* Whether the value at idx is tegn.null. */
 int tg_lualib_is_null(struct lua_State *L, int idx);

@@ -20,9 +20,14 @@
 #include "tg_date.h"
 #include "tg_db.h"
 #include "tg_err.h"
+#include "tg_fmt.h"
 #include "tg_lua.h"
+#include "tg_luaexpr.h"
 #include "tg_lualib.h"
+#include "tg_luaverb.h"
+#include "tg_luawin.h"
 #include "tg_mem.h"
+#include "tg_out.h"
 
 #define MAX_ROWS_TO_LUA 1000000 /* t:rows() refuses more: each value costs a Lua object */
 
@@ -46,14 +51,19 @@ tg_table *tg_luatable_check(lua_State *L, int idx) {
     return *slot;
 }
 
-/* Tells the collector about a new table's column memory, which Lua's own
-** accounting cannot see: without this, a loop making big tables would
-** let dead ones pile up until the memory cap. */
-static void account(lua_State *L, const tg_table *t) {
+/* Without this, a loop making big tables would let dead ones pile up
+** until the memory cap: the collector paces itself by Lua's own heap. */
+int tg_luatable_finish(lua_State *L, int idx) {
+    const tg_table *t = tg_luatable_check(L, idx);
     size_t bytes = 0;
+    lua_pushvalue(L, idx);
     for (size_t k = 0; k < t->n_cols; k++)
         bytes += t->n_rows * tg_type_width(t->cols[k]->type);
-    if (bytes >= 64 * 1024) lua_gc(L, LUA_GCSTEP, (int)(bytes / 1024 > 1 << 20 ? 1 << 20 : bytes / 1024));
+    if (bytes >= 64 * 1024) {
+        size_t kb = bytes / 1024;
+        lua_gc(L, LUA_GCSTEP, kb > ((size_t)1 << 20) ? 1 << 20 : (int)kb);
+    }
+    return 1;
 }
 
 static int l_table_gc(lua_State *L) {
@@ -113,9 +123,15 @@ static void push_value(lua_State *L, const tg_col *c, size_t i) {
         return;
     }
     switch (c->type) {
-    case TG_INT: lua_pushinteger(L, c->v.i64[i]); return;
-    case TG_FLOAT: lua_pushnumber(L, c->v.f64[i]); return;
-    case TG_BOOL: lua_pushboolean(L, c->v.b8[i]); return;
+    case TG_INT:
+        lua_pushinteger(L, c->v.i64[i]);
+        return;
+    case TG_FLOAT:
+        lua_pushnumber(L, c->v.f64[i]);
+        return;
+    case TG_BOOL:
+        lua_pushboolean(L, c->v.b8[i]);
+        return;
     case TG_DATE:
         len = tg_date_format(c->v.date[i], buf);
         lua_pushlstring(L, buf, len);
@@ -167,9 +183,10 @@ void tg_luatable_push_row(lua_State *L, const tg_table *t, size_t i) {
 static int l_table_rows(lua_State *L) {
     const tg_table *t = tg_luatable_check(L, 1);
     if (t->n_rows > MAX_ROWS_TO_LUA)
-        return tg_lualib_error(L, "rows: the table has %I rows, more than the %d rows:() turns into "
-                             "Lua tables; use t:head(n):rows() or reduce it with a verb first",
-                          (lua_Integer)t->n_rows, MAX_ROWS_TO_LUA);
+        return tg_lualib_error(L,
+                               "rows: the table has %I rows, more than the %d rows:() turns into "
+                               "Lua tables; use t:head(n):rows() or reduce it with a verb first",
+                               (lua_Integer)t->n_rows, MAX_ROWS_TO_LUA);
     lua_createtable(L, (int)t->n_rows, 0);
     for (size_t i = 0; i < t->n_rows; i++) {
         if ((i & (TG_VECTOR - 1)) == 0) tg_lua_check(L);
@@ -235,7 +252,7 @@ const char **tg_luatable_sorted_keys(lua_State *L, int idx, size_t *n, const cha
         } else if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 1 ||
                    (size_t)lua_tointeger(L, -1) > len) {
             tg_lualib_error(L, "%s: expected a list of names and name = value pairs, got a %s key",
-                       fname, luaL_typename(L, -1));
+                            fname, luaL_typename(L, -1));
         }
     }
     qsort(keys, count, sizeof *keys, cmp_str);
@@ -291,7 +308,7 @@ static int l_table_select(lua_State *L) {
         const char *old = lua_tostring(L, -1);
         if (!old || lua_type(L, -1) != LUA_TSTRING)
             return tg_lualib_error(L, "select: '%s' must name an existing column (new = \"old\")",
-                              keys[i]);
+                                   keys[i]);
         add_renamed(L, t, *slot, keys[i], old, "select");
         lua_pop(L, 1);
     }
@@ -311,13 +328,14 @@ static int l_table_rename(lua_State *L) {
     if (luaL_len(L, 2) > 0) return tg_lualib_error(L, "rename: expected new = \"old\" pairs");
     keys = tg_luatable_sorted_keys(L, 2, &n_keys, "rename");
     names = lua_newuserdatauv(L, (t->n_cols ? t->n_cols : 1) * sizeof *names, 0);
-    for (size_t k = 0; k < t->n_cols; k++) names[k] = t->names[k];
+    for (size_t k = 0; k < t->n_cols; k++)
+        names[k] = t->names[k];
     for (size_t i = 0; i < n_keys; i++) {
         lua_getfield(L, 2, keys[i]);
         const char *old = lua_tostring(L, -1);
         if (!old || lua_type(L, -1) != LUA_TSTRING)
             return tg_lualib_error(L, "rename: '%s' must name an existing column (new = \"old\")",
-                              keys[i]);
+                                   keys[i]);
         long k = tg_table_find(t, old);
         if (k < 0) return tg_lualib_no_column(L, t, old);
         if (names[k] != t->names[k])
@@ -364,7 +382,199 @@ static int l_table_write_sqlite(lua_State *L) {
     return 0;
 }
 
+/* t:write_csv(path [, opts]): the table as CSV, written atomically.
+** opts: excel = true (Danish Excel: ';', decimal comma, BOM, CRLF,
+** dd-mm-yyyy) as the base, then sep, decimal, bom, crlf, header,
+** dates = "iso" | "dmy", decimals. */
+static int l_table_write_csv(lua_State *L) {
+    static const char *const known[] = { "excel",  "sep",   "decimal",  "bom", "crlf",
+                                         "header", "dates", "decimals", NULL };
+    static const char *const dates[] = { "iso", "dmy", NULL };
+    const tg_table *t = tg_luatable_check(L, 1);
+    const char *path = luaL_checkstring(L, 2);
+    tg_out_csv_opts o;
+    tg_interrupt intr;
+    tg_error err;
+    tg_status st;
+
+    tg_lualib_check_opts(L, 3, known, "write_csv");
+    tg_out_csv_opts_init(&o);
+    if (lua_istable(L, 3)) {
+        lua_getfield(L, 3, "excel");
+        if (lua_toboolean(L, -1)) tg_out_csv_opts_excel_da(&o);
+        lua_pop(L, 1);
+        lua_getfield(L, 3, "sep");
+        if (!lua_isnil(L, -1)) {
+            const char *sep = luaL_checkstring(L, -1);
+            if (strlen(sep) != 1) return tg_lualib_error(L, "write_csv: 'sep' is one character");
+            o.delim = sep[0];
+        }
+        lua_getfield(L, 3, "decimal");
+        if (!lua_isnil(L, -1)) {
+            const char *dec = luaL_checkstring(L, -1);
+            if (strcmp(dec, ".") != 0 && strcmp(dec, ",") != 0)
+                return tg_lualib_error(L, "write_csv: 'decimal' is \".\" or \",\"");
+            o.decimal = dec[0];
+        }
+        lua_getfield(L, 3, "bom");
+        if (!lua_isnil(L, -1)) o.bom = lua_toboolean(L, -1);
+        lua_getfield(L, 3, "crlf");
+        if (!lua_isnil(L, -1)) o.crlf = lua_toboolean(L, -1);
+        lua_getfield(L, 3, "header");
+        if (!lua_isnil(L, -1)) o.header = lua_toboolean(L, -1);
+        lua_getfield(L, 3, "dates");
+        if (!lua_isnil(L, -1))
+            o.date_fmt = luaL_checkoption(L, -1, NULL, dates) ? TG_OUT_DATE_DMY : TG_OUT_DATE_ISO;
+        lua_getfield(L, 3, "decimals");
+        if (!lua_isnil(L, -1)) {
+            lua_Integer d = luaL_checkinteger(L, -1);
+            if (d < -1 || d > 17) return tg_lualib_error(L, "write_csv: 'decimals' is 0..17 or -1");
+            o.decimals = (int)d;
+        }
+        lua_pop(L, 7);
+    }
+    tg_lualib_interrupt(L, &intr);
+    o.intr = &intr;
+    tg_err_clear(&err);
+    st = tg_out_csv(t, path, &o, &err);
+    if (st != TG_OK) return tg_lualib_fail(L, st, &err, "write_csv");
+    return 0;
+}
+
+/* ---- showing ---- */
+
+/* Copies at most size - 1 bytes of s (cut at a character boundary). */
+static void copy_cut(char *buf, size_t size, const char *s, size_t len) {
+    if (len > size - 1) {
+        len = size - 1;
+        while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
+            len--;
+    }
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+}
+
+/* The text t:show() prints for row i of c: as t:rows() gives it, with
+** floats in the shortest round-trip form and NULL as "null". */
+static void cell_text(const tg_col *c, size_t i, char *buf, size_t size) {
+    char num[TG_FMT_DOUBLE_MAX];
+    const char *s = num;
+    size_t len = 0;
+    if (!tg_col_is_valid(c, i)) {
+        s = "null";
+        len = 4;
+    } else {
+        switch (c->type) {
+        case TG_INT:
+            len = tg_fmt_int64(c->v.i64[i], num);
+            break;
+        case TG_FLOAT:
+            len = tg_fmt_double(c->v.f64[i], -1, TG_FMT_EXP, num);
+            if (len == 0) {
+                s = "NaN";
+                len = 3;
+            }
+            break;
+        case TG_BOOL:
+            s = c->v.b8[i] ? "true" : "false";
+            len = strlen(s);
+            break;
+        case TG_DATE:
+            len = tg_date_format(c->v.date[i], num);
+            break;
+        case TG_STRING:
+            s = tg_dict_str(c->dict, c->v.str[i], &len);
+            break;
+        }
+    }
+    copy_cut(buf, size, s, len);
+}
+
+/* Display width of UTF-8 text: code points (good enough for æøå). */
+static size_t width(const char *s) {
+    size_t n = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80) n++;
+    return n;
+}
+
+/* t:show([n = 10]): prints the first n rows as an aligned text table
+** (through print, so to stderr in the CLI), with the row count. */
+static int l_table_show(lua_State *L) {
+    const tg_table *t = tg_luatable_check(L, 1);
+    lua_Integer n = luaL_optinteger(L, 2, 10);
+    size_t rows, *w;
+    luaL_Buffer b;
+    char cell[64];
+
+    luaL_argcheck(L, n >= 0, 2, "row count must be >= 0");
+    rows = (size_t)n < t->n_rows ? (size_t)n : t->n_rows;
+    w = lua_newuserdatauv(L, (t->n_cols ? t->n_cols : 1) * sizeof *w, 0);
+    for (size_t k = 0; k < t->n_cols; k++) {
+        w[k] = width(t->names[k]);
+        for (size_t i = 0; i < rows; i++) {
+            cell_text(t->cols[k], i, cell, sizeof cell);
+            if (width(cell) > w[k]) w[k] = width(cell);
+        }
+    }
+    luaL_buffinit(L, &b);
+    for (size_t i = 0; i <= rows; i++) {
+        for (size_t k = 0; k < t->n_cols; k++) {
+            const char *text = t->names[k];
+            if (i > 0) {
+                cell_text(t->cols[k], i - 1, cell, sizeof cell);
+                text = cell;
+            }
+            if (k) luaL_addstring(&b, "  ");
+            luaL_addstring(&b, text);
+            for (size_t pad = width(text); k + 1 < t->n_cols && pad < w[k]; pad++)
+                luaL_addchar(&b, ' ');
+        }
+        luaL_addchar(&b, '\n');
+    }
+    lua_pushfstring(L, "(%I of %I rows)\n", (lua_Integer)rows, (lua_Integer)t->n_rows);
+    luaL_addvalue(&b);
+    luaL_pushresult(&b);
+    size_t len;
+    const char *text = lua_tolstring(L, -1, &len);
+    tg_lualib_print(tg_lua_userdata(tg_lua_from_state(L)), text, len);
+    return 0;
+}
+
 /* ---- indexing ---- */
+
+static int cmp_str_ptr(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Raises for t.key / t:key() when key is neither a method nor a column,
+** suggesting whichever of the two is nearer: a misspelt method
+** (t:fliter) should not read as a missing column. */
+static int no_such_key(lua_State *L, const tg_table *t, const char *key) {
+    size_t n = 0;
+    char **methods;
+    const char *near;
+
+    if (tg_lualib_suggest(key, t->names, t->n_cols)) return tg_lualib_no_column(L, t, key);
+    lua_pushnil(L);
+    while (lua_next(L, lua_upvalueindex(1))) {
+        lua_pop(L, 1);
+        n++;
+    }
+    methods = lua_newuserdatauv(L, (n ? n : 1) * sizeof *methods, 0);
+    n = 0;
+    lua_pushnil(L);
+    while (lua_next(L, lua_upvalueindex(1))) {
+        lua_pop(L, 1);
+        methods[n++] = (char *)lua_tostring(L, -1); /* the method table keeps it alive */
+    }
+    qsort(methods, n, sizeof *methods, cmp_str_ptr); /* ties must not depend on pairs order */
+    near = tg_lualib_suggest(key, methods, n);
+    if (near)
+        return tg_lualib_error(L, "no method or column '%s'; did you mean the method '%s'?", key,
+                               near);
+    return tg_lualib_no_column(L, t, key);
+}
 
 /* __index: a method, else a column (as an expression), else an error
 ** naming the nearest column. */
@@ -378,9 +588,11 @@ static int l_table_index(lua_State *L) {
     t = tg_luatable_check(L, 1);
     key = lua_tostring(L, 2);
     if (!key || lua_type(L, 2) != LUA_TSTRING)
-        return tg_lualib_error(L, "a table is indexed by column names, not a %s", luaL_typename(L, 2));
-    if (tg_table_find(t, key) < 0) return tg_lualib_no_column(L, t, key);
-    return tg_lualib_error(L, "column access t.%s needs expressions, which are not built yet", key);
+        return tg_lualib_error(L, "a table is indexed by column names, not a %s",
+                               luaL_typename(L, 2));
+    if (tg_table_find(t, key) < 0) return no_such_key(L, t, key);
+    tg_luaexpr_push(L, 2, 1, "column");
+    return 1;
 }
 
 static const luaL_Reg table_methods[] = {
@@ -391,23 +603,24 @@ static const luaL_Reg table_methods[] = {
     { "select", l_table_select },
     { "rename", l_table_rename },
     { "write_sqlite", l_table_write_sqlite },
+    { "write_csv", l_table_write_csv },
+    { "show", l_table_show },
     { "free", l_table_free },
     { NULL, NULL },
 };
 
 static const luaL_Reg table_meta[] = {
-    { "__gc", l_table_gc },
-    { "__close", l_table_free },
-    { "__len", l_table_len },
-    { "__tostring", l_table_tostring },
+    { "__gc", l_table_gc },   { "__close", l_table_free },
+    { "__len", l_table_len }, { "__tostring", l_table_tostring },
     { NULL, NULL },
 };
 
 void tg_luatable_open(lua_State *L) {
     tg_lualib_new_metatable(L, TG_LUATABLE_MT, table_meta, NULL);
     luaL_newlib(L, table_methods);
+    tg_luaverb_open(L);
+    tg_luawin_open_verbs(L);
     lua_pushcclosure(L, l_table_index, 1);
     lua_setfield(L, -2, "__index");
     lua_pop(L, 1);
-    (void)account;
 }

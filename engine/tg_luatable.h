@@ -23,6 +23,11 @@ void tg_luatable_open(struct lua_State *L);
 ** fill (*slot = table, which the userdata then owns one reference to). */
 tg_table **tg_luatable_new(struct lua_State *L);
 
+/* Pushes the (filled) Table at idx as a C function's result and tells
+** the garbage collector about its column memory, which Lua's own
+** accounting cannot see. Returns 1, for `return tg_luatable_finish(...)`. */
+int tg_luatable_finish(struct lua_State *L, int idx);
+
 /* The table of the Table at idx (borrowed), or raises "tegn.Table
 ** expected" / "table was freed". */
 tg_table *tg_luatable_check(struct lua_State *L, int idx);

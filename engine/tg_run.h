@@ -17,19 +17,19 @@
 #include "tegn.h"
 
 typedef struct tg_run_opts {
-    const char *script;            /* path of the Lua script */
-    const char *const *params;     /* "key=value" strings (--param) */
+    const char *script;        /* path of the Lua script */
+    const char *const *params; /* "key=value" strings (--param) */
     size_t n_params;
-    const char *out;               /* output file; NULL = stdout */
-    uint64_t seed;                 /* math.random's seed */
-    size_t mem_cap;                /* tg_mem cap in bytes for the run; 0 = none */
-    double timeout_s;              /* wall-clock limit; 0 = none */
-    const char *lib_dir;           /* folder `require` searches after the script's */
+    const char *out;     /* output file; NULL = stdout */
+    uint64_t seed;       /* math.random's seed */
+    size_t mem_cap;      /* tg_mem cap in bytes for the run; 0 = none */
+    double timeout_s;    /* wall-clock limit; 0 = none */
+    const char *lib_dir; /* folder `require` searches after the script's */
     /* Receives print() lines and warnings (the CLI writes them to stderr);
     ** NULL discards them. */
     void (*print)(void *ud, const char *text, size_t len);
     void *ud;
-    int progress;                  /* nonzero: announce loads through print */
+    int progress; /* nonzero: announce loads through print */
 } tg_run_opts;
 
 /* Defaults: no script, no params, stdout, seed TG_LUA_DEFAULT_SEED, no

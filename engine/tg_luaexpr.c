@@ -1,0 +1,523 @@
+/*
+** tg_luaexpr.c -- tegn.Expr userdata and the expression functions of the
+** `tegn` module (see tg_luaexpr.h). An Expr holds one
+** reference to an immutable tg_expr node; every operator and method makes
+** a new node whose userdata is pushed (empty) before the node is built, so
+** a Lua error never leaks one. Lua's ==, < and <= cannot build
+** expressions (Lua turns their results into booleans), so on expressions
+** they raise an error pointing to :eq(), :lt() and :le().
+*/
+#include "tg_luaexpr.h"
+
+#include <assert.h>
+#include <string.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "tg_err.h"
+#include "tg_lua.h"
+#include "tg_luadate.h"
+#include "tg_lualib.h"
+#include "tg_mem.h"
+
+#define WHEN_MT "tegn.When"
+
+/* ---- the userdata ---- */
+
+static tg_expr **new_slot(lua_State *L) {
+    tg_expr **slot = lua_newuserdatauv(L, sizeof *slot, 0);
+    *slot = NULL;
+    luaL_setmetatable(L, TG_LUAEXPR_MT);
+    return slot;
+}
+
+/* Stores a freshly built node (NULL = allocation failure) in the slot on
+** top of the stack. */
+static void fill(lua_State *L, tg_expr **slot, tg_expr *e) {
+    if (!e) tg_lua_raise(L, TG_ENOMEM, NULL);
+    *slot = e;
+}
+
+int tg_luaexpr_test(lua_State *L, int idx) {
+    return luaL_testudata(L, idx, TG_LUAEXPR_MT) != NULL;
+}
+
+static tg_expr *check_expr(lua_State *L, int idx) {
+    tg_expr **slot = luaL_checkudata(L, idx, TG_LUAEXPR_MT);
+    assert(*slot);
+    return *slot;
+}
+
+static int l_expr_gc(lua_State *L) {
+    tg_expr **slot = lua_touserdata(L, 1);
+    tg_expr_release(*slot);
+    *slot = NULL;
+    return 0;
+}
+
+static int l_expr_tostring(lua_State *L) {
+    tg_expr *e = check_expr(L, 1);
+    void **box = tg_lualib_box(L, tg_free);
+    char *s = tg_expr_to_string(e);
+    if (!s) return tg_lua_raise(L, TG_ENOMEM, NULL);
+    *box = s;
+    lua_pushstring(L, s);
+    return 1;
+}
+
+/* ---- Lua values to expressions ---- */
+
+static tg_expr *when_to_expr(lua_State *L, int idx);
+
+tg_expr *tg_luaexpr_push(lua_State *L, int idx, int names, const char *what) {
+    tg_expr **slot;
+    int32_t days;
+    size_t len;
+    const char *s;
+
+    idx = lua_absindex(L, idx);
+    if (tg_luaexpr_test(L, idx)) {
+        lua_pushvalue(L, idx);
+        return check_expr(L, -1);
+    }
+    if (luaL_testudata(L, idx, WHEN_MT)) return when_to_expr(L, idx);
+    slot = new_slot(L);
+    switch (lua_type(L, idx)) {
+    case LUA_TNUMBER:
+        if (lua_isinteger(L, idx))
+            fill(L, slot, tg_expr_int(lua_tointeger(L, idx)));
+        else
+            fill(L, slot, tg_expr_float(lua_tonumber(L, idx)));
+        return *slot;
+    case LUA_TBOOLEAN:
+        fill(L, slot, tg_expr_bool(lua_toboolean(L, idx)));
+        return *slot;
+    case LUA_TSTRING:
+        s = lua_tolstring(L, idx, &len);
+        fill(L, slot, names ? tg_expr_col(s) : tg_expr_str(s, len));
+        return *slot;
+    default:
+        if (tg_luadate_test(L, idx, &days)) {
+            fill(L, slot, tg_expr_date(days));
+            return *slot;
+        }
+        if (tg_lualib_is_null(L, idx)) {
+            fill(L, slot, tg_expr_null());
+            return *slot;
+        }
+    }
+    tg_lualib_error(L, "%s: expected an expression, a column name or a value, got a %s", what,
+                    luaL_typename(L, idx));
+    return NULL;
+}
+
+void tg_luaexpr_check_columns(lua_State *L, const tg_expr *e, const tg_table *t) {
+    if (e->op == TG_OP_COL) {
+        if (tg_table_find(t, e->u.name) < 0) tg_lualib_no_column(L, t, e->u.name);
+        return;
+    }
+    for (size_t i = 0; i < e->n_args; i++)
+        tg_luaexpr_check_columns(L, e->args[i], t);
+}
+
+static void release_col(void *p) {
+    tg_col_release(p);
+}
+
+tg_col *tg_luaexpr_eval(lua_State *L, const tg_expr *e, const tg_table *t) {
+    void **box;
+    tg_interrupt intr;
+    tg_col *c = NULL;
+    tg_error err;
+    tg_status st;
+
+    tg_luaexpr_check_columns(L, e, t);
+    box = tg_lualib_box(L, release_col);
+    tg_lualib_interrupt(L, &intr);
+    tg_err_clear(&err);
+    st = tg_expr_eval(e, t, &intr, &c, &err);
+    if (st != TG_OK) tg_lualib_fail(L, st, &err, NULL);
+    *box = c;
+    return c;
+}
+
+/* ---- building ---- */
+
+static int binary(lua_State *L, tg_op op, int a, int b, const char *what) {
+    tg_expr *x = tg_luaexpr_push(L, a, 0, what);
+    tg_expr *y = tg_luaexpr_push(L, b, 0, what);
+    tg_expr **slot = new_slot(L);
+    fill(L, slot, tg_expr_binary(op, x, y));
+    return 1;
+}
+
+static int unary(lua_State *L, tg_op op) {
+    tg_expr *x = check_expr(L, 1);
+    tg_expr **slot = new_slot(L);
+    fill(L, slot, tg_expr_unary(op, x));
+    return 1;
+}
+
+/* Methods and metamethods that map to one node: the op is the closure's
+** upvalue. A method whose second operand must be a string literal says
+** so in 'text'. */
+typedef struct op_entry {
+    const char *name;
+    tg_op op;
+    int text;
+} op_entry;
+
+static const op_entry binary_meta[] = {
+    { "__add", TG_OP_ADD, 0 },       { "__sub", TG_OP_SUB, 0 },   { "__mul", TG_OP_MUL, 0 },
+    { "__div", TG_OP_DIV, 0 },       { "__idiv", TG_OP_IDIV, 0 }, { "__mod", TG_OP_MOD, 0 },
+    { "__concat", TG_OP_CONCAT, 0 },
+};
+
+static const op_entry binary_methods[] = {
+    { "eq", TG_OP_EQ, 0 },
+    { "ne", TG_OP_NE, 0 },
+    { "lt", TG_OP_LT, 0 },
+    { "le", TG_OP_LE, 0 },
+    { "gt", TG_OP_GT, 0 },
+    { "ge", TG_OP_GE, 0 },
+    { "fill_null", TG_OP_FILL_NULL, 0 },
+    { "contains", TG_OP_CONTAINS, 1 },
+    { "starts_with", TG_OP_STARTS_WITH, 1 },
+    { "ends_with", TG_OP_ENDS_WITH, 1 },
+};
+
+static const op_entry unary_methods[] = {
+    { "is_null", TG_OP_IS_NULL, 0 }, { "not_null", TG_OP_NOT_NULL, 0 },
+    { "not_", TG_OP_NOT, 0 },        { "floor", TG_OP_FLOOR, 0 },
+    { "ceil", TG_OP_CEIL, 0 },       { "abs", TG_OP_ABS, 0 },
+    { "year", TG_OP_YEAR, 0 },       { "quarter", TG_OP_QUARTER, 0 },
+    { "month", TG_OP_MONTH, 0 },     { "day", TG_OP_DAY, 0 },
+    { "weekday", TG_OP_WEEKDAY, 0 }, { "isoweek", TG_OP_ISOWEEK, 0 },
+    { "isoyear", TG_OP_ISOYEAR, 0 }, { "days_in_month", TG_OP_DAYS_IN_MONTH, 0 },
+    { "lower", TG_OP_LOWER, 0 },     { "upper", TG_OP_UPPER, 0 },
+    { "len", TG_OP_LEN, 0 },
+};
+
+static int l_expr_binary_op(lua_State *L) {
+    tg_op op = (tg_op)lua_tointeger(L, lua_upvalueindex(1));
+    if (lua_toboolean(L, lua_upvalueindex(2))) luaL_checktype(L, 2, LUA_TSTRING);
+    return binary(L, op, 1, 2, tg_op_name(op));
+}
+
+static int l_expr_unary_op(lua_State *L) {
+    return unary(L, (tg_op)lua_tointeger(L, lua_upvalueindex(1)));
+}
+
+static void set_ops(lua_State *L, const op_entry *ops, size_t n, lua_CFunction fn) {
+    for (size_t i = 0; i < n; i++) {
+        lua_pushinteger(L, ops[i].op);
+        lua_pushboolean(L, ops[i].text);
+        lua_pushcclosure(L, fn, 2);
+        lua_setfield(L, -2, ops[i].name);
+    }
+}
+
+static int l_expr_unm(lua_State *L) {
+    return unary(L, TG_OP_NEG);
+}
+
+static int l_expr_eq_meta(lua_State *L) {
+    return tg_lualib_error(L, "expressions compare with :eq() / :ne(), not == / ~= (Lua turns "
+                              "== into a plain true or false)");
+}
+
+static int l_expr_lt_meta(lua_State *L) {
+    return tg_lualib_error(L, "expressions compare with :lt() :le() :gt() :ge(), not < <= > >=");
+}
+
+/* Builds an n-ary node from the expressions at stack slots first..last. */
+static int nary_range(lua_State *L, tg_op op, int first, int last, const char *what) {
+    int n = last - first + 1;
+    tg_expr **args;
+    tg_expr **slot;
+
+    if (n == 1) {
+        tg_luaexpr_push(L, first, 0, what);
+        return 1;
+    }
+    args = lua_newuserdatauv(L, (size_t)n * sizeof *args, 0);
+    for (int i = 0; i < n; i++)
+        args[i] = tg_luaexpr_push(L, first + i, 0, what);
+    slot = new_slot(L);
+    fill(L, slot, tg_expr_nary(op, args, (size_t)n));
+    return 1;
+}
+
+/* e:and_(a, b, ...) and e:or_(...): e combined with the others. */
+static int l_expr_and(lua_State *L) {
+    check_expr(L, 1);
+    luaL_checkany(L, 2);
+    return nary_range(L, TG_OP_AND, 1, lua_gettop(L), "and_");
+}
+
+static int l_expr_or(lua_State *L) {
+    check_expr(L, 1);
+    luaL_checkany(L, 2);
+    return nary_range(L, TG_OP_OR, 1, lua_gettop(L), "or_");
+}
+
+/* Pushes the elements of the list at idx onto the stack; returns how many. */
+static int unpack_list(lua_State *L, int idx, const char *what) {
+    lua_Integer n;
+    idx = lua_absindex(L, idx);
+    luaL_checktype(L, idx, LUA_TTABLE);
+    n = luaL_len(L, idx);
+    if (n > 100000) tg_lualib_error(L, "%s: too many items (%I)", what, n);
+    luaL_checkstack(L, (int)n + 8, what);
+    for (lua_Integer i = 1; i <= n; i++)
+        lua_rawgeti(L, idx, i);
+    return (int)n;
+}
+
+/* tegn.all{a, b, ...} / tegn.any{...}: AND / OR of every item; true /
+** false for an empty list. */
+static int all_any(lua_State *L, tg_op op, const char *what) {
+    int n;
+    lua_settop(L, 1);
+    n = unpack_list(L, 1, what);
+    if (n == 0) {
+        tg_expr **slot = new_slot(L);
+        fill(L, slot, tg_expr_bool(op == TG_OP_AND));
+        return 1;
+    }
+    return nary_range(L, op, 2, 1 + n, what);
+}
+
+static int l_tegn_all(lua_State *L) {
+    return all_any(L, TG_OP_AND, "all");
+}
+static int l_tegn_any(lua_State *L) {
+    return all_any(L, TG_OP_OR, "any");
+}
+
+/* tegn.coalesce(a, b, ...): the first non-NULL value per row. */
+static int l_tegn_coalesce(lua_State *L) {
+    int n = lua_gettop(L);
+    luaL_argcheck(L, n >= 1, 1, "at least one value expected");
+    return nary_range(L, TG_OP_COALESCE, 1, n, "coalesce");
+}
+
+/* e:between(lo, hi), inclusive on both ends */
+static int l_expr_between(lua_State *L) {
+    tg_expr *x = check_expr(L, 1);
+    tg_expr *lo = tg_luaexpr_push(L, 2, 0, "between");
+    tg_expr *hi = tg_luaexpr_push(L, 3, 0, "between");
+    tg_expr **slot = new_slot(L);
+    fill(L, slot, tg_expr_between(x, lo, hi));
+    return 1;
+}
+
+/* e:isin{"a", "b"} or e:isin("a", "b"): values, not expressions */
+static int l_expr_isin(lua_State *L) {
+    tg_expr *x = check_expr(L, 1);
+    int first = 2, n = lua_gettop(L) - 1;
+    tg_expr **list, **slot;
+
+    if (n == 1 && lua_type(L, 2) == LUA_TTABLE) {
+        lua_settop(L, 2);
+        n = unpack_list(L, 2, "isin");
+        first = 3;
+    }
+    list = lua_newuserdatauv(L, (size_t)(n > 0 ? n : 1) * sizeof *list, 0);
+    for (int i = 0; i < n; i++) {
+        if (tg_luaexpr_test(L, first + i) || luaL_testudata(L, first + i, WHEN_MT))
+            return tg_lualib_error(L, "isin: item %d is an expression; isin takes values", i + 1);
+        list[i] = tg_luaexpr_push(L, first + i, 0, "isin");
+    }
+    slot = new_slot(L);
+    fill(L, slot, tg_expr_isin(x, list, (size_t)n));
+    return 1;
+}
+
+/* e:cast("int" | "float" | "bool" | "date" | "string" [, {strict = true}]):
+** with strict (the default) a value that does not convert is an error
+** naming it; with strict = false it becomes NULL. */
+static int l_expr_cast(lua_State *L) {
+    static const char *const known[] = { "strict", NULL };
+    tg_expr *x = check_expr(L, 1);
+    const char *name = luaL_checkstring(L, 2);
+    tg_type to = tg_type_parse(name);
+    int strict = 1;
+    tg_expr **slot;
+
+    if (!to)
+        return luaL_argerror(L, 2, "expected \"int\", \"float\", \"bool\", \"date\" or \"string\"");
+    tg_lualib_check_opts(L, 3, known, "cast");
+    if (lua_istable(L, 3)) {
+        lua_getfield(L, 3, "strict");
+        if (!lua_isnil(L, -1)) strict = lua_toboolean(L, -1);
+        lua_pop(L, 1);
+    }
+    slot = new_slot(L);
+    fill(L, slot, tg_expr_cast(x, to, strict));
+    return 1;
+}
+
+/* e:round([digits = 0 [, "half_up" | "half_even"]]): half_up (ties away
+** from zero, as Danish takster and spreadsheets round) is the default. */
+static int l_expr_round(lua_State *L) {
+    static const char *const modes[] = { "half_up", "half_even", NULL };
+    tg_expr *x = check_expr(L, 1);
+    lua_Integer digits = luaL_optinteger(L, 2, 0);
+    int mode = luaL_checkoption(L, 3, "half_up", modes);
+    tg_expr **slot;
+
+    luaL_argcheck(L, digits >= TG_ROUND_MIN_DIGITS && digits <= TG_ROUND_MAX_DIGITS, 2,
+                  "digits must be between -18 and 15");
+    slot = new_slot(L);
+    fill(L, slot, tg_expr_round(x, (int)digits, mode == 0 ? TG_ROUND_HALF_UP : TG_ROUND_HALF_EVEN));
+    return 1;
+}
+
+/* e:trunc("month" | "quarter" | "year" | "week") */
+static int l_expr_trunc(lua_State *L) {
+    tg_expr *x = check_expr(L, 1);
+    tg_date_unit unit = (tg_date_unit)tg_luadate_check_unit(L, 2);
+    tg_expr **slot = new_slot(L);
+    fill(L, slot, tg_expr_trunc(x, unit));
+    return 1;
+}
+
+/* ---- tegn.col, tegn.lit, tegn.when ---- */
+
+static int l_tegn_col(lua_State *L) {
+    const char *name = luaL_checkstring(L, 1);
+    tg_expr **slot = new_slot(L);
+    fill(L, slot, tg_expr_col(name));
+    return 1;
+}
+
+static int l_tegn_lit(lua_State *L) {
+    luaL_checkany(L, 1);
+    if (tg_luaexpr_test(L, 1)) return luaL_argerror(L, 1, "a value expected, got an expression");
+    tg_luaexpr_push(L, 1, 0, "lit");
+    return 1;
+}
+
+/* A When is a userdata whose user value is the list {cond1, v1, cond2,
+** v2, ...}; scripts cannot reach the list, so it holds what C put there. */
+static void push_when(lua_State *L, int from, int cond, int value) {
+    lua_Integer n = 0;
+    lua_newuserdatauv(L, 0, 1);
+    lua_createtable(L, 4, 0);
+    if (from) {
+        lua_getiuservalue(L, from, 1);
+        n = luaL_len(L, -1);
+        for (lua_Integer i = 1; i <= n; i++) {
+            lua_rawgeti(L, -1, i);
+            lua_rawseti(L, -3, i);
+        }
+        lua_pop(L, 1);
+    }
+    tg_luaexpr_push(L, cond, 0, "when");
+    lua_rawseti(L, -2, n + 1);
+    tg_luaexpr_push(L, value, 0, "when");
+    lua_rawseti(L, -2, n + 2);
+    lua_setiuservalue(L, -2, 1);
+    luaL_setmetatable(L, WHEN_MT);
+}
+
+/* tegn.when(cond, value) */
+static int l_tegn_when(lua_State *L) {
+    luaL_checkany(L, 2);
+    push_when(L, 0, 1, 2);
+    return 1;
+}
+
+/* w:when(cond, value): one more branch, tried after the earlier ones */
+static int l_when_when(lua_State *L) {
+    luaL_checkudata(L, 1, WHEN_MT);
+    luaL_checkany(L, 3);
+    push_when(L, 1, 2, 3);
+    return 1;
+}
+
+/* Folds the branches at 'when' from the last, around 'otherwise' (the
+** expression on top of the stack), into nested if_else nodes; pushes the
+** result. */
+static tg_expr *fold_when(lua_State *L, int when) {
+    lua_Integer n;
+    int list;
+    when = lua_absindex(L, when);
+    lua_getiuservalue(L, when, 1);
+    list = lua_gettop(L);
+    n = luaL_len(L, list);
+    lua_pushvalue(L, list - 1); /* otherwise */
+    for (lua_Integer i = n - 1; i >= 1; i -= 2) {
+        lua_rawgeti(L, list, i);
+        lua_rawgeti(L, list, i + 1);
+        tg_expr *c = check_expr(L, -2), *v = check_expr(L, -1), *o = check_expr(L, -3);
+        tg_expr **slot = new_slot(L);
+        fill(L, slot, tg_expr_if_else(c, v, o));
+        lua_replace(L, -4);
+        lua_pop(L, 2);
+    }
+    return check_expr(L, -1);
+}
+
+/* w:otherwise(value) -> Expr */
+static int l_when_otherwise(lua_State *L) {
+    luaL_checkudata(L, 1, WHEN_MT);
+    luaL_checkany(L, 2);
+    tg_luaexpr_push(L, 2, 0, "otherwise");
+    fold_when(L, 1);
+    return 1;
+}
+
+/* A When used without :otherwise gives NULL where no branch holds. */
+static tg_expr *when_to_expr(lua_State *L, int idx) {
+    tg_expr **slot = new_slot(L);
+    fill(L, slot, tg_expr_null());
+    tg_expr *e = fold_when(L, idx);
+    lua_replace(L, -3);
+    lua_pop(L, 1);
+    return e;
+}
+
+/* ---- registration ---- */
+
+static const luaL_Reg expr_methods[] = {
+    { "between", l_expr_between }, { "isin", l_expr_isin }, { "and_", l_expr_and },
+    { "or_", l_expr_or },          { "cast", l_expr_cast }, { "round", l_expr_round },
+    { "trunc", l_expr_trunc },     { NULL, NULL },
+};
+
+static const luaL_Reg expr_meta[] = {
+    { "__gc", l_expr_gc },
+    { "__tostring", l_expr_tostring },
+    { "__unm", l_expr_unm },
+    { "__eq", l_expr_eq_meta },
+    { "__lt", l_expr_lt_meta },
+    { "__le", l_expr_lt_meta },
+    { NULL, NULL },
+};
+
+static const luaL_Reg when_methods[] = {
+    { "when", l_when_when },
+    { "otherwise", l_when_otherwise },
+    { NULL, NULL },
+};
+
+static const luaL_Reg module_funcs[] = {
+    { "col", l_tegn_col }, { "lit", l_tegn_lit }, { "when", l_tegn_when },
+    { "all", l_tegn_all }, { "any", l_tegn_any }, { "coalesce", l_tegn_coalesce },
+    { NULL, NULL },
+};
+
+void tg_luaexpr_open(lua_State *L) {
+    tg_lualib_new_metatable(L, TG_LUAEXPR_MT, expr_meta, expr_methods);
+    set_ops(L, binary_meta, TG_ARRAY_LEN(binary_meta), l_expr_binary_op);
+    lua_getfield(L, -1, "__index");
+    set_ops(L, binary_methods, TG_ARRAY_LEN(binary_methods), l_expr_binary_op);
+    set_ops(L, unary_methods, TG_ARRAY_LEN(unary_methods), l_expr_unary_op);
+    lua_pop(L, 1);
+    tg_lualib_new_metatable(L, WHEN_MT, NULL, when_methods);
+    lua_pop(L, 2);
+    luaL_setfuncs(L, module_funcs, 0);
+}

@@ -1,0 +1,515 @@
+/*
+** tg_luaverb.c -- Table verbs that call the C kernels (see tg_luaverb.h).
+** Pattern of every verb: check the arguments, push the result's Table
+** userdata (empty), run the kernel straight into its slot, return it.
+** Option tables are read in a fixed order (list entries first, then keys
+** sorted by their bytes) because Lua's pairs order changes from run to
+** run and the output must not.
+*/
+#include "tg_luaverb.h"
+
+#include <assert.h>
+#include <string.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "tg_date.h"
+#include "tg_err.h"
+#include "tg_expr.h"
+#include "tg_lua.h"
+#include "tg_luadate.h"
+#include "tg_luaexpr.h"
+#include "tg_lualib.h"
+#include "tg_luatable.h"
+#include "tg_luawin.h"
+#include "tg_mem.h"
+#include "tg_sort.h"
+
+/* ---- shared helpers ---- */
+
+const char **tg_luaverb_names(lua_State *L, int idx, const char *what, size_t *n) {
+    const char **v;
+    idx = lua_absindex(L, idx);
+    if (lua_type(L, idx) == LUA_TSTRING) {
+        v = lua_newuserdatauv(L, sizeof *v, 0);
+        v[0] = lua_tostring(L, idx);
+        *n = 1;
+        return v;
+    }
+    if (lua_type(L, idx) != LUA_TTABLE)
+        tg_lualib_error(L, "%s: expected a column name or a list of names, got a %s", what,
+                        luaL_typename(L, idx));
+    *n = (size_t)luaL_len(L, idx);
+    v = lua_newuserdatauv(L, (*n ? *n : 1) * sizeof *v, 0);
+    for (size_t i = 0; i < *n; i++) {
+        lua_rawgeti(L, idx, (lua_Integer)i + 1);
+        if (lua_type(L, -1) != LUA_TSTRING)
+            tg_lualib_error(L, "%s: item %d is not a column name", what, (int)i + 1);
+        v[i] = lua_tostring(L, -1); /* the list keeps the string alive */
+        lua_pop(L, 1);
+    }
+    return v;
+}
+
+/* Columns being assembled: n references, released by the box's __gc. */
+typedef struct colset {
+    size_t n;
+    tg_col *c[];
+} colset;
+
+static void release_cols(void *p) {
+    colset *s = p;
+    for (size_t i = 0; i < s->n; i++)
+        tg_col_release(s->c[i]);
+    tg_free(s);
+}
+
+static colset *new_colset(lua_State *L, size_t cap) {
+    void **box = tg_lualib_box(L, release_cols);
+    colset *s = tg_calloc(1, sizeof *s + (cap ? cap : 1) * sizeof s->c[0]);
+    if (!s) tg_lua_raise(L, TG_ENOMEM, NULL);
+    *box = s;
+    return s;
+}
+
+/* ---- filter ---- */
+
+/* t:filter(pred): the rows where pred is true (NULL counts as false) */
+static int l_table_filter(lua_State *L) {
+    const tg_table *t = tg_luatable_check(L, 1);
+    tg_expr *pred;
+    tg_table **slot;
+    tg_interrupt intr;
+    size_t *idx = NULL, n = 0;
+    void **box;
+    tg_error err;
+    tg_status st;
+    int res;
+
+    luaL_checkany(L, 2);
+    lua_settop(L, 2);
+    pred = tg_luaexpr_push(L, 2, 0, "filter");
+    tg_luaexpr_check_columns(L, pred, t);
+    slot = tg_luatable_new(L);
+    res = lua_gettop(L);
+    box = tg_lualib_box(L, tg_free);
+    tg_lualib_interrupt(L, &intr);
+    tg_err_clear(&err);
+    st = tg_expr_filter(pred, t, &intr, &idx, &n, &err);
+    *box = idx;
+    if (st != TG_OK) return tg_lualib_fail(L, st, &err, "filter");
+    if (n == t->n_rows) {
+        *slot = tg_table_retain((tg_table *)t);
+    } else {
+        *slot = tg_table_take(t, idx, n);
+        if (!*slot) return tg_lua_raise(L, TG_ENOMEM, NULL);
+    }
+    tg_free(idx);
+    *box = NULL;
+    return tg_luatable_finish(L, res);
+}
+
+/* ---- derive ---- */
+
+size_t tg_luaverb_push_pairs(lua_State *L, int idx, const char *what) {
+    size_t n_keys, n_list;
+    const char **keys;
+    int keys_idx;
+
+    idx = lua_absindex(L, idx);
+    n_list = (size_t)luaL_len(L, idx);
+    keys = tg_luatable_sorted_keys(L, idx, &n_keys, what);
+    keys_idx = lua_gettop(L);
+    luaL_checkstack(L, (int)(2 * (n_list + n_keys)) + 8, what);
+    for (size_t i = 1; i <= n_list; i++) {
+        lua_rawgeti(L, idx, (lua_Integer)i);
+        if (!lua_istable(L, -1))
+            tg_lualib_error(L, "%s: list item %d must be a pair {name, value}", what, (int)i);
+        lua_rawgeti(L, -1, 1);
+        if (lua_type(L, -1) != LUA_TSTRING)
+            tg_lualib_error(L, "%s: list item %d must be a pair {name, value}", what, (int)i);
+        lua_rawgeti(L, -2, 2);
+        lua_remove(L, -3);
+    }
+    for (size_t i = 0; i < n_keys; i++) {
+        lua_pushstring(L, keys[i]);
+        lua_getfield(L, idx, keys[i]);
+    }
+    lua_remove(L, keys_idx);
+    return n_list + n_keys;
+}
+
+/* Makes a table with t's columns where 'derived' (n columns named at
+** stack slots base, base + 2, ...) replace same-named ones in place and
+** the others follow in order; into *slot. */
+static void assemble(lua_State *L, const tg_table *t, colset *derived, int base, tg_table **slot,
+                     const char *what) {
+    tg_status st;
+    size_t n = derived->n;
+    int *used = lua_newuserdatauv(L, (n ? n : 1) * sizeof *used, 0);
+    memset(used, 0, (n ? n : 1) * sizeof *used);
+    if (!(*slot = tg_table_new())) tg_lua_raise(L, TG_ENOMEM, NULL);
+    for (size_t k = 0; k < t->n_cols; k++) {
+        tg_col *c = t->cols[k];
+        for (size_t i = 0; i < n; i++) {
+            if (strcmp(lua_tostring(L, base + 2 * (int)i), t->names[k]) == 0) {
+                c = derived->c[i];
+                used[i] = 1;
+            }
+        }
+        st = tg_table_add(*slot, t->names[k], c);
+        if (st != TG_OK) tg_lua_raise(L, st, NULL);
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (used[i]) continue;
+        const char *name = lua_tostring(L, base + 2 * (int)i);
+        if (tg_table_find(*slot, name) >= 0) tg_lualib_error(L, "%s: '%s' given twice", what, name);
+        st = tg_table_add(*slot, name, derived->c[i]);
+        if (st != TG_OK) tg_lua_raise(L, st, NULL);
+    }
+    (*slot)->n_rows = t->n_rows;
+    lua_pop(L, 1);
+}
+
+/* Evaluates the pairs pushed by push_pairs (at base) over t; raises for a
+** name given twice. */
+static colset *eval_pairs(lua_State *L, const tg_table *t, int base, size_t n, const char *what) {
+    colset *set = new_colset(L, n);
+    for (size_t i = 0; i < n; i++) {
+        const char *name = lua_tostring(L, base + 2 * (int)i);
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(name, lua_tostring(L, base + 2 * (int)j)) == 0)
+                tg_lualib_error(L, "%s: '%s' given twice", what, name);
+        int value = base + 2 * (int)i + 1;
+        int top = lua_gettop(L);
+        tg_col *c;
+        if (tg_luawin_test(L, value)) {
+            c = tg_luawin_eval(L, value, t);
+        } else {
+            lua_pushfstring(L, "%s '%s'", what, name);
+            tg_expr *e = tg_luaexpr_push(L, value, 0, lua_tostring(L, -1));
+            c = tg_luaexpr_eval(L, e, t);
+        }
+        set->c[set->n++] = tg_col_retain(c);
+        lua_settop(L, top);
+    }
+    return set;
+}
+
+/* t:derive{name = expr, ...} or t:derive{{"name", expr}, ...}: new or
+** replaced columns, all computed from t as it was (a new column cannot use
+** another one made in the same call; chain two derives for that). */
+static int l_table_derive(lua_State *L) {
+    const tg_table *t = tg_luatable_check(L, 1);
+    tg_table **slot;
+    colset *set;
+    size_t n;
+    int base, res;
+
+    luaL_checktype(L, 2, LUA_TTABLE);
+    lua_settop(L, 2);
+    slot = tg_luatable_new(L);
+    res = lua_gettop(L);
+    base = lua_gettop(L) + 1;
+    n = tg_luaverb_push_pairs(L, 2, "derive");
+    set = eval_pairs(L, t, base, n, "derive");
+    assemble(L, t, set, base, slot, "derive");
+    return tg_luatable_finish(L, res);
+}
+
+/* ---- sort, distinct, top ---- */
+
+/* tegn.desc("x"): a descending sort key for t:sort{...} */
+static int l_tegn_desc(lua_State *L) {
+    luaL_checkstring(L, 1);
+    lua_createtable(L, 1, 1);
+    lua_pushvalue(L, 1);
+    lua_rawseti(L, -2, 1);
+    lua_pushboolean(L, 1);
+    lua_setfield(L, -2, "desc");
+    return 1;
+}
+
+const char **tg_luaverb_sort_keys(lua_State *L, int idx, const tg_table *t, const char *what,
+                                  int **desc_out) {
+    int n;
+    const char **keys;
+    int *desc;
+
+    idx = lua_absindex(L, idx);
+    if (lua_type(L, idx) == LUA_TSTRING) {
+        keys = lua_newuserdatauv(L, sizeof *keys, 0);
+        desc = lua_newuserdatauv(L, sizeof *desc, 0);
+        keys[0] = lua_tostring(L, idx);
+        desc[0] = 0;
+        if (tg_table_find(t, keys[0]) < 0) tg_lualib_no_column(L, t, keys[0]);
+        *desc_out = desc;
+        return keys;
+    }
+    luaL_checktype(L, idx, LUA_TTABLE);
+    n = (int)luaL_len(L, idx);
+    keys = lua_newuserdatauv(L, (size_t)(n ? n : 1) * sizeof *keys, 0);
+    desc = lua_newuserdatauv(L, (size_t)(n ? n : 1) * sizeof *desc, 0);
+    for (int i = 0; i < n; i++) {
+        lua_rawgeti(L, idx, i + 1);
+        desc[i] = 0;
+        if (lua_istable(L, -1)) {
+            lua_getfield(L, -1, "desc");
+            desc[i] = lua_toboolean(L, -1);
+            lua_pop(L, 1);
+            lua_rawgeti(L, -1, 1);
+            lua_remove(L, -2);
+        }
+        if (lua_type(L, -1) != LUA_TSTRING)
+            tg_lualib_error(L, "%s: key %d must be a column name or {name, desc = true}", what,
+                            i + 1);
+        keys[i] = lua_tostring(L, -1); /* kept alive by the list (or the key table in it) */
+        lua_pop(L, 1);
+        if (tg_table_find(t, keys[i]) < 0) tg_lualib_no_column(L, t, keys[i]);
+    }
+    *desc_out = desc;
+    return keys;
+}
+
+/* t:sort{"a", {"b", desc = true}, tegn.desc"c"} or t:sort("a", "b"):
+** stable; NULLs last in either direction. */
+static int l_table_sort(lua_State *L) {
+    const tg_table *t = tg_luatable_check(L, 1);
+    int n_args = lua_gettop(L) - 1, list = 2, n;
+    const char **keys;
+    int *desc;
+    tg_table **slot;
+    tg_interrupt intr;
+    tg_error err;
+    tg_status st;
+    int res;
+
+    if (n_args == 1 && lua_istable(L, 2)) {
+        n = (int)luaL_len(L, 2);
+    } else {
+        lua_createtable(L, n_args, 0);
+        for (int i = 1; i <= n_args; i++) {
+            lua_pushvalue(L, 1 + i);
+            lua_rawseti(L, -2, i);
+        }
+        lua_replace(L, 2);
+        lua_settop(L, 2);
+        n = n_args;
+    }
+    lua_settop(L, 2);
+    keys = tg_luaverb_sort_keys(L, list, t, "sort", &desc);
+    slot = tg_luatable_new(L);
+    res = lua_gettop(L);
+    tg_lualib_interrupt(L, &intr);
+    tg_err_clear(&err);
+    st = tg_sort(t, keys, desc, (size_t)n, &intr, slot, &err);
+    if (st != TG_OK) return tg_lualib_fail(L, st, &err, "sort");
+    return tg_luatable_finish(L, res);
+}
+
+/* ---- map_rows: the slow path ---- */
+
+/* Columns built row by row; freed by a box. */
+typedef struct rowcols {
+    size_t n, cap;
+    char **names;
+    tg_col **cols;
+} rowcols;
+
+static void free_rowcols(void *p) {
+    rowcols *rc = p;
+    for (size_t i = 0; i < rc->n; i++) {
+        tg_free(rc->names[i]);
+        tg_col_release(rc->cols[i]);
+    }
+    tg_free(rc->names);
+    tg_free(rc->cols);
+    tg_free(rc);
+}
+
+/* The type a new column gets from the Lua value at idx (not nil). */
+static tg_type lua_value_type(lua_State *L, int idx, const char *name, size_t row) {
+    int32_t days;
+    switch (lua_type(L, idx)) {
+    case LUA_TNUMBER:
+        return lua_isinteger(L, idx) ? TG_INT : TG_FLOAT;
+    case LUA_TBOOLEAN:
+        return TG_BOOL;
+    case LUA_TSTRING:
+        return TG_STRING;
+    default:
+        if (tg_luadate_test(L, idx, &days)) return TG_DATE;
+    }
+    tg_lualib_error(L, "map_rows: row %I, column '%s': a %s cannot be a column value",
+                    (lua_Integer)row + 1, name, luaL_typename(L, idx));
+    return TG_INT;
+}
+
+/* Appends the Lua value at idx to column c; raises on a type mismatch. */
+static void push_lua_value(lua_State *L, int idx, tg_col *c, const char *name, size_t row) {
+    tg_status st = TG_OK;
+    int32_t days;
+    size_t len;
+    const char *s;
+    int t = lua_type(L, idx);
+
+    if (t == LUA_TNIL || tg_lualib_is_null(L, idx)) {
+        st = tg_col_push_null(c);
+    } else if (c->type == TG_INT && t == LUA_TNUMBER && lua_isinteger(L, idx)) {
+        st = tg_col_push_i64(c, lua_tointeger(L, idx));
+    } else if (c->type == TG_INT && t == LUA_TNUMBER) {
+        tg_col_int_to_float(c);
+        st = tg_col_push_f64(c, lua_tonumber(L, idx));
+    } else if (c->type == TG_FLOAT && t == LUA_TNUMBER) {
+        st = tg_col_push_f64(c, lua_tonumber(L, idx));
+    } else if (c->type == TG_BOOL && t == LUA_TBOOLEAN) {
+        st = tg_col_push_bool(c, lua_toboolean(L, idx));
+    } else if (c->type == TG_STRING && t == LUA_TSTRING) {
+        s = lua_tolstring(L, idx, &len);
+        st = tg_col_push_str(c, s, len);
+    } else if (c->type == TG_DATE && tg_luadate_test(L, idx, &days)) {
+        st = tg_col_push_date(c, days);
+    } else if (c->type == TG_DATE && t == LUA_TSTRING &&
+               (s = lua_tolstring(L, idx, &len), tg_date_parse_iso(s, len, &days) == 0)) {
+        st = tg_col_push_date(c, days);
+    } else {
+        tg_lualib_error(L, "map_rows: row %I, column '%s' is %s, got a %s", (lua_Integer)row + 1,
+                        name, tg_type_name(c->type), luaL_typename(L, idx));
+    }
+    if (st != TG_OK) tg_lua_raise(L, st, NULL);
+}
+
+/* Index of column 'name' in rc, adding it (with 'rows' NULLs so far and
+** the type of the input column of that name, or of the value at idx) when
+** new. */
+static size_t rowcols_find(lua_State *L, rowcols *rc, const tg_table *t, const char *name, int idx,
+                           size_t rows) {
+    tg_col *src, *c;
+    size_t i;
+    for (i = 0; i < rc->n; i++)
+        if (strcmp(rc->names[i], name) == 0) return i;
+    if (rc->n == rc->cap) {
+        size_t cap = rc->cap ? 2 * rc->cap : 16;
+        char **nn = tg_realloc(rc->names, cap * sizeof *nn);
+        if (!nn) tg_lua_raise(L, TG_ENOMEM, NULL);
+        rc->names = nn;
+        tg_col **nc = tg_realloc(rc->cols, cap * sizeof *nc);
+        if (!nc) tg_lua_raise(L, TG_ENOMEM, NULL);
+        rc->cols = nc;
+        rc->cap = cap;
+    }
+    src = tg_table_col(t, name);
+    c = tg_col_new(src ? src->type : lua_value_type(L, idx, name, rows), rows + 16, NULL);
+    if (!c) tg_lua_raise(L, TG_ENOMEM, NULL);
+    rc->cols[rc->n] = c;
+    rc->names[rc->n] = tg_strdup(name);
+    rc->n++;
+    if (!rc->names[rc->n - 1]) tg_lua_raise(L, TG_ENOMEM, NULL);
+    for (size_t r = 0; r < rows; r++)
+        if (tg_col_push_null(c) != TG_OK) tg_lua_raise(L, TG_ENOMEM, NULL);
+    return rc->n - 1;
+}
+
+/* t:map_rows(fn): calls fn(row) for each row (a table as t:rows() gives)
+** and makes a table of what fn returns: a row table, or nil to drop the
+** row. Columns of t keep their type and place; new columns follow, sorted
+** by name, typed by their first value. Slow (a Lua call per row): warns
+** once per run. */
+static int l_table_map_rows(lua_State *L) {
+    const tg_table *t = tg_luatable_check(L, 1);
+    rowcols *rc;
+    void **box;
+    size_t rows = 0;
+    tg_table **slot;
+    int res;
+
+    luaL_checktype(L, 2, LUA_TFUNCTION);
+    lua_settop(L, 2);
+    if (tg_lualib_once(L, "map_rows"))
+        tg_lualib_warn(L, "map_rows calls a Lua function for every row, which is slow; use "
+                          "filter, derive and expressions where they can do the job");
+    slot = tg_luatable_new(L);
+    res = lua_gettop(L);
+    box = tg_lualib_box(L, free_rowcols);
+    rc = tg_calloc(1, sizeof *rc);
+    if (!rc) return tg_lua_raise(L, TG_ENOMEM, NULL);
+    *box = rc;
+    for (size_t i = 0; i < t->n_rows; i++) {
+        if ((i & (TG_VECTOR - 1)) == 0) tg_lua_check(L);
+        lua_pushvalue(L, 2);
+        tg_luatable_push_row(L, t, i);
+        lua_call(L, 1, 1);
+        if (lua_isnil(L, -1)) {
+            lua_pop(L, 1);
+            continue;
+        }
+        if (!lua_istable(L, -1))
+            return tg_lualib_error(L,
+                                   "map_rows: the function must return a row table or nil, "
+                                   "got a %s (row %I)",
+                                   luaL_typename(L, -1), (lua_Integer)i + 1);
+        lua_pushnil(L);
+        while (lua_next(L, -2)) {
+            if (lua_type(L, -2) != LUA_TSTRING)
+                return tg_lualib_error(L, "map_rows: row keys must be column names (row %I)",
+                                       (lua_Integer)i + 1);
+            const char *name = lua_tostring(L, -2);
+            size_t k = rowcols_find(L, rc, t, name, lua_gettop(L), rows);
+            if (rc->cols[k]->len == rows) push_lua_value(L, -1, rc->cols[k], name, rows);
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+        rows++;
+        for (size_t k = 0; k < rc->n; k++)
+            if (rc->cols[k]->len < rows && tg_col_push_null(rc->cols[k]) != TG_OK)
+                return tg_lua_raise(L, TG_ENOMEM, NULL);
+    }
+    /* Input columns in input order, then the new ones by name. */
+    if (!(*slot = tg_table_new())) return tg_lua_raise(L, TG_ENOMEM, NULL);
+    for (size_t k = 0; k < t->n_cols; k++) {
+        for (size_t i = 0; i < rc->n; i++) {
+            if (strcmp(rc->names[i], t->names[k]) != 0) continue;
+            tg_status st = tg_table_add(*slot, rc->names[i], rc->cols[i]);
+            if (st != TG_OK) return tg_lua_raise(L, st, NULL);
+        }
+    }
+    for (;;) {
+        const char *next = NULL;
+        size_t at = 0;
+        for (size_t i = 0; i < rc->n; i++) {
+            if (tg_table_find(t, rc->names[i]) >= 0 || tg_table_find(*slot, rc->names[i]) >= 0)
+                continue;
+            if (!next || strcmp(rc->names[i], next) < 0) {
+                next = rc->names[i];
+                at = i;
+            }
+        }
+        if (!next) break;
+        tg_status st = tg_table_add(*slot, next, rc->cols[at]);
+        if (st != TG_OK) return tg_lua_raise(L, st, NULL);
+    }
+    (*slot)->n_rows = rows;
+    return tg_luatable_finish(L, res);
+}
+
+/* ---- registration ---- */
+
+static const luaL_Reg verbs[] = {
+    { "filter", l_table_filter },
+    { "derive", l_table_derive },
+    { "sort", l_table_sort },
+    { "map_rows", l_table_map_rows },
+    { NULL, NULL },
+};
+
+void tg_luaverb_open(lua_State *L) {
+    luaL_setfuncs(L, verbs, 0);
+}
+
+/* Sets module functions belonging to the verbs (tegn.desc) in the module
+** table at the top of the stack. */
+void tg_luaverb_open_module(lua_State *L) {
+    lua_pushcfunction(L, l_tegn_desc);
+    lua_setfield(L, -2, "desc");
+}

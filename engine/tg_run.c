@@ -1,0 +1,183 @@
+/*
+** tg_run.c -- one run of one script (see tg_run.h): the memory cap, the
+** runtime with the `tegn` module, the script, and on success the emitted
+** document plus its `meta` object, written atomically. The meta keys come
+** in a fixed order with the three that vary between runs (started_at,
+** duration_s, peak_memory_bytes) last, so a diff of two outputs shows
+** real changes first.
+*/
+#include "tg_run.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "tg_err.h"
+#include "tg_json.h"
+#include "tg_lua.h"
+#include "tg_lualib.h"
+#include "tg_mem.h"
+
+void tg_run_opts_init(tg_run_opts *opts) {
+    assert(opts != NULL);
+    memset(opts, 0, sizeof *opts);
+    opts->seed = TG_LUA_DEFAULT_SEED;
+    opts->lib_dir = "scripts/lib";
+}
+
+static double now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Writing the result stops only for a signal: the script's time limit
+** is over once the script has finished. */
+static tg_status signal_poll(void *ud) {
+    (void)ud;
+    return tg_lua_signal() ? TG_ECANCEL : TG_OK;
+}
+
+static tg_status set_str(tg_json *obj, const char *key, const char *s, tg_error *err) {
+    return tg_json_set_take(obj, key, tg_json_str(s, strlen(s)), err);
+}
+
+/* The meta object: what was run on what, reproducibly, then timings. */
+static tg_status build_meta(const tg_run_opts *o, const tg_lualib *lib, const char *started,
+                            double duration, size_t peak, tg_json **out, tg_error *err) {
+    tg_json *meta = tg_json_object(), *inputs = tg_json_array(), *params = tg_json_object();
+    size_t rejected = 0;
+    tg_status st = meta && inputs && params ? TG_OK : tg_err_nomem(err);
+
+    if (st == TG_OK) st = set_str(meta, "tegn_version", TG_VERSION_STRING, err);
+    if (st == TG_OK) st = set_str(meta, "script", o->script, err);
+    for (size_t i = 0; st == TG_OK && i < tg_lualib_n_inputs(lib); i++) {
+        const tg_lualib_input *in = tg_lualib_input_at(lib, i);
+        tg_json *item = tg_json_object();
+        st = item ? TG_OK : tg_err_nomem(err);
+        if (st == TG_OK) st = set_str(item, "path", in->path, err);
+        if (st == TG_OK && in->query) st = set_str(item, "query", in->query, err);
+        if (st == TG_OK) st = set_str(item, "sha256", in->sha256, err);
+        if (st == TG_OK) st = tg_json_set_take(item, "rows", tg_json_int((int64_t)in->rows), err);
+        if (st == TG_OK)
+            st = tg_json_set_take(item, "rejected", tg_json_int((int64_t)in->rejected), err);
+        if (st == TG_OK)
+            st = tg_json_push_take(inputs, item, err);
+        else
+            tg_json_free(item);
+        rejected += in->rejected;
+    }
+    if (st == TG_OK) {
+        st = tg_json_set_take(meta, "inputs", inputs, err);
+        inputs = NULL;
+    }
+    for (size_t i = 0; st == TG_OK && i < tg_lualib_n_params(lib); i++) {
+        const tg_lualib_param *p = tg_lualib_param_at(lib, i);
+        st = set_str(params, p->key, p->value, err);
+    }
+    if (st == TG_OK) {
+        st = tg_json_set_take(meta, "params", params, err);
+        params = NULL;
+    }
+    /* The seed as text: a uint64 may not fit a JSON integer readers accept. */
+    if (st == TG_OK) {
+        char seed[32];
+        snprintf(seed, sizeof seed, "%llu", (unsigned long long)o->seed);
+        st = set_str(meta, "seed", seed, err);
+    }
+    if (st == TG_OK) st = tg_json_set_take(meta, "rejected", tg_json_int((int64_t)rejected), err);
+    if (st == TG_OK) st = set_str(meta, "started_at", started, err);
+    if (st == TG_OK) st = tg_json_set_take(meta, "duration_s", tg_json_real(duration, 3), err);
+    if (st == TG_OK)
+        st = tg_json_set_take(meta, "peak_memory_bytes", tg_json_int((int64_t)peak), err);
+    tg_json_free(inputs);
+    tg_json_free(params);
+    if (st != TG_OK) {
+        tg_json_free(meta);
+        meta = NULL;
+    }
+    *out = meta;
+    return st;
+}
+
+/* Writes the document to stdout (o->out NULL) or atomically to o->out. */
+static tg_status write_doc(const tg_run_opts *o, const tg_json *doc, int indent, tg_error *err) {
+    tg_interrupt intr = { signal_poll, NULL };
+    char *text;
+    size_t len;
+    int bad;
+
+    if (o->out) return tg_json_write_file(doc, indent, o->out, &intr, err);
+    text = tg_json_dump(doc, indent);
+    if (!text) return tg_err_nomem(err);
+    len = strlen(text);
+    bad = fwrite(text, 1, len, stdout) != len || fputc('\n', stdout) == EOF || fflush(stdout) != 0;
+    tg_free(text);
+    if (bad) return tg_err_set(err, TG_EIO, "<stdout>", 0, 0, "cannot write the result");
+    return TG_OK;
+}
+
+tg_status tg_run(const tg_run_opts *o, tg_error *err, char **traceback) {
+    size_t old_cap = tg_mem_cap(), peak;
+    tg_lualib *lib = NULL;
+    tg_lua *rt = NULL;
+    tg_json *doc = NULL, *meta = NULL;
+    tg_lua_opts lo;
+    char started[32];
+    time_t wall = time(NULL);
+    struct tm tm;
+    double t0 = now();
+    int indent = 2;
+    tg_status st;
+
+    assert(o != NULL && o->script != NULL);
+    if (traceback) *traceback = NULL;
+    tg_err_clear(err);
+    if (gmtime_r(&wall, &tm))
+        strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    else
+        snprintf(started, sizeof started, "unknown");
+    tg_mem_reset_peak();
+    tg_mem_set_cap(o->mem_cap);
+
+    lib = tg_lualib_new(o->params, o->n_params, o->print, o->ud, o->progress, err);
+    if (!lib) {
+        st = err ? err->code : TG_ENOMEM;
+        goto done;
+    }
+    tg_lua_opts_init(&lo);
+    lo.seed = o->seed;
+    lo.timeout_s = o->timeout_s;
+    lo.lib_dir = o->lib_dir;
+    lo.print = tg_lualib_print;
+    lo.open_libs = tg_lualib_open;
+    lo.ud = lib;
+    rt = tg_lua_new(&lo, err);
+    if (!rt) {
+        st = err ? err->code : TG_ENOMEM;
+        goto done;
+    }
+    st = tg_lua_run_file(rt, o->script, err);
+    if (st != TG_OK) {
+        if (traceback && tg_lua_traceback(rt)) *traceback = tg_strdup(tg_lua_traceback(rt));
+        goto done;
+    }
+    doc = tg_lualib_take_doc(lib, &indent);
+    peak = tg_mem_peak();
+    if (!doc) goto done;
+    /* The script is done: its state goes before writing, so the write
+    ** has the memory the script's leftovers held. */
+    tg_lua_free(rt);
+    rt = NULL;
+    st = build_meta(o, lib, started, now() - t0, peak, &meta, err);
+    if (st == TG_OK) st = tg_json_set_take(doc, "meta", meta, err);
+    if (st == TG_OK) st = write_doc(o, doc, indent, err);
+
+done:
+    tg_json_free(doc);
+    tg_lua_free(rt);
+    tg_lualib_free(lib);
+    tg_mem_set_cap(old_cap);
+    return st;
+}
