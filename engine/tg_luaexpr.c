@@ -171,7 +171,7 @@ typedef struct op_entry {
 static const op_entry binary_meta[] = {
     { "__add", TG_OP_ADD, 0 },       { "__sub", TG_OP_SUB, 0 },   { "__mul", TG_OP_MUL, 0 },
     { "__div", TG_OP_DIV, 0 },       { "__idiv", TG_OP_IDIV, 0 }, { "__mod", TG_OP_MOD, 0 },
-    { "__concat", TG_OP_CONCAT, 0 },
+    { "__concat", TG_OP_CONCAT, 0 }, { "__band", TG_OP_AND, 0 },  { "__bor", TG_OP_OR, 0 },
 };
 
 static const op_entry binary_methods[] = {
@@ -220,6 +220,10 @@ static void set_ops(lua_State *L, const op_entry *ops, size_t n, lua_CFunction f
 
 static int l_expr_unm(lua_State *L) {
     return unary(L, TG_OP_NEG);
+}
+
+static int l_expr_not_meta(lua_State *L) {
+    return unary(L, TG_OP_NOT);
 }
 
 static int l_expr_eq_meta(lua_State *L) {
@@ -275,12 +279,17 @@ static int unpack_list(lua_State *L, int idx, const char *what) {
     return (int)n;
 }
 
-/* tegn.all{a, b, ...} / tegn.any{...}: AND / OR of every item; true /
-** false for an empty list. */
+/* tegn.all{a, b, ...} / tegn.any{...} (or the items as arguments): AND /
+** OR of every item; true / false for an empty list. */
 static int all_any(lua_State *L, tg_op op, const char *what) {
     int n;
-    lua_settop(L, 1);
-    n = unpack_list(L, 1, what);
+    if (lua_gettop(L) == 1 && lua_type(L, 1) == LUA_TTABLE) {
+        n = unpack_list(L, 1, what);
+    } else {
+        n = lua_gettop(L);
+        lua_pushnil(L);
+        lua_insert(L, 1); /* items at 2 .. n + 1, as after unpacking */
+    }
     if (n == 0) {
         tg_expr **slot = new_slot(L);
         fill(L, slot, tg_expr_bool(op == TG_OP_AND));
@@ -294,6 +303,25 @@ static int l_tegn_all(lua_State *L) {
 }
 static int l_tegn_any(lua_State *L) {
     return all_any(L, TG_OP_OR, "any");
+}
+
+/* tegn.concat(a, b, ...): text of every argument joined (NULL if any is). */
+static int l_tegn_concat(lua_State *L) {
+    int n = lua_gettop(L);
+    luaL_argcheck(L, n >= 2, 1, "at least two values expected");
+    return nary_range(L, TG_OP_CONCAT, 1, n, "concat");
+}
+
+/* tegn.if_else(cond, a, b): a where cond is true, else b (also for NULL). */
+static int l_tegn_if_else(lua_State *L) {
+    tg_expr *c, *a, *b, **slot;
+    luaL_checkany(L, 3);
+    c = tg_luaexpr_push(L, 1, 0, "if_else");
+    a = tg_luaexpr_push(L, 2, 0, "if_else");
+    b = tg_luaexpr_push(L, 3, 0, "if_else");
+    slot = new_slot(L);
+    fill(L, slot, tg_expr_if_else(c, a, b));
+    return 1;
 }
 
 /* tegn.coalesce(a, b, ...): the first non-NULL value per row. */
@@ -356,6 +384,20 @@ static int l_expr_cast(lua_State *L) {
     }
     slot = new_slot(L);
     fill(L, slot, tg_expr_cast(x, to, strict));
+    return 1;
+}
+
+/* e:try_cast(type): as cast with strict = false (NULL where a value does
+** not convert). */
+static int l_expr_try_cast(lua_State *L) {
+    tg_expr *x = check_expr(L, 1);
+    const char *name = luaL_checkstring(L, 2);
+    tg_type to = tg_type_parse(name);
+    tg_expr **slot;
+    if (!to)
+        return luaL_argerror(L, 2, "expected \"int\", \"float\", \"bool\", \"date\" or \"string\"");
+    slot = new_slot(L);
+    fill(L, slot, tg_expr_cast(x, to, 0));
     return 1;
 }
 
@@ -483,19 +525,16 @@ static tg_expr *when_to_expr(lua_State *L, int idx) {
 /* ---- registration ---- */
 
 static const luaL_Reg expr_methods[] = {
-    { "between", l_expr_between }, { "isin", l_expr_isin }, { "and_", l_expr_and },
-    { "or_", l_expr_or },          { "cast", l_expr_cast }, { "round", l_expr_round },
-    { "trunc", l_expr_trunc },     { NULL, NULL },
+    { "between", l_expr_between }, { "isin", l_expr_isin },   { "and_", l_expr_and },
+    { "or_", l_expr_or },          { "cast", l_expr_cast },   { "try_cast", l_expr_try_cast },
+    { "round", l_expr_round },     { "trunc", l_expr_trunc }, { NULL, NULL },
 };
 
 static const luaL_Reg expr_meta[] = {
-    { "__gc", l_expr_gc },
-    { "__tostring", l_expr_tostring },
-    { "__unm", l_expr_unm },
-    { "__eq", l_expr_eq_meta },
-    { "__lt", l_expr_lt_meta },
-    { "__le", l_expr_lt_meta },
-    { NULL, NULL },
+    { "__gc", l_expr_gc },      { "__tostring", l_expr_tostring },
+    { "__unm", l_expr_unm },    { "__bnot", l_expr_not_meta },
+    { "__eq", l_expr_eq_meta }, { "__lt", l_expr_lt_meta },
+    { "__le", l_expr_lt_meta }, { NULL, NULL },
 };
 
 static const luaL_Reg when_methods[] = {
@@ -505,9 +544,9 @@ static const luaL_Reg when_methods[] = {
 };
 
 static const luaL_Reg module_funcs[] = {
-    { "col", l_tegn_col }, { "lit", l_tegn_lit }, { "when", l_tegn_when },
-    { "all", l_tegn_all }, { "any", l_tegn_any }, { "coalesce", l_tegn_coalesce },
-    { NULL, NULL },
+    { "col", l_tegn_col },       { "lit", l_tegn_lit },         { "when", l_tegn_when },
+    { "all", l_tegn_all },       { "any", l_tegn_any },         { "coalesce", l_tegn_coalesce },
+    { "concat", l_tegn_concat }, { "if_else", l_tegn_if_else }, { NULL, NULL },
 };
 
 void tg_luaexpr_open(lua_State *L) {

@@ -739,6 +739,13 @@ static void test_lualib_filter_matches_sql(void **state) {
     same_as_sql(&e, db,
                 with_load("dump(b:filter(col'dato':ge(tegn.date'2024-01-01')):filter(true))"),
                 "SELECT * FROM b WHERE dato >= '2024-01-01'", "%.2f");
+    /* & | ~ and the argument forms of tegn.all / tegn.any */
+    same_as_sql(&e, db,
+                with_load("dump(b:filter((col'status':eq'belagt' & col'dage':gt(20))\n"
+                          "  | ~tegn.any(col'kommune':ne'Glostrup', col'dage':ge(10))))"),
+                "SELECT * FROM b WHERE (status = 'belagt' AND dage > 20) OR NOT (kommune <> "
+                "'Glostrup' OR dage >= 10)",
+                "%.2f");
     same_as_sql(&e, db, with_load("print(#b:filter(col'dage':lt(0)))"),
                 "SELECT count(*) FROM b WHERE dage < 0", "%.2f");
     sqlite3_close(db);
@@ -769,9 +776,14 @@ static void test_lualib_derive_matches_sql(void **state) {
         with_load("dump(b:derive{{'klasse', tegn.when(col'dage':gt(20), 'lang')\n"
                   "  :when(col'dage':gt(10), 'mellem'):otherwise('kort')},\n"
                   "  {'t', tegn.coalesce(col'takst_kr', 0.0)},\n"
-                  "  {'u', tegn.when(col'status':eq'ledig', 1)}}:select{'klasse', 't', 'u'})"),
+                  "  {'u', tegn.when(col'status':eq'ledig', 1)},\n"
+                  "  {'v', tegn.concat(col'tilbud_id', '-', col'dage')},\n"
+                  "  {'w', tegn.if_else(col'dage':gt(15), col'dage', 0)},\n"
+                  "  {'x', (col'dage' .. ''):try_cast'int' + col'tilbud_id':try_cast'int'}}\n"
+                  "  :select{'klasse', 't', 'u', 'v', 'w', 'x'})"),
         "SELECT CASE WHEN dage > 20 THEN 'lang' WHEN dage > 10 THEN 'mellem' ELSE 'kort' "
-        "END, coalesce(takst_kr, 0.0), CASE WHEN status = 'ledig' THEN 1 END FROM b",
+        "END, coalesce(takst_kr, 0.0), CASE WHEN status = 'ledig' THEN 1 END, tilbud_id "
+        "|| '-' || dage, CASE WHEN dage > 15 THEN dage ELSE 0 END, NULL FROM b",
         "%.2f");
     sqlite3_close(db);
     env_close(&e);
