@@ -539,14 +539,19 @@ static void read_types(lua_State *L, tg_csv_opts *o) {
             tg_lualib_error(L, "read_csv: 'types' maps column names to types");
         t->name = lua_tostring(L, -2);
         t->format = NULL;
+        /* Only strings: a number would be converted on the stack and the
+        ** pointer would not outlive the pop. The tables keep strings alive. */
+        tname = NULL;
         if (lua_type(L, -1) == LUA_TTABLE) {
-            lua_rawgeti(L, -1, 1);
-            tname = lua_tostring(L, -1);
+            if (lua_rawgeti(L, -1, 1) == LUA_TSTRING) tname = lua_tostring(L, -1);
             lua_pop(L, 1);
-            lua_rawgeti(L, -1, 2);
-            t->format = lua_tostring(L, -1); /* kept alive by the spec table */
+            int ft = lua_rawgeti(L, -1, 2);
+            if (ft == LUA_TSTRING)
+                t->format = lua_tostring(L, -1);
+            else if (ft != LUA_TNIL)
+                tname = NULL;
             lua_pop(L, 1);
-        } else {
+        } else if (lua_type(L, -1) == LUA_TSTRING) {
             tname = lua_tostring(L, -1);
         }
         t->type = tname ? tg_type_parse(tname) : (tg_type)0;
@@ -683,10 +688,9 @@ static int l_tegn_read_csv(lua_State *L) {
             lua_Integer n = luaL_len(L, -1);
             if (n > MAX_NA) return tg_lualib_error(L, "read_csv: at most %d 'na' values", MAX_NA);
             for (lua_Integer i = 1; i <= n; i++) {
-                lua_rawgeti(L, -1, i);
-                na[i - 1] = lua_tostring(L, -1); /* kept alive by the na table */
-                if (!na[i - 1] || lua_type(L, -1) != LUA_TSTRING)
+                if (lua_rawgeti(L, -1, i) != LUA_TSTRING)
                     return tg_lualib_error(L, "read_csv: 'na' values must be strings");
+                na[i - 1] = lua_tostring(L, -1); /* kept alive by the na table */
                 lua_pop(L, 1);
             }
             o.na = na;

@@ -296,19 +296,17 @@ static int l_table_select(lua_State *L) {
     slot = tg_luatable_new(L);
     if (!(*slot = tg_table_new())) return tg_lua_raise(L, TG_ENOMEM, NULL);
     for (size_t i = 1; i <= n_list; i++) {
-        lua_rawgeti(L, 2, (lua_Integer)i);
-        const char *name = lua_tostring(L, -1);
-        if (!name || lua_type(L, -1) != LUA_TSTRING)
+        if (lua_rawgeti(L, 2, (lua_Integer)i) != LUA_TSTRING)
             return tg_lualib_error(L, "select: entry %d is not a column name", (int)i);
+        const char *name = lua_tostring(L, -1);
         add_renamed(L, t, *slot, name, name, "select");
         lua_pop(L, 1);
     }
     for (size_t i = 0; i < n_keys; i++) {
-        lua_getfield(L, 2, keys[i]);
-        const char *old = lua_tostring(L, -1);
-        if (!old || lua_type(L, -1) != LUA_TSTRING)
+        if (lua_getfield(L, 2, keys[i]) != LUA_TSTRING)
             return tg_lualib_error(L, "select: '%s' must name an existing column (new = \"old\")",
                                    keys[i]);
+        const char *old = lua_tostring(L, -1);
         add_renamed(L, t, *slot, keys[i], old, "select");
         lua_pop(L, 1);
     }
@@ -331,11 +329,10 @@ static int l_table_rename(lua_State *L) {
     for (size_t k = 0; k < t->n_cols; k++)
         names[k] = t->names[k];
     for (size_t i = 0; i < n_keys; i++) {
-        lua_getfield(L, 2, keys[i]);
-        const char *old = lua_tostring(L, -1);
-        if (!old || lua_type(L, -1) != LUA_TSTRING)
+        if (lua_getfield(L, 2, keys[i]) != LUA_TSTRING)
             return tg_lualib_error(L, "rename: '%s' must name an existing column (new = \"old\")",
                                    keys[i]);
+        const char *old = lua_tostring(L, -1);
         long k = tg_table_find(t, old);
         if (k < 0) return tg_lualib_no_column(L, t, old);
         if (names[k] != t->names[k])
@@ -586,10 +583,10 @@ static int l_table_index(lua_State *L) {
     if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL) return 1;
     lua_pop(L, 1);
     t = tg_luatable_check(L, 1);
-    key = lua_tostring(L, 2);
-    if (!key || lua_type(L, 2) != LUA_TSTRING)
+    if (lua_type(L, 2) != LUA_TSTRING)
         return tg_lualib_error(L, "a table is indexed by column names, not a %s",
                                luaL_typename(L, 2));
+    key = lua_tostring(L, 2);
     if (tg_table_find(t, key) < 0) return no_such_key(L, t, key);
     tg_luaexpr_push(L, 2, 1, "column");
     return 1;

@@ -378,6 +378,21 @@ static void test_lualib_option_errors_name_the_script_line(void **state) {
     assert_int_equal(env_run(&e, "tegn.read_csv(DIR .. 'dmy.csv', {on_error = 'skip'})"),
                      TG_ESCRIPT);
     assert_non_null(strstr(e.err.msg, "invalid option 'skip'"));
+    /* Values of the wrong type are refused, not converted. */
+    assert_int_equal(env_run(&e, "tegn.read_csv(DIR .. 'dmy.csv', {na = {'NA', 0}})"), TG_ESCRIPT);
+    assert_string_equal(e.err.msg, "read_csv: 'na' values must be strings");
+    assert_int_equal(env_run(&e, "tegn.read_csv(DIR .. 'dmy.csv', {types = {id = 5}})"),
+                     TG_ESCRIPT);
+    assert_non_null(strstr(e.err.msg, "read_csv: bad type for column 'id'"));
+    assert_int_equal(env_run(&e, "tegn.read_csv(DIR .. 'dmy.csv', {types = {id = {'int', 2}}})"),
+                     TG_ESCRIPT);
+    assert_non_null(strstr(e.err.msg, "read_csv: bad type for column 'id'"));
+    assert_int_equal(env_run(&e, "local t = tegn.read_csv(DIR .. 'dmy.csv')\nreturn t[1]"),
+                     TG_ESCRIPT);
+    assert_string_equal(e.err.msg, "a table is indexed by column names, not a number");
+    assert_int_equal(env_run(&e, "local t = tegn.read_csv(DIR .. 'dmy.csv')\nt:select{1}"),
+                     TG_ESCRIPT);
+    assert_string_equal(e.err.msg, "select: entry 1 is not a column name");
     env_close(&e);
 }
 
