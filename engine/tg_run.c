@@ -9,8 +9,10 @@
 #include "tg_run.h"
 
 #include <assert.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "tg_err.h"
@@ -101,21 +103,40 @@ static tg_status build_meta(const tg_run_opts *o, const tg_lualib *lib, const ch
     return st;
 }
 
-/* Writes the document to stdout (o->out NULL) or atomically to o->out. */
-static tg_status write_doc(const tg_run_opts *o, const tg_json *doc, int indent, tg_error *err) {
-    tg_interrupt intr = { signal_poll, NULL };
-    char *text;
+/* Writes the text of 'doc' and a newline to f. */
+static tg_status write_stream(FILE *f, const char *name, const tg_json *doc, int indent,
+                              tg_error *err) {
+    char *text = tg_json_dump(doc, indent);
     size_t len;
     int bad;
 
-    if (o->out) return tg_json_write_file(doc, indent, o->out, &intr, err);
-    text = tg_json_dump(doc, indent);
     if (!text) return tg_err_nomem(err);
     len = strlen(text);
-    bad = fwrite(text, 1, len, stdout) != len || fputc('\n', stdout) == EOF || fflush(stdout) != 0;
+    bad = fwrite(text, 1, len, f) != len || fputc('\n', f) == EOF || fflush(f) != 0;
     tg_free(text);
-    if (bad) return tg_err_set(err, TG_EIO, "<stdout>", 0, 0, "cannot write the result");
+    if (bad) return tg_err_set(err, TG_EIO, name, 0, 0, "cannot write the result");
     return TG_OK;
+}
+
+/* Writes the document to stdout (o->out NULL) or atomically to o->out.
+** An existing output that is not a regular file (/dev/stdout, a FIFO)
+** is written in place: renaming a temporary file over /dev/null would
+** replace the device. */
+static tg_status write_doc(const tg_run_opts *o, const tg_json *doc, int indent, tg_error *err) {
+    tg_interrupt intr = { signal_poll, NULL };
+    struct stat sb;
+    FILE *f;
+    tg_status st;
+
+    if (!o->out) return write_stream(stdout, "<stdout>", doc, indent, err);
+    if (stat(o->out, &sb) != 0 || S_ISREG(sb.st_mode))
+        return tg_json_write_file(doc, indent, o->out, &intr, err);
+    f = fopen(o->out, "w");
+    if (!f) return tg_err_set(err, TG_EIO, o->out, 0, 0, "cannot open: %s", strerror(errno));
+    st = write_stream(f, o->out, doc, indent, err);
+    if (fclose(f) != 0 && st == TG_OK)
+        st = tg_err_set(err, TG_EIO, o->out, 0, 0, "cannot write the result");
+    return st;
 }
 
 tg_status tg_run(const tg_run_opts *o, tg_error *err, char **traceback) {

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 
 #include <jansson.h>
 #include <lauxlib.h>
@@ -1236,6 +1237,28 @@ static void test_lualib_run_limits_and_usage(void **state) {
     assert_string_equal(err.msg, "bad --param 'oops': expected NAME=VALUE");
 
     run_opts(&o, "/nonexistent/x.lua", NULL, NULL);
+    assert_int_equal(tg_run(&o, &err, NULL), TG_EIO);
+
+    /* Something that is not a regular file (here a FIFO; /dev/null alike)
+    ** is written in place, never replaced by a rename. */
+    char fifo[1100], got[256];
+    struct stat sb;
+    snprintf(fifo, sizeof fifo, "%s", tg_test_tmpfile(".fifo"));
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    int rfd = open(fifo, O_RDONLY | O_NONBLOCK);
+    assert_true(rfd >= 0);
+    write_file(script, "tegn.emit({a = 1}, {indent = 0})\n");
+    run_opts(&o, script, fifo, NULL);
+    assert_int_equal(tg_run(&o, &err, NULL), TG_OK);
+    ssize_t n = read(rfd, got, sizeof got - 1);
+    assert_true(n > 0);
+    got[n] = '\0';
+    assert_true(starts_with(got, "{\"a\":1,\"meta\":{"));
+    close(rfd);
+    assert_int_equal(stat(fifo, &sb), 0);
+    assert_true(S_ISFIFO(sb.st_mode));
+    unlink(fifo);
+    run_opts(&o, script, "/nonexistent-dir/out.json", NULL);
     assert_int_equal(tg_run(&o, &err, NULL), TG_EIO);
     unlink(script);
 }
