@@ -121,6 +121,33 @@ void tg_luaexpr_check_columns(lua_State *L, const tg_expr *e, const tg_table *t)
         tg_luaexpr_check_columns(L, e->args[i], t);
 }
 
+/* Appends the distinct column names under e to names[*n] (room for cap). */
+static void collect(const tg_expr *e, const char **names, size_t *n, size_t cap) {
+    if (e->op == TG_OP_COL) {
+        for (size_t i = 0; i < *n; i++)
+            if (strcmp(names[i], e->u.name) == 0) return;
+        if (*n < cap) names[(*n)++] = e->u.name;
+        return;
+    }
+    for (size_t i = 0; i < e->n_args; i++)
+        collect(e->args[i], names, n, cap);
+}
+
+static size_t count_nodes(const tg_expr *e) {
+    size_t n = 1;
+    for (size_t i = 0; i < e->n_args; i++)
+        n += count_nodes(e->args[i]);
+    return n;
+}
+
+const char **tg_luaexpr_columns(lua_State *L, const tg_expr *e, size_t *n) {
+    size_t cap = count_nodes(e);
+    const char **names = lua_newuserdatauv(L, cap * sizeof *names, 0);
+    *n = 0;
+    collect(e, names, n, cap);
+    return names;
+}
+
 static void release_col(void *p) {
     tg_col_release(p);
 }

@@ -37,6 +37,10 @@ int tg_luaexpr_test(struct lua_State *L, int idx);
 ** but with a weaker suggestion. */
 void tg_luaexpr_check_columns(struct lua_State *L, const tg_expr *e, const tg_table *t);
 
+/* The distinct column names 'e' refers to, in an array in a userdata
+** pushed on the stack (the strings belong to the nodes of e). */
+const char **tg_luaexpr_columns(struct lua_State *L, const tg_expr *e, size_t *n);
+
 /* Evaluates 'e' over 't' into a new column, polling the run's limits;
 ** raises on failure (script error for type errors, data error for bad
 ** values). The column is owned by a box pushed on the stack; returns it

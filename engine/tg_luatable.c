@@ -1,10 +1,11 @@
 /*
-** tg_luatable.c -- the tegn.Table userdata (see tg_luatable.h). The
-** userdata holds one tg_table reference; NULL after t:free(), after which
-** every method refuses the table. Indexing looks up methods first, then
-** columns. Verbs take their Lua arguments apart, call one C kernel over
-** whole columns and box the result before it exists, so a Lua error at
-** any point leaks nothing.
+** tg_luatable.c -- the tegn.Table userdata (see tg_luatable.h). A Table is
+** either a table (one tg_table reference) or a pending row selection: rows
+** idx[0..n) of a source table, whose columns are gathered only when a verb
+** needs them, and then one at a time. A filter therefore costs a predicate
+** and an index array; counting its rows, filtering again or aggregating a
+** few of its columns never copies the others. Both NULL after t:free().
+** Indexing looks up methods first, then columns.
 */
 #include "tg_luatable.h"
 
@@ -31,34 +32,150 @@
 
 #define MAX_ROWS_TO_LUA 1000000 /* t:rows() refuses more: each value costs a Lua object */
 
+/* The userdata. 't' comes first: tg_luatable_new hands out its address. */
+typedef struct ltable {
+    tg_table *t;   /* the table, or NULL while a selection is pending */
+    tg_table *src; /* pending: rows idx[0..n) of src */
+    size_t *idx;
+    size_t n;
+    tg_col **cache; /* src->n_cols entries: columns gathered so far, or NULL */
+} ltable;
+
 /* ---- the userdata ---- */
 
-tg_table **tg_luatable_new(lua_State *L) {
-    tg_table **slot = lua_newuserdatauv(L, sizeof *slot, 0);
-    *slot = NULL;
+static void drop_selection(ltable *lt) {
+    if (lt->cache)
+        for (size_t k = 0; k < lt->src->n_cols; k++)
+            tg_col_release(lt->cache[k]);
+    tg_free(lt->cache);
+    tg_free(lt->idx);
+    tg_table_release(lt->src);
+    lt->cache = NULL;
+    lt->idx = NULL;
+    lt->src = NULL;
+    lt->n = 0;
+}
+
+static ltable *push_ltable(lua_State *L) {
+    ltable *lt = lua_newuserdatauv(L, sizeof *lt, 0);
+    memset(lt, 0, sizeof *lt);
     luaL_setmetatable(L, TG_LUATABLE_MT);
-    return slot;
+    return lt;
+}
+
+tg_table **tg_luatable_new(lua_State *L) {
+    return &push_ltable(L)->t;
+}
+
+void tg_luatable_push_rows(lua_State *L, const tg_table *src, void **idx_box, size_t n) {
+    ltable *lt = push_ltable(L);
+    lt->cache = tg_calloc(src->n_cols ? src->n_cols : 1, sizeof *lt->cache);
+    if (!lt->cache) tg_lua_raise(L, TG_ENOMEM, NULL);
+    lt->src = tg_table_retain((tg_table *)src);
+    lt->idx = *idx_box;
+    *idx_box = NULL;
+    lt->n = n;
+}
+
+static void release_table(void *p) {
+    tg_table_release(p);
+}
+
+/* Column k of a pending selection, gathered on first use. */
+static tg_col *gathered(lua_State *L, ltable *lt, size_t k) {
+    if (!lt->cache[k]) {
+        tg_lua_check(L);
+        lt->cache[k] = tg_col_take(lt->src->cols[k], lt->idx, lt->n);
+        if (!lt->cache[k]) tg_lua_raise(L, TG_ENOMEM, NULL);
+    }
+    return lt->cache[k];
+}
+
+/* Turns a pending selection into a table (every column gathered). */
+static void materialize(lua_State *L, ltable *lt) {
+    void **box = tg_lualib_box(L, release_table);
+    tg_table *t = tg_table_new();
+    tg_status st;
+
+    if (!t) tg_lua_raise(L, TG_ENOMEM, NULL);
+    *box = t;
+    for (size_t k = 0; k < lt->src->n_cols; k++)
+        if ((st = tg_table_add(t, lt->src->names[k], gathered(L, lt, k))) != TG_OK)
+            tg_lua_raise(L, st, NULL);
+    t->n_rows = lt->n;
+    *box = NULL;
+    lua_pop(L, 1);
+    lt->t = t;
+    drop_selection(lt);
+}
+
+static ltable *check_ltable(lua_State *L, int idx) {
+    ltable *lt = luaL_checkudata(L, idx, TG_LUATABLE_MT);
+    if (!lt->t && !lt->src) luaL_argerror(L, idx, "the table was freed (t:free() or <close>)");
+    return lt;
 }
 
 tg_table *tg_luatable_test(lua_State *L, int idx) {
-    tg_table **slot = luaL_testudata(L, idx, TG_LUATABLE_MT);
-    return slot ? *slot : NULL;
+    ltable *lt = luaL_testudata(L, idx, TG_LUATABLE_MT);
+    if (!lt || (!lt->t && !lt->src)) return NULL;
+    if (!lt->t) materialize(L, lt);
+    return lt->t;
 }
 
 tg_table *tg_luatable_check(lua_State *L, int idx) {
-    tg_table **slot = luaL_checkudata(L, idx, TG_LUATABLE_MT);
-    if (!*slot) luaL_argerror(L, idx, "the table was freed (t:free() or <close>)");
-    return *slot;
+    ltable *lt = check_ltable(L, idx);
+    if (!lt->t) materialize(L, lt);
+    return lt->t;
+}
+
+const tg_table *tg_luatable_shape(lua_State *L, int idx, size_t *n_rows) {
+    ltable *lt = check_ltable(L, idx);
+    if (n_rows) *n_rows = lt->t ? lt->t->n_rows : lt->n;
+    return lt->t ? lt->t : lt->src;
+}
+
+int tg_luatable_rows_of(lua_State *L, int idx, const tg_table **src, const size_t **rows,
+                        size_t *n) {
+    ltable *lt = check_ltable(L, idx);
+    if (lt->t) return 0;
+    *src = lt->src;
+    *rows = lt->idx;
+    *n = lt->n;
+    return 1;
+}
+
+const tg_table *tg_luatable_project(lua_State *L, int idx, const char *const *names, size_t n) {
+    ltable *lt = check_ltable(L, idx);
+    void **box;
+    tg_table *view;
+    tg_status st;
+
+    idx = lua_absindex(L, idx);
+    if (lt->t) {
+        lua_pushnil(L);
+        return lt->t;
+    }
+    box = tg_lualib_box(L, release_table);
+    if (!(view = tg_table_new())) tg_lua_raise(L, TG_ENOMEM, NULL);
+    *box = view;
+    for (size_t i = 0; i < n; i++) {
+        long k = tg_table_find(lt->src, names[i]);
+        if (k < 0 || tg_table_find(view, names[i]) >= 0) continue;
+        if ((st = tg_table_add(view, names[i], gathered(L, lt, (size_t)k))) != TG_OK)
+            tg_lua_raise(L, st, NULL);
+    }
+    view->n_rows = lt->n;
+    return view;
 }
 
 /* Without this, a loop making big tables would let dead ones pile up
 ** until the memory cap: the collector paces itself by Lua's own heap. */
 int tg_luatable_finish(lua_State *L, int idx) {
-    const tg_table *t = tg_luatable_check(L, idx);
-    size_t bytes = 0;
+    size_t rows, bytes = 0;
+    const tg_table *t = tg_luatable_shape(L, idx, &rows);
     lua_pushvalue(L, idx);
     for (size_t k = 0; k < t->n_cols; k++)
-        bytes += t->n_rows * tg_type_width(t->cols[k]->type);
+        bytes += rows * tg_type_width(t->cols[k]->type);
     if (bytes >= 64 * 1024) {
         size_t kb = bytes / 1024;
         lua_gc(L, LUA_GCSTEP, kb > ((size_t)1 << 20) ? 1 << 20 : (int)kb);
@@ -66,38 +183,36 @@ int tg_luatable_finish(lua_State *L, int idx) {
     return 1;
 }
 
-static int l_table_gc(lua_State *L) {
-    tg_table **slot = lua_touserdata(L, 1);
-    tg_table_release(*slot);
-    *slot = NULL;
-    return 0;
-}
-
-/* t:free(): releases the columns now rather than at the next collection;
-** also the table's __close, so `local t <close> = ...` frees at scope end. */
+/* __gc, t:free() and __close: releases the columns now rather than at the
+** next collection, so `local t <close> = ...` frees at scope end. */
 static int l_table_free(lua_State *L) {
-    tg_table **slot = luaL_checkudata(L, 1, TG_LUATABLE_MT);
-    tg_table_release(*slot);
-    *slot = NULL;
+    ltable *lt = luaL_checkudata(L, 1, TG_LUATABLE_MT);
+    tg_table_release(lt->t);
+    lt->t = NULL;
+    drop_selection(lt);
     return 0;
 }
 
 static int l_table_len(lua_State *L) {
-    lua_pushinteger(L, (lua_Integer)tg_luatable_check(L, 1)->n_rows);
+    size_t rows;
+    tg_luatable_shape(L, 1, &rows);
+    lua_pushinteger(L, (lua_Integer)rows);
     return 1;
 }
 
 /* "tegn.Table(3 rows: id int, navn string)" */
 static int l_table_tostring(lua_State *L) {
-    tg_table **slot = luaL_checkudata(L, 1, TG_LUATABLE_MT);
-    const tg_table *t = *slot;
+    ltable *lt = luaL_checkudata(L, 1, TG_LUATABLE_MT);
+    const tg_table *t;
+    size_t rows;
     luaL_Buffer b;
-    if (!t) {
+    if (!lt->t && !lt->src) {
         lua_pushliteral(L, "tegn.Table(freed)");
         return 1;
     }
+    t = tg_luatable_shape(L, 1, &rows);
     luaL_buffinit(L, &b);
-    lua_pushfstring(L, "tegn.Table(%I rows", (lua_Integer)t->n_rows);
+    lua_pushfstring(L, "tegn.Table(%I rows", (lua_Integer)rows);
     luaL_addvalue(&b);
     for (size_t k = 0; k < t->n_cols; k++) {
         luaL_addstring(&b, k ? ", " : ": ");
@@ -146,7 +261,7 @@ static void push_value(lua_State *L, const tg_col *c, size_t i) {
 
 /* t:schema() -> { {name = "id", type = "int"}, ... } */
 static int l_table_schema(lua_State *L) {
-    const tg_table *t = tg_luatable_check(L, 1);
+    const tg_table *t = tg_luatable_shape(L, 1, NULL);
     lua_createtable(L, (int)t->n_cols, 0);
     for (size_t k = 0; k < t->n_cols; k++) {
         lua_createtable(L, 0, 2);
@@ -161,7 +276,7 @@ static int l_table_schema(lua_State *L) {
 
 /* t:columns() -> { "id", "navn", ... } */
 static int l_table_columns(lua_State *L) {
-    const tg_table *t = tg_luatable_check(L, 1);
+    const tg_table *t = tg_luatable_shape(L, 1, NULL);
     lua_createtable(L, (int)t->n_cols, 0);
     for (size_t k = 0; k < t->n_cols; k++) {
         lua_pushstring(L, t->names[k]);
@@ -198,24 +313,58 @@ static int l_table_rows(lua_State *L) {
 
 /* ---- verbs that only rearrange columns ---- */
 
+/* The table at res (just built from the columns of the Table at orig's
+** shape) becomes a selection of the same rows as orig, when orig is one. */
+static void same_rows(lua_State *L, int orig, tg_table **res) {
+    ltable *o = check_ltable(L, orig), *r = (ltable *)res; /* t is the first member */
+    size_t *idx;
+    tg_col **cache;
+
+    if (o->t) return;
+    idx = tg_malloc((o->n ? o->n : 1) * sizeof *idx);
+    cache = tg_calloc(r->t->n_cols ? r->t->n_cols : 1, sizeof *cache);
+    if (!idx || !cache) {
+        tg_free(idx);
+        tg_free(cache);
+        tg_lua_raise(L, TG_ENOMEM, NULL);
+    }
+    if (o->n) memcpy(idx, o->idx, o->n * sizeof *idx);
+    r->src = r->t;
+    r->t = NULL;
+    r->idx = idx;
+    r->n = o->n;
+    r->cache = cache;
+}
+
 /* t:head([n = 10]) -> the first n rows */
 static int l_table_head(lua_State *L) {
-    const tg_table *t = tg_luatable_check(L, 1);
     lua_Integer n = luaL_optinteger(L, 2, 10);
+    const tg_table *src;
+    const size_t *rows;
+    size_t total;
     tg_table **slot;
-    size_t rows;
 
     luaL_argcheck(L, n >= 0, 2, "row count must be >= 0");
-    rows = (size_t)n < t->n_rows ? (size_t)n : t->n_rows;
+    if (tg_luatable_rows_of(L, 1, &src, &rows, &total)) {
+        size_t m = (size_t)n < total ? (size_t)n : total;
+        void **box = tg_lualib_box(L, tg_free);
+        if (!(*box = tg_malloc((m ? m : 1) * sizeof *rows)))
+            return tg_lua_raise(L, TG_ENOMEM, NULL);
+        if (m) memcpy(*box, rows, m * sizeof *rows);
+        tg_luatable_push_rows(L, src, box, m);
+        return 1;
+    }
+    const tg_table *t = tg_luatable_check(L, 1);
+    size_t m = (size_t)n < t->n_rows ? (size_t)n : t->n_rows;
     slot = tg_luatable_new(L);
-    if (rows == t->n_rows) {
+    if (m == t->n_rows) {
         *slot = tg_table_retain((tg_table *)t);
         return 1;
     }
     *slot = tg_table_new();
     if (!*slot) return tg_lua_raise(L, TG_ENOMEM, NULL);
     for (size_t k = 0; k < t->n_cols; k++) {
-        tg_col *c = tg_col_slice(t->cols[k], 0, rows);
+        tg_col *c = tg_col_slice(t->cols[k], 0, m);
         tg_status st = c ? tg_table_add(*slot, t->names[k], c) : TG_ENOMEM;
         tg_col_release(c);
         if (st != TG_OK) return tg_lua_raise(L, st, NULL);
@@ -276,7 +425,8 @@ static void add_renamed(lua_State *L, const tg_table *t, tg_table *out, const ch
 ** columns, list entries first in their order, then renames sorted by the
 ** new name. */
 static int l_table_select(lua_State *L) {
-    const tg_table *t = tg_luatable_check(L, 1);
+    size_t rows;
+    const tg_table *t = tg_luatable_shape(L, 1, &rows);
     tg_table **slot;
 
     if (lua_type(L, 2) == LUA_TSTRING) { /* select("a", "b") */
@@ -287,6 +437,8 @@ static int l_table_select(lua_State *L) {
             const char *name = luaL_checkstring(L, i);
             add_renamed(L, t, *slot, name, name, "select");
         }
+        (*slot)->n_rows = (*slot)->n_cols ? (*slot)->n_rows : t->n_rows;
+        same_rows(L, 1, slot);
         return 1;
     }
     luaL_checktype(L, 2, LUA_TTABLE);
@@ -310,13 +462,15 @@ static int l_table_select(lua_State *L) {
         add_renamed(L, t, *slot, keys[i], old, "select");
         lua_pop(L, 1);
     }
+    (*slot)->n_rows = (*slot)->n_cols ? (*slot)->n_rows : t->n_rows;
+    same_rows(L, 1, slot);
     return 1;
 }
 
 /* t:rename{new = "old", ...}: same columns in the same order, some of
 ** them under new names. */
 static int l_table_rename(lua_State *L) {
-    const tg_table *t = tg_luatable_check(L, 1);
+    const tg_table *t = tg_luatable_shape(L, 1, NULL);
     size_t n_keys;
     const char **keys, **names;
     tg_table **slot;
@@ -349,6 +503,7 @@ static int l_table_rename(lua_State *L) {
         if (st != TG_OK) return tg_lua_raise(L, st, NULL);
     }
     (*slot)->n_rows = t->n_rows;
+    same_rows(L, 1, slot);
     return 1;
 }
 
@@ -582,7 +737,7 @@ static int l_table_index(lua_State *L) {
     lua_pushvalue(L, 2);
     if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL) return 1;
     lua_pop(L, 1);
-    t = tg_luatable_check(L, 1);
+    t = tg_luatable_shape(L, 1, NULL);
     if (lua_type(L, 2) != LUA_TSTRING)
         return tg_lualib_error(L, "a table is indexed by column names, not a %s",
                                luaL_typename(L, 2));
@@ -607,7 +762,7 @@ static const luaL_Reg table_methods[] = {
 };
 
 static const luaL_Reg table_meta[] = {
-    { "__gc", l_table_gc },   { "__close", l_table_free },
+    { "__gc", l_table_free }, { "__close", l_table_free },
     { "__len", l_table_len }, { "__tostring", l_table_tostring },
     { NULL, NULL },
 };

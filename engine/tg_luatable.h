@@ -23,13 +23,37 @@ void tg_luatable_open(struct lua_State *L);
 ** fill (*slot = table, which the userdata then owns one reference to). */
 tg_table **tg_luatable_new(struct lua_State *L);
 
+/* Pushes a Table holding rows idx[0..n) of 'src' (retained), gathered
+** lazily: *idx_box is a tg_malloc'ed index array held in a box
+** (tg_lualib_box); the Table takes it over and sets *idx_box to NULL, so
+** nothing leaks whether or not this raises. */
+void tg_luatable_push_rows(struct lua_State *L, const tg_table *src, void **idx_box, size_t n);
+
+/* The column names and types of the Table at idx without gathering a
+** pending selection (the source table's, whose n_rows may differ), and
+** its row count in *n_rows (may be NULL). Raises for a freed table. */
+const tg_table *tg_luatable_shape(struct lua_State *L, int idx, size_t *n_rows);
+
+/* 1 if the Table at idx is a pending selection, with its source table and
+** row indices (borrowed from the Table); 0 if it is a table. */
+int tg_luatable_rows_of(struct lua_State *L, int idx, const tg_table **src, const size_t **rows,
+                        size_t *n);
+
+/* A table with the rows of the Table at idx and at least the named columns
+** (names it lacks are skipped: check them first): the Table's own table,
+** or for a selection a new one gathering only those columns. Pushes one
+** value (nil, or the box owning the new table); the result is valid while
+** that value and the Table stay on the stack. */
+const tg_table *tg_luatable_project(struct lua_State *L, int idx, const char *const *names,
+                                    size_t n);
+
 /* Pushes the (filled) Table at idx as a C function's result and tells
 ** the garbage collector about its column memory, which Lua's own
 ** accounting cannot see. Returns 1, for `return tg_luatable_finish(...)`. */
 int tg_luatable_finish(struct lua_State *L, int idx);
 
-/* The table of the Table at idx (borrowed), or raises "tegn.Table
-** expected" / "table was freed". */
+/* The table of the Table at idx (borrowed), gathering a pending selection
+** first; raises "tegn.Table expected" / "table was freed". */
 tg_table *tg_luatable_check(struct lua_State *L, int idx);
 /* The table of the Table at idx, or NULL when idx holds something else. */
 tg_table *tg_luatable_test(struct lua_State *L, int idx);

@@ -75,39 +75,49 @@ static colset *new_colset(lua_State *L, size_t cap) {
 
 /* ---- filter ---- */
 
-/* t:filter(pred): the rows where pred is true (NULL counts as false) */
+/* t:filter(pred): the rows where pred is true (NULL counts as false), as
+** a selection of the source rows: no column is copied until a later verb
+** needs it, and a filter of a filter composes the two index arrays. */
 static int l_table_filter(lua_State *L) {
-    const tg_table *t = tg_luatable_check(L, 1);
+    size_t total, m = 0, n_names;
+    const tg_table *shape = tg_luatable_shape(L, 1, &total), *view, *src;
+    const size_t *rows;
+    const char **names;
     tg_expr *pred;
-    tg_table **slot;
     tg_interrupt intr;
-    size_t *idx = NULL, n = 0;
+    size_t *sub = NULL;
     void **box;
     tg_error err;
     tg_status st;
-    int res;
 
     luaL_checkany(L, 2);
     lua_settop(L, 2);
     pred = tg_luaexpr_push(L, 2, 0, "filter");
-    tg_luaexpr_check_columns(L, pred, t);
-    slot = tg_luatable_new(L);
-    res = lua_gettop(L);
+    tg_luaexpr_check_columns(L, pred, shape);
+    names = tg_luaexpr_columns(L, pred, &n_names);
+    view = tg_luatable_project(L, 1, names, n_names);
     box = tg_lualib_box(L, tg_free);
     tg_lualib_interrupt(L, &intr);
     tg_err_clear(&err);
-    st = tg_expr_filter(pred, t, &intr, &idx, &n, &err);
-    *box = idx;
+    st = tg_expr_filter(pred, view, &intr, &sub, &m, &err);
+    *box = sub;
     if (st != TG_OK) return tg_lualib_fail(L, st, &err, "filter");
-    if (n == t->n_rows) {
-        *slot = tg_table_retain((tg_table *)t);
-    } else {
-        *slot = tg_table_take(t, idx, n);
-        if (!*slot) return tg_lua_raise(L, TG_ENOMEM, NULL);
+    if (tg_luatable_rows_of(L, 1, &src, &rows, &total)) {
+        size_t *both = tg_malloc((m ? m : 1) * sizeof *both);
+        if (!both) return tg_lua_raise(L, TG_ENOMEM, NULL);
+        for (size_t i = 0; i < m; i++)
+            both[i] = rows[sub[i]];
+        tg_free(sub);
+        *box = both;
+        tg_luatable_push_rows(L, src, box, m);
+        return 1;
     }
-    tg_free(idx);
-    *box = NULL;
-    return tg_luatable_finish(L, res);
+    if (m == total) {
+        lua_pushvalue(L, 1); /* every row: the same table */
+        return 1;
+    }
+    tg_luatable_push_rows(L, shape, box, m);
+    return 1;
 }
 
 /* ---- derive ---- */
