@@ -1,0 +1,101 @@
+/*
+** tg_keys.h -- key columns shared by grouping and joins: dense ids for the
+** distinct key tuples of a table, lookups of another table's rows in that
+** set, stable bucketing of rows by id, and the order-preserving encoding
+** used to sort groups and rows. A key value is read as a 64-bit word so
+** that two values are equal exactly when their words are; a set picks
+** direct indexing when the words span a small range and an open-addressing
+** hash table otherwise. Nothing here depends on hash seeds or addresses:
+** ids are numbered in order of first appearance.
+*/
+#ifndef TG_KEYS_H
+#define TG_KEYS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tegn.h"
+#include "tg_table.h"
+
+#define TG_KEYS_NONE UINT32_MAX /* "no id": a row left out of, or not found in, a set */
+#define TG_KEYS_MAX  64         /* key columns per set */
+
+/* One key column and how its values become words. 'map' (TG_STRING only)
+** translates this column's codes into a shared code space, the other
+** table's dictionary, so strings compare by bytes across tables; an entry
+** TG_DICT_NONE matches nothing. With 'as_int' a TG_FLOAT column is read as
+** int64 words so it can meet a TG_INT column; a value that is not a whole
+** number in int64 range matches nothing. Floats otherwise compare by value
+** with -0 equal to 0 and every NaN equal to every other NaN. */
+typedef struct tg_key {
+    const tg_col *col;
+    const uint32_t *map;
+    int as_int;
+} tg_key;
+
+typedef struct tg_keys tg_keys;
+
+/* Finds the column 'name' of 't' into *col (borrowed). An unknown name is
+** TG_EARG: "no column 'x' in the <side> table; did you mean 'y'?" ('side'
+** may be NULL, then the table is not named). */
+tg_status tg_keys_find(const tg_table *t, const char *name, const char *side, const tg_col **col,
+                       tg_error *err);
+
+/* Builds the set of distinct key tuples over rows [0, n_rows) of 'keys'
+** (n_keys <= TG_KEYS_MAX columns of at least n_rows rows) and writes each
+** row's id (0, 1, ... in order of first appearance) to ids[row]. With
+** 'nulls_match' a NULL is a value like any other (grouping); without it a
+** row with a NULL or unmatchable key gets TG_KEYS_NONE and joins no tuple
+** (joins). n_keys == 0 gives every row id 0. The key array is copied, the
+** columns are borrowed until tg_keys_free. TG_OK, TG_ENOMEM, TG_EARG (more
+** than UINT32_MAX - 1 rows) or the interrupt's status (polled every
+** TG_VECTOR rows); on failure *out is NULL. */
+tg_status tg_keys_build(const tg_key *keys, size_t n_keys, size_t n_rows, int nulls_match,
+                        const tg_interrupt *intr, uint32_t *ids, tg_keys **out);
+void tg_keys_free(tg_keys *s);
+
+/* Number of distinct tuples, and the first row of each (by id). The array
+** is borrowed from the set. */
+size_t tg_keys_count(const tg_keys *s);
+const size_t *tg_keys_first(const tg_keys *s);
+
+/* For rows [0, n_rows) of 'keys' (another table's columns, given in the
+** same order and word domains as the set's), writes the id of the equal
+** tuple or TG_KEYS_NONE to ids[row]. A NULL or unmatchable key never
+** matches. TG_OK or the interrupt's status. */
+tg_status tg_keys_probe(const tg_keys *s, const tg_key *keys, size_t n_rows,
+                        const tg_interrupt *intr, uint32_t *ids);
+
+/* A new array map[code] = the code of the same string in 'to', or
+** TG_DICT_NONE, for every code of 'from'; free with tg_free. TG_ENOMEM. */
+tg_status tg_keys_dict_map(const tg_dict *from, const tg_dict *to, uint32_t **map);
+
+/* Stable counting sort: rows [off[id], off[id + 1]) of 'rows' are the rows
+** with that id, in row order. Rows whose id is TG_KEYS_NONE, or whose bit
+** in 'valid' (when not NULL) is 0, are left out. 'off' holds n_ids + 1
+** entries and 'rows' room for n_rows; both are the caller's. */
+void tg_keys_bucket(const uint32_t *ids, size_t n_rows, size_t n_ids, const uint64_t *valid,
+                    size_t *off, uint32_t *rows);
+
+/* Encodes the values of 'col' at rows[0..n) (rows NULL: rows 0..n-1) as
+** unsigned words in tegn's sort order: numbers and dates by value (NaN
+** after every number, -0 equal to 0), false before true, strings by bytes
+** (via tg_dict_ranks). With 'as_float' an int column is encoded as floats,
+** so it sorts against a float column. isnull[i] is 1 for a NULL (enc[i] is
+** then 0). TG_OK or TG_ENOMEM (strings need their ranks). */
+tg_status tg_keys_encode(const tg_col *col, const size_t *rows, size_t n, int as_float,
+                         uint64_t *enc, uint8_t *isnull);
+
+/* One sort key: encoded values and NULL flags indexed by the values being
+** sorted; 'desc' reverses the value order, NULLs stay last either way. */
+typedef struct tg_sortkey {
+    const uint64_t *enc;
+    const uint8_t *isnull;
+    int desc;
+} tg_sortkey;
+
+/* Sorts idx[0..n) (indexes into the keys' arrays) by the keys, stably:
+** equal tuples keep their order. TG_OK or TG_ENOMEM (idx unchanged). */
+tg_status tg_keys_sort(size_t *idx, size_t n, const tg_sortkey *keys, size_t n_keys);
+
+#endif /* TG_KEYS_H */
