@@ -1,6 +1,7 @@
 /*
-** tg_group.h -- grouping verbs: aggregation per group of key columns,
-** distinct rows and the top n rows per group, plus the quantile kernel.
+** tg_group.h -- grouping verbs: aggregation per group of key columns
+** (the aggregates are in tg_agg.h), distinct rows and the top n rows per
+** group.
 ** Inputs are borrowed and outputs are new tables (one reference) whose key
 ** columns share the input's dictionaries. Group output is sorted by the
 ** keys (NULL last, strings in byte order), so it never depends on hashing.
@@ -12,54 +13,8 @@
 #include <stddef.h>
 
 #include "tegn.h"
+#include "tg_agg.h"
 #include "tg_table.h"
-
-/* Aggregate functions. Result types: COUNT, COUNT_IF, N_DISTINCT -> int;
-** SUM of int or bool -> int (overflow is TG_EDATA), of float -> float;
-** MEAN, MEDIAN, QUANTILE, STD, VAR -> float; MIN, MAX, FIRST, LAST -> the
-** argument's type (any type; strings compare by bytes, NaN above every
-** number). */
-enum {
-    TG_AGG_COUNT = 1, /* rows (arg NULL), or non-NULL values of arg */
-    TG_AGG_COUNT_IF,  /* rows where the bool arg is true */
-    TG_AGG_SUM,       /* int, float or bool; floats summed with Neumaier's compensation */
-    TG_AGG_MEAN,      /* int, float or bool */
-    TG_AGG_MIN,
-    TG_AGG_MAX,
-    TG_AGG_MEDIAN,   /* int, float or bool; as QUANTILE with p = 0.5, linear */
-    TG_AGG_QUANTILE, /* int, float or bool; p in [0, 1], method below */
-    TG_AGG_STD,      /* sample standard deviation (n - 1); NULL below 2 values */
-    TG_AGG_VAR,      /* sample variance (n - 1); NULL below 2 values */
-    TG_AGG_N_DISTINCT,
-    TG_AGG_FIRST, /* first non-NULL value in row order */
-    TG_AGG_LAST   /* last non-NULL value in row order */
-};
-
-/* Quantile methods: the nine sample quantile definitions of Hyndman and
-** Fan (1996), numbered as R's quantile(type = ...) and named as NumPy's
-** quantile(method = ...). 0 means the default, TG_QUANTILE_LINEAR. */
-enum {
-    TG_QUANTILE_INVERTED_CDF = 1,              /* R type 1, SAS 3: x[ceil(np)] */
-    TG_QUANTILE_AVERAGED_INVERTED_CDF = 2,     /* R type 2, SAS 5 */
-    TG_QUANTILE_CLOSEST_OBSERVATION = 3,       /* R type 3, SAS 2 */
-    TG_QUANTILE_INTERPOLATED_INVERTED_CDF = 4, /* R type 4, SAS 1 */
-    TG_QUANTILE_HAZEN = 5,                     /* R type 5 */
-    TG_QUANTILE_WEIBULL = 6,                   /* R type 6, SAS 4, Excel PERCENTILE.EXC */
-    TG_QUANTILE_LINEAR = 7,                    /* R type 7 (default), NumPy, Excel PERCENTILE.INC */
-    TG_QUANTILE_MEDIAN_UNBIASED = 8,           /* R type 8 */
-    TG_QUANTILE_NORMAL_UNBIASED = 9            /* R type 9 */
-};
-
-/* One aggregate: output column 'name', function 'fn' over 'arg' (a column
-** of the table's n_rows rows, borrowed; NULL for a row COUNT), and for
-** QUANTILE the probability 'p' and 'method'. */
-typedef struct tg_agg {
-    const char *name;
-    int fn;
-    const tg_col *arg;
-    double p;
-    int method;
-} tg_agg;
 
 /* Groups the rows of 't' by the key columns 'keys' and computes 'aggs'
 ** per group. The result has the key columns (same names and types,
@@ -93,15 +48,5 @@ tg_status tg_distinct(const tg_table *t, const char *const *keys, size_t n_keys,
 ** TG_EARG for an unknown column, TG_ENOMEM. */
 tg_status tg_top_n(const tg_table *t, const char *by, int desc, size_t n, const char *const *per,
                    size_t n_per, tg_table **out, tg_error *err);
-
-/* The method numbered by 'name': the NumPy names above ("linear",
-** "weibull", "inverted_cdf", ...), "type1" ... "type9" (R), and the
-** aliases "excel_inc" (7) and "excel_exc" (6). 0 when unknown. */
-int tg_group_quantile_method(const char *name);
-
-/* The p-quantile of x[0..n) by 'method' (0 = linear), as R's quantile():
-** x is reordered in place; NaN counts as above every number. n must be >
-** 0 and p in [0, 1]. Never allocates. */
-double tg_group_quantile(double *x, size_t n, double p, int method);
 
 #endif /* TG_GROUP_H */

@@ -1,13 +1,17 @@
 /*
 ** tg_keys.c -- distinct key tuples with dense ids, lookups, bucketing and
 ** sort encodings (see tg_keys.h).
-** A set works in one of two modes, chosen from the keys' value ranges:
-** direct indexing, where a tuple's cell is a mixed-radix number of its
-** offsets from each key's minimum and cell_id[cell] is its id; or an
-** open-addressing hash table of ids, where a tuple is compared with the
-** first row that carried it (no copy of the keys is kept). Rows are
-** processed a vector at a time: each key column is turned into words by
-** one loop per type, then the vector is hashed or indexed.
+** A set works in one of two modes. Direct indexing: a tuple's cell is a
+** mixed-radix number of its offsets from each key's lower bound, and
+** cell_id[cell] is its id; the bounds start at what the type allows (a
+** dictionary's codes, false/true) or at nothing, and widen, with headroom,
+** when a vector brings values outside them (the cell table is rebuilt from
+** the ids' first rows; ids never change). When the cells would outgrow
+** their limit the set turns into an open-addressing hash table of ids,
+** where a tuple is compared with the first row that carried it (no copy of
+** the keys is kept). Rows are processed a vector at a time: each key
+** column is turned into words by one loop per type, then the vector is
+** indexed or hashed. So the keys are read once.
 */
 #include "tg_keys.h"
 
@@ -23,26 +27,7 @@
 #define DIRECT_MAX_CELLS ((uint64_t)1 << 22)
 #define SIGN             ((uint64_t)1 << 63)
 #define CANON_NAN        UINT64_C(0x7ff8000000000000)
-
-struct tg_keys {
-    tg_key keys[TG_KEYS_MAX];
-    size_t n_keys;
-    int nulls_match;
-    size_t n_ids, cap_ids;
-    size_t *first;
-    /* Direct mode: key k contributes (word - lo[k]) * mult[k], or, for a
-    ** NULL when nulls match, span[k] * mult[k]; width[k] is span[k] plus
-    ** that NULL slot. */
-    int direct;
-    uint64_t lo[TG_KEYS_MAX], span[TG_KEYS_MAX], width[TG_KEYS_MAX], mult[TG_KEYS_MAX];
-    uint32_t *cell_id;
-    uint64_t n_cells;
-    /* Hash mode: the low 32 bits of each id's hash, and slots holding id + 1
-    ** (0 = empty) in a power-of-two table kept at most half full. */
-    uint32_t *hash;
-    uint32_t *slots;
-    size_t n_slots;
-};
+#define HASH_SEED        UINT64_C(0x243f6a8885a308d3)
 
 /* Scratch for one vector of rows. */
 struct vec {
@@ -50,6 +35,29 @@ struct vec {
     uint64_t *mask; /* bit k: key k is NULL or unmatchable */
     uint64_t *h;
     uint8_t *bad;
+};
+
+struct tg_keys {
+    tg_key keys[TG_KEYS_MAX];
+    size_t n_keys, n_rows;
+    int nulls_match;
+    size_t n_ids, cap_ids;
+    size_t *first;
+    /* Direct mode: key k contributes (word - lo[k]) * mult[k], or, for a
+    ** NULL when nulls match, span[k] * mult[k] (its NULL slot). Words in
+    ** [lo[k], lo[k] + span[k]) have a cell; span[k] == 0 means no value
+    ** seen yet. fixed[k]: the type bounds the words (bools, codes). */
+    int direct;
+    uint64_t lo[TG_KEYS_MAX], span[TG_KEYS_MAX], mult[TG_KEYS_MAX];
+    int fixed[TG_KEYS_MAX], null_slot[TG_KEYS_MAX];
+    uint32_t *cell_id;
+    uint64_t n_cells, limit;
+    /* Hash mode: the low 32 bits of each id's hash, and slots holding id + 1
+    ** (0 = empty) in a power-of-two table kept at most half full. */
+    uint32_t *hash;
+    uint32_t *slots;
+    size_t n_slots;
+    struct vec v; /* hash mode's scratch for tg_keys_add */
 };
 
 /* ---- words ---- */
@@ -180,6 +188,7 @@ static tg_status vec_new(struct vec *v, size_t n_keys) {
     v->bad = tg_malloc(TG_VECTOR);
     if (v->w && v->mask && v->h && v->bad) return TG_OK;
     vec_free(v);
+    memset(v, 0, sizeof *v);
     return TG_ENOMEM;
 }
 
@@ -242,197 +251,285 @@ static tg_status reserve_id(tg_keys *s) {
     return TG_OK;
 }
 
-/* ---- choosing the mode ---- */
+/* ---- direct mode ---- */
 
-/* Decides between direct and hash mode, scanning the keys whose range is
-** not known from their type for their minimum and maximum. */
-static tg_status choose_mode(tg_keys *s, size_t n_rows, const tg_interrupt *intr) {
-    uint64_t limit = 2 * (uint64_t)n_rows;
-    int scan[TG_KEYS_MAX];
-    int64_t lo[TG_KEYS_MAX], hi[TG_KEYS_MAX];
-    int any_scan = 0;
+#define NO_CELL UINT32_MAX /* a row with no id; cells are below DIRECT_MAX_CELLS */
 
-    if (limit < DIRECT_MIN_CELLS) limit = DIRECT_MIN_CELLS;
-    if (limit > DIRECT_MAX_CELLS) limit = DIRECT_MAX_CELLS;
-    s->direct = 0;
-    for (size_t k = 0; k < s->n_keys; k++) {
-        const tg_key *key = &s->keys[k];
-        scan[k] = 0;
-        lo[k] = 0;
-        hi[k] = 0;
-        if (key->col->type == TG_FLOAT && !key->as_int) return TG_OK; /* no useful range */
-        if (key->col->type == TG_BOOL) {
-            hi[k] = 1;
-        } else if (key->col->type == TG_STRING && !key->map) {
-            uint32_t size = tg_dict_size(key->col->dict);
-            hi[k] = size ? (int64_t)size - 1 : 0;
-        } else {
-            scan[k] = 1;
-            lo[k] = INT64_MAX;
-            hi[k] = INT64_MIN;
-            any_scan = 1;
-        }
-    }
-    if (any_scan) {
-        uint64_t w[TG_VECTOR];
-        uint8_t bad[TG_VECTOR];
-        for (size_t base = 0; base < n_rows; base += TG_VECTOR) {
-            size_t n = n_rows - base < TG_VECTOR ? n_rows - base : TG_VECTOR;
-            tg_status st = tg_poll(intr);
-            if (st != TG_OK) return st;
-            for (size_t k = 0; k < s->n_keys; k++) {
-                const tg_col *c = s->keys[k].col;
-                if (!scan[k]) continue;
-                if (!c->valid && c->type == TG_INT) { /* the common case, without copies */
-                    int64_t l = lo[k], h = hi[k];
-                    for (size_t i = 0; i < n; i++) {
-                        int64_t x = c->v.i64[base + i];
-                        l = x < l ? x : l;
-                        h = x > h ? x : h;
-                    }
-                    lo[k] = l;
-                    hi[k] = h;
-                    continue;
-                }
-                if (!c->valid && c->type == TG_DATE) {
-                    /* lo/hi start at the int64 extremes or hold dates */
-                    int32_t l = lo[k] > INT32_MAX ? INT32_MAX : (int32_t)lo[k];
-                    int32_t h = hi[k] < INT32_MIN ? INT32_MIN : (int32_t)hi[k];
-                    for (size_t i = 0; i < n; i++) {
-                        int32_t x = c->v.date[base + i];
-                        l = x < l ? x : l;
-                        h = x > h ? x : h;
-                    }
-                    lo[k] = l;
-                    hi[k] = h;
-                    continue;
-                }
-                key_words(&s->keys[k], base, n, w, bad);
-                int64_t l = lo[k], h = hi[k];
-                for (size_t i = 0; i < n; i++) {
-                    int64_t x = (int64_t)w[i];
-                    if (bad[i]) continue;
-                    l = x < l ? x : l;
-                    h = x > h ? x : h;
-                }
-                lo[k] = l;
-                hi[k] = h;
-            }
-        }
-    }
-    uint64_t cells = 1;
-    for (size_t k = s->n_keys; k-- > 0;) {
-        if (lo[k] > hi[k]) lo[k] = hi[k] = 0; /* no valid row */
-        uint64_t span = (uint64_t)hi[k] - (uint64_t)lo[k];
-        if (span >= limit) return TG_OK;
-        span++;
-        s->lo[k] = (uint64_t)lo[k];
-        s->span[k] = span;
-        s->width[k] = span + (s->nulls_match && s->keys[k].col->valid ? 1 : 0);
-        s->mult[k] = cells;
-        if (s->width[k] > limit / cells) return TG_OK;
-        cells *= s->width[k];
-    }
-    s->direct = 1;
-    s->n_cells = cells;
-    return TG_OK;
-}
-
-/* Adds key k's part of the cell for rows [row0, row0 + n) when the column
-** has no NULLs and its codes are its words: one branch-free loop per type
-** (the hot path of grouping by ints, dates and strings). Returns 0 when
-** the column needs the general path. */
-static int fast_offsets(const tg_keys *s, const tg_key *key, size_t k, int probing, size_t row0,
-                        size_t n, uint64_t *cell) {
+/* Cell parts of key k for rows [row0, row0 + n): cell = (first ? 0 :
+** cell) + (word - lo) * mult; a word outside [lo, lo + span) makes the cell
+** NO_CELL. This is the hot loop of grouping by ints, dates and strings,
+** so each type has its own. Returns 0 when the column needs key_words
+** (NULLs, a code map or floats). */
+static int fast_cells(const tg_keys *s, const tg_key *key, size_t k, size_t row0, size_t n,
+                      uint32_t *cell) {
     const tg_col *c = key->col;
-    uint64_t lo = s->lo[k], span = s->span[k], mult = s->mult[k];
+    uint64_t lo = s->lo[k], span = s->span[k];
+    uint32_t mult = (uint32_t)s->mult[k];
+    int first = k == 0;
     if (c->valid || key->map || c->type == TG_FLOAT) return 0;
-    if (probing) {
-        /* Probing: a value outside the set's range has no id. */
-        switch (c->type) {
-        case TG_INT:
-            for (size_t i = 0; i < n; i++) {
-                uint64_t off = (uint64_t)c->v.i64[row0 + i] - lo;
-                cell[i] = off < span && cell[i] != UINT64_MAX ? cell[i] + off * mult : UINT64_MAX;
-            }
-            break;
-        case TG_DATE:
-            for (size_t i = 0; i < n; i++) {
-                uint64_t off = (uint64_t)(int64_t)c->v.date[row0 + i] - lo;
-                cell[i] = off < span && cell[i] != UINT64_MAX ? cell[i] + off * mult : UINT64_MAX;
-            }
-            break;
-        case TG_BOOL:
-            for (size_t i = 0; i < n; i++) {
-                uint64_t off = c->v.b8[row0 + i] - lo;
-                cell[i] = off < span && cell[i] != UINT64_MAX ? cell[i] + off * mult : UINT64_MAX;
-            }
-            break;
-        default:
-            for (size_t i = 0; i < n; i++) {
-                uint64_t off = c->v.str[row0 + i] - lo;
-                cell[i] = off < span && cell[i] != UINT64_MAX ? cell[i] + off * mult : UINT64_MAX;
-            }
-            break;
-        }
-        return 1;
-    }
-    /* Building: the range was scanned (or is the type's), so no checks. */
     switch (c->type) {
-    case TG_INT: {
-        const int64_t *v = c->v.i64 + row0;
-        for (size_t i = 0; i < n; i++)
-            cell[i] += ((uint64_t)v[i] - lo) * mult;
+    case TG_INT:
+        for (size_t i = 0; i < n; i++) {
+            uint64_t o = (uint64_t)c->v.i64[row0 + i] - lo;
+            uint32_t prev = first ? 0 : cell[i];
+            cell[i] = o < span && prev != NO_CELL ? prev + (uint32_t)o * mult : NO_CELL;
+        }
         break;
-    }
-    case TG_DATE: {
-        const int32_t *v = c->v.date + row0;
-        for (size_t i = 0; i < n; i++)
-            cell[i] += ((uint64_t)(int64_t)v[i] - lo) * mult;
+    case TG_DATE:
+        for (size_t i = 0; i < n; i++) {
+            uint64_t o = (uint64_t)(int64_t)c->v.date[row0 + i] - lo;
+            uint32_t prev = first ? 0 : cell[i];
+            cell[i] = o < span && prev != NO_CELL ? prev + (uint32_t)o * mult : NO_CELL;
+        }
         break;
-    }
-    case TG_BOOL: {
-        const uint8_t *v = c->v.b8 + row0;
-        for (size_t i = 0; i < n; i++)
-            cell[i] += (v[i] - lo) * mult;
+    case TG_BOOL:
+        for (size_t i = 0; i < n; i++) {
+            uint64_t o = c->v.b8[row0 + i] - lo;
+            uint32_t prev = first ? 0 : cell[i];
+            cell[i] = o < span && prev != NO_CELL ? prev + (uint32_t)o * mult : NO_CELL;
+        }
         break;
-    }
-    default: {
-        const uint32_t *v = c->v.str + row0;
-        for (size_t i = 0; i < n; i++)
-            cell[i] += (v[i] - lo) * mult;
+    default:
+        for (size_t i = 0; i < n; i++) {
+            uint64_t o = c->v.str[row0 + i] - lo;
+            uint32_t prev = first ? 0 : cell[i];
+            cell[i] = o < span && prev != NO_CELL ? prev + (uint32_t)o * mult : NO_CELL;
+        }
         break;
-    }
     }
     return 1;
 }
 
-/* Cells of rows [row0, row0 + n) in direct mode; rows that get no id (a
-** NULL that does not match, or a value outside the set's range when
-** probing) get cell UINT64_MAX. */
-static void direct_cells(const tg_keys *s, const tg_key *keys, int probing, size_t row0, size_t n,
-                         uint64_t *cell, uint64_t *w, uint8_t *bad) {
-    memset(cell, 0, n * sizeof *cell);
+/* Cells of rows [row0, row0 + n) of 'keys' (the set's own, or a probing
+** table's); a row gets NO_CELL when a word is outside the bounds or, unless
+** 'null_slots', NULL or unmatchable. Returns 1 if any row got NO_CELL. */
+static int direct_cells(const tg_keys *s, const tg_key *keys, int null_slots, size_t row0, size_t n,
+                        uint32_t *cell, uint64_t *w, uint8_t *bad) {
+    uint32_t any = 0;
+    if (s->n_keys == 0) memset(cell, 0, n * sizeof *cell);
     for (size_t k = 0; k < s->n_keys; k++) {
-        uint64_t lo = s->lo[k], span = s->span[k], mult = s->mult[k];
-        int null_slot = !probing && s->nulls_match;
-        if (fast_offsets(s, &keys[k], k, probing, row0, n, cell)) continue;
+        uint64_t lo = s->lo[k], span = s->span[k];
+        uint32_t mult = (uint32_t)s->mult[k];
+        int slot = null_slots && s->null_slot[k];
+        if (fast_cells(s, &keys[k], k, row0, n, cell)) continue;
         key_words(&keys[k], row0, n, w, bad);
         for (size_t i = 0; i < n; i++) {
-            uint64_t off = w[i] - lo;
-            if (bad[i] && null_slot)
-                off = span;
-            else if (bad[i] || off >= span)
-                cell[i] = UINT64_MAX;
-            if (cell[i] != UINT64_MAX) cell[i] += off * mult;
+            uint64_t o = w[i] - lo;
+            uint32_t prev = k == 0 ? 0 : cell[i];
+            if (bad[i] && slot)
+                o = span;
+            else if (bad[i] || o >= span)
+                prev = NO_CELL;
+            cell[i] = prev == NO_CELL ? NO_CELL : prev + (uint32_t)o * mult;
         }
     }
+    for (size_t i = 0; i < n; i++)
+        any |= cell[i] == NO_CELL;
+    return any != 0;
 }
 
-/* ---- building and probing ---- */
+/* The cell of the tuple whose first row is r (within the bounds). */
+static uint32_t row_cell(const tg_keys *s, size_t r) {
+    uint32_t cell = 0;
+    for (size_t k = 0; k < s->n_keys; k++) {
+        uint8_t bad = 0;
+        uint64_t w = key_word1(&s->keys[k], r, &bad);
+        uint64_t o = bad ? s->span[k] : w - s->lo[k];
+        cell += (uint32_t)o * (uint32_t)s->mult[k];
+    }
+    return cell;
+}
+
+/* Lays the cells out for bounds lo/span: computes the multipliers and
+** rebuilds cell_id from the ids' first rows. *fits = 0 (and nothing
+** changes) when the cells would exceed the limit. */
+static tg_status relayout(tg_keys *s, const uint64_t *lo, const uint64_t *span, int *fits) {
+    uint64_t mult[TG_KEYS_MAX], cells = 1;
+    for (size_t k = s->n_keys; k-- > 0;) {
+        uint64_t width = span[k] + (uint64_t)s->null_slot[k];
+        mult[k] = cells;
+        if (span[k] > s->limit || (width && width > s->limit / cells)) {
+            *fits = 0;
+            return TG_OK;
+        }
+        cells *= width ? width : 1;
+    }
+    *fits = 1;
+    uint32_t *cell_id = tg_malloc(cells * sizeof *cell_id);
+    if (!cell_id) return TG_ENOMEM;
+    memset(cell_id, 0xff, cells * sizeof *cell_id);
+    tg_free(s->cell_id);
+    s->cell_id = cell_id;
+    s->n_cells = cells;
+    for (size_t k = 0; k < s->n_keys; k++) {
+        s->lo[k] = lo[k];
+        s->span[k] = span[k];
+        s->mult[k] = mult[k];
+    }
+    for (size_t id = 0; id < s->n_ids; id++)
+        cell_id[row_cell(s, s->first[id])] = (uint32_t)id;
+    return TG_OK;
+}
+
+static tg_status start_hash(tg_keys *s, size_t n_slots);
+static uint64_t row_hash(const tg_keys *s, size_t r);
+
+/* Leaves direct mode: every id so far goes into a new hash table. */
+static tg_status to_hash(tg_keys *s) {
+    size_t n_slots = 1024;
+    if (!(s->hash = tg_malloc(s->cap_ids * sizeof *s->hash))) return TG_ENOMEM;
+    for (size_t id = 0; id < s->n_ids; id++)
+        s->hash[id] = (uint32_t)row_hash(s, s->first[id]);
+    while (n_slots < 2 * s->n_ids)
+        n_slots *= 2;
+    tg_status st = start_hash(s, n_slots);
+    if (st != TG_OK) return st;
+    for (size_t id = 0; id < s->n_ids; id++) {
+        size_t p = s->hash[id] & (n_slots - 1);
+        while (s->slots[p])
+            p = (p + 1) & (n_slots - 1);
+        s->slots[p] = (uint32_t)id + 1;
+    }
+    s->direct = 0;
+    tg_free(s->cell_id);
+    s->cell_id = NULL;
+    return TG_OK;
+}
+
+/* Widens the bounds to cover rows [row0, row0 + n), at least doubling a
+** bound's span where it grows, so that data arriving in order (dates, ids)
+** widens a logarithmic number of times; switches to hash mode when even
+** the exact bounds do not fit. *changed tells whether anything did. Words
+** are compared as int64 but offsets wrap modulo 2^64, so a headroom that
+** runs past INT64_MAX is harmless: any span consecutive words still have
+** distinct offsets. */
+static tg_status widen(tg_keys *s, size_t row0, size_t n, int *changed) {
+    uint64_t w[TG_VECTOR], lo[TG_KEYS_MAX], span[TG_KEYS_MAX], elo[TG_KEYS_MAX];
+    uint64_t espan[TG_KEYS_MAX];
+    uint8_t bad[TG_VECTOR];
+    int fits;
+    tg_status st;
+
+    *changed = 0;
+    for (size_t k = 0; k < s->n_keys; k++) {
+        lo[k] = elo[k] = s->lo[k];
+        span[k] = espan[k] = s->span[k];
+        if (s->fixed[k]) continue;
+        int have = s->span[k] > 0;
+        int64_t l0 = have ? (int64_t)s->lo[k] : INT64_MAX;
+        int64_t h0 = have ? (int64_t)(s->lo[k] + s->span[k] - 1) : INT64_MIN;
+        int64_t l = l0, h = h0;
+        key_words(&s->keys[k], row0, n, w, bad);
+        for (size_t i = 0; i < n; i++) {
+            int64_t x = (int64_t)w[i];
+            if (bad[i]) continue;
+            l = x < l ? x : l;
+            h = x > h ? x : h;
+        }
+        if (l > h || (l == l0 && h == h0)) continue;
+        *changed = 1;
+        uint64_t exact = (uint64_t)h - (uint64_t)l;
+        if (exact >= s->limit) return to_hash(s); /* too wide even exactly */
+        elo[k] = lo[k] = (uint64_t)l;
+        espan[k] = span[k] = exact + 1;
+        if (have && span[k] < 2 * s->span[k]) {
+            uint64_t target = 2 * s->span[k];
+            if (l == l0)
+                span[k] = target; /* grew upwards */
+            else if (h == h0) {   /* grew downwards */
+                lo[k] = (uint64_t)h - (target - 1);
+                span[k] = target;
+            }
+        }
+    }
+    if (!*changed) return TG_OK;
+    if ((st = relayout(s, lo, span, &fits)) != TG_OK || fits) return st;
+    if ((st = relayout(s, elo, espan, &fits)) != TG_OK || fits) return st;
+    return to_hash(s);
+}
+
+static tg_status add_hash(tg_keys *s, size_t row0, size_t n, uint32_t *ids);
+
+static tg_status add_direct(tg_keys *s, size_t row0, size_t n, uint32_t *ids) {
+    uint64_t w[TG_VECTOR];
+    uint32_t cell[TG_VECTOR];
+    uint8_t bad[TG_VECTOR];
+    tg_status st;
+
+    if (direct_cells(s, s->keys, s->nulls_match, row0, n, cell, w, bad)) {
+        /* Out of bounds, or (joins) NULL keys, which widen() ignores. */
+        int changed;
+        if ((st = widen(s, row0, n, &changed)) != TG_OK) return st;
+        if (!s->direct) return add_hash(s, row0, n, ids);
+        if (changed) direct_cells(s, s->keys, s->nulls_match, row0, n, cell, w, bad);
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint32_t id = TG_KEYS_NONE;
+        if (cell[i] != NO_CELL) {
+            id = s->cell_id[cell[i]];
+            if (id == TG_KEYS_NONE) {
+                if ((st = reserve_id(s)) != TG_OK) return st;
+                id = (uint32_t)s->n_ids++;
+                s->first[id] = row0 + i;
+                s->cell_id[cell[i]] = id;
+            }
+        }
+        ids[i] = id;
+    }
+    return TG_OK;
+}
+
+/* ---- hash mode ---- */
+
+/* The hash of row r of the set's keys, as vec_fill computes it. */
+static uint64_t row_hash(const tg_keys *s, size_t r) {
+    uint64_t h = HASH_SEED, mask = 0;
+    for (size_t k = 0; k < s->n_keys; k++) {
+        uint8_t bad = 0;
+        uint64_t w = key_word1(&s->keys[k], r, &bad);
+        mask |= (uint64_t)bad << k;
+        h = mix(h, w);
+    }
+    return fmix(mix(h, mask));
+}
+
+/* Hash mode's table (n_slots, a power of two) and scratch; 'hash' too
+** unless to_hash made it. */
+static tg_status start_hash(tg_keys *s, size_t n_slots) {
+    if (!s->hash && !(s->hash = tg_malloc(s->cap_ids * sizeof *s->hash))) return TG_ENOMEM;
+    if (!(s->slots = tg_calloc(n_slots, sizeof *s->slots))) return TG_ENOMEM;
+    s->n_slots = n_slots;
+    return vec_new(&s->v, s->n_keys);
+}
+
+static tg_status add_hash(tg_keys *s, size_t row0, size_t n, uint32_t *ids) {
+    struct vec *v = &s->v;
+    tg_status st;
+    vec_fill(v, s->keys, s->n_keys, row0, n);
+    for (size_t i = 0; i < n; i++) {
+        size_t slot;
+        uint32_t id = TG_KEYS_NONE;
+        if (s->nulls_match || !v->mask[i]) {
+            id = lookup(s, v, i, &slot);
+            if (id == TG_KEYS_NONE) {
+                if ((st = reserve_id(s)) != TG_OK) return st;
+                id = (uint32_t)s->n_ids++;
+                s->first[id] = row0 + i;
+                s->hash[id] = (uint32_t)v->h[i];
+                s->slots[slot] = id + 1;
+                if (s->n_ids * 2 > s->n_slots && (st = grow_slots(s)) != TG_OK) return st;
+            }
+        }
+        ids[i] = id;
+    }
+    return TG_OK;
+}
+
+/* ---- the set ---- */
 
 void tg_keys_free(tg_keys *s) {
     if (!s) return;
+    vec_free(&s->v);
     tg_free(s->first);
     tg_free(s->cell_id);
     tg_free(s->hash);
@@ -440,97 +537,73 @@ void tg_keys_free(tg_keys *s) {
     tg_free(s);
 }
 
-static tg_status build_direct(tg_keys *s, size_t n_rows, const tg_interrupt *intr, uint32_t *ids) {
-    uint64_t cell[TG_VECTOR], w[TG_VECTOR];
-    uint8_t bad[TG_VECTOR];
+tg_status tg_keys_new(const tg_key *keys, size_t n_keys, size_t n_rows, int nulls_match,
+                      tg_keys **out) {
+    tg_keys *s;
+    tg_status st;
+    int hash = 0, fits = 0;
+    uint64_t lo[TG_KEYS_MAX], span[TG_KEYS_MAX];
 
-    s->cell_id = tg_malloc(s->n_cells * sizeof *s->cell_id);
-    if (!s->cell_id) return TG_ENOMEM;
-    memset(s->cell_id, 0xff, s->n_cells * sizeof *s->cell_id);
-    /* Every id has a cell and a row, so this never grows. */
-    s->cap_ids = s->n_cells < n_rows ? (size_t)s->n_cells : n_rows;
-    if (s->cap_ids == 0) s->cap_ids = 1;
-    s->first = tg_malloc(s->cap_ids * sizeof *s->first);
-    if (!s->first) return TG_ENOMEM;
-    for (size_t base = 0; base < n_rows; base += TG_VECTOR) {
-        size_t n = n_rows - base < TG_VECTOR ? n_rows - base : TG_VECTOR;
-        tg_status st = tg_poll(intr);
-        if (st != TG_OK) return st;
-        direct_cells(s, s->keys, 0, base, n, cell, w, bad);
-        for (size_t i = 0; i < n; i++) {
-            uint32_t id = TG_KEYS_NONE;
-            if (cell[i] != UINT64_MAX) {
-                id = s->cell_id[cell[i]];
-                if (id == TG_KEYS_NONE) {
-                    id = (uint32_t)s->n_ids++;
-                    s->first[id] = base + i;
-                    s->cell_id[cell[i]] = id;
-                }
-            }
-            ids[base + i] = id;
-        }
+    assert(n_keys <= TG_KEYS_MAX && out != NULL);
+    *out = NULL;
+    if (n_rows >= UINT32_MAX) return TG_EARG;
+    if (!(s = tg_calloc(1, sizeof *s))) return TG_ENOMEM;
+    s->n_keys = n_keys;
+    s->n_rows = n_rows;
+    s->nulls_match = nulls_match;
+    s->limit = 2 * (uint64_t)n_rows;
+    if (s->limit < DIRECT_MIN_CELLS) s->limit = DIRECT_MIN_CELLS;
+    if (s->limit > DIRECT_MAX_CELLS) s->limit = DIRECT_MAX_CELLS;
+    for (size_t k = 0; k < n_keys; k++) {
+        const tg_col *c = keys[k].col;
+        assert(c->len >= n_rows);
+        assert(!nulls_match || (!keys[k].map && !keys[k].as_int));
+        s->keys[k] = keys[k];
+        s->null_slot[k] = nulls_match && c->valid;
+        lo[k] = span[k] = 0;
+        if (c->type == TG_FLOAT && !keys[k].as_int) hash = 1; /* no useful range */
+        s->fixed[k] = c->type == TG_BOOL || (c->type == TG_STRING && !keys[k].map);
+        if (c->type == TG_BOOL)
+            span[k] = 2;
+        else if (s->fixed[k])
+            span[k] = tg_dict_size(c->dict);
     }
+    s->cap_ids = 256;
+    st = (s->first = tg_malloc(s->cap_ids * sizeof *s->first)) ? TG_OK : TG_ENOMEM;
+    if (st == TG_OK && !hash) st = relayout(s, lo, span, &fits);
+    s->direct = fits;
+    if (st == TG_OK && !fits) st = start_hash(s, 1024);
+    if (st != TG_OK) {
+        tg_keys_free(s);
+        return st;
+    }
+    *out = s;
     return TG_OK;
 }
 
-static tg_status build_hash(tg_keys *s, size_t n_rows, const tg_interrupt *intr, uint32_t *ids) {
-    struct vec v;
-    tg_status st = TG_ENOMEM;
-
-    s->cap_ids = 256;
-    s->n_slots = 1024;
-    s->first = tg_malloc(s->cap_ids * sizeof *s->first);
-    s->hash = tg_malloc(s->cap_ids * sizeof *s->hash);
-    s->slots = tg_calloc(s->n_slots, sizeof *s->slots);
-    if (!s->first || !s->hash || !s->slots) return TG_ENOMEM;
-    if (vec_new(&v, s->n_keys) != TG_OK) return TG_ENOMEM;
-    for (size_t base = 0; base < n_rows; base += TG_VECTOR) {
-        size_t n = n_rows - base < TG_VECTOR ? n_rows - base : TG_VECTOR;
-        if ((st = tg_poll(intr)) != TG_OK) goto done;
-        vec_fill(&v, s->keys, s->n_keys, base, n);
-        for (size_t i = 0; i < n; i++) {
-            size_t slot;
-            uint32_t id = TG_KEYS_NONE;
-            if (s->nulls_match || !v.mask[i]) {
-                id = lookup(s, &v, i, &slot);
-                if (id == TG_KEYS_NONE) {
-                    if ((st = reserve_id(s)) != TG_OK) goto done;
-                    id = (uint32_t)s->n_ids++;
-                    s->first[id] = base + i;
-                    s->hash[id] = (uint32_t)v.h[i];
-                    s->slots[slot] = id + 1;
-                    if (s->n_ids * 2 > s->n_slots && (st = grow_slots(s)) != TG_OK) goto done;
-                }
-            }
-            ids[base + i] = id;
-        }
+tg_status tg_keys_add(tg_keys *s, size_t row0, size_t n, uint32_t *ids) {
+    assert(row0 + n <= s->n_rows);
+    for (size_t done = 0; done < n; done += TG_VECTOR) {
+        size_t m = n - done < TG_VECTOR ? n - done : TG_VECTOR;
+        tg_status st = s->direct ? add_direct(s, row0 + done, m, ids + done)
+                                 : add_hash(s, row0 + done, m, ids + done);
+        if (st != TG_OK) return st;
     }
-    st = TG_OK;
-done:
-    vec_free(&v);
-    return st;
+    return TG_OK;
 }
 
 tg_status tg_keys_build(const tg_key *keys, size_t n_keys, size_t n_rows, int nulls_match,
                         const tg_interrupt *intr, uint32_t *ids, tg_keys **out) {
     tg_keys *s;
-    tg_status st;
+    tg_status st = tg_keys_new(keys, n_keys, n_rows, nulls_match, &s);
 
-    assert(n_keys <= TG_KEYS_MAX && out != NULL && (ids != NULL || n_rows == 0));
+    assert(ids != NULL || n_rows == 0);
     *out = NULL;
-    if (n_rows >= UINT32_MAX) return TG_EARG;
-    s = tg_calloc(1, sizeof *s);
-    if (!s) return TG_ENOMEM;
-    for (size_t k = 0; k < n_keys; k++) {
-        assert(keys[k].col->len >= n_rows);
-        assert(!nulls_match || (!keys[k].map && !keys[k].as_int));
-        s->keys[k] = keys[k];
+    if (st != TG_OK) return st;
+    for (size_t base = 0; base < n_rows && st == TG_OK; base += TG_VECTOR) {
+        size_t n = n_rows - base < TG_VECTOR ? n_rows - base : TG_VECTOR;
+        if ((st = tg_poll(intr)) == TG_OK) st = tg_keys_add(s, base, n, ids + base);
     }
-    s->n_keys = n_keys;
-    s->nulls_match = nulls_match;
-    st = choose_mode(s, n_rows, intr);
-    if (st == TG_OK)
-        st = s->direct ? build_direct(s, n_rows, intr, ids) : build_hash(s, n_rows, intr, ids);
     if (st != TG_OK) {
         tg_keys_free(s);
         return st;
@@ -552,14 +625,15 @@ tg_status tg_keys_probe(const tg_keys *s, const tg_key *keys, size_t n_rows,
     tg_status st = TG_OK;
 
     if (s->direct) {
-        uint64_t cell[TG_VECTOR], w[TG_VECTOR];
+        uint64_t w[TG_VECTOR];
+        uint32_t cell[TG_VECTOR];
         uint8_t bad[TG_VECTOR];
         for (size_t base = 0; base < n_rows; base += TG_VECTOR) {
             size_t n = n_rows - base < TG_VECTOR ? n_rows - base : TG_VECTOR;
             if ((st = tg_poll(intr)) != TG_OK) return st;
-            direct_cells(s, keys, 1, base, n, cell, w, bad);
+            direct_cells(s, keys, 0, base, n, cell, w, bad);
             for (size_t i = 0; i < n; i++)
-                ids[base + i] = cell[i] == UINT64_MAX ? TG_KEYS_NONE : s->cell_id[cell[i]];
+                ids[base + i] = cell[i] == NO_CELL ? TG_KEYS_NONE : s->cell_id[cell[i]];
         }
         return TG_OK;
     }
@@ -631,42 +705,59 @@ static inline uint64_t f64_enc(double x) {
     return w & SIGN ? ~w : w | SIGN;
 }
 
+static inline uint64_t encode1(const tg_col *col, const uint32_t *rank, size_t r, int as_float) {
+    switch (col->type) {
+    case TG_INT:
+        return as_float ? f64_enc((double)col->v.i64[r]) : (uint64_t)col->v.i64[r] ^ SIGN;
+    case TG_DATE:
+        return (uint64_t)(int64_t)col->v.date[r] ^ SIGN;
+    case TG_BOOL:
+        return col->v.b8[r] != 0;
+    case TG_STRING:
+        return rank[col->v.str[r]];
+    case TG_FLOAT:
+        return f64_enc(col->v.f64[r]);
+    }
+    return 0;
+}
+
+tg_status tg_keys_ranks(const tg_col *col, uint32_t **rank) {
+    *rank = NULL;
+    if (col->type != TG_STRING) return TG_OK;
+    uint32_t size = tg_dict_size(col->dict);
+    *rank = tg_malloc((size ? size : 1) * sizeof **rank);
+    if (*rank && tg_dict_ranks(col->dict, *rank) == TG_OK) return TG_OK;
+    tg_free(*rank);
+    *rank = NULL;
+    return TG_ENOMEM;
+}
+
+void tg_keys_encode_range(const tg_col *col, const uint32_t *rank, size_t row0, size_t n,
+                          uint64_t *enc) {
+    const uint64_t *valid = col->valid;
+    /* The common types in their own loops; a NULL's value is ignored (but
+    ** a string code must not be looked up in 'rank'). */
+    if (col->type == TG_FLOAT) {
+        for (size_t i = 0; i < n; i++)
+            enc[i] = f64_enc(col->v.f64[row0 + i]);
+    } else if (col->type == TG_INT) {
+        for (size_t i = 0; i < n; i++)
+            enc[i] = (uint64_t)col->v.i64[row0 + i] ^ SIGN;
+    } else {
+        for (size_t i = 0; i < n; i++)
+            enc[i] = is_valid(valid, row0 + i) ? encode1(col, rank, row0 + i, 0) : 0;
+    }
+}
+
 tg_status tg_keys_encode(const tg_col *col, const size_t *rows, size_t n, int as_float,
                          uint64_t *enc, uint8_t *isnull) {
-    uint32_t *rank = NULL;
+    uint32_t *rank;
 
-    if (col->type == TG_STRING) {
-        uint32_t size = tg_dict_size(col->dict);
-        rank = tg_malloc((size ? size : 1) * sizeof *rank);
-        if (!rank || tg_dict_ranks(col->dict, rank) != TG_OK) {
-            tg_free(rank);
-            return TG_ENOMEM;
-        }
-    }
+    if (tg_keys_ranks(col, &rank) != TG_OK) return TG_ENOMEM;
     for (size_t i = 0; i < n; i++) {
         size_t r = rows ? rows[i] : i;
         isnull[i] = !is_valid(col->valid, r);
-        if (isnull[i]) {
-            enc[i] = 0;
-            continue;
-        }
-        switch (col->type) {
-        case TG_INT:
-            enc[i] = as_float ? f64_enc((double)col->v.i64[r]) : (uint64_t)col->v.i64[r] ^ SIGN;
-            break;
-        case TG_DATE:
-            enc[i] = (uint64_t)(int64_t)col->v.date[r] ^ SIGN;
-            break;
-        case TG_BOOL:
-            enc[i] = col->v.b8[r] != 0;
-            break;
-        case TG_STRING:
-            enc[i] = rank[col->v.str[r]];
-            break;
-        case TG_FLOAT:
-            enc[i] = f64_enc(col->v.f64[r]);
-            break;
-        }
+        enc[i] = isnull[i] ? 0 : encode1(col, rank, r, as_float);
     }
     tg_free(rank);
     return TG_OK;

@@ -41,15 +41,21 @@ typedef struct tg_keys tg_keys;
 tg_status tg_keys_find(const tg_table *t, const char *name, const char *side, const tg_col **col,
                        tg_error *err);
 
-/* Builds the set of distinct key tuples over rows [0, n_rows) of 'keys'
-** (n_keys <= TG_KEYS_MAX columns of at least n_rows rows) and writes each
-** row's id (0, 1, ... in order of first appearance) to ids[row]. With
-** 'nulls_match' a NULL is a value like any other (grouping); without it a
-** row with a NULL or unmatchable key gets TG_KEYS_NONE and joins no tuple
-** (joins). n_keys == 0 gives every row id 0. The key array is copied, the
-** columns are borrowed until tg_keys_free. TG_OK, TG_ENOMEM, TG_EARG (more
-** than UINT32_MAX - 1 rows) or the interrupt's status (polled every
-** TG_VECTOR rows); on failure *out is NULL. */
+/* An empty set for the key tuples of rows [0, n_rows) of 'keys' (n_keys <=
+** TG_KEYS_MAX columns of at least n_rows rows), to be filled by
+** tg_keys_add. With 'nulls_match' a NULL is a value like any other
+** (grouping); without it a row with a NULL or unmatchable key gets
+** TG_KEYS_NONE and joins no tuple (joins). The key array is copied, the
+** columns are borrowed until tg_keys_free. TG_OK, TG_ENOMEM or TG_EARG
+** (more than UINT32_MAX - 1 rows); on failure *out is NULL. */
+tg_status tg_keys_new(const tg_key *keys, size_t n_keys, size_t n_rows, int nulls_match,
+                      tg_keys **out);
+/* Adds rows [row0, row0 + n) and writes their ids (0, 1, ... in order of
+** first appearance) to ids[0..n). Rows must be added in order, each once,
+** so that "first appearance" is the lowest row. n_keys == 0 gives every
+** row id 0. TG_OK or TG_ENOMEM (the set stays usable for freeing). */
+tg_status tg_keys_add(tg_keys *s, size_t row0, size_t n, uint32_t *ids);
+/* tg_keys_new, then every row added, ids[row] for rows [0, n_rows). */
 tg_status tg_keys_build(const tg_key *keys, size_t n_keys, size_t n_rows, int nulls_match,
                         const tg_interrupt *intr, uint32_t *ids, tg_keys **out);
 void tg_keys_free(tg_keys *s);
@@ -85,6 +91,16 @@ void tg_keys_bucket(const uint32_t *ids, size_t n_rows, size_t n_ids, const uint
 ** then 0). TG_OK or TG_ENOMEM (strings need their ranks). */
 tg_status tg_keys_encode(const tg_col *col, const size_t *rows, size_t n, int as_float,
                          uint64_t *enc, uint8_t *isnull);
+
+/* *rank = a new array (tg_free) of the byte-order rank of each code of a
+** string column, for tg_keys_encode_range; NULL for other types. TG_OK or
+** TG_ENOMEM. */
+tg_status tg_keys_ranks(const tg_col *col, uint32_t **rank);
+/* Encodes rows [row0, row0 + n) as tg_keys_encode does (ints as ints);
+** 'rank' from tg_keys_ranks. A NULL row's word is unspecified: check the
+** validity bitmap. Never allocates. */
+void tg_keys_encode_range(const tg_col *col, const uint32_t *rank, size_t row0, size_t n,
+                          uint64_t *enc);
 
 /* One sort key: encoded values and NULL flags indexed by the values being
 ** sorted; 'desc' reverses the value order, NULLs stay last either way. */

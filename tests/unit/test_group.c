@@ -209,6 +209,73 @@ static void test_group_matches_sqlite(void **state) {
     tg_test_no_leaks(blocks);
 }
 
+/* Keys whose range grows over many vectors (upwards, downwards, with
+** NULLs) and one that jumps far out late, which turns the direct index
+** into a hash table halfway: the ids assigned before must survive. */
+static void test_group_key_ranges_grow(void **state) {
+    (void)state;
+    size_t blocks = tg_mem_blocks(), n = 40000;
+    tg_table *t = tg_table_new();
+    tg_col *rid = tg_col_new(TG_INT, 0, NULL), *up = tg_col_new(TG_INT, 0, NULL);
+    tg_col *down = tg_col_new(TG_DATE, 0, NULL), *jump = tg_col_new(TG_INT, 0, NULL);
+    tg_col *v = tg_col_new(TG_FLOAT, 0, NULL), *flag = tg_col_new(TG_BOOL, 0, NULL);
+    for (size_t r = 0; r < n; r++) {
+        assert_int_equal(tg_col_push_i64(rid, (int64_t)r + 1), TG_OK);
+        assert_int_equal(tg_col_push_bool(flag, r % 3 == 0), TG_OK);
+        assert_int_equal(tg_col_push_i64(up, (int64_t)(r / 7) * 3 + 1000), TG_OK);
+        assert_int_equal(r % 97 == 5 ? tg_col_push_null(down)
+                                     : tg_col_push_date(down, 20000 - (int32_t)(r / 50)),
+                         TG_OK);
+        int64_t j = r < 30000 ? (int64_t)(r % 500) : r % 3 ? 5000000000000 : (int64_t)(r % 700);
+        assert_int_equal(tg_col_push_i64(jump, j), TG_OK);
+        assert_int_equal(tg_col_push_f64(v, (double)(r % 13) / 4), TG_OK);
+    }
+    add(t, "rid", rid);
+    add(t, "up", up);
+    add(t, "down", down);
+    add(t, "jump", jump);
+    add(t, "v", v);
+    add(t, "flag", flag);
+    sqlite3 *db = sqlref_open();
+    sqlref_load(db, "t", t);
+    tg_agg aggs[] = { { "n", TG_AGG_COUNT, NULL, 0, 0 },
+                      { "s", TG_AGG_SUM, v, 0, 0 },
+                      { "lo", TG_AGG_MIN, rid, 0, 0 },
+                      { "nd", TG_AGG_N_DISTINCT, v, 0, 0 } };
+    static const char *const sets[][2] = {
+        { "up", NULL }, { "down", NULL }, { "jump", NULL }, { "up", "down" }, { "down", "jump" }
+    };
+    for (size_t i = 0; i < TG_ARRAY_LEN(sets); i++) {
+        size_t nk = sets[i][1] ? 2 : 1;
+        char sql[512];
+        if (nk == 1)
+            snprintf(sql, sizeof sql,
+                     "SELECT %s, count(*), sum(v), min(rid), count(DISTINCT v) FROM t GROUP BY 1 "
+                     "ORDER BY %s IS NULL, %s",
+                     sets[i][0], sets[i][0], sets[i][0]);
+        else
+            snprintf(sql, sizeof sql,
+                     "SELECT %s, %s, count(*), sum(v), min(rid), count(DISTINCT v) FROM t "
+                     "GROUP BY 1, 2 ORDER BY %s IS NULL, %s, %s IS NULL, %s",
+                     sets[i][0], sets[i][1], sets[i][0], sets[i][0], sets[i][1], sets[i][1]);
+        tg_table *out;
+        assert_int_equal(tg_group_agg(t, sets[i], nk, aggs, 4, NULL, &out, NULL), TG_OK);
+        sqlref_match(db, sql, out, 1e-12);
+        tg_table_release(out);
+        /* distinct keeps first appearances: the same rows as min(rid) */
+        assert_int_equal(tg_distinct(t, sets[i], nk, &out, NULL), TG_OK);
+        snprintf(
+            sql, sizeof sql,
+            "SELECT * FROM t WHERE rid IN (SELECT min(rid) FROM t GROUP BY %s%s%s) ORDER BY rid",
+            sets[i][0], nk == 2 ? ", " : "", nk == 2 ? sets[i][1] : "");
+        sqlref_match(db, sql, out, 0);
+        tg_table_release(out);
+    }
+    sqlite3_close(db);
+    tg_table_release(t);
+    tg_test_no_leaks(blocks);
+}
+
 /* ---- quantiles ---- */
 
 /* R's quantile.default written out independently: x sorted, padded as
@@ -243,6 +310,11 @@ static double r_quantile(const double *sorted, size_t n, double p, int type) {
     return q;
 }
 
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
 static void test_group_quantile_by_hand(void **state) {
     /* x = 1..10, from the Hyndman-Fan formulas worked by hand:
     ** type 1 x[ceil(np)]: np = 1, 5, 9 exactly -> 1, 5, 9;
@@ -263,7 +335,7 @@ static void test_group_quantile_by_hand(void **state) {
             double x[10];
             for (int k = 0; k < 10; k++)
                 x[k] = 10 - k; /* reversed: the kernel must select */
-            double q = tg_group_quantile(x, 10, ps[i], type);
+            double q = tg_agg_quantile(x, 10, ps[i], type);
             if (fabs(q - want[type][i]) > 1e-12)
                 fail_msg("type %d p %g: got %.17g want %.17g", type, ps[i], q, want[type][i]);
         }
@@ -271,31 +343,47 @@ static void test_group_quantile_by_hand(void **state) {
     /* x = 3 1 4 1 5 9 2 6 (sorted 1 1 2 3 4 5 6 9), p = 0.25: linear 1 + 0.75 * 1;
     ** weibull 2.25 -> 1 + 0.25 * 1; inverted_cdf np = 2 -> x2 = 1. */
     double y[8] = { 3, 1, 4, 1, 5, 9, 2, 6 };
-    assert_true(fabs(tg_group_quantile(y, 8, 0.25, TG_QUANTILE_LINEAR) - 1.75) < 1e-15);
-    assert_true(fabs(tg_group_quantile(y, 8, 0.25, TG_QUANTILE_WEIBULL) - 1.25) < 1e-15);
-    assert_true(tg_group_quantile(y, 8, 0.25, TG_QUANTILE_INVERTED_CDF) == 1);
-    assert_true(tg_group_quantile(y, 8, 0, 0) == 1);
-    assert_true(tg_group_quantile(y, 8, 1, 0) == 9);
+    assert_true(fabs(tg_agg_quantile(y, 8, 0.25, TG_QUANTILE_LINEAR) - 1.75) < 1e-15);
+    assert_true(fabs(tg_agg_quantile(y, 8, 0.25, TG_QUANTILE_WEIBULL) - 1.25) < 1e-15);
+    assert_true(tg_agg_quantile(y, 8, 0.25, TG_QUANTILE_INVERTED_CDF) == 1);
+    assert_true(tg_agg_quantile(y, 8, 0, 0) == 1);
+    assert_true(tg_agg_quantile(y, 8, 1, 0) == 9);
     /* weibull outside [1/(n+1), n/(n+1)] clamps to the extremes (as R) */
     double z[10] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
-    assert_true(tg_group_quantile(z, 10, 0.05, TG_QUANTILE_WEIBULL) == 1);
-    assert_true(tg_group_quantile(z, 10, 0.95, TG_QUANTILE_WEIBULL) == 10);
-    assert_true(tg_group_quantile(z, 1, 0.3, TG_QUANTILE_LINEAR) == z[0]);
+    assert_true(tg_agg_quantile(z, 10, 0.05, TG_QUANTILE_WEIBULL) == 1);
+    assert_true(tg_agg_quantile(z, 10, 0.95, TG_QUANTILE_WEIBULL) == 10);
+    assert_true(tg_agg_quantile(z, 1, 0.3, TG_QUANTILE_LINEAR) == z[0]);
     /* NaN ranks above every number */
     double w[4] = { NAN, 2, 1, 3 };
-    assert_true(tg_group_quantile(w, 4, 0, 0) == 1);
-    assert_true(isnan(tg_group_quantile(w, 4, 1, 0)));
-    assert_int_equal(tg_group_quantile_method("linear"), 7);
-    assert_int_equal(tg_group_quantile_method("weibull"), 6);
-    assert_int_equal(tg_group_quantile_method("excel_exc"), 6);
-    assert_int_equal(tg_group_quantile_method("inverted_cdf"), 1);
-    assert_int_equal(tg_group_quantile_method("type9"), 9);
-    assert_int_equal(tg_group_quantile_method("nearest"), 0);
-}
-
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
+    assert_true(tg_agg_quantile(w, 4, 0, 0) == 1);
+    assert_true(isnan(tg_agg_quantile(w, 4, 1, 0)));
+    /* An organ pipe defeats median-of-three pivots: at n = 32768 the
+    ** selection around k = 25600 needs the heap-sort fallback. */
+    size_t n = 32768;
+    double *op = malloc(n * sizeof *op), *sorted = malloc(n * sizeof *sorted);
+    for (double p = 0.70; p < 0.85; p += 0.0173) {
+        for (size_t i = 0; i < n; i++)
+            op[i] = (double)(i < n / 2 ? i : n - i);
+        memcpy(sorted, op, n * sizeof *op);
+        qsort(sorted, n, sizeof *sorted, cmp_double);
+        for (int type = 1; type <= 9; type += 3) {
+            double q = r_quantile(sorted, n, p, type);
+            for (size_t i = 0; i < n; i++)
+                op[i] = (double)(i < n / 2 ? i : n - i);
+            assert_true(tg_agg_quantile(op, n, p, type) == q);
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        op[i] = (double)(i < n / 2 ? i : n - i);
+    assert_true(tg_agg_quantile(op, n, 25600.0 / 32767, 7) == sorted[25600]);
+    free(op);
+    free(sorted);
+    assert_int_equal(tg_agg_quantile_method("linear"), 7);
+    assert_int_equal(tg_agg_quantile_method("weibull"), 6);
+    assert_int_equal(tg_agg_quantile_method("excel_exc"), 6);
+    assert_int_equal(tg_agg_quantile_method("inverted_cdf"), 1);
+    assert_int_equal(tg_agg_quantile_method("type9"), 9);
+    assert_int_equal(tg_agg_quantile_method("nearest"), 0);
 }
 
 /* Median and every quantile method per group, against r_quantile over
@@ -590,6 +678,9 @@ static void test_group_errors(void **state) {
     assert_int_equal(tg_group_agg(t, keys, 1, &len, 1, NULL, &out, &err), TG_EARG);
     assert_non_null(strstr(err.msg, "1 rows, the table 50"));
     tg_col_release(short_col);
+    tg_agg unknown = { "u", 99, NULL, 0, 0 };
+    assert_int_equal(tg_group_agg(t, keys, 1, &unknown, 1, NULL, &out, &err), TG_EARG);
+    assert_string_equal(err.msg, "aggregate 'u': unknown function 99");
     tg_agg noarg = { "m", TG_AGG_MEAN, NULL, 0, 0 };
     assert_int_equal(tg_group_agg(t, keys, 1, &noarg, 1, NULL, &out, &err), TG_EARG);
     assert_int_equal(tg_distinct(t, bad, 1, &out, &err), TG_EARG);
@@ -811,7 +902,7 @@ static void test_group_interrupt(void **state) {
                       { "q", TG_AGG_MEDIAN, x, 0, 0 },   { "lo", TG_AGG_MIN, x, 0, 0 },
                       { "v", TG_AGG_VAR, x, 0, 0 },      { "nd", TG_AGG_N_DISTINCT, x, 0, 0 } };
     int stopped = 0;
-    for (int at = 1;; at += 23) {
+    for (int at = 1;; at += 11) {
         struct stopper s = { 0, at };
         tg_interrupt intr = { stop_poll, &s };
         tg_table *out = (tg_table *)1;
@@ -836,6 +927,7 @@ static void test_group_interrupt(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_group_matches_sqlite),
+        cmocka_unit_test(test_group_key_ranges_grow),
         cmocka_unit_test(test_group_quantile_by_hand),
         cmocka_unit_test(test_group_quantile_random),
         cmocka_unit_test(test_group_median_std_by_hand),

@@ -191,6 +191,46 @@ static void test_join_matches_sqlite(void **state) {
     tg_test_no_leaks(blocks);
 }
 
+/* A right side large enough to be built over many vectors, with keys
+** whose range grows and then jumps (direct index, then hashing), NULLs,
+** and duplicates. */
+static void test_join_large_build_side(void **state) {
+    (void)state;
+    size_t blocks = tg_mem_blocks(), nr = 30000, nl = 3000;
+    tg_table *l = tg_table_new(), *r = tg_table_new();
+    tg_col *ra = tg_col_new(TG_INT, 0, NULL), *la = tg_col_new(TG_INT, 0, NULL);
+    tg_col *rd = tg_col_new(TG_DATE, 0, NULL), *ld = tg_col_new(TG_DATE, 0, NULL);
+    for (size_t i = 0; i < nr; i++) {
+        int64_t a = i < 20000 ? (int64_t)(i / 3) : (int64_t)(i % 2000) * 1000000000000 + 7;
+        assert_int_equal(i % 101 == 0 ? tg_col_push_null(ra) : tg_col_push_i64(ra, a), TG_OK);
+        assert_int_equal(tg_col_push_date(rd, 19000 + (int32_t)(i % 4)), TG_OK);
+    }
+    for (size_t i = 0; i < nl; i++) {
+        int64_t a = i % 4 == 0 ? 2000000000007 : (int64_t)(i * 7 % 7000);
+        assert_int_equal(i % 50 == 0 ? tg_col_push_null(la) : tg_col_push_i64(la, a), TG_OK);
+        assert_int_equal(tg_col_push_date(ld, 19000 + (int32_t)(i % 3)), TG_OK);
+    }
+    add(l, "rid", rid_col(nl));
+    add(l, "a", la);
+    add(l, "d", ld);
+    add(r, "rid", rid_col(nr));
+    add(r, "a", ra);
+    add(r, "d", rd);
+    sqlite3 *db = sqlref_open();
+    sqlref_load(db, "l", l);
+    sqlref_load(db, "r", r);
+    sqlref_exec(db, "CREATE INDEX r_a ON r(a, d)"); /* or SQLite's EXISTS is quadratic */
+    const char *k1[] = { "a" }, *k2[] = { "a", "d" };
+    for (int how = TG_JOIN_INNER; how <= TG_JOIN_ANTI; how++) {
+        check_join(db, l, r, k1, k1, 1, how);
+        check_join(db, l, r, k2, k2, 2, how);
+    }
+    sqlite3_close(db);
+    tg_table_release(l);
+    tg_table_release(r);
+    tg_test_no_leaks(blocks);
+}
+
 /* Floats: -0 meets 0 and NaN meets NaN; a NULL meets nothing. */
 static void test_join_float_keys(void **state) {
     (void)state;
@@ -558,13 +598,10 @@ static void test_join_interrupt(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_join_matches_sqlite),
-        cmocka_unit_test(test_join_float_keys),
-        cmocka_unit_test(test_join_names_and_sharing),
-        cmocka_unit_test(test_join_errors),
-        cmocka_unit_test(test_join_asof_matches_naive),
-        cmocka_unit_test(test_join_asof_takst),
-        cmocka_unit_test(test_join_oom),
+        cmocka_unit_test(test_join_matches_sqlite), cmocka_unit_test(test_join_large_build_side),
+        cmocka_unit_test(test_join_float_keys),     cmocka_unit_test(test_join_names_and_sharing),
+        cmocka_unit_test(test_join_errors),         cmocka_unit_test(test_join_asof_matches_naive),
+        cmocka_unit_test(test_join_asof_takst),     cmocka_unit_test(test_join_oom),
         cmocka_unit_test(test_join_interrupt),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
