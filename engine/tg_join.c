@@ -68,16 +68,17 @@ static tg_status pair_keys(const tg_table *left, const tg_table *right, const ch
 }
 
 /* The result: left's columns (shared when lidx is NULL, else gathered),
-** then, when ridx is not NULL, right's columns other than 'skip', gathered
-** and renamed with 'suffix' where their name is taken. */
+** then each rcols[k] that is not NULL (right's column k, prebuilt; taken
+** over, so released here either way), renamed with 'suffix' where its name
+** is taken. */
 static tg_status make_output(const tg_table *left, const tg_table *right, const size_t *lidx,
-                             const size_t *ridx, size_t n_out, const tg_col *const *skip,
-                             size_t n_skip, const char *suffix, tg_table **out, tg_error *err) {
+                             tg_col **rcols, size_t n_out, const char *suffix, tg_table **out,
+                             tg_error *err) {
     tg_table *res = tg_table_new();
     char *name = NULL;
     tg_status st = TG_ENOMEM;
 
-    if (!res) return tg_err_nomem(err);
+    if (!res) goto fail;
     for (size_t k = 0; k < left->n_cols; k++) {
         tg_col *c = lidx ? tg_col_take(left->cols[k], lidx, n_out) : left->cols[k];
         if (!c) goto fail;
@@ -85,12 +86,9 @@ static tg_status make_output(const tg_table *left, const tg_table *right, const 
         if (lidx) tg_col_release(c);
         if (st != TG_OK) goto fail;
     }
-    for (size_t k = 0; ridx && k < right->n_cols; k++) {
-        int is_key = 0;
-        for (size_t i = 0; i < n_skip; i++)
-            is_key |= right->cols[k] == skip[i];
-        if (is_key) continue;
+    for (size_t k = 0; rcols && k < right->n_cols; k++) {
         const char *nm = right->names[k];
+        if (!rcols[k]) continue;
         if (tg_table_find(res, nm) >= 0) {
             size_t a = strlen(nm), b = strlen(suffix);
             st = TG_ENOMEM;
@@ -106,20 +104,90 @@ static tg_status make_output(const tg_table *left, const tg_table *right, const 
             }
             nm = name;
         }
-        tg_col *c = tg_col_take(right->cols[k], ridx, n_out);
-        st = c ? tg_table_add(res, nm, c) : TG_ENOMEM;
-        tg_col_release(c);
+        st = tg_table_add(res, nm, rcols[k]);
         tg_free(name);
         name = NULL;
         if (st != TG_OK) goto fail;
     }
     res->n_rows = n_out;
     *out = res;
-    return TG_OK;
+    res = NULL;
+    st = TG_OK;
 fail:
+    for (size_t k = 0; rcols && k < right->n_cols; k++)
+        tg_col_release(rcols[k]);
     tg_free(name);
     tg_table_release(res);
     return st == TG_ENOMEM ? tg_err_nomem(err) : st;
+}
+
+/* New columns for right's columns other than the key columns 'skip':
+** each gathered at ridx (n_out rows), or, with ridx NULL, made empty with
+** room for n_out rows. *rcols has right->n_cols entries, NULL for keys. */
+static tg_status right_cols(const tg_table *right, const size_t *ridx, size_t n_out,
+                            const tg_col *const *skip, size_t n_skip, tg_col ***rcols) {
+    tg_col **c = tg_calloc(right->n_cols ? right->n_cols : 1, sizeof *c);
+    if (!c) return TG_ENOMEM;
+    for (size_t k = 0; k < right->n_cols; k++) {
+        const tg_col *src = right->cols[k];
+        int key = 0;
+        for (size_t i = 0; i < n_skip; i++)
+            key |= src == skip[i];
+        if (key) continue;
+        c[k] = ridx ? tg_col_take(src, ridx, n_out)
+                    : tg_col_new(src->type, n_out ? n_out : 1, src->dict);
+        if (!c[k]) {
+            for (size_t j = 0; j <= k; j++)
+                tg_col_release(c[j]);
+            tg_free(c);
+            return TG_ENOMEM;
+        }
+    }
+    *rcols = c;
+    return TG_OK;
+}
+
+/* dst rows [base, base + n) = src rows id_row[ids[i]] (NULL for
+** TG_KEYS_NONE): the gather of a lookup join, one loop per width. */
+static tg_status gather_ids(tg_col *dst, const tg_col *src, size_t base, const uint32_t *ids,
+                            size_t n, const size_t *id_row) {
+    size_t width = tg_type_width(src->type);
+    const char *from = src->v.any;
+    char *to = (char *)dst->v.any + base * width;
+    int holes = 0;
+    switch (width) {
+    case 8:
+        for (size_t i = 0; i < n; i++) {
+            if (ids[i] == TG_KEYS_NONE)
+                holes = 1;
+            else
+                memcpy(to + i * 8, from + id_row[ids[i]] * 8, 8);
+        }
+        break;
+    case 4:
+        for (size_t i = 0; i < n; i++) {
+            if (ids[i] == TG_KEYS_NONE)
+                holes = 1;
+            else
+                memcpy(to + i * 4, from + id_row[ids[i]] * 4, 4);
+        }
+        break;
+    default:
+        for (size_t i = 0; i < n; i++) {
+            if (ids[i] == TG_KEYS_NONE)
+                holes = 1;
+            else
+                to[i] = from[id_row[ids[i]]];
+        }
+        break;
+    }
+    if (!holes && !src->valid) return TG_OK;
+    for (size_t i = 0; i < n; i++) {
+        if (ids[i] != TG_KEYS_NONE && tg_col_is_valid(src, id_row[ids[i]])) continue;
+        memset(to + i * width, 0, width);
+        if (tg_col_set_null(dst, base + i) != TG_OK) return TG_ENOMEM;
+    }
+    return TG_OK;
 }
 
 static tg_status interrupted(tg_status st, tg_error *err) {
@@ -131,15 +199,49 @@ static tg_status interrupted(tg_status st, tg_error *err) {
 
 /* ---- equi-join ---- */
 
+/* A left join on keys that are unique on the right (a lookup table): each
+** left row gets at most one right row, found through id_row[id], so the
+** right columns are gathered a vector at a time straight from the probe
+** and the left columns are shared. */
+static tg_status lookup_join(const tg_table *left, const tg_table *right, struct pairs *p,
+                             tg_keys *set, const size_t *id_row, const char *suffix,
+                             const tg_interrupt *intr, tg_table **out, tg_error *err) {
+    size_t nl = left->n_rows;
+    uint32_t ids[TG_VECTOR];
+    tg_col **rcols;
+    tg_status st = right_cols(right, NULL, nl, p->rcols, p->n, &rcols);
+
+    if (st != TG_OK) return st;
+    for (size_t base = 0; base < nl && st == TG_OK; base += TG_VECTOR) {
+        size_t n = nl - base < TG_VECTOR ? nl - base : TG_VECTOR;
+        if ((st = tg_poll(intr)) != TG_OK) break;
+        tg_keys_probe(set, p->l, base, n, ids);
+        for (size_t k = 0; k < right->n_cols && st == TG_OK; k++)
+            if (rcols[k]) st = gather_ids(rcols[k], right->cols[k], base, ids, n, id_row);
+    }
+    for (size_t k = 0; k < right->n_cols; k++)
+        if (rcols[k]) rcols[k]->len = nl;
+    if (st != TG_OK) {
+        for (size_t k = 0; k < right->n_cols; k++)
+            tg_col_release(rcols[k]);
+        tg_free(rcols);
+        return st;
+    }
+    st = make_output(left, right, NULL, rcols, nl, suffix, out, err);
+    tg_free(rcols);
+    return st;
+}
+
 tg_status tg_join(const tg_table *left, const tg_table *right, const char *const *left_keys,
                   const char *const *right_keys, size_t n_keys, int how, const char *suffix,
                   const tg_interrupt *intr, tg_table **out, tg_error *err) {
     struct pairs p;
     tg_keys *set = NULL;
-    size_t nl = left->n_rows, nr = right->n_rows, n_out = 0, *off = NULL;
+    size_t nl = left->n_rows, nr = right->n_rows, n_out = 0, *off = NULL, *id_row = NULL;
     size_t *lidx = NULL, *ridx = NULL;
     uint32_t *rids = NULL, *lids = NULL, *rrows = NULL;
-    int single = 1; /* every left row yields exactly one output row */
+    tg_col **rcols = NULL;
+    int single = 1, unique = 1; /* each left row yields one output row; right keys unique */
     tg_status st;
 
     assert(left != NULL && right != NULL && out != NULL);
@@ -154,17 +256,27 @@ tg_status tg_join(const tg_table *left, const tg_table *right, const char *const
 
     st = TG_ENOMEM;
     rids = tg_malloc((nr ? nr : 1) * sizeof *rids);
-    lids = tg_malloc((nl ? nl : 1) * sizeof *lids);
     rrows = tg_malloc((nr ? nr : 1) * sizeof *rrows);
-    if (!rids || !lids || !rrows) goto done;
+    if (!rids || !rrows) goto done;
     if ((st = tg_keys_build(p.r, p.n, nr, 0, intr, rids, &set)) != TG_OK) goto done;
     size_t n_ids = tg_keys_count(set);
-    if (!(off = tg_malloc((n_ids + 1) * sizeof *off))) {
-        st = TG_ENOMEM;
+    st = TG_ENOMEM;
+    if (!(off = tg_malloc((n_ids + 1) * sizeof *off))) goto done;
+    tg_keys_bucket(rids, nr, n_ids, NULL, off, rrows);
+    for (size_t id = 0; id < n_ids; id++)
+        unique &= off[id + 1] - off[id] == 1;
+    if (how == TG_JOIN_LEFT && unique) {
+        if (!(id_row = tg_malloc((n_ids ? n_ids : 1) * sizeof *id_row))) goto done;
+        for (size_t id = 0; id < n_ids; id++)
+            id_row[id] = rrows[off[id]];
+        st = lookup_join(left, right, &p, set, id_row, suffix, intr, out, err);
         goto done;
     }
-    tg_keys_bucket(rids, nr, n_ids, NULL, off, rrows);
-    if ((st = tg_keys_probe(set, p.l, nl, intr, lids)) != TG_OK) goto done;
+    if (!(lids = tg_malloc((nl ? nl : 1) * sizeof *lids))) goto done;
+    for (size_t base = 0; base < nl; base += TG_VECTOR) {
+        if ((st = tg_poll(intr)) != TG_OK) goto done;
+        tg_keys_probe(set, p.l, base, nl - base < TG_VECTOR ? nl - base : TG_VECTOR, lids + base);
+    }
 
     /* Count the output, then fill the row indexes. */
     for (size_t i = 0; i < nl; i++) {
@@ -204,7 +316,8 @@ tg_status tg_join(const tg_table *left, const tg_table *right, const char *const
             }
         }
     }
-    st = make_output(left, right, lidx, ridx, n_out, p.rcols, p.n, suffix, out, err);
+    if (ridx && (st = right_cols(right, ridx, n_out, p.rcols, p.n, &rcols)) != TG_OK) goto done;
+    st = make_output(left, right, lidx, rcols, n_out, suffix, out, err);
 done:
     pairs_free(&p);
     tg_keys_free(set);
@@ -212,8 +325,10 @@ done:
     tg_free(lids);
     tg_free(rrows);
     tg_free(off);
+    tg_free(id_row);
     tg_free(lidx);
     tg_free(ridx);
+    tg_free(rcols);
     return st == TG_OK ? TG_OK : interrupted(st, err);
 }
 
@@ -299,7 +414,7 @@ tg_status tg_join_asof(const tg_table *left, const tg_table *right, const char *
         if (tg_keys_sort(sorted + off[g], off[g + 1] - off[g], &key, 1) != TG_OK) goto done;
     for (size_t j = 0; j < off[n_ids]; j++)
         sv[j] = renc[sorted[j]];
-    if ((st = tg_keys_probe(set, p.l, nl, NULL, lids)) != TG_OK) goto done;
+    tg_keys_probe(set, p.l, 0, nl, lids);
 
     for (size_t i = 0; i < nl; i++) {
         uint32_t id = lids[i];
@@ -338,7 +453,10 @@ tg_status tg_join_asof(const tg_table *left, const tg_table *right, const char *
         }
         if (pick != SIZE_MAX) ridx[i] = sorted[pick];
     }
-    st = make_output(left, right, NULL, ridx, nl, p.rcols, p.n, suffix, out, err);
+    tg_col **rcols;
+    if ((st = right_cols(right, ridx, nl, p.rcols, p.n, &rcols)) != TG_OK) goto done;
+    st = make_output(left, right, NULL, rcols, nl, suffix, out, err);
+    tg_free(rcols);
 done:
     pairs_free(&p);
     tg_keys_free(set);

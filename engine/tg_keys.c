@@ -52,10 +52,12 @@ struct tg_keys {
     int fixed[TG_KEYS_MAX], null_slot[TG_KEYS_MAX];
     uint32_t *cell_id;
     uint64_t n_cells, limit;
-    /* Hash mode: the low 32 bits of each id's hash, and slots holding id + 1
-    ** (0 = empty) in a power-of-two table kept at most half full. */
-    uint32_t *hash;
-    uint32_t *slots;
+    /* Hash mode: each id's key words and NULL mask (n_keys + 1 words, so a
+    ** lookup never goes back to the table), and slots holding the low 32
+    ** bits of the hash above id + 1 (0 = empty), in a power-of-two table
+    ** kept at most half full. */
+    uint64_t *words;
+    uint64_t *slots;
     size_t n_slots;
     struct vec v; /* hash mode's scratch for tg_keys_add */
 };
@@ -193,14 +195,12 @@ static tg_status vec_new(struct vec *v, size_t n_keys) {
 }
 
 /* 1 if row i of the vector (from 'keys') carries the tuple of id 'id'. */
+/* 1 if row i of the vector carries the tuple of id 'id'. */
 static int same_tuple(const tg_keys *s, uint32_t id, const struct vec *v, size_t i) {
-    size_t r = s->first[id];
-    for (size_t k = 0; k < s->n_keys; k++) {
-        uint8_t bad = 0;
-        uint64_t w = key_word1(&s->keys[k], r, &bad);
-        if (bad != ((v->mask[i] >> k) & 1)) return 0;
-        if (!bad && w != v->w[k * TG_VECTOR + i]) return 0;
-    }
+    const uint64_t *w = s->words + id * (s->n_keys + 1);
+    if (w[s->n_keys] != v->mask[i]) return 0;
+    for (size_t k = 0; k < s->n_keys; k++)
+        if (w[k] != v->w[k * TG_VECTOR + i]) return 0;
     return 1;
 }
 
@@ -210,32 +210,37 @@ static uint32_t lookup(const tg_keys *s, const struct vec *v, size_t i, size_t *
     size_t m = s->n_slots - 1;
     uint32_t h = (uint32_t)v->h[i];
     for (size_t p = h & m;; p = (p + 1) & m) {
-        uint32_t e = s->slots[p];
+        uint64_t e = s->slots[p];
         if (!e) {
             *slot = p;
             return TG_KEYS_NONE;
         }
-        if (s->hash[e - 1] == h && same_tuple(s, e - 1, v, i)) return e - 1;
+        if ((uint32_t)(e >> 32) == h && same_tuple(s, (uint32_t)e - 1, v, i))
+            return (uint32_t)e - 1;
     }
 }
 
+static void put_slot(uint64_t *slots, size_t n_slots, uint32_t h, size_t id) {
+    size_t m = n_slots - 1, p = h & m;
+    while (slots[p])
+        p = (p + 1) & m;
+    slots[p] = (uint64_t)h << 32 | (id + 1);
+}
+
 static tg_status grow_slots(tg_keys *s) {
-    size_t n = s->n_slots * 2, m = n - 1;
-    uint32_t *slots = tg_calloc(n, sizeof *slots);
+    size_t n = s->n_slots * 2;
+    uint64_t *slots = tg_calloc(n, sizeof *slots);
     if (!slots) return TG_ENOMEM;
-    for (size_t id = 0; id < s->n_ids; id++) {
-        size_t p = s->hash[id] & m;
-        while (slots[p])
-            p = (p + 1) & m;
-        slots[p] = (uint32_t)id + 1;
-    }
+    for (size_t p = 0; p < s->n_slots; p++)
+        if (s->slots[p])
+            put_slot(slots, n, (uint32_t)(s->slots[p] >> 32), (uint32_t)s->slots[p] - 1);
     tg_free(s->slots);
     s->slots = slots;
     s->n_slots = n;
     return TG_OK;
 }
 
-/* Room for one more id in 'first' (and 'hash' in hash mode). */
+/* Room for one more id in 'first' (and 'words' in hash mode). */
 static tg_status reserve_id(tg_keys *s) {
     if (s->n_ids < s->cap_ids) return TG_OK;
     size_t cap = s->cap_ids * 2;
@@ -243,9 +248,9 @@ static tg_status reserve_id(tg_keys *s) {
     if (!first) return TG_ENOMEM;
     s->first = first;
     if (!s->direct) {
-        uint32_t *hash = tg_realloc(s->hash, cap * sizeof *hash);
-        if (!hash) return TG_ENOMEM;
-        s->hash = hash;
+        uint64_t *words = tg_realloc(s->words, cap * (s->n_keys + 1) * sizeof *words);
+        if (!words) return TG_ENOMEM;
+        s->words = words;
     }
     s->cap_ids = cap;
     return TG_OK;
@@ -372,23 +377,26 @@ static tg_status relayout(tg_keys *s, const uint64_t *lo, const uint64_t *span, 
 }
 
 static tg_status start_hash(tg_keys *s, size_t n_slots);
-static uint64_t row_hash(const tg_keys *s, size_t r);
 
-/* Leaves direct mode: every id so far goes into a new hash table. */
+/* Leaves direct mode: every id so far goes into a new hash table, its
+** words read from its first row. */
 static tg_status to_hash(tg_keys *s) {
-    size_t n_slots = 1024;
-    if (!(s->hash = tg_malloc(s->cap_ids * sizeof *s->hash))) return TG_ENOMEM;
-    for (size_t id = 0; id < s->n_ids; id++)
-        s->hash[id] = (uint32_t)row_hash(s, s->first[id]);
+    size_t n_slots = 1024, stride = s->n_keys + 1;
+    tg_status st;
+    if (!(s->words = tg_malloc(s->cap_ids * stride * sizeof *s->words))) return TG_ENOMEM;
     while (n_slots < 2 * s->n_ids)
         n_slots *= 2;
-    tg_status st = start_hash(s, n_slots);
-    if (st != TG_OK) return st;
+    if ((st = start_hash(s, n_slots)) != TG_OK) return st;
     for (size_t id = 0; id < s->n_ids; id++) {
-        size_t p = s->hash[id] & (n_slots - 1);
-        while (s->slots[p])
-            p = (p + 1) & (n_slots - 1);
-        s->slots[p] = (uint32_t)id + 1;
+        uint64_t *w = s->words + id * stride, h = HASH_SEED;
+        w[s->n_keys] = 0;
+        for (size_t k = 0; k < s->n_keys; k++) {
+            uint8_t bad = 0;
+            w[k] = key_word1(&s->keys[k], s->first[id], &bad);
+            w[s->n_keys] |= (uint64_t)bad << k;
+            h = mix(h, w[k]);
+        }
+        put_slot(s->slots, n_slots, (uint32_t)fmix(mix(h, w[s->n_keys])), id);
     }
     s->direct = 0;
     tg_free(s->cell_id);
@@ -481,22 +489,11 @@ static tg_status add_direct(tg_keys *s, size_t row0, size_t n, uint32_t *ids) {
 
 /* ---- hash mode ---- */
 
-/* The hash of row r of the set's keys, as vec_fill computes it. */
-static uint64_t row_hash(const tg_keys *s, size_t r) {
-    uint64_t h = HASH_SEED, mask = 0;
-    for (size_t k = 0; k < s->n_keys; k++) {
-        uint8_t bad = 0;
-        uint64_t w = key_word1(&s->keys[k], r, &bad);
-        mask |= (uint64_t)bad << k;
-        h = mix(h, w);
-    }
-    return fmix(mix(h, mask));
-}
-
-/* Hash mode's table (n_slots, a power of two) and scratch; 'hash' too
+/* Hash mode's table (n_slots, a power of two) and scratch; 'words' too
 ** unless to_hash made it. */
 static tg_status start_hash(tg_keys *s, size_t n_slots) {
-    if (!s->hash && !(s->hash = tg_malloc(s->cap_ids * sizeof *s->hash))) return TG_ENOMEM;
+    if (!s->words && !(s->words = tg_malloc(s->cap_ids * (s->n_keys + 1) * sizeof *s->words)))
+        return TG_ENOMEM;
     if (!(s->slots = tg_calloc(n_slots, sizeof *s->slots))) return TG_ENOMEM;
     s->n_slots = n_slots;
     return vec_new(&s->v, s->n_keys);
@@ -515,8 +512,11 @@ static tg_status add_hash(tg_keys *s, size_t row0, size_t n, uint32_t *ids) {
                 if ((st = reserve_id(s)) != TG_OK) return st;
                 id = (uint32_t)s->n_ids++;
                 s->first[id] = row0 + i;
-                s->hash[id] = (uint32_t)v->h[i];
-                s->slots[slot] = id + 1;
+                uint64_t *w = s->words + (size_t)id * (s->n_keys + 1);
+                for (size_t k = 0; k < s->n_keys; k++)
+                    w[k] = v->w[k * TG_VECTOR + i];
+                w[s->n_keys] = v->mask[i];
+                s->slots[slot] = (uint64_t)(uint32_t)v->h[i] << 32 | ((uint64_t)id + 1);
                 if (s->n_ids * 2 > s->n_slots && (st = grow_slots(s)) != TG_OK) return st;
             }
         }
@@ -532,7 +532,7 @@ void tg_keys_free(tg_keys *s) {
     vec_free(&s->v);
     tg_free(s->first);
     tg_free(s->cell_id);
-    tg_free(s->hash);
+    tg_free(s->words);
     tg_free(s->slots);
     tg_free(s);
 }
@@ -620,35 +620,23 @@ const size_t *tg_keys_first(const tg_keys *s) {
     return s->first;
 }
 
-tg_status tg_keys_probe(const tg_keys *s, const tg_key *keys, size_t n_rows,
-                        const tg_interrupt *intr, uint32_t *ids) {
-    tg_status st = TG_OK;
-
-    if (s->direct) {
-        uint64_t w[TG_VECTOR];
-        uint32_t cell[TG_VECTOR];
-        uint8_t bad[TG_VECTOR];
-        for (size_t base = 0; base < n_rows; base += TG_VECTOR) {
-            size_t n = n_rows - base < TG_VECTOR ? n_rows - base : TG_VECTOR;
-            if ((st = tg_poll(intr)) != TG_OK) return st;
-            direct_cells(s, keys, 0, base, n, cell, w, bad);
-            for (size_t i = 0; i < n; i++)
-                ids[base + i] = cell[i] == NO_CELL ? TG_KEYS_NONE : s->cell_id[cell[i]];
+void tg_keys_probe(tg_keys *s, const tg_key *keys, size_t row0, size_t n, uint32_t *ids) {
+    for (size_t done = 0; done < n; done += TG_VECTOR) {
+        size_t m = n - done < TG_VECTOR ? n - done : TG_VECTOR, r0 = row0 + done, slot;
+        uint32_t *out = ids + done;
+        if (s->direct) {
+            uint64_t w[TG_VECTOR];
+            uint32_t cell[TG_VECTOR];
+            uint8_t bad[TG_VECTOR];
+            direct_cells(s, keys, 0, r0, m, cell, w, bad);
+            for (size_t i = 0; i < m; i++)
+                out[i] = cell[i] == NO_CELL ? TG_KEYS_NONE : s->cell_id[cell[i]];
+        } else {
+            vec_fill(&s->v, keys, s->n_keys, r0, m);
+            for (size_t i = 0; i < m; i++)
+                out[i] = s->v.mask[i] ? TG_KEYS_NONE : lookup(s, &s->v, i, &slot);
         }
-        return TG_OK;
     }
-
-    struct vec v;
-    if (vec_new(&v, s->n_keys) != TG_OK) return TG_ENOMEM;
-    for (size_t base = 0; base < n_rows; base += TG_VECTOR) {
-        size_t n = n_rows - base < TG_VECTOR ? n_rows - base : TG_VECTOR, slot;
-        if ((st = tg_poll(intr)) != TG_OK) break;
-        vec_fill(&v, keys, s->n_keys, base, n);
-        for (size_t i = 0; i < n; i++)
-            ids[base + i] = v.mask[i] ? TG_KEYS_NONE : lookup(s, &v, i, &slot);
-    }
-    vec_free(&v);
-    return st;
 }
 
 /* ---- helpers for callers ---- */

@@ -65,12 +65,12 @@ void tg_keys_free(tg_keys *s);
 size_t tg_keys_count(const tg_keys *s);
 const size_t *tg_keys_first(const tg_keys *s);
 
-/* For rows [0, n_rows) of 'keys' (another table's columns, given in the
-** same order and word domains as the set's), writes the id of the equal
-** tuple or TG_KEYS_NONE to ids[row]. A NULL or unmatchable key never
-** matches. TG_OK or the interrupt's status. */
-tg_status tg_keys_probe(const tg_keys *s, const tg_key *keys, size_t n_rows,
-                        const tg_interrupt *intr, uint32_t *ids);
+/* For rows [row0, row0 + n) of 'keys' (another table's columns, given in
+** the same order and word domains as the set's), writes the id of the
+** equal tuple or TG_KEYS_NONE to ids[0..n). A NULL or unmatchable key
+** never matches. Uses the set's scratch space, so one probe at a time;
+** never allocates. */
+void tg_keys_probe(tg_keys *s, const tg_key *keys, size_t row0, size_t n, uint32_t *ids);
 
 /* A new array map[code] = the code of the same string in 'to', or
 ** TG_DICT_NONE, for every code of 'from'; free with tg_free. TG_ENOMEM. */
