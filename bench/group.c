@@ -202,6 +202,16 @@ static tg_status q_join(const tg_table *t, tg_table **out, tg_error *err) {
     return tg_join(t, g_right, k, k, 1, TG_JOIN_LEFT, NULL, NULL, out, err);
 }
 
+static tg_status q_inner(const tg_table *t, tg_table **out, tg_error *err) {
+    const char *k[] = { "tilbud_id" };
+    return tg_join(t, g_right, k, k, 1, TG_JOIN_INNER, NULL, NULL, out, err);
+}
+
+static tg_status q_semi(const tg_table *t, tg_table **out, tg_error *err) {
+    const char *k[] = { "tilbud_id" };
+    return tg_join(t, g_right, k, k, 1, TG_JOIN_SEMI, NULL, NULL, out, err);
+}
+
 static tg_status q_distinct(const tg_table *t, tg_table **out, tg_error *err) {
     const char *keys[] = { "tilbud_id", "month" };
     return tg_distinct(t, keys, 2, out, err);
@@ -273,6 +283,8 @@ int main(int argc, char **argv) {
     g_right = tilbud;
     time_it("(d) join 40-row tilbud onto grouped", q_join, grouped);
     time_it("(d') left join 40-row tilbud onto filtered", q_join, f);
+    time_it("    inner join, same", q_inner, f);
+    time_it("    semi join, same", q_semi, f);
 
     tg_table_release(grouped);
     tg_table_release(f);

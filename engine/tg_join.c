@@ -199,23 +199,26 @@ static tg_status interrupted(tg_status st, tg_error *err) {
 
 /* ---- equi-join ---- */
 
-/* A left join on keys that are unique on the right (a lookup table): each
-** left row gets at most one right row, found through id_row[id], so the
-** right columns are gathered a vector at a time straight from the probe
-** and the left columns are shared. */
+/* A join on keys that are unique on the right (a lookup table) where each
+** left row yields one output row (a left join, or an inner join that
+** matched every row): the right columns are gathered through id_row[id],
+** a vector at a time straight from the probe (or from 'lids' when the
+** rows were probed already), and the left columns are shared. */
 static tg_status lookup_join(const tg_table *left, const tg_table *right, struct pairs *p,
-                             tg_keys *set, const size_t *id_row, const char *suffix,
-                             const tg_interrupt *intr, tg_table **out, tg_error *err) {
+                             tg_keys *set, const size_t *id_row, const uint32_t *lids,
+                             const char *suffix, const tg_interrupt *intr, tg_table **out,
+                             tg_error *err) {
     size_t nl = left->n_rows;
-    uint32_t ids[TG_VECTOR];
+    uint32_t buf[TG_VECTOR];
     tg_col **rcols;
     tg_status st = right_cols(right, NULL, nl, p->rcols, p->n, &rcols);
 
     if (st != TG_OK) return st;
     for (size_t base = 0; base < nl && st == TG_OK; base += TG_VECTOR) {
         size_t n = nl - base < TG_VECTOR ? nl - base : TG_VECTOR;
+        const uint32_t *ids = lids ? lids + base : buf;
         if ((st = tg_poll(intr)) != TG_OK) break;
-        tg_keys_probe(set, p->l, base, n, ids);
+        if (!lids) tg_keys_probe(set, p->l, base, n, buf);
         for (size_t k = 0; k < right->n_cols && st == TG_OK; k++)
             if (rcols[k]) st = gather_ids(rcols[k], right->cols[k], base, ids, n, id_row);
     }
@@ -265,11 +268,13 @@ tg_status tg_join(const tg_table *left, const tg_table *right, const char *const
     tg_keys_bucket(rids, nr, n_ids, NULL, off, rrows);
     for (size_t id = 0; id < n_ids; id++)
         unique &= off[id + 1] - off[id] == 1;
-    if (how == TG_JOIN_LEFT && unique) {
+    if (unique && how <= TG_JOIN_LEFT) {
         if (!(id_row = tg_malloc((n_ids ? n_ids : 1) * sizeof *id_row))) goto done;
         for (size_t id = 0; id < n_ids; id++)
             id_row[id] = rrows[off[id]];
-        st = lookup_join(left, right, &p, set, id_row, suffix, intr, out, err);
+    }
+    if (unique && how == TG_JOIN_LEFT) {
+        st = lookup_join(left, right, &p, set, id_row, NULL, suffix, intr, out, err);
         goto done;
     }
     if (!(lids = tg_malloc((nl ? nl : 1) * sizeof *lids))) goto done;
@@ -289,6 +294,10 @@ tg_status tg_join(const tg_table *left, const tg_table *right, const char *const
             m = m == 0;
         single &= m == 1;
         n_out += m;
+    }
+    if (unique && single && how == TG_JOIN_INNER) { /* every left row matched once */
+        st = lookup_join(left, right, &p, set, id_row, lids, suffix, intr, out, err);
+        goto done;
     }
     st = TG_ENOMEM;
     if (!single && !(lidx = tg_malloc((n_out ? n_out : 1) * sizeof *lidx))) goto done;

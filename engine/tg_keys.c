@@ -770,6 +770,8 @@ tg_status tg_keys_sort(size_t *idx, size_t n, const tg_sortkey *keys, size_t n_k
     enum { RUN = 16 };
     size_t *tmp, *src = idx, *dst;
 
+    tmp = n > RUN ? tg_malloc(n * sizeof *tmp) : NULL;
+    if (n > RUN && !tmp) return TG_ENOMEM;
     for (size_t lo = 0; lo < n; lo += RUN) {
         size_t hi = lo + RUN < n ? lo + RUN : n;
         for (size_t i = lo + 1; i < hi; i++) {
@@ -782,8 +784,6 @@ tg_status tg_keys_sort(size_t *idx, size_t n, const tg_sortkey *keys, size_t n_k
         }
     }
     if (n <= RUN) return TG_OK;
-    tmp = tg_malloc(n * sizeof *tmp);
-    if (!tmp) return TG_ENOMEM;
     dst = tmp;
     for (size_t width = RUN; width < n; width *= 2) {
         for (size_t lo = 0; lo < n; lo += 2 * width) {

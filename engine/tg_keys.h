@@ -3,10 +3,10 @@
 ** distinct key tuples of a table, lookups of another table's rows in that
 ** set, stable bucketing of rows by id, and the order-preserving encoding
 ** used to sort groups and rows. A key value is read as a 64-bit word so
-** that two values are equal exactly when their words are; a set picks
-** direct indexing when the words span a small range and an open-addressing
-** hash table otherwise. Nothing here depends on hash seeds or addresses:
-** ids are numbered in order of first appearance.
+** that two values are equal exactly when their words are; a set indexes
+** directly while the words span small ranges and becomes an
+** open-addressing hash table otherwise. Nothing here depends on hash seeds
+** or addresses: ids are numbered in order of first appearance.
 */
 #ifndef TG_KEYS_H
 #define TG_KEYS_H
@@ -55,7 +55,9 @@ tg_status tg_keys_new(const tg_key *keys, size_t n_keys, size_t n_rows, int null
 ** so that "first appearance" is the lowest row. n_keys == 0 gives every
 ** row id 0. TG_OK or TG_ENOMEM (the set stays usable for freeing). */
 tg_status tg_keys_add(tg_keys *s, size_t row0, size_t n, uint32_t *ids);
-/* tg_keys_new, then every row added, ids[row] for rows [0, n_rows). */
+/* tg_keys_new, then every row added: ids[row] for rows [0, n_rows), with
+** 'intr' polled every TG_VECTOR rows. Errors as tg_keys_new and
+** tg_keys_add, or the interrupt's status; on failure *out is NULL. */
 tg_status tg_keys_build(const tg_key *keys, size_t n_keys, size_t n_rows, int nulls_match,
                         const tg_interrupt *intr, uint32_t *ids, tg_keys **out);
 void tg_keys_free(tg_keys *s);

@@ -231,6 +231,70 @@ static void test_join_large_build_side(void **state) {
     tg_test_no_leaks(blocks);
 }
 
+/* A lookup table: right keys unique (one NULL key, which matches
+** nothing), payload columns of every width with NULLs. Left joins take
+** the gather-through-ids path; the other joins the general one. */
+static tg_table *lookup_table(void) {
+    tg_table *u = tg_table_new();
+    uint64_t s = 99;
+    tg_col *a = tg_col_new(TG_INT, 0, NULL), *b = tg_col_new(TG_STRING, 0, NULL);
+    for (int64_t i = -3; i < 6; i++) {
+        const char *w = words[(size_t)(i + 3) % TG_ARRAY_LEN(words)];
+        assert_int_equal(i == 5 ? tg_col_push_null(a) : tg_col_push_i64(a, i), TG_OK);
+        assert_int_equal(tg_col_push_str(b, w, strlen(w)), TG_OK);
+    }
+    add(u, "rid", rid_col(9));
+    add(u, "a", a);
+    add(u, "navn", b);
+    add(u, "pladser", random_col(&s, TG_INT, 9, 30, 10, 40, 0));
+    add(u, "takst", random_col(&s, TG_FLOAT, 9, 30, 5000, 900, 0));
+    add(u, "aktiv", random_col(&s, TG_BOOL, 9, 30, 0, 2, 0));
+    add(u, "fra", random_col(&s, TG_DATE, 9, 30, 0, 400, 0));
+    return u;
+}
+
+static void test_join_lookup_table(void **state) {
+    (void)state;
+    size_t blocks = tg_mem_blocks();
+    tg_table *l, *r, *u = lookup_table();
+    random_pair(8, 5000, 10, &l, &r);
+    sqlite3 *db = sqlref_open();
+    sqlref_load(db, "l", l);
+    sqlref_load(db, "r", u);
+    const char *k[] = { "a" };
+    for (int how = TG_JOIN_INNER; how <= TG_JOIN_ANTI; how++)
+        check_join(db, l, u, k, k, 1, how);
+    tg_table *out;
+    assert_int_equal(tg_join(l, u, k, k, 1, TG_JOIN_LEFT, NULL, NULL, &out, NULL), TG_OK);
+    for (size_t i = 0; i < l->n_cols; i++)
+        assert_ptr_equal(out->cols[i], l->cols[i]);
+    assert_ptr_equal(tg_table_col(out, "navn")->dict, tg_table_col(u, "navn")->dict);
+    tg_table_release(out);
+    sqlite3_close(db);
+
+    /* an inner join where every left row matches takes the lookup path too */
+    const tg_col *la = tg_table_col(l, "a");
+    size_t *idx = malloc(l->n_rows * sizeof *idx), n = 0;
+    for (size_t i = 0; i < l->n_rows; i++)
+        if (tg_col_is_valid(la, i) && la->v.i64[i] >= -3 && la->v.i64[i] < 5) idx[n++] = i;
+    tg_table *l2 = tg_table_take(l, idx, n);
+    free(idx);
+    db = sqlref_open();
+    sqlref_load(db, "l", l2);
+    sqlref_load(db, "r", u);
+    check_join(db, l2, u, k, k, 1, TG_JOIN_INNER);
+    assert_int_equal(tg_join(l2, u, k, k, 1, TG_JOIN_INNER, NULL, NULL, &out, NULL), TG_OK);
+    assert_int_equal(out->n_rows, n);
+    assert_ptr_equal(out->cols[0], l2->cols[0]);
+    tg_table_release(out);
+    tg_table_release(l2);
+    sqlite3_close(db);
+    tg_table_release(l);
+    tg_table_release(r);
+    tg_table_release(u);
+    tg_test_no_leaks(blocks);
+}
+
 /* Floats: -0 meets 0 and NaN meets NaN; a NULL meets nothing. */
 static void test_join_float_keys(void **state) {
     (void)state;
@@ -506,7 +570,7 @@ static void test_join_asof_takst(void **state) {
 /* ---- allocation failures and interrupts ---- */
 
 struct oom {
-    const tg_table *l, *r;
+    const tg_table *l, *r, *u;
     int which;
 };
 
@@ -539,10 +603,12 @@ static void test_join_oom(void **state) {
     size_t blocks = tg_mem_blocks();
     tg_table *l, *r;
     random_pair(6, 200, 40, &l, &r);
-    for (int w = 0; w < 4; w++) {
-        struct oom o = { l, r, w };
+    tg_table *u = lookup_table();
+    for (int w = 0; w < 5; w++) {
+        struct oom o = { l, r, u, w };
         assert_true(tg_test_oom_loop(oom_run, &o) > 5);
     }
+    tg_table_release(u);
     tg_table_release(l);
     tg_table_release(r);
     tg_test_no_leaks(blocks);
@@ -572,36 +638,45 @@ static void test_join_interrupt(void **state) {
     add(r, "rid", rid_col(500));
     size_t blocks = tg_mem_blocks();
     const char *k[] = { "a" };
-    int stopped = 0;
-    for (int at = 1;; at += 7) {
-        struct stopper s = { 0, at };
-        tg_interrupt intr = { stop_poll, &s };
-        tg_table *out = (tg_table *)1;
-        tg_error err;
-        tg_status st = tg_join(l, r, k, k, 1, TG_JOIN_INNER, NULL, &intr, &out, &err);
-        if (st == TG_OK) {
-            assert_int_equal(out->n_rows, n / 2);
-            tg_table_release(out);
+    /* The inner join takes the general path, the left join (unique right
+    ** keys) the lookup path. */
+    for (int how = TG_JOIN_INNER; how <= TG_JOIN_LEFT; how++) {
+        int stopped = 0;
+        for (int at = 1;; at += 5) {
+            struct stopper s = { 0, at };
+            tg_interrupt intr = { stop_poll, &s };
+            tg_table *out = (tg_table *)1;
+            tg_error err;
+            tg_status st = tg_join(l, r, k, k, 1, how, NULL, &intr, &out, &err);
+            if (st == TG_OK) {
+                assert_int_equal(out->n_rows, how == TG_JOIN_INNER ? n / 2 : n);
+                tg_table_release(out);
+                tg_test_no_leaks(blocks);
+                break;
+            }
             tg_test_no_leaks(blocks);
-            break;
+            assert_int_equal(st, TG_ELIMIT);
+            assert_int_equal(err.code, TG_ELIMIT);
+            assert_null(out);
+            stopped++;
         }
-        tg_test_no_leaks(blocks);
-        assert_int_equal(st, TG_ELIMIT);
-        assert_int_equal(err.code, TG_ELIMIT);
-        assert_null(out);
-        stopped++;
+        assert_true(stopped > 5);
     }
-    assert_true(stopped > 5);
     tg_table_release(l);
     tg_table_release(r);
 }
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_join_matches_sqlite), cmocka_unit_test(test_join_large_build_side),
-        cmocka_unit_test(test_join_float_keys),     cmocka_unit_test(test_join_names_and_sharing),
-        cmocka_unit_test(test_join_errors),         cmocka_unit_test(test_join_asof_matches_naive),
-        cmocka_unit_test(test_join_asof_takst),     cmocka_unit_test(test_join_oom),
+        cmocka_unit_test(test_join_matches_sqlite),
+        cmocka_unit_test(test_join_large_build_side),
+        cmocka_unit_test(test_join_lookup_table),
+        cmocka_unit_test(test_join_float_keys),
+        cmocka_unit_test(test_join_names_and_sharing),
+        cmocka_unit_test(test_join_errors),
+        cmocka_unit_test(test_join_asof_matches_naive),
+        cmocka_unit_test(test_join_asof_takst),
+        cmocka_unit_test(test_join_oom),
         cmocka_unit_test(test_join_interrupt),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
