@@ -7,11 +7,11 @@
 ** dictionary's codes, false/true) or at nothing, and widen, with headroom,
 ** when a vector brings values outside them (the cell table is rebuilt from
 ** the ids' first rows; ids never change). When the cells would outgrow
-** their limit the set turns into an open-addressing hash table of ids,
-** where a tuple is compared with the first row that carried it (no copy of
-** the keys is kept). Rows are processed a vector at a time: each key
-** column is turned into words by one loop per type, then the vector is
-** indexed or hashed. So the keys are read once.
+** their limit the set turns into an open-addressing hash table of ids
+** that keeps each tuple's words, so a lookup never goes back to the
+** table. Rows are processed a vector at a time: each key column is turned
+** into words by one loop per type, then the vector is indexed or hashed,
+** so the keys are read once.
 */
 #include "tg_keys.h"
 
@@ -137,7 +137,8 @@ static void key_words(const tg_key *k, size_t row0, size_t n, uint64_t *w, uint8
     }
 }
 
-/* The word of one row (used to compare a row with a tuple's first row). */
+/* The word of one row (a tuple's first row, when the cells are laid out
+** again or the set turns to hashing). */
 static uint64_t key_word1(const tg_key *k, size_t r, uint8_t *bad) {
     uint64_t w;
     key_words(k, r, 1, &w, bad);
@@ -163,7 +164,7 @@ static inline uint64_t fmix(uint64_t h) {
 static void vec_fill(struct vec *v, const tg_key *keys, size_t n_keys, size_t row0, size_t n) {
     memset(v->mask, 0, n * sizeof *v->mask);
     for (size_t i = 0; i < n; i++)
-        v->h[i] = UINT64_C(0x243f6a8885a308d3);
+        v->h[i] = HASH_SEED;
     for (size_t k = 0; k < n_keys; k++) {
         uint64_t *w = v->w + k * TG_VECTOR;
         key_words(&keys[k], row0, n, w, v->bad);
@@ -194,7 +195,6 @@ static tg_status vec_new(struct vec *v, size_t n_keys) {
     return TG_ENOMEM;
 }
 
-/* 1 if row i of the vector (from 'keys') carries the tuple of id 'id'. */
 /* 1 if row i of the vector carries the tuple of id 'id'. */
 static int same_tuple(const tg_keys *s, uint32_t id, const struct vec *v, size_t i) {
     const uint64_t *w = s->words + id * (s->n_keys + 1);
@@ -220,6 +220,7 @@ static uint32_t lookup(const tg_keys *s, const struct vec *v, size_t i, size_t *
     }
 }
 
+/* Puts id (hash h) into the first free slot from h's position. */
 static void put_slot(uint64_t *slots, size_t n_slots, uint32_t h, size_t id) {
     size_t m = n_slots - 1, p = h & m;
     while (slots[p])
@@ -408,9 +409,8 @@ static tg_status to_hash(tg_keys *s) {
 ** bound's span where it grows, so that data arriving in order (dates, ids)
 ** widens a logarithmic number of times; switches to hash mode when even
 ** the exact bounds do not fit. *changed tells whether anything did. Words
-** are compared as int64 but offsets wrap modulo 2^64, so a headroom that
-** runs past INT64_MAX is harmless: any span consecutive words still have
-** distinct offsets. */
+** are int64 values (codes and dates included) and the bounds never run
+** past INT64_MIN or INT64_MAX, so [lo, lo + span) is always an interval. */
 static tg_status widen(tg_keys *s, size_t row0, size_t n, int *changed) {
     uint64_t w[TG_VECTOR], lo[TG_KEYS_MAX], span[TG_KEYS_MAX], elo[TG_KEYS_MAX];
     uint64_t espan[TG_KEYS_MAX];
@@ -442,10 +442,10 @@ static tg_status widen(tg_keys *s, size_t row0, size_t n, int *changed) {
         espan[k] = span[k] = exact + 1;
         if (have && span[k] < 2 * s->span[k]) {
             uint64_t target = 2 * s->span[k];
-            if (l == l0)
+            if (l == l0 && (uint64_t)INT64_MAX - (uint64_t)l >= target - 1) {
                 span[k] = target; /* grew upwards */
-            else if (h == h0) {   /* grew downwards */
-                lo[k] = (uint64_t)h - (target - 1);
+            } else if (h == h0 && (uint64_t)h - (uint64_t)INT64_MIN >= target - 1) {
+                lo[k] = (uint64_t)h - (target - 1); /* grew downwards */
                 span[k] = target;
             }
         }

@@ -243,7 +243,8 @@ static void test_group_key_ranges_grow(void **state) {
                       { "lo", TG_AGG_MIN, rid, 0, 0 },
                       { "nd", TG_AGG_N_DISTINCT, v, 0, 0 } };
     static const char *const sets[][2] = {
-        { "up", NULL }, { "down", NULL }, { "jump", NULL }, { "up", "down" }, { "down", "jump" }
+        { "up", NULL },   { "down", NULL },   { "jump", NULL },
+        { "up", "down" }, { "down", "jump" }, { "flag", "jump" },
     };
     for (size_t i = 0; i < TG_ARRAY_LEN(sets); i++) {
         size_t nk = sets[i][1] ? 2 : 1;
@@ -271,6 +272,49 @@ static void test_group_key_ranges_grow(void **state) {
         sqlref_match(db, sql, out, 0);
         tg_table_release(out);
     }
+    sqlite3_close(db);
+    tg_table_release(t);
+    tg_test_no_leaks(blocks);
+}
+
+/* Keys at the ends of the int64 range, arriving over several vectors:
+** the direct index widens up to INT64_MAX, then down to INT64_MIN (which
+** no longer fits, so it turns into a hash table). */
+static void test_group_extreme_ints(void **state) {
+    (void)state;
+    size_t blocks = tg_mem_blocks(), n = 4 * TG_VECTOR;
+    tg_table *t = tg_table_new();
+    tg_col *rid = tg_col_new(TG_INT, 0, NULL), *k = tg_col_new(TG_INT, 0, NULL);
+    tg_col *m = tg_col_new(TG_INT, 0, NULL);
+    for (size_t r = 0; r < n; r++) {
+        /* each vector reaches one step further out: the headroom would run
+        ** past the end of the range and is cut short */
+        int64_t step = (int64_t)(r / TG_VECTOR), v, w;
+        if (step < 3) {
+            v = INT64_MAX - 2 + step - (int64_t)(r % 3);
+            w = INT64_MIN + 2 - step + (int64_t)(r % 3);
+        } else {
+            v = INT64_MIN + (int64_t)(r % 4);
+            w = INT64_MAX - (int64_t)(r % 4);
+        }
+        assert_int_equal(tg_col_push_i64(rid, (int64_t)r + 1), TG_OK);
+        assert_int_equal(tg_col_push_i64(k, v), TG_OK);
+        assert_int_equal(tg_col_push_i64(m, w), TG_OK);
+    }
+    add(t, "rid", rid);
+    add(t, "k", k);
+    add(t, "m", m);
+    sqlite3 *db = sqlref_open();
+    sqlref_load(db, "t", t);
+    const char *keys[] = { "k" }, *mkeys[] = { "m" };
+    tg_agg aggs[] = { { "n", TG_AGG_COUNT, NULL, 0, 0 }, { "lo", TG_AGG_MIN, rid, 0, 0 } };
+    tg_table *out;
+    assert_int_equal(tg_group_agg(t, keys, 1, aggs, 2, NULL, &out, NULL), TG_OK);
+    sqlref_match(db, "SELECT k, count(*), min(rid) FROM t GROUP BY k ORDER BY k", out, 0);
+    tg_table_release(out);
+    assert_int_equal(tg_group_agg(t, mkeys, 1, aggs, 2, NULL, &out, NULL), TG_OK);
+    sqlref_match(db, "SELECT m, count(*), min(rid) FROM t GROUP BY m ORDER BY m", out, 0);
+    tg_table_release(out);
     sqlite3_close(db);
     tg_table_release(t);
     tg_test_no_leaks(blocks);
@@ -928,6 +972,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_group_matches_sqlite),
         cmocka_unit_test(test_group_key_ranges_grow),
+        cmocka_unit_test(test_group_extreme_ints),
         cmocka_unit_test(test_group_quantile_by_hand),
         cmocka_unit_test(test_group_quantile_random),
         cmocka_unit_test(test_group_median_std_by_hand),
