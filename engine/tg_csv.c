@@ -25,53 +25,19 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include "tg_conv.h"
 #include "tg_csvcol.h"
 #include "tg_enc.h"
 #include "tg_err.h"
+#include "tg_lines.h"
 #include "tg_mem.h"
 
 #define SAMPLE_BYTES (1u << 20)
-#define BLOCK_BYTES (4u << 20)
 #define MIN_SPLIT_BYTES (8u << 20) /* smaller files are parsed by one thread */
 #define MAX_THREADS 8
 #define CHUNKS_PER_THREAD 4
 #define MAX_PASSES 3
-
-/* ---- the source: a file read with pread, or transcoded UTF-16 in memory ---- */
-
-struct source {
-    int fd;
-    const char *path;
-    size_t size;
-    unsigned char *mem; /* whole transcoded file (UTF-16 input only) */
-    tg_encoding enc;    /* encoding of the bytes read (UTF-8, CP1252 or Latin-1) */
-};
-
-static tg_status src_read(const struct source *src, size_t off, unsigned char *buf, size_t n,
-                          size_t *got, tg_error *err) {
-    if (src->mem) {
-        *got = off >= src->size ? 0 : (src->size - off < n ? src->size - off : n);
-        memcpy(buf, src->mem + off, *got);
-        return TG_OK;
-    }
-    size_t total = 0;
-    while (total < n) {
-        ssize_t r = pread(src->fd, buf + total, n - total, (off_t)(off + total));
-        if (r < 0) {
-            if (errno == EINTR) continue;
-            return tg_err_set(err, TG_EIO, src->path, 0, 0, "cannot read: %s", strerror(errno));
-        }
-        if (r == 0) break;
-        total += (size_t)r;
-    }
-    *got = total;
-    return TG_OK;
-}
 
 /* ---- loader state ---- */
 
@@ -105,7 +71,7 @@ struct chunk {
 
 struct loader {
     const tg_csv_opts *opts;
-    struct source src;
+    tg_src src;
     tg_dialect dialect;
     tg_nulls nulls;
     size_t n_cols;
@@ -236,163 +202,7 @@ static int parser_init(struct csv_parser *p, const tg_dialect *d) {
     return 0;
 }
 
-/* ---- counting ---- */
-
-static size_t count_newlines(const unsigned char *s, size_t n) {
-    size_t k = 0;
-    const unsigned char *end = s + n;
-    while ((s = memchr(s, '\n', (size_t)(end - s))) != NULL) {
-        k++;
-        s++;
-    }
-    return k;
-}
-
-/* ---- reading lines ---- */
-
-/* Hands out the lines of a byte range, decoded to UTF-8, each with its
-** '\n' (the last may lack one). A line longer than the buffer comes in
-** pieces; callers that need whole lines see 'partial' set. */
-struct lines {
-    const struct source *src;
-    tg_encoding enc;
-    size_t off, end;    /* raw bytes still to read */
-    unsigned char *raw; /* read block for 8-bit encodings */
-    unsigned char *buf; /* decoded bytes; [pos, len) not handed out yet */
-    size_t pos, len, cap;
-    int partial;
-    tg_status status;
-};
-
-static tg_status lines_init(struct lines *lr, const struct source *src, size_t start, size_t end) {
-    memset(lr, 0, sizeof *lr);
-    lr->src = src;
-    lr->enc = src->enc;
-    lr->off = start;
-    lr->end = end;
-    lr->cap = tg_enc_max_out(src->enc, BLOCK_BYTES) + BLOCK_BYTES;
-    lr->buf = tg_malloc(lr->cap + 16); /* slack for scan_line's last 16-byte step */
-    if (lr->buf) memset(lr->buf, 0, lr->cap + 16); /* defined bytes for that step too */
-    if (src->enc != TG_ENC_UTF8) lr->raw = tg_malloc(BLOCK_BYTES);
-    if (!lr->buf || (src->enc != TG_ENC_UTF8 && !lr->raw)) return TG_ENOMEM;
-    return TG_OK;
-}
-
-static void lines_free(struct lines *lr) {
-    tg_free(lr->buf);
-    tg_free(lr->raw);
-    lr->buf = lr->raw = NULL;
-}
-
-/* Moves the unread tail to the front and appends one more read. */
-static int lines_fill(struct lines *lr) {
-    size_t got, used;
-    if (lr->pos > 0) {
-        memmove(lr->buf, lr->buf + lr->pos, lr->len - lr->pos);
-        lr->len -= lr->pos;
-        lr->pos = 0;
-    }
-    size_t room = lr->cap - lr->len;
-    if (lr->enc != TG_ENC_UTF8) room = room / 3 < BLOCK_BYTES ? room / 3 : BLOCK_BYTES;
-    size_t want = lr->end - lr->off < room ? lr->end - lr->off : room;
-    if (want == 0) return 0;
-    unsigned char *dst = lr->enc == TG_ENC_UTF8 ? lr->buf + lr->len : lr->raw;
-    /* No error text: this may run on a worker thread; the caller names it. */
-    if ((lr->status = src_read(lr->src, lr->off, dst, want, &got, NULL)) != TG_OK || got == 0)
-        return 0;
-    lr->off += got;
-    if (lr->enc == TG_ENC_UTF8) lr->len += got;
-    else lr->len += tg_enc_to_utf8(lr->enc, lr->raw, got, lr->buf + lr->len, &used);
-    return 1;
-}
-
-static int lines_next(struct lines *lr, const unsigned char **s, size_t *n) {
-    for (;;) {
-        size_t avail = lr->len - lr->pos, k;
-        unsigned char *nl = avail ? memchr(lr->buf + lr->pos, '\n', avail) : NULL;
-        int piece = 0;
-        if (nl) {
-            k = (size_t)(nl - (lr->buf + lr->pos)) + 1;
-        } else if (avail && lr->pos == 0 && lr->len == lr->cap) {
-            k = avail; /* a line longer than the buffer: hand out a piece */
-            piece = 1;
-        } else if (lines_fill(lr)) {
-            continue;
-        } else {
-            k = lr->len - lr->pos; /* the end: the rest is the last line */
-            if (k == 0) return 0;
-        }
-        lr->partial = piece;
-        *s = lr->buf + lr->pos;
-        *n = k;
-        lr->pos += k;
-        return 1;
-    }
-}
-
-/* Fixed blocks of raw bytes and their UTF-8 decoding, for the header and
-** line-locating passes, which need raw offsets line by line. */
-struct reader {
-    unsigned char *raw, *utf8;
-    size_t cap;
-};
-
-static tg_status reader_init(struct reader *r, tg_encoding enc) {
-    r->cap = BLOCK_BYTES;
-    r->raw = tg_malloc(r->cap);
-    r->utf8 = enc == TG_ENC_UTF8 ? NULL : tg_malloc(tg_enc_max_out(enc, r->cap));
-    if (!r->raw || (enc != TG_ENC_UTF8 && !r->utf8)) return TG_ENOMEM;
-    return TG_OK;
-}
-
-static void reader_free(struct reader *r) {
-    tg_free(r->raw);
-    tg_free(r->utf8);
-}
-
 /* ---- parsing one chunk ---- */
-
-/* Positions of the delimiters in s[0, n) go to cut[] (at most max);
-** returns their count, or -1 when the line holds a quote or a CR (it needs
-** libcsv) or more delimiters than fit. With SSE2 (every x86-64) it tests
-** 16 bytes per step; lines sit in a buffer with 16 bytes of slack, so the
-** last step may read past n. */
-static long scan_line(const unsigned char *s, size_t n, unsigned char delim, unsigned char quote,
-                      size_t *cut, size_t max) {
-    size_t k = 0, i = 0;
-#if defined(__SSE2__)
-    const __m128i vd = _mm_set1_epi8((char)delim), vq = _mm_set1_epi8((char)quote);
-    const __m128i vr = _mm_set1_epi8('\r');
-    for (; i < n; i += 16) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-        unsigned d = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vd));
-        unsigned bad = (unsigned)_mm_movemask_epi8(
-            _mm_or_si128(_mm_cmpeq_epi8(x, vq), _mm_cmpeq_epi8(x, vr)));
-        if (n - i < 16) {
-            unsigned live = (1u << (n - i)) - 1;
-            d &= live;
-            bad &= live;
-        }
-        if (bad) return -1;
-        while (d) {
-            if (k == max) return -1;
-            cut[k++] = i + (size_t)__builtin_ctz(d);
-            d &= d - 1;
-        }
-    }
-#else
-    for (; i < n; i++) {
-        unsigned char c = s[i];
-        if (c == delim) {
-            if (k == max) return -1;
-            cut[k++] = i;
-        } else if (c == quote || c == '\r') {
-            return -1;
-        }
-    }
-#endif
-    return (long)k;
-}
 
 static int is_blank_line(const unsigned char *s, size_t n) {
     for (size_t i = 0; i < n; i++)
@@ -410,7 +220,7 @@ static int fast_line(struct chunk *ch, const unsigned char *s, size_t n) {
 
     if (n && s[n - 1] == '\n') n--;
     if (n && s[n - 1] == '\r') n--;
-    long k = scan_line(s, n, delim, (unsigned char)ch->ld->dialect.quote, cut, TG_ARRAY_LEN(cut));
+    long k = tg_lines_scan(s, n, delim, (unsigned char)ch->ld->dialect.quote, cut, TG_ARRAY_LEN(cut));
     if (k < 0) return 0;
     if (k == 0 && is_blank_line(s, n)) return 1; /* libcsv reports no row for it */
     size_t start = 0;
@@ -441,7 +251,7 @@ static void poll_progress(struct chunk *ch, size_t bytes) {
 static void parse_chunk(struct chunk *ch) {
     struct loader *ld = ch->ld;
     struct csv_parser p;
-    struct lines lr;
+    tg_lines lr;
     const unsigned char *s;
     size_t n, polled = ch->start;
     int fast = !ld->opts->no_fast_path;
@@ -450,18 +260,18 @@ static void parse_chunk(struct chunk *ch) {
         ch->status = TG_ENOMEM;
         return;
     }
-    if (lines_init(&lr, &ld->src, ch->start, ch->end) != TG_OK) {
+    if (tg_lines_init(&lr, &ld->src, ch->start, ch->end) != TG_OK) {
         ch->status = TG_ENOMEM;
         goto out;
     }
-    while (ch->status == TG_OK && !ch->failed && !ch->utf8_bad && lines_next(&lr, &s, &n)) {
+    while (ch->status == TG_OK && !ch->failed && !ch->utf8_bad && tg_lines_next(&lr, &s, &n)) {
         if (s[n - 1] == '\n') ch->newlines++;
         /* libcsv must be between records for the fast path to take over */
         if (fast && !lr.partial && p.pstate == 0 && fast_line(ch, s, n)) {
         } else if (csv_parse(&p, s, n, on_field, on_row, ch) != n) {
             ch->status = TG_ENOMEM; /* the only failure outside strict mode */
         }
-        if (lr.off - polled >= BLOCK_BYTES) {
+        if (lr.off - polled >= TG_LINES_BLOCK) {
             poll_progress(ch, lr.off - polled);
             polled = lr.off;
         }
@@ -487,7 +297,7 @@ static void parse_chunk(struct chunk *ch) {
         for (size_t k = 0; k < ld->n_cols; k++)
             if (tg_csvcol_finish(ch->pcols[k], ch->row) != TG_OK) ch->status = TG_ENOMEM;
 out:
-    lines_free(&lr);
+    tg_lines_free(&lr);
     csv_free(&p);
 }
 
@@ -531,21 +341,21 @@ static void loc_row(int c, void *ud) {
 ** 'pos' must be sorted by row, then field. */
 static tg_status locate_lines(struct loader *ld, const struct chunk *ch, struct pos *pos, size_t n) {
     struct csv_parser p;
-    struct reader rd = { 0 };
+    tg_block rd = { 0 };
     struct locate lc = { pos, n, 0, 0, 0, ch->first_line, ch->first_line };
     size_t off = ch->start;
     tg_status st = TG_OK;
 
     if (n == 0) return TG_OK;
     if (parser_init(&p, &ld->dialect) != 0) return TG_ENOMEM;
-    if (reader_init(&rd, ld->src.enc) != TG_OK) {
+    if (tg_block_init(&rd, ld->src.enc) != TG_OK) {
         csv_free(&p);
-        reader_free(&rd);
+        tg_block_free(&rd);
         return TG_ENOMEM;
     }
     while (off < ch->end && lc.next < lc.n) {
         size_t want = ch->end - off < rd.cap ? ch->end - off : rd.cap, got;
-        if ((st = src_read(&ld->src, off, rd.raw, want, &got, ld->err)) != TG_OK || got == 0) break;
+        if ((st = tg_src_read(&ld->src, off, rd.raw, want, &got, ld->err)) != TG_OK || got == 0) break;
         /* Whole lines only, so the line counter is exact; a line longer
         ** than a block is fed in pieces (same line number). */
         size_t used = 0;
@@ -572,7 +382,7 @@ static tg_status locate_lines(struct loader *ld, const struct chunk *ch, struct 
     ** point at where that row began */
     for (size_t i = lc.next; i < lc.n; i++) pos[i].line = lc.row_line;
     csv_free(&p);
-    reader_free(&rd);
+    tg_block_free(&rd);
     return st;
 }
 
@@ -599,7 +409,7 @@ static tg_status load_utf16(struct loader *ld, tg_error *err) {
     unsigned char *raw = tg_malloc(ld->src.size ? ld->src.size : 1);
     unsigned char *mem = tg_malloc(cap ? cap : 1);
     tg_status st = raw && mem ? TG_OK : tg_err_nomem(err);
-    if (st == TG_OK) st = src_read(&ld->src, 0, raw, ld->src.size, &got, err);
+    if (st == TG_OK) st = tg_src_read(&ld->src, 0, raw, ld->src.size, &got, err);
     if (st == TG_OK) {
         size_t skip = ld->dialect.skip_bytes < got ? ld->dialect.skip_bytes : got;
         size_t n = tg_enc_to_utf8(ld->dialect.encoding, raw + skip, got - skip, mem, &used);
@@ -618,7 +428,7 @@ static tg_status sniff(struct loader *ld, const char *path, tg_error *err) {
     tg_status st;
 
     if (!buf) return tg_err_nomem(err);
-    st = src_read(&ld->src, 0, buf, SAMPLE_BYTES, &n, err);
+    st = tg_src_read(&ld->src, 0, buf, SAMPLE_BYTES, &n, err);
     if (st == TG_OK)
         st = tg_sniff(buf, n, n == ld->src.size, &ld->opts->dialect, path, &ld->dialect, err);
     if (st == TG_OK && ld->enc_guessed == 2) ld->dialect.encoding = TG_ENC_CP1252;
@@ -695,7 +505,7 @@ static tg_status fix_names(char **names, size_t n) {
 static tg_status read_header(struct loader *ld, const char *path, tg_error *err) {
     struct header h = { ld, NULL, 0, 0, 0, 0 };
     struct csv_parser p;
-    struct reader rd = { 0 };
+    tg_block rd = { 0 };
     size_t off = ld->dialect.skip_bytes, got = 0, used = 0, line = (size_t)ld->dialect.skip_lines + 1;
     size_t sample_records = 0, sample_bytes = 0;
     tg_status st = TG_OK;
@@ -704,11 +514,11 @@ static tg_status read_header(struct loader *ld, const char *path, tg_error *err)
     ld->data_start = off;
     ld->data_line = line;
     if (parser_init(&p, &ld->dialect) != 0) return tg_err_nomem(err);
-    if (reader_init(&rd, ld->src.enc) != TG_OK) {
+    if (tg_block_init(&rd, ld->src.enc) != TG_OK) {
         st = tg_err_nomem(err);
         goto done;
     }
-    if ((st = src_read(&ld->src, off, rd.raw, rd.cap, &got, err)) != TG_OK) goto done;
+    if ((st = tg_src_read(&ld->src, off, rd.raw, rd.cap, &got, err)) != TG_OK) goto done;
     while (ld->dialect.header && !h.done && used < got) {
         unsigned char *nl = memchr(rd.raw + used, '\n', got - used);
         size_t len = nl ? (size_t)(nl - (rd.raw + used)) + 1 : got - used, m, u;
@@ -731,14 +541,14 @@ static tg_status read_header(struct loader *ld, const char *path, tg_error *err)
     if (ld->dialect.header) {
         if (!h.done && off + used < ld->src.size) {
             st = tg_err_set(err, TG_EDATA, path, (int)ld->data_line, 0,
-                            "the header record is longer than %u bytes", BLOCK_BYTES);
+                            "the header record is longer than %u bytes", TG_LINES_BLOCK);
             goto done;
         }
         ld->data_start = off + used;
         ld->data_line = line;
     }
     sample_bytes = got - used;
-    sample_records = count_newlines(rd.raw + used, got - used);
+    sample_records = tg_lines_count(rd.raw + used, got - used);
     ld->avg_record = sample_records ? sample_bytes / sample_records : 64;
     if (!ld->dialect.header || h.n == 0) {
         for (size_t k = h.n; k < ld->dialect.n_fields; k++) {
@@ -769,7 +579,7 @@ done:
     ld->names = h.names;
     ld->n_cols = h.n;
     csv_free(&p);
-    reader_free(&rd);
+    tg_block_free(&rd);
     return st;
 }
 
@@ -839,7 +649,7 @@ static tg_status next_line_start(struct loader *ld, size_t at, size_t *out, tg_e
     unsigned char buf[65536];
     while (at < ld->src.size) {
         size_t got;
-        tg_status st = src_read(&ld->src, at, buf, sizeof buf, &got, err);
+        tg_status st = tg_src_read(&ld->src, at, buf, sizeof buf, &got, err);
         if (st != TG_OK) return st;
         if (got == 0) break;
         unsigned char *nl = memchr(buf, '\n', got);
@@ -1188,7 +998,7 @@ static tg_status load(struct loader *ld, const char *path, tg_table **out, tg_cs
 
     if ((st = sniff(ld, path, err)) != TG_OK) return st;
     if (ld->enc_guessed != 2) {
-        int has_bom = src_read(&ld->src, 0, head, sizeof head, &got, NULL) == TG_OK &&
+        int has_bom = tg_src_read(&ld->src, 0, head, sizeof head, &got, NULL) == TG_OK &&
                       tg_enc_bom(head, got, &bom) != TG_ENC_AUTO;
         ld->enc_guessed = ld->opts->dialect.encoding == TG_ENC_AUTO &&
                           ld->dialect.encoding == TG_ENC_UTF8 && !has_bom;

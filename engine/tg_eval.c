@@ -824,15 +824,10 @@ static tg_status compile_concat(struct cc *c, const tg_expr *e, int *out) {
 
 static tg_status compile_column(struct cc *c, const tg_expr *e, int *out) {
     const tg_table *t = c->p->t;
-    long k = tg_table_find(t, e->u.name);
-    if (k < 0) {
-        const char *near = tg_nearest_name(e->u.name, t->names, t->n_cols);
-        if (near)
-            return tg_err_set(c->err, TG_EARG, NULL, 0, 0, "no column '%s'; did you mean '%s'?",
-                              e->u.name, near);
-        return tg_err_set(c->err, TG_EARG, NULL, 0, 0, "no column '%s'", e->u.name);
-    }
-    tg_status st = add_step(c, TG_K_COL, t->cols[k]->type, e, out);
+    long k;
+    tg_status st = tg_table_lookup(t, e->u.name, &k, c->err);
+    if (st != TG_OK) return st;
+    st = add_step(c, TG_K_COL, t->cols[k]->type, e, out);
     if (st != TG_OK) return st;
     tg_step *s = S(c, *out);
     s->col = t->cols[k];

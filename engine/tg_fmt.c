@@ -12,6 +12,7 @@
 #include "tg_fmt.h"
 
 #include <float.h>
+#include <assert.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -212,6 +213,15 @@ size_t tg_fmt_double(double v, int decimals, unsigned flags, char *buf) {
     }
     *p = '\0';
     return (size_t)(p - buf);
+}
+
+int tg_fmt_digits(double v, char dig[24], int *point) {
+    struct decimal dec;
+    assert(isfinite(v) && v != 0);
+    shortest(fabs(v), &dec);
+    memcpy(dig, dec.d, (size_t)dec.nd);
+    *point = dec.point;
+    return dec.nd;
 }
 
 size_t tg_fmt_int64(int64_t v, char *buf) {

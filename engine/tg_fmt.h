@@ -45,6 +45,12 @@ size_t tg_fmt_double(double v, int decimals, unsigned flags, char *buf);
 ** the length. */
 size_t tg_fmt_int64(int64_t v, char *buf);
 
+/* The shortest decimal digits that read back as |v| (finite, not zero):
+** 'dig' receives them as ASCII without trailing zeros (at most 17, no
+** NUL), and *point where the decimal point goes, so that
+** |v| = 0.d1d2d3... x 10^point. Returns the number of digits. */
+int tg_fmt_digits(double v, char dig[24], int *point);
+
 /* The double nearest to v's shortest decimal rounded half away from zero
 ** to 'decimals' places: the value tg_fmt_double(v, decimals, ...) prints.
 ** decimals < 0, NaN and infinities return v unchanged; a result of zero

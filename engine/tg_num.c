@@ -15,50 +15,22 @@
 #include <string.h>
 
 #include "tg_conv.h"
+#include "tg_fmt.h"
 
 /* 10^0 .. 10^22 are exact doubles. */
 static const double pow10_tab[] = { 1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                                     1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
                                     1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
 
-/* printf writes the locale's decimal point; tegn's text always uses '.'.
-** The only other characters %e/%g produce are digits, '-', '+' and 'e'. */
-static void fix_point(char *buf) {
-    for (char *p = buf; *p; p++)
-        if (!(*p >= '0' && *p <= '9') && *p != '-' && *p != '+' && *p != 'e') *p = '.';
-}
-
-static int reads_back(const char *buf, double x) {
-    int64_t i;
-    double f;
-    if (tg_conv_number(buf, strlen(buf), TG_MARK_DOT, &i, &f) == TG_NUM_NONE) return 0;
-    return f == x;
-}
-
-/* Shortest "%.{p}<conv>" text of finite x with p from 'lo' up that reads
-** back exactly (17 significant digits always do). */
-static size_t shortest(double x, char *buf, const char *fmt, int lo) {
-    int len = 0;
-    for (int p = lo; p <= 17; p++) {
-        len = snprintf(buf, TG_NUM_BUF, fmt, p, x);
-        fix_point(buf);
-        if (reads_back(buf, x)) break;
-    }
-    assert(len > 0 && len < TG_NUM_BUF);
-    return (size_t)len;
-}
-
 size_t tg_num_format_f64(double x, char *buf) {
-    size_t len;
+    char tmp[TG_FMT_DOUBLE_MAX];
     if (isnan(x)) return (size_t)snprintf(buf, TG_NUM_BUF, "nan");
     if (isinf(x)) return (size_t)snprintf(buf, TG_NUM_BUF, x < 0 ? "-inf" : "inf");
-    /* A normal double's shortest text has at most 15 digits or comes out
-    ** of 16 or 17; subnormals hold fewer bits, so their search starts at 1. */
-    len = shortest(x, buf, "%.*g", fabs(x) < DBL_MIN && x != 0 ? 1 : 15);
-    if (strspn(buf, "-0123456789") == len) {
-        memcpy(buf + len, ".0", 3);
-        len += 2;
-    }
+    /* The one formatter JSON and CSV use too, so a number cast to text
+    ** reads exactly as it is printed in the output. */
+    size_t len = tg_fmt_double(x, -1, TG_FMT_EXP, tmp);
+    assert(len > 0 && len < TG_NUM_BUF);
+    memcpy(buf, tmp, len + 1);
     return len;
 }
 
@@ -80,27 +52,15 @@ size_t tg_num_format_i64(int64_t v, char *buf) {
 /* ---- rounding ---- */
 
 /* The exponent printf wrote after 'e': a sign and two or three digits. */
-static int exponent_of(const char *p) {
-    int neg = *p == '-', v = 0;
-    if (*p == '-' || *p == '+') p++;
-    while (*p >= '0' && *p <= '9') v = v * 10 + (*p++ - '0');
-    return neg ? -v : v;
-}
-
 /* Rounds the magnitude m (> 0, finite) by its shortest decimal text. The
-** text "d.ddde+X" gives significant digits D and exponent E; the rounding
+** digits D with the first at 10^E (tg_fmt_digits); the rounding
 ** keeps the first E + digits + 1 of them. Slow (printf), so only for the
 ** rare values the fast paths cannot decide. */
 static double round_decimal(double m, int digits, tg_round_mode mode) {
-    char buf[TG_NUM_BUF], dig[20];
-    size_t nd = 0;
-    int exp10;
-
-    shortest(m, buf, "%.*e", 14);
-    for (const char *p = buf; *p && *p != 'e'; p++)
-        if (*p >= '0' && *p <= '9') dig[nd++] = *p;
-    while (nd > 1 && dig[nd - 1] == '0') nd--;
-    exp10 = exponent_of(strchr(buf, 'e') + 1);
+    char dig[24];
+    int point;
+    size_t nd = (size_t)tg_fmt_digits(m, dig, &point);
+    int exp10 = point - 1; /* dig[0] is the 10^exp10 digit */
 
     long keep = (long)exp10 + digits + 1;
     if (keep < 0) return 0.0;

@@ -1,0 +1,323 @@
+/*
+** tg_group.c -- the grouping verbs: group-by aggregation, distinct and top
+** n per group.
+** Group ids come from tg_keys in order of first appearance; the groups are
+** then sorted by their keys into 'order' (output position -> group), so
+** the output never depends on hashing. tg_group_agg assigns ids a vector
+** at a time and feeds each vector straight to the aggregates (tg_agg), so
+** the per-row id array is stored only when an aggregate needs a second
+** pass over it.
+*/
+#include "tg_group.h"
+
+#include <assert.h>
+#include <string.h>
+
+#include "tg_err.h"
+#include "tg_keys.h"
+#include "tg_mem.h"
+
+/* Resolves key names into cols[] (at most TG_KEYS_MAX). */
+static tg_status find_keys(const tg_table *t, const char *const *names, size_t n,
+                           const tg_col **cols, tg_error *err) {
+    if (n > TG_KEYS_MAX)
+        return tg_err_set(err, TG_EARG, NULL, 0, 0, "at most %d key columns, got %zu", TG_KEYS_MAX,
+                          n);
+    for (size_t k = 0; k < n; k++) {
+        tg_status st = tg_keys_find(t, names[k], NULL, &cols[k], err);
+        if (st != TG_OK) return st;
+    }
+    return TG_OK;
+}
+
+static tg_status too_many_rows(const tg_table *t, tg_error *err) {
+    return tg_err_set(err, TG_EARG, NULL, 0, 0, "too many rows to group (%zu)", t->n_rows);
+}
+
+/* *order = the set's groups sorted by their keys (NULL last), as output
+** position -> group. */
+static tg_status sort_groups(const tg_keys *set, const tg_col *const *cols, size_t n_keys,
+                             size_t **order) {
+    tg_sortkey sk[TG_KEYS_MAX];
+    size_t g = tg_keys_count(set), cells = (g ? g : 1) * (n_keys ? n_keys : 1);
+    uint64_t *enc = tg_malloc(cells * sizeof *enc);
+    uint8_t *isnull = tg_malloc(cells);
+    tg_status st = TG_ENOMEM;
+
+    *order = tg_malloc((g ? g : 1) * sizeof **order);
+    if (!*order || !enc || !isnull) goto done;
+    for (size_t k = 0; k < n_keys; k++) {
+        if (tg_keys_encode(cols[k], tg_keys_first(set), g, 0, enc + k * g, isnull + k * g) != TG_OK)
+            goto done;
+        sk[k] = (tg_sortkey){ enc + k * g, isnull + k * g, 0 };
+    }
+    for (size_t i = 0; i < g; i++)
+        (*order)[i] = i;
+    st = tg_keys_sort(*order, g, sk, n_keys);
+done:
+    if (st != TG_OK) {
+        tg_free(*order);
+        *order = NULL;
+    }
+    tg_free(enc);
+    tg_free(isnull);
+    return st;
+}
+
+/* Every row's group id (grouping by 'cols'), with the groups sorted. */
+struct grouping {
+    uint32_t *ids;
+    tg_keys *set;
+    size_t *order;
+};
+
+static void grouping_free(struct grouping *gr) {
+    tg_free(gr->ids);
+    tg_keys_free(gr->set);
+    tg_free(gr->order);
+}
+
+static tg_status grouping_make(const tg_table *t, const tg_col *const *cols, size_t n_keys,
+                               struct grouping *gr) {
+    tg_key keys[TG_KEYS_MAX];
+    tg_status st;
+
+    memset(gr, 0, sizeof *gr);
+    for (size_t k = 0; k < n_keys; k++)
+        keys[k] = (tg_key){ cols[k], NULL, 0 };
+    if (!(gr->ids = tg_malloc((t->n_rows ? t->n_rows : 1) * sizeof *gr->ids))) return TG_ENOMEM;
+    if ((st = tg_keys_build(keys, n_keys, t->n_rows, 1, NULL, gr->ids, &gr->set)) != TG_OK)
+        return st;
+    return sort_groups(gr->set, cols, n_keys, &gr->order);
+}
+
+static tg_status add_col(tg_table *out, const char *name, tg_col *col, tg_error *err) {
+    if (!col) return tg_err_nomem(err);
+    tg_status st = tg_table_add(out, name, col);
+    tg_col_release(col);
+    if (st == TG_EARG)
+        return tg_err_set(err, TG_EARG, NULL, 0, 0, "duplicate output column '%s'", name);
+    return st == TG_ENOMEM ? tg_err_nomem(err) : st;
+}
+
+/* ---- aggregation ---- */
+
+/* Assigns group ids a vector at a time and feeds the aggregates; keeps the
+** ids in 'ids' when that is not NULL. With no keys every row is group 0. */
+static tg_status feed_rows(const tg_table *t, tg_keys *set, tg_agg_state *st, uint32_t *ids,
+                           const tg_interrupt *intr, tg_error *err) {
+    uint32_t buf[TG_VECTOR];
+    tg_status rc;
+
+    memset(buf, 0, sizeof buf);
+    for (size_t base = 0; base < t->n_rows; base += TG_VECTOR) {
+        size_t n = t->n_rows - base < TG_VECTOR ? t->n_rows - base : TG_VECTOR;
+        uint32_t *g = ids ? ids + base : buf;
+        if ((rc = tg_poll(intr)) != TG_OK) return rc;
+        if (set && (rc = tg_keys_add(set, base, n, g)) != TG_OK) return rc;
+        if (!set && ids) memset(g, 0, n * sizeof *g);
+        rc = tg_agg_feed(st, g, base, n, set ? tg_keys_count(set) : 1, err);
+        if (rc != TG_OK) return rc;
+    }
+    return TG_OK;
+}
+
+tg_status tg_group_agg(const tg_table *t, const char *const *keys, size_t n_keys,
+                       const tg_agg *aggs, size_t n_aggs, const tg_interrupt *intr, tg_table **out,
+                       tg_error *err) {
+    const tg_col *cols[TG_KEYS_MAX];
+    tg_key k[TG_KEYS_MAX];
+    tg_keys *set = NULL;
+    tg_agg_state *state = NULL;
+    uint32_t *ids = NULL;
+    size_t *order = NULL, *rows = NULL, n_groups = 1;
+    tg_col **acols = NULL;
+    tg_table *res = NULL;
+    tg_status st;
+
+    assert(t != NULL && out != NULL && (aggs != NULL || n_aggs == 0));
+    *out = NULL;
+    if ((st = find_keys(t, keys, n_keys, cols, err)) != TG_OK) return st;
+    for (size_t i = 0; i < n_aggs; i++)
+        if ((st = tg_agg_check(&aggs[i], t->n_rows, err)) != TG_OK) return st;
+    if (t->n_rows >= UINT32_MAX) return too_many_rows(t, err);
+
+    if ((st = tg_agg_begin(aggs, n_aggs, &state)) != TG_OK) goto fail;
+    for (size_t i = 0; i < n_keys; i++)
+        k[i] = (tg_key){ cols[i], NULL, 0 };
+    if (n_keys && (st = tg_keys_new(k, n_keys, t->n_rows, 1, &set)) != TG_OK) goto fail;
+    st = TG_ENOMEM;
+    if (tg_agg_need_ids(state) && n_keys &&
+        !(ids = tg_malloc((t->n_rows ? t->n_rows : 1) * sizeof *ids)))
+        goto fail;
+    if ((st = feed_rows(t, set, state, ids, intr, err)) != TG_OK) goto fail;
+    if (n_keys) {
+        n_groups = tg_keys_count(set);
+        if ((st = sort_groups(set, cols, n_keys, &order)) != TG_OK) goto fail;
+    }
+    st = TG_ENOMEM;
+    if (!(res = tg_table_new())) goto fail;
+    if (!(acols = tg_calloc(n_aggs ? n_aggs : 1, sizeof *acols))) goto fail;
+    if (!(rows = tg_malloc((n_groups ? n_groups : 1) * sizeof *rows))) goto fail;
+    for (size_t pos = 0; n_keys && pos < n_groups; pos++)
+        rows[pos] = tg_keys_first(set)[order[pos]];
+    for (size_t i = 0; i < n_keys; i++)
+        if ((st = add_col(res, keys[i], tg_col_take(cols[i], rows, n_groups), err)) != TG_OK)
+            goto fail;
+    st = tg_agg_finish(state, ids, t->n_rows, n_groups, order, intr, acols, err);
+    if (st != TG_OK) goto fail;
+    for (size_t i = 0; i < n_aggs; i++) {
+        st = add_col(res, aggs[i].name, acols[i], err);
+        acols[i] = NULL;
+        if (st != TG_OK) goto fail;
+    }
+    res->n_rows = n_groups;
+    *out = res;
+    res = NULL;
+fail:
+    for (size_t i = 0; acols && i < n_aggs; i++)
+        tg_col_release(acols[i]);
+    tg_free(acols);
+    tg_free(rows);
+    tg_free(order);
+    tg_free(ids);
+    tg_keys_free(set);
+    tg_agg_end(state);
+    tg_table_release(res);
+    if (st == TG_ENOMEM)
+        tg_err_nomem(err);
+    else if (st == TG_ELIMIT || st == TG_ECANCEL)
+        tg_err_set(err, st, NULL, 0, 0, "group-by interrupted");
+    return st;
+}
+
+/* ---- distinct and top n ---- */
+
+tg_status tg_distinct(const tg_table *t, const char *const *keys, size_t n_keys, tg_table **out,
+                      tg_error *err) {
+    const tg_col *cols[TG_KEYS_MAX];
+    tg_key k[TG_KEYS_MAX];
+    tg_keys *set = NULL;
+    uint32_t *ids;
+    tg_status st;
+
+    assert(t != NULL && out != NULL);
+    *out = NULL;
+    if (n_keys == 0) {
+        if (t->n_cols > TG_KEYS_MAX)
+            return tg_err_set(err, TG_EARG, NULL, 0, 0,
+                              "distinct over all %zu columns: at most %d; name the keys", t->n_cols,
+                              TG_KEYS_MAX);
+        for (size_t i = 0; i < t->n_cols; i++)
+            cols[i] = t->cols[i];
+        n_keys = t->n_cols;
+    } else if ((st = find_keys(t, keys, n_keys, cols, err)) != TG_OK) {
+        return st;
+    }
+    if (t->n_rows >= UINT32_MAX) return too_many_rows(t, err);
+    for (size_t i = 0; i < n_keys; i++)
+        k[i] = (tg_key){ cols[i], NULL, 0 };
+    if (!(ids = tg_malloc((t->n_rows ? t->n_rows : 1) * sizeof *ids))) return tg_err_nomem(err);
+    st = tg_keys_build(k, n_keys, t->n_rows, 1, NULL, ids, &set);
+    tg_free(ids);
+    if (st != TG_OK) return st == TG_ENOMEM ? tg_err_nomem(err) : st;
+    *out = tg_table_take(t, tg_keys_first(set), tg_keys_count(set));
+    tg_keys_free(set);
+    return *out ? TG_OK : tg_err_nomem(err);
+}
+
+/* Row order for top n: 'enc'/'isnull' of the 'by' column; a row ranks
+** before another by value (reversed when desc), NULLs last, then by row. */
+struct rank {
+    const uint64_t *enc;
+    const uint8_t *isnull;
+    int desc;
+};
+
+static int ranks_before(const struct rank *k, uint32_t a, uint32_t b) {
+    if (k->isnull[a] != k->isnull[b]) return k->isnull[b];
+    if (!k->isnull[a] && k->enc[a] != k->enc[b]) return (k->enc[a] < k->enc[b]) != (k->desc != 0);
+    return a < b;
+}
+
+/* Max-heap by rank: the root is the row that ranks last. */
+static void heap_down(const struct rank *k, uint32_t *h, size_t n, size_t i) {
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= n) return;
+        if (c + 1 < n && ranks_before(k, h[c], h[c + 1])) c++;
+        if (!ranks_before(k, h[i], h[c])) return;
+        uint32_t tmp = h[i];
+        h[i] = h[c];
+        h[c] = tmp;
+        i = c;
+    }
+}
+
+/* Keeps the best min(n, m) of rows[0..m) in rank order at rows[0..). */
+static size_t top_of_bucket(const struct rank *k, uint32_t *rows, size_t m, size_t n) {
+    size_t keep = n < m ? n : m;
+    if (keep == 0) return 0;
+    for (size_t i = keep / 2; i-- > 0;)
+        heap_down(k, rows, keep, i);
+    for (size_t i = keep; i < m; i++) {
+        if (ranks_before(k, rows[i], rows[0])) {
+            rows[0] = rows[i];
+            heap_down(k, rows, keep, 0);
+        }
+    }
+    /* Heap sort: the last-ranked row goes to the back each time. */
+    for (size_t end = keep; end-- > 1;) {
+        uint32_t tmp = rows[0];
+        rows[0] = rows[end];
+        rows[end] = tmp;
+        heap_down(k, rows, end, 0);
+    }
+    return keep;
+}
+
+tg_status tg_top_n(const tg_table *t, const char *by, int desc, size_t n, const char *const *per,
+                   size_t n_per, tg_table **out, tg_error *err) {
+    const tg_col *cols[TG_KEYS_MAX], *bycol;
+    struct grouping gr;
+    size_t rows_n = t->n_rows ? t->n_rows : 1, *off = NULL, *idx = NULL, n_out = 0;
+    uint32_t *rows = NULL;
+    uint64_t *enc = NULL;
+    uint8_t *isnull = NULL;
+    tg_status st;
+
+    assert(t != NULL && by != NULL && out != NULL);
+    *out = NULL;
+    memset(&gr, 0, sizeof gr);
+    if ((st = tg_keys_find(t, by, NULL, &bycol, err)) != TG_OK) return st;
+    if ((st = find_keys(t, per, n_per, cols, err)) != TG_OK) return st;
+    if (t->n_rows >= UINT32_MAX) return too_many_rows(t, err);
+    if ((st = grouping_make(t, cols, n_per, &gr)) != TG_OK) goto done;
+    size_t n_groups = tg_keys_count(gr.set);
+    st = TG_ENOMEM;
+    off = tg_malloc((n_groups + 1) * sizeof *off);
+    rows = tg_malloc(rows_n * sizeof *rows);
+    idx = tg_malloc(rows_n * sizeof *idx);
+    enc = tg_malloc(rows_n * sizeof *enc);
+    isnull = tg_malloc(rows_n);
+    if (!off || !rows || !idx || !enc || !isnull) goto done;
+    if (tg_keys_encode(bycol, NULL, t->n_rows, 0, enc, isnull) != TG_OK) goto done;
+    tg_keys_bucket(gr.ids, t->n_rows, n_groups, NULL, off, rows);
+    struct rank k = { enc, isnull, desc };
+    for (size_t pos = 0; pos < n_groups; pos++) {
+        size_t g = gr.order[pos];
+        uint32_t *b = rows + off[g];
+        size_t keep = top_of_bucket(&k, b, off[g + 1] - off[g], n);
+        for (size_t j = 0; j < keep; j++)
+            idx[n_out++] = b[j];
+    }
+    st = (*out = tg_table_take(t, idx, n_out)) ? TG_OK : TG_ENOMEM;
+done:
+    grouping_free(&gr);
+    tg_free(off);
+    tg_free(rows);
+    tg_free(idx);
+    tg_free(enc);
+    tg_free(isnull);
+    return st == TG_ENOMEM ? tg_err_nomem(err) : st;
+}
