@@ -27,6 +27,7 @@
 #include "tg_luadate.h"
 #include "tg_luaemit.h"
 #include "tg_luaexpr.h"
+#include "tg_luagroup.h"
 #include "tg_luatable.h"
 #include "tg_luaverb.h"
 #include "tg_luawin.h"
@@ -881,6 +882,7 @@ void tg_lualib_open(lua_State *L, void *ud) {
     tg_luadate_open(L);
     tg_luaexpr_open(L);
     tg_luawin_open(L);
+    tg_luagroup_open(L);
     tg_luaverb_open_module(L);
     tg_luaemit_open(L);
     lua_pushliteral(L, TG_VERSION_STRING);

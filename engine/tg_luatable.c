@@ -24,6 +24,7 @@
 #include "tg_fmt.h"
 #include "tg_lua.h"
 #include "tg_luaexpr.h"
+#include "tg_luagroup.h"
 #include "tg_lualib.h"
 #include "tg_luaverb.h"
 #include "tg_luawin.h"
@@ -771,6 +772,7 @@ void tg_luatable_open(lua_State *L) {
     tg_lualib_new_metatable(L, TG_LUATABLE_MT, table_meta, NULL);
     luaL_newlib(L, table_methods);
     tg_luaverb_open(L);
+    tg_luagroup_open_verbs(L);
     tg_luawin_open_verbs(L);
     lua_pushcclosure(L, l_table_index, 1);
     lua_setfield(L, -2, "__index");

@@ -857,6 +857,159 @@ static void test_lualib_sort_matches_sql(void **state) {
     env_close(&e);
 }
 
+static void test_lualib_group_agg_matches_sql(void **state) {
+    struct env e;
+    sqlite3 *db = naive_db();
+    (void)state;
+
+    env_open_dump(&e);
+    same_as_sql(&e, db,
+                with_load("dump(b:group_by{'tilbud_id', maaned = col'dato':trunc'month'}:agg{\n"
+                          "  n = tegn.count(), belagt = tegn.count_if(col'status':eq'belagt'),\n"
+                          "  dage = tegn.sum'dage', gns = tegn.mean'takst_kr',\n"
+                          "  mn = tegn.min'takst_kr', mx = tegn.max(col'takst_kr'),\n"
+                          "  nd = tegn.n_distinct'status', nt = tegn.count'takst_kr'}, '%.4f')"),
+                "SELECT tilbud_id, date(dato, 'start of month') AS m, sum(status = 'belagt'), "
+                "sum(dage), avg(takst_kr), min(takst_kr), max(takst_kr), count(*), "
+                "count(DISTINCT status), count(takst_kr) FROM b GROUP BY tilbud_id, m "
+                "ORDER BY tilbud_id, m",
+                "%.4f");
+    /* Over a filtered table (a lazy selection): only the key and argument
+    ** columns are gathered. */
+    same_as_sql(
+        &e, db,
+        with_load("dump(b:filter(col'status':eq'belagt'):filter(col'dage':ge(3))\n"
+                  "  :group_by{'kommune', aar = col'dato':year()}\n"
+                  "  :agg{n = tegn.count(), t = tegn.sum(col'takst_kr' * 2)}, '%.2f')"),
+        "SELECT kommune, CAST(strftime('%Y', dato) AS INTEGER) AS a, count(*), "
+        "sum(takst_kr * 2) FROM b WHERE status = 'belagt' AND dage >= 3 GROUP BY kommune, a "
+        "ORDER BY kommune, a",
+        "%.2f");
+    same_as_sql(
+        &e, db,
+        with_load("dump(b:filter(col'dage':gt(20)):join(tilbud:filter(col'pladser':lt(15)),\n"
+                  "  {on = 'tilbud_id', how = 'semi'}))"),
+        "SELECT * FROM b WHERE dage > 20 AND tilbud_id IN (SELECT tilbud_id FROM tilbud "
+        "WHERE pladser < 15) ORDER BY rowid",
+        "%.2f");
+    /* Variance, first and last per group; the whole-table median. */
+    same_as_sql(&e, db,
+                with_load("local g = b:group_by'kommune':agg{{'v', tegn.var'takst_kr'},\n"
+                          "  {'s', tegn.std'dage'}, {'f', tegn.first'takst_kr'},\n"
+                          "  {'l', tegn.last'takst_kr'}}\n"
+                          "for _, r in ipairs(g:rows()) do\n"
+                          "  print(string.format('%s|%.4f|%.4f|%.4f|%.4f', r.kommune, r.v,\n"
+                          "    r.s * r.s, r.f, r.l))\n"
+                          "end"),
+                "SELECT kommune, (sum(takst_kr * takst_kr) - sum(takst_kr) * sum(takst_kr) / "
+                "count(takst_kr)) / (count(takst_kr) - 1), (sum(dage * dage) - sum(dage) * "
+                "sum(dage) * 1.0 / count(dage)) / (count(dage) - 1), "
+                "(SELECT takst_kr FROM b AS i WHERE i.kommune = o.kommune AND takst_kr IS NOT NULL "
+                "ORDER BY rowid LIMIT 1), (SELECT takst_kr FROM b AS i WHERE i.kommune = o.kommune "
+                "AND takst_kr IS NOT NULL ORDER BY rowid DESC LIMIT 1) FROM b AS o "
+                "GROUP BY kommune ORDER BY kommune",
+                "%.4f");
+    same_as_sql(&e, db,
+                with_load("local g = b:group_by():agg{m = tegn.median'takst_kr',\n"
+                          "  q = tegn.quantile('takst_kr', 0.5), n = tegn.count()}\n"
+                          "local r = g:rows()[1]\n"
+                          "print(string.format('%.4f|%.4f|%d', r.m, r.q, r.n))"),
+                "SELECT avg(takst_kr), avg(takst_kr), (SELECT count(*) FROM b) FROM (SELECT "
+                "takst_kr FROM b WHERE takst_kr IS NOT NULL ORDER BY takst_kr LIMIT 2 - (SELECT "
+                "count(takst_kr) FROM b) % 2 OFFSET (SELECT (count(takst_kr) - 1) / 2 FROM b))",
+                "%.4f");
+    /* Quantile methods by hand over 1, 2, 3 at p = 0.25: linear (R type
+    ** 7) at position (n - 1)p + 1 = 1.5 -> 1.5; inverted_cdf (type 1)
+    ** x[ceil(np)] = x[1] = 1; hazen (type 5) at position np + 0.5 = 1.25
+    ** -> 1.25. */
+    assert_string_equal(
+        run_ok(&e, "local t = tegn.read_csv(DIR .. 'dmy.csv', {na = {'NA', '-'}})\n"
+                   "local r = t:group_by():agg{a = tegn.quantile(tegn.col'id' + 0, 0.25),\n"
+                   "  b = tegn.quantile('id', 0.25, {method = 'inverted_cdf'}),\n"
+                   "  c = tegn.quantile('id', 0.25, {method = 'hazen'})}:rows()[1]\n"
+                   "print(r.a, r.b, r.c)\n"),
+        "1.5\t1.0\t1.25\n");
+    sqlite3_close(db);
+    env_close(&e);
+}
+
+static void test_lualib_joins_match_sql(void **state) {
+    struct env e;
+    sqlite3 *db = naive_db();
+    (void)state;
+
+    env_open_dump(&e);
+    load_naive(db, "takst_hist.csv", ';', "th");
+    same_as_sql(&e, db, with_load("dump(b:join(tilbud, {on = 'tilbud_id'}))"),
+                "SELECT b.*, t.navn, t.kommune, t.pladser FROM b JOIN tilbud AS t USING "
+                "(tilbud_id) ORDER BY b.rowid, t.rowid",
+                "%.2f");
+    same_as_sql(
+        &e, db,
+        with_load("local j = b:join(tilbud:rename{id = 'tilbud_id'},\n"
+                  "  {on = {tilbud_id = 'id'}, how = 'left', suffix = '_t'})\n"
+                  "print(table.concat(j:columns(), ','))\n"
+                  "dump(j)"),
+        "SELECT 'dato,tilbud_id,kommune,status,takst_kr,dage,navn,kommune_t,pladser' UNION "
+        "ALL SELECT * FROM (SELECT b.dato || '|' || b.tilbud_id || '|' || b.kommune || '|' "
+        "|| b.status || '|' || CASE WHEN b.takst_kr IS NULL THEN 'NULL' ELSE printf('%.2f', "
+        "b.takst_kr) END || '|' || b.dage "
+        "|| '|' || coalesce(t.navn, 'NULL') || '|' || coalesce(t.kommune, 'NULL') || '|' || "
+        "coalesce(t.pladser, 'NULL') FROM b LEFT JOIN tilbud AS t ON b.tilbud_id = "
+        "t.tilbud_id ORDER BY b.rowid, t.rowid)",
+        "%.2f");
+    same_as_sql(&e, db,
+                with_load("dump(b:join(tilbud, {on = {'tilbud_id', 'kommune'}, how = 'semi'}))"),
+                "SELECT * FROM b WHERE EXISTS (SELECT 1 FROM tilbud AS t WHERE t.tilbud_id = "
+                "b.tilbud_id AND t.kommune = b.kommune) ORDER BY rowid",
+                "%.2f");
+    same_as_sql(&e, db, with_load("dump(b:join(tilbud, {on = 'tilbud_id', how = 'anti'}))"),
+                "SELECT * FROM b WHERE tilbud_id NOT IN (SELECT tilbud_id FROM tilbud)", "%.2f");
+    /* As-of: the takst valid from the latest gyldig_fra on or before dato. */
+    same_as_sql(
+        &e, db,
+        with_load("local th = tegn.read_csv(DIR .. 'takst_hist.csv')\n"
+                  "dump(b:join_asof(th, {by = 'tilbud_id', on = {'dato', 'gyldig_fra'}})\n"
+                  "  :select{'dato', 'tilbud_id', 'gyldig_fra', 'dagstakst'})"),
+        "SELECT dato, tilbud_id, (SELECT gyldig_fra FROM th WHERE th.tilbud_id = "
+        "b.tilbud_id AND gyldig_fra <= dato ORDER BY gyldig_fra DESC LIMIT 1), (SELECT "
+        "dagstakst FROM th WHERE th.tilbud_id = b.tilbud_id AND gyldig_fra <= dato ORDER BY "
+        "gyldig_fra DESC LIMIT 1) FROM b ORDER BY rowid",
+        "%.2f");
+    /* Errors name the side and the nearest column. */
+    assert_int_equal(env_run(&e, with_load("b:join(tilbud, {on = 'tilbud'})")), TG_ESCRIPT);
+    assert_int_equal(e.err.line, 4);
+    assert_string_equal(e.err.msg, "no column 'tilbud'; did you mean 'tilbud_id'?");
+    assert_int_equal(env_run(&e, with_load("b:join(tilbud, {on = 'tilbud_id', how = 'outer'})")),
+                     TG_ESCRIPT);
+    assert_non_null(strstr(e.err.msg, "invalid option 'outer'"));
+    sqlite3_close(db);
+    env_close(&e);
+}
+
+static void test_lualib_distinct_top_match_sql(void **state) {
+    struct env e;
+    sqlite3 *db = naive_db();
+    (void)state;
+
+    env_open_dump(&e);
+    same_as_sql(&e, db, with_load("dump(b:distinct{'tilbud_id', 'status'})"),
+                "SELECT * FROM b WHERE rowid IN (SELECT min(rowid) FROM b GROUP BY tilbud_id, "
+                "status) ORDER BY rowid",
+                "%.2f");
+    same_as_sql(&e, db, with_load("dump(b:select{'kommune'}:distinct())"),
+                "SELECT kommune FROM b GROUP BY kommune ORDER BY min(rowid)", "%.2f");
+    same_as_sql(&e, db, with_load("dump(b:top(2, {by = 'dage', per = 'tilbud_id'}))"),
+                "SELECT dato, tilbud_id, kommune, status, takst_kr, dage FROM (SELECT *, "
+                "row_number() OVER (PARTITION BY tilbud_id ORDER BY dage DESC, rowid) AS r FROM b) "
+                "WHERE r <= 2 ORDER BY tilbud_id, dage DESC, r",
+                "%.2f");
+    same_as_sql(&e, db, with_load("dump(b:top(3, {by = 'dage', desc = false}))"),
+                "SELECT * FROM b ORDER BY dage, rowid LIMIT 3", "%.2f");
+    sqlite3_close(db);
+    env_close(&e);
+}
+
 static void test_lualib_windows_match_sql(void **state) {
     struct env e;
     sqlite3 *db = naive_db();
@@ -953,6 +1106,15 @@ static void test_lualib_expression_errors(void **state) {
     assert_string_equal(e.err.msg, "no column 'takst'; did you mean 'takst_kr'?");
     assert_int_equal(env_run(&e, with_load("local x = b:derive{y = col'dagee' * 2}")), TG_ESCRIPT);
     assert_string_equal(e.err.msg, "no column 'dagee'; did you mean 'dage'?");
+    assert_int_equal(env_run(&e, with_load("local x = b:group_by'tilbud':agg{n = tegn.count()}")),
+                     TG_ESCRIPT);
+    assert_string_equal(e.err.msg, "no column 'tilbud'; did you mean 'tilbud_id'?");
+    assert_int_equal(env_run(&e, with_load("local x = b:group_by'kommune':agg{n = tegn.sum'dag'}")),
+                     TG_ESCRIPT);
+    assert_string_equal(e.err.msg, "no column 'dag'; did you mean 'dage'?");
+    assert_int_equal(env_run(&e, with_load("local x = b:group_by'kommune':agg{n = 3}")),
+                     TG_ESCRIPT);
+    assert_non_null(strstr(e.err.msg, "agg: expected an aggregate"));
     /* A misspelt method suggests the method. */
     assert_int_equal(env_run(&e, with_load("local x = b:fliter(col'dage':gt(3))")), TG_ESCRIPT);
     assert_string_equal(e.err.msg,
@@ -1408,8 +1570,9 @@ static void test_lualib_run_allocation_failures(void **state) {
                "local t = b\n"
                "local x = b:filter(col'id':ge(2):or_(col'beloeb':is_null()))\n"
                "  :derive{m = col'dato':trunc'month', s = 'n' .. col'id'}\n"
+               "  :join(t:select{'id', v = 'beloeb'}, {on = 'id', how = 'left'})\n"
                "  :sort{tegn.desc'id'}\n"
-               "local g = t:derive{c = col'id':cumsum{order = 'dato'}}\n"
+               "local g = x:group_by'm':agg{n = tegn.count(), s = tegn.sum'id'}\n"
                "tegn.emit{x = x, g = g, d = tegn.date'2024-01-01', l = {1, 'a'}}\n");
     /* Lua absorbs many injected failures (it collects and retries), so
     ** many runs succeed and write: to stdout, sent to /dev/null, because
@@ -1454,6 +1617,9 @@ int main(void) {
         cmocka_unit_test(test_lualib_filtered_tables_match_sql),
         cmocka_unit_test(test_lualib_derive_matches_sql),
         cmocka_unit_test(test_lualib_sort_matches_sql),
+        cmocka_unit_test(test_lualib_group_agg_matches_sql),
+        cmocka_unit_test(test_lualib_joins_match_sql),
+        cmocka_unit_test(test_lualib_distinct_top_match_sql),
         cmocka_unit_test(test_lualib_windows_match_sql),
         cmocka_unit_test(test_lualib_reshape_matches_sql),
         cmocka_unit_test(test_lualib_expression_errors),
