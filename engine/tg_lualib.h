@@ -44,7 +44,8 @@ typedef struct tg_lualib_param {
 ** may be empty; a key may not, and may be given only once); they are
 ** copied. 'print' receives the script's print() lines and the module's
 ** warnings (NULL discards them) with 'ud'; 'progress' nonzero makes
-** read_csv and read_sqlite announce each load through 'print'. Returns
+** read_csv announce each load and its progress through 'print' (the
+** progress lines may come from a loader thread). Returns
 ** NULL with err set: TG_EARG for a malformed or repeated param,
 ** TG_ENOMEM. */
 tg_lualib *tg_lualib_new(const char *const *params, size_t n_params,

@@ -297,12 +297,15 @@ void tg_luatable_push_row(lua_State *L, const tg_table *t, size_t i) {
 
 /* t:rows() -> { {col = value, ...}, ... }, for small tables only */
 static int l_table_rows(lua_State *L) {
-    const tg_table *t = tg_luatable_check(L, 1);
-    if (t->n_rows > MAX_ROWS_TO_LUA)
+    const tg_table *t;
+    size_t rows;
+    tg_luatable_shape(L, 1, &rows); /* refuse before gathering a selection */
+    if (rows > MAX_ROWS_TO_LUA)
         return tg_lualib_error(L,
                                "rows: the table has %I rows, more than the %d rows:() turns into "
                                "Lua tables; use t:head(n):rows() or reduce it with a verb first",
-                               (lua_Integer)t->n_rows, MAX_ROWS_TO_LUA);
+                               (lua_Integer)rows, MAX_ROWS_TO_LUA);
+    t = tg_luatable_check(L, 1);
     lua_createtable(L, (int)t->n_rows, 0);
     for (size_t i = 0; i < t->n_rows; i++) {
         if ((i & (TG_VECTOR - 1)) == 0) tg_lua_check(L);
