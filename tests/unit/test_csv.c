@@ -507,6 +507,119 @@ static void test_csv_late_cp1252_restarts(void **state) {
     done(t, r, before);
 }
 
+
+/* ---- the fast path against libcsv ---- */
+
+static uint64_t rng_state = 0x2545f4914f6cdd1dull;
+
+static unsigned rnd(unsigned n) {
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return (unsigned)(rng_state % n);
+}
+
+/* One random field: plain, padded, quoted (with delimiters, doubled
+** quotes, blanks inside and out, sometimes a newline), or malformed
+** (a stray quote, text after the closing quote). */
+static void random_field(FILE *f, char delim, int malformed) {
+    static const char *words[] = { "Tårnby", "Høje-Taastrup", "12", "3,5", "1.5", "",
+                                   "NA", "ja", "01-02-2024", "x y" };
+    const char *w = words[rnd(10)];
+    unsigned kind = rnd(9);
+    /* text after a closing quote makes libcsv run the field on to the next
+    ** quote, often to the end of the file: only in the malformed rounds */
+    if (!malformed && kind == 6) kind = 8;
+    switch (kind) {
+    case 0: fprintf(f, "  %s ", w); break;
+    case 1: fprintf(f, "\"%s%c%s\"", w, delim, w); break;
+    case 2: fprintf(f, "\"sagde \"\"%s\"\"\"", w); break;
+    case 3: fprintf(f, " \" %s \"  ", w); break;
+    case 4: fprintf(f, "\"to\nlinjer %s\"", w); break;
+    case 5: fprintf(f, "5\" %s", w); break;    /* a quote inside unquoted text */
+    case 6: fprintf(f, "\"%s\"efter", w); break; /* text after the closing quote */
+    case 7: fprintf(f, "\"\""); break;        /* an empty quoted field */
+    default: fputs(w, f); break;
+    }
+}
+
+static void assert_same_tables(const tg_table *a, const tg_table *b) {
+    assert_int_equal(a->n_rows, b->n_rows);
+    assert_int_equal(a->n_cols, b->n_cols);
+    for (size_t k = 0; k < a->n_cols; k++) {
+        const tg_col *x = a->cols[k], *y = b->cols[k];
+        assert_string_equal(a->names[k], b->names[k]);
+        assert_int_equal(x->type, y->type);
+        for (size_t r = 0; r < a->n_rows; r++) {
+            assert_int_equal(tg_col_is_valid(x, r), tg_col_is_valid(y, r));
+            if (!tg_col_is_valid(x, r)) continue;
+            if (x->type == TG_STRING) assert_string_equal(str(x, r), str(y, r));
+            else assert_memory_equal((const char *)x->v.any + r * tg_type_width(x->type),
+                                     (const char *)y->v.any + r * tg_type_width(y->type),
+                                     tg_type_width(x->type));
+        }
+    }
+}
+
+static void test_csv_fast_path_equals_libcsv(void **state) {
+    (void)state;
+    size_t before = tg_mem_blocks();
+    const char delims[] = { ',', ';', '\t' };
+    int ok_rounds = 0;
+    for (int round = 0; round < 12; round++) {
+        char delim = delims[round % 3];
+        const char *path = tg_test_tmpfile(".csv");
+        FILE *f = fopen(path, "w");
+        assert_non_null(f);
+        fprintf(f, "a%cb%cc%cd\n", delim, delim, delim);
+        for (int r = 0; r < 3000; r++) {
+            for (int c = 0; c < 4; c++) {
+                if (c) fputc(delim, f);
+                random_field(f, delim, round % 4 == 0);
+            }
+            fputs(round % 2 ? "\r\n" : "\n", f);
+        }
+        fclose(f);
+        tg_csv_opts fast, slow;
+        tg_csv_opts_init(&fast);
+        fast.dialect.delim = delim; /* random text must not confuse the sniffer */
+        fast.dialect.header = 1;
+        fast.on_error = TG_CSV_REJECT;
+        fast.max_errors = 100000;
+        slow = fast;
+        slow.no_fast_path = 1;
+        tg_table *t1 = NULL, *t2 = NULL;
+        tg_csv_report *r1 = NULL, *r2 = NULL;
+        tg_error err;
+        tg_error err2;
+        tg_status s1 = tg_csv_read(path, &fast, &t1, &r1, &err);
+        tg_status s2 = tg_csv_read(path, &slow, &t2, &r2, &err2);
+        /* A malformed file must fail the same way on both paths. */
+        assert_int_equal(s1, s2);
+        if (s1 != TG_OK) {
+            assert_int_equal(err.line, err2.line);
+            assert_int_equal(err.col, err2.col);
+            assert_string_equal(err.msg, err2.msg);
+            tg_csv_report_free(r1);
+            tg_csv_report_free(r2);
+            unlink(path);
+            continue;
+        }
+        assert_true(t1->n_rows > 1000);
+        ok_rounds++;
+        assert_same_tables(t1, t2);
+        assert_int_equal(r1->n_rejected, r2->n_rejected);
+        for (size_t i = 0; i < r1->n_rejects; i++) assert_int_equal(r1->rejects[i].line, r2->rejects[i].line);
+        tg_table_release(t1);
+        tg_table_release(t2);
+        tg_csv_report_free(r1);
+        tg_csv_report_free(r2);
+        unlink(path);
+    }
+    assert_true(ok_rounds >= 9); /* the well-formed rounds must load */
+    tg_test_no_leaks(before);
+}
+
 /* ---- allocation failures ---- */
 
 static tg_status load_fixture(void *ctx) {
@@ -552,6 +665,7 @@ int main(void) {
         cmocka_unit_test(test_csv_late_text_is_not_silent),
         cmocka_unit_test(test_csv_parallel_matches_serial),
         cmocka_unit_test(test_csv_late_cp1252_restarts),
+        cmocka_unit_test(test_csv_fast_path_equals_libcsv),
         cmocka_unit_test(test_csv_oom),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
