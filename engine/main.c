@@ -4,16 +4,25 @@
 ** into compiler-style messages with the offending source line and a caret.
 */
 #include <dirent.h>
+#include <stdint.h>
+#include <unistd.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#if defined(TG_HAVE_LIBEDIT)
+#include <editline/readline.h>
+#endif
+
 #include "tegn.h"
 #include "tg_conv.h"
 #include "tg_csv.h"
 #include "tg_db.h"
+#include "tg_lua.h"
+#include "tg_lualib.h"
+#include "tg_run.h"
 #include "tg_date.h"
 #include "tg_enc.h"
 #include "tg_err.h"
@@ -34,9 +43,22 @@ static const char usage[] =
     "usage: tegn COMMAND [ARGS]\n"
     "\n"
     "commands:\n"
+    "  run SCRIPT [options]   run an analysis script; its tegn.emit document is written as\n"
+    "                    JSON to --out (or stdout) when the run succeeds\n"
+    "  repl              an interactive Lua prompt with the tegn module\n"
     "  inspect FILE...   load CSV files (or every table of a .sqlite/.db file) and print\n"
     "                    each table's dialect, schema, nulls and notes\n"
     "  demo [DIR]        the main job: load every bundled dataset in DIR (default datasets)\n"
+    "\n"
+    "options for run:\n"
+    "  --param KEY=VALUE  a value for tegn.params (repeatable)\n"
+    "  --out FILE        write the JSON document here (atomically) instead of stdout\n"
+    "  --seed N          seed for math.random and tegn's random numbers (default 42)\n"
+    "  --mem SIZE        memory cap for Lua and data, e.g. 2G, 512M (default: none)\n"
+    "  --timeout TIME    wall-clock limit, e.g. 90s, 10m, 1h (default: none)\n"
+    "  --lib DIR         folder require() searches after the script's (default scripts/lib)\n"
+    "  --progress        announce each load on stderr (default: only on a terminal)\n"
+    "  --quiet           no progress even on a terminal\n"
     "\n"
     "options for inspect:\n"
     "  --reject          collect malformed rows instead of stopping at the first\n"
@@ -66,6 +88,23 @@ static int has_suffix(const char *s, const char *suffix);
 
 /* ---- error display ---- */
 
+/* The likeliest delimiter of one line, when the caller does not know it
+** (errors that reach the CLI through a script). */
+static char guess_delim(const char *s, size_t len) {
+    const char *cands = ";,\t|";
+    char best = ',';
+    size_t best_n = 0;
+    for (const char *c = cands; *c; c++) {
+        size_t k = 0;
+        for (size_t i = 0; i < len; i++) k += s[i] == *c;
+        if (k > best_n) {
+            best_n = k;
+            best = *c;
+        }
+    }
+    return best;
+}
+
 /* Prints line 'line' of 'path' and a caret under field 'col' (counting
 ** delimiters outside quotes), as compilers and jq do. Quietly does nothing
 ** when the file cannot be read again. */
@@ -81,6 +120,7 @@ static void show_source_line(const char *path, int line, int col, char delim) {
         if (strchr(buf, '\n')) n++;
     if (n == line && fgets(buf, sizeof buf, f)) {
         size_t len = strcspn(buf, "\r\n"), caret = 0;
+        if (!delim) delim = guess_delim(buf, len);
         int field = 1, quoted = 0;
         for (size_t i = 0; i < len && field < col; i++) {
             if (buf[i] == '"') quoted = !quoted;
@@ -96,8 +136,187 @@ static void show_source_line(const char *path, int line, int col, char delim) {
 static void print_error(const tg_error *err, char delim) {
     char msg[1024];
     fprintf(stderr, "tegn: %s\n", tg_err_format(err, msg, sizeof msg));
-    if (err->code == TG_EDATA && err->line > 0 && delim)
+    if (err->code == TG_EDATA && err->line > 0 && err->col > 0)
         show_source_line(err->file, err->line, err->col, delim);
+}
+
+/* ---- run and repl ---- */
+
+static void print_stderr(void *ud, const char *text, size_t len) {
+    (void)ud;
+    fwrite(text, 1, len, stderr);
+}
+
+/* "90", "90s", "500ms", "10m", "1h" -> seconds; -1 when not a duration. */
+static double parse_duration(const char *s) {
+    char *end;
+    double v = strtod(s, &end);
+    if (end == s || v < 0) return -1;
+    if (strcmp(end, "") == 0 || strcmp(end, "s") == 0) return v;
+    if (strcmp(end, "ms") == 0) return v / 1000;
+    if (strcmp(end, "m") == 0 || strcmp(end, "min") == 0) return v * 60;
+    if (strcmp(end, "h") == 0) return v * 3600;
+    return -1;
+}
+
+/* The value of an option given as "--opt VALUE" or "--opt=VALUE". */
+static const char *opt_value(int argc, char **argv, int *i, const char *name) {
+    size_t n = strlen(name);
+    if (strncmp(argv[*i], name, n) != 0) return NULL;
+    if (argv[*i][n] == '=') return argv[*i] + n + 1;
+    if (argv[*i][n] != '\0') return NULL;
+    if (*i + 1 >= argc) {
+        fprintf(stderr, "tegn: %s needs a value\n", name);
+        exit(EXIT_USAGE);
+    }
+    return argv[++*i];
+}
+
+static int cmd_run(int argc, char **argv) {
+    tg_run_opts o;
+    const char **params = calloc((size_t)argc, sizeof *params);
+    size_t n_params = 0;
+    const char *v;
+    int quiet = 0, progress = 0;
+    tg_error err;
+    char *tb = NULL;
+
+    tg_run_opts_init(&o);
+    for (int i = 2; i < argc; i++) {
+        if ((v = opt_value(argc, argv, &i, "--param"))) {
+            params[n_params++] = v;
+        } else if ((v = opt_value(argc, argv, &i, "--out"))) {
+            o.out = v;
+        } else if ((v = opt_value(argc, argv, &i, "--seed"))) {
+            char *end;
+            unsigned long long seed = strtoull(v, &end, 10);
+            if (*v == '\0' || *end != '\0' || *v == '-') {
+                fprintf(stderr, "tegn: --seed needs a whole number, got '%s'\n", v);
+                return EXIT_USAGE;
+            }
+            o.seed = (uint64_t)seed;
+        } else if ((v = opt_value(argc, argv, &i, "--mem"))) {
+            if (tg_mem_parse_size(v, &o.mem_cap) != 0) {
+                fprintf(stderr, "tegn: --mem needs a size such as 512M or 2G, got '%s'\n", v);
+                return EXIT_USAGE;
+            }
+        } else if ((v = opt_value(argc, argv, &i, "--timeout"))) {
+            if ((o.timeout_s = parse_duration(v)) < 0) {
+                fprintf(stderr, "tegn: --timeout needs a duration such as 90s or 10m, got '%s'\n", v);
+                return EXIT_USAGE;
+            }
+        } else if ((v = opt_value(argc, argv, &i, "--lib"))) {
+            o.lib_dir = v;
+        } else if (strcmp(argv[i], "--progress") == 0) {
+            progress = 1;
+        } else if (strcmp(argv[i], "--quiet") == 0) {
+            quiet = 1;
+        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+            fprintf(stderr, "tegn: unknown option '%s' for run\n", argv[i]);
+            return EXIT_USAGE;
+        } else if (!o.script) {
+            o.script = argv[i];
+        } else {
+            fprintf(stderr, "tegn: run takes one script, got '%s' too\n", argv[i]);
+            return EXIT_USAGE;
+        }
+    }
+    if (!o.script) {
+        fprintf(stderr, "tegn: run needs a script\n%s", usage);
+        free(params);
+        return EXIT_USAGE;
+    }
+    o.params = params;
+    o.n_params = n_params;
+    o.print = print_stderr;
+    /* Progress on a terminal, silence under cron unless asked. */
+    o.progress = !quiet && (progress || isatty(STDERR_FILENO));
+    tg_lua_install_signal_handlers();
+    tg_err_clear(&err);
+    tg_status st = tg_run(&o, &err, &tb);
+    if (st != TG_OK) {
+        if (st == TG_ESCRIPT && tb) fprintf(stderr, "tegn: %s\n", tb);
+        else print_error(&err, 0);
+    }
+    tg_free(tb);
+    free(params);
+    return exit_code(st);
+}
+
+#if defined(TG_HAVE_LIBEDIT)
+static char *read_line(const char *prompt) {
+    char *line = readline(prompt);
+    if (line && *line) add_history(line);
+    return line;
+}
+#else
+static char *read_line(const char *prompt) {
+    char buf[4096];
+    fputs(prompt, stdout);
+    fflush(stdout);
+    if (!fgets(buf, sizeof buf, stdin)) return NULL;
+    buf[strcspn(buf, "\n")] = '\0';
+    return strdup(buf);
+}
+#endif
+
+/* A prompt for trying things: each line (or block, when Lua says the
+** input is incomplete) runs in one sandboxed state with the tegn module. */
+static int cmd_repl(void) {
+    tg_error err;
+    tg_lualib *lib = tg_lualib_new(NULL, 0, print_stderr, NULL, 0, &err);
+    tg_lua_opts lo;
+    tg_lua *rt = NULL;
+    char *buf = NULL;
+    size_t len = 0;
+
+    if (!lib) {
+        print_error(&err, 0);
+        return exit_code(err.code);
+    }
+    tg_lua_opts_init(&lo);
+    lo.lib_dir = "scripts/lib";
+    lo.print = tg_lualib_print;
+    lo.open_libs = tg_lualib_open;
+    lo.ud = lib;
+    if (!(rt = tg_lua_new(&lo, &err))) {
+        print_error(&err, 0);
+        tg_lualib_free(lib);
+        return exit_code(err.code);
+    }
+    printf("tegn %s -- Lua %s with the tegn module. Ctrl-D quits.\n", TG_VERSION_STRING, "5.4");
+    for (;;) {
+        char *line = read_line(buf ? ">> " : "> ");
+        if (!line) break;
+        size_t n = strlen(line);
+        char *grown = realloc(buf, len + n + 2);
+        if (!grown) {
+            free(line);
+            break;
+        }
+        buf = grown;
+        memcpy(buf + len, line, n);
+        len += n;
+        buf[len++] = '\n';
+        buf[len] = '\0';
+        free(line);
+        tg_lua_clear_signal();
+        tg_lua_install_signal_handlers();
+        tg_status st = tg_lua_run_string(rt, "stdin", buf, TG_LUA_REPL, &err);
+        if (st != TG_OK && tg_lua_incomplete(&err)) continue; /* read more */
+        if (st != TG_OK) {
+            char msg[1024];
+            fprintf(stderr, "%s\n", tg_err_format(&err, msg, sizeof msg));
+        }
+        free(buf);
+        buf = NULL;
+        len = 0;
+    }
+    printf("\n");
+    free(buf);
+    tg_lua_free(rt);
+    tg_lualib_free(lib);
+    return EXIT_OK;
 }
 
 /* ---- inspect ---- */
@@ -253,6 +472,8 @@ int main(int argc, char **argv) {
         return EXIT_OK;
     }
     if (strcmp(argv[1], "demo") == 0) return demo(argc > 2 ? argv[2] : "datasets");
+    if (strcmp(argv[1], "run") == 0) return cmd_run(argc, argv);
+    if (strcmp(argv[1], "repl") == 0) return cmd_repl();
     if (strcmp(argv[1], "inspect") != 0) {
         fprintf(stderr, "tegn: unknown command '%s'\n%s", argv[1], usage);
         return EXIT_USAGE;
