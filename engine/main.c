@@ -43,7 +43,7 @@ static const char usage[] =
     "usage: tegn COMMAND [ARGS]\n"
     "\n"
     "commands:\n"
-    "  run SCRIPT [options]   run an analysis script; its tegn.emit document is written as\n"
+    "  run SCRIPT        run an analysis script; its tegn.emit document is written as\n"
     "                    JSON to --out (or stdout) when the run succeeds\n"
     "  repl              an interactive Lua prompt with the tegn module\n"
     "  inspect FILE...   load CSV files (or every table of a .sqlite/.db file) and print\n"
@@ -284,7 +284,8 @@ static int cmd_repl(void) {
         tg_lualib_free(lib);
         return exit_code(err.code);
     }
-    printf("tegn %s -- Lua %s with the tegn module. Ctrl-D quits.\n", TG_VERSION_STRING, "5.4");
+    printf("tegn %s -- Lua 5.4 with the tegn module. Ctrl-D quits.\n", TG_VERSION_STRING);
+    fflush(stdout);
     for (;;) {
         char *line = read_line(buf ? ">> " : "> ");
         if (!line) break;
