@@ -52,7 +52,8 @@ struct tg_csvcol {
     /* diagnostics */
     int reason;
     size_t note_row;
-    char note_val[40];
+    char note_val[40]; /* the first value that made the part text (for the note) */
+    char bad_val[40];  /* the latest value that failed (for reasons of rejects) */
     size_t dexcl_row[8]; /* first row that ruled out each date format */
     char dexcl_val[8][24];
 };
@@ -141,6 +142,7 @@ static int set_null(tg_csvcol *c, size_t row) {
 
 static void keep_note(tg_csvcol *c, int reason, size_t row, const char *s, size_t n) {
     c->reason = reason;
+    snprintf(c->bad_val, sizeof c->bad_val, "%.*s", (int)(n < 36 ? n : 36), s ? s : "");
     if (c->note_row != SIZE_MAX && reason != R_UTF8) return;
     c->note_row = row;
     snprintf(c->note_val, sizeof c->note_val, "%.*s", (int)(n < 36 ? n : 36), s ? s : "");
@@ -418,7 +420,7 @@ void tg_csvcol_drop_rows(tg_csvcol *c, const size_t *rows, size_t n) {
 }
 
 void tg_csvcol_reason(const tg_csvcol *c, char *buf, size_t size) {
-    const char *v = c->note_val;
+    const char *v = c->bad_val;
     switch (c->reason) {
     case R_NOT_NUMBER: snprintf(buf, size, "expected a number, got '%s'", v); break;
     case R_INT_RANGE: snprintf(buf, size, "expected a whole number, got '%s'", v); break;

@@ -361,6 +361,29 @@ static void test_csv_reject_mode(void **state) {
     tg_test_no_leaks(before);
 }
 
+
+/* Each rejected row's reason names its own value, not the column's first. */
+static void test_csv_reject_reasons_name_each_value(void **state) {
+    (void)state;
+    size_t before = tg_mem_blocks();
+    tg_csv_coltype types[] = { { "beloeb", TG_INT, NULL } };
+    tg_csv_opts o;
+    tg_csv_report *r;
+    tg_csv_opts_init(&o);
+    o.on_error = TG_CSV_REJECT;
+    o.types = types;
+    o.n_types = 1;
+    tg_table *t = load_opts("csv/two_bad.csv", &o, &r);
+    assert_int_equal(t->n_rows, 2);
+    assert_int_equal(col(t, "beloeb")->v.i64[1], 30);
+    assert_int_equal(r->n_rejected, 2);
+    assert_int_equal(r->rejects[0].line, 3);
+    assert_string_equal(r->rejects[0].reason, "expected a number, got 'x1'");
+    assert_int_equal(r->rejects[1].line, 5);
+    assert_string_equal(r->rejects[1].reason, "expected a number, got 'x2'");
+    done(t, r, before);
+}
+
 static void test_csv_unterminated_quote(void **state) {
     (void)state;
     size_t before = tg_mem_blocks();
@@ -659,6 +682,7 @@ int main(void) {
         cmocka_unit_test(test_csv_explicit_types_override),
         cmocka_unit_test(test_csv_short_row_fails_with_position),
         cmocka_unit_test(test_csv_reject_mode),
+        cmocka_unit_test(test_csv_reject_reasons_name_each_value),
         cmocka_unit_test(test_csv_unterminated_quote),
         cmocka_unit_test(test_csv_missing_and_empty_file),
         cmocka_unit_test(test_csv_late_float_makes_float),
