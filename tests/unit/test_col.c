@@ -617,12 +617,6 @@ static void test_col_oom_shrink(void **state) {
     tg_test_no_leaks(blocks);
 }
 
-static int disarm(void **state) {
-    (void)state;
-    tg_mem_fail_nth(0);
-    return 0;
-}
-
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_col_type_names),
@@ -637,12 +631,12 @@ int main(void) {
         cmocka_unit_test(test_col_slice_offsets),
         cmocka_unit_test(test_col_slice_is_independent),
         cmocka_unit_test(test_col_slice_shares_dict),
-        cmocka_unit_test_teardown(test_col_int_to_float, disarm),
-        cmocka_unit_test_teardown(test_col_oom_push, disarm),
-        cmocka_unit_test_teardown(test_col_oom_push_leaves_col_unchanged, disarm),
-        cmocka_unit_test_teardown(test_col_oom_slice, disarm),
-        cmocka_unit_test_teardown(test_col_oom_reserve, disarm),
-        cmocka_unit_test_teardown(test_col_oom_shrink, disarm),
+        cmocka_unit_test_teardown(test_col_int_to_float, tg_test_disarm),
+        cmocka_unit_test_teardown(test_col_oom_push, tg_test_disarm),
+        cmocka_unit_test_teardown(test_col_oom_push_leaves_col_unchanged, tg_test_disarm),
+        cmocka_unit_test_teardown(test_col_oom_slice, tg_test_disarm),
+        cmocka_unit_test_teardown(test_col_oom_reserve, tg_test_disarm),
+        cmocka_unit_test_teardown(test_col_oom_shrink, tg_test_disarm),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -403,12 +403,6 @@ static void test_dict_oom_leaves_dict_unchanged(void **state) {
     }
 }
 
-static int disarm(void **state) {
-    (void)state;
-    tg_mem_fail_nth(0);
-    return 0;
-}
-
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dict_new_empty),
@@ -421,8 +415,8 @@ int main(void) {
         cmocka_unit_test(test_dict_ranks_embedded_nul),
         cmocka_unit_test(test_dict_ranks_match_qsort),
         cmocka_unit_test(test_dict_retain_release),
-        cmocka_unit_test_teardown(test_dict_oom_loop, disarm),
-        cmocka_unit_test_teardown(test_dict_oom_leaves_dict_unchanged, disarm),
+        cmocka_unit_test_teardown(test_dict_oom_loop, tg_test_disarm),
+        cmocka_unit_test_teardown(test_dict_oom_leaves_dict_unchanged, tg_test_disarm),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

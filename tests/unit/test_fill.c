@@ -154,18 +154,12 @@ static void test_fill_oom(void **state) {
     tg_col_release(nul);
 }
 
-static int disarm(void **state) {
-    (void)state;
-    tg_mem_fail_nth(0);
-    return 0;
-}
-
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fill_check),
         cmocka_unit_test(test_fill_mask_numbers),
         cmocka_unit_test(test_fill_mask_strings),
-        cmocka_unit_test_teardown(test_fill_oom, disarm),
+        cmocka_unit_test_teardown(test_fill_oom, tg_test_disarm),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1010,12 +1010,6 @@ static void test_reshape_agg_names(void **state) {
     assert_int_equal(tg_pivot_agg_parse("avg", &a), -1);
 }
 
-static int disarm(void **state) {
-    (void)state;
-    tg_mem_fail_nth(0);
-    return 0;
-}
-
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_reshape_pivot_basic),
@@ -1030,7 +1024,7 @@ int main(void) {
         cmocka_unit_test(test_reshape_complete_units),
         cmocka_unit_test(test_reshape_complete_errors),
         cmocka_unit_test(test_reshape_complete_properties),
-        cmocka_unit_test_teardown(test_reshape_oom, disarm),
+        cmocka_unit_test_teardown(test_reshape_oom, tg_test_disarm),
         cmocka_unit_test(test_reshape_interrupt),
         cmocka_unit_test(test_reshape_empty_table),
         cmocka_unit_test(test_reshape_agg_names),

@@ -604,12 +604,6 @@ static void test_sort_interrupt(void **state) {
     tg_table_release(t);
 }
 
-static int disarm(void **state) {
-    (void)state;
-    tg_mem_fail_nth(0);
-    return 0;
-}
-
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sort_ints_nulls_last_both_directions),
@@ -622,7 +616,7 @@ int main(void) {
         cmocka_unit_test(test_sort_random_vs_naive),
         cmocka_unit_test(test_sort_random_vs_sqlite),
         cmocka_unit_test(test_sort_head_tail_slice),
-        cmocka_unit_test_teardown(test_sort_oom, disarm),
+        cmocka_unit_test_teardown(test_sort_oom, tg_test_disarm),
         cmocka_unit_test(test_sort_interrupt),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -360,12 +360,6 @@ static void test_table_oom_add_leaves_table_unchanged(void **state) {
     tg_test_no_leaks(blocks);
 }
 
-static int disarm(void **state) {
-    (void)state;
-    tg_mem_fail_nth(0);
-    return 0;
-}
-
 
 /* take: row i of the result is row idx[i]; TG_NO_ROW gives NULL. Expected
 ** values are written from the index list by hand. */
@@ -455,8 +449,8 @@ int main(void) {
         cmocka_unit_test(test_table_shared_column),
         cmocka_unit_test(test_table_retain_release),
         cmocka_unit_test(test_table_nearest_name),
-        cmocka_unit_test_teardown(test_table_oom_loop, disarm),
-        cmocka_unit_test_teardown(test_table_oom_add_leaves_table_unchanged, disarm),
+        cmocka_unit_test_teardown(test_table_oom_loop, tg_test_disarm),
+        cmocka_unit_test_teardown(test_table_oom_add_leaves_table_unchanged, tg_test_disarm),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

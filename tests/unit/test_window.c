@@ -691,12 +691,6 @@ static void test_window_interrupt(void **state) {
     tg_table_release(t);
 }
 
-static int disarm(void **state) {
-    (void)state;
-    tg_mem_fail_nth(0);
-    return 0;
-}
-
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_window_hand_worked),
@@ -705,7 +699,7 @@ int main(void) {
         cmocka_unit_test(test_window_empty_table),
         cmocka_unit_test(test_window_random_vs_sqlite),
         cmocka_unit_test(test_window_rolling_nonfinite),
-        cmocka_unit_test_teardown(test_window_oom, disarm),
+        cmocka_unit_test_teardown(test_window_oom, tg_test_disarm),
         cmocka_unit_test(test_window_interrupt),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -25,6 +25,12 @@ const char *tg_test_tmpfile(const char *suffix) {
     return path;
 }
 
+int tg_test_disarm(void **state) {
+    (void)state;
+    tg_mem_fail_nth(0);
+    return 0;
+}
+
 void tg_test_no_leaks(size_t before) {
     size_t after = tg_mem_blocks();
     if (after != before) fail_msg("leaked %zu block(s)", after - before);

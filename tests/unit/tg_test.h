@@ -31,6 +31,10 @@ const char *tg_test_tmpfile(const char *suffix);
 typedef tg_status (*tg_test_fn)(void *ctx);
 int tg_test_oom_loop(tg_test_fn fn, void *ctx);
 
+/* A cmocka teardown that disarms tg_mem_fail_nth, so a test that failed
+** with an armed failure does not break the next one. */
+int tg_test_disarm(void **state);
+
 /* Fails the test if live tg_mem blocks differ from 'before'. */
 void tg_test_no_leaks(size_t before);
 
