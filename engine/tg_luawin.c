@@ -254,6 +254,18 @@ tg_col *tg_luawin_eval(lua_State *L, int idx, const tg_table *t) {
     return out;
 }
 
+/* The column names in option 'key' of the options table at 'idx' (NULL
+** and 0 when absent); each must name a column of t, or this raises. */
+static const char **column_opt(lua_State *L, int idx, const char *key, const char *verb,
+                               const tg_table *t, size_t *n) {
+    const char **names = NULL;
+    *n = 0;
+    if (lua_getfield(L, idx, key) != LUA_TNIL) names = tg_luaverb_names(L, -1, verb, n);
+    for (size_t i = 0; i < *n; i++)
+        if (tg_table_find(t, names[i]) < 0) tg_lualib_no_column(L, t, names[i]);
+    return names;
+}
+
 /* ---- reshaping ---- */
 
 /* t:pivot{rows = keys, cols = "c", values = "v", agg = "sum", fill = 0}:
@@ -272,10 +284,7 @@ static int l_table_pivot(lua_State *L) {
     lua_settop(L, 2);
     tg_lualib_check_opts(L, 2, known, "pivot");
     memset(&p, 0, sizeof p);
-    if (lua_getfield(L, 2, "rows") != LUA_TNIL)
-        p.rows = tg_luaverb_names(L, -1, "pivot", &p.n_rows);
-    for (size_t i = 0; i < p.n_rows; i++)
-        if (tg_table_find(t, p.rows[i]) < 0) tg_lualib_no_column(L, t, p.rows[i]);
+    p.rows = column_opt(L, 2, "rows", "pivot", t, &p.n_rows);
     lua_getfield(L, 2, "cols");
     p.cols = lua_tostring(L, -1);
     lua_getfield(L, 2, "values");
@@ -319,14 +328,8 @@ static int l_table_unpivot(lua_State *L) {
     lua_settop(L, 2);
     tg_lualib_check_opts(L, 2, known, "unpivot");
     memset(&u, 0, sizeof u);
-    if (lua_getfield(L, 2, "keep") != LUA_TNIL)
-        u.keep = tg_luaverb_names(L, -1, "unpivot", &u.n_keep);
-    for (size_t i = 0; i < u.n_keep; i++)
-        if (tg_table_find(t, u.keep[i]) < 0) tg_lualib_no_column(L, t, u.keep[i]);
-    if (lua_getfield(L, 2, "melt") != LUA_TNIL)
-        u.melt = tg_luaverb_names(L, -1, "unpivot", &u.n_melt);
-    for (size_t i = 0; i < u.n_melt; i++)
-        if (tg_table_find(t, u.melt[i]) < 0) tg_lualib_no_column(L, t, u.melt[i]);
+    u.keep = column_opt(L, 2, "keep", "unpivot", t, &u.n_keep);
+    u.melt = column_opt(L, 2, "melt", "unpivot", t, &u.n_melt);
     if (!u.keep && !u.melt) return tg_lualib_error(L, "unpivot: give 'keep' or 'melt' (or both)");
     if (lua_getfield(L, 2, "into") != LUA_TNIL) {
         size_t n;
@@ -363,9 +366,7 @@ static int l_table_complete(lua_State *L) {
     luaL_checktype(L, 2, LUA_TTABLE);
     lua_settop(L, 2);
     tg_lualib_check_opts(L, 2, known, "complete");
-    if (lua_getfield(L, 2, "by") != LUA_TNIL) keys = tg_luaverb_names(L, -1, "complete", &n_keys);
-    for (size_t i = 0; i < n_keys; i++)
-        if (tg_table_find(t, keys[i]) < 0) tg_lualib_no_column(L, t, keys[i]);
+    keys = column_opt(L, 2, "by", "complete", t, &n_keys);
     lua_getfield(L, 2, "period");
     period = lua_tostring(L, -1);
     if (!period || lua_type(L, -1) != LUA_TSTRING)
