@@ -19,6 +19,11 @@ typedef struct tg_sha256 {
     size_t n_buf;
 } tg_sha256;
 
+/* Whether to use the CPU's SHA instructions when it has them (the default,
+** about 8x faster); 0 forces the portable code. Process-wide; for tests
+** and benchmarks, which compare the two. */
+void tg_sha256_use_hw(int on);
+
 /* Starts a new hash. */
 void tg_sha256_init(tg_sha256 *s);
 /* Adds the n bytes at p (p may be NULL when n is 0). */

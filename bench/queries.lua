@@ -1,0 +1,58 @@
+-- bench/queries.lua: the peers' workload (research/perf.md, shared peers
+-- duckdb.sql) as a tegn script: (a) load, (b) occupied place-days and mean
+-- takst per tilbud per month, (c) filter + count, (d) join with the tilbud
+-- table giving the occupancy rate. Each query runs REPS times; the median
+-- and the first run are emitted with the answers' checksums.
+--   tegn run bench/queries.lua --param csv=bench/data/occ_10000000.csv \
+--            --param tilbud=bench/data/tilbud_10000000.csv
+local tegn = require "tegn"
+local col, count, mean = tegn.col, tegn.count, tegn.mean
+local reps = tonumber(tegn.param("reps", "3"))
+
+local function timed(f)
+    local t0 = os.clock()
+    local r = f()
+    return r, os.clock() - t0
+end
+
+local function median(xs)
+    table.sort(xs)
+    return xs[(#xs + 1) // 2]
+end
+
+local occ, a_s = timed(function() return tegn.read_csv(tegn.param("csv", "")) end)
+local tilbud = tegn.read_csv(tegn.param("tilbud", ""))
+
+local queries = {
+    b_groupby = function()
+        return occ:filter(col"status":eq"belagt")
+                  :group_by{ "tilbud_id", month = col"date":trunc"month" }
+                  :agg{ occupied_days = count(), mean_takst = mean"takst_kr" }
+    end,
+    c_filter_count = function()
+        return #occ:filter(col"status":eq"belagt" & col"kommune":eq"Høje-Taastrup"
+                           & col"takst_kr":ge(3000)
+                           & col"date":between(tegn.date"2023-01-01", tegn.date"2023-12-31"))
+    end,
+    d_join_rate = function()
+        return occ:filter(col"status":eq"belagt")
+                  :group_by{ "tilbud_id", month = col"date":trunc"month" }
+                  :agg{ occupied_days = count() }
+                  :join(tilbud, { on = "tilbud_id" })
+                  :derive{ rate = col"occupied_days"
+                                  / (col"normerede_pladser" * col"month":days_in_month()) }
+    end,
+}
+
+local out = { rows = #occ, a_load_s = a_s }
+for _, name in ipairs{ "b_groupby", "c_filter_count", "d_join_rate" } do
+    local times, result = {}, nil
+    for i = 1, reps do
+        local r, s = timed(queries[name])
+        times[i], result = s, r
+    end
+    out[name .. "_first_s"] = times[1]
+    out[name .. "_s"] = median(times)
+    out[name .. "_answer"] = type(result) == "number" and result or #result
+end
+tegn.emit(out)
