@@ -186,8 +186,8 @@ static void make_checks(void) {
 
 static void write_checks(sqlite3 *db) {
     db_exec(db, "CREATE TABLE sundhedstjek(borger_id TEXT NOT NULL, tilbud_id TEXT NOT NULL, "
-                "aar INTEGER, tilbudt TEXT, droeftet INTEGER, samtykke TEXT, bestilt TEXT, "
-                "oensker INTEGER, gennemfoert TEXT, aarsag_ikke TEXT)");
+                "aar INTEGER, tilbudt DATE, droeftet INTEGER, samtykke TEXT, bestilt DATE, "
+                "oensker INTEGER, gennemfoert DATE, aarsag_ikke TEXT)");
     sqlite3_stmt *st = db_prep(db, "INSERT INTO sundhedstjek VALUES(?,?,?,?,?,?,?,?,?,?)");
     for (int i = 0; i < n_checks; i++) {
         const check_row *c = &checks[i];

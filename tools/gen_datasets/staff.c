@@ -205,7 +205,7 @@ static void write_audit(sqlite3 *db) {
     rng r;
     rng_seed(&r, "audit");
     db_exec(db,
-            "CREATE TABLE audit(dato TEXT NOT NULL, tilbud_id TEXT NOT NULL, standard_nr INTEGER, "
+            "CREATE TABLE audit(dato DATE NOT NULL, tilbud_id TEXT NOT NULL, standard_nr INTEGER, "
             "standard TEXT, indikator TEXT, antal_gennemgaaet INTEGER, antal_opfyldt INTEGER, "
             "auditor TEXT)");
     sqlite3_stmt *st = db_prep(db, "INSERT INTO audit VALUES(?,?,?,?,?,?,?,?)");
