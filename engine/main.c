@@ -320,6 +320,13 @@ static int cmd_repl(void) {
     return EXIT_OK;
 }
 
+/* Prints s padded to 'width' characters (not bytes: names hold æøå). */
+static void print_padded(const char *s, int width) {
+    int chars = 0;
+    for (const char *p = s; *p; p++) chars += ((unsigned char)*p & 0xc0) != 0x80;
+    printf("%s%*s", s, width > chars ? width - chars : 0, "");
+}
+
 /* ---- inspect ---- */
 
 static const char *delim_name(char d) {
@@ -343,7 +350,9 @@ static void print_report(const char *path, const tg_table *t, const tg_csv_repor
         if (ci->type == TG_DATE) snprintf(detail, sizeof detail, " %s", tg_conv_date_fmt_name(ci->date_fmt));
         else if (ci->type == TG_FLOAT) snprintf(detail, sizeof detail, " decimal '%c'", ci->decimal);
         size_t nulls = tg_col_null_count(t->cols[k]);
-        printf("  %-28s %-7s%s", t->names[k], tg_type_name(ci->type), detail);
+        printf("  ");
+        print_padded(t->names[k], 29);
+        printf("%-7s%s", tg_type_name(ci->type), detail);
         if (nulls) printf("  (%zu null)", nulls);
         if (ci->note[0]) printf("  -- %s", ci->note);
         printf("\n");
@@ -380,7 +389,9 @@ static int inspect_csv(const char *path, const tg_csv_opts *opts) {
 static void print_schema(const tg_table *t) {
     for (size_t k = 0; k < t->n_cols; k++) {
         size_t nulls = tg_col_null_count(t->cols[k]);
-        printf("  %-28s %-7s", t->names[k], tg_type_name(t->cols[k]->type));
+        printf("  ");
+        print_padded(t->names[k], 29);
+        printf("%-7s", tg_type_name(t->cols[k]->type));
         if (nulls) printf("  (%zu null)", nulls);
         printf("\n");
     }
