@@ -255,9 +255,18 @@ static inline int gather(char *to, const tg_col *src, const size_t *idx, size_t 
 
 /* NULL rows are found in a second pass, only when there can be any. */
 tg_col *tg_col_take(const tg_col *src, const size_t *idx, size_t n) {
-    tg_col *col = tg_col_new(src->type, n ? n : 1, src->dict);
+    tg_col *col = tg_col_new(src->type, 0, src->dict);
     int missing;
     if (!col) return NULL;
+    /* gather() writes every row, so the buffer needs no zero-filling first:
+    ** on 10M-row results that fill is a pass of its own. */
+    col->v.any = tg_malloc((n ? n : 1) * tg_type_width(src->type));
+    if (!col->v.any) {
+        tg_col_release(col);
+        return NULL;
+    }
+    col->cap = n ? n : 1;
+    if (n == 0) memset(col->v.any, 0, tg_type_width(src->type));
     switch (tg_type_width(src->type)) {
     case 8: missing = gather(col->v.any, src, idx, n, 8); break;
     case 4: missing = gather(col->v.any, src, idx, n, 4); break;

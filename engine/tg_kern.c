@@ -764,30 +764,43 @@ void tg_kern_datepart(const int32_t *d, size_t n, tg_datepart part, int64_t *out
     }
 }
 
-void tg_kern_trunc(const int32_t *d, size_t n, tg_date_unit unit, int32_t *out) {
+/* The period of 'unit' that holds day x: its first day and the first day
+** of the next one. */
+static void period_of(int32_t x, tg_date_unit unit, int32_t *start, int32_t *next) {
     int y, m, day;
+    if (unit == TG_UNIT_WEEK) {
+        *start = x - (tg_date_weekday(x) - 1);
+        *next = *start + 7;
+        return;
+    }
+    civil(x, &y, &m, &day);
     switch (unit) {
-    case TG_UNIT_WEEK:
-        for (size_t i = 0; i < n; i++) out[i] = d[i] - (tg_date_weekday(d[i]) - 1);
-        return;
     case TG_UNIT_MONTH:
-        for (size_t i = 0; i < n; i++) {
-            civil(d[i], &y, &m, &day);
-            out[i] = d[i] - (day - 1);
-        }
+        *start = x - (day - 1);
+        *next = m == 12 ? civil_days(y + 1, 1, 1) : civil_days(y, m + 1, 1);
         return;
-    case TG_UNIT_QUARTER:
-        for (size_t i = 0; i < n; i++) {
-            civil(d[i], &y, &m, &day);
-            out[i] = civil_days(y, (m - 1) / 3 * 3 + 1, 1);
-        }
+    case TG_UNIT_QUARTER: {
+        int q = (m - 1) / 3 * 3 + 1;
+        *start = civil_days(y, q, 1);
+        *next = q == 10 ? civil_days(y + 1, 1, 1) : civil_days(y, q + 3, 1);
         return;
+    }
     default:
-        for (size_t i = 0; i < n; i++) {
-            civil(d[i], &y, &m, &day);
-            out[i] = civil_days(y, 1, 1);
-        }
+        *start = civil_days(y, 1, 1);
+        *next = civil_days(y + 1, 1, 1);
         return;
+    }
+}
+
+/* Dates usually come in runs (a table sorted or clustered by date), so the
+** period of the previous row is kept and reused while rows fall inside it:
+** one comparison instead of a calendar conversion per row. */
+void tg_kern_trunc(const int32_t *d, size_t n, tg_date_unit unit, int32_t *out) {
+    int32_t start = 0, next = 0; /* empty: the first row computes */
+    for (size_t i = 0; i < n; i++) {
+        int32_t x = d[i];
+        if (x < start || x >= next) period_of(x, unit, &start, &next);
+        out[i] = start;
     }
 }
 
