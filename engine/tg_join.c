@@ -72,14 +72,17 @@ static tg_status pair_keys(const tg_table *left, const tg_table *right, const ch
 ** over, so released here either way), renamed with 'suffix' where its name
 ** is taken. */
 static tg_status make_output(const tg_table *left, const tg_table *right, const size_t *lidx,
-                             tg_col **rcols, size_t n_out, const char *suffix, tg_table **out,
-                             tg_error *err) {
+                             tg_col **rcols, size_t n_out, const char *suffix,
+                             const tg_interrupt *intr, tg_table **out, tg_error *err) {
     tg_table *res = tg_table_new();
     char *name = NULL;
     tg_status st = TG_ENOMEM;
 
     if (!res) goto fail;
     for (size_t k = 0; k < left->n_cols; k++) {
+        /* a big result gathers for a while: poll between columns */
+        if ((st = tg_poll(intr)) != TG_OK) goto fail;
+        st = TG_ENOMEM;
         tg_col *c = lidx ? tg_col_take(left->cols[k], lidx, n_out) : left->cols[k];
         if (!c) goto fail;
         st = tg_table_add(res, left->names[k], c);
@@ -125,10 +128,18 @@ fail:
 ** each gathered at ridx (n_out rows), or, with ridx NULL, made empty with
 ** room for n_out rows. *rcols has right->n_cols entries, NULL for keys. */
 static tg_status right_cols(const tg_table *right, const size_t *ridx, size_t n_out,
-                            const tg_col *const *skip, size_t n_skip, tg_col ***rcols) {
+                            const tg_col *const *skip, size_t n_skip, const tg_interrupt *intr,
+                            tg_col ***rcols) {
     tg_col **c = tg_calloc(right->n_cols ? right->n_cols : 1, sizeof *c);
     if (!c) return TG_ENOMEM;
     for (size_t k = 0; k < right->n_cols; k++) {
+        tg_status st = tg_poll(intr);
+        if (st != TG_OK) {
+            for (size_t j = 0; j < k; j++)
+                tg_col_release(c[j]);
+            tg_free(c);
+            return st;
+        }
         const tg_col *src = right->cols[k];
         int key = 0;
         for (size_t i = 0; i < n_skip; i++)
@@ -211,7 +222,7 @@ static tg_status lookup_join(const tg_table *left, const tg_table *right, struct
     size_t nl = left->n_rows;
     uint32_t buf[TG_VECTOR];
     tg_col **rcols;
-    tg_status st = right_cols(right, NULL, nl, p->rcols, p->n, &rcols);
+    tg_status st = right_cols(right, NULL, nl, p->rcols, p->n, intr, &rcols);
 
     if (st != TG_OK) return st;
     for (size_t base = 0; base < nl && st == TG_OK; base += TG_VECTOR) {
@@ -230,7 +241,7 @@ static tg_status lookup_join(const tg_table *left, const tg_table *right, struct
         tg_free(rcols);
         return st;
     }
-    st = make_output(left, right, NULL, rcols, nl, suffix, out, err);
+    st = make_output(left, right, NULL, rcols, nl, suffix, intr, out, err);
     tg_free(rcols);
     return st;
 }
@@ -325,8 +336,9 @@ tg_status tg_join(const tg_table *left, const tg_table *right, const char *const
             }
         }
     }
-    if (ridx && (st = right_cols(right, ridx, n_out, p.rcols, p.n, &rcols)) != TG_OK) goto done;
-    st = make_output(left, right, lidx, rcols, n_out, suffix, out, err);
+    if (ridx && (st = right_cols(right, ridx, n_out, p.rcols, p.n, intr, &rcols)) != TG_OK)
+        goto done;
+    st = make_output(left, right, lidx, rcols, n_out, suffix, intr, out, err);
 done:
     pairs_free(&p);
     tg_keys_free(set);
@@ -463,8 +475,8 @@ tg_status tg_join_asof(const tg_table *left, const tg_table *right, const char *
         if (pick != SIZE_MAX) ridx[i] = sorted[pick];
     }
     tg_col **rcols;
-    if ((st = right_cols(right, ridx, nl, p.rcols, p.n, &rcols)) != TG_OK) goto done;
-    st = make_output(left, right, NULL, rcols, nl, suffix, out, err);
+    if ((st = right_cols(right, ridx, nl, p.rcols, p.n, NULL, &rcols)) != TG_OK) goto done;
+    st = make_output(left, right, NULL, rcols, nl, suffix, NULL, out, err);
     tg_free(rcols);
 done:
     pairs_free(&p);

@@ -968,10 +968,11 @@ int tg_lua_raise(lua_State *L, tg_status st, const tg_error *err) {
         return raise_abort(rt, L);
     }
     if (st == TG_ELIMIT || st == TG_ECANCEL) {
-        if (err && err->msg[0])
-            snprintf(msg, sizeof msg, "%s", err->msg);
-        else
-            limit_message(rt, st, msg, sizeof msg);
+        /* The runtime knows the cause ("time limit 2 s exceeded"); a
+        ** kernel's own text ("join interrupted") says only where, which
+        ** the script line already does. */
+        limit_message(rt, st, msg, sizeof msg);
+        (void)err;
         set_abort(rt, L, st, msg);
         return raise_abort(rt, L);
     }
