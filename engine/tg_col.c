@@ -286,3 +286,46 @@ tg_col *tg_col_take(const tg_col *src, const size_t *idx, size_t n) {
     }
     return col;
 }
+
+tg_col *tg_col_take_poll(const tg_col *src, const size_t *idx, size_t n,
+                         const tg_interrupt *intr, tg_status *st) {
+    const size_t step = (size_t)TG_VECTOR * 32;
+    tg_col *col;
+    *st = TG_OK;
+    if (!intr || !intr->fn || n <= step) {
+        col = tg_col_take(src, idx, n);
+        if (!col) *st = TG_ENOMEM;
+        return col;
+    }
+    col = tg_col_new(src->type, n, src->dict);
+    if (!col) {
+        *st = TG_ENOMEM;
+        return NULL;
+    }
+    size_t width = tg_type_width(src->type);
+    for (size_t at = 0; at < n; at += step) {
+        if ((*st = tg_poll(intr)) != TG_OK) {
+            tg_col_release(col);
+            return NULL;
+        }
+        size_t k = n - at < step ? n - at : step;
+        tg_col *part = tg_col_take(src, idx + at, k);
+        if (!part) {
+            *st = TG_ENOMEM;
+            tg_col_release(col);
+            return NULL;
+        }
+        memcpy((char *)col->v.any + at * width, part->v.any, k * width);
+        for (size_t i = 0; part->valid && i < k; i++) {
+            if (!tg_col_is_valid(part, i) && tg_col_set_null(col, at + i) != TG_OK) {
+                *st = TG_ENOMEM;
+                tg_col_release(part);
+                tg_col_release(col);
+                return NULL;
+            }
+        }
+        tg_col_release(part);
+    }
+    col->len = n;
+    return col;
+}

@@ -80,11 +80,9 @@ static tg_status make_output(const tg_table *left, const tg_table *right, const 
 
     if (!res) goto fail;
     for (size_t k = 0; k < left->n_cols; k++) {
-        /* a big result gathers for a while: poll between columns */
-        if ((st = tg_poll(intr)) != TG_OK) goto fail;
-        st = TG_ENOMEM;
-        tg_col *c = lidx ? tg_col_take(left->cols[k], lidx, n_out) : left->cols[k];
-        if (!c) goto fail;
+        tg_col *c = left->cols[k];
+        /* a big result gathers for a while: the gather polls the limit */
+        if (lidx && !(c = tg_col_take_poll(left->cols[k], lidx, n_out, intr, &st))) goto fail;
         st = tg_table_add(res, left->names[k], c);
         if (lidx) tg_col_release(c);
         if (st != TG_OK) goto fail;
@@ -133,25 +131,19 @@ static tg_status right_cols(const tg_table *right, const size_t *ridx, size_t n_
     tg_col **c = tg_calloc(right->n_cols ? right->n_cols : 1, sizeof *c);
     if (!c) return TG_ENOMEM;
     for (size_t k = 0; k < right->n_cols; k++) {
-        tg_status st = tg_poll(intr);
-        if (st != TG_OK) {
-            for (size_t j = 0; j < k; j++)
-                tg_col_release(c[j]);
-            tg_free(c);
-            return st;
-        }
+        tg_status st = TG_ENOMEM;
         const tg_col *src = right->cols[k];
         int key = 0;
         for (size_t i = 0; i < n_skip; i++)
             key |= src == skip[i];
         if (key) continue;
-        c[k] = ridx ? tg_col_take(src, ridx, n_out)
+        c[k] = ridx ? tg_col_take_poll(src, ridx, n_out, intr, &st)
                     : tg_col_new(src->type, n_out ? n_out : 1, src->dict);
         if (!c[k]) {
             for (size_t j = 0; j <= k; j++)
                 tg_col_release(c[j]);
             tg_free(c);
-            return TG_ENOMEM;
+            return st;
         }
     }
     *rcols = c;

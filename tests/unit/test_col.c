@@ -9,6 +9,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tg_col.h"
@@ -617,9 +618,50 @@ static void test_col_oom_shrink(void **state) {
     tg_test_no_leaks(blocks);
 }
 
+
+static int polls_left;
+
+static tg_status stop_after(void *ud) {
+    (void)ud;
+    return --polls_left < 0 ? TG_ELIMIT : TG_OK;
+}
+
+/* tg_col_take_poll gives what tg_col_take gives, and stops at the poll. */
+static void test_col_take_poll(void **state) {
+    (void)state;
+    size_t before = tg_mem_blocks(), n = 300000;
+    tg_col *src = tg_col_new(TG_INT, n, NULL);
+    size_t *idx = malloc(n * sizeof *idx);
+    assert_non_null(idx);
+    for (size_t i = 0; i < n; i++) {
+        if (i % 7 == 3) assert_int_equal(tg_col_push_null(src), TG_OK);
+        else assert_int_equal(tg_col_push_i64(src, (int64_t)i * 3), TG_OK);
+        idx[i] = i % 11 == 5 ? TG_NO_ROW : (i * 7919) % n;
+    }
+    tg_interrupt intr = { stop_after, NULL };
+    tg_status st;
+    polls_left = 1000;
+    tg_col *a = tg_col_take(src, idx, n), *b = tg_col_take_poll(src, idx, n, &intr, &st);
+    assert_int_equal(st, TG_OK);
+    assert_non_null(b);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(tg_col_is_valid(a, i), tg_col_is_valid(b, i));
+        assert_true(a->v.i64[i] == b->v.i64[i]);
+    }
+    polls_left = 2; /* the third step's poll stops it */
+    assert_null(tg_col_take_poll(src, idx, n, &intr, &st));
+    assert_int_equal(st, TG_ELIMIT);
+    tg_col_release(a);
+    tg_col_release(b);
+    tg_col_release(src);
+    free(idx);
+    tg_test_no_leaks(before);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_col_type_names),
+        cmocka_unit_test(test_col_take_poll),
         cmocka_unit_test(test_col_new_and_refs),
         cmocka_unit_test(test_col_new_shares_given_dict),
         cmocka_unit_test(test_col_push_each_type),
