@@ -381,6 +381,25 @@ out:
 }
 
 
+/* Feeds libcsv the line of rd.raw that starts at 'at' (up to its '\n', or
+** the rest of the 'got' bytes), decoded to UTF-8; *nl says whether it
+** ended with a newline. Returns the raw bytes consumed. For the passes
+** that count lines exactly (the header, locating errors). */
+static size_t feed_line(struct csv_parser *p, tg_block *rd, tg_encoding enc, size_t at,
+                        size_t got, void (*cb1)(void *, size_t, void *), void (*cb2)(int, void *),
+                        void *ud, int *nl) {
+    const unsigned char *s = rd->raw + at, *end = memchr(s, '\n', got - at);
+    size_t len = end ? (size_t)(end - s) + 1 : got - at, used;
+    *nl = end != NULL;
+    if (enc == TG_ENC_UTF8) {
+        csv_parse(p, s, len, cb1, cb2, ud);
+    } else {
+        size_t m = tg_enc_to_utf8(enc, s, len, rd->utf8, &used);
+        csv_parse(p, rd->utf8, m, cb1, cb2, ud);
+    }
+    return len;
+}
+
 /* ---- finding the physical line of a (row, field) position ---- */
 
 struct pos {
@@ -439,18 +458,9 @@ static tg_status locate_lines(struct loader *ld, const struct chunk *ch, struct 
         ** than a block is fed in pieces (same line number). */
         size_t used = 0;
         while (used < got && lc.next < lc.n) {
-            unsigned char *nl = memchr(rd.raw + used, '\n', got - used);
-            size_t len = nl ? (size_t)(nl - (rd.raw + used)) + 1 : got - used, m, u;
-            const unsigned char *buf = rd.raw + used;
-            if (ld->src.enc != TG_ENC_UTF8) {
-                m = tg_enc_to_utf8(ld->src.enc, buf, len, rd.utf8, &u);
-                buf = rd.utf8;
-            } else {
-                m = len;
-            }
-            csv_parse(&p, buf, m, loc_field, loc_row, &lc);
-            if (nl) lc.line++;
-            used += len;
+            int nl;
+            used += feed_line(&p, &rd, ld->src.enc, used, got, loc_field, loc_row, &lc, &nl);
+            lc.line += (size_t)nl;
         }
         off += got;
     }
@@ -599,18 +609,9 @@ static tg_status read_header(struct loader *ld, const char *path, tg_error *err)
     }
     if ((st = tg_src_read(&ld->src, off, rd.raw, rd.cap, &got, err)) != TG_OK) goto done;
     while (ld->dialect.header && !h.done && used < got) {
-        unsigned char *nl = memchr(rd.raw + used, '\n', got - used);
-        size_t len = nl ? (size_t)(nl - (rd.raw + used)) + 1 : got - used, m, u;
-        const unsigned char *buf = rd.raw + used;
-        if (ld->src.enc != TG_ENC_UTF8) {
-            m = tg_enc_to_utf8(ld->src.enc, buf, len, rd.utf8, &u);
-            buf = rd.utf8;
-        } else {
-            m = len;
-        }
-        csv_parse(&p, buf, m, hdr_field, hdr_row, &h);
-        used += len;
-        if (nl) line++;
+        int nl;
+        used += feed_line(&p, &rd, ld->src.enc, used, got, hdr_field, hdr_row, &h, &nl);
+        line += (size_t)nl;
         if (!nl && !h.done && off + used == ld->src.size) csv_fini(&p, hdr_field, hdr_row, &h);
     }
     if (h.nomem) {
