@@ -16,6 +16,8 @@
 #include <emmintrin.h>
 #endif
 
+#include <stdint.h>
+
 #include "tg_err.h"
 #include "tg_mem.h"
 
@@ -185,4 +187,124 @@ long tg_lines_scan(const unsigned char *s, size_t n, unsigned char delim, unsign
     }
 #endif
     return (long)k;
+}
+
+/* ---- the fast splitter ---- */
+
+static int is_blank_line(const unsigned char *s, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t') return 0;
+    return 1;
+}
+
+typedef void (*field_fn)(void *s, size_t n, void *ud);
+typedef void (*row_fn)(int c, void *ud);
+
+static int is_blank(unsigned char c, unsigned char delim) {
+    return (c == ' ' || c == '\t') && c != delim;
+}
+
+/* A line with quoted fields, all well formed and on this one line: a field
+** is blanks, then either unquoted text without quotes, or a quote, text in
+** which a quote appears only doubled, a closing quote and blanks; then a
+** delimiter or the end. That is what libcsv reads as the quoted text with
+** "" made ", blanks outside the quotes dropped and blanks inside kept. Any
+** other line -- an open quote (a newline inside the field), a stray CR,
+** text after a closing quote, a quote inside unquoted text -- returns 0 for
+** libcsv, whose lenient rules then decide. Fields are found first and
+** emitted only when the whole line qualifies. */
+static int quoted_line(unsigned char *s, size_t n, unsigned char delim, unsigned char quote,
+                       field_fn field, row_fn row, void *ud) {
+    size_t from[256], len[256], k = 0, i = 0;
+    unsigned char doubled[256 / 8] = { 0 };
+
+    for (;;) {
+        if (k == TG_ARRAY_LEN(from)) return 0;
+        while (i < n && is_blank(s[i], delim))
+            i++;
+        if (i < n && s[i] == quote) {
+            size_t a = ++i;
+            for (;; i++) {
+                if (i >= n || s[i] == '\r') return 0; /* the field goes on past this line */
+                if (s[i] != quote) continue;
+                if (i + 1 < n && s[i + 1] == quote) {
+                    doubled[k >> 3] |= (unsigned char)(1u << (k & 7));
+                    i++;
+                    continue;
+                }
+                break;
+            }
+            from[k] = a;
+            len[k] = i - a;
+            i++; /* the closing quote */
+            while (i < n && is_blank(s[i], delim))
+                i++;
+            if (i < n && s[i] != delim) return 0; /* text after the closing quote */
+        } else {
+            size_t a = i;
+            while (i < n && s[i] != delim) {
+                if (s[i] == quote || s[i] == '\r') return 0;
+                i++;
+            }
+            size_t b = i;
+            while (b > a && is_blank(s[b - 1], delim))
+                b--;
+            from[k] = a;
+            len[k] = b - a;
+        }
+        k++;
+        if (i >= n) break;
+        i++;          /* the delimiter */
+        if (i == n) { /* a final empty field after a trailing delimiter */
+            from[k] = n;
+            len[k++] = 0;
+            break;
+        }
+    }
+    for (size_t f = 0; f < k; f++) {
+        const unsigned char *v = s + from[f];
+        size_t m = len[f];
+        if (doubled[f >> 3] >> (f & 7) & 1) {
+            /* "" -> " in the line itself: each field is read once, and the
+            ** line is not looked at again (a later pass re-reads the file) */
+            unsigned char *w = (unsigned char *)(uintptr_t)v;
+            size_t o = 0;
+            for (size_t j = 0; j < m; j++, o++) {
+                w[o] = v[j];
+                if (v[j] == quote) j++;
+            }
+            m = o;
+        }
+        field((void *)(uintptr_t)v, m, ud);
+    }
+    row(0, ud);
+    return 1;
+}
+
+/* A line without quotes or stray CRs splits exactly as libcsv would split
+** it (fields at each delimiter, blanks trimmed around unquoted fields,
+** blank lines skipped), without libcsv's byte-at-a-time state machine.
+** Returns 0, having done nothing, when the line needs libcsv. */
+int tg_lines_split(unsigned char *s, size_t n, unsigned char delim, unsigned char quote,
+                   field_fn field, row_fn row, void *ud) {
+    size_t cut[256];
+
+    if (n && s[n - 1] == '\n') n--;
+    if (n && s[n - 1] == '\r') n--;
+    long k = tg_lines_scan(s, n, delim, quote, cut, TG_ARRAY_LEN(cut));
+    if (k < 0) return quoted_line(s, n, delim, quote, field, row, ud);
+    if (k == 0 && is_blank_line(s, n)) return 1; /* libcsv reports no row for it */
+    size_t start = 0;
+    for (size_t f = 0; f <= (size_t)k; f++) {
+        size_t e = f < (size_t)k ? cut[f] : n, a = start, b = e;
+        /* libcsv trims blanks (never the delimiter) around unquoted fields */
+        while (a < b && is_blank(s[a], delim))
+            a++;
+        while (b > a && is_blank(s[b - 1], delim))
+            b--;
+        field(s + a, b - a, ud);
+        start = e + 1;
+    }
+    row(0, ud);
+    return 1;
 }

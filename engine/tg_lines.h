@@ -71,4 +71,16 @@ void tg_block_free(tg_block *r);
 long tg_lines_scan(const unsigned char *s, size_t n, unsigned char delim, unsigned char quote,
                    size_t *cut, size_t max);
 
+/* Splits one line (its '\n' and a final '\r' are dropped) as libcsv
+** would, calling field(s, len, ud) per field and row(0, ud) at the end --
+** the same callbacks libcsv takes -- when the line is quote-free or holds
+** only well-formed quoted fields that close on this line; a blank line is
+** skipped. Doubled quotes are undone in place, so s must be writable and
+** is not read again. Returns 0, having called nothing, when the line needs
+** libcsv (a quoted field that goes on past the line, a stray CR or quote,
+** text after a closing quote, more than 256 fields). */
+int tg_lines_split(unsigned char *s, size_t n, unsigned char delim, unsigned char quote,
+                   void (*field)(void *s, size_t n, void *ud), void (*row)(int c, void *ud),
+                   void *ud);
+
 #endif /* TG_LINES_H */
