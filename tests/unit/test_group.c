@@ -24,78 +24,24 @@
 
 /* ---- random tables ---- */
 
-static uint64_t rnd(uint64_t *s) {
-    *s ^= *s << 13;
-    *s ^= *s >> 7;
-    *s ^= *s << 17;
-    return *s;
-}
-
-static const char *const words[] = { "Ærø", "Aarhus", "Åbenrå", "æble", "Zealand",      "",
-                                     "Øst", "øst",    "A",      "a",    "Høje-Taastrup" };
-
-static void add(tg_table *t, const char *name, tg_col *c) {
-    assert_non_null(c);
-    assert_int_equal(tg_table_add(t, name, c), TG_OK);
-    tg_col_release(c);
-}
-
-/* One column of n random values of 'type', NULL with probability pct %;
-** ints from [lo, lo + span). */
-static tg_col *random_col(uint64_t *s, tg_type type, size_t n, int pct, int64_t lo, int64_t span) {
-    tg_col *c = tg_col_new(type, 0, NULL);
-    assert_non_null(c);
-    for (size_t r = 0; r < n; r++) {
-        uint64_t x = rnd(s);
-        if ((int)(x % 100) < pct) {
-            assert_int_equal(tg_col_push_null(c), TG_OK);
-            continue;
-        }
-        x >>= 8;
-        int64_t i = lo + (int64_t)(x % (uint64_t)span);
-        tg_status st = TG_OK;
-        switch (type) {
-        case TG_INT:
-            st = tg_col_push_i64(c, i);
-            break;
-        case TG_FLOAT:
-            st = tg_col_push_f64(c, (double)i / 8.0);
-            break;
-        case TG_BOOL:
-            st = tg_col_push_bool(c, (int)(x & 1));
-            break;
-        case TG_DATE:
-            st = tg_col_push_date(c, tg_date_from_ymd(2024, 2, 20) + (int32_t)i);
-            break;
-        case TG_STRING: {
-            const char *w = words[x % TG_ARRAY_LEN(words)];
-            st = tg_col_push_str(c, w, strlen(w));
-            break;
-        }
-        }
-        assert_int_equal(st, TG_OK);
-    }
-    return c;
-}
-
 static tg_table *random_table(uint64_t seed, size_t n) {
     uint64_t s = seed * 0x9e3779b97f4a7c15u + 1;
     tg_table *t = tg_table_new();
     tg_col *rid = tg_col_new(TG_INT, 0, NULL);
     for (size_t r = 0; r < n; r++)
         assert_int_equal(tg_col_push_i64(rid, (int64_t)r + 1), TG_OK);
-    add(t, "rid", rid);
-    add(t, "k_int", random_col(&s, TG_INT, n, 10, -3, 9));
-    add(t, "k_str", random_col(&s, TG_STRING, n, 10, 0, 1));
-    add(t, "k_date", random_col(&s, TG_DATE, n, 10, 0, 20));
-    add(t, "k_bool", random_col(&s, TG_BOOL, n, 10, 0, 2));
-    add(t, "k_wide", random_col(&s, TG_INT, n, 5, -4000000000000, 8000000000000));
-    add(t, "k_float", random_col(&s, TG_FLOAT, n, 10, -20, 7));
-    add(t, "v_int", random_col(&s, TG_INT, n, 15, -1000, 2001));
-    add(t, "v_float", random_col(&s, TG_FLOAT, n, 15, -4000, 8001));
-    add(t, "v_bool", random_col(&s, TG_BOOL, n, 15, 0, 2));
-    add(t, "v_str", random_col(&s, TG_STRING, n, 15, 0, 1));
-    add(t, "v_date", random_col(&s, TG_DATE, n, 15, -400, 800));
+    tg_test_add(t, "rid", rid);
+    tg_test_add(t, "k_int", tg_test_random_col(&s, TG_INT, n, 10, -3, 9, 0));
+    tg_test_add(t, "k_str", tg_test_random_col(&s, TG_STRING, n, 10, 0, 1, 0));
+    tg_test_add(t, "k_date", tg_test_random_col(&s, TG_DATE, n, 10, 0, 20, 0));
+    tg_test_add(t, "k_bool", tg_test_random_col(&s, TG_BOOL, n, 10, 0, 2, 0));
+    tg_test_add(t, "k_wide", tg_test_random_col(&s, TG_INT, n, 5, -4000000000000, 8000000000000, 0));
+    tg_test_add(t, "k_float", tg_test_random_col(&s, TG_FLOAT, n, 10, -20, 7, 0));
+    tg_test_add(t, "v_int", tg_test_random_col(&s, TG_INT, n, 15, -1000, 2001, 0));
+    tg_test_add(t, "v_float", tg_test_random_col(&s, TG_FLOAT, n, 15, -4000, 8001, 0));
+    tg_test_add(t, "v_bool", tg_test_random_col(&s, TG_BOOL, n, 15, 0, 2, 0));
+    tg_test_add(t, "v_str", tg_test_random_col(&s, TG_STRING, n, 15, 0, 1, 0));
+    tg_test_add(t, "v_date", tg_test_random_col(&s, TG_DATE, n, 15, -400, 800, 0));
     /* k_wide with few values: the range is huge (hash mode) but groups repeat. */
     tg_col *w = (tg_col *)tg_table_col(t, "k_wide");
     for (size_t r = 0; r < n; r++)
@@ -230,12 +176,12 @@ static void test_group_key_ranges_grow(void **state) {
         assert_int_equal(tg_col_push_i64(jump, j), TG_OK);
         assert_int_equal(tg_col_push_f64(v, (double)(r % 13) / 4), TG_OK);
     }
-    add(t, "rid", rid);
-    add(t, "up", up);
-    add(t, "down", down);
-    add(t, "jump", jump);
-    add(t, "v", v);
-    add(t, "flag", flag);
+    tg_test_add(t, "rid", rid);
+    tg_test_add(t, "up", up);
+    tg_test_add(t, "down", down);
+    tg_test_add(t, "jump", jump);
+    tg_test_add(t, "v", v);
+    tg_test_add(t, "flag", flag);
     sqlite3 *db = sqlref_open();
     sqlref_load(db, "t", t);
     tg_agg aggs[] = { { "n", TG_AGG_COUNT, NULL, 0, 0 },
@@ -301,9 +247,9 @@ static void test_group_extreme_ints(void **state) {
         assert_int_equal(tg_col_push_i64(k, v), TG_OK);
         assert_int_equal(tg_col_push_i64(m, w), TG_OK);
     }
-    add(t, "rid", rid);
-    add(t, "k", k);
-    add(t, "m", m);
+    tg_test_add(t, "rid", rid);
+    tg_test_add(t, "k", k);
+    tg_test_add(t, "m", m);
     sqlite3 *db = sqlref_open();
     sqlref_load(db, "t", t);
     const char *keys[] = { "k" }, *mkeys[] = { "m" };
@@ -501,8 +447,8 @@ static void test_group_median_std_by_hand(void **state) {
         assert_int_equal(tg_col_push_i64(g, gv[r]), TG_OK);
         assert_int_equal(xnull[r] ? tg_col_push_null(x) : tg_col_push_f64(x, xv[r]), TG_OK);
     }
-    add(t, "g", g);
-    add(t, "x", x);
+    tg_test_add(t, "g", g);
+    tg_test_add(t, "x", x);
     const char *keys[] = { "g" };
     tg_agg aggs[] = { { "med", TG_AGG_MEDIAN, x, 0, 0 },  { "sd", TG_AGG_STD, x, 0, 0 },
                       { "var", TG_AGG_VAR, x, 0, 0 },     { "sum", TG_AGG_SUM, x, 0, 0 },
@@ -532,7 +478,7 @@ static void test_group_median_std_by_hand(void **state) {
     tg_col *y = tg_col_new(TG_FLOAT, 0, NULL);
     for (size_t r = 0; r < 8; r++)
         assert_int_equal(tg_col_push_f64(y, sv[r]), TG_OK);
-    add(u, "y", y);
+    tg_test_add(u, "y", y);
     tg_agg a2[] = { { "sd", TG_AGG_STD, y, 0, 0 },
                     { "var", TG_AGG_VAR, y, 0, 0 },
                     { "mean", TG_AGG_MEAN, y, 0, 0 },
@@ -563,9 +509,9 @@ static void test_group_sum_compensated_and_overflow(void **state) {
         assert_int_equal(tg_col_push_f64(x, xv[r]), TG_OK);
         assert_int_equal(tg_col_push_i64(i, iv[r]), TG_OK);
     }
-    add(t, "g", g);
-    add(t, "x", x);
-    add(t, "i", i);
+    tg_test_add(t, "g", g);
+    tg_test_add(t, "x", x);
+    tg_test_add(t, "i", i);
     const char *keys[] = { "g" };
     tg_agg a[] = { { "s", TG_AGG_SUM, x, 0, 0 } };
     tg_table *out;
@@ -602,9 +548,9 @@ static void test_group_empty_tables(void **state) {
     tg_table *t = tg_table_new();
     tg_col *k = tg_col_new(TG_STRING, 0, NULL), *x = tg_col_new(TG_FLOAT, 0, NULL);
     tg_col *b = tg_col_new(TG_BOOL, 0, NULL);
-    add(t, "k", k);
-    add(t, "x", x);
-    add(t, "b", b);
+    tg_test_add(t, "k", k);
+    tg_test_add(t, "x", x);
+    tg_test_add(t, "b", b);
     tg_agg a[] = { { "n", TG_AGG_COUNT, NULL, 0, 0 },    { "s", TG_AGG_SUM, x, 0, 0 },
                    { "m", TG_AGG_MEAN, x, 0, 0 },        { "lo", TG_AGG_MIN, x, 0, 0 },
                    { "nd", TG_AGG_N_DISTINCT, x, 0, 0 }, { "ci", TG_AGG_COUNT_IF, b, 0, 0 },
@@ -657,8 +603,8 @@ static void test_group_float_and_string_keys(void **state) {
         assert_int_equal(fnull[r] ? tg_col_push_null(f) : tg_col_push_f64(f, fv[r]), TG_OK);
         assert_int_equal(tg_col_push_str(s, sv[r], strlen(sv[r])), TG_OK);
     }
-    add(t, "f", f);
-    add(t, "s", s);
+    tg_test_add(t, "f", f);
+    tg_test_add(t, "s", s);
     tg_agg a[] = { { "n", TG_AGG_COUNT, NULL, 0, 0 }, { "lo", TG_AGG_MIN, s, 0, 0 } };
     const char *fk[] = { "f" }, *sk[] = { "s" };
     tg_table *out;
@@ -769,8 +715,8 @@ static void test_group_distinct(void **state) {
         assert_int_equal(tg_col_push_f64(f, fv[r]), TG_OK);
         assert_int_equal(tg_col_push_str(s, sv[r], 1), TG_OK);
     }
-    add(u, "f", f);
-    add(u, "s", s);
+    tg_test_add(u, "f", f);
+    tg_test_add(u, "s", s);
     assert_int_equal(tg_distinct(u, NULL, 0, &out, NULL), TG_OK);
     assert_int_equal(out->n_rows, 4); /* (NaN,a) (1,b) (-0,a) (1,c) */
     assert_true(isnan(out->cols[0]->v.f64[0]));
@@ -938,8 +884,8 @@ static void test_group_interrupt(void **state) {
         x->v.f64[r] = (double)(r % 1000);
     }
     k->len = x->len = n;
-    add(t, "k", k);
-    add(t, "x", x);
+    tg_test_add(t, "k", k);
+    tg_test_add(t, "x", x);
     size_t blocks = tg_mem_blocks();
     const char *keys[] = { "k" };
     tg_agg aggs[] = { { "n", TG_AGG_COUNT, NULL, 0, 0 }, { "m", TG_AGG_MEAN, x, 0, 0 },

@@ -21,62 +21,6 @@
 #include "tg_sqlref.h"
 #include "tg_table.h"
 
-static uint64_t rnd(uint64_t *s) {
-    *s ^= *s << 13;
-    *s ^= *s >> 7;
-    *s ^= *s << 17;
-    return *s;
-}
-
-static const char *const words[] = { "Ærø", "Aarhus", "Åbenrå", "æble", "Zealand",      "",
-                                     "Øst", "øst",    "A",      "a",    "Høje-Taastrup" };
-
-static void add(tg_table *t, const char *name, tg_col *c) {
-    assert_non_null(c);
-    assert_int_equal(tg_table_add(t, name, c), TG_OK);
-    tg_col_release(c);
-}
-
-/* n random values; NULL with probability pct %; ints from [lo, lo + span);
-** floats are those ints halved; strings from words[] starting at word0
-** (so two tables intern them in different orders). */
-static tg_col *random_col(uint64_t *s, tg_type type, size_t n, int pct, int64_t lo, int64_t span,
-                          size_t word0) {
-    tg_col *c = tg_col_new(type, 0, NULL);
-    assert_non_null(c);
-    for (size_t r = 0; r < n; r++) {
-        uint64_t x = rnd(s);
-        if ((int)(x % 100) < pct) {
-            assert_int_equal(tg_col_push_null(c), TG_OK);
-            continue;
-        }
-        x >>= 8;
-        int64_t i = lo + (int64_t)(x % (uint64_t)span);
-        tg_status st = TG_OK;
-        switch (type) {
-        case TG_INT:
-            st = tg_col_push_i64(c, i);
-            break;
-        case TG_FLOAT:
-            st = tg_col_push_f64(c, (double)i / 2.0);
-            break;
-        case TG_BOOL:
-            st = tg_col_push_bool(c, (int)(x & 1));
-            break;
-        case TG_DATE:
-            st = tg_col_push_date(c, tg_date_from_ymd(2023, 12, 25) + (int32_t)i);
-            break;
-        case TG_STRING: {
-            const char *w = words[(word0 + x) % TG_ARRAY_LEN(words)];
-            st = tg_col_push_str(c, w, strlen(w));
-            break;
-        }
-        }
-        assert_int_equal(st, TG_OK);
-    }
-    return c;
-}
-
 static tg_col *rid_col(size_t n) {
     tg_col *c = tg_col_new(TG_INT, 0, NULL);
     for (size_t r = 0; r < n; r++)
@@ -89,19 +33,19 @@ static tg_col *rid_col(size_t n) {
 static void random_pair(uint64_t seed, size_t nl, size_t nr, tg_table **left, tg_table **right) {
     uint64_t s = seed * 0x9e3779b97f4a7c15u + 7;
     tg_table *l = tg_table_new(), *r = tg_table_new();
-    add(l, "rid", rid_col(nl));
-    add(l, "a", random_col(&s, TG_INT, nl, 10, -2, 8, 0));
-    add(l, "b", random_col(&s, TG_STRING, nl, 10, 0, 1, 0));
-    add(l, "d", random_col(&s, TG_DATE, nl, 10, 0, 12, 0));
-    add(l, "f", random_col(&s, TG_FLOAT, nl, 10, -4, 16, 0));
-    add(l, "w", random_col(&s, TG_INT, nl, 10, 0, 9, 0));
-    add(l, "x", random_col(&s, TG_FLOAT, nl, 20, -100, 200, 0));
-    add(l, "y", random_col(&s, TG_STRING, nl, 20, 0, 1, 3));
+    tg_test_add(l, "rid", rid_col(nl));
+    tg_test_add(l, "a", tg_test_random_col(&s, TG_INT, nl, 10, -2, 8, 0));
+    tg_test_add(l, "b", tg_test_random_col(&s, TG_STRING, nl, 10, 0, 1, 0));
+    tg_test_add(l, "d", tg_test_random_col(&s, TG_DATE, nl, 10, 0, 12, 0));
+    tg_test_add(l, "f", tg_test_random_col(&s, TG_FLOAT, nl, 10, -4, 16, 0));
+    tg_test_add(l, "w", tg_test_random_col(&s, TG_INT, nl, 10, 0, 9, 0));
+    tg_test_add(l, "x", tg_test_random_col(&s, TG_FLOAT, nl, 20, -100, 200, 0));
+    tg_test_add(l, "y", tg_test_random_col(&s, TG_STRING, nl, 20, 0, 1, 3));
     tg_col *rb = tg_col_new(TG_STRING, 0, NULL);
     uint32_t code;
     assert_int_equal(tg_dict_intern(rb->dict, "Ringsted", 8, &code), TG_OK);
     assert_int_equal(tg_dict_intern(rb->dict, "Øst ", 5, &code), TG_OK);
-    tg_col *more = random_col(&s, TG_STRING, nr, 10, 0, 1, 5);
+    tg_col *more = tg_test_random_col(&s, TG_STRING, nr, 10, 0, 1, 5);
     for (size_t i = 0; i < nr; i++) {
         size_t len;
         const char *w = tg_dict_str(more->dict, more->v.str[i], &len);
@@ -113,14 +57,14 @@ static void random_pair(uint64_t seed, size_t nl, size_t nr, tg_table **left, tg
             assert_int_equal(tg_col_push_str(rb, w, len), TG_OK);
     }
     tg_col_release(more);
-    add(r, "rid", rid_col(nr));
-    add(r, "a", random_col(&s, TG_INT, nr, 10, -3, 9, 0));
-    add(r, "b", rb);
-    add(r, "c", random_col(&s, TG_FLOAT, nr, 10, -6, 14, 0));
-    add(r, "d", random_col(&s, TG_DATE, nr, 10, 0, 12, 0));
-    add(r, "w", random_col(&s, TG_INT, nr, 10, 0, 9, 0));
-    add(r, "y", random_col(&s, TG_FLOAT, nr, 20, -50, 100, 0));
-    add(r, "z", random_col(&s, TG_BOOL, nr, 20, 0, 2, 0));
+    tg_test_add(r, "rid", rid_col(nr));
+    tg_test_add(r, "a", tg_test_random_col(&s, TG_INT, nr, 10, -3, 9, 0));
+    tg_test_add(r, "b", rb);
+    tg_test_add(r, "c", tg_test_random_col(&s, TG_FLOAT, nr, 10, -6, 14, 0));
+    tg_test_add(r, "d", tg_test_random_col(&s, TG_DATE, nr, 10, 0, 12, 0));
+    tg_test_add(r, "w", tg_test_random_col(&s, TG_INT, nr, 10, 0, 9, 0));
+    tg_test_add(r, "y", tg_test_random_col(&s, TG_FLOAT, nr, 20, -50, 100, 0));
+    tg_test_add(r, "z", tg_test_random_col(&s, TG_BOOL, nr, 20, 0, 2, 0));
     /* w: few values, spread wide, so the key set hashes */
     tg_col *lw = (tg_col *)tg_table_col(l, "w"), *rw = (tg_col *)tg_table_col(r, "w");
     for (size_t i = 0; i < nl; i++)
@@ -210,12 +154,12 @@ static void test_join_large_build_side(void **state) {
         assert_int_equal(i % 50 == 0 ? tg_col_push_null(la) : tg_col_push_i64(la, a), TG_OK);
         assert_int_equal(tg_col_push_date(ld, 19000 + (int32_t)(i % 3)), TG_OK);
     }
-    add(l, "rid", rid_col(nl));
-    add(l, "a", la);
-    add(l, "d", ld);
-    add(r, "rid", rid_col(nr));
-    add(r, "a", ra);
-    add(r, "d", rd);
+    tg_test_add(l, "rid", rid_col(nl));
+    tg_test_add(l, "a", la);
+    tg_test_add(l, "d", ld);
+    tg_test_add(r, "rid", rid_col(nr));
+    tg_test_add(r, "a", ra);
+    tg_test_add(r, "d", rd);
     sqlite3 *db = sqlref_open();
     sqlref_load(db, "l", l);
     sqlref_load(db, "r", r);
@@ -239,17 +183,17 @@ static tg_table *lookup_table(void) {
     uint64_t s = 99;
     tg_col *a = tg_col_new(TG_INT, 0, NULL), *b = tg_col_new(TG_STRING, 0, NULL);
     for (int64_t i = -3; i < 6; i++) {
-        const char *w = words[(size_t)(i + 3) % TG_ARRAY_LEN(words)];
+        const char *w = tg_test_words[(size_t)(i + 3) % TG_ARRAY_LEN(tg_test_words)];
         assert_int_equal(i == 5 ? tg_col_push_null(a) : tg_col_push_i64(a, i), TG_OK);
         assert_int_equal(tg_col_push_str(b, w, strlen(w)), TG_OK);
     }
-    add(u, "rid", rid_col(9));
-    add(u, "a", a);
-    add(u, "navn", b);
-    add(u, "pladser", random_col(&s, TG_INT, 9, 30, 10, 40, 0));
-    add(u, "takst", random_col(&s, TG_FLOAT, 9, 30, 5000, 900, 0));
-    add(u, "aktiv", random_col(&s, TG_BOOL, 9, 30, 0, 2, 0));
-    add(u, "fra", random_col(&s, TG_DATE, 9, 30, 0, 400, 0));
+    tg_test_add(u, "rid", rid_col(9));
+    tg_test_add(u, "a", a);
+    tg_test_add(u, "navn", b);
+    tg_test_add(u, "pladser", tg_test_random_col(&s, TG_INT, 9, 30, 10, 40, 0));
+    tg_test_add(u, "takst", tg_test_random_col(&s, TG_FLOAT, 9, 30, 5000, 900, 0));
+    tg_test_add(u, "aktiv", tg_test_random_col(&s, TG_BOOL, 9, 30, 0, 2, 0));
+    tg_test_add(u, "fra", tg_test_random_col(&s, TG_DATE, 9, 30, 0, 400, 0));
     return u;
 }
 
@@ -307,10 +251,10 @@ static void test_join_float_keys(void **state) {
         assert_int_equal(i == 4 ? tg_col_push_null(lf) : tg_col_push_f64(lf, lv[i]), TG_OK);
     for (size_t i = 0; i < 4; i++)
         assert_int_equal(i == 3 ? tg_col_push_null(rf) : tg_col_push_f64(rf, rv[i]), TG_OK);
-    add(l, "f", lf);
-    add(l, "lrid", rid_col(5));
-    add(r, "f", rf);
-    add(r, "rrid", rid_col(4));
+    tg_test_add(l, "f", lf);
+    tg_test_add(l, "lrid", rid_col(5));
+    tg_test_add(r, "f", rf);
+    tg_test_add(r, "rrid", rid_col(4));
     const char *k[] = { "f" };
     tg_table *out;
     assert_int_equal(tg_join(l, r, k, k, 1, TG_JOIN_INNER, NULL, NULL, &out, NULL), TG_OK);
@@ -356,8 +300,8 @@ static void test_join_names_and_sharing(void **state) {
         assert_int_equal(tg_col_push_i64(ua, i), TG_OK);
         assert_int_equal(tg_col_push_str(un, name, strlen(name)), TG_OK);
     }
-    add(u, "a", ua);
-    add(u, "navn", un);
+    tg_test_add(u, "a", ua);
+    tg_test_add(u, "navn", un);
     assert_int_equal(tg_join(l, u, k, k, 1, TG_JOIN_LEFT, NULL, NULL, &out, &err), TG_OK);
     assert_int_equal(out->n_rows, l->n_rows);
     for (size_t i = 0; i < l->n_cols; i++)
@@ -378,9 +322,9 @@ static void test_join_names_and_sharing(void **state) {
 
     /* a suffix that clashes too */
     tg_table *l2 = tg_table_new();
-    add(l2, "a", rid_col(3));
-    add(l2, "y", rid_col(3));
-    add(l2, "y_right", rid_col(3));
+    tg_test_add(l2, "a", rid_col(3));
+    tg_test_add(l2, "y", rid_col(3));
+    tg_test_add(l2, "y_right", rid_col(3));
     const char *ka[] = { "a" };
     assert_int_equal(tg_join(l2, r, ka, ka, 1, TG_JOIN_INNER, NULL, NULL, &out, &err), TG_EARG);
     assert_null(out);
@@ -538,11 +482,11 @@ static void test_join_asof_takst(void **state) {
                          TG_OK);
         assert_int_equal(tg_col_push_f64(tk, tkv[i]), TG_OK);
     }
-    add(occ, "tilbud_id", ot);
-    add(occ, "dato", od);
-    add(takst, "tilbud_id", tt);
-    add(takst, "gyldig_fra", tf);
-    add(takst, "takst_kr", tk);
+    tg_test_add(occ, "tilbud_id", ot);
+    tg_test_add(occ, "dato", od);
+    tg_test_add(takst, "tilbud_id", tt);
+    tg_test_add(takst, "gyldig_fra", tf);
+    tg_test_add(takst, "takst_kr", tk);
     const char *by[] = { "tilbud_id" };
     tg_table *out;
     assert_int_equal(tg_join_asof(occ, takst, by, by, 1, "dato", "gyldig_fra", TG_ASOF_BACKWARD,
@@ -633,9 +577,9 @@ static void test_join_interrupt(void **state) {
     la->len = n;
     for (int64_t i = 0; i < 1000; i += 2)
         assert_int_equal(tg_col_push_i64(ra, i), TG_OK);
-    add(l, "a", la);
-    add(r, "a", ra);
-    add(r, "rid", rid_col(500));
+    tg_test_add(l, "a", la);
+    tg_test_add(r, "a", ra);
+    tg_test_add(r, "rid", rid_col(500));
     size_t blocks = tg_mem_blocks();
     const char *k[] = { "a" };
     /* The inner join takes the general path, the left join (unique right

@@ -5,8 +5,11 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
+#include "tg_date.h"
+#include "tg_err.h"
 #include "tg_mem.h"
 
 const char *tg_test_fixture(const char *name) {
@@ -20,8 +23,8 @@ const char *tg_test_tmpfile(const char *suffix) {
     static char path[1024];
     static int seq;
     const char *dir = getenv("TMPDIR");
-    snprintf(path, sizeof path, "%s/tegn-test-%ld-%d%s", dir ? dir : "/tmp", (long)getpid(),
-             ++seq, suffix ? suffix : "");
+    snprintf(path, sizeof path, "%s/tegn-test-%ld-%d%s", dir ? dir : "/tmp", (long)getpid(), ++seq,
+             suffix ? suffix : "");
     return path;
 }
 
@@ -53,4 +56,57 @@ int tg_test_oom_loop(tg_test_fn fn, void *ctx) {
         if (st != TG_ENOMEM && st != TG_OK)
             fail_msg("allocation %d failed but status was %d", k, (int)st);
     }
+}
+
+uint64_t tg_test_rand(uint64_t *s) {
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
+}
+
+const char *const tg_test_words[11] = { "Ærø", "Aarhus", "Åbenrå", "æble", "Zealand",      "",
+                                        "Øst", "øst",    "A",      "a",    "Høje-Taastrup" };
+
+tg_col *tg_test_random_col(uint64_t *s, tg_type type, size_t n, int pct, int64_t lo, int64_t span,
+                           size_t word0) {
+    tg_col *c = tg_col_new(type, 0, NULL);
+    assert_non_null(c);
+    for (size_t r = 0; r < n; r++) {
+        uint64_t x = tg_test_rand(s);
+        if ((int)(x % 100) < pct) {
+            assert_int_equal(tg_col_push_null(c), TG_OK);
+            continue;
+        }
+        x >>= 8;
+        int64_t i = lo + (int64_t)(x % (uint64_t)span);
+        tg_status st = TG_OK;
+        switch (type) {
+        case TG_INT:
+            st = tg_col_push_i64(c, i);
+            break;
+        case TG_FLOAT:
+            st = tg_col_push_f64(c, (double)i / 2.0);
+            break;
+        case TG_BOOL:
+            st = tg_col_push_bool(c, (int)(x & 1));
+            break;
+        case TG_DATE:
+            st = tg_col_push_date(c, tg_date_from_ymd(2023, 12, 25) + (int32_t)i);
+            break;
+        case TG_STRING: {
+            const char *w = tg_test_words[(word0 + x) % TG_ARRAY_LEN(tg_test_words)];
+            st = tg_col_push_str(c, w, strlen(w));
+            break;
+        }
+        }
+        assert_int_equal(st, TG_OK);
+    }
+    return c;
+}
+
+void tg_test_add(tg_table *t, const char *name, tg_col *c) {
+    assert_non_null(c);
+    assert_int_equal(tg_table_add(t, name, c), TG_OK);
+    tg_col_release(c);
 }

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "tegn.h"
+#include "tg_table.h"
 
 /* Path of tests/fixtures/<name> (from $TG_FIXTURES). Borrowed: a static
 ** buffer overwritten by the next call. */
@@ -34,6 +35,22 @@ int tg_test_oom_loop(tg_test_fn fn, void *ctx);
 /* A cmocka teardown that disarms tg_mem_fail_nth, so a test that failed
 ** with an armed failure does not break the next one. */
 int tg_test_disarm(void **state);
+
+/* Random test data, the same on every machine: xorshift64 on *s. */
+uint64_t tg_test_rand(uint64_t *s);
+
+/* Words with æøå, case and prefix pairs, and "", for string columns. */
+extern const char *const tg_test_words[11];
+
+/* A column of n random values of 'type': NULL with probability pct %, ints
+** from [lo, lo + span), floats those ints halved, dates that many days from
+** 2023-12-25, bools from the bits, strings from tg_test_words starting at
+** word0 (so two tables intern them in different orders). */
+tg_col *tg_test_random_col(uint64_t *s, tg_type type, size_t n, int pct, int64_t lo, int64_t span,
+                           size_t word0);
+
+/* Adds column c to t under 'name' and drops the caller's reference. */
+void tg_test_add(tg_table *t, const char *name, tg_col *c);
 
 /* Fails the test if live tg_mem blocks differ from 'before'. */
 void tg_test_no_leaks(size_t before);
