@@ -20,6 +20,7 @@
 #include <pthread.h>
 #include <sqlite3.h>
 
+#include "tg_date.h"
 #include "tg_err.h"
 #include "tg_mem.h"
 
@@ -73,61 +74,12 @@ static void sb_ident(struct sbuf *b, const char *name) {
     sb_add(b, "\"", 1);
 }
 
-/* Day number (days since 1970-01-01) of a proleptic Gregorian date, by
-** counting from 0000-03-01 so the leap day falls at the end of each year.
-** A later tg_date module can take this over. */
-static int32_t days_from_civil(int y, int m, int d) {
-    int yy = m <= 2 ? y - 1 : y;                               /* year starting in March */
-    int era = (yy >= 0 ? yy : yy - 399) / 400;                 /* 400-year cycle */
-    int yoe = yy - era * 400;                                  /* [0, 399] */
-    int doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1; /* [0, 365] */
-    int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;           /* [0, 146096] */
-    return (int32_t)(era * 146097 + doe - 719468);
-}
-
-static void civil_from_days(int32_t days, int *y, int *m, int *d) {
-    long z = (long)days + 719468;
-    long era = (z >= 0 ? z : z - 146096) / 146097;
-    long doe = z - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153;
-    long mm = mp < 10 ? mp + 3 : mp - 9;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)mm;
-    *y = (int)(yoe + era * 400 + (mm <= 2));
-}
-
-/* Parses exactly "YYYY-MM-DD" with a real calendar date in years 1..9999. */
-static int parse_iso_date(const char *s, size_t n, int32_t *out) {
-    static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-    int v[8], k = 0;
-
-    if (n != 10 || s[4] != '-' || s[7] != '-') return -1;
-    for (size_t i = 0; i < 10; i++) {
-        if (i == 4 || i == 7) continue;
-        if (s[i] < '0' || s[i] > '9') return -1;
-        v[k++] = s[i] - '0';
-    }
-    int y = v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3];
-    int m = v[4] * 10 + v[5], d = v[6] * 10 + v[7];
-    if (y < 1 || m < 1 || m > 12 || d < 1) return -1;
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (d > mdays[m - 1] + (m == 2 && leap)) return -1;
-    *out = days_from_civil(y, m, d);
-    return 0;
-}
-
 /* Writes "YYYY-MM-DD" into buf (at least 11 bytes); -1 outside years
 ** 1..9999, which the ISO form (and tg_db_read) cannot express. */
 static int format_date(int32_t days, char *buf) {
-    int y, m, d;
-    civil_from_days(days, &y, &m, &d);
+    int y = tg_date_year(days);
     if (y < 1 || y > 9999) return -1;
-    int v[8] = { y / 1000, y / 100 % 10, y / 10 % 10, y % 10, m / 10, m % 10, d / 10, d % 10 };
-    for (int i = 0, k = 0; i < 10; i++)
-        buf[i] = i == 4 || i == 7 ? '-' : (char)('0' + v[k++]);
-    buf[10] = '\0';
+    tg_date_format(days, buf);
     return 0;
 }
 
@@ -616,7 +568,7 @@ static tg_status build_date(struct reader *r, struct stage *s, tg_col **out, tg_
     for (uint32_t c = 0; c < n; c++) {
         size_t len;
         const char *str = tg_dict_str(s->dict, c, &len);
-        if (parse_iso_date(str, len, &days[c]) != 0) {
+        if (tg_date_parse_iso(str, len, &days[c]) != 0) {
             tg_free(days);
             return TG_OK;
         }
