@@ -619,13 +619,6 @@ static void test_col_oom_shrink(void **state) {
 }
 
 
-static int polls_left;
-
-static tg_status stop_after(void *ud) {
-    (void)ud;
-    return --polls_left < 0 ? TG_ELIMIT : TG_OK;
-}
-
 /* tg_col_take_poll gives what tg_col_take gives, and stops at the poll. */
 static void test_col_take_poll(void **state) {
     (void)state;
@@ -638,9 +631,9 @@ static void test_col_take_poll(void **state) {
         else assert_int_equal(tg_col_push_i64(src, (int64_t)i * 3), TG_OK);
         idx[i] = i % 11 == 5 ? TG_NO_ROW : (i * 7919) % n;
     }
-    tg_interrupt intr = { stop_after, NULL };
+    tg_test_stopper never = { 0, 1000 }, third = { 0, 3 };
+    tg_interrupt intr = { tg_test_stop_poll, &never };
     tg_status st;
-    polls_left = 1000;
     tg_col *a = tg_col_take(src, idx, n), *b = tg_col_take_poll(src, idx, n, &intr, &st);
     assert_int_equal(st, TG_OK);
     assert_non_null(b);
@@ -648,7 +641,7 @@ static void test_col_take_poll(void **state) {
         assert_int_equal(tg_col_is_valid(a, i), tg_col_is_valid(b, i));
         assert_true(a->v.i64[i] == b->v.i64[i]);
     }
-    polls_left = 2; /* the third step's poll stops it */
+    intr.ud = &third; /* the third step's poll stops it */
     assert_null(tg_col_take_poll(src, idx, n, &intr, &st));
     assert_int_equal(st, TG_ELIMIT);
     tg_col_release(a);

@@ -865,15 +865,6 @@ static void test_group_oom(void **state) {
     tg_test_no_leaks(blocks);
 }
 
-struct stopper {
-    int calls, stop_at;
-};
-
-static tg_status stop_poll(void *ud) {
-    struct stopper *s = ud;
-    return ++s->calls >= s->stop_at ? TG_ELIMIT : TG_OK;
-}
-
 static void test_group_interrupt(void **state) {
     (void)state;
     size_t n = 60000;
@@ -893,8 +884,8 @@ static void test_group_interrupt(void **state) {
                       { "v", TG_AGG_VAR, x, 0, 0 },      { "nd", TG_AGG_N_DISTINCT, x, 0, 0 } };
     int stopped = 0;
     for (int at = 1;; at += 11) {
-        struct stopper s = { 0, at };
-        tg_interrupt intr = { stop_poll, &s };
+        tg_test_stopper s = { 0, at };
+        tg_interrupt intr = { tg_test_stop_poll, &s };
         tg_table *out = (tg_table *)1;
         tg_error err;
         tg_status st = tg_group_agg(t, keys, 1, aggs, TG_ARRAY_LEN(aggs), &intr, &out, &err);

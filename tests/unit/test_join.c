@@ -558,15 +558,6 @@ static void test_join_oom(void **state) {
     tg_test_no_leaks(blocks);
 }
 
-struct stopper {
-    int calls, stop_at;
-};
-
-static tg_status stop_poll(void *ud) {
-    struct stopper *s = ud;
-    return ++s->calls >= s->stop_at ? TG_ELIMIT : TG_OK;
-}
-
 static void test_join_interrupt(void **state) {
     (void)state;
     size_t n = 100000;
@@ -587,8 +578,8 @@ static void test_join_interrupt(void **state) {
     for (int how = TG_JOIN_INNER; how <= TG_JOIN_LEFT; how++) {
         int stopped = 0;
         for (int at = 1;; at += 5) {
-            struct stopper s = { 0, at };
-            tg_interrupt intr = { stop_poll, &s };
+            tg_test_stopper s = { 0, at };
+            tg_interrupt intr = { tg_test_stop_poll, &s };
             tg_table *out = (tg_table *)1;
             tg_error err;
             tg_status st = tg_join(l, r, k, k, 1, how, NULL, &intr, &out, &err);

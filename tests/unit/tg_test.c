@@ -110,3 +110,8 @@ void tg_test_add(tg_table *t, const char *name, tg_col *c) {
     assert_int_equal(tg_table_add(t, name, c), TG_OK);
     tg_col_release(c);
 }
+
+tg_status tg_test_stop_poll(void *ud) {
+    tg_test_stopper *s = ud;
+    return ++s->calls >= s->stop_at ? TG_ELIMIT : TG_OK;
+}

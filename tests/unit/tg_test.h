@@ -52,6 +52,14 @@ tg_col *tg_test_random_col(uint64_t *s, tg_type type, size_t n, int pct, int64_t
 /* Adds column c to t under 'name' and drops the caller's reference. */
 void tg_test_add(tg_table *t, const char *name, tg_col *c);
 
+/* An interrupt poll (tg_interrupt.fn, ud = a tg_test_stopper) that
+** answers TG_ELIMIT from its stop_at-th call on, for tests of kernels
+** stopping part-way. */
+typedef struct tg_test_stopper {
+    int calls, stop_at;
+} tg_test_stopper;
+tg_status tg_test_stop_poll(void *ud);
+
 /* Fails the test if live tg_mem blocks differ from 'before'. */
 void tg_test_no_leaks(size_t before);
 
