@@ -13,6 +13,7 @@
 ** at a row the reference also fails on.
 */
 #include "tg_test.h"
+#include "tg_exprb.h"
 
 #include <errno.h>
 #include <math.h>
@@ -124,54 +125,6 @@ static int teardown(void **state) {
 }
 
 /* ---- building expressions (every node is kept and released at the end) ---- */
-
-static tg_expr *pool[4096];
-static size_t n_pool;
-
-static tg_expr *keep(tg_expr *e) {
-    assert_non_null(e);
-    assert_true(n_pool < TG_ARRAY_LEN(pool));
-    pool[n_pool++] = e;
-    return e;
-}
-
-static void release_pool(void) {
-    while (n_pool) tg_expr_release(pool[--n_pool]);
-}
-
-static tg_expr *C(const char *name) {
-    return keep(tg_expr_col(name));
-}
-static tg_expr *I(int64_t v) {
-    return keep(tg_expr_int(v));
-}
-static tg_expr *F(double v) {
-    return keep(tg_expr_float(v));
-}
-static tg_expr *B(int v) {
-    return keep(tg_expr_bool(v));
-}
-static tg_expr *S(const char *s) {
-    return keep(tg_expr_str(s, strlen(s)));
-}
-static tg_expr *D(const char *iso) {
-    int32_t days;
-    assert_int_equal(tg_date_parse_iso(iso, strlen(iso), &days), 0);
-    return keep(tg_expr_date(days));
-}
-static tg_expr *N(void) {
-    return keep(tg_expr_null());
-}
-static tg_expr *U(tg_op op, tg_expr *a) {
-    return keep(tg_expr_unary(op, a));
-}
-static tg_expr *Bi(tg_op op, tg_expr *a, tg_expr *b) {
-    return keep(tg_expr_binary(op, a, b));
-}
-static tg_expr *Nary(tg_op op, tg_expr *a, tg_expr *b, tg_expr *c) {
-    tg_expr *args[3] = { a, b, c };
-    return keep(tg_expr_nary(op, args, 3));
-}
 
 /* ---- the reference: one row at a time ---- */
 
