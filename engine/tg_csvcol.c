@@ -448,11 +448,12 @@ void tg_csvcol_reason(const tg_csvcol *c, char *buf, size_t size) {
 
 /* ---- deciding a column across its parts ---- */
 
-static void set_note(tg_csvcol_decision *d, const tg_csvcol *c, const char *what) {
+/* "read as text: <why the part c stopped being typed>", once. */
+static void set_note(tg_csvcol_decision *d, const tg_csvcol *c) {
     char why[128];
     if (d->note[0]) return;
     tg_csvcol_reason(c, why, sizeof why);
-    snprintf(d->note, sizeof d->note, "read as text: %s%s", what ? what : why, "");
+    snprintf(d->note, sizeof d->note, "read as text: %s", why);
 }
 
 static void reread_as_text(tg_csvcol_decision *d, const tg_csvcol_spec *spec) {
@@ -539,7 +540,7 @@ tg_status tg_csvcol_decide(tg_csvcol *const *parts, size_t n, tg_csvcol_decision
     if (kinds & (1u << K_TEXT)) {
         for (size_t i = 0; i < n; i++)
             if (parts[i]->kind == K_TEXT) {
-                set_note(d, parts[i], NULL);
+                set_note(d, parts[i]);
                 break;
             }
         reread_as_text(d, spec);
