@@ -816,10 +816,46 @@ static tg_status run_pass(struct loader *ld, int pass, const tg_csvcol_spec *spe
     return TG_OK;
 }
 
+static int cmp_pos(const void *a, const void *b) {
+    const struct pos *x = a, *y = b;
+    if (x->row != y->row) return x->row < y->row ? -1 : 1;
+    return x->field < y->field ? -1 : x->field > y->field;
+}
+
+/* Appends " (line N)" to the notes of the columns with a note row: one
+** line-by-line re-parse per chunk serves every column's note in it. */
+static void note_lines(struct loader *ld, tg_csvcol_decision *dec, const size_t *note_chunk,
+                       const size_t *note_row) {
+    struct pos *pos = tg_malloc((ld->n_cols ? ld->n_cols : 1) * sizeof *pos);
+    if (!pos) return; /* the notes simply go without line numbers */
+    for (size_t i = 0; i < ld->n_chunks; i++) {
+        size_t n = 0;
+        for (size_t k = 0; k < ld->n_cols; k++)
+            if (note_chunk[k] == i) pos[n++] = (struct pos){ note_row[k], k, 0 };
+        if (n == 0) continue;
+        qsort(pos, n, sizeof *pos, cmp_pos);
+        if (locate_lines(ld, &ld->chunks[i], pos, n) != TG_OK) continue;
+        for (size_t j = 0; j < n; j++) {
+            char *note = dec[pos[j].field].note;
+            size_t len = strlen(note);
+            snprintf(note + len, sizeof dec->note - len, " (line %zu)", pos[j].line);
+        }
+    }
+    tg_free(pos);
+}
+
 static tg_status decide_all(struct loader *ld, tg_csvcol_decision *dec, tg_csvcol_spec *next,
                             int *again, const char *path, tg_error *err) {
     tg_csvcol **parts = tg_malloc(ld->n_chunks * sizeof *parts);
-    if (!parts) return tg_err_nomem(err);
+    size_t *note_chunk = tg_malloc((ld->n_cols ? ld->n_cols : 1) * sizeof *note_chunk);
+    size_t *note_row = tg_malloc((ld->n_cols ? ld->n_cols : 1) * sizeof *note_row);
+    if (!parts || !note_chunk || !note_row) {
+        tg_free(parts);
+        tg_free(note_chunk);
+        tg_free(note_row);
+        return tg_err_nomem(err);
+    }
+    for (size_t k = 0; k < ld->n_cols; k++) note_chunk[k] = SIZE_MAX;
     *again = 0;
     for (size_t k = 0; k < ld->n_cols; k++) {
         tg_csvcol_decision d;
@@ -831,20 +867,16 @@ static tg_status decide_all(struct loader *ld, tg_csvcol_decision *dec, tg_csvco
             struct chunk *ch = &ld->chunks[d.bad_part];
             size_t line = line_of(ld, ch, d.bad_row, k);
             tg_free(parts);
+            tg_free(note_chunk);
+            tg_free(note_row);
             return tg_err_set(err, TG_EDATA, path, (int)line, (int)k + 1, "column '%s': %s",
                               ld->names[k], d.bad_msg);
         }
         if (dec[k].note[0] && !d.note[0]) memcpy(d.note, dec[k].note, sizeof d.note);
         if (d.note[0] && !dec[k].note[0]) {
-            /* say where the first value that made it text is */
-            for (size_t i = 0; i < ld->n_chunks; i++) {
-                size_t row = tg_csvcol_note_row(parts[i]);
-                if (row == SIZE_MAX) continue;
-                size_t line = line_of(ld, &ld->chunks[i], row, k);
-                size_t len = strlen(d.note);
-                snprintf(d.note + len, sizeof d.note - len, " (line %zu)", line);
-                break;
-            }
+            /* remember where the first value that made it text is */
+            for (size_t i = 0; i < ld->n_chunks && note_chunk[k] == SIZE_MAX; i++)
+                if ((note_row[k] = tg_csvcol_note_row(parts[i])) != SIZE_MAX) note_chunk[k] = i;
         }
         dec[k] = d;
         if (d.reread) {
@@ -852,7 +884,10 @@ static tg_status decide_all(struct loader *ld, tg_csvcol_decision *dec, tg_csvco
             *again = 1;
         }
     }
+    note_lines(ld, dec, note_chunk, note_row);
     tg_free(parts);
+    tg_free(note_chunk);
+    tg_free(note_row);
     return TG_OK;
 }
 
