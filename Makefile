@@ -7,7 +7,7 @@ JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_OPT ?=
 
 DEB_PKGS = build-essential cmake pkg-config liblua5.4-dev libsqlite3-dev libcsv-dev \
-           libjansson-dev libcmocka-dev libedit-dev sqlite3
+           libjansson-dev libcmocka-dev libedit-dev sqlite3 python3 python3-jsonschema
 
 .PHONY: all deps build demo test test-asan test-valgrind bench clean
 
@@ -32,7 +32,8 @@ $(BUILD)/Makefile: CMakeLists.txt | deps
 build: deps $(BUILD)/Makefile
 	cmake --build $(BUILD) -j $(JOBS)
 
-# The main job: load every bundled dataset and report what was read.
+# The main job: every indicator over the bundled datasets (out/indikatorer.json)
+# and the summary table.
 demo: build
 	./$(BUILD)/tegn demo datasets
 

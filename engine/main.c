@@ -4,6 +4,7 @@
 ** into compiler-style messages with the offending source line and a caret.
 */
 #include <dirent.h>
+#include <sys/stat.h>
 #include <stdint.h>
 #include <unistd.h>
 #include <errno.h>
@@ -26,6 +27,8 @@
 #include "tg_date.h"
 #include "tg_enc.h"
 #include "tg_err.h"
+#include "tg_indsum.h"
+#include "tg_json.h"
 #include "tg_mem.h"
 
 /* Exit codes (documented in README.md and `tegn --help`). */
@@ -48,7 +51,10 @@ static const char usage[] =
     "  repl              an interactive Lua prompt with the tegn module\n"
     "  inspect FILE...   load CSV files (or every table of a .sqlite/.db file) and print\n"
     "                    each table's dialect, schema, nulls and notes\n"
-    "  demo [DIR]        the main job: load every bundled dataset in DIR (default datasets)\n"
+    "  summary FILE      print the summary table of an indicator JSON file\n"
+    "  demo [DIR]        the main job: every indicator in scripts/alle.lua over the datasets\n"
+    "                    in DIR (default datasets); writes out/indikatorer.json and prints\n"
+    "                    the summary table\n"
     "\n"
     "options for run:\n"
     "  --param KEY=VALUE  a value for tegn.params (repeatable)\n"
@@ -59,6 +65,8 @@ static const char usage[] =
     "  --lib DIR         folder require() searches after the script's (default scripts/lib)\n"
     "  --progress        announce each load on stderr (default: only on a terminal)\n"
     "  --quiet           no progress even on a terminal\n"
+    "  --summary         print the summary table of the indicator document (stdout when\n"
+    "                    --out is given, else stderr)\n"
     "\n"
     "options for inspect:\n"
     "  --reject          collect malformed rows instead of stopping at the first\n"
@@ -172,12 +180,43 @@ static const char *opt_value(int argc, char **argv, int *i, const char *name) {
     return argv[++*i];
 }
 
+/* Prints the summary table of the indicator document in 'path' to 'to'. */
+static int print_summary(const char *path, FILE *to) {
+    FILE *f = fopen(path, "rb");
+    char *text = NULL, *sum = NULL;
+    long len = -1;
+    tg_json *doc = NULL;
+    tg_error err;
+    int rc = EXIT_DATA;
+
+    if (f && fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+        (text = malloc((size_t)len + 1)) && fread(text, 1, (size_t)len, f) == (size_t)len) {
+        tg_err_clear(&err);
+        if (tg_json_parse(text, (size_t)len, &doc, &err) != TG_OK) {
+            if (!err.file[0]) snprintf(err.file, sizeof err.file, "%s", path);
+            print_error(&err, 0);
+        } else if (!(sum = tg_indsum_format(doc))) {
+            fprintf(stderr, "tegn: %s: not an indicator document (no \"indicators\" list)\n", path);
+        } else {
+            fputs(sum, to);
+            rc = EXIT_OK;
+        }
+    } else {
+        fprintf(stderr, "tegn: %s: cannot read: %s\n", path, strerror(errno));
+    }
+    if (f) fclose(f);
+    free(text);
+    tg_free(sum);
+    tg_json_free(doc);
+    return rc;
+}
+
 static int cmd_run(int argc, char **argv) {
     tg_run_opts o;
     const char **params = calloc((size_t)argc, sizeof *params);
     size_t n_params = 0;
     const char *v;
-    int quiet = 0, progress = 0;
+    int quiet = 0, progress = 0, summary = 0;
     tg_error err;
     char *tb = NULL;
 
@@ -211,6 +250,8 @@ static int cmd_run(int argc, char **argv) {
             progress = 1;
         } else if (strcmp(argv[i], "--quiet") == 0) {
             quiet = 1;
+        } else if (strcmp(argv[i], "--summary") == 0) {
+            summary = 1;
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             fprintf(stderr, "tegn: unknown option '%s' for run\n", argv[i]);
             return EXIT_USAGE;
@@ -240,6 +281,13 @@ static int cmd_run(int argc, char **argv) {
     }
     tg_free(tb);
     free(params);
+    if (st == TG_OK && summary) {
+        if (!o.out) {
+            fprintf(stderr, "tegn: --summary needs --out (the summary reads the written file)\n");
+            return EXIT_USAGE;
+        }
+        return print_summary(o.out, stdout);
+    }
     return exit_code(st);
 }
 
@@ -432,39 +480,18 @@ static int has_suffix(const char *s, const char *suffix) {
     return n >= m && strcasecmp(s + n - m, suffix) == 0;
 }
 
-static int cmp_str(const void *a, const void *b) {
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The main job until the indicator scripts exist: every CSV in the folder,
-** in name order so the output is the same on every machine. */
+/* The main job: every indicator over the datasets in 'dir', the document
+** in out/indikatorer.json and its summary on stdout. */
 static int demo(const char *dir) {
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    char *names[512];
-    size_t n = 0;
-    int rc = EXIT_OK;
-    tg_csv_opts opts;
-
-    if (!d) {
-        fprintf(stderr, "tegn: %s: cannot open folder: %s\n", dir, strerror(errno));
+    char param[4200];
+    char *args[] = { "tegn", "run", "scripts/alle.lua", "--param", param, "--out",
+                     "out/indikatorer.json", "--summary", NULL };
+    if (mkdir("out", 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "tegn: out: cannot make the folder: %s\n", strerror(errno));
         return EXIT_DATA;
     }
-    while ((e = readdir(d)) != NULL && n < 512)
-        if (has_suffix(e->d_name, ".csv") || is_sqlite(e->d_name)) names[n++] = strdup(e->d_name);
-    closedir(d);
-    qsort(names, n, sizeof *names, cmp_str);
-    tg_csv_opts_init(&opts);
-    for (size_t i = 0; i < n; i++) {
-        char path[4096];
-        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        int r = is_sqlite(path) ? inspect_sqlite(path) : inspect_csv(path, &opts);
-        if (r != EXIT_OK && rc == EXIT_OK) rc = r;
-        printf("\n");
-        free(names[i]);
-    }
-    printf("%zu dataset file(s) loaded from %s\n", n, dir);
-    return rc;
+    snprintf(param, sizeof param, "datasets=%s", dir);
+    return cmd_run(8, args);
 }
 
 int main(int argc, char **argv) {
@@ -485,6 +512,13 @@ int main(int argc, char **argv) {
     }
     if (strcmp(argv[1], "demo") == 0) return demo(argc > 2 ? argv[2] : "datasets");
     if (strcmp(argv[1], "run") == 0) return cmd_run(argc, argv);
+    if (strcmp(argv[1], "summary") == 0) {
+        if (argc != 3) {
+            fprintf(stderr, "tegn: summary takes one indicator JSON file\n");
+            return EXIT_USAGE;
+        }
+        return print_summary(argv[2], stdout);
+    }
     if (strcmp(argv[1], "repl") == 0) return cmd_repl();
     if (strcmp(argv[1], "inspect") != 0) {
         fprintf(stderr, "tegn: unknown command '%s'\n%s", argv[1], usage);

@@ -179,6 +179,15 @@ static int l_tegn_emit(lua_State *L) {
     return 0;
 }
 
+tg_json *tg_luaemit_value(lua_State *L, int idx, const char *path) {
+    idx = lua_absindex(L, idx);
+    lua_pushstring(L, path);
+    convert(L, idx, 0, -1, path);
+    tg_json *v = unbox(L);
+    lua_pop(L, 1);
+    return v;
+}
+
 void tg_luaemit_open(lua_State *L) {
     lua_pushcfunction(L, l_tegn_emit);
     lua_setfield(L, -2, "emit");

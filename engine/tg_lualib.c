@@ -26,6 +26,7 @@
 #include "tg_lua.h"
 #include "tg_luadate.h"
 #include "tg_luaemit.h"
+#include "tg_luaind.h"
 #include "tg_luaexpr.h"
 #include "tg_luagroup.h"
 #include "tg_luatable.h"
@@ -48,6 +49,7 @@ struct tg_lualib {
     tg_lualib_input *inputs;
     size_t n_inputs, cap_inputs;
     tg_json *doc; /* what tegn.emit produced; NULL until then */
+    tg_json *indicators; /* tegn.indicator's objects in definition order */
     int indent;   /* tegn.emit's indent option */
 };
 
@@ -111,6 +113,7 @@ void tg_lualib_free(tg_lualib *lib) {
     }
     tg_free(lib->inputs);
     tg_json_free(lib->doc);
+    tg_json_free(lib->indicators);
     tg_free(lib);
 }
 
@@ -149,10 +152,43 @@ int tg_lualib_set_doc(lua_State *L, tg_json *doc, int indent) {
     return 1;
 }
 
+void tg_lualib_add_indicator(lua_State *L, tg_json *ind) {
+    tg_lualib *lib = get_lib(L);
+    tg_error err;
+    tg_status st = TG_OK;
+    if (!lib->indicators && !(lib->indicators = tg_json_array())) st = tg_err_nomem(&err);
+    if (st == TG_OK) st = tg_json_push_take(lib->indicators, ind, &err);
+    else tg_json_free(ind);
+    if (st != TG_OK) tg_lua_raise(L, st, &err);
+}
+
+/* The indicator document; NULL for none or out of memory. */
+static tg_json *indicator_doc(tg_lualib *lib) {
+    tg_json *doc = tg_json_object(), *list = lib->indicators;
+    tg_status st = doc ? TG_OK : TG_ENOMEM;
+    lib->indicators = NULL;
+    if (st == TG_OK)
+        st = tg_json_set_take(doc, "format", tg_json_str("tegn-indicators", 15), NULL);
+    if (st == TG_OK) st = tg_json_set_take(doc, "format_version", tg_json_int(1), NULL);
+    if (st == TG_OK)
+        st = tg_json_set_take(doc, "indicators", list, NULL);
+    else
+        tg_json_free(list);
+    if (st != TG_OK) {
+        tg_json_free(doc);
+        return NULL;
+    }
+    return doc;
+}
+
 tg_json *tg_lualib_take_doc(tg_lualib *lib, int *indent) {
     tg_json *doc = lib->doc;
     lib->doc = NULL;
     if (indent) *indent = lib->indent;
+    if (!doc && lib->indicators) {
+        if (indent) *indent = 2;
+        doc = indicator_doc(lib);
+    }
     return doc;
 }
 
@@ -885,6 +921,7 @@ void tg_lualib_open(lua_State *L, void *ud) {
     tg_luagroup_open(L);
     tg_luaverb_open_module(L);
     tg_luaemit_open(L);
+    tg_luaind_open(L);
     lua_pushliteral(L, TG_VERSION_STRING);
     lua_setfield(L, -2, "version");
     lua_newuserdatauv(L, 0, 0);

@@ -70,8 +70,11 @@ size_t tg_lualib_n_params(const tg_lualib *lib);
 const tg_lualib_param *tg_lualib_param_at(const tg_lualib *lib, size_t i);
 
 /* The document tegn.emit made (the caller owns it: free with
-** tg_json_free), and its indent option in *indent (may be NULL); NULL
-** when the script did not call tegn.emit. */
+** tg_json_free), and its indent option in *indent (may be NULL). When the
+** script did not call tegn.emit but defined indicators, the indicator
+** document { format, format_version, indicators = [...] } (indent 2);
+** NULL when it did neither (or on out of memory for the indicator
+** document). */
 tg_json *tg_lualib_take_doc(tg_lualib *lib, int *indent);
 
 /* ---- helpers for the module's C functions (they may raise) ---- */
@@ -79,6 +82,10 @@ tg_json *tg_lualib_take_doc(tg_lualib *lib, int *indent);
 /* For tegn.emit: gives 'doc' to the run's context, which then owns it.
 ** Returns 0 (and takes nothing) if a document was already emitted. */
 int tg_lualib_set_doc(struct lua_State *L, tg_json *doc, int indent);
+
+/* For tegn.indicator: takes 'ind' (an indicator's object) into the run's
+** list, freeing it if that raises (out of memory). */
+void tg_lualib_add_indicator(struct lua_State *L, tg_json *ind);
 
 /* Pushes a new box: a userdata whose __gc calls free_fn(p) unless p is
 ** NULL. Box first, then fill: store a tg_malloc'ed pointer in the box the

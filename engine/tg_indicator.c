@@ -1,0 +1,466 @@
+/*
+** tg_indicator.c -- an indicator's table judged per group (see
+** tg_indicator.h). Rows are sorted by group and period once; each group
+** is then a run of that order. Periods become points on the trend's axis:
+** a numeric period is its own x (years keep their spacing when one is
+** missing), any other period its rank among all the indicator's periods.
+*/
+#include "tg_indicator.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tg_date.h"
+#include "tg_err.h"
+#include "tg_mem.h"
+#include "tg_sort.h"
+
+#define MAX_BY 8 /* group columns an indicator may have */
+
+/* The input columns of the kind; NULL where the kind has none. */
+typedef struct inputs {
+    const tg_col *period, *num, *den, *n, *mean, *sd, *target;
+} inputs;
+
+/* The working state, freed in one place. */
+typedef struct work {
+    size_t n_rows;
+    size_t *perm;      /* rows in group, period order */
+    uint8_t *grp;      /* grp[i]: perm[i] starts a group */
+    uint8_t *key;      /* key[i]: perm[i] starts a (group, period) */
+    double *x;         /* per sorted row */
+    tg_judge_point *pts;
+    size_t n_groups;
+    size_t *starts;    /* first sorted row of each group, and n_rows */
+    tg_judge_verdict *verdicts;
+} work;
+
+static void work_free(work *w) {
+    tg_free(w->perm);
+    tg_free(w->grp);
+    tg_free(w->key);
+    tg_free(w->x);
+    tg_free(w->pts);
+    tg_free(w->starts);
+    tg_free(w->verdicts);
+}
+
+/* ---- reading the input ---- */
+
+static double num_at(const tg_col *c, size_t i) {
+    if (!c || !tg_col_is_valid(c, i)) return NAN;
+    switch (c->type) {
+    case TG_INT: return (double)c->v.i64[i];
+    case TG_FLOAT: return c->v.f64[i];
+    case TG_BOOL: return c->v.b8[i];
+    default: return NAN;
+    }
+}
+
+static int is_numeric(const tg_col *c) {
+    return c->type == TG_INT || c->type == TG_FLOAT || c->type == TG_BOOL;
+}
+
+static tg_status need(const tg_table *t, const char *name, int optional, const tg_col **out,
+                      tg_error *err) {
+    long k = tg_table_find(t, name);
+    *out = NULL;
+    if (k < 0 && optional) return TG_OK;
+    if (k < 0) return tg_table_lookup(t, name, &k, err);
+    if (!is_numeric(t->cols[k]))
+        return tg_err_set(err, TG_EARG, NULL, 0, 0, "column '%s' must be numeric, not %s", name,
+                          tg_type_name(t->cols[k]->type));
+    *out = t->cols[k];
+    return TG_OK;
+}
+
+static tg_status find_inputs(const tg_table *t, const tg_indicator_spec *s, inputs *in,
+                             tg_error *err) {
+    long k;
+    tg_status st = tg_table_lookup(t, s->period, &k, err);
+    int mean = s->judge.kind == TG_JUDGE_MEAN;
+
+    memset(in, 0, sizeof *in);
+    if (st != TG_OK) return st;
+    in->period = t->cols[k];
+    for (size_t i = 0; i < s->n_by && st == TG_OK; i++) st = tg_table_lookup(t, s->by[i], &k, err);
+    if (st == TG_OK) st = need(t, mean ? "value" : "numerator", 0, mean ? &in->mean : &in->num, err);
+    if (st == TG_OK && mean) st = need(t, "sd", 0, &in->sd, err);
+    if (st == TG_OK && !mean) st = need(t, "denominator", 0, &in->den, err);
+    if (st == TG_OK) st = need(t, "n", !mean, &in->n, err);
+    if (st == TG_OK) st = need(t, "target", 1, &in->target, err);
+    return st;
+}
+
+/* The period of row i as text, for messages and comparisons. */
+static const char *period_text(const tg_col *c, size_t i, char *buf, size_t cap) {
+    if (c->type == TG_STRING) return tg_dict_str(c->dict, c->v.str[i], NULL);
+    if (c->type == TG_DATE) {
+        tg_date_format(c->v.date[i], buf);
+        return buf;
+    }
+    snprintf(buf, cap, "%.15g", num_at(c, i));
+    return buf;
+}
+
+/* <0, 0, >0 as row i's period compares with the literal. */
+static int period_cmp(const tg_col *c, size_t i, const tg_period_lit *lit) {
+    char buf[64];
+    if (is_numeric(c)) {
+        double v = num_at(c, i), w = lit->is_num ? lit->num : strtod(lit->str, NULL);
+        return (v > w) - (v < w);
+    }
+    if (lit->is_num) snprintf(buf + 32, 32, "%.15g", lit->num);
+    return strcmp(period_text(c, i, buf, 32), lit->is_num ? buf + 32 : lit->str);
+}
+
+/* ---- sorting and the trend axis ---- */
+
+static tg_status sort_rows(const tg_table *t, const tg_indicator_spec *s, const inputs *in,
+                           work *w, tg_error *err) {
+    const char *keys[MAX_BY + 1];
+    tg_status st;
+
+    if (s->n_by > MAX_BY)
+        return tg_err_set(err, TG_EARG, NULL, 0, 0, "at most %d group columns", MAX_BY);
+    for (size_t i = 0; i < s->n_by; i++) keys[i] = s->by[i];
+    keys[s->n_by] = s->period;
+    if (tg_col_null_count(in->period) > 0)
+        return tg_err_set(err, TG_EARG, NULL, 0, 0, "column '%s' has an empty period", s->period);
+    st = tg_sort_index(t, keys, NULL, s->n_by + 1, NULL, &w->perm, err);
+    w->grp = tg_malloc(w->n_rows + 1);
+    w->key = tg_malloc(w->n_rows + 1);
+    if (st == TG_OK && (!w->grp || !w->key)) st = tg_err_nomem(err);
+    if (st == TG_OK) st = tg_sort_breaks(t, keys, s->n_by, w->perm, w->n_rows, w->grp, err);
+    if (st == TG_OK) st = tg_sort_breaks(t, keys, s->n_by + 1, w->perm, w->n_rows, w->key, err);
+    for (size_t i = 1; st == TG_OK && i < w->n_rows; i++)
+        if (!w->key[i]) {
+            char buf[64];
+            return tg_err_set(err, TG_EARG, NULL, 0, 0, "two rows for period %s in one group",
+                              period_text(in->period, w->perm[i], buf, sizeof buf));
+        }
+    return st;
+}
+
+/* x per sorted row: the number itself, or the rank among all periods. */
+static tg_status axis(const tg_table *t, const tg_indicator_spec *s, const inputs *in, work *w,
+                      tg_error *err) {
+    size_t *order = NULL, *inv;
+    uint8_t *brk;
+    double rank = 0;
+    tg_status st;
+
+    w->x = tg_malloc((w->n_rows + 1) * sizeof *w->x);
+    if (!w->x) return tg_err_nomem(err);
+    if (is_numeric(in->period)) {
+        for (size_t i = 0; i < w->n_rows; i++) w->x[i] = num_at(in->period, w->perm[i]);
+        return TG_OK;
+    }
+    st = tg_sort_index(t, &s->period, NULL, 1, NULL, &order, err);
+    if (st != TG_OK) return st;
+    inv = tg_malloc((w->n_rows + 1) * (sizeof *inv + 1));
+    if (!inv) {
+        tg_free(order);
+        return tg_err_nomem(err);
+    }
+    brk = (uint8_t *)(inv + w->n_rows + 1);
+    st = tg_sort_breaks(t, &s->period, 1, order, w->n_rows, brk, err);
+    for (size_t i = 0; st == TG_OK && i < w->n_rows; i++) {
+        rank += brk[i];
+        inv[order[i]] = (size_t)rank;
+    }
+    for (size_t i = 0; st == TG_OK && i < w->n_rows; i++) w->x[i] = (double)inv[w->perm[i]];
+    tg_free(order);
+    tg_free(inv);
+    return st;
+}
+
+/* The x of the first period >= lit (from) or == lit (base); NaN: none. */
+static double x_of(const inputs *in, const work *w, const tg_period_lit *lit, int exact) {
+    double best = NAN;
+    if (!lit->set) return NAN;
+    for (size_t i = 0; i < w->n_rows; i++) {
+        int c = period_cmp(in->period, w->perm[i], lit);
+        if ((exact ? c == 0 : c >= 0) && !(w->x[i] >= best)) best = w->x[i];
+    }
+    /* A 'from' later than every period leaves nothing comparable. */
+    return isnan(best) && !exact ? INFINITY : best;
+}
+
+/* ---- judging ---- */
+
+static tg_status judge(const tg_indicator_spec *s, const inputs *in, work *w, tg_error *err) {
+    double x_from, x_base;
+    size_t g = 0;
+
+    w->pts = tg_calloc(w->n_rows + 1, sizeof *w->pts);
+    w->starts = tg_malloc((w->n_rows + 2) * sizeof *w->starts);
+    if (!w->pts || !w->starts) return tg_err_nomem(err);
+    for (size_t i = 0; i < w->n_rows; i++) {
+        size_t r = w->perm[i];
+        tg_judge_point *p = &w->pts[i];
+        p->x = w->x[i];
+        p->num = num_at(in->num, r);
+        p->den = num_at(in->den, r);
+        p->n = num_at(in->n, r);
+        p->mean = num_at(in->mean, r);
+        p->sd = num_at(in->sd, r);
+        p->target = num_at(in->target, r);
+        tg_judge_point_fill(p, &s->judge);
+        if (w->grp[i]) w->starts[g++] = i;
+    }
+    w->n_groups = g;
+    w->starts[g] = w->n_rows;
+    w->verdicts = tg_calloc(g + 1, sizeof *w->verdicts);
+    if (!w->verdicts) return tg_err_nomem(err);
+    x_from = x_of(in, w, &s->from, 0);
+    x_base = x_of(in, w, &s->base, 1);
+    for (size_t k = 0; k < g; k++) {
+        size_t a = w->starts[k];
+        tg_status st = tg_judge_group(w->pts + a, w->starts[k + 1] - a, x_from, x_base,
+                                      &s->judge, &w->verdicts[k], err);
+        if (st != TG_OK) return st;
+    }
+    return TG_OK;
+}
+
+/* ---- building the output tables ---- */
+
+typedef struct builder {
+    tg_table *t;
+    tg_status st;
+    tg_error *err;
+} builder;
+
+/* Adds 'c' (taken: released here) under 'name'. */
+static void put(builder *b, const char *name, tg_col *c) {
+    if (b->st != TG_OK) {
+        tg_col_release(c);
+        return;
+    }
+    if (!c) {
+        b->st = tg_err_nomem(b->err);
+        return;
+    }
+    b->st = tg_table_add(b->t, name, c);
+    tg_col_release(c);
+}
+
+/* A float column of n values from get(i); NaN becomes NULL. */
+static tg_col *floats(size_t n, double (*get)(const void *, size_t), const void *ctx) {
+    tg_col *c = tg_col_new(TG_FLOAT, n ? n : 1, NULL);
+    for (size_t i = 0; c && i < n; i++) {
+        double v = get(ctx, i);
+        if ((isnan(v) ? tg_col_push_null(c) : tg_col_push_f64(c, v)) != TG_OK) {
+            tg_col_release(c);
+            return NULL;
+        }
+    }
+    return c;
+}
+
+/* An int column of n counts from get(i); NaN becomes NULL. */
+static tg_col *ints(size_t n, double (*get)(const void *, size_t), const void *ctx) {
+    tg_col *c = tg_col_new(TG_INT, n ? n : 1, NULL);
+    for (size_t i = 0; c && i < n; i++) {
+        double v = get(ctx, i);
+        if ((isnan(v) ? tg_col_push_null(c) : tg_col_push_i64(c, (int64_t)v)) != TG_OK) {
+            tg_col_release(c);
+            return NULL;
+        }
+    }
+    return c;
+}
+
+static tg_col *bools(size_t n, int (*get)(const void *, size_t), const void *ctx) {
+    tg_col *c = tg_col_new(TG_BOOL, n ? n : 1, NULL);
+    for (size_t i = 0; c && i < n; i++)
+        if (tg_col_push_bool(c, get(ctx, i)) != TG_OK) {
+            tg_col_release(c);
+            return NULL;
+        }
+    return c;
+}
+
+/* Accessors for the series: a suppressed point shows no numbers. */
+#define PT(ctx, i) (&((const work *)(ctx))->pts[i])
+#define SHOWN(p, v) ((p)->suppressed ? NAN : (v))
+static double pt_value(const void *w, size_t i) { return PT(w, i)->value; }
+static double pt_lo(const void *w, size_t i) { return PT(w, i)->lo; }
+static double pt_hi(const void *w, size_t i) { return PT(w, i)->hi; }
+static double pt_num(const void *w, size_t i) { return SHOWN(PT(w, i), PT(w, i)->num); }
+static double pt_den(const void *w, size_t i) { return SHOWN(PT(w, i), PT(w, i)->den); }
+static double pt_n(const void *w, size_t i) { return SHOWN(PT(w, i), PT(w, i)->n); }
+static double pt_sd(const void *w, size_t i) { return SHOWN(PT(w, i), PT(w, i)->sd); }
+static double pt_target(const void *w, size_t i) { return PT(w, i)->target; }
+static double pt_dev(const void *w, size_t i) { return PT(w, i)->value - PT(w, i)->target; }
+static int pt_supp(const void *w, size_t i) { return PT(w, i)->suppressed; }
+static int pt_small(const void *w, size_t i) { return PT(w, i)->small; }
+static int pt_flag(const void *w, size_t i) { return PT(w, i)->flag; }
+
+static tg_status build_series(const tg_table *t, const tg_indicator_spec *s, const inputs *in,
+                              const work *w, tg_table **out, tg_error *err) {
+    builder b = { tg_table_new(), TG_OK, err };
+    int mean = s->judge.kind == TG_JUDGE_MEAN;
+
+    if (!b.t) return tg_err_nomem(err);
+    for (size_t i = 0; i < s->n_by; i++)
+        put(&b, s->by[i], tg_col_take(tg_table_col(t, s->by[i]), w->perm, w->n_rows));
+    put(&b, s->period, tg_col_take(in->period, w->perm, w->n_rows));
+    put(&b, "value", floats(w->n_rows, pt_value, w));
+    put(&b, "lo", floats(w->n_rows, pt_lo, w));
+    put(&b, "hi", floats(w->n_rows, pt_hi, w));
+    if (!mean) put(&b, "numerator", floats(w->n_rows, pt_num, w));
+    if (!mean) put(&b, "denominator", floats(w->n_rows, pt_den, w));
+    if (mean) put(&b, "sd", floats(w->n_rows, pt_sd, w));
+    if (in->n || mean) put(&b, "n", floats(w->n_rows, pt_n, w));
+    put(&b, "suppressed", bools(w->n_rows, pt_supp, w));
+    put(&b, "small", bools(w->n_rows, pt_small, w));
+    if (in->target) {
+        put(&b, "target", floats(w->n_rows, pt_target, w));
+        put(&b, "deviation", floats(w->n_rows, pt_dev, w));
+        put(&b, "flag", bools(w->n_rows, pt_flag, w));
+    }
+    if (b.st != TG_OK) {
+        tg_table_release(b.t);
+        return b.st;
+    }
+    *out = b.t;
+    return TG_OK;
+}
+
+/* Accessors for the verdicts, one per group. */
+typedef struct vctx {
+    const work *w;
+    double *q;
+} vctx;
+#define VD(ctx, k) (&((const vctx *)(ctx))->w->verdicts[k])
+#define VPT(ctx, k, which)                                                                   \
+    (VD(ctx, k)->which < 0 ? NAN                                                             \
+                           : ((const vctx *)(ctx))                                           \
+                                 ->w->pts[((const vctx *)(ctx))->w->starts[k] +              \
+                                          (size_t)VD(ctx, k)->which]                         \
+                                 .value)
+#define CH(ctx, k, f) (VD(ctx, k)->has_change ? VD(ctx, k)->change.f : NAN)
+#define TR(ctx, k, f) (VD(ctx, k)->has_trend ? (double)VD(ctx, k)->trend.f : NAN)
+static double v_base(const void *c, size_t k) { return VPT(c, k, base); }
+static double v_last(const void *c, size_t k) { return VPT(c, k, last); }
+static double v_change(const void *c, size_t k) { return CH(c, k, est); }
+static double v_lo(const void *c, size_t k) { return CH(c, k, lo); }
+static double v_hi(const void *c, size_t k) { return CH(c, k, hi); }
+static double v_p(const void *c, size_t k) { return CH(c, k, p); }
+static double v_q(const void *c, size_t k) { return ((const vctx *)c)->q[k]; }
+static double v_tn(const void *c, size_t k) { return TR(c, k, n); }
+static double v_tau(const void *c, size_t k) { return TR(c, k, tau); }
+static double v_tp(const void *c, size_t k) { return TR(c, k, p); }
+static double v_slope(const void *c, size_t k) { return TR(c, k, slope); }
+static double v_slo(const void *c, size_t k) { return TR(c, k, slope_lo); }
+static double v_shi(const void *c, size_t k) { return TR(c, k, slope_hi); }
+
+/* Benjamini-Hochberg over the judged groups' p-values (NaN elsewhere). */
+static tg_status q_values(const work *w, double *q, tg_error *err) {
+    double *p = tg_malloc((2 * w->n_groups + 1) * sizeof *p), *qq;
+    size_t m = 0, j = 0;
+    tg_status st = TG_OK;
+
+    if (!p) return tg_err_nomem(err);
+    qq = p + w->n_groups;
+    for (size_t k = 0; k < w->n_groups; k++) {
+        q[k] = NAN;
+        if (w->verdicts[k].has_change) p[m++] = w->verdicts[k].change.p;
+    }
+    if (m > 0) st = tg_stats_bh(p, m, qq);
+    if (st != TG_OK) st = tg_err_set(err, st, NULL, 0, 0, "cannot adjust the p-values");
+    for (size_t k = 0; st == TG_OK && k < w->n_groups; k++)
+        if (w->verdicts[k].has_change) q[k] = qq[j++];
+    tg_free(p);
+    return st;
+}
+
+/* A string column of the groups' verdict names or reasons. */
+static tg_col *texts(const work *w, int reasons) {
+    tg_col *c = tg_col_new(TG_STRING, w->n_groups ? w->n_groups : 1, NULL);
+    for (size_t k = 0; c && k < w->n_groups; k++) {
+        const tg_judge_verdict *v = &w->verdicts[k];
+        const char *s = reasons ? v->reason : tg_judge_verdict_name(v->verdict);
+        if (tg_col_push_str(c, s, strlen(s)) != TG_OK) {
+            tg_col_release(c);
+            return NULL;
+        }
+    }
+    return c;
+}
+
+/* The period column at each group's baseline or latest row. */
+static tg_col *periods(const inputs *in, const work *w, size_t *idx, int latest) {
+    for (size_t k = 0; k < w->n_groups; k++) {
+        long at = latest ? w->verdicts[k].last : w->verdicts[k].base;
+        idx[k] = at < 0 ? TG_NO_ROW : w->perm[w->starts[k] + (size_t)at];
+    }
+    return tg_col_take(in->period, idx, w->n_groups);
+}
+
+static tg_status build_verdicts(const tg_table *t, const tg_indicator_spec *s, const inputs *in,
+                                const work *w, tg_table **out, tg_error *err) {
+    builder b = { tg_table_new(), TG_OK, err };
+    size_t n = w->n_groups, *idx = tg_malloc((n + 1) * sizeof *idx);
+    double *q = tg_malloc((n + 1) * sizeof *q);
+    vctx c = { w, q };
+
+    if (!b.t || !idx || !q) b.st = tg_err_nomem(err);
+    if (b.st == TG_OK) b.st = q_values(w, q, err);
+    for (size_t k = 0; b.st == TG_OK && k < n; k++) idx[k] = w->perm[w->starts[k]];
+    for (size_t i = 0; b.st == TG_OK && i < s->n_by; i++)
+        put(&b, s->by[i], tg_col_take(tg_table_col(t, s->by[i]), idx, n));
+    if (b.st == TG_OK) put(&b, "baseline_period", periods(in, w, idx, 0));
+    put(&b, "baseline_value", floats(n, v_base, &c));
+    if (b.st == TG_OK) put(&b, "latest_period", periods(in, w, idx, 1));
+    put(&b, "latest_value", floats(n, v_last, &c));
+    put(&b, "change", floats(n, v_change, &c));
+    put(&b, "change_lo", floats(n, v_lo, &c));
+    put(&b, "change_hi", floats(n, v_hi, &c));
+    put(&b, "p", floats(n, v_p, &c));
+    put(&b, "q", floats(n, v_q, &c));
+    put(&b, "trend_n", ints(n, v_tn, &c));
+    put(&b, "trend_tau", floats(n, v_tau, &c));
+    put(&b, "trend_p", floats(n, v_tp, &c));
+    put(&b, "slope", floats(n, v_slope, &c));
+    put(&b, "slope_lo", floats(n, v_slo, &c));
+    put(&b, "slope_hi", floats(n, v_shi, &c));
+    put(&b, "verdict", texts(w, 0));
+    put(&b, "reason", texts(w, 1));
+    tg_free(idx);
+    tg_free(q);
+    if (b.st != TG_OK) {
+        tg_table_release(b.t);
+        return b.st;
+    }
+    *out = b.t;
+    return TG_OK;
+}
+
+tg_status tg_indicator_judge(const tg_table *t, const tg_indicator_spec *s, tg_table **series,
+                             tg_table **verdicts, tg_error *err) {
+    work w;
+    inputs in;
+    tg_status st;
+
+    *series = *verdicts = NULL;
+    memset(&w, 0, sizeof w);
+    w.n_rows = t->n_rows;
+    st = find_inputs(t, s, &in, err);
+    if (st == TG_OK) st = sort_rows(t, s, &in, &w, err);
+    if (st == TG_OK) st = axis(t, s, &in, &w, err);
+    if (st == TG_OK) st = judge(s, &in, &w, err);
+    if (st == TG_OK) st = build_series(t, s, &in, &w, series, err);
+    if (st == TG_OK) st = build_verdicts(t, s, &in, &w, verdicts, err);
+    if (st != TG_OK) {
+        tg_table_release(*series);
+        *series = NULL;
+    }
+    work_free(&w);
+    return st;
+}

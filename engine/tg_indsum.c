@@ -1,0 +1,261 @@
+/*
+** tg_indsum.c -- the terminal summary of an indicator document (see
+** tg_indsum.h). It reads the parsed document only, so it works on any
+** file a run wrote. Widths count code points, not bytes, so titles with
+** æ, ø and å line up.
+*/
+#include "tg_indsum.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tg_mem.h"
+
+#define TITLE_W 50 /* code points of the title column */
+
+typedef struct sbuf {
+    char *p;
+    size_t len, cap;
+    int failed;
+} sbuf;
+
+static void put(sbuf *b, const char *s, size_t n) {
+    if (b->failed) return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = (b->len + n + 1) * 2;
+        char *p = tg_realloc(b->p, cap);
+        if (!p) {
+            b->failed = 1;
+            return;
+        }
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
+static void putf(sbuf *b, const char *fmt, ...) {
+    char tmp[512];
+    va_list ap;
+    int n;
+    va_start(ap, fmt);
+    n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n > 0) put(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+}
+
+/* Code points in s[0..n). */
+static size_t width(const char *s, size_t n) {
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++) w += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return w;
+}
+
+/* s cut to at most w code points ("…" marks a cut) and padded to w. */
+static void put_cell(sbuf *b, const char *s, size_t w) {
+    size_t n = strlen(s), cw = width(s, n);
+    if (cw > w) {
+        size_t i = 0, k = 0;
+        while (i < n && k < w - 1) {
+            i++;
+            while (i < n && ((unsigned char)s[i] & 0xC0) == 0x80) i++;
+            k++;
+        }
+        put(b, s, i);
+        put(b, "…", strlen("…"));
+        return;
+    }
+    put(b, s, n);
+    for (size_t k = cw; k < w; k++) put(b, " ", 1);
+}
+
+/* ---- numbers, Danish style ---- */
+
+static const char *str_of(const tg_json *obj, const char *key) {
+    const char *s = tg_json_str_value(tg_json_get(obj, key), NULL);
+    return s ? s : "";
+}
+
+static double num_of(const tg_json *obj, const char *key) {
+    const tg_json *v = tg_json_get(obj, key);
+    tg_json_kind k = v ? tg_json_kind_of(v) : TG_JSON_NULL;
+    return k == TG_JSON_INT || k == TG_JSON_REAL ? tg_json_real_value(v) : NAN;
+}
+
+/* v with 'dec' decimals and a decimal comma; a real minus sign when
+** 'sign' and a plus for positive values. */
+static void fmt_num(char *out, size_t cap, double v, int dec, int sign) {
+    char tmp[64];
+    snprintf(tmp, sizeof tmp, "%.*f", dec, fabs(v));
+    for (char *p = tmp; *p; p++)
+        if (*p == '.') *p = ',';
+    snprintf(out, cap, "%s%s", v < 0 && strcmp(tmp, "0,0") ? "−" : (sign && v > 0 ? "+" : ""),
+             tmp);
+}
+
+/* The period value of a row as text. */
+static void fmt_period(char *out, size_t cap, const tg_json *row, const char *key) {
+    const tg_json *v = tg_json_get(row, key);
+    tg_json_kind k = v ? tg_json_kind_of(v) : TG_JSON_NULL;
+    if (k == TG_JSON_STRING)
+        snprintf(out, cap, "%s", tg_json_str_value(v, NULL));
+    else if (k == TG_JSON_INT)
+        snprintf(out, cap, "%lld", (long long)tg_json_int_value(v));
+    else if (k == TG_JSON_REAL)
+        snprintf(out, cap, "%g", tg_json_real_value(v));
+    else
+        snprintf(out, cap, "–");
+}
+
+typedef struct style {
+    double scale; /* proportions as per cent */
+    int dec;
+    const char *unit, *change_unit;
+    int ratio;    /* rates: the change is a ratio */
+} style;
+
+static style style_of(const tg_json *ind) {
+    const char *kind = str_of(ind, "kind");
+    style s = { 1, 1, "", "", 0 };
+    if (strcmp(kind, "proportion") == 0) {
+        s.scale = 100;
+        s.unit = " %";
+        s.change_unit = " pp";
+    } else if (strcmp(kind, "rate") == 0) {
+        s.ratio = 1;
+    }
+    return s;
+}
+
+/* "41,0 % [39,6–42,4]" */
+static void fmt_value(char *out, size_t cap, const style *s, double v, double lo, double hi) {
+    char a[80], l[80], h[80];
+    if (isnan(v)) {
+        snprintf(out, cap, "(skjult)");
+        return;
+    }
+    fmt_num(a, sizeof a, v * s->scale, s->dec, 0);
+    fmt_num(l, sizeof l, lo * s->scale, s->dec, 0);
+    fmt_num(h, sizeof h, hi * s->scale, s->dec, 0);
+    snprintf(out, cap, "%s%s [%s–%s]", a, s->unit, isnan(lo) ? "?" : l, isnan(hi) ? "?" : h);
+}
+
+static const char *verdict_da(const char *v) {
+    if (strcmp(v, "improved") == 0) return "forbedret";
+    if (strcmp(v, "worse") == 0) return "forværret";
+    if (strcmp(v, "no_clear_change") == 0) return "ingen klar ændring";
+    return "ikke vurderet";
+}
+
+/* ---- lines ---- */
+
+/* The series row of the verdict's latest period (ungrouped: the last). */
+static const tg_json *latest_row(const tg_json *series) {
+    size_t n = tg_json_len(series);
+    return n ? tg_json_at(series, n - 1) : NULL;
+}
+
+static void line_single(sbuf *b, const tg_json *ind, const style *s) {
+    const tg_json *v = tg_json_at(tg_json_get(ind, "verdicts"), 0);
+    const tg_json *row = latest_row(tg_json_get(ind, "series"));
+    const char *period = str_of(ind, "period");
+    char per[64] = "–", val[300] = "", chg[400] = "", base[64];
+
+    if (row) {
+        fmt_period(per, sizeof per, row, period);
+        fmt_value(val, sizeof val, s, num_of(row, "value"), num_of(row, "lo"), num_of(row, "hi"));
+    }
+    if (v && !isnan(num_of(v, "change"))) {
+        char a[80], l[80], h[80];
+        double k = s->ratio ? 1 : s->scale;
+        const char *pre = s->ratio ? "×" : "";
+        fmt_num(a, sizeof a, num_of(v, "change") * k, s->ratio ? 2 : s->dec, !s->ratio);
+        fmt_num(l, sizeof l, num_of(v, "change_lo") * k, s->ratio ? 2 : s->dec, !s->ratio);
+        fmt_num(h, sizeof h, num_of(v, "change_hi") * k, s->ratio ? 2 : s->dec, !s->ratio);
+        fmt_period(base, sizeof base, v, "baseline_period");
+        snprintf(chg, sizeof chg, "%s%s%s [%s; %s] fra %s", pre, a, s->change_unit, l, h, base);
+    }
+    put(b, "  ", 2);
+    put_cell(b, str_of(ind, "title"), TITLE_W);
+    put(b, " ", 1);
+    put_cell(b, per, 8);
+    put_cell(b, val, 24);
+    put_cell(b, chg, 34);
+    put_cell(b, v ? verdict_da(str_of(v, "verdict")) : "ikke vurderet", 20);
+    put(b, "\n", 1);
+}
+
+static void line_grouped(sbuf *b, const tg_json *ind) {
+    const tg_json *vs = tg_json_get(ind, "verdicts"), *series = tg_json_get(ind, "series");
+    static const char *const codes[] = { "improved", "no_clear_change", "worse", "not_judged" };
+    size_t count[4] = { 0 }, flags = 0, n = tg_json_len(vs);
+    char per[64] = "–", text[256];
+    const tg_json *last = latest_row(series);
+
+    for (size_t i = 0; i < n; i++)
+        for (int k = 0; k < 4; k++)
+            if (strcmp(str_of(tg_json_at(vs, i), "verdict"), codes[k]) == 0) count[k]++;
+    if (last) fmt_period(per, sizeof per, last, str_of(ind, "period"));
+    /* Flags count in the latest period only: that is what needs action. */
+    for (size_t i = 0; i < tg_json_len(series); i++) {
+        const tg_json *row = tg_json_at(series, i);
+        char p[64];
+        fmt_period(p, sizeof p, row, str_of(ind, "period"));
+        if (strcmp(p, per) == 0 && tg_json_bool_value(tg_json_get(row, "flag"))) flags++;
+    }
+    snprintf(text, sizeof text, "%zu grupper: %zu forbedret, %zu ingen klar ændring, %zu forværret, "
+             "%zu ikke vurderet", n, count[0], count[1], count[2], count[3]);
+    put(b, "  ", 2);
+    put_cell(b, str_of(ind, "title"), TITLE_W);
+    put(b, " ", 1);
+    put_cell(b, per, 8);
+    put(b, text, strlen(text));
+    if (tg_json_get(tg_json_at(series, 0), "flag")) putf(b, "; %zu markeret", flags);
+    put(b, "\n", 1);
+}
+
+static const char *strategy_name(const char *code) {
+    if (strcmp(code, "kbh") == 0) return "Københavns Kommune, socialstrategien (kbh)";
+    if (strcmp(code, "regionh") == 0)
+        return "Region Hovedstaden, Den Sociale Virksomhed: Rammer og Retning (regionh)";
+    if (strcmp(code, "regsj") == 0) return "Region Sjælland, strategi 2025–2028 (regsj)";
+    return code;
+}
+
+char *tg_indsum_format(const tg_json *doc) {
+    const tg_json *list = tg_json_get(doc, "indicators");
+    sbuf b = { NULL, 0, 0, 0 };
+    const char *shown = NULL;
+    size_t n = tg_json_len(list);
+
+    if (!list || tg_json_kind_of(list) != TG_JSON_ARRAY) return NULL;
+    putf(&b, "tegn på succes: %zu indikatorer (95 %% konfidensintervaller)\n", n);
+    for (size_t i = 0; i < n; i++) {
+        const tg_json *ind = tg_json_at(list, i);
+        const char *strategy = str_of(ind, "strategy");
+        style s = style_of(ind);
+        if (!shown || strcmp(shown, strategy) != 0) {
+            putf(&b, "\n%s\n  ", strategy_name(strategy));
+            put_cell(&b, "Indikator", TITLE_W);
+            put(&b, " ", 1);
+            put_cell(&b, "Seneste", 8);
+            put_cell(&b, "Værdi [KI]", 24);
+            put_cell(&b, "Ændring [KI] siden basis", 34);
+            put(&b, "Vurdering\n", 10);
+            shown = strategy;
+        }
+        if (tg_json_len(tg_json_get(ind, "by")) > 0)
+            line_grouped(&b, ind);
+        else
+            line_single(&b, ind, &s);
+    }
+    if (b.failed) {
+        tg_free(b.p);
+        return NULL;
+    }
+    return b.p;
+}

@@ -1,0 +1,418 @@
+/*
+** tg_luaind.c -- tegn.indicator and the data catalog (see tg_luaind.h).
+** The spec is read into a tg_indicator_spec whose strings stay owned by
+** the spec table (argument 1, on the stack for the whole call). Tables
+** and JSON are boxed before they are filled, so a Lua error at any point
+** leaks nothing.
+*/
+#include "tg_luaind.h"
+
+#include <dirent.h>
+#include <math.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "tg_db.h"
+#include "tg_err.h"
+#include "tg_indicator.h"
+#include "tg_json.h"
+#include "tg_lua.h"
+#include "tg_luaemit.h"
+#include "tg_lualib.h"
+#include "tg_luatable.h"
+
+#define MAX_BY 8
+#define IDS_KEY "tegn.indicator.ids"
+#define CATALOG_KEY "tegn.catalog"
+#define DB_NAME "tegn.sqlite"
+#define MAX_NAMES 256
+
+/* ---- the data catalog ---- */
+
+/* The datasets folder: --param datasets=DIR, else "datasets". */
+static const char *datasets_dir(lua_State *L) {
+    const char *dir = "datasets";
+    lua_getfield(L, lua_upvalueindex(1), "params");
+    if (lua_istable(L, -1) && lua_getfield(L, -1, "datasets") == LUA_TSTRING)
+        dir = lua_tostring(L, -1); /* kept alive by tegn.params */
+    else if (lua_istable(L, -1))
+        lua_pop(L, 1);
+    lua_pop(L, 1);
+    return dir;
+}
+
+/* Whether 'name' is a table or view of the database (0 when there is no
+** database). */
+static int db_has(const char *db, const char *name) {
+    tg_db_param p = { 0 };
+    tg_table *t = NULL;
+    int has = 0;
+    if (access(db, R_OK) != 0) return 0;
+    p.type = TG_STRING;
+    p.v.s = name;
+    if (tg_db_read(db, "SELECT count(*) AS n FROM sqlite_master WHERE name = ?1", &p, 1, &t,
+                   NULL) == TG_OK)
+        has = t->n_rows == 1 && t->cols[0]->v.i64[0] > 0;
+    tg_table_release(t);
+    return has;
+}
+
+/* Raises "no dataset", suggesting the nearest CSV file in the folder. */
+static int no_dataset(lua_State *L, const char *dir, const char *name) {
+    char *names[MAX_NAMES];
+    size_t n = 0;
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    const char *near;
+
+    while (d && (e = readdir(d)) != NULL && n < MAX_NAMES) {
+        size_t len = strlen(e->d_name);
+        if (len > 4 && strcmp(e->d_name + len - 4, ".csv") == 0) {
+            lua_pushlstring(L, e->d_name, len - 4);
+            names[n++] = (char *)lua_tostring(L, -1);
+        }
+    }
+    if (d) closedir(d);
+    near = tg_lualib_suggest(name, names, n);
+    if (near)
+        return tg_lualib_error(L, "data.%s: no dataset '%s' in %s; did you mean '%s'?", name, name,
+                               dir, near);
+    return tg_lualib_error(L, "data.%s: no dataset '%s' in %s (no %s.csv, no table in %s)", name,
+                           name, dir, name, DB_NAME);
+}
+
+/* data.name: loads <dir>/name.csv, else table 'name' of <dir>/tegn.sqlite,
+** and keeps it in the catalog for the rest of the run. */
+static int l_catalog_index(lua_State *L) {
+    const char *name = luaL_checkstring(L, 2);
+    const char *dir = datasets_dir(L);
+    const char *path = lua_pushfstring(L, "%s/%s.csv", dir, name);
+    const char *db = lua_pushfstring(L, "%s/%s", dir, DB_NAME);
+
+    if (access(path, R_OK) == 0) {
+        lua_getfield(L, lua_upvalueindex(1), "read_csv");
+        lua_pushstring(L, path);
+        lua_call(L, 1, 1);
+    } else if (db_has(db, name)) {
+        lua_getfield(L, lua_upvalueindex(1), "read_sqlite");
+        lua_pushstring(L, db);
+        lua_pushstring(L, name);
+        lua_call(L, 2, 1);
+    } else {
+        return no_dataset(L, dir, name);
+    }
+    lua_pushvalue(L, -1);
+    lua_setfield(L, 1, name); /* rawset: the catalog has no __newindex */
+    return 1;
+}
+
+/* data.sql(query [, params]): a query on <dir>/tegn.sqlite. */
+static int l_catalog_sql(lua_State *L) {
+    int top;
+    luaL_checkstring(L, 1);
+    lua_settop(L, 2);
+    top = lua_gettop(L);
+    lua_getfield(L, lua_upvalueindex(1), "read_sqlite");
+    lua_pushfstring(L, "%s/%s", datasets_dir(L), DB_NAME);
+    lua_pushvalue(L, 1);
+    if (!lua_isnil(L, 2)) lua_pushvalue(L, 2);
+    lua_call(L, lua_gettop(L) - top - 1, 1);
+    return 1;
+}
+
+/* Pushes a new catalog for the module table at 'module' and keeps it in
+** the registry for tegn.indicator. */
+static void new_catalog(lua_State *L, int module) {
+    module = lua_absindex(L, module);
+    lua_newtable(L);
+    lua_pushvalue(L, module);
+    lua_pushcclosure(L, l_catalog_sql, 1);
+    lua_setfield(L, -2, "sql");
+    lua_newtable(L);
+    lua_pushvalue(L, module);
+    lua_pushcclosure(L, l_catalog_index, 1);
+    lua_setfield(L, -2, "__index");
+    lua_setmetatable(L, -2);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, LUA_REGISTRYINDEX, CATALOG_KEY);
+}
+
+/* ---- reading the spec ---- */
+
+/* The string spec[key]; the spec table keeps it alive. */
+static const char *need_string(lua_State *L, const char *key) {
+    const char *s;
+    if (lua_getfield(L, 1, key) != LUA_TSTRING || lua_rawlen(L, -1) == 0)
+        tg_lualib_error(L, "indicator: '%s' must be a non-empty string", key);
+    s = lua_tostring(L, -1);
+    lua_pop(L, 1);
+    return s;
+}
+
+static const char *opt_string(lua_State *L, const char *key, const char *def) {
+    int type = lua_getfield(L, 1, key);
+    const char *s = type == LUA_TSTRING ? lua_tostring(L, -1) : def;
+    if (type != LUA_TNIL && type != LUA_TSTRING)
+        tg_lualib_error(L, "indicator: '%s' must be a string", key);
+    lua_pop(L, 1);
+    return s;
+}
+
+static double opt_number(lua_State *L, const char *key, double def, double lo, double hi) {
+    int type = lua_getfield(L, 1, key);
+    double v = type == LUA_TNUMBER ? lua_tonumber(L, -1) : def;
+    if ((type != LUA_TNIL && type != LUA_TNUMBER) || (type == LUA_TNUMBER && !(v >= lo && v <= hi)))
+        tg_lualib_error(L, "indicator: '%s' must be a number from %f to %f", key, lo, hi);
+    lua_pop(L, 1);
+    return v;
+}
+
+static void read_period(lua_State *L, const char *key, tg_period_lit *lit) {
+    int type = lua_getfield(L, 1, key);
+    lit->set = type != LUA_TNIL;
+    lit->is_num = type == LUA_TNUMBER;
+    if (type == LUA_TNUMBER) lit->num = lua_tonumber(L, -1);
+    if (type == LUA_TSTRING) lit->str = lua_tostring(L, -1);
+    if (lit->set && !lit->is_num && type != LUA_TSTRING)
+        tg_lualib_error(L, "indicator: '%s' must be a period (a number or a string)", key);
+    lua_pop(L, 1);
+}
+
+/* spec.by: nil, a column name or a list of them. */
+static size_t read_by(lua_State *L, const char **by) {
+    size_t n = 0;
+    int type = lua_getfield(L, 1, "by");
+    if (type == LUA_TSTRING) by[n++] = lua_tostring(L, -1);
+    if (type == LUA_TTABLE) {
+        lua_Integer len = luaL_len(L, -1);
+        if (len > MAX_BY) tg_lualib_error(L, "indicator: at most %d 'by' columns", MAX_BY);
+        for (lua_Integer i = 1; i <= len; i++) {
+            if (lua_rawgeti(L, -1, i) != LUA_TSTRING)
+                tg_lualib_error(L, "indicator: 'by' must list column names");
+            by[n++] = lua_tostring(L, -1); /* kept by spec.by */
+            lua_pop(L, 1);
+        }
+    } else if (type != LUA_TNIL && type != LUA_TSTRING) {
+        tg_lualib_error(L, "indicator: 'by' must be a column name or a list of them");
+    }
+    lua_pop(L, 1);
+    return n;
+}
+
+static void read_spec(lua_State *L, tg_indicator_spec *s, const char **by) {
+    static const char *const kinds[] = { "proportion", "mean", "rate", NULL };
+    static const char *const dirs[] = { "up", "down", NULL };
+    const char *kind = opt_string(L, "kind", "proportion");
+    const char *dir = need_string(L, "direction");
+    int k = -1, d = -1;
+
+    for (int i = 0; kinds[i]; i++)
+        if (strcmp(kind, kinds[i]) == 0) k = i;
+    for (int i = 0; dirs[i]; i++)
+        if (strcmp(dir, dirs[i]) == 0) d = i;
+    if (k < 0) tg_lualib_error(L, "indicator: 'kind' must be \"proportion\", \"mean\" or \"rate\"");
+    if (d < 0) tg_lualib_error(L, "indicator: 'direction' must be \"up\" or \"down\"");
+    tg_judge_opts_init(&s->judge, (tg_judge_kind)k);
+    s->judge.direction = d == 0 ? 1 : -1;
+    s->judge.conf = opt_number(L, "conf", 0.95, 0.5, 0.999);
+    s->judge.min_n = opt_number(L, "min_n", s->judge.min_n, 0, 1e9);
+    s->judge.suppress_below = opt_number(L, "suppress_below", s->judge.suppress_below, 0, 1e9);
+    s->judge.per = opt_number(L, "per", 1, 1e-9, 1e12);
+    s->judge.flag_deviation = opt_number(L, "flag_deviation", NAN, 0, 1e12);
+    s->by = by;
+    s->n_by = read_by(L, by);
+    s->period = opt_string(L, "period", "period");
+    read_period(L, "comparable_from", &s->from);
+    read_period(L, "baseline", &s->base);
+}
+
+/* Raises unless 'id' is new in this run and made of [A-Za-z0-9._-]. */
+static void claim_id(lua_State *L, const char *id) {
+    for (const char *p = id; *p; p++)
+        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-", *p))
+            tg_lualib_error(L, "indicator: id '%s' may only use letters, digits, '.', '_', '-'",
+                            id);
+    if (lua_getfield(L, LUA_REGISTRYINDEX, IDS_KEY) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_newtable(L);
+        lua_pushvalue(L, -1);
+        lua_setfield(L, LUA_REGISTRYINDEX, IDS_KEY);
+    }
+    if (lua_getfield(L, -1, id) != LUA_TNIL)
+        tg_lualib_error(L, "indicator: id '%s' is already defined in this run", id);
+    lua_pop(L, 1);
+    lua_pushboolean(L, 1);
+    lua_setfield(L, -2, id);
+    lua_pop(L, 1);
+}
+
+/* Pushes the params for compute: spec.params (the defaults) overridden
+** by --param values, which take the default's type. */
+static void push_params(lua_State *L) {
+    lua_newtable(L);
+    int out = lua_gettop(L);
+    if (lua_getfield(L, 1, "params") == LUA_TTABLE) {
+        lua_pushnil(L);
+        while (lua_next(L, -2)) {
+            lua_pushvalue(L, -2);
+            lua_insert(L, -2);
+            lua_settable(L, out);
+        }
+    } else if (!lua_isnil(L, -1)) {
+        tg_lualib_error(L, "indicator: 'params' must be a table of defaults");
+    }
+    lua_pop(L, 1);
+    lua_getfield(L, lua_upvalueindex(1), "params");
+    lua_pushnil(L);
+    while (lua_istable(L, -2) && lua_next(L, -2)) {
+        const char *key = lua_tostring(L, -2), *val = lua_tostring(L, -1);
+        int type = lua_getfield(L, out, key);
+        lua_pop(L, 1);
+        if (type == LUA_TNUMBER) {
+            if (!lua_stringtonumber(L, val))
+                tg_lualib_error(L, "--param %s=%s: expected a number", key, val);
+        } else if (type == LUA_TBOOLEAN) {
+            if (strcmp(val, "true") != 0 && strcmp(val, "false") != 0)
+                tg_lualib_error(L, "--param %s=%s: expected true or false", key, val);
+            lua_pushboolean(L, strcmp(val, "true") == 0);
+        } else {
+            lua_pushvalue(L, -1);
+        }
+        lua_setfield(L, out, key);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+}
+
+/* ---- the indicator's JSON ---- */
+
+static void free_json(void *p) {
+    tg_json_free(p);
+}
+
+static void set(lua_State *L, tg_json *obj, const char *key, tg_json *v) {
+    tg_error err;
+    tg_status st = tg_json_set_take(obj, key, v, &err);
+    if (st != TG_OK) tg_lualib_fail(L, st, &err, "indicator");
+}
+
+static void set_str(lua_State *L, tg_json *obj, const char *key, const char *s) {
+    set(L, obj, key, s ? tg_json_str(s, strlen(s)) : tg_json_null());
+}
+
+/* A whole number as a JSON integer (a year, a count), else shortest. */
+static tg_json *num_json(double v) {
+    if (isfinite(v) && v == floor(v) && fabs(v) < 9007199254740992.0)
+        return tg_json_int((int64_t)v);
+    return tg_json_real(v, -1);
+}
+
+static tg_json *period_json(const tg_period_lit *lit) {
+    if (!lit->set) return tg_json_null();
+    if (lit->is_num) return num_json(lit->num);
+    return tg_json_str(lit->str, strlen(lit->str));
+}
+
+/* The object the run collects; boxed on the stack, returned unboxed. */
+static tg_json *describe(lua_State *L, const tg_indicator_spec *s, const tg_table *series,
+                         const tg_table *verdicts, void **details) {
+    static const char *const kinds[] = { "proportion", "mean", "rate" };
+    static const char *const texts[] = { "id", "title", "strategy", "goal", "unit", "note", NULL };
+    void **box = tg_lualib_box(L, free_json);
+    tg_json *o = tg_json_object(), *by = tg_json_array();
+    lua_Debug ar;
+
+    *box = o;
+    if (!o || !by) {
+        tg_json_free(by);
+        tg_lua_raise(L, TG_ENOMEM, NULL);
+    }
+    for (int i = 0; texts[i]; i++) set_str(L, o, texts[i], opt_string(L, texts[i], NULL));
+    set_str(L, o, "direction", s->judge.direction > 0 ? "up" : "down");
+    set_str(L, o, "kind", kinds[s->judge.kind]);
+    for (size_t i = 0; i < s->n_by; i++) tg_json_push_take(by, tg_json_str(s->by[i], strlen(s->by[i])), NULL);
+    set(L, o, "by", by);
+    set_str(L, o, "period", s->period);
+    set(L, o, "baseline", period_json(&s->base));
+    set(L, o, "comparable_from", period_json(&s->from));
+    set(L, o, "conf", tg_json_real(s->judge.conf, -1));
+    set(L, o, "min_n", num_json(s->judge.min_n));
+    set(L, o, "suppress_below", num_json(s->judge.suppress_below));
+    set(L, o, "per", num_json(s->judge.per));
+    set(L, o, "flag_deviation", tg_json_real(s->judge.flag_deviation, -1));
+    set_str(L, o, "script",
+            lua_getstack(L, 1, &ar) && lua_getinfo(L, "S", &ar) ? ar.short_src : NULL);
+    set(L, o, "series", tg_json_table(series, -1));
+    set(L, o, "verdicts", tg_json_table(verdicts, -1));
+    if (*details) {
+        tg_json *d = *details;
+        *details = NULL;
+        set(L, o, "details", d);
+    }
+    *box = NULL;
+    lua_pop(L, 1);
+    return o;
+}
+
+/* tegn.indicator(spec) -> series, verdicts (Tables) */
+static int l_indicator(lua_State *L) {
+    static const char *const known[] = { "id",     "title",          "strategy", "goal",
+                                         "direction", "unit",        "kind",     "compute",
+                                         "by",     "period",         "baseline", "comparable_from",
+                                         "conf",   "min_n",          "suppress_below", "per",
+                                         "flag_deviation", "note",   "params",   NULL };
+    const char *by[MAX_BY];
+    tg_indicator_spec s;
+    tg_table **series, **verdicts, *t;
+    void **details;
+    const char *id;
+    tg_error err;
+    tg_status st;
+
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_settop(L, 1);
+    tg_lualib_check_opts(L, 1, known, "indicator");
+    id = need_string(L, "id");
+    need_string(L, "title");
+    need_string(L, "strategy");
+    need_string(L, "goal");
+    need_string(L, "unit");
+    read_spec(L, &s, by);
+    if (lua_getfield(L, 1, "compute") != LUA_TFUNCTION)
+        return tg_lualib_error(L, "indicator '%s': 'compute' must be a function", id);
+    claim_id(L, id);
+    lua_getfield(L, LUA_REGISTRYINDEX, CATALOG_KEY);
+    push_params(L);
+    lua_call(L, 2, 2); /* compute(data, params) -> series [, details] */
+    if (!luaL_testudata(L, 2, TG_LUATABLE_MT))
+        return tg_lualib_error(L, "indicator '%s': compute must return a tegn.Table, not a %s",
+                               id, luaL_typename(L, 2));
+    t = tg_luatable_check(L, 2);
+    details = tg_lualib_box(L, free_json);
+    if (!lua_isnil(L, 3)) *details = tg_luaemit_value(L, 3, "details");
+    series = tg_luatable_new(L);
+    verdicts = tg_luatable_new(L);
+    tg_lua_check(L);
+    tg_err_clear(&err);
+    st = tg_indicator_judge(t, &s, series, verdicts, &err);
+    if (st != TG_OK) {
+        char what[128];
+        snprintf(what, sizeof what, "indicator '%s'", id);
+        return tg_lualib_fail(L, st, &err, what);
+    }
+    tg_lualib_add_indicator(L, describe(L, &s, *series, *verdicts, details));
+    tg_luatable_finish(L, -2);
+    tg_luatable_finish(L, -2);
+    return 2;
+}
+
+void tg_luaind_open(lua_State *L) {
+    lua_pushvalue(L, -1);
+    lua_pushcclosure(L, l_indicator, 1);
+    lua_setfield(L, -2, "indicator");
+    new_catalog(L, -1);
+    lua_setfield(L, -2, "data");
+}
