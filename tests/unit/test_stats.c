@@ -425,6 +425,27 @@ static void test_stats_trend_ties_in_x(void **state) {
     check(t.slope_hi, 1.5, 1e-15, "hi");
 }
 
+/* Tie groups of three in both x and y reach every term of Kendall's
+** variance: x = 1 1 1 2 2 3 4, y = 2 4 2 3 5 5 2. By hand, n = 7:
+** x groups 3, 2 and y groups 3 (the 2s), 2 (the 5s), so
+** [7*6*19 - (3*2*11 + 2*1*9) - (3*2*11 + 2*1*9)]/18 = (798 - 84 - 84)/18 = 35,
+** plus (3*2*1)(3*2*1)/(9*7*6*5) = 36/1890, plus (6 + 2)(6 + 2)/(2*7*6) = 64/84:
+** var S = 35.780952. tau-b = S/sqrt((21 - 4)(21 - 4)) = S/17. [ref]: S 4,
+** p 0.6159994778, slope 0.5 [-1.180988049, 2.361976099]. */
+static void test_stats_trend_ties_in_both(void **state) {
+    static const double x[] = { 1, 1, 1, 2, 2, 3, 4 }, y[] = { 2, 4, 2, 3, 5, 5, 2 };
+    tg_trend t;
+    (void)state;
+    assert_int_equal(tg_stats_trend(x, y, 7, 0.95, &t), TG_OK);
+    check(t.s, 4, 0, "S");
+    check(t.var_s, 35 + 36.0 / 1890 + 64.0 / 84, 1e-12, "var S");
+    check(t.tau, 4.0 / 17, 1e-15, "tau");
+    check(t.p, 0.6159994778, 1e-10, "p");
+    check(t.slope, 0.5, 1e-15, "slope");
+    check(t.slope_lo, -1.180988049, 1e-9, "lo");
+    check(t.slope_hi, 2.361976099, 1e-9, "hi");
+}
+
 /* Exact p for untied n <= 10. y = 1 3 2 4 5: one discordant pair, S = 8;
 ** permutations of 5 with at most 1 inversion: 1 + 4 = 5 of 120, so
 ** p = 2 * 5/120 = 0.083333 (also [ref] by enumerating all 120). Uneven
@@ -560,6 +581,7 @@ int main(void) {
         cmocka_unit_test(test_stats_rate_ratio),
         cmocka_unit_test(test_stats_trend_hand_example),
         cmocka_unit_test(test_stats_trend_ties_in_x),
+        cmocka_unit_test(test_stats_trend_ties_in_both),
         cmocka_unit_test(test_stats_trend_exact_and_uneven),
         cmocka_unit_test(test_stats_trend_edges),
         cmocka_unit_test_teardown(test_stats_trend_oom, tg_test_disarm),
