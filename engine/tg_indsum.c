@@ -207,14 +207,18 @@ static void line_grouped(sbuf *b, const tg_json *ind) {
         fmt_period(p, sizeof p, row, str_of(ind, "period"));
         if (strcmp(p, per) == 0 && tg_json_bool_value(tg_json_get(row, "flag"))) flags++;
     }
-    snprintf(text, sizeof text, "%zu grupper: %zu forbedret, %zu ingen klar ændring, %zu forværret, "
-             "%zu ikke vurderet", n, count[0], count[1], count[2], count[3]);
+    if (tg_json_bool_value(tg_json_get(ind, "census")))
+        snprintf(text, sizeof text, "%zu grupper (optælling, ikke vurderet)", n);
+    else
+        snprintf(text, sizeof text,
+                 "%zu grupper: %zu forbedret, %zu ingen klar ændring, %zu forværret, "
+                 "%zu ikke vurderet", n, count[0], count[1], count[2], count[3]);
     put(b, "  ", 2);
     put_cell(b, str_of(ind, "title"), TITLE_W);
     put(b, " ", 1);
     put_cell(b, per, 8);
     put(b, text, strlen(text));
-    if (tg_json_get(tg_json_at(series, 0), "flag")) putf(b, "; %zu markeret", flags);
+    if (tg_json_get(tg_json_at(series, 0), "flag")) putf(b, "; %zu markeret i %s", flags, per);
     put(b, "\n", 1);
 }
 

@@ -22,6 +22,7 @@ void tg_judge_opts_init(tg_judge_opts *o, tg_judge_kind kind) {
     o->min_n = 20;
     o->suppress_below = 5;
     o->flag_deviation = NAN;
+    o->census = 0;
 }
 
 /* A count that identifies fewer than k people: 1..k-1 (a zero is shown,
@@ -74,6 +75,7 @@ void tg_judge_point_fill(tg_judge_point *p, const tg_judge_opts *o) {
         p->value = p->lo = p->hi = NAN;
         return;
     }
+    if (o->census) p->lo = p->hi = NAN;
     p->small = !(p->size >= o->min_n);
     /* The tolerance keeps 0.95 - 0.90 (0.04999...) a 5-point deviation. */
     if (!isnan(o->flag_deviation) && !isnan(p->target) && !isnan(p->value))
@@ -171,6 +173,10 @@ tg_status tg_judge_group(const tg_judge_point *pts, size_t n, double x_from, dou
     }
     out->base = base;
     out->last = last;
+    if (o->census) {
+        out->reason = "a census: deviations from the target are flagged, not judged";
+        return TG_OK;
+    }
     tg_status st = trend_of(pts, n, x_from, o, out, err);
     if (st != TG_OK) return st;
     if (base < 0 || base == last) {

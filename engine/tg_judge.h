@@ -37,6 +37,8 @@ typedef struct tg_judge_opts {
     double min_n;          /* both ends of a comparison need n >= min_n */
     double suppress_below; /* a count below this hides the period's numbers */
     double flag_deviation; /* |value - target| >= this sets flag; NaN: none */
+    int census;            /* a full count, not a sample (occupancy from the
+                           ** registers): no intervals, no verdict, only flags */
 } tg_judge_opts;
 
 /* One period of one group. The caller fills the inputs its kind uses
@@ -68,7 +70,7 @@ typedef struct tg_judge_verdict {
 } tg_judge_verdict;
 
 /* Default options for 'kind': direction +1, conf 0.95, per 1, min_n 20,
-** suppress_below 5, no flags. */
+** suppress_below 5, no flags, not a census. */
 void tg_judge_opts_init(tg_judge_opts *o, tg_judge_kind kind);
 
 /* Fills the outputs of one point: the value and its interval (Wilson for
@@ -88,8 +90,9 @@ void tg_judge_point_fill(tg_judge_point *p, const tg_judge_opts *o);
 ** IMPROVED or WORSE when the change's interval excludes no change on that
 ** side of 'direction' and a significant trend does not point the other
 ** way, NO_CLEAR_CHANGE otherwise, and NOT_JUDGED when a compared point is
-** suppressed or small, or there is nothing to compare. Errors: TG_ENOMEM
-** (from the trend). */
+** suppressed or small, or there is nothing to compare, or for a census
+** (which has no sampling error to judge a change against; its targets are
+** flagged instead). Errors: TG_ENOMEM (from the trend). */
 tg_status tg_judge_group(const tg_judge_point *pts, size_t n, double x_from, double x_base,
                          const tg_judge_opts *o, tg_judge_verdict *out, tg_error *err);
 

@@ -222,6 +222,10 @@ static void read_spec(lua_State *L, tg_indicator_spec *s, const char **by) {
     s->judge.suppress_below = opt_number(L, "suppress_below", s->judge.suppress_below, 0, 1e9);
     s->judge.per = opt_number(L, "per", 1, 1e-9, 1e12);
     s->judge.flag_deviation = opt_number(L, "flag_deviation", NAN, 0, 1e12);
+    if (lua_getfield(L, 1, "census") != LUA_TNIL && !lua_isboolean(L, -1))
+        tg_lualib_error(L, "indicator: 'census' must be true or false");
+    s->judge.census = lua_toboolean(L, -1);
+    lua_pop(L, 1);
     s->by = by;
     s->n_by = read_by(L, by);
     s->period = opt_string(L, "period", "period");
@@ -343,6 +347,7 @@ static tg_json *describe(lua_State *L, const tg_indicator_spec *s, const tg_tabl
     set(L, o, "suppress_below", num_json(s->judge.suppress_below));
     set(L, o, "per", num_json(s->judge.per));
     set(L, o, "flag_deviation", tg_json_real(s->judge.flag_deviation, -1));
+    set(L, o, "census", tg_json_bool(s->judge.census));
     set_str(L, o, "script",
             lua_getstack(L, 1, &ar) && lua_getinfo(L, "S", &ar) ? ar.short_src : NULL);
     set(L, o, "series", tg_json_table(series, -1));
@@ -363,7 +368,7 @@ static int l_indicator(lua_State *L) {
                                          "direction", "unit",        "kind",     "compute",
                                          "by",     "period",         "baseline", "comparable_from",
                                          "conf",   "min_n",          "suppress_below", "per",
-                                         "flag_deviation", "note",   "params",   NULL };
+                                         "flag_deviation", "note",   "params",   "census", NULL };
     const char *by[MAX_BY];
     tg_indicator_spec s;
     tg_table **series, **verdicts, *t;

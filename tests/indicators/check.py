@@ -93,7 +93,8 @@ def check(db, ind):
                 continue
             if not close(w, row.get(c)):
                 problems.append("%s %s: SQL %r, tegn %r" % (key, c, w, row.get(c)))
-        if ind["kind"] == "proportion" and not row["suppressed"] and row["value"] is not None:
+        if (ind["kind"] == "proportion" and not ind.get("census") and not row["suppressed"]
+                and row["value"] is not None):
             n = row["n"] if row.get("n") is not None else row["denominator"]
             lo, hi = wilson(row["value"] * n, n, ind["conf"])
             if not (close(lo, row["lo"]) and close(hi, row["hi"])):

@@ -201,6 +201,25 @@ static void test_judge_flag(void **state) {
     assert_true(p[2].value == 1.015);  /* above 1: occupancy can exceed places */
 }
 
+/* A census (occupancy from the registers) has no sampling error: no
+** intervals and no verdict, while its flags still work. */
+static void test_judge_census(void **state) {
+    tg_judge_point p[2] = { prop(2019, 900, 1000), prop(2025, 990, 1000) };
+    tg_judge_opts o;
+    tg_judge_verdict v;
+    (void)state;
+    tg_judge_opts_init(&o, TG_JUDGE_PROPORTION);
+    o.census = 1;
+    o.flag_deviation = 0.05;
+    p[0].target = 0.96;
+    fill_all(p, 2, &o);
+    assert_true(p[0].value == 0.9 && isnan(p[0].lo) && isnan(p[0].hi));
+    assert_true(p[0].flag);
+    assert_int_equal(tg_judge_group(p, 2, NAN, NAN, &o, &v, NULL), TG_OK);
+    assert_int_equal(v.verdict, TG_VERDICT_NOT_JUDGED);
+    assert_false(v.has_change || v.has_trend);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_judge_loneliness_improved),
@@ -211,6 +230,7 @@ int main(void) {
         cmocka_unit_test(test_judge_mean),
         cmocka_unit_test(test_judge_rate),
         cmocka_unit_test(test_judge_flag),
+        cmocka_unit_test(test_judge_census),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
