@@ -7,5 +7,18 @@
 require "kbh.ensomhed"
 
 -- Region Hovedstaden: Den Sociale Virksomhed, Rammer og Retning
+require "regionh.planer"
+require "regionh.sundhedstjek"
+require "regionh.bevaegelse"
+require "regionh.maaltider"
+require "regionh.netvaerk"
+require "regionh.belaegning"
 
 -- Region Sjælland: strategi 2025-2028
+require "regsj.trivsel"
+require "regsj.tilfredshed"
+require "regsj.udvikling"
+require "regsj.kvalitetsstandarder"
+require "regsj.belaegning"
+require "regsj.sygefravaer"
+require "regsj.personaleomsaetning"

@@ -1,0 +1,35 @@
+-- Rammer og Retning / the takst rules: only occupied places can be
+-- charged, so each tilbud's occupancy is followed against the occupancy
+-- its takst was budgeted on (takst_param), per year, from the monthly
+-- occupancy report; 5 percentage points or more from budget is flagged.
+local tegn = require "tegn"
+local region = require "region"
+
+tegn.indicator{
+  id = "regionh.belaegning",
+  strategy = "regionh",
+  title = "Belægning mod budgetteret belægning, pr. tilbud",
+  goal = "Belægningsprocenten holdes på den budgetterede; afvigelser på 5 procentpoint eller "
+    .. "mere markeres",
+  direction = "up",
+  kind = "rate",
+  per = 100,
+  unit = "belægningsprocent (belagte dage pr. 100 mulige dage)",
+  period = "aar",
+  by = "tilbud_id",
+  flag_deviation = 5,
+  note = "Belægningsdage og mulige dage er summen af månedsrapporternes egne tal, som de blev "
+    .. "indberettet (den 14. i måneden efter; sent registrerede indflytninger mangler i "
+    .. "rapporterne). Et år med manglende rapporter (Lunden 2024-02, Rønnegård 2021-11 og -12) "
+    .. "opgøres over de rapporterede måneder; de står i details. Mosehuset lukkede 30.06.2023: "
+    .. "2023 er januar-juni under afviklingen. Budgettet er takst_param.budget_belaegning × 100. "
+    .. "Belægningen er en totaltælling, ikke en stikprøve: intervallet (Poisson) og vurderingen "
+    .. "siger ikke noget om stikprøveusikkerhed, og selv små ændringer bliver 'signifikante'. "
+    .. "Afvigelsen fra budget (flag) er det, der skal handles på; retningen 'op' er valgt, fordi "
+    .. "kun belagte pladser kan opkræves betaling, men overbelægning er ikke en forbedring. "
+    .. "Indikatoren er en 'rate', fordi belægningen kan overstige 100 %.",
+  compute = function(data)
+    local serie, huller = region.belaegning(data, "DSV-")
+    return serie, { aar_med_faerre_end_12_rapporter = huller }
+  end,
+}
