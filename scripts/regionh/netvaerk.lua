@@ -1,8 +1,7 @@
 -- Rammer og Retning: networks and volunteering. The mean number of private
--- network persons the resident was in contact with in the quarter, and the
--- share who volunteered in the local community (aktivitet_kvartal.csv, from
--- 2021K1; not Sølager). The network and volunteering initiatives are the
--- details: without end dates they cannot say who an initiative reached.
+-- network persons in contact in the quarter, and the share who volunteered
+-- (aktivitet_kvartal.csv, from 2021K1; not Sølager). The initiatives have no
+-- end date, so they are the details, not an indicator of their own.
 local tegn = require "tegn"
 local ind = require "indikator"
 local region = require "region"

@@ -13,7 +13,8 @@ end
 local note = "Enheden er en plan udarbejdet eller revideret i året (første plan efter "
   .. "indflytning og de årlige opfølgninger; en borger kan have to i et år). Manglende "
   .. "årlige opfølgninger (ca. 7 %) indgår ikke: de er ikke i data. Sølager har ingen planer; "
-  .. "Mosehuset lukkede 30.06.2023."
+  .. "Mosehuset lukkede 30.06.2023. Pr. tilbud har de små tilbud under 20 planer om året; "
+  .. "de år vises, men vurderes ikke."
 
 local function plan_indikator(id, title, goal, column, by)
   tegn.indicator{

@@ -9,7 +9,8 @@ local col = tegn.col
 local note = "Fratrådte i året pr. 100 ansatte, hvor antallet af ansatte er gennemsnittet af "
   .. "månedernes gennemsnitlige antal ansatte (Σ gns_ansatte / 12, dvs. ansat-år), fra "
   .. "lønsystemets månedsudtræk; det er personaleomsætningen i procent. Omsætningen topper i "
-  .. "juli-august. Poisson-intervallet antager uafhængige fratrædelser."
+  .. "juli-august. Poisson-intervallet antager uafhængige fratrædelser. Pr. enhed skjules et år "
+  .. "med 1-4 fratrådte."
 
 for _, v in ipairs{ { "", nil, "Lavere personaleomsætning" },
                     { "_enhed", "tilbud_id", "Lavere personaleomsætning, pr. enhed" } } do
