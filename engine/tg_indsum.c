@@ -58,7 +58,7 @@ static size_t width(const char *s, size_t n) {
 /* s cut to at most w code points ("…" marks a cut) and padded to w. */
 static void put_cell(sbuf *b, const char *s, size_t w) {
     size_t n = strlen(s), cw = width(s, n);
-    if (cw > w) {
+    if (w > 0 && cw > w) {
         size_t i = 0, k = 0;
         while (i < n && k < w - 1) {
             i++;
@@ -185,16 +185,36 @@ static void line_single(sbuf *b, const tg_json *ind, const style *s) {
     put_cell(b, per, 8);
     put_cell(b, val, 24);
     put_cell(b, chg, 34);
-    put_cell(b, v ? verdict_da(str_of(v, "verdict")) : "ikke vurderet", 20);
+    put_cell(b, v ? verdict_da(str_of(v, "verdict")) : "ikke vurderet", 0);
     put(b, "\n", 1);
+}
+
+/* The latest period over all rows (groups end at different periods):
+** numbers compare as numbers, text (quarters, months, dates) as text. */
+static const tg_json *latest_of(const tg_json *series, const char *key) {
+    const tg_json *best = NULL;
+    for (size_t i = 0; i < tg_json_len(series); i++) {
+        const tg_json *row = tg_json_at(series, i);
+        const tg_json *v = tg_json_get(row, key), *w = best ? tg_json_get(best, key) : NULL;
+        int later;
+        if (!v) continue;
+        if (!w)
+            later = 1;
+        else if (tg_json_kind_of(v) == TG_JSON_STRING && tg_json_kind_of(w) == TG_JSON_STRING)
+            later = strcmp(tg_json_str_value(v, NULL), tg_json_str_value(w, NULL)) > 0;
+        else
+            later = tg_json_real_value(v) > tg_json_real_value(w);
+        if (later) best = row;
+    }
+    return best;
 }
 
 static void line_grouped(sbuf *b, const tg_json *ind) {
     const tg_json *vs = tg_json_get(ind, "verdicts"), *series = tg_json_get(ind, "series");
     static const char *const codes[] = { "improved", "no_clear_change", "worse", "not_judged" };
-    size_t count[4] = { 0 }, flags = 0, n = tg_json_len(vs);
+    size_t count[4] = { 0 }, flags = 0, all_flags = 0, n = tg_json_len(vs);
     char per[64] = "–", text[256];
-    const tg_json *last = latest_row(series);
+    const tg_json *last = latest_of(series, str_of(ind, "period"));
 
     for (size_t i = 0; i < n; i++)
         for (int k = 0; k < 4; k++)
@@ -205,7 +225,9 @@ static void line_grouped(sbuf *b, const tg_json *ind) {
         const tg_json *row = tg_json_at(series, i);
         char p[64];
         fmt_period(p, sizeof p, row, str_of(ind, "period"));
-        if (strcmp(p, per) == 0 && tg_json_bool_value(tg_json_get(row, "flag"))) flags++;
+        int flag = tg_json_bool_value(tg_json_get(row, "flag"));
+        all_flags += (size_t)flag;
+        if (strcmp(p, per) == 0 && flag) flags++;
     }
     if (tg_json_bool_value(tg_json_get(ind, "census")))
         snprintf(text, sizeof text, "%zu grupper (optælling, ikke vurderet)", n);
@@ -218,7 +240,7 @@ static void line_grouped(sbuf *b, const tg_json *ind) {
     put(b, " ", 1);
     put_cell(b, per, 8);
     put(b, text, strlen(text));
-    if (tg_json_get(tg_json_at(series, 0), "flag")) putf(b, "; %zu markeret i %s", flags, per);
+    if (tg_json_get(tg_json_at(series, 0), "flag")) putf(b, "; %zu markeret i %s (%zu i alt)", flags, per, all_flags);
     put(b, "\n", 1);
 }
 

@@ -14,6 +14,7 @@ tegn.indicator{
   direction = "up",
   kind = "rate",
   per = 100,
+  census = true,
   unit = "belægningsprocent (belagte dage pr. 100 mulige dage)",
   period = "aar",
   by = "tilbud_id",
@@ -23,10 +24,9 @@ tegn.indicator{
     .. "rapporterne). Et år med manglende rapporter (Lunden 2024-02, Rønnegård 2021-11 og -12) "
     .. "opgøres over de rapporterede måneder; de står i details. Mosehuset lukkede 30.06.2023: "
     .. "2023 er januar-juni under afviklingen. Budgettet er takst_param.budget_belaegning × 100. "
-    .. "Belægningen er en totaltælling, ikke en stikprøve: intervallet (Poisson) og vurderingen "
-    .. "siger ikke noget om stikprøveusikkerhed, og selv små ændringer bliver 'signifikante'. "
-    .. "Afvigelsen fra budget (flag) er det, der skal handles på; retningen 'op' er valgt, fordi "
-    .. "kun belagte pladser kan opkræves betaling, men overbelægning er ikke en forbedring. "
+    .. "Belægningen er en totaltælling, ikke en stikprøve (census): den har intet "
+    .. "konfidensinterval og ingen vurdering; afvigelsen fra budget (flag) er det, der skal "
+    .. "handles på. "
     .. "Indikatoren er en 'rate', fordi belægningen kan overstige 100 %.",
   compute = function(data)
     local serie, huller = region.belaegning(data, "DSV-")

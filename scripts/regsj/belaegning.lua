@@ -14,6 +14,7 @@ tegn.indicator{
   direction = "up",
   kind = "rate",
   per = 100,
+  census = true,
   unit = "belægningsprocent (belagte dage pr. 100 mulige dage)",
   period = "aar",
   by = "tilbud_id",
@@ -25,10 +26,8 @@ tegn.indicator{
     .. "25 til 22 pladser 1.7.2022: de mulige dage følger pladserne dag for dag, mens taksten "
     .. "og budgettet for 2022 stadig var beregnet på 25 pladser. Kofoedsminde var overbelagt i "
     .. "2020-2022 (over 100 %). Budgettet er takst_param.budget_belaegning × 100. Belægningen "
-    .. "er en totaltælling, ikke en stikprøve: intervallet (Poisson) og vurderingen siger ikke "
-    .. "noget om stikprøveusikkerhed, og selv små ændringer bliver 'signifikante'. Afvigelsen "
-    .. "fra budget (flag) er det, der skal handles på; retningen 'op' er valgt, fordi kun "
-    .. "belagte pladser kan opkræves betaling, men overbelægning er ikke en forbedring. "
+    .. "er en totaltælling, ikke en stikprøve (census): den har intet konfidensinterval og "
+    .. "ingen vurdering; afvigelsen fra budget (flag) er det, der skal handles på. "
     .. "Indikatoren er en 'rate', fordi belægningen kan overstige 100 %.",
   compute = function(data)
     local serie, huller = region.belaegning(data, "RSJ-")

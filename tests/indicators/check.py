@@ -94,7 +94,7 @@ def check(db, ind):
             if not close(w, row.get(c)):
                 problems.append("%s %s: SQL %r, tegn %r" % (key, c, w, row.get(c)))
         if (ind["kind"] == "proportion" and not ind.get("census") and not row["suppressed"]
-                and row["value"] is not None):
+                and row["value"] is not None and 0 <= row["value"] <= 1):
             n = row["n"] if row.get("n") is not None else row["denominator"]
             lo, hi = wilson(row["value"] * n, n, ind["conf"])
             if not (close(lo, row["lo"]) and close(hi, row["hi"])):
