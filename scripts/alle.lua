@@ -5,6 +5,19 @@
 
 -- Københavns Kommune: socialstrategiens tegn på succes
 require "kbh.ensomhed"
+require "kbh.livskvalitet"
+require "kbh.tilfredshed"
+require "kbh.skoleniveau"
+require "kbh.ungdomsuddannelse"
+require "kbh.uddannelse_job"
+require "kbh.foreningsliv"
+require "kbh.inddragelse"
+require "kbh.sammenhaeng"
+require "kbh.sagsfrister"
+require "kbh.sygefravaer"
+require "kbh.personaleomsaetning"
+require "kbh.stolthed"
+require "kbh.tryghed"
 
 -- Region Hovedstaden: Den Sociale Virksomhed, Rammer og Retning
 require "regionh.planer"
