@@ -16,8 +16,9 @@ tegn.indicator{
   direction = "up",
   unit = "andel af 25-årige",
   period = "aar",
-  note = "Kun ca. 140-170 25-årige om året, så serien er usikker fra år til år. Andelen med "
-    .. "uoplyst status blandt de 25-årige er under 1 % i 2019 og 3-8 % i 2020-2025",
+  note = "Kun ca. 130-165 25-årige med kendt status om året, så serien er usikker fra år til "
+    .. "år. Andelen med uoplyst status blandt de 25-årige er under 1 % i 2019 og 3-8 % i "
+    .. "2020-2025",
   compute = function(data)
     local unge = data.unge_status:filter(col"alder":eq(25) & col"status":ne"uoplyst")
     return ind.share(unge, { "aar" }, col"ungdomsudd_fuldfoert")
