@@ -256,7 +256,7 @@ static double nelder_mead(fit_ctx *c, double *u) {
         for (int v = 1; v <= k; v++)
             for (int i = 0; i < k; i++)
                 size = fmax(size, fabs(x[v][i] - x[0][i]));
-        if (f[k] - f[0] <= 1e-12 * fabs(f[0]) + 1e-300 && size < 1e-6) break;
+        if (f[k] - f[0] <= 1e-10 * fabs(f[0]) + 1e-300 && size < 1e-5) break;
         if (size < 1e-9) break;
         for (int i = 0; i < k; i++) {
             cen[i] = 0;
