@@ -198,7 +198,9 @@ static tg_status series_prepare(const tg_table *t, const tg_fctable_opts *o,
 
     for (size_t g = 0; g < ss->n_groups; g++) {
         size_t a = ss->start[g], b = ss->start[g + 1];
-        uint64_t span = (uint64_t)(ss->period[ss->perm[b - 1]] - ss->period[ss->perm[a]]) + 1;
+        /* Unsigned: the difference of two int64 periods may not fit one. */
+        uint64_t span =
+            (uint64_t)ss->period[ss->perm[b - 1]] - (uint64_t)ss->period[ss->perm[a]] + 1;
         for (size_t i = a + 1; i < b; i++)
             if (ss->period[ss->perm[i]] == ss->period[ss->perm[i - 1]]) {
                 tg_error why;
@@ -208,7 +210,7 @@ static tg_status series_prepare(const tg_table *t, const tg_fctable_opts *o,
                 st = group_fail(ss, o, g, &why, err);
                 goto fail;
             }
-        if (span > TG_FCTABLE_MAX_SPAN) {
+        if (span > TG_FCTABLE_MAX_SPAN || span == 0) {
             tg_error why;
             tg_err_set(&why, TG_EDATA, NULL, 0, 0, "its periods span %llu, more than %d",
                        (unsigned long long)span, TG_FCTABLE_MAX_SPAN);
@@ -366,6 +368,11 @@ tg_status tg_fctable_forecast(const tg_table *t, const tg_fctable_opts *o, const
         size_t n = series_fill(&ss, g), r0 = g * H;
         int64_t last = ss.period[ss.perm[ss.start[g + 1] - 1]];
         if ((st = tg_poll(intr)) != TG_OK) goto fail;
+        if (last > INT64_MAX - (int64_t)H) {
+            st = tg_err_set(err, TG_EDATA, NULL, 0, 0, "'%s' is too large to forecast past",
+                            o->time);
+            goto fail;
+        }
         if (tg_fc_fit(&o->spec, ss.y, n, &mod, &why) != TG_OK) {
             st = group_fail(&ss, o, g, &why, err);
             goto fail;

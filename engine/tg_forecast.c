@@ -317,10 +317,7 @@ tg_status tg_fc_fit(const tg_fc_spec *spec, const double *y, size_t n, tg_fc_mod
     double best_u[MAX_FREE] = { 0 }, best_f = HUGE_VAL, p;
     tg_status st;
 
-    if ((st = tg_fc_init(spec, y, n, &c.mod, err)) != TG_OK) {
-        mod->n = n;
-        return st;
-    }
+    if ((st = tg_fc_init(spec, y, n, &c.mod, err)) != TG_OK) return st;
     c.y = y;
     c.n = n;
     c.k = 0;
