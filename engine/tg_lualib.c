@@ -28,6 +28,7 @@
 #include "tg_luaemit.h"
 #include "tg_luaind.h"
 #include "tg_luaexpr.h"
+#include "tg_luaforecast.h"
 #include "tg_luagroup.h"
 #include "tg_luastats.h"
 #include "tg_luatable.h"
@@ -924,6 +925,7 @@ void tg_lualib_open(lua_State *L, void *ud) {
     tg_luaemit_open(L);
     tg_luaind_open(L);
     tg_luastats_open(L);
+    tg_luaforecast_open(L);
     lua_pushliteral(L, TG_VERSION_STRING);
     lua_setfield(L, -2, "version");
     lua_newuserdatauv(L, 0, 0);

@@ -1,0 +1,505 @@
+/*
+** tg_forecast.c -- exponential smoothing forecasts (see tg_forecast.h).
+** The model is the additive error-correction form of Hyndman et al.
+** (2008), so one filter serves fitting, forecasting and intervals. All
+** state lives in fixed-size structs on the stack: fitting a series
+** allocates nothing.
+*/
+#include "tg_forecast.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "tg_err.h"
+
+#define MAX_FREE 4    /* alpha, beta, gamma, phi */
+#define EDGE     1e-4 /* keeps fitted parameters strictly inside their bounds */
+#define PHI_LO   0.8
+#define PHI_HI   0.98
+#define NM_EVALS 400 /* objective evaluations per Nelder-Mead run */
+#define NM_RUNS  3   /* restarts from the best vertex (escapes a collapsed simplex) */
+#define INIT_MIN 10  /* periods the initial states are estimated from, at least */
+#define SQRT_2PI 2.5066282746310002 /* sqrt(2 pi) */
+
+/* ---- the model ---- */
+
+void tg_fc_spec_init(tg_fc_spec *spec) {
+    spec->trend = 1;
+    spec->damped = 0;
+    spec->period = 12;
+    spec->alpha = spec->beta = spec->gamma = spec->phi = NAN;
+}
+
+static int seasonal(const tg_fc_spec *spec) {
+    return spec->period >= 2;
+}
+
+static tg_status check_param(double v, const char *name, int used, int phi, tg_error *err) {
+    if (isnan(v)) return TG_OK;
+    if (!used)
+        return tg_err_set(err, TG_EARG, NULL, 0, 0, "%s is fixed but the model has no %s", name,
+                          phi              ? "damping"
+                          : name[0] == 'b' ? "trend"
+                                           : "season");
+    if (!isfinite(v) || v < 0 || v > 1 || (phi && v <= 0))
+        return tg_err_set(err, TG_EARG, NULL, 0, 0, "%s must be in %s, got %g", name,
+                          phi ? "(0, 1]" : "[0, 1]", v);
+    return TG_OK;
+}
+
+tg_status tg_fc_check(const tg_fc_spec *spec, tg_error *err) {
+    tg_status st;
+    if (spec->period < 0 || spec->period > TG_FC_MAX_PERIOD)
+        return tg_err_set(err, TG_EARG, NULL, 0, 0, "period must be between 1 and %d, got %d",
+                          TG_FC_MAX_PERIOD, spec->period);
+    if (spec->damped && !spec->trend)
+        return tg_err_set(err, TG_EARG, NULL, 0, 0, "a damped model needs a trend");
+    if ((st = check_param(spec->alpha, "alpha", 1, 0, err)) != TG_OK) return st;
+    if ((st = check_param(spec->beta, "beta", spec->trend, 0, err)) != TG_OK) return st;
+    if ((st = check_param(spec->gamma, "gamma", seasonal(spec), 0, err)) != TG_OK) return st;
+    return check_param(spec->phi, "phi", spec->damped, 1, err);
+}
+
+size_t tg_fc_min_length(const tg_fc_spec *spec) {
+    if (seasonal(spec)) return 2 * (size_t)spec->period;
+    return spec->trend ? 3 : 2;
+}
+
+tg_status tg_fc_init(const tg_fc_spec *spec, const double *y, size_t n, tg_fc_model *mod,
+                     tg_error *err) {
+    size_t m = seasonal(spec) ? (size_t)spec->period : 1, w, cnt[TG_FC_MAX_PERIOD];
+    double tbar[TG_FC_MAX_PERIOD], ybar[TG_FC_MAX_PERIOD], sxx, sxy, b = 0, a = 0;
+    tg_status st;
+
+    if ((st = tg_fc_check(spec, err)) != TG_OK) return st;
+    memset(mod, 0, sizeof *mod);
+    mod->trend = spec->trend;
+    mod->damped = spec->damped;
+    mod->period = (int)m;
+    mod->alpha = spec->alpha;
+    mod->beta = spec->trend ? spec->beta : 0;
+    mod->gamma = m > 1 ? spec->gamma : 0;
+    mod->phi = spec->damped ? spec->phi : 1;
+    mod->n = n;
+    if (n < tg_fc_min_length(spec))
+        return tg_err_set(err, TG_EDATA, NULL, 0, 0,
+                          "%zu periods are too few: this model needs at least %zu", n,
+                          tg_fc_min_length(spec));
+    /* The window: whole seasons, widened until every position is seen
+    ** and (with a trend) some position is seen twice, so the slope and
+    ** every seasonal effect are identified. */
+    w = (INIT_MIN > 2 * m ? INIT_MIN : 2 * m);
+    w = (w + m - 1) / m * m;
+    for (;;) {
+        int ok = 1, twice = 0;
+        if (w > n) w = n;
+        memset(cnt, 0, sizeof cnt);
+        for (size_t i = 0; i < w; i++)
+            if (isfinite(y[i])) cnt[i % m]++;
+        for (size_t p = 0; p < m; p++) {
+            ok &= cnt[p] > 0;
+            twice |= cnt[p] > 1;
+        }
+        if (ok && (twice || !spec->trend)) break;
+        if (w == n)
+            return tg_err_set(err, TG_EDATA, NULL, 0, 0,
+                              "too many missing periods to estimate the initial %s",
+                              m > 1 ? "season" : "level and trend");
+        w += m;
+    }
+    /* Within-position means, then the pooled within-position slope: the
+    ** least-squares fit with one intercept per season position. */
+    memset(tbar, 0, sizeof tbar);
+    memset(ybar, 0, sizeof ybar);
+    for (size_t i = 0; i < w; i++)
+        if (isfinite(y[i])) {
+            tbar[i % m] += (double)(i + 1);
+            ybar[i % m] += y[i];
+        }
+    for (size_t p = 0; p < m; p++) {
+        tbar[p] /= (double)cnt[p];
+        ybar[p] /= (double)cnt[p];
+    }
+    sxx = sxy = 0;
+    for (size_t i = 0; i < w; i++)
+        if (isfinite(y[i])) {
+            double dt = (double)(i + 1) - tbar[i % m];
+            sxx += dt * dt;
+            sxy += dt * (y[i] - ybar[i % m]);
+        }
+    if (spec->trend) b = sxy / sxx;
+    for (size_t p = 0; p < m; p++) {
+        mod->init.season[p] = ybar[p] - b * tbar[p];
+        a += mod->init.season[p];
+    }
+    a /= (double)m;
+    for (size_t p = 0; p < m; p++)
+        mod->init.season[p] -= a;
+    mod->init.level = a;
+    mod->init.slope = b;
+    return TG_OK;
+}
+
+double tg_fc_filter(const tg_fc_model *mod, const double *y, size_t n, tg_fc_state *end,
+                    double *fitted, size_t *n_obs, size_t *gap) {
+    const double alpha = mod->alpha, beta = mod->beta, gamma = mod->gamma, phi = mod->phi;
+    const size_t m = mod->period > 1 ? (size_t)mod->period : 1;
+    double l = mod->init.level, b = mod->init.slope, s[TG_FC_MAX_PERIOD], sse = 0;
+    size_t p = 0, obs = 0, missing = 0;
+
+    memcpy(s, mod->init.season, m * sizeof s[0]);
+    for (size_t i = 0; i < n; i++) {
+        double pb = phi * b, f = l + pb + s[p];
+        if (fitted) fitted[i] = f;
+        if (isfinite(y[i])) {
+            double e = y[i] - f;
+            sse += e * e;
+            obs++;
+            missing = 0;
+            l += pb + alpha * e;
+            b = pb + beta * e;
+            s[p] += gamma * e;
+        } else {
+            l += pb;
+            b = pb;
+            missing++;
+        }
+        if (++p == m) p = 0;
+    }
+    if (end) {
+        end->level = l;
+        end->slope = b;
+        memcpy(end->season, s, m * sizeof s[0]);
+    }
+    if (n_obs) *n_obs = obs;
+    if (gap) *gap = missing;
+    return sse;
+}
+
+/* ---- fitting ---- */
+
+/* The free parameters of a fit and the map from the unit cube to them:
+** each coordinate u in [0, 1] scales its parameter within bounds that
+** depend on alpha, so the box stays a box while beta < alpha and
+** gamma < 1 - alpha hold. */
+typedef struct fit_ctx {
+    tg_fc_model mod;
+    const double *y;
+    size_t n;
+    int k;               /* free parameters */
+    int which[MAX_FREE]; /* 0 alpha, 1 beta, 2 gamma, 3 phi */
+    double a_lo, a_hi;   /* alpha's range given the fixed beta and gamma */
+} fit_ctx;
+
+static double lerp(double lo, double hi, double u) {
+    return lo + (hi - lo) * u;
+}
+
+static void set_params(fit_ctx *c, const double *u) {
+    tg_fc_model *m = &c->mod;
+    for (int i = 0; i < c->k; i++)
+        if (c->which[i] == 0) m->alpha = lerp(c->a_lo, c->a_hi, u[i]);
+    for (int i = 0; i < c->k; i++) {
+        if (c->which[i] == 1) m->beta = m->alpha * lerp(EDGE, 1 - EDGE, u[i]);
+        if (c->which[i] == 2) m->gamma = (1 - m->alpha) * lerp(EDGE, 1 - EDGE, u[i]);
+        if (c->which[i] == 3) m->phi = lerp(PHI_LO, PHI_HI, u[i]);
+    }
+}
+
+static double objective(fit_ctx *c, const double *u) {
+    double sse;
+    set_params(c, u);
+    sse = tg_fc_filter(&c->mod, c->y, c->n, NULL, NULL, NULL, NULL);
+    return isfinite(sse) ? sse : HUGE_VAL;
+}
+
+static void clamp01(double *u, int k) {
+    for (int i = 0; i < k; i++)
+        u[i] = u[i] < 0 ? 0 : u[i] > 1 ? 1 : u[i];
+}
+
+/* x = c + t (w - c), clamped to the box; returns f(x). */
+static double nm_try(fit_ctx *c, const double *cen, const double *w, double t, double *x) {
+    for (int i = 0; i < c->k; i++)
+        x[i] = cen[i] + t * (w[i] - cen[i]);
+    clamp01(x, c->k);
+    return objective(c, x);
+}
+
+/* Nelder-Mead (reflection 1, expansion 2, contraction 1/2, shrink 1/2) in
+** the unit box, projecting every trial point onto it. Starts from u (an
+** axis simplex of side 0.1 pointing inwards) and leaves the best vertex
+** in u; returns its value. */
+static double nelder_mead(fit_ctx *c, double *u) {
+    const int k = c->k;
+    double x[MAX_FREE + 1][MAX_FREE], f[MAX_FREE + 1], cen[MAX_FREE], xr[MAX_FREE], xe[MAX_FREE];
+    int evals = 0;
+
+    for (int v = 0; v <= k; v++) {
+        memcpy(x[v], u, (size_t)k * sizeof u[0]);
+        if (v > 0) x[v][v - 1] += u[v - 1] > 0.5 ? -0.1 : 0.1;
+        f[v] = objective(c, x[v]);
+    }
+    evals = k + 1;
+    while (evals < NM_EVALS) {
+        /* Order the vertices best first (insertion sort of at most 5). */
+        for (int i = 1; i <= k; i++)
+            for (int j = i; j > 0 && f[j] < f[j - 1]; j--) {
+                double tf = f[j], tx[MAX_FREE];
+                memcpy(tx, x[j], sizeof tx);
+                memcpy(x[j], x[j - 1], sizeof tx);
+                memcpy(x[j - 1], tx, sizeof tx);
+                f[j] = f[j - 1];
+                f[j - 1] = tf;
+            }
+        double size = 0;
+        for (int v = 1; v <= k; v++)
+            for (int i = 0; i < k; i++)
+                size = fmax(size, fabs(x[v][i] - x[0][i]));
+        if (f[k] - f[0] <= 1e-10 * fabs(f[0]) + 1e-300 && size < 1e-5) break;
+        if (size < 1e-9) break;
+        for (int i = 0; i < k; i++) {
+            cen[i] = 0;
+            for (int v = 0; v < k; v++)
+                cen[i] += x[v][i];
+            cen[i] /= k;
+        }
+        double fr = nm_try(c, cen, x[k], -1, xr);
+        evals++;
+        if (fr < f[0]) {
+            double fe = nm_try(c, cen, x[k], -2, xe);
+            evals++;
+            if (fe < fr) {
+                memcpy(x[k], xe, sizeof xe);
+                f[k] = fe;
+            } else {
+                memcpy(x[k], xr, sizeof xr);
+                f[k] = fr;
+            }
+        } else if (fr < f[k - 1]) {
+            memcpy(x[k], xr, sizeof xr);
+            f[k] = fr;
+        } else {
+            /* Contract towards the better of the reflected and worst point. */
+            int outside = fr < f[k];
+            double fc = nm_try(c, cen, outside ? xr : x[k], 0.5, xe);
+            evals++;
+            if (fc < (outside ? fr : f[k])) {
+                memcpy(x[k], xe, sizeof xe);
+                f[k] = fc;
+            } else {
+                for (int v = 1; v <= k; v++)
+                    f[v] = nm_try(c, x[0], x[v], 0.5, x[v]);
+                evals += k;
+            }
+        }
+    }
+    int best = 0;
+    for (int v = 1; v <= k; v++)
+        if (f[v] < f[best]) best = v;
+    memcpy(u, x[best], (size_t)k * sizeof u[0]);
+    return f[best];
+}
+
+/* The number of initial states: level, slope, m - 1 free seasonal ones. */
+static size_t n_states(const tg_fc_model *m) {
+    return 1 + (size_t)m->trend + (size_t)(m->period > 1 ? m->period - 1 : 0);
+}
+
+tg_status tg_fc_fit(const tg_fc_spec *spec, const double *y, size_t n, tg_fc_model *mod,
+                    tg_error *err) {
+    /* Starting points in the unit cube (alpha, beta, gamma, phi in order
+    ** of the free ones): low, middle and high smoothing. */
+    static const double starts[][MAX_FREE] = { { 0.2, 0.1, 0.1, 0.5 },
+                                               { 0.5, 0.3, 0.3, 0.5 },
+                                               { 0.9, 0.1, 0.1, 0.9 } };
+    fit_ctx c;
+    double best_u[MAX_FREE] = { 0 }, best_f = HUGE_VAL, p;
+    tg_status st;
+
+    if ((st = tg_fc_init(spec, y, n, &c.mod, err)) != TG_OK) return st;
+    c.y = y;
+    c.n = n;
+    c.k = 0;
+    if (isnan(spec->alpha)) c.which[c.k++] = 0;
+    if (spec->trend && isnan(spec->beta)) c.which[c.k++] = 1;
+    if (seasonal(spec) && isnan(spec->gamma)) c.which[c.k++] = 2;
+    if (spec->damped && isnan(spec->phi)) c.which[c.k++] = 3;
+    c.a_lo = EDGE;
+    c.a_hi = 1 - EDGE;
+    if (spec->trend && !isnan(spec->beta)) c.a_lo = fmax(c.a_lo, spec->beta + EDGE);
+    if (seasonal(spec) && !isnan(spec->gamma)) c.a_hi = fmin(c.a_hi, 1 - spec->gamma - EDGE);
+    if (isnan(spec->alpha) && c.a_lo >= c.a_hi)
+        return tg_err_set(err, TG_EARG, NULL, 0, 0,
+                          "the fixed beta and gamma leave no room for alpha "
+                          "(beta < alpha < 1 - gamma)");
+    if (c.k > 0) {
+        for (size_t s = 0; s < TG_ARRAY_LEN(starts); s++) {
+            double u[MAX_FREE], f;
+            for (int i = 0; i < c.k; i++)
+                u[i] = starts[s][c.which[i]];
+            f = nelder_mead(&c, u);
+            /* Restart from the best point: a simplex squeezed against a
+            ** bound can stall away from the optimum. */
+            for (int r = 1; r < NM_RUNS; r++) {
+                double g = nelder_mead(&c, u);
+                if (!(g < f * (1 - 1e-10))) {
+                    f = fmin(f, g);
+                    break;
+                }
+                f = g;
+            }
+            if (f < best_f) {
+                best_f = f;
+                memcpy(best_u, u, sizeof u);
+            }
+        }
+        set_params(&c, best_u);
+    }
+    *mod = c.mod;
+    mod->sse = tg_fc_filter(mod, y, n, &mod->end, NULL, &mod->n_obs, &mod->gap);
+    p = (double)((size_t)c.k + n_states(mod));
+    if ((double)mod->n_obs > p)
+        mod->sigma = sqrt(mod->sse / ((double)mod->n_obs - p));
+    else
+        mod->sigma = sqrt(mod->sse / (double)mod->n_obs);
+    return TG_OK;
+}
+
+/* ---- forecasts ---- */
+
+/* phi + phi^2 + ... + phi^h (h without damping). */
+static double phi_sum(double phi, size_t h) {
+    if (phi == 1) return (double)h;
+    return phi * (1 - pow(phi, (double)h)) / (1 - phi);
+}
+
+double tg_fc_point(const tg_fc_model *mod, size_t h) {
+    size_t m = mod->period > 1 ? (size_t)mod->period : 1;
+    return mod->end.level + phi_sum(mod->phi, h) * mod->end.slope +
+           mod->end.season[(mod->n + h - 1) % m];
+}
+
+void tg_fc_forecast(const tg_fc_model *mod, size_t h, double *point, double *sd) {
+    size_t m = mod->period > 1 ? (size_t)mod->period : 1;
+    double sum = 1, phij = 0, pw = 1;
+
+    /* c_j for j = 1 .. gap + h - 1: the first 'gap' ones belong to steps
+    ** already taken without an observation. */
+    for (size_t j = 1; j < mod->gap + h; j++) {
+        pw *= mod->phi;
+        phij += pw;
+        if (j >= mod->gap + 1 && sd) sd[j - mod->gap - 1] = mod->sigma * sqrt(sum);
+        double cj = mod->alpha + mod->beta * phij + (m > 1 && j % m == 0 ? mod->gamma : 0);
+        sum += cj * cj;
+    }
+    if (sd) sd[h - 1] = mod->sigma * sqrt(sum);
+    for (size_t j = 1; j <= h; j++)
+        point[j - 1] = tg_fc_point(mod, j);
+}
+
+double tg_fc_normal_quantile(double p) {
+    double z = 0, q = p > 0.5 ? p : 1 - p;
+    /* Newton on Phi(z) = q from z = 0: Phi is concave for z > 0, so the
+    ** iterates rise monotonically to the root. */
+    for (int i = 0; i < 200; i++) {
+        double f = 0.5 * erfc(-z / sqrt(2)) - q;
+        double d = exp(-0.5 * z * z) / SQRT_2PI;
+        double step = f / d;
+        z -= step;
+        if (fabs(step) <= 1e-15 * fmax(1, fabs(z))) break;
+    }
+    return p > 0.5 ? z : -z;
+}
+
+double tg_fc_snaive(const double *y, size_t n, int period, size_t h) {
+    size_t m = period > 1 ? (size_t)period : 1;
+    /* The target's time index is n + h - 1; step back whole seasons until
+    ** inside the data, then further back past missing values. */
+    size_t back = ((h - 1) / m + 1) * m, t = n + h - 1;
+    if (back > t) return NAN;
+    for (size_t i = t - back;; i -= m) {
+        if (isfinite(y[i])) return y[i];
+        if (i < m) return NAN;
+    }
+}
+
+double tg_fc_mase_scale(const double *y, size_t n, int period) {
+    size_t m = period > 1 ? (size_t)period : 1, cnt = 0;
+    double sum = 0;
+    for (size_t t = m; t < n; t++)
+        if (isfinite(y[t]) && isfinite(y[t - m])) {
+            sum += fabs(y[t] - y[t - m]);
+            cnt++;
+        }
+    return cnt ? sum / (double)cnt : NAN;
+}
+
+/* ---- backtest ---- */
+
+static void score_add(tg_fc_score *s, double e, double actual, double scale) {
+    s->n++;
+    s->mae += fabs(e);
+    if (actual != 0) {
+        s->n_mape++;
+        s->mape += fabs(e / actual);
+    }
+    if (scale > 0) {
+        s->n_mase++;
+        s->mase += fabs(e) / scale;
+    }
+}
+
+static void score_finish(tg_fc_score *s) {
+    s->mae = s->n ? s->mae / (double)s->n : NAN;
+    s->mape = s->n_mape ? 100 * s->mape / (double)s->n_mape : NAN;
+    s->mase = s->n_mase ? s->mase / (double)s->n_mase : NAN;
+}
+
+tg_status tg_fc_backtest(const tg_fc_spec *spec, const double *y, size_t n, size_t horizon,
+                         size_t min_train, int refit, tg_fc_score *hw, tg_fc_score *snaive,
+                         size_t *n_origins, tg_error *err) {
+    tg_fc_model mod;
+    tg_status st;
+
+    if ((st = tg_fc_check(spec, err)) != TG_OK) return st;
+    if (horizon < 1 || horizon > TG_FC_MAX_HORIZON)
+        return tg_err_set(err, TG_EARG, NULL, 0, 0, "horizon must be between 1 and %d, got %zu",
+                          TG_FC_MAX_HORIZON, horizon);
+    if (min_train < tg_fc_min_length(spec))
+        return tg_err_set(err, TG_EARG, NULL, 0, 0,
+                          "min_train must be at least %zu for this model, got %zu",
+                          tg_fc_min_length(spec), min_train);
+    if (n < min_train + horizon)
+        return tg_err_set(err, TG_EDATA, NULL, 0, 0,
+                          "%zu periods are too few for a backtest with min_train %zu and "
+                          "horizon %zu",
+                          n, min_train, horizon);
+    memset(hw, 0, (horizon + 1) * sizeof *hw);
+    memset(snaive, 0, (horizon + 1) * sizeof *snaive);
+    if (!refit && (st = tg_fc_fit(spec, y, min_train, &mod, err)) != TG_OK) return st;
+    for (size_t o = min_train; o + horizon <= n; o++) {
+        double scale = tg_fc_mase_scale(y, o, spec->period);
+        if (refit) {
+            if ((st = tg_fc_fit(spec, y, o, &mod, err)) != TG_OK) return st;
+        } else {
+            mod.n = o;
+            tg_fc_filter(&mod, y, o, &mod.end, NULL, NULL, NULL);
+        }
+        for (size_t j = 1; j <= horizon; j++) {
+            double a = y[o + j - 1], f = tg_fc_point(&mod, j);
+            double g = tg_fc_snaive(y, o, spec->period, j);
+            if (!isfinite(a) || !isfinite(f) || !isfinite(g)) continue;
+            score_add(&hw[0], f - a, a, scale);
+            score_add(&hw[j], f - a, a, scale);
+            score_add(&snaive[0], g - a, a, scale);
+            score_add(&snaive[j], g - a, a, scale);
+        }
+    }
+    for (size_t j = 0; j <= horizon; j++) {
+        score_finish(&hw[j]);
+        score_finish(&snaive[j]);
+    }
+    if (n_origins) *n_origins = n - horizon - min_train + 1;
+    return TG_OK;
+}
