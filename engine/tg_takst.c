@@ -508,11 +508,6 @@ static tg_status sum_budget(struct ctab *c, const tg_table *budget, const tg_int
         tg_keys_probe(c->set, c->bk, base, n, buf);
         for (size_t j = 0; j < n; j++) {
             size_t i = base + j;
-            if (buf[j] == TG_KEYS_NONE) continue;
-            if (c->kilde && (!tg_col_is_valid(c->kilde, i) || c->kilde->v.str[i] != kilde_budget))
-                continue;
-            double v = num_at(c->beloeb, i);
-            if (isnan(v)) continue;
             if (!tg_col_is_valid(c->type, i) || c->omk_of[c->type->v.str[i]] < 0) {
                 size_t len = 0;
                 const char *s = tg_col_is_valid(c->type, i)
@@ -524,6 +519,11 @@ static tg_status sum_budget(struct ctab *c, const tg_table *budget, const tg_int
                                   "afskrivning, forrentning, tjm_pension, indtaegt, regulering_n2",
                                   i + 1, (int)(len < 64 ? len : 64), s);
             }
+            if (buf[j] == TG_KEYS_NONE) continue;
+            if (c->kilde && (!tg_col_is_valid(c->kilde, i) || c->kilde->v.str[i] != kilde_budget))
+                continue;
+            double v = num_at(c->beloeb, i);
+            if (isnan(v)) continue;
             double *d = &c->lines[(size_t)buf[j] * TG_OMK_N + (size_t)c->omk_of[c->type->v.str[i]]];
             *d = isnan(*d) ? v : *d + v;
         }

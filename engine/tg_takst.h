@@ -211,7 +211,8 @@ tg_status tg_takst_part_time(const tg_takst_rules *r, double takst, int dage_pr_
 ** lines come from 'budget' (borrowed) in long form: aar, tilbud_id,
 ** omkostningstype, beloeb_kr and optionally kilde, in which case only rows
 ** with kilde 'budget' count. Lines of one type and tilbud-year are summed;
-** budget rows of no param row are ignored. The new table (*out, one
+** budget rows of no param row, and NULL amounts, are ignored, but every
+** row's omkostningstype must be one of the ten. The new table (*out, one
 ** reference) has aar and tilbud_id (shared with param), then takstgrundlag,
 ** belaegningsdage, doegntakst_uafrundet, maanedstakst (float) and
 ** doegntakst, basistakst, servicetakst (int; the last two NULL without a

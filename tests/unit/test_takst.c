@@ -399,6 +399,510 @@ static void test_takst_rules_and_errors(void **state) {
     assert_true(res.doegntakst == 4460);
 }
 
+/* ---- tables ---- */
+
+static tg_col *str_col(const char *const *v, size_t n) {
+    tg_col *c = tg_col_new(TG_STRING, n, NULL);
+    assert_non_null(c);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(tg_col_push_str(c, v[i], strlen(v[i])), TG_OK);
+    return c;
+}
+
+static tg_col *f64_col(const double *v, size_t n) {
+    tg_col *c = tg_col_new(TG_FLOAT, n, NULL);
+    assert_non_null(c);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(isnan(v[i]) ? tg_col_push_null(c) : tg_col_push_f64(c, v[i]), TG_OK);
+    return c;
+}
+
+static tg_col *i64_col(const int64_t *v, size_t n) {
+    tg_col *c = tg_col_new(TG_INT, n, NULL);
+    assert_non_null(c);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(tg_col_push_i64(c, v[i]), TG_OK);
+    return c;
+}
+
+/* Tilbud A is example E (direkte_loen in two lines, overhead from the
+** rules, a regnskab line and a line of an unknown tilbud C to ignore);
+** B is the at-the-half case above. */
+static tg_table *small_param(const char *id2, double pladser2) {
+    const int64_t aar[] = { 2023, 2023 };
+    const char *id[] = { "A", id2 };
+    const double pl[] = { 20, pladser2 }, bb[] = { 0.95, 0.928 };
+    tg_table *t = tg_table_new();
+    assert_non_null(t);
+    tg_test_add(t, "aar", i64_col(aar, 2));
+    tg_test_add(t, "tilbud_id", str_col(id, 2));
+    tg_test_add(t, "normerede_pladser", f64_col(pl, 2));
+    tg_test_add(t, "budget_belaegning", f64_col(bb, 2));
+    return t;
+}
+
+static tg_table *small_budget(const char *type0) {
+    const double aar[] = { 2023, 2023, 2023, 2023, 2023, 2023, 2023, 2023, 2023, 2023, 2023 };
+    const char *id[] = { "C", "A", "A", "A", "A", "A", "A", "A", "B", "B", "B" };
+    const char *type[] = { type0,         "direkte_loen",  "direkte_loen", "afskrivning",
+                           "forrentning", "regulering_n2", "tilsyn",       "direkte_loen",
+                           "direkte_loen", "overhead",     "tilsyn" };
+    const double kr[] = { 1, 20000000, 8000000, 600000, 250000, 400000, 0, 999, 5085034, 0, 0 };
+    const char *kilde[] = { "budget", "budget", "budget", "budget",   "budget", "budget",
+                            "budget", "regnskab", "budget", "budget", "budget" };
+    tg_table *t = tg_table_new();
+    assert_non_null(t);
+    tg_test_add(t, "kilde", str_col(kilde, 11));
+    tg_test_add(t, "aar", f64_col(aar, 11));
+    tg_test_add(t, "tilbud_id", str_col(id, 11));
+    tg_test_add(t, "omkostningstype", str_col(type, 11));
+    tg_test_add(t, "beloeb_kr", f64_col(kr, 11));
+    return t;
+}
+
+static void test_takst_compute_table(void **state) {
+    size_t before = tg_mem_blocks();
+    tg_takst_rules r = bek();
+    tg_table *param = small_param("B", 5), *budget = small_budget("ejendom"), *out;
+    tg_error err;
+    (void)state;
+
+    assert_int_equal(tg_takst_compute_table(&r, param, budget, NULL, &out, &err), TG_OK);
+    assert_int_equal(out->n_rows, 2);
+    assert_int_equal(out->n_cols, 9);
+    assert_true(tg_table_col(out, "takstgrundlag")->v.f64[0] == 30930000);
+    assert_true(tg_table_col(out, "belaegningsdage")->v.f64[0] == 6935);
+    assert_true(tg_table_col(out, "doegntakst")->v.i64[0] == 4460);
+    assert_true(tg_table_col(out, "maanedstakst")->v.f64[0] == 135658.33);
+    assert_true(tg_table_col(out, "belaegningsdage")->v.f64[1] == 1693.6);
+    assert_true(tg_table_col(out, "doegntakst")->v.i64[1] == 3003);
+    assert_true(tg_table_col(out, "takstgrundlag")->v.f64[1] == 5085034);
+    assert_int_equal(tg_col_null_count(tg_table_col(out, "basistakst")), 2);
+    assert_ptr_equal(tg_table_col(out, "tilbud_id"), tg_table_col(param, "tilbud_id"));
+    tg_table_release(out);
+
+    /* national2027 splits A: basistakst 365, servicetakst 4,095 */
+    assert_int_equal(tg_takst_rules_builtin("national2027", &r, NULL), TG_OK);
+    assert_int_equal(tg_takst_compute_table(&r, param, budget, NULL, &out, &err), TG_OK);
+    assert_true(tg_table_col(out, "basistakst")->v.i64[0] == 365);
+    assert_true(tg_table_col(out, "servicetakst")->v.i64[0] == 4095);
+    tg_table_release(out);
+    tg_table_release(param);
+    tg_table_release(budget);
+    tg_test_no_leaks(before);
+}
+
+static void test_takst_compute_table_errors(void **state) {
+    size_t before = tg_mem_blocks();
+    tg_takst_rules r = bek();
+    tg_table *param = small_param("B", 5), *budget = small_budget("lønninger"), *out;
+    tg_error err;
+    tg_test_stopper stop = { 0, 1 };
+    tg_interrupt intr = { tg_test_stop_poll, &stop };
+    (void)state;
+
+    /* an unknown omkostningstype, even of a tilbud not in param */
+    assert_int_equal(tg_takst_compute_table(&r, param, budget, NULL, &out, &err), TG_EDATA);
+    assert_null(out);
+    assert_non_null(strstr(err.msg, "unknown omkostningstype 'lønninger'"));
+    tg_table_release(budget);
+    budget = small_budget("ejendom");
+    assert_int_equal(tg_takst_compute_table(&r, param, budget, &intr, &out, &err), TG_ELIMIT);
+    tg_table_release(param);
+
+    /* two rows for one tilbud-year */
+    param = small_param("A", 5);
+    assert_int_equal(tg_takst_compute_table(&r, param, budget, NULL, &out, &err), TG_EARG);
+    assert_non_null(strstr(err.msg, "row 2 (aar 2023, tilbud_id A)"));
+    tg_table_release(param);
+
+    /* a NULL place count: the message names the row */
+    param = small_param("B", NAN);
+    assert_int_equal(tg_takst_compute_table(&r, param, budget, NULL, &out, &err), TG_EARG);
+    assert_non_null(strstr(err.msg, "row 2 (aar 2023, tilbud_id B): normerede_pladser"));
+    tg_table_release(param);
+
+    /* a missing column */
+    param = tg_table_new();
+    assert_non_null(param);
+    tg_test_add(param, "aar", f64_col((const double[]){ 2023 }, 1));
+    tg_test_add(param, "tilbud_id", str_col((const char *[]){ "A" }, 1));
+    tg_test_add(param, "normerede_pladser", f64_col((const double[]){ 20 }, 1));
+    tg_test_add(param, "budget_belaeg", f64_col((const double[]){ 0.95 }, 1));
+    assert_int_equal(tg_takst_compute_table(&r, param, budget, NULL, &out, &err), TG_EARG);
+    assert_non_null(strstr(err.msg, "budget_belaegning"));
+    tg_table_release(param);
+    tg_table_release(budget);
+    tg_test_no_leaks(before);
+}
+
+struct oom_ctx {
+    tg_table *param, *budget;
+};
+
+static tg_status oom_compute_table(void *p) {
+    struct oom_ctx *c = p;
+    tg_takst_rules r = bek();
+    tg_table *out = NULL;
+    tg_status st = tg_takst_compute_table(&r, c->param, c->budget, NULL, &out, NULL);
+    if (st == TG_OK && tg_table_col(out, "doegntakst")->v.i64[0] != 4460) st = TG_EDATA;
+    tg_table_release(out);
+    return st;
+}
+
+static void test_takst_compute_table_oom(void **state) {
+    struct oom_ctx c = { small_param("B", 5), small_budget("ejendom") };
+    (void)state;
+    assert_true(tg_test_oom_loop(oom_compute_table, &c) > 5);
+    tg_table_release(c.param);
+    tg_table_release(c.budget);
+}
+
+/* ---- the bundled data ---- */
+
+static const char *dataset(const char *file) {
+    static char path[1024];
+    const char *dir = getenv("TG_SOURCE_DIR");
+    snprintf(path, sizeof path, "%s/datasets/%s", dir ? dir : ".", file);
+    return path;
+}
+
+/* Loads a ';'-separated dataset file (UTF-8 BOM, CRLF, no quoting) into
+** table 'name' of db, every field as text and an empty field as NULL: a
+** second reading independent of tegn's CSV loader. */
+static void load_csv(sqlite3 *db, const char *file, const char *name) {
+    char line[2048], sql[2048];
+    sqlite3_stmt *ins = NULL;
+    FILE *f = fopen(dataset(file), "r");
+    int n_cols = 0;
+
+    assert_non_null(f);
+    assert_int_equal(sqlite3_exec(db, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+    while (fgets(line, sizeof line, f)) {
+        char *fields[16], *p = line;
+        int n = 0;
+        line[strcspn(line, "\r\n")] = '\0';
+        if (!ins && strncmp(p, "\xEF\xBB\xBF", 3) == 0) p += 3;
+        for (;;) {
+            fields[n++] = p;
+            p = strchr(p, ';');
+            if (!p || n == 16) break;
+            *p++ = '\0';
+        }
+        if (!ins) {
+            int off = snprintf(sql, sizeof sql, "CREATE TABLE %s(", name);
+            for (int k = 0; k < n; k++)
+                off += snprintf(sql + off, sizeof sql - (size_t)off, "%s%s", k ? "," : "",
+                                fields[k]);
+            snprintf(sql + off, sizeof sql - (size_t)off, ")");
+            assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+            off = snprintf(sql, sizeof sql, "INSERT INTO %s VALUES(", name);
+            for (int k = 0; k < n; k++)
+                off += snprintf(sql + off, sizeof sql - (size_t)off, "%s?", k ? "," : "");
+            snprintf(sql + off, sizeof sql - (size_t)off, ")");
+            assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &ins, NULL), SQLITE_OK);
+            n_cols = n;
+            continue;
+        }
+        assert_int_equal(n, n_cols);
+        for (int k = 0; k < n; k++)
+            if (*fields[k])
+                sqlite3_bind_text(ins, k + 1, fields[k], -1, SQLITE_TRANSIENT);
+            else
+                sqlite3_bind_null(ins, k + 1);
+        assert_int_equal(sqlite3_step(ins), SQLITE_DONE);
+        sqlite3_reset(ins);
+    }
+    sqlite3_finalize(ins);
+    assert_int_equal(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+    fclose(f);
+}
+
+/* An in-memory database with tegn.sqlite attached as 'd', ophold.csv,
+** kapacitet.csv and tilbud.csv loaded, and the tables
+**   dage(tilbud_id, aar, belagte, mulige): occupied days (a stay occupies
+**     [indflyttet, fraflyttet)) and possible days (places per day, from
+**     kapacitet.csv, whose gyldig_til is the last valid day), 2019-2025. */
+static sqlite3 *open_data(void) {
+    sqlite3 *db;
+    char sql[1100];
+    assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+    snprintf(sql, sizeof sql, "ATTACH '%s' AS d", dataset("tegn.sqlite"));
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    load_csv(db, "ophold.csv", "ophold");
+    load_csv(db, "kapacitet.csv", "kapacitet");
+    load_csv(db, "tilbud.csv", "tilbud");
+    const char *q =
+        "CREATE TABLE dage AS WITH RECURSIVE y(aar) AS (SELECT 2019 UNION ALL SELECT aar + 1 "
+        "FROM y WHERE aar < 2025) "
+        "SELECT t.tilbud_id, y.aar, "
+        " (SELECT total(max(0, julianday(min(coalesce(o.fraflyttet, '9999-12-31'), "
+        "    (y.aar + 1) || '-01-01')) - julianday(max(o.indflyttet, y.aar || '-01-01')))) "
+        "  FROM ophold o WHERE o.tilbud_id = t.tilbud_id) AS belagte, "
+        " (SELECT total(k.normerede_pladser * max(0, julianday(min(coalesce(date(k.gyldig_til, "
+        "    '+1 day'), '9999-12-31'), (y.aar + 1) || '-01-01')) - julianday(max(coalesce("
+        "    k.gyldig_fra, '0001-01-01'), y.aar || '-01-01')))) "
+        "  FROM kapacitet k WHERE k.tilbud_id = t.tilbud_id) AS mulige "
+        "FROM tilbud t, y";
+    if (sqlite3_exec(db, q, NULL, NULL, NULL) != SQLITE_OK) fail_msg("%s", sqlite3_errmsg(db));
+    return db;
+}
+
+static double one_value(sqlite3 *db, const char *sql, int aar, const char *id) {
+    sqlite3_stmt *st;
+    double v = NAN;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+    sqlite3_bind_int(st, 1, aar);
+    sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+        v = sqlite3_column_double(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+/* The månedstakst døgntakst x maanedsfaktor rounded half-up to øre, in
+** integers: the factor has at most 4 decimals (30.4167, 30.5). Returns
+** øre; *at_half is set when the exact product lies on a half øre. */
+static long long maaned_oere(double doegntakst, double faktor, int *at_half) {
+    long long prod = (long long)doegntakst * llround(faktor * 10000); /* 1/10000 kr. */
+    *at_half = prod % 100 == 50;
+    return (prod + 50) / 100;
+}
+
+/* Checks a computed månedstakst against the exact one and the published
+** one. The generator rounded floor(x * 100 + 0.5) / 100 in binary, so
+** where the exact product is a half øre it may have published one øre
+** less; those rows are counted in *artefacts. */
+static void check_maaned(const char *what, double doegntakst, double faktor, double computed,
+                         double published, int *artefacts) {
+    int at_half;
+    long long exact = maaned_oere(doegntakst, faktor, &at_half);
+    if (llround(computed * 100) != exact)
+        fail_msg("%s: månedstakst %.2f computed, %lld øre exactly", what, computed, exact);
+    if (llround(published * 100) == exact) return;
+    if (!at_half || llround(published * 100) != exact - 1)
+        fail_msg("%s: månedstakst %.2f published, %.2f computed", what, published, computed);
+    (*artefacts)++;
+}
+
+/* Every published døgntakst and månedstakst, from takst_param and the
+** budget lines through tg_takst_compute_table (tables read with tg_db_read),
+** compared with the table 'takst' read by sqlite3. */
+static void test_takst_bundled_takster_by_table(void **state) {
+    tg_takst_rules r = bek();
+    tg_table *param, *budget, *out;
+    tg_error err;
+    sqlite3 *db;
+    int artefacts = 0;
+    size_t before = tg_mem_blocks();
+    (void)state;
+
+    assert_int_equal(tg_db_read(dataset("tegn.sqlite"), "takst_param", NULL, 0, &param, &err),
+                     TG_OK);
+    assert_int_equal(tg_db_read(dataset("tegn.sqlite"), "takst_budget", NULL, 0, &budget, &err),
+                     TG_OK);
+    if (tg_takst_compute_table(&r, param, budget, NULL, &out, &err) != TG_OK)
+        fail_msg("%s", err.msg);
+    assert_int_equal(out->n_rows, 253);
+    assert_int_equal(sqlite3_open_v2(dataset("tegn.sqlite"), &db, SQLITE_OPEN_READONLY, NULL),
+                     SQLITE_OK);
+    assert_true(one_value(db, "SELECT count(*) FROM takst WHERE ?1 OR ?2", 1, "") == 253);
+    const tg_col *aar = tg_table_col(out, "aar"), *id = tg_table_col(out, "tilbud_id");
+    const tg_col *dt = tg_table_col(out, "doegntakst"), *mt = tg_table_col(out, "maanedstakst");
+    for (size_t i = 0; i < out->n_rows; i++) {
+        char name[32];
+        size_t n;
+        const char *s = tg_dict_str(id->dict, id->v.str[i], &n);
+        snprintf(name, sizeof name, "%.*s", (int)n, s);
+        double want = one_value(db, "SELECT doegntakst_kr FROM takst WHERE aar = ? AND "
+                                    "tilbud_id = ?", (int)aar->v.i64[i], name);
+        double mwant = one_value(db, "SELECT maanedstakst_kr FROM takst WHERE aar = ? AND "
+                                     "tilbud_id = ?", (int)aar->v.i64[i], name);
+        double mfak = one_value(db, "SELECT maanedsfaktor FROM takst_param WHERE aar = ? AND "
+                                    "tilbud_id = ?", (int)aar->v.i64[i], name);
+        if ((double)dt->v.i64[i] != want)
+            fail_msg("%s %lld: døgntakst %lld computed, %.0f published", name,
+                     (long long)aar->v.i64[i], (long long)dt->v.i64[i], want);
+        check_maaned(name, want, mfak, mt->v.f64[i], mwant, &artefacts);
+    }
+    /* DSV-09 2026: 5,250 x 30.4167 = 159,687.675 exactly, published as
+    ** 159,687.67 (the binary product is 159687.67499...); tegn gives .68. */
+    assert_int_equal(artefacts, 1);
+    sqlite3_close(db);
+    tg_table_release(out);
+    tg_table_release(param);
+    tg_table_release(budget);
+    tg_test_no_leaks(before);
+}
+
+/* Every takst again, one tilbud-year at a time with the overhead and
+** tilsyn lines left out, so tg_takst_compute derives them: the overhead
+** as overhead_pct of direkte_loen + direkte_drift + ejendom, and the
+** tilsyn fee from the places, moved from 2023 by the pl_pct of the years
+** between. Both derived lines must equal the stored ones. */
+static void test_takst_bundled_lines_derived(void **state) {
+    tg_takst_rules r = bek();
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    double pl[2027 - 2019 + 1] = { 0 };
+    int n = 0, artefacts = 0;
+    (void)state;
+
+    assert_int_equal(sqlite3_open_v2(dataset("tegn.sqlite"), &db, SQLITE_OPEN_READONLY, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT DISTINCT aar, pl_pct FROM takst_param", -1,
+                                        &st, NULL),
+                     SQLITE_OK);
+    while (sqlite3_step(st) == SQLITE_ROW)
+        pl[sqlite3_column_int(st, 0) - 2019] = sqlite3_column_double(st, 1);
+    sqlite3_finalize(st);
+    const char *q =
+        "SELECT p.aar, p.tilbud_id, p.normerede_pladser, p.takstdage, p.budget_belaegning, "
+        "p.overhead_pct, p.maanedsfaktor, t.doegntakst_kr, t.maanedstakst_kr, "
+        "(SELECT json_group_object(omkostningstype, beloeb_kr) FROM takst_budget b WHERE "
+        " b.aar = p.aar AND b.tilbud_id = p.tilbud_id AND b.kilde = 'budget') "
+        "FROM takst_param p JOIN takst t USING (aar, tilbud_id)";
+    assert_int_equal(sqlite3_prepare_v2(db, q, -1, &st, NULL), SQLITE_OK);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        tg_takst_input in;
+        tg_takst_result res;
+        int aar = sqlite3_column_int(st, 0);
+        const char *lines = (const char *)sqlite3_column_text(st, 9);
+        double stored[TG_OMK_N];
+
+        tg_takst_input_init(&in);
+        in.aar = aar;
+        in.pladser = sqlite3_column_double(st, 2);
+        in.takstdage = sqlite3_column_int(st, 3);
+        in.budget_belaegning = sqlite3_column_double(st, 4);
+        in.overhead_pct = sqlite3_column_double(st, 5);
+        in.maanedsfaktor = sqlite3_column_double(st, 6);
+        /* {"direkte_loen":47606127.0,...}: pick each line by name */
+        for (int k = 0; k < TG_OMK_N; k++) {
+            char key[40];
+            const char *p;
+            snprintf(key, sizeof key, "\"%s\":", tg_takst_omk_name(k));
+            p = strstr(lines, key);
+            assert_non_null(p);
+            stored[k] = strtod(p + strlen(key), NULL);
+            if (k != TG_OMK_OVERHEAD && k != TG_OMK_TILSYN) in.omk[k] = stored[k];
+        }
+        in.tilsyn_pl_faktor = 1;
+        for (int y = 2024; y <= aar; y++)
+            in.tilsyn_pl_faktor *= 1 + pl[y - 2019] / 100;
+        for (int y = aar + 1; y <= 2023; y++)
+            in.tilsyn_pl_faktor /= 1 + pl[y - 2019] / 100;
+        assert_int_equal(tg_takst_compute(&r, &in, &res, NULL), TG_OK);
+        check_maaned((const char *)sqlite3_column_text(st, 1), sqlite3_column_double(st, 7),
+                     in.maanedsfaktor, res.maanedstakst, sqlite3_column_double(st, 8),
+                     &artefacts);
+        if (res.omk[TG_OMK_OVERHEAD] != stored[TG_OMK_OVERHEAD] ||
+            res.omk[TG_OMK_TILSYN] != stored[TG_OMK_TILSYN] ||
+            res.doegntakst != sqlite3_column_double(st, 7))
+            fail_msg("%d %s: overhead %.0f/%.0f tilsyn %.0f/%.0f takst %.0f/%.0f", aar,
+                     (const char *)sqlite3_column_text(st, 1), res.omk[TG_OMK_OVERHEAD],
+                     stored[TG_OMK_OVERHEAD], res.omk[TG_OMK_TILSYN], stored[TG_OMK_TILSYN],
+                     res.doegntakst, sqlite3_column_double(st, 7));
+        n++;
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    assert_int_equal(n, 253);
+    assert_int_equal(artefacts, 1); /* DSV-09 2026, as above */
+}
+
+/* Every regulering_n2 of 2021-2026 from the accounts of N-2: occupied days
+** (summed by SQL from ophold.csv) x the published døgntakst, minus the sum
+** of the regnskab lines; 5 % of the year's takstgrundlag stays in the
+** driftsramme, the rest (with the sign turned) is the line two years on. */
+static void test_takst_bundled_reguleringer(void **state) {
+    tg_takst_rules r = bek();
+    sqlite3 *db = open_data();
+    sqlite3_stmt *st;
+    int n = 0, split = 0;
+    (void)state;
+
+    const char *q =
+        "SELECT b.aar, b.tilbud_id, dage.belagte, t.doegntakst_kr, "
+        " (SELECT sum(beloeb_kr) FROM d.takst_budget x WHERE x.aar = b.aar AND "
+        "  x.tilbud_id = b.tilbud_id AND x.kilde = 'regnskab'), "
+        " sum(b.beloeb_kr), "
+        " (SELECT beloeb_kr FROM d.takst_budget x WHERE x.aar = b.aar AND "
+        "  x.tilbud_id = b.tilbud_id AND x.kilde = 'budget' AND omkostningstype = "
+        "  'regulering_n2'), "
+        " (SELECT beloeb_kr FROM d.takst_budget x WHERE x.aar = b.aar + 2 AND "
+        "  x.tilbud_id = b.tilbud_id AND x.kilde = 'budget' AND omkostningstype = "
+        "  'regulering_n2') "
+        "FROM d.takst_budget b JOIN d.takst t USING (aar, tilbud_id) "
+        "JOIN dage USING (tilbud_id, aar) WHERE b.kilde = 'budget' AND b.aar <= 2024 "
+        "GROUP BY b.aar, b.tilbud_id ORDER BY b.aar, b.tilbud_id";
+    if (sqlite3_prepare_v2(db, q, -1, &st, NULL) != SQLITE_OK) fail_msg("%s", sqlite3_errmsg(db));
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        tg_takst_account a;
+        tg_takst_regulation g;
+        if (sqlite3_column_type(st, 7) == SQLITE_NULL) continue; /* closed before N+2 */
+        a.aar = sqlite3_column_int(st, 0);
+        a.belagte_dage = sqlite3_column_double(st, 2);
+        a.doegntakst = sqlite3_column_double(st, 3);
+        a.provenu = NAN;
+        a.regnskab = sqlite3_column_double(st, 4);
+        a.takstgrundlag = sqlite3_column_double(st, 5);
+        a.budget_regulering = sqlite3_column_double(st, 6);
+        assert_int_equal(tg_takst_regulate(&r, &a, &g, NULL), TG_OK);
+        assert_int_equal(g.aar_regulering, a.aar + 2);
+        if (g.regulering != sqlite3_column_double(st, 7))
+            fail_msg("%d %s: regulering %.0f computed, %.0f in the budget of %d", a.aar,
+                     (const char *)sqlite3_column_text(st, 1), g.regulering,
+                     sqlite3_column_double(st, 7), a.aar + 2);
+        split += g.regulering != 0;
+        n++;
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    /* 6 years x 32 tilbud, less Mosehuset's 2022-2024 (closed before N+2) */
+    assert_int_equal(n, 6 * 32 - 3);
+    assert_true(split > 0);
+}
+
+/* Every budgetteret belægning of 2022-2026 (the years whose N-2 and N-3
+** are both in the data) from the actual occupancy per year: occupied days
+** over possible days, by SQL from ophold.csv and kapacitet.csv. The
+** sikrede and the forsorgshjem get the 0.90 floor. */
+static void test_takst_bundled_budget_occupancy(void **state) {
+    tg_takst_rules r = bek();
+    sqlite3 *db = open_data();
+    sqlite3_stmt *st;
+    int n = 0;
+    (void)state;
+
+    const char *q = "SELECT p.aar, p.tilbud_id, p.budget_belaegning, "
+                    " tilbud.tilbudstype IN ('sikret døgninstitution', 'forsorgshjem'), "
+                    " (SELECT group_concat(belagte / mulige, ';') FROM (SELECT * FROM dage WHERE "
+                    "  dage.tilbud_id = p.tilbud_id ORDER BY aar)) "
+                    "FROM d.takst_param p JOIN tilbud USING (tilbud_id) WHERE p.aar >= 2022";
+    if (sqlite3_prepare_v2(db, q, -1, &st, NULL) != SQLITE_OK) fail_msg("%s", sqlite3_errmsg(db));
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        double act[7], bb;
+        char *p = (char *)sqlite3_column_text(st, 4);
+        int aar = sqlite3_column_int(st, 0);
+        for (int k = 0; k < 7; k++) {
+            act[k] = strtod(p, &p);
+            if (*p == ';') p++;
+        }
+        assert_int_equal(tg_takst_occupancy(&r, aar, 2019, act, 7, sqlite3_column_int(st, 3),
+                                             &bb, NULL),
+                         TG_OK);
+        if (bb != sqlite3_column_double(st, 2))
+            fail_msg("%d %s: budget occupancy %.3f computed, %.3f in takst_param", aar,
+                     (const char *)sqlite3_column_text(st, 1), bb, sqlite3_column_double(st, 2));
+        n++;
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    assert_int_equal(n, 5 * 32 - 3); /* Mosehuset has no 2024-2026 */
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_takst_example_e),
@@ -411,6 +915,13 @@ int main(void) {
         cmocka_unit_test(test_takst_basis_service_split),
         cmocka_unit_test(test_takst_package_vat_part_time),
         cmocka_unit_test(test_takst_rules_and_errors),
+        cmocka_unit_test(test_takst_compute_table),
+        cmocka_unit_test(test_takst_compute_table_errors),
+        cmocka_unit_test_teardown(test_takst_compute_table_oom, tg_test_disarm),
+        cmocka_unit_test(test_takst_bundled_takster_by_table),
+        cmocka_unit_test(test_takst_bundled_lines_derived),
+        cmocka_unit_test(test_takst_bundled_reguleringer),
+        cmocka_unit_test(test_takst_bundled_budget_occupancy),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
