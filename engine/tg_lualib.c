@@ -29,6 +29,7 @@
 #include "tg_luaexpr.h"
 #include "tg_luagroup.h"
 #include "tg_luatable.h"
+#include "tg_luatakst.h"
 #include "tg_luaverb.h"
 #include "tg_luawin.h"
 #include "tg_mem.h"
@@ -885,6 +886,7 @@ void tg_lualib_open(lua_State *L, void *ud) {
     tg_luagroup_open(L);
     tg_luaverb_open_module(L);
     tg_luaemit_open(L);
+    tg_luatakst_open(L);
     lua_pushliteral(L, TG_VERSION_STRING);
     lua_setfield(L, -2, "version");
     lua_newuserdatauv(L, 0, 0);
