@@ -25,8 +25,19 @@
 
 /* ---- rule fields ---- */
 
-enum kind { K_NUM, K_INT, K_NAME, K_LINES, K_BASIS, K_DAYS, K_MAANED, K_GRAENSER, K_GEBYR,
-            K_DELTID, K_OVERFOERSEL };
+enum kind {
+    K_NUM,
+    K_INT,
+    K_NAME,
+    K_LINES,
+    K_BASIS,
+    K_DAYS,
+    K_MAANED,
+    K_GRAENSER,
+    K_GEBYR,
+    K_DELTID,
+    K_OVERFOERSEL
+};
 
 struct field {
     const char *name;
@@ -34,7 +45,8 @@ struct field {
     size_t off;
 };
 
-#define F(name, kind, member) { name, kind, offsetof(tg_takst_rules, member) }
+#define F(name, kind, member) \
+    { name, kind, offsetof(tg_takst_rules, member) }
 
 static const struct field FIELDS[] = {
     F("navn", K_NAME, navn),
@@ -172,7 +184,8 @@ static void check_list(lua_State *L, int idx, double *out, int n, const char *wh
 static unsigned check_lines(lua_State *L, int idx, const char *what) {
     unsigned mask = 0;
     idx = lua_absindex(L, idx);
-    if (!lua_istable(L, idx)) tg_lualib_error(L, "rules: %s must be a list of omkostningstyper", what);
+    if (!lua_istable(L, idx))
+        tg_lualib_error(L, "rules: %s must be a list of omkostningstyper", what);
     for (lua_Integer i = 1, n = luaL_len(L, idx); i <= n; i++) {
         size_t len;
         lua_rawgeti(L, idx, i);
@@ -406,10 +419,10 @@ static tg_takst_rules opt_rules(lua_State *L, int idx, const char *fname) {
 /* The omkostninger table at the top of the stack into omk[] (NaN where not
 ** given); with 'sum' set, a plain number is accepted too and returned. */
 static double check_lines_table(lua_State *L, double *omk, const char *fname, const char *what) {
-    static const char *const names[] = { "direkte_loen",  "direkte_drift", "ejendom",
-                                         "overhead",      "tilsyn",        "afskrivning",
-                                         "forrentning",   "tjm_pension",   "indtaegt",
-                                         "regulering_n2", NULL };
+    static const char *const names[] = {
+        "direkte_loen", "direkte_drift", "ejendom",  "overhead",      "tilsyn", "afskrivning",
+        "forrentning",  "tjm_pension",   "indtaegt", "regulering_n2", NULL
+    };
     int top = lua_gettop(L);
     double sum = 0;
     if (!lua_istable(L, top))
@@ -498,10 +511,11 @@ static int l_takst_budget_belaegning(lua_State *L) {
 ** budget_belaegning = | historik = (, akut =), omkostninger = {...},
 ** overhead_pct =, tilsyn_pl_faktor =, maanedsfaktor = } */
 static int l_takst_compute(lua_State *L) {
-    static const char *const known[] = { "regler",       "aar",           "normerede_pladser",
-                                         "takstdage",    "budget_belaegning", "historik",
-                                         "akut",         "omkostninger",  "overhead_pct",
-                                         "tilsyn_pl_faktor", "maanedsfaktor", NULL };
+    static const char *const known[] = {
+        "regler",        "aar",  "normerede_pladser", "takstdage",    "budget_belaegning",
+        "historik",      "akut", "omkostninger",      "overhead_pct", "tilsyn_pl_faktor",
+        "maanedsfaktor", NULL
+    };
     const char *fname = "takst.compute";
     tg_takst_input in;
     tg_takst_result res;
@@ -532,7 +546,8 @@ static int l_takst_compute(lua_State *L) {
     check_lines_table(L, in.omk, fname, "omkostninger");
     lua_pop(L, 1);
     tg_err_clear(&err);
-    if (tg_takst_compute(&r, &in, &res, &err) != TG_OK) return tg_lualib_fail(L, TG_EARG, &err, fname);
+    if (tg_takst_compute(&r, &in, &res, &err) != TG_OK)
+        return tg_lualib_fail(L, TG_EARG, &err, fname);
 
     lua_createtable(L, 0, 12);
     lua_pushstring(L, r.navn);
@@ -573,9 +588,10 @@ static int l_takst_compute_table(lua_State *L) {
 /* tegn.takst.regulate{ regler =, aar =, belagte_dage =, doegntakst =,
 ** provenu =, regnskab =, takstgrundlag =, budget_regulering = } */
 static int l_takst_regulate(lua_State *L) {
-    static const char *const known[] = { "regler",        "aar",           "belagte_dage",
-                                         "doegntakst",    "provenu",       "regnskab",
-                                         "takstgrundlag", "budget_regulering", NULL };
+    static const char *const known[] = {
+        "regler",   "aar",           "belagte_dage",      "doegntakst", "provenu",
+        "regnskab", "takstgrundlag", "budget_regulering", NULL
+    };
     const char *fname = "takst.regulate";
     tg_takst_account a;
     tg_takst_regulation g;
@@ -600,7 +616,8 @@ static int l_takst_regulate(lua_State *L) {
     }
     lua_pop(L, 1);
     tg_err_clear(&err);
-    if (tg_takst_regulate(&r, &a, &g, &err) != TG_OK) return tg_lualib_fail(L, TG_EARG, &err, fname);
+    if (tg_takst_regulate(&r, &a, &g, &err) != TG_OK)
+        return tg_lualib_fail(L, TG_EARG, &err, fname);
 
     lua_createtable(L, 0, 7);
     set_amount(L, "provenu", g.provenu);
@@ -628,8 +645,7 @@ static int l_takst_ydelsespakke(lua_State *L) {
     til = opt_num(L, 1, "timer_til", NAN, 1, fname);
     tg_err_clear(&err);
     if (tg_takst_package(fra, til, opt_num(L, 1, "timepris", NAN, 1, fname),
-                         opt_num(L, 1, "periode_dage", NAN, 0, fname), &pris, &dag,
-                         &err) != TG_OK)
+                         opt_num(L, 1, "periode_dage", NAN, 0, fname), &pris, &dag, &err) != TG_OK)
         return tg_lualib_fail(L, TG_EARG, &err, fname);
     lua_createtable(L, 0, 3);
     set_num(L, "timer", (fra + til) / 2);
@@ -680,8 +696,7 @@ static int l_takst_deltid(lua_State *L) {
     double takst = opt_num(L, 1, "takst", NAN, 1, fname);
     if (!isfinite(takst)) return tg_lualib_error(L, "%s: takst must be a number", fname);
     tg_err_clear(&err);
-    if (tg_takst_part_time(&r, takst, opt_int(L, 1, "dage_pr_uge", 0, 1, fname), &v, &err) !=
-        TG_OK)
+    if (tg_takst_part_time(&r, takst, opt_int(L, 1, "dage_pr_uge", 0, 1, fname), &v, &err) != TG_OK)
         return tg_lualib_fail(L, TG_EARG, &err, fname);
     push_amount(L, v);
     return 1;

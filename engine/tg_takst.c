@@ -22,15 +22,14 @@ static const char *const OMK_NAMES[TG_OMK_N] = {
     "afskrivning",  "forrentning",   "tjm_pension", "indtaegt", "regulering_n2",
 };
 
-#define DIREKTE \
+#define DIREKTE                                                               \
     (TG_TAKST_BIT(TG_OMK_DIREKTE_LOEN) | TG_TAKST_BIT(TG_OMK_DIREKTE_DRIFT) | \
      TG_TAKST_BIT(TG_OMK_EJENDOM))
 
 /* The frame of a tilbud, priced as basistakst in the national2027 proposal. */
-#define RAMME \
-    (TG_TAKST_BIT(TG_OMK_EJENDOM) | TG_TAKST_BIT(TG_OMK_OVERHEAD) | \
-     TG_TAKST_BIT(TG_OMK_TILSYN) | TG_TAKST_BIT(TG_OMK_AFSKRIVNING) | \
-     TG_TAKST_BIT(TG_OMK_FORRENTNING))
+#define RAMME                                                                                     \
+    (TG_TAKST_BIT(TG_OMK_EJENDOM) | TG_TAKST_BIT(TG_OMK_OVERHEAD) | TG_TAKST_BIT(TG_OMK_TILSYN) | \
+     TG_TAKST_BIT(TG_OMK_AFSKRIVNING) | TG_TAKST_BIT(TG_OMK_FORRENTNING))
 
 /* ---- rule sets ---- */
 
@@ -158,7 +157,8 @@ tg_status tg_takst_rules_check(const tg_takst_rules *r, tg_error *err) {
         if (!isfinite(r->tilsyn_gebyr[k]) || r->tilsyn_gebyr[k] < 0)
             bad = "tilsyn_gebyr must be amounts >= 0";
         else if (k < TG_TAKST_TILSYN_BANDS - 1 &&
-                 (r->tilsyn_graense[k] < 0 || (k && r->tilsyn_graense[k] <= r->tilsyn_graense[k - 1])))
+                 (r->tilsyn_graense[k] < 0 ||
+                  (k && r->tilsyn_graense[k] <= r->tilsyn_graense[k - 1])))
             bad = "tilsyn_graenser must be increasing place counts";
     }
     for (int k = 0; !bad && k < 7; k++)
@@ -197,9 +197,8 @@ int tg_takst_days(const tg_takst_rules *r, int aar) {
     return (aar % 4 == 0 && aar % 100 != 0) || aar % 400 == 0 ? 366 : 365;
 }
 
-tg_status tg_takst_occupancy(const tg_takst_rules *r, int aar, int first_year,
-                             const double *actual, size_t n, int akut, double *out,
-                             tg_error *err) {
+tg_status tg_takst_occupancy(const tg_takst_rules *r, int aar, int first_year, const double *actual,
+                             size_t n, int akut, double *out, tg_error *err) {
     double sum = 0, lo;
     int used = 0;
     assert(r != NULL && out != NULL && (actual != NULL || n == 0));
@@ -249,8 +248,8 @@ static double sum_lines(const double *omk, unsigned mask) {
     return s;
 }
 
-tg_status tg_takst_compute(const tg_takst_rules *r, const tg_takst_input *in,
-                           tg_takst_result *out, tg_error *err) {
+tg_status tg_takst_compute(const tg_takst_rules *r, const tg_takst_input *in, tg_takst_result *out,
+                           tg_error *err) {
     double *omk = out->omk, pct, mf, q;
     assert(r != NULL && in != NULL && out != NULL);
     if (!(in->pladser > 0) || !isfinite(in->pladser))
@@ -266,8 +265,7 @@ tg_status tg_takst_compute(const tg_takst_rules *r, const tg_takst_input *in,
     for (int k = 0; k < TG_OMK_N; k++) {
         omk[k] = isnan(in->omk[k]) ? 0 : in->omk[k];
         if (!isfinite(omk[k]))
-            return tg_err_set(err, TG_EARG, NULL, 0, 0, "%s is not a finite amount",
-                              OMK_NAMES[k]);
+            return tg_err_set(err, TG_EARG, NULL, 0, 0, "%s is not a finite amount", OMK_NAMES[k]);
     }
     if (omk[TG_OMK_INDTAEGT] > 0)
         return tg_err_set(err, TG_EARG, NULL, 0, 0,
@@ -295,8 +293,7 @@ tg_status tg_takst_compute(const tg_takst_rules *r, const tg_takst_input *in,
         return tg_err_set(err, TG_EARG, NULL, 0, 0, "the takstgrundlag is not finite");
     /* 6 decimals removes the binary noise of e.g. 42 x 365 x 0.973 for display;
     ** the rounding tolerance makes the quotient robust either way. */
-    out->belaegningsdage =
-        tg_takst_round(in->pladser * out->takstdage * in->budget_belaegning, 6);
+    out->belaegningsdage = tg_takst_round(in->pladser * out->takstdage * in->budget_belaegning, 6);
     q = out->takstgrundlag / out->belaegningsdage;
     out->doegntakst_uafrundet = q;
     out->doegntakst = tg_takst_round(q, 0);
@@ -349,9 +346,8 @@ tg_status tg_takst_regulate(const tg_takst_rules *r, const tg_takst_account *a,
     return TG_OK;
 }
 
-tg_status tg_takst_package(double timer_fra, double timer_til, double timepris,
-                           double periode_dage, double *pris, double *pris_pr_dag,
-                           tg_error *err) {
+tg_status tg_takst_package(double timer_fra, double timer_til, double timepris, double periode_dage,
+                           double *pris, double *pris_pr_dag, tg_error *err) {
     double mid;
     assert(pris != NULL && pris_pr_dag != NULL);
     if (!isfinite(timer_fra) || !isfinite(timer_til) || timer_fra < 0 || timer_til < timer_fra)
@@ -373,8 +369,8 @@ double tg_takst_vat_refund(const tg_takst_rules *r, double takst, double momsbel
     return tg_takst_round(takst * momsbelagt_andel * r->momssats / (1 + r->momssats), 2);
 }
 
-tg_status tg_takst_part_time(const tg_takst_rules *r, double takst, int dage_pr_uge,
-                             double *out, tg_error *err) {
+tg_status tg_takst_part_time(const tg_takst_rules *r, double takst, int dage_pr_uge, double *out,
+                             tg_error *err) {
     assert(r != NULL && out != NULL);
     if (dage_pr_uge < 1 || dage_pr_uge > 7)
         return tg_err_set(err, TG_EARG, NULL, 0, 0, "dage_pr_uge must be between 1 and 7, got %d",
@@ -395,8 +391,10 @@ static tg_status num_col(const tg_table *t, const char *side, const char *name, 
         return tg_keys_find(t, name, side, out, err); /* the "did you mean" message */
     }
     if (c->type != TG_INT && c->type != TG_FLOAT)
-        return tg_err_set(err, TG_EARG, NULL, 0, 0, "column '%s' of the %s table must be a number, "
-                          "not %s", name, side, tg_type_name(c->type));
+        return tg_err_set(err, TG_EARG, NULL, 0, 0,
+                          "column '%s' of the %s table must be a number, "
+                          "not %s",
+                          name, side, tg_type_name(c->type));
     *out = c;
     return TG_OK;
 }
@@ -448,13 +446,13 @@ static void row_name(const tg_col *aar, const tg_col *id, size_t i, char *buf, s
 }
 
 struct ctab {
-    const tg_col *aar, *id, *pladser, *bb, *dage, *mfak, *ohpct, *plf;  /* param */
+    const tg_col *aar, *id, *pladser, *bb, *dage, *mfak, *ohpct, *plf; /* param */
     const tg_col *baar, *bid, *type, *beloeb, *kilde;                  /* budget */
     tg_key pk[2], bk[2];                                               /* aar, tilbud_id */
     tg_keys *set;
     uint32_t *map, *ids;
-    int8_t *omk_of;   /* omkostningstype code -> line, -1 unknown */
-    double *lines;    /* n_param x TG_OMK_N, NaN = not given */
+    int8_t *omk_of; /* omkostningstype code -> line, -1 unknown */
+    double *lines;  /* n_param x TG_OMK_N, NaN = not given */
     tg_col *out[7];
 };
 
@@ -575,8 +573,8 @@ static tg_status compute_rows(struct ctab *c, const tg_takst_rules *r, size_t np
 }
 
 tg_status tg_takst_compute_table(const tg_takst_rules *r, const tg_table *param,
-                                 const tg_table *budget, const tg_interrupt *intr,
-                                 tg_table **out, tg_error *err) {
+                                 const tg_table *budget, const tg_interrupt *intr, tg_table **out,
+                                 tg_error *err) {
     struct ctab c;
     tg_table *t = NULL;
     size_t np;
@@ -603,7 +601,7 @@ tg_status tg_takst_compute_table(const tg_takst_rules *r, const tg_table *param,
             row_name(c.aar, c.id, i, where, sizeof where);
             st = tg_err_set(err, TG_EARG, NULL, 0, 0, "param %s: %s", where,
                             c.ids[i] == TG_KEYS_NONE ? "aar or tilbud_id is NULL"
-                                                      : "a second row for the same tilbud-year");
+                                                     : "a second row for the same tilbud-year");
             goto done;
         }
     if ((st = sum_budget(&c, budget, intr, err)) != TG_OK) goto done;

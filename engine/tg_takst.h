@@ -41,7 +41,7 @@ typedef enum tg_takst_basis {
     TG_TAKST_BASIS_OMKOSTNINGER   /* the budget without its regulering line */
 } tg_takst_basis;
 
-#define TG_TAKST_NAME_MAX    32
+#define TG_TAKST_NAME_MAX     32
 #define TG_TAKST_TILSYN_BANDS 4
 
 /* A rule set. Plain data: copy it, change fields, check it with
@@ -63,17 +63,17 @@ typedef struct tg_takst_rules {
     int tilsyn_graense[TG_TAKST_TILSYN_BANDS - 1]; /* most places of bands 1-3: 7, 24, 49 */
     double tilsyn_gebyr[TG_TAKST_TILSYN_BANDS];    /* yearly fee per band at the fee's base year */
     /* takster */
-    int takstdage;              /* 0: calendar days (365/366); else fixed, e.g. 334 */
-    double maanedsfaktor;       /* månedstakst = døgntakst x this (365/12 or 30.5) */
-    int maaned_af_uafrundet;    /* 1: from the unrounded quotient instead of the døgntakst */
+    int takstdage;                /* 0: calendar days (365/366); else fixed, e.g. 334 */
+    double maanedsfaktor;         /* månedstakst = døgntakst x this (365/12 or 30.5) */
+    int maaned_af_uafrundet;      /* 1: from the unrounded quotient instead of the døgntakst */
     unsigned basistakst_grundlag; /* lines priced as basistakst; 0: no basis/service split */
-    double momssats;            /* 0.25: the refund share is momssats / (1 + momssats) */
-    double deltid[7];           /* share of the takst charged for 1..7 days a week */
+    double momssats;              /* 0.25: the refund share is momssats / (1 + momssats) */
+    double deltid[7];             /* share of the takst charged for 1..7 days a week */
     /* efterregulering */
     double overfoersel_pct_overskud;  /* a surplus up to this % stays in the driftsramme (5) */
     double overfoersel_pct_underskud; /* a deficit up to this % likewise (5) */
     tg_takst_basis overfoersel_grundlag;
-    int regulering_aar;         /* the rest goes into the takst this many years later (2) */
+    int regulering_aar; /* the rest goes into the takst this many years later (2) */
 } tg_takst_rules;
 
 /* ---- rule sets ---- */
@@ -111,9 +111,8 @@ int tg_takst_days(const tg_takst_rules *r, int aar);
 ** occupancy (a fraction) of year first_year + i; NaN means unknown. Years
 ** unknown or outside the array are left out of the mean; TG_EARG when none
 ** is known. Never allocates. */
-tg_status tg_takst_occupancy(const tg_takst_rules *r, int aar, int first_year,
-                             const double *actual, size_t n, int akut, double *out,
-                             tg_error *err);
+tg_status tg_takst_occupancy(const tg_takst_rules *r, int aar, int first_year, const double *actual,
+                             size_t n, int akut, double *out, tg_error *err);
 
 /* Socialtilsyn's yearly fee for a tilbud of 'pladser' places, times
 ** 'pl_faktor' (the price index of the year over that of the fee's base
@@ -137,15 +136,15 @@ typedef struct tg_takst_input {
 void tg_takst_input_init(tg_takst_input *in);
 
 typedef struct tg_takst_result {
-    double omk[TG_OMK_N];      /* the lines used: overhead and tilsyn filled in */
+    double omk[TG_OMK_N]; /* the lines used: overhead and tilsyn filled in */
     int takstdage;
-    double takstgrundlag;      /* sum of the lines */
-    double belaegningsdage;    /* pladser x takstdage x budget_belaegning (6 decimals) */
+    double takstgrundlag;   /* sum of the lines */
+    double belaegningsdage; /* pladser x takstdage x budget_belaegning (6 decimals) */
     double doegntakst_uafrundet;
-    double doegntakst;         /* whole kroner */
-    double maanedstakst;       /* øre */
-    double basistakst;         /* whole kroner; NaN without a basis/service split */
-    double servicetakst;       /* doegntakst - basistakst; NaN likewise */
+    double doegntakst;   /* whole kroner */
+    double maanedstakst; /* øre */
+    double basistakst;   /* whole kroner; NaN without a basis/service split */
+    double servicetakst; /* doegntakst - basistakst; NaN likewise */
 } tg_takst_result;
 
 /* Computes the takst of one tilbud-year. A line not given counts 0, except
@@ -153,8 +152,8 @@ typedef struct tg_takst_result {
 ** and tilsyn (tg_takst_tilsyn). TG_EARG for pladser or budget_belaegning
 ** missing or not positive, takstdage needing a missing aar, a positive
 ** indtaegt or a takstgrundlag that is not finite. Never allocates. */
-tg_status tg_takst_compute(const tg_takst_rules *r, const tg_takst_input *in,
-                           tg_takst_result *out, tg_error *err);
+tg_status tg_takst_compute(const tg_takst_rules *r, const tg_takst_input *in, tg_takst_result *out,
+                           tg_error *err);
 
 /* The accounts of one tilbud-year, for efterregulering. */
 typedef struct tg_takst_account {
@@ -168,13 +167,13 @@ typedef struct tg_takst_account {
 } tg_takst_account;
 
 typedef struct tg_takst_regulation {
-    double provenu;        /* whole kroner */
-    double resultat;       /* provenu - regnskab: + overskud, - underskud */
-    double resultat_pct;   /* resultat in per cent of the limit's basis */
-    double graense;        /* the limit that applied (whole kroner, >= 0) */
-    double driftsramme;    /* the part carried into next year's driftsramme */
-    double regulering;     /* into the takst of aar_regulering: -(resultat - driftsramme) */
-    int aar_regulering;    /* aar + regulering_aar */
+    double provenu;      /* whole kroner */
+    double resultat;     /* provenu - regnskab: + overskud, - underskud */
+    double resultat_pct; /* resultat in per cent of the limit's basis */
+    double graense;      /* the limit that applied (whole kroner, >= 0) */
+    double driftsramme;  /* the part carried into next year's driftsramme */
+    double regulering;   /* into the takst of aar_regulering: -(resultat - driftsramme) */
+    int aar_regulering;  /* aar + regulering_aar */
 } tg_takst_regulation;
 
 /* Efterregulering of one year. TG_EARG for a non-finite input or a
@@ -188,9 +187,8 @@ tg_status tg_takst_regulate(const tg_takst_rules *r, const tg_takst_account *a,
 ** timepris) in whole kroner; with periode_dage > 0 also *pris_pr_dag =
 ** round(middle x timepris / periode_dage), else NaN. TG_EARG for a band
 ** with til < fra, negative hours or a negative timepris. */
-tg_status tg_takst_package(double timer_fra, double timer_til, double timepris,
-                           double periode_dage, double *pris, double *pris_pr_dag,
-                           tg_error *err);
+tg_status tg_takst_package(double timer_fra, double timer_til, double timepris, double periode_dage,
+                           double *pris, double *pris_pr_dag, tg_error *err);
 
 /* The municipality's refund of indirect moms on a private provider's takst:
 ** takst x momsbelagt_andel x momssats / (1 + momssats), rounded to øre. */
@@ -199,8 +197,8 @@ double tg_takst_vat_refund(const tg_takst_rules *r, double takst, double momsbel
 /* The takst of a part-time day place used 'dage_pr_uge' (1..7) days a
 ** week: round(takst x deltid[dage - 1]) in whole kroner. TG_EARG outside
 ** 1..7. */
-tg_status tg_takst_part_time(const tg_takst_rules *r, double takst, int dage_pr_uge,
-                             double *out, tg_error *err);
+tg_status tg_takst_part_time(const tg_takst_rules *r, double takst, int dage_pr_uge, double *out,
+                             tg_error *err);
 
 /* ---- many tilbud-years at once ---- */
 
@@ -221,7 +219,7 @@ tg_status tg_takst_part_time(const tg_takst_rules *r, double takst, int dage_pr_
 ** tilbud-year, a row tg_takst_compute rejects: the message names the row),
 ** TG_EDATA (unknown omkostningstype), TG_ENOMEM, the interrupt's status. */
 tg_status tg_takst_compute_table(const tg_takst_rules *r, const tg_table *param,
-                                 const tg_table *budget, const tg_interrupt *intr,
-                                 tg_table **out, tg_error *err);
+                                 const tg_table *budget, const tg_interrupt *intr, tg_table **out,
+                                 tg_error *err);
 
 #endif /* TG_TAKST_H */

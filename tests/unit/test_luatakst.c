@@ -27,9 +27,9 @@ static void run_fails(struct env *e, const char *code, const char *want) {
     if (!strstr(e->err.msg, want)) fail_msg("message '%s' lacks '%s'", e->err.msg, want);
 }
 
-#define EXAMPLE_E                                                                          \
-    "local E = { aar = 2023, normerede_pladser = 20, budget_belaegning = 0.95,\n"        \
-    "  omkostninger = { direkte_loen = 28000000, tilsyn = 0, afskrivning = 600000,\n"    \
+#define EXAMPLE_E                                                                     \
+    "local E = { aar = 2023, normerede_pladser = 20, budget_belaegning = 0.95,\n"     \
+    "  omkostninger = { direkte_loen = 28000000, tilsyn = 0, afskrivning = 600000,\n" \
     "    forrentning = 250000, regulering_n2 = 400000 } }\n"
 
 static void test_luatakst_example_e(void **state) {
@@ -37,17 +37,18 @@ static void test_luatakst_example_e(void **state) {
     (void)state;
     open_env(&e);
     assert_string_equal(
-        run_ok(&e, EXAMPLE_E "local r = tegn.takst.compute(E)\n"
-                             "print(r.regler, r.takstgrundlag, r.belaegningsdage, r.doegntakst,\n"
-                             "  r.maanedstakst, r.omkostninger.overhead, r.basistakst)\n"
-                             "print(string.format('%.5f', r.doegntakst_uafrundet))\n"
-                             "E.regler = tegn.takst.rules('BEK2022', { maanedstakst_af = 'uafrundet' })\n"
-                             "print(tegn.takst.compute(E).maanedstakst)\n"
-                             "E.maanedsfaktor = 30.5\n"
-                             "print(tegn.takst.compute(E).maanedstakst)\n"
-                             "E.regler = 'national2027'\n"
-                             "r = tegn.takst.compute(E)\n"
-                             "print(r.regler, r.basistakst, r.servicetakst)\n"),
+        run_ok(&e, EXAMPLE_E
+               "local r = tegn.takst.compute(E)\n"
+               "print(r.regler, r.takstgrundlag, r.belaegningsdage, r.doegntakst,\n"
+               "  r.maanedstakst, r.omkostninger.overhead, r.basistakst)\n"
+               "print(string.format('%.5f', r.doegntakst_uafrundet))\n"
+               "E.regler = tegn.takst.rules('BEK2022', { maanedstakst_af = 'uafrundet' })\n"
+               "print(tegn.takst.compute(E).maanedstakst)\n"
+               "E.maanedsfaktor = 30.5\n"
+               "print(tegn.takst.compute(E).maanedstakst)\n"
+               "E.regler = 'national2027'\n"
+               "r = tegn.takst.compute(E)\n"
+               "print(r.regler, r.basistakst, r.servicetakst)\n"),
         "BEK2022\t30930000\t6935\t4460\t135658.33\t1680000\tnil\n"
         "4459.98558\n"
         "135657.89\n"
@@ -95,19 +96,20 @@ static void test_luatakst_rules(void **state) {
     (void)state;
     open_env(&e);
     assert_string_equal(
-        run_ok(&e, "local r = tegn.takst.rules('BEK2022')\n"
-                   "print(r, r.navn, r.version, r.belaegning_min, r.belaegning_max,\n"
-                   "  r.takstdage, r.overfoersel_pct, r.overfoersel_grundlag, r.regulering_aar)\n"
-                   "print(table.concat(r.overhead_grundlag, ','), #r.basistakst_grundlag,\n"
-                   "  table.concat(r.tilsyn_gebyr, ','), table.concat(r.deltid, ','))\n"
-                   "local d = tegn.takst.rules(r, { overfoersel_pct_underskud = 3, takstdage = 334,\n"
-                   "  deltid = { 0.5, 0.6, 0.7, 0.8, 0.9, 1, 1 } })\n"
-                   "print(d.navn, d.overfoersel_pct, d.overfoersel_pct_overskud,\n"
-                   "  d.overfoersel_pct_underskud, d.takstdage, d.deltid[1])\n"
-                   "print(tegn.takst.rules(d, { navn = 'mine' }).navn, tegn.takst.rules(d).navn)\n"
-                   "print(table.concat(tegn.takst.rule_sets(), ','))\n"
-                   "local t = tegn.takst.rules('national2027'):table()\n"
-                   "print(t.navn, t.overfoersel_pct, table.concat(t.basistakst_grundlag, ','))\n"),
+        run_ok(&e,
+               "local r = tegn.takst.rules('BEK2022')\n"
+               "print(r, r.navn, r.version, r.belaegning_min, r.belaegning_max,\n"
+               "  r.takstdage, r.overfoersel_pct, r.overfoersel_grundlag, r.regulering_aar)\n"
+               "print(table.concat(r.overhead_grundlag, ','), #r.basistakst_grundlag,\n"
+               "  table.concat(r.tilsyn_gebyr, ','), table.concat(r.deltid, ','))\n"
+               "local d = tegn.takst.rules(r, { overfoersel_pct_underskud = 3, takstdage = 334,\n"
+               "  deltid = { 0.5, 0.6, 0.7, 0.8, 0.9, 1, 1 } })\n"
+               "print(d.navn, d.overfoersel_pct, d.overfoersel_pct_overskud,\n"
+               "  d.overfoersel_pct_underskud, d.takstdage, d.deltid[1])\n"
+               "print(tegn.takst.rules(d, { navn = 'mine' }).navn, tegn.takst.rules(d).navn)\n"
+               "print(table.concat(tegn.takst.rule_sets(), ','))\n"
+               "local t = tegn.takst.rules('national2027'):table()\n"
+               "print(t.navn, t.overfoersel_pct, table.concat(t.basistakst_grundlag, ','))\n"),
         "tegn.TakstRules(BEK2022 v1)\tBEK2022\t1\t0.95\t0.98\tkalender\t5.0\ttakstgrundlag\t2\n"
         "direkte_loen,direkte_drift,ejendom\t0\t39448,47338,78896,118344\t"
         "0.6,0.6,0.85,1.0,1.0,1.0,1.0\n"
@@ -133,15 +135,16 @@ static void test_luatakst_historik(void **state) {
     (void)state;
     open_env(&e);
     assert_string_equal(
-        run_ok(&e, EXAMPLE_E "local h = { [2020] = 0.9634, [2021] = 0.9701, [2022] = 0.92,\n"
-                             "  [2023] = 0.93 }\n"
-                             "print(tegn.takst.budget_belaegning{ aar = 2023, historik = h },\n"
-                             "  tegn.takst.budget_belaegning{ aar = 2025, historik = h },\n"
-                             "  tegn.takst.budget_belaegning{ aar = 2025, historik = h, akut = true })\n"
-                             "E.budget_belaegning = nil\n"
-                             "E.historik = { [2020] = 0.95, [2021] = 0.95 }\n"
-                             "local r = tegn.takst.compute(E)\n"
-                             "print(r.budget_belaegning, r.doegntakst)\n"),
+        run_ok(&e, EXAMPLE_E
+               "local h = { [2020] = 0.9634, [2021] = 0.9701, [2022] = 0.92,\n"
+               "  [2023] = 0.93 }\n"
+               "print(tegn.takst.budget_belaegning{ aar = 2023, historik = h },\n"
+               "  tegn.takst.budget_belaegning{ aar = 2025, historik = h },\n"
+               "  tegn.takst.budget_belaegning{ aar = 2025, historik = h, akut = true })\n"
+               "E.budget_belaegning = nil\n"
+               "E.historik = { [2020] = 0.95, [2021] = 0.95 }\n"
+               "local r = tegn.takst.compute(E)\n"
+               "print(r.budget_belaegning, r.doegntakst)\n"),
         "0.967\t0.95\t0.925\n"
         "0.95\t4460\n");
     run_fails(&e, "tegn.takst.budget_belaegning{ aar = 2030, historik = { [2020] = 0.9 } }",
@@ -282,14 +285,14 @@ static void test_luatakst_allocation_failures(void **state) {
                            "2023;E;direkte_loen;28000000\n2023;E;tilsyn;0\n"
                            "2023;E;afskrivning;600000\n2023;E;forrentning;250000\n"
                            "2023;E;regulering_n2;400000\n2024;E;direkte_loen;29000000\n");
-    tg_test_oom_loop(oom_script,
-                     "local p = tegn.read_csv(PARAM, { threads = 1 })\n"
-                     "local b = tegn.read_csv(BUDGET, { threads = 1 })\n"
-                     "local t = tegn.takst.compute_table(p, b, tegn.takst.rules{ momssats = 0.2 })\n"
-                     "assert(#t == 2 and t:rows()[1].doegntakst == 4460)\n"
-                     "local r = tegn.takst.compute{ normerede_pladser = 20, aar = 2023,\n"
-                     "  budget_belaegning = 0.95, omkostninger = { direkte_loen = 1e6 } }\n"
-                     "assert(r.regler == 'BEK2022')\n");
+    tg_test_oom_loop(
+        oom_script, "local p = tegn.read_csv(PARAM, { threads = 1 })\n"
+                    "local b = tegn.read_csv(BUDGET, { threads = 1 })\n"
+                    "local t = tegn.takst.compute_table(p, b, tegn.takst.rules{ momssats = 0.2 })\n"
+                    "assert(#t == 2 and t:rows()[1].doegntakst == 4460)\n"
+                    "local r = tegn.takst.compute{ normerede_pladser = 20, aar = 2023,\n"
+                    "  budget_belaegning = 0.95, omkostninger = { direkte_loen = 1e6 } }\n"
+                    "assert(r.regler == 'BEK2022')\n");
     unlink(param_csv);
     unlink(budget_csv);
 }

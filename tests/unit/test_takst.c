@@ -54,7 +54,7 @@ static void test_takst_example_e(void **state) {
 
     assert_int_equal(tg_takst_compute(&r, &in, &res, NULL), TG_OK);
     assert_true(res.omk[TG_OMK_OVERHEAD] == 1680000); /* 6 % x 28,000,000 */
-    assert_true(res.takstgrundlag == 30930000);       /* 28,000,000 + 1,680,000 + 850,000 + 400,000 */
+    assert_true(res.takstgrundlag == 30930000); /* 28,000,000 + 1,680,000 + 850,000 + 400,000 */
     assert_int_equal(res.takstdage, 365);
     assert_true(res.belaegningsdage == 6935); /* 20 x 365 x 0.95 */
     assert_true(fabs(res.doegntakst_uafrundet - 4459.98558) < 1e-5);
@@ -444,11 +444,11 @@ static tg_table *small_param(const char *id2, double pladser2) {
 static tg_table *small_budget(const char *type0) {
     const double aar[] = { 2023, 2023, 2023, 2023, 2023, 2023, 2023, 2023, 2023, 2023, 2023 };
     const char *id[] = { "C", "A", "A", "A", "A", "A", "A", "A", "B", "B", "B" };
-    const char *type[] = { type0,         "direkte_loen",  "direkte_loen", "afskrivning",
-                           "forrentning", "regulering_n2", "tilsyn",       "direkte_loen",
-                           "direkte_loen", "overhead",     "tilsyn" };
+    const char *type[] = { type0,          "direkte_loen",  "direkte_loen", "afskrivning",
+                           "forrentning",  "regulering_n2", "tilsyn",       "direkte_loen",
+                           "direkte_loen", "overhead",      "tilsyn" };
     const double kr[] = { 1, 20000000, 8000000, 600000, 250000, 400000, 0, 999, 5085034, 0, 0 };
-    const char *kilde[] = { "budget", "budget", "budget", "budget",   "budget", "budget",
+    const char *kilde[] = { "budget", "budget",   "budget", "budget", "budget", "budget",
                             "budget", "regnskab", "budget", "budget", "budget" };
     tg_table *t = tg_table_new();
     assert_non_null(t);
@@ -592,8 +592,8 @@ static void load_csv(sqlite3 *db, const char *file, const char *name) {
         if (!ins) {
             int off = snprintf(sql, sizeof sql, "CREATE TABLE %s(", name);
             for (int k = 0; k < n; k++)
-                off += snprintf(sql + off, sizeof sql - (size_t)off, "%s%s", k ? "," : "",
-                                fields[k]);
+                off +=
+                    snprintf(sql + off, sizeof sql - (size_t)off, "%s%s", k ? "," : "", fields[k]);
             snprintf(sql + off, sizeof sql - (size_t)off, ")");
             assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
             off = snprintf(sql, sizeof sql, "INSERT INTO %s VALUES(", name);
@@ -715,12 +715,18 @@ static void test_takst_bundled_takster_by_table(void **state) {
         size_t n;
         const char *s = tg_dict_str(id->dict, id->v.str[i], &n);
         snprintf(name, sizeof name, "%.*s", (int)n, s);
-        double want = one_value(db, "SELECT doegntakst_kr FROM takst WHERE aar = ? AND "
-                                    "tilbud_id = ?", (int)aar->v.i64[i], name);
-        double mwant = one_value(db, "SELECT maanedstakst_kr FROM takst WHERE aar = ? AND "
-                                     "tilbud_id = ?", (int)aar->v.i64[i], name);
-        double mfak = one_value(db, "SELECT maanedsfaktor FROM takst_param WHERE aar = ? AND "
-                                    "tilbud_id = ?", (int)aar->v.i64[i], name);
+        double want = one_value(db,
+                                "SELECT doegntakst_kr FROM takst WHERE aar = ? AND "
+                                "tilbud_id = ?",
+                                (int)aar->v.i64[i], name);
+        double mwant = one_value(db,
+                                 "SELECT maanedstakst_kr FROM takst WHERE aar = ? AND "
+                                 "tilbud_id = ?",
+                                 (int)aar->v.i64[i], name);
+        double mfak = one_value(db,
+                                "SELECT maanedsfaktor FROM takst_param WHERE aar = ? AND "
+                                "tilbud_id = ?",
+                                (int)aar->v.i64[i], name);
         if ((double)dt->v.i64[i] != want)
             fail_msg("%s %lld: døgntakst %lld computed, %.0f published", name,
                      (long long)aar->v.i64[i], (long long)dt->v.i64[i], want);
@@ -751,9 +757,9 @@ static void test_takst_bundled_lines_derived(void **state) {
 
     assert_int_equal(sqlite3_open_v2(dataset("tegn.sqlite"), &db, SQLITE_OPEN_READONLY, NULL),
                      SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, "SELECT DISTINCT aar, pl_pct FROM takst_param", -1,
-                                        &st, NULL),
-                     SQLITE_OK);
+    assert_int_equal(
+        sqlite3_prepare_v2(db, "SELECT DISTINCT aar, pl_pct FROM takst_param", -1, &st, NULL),
+        SQLITE_OK);
     while (sqlite3_step(st) == SQLITE_ROW)
         pl[sqlite3_column_int(st, 0) - 2019] = sqlite3_column_double(st, 1);
     sqlite3_finalize(st);
@@ -795,8 +801,7 @@ static void test_takst_bundled_lines_derived(void **state) {
             in.tilsyn_pl_faktor /= 1 + pl[y - 2019] / 100;
         assert_int_equal(tg_takst_compute(&r, &in, &res, NULL), TG_OK);
         check_maaned((const char *)sqlite3_column_text(st, 1), sqlite3_column_double(st, 7),
-                     in.maanedsfaktor, res.maanedstakst, sqlite3_column_double(st, 8),
-                     &artefacts);
+                     in.maanedsfaktor, res.maanedstakst, sqlite3_column_double(st, 8), &artefacts);
         if (res.omk[TG_OMK_OVERHEAD] != stored[TG_OMK_OVERHEAD] ||
             res.omk[TG_OMK_TILSYN] != stored[TG_OMK_TILSYN] ||
             res.doegntakst != sqlite3_column_double(st, 7))
@@ -823,20 +828,19 @@ static void test_takst_bundled_reguleringer(void **state) {
     int n = 0, split = 0;
     (void)state;
 
-    const char *q =
-        "SELECT b.aar, b.tilbud_id, dage.belagte, t.doegntakst_kr, "
-        " (SELECT sum(beloeb_kr) FROM d.takst_budget x WHERE x.aar = b.aar AND "
-        "  x.tilbud_id = b.tilbud_id AND x.kilde = 'regnskab'), "
-        " sum(b.beloeb_kr), "
-        " (SELECT beloeb_kr FROM d.takst_budget x WHERE x.aar = b.aar AND "
-        "  x.tilbud_id = b.tilbud_id AND x.kilde = 'budget' AND omkostningstype = "
-        "  'regulering_n2'), "
-        " (SELECT beloeb_kr FROM d.takst_budget x WHERE x.aar = b.aar + 2 AND "
-        "  x.tilbud_id = b.tilbud_id AND x.kilde = 'budget' AND omkostningstype = "
-        "  'regulering_n2') "
-        "FROM d.takst_budget b JOIN d.takst t USING (aar, tilbud_id) "
-        "JOIN dage USING (tilbud_id, aar) WHERE b.kilde = 'budget' AND b.aar <= 2024 "
-        "GROUP BY b.aar, b.tilbud_id ORDER BY b.aar, b.tilbud_id";
+    const char *q = "SELECT b.aar, b.tilbud_id, dage.belagte, t.doegntakst_kr, "
+                    " (SELECT sum(beloeb_kr) FROM d.takst_budget x WHERE x.aar = b.aar AND "
+                    "  x.tilbud_id = b.tilbud_id AND x.kilde = 'regnskab'), "
+                    " sum(b.beloeb_kr), "
+                    " (SELECT beloeb_kr FROM d.takst_budget x WHERE x.aar = b.aar AND "
+                    "  x.tilbud_id = b.tilbud_id AND x.kilde = 'budget' AND omkostningstype = "
+                    "  'regulering_n2'), "
+                    " (SELECT beloeb_kr FROM d.takst_budget x WHERE x.aar = b.aar + 2 AND "
+                    "  x.tilbud_id = b.tilbud_id AND x.kilde = 'budget' AND omkostningstype = "
+                    "  'regulering_n2') "
+                    "FROM d.takst_budget b JOIN d.takst t USING (aar, tilbud_id) "
+                    "JOIN dage USING (tilbud_id, aar) WHERE b.kilde = 'budget' AND b.aar <= 2024 "
+                    "GROUP BY b.aar, b.tilbud_id ORDER BY b.aar, b.tilbud_id";
     if (sqlite3_prepare_v2(db, q, -1, &st, NULL) != SQLITE_OK) fail_msg("%s", sqlite3_errmsg(db));
     while (sqlite3_step(st) == SQLITE_ROW) {
         tg_takst_account a;
@@ -890,9 +894,8 @@ static void test_takst_bundled_budget_occupancy(void **state) {
             act[k] = strtod(p, &p);
             if (*p == ';') p++;
         }
-        assert_int_equal(tg_takst_occupancy(&r, aar, 2019, act, 7, sqlite3_column_int(st, 3),
-                                             &bb, NULL),
-                         TG_OK);
+        assert_int_equal(
+            tg_takst_occupancy(&r, aar, 2019, act, 7, sqlite3_column_int(st, 3), &bb, NULL), TG_OK);
         if (bb != sqlite3_column_double(st, 2))
             fail_msg("%d %s: budget occupancy %.3f computed, %.3f in takst_param", aar,
                      (const char *)sqlite3_column_text(st, 1), bb, sqlite3_column_double(st, 2));
