@@ -32,6 +32,7 @@
 #include "tg_luagroup.h"
 #include "tg_luastats.h"
 #include "tg_luatable.h"
+#include "tg_luatakst.h"
 #include "tg_luaverb.h"
 #include "tg_luawin.h"
 #include "tg_mem.h"
@@ -926,6 +927,7 @@ void tg_lualib_open(lua_State *L, void *ud) {
     tg_luaind_open(L);
     tg_luastats_open(L);
     tg_luaforecast_open(L);
+    tg_luatakst_open(L);
     lua_pushliteral(L, TG_VERSION_STRING);
     lua_setfield(L, -2, "version");
     lua_newuserdatauv(L, 0, 0);

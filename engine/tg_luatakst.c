@@ -1,0 +1,732 @@
+/*
+** tg_luatakst.c -- tegn.takst (see tg_luatakst.h). A TakstRules userdata
+** is a tg_takst_rules by value, always checked; its fields are read by
+** name through a table of descriptors, which also drives the overrides of
+** tegn.takst.rules. No C function here holds heap memory across a Lua
+** error: the rules and the inputs live on the C stack, and compute_table's
+** result goes straight into a Table userdata (box first, then fill).
+*/
+#include "tg_luatakst.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "tg_err.h"
+#include "tg_lua.h"
+#include "tg_lualib.h"
+#include "tg_luatable.h"
+#include "tg_takst.h"
+
+#define HISTORIK_MAX 100 /* years a historik table may span */
+
+/* ---- rule fields ---- */
+
+enum kind {
+    K_NUM,
+    K_INT,
+    K_NAME,
+    K_LINES,
+    K_BASIS,
+    K_DAYS,
+    K_MAANED,
+    K_GRAENSER,
+    K_GEBYR,
+    K_DELTID,
+    K_OVERFOERSEL
+};
+
+struct field {
+    const char *name;
+    enum kind kind;
+    size_t off;
+};
+
+#define F(name, kind, member) \
+    { name, kind, offsetof(tg_takst_rules, member) }
+
+static const struct field FIELDS[] = {
+    F("navn", K_NAME, navn),
+    F("version", K_INT, version),
+    F("belaegning_min", K_NUM, belaegning_min),
+    F("belaegning_max", K_NUM, belaegning_max),
+    F("belaegning_min_akut", K_NUM, belaegning_min_akut),
+    F("historik_fra", K_INT, historik_fra),
+    F("historik_aar", K_INT, historik_aar),
+    F("belaegning_decimaler", K_INT, belaegning_decimaler),
+    F("overhead_pct", K_NUM, overhead_pct),
+    F("overhead_grundlag", K_LINES, overhead_grundlag),
+    F("tilsyn_graenser", K_GRAENSER, tilsyn_graense),
+    F("tilsyn_gebyr", K_GEBYR, tilsyn_gebyr),
+    F("takstdage", K_DAYS, takstdage),
+    F("maanedsfaktor", K_NUM, maanedsfaktor),
+    F("maanedstakst_af", K_MAANED, maaned_af_uafrundet),
+    F("basistakst_grundlag", K_LINES, basistakst_grundlag),
+    F("momssats", K_NUM, momssats),
+    F("deltid", K_DELTID, deltid),
+    F("overfoersel_pct", K_OVERFOERSEL, overfoersel_pct_overskud),
+    F("overfoersel_pct_overskud", K_NUM, overfoersel_pct_overskud),
+    F("overfoersel_pct_underskud", K_NUM, overfoersel_pct_underskud),
+    F("overfoersel_grundlag", K_BASIS, overfoersel_grundlag),
+    F("regulering_aar", K_INT, regulering_aar),
+};
+
+#define N_FIELDS TG_ARRAY_LEN(FIELDS)
+
+static const char *const BASIS_NAMES[] = { "takstgrundlag", "omkostninger", NULL };
+static const char *const MAANED_NAMES[] = { "doegntakst", "uafrundet", NULL };
+
+/* A whole amount as a Lua integer (4460, not 4460.0), anything else as a float. */
+static void push_amount(lua_State *L, double x) {
+    if (x == floor(x) && fabs(x) < 9007199254740992.0)
+        lua_pushinteger(L, (lua_Integer)x);
+    else
+        lua_pushnumber(L, x);
+}
+
+static void push_lines(lua_State *L, unsigned mask) {
+    int n = 0;
+    lua_newtable(L);
+    for (int k = 0; k < TG_OMK_N; k++)
+        if (mask & TG_TAKST_BIT(k)) {
+            lua_pushstring(L, tg_takst_omk_name(k));
+            lua_rawseti(L, -2, ++n);
+        }
+}
+
+static void push_field(lua_State *L, const tg_takst_rules *r, const struct field *f) {
+    const char *p = (const char *)r + f->off;
+    switch (f->kind) {
+    case K_NUM:
+        lua_pushnumber(L, *(const double *)(const void *)p);
+        break;
+    case K_INT:
+        lua_pushinteger(L, *(const int *)(const void *)p);
+        break;
+    case K_NAME:
+        lua_pushstring(L, r->navn);
+        break;
+    case K_LINES:
+        push_lines(L, *(const unsigned *)(const void *)p);
+        break;
+    case K_BASIS:
+        lua_pushstring(L, BASIS_NAMES[r->overfoersel_grundlag]);
+        break;
+    case K_DAYS:
+        if (r->takstdage)
+            lua_pushinteger(L, r->takstdage);
+        else
+            lua_pushliteral(L, "kalender");
+        break;
+    case K_MAANED:
+        lua_pushstring(L, MAANED_NAMES[r->maaned_af_uafrundet ? 1 : 0]);
+        break;
+    case K_GRAENSER:
+        lua_createtable(L, TG_TAKST_TILSYN_BANDS - 1, 0);
+        for (int k = 0; k < TG_TAKST_TILSYN_BANDS - 1; k++) {
+            lua_pushinteger(L, r->tilsyn_graense[k]);
+            lua_rawseti(L, -2, k + 1);
+        }
+        break;
+    case K_GEBYR:
+        lua_createtable(L, TG_TAKST_TILSYN_BANDS, 0);
+        for (int k = 0; k < TG_TAKST_TILSYN_BANDS; k++) {
+            push_amount(L, r->tilsyn_gebyr[k]);
+            lua_rawseti(L, -2, k + 1);
+        }
+        break;
+    case K_DELTID:
+        lua_createtable(L, 7, 0);
+        for (int k = 0; k < 7; k++) {
+            lua_pushnumber(L, r->deltid[k]);
+            lua_rawseti(L, -2, k + 1);
+        }
+        break;
+    case K_OVERFOERSEL: /* one value only while both limits agree */
+        if (r->overfoersel_pct_overskud == r->overfoersel_pct_underskud)
+            lua_pushnumber(L, r->overfoersel_pct_overskud);
+        else
+            lua_pushnil(L);
+        break;
+    }
+}
+
+/* The number at idx, or an error naming 'what'. */
+static double check_num(lua_State *L, int idx, const char *fname, const char *what) {
+    int ok;
+    double v = (double)lua_tonumberx(L, idx, &ok);
+    if (!ok) tg_lualib_error(L, "%s: %s must be a number", fname, what);
+    return v;
+}
+
+static int check_int(lua_State *L, int idx, const char *fname, const char *what) {
+    double v = check_num(L, idx, fname, what);
+    if (v != floor(v) || fabs(v) > 1e6)
+        tg_lualib_error(L, "%s: %s must be a whole number", fname, what);
+    return (int)v;
+}
+
+/* The Lua list at idx of exactly n numbers into out[0..n). */
+static void check_list(lua_State *L, int idx, double *out, int n, const char *what) {
+    idx = lua_absindex(L, idx);
+    if (!lua_istable(L, idx) || luaL_len(L, idx) != n)
+        tg_lualib_error(L, "rules: %s must be a list of %d numbers", what, n);
+    for (int k = 0; k < n; k++) {
+        lua_rawgeti(L, idx, k + 1);
+        out[k] = check_num(L, -1, "rules", what);
+        lua_pop(L, 1);
+    }
+}
+
+static unsigned check_lines(lua_State *L, int idx, const char *what) {
+    unsigned mask = 0;
+    idx = lua_absindex(L, idx);
+    if (!lua_istable(L, idx))
+        tg_lualib_error(L, "rules: %s must be a list of omkostningstyper", what);
+    for (lua_Integer i = 1, n = luaL_len(L, idx); i <= n; i++) {
+        size_t len;
+        lua_rawgeti(L, idx, i);
+        const char *s = lua_tolstring(L, -1, &len);
+        int k = s ? tg_takst_omk_parse(s, len) : -1;
+        if (k < 0)
+            tg_lualib_error(L, "rules: %s: unknown omkostningstype '%s'", what,
+                            s ? s : luaL_typename(L, -1));
+        mask |= TG_TAKST_BIT(k);
+        lua_pop(L, 1);
+    }
+    return mask;
+}
+
+static int check_enum(lua_State *L, int idx, const char *const *names, const char *what) {
+    const char *s = lua_tostring(L, idx);
+    for (int i = 0; s && names[i]; i++)
+        if (strcmp(s, names[i]) == 0) return i;
+    return tg_lualib_error(L, "rules: %s must be '%s' or '%s'", what, names[0], names[1]);
+}
+
+static void set_field(lua_State *L, tg_takst_rules *r, const struct field *f, int idx) {
+    char *p = (char *)r + f->off;
+    double v[7];
+    switch (f->kind) {
+    case K_NUM:
+        *(double *)(void *)p = check_num(L, idx, "rules", f->name);
+        break;
+    case K_INT:
+        *(int *)(void *)p = check_int(L, idx, "rules", f->name);
+        break;
+    case K_NAME: {
+        size_t len;
+        const char *s = lua_tolstring(L, idx, &len);
+        if (lua_type(L, idx) != LUA_TSTRING || len == 0 || len >= sizeof r->navn)
+            tg_lualib_error(L, "rules: navn must be a string of 1 to %d bytes",
+                            (int)sizeof r->navn - 1);
+        memcpy(r->navn, s, len + 1);
+        break;
+    }
+    case K_LINES:
+        *(unsigned *)(void *)p = check_lines(L, idx, f->name);
+        break;
+    case K_BASIS:
+        r->overfoersel_grundlag = (tg_takst_basis)check_enum(L, idx, BASIS_NAMES, f->name);
+        break;
+    case K_DAYS:
+        if (lua_type(L, idx) == LUA_TSTRING && strcmp(lua_tostring(L, idx), "kalender") == 0)
+            r->takstdage = 0;
+        else if (lua_type(L, idx) == LUA_TNUMBER)
+            r->takstdage = check_int(L, idx, "rules", f->name);
+        else
+            tg_lualib_error(L, "rules: takstdage must be 'kalender' or a number of days");
+        break;
+    case K_MAANED:
+        r->maaned_af_uafrundet = check_enum(L, idx, MAANED_NAMES, f->name);
+        break;
+    case K_GRAENSER:
+        check_list(L, idx, v, TG_TAKST_TILSYN_BANDS - 1, f->name);
+        for (int k = 0; k < TG_TAKST_TILSYN_BANDS - 1; k++) {
+            if (v[k] != floor(v[k]) || v[k] < 0 || v[k] > 1e6)
+                tg_lualib_error(L, "rules: tilsyn_graenser must be whole numbers of places");
+            r->tilsyn_graense[k] = (int)v[k];
+        }
+        break;
+    case K_GEBYR:
+        check_list(L, idx, r->tilsyn_gebyr, TG_TAKST_TILSYN_BANDS, f->name);
+        break;
+    case K_DELTID:
+        check_list(L, idx, r->deltid, 7, f->name);
+        break;
+    case K_OVERFOERSEL:
+        r->overfoersel_pct_overskud = r->overfoersel_pct_underskud =
+            check_num(L, idx, "rules", f->name);
+        break;
+    }
+}
+
+/* ---- TakstRules ---- */
+
+static tg_takst_rules *push_rules(lua_State *L, const tg_takst_rules *r) {
+    tg_takst_rules *u = lua_newuserdatauv(L, sizeof *u, 0);
+    *u = *r;
+    luaL_setmetatable(L, TG_LUATAKST_RULES_MT);
+    return u;
+}
+
+/* The rules named by the value at idx: a TakstRules, a built-in set's name,
+** or nil for BEK2022. */
+static tg_takst_rules get_rules(lua_State *L, int idx, const char *fname) {
+    tg_takst_rules r;
+    tg_error err;
+    const tg_takst_rules *u = luaL_testudata(L, idx, TG_LUATAKST_RULES_MT);
+    if (u) return *u;
+    if (lua_isnoneornil(L, idx)) {
+        tg_takst_rules_builtin("BEK2022", &r, NULL);
+        return r;
+    }
+    if (lua_type(L, idx) != LUA_TSTRING)
+        tg_lualib_error(L, "%s: regler must be a rule set (tegn.takst.rules) or its name", fname);
+    tg_err_clear(&err);
+    if (tg_takst_rules_builtin(lua_tostring(L, idx), &r, &err) != TG_OK)
+        tg_lualib_fail(L, TG_EARG, &err, fname);
+    return r;
+}
+
+/* tegn.takst.rules([base = "BEK2022"] [, overrides]): a rule set. A
+** derived set is named "<base>*" unless the overrides give navn. */
+static int l_takst_rules(lua_State *L) {
+    const char *known[N_FIELDS + 1];
+    tg_takst_rules r;
+    tg_error err;
+
+    if (lua_istable(L, 1) && lua_isnone(L, 2)) {
+        lua_pushnil(L);
+        lua_insert(L, 1);
+    }
+    r = get_rules(L, 1, "rules");
+    if (!lua_isnoneornil(L, 2)) {
+        for (size_t i = 0; i < N_FIELDS; i++)
+            known[i] = FIELDS[i].name;
+        known[N_FIELDS] = NULL;
+        tg_lualib_check_opts(L, 2, known, "rules");
+        lua_getfield(L, 2, "navn");
+        if (lua_isnil(L, -1)) {
+            size_t len = strlen(r.navn);
+            if (len + 1 < sizeof r.navn && r.navn[len - 1] != '*') memcpy(r.navn + len, "*", 2);
+        }
+        lua_pop(L, 1);
+        for (size_t i = 0; i < N_FIELDS; i++) {
+            lua_getfield(L, 2, FIELDS[i].name);
+            if (!lua_isnil(L, -1)) set_field(L, &r, &FIELDS[i], -1);
+            lua_pop(L, 1);
+        }
+    }
+    tg_err_clear(&err);
+    if (tg_takst_rules_check(&r, &err) != TG_OK) return tg_lualib_fail(L, TG_EARG, &err, "rules");
+    push_rules(L, &r);
+    return 1;
+}
+
+/* r:table(): the fields as a plain Lua table (for printing or tegn.emit). */
+static int l_rules_table(lua_State *L) {
+    const tg_takst_rules *r = luaL_checkudata(L, 1, TG_LUATAKST_RULES_MT);
+    lua_createtable(L, 0, (int)N_FIELDS);
+    for (size_t i = 0; i < N_FIELDS; i++) {
+        push_field(L, r, &FIELDS[i]);
+        lua_setfield(L, -2, FIELDS[i].name);
+    }
+    return 1;
+}
+
+static int l_rules_index(lua_State *L) {
+    const tg_takst_rules *r = luaL_checkudata(L, 1, TG_LUATAKST_RULES_MT);
+    const char *key = luaL_checkstring(L, 2);
+    if (strcmp(key, "table") == 0) {
+        lua_pushcfunction(L, l_rules_table);
+        return 1;
+    }
+    for (size_t i = 0; i < N_FIELDS; i++)
+        if (strcmp(key, FIELDS[i].name) == 0) {
+            push_field(L, r, &FIELDS[i]);
+            return 1;
+        }
+    return tg_lualib_error(L, "rule set has no field '%s'", key);
+}
+
+static int l_rules_tostring(lua_State *L) {
+    const tg_takst_rules *r = luaL_checkudata(L, 1, TG_LUATAKST_RULES_MT);
+    lua_pushfstring(L, "tegn.TakstRules(%s v%d)", r->navn, r->version);
+    return 1;
+}
+
+/* tegn.takst.rule_sets(): the names of the built-in rule sets. */
+static int l_takst_rule_sets(lua_State *L) {
+    const char *name;
+    lua_newtable(L);
+    for (size_t i = 0; (name = tg_takst_rules_name_at(i)) != NULL; i++) {
+        lua_pushstring(L, name);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+/* ---- argument tables ---- */
+
+/* Field 'key' of the argument table at idx as a number; 'dflt' when nil
+** (NaN with required == 0 means "not given"). */
+static double opt_num(lua_State *L, int idx, const char *key, double dflt, int required,
+                      const char *fname) {
+    double v = dflt;
+    lua_getfield(L, idx, key);
+    if (!lua_isnil(L, -1))
+        v = check_num(L, -1, fname, key);
+    else if (required)
+        tg_lualib_error(L, "%s: %s is required", fname, key);
+    lua_pop(L, 1);
+    return v;
+}
+
+static int opt_int(lua_State *L, int idx, const char *key, int dflt, int required,
+                   const char *fname) {
+    int v = dflt;
+    lua_getfield(L, idx, key);
+    if (!lua_isnil(L, -1))
+        v = check_int(L, -1, fname, key);
+    else if (required)
+        tg_lualib_error(L, "%s: %s is required", fname, key);
+    lua_pop(L, 1);
+    return v;
+}
+
+static int opt_bool(lua_State *L, int idx, const char *key, const char *fname) {
+    int v;
+    lua_getfield(L, idx, key);
+    if (!lua_isnil(L, -1) && !lua_isboolean(L, -1))
+        tg_lualib_error(L, "%s: %s must be true or false", fname, key);
+    v = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    return v;
+}
+
+static tg_takst_rules opt_rules(lua_State *L, int idx, const char *fname) {
+    tg_takst_rules r;
+    lua_getfield(L, idx, "regler");
+    r = get_rules(L, -1, fname);
+    lua_pop(L, 1);
+    return r;
+}
+
+/* The omkostninger table at the top of the stack into omk[] (NaN where not
+** given); with 'sum' set, a plain number is accepted too and returned. */
+static double check_lines_table(lua_State *L, double *omk, const char *fname, const char *what) {
+    static const char *const names[] = {
+        "direkte_loen", "direkte_drift", "ejendom",  "overhead",      "tilsyn", "afskrivning",
+        "forrentning",  "tjm_pension",   "indtaegt", "regulering_n2", NULL
+    };
+    int top = lua_gettop(L);
+    double sum = 0;
+    if (!lua_istable(L, top))
+        tg_lualib_error(L, "%s: %s must be a table of omkostningstyper and amounts", fname, what);
+    tg_lualib_check_opts(L, top, names, what);
+    for (int k = 0; k < TG_OMK_N; k++) {
+        lua_getfield(L, top, names[k]);
+        omk[k] = lua_isnil(L, -1) ? NAN : check_num(L, -1, fname, names[k]);
+        if (!isnan(omk[k])) sum += omk[k];
+        lua_pop(L, 1);
+    }
+    return sum;
+}
+
+/* 'historik' at idx: { [year] = occupancy, ... } into act[] from *first. */
+static size_t check_historik(lua_State *L, int idx, double *act, int *first, const char *fname) {
+    lua_Integer lo = 0, hi = 0;
+    int any = 0;
+    idx = lua_absindex(L, idx);
+    if (!lua_istable(L, idx))
+        tg_lualib_error(L, "%s: historik must be a table { [aar] = belægning, ... }", fname);
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        if (!lua_isinteger(L, -2))
+            tg_lualib_error(L, "%s: historik is keyed by year (a whole number)", fname);
+        lua_Integer y = lua_tointeger(L, -2);
+        if (y < -100000 || y > 100000) tg_lualib_error(L, "%s: historik year out of range", fname);
+        if (!any || y < lo) lo = y;
+        if (!any || y > hi) hi = y;
+        any = 1;
+        lua_pop(L, 1);
+    }
+    if (!any) tg_lualib_error(L, "%s: historik is empty", fname);
+    if (hi - lo >= HISTORIK_MAX)
+        tg_lualib_error(L, "%s: historik spans more than %d years", fname, HISTORIK_MAX);
+    for (lua_Integer y = lo; y <= hi; y++) {
+        lua_rawgeti(L, idx, y);
+        act[y - lo] = lua_isnil(L, -1) ? NAN : check_num(L, -1, fname, "historik");
+        lua_pop(L, 1);
+    }
+    *first = (int)lo;
+    return (size_t)(hi - lo + 1);
+}
+
+static void set_amount(lua_State *L, const char *key, double x) {
+    if (isnan(x)) return;
+    push_amount(L, x);
+    lua_setfield(L, -2, key);
+}
+
+static void set_num(lua_State *L, const char *key, double x) {
+    lua_pushnumber(L, x);
+    lua_setfield(L, -2, key);
+}
+
+/* ---- the functions ---- */
+
+/* Budget occupancy from 'historik' (with 'akut') under r for year 'aar'. */
+static double occupancy_from(lua_State *L, int args, const tg_takst_rules *r, int aar,
+                             const char *fname) {
+    double act[HISTORIK_MAX], bb;
+    int first;
+    tg_error err;
+    lua_getfield(L, args, "historik");
+    size_t n = check_historik(L, -1, act, &first, fname);
+    lua_pop(L, 1);
+    tg_err_clear(&err);
+    if (tg_takst_occupancy(r, aar, first, act, n, opt_bool(L, args, "akut", fname), &bb, &err) !=
+        TG_OK)
+        tg_lualib_fail(L, TG_EARG, &err, fname);
+    return bb;
+}
+
+/* tegn.takst.budget_belaegning{ regler =, aar =, historik =, akut = } */
+static int l_takst_budget_belaegning(lua_State *L) {
+    static const char *const known[] = { "regler", "aar", "historik", "akut", NULL };
+    const char *fname = "takst.budget_belaegning";
+    luaL_checktype(L, 1, LUA_TTABLE);
+    tg_lualib_check_opts(L, 1, known, fname);
+    tg_takst_rules r = opt_rules(L, 1, fname);
+    lua_pushnumber(L, occupancy_from(L, 1, &r, opt_int(L, 1, "aar", 0, 1, fname), fname));
+    return 1;
+}
+
+/* tegn.takst.compute{ regler =, aar =, normerede_pladser =, takstdage =,
+** budget_belaegning = | historik = (, akut =), omkostninger = {...},
+** overhead_pct =, tilsyn_pl_faktor =, maanedsfaktor = } */
+static int l_takst_compute(lua_State *L) {
+    static const char *const known[] = {
+        "regler",        "aar",  "normerede_pladser", "takstdage",    "budget_belaegning",
+        "historik",      "akut", "omkostninger",      "overhead_pct", "tilsyn_pl_faktor",
+        "maanedsfaktor", NULL
+    };
+    const char *fname = "takst.compute";
+    tg_takst_input in;
+    tg_takst_result res;
+    tg_error err;
+
+    luaL_checktype(L, 1, LUA_TTABLE);
+    tg_lualib_check_opts(L, 1, known, fname);
+    tg_takst_rules r = opt_rules(L, 1, fname);
+    tg_takst_input_init(&in);
+    in.aar = opt_int(L, 1, "aar", 0, 0, fname);
+    in.pladser = opt_num(L, 1, "normerede_pladser", NAN, 1, fname);
+    in.takstdage = opt_int(L, 1, "takstdage", 0, 0, fname);
+    in.overhead_pct = opt_num(L, 1, "overhead_pct", NAN, 0, fname);
+    in.tilsyn_pl_faktor = opt_num(L, 1, "tilsyn_pl_faktor", 1, 0, fname);
+    in.maanedsfaktor = opt_num(L, 1, "maanedsfaktor", NAN, 0, fname);
+    in.budget_belaegning = opt_num(L, 1, "budget_belaegning", NAN, 0, fname);
+    lua_getfield(L, 1, "historik");
+    int has_hist = !lua_isnil(L, -1);
+    lua_pop(L, 1);
+    if (has_hist == !isnan(in.budget_belaegning))
+        return tg_lualib_error(L, "%s: give either budget_belaegning or historik", fname);
+    if (has_hist) {
+        if (!in.aar) return tg_lualib_error(L, "%s: aar is required with historik", fname);
+        in.budget_belaegning = occupancy_from(L, 1, &r, in.aar, fname);
+    }
+    lua_getfield(L, 1, "omkostninger");
+    if (lua_isnil(L, -1)) return tg_lualib_error(L, "%s: omkostninger is required", fname);
+    check_lines_table(L, in.omk, fname, "omkostninger");
+    lua_pop(L, 1);
+    tg_err_clear(&err);
+    if (tg_takst_compute(&r, &in, &res, &err) != TG_OK)
+        return tg_lualib_fail(L, TG_EARG, &err, fname);
+
+    lua_createtable(L, 0, 12);
+    lua_pushstring(L, r.navn);
+    lua_setfield(L, -2, "regler");
+    set_amount(L, "takstgrundlag", res.takstgrundlag);
+    lua_pushinteger(L, res.takstdage);
+    lua_setfield(L, -2, "takstdage");
+    set_num(L, "budget_belaegning", in.budget_belaegning);
+    set_amount(L, "belaegningsdage", res.belaegningsdage);
+    set_num(L, "doegntakst_uafrundet", res.doegntakst_uafrundet);
+    set_amount(L, "doegntakst", res.doegntakst);
+    set_amount(L, "maanedstakst", res.maanedstakst);
+    set_amount(L, "basistakst", res.basistakst);
+    set_amount(L, "servicetakst", res.servicetakst);
+    lua_createtable(L, 0, TG_OMK_N);
+    for (int k = 0; k < TG_OMK_N; k++)
+        set_amount(L, tg_takst_omk_name(k), res.omk[k]);
+    lua_setfield(L, -2, "omkostninger");
+    return 1;
+}
+
+/* tegn.takst.compute_table(param, budget [, regler]) */
+static int l_takst_compute_table(lua_State *L) {
+    tg_interrupt intr;
+    tg_error err;
+    tg_table *param = tg_luatable_check(L, 1), *budget = tg_luatable_check(L, 2);
+    tg_takst_rules r = get_rules(L, 3, "takst.compute_table");
+    tg_table **slot = tg_luatable_new(L);
+    int res = lua_gettop(L);
+
+    tg_lualib_interrupt(L, &intr);
+    tg_err_clear(&err);
+    tg_status st = tg_takst_compute_table(&r, param, budget, &intr, slot, &err);
+    if (st != TG_OK) return tg_lualib_fail(L, st, &err, "takst.compute_table");
+    return tg_luatable_finish(L, res);
+}
+
+/* tegn.takst.regulate{ regler =, aar =, belagte_dage =, doegntakst =,
+** provenu =, regnskab =, takstgrundlag =, budget_regulering = } */
+static int l_takst_regulate(lua_State *L) {
+    static const char *const known[] = {
+        "regler",   "aar",           "belagte_dage",      "doegntakst", "provenu",
+        "regnskab", "takstgrundlag", "budget_regulering", NULL
+    };
+    const char *fname = "takst.regulate";
+    tg_takst_account a;
+    tg_takst_regulation g;
+    tg_error err;
+
+    luaL_checktype(L, 1, LUA_TTABLE);
+    tg_lualib_check_opts(L, 1, known, fname);
+    tg_takst_rules r = opt_rules(L, 1, fname);
+    a.aar = opt_int(L, 1, "aar", 0, 1, fname);
+    a.provenu = opt_num(L, 1, "provenu", NAN, 0, fname);
+    a.belagte_dage = opt_num(L, 1, "belagte_dage", NAN, isnan(a.provenu), fname);
+    a.doegntakst = opt_num(L, 1, "doegntakst", NAN, isnan(a.provenu), fname);
+    a.takstgrundlag = opt_num(L, 1, "takstgrundlag", NAN, 1, fname);
+    a.budget_regulering = opt_num(L, 1, "budget_regulering", NAN, 0, fname);
+    lua_getfield(L, 1, "regnskab");
+    if (lua_isnil(L, -1)) return tg_lualib_error(L, "%s: regnskab is required", fname);
+    if (lua_istable(L, -1)) {
+        double omk[TG_OMK_N];
+        a.regnskab = check_lines_table(L, omk, fname, "regnskab");
+    } else {
+        a.regnskab = check_num(L, -1, fname, "regnskab");
+    }
+    lua_pop(L, 1);
+    tg_err_clear(&err);
+    if (tg_takst_regulate(&r, &a, &g, &err) != TG_OK)
+        return tg_lualib_fail(L, TG_EARG, &err, fname);
+
+    lua_createtable(L, 0, 7);
+    set_amount(L, "provenu", g.provenu);
+    set_amount(L, "resultat", g.resultat);
+    if (!isnan(g.resultat_pct)) set_num(L, "resultat_pct", g.resultat_pct);
+    set_amount(L, "graense", g.graense);
+    set_amount(L, "driftsramme", g.driftsramme);
+    set_amount(L, "regulering", g.regulering);
+    lua_pushinteger(L, g.aar_regulering);
+    lua_setfield(L, -2, "aar_regulering");
+    return 1;
+}
+
+/* tegn.takst.ydelsespakke{ timer_fra =, timer_til =, timepris =, periode_dage = } */
+static int l_takst_ydelsespakke(lua_State *L) {
+    static const char *const known[] = { "timer_fra", "timer_til", "timepris", "periode_dage",
+                                         NULL };
+    const char *fname = "takst.ydelsespakke";
+    double fra, til, pris, dag;
+    tg_error err;
+
+    luaL_checktype(L, 1, LUA_TTABLE);
+    tg_lualib_check_opts(L, 1, known, fname);
+    fra = opt_num(L, 1, "timer_fra", NAN, 1, fname);
+    til = opt_num(L, 1, "timer_til", NAN, 1, fname);
+    tg_err_clear(&err);
+    if (tg_takst_package(fra, til, opt_num(L, 1, "timepris", NAN, 1, fname),
+                         opt_num(L, 1, "periode_dage", NAN, 0, fname), &pris, &dag, &err) != TG_OK)
+        return tg_lualib_fail(L, TG_EARG, &err, fname);
+    lua_createtable(L, 0, 3);
+    set_num(L, "timer", (fra + til) / 2);
+    set_amount(L, "pris", pris);
+    set_amount(L, "pris_pr_dag", dag);
+    return 1;
+}
+
+/* tegn.takst.tillaeg{ timer =, tillaegstakst = }: hours x the hourly
+** tillægstakst, rounded to øre. */
+static int l_takst_tillaeg(lua_State *L) {
+    static const char *const known[] = { "timer", "tillaegstakst", NULL };
+    const char *fname = "takst.tillaeg";
+    luaL_checktype(L, 1, LUA_TTABLE);
+    tg_lualib_check_opts(L, 1, known, fname);
+    double timer = opt_num(L, 1, "timer", NAN, 1, fname);
+    double sats = opt_num(L, 1, "tillaegstakst", NAN, 1, fname);
+    if (!(timer >= 0) || !(sats >= 0) || !isfinite(timer * sats))
+        return tg_lualib_error(L, "%s: timer and tillaegstakst must be numbers >= 0", fname);
+    push_amount(L, tg_takst_round(timer * sats, 2));
+    return 1;
+}
+
+/* tegn.takst.moms_refusion{ takst =, momsbelagt_andel =, regler = } */
+static int l_takst_moms_refusion(lua_State *L) {
+    static const char *const known[] = { "regler", "takst", "momsbelagt_andel", NULL };
+    const char *fname = "takst.moms_refusion";
+    luaL_checktype(L, 1, LUA_TTABLE);
+    tg_lualib_check_opts(L, 1, known, fname);
+    tg_takst_rules r = opt_rules(L, 1, fname);
+    double takst = opt_num(L, 1, "takst", NAN, 1, fname);
+    double andel = opt_num(L, 1, "momsbelagt_andel", NAN, 1, fname);
+    if (!isfinite(takst) || !(andel >= 0 && andel <= 1))
+        return tg_lualib_error(L, "%s: momsbelagt_andel must be a share between 0 and 1", fname);
+    push_amount(L, tg_takst_vat_refund(&r, takst, andel));
+    return 1;
+}
+
+/* tegn.takst.deltid{ takst =, dage_pr_uge =, regler = } */
+static int l_takst_deltid(lua_State *L) {
+    static const char *const known[] = { "regler", "takst", "dage_pr_uge", NULL };
+    const char *fname = "takst.deltid";
+    double v;
+    tg_error err;
+    luaL_checktype(L, 1, LUA_TTABLE);
+    tg_lualib_check_opts(L, 1, known, fname);
+    tg_takst_rules r = opt_rules(L, 1, fname);
+    double takst = opt_num(L, 1, "takst", NAN, 1, fname);
+    if (!isfinite(takst)) return tg_lualib_error(L, "%s: takst must be a number", fname);
+    tg_err_clear(&err);
+    if (tg_takst_part_time(&r, takst, opt_int(L, 1, "dage_pr_uge", 0, 1, fname), &v, &err) != TG_OK)
+        return tg_lualib_fail(L, TG_EARG, &err, fname);
+    push_amount(L, v);
+    return 1;
+}
+
+/* ---- registration ---- */
+
+static const luaL_Reg rules_meta[] = {
+    { "__index", l_rules_index },
+    { "__tostring", l_rules_tostring },
+    { NULL, NULL },
+};
+
+static const luaL_Reg takst_funcs[] = {
+    { "rules", l_takst_rules },
+    { "rule_sets", l_takst_rule_sets },
+    { "budget_belaegning", l_takst_budget_belaegning },
+    { "compute", l_takst_compute },
+    { "compute_table", l_takst_compute_table },
+    { "regulate", l_takst_regulate },
+    { "ydelsespakke", l_takst_ydelsespakke },
+    { "tillaeg", l_takst_tillaeg },
+    { "moms_refusion", l_takst_moms_refusion },
+    { "deltid", l_takst_deltid },
+    { NULL, NULL },
+};
+
+void tg_luatakst_open(lua_State *L) {
+    tg_lualib_new_metatable(L, TG_LUATAKST_RULES_MT, rules_meta, NULL);
+    lua_pop(L, 1);
+    luaL_newlib(L, takst_funcs);
+    lua_setfield(L, -2, "takst");
+}
