@@ -639,6 +639,7 @@ static tg_status prepare_query(struct reader *r, const char *sql, const char *sh
     ** second statement that would otherwise be silently ignored. */
     rc = sqlite3_prepare_v2(r->db, tail, -1, &more, NULL);
     sqlite3_finalize(more);
+    if (rc == SQLITE_NOMEM) return tg_err_nomem(err);
     if (rc != SQLITE_OK || more)
         return tg_err_set(err, TG_EARG, r->path, 0, 0,
                           "only one SQL statement can be read, got more in: %.*s%s", show_len(sql),

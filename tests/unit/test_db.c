@@ -879,7 +879,7 @@ static tg_status read_run(void *ctx) {
     tg_table *t = NULL, *u = NULL;
     tg_status st = tg_db_read(c->path,
                               "SELECT *, date(gyldig_fra, '+1 day') AS d FROM takst "
-                              "WHERE gyldig_fra >= :fra OR gyldig_fra IS NULL",
+                              "WHERE gyldig_fra >= :fra OR gyldig_fra IS NULL; -- a trailing comment",
                               p, 1, &t, NULL);
     if (st != TG_OK) {
         assert_null(t);
