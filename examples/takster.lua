@@ -1,0 +1,35 @@
+-- takster.lua: a year's takster for every tilbud, recomputed from the
+-- budget in tegn.sqlite under BEK2022 and checked against the published
+-- takst, and the same budget under the proposed national2027 model, which
+-- splits the døgntakst into a basistakst and a servicetakst. Finance staff
+-- copy this to check a takst sheet or to see a new model's split.
+--   build/tegn run examples/takster.lua --param aar=2026 --out out/takster.json
+local tegn = require "tegn"
+local col = tegn.col
+
+local aar = tonumber(tegn.param("aar", "2026"))
+local db = "datasets/tegn.sqlite"
+local param = tegn.read_sqlite(db, "SELECT * FROM takst_param WHERE aar = ?", { aar })
+local budget = tegn.read_sqlite(db, "SELECT * FROM takst_budget WHERE aar = ?", { aar })
+local publiceret = tegn.read_sqlite(db, "SELECT tilbud_id, doegntakst_kr FROM takst WHERE aar = ?",
+                                    { aar })
+local tilbud = tegn.read_csv("datasets/tilbud.csv"):select{ "tilbud_id", "navn" }
+
+local bek = tegn.takst.compute_table(param, budget, "BEK2022")
+  :select{ "tilbud_id", "doegntakst", "maanedstakst" }
+local national = tegn.takst.compute_table(param, budget, "national2027")
+  :select{ "tilbud_id", basistakst = "basistakst", servicetakst = "servicetakst" }
+
+local sammen = bek
+  :join(national, { on = "tilbud_id" })
+  :join(publiceret, { on = "tilbud_id", how = "left" })
+  :join(tilbud, { on = "tilbud_id" })
+  :derive{ afviger_fra_publiceret = col"doegntakst":ne(col"doegntakst_kr") }
+  :sort{ "tilbud_id" }
+
+sammen:select{ "tilbud_id", "navn", "doegntakst_kr", "doegntakst", "basistakst",
+               "servicetakst" }:show(40)
+local afviger = #sammen:filter(col"afviger_fra_publiceret")
+print(string.format("%d of %d takster differ from the published ones", afviger, #sammen))
+sammen:write_csv("out/takster_" .. aar .. ".csv")
+tegn.emit{ aar = aar, afviger = afviger, takster = sammen }
