@@ -13,7 +13,7 @@
 
 #include "tg_mem.h"
 
-#define TITLE_W 50 /* code points of the title column */
+#define TITLE_W 56 /* code points of the title column */
 
 typedef struct sbuf {
     char *p;
@@ -259,7 +259,7 @@ char *tg_indsum_format(const tg_json *doc) {
     size_t n = tg_json_len(list);
 
     if (!list || tg_json_kind_of(list) != TG_JSON_ARRAY) return NULL;
-    putf(&b, "tegn på succes: %zu indikatorer (95 %% konfidensintervaller)\n", n);
+    putf(&b, "tegn på succes: %zu indikatorer (KI: konfidensinterval, 95 %% medmindre andet er valgt)\n", n);
     for (size_t i = 0; i < n; i++) {
         const tg_json *ind = tg_json_at(list, i);
         const char *strategy = str_of(ind, "strategy");
