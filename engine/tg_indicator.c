@@ -22,7 +22,7 @@
 
 /* The input columns of the kind; NULL where the kind has none. */
 typedef struct inputs {
-    const tg_col *period, *num, *den, *n, *mean, *sd, *target;
+    const tg_col *period, *num, *den, *n, *mean, *sd, *target, *disp;
 } inputs;
 
 /* The working state, freed in one place. */
@@ -92,6 +92,8 @@ static tg_status find_inputs(const tg_table *t, const tg_indicator_spec *s, inpu
     if (st == TG_OK && !mean) st = need(t, "denominator", 0, &in->den, err);
     if (st == TG_OK) st = need(t, "n", !mean, &in->n, err);
     if (st == TG_OK) st = need(t, "target", 1, &in->target, err);
+    if (st == TG_OK && s->judge.kind == TG_JUDGE_RATE)
+        st = need(t, "dispersion", 1, &in->disp, err);
     return st;
 }
 
@@ -209,6 +211,7 @@ static tg_status judge(const tg_indicator_spec *s, const inputs *in, work *w, tg
         p->mean = num_at(in->mean, r);
         p->sd = num_at(in->sd, r);
         p->target = num_at(in->target, r);
+        p->dispersion = num_at(in->disp, r);
         tg_judge_point_fill(p, &s->judge);
         if (w->grp[i]) w->starts[g++] = i;
     }
@@ -296,6 +299,7 @@ static double pt_den(const void *w, size_t i) { return SHOWN(PT(w, i), PT(w, i)-
 static double pt_n(const void *w, size_t i) { return SHOWN(PT(w, i), PT(w, i)->n); }
 static double pt_sd(const void *w, size_t i) { return SHOWN(PT(w, i), PT(w, i)->sd); }
 static double pt_target(const void *w, size_t i) { return PT(w, i)->target; }
+static double pt_disp(const void *w, size_t i) { return PT(w, i)->dispersion; }
 static double pt_dev(const void *w, size_t i) { return PT(w, i)->value - PT(w, i)->target; }
 static int pt_supp(const void *w, size_t i) { return PT(w, i)->suppressed; }
 static int pt_small(const void *w, size_t i) { return PT(w, i)->small; }
@@ -319,6 +323,7 @@ static tg_status build_series(const tg_table *t, const tg_indicator_spec *s, con
     if (in->n || mean) put(&b, "n", floats(w->n_rows, pt_n, w));
     put(&b, "suppressed", bools(w->n_rows, pt_supp, w));
     put(&b, "small", bools(w->n_rows, pt_small, w));
+    if (in->disp) put(&b, "dispersion", floats(w->n_rows, pt_disp, w));
     if (in->target) {
         put(&b, "target", floats(w->n_rows, pt_target, w));
         put(&b, "deviation", floats(w->n_rows, pt_dev, w));

@@ -6,7 +6,7 @@
 ** contract by kind:
 **   proportion  numerator, denominator [, n = effective n]
 **   mean        value, sd, n
-**   rate        numerator (events), denominator (exposure) [, n]
+**   rate        numerator (events), denominator (exposure) [, n, dispersion]
 ** plus the period column, the group columns and an optional 'target'.
 */
 #ifndef TG_INDICATOR_H

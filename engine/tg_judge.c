@@ -52,12 +52,19 @@ static void fill_mean(tg_judge_point *p, const tg_judge_opts *o) {
     p->hi = ci.hi;
 }
 
+/* Overdispersed counts (sick days cluster in persons) act as counts of
+** events / dispersion: the rate is the same, its interval wider by about
+** the square root of the dispersion (the quasi-Poisson scaling). */
+static double disp(const tg_judge_point *p) {
+    return p->dispersion > 1 ? p->dispersion : 1;
+}
+
 static void fill_rate(tg_judge_point *p, const tg_judge_opts *o) {
     p->size = isnan(p->n) ? p->den : p->n;
     if (!(p->den > 0) || isnan(p->num)) return;
     p->value = p->num / p->den * o->per;
     p->suppressed = p->size < o->suppress_below || hides(p->num, o->suppress_below);
-    tg_interval ci = tg_stats_rate_ci(p->num, p->den, o->conf);
+    tg_interval ci = tg_stats_rate_ci(p->num / disp(p), p->den / disp(p), o->conf);
     p->lo = ci.lo * o->per;
     p->hi = ci.hi * o->per;
 }
@@ -98,7 +105,9 @@ static tg_test_result compare(const tg_judge_point *b, const tg_judge_point *l,
     switch (o->kind) {
     case TG_JUDGE_MEAN:
         return tg_stats_mean_diff(b->mean, b->sd, b->n, l->mean, l->sd, l->n, o->conf);
-    case TG_JUDGE_RATE: return tg_stats_rate_ratio(b->num, b->den, l->num, l->den, o->conf);
+    case TG_JUDGE_RATE:
+        return tg_stats_rate_ratio(b->num / disp(b), b->den / disp(b), l->num / disp(l),
+                                   l->den / disp(l), o->conf);
     case TG_JUDGE_PROPORTION:
     default:
         return tg_stats_prop_diff(b->value * b->size, b->size, l->value * l->size, l->size,

@@ -50,6 +50,8 @@ typedef struct tg_judge_point {
     double n;        /* proportion: effective n (NaN: den); mean: respondents */
     double mean, sd; /* mean kind */
     double target;   /* a goal or budget to compare with; NaN: none */
+    double dispersion; /* rates: variance / mean of the events (quasi-Poisson,
+                       ** >= 1 when days cluster in persons); NaN or < 1: 1 */
     /* outputs */
     double value, lo, hi; /* NaN when suppressed or undefined */
     double size;          /* the n that min_n is checked against */

@@ -18,11 +18,12 @@ tegn.indicator{
   period = "aar",
   note = "De 40 KK-enheder i kk_enheder.csv; én række pr. enhed og måned (den dobbelt "
     .. "eksporterede række for KK-124 i 2023-09 tælles én gang). Sygefraværet topper i "
-    .. "2020-03/04 og 2021-12 til 2022-02 (COVID-19). Intervallerne antager, at sygedage "
-    .. "er uafhængige hændelser (Poisson); sygedage kommer i forløb, så de reelle "
-    .. "intervaller er bredere",
+    .. "2020-03/04 og 2021-12 til 2022-02 (COVID-19). Sygedage kommer i forløb, så "
+    .. "enhederne varierer langt mere end uafhængige hændelser ville: intervallerne er "
+    .. "udvidet med spredningen mellem enhederne (quasi-Poisson, kolonnen dispersion)",
   compute = function(data)
     local hr = kbh.sof_units(data, data.hr_maaned:distinct{ "maaned", "tilbud_id" }, "tilbud_id")
-    return ind.rate(hr, { aar = ind.year_of_month"maaned" }, "sygedage", col"fte" / 12)
+    return ind.rate(hr, { aar = ind.year_of_month"maaned" }, "sygedage", col"fte" / 12,
+                    "tilbud_id")
   end,
 }

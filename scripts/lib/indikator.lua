@@ -35,11 +35,40 @@ function M.mean(t, by, x)
     :agg{ value = tegn.mean"_x", sd = tegn.std"_x", n = tegn.count() }
 end
 
+-- The names of a group_by key list: listed names and named expressions.
+local function key_names(by)
+  local names = {}
+  for k, v in pairs(by) do names[#names + 1] = type(k) == "number" and v or k end
+  table.sort(names)
+  return names
+end
+
 -- Events per exposure per `by`: the sums of two columns or expressions.
-function M.rate(t, by, events, exposure)
-  return t:derive{ _e = expr(events), _x = expr(exposure) }
-    :group_by(by)
-    :agg{ numerator = sum"_e", denominator = sum"_x" }
+-- With `unit` (a column naming the units that make up a period, such as
+-- tilbud_id), also the dispersion of the events between units: Pearson's
+-- chi-square of the units' events against the period's rate, over k - 1.
+-- Sick days come in spells, so units vary far more than Poisson counts
+-- would; tegn.indicator widens the intervals by it (quasi-Poisson).
+function M.rate(t, by, events, exposure, unit)
+  local d = t:derive{ _e = expr(events), _x = expr(exposure) }
+  local r = d:group_by(by):agg{ numerator = sum"_e", denominator = sum"_x" }
+  if not unit then return r end
+  local keys, per_unit = key_names(by), {}
+  for k, v in pairs(by) do per_unit[k] = v end
+  table.insert(per_unit, unit)
+  local spread = d:group_by(per_unit)
+    :agg{ _ue = sum"_e", _ux = sum"_x" }
+    :join(r, { on = keys })
+    :derive{ _exp = col"numerator" / col"denominator" * col"_ux" }
+    :filter(col"_exp":gt(0))
+    :derive{ _c = (col"_ue" - col"_exp") * (col"_ue" - col"_exp") / col"_exp" }
+    :group_by(keys)
+    :agg{ _chi = sum"_c", _k = tegn.count() }
+    :filter(col"_k":gt(1))
+    :derive{ dispersion = col"_chi" / (col"_k" - 1) }
+  local cols = { "dispersion" }
+  for _, k in ipairs(keys) do cols[#cols + 1] = k end
+  return r:join(spread:select(cols), { on = keys, how = "left" })
 end
 
 -- A "YYYY-MM" month column as the year (an int expression).

@@ -7,8 +7,9 @@ local region = require "region"
 local col = tegn.col
 
 local note = "Sygedage (dagsværk) divideret med årsværk (summen af månedernes fuldtidsstillinger "
-  .. "/ 12), fra lønsystemets månedsudtræk. Intervallet er Poissons og er for smalt, fordi "
-  .. "langtidssygdom samler mange dage hos få; brug det med forsigtighed. Stevnsfortets "
+  .. "/ 12), fra lønsystemets månedsudtræk. Langtidssygdom samler mange dage hos få, så "
+  .. "Poissons interval er for smalt: det samlede tal udvides med spredningen mellem enhederne "
+  .. "(quasi-Poisson); tallene pr. enhed har ingen sådan korrektion. Stevnsfortets "
   .. "normering blev skåret ca. 8 % ved reduktionen til 22 pladser i 2022."
 
 for _, v in ipairs{ { "", nil, "Lavere sygefravær" },
@@ -25,7 +26,9 @@ for _, v in ipairs{ { "", nil, "Lavere sygefravær" },
     by = v[2],
     note = note,
     compute = function(data)
-      return ind.rate(region.hr(data, "RSJ-"), { "aar", v[2] }, "sygedage", col"fte" / 12)
+      -- overall: the spread between the units widens the interval
+      return ind.rate(region.hr(data, "RSJ-"), { "aar", v[2] }, "sygedage", col"fte" / 12,
+                      not v[2] and "tilbud_id" or nil)
     end,
   }
 end

@@ -1,9 +1,15 @@
 -- kbh.sygefravaer: sick days per FTE-year in the KK units: the year's sick
 -- days over the year's summed monthly FTE / 12, counting an exported row
--- that appears twice (KK-124 2023-09) once.
-WITH hr AS (SELECT DISTINCT * FROM hr_maaned WHERE tilbud_id LIKE 'KK-%')
-SELECT CAST(substr(maaned, 1, 4) AS INTEGER) AS aar,
-       sum(sygedage) AS numerator,
-       sum(fte) / 12.0 AS denominator
-FROM hr
-GROUP BY 1;
+-- that appears twice (KK-124 2023-09) once; and the dispersion between
+-- units: Pearson's chi-square of each unit's sick days against the year's
+-- rate times its FTE-years, over (units - 1).
+WITH hr AS (SELECT DISTINCT * FROM hr_maaned WHERE tilbud_id LIKE 'KK-%'),
+     unit AS (SELECT CAST(substr(maaned, 1, 4) AS INTEGER) AS aar, tilbud_id,
+                     sum(sygedage) AS e, sum(fte) / 12.0 AS x
+              FROM hr GROUP BY 1, 2),
+     yr AS (SELECT aar, sum(e) AS numerator, sum(x) AS denominator FROM unit GROUP BY aar)
+SELECT yr.aar, numerator, denominator,
+       (SELECT sum((u.e - numerator / denominator * u.x) * (u.e - numerator / denominator * u.x)
+                   / (numerator / denominator * u.x)) / (count(*) - 1)
+        FROM unit u WHERE u.aar = yr.aar AND u.x > 0) AS dispersion
+FROM yr;

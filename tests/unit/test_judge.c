@@ -15,7 +15,7 @@ static tg_judge_point prop(double x, double num, double den) {
     p.x = x;
     p.num = num;
     p.den = den;
-    p.n = p.mean = p.sd = p.target = NAN;
+    p.n = p.mean = p.sd = p.target = p.dispersion = NAN;
     return p;
 }
 
@@ -179,6 +179,17 @@ static void test_judge_rate(void **state) {
     assert_true(fabs(v.change.est - 114.0 / 124) < 1e-12);
     assert_true(v.change.lo < 1 && v.change.hi > 1);
     assert_int_equal(v.verdict, TG_VERDICT_NO_CLEAR_CHANGE);
+    /* Dispersion 4: the interval is that of 31 events over 2.5 exposure,
+    ** about twice as wide; 4 x (124 vs 114) = 496 vs 456 days would again be
+    ** no clear change, and the ratio itself does not move. */
+    p[0].dispersion = p[1].dispersion = 4;
+    fill_all(p, 2, &o);
+    tg_interval narrow = tg_stats_rate_ci(124, 10, 0.95), wide = tg_stats_rate_ci(31, 2.5, 0.95);
+    assert_true(p[0].value == 12.4 && p[0].lo == wide.lo && p[0].hi == wide.hi);
+    assert_true(p[0].hi - p[0].lo > 1.9 * (narrow.hi - narrow.lo));
+    assert_int_equal(tg_judge_group(p, 2, NAN, NAN, &o, &v, NULL), TG_OK);
+    assert_true(fabs(v.change.est - 114.0 / 124) < 1e-12);
+    p[0].dispersion = p[1].dispersion = NAN;
     o.per = 100; /* the same rate per 100 */
     tg_judge_point_fill(&p[0], &o);
     assert_true(fabs(p[0].value - 1240) < 1e-9);
