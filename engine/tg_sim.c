@@ -10,6 +10,7 @@
 #include "tg_sim.h"
 
 #include <assert.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,31 +50,72 @@ static double unif_pos(tg_rng *rng) {
     return 1.0 - tg_rng_double(rng);
 }
 
-double tg_sim_draw_exp(tg_rng *rng, double mean) {
-    return -mean * log(unif_pos(rng));
+/* Ziggurat layers (Marsaglia and Tsang 2000, in Doornik's 2005 layout):
+** n layers of equal area v under f, x[1] = r the start of the tail,
+** x[0] = v / f(r) the width of the base layer that holds the tail,
+** x[i + 1] = finv(v / x[i] + f(x[i])), x[n] = 0. */
+#define ZN_R 3.442619855899 /* normal: 128 layers */
+#define ZN_V 9.91256303526217e-3
+#define ZE_R 7.69711747013104972 /* exponential: 256 layers */
+#define ZE_V 3.949659822581572e-3
+
+void tg_sim_zig_init(tg_sim_zig *z) {
+    z->xn[0] = ZN_V / exp(-0.5 * ZN_R * ZN_R);
+    z->xn[1] = ZN_R;
+    for (int i = 1; i < 127; i++)
+        z->xn[i + 1] = sqrt(-2.0 * log(ZN_V / z->xn[i] + exp(-0.5 * z->xn[i] * z->xn[i])));
+    z->xn[128] = 0;
+    z->xe[0] = ZE_V / exp(-ZE_R);
+    z->xe[1] = ZE_R;
+    for (int i = 1; i < 255; i++)
+        z->xe[i + 1] = -log(ZE_V / z->xe[i] + exp(-z->xe[i]));
+    z->xe[256] = 0;
 }
 
-double tg_sim_draw_normal(tg_rng *rng) {
-    double u, v, s;
-    do {
-        u = 2.0 * tg_rng_double(rng) - 1.0;
-        v = 2.0 * tg_rng_double(rng) - 1.0;
-        s = u * u + v * v;
-    } while (s >= 1.0 || s == 0.0);
-    return u * sqrt(-2.0 * log(s) / s);
+double tg_sim_draw_exp(const tg_sim_zig *zig, tg_rng *rng, double mean) {
+    for (;;) {
+        uint64_t bits = tg_rng_next(rng);
+        unsigned i = (unsigned)(bits & 0xFF);
+        double x = (double)(bits >> 11) * 0x1.0p-53 * zig->xe[i];
+        if (x < zig->xe[i + 1]) return mean * x; /* inside the layer's rectangle: 98 % */
+        if (i == 0) return mean * (ZE_R - log(unif_pos(rng))); /* the tail is memoryless */
+        /* between the curve's values at the layer's edges, relative to f(x) */
+        double lo = exp(x - zig->xe[i]), hi = exp(x - zig->xe[i + 1]);
+        if (lo + tg_rng_double(rng) * (hi - lo) < 1.0) return mean * x;
+    }
 }
 
-double tg_sim_draw_gamma(tg_rng *rng, double shape, double scale) {
+double tg_sim_draw_normal(const tg_sim_zig *zig, tg_rng *rng) {
+    for (;;) {
+        uint64_t bits = tg_rng_next(rng);
+        unsigned i = (unsigned)(bits & 0x7F);
+        double u = 2.0 * ((double)(bits >> 11) * 0x1.0p-53) - 1.0, x = u * zig->xn[i];
+        if (fabs(x) < zig->xn[i + 1]) return x; /* 99 % */
+        if (i == 0) { /* the tail beyond r (Marsaglia 1964) */
+            double a, b;
+            do {
+                a = -log(unif_pos(rng)) / ZN_R;
+                b = -log(unif_pos(rng));
+            } while (b + b < a * a);
+            return u < 0 ? -(ZN_R + a) : ZN_R + a;
+        }
+        double x2 = x * x, xi = zig->xn[i], xj = zig->xn[i + 1];
+        double lo = exp(-0.5 * (xi * xi - x2)), hi = exp(-0.5 * (xj * xj - x2));
+        if (lo + tg_rng_double(rng) * (hi - lo) < 1.0) return x;
+    }
+}
+
+double tg_sim_draw_gamma(const tg_sim_zig *zig, tg_rng *rng, double shape, double scale) {
     double d, c;
     assert(shape > 0 && scale > 0);
     if (shape < 1.0) /* Gamma(k) = Gamma(k + 1) U^(1/k) */
-        return tg_sim_draw_gamma(rng, shape + 1.0, scale) * pow(unif_pos(rng), 1.0 / shape);
+        return tg_sim_draw_gamma(zig, rng, shape + 1.0, scale) * pow(unif_pos(rng), 1.0 / shape);
     d = shape - 1.0 / 3.0;
     c = 1.0 / sqrt(9.0 * d);
     for (;;) {
         double x, v, u;
         do {
-            x = tg_sim_draw_normal(rng);
+            x = tg_sim_draw_normal(zig, rng);
             v = 1.0 + c * x;
         } while (v <= 0.0);
         v = v * v * v;
@@ -90,10 +132,10 @@ static void lognormal_params(double mean, double sd, double *mu, double *sigma) 
     *mu = log(mean) - 0.5 * s2;
 }
 
-double tg_sim_draw_lognormal(tg_rng *rng, double mean, double sd) {
+double tg_sim_draw_lognormal(const tg_sim_zig *zig, tg_rng *rng, double mean, double sd) {
     double mu, sigma;
     lognormal_params(mean, sd, &mu, &sigma);
-    return exp(mu + sigma * tg_sim_draw_normal(rng));
+    return exp(mu + sigma * tg_sim_draw_normal(zig, rng));
 }
 
 int64_t tg_sim_draw_poisson(tg_rng *rng, double lambda) {
@@ -126,12 +168,45 @@ int64_t tg_sim_draw_poisson(tg_rng *rng, double lambda) {
 
 /* ---- empirical lengths of stay (Kaplan-Meier) ---- */
 
+/* The first j with cum[j] > u, or n when u falls in the tail. */
+static size_t search_cum(const double *cum, size_t n, double u) {
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cum[mid] > u)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
+/* The guide table of an increasing cum[0..n): with m = GUIDE (n + 1)
+** entries, g[i] = search_cum(i / m), so a search for u starts at
+** g[floor(u m)] and rarely takes a step (the indexed search of Chen and
+** Asau). */
+#define GUIDE 4
+
+static void make_guide(const double *cum, size_t n, size_t *g) {
+    size_t m = GUIDE * (n + 1);
+    for (size_t i = 0; i < m; i++)
+        g[i] = search_cum(cum, n, (double)i / (double)m);
+}
+
+static size_t guided_search(const double *cum, const size_t *g, size_t n, double u) {
+    size_t j = g[(size_t)(u * (double)(GUIDE * (n + 1)))];
+    while (j < n && cum[j] <= u)
+        j++;
+    return j;
+}
+
 struct tg_sim_empirical {
     size_t n;     /* support points */
     double *x;    /* [n] distinct completed lengths, increasing */
     double *cum;  /* [n] 1 - S(x_j); the rest (1 - cum[n-1]) is the tail */
     double *wcum; /* [n] the same for the length-biased distribution */
     double *surv; /* [n] S(x_j) */
+    size_t *guide, *wguide; /* [GUIDE (n + 1)] see make_guide */
     double tail, xmax, tail_mean;
     double mean, sd;
 };
@@ -181,7 +256,10 @@ tg_status tg_sim_empirical_new(const double *len, const double *entry, const uin
     for (size_t i = 0; i < n_ev; i++)
         if (i == 0 || ev[i] != ev[i - 1]) n_sup++;
     e->n = n_sup;
-    if (!(e->x = tg_malloc(4 * n_sup * sizeof(double)))) goto done;
+    if (!(e->x = tg_malloc(4 * n_sup * sizeof(double))) ||
+        !(e->guide = tg_malloc(2 * GUIDE * (n_sup + 1) * sizeof(size_t))))
+        goto done;
+    e->wguide = e->guide + GUIDE * (n_sup + 1);
     e->cum = e->x + n_sup;
     e->wcum = e->cum + n_sup;
     e->surv = e->wcum + n_sup;
@@ -222,6 +300,8 @@ tg_status tg_sim_empirical_new(const double *len, const double *entry, const uin
     e->sd = sqrt(fmax(0, m2 - m1 * m1));
     for (size_t j = 0; j < n_sup; j++)
         e->wcum[j] = m1 > 0 ? e->wcum[j] / m1 : 1.0;
+    make_guide(e->cum, n_sup, e->guide);
+    make_guide(e->wcum, n_sup, e->wguide);
     *out = e;
     e = NULL;
     st = TG_OK;
@@ -237,6 +317,7 @@ done:
 void tg_sim_empirical_free(tg_sim_empirical *e) {
     if (!e) return;
     tg_free(e->x);
+    tg_free(e->guide);
     tg_free(e);
 }
 
@@ -266,35 +347,22 @@ size_t tg_sim_empirical_size(const tg_sim_empirical *e) {
     return e->n;
 }
 
-/* The first j with cum[j] > u, or n when u falls in the tail. */
-static size_t search_cum(const double *cum, size_t n, double u) {
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (cum[mid] > u)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return lo;
-}
-
-double tg_sim_empirical_draw(const tg_sim_empirical *e, tg_rng *rng) {
-    size_t j = search_cum(e->cum, e->n, tg_rng_double(rng));
+double tg_sim_empirical_draw(const tg_sim_empirical *e, const tg_sim_zig *zig, tg_rng *rng) {
+    size_t j = guided_search(e->cum, e->guide, e->n, tg_rng_double(rng));
     if (j < e->n) return e->x[j];
-    return e->xmax + (e->tail_mean > 0 ? tg_sim_draw_exp(rng, e->tail_mean) : 0);
+    return e->xmax + (e->tail_mean > 0 ? tg_sim_draw_exp(zig, rng, e->tail_mean) : 0);
 }
 
 /* A draw from the length-biased distribution (density x f(x) / mean). */
-static double empirical_biased(const tg_sim_empirical *e, tg_rng *rng) {
-    size_t j = search_cum(e->wcum, e->n, tg_rng_double(rng));
+static double empirical_biased(const tg_sim_empirical *e, const tg_sim_zig *zig, tg_rng *rng) {
+    size_t j = guided_search(e->wcum, e->wguide, e->n, tg_rng_double(rng));
     double m = e->tail_mean;
     if (j < e->n) return e->x[j];
     if (m <= 0) return e->xmax;
     /* xmax + E length-biased: xmax + Exp(m) w.p. xmax / (xmax + m), else
     ** xmax + Gamma(2, m) */
-    if (tg_rng_double(rng) * (e->xmax + m) < e->xmax) return e->xmax + tg_sim_draw_exp(rng, m);
-    return e->xmax + tg_sim_draw_gamma(rng, 2.0, m);
+    if (tg_rng_double(rng) * (e->xmax + m) < e->xmax) return e->xmax + tg_sim_draw_exp(zig, rng, m);
+    return e->xmax + tg_sim_draw_gamma(zig, rng, 2.0, m);
 }
 
 /* ---- lengths of stay ---- */
@@ -303,10 +371,12 @@ struct los_draw {
     tg_sim_dist dist;
     double mean, mu, sigma, shape, scale; /* sigma == 0 / scale == 0: a fixed length */
     const tg_sim_empirical *emp;
+    const tg_sim_zig *zig;
 };
 
-static void los_prepare(const tg_sim_los *los, struct los_draw *d) {
+static void los_prepare(const tg_sim_los *los, const tg_sim_zig *zig, struct los_draw *d) {
     memset(d, 0, sizeof *d);
+    d->zig = zig;
     d->dist = los->dist;
     d->mean = los->dist == TG_SIM_EMPIRICAL ? los->emp->mean : los->mean;
     d->emp = los->emp;
@@ -321,13 +391,13 @@ static void los_prepare(const tg_sim_los *los, struct los_draw *d) {
 static double los_draw(const struct los_draw *d, tg_rng *rng) {
     switch (d->dist) {
     case TG_SIM_EXP:
-        return tg_sim_draw_exp(rng, d->mean);
+        return tg_sim_draw_exp(d->zig, rng, d->mean);
     case TG_SIM_LOGNORMAL:
-        return d->sigma > 0 ? exp(d->mu + d->sigma * tg_sim_draw_normal(rng)) : d->mean;
+        return d->sigma > 0 ? exp(d->mu + d->sigma * tg_sim_draw_normal(d->zig, rng)) : d->mean;
     case TG_SIM_GAMMA:
-        return d->scale > 0 ? tg_sim_draw_gamma(rng, d->shape, d->scale) : d->mean;
+        return d->scale > 0 ? tg_sim_draw_gamma(d->zig, rng, d->shape, d->scale) : d->mean;
     default:
-        return tg_sim_empirical_draw(d->emp, rng);
+        return tg_sim_empirical_draw(d->emp, d->zig, rng);
     }
 }
 
@@ -338,16 +408,17 @@ static double los_residual(const struct los_draw *d, tg_rng *rng) {
     double len;
     switch (d->dist) {
     case TG_SIM_EXP:
-        return tg_sim_draw_exp(rng, d->mean);
+        return tg_sim_draw_exp(d->zig, rng, d->mean);
     case TG_SIM_LOGNORMAL:
-        len = d->sigma > 0 ? exp(d->mu + d->sigma * d->sigma + d->sigma * tg_sim_draw_normal(rng))
+        len = d->sigma > 0 ? exp(d->mu + d->sigma * d->sigma +
+                                 d->sigma * tg_sim_draw_normal(d->zig, rng))
                            : d->mean;
         break;
     case TG_SIM_GAMMA:
-        len = d->scale > 0 ? tg_sim_draw_gamma(rng, d->shape + 1.0, d->scale) : d->mean;
+        len = d->scale > 0 ? tg_sim_draw_gamma(d->zig, rng, d->shape + 1.0, d->scale) : d->mean;
         break;
     default:
-        len = empirical_biased(d->emp, rng);
+        len = empirical_biased(d->emp, d->zig, rng);
     }
     return unif_pos(rng) * len;
 }
@@ -362,17 +433,21 @@ struct prep {
     const tg_sim_unit *u;
     struct los_draw los;
     double *seg_end, *seg_rate; /* arrival rate, constant on [seg_end[k-1], seg_end[k]) */
+    double *seg_mean;           /* 1 / rate: the mean gap, to multiply rather than divide */
     size_t n_seg;
     double *start_cdf; /* steady-state cdf of the number in system, or NULL */
     size_t n_start;
     long start_fixed; /* number in system when start_cdf is NULL */
     int cmax;
     size_t hist_len;
+    double *arr; /* scratch: one replication's referral times, INFINITY last */
+    size_t arr_cap;
 };
 
 static void prep_free(struct prep *p) {
     tg_free(p->seg_end);
     tg_free(p->start_cdf);
+    tg_free(p->arr);
     memset(p, 0, sizeof *p);
 }
 
@@ -473,19 +548,21 @@ static tg_status start_table(struct prep *p, double a, int c) {
     return TG_OK;
 }
 
-static tg_status prep_unit(struct prep *p, const tg_sim_unit *u, const tg_sim_opts *o) {
+static tg_status prep_unit(struct prep *p, const tg_sim_unit *u, const tg_sim_opts *o,
+                          const tg_sim_zig *zig) {
     long w = o->warmup, first_year = o->days < 365 ? o->days : 365;
     double daily_mean = 0, mean_rate = 0;
     size_t n;
 
     memset(p, 0, sizeof *p);
     p->u = u;
-    los_prepare(&u->los, &p->los);
+    los_prepare(&u->los, zig, &p->los);
     for (long d = 0; u->daily && d < first_year; d++)
         daily_mean += u->daily[d] / (double)first_year;
     /* merge days of equal rate into segments */
-    if (!(p->seg_end = tg_malloc(2 * (size_t)(w + o->days) * sizeof(double)))) return TG_ENOMEM;
+    if (!(p->seg_end = tg_malloc(3 * (size_t)(w + o->days) * sizeof(double)))) return TG_ENOMEM;
     p->seg_rate = p->seg_end + (w + o->days);
+    p->seg_mean = p->seg_rate + (w + o->days);
     n = 0;
     for (long d = -w; d < o->days; d++) {
         double r = day_rate(u, o, daily_mean, d);
@@ -498,6 +575,14 @@ static tg_status prep_unit(struct prep *p, const tg_sim_unit *u, const tg_sim_op
         }
     }
     p->n_seg = n;
+    for (size_t k = 0; k < n; k++)
+        p->seg_mean[k] = p->seg_rate[k] > 0 ? 1.0 / p->seg_rate[k] : 0;
+    /* room for the mean number of referrals and 6 standard deviations */
+    double expect = 0;
+    for (size_t k = 0; k < n; k++)
+        expect += p->seg_rate[k] * (p->seg_end[k] - (k ? p->seg_end[k - 1] : -(double)w));
+    p->arr_cap = (size_t)fmin(expect + 6 * sqrt(expect) + 64, 1 << 20);
+    if (!(p->arr = tg_malloc(p->arr_cap * sizeof *p->arr))) return TG_ENOMEM;
     p->cmax = u->places;
     for (size_t s = 0; s < u->n_steps; s++)
         if (u->steps[s].places > p->cmax) p->cmax = u->steps[s].places;
@@ -518,37 +603,60 @@ struct rep_out {
     double referrals, waited, lost, area, full, qarea;
 };
 
+/* The departure heap: a 4-ary min-heap h[0..n) (children of i are
+** 4i + 1 .. 4i + 4) followed by four +infinity sentinels, so the smallest
+** child is found without bounds tests and without branches. Four children
+** halve the levels of a binary heap; pops are bound by the latency of
+** walking down, so fewer levels is what counts. */
+#define HEAP_PAD 4
+
+static size_t min_child(const double *h, size_t l) {
+    size_t a = l + (h[l + 1] < h[l]), b = l + 2 + (h[l + 3] < h[l + 2]);
+    return h[b] < h[a] ? b : a;
+}
+
 static void heap_push(double *h, size_t *n, double v) {
     size_t i = (*n)++;
-    while (i > 0 && h[(i - 1) / 2] > v) {
-        h[i] = h[(i - 1) / 2];
-        i = (i - 1) / 2;
+    h[*n + HEAP_PAD - 1] = INFINITY;
+    while (i > 0 && h[(i - 1) / 4] > v) {
+        h[i] = h[(i - 1) / 4];
+        i = (i - 1) / 4;
     }
     h[i] = v;
 }
 
-/* Replaces the root with v and restores the heap. */
+/* Replaces the root with v and restores the heap, bottom-up (Floyd): the
+** hole goes down to a leaf along the smallest children and v climbs back
+** from there, usually not far since v is mostly the old last leaf. */
 static void heap_sift_root(double *h, size_t n, double v) {
-    size_t i = 0;
-    for (;;) {
-        size_t l = 2 * i + 1, m;
-        if (l >= n) break;
-        m = l + 1 < n && h[l + 1] < h[l] ? l + 1 : l;
-        if (h[m] >= v) break;
+    size_t i = 0, l;
+    while ((l = 4 * i + 1) < n) {
+        size_t m = min_child(h, l);
         h[i] = h[m];
         i = m;
     }
+    while (i > 0 && h[(i - 1) / 4] > v) {
+        h[i] = h[(i - 1) / 4];
+        i = (i - 1) / 4;
+    }
     h[i] = v;
 }
 
+/* Removes the root. */
+static void heap_pop(double *h, size_t *n) {
+    double v = h[--*n];
+    h[*n] = INFINITY;
+    if (*n) heap_sift_root(h, *n, v);
+}
+
 static void heapify(double *h, size_t n) {
-    for (size_t i = n / 2; i-- > 0;) {
+    for (size_t k = 0; k < HEAP_PAD; k++)
+        h[n + k] = INFINITY;
+    for (size_t i = n / 4 + 1; i-- > 0;) {
         double v = h[i];
-        size_t j = i;
-        for (;;) {
-            size_t l = 2 * j + 1, m;
-            if (l >= n) break;
-            m = l + 1 < n && h[l + 1] < h[l] ? l + 1 : l;
+        size_t j = i, l;
+        while ((l = 4 * j + 1) < n) {
+            size_t m = min_child(h, l);
             if (h[m] >= v) break;
             h[j] = h[m];
             j = m;
@@ -561,11 +669,12 @@ static void heapify(double *h, size_t n) {
 ** process whose rate is constant within each segment: the unit exponential
 ** is spent across segments). INFINITY when none comes before the end. */
 static double next_arrival(const struct prep *p, tg_rng *rng, size_t *seg, double t) {
-    double e = -log(unif_pos(rng));
+    double e = tg_sim_draw_exp(p->los.zig, rng, 1.0);
     while (*seg < p->n_seg) {
         double r = p->seg_rate[*seg], end = p->seg_end[*seg];
         if (r > 0) {
-            if (t + e / r < end) return t + e / r;
+            double ti = t + e * p->seg_mean[*seg];
+            if (ti < end) return ti;
             e = fmax(0, e - (end - t) * r);
         }
         t = end;
@@ -574,21 +683,26 @@ static double next_arrival(const struct prep *p, tg_rng *rng, size_t *seg, doubl
     return INFINITY;
 }
 
-static tg_status run_rep(const struct prep *p, const tg_sim_opts *o, tg_rng *rng, double *heap,
+/* One replication. Between events occupancy is constant, so a run of
+** ordinary day boundaries only adds to the census; days where capacity
+** changes or a period ends (and day 0, where counting starts) are handled
+** one at a time. */
+static tg_status run_rep(struct prep *p, const tg_sim_opts *o, tg_rng *rng, double *heap,
                          uint64_t *hist, double *occ, struct rep_out *out,
                          const tg_interrupt *intr) {
     const tg_sim_unit *u = p->u;
     const long days = o->days, qmax = u->policy == TG_SIM_LOSS ? 0 : u->queue_max;
-    size_t nh = 0, seg = 0, step = 0, per = 0;
+    size_t nh = 0, seg = 0, step = 0, per = 0, na = 0, ia = 1;
     long n_sys, nres, q, day = 0;
-    long next_step = u->n_steps ? u->steps[0].day : -1;
+    long next_step = u->n_steps ? u->steps[0].day : LONG_MAX;
     long next_per = o->n_periods > 1 ? o->periods[1] : days;
+    long special = 0; /* the next day needing more than a census */
     int c = u->places;
-    double t = -(double)o->warmup, area_mark = 0, ta;
+    double t = -(double)o->warmup, area_mark = 0, ta, end = (double)days, dep;
+    double area = 0, qarea = 0, full = 0, referrals = 0, waited = 0, lost = 0;
     unsigned work = 0;
     tg_status st;
 
-    memset(out, 0, sizeof *out);
     if (p->start_cdf) {
         n_sys = (long)search_cum(p->start_cdf, p->n_start - 1, tg_rng_double(rng));
         nres = n_sys < c ? n_sys : c;
@@ -597,66 +711,103 @@ static tg_status run_rep(const struct prep *p, const tg_sim_opts *o, tg_rng *rng
         nres = p->start_fixed;
         q = u->start_occupied >= 0 ? u->start_queue : 0;
     }
-    for (long k = 0; k < nres; k++)
-        heap[nh++] = t + los_residual(&p->los, rng);
+    /* A move-out after the horizon never happens within it: such
+    ** residents are counted in nres but kept out of the heap. */
+    for (long k = 0; k < nres; k++) {
+        if ((dep = t + los_residual(&p->los, rng)) < end) heap[nh++] = dep;
+    }
     heapify(heap, nh);
-    ta = next_arrival(p, rng, &seg, t);
+    /* All referral times first, in a tight loop (the draws pipeline
+    ** better than between events). */
+    for (double ti = t;;) {
+        if (na == p->arr_cap) {
+            size_t cap = 2 * p->arr_cap;
+            double *grown = tg_realloc(p->arr, cap * sizeof *grown);
+            if (!grown) return TG_ENOMEM;
+            p->arr = grown;
+            p->arr_cap = cap;
+        }
+        p->arr[na++] = ti = next_arrival(p, rng, &seg, ti);
+        if (ti == INFINITY) break;
+    }
+    ta = p->arr[0];
 
     for (;;) {
-        double td = nh ? heap[0] : INFINITY, tb = (double)day, tn = ta < td ? ta : td;
-        if (tb <= tn) tn = tb;
-        if (t >= 0) { /* integrate over [t, tn) */
-            double dt = tn - t;
-            out->area += (double)nres * dt;
-            out->qarea += (double)q * dt;
-            if (nres >= c) out->full += dt;
+        double te = heap[0] < ta ? heap[0] : ta; /* heap[0] is +infinity when empty */
+        if ((double)day <= te && day < special) { /* ordinary days before the event */
+            long last = te < (double)special ? (long)te : special - 1;
+            hist[nres] += (uint64_t)(last - day + 1);
+            day = last + 1;
         }
-        t = tn;
-        if (tn == tb) { /* a day boundary */
+        if ((double)day <= te) { /* a special day before the event */
+            if (t >= 0) { /* integrate over [t, day) */
+                double dt = (double)day - t;
+                area += (double)nres * dt;
+                qarea += (double)q * dt;
+                if (nres >= c) full += dt;
+            }
+            t = (double)day;
             if (day == next_step) {
                 c = u->steps[step].places;
-                next_step = ++step < u->n_steps ? u->steps[step].day : -1;
+                next_step = ++step < u->n_steps ? u->steps[step].day : LONG_MAX;
                 while (q > 0 && nres < c) {
                     q--;
                     nres++;
-                    heap_push(heap, &nh, t + los_draw(&p->los, rng));
+                    if ((dep = t + los_draw(&p->los, rng)) < end) heap_push(heap, &nh, dep);
                 }
             }
             if (day == next_per) {
-                occ[per] = out->area - area_mark;
-                area_mark = out->area;
+                occ[per] = area - area_mark;
+                area_mark = area;
                 per++;
                 next_per = per + 1 < o->n_periods ? o->periods[per + 1] : days;
             }
             if (day == days) break;
             hist[nres]++;
             day++;
-        } else if (tn == ta) { /* a referral */
+            special = next_step < next_per ? next_step : next_per;
+            continue;
+        }
+        if (t >= 0) { /* integrate over [t, te) */
+            double dt = te - t;
+            area += (double)nres * dt;
+            qarea += (double)q * dt;
+            if (nres >= c) full += dt;
+        }
+        t = te;
+        if (te == ta) { /* a referral */
             int counted = t >= 0;
-            if (counted) out->referrals++;
+            referrals += counted;
             if (nres < c) {
                 nres++;
-                heap_push(heap, &nh, t + los_draw(&p->los, rng));
+                if ((dep = t + los_draw(&p->los, rng)) < end) heap_push(heap, &nh, dep);
             } else {
-                if (counted) out->waited++;
+                waited += counted;
                 if (qmax < 0 || q < qmax)
                     q++;
-                else if (counted)
-                    out->lost++;
+                else
+                    lost += counted;
             }
-            ta = next_arrival(p, rng, &seg, t);
-        } else { /* a move-out: the next on the list, if any, takes the place */
-            if (q > 0 && nres <= c) {
+            ta = p->arr[ia++];
+        } else if (q > 0 && nres <= c &&
+                   (dep = t + los_draw(&p->los, rng)) < end) { /* the next on the list moves in */
+            q--;
+            heap_sift_root(heap, nh, dep);
+        } else { /* a move-out (and maybe a move-in staying past the horizon) */
+            if (q > 0 && nres <= c)
                 q--;
-                heap_sift_root(heap, nh, t + los_draw(&p->los, rng));
-            } else {
+            else
                 nres--;
-                nh--;
-                if (nh) heap_sift_root(heap, nh, heap[nh]);
-            }
+            heap_pop(heap, &nh);
         }
         if ((++work & POLL_MASK) == 0 && (st = tg_poll(intr)) != TG_OK) return st;
     }
+    out->referrals = referrals;
+    out->waited = waited;
+    out->lost = lost;
+    out->area = area;
+    out->qarea = qarea;
+    out->full = full;
     return TG_OK;
 }
 
@@ -743,7 +894,7 @@ static tg_status check_opts(const tg_sim_opts *o, size_t n, tg_error *err) {
 
 /* Simulates unit k into r; scratch holds 7 * reps doubles. */
 static tg_status run_unit(const tg_sim_unit *u, size_t k, const tg_sim_opts *o, tg_sim_result *r,
-                          double *scratch, const tg_interrupt *intr) {
+                          double *scratch, const tg_sim_zig *zig, const tg_interrupt *intr) {
     struct prep p;
     size_t reps = r->reps, np = r->n_periods;
     double *heap = NULL, *ref = scratch, *waited = ref + reps, *lost = waited + reps,
@@ -752,10 +903,10 @@ static tg_status run_unit(const tg_sim_unit *u, size_t k, const tg_sim_opts *o, 
     tg_sim_summary *s = &r->units[k];
     tg_status st;
 
-    if ((st = prep_unit(&p, u, o)) != TG_OK) goto done;
+    if ((st = prep_unit(&p, u, o, zig)) != TG_OK) goto done;
     st = TG_ENOMEM;
     if (!(hist = tg_calloc(p.hist_len, sizeof *hist)) ||
-        !(heap = tg_malloc((p.hist_len + 1) * sizeof *heap)))
+        !(heap = tg_malloc((p.hist_len + HEAP_PAD + 1) * sizeof *heap)))
         goto done;
     for (size_t rep = 0; rep < reps; rep++) {
         struct rep_out ro;
@@ -821,6 +972,7 @@ tg_status tg_sim_run(const tg_sim_unit *units, size_t n, const tg_sim_opts *opts
     tg_sim_result *r;
     double *scratch = NULL;
     size_t reps, np;
+    tg_sim_zig zig;
     tg_status st;
 
     assert(opts != NULL && out != NULL && (units != NULL || n == 0));
@@ -828,6 +980,7 @@ tg_status tg_sim_run(const tg_sim_unit *units, size_t n, const tg_sim_opts *opts
     if ((st = check_opts(opts, n, err)) != TG_OK) return st;
     for (size_t k = 0; k < n; k++)
         if ((st = check_unit(&units[k], k, opts, err)) != TG_OK) return st;
+    tg_sim_zig_init(&zig);
     reps = (size_t)opts->reps;
     np = opts->n_periods ? opts->n_periods : 1;
     if (!(r = tg_calloc(1, sizeof *r))) goto oom;
@@ -842,7 +995,7 @@ tg_status tg_sim_run(const tg_sim_unit *units, size_t n, const tg_sim_opts *opts
          !(scratch = tg_malloc(7 * reps * sizeof(double)))))
         goto oom;
     for (size_t k = 0; k < n; k++) {
-        if ((st = run_unit(&units[k], k, opts, r, scratch, intr)) != TG_OK) {
+        if ((st = run_unit(&units[k], k, opts, r, scratch, &zig, intr)) != TG_OK) {
             if (st == TG_ENOMEM) goto oom;
             tg_free(scratch);
             tg_sim_result_free(r);

@@ -33,16 +33,26 @@ double tg_sim_erlang_c(int c, double a);
 
 /* ---- random draws (all from the one generator, reproducible) ---- */
 
-/* Exponential with the given mean (> 0). */
-double tg_sim_draw_exp(tg_rng *rng, double mean);
-/* Standard normal (Marsaglia's polar method; the second value is dropped). */
-double tg_sim_draw_normal(tg_rng *rng);
+/* The tables of the ziggurat draws (the layers of the normal and the
+** exponential density). Caller-owned; fill once with tg_sim_zig_init,
+** then read-only, so any number of generators may share one. */
+typedef struct tg_sim_zig {
+    double xn[129];
+    double xe[257];
+} tg_sim_zig;
+
+void tg_sim_zig_init(tg_sim_zig *zig);
+
+/* Exponential with the given mean (> 0), by the ziggurat. */
+double tg_sim_draw_exp(const tg_sim_zig *zig, tg_rng *rng, double mean);
+/* Standard normal, by the ziggurat (with Marsaglia's tail method). */
+double tg_sim_draw_normal(const tg_sim_zig *zig, tg_rng *rng);
 /* Gamma with shape k > 0 and scale theta > 0 (Marsaglia-Tsang; for k < 1
 ** a Gamma(k + 1) draw times U^(1/k)). Mean k theta, variance k theta^2. */
-double tg_sim_draw_gamma(tg_rng *rng, double shape, double scale);
+double tg_sim_draw_gamma(const tg_sim_zig *zig, tg_rng *rng, double shape, double scale);
 /* Lognormal with the given mean and standard deviation (> 0) of the value
 ** itself (not of its logarithm). */
-double tg_sim_draw_lognormal(tg_rng *rng, double mean, double sd);
+double tg_sim_draw_lognormal(const tg_sim_zig *zig, tg_rng *rng, double mean, double sd);
 /* Poisson with mean lambda >= 0: inversion below 10, Hormann's
 ** transformed rejection (PTRS) from 10 up. */
 int64_t tg_sim_draw_poisson(tg_rng *rng, double lambda);
@@ -74,7 +84,7 @@ double tg_sim_empirical_mean(const tg_sim_empirical *e);
 double tg_sim_empirical_sd(const tg_sim_empirical *e);
 size_t tg_sim_empirical_size(const tg_sim_empirical *e);
 /* A draw from the estimated distribution. */
-double tg_sim_empirical_draw(const tg_sim_empirical *e, tg_rng *rng);
+double tg_sim_empirical_draw(const tg_sim_empirical *e, const tg_sim_zig *zig, tg_rng *rng);
 
 /* ---- the simulation ---- */
 

@@ -391,11 +391,23 @@ static void check_moments(const double *x, double mean, double var, const char *
         fail_msg("%s: mean %g (want %g), variance %g (want %g)", what, m, mean, v, var);
 }
 
+/* The share of x[0..n) above 'cut' is within 5 se of p. */
+static void check_share_above(const double *x, double cut, double p, const char *what) {
+    size_t k = 0;
+    for (size_t i = 0; i < N_DRAWS; i++)
+        k += x[i] > cut;
+    double got = (double)k / N_DRAWS;
+    if (fabs(got - p) > 5 * sqrt(p * (1 - p) / N_DRAWS))
+        fail_msg("%s: share above %g is %g, want %g", what, cut, got, p);
+}
+
 static void test_sim_draws_have_the_right_moments(void **state) {
     static double x[N_DRAWS];
     static const double lambdas[] = { 0.3, 3, 9.5, 10, 50, 1000 };
+    tg_sim_zig zig;
     tg_rng rng;
     (void)state;
+    tg_sim_zig_init(&zig);
     tg_rng_seed(&rng, 1, 2);
     for (size_t k = 0; k < 6; k++) {
         size_t zeros = 0;
@@ -409,21 +421,49 @@ static void test_sim_draws_have_the_right_moments(void **state) {
         double p0 = exp(-lambdas[k]);
         assert_true(fabs((double)zeros / N_DRAWS - p0) < 5 * sqrt(p0 * (1 - p0) / N_DRAWS) + 1e-9);
     }
+    /* the exponential's shape: P(X > x) = exp(-x / 30), also beyond the
+    ** ziggurat's tail start (7.697 means) */
     for (size_t i = 0; i < N_DRAWS; i++)
-        x[i] = tg_sim_draw_exp(&rng, 30);
+        x[i] = tg_sim_draw_exp(&zig, &rng, 30);
     check_moments(x, 30, 900, "exponential");
+    static const double ecuts[] = { 3, 30, 90, 240 };
+    for (size_t k = 0; k < 4; k++)
+        check_share_above(x, ecuts[k], exp(-ecuts[k] / 30), "exponential");
+    /* the normal's: P(Z > z) = erfc(z / sqrt 2) / 2, also beyond the tail
+    ** start 3.4426 */
     for (size_t i = 0; i < N_DRAWS; i++)
-        x[i] = tg_sim_draw_normal(&rng);
+        x[i] = tg_sim_draw_normal(&zig, &rng);
     check_moments(x, 0, 1, "normal");
+    static const double ncuts[] = { -2, -0.5, 0, 0.3, 1, 2, 3.6 };
+    for (size_t k = 0; k < 7; k++)
+        check_share_above(x, ncuts[k], 0.5 * erfc(ncuts[k] / sqrt(2)), "normal");
     for (size_t i = 0; i < N_DRAWS; i++)
-        x[i] = tg_sim_draw_gamma(&rng, 0.5, 4);
+        x[i] = tg_sim_draw_gamma(&zig, &rng, 0.5, 4);
     check_moments(x, 2, 8, "gamma(0.5, 4)");
     for (size_t i = 0; i < N_DRAWS; i++)
-        x[i] = tg_sim_draw_gamma(&rng, 2.5, 100);
+        x[i] = tg_sim_draw_gamma(&zig, &rng, 2.5, 100);
     check_moments(x, 250, 25000, "gamma(2.5, 100)");
     for (size_t i = 0; i < N_DRAWS; i++)
-        x[i] = tg_sim_draw_lognormal(&rng, 400, 300);
+        x[i] = tg_sim_draw_lognormal(&zig, &rng, 400, 300);
     check_moments(x, 400, 90000, "lognormal(400, 300)");
+}
+
+/* Every ziggurat layer has the same area v: the base layer x[0] f(r),
+** the others x[i] (f(x[i + 1]) - f(x[i])), the top one ending at 0. */
+static void test_sim_ziggurat_layers(void **state) {
+    tg_sim_zig z;
+    (void)state;
+    tg_sim_zig_init(&z);
+    for (int i = 1; i < 128; i++) {
+        double fi = exp(-0.5 * z.xn[i] * z.xn[i]), fj = exp(-0.5 * z.xn[i + 1] * z.xn[i + 1]);
+        assert_true(z.xn[i + 1] < z.xn[i]);
+        assert_true(fabs(z.xn[i] * (fj - fi) - 9.91256303526217e-3) < 1e-9);
+    }
+    assert_true(fabs(z.xn[0] * exp(-0.5 * 3.442619855899 * 3.442619855899) - 9.91256303526217e-3) <
+                1e-15);
+    for (int i = 1; i < 256; i++)
+        assert_true(fabs(z.xe[i] * (exp(-z.xe[i + 1]) - exp(-z.xe[i])) - 3.949659822581572e-3) <
+                    1e-9);
 }
 
 /* ---- Kaplan-Meier ---- */
@@ -465,10 +505,12 @@ static void test_sim_kaplan_meier_by_hand(void **state) {
     /* sd: E[L^2] = 1/2 + 1/2 (11^2 + 6^2) = 79; 79 - 36 = 43 */
     assert_true(fabs(tg_sim_empirical_sd(e) - sqrt(43)) < 1e-12);
     tg_rng rng;
+    tg_sim_zig zig;
+    tg_sim_zig_init(&zig);
     tg_rng_seed(&rng, 3, 4);
     size_t ones = 0, above = 0;
     for (int i = 0; i < 100000; i++) {
-        double v = tg_sim_empirical_draw(e, &rng);
+        double v = tg_sim_empirical_draw(e, &zig, &rng);
         ones += v == 1.0;
         above += v >= 11.0;
         assert_true(v == 1.0 || v >= 5.0);
@@ -577,6 +619,7 @@ int main(void) {
         cmocka_unit_test(test_sim_warmup_from_empty),
         cmocka_unit_test(test_sim_reproducible),
         cmocka_unit_test(test_sim_draws_have_the_right_moments),
+        cmocka_unit_test(test_sim_ziggurat_layers),
         cmocka_unit_test(test_sim_kaplan_meier_by_hand),
         cmocka_unit_test(test_sim_rejects_bad_input),
         cmocka_unit_test_teardown(test_sim_oom, tg_test_disarm),
