@@ -28,6 +28,7 @@
 #include "tg_luaemit.h"
 #include "tg_luaexpr.h"
 #include "tg_luagroup.h"
+#include "tg_luasim.h"
 #include "tg_luatable.h"
 #include "tg_luaverb.h"
 #include "tg_luawin.h"
@@ -885,6 +886,7 @@ void tg_lualib_open(lua_State *L, void *ud) {
     tg_luagroup_open(L);
     tg_luaverb_open_module(L);
     tg_luaemit_open(L);
+    tg_luasim_open(L);
     lua_pushliteral(L, TG_VERSION_STRING);
     lua_setfield(L, -2, "version");
     lua_newuserdatauv(L, 0, 0);
