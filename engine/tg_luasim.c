@@ -31,11 +31,11 @@ typedef struct spec {
     size_t n;
     tg_sim_unit *units;
     char **ids;
-    double *season;           /* [n * 12] */
-    double **daily;           /* [n], NULL where not given */
-    tg_sim_step **steps;      /* [n] */
-    tg_sim_empirical **emp;   /* [n] */
-    long *periods;            /* period start days */
+    double *season;         /* [n * 12] */
+    double **daily;         /* [n], NULL where not given */
+    tg_sim_step **steps;    /* [n] */
+    tg_sim_empirical **emp; /* [n] */
+    long *periods;          /* period start days */
     size_t n_periods;
 } spec;
 
@@ -157,7 +157,8 @@ static int32_t opt_date(lua_State *L, int idx, const char *key, int *has, const 
 
 /* Fills v[0..n) from the list at field 'key' of the table at idx, which
 ** must have exactly n numbers >= 0. Returns 0 when the field is absent. */
-static int opt_list(lua_State *L, int idx, const char *key, double *v, size_t n, const char *where) {
+static int opt_list(lua_State *L, int idx, const char *key, double *v, size_t n,
+                    const char *where) {
     if (lua_getfield(L, idx, key) == LUA_TNIL) {
         lua_pop(L, 1);
         return 0;
@@ -255,15 +256,17 @@ static const char *const dist_names[] = { "eksponentiel", "lognormal", "gamma", 
 
 /* Reads liggetid (the table at idx) into unit k. */
 static void read_los(lua_State *L, int idx, spec *sp, size_t k, const char *where) {
-    static const char *const known[] = { "fordeling", "middel", "sd", "dage", "ophold", "fra",
-                                         "til", "indflyttet", "fraflyttet", NULL };
+    static const char *const known[] = { "fordeling",  "middel", "sd",  "dage",
+                                         "ophold",     "fra",    "til", "indflyttet",
+                                         "fraflyttet", NULL };
     tg_sim_los *los = &sp->units[k].los;
     int top = lua_gettop(L), dist;
 
     idx = lua_absindex(L, idx);
     if (!lua_istable(L, idx))
-        tg_lualib_error(L, "%s: 'liggetid' must be a table such as {fordeling = 'lognormal', "
-                           "middel = 400, sd = 300}",
+        tg_lualib_error(L,
+                        "%s: 'liggetid' must be a table such as {fordeling = 'lognormal', "
+                        "middel = 400, sd = 300}",
                         where);
     tg_lualib_check_opts(L, idx, known, where);
     dist = opt_choice(L, idx, "fordeling", dist_names, 0, where);
@@ -290,8 +293,9 @@ static void read_los(lua_State *L, int idx, spec *sp, size_t k, const char *wher
         cin = luaL_optstring(L, -2, "indflyttet");
         cout = luaL_optstring(L, -1, "fraflyttet");
         if (!has_fra || !has_til)
-            tg_lualib_error(L, "%s: an empirical 'liggetid' from 'ophold' needs the observation "
-                               "window 'fra' and 'til'",
+            tg_lualib_error(L,
+                            "%s: an empirical 'liggetid' from 'ophold' needs the observation "
+                            "window 'fra' and 'til'",
                             where);
         if (til <= fra) tg_lualib_error(L, "%s: 'til' must come after 'fra'", where);
         s = collect_stays(L, date_col(L, t, cin, where), date_col(L, t, cout, where), NULL,
@@ -372,8 +376,9 @@ static void read_capacity(lua_State *L, int idx, spec *sp, size_t k, int32_t sta
 }
 
 static const char *const unit_keys[] = {
-    "id", "pladser", "henvisninger_pr_aar", "henvisninger_pr_dag", "saeson", "liggetid",
-    "politik", "max_venteliste", "kapacitet", "belagte", "venteliste", NULL
+    "id",         "pladser", "henvisninger_pr_aar", "henvisninger_pr_dag", "saeson",
+    "liggetid",   "politik", "max_venteliste",      "kapacitet",           "belagte",
+    "venteliste", NULL
 };
 
 static void read_unit(lua_State *L, int idx, spec *sp, size_t k, int32_t start, long days) {
@@ -413,8 +418,7 @@ static void read_unit(lua_State *L, int idx, spec *sp, size_t k, int32_t start, 
     }
     if (opt_list(L, idx, "saeson", sp->season + 12 * k, 12, where)) {
         if (u->daily)
-            tg_lualib_error(L, "%s: 'saeson' does not go with a list 'henvisninger_pr_dag'",
-                            where);
+            tg_lualib_error(L, "%s: 'saeson' does not go with a list 'henvisninger_pr_dag'", where);
         u->season = sp->season + 12 * k;
     }
 
@@ -608,8 +612,9 @@ static void push_replications(lua_State *L, const spec *sp, const tg_sim_result 
 ** false}: the summary Table, the per-period Table and (with
 ** per_replikation) the per-replication Table. */
 static int l_sim_run(lua_State *L) {
-    static const char *const known[] = { "tilbud", "start", "dage", "replikationer", "seed",
-                                         "indkoersel", "perioder", "per_replikation", NULL };
+    static const char *const known[] = { "tilbud", "start",      "dage",     "replikationer",
+                                         "seed",   "indkoersel", "perioder", "per_replikation",
+                                         NULL };
     static const char *const period_kinds[] = { "aar", "maaned", "hele", NULL };
     spec *sp;
     tg_sim_opts o;
@@ -673,7 +678,7 @@ static int l_sim_run(lua_State *L) {
     st = tg_sim_run(sp->units, n, &o, &intr, &res, &err);
     if (st != TG_OK) return tg_lualib_fail(L, st, &err, "sim.run");
     *box = res;
-    push_summary(L, sp, res, o.days); /* 5 */
+    push_summary(L, sp, res, o.days);  /* 5 */
     push_periods(L, sp, res, o.start); /* 6 */
     if (per_rep)
         push_replications(L, sp, res, o.start); /* 7 */

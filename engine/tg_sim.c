@@ -91,7 +91,8 @@ double tg_sim_draw_normal(const tg_sim_zig *zig, tg_rng *rng) {
         unsigned i = (unsigned)(bits & 0x7F);
         double u = 2.0 * ((double)(bits >> 11) * 0x1.0p-53) - 1.0, x = u * zig->xn[i];
         if (fabs(x) < zig->xn[i + 1]) return x; /* 99 % */
-        if (i == 0) { /* the tail beyond r (Marsaglia 1964) */
+        /* the tail beyond r (Marsaglia 1964) */
+        if (i == 0) {
             double a, b;
             do {
                 a = -log(unif_pos(rng)) / ZN_R;
@@ -201,11 +202,11 @@ static size_t guided_search(const double *cum, const size_t *g, size_t n, double
 }
 
 struct tg_sim_empirical {
-    size_t n;     /* support points */
-    double *x;    /* [n] distinct completed lengths, increasing */
-    double *cum;  /* [n] 1 - S(x_j); the rest (1 - cum[n-1]) is the tail */
-    double *wcum; /* [n] the same for the length-biased distribution */
-    double *surv; /* [n] S(x_j) */
+    size_t n;               /* support points */
+    double *x;              /* [n] distinct completed lengths, increasing */
+    double *cum;            /* [n] 1 - S(x_j); the rest (1 - cum[n-1]) is the tail */
+    double *wcum;           /* [n] the same for the length-biased distribution */
+    double *surv;           /* [n] S(x_j) */
     size_t *guide, *wguide; /* [GUIDE (n + 1)] see make_guide */
     double tail, xmax, tail_mean;
     double mean, sd;
@@ -233,8 +234,10 @@ tg_status tg_sim_empirical_new(const double *len, const double *entry, const uin
                               i + 1, len[i], en);
         if (!done || done[i]) n_ev++;
     }
-    if (n_ev == 0) return tg_err_set(err, TG_EDATA, NULL, 0, 0, "no completed stays to estimate "
-                                                                "the length of stay from");
+    if (n_ev == 0)
+        return tg_err_set(err, TG_EDATA, NULL, 0, 0,
+                          "no completed stays to estimate "
+                          "the length of stay from");
     if (!(ev = tg_malloc(n_ev * sizeof *ev)) || !(keys = tg_malloc(n * sizeof *keys)) ||
         !(lens = tg_malloc(n * sizeof *lens)) || !(e = tg_calloc(1, sizeof *e)))
         goto done;
@@ -323,8 +326,7 @@ void tg_sim_empirical_free(tg_sim_empirical *e) {
 
 double tg_sim_empirical_survival(const tg_sim_empirical *e, double x) {
     size_t lo = 0, hi = e->n;
-    if (x >= e->xmax && e->tail_mean > 0)
-        return e->tail * exp(-(x - e->xmax) / e->tail_mean);
+    if (x >= e->xmax && e->tail_mean > 0) return e->tail * exp(-(x - e->xmax) / e->tail_mean);
     while (lo < hi) { /* the number of support points <= x */
         size_t mid = lo + (hi - lo) / 2;
         if (e->x[mid] <= x)
@@ -410,9 +412,9 @@ static double los_residual(const struct los_draw *d, tg_rng *rng) {
     case TG_SIM_EXP:
         return tg_sim_draw_exp(d->zig, rng, d->mean);
     case TG_SIM_LOGNORMAL:
-        len = d->sigma > 0 ? exp(d->mu + d->sigma * d->sigma +
-                                 d->sigma * tg_sim_draw_normal(d->zig, rng))
-                           : d->mean;
+        len = d->sigma > 0
+                  ? exp(d->mu + d->sigma * d->sigma + d->sigma * tg_sim_draw_normal(d->zig, rng))
+                  : d->mean;
         break;
     case TG_SIM_GAMMA:
         len = d->scale > 0 ? tg_sim_draw_gamma(d->zig, rng, d->shape + 1.0, d->scale) : d->mean;
@@ -549,7 +551,7 @@ static tg_status start_table(struct prep *p, double a, int c) {
 }
 
 static tg_status prep_unit(struct prep *p, const tg_sim_unit *u, const tg_sim_opts *o,
-                          const tg_sim_zig *zig) {
+                           const tg_sim_zig *zig) {
     long w = o->warmup, first_year = o->days < 365 ? o->days : 365;
     double daily_mean = 0, mean_rate = 0;
     size_t n;
@@ -733,14 +735,14 @@ static tg_status run_rep(struct prep *p, const tg_sim_opts *o, tg_rng *rng, doub
     ta = p->arr[0];
 
     for (;;) {
-        double te = heap[0] < ta ? heap[0] : ta; /* heap[0] is +infinity when empty */
+        double te = heap[0] < ta ? heap[0] : ta;  /* heap[0] is +infinity when empty */
         if ((double)day <= te && day < special) { /* ordinary days before the event */
             long last = te < (double)special ? (long)te : special - 1;
             hist[nres] += (uint64_t)(last - day + 1);
             day = last + 1;
         }
         if ((double)day <= te) { /* a special day before the event */
-            if (t >= 0) { /* integrate over [t, day) */
+            if (t >= 0) {        /* integrate over [t, day) */
                 double dt = (double)day - t;
                 area += (double)nres * dt;
                 qarea += (double)q * dt;
@@ -987,12 +989,11 @@ tg_status tg_sim_run(const tg_sim_unit *units, size_t n, const tg_sim_opts *opts
     r->n_units = n;
     r->reps = reps;
     r->n_periods = np;
-    if (n > 0 &&
-        (!(r->units = tg_calloc(n, sizeof *r->units)) ||
-         !(r->periods = tg_calloc(n * np, sizeof *r->periods)) ||
-         (reps * np > SIZE_MAX / sizeof(double) / n) ||
-         !(r->occupied = tg_malloc(n * reps * np * sizeof(double))) ||
-         !(scratch = tg_malloc(7 * reps * sizeof(double)))))
+    if (n > 0 && (!(r->units = tg_calloc(n, sizeof *r->units)) ||
+                  !(r->periods = tg_calloc(n * np, sizeof *r->periods)) ||
+                  (reps * np > SIZE_MAX / sizeof(double) / n) ||
+                  !(r->occupied = tg_malloc(n * reps * np * sizeof(double))) ||
+                  !(scratch = tg_malloc(7 * reps * sizeof(double)))))
         goto oom;
     for (size_t k = 0; k < n; k++) {
         if ((st = run_unit(&units[k], k, opts, r, scratch, &zig, intr)) != TG_OK) {

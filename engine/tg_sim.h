@@ -132,11 +132,11 @@ typedef struct tg_sim_unit {
 } tg_sim_unit;
 
 typedef struct tg_sim_opts {
-    int32_t start;     /* date of day 0, days since 1970-01-01 (for the season) */
-    long days;         /* simulated days after the warm-up, >= 1 */
-    long warmup;       /* days simulated before day 0 and not counted, >= 0 */
-    long reps;         /* replications, >= 1 */
-    uint64_t seed;     /* replication r of unit u uses a stream made from (seed, u, r) */
+    int32_t start;       /* date of day 0, days since 1970-01-01 (for the season) */
+    long days;           /* simulated days after the warm-up, >= 1 */
+    long warmup;         /* days simulated before day 0 and not counted, >= 0 */
+    long reps;           /* replications, >= 1 */
+    uint64_t seed;       /* replication r of unit u uses a stream made from (seed, u, r) */
     const long *periods; /* n_periods period start days: 0 first, increasing, < days */
     size_t n_periods;    /* 0 = the whole horizon is one period */
 } tg_sim_opts;
@@ -144,29 +144,38 @@ typedef struct tg_sim_opts {
 /* Per unit, over all replications. "se" is the standard error of the
 ** estimate across replications (replications are independent). */
 typedef struct tg_sim_summary {
-    double referrals;        /* mean referrals per replication */
-    double occ_mean, occ_se; /* time-averaged number of residents */
-    int occ_p5, occ_p50, occ_p95; /* of the daily census (residents at the start of each day) */
-    double possible;              /* mulige dage: sum of places over the days */
-    double pct_mean, pct_p5, pct_p50, pct_p95; /* belægningsprocent of a replication, in % */
-    double p_full, p_full_se;     /* share of time with every place taken */
-    double p_wait, p_wait_se;     /* share of referrals finding no free place (queued or lost) */
-    double wait_mean, wait_se;    /* waiting-list days per referral (Little's law) */
-    double lost, p_lost, p_lost_se; /* turned away per replication, and as a share */
+    /* mean referrals per replication */
+    double referrals;
+    /* time-averaged number of residents */
+    double occ_mean, occ_se;
+    /* percentiles of the daily census (residents at the start of each day) */
+    int occ_p5, occ_p50, occ_p95;
+    /* mulige dage: the sum of places over the days */
+    double possible;
+    /* belægningsprocent of a replication (in %): mean and percentiles */
+    double pct_mean, pct_p5, pct_p50, pct_p95;
+    /* share of time with every place taken */
+    double p_full, p_full_se;
+    /* share of referrals finding no free place (queued or turned away) */
+    double p_wait, p_wait_se;
+    /* waiting-list days per referral (Little's law) */
+    double wait_mean, wait_se;
+    /* turned away per replication, and as a share of referrals */
+    double lost, p_lost, p_lost_se;
 } tg_sim_summary;
 
 /* Per unit and period: belagte dage over the replications. */
 typedef struct tg_sim_period {
-    long first, n_days;       /* the period's first day and its length */
-    double possible;          /* sum of places over its days */
+    long first, n_days; /* the period's first day and its length */
+    double possible;    /* sum of places over its days */
     double occ_mean, occ_p5, occ_p50, occ_p95;
 } tg_sim_period;
 
 typedef struct tg_sim_result {
     size_t n_units, reps, n_periods;
-    tg_sim_summary *units;   /* [n_units] */
-    tg_sim_period *periods;  /* [unit * n_periods + period] */
-    double *occupied;        /* belagte dage [(unit * reps + rep) * n_periods + period] */
+    tg_sim_summary *units;  /* [n_units] */
+    tg_sim_period *periods; /* [unit * n_periods + period] */
+    double *occupied;       /* belagte dage [(unit * reps + rep) * n_periods + period] */
 } tg_sim_result;
 
 /* Simulates n units for opts->reps replications each. Every replication

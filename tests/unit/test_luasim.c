@@ -28,14 +28,14 @@ static void test_luasim_erlang(void **state) {
     env_close(&e);
 }
 
-#define TWO_UNITS                                                                          \
-    "local spec = { start = '2026-07-01', dage = 365, replikationer = 50, seed = 3,\n"     \
-    "  tilbud = {\n"                                                                       \
-    "    { id = 'A', pladser = 20, henvisninger_pr_aar = 40, politik = 'afvisning',\n"     \
-    "      liggetid = { fordeling = 'gamma', middel = 150, sd = 100 },\n"                  \
-    "      kapacitet = { { fra = '2026-10-01', pladser = 10 } } },\n"                      \
-    "    { id = 'B', pladser = 8, henvisninger_pr_aar = 20, max_venteliste = 5,\n"         \
-    "      saeson = { 1, 1, 1, 1, 1, 1, 0.5, 1, 1, 1, 1, 1.5 },\n"                          \
+#define TWO_UNITS                                                                      \
+    "local spec = { start = '2026-07-01', dage = 365, replikationer = 50, seed = 3,\n" \
+    "  tilbud = {\n"                                                                   \
+    "    { id = 'A', pladser = 20, henvisninger_pr_aar = 40, politik = 'afvisning',\n" \
+    "      liggetid = { fordeling = 'gamma', middel = 150, sd = 100 },\n"              \
+    "      kapacitet = { { fra = '2026-10-01', pladser = 10 } } },\n"                  \
+    "    { id = 'B', pladser = 8, henvisninger_pr_aar = 20, max_venteliste = 5,\n"     \
+    "      saeson = { 1, 1, 1, 1, 1, 1, 0.5, 1, 1, 1, 1, 1.5 },\n"                     \
     "      liggetid = { fordeling = 'empirisk', dage = { 10, 20, 30, 40, 300 } } } } }\n"
 
 /* Periods follow calendar years; possible days follow the capacity change:
@@ -99,8 +99,8 @@ static void test_luasim_seeds(void **state) {
     struct env e;
     (void)state;
     env_open(&e, NULL, 0);
-    const char *out = run_ok(&e, TWO_UNITS
-                             "local function key(t)\n"
+    const char *out =
+        run_ok(&e, TWO_UNITS "local function key(t)\n"
                              "  local x = t:rows()\n"
                              "  return string.format('%.17g %.17g', x[1].belagte_dage, "
                              "x[2].belagte_dage)\n"
@@ -171,8 +171,9 @@ static void test_luasim_from_stays(void **state) {
              "end",
              path);
     char want[1024];
-    snprintf(want, sizeof want, "A\t4\t3\t3\t1\t%.10g %.10g %.10g\t%.10g %.10g %.10g\n"
-                                "B\t1\t0\t1\t1\t%.10g %.10g %.10g\t%.10g %.10g %.10g\n",
+    snprintf(want, sizeof want,
+             "A\t4\t3\t3\t1\t%.10g %.10g %.10g\t%.10g %.10g %.10g\n"
+             "B\t1\t0\t1\t1\t%.10g %.10g %.10g\t%.10g %.10g %.10g\n",
              3.0 / 366 * 365, 100.5, sqrt(27462 - 100.5 * 100.5), 0.0, 366.0 / 87, 732.0 / 90,
              1.0 / 366 * 365, -1.0, -1.0, 0.0, 0.0, 0.0);
     assert_string_equal(run_ok(&e, code), want);
@@ -198,13 +199,13 @@ static void test_luasim_errors(void **state) {
     struct env e;
     (void)state;
     env_open(&e, NULL, 0);
-    expect_error(&e, "tegn.sim.run{ tilbud = {} }", "'start' (the first simulated day) is required");
+    expect_error(&e, "tegn.sim.run{ tilbud = {} }",
+                 "'start' (the first simulated day) is required");
     expect_error(&e, "tegn.sim.run{ start = '2026-02-30', tilbud = {} }",
                  "'start' must be a date \"YYYY-MM-DD\", got '2026-02-30'");
     expect_error(&e, "tegn.sim.run{ start = '2026-01-01', dagee = 3, tilbud = {} }",
                  "unknown option 'dagee'; did you mean 'dage'?");
-    expect_error(&e,
-                 "tegn.sim.run{ start = '2026-01-01', tilbud = { { id = 'X', pladsr = 3 } } }",
+    expect_error(&e, "tegn.sim.run{ start = '2026-01-01', tilbud = { { id = 'X', pladsr = 3 } } }",
                  "sim.run: tilbud 'X': unknown option 'pladsr'; did you mean 'pladser'?");
     expect_error(&e,
                  "tegn.sim.run{ start = '2026-01-01', tilbud = { { id = 'X', pladser = 3,\n"
@@ -224,19 +225,25 @@ static void test_luasim_errors(void **state) {
                  "tegn.sim.run{ start = '2026-01-01', tilbud = { { id = 'X', pladser = 3,\n"
                  "  henvisninger_pr_aar = 3, politik = 'vent', liggetid = { middel = 9 } } } }",
                  "'politik' must be one of 'venteliste', 'afvisning', got 'vent'");
-    expect_error(&e, "tegn.sim.from_stays(tegn.read_csv(DIR .. 'belaegning.csv'), {})",
-                 "the observation window 'fra' and 'til' is required");
+    const char *path = tg_test_tmpfile(".csv");
+    char code[512];
+    write_file(path, "tilbud_id;indflyttet;fraflyttet\nA;2024-01-01;\n");
+    snprintf(code, sizeof code, "tegn.sim.from_stays(tegn.read_csv('%s'), {})", path);
+    expect_error(&e, code, "the observation window 'fra' and 'til' is required");
+    snprintf(code, sizeof code,
+             "tegn.sim.from_stays(tegn.read_csv('%s'), { fra = '2024-01-01', til = "
+             "'2025-01-01', by = 'indflyttet' })",
+             path);
+    expect_error(&e, code, "column 'indflyttet' must hold strings");
+    remove(path);
     env_close(&e);
 }
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_luasim_erlang),
-        cmocka_unit_test(test_luasim_run_tables),
-        cmocka_unit_test(test_luasim_seeds),
-        cmocka_unit_test(test_luasim_matches_erlang_b),
-        cmocka_unit_test(test_luasim_from_stays),
-        cmocka_unit_test(test_luasim_errors),
+        cmocka_unit_test(test_luasim_erlang),     cmocka_unit_test(test_luasim_run_tables),
+        cmocka_unit_test(test_luasim_seeds),      cmocka_unit_test(test_luasim_matches_erlang_b),
+        cmocka_unit_test(test_luasim_from_stays), cmocka_unit_test(test_luasim_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -41,7 +41,8 @@ static double direct_c(int c, double a) {
 }
 
 static void near_se(double got, double want, double se, double max_se, const char *what) {
-    if (se > max_se) fail_msg("%s: standard error %g too large for a test (max %g)", what, se, max_se);
+    if (se > max_se)
+        fail_msg("%s: standard error %g too large for a test (max %g)", what, se, max_se);
     if (fabs(got - want) > K_SE * se + 1e-12)
         fail_msg("%s: simulated %.6f, expected %.6f, se %.6f (%.1f se off)", what, got, want, se,
                  fabs(got - want) / se);
@@ -267,7 +268,8 @@ static void test_sim_capacity_changes(void **state) {
             double cap = d < 50 ? 20 : d < 300 ? 20 : 25;
             assert_true(occ[d] <= cap + 1e-9);
             if (d >= 250 && d < 300) assert_true(occ[d] <= 12 + 1e-9); /* long after the cut */
-            if (d >= 301) assert_true(occ[d] > 24.5); /* a refill takes 1/50 day */
+            /* a refill takes 1/50 day */
+            if (d >= 301) assert_true(occ[d] > 24.5);
         }
     }
     /* the decay after the cut, day by day, against the binomial law at
