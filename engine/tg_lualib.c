@@ -30,6 +30,7 @@
 #include "tg_luaexpr.h"
 #include "tg_luaforecast.h"
 #include "tg_luagroup.h"
+#include "tg_luasim.h"
 #include "tg_luastats.h"
 #include "tg_luatable.h"
 #include "tg_luatakst.h"
@@ -928,6 +929,7 @@ void tg_lualib_open(lua_State *L, void *ud) {
     tg_luastats_open(L);
     tg_luaforecast_open(L);
     tg_luatakst_open(L);
+    tg_luasim_open(L);
     lua_pushliteral(L, TG_VERSION_STRING);
     lua_setfield(L, -2, "version");
     lua_newuserdatauv(L, 0, 0);

@@ -14,34 +14,12 @@ static uint64_t splitmix64(uint64_t *x) {
     return z ^ (z >> 31);
 }
 
-static uint64_t rotl(uint64_t x, int k) {
-    return (x << k) | (x >> (64 - k));
-}
-
 void tg_rng_seed(tg_rng *rng, uint64_t a, uint64_t b) {
     assert(rng != NULL);
     rng->s[0] = splitmix64(&a);
     rng->s[1] = splitmix64(&a);
     rng->s[2] = splitmix64(&b);
     rng->s[3] = splitmix64(&b);
-}
-
-uint64_t tg_rng_next(tg_rng *rng) {
-    uint64_t *s = rng->s;
-    uint64_t out = rotl(s[1] * 5, 7) * 9;
-    uint64_t t = s[1] << 17;
-
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return out;
-}
-
-double tg_rng_double(tg_rng *rng) {
-    return (double)(tg_rng_next(rng) >> 11) * 0x1.0p-53;
 }
 
 uint64_t tg_rng_upto(tg_rng *rng, uint64_t r, uint64_t n) {

@@ -18,11 +18,26 @@ typedef struct tg_rng {
 ** never all zero (splitmix64 is a bijection of its counter). */
 void tg_rng_seed(tg_rng *rng, uint64_t a, uint64_t b);
 
-/* The next 64 random bits. */
-uint64_t tg_rng_next(tg_rng *rng);
+/* The next 64 random bits. Inline: simulations draw hundreds of millions. */
+static inline uint64_t tg_rng_next(tg_rng *rng) {
+    uint64_t *s = rng->s;
+    uint64_t x = s[1] * 5;
+    uint64_t out = ((x << 7) | (x >> 57)) * 9;
+    uint64_t t = s[1] << 17;
+
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = (s[3] << 45) | (s[3] >> 19);
+    return out;
+}
 
 /* A double in [0, 1): the top 53 bits of the next draw times 2^-53. */
-double tg_rng_double(tg_rng *rng);
+static inline double tg_rng_double(tg_rng *rng) {
+    return (double)(tg_rng_next(rng) >> 11) * 0x1.0p-53;
+}
 
 /* A uniform integer in [0, n] from the draw r, drawing again (from rng)
 ** while r masked to the next 2^k - 1 exceeds n: no modulo bias, fewer

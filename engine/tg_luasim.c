@@ -1,0 +1,856 @@
+/*
+** tg_luasim.c -- tegn.sim (see tg_luasim.h). A script's description of
+** the tilbud is read into one C spec held by a box on the Lua stack, so a
+** Lua error while reading it frees everything; the simulation result is
+** boxed the same way while its tables are built. Dates become day offsets
+** from `start`; rates per year are per 365 days.
+*/
+#include "tg_luasim.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "tg_date.h"
+#include "tg_err.h"
+#include "tg_lua.h"
+#include "tg_luadate.h"
+#include "tg_lualib.h"
+#include "tg_luatable.h"
+#include "tg_mem.h"
+#include "tg_sim.h"
+
+#define DAYS_PER_YEAR 365.0
+
+/* Everything tg_sim_run borrows, owned here. */
+typedef struct spec {
+    size_t n;
+    tg_sim_unit *units;
+    char **ids;
+    double *season;         /* [n * 12] */
+    double **daily;         /* [n], NULL where not given */
+    tg_sim_step **steps;    /* [n] */
+    tg_sim_empirical **emp; /* [n] */
+    long *periods;          /* period start days */
+    size_t n_periods;
+} spec;
+
+static void free_spec(void *p) {
+    spec *s = p;
+    if (!s) return;
+    for (size_t k = 0; k < s->n; k++) {
+        if (s->ids) tg_free(s->ids[k]);
+        if (s->daily) tg_free(s->daily[k]);
+        if (s->steps) tg_free(s->steps[k]);
+        if (s->emp) tg_sim_empirical_free(s->emp[k]);
+    }
+    tg_free(s->units);
+    tg_free(s->ids);
+    tg_free(s->season);
+    tg_free(s->daily);
+    tg_free(s->steps);
+    tg_free(s->emp);
+    tg_free(s->periods);
+    tg_free(s);
+}
+
+static void free_result(void *p) {
+    tg_sim_result_free(p);
+}
+
+static void free_empirical(void *p) {
+    tg_sim_empirical_free(p);
+}
+
+static void *alloc_or_raise(lua_State *L, size_t count, size_t size) {
+    void *p = tg_calloc(count ? count : 1, size);
+    if (!p) tg_lua_raise(L, TG_ENOMEM, NULL);
+    return p;
+}
+
+/* ---- reading options ---- */
+
+/* The number at field 'key' of the table at idx, or dflt when absent. */
+static double opt_num(lua_State *L, int idx, const char *key, double dflt, const char *where) {
+    double v = dflt;
+    int isnum;
+    if (lua_getfield(L, idx, key) != LUA_TNIL) {
+        v = lua_tonumberx(L, -1, &isnum);
+        if (!isnum || !isfinite(v))
+            tg_lualib_error(L, "%s: '%s' must be a number, got %s", where, key,
+                            luaL_typename(L, -1));
+    }
+    lua_pop(L, 1);
+    return v;
+}
+
+static long opt_int(lua_State *L, int idx, const char *key, long dflt, long lo, long hi,
+                    const char *where) {
+    long v = dflt;
+    if (lua_getfield(L, idx, key) != LUA_TNIL) {
+        int isint;
+        lua_Integer i = lua_tointegerx(L, -1, &isint);
+        if (!isint)
+            tg_lualib_error(L, "%s: '%s' must be a whole number, got %s", where, key,
+                            luaL_typename(L, -1));
+        if (i < lo || i > hi)
+            tg_lualib_error(L, "%s: '%s' must be between %I and %I", where, key, (lua_Integer)lo,
+                            (lua_Integer)hi);
+        v = (long)i;
+    }
+    lua_pop(L, 1);
+    return v;
+}
+
+/* The index in 'list' of the string at field 'key' of the table at idx,
+** or dflt when absent. */
+static int opt_choice(lua_State *L, int idx, const char *key, const char *const *list, int dflt,
+                      const char *where) {
+    int v = dflt;
+    if (lua_getfield(L, idx, key) != LUA_TNIL) {
+        const char *got = lua_tostring(L, -1);
+        for (v = 0; got && list[v] && strcmp(list[v], got) != 0; v++)
+            ;
+        if (!got || !list[v]) {
+            luaL_Buffer b;
+            luaL_buffinit(L, &b);
+            for (int i = 0; list[i]; i++) {
+                luaL_addstring(&b, i ? ", '" : "'");
+                luaL_addstring(&b, list[i]);
+                luaL_addchar(&b, '\'');
+            }
+            luaL_pushresult(&b);
+            tg_lualib_error(L, "%s: '%s' must be one of %s, got '%s'", where, key,
+                            lua_tostring(L, -1), got ? got : luaL_typename(L, -2));
+        }
+    }
+    lua_pop(L, 1);
+    return v;
+}
+
+/* The date at idx: a tegn.Date or a "YYYY-MM-DD" string. */
+static int32_t check_date(lua_State *L, int idx, const char *where, const char *key) {
+    int32_t d;
+    size_t len;
+    if (tg_luadate_test(L, idx, &d)) return d;
+    if (lua_type(L, idx) == LUA_TSTRING) {
+        const char *s = lua_tolstring(L, idx, &len);
+        if (tg_date_parse_iso(s, len, &d) == 0) return d;
+        tg_lualib_error(L, "%s: '%s' must be a date \"YYYY-MM-DD\", got '%s'", where, key, s);
+    }
+    return tg_lualib_error(L, "%s: '%s' must be a date (\"YYYY-MM-DD\" or tegn.date), got %s",
+                           where, key, luaL_typename(L, idx));
+}
+
+/* The date at field 'key' of the table at idx; *has = 0 when absent. */
+static int32_t opt_date(lua_State *L, int idx, const char *key, int *has, const char *where) {
+    int32_t d = 0;
+    *has = lua_getfield(L, idx, key) != LUA_TNIL;
+    if (*has) d = check_date(L, -1, where, key);
+    lua_pop(L, 1);
+    return d;
+}
+
+/* Fills v[0..n) from the list at field 'key' of the table at idx, which
+** must have exactly n numbers >= 0. Returns 0 when the field is absent. */
+static int opt_list(lua_State *L, int idx, const char *key, double *v, size_t n,
+                    const char *where) {
+    if (lua_getfield(L, idx, key) == LUA_TNIL) {
+        lua_pop(L, 1);
+        return 0;
+    }
+    if (!lua_istable(L, -1) || (size_t)lua_rawlen(L, -1) != n)
+        tg_lualib_error(L, "%s: '%s' must be a list of %I numbers", where, key, (lua_Integer)n);
+    for (size_t i = 0; i < n; i++) {
+        int isnum;
+        lua_rawgeti(L, -1, (lua_Integer)i + 1);
+        v[i] = lua_tonumberx(L, -1, &isnum);
+        if (!isnum || !(v[i] >= 0) || !isfinite(v[i]))
+            tg_lualib_error(L, "%s: '%s'[%I] must be a number >= 0", where, key,
+                            (lua_Integer)i + 1);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    return 1;
+}
+
+/* ---- stays ---- */
+
+typedef struct stays {
+    double *len, *entry;
+    uint8_t *done;
+    size_t n;
+} stays;
+
+static void free_stays(void *p) {
+    stays *s = p;
+    if (!s) return;
+    tg_free(s->len);
+    tg_free(s->entry);
+    tg_free(s->done);
+    tg_free(s);
+}
+
+/* A date column of t, or raises. */
+static const tg_col *date_col(lua_State *L, const tg_table *t, const char *name,
+                              const char *where) {
+    const tg_col *c = tg_table_col(t, name);
+    if (!c) tg_lualib_no_column(L, t, name);
+    if (c->type != TG_DATE)
+        tg_lualib_error(L, "%s: column '%s' must hold dates, not %s", where, name,
+                        tg_type_name(c->type));
+    return c;
+}
+
+/* The stays in rows[0..n) (all rows when rows is NULL) seen through the
+** window [fra, til): a stay from in to out (out NULL = ongoing) is
+** observed from max(in, fra), completed when out <= til, else censored
+** at til. Stays outside the window are left out. Pushes a box owning the
+** arrays. */
+static stays *collect_stays(lua_State *L, const tg_col *in, const tg_col *out, const size_t *rows,
+                            size_t n, int32_t fra, int32_t til, const char *where) {
+    void **box = tg_lualib_box(L, free_stays);
+    stays *s = alloc_or_raise(L, 1, sizeof *s);
+    *box = s;
+    s->len = alloc_or_raise(L, n, sizeof *s->len);
+    s->entry = alloc_or_raise(L, n, sizeof *s->entry);
+    s->done = alloc_or_raise(L, n, sizeof *s->done);
+    for (size_t k = 0; k < n; k++) {
+        size_t i = rows ? rows[k] : k;
+        int32_t a, b;
+        int has_out = tg_col_is_valid(out, i);
+        if (!tg_col_is_valid(in, i)) continue;
+        a = in->v.date[i];
+        b = has_out ? out->v.date[i] : til;
+        if (has_out && b < a)
+            tg_lualib_error(L, "%s: row %I moves out before it moves in", where,
+                            (lua_Integer)i + 1);
+        if (a >= til || (has_out && b <= fra)) continue;
+        s->done[s->n] = has_out && b <= til;
+        s->len[s->n] = (double)((s->done[s->n] ? b : til) - a);
+        s->entry[s->n] = a < fra ? (double)(fra - a) : 0;
+        s->n++;
+    }
+    return s;
+}
+
+/* The Kaplan-Meier distribution of s (raises when no stay is completed). */
+static tg_sim_empirical *stays_km(lua_State *L, const stays *s, const char *where) {
+    void **box = tg_lualib_box(L, free_empirical);
+    tg_sim_empirical *e;
+    tg_error err;
+    tg_status st = tg_sim_empirical_new(s->len, s->entry, s->done, s->n, &e, &err);
+    if (st == TG_EDATA) tg_lualib_error(L, "%s: no completed stays in the window", where);
+    if (st != TG_OK) tg_lualib_fail(L, st, &err, where);
+    *box = e;
+    return e;
+}
+
+/* ---- tegn.sim.run: reading the tilbud ---- */
+
+static const char *const dist_names[] = { "eksponentiel", "lognormal", "gamma", "empirisk", NULL };
+
+/* Reads liggetid (the table at idx) into unit k. */
+static void read_los(lua_State *L, int idx, spec *sp, size_t k, const char *where) {
+    static const char *const known[] = { "fordeling",  "middel", "sd",  "dage",
+                                         "ophold",     "fra",    "til", "indflyttet",
+                                         "fraflyttet", NULL };
+    tg_sim_los *los = &sp->units[k].los;
+    int top = lua_gettop(L), dist;
+
+    idx = lua_absindex(L, idx);
+    if (!lua_istable(L, idx))
+        tg_lualib_error(L,
+                        "%s: 'liggetid' must be a table such as {fordeling = 'lognormal', "
+                        "middel = 400, sd = 300}",
+                        where);
+    tg_lualib_check_opts(L, idx, known, where);
+    dist = opt_choice(L, idx, "fordeling", dist_names, 0, where);
+    los->dist = (tg_sim_dist)(dist + 1);
+    if (los->dist != TG_SIM_EMPIRICAL) {
+        los->mean = opt_num(L, idx, "middel", NAN, where);
+        los->sd = opt_num(L, idx, "sd", NAN, where);
+        if (isnan(los->mean)) tg_lualib_error(L, "%s: 'liggetid' needs 'middel' (days)", where);
+        if (los->dist != TG_SIM_EXP && isnan(los->sd))
+            tg_lualib_error(L, "%s: a %s 'liggetid' needs 'sd' (days)", where, dist_names[dist]);
+        return;
+    }
+    /* empirical: completed lengths, or a table of stays */
+    const tg_table *t;
+    stays *s = NULL;
+    if (lua_getfield(L, idx, "ophold") != LUA_TNIL) {
+        int has_fra, has_til;
+        int32_t fra = opt_date(L, idx, "fra", &has_fra, where);
+        int32_t til = opt_date(L, idx, "til", &has_til, where);
+        const char *cin, *cout;
+        t = tg_luatable_check(L, -1);
+        lua_getfield(L, idx, "indflyttet");
+        lua_getfield(L, idx, "fraflyttet");
+        cin = luaL_optstring(L, -2, "indflyttet");
+        cout = luaL_optstring(L, -1, "fraflyttet");
+        if (!has_fra || !has_til)
+            tg_lualib_error(L,
+                            "%s: an empirical 'liggetid' from 'ophold' needs the observation "
+                            "window 'fra' and 'til'",
+                            where);
+        if (til <= fra) tg_lualib_error(L, "%s: 'til' must come after 'fra'", where);
+        s = collect_stays(L, date_col(L, t, cin, where), date_col(L, t, cout, where), NULL,
+                          t->n_rows, fra, til, where);
+    } else if (lua_getfield(L, idx, "dage") != LUA_TNIL) {
+        void **box = tg_lualib_box(L, free_stays);
+        size_t n;
+        s = alloc_or_raise(L, 1, sizeof *s);
+        *box = s;
+        if ((t = tg_luatable_test(L, -2)) != NULL) {
+            const tg_col *c = tg_table_col(t, "dage");
+            if (!c) tg_lualib_no_column(L, t, "dage");
+            if (c->type != TG_INT && c->type != TG_FLOAT)
+                tg_lualib_error(L, "%s: column 'dage' must hold numbers", where);
+            n = t->n_rows;
+            s->len = alloc_or_raise(L, n, sizeof *s->len);
+            for (size_t i = 0; i < n; i++)
+                if (tg_col_is_valid(c, i))
+                    s->len[s->n++] = c->type == TG_INT ? (double)c->v.i64[i] : c->v.f64[i];
+        } else {
+            if (!lua_istable(L, -2))
+                tg_lualib_error(L, "%s: 'dage' must be a list of stay lengths or a Table", where);
+            n = (size_t)lua_rawlen(L, -2);
+            s->len = alloc_or_raise(L, n, sizeof *s->len);
+            for (size_t i = 0; i < n; i++) {
+                int isnum;
+                lua_rawgeti(L, -2, (lua_Integer)i + 1);
+                s->len[s->n++] = lua_tonumberx(L, -1, &isnum);
+                if (!isnum || !(s->len[i] >= 0))
+                    tg_lualib_error(L, "%s: 'dage'[%I] must be a number >= 0", where,
+                                    (lua_Integer)i + 1);
+                lua_pop(L, 1);
+            }
+        }
+    } else {
+        tg_lualib_error(L, "%s: an empirical 'liggetid' needs 'dage' or 'ophold'", where);
+    }
+    stays_km(L, s, where);
+    sp->emp[k] = *(tg_sim_empirical **)lua_touserdata(L, -1);
+    *(void **)lua_touserdata(L, -1) = NULL; /* the spec owns it now */
+    los->emp = sp->emp[k];
+    lua_settop(L, top);
+}
+
+/* Reads kapacitet (the list at idx) into unit k: changes on or before the
+** start set the starting places, changes after the horizon are ignored. */
+static void read_capacity(lua_State *L, int idx, spec *sp, size_t k, int32_t start, long days,
+                          const char *where) {
+    static const char *const known[] = { "fra", "pladser", NULL };
+    tg_sim_unit *u = &sp->units[k];
+    size_t n = (size_t)lua_rawlen(L, idx);
+    int32_t prev = INT32_MIN;
+
+    idx = lua_absindex(L, idx);
+    sp->steps[k] = alloc_or_raise(L, n, sizeof *sp->steps[k]);
+    for (size_t i = 0; i < n; i++) {
+        int has;
+        int32_t d;
+        long places;
+        lua_rawgeti(L, idx, (lua_Integer)i + 1);
+        if (!lua_istable(L, -1))
+            tg_lualib_error(L, "%s: 'kapacitet' must be a list of {fra = date, pladser = n}",
+                            where);
+        tg_lualib_check_opts(L, -1, known, where);
+        d = opt_date(L, lua_gettop(L), "fra", &has, where);
+        places = opt_int(L, lua_gettop(L), "pladser", -1, 0, 1000000, where);
+        if (!has || places < 0)
+            tg_lualib_error(L, "%s: each 'kapacitet' change needs 'fra' and 'pladser'", where);
+        if (d <= prev) tg_lualib_error(L, "%s: 'kapacitet' changes must be in date order", where);
+        prev = d;
+        if (d <= start)
+            u->places = (int)places;
+        else if ((long)(d - start) < days)
+            sp->steps[k][u->n_steps++] = (tg_sim_step){ (long)(d - start), (int)places };
+        lua_pop(L, 1);
+    }
+    u->steps = sp->steps[k];
+}
+
+static const char *const unit_keys[] = {
+    "id",         "pladser", "henvisninger_pr_aar", "henvisninger_pr_dag", "saeson",
+    "liggetid",   "politik", "max_venteliste",      "kapacitet",           "belagte",
+    "venteliste", NULL
+};
+
+static void read_unit(lua_State *L, int idx, spec *sp, size_t k, int32_t start, long days) {
+    static const char *const policies[] = { "venteliste", "afvisning", NULL };
+    tg_sim_unit *u = &sp->units[k];
+    char where[160];
+    double per_year;
+    int top = lua_gettop(L);
+
+    idx = lua_absindex(L, idx);
+    snprintf(where, sizeof where, "sim.run: tilbud %zu", k + 1);
+    if (!lua_istable(L, idx)) tg_lualib_error(L, "%s: expected a table", where);
+    if (lua_getfield(L, idx, "id") != LUA_TSTRING)
+        tg_lualib_error(L, "%s: 'id' must be a string", where);
+    if (!(sp->ids[k] = tg_strdup(lua_tostring(L, -1)))) tg_lua_raise(L, TG_ENOMEM, NULL);
+    lua_pop(L, 1);
+    snprintf(where, sizeof where, "sim.run: tilbud '%.100s'", sp->ids[k]);
+    tg_lualib_check_opts(L, idx, unit_keys, where);
+    u->id = sp->ids[k];
+    u->places = (int)opt_int(L, idx, "pladser", -1, 0, 1000000, where);
+    if (u->places < 0) tg_lualib_error(L, "%s: 'pladser' is required", where);
+
+    per_year = opt_num(L, idx, "henvisninger_pr_aar", NAN, where);
+    lua_getfield(L, idx, "henvisninger_pr_dag");
+    if (!isnan(per_year) == !lua_isnil(L, -1))
+        tg_lualib_error(L, "%s: give one of 'henvisninger_pr_aar' and 'henvisninger_pr_dag'",
+                        where);
+    if (lua_istable(L, -1)) {
+        sp->daily[k] = alloc_or_raise(L, (size_t)days, sizeof(double));
+        lua_pop(L, 1);
+        opt_list(L, idx, "henvisninger_pr_dag", sp->daily[k], (size_t)days, where);
+        u->daily = sp->daily[k];
+    } else {
+        lua_pop(L, 1);
+        u->rate = isnan(per_year) ? opt_num(L, idx, "henvisninger_pr_dag", 0, where)
+                                  : per_year / DAYS_PER_YEAR;
+    }
+    if (opt_list(L, idx, "saeson", sp->season + 12 * k, 12, where)) {
+        if (u->daily)
+            tg_lualib_error(L, "%s: 'saeson' does not go with a list 'henvisninger_pr_dag'", where);
+        u->season = sp->season + 12 * k;
+    }
+
+    if (lua_getfield(L, idx, "liggetid") == LUA_TNIL)
+        tg_lualib_error(L, "%s: 'liggetid' is required", where);
+    read_los(L, -1, sp, k, where);
+    lua_pop(L, 1);
+
+    u->policy = opt_choice(L, idx, "politik", policies, 0, where) ? TG_SIM_LOSS : TG_SIM_QUEUE;
+    u->queue_max = opt_int(L, idx, "max_venteliste", -1, 0, 1000000, where);
+    if (lua_getfield(L, idx, "kapacitet") != LUA_TNIL) {
+        if (!lua_istable(L, -1))
+            tg_lualib_error(L, "%s: 'kapacitet' must be a list of {fra = date, pladser = n}",
+                            where);
+        read_capacity(L, -1, sp, k, start, days, where);
+    }
+    lua_pop(L, 1);
+    u->start_occupied = opt_int(L, idx, "belagte", -1, 0, 1000000, where);
+    u->start_queue = opt_int(L, idx, "venteliste", 0, 0, 1000000, where);
+    if (u->start_queue > 0 && u->start_occupied < 0)
+        tg_lualib_error(L, "%s: 'venteliste' at the start needs 'belagte' too", where);
+    lua_settop(L, top);
+}
+
+/* Period starts for 'aar' (1 January), 'maaned' (the 1st) or 'hele'. */
+static void make_periods(lua_State *L, spec *sp, int32_t start, long days, int kind) {
+    size_t n = 1;
+    sp->periods = alloc_or_raise(L, kind == 2 ? 1 : (size_t)days / 28 + 2, sizeof(long));
+    sp->periods[0] = 0;
+    for (long d = 1; kind != 2 && d < days; d++) {
+        int y, m, dd;
+        tg_date_to_ymd(start + (int32_t)d, &y, &m, &dd);
+        if (dd == 1 && (kind == 1 || m == 1)) sp->periods[n++] = d;
+    }
+    sp->n_periods = n;
+}
+
+/* ---- tegn.sim.run: the result tables ---- */
+
+/* Adds an n-row column of 'type' to t and returns it for filling. */
+static tg_col *add_col(lua_State *L, tg_table *t, const char *name, tg_type type, size_t n) {
+    tg_col *c = tg_col_new(type, n ? n : 1, NULL);
+    tg_status st;
+    if (!c) tg_lua_raise(L, TG_ENOMEM, NULL);
+    memset(c->v.any, 0, (n ? n : 1) * tg_type_width(type));
+    c->len = n;
+    st = tg_table_add(t, name, c);
+    tg_col_release(c);
+    if (st != TG_OK) tg_lua_raise(L, st, NULL);
+    return c;
+}
+
+/* A string column of ids: row r is ids[r / per]. */
+static void add_ids(lua_State *L, tg_table *t, const spec *sp, size_t per) {
+    size_t n = sp->n * per;
+    tg_col *c = add_col(L, t, "tilbud_id", TG_STRING, n);
+    for (size_t k = 0; k < sp->n; k++) {
+        uint32_t code;
+        if (tg_dict_intern(c->dict, sp->ids[k], strlen(sp->ids[k]), &code) != TG_OK)
+            tg_lua_raise(L, TG_ENOMEM, NULL);
+        for (size_t r = 0; r < per; r++)
+            c->v.str[k * per + r] = code;
+    }
+}
+
+static void set_f64(lua_State *L, tg_table *t, const char *name, const tg_sim_result *res,
+                    size_t off) {
+    tg_col *c = add_col(L, t, name, TG_FLOAT, res->n_units);
+    for (size_t k = 0; k < res->n_units; k++)
+        memcpy(&c->v.f64[k], (const char *)&res->units[k] + off, sizeof(double));
+}
+
+static void set_i64(lua_State *L, tg_table *t, const char *name, const tg_sim_result *res,
+                    size_t off) {
+    tg_col *c = add_col(L, t, name, TG_INT, res->n_units);
+    for (size_t k = 0; k < res->n_units; k++) {
+        int v;
+        memcpy(&v, (const char *)&res->units[k] + off, sizeof v);
+        c->v.i64[k] = v;
+    }
+}
+
+static void push_summary(lua_State *L, const spec *sp, const tg_sim_result *res, long days) {
+    tg_table *t = (*tg_luatable_new(L) = tg_table_new());
+    size_t n = res->n_units;
+    double per_year = DAYS_PER_YEAR / (double)days;
+    tg_col *c;
+
+    if (!t) tg_lua_raise(L, TG_ENOMEM, NULL);
+    add_ids(L, t, sp, 1);
+    c = add_col(L, t, "pladser", TG_INT, n);
+    for (size_t k = 0; k < n; k++)
+        c->v.i64[k] = sp->units[k].places;
+    c = add_col(L, t, "henvisninger_pr_aar", TG_FLOAT, n);
+    for (size_t k = 0; k < n; k++)
+        c->v.f64[k] = res->units[k].referrals * per_year;
+    c = add_col(L, t, "middel_liggetid", TG_FLOAT, n);
+    for (size_t k = 0; k < n; k++)
+        c->v.f64[k] = tg_sim_los_mean(&sp->units[k].los);
+#define F(name, field) set_f64(L, t, name, res, offsetof(tg_sim_summary, field))
+#define I(name, field) set_i64(L, t, name, res, offsetof(tg_sim_summary, field))
+    F("belaegning", occ_mean);
+    F("belaegning_se", occ_se);
+    I("belaegning_p5", occ_p5);
+    I("belaegning_p50", occ_p50);
+    I("belaegning_p95", occ_p95);
+    F("belaegningsprocent", pct_mean);
+    F("belaegningsprocent_p5", pct_p5);
+    F("belaegningsprocent_p50", pct_p50);
+    F("belaegningsprocent_p95", pct_p95);
+    F("p_fuld", p_full);
+    F("p_fuld_se", p_full_se);
+    F("p_venter", p_wait);
+    F("p_venter_se", p_wait_se);
+    F("middel_ventetid", wait_mean);
+    F("middel_ventetid_se", wait_se);
+    F("p_afvist", p_lost);
+    F("p_afvist_se", p_lost_se);
+    F("mulige_dage", possible);
+#undef F
+#undef I
+    c = add_col(L, t, "afviste_pr_aar", TG_FLOAT, n);
+    for (size_t k = 0; k < n; k++)
+        c->v.f64[k] = res->units[k].lost * per_year;
+    c = add_col(L, t, "belagte_dage", TG_FLOAT, n);
+    for (size_t k = 0; k < n; k++)
+        c->v.f64[k] = res->units[k].occ_mean * (double)days;
+}
+
+static void push_periods(lua_State *L, const spec *sp, const tg_sim_result *res, int32_t start) {
+    tg_table *t = (*tg_luatable_new(L) = tg_table_new());
+    size_t np = res->n_periods, n = res->n_units * np;
+    tg_col *aar, *fra, *til, *dage, *mulige, *mean, *p5, *p50, *p95, *pct;
+
+    if (!t) tg_lua_raise(L, TG_ENOMEM, NULL);
+    add_ids(L, t, sp, np);
+    aar = add_col(L, t, "aar", TG_INT, n);
+    fra = add_col(L, t, "fra", TG_DATE, n);
+    til = add_col(L, t, "til", TG_DATE, n);
+    dage = add_col(L, t, "dage", TG_INT, n);
+    mulige = add_col(L, t, "mulige_dage", TG_FLOAT, n);
+    mean = add_col(L, t, "belagte_dage", TG_FLOAT, n);
+    p5 = add_col(L, t, "belagte_dage_p5", TG_FLOAT, n);
+    p50 = add_col(L, t, "belagte_dage_p50", TG_FLOAT, n);
+    p95 = add_col(L, t, "belagte_dage_p95", TG_FLOAT, n);
+    pct = add_col(L, t, "belaegningsprocent", TG_FLOAT, n);
+    for (size_t i = 0; i < n; i++) {
+        const tg_sim_period *p = &res->periods[i];
+        fra->v.date[i] = start + (int32_t)p->first;
+        til->v.date[i] = start + (int32_t)(p->first + p->n_days - 1);
+        aar->v.i64[i] = tg_date_year(fra->v.date[i]);
+        dage->v.i64[i] = p->n_days;
+        mulige->v.f64[i] = p->possible;
+        mean->v.f64[i] = p->occ_mean;
+        p5->v.f64[i] = p->occ_p5;
+        p50->v.f64[i] = p->occ_p50;
+        p95->v.f64[i] = p->occ_p95;
+        pct->v.f64[i] = p->possible > 0 ? 100.0 * p->occ_mean / p->possible : 0;
+        if (p->possible <= 0 && tg_col_set_null(pct, i) != TG_OK) tg_lua_raise(L, TG_ENOMEM, NULL);
+    }
+}
+
+static void push_replications(lua_State *L, const spec *sp, const tg_sim_result *res,
+                              int32_t start) {
+    tg_table *t = (*tg_luatable_new(L) = tg_table_new());
+    size_t np = res->n_periods, reps = res->reps, n = res->n_units * reps * np;
+    tg_col *rep, *aar, *fra, *occ, *mulige;
+
+    if (!t) tg_lua_raise(L, TG_ENOMEM, NULL);
+    add_ids(L, t, sp, reps * np);
+    rep = add_col(L, t, "replikation", TG_INT, n);
+    aar = add_col(L, t, "aar", TG_INT, n);
+    fra = add_col(L, t, "fra", TG_DATE, n);
+    occ = add_col(L, t, "belagte_dage", TG_FLOAT, n);
+    mulige = add_col(L, t, "mulige_dage", TG_FLOAT, n);
+    for (size_t k = 0; k < res->n_units; k++)
+        for (size_t r = 0; r < reps; r++)
+            for (size_t j = 0; j < np; j++) {
+                size_t i = (k * reps + r) * np + j;
+                const tg_sim_period *p = &res->periods[k * np + j];
+                rep->v.i64[i] = (int64_t)r + 1;
+                fra->v.date[i] = start + (int32_t)p->first;
+                aar->v.i64[i] = tg_date_year(fra->v.date[i]);
+                occ->v.f64[i] = res->occupied[i];
+                mulige->v.f64[i] = p->possible;
+            }
+}
+
+/* tegn.sim.run{tilbud = {...}, start = date, dage = 365, replikationer =
+** 1000, seed = n, indkoersel = 0, perioder = "aar", per_replikation =
+** false}: the summary Table, the per-period Table and (with
+** per_replikation) the per-replication Table. */
+static int l_sim_run(lua_State *L) {
+    static const char *const known[] = { "tilbud", "start",      "dage",     "replikationer",
+                                         "seed",   "indkoersel", "perioder", "per_replikation",
+                                         NULL };
+    static const char *const period_kinds[] = { "aar", "maaned", "hele", NULL };
+    spec *sp;
+    tg_sim_opts o;
+    tg_sim_result *res;
+    tg_interrupt intr;
+    tg_error err;
+    tg_status st;
+    int has, kind, per_rep = 0;
+    void **box;
+
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_settop(L, 1);
+    tg_lualib_check_opts(L, 1, known, "sim.run");
+    memset(&o, 0, sizeof o);
+    o.start = opt_date(L, 1, "start", &has, "sim.run");
+    if (!has) tg_lualib_error(L, "sim.run: 'start' (the first simulated day) is required");
+    o.days = opt_int(L, 1, "dage", 365, 1, 36600, "sim.run");
+    o.reps = opt_int(L, 1, "replikationer", 1000, 1, 10000000, "sim.run");
+    o.warmup = opt_int(L, 1, "indkoersel", 0, 0, 36600, "sim.run");
+    o.seed = tg_lua_seed(tg_lua_from_state(L));
+    if (lua_getfield(L, 1, "seed") != LUA_TNIL) {
+        int isint;
+        o.seed = (uint64_t)lua_tointegerx(L, -1, &isint);
+        if (!isint) tg_lualib_error(L, "sim.run: 'seed' must be a whole number");
+    }
+    kind = opt_choice(L, 1, "perioder", period_kinds, 0, "sim.run");
+    if (lua_getfield(L, 1, "per_replikation") != LUA_TNIL) {
+        luaL_checktype(L, -1, LUA_TBOOLEAN);
+        per_rep = lua_toboolean(L, -1);
+    }
+    lua_settop(L, 1);
+    if (lua_getfield(L, 1, "tilbud") != LUA_TTABLE || lua_rawlen(L, -1) == 0)
+        tg_lualib_error(L, "sim.run: 'tilbud' must be a non-empty list of tilbud");
+
+    box = tg_lualib_box(L, free_spec); /* 3 */
+    sp = alloc_or_raise(L, 1, sizeof *sp);
+    *box = sp;
+    size_t n = (size_t)lua_rawlen(L, 2);
+    sp->units = alloc_or_raise(L, n, sizeof *sp->units);
+    sp->ids = alloc_or_raise(L, n, sizeof *sp->ids);
+    sp->season = alloc_or_raise(L, 12 * n, sizeof *sp->season);
+    sp->daily = alloc_or_raise(L, n, sizeof *sp->daily);
+    sp->steps = alloc_or_raise(L, n, sizeof *sp->steps);
+    sp->emp = alloc_or_raise(L, n, sizeof *sp->emp);
+    sp->n = n;
+    for (size_t k = 0; k < n; k++) {
+        lua_rawgeti(L, 2, (lua_Integer)k + 1);
+        read_unit(L, -1, sp, k, o.start, o.days);
+        lua_pop(L, 1);
+        for (size_t j = 0; j < k; j++)
+            if (strcmp(sp->ids[j], sp->ids[k]) == 0)
+                tg_lualib_error(L, "sim.run: tilbud '%s' is given twice", sp->ids[k]);
+    }
+    make_periods(L, sp, o.start, o.days, kind);
+    o.periods = sp->periods;
+    o.n_periods = sp->n_periods;
+
+    box = tg_lualib_box(L, free_result); /* 4 */
+    tg_lualib_interrupt(L, &intr);
+    tg_err_clear(&err);
+    st = tg_sim_run(sp->units, n, &o, &intr, &res, &err);
+    if (st != TG_OK) return tg_lualib_fail(L, st, &err, "sim.run");
+    *box = res;
+    push_summary(L, sp, res, o.days);  /* 5 */
+    push_periods(L, sp, res, o.start); /* 6 */
+    if (per_rep)
+        push_replications(L, sp, res, o.start); /* 7 */
+    else
+        lua_pushnil(L);
+    tg_luatable_finish(L, 5);
+    tg_luatable_finish(L, 6);
+    if (per_rep)
+        tg_luatable_finish(L, 7);
+    else
+        lua_pushnil(L);
+    return 3;
+}
+
+/* ---- tegn.sim.from_stays ---- */
+
+/* tegn.sim.from_stays(ophold, {fra = date, til = date, by = "tilbud_id",
+** indflyttet = "indflyttet", fraflyttet = "fraflyttet"}): per tilbud the
+** referral rate (admissions in the window), the seasonal factors and the
+** Kaplan-Meier mean and sd of the length of stay. */
+static int l_sim_from_stays(lua_State *L) {
+    static const char *const known[] = { "fra", "til", "by", "indflyttet", "fraflyttet", NULL };
+    const char *where = "sim.from_stays";
+    const tg_table *t = tg_luatable_check(L, 1);
+    const tg_col *by, *in, *out;
+    const char *by_name, *in_name, *out_name;
+    int has_fra, has_til;
+    int32_t fra, til;
+    double month_days[12] = { 0 };
+    size_t n_groups = 0, *order, *start_at, *rows;
+    uint32_t n_codes;
+
+    luaL_checktype(L, 2, LUA_TTABLE);
+    lua_settop(L, 2);
+    tg_lualib_check_opts(L, 2, known, where);
+    fra = opt_date(L, 2, "fra", &has_fra, where);
+    til = opt_date(L, 2, "til", &has_til, where);
+    if (!has_fra || !has_til)
+        tg_lualib_error(L, "%s: the observation window 'fra' and 'til' is required", where);
+    if (til <= fra) tg_lualib_error(L, "%s: 'til' must come after 'fra'", where);
+    lua_getfield(L, 2, "by");
+    lua_getfield(L, 2, "indflyttet");
+    lua_getfield(L, 2, "fraflyttet");
+    by_name = luaL_optstring(L, 3, "tilbud_id");
+    in_name = luaL_optstring(L, 4, "indflyttet");
+    out_name = luaL_optstring(L, 5, "fraflyttet");
+    if (!(by = tg_table_col(t, by_name))) tg_lualib_no_column(L, t, by_name);
+    if (by->type != TG_STRING)
+        tg_lualib_error(L, "%s: column '%s' must hold strings", where, by_name);
+    in = date_col(L, t, in_name, where);
+    out = date_col(L, t, out_name, where);
+    for (int32_t d = fra; d < til; d++)
+        month_days[tg_date_month(d) - 1]++;
+
+    /* rows grouped by code, groups in code order (first appearance) */
+    n_codes = tg_dict_size(by->dict);
+    order = lua_newuserdatauv(L, (t->n_rows + 2 * (size_t)n_codes + 2) * sizeof(size_t), 0);
+    start_at = order + t->n_rows;
+    memset(start_at, 0, (2 * (size_t)n_codes + 2) * sizeof(size_t));
+    for (size_t i = 0; i < t->n_rows; i++)
+        if (tg_col_is_valid(by, i)) start_at[by->v.str[i] + 1]++;
+    for (uint32_t g = 0; g < n_codes; g++)
+        start_at[g + 1] += start_at[g];
+    rows = start_at + n_codes + 1;
+    memcpy(rows, start_at, ((size_t)n_codes + 1) * sizeof(size_t));
+    for (size_t i = 0; i < t->n_rows; i++)
+        if (tg_col_is_valid(by, i)) order[rows[by->v.str[i]]++] = i;
+    for (uint32_t g = 0; g < n_codes; g++)
+        n_groups += start_at[g + 1] > start_at[g];
+
+    tg_table *res = (*tg_luatable_new(L) = tg_table_new()); /* 7 */
+    int res_idx = lua_gettop(L);
+    if (!res) tg_lua_raise(L, TG_ENOMEM, NULL);
+    tg_col *id = add_col(L, res, by_name, TG_STRING, n_groups);
+    tg_col *n_stays = add_col(L, res, "ophold", TG_INT, n_groups);
+    tg_col *n_done = add_col(L, res, "afsluttede", TG_INT, n_groups);
+    tg_col *n_in = add_col(L, res, "indflytninger", TG_INT, n_groups);
+    tg_col *rate = add_col(L, res, "henvisninger_pr_aar", TG_FLOAT, n_groups);
+    tg_col *mean = add_col(L, res, "middel_liggetid", TG_FLOAT, n_groups);
+    tg_col *sd = add_col(L, res, "sd_liggetid", TG_FLOAT, n_groups);
+    tg_col *now = add_col(L, res, "belagte", TG_INT, n_groups);
+    tg_col *season[12];
+    for (int m = 0; m < 12; m++) {
+        char name[16];
+        snprintf(name, sizeof name, "saeson_%02d", m + 1);
+        season[m] = add_col(L, res, name, TG_FLOAT, n_groups);
+    }
+    size_t gi = 0;
+    for (uint32_t g = 0; g < n_codes; g++) {
+        size_t lo = start_at[g], cnt = start_at[g + 1] - lo, done = 0, adm = 0, here = 0;
+        double by_month[12] = { 0 };
+        const char *s;
+        size_t len;
+        uint32_t code;
+        if (cnt == 0) continue;
+        s = tg_dict_str(by->dict, g, &len);
+        if (tg_dict_intern(id->dict, s, len, &code) != TG_OK) tg_lua_raise(L, TG_ENOMEM, NULL);
+        id->v.str[gi] = code;
+        int top = lua_gettop(L);
+        stays *st = collect_stays(L, in, out, order + lo, cnt, fra, til, where);
+        for (size_t k = 0; k < cnt; k++) {
+            size_t i = order[lo + k];
+            if (!tg_col_is_valid(in, i)) continue;
+            int32_t a = in->v.date[i];
+            if (a >= fra && a < til) {
+                adm++;
+                by_month[tg_date_month(a) - 1]++;
+            }
+            if (a <= til && (!tg_col_is_valid(out, i) || out->v.date[i] > til)) here++;
+        }
+        for (size_t k = 0; k < st->n; k++)
+            done += st->done[k];
+        n_stays->v.i64[gi] = (int64_t)st->n;
+        n_done->v.i64[gi] = (int64_t)done;
+        n_in->v.i64[gi] = (int64_t)adm;
+        now->v.i64[gi] = (int64_t)here;
+        double per_day = (double)adm / (double)(til - fra);
+        rate->v.f64[gi] = per_day * DAYS_PER_YEAR;
+        for (int m = 0; m < 12; m++)
+            season[m]->v.f64[gi] =
+                per_day > 0 && month_days[m] > 0 ? by_month[m] / month_days[m] / per_day : 1.0;
+        if (done > 0) {
+            tg_sim_empirical *e = stays_km(L, st, where);
+            mean->v.f64[gi] = tg_sim_empirical_mean(e);
+            sd->v.f64[gi] = tg_sim_empirical_sd(e);
+        } else if (tg_col_set_null(mean, gi) != TG_OK || tg_col_set_null(sd, gi) != TG_OK) {
+            tg_lua_raise(L, TG_ENOMEM, NULL);
+        }
+        lua_settop(L, top);
+        gi++;
+    }
+    return tg_luatable_finish(L, res_idx);
+}
+
+/* ---- closed forms ---- */
+
+static void check_ca(lua_State *L, int *c, double *a) {
+    lua_Integer ci = luaL_checkinteger(L, 1);
+    *a = luaL_checknumber(L, 2);
+    luaL_argcheck(L, ci >= 0 && ci <= 1000000, 1, "places must be 0..1000000");
+    luaL_argcheck(L, *a >= 0 && isfinite(*a), 2, "load must be a number >= 0");
+    *c = (int)ci;
+}
+
+/* tegn.sim.erlang_b(c, a): P(full) of a loss system with c places and
+** offered load a = referrals per day * mean stay in days. */
+static int l_sim_erlang_b(lua_State *L) {
+    int c;
+    double a;
+    check_ca(L, &c, &a);
+    lua_pushnumber(L, tg_sim_erlang_b(c, a));
+    return 1;
+}
+
+/* tegn.sim.erlang_c(c, a): P(wait > 0) of a queue with c places. */
+static int l_sim_erlang_c(lua_State *L) {
+    int c;
+    double a;
+    check_ca(L, &c, &a);
+    lua_pushnumber(L, tg_sim_erlang_c(c, a));
+    return 1;
+}
+
+static const luaL_Reg sim_funcs[] = {
+    { "run", l_sim_run },
+    { "from_stays", l_sim_from_stays },
+    { "erlang_b", l_sim_erlang_b },
+    { "erlang_c", l_sim_erlang_c },
+    { NULL, NULL },
+};
+
+void tg_luasim_open(lua_State *L) {
+    luaL_newlib(L, sim_funcs);
+    lua_setfield(L, -2, "sim");
+}
