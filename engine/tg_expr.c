@@ -90,7 +90,7 @@ tg_expr *tg_expr_str(const char *s, size_t n) {
     return e;
 }
 
-static int is_unary(tg_op op) {
+static inline int is_unary(tg_op op) {
     switch (op) {
     case TG_OP_NEG:
     case TG_OP_IS_NULL:
@@ -114,7 +114,7 @@ static int is_unary(tg_op op) {
     }
 }
 
-static int is_binary(tg_op op) {
+static inline int is_binary(tg_op op) {
     return (op >= TG_OP_ADD && op <= TG_OP_MOD) || (op >= TG_OP_EQ && op <= TG_OP_GE) ||
            op == TG_OP_AND || op == TG_OP_OR || op == TG_OP_FILL_NULL || op == TG_OP_COALESCE ||
            op == TG_OP_CONCAT || op == TG_OP_CONTAINS || op == TG_OP_STARTS_WITH ||
