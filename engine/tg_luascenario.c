@@ -22,9 +22,9 @@
 #include "tg_luatakst.h"
 #include "tg_scenario.h"
 
-#define MAX_STEPS   64
-#define MAX_TILBUD  10000
-#define YEAR_SPAN   100 /* a year-keyed table may name years this far from the start */
+#define MAX_STEPS  64
+#define MAX_TILBUD 10000
+#define YEAR_SPAN  100 /* a year-keyed table may name years this far from the start */
 
 struct spec {
     tg_scenario_tilbud t;
@@ -50,8 +50,8 @@ static double check_num(lua_State *L, int idx, const char *what) {
 static long check_whole(lua_State *L, int idx, const char *what, long lo, long hi) {
     double v = check_num(L, idx, what);
     if (v != floor(v) || v < (double)lo || v > (double)hi)
-        tg_lualib_error(L, "%s: %s must be a whole number from %I to %I", FN, what,
-                        (lua_Integer)lo, (lua_Integer)hi);
+        tg_lualib_error(L, "%s: %s must be a whole number from %I to %I", FN, what, (lua_Integer)lo,
+                        (lua_Integer)hi);
     return (long)v;
 }
 
@@ -133,10 +133,10 @@ static int year_range(lua_State *L, int *lo, int *hi, const char *what) {
 }
 
 static void check_lines(lua_State *L, double *omk) {
-    static const char *const names[] = { "direkte_loen", "direkte_drift", "ejendom",
-                                         "overhead",     "tilsyn",        "afskrivning",
-                                         "forrentning",  "tjm_pension",   "indtaegt",
-                                         NULL };
+    static const char *const names[] = {
+        "direkte_loen", "direkte_drift", "ejendom",     "overhead", "tilsyn",
+        "afskrivning",  "forrentning",   "tjm_pension", "indtaegt", NULL
+    };
     int top = lua_gettop(L);
     if (!lua_istable(L, top))
         tg_lualib_error(L, "%s: omkostninger must be a table of omkostningstyper and amounts", FN);
@@ -162,8 +162,8 @@ static void check_steps(lua_State *L, struct spec *s) {
         size_t len;
         lua_rawgeti(L, top, i);
         if (!lua_istable(L, -1))
-            tg_lualib_error(L, "%s: kapacitet[%I] must be { fra = 'YYYY-MM-DD', pladser = n }",
-                            FN, i);
+            tg_lualib_error(L, "%s: kapacitet[%I] must be { fra = 'YYYY-MM-DD', pladser = n }", FN,
+                            i);
         tg_lualib_check_opts(L, -1, known, "kapacitet");
         lua_getfield(L, -1, "fra");
         const char *d = lua_tolstring(L, -1, &len);
@@ -193,8 +193,10 @@ static void check_los(lua_State *L, tg_sim_los *los) {
         for (d = 0; dists[d] && !(name && strcmp(name, dists[d]) == 0); d++)
             ;
         if (!dists[d])
-            tg_lualib_error(L, "%s: liggetid.fordeling must be 'eksponentiel', 'lognormal' or "
-                               "'gamma'", FN);
+            tg_lualib_error(L,
+                            "%s: liggetid.fordeling must be 'eksponentiel', 'lognormal' or "
+                            "'gamma'",
+                            FN);
     }
     lua_pop(L, 1);
     los->dist = d == 0 ? TG_SIM_EXP : d == 1 ? TG_SIM_LOGNORMAL : TG_SIM_GAMMA;
@@ -203,20 +205,38 @@ static void check_los(lua_State *L, tg_sim_los *los) {
     los->mean = check_num(L, -1, "liggetid.middel");
     lua_pop(L, 1);
     los->sd = opt_num(L, top, "sd", los->dist == TG_SIM_EXP ? los->mean : NAN);
-    if (isnan(los->sd))
-        tg_lualib_error(L, "%s: liggetid.sd is required for '%s'", FN, dists[d]);
+    if (isnan(los->sd)) tg_lualib_error(L, "%s: liggetid.sd is required for '%s'", FN, dists[d]);
 }
 
 /* ---- one tilbud ---- */
 
 static void check_tilbud(lua_State *L, int idx, struct spec *s, int start, int aar) {
-    static const char *const known[] = {
-        "id", "regler", "akut", "normerede_pladser", "kapacitet", "omkostninger",
-        "omkostninger_aar", "pladser_grundlag", "pl_pct", "variabel_andel", "pris_ny_plads",
-        "engangsudgifter", "overhead_pct", "tilsyn_pl_faktor", "regnskab_afvigelse_pct",
-        "historik", "budget_belaegning", "regulering", "henvisninger", "saeson", "liggetid",
-        "politik", "venteliste_max", "start_belagt", "start_venteliste", NULL
-    };
+    static const char *const known[] = { "id",
+                                         "regler",
+                                         "akut",
+                                         "normerede_pladser",
+                                         "kapacitet",
+                                         "omkostninger",
+                                         "omkostninger_aar",
+                                         "pladser_grundlag",
+                                         "pl_pct",
+                                         "variabel_andel",
+                                         "pris_ny_plads",
+                                         "engangsudgifter",
+                                         "overhead_pct",
+                                         "tilsyn_pl_faktor",
+                                         "regnskab_afvigelse_pct",
+                                         "historik",
+                                         "budget_belaegning",
+                                         "regulering",
+                                         "henvisninger",
+                                         "saeson",
+                                         "liggetid",
+                                         "politik",
+                                         "venteliste_max",
+                                         "start_belagt",
+                                         "start_venteliste",
+                                         NULL };
     tg_scenario_tilbud *t = &s->t;
     idx = lua_absindex(L, idx);
     if (!lua_istable(L, idx)) tg_lualib_error(L, "%s: each tilbud must be a table", FN);
@@ -328,9 +348,9 @@ static void free_result(void *p) {
 /* tegn.scenario.run{ regler =, start_aar =, aar =, replikationer =, seed =,
 ** opvarmning =, per_replikation =, tilbud = { ... } } */
 static int l_scenario_run(lua_State *L) {
-    static const char *const known[] = { "regler",     "start_aar",       "aar",
-                                         "replikationer", "seed",         "opvarmning",
-                                         "per_replikation", "tilbud",     NULL };
+    static const char *const known[] = { "regler",          "start_aar", "aar",
+                                         "replikationer",   "seed",      "opvarmning",
+                                         "per_replikation", "tilbud",    NULL };
     tg_takst_rules rules;
     tg_scenario_opts o;
     tg_interrupt intr;

@@ -19,7 +19,7 @@
 #include "tg_mem.h"
 
 #define MAX_PLACES 100000
-#define POLL_REPS 256 /* replications of one tilbud between polls of the chain */
+#define POLL_REPS  256 /* replications of one tilbud between polls of the chain */
 
 void tg_scenario_tilbud_init(tg_scenario_tilbud *t) {
     assert(t != NULL);
@@ -107,9 +107,8 @@ static tg_status check_tilbud(const tg_scenario_tilbud *t, size_t k, const tg_sc
         if (isinf(t->omk[i])) return BAD("%s: %s is not finite", what, tg_takst_omk_name(i));
     if (t->n_historik > TG_SCENARIO_MAX_HISTORY)
         return BAD("%s: at most %d years of history", what, TG_SCENARIO_MAX_HISTORY);
-    if (t->n_historik &&
-        (t->historik_fra_aar + (long)t->n_historik > o->start_aar ||
-         t->historik_fra_aar < o->start_aar - TG_SCENARIO_MAX_HISTORY))
+    if (t->n_historik && (t->historik_fra_aar + (long)t->n_historik > o->start_aar ||
+                          t->historik_fra_aar < o->start_aar - TG_SCENARIO_MAX_HISTORY))
         return BAD("%s: historik must cover years before %d only", what, o->start_aar);
     for (size_t i = 0; i < t->n_historik; i++)
         if (!isnan(t->historik[i]) && !(t->historik[i] >= 0 && t->historik[i] <= 2))
@@ -188,7 +187,8 @@ static void year_lines(const tg_scenario_tilbud *t, const tg_scenario_opts *o, i
         if (k == TG_OMK_DIREKTE_LOEN || k == TG_OMK_DIREKTE_DRIFT) {
             double b = isnan(base) ? 0 : base;
             double w = direct != 0 ? b / direct : k == TG_OMK_DIREKTE_LOEN;
-            v = pl * (b * (1 - va) * open / dage + b * va / g * under / dage + ny * w * over / dage);
+            v = pl *
+                (b * (1 - va) * open / dage + b * va / g * under / dage + ny * w * over / dage);
             if (k == TG_OMK_DIREKTE_DRIFT && t->engang) v += t->engang[y];
         } else {
             if (isnan(base)) {
@@ -252,9 +252,9 @@ static tg_status make_units(struct plan *p, const tg_scenario_tilbud *t, size_t 
 }
 
 /* The takst chain of tilbud k, replication rep over all years. */
-static tg_status chain(const tg_scenario_tilbud *t, size_t k, size_t rep,
-                       const tg_scenario_opts *o, struct plan *p, const tg_sim_result *sim,
-                       tg_scenario_result *r, int first, size_t n_act, tg_error *err) {
+static tg_status chain(const tg_scenario_tilbud *t, size_t k, size_t rep, const tg_scenario_opts *o,
+                       struct plan *p, const tg_sim_result *sim, tg_scenario_result *r, int first,
+                       size_t n_act, tg_error *err) {
     const tg_takst_rules *rules = t->regler ? t->regler : o->regler;
     size_t years = (size_t)o->aar, off = (size_t)(o->start_aar - first);
     char what[100];
@@ -262,8 +262,8 @@ static tg_status chain(const tg_scenario_tilbud *t, size_t k, size_t rep,
 
     for (size_t y = 0; y < years; y++) {
         const tg_scenario_year *yr = &r->years[k * years + y];
-        p->act[off + y] = sim->occupied[(k * sim->reps + rep) * sim->n_periods + y] /
-                          yr->mulige_dage;
+        p->act[off + y] =
+            sim->occupied[(k * sim->reps + rep) * sim->n_periods + y] / yr->mulige_dage;
         p->reg_in[y] = 0;
         if (y < t->n_regulering && !isnan(t->regulering[y])) p->reg_in[y] = t->regulering[y];
     }
@@ -278,8 +278,7 @@ static tg_status chain(const tg_scenario_tilbud *t, size_t k, size_t rep,
 
         row->belagte_dage = sim->occupied[(k * sim->reps + rep) * sim->n_periods + y];
         row->belaegning = p->act[off + y];
-        if (tg_takst_occupancy(rules, yr->aar, first, p->act, n_act, t->akut, &bb, NULL) !=
-            TG_OK) {
+        if (tg_takst_occupancy(rules, yr->aar, first, p->act, n_act, t->akut, &bb, NULL) != TG_OK) {
             if (isnan(t->budget_belaegning))
                 return tg_err_set(err, TG_EARG, NULL, 0, 0,
                                   "%s: no actual occupancy to budget %d on; give historik or "
@@ -300,11 +299,11 @@ static tg_status chain(const tg_scenario_tilbud *t, size_t k, size_t rep,
         row->belaegningsdage = res.belaegningsdage;
         row->doegntakst = res.doegntakst;
         row->regulering_n2 = p->reg_in[y];
-        row->regnskab = res.takstgrundlag +
-                        tg_takst_round(t->regnskab_afvigelse_pct / 100 *
-                                           (res.omk[TG_OMK_DIREKTE_LOEN] +
-                                            res.omk[TG_OMK_DIREKTE_DRIFT]),
-                                       0);
+        row->regnskab =
+            res.takstgrundlag +
+            tg_takst_round(t->regnskab_afvigelse_pct / 100 *
+                               (res.omk[TG_OMK_DIREKTE_LOEN] + res.omk[TG_OMK_DIREKTE_DRIFT]),
+                           0);
         a.aar = yr->aar;
         a.belagte_dage = row->belagte_dage;
         a.doegntakst = res.doegntakst;
@@ -429,20 +428,28 @@ fail:
 #define N_STATS 8
 
 static const char *const STAT_NAMES[N_STATS] = {
-    "doegntakst", "belaegning", "budget_belaegning", "takstgrundlag",
-    "resultat",   "driftsramme", "regulering_n2",   "regulering",
+    "doegntakst", "belaegning",  "budget_belaegning", "takstgrundlag",
+    "resultat",   "driftsramme", "regulering_n2",     "regulering",
 };
 
 static double stat_value(const tg_scenario_rep *row, int s) {
     switch (s) {
-    case 0: return row->doegntakst;
-    case 1: return row->belaegning;
-    case 2: return row->budget_belaegning;
-    case 3: return row->takstgrundlag;
-    case 4: return row->resultat;
-    case 5: return row->driftsramme;
-    case 6: return row->regulering_n2;
-    default: return row->regulering;
+    case 0:
+        return row->doegntakst;
+    case 1:
+        return row->belaegning;
+    case 2:
+        return row->budget_belaegning;
+    case 3:
+        return row->takstgrundlag;
+    case 4:
+        return row->resultat;
+    case 5:
+        return row->driftsramme;
+    case 6:
+        return row->regulering_n2;
+    default:
+        return row->regulering;
     }
 }
 
@@ -546,9 +553,9 @@ done:
 tg_status tg_scenario_rows(const tg_scenario_result *r, const char *const *ids, tg_table **out,
                            tg_error *err) {
     static const char *const names[N_REP_COLS] = {
-        "belagte_dage", "belaegning", "budget_belaegning", "takstgrundlag", "belaegningsdage",
-        "doegntakst",   "regulering_n2", "regnskab", "provenu", "resultat",
-        "graense",      "driftsramme", "regulering",
+        "belagte_dage", "belaegning",    "budget_belaegning", "takstgrundlag", "belaegningsdage",
+        "doegntakst",   "regulering_n2", "regnskab",          "provenu",       "resultat",
+        "graense",      "driftsramme",   "regulering",
     };
     size_t per = r->reps * r->n_years, rows = r->n_tilbud * per;
     tg_table *t = tg_table_new();
@@ -566,11 +573,12 @@ tg_status tg_scenario_rows(const tg_scenario_result *r, const char *const *ids, 
         if ((st = add_col(t, names[j], TG_FLOAT, rows, &c[j])) != TG_OK) goto done;
     for (size_t i = 0; i < rows; i++) {
         const tg_scenario_rep *row = &r->rows[i];
-        const double v[N_REP_COLS] = { row->belagte_dage,  row->belaegning,  row->budget_belaegning,
-                                       row->takstgrundlag, row->belaegningsdage, row->doegntakst,
-                                       row->regulering_n2, row->regnskab,    row->provenu,
-                                       row->resultat,      row->graense,     row->driftsramme,
-                                       row->regulering };
+        const double v[N_REP_COLS] = {
+            row->belagte_dage,    row->belaegning, row->budget_belaegning, row->takstgrundlag,
+            row->belaegningsdage, row->doegntakst, row->regulering_n2,     row->regnskab,
+            row->provenu,         row->resultat,   row->graense,           row->driftsramme,
+            row->regulering
+        };
         aar->v.i64[i] = r->start_aar + (int64_t)(i % r->n_years);
         repl->v.i64[i] = (int64_t)((i / r->n_years) % r->reps) + 1;
         for (int j = 0; j < N_REP_COLS; j++)

@@ -21,7 +21,7 @@
 #include "tg_table.h"
 #include "tg_takst.h"
 
-#define TG_SCENARIO_MAX_YEARS 50
+#define TG_SCENARIO_MAX_YEARS   50
 #define TG_SCENARIO_MAX_HISTORY 50
 
 /* From date 'fra' (days since 1970-01-01) on, the tilbud has 'pladser'
@@ -45,24 +45,24 @@ typedef struct tg_scenario_tilbud {
     ** prices of omk_aar; NaN = not given (overhead and tilsyn are then
     ** computed by the rules); the regulering_n2 line is ignored */
     double omk[TG_OMK_N];
-    int omk_aar;               /* 0: the scenario's start year */
-    double pladser_grundlag;   /* NaN: pladser */
-    double pl_pct;             /* yearly price and wage growth in per cent (0) */
-    double variabel_andel;     /* share of direkte_loen and direkte_drift per place (0.5) */
-    double pris_ny_plads;      /* direct cost of a place above pladser_grundlag per year
-                                  (prices of omk_aar); NaN: the variable cost per place */
-    const double *engang;      /* NULL, or one-off costs (kroner of the year) for each year
-                                  of the horizon, added to direkte_drift */
-    double overhead_pct;       /* NaN: the rules' */
-    double tilsyn_pl_faktor;   /* tilsyn fee index at omk_aar (1); grows with pl_pct */
+    int omk_aar;                   /* 0: the scenario's start year */
+    double pladser_grundlag;       /* NaN: pladser */
+    double pl_pct;                 /* yearly price and wage growth in per cent (0) */
+    double variabel_andel;         /* share of direkte_loen and direkte_drift per place (0.5) */
+    double pris_ny_plads;          /* direct cost of a place above pladser_grundlag per year
+                                      (prices of omk_aar); NaN: the variable cost per place */
+    const double *engang;          /* NULL, or one-off costs (kroner of the year) for each year
+                                      of the horizon, added to direkte_drift */
+    double overhead_pct;           /* NaN: the rules' */
+    double tilsyn_pl_faktor;       /* tilsyn fee index at omk_aar (1); grows with pl_pct */
     double regnskab_afvigelse_pct; /* actual direct costs above their budget, % (0) */
     /* history before the horizon */
-    int historik_fra_aar;      /* year of historik[0] */
-    const double *historik;    /* actual occupancy (fractions; NaN unknown), years before start */
+    int historik_fra_aar;   /* year of historik[0] */
+    const double *historik; /* actual occupancy (fractions; NaN unknown), years before start */
     size_t n_historik;
-    double budget_belaegning;  /* used when the rule finds no known year (new tilbud); NaN */
-    const double *regulering;  /* regulering_n2 decided before the horizon for years
-                                  start + i, i < n_regulering (NaN = 0) */
+    double budget_belaegning; /* used when the rule finds no known year (new tilbud); NaN */
+    const double *regulering; /* regulering_n2 decided before the horizon for years
+                                 start + i, i < n_regulering (NaN = 0) */
     size_t n_regulering;
     /* demand: rate, season, daily, los, policy, queue_max, start_occupied and
     ** start_queue are passed to tg_sim_run; id, places and steps are set
@@ -89,10 +89,10 @@ typedef struct tg_scenario_rep {
     double takstgrundlag;     /* costs + regulering_n2 */
     double belaegningsdage;
     double doegntakst;
-    double regulering_n2;     /* in this year's takst */
-    double regnskab;          /* actual costs: takstgrundlag + the direct overrun */
+    double regulering_n2; /* in this year's takst */
+    double regnskab;      /* actual costs: takstgrundlag + the direct overrun */
     double provenu, resultat, graense, driftsramme;
-    double regulering;        /* from this year's result into year + regulering_aar */
+    double regulering; /* from this year's result into year + regulering_aar */
 } tg_scenario_rep;
 
 /* One tilbud and year: the parts that do not depend on the replication. */
@@ -124,8 +124,7 @@ tg_status tg_scenario_run(const tg_scenario_tilbud *t, size_t n, const tg_scenar
 void tg_scenario_result_free(tg_scenario_result *r);
 
 /* The row of tilbud k, replication rep and year index y. */
-const tg_scenario_rep *tg_scenario_row(const tg_scenario_result *r, size_t k, size_t rep,
-                                       size_t y);
+const tg_scenario_rep *tg_scenario_row(const tg_scenario_result *r, size_t k, size_t rep, size_t y);
 
 /* Percentile p (0..1) of x[0..n) by linear interpolation between order
 ** statistics (x is sorted in place), as tg_sim's replication percentiles. */

@@ -394,7 +394,7 @@ static void test_scenario_reproducible_and_ordered(void **state) {
     assert_int_equal(tg_table_col(rows, "replikation")->v.i64[180 + 21 + 2], 8);
     assert_int_equal(tg_table_col(rows, "aar")->v.i64[180 + 21 + 2], 2028);
     assert_near(tg_table_col(rows, "resultat")->v.f64[180 + 21 + 2],
-                        tg_scenario_row(a, 1, 7, 2)->resultat, 0);
+                tg_scenario_row(a, 1, 7, 2)->resultat, 0);
     tg_table_release(sum);
     tg_table_release(rows);
     tg_scenario_result_free(a);
