@@ -30,6 +30,7 @@
 #include "tg_luaexpr.h"
 #include "tg_luaforecast.h"
 #include "tg_luagroup.h"
+#include "tg_luascenario.h"
 #include "tg_luasim.h"
 #include "tg_luastats.h"
 #include "tg_luatable.h"
@@ -925,6 +926,7 @@ void tg_lualib_open(lua_State *L, void *ud) {
     tg_luagroup_open(L);
     tg_luaverb_open_module(L);
     tg_luaemit_open(L);
+    tg_luascenario_open(L);
     tg_luaind_open(L);
     tg_luastats_open(L);
     tg_luaforecast_open(L);
