@@ -4,6 +4,7 @@
 -- splits the døgntakst into a basistakst and a servicetakst. Finance staff
 -- copy this to check a takst sheet or to see a new model's split.
 --   build/tegn run examples/takster.lua --param aar=2026 --out out/takster.json
+-- (--param csv= with no folder writes no CSV file; the folder must exist)
 local tegn = require "tegn"
 local col = tegn.col
 
@@ -31,5 +32,6 @@ sammen:select{ "tilbud_id", "navn", "doegntakst_kr", "doegntakst", "basistakst",
                "servicetakst" }:show(40)
 local afviger = #sammen:filter(col"afviger_fra_publiceret")
 print(string.format("%d of %d takster differ from the published ones", afviger, #sammen))
-sammen:write_csv("out/takster_" .. aar .. ".csv")
+local csv = tegn.param("csv", "out")
+if csv ~= "" then sammen:write_csv(csv .. "/takster_" .. aar .. ".csv") end
 tegn.emit{ aar = aar, afviger = afviger, takster = sammen }
