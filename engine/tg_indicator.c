@@ -18,8 +18,6 @@
 #include "tg_mem.h"
 #include "tg_sort.h"
 
-#define MAX_BY 8 /* group columns an indicator may have */
-
 /* The input columns of the kind; NULL where the kind has none. */
 typedef struct inputs {
     const tg_col *period, *num, *den, *n, *mean, *sd, *target, *disp;
@@ -123,11 +121,11 @@ static int period_cmp(const tg_col *c, size_t i, const tg_period_lit *lit) {
 
 static tg_status sort_rows(const tg_table *t, const tg_indicator_spec *s, const inputs *in,
                            work *w, tg_error *err) {
-    const char *keys[MAX_BY + 1];
+    const char *keys[TG_INDICATOR_MAX_BY + 1];
     tg_status st;
 
-    if (s->n_by > MAX_BY)
-        return tg_err_set(err, TG_EARG, NULL, 0, 0, "at most %d group columns", MAX_BY);
+    if (s->n_by > TG_INDICATOR_MAX_BY)
+        return tg_err_set(err, TG_EARG, NULL, 0, 0, "at most %d group columns", TG_INDICATOR_MAX_BY);
     for (size_t i = 0; i < s->n_by; i++) keys[i] = s->by[i];
     keys[s->n_by] = s->period;
     if (tg_col_null_count(in->period) > 0)

@@ -27,6 +27,8 @@ typedef struct tg_period_lit {
     const char *str;
 } tg_period_lit;
 
+#define TG_INDICATOR_MAX_BY 8 /* group columns an indicator may have */
+
 typedef struct tg_indicator_spec {
     tg_judge_opts judge;
     const char *const *by; /* group columns (borrowed) */

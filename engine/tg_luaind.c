@@ -24,7 +24,6 @@
 #include "tg_lualib.h"
 #include "tg_luatable.h"
 
-#define MAX_BY 8
 #define IDS_KEY "tegn.indicator.ids"
 #define CATALOG_KEY "tegn.catalog"
 #define DB_NAME "tegn.sqlite"
@@ -188,7 +187,7 @@ static size_t read_by(lua_State *L, const char **by) {
     if (type == LUA_TSTRING) by[n++] = lua_tostring(L, -1);
     if (type == LUA_TTABLE) {
         lua_Integer len = luaL_len(L, -1);
-        if (len > MAX_BY) tg_lualib_error(L, "indicator: at most %d 'by' columns", MAX_BY);
+        if (len > TG_INDICATOR_MAX_BY) tg_lualib_error(L, "indicator: at most %d 'by' columns", TG_INDICATOR_MAX_BY);
         for (lua_Integer i = 1; i <= len; i++) {
             if (lua_rawgeti(L, -1, i) != LUA_TSTRING)
                 tg_lualib_error(L, "indicator: 'by' must list column names");
@@ -369,7 +368,7 @@ static int l_indicator(lua_State *L) {
                                          "by",     "period",         "baseline", "comparable_from",
                                          "conf",   "min_n",          "suppress_below", "per",
                                          "flag_deviation", "note",   "params",   "census", NULL };
-    const char *by[MAX_BY];
+    const char *by[TG_INDICATOR_MAX_BY];
     tg_indicator_spec s;
     tg_table **series, **verdicts, *t;
     void **details;

@@ -777,30 +777,9 @@ static void test_lualib_run_writes_stdout(void **state) {
 /* ---- allocation failures ---- */
 
 static tg_status oom_script(void *ctx) {
-    const char *code = ctx;
-    tg_lualib *lib;
-    tg_lua_opts opts;
-    tg_lua *rt;
-    tg_error err;
-    tg_status st;
-
-    lib = tg_lualib_new(NULL, 0, NULL, NULL, 0, &err);
-    if (!lib) return err.code;
-    tg_lua_opts_init(&opts);
-    opts.open_libs = tg_lualib_open;
-    opts.print = tg_lualib_print;
-    opts.ud = lib;
-    rt = tg_lua_new(&opts, &err);
-    if (!rt) {
-        tg_lualib_free(lib);
-        return err.code;
-    }
-    lua_pushstring(tg_lua_state(rt), fixture_dir);
-    lua_setglobal(tg_lua_state(rt), "DIR");
-    st = tg_lua_run_string(rt, "oom.lua", code, 0, &err);
-    tg_lua_free(rt);
-    tg_lualib_free(lib);
-    return st;
+    static const char *const names[] = { "DIR" };
+    const char *values[] = { fixture_dir };
+    return run_fresh(ctx, names, values, 1);
 }
 
 static void test_lualib_allocation_failures(void **state) {

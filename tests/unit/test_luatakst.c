@@ -239,39 +239,13 @@ static void test_luatakst_errors_name_the_line(void **state) {
 
 /* ---- allocation failures ---- */
 
-/* The script reads PARAM and BUDGET, two small CSV files (read_sqlite is
-** avoided here: under an injected failure tg_db reports SQLite's
-** out-of-memory while preparing the statement's tail as "only one SQL
-** statement can be read", a script error instead of TG_ENOMEM). */
+/* The script reads PARAM and BUDGET, two small CSV files. */
 static char param_csv[1100], budget_csv[1100];
 
 static tg_status oom_script(void *ctx) {
-    const char *code = ctx;
-    tg_lualib *lib;
-    tg_lua_opts opts;
-    tg_lua *rt;
-    tg_error err;
-    tg_status st;
-
-    lib = tg_lualib_new(NULL, 0, NULL, NULL, 0, &err);
-    if (!lib) return err.code;
-    tg_lua_opts_init(&opts);
-    opts.open_libs = tg_lualib_open;
-    opts.print = tg_lualib_print;
-    opts.ud = lib;
-    rt = tg_lua_new(&opts, &err);
-    if (!rt) {
-        tg_lualib_free(lib);
-        return err.code;
-    }
-    lua_pushstring(tg_lua_state(rt), param_csv);
-    lua_setglobal(tg_lua_state(rt), "PARAM");
-    lua_pushstring(tg_lua_state(rt), budget_csv);
-    lua_setglobal(tg_lua_state(rt), "BUDGET");
-    st = tg_lua_run_string(rt, "oom.lua", code, 0, &err);
-    tg_lua_free(rt);
-    tg_lualib_free(lib);
-    return st;
+    static const char *const names[] = { "PARAM", "BUDGET" };
+    const char *values[] = { param_csv, budget_csv };
+    return run_fresh(ctx, names, values, 2);
 }
 
 static void test_luatakst_allocation_failures(void **state) {

@@ -81,6 +81,39 @@ static inline tg_status env_run(struct env *e, const char *code) {
     return tg_lua_run_string(e->rt, "script.lua", code, 0, &e->err);
 }
 
+/* Runs 'code' as oom.lua in a fresh runtime with the tegn module and the
+** string globals names[i] = values[i]; returns the run's status. For
+** tg_test_oom_loop: an allocation failure anywhere, even while the runtime
+** is being made, must come back as a status and leak nothing. */
+static inline tg_status run_fresh(const char *code, const char *const *names,
+                                  const char *const *values, size_t n) {
+    tg_lualib *lib;
+    tg_lua_opts opts;
+    tg_lua *rt;
+    tg_error err;
+    tg_status st;
+
+    lib = tg_lualib_new(NULL, 0, NULL, NULL, 0, &err);
+    if (!lib) return err.code;
+    tg_lua_opts_init(&opts);
+    opts.open_libs = tg_lualib_open;
+    opts.print = tg_lualib_print;
+    opts.ud = lib;
+    rt = tg_lua_new(&opts, &err);
+    if (!rt) {
+        tg_lualib_free(lib);
+        return err.code;
+    }
+    for (size_t i = 0; i < n; i++) {
+        lua_pushstring(tg_lua_state(rt), values[i]);
+        lua_setglobal(tg_lua_state(rt), names[i]);
+    }
+    st = tg_lua_run_string(rt, "oom.lua", code, 0, &err);
+    tg_lua_free(rt);
+    tg_lualib_free(lib);
+    return st;
+}
+
 /* Runs 'code' and fails the test unless it succeeds. */
 static const char *run_ok(struct env *e, const char *code) {
     tg_status st = env_run(e, code);
