@@ -68,38 +68,30 @@ static const tg_takst_rules BEK2022 = {
 ** price [F19]: the takst is split into basistakst (the frame: building,
 ** overhead, tilsyn, capital) and servicetakst, and no result stays in the
 ** driftsramme: all of it goes into the takst two years later. */
-static const tg_takst_rules NATIONAL2027 = {
-    .navn = "national2027",
-    .version = 1,
-    .belaegning_min = 0.95,
-    .belaegning_max = 0.98,
-    .belaegning_min_akut = 0.90,
-    .historik_fra = 2,
-    .historik_aar = 2,
-    .belaegning_decimaler = 3,
-    .overhead_pct = 6,
-    .overhead_grundlag = DIREKTE,
-    .tilsyn_graense = { 7, 24, 49 },
-    .tilsyn_gebyr = { 39448, 47338, 78896, 118344 },
-    .takstdage = 0,
-    .maanedsfaktor = 365.0 / 12.0,
-    .maaned_af_uafrundet = 0,
-    .basistakst_grundlag = RAMME,
-    .momssats = 0.25,
-    .deltid = { 0.60, 0.60, 0.85, 1, 1, 1, 1 },
-    .overfoersel_pct_overskud = 0,
-    .overfoersel_pct_underskud = 0,
-    .overfoersel_grundlag = TG_TAKST_BASIS_TAKSTGRUNDLAG,
-    .regulering_aar = 2,
-};
+static void national2027(tg_takst_rules *r) {
+    *r = BEK2022;
+    snprintf(r->navn, sizeof r->navn, "national2027");
+    r->basistakst_grundlag = RAMME;
+    r->overfoersel_pct_overskud = 0;
+    r->overfoersel_pct_underskud = 0;
+}
 
-static const tg_takst_rules *const BUILTIN[] = { &BEK2022, &NATIONAL2027 };
+static void bek2022(tg_takst_rules *r) {
+    *r = BEK2022;
+}
+
+/* The built-in sets: national2027 is BEK2022 with the differences above. */
+static const struct {
+    const char *navn;
+    void (*fill)(tg_takst_rules *r);
+} BUILTIN[] = { { "BEK2022", bek2022 }, { "national2027", national2027 } };
+
 
 tg_status tg_takst_rules_builtin(const char *name, tg_takst_rules *out, tg_error *err) {
     assert(name != NULL && out != NULL);
     for (size_t i = 0; i < TG_ARRAY_LEN(BUILTIN); i++)
-        if (strcmp(BUILTIN[i]->navn, name) == 0) {
-            *out = *BUILTIN[i];
+        if (strcmp(BUILTIN[i].navn, name) == 0) {
+            BUILTIN[i].fill(out);
             return TG_OK;
         }
     return tg_err_set(err, TG_EARG, NULL, 0, 0,
@@ -107,7 +99,7 @@ tg_status tg_takst_rules_builtin(const char *name, tg_takst_rules *out, tg_error
 }
 
 const char *tg_takst_rules_name_at(size_t i) {
-    return i < TG_ARRAY_LEN(BUILTIN) ? BUILTIN[i]->navn : NULL;
+    return i < TG_ARRAY_LEN(BUILTIN) ? BUILTIN[i].navn : NULL;
 }
 
 static int share_ok(double x) {
