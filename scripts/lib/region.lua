@@ -33,6 +33,37 @@ function M.belaegning(data, prefix, per)
   return serie, huller
 end
 
+-- The spec of a region's occupancy indicator, for tegn.indicator: `id`,
+-- `strategy`, the tilbud `prefix` and `saerlige`, the note's sentences on
+-- that region's own realities.
+function M.belaegning_spec(id, strategy, prefix, saerlige)
+  return {
+    id = id,
+    strategy = strategy,
+    title = "Belægning mod budgetteret belægning, pr. tilbud",
+    goal = "Belægningsprocenten holdes på den budgetterede; afvigelser på 5 procentpoint eller "
+      .. "mere markeres",
+    direction = "up",
+    kind = "rate",
+    per = 100,
+    census = true,
+    unit = "belægningsprocent (belagte dage pr. 100 mulige dage)",
+    period = "aar",
+    by = "tilbud_id",
+    flag_deviation = 5,
+    note = "Belægningsdage og mulige dage er summen af månedsrapporternes egne tal, som de blev "
+      .. "indberettet (den 14. i måneden efter; sent registrerede indflytninger mangler i "
+      .. "rapporterne). " .. saerlige .. " Budgettet er takst_param.budget_belaegning × 100. "
+      .. "Belægningen er en totaltælling, ikke en stikprøve (census): den har intet "
+      .. "konfidensinterval og ingen vurdering; afvigelsen fra budget (flag) er det, der skal "
+      .. "handles på. Indikatoren er en 'rate', fordi belægningen kan overstige 100 %.",
+    compute = function(data)
+      local serie, huller = M.belaegning(data, prefix)
+      return serie, { aar_med_faerre_end_12_rapporter = huller }
+    end,
+  }
+end
+
 -- DSV's initiatives with theme `tema` (netvaerk, frivillighed, bevaegelse,
 -- maaltider), with the tilbud's name, oldest first.
 function M.tiltag(data, tema)

@@ -5,31 +5,7 @@
 local tegn = require "tegn"
 local region = require "region"
 
-tegn.indicator{
-  id = "regionh.belaegning",
-  strategy = "regionh",
-  title = "Belægning mod budgetteret belægning, pr. tilbud",
-  goal = "Belægningsprocenten holdes på den budgetterede; afvigelser på 5 procentpoint eller "
-    .. "mere markeres",
-  direction = "up",
-  kind = "rate",
-  per = 100,
-  census = true,
-  unit = "belægningsprocent (belagte dage pr. 100 mulige dage)",
-  period = "aar",
-  by = "tilbud_id",
-  flag_deviation = 5,
-  note = "Belægningsdage og mulige dage er summen af månedsrapporternes egne tal, som de blev "
-    .. "indberettet (den 14. i måneden efter; sent registrerede indflytninger mangler i "
-    .. "rapporterne). Et år med manglende rapporter (Lunden 2024-02, Rønnegård 2021-11 og -12) "
-    .. "opgøres over de rapporterede måneder; de står i details. Mosehuset lukkede 30.06.2023: "
-    .. "2023 er januar-juni under afviklingen. Budgettet er takst_param.budget_belaegning × 100. "
-    .. "Belægningen er en totaltælling, ikke en stikprøve (census): den har intet "
-    .. "konfidensinterval og ingen vurdering; afvigelsen fra budget (flag) er det, der skal "
-    .. "handles på. "
-    .. "Indikatoren er en 'rate', fordi belægningen kan overstige 100 %.",
-  compute = function(data)
-    local serie, huller = region.belaegning(data, "DSV-")
-    return serie, { aar_med_faerre_end_12_rapporter = huller }
-  end,
-}
+tegn.indicator(region.belaegning_spec("regionh.belaegning", "regionh", "DSV-",
+  "Et år med manglende rapporter (Lunden 2024-02, Rønnegård 2021-11 og -12) opgøres over de "
+  .. "rapporterede måneder; de står i details. Mosehuset lukkede 30.06.2023: 2023 er "
+  .. "januar-juni under afviklingen."))
