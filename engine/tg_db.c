@@ -23,55 +23,25 @@
 #include "tg_date.h"
 #include "tg_err.h"
 #include "tg_mem.h"
+#include "tg_sbuf.h"
 
 #define BUSY_MS  5000 /* how long to wait for another connection's lock */
 #define SQL_SHOW 120  /* bytes of SQL quoted in an error message */
 
 /* ---- small helpers: SQL text, dates, errors ---- */
 
-/* A growing NUL-terminated string; 'oom' is sticky so callers append
-** freely and check once. */
-struct sbuf {
-    char *p;
-    size_t len, cap;
-    int oom;
-};
-
-static void sb_add(struct sbuf *b, const char *s, size_t n) {
-    if (b->oom) return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 128;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = tg_realloc(b->p, cap);
-        if (!p) {
-            b->oom = 1;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-static void sb_str(struct sbuf *b, const char *s) {
-    sb_add(b, s, strlen(s));
-}
-
 /* Appends 'name' as an SQL identifier: in double quotes, inner quotes
 ** doubled, so any name (spaces, keywords, æøå) is taken literally. */
-static void sb_ident(struct sbuf *b, const char *name) {
+static void sb_ident(tg_sbuf *b, const char *name) {
     const char *q;
-    sb_add(b, "\"", 1);
+    tg_sbuf_add(b, "\"", 1);
     while ((q = strchr(name, '"')) != NULL) {
-        sb_add(b, name, (size_t)(q - name + 1));
-        sb_add(b, "\"", 1);
+        tg_sbuf_add(b, name, (size_t)(q - name + 1));
+        tg_sbuf_add(b, "\"", 1);
         name = q + 1;
     }
-    sb_str(b, name);
-    sb_add(b, "\"", 1);
+    tg_sbuf_str(b, name);
+    tg_sbuf_add(b, "\"", 1);
 }
 
 /* Writes "YYYY-MM-DD" into buf (at least 11 bytes); -1 outside years
@@ -694,7 +664,7 @@ static tg_status build_table(struct reader *r, tg_table **out, tg_error *err) {
 tg_status tg_db_read(const char *db_path, const char *table_or_sql, const tg_db_param *params,
                      size_t n_params, tg_table **out, tg_error *err) {
     struct reader r = { 0 };
-    struct sbuf q = { 0 };
+    tg_sbuf q = { 0 };
     const char *sql = table_or_sql, *shown = table_or_sql;
     tg_status st;
 
@@ -703,7 +673,7 @@ tg_status tg_db_read(const char *db_path, const char *table_or_sql, const tg_db_
     *out = NULL;
     r.path = db_path;
     if (is_plain_name(table_or_sql)) {
-        sb_str(&q, "SELECT * FROM ");
+        tg_sbuf_str(&q, "SELECT * FROM ");
         sb_ident(&q, table_or_sql);
         if (q.oom) return tg_err_nomem(err);
         sql = q.p;
@@ -783,7 +753,7 @@ static tg_status object_kind(sqlite3 *db, const char *table, int *kind, const ch
 static tg_status check_columns(sqlite3 *db, const char *table, const tg_table *t, const char *path,
                                tg_error *err) {
     sqlite3_stmt *stmt = NULL;
-    struct sbuf have = { 0 };
+    tg_sbuf have = { 0 };
     uint8_t *used = tg_calloc(t->n_cols, 1);
     char lacking[128] = ""; /* first table column the data does not have */
     tg_status st = TG_OK;
@@ -805,8 +775,8 @@ static tg_status check_columns(sqlite3 *db, const char *table, const tg_table *t
             used[i] = 1;
         else if (!lacking[0])
             snprintf(lacking, sizeof lacking, "%s", name);
-        if (have.len) sb_str(&have, ", ");
-        sb_str(&have, name);
+        if (have.len) tg_sbuf_str(&have, ", ");
+        tg_sbuf_str(&have, name);
         rc = SQLITE_OK;
     }
     if (rc != SQLITE_DONE)
@@ -830,17 +800,17 @@ static tg_status check_columns(sqlite3 *db, const char *table, const tg_table *t
 
 static tg_status create_table(sqlite3 *db, const char *table, const tg_table *t, const char *path,
                               tg_error *err) {
-    struct sbuf b = { 0 };
-    sb_str(&b, "CREATE TABLE ");
+    tg_sbuf b = { 0 };
+    tg_sbuf_str(&b, "CREATE TABLE ");
     sb_ident(&b, table);
-    sb_str(&b, " (");
+    tg_sbuf_str(&b, " (");
     for (size_t c = 0; c < t->n_cols; c++) {
-        if (c) sb_str(&b, ", ");
+        if (c) tg_sbuf_str(&b, ", ");
         sb_ident(&b, t->names[c]);
-        sb_str(&b, " ");
-        sb_str(&b, decl_of(t->cols[c]->type));
+        tg_sbuf_str(&b, " ");
+        tg_sbuf_str(&b, decl_of(t->cols[c]->type));
     }
-    sb_str(&b, ")");
+    tg_sbuf_str(&b, ")");
     tg_status st = b.oom ? tg_err_nomem(err) : exec_sql(db, b.p, path, err);
     tg_free(b.p);
     return st;
@@ -875,22 +845,22 @@ static int bind_cell(sqlite3_stmt *stmt, int i, const tg_col *col, size_t row, i
 
 static tg_status insert_rows(sqlite3 *db, const char *table, const tg_table *t, const char *path,
                              tg_error *err) {
-    struct sbuf b = { 0 };
+    tg_sbuf b = { 0 };
     sqlite3_stmt *stmt = NULL;
     tg_status st = TG_OK;
     int rc;
 
-    sb_str(&b, "INSERT INTO ");
+    tg_sbuf_str(&b, "INSERT INTO ");
     sb_ident(&b, table);
-    sb_str(&b, " (");
+    tg_sbuf_str(&b, " (");
     for (size_t c = 0; c < t->n_cols; c++) {
-        if (c) sb_str(&b, ", ");
+        if (c) tg_sbuf_str(&b, ", ");
         sb_ident(&b, t->names[c]);
     }
-    sb_str(&b, ") VALUES (");
+    tg_sbuf_str(&b, ") VALUES (");
     for (size_t c = 0; c < t->n_cols; c++)
-        sb_str(&b, c ? ", ?" : "?");
-    sb_str(&b, ")");
+        tg_sbuf_str(&b, c ? ", ?" : "?");
+    tg_sbuf_str(&b, ")");
     if (b.oom) {
         tg_free(b.p);
         return tg_err_nomem(err);
@@ -940,8 +910,8 @@ static tg_status write_in_tx(sqlite3 *db, const char *table, const tg_table *t, 
         st = check_columns(db, table, t, path, err);
     } else {
         if (kind == 1) { /* TG_DB_REPLACE */
-            struct sbuf b = { 0 };
-            sb_str(&b, "DROP TABLE ");
+            tg_sbuf b = { 0 };
+            tg_sbuf_str(&b, "DROP TABLE ");
             sb_ident(&b, table);
             st = b.oom ? tg_err_nomem(err) : exec_sql(db, b.p, path, err);
             tg_free(b.p);

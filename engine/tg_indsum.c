@@ -7,46 +7,13 @@
 #include "tg_indsum.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "tg_mem.h"
+#include "tg_sbuf.h"
 
 #define TITLE_W 56 /* code points of the title column */
-
-typedef struct sbuf {
-    char *p;
-    size_t len, cap;
-    int failed;
-} sbuf;
-
-static void put(sbuf *b, const char *s, size_t n) {
-    if (b->failed) return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = (b->len + n + 1) * 2;
-        char *p = tg_realloc(b->p, cap);
-        if (!p) {
-            b->failed = 1;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-static void putf(sbuf *b, const char *fmt, ...) {
-    char tmp[512];
-    va_list ap;
-    int n;
-    va_start(ap, fmt);
-    n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n > 0) put(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
-}
 
 /* Code points in s[0..n). */
 static size_t width(const char *s, size_t n) {
@@ -56,7 +23,7 @@ static size_t width(const char *s, size_t n) {
 }
 
 /* s cut to at most w code points ("…" marks a cut) and padded to w. */
-static void put_cell(sbuf *b, const char *s, size_t w) {
+static void put_cell(tg_sbuf *b, const char *s, size_t w) {
     size_t n = strlen(s), cw = width(s, n);
     if (w > 0 && cw > w) {
         size_t i = 0, k = 0;
@@ -65,12 +32,12 @@ static void put_cell(sbuf *b, const char *s, size_t w) {
             while (i < n && ((unsigned char)s[i] & 0xC0) == 0x80) i++;
             k++;
         }
-        put(b, s, i);
-        put(b, "…", strlen("…"));
+        tg_sbuf_add(b, s, i);
+        tg_sbuf_add(b, "…", strlen("…"));
         return;
     }
-    put(b, s, n);
-    for (size_t k = cw; k < w; k++) put(b, " ", 1);
+    tg_sbuf_add(b, s, n);
+    for (size_t k = cw; k < w; k++) tg_sbuf_add(b, " ", 1);
 }
 
 /* ---- numbers, Danish style ---- */
@@ -159,7 +126,7 @@ static const tg_json *latest_row(const tg_json *series) {
     return n ? tg_json_at(series, n - 1) : NULL;
 }
 
-static void line_single(sbuf *b, const tg_json *ind, const style *s) {
+static void line_single(tg_sbuf *b, const tg_json *ind, const style *s) {
     const tg_json *v = tg_json_at(tg_json_get(ind, "verdicts"), 0);
     const tg_json *row = latest_row(tg_json_get(ind, "series"));
     const char *period = str_of(ind, "period");
@@ -179,14 +146,14 @@ static void line_single(sbuf *b, const tg_json *ind, const style *s) {
         fmt_period(base, sizeof base, v, "baseline_period");
         snprintf(chg, sizeof chg, "%s%s%s [%s; %s] fra %s", pre, a, s->change_unit, l, h, base);
     }
-    put(b, "  ", 2);
+    tg_sbuf_add(b, "  ", 2);
     put_cell(b, str_of(ind, "title"), TITLE_W);
-    put(b, " ", 1);
+    tg_sbuf_add(b, " ", 1);
     put_cell(b, per, 8);
     put_cell(b, val, 24);
     put_cell(b, chg, 34);
     put_cell(b, v ? verdict_da(str_of(v, "verdict")) : "ikke vurderet", 0);
-    put(b, "\n", 1);
+    tg_sbuf_add(b, "\n", 1);
 }
 
 /* The latest period over all rows (groups end at different periods):
@@ -209,7 +176,7 @@ static const tg_json *latest_of(const tg_json *series, const char *key) {
     return best;
 }
 
-static void line_grouped(sbuf *b, const tg_json *ind) {
+static void line_grouped(tg_sbuf *b, const tg_json *ind) {
     const tg_json *vs = tg_json_get(ind, "verdicts"), *series = tg_json_get(ind, "series");
     static const char *const codes[] = { "improved", "no_clear_change", "worse", "not_judged" };
     size_t count[4] = { 0 }, flags = 0, all_flags = 0, n = tg_json_len(vs);
@@ -235,13 +202,13 @@ static void line_grouped(sbuf *b, const tg_json *ind) {
         snprintf(text, sizeof text,
                  "%zu grupper: %zu forbedret, %zu ingen klar ændring, %zu forværret, "
                  "%zu ikke vurderet", n, count[0], count[1], count[2], count[3]);
-    put(b, "  ", 2);
+    tg_sbuf_add(b, "  ", 2);
     put_cell(b, str_of(ind, "title"), TITLE_W);
-    put(b, " ", 1);
+    tg_sbuf_add(b, " ", 1);
     put_cell(b, per, 8);
-    put(b, text, strlen(text));
-    if (tg_json_get(tg_json_at(series, 0), "flag")) putf(b, "; %zu markeret i %s (%zu i alt)", flags, per, all_flags);
-    put(b, "\n", 1);
+    tg_sbuf_add(b, text, strlen(text));
+    if (tg_json_get(tg_json_at(series, 0), "flag")) tg_sbuf_printf(b, "; %zu markeret i %s (%zu i alt)", flags, per, all_flags);
+    tg_sbuf_add(b, "\n", 1);
 }
 
 static const char *strategy_name(const char *code) {
@@ -254,24 +221,24 @@ static const char *strategy_name(const char *code) {
 
 char *tg_indsum_format(const tg_json *doc) {
     const tg_json *list = tg_json_get(doc, "indicators");
-    sbuf b = { NULL, 0, 0, 0 };
+    tg_sbuf b = { NULL, 0, 0, 0 };
     const char *shown = NULL;
     size_t n = tg_json_len(list);
 
     if (!list || tg_json_kind_of(list) != TG_JSON_ARRAY) return NULL;
-    putf(&b, "tegn på succes: %zu indikatorer (KI: konfidensinterval, 95 %% medmindre andet er valgt)\n", n);
+    tg_sbuf_printf(&b, "tegn på succes: %zu indikatorer (KI: konfidensinterval, 95 %% medmindre andet er valgt)\n", n);
     for (size_t i = 0; i < n; i++) {
         const tg_json *ind = tg_json_at(list, i);
         const char *strategy = str_of(ind, "strategy");
         style s = style_of(ind);
         if (!shown || strcmp(shown, strategy) != 0) {
-            putf(&b, "\n%s\n  ", strategy_name(strategy));
+            tg_sbuf_printf(&b, "\n%s\n  ", strategy_name(strategy));
             put_cell(&b, "Indikator", TITLE_W);
-            put(&b, " ", 1);
+            tg_sbuf_add(&b, " ", 1);
             put_cell(&b, "Seneste", 8);
             put_cell(&b, "Værdi [KI]", 24);
             put_cell(&b, "Ændring [KI] siden basis", 34);
-            put(&b, "Vurdering\n", 10);
+            tg_sbuf_add(&b, "Vurdering\n", 10);
             shown = strategy;
         }
         if (tg_json_len(tg_json_get(ind, "by")) > 0)
@@ -279,7 +246,7 @@ char *tg_indsum_format(const tg_json *doc) {
         else
             line_single(&b, ind, &s);
     }
-    if (b.failed) {
+    if (b.oom) {
         tg_free(b.p);
         return NULL;
     }
