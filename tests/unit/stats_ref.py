@@ -3,7 +3,7 @@
 
 Run once by hand (python3 tests/unit/stats_ref.py, standard library only);
 its printed numbers are the ones test_stats.c asserts where no published
-value exists. It shares no code or algorithm with engine/tg_stats.c: the
+value exists. It shares no code or algorithm with engine/stats/tg_stats.c: the
 normal quantile is Python's statistics.NormalDist (Wichura's AS241), the t
 distribution is Simpson integration of its density, exact Poisson and
 binomial limits are bisections on sums of probabilities (math.comb), and
