@@ -7,9 +7,10 @@ JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_OPT ?=
 
 DEB_PKGS = build-essential cmake pkg-config liblua5.4-dev libsqlite3-dev libcsv-dev \
-           libjansson-dev libcmocka-dev libedit-dev sqlite3 python3 python3-jsonschema
+           libjansson-dev libcmocka-dev libedit-dev sqlite3 python3 python3-jsonschema \
+           clang-format
 
-.PHONY: all deps build demo test test-asan test-valgrind bench clean
+.PHONY: all deps build demo test test-asan test-valgrind bench clean lint format
 
 all: build
 
@@ -37,8 +38,16 @@ build: deps $(BUILD)/Makefile
 demo: build
 	./$(BUILD)/tegn demo datasets
 
-# Every test: unit tests and golden end-to-end tests, then the same under ASan+UBSan.
-test: build
+# The house habits: every C file formatted by the settled .clang-format.
+lint: deps
+	clang-format --dry-run -Werror $$(git ls-files '*.c' '*.h' 2>/dev/null || find engine tests bench tools -name '*.[ch]')
+
+format: deps
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+# Every test: the habits, unit tests and golden end-to-end tests, then the
+# same under ASan+UBSan.
+test: lint build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	$(MAKE) --no-print-directory test-asan
 

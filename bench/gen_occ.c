@@ -198,8 +198,7 @@ static uint64_t next_u64(void) {
 }
 
 static void rng_seed(uint64_t seed) {
-    for (int i = 0; i < 4; i++)
-        rng_s[i] = splitmix64(&seed);
+    for (int i = 0; i < 4; i++) rng_s[i] = splitmix64(&seed);
 }
 
 /* Uniform in [0, 1) with 53 random bits (exact). */
@@ -246,8 +245,7 @@ static char *put_u64(char *p, uint64_t v) {
         tmp[n++] = (char)('0' + v % 10);
         v /= 10;
     } while (v);
-    while (n)
-        *p++ = tmp[--n];
+    while (n) *p++ = tmp[--n];
     return p;
 }
 
@@ -384,10 +382,8 @@ static int draw_kommune(model *m, int home) {
     int lo = 0, hi = N_KOM - 1;
     while (lo < hi) {
         int mid = (lo + hi) / 2;
-        if (m->kcum[mid] <= x)
-            lo = mid + 1;
-        else
-            hi = mid;
+        if (m->kcum[mid] <= x) lo = mid + 1;
+        else hi = mid;
     }
     return lo;
 }
@@ -449,8 +445,7 @@ static void make_tilbud(model *m, int n_places) {
         m->tb[t].places = n < 1 ? 1 : n;
         sum += m->tb[t].places;
     }
-    for (int i = 0; sum < n_places; i++, sum++)
-        m->tb[i % N_TILBUD].places++;
+    for (int i = 0; sum < n_places; i++, sum++) m->tb[i % N_TILBUD].places++;
     while (sum > n_places) {
         int j = 0;
         for (int k = 1; k < N_TILBUD; k++)
@@ -587,8 +582,7 @@ int main(int argc, char **argv) {
                                  "målgruppe\n";
     for (int v = 0; v < 2; v++) {
         char *q = out_reserve(&o[v]);
-        for (const char *s = header; *s; s++)
-            *q++ = (v && *s == ',') ? ';' : *s;
+        for (const char *s = header; *s; s++) *q++ = (v && *s == ',') ? ';' : *s;
         o[v].len += sizeof header - 1;
     }
 
@@ -603,8 +597,7 @@ int main(int argc, char **argv) {
         if (y != year) { /* yearly tariff regulation, +2.5 % */
             year = y;
             m.year_factor *= 1.025;
-            for (int p = 0; p < n_places; p++)
-                make_suffix(&m, &pl[p]);
+            for (int p = 0; p < n_places; p++) make_suffix(&m, &pl[p]);
         }
         put4(iso, y);
         iso[4] = iso[7] = '-';
@@ -671,8 +664,7 @@ int main(int argc, char **argv) {
     free(pl);
 
     int n_kom = 0;
-    for (int k = 0; k < N_KOM; k++)
-        n_kom += tr.kom_seen[k] > 0;
+    for (int k = 0; k < N_KOM; k++) n_kom += tr.kom_seen[k] > 0;
     FILE *f = fopen(path[3], "w");
     if (!f) die("cannot create", path[3]);
     fprintf(f,

@@ -100,13 +100,10 @@ static tg_table *make_occ(size_t rows) {
     size_t p = 0;
     for (int t2 = 0; t2 < N_TILBUD && p < places; t2++) {
         size_t share = places * (size_t)(t2 % 7 + 1) / 160 + 1;
-        for (size_t k = 0; k < share && p < places; k++)
-            place_tilbud[p++] = 1001 + 7 * t2;
+        for (size_t k = 0; k < share && p < places; k++) place_tilbud[p++] = 1001 + 7 * t2;
     }
-    for (; p < places; p++)
-        place_tilbud[p] = 1001 + 7 * (N_TILBUD - 1);
-    for (p = 0; p < places; p++)
-        place_kom[p] = (uint32_t)(next() % 98);
+    for (; p < places; p++) place_tilbud[p] = 1001 + 7 * (N_TILBUD - 1);
+    for (p = 0; p < places; p++) place_kom[p] = (uint32_t)(next() % 98);
     size_t r = 0;
     for (int d = 0; d < N_DAYS && r < rows; d++) {
         for (p = 0; p < places && r < rows; p++, r++) {
@@ -262,8 +259,7 @@ int main(int argc, char **argv) {
     double t1 = now();
     const tg_col *date = tg_table_col(f, "date");
     tg_col *month = col_of(TG_DATE, n, NULL);
-    for (size_t r = 0; r < n; r++)
-        month->v.date[r] = tg_date_trunc(date->v.date[r], TG_UNIT_MONTH);
+    for (size_t r = 0; r < n; r++) month->v.date[r] = tg_date_trunc(date->v.date[r], TG_UNIT_MONTH);
     add(f, "month", month);
     double t2 = now();
     printf(

@@ -51,16 +51,11 @@ static double peak_rss_mib(void) {
 
 static const char *type_name(tg_type t) {
     switch (t) {
-    case TG_INT:
-        return "int";
-    case TG_FLOAT:
-        return "float";
-    case TG_BOOL:
-        return "bool";
-    case TG_DATE:
-        return "date";
-    case TG_STRING:
-        return "string";
+    case TG_INT: return "int";
+    case TG_FLOAT: return "float";
+    case TG_BOOL: return "bool";
+    case TG_DATE: return "date";
+    case TG_STRING: return "string";
     }
     return "?";
 }
@@ -68,8 +63,7 @@ static const char *type_name(tg_type t) {
 /* Prints s left-aligned in 'width' characters (UTF-8 aware: "målgruppe" is 9 wide). */
 static void print_padded(const char *s, int width) {
     int chars = 0;
-    for (const char *p = s; *p; p++)
-        chars += ((unsigned char)*p & 0xC0) != 0x80;
+    for (const char *p = s; *p; p++) chars += ((unsigned char)*p & 0xC0) != 0x80;
     printf("%s%*s", s, width > chars ? width - chars : 0, "");
 }
 
@@ -176,8 +170,7 @@ static long long count_str(const tg_col *col, const char *s) {
     uint32_t code = tg_dict_find(col->dict, s, strlen(s));
     long long n = 0;
     if (code == TG_DICT_NONE) return 0;
-    for (size_t i = 0; i < col->len; i++)
-        n += tg_col_is_valid(col, i) && col->v.str[i] == code;
+    for (size_t i = 0; i < col->len; i++) n += tg_col_is_valid(col, i) && col->v.str[i] == code;
     return n;
 }
 
@@ -222,8 +215,7 @@ static int run_check(const tg_table *t, const char *meta_path) {
         /* Every value has two decimals, so rounding each to øre and summing
         ** integers is exact; a float sum would differ in the last digits. */
         long long ore = 0;
-        for (size_t i = 0; i < takst->len; i++)
-            ore += llround(takst->v.f64[i] * 100.0);
+        for (size_t i = 0; i < takst->len; i++) ore += llround(takst->v.f64[i] * 100.0);
         expect(&ck, "sum_takst_ore", ore);
     }
     if (kommune) {
@@ -236,8 +228,7 @@ static int run_check(const tg_table *t, const char *meta_path) {
         }
         for (size_t i = 0; i < kommune->len; i++)
             if (tg_col_is_valid(kommune, i)) seen[kommune->v.str[i]] = 1;
-        for (uint32_t c = 0; c < n_dict; c++)
-            distinct += seen[c];
+        for (uint32_t c = 0; c < n_dict; c++) distinct += seen[c];
         tg_free(seen);
         expect(&ck, "kommune_null", (long long)tg_col_null_count(kommune));
         expect(&ck, "n_kommune", distinct);

@@ -29,10 +29,8 @@ static double load_for(int c, double carried) {
     double lo = carried, hi = 4 * c + 10;
     for (int i = 0; i < 100; i++) {
         double mid = 0.5 * (lo + hi);
-        if (mid * (1 - tg_sim_erlang_b(c, mid)) < carried)
-            lo = mid;
-        else
-            hi = mid;
+        if (mid * (1 - tg_sim_erlang_b(c, mid)) < carried) lo = mid;
+        else hi = mid;
     }
     return 0.5 * (lo + hi);
 }
@@ -96,8 +94,7 @@ int main(int argc, char **argv) {
         t = now() - t0;
         if (t < best) best = t;
         check = 0;
-        for (int k = 0; k < N_UNITS; k++)
-            check += res->units[k].pct_mean / N_UNITS;
+        for (int k = 0; k < N_UNITS; k++) check += res->units[k].pct_mean / N_UNITS;
         tg_sim_result_free(res);
     }
     printf("sim: %ld replications x %d days x %d tilbud in %.3f s (CPU, best of %d)\n", reps, DAYS,

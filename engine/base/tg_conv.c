@@ -226,8 +226,7 @@ static int slow_path(const char *s, size_t n, int mark, int neg, double *out) {
         tmp[t++] = (char)('0' + e % 10);
         e /= 10;
     } while (e > 0);
-    while (t > 0)
-        buf[k++] = tmp[--t];
+    while (t > 0) buf[k++] = tmp[--t];
     buf[k] = '\0';
 
     double f = strtod(buf, NULL);

@@ -99,15 +99,10 @@ int32_t tg_date_trunc(int32_t days, tg_date_unit unit) {
     if (unit == TG_UNIT_WEEK) return days - (tg_date_weekday(days) - 1);
     tg_date_to_ymd(days, &y, &m, &d);
     switch (unit) {
-    case TG_UNIT_MONTH:
-        return days - (d - 1);
-    case TG_UNIT_QUARTER:
-        return tg_date_from_ymd(y, (m - 1) / 3 * 3 + 1, 1);
-    case TG_UNIT_YEAR:
-        return tg_date_from_ymd(y, 1, 1);
-    default:
-        assert(0 && "unknown date unit");
-        return days;
+    case TG_UNIT_MONTH: return days - (d - 1);
+    case TG_UNIT_QUARTER: return tg_date_from_ymd(y, (m - 1) / 3 * 3 + 1, 1);
+    case TG_UNIT_YEAR: return tg_date_from_ymd(y, 1, 1);
+    default: assert(0 && "unknown date unit"); return days;
     }
 }
 

@@ -16,18 +16,12 @@
 
 const char *tg_enc_name(tg_encoding enc) {
     switch (enc) {
-    case TG_ENC_AUTO:
-        return "auto";
-    case TG_ENC_UTF8:
-        return "utf-8";
-    case TG_ENC_CP1252:
-        return "windows-1252";
-    case TG_ENC_LATIN1:
-        return "latin-1";
-    case TG_ENC_UTF16LE:
-        return "utf-16le";
-    case TG_ENC_UTF16BE:
-        return "utf-16be";
+    case TG_ENC_AUTO: return "auto";
+    case TG_ENC_UTF8: return "utf-8";
+    case TG_ENC_CP1252: return "windows-1252";
+    case TG_ENC_LATIN1: return "latin-1";
+    case TG_ENC_UTF16LE: return "utf-16le";
+    case TG_ENC_UTF16BE: return "utf-16be";
     }
     return "unknown";
 }
@@ -135,12 +129,8 @@ size_t tg_enc_max_out(tg_encoding enc, size_t n) {
     size_t factor;
 
     switch (enc) {
-    case TG_ENC_CP1252:
-        factor = 3;
-        break; /* 0x80 is U+20AC, three bytes */
-    case TG_ENC_LATIN1:
-        factor = 2;
-        break;
+    case TG_ENC_CP1252: factor = 3; break; /* 0x80 is U+20AC, three bytes */
+    case TG_ENC_LATIN1: factor = 2; break;
     case TG_ENC_UTF16LE:
     case TG_ENC_UTF16BE:
         /* Each 2-byte unit gives at most 3 bytes (a BMP character or
@@ -148,8 +138,7 @@ size_t tg_enc_max_out(tg_encoding enc, size_t n) {
         n /= 2;
         factor = 3;
         break;
-    default:
-        return n;
+    default: return n;
     }
     return n > SIZE_MAX / factor ? SIZE_MAX : n * factor;
 }
@@ -228,20 +217,16 @@ size_t tg_enc_to_utf8(tg_encoding enc, const unsigned char *src, size_t n, unsig
     assert(consumed != NULL);
     assert(enc != TG_ENC_AUTO);
     switch (enc) {
-    case TG_ENC_UTF16LE:
-        return utf16_to_utf8(src, n, 0, dst, consumed);
-    case TG_ENC_UTF16BE:
-        return utf16_to_utf8(src, n, 1, dst, consumed);
+    case TG_ENC_UTF16LE: return utf16_to_utf8(src, n, 0, dst, consumed);
+    case TG_ENC_UTF16BE: return utf16_to_utf8(src, n, 1, dst, consumed);
     case TG_ENC_CP1252:
     case TG_ENC_LATIN1:
         for (size_t i = 0; i < n; i++) {
             unsigned char c = src[i];
-            if (c < 0x80)
-                dst[o++] = c;
+            if (c < 0x80) dst[o++] = c;
             else if (enc == TG_ENC_CP1252 && c < 0xA0)
                 o += put_utf8(dst + o, cp1252_high[c - 0x80]);
-            else
-                o += put_utf8(dst + o, c);
+            else o += put_utf8(dst + o, c);
         }
         *consumed = n;
         return o;

@@ -11,8 +11,8 @@
 */
 #include "tg_fmt.h"
 
-#include <float.h>
 #include <assert.h>
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -27,8 +27,7 @@ struct decimal {
 };
 
 static void strip_zeros(struct decimal *dec) {
-    while (dec->nd > 0 && dec->d[dec->nd - 1] == '0')
-        dec->nd--;
+    while (dec->nd > 0 && dec->d[dec->nd - 1] == '0') dec->nd--;
 }
 
 #if defined(__SIZEOF_INT128__)
@@ -74,8 +73,7 @@ static int shortest_fast(double v, struct decimal *dec) {
             tmp[k++] = (char)('0' + u % 10);
             u /= 10;
         }
-        for (int i = 0; i < k; i++)
-            dec->d[i] = tmp[k - 1 - i];
+        for (int i = 0; i < k; i++) dec->d[i] = tmp[k - 1 - i];
         dec->nd = k;
         dec->point = k - f;
         strip_zeros(dec);
@@ -137,8 +135,7 @@ static void round_places(struct decimal *dec, int n) {
     dec->nd = keep;
     if (up) {
         int i = keep - 1;
-        while (i >= 0 && dec->d[i] == '9')
-            i--;
+        while (i >= 0 && dec->d[i] == '9') i--;
         if (i < 0) { /* 9.995 -> 10.00: one digit, one place further left */
             dec->d[0] = '1';
             dec->nd = 1;
@@ -162,8 +159,7 @@ static void to_decimal(double v, int decimals, struct decimal *dec, int *neg) {
 }
 
 static char *put_zeros(char *p, int n) {
-    for (int i = 0; i < n; i++)
-        *p++ = '0';
+    for (int i = 0; i < n; i++) *p++ = '0';
     return p;
 }
 
@@ -234,8 +230,7 @@ size_t tg_fmt_int64(int64_t v, char *buf) {
         u /= 10;
     } while (u);
     if (v < 0) buf[len++] = '-';
-    while (n)
-        buf[len++] = tmp[--n];
+    while (n) buf[len++] = tmp[--n];
     buf[len] = '\0';
     return len;
 }

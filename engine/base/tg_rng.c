@@ -24,9 +24,7 @@ void tg_rng_seed(tg_rng *rng, uint64_t a, uint64_t b) {
 
 uint64_t tg_rng_upto(tg_rng *rng, uint64_t r, uint64_t n) {
     uint64_t mask = n;
-    for (int shift = 1; shift < 64; shift *= 2)
-        mask |= mask >> shift;
-    while ((r & mask) > n)
-        r = tg_rng_next(rng);
+    for (int shift = 1; shift < 64; shift *= 2) mask |= mask >> shift;
+    while ((r & mask) > n) r = tg_rng_next(rng);
     return r & mask;
 }

@@ -14,8 +14,7 @@ void tg_sbuf_add(tg_sbuf *b, const char *s, size_t n) {
     if (b->oom) return;
     if (b->len + n + 1 > b->cap) {
         size_t cap = b->cap ? b->cap * 2 : 128;
-        while (cap < b->len + n + 1)
-            cap *= 2;
+        while (cap < b->len + n + 1) cap *= 2;
         char *p = tg_realloc(b->p, cap);
         if (!p) {
             b->oom = 1;

@@ -20,7 +20,6 @@ void tg_sbuf_add(tg_sbuf *b, const char *s, size_t n);
 /* Appends the NUL-terminated s. */
 void tg_sbuf_str(tg_sbuf *b, const char *s);
 /* Appends printf-formatted text (at most 511 bytes per call). */
-void tg_sbuf_printf(tg_sbuf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+void tg_sbuf_printf(tg_sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif /* TG_SBUF_H */

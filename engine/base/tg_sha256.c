@@ -83,9 +83,9 @@ __attribute__((target("sha,sse4.1"))) static void compress_ni(uint32_t hs[8],
             v = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + 16 * g)),
                                  bswap);
         } else {
-            v = _mm_sha256msg1_epu32(w[g & 3], w[(g + 1) & 3]);           /* t-16, t-12 */
+            v = _mm_sha256msg1_epu32(w[g & 3], w[(g + 1) & 3]); /* t-16, t-12 */
             v = _mm_add_epi32(v, _mm_alignr_epi8(w[(g + 3) & 3], w[(g + 2) & 3], 4)); /* t-7.. */
-            v = _mm_sha256msg2_epu32(v, w[(g + 3) & 3]);                  /* t-4.. */
+            v = _mm_sha256msg2_epu32(v, w[(g + 3) & 3]);                              /* t-4.. */
         }
         w[g & 3] = v;
         __m128i m = _mm_add_epi32(v, _mm_loadu_si128((const __m128i *)(const void *)(K + 4 * g)));
@@ -94,10 +94,10 @@ __attribute__((target("sha,sse4.1"))) static void compress_ni(uint32_t hs[8],
     }
     st0 = _mm_add_epi32(st0, abef);
     st1 = _mm_add_epi32(st1, cdgh);
-    tmp = _mm_shuffle_epi32(st0, 0x1B);        /* FEBA */
-    st1 = _mm_shuffle_epi32(st1, 0xB1);        /* DCHG */
-    st0 = _mm_blend_epi16(tmp, st1, 0xF0);     /* DCBA */
-    st1 = _mm_alignr_epi8(st1, tmp, 8);        /* HGFE */
+    tmp = _mm_shuffle_epi32(st0, 0x1B);    /* FEBA */
+    st1 = _mm_shuffle_epi32(st1, 0xB1);    /* DCHG */
+    st0 = _mm_blend_epi16(tmp, st1, 0xF0); /* DCBA */
+    st1 = _mm_alignr_epi8(st1, tmp, 8);    /* HGFE */
     _mm_storeu_si128((__m128i *)(void *)hs, st0);
     _mm_storeu_si128((__m128i *)(void *)(hs + 4), st1);
 }
@@ -148,8 +148,7 @@ void tg_sha256_update(tg_sha256 *s, const void *data, size_t n) {
         block(s->h, s->buf);
         s->n_buf = 0;
     }
-    for (; n >= 64; p += 64, n -= 64)
-        block(s->h, p);
+    for (; n >= 64; p += 64, n -= 64) block(s->h, p);
     if (n > 0) memcpy(s->buf, p, n);
     s->n_buf = n;
 }
@@ -159,8 +158,7 @@ void tg_sha256_final(tg_sha256 *s, unsigned char digest[32]) {
     unsigned char pad[72] = { 0x80 };
     /* a 1 bit, zeros up to 56 mod 64, then the 64-bit length (5.1.1) */
     size_t n_pad = (s->n_buf < 56 ? 56 : 120) - s->n_buf;
-    for (int i = 0; i < 8; i++)
-        pad[n_pad + (size_t)i] = (unsigned char)(bits >> (56 - 8 * i));
+    for (int i = 0; i < 8; i++) pad[n_pad + (size_t)i] = (unsigned char)(bits >> (56 - 8 * i));
     tg_sha256_update(s, pad, n_pad + 8);
     assert(s->n_buf == 0);
     for (int i = 0; i < 8; i++) {

@@ -4,14 +4,14 @@
 ** into compiler-style messages with the offending source line and a caret.
 */
 #include <dirent.h>
-#include <sys/stat.h>
-#include <stdint.h>
-#include <unistd.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #if defined(TG_HAVE_LIBEDIT)
 #include <editline/readline.h>
@@ -20,16 +20,16 @@
 #include "tegn.h"
 #include "tg_conv.h"
 #include "tg_csv.h"
-#include "tg_db.h"
-#include "tg_lua.h"
-#include "tg_lualib.h"
-#include "tg_run.h"
 #include "tg_date.h"
+#include "tg_db.h"
 #include "tg_enc.h"
 #include "tg_err.h"
 #include "tg_indsum.h"
 #include "tg_json.h"
+#include "tg_lua.h"
+#include "tg_lualib.h"
 #include "tg_mem.h"
+#include "tg_run.h"
 
 /* Exit codes (documented in README.md and `tegn --help`). */
 enum {
@@ -241,7 +241,8 @@ static int cmd_run(int argc, char **argv) {
             }
         } else if ((v = opt_value(argc, argv, &i, "--timeout"))) {
             if ((o.timeout_s = parse_duration(v)) < 0) {
-                fprintf(stderr, "tegn: --timeout needs a duration such as 90s or 10m, got '%s'\n", v);
+                fprintf(stderr, "tegn: --timeout needs a duration such as 90s or 10m, got '%s'\n",
+                        v);
                 return EXIT_USAGE;
             }
         } else if ((v = opt_value(argc, argv, &i, "--lib"))) {
@@ -395,8 +396,10 @@ static void print_report(const char *path, const tg_table *t, const tg_csv_repor
     for (size_t k = 0; k < t->n_cols; k++) {
         const tg_csv_colinfo *ci = &r->cols[k];
         char detail[64] = "";
-        if (ci->type == TG_DATE) snprintf(detail, sizeof detail, " %s", tg_conv_date_fmt_name(ci->date_fmt));
-        else if (ci->type == TG_FLOAT) snprintf(detail, sizeof detail, " decimal '%c'", ci->decimal);
+        if (ci->type == TG_DATE)
+            snprintf(detail, sizeof detail, " %s", tg_conv_date_fmt_name(ci->date_fmt));
+        else if (ci->type == TG_FLOAT)
+            snprintf(detail, sizeof detail, " decimal '%c'", ci->decimal);
         size_t nulls = tg_col_null_count(t->cols[k]);
         printf("  ");
         print_padded(t->names[k], 29);
@@ -484,8 +487,9 @@ static int has_suffix(const char *s, const char *suffix) {
 ** in out/indikatorer.json and its summary on stdout. */
 static int demo(const char *dir) {
     char param[4200];
-    char *args[] = { "tegn", "run", "scripts/alle.lua", "--param", param, "--out",
-                     "out/indikatorer.json", "--summary", NULL };
+    char *args[] = { "tegn", "run",   "scripts/alle.lua",     "--param",
+                     param,  "--out", "out/indikatorer.json", "--summary",
+                     NULL };
     if (mkdir("out", 0777) != 0 && errno != EEXIST) {
         fprintf(stderr, "tegn: out: cannot make the folder: %s\n", strerror(errno));
         return EXIT_DATA;

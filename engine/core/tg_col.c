@@ -91,7 +91,8 @@ void tg_col_release(tg_col *col) {
 size_t tg_col_null_count(const tg_col *col) {
     size_t n = 0;
     if (!col->valid) return 0;
-    for (size_t w = 0; w < col->len / 64; w++) n += (size_t)(64 - __builtin_popcountll(col->valid[w]));
+    for (size_t w = 0; w < col->len / 64; w++)
+        n += (size_t)(64 - __builtin_popcountll(col->valid[w]));
     for (size_t i = col->len / 64 * 64; i < col->len; i++) n += !tg_col_is_valid(col, i);
     return n;
 }
@@ -287,8 +288,8 @@ tg_col *tg_col_take(const tg_col *src, const size_t *idx, size_t n) {
     return col;
 }
 
-tg_col *tg_col_take_poll(const tg_col *src, const size_t *idx, size_t n,
-                         const tg_interrupt *intr, tg_status *st) {
+tg_col *tg_col_take_poll(const tg_col *src, const size_t *idx, size_t n, const tg_interrupt *intr,
+                         tg_status *st) {
     const size_t step = (size_t)TG_VECTOR * 32;
     tg_col *col;
     *st = TG_OK;

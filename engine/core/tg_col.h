@@ -92,8 +92,8 @@ tg_col *tg_col_take(const tg_col *src, const size_t *idx, size_t n);
 /* tg_col_take for large results: gathers TG_VECTOR * 32 rows at a time and
 ** polls 'intr' in between. NULL with *st set to TG_ENOMEM or the poll's
 ** status (TG_ELIMIT, TG_ECANCEL) on failure; *st is TG_OK otherwise. */
-tg_col *tg_col_take_poll(const tg_col *src, const size_t *idx, size_t n,
-                         const tg_interrupt *intr, tg_status *st);
+tg_col *tg_col_take_poll(const tg_col *src, const size_t *idx, size_t n, const tg_interrupt *intr,
+                         tg_status *st);
 
 /* Converts an int column to float in place (same width, so no allocation). */
 void tg_col_int_to_float(tg_col *col);

@@ -55,8 +55,7 @@ static int64_t parse_month(const char *s, size_t n) {
     if (n != 7 || s[4] != '-') return -1;
     for (int i = 0; i < 7; i++)
         if (i != 4 && (s[i] < '0' || s[i] > '9')) return -1;
-    for (int i = 0; i < 4; i++)
-        y = y * 10 + (s[i] - '0');
+    for (int i = 0; i < 4; i++) y = y * 10 + (s[i] - '0');
     m = (s[5] - '0') * 10 + (s[6] - '0');
     if (m < 1 || m > 12) return -1;
     return (int64_t)y * 12 + m - 1;
@@ -187,8 +186,7 @@ static tg_status series_prepare(const tg_table *t, const tg_fctable_opts *o,
     if (!(brk = tg_malloc(t->n_rows ? t->n_rows : 1))) goto nomem;
     if ((st = tg_sort_breaks(ss->keyed, keys, o->n_by, ss->perm, t->n_rows, brk, err)) != TG_OK)
         goto fail;
-    for (size_t i = 0; i < t->n_rows; i++)
-        ss->n_groups += brk[i];
+    for (size_t i = 0; i < t->n_rows; i++) ss->n_groups += brk[i];
     if (!(ss->start = tg_malloc((ss->n_groups + 1) * sizeof *ss->start))) goto nomem;
     for (size_t i = 0, g = 0; i < t->n_rows; i++)
         if (brk[i]) ss->start[g++] = i;
@@ -236,8 +234,7 @@ static size_t series_fill(series_set *ss, size_t g) {
     size_t a = ss->start[g], b = ss->start[g + 1];
     int64_t first = ss->period[ss->perm[a]];
     size_t n = (size_t)(ss->period[ss->perm[b - 1]] - first) + 1;
-    for (size_t i = 0; i < n; i++)
-        ss->y[i] = NAN;
+    for (size_t i = 0; i < n; i++) ss->y[i] = NAN;
     for (size_t i = a; i < b; i++) {
         size_t r = ss->perm[i];
         if (!tg_col_is_valid(ss->value, r)) continue;
@@ -311,8 +308,7 @@ static tg_status keys_table(const series_set *ss, size_t each, tg_table **out) {
         return TG_ENOMEM;
     }
     for (size_t g = 0; g < ss->n_groups; g++)
-        for (size_t j = 0; j < each; j++)
-            idx[g * each + j] = ss->perm[ss->start[g]];
+        for (size_t j = 0; j < each; j++) idx[g * each + j] = ss->perm[ss->start[g]];
     st = add_keys(ss, idx, n, *out);
     (*out)->n_rows = n;
     tg_free(idx);
@@ -343,12 +339,10 @@ tg_status tg_fctable_forecast(const tg_table *t, const tg_fctable_opts *o, const
     time = tg_col_new(ss.time->type, rows ? rows : 1, NULL);
     hcol = tg_col_new(TG_INT, rows ? rows : 1, NULL);
     point = float_col(rows);
-    for (size_t l = 0; l < 2 * L; l++)
-        band[l] = float_col(rows);
+    for (size_t l = 0; l < 2 * L; l++) band[l] = float_col(rows);
     pcol[P_NOBS] = tg_col_new(TG_INT, ss.n_groups ? ss.n_groups : 1, NULL);
     if (pcol[P_NOBS]) pcol[P_NOBS]->len = ss.n_groups;
-    for (int k = P_ALPHA; k < N_PCOLS; k++)
-        pcol[k] = float_col(ss.n_groups);
+    for (int k = P_ALPHA; k < N_PCOLS; k++) pcol[k] = float_col(ss.n_groups);
     pt = tg_malloc(H * sizeof *pt);
     sd = tg_malloc(H * sizeof *sd);
     if (!time || !hcol || !point || !pt || !sd) goto nomem;
@@ -401,10 +395,8 @@ tg_status tg_fctable_forecast(const tg_table *t, const tg_fctable_opts *o, const
     add_or_drop(fc, o->time, &time, &st, err);
     add_or_drop(fc, "h", &hcol, &st, err);
     add_or_drop(fc, "point", &point, &st, err);
-    for (size_t l = 0; l < 2 * L; l++)
-        add_or_drop(fc, names[l], &band[l], &st, err);
-    for (int k = 0; k < N_PCOLS; k++)
-        add_or_drop(pa, pnames[k], &pcol[k], &st, err);
+    for (size_t l = 0; l < 2 * L; l++) add_or_drop(fc, names[l], &band[l], &st, err);
+    for (int k = 0; k < N_PCOLS; k++) add_or_drop(pa, pnames[k], &pcol[k], &st, err);
     if (st != TG_OK) goto fail;
     *forecasts = fc;
     *params = pa;
@@ -421,10 +413,8 @@ done:
     tg_col_release(time);
     tg_col_release(hcol);
     tg_col_release(point);
-    for (size_t l = 0; l < 2 * L; l++)
-        tg_col_release(band[l]);
-    for (int k = 0; k < N_PCOLS; k++)
-        tg_col_release(pcol[k]);
+    for (size_t l = 0; l < 2 * L; l++) tg_col_release(band[l]);
+    for (int k = 0; k < N_PCOLS; k++) tg_col_release(pcol[k]);
     tg_free(pt);
     tg_free(sd);
     series_free(&ss);
@@ -449,8 +439,7 @@ static int new_score_cols(size_t rows, tg_col **method, tg_col **c) {
     *method = tg_col_new(TG_STRING, rows ? rows : 1, NULL);
     c[B_N] = tg_col_new(TG_INT, rows ? rows : 1, NULL);
     if (c[B_N]) c[B_N]->len = rows;
-    for (int k = B_MAE; k < N_BCOLS; k++)
-        c[k] = float_col(rows);
+    for (int k = B_MAE; k < N_BCOLS; k++) c[k] = float_col(rows);
     for (int k = 0; k < N_BCOLS; k++)
         if (!c[k]) return 0;
     return *method != NULL;
@@ -462,8 +451,7 @@ static void add_score_cols(tg_table *t, tg_col **method, const char *extra_name,
     static const char *const names[N_BCOLS] = { "n", "mae", "mape", "mase" };
     add_or_drop(t, "method", method, st, err);
     add_or_drop(t, extra_name, extra, st, err);
-    for (int k = 0; k < N_BCOLS; k++)
-        add_or_drop(t, names[k], &c[k], st, err);
+    for (int k = 0; k < N_BCOLS; k++) add_or_drop(t, names[k], &c[k], st, err);
 }
 
 tg_status tg_fctable_backtest(const tg_table *t, const tg_fctable_opts *o, const tg_interrupt *intr,

@@ -133,8 +133,7 @@ tg_status tg_fc_init(const tg_fc_spec *spec, const double *y, size_t n, tg_fc_mo
         a += mod->init.season[p];
     }
     a /= (double)m;
-    for (size_t p = 0; p < m; p++)
-        mod->init.season[p] -= a;
+    for (size_t p = 0; p < m; p++) mod->init.season[p] -= a;
     mod->init.level = a;
     mod->init.slope = b;
     return TG_OK;
@@ -214,14 +213,12 @@ static double objective(fit_ctx *c, const double *u) {
 }
 
 static void clamp01(double *u, int k) {
-    for (int i = 0; i < k; i++)
-        u[i] = u[i] < 0 ? 0 : u[i] > 1 ? 1 : u[i];
+    for (int i = 0; i < k; i++) u[i] = u[i] < 0 ? 0 : u[i] > 1 ? 1 : u[i];
 }
 
 /* x = c + t (w - c), clamped to the box; returns f(x). */
 static double nm_try(fit_ctx *c, const double *cen, const double *w, double t, double *x) {
-    for (int i = 0; i < c->k; i++)
-        x[i] = cen[i] + t * (w[i] - cen[i]);
+    for (int i = 0; i < c->k; i++) x[i] = cen[i] + t * (w[i] - cen[i]);
     clamp01(x, c->k);
     return objective(c, x);
 }
@@ -254,14 +251,12 @@ static double nelder_mead(fit_ctx *c, double *u) {
             }
         double size = 0;
         for (int v = 1; v <= k; v++)
-            for (int i = 0; i < k; i++)
-                size = fmax(size, fabs(x[v][i] - x[0][i]));
+            for (int i = 0; i < k; i++) size = fmax(size, fabs(x[v][i] - x[0][i]));
         if (f[k] - f[0] <= 1e-10 * fabs(f[0]) + 1e-300 && size < 1e-5) break;
         if (size < 1e-9) break;
         for (int i = 0; i < k; i++) {
             cen[i] = 0;
-            for (int v = 0; v < k; v++)
-                cen[i] += x[v][i];
+            for (int v = 0; v < k; v++) cen[i] += x[v][i];
             cen[i] /= k;
         }
         double fr = nm_try(c, cen, x[k], -1, xr);
@@ -288,8 +283,7 @@ static double nelder_mead(fit_ctx *c, double *u) {
                 memcpy(x[k], xe, sizeof xe);
                 f[k] = fc;
             } else {
-                for (int v = 1; v <= k; v++)
-                    f[v] = nm_try(c, x[0], x[v], 0.5, x[v]);
+                for (int v = 1; v <= k; v++) f[v] = nm_try(c, x[0], x[v], 0.5, x[v]);
                 evals += k;
             }
         }
@@ -336,8 +330,7 @@ tg_status tg_fc_fit(const tg_fc_spec *spec, const double *y, size_t n, tg_fc_mod
     if (c.k > 0) {
         for (size_t s = 0; s < TG_ARRAY_LEN(starts); s++) {
             double u[MAX_FREE], f;
-            for (int i = 0; i < c.k; i++)
-                u[i] = starts[s][c.which[i]];
+            for (int i = 0; i < c.k; i++) u[i] = starts[s][c.which[i]];
             f = nelder_mead(&c, u);
             /* Restart from the best point: a simplex squeezed against a
             ** bound can stall away from the optimum. */
@@ -359,10 +352,8 @@ tg_status tg_fc_fit(const tg_fc_spec *spec, const double *y, size_t n, tg_fc_mod
     *mod = c.mod;
     mod->sse = tg_fc_filter(mod, y, n, &mod->end, NULL, &mod->n_obs, &mod->gap);
     p = (double)((size_t)c.k + n_states(mod));
-    if ((double)mod->n_obs > p)
-        mod->sigma = sqrt(mod->sse / ((double)mod->n_obs - p));
-    else
-        mod->sigma = sqrt(mod->sse / (double)mod->n_obs);
+    if ((double)mod->n_obs > p) mod->sigma = sqrt(mod->sse / ((double)mod->n_obs - p));
+    else mod->sigma = sqrt(mod->sse / (double)mod->n_obs);
     return TG_OK;
 }
 
@@ -394,8 +385,7 @@ void tg_fc_forecast(const tg_fc_model *mod, size_t h, double *point, double *sd)
         sum += cj * cj;
     }
     if (sd) sd[h - 1] = mod->sigma * sqrt(sum);
-    for (size_t j = 1; j <= h; j++)
-        point[j - 1] = tg_fc_point(mod, j);
+    for (size_t j = 1; j <= h; j++) point[j - 1] = tg_fc_point(mod, j);
 }
 
 double tg_fc_normal_quantile(double p) {

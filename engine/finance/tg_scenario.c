@@ -24,8 +24,7 @@
 void tg_scenario_tilbud_init(tg_scenario_tilbud *t) {
     assert(t != NULL);
     memset(t, 0, sizeof *t);
-    for (int k = 0; k < TG_OMK_N; k++)
-        t->omk[k] = NAN;
+    for (int k = 0; k < TG_OMK_N; k++) t->omk[k] = NAN;
     t->pladser_grundlag = NAN;
     t->variabel_andel = 0.5;
     t->pris_ny_plads = NAN;
@@ -69,10 +68,8 @@ double tg_scenario_quantile(double *x, size_t n, double p) {
 /* ---- checking ---- */
 
 static const char *name_of(const tg_scenario_tilbud *t, size_t k, char *buf, size_t len) {
-    if (t->id)
-        snprintf(buf, len, "tilbud '%.80s'", t->id);
-    else
-        snprintf(buf, len, "tilbud %zu", k + 1);
+    if (t->id) snprintf(buf, len, "tilbud '%.80s'", t->id);
+    else snprintf(buf, len, "tilbud %zu", k + 1);
     return buf;
 }
 
@@ -145,8 +142,7 @@ static tg_status check_opts(const tg_scenario_opts *o, tg_error *err) {
 
 static int places_on(const tg_scenario_tilbud *t, int32_t d) {
     int c = t->pladser;
-    for (size_t s = 0; s < t->n_steps && t->steps[s].fra <= d; s++)
-        c = t->steps[s].pladser;
+    for (size_t s = 0; s < t->n_steps && t->steps[s].fra <= d; s++) c = t->steps[s].pladser;
     return c;
 }
 
@@ -224,8 +220,7 @@ static void plan_free(struct plan *p) {
 static tg_status make_units(struct plan *p, const tg_scenario_tilbud *t, size_t n,
                             const tg_scenario_opts *o, int32_t start, long days) {
     size_t n_steps = 0, used = 0;
-    for (size_t k = 0; k < n; k++)
-        n_steps += t[k].n_steps;
+    for (size_t k = 0; k < n; k++) n_steps += t[k].n_steps;
     if (!(p->units = tg_calloc(n ? n : 1, sizeof *p->units)) ||
         !(p->steps = tg_malloc((n_steps ? n_steps : 1) * sizeof *p->steps)) ||
         !(p->periods = tg_malloc((size_t)o->aar * sizeof *p->periods)))
@@ -400,8 +395,7 @@ tg_status tg_scenario_run(const tg_scenario_tilbud *t, size_t n, const tg_scenar
     for (size_t k = 0; k < n; k++) {
         int first = t[k].n_historik ? t[k].historik_fra_aar : o->start_aar;
         size_t off = (size_t)(o->start_aar - first), n_act = off + years;
-        for (size_t i = 0; i < off; i++)
-            p.act[i] = i < t[k].n_historik ? t[k].historik[i] : NAN;
+        for (size_t i = 0; i < off; i++) p.act[i] = i < t[k].n_historik ? t[k].historik[i] : NAN;
         for (size_t rep = 0; rep < r->reps; rep++) {
             if (rep % POLL_REPS == 0 && (st = tg_poll(intr)) != TG_OK) {
                 tg_err_set(err, st, NULL, 0, 0,
@@ -434,22 +428,14 @@ static const char *const STAT_NAMES[N_STATS] = {
 
 static double stat_value(const tg_scenario_rep *row, int s) {
     switch (s) {
-    case 0:
-        return row->doegntakst;
-    case 1:
-        return row->belaegning;
-    case 2:
-        return row->budget_belaegning;
-    case 3:
-        return row->takstgrundlag;
-    case 4:
-        return row->resultat;
-    case 5:
-        return row->driftsramme;
-    case 6:
-        return row->regulering_n2;
-    default:
-        return row->regulering;
+    case 0: return row->doegntakst;
+    case 1: return row->belaegning;
+    case 2: return row->budget_belaegning;
+    case 3: return row->takstgrundlag;
+    case 4: return row->resultat;
+    case 5: return row->driftsramme;
+    case 6: return row->regulering_n2;
+    default: return row->regulering;
     }
 }
 
@@ -475,8 +461,7 @@ static tg_status add_ids(tg_table *t, const char *const *ids, size_t n_tilbud, s
         char num[32];
         const char *id = ids && ids[k] ? ids[k] : num;
         snprintf(num, sizeof num, "%zu", k + 1);
-        for (size_t i = 0; i < per && st == TG_OK; i++)
-            st = tg_col_push_str(c, id, strlen(id));
+        for (size_t i = 0; i < per && st == TG_OK; i++) st = tg_col_push_str(c, id, strlen(id));
     }
     if (st == TG_OK) st = tg_table_add(t, "tilbud_id", c);
     tg_col_release(c);
@@ -581,8 +566,7 @@ tg_status tg_scenario_rows(const tg_scenario_result *r, const char *const *ids, 
         };
         aar->v.i64[i] = r->start_aar + (int64_t)(i % r->n_years);
         repl->v.i64[i] = (int64_t)((i / r->n_years) % r->reps) + 1;
-        for (int j = 0; j < N_REP_COLS; j++)
-            c[j]->v.f64[i] = v[j];
+        for (int j = 0; j < N_REP_COLS; j++) c[j]->v.f64[i] = v[j];
     }
     st = TG_OK;
 done:

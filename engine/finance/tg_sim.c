@@ -30,8 +30,7 @@
 double tg_sim_erlang_b(int c, double a) {
     double b = 1.0;
     assert(c >= 0 && a >= 0);
-    for (int k = 1; k <= c; k++)
-        b = a * b / ((double)k + a * b);
+    for (int k = 1; k <= c; k++) b = a * b / ((double)k + a * b);
     return b;
 }
 
@@ -67,8 +66,7 @@ void tg_sim_zig_init(tg_sim_zig *z) {
     z->xn[128] = 0;
     z->xe[0] = ZE_V / exp(-ZE_R);
     z->xe[1] = ZE_R;
-    for (int i = 1; i < 255; i++)
-        z->xe[i + 1] = -log(ZE_V / z->xe[i] + exp(-z->xe[i]));
+    for (int i = 1; i < 255; i++) z->xe[i + 1] = -log(ZE_V / z->xe[i] + exp(-z->xe[i]));
     z->xe[256] = 0;
 }
 
@@ -174,10 +172,8 @@ static size_t search_cum(const double *cum, size_t n, double u) {
     size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (cum[mid] > u)
-            hi = mid;
-        else
-            lo = mid + 1;
+        if (cum[mid] > u) hi = mid;
+        else lo = mid + 1;
     }
     return lo;
 }
@@ -190,14 +186,12 @@ static size_t search_cum(const double *cum, size_t n, double u) {
 
 static void make_guide(const double *cum, size_t n, size_t *g) {
     size_t m = GUIDE * (n + 1);
-    for (size_t i = 0; i < m; i++)
-        g[i] = search_cum(cum, n, (double)i / (double)m);
+    for (size_t i = 0; i < m; i++) g[i] = search_cum(cum, n, (double)i / (double)m);
 }
 
 static size_t guided_search(const double *cum, const size_t *g, size_t n, double u) {
     size_t j = g[(size_t)(u * (double)(GUIDE * (n + 1)))];
-    while (j < n && cum[j] <= u)
-        j++;
+    while (j < n && cum[j] <= u) j++;
     return j;
 }
 
@@ -274,10 +268,8 @@ tg_status tg_sim_empirical_new(const double *len, const double *entry, const uin
             i++;
             d++;
         }
-        while (ik < n && keys[ik] < t)
-            ik++;
-        while (il < n && lens[il] < t)
-            il++;
+        while (ik < n && keys[ik] < t) ik++;
+        while (il < n && lens[il] < t) il++;
         risk = (double)ik - (double)il;
         if (risk < d) risk = d; /* an entry equal to its own exit */
         s *= 1.0 - d / risk;
@@ -301,8 +293,7 @@ tg_status tg_sim_empirical_new(const double *len, const double *entry, const uin
     m2 += e->tail * (xt * xt + e->tail_mean * e->tail_mean);
     e->mean = m1;
     e->sd = sqrt(fmax(0, m2 - m1 * m1));
-    for (size_t j = 0; j < n_sup; j++)
-        e->wcum[j] = m1 > 0 ? e->wcum[j] / m1 : 1.0;
+    for (size_t j = 0; j < n_sup; j++) e->wcum[j] = m1 > 0 ? e->wcum[j] / m1 : 1.0;
     make_guide(e->cum, n_sup, e->guide);
     make_guide(e->wcum, n_sup, e->wguide);
     *out = e;
@@ -329,10 +320,8 @@ double tg_sim_empirical_survival(const tg_sim_empirical *e, double x) {
     if (x >= e->xmax && e->tail_mean > 0) return e->tail * exp(-(x - e->xmax) / e->tail_mean);
     while (lo < hi) { /* the number of support points <= x */
         size_t mid = lo + (hi - lo) / 2;
-        if (e->x[mid] <= x)
-            lo = mid + 1;
-        else
-            hi = mid;
+        if (e->x[mid] <= x) lo = mid + 1;
+        else hi = mid;
     }
     return lo == 0 ? 1.0 : e->surv[lo - 1];
 }
@@ -392,14 +381,12 @@ static void los_prepare(const tg_sim_los *los, const tg_sim_zig *zig, struct los
 
 static double los_draw(const struct los_draw *d, tg_rng *rng) {
     switch (d->dist) {
-    case TG_SIM_EXP:
-        return tg_sim_draw_exp(d->zig, rng, d->mean);
+    case TG_SIM_EXP: return tg_sim_draw_exp(d->zig, rng, d->mean);
     case TG_SIM_LOGNORMAL:
         return d->sigma > 0 ? exp(d->mu + d->sigma * tg_sim_draw_normal(d->zig, rng)) : d->mean;
     case TG_SIM_GAMMA:
         return d->scale > 0 ? tg_sim_draw_gamma(d->zig, rng, d->shape, d->scale) : d->mean;
-    default:
-        return tg_sim_empirical_draw(d->emp, d->zig, rng);
+    default: return tg_sim_empirical_draw(d->emp, d->zig, rng);
     }
 }
 
@@ -409,8 +396,7 @@ static double los_draw(const struct los_draw *d, tg_rng *rng) {
 static double los_residual(const struct los_draw *d, tg_rng *rng) {
     double len;
     switch (d->dist) {
-    case TG_SIM_EXP:
-        return tg_sim_draw_exp(d->zig, rng, d->mean);
+    case TG_SIM_EXP: return tg_sim_draw_exp(d->zig, rng, d->mean);
     case TG_SIM_LOGNORMAL:
         len = d->sigma > 0
                   ? exp(d->mu + d->sigma * d->sigma + d->sigma * tg_sim_draw_normal(d->zig, rng))
@@ -419,8 +405,7 @@ static double los_residual(const struct los_draw *d, tg_rng *rng) {
     case TG_SIM_GAMMA:
         len = d->scale > 0 ? tg_sim_draw_gamma(d->zig, rng, d->shape + 1.0, d->scale) : d->mean;
         break;
-    default:
-        len = empirical_biased(d->emp, d->zig, rng);
+    default: len = empirical_biased(d->emp, d->zig, rng);
     }
     return unif_pos(rng) * len;
 }
@@ -464,10 +449,8 @@ static tg_status check_unit(const tg_sim_unit *u, size_t k, const tg_sim_opts *o
     char what[96];
     long prev = 0;
 
-    if (u->id)
-        snprintf(what, sizeof what, "tilbud '%.80s'", u->id);
-    else
-        snprintf(what, sizeof what, "tilbud %zu", k + 1);
+    if (u->id) snprintf(what, sizeof what, "tilbud '%.80s'", u->id);
+    else snprintf(what, sizeof what, "tilbud %zu", k + 1);
 #define BAD(...) tg_err_set(err, TG_EARG, NULL, 0, 0, __VA_ARGS__)
     if (!(u->rate >= 0) || !isfinite(u->rate))
         return BAD("%s: the referral rate must be a number >= 0", what);
@@ -501,8 +484,7 @@ static tg_status check_unit(const tg_sim_unit *u, size_t k, const tg_sim_opts *o
         if (!u->los.emp) return BAD("%s: no empirical length-of-stay distribution", what);
         if (!(u->los.emp->mean > 0)) return BAD("%s: every observed stay has length 0", what);
         break;
-    default:
-        return BAD("%s: unknown length-of-stay distribution", what);
+    default: return BAD("%s: unknown length-of-stay distribution", what);
     }
     if (u->policy != TG_SIM_QUEUE && u->policy != TG_SIM_LOSS)
         return BAD("%s: unknown policy", what);
@@ -543,10 +525,8 @@ static tg_status start_table(struct prep *p, double a, int c) {
         p->start_cdf[k] = lw;
         if (lw > lmax) lmax = lw;
     }
-    for (size_t k = 0; k < n; k++)
-        p->start_cdf[k] = (total += exp(p->start_cdf[k] - lmax));
-    for (size_t k = 0; k < n; k++)
-        p->start_cdf[k] /= total;
+    for (size_t k = 0; k < n; k++) p->start_cdf[k] = (total += exp(p->start_cdf[k] - lmax));
+    for (size_t k = 0; k < n; k++) p->start_cdf[k] /= total;
     return TG_OK;
 }
 
@@ -569,16 +549,14 @@ static tg_status prep_unit(struct prep *p, const tg_sim_unit *u, const tg_sim_op
     for (long d = -w; d < o->days; d++) {
         double r = day_rate(u, o, daily_mean, d);
         if (d >= 0 && d < first_year) mean_rate += r / (double)first_year;
-        if (n > 0 && p->seg_rate[n - 1] == r)
-            p->seg_end[n - 1] = (double)(d + 1);
+        if (n > 0 && p->seg_rate[n - 1] == r) p->seg_end[n - 1] = (double)(d + 1);
         else {
             p->seg_rate[n] = r;
             p->seg_end[n++] = (double)(d + 1);
         }
     }
     p->n_seg = n;
-    for (size_t k = 0; k < n; k++)
-        p->seg_mean[k] = p->seg_rate[k] > 0 ? 1.0 / p->seg_rate[k] : 0;
+    for (size_t k = 0; k < n; k++) p->seg_mean[k] = p->seg_rate[k] > 0 ? 1.0 / p->seg_rate[k] : 0;
     /* room for the mean number of referrals and 6 standard deviations */
     double expect = 0;
     for (size_t k = 0; k < n; k++)
@@ -652,8 +630,7 @@ static void heap_pop(double *h, size_t *n) {
 }
 
 static void heapify(double *h, size_t n) {
-    for (size_t k = 0; k < HEAP_PAD; k++)
-        h[n + k] = INFINITY;
+    for (size_t k = 0; k < HEAP_PAD; k++) h[n + k] = INFINITY;
     for (size_t i = n / 4 + 1; i-- > 0;) {
         double v = h[i];
         size_t j = i, l;
@@ -785,10 +762,8 @@ static tg_status run_rep(struct prep *p, const tg_sim_opts *o, tg_rng *rng, doub
                 if ((dep = t + los_draw(&p->los, rng)) < end) heap_push(heap, &nh, dep);
             } else {
                 waited += counted;
-                if (qmax < 0 || q < qmax)
-                    q++;
-                else
-                    lost += counted;
+                if (qmax < 0 || q < qmax) q++;
+                else lost += counted;
             }
             ta = p->arr[ia++];
         } else if (q > 0 && nres <= c &&
@@ -796,10 +771,8 @@ static tg_status run_rep(struct prep *p, const tg_sim_opts *o, tg_rng *rng, doub
             q--;
             heap_sift_root(heap, nh, dep);
         } else { /* a move-out (and maybe a move-in staying past the horizon) */
-            if (q > 0 && nres <= c)
-                q--;
-            else
-                nres--;
+            if (q > 0 && nres <= c) q--;
+            else nres--;
             heap_pop(heap, &nh);
         }
         if ((++work & POLL_MASK) == 0 && (st = tg_poll(intr)) != TG_OK) return st;
@@ -824,8 +797,7 @@ static double quantile_sorted(const double *v, size_t n, double p) {
 
 static int hist_quantile(const uint64_t *hist, size_t n, double p) {
     uint64_t total = 0, cum = 0;
-    for (size_t k = 0; k < n; k++)
-        total += hist[k];
+    for (size_t k = 0; k < n; k++) total += hist[k];
     for (size_t k = 0; k < n; k++)
         if ((double)(cum += hist[k]) >= p * (double)total) return (int)k;
     return (int)n - 1;
@@ -834,11 +806,9 @@ static int hist_quantile(const uint64_t *hist, size_t n, double p) {
 /* Mean and standard error of x[0..n). */
 static double mean_se(const double *x, size_t n, double *se) {
     double m = 0, ss = 0;
-    for (size_t i = 0; i < n; i++)
-        m += x[i];
+    for (size_t i = 0; i < n; i++) m += x[i];
     m /= (double)n;
-    for (size_t i = 0; i < n; i++)
-        ss += (x[i] - m) * (x[i] - m);
+    for (size_t i = 0; i < n; i++) ss += (x[i] - m) * (x[i] - m);
     *se = n > 1 ? sqrt(ss / ((double)n * (double)(n - 1))) : 0;
     return m;
 }
@@ -855,8 +825,7 @@ static double ratio_se(const double *x, const double *y, size_t n, double *se) {
     if (sy <= 0) return 0;
     r = sx / sy;
     ybar = sy / (double)n;
-    for (size_t i = 0; i < n; i++)
-        ss += (x[i] - r * y[i]) * (x[i] - r * y[i]);
+    for (size_t i = 0; i < n; i++) ss += (x[i] - r * y[i]) * (x[i] - r * y[i]);
     if (n > 1) *se = sqrt(ss / ((double)n * (double)(n - 1))) / ybar;
     return r;
 }
@@ -874,8 +843,7 @@ void tg_sim_result_free(tg_sim_result *r) {
 /* Places on day d. */
 static int places_on(const tg_sim_unit *u, long d) {
     int c = u->places;
-    for (size_t s = 0; s < u->n_steps && u->steps[s].day <= d; s++)
-        c = u->steps[s].places;
+    for (size_t s = 0; s < u->n_steps && u->steps[s].day <= d; s++) c = u->steps[s].places;
     return c;
 }
 
@@ -943,11 +911,9 @@ static tg_status run_unit(const tg_sim_unit *u, size_t k, const tg_sim_opts *o, 
         pd->first = o->n_periods ? o->periods[j] : 0;
         pd->n_days = (j + 1 < np ? o->periods[j + 1] : o->days) - pd->first;
         pd->possible = 0;
-        for (long d = pd->first; d < pd->first + pd->n_days; d++)
-            pd->possible += places_on(u, d);
+        for (long d = pd->first; d < pd->first + pd->n_days; d++) pd->possible += places_on(u, d);
         s->possible += pd->possible;
-        for (size_t rep = 0; rep < reps; rep++)
-            tmp[rep] = r->occupied[(k * reps + rep) * np + j];
+        for (size_t rep = 0; rep < reps; rep++) tmp[rep] = r->occupied[(k * reps + rep) * np + j];
         pd->occ_mean = mean_se(tmp, reps, &se);
         qsort(tmp, reps, sizeof *tmp, cmp_double);
         pd->occ_p5 = quantile_sorted(tmp, reps, 0.05);

@@ -109,8 +109,7 @@ static int share_ok(double x) {
 tg_status tg_takst_rules_check(const tg_takst_rules *r, tg_error *err) {
     const char *bad = NULL;
     assert(r != NULL);
-    if (!memchr(r->navn, '\0', sizeof r->navn) || !r->navn[0])
-        bad = "navn must be 1 to 31 bytes";
+    if (!memchr(r->navn, '\0', sizeof r->navn) || !r->navn[0]) bad = "navn must be 1 to 31 bytes";
     else if (!share_ok(r->belaegning_min) || r->belaegning_min <= 0)
         bad = "belaegning_min must be in (0, 1]";
     else if (!share_ok(r->belaegning_min_akut) || r->belaegning_min_akut <= 0)
@@ -174,8 +173,7 @@ double tg_takst_round(double x, int decimals) {
     double scale = 1, s, n;
     assert(decimals >= 0 && decimals <= 9);
     if (!isfinite(x)) return x;
-    for (int i = 0; i < decimals; i++)
-        scale *= 10;
+    for (int i = 0; i < decimals; i++) scale *= 10;
     s = fabs(x) * scale;
     n = floor(s);
     if (s - n >= 0.5 - 1e-14 * (s > 1 ? s : 1)) n += 1;
@@ -216,16 +214,14 @@ tg_status tg_takst_occupancy(const tg_takst_rules *r, int aar, int first_year, c
 double tg_takst_tilsyn(const tg_takst_rules *r, double pladser, double pl_faktor) {
     int band = 0;
     assert(r != NULL);
-    while (band < TG_TAKST_TILSYN_BANDS - 1 && pladser > r->tilsyn_graense[band])
-        band++;
+    while (band < TG_TAKST_TILSYN_BANDS - 1 && pladser > r->tilsyn_graense[band]) band++;
     return tg_takst_round(r->tilsyn_gebyr[band] * pl_faktor, 0);
 }
 
 void tg_takst_input_init(tg_takst_input *in) {
     assert(in != NULL);
     memset(in, 0, sizeof *in);
-    for (int k = 0; k < TG_OMK_N; k++)
-        in->omk[k] = NAN;
+    for (int k = 0; k < TG_OMK_N; k++) in->omk[k] = NAN;
     in->pladser = NAN;
     in->budget_belaegning = NAN;
     in->overhead_pct = NAN;
@@ -584,8 +580,7 @@ tg_status tg_takst_compute_table(const tg_takst_rules *r, const tg_table *param,
     st = TG_ENOMEM;
     if (!(c.ids = tg_malloc((np ? np : 1) * sizeof *c.ids))) goto done;
     if (!(c.lines = tg_malloc((np ? np : 1) * TG_OMK_N * sizeof *c.lines))) goto done;
-    for (size_t i = 0; i < np * TG_OMK_N; i++)
-        c.lines[i] = NAN;
+    for (size_t i = 0; i < np * TG_OMK_N; i++) c.lines[i] = NAN;
     if ((st = tg_keys_build(c.pk, 2, np, 0, intr, c.ids, &c.set)) != TG_OK) goto done;
     for (size_t i = 0; i < np; i++)
         if (c.ids[i] != i) {
@@ -614,8 +609,7 @@ tg_status tg_takst_compute_table(const tg_takst_rules *r, const tg_table *param,
 done:
     if (st == TG_ENOMEM) tg_err_nomem(err);
     tg_table_release(t);
-    for (int k = 0; k < 7; k++)
-        tg_col_release(c.out[k]);
+    for (int k = 0; k < 7; k++) tg_col_release(c.out[k]);
     tg_keys_free(c.set);
     tg_free(c.map);
     tg_free(c.ids);

@@ -33,11 +33,11 @@
 #include "tg_lines.h"
 #include "tg_mem.h"
 
-#define SAMPLE_BYTES (1u << 20)
-#define MIN_SPLIT_BYTES (8u << 20) /* smaller files are parsed by one thread */
-#define MAX_THREADS 8
+#define SAMPLE_BYTES      (1u << 20)
+#define MIN_SPLIT_BYTES   (8u << 20) /* smaller files are parsed by one thread */
+#define MAX_THREADS       8
 #define CHUNKS_PER_THREAD 1 /* more balance, but glibc keeps smaller freed parts resident */
-#define MAX_PASSES 3
+#define MAX_PASSES        3
 
 /* ---- loader state ---- */
 
@@ -53,8 +53,8 @@ struct chunk {
     tg_csvcol **cols;  /* the column parts kept from every pass */
     tg_csvcol **pcols; /* the parts the current pass fills (== cols in pass 1) */
     size_t row, field;
-    int pass;         /* 0 = first pass */
-    int row_bad;      /* current row has a problem: its field and reason below */
+    int pass;    /* 0 = first pass */
+    int row_bad; /* current row has a problem: its field and reason below */
     size_t bad_field;
     char bad_reason[128], bad_value[64];
     /* first failure (TG_CSV_FAIL) */
@@ -275,9 +275,9 @@ out:
 ** the rest of the 'got' bytes), decoded to UTF-8; *nl says whether it
 ** ended with a newline. Returns the raw bytes consumed. For the passes
 ** that count lines exactly (the header, locating errors). */
-static size_t feed_line(struct csv_parser *p, tg_block *rd, tg_encoding enc, size_t at,
-                        size_t got, void (*cb1)(void *, size_t, void *), void (*cb2)(int, void *),
-                        void *ud, int *nl) {
+static size_t feed_line(struct csv_parser *p, tg_block *rd, tg_encoding enc, size_t at, size_t got,
+                        void (*cb1)(void *, size_t, void *), void (*cb2)(int, void *), void *ud,
+                        int *nl) {
     const unsigned char *s = rd->raw + at, *end = memchr(s, '\n', got - at);
     size_t len = end ? (size_t)(end - s) + 1 : got - at, used;
     *nl = end != NULL;
@@ -319,7 +319,8 @@ static void loc_row(int c, void *ud) {
     (void)c;
     /* a position past the row's last field (a missing field) is on the
     ** line where the row ends */
-    while (lc->next < lc->n && lc->pos[lc->next].row == lc->row) lc->pos[lc->next++].line = lc->line;
+    while (lc->next < lc->n && lc->pos[lc->next].row == lc->row)
+        lc->pos[lc->next++].line = lc->line;
     lc->row_line = lc->line + 1;
     lc->row++;
     lc->field = 0;
@@ -327,7 +328,8 @@ static void loc_row(int c, void *ud) {
 
 /* Parses the chunk again line by line until every position has a line.
 ** 'pos' must be sorted by row, then field. */
-static tg_status locate_lines(struct loader *ld, const struct chunk *ch, struct pos *pos, size_t n) {
+static tg_status locate_lines(struct loader *ld, const struct chunk *ch, struct pos *pos,
+                              size_t n) {
     struct csv_parser p;
     tg_block rd = { 0 };
     struct locate lc = { pos, n, 0, 0, 0, ch->first_line, ch->first_line };
@@ -343,7 +345,8 @@ static tg_status locate_lines(struct loader *ld, const struct chunk *ch, struct 
     }
     while (off < ch->end && lc.next < lc.n) {
         size_t want = ch->end - off < rd.cap ? ch->end - off : rd.cap, got;
-        if ((st = tg_src_read(&ld->src, off, rd.raw, want, &got, ld->err)) != TG_OK || got == 0) break;
+        if ((st = tg_src_read(&ld->src, off, rd.raw, want, &got, ld->err)) != TG_OK || got == 0)
+            break;
         /* Whole lines only, so the line counter is exact; a line longer
         ** than a block is fed in pieces (same line number). */
         size_t used = 0;
@@ -411,8 +414,8 @@ static tg_status sniff(struct loader *ld, const char *path, tg_error *err) {
     if (st == TG_OK)
         st = tg_sniff(buf, n, n == ld->src.size, &ld->opts->dialect, path, &ld->dialect, err);
     if (st == TG_OK && ld->enc_guessed == 2) ld->dialect.encoding = TG_ENC_CP1252;
-    if (st == TG_OK && (ld->dialect.encoding == TG_ENC_UTF16LE ||
-                        ld->dialect.encoding == TG_ENC_UTF16BE)) {
+    if (st == TG_OK &&
+        (ld->dialect.encoding == TG_ENC_UTF16LE || ld->dialect.encoding == TG_ENC_UTF16BE)) {
         tg_dialect orig = ld->dialect;
         tg_sniff_opts so = ld->opts->dialect;
         if ((st = load_utf16(ld, err)) == TG_OK) {
@@ -485,7 +488,8 @@ static tg_status read_header(struct loader *ld, const char *path, tg_error *err)
     struct header h = { ld, NULL, 0, 0, 0, 0 };
     struct csv_parser p;
     tg_block rd = { 0 };
-    size_t off = ld->dialect.skip_bytes, got = 0, used = 0, line = (size_t)ld->dialect.skip_lines + 1;
+    size_t off = ld->dialect.skip_bytes, got = 0, used = 0,
+           line = (size_t)ld->dialect.skip_lines + 1;
     size_t sample_records = 0, sample_bytes = 0;
     tg_status st = TG_OK;
 
@@ -577,9 +581,8 @@ static tg_status make_specs(struct loader *ld, const char *path, tg_error *err) 
             if (strcmp(ld->names[j], t->name) == 0) k = (long)j;
         if (k < 0) {
             const char *near = tg_nearest_name(t->name, ld->names, ld->n_cols);
-            return tg_err_set(err, TG_EARG, path, 0, 0, "no column '%s' in the file%s%s%s",
-                              t->name, near ? "; did you mean '" : "", near ? near : "",
-                              near ? "'?" : "");
+            return tg_err_set(err, TG_EARG, path, 0, 0, "no column '%s' in the file%s%s%s", t->name,
+                              near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
         }
         tg_csvcol_spec *sp = &ld->specs[k];
         switch (t->type) {
@@ -636,7 +639,8 @@ static tg_status next_line_start(struct loader *ld, size_t at, size_t *out, tg_e
 static tg_status plan_chunks(struct loader *ld, tg_error *err) {
     size_t len = ld->src.size - ld->data_start;
     /* several chunks per thread, for balance (see run_chunks) */
-    size_t n = len < MIN_SPLIT_BYTES ? 1 : (size_t)thread_count(ld->opts) * CHUNKS_PER_THREAD, k = 0;
+    size_t n = len < MIN_SPLIT_BYTES ? 1 : (size_t)thread_count(ld->opts) * CHUNKS_PER_THREAD,
+           k = 0;
     size_t start = ld->data_start;
 
     ld->chunks = tg_calloc(n, sizeof *ld->chunks);
@@ -758,7 +762,8 @@ static tg_status chunk_failure(struct loader *ld, const char *path, tg_error *er
     for (size_t i = 0; i < ld->n_chunks; i++) {
         struct chunk *ch = &ld->chunks[i];
         if (ch->status == TG_ENOMEM) return tg_err_nomem(err);
-        if (ch->status == TG_EIO) return tg_err_set(err, TG_EIO, path, 0, 0, "cannot read the file");
+        if (ch->status == TG_EIO)
+            return tg_err_set(err, TG_EIO, path, 0, 0, "cannot read the file");
         if (ch->status == TG_ELIMIT || ch->status == TG_ECANCEL)
             return tg_err_set(err, ch->status, path, 0, 0, "loading stopped: %s",
                               ch->status == TG_ELIMIT ? "time limit reached" : "cancelled");
@@ -766,9 +771,9 @@ static tg_status chunk_failure(struct loader *ld, const char *path, tg_error *er
         if (ch->failed) {
             size_t line = line_of(ld, ch, ch->fail_row, ch->fail_field);
             const char *name = ch->fail_field < ld->n_cols ? ld->names[ch->fail_field] : NULL;
-            return tg_err_set(err, TG_EDATA, path, (int)line, (int)ch->fail_field + 1,
-                              "%s%s%s%s", name ? "column '" : "", name ? name : "",
-                              name ? "': " : "", ch->fail_reason);
+            return tg_err_set(err, TG_EDATA, path, (int)line, (int)ch->fail_field + 1, "%s%s%s%s",
+                              name ? "column '" : "", name ? name : "", name ? "': " : "",
+                              ch->fail_reason);
         }
     }
     return TG_OK;
@@ -920,8 +925,8 @@ static tg_status assemble(struct loader *ld, const tg_csvcol_decision *dec, tg_t
 
 /* ---- the report ---- */
 
-static tg_status make_report(struct loader *ld, const tg_csvcol_decision *dec,
-                             const tg_table *t, tg_csv_report **out) {
+static tg_status make_report(struct loader *ld, const tg_csvcol_decision *dec, const tg_table *t,
+                             tg_csv_report **out) {
     tg_csv_report *r = tg_calloc(1, sizeof *r);
     size_t n_rej = 0;
     if (!r) return TG_ENOMEM;
@@ -1074,7 +1079,8 @@ tg_status tg_csv_read(const char *path, const tg_csv_opts *opts, tg_table **out,
     ld.caller = pthread_self();
     tg_conv_nulls_init(&ld.nulls, opts->na, opts->n_na > 16 ? 16 : opts->n_na);
     ld.src.fd = open(path, O_RDONLY);
-    if (ld.src.fd < 0) return tg_err_set(err, TG_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
+    if (ld.src.fd < 0)
+        return tg_err_set(err, TG_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
     if (fstat(ld.src.fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
         close(ld.src.fd);
         return tg_err_set(err, TG_EIO, path, 0, 0, "not a regular file");

@@ -35,10 +35,10 @@ typedef struct tg_csv_opts {
     size_t n_na;                 /* at most 16 */
     const tg_csv_coltype *types; /* per-column overrides */
     size_t n_types;
-    int on_error;                /* TG_CSV_FAIL or TG_CSV_REJECT */
-    size_t max_errors;           /* with TG_CSV_REJECT: more rejects than this fail the load */
-    int threads;                 /* 0 = one per core (at most 8), 1 = single-threaded */
-    int no_fast_path;            /* 1 = every record through libcsv (a reference for tests) */
+    int on_error;      /* TG_CSV_FAIL or TG_CSV_REJECT */
+    size_t max_errors; /* with TG_CSV_REJECT: more rejects than this fail the load */
+    int threads;       /* 0 = one per core (at most 8), 1 = single-threaded */
+    int no_fast_path;  /* 1 = every record through libcsv (a reference for tests) */
     /* Polled between chunks of work; a nonzero return stops the load with
     ** that status (TG_ELIMIT or TG_ECANCEL). May be NULL. */
     tg_status (*interrupt)(void *ud);
@@ -63,17 +63,17 @@ typedef struct tg_reject {
 /* What the loader decided, per column. */
 typedef struct tg_csv_colinfo {
     tg_type type;
-    char decimal;        /* '.' or ',' for numbers; 0 otherwise */
-    unsigned date_fmt;   /* one TG_DF_* bit for dates; 0 otherwise */
-    char note[160];      /* why a column that looked typed is text, or "" */
+    char decimal;      /* '.' or ',' for numbers; 0 otherwise */
+    unsigned date_fmt; /* one TG_DF_* bit for dates; 0 otherwise */
+    char note[160];    /* why a column that looked typed is text, or "" */
 } tg_csv_colinfo;
 
 typedef struct tg_csv_report {
     tg_dialect dialect;
     size_t n_rows;
-    size_t n_bytes;        /* bytes of the file */
-    size_t n_rejected;     /* rows rejected in all */
-    size_t n_rejects;      /* of which kept in 'rejects' (at most max_errors) */
+    size_t n_bytes;    /* bytes of the file */
+    size_t n_rejected; /* rows rejected in all */
+    size_t n_rejects;  /* of which kept in 'rejects' (at most max_errors) */
     tg_reject *rejects;
     size_t n_cols;
     tg_csv_colinfo *cols;

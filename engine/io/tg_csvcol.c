@@ -40,20 +40,20 @@ struct tg_csvcol {
     uint64_t *valid; /* NULL = all valid; covers 'vcap' rows */
     size_t vcap;
     tg_dict *dict;
-    unsigned marks;   /* decimal marks every stored number allows */
-    int cur_mark;     /* mark the stored numbers were read under */
-    size_t n_ambig;   /* stored numbers whose value depends on the mark */
-    unsigned dfmt;    /* date formats every stored date allows */
+    unsigned marks; /* decimal marks every stored number allows */
+    int cur_mark;   /* mark the stored numbers were read under */
+    size_t n_ambig; /* stored numbers whose value depends on the mark */
+    unsigned dfmt;  /* date formats every stored date allows */
     size_t cap_hint;
-    size_t null_max;   /* longest null token: longer text is never null */
+    size_t null_max;        /* longest null token: longer text is never null */
     uint8_t null_first[32]; /* bit set of the null tokens' first bytes */
     int null_empty;         /* "" is a null token */
-    uint32_t last_code; /* the previous string's code: runs repeat a value */
+    uint32_t last_code;     /* the previous string's code: runs repeat a value */
     /* diagnostics */
     int reason;
     size_t note_row;
-    char note_val[40]; /* the first value that made the part text (for the note) */
-    char bad_val[40];  /* the latest value that failed (for reasons of rejects) */
+    char note_val[40];   /* the first value that made the part text (for the note) */
+    char bad_val[40];    /* the latest value that failed (for reasons of rejects) */
     size_t dexcl_row[8]; /* first row that ruled out each date format */
     char dexcl_val[8][24];
 };
@@ -330,8 +330,8 @@ static int push_first(tg_csvcol *c, size_t row, const char *s, size_t n) {
     unsigned m = tg_conv_number_marks(s, n);
     if (m) {
         c->cur_mark = (m & (unsigned)c->spec.pref_mark) ? c->spec.pref_mark
-                      : (m & TG_MARK_DOT)              ? TG_MARK_DOT
-                                                       : TG_MARK_COMMA;
+                      : (m & TG_MARK_DOT)               ? TG_MARK_DOT
+                                                        : TG_MARK_COMMA;
         return push_number(c, row, s, n, 0);
     }
     if (tg_conv_date(s, n, &packed)) return push_date(c, row, s, n, 0);
@@ -433,8 +433,8 @@ void tg_csvcol_reason(const tg_csvcol *c, char *buf, size_t size) {
         unsigned m = tg_conv_date(v, strlen(v), &packed);
         for (int b = 0; b < 8; b++) {
             if ((m & (1u << b)) && c->dexcl_row[b] != SIZE_MAX) {
-                snprintf(buf, size, "date '%s' contradicts '%s' earlier in the column, which is %s", v,
-                         c->dexcl_val[b], tg_conv_date_fmt_name(tg_conv_date_pick(c->dfmt)));
+                snprintf(buf, size, "date '%s' contradicts '%s' earlier in the column, which is %s",
+                         v, c->dexcl_val[b], tg_conv_date_fmt_name(tg_conv_date_pick(c->dfmt)));
                 return;
             }
         }
@@ -503,8 +503,9 @@ static void decide_numbers(tg_csvcol *const *parts, size_t n, const tg_csvcol_sp
     }
     if (spec->mark) marks = (unsigned)spec->mark;
     if (marks == 0) {
-        snprintf(d->note, sizeof d->note, "read as text: numbers use both '.' and ',' as the "
-                                          "decimal mark");
+        snprintf(d->note, sizeof d->note,
+                 "read as text: numbers use both '.' and ',' as the "
+                 "decimal mark");
         reread_as_text(d, spec);
         return;
     }
@@ -515,8 +516,8 @@ static void decide_numbers(tg_csvcol *const *parts, size_t n, const tg_csvcol_sp
     ** reads differently under the two marks. */
     for (size_t i = 0; i < n; i++) {
         const tg_csvcol *c = parts[i];
-        if (c->kind == K_NUMPEND || ((c->kind == K_INT || c->kind == K_FLOAT) &&
-                                     c->cur_mark != d->mark && c->n_ambig > 0))
+        if (c->kind == K_NUMPEND ||
+            ((c->kind == K_INT || c->kind == K_FLOAT) && c->cur_mark != d->mark && c->n_ambig > 0))
             pending = 1;
     }
     d->type = any_float || spec->mode == TG_CC_FLOAT ? TG_FLOAT : TG_INT;
@@ -553,7 +554,8 @@ tg_status tg_csvcol_decide(tg_csvcol *const *parts, size_t n, tg_csvcol_decision
                   : spec->mode == TG_CC_INT                               ? TG_INT
                                                                           : TG_FLOAT;
         if (d->type == TG_DATE) d->dfmt = tg_conv_date_pick(spec->dfmt ? spec->dfmt : TG_DF_ISO);
-        if (d->type == TG_INT || d->type == TG_FLOAT) d->mark = spec->mark ? spec->mark : TG_MARK_DOT;
+        if (d->type == TG_INT || d->type == TG_FLOAT)
+            d->mark = spec->mark ? spec->mark : TG_MARK_DOT;
         return TG_OK;
     }
     unsigned numeric = (1u << K_INT) | (1u << K_FLOAT) | (1u << K_NUMPEND);
@@ -625,7 +627,8 @@ static tg_status append_values(tg_col *col, size_t off, tg_csvcol *c, const tg_c
     switch (col->type) {
     case TG_FLOAT:
         if (c->kind == K_INT)
-            for (size_t r = 0; r < c->len; r++) ((double *)(void *)dst)[r] = (double)((int64_t *)c->v)[r];
+            for (size_t r = 0; r < c->len; r++)
+                ((double *)(void *)dst)[r] = (double)((int64_t *)c->v)[r];
         else memcpy(dst, c->v, c->len * w);
         break;
     case TG_DATE:

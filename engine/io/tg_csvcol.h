@@ -26,7 +26,7 @@ enum {
     TG_CC_INT,       /* explicit types: a value that does not fit is bad */
     TG_CC_FLOAT,
     TG_CC_BOOL,
-    TG_CC_DATE, /* 'dfmt' fixes the format, or 0 to infer it */
+    TG_CC_DATE,  /* 'dfmt' fixes the format, or 0 to infer it */
     TG_CC_IGNORE /* skip (columns already read in an earlier pass) */
 };
 
@@ -41,9 +41,9 @@ typedef struct tg_csvcol_spec {
 
 /* Results of tg_csvcol_push besides TG_OK / TG_ENOMEM. */
 enum {
-    TG_CC_BAD = 100,   /* the value does not fit an explicit type */
-    TG_CC_CONTRADICT,  /* a date whose format contradicts earlier dates */
-    TG_CC_BADUTF8      /* a string that is not valid UTF-8 */
+    TG_CC_BAD = 100,  /* the value does not fit an explicit type */
+    TG_CC_CONTRADICT, /* a date whose format contradicts earlier dates */
+    TG_CC_BADUTF8     /* a string that is not valid UTF-8 */
 };
 
 typedef struct tg_csvcol tg_csvcol;
@@ -70,11 +70,11 @@ void tg_csvcol_reason(const tg_csvcol *c, char *buf, size_t size);
 /* The decision for a whole column, from all its parts. */
 typedef struct tg_csvcol_decision {
     tg_type type;
-    int mark;            /* for numbers */
-    unsigned dfmt;       /* one bit for dates */
-    int reread;          /* 1: read the column again with 'respec' */
+    int mark;      /* for numbers */
+    unsigned dfmt; /* one bit for dates */
+    int reread;    /* 1: read the column again with 'respec' */
     tg_csvcol_spec respec;
-    char note[160];      /* why a typed-looking column became text */
+    char note[160]; /* why a typed-looking column became text */
     /* On TG_EDATA: where the contradiction shows (part, row) and why. */
     size_t bad_part, bad_row;
     char bad_msg[200];

@@ -58,18 +58,14 @@ static int format_date(int32_t days, char *buf) {
 ** file or its locks TG_EIO. */
 static tg_status status_of(int rc) {
     switch (rc & 0xff) {
-    case SQLITE_NOMEM:
-        return TG_ENOMEM;
+    case SQLITE_NOMEM: return TG_ENOMEM;
     case SQLITE_ERROR:
     case SQLITE_AUTH:
-    case SQLITE_RANGE:
-        return TG_EARG;
+    case SQLITE_RANGE: return TG_EARG;
     case SQLITE_CONSTRAINT:
     case SQLITE_MISMATCH:
-    case SQLITE_TOOBIG:
-        return TG_EDATA;
-    default:
-        return TG_EIO;
+    case SQLITE_TOOBIG: return TG_EDATA;
+    default: return TG_EIO;
     }
 }
 
@@ -78,8 +74,7 @@ static tg_status status_of(int rc) {
 static int show_len(const char *sql) {
     size_t n = strlen(sql);
     if (n <= SQL_SHOW) return (int)n;
-    for (n = SQL_SHOW; n > 0 && ((unsigned char)sql[n] & 0xc0) == 0x80; n--)
-        continue;
+    for (n = SQL_SHOW; n > 0 && ((unsigned char)sql[n] & 0xc0) == 0x80; n--) continue;
     return (int)n;
 }
 
@@ -104,8 +99,7 @@ static tg_status db_fail(tg_error *err, const char *path, sqlite3 *db, int rc, c
         return tg_err_set(err, st, path, 0, 0, "%s in SQL: %.*s%s", msg, show_len(sql), sql,
                           ellipsis(sql));
     /* SQLite counts bytes; people count characters (æøå are two bytes). */
-    for (int i = 0; i < at && sql[i]; i++)
-        chars += ((unsigned char)sql[i] & 0xc0) != 0x80;
+    for (int i = 0; i < at && sql[i]; i++) chars += ((unsigned char)sql[i] & 0xc0) != 0x80;
     return tg_err_set(err, st, path, 0, 0, "%s at character %d of SQL: %.*s%s", msg, chars + 1,
                       show_len(sql), sql, ellipsis(sql));
 }
@@ -146,7 +140,7 @@ static pthread_once_t sq_once = PTHREAD_ONCE_INIT;
 /* Must run before SQLite initialises itself; if something in the process
 ** initialised it first, SQLite keeps its own allocator (config refuses). */
 static void sq_install(void) {
-    static const sqlite3_mem_methods methods = { sq_malloc, sq_free,     sq_realloc, sq_size,
+    static const sqlite3_mem_methods methods = { sq_malloc,  sq_free, sq_realloc,  sq_size,
                                                  sq_roundup, sq_init, sq_shutdown, NULL };
     sqlite3_config(SQLITE_CONFIG_MALLOC, &methods);
 }
@@ -159,8 +153,7 @@ static tg_status open_db(const char *path, int flags, sqlite3 **out, tg_error *e
     *out = NULL;
     if (rc != SQLITE_OK) {
         tg_status st;
-        if (!db)
-            st = tg_err_nomem(err);
+        if (!db) st = tg_err_nomem(err);
         else if (sqlite3_system_errno(db) == ENOENT)
             st = tg_err_set(err, TG_EIO, path, 0, 0,
                             "cannot open database: no such file or directory");
@@ -208,18 +201,10 @@ static tg_status bind_one(sqlite3_stmt *stmt, int i, const tg_db_param *p, const
     int rc;
 
     switch (p->is_null ? 0 : p->type) {
-    case 0:
-        rc = sqlite3_bind_null(stmt, i);
-        break;
-    case TG_INT:
-        rc = sqlite3_bind_int64(stmt, i, p->v.i);
-        break;
-    case TG_FLOAT:
-        rc = sqlite3_bind_double(stmt, i, p->v.f);
-        break;
-    case TG_BOOL:
-        rc = sqlite3_bind_int(stmt, i, p->v.b != 0);
-        break;
+    case 0: rc = sqlite3_bind_null(stmt, i); break;
+    case TG_INT: rc = sqlite3_bind_int64(stmt, i, p->v.i); break;
+    case TG_FLOAT: rc = sqlite3_bind_double(stmt, i, p->v.f); break;
+    case TG_BOOL: rc = sqlite3_bind_int(stmt, i, p->v.b != 0); break;
     case TG_DATE:
         if (format_date(p->v.date, date) != 0)
             return tg_err_set(err, TG_EARG, path, 0, 0, "parameter %s: date outside years 1..9999",
@@ -265,8 +250,7 @@ static tg_status bind_params(sqlite3_stmt *stmt, const tg_db_param *params, size
         else if (bound[i])
             st = tg_err_set(err, TG_EARG, path, 0, 0, "parameter %s is given twice",
                             param_label(stmt, i, label, sizeof label));
-        else if ((st = bind_one(stmt, i, p, path, err)) == TG_OK)
-            bound[i] = 1;
+        else if ((st = bind_one(stmt, i, p, path, err)) == TG_OK) bound[i] = 1;
     }
     for (int i = 1; i <= count && st == TG_OK; i++)
         if (!bound[i])
@@ -428,16 +412,11 @@ static tg_type decide_type(const struct stage *s) {
         return TG_INT;
     }
     switch (s->decl) {
-    case D_INT:
-        return TG_INT;
-    case D_FLOAT:
-        return TG_FLOAT;
-    case D_BOOL:
-        return TG_BOOL;
-    case D_DATE:
-        return TG_DATE;
-    default:
-        return TG_STRING;
+    case D_INT: return TG_INT;
+    case D_FLOAT: return TG_FLOAT;
+    case D_BOOL: return TG_BOOL;
+    case D_DATE: return TG_DATE;
+    default: return TG_STRING;
     }
 }
 
@@ -491,8 +470,7 @@ static tg_status push_number_text(struct reader *r, tg_col *col, const struct st
     int rc = sqlite3_step(r->cast);
     const char *p = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(r->cast, 0) : NULL;
     tg_status st = TG_OK;
-    if (!p)
-        st = db_fail(err, r->path, r->db, rc == SQLITE_ROW ? SQLITE_NOMEM : rc, NULL);
+    if (!p) st = db_fail(err, r->path, r->db, rc == SQLITE_ROW ? SQLITE_NOMEM : rc, NULL);
     else if (tg_col_push_str(col, p, (size_t)sqlite3_column_bytes(r->cast, 0)) != TG_OK)
         st = tg_err_nomem(err);
     sqlite3_reset(r->cast);
@@ -506,15 +484,9 @@ static tg_status build_string(struct reader *r, struct stage *s, tg_col **out, t
     if (!col) return tg_err_nomem(err);
     for (size_t i = 0; i < r->n_rows && st == TG_OK; i++) {
         switch (s->cls[i]) {
-        case V_TEXT:
-            col->v.str[col->len++] = (uint32_t)s->v[i];
-            break;
-        case V_NULL:
-            st = tg_col_push_null(col) == TG_OK ? TG_OK : tg_err_nomem(err);
-            break;
-        default:
-            st = push_number_text(r, col, s, i, err);
-            break;
+        case V_TEXT: col->v.str[col->len++] = (uint32_t)s->v[i]; break;
+        case V_NULL: st = tg_col_push_null(col) == TG_OK ? TG_OK : tg_err_nomem(err); break;
+        default: st = push_number_text(r, col, s, i, err); break;
         }
     }
     if (st != TG_OK) {
@@ -703,16 +675,11 @@ tg_status tg_db_read(const char *db_path, const char *table_or_sql, const tg_db_
 
 static const char *decl_of(tg_type type) {
     switch (type) {
-    case TG_INT:
-        return "INTEGER";
-    case TG_FLOAT:
-        return "REAL";
-    case TG_BOOL:
-        return "BOOLEAN";
-    case TG_DATE:
-        return "DATE";
-    case TG_STRING:
-        return "TEXT";
+    case TG_INT: return "INTEGER";
+    case TG_FLOAT: return "REAL";
+    case TG_BOOL: return "BOOLEAN";
+    case TG_DATE: return "DATE";
+    case TG_STRING: return "TEXT";
     }
     return "";
 }
@@ -739,8 +706,7 @@ static tg_status object_kind(sqlite3 *db, const char *table, int *kind, const ch
             const char *type = (const char *)sqlite3_column_text(stmt, 0);
             *kind = type && strcmp(type, "view") == 0 ? 2 : 1;
             rc = SQLITE_OK;
-        } else if (rc == SQLITE_DONE)
-            rc = SQLITE_OK;
+        } else if (rc == SQLITE_DONE) rc = SQLITE_OK;
     }
     tg_status st = rc == SQLITE_OK ? TG_OK : db_fail(err, path, db, rc, NULL);
     sqlite3_finalize(stmt);
@@ -769,20 +735,15 @@ static tg_status check_columns(sqlite3 *db, const char *table, const tg_table *t
             rc = SQLITE_NOMEM;
             break;
         }
-        while (i < t->n_cols && sqlite3_stricmp(name, t->names[i]) != 0)
-            i++;
-        if (i < t->n_cols)
-            used[i] = 1;
-        else if (!lacking[0])
-            snprintf(lacking, sizeof lacking, "%s", name);
+        while (i < t->n_cols && sqlite3_stricmp(name, t->names[i]) != 0) i++;
+        if (i < t->n_cols) used[i] = 1;
+        else if (!lacking[0]) snprintf(lacking, sizeof lacking, "%s", name);
         if (have.len) tg_sbuf_str(&have, ", ");
         tg_sbuf_str(&have, name);
         rc = SQLITE_OK;
     }
-    if (rc != SQLITE_DONE)
-        st = db_fail(err, path, db, rc, NULL);
-    else if (have.oom)
-        st = tg_err_nomem(err);
+    if (rc != SQLITE_DONE) st = db_fail(err, path, db, rc, NULL);
+    else if (have.oom) st = tg_err_nomem(err);
     sqlite3_finalize(stmt);
     for (size_t i = 0; st == TG_OK && i < t->n_cols; i++)
         if (!used[i])
@@ -823,12 +784,9 @@ static int bind_cell(sqlite3_stmt *stmt, int i, const tg_col *col, size_t row, i
 
     if (!tg_col_is_valid(col, row)) return sqlite3_bind_null(stmt, i);
     switch (col->type) {
-    case TG_INT:
-        return sqlite3_bind_int64(stmt, i, col->v.i64[row]);
-    case TG_FLOAT:
-        return sqlite3_bind_double(stmt, i, col->v.f64[row]);
-    case TG_BOOL:
-        return sqlite3_bind_int(stmt, i, col->v.b8[row] != 0);
+    case TG_INT: return sqlite3_bind_int64(stmt, i, col->v.i64[row]);
+    case TG_FLOAT: return sqlite3_bind_double(stmt, i, col->v.f64[row]);
+    case TG_BOOL: return sqlite3_bind_int(stmt, i, col->v.b8[row] != 0);
     case TG_DATE:
         if (format_date(col->v.date[row], date) != 0) {
             *bad_date = 1;
@@ -858,8 +816,7 @@ static tg_status insert_rows(sqlite3 *db, const char *table, const tg_table *t, 
         sb_ident(&b, t->names[c]);
     }
     tg_sbuf_str(&b, ") VALUES (");
-    for (size_t c = 0; c < t->n_cols; c++)
-        tg_sbuf_str(&b, c ? ", ?" : "?");
+    for (size_t c = 0; c < t->n_cols; c++) tg_sbuf_str(&b, c ? ", ?" : "?");
     tg_sbuf_str(&b, ")");
     if (b.oom) {
         tg_free(b.p);
@@ -875,17 +832,14 @@ static tg_status insert_rows(sqlite3 *db, const char *table, const tg_table *t, 
                 st = tg_err_set(err, TG_EDATA, path, 0, 0,
                                 "column '%s', row %zu: date outside years 1..9999", t->names[c],
                                 row + 1);
-            else if (rc != SQLITE_OK)
-                st = db_fail(err, path, db, rc, NULL);
+            else if (rc != SQLITE_OK) st = db_fail(err, path, db, rc, NULL);
         }
         if (st != TG_OK) break;
         rc = sqlite3_step(stmt);
         if (rc != SQLITE_DONE) {
             st = status_of(rc);
-            if (st == TG_ENOMEM)
-                tg_err_nomem(err);
-            else
-                tg_err_set(err, st, path, 0, 0, "row %zu: %s", row + 1, sqlite3_errmsg(db));
+            if (st == TG_ENOMEM) tg_err_nomem(err);
+            else tg_err_set(err, st, path, 0, 0, "row %zu: %s", row + 1, sqlite3_errmsg(db));
         }
         sqlite3_reset(stmt);
     }

@@ -132,12 +132,9 @@ tg_json *tg_json_table(const tg_table *t, int decimals) {
 void tg_json_free(tg_json *v) {
     if (!v) return;
     switch (v->kind) {
-    case TG_JSON_STRING:
-        tg_free(v->u.str.s);
-        break;
+    case TG_JSON_STRING: tg_free(v->u.str.s); break;
     case TG_JSON_ARRAY:
-        for (size_t i = 0; i < v->u.c.n; i++)
-            tg_json_free(v->u.c.items[i]);
+        for (size_t i = 0; i < v->u.c.n; i++) tg_json_free(v->u.c.items[i]);
         tg_free(v->u.c.items);
         break;
     case TG_JSON_OBJECT:
@@ -147,11 +144,8 @@ void tg_json_free(tg_json *v) {
         }
         tg_free(v->u.c.members);
         break;
-    case TG_JSON_TABLE:
-        tg_table_release(v->u.table);
-        break;
-    default:
-        break;
+    case TG_JSON_TABLE: tg_table_release(v->u.table); break;
+    default: break;
     }
     tg_free(v);
 }
@@ -308,24 +302,12 @@ static tg_status convert(json_t *j, tg_json **out, tg_error *err) {
     tg_status st = TG_OK;
     *out = NULL;
     switch (json_typeof(j)) {
-    case JSON_NULL:
-        *out = tg_json_null();
-        break;
-    case JSON_TRUE:
-        *out = tg_json_bool(1);
-        break;
-    case JSON_FALSE:
-        *out = tg_json_bool(0);
-        break;
-    case JSON_INTEGER:
-        *out = tg_json_int((int64_t)json_integer_value(j));
-        break;
-    case JSON_REAL:
-        *out = tg_json_real(json_real_value(j), -1);
-        break;
-    case JSON_STRING:
-        *out = tg_json_str(json_string_value(j), json_string_length(j));
-        break;
+    case JSON_NULL: *out = tg_json_null(); break;
+    case JSON_TRUE: *out = tg_json_bool(1); break;
+    case JSON_FALSE: *out = tg_json_bool(0); break;
+    case JSON_INTEGER: *out = tg_json_int((int64_t)json_integer_value(j)); break;
+    case JSON_REAL: *out = tg_json_real(json_real_value(j), -1); break;
+    case JSON_STRING: *out = tg_json_str(json_string_value(j), json_string_length(j)); break;
     case JSON_ARRAY: {
         tg_json *arr = tg_json_array();
         if (!arr) break;
@@ -430,8 +412,7 @@ static void put_slow(struct sink *s, const char *p, size_t n) {
         }
     } else {
         size_t cap = s->cap ? s->cap : 256;
-        while (n > cap - s->len)
-            cap *= 2;
+        while (n > cap - s->len) cap *= 2;
         char *b = tg_realloc(s->buf, cap);
         if (!b) {
             sink_fail(s, TG_ENOMEM);
@@ -554,15 +535,9 @@ static void put_cell(struct sink *s, const tg_col *c, size_t r, int decimals) {
         return;
     }
     switch (c->type) {
-    case TG_INT:
-        put_int(s, c->v.i64[r]);
-        break;
-    case TG_FLOAT:
-        put_real(s, c->v.f64[r], decimals);
-        break;
-    case TG_BOOL:
-        put(s, c->v.b8[r] ? "true" : "false", c->v.b8[r] ? 4 : 5);
-        break;
+    case TG_INT: put_int(s, c->v.i64[r]); break;
+    case TG_FLOAT: put_real(s, c->v.f64[r], decimals); break;
+    case TG_BOOL: put(s, c->v.b8[r] ? "true" : "false", c->v.b8[r] ? 4 : 5); break;
     case TG_DATE:
         buf[0] = '"';
         n = tg_date_format(c->v.date[r], buf + 1);
@@ -635,24 +610,12 @@ static void put_table(struct sink *s, const tg_table *t, int decimals, int level
 
 static void put_value(struct sink *s, const tg_json *v, int level) {
     switch (v->kind) {
-    case TG_JSON_NULL:
-        put(s, "null", 4);
-        break;
-    case TG_JSON_BOOL:
-        put(s, v->u.b ? "true" : "false", v->u.b ? 4 : 5);
-        break;
-    case TG_JSON_INT:
-        put_int(s, v->u.i);
-        break;
-    case TG_JSON_REAL:
-        put_real(s, v->u.f, v->decimals);
-        break;
-    case TG_JSON_STRING:
-        put_string(s, v->u.str.s, v->u.str.n);
-        break;
-    case TG_JSON_TABLE:
-        put_table(s, v->u.table, v->decimals, level);
-        break;
+    case TG_JSON_NULL: put(s, "null", 4); break;
+    case TG_JSON_BOOL: put(s, v->u.b ? "true" : "false", v->u.b ? 4 : 5); break;
+    case TG_JSON_INT: put_int(s, v->u.i); break;
+    case TG_JSON_REAL: put_real(s, v->u.f, v->decimals); break;
+    case TG_JSON_STRING: put_string(s, v->u.str.s, v->u.str.n); break;
+    case TG_JSON_TABLE: put_table(s, v->u.table, v->decimals, level); break;
     case TG_JSON_ARRAY:
     case TG_JSON_OBJECT: {
         const int is_obj = v->kind == TG_JSON_OBJECT;

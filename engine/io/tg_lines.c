@@ -100,10 +100,8 @@ static int fill(tg_lines *lr) {
     if ((lr->status = tg_src_read(lr->src, lr->off, dst, want, &got, NULL)) != TG_OK || got == 0)
         return 0;
     lr->off += got;
-    if (lr->enc == TG_ENC_UTF8)
-        lr->len += got;
-    else
-        lr->len += tg_enc_to_utf8(lr->enc, lr->raw, got, lr->buf + lr->len, &used);
+    if (lr->enc == TG_ENC_UTF8) lr->len += got;
+    else lr->len += tg_enc_to_utf8(lr->enc, lr->raw, got, lr->buf + lr->len, &used);
     return 1;
 }
 
@@ -220,8 +218,7 @@ static int quoted_line(unsigned char *s, size_t n, unsigned char delim, unsigned
 
     for (;;) {
         if (k == TG_ARRAY_LEN(from)) return 0;
-        while (i < n && is_blank(s[i], delim))
-            i++;
+        while (i < n && is_blank(s[i], delim)) i++;
         if (i < n && s[i] == quote) {
             size_t a = ++i;
             for (;; i++) {
@@ -237,8 +234,7 @@ static int quoted_line(unsigned char *s, size_t n, unsigned char delim, unsigned
             from[k] = a;
             len[k] = i - a;
             i++; /* the closing quote */
-            while (i < n && is_blank(s[i], delim))
-                i++;
+            while (i < n && is_blank(s[i], delim)) i++;
             if (i < n && s[i] != delim) return 0; /* text after the closing quote */
         } else {
             size_t a = i;
@@ -247,8 +243,7 @@ static int quoted_line(unsigned char *s, size_t n, unsigned char delim, unsigned
                 i++;
             }
             size_t b = i;
-            while (b > a && is_blank(s[b - 1], delim))
-                b--;
+            while (b > a && is_blank(s[b - 1], delim)) b--;
             from[k] = a;
             len[k] = b - a;
         }
@@ -298,10 +293,8 @@ int tg_lines_split(unsigned char *s, size_t n, unsigned char delim, unsigned cha
     for (size_t f = 0; f <= (size_t)k; f++) {
         size_t e = f < (size_t)k ? cut[f] : n, a = start, b = e;
         /* libcsv trims blanks (never the delimiter) around unquoted fields */
-        while (a < b && is_blank(s[a], delim))
-            a++;
-        while (b > a && is_blank(s[b - 1], delim))
-            b--;
+        while (a < b && is_blank(s[a], delim)) a++;
+        while (b > a && is_blank(s[b - 1], delim)) b--;
         field(s + a, b - a, ud);
         start = e + 1;
     }

@@ -86,8 +86,7 @@ static tg_status create_temp(tg_out *o, tg_error *err) {
                         (uint64_t)(uintptr_t)o);
     for (int attempt = 0; attempt < 100; attempt++) {
         uint64_t r = mix(seed + (uint64_t)attempt);
-        for (size_t i = 0; i < 6; i++, r >>= 6)
-            o->tmp[n - 6 + i] = alphabet[r % 62];
+        for (size_t i = 0; i < 6; i++, r >>= 6) o->tmp[n - 6 + i] = alphabet[r % 62];
         o->fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
         if (o->fd >= 0) break;
         if (errno != EEXIST && errno != EINTR)
@@ -303,16 +302,12 @@ static void put_value(tg_out *o, const tg_col *c, size_t r, const tg_out_csv_opt
     int y, m, d;
 
     switch (c->type) {
-    case TG_INT:
-        n = tg_fmt_int64(c->v.i64[r], buf);
-        break;
+    case TG_INT: n = tg_fmt_int64(c->v.i64[r], buf); break;
     case TG_FLOAT:
         n = tg_fmt_double(c->v.f64[r], opts->decimals, opts->decimal == ',' ? TG_FMT_COMMA : 0,
                           buf);
         break;
-    case TG_BOOL:
-        tg_out_write(o, c->v.b8[r] ? "true" : "false", c->v.b8[r] ? 4 : 5, NULL);
-        return;
+    case TG_BOOL: tg_out_write(o, c->v.b8[r] ? "true" : "false", c->v.b8[r] ? 4 : 5, NULL); return;
     case TG_DATE:
         if (opts->date_fmt == TG_OUT_DATE_ISO) {
             n = tg_date_format(c->v.date[r], buf);
@@ -323,10 +318,8 @@ static void put_value(tg_out *o, const tg_col *c, size_t r, const tg_out_csv_opt
         break;
     case TG_STRING: {
         const char *s = tg_dict_str(c->dict, c->v.str[r], &n);
-        if (n == 0 && one_col)
-            tg_out_write(o, "\"\"", 2, NULL);
-        else
-            put_text(o, s, n, opts->delim);
+        if (n == 0 && one_col) tg_out_write(o, "\"\"", 2, NULL);
+        else put_text(o, s, n, opts->delim);
         return;
     }
     }
@@ -373,10 +366,8 @@ tg_status tg_out_csv(const tg_table *t, const char *path, const tg_out_csv_opts 
         for (size_t j = 0; j < t->n_cols; j++) {
             if (j) tg_out_write(o, &opts->delim, 1, NULL);
             size_t n = strlen(t->names[j]);
-            if (one_col && n == 0)
-                tg_out_write(o, "\"\"", 2, NULL);
-            else
-                put_text(o, t->names[j], n, opts->delim);
+            if (one_col && n == 0) tg_out_write(o, "\"\"", 2, NULL);
+            else put_text(o, t->names[j], n, opts->delim);
         }
         tg_out_write(o, eol, eol_len, NULL);
     }
@@ -393,8 +384,7 @@ tg_status tg_out_csv(const tg_table *t, const char *path, const tg_out_csv_opts 
             if (j) tg_out_write(o, &opts->delim, 1, NULL);
             if (tg_col_is_valid(c, r) && !(c->type == TG_FLOAT && !isfinite(c->v.f64[r])))
                 put_value(o, c, r, opts, one_col);
-            else if (one_col)
-                tg_out_write(o, "\"\"", 2, NULL);
+            else if (one_col) tg_out_write(o, "\"\"", 2, NULL);
         }
         tg_out_write(o, eol, eol_len, NULL);
     }

@@ -70,27 +70,21 @@ static int scan_field(const struct sample *t, unsigned char delim, size_t *pos, 
     const unsigned char *s = t->s;
     size_t n = t->n, i = *pos, beg, end;
 
-    while (i < n && is_blank(s[i], delim))
-        i++;
+    while (i < n && is_blank(s[i], delim)) i++;
     if (i < n && s[i] == t->quote) {
         for (beg = ++i; i < n; i++) {
             if (s[i] != t->quote) continue;
-            if (i + 1 < n && s[i + 1] == t->quote)
-                i++; /* a doubled quote */
-            else
-                break;
+            if (i + 1 < n && s[i + 1] == t->quote) i++; /* a doubled quote */
+            else break;
         }
         end = i;
         if (i < n) i++; /* past the closing quote */
-        while (i < n && !ends_field(s[i], delim))
-            i++;
+        while (i < n && !ends_field(s[i], delim)) i++;
     } else {
         beg = i;
-        while (i < n && !ends_field(s[i], delim))
-            i++;
+        while (i < n && !ends_field(s[i], delim)) i++;
         end = i;
-        while (end > beg && is_blank(s[end - 1], delim))
-            end--;
+        while (end > beg && is_blank(s[end - 1], delim)) end--;
     }
     f->p = s + beg;
     f->len = end - beg;
@@ -116,8 +110,7 @@ static int next_record(const struct sample *t, unsigned char delim, size_t *pos,
     size_t i = *pos, count = 0;
     int end;
 
-    while (i < t->n && (t->s[i] == '\r' || t->s[i] == '\n'))
-        i++;
+    while (i < t->n && (t->s[i] == '\r' || t->s[i] == '\n')) i++;
     if (i >= t->n) return 0;
     *start = i;
     do {
@@ -204,13 +197,11 @@ static void count_candidate(struct sample *t, size_t *counts, const tg_nulls *nu
     int saved_eof = t->at_eof;
 
     c->at_eof = t->at_eof;
-    while (n < MAX_RECORDS && next_record(t, c->delim, &pos, &start, &counts[n]))
-        n++;
+    while (n < MAX_RECORDS && next_record(t, c->delim, &pos, &start, &counts[n])) n++;
     if (n == 0 && !t->at_eof) {
         t->at_eof = c->at_eof = 1;
         pos = 0;
-        while (n < MAX_RECORDS && next_record(t, c->delim, &pos, &start, &counts[n]))
-            n++;
+        while (n < MAX_RECORDS && next_record(t, c->delim, &pos, &start, &counts[n])) n++;
     }
     c->n_records = n;
     c->mode = c->n_mode = 0;
@@ -335,10 +326,8 @@ static tg_status analyse(const struct sample *t, unsigned char delim, const tg_n
             unsigned k = kind_of(nulls, f, &marks);
             if (j < cols) below[j] |= k;
             if (is_typed(k)) all_text = 0;
-            if (marks == TG_MARK_COMMA)
-                n_comma++;
-            else if (marks == TG_MARK_DOT)
-                n_dot++;
+            if (marks == TG_MARK_COMMA) n_comma++;
+            else if (marks == TG_MARK_DOT) n_dot++;
         }
     }
     *n_fields = cols;
@@ -352,12 +341,10 @@ static tg_status analyse(const struct sample *t, unsigned char delim, const tg_n
         if (!h && all_text) {
             /* All text: a header when the first values name distinct columns. */
             h = 1;
-            for (size_t j = 0; j < cols && h; j++)
-                h = first[j].len > 0;
+            for (size_t j = 0; j < cols && h; j++) h = first[j].len > 0;
             if (h) {
                 qsort(first, cols, sizeof *first, cmp_span);
-                for (size_t j = 1; j < cols && h; j++)
-                    h = cmp_span(&first[j - 1], &first[j]) != 0;
+                for (size_t j = 1; j < cols && h; j++) h = cmp_span(&first[j - 1], &first[j]) != 0;
             }
         }
         *header = h;
@@ -390,8 +377,7 @@ static size_t sep_line(const unsigned char *s, size_t n, int at_eof, unsigned ch
         if (i >= n || s[i] != '"') return 0;
         i++;
     }
-    while (i < n && s[i] == d)
-        i++;
+    while (i < n && s[i] == d) i++;
     if (i >= n) {
         if (!at_eof) return 0;
     } else if (s[i] == '\r') {

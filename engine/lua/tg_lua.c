@@ -162,10 +162,8 @@ static void set_abort(tg_lua *rt, lua_State *L, tg_status st, const char *msg) {
 }
 
 static void limit_message(const tg_lua *rt, tg_status st, char *buf, size_t size) {
-    if (st == TG_ECANCEL)
-        snprintf(buf, size, signalled ? "cancelled by signal" : "cancelled");
-    else
-        snprintf(buf, size, "time limit %g s exceeded", rt->opts.timeout_s);
+    if (st == TG_ECANCEL) snprintf(buf, size, signalled ? "cancelled by signal" : "cancelled");
+    else snprintf(buf, size, "time limit %g s exceeded", rt->opts.timeout_s);
 }
 
 static void mem_abort(tg_lua *rt, lua_State *L) {
@@ -464,10 +462,8 @@ static int l_base_require(lua_State *L) {
     lua_pushvalue(L, 1);
     lua_pushvalue(L, 5);
     lua_call(L, 2, 1);
-    if (!lua_isnil(L, -1))
-        lua_setfield(L, 2, name);
-    else
-        lua_pop(L, 1);
+    if (!lua_isnil(L, -1)) lua_setfield(L, 2, name);
+    else lua_pop(L, 1);
     if (lua_getfield(L, 2, name) == LUA_TNIL) { /* the module returned nothing */
         lua_pop(L, 1);
         lua_pushboolean(L, 1);
@@ -495,9 +491,7 @@ static int l_math_random(lua_State *L) {
     lua_Integer low, up;
 
     switch (lua_gettop(L)) {
-    case 0:
-        lua_pushnumber(L, tg_rng_double(&rt->rng));
-        return 1;
+    case 0: lua_pushnumber(L, tg_rng_double(&rt->rng)); return 1;
     case 1:
         low = 1;
         up = luaL_checkinteger(L, 1);
@@ -510,8 +504,7 @@ static int l_math_random(lua_State *L) {
         low = luaL_checkinteger(L, 1);
         up = luaL_checkinteger(L, 2);
         break;
-    default:
-        return luaL_error(L, "wrong number of arguments");
+    default: return luaL_error(L, "wrong number of arguments");
     }
     luaL_argcheck(L, low <= up, 1, "interval is empty");
     r = tg_rng_next(&rt->rng);
@@ -674,10 +667,8 @@ tg_lua *tg_lua_new(const tg_lua_opts *opts, tg_error *err) {
         mem_status(tg_mem_cap_hit(), err);
         return NULL;
     }
-    if (opts)
-        rt->opts = *opts;
-    else
-        tg_lua_opts_init(&rt->opts);
+    if (opts) rt->opts = *opts;
+    else tg_lua_opts_init(&rt->opts);
     assert(rt->opts.timeout_s >= 0);
     tg_rng_seed(&rt->rng, rt->opts.seed, 0);
     atomic_init(&rt->abort, TG_OK);
@@ -740,8 +731,7 @@ static int msghandler(lua_State *L) {
     if (!msg) {
         if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
             msg = lua_tostring(L, -1);
-        else
-            msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+        else msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
     }
     luaL_traceback(L, L, msg, 1);
     return 1;
@@ -800,8 +790,7 @@ static int parse_position(lua_State *L, const char *text, const char **file, int
         const char *p = text + len;
         if (strncmp(text, id, len) == 0 && p[0] == ':' && p[1] >= '0' && p[1] <= '9') {
             long n = 0;
-            for (p++; *p >= '0' && *p <= '9'; p++)
-                n = n < 100000000 ? n * 10 + (*p - '0') : n;
+            for (p++; *p >= '0' && *p <= '9'; p++) n = n < 100000000 ? n * 10 + (*p - '0') : n;
             if (*p == ':') {
                 *file = lua_tostring(L, -1);
                 *line = (int)n;
@@ -976,10 +965,8 @@ int tg_lua_raise(lua_State *L, tg_status st, const tg_error *err) {
         set_abort(rt, L, st, msg);
         return raise_abort(rt, L);
     }
-    if (err)
-        rt->raised = *err;
-    else
-        tg_err_set(&rt->raised, st, NULL, 0, 0, "%s", tg_status_name(st));
+    if (err) rt->raised = *err;
+    else tg_err_set(&rt->raised, st, NULL, 0, 0, "%s", tg_status_name(st));
     rt->raised.code = st;
     tg_err_format(&rt->raised, text, sizeof text);
     push_where(L);

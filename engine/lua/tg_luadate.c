@@ -113,10 +113,8 @@ static int l_date_add(lua_State *L) {
     int32_t d;
     int n = delegate_to_expr(L, "__add");
     if (n >= 0) return n;
-    if (tg_luadate_test(L, 1, &d))
-        tg_luadate_push(L, shift_days(L, d, luaL_checkinteger(L, 2)));
-    else
-        tg_luadate_push(L, shift_days(L, tg_luadate_check(L, 2), luaL_checkinteger(L, 1)));
+    if (tg_luadate_test(L, 1, &d)) tg_luadate_push(L, shift_days(L, d, luaL_checkinteger(L, 2)));
+    else tg_luadate_push(L, shift_days(L, tg_luadate_check(L, 2), luaL_checkinteger(L, 1)));
     return 1;
 }
 

@@ -58,16 +58,12 @@ static tg_json *convert(lua_State *L, int idx, int depth, int decimals, const ch
 
     idx = lua_absindex(L, idx);
     switch (lua_type(L, idx)) {
-    case LUA_TBOOLEAN:
-        return boxed(L, tg_json_bool(lua_toboolean(L, idx)));
+    case LUA_TBOOLEAN: return boxed(L, tg_json_bool(lua_toboolean(L, idx)));
     case LUA_TNUMBER:
         if (lua_isinteger(L, idx)) return boxed(L, tg_json_int(lua_tointeger(L, idx)));
         return boxed(L, tg_json_real(lua_tonumber(L, idx), decimals));
-    case LUA_TSTRING:
-        s = lua_tolstring(L, idx, &len);
-        return boxed(L, tg_json_str(s, len));
-    case LUA_TTABLE:
-        break;
+    case LUA_TSTRING: s = lua_tolstring(L, idx, &len); return boxed(L, tg_json_str(s, len));
+    case LUA_TTABLE: break;
     default:
         if ((t = tg_luatable_test(L, idx)) != NULL) return boxed(L, tg_json_table(t, decimals));
         if (luaL_testudata(L, idx, TG_LUATABLE_MT))

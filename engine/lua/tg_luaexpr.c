@@ -85,14 +85,10 @@ tg_expr *tg_luaexpr_push(lua_State *L, int idx, int names, const char *what) {
     slot = new_slot(L);
     switch (lua_type(L, idx)) {
     case LUA_TNUMBER:
-        if (lua_isinteger(L, idx))
-            fill(L, slot, tg_expr_int(lua_tointeger(L, idx)));
-        else
-            fill(L, slot, tg_expr_float(lua_tonumber(L, idx)));
+        if (lua_isinteger(L, idx)) fill(L, slot, tg_expr_int(lua_tointeger(L, idx)));
+        else fill(L, slot, tg_expr_float(lua_tonumber(L, idx)));
         return *slot;
-    case LUA_TBOOLEAN:
-        fill(L, slot, tg_expr_bool(lua_toboolean(L, idx)));
-        return *slot;
+    case LUA_TBOOLEAN: fill(L, slot, tg_expr_bool(lua_toboolean(L, idx))); return *slot;
     case LUA_TSTRING:
         s = lua_tolstring(L, idx, &len);
         fill(L, slot, names ? tg_expr_col(s) : tg_expr_str(s, len));
@@ -117,8 +113,7 @@ void tg_luaexpr_check_columns(lua_State *L, const tg_expr *e, const tg_table *t)
         if (tg_table_find(t, e->u.name) < 0) tg_lualib_no_column(L, t, e->u.name);
         return;
     }
-    for (size_t i = 0; i < e->n_args; i++)
-        tg_luaexpr_check_columns(L, e->args[i], t);
+    for (size_t i = 0; i < e->n_args; i++) tg_luaexpr_check_columns(L, e->args[i], t);
 }
 
 /* Appends the distinct column names under e to names[*n] (room for cap). */
@@ -129,14 +124,12 @@ static void collect(const tg_expr *e, const char **names, size_t *n, size_t cap)
         if (*n < cap) names[(*n)++] = e->u.name;
         return;
     }
-    for (size_t i = 0; i < e->n_args; i++)
-        collect(e->args[i], names, n, cap);
+    for (size_t i = 0; i < e->n_args; i++) collect(e->args[i], names, n, cap);
 }
 
 static size_t count_nodes(const tg_expr *e) {
     size_t n = 1;
-    for (size_t i = 0; i < e->n_args; i++)
-        n += count_nodes(e->args[i]);
+    for (size_t i = 0; i < e->n_args; i++) n += count_nodes(e->args[i]);
     return n;
 }
 
@@ -273,8 +266,7 @@ static int nary_range(lua_State *L, tg_op op, int first, int last, const char *w
         return 1;
     }
     args = lua_newuserdatauv(L, (size_t)n * sizeof *args, 0);
-    for (int i = 0; i < n; i++)
-        args[i] = tg_luaexpr_push(L, first + i, 0, what);
+    for (int i = 0; i < n; i++) args[i] = tg_luaexpr_push(L, first + i, 0, what);
     slot = new_slot(L);
     fill(L, slot, tg_expr_nary(op, args, (size_t)n));
     return 1;
@@ -301,8 +293,7 @@ static int unpack_list(lua_State *L, int idx, const char *what) {
     n = luaL_len(L, idx);
     if (n > 100000) tg_lualib_error(L, "%s: too many items (%I)", what, n);
     luaL_checkstack(L, (int)n + 8, what);
-    for (lua_Integer i = 1; i <= n; i++)
-        lua_rawgeti(L, idx, i);
+    for (lua_Integer i = 1; i <= n; i++) lua_rawgeti(L, idx, i);
     return (int)n;
 }
 

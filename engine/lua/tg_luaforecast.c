@@ -71,10 +71,8 @@ static const char *opt_name(lua_State *L, int idx, const char *key, const char *
 static void read_opts(lua_State *L, int idx, const char *fname, const tg_table *t,
                       tg_fctable_opts *o, double *levels) {
     tg_fctable_opts_init(o);
-    if (lua_getfield(L, idx, "by") != LUA_TNIL)
-        o->by = tg_luaverb_names(L, -1, fname, &o->n_by);
-    else
-        lua_pop(L, 1);
+    if (lua_getfield(L, idx, "by") != LUA_TNIL) o->by = tg_luaverb_names(L, -1, fname, &o->n_by);
+    else lua_pop(L, 1);
     if (o->n_by > TG_FCTABLE_MAX_BY)
         tg_lualib_error(L, "%s: at most %d by columns", fname, TG_FCTABLE_MAX_BY);
     o->time = opt_name(L, idx, "time", fname);

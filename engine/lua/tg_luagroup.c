@@ -179,10 +179,8 @@ static int l_table_group_by(lua_State *L) {
     }
     lua_newuserdatauv(L, 0, 3); /* 3: the result */
     luaL_setmetatable(L, GROUPBY_MT);
-    if (lua_istable(L, 2))
-        keys = tg_luatable_sorted_keys(L, 2, &n_keys, "group_by");
-    else
-        lua_pushnil(L);
+    if (lua_istable(L, 2)) keys = tg_luatable_sorted_keys(L, 2, &n_keys, "group_by");
+    else lua_pushnil(L);
     ns = check_names(L, 2, "group_by"); /* the list part */
     check_columns(L, shape, ns);
     if (n_keys) {
@@ -333,8 +331,7 @@ static void check_keys(lua_State *L, int idx, names *l, names *r, const char *wh
     size_t n_list = l->n;
     const char **lv = lua_newuserdatauv(L, (n_list + n_keys ? n_list + n_keys : 1) * sizeof *lv, 0);
     const char **rv = lua_newuserdatauv(L, (n_list + n_keys ? n_list + n_keys : 1) * sizeof *rv, 0);
-    for (size_t i = 0; i < n_list; i++)
-        lv[i] = rv[i] = l->v[i];
+    for (size_t i = 0; i < n_list; i++) lv[i] = rv[i] = l->v[i];
     for (size_t i = 0; i < n_keys; i++) {
         lua_getfield(L, idx, keys[i]);
         if (lua_type(L, -1) != LUA_TSTRING)

@@ -24,10 +24,10 @@
 #include "tg_lualib.h"
 #include "tg_luatable.h"
 
-#define IDS_KEY "tegn.indicator.ids"
+#define IDS_KEY     "tegn.indicator.ids"
 #define CATALOG_KEY "tegn.catalog"
-#define DB_NAME "tegn.sqlite"
-#define MAX_NAMES 256
+#define DB_NAME     "tegn.sqlite"
+#define MAX_NAMES   256
 
 /* ---- the data catalog ---- */
 
@@ -37,8 +37,7 @@ static const char *datasets_dir(lua_State *L) {
     lua_getfield(L, lua_upvalueindex(1), "params");
     if (lua_istable(L, -1) && lua_getfield(L, -1, "datasets") == LUA_TSTRING)
         dir = lua_tostring(L, -1); /* kept alive by tegn.params */
-    else if (lua_istable(L, -1))
-        lua_pop(L, 1);
+    else if (lua_istable(L, -1)) lua_pop(L, 1);
     lua_pop(L, 1);
     return dir;
 }
@@ -187,7 +186,8 @@ static size_t read_by(lua_State *L, const char **by) {
     if (type == LUA_TSTRING) by[n++] = lua_tostring(L, -1);
     if (type == LUA_TTABLE) {
         lua_Integer len = luaL_len(L, -1);
-        if (len > TG_INDICATOR_MAX_BY) tg_lualib_error(L, "indicator: at most %d 'by' columns", TG_INDICATOR_MAX_BY);
+        if (len > TG_INDICATOR_MAX_BY)
+            tg_lualib_error(L, "indicator: at most %d 'by' columns", TG_INDICATOR_MAX_BY);
         for (lua_Integer i = 1; i <= len; i++) {
             if (lua_rawgeti(L, -1, i) != LUA_TSTRING)
                 tg_lualib_error(L, "indicator: 'by' must list column names");
@@ -336,7 +336,8 @@ static tg_json *describe(lua_State *L, const tg_indicator_spec *s, const tg_tabl
     for (int i = 0; texts[i]; i++) set_str(L, o, texts[i], opt_string(L, texts[i], NULL));
     set_str(L, o, "direction", s->judge.direction > 0 ? "up" : "down");
     set_str(L, o, "kind", kinds[s->judge.kind]);
-    for (size_t i = 0; i < s->n_by; i++) tg_json_push_take(by, tg_json_str(s->by[i], strlen(s->by[i])), NULL);
+    for (size_t i = 0; i < s->n_by; i++)
+        tg_json_push_take(by, tg_json_str(s->by[i], strlen(s->by[i])), NULL);
     set(L, o, "by", by);
     set_str(L, o, "period", s->period);
     set(L, o, "baseline", period_json(&s->base));
@@ -363,11 +364,13 @@ static tg_json *describe(lua_State *L, const tg_indicator_spec *s, const tg_tabl
 
 /* tegn.indicator(spec) -> series, verdicts (Tables) */
 static int l_indicator(lua_State *L) {
-    static const char *const known[] = { "id",     "title",          "strategy", "goal",
-                                         "direction", "unit",        "kind",     "compute",
-                                         "by",     "period",         "baseline", "comparable_from",
-                                         "conf",   "min_n",          "suppress_below", "per",
-                                         "flag_deviation", "note",   "params",   "census", NULL };
+    static const char *const known[] = { "id",     "title",          "strategy",
+                                         "goal",   "direction",      "unit",
+                                         "kind",   "compute",        "by",
+                                         "period", "baseline",       "comparable_from",
+                                         "conf",   "min_n",          "suppress_below",
+                                         "per",    "flag_deviation", "note",
+                                         "params", "census",         NULL };
     const char *by[TG_INDICATOR_MAX_BY];
     tg_indicator_spec s;
     tg_table **series, **verdicts, *t;
@@ -392,8 +395,8 @@ static int l_indicator(lua_State *L) {
     push_params(L);
     lua_call(L, 2, 2); /* compute(data, params) -> series [, details] */
     if (!luaL_testudata(L, 2, TG_LUATABLE_MT))
-        return tg_lualib_error(L, "indicator '%s': compute must return a tegn.Table, not a %s",
-                               id, luaL_typename(L, 2));
+        return tg_lualib_error(L, "indicator '%s': compute must return a tegn.Table, not a %s", id,
+                               luaL_typename(L, 2));
     t = tg_luatable_check(L, 2);
     details = tg_lualib_box(L, free_json);
     if (!lua_isnil(L, 3)) *details = tg_luaemit_value(L, 3, "details");

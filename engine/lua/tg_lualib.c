@@ -26,10 +26,10 @@
 #include "tg_lua.h"
 #include "tg_luadate.h"
 #include "tg_luaemit.h"
-#include "tg_luaind.h"
 #include "tg_luaexpr.h"
 #include "tg_luaforecast.h"
 #include "tg_luagroup.h"
+#include "tg_luaind.h"
 #include "tg_luascenario.h"
 #include "tg_luasim.h"
 #include "tg_luastats.h"
@@ -53,9 +53,9 @@ struct tg_lualib {
     int progress;
     tg_lualib_input *inputs;
     size_t n_inputs, cap_inputs;
-    tg_json *doc; /* what tegn.emit produced; NULL until then */
+    tg_json *doc;        /* what tegn.emit produced; NULL until then */
     tg_json *indicators; /* tegn.indicator's objects in definition order */
-    int indent;   /* tegn.emit's indent option */
+    int indent;          /* tegn.emit's indent option */
 };
 
 /* ---- the run context ---- */
@@ -172,13 +172,10 @@ static tg_json *indicator_doc(tg_lualib *lib) {
     tg_json *doc = tg_json_object(), *list = lib->indicators;
     tg_status st = doc ? TG_OK : TG_ENOMEM;
     lib->indicators = NULL;
-    if (st == TG_OK)
-        st = tg_json_set_take(doc, "format", tg_json_str("tegn-indicators", 15), NULL);
+    if (st == TG_OK) st = tg_json_set_take(doc, "format", tg_json_str("tegn-indicators", 15), NULL);
     if (st == TG_OK) st = tg_json_set_take(doc, "format_version", tg_json_int(1), NULL);
-    if (st == TG_OK)
-        st = tg_json_set_take(doc, "indicators", list, NULL);
-    else
-        tg_json_free(list);
+    if (st == TG_OK) st = tg_json_set_take(doc, "indicators", list, NULL);
+    else tg_json_free(list);
     if (st != TG_OK) {
         tg_json_free(doc);
         return NULL;
@@ -248,10 +245,8 @@ int tg_lualib_fail(lua_State *L, tg_status st, const tg_error *err, const char *
     char text[1024];
     assert(st != TG_OK);
     if (st != TG_EARG && st != TG_ESCRIPT) return tg_lua_raise(L, st, err);
-    if (err)
-        tg_err_format(err, text, sizeof text);
-    else
-        snprintf(text, sizeof text, "%s", tg_status_name(st));
+    if (err) tg_err_format(err, text, sizeof text);
+    else snprintf(text, sizeof text, "%s", tg_status_name(st));
     push_where(L);
     lua_pushfstring(L, "%s%s%s", what ? what : "", what ? ": " : "", text);
     lua_concat(L, 2);
@@ -348,14 +343,12 @@ void tg_lualib_check_opts(lua_State *L, int idx, const char *const *known, const
     }
     if (found) {
         size_t n = 0;
-        while (known[n])
-            n++;
+        while (known[n]) n++;
         const char *near = tg_lualib_suggest(bad, (char *const *)known, n);
         push_where(L);
         if (near)
             lua_pushfstring(L, "%s: unknown option '%s'; did you mean '%s'?", fname, bad, near);
-        else
-            lua_pushfstring(L, "%s: unknown option '%s'", fname, bad);
+        else lua_pushfstring(L, "%s: unknown option '%s'", fname, bad);
         lua_concat(L, 2);
         lua_error(L);
     }
@@ -427,9 +420,7 @@ static int l_tegn_param(lua_State *L) {
     }
     const char *v = p->value;
     switch (kind) {
-    case K_STRING:
-        lua_pushstring(L, v);
-        return 1;
+    case K_STRING: lua_pushstring(L, v); return 1;
     case K_INT:
         if (lua_stringtonumber(L, v) && lua_isinteger(L, -1)) return 1;
         return tg_lualib_error(L, "parameter '%s': expected a whole number, got '%s'", name, v);
@@ -526,12 +517,9 @@ static char opt_char(lua_State *L, int opts, const char *key, const char *what) 
     }
     s = lua_tolstring(L, -1, &len);
     if (!s) tg_lualib_error(L, "read_csv: option '%s' must be a string", key);
-    if (strcmp(s, "auto") == 0)
-        c = 0;
-    else if (strcmp(s, "tab") == 0 || strcmp(s, "\\t") == 0)
-        c = '\t';
-    else if (len == 1)
-        c = s[0];
+    if (strcmp(s, "auto") == 0) c = 0;
+    else if (strcmp(s, "tab") == 0 || strcmp(s, "\\t") == 0) c = '\t';
+    else if (len == 1) c = s[0];
     else
         tg_lualib_error(L, "read_csv: option '%s' must be one character (%s), got '%s'", key, what,
                         s);
@@ -588,10 +576,8 @@ static void read_types(lua_State *L, tg_csv_opts *o) {
             if (lua_rawgeti(L, -1, 1) == LUA_TSTRING) tname = lua_tostring(L, -1);
             lua_pop(L, 1);
             int ft = lua_rawgeti(L, -1, 2);
-            if (ft == LUA_TSTRING)
-                t->format = lua_tostring(L, -1);
-            else if (ft != LUA_TNIL)
-                tname = NULL;
+            if (ft == LUA_TSTRING) t->format = lua_tostring(L, -1);
+            else if (ft != LUA_TNIL) tname = NULL;
             lua_pop(L, 1);
         } else if (lua_type(L, -1) == LUA_TSTRING) {
             tname = lua_tostring(L, -1);
@@ -707,8 +693,7 @@ static int l_tegn_read_csv(lua_State *L) {
         if (o.decimal && o.decimal != '.' && o.decimal != ',')
             return tg_lualib_error(L, "read_csv: option 'decimal' must be '.', ',' or \"auto\"");
         if (lua_getfield(L, 2, "header") != LUA_TNIL) {
-            if (lua_type(L, -1) == LUA_TBOOLEAN)
-                o.dialect.header = lua_toboolean(L, -1);
+            if (lua_type(L, -1) == LUA_TBOOLEAN) o.dialect.header = lua_toboolean(L, -1);
             else if (!(lua_type(L, -1) == LUA_TSTRING && !strcmp(lua_tostring(L, -1), "auto")))
                 return tg_lualib_error(L,
                                        "read_csv: option 'header' must be true, false or \"auto\"");

@@ -99,8 +99,7 @@ static void check_years(lua_State *L, double *v, int first, int n, const char *w
     int top = lua_gettop(L);
     if (!lua_istable(L, top))
         tg_lualib_error(L, "%s: %s must be a table { [aar] = tal }", FN, what);
-    for (int i = 0; i < n; i++)
-        v[i] = NAN;
+    for (int i = 0; i < n; i++) v[i] = NAN;
     lua_pushnil(L);
     while (lua_next(L, top)) {
         if (!lua_isinteger(L, -2))
@@ -326,12 +325,9 @@ static void check_tilbud(lua_State *L, int idx, struct spec *s, int start, int a
     lua_pop(L, 1);
     if (lua_getfield(L, idx, "politik") != LUA_TNIL) {
         const char *p = lua_tostring(L, -1);
-        if (p && strcmp(p, "venteliste") == 0)
-            t->sim.policy = TG_SIM_QUEUE;
-        else if (p && strcmp(p, "afvisning") == 0)
-            t->sim.policy = TG_SIM_LOSS;
-        else
-            tg_lualib_error(L, "%s: politik must be 'venteliste' or 'afvisning'", FN);
+        if (p && strcmp(p, "venteliste") == 0) t->sim.policy = TG_SIM_QUEUE;
+        else if (p && strcmp(p, "afvisning") == 0) t->sim.policy = TG_SIM_LOSS;
+        else tg_lualib_error(L, "%s: politik must be 'venteliste' or 'afvisning'", FN);
     }
     lua_pop(L, 1);
     t->sim.queue_max = opt_whole(L, idx, "venteliste_max", -1, -1, 1000000);
@@ -360,10 +356,8 @@ static int l_scenario_run(lua_State *L) {
     luaL_checktype(L, 1, LUA_TTABLE);
     tg_lualib_check_opts(L, 1, known, FN);
     memset(&o, 0, sizeof o);
-    if (lua_getfield(L, 1, "regler") == LUA_TNIL)
-        tg_takst_rules_builtin("BEK2022", &rules, NULL);
-    else
-        check_rules(L, -1, &rules);
+    if (lua_getfield(L, 1, "regler") == LUA_TNIL) tg_takst_rules_builtin("BEK2022", &rules, NULL);
+    else check_rules(L, -1, &rules);
     lua_pop(L, 1);
     o.regler = &rules;
     if (lua_getfield(L, 1, "start_aar") == LUA_TNIL)

@@ -366,8 +366,7 @@ static void read_capacity(lua_State *L, int idx, spec *sp, size_t k, int32_t sta
             tg_lualib_error(L, "%s: each 'kapacitet' change needs 'fra' and 'pladser'", where);
         if (d <= prev) tg_lualib_error(L, "%s: 'kapacitet' changes must be in date order", where);
         prev = d;
-        if (d <= start)
-            u->places = (int)places;
+        if (d <= start) u->places = (int)places;
         else if ((long)(d - start) < days)
             sp->steps[k][u->n_steps++] = (tg_sim_step){ (long)(d - start), (int)places };
         lua_pop(L, 1);
@@ -479,8 +478,7 @@ static void add_ids(lua_State *L, tg_table *t, const spec *sp, size_t per) {
         uint32_t code;
         if (tg_dict_intern(c->dict, sp->ids[k], strlen(sp->ids[k]), &code) != TG_OK)
             tg_lua_raise(L, TG_ENOMEM, NULL);
-        for (size_t r = 0; r < per; r++)
-            c->v.str[k * per + r] = code;
+        for (size_t r = 0; r < per; r++) c->v.str[k * per + r] = code;
     }
 }
 
@@ -510,14 +508,11 @@ static void push_summary(lua_State *L, const spec *sp, const tg_sim_result *res,
     if (!t) tg_lua_raise(L, TG_ENOMEM, NULL);
     add_ids(L, t, sp, 1);
     c = add_col(L, t, "pladser", TG_INT, n);
-    for (size_t k = 0; k < n; k++)
-        c->v.i64[k] = sp->units[k].places;
+    for (size_t k = 0; k < n; k++) c->v.i64[k] = sp->units[k].places;
     c = add_col(L, t, "henvisninger_pr_aar", TG_FLOAT, n);
-    for (size_t k = 0; k < n; k++)
-        c->v.f64[k] = res->units[k].referrals * per_year;
+    for (size_t k = 0; k < n; k++) c->v.f64[k] = res->units[k].referrals * per_year;
     c = add_col(L, t, "middel_liggetid", TG_FLOAT, n);
-    for (size_t k = 0; k < n; k++)
-        c->v.f64[k] = tg_sim_los_mean(&sp->units[k].los);
+    for (size_t k = 0; k < n; k++) c->v.f64[k] = tg_sim_los_mean(&sp->units[k].los);
 #define F(name, field) set_f64(L, t, name, res, offsetof(tg_sim_summary, field))
 #define I(name, field) set_i64(L, t, name, res, offsetof(tg_sim_summary, field))
     F("belaegning", occ_mean);
@@ -541,11 +536,9 @@ static void push_summary(lua_State *L, const spec *sp, const tg_sim_result *res,
 #undef F
 #undef I
     c = add_col(L, t, "afviste_pr_aar", TG_FLOAT, n);
-    for (size_t k = 0; k < n; k++)
-        c->v.f64[k] = res->units[k].lost * per_year;
+    for (size_t k = 0; k < n; k++) c->v.f64[k] = res->units[k].lost * per_year;
     c = add_col(L, t, "belagte_dage", TG_FLOAT, n);
-    for (size_t k = 0; k < n; k++)
-        c->v.f64[k] = res->units[k].occ_mean * (double)days;
+    for (size_t k = 0; k < n; k++) c->v.f64[k] = res->units[k].occ_mean * (double)days;
 }
 
 static void push_periods(lua_State *L, const spec *sp, const tg_sim_result *res, int32_t start) {
@@ -678,18 +671,14 @@ static int l_sim_run(lua_State *L) {
     st = tg_sim_run(sp->units, n, &o, &intr, &res, &err);
     if (st != TG_OK) return tg_lualib_fail(L, st, &err, "sim.run");
     *box = res;
-    push_summary(L, sp, res, o.days);  /* 5 */
-    push_periods(L, sp, res, o.start); /* 6 */
-    if (per_rep)
-        push_replications(L, sp, res, o.start); /* 7 */
-    else
-        lua_pushnil(L);
+    push_summary(L, sp, res, o.days);                    /* 5 */
+    push_periods(L, sp, res, o.start);                   /* 6 */
+    if (per_rep) push_replications(L, sp, res, o.start); /* 7 */
+    else lua_pushnil(L);
     tg_luatable_finish(L, 5);
     tg_luatable_finish(L, 6);
-    if (per_rep)
-        tg_luatable_finish(L, 7);
-    else
-        lua_pushnil(L);
+    if (per_rep) tg_luatable_finish(L, 7);
+    else lua_pushnil(L);
     return 3;
 }
 
@@ -730,8 +719,7 @@ static int l_sim_from_stays(lua_State *L) {
         tg_lualib_error(L, "%s: column '%s' must hold strings", where, by_name);
     in = date_col(L, t, in_name, where);
     out = date_col(L, t, out_name, where);
-    for (int32_t d = fra; d < til; d++)
-        month_days[tg_date_month(d) - 1]++;
+    for (int32_t d = fra; d < til; d++) month_days[tg_date_month(d) - 1]++;
 
     /* rows grouped by code, groups in code order (first appearance) */
     n_codes = tg_dict_size(by->dict);
@@ -740,14 +728,12 @@ static int l_sim_from_stays(lua_State *L) {
     memset(start_at, 0, (2 * (size_t)n_codes + 2) * sizeof(size_t));
     for (size_t i = 0; i < t->n_rows; i++)
         if (tg_col_is_valid(by, i)) start_at[by->v.str[i] + 1]++;
-    for (uint32_t g = 0; g < n_codes; g++)
-        start_at[g + 1] += start_at[g];
+    for (uint32_t g = 0; g < n_codes; g++) start_at[g + 1] += start_at[g];
     rows = start_at + n_codes + 1;
     memcpy(rows, start_at, ((size_t)n_codes + 1) * sizeof(size_t));
     for (size_t i = 0; i < t->n_rows; i++)
         if (tg_col_is_valid(by, i)) order[rows[by->v.str[i]]++] = i;
-    for (uint32_t g = 0; g < n_codes; g++)
-        n_groups += start_at[g + 1] > start_at[g];
+    for (uint32_t g = 0; g < n_codes; g++) n_groups += start_at[g + 1] > start_at[g];
 
     tg_table *res = (*tg_luatable_new(L) = tg_table_new()); /* 7 */
     int res_idx = lua_gettop(L);
@@ -789,8 +775,7 @@ static int l_sim_from_stays(lua_State *L) {
             }
             if (a <= til && (!tg_col_is_valid(out, i) || out->v.date[i] > til)) here++;
         }
-        for (size_t k = 0; k < st->n; k++)
-            done += st->done[k];
+        for (size_t k = 0; k < st->n; k++) done += st->done[k];
         n_stays->v.i64[gi] = (int64_t)st->n;
         n_done->v.i64[gi] = (int64_t)done;
         n_in->v.i64[gi] = (int64_t)adm;

@@ -57,10 +57,8 @@ static void check_share(lua_State *L, int arg, const char *fname, const char *x_
 /* ---- results ---- */
 
 static void push_value(lua_State *L, double v) {
-    if (isnan(v))
-        lua_pushnil(L);
-    else
-        lua_pushnumber(L, v);
+    if (isnan(v)) lua_pushnil(L);
+    else lua_pushnumber(L, v);
 }
 
 static int push_interval(lua_State *L, tg_interval r) {
@@ -158,12 +156,9 @@ static void read_array(lua_State *L, int idx, double *v, size_t n, const char *w
     for (size_t i = 0; i < n; i++) {
         int32_t days;
         lua_geti(L, idx, (lua_Integer)i + 1);
-        if (lua_type(L, -1) == LUA_TNUMBER)
-            v[i] = lua_tonumber(L, -1);
-        else if (tg_lualib_is_null(L, -1))
-            v[i] = NAN;
-        else if (tg_luadate_test(L, -1, &days))
-            v[i] = decimal_year(days);
+        if (lua_type(L, -1) == LUA_TNUMBER) v[i] = lua_tonumber(L, -1);
+        else if (tg_lualib_is_null(L, -1)) v[i] = NAN;
+        else if (tg_luadate_test(L, -1, &days)) v[i] = decimal_year(days);
         else
             tg_lualib_error(L, "trend: %s[%d] must be a number, a date or tegn.null, got %s", what,
                             (int)i + 1, luaL_typename(L, -1));
@@ -181,15 +176,9 @@ static void read_column(lua_State *L, const tg_table *t, const char *name, doubl
             continue;
         }
         switch (c->type) {
-        case TG_INT:
-            v[i] = (double)c->v.i64[i];
-            break;
-        case TG_FLOAT:
-            v[i] = c->v.f64[i];
-            break;
-        case TG_DATE:
-            v[i] = decimal_year(c->v.date[i]);
-            break;
+        case TG_INT: v[i] = (double)c->v.i64[i]; break;
+        case TG_FLOAT: v[i] = c->v.f64[i]; break;
+        case TG_DATE: v[i] = decimal_year(c->v.date[i]); break;
         default:
             tg_lualib_error(L, "trend: column '%s' holds %ss, not numbers or dates", name,
                             tg_type_name(c->type));
@@ -297,10 +286,8 @@ static int l_stats_bh(lua_State *L) {
     if ((st = tg_stats_bh(p, n, p)) != TG_OK) return tg_lualib_fail(L, st, NULL, "bh");
     lua_createtable(L, n > 0x7fffffff ? 0 : (int)n, 0);
     for (size_t i = 0; i < n; i++) {
-        if (isnan(p[i]))
-            lua_geti(L, 1, (lua_Integer)i + 1); /* the tegn.null it was given */
-        else
-            lua_pushnumber(L, p[i]);
+        if (isnan(p[i])) lua_geti(L, 1, (lua_Integer)i + 1); /* the tegn.null it was given */
+        else lua_pushnumber(L, p[i]);
         lua_seti(L, -2, (lua_Integer)i + 1);
     }
     return 1;

@@ -46,8 +46,7 @@ typedef struct ltable {
 
 static void drop_selection(ltable *lt) {
     if (lt->cache)
-        for (size_t k = 0; k < lt->src->n_cols; k++)
-            tg_col_release(lt->cache[k]);
+        for (size_t k = 0; k < lt->src->n_cols; k++) tg_col_release(lt->cache[k]);
     tg_free(lt->cache);
     tg_free(lt->idx);
     tg_table_release(lt->src);
@@ -175,8 +174,7 @@ int tg_luatable_finish(lua_State *L, int idx) {
     size_t rows, bytes = 0;
     const tg_table *t = tg_luatable_shape(L, idx, &rows);
     lua_pushvalue(L, idx);
-    for (size_t k = 0; k < t->n_cols; k++)
-        bytes += rows * tg_type_width(t->cols[k]->type);
+    for (size_t k = 0; k < t->n_cols; k++) bytes += rows * tg_type_width(t->cols[k]->type);
     if (bytes >= 64 * 1024) {
         size_t kb = bytes / 1024;
         lua_gc(L, LUA_GCSTEP, kb > ((size_t)1 << 20) ? 1 << 20 : (int)kb);
@@ -239,15 +237,9 @@ static void push_value(lua_State *L, const tg_col *c, size_t i) {
         return;
     }
     switch (c->type) {
-    case TG_INT:
-        lua_pushinteger(L, c->v.i64[i]);
-        return;
-    case TG_FLOAT:
-        lua_pushnumber(L, c->v.f64[i]);
-        return;
-    case TG_BOOL:
-        lua_pushboolean(L, c->v.b8[i]);
-        return;
+    case TG_INT: lua_pushinteger(L, c->v.i64[i]); return;
+    case TG_FLOAT: lua_pushnumber(L, c->v.f64[i]); return;
+    case TG_BOOL: lua_pushboolean(L, c->v.b8[i]); return;
     case TG_DATE:
         len = tg_date_format(c->v.date[i], buf);
         lua_pushlstring(L, buf, len);
@@ -484,8 +476,7 @@ static int l_table_rename(lua_State *L) {
     if (luaL_len(L, 2) > 0) return tg_lualib_error(L, "rename: expected new = \"old\" pairs");
     keys = tg_luatable_sorted_keys(L, 2, &n_keys, "rename");
     names = lua_newuserdatauv(L, (t->n_cols ? t->n_cols : 1) * sizeof *names, 0);
-    for (size_t k = 0; k < t->n_cols; k++)
-        names[k] = t->names[k];
+    for (size_t k = 0; k < t->n_cols; k++) names[k] = t->names[k];
     for (size_t i = 0; i < n_keys; i++) {
         if (lua_getfield(L, 2, keys[i]) != LUA_TSTRING)
             return tg_lualib_error(L, "rename: '%s' must name an existing column (new = \"old\")",
@@ -603,8 +594,7 @@ static int l_table_write_csv(lua_State *L) {
 static void copy_cut(char *buf, size_t size, const char *s, size_t len) {
     if (len > size - 1) {
         len = size - 1;
-        while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
-            len--;
+        while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80) len--;
     }
     memcpy(buf, s, len);
     buf[len] = '\0';
@@ -621,9 +611,7 @@ static void cell_text(const tg_col *c, size_t i, char *buf, size_t size) {
         len = 4;
     } else {
         switch (c->type) {
-        case TG_INT:
-            len = tg_fmt_int64(c->v.i64[i], num);
-            break;
+        case TG_INT: len = tg_fmt_int64(c->v.i64[i], num); break;
         case TG_FLOAT:
             len = tg_fmt_double(c->v.f64[i], -1, TG_FMT_EXP, num);
             if (len == 0) {
@@ -635,12 +623,8 @@ static void cell_text(const tg_col *c, size_t i, char *buf, size_t size) {
             s = c->v.b8[i] ? "true" : "false";
             len = strlen(s);
             break;
-        case TG_DATE:
-            len = tg_date_format(c->v.date[i], num);
-            break;
-        case TG_STRING:
-            s = tg_dict_str(c->dict, c->v.str[i], &len);
-            break;
+        case TG_DATE: len = tg_date_format(c->v.date[i], num); break;
+        case TG_STRING: s = tg_dict_str(c->dict, c->v.str[i], &len); break;
         }
     }
     copy_cut(buf, size, s, len);

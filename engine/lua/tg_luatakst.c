@@ -81,10 +81,8 @@ static const char *const MAANED_NAMES[] = { "doegntakst", "uafrundet", NULL };
 
 /* A whole amount as a Lua integer (4460, not 4460.0), anything else as a float. */
 static void push_amount(lua_State *L, double x) {
-    if (x == floor(x) && fabs(x) < 9007199254740992.0)
-        lua_pushinteger(L, (lua_Integer)x);
-    else
-        lua_pushnumber(L, x);
+    if (x == floor(x) && fabs(x) < 9007199254740992.0) lua_pushinteger(L, (lua_Integer)x);
+    else lua_pushnumber(L, x);
 }
 
 static void push_lines(lua_State *L, unsigned mask) {
@@ -100,30 +98,16 @@ static void push_lines(lua_State *L, unsigned mask) {
 static void push_field(lua_State *L, const tg_takst_rules *r, const struct field *f) {
     const char *p = (const char *)r + f->off;
     switch (f->kind) {
-    case K_NUM:
-        lua_pushnumber(L, *(const double *)(const void *)p);
-        break;
-    case K_INT:
-        lua_pushinteger(L, *(const int *)(const void *)p);
-        break;
-    case K_NAME:
-        lua_pushstring(L, r->navn);
-        break;
-    case K_LINES:
-        push_lines(L, *(const unsigned *)(const void *)p);
-        break;
-    case K_BASIS:
-        lua_pushstring(L, BASIS_NAMES[r->overfoersel_grundlag]);
-        break;
+    case K_NUM: lua_pushnumber(L, *(const double *)(const void *)p); break;
+    case K_INT: lua_pushinteger(L, *(const int *)(const void *)p); break;
+    case K_NAME: lua_pushstring(L, r->navn); break;
+    case K_LINES: push_lines(L, *(const unsigned *)(const void *)p); break;
+    case K_BASIS: lua_pushstring(L, BASIS_NAMES[r->overfoersel_grundlag]); break;
     case K_DAYS:
-        if (r->takstdage)
-            lua_pushinteger(L, r->takstdage);
-        else
-            lua_pushliteral(L, "kalender");
+        if (r->takstdage) lua_pushinteger(L, r->takstdage);
+        else lua_pushliteral(L, "kalender");
         break;
-    case K_MAANED:
-        lua_pushstring(L, MAANED_NAMES[r->maaned_af_uafrundet ? 1 : 0]);
-        break;
+    case K_MAANED: lua_pushstring(L, MAANED_NAMES[r->maaned_af_uafrundet ? 1 : 0]); break;
     case K_GRAENSER:
         lua_createtable(L, TG_TAKST_TILSYN_BANDS - 1, 0);
         for (int k = 0; k < TG_TAKST_TILSYN_BANDS - 1; k++) {
@@ -148,8 +132,7 @@ static void push_field(lua_State *L, const tg_takst_rules *r, const struct field
     case K_OVERFOERSEL: /* one value only while both limits agree */
         if (r->overfoersel_pct_overskud == r->overfoersel_pct_underskud)
             lua_pushnumber(L, r->overfoersel_pct_overskud);
-        else
-            lua_pushnil(L);
+        else lua_pushnil(L);
         break;
     }
 }
@@ -211,12 +194,8 @@ static void set_field(lua_State *L, tg_takst_rules *r, const struct field *f, in
     char *p = (char *)r + f->off;
     double v[7];
     switch (f->kind) {
-    case K_NUM:
-        *(double *)(void *)p = check_num(L, idx, "rules", f->name);
-        break;
-    case K_INT:
-        *(int *)(void *)p = check_int(L, idx, "rules", f->name);
-        break;
+    case K_NUM: *(double *)(void *)p = check_num(L, idx, "rules", f->name); break;
+    case K_INT: *(int *)(void *)p = check_int(L, idx, "rules", f->name); break;
     case K_NAME: {
         size_t len;
         const char *s = lua_tolstring(L, idx, &len);
@@ -226,9 +205,7 @@ static void set_field(lua_State *L, tg_takst_rules *r, const struct field *f, in
         memcpy(r->navn, s, len + 1);
         break;
     }
-    case K_LINES:
-        *(unsigned *)(void *)p = check_lines(L, idx, f->name);
-        break;
+    case K_LINES: *(unsigned *)(void *)p = check_lines(L, idx, f->name); break;
     case K_BASIS:
         r->overfoersel_grundlag = (tg_takst_basis)check_enum(L, idx, BASIS_NAMES, f->name);
         break;
@@ -237,12 +214,9 @@ static void set_field(lua_State *L, tg_takst_rules *r, const struct field *f, in
             r->takstdage = 0;
         else if (lua_type(L, idx) == LUA_TNUMBER)
             r->takstdage = check_int(L, idx, "rules", f->name);
-        else
-            tg_lualib_error(L, "rules: takstdage must be 'kalender' or a number of days");
+        else tg_lualib_error(L, "rules: takstdage must be 'kalender' or a number of days");
         break;
-    case K_MAANED:
-        r->maaned_af_uafrundet = check_enum(L, idx, MAANED_NAMES, f->name);
-        break;
+    case K_MAANED: r->maaned_af_uafrundet = check_enum(L, idx, MAANED_NAMES, f->name); break;
     case K_GRAENSER:
         check_list(L, idx, v, TG_TAKST_TILSYN_BANDS - 1, f->name);
         for (int k = 0; k < TG_TAKST_TILSYN_BANDS - 1; k++) {
@@ -251,12 +225,8 @@ static void set_field(lua_State *L, tg_takst_rules *r, const struct field *f, in
             r->tilsyn_graense[k] = (int)v[k];
         }
         break;
-    case K_GEBYR:
-        check_list(L, idx, r->tilsyn_gebyr, TG_TAKST_TILSYN_BANDS, f->name);
-        break;
-    case K_DELTID:
-        check_list(L, idx, r->deltid, 7, f->name);
-        break;
+    case K_GEBYR: check_list(L, idx, r->tilsyn_gebyr, TG_TAKST_TILSYN_BANDS, f->name); break;
+    case K_DELTID: check_list(L, idx, r->deltid, 7, f->name); break;
     case K_OVERFOERSEL:
         r->overfoersel_pct_overskud = r->overfoersel_pct_underskud =
             check_num(L, idx, "rules", f->name);
@@ -305,8 +275,7 @@ static int l_takst_rules(lua_State *L) {
     }
     r = get_rules(L, 1, "rules");
     if (!lua_isnoneornil(L, 2)) {
-        for (size_t i = 0; i < N_FIELDS; i++)
-            known[i] = FIELDS[i].name;
+        for (size_t i = 0; i < N_FIELDS; i++) known[i] = FIELDS[i].name;
         known[N_FIELDS] = NULL;
         tg_lualib_check_opts(L, 2, known, "rules");
         lua_getfield(L, 2, "navn");
@@ -378,10 +347,8 @@ static double opt_num(lua_State *L, int idx, const char *key, double dflt, int r
                       const char *fname) {
     double v = dflt;
     lua_getfield(L, idx, key);
-    if (!lua_isnil(L, -1))
-        v = check_num(L, -1, fname, key);
-    else if (required)
-        tg_lualib_error(L, "%s: %s is required", fname, key);
+    if (!lua_isnil(L, -1)) v = check_num(L, -1, fname, key);
+    else if (required) tg_lualib_error(L, "%s: %s is required", fname, key);
     lua_pop(L, 1);
     return v;
 }
@@ -390,10 +357,8 @@ static int opt_int(lua_State *L, int idx, const char *key, int dflt, int require
                    const char *fname) {
     int v = dflt;
     lua_getfield(L, idx, key);
-    if (!lua_isnil(L, -1))
-        v = check_int(L, -1, fname, key);
-    else if (required)
-        tg_lualib_error(L, "%s: %s is required", fname, key);
+    if (!lua_isnil(L, -1)) v = check_int(L, -1, fname, key);
+    else if (required) tg_lualib_error(L, "%s: %s is required", fname, key);
     lua_pop(L, 1);
     return v;
 }
@@ -563,8 +528,7 @@ static int l_takst_compute(lua_State *L) {
     set_amount(L, "basistakst", res.basistakst);
     set_amount(L, "servicetakst", res.servicetakst);
     lua_createtable(L, 0, TG_OMK_N);
-    for (int k = 0; k < TG_OMK_N; k++)
-        set_amount(L, tg_takst_omk_name(k), res.omk[k]);
+    for (int k = 0; k < TG_OMK_N; k++) set_amount(L, tg_takst_omk_name(k), res.omk[k]);
     lua_setfield(L, -2, "omkostninger");
     return 1;
 }

@@ -60,8 +60,7 @@ typedef struct colset {
 
 static void release_cols(void *p) {
     colset *s = p;
-    for (size_t i = 0; i < s->n; i++)
-        tg_col_release(s->c[i]);
+    for (size_t i = 0; i < s->n; i++) tg_col_release(s->c[i]);
     tg_free(s);
 }
 
@@ -105,8 +104,7 @@ static int l_table_filter(lua_State *L) {
     if (tg_luatable_rows_of(L, 1, &src, &rows, &total)) {
         size_t *both = tg_malloc((m ? m : 1) * sizeof *both);
         if (!both) return tg_lua_raise(L, TG_ENOMEM, NULL);
-        for (size_t i = 0; i < m; i++)
-            both[i] = rows[sub[i]];
+        for (size_t i = 0; i < m; i++) both[i] = rows[sub[i]];
         tg_free(sub);
         *box = both;
         tg_luatable_push_rows(L, src, box, m);
@@ -342,12 +340,9 @@ static void free_rowcols(void *p) {
 static tg_type lua_value_type(lua_State *L, int idx, const char *name, size_t row) {
     int32_t days;
     switch (lua_type(L, idx)) {
-    case LUA_TNUMBER:
-        return lua_isinteger(L, idx) ? TG_INT : TG_FLOAT;
-    case LUA_TBOOLEAN:
-        return TG_BOOL;
-    case LUA_TSTRING:
-        return TG_STRING;
+    case LUA_TNUMBER: return lua_isinteger(L, idx) ? TG_INT : TG_FLOAT;
+    case LUA_TBOOLEAN: return TG_BOOL;
+    case LUA_TSTRING: return TG_STRING;
     default:
         if (tg_luadate_test(L, idx, &days)) return TG_DATE;
     }

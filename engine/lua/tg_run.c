@@ -64,10 +64,8 @@ static tg_status build_meta(const tg_run_opts *o, const tg_lualib *lib, const ch
         if (st == TG_OK) st = tg_json_set_take(item, "rows", tg_json_int((int64_t)in->rows), err);
         if (st == TG_OK)
             st = tg_json_set_take(item, "rejected", tg_json_int((int64_t)in->rejected), err);
-        if (st == TG_OK)
-            st = tg_json_push_take(inputs, item, err);
-        else
-            tg_json_free(item);
+        if (st == TG_OK) st = tg_json_push_take(inputs, item, err);
+        else tg_json_free(item);
         rejected += in->rejected;
     }
     if (st == TG_OK) {
@@ -155,10 +153,8 @@ tg_status tg_run(const tg_run_opts *o, tg_error *err, char **traceback) {
     assert(o != NULL && o->script != NULL);
     if (traceback) *traceback = NULL;
     tg_err_clear(err);
-    if (gmtime_r(&wall, &tm))
-        strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    else
-        snprintf(started, sizeof started, "unknown");
+    if (gmtime_r(&wall, &tm)) strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    else snprintf(started, sizeof started, "unknown");
     tg_mem_reset_peak();
     tg_mem_set_cap(o->mem_cap);
 

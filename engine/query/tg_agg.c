@@ -74,19 +74,14 @@ static inline size_t group_at(const struct pass *p, size_t pos) {
 ** read in place, the others converted into buf. */
 static const double *vec_f64(const tg_col *col, size_t base, size_t n, double *buf) {
     switch (col->type) {
-    case TG_FLOAT:
-        return col->v.f64 + base;
+    case TG_FLOAT: return col->v.f64 + base;
     case TG_INT:
-        for (size_t i = 0; i < n; i++)
-            buf[i] = (double)col->v.i64[base + i];
+        for (size_t i = 0; i < n; i++) buf[i] = (double)col->v.i64[base + i];
         return buf;
     case TG_BOOL:
-        for (size_t i = 0; i < n; i++)
-            buf[i] = col->v.b8[base + i];
+        for (size_t i = 0; i < n; i++) buf[i] = col->v.b8[base + i];
         return buf;
-    default:
-        assert(0 && "not a number column");
-        return buf;
+    default: assert(0 && "not a number column"); return buf;
     }
 }
 
@@ -158,8 +153,7 @@ static void sum_vec(const tg_col *arg, const double *mean, const struct runs *r,
         double s = sum[g], e = comp[g];
         int64_t c = cnt[g];
         if (!arg->valid && !mean) {
-            for (size_t i = lo; i < hi; i++)
-                neumaier(&s, &e, v[i]);
+            for (size_t i = lo; i < hi; i++) neumaier(&s, &e, v[i]);
             c += (int64_t)(hi - lo);
         } else {
             double m = mean ? mean[g] : 0;
@@ -283,8 +277,7 @@ static tg_col *rows_out(const struct pass *p, const tg_col *arg, const size_t *r
     size_t n = p->n_groups;
     size_t *idx = tg_malloc((n ? n : 1) * sizeof *idx);
     if (!idx) return NULL;
-    for (size_t pos = 0; pos < n; pos++)
-        idx[pos] = row[group_at(p, pos)];
+    for (size_t pos = 0; pos < n; pos++) idx[pos] = row[group_at(p, pos)];
     tg_col *col = tg_col_take(arg, idx, n);
     tg_free(idx);
     return col;
@@ -294,19 +287,16 @@ static tg_col *rows_out(const struct pass *p, const tg_col *arg, const size_t *r
 static tg_col *stream_out(const struct pass *p, const struct acc *c) {
     switch (c->a->fn) {
     case TG_AGG_COUNT:
-    case TG_AGG_COUNT_IF:
-        return int_out(p, c->cnt, NULL, 0);
+    case TG_AGG_COUNT_IF: return int_out(p, c->cnt, NULL, 0);
     case TG_AGG_SUM:
         if (c->isum) return int_out(p, c->isum, c->cnt, 1);
-        for (size_t g = 0; g < p->n_groups; g++)
-            c->sum[g] = neumaier_total(c->sum[g], c->comp[g]);
+        for (size_t g = 0; g < p->n_groups; g++) c->sum[g] = neumaier_total(c->sum[g], c->comp[g]);
         return float_out(p, c->sum, c->cnt, 1);
     case TG_AGG_MEAN:
         for (size_t g = 0; g < p->n_groups; g++)
             c->sum[g] = c->cnt[g] ? neumaier_total(c->sum[g], c->comp[g]) / (double)c->cnt[g] : 0;
         return float_out(p, c->sum, c->cnt, 1);
-    default:
-        return rows_out(p, c->a->arg, c->row);
+    default: return rows_out(p, c->a->arg, c->row);
     }
 }
 
@@ -332,8 +322,7 @@ static tg_status sum_pass(const struct pass *p, const tg_col *arg, const double 
         sum_vec(arg, mean, r, base, sum, comp, cnt);
     }
     tg_free(r);
-    for (size_t g = 0; g < p->n_groups; g++)
-        sum[g] = neumaier_total(sum[g], comp[g]);
+    for (size_t g = 0; g < p->n_groups; g++) sum[g] = neumaier_total(sum[g], comp[g]);
     tg_free(comp);
     return TG_OK;
 }
@@ -360,8 +349,7 @@ static tg_status agg_spread(const struct pass *p, const tg_agg *a, tg_col **out)
 
     if (!cnt || !mean || !dev) goto done;
     if ((st = sum_pass(p, a->arg, NULL, mean, cnt)) != TG_OK) goto done;
-    for (size_t g = 0; g < p->n_groups; g++)
-        mean[g] = cnt[g] ? mean[g] / (double)cnt[g] : 0;
+    for (size_t g = 0; g < p->n_groups; g++) mean[g] = cnt[g] ? mean[g] / (double)cnt[g] : 0;
     memset(cnt, 0, n * sizeof *cnt);
     if ((st = sum_pass(p, a->arg, mean, dev, cnt)) != TG_OK) goto done;
     for (size_t g = 0; g < p->n_groups; g++) {
@@ -431,8 +419,7 @@ static tg_status agg_quantile(const struct pass *p, const tg_agg *a, tg_col **ou
 
     if (!off || !cnt || !res) goto done;
     if ((st = count_pass(p, a->arg, cnt)) != TG_OK) goto done;
-    for (size_t g = 0; g < p->n_groups; g++)
-        off[g + 1] = off[g] + (size_t)cnt[g];
+    for (size_t g = 0; g < p->n_groups; g++) off[g + 1] = off[g] + (size_t)cnt[g];
     st = TG_ENOMEM;
     if (!(vals = tg_malloc((off[p->n_groups] ? off[p->n_groups] : 1) * sizeof *vals))) goto done;
     /* off[g] walks forward while filling; the start is off[g] - cnt[g] after. */
@@ -490,8 +477,7 @@ static tg_status grow_array(void **p, size_t old, size_t cap, size_t size, int f
 static tg_status reserve_groups(tg_agg_state *s, size_t n) {
     size_t cap = s->cap ? s->cap : 16;
     if (n <= s->cap) return TG_OK;
-    while (cap < n)
-        cap *= 2;
+    while (cap < n) cap *= 2;
     for (size_t i = 0; i < s->n; i++) {
         struct acc *c = &s->acc[i];
         if (grow_array((void **)&c->cnt, s->cap, cap, sizeof *c->cnt, 0) ||
@@ -508,8 +494,7 @@ static tg_status reserve_groups(tg_agg_state *s, size_t n) {
 
 void tg_agg_end(tg_agg_state *s) {
     if (!s) return;
-    for (size_t i = 0; i < s->n; i++)
-        acc_free(&s->acc[i]);
+    for (size_t i = 0; i < s->n; i++) acc_free(&s->acc[i]);
     tg_free(s->acc);
     tg_free(s->runs);
     tg_free(s);
@@ -588,9 +573,7 @@ tg_status tg_agg_feed(tg_agg_state *s, const uint32_t *g, size_t base, size_t n,
                     sum_vec(a->arg, NULL, s->runs, row0, c->sum, c->comp, c->cnt);
                 }
                 break;
-            default:
-                pick_vec(c, gv, row0, m);
-                break;
+            default: pick_vec(c, gv, row0, m); break;
             }
         }
     }
@@ -603,25 +586,16 @@ tg_status tg_agg_finish(tg_agg_state *s, const uint32_t *ids, size_t n_rows, siz
     struct pass p = { n_rows, n_groups, ids, order, intr, err };
     tg_status st = reserve_groups(s, n_groups ? n_groups : 1);
 
-    for (size_t i = 0; i < s->n; i++)
-        cols[i] = NULL;
+    for (size_t i = 0; i < s->n; i++) cols[i] = NULL;
     for (size_t i = 0; i < s->n && st == TG_OK; i++) {
         const struct acc *c = &s->acc[i];
         switch (c->a->fn) {
         case TG_AGG_STD:
-        case TG_AGG_VAR:
-            st = agg_spread(&p, c->a, &cols[i]);
-            break;
+        case TG_AGG_VAR: st = agg_spread(&p, c->a, &cols[i]); break;
         case TG_AGG_MEDIAN:
-        case TG_AGG_QUANTILE:
-            st = agg_quantile(&p, c->a, &cols[i]);
-            break;
-        case TG_AGG_N_DISTINCT:
-            st = agg_n_distinct(&p, c->a, &cols[i]);
-            break;
-        default:
-            st = (cols[i] = stream_out(&p, c)) ? TG_OK : TG_ENOMEM;
-            break;
+        case TG_AGG_QUANTILE: st = agg_quantile(&p, c->a, &cols[i]); break;
+        case TG_AGG_N_DISTINCT: st = agg_n_distinct(&p, c->a, &cols[i]); break;
+        default: st = (cols[i] = stream_out(&p, c)) ? TG_OK : TG_ENOMEM; break;
         }
     }
     if (st != TG_OK) {
@@ -675,8 +649,7 @@ tg_status tg_agg_check(const tg_agg *a, size_t n_rows, tg_error *err) {
                               "aggregate '%s': %s needs a number column, got %s", name,
                               fn_name(a->fn), tg_type_name(ty));
         break;
-    default:
-        return TG_OK;
+    default: return TG_OK;
     }
     if (a->fn == TG_AGG_QUANTILE && !(a->p >= 0 && a->p <= 1))
         return tg_err_set(err, TG_EARG, NULL, 0, 0,
@@ -707,8 +680,7 @@ static void sift_down(double *x, size_t n, size_t i) {
 }
 
 static void heap_sort(double *x, size_t n) {
-    for (size_t i = n / 2; i-- > 0;)
-        sift_down(x, n, i);
+    for (size_t i = n / 2; i-- > 0;) sift_down(x, n, i);
     for (size_t end = n; end-- > 1;) {
         swap_d(&x[0], &x[end]);
         sift_down(x, end, 0);
@@ -732,19 +704,14 @@ static void select_k(double *x, size_t n, size_t k) {
         if (x[hi] < x[mid]) swap_d(&x[hi], &x[mid]);
         double pivot = x[mid];
         while (i <= j) {
-            while (x[i] < pivot)
-                i++;
-            while (x[j] > pivot)
-                j--;
+            while (x[i] < pivot) i++;
+            while (x[j] > pivot) j--;
             if (i <= j) swap_d(&x[i++], &x[j--]);
         }
         /* [lo, j] <= pivot, [i, hi] >= pivot, and (j, i) equals it. */
-        if (kk <= j)
-            hi = j;
-        else if (kk >= i)
-            lo = i;
-        else
-            return;
+        if (kk <= j) hi = j;
+        else if (kk >= i) lo = i;
+        else return;
     }
 }
 
@@ -805,12 +772,9 @@ double tg_agg_quantile(double *x, size_t n, double p, int method) {
     if (method <= 3) {
         nppm = method == 3 ? (double)n * p - 0.5 : (double)n * p;
         j = floor(nppm + fuzz);
-        if (method == 1)
-            h = nppm > j;
-        else if (method == 2)
-            h = ((nppm > j) + 1) / 2.0;
-        else
-            h = nppm != j || fmod(j, 2) != 0;
+        if (method == 1) h = nppm > j;
+        else if (method == 2) h = ((nppm > j) + 1) / 2.0;
+        else h = nppm != j || fmod(j, 2) != 0;
     } else {
         double a = ab[method][0], b = ab[method][1];
         nppm = a + p * ((double)n + 1 - a - b);
@@ -833,8 +797,7 @@ double tg_agg_quantile(double *x, size_t n, double p, int method) {
         hi = lo;
     } else if (jh <= m) {
         hi = x[jl]; /* the smallest of those above x[jl - 1] */
-        for (size_t i = jl + 1; i < m; i++)
-            hi = x[i] < hi ? x[i] : hi;
+        for (size_t i = jl + 1; i < m; i++) hi = x[i] < hi ? x[i] : hi;
     } else {
         hi = NAN;
     }

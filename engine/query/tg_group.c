@@ -51,8 +51,7 @@ static tg_status sort_groups(const tg_keys *set, const tg_col *const *cols, size
             goto done;
         sk[k] = (tg_sortkey){ enc + k * g, isnull + k * g, 0 };
     }
-    for (size_t i = 0; i < g; i++)
-        (*order)[i] = i;
+    for (size_t i = 0; i < g; i++) (*order)[i] = i;
     st = tg_keys_sort(*order, g, sk, n_keys);
 done:
     if (st != TG_OK) {
@@ -83,8 +82,7 @@ static tg_status grouping_make(const tg_table *t, const tg_col *const *cols, siz
     tg_status st;
 
     memset(gr, 0, sizeof *gr);
-    for (size_t k = 0; k < n_keys; k++)
-        keys[k] = (tg_key){ cols[k], NULL, 0 };
+    for (size_t k = 0; k < n_keys; k++) keys[k] = (tg_key){ cols[k], NULL, 0 };
     if (!(gr->ids = tg_malloc((t->n_rows ? t->n_rows : 1) * sizeof *gr->ids))) return TG_ENOMEM;
     if ((st = tg_keys_build(keys, n_keys, t->n_rows, 1, NULL, gr->ids, &gr->set)) != TG_OK)
         return st;
@@ -143,8 +141,7 @@ tg_status tg_group_agg(const tg_table *t, const char *const *keys, size_t n_keys
     if (t->n_rows >= UINT32_MAX) return too_many_rows(t, err);
 
     if ((st = tg_agg_begin(aggs, n_aggs, &state)) != TG_OK) goto fail;
-    for (size_t i = 0; i < n_keys; i++)
-        k[i] = (tg_key){ cols[i], NULL, 0 };
+    for (size_t i = 0; i < n_keys; i++) k[i] = (tg_key){ cols[i], NULL, 0 };
     if (n_keys && (st = tg_keys_new(k, n_keys, t->n_rows, 1, &set)) != TG_OK) goto fail;
     st = TG_ENOMEM;
     if (tg_agg_need_ids(state) && n_keys &&
@@ -175,8 +172,7 @@ tg_status tg_group_agg(const tg_table *t, const char *const *keys, size_t n_keys
     *out = res;
     res = NULL;
 fail:
-    for (size_t i = 0; acols && i < n_aggs; i++)
-        tg_col_release(acols[i]);
+    for (size_t i = 0; acols && i < n_aggs; i++) tg_col_release(acols[i]);
     tg_free(acols);
     tg_free(rows);
     tg_free(order);
@@ -184,8 +180,7 @@ fail:
     tg_keys_free(set);
     tg_agg_end(state);
     tg_table_release(res);
-    if (st == TG_ENOMEM)
-        tg_err_nomem(err);
+    if (st == TG_ENOMEM) tg_err_nomem(err);
     else if (st == TG_ELIMIT || st == TG_ECANCEL)
         tg_err_set(err, st, NULL, 0, 0, "group-by interrupted");
     return st;
@@ -208,15 +203,13 @@ tg_status tg_distinct(const tg_table *t, const char *const *keys, size_t n_keys,
             return tg_err_set(err, TG_EARG, NULL, 0, 0,
                               "distinct over all %zu columns: at most %d; name the keys", t->n_cols,
                               TG_KEYS_MAX);
-        for (size_t i = 0; i < t->n_cols; i++)
-            cols[i] = t->cols[i];
+        for (size_t i = 0; i < t->n_cols; i++) cols[i] = t->cols[i];
         n_keys = t->n_cols;
     } else if ((st = find_keys(t, keys, n_keys, cols, err)) != TG_OK) {
         return st;
     }
     if (t->n_rows >= UINT32_MAX) return too_many_rows(t, err);
-    for (size_t i = 0; i < n_keys; i++)
-        k[i] = (tg_key){ cols[i], NULL, 0 };
+    for (size_t i = 0; i < n_keys; i++) k[i] = (tg_key){ cols[i], NULL, 0 };
     if (!(ids = tg_malloc((t->n_rows ? t->n_rows : 1) * sizeof *ids))) return tg_err_nomem(err);
     st = tg_keys_build(k, n_keys, t->n_rows, 1, NULL, ids, &set);
     tg_free(ids);
@@ -258,8 +251,7 @@ static void heap_down(const struct rank *k, uint32_t *h, size_t n, size_t i) {
 static size_t top_of_bucket(const struct rank *k, uint32_t *rows, size_t m, size_t n) {
     size_t keep = n < m ? n : m;
     if (keep == 0) return 0;
-    for (size_t i = keep / 2; i-- > 0;)
-        heap_down(k, rows, keep, i);
+    for (size_t i = keep / 2; i-- > 0;) heap_down(k, rows, keep, i);
     for (size_t i = keep; i < m; i++) {
         if (ranks_before(k, rows[i], rows[0])) {
             rows[0] = rows[i];
@@ -308,8 +300,7 @@ tg_status tg_top_n(const tg_table *t, const char *by, int desc, size_t n, const 
         size_t g = gr.order[pos];
         uint32_t *b = rows + off[g];
         size_t keep = top_of_bucket(&k, b, off[g + 1] - off[g], n);
-        for (size_t j = 0; j < keep; j++)
-            idx[n_out++] = b[j];
+        for (size_t j = 0; j < keep; j++) idx[n_out++] = b[j];
     }
     st = (*out = tg_table_take(t, idx, n_out)) ? TG_OK : TG_ENOMEM;
 done:

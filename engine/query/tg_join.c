@@ -26,8 +26,7 @@ struct pairs {
 };
 
 static void pairs_free(struct pairs *p) {
-    for (size_t i = 0; i < p->n; i++)
-        tg_free(p->maps[i]);
+    for (size_t i = 0; i < p->n; i++) tg_free(p->maps[i]);
 }
 
 /* Resolves and checks the key pairs; p->n counts the pairs set up so far,
@@ -115,8 +114,7 @@ static tg_status make_output(const tg_table *left, const tg_table *right, const 
     res = NULL;
     st = TG_OK;
 fail:
-    for (size_t k = 0; rcols && k < right->n_cols; k++)
-        tg_col_release(rcols[k]);
+    for (size_t k = 0; rcols && k < right->n_cols; k++) tg_col_release(rcols[k]);
     tg_free(name);
     tg_table_release(res);
     return st == TG_ENOMEM ? tg_err_nomem(err) : st;
@@ -134,14 +132,12 @@ static tg_status right_cols(const tg_table *right, const size_t *ridx, size_t n_
         tg_status st = TG_ENOMEM;
         const tg_col *src = right->cols[k];
         int key = 0;
-        for (size_t i = 0; i < n_skip; i++)
-            key |= src == skip[i];
+        for (size_t i = 0; i < n_skip; i++) key |= src == skip[i];
         if (key) continue;
         c[k] = ridx ? tg_col_take_poll(src, ridx, n_out, intr, &st)
                     : tg_col_new(src->type, n_out ? n_out : 1, src->dict);
         if (!c[k]) {
-            for (size_t j = 0; j <= k; j++)
-                tg_col_release(c[j]);
+            for (size_t j = 0; j <= k; j++) tg_col_release(c[j]);
             tg_free(c);
             return st;
         }
@@ -161,26 +157,20 @@ static tg_status gather_ids(tg_col *dst, const tg_col *src, size_t base, const u
     switch (width) {
     case 8:
         for (size_t i = 0; i < n; i++) {
-            if (ids[i] == TG_KEYS_NONE)
-                holes = 1;
-            else
-                memcpy(to + i * 8, from + id_row[ids[i]] * 8, 8);
+            if (ids[i] == TG_KEYS_NONE) holes = 1;
+            else memcpy(to + i * 8, from + id_row[ids[i]] * 8, 8);
         }
         break;
     case 4:
         for (size_t i = 0; i < n; i++) {
-            if (ids[i] == TG_KEYS_NONE)
-                holes = 1;
-            else
-                memcpy(to + i * 4, from + id_row[ids[i]] * 4, 4);
+            if (ids[i] == TG_KEYS_NONE) holes = 1;
+            else memcpy(to + i * 4, from + id_row[ids[i]] * 4, 4);
         }
         break;
     default:
         for (size_t i = 0; i < n; i++) {
-            if (ids[i] == TG_KEYS_NONE)
-                holes = 1;
-            else
-                to[i] = from[id_row[ids[i]]];
+            if (ids[i] == TG_KEYS_NONE) holes = 1;
+            else to[i] = from[id_row[ids[i]]];
         }
         break;
     }
@@ -228,8 +218,7 @@ static tg_status lookup_join(const tg_table *left, const tg_table *right, struct
     for (size_t k = 0; k < right->n_cols; k++)
         if (rcols[k]) rcols[k]->len = nl;
     if (st != TG_OK) {
-        for (size_t k = 0; k < right->n_cols; k++)
-            tg_col_release(rcols[k]);
+        for (size_t k = 0; k < right->n_cols; k++) tg_col_release(rcols[k]);
         tg_free(rcols);
         return st;
     }
@@ -269,12 +258,10 @@ tg_status tg_join(const tg_table *left, const tg_table *right, const char *const
     st = TG_ENOMEM;
     if (!(off = tg_malloc((n_ids + 1) * sizeof *off))) goto done;
     tg_keys_bucket(rids, nr, n_ids, NULL, off, rrows);
-    for (size_t id = 0; id < n_ids; id++)
-        unique &= off[id + 1] - off[id] == 1;
+    for (size_t id = 0; id < n_ids; id++) unique &= off[id + 1] - off[id] == 1;
     if (unique && how <= TG_JOIN_LEFT) {
         if (!(id_row = tg_malloc((n_ids ? n_ids : 1) * sizeof *id_row))) goto done;
-        for (size_t id = 0; id < n_ids; id++)
-            id_row[id] = rrows[off[id]];
+        for (size_t id = 0; id < n_ids; id++) id_row[id] = rrows[off[id]];
     }
     if (unique && how == TG_JOIN_LEFT) {
         st = lookup_join(left, right, &p, set, id_row, NULL, suffix, intr, out, err);
@@ -289,12 +276,9 @@ tg_status tg_join(const tg_table *left, const tg_table *right, const char *const
     /* Count the output, then fill the row indexes. */
     for (size_t i = 0; i < nl; i++) {
         size_t m = lids[i] == TG_KEYS_NONE ? 0 : off[lids[i] + 1] - off[lids[i]];
-        if (how == TG_JOIN_LEFT && m == 0)
-            m = 1;
-        else if (how == TG_JOIN_SEMI)
-            m = m > 0;
-        else if (how == TG_JOIN_ANTI)
-            m = m == 0;
+        if (how == TG_JOIN_LEFT && m == 0) m = 1;
+        else if (how == TG_JOIN_SEMI) m = m > 0;
+        else if (how == TG_JOIN_ANTI) m = m == 0;
         single &= m == 1;
         n_out += m;
     }
@@ -350,12 +334,9 @@ done:
 /* The value of an 'on' column as a double (for nearest distances). */
 static double on_value(const tg_col *c, size_t r) {
     switch (c->type) {
-    case TG_INT:
-        return (double)c->v.i64[r];
-    case TG_DATE:
-        return c->v.date[r];
-    default:
-        return c->v.f64[r];
+    case TG_INT: return (double)c->v.i64[r];
+    case TG_DATE: return c->v.date[r];
+    default: return c->v.f64[r];
     }
 }
 
@@ -421,12 +402,10 @@ tg_status tg_join_asof(const tg_table *left, const tg_table *right, const char *
     tg_keys_bucket(rids, nr, n_ids, NULL, off, rrows);
     /* Each bucket sorted by 'on', stably, so equal values keep right's order. */
     tg_sortkey key = { renc, NULL, 0 };
-    for (size_t j = 0; j < off[n_ids]; j++)
-        sorted[j] = rrows[j];
+    for (size_t j = 0; j < off[n_ids]; j++) sorted[j] = rrows[j];
     for (size_t g = 0; g < n_ids; g++)
         if (tg_keys_sort(sorted + off[g], off[g + 1] - off[g], &key, 1) != TG_OK) goto done;
-    for (size_t j = 0; j < off[n_ids]; j++)
-        sv[j] = renc[sorted[j]];
+    for (size_t j = 0; j < off[n_ids]; j++) sv[j] = renc[sorted[j]];
     tg_keys_probe(set, p.l, 0, nl, lids);
 
     for (size_t i = 0; i < nl; i++) {
@@ -437,18 +416,14 @@ tg_status tg_join_asof(const tg_table *left, const tg_table *right, const char *
         size_t a = off[id], b = off[id + 1], lo = a, hi = b;
         while (lo < hi) { /* lower bound: the first value >= x */
             size_t mid = lo + (hi - lo) / 2;
-            if (sv[mid] < x)
-                lo = mid + 1;
-            else
-                hi = mid;
+            if (sv[mid] < x) lo = mid + 1;
+            else hi = mid;
         }
         size_t fwd = lo < b ? lo : SIZE_MAX;
         for (hi = b; lo < hi;) { /* upper bound: the first value > x */
             size_t mid = lo + (hi - lo) / 2;
-            if (sv[mid] <= x)
-                lo = mid + 1;
-            else
-                hi = mid;
+            if (sv[mid] <= x) lo = mid + 1;
+            else hi = mid;
         }
         size_t back = lo > a ? lo - 1 : SIZE_MAX;
         size_t pick = direction == TG_ASOF_BACKWARD  ? back

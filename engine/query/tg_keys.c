@@ -94,21 +94,17 @@ static void key_words(const tg_key *k, size_t row0, size_t n, uint64_t *w, uint8
     memset(bad, 0, n);
     switch (c->type) {
     case TG_INT:
-        for (size_t i = 0; i < n; i++)
-            w[i] = (uint64_t)c->v.i64[row0 + i];
+        for (size_t i = 0; i < n; i++) w[i] = (uint64_t)c->v.i64[row0 + i];
         break;
     case TG_DATE:
-        for (size_t i = 0; i < n; i++)
-            w[i] = (uint64_t)(int64_t)c->v.date[row0 + i];
+        for (size_t i = 0; i < n; i++) w[i] = (uint64_t)(int64_t)c->v.date[row0 + i];
         break;
     case TG_BOOL:
-        for (size_t i = 0; i < n; i++)
-            w[i] = c->v.b8[row0 + i];
+        for (size_t i = 0; i < n; i++) w[i] = c->v.b8[row0 + i];
         break;
     case TG_STRING:
         if (!k->map) {
-            for (size_t i = 0; i < n; i++)
-                w[i] = c->v.str[row0 + i];
+            for (size_t i = 0; i < n; i++) w[i] = c->v.str[row0 + i];
             break;
         }
         /* A NULL row's code is unspecified: look it up only when valid. */
@@ -120,11 +116,9 @@ static void key_words(const tg_key *k, size_t row0, size_t n, uint64_t *w, uint8
         return;
     case TG_FLOAT:
         if (k->as_int)
-            for (size_t i = 0; i < n; i++)
-                w[i] = f64_int_word(c->v.f64[row0 + i], &bad[i]);
+            for (size_t i = 0; i < n; i++) w[i] = f64_int_word(c->v.f64[row0 + i], &bad[i]);
         else
-            for (size_t i = 0; i < n; i++)
-                w[i] = f64_word(c->v.f64[row0 + i]);
+            for (size_t i = 0; i < n; i++) w[i] = f64_word(c->v.f64[row0 + i]);
         break;
     }
     if (valid) {
@@ -163,8 +157,7 @@ static inline uint64_t fmix(uint64_t h) {
 /* Words, masks and hashes of rows [row0, row0 + n) of 'keys'. */
 static void vec_fill(struct vec *v, const tg_key *keys, size_t n_keys, size_t row0, size_t n) {
     memset(v->mask, 0, n * sizeof *v->mask);
-    for (size_t i = 0; i < n; i++)
-        v->h[i] = HASH_SEED;
+    for (size_t i = 0; i < n; i++) v->h[i] = HASH_SEED;
     for (size_t k = 0; k < n_keys; k++) {
         uint64_t *w = v->w + k * TG_VECTOR;
         key_words(&keys[k], row0, n, w, v->bad);
@@ -173,8 +166,7 @@ static void vec_fill(struct vec *v, const tg_key *keys, size_t n_keys, size_t ro
             v->h[i] = mix(v->h[i], w[i]);
         }
     }
-    for (size_t i = 0; i < n; i++)
-        v->h[i] = fmix(mix(v->h[i], v->mask[i]));
+    for (size_t i = 0; i < n; i++) v->h[i] = fmix(mix(v->h[i], v->mask[i]));
 }
 
 static void vec_free(struct vec *v) {
@@ -223,8 +215,7 @@ static uint32_t lookup(const tg_keys *s, const struct vec *v, size_t i, size_t *
 /* Puts id (hash h) into the first free slot from h's position. */
 static void put_slot(uint64_t *slots, size_t n_slots, uint32_t h, size_t id) {
     size_t m = n_slots - 1, p = h & m;
-    while (slots[p])
-        p = (p + 1) & m;
+    while (slots[p]) p = (p + 1) & m;
     slots[p] = (uint64_t)h << 32 | (id + 1);
 }
 
@@ -322,15 +313,12 @@ static int direct_cells(const tg_keys *s, const tg_key *keys, int null_slots, si
         for (size_t i = 0; i < n; i++) {
             uint64_t o = w[i] - lo;
             uint32_t prev = k == 0 ? 0 : cell[i];
-            if (bad[i] && slot)
-                o = span;
-            else if (bad[i] || o >= span)
-                prev = NO_CELL;
+            if (bad[i] && slot) o = span;
+            else if (bad[i] || o >= span) prev = NO_CELL;
             cell[i] = prev == NO_CELL ? NO_CELL : prev + (uint32_t)o * mult;
         }
     }
-    for (size_t i = 0; i < n; i++)
-        any |= cell[i] == NO_CELL;
+    for (size_t i = 0; i < n; i++) any |= cell[i] == NO_CELL;
     return any != 0;
 }
 
@@ -372,8 +360,7 @@ static tg_status relayout(tg_keys *s, const uint64_t *lo, const uint64_t *span, 
         s->span[k] = span[k];
         s->mult[k] = mult[k];
     }
-    for (size_t id = 0; id < s->n_ids; id++)
-        cell_id[row_cell(s, s->first[id])] = (uint32_t)id;
+    for (size_t id = 0; id < s->n_ids; id++) cell_id[row_cell(s, s->first[id])] = (uint32_t)id;
     return TG_OK;
 }
 
@@ -385,8 +372,7 @@ static tg_status to_hash(tg_keys *s) {
     size_t n_slots = 1024, stride = s->n_keys + 1;
     tg_status st;
     if (!(s->words = tg_malloc(s->cap_ids * stride * sizeof *s->words))) return TG_ENOMEM;
-    while (n_slots < 2 * s->n_ids)
-        n_slots *= 2;
+    while (n_slots < 2 * s->n_ids) n_slots *= 2;
     if ((st = start_hash(s, n_slots)) != TG_OK) return st;
     for (size_t id = 0; id < s->n_ids; id++) {
         uint64_t *w = s->words + id * stride, h = HASH_SEED;
@@ -513,8 +499,7 @@ static tg_status add_hash(tg_keys *s, size_t row0, size_t n, uint32_t *ids) {
                 id = (uint32_t)s->n_ids++;
                 s->first[id] = row0 + i;
                 uint64_t *w = s->words + (size_t)id * (s->n_keys + 1);
-                for (size_t k = 0; k < s->n_keys; k++)
-                    w[k] = v->w[k * TG_VECTOR + i];
+                for (size_t k = 0; k < s->n_keys; k++) w[k] = v->w[k * TG_VECTOR + i];
                 w[s->n_keys] = v->mask[i];
                 s->slots[slot] = (uint64_t)(uint32_t)v->h[i] << 32 | ((uint64_t)id + 1);
                 if (s->n_ids * 2 > s->n_slots && (st = grow_slots(s)) != TG_OK) return st;
@@ -563,10 +548,8 @@ tg_status tg_keys_new(const tg_key *keys, size_t n_keys, size_t n_rows, int null
         lo[k] = span[k] = 0;
         if (c->type == TG_FLOAT && !keys[k].as_int) hash = 1; /* no useful range */
         s->fixed[k] = c->type == TG_BOOL || (c->type == TG_STRING && !keys[k].map);
-        if (c->type == TG_BOOL)
-            span[k] = 2;
-        else if (s->fixed[k])
-            span[k] = tg_dict_size(c->dict);
+        if (c->type == TG_BOOL) span[k] = 2;
+        else if (s->fixed[k]) span[k] = tg_dict_size(c->dict);
     }
     s->cap_ids = 256;
     st = (s->first = tg_malloc(s->cap_ids * sizeof *s->first)) ? TG_OK : TG_ENOMEM;
@@ -681,8 +664,7 @@ void tg_keys_bucket(const uint32_t *ids, size_t n_rows, size_t n_ids, const uint
     for (size_t r = 0; r < n_rows; r++)
         if (ids[r] != TG_KEYS_NONE && is_valid(valid, r)) rows[off[ids[r]]++] = (uint32_t)r;
     /* off[g] now holds the end of g, which is the start of g + 1. */
-    for (size_t g = n_ids; g > 0; g--)
-        off[g] = off[g - 1];
+    for (size_t g = n_ids; g > 0; g--) off[g] = off[g - 1];
     off[0] = 0;
 }
 
@@ -695,16 +677,11 @@ static inline uint64_t f64_enc(double x) {
 
 static inline uint64_t encode1(const tg_col *col, const uint32_t *rank, size_t r, int as_float) {
     switch (col->type) {
-    case TG_INT:
-        return as_float ? f64_enc((double)col->v.i64[r]) : (uint64_t)col->v.i64[r] ^ SIGN;
-    case TG_DATE:
-        return (uint64_t)(int64_t)col->v.date[r] ^ SIGN;
-    case TG_BOOL:
-        return col->v.b8[r] != 0;
-    case TG_STRING:
-        return rank[col->v.str[r]];
-    case TG_FLOAT:
-        return f64_enc(col->v.f64[r]);
+    case TG_INT: return as_float ? f64_enc((double)col->v.i64[r]) : (uint64_t)col->v.i64[r] ^ SIGN;
+    case TG_DATE: return (uint64_t)(int64_t)col->v.date[r] ^ SIGN;
+    case TG_BOOL: return col->v.b8[r] != 0;
+    case TG_STRING: return rank[col->v.str[r]];
+    case TG_FLOAT: return f64_enc(col->v.f64[r]);
     }
     return 0;
 }
@@ -726,11 +703,9 @@ void tg_keys_encode_range(const tg_col *col, const uint32_t *rank, size_t row0, 
     /* The common types in their own loops; a NULL's value is ignored (but
     ** a string code must not be looked up in 'rank'). */
     if (col->type == TG_FLOAT) {
-        for (size_t i = 0; i < n; i++)
-            enc[i] = f64_enc(col->v.f64[row0 + i]);
+        for (size_t i = 0; i < n; i++) enc[i] = f64_enc(col->v.f64[row0 + i]);
     } else if (col->type == TG_INT) {
-        for (size_t i = 0; i < n; i++)
-            enc[i] = (uint64_t)col->v.i64[row0 + i] ^ SIGN;
+        for (size_t i = 0; i < n; i++) enc[i] = (uint64_t)col->v.i64[row0 + i] ^ SIGN;
     } else {
         for (size_t i = 0; i < n; i++)
             enc[i] = is_valid(valid, row0 + i) ? encode1(col, rank, row0 + i, 0) : 0;
@@ -792,10 +767,8 @@ tg_status tg_keys_sort(size_t *idx, size_t n, const tg_sortkey *keys, size_t n_k
             size_t i = lo, j = mid, o = lo;
             while (i < mid && j < hi)
                 dst[o++] = cmp_keys(keys, n_keys, src[j], src[i]) < 0 ? src[j++] : src[i++];
-            while (i < mid)
-                dst[o++] = src[i++];
-            while (j < hi)
-                dst[o++] = src[j++];
+            while (i < mid) dst[o++] = src[i++];
+            while (j < hi) dst[o++] = src[j++];
         }
         size_t *t = src;
         src = dst;

@@ -190,8 +190,7 @@ static tg_status aggregate(const tg_pivot_spec *p, const tg_col *v, const uint32
                 c->fsum[cell] += v->v.f64[i];
             } else {
                 int64_t x = v->type == TG_INT ? v->v.i64[i] : (int64_t)v->v.b8[i];
-                if (p->agg == TG_PIVOT_MEAN)
-                    c->fsum[cell] += (double)x;
+                if (p->agg == TG_PIVOT_MEAN) c->fsum[cell] += (double)x;
                 else if (__builtin_add_overflow(c->isum[cell], x, &c->isum[cell]))
                     return tg_err_set(err, TG_EDATA, NULL, 0, 0,
                                       "pivot: sum of '%s' overflows int64 at row %zu", p->values,
@@ -317,10 +316,8 @@ tg_status tg_pivot(const tg_table *t, const tg_pivot_spec *p, const tg_interrupt
     case TG_PIVOT_SUM:
     case TG_PIVOT_MEAN:
         c.nval = tg_calloc(cells, sizeof *c.nval);
-        if (type == TG_FLOAT)
-            c.fsum = tg_calloc(cells, sizeof *c.fsum);
-        else
-            c.isum = tg_calloc(cells, sizeof *c.isum);
+        if (type == TG_FLOAT) c.fsum = tg_calloc(cells, sizeof *c.fsum);
+        else c.isum = tg_calloc(cells, sizeof *c.isum);
         if (!c.fsum && !c.isum) goto nomem;
         break;
     default:

@@ -130,10 +130,8 @@ static tg_status cumsum_int(const struct win *s, tg_col *res, tg_error *err) {
                                   s->w->col, r + 1);
             any = 1;
         }
-        if (any)
-            res->v.i64[r] = sum;
-        else if (tg_col_set_null(res, r) != TG_OK)
-            return tg_err_nomem(err);
+        if (any) res->v.i64[r] = sum;
+        else if (tg_col_set_null(res, r) != TG_OK) return tg_err_nomem(err);
     }
     return TG_OK;
 }
@@ -155,10 +153,8 @@ static tg_status cumsum_float(const struct win *s, tg_col *res, tg_error *err) {
             sum += c->v.f64[r];
             any = 1;
         }
-        if (any)
-            res->v.f64[r] = sum;
-        else if (tg_col_set_null(res, r) != TG_OK)
-            return tg_err_nomem(err);
+        if (any) res->v.f64[r] = sum;
+        else if (tg_col_set_null(res, r) != TG_OK) return tg_err_nomem(err);
     }
     return TG_OK;
 }
@@ -177,12 +173,9 @@ struct roll {
 static void roll_add(struct roll *w, double x, int sign) {
     size_t d = sign > 0 ? 1 : (size_t)-1; /* unsigned wrap-around subtracts */
     w->count += d;
-    if (isnan(x))
-        w->nan += d;
-    else if (isinf(x))
-        *(x > 0 ? &w->pinf : &w->ninf) += d;
-    else
-        w->sum += sign * x;
+    if (isnan(x)) w->nan += d;
+    else if (isinf(x)) *(x > 0 ? &w->pinf : &w->ninf) += d;
+    else w->sum += sign * x;
 }
 
 static tg_status rolling_mean(const struct win *s, tg_col *res, tg_error *err) {
@@ -331,12 +324,9 @@ tg_status tg_window(const tg_table *t, const tg_window_spec *w, const tg_interru
         tg_type type = w->fn == TG_WIN_ROLLING_MEAN || s.src->type == TG_FLOAT ? TG_FLOAT : TG_INT;
         if (!(res = tg_col_new(type, s.n ? s.n : 1, NULL))) goto nomem;
         res->len = s.n;
-        if (w->fn == TG_WIN_ROLLING_MEAN)
-            st = rolling_mean(&s, res, err);
-        else if (type == TG_INT)
-            st = cumsum_int(&s, res, err);
-        else
-            st = cumsum_float(&s, res, err);
+        if (w->fn == TG_WIN_ROLLING_MEAN) st = rolling_mean(&s, res, err);
+        else if (type == TG_INT) st = cumsum_int(&s, res, err);
+        else st = cumsum_float(&s, res, err);
         break;
     }
     }

@@ -26,13 +26,13 @@ typedef struct inputs {
 /* The working state, freed in one place. */
 typedef struct work {
     size_t n_rows;
-    size_t *perm;      /* rows in group, period order */
-    uint8_t *grp;      /* grp[i]: perm[i] starts a group */
-    uint8_t *key;      /* key[i]: perm[i] starts a (group, period) */
-    double *x;         /* per sorted row */
+    size_t *perm; /* rows in group, period order */
+    uint8_t *grp; /* grp[i]: perm[i] starts a group */
+    uint8_t *key; /* key[i]: perm[i] starts a (group, period) */
+    double *x;    /* per sorted row */
     tg_judge_point *pts;
     size_t n_groups;
-    size_t *starts;    /* first sorted row of each group, and n_rows */
+    size_t *starts; /* first sorted row of each group, and n_rows */
     tg_judge_verdict *verdicts;
 } work;
 
@@ -85,7 +85,8 @@ static tg_status find_inputs(const tg_table *t, const tg_indicator_spec *s, inpu
     if (st != TG_OK) return st;
     in->period = t->cols[k];
     for (size_t i = 0; i < s->n_by && st == TG_OK; i++) st = tg_table_lookup(t, s->by[i], &k, err);
-    if (st == TG_OK) st = need(t, mean ? "value" : "numerator", 0, mean ? &in->mean : &in->num, err);
+    if (st == TG_OK)
+        st = need(t, mean ? "value" : "numerator", 0, mean ? &in->mean : &in->num, err);
     if (st == TG_OK && mean) st = need(t, "sd", 0, &in->sd, err);
     if (st == TG_OK && !mean) st = need(t, "denominator", 0, &in->den, err);
     if (st == TG_OK) st = need(t, "n", !mean, &in->n, err);
@@ -119,13 +120,14 @@ static int period_cmp(const tg_col *c, size_t i, const tg_period_lit *lit) {
 
 /* ---- sorting and the trend axis ---- */
 
-static tg_status sort_rows(const tg_table *t, const tg_indicator_spec *s, const inputs *in,
-                           work *w, tg_error *err) {
+static tg_status sort_rows(const tg_table *t, const tg_indicator_spec *s, const inputs *in, work *w,
+                           tg_error *err) {
     const char *keys[TG_INDICATOR_MAX_BY + 1];
     tg_status st;
 
     if (s->n_by > TG_INDICATOR_MAX_BY)
-        return tg_err_set(err, TG_EARG, NULL, 0, 0, "at most %d group columns", TG_INDICATOR_MAX_BY);
+        return tg_err_set(err, TG_EARG, NULL, 0, 0, "at most %d group columns",
+                          TG_INDICATOR_MAX_BY);
     for (size_t i = 0; i < s->n_by; i++) keys[i] = s->by[i];
     keys[s->n_by] = s->period;
     if (tg_col_null_count(in->period) > 0)
@@ -221,8 +223,8 @@ static tg_status judge(const tg_indicator_spec *s, const inputs *in, work *w, tg
     x_base = x_of(in, w, &s->base, 1);
     for (size_t k = 0; k < g; k++) {
         size_t a = w->starts[k];
-        tg_status st = tg_judge_group(w->pts + a, w->starts[k + 1] - a, x_from, x_base,
-                                      &s->judge, &w->verdicts[k], err);
+        tg_status st = tg_judge_group(w->pts + a, w->starts[k + 1] - a, x_from, x_base, &s->judge,
+                                      &w->verdicts[k], err);
         if (st != TG_OK) return st;
     }
     return TG_OK;
@@ -287,21 +289,47 @@ static tg_col *bools(size_t n, int (*get)(const void *, size_t), const void *ctx
 }
 
 /* Accessors for the series: a suppressed point shows no numbers. */
-#define PT(ctx, i) (&((const work *)(ctx))->pts[i])
+#define PT(ctx, i)  (&((const work *)(ctx))->pts[i])
 #define SHOWN(p, v) ((p)->suppressed ? NAN : (v))
-static double pt_value(const void *w, size_t i) { return PT(w, i)->value; }
-static double pt_lo(const void *w, size_t i) { return PT(w, i)->lo; }
-static double pt_hi(const void *w, size_t i) { return PT(w, i)->hi; }
-static double pt_num(const void *w, size_t i) { return SHOWN(PT(w, i), PT(w, i)->num); }
-static double pt_den(const void *w, size_t i) { return SHOWN(PT(w, i), PT(w, i)->den); }
-static double pt_n(const void *w, size_t i) { return SHOWN(PT(w, i), PT(w, i)->n); }
-static double pt_sd(const void *w, size_t i) { return SHOWN(PT(w, i), PT(w, i)->sd); }
-static double pt_target(const void *w, size_t i) { return PT(w, i)->target; }
-static double pt_disp(const void *w, size_t i) { return PT(w, i)->dispersion; }
-static double pt_dev(const void *w, size_t i) { return PT(w, i)->value - PT(w, i)->target; }
-static int pt_supp(const void *w, size_t i) { return PT(w, i)->suppressed; }
-static int pt_small(const void *w, size_t i) { return PT(w, i)->small; }
-static int pt_flag(const void *w, size_t i) { return PT(w, i)->flag; }
+static double pt_value(const void *w, size_t i) {
+    return PT(w, i)->value;
+}
+static double pt_lo(const void *w, size_t i) {
+    return PT(w, i)->lo;
+}
+static double pt_hi(const void *w, size_t i) {
+    return PT(w, i)->hi;
+}
+static double pt_num(const void *w, size_t i) {
+    return SHOWN(PT(w, i), PT(w, i)->num);
+}
+static double pt_den(const void *w, size_t i) {
+    return SHOWN(PT(w, i), PT(w, i)->den);
+}
+static double pt_n(const void *w, size_t i) {
+    return SHOWN(PT(w, i), PT(w, i)->n);
+}
+static double pt_sd(const void *w, size_t i) {
+    return SHOWN(PT(w, i), PT(w, i)->sd);
+}
+static double pt_target(const void *w, size_t i) {
+    return PT(w, i)->target;
+}
+static double pt_disp(const void *w, size_t i) {
+    return PT(w, i)->dispersion;
+}
+static double pt_dev(const void *w, size_t i) {
+    return PT(w, i)->value - PT(w, i)->target;
+}
+static int pt_supp(const void *w, size_t i) {
+    return PT(w, i)->suppressed;
+}
+static int pt_small(const void *w, size_t i) {
+    return PT(w, i)->small;
+}
+static int pt_flag(const void *w, size_t i) {
+    return PT(w, i)->flag;
+}
 
 static tg_status build_series(const tg_table *t, const tg_indicator_spec *s, const inputs *in,
                               const work *w, tg_table **out, tg_error *err) {
@@ -341,27 +369,53 @@ typedef struct vctx {
     double *q;
 } vctx;
 #define VD(ctx, k) (&((const vctx *)(ctx))->w->verdicts[k])
-#define VPT(ctx, k, which)                                                                   \
-    (VD(ctx, k)->which < 0 ? NAN                                                             \
-                           : ((const vctx *)(ctx))                                           \
-                                 ->w->pts[((const vctx *)(ctx))->w->starts[k] +              \
-                                          (size_t)VD(ctx, k)->which]                         \
-                                 .value)
+#define VPT(ctx, k, which)                                                               \
+    (VD(ctx, k)->which < 0                                                               \
+         ? NAN                                                                           \
+         : ((const vctx *)(ctx))                                                         \
+               ->w->pts[((const vctx *)(ctx))->w->starts[k] + (size_t)VD(ctx, k)->which] \
+               .value)
 #define CH(ctx, k, f) (VD(ctx, k)->has_change ? VD(ctx, k)->change.f : NAN)
 #define TR(ctx, k, f) (VD(ctx, k)->has_trend ? (double)VD(ctx, k)->trend.f : NAN)
-static double v_base(const void *c, size_t k) { return VPT(c, k, base); }
-static double v_last(const void *c, size_t k) { return VPT(c, k, last); }
-static double v_change(const void *c, size_t k) { return CH(c, k, est); }
-static double v_lo(const void *c, size_t k) { return CH(c, k, lo); }
-static double v_hi(const void *c, size_t k) { return CH(c, k, hi); }
-static double v_p(const void *c, size_t k) { return CH(c, k, p); }
-static double v_q(const void *c, size_t k) { return ((const vctx *)c)->q[k]; }
-static double v_tn(const void *c, size_t k) { return TR(c, k, n); }
-static double v_tau(const void *c, size_t k) { return TR(c, k, tau); }
-static double v_tp(const void *c, size_t k) { return TR(c, k, p); }
-static double v_slope(const void *c, size_t k) { return TR(c, k, slope); }
-static double v_slo(const void *c, size_t k) { return TR(c, k, slope_lo); }
-static double v_shi(const void *c, size_t k) { return TR(c, k, slope_hi); }
+static double v_base(const void *c, size_t k) {
+    return VPT(c, k, base);
+}
+static double v_last(const void *c, size_t k) {
+    return VPT(c, k, last);
+}
+static double v_change(const void *c, size_t k) {
+    return CH(c, k, est);
+}
+static double v_lo(const void *c, size_t k) {
+    return CH(c, k, lo);
+}
+static double v_hi(const void *c, size_t k) {
+    return CH(c, k, hi);
+}
+static double v_p(const void *c, size_t k) {
+    return CH(c, k, p);
+}
+static double v_q(const void *c, size_t k) {
+    return ((const vctx *)c)->q[k];
+}
+static double v_tn(const void *c, size_t k) {
+    return TR(c, k, n);
+}
+static double v_tau(const void *c, size_t k) {
+    return TR(c, k, tau);
+}
+static double v_tp(const void *c, size_t k) {
+    return TR(c, k, p);
+}
+static double v_slope(const void *c, size_t k) {
+    return TR(c, k, slope);
+}
+static double v_slo(const void *c, size_t k) {
+    return TR(c, k, slope_lo);
+}
+static double v_shi(const void *c, size_t k) {
+    return TR(c, k, slope_hi);
+}
 
 /* Benjamini-Hochberg over the judged groups' p-values (NaN elsewhere). */
 static tg_status q_values(const work *w, double *q, tg_error *err) {

@@ -33,9 +33,9 @@ typedef struct tg_indicator_spec {
     tg_judge_opts judge;
     const char *const *by; /* group columns (borrowed) */
     size_t n_by;
-    const char *period;    /* the period column */
-    tg_period_lit from;    /* periods before this are not comparable */
-    tg_period_lit base;    /* the baseline period; unset: the first comparable */
+    const char *period; /* the period column */
+    tg_period_lit from; /* periods before this are not comparable */
+    tg_period_lit base; /* the baseline period; unset: the first comparable */
 } tg_indicator_spec;
 
 /* Judges table 't' under 's'. On success *series (rows sorted by group

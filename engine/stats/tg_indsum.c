@@ -60,29 +60,24 @@ static void fmt_num(char *out, size_t cap, double v, int dec, int sign) {
     snprintf(tmp, sizeof tmp, "%.*f", dec, fabs(v));
     for (char *p = tmp; *p; p++)
         if (*p == '.') *p = ',';
-    snprintf(out, cap, "%s%s", v < 0 && strcmp(tmp, "0,0") ? "−" : (sign && v > 0 ? "+" : ""),
-             tmp);
+    snprintf(out, cap, "%s%s", v < 0 && strcmp(tmp, "0,0") ? "−" : (sign && v > 0 ? "+" : ""), tmp);
 }
 
 /* The period value of a row as text. */
 static void fmt_period(char *out, size_t cap, const tg_json *row, const char *key) {
     const tg_json *v = tg_json_get(row, key);
     tg_json_kind k = v ? tg_json_kind_of(v) : TG_JSON_NULL;
-    if (k == TG_JSON_STRING)
-        snprintf(out, cap, "%s", tg_json_str_value(v, NULL));
-    else if (k == TG_JSON_INT)
-        snprintf(out, cap, "%lld", (long long)tg_json_int_value(v));
-    else if (k == TG_JSON_REAL)
-        snprintf(out, cap, "%g", tg_json_real_value(v));
-    else
-        snprintf(out, cap, "–");
+    if (k == TG_JSON_STRING) snprintf(out, cap, "%s", tg_json_str_value(v, NULL));
+    else if (k == TG_JSON_INT) snprintf(out, cap, "%lld", (long long)tg_json_int_value(v));
+    else if (k == TG_JSON_REAL) snprintf(out, cap, "%g", tg_json_real_value(v));
+    else snprintf(out, cap, "–");
 }
 
 typedef struct style {
     double scale; /* proportions as per cent */
     int dec;
     const char *unit, *change_unit;
-    int ratio;    /* rates: the change is a ratio */
+    int ratio; /* rates: the change is a ratio */
 } style;
 
 static style style_of(const tg_json *ind) {
@@ -165,12 +160,10 @@ static const tg_json *latest_of(const tg_json *series, const char *key) {
         const tg_json *v = tg_json_get(row, key), *w = best ? tg_json_get(best, key) : NULL;
         int later;
         if (!v) continue;
-        if (!w)
-            later = 1;
+        if (!w) later = 1;
         else if (tg_json_kind_of(v) == TG_JSON_STRING && tg_json_kind_of(w) == TG_JSON_STRING)
             later = strcmp(tg_json_str_value(v, NULL), tg_json_str_value(w, NULL)) > 0;
-        else
-            later = tg_json_real_value(v) > tg_json_real_value(w);
+        else later = tg_json_real_value(v) > tg_json_real_value(w);
         if (later) best = row;
     }
     return best;
@@ -201,13 +194,15 @@ static void line_grouped(tg_sbuf *b, const tg_json *ind) {
     else
         snprintf(text, sizeof text,
                  "%zu grupper: %zu forbedret, %zu ingen klar ændring, %zu forværret, "
-                 "%zu ikke vurderet", n, count[0], count[1], count[2], count[3]);
+                 "%zu ikke vurderet",
+                 n, count[0], count[1], count[2], count[3]);
     tg_sbuf_add(b, "  ", 2);
     put_cell(b, str_of(ind, "title"), TITLE_W);
     tg_sbuf_add(b, " ", 1);
     put_cell(b, per, 8);
     tg_sbuf_add(b, text, strlen(text));
-    if (tg_json_get(tg_json_at(series, 0), "flag")) tg_sbuf_printf(b, "; %zu markeret i %s (%zu i alt)", flags, per, all_flags);
+    if (tg_json_get(tg_json_at(series, 0), "flag"))
+        tg_sbuf_printf(b, "; %zu markeret i %s (%zu i alt)", flags, per, all_flags);
     tg_sbuf_add(b, "\n", 1);
 }
 
@@ -226,7 +221,10 @@ char *tg_indsum_format(const tg_json *doc) {
     size_t n = tg_json_len(list);
 
     if (!list || tg_json_kind_of(list) != TG_JSON_ARRAY) return NULL;
-    tg_sbuf_printf(&b, "tegn på succes: %zu indikatorer (KI: konfidensinterval, 95 %% medmindre andet er valgt)\n", n);
+    tg_sbuf_printf(
+        &b,
+        "tegn på succes: %zu indikatorer (KI: konfidensinterval, 95 %% medmindre andet er valgt)\n",
+        n);
     for (size_t i = 0; i < n; i++) {
         const tg_json *ind = tg_json_at(list, i);
         const char *strategy = str_of(ind, "strategy");
@@ -241,10 +239,8 @@ char *tg_indsum_format(const tg_json *doc) {
             tg_sbuf_add(&b, "Vurdering\n", 10);
             shown = strategy;
         }
-        if (tg_json_len(tg_json_get(ind, "by")) > 0)
-            line_grouped(&b, ind);
-        else
-            line_single(&b, ind, &s);
+        if (tg_json_len(tg_json_get(ind, "by")) > 0) line_grouped(&b, ind);
+        else line_single(&b, ind, &s);
     }
     if (b.oom) {
         tg_free(b.p);

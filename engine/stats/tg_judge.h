@@ -44,12 +44,12 @@ typedef struct tg_judge_opts {
 /* One period of one group. The caller fills the inputs its kind uses
 ** (NaN where unknown) and x; tg_judge_point fills the outputs. */
 typedef struct tg_judge_point {
-    double x;        /* the period on the trend's axis (the year, or a rank) */
-    double num, den; /* proportion: numerator, denominator (weighted sums
-                     ** for a weighted survey); rate: events, exposure */
-    double n;        /* proportion: effective n (NaN: den); mean: respondents */
-    double mean, sd; /* mean kind */
-    double target;   /* a goal or budget to compare with; NaN: none */
+    double x;          /* the period on the trend's axis (the year, or a rank) */
+    double num, den;   /* proportion: numerator, denominator (weighted sums
+                       ** for a weighted survey); rate: events, exposure */
+    double n;          /* proportion: effective n (NaN: den); mean: respondents */
+    double mean, sd;   /* mean kind */
+    double target;     /* a goal or budget to compare with; NaN: none */
     double dispersion; /* rates: variance / mean of the events (quasi-Poisson,
                        ** >= 1 when days cluster in persons); NaN or < 1: 1 */
     /* outputs */
@@ -62,12 +62,12 @@ typedef struct tg_judge_point {
 
 typedef struct tg_judge_verdict {
     tg_verdict verdict;
-    const char *reason;   /* a short English sentence (static storage) */
-    long base, last;      /* indices of the compared points; -1: none */
-    int has_change;       /* change below is filled */
-    int change_is_ratio;  /* rates: change.est is latest / baseline */
+    const char *reason;  /* a short English sentence (static storage) */
+    long base, last;     /* indices of the compared points; -1: none */
+    int has_change;      /* change below is filled */
+    int change_is_ratio; /* rates: change.est is latest / baseline */
     tg_test_result change;
-    int has_trend;        /* trend below is filled (>= 3 usable periods) */
+    int has_trend; /* trend below is filled (>= 3 usable periods) */
     tg_trend trend;
 } tg_judge_verdict;
 

@@ -197,10 +197,8 @@ double tg_stats_beta_cdf(double x, double a, double b) {
 ** becomes a bisection (or a doubling while hi is infinite). */
 static double newton_step(double x, double f, double df, double *lo, double *hi) {
     double next;
-    if (f < 0)
-        *lo = x;
-    else
-        *hi = x;
+    if (f < 0) *lo = x;
+    else *hi = x;
     next = df > 0 ? x - f / df : NAN;
     if (!(next > *lo && next < *hi)) next = isinf(*hi) ? 2.0 * x + 1.0 : 0.5 * (*lo + *hi);
     return next;
@@ -261,10 +259,8 @@ double tg_stats_beta_quantile(double p, double a, double b) {
     {
         double near0 = exp((log(p) + log(a) + lbeta) / a);
         double near1 = 1.0 - exp((log1p(-p) + log(b) + lbeta) / b);
-        if (near0 < x)
-            x = near0;
-        else if (near1 > x)
-            x = near1;
+        if (near0 < x) x = near0;
+        else if (near1 > x) x = near1;
     }
     if (!(x > 0 && x < 1)) x = 0.5;
     for (int i = 0; i < ROOT_ITER; i++) {
@@ -500,8 +496,7 @@ static void tie_sums(const double *v, size_t n, double *s25, double *s2, double 
     *s25 = *s2 = *s1 = 0;
     for (size_t i = 0; i < n;) {
         size_t j = i + 1;
-        while (j < n && v[j] == v[i])
-            j++;
+        while (j < n && v[j] == v[i]) j++;
         double t = (double)(j - i);
         *s25 += t * (t - 1) * (2 * t + 5);
         *s2 += t * (t - 1) * (t - 2);
@@ -534,8 +529,7 @@ static double mk_exact_p(size_t n, double s) {
         max_d = new_max;
         perms *= (double)k;
     }
-    for (size_t d = 0; (double)d <= (n0 - fabs(s)) / 2; d++)
-        below += count[d];
+    for (size_t d = 0; (double)d <= (n0 - fabs(s)) / 2; d++) below += count[d];
     return fmin(1.0, 2.0 * below / perms);
 }
 
@@ -560,8 +554,7 @@ tg_status tg_stats_trend_intr(const double *x, const double *y, size_t n, double
     tg_status st;
 
     assert(out != NULL && (n == 0 || (x != NULL && y != NULL)));
-    for (size_t i = 0; i < n; i++)
-        m += !isnan(x[i]) && !isnan(y[i]);
+    for (size_t i = 0; i < n; i++) m += !isnan(x[i]) && !isnan(y[i]);
     if (m < 3 || bad_conf(conf)) return TG_EARG;
     if (m > SIZE_MAX / 2 / sizeof(double) || (m - 1) > SIZE_MAX / sizeof(double) / m)
         return TG_ENOMEM;
@@ -610,10 +603,8 @@ tg_status tg_stats_trend_intr(const double *x, const double *y, size_t n, double
     out->s = s;
     out->var_s = var;
     out->z = s == 0 || var == 0 ? 0.0 : (s - sign(s)) / sqrt(var);
-    if (m <= EXACT_MK_N && tx1 == 0 && ty1 == 0)
-        out->p = mk_exact_p(m, s);
-    else
-        out->p = var == 0 ? 1.0 : two_sided_p(out->z);
+    if (m <= EXACT_MK_N && tx1 == 0 && ty1 == 0) out->p = mk_exact_p(m, s);
+    else out->p = var == 0 ? 1.0 : two_sided_p(out->z);
     {
         double denom = (n0 - tx1 / 2) * (n0 - ty1 / 2);
         out->tau = denom > 0 ? s / sqrt(denom) : NAN;
@@ -664,8 +655,7 @@ tg_status tg_stats_bh(const double *p, size_t n, double *q_out) {
         m++;
     }
     if (m == 0) {
-        for (size_t i = 0; i < n; i++)
-            q_out[i] = NAN;
+        for (size_t i = 0; i < n; i++) q_out[i] = NAN;
         return TG_OK;
     }
     if (m > SIZE_MAX / sizeof *r || !(r = tg_malloc(m * sizeof *r))) return TG_ENOMEM;

@@ -48,14 +48,10 @@ static tg_status push_row(tg_col *col, size_t r, int with_nulls) {
     char buf[32];
     if (with_nulls && is_null_row(r)) return tg_col_push_null(col);
     switch (col->type) {
-    case TG_INT:
-        return tg_col_push_i64(col, ref_i64(r));
-    case TG_FLOAT:
-        return tg_col_push_f64(col, ref_f64(r));
-    case TG_BOOL:
-        return tg_col_push_bool(col, ref_bool(r) ? 3 : 0); /* any non-zero is true */
-    case TG_DATE:
-        return tg_col_push_date(col, ref_date(r));
+    case TG_INT: return tg_col_push_i64(col, ref_i64(r));
+    case TG_FLOAT: return tg_col_push_f64(col, ref_f64(r));
+    case TG_BOOL: return tg_col_push_bool(col, ref_bool(r) ? 3 : 0); /* any non-zero is true */
+    case TG_DATE: return tg_col_push_date(col, ref_date(r));
     case TG_STRING: {
         const char *s = ref_str(r, buf, sizeof buf);
         return tg_col_push_str(col, s, strlen(s));
@@ -107,8 +103,7 @@ static void check_rows(const tg_col *col, size_t base, size_t n, int with_nulls)
 static tg_col *make_col(tg_type type, size_t rows, int with_nulls) {
     tg_col *col = tg_col_new(type, 0, NULL);
     assert_non_null(col);
-    for (size_t r = 0; r < rows; r++)
-        assert_int_equal(push_row(col, r, with_nulls), TG_OK);
+    for (size_t r = 0; r < rows; r++) assert_int_equal(push_row(col, r, with_nulls), TG_OK);
     return col;
 }
 
@@ -306,8 +301,7 @@ static void test_col_set_null_and_valid(void **state) {
     assert_int_equal(tg_col_null_count(col), 7);
     for (size_t r = 0; r < 200; r++) {
         int null = r == 130;
-        for (size_t k = 0; k < TG_ARRAY_LEN(rows); k++)
-            null |= r == rows[k];
+        for (size_t k = 0; k < TG_ARRAY_LEN(rows); k++) null |= r == rows[k];
         assert_int_equal(tg_col_is_valid(col, r), !null);
     }
     tg_col_set_valid(col, 64);
@@ -339,8 +333,7 @@ static void test_col_reserve_keeps_rows(void **state) {
         assert_int_equal(tg_col_reserve(col, 10), TG_OK); /* never shrinks */
         assert_int_equal(col->cap, cap);
         /* Rows added into the reserved space are valid unless pushed NULL. */
-        for (size_t r = 100; r < 5000; r++)
-            assert_int_equal(push_row(col, r, 1), TG_OK);
+        for (size_t r = 100; r < 5000; r++) assert_int_equal(push_row(col, r, 1), TG_OK);
         assert_int_equal(col->cap, cap); /* no regrowth needed */
         check_rows(col, 0, 5000, 1);
         tg_col_release(col);
@@ -534,8 +527,7 @@ static void test_col_oom_push_leaves_col_unchanged(void **state) {
             injected = r < END;
             tg_mem_fail_nth(0);
             check_rows(col, 0, r, 1);
-            for (; r < END; r++)
-                assert_int_equal(push_row(col, r, 1), TG_OK);
+            for (; r < END; r++) assert_int_equal(push_row(col, r, 1), TG_OK);
             check_rows(col, 0, END, 1);
             tg_col_release(col);
             tg_test_no_leaks(blocks);
@@ -581,8 +573,7 @@ static void test_col_oom_reserve(void **state) {
         tg_mem_fail_nth(0);
         assert_int_equal(col->cap, cap);
         check_rows(col, 0, 100, 1);
-        for (size_t r = 100; r < 1000; r++)
-            assert_int_equal(push_row(col, r, 1), TG_OK);
+        for (size_t r = 100; r < 1000; r++) assert_int_equal(push_row(col, r, 1), TG_OK);
         check_rows(col, 0, 1000, 1);
         tg_col_release(col);
     }
@@ -609,8 +600,7 @@ static void test_col_oom_shrink(void **state) {
                 fail_msg("%s, failing allocation %ld: cap %zu rows but only %zu bytes owned",
                          tg_type_name(col->type), k, col->cap, owned);
             check_rows(col, 0, 100, 1);
-            for (size_t r = 100; r < 1100; r++)
-                assert_int_equal(push_row(col, r, 1), TG_OK);
+            for (size_t r = 100; r < 1100; r++) assert_int_equal(push_row(col, r, 1), TG_OK);
             check_rows(col, 0, 1100, 1);
             tg_col_release(col);
         }

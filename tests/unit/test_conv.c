@@ -380,8 +380,7 @@ static int rnd(int n) {
 
 /* Appends len random digits; the first is nonzero when 'lead'. */
 static size_t digits(char *out, int len, int lead) {
-    for (int k = 0; k < len; k++)
-        out[k] = (char)('0' + (k == 0 && lead ? 1 + rnd(9) : rnd(10)));
+    for (int k = 0; k < len; k++) out[k] = (char)('0' + (k == 0 && lead ? 1 + rnd(9) : rnd(10)));
     return (size_t)len;
 }
 
@@ -399,10 +398,8 @@ static void test_conv_number_random(void **state) {
         int sign = rnd(4); /* 0: '-', 1: '+', else none */
         int li = rnd(8) == 0 ? 0 : lens[rnd(n_lens)];
         size_t ni = 1;
-        if (li == 0)
-            intp[0] = '0';
-        else
-            ni = digits(intp, li, 1);
+        if (li == 0) intp[0] = '0';
+        else ni = digits(intp, li, 1);
         int lf = rnd(2) ? 0 : lens[rnd(n_lens)];
         size_t nf = digits(frac, lf, 0);
         int has_exp = mark == TG_MARK_DOT && rnd(3) == 0;
@@ -418,8 +415,7 @@ static void test_conv_number_random(void **state) {
         if (nf) {
             plain[np++] = '.';
             text[nt++] = dec;
-            for (size_t k = 0; k < nf; k++)
-                plain[np++] = text[nt++] = frac[k];
+            for (size_t k = 0; k < nf; k++) plain[np++] = text[nt++] = frac[k];
         }
         if (has_exp) {
             np += (size_t)sprintf(plain + np, "e%d", ex);
@@ -475,15 +471,9 @@ static void test_conv_number_printed(void **state) {
         int prec = 1 + rnd(25);
         int len;
         switch (round % 3) {
-        case 0:
-            len = snprintf(text, sizeof text, "%.*e", prec, x);
-            break;
-        case 1:
-            len = snprintf(text, sizeof text, "%.*g", prec, x);
-            break;
-        default:
-            len = snprintf(text, sizeof text, "%.*f", prec, x);
-            break;
+        case 0: len = snprintf(text, sizeof text, "%.*e", prec, x); break;
+        case 1: len = snprintf(text, sizeof text, "%.*g", prec, x); break;
+        default: len = snprintf(text, sizeof text, "%.*f", prec, x); break;
         }
         assert_true(len > 0 && (size_t)len < sizeof text);
         int64_t i;
@@ -744,8 +734,7 @@ static void test_conv_date_column(void **state) {
     static const char *const col[] = { "01-02-2024", "05-06-2024", "13-02-2024", "12-12-2024" };
     unsigned mask = TG_DF_ALL;
     int32_t packed[4];
-    for (size_t k = 0; k < 4; k++)
-        mask &= date(col[k], &packed[k]);
+    for (size_t k = 0; k < 4; k++) mask &= date(col[k], &packed[k]);
     assert_int_equal(mask, TG_DF_DMY_DASH);
     unsigned fmt = tg_conv_date_pick(mask);
     assert_int_equal(fmt, TG_DF_DMY_DASH);

@@ -284,7 +284,8 @@ static void test_csv_explicit_types_override(void **state) {
     (void)state;
     size_t before = tg_mem_blocks();
     tg_csv_report *r;
-    tg_csv_coltype types[] = { { "pladser", TG_FLOAT, NULL }, { "tilbud_id", TG_STRING, NULL },
+    tg_csv_coltype types[] = { { "pladser", TG_FLOAT, NULL },
+                               { "tilbud_id", TG_STRING, NULL },
                                { "aabnet", TG_STRING, NULL } };
     tg_csv_opts o;
     tg_csv_opts_init(&o);
@@ -309,8 +310,7 @@ static void test_csv_explicit_types_override(void **state) {
     /* an explicit type that a value does not fit is a data error there */
     tg_csv_coltype strict[] = { { "beloeb", TG_INT, NULL } };
     o.types = strict;
-    assert_int_equal(tg_csv_read(tg_test_fixture("csv/quoted.csv"), &o, &t, NULL, &err),
-                     TG_EDATA);
+    assert_int_equal(tg_csv_read(tg_test_fixture("csv/quoted.csv"), &o, &t, NULL, &err), TG_EDATA);
     assert_int_equal(err.line, 6);
     assert_int_equal(err.col, 3);
     assert_non_null(strstr(err.msg, "expected a number, got 'x4'"));
@@ -402,8 +402,7 @@ static void test_csv_missing_and_empty_file(void **state) {
     tg_error err;
     assert_int_equal(tg_csv_read(tg_test_fixture("csv/nope.csv"), NULL, &t, NULL, &err), TG_EIO);
     assert_non_null(strstr(err.file, "nope.csv"));
-    assert_int_equal(tg_csv_read(tg_test_fixture("csv/empty.csv"), NULL, &t, NULL, &err),
-                     TG_EDATA);
+    assert_int_equal(tg_csv_read(tg_test_fixture("csv/empty.csv"), NULL, &t, NULL, &err), TG_EDATA);
     tg_test_no_leaks(before);
 }
 
@@ -417,8 +416,9 @@ static const char *write_rows(size_t n, size_t late, const char *late_value) {
     fprintf(f, "id;v;kommune;dato\n");
     for (size_t i = 0; i < n; i++) {
         if (i == late) fprintf(f, "%zu;%s;Tårnby;01-01-2024\n", i, late_value);
-        else fprintf(f, "%zu;%zu;%s;%02zu-%02zu-2024\n", i, i % 1000, i % 3 ? "Høje-Taastrup" : "Ærø",
-                     i % 28 + 1, i % 12 + 1);
+        else
+            fprintf(f, "%zu;%zu;%s;%02zu-%02zu-2024\n", i, i % 1000,
+                    i % 3 ? "Høje-Taastrup" : "Ærø", i % 28 + 1, i % 12 + 1);
     }
     fclose(f);
     return path;
@@ -473,7 +473,8 @@ static void test_csv_parallel_matches_serial(void **state) {
         long long n = (long long)(i * 7919 % 100003);
         sum_n += n;
         if (i % 3 == 0) {
-            fprintf(f, "%lld,\"linje et\nlinje to, og \"\"tre\"\"\n\",%zu.%02zu\n", n, i % 5000, i % 100);
+            fprintf(f, "%lld,\"linje et\nlinje to, og \"\"tre\"\"\n\",%zu.%02zu\n", n, i % 5000,
+                    i % 100);
             multi++;
         } else {
             fprintf(f, "%lld,enkel %zu,%zu.%02zu\n", n, i % 97, i % 5000, i % 100);
@@ -546,8 +547,8 @@ static unsigned rnd(unsigned n) {
 ** quotes, blanks inside and out, sometimes a newline), or malformed
 ** (a stray quote, text after the closing quote). */
 static void random_field(FILE *f, char delim, int malformed) {
-    static const char *words[] = { "Tårnby", "Høje-Taastrup", "12", "3,5", "1.5", "",
-                                   "NA", "ja", "01-02-2024", "x y" };
+    static const char *words[] = { "Tårnby", "Høje-Taastrup", "12", "3,5", "1.5", "", "NA",
+                                   "ja",     "01-02-2024",    "x y" };
     const char *w = words[rnd(10)];
     unsigned kind = rnd(9);
     /* text after a closing quote makes libcsv run the field on to the next
@@ -559,9 +560,9 @@ static void random_field(FILE *f, char delim, int malformed) {
     case 2: fprintf(f, "\"sagde \"\"%s\"\"\"", w); break;
     case 3: fprintf(f, " \" %s \"  ", w); break;
     case 4: fprintf(f, "\"to\nlinjer %s\"", w); break;
-    case 5: fprintf(f, "5\" %s", w); break;    /* a quote inside unquoted text */
+    case 5: fprintf(f, "5\" %s", w); break;      /* a quote inside unquoted text */
     case 6: fprintf(f, "\"%s\"efter", w); break; /* text after the closing quote */
-    case 7: fprintf(f, "\"\""); break;        /* an empty quoted field */
+    case 7: fprintf(f, "\"\""); break;           /* an empty quoted field */
     default: fputs(w, f); break;
     }
 }
@@ -577,9 +578,10 @@ static void assert_same_tables(const tg_table *a, const tg_table *b) {
             assert_int_equal(tg_col_is_valid(x, r), tg_col_is_valid(y, r));
             if (!tg_col_is_valid(x, r)) continue;
             if (x->type == TG_STRING) assert_string_equal(str(x, r), str(y, r));
-            else assert_memory_equal((const char *)x->v.any + r * tg_type_width(x->type),
-                                     (const char *)y->v.any + r * tg_type_width(y->type),
-                                     tg_type_width(x->type));
+            else
+                assert_memory_equal((const char *)x->v.any + r * tg_type_width(x->type),
+                                    (const char *)y->v.any + r * tg_type_width(y->type),
+                                    tg_type_width(x->type));
         }
     }
 }
@@ -632,7 +634,8 @@ static void test_csv_fast_path_equals_libcsv(void **state) {
         ok_rounds++;
         assert_same_tables(t1, t2);
         assert_int_equal(r1->n_rejected, r2->n_rejected);
-        for (size_t i = 0; i < r1->n_rejects; i++) assert_int_equal(r1->rejects[i].line, r2->rejects[i].line);
+        for (size_t i = 0; i < r1->n_rejects; i++)
+            assert_int_equal(r1->rejects[i].line, r2->rejects[i].line);
         tg_table_release(t1);
         tg_table_release(t2);
         tg_csv_report_free(r1);

@@ -28,12 +28,9 @@ static int naive_mlen(int y, int m) {
     case 4:
     case 6:
     case 9:
-    case 11:
-        return 30;
-    case 2:
-        return naive_leap(y) ? 29 : 28;
-    default:
-        return 31;
+    case 11: return 30;
+    case 2: return naive_leap(y) ? 29 : 28;
+    default: return 31;
     }
 }
 

@@ -155,8 +155,7 @@ static void test_db_read_takst_table(void **state) {
     assert_int_equal(t->n_cols, 7);
     const char *order[] = { "tilbud_id", "navn",    "kommune", "gyldig_fra",
                             "dagstakst", "pladser", "aktiv" };
-    for (size_t i = 0; i < 7; i++)
-        assert_string_equal(t->names[i], order[i]);
+    for (size_t i = 0; i < 7; i++) assert_string_equal(t->names[i], order[i]);
 
     tg_col *id = col_of(t, "tilbud_id", TG_STRING);
     tg_col *navn = col_of(t, "navn", TG_STRING);
@@ -602,21 +601,11 @@ static void assert_same_table(const tg_table *want, const tg_table *got) {
             assert_int_equal(tg_col_is_valid(b, i), tg_col_is_valid(a, i));
             if (!tg_col_is_valid(a, i)) continue;
             switch (a->type) {
-            case TG_INT:
-                assert_int_equal(b->v.i64[i], a->v.i64[i]);
-                break;
-            case TG_FLOAT:
-                assert_true(b->v.f64[i] == a->v.f64[i]);
-                break;
-            case TG_BOOL:
-                assert_int_equal(b->v.b8[i], a->v.b8[i]);
-                break;
-            case TG_DATE:
-                assert_int_equal(b->v.date[i], a->v.date[i]);
-                break;
-            case TG_STRING:
-                assert_string_equal(str_at(b, i), str_at(a, i));
-                break;
+            case TG_INT: assert_int_equal(b->v.i64[i], a->v.i64[i]); break;
+            case TG_FLOAT: assert_true(b->v.f64[i] == a->v.f64[i]); break;
+            case TG_BOOL: assert_int_equal(b->v.b8[i], a->v.b8[i]); break;
+            case TG_DATE: assert_int_equal(b->v.date[i], a->v.date[i]); break;
+            case TG_STRING: assert_string_equal(str_at(b, i), str_at(a, i)); break;
             }
         }
     }
@@ -792,10 +781,8 @@ static void test_db_write_fails_midway(void **state) {
     tg_col *id = tg_col_new(TG_INT, 0, NULL), *kommune = tg_col_new(TG_STRING, 0, NULL);
     for (int i = 0; i < 4; i++) {
         assert_int_equal(tg_col_push_i64(id, 10 + i), TG_OK);
-        if (i == 2)
-            assert_int_equal(tg_col_push_null(kommune), TG_OK);
-        else
-            assert_int_equal(tg_col_push_str(kommune, "Aarhus", 6), TG_OK);
+        if (i == 2) assert_int_equal(tg_col_push_null(kommune), TG_OK);
+        else assert_int_equal(tg_col_push_str(kommune, "Aarhus", 6), TG_OK);
     }
     assert_int_equal(tg_table_add(t, "id", id), TG_OK);
     assert_int_equal(tg_table_add(t, "kommune", kommune), TG_OK);
@@ -805,12 +792,10 @@ static void test_db_write_fails_midway(void **state) {
     /* A duplicate primary key in the last row. */
     tg_col_release(id);
     id = tg_col_new(TG_INT, 0, NULL);
-    for (int i = 0; i < 4; i++)
-        assert_int_equal(tg_col_push_i64(id, i == 3 ? 1 : 20 + i), TG_OK);
+    for (int i = 0; i < 4; i++) assert_int_equal(tg_col_push_i64(id, i == 3 ? 1 : 20 + i), TG_OK);
     tg_table *t2 = tg_table_new();
     tg_col *k3 = tg_col_new(TG_STRING, 0, NULL);
-    for (int i = 0; i < 4; i++)
-        assert_int_equal(tg_col_push_str(k3, "Odense", 6), TG_OK);
+    for (int i = 0; i < 4; i++) assert_int_equal(tg_col_push_str(k3, "Odense", 6), TG_OK);
     assert_int_equal(tg_table_add(t2, "kommune", k3), TG_OK);
     assert_int_equal(tg_table_add(t2, "id", id), TG_OK);
     expect_write_error(path, "streng", t2, TG_DB_APPEND, TG_EDATA, "row 4: UNIQUE constraint");
@@ -877,20 +862,19 @@ static tg_status read_run(void *ctx) {
     struct oom_ctx *c = ctx;
     tg_db_param p[] = { { .name = "fra", .type = TG_DATE, .v.date = D_2023_12_31 } };
     tg_table *t = NULL, *u = NULL;
-    tg_status st = tg_db_read(c->path,
-                              "SELECT *, date(gyldig_fra, '+1 day') AS d FROM takst "
-                              "WHERE gyldig_fra >= :fra OR gyldig_fra IS NULL; -- a trailing comment",
-                              p, 1, &t, NULL);
+    tg_status st =
+        tg_db_read(c->path,
+                   "SELECT *, date(gyldig_fra, '+1 day') AS d FROM takst "
+                   "WHERE gyldig_fra >= :fra OR gyldig_fra IS NULL; -- a trailing comment",
+                   p, 1, &t, NULL);
     if (st != TG_OK) {
         assert_null(t);
         return st;
     }
     assert_int_equal(t->n_rows, 5);
     st = tg_db_read(c->path, "blandet", NULL, 0, &u, NULL);
-    if (st == TG_OK)
-        assert_string_equal(str_at(col_of(u, "x", TG_STRING), 4), "1.0e+20");
-    else
-        assert_null(u);
+    if (st == TG_OK) assert_string_equal(str_at(col_of(u, "x", TG_STRING), 4), "1.0e+20");
+    else assert_null(u);
     tg_table_release(t);
     tg_table_release(u);
     return st;

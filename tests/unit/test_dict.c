@@ -48,8 +48,7 @@ static size_t make_key(uint32_t i, char *buf, size_t size) {
     n += (size_t)snprintf(buf + n, size - n, "-%x", i * 2654435761u);
     if (i % 5000 == 17) {
         buf[n++] = '/';
-        while (n < 300)
-            buf[n++] = 'z';
+        while (n < 300) buf[n++] = 'z';
         buf[n] = '\0';
     }
     return n;
@@ -138,8 +137,7 @@ static void test_dict_str_round_trip(void **state) {
     for (uint32_t i = 0; i < TG_ARRAY_LEN(in); i++)
         assert_int_equal(intern_n(d, in[i].s, in[i].n), i);
     assert_int_equal(tg_dict_size(d), TG_ARRAY_LEN(in));
-    for (uint32_t i = 0; i < TG_ARRAY_LEN(in); i++)
-        assert_entry(d, i, in[i].s, in[i].n);
+    for (uint32_t i = 0; i < TG_ARRAY_LEN(in); i++) assert_entry(d, i, in[i].s, in[i].n);
 
     size_t len = 1;
     assert_string_equal(tg_dict_str(d, 0, &len), "");
@@ -198,16 +196,14 @@ static void test_dict_arena_growth_keeps_strings(void **state) {
     /* Strings far larger than the arena force several doublings at once. */
     for (uint32_t i = 1; i <= 12; i++) {
         size_t n = i * 1500;
-        for (size_t k = 0; k < n; k++)
-            big[k] = (char)('a' + (k * 7 + i) % 26);
+        for (size_t k = 0; k < n; k++) big[k] = (char)('a' + (k * 7 + i) % 26);
         assert_int_equal(intern_n(d, big, n), i);
         assert_int_equal(intern(d, "first"), 0);
     }
     assert_entry(d, 0, "first", 5);
     for (uint32_t i = 1; i <= 12; i++) {
         size_t n = i * 1500;
-        for (size_t k = 0; k < n; k++)
-            big[k] = (char)('a' + (k * 7 + i) % 26);
+        for (size_t k = 0; k < n; k++) big[k] = (char)('a' + (k * 7 + i) % 26);
         assert_entry(d, i, big, n);
     }
     tg_dict_release(d);
@@ -225,8 +221,7 @@ static void test_dict_ranks_by_hand(void **state) {
     uint32_t rank[TG_ARRAY_LEN(in)];
     tg_dict *d = tg_dict_new();
     assert_non_null(d);
-    for (size_t i = 0; i < TG_ARRAY_LEN(in); i++)
-        intern(d, in[i]);
+    for (size_t i = 0; i < TG_ARRAY_LEN(in); i++) intern(d, in[i]);
     assert_int_equal(tg_dict_ranks(d, rank), TG_OK);
     for (size_t i = 0; i < TG_ARRAY_LEN(in); i++)
         if (rank[i] != want[i]) fail_msg("'%s': rank %u, expected %u", in[i], rank[i], want[i]);
@@ -249,8 +244,7 @@ static void test_dict_ranks_embedded_nul(void **state) {
     uint32_t rank[TG_ARRAY_LEN(in)];
     tg_dict *d = tg_dict_new();
     assert_non_null(d);
-    for (size_t i = 0; i < TG_ARRAY_LEN(in); i++)
-        intern_n(d, in[i].s, in[i].n);
+    for (size_t i = 0; i < TG_ARRAY_LEN(in); i++) intern_n(d, in[i].s, in[i].n);
     assert_int_equal(tg_dict_size(d), TG_ARRAY_LEN(in));
     assert_int_equal(tg_dict_ranks(d, rank), TG_OK);
     for (size_t i = 0; i < TG_ARRAY_LEN(in); i++)

@@ -126,22 +126,17 @@ static int ref_seq(const unsigned char *s, size_t n) {
     uint32_t cp;
 
     if (s[0] <= 0x7F) return 1;
-    if ((s[0] & 0xE0) == 0xC0)
-        len = 2, cp = s[0] & 0x1Fu;
-    else if ((s[0] & 0xF0) == 0xE0)
-        len = 3, cp = s[0] & 0x0Fu;
-    else if ((s[0] & 0xF8) == 0xF0)
-        len = 4, cp = s[0] & 0x07u;
-    else
-        return 0;
+    if ((s[0] & 0xE0) == 0xC0) len = 2, cp = s[0] & 0x1Fu;
+    else if ((s[0] & 0xF0) == 0xE0) len = 3, cp = s[0] & 0x0Fu;
+    else if ((s[0] & 0xF8) == 0xF0) len = 4, cp = s[0] & 0x07u;
+    else return 0;
     for (int k = 1; k < len; k++) {
         if ((size_t)k >= n) {
             /* Incomplete: valid iff some completion with 80 bytes is valid,
             ** i.e. the smallest and largest completions bracket a valid one.
             ** Checking both ends plus the surrogate gap suffices. */
             uint32_t lo = cp, hi = cp;
-            for (int j = k; j < len; j++)
-                lo = lo << 6, hi = hi << 6 | 0x3F;
+            for (int j = k; j < len; j++) lo = lo << 6, hi = hi << 6 | 0x3F;
             if (hi < min_cp[len] || lo > 0x10FFFF) return 0;
             if (lo >= 0xD800 && hi <= 0xDFFF) return 0;
             return -1;
@@ -158,12 +153,9 @@ static size_t ref_valid(const unsigned char *s, size_t n, int at_end) {
     size_t i = 0;
     while (i < n) {
         int r = ref_seq(s + i, n - i);
-        if (r > 0)
-            i += (size_t)r;
-        else if (r < 0)
-            return at_end ? i : n;
-        else
-            return i;
+        if (r > 0) i += (size_t)r;
+        else if (r < 0) return at_end ? i : n;
+        else return i;
     }
     return n;
 }

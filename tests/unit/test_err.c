@@ -108,10 +108,8 @@ static void test_err_truncates_long_text(void **state) {
     tg_err_set(&e, TG_EDATA, path, 1, 2, "%s", big);
     assert_int_equal(strlen(e.msg), sizeof e.msg - 1);
     assert_int_equal(strlen(e.file), sizeof e.file - 1);
-    for (size_t i = 0; i < sizeof e.msg - 1; i++)
-        assert_int_equal(e.msg[i], 'x');
-    for (size_t i = 0; i < sizeof e.file - 1; i++)
-        assert_int_equal(e.file[i], 'p');
+    for (size_t i = 0; i < sizeof e.msg - 1; i++) assert_int_equal(e.msg[i], 'x');
+    for (size_t i = 0; i < sizeof e.file - 1; i++) assert_int_equal(e.file[i], 'p');
     assert_int_equal(e.line, 1);
     assert_int_equal(e.col, 2);
 
@@ -218,8 +216,7 @@ static void test_err_status_names(void **state) {
         const char *a = tg_status_name(all[i]);
         assert_non_null(a);
         assert_true(strlen(a) > 0);
-        for (size_t j = 0; j < i; j++)
-            assert_string_not_equal(a, tg_status_name(all[j]));
+        for (size_t j = 0; j < i; j++) assert_string_not_equal(a, tg_status_name(all[j]));
     }
     const char *unknown = tg_status_name((tg_status)99);
     assert_non_null(unknown);

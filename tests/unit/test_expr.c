@@ -8,8 +8,8 @@
 ** the interrupt poll; and allocation failures across build, eval and
 ** filter. test_expr_ref.c covers the operators against a reference.
 */
-#include "tg_test.h"
 #include "tg_exprb.h"
+#include "tg_test.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -319,8 +319,10 @@ static void test_expr_casts_hand(void **state) {
     add_col(ts, "s", TG_STRING, s, 7);
     expect_rows(keep(tg_expr_cast(C("f"), TG_INT, 0)), t, "2|-2|~|0|~");
     expect_error(keep(tg_expr_cast(C("f"), TG_INT, 1)), t, TG_EDATA,
-                 "cannot cast 10000000000000000000.0 to int (out of range) in cast(col(\"f\"), \"int\") at row 3");
-    expect_rows(keep(tg_expr_cast(C("f"), TG_STRING, 1)), t, "2.7|-2.7|10000000000000000000.0|-0.5|~");
+                 "cannot cast 10000000000000000000.0 to int (out of range) in cast(col(\"f\"), "
+                 "\"int\") at row 3");
+    expect_rows(keep(tg_expr_cast(C("f"), TG_STRING, 1)), t,
+                "2.7|-2.7|10000000000000000000.0|-0.5|~");
     expect_rows(keep(tg_expr_cast(C("f"), TG_BOOL, 1)), t, "T|T|T|T|~");
     expect_rows(keep(tg_expr_cast(C("s"), TG_INT, 0)), ts, "800|42|~|~|~|~|~");
     expect_error(keep(tg_expr_cast(C("s"), TG_INT, 1)), ts, TG_EDATA,
@@ -381,8 +383,9 @@ static void test_expr_errors(void **state) {
     expect_error(
         Bi(TG_OP_ADD, C("kommune"), I(1)), t, TG_EARG,
         "cannot apply '+' to string column 'kommune' and a number in (col(\"kommune\") + 1)");
-    expect_error(Bi(TG_OP_MUL, C("kommune"), I(1)), t, TG_EARG,
-                 "cannot apply '*' to string column 'kommune' and a number in (col(\"kommune\") * 1)");
+    expect_error(
+        Bi(TG_OP_MUL, C("kommune"), I(1)), t, TG_EARG,
+        "cannot apply '*' to string column 'kommune' and a number in (col(\"kommune\") * 1)");
     expect_error(Bi(TG_OP_DIV, C("dato"), I(1)), t, TG_EARG,
                  "cannot apply '/' to date column 'dato' and a number in (col(\"dato\") / 1)");
     expect_error(Bi(TG_OP_IDIV, C("dato"), I(1)), t, TG_EARG,
@@ -415,8 +418,9 @@ static void test_expr_errors(void **state) {
                  "'2023-13-01' is not a date (expected YYYY-MM-DD) in "
                  "isin(col(\"dato\"), [\"2023-13-01\"])");
     lits[0] = keep(tg_expr_date(-800000));
-    expect_error(keep(tg_expr_isin(C("dato"), lits, 1)), t, TG_EARG,
-                 "date literal out of range (years 1-9999) in isin(col(\"dato\"), [date(-800000)])");
+    expect_error(
+        keep(tg_expr_isin(C("dato"), lits, 1)), t, TG_EARG,
+        "date literal out of range (years 1-9999) in isin(col(\"dato\"), [date(-800000)])");
     lits[0] = S("x");
     expect_error(
         keep(tg_expr_isin(C("antal"), lits, 1)), t, TG_EARG,

@@ -12,8 +12,8 @@
 ** true; an expression the reference finds failing must fail with TG_EDATA
 ** at a row the reference also fails on.
 */
-#include "tg_test.h"
 #include "tg_exprb.h"
+#include "tg_test.h"
 
 #include <errno.h>
 #include <math.h>

@@ -45,10 +45,8 @@ static size_t expected_series(int group, double *y) {
         int p = (int)i + (group ? 2 : 0);
         y[i] = value_at(group, p);
     }
-    if (group)
-        y[9 - 2] = NAN;
-    else
-        y[4] = NAN;
+    if (group) y[9 - 2] = NAN;
+    else y[4] = NAN;
     return n;
 }
 
@@ -57,8 +55,7 @@ static tg_table *make_table(tg_type time_type) {
     int rows[NA + NB][2], n = 0;
     for (int p = 0; p < 30; p++)
         if (p != 4) rows[n][0] = 0, rows[n++][1] = p;
-    for (int p = 2; p < 28; p++)
-        rows[n][0] = 1, rows[n++][1] = p;
+    for (int p = 2; p < 28; p++) rows[n][0] = 1, rows[n++][1] = p;
     tg_col *id = tg_col_new(TG_STRING, 64, NULL), *tm = tg_col_new(time_type, 64, NULL);
     tg_col *v = tg_col_new(TG_FLOAT, 64, NULL);
     assert_true(id && tm && v);
@@ -75,10 +72,8 @@ static tg_table *make_table(tg_type time_type) {
         } else {
             assert_int_equal(tg_col_push_i64(tm, 100 + p), TG_OK);
         }
-        if (g == 1 && p == 9)
-            assert_int_equal(tg_col_push_null(v), TG_OK);
-        else
-            assert_int_equal(tg_col_push_f64(v, value_at(g, p)), TG_OK);
+        if (g == 1 && p == 9) assert_int_equal(tg_col_push_null(v), TG_OK);
+        else assert_int_equal(tg_col_push_f64(v, value_at(g, p)), TG_OK);
     }
     tg_table *t = tg_table_new();
     assert_non_null(t);
@@ -408,8 +403,7 @@ static void test_fctable_bundled_data(void **state) {
                 last = p > last ? p : last;
             }
         size_t n = (size_t)(last - first + 1);
-        for (size_t k = 0; k < n; k++)
-            y[k] = NAN;
+        for (size_t k = 0; k < n; k++) y[k] = NAN;
         for (size_t i = 0; i < t->n_rows; i++)
             if (strcmp(str_at(id, i), name) == 0 && tg_col_is_valid(v, i)) {
                 y[month_of(str_at(mo, i)) - first] = v->v.f64[i];

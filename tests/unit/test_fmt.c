@@ -177,17 +177,13 @@ static void normalize(const char *s, char *digits, int *e) {
     int n = 0, q = -1;
     const char *p = s + (s[0] == '-');
     for (; *p && *p != 'e'; p++) {
-        if (*p == '.' || *p == ',')
-            q = n;
-        else
-            a[n++] = *p;
+        if (*p == '.' || *p == ',') q = n;
+        else a[n++] = *p;
     }
     if (q < 0) q = n;
     int first = 0;
-    while (first < n && a[first] == '0')
-        first++, q--;
-    while (n > first && a[n - 1] == '0')
-        n--;
+    while (first < n && a[first] == '0') first++, q--;
+    while (n > first && a[n - 1] == '0') n--;
     memcpy(digits, a + first, (size_t)(n - first));
     digits[n - first] = '\0';
     *e = q + (*p == 'e' ? atoi(p + 1) : 0);
@@ -291,8 +287,7 @@ static void test_fmt_ignores_locale(void **state) {
     (void)state;
     const char *names[] = { "da_DK.UTF-8", "da_DK.utf8", "de_DE.UTF-8", "fr_FR.UTF-8" };
     const char *set = NULL;
-    for (size_t i = 0; i < TG_ARRAY_LEN(names) && !set; i++)
-        set = setlocale(LC_NUMERIC, names[i]);
+    for (size_t i = 0; i < TG_ARRAY_LEN(names) && !set; i++) set = setlocale(LC_NUMERIC, names[i]);
     if (!set) {
         /* only the C locales are installed here; nothing to check */
         skip();

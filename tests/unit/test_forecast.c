@@ -131,8 +131,7 @@ static void test_forecast_filter_missing(void **state) {
     run_filter(&b, y2, 2, NULL);
     assert_int_equal(a.gap, 2);
     assert_int_equal(b.gap, 0);
-    for (size_t h = 1; h <= 4; h++)
-        assert_near(tg_fc_point(&a, h), tg_fc_point(&b, h + 2), 1e-12);
+    for (size_t h = 1; h <= 4; h++) assert_near(tg_fc_point(&a, h), tg_fc_point(&b, h + 2), 1e-12);
 }
 
 /* y_t = t (odd t) or t + 3 (even t), t = 1..10: slope 1, intercepts 0 and
@@ -184,8 +183,7 @@ static double wobble(size_t t) {
 }
 
 static void synthetic(double *y, size_t n) {
-    for (size_t t = 0; t < n; t++)
-        y[t] = truth(t) + wobble(t);
+    for (size_t t = 0; t < n; t++) y[t] = truth(t) + wobble(t);
 }
 
 static void test_forecast_fit_recovers_components(void **state) {
@@ -205,8 +203,7 @@ static void test_forecast_fit_recovers_components(void **state) {
     tg_fc_forecast(&m, 24, point, sd);
     /* The wobble is at most 0.2; the forecast stays within 0.3 of the
     ** noise-free continuation for two years. */
-    for (size_t h = 1; h <= 24; h++)
-        assert_near(point[h - 1], truth(SYN_N + h - 1), 0.3);
+    for (size_t h = 1; h <= 24; h++) assert_near(point[h - 1], truth(SYN_N + h - 1), 0.3);
     assert_true(m.alpha > 0 && m.alpha < 1);
     assert_true(m.beta > 0 && m.beta < m.alpha);
     assert_true(m.gamma > 0 && m.gamma < 1 - m.alpha);
@@ -226,13 +223,11 @@ static void test_forecast_fit_pure_seasonal(void **state) {
     double y[60], point[36];
     tg_fc_spec spec;
     tg_fc_model m;
-    for (size_t t = 0; t < 60; t++)
-        y[t] = 90 + s[t % 12];
+    for (size_t t = 0; t < 60; t++) y[t] = 90 + s[t % 12];
     tg_fc_spec_init(&spec);
     assert_int_equal(tg_fc_fit(&spec, y, 60, &m, NULL), TG_OK);
     tg_fc_forecast(&m, 36, point, NULL);
-    for (size_t h = 1; h <= 36; h++)
-        assert_near(point[h - 1], 90 + s[(60 + h - 1) % 12], 1e-9);
+    for (size_t h = 1; h <= 36; h++) assert_near(point[h - 1], 90 + s[(60 + h - 1) % 12], 1e-9);
     assert_near(m.sse, 0, 1e-18);
     assert_near(m.sigma, 0, 1e-9);
 }
@@ -290,8 +285,7 @@ static void test_forecast_fit_fixed_and_special_cases(void **state) {
 
     /* Simple exponential smoothing on a constant: the forecast is it. */
     double c[20];
-    for (size_t t = 0; t < 20; t++)
-        c[t] = 7;
+    for (size_t t = 0; t < 20; t++) c[t] = 7;
     tg_fc_spec_init(&spec);
     spec.trend = 0;
     spec.period = 1;
@@ -301,8 +295,7 @@ static void test_forecast_fit_fixed_and_special_cases(void **state) {
     assert_near(m.gamma, 0, 0);
     assert_near(m.phi, 1, 0);
     /* Holt on a straight line: exact. */
-    for (size_t t = 0; t < 20; t++)
-        c[t] = 3 + 2 * (double)t;
+    for (size_t t = 0; t < 20; t++) c[t] = 3 + 2 * (double)t;
     spec.trend = 1;
     assert_int_equal(tg_fc_fit(&spec, c, 20, &m, NULL), TG_OK);
     assert_near(tg_fc_point(&m, 5), 3 + 2 * 24.0, 1e-9);
@@ -314,8 +307,7 @@ static void test_forecast_errors(void **state) {
     tg_fc_spec spec;
     tg_fc_model m;
     tg_error err;
-    for (size_t t = 0; t < 30; t++)
-        y[t] = (double)t;
+    for (size_t t = 0; t < 30; t++) y[t] = (double)t;
     tg_fc_spec_init(&spec);
     spec.period = 65;
     assert_int_equal(tg_fc_fit(&spec, y, 30, &m, &err), TG_EARG);
@@ -341,8 +333,7 @@ static void test_forecast_errors(void **state) {
     assert_int_equal(tg_fc_fit(&spec, y, 23, &m, &err), TG_EDATA);
     assert_string_equal(err.msg, "23 periods are too few: this model needs at least 24");
     /* One season position never observed. */
-    for (size_t t = 5; t < 30; t += 12)
-        y[t] = NAN;
+    for (size_t t = 5; t < 30; t += 12) y[t] = NAN;
     assert_int_equal(tg_fc_fit(&spec, y, 30, &m, &err), TG_EDATA);
     assert_string_equal(err.msg, "too many missing periods to estimate the initial season");
 }
@@ -372,8 +363,7 @@ static void test_forecast_interval_by_hand(void **state) {
     run_filter(&m, y, 3, NULL);
     m.sigma = 2;
     tg_fc_forecast(&m, 4, point, sd);
-    for (size_t h = 0; h < 4; h++)
-        assert_near(sd[h], 2 * sqrt(f1[h]), 1e-12);
+    for (size_t h = 0; h < 4; h++) assert_near(sd[h], 2 * sqrt(f1[h]), 1e-12);
     /* h = 1: point +- 1.96 sigma. */
     assert_near(point[0] + tg_fc_normal_quantile(0.975) * sd[0], 12.996 + 1.959963984540054 * 2,
                 1e-12);
@@ -381,15 +371,13 @@ static void test_forecast_interval_by_hand(void **state) {
     run_filter(&m, y, 3, NULL);
     m.sigma = 2;
     tg_fc_forecast(&m, 4, point, sd);
-    for (size_t h = 0; h < 4; h++)
-        assert_near(sd[h], 2 * sqrt(f9[h]), 1e-12);
+    for (size_t h = 0; h < 4; h++) assert_near(sd[h], 2 * sqrt(f9[h]), 1e-12);
     /* One missing period at the end: step 1 is two steps from the data. */
     m = hand_model(1);
     run_filter(&m, yg, 3, NULL);
     m.sigma = 2;
     tg_fc_forecast(&m, 3, point, sd);
-    for (size_t h = 0; h < 3; h++)
-        assert_near(sd[h], 2 * sqrt(f1[h + 1]), 1e-12);
+    for (size_t h = 0; h < 3; h++) assert_near(sd[h], 2 * sqrt(f1[h + 1]), 1e-12);
 }
 
 static double gauss(uint64_t *s) {
@@ -524,8 +512,7 @@ static void naive_backtest(const tg_fc_spec *spec, const double *y, size_t n, si
         for (size_t j = 1; j <= H; j++) {
             double a = y[o + j - 1];
             size_t back = o + j - 1 - 12 * ((j - 1) / 12 + 1);
-            while (isnan(y[back]))
-                back -= 12;
+            while (isnan(y[back])) back -= 12;
             if (isnan(a)) continue;
             double f = tg_fc_point(&m, j);
             sh += fabs(f - a) / scale;
@@ -560,8 +547,7 @@ static void test_forecast_backtest_matches_loop(void **state) {
         assert_near(sn[0].mase, ms, 1e-12);
         /* The pooled score is the count-weighted mean of the horizons. */
         double w = 0;
-        for (size_t j = 1; j <= 6; j++)
-            w += sn[j].mase * (double)sn[j].n_mase;
+        for (size_t j = 1; j <= 6; j++) w += sn[j].mase * (double)sn[j].n_mase;
         assert_near(w / (double)sn[0].n_mase, sn[0].mase, 1e-12);
         /* Holt-Winters beats the seasonal naive method on a trending series. */
         assert_true(hw[0].mase < sn[0].mase);

@@ -28,14 +28,14 @@ static tg_table *random_table(uint64_t seed, size_t n) {
     uint64_t s = seed * 0x9e3779b97f4a7c15u + 1;
     tg_table *t = tg_table_new();
     tg_col *rid = tg_col_new(TG_INT, 0, NULL);
-    for (size_t r = 0; r < n; r++)
-        assert_int_equal(tg_col_push_i64(rid, (int64_t)r + 1), TG_OK);
+    for (size_t r = 0; r < n; r++) assert_int_equal(tg_col_push_i64(rid, (int64_t)r + 1), TG_OK);
     tg_test_add(t, "rid", rid);
     tg_test_add(t, "k_int", tg_test_random_col(&s, TG_INT, n, 10, -3, 9, 0));
     tg_test_add(t, "k_str", tg_test_random_col(&s, TG_STRING, n, 10, 0, 1, 0));
     tg_test_add(t, "k_date", tg_test_random_col(&s, TG_DATE, n, 10, 0, 20, 0));
     tg_test_add(t, "k_bool", tg_test_random_col(&s, TG_BOOL, n, 10, 0, 2, 0));
-    tg_test_add(t, "k_wide", tg_test_random_col(&s, TG_INT, n, 5, -4000000000000, 8000000000000, 0));
+    tg_test_add(t, "k_wide",
+                tg_test_random_col(&s, TG_INT, n, 5, -4000000000000, 8000000000000, 0));
     tg_test_add(t, "k_float", tg_test_random_col(&s, TG_FLOAT, n, 10, -20, 7, 0));
     tg_test_add(t, "v_int", tg_test_random_col(&s, TG_INT, n, 15, -1000, 2001, 0));
     tg_test_add(t, "v_float", tg_test_random_col(&s, TG_FLOAT, n, 15, -4000, 8001, 0));
@@ -44,8 +44,7 @@ static tg_table *random_table(uint64_t seed, size_t n) {
     tg_test_add(t, "v_date", tg_test_random_col(&s, TG_DATE, n, 15, -400, 800, 0));
     /* k_wide with few values: the range is huge (hash mode) but groups repeat. */
     tg_col *w = (tg_col *)tg_table_col(t, "k_wide");
-    for (size_t r = 0; r < n; r++)
-        w->v.i64[r] = (w->v.i64[r] % 6) * 1000000000007;
+    for (size_t r = 0; r < n; r++) w->v.i64[r] = (w->v.i64[r] % 6) * 1000000000007;
     return t;
 }
 
@@ -144,8 +143,7 @@ static void test_group_matches_sqlite(void **state) {
         sqlref_load(db, "t", t);
         for (size_t i = 0; i < TG_ARRAY_LEN(sets); i++) {
             size_t n = 0;
-            while (n < 3 && sets[i][n])
-                n++;
+            while (n < 3 && sets[i][n]) n++;
             check_against_sql(db, t, sets[i], n);
         }
         check_against_sql(db, t, NULL, 0);
@@ -292,10 +290,8 @@ static double r_quantile(const double *sorted, size_t n, double p, int type) {
     pad[n + 2] = pad[n + 3] = sorted[n - 1];
     /* 1-based x[j + 2] is pad[j + 1] 0-based */
     double lo = pad[(long)j + 1], hi = pad[(long)j + 2], q = lo;
-    if (h == 1)
-        q = hi;
-    else if (h > 0 && h < 1 && lo != hi)
-        q = (1 - h) * lo + h * hi;
+    if (h == 1) q = hi;
+    else if (h > 0 && h < 1 && lo != hi) q = (1 - h) * lo + h * hi;
     free(pad);
     return q;
 }
@@ -323,8 +319,7 @@ static void test_group_quantile_by_hand(void **state) {
     for (int type = 1; type <= 9; type++) {
         for (int i = 0; i < 3; i++) {
             double x[10];
-            for (int k = 0; k < 10; k++)
-                x[k] = 10 - k; /* reversed: the kernel must select */
+            for (int k = 0; k < 10; k++) x[k] = 10 - k; /* reversed: the kernel must select */
             double q = tg_agg_quantile(x, 10, ps[i], type);
             if (fabs(q - want[type][i]) > 1e-12)
                 fail_msg("type %d p %g: got %.17g want %.17g", type, ps[i], q, want[type][i]);
@@ -352,19 +347,16 @@ static void test_group_quantile_by_hand(void **state) {
     size_t n = 32768;
     double *op = malloc(n * sizeof *op), *sorted = malloc(n * sizeof *sorted);
     for (double p = 0.70; p < 0.85; p += 0.0173) {
-        for (size_t i = 0; i < n; i++)
-            op[i] = (double)(i < n / 2 ? i : n - i);
+        for (size_t i = 0; i < n; i++) op[i] = (double)(i < n / 2 ? i : n - i);
         memcpy(sorted, op, n * sizeof *op);
         qsort(sorted, n, sizeof *sorted, cmp_double);
         for (int type = 1; type <= 9; type += 3) {
             double q = r_quantile(sorted, n, p, type);
-            for (size_t i = 0; i < n; i++)
-                op[i] = (double)(i < n / 2 ? i : n - i);
+            for (size_t i = 0; i < n; i++) op[i] = (double)(i < n / 2 ? i : n - i);
             assert_true(tg_agg_quantile(op, n, p, type) == q);
         }
     }
-    for (size_t i = 0; i < n; i++)
-        op[i] = (double)(i < n / 2 ? i : n - i);
+    for (size_t i = 0; i < n; i++) op[i] = (double)(i < n / 2 ? i : n - i);
     assert_true(tg_agg_quantile(op, n, 25600.0 / 32767, 7) == sorted[25600]);
     free(op);
     free(sorted);
@@ -476,8 +468,7 @@ static void test_group_median_std_by_hand(void **state) {
     static const double sv[] = { 2, 4, 4, 4, 5, 5, 7, 9 };
     tg_table *u = tg_table_new();
     tg_col *y = tg_col_new(TG_FLOAT, 0, NULL);
-    for (size_t r = 0; r < 8; r++)
-        assert_int_equal(tg_col_push_f64(y, sv[r]), TG_OK);
+    for (size_t r = 0; r < 8; r++) assert_int_equal(tg_col_push_f64(y, sv[r]), TG_OK);
     tg_test_add(u, "y", y);
     tg_agg a2[] = { { "sd", TG_AGG_STD, y, 0, 0 },
                     { "var", TG_AGG_VAR, y, 0, 0 },
@@ -737,14 +728,10 @@ static int cmp_value(const tg_col *c, size_t a, size_t b) {
     int na = !tg_col_is_valid(c, a), nb = !tg_col_is_valid(c, b);
     if (na || nb) return na - nb;
     switch (c->type) {
-    case TG_INT:
-        return (c->v.i64[a] > c->v.i64[b]) - (c->v.i64[a] < c->v.i64[b]);
-    case TG_DATE:
-        return (c->v.date[a] > c->v.date[b]) - (c->v.date[a] < c->v.date[b]);
-    case TG_BOOL:
-        return c->v.b8[a] - c->v.b8[b];
-    case TG_FLOAT:
-        return (c->v.f64[a] > c->v.f64[b]) - (c->v.f64[a] < c->v.f64[b]);
+    case TG_INT: return (c->v.i64[a] > c->v.i64[b]) - (c->v.i64[a] < c->v.i64[b]);
+    case TG_DATE: return (c->v.date[a] > c->v.date[b]) - (c->v.date[a] < c->v.date[b]);
+    case TG_BOOL: return c->v.b8[a] - c->v.b8[b];
+    case TG_FLOAT: return (c->v.f64[a] > c->v.f64[b]) - (c->v.f64[a] < c->v.f64[b]);
     case TG_STRING: {
         size_t la, lb;
         const char *sa = tg_dict_str(c->dict, c->v.str[a], &la);
@@ -775,10 +762,8 @@ static void check_top(const tg_table *t, const char *by, int desc, size_t n, con
     tg_table *out;
     assert_int_equal(tg_top_n(t, by, desc, n, per, n_per, &out, NULL), TG_OK);
     size_t *rows = malloc(t->n_rows * sizeof *rows), kept = 0, run = 0;
-    for (size_t r = 0; r < t->n_rows; r++)
-        rows[r] = r;
-    for (size_t k = 0; k < n_per; k++)
-        ref_cols[k] = tg_table_col(t, per[k]);
+    for (size_t r = 0; r < t->n_rows; r++) rows[r] = r;
+    for (size_t k = 0; k < n_per; k++) ref_cols[k] = tg_table_col(t, per[k]);
     ref_cols[n_per] = tg_table_col(t, by);
     ref_n = n_per + 1;
     ref_desc = desc;
@@ -832,21 +817,11 @@ static tg_status oom_run(void *ctx) {
     size_t n = make_aggs(t, aggs);
     aggs[n++] = (tg_agg){ "med", TG_AGG_MEDIAN, tg_table_col(t, "v_float"), 0, 0 };
     switch (o->which) {
-    case 0:
-        st = tg_group_agg(t, keys, 2, aggs, n, NULL, &out, NULL);
-        break;
-    case 1:
-        st = tg_group_agg(t, k1, 2, aggs, n, NULL, &out, NULL);
-        break;
-    case 2:
-        st = tg_group_agg(t, NULL, 0, aggs, n, NULL, &out, NULL);
-        break;
-    case 3:
-        st = tg_distinct(t, NULL, 0, &out, NULL);
-        break;
-    default:
-        st = tg_top_n(t, "v_str", 1, 2, keys, 2, &out, NULL);
-        break;
+    case 0: st = tg_group_agg(t, keys, 2, aggs, n, NULL, &out, NULL); break;
+    case 1: st = tg_group_agg(t, k1, 2, aggs, n, NULL, &out, NULL); break;
+    case 2: st = tg_group_agg(t, NULL, 0, aggs, n, NULL, &out, NULL); break;
+    case 3: st = tg_distinct(t, NULL, 0, &out, NULL); break;
+    default: st = tg_top_n(t, "v_str", 1, 2, keys, 2, &out, NULL); break;
     }
     if (st != TG_OK) assert_null(out);
     tg_table_release(out);

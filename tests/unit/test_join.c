@@ -23,8 +23,7 @@
 
 static tg_col *rid_col(size_t n) {
     tg_col *c = tg_col_new(TG_INT, 0, NULL);
-    for (size_t r = 0; r < n; r++)
-        assert_int_equal(tg_col_push_i64(c, (int64_t)r + 1), TG_OK);
+    for (size_t r = 0; r < n; r++) assert_int_equal(tg_col_push_i64(c, (int64_t)r + 1), TG_OK);
     return c;
 }
 
@@ -49,12 +48,9 @@ static void random_pair(uint64_t seed, size_t nl, size_t nr, tg_table **left, tg
     for (size_t i = 0; i < nr; i++) {
         size_t len;
         const char *w = tg_dict_str(more->dict, more->v.str[i], &len);
-        if (!tg_col_is_valid(more, i))
-            assert_int_equal(tg_col_push_null(rb), TG_OK);
-        else if (i % 17 == 3)
-            assert_int_equal(tg_col_push_str(rb, "Ringsted", 8), TG_OK);
-        else
-            assert_int_equal(tg_col_push_str(rb, w, len), TG_OK);
+        if (!tg_col_is_valid(more, i)) assert_int_equal(tg_col_push_null(rb), TG_OK);
+        else if (i % 17 == 3) assert_int_equal(tg_col_push_str(rb, "Ringsted", 8), TG_OK);
+        else assert_int_equal(tg_col_push_str(rb, w, len), TG_OK);
     }
     tg_col_release(more);
     tg_test_add(r, "rid", rid_col(nr));
@@ -67,10 +63,8 @@ static void random_pair(uint64_t seed, size_t nl, size_t nr, tg_table **left, tg
     tg_test_add(r, "z", tg_test_random_col(&s, TG_BOOL, nr, 20, 0, 2, 0));
     /* w: few values, spread wide, so the key set hashes */
     tg_col *lw = (tg_col *)tg_table_col(l, "w"), *rw = (tg_col *)tg_table_col(r, "w");
-    for (size_t i = 0; i < nl; i++)
-        lw->v.i64[i] *= 1000000000039;
-    for (size_t i = 0; i < nr; i++)
-        rw->v.i64[i] *= 1000000000039;
+    for (size_t i = 0; i < nl; i++) lw->v.i64[i] *= 1000000000039;
+    for (size_t i = 0; i < nr; i++) rw->v.i64[i] *= 1000000000039;
     *left = l;
     *right = r;
 }
@@ -87,8 +81,7 @@ static void check_join(sqlite3 *db, const tg_table *l, const tg_table *r, const 
                               rk[k]);
     for (size_t k = 0; k < r->n_cols; k++) {
         int key = 0;
-        for (size_t i = 0; i < n; i++)
-            key |= strcmp(r->names[k], rk[i]) == 0;
+        for (size_t i = 0; i < n; i++) key |= strcmp(r->names[k], rk[i]) == 0;
         if (!key) c += (size_t)snprintf(cols + c, sizeof cols - c, ", r.%s", r->names[k]);
     }
     if (how == TG_JOIN_SEMI || how == TG_JOIN_ANTI)
@@ -206,12 +199,10 @@ static void test_join_lookup_table(void **state) {
     sqlref_load(db, "l", l);
     sqlref_load(db, "r", u);
     const char *k[] = { "a" };
-    for (int how = TG_JOIN_INNER; how <= TG_JOIN_ANTI; how++)
-        check_join(db, l, u, k, k, 1, how);
+    for (int how = TG_JOIN_INNER; how <= TG_JOIN_ANTI; how++) check_join(db, l, u, k, k, 1, how);
     tg_table *out;
     assert_int_equal(tg_join(l, u, k, k, 1, TG_JOIN_LEFT, NULL, NULL, &out, NULL), TG_OK);
-    for (size_t i = 0; i < l->n_cols; i++)
-        assert_ptr_equal(out->cols[i], l->cols[i]);
+    for (size_t i = 0; i < l->n_cols; i++) assert_ptr_equal(out->cols[i], l->cols[i]);
     assert_ptr_equal(tg_table_col(out, "navn")->dict, tg_table_col(u, "navn")->dict);
     tg_table_release(out);
     sqlite3_close(db);
@@ -287,8 +278,7 @@ static void test_join_names_and_sharing(void **state) {
     static const char *const names[] = { "rid", "a",     "b", "d",   "f",   "w",   "x",
                                          "y",   "rid_r", "c", "d_r", "w_r", "y_r", "z" };
     assert_int_equal(out->n_cols, TG_ARRAY_LEN(names));
-    for (size_t i = 0; i < out->n_cols; i++)
-        assert_string_equal(out->names[i], names[i]);
+    for (size_t i = 0; i < out->n_cols; i++) assert_string_equal(out->names[i], names[i]);
     tg_table_release(out);
 
     /* a right table with unique keys: every left row appears once, in order */
@@ -304,8 +294,7 @@ static void test_join_names_and_sharing(void **state) {
     tg_test_add(u, "navn", un);
     assert_int_equal(tg_join(l, u, k, k, 1, TG_JOIN_LEFT, NULL, NULL, &out, &err), TG_OK);
     assert_int_equal(out->n_rows, l->n_rows);
-    for (size_t i = 0; i < l->n_cols; i++)
-        assert_ptr_equal(out->cols[i], l->cols[i]);
+    for (size_t i = 0; i < l->n_cols; i++) assert_ptr_equal(out->cols[i], l->cols[i]);
     const tg_col *a = tg_table_col(l, "a"), *nv = tg_table_col(out, "navn");
     for (size_t i = 0; i < l->n_rows; i++) {
         int64_t v = a->v.i64[i];
@@ -425,8 +414,7 @@ static void check_asof(const tg_table *l, const tg_table *r, const char *by, con
                                     dir, NULL, &out, &err);
         if (st != TG_OK) fail_msg("asof: %s", err.msg);
         assert_int_equal(out->n_rows, l->n_rows);
-        for (size_t i = 0; i < l->n_cols; i++)
-            assert_ptr_equal(out->cols[i], l->cols[i]);
+        for (size_t i = 0; i < l->n_cols; i++) assert_ptr_equal(out->cols[i], l->cols[i]);
         const tg_col *rr = tg_table_col(out, "rid_right");
         for (size_t i = 0; i < l->n_rows; i++) {
             int64_t want = naive_asof(l, r, by, on_l, on_r, dir, i);
@@ -500,10 +488,8 @@ static void test_join_asof_takst(void **state) {
     assert_int_equal(out->n_cols, 4);
     assert_string_equal(out->names[2], "gyldig_fra");
     for (size_t i = 0; i < 6; i++) {
-        if (want[i] < 0)
-            assert_false(tg_col_is_valid(k, i));
-        else
-            assert_true(tg_col_is_valid(k, i) && k->v.f64[i] == want[i]);
+        if (want[i] < 0) assert_false(tg_col_is_valid(k, i));
+        else assert_true(tg_col_is_valid(k, i) && k->v.f64[i] == want[i]);
     }
     tg_table_release(out);
     tg_table_release(occ);
@@ -524,15 +510,9 @@ static tg_status oom_run(void *ctx) {
     const char *k[] = { "a", "b" }, *w[] = { "w" }, *by[] = { "b" };
     tg_status st;
     switch (o->which) {
-    case 0:
-        st = tg_join(o->l, o->r, k, k, 2, TG_JOIN_INNER, NULL, NULL, &out, NULL);
-        break;
-    case 1:
-        st = tg_join(o->l, o->r, w, w, 1, TG_JOIN_LEFT, NULL, NULL, &out, NULL);
-        break;
-    case 2:
-        st = tg_join(o->l, o->r, k, k, 2, TG_JOIN_SEMI, NULL, NULL, &out, NULL);
-        break;
+    case 0: st = tg_join(o->l, o->r, k, k, 2, TG_JOIN_INNER, NULL, NULL, &out, NULL); break;
+    case 1: st = tg_join(o->l, o->r, w, w, 1, TG_JOIN_LEFT, NULL, NULL, &out, NULL); break;
+    case 2: st = tg_join(o->l, o->r, k, k, 2, TG_JOIN_SEMI, NULL, NULL, &out, NULL); break;
     default:
         st = tg_join_asof(o->l, o->r, by, by, 1, "d", "d", TG_ASOF_NEAREST, NULL, &out, NULL);
         break;
@@ -563,11 +543,9 @@ static void test_join_interrupt(void **state) {
     size_t n = 100000;
     tg_table *l = tg_table_new(), *r = tg_table_new();
     tg_col *la = tg_col_new(TG_INT, n, NULL), *ra = tg_col_new(TG_INT, 0, NULL);
-    for (size_t i = 0; i < n; i++)
-        la->v.i64[i] = (int64_t)(i % 1000);
+    for (size_t i = 0; i < n; i++) la->v.i64[i] = (int64_t)(i % 1000);
     la->len = n;
-    for (int64_t i = 0; i < 1000; i += 2)
-        assert_int_equal(tg_col_push_i64(ra, i), TG_OK);
+    for (int64_t i = 0; i < 1000; i += 2) assert_int_equal(tg_col_push_i64(ra, i), TG_OK);
     tg_test_add(l, "a", la);
     tg_test_add(r, "a", ra);
     tg_test_add(r, "rid", rid_col(500));

@@ -93,8 +93,7 @@ static void test_json_escaping(void **state) {
 
     /* every control character has an escape jansson accepts */
     char ctl[32];
-    for (int c = 0; c < 32; c++)
-        ctl[c] = (char)c;
+    for (int c = 0; c < 32; c++) ctl[c] = (char)c;
     v = tg_json_str(ctl, sizeof ctl);
     text = tg_json_dump(v, 0);
     tg_json_free(v);
@@ -356,8 +355,7 @@ static void test_json_table(void **state) {
 
     /* a column added to t afterwards does not show */
     tg_col *extra = tg_col_new(TG_INT, 0, NULL);
-    for (int r = 0; r < 4; r++)
-        assert_int_equal(tg_col_push_i64(extra, r), TG_OK);
+    for (int r = 0; r < 4; r++) assert_int_equal(tg_col_push_i64(extra, r), TG_OK);
     assert_int_equal(tg_table_add(t, "extra", extra), TG_OK);
     tg_col_release(extra);
     assert_dump(v, 0, sample_json);
@@ -547,8 +545,7 @@ static void test_json_write_file(void **state) {
     /* an interrupt stops a long table and leaves the old file */
     tg_table *big = tg_table_new();
     tg_col *c = tg_col_new(TG_INT, 0, NULL);
-    for (int r = 0; r < 3 * TG_VECTOR; r++)
-        assert_int_equal(tg_col_push_i64(c, r), TG_OK);
+    for (int r = 0; r < 3 * TG_VECTOR; r++) assert_int_equal(tg_col_push_i64(c, r), TG_OK);
     assert_int_equal(tg_table_add(big, "n", c), TG_OK);
     tg_col_release(c);
     tg_json *bigv = tg_json_table(big, -1);
@@ -630,10 +627,8 @@ static tg_status build_and_dump(void *ctx) {
     st = tg_json_parse(text, strlen(text), &back, NULL);
     if (st == TG_OK) {
         char *again = tg_json_dump(back, 2);
-        if (!again)
-            st = TG_ENOMEM;
-        else if (strcmp(again, text) != 0)
-            st = TG_EDATA; /* not ENOMEM: fails the loop */
+        if (!again) st = TG_ENOMEM;
+        else if (strcmp(again, text) != 0) st = TG_EDATA; /* not ENOMEM: fails the loop */
         tg_free(again);
     }
     tg_json_free(back);

@@ -208,8 +208,8 @@ static void test_judge_flag(void **state) {
     fill_all(p, 3, &o);
     assert_true(p[0].flag);
     assert_false(p[1].flag);
-    assert_true(p[2].flag);            /* over-occupancy counts too */
-    assert_true(p[2].value == 1.015);  /* above 1: occupancy can exceed places */
+    assert_true(p[2].flag);           /* over-occupancy counts too */
+    assert_true(p[2].value == 1.015); /* above 1: occupancy can exceed places */
 }
 
 /* A census (occupancy from the registers) has no sampling error: no

@@ -228,7 +228,8 @@ static void test_kern_integer_overflow(void **state) {
     assert_int_equal(tg_kern_round_i64(a, 4, -3, TG_ROUND_HALF_UP, NULL, out), 1);
     assert_int_equal(out[1], 0);
     assert_int_equal(out[0], 0); /* 1 rounded to thousands */
-    assert_int_equal(tg_kern_round_i64(a, 4, -3, TG_ROUND_HALF_UP, v2, out), 4); /* both in NULL rows */
+    assert_int_equal(tg_kern_round_i64(a, 4, -3, TG_ROUND_HALF_UP, v2, out),
+                     4); /* both in NULL rows */
     assert_int_equal(tg_kern_neg_i64(a, 4, NULL, out), 2);
     assert_int_equal(tg_kern_abs_i64(a, 4, v2, out), 4);
     assert_int_equal(tg_kern_abs_i64(a, 4, NULL, out), 2);

@@ -358,10 +358,8 @@ static void ref_seed(uint64_t s[4], uint64_t a, uint64_t b) {
 /* random(lo, hi) by rejection: smallest all-ones mask covering hi - lo. */
 static int64_t ref_range(uint64_t s[4], int64_t lo, int64_t hi) {
     uint64_t n = (uint64_t)hi - (uint64_t)lo, mask = 0, r;
-    while (mask < n)
-        mask = (mask << 1) | 1;
-    do
-        r = ref_next(s) & mask;
+    while (mask < n) mask = (mask << 1) | 1;
+    do r = ref_next(s) & mask;
     while (r > n);
     return (int64_t)((uint64_t)lo + r);
 }
@@ -588,8 +586,7 @@ static int l_kernel(lua_State *L) {
 /* The same through tg_lua_check, which raises by itself. */
 static int l_checking_kernel(lua_State *L) {
     volatile int forever = 1;
-    while (forever)
-        tg_lua_check(L);
+    while (forever) tg_lua_check(L);
     return 0;
 }
 

@@ -22,8 +22,7 @@ static double value_at(int g, int p) {
 
 static size_t series(int g, double *y) {
     size_t n = g ? NB : NA;
-    for (size_t i = 0; i < n; i++)
-        y[i] = value_at(g, (int)i + (g ? 2 : 0));
+    for (size_t i = 0; i < n; i++) y[i] = value_at(g, (int)i + (g ? 2 : 0));
     y[g ? 7 : 4] = NAN;
     return n;
 }
@@ -36,8 +35,7 @@ static void open_env(struct env *e) {
     FILE *f;
     for (int p = 0; p < 30; p++)
         if (p != 4) rows[n][0] = 0, rows[n++][1] = p;
-    for (int p = 2; p < 28; p++)
-        rows[n][0] = 1, rows[n++][1] = p;
+    for (int p = 2; p < 28; p++) rows[n][0] = 1, rows[n++][1] = p;
     snprintf(csv_path, sizeof csv_path, "%s", tg_test_tmpfile(".csv"));
     f = fopen(csv_path, "w");
     assert_non_null(f);

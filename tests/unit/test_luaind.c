@@ -32,8 +32,8 @@ static int teardown(void **state) {
     return 0;
 }
 
-#define SPEC                                                                                   \
-    "id = 't.x', title = 'T', strategy = 's', goal = 'g', direction = 'up', unit = 'u', "     \
+#define SPEC                                                                              \
+    "id = 't.x', title = 'T', strategy = 's', goal = 'g', direction = 'up', unit = 'u', " \
     "by = 'tilbud_id', period = 'aar', "
 
 static void open_env(struct env *e, const char *extra) {
@@ -101,8 +101,9 @@ static void test_luaind_errors(void **state) {
     struct env e;
     (void)state;
     open_env(&e, "n=abc");
-    fails_with(&e, "tegn.indicator{ id = 'a', strategy = 's', goal = 'g', direction = 'up', "
-                   "unit = 'u', compute = print }",
+    fails_with(&e,
+               "tegn.indicator{ id = 'a', strategy = 's', goal = 'g', direction = 'up', "
+               "unit = 'u', compute = print }",
                "'title' must be a non-empty string");
     fails_with(&e, "tegn.indicator{" SPEC "titl = 1, compute = print }",
                "unknown option 'titl'; did you mean 'title'?");
@@ -118,8 +119,9 @@ static void test_luaind_errors(void **state) {
                "no dataset 'andle' in");
     fails_with(&e, "tegn.indicator{" SPEC "id = 't.v', params = { n = 1 }, compute = print }",
                "--param n=abc: expected a number");
-    fails_with(&e, "tegn.indicator{" SPEC "id = 't.u', kind = 'mean',\n"
-                   "compute = function(d) return d.andele end }",
+    fails_with(&e,
+               "tegn.indicator{" SPEC "id = 't.u', kind = 'mean',\n"
+               "compute = function(d) return d.andele end }",
                "no column 'value'");
     env_close(&e);
 }

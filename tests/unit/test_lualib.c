@@ -283,8 +283,7 @@ static void test_lualib_rows_refuses_huge_tables(void **state) {
 
     assert_non_null(f);
     fputs("n\n", f);
-    for (int i = 0; i < 1000001; i++)
-        fputs("7\n", f);
+    for (int i = 0; i < 1000001; i++) fputs("7\n", f);
     fclose(f);
     env_open(&e, NULL, 0);
     snprintf(code, sizeof code,

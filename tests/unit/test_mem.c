@@ -57,23 +57,20 @@ static void test_mem_realloc_grow_shrink(void **state) {
     assert_non_null(p);
     assert_int_equal(tg_mem_blocks(), blocks + 1);
     assert_int_equal(tg_mem_used(), used + 10);
-    for (int i = 0; i < 10; i++)
-        p[i] = (unsigned char)i;
+    for (int i = 0; i < 10; i++) p[i] = (unsigned char)i;
 
     p = tg_realloc(p, 5000);
     assert_non_null(p);
     assert_int_equal(tg_mem_blocks(), blocks + 1);
     assert_int_equal(tg_mem_used(), used + 5000);
-    for (int i = 0; i < 10; i++)
-        assert_int_equal(p[i], i);
+    for (int i = 0; i < 10; i++) assert_int_equal(p[i], i);
     memset(p + 10, 0xee, 4990);
 
     p = tg_realloc(p, 3);
     assert_non_null(p);
     assert_int_equal(tg_mem_blocks(), blocks + 1);
     assert_int_equal(tg_mem_used(), used + 3);
-    for (int i = 0; i < 3; i++)
-        assert_int_equal(p[i], i);
+    for (int i = 0; i < 3; i++) assert_int_equal(p[i], i);
 
     assert_null(tg_realloc(p, 0)); /* frees */
     assert_int_equal(tg_mem_used(), used);
@@ -254,8 +251,7 @@ static void test_mem_fail_nth(void **state) {
         p[i] = tg_malloc(16);
         assert_non_null(p[i]);
     }
-    for (int i = 0; i < 6; i++)
-        tg_free(p[i]);
+    for (int i = 0; i < 6; i++) tg_free(p[i]);
     tg_test_no_leaks(blocks);
 }
 
@@ -319,8 +315,7 @@ static void test_mem_fail_nth_first_and_disarm(void **state) {
         assert_non_null(q[i]);
     }
     assert_null(tg_malloc(4));
-    for (int i = 0; i < 4; i++)
-        tg_free(q[i]);
+    for (int i = 0; i < 4; i++) tg_free(q[i]);
     tg_test_no_leaks(blocks);
 }
 
@@ -391,8 +386,7 @@ static void *churn(void *arg) {
             memset(held[k], (int)(n & 0xff), n);
         }
     }
-    for (int k = 0; k < 8; k++)
-        tg_free(held[k]);
+    for (int k = 0; k < 8; k++) tg_free(held[k]);
     return NULL;
 }
 
@@ -404,10 +398,8 @@ static void test_mem_threads(void **state) {
     void *res[2];
 
     tg_mem_reset_peak();
-    for (int i = 0; i < 2; i++)
-        assert_int_equal(pthread_create(&th[i], NULL, churn, &seeds[i]), 0);
-    for (int i = 0; i < 2; i++)
-        assert_int_equal(pthread_join(th[i], &res[i]), 0);
+    for (int i = 0; i < 2; i++) assert_int_equal(pthread_create(&th[i], NULL, churn, &seeds[i]), 0);
+    for (int i = 0; i < 2; i++) assert_int_equal(pthread_join(th[i], &res[i]), 0);
     assert_null(res[0]);
     assert_null(res[1]);
     assert_int_equal(tg_mem_used(), used);

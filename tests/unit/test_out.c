@@ -88,10 +88,8 @@ static void remove_dir(const char *dir) {
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
         join(p, sizeof p, dir, e->d_name);
         struct stat st;
-        if (stat(p, &st) == 0 && S_ISDIR(st.st_mode))
-            rmdir(p);
-        else
-            remove(p);
+        if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) rmdir(p);
+        else remove(p);
     }
     closedir(d);
     rmdir(dir);
@@ -268,8 +266,7 @@ static void test_out_stream(void **state) {
 
     join(path, sizeof path, dir, "out.txt");
     put_file(path, "old");
-    for (size_t i = 0; i < sizeof big; i++)
-        big[i] = (char)('a' + i % 26);
+    for (size_t i = 0; i < sizeof big; i++) big[i] = (char)('a' + i % 26);
 
     /* abort: old file intact, temporary file gone */
     assert_int_equal(tg_out_open(path, &o, NULL), TG_OK);
@@ -321,10 +318,8 @@ static tg_status atomic_once(void *p) {
     struct oom_ctx *c = p;
     put_file(c->path, "before");
     tg_status st = tg_out_write_atomic(c->path, "after", 5, NULL);
-    if (st == TG_OK)
-        assert_file(c->path, "after");
-    else
-        assert_file(c->path, "before");
+    if (st == TG_OK) assert_file(c->path, "after");
+    else assert_file(c->path, "before");
     assert_int_equal(count_entries(c->dir), 1);
     return st;
 }
@@ -363,10 +358,8 @@ static tg_table *small_table(void) {
     tg_col *dato = tg_col_new(TG_DATE, 0, NULL);
     static const char *names[] = { "Ærø", "a,b", " pad", "say \"hi\"\nbye", NULL };
     for (int r = 0; r < 5; r++) {
-        if (names[r])
-            assert_int_equal(tg_col_push_str(navn, names[r], strlen(names[r])), TG_OK);
-        else
-            assert_int_equal(tg_col_push_null(navn), TG_OK);
+        if (names[r]) assert_int_equal(tg_col_push_str(navn, names[r], strlen(names[r])), TG_OK);
+        else assert_int_equal(tg_col_push_null(navn), TG_OK);
     }
     assert_int_equal(tg_col_push_i64(n, 1), TG_OK);
     assert_int_equal(tg_col_push_null(n), TG_OK);
@@ -567,38 +560,26 @@ static tg_table *big_table(size_t rows) {
     tg_col *s = tg_col_new(TG_STRING, 0, NULL);
     assert_true(t && i && f && b && d && s);
     for (size_t r = 0; r < rows; r++) {
-        if (r % 7 == 3)
-            assert_int_equal(tg_col_push_null(i), TG_OK);
-        else if (r == 1)
-            assert_int_equal(tg_col_push_i64(i, INT64_MIN), TG_OK);
-        else if (r == 2)
-            assert_int_equal(tg_col_push_i64(i, INT64_MAX), TG_OK);
-        else
-            assert_int_equal(tg_col_push_i64(i, (int64_t)r * 37 - 5000), TG_OK);
+        if (r % 7 == 3) assert_int_equal(tg_col_push_null(i), TG_OK);
+        else if (r == 1) assert_int_equal(tg_col_push_i64(i, INT64_MIN), TG_OK);
+        else if (r == 2) assert_int_equal(tg_col_push_i64(i, INT64_MAX), TG_OK);
+        else assert_int_equal(tg_col_push_i64(i, (int64_t)r * 37 - 5000), TG_OK);
 
-        if (r % 5 == 4)
-            assert_int_equal(tg_col_push_null(f), TG_OK);
+        if (r % 5 == 4) assert_int_equal(tg_col_push_null(f), TG_OK);
         else if (r % 3 == 0)
             assert_int_equal(tg_col_push_f64(f, tricky[(r / 3) % TG_ARRAY_LEN(tricky)]), TG_OK);
-        else
-            assert_int_equal(tg_col_push_f64(f, (double)r / 100.0 - 7.0), TG_OK);
+        else assert_int_equal(tg_col_push_f64(f, (double)r / 100.0 - 7.0), TG_OK);
 
-        if (r % 4 == 1)
-            assert_int_equal(tg_col_push_null(b), TG_OK);
-        else
-            assert_int_equal(tg_col_push_bool(b, (r / 2) % 2), TG_OK);
+        if (r % 4 == 1) assert_int_equal(tg_col_push_null(b), TG_OK);
+        else assert_int_equal(tg_col_push_bool(b, (r / 2) % 2), TG_OK);
 
-        if (r % 6 == 5)
-            assert_int_equal(tg_col_push_null(d), TG_OK);
+        if (r % 6 == 5) assert_int_equal(tg_col_push_null(d), TG_OK);
         else if (r == 0)
             assert_int_equal(tg_col_push_date(d, tg_date_from_ymd(9999, 12, 31)), TG_OK);
-        else if (r == 2)
-            assert_int_equal(tg_col_push_date(d, tg_date_from_ymd(1, 1, 1)), TG_OK);
-        else
-            assert_int_equal(tg_col_push_date(d, (int32_t)(r * 13) - 3000), TG_OK);
+        else if (r == 2) assert_int_equal(tg_col_push_date(d, tg_date_from_ymd(1, 1, 1)), TG_OK);
+        else assert_int_equal(tg_col_push_date(d, (int32_t)(r * 13) - 3000), TG_OK);
 
-        if (r % 8 == 6)
-            assert_int_equal(tg_col_push_null(s), TG_OK);
+        if (r % 8 == 6) assert_int_equal(tg_col_push_null(s), TG_OK);
         else {
             const char *x = texts[r % TG_ARRAY_LEN(texts)];
             assert_int_equal(tg_col_push_str(s, x, strlen(x)), TG_OK);
@@ -633,21 +614,15 @@ static void assert_same_table(const tg_table *a, const tg_table *b) {
                 fail_msg("column '%s' row %zu: NULL differs", a->names[j], r);
             if (!valid) continue;
             switch (x->type) {
-            case TG_INT:
-                assert_true(x->v.i64[r] == y->v.i64[r]);
-                break;
+            case TG_INT: assert_true(x->v.i64[r] == y->v.i64[r]); break;
             case TG_FLOAT: {
                 double want = x->v.f64[r] == 0 ? 0.0 : x->v.f64[r];
                 if (memcmp(&want, &y->v.f64[r], sizeof want) != 0)
                     fail_msg("row %zu: %.17g read back as %.17g", r, want, y->v.f64[r]);
                 break;
             }
-            case TG_BOOL:
-                assert_int_equal(x->v.b8[r], y->v.b8[r]);
-                break;
-            case TG_DATE:
-                assert_int_equal(x->v.date[r], y->v.date[r]);
-                break;
+            case TG_BOOL: assert_int_equal(x->v.b8[r], y->v.b8[r]); break;
+            case TG_DATE: assert_int_equal(x->v.date[r], y->v.date[r]); break;
             case TG_STRING:
                 assert_string_equal(tg_dict_str(x->dict, x->v.str[r], NULL),
                                     tg_dict_str(y->dict, y->v.str[r], NULL));

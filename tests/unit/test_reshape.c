@@ -332,10 +332,8 @@ static void test_reshape_pivot_vs_sqlite(void **state) {
     for (size_t i = 0; i < n; i++) {
         rcells[i] = rk[rnd() % 4];
         ccells[i] = ck[rnd() % 4];
-        if (rnd() % 6 == 0)
-            snprintf(vbuf[i], sizeof vbuf[i], "NULL");
-        else
-            snprintf(vbuf[i], sizeof vbuf[i], "%d", (int)(rnd() % 1000) - 500);
+        if (rnd() % 6 == 0) snprintf(vbuf[i], sizeof vbuf[i], "NULL");
+        else snprintf(vbuf[i], sizeof vbuf[i], "%d", (int)(rnd() % 1000) - 500);
         vcells[i] = vbuf[i];
     }
     tg_table *t = tg_table_new();
@@ -354,12 +352,9 @@ static void test_reshape_pivot_vs_sqlite(void **state) {
     for (size_t i = 0; i < n; i++) {
         const char *cells[] = { rcells[i], ccells[i], vcells[i] };
         for (int k = 0; k < 3; k++) {
-            if (strcmp(cells[k], "NULL") == 0)
-                sqlite3_bind_null(ins, k + 1);
-            else if (k == 0)
-                sqlite3_bind_text(ins, 1, cells[0], -1, SQLITE_STATIC);
-            else
-                sqlite3_bind_int64(ins, k + 1, strtoll(cells[k], NULL, 10));
+            if (strcmp(cells[k], "NULL") == 0) sqlite3_bind_null(ins, k + 1);
+            else if (k == 0) sqlite3_bind_text(ins, 1, cells[0], -1, SQLITE_STATIC);
+            else sqlite3_bind_int64(ins, k + 1, strtoll(cells[k], NULL, 10));
         }
         assert_int_equal(sqlite3_step(ins), SQLITE_DONE);
         sqlite3_reset(ins);

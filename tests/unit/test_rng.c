@@ -40,8 +40,7 @@ static void test_rng_upto_bounds(void **state) {
         assert_true(v <= 6);
         seen[v]++;
     }
-    for (int v = 0; v <= 6; v++)
-        assert_true(seen[v] > 700 && seen[v] < 1300);
+    for (int v = 0; v <= 6; v++) assert_true(seen[v] > 700 && seen[v] < 1300);
     /* A power-of-two range is a plain mask: no extra draw. */
     assert_true(tg_rng_upto(&rng, 0xffu, 15) == 15);
     assert_true(tg_rng_upto(&rng, 12345u, UINT64_MAX) == 12345u);

@@ -63,8 +63,7 @@ static void test_sha256_padding_boundaries(void **state) {
         { 1000, "1e9bc38cbf860b9ec31918b065f9b52476c549a782e0e7990bed8ce3868d2371" },
     };
     unsigned char m[1000];
-    for (size_t i = 0; i < sizeof m; i++)
-        m[i] = (unsigned char)((i * 7 + 3) % 256);
+    for (size_t i = 0; i < sizeof m; i++) m[i] = (unsigned char)((i * 7 + 3) % 256);
     for (size_t c = 0; c < TG_ARRAY_LEN(cases); c++) {
         char hex[65];
         tg_sha256_hex(m, cases[c].n, hex);

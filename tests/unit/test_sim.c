@@ -257,8 +257,7 @@ static void test_sim_capacity_changes(void **state) {
     u.start_occupied = 20;
     u.steps = steps;
     u.n_steps = 2;
-    for (long d = 0; d < 400; d++)
-        periods[d] = d;
+    for (long d = 0; d < 400; d++) periods[d] = d;
     o.periods = periods;
     o.n_periods = 400;
     r = run(&u, 1, &o);
@@ -285,8 +284,7 @@ static void test_sim_capacity_changes(void **state) {
         }
         for (size_t rep = 0; rep < 200; rep++)
             m += (x[rep] = r->occupied[rep * 400 + (size_t)d]) / 200;
-        for (size_t rep = 0; rep < 200; rep++)
-            ss += (x[rep] - m) * (x[rep] - m);
+        for (size_t rep = 0; rep < 200; rep++) ss += (x[rep] - m) * (x[rep] - m);
         near_se(m, want, sqrt(ss / 200 / 199), 0.5, "occupancy after the cut");
     }
     /* possible days: 50 * 20 + 250 * 12 + 100 * 25 */
@@ -373,11 +371,9 @@ static void test_sim_reproducible(void **state) {
 
 static void moments(const double *x, size_t n, double *mean, double *var) {
     double m = 0, ss = 0;
-    for (size_t i = 0; i < n; i++)
-        m += x[i];
+    for (size_t i = 0; i < n; i++) m += x[i];
     m /= (double)n;
-    for (size_t i = 0; i < n; i++)
-        ss += (x[i] - m) * (x[i] - m);
+    for (size_t i = 0; i < n; i++) ss += (x[i] - m) * (x[i] - m);
     *mean = m;
     *var = ss / (double)(n - 1);
 }
@@ -396,8 +392,7 @@ static void check_moments(const double *x, double mean, double var, const char *
 /* The share of x[0..n) above 'cut' is within 5 se of p. */
 static void check_share_above(const double *x, double cut, double p, const char *what) {
     size_t k = 0;
-    for (size_t i = 0; i < N_DRAWS; i++)
-        k += x[i] > cut;
+    for (size_t i = 0; i < N_DRAWS; i++) k += x[i] > cut;
     double got = (double)k / N_DRAWS;
     if (fabs(got - p) > 5 * sqrt(p * (1 - p) / N_DRAWS))
         fail_msg("%s: share above %g is %g, want %g", what, cut, got, p);
@@ -425,28 +420,23 @@ static void test_sim_draws_have_the_right_moments(void **state) {
     }
     /* the exponential's shape: P(X > x) = exp(-x / 30), also beyond the
     ** ziggurat's tail start (7.697 means) */
-    for (size_t i = 0; i < N_DRAWS; i++)
-        x[i] = tg_sim_draw_exp(&zig, &rng, 30);
+    for (size_t i = 0; i < N_DRAWS; i++) x[i] = tg_sim_draw_exp(&zig, &rng, 30);
     check_moments(x, 30, 900, "exponential");
     static const double ecuts[] = { 3, 30, 90, 240 };
     for (size_t k = 0; k < 4; k++)
         check_share_above(x, ecuts[k], exp(-ecuts[k] / 30), "exponential");
     /* the normal's: P(Z > z) = erfc(z / sqrt 2) / 2, also beyond the tail
     ** start 3.4426 */
-    for (size_t i = 0; i < N_DRAWS; i++)
-        x[i] = tg_sim_draw_normal(&zig, &rng);
+    for (size_t i = 0; i < N_DRAWS; i++) x[i] = tg_sim_draw_normal(&zig, &rng);
     check_moments(x, 0, 1, "normal");
     static const double ncuts[] = { -2, -0.5, 0, 0.3, 1, 2, 3.6 };
     for (size_t k = 0; k < 7; k++)
         check_share_above(x, ncuts[k], 0.5 * erfc(ncuts[k] / sqrt(2)), "normal");
-    for (size_t i = 0; i < N_DRAWS; i++)
-        x[i] = tg_sim_draw_gamma(&zig, &rng, 0.5, 4);
+    for (size_t i = 0; i < N_DRAWS; i++) x[i] = tg_sim_draw_gamma(&zig, &rng, 0.5, 4);
     check_moments(x, 2, 8, "gamma(0.5, 4)");
-    for (size_t i = 0; i < N_DRAWS; i++)
-        x[i] = tg_sim_draw_gamma(&zig, &rng, 2.5, 100);
+    for (size_t i = 0; i < N_DRAWS; i++) x[i] = tg_sim_draw_gamma(&zig, &rng, 2.5, 100);
     check_moments(x, 250, 25000, "gamma(2.5, 100)");
-    for (size_t i = 0; i < N_DRAWS; i++)
-        x[i] = tg_sim_draw_lognormal(&zig, &rng, 400, 300);
+    for (size_t i = 0; i < N_DRAWS; i++) x[i] = tg_sim_draw_lognormal(&zig, &rng, 400, 300);
     check_moments(x, 400, 90000, "lognormal(400, 300)");
 }
 

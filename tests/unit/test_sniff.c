@@ -473,8 +473,7 @@ static void test_sniff_record_limit(void **state) {
     n += (size_t)snprintf(big + n, sizeof big - n, "kommune,tilbud,takst\n");
     for (int i = 1; i < 2000; i++)
         n += (size_t)snprintf(big + n, sizeof big - n, "Tårnby,Tilbud %d,%d.50\n", i, 1000 + i);
-    for (int i = 0; i < 3000; i++)
-        n += (size_t)snprintf(big + n, sizeof big - n, "note;%d\n", i);
+    for (int i = 0; i < 3000; i++) n += (size_t)snprintf(big + n, sizeof big - n, "note;%d\n", i);
     assert_true(n < sizeof big);
     assert_int_equal(sniff_str(big, n, 1, NULL, &d, &err), TG_OK);
     assert_int_equal(d.delim, ',');

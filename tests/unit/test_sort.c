@@ -41,10 +41,8 @@ static tg_col *ints(const int64_t *v, const int *null, size_t n) {
     tg_col *c = tg_col_new(TG_INT, n, NULL);
     assert_non_null(c);
     for (size_t i = 0; i < n; i++) {
-        if (null && null[i])
-            assert_int_equal(tg_col_push_null(c), TG_OK);
-        else
-            assert_int_equal(tg_col_push_i64(c, v[i]), TG_OK);
+        if (null && null[i]) assert_int_equal(tg_col_push_null(c), TG_OK);
+        else assert_int_equal(tg_col_push_i64(c, v[i]), TG_OK);
     }
     return c;
 }
@@ -87,10 +85,8 @@ static void test_sort_floats_nan_before_null(void **state) {
     const double v[] = { 1.5, NAN, -0.0, -INFINITY, 0.0, 0, INFINITY, -2.25, NAN };
     tg_col *c = tg_col_new(TG_FLOAT, 0, NULL);
     for (size_t i = 0; i < 9; i++) {
-        if (i == 5)
-            assert_int_equal(tg_col_push_null(c), TG_OK);
-        else
-            assert_int_equal(tg_col_push_f64(c, v[i]), TG_OK);
+        if (i == 5) assert_int_equal(tg_col_push_null(c), TG_OK);
+        else assert_int_equal(tg_col_push_f64(c, v[i]), TG_OK);
     }
     tg_table *t = tg_table_new();
     add_col(t, "x", c);
@@ -118,10 +114,8 @@ static void test_sort_strings_by_bytes_not_codes(void **state) {
     const char *s[] = { "Ørsted", "b", "a", "ab", "", "B", "a", NULL };
     tg_col *c = tg_col_new(TG_STRING, 0, NULL);
     for (size_t i = 0; i < 8; i++) {
-        if (s[i])
-            assert_int_equal(tg_col_push_str(c, s[i], strlen(s[i])), TG_OK);
-        else
-            assert_int_equal(tg_col_push_null(c), TG_OK);
+        if (s[i]) assert_int_equal(tg_col_push_str(c, s[i], strlen(s[i])), TG_OK);
+        else assert_int_equal(tg_col_push_null(c), TG_OK);
     }
     tg_table *t = tg_table_new();
     add_col(t, "kommune", c);
@@ -238,10 +232,8 @@ static void test_sort_breaks_grouping_equality(void **state) {
     const double f[] = { NAN, NAN, -0.0, 0.0, 0, 0, 0, 0 };
     tg_col *fc = tg_col_new(TG_FLOAT, 0, NULL);
     for (size_t i = 0; i < 8; i++) {
-        if (i >= 6)
-            assert_int_equal(tg_col_push_null(fc), TG_OK);
-        else
-            assert_int_equal(tg_col_push_f64(fc, f[i]), TG_OK);
+        if (i >= 6) assert_int_equal(tg_col_push_null(fc), TG_OK);
+        else assert_int_equal(tg_col_push_f64(fc, f[i]), TG_OK);
     }
     tg_table *t = tg_table_new();
     add_col(t, "a", ints(a, an, 8));

@@ -404,8 +404,7 @@ static void test_takst_rules_and_errors(void **state) {
 static tg_col *str_col(const char *const *v, size_t n) {
     tg_col *c = tg_col_new(TG_STRING, n, NULL);
     assert_non_null(c);
-    for (size_t i = 0; i < n; i++)
-        assert_int_equal(tg_col_push_str(c, v[i], strlen(v[i])), TG_OK);
+    for (size_t i = 0; i < n; i++) assert_int_equal(tg_col_push_str(c, v[i], strlen(v[i])), TG_OK);
     return c;
 }
 
@@ -420,8 +419,7 @@ static tg_col *f64_col(const double *v, size_t n) {
 static tg_col *i64_col(const int64_t *v, size_t n) {
     tg_col *c = tg_col_new(TG_INT, n, NULL);
     assert_non_null(c);
-    for (size_t i = 0; i < n; i++)
-        assert_int_equal(tg_col_push_i64(c, v[i]), TG_OK);
+    for (size_t i = 0; i < n; i++) assert_int_equal(tg_col_push_i64(c, v[i]), TG_OK);
     return c;
 }
 
@@ -606,10 +604,8 @@ static void load_csv(sqlite3 *db, const char *file, const char *name) {
         }
         assert_int_equal(n, n_cols);
         for (int k = 0; k < n; k++)
-            if (*fields[k])
-                sqlite3_bind_text(ins, k + 1, fields[k], -1, SQLITE_TRANSIENT);
-            else
-                sqlite3_bind_null(ins, k + 1);
+            if (*fields[k]) sqlite3_bind_text(ins, k + 1, fields[k], -1, SQLITE_TRANSIENT);
+            else sqlite3_bind_null(ins, k + 1);
         assert_int_equal(sqlite3_step(ins), SQLITE_DONE);
         sqlite3_reset(ins);
     }
@@ -795,10 +791,8 @@ static void test_takst_bundled_lines_derived(void **state) {
             if (k != TG_OMK_OVERHEAD && k != TG_OMK_TILSYN) in.omk[k] = stored[k];
         }
         in.tilsyn_pl_faktor = 1;
-        for (int y = 2024; y <= aar; y++)
-            in.tilsyn_pl_faktor *= 1 + pl[y - 2019] / 100;
-        for (int y = aar + 1; y <= 2023; y++)
-            in.tilsyn_pl_faktor /= 1 + pl[y - 2019] / 100;
+        for (int y = 2024; y <= aar; y++) in.tilsyn_pl_faktor *= 1 + pl[y - 2019] / 100;
+        for (int y = aar + 1; y <= 2023; y++) in.tilsyn_pl_faktor /= 1 + pl[y - 2019] / 100;
         assert_int_equal(tg_takst_compute(&r, &in, &res, NULL), TG_OK);
         check_maaned((const char *)sqlite3_column_text(st, 1), sqlite3_column_double(st, 7),
                      in.maanedsfaktor, res.maanedstakst, sqlite3_column_double(st, 8), &artefacts);

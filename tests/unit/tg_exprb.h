@@ -3,7 +3,7 @@
 ** C("col"), I(3), F(2.5), B(1), S("x"), D("2024-03-01"), N(), U(op, a),
 ** Bi(op, a, b), Nary(op, a, b, c). Every node goes into a pool that
 ** release_pool() empties at the end of a test, so tests need no cleanup
-** per node. Include after tg_test.h.
+** per node.
 */
 #ifndef TG_EXPRB_H
 #define TG_EXPRB_H
@@ -13,6 +13,7 @@
 #include "tg_date.h"
 #include "tg_err.h"
 #include "tg_expr.h"
+#include "tg_test.h"
 
 static tg_expr *pool[4096];
 static size_t n_pool;

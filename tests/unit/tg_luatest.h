@@ -204,10 +204,8 @@ static inline void load_naive(sqlite3 *db, const char *file, char sep, const cha
             for (char *c = num; *c; c++)
                 if (*c == ',') *c = '.';
             double d = strtod(num, &end);
-            if (!*end && strchr("-0123456789", num[0]))
-                sqlite3_bind_double(ins, k + 1, d);
-            else
-                sqlite3_bind_text(ins, k + 1, v, -1, SQLITE_TRANSIENT);
+            if (!*end && strchr("-0123456789", num[0])) sqlite3_bind_double(ins, k + 1, d);
+            else sqlite3_bind_text(ins, k + 1, v, -1, SQLITE_TRANSIENT);
         }
         assert_int_equal(sqlite3_step(ins), SQLITE_DONE);
         sqlite3_reset(ins);
@@ -239,17 +237,12 @@ static inline char *sql_text(sqlite3 *db, const char *sql, const char *fmt) {
             char buf[512];
             if (k) capture(&s, "|", 1);
             switch (sqlite3_column_type(st, k)) {
-            case SQLITE_NULL:
-                snprintf(buf, sizeof buf, "NULL");
-                break;
+            case SQLITE_NULL: snprintf(buf, sizeof buf, "NULL"); break;
             case SQLITE_INTEGER:
                 snprintf(buf, sizeof buf, "%lld", (long long)sqlite3_column_int64(st, k));
                 break;
-            case SQLITE_FLOAT:
-                snprintf(buf, sizeof buf, fmt, sqlite3_column_double(st, k));
-                break;
-            default:
-                snprintf(buf, sizeof buf, "%s", (const char *)sqlite3_column_text(st, k));
+            case SQLITE_FLOAT: snprintf(buf, sizeof buf, fmt, sqlite3_column_double(st, k)); break;
+            default: snprintf(buf, sizeof buf, "%s", (const char *)sqlite3_column_text(st, k));
             }
             capture(&s, buf, strlen(buf));
         }
@@ -295,10 +288,8 @@ static inline void same_as_sql(struct env *e, sqlite3 *db, const char *lua, cons
     if (strcmp(got, want) != 0) {
         /* cmocka truncates long messages: point at the first difference */
         size_t i = 0;
-        while (got[i] && got[i] == want[i])
-            i++;
-        while (i > 0 && got[i - 1] != '\n')
-            i--;
+        while (got[i] && got[i] == want[i]) i++;
+        while (i > 0 && got[i - 1] != '\n') i--;
         fail_msg("script:\n%s\nfrom the first difference, it gave:\n%.300s\nSQL gave:\n%.300s", lua,
                  got + i, want + i);
     }

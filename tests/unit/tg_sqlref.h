@@ -63,15 +63,9 @@ static inline void sqlref_load(sqlite3 *db, const char *name, const tg_table *t)
                 continue;
             }
             switch (c->type) {
-            case TG_INT:
-                sqlite3_bind_int64(st, i, c->v.i64[r]);
-                break;
-            case TG_FLOAT:
-                sqlite3_bind_double(st, i, c->v.f64[r]);
-                break;
-            case TG_BOOL:
-                sqlite3_bind_int(st, i, c->v.b8[r]);
-                break;
+            case TG_INT: sqlite3_bind_int64(st, i, c->v.i64[r]); break;
+            case TG_FLOAT: sqlite3_bind_double(st, i, c->v.f64[r]); break;
+            case TG_BOOL: sqlite3_bind_int(st, i, c->v.b8[r]); break;
             case TG_DATE:
                 tg_date_format(c->v.date[r], buf);
                 sqlite3_bind_text(st, i, buf, 10, SQLITE_TRANSIENT);
@@ -126,9 +120,7 @@ static inline void sqlref_match(sqlite3 *db, const char *sql, const tg_table *t,
                     fail_msg("row %zu column '%s': SQL %lld, tegn %lld", r, t->names[k],
                              (long long)sqlite3_column_int64(st, i), (long long)c->v.i64[r]);
                 break;
-            case TG_BOOL:
-                assert_int_equal(sqlite3_column_int(st, i), c->v.b8[r]);
-                break;
+            case TG_BOOL: assert_int_equal(sqlite3_column_int(st, i), c->v.b8[r]); break;
             case TG_FLOAT:
                 if (!sqlref_close(sqlite3_column_double(st, i), c->v.f64[r], tol))
                     fail_msg("row %zu column '%s': SQL %.17g, tegn %.17g", r, t->names[k],

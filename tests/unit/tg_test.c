@@ -82,18 +82,10 @@ tg_col *tg_test_random_col(uint64_t *s, tg_type type, size_t n, int pct, int64_t
         int64_t i = lo + (int64_t)(x % (uint64_t)span);
         tg_status st = TG_OK;
         switch (type) {
-        case TG_INT:
-            st = tg_col_push_i64(c, i);
-            break;
-        case TG_FLOAT:
-            st = tg_col_push_f64(c, (double)i / 2.0);
-            break;
-        case TG_BOOL:
-            st = tg_col_push_bool(c, (int)(x & 1));
-            break;
-        case TG_DATE:
-            st = tg_col_push_date(c, tg_date_from_ymd(2023, 12, 25) + (int32_t)i);
-            break;
+        case TG_INT: st = tg_col_push_i64(c, i); break;
+        case TG_FLOAT: st = tg_col_push_f64(c, (double)i / 2.0); break;
+        case TG_BOOL: st = tg_col_push_bool(c, (int)(x & 1)); break;
+        case TG_DATE: st = tg_col_push_date(c, tg_date_from_ymd(2023, 12, 25) + (int32_t)i); break;
         case TG_STRING: {
             const char *w = tg_test_words[(word0 + x) % TG_ARRAY_LEN(tg_test_words)];
             st = tg_col_push_str(c, w, strlen(w));

@@ -57,8 +57,7 @@ static void rng_seed(rng *r, const char *stream) {
         h ^= (unsigned char)*p;
         h *= 0x100000001B3ULL;
     }
-    for (int i = 0; i < 4; i++)
-        r->s[i] = splitmix64(&h);
+    for (int i = 0; i < 4; i++) r->s[i] = splitmix64(&h);
 }
 
 static uint64_t rotl64(uint64_t x, int k) {
@@ -116,16 +115,14 @@ static int poisson(rng *r, double lambda) {
 
 static int binom(rng *r, int n, double p) {
     int k = 0;
-    for (int i = 0; i < n; i++)
-        k += bern(r, p);
+    for (int i = 0; i < n; i++) k += bern(r, p);
     return k;
 }
 
 /* Index drawn with probability proportional to w[i]. */
 static int pick(rng *r, const double *w, int n) {
     double tot = 0;
-    for (int i = 0; i < n; i++)
-        tot += w[i];
+    for (int i = 0; i < n; i++) tot += w[i];
     double u = unif(r) * tot;
     for (int i = 0; i < n; i++) {
         if (u < w[i]) return i;
@@ -140,10 +137,8 @@ static double qnorm(double p) {
     double lo = -9, hi = 9;
     for (int i = 0; i < 80; i++) {
         double mid = 0.5 * (lo + hi);
-        if (0.5 * erfc(-mid / sqrt(2.0)) < p)
-            lo = mid;
-        else
-            hi = mid;
+        if (0.5 * erfc(-mid / sqrt(2.0)) < p) lo = mid;
+        else hi = mid;
     }
     return 0.5 * (lo + hi);
 }

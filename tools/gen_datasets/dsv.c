@@ -11,8 +11,7 @@ static int is_dsv_adult(int t) {
 }
 
 static int32_t next_weekday(int32_t z) {
-    while (weekday(z) > 5 || is_holiday(z))
-        z++;
+    while (weekday(z) > 5 || is_holiday(z)) z++;
     return z;
 }
 
@@ -51,8 +50,7 @@ static void make_tiltag(void) {
         int k = irand(&r, 2, 4), used = 0;
         for (int i = 0; i < k; i++) {
             int tema;
-            do
-                tema = irand(&r, 0, 3);
+            do tema = irand(&r, 0, 3);
             while (used & (1 << tema));
             used |= 1 << tema;
             int32_t start =
@@ -154,8 +152,7 @@ static void make_checks(void) {
     rng r;
     rng_seed(&r, "sundhedstjek");
     double eff[32];
-    for (int t = 0; t < N_TILBUD; t++)
-        eff[t] = 0.04 * norm(&r);
+    for (int t = 0; t < N_TILBUD; t++) eff[t] = 0.04 * norm(&r);
     int32_t r1a = ymd(2022, 3, 1), r1b = ymd(2024, 11, 1), last = ymd(2025, 12, 15);
     unsigned char *offered = xrealloc(NULL, (size_t)n_persons);
     memset(offered, 0, (size_t)n_persons);
@@ -229,8 +226,7 @@ static void make_plans(void) {
     rng r;
     rng_seed(&r, "individuelle_planer");
     double eff[32];
-    for (int t = 0; t < N_TILBUD; t++)
-        eff[t] = 0.35 * norm(&r);
+    for (int t = 0; t < N_TILBUD; t++) eff[t] = 0.35 * norm(&r);
     plan_row *rows = NULL;
     int n = 0, cap = 0;
     int32_t last = ymd(2025, 12, 31);
@@ -242,12 +238,9 @@ static void make_plans(void) {
         civil(s->in, &y0, &m0, &d0);
         for (int y = 2019; y <= 2025; y++) {
             int32_t dato;
-            if (y == y0)
-                dato = s->in + irand(&r, 25, 60); /* the first plan */
-            else if (y > y0)
-                dato = ymd(y, m0, d0 > 28 ? 28 : d0) + irand(&r, -20, 40);
-            else
-                continue;
+            if (y == y0) dato = s->in + irand(&r, 25, 60); /* the first plan */
+            else if (y > y0) dato = ymd(y, m0, d0 > 28 ? 28 : d0) + irand(&r, -20, 40);
+            else continue;
             dato = next_weekday(dato);
             if (dato < WIN0 || dato >= s->out || dato > last || dato > EXTRACT) continue;
             if (bern(&r, 0.07)) continue; /* plan overdue: no review that year */
@@ -280,8 +273,7 @@ static void make_activity(void) {
     rng r;
     rng_seed(&r, "aktivitet_kvartal");
     double meals[32];
-    for (int t = 0; t < N_TILBUD; t++)
-        meals[t] = 5 + 6 * unif(&r);
+    for (int t = 0; t < N_TILBUD; t++) meals[t] = 5 + 6 * unif(&r);
     out o;
     out_open(&o, "aktivitet_kvartal.csv", OUT_BOM | OUT_CRLF,
              "kvartal;borger_id;tilbud_id;bevaegelse_dage_uge;faelles_maaltider_uge;"

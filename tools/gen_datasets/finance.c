@@ -34,8 +34,7 @@ static fin FIN[32][N_FY];
 
 static double pl_index(int y) {
     double idx = 1;
-    for (int k = FY0 + 1; k <= y; k++)
-        idx *= 1 + PL_PCT[k - FY0] / 100;
+    for (int k = FY0 + 1; k <= y; k++) idx *= 1 + PL_PCT[k - FY0] / 100;
     return idx;
 }
 
@@ -53,8 +52,7 @@ static double actual_occ(int t, int y) {
 
 static long sum_lines(const long *l) {
     long s = 0;
-    for (int k = 0; k < N_OT; k++)
-        s += l[k];
+    for (int k = 0; k < N_OT; k++) s += l[k];
     return s;
 }
 
@@ -152,10 +150,8 @@ static void db_step(sqlite3 *db, sqlite3_stmt *st) {
 }
 
 static void bind_text(sqlite3_stmt *st, int i, const char *s) {
-    if (s && *s)
-        sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-    else
-        sqlite3_bind_null(st, i);
+    if (s && *s) sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+    else sqlite3_bind_null(st, i);
 }
 
 static void write_finance(sqlite3 *db) {

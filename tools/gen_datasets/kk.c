@@ -123,8 +123,7 @@ static void write_survey(void) {
     static const int N_SOF[] = { 7150, 5980, 6420, 6910, 7040, 7260, 6990 };
     static const double LONELY[] = { 0.455, 0.475, 0.460, 0.440, 0.425, 0.410, 0.400 };
     double unit_eff[N_KK], resp_w[N_KK];
-    for (int i = 0; i < N_KK; i++)
-        unit_eff[i] = 0.04 * norm(&r);
+    for (int i = 0; i < N_KK; i++) unit_eff[i] = 0.04 * norm(&r);
     out o;
     out_open(&o, "borger_survey.csv", OUT_BOM | OUT_CRLF,
              "survey;aar;tilbud_id;resp_id;besvaret_af;who5_raa;tils;livskval_1_5;livskval_version;"
@@ -133,8 +132,7 @@ static void write_survey(void) {
     for (int y = 2019; y <= 2025; y++) {
         int n = N_SOF[y - 2019], ver = y >= 2022 ? 2 : 1;
         double x = y - 2019, wsum = 0;
-        for (int i = 0; i < N_KK; i++)
-            resp_w[i] = KK[i].resp * exp(0.1 * norm(&r));
+        for (int i = 0; i < N_KK; i++) resp_w[i] = KK[i].resp * exp(0.1 * norm(&r));
         for (int k = 0; k < n; k++) {
             int u = pick(&r, resp_w, N_KK);
             const kkdef *d = &KK[u];
@@ -196,12 +194,10 @@ static void write_survey(void) {
                 e.w = 1;
                 double x = y - 2019, u01 = unif(&r);
                 int ud = strstr(TILBUD[t].maalgruppe, "udviklingshæmning") != NULL;
-                if (TILBUD[t].kind == K_CHILD)
-                    e.besvaret_af = "paaroerende";
+                if (TILBUD[t].kind == K_CHILD) e.besvaret_af = "paaroerende";
                 else if (ud)
                     e.besvaret_af = u01 < 0.15 ? "borger" : u01 < 0.75 ? "hjaelp" : "paaroerende";
-                else
-                    e.besvaret_af = u01 < 0.8 ? "borger" : "hjaelp";
+                else e.besvaret_af = u01 < 0.8 ? "borger" : "hjaelp";
                 e.tilfreds = maybe(&r, likert(&r, 0.74 + 0.01 * x), 0.03);
                 e.inddraget = maybe(&r, likert(&r, 0.63 + 0.015 * x), 0.05);
                 e.sammenhaeng = maybe(&r, likert(&r, 0.55 + 0.01 * x), 0.06);
@@ -269,21 +265,17 @@ static void write_cases(void) {
     static const double TARGET[] = { 0.70, 0.65, 0.68, 0.73, 0.77, 0.80, 0.83 };
     const double sigma = 0.55;
     double unit_eff[N_KK], w[N_YDELSER];
-    for (int i = 0; i < N_KK; i++)
-        unit_eff[i] = exp(0.08 * norm(&r));
-    for (int k = 0; k < N_YDELSER; k++)
-        w[k] = YDELSER[k].weight;
+    for (int i = 0; i < N_KK; i++) unit_eff[i] = exp(0.08 * norm(&r));
+    for (int k = 0; k < N_YDELSER; k++) w[k] = YDELSER[k].weight;
     int total = 0;
-    for (int i = 0; i < 7; i++)
-        total += N_CASES[i];
+    for (int i = 0; i < 7; i++) total += N_CASES[i];
     sag *ss = xrealloc(NULL, (size_t)total * sizeof *ss);
     int n = 0;
     for (int y = 2019; y <= 2025; y++) {
         int32_t a = ymd(y, 1, 1);
         for (int k = 0; k < N_CASES[y - 2019]; k++) {
             int32_t in;
-            do
-                in = a + irand(&r, 0, days_in_year(y) - 1);
+            do in = a + irand(&r, 0, days_in_year(y) - 1);
             while (weekday(in) > 5 || is_holiday(in) || (month_of(in) == 7 && bern(&r, 0.4)));
             int yd = pick(&r, w, N_YDELSER);
             const ydelse *d = &YDELSER[yd];
@@ -315,8 +307,7 @@ static void write_cases(void) {
     qsort(ss, (size_t)n, sizeof *ss, cmp_sag);
     for (int k = 0; k < 3; k++) { /* registration errors: dates typed in the wrong fields */
         int i;
-        do
-            i = irand(&r, 0, n - 1);
+        do i = irand(&r, 0, n - 1);
         while (ss[i].y < 2021 || ss[i].y > 2023 || ss[i].swapped);
         ss[i].swapped = 1;
     }
@@ -379,8 +370,7 @@ static void check_cases(void) {
         "  sager: overholdt agrees with the dates; %d open at extraction, %d with afgjort before "
         "modtaget; met deadline",
         open, errors);
-    for (int y = 0; y < 7; y++)
-        printf(" %d:%.0f%%", 2019 + y, 100.0 * met[y] / decided[y]);
+    for (int y = 0; y < 7; y++) printf(" %d:%.0f%%", 2019 + y, 100.0 * met[y] / decided[y]);
     printf("\n");
 }
 
@@ -420,8 +410,7 @@ static void write_youth(void) {
     }
     out_close(&o, "UTF-8 BOM, CRLF");
     printf("  unge_skole: %d pupils; share with >= 2 in both dansk and matematik", id);
-    for (int y = 0; y < 7; y++)
-        printf(" %d:%.0f%%", 2019 + y, 100.0 * q[y] / tot[y]);
+    for (int y = 0; y < 7; y++) printf(" %d:%.0f%%", 2019 + y, 100.0 * q[y] / tot[y]);
     printf("\n");
 
     /* status on 1 October for young people known by the Socialforvaltning */
@@ -452,8 +441,7 @@ static void write_youth(void) {
             } else if (age < 18) {
                 double w[] = { 0.12, 0.62 + 0.1 * a, 0.05, 0.21 - 0.1 * a };
                 static const int S[] = { GRUNDSKOLE, UNGDOMSUDD, JOB, UDEN };
-                for (int i = 0; i < 4; i++)
-                    w[i] = w[i] < 0.01 ? 0.01 : w[i];
+                for (int i = 0; i < 4; i++) w[i] = w[i] < 0.01 ? 0.01 : w[i];
                 st = S[pick(&r, w, 4)];
             } else if (prev >= UNGDOMSUDD && prev <= FORSOERGET && prev != UDEN &&
                        !(completed && prev == UNGDOMSUDD) && bern(&r, 0.55)) {
@@ -465,8 +453,7 @@ static void write_youth(void) {
                     st = !completed && age < 25 && bern(&r, 0.6) ? UNGDOMSUDD
                          : completed && bern(&r, 0.35)           ? VIDEREG
                                                                  : JOB;
-                else
-                    st = bern(&r, 0.28) ? LEDIG : FORSOERGET;
+                else st = bern(&r, 0.28) ? LEDIG : FORSOERGET;
             }
             out_row(&o, "U%05d;%d;%d;%s;%s;%s", p + 1, y, age, koen, STATUS[st],
                     completed ? "J" : "N");
@@ -485,11 +472,9 @@ static void write_youth(void) {
     }
     out_close(&o, "UTF-8 (no BOM), LF");
     printf("  unge_status: 18-29 in job or education");
-    for (int y = 0; y < 7; y++)
-        printf(" %d:%.0f%%", 2019 + y, 100.0 * inedu[y] / n1829[y]);
+    for (int y = 0; y < 7; y++) printf(" %d:%.0f%%", 2019 + y, 100.0 * inedu[y] / n1829[y]);
     printf("; 25-year-olds with a youth education");
-    for (int y = 0; y < 7; y++)
-        printf(" %d:%.0f%%", 2019 + y, 100.0 * done25[y] / n25[y]);
+    for (int y = 0; y < 7; y++) printf(" %d:%.0f%%", 2019 + y, 100.0 * done25[y] / n25[y]);
     printf("\n");
 }
 

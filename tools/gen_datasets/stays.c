@@ -182,8 +182,7 @@ static void ilist_push(ilist *l, int32_t x) {
 static void set_catchment(int t) {
     const tdef *d = &TILBUD[t];
     double share[5], regpop[5] = { 0 };
-    for (int k = 0; k < N_KOMMUNER; k++)
-        regpop[KOMMUNER[k].region] += KOMMUNER[k].pop;
+    for (int k = 0; k < N_KOMMUNER; k++) regpop[KOMMUNER[k].region] += KOMMUNER[k].pop;
     double h = d->rsj ? 0.14 : 0.86, s = d->rsj ? 0.78 : 0.08;
     if (!strcmp(d->id, "RSJ-02") || !strcmp(d->id, "RSJ-12")) h = 0.30, s = 0.35;
     if (!strcmp(d->id, "RSJ-09")) h = 0.35, s = 0.60;
@@ -283,8 +282,7 @@ static void simulate(void) {
     rng_seed(&r, "ophold");
     n_days = EXTRACT - SIM0 + 1;
     census = xrealloc(NULL, (size_t)N_TILBUD * (size_t)n_days * sizeof *census);
-    for (int t = 0; t < N_TILBUD; t++)
-        set_catchment(t);
+    for (int t = 0; t < N_TILBUD; t++) set_catchment(t);
 
     /* residents on the first simulated day, with admissions in the past */
     for (int t = 0; t < N_TILBUD; t++) {
@@ -453,8 +451,7 @@ static void write_belaegning(void) {
         for (int mi = 0; mi < N_MONTHS; mi++) {
             int32_t a = month_start(mi), b = month_start(mi + 1);
             long poss = 0;
-            for (int32_t z = a; z < b; z++)
-                poss += cap_on(t, z);
+            for (int32_t z = a; z < b; z++) poss += cap_on(t, z);
             if (!poss || is_missing(t, mi)) continue;
             out_row(&o, "%s;%s;%d;%ld;%ld;%s", ym(2019 + mi / 12, mi % 12 + 1), TILBUD[t].id,
                     cap_on(t, a), reported[t][mi], poss,
