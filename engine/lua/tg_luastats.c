@@ -14,9 +14,8 @@
 
 #include "tg_date.h"
 #include "tg_lua.h"
-#include "tg_luadate.h"
-#include "tg_lualib.h"
-#include "tg_luatable.h"
+#include "tg_luaaux.h"
+#include "tg_luaval.h"
 #include "tg_mem.h"
 #include "tg_stats.h"
 
@@ -27,13 +26,13 @@
 /* Argument arg as a finite number >= 0 (counts, sizes, exposures, sds). */
 static double check_nonneg(lua_State *L, int arg, const char *fname, const char *what) {
     double v = luaL_checknumber(L, arg);
-    if (!(v >= 0) || isinf(v)) tg_lualib_error(L, "%s: %s must be a number >= 0", fname, what);
+    if (!(v >= 0) || isinf(v)) tg_luaaux_error(L, "%s: %s must be a number >= 0", fname, what);
     return v;
 }
 
 static double check_finite(lua_State *L, int arg, const char *fname, const char *what) {
     double v = luaL_checknumber(L, arg);
-    if (!isfinite(v)) tg_lualib_error(L, "%s: %s must be a finite number", fname, what);
+    if (!isfinite(v)) tg_luaaux_error(L, "%s: %s must be a finite number", fname, what);
     return v;
 }
 
@@ -41,7 +40,7 @@ static double check_finite(lua_State *L, int arg, const char *fname, const char 
 static double check_conf(lua_State *L, int arg, const char *fname) {
     double conf = luaL_optnumber(L, arg, DEFAULT_CONF);
     if (!(conf > 0 && conf < 1))
-        tg_lualib_error(L, "%s: conf must be between 0 and 1 (e.g. 0.95)", fname);
+        tg_luaaux_error(L, "%s: conf must be between 0 and 1 (e.g. 0.95)", fname);
     return conf;
 }
 
@@ -51,7 +50,7 @@ static void check_share(lua_State *L, int arg, const char *fname, const char *x_
     *x = luaL_checknumber(L, arg);
     *n = check_nonneg(L, arg + 1, fname, n_name);
     if (!(*x >= 0 && *x <= *n))
-        tg_lualib_error(L, "%s: %s must be between 0 and %s", fname, x_name, n_name);
+        tg_luaaux_error(L, "%s: %s must be between 0 and %s", fname, x_name, n_name);
 }
 
 /* ---- results ---- */
@@ -157,10 +156,10 @@ static void read_array(lua_State *L, int idx, double *v, size_t n, const char *w
         int32_t days;
         lua_geti(L, idx, (lua_Integer)i + 1);
         if (lua_type(L, -1) == LUA_TNUMBER) v[i] = lua_tonumber(L, -1);
-        else if (tg_lualib_is_null(L, -1)) v[i] = NAN;
-        else if (tg_luadate_test(L, -1, &days)) v[i] = decimal_year(days);
+        else if (tg_luaaux_is_null(L, -1)) v[i] = NAN;
+        else if (tg_luaval_date_test(L, -1, &days)) v[i] = decimal_year(days);
         else
-            tg_lualib_error(L, "trend: %s[%d] must be a number, a date or tegn.null, got %s", what,
+            tg_luaaux_error(L, "trend: %s[%d] must be a number, a date or tegn.null, got %s", what,
                             (int)i + 1, luaL_typename(L, -1));
         lua_pop(L, 1);
     }
@@ -180,7 +179,7 @@ static void read_column(lua_State *L, const tg_table *t, const char *name, doubl
         case TG_FLOAT: v[i] = c->v.f64[i]; break;
         case TG_DATE: v[i] = decimal_year(c->v.date[i]); break;
         default:
-            tg_lualib_error(L, "trend: column '%s' holds %ss, not numbers or dates", name,
+            tg_luaaux_error(L, "trend: column '%s' holds %ss, not numbers or dates", name,
                             tg_type_name(c->type));
         }
     }
@@ -211,18 +210,18 @@ static int l_stats_trend(lua_State *L) {
     tg_interrupt intr;
     tg_status st;
 
-    if (luaL_testudata(L, 1, TG_LUATABLE_MT)) {
+    if (luaL_testudata(L, 1, TG_LUAVAL_TABLE_MT)) {
         const char *names[2];
         const tg_table *shape, *t;
         names[0] = luaL_checkstring(L, 2);
         names[1] = luaL_checkstring(L, 3);
         conf = check_conf(L, 4, "trend");
-        shape = tg_luatable_shape(L, 1, NULL);
+        shape = tg_luaval_table_shape(L, 1, NULL);
         for (int k = 0; k < 2; k++)
-            if (tg_table_find(shape, names[k]) < 0) tg_lualib_no_column(L, shape, names[k]);
-        t = tg_luatable_project(L, 1, names, 2);
+            if (tg_table_find(shape, names[k]) < 0) tg_luaaux_no_column(L, shape, names[k]);
+        t = tg_luaval_table_project(L, 1, names, 2);
         n = t->n_rows;
-        box = tg_lualib_box(L, tg_free);
+        box = tg_luaaux_box(L, tg_free);
         if (n > 0 && !(*box = tg_malloc(2 * n * sizeof *v))) tg_lua_raise(L, TG_ENOMEM, NULL);
         v = *box;
         read_column(L, t, names[0], v);
@@ -230,27 +229,27 @@ static int l_stats_trend(lua_State *L) {
     } else {
         size_t ny;
         if (!lua_istable(L, 1) || !lua_istable(L, 2))
-            return tg_lualib_error(L, "trend: give two arrays (xs, ys) or a table and two "
+            return tg_luaaux_error(L, "trend: give two arrays (xs, ys) or a table and two "
                                       "column names");
         conf = check_conf(L, 3, "trend");
         n = (size_t)luaL_len(L, 1);
         ny = (size_t)luaL_len(L, 2);
         if (n != ny)
-            return tg_lualib_error(L, "trend: xs and ys differ in length (%d and %d)", (int)n,
+            return tg_luaaux_error(L, "trend: xs and ys differ in length (%d and %d)", (int)n,
                                    (int)ny);
-        box = tg_lualib_box(L, tg_free);
+        box = tg_luaaux_box(L, tg_free);
         if (n > 0 && !(*box = tg_malloc(2 * n * sizeof *v))) tg_lua_raise(L, TG_ENOMEM, NULL);
         v = *box;
         read_array(L, 1, v, n, "xs");
         read_array(L, 2, v + n, n, "ys");
     }
-    tg_lualib_interrupt(L, &intr);
+    tg_luaaux_interrupt(L, &intr);
     st = tg_stats_trend_intr(v, v + n, n, conf, &intr, &tr);
     if (st == TG_EARG) { /* conf was checked: too few points */
         lua_pushnil(L);
         return 1;
     }
-    if (st != TG_OK) return tg_lualib_fail(L, st, NULL, "trend");
+    if (st != TG_OK) return tg_luaaux_fail(L, st, NULL, "trend");
     push_trend(L, &tr);
     return 1;
 }
@@ -266,24 +265,24 @@ static int l_stats_bh(lua_State *L) {
 
     luaL_checktype(L, 1, LUA_TTABLE);
     n = (size_t)luaL_len(L, 1);
-    box = tg_lualib_box(L, tg_free);
+    box = tg_luaaux_box(L, tg_free);
     if (n > 0 && !(*box = tg_malloc(n * sizeof *p))) tg_lua_raise(L, TG_ENOMEM, NULL);
     p = *box;
     for (size_t i = 0; i < n; i++) {
         lua_geti(L, 1, (lua_Integer)i + 1);
-        if (tg_lualib_is_null(L, -1)) {
+        if (tg_luaaux_is_null(L, -1)) {
             p[i] = NAN;
         } else {
             if (lua_type(L, -1) != LUA_TNUMBER)
-                tg_lualib_error(L, "bh: ps[%d] must be a number or tegn.null, got %s", (int)i + 1,
+                tg_luaaux_error(L, "bh: ps[%d] must be a number or tegn.null, got %s", (int)i + 1,
                                 luaL_typename(L, -1));
             p[i] = lua_tonumber(L, -1);
             if (!(p[i] >= 0 && p[i] <= 1))
-                tg_lualib_error(L, "bh: ps[%d] must be between 0 and 1", (int)i + 1);
+                tg_luaaux_error(L, "bh: ps[%d] must be between 0 and 1", (int)i + 1);
         }
         lua_pop(L, 1);
     }
-    if ((st = tg_stats_bh(p, n, p)) != TG_OK) return tg_lualib_fail(L, st, NULL, "bh");
+    if ((st = tg_stats_bh(p, n, p)) != TG_OK) return tg_luaaux_fail(L, st, NULL, "bh");
     lua_createtable(L, n > 0x7fffffff ? 0 : (int)n, 0);
     for (size_t i = 0; i < n; i++) {
         if (isnan(p[i])) lua_geti(L, 1, (lua_Integer)i + 1); /* the tegn.null it was given */
@@ -293,7 +292,7 @@ static int l_stats_bh(lua_State *L) {
     return 1;
 }
 
-void tg_luastats_open(lua_State *L) {
+void tg_luastats_open_module(lua_State *L) {
     static const luaL_Reg funcs[] = {
         { "wilson", l_stats_wilson },
         { "mean_ci", l_stats_mean_ci },

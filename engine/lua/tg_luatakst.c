@@ -17,8 +17,8 @@
 
 #include "tg_err.h"
 #include "tg_lua.h"
-#include "tg_lualib.h"
-#include "tg_luatable.h"
+#include "tg_luaaux.h"
+#include "tg_luaval.h"
 #include "tg_takst.h"
 
 #define HISTORIK_MAX 100 /* years a historik table may span */
@@ -141,14 +141,14 @@ static void push_field(lua_State *L, const tg_takst_rules *r, const struct field
 static double check_num(lua_State *L, int idx, const char *fname, const char *what) {
     int ok;
     double v = (double)lua_tonumberx(L, idx, &ok);
-    if (!ok) tg_lualib_error(L, "%s: %s must be a number", fname, what);
+    if (!ok) tg_luaaux_error(L, "%s: %s must be a number", fname, what);
     return v;
 }
 
 static int check_int(lua_State *L, int idx, const char *fname, const char *what) {
     double v = check_num(L, idx, fname, what);
     if (v != floor(v) || fabs(v) > 1e6)
-        tg_lualib_error(L, "%s: %s must be a whole number", fname, what);
+        tg_luaaux_error(L, "%s: %s must be a whole number", fname, what);
     return (int)v;
 }
 
@@ -156,7 +156,7 @@ static int check_int(lua_State *L, int idx, const char *fname, const char *what)
 static void check_list(lua_State *L, int idx, double *out, int n, const char *what) {
     idx = lua_absindex(L, idx);
     if (!lua_istable(L, idx) || luaL_len(L, idx) != n)
-        tg_lualib_error(L, "rules: %s must be a list of %d numbers", what, n);
+        tg_luaaux_error(L, "rules: %s must be a list of %d numbers", what, n);
     for (int k = 0; k < n; k++) {
         lua_rawgeti(L, idx, k + 1);
         out[k] = check_num(L, -1, "rules", what);
@@ -168,14 +168,14 @@ static unsigned check_lines(lua_State *L, int idx, const char *what) {
     unsigned mask = 0;
     idx = lua_absindex(L, idx);
     if (!lua_istable(L, idx))
-        tg_lualib_error(L, "rules: %s must be a list of omkostningstyper", what);
+        tg_luaaux_error(L, "rules: %s must be a list of omkostningstyper", what);
     for (lua_Integer i = 1, n = luaL_len(L, idx); i <= n; i++) {
         size_t len;
         lua_rawgeti(L, idx, i);
         const char *s = lua_tolstring(L, -1, &len);
         int k = s ? tg_takst_omk_parse(s, len) : -1;
         if (k < 0)
-            tg_lualib_error(L, "rules: %s: unknown omkostningstype '%s'", what,
+            tg_luaaux_error(L, "rules: %s: unknown omkostningstype '%s'", what,
                             s ? s : luaL_typename(L, -1));
         mask |= TG_TAKST_BIT(k);
         lua_pop(L, 1);
@@ -187,7 +187,7 @@ static int check_enum(lua_State *L, int idx, const char *const *names, const cha
     const char *s = lua_tostring(L, idx);
     for (int i = 0; s && names[i]; i++)
         if (strcmp(s, names[i]) == 0) return i;
-    return tg_lualib_error(L, "rules: %s must be '%s' or '%s'", what, names[0], names[1]);
+    return tg_luaaux_error(L, "rules: %s must be '%s' or '%s'", what, names[0], names[1]);
 }
 
 static void set_field(lua_State *L, tg_takst_rules *r, const struct field *f, int idx) {
@@ -200,7 +200,7 @@ static void set_field(lua_State *L, tg_takst_rules *r, const struct field *f, in
         size_t len;
         const char *s = lua_tolstring(L, idx, &len);
         if (lua_type(L, idx) != LUA_TSTRING || len == 0 || len >= sizeof r->navn)
-            tg_lualib_error(L, "rules: navn must be a string of 1 to %d bytes",
+            tg_luaaux_error(L, "rules: navn must be a string of 1 to %d bytes",
                             (int)sizeof r->navn - 1);
         memcpy(r->navn, s, len + 1);
         break;
@@ -214,14 +214,14 @@ static void set_field(lua_State *L, tg_takst_rules *r, const struct field *f, in
             r->takstdage = 0;
         else if (lua_type(L, idx) == LUA_TNUMBER)
             r->takstdage = check_int(L, idx, "rules", f->name);
-        else tg_lualib_error(L, "rules: takstdage must be 'kalender' or a number of days");
+        else tg_luaaux_error(L, "rules: takstdage must be 'kalender' or a number of days");
         break;
     case K_MAANED: r->maaned_af_uafrundet = check_enum(L, idx, MAANED_NAMES, f->name); break;
     case K_GRAENSER:
         check_list(L, idx, v, TG_TAKST_TILSYN_BANDS - 1, f->name);
         for (int k = 0; k < TG_TAKST_TILSYN_BANDS - 1; k++) {
             if (v[k] != floor(v[k]) || v[k] < 0 || v[k] > 1e6)
-                tg_lualib_error(L, "rules: tilsyn_graenser must be whole numbers of places");
+                tg_luaaux_error(L, "rules: tilsyn_graenser must be whole numbers of places");
             r->tilsyn_graense[k] = (int)v[k];
         }
         break;
@@ -236,32 +236,6 @@ static void set_field(lua_State *L, tg_takst_rules *r, const struct field *f, in
 
 /* ---- TakstRules ---- */
 
-static tg_takst_rules *push_rules(lua_State *L, const tg_takst_rules *r) {
-    tg_takst_rules *u = lua_newuserdatauv(L, sizeof *u, 0);
-    *u = *r;
-    luaL_setmetatable(L, TG_LUATAKST_RULES_MT);
-    return u;
-}
-
-/* The rules named by the value at idx: a TakstRules, a built-in set's name,
-** or nil for BEK2022. */
-static tg_takst_rules get_rules(lua_State *L, int idx, const char *fname) {
-    tg_takst_rules r;
-    tg_error err;
-    const tg_takst_rules *u = luaL_testudata(L, idx, TG_LUATAKST_RULES_MT);
-    if (u) return *u;
-    if (lua_isnoneornil(L, idx)) {
-        tg_takst_rules_builtin("BEK2022", &r, NULL);
-        return r;
-    }
-    if (lua_type(L, idx) != LUA_TSTRING)
-        tg_lualib_error(L, "%s: regler must be a rule set (tegn.takst.rules) or its name", fname);
-    tg_err_clear(&err);
-    if (tg_takst_rules_builtin(lua_tostring(L, idx), &r, &err) != TG_OK)
-        tg_lualib_fail(L, TG_EARG, &err, fname);
-    return r;
-}
-
 /* tegn.takst.rules([base = "BEK2022"] [, overrides]): a rule set. A
 ** derived set is named "<base>*" unless the overrides give navn. */
 static int l_takst_rules(lua_State *L) {
@@ -273,11 +247,11 @@ static int l_takst_rules(lua_State *L) {
         lua_pushnil(L);
         lua_insert(L, 1);
     }
-    r = get_rules(L, 1, "rules");
+    r = tg_luaval_rules(L, 1, "rules");
     if (!lua_isnoneornil(L, 2)) {
         for (size_t i = 0; i < N_FIELDS; i++) known[i] = FIELDS[i].name;
         known[N_FIELDS] = NULL;
-        tg_lualib_check_opts(L, 2, known, "rules");
+        tg_luaaux_check_opts(L, 2, known, "rules");
         lua_getfield(L, 2, "navn");
         if (lua_isnil(L, -1)) {
             size_t len = strlen(r.navn);
@@ -291,14 +265,14 @@ static int l_takst_rules(lua_State *L) {
         }
     }
     tg_err_clear(&err);
-    if (tg_takst_rules_check(&r, &err) != TG_OK) return tg_lualib_fail(L, TG_EARG, &err, "rules");
-    push_rules(L, &r);
+    if (tg_takst_rules_check(&r, &err) != TG_OK) return tg_luaaux_fail(L, TG_EARG, &err, "rules");
+    tg_luaval_rules_push(L, &r);
     return 1;
 }
 
 /* r:table(): the fields as a plain Lua table (for printing or tegn.emit). */
 static int l_rules_table(lua_State *L) {
-    const tg_takst_rules *r = luaL_checkudata(L, 1, TG_LUATAKST_RULES_MT);
+    const tg_takst_rules *r = luaL_checkudata(L, 1, TG_LUAVAL_RULES_MT);
     lua_createtable(L, 0, (int)N_FIELDS);
     for (size_t i = 0; i < N_FIELDS; i++) {
         push_field(L, r, &FIELDS[i]);
@@ -308,7 +282,7 @@ static int l_rules_table(lua_State *L) {
 }
 
 static int l_rules_index(lua_State *L) {
-    const tg_takst_rules *r = luaL_checkudata(L, 1, TG_LUATAKST_RULES_MT);
+    const tg_takst_rules *r = luaL_checkudata(L, 1, TG_LUAVAL_RULES_MT);
     const char *key = luaL_checkstring(L, 2);
     if (strcmp(key, "table") == 0) {
         lua_pushcfunction(L, l_rules_table);
@@ -319,11 +293,11 @@ static int l_rules_index(lua_State *L) {
             push_field(L, r, &FIELDS[i]);
             return 1;
         }
-    return tg_lualib_error(L, "rule set has no field '%s'", key);
+    return tg_luaaux_error(L, "rule set has no field '%s'", key);
 }
 
 static int l_rules_tostring(lua_State *L) {
-    const tg_takst_rules *r = luaL_checkudata(L, 1, TG_LUATAKST_RULES_MT);
+    const tg_takst_rules *r = luaL_checkudata(L, 1, TG_LUAVAL_RULES_MT);
     lua_pushfstring(L, "tegn.TakstRules(%s v%d)", r->navn, r->version);
     return 1;
 }
@@ -348,7 +322,7 @@ static double opt_num(lua_State *L, int idx, const char *key, double dflt, int r
     double v = dflt;
     lua_getfield(L, idx, key);
     if (!lua_isnil(L, -1)) v = check_num(L, -1, fname, key);
-    else if (required) tg_lualib_error(L, "%s: %s is required", fname, key);
+    else if (required) tg_luaaux_error(L, "%s: %s is required", fname, key);
     lua_pop(L, 1);
     return v;
 }
@@ -358,7 +332,7 @@ static int opt_int(lua_State *L, int idx, const char *key, int dflt, int require
     int v = dflt;
     lua_getfield(L, idx, key);
     if (!lua_isnil(L, -1)) v = check_int(L, -1, fname, key);
-    else if (required) tg_lualib_error(L, "%s: %s is required", fname, key);
+    else if (required) tg_luaaux_error(L, "%s: %s is required", fname, key);
     lua_pop(L, 1);
     return v;
 }
@@ -367,7 +341,7 @@ static int opt_bool(lua_State *L, int idx, const char *key, const char *fname) {
     int v;
     lua_getfield(L, idx, key);
     if (!lua_isnil(L, -1) && !lua_isboolean(L, -1))
-        tg_lualib_error(L, "%s: %s must be true or false", fname, key);
+        tg_luaaux_error(L, "%s: %s must be true or false", fname, key);
     v = lua_toboolean(L, -1);
     lua_pop(L, 1);
     return v;
@@ -376,7 +350,7 @@ static int opt_bool(lua_State *L, int idx, const char *key, const char *fname) {
 static tg_takst_rules opt_rules(lua_State *L, int idx, const char *fname) {
     tg_takst_rules r;
     lua_getfield(L, idx, "regler");
-    r = get_rules(L, -1, fname);
+    r = tg_luaval_rules(L, -1, fname);
     lua_pop(L, 1);
     return r;
 }
@@ -391,8 +365,8 @@ static double check_lines_table(lua_State *L, double *omk, const char *fname, co
     int top = lua_gettop(L);
     double sum = 0;
     if (!lua_istable(L, top))
-        tg_lualib_error(L, "%s: %s must be a table of omkostningstyper and amounts", fname, what);
-    tg_lualib_check_opts(L, top, names, what);
+        tg_luaaux_error(L, "%s: %s must be a table of omkostningstyper and amounts", fname, what);
+    tg_luaaux_check_opts(L, top, names, what);
     for (int k = 0; k < TG_OMK_N; k++) {
         lua_getfield(L, top, names[k]);
         omk[k] = lua_isnil(L, -1) ? NAN : check_num(L, -1, fname, names[k]);
@@ -408,21 +382,21 @@ static size_t check_historik(lua_State *L, int idx, double *act, int *first, con
     int any = 0;
     idx = lua_absindex(L, idx);
     if (!lua_istable(L, idx))
-        tg_lualib_error(L, "%s: historik must be a table { [aar] = belægning, ... }", fname);
+        tg_luaaux_error(L, "%s: historik must be a table { [aar] = belægning, ... }", fname);
     lua_pushnil(L);
     while (lua_next(L, idx)) {
         if (!lua_isinteger(L, -2))
-            tg_lualib_error(L, "%s: historik is keyed by year (a whole number)", fname);
+            tg_luaaux_error(L, "%s: historik is keyed by year (a whole number)", fname);
         lua_Integer y = lua_tointeger(L, -2);
-        if (y < -100000 || y > 100000) tg_lualib_error(L, "%s: historik year out of range", fname);
+        if (y < -100000 || y > 100000) tg_luaaux_error(L, "%s: historik year out of range", fname);
         if (!any || y < lo) lo = y;
         if (!any || y > hi) hi = y;
         any = 1;
         lua_pop(L, 1);
     }
-    if (!any) tg_lualib_error(L, "%s: historik is empty", fname);
+    if (!any) tg_luaaux_error(L, "%s: historik is empty", fname);
     if (hi - lo >= HISTORIK_MAX)
-        tg_lualib_error(L, "%s: historik spans more than %d years", fname, HISTORIK_MAX);
+        tg_luaaux_error(L, "%s: historik spans more than %d years", fname, HISTORIK_MAX);
     for (lua_Integer y = lo; y <= hi; y++) {
         lua_rawgeti(L, idx, y);
         act[y - lo] = lua_isnil(L, -1) ? NAN : check_num(L, -1, fname, "historik");
@@ -457,7 +431,7 @@ static double occupancy_from(lua_State *L, int args, const tg_takst_rules *r, in
     tg_err_clear(&err);
     if (tg_takst_occupancy(r, aar, first, act, n, opt_bool(L, args, "akut", fname), &bb, &err) !=
         TG_OK)
-        tg_lualib_fail(L, TG_EARG, &err, fname);
+        tg_luaaux_fail(L, TG_EARG, &err, fname);
     return bb;
 }
 
@@ -466,7 +440,7 @@ static int l_takst_budget_belaegning(lua_State *L) {
     static const char *const known[] = { "regler", "aar", "historik", "akut", NULL };
     const char *fname = "takst.budget_belaegning";
     luaL_checktype(L, 1, LUA_TTABLE);
-    tg_lualib_check_opts(L, 1, known, fname);
+    tg_luaaux_check_opts(L, 1, known, fname);
     tg_takst_rules r = opt_rules(L, 1, fname);
     lua_pushnumber(L, occupancy_from(L, 1, &r, opt_int(L, 1, "aar", 0, 1, fname), fname));
     return 1;
@@ -487,7 +461,7 @@ static int l_takst_compute(lua_State *L) {
     tg_error err;
 
     luaL_checktype(L, 1, LUA_TTABLE);
-    tg_lualib_check_opts(L, 1, known, fname);
+    tg_luaaux_check_opts(L, 1, known, fname);
     tg_takst_rules r = opt_rules(L, 1, fname);
     tg_takst_input_init(&in);
     in.aar = opt_int(L, 1, "aar", 0, 0, fname);
@@ -501,18 +475,18 @@ static int l_takst_compute(lua_State *L) {
     int has_hist = !lua_isnil(L, -1);
     lua_pop(L, 1);
     if (has_hist == !isnan(in.budget_belaegning))
-        return tg_lualib_error(L, "%s: give either budget_belaegning or historik", fname);
+        return tg_luaaux_error(L, "%s: give either budget_belaegning or historik", fname);
     if (has_hist) {
-        if (!in.aar) return tg_lualib_error(L, "%s: aar is required with historik", fname);
+        if (!in.aar) return tg_luaaux_error(L, "%s: aar is required with historik", fname);
         in.budget_belaegning = occupancy_from(L, 1, &r, in.aar, fname);
     }
     lua_getfield(L, 1, "omkostninger");
-    if (lua_isnil(L, -1)) return tg_lualib_error(L, "%s: omkostninger is required", fname);
+    if (lua_isnil(L, -1)) return tg_luaaux_error(L, "%s: omkostninger is required", fname);
     check_lines_table(L, in.omk, fname, "omkostninger");
     lua_pop(L, 1);
     tg_err_clear(&err);
     if (tg_takst_compute(&r, &in, &res, &err) != TG_OK)
-        return tg_lualib_fail(L, TG_EARG, &err, fname);
+        return tg_luaaux_fail(L, TG_EARG, &err, fname);
 
     lua_createtable(L, 0, 12);
     lua_pushstring(L, r.navn);
@@ -537,16 +511,16 @@ static int l_takst_compute(lua_State *L) {
 static int l_takst_compute_table(lua_State *L) {
     tg_interrupt intr;
     tg_error err;
-    tg_table *param = tg_luatable_check(L, 1), *budget = tg_luatable_check(L, 2);
-    tg_takst_rules r = get_rules(L, 3, "takst.compute_table");
-    tg_table **slot = tg_luatable_new(L);
+    tg_table *param = tg_luaval_table_check(L, 1), *budget = tg_luaval_table_check(L, 2);
+    tg_takst_rules r = tg_luaval_rules(L, 3, "takst.compute_table");
+    tg_table **slot = tg_luaval_table_new(L);
     int res = lua_gettop(L);
 
-    tg_lualib_interrupt(L, &intr);
+    tg_luaaux_interrupt(L, &intr);
     tg_err_clear(&err);
     tg_status st = tg_takst_compute_table(&r, param, budget, &intr, slot, &err);
-    if (st != TG_OK) return tg_lualib_fail(L, st, &err, "takst.compute_table");
-    return tg_luatable_finish(L, res);
+    if (st != TG_OK) return tg_luaaux_fail(L, st, &err, "takst.compute_table");
+    return tg_luaval_table_finish(L, res);
 }
 
 /* tegn.takst.regulate{ regler =, aar =, belagte_dage =, doegntakst =,
@@ -562,7 +536,7 @@ static int l_takst_regulate(lua_State *L) {
     tg_error err;
 
     luaL_checktype(L, 1, LUA_TTABLE);
-    tg_lualib_check_opts(L, 1, known, fname);
+    tg_luaaux_check_opts(L, 1, known, fname);
     tg_takst_rules r = opt_rules(L, 1, fname);
     a.aar = opt_int(L, 1, "aar", 0, 1, fname);
     a.provenu = opt_num(L, 1, "provenu", NAN, 0, fname);
@@ -571,7 +545,7 @@ static int l_takst_regulate(lua_State *L) {
     a.takstgrundlag = opt_num(L, 1, "takstgrundlag", NAN, 1, fname);
     a.budget_regulering = opt_num(L, 1, "budget_regulering", NAN, 0, fname);
     lua_getfield(L, 1, "regnskab");
-    if (lua_isnil(L, -1)) return tg_lualib_error(L, "%s: regnskab is required", fname);
+    if (lua_isnil(L, -1)) return tg_luaaux_error(L, "%s: regnskab is required", fname);
     if (lua_istable(L, -1)) {
         double omk[TG_OMK_N];
         a.regnskab = check_lines_table(L, omk, fname, "regnskab");
@@ -581,7 +555,7 @@ static int l_takst_regulate(lua_State *L) {
     lua_pop(L, 1);
     tg_err_clear(&err);
     if (tg_takst_regulate(&r, &a, &g, &err) != TG_OK)
-        return tg_lualib_fail(L, TG_EARG, &err, fname);
+        return tg_luaaux_fail(L, TG_EARG, &err, fname);
 
     lua_createtable(L, 0, 7);
     set_amount(L, "provenu", g.provenu);
@@ -604,13 +578,13 @@ static int l_takst_ydelsespakke(lua_State *L) {
     tg_error err;
 
     luaL_checktype(L, 1, LUA_TTABLE);
-    tg_lualib_check_opts(L, 1, known, fname);
+    tg_luaaux_check_opts(L, 1, known, fname);
     fra = opt_num(L, 1, "timer_fra", NAN, 1, fname);
     til = opt_num(L, 1, "timer_til", NAN, 1, fname);
     tg_err_clear(&err);
     if (tg_takst_package(fra, til, opt_num(L, 1, "timepris", NAN, 1, fname),
                          opt_num(L, 1, "periode_dage", NAN, 0, fname), &pris, &dag, &err) != TG_OK)
-        return tg_lualib_fail(L, TG_EARG, &err, fname);
+        return tg_luaaux_fail(L, TG_EARG, &err, fname);
     lua_createtable(L, 0, 3);
     set_num(L, "timer", (fra + til) / 2);
     set_amount(L, "pris", pris);
@@ -624,11 +598,11 @@ static int l_takst_tillaeg(lua_State *L) {
     static const char *const known[] = { "timer", "tillaegstakst", NULL };
     const char *fname = "takst.tillaeg";
     luaL_checktype(L, 1, LUA_TTABLE);
-    tg_lualib_check_opts(L, 1, known, fname);
+    tg_luaaux_check_opts(L, 1, known, fname);
     double timer = opt_num(L, 1, "timer", NAN, 1, fname);
     double sats = opt_num(L, 1, "tillaegstakst", NAN, 1, fname);
     if (!(timer >= 0) || !(sats >= 0) || !isfinite(timer * sats))
-        return tg_lualib_error(L, "%s: timer and tillaegstakst must be numbers >= 0", fname);
+        return tg_luaaux_error(L, "%s: timer and tillaegstakst must be numbers >= 0", fname);
     push_amount(L, tg_takst_round(timer * sats, 2));
     return 1;
 }
@@ -638,12 +612,12 @@ static int l_takst_moms_refusion(lua_State *L) {
     static const char *const known[] = { "regler", "takst", "momsbelagt_andel", NULL };
     const char *fname = "takst.moms_refusion";
     luaL_checktype(L, 1, LUA_TTABLE);
-    tg_lualib_check_opts(L, 1, known, fname);
+    tg_luaaux_check_opts(L, 1, known, fname);
     tg_takst_rules r = opt_rules(L, 1, fname);
     double takst = opt_num(L, 1, "takst", NAN, 1, fname);
     double andel = opt_num(L, 1, "momsbelagt_andel", NAN, 1, fname);
     if (!isfinite(takst) || !(andel >= 0 && andel <= 1))
-        return tg_lualib_error(L, "%s: momsbelagt_andel must be a share between 0 and 1", fname);
+        return tg_luaaux_error(L, "%s: momsbelagt_andel must be a share between 0 and 1", fname);
     push_amount(L, tg_takst_vat_refund(&r, takst, andel));
     return 1;
 }
@@ -655,13 +629,13 @@ static int l_takst_deltid(lua_State *L) {
     double v;
     tg_error err;
     luaL_checktype(L, 1, LUA_TTABLE);
-    tg_lualib_check_opts(L, 1, known, fname);
+    tg_luaaux_check_opts(L, 1, known, fname);
     tg_takst_rules r = opt_rules(L, 1, fname);
     double takst = opt_num(L, 1, "takst", NAN, 1, fname);
-    if (!isfinite(takst)) return tg_lualib_error(L, "%s: takst must be a number", fname);
+    if (!isfinite(takst)) return tg_luaaux_error(L, "%s: takst must be a number", fname);
     tg_err_clear(&err);
     if (tg_takst_part_time(&r, takst, opt_int(L, 1, "dage_pr_uge", 0, 1, fname), &v, &err) != TG_OK)
-        return tg_lualib_fail(L, TG_EARG, &err, fname);
+        return tg_luaaux_fail(L, TG_EARG, &err, fname);
     push_amount(L, v);
     return 1;
 }
@@ -688,8 +662,8 @@ static const luaL_Reg takst_funcs[] = {
     { NULL, NULL },
 };
 
-void tg_luatakst_open(lua_State *L) {
-    tg_lualib_new_metatable(L, TG_LUATAKST_RULES_MT, rules_meta, NULL);
+void tg_luatakst_open_module(lua_State *L) {
+    tg_luaaux_new_metatable(L, TG_LUAVAL_RULES_MT, rules_meta, NULL);
     lua_pop(L, 1);
     luaL_newlib(L, takst_funcs);
     lua_setfield(L, -2, "takst");

@@ -76,7 +76,7 @@ static void test_luaind_document_params_details(void **state) {
                "compute = function(data, p)\n"
                "  return data.andele:rename{numerator = 'num', denominator = 'den'},\n"
                "         { n = p.n, kilde = p.kilde, ntype = math.type(p.n) } end }\n");
-    doc = tg_lualib_take_doc(e.lib, NULL);
+    doc = tg_luactx_take_doc(e.lib, NULL);
     assert_non_null(doc);
     assert_string_equal(tg_json_str_value(tg_json_get(doc, "format"), NULL), "tegn-indicators");
     ind = tg_json_at(tg_json_get(doc, "indicators"), 0);

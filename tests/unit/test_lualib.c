@@ -394,12 +394,12 @@ static void test_lualib_params(void **state) {
     static const char *const bad1[] = { "=x" };
     static const char *const bad2[] = { "a=1", "b=2", "a=3" };
     static const char *const bad3[] = { "novalue" };
-    assert_null(tg_lualib_new(bad1, 1, NULL, NULL, 0, &err));
+    assert_null(tg_luactx_new(bad1, 1, NULL, NULL, 0, &err));
     assert_int_equal(err.code, TG_EARG);
-    assert_null(tg_lualib_new(bad2, 3, NULL, NULL, 0, &err));
+    assert_null(tg_luactx_new(bad2, 3, NULL, NULL, 0, &err));
     assert_int_equal(err.code, TG_EARG);
     assert_string_equal(err.msg, "--param 'a' given twice");
-    assert_null(tg_lualib_new(bad3, 1, NULL, NULL, 0, &err));
+    assert_null(tg_luactx_new(bad3, 1, NULL, NULL, 0, &err));
     assert_string_equal(err.msg, "bad --param 'novalue': expected NAME=VALUE");
 }
 

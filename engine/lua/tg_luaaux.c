@@ -1,0 +1,378 @@
+/*
+** tg_luaaux.c -- the helper library of the Lua layer, as lauxlib is Lua's
+** (see tg_luaaux.h): boxes for C memory, errors that name the script line,
+** option and argument readers. It knows no binding. Every raising function
+** ends in lua_error, which longjmps; a _Noreturn function ends with
+** unreachable() after it so the compiler knows.
+*/
+#include "tg_luaaux.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "tg_err.h"
+#include "tg_lua.h"
+#include "tg_luactx.h"
+#include "tg_mem.h"
+
+#define BOX_MT  "tegn.Box"
+#define NULL_MT "tegn.Null"
+#define LOCKED  "locked"
+
+/* lua_error longjmps; its prototype does not say so. */
+static _Noreturn void raise_top(lua_State *L) {
+    lua_error(L);
+    abort(); /* not reached */
+}
+
+/* ---- boxes, errors ---- */
+
+typedef struct box {
+    void *p;
+    void (*free_fn)(void *);
+} box;
+
+static int l_box_gc(lua_State *L) {
+    box *b = lua_touserdata(L, 1);
+    if (b->p) b->free_fn(b->p);
+    b->p = NULL;
+    return 0;
+}
+
+void **tg_luaaux_box(lua_State *L, void (*free_fn)(void *)) {
+    box *b = lua_newuserdatauv(L, sizeof *b, 0);
+    b->p = NULL;
+    b->free_fn = free_fn;
+    luaL_setmetatable(L, BOX_MT);
+    return &b->p;
+}
+
+/* Pushes "file:line: " of the innermost Lua function at level 1 or above,
+** skipping C functions: luaL_where gives "" when a C function such as
+** pcall called us directly. */
+static void push_where(lua_State *L) {
+    lua_Debug ar;
+    for (int level = 1; lua_getstack(L, level, &ar); level++) {
+        lua_getinfo(L, "Sl", &ar);
+        if (ar.currentline > 0) {
+            lua_pushfstring(L, "%s:%d: ", ar.short_src, ar.currentline);
+            return;
+        }
+    }
+    lua_pushliteral(L, "");
+}
+
+int tg_luaaux_error(lua_State *L, const char *fmt, ...) {
+    va_list ap;
+    push_where(L);
+    va_start(ap, fmt);
+    lua_pushvfstring(L, fmt, ap);
+    va_end(ap);
+    lua_concat(L, 2);
+    raise_top(L);
+}
+
+int tg_luaaux_fail(lua_State *L, tg_status st, const tg_error *err, const char *what) {
+    char text[1024];
+    assert(st != TG_OK);
+    if (st != TG_EARG && st != TG_ESCRIPT) {
+        tg_lua_raise(L, st, err);
+        abort(); /* not reached */
+    }
+    if (err) tg_err_format(err, text, sizeof text);
+    else snprintf(text, sizeof text, "%s", tg_status_name(st));
+    push_where(L);
+    lua_pushfstring(L, "%s%s%s", what ? what : "", what ? ": " : "", text);
+    lua_concat(L, 2);
+    raise_top(L);
+}
+
+void tg_luaaux_interrupt(lua_State *L, tg_interrupt *intr) {
+    tg_lua_check(L);
+    /* Dead tables hold column memory the collector does not see; free
+    ** them before a kernel allocates, while there is room to spare. */
+    if (tg_mem_cap() && tg_mem_used() > tg_mem_cap() / 2) lua_gc(L, LUA_GCCOLLECT);
+    intr->fn = tg_lua_interrupt;
+    intr->ud = tg_lua_from_state(L);
+}
+
+void tg_luaaux_warn(lua_State *L, const char *msg) {
+    const char *line;
+    size_t len;
+    push_where(L);
+    lua_pushfstring(L, "warning: %s\n", msg);
+    lua_concat(L, 2);
+    line = lua_tolstring(L, -1, &len);
+    tg_luactx_print(tg_luactx_of(L), line, len);
+    lua_pop(L, 1);
+}
+
+const char *tg_luaaux_suggest(const char *name, char *const *names, size_t n) {
+    const char *near = tg_nearest_name(name, names, n), *hit = NULL;
+    size_t len = strlen(name), count = 0;
+    if (near || len < 3) return near;
+    /* Edit distance misses abbreviations ('takst' for 'takst_kr'): accept
+    ** the one name that extends this one, or that this one extends. */
+    for (size_t i = 0; i < n; i++) {
+        size_t m = strlen(names[i]);
+        if ((m > len && strncmp(names[i], name, len) == 0) ||
+            (m >= 3 && m < len && strncmp(name, names[i], m) == 0)) {
+            hit = names[i];
+            count++;
+        }
+    }
+    return count == 1 ? hit : NULL;
+}
+
+int tg_luaaux_no_column(lua_State *L, const tg_table *t, const char *name) {
+    const char *near = tg_luaaux_suggest(name, t->names, t->n_cols);
+    luaL_Buffer b;
+    if (near) {
+        push_where(L);
+        lua_pushfstring(L, "no column '%s'; did you mean '%s'?", name, near);
+        lua_concat(L, 2);
+        raise_top(L);
+    }
+    push_where(L);
+    luaL_buffinit(L, &b);
+    luaL_addstring(&b, "no column '");
+    luaL_addstring(&b, name);
+    luaL_addstring(&b, "'; the columns are ");
+    for (size_t k = 0; k < t->n_cols && k < 12; k++) {
+        if (k) luaL_addstring(&b, ", ");
+        luaL_addstring(&b, t->names[k]);
+    }
+    if (t->n_cols > 12) luaL_addstring(&b, ", ...");
+    if (t->n_cols == 0) luaL_addstring(&b, "(none)");
+    luaL_pushresult(&b);
+    lua_concat(L, 2);
+    raise_top(L);
+}
+
+/* Checks that every key of the option table at idx is one of 'known'
+** (NULL-terminated), naming the nearest one when a key is misspelt. Of
+** several unknown keys the smallest is reported, so the message does not
+** depend on the table's iteration order. */
+void tg_luaaux_check_opts(lua_State *L, int idx, const char *const *known, const char *fname) {
+    char bad[64] = "";
+    int found = 0;
+    idx = lua_absindex(L, idx);
+    if (lua_isnoneornil(L, idx)) return;
+    luaL_checktype(L, idx, LUA_TTABLE);
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        lua_pop(L, 1);
+        if (lua_type(L, -1) != LUA_TSTRING)
+            tg_luaaux_error(L, "%s: option names are strings (got a %s key)", fname,
+                            luaL_typename(L, -1));
+        const char *key = lua_tostring(L, -1);
+        int ok = 0;
+        for (size_t i = 0; known[i]; i++)
+            if (strcmp(key, known[i]) == 0) ok = 1;
+        if (!ok && (!found || strcmp(key, bad) < 0)) {
+            snprintf(bad, sizeof bad, "%s", key);
+            found = 1;
+        }
+    }
+    if (found) {
+        size_t n = 0;
+        while (known[n]) n++;
+        const char *near = tg_luaaux_suggest(bad, (char *const *)known, n);
+        push_where(L);
+        if (near)
+            lua_pushfstring(L, "%s: unknown option '%s'; did you mean '%s'?", fname, bad, near);
+        else lua_pushfstring(L, "%s: unknown option '%s'", fname, bad);
+        lua_concat(L, 2);
+        raise_top(L);
+    }
+}
+
+/* ---- once, tegn.null, metatables ---- */
+
+int tg_luaaux_once(lua_State *L, const char *key) {
+    int first;
+    lua_pushfstring(L, "tegn.once.%s", key);
+    first = lua_rawget(L, LUA_REGISTRYINDEX) == LUA_TNIL;
+    lua_pop(L, 1);
+    if (first) {
+        lua_pushfstring(L, "tegn.once.%s", key);
+        lua_pushboolean(L, 1);
+        lua_rawset(L, LUA_REGISTRYINDEX);
+    }
+    return first;
+}
+
+int tg_luaaux_is_null(lua_State *L, int idx) {
+    return luaL_testudata(L, idx, NULL_MT) != NULL;
+}
+
+void tg_luaaux_push_null(lua_State *L) {
+    lua_newuserdatauv(L, 0, 0);
+    luaL_setmetatable(L, NULL_MT);
+}
+
+static int l_null_tostring(lua_State *L) {
+    lua_pushliteral(L, "null");
+    return 1;
+}
+
+void tg_luaaux_new_metatable(lua_State *L, const char *name, const luaL_Reg *meta,
+                             const luaL_Reg *methods) {
+    luaL_newmetatable(L, name);
+    if (meta) luaL_setfuncs(L, meta, 0);
+    if (methods) {
+        lua_newtable(L);
+        luaL_setfuncs(L, methods, 0);
+        lua_setfield(L, -2, "__index");
+    }
+    lua_pushliteral(L, LOCKED);
+    lua_setfield(L, -2, "__metatable");
+}
+
+
+/* ---- argument lists ---- */
+
+const char **tg_luaaux_names(lua_State *L, int idx, const char *what, size_t *n) {
+    const char **v;
+    idx = lua_absindex(L, idx);
+    if (lua_type(L, idx) == LUA_TSTRING) {
+        v = lua_newuserdatauv(L, sizeof *v, 0);
+        v[0] = lua_tostring(L, idx);
+        *n = 1;
+        return v;
+    }
+    if (lua_type(L, idx) != LUA_TTABLE)
+        tg_luaaux_error(L, "%s: expected a column name or a list of names, got a %s", what,
+                        luaL_typename(L, idx));
+    *n = (size_t)luaL_len(L, idx);
+    v = lua_newuserdatauv(L, (*n ? *n : 1) * sizeof *v, 0);
+    for (size_t i = 0; i < *n; i++) {
+        lua_rawgeti(L, idx, (lua_Integer)i + 1);
+        if (lua_type(L, -1) != LUA_TSTRING)
+            tg_luaaux_error(L, "%s: item %d is not a column name", what, (int)i + 1);
+        v[i] = lua_tostring(L, -1); /* the list keeps the string alive */
+        lua_pop(L, 1);
+    }
+    return v;
+}
+
+static int cmp_str(const void *a, const void *b) {
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Collects the string keys of the table at idx, sorted by their bytes,
+** into an array kept in a userdata pushed on the stack (the strings are
+** kept alive by the table). Integer keys 1..#t are skipped (the caller
+** reads the array part); any other key raises. */
+const char **tg_luaaux_sorted_keys(lua_State *L, int idx, size_t *n, const char *fname) {
+    size_t count = 0, len;
+    const char **keys;
+
+    idx = lua_absindex(L, idx);
+    len = (size_t)luaL_len(L, idx);
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        lua_pop(L, 1);
+        count++;
+    }
+    keys = lua_newuserdatauv(L, (count ? count : 1) * sizeof *keys, 0);
+    count = 0;
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        lua_pop(L, 1);
+        if (lua_type(L, -1) == LUA_TSTRING) {
+            keys[count++] = lua_tostring(L, -1);
+        } else if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 1 ||
+                   (size_t)lua_tointeger(L, -1) > len) {
+            tg_luaaux_error(L, "%s: expected a list of names and name = value pairs, got a %s key",
+                            fname, luaL_typename(L, -1));
+        }
+    }
+    qsort(keys, count, sizeof *keys, cmp_str);
+    *n = count;
+    return keys;
+}
+
+size_t tg_luaaux_push_pairs(lua_State *L, int idx, const char *what) {
+    size_t n_keys, n_list;
+    const char **keys;
+    int keys_idx;
+
+    idx = lua_absindex(L, idx);
+    n_list = (size_t)luaL_len(L, idx);
+    keys = tg_luaaux_sorted_keys(L, idx, &n_keys, what);
+    keys_idx = lua_gettop(L);
+    luaL_checkstack(L, (int)(2 * (n_list + n_keys)) + 8, what);
+    for (size_t i = 1; i <= n_list; i++) {
+        lua_rawgeti(L, idx, (lua_Integer)i);
+        if (!lua_istable(L, -1))
+            tg_luaaux_error(L, "%s: list item %d must be a pair {name, value}", what, (int)i);
+        lua_rawgeti(L, -1, 1);
+        if (lua_type(L, -1) != LUA_TSTRING)
+            tg_luaaux_error(L, "%s: list item %d must be a pair {name, value}", what, (int)i);
+        lua_rawgeti(L, -2, 2);
+        lua_remove(L, -3);
+    }
+    for (size_t i = 0; i < n_keys; i++) {
+        lua_pushstring(L, keys[i]);
+        lua_getfield(L, idx, keys[i]);
+    }
+    lua_remove(L, keys_idx);
+    return n_list + n_keys;
+}
+
+const char **tg_luaaux_sort_keys(lua_State *L, int idx, const tg_table *t, const char *what,
+                                 int **desc_out) {
+    int n;
+    const char **keys;
+    int *desc;
+
+    idx = lua_absindex(L, idx);
+    if (lua_type(L, idx) == LUA_TSTRING) {
+        keys = lua_newuserdatauv(L, sizeof *keys, 0);
+        desc = lua_newuserdatauv(L, sizeof *desc, 0);
+        keys[0] = lua_tostring(L, idx);
+        desc[0] = 0;
+        if (tg_table_find(t, keys[0]) < 0) tg_luaaux_no_column(L, t, keys[0]);
+        *desc_out = desc;
+        return keys;
+    }
+    luaL_checktype(L, idx, LUA_TTABLE);
+    n = (int)luaL_len(L, idx);
+    keys = lua_newuserdatauv(L, (size_t)(n ? n : 1) * sizeof *keys, 0);
+    desc = lua_newuserdatauv(L, (size_t)(n ? n : 1) * sizeof *desc, 0);
+    for (int i = 0; i < n; i++) {
+        lua_rawgeti(L, idx, i + 1);
+        desc[i] = 0;
+        if (lua_istable(L, -1)) {
+            lua_getfield(L, -1, "desc");
+            desc[i] = lua_toboolean(L, -1);
+            lua_pop(L, 1);
+            lua_rawgeti(L, -1, 1);
+            lua_remove(L, -2);
+        }
+        if (lua_type(L, -1) != LUA_TSTRING)
+            tg_luaaux_error(L, "%s: key %d must be a column name or {name, desc = true}", what,
+                            i + 1);
+        keys[i] = lua_tostring(L, -1); /* kept alive by the list (or the key table in it) */
+        lua_pop(L, 1);
+        if (tg_table_find(t, keys[i]) < 0) tg_luaaux_no_column(L, t, keys[i]);
+    }
+    *desc_out = desc;
+    return keys;
+}
+
+void tg_luaaux_open(lua_State *L) {
+    static const luaL_Reg box_meta[] = { { "__gc", l_box_gc }, { NULL, NULL } };
+    static const luaL_Reg null_meta[] = { { "__tostring", l_null_tostring }, { NULL, NULL } };
+    tg_luaaux_new_metatable(L, BOX_MT, box_meta, NULL);
+    tg_luaaux_new_metatable(L, NULL_MT, null_meta, NULL);
+    lua_pop(L, 2);
+}

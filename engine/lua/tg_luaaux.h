@@ -1,0 +1,119 @@
+/*
+** tg_luaaux.h -- the helper library of the Lua layer, as lauxlib is Lua's:
+** what every binding needs and nothing that belongs to one of them. Boxes
+** for C memory, errors that name the script line, the option readers (one
+** message grammar for every argument error) and readers for lists of
+** column names. It includes no binding; bindings include it, tg_luaval.h
+** (the values they exchange) and engine headers, and nothing of each
+** other. Functions marked _Noreturn raise a Lua error (a longjmp): call
+** them as `return tg_luaaux_error(...)` so the reader sees the exit.
+*/
+#ifndef TG_LUAAUX_H
+#define TG_LUAAUX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tegn.h"
+#include "tg_table.h"
+
+struct lua_State;
+struct luaL_Reg;
+
+/* Registers the metatables the helpers use (boxes, tegn.null). Called once
+** by the hub before any binding opens. */
+void tg_luaaux_open(struct lua_State *L);
+
+/* ---- boxes ---- */
+
+/* Pushes a new box: a userdata whose __gc calls free_fn(p) unless p is
+** NULL. Box first, then fill: store a tg_malloc'ed pointer in the box the
+** moment it exists, so a Lua error cannot leak it; set p back to NULL to
+** take it out again. Returns the slot. */
+void **tg_luaaux_box(struct lua_State *L, void (*free_fn)(void *));
+
+/* ---- errors ---- */
+
+/* luaL_error with the position of the innermost Lua function (level 1 or
+** above), so the message names the script line even when a C function
+** such as pcall called the raising function directly. The format is
+** lua_pushfstring's (%s %d %I %f %c %%). */
+_Noreturn int tg_luaaux_error(struct lua_State *L, const char *fmt, ...);
+
+/* Raises the failure of a kernel call: TG_EARG and TG_ESCRIPT become
+** script errors ("script.lua:12: no column 'x'; did you mean 'y'?"), with
+** 'what' (may be NULL) before the message; everything else goes through
+** tg_lua_raise so data errors keep their status and limits stay
+** uncatchable. */
+_Noreturn int tg_luaaux_fail(struct lua_State *L, tg_status st, const tg_error *err,
+                             const char *what);
+
+/* Raises "no column 'x'; did you mean 'y'?" for an unknown column of t
+** (or lists the columns when none is near). */
+_Noreturn int tg_luaaux_no_column(struct lua_State *L, const tg_table *t, const char *name);
+
+/* The name in 'names' a misspelt 'name' most likely meant, or NULL:
+** tg_nearest_name, else the only name that extends 'name' or that 'name'
+** extends (at least 3 characters), so 'takst' suggests 'takst_kr'. */
+const char *tg_luaaux_suggest(const char *name, char *const *names, size_t n);
+
+/* Writes a warning line "script.lua:12: warning: msg\n" through the run
+** context's print callback. */
+void tg_luaaux_warn(struct lua_State *L, const char *msg);
+
+/* 1 the first time it is called with 'key' on this state, 0 after: for
+** warnings given once per run. */
+int tg_luaaux_once(struct lua_State *L, const char *key);
+
+/* Polls the run's time limit and cancellation (tg_lua_check), and fills
+** 'intr' with a poll kernels can call. */
+void tg_luaaux_interrupt(struct lua_State *L, tg_interrupt *intr);
+
+/* ---- tegn.null, metatables ---- */
+
+/* Whether the value at idx is tegn.null; pushes tegn.null. */
+int tg_luaaux_is_null(struct lua_State *L, int idx);
+void tg_luaaux_push_null(struct lua_State *L);
+
+/* Creates the metatable 'name' in the registry with the metamethods in
+** 'meta', 'methods' (may be NULL) as its __index table, and a __metatable
+** field so scripts can neither read nor replace it. Leaves it on the
+** stack. */
+void tg_luaaux_new_metatable(struct lua_State *L, const char *name, const struct luaL_Reg *meta,
+                             const struct luaL_Reg *methods);
+
+/* ---- options ---- */
+
+/* Checks that every key of the option table at idx (nil is fine) is one
+** of 'known' (NULL-terminated), else raises "fname: unknown option 'x';
+** did you mean 'y'?". */
+void tg_luaaux_check_opts(struct lua_State *L, int idx, const char *const *known,
+                          const char *fname);
+
+/* ---- argument lists ---- */
+
+/* A list of column names from the value at idx (a name or a list of
+** names), as an array in a userdata pushed on the stack; the strings stay
+** alive as long as the value does. Raises for anything else, naming
+** 'what'. */
+const char **tg_luaaux_names(struct lua_State *L, int idx, const char *what, size_t *n);
+
+/* The string keys of the Lua table at idx sorted by their bytes, in an
+** array that lives in a userdata pushed on the stack (the strings are kept
+** alive by the table, which must stay unchanged). Keys 1..#t are skipped,
+** for the caller to read as a list; other keys raise, naming 'fname'. */
+const char **tg_luaaux_sorted_keys(struct lua_State *L, int idx, size_t *n, const char *fname);
+
+/* Reads name/value pairs from the table at idx -- list items {name, value}
+** first, then name = value keys sorted by name -- and pushes, for each,
+** the name (a string) and the value, in that order. Returns the count. */
+size_t tg_luaaux_push_pairs(struct lua_State *L, int idx, const char *what);
+
+/* Sort keys from the value at idx: a name, or a list whose items are names
+** or {name, desc = true} (tegn.desc"x"). Pushes two arrays (names, and the
+** desc flags in *desc); raises for an item 't' has no column for. The
+** count is the list's length (1 for a name). */
+const char **tg_luaaux_sort_keys(struct lua_State *L, int idx, const tg_table *t, const char *what,
+                                 int **desc);
+
+#endif /* TG_LUAAUX_H */
