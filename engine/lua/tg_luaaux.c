@@ -17,6 +17,7 @@
 #include <lauxlib.h>
 #include <lua.h>
 
+#include "tg_date.h"
 #include "tg_err.h"
 #include "tg_lua.h"
 #include "tg_luactx.h"
@@ -375,4 +376,218 @@ void tg_luaaux_open(lua_State *L) {
     tg_luaaux_new_metatable(L, BOX_MT, box_meta, NULL);
     tg_luaaux_new_metatable(L, NULL_MT, null_meta, NULL);
     lua_pop(L, 2);
+}
+
+/* ---- option readers ---- */
+
+/* Pushes how the value at idx reads in a message: a number as Lua writes
+** it (nan and inf spelt so), a string quoted, a boolean as itself,
+** anything else as "a <type>" (tegn types by their metatable's __name). */
+static void push_got(lua_State *L, int idx) {
+    idx = lua_absindex(L, idx);
+    switch (lua_type(L, idx)) {
+    case LUA_TNUMBER:
+        if (lua_isinteger(L, idx)) {
+            lua_pushfstring(L, "%I", (lua_Integer)lua_tointeger(L, idx));
+        } else {
+            double v = (double)lua_tonumber(L, idx);
+            char buf[64];
+            if (isnan(v)) snprintf(buf, sizeof buf, "nan");
+            else if (isinf(v)) snprintf(buf, sizeof buf, v > 0 ? "inf" : "-inf");
+            else snprintf(buf, sizeof buf, "%.14g", v);
+            lua_pushstring(L, buf);
+        }
+        return;
+    case LUA_TSTRING: {
+        size_t len;
+        const char *s = lua_tolstring(L, idx, &len);
+        if (len > 40) lua_pushfstring(L, "'%s...'", lua_pushlstring(L, s, 37));
+        else lua_pushfstring(L, "'%s'", s);
+        if (len > 40) lua_remove(L, -2);
+        return;
+    }
+    case LUA_TBOOLEAN: lua_pushstring(L, lua_toboolean(L, idx) ? "true" : "false"); return;
+    case LUA_TNIL: lua_pushliteral(L, "nil"); return;
+    default:
+        if (luaL_getmetafield(L, idx, "__name") == LUA_TSTRING) {
+            lua_pushfstring(L, "a %s", lua_tostring(L, -1));
+            lua_remove(L, -2);
+            return;
+        }
+        lua_pushfstring(L, "a %s", luaL_typename(L, idx));
+    }
+}
+
+int tg_luaaux_bad(lua_State *L, const char *fn, const char *key, const char *expect, int idx) {
+    idx = lua_absindex(L, idx);
+    push_where(L);
+    push_got(L, idx);
+    lua_pushfstring(L, "%s: '%s' must be %s, got %s", fn, key, expect, lua_tostring(L, -1));
+    lua_remove(L, -2);
+    lua_concat(L, 2);
+    raise_top(L);
+}
+
+int tg_luaaux_missing(lua_State *L, const char *fn, const char *key) {
+    tg_luaaux_error(L, "%s: '%s' is required", fn, key);
+}
+
+/* "a number from lo to hi" (or ">= lo", "<= hi", or no range), with
+** 'what' for "a number". */
+static void range_text(char *buf, size_t size, const char *what, double lo, double hi) {
+    if (lo <= -HUGE_VAL && hi >= HUGE_VAL) snprintf(buf, size, "%s", what);
+    else if (hi >= HUGE_VAL) snprintf(buf, size, "%s >= %.14g", what, lo);
+    else if (lo <= -HUGE_VAL) snprintf(buf, size, "%s <= %.14g", what, hi);
+    else snprintf(buf, size, "%s from %.14g to %.14g", what, lo, hi);
+}
+
+double tg_luaaux_check_number(lua_State *L, int idx, const char *fn, const char *key, double lo,
+                              double hi) {
+    int ok;
+    double v = (double)lua_tonumberx(L, idx, &ok);
+    if (!ok || lua_type(L, idx) != LUA_TNUMBER || !isfinite(v) || v < lo || v > hi) {
+        char expect[96];
+        range_text(expect, sizeof expect, "a number", lo, hi);
+        return tg_luaaux_bad(L, fn, key, expect, idx);
+    }
+    return v;
+}
+
+int64_t tg_luaaux_check_integer(lua_State *L, int idx, const char *fn, const char *key, int64_t lo,
+                                int64_t hi) {
+    int ok;
+    lua_Integer v = lua_tointegerx(L, idx, &ok);
+    if (!ok || lua_type(L, idx) != LUA_TNUMBER || v < (lua_Integer)lo || v > (lua_Integer)hi) {
+        char expect[96];
+        if (lo == INT64_MIN && hi == INT64_MAX) snprintf(expect, sizeof expect, "a whole number");
+        else if (hi == INT64_MAX)
+            snprintf(expect, sizeof expect, "a whole number >= %lld", (long long)lo);
+        else
+            snprintf(expect, sizeof expect, "a whole number from %lld to %lld", (long long)lo,
+                     (long long)hi);
+        return tg_luaaux_bad(L, fn, key, expect, idx);
+    }
+    return v;
+}
+
+int tg_luaaux_check_boolean(lua_State *L, int idx, const char *fn, const char *key) {
+    if (lua_type(L, idx) != LUA_TBOOLEAN) return tg_luaaux_bad(L, fn, key, "true or false", idx);
+    return lua_toboolean(L, idx);
+}
+
+int tg_luaaux_check_choice(lua_State *L, int idx, const char *fn, const char *key,
+                           const char *const *list) {
+    const char *s = lua_type(L, idx) == LUA_TSTRING ? lua_tostring(L, idx) : NULL;
+    luaL_Buffer b;
+    for (int i = 0; s && list[i]; i++)
+        if (strcmp(s, list[i]) == 0) return i;
+    luaL_buffinit(L, &b);
+    for (int i = 0; list[i]; i++) {
+        if (i) luaL_addstring(&b, list[i + 1] ? ", " : " or ");
+        else luaL_addstring(&b, list[1] ? "one of " : "");
+        luaL_addchar(&b, '\'');
+        luaL_addstring(&b, list[i]);
+        luaL_addchar(&b, '\'');
+    }
+    luaL_pushresult(&b);
+    return tg_luaaux_bad(L, fn, key, lua_tostring(L, -1), idx);
+}
+
+const char *tg_luaaux_check_string(lua_State *L, int idx, const char *fn, const char *key) {
+    if (lua_type(L, idx) != LUA_TSTRING) tg_luaaux_bad(L, fn, key, "a string", idx);
+    return lua_tostring(L, idx);
+}
+
+int32_t tg_luaaux_check_date(lua_State *L, int idx, const char *fn, const char *key) {
+    int32_t d;
+    size_t len;
+    if (tg_luaaux_date_test(L, idx, &d)) return d;
+    if (lua_type(L, idx) == LUA_TSTRING) {
+        const char *s = lua_tolstring(L, idx, &len);
+        if (tg_date_parse_iso(s, len, &d) == 0) return d;
+    }
+    return tg_luaaux_bad(L, fn, key, "a date (\"YYYY-MM-DD\" or tegn.date)", idx);
+}
+
+/* Pushes field 'key' of the option table at idx (nothing when idx is not
+** a table) and tells whether it is there. */
+static int get_opt(lua_State *L, int idx, const char *key) {
+    if (!lua_istable(L, idx)) {
+        lua_pushnil(L);
+        return 0;
+    }
+    return lua_getfield(L, idx, key) != LUA_TNIL;
+}
+
+double tg_luaaux_opt_number(lua_State *L, int idx, const char *fn, const char *key, double dflt,
+                            double lo, double hi) {
+    idx = lua_absindex(L, idx);
+    if (get_opt(L, idx, key)) dflt = tg_luaaux_check_number(L, -1, fn, key, lo, hi);
+    lua_pop(L, 1);
+    return dflt;
+}
+
+int64_t tg_luaaux_opt_integer(lua_State *L, int idx, const char *fn, const char *key, int64_t dflt,
+                              int64_t lo, int64_t hi) {
+    idx = lua_absindex(L, idx);
+    if (get_opt(L, idx, key)) dflt = tg_luaaux_check_integer(L, -1, fn, key, lo, hi);
+    lua_pop(L, 1);
+    return dflt;
+}
+
+int tg_luaaux_opt_boolean(lua_State *L, int idx, const char *fn, const char *key, int dflt) {
+    idx = lua_absindex(L, idx);
+    if (get_opt(L, idx, key)) dflt = tg_luaaux_check_boolean(L, -1, fn, key);
+    lua_pop(L, 1);
+    return dflt;
+}
+
+int tg_luaaux_opt_choice(lua_State *L, int idx, const char *fn, const char *key,
+                         const char *const *list, int dflt) {
+    idx = lua_absindex(L, idx);
+    if (get_opt(L, idx, key)) dflt = tg_luaaux_check_choice(L, -1, fn, key, list);
+    lua_pop(L, 1);
+    return dflt;
+}
+
+const char *tg_luaaux_opt_string(lua_State *L, int idx, const char *fn, const char *key,
+                                 const char *dflt) {
+    idx = lua_absindex(L, idx);
+    if (get_opt(L, idx, key)) dflt = tg_luaaux_check_string(L, -1, fn, key);
+    lua_pop(L, 1); /* the option table keeps the string alive */
+    return dflt;
+}
+
+int tg_luaaux_opt_date(lua_State *L, int idx, const char *fn, const char *key, int32_t *out) {
+    int has;
+    idx = lua_absindex(L, idx);
+    if ((has = get_opt(L, idx, key)) != 0) *out = tg_luaaux_check_date(L, -1, fn, key);
+    lua_pop(L, 1);
+    return has;
+}
+
+/* ---- tegn.Date ---- */
+
+void tg_luaaux_date_push(lua_State *L, int32_t days) {
+    int32_t *d = lua_newuserdatauv(L, sizeof *d, 0);
+    *d = days;
+    luaL_setmetatable(L, TG_LUAAUX_DATE_MT);
+}
+
+int tg_luaaux_date_test(lua_State *L, int idx, int32_t *days) {
+    int32_t *d = luaL_testudata(L, idx, TG_LUAAUX_DATE_MT);
+    if (!d) return 0;
+    *days = *d;
+    return 1;
+}
+
+int32_t tg_luaaux_date_check(lua_State *L, int idx) {
+    return *(int32_t *)luaL_checkudata(L, idx, TG_LUAAUX_DATE_MT);
+}
+
+int tg_luaaux_date_unit(lua_State *L, int idx) {
+    static const char *const names[] = { "week", "isoweek", "month", "quarter", "year", NULL };
+    static const int units[] = { TG_UNIT_WEEK, TG_UNIT_WEEK, TG_UNIT_MONTH, TG_UNIT_QUARTER,
+                                 TG_UNIT_YEAR };
+    return units[luaL_checkoption(L, idx, NULL, names)];
 }

@@ -82,13 +82,74 @@ void tg_luaaux_push_null(struct lua_State *L);
 void tg_luaaux_new_metatable(struct lua_State *L, const char *name, const struct luaL_Reg *meta,
                              const struct luaL_Reg *methods);
 
-/* ---- options ---- */
+/* ---- option readers ----
+**
+** One family for every binding, with one message grammar:
+**   "<fn>: '<key>' must be <expectation>, got <value>"
+** e.g. "sim.run: tilbud 'Himmelev': 'pladser' must be a whole number from
+** 0 to 1000000, got 1.5". 'fn' names the function and may carry a context
+** ("sim.run: tilbud 'Himmelev'"); 'key' is the option (or the argument's
+** name, or "list[3]"). The check_ forms read the value at idx, which must
+** be there; the opt_ forms read field 'key' of the option table at idx and
+** return 'dflt' when it is nil (or idx is not a table). Numbers must be
+** finite (NaN and inf are refused) and within [lo, hi] (pass -HUGE_VAL /
+** HUGE_VAL for no bound); integers are numbers with an integral value.
+** Choices return the index of the string in 'list' (NULL-terminated). */
+
+/* Raises "<fn>: '<key>' must be <expect>, got <the value at idx>". */
+_Noreturn int tg_luaaux_bad(struct lua_State *L, const char *fn, const char *key,
+                            const char *expect, int idx);
+/* Raises "<fn>: '<key>' is required". */
+_Noreturn int tg_luaaux_missing(struct lua_State *L, const char *fn, const char *key);
+
+double tg_luaaux_check_number(struct lua_State *L, int idx, const char *fn, const char *key,
+                              double lo, double hi);
+int64_t tg_luaaux_check_integer(struct lua_State *L, int idx, const char *fn, const char *key,
+                                int64_t lo, int64_t hi);
+int tg_luaaux_check_boolean(struct lua_State *L, int idx, const char *fn, const char *key);
+int tg_luaaux_check_choice(struct lua_State *L, int idx, const char *fn, const char *key,
+                           const char *const *list);
+const char *tg_luaaux_check_string(struct lua_State *L, int idx, const char *fn, const char *key);
+/* A tegn.Date or a "YYYY-MM-DD" string, as days since 1970-01-01. */
+int32_t tg_luaaux_check_date(struct lua_State *L, int idx, const char *fn, const char *key);
+
+double tg_luaaux_opt_number(struct lua_State *L, int idx, const char *fn, const char *key,
+                            double dflt, double lo, double hi);
+int64_t tg_luaaux_opt_integer(struct lua_State *L, int idx, const char *fn, const char *key,
+                              int64_t dflt, int64_t lo, int64_t hi);
+int tg_luaaux_opt_boolean(struct lua_State *L, int idx, const char *fn, const char *key, int dflt);
+int tg_luaaux_opt_choice(struct lua_State *L, int idx, const char *fn, const char *key,
+                         const char *const *list, int dflt);
+/* The string stays alive as long as the option table does. */
+const char *tg_luaaux_opt_string(struct lua_State *L, int idx, const char *fn, const char *key,
+                                 const char *dflt);
+/* 1 and *out set when the option is given, 0 (and *out untouched) when not. */
+int tg_luaaux_opt_date(struct lua_State *L, int idx, const char *fn, const char *key, int32_t *out);
 
 /* Checks that every key of the option table at idx (nil is fine) is one
 ** of 'known' (NULL-terminated), else raises "fname: unknown option 'x';
 ** did you mean 'y'?". */
 void tg_luaaux_check_opts(struct lua_State *L, int idx, const char *const *known,
                           const char *fname);
+
+/* ---- tegn.Date ---- */
+
+/* A Date is a 4-byte userdata holding the day number (days since
+** 1970-01-01); its methods are in tg_luadate.c. */
+#define TG_LUAAUX_DATE_MT "tegn.Date"
+
+/* Pushes a new Date holding 'days'. */
+void tg_luaaux_date_push(struct lua_State *L, int32_t days);
+
+/* 1 and *days set when the value at idx is a Date, else 0. */
+int tg_luaaux_date_test(struct lua_State *L, int idx, int32_t *days);
+
+/* The day number of the Date at idx, or raises "tegn.Date expected". */
+int32_t tg_luaaux_date_check(struct lua_State *L, int idx);
+
+/* The tg_date_unit named by the string at idx: "week" (or "isoweek"),
+** "month", "quarter", "year"; raises otherwise. */
+int tg_luaaux_date_unit(struct lua_State *L, int idx);
 
 /* ---- argument lists ---- */
 

@@ -38,35 +38,35 @@ static int l_tegn_date(lua_State *L) {
             !tg_date_valid((int)y, (int)m, (int)d))
             return tg_luaaux_error(L, "no such date %d-%d-%d", (int)y, (int)m, (int)d);
         days = tg_date_from_ymd((int)y, (int)m, (int)d);
-    } else if (tg_luaval_date_test(L, 1, &days)) {
+    } else if (tg_luaaux_date_test(L, 1, &days)) {
         /* already a date */
     } else {
         days = parse_date_arg(L, 1);
     }
-    tg_luaval_date_push(L, days);
+    tg_luaaux_date_push(L, days);
     return 1;
 }
 
 static int l_date_tostring(lua_State *L) {
     char buf[16];
-    tg_date_format(tg_luaval_date_check(L, 1), buf);
+    tg_date_format(tg_luaaux_date_check(L, 1), buf);
     lua_pushstring(L, buf);
     return 1;
 }
 
 static int l_date_eq(lua_State *L) {
     int32_t a, b;
-    lua_pushboolean(L, tg_luaval_date_test(L, 1, &a) && tg_luaval_date_test(L, 2, &b) && a == b);
+    lua_pushboolean(L, tg_luaaux_date_test(L, 1, &a) && tg_luaaux_date_test(L, 2, &b) && a == b);
     return 1;
 }
 
 static int l_date_lt(lua_State *L) {
-    lua_pushboolean(L, tg_luaval_date_check(L, 1) < tg_luaval_date_check(L, 2));
+    lua_pushboolean(L, tg_luaaux_date_check(L, 1) < tg_luaaux_date_check(L, 2));
     return 1;
 }
 
 static int l_date_le(lua_State *L) {
-    lua_pushboolean(L, tg_luaval_date_check(L, 1) <= tg_luaval_date_check(L, 2));
+    lua_pushboolean(L, tg_luaaux_date_check(L, 1) <= tg_luaaux_date_check(L, 2));
     return 1;
 }
 
@@ -97,9 +97,9 @@ static int l_date_add(lua_State *L) {
     int32_t d;
     int n = delegate_to_expr(L, "__add");
     if (n >= 0) return n;
-    if (tg_luaval_date_test(L, 1, &d))
-        tg_luaval_date_push(L, shift_days(L, d, luaL_checkinteger(L, 2)));
-    else tg_luaval_date_push(L, shift_days(L, tg_luaval_date_check(L, 2), luaL_checkinteger(L, 1)));
+    if (tg_luaaux_date_test(L, 1, &d))
+        tg_luaaux_date_push(L, shift_days(L, d, luaL_checkinteger(L, 2)));
+    else tg_luaaux_date_push(L, shift_days(L, tg_luaaux_date_check(L, 2), luaL_checkinteger(L, 1)));
     return 1;
 }
 
@@ -108,14 +108,14 @@ static int l_date_sub(lua_State *L) {
     int32_t a, b;
     int n = delegate_to_expr(L, "__sub");
     if (n >= 0) return n;
-    a = tg_luaval_date_check(L, 1);
-    if (tg_luaval_date_test(L, 2, &b)) {
+    a = tg_luaaux_date_check(L, 1);
+    if (tg_luaaux_date_test(L, 2, &b)) {
         lua_pushinteger(L, (lua_Integer)a - b);
         return 1;
     }
     lua_Integer k = luaL_checkinteger(L, 2);
     if (k == LUA_MININTEGER) return tg_luaaux_error(L, "date out of range (years 1 to 9999)");
-    tg_luaval_date_push(L, shift_days(L, a, -k));
+    tg_luaaux_date_push(L, shift_days(L, a, -k));
     return 1;
 }
 
@@ -125,7 +125,7 @@ static int l_date_concat(lua_State *L) {
     if (n >= 0) return n;
     for (int i = 1; i <= 2; i++) {
         int32_t d;
-        if (tg_luaval_date_test(L, i, &d)) {
+        if (tg_luaaux_date_test(L, i, &d)) {
             char buf[16];
             tg_date_format(d, buf);
             lua_pushstring(L, buf);
@@ -141,60 +141,60 @@ static int l_date_concat(lua_State *L) {
 }
 
 static int l_date_year(lua_State *L) {
-    lua_pushinteger(L, tg_date_year(tg_luaval_date_check(L, 1)));
+    lua_pushinteger(L, tg_date_year(tg_luaaux_date_check(L, 1)));
     return 1;
 }
 
 static int l_date_month(lua_State *L) {
-    lua_pushinteger(L, tg_date_month(tg_luaval_date_check(L, 1)));
+    lua_pushinteger(L, tg_date_month(tg_luaaux_date_check(L, 1)));
     return 1;
 }
 
 static int l_date_day(lua_State *L) {
     int y, m, d;
-    tg_date_to_ymd(tg_luaval_date_check(L, 1), &y, &m, &d);
+    tg_date_to_ymd(tg_luaaux_date_check(L, 1), &y, &m, &d);
     lua_pushinteger(L, d);
     return 1;
 }
 
 static int l_date_quarter(lua_State *L) {
-    lua_pushinteger(L, tg_date_quarter(tg_luaval_date_check(L, 1)));
+    lua_pushinteger(L, tg_date_quarter(tg_luaaux_date_check(L, 1)));
     return 1;
 }
 
 static int l_date_isoweek(lua_State *L) {
-    lua_pushinteger(L, tg_date_isoweek(tg_luaval_date_check(L, 1), NULL));
+    lua_pushinteger(L, tg_date_isoweek(tg_luaaux_date_check(L, 1), NULL));
     return 1;
 }
 
 static int l_date_weekday(lua_State *L) {
-    lua_pushinteger(L, tg_date_weekday(tg_luaval_date_check(L, 1)));
+    lua_pushinteger(L, tg_date_weekday(tg_luaaux_date_check(L, 1)));
     return 1;
 }
 
 static int l_date_days_in_month(lua_State *L) {
     int y, m, d;
-    tg_date_to_ymd(tg_luaval_date_check(L, 1), &y, &m, &d);
+    tg_date_to_ymd(tg_luaaux_date_check(L, 1), &y, &m, &d);
     lua_pushinteger(L, tg_date_days_in_month(y, m));
     return 1;
 }
 
 static int l_date_trunc(lua_State *L) {
-    int32_t d = tg_luaval_date_check(L, 1);
-    tg_luaval_date_push(L, tg_date_trunc(d, (tg_date_unit)tg_luaval_date_unit(L, 2)));
+    int32_t d = tg_luaaux_date_check(L, 1);
+    tg_luaaux_date_push(L, tg_date_trunc(d, (tg_date_unit)tg_luaaux_date_unit(L, 2)));
     return 1;
 }
 
 static int l_date_add_days(lua_State *L) {
-    int32_t d = tg_luaval_date_check(L, 1);
-    tg_luaval_date_push(L, shift_days(L, d, luaL_checkinteger(L, 2)));
+    int32_t d = tg_luaaux_date_check(L, 1);
+    tg_luaaux_date_push(L, shift_days(L, d, luaL_checkinteger(L, 2)));
     return 1;
 }
 
 /* d:add_months(n): the same day n months later, clamped to the month's
 ** last day (2024-01-31 + 1 month = 2024-02-29). */
 static int l_date_add_months(lua_State *L) {
-    int32_t d = tg_luaval_date_check(L, 1);
+    int32_t d = tg_luaaux_date_check(L, 1);
     lua_Integer n = luaL_checkinteger(L, 2);
     int y, m, day;
     tg_date_to_ymd(d, &y, &m, &day);
@@ -204,7 +204,7 @@ static int l_date_add_months(lua_State *L) {
     lua_Integer ny = months / 12, nm = months % 12 + 1;
     if (ny < 1 || ny > 9999) return tg_luaaux_error(L, "date out of range (years 1 to 9999)");
     int dim = tg_date_days_in_month((int)ny, (int)nm);
-    tg_luaval_date_push(L, tg_date_from_ymd((int)ny, (int)nm, day < dim ? day : dim));
+    tg_luaaux_date_push(L, tg_date_from_ymd((int)ny, (int)nm, day < dim ? day : dim));
     return 1;
 }
 
@@ -234,7 +234,7 @@ static const luaL_Reg date_meta[] = {
 };
 
 void tg_luadate_open_module(lua_State *L) {
-    tg_luaaux_new_metatable(L, TG_LUAVAL_DATE_MT, date_meta, date_methods);
+    tg_luaaux_new_metatable(L, TG_LUAAUX_DATE_MT, date_meta, date_methods);
     lua_pop(L, 1);
     lua_pushcfunction(L, l_tegn_date);
     lua_setfield(L, -2, "date");

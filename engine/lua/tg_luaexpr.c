@@ -319,7 +319,7 @@ static int l_expr_round(lua_State *L) {
 /* e:trunc("month" | "quarter" | "year" | "week") */
 static int l_expr_trunc(lua_State *L) {
     tg_expr *x = tg_luaval_expr_check(L, 1);
-    tg_date_unit unit = (tg_date_unit)tg_luaval_date_unit(L, 2);
+    tg_date_unit unit = (tg_date_unit)tg_luaaux_date_unit(L, 2);
     tg_expr **slot = tg_luaval_expr_new(L);
     tg_luaval_expr_fill(L, slot, tg_expr_trunc(x, unit));
     return 1;

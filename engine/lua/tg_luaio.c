@@ -51,7 +51,7 @@ static int l_tegn_param(lua_State *L) {
         kind = K_NUMBER;
     } else if (lua_type(L, 2) == LUA_TBOOLEAN) {
         kind = K_BOOL;
-    } else if (tg_luaval_date_test(L, 2, &days)) {
+    } else if (tg_luaaux_date_test(L, 2, &days)) {
         kind = K_DATE;
     } else if (!lua_isnoneornil(L, 2) && lua_type(L, 2) != LUA_TSTRING) {
         return luaL_argerror(L, 2, "default must be a string, number, boolean or date");
@@ -89,7 +89,7 @@ static int l_tegn_param(lua_State *L) {
         if (tg_date_parse_iso(v, strlen(v), &days) != 0)
             return tg_luaaux_error(L, "parameter '%s': expected a date 'YYYY-MM-DD', got '%s'",
                                    name, v);
-        tg_luaval_date_push(L, days);
+        tg_luaaux_date_push(L, days);
         return 1;
     }
     return 0;
@@ -396,7 +396,7 @@ static void to_db_param(lua_State *L, int idx, tg_db_param *p) {
         p->v.s = lua_tostring(L, idx); /* kept alive by the params table */
         return;
     default:
-        if (tg_luaval_date_test(L, idx, &days)) {
+        if (tg_luaaux_date_test(L, idx, &days)) {
             p->type = TG_DATE;
             p->v.date = days;
             return;

@@ -135,7 +135,7 @@ static int opt_choice(lua_State *L, int idx, const char *key, const char *const 
 static int32_t check_date(lua_State *L, int idx, const char *where, const char *key) {
     int32_t d;
     size_t len;
-    if (tg_luaval_date_test(L, idx, &d)) return d;
+    if (tg_luaaux_date_test(L, idx, &d)) return d;
     if (lua_type(L, idx) == LUA_TSTRING) {
         const char *s = lua_tolstring(L, idx, &len);
         if (tg_date_parse_iso(s, len, &d) == 0) return d;

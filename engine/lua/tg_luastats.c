@@ -157,7 +157,7 @@ static void read_array(lua_State *L, int idx, double *v, size_t n, const char *w
         lua_geti(L, idx, (lua_Integer)i + 1);
         if (lua_type(L, -1) == LUA_TNUMBER) v[i] = lua_tonumber(L, -1);
         else if (tg_luaaux_is_null(L, -1)) v[i] = NAN;
-        else if (tg_luaval_date_test(L, -1, &days)) v[i] = decimal_year(days);
+        else if (tg_luaaux_date_test(L, -1, &days)) v[i] = decimal_year(days);
         else
             tg_luaaux_error(L, "trend: %s[%d] must be a number, a date or tegn.null, got %s", what,
                             (int)i + 1, luaL_typename(L, -1));

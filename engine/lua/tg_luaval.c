@@ -342,32 +342,6 @@ int tg_luaval_table_index(lua_State *L) {
 }
 
 
-/* ---- tegn.Date ---- */
-
-void tg_luaval_date_push(lua_State *L, int32_t days) {
-    int32_t *d = lua_newuserdatauv(L, sizeof *d, 0);
-    *d = days;
-    luaL_setmetatable(L, TG_LUAVAL_DATE_MT);
-}
-
-int tg_luaval_date_test(lua_State *L, int idx, int32_t *days) {
-    int32_t *d = luaL_testudata(L, idx, TG_LUAVAL_DATE_MT);
-    if (!d) return 0;
-    *days = *d;
-    return 1;
-}
-
-int32_t tg_luaval_date_check(lua_State *L, int idx) {
-    return *(int32_t *)luaL_checkudata(L, idx, TG_LUAVAL_DATE_MT);
-}
-
-int tg_luaval_date_unit(lua_State *L, int idx) {
-    static const char *const names[] = { "week", "isoweek", "month", "quarter", "year", NULL };
-    static const int units[] = { TG_UNIT_WEEK, TG_UNIT_WEEK, TG_UNIT_MONTH, TG_UNIT_QUARTER,
-                                 TG_UNIT_YEAR };
-    return units[luaL_checkoption(L, idx, NULL, names)];
-}
-
 /* ---- tegn.Expr ---- */
 
 tg_expr **tg_luaval_expr_new(lua_State *L) {
@@ -424,7 +398,7 @@ tg_expr *tg_luaval_expr_push(lua_State *L, int idx, int names, const char *what)
         tg_luaval_expr_fill(L, slot, names ? tg_expr_col(s) : tg_expr_str(s, len));
         return *slot;
     default:
-        if (tg_luaval_date_test(L, idx, &days)) {
+        if (tg_luaaux_date_test(L, idx, &days)) {
             tg_luaval_expr_fill(L, slot, tg_expr_date(days));
             return *slot;
         }
@@ -757,7 +731,7 @@ static tg_json *convert(lua_State *L, int idx, int depth, int decimals, const ch
         if ((t = tg_luaval_table_test(L, idx)) != NULL) return boxed(L, tg_json_table(t, decimals));
         if (luaL_testudata(L, idx, TG_LUAVAL_TABLE_MT))
             tg_luaaux_error(L, "emit: '%s' is a table that was freed", path);
-        if (tg_luaval_date_test(L, idx, &days)) {
+        if (tg_luaaux_date_test(L, idx, &days)) {
             char buf[16];
             len = tg_date_format(days, buf);
             return boxed(L, tg_json_str(buf, len));

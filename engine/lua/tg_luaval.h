@@ -1,6 +1,6 @@
 /*
 ** tg_luaval.h -- the values the `tegn` bindings hand each other: the
-** tegn.Table handle, tegn.Date, tegn.Expr (and the tegn.When chains that
+** tegn.Table handle, tegn.Expr (and the tegn.When chains that
 ** become expressions), tegn.Window, and any Lua value as JSON. Like
 ** tg_luaaux.h it includes no binding: a binding that makes a value uses the
 ** constructors here, a binding that reads one uses the checks, and only
@@ -22,7 +22,6 @@
 struct lua_State;
 
 #define TG_LUAVAL_TABLE_MT  "tegn.Table"
-#define TG_LUAVAL_DATE_MT   "tegn.Date"
 #define TG_LUAVAL_EXPR_MT   "tegn.Expr"
 #define TG_LUAVAL_WHEN_MT   "tegn.When"
 #define TG_LUAVAL_WINDOW_MT "tegn.Window"
@@ -95,21 +94,6 @@ void tg_luaval_table_same_rows(struct lua_State *L, int orig, tg_table **res);
 ** integers, floats as numbers, bools as booleans, dates as "YYYY-MM-DD"
 ** strings, strings as strings; NULL values are absent (nil). */
 void tg_luaval_table_push_row(struct lua_State *L, const tg_table *t, size_t i);
-
-/* ---- tegn.Date ---- */
-
-/* Pushes a new Date holding 'days' (days since 1970-01-01). */
-void tg_luaval_date_push(struct lua_State *L, int32_t days);
-
-/* 1 and *days set when the value at idx is a Date, else 0. */
-int tg_luaval_date_test(struct lua_State *L, int idx, int32_t *days);
-
-/* The day number of the Date at idx, or raises "tegn.Date expected". */
-int32_t tg_luaval_date_check(struct lua_State *L, int idx);
-
-/* The tg_date_unit named by the string at idx: "week" (or "isoweek"),
-** "month", "quarter", "year"; raises otherwise. */
-int tg_luaval_date_unit(struct lua_State *L, int idx);
 
 /* ---- tegn.Expr ---- */
 

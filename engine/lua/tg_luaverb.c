@@ -248,7 +248,7 @@ static tg_type lua_value_type(lua_State *L, int idx, const char *name, size_t ro
     case LUA_TBOOLEAN: return TG_BOOL;
     case LUA_TSTRING: return TG_STRING;
     default:
-        if (tg_luaval_date_test(L, idx, &days)) return TG_DATE;
+        if (tg_luaaux_date_test(L, idx, &days)) return TG_DATE;
     }
     tg_luaaux_error(L, "map_rows: row %I, column '%s': a %s cannot be a column value",
                     (lua_Integer)row + 1, name, luaL_typename(L, idx));
@@ -277,7 +277,7 @@ static void push_lua_value(lua_State *L, int idx, tg_col *c, const char *name, s
     } else if (c->type == TG_STRING && t == LUA_TSTRING) {
         s = lua_tolstring(L, idx, &len);
         st = tg_col_push_str(c, s, len);
-    } else if (c->type == TG_DATE && tg_luaval_date_test(L, idx, &days)) {
+    } else if (c->type == TG_DATE && tg_luaaux_date_test(L, idx, &days)) {
         st = tg_col_push_date(c, days);
     } else if (c->type == TG_DATE && t == LUA_TSTRING &&
                (s = lua_tolstring(L, idx, &len), tg_date_parse_iso(s, len, &days) == 0)) {
