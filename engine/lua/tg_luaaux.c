@@ -477,14 +477,17 @@ int tg_luaaux_check_boolean(lua_State *L, int idx, const char *fn, const char *k
 
 int tg_luaaux_check_choice(lua_State *L, int idx, const char *fn, const char *key,
                            const char *const *list) {
+    idx = lua_absindex(L, idx);
     const char *s = lua_type(L, idx) == LUA_TSTRING ? lua_tostring(L, idx) : NULL;
     luaL_Buffer b;
     for (int i = 0; s && list[i]; i++)
         if (strcmp(s, list[i]) == 0) return i;
+    int n = 0;
+    while (list[n]) n++;
     luaL_buffinit(L, &b);
-    for (int i = 0; list[i]; i++) {
-        if (i) luaL_addstring(&b, list[i + 1] ? ", " : " or ");
-        else luaL_addstring(&b, list[1] ? "one of " : "");
+    if (n > 2) luaL_addstring(&b, "one of ");
+    for (int i = 0; i < n; i++) {
+        if (i) luaL_addstring(&b, i == n - 1 ? " or " : ", ");
         luaL_addchar(&b, '\'');
         luaL_addstring(&b, list[i]);
         luaL_addchar(&b, '\'');
@@ -590,4 +593,27 @@ int tg_luaaux_date_unit(lua_State *L, int idx) {
     static const int units[] = { TG_UNIT_WEEK, TG_UNIT_WEEK, TG_UNIT_MONTH, TG_UNIT_QUARTER,
                                  TG_UNIT_YEAR };
     return units[luaL_checkoption(L, idx, NULL, names)];
+}
+
+int tg_luaaux_opt_list(lua_State *L, int idx, const char *fn, const char *key, double *v, size_t n,
+                       double lo, double hi) {
+    idx = lua_absindex(L, idx);
+    if (!get_opt(L, idx, key)) {
+        lua_pop(L, 1);
+        return 0;
+    }
+    if (!lua_istable(L, -1) || (size_t)lua_rawlen(L, -1) != n) {
+        char expect[96];
+        range_text(expect, sizeof expect, "numbers", lo, hi);
+        lua_pushfstring(L, "a list of %I %s", (lua_Integer)n, expect);
+        tg_luaaux_bad(L, fn, key, lua_tostring(L, -1), -2);
+    }
+    for (size_t i = 0; i < n; i++) {
+        lua_rawgeti(L, -1, (lua_Integer)i + 1);
+        lua_pushfstring(L, "%s[%I]", key, (lua_Integer)i + 1);
+        v[i] = tg_luaaux_check_number(L, -2, fn, lua_tostring(L, -1), lo, hi);
+        lua_pop(L, 2);
+    }
+    lua_pop(L, 1);
+    return 1;
 }

@@ -126,6 +126,12 @@ const char *tg_luaaux_opt_string(struct lua_State *L, int idx, const char *fn, c
 /* 1 and *out set when the option is given, 0 (and *out untouched) when not. */
 int tg_luaaux_opt_date(struct lua_State *L, int idx, const char *fn, const char *key, int32_t *out);
 
+/* Fills v[0..n) from the list at option 'key' of the table at idx, which
+** must hold exactly n numbers in [lo, hi] (an item's error names it
+** "key[i]"). Returns 0 (and leaves v alone) when the option is absent. */
+int tg_luaaux_opt_list(struct lua_State *L, int idx, const char *fn, const char *key, double *v,
+                       size_t n, double lo, double hi);
+
 /* Checks that every key of the option table at idx (nil is fine) is one
 ** of 'known' (NULL-terminated), else raises "fname: unknown option 'x';
 ** did you mean 'y'?". */

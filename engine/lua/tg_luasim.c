@@ -71,112 +71,6 @@ static void *alloc_or_raise(lua_State *L, size_t count, size_t size) {
     return p;
 }
 
-/* ---- reading options ---- */
-
-/* The number at field 'key' of the table at idx, or dflt when absent. */
-static double opt_num(lua_State *L, int idx, const char *key, double dflt, const char *where) {
-    double v = dflt;
-    int isnum;
-    if (lua_getfield(L, idx, key) != LUA_TNIL) {
-        v = lua_tonumberx(L, -1, &isnum);
-        if (!isnum || !isfinite(v))
-            tg_luaaux_error(L, "%s: '%s' must be a number, got %s", where, key,
-                            luaL_typename(L, -1));
-    }
-    lua_pop(L, 1);
-    return v;
-}
-
-static long opt_int(lua_State *L, int idx, const char *key, long dflt, long lo, long hi,
-                    const char *where) {
-    long v = dflt;
-    if (lua_getfield(L, idx, key) != LUA_TNIL) {
-        int isint;
-        lua_Integer i = lua_tointegerx(L, -1, &isint);
-        if (!isint)
-            tg_luaaux_error(L, "%s: '%s' must be a whole number, got %s", where, key,
-                            luaL_typename(L, -1));
-        if (i < lo || i > hi)
-            tg_luaaux_error(L, "%s: '%s' must be between %I and %I", where, key, (lua_Integer)lo,
-                            (lua_Integer)hi);
-        v = (long)i;
-    }
-    lua_pop(L, 1);
-    return v;
-}
-
-/* The index in 'list' of the string at field 'key' of the table at idx,
-** or dflt when absent. */
-static int opt_choice(lua_State *L, int idx, const char *key, const char *const *list, int dflt,
-                      const char *where) {
-    int v = dflt;
-    if (lua_getfield(L, idx, key) != LUA_TNIL) {
-        const char *got = lua_tostring(L, -1);
-        for (v = 0; got && list[v] && strcmp(list[v], got) != 0; v++)
-            ;
-        if (!got || !list[v]) {
-            luaL_Buffer b;
-            luaL_buffinit(L, &b);
-            for (int i = 0; list[i]; i++) {
-                luaL_addstring(&b, i ? ", '" : "'");
-                luaL_addstring(&b, list[i]);
-                luaL_addchar(&b, '\'');
-            }
-            luaL_pushresult(&b);
-            tg_luaaux_error(L, "%s: '%s' must be one of %s, got '%s'", where, key,
-                            lua_tostring(L, -1), got ? got : luaL_typename(L, -2));
-        }
-    }
-    lua_pop(L, 1);
-    return v;
-}
-
-/* The date at idx: a tegn.Date or a "YYYY-MM-DD" string. */
-static int32_t check_date(lua_State *L, int idx, const char *where, const char *key) {
-    int32_t d;
-    size_t len;
-    if (tg_luaaux_date_test(L, idx, &d)) return d;
-    if (lua_type(L, idx) == LUA_TSTRING) {
-        const char *s = lua_tolstring(L, idx, &len);
-        if (tg_date_parse_iso(s, len, &d) == 0) return d;
-        tg_luaaux_error(L, "%s: '%s' must be a date \"YYYY-MM-DD\", got '%s'", where, key, s);
-    }
-    return tg_luaaux_error(L, "%s: '%s' must be a date (\"YYYY-MM-DD\" or tegn.date), got %s",
-                           where, key, luaL_typename(L, idx));
-}
-
-/* The date at field 'key' of the table at idx; *has = 0 when absent. */
-static int32_t opt_date(lua_State *L, int idx, const char *key, int *has, const char *where) {
-    int32_t d = 0;
-    *has = lua_getfield(L, idx, key) != LUA_TNIL;
-    if (*has) d = check_date(L, -1, where, key);
-    lua_pop(L, 1);
-    return d;
-}
-
-/* Fills v[0..n) from the list at field 'key' of the table at idx, which
-** must have exactly n numbers >= 0. Returns 0 when the field is absent. */
-static int opt_list(lua_State *L, int idx, const char *key, double *v, size_t n,
-                    const char *where) {
-    if (lua_getfield(L, idx, key) == LUA_TNIL) {
-        lua_pop(L, 1);
-        return 0;
-    }
-    if (!lua_istable(L, -1) || (size_t)lua_rawlen(L, -1) != n)
-        tg_luaaux_error(L, "%s: '%s' must be a list of %I numbers", where, key, (lua_Integer)n);
-    for (size_t i = 0; i < n; i++) {
-        int isnum;
-        lua_rawgeti(L, -1, (lua_Integer)i + 1);
-        v[i] = lua_tonumberx(L, -1, &isnum);
-        if (!isnum || !(v[i] >= 0) || !isfinite(v[i]))
-            tg_luaaux_error(L, "%s: '%s'[%I] must be a number >= 0", where, key,
-                            (lua_Integer)i + 1);
-        lua_pop(L, 1);
-    }
-    lua_pop(L, 1);
-    return 1;
-}
-
 /* ---- stays ---- */
 
 typedef struct stays {
@@ -268,11 +162,11 @@ static void read_los(lua_State *L, int idx, spec *sp, size_t k, const char *wher
                         "middel = 400, sd = 300}",
                         where);
     tg_luaaux_check_opts(L, idx, known, where);
-    dist = opt_choice(L, idx, "fordeling", dist_names, 0, where);
+    dist = tg_luaaux_opt_choice(L, idx, where, "fordeling", dist_names, 0);
     los->dist = (tg_sim_dist)(dist + 1);
     if (los->dist != TG_SIM_EMPIRICAL) {
-        los->mean = opt_num(L, idx, "middel", NAN, where);
-        los->sd = opt_num(L, idx, "sd", NAN, where);
+        los->mean = tg_luaaux_opt_number(L, idx, where, "middel", NAN, -HUGE_VAL, HUGE_VAL);
+        los->sd = tg_luaaux_opt_number(L, idx, where, "sd", NAN, -HUGE_VAL, HUGE_VAL);
         if (isnan(los->mean)) tg_luaaux_error(L, "%s: 'liggetid' needs 'middel' (days)", where);
         if (los->dist != TG_SIM_EXP && isnan(los->sd))
             tg_luaaux_error(L, "%s: a %s 'liggetid' needs 'sd' (days)", where, dist_names[dist]);
@@ -283,8 +177,9 @@ static void read_los(lua_State *L, int idx, spec *sp, size_t k, const char *wher
     stays *s = NULL;
     if (lua_getfield(L, idx, "ophold") != LUA_TNIL) {
         int has_fra, has_til;
-        int32_t fra = opt_date(L, idx, "fra", &has_fra, where);
-        int32_t til = opt_date(L, idx, "til", &has_til, where);
+        int32_t fra = 0, til = 0;
+        has_fra = tg_luaaux_opt_date(L, idx, where, "fra", &fra);
+        has_til = tg_luaaux_opt_date(L, idx, where, "til", &til);
         const char *cin, *cout;
         t = tg_luaval_table_check(L, -1);
         lua_getfield(L, idx, "indflyttet");
@@ -359,8 +254,8 @@ static void read_capacity(lua_State *L, int idx, spec *sp, size_t k, int32_t sta
             tg_luaaux_error(L, "%s: 'kapacitet' must be a list of {fra = date, pladser = n}",
                             where);
         tg_luaaux_check_opts(L, -1, known, where);
-        d = opt_date(L, lua_gettop(L), "fra", &has, where);
-        places = opt_int(L, lua_gettop(L), "pladser", -1, 0, 1000000, where);
+        has = tg_luaaux_opt_date(L, lua_gettop(L), where, "fra", &d);
+        places = tg_luaaux_opt_integer(L, lua_gettop(L), where, "pladser", -1, 0, 1000000);
         if (!has || places < 0)
             tg_luaaux_error(L, "%s: each 'kapacitet' change needs 'fra' and 'pladser'", where);
         if (d <= prev) tg_luaaux_error(L, "%s: 'kapacitet' changes must be in date order", where);
@@ -396,10 +291,10 @@ static void read_unit(lua_State *L, int idx, spec *sp, size_t k, int32_t start, 
     snprintf(where, sizeof where, "sim.run: tilbud '%.100s'", sp->ids[k]);
     tg_luaaux_check_opts(L, idx, unit_keys, where);
     u->id = sp->ids[k];
-    u->places = (int)opt_int(L, idx, "pladser", -1, 0, 1000000, where);
+    u->places = (int)tg_luaaux_opt_integer(L, idx, where, "pladser", -1, 0, 1000000);
     if (u->places < 0) tg_luaaux_error(L, "%s: 'pladser' is required", where);
 
-    per_year = opt_num(L, idx, "henvisninger_pr_aar", NAN, where);
+    per_year = tg_luaaux_opt_number(L, idx, where, "henvisninger_pr_aar", NAN, -HUGE_VAL, HUGE_VAL);
     lua_getfield(L, idx, "henvisninger_pr_dag");
     if (!isnan(per_year) == !lua_isnil(L, -1))
         tg_luaaux_error(L, "%s: give one of 'henvisninger_pr_aar' and 'henvisninger_pr_dag'",
@@ -407,14 +302,16 @@ static void read_unit(lua_State *L, int idx, spec *sp, size_t k, int32_t start, 
     if (lua_istable(L, -1)) {
         sp->daily[k] = alloc_or_raise(L, (size_t)days, sizeof(double));
         lua_pop(L, 1);
-        opt_list(L, idx, "henvisninger_pr_dag", sp->daily[k], (size_t)days, where);
+        tg_luaaux_opt_list(L, idx, where, "henvisninger_pr_dag", sp->daily[k], (size_t)days, 0,
+                           HUGE_VAL);
         u->daily = sp->daily[k];
     } else {
         lua_pop(L, 1);
-        u->rate = isnan(per_year) ? opt_num(L, idx, "henvisninger_pr_dag", 0, where)
+        u->rate = isnan(per_year) ? tg_luaaux_opt_number(L, idx, where, "henvisninger_pr_dag", 0,
+                                                         -HUGE_VAL, HUGE_VAL)
                                   : per_year / DAYS_PER_YEAR;
     }
-    if (opt_list(L, idx, "saeson", sp->season + 12 * k, 12, where)) {
+    if (tg_luaaux_opt_list(L, idx, where, "saeson", sp->season + 12 * k, 12, 0, HUGE_VAL)) {
         if (u->daily)
             tg_luaaux_error(L, "%s: 'saeson' does not go with a list 'henvisninger_pr_dag'", where);
         u->season = sp->season + 12 * k;
@@ -425,8 +322,9 @@ static void read_unit(lua_State *L, int idx, spec *sp, size_t k, int32_t start, 
     read_los(L, -1, sp, k, where);
     lua_pop(L, 1);
 
-    u->policy = opt_choice(L, idx, "politik", policies, 0, where) ? TG_SIM_LOSS : TG_SIM_QUEUE;
-    u->queue_max = opt_int(L, idx, "max_venteliste", -1, 0, 1000000, where);
+    u->policy =
+        tg_luaaux_opt_choice(L, idx, where, "politik", policies, 0) ? TG_SIM_LOSS : TG_SIM_QUEUE;
+    u->queue_max = tg_luaaux_opt_integer(L, idx, where, "max_venteliste", -1, 0, 1000000);
     if (lua_getfield(L, idx, "kapacitet") != LUA_TNIL) {
         if (!lua_istable(L, -1))
             tg_luaaux_error(L, "%s: 'kapacitet' must be a list of {fra = date, pladser = n}",
@@ -434,8 +332,8 @@ static void read_unit(lua_State *L, int idx, spec *sp, size_t k, int32_t start, 
         read_capacity(L, -1, sp, k, start, days, where);
     }
     lua_pop(L, 1);
-    u->start_occupied = opt_int(L, idx, "belagte", -1, 0, 1000000, where);
-    u->start_queue = opt_int(L, idx, "venteliste", 0, 0, 1000000, where);
+    u->start_occupied = tg_luaaux_opt_integer(L, idx, where, "belagte", -1, 0, 1000000);
+    u->start_queue = tg_luaaux_opt_integer(L, idx, where, "venteliste", 0, 0, 1000000);
     if (u->start_queue > 0 && u->start_occupied < 0)
         tg_luaaux_error(L, "%s: 'venteliste' at the start needs 'belagte' too", where);
     lua_settop(L, top);
@@ -621,18 +519,18 @@ static int l_sim_run(lua_State *L) {
     lua_settop(L, 1);
     tg_luaaux_check_opts(L, 1, known, "sim.run");
     memset(&o, 0, sizeof o);
-    o.start = opt_date(L, 1, "start", &has, "sim.run");
+    has = tg_luaaux_opt_date(L, 1, "sim.run", "start", &o.start);
     if (!has) tg_luaaux_error(L, "sim.run: 'start' (the first simulated day) is required");
-    o.days = opt_int(L, 1, "dage", 365, 1, 36600, "sim.run");
-    o.reps = opt_int(L, 1, "replikationer", 1000, 1, 10000000, "sim.run");
-    o.warmup = opt_int(L, 1, "indkoersel", 0, 0, 36600, "sim.run");
+    o.days = tg_luaaux_opt_integer(L, 1, "sim.run", "dage", 365, 1, 36600);
+    o.reps = tg_luaaux_opt_integer(L, 1, "sim.run", "replikationer", 1000, 1, 10000000);
+    o.warmup = tg_luaaux_opt_integer(L, 1, "sim.run", "indkoersel", 0, 0, 36600);
     o.seed = tg_lua_seed(tg_lua_from_state(L));
     if (lua_getfield(L, 1, "seed") != LUA_TNIL) {
         int isint;
         o.seed = (uint64_t)lua_tointegerx(L, -1, &isint);
         if (!isint) tg_luaaux_error(L, "sim.run: 'seed' must be a whole number");
     }
-    kind = opt_choice(L, 1, "perioder", period_kinds, 0, "sim.run");
+    kind = tg_luaaux_opt_choice(L, 1, "sim.run", "perioder", period_kinds, 0);
     if (lua_getfield(L, 1, "per_replikation") != LUA_TNIL) {
         luaL_checktype(L, -1, LUA_TBOOLEAN);
         per_rep = lua_toboolean(L, -1);
@@ -702,8 +600,8 @@ static int l_sim_from_stays(lua_State *L) {
     luaL_checktype(L, 2, LUA_TTABLE);
     lua_settop(L, 2);
     tg_luaaux_check_opts(L, 2, known, where);
-    fra = opt_date(L, 2, "fra", &has_fra, where);
-    til = opt_date(L, 2, "til", &has_til, where);
+    has_fra = tg_luaaux_opt_date(L, 2, where, "fra", &fra);
+    has_til = tg_luaaux_opt_date(L, 2, where, "til", &til);
     if (!has_fra || !has_til)
         tg_luaaux_error(L, "%s: the observation window 'fra' and 'til' is required", where);
     if (til <= fra) tg_luaaux_error(L, "%s: 'til' must come after 'fra'", where);

@@ -202,19 +202,28 @@ static void test_luaforecast_errors(void **state) {
     fails(&e, HW("by = 'tilbud_id', horizn = 3"), TG_ESCRIPT,
           "holt_winters: unknown option 'horizn'; did you mean 'horizon'?");
     fails(&e, "tegn.forecast.holt_winters(t, {value = 'pct'})", TG_ESCRIPT,
-          "holt_winters: 'time' must name a column");
+          "holt_winters: 'time' is required");
     fails(&e, HW("by = 'tilbud_id', period = 0"), TG_ESCRIPT,
-          "holt_winters: 'period' must be an integer from 1 to 64");
+          "holt_winters: 'period' must be a whole number from 1 to 64, got 0");
     fails(&e, HW("by = 'tilbud_id', horizon = 2.5"), TG_ESCRIPT,
-          "'horizon' must be an integer from 1 to 1000");
+          "holt_winters: 'horizon' must be a whole number from 1 to 1000, got 2.5");
     fails(&e, HW("by = 'tilbud_id', level = {80, 100}"), TG_ESCRIPT,
-          "a level is a percentage between 0 and 100");
-    fails(&e, HW("by = 'tilbud_id', damped = 1"), TG_ESCRIPT, "'damped' must be true or false");
+          "holt_winters: 'level' must be a number between 0 and 100 (exclusive), got 100");
+    fails(&e, HW("by = 'tilbud_id', damped = 1"), TG_ESCRIPT,
+          "holt_winters: 'damped' must be true or false, got 1");
     fails(&e, HW("by = 'tilbud_id', trend = false, damped = true"), TG_ESCRIPT,
           "holt_winters: a damped model needs a trend");
     fails(&e, HW("by = 'tilbud_id', phi = 0.9"), TG_ESCRIPT,
           "phi is fixed but the model has no damping");
-    fails(&e, HW("by = 'tilbud_id', alpha = 'high'"), TG_ESCRIPT, "'alpha' must be a number");
+    fails(&e, HW("by = 'tilbud_id', alpha = 'high'"), TG_ESCRIPT,
+          "holt_winters: 'alpha' must be a number, got 'high'");
+    /* NaN used to mean "fit": it is refused like any other non-finite number */
+    fails(&e, HW("by = 'tilbud_id', alpha = 0/0"), TG_ESCRIPT,
+          "holt_winters: 'alpha' must be a number, got nan");
+    fails(&e, HW("by = 'tilbud_id', gamma = math.huge"), TG_ESCRIPT,
+          "holt_winters: 'gamma' must be a number, got inf");
+    fails(&e, HW("by = 'tilbud_id', level = 0/0"), TG_ESCRIPT,
+          "holt_winters: 'level' must be a number, got nan");
     fails(&e, HW("by = 'tilbud'"), TG_ESCRIPT, "no column 'tilbud'; did you mean 'tilbud_id'?");
     fails(&e, HW(""), TG_EDATA, "the series: 'maaned' has two rows for one period");
     fails(&e, HW("by = 'tilbud_id', period = 14"), TG_EDATA,

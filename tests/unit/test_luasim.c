@@ -202,7 +202,7 @@ static void test_luasim_errors(void **state) {
     expect_error(&e, "tegn.sim.run{ tilbud = {} }",
                  "'start' (the first simulated day) is required");
     expect_error(&e, "tegn.sim.run{ start = '2026-02-30', tilbud = {} }",
-                 "'start' must be a date \"YYYY-MM-DD\", got '2026-02-30'");
+                 "sim.run: 'start' must be a date (\"YYYY-MM-DD\" or tegn.date), got '2026-02-30'");
     expect_error(&e, "tegn.sim.run{ start = '2026-01-01', dagee = 3, tilbud = {} }",
                  "unknown option 'dagee'; did you mean 'dage'?");
     expect_error(&e, "tegn.sim.run{ start = '2026-01-01', tilbud = { { id = 'X', pladsr = 3 } } }",
@@ -224,7 +224,23 @@ static void test_luasim_errors(void **state) {
     expect_error(&e,
                  "tegn.sim.run{ start = '2026-01-01', tilbud = { { id = 'X', pladser = 3,\n"
                  "  henvisninger_pr_aar = 3, politik = 'vent', liggetid = { middel = 9 } } } }",
-                 "'politik' must be one of 'venteliste', 'afvisning', got 'vent'");
+                 "'politik' must be 'venteliste' or 'afvisning', got 'vent'");
+    /* one grammar for every argument error: function, context, key, expectation, value */
+    expect_error(
+        &e,
+        "tegn.sim.run{ start = '2026-01-01', tilbud = { { id = 'Himmelev', pladser = 1.5,\n"
+        "  henvisninger_pr_aar = 3, liggetid = { middel = 9 } } } }",
+        "sim.run: tilbud 'Himmelev': 'pladser' must be a whole number from 0 to 1000000, "
+        "got 1.5");
+    expect_error(&e,
+                 "tegn.sim.run{ start = '2026-01-01', tilbud = { { id = 'X', pladser = 3,\n"
+                 "  henvisninger_pr_aar = 0/0, liggetid = { middel = 9 } } } }",
+                 "sim.run: tilbud 'X': 'henvisninger_pr_aar' must be a number, got nan");
+    expect_error(&e,
+                 "tegn.sim.run{ start = '2026-01-01', tilbud = { { id = 'X', pladser = 3,\n"
+                 "  henvisninger_pr_aar = 3, saeson = {1,1,1,1,1,1,1,1,1,1,1,-1},\n"
+                 "  liggetid = { middel = 9 } } } }",
+                 "sim.run: tilbud 'X': 'saeson[12]' must be a number >= 0, got -1");
     const char *path = tg_test_tmpfile(".csv");
     char code[512];
     write_file(path, "tilbud_id;indflyttet;fraflyttet\nA;2024-01-01;\n");
