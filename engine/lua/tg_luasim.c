@@ -255,7 +255,8 @@ static void read_capacity(lua_State *L, int idx, spec *sp, size_t k, int32_t sta
                             where);
         tg_luaaux_check_opts(L, -1, known, where);
         has = tg_luaaux_opt_date(L, lua_gettop(L), where, "fra", &d);
-        places = tg_luaaux_opt_integer(L, lua_gettop(L), where, "pladser", -1, 0, 1000000);
+        places =
+            tg_luaaux_opt_integer(L, lua_gettop(L), where, "pladser", -1, 0, TG_SIM_MAX_PLACES);
         if (!has || places < 0)
             tg_luaaux_error(L, "%s: each 'kapacitet' change needs 'fra' and 'pladser'", where);
         if (d <= prev) tg_luaaux_error(L, "%s: 'kapacitet' changes must be in date order", where);
@@ -291,7 +292,7 @@ static void read_unit(lua_State *L, int idx, spec *sp, size_t k, int32_t start, 
     snprintf(where, sizeof where, "sim.run: tilbud '%.100s'", sp->ids[k]);
     tg_luaaux_check_opts(L, idx, unit_keys, where);
     u->id = sp->ids[k];
-    u->places = (int)tg_luaaux_opt_integer(L, idx, where, "pladser", -1, 0, 1000000);
+    u->places = (int)tg_luaaux_opt_integer(L, idx, where, "pladser", -1, 0, TG_SIM_MAX_PLACES);
     if (u->places < 0) tg_luaaux_error(L, "%s: 'pladser' is required", where);
 
     per_year = tg_luaaux_opt_number(L, idx, where, "henvisninger_pr_aar", NAN, -HUGE_VAL, HUGE_VAL);
@@ -332,7 +333,7 @@ static void read_unit(lua_State *L, int idx, spec *sp, size_t k, int32_t start, 
         read_capacity(L, -1, sp, k, start, days, where);
     }
     lua_pop(L, 1);
-    u->start_occupied = tg_luaaux_opt_integer(L, idx, where, "belagte", -1, 0, 1000000);
+    u->start_occupied = tg_luaaux_opt_integer(L, idx, where, "belagte", -1, 0, TG_SIM_MAX_PLACES);
     u->start_queue = tg_luaaux_opt_integer(L, idx, where, "venteliste", 0, 0, 1000000);
     if (u->start_queue > 0 && u->start_occupied < 0)
         tg_luaaux_error(L, "%s: 'venteliste' at the start needs 'belagte' too", where);
@@ -700,7 +701,7 @@ static int l_sim_from_stays(lua_State *L) {
 static void check_ca(lua_State *L, int *c, double *a) {
     lua_Integer ci = luaL_checkinteger(L, 1);
     *a = luaL_checknumber(L, 2);
-    luaL_argcheck(L, ci >= 0 && ci <= 1000000, 1, "places must be 0..1000000");
+    luaL_argcheck(L, ci >= 0 && ci <= TG_SIM_MAX_PLACES, 1, "places must be 0..1000000");
     luaL_argcheck(L, *a >= 0 && isfinite(*a), 2, "load must be a number >= 0");
     *c = (int)ci;
 }

@@ -115,15 +115,25 @@ static void test_luascenario_errors(void **state) {
     run_fails(&e,
               FULL "local t = full(); t.henvisninger = nil\n"
                    "tegn.scenario.run{ start_aar = 2025, tilbud = { t } }",
-              "henvisninger (referrals per year) is required");
+              "scenario.run: tilbud 'T': 'henvisninger' is required");
     run_fails(&e,
               FULL "tegn.scenario.run{ start_aar = 2025, tilbud = { full{\n"
                    "  kapacitet = { { fra = '2025-13-01', pladser = 4 } } } } }",
-              "kapacitet[1].fra must be a date 'YYYY-MM-DD'");
+              "scenario.run: tilbud 'T': kapacitet[1]: 'fra' must be a date (\"YYYY-MM-DD\" or "
+              "tegn.date), got '2025-13-01'");
+    run_fails(&e,
+              FULL
+              "tegn.scenario.run{ start_aar = 2025, tilbud = { full{ normerede_pladser = 2.5 } } }",
+              "scenario.run: tilbud 'T': 'normerede_pladser' must be a whole number from 0 to "
+              "1000000, got 2.5");
+    run_fails(&e, FULL "tegn.scenario.run{ start_aar = 2025, tilbud = { full{ pl_pct = 0/0 } } }",
+              "scenario.run: tilbud 'T': 'pl_pct' must be a number, got nan");
+    run_fails(&e, FULL "tegn.scenario.run{ start_aar = 2025.5, tilbud = { full() } }",
+              "scenario.run: 'start_aar' must be a whole number from 1900 to 9000, got 2025.5");
     run_fails(&e,
               FULL "tegn.scenario.run{ start_aar = 2025, tilbud = { full{\n"
                    "  omkostninger = { regulering_n2 = 5 } } } }",
-              "omkostninger: unknown option 'regulering_n2'");
+              "scenario.run: tilbud 'T': omkostninger: unknown option 'regulering_n2'");
     run_fails(&e,
               FULL "tegn.scenario.run{ start_aar = 2025, regler = 'BEK2099', tilbud = { full() } }",
               "no rule set 'BEK2099'");
