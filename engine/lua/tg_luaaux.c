@@ -595,6 +595,23 @@ int tg_luaaux_date_unit(lua_State *L, int idx) {
     return units[luaL_checkoption(L, idx, NULL, names)];
 }
 
+void tg_luaaux_check_list(lua_State *L, int idx, const char *fn, const char *key, double *v,
+                          size_t n, double lo, double hi) {
+    idx = lua_absindex(L, idx);
+    if (!lua_istable(L, idx) || (size_t)lua_rawlen(L, idx) != n) {
+        char expect[96];
+        range_text(expect, sizeof expect, "numbers", lo, hi);
+        lua_pushfstring(L, "a list of %I %s", (lua_Integer)n, expect);
+        tg_luaaux_bad(L, fn, key, lua_tostring(L, -1), idx);
+    }
+    for (size_t i = 0; i < n; i++) {
+        lua_rawgeti(L, idx, (lua_Integer)i + 1);
+        lua_pushfstring(L, "%s[%I]", key, (lua_Integer)i + 1);
+        v[i] = tg_luaaux_check_number(L, -2, fn, lua_tostring(L, -1), lo, hi);
+        lua_pop(L, 2);
+    }
+}
+
 int tg_luaaux_opt_list(lua_State *L, int idx, const char *fn, const char *key, double *v, size_t n,
                        double lo, double hi) {
     idx = lua_absindex(L, idx);
@@ -602,18 +619,27 @@ int tg_luaaux_opt_list(lua_State *L, int idx, const char *fn, const char *key, d
         lua_pop(L, 1);
         return 0;
     }
-    if (!lua_istable(L, -1) || (size_t)lua_rawlen(L, -1) != n) {
-        char expect[96];
-        range_text(expect, sizeof expect, "numbers", lo, hi);
-        lua_pushfstring(L, "a list of %I %s", (lua_Integer)n, expect);
-        tg_luaaux_bad(L, fn, key, lua_tostring(L, -1), -2);
-    }
-    for (size_t i = 0; i < n; i++) {
-        lua_rawgeti(L, -1, (lua_Integer)i + 1);
-        lua_pushfstring(L, "%s[%I]", key, (lua_Integer)i + 1);
-        v[i] = tg_luaaux_check_number(L, -2, fn, lua_tostring(L, -1), lo, hi);
-        lua_pop(L, 2);
-    }
+    tg_luaaux_check_list(L, -1, fn, key, v, n, lo, hi);
     lua_pop(L, 1);
     return 1;
+}
+
+double tg_luaaux_need_number(lua_State *L, int idx, const char *fn, const char *key, double lo,
+                             double hi) {
+    double v;
+    idx = lua_absindex(L, idx);
+    if (!get_opt(L, idx, key)) tg_luaaux_missing(L, fn, key);
+    v = tg_luaaux_check_number(L, -1, fn, key, lo, hi);
+    lua_pop(L, 1);
+    return v;
+}
+
+int64_t tg_luaaux_need_integer(lua_State *L, int idx, const char *fn, const char *key, int64_t lo,
+                               int64_t hi) {
+    int64_t v;
+    idx = lua_absindex(L, idx);
+    if (!get_opt(L, idx, key)) tg_luaaux_missing(L, fn, key);
+    v = tg_luaaux_check_integer(L, -1, fn, key, lo, hi);
+    lua_pop(L, 1);
+    return v;
 }

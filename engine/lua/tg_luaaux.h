@@ -126,9 +126,19 @@ const char *tg_luaaux_opt_string(struct lua_State *L, int idx, const char *fn, c
 /* 1 and *out set when the option is given, 0 (and *out untouched) when not. */
 int tg_luaaux_opt_date(struct lua_State *L, int idx, const char *fn, const char *key, int32_t *out);
 
-/* Fills v[0..n) from the list at option 'key' of the table at idx, which
-** must hold exactly n numbers in [lo, hi] (an item's error names it
-** "key[i]"). Returns 0 (and leaves v alone) when the option is absent. */
+/* The need_ forms read a required option: "<fn>: '<key>' is required"
+** when it is nil. */
+double tg_luaaux_need_number(struct lua_State *L, int idx, const char *fn, const char *key,
+                             double lo, double hi);
+int64_t tg_luaaux_need_integer(struct lua_State *L, int idx, const char *fn, const char *key,
+                               int64_t lo, int64_t hi);
+
+/* Fills v[0..n) from the list at idx (check_) or at option 'key' of the
+** table at idx (opt_), which must hold exactly n numbers in [lo, hi] (an
+** item's error names it "key[i]"). opt_ returns 0 (and leaves v alone)
+** when the option is absent. */
+void tg_luaaux_check_list(struct lua_State *L, int idx, const char *fn, const char *key, double *v,
+                          size_t n, double lo, double hi);
 int tg_luaaux_opt_list(struct lua_State *L, int idx, const char *fn, const char *key, double *v,
                        size_t n, double lo, double hi);
 

@@ -137,33 +137,6 @@ static void push_field(lua_State *L, const tg_takst_rules *r, const struct field
     }
 }
 
-/* The number at idx, or an error naming 'what'. */
-static double check_num(lua_State *L, int idx, const char *fname, const char *what) {
-    int ok;
-    double v = (double)lua_tonumberx(L, idx, &ok);
-    if (!ok) tg_luaaux_error(L, "%s: %s must be a number", fname, what);
-    return v;
-}
-
-static int check_int(lua_State *L, int idx, const char *fname, const char *what) {
-    double v = check_num(L, idx, fname, what);
-    if (v != floor(v) || fabs(v) > 1e6)
-        tg_luaaux_error(L, "%s: %s must be a whole number", fname, what);
-    return (int)v;
-}
-
-/* The Lua list at idx of exactly n numbers into out[0..n). */
-static void check_list(lua_State *L, int idx, double *out, int n, const char *what) {
-    idx = lua_absindex(L, idx);
-    if (!lua_istable(L, idx) || luaL_len(L, idx) != n)
-        tg_luaaux_error(L, "rules: %s must be a list of %d numbers", what, n);
-    for (int k = 0; k < n; k++) {
-        lua_rawgeti(L, idx, k + 1);
-        out[k] = check_num(L, -1, "rules", what);
-        lua_pop(L, 1);
-    }
-}
-
 static unsigned check_lines(lua_State *L, int idx, const char *what) {
     unsigned mask = 0;
     idx = lua_absindex(L, idx);
@@ -183,19 +156,18 @@ static unsigned check_lines(lua_State *L, int idx, const char *what) {
     return mask;
 }
 
-static int check_enum(lua_State *L, int idx, const char *const *names, const char *what) {
-    const char *s = lua_tostring(L, idx);
-    for (int i = 0; s && names[i]; i++)
-        if (strcmp(s, names[i]) == 0) return i;
-    return tg_luaaux_error(L, "rules: %s must be '%s' or '%s'", what, names[0], names[1]);
-}
-
 static void set_field(lua_State *L, tg_takst_rules *r, const struct field *f, int idx) {
     char *p = (char *)r + f->off;
     double v[7];
     switch (f->kind) {
-    case K_NUM: *(double *)(void *)p = check_num(L, idx, "rules", f->name); break;
-    case K_INT: *(int *)(void *)p = check_int(L, idx, "rules", f->name); break;
+    case K_NUM:
+        *(double *)(void *)p =
+            tg_luaaux_check_number(L, idx, "rules", f->name, -HUGE_VAL, HUGE_VAL);
+        break;
+    case K_INT:
+        *(int *)(void *)p =
+            (int)tg_luaaux_check_integer(L, idx, "rules", f->name, -1000000, 1000000);
+        break;
     case K_NAME: {
         size_t len;
         const char *s = lua_tolstring(L, idx, &len);
@@ -207,29 +179,39 @@ static void set_field(lua_State *L, tg_takst_rules *r, const struct field *f, in
     }
     case K_LINES: *(unsigned *)(void *)p = check_lines(L, idx, f->name); break;
     case K_BASIS:
-        r->overfoersel_grundlag = (tg_takst_basis)check_enum(L, idx, BASIS_NAMES, f->name);
+        r->overfoersel_grundlag =
+            (tg_takst_basis)tg_luaaux_check_choice(L, idx, "rules", f->name, BASIS_NAMES);
         break;
     case K_DAYS:
         if (lua_type(L, idx) == LUA_TSTRING && strcmp(lua_tostring(L, idx), "kalender") == 0)
             r->takstdage = 0;
         else if (lua_type(L, idx) == LUA_TNUMBER)
-            r->takstdage = check_int(L, idx, "rules", f->name);
+            r->takstdage =
+                (int)tg_luaaux_check_integer(L, idx, "rules", f->name, -1000000, 1000000);
         else tg_luaaux_error(L, "rules: takstdage must be 'kalender' or a number of days");
         break;
-    case K_MAANED: r->maaned_af_uafrundet = check_enum(L, idx, MAANED_NAMES, f->name); break;
+    case K_MAANED:
+        r->maaned_af_uafrundet = tg_luaaux_check_choice(L, idx, "rules", f->name, MAANED_NAMES);
+        break;
     case K_GRAENSER:
-        check_list(L, idx, v, TG_TAKST_TILSYN_BANDS - 1, f->name);
+        tg_luaaux_check_list(L, idx, "rules", f->name, v, (size_t)(TG_TAKST_TILSYN_BANDS - 1),
+                             -HUGE_VAL, HUGE_VAL);
         for (int k = 0; k < TG_TAKST_TILSYN_BANDS - 1; k++) {
             if (v[k] != floor(v[k]) || v[k] < 0 || v[k] > 1e6)
                 tg_luaaux_error(L, "rules: tilsyn_graenser must be whole numbers of places");
             r->tilsyn_graense[k] = (int)v[k];
         }
         break;
-    case K_GEBYR: check_list(L, idx, r->tilsyn_gebyr, TG_TAKST_TILSYN_BANDS, f->name); break;
-    case K_DELTID: check_list(L, idx, r->deltid, 7, f->name); break;
+    case K_GEBYR:
+        tg_luaaux_check_list(L, idx, "rules", f->name, r->tilsyn_gebyr,
+                             (size_t)(TG_TAKST_TILSYN_BANDS), -HUGE_VAL, HUGE_VAL);
+        break;
+    case K_DELTID:
+        tg_luaaux_check_list(L, idx, "rules", f->name, r->deltid, (size_t)(7), -HUGE_VAL, HUGE_VAL);
+        break;
     case K_OVERFOERSEL:
         r->overfoersel_pct_overskud = r->overfoersel_pct_underskud =
-            check_num(L, idx, "rules", f->name);
+            tg_luaaux_check_number(L, idx, "rules", f->name, -HUGE_VAL, HUGE_VAL);
         break;
     }
 }
@@ -315,38 +297,6 @@ static int l_takst_rule_sets(lua_State *L) {
 
 /* ---- argument tables ---- */
 
-/* Field 'key' of the argument table at idx as a number; 'dflt' when nil
-** (NaN with required == 0 means "not given"). */
-static double opt_num(lua_State *L, int idx, const char *key, double dflt, int required,
-                      const char *fname) {
-    double v = dflt;
-    lua_getfield(L, idx, key);
-    if (!lua_isnil(L, -1)) v = check_num(L, -1, fname, key);
-    else if (required) tg_luaaux_error(L, "%s: %s is required", fname, key);
-    lua_pop(L, 1);
-    return v;
-}
-
-static int opt_int(lua_State *L, int idx, const char *key, int dflt, int required,
-                   const char *fname) {
-    int v = dflt;
-    lua_getfield(L, idx, key);
-    if (!lua_isnil(L, -1)) v = check_int(L, -1, fname, key);
-    else if (required) tg_luaaux_error(L, "%s: %s is required", fname, key);
-    lua_pop(L, 1);
-    return v;
-}
-
-static int opt_bool(lua_State *L, int idx, const char *key, const char *fname) {
-    int v;
-    lua_getfield(L, idx, key);
-    if (!lua_isnil(L, -1) && !lua_isboolean(L, -1))
-        tg_luaaux_error(L, "%s: %s must be true or false", fname, key);
-    v = lua_toboolean(L, -1);
-    lua_pop(L, 1);
-    return v;
-}
-
 static tg_takst_rules opt_rules(lua_State *L, int idx, const char *fname) {
     tg_takst_rules r;
     lua_getfield(L, idx, "regler");
@@ -369,7 +319,9 @@ static double check_lines_table(lua_State *L, double *omk, const char *fname, co
     tg_luaaux_check_opts(L, top, names, what);
     for (int k = 0; k < TG_OMK_N; k++) {
         lua_getfield(L, top, names[k]);
-        omk[k] = lua_isnil(L, -1) ? NAN : check_num(L, -1, fname, names[k]);
+        omk[k] = lua_isnil(L, -1)
+                     ? NAN
+                     : tg_luaaux_check_number(L, -1, fname, names[k], -HUGE_VAL, HUGE_VAL);
         if (!isnan(omk[k])) sum += omk[k];
         lua_pop(L, 1);
     }
@@ -399,7 +351,9 @@ static size_t check_historik(lua_State *L, int idx, double *act, int *first, con
         tg_luaaux_error(L, "%s: historik spans more than %d years", fname, HISTORIK_MAX);
     for (lua_Integer y = lo; y <= hi; y++) {
         lua_rawgeti(L, idx, y);
-        act[y - lo] = lua_isnil(L, -1) ? NAN : check_num(L, -1, fname, "historik");
+        act[y - lo] = lua_isnil(L, -1)
+                          ? NAN
+                          : tg_luaaux_check_number(L, -1, fname, "historik", -HUGE_VAL, HUGE_VAL);
         lua_pop(L, 1);
     }
     *first = (int)lo;
@@ -429,8 +383,8 @@ static double occupancy_from(lua_State *L, int args, const tg_takst_rules *r, in
     size_t n = check_historik(L, -1, act, &first, fname);
     lua_pop(L, 1);
     tg_err_clear(&err);
-    if (tg_takst_occupancy(r, aar, first, act, n, opt_bool(L, args, "akut", fname), &bb, &err) !=
-        TG_OK)
+    if (tg_takst_occupancy(r, aar, first, act, n, tg_luaaux_opt_boolean(L, args, fname, "akut", 0),
+                           &bb, &err) != TG_OK)
         tg_luaaux_fail(L, TG_EARG, &err, fname);
     return bb;
 }
@@ -442,7 +396,10 @@ static int l_takst_budget_belaegning(lua_State *L) {
     luaL_checktype(L, 1, LUA_TTABLE);
     tg_luaaux_check_opts(L, 1, known, fname);
     tg_takst_rules r = opt_rules(L, 1, fname);
-    lua_pushnumber(L, occupancy_from(L, 1, &r, opt_int(L, 1, "aar", 0, 1, fname), fname));
+    lua_pushnumber(
+        L,
+        occupancy_from(L, 1, &r, (int)tg_luaaux_need_integer(L, 1, fname, "aar", -1000000, 1000000),
+                       fname));
     return 1;
 }
 
@@ -464,24 +421,26 @@ static int l_takst_compute(lua_State *L) {
     tg_luaaux_check_opts(L, 1, known, fname);
     tg_takst_rules r = opt_rules(L, 1, fname);
     tg_takst_input_init(&in);
-    in.aar = opt_int(L, 1, "aar", 0, 0, fname);
-    in.pladser = opt_num(L, 1, "normerede_pladser", NAN, 1, fname);
-    in.takstdage = opt_int(L, 1, "takstdage", 0, 0, fname);
-    in.overhead_pct = opt_num(L, 1, "overhead_pct", NAN, 0, fname);
-    in.tilsyn_pl_faktor = opt_num(L, 1, "tilsyn_pl_faktor", 1, 0, fname);
-    in.maanedsfaktor = opt_num(L, 1, "maanedsfaktor", NAN, 0, fname);
-    in.budget_belaegning = opt_num(L, 1, "budget_belaegning", NAN, 0, fname);
+    in.aar = (int)tg_luaaux_opt_integer(L, 1, fname, "aar", 0, -1000000, 1000000);
+    in.pladser = tg_luaaux_need_number(L, 1, fname, "normerede_pladser", -HUGE_VAL, HUGE_VAL);
+    in.takstdage = (int)tg_luaaux_opt_integer(L, 1, fname, "takstdage", 0, -1000000, 1000000);
+    in.overhead_pct = tg_luaaux_opt_number(L, 1, fname, "overhead_pct", NAN, -HUGE_VAL, HUGE_VAL);
+    in.tilsyn_pl_faktor =
+        tg_luaaux_opt_number(L, 1, fname, "tilsyn_pl_faktor", 1, -HUGE_VAL, HUGE_VAL);
+    in.maanedsfaktor = tg_luaaux_opt_number(L, 1, fname, "maanedsfaktor", NAN, -HUGE_VAL, HUGE_VAL);
+    in.budget_belaegning =
+        tg_luaaux_opt_number(L, 1, fname, "budget_belaegning", NAN, -HUGE_VAL, HUGE_VAL);
     lua_getfield(L, 1, "historik");
     int has_hist = !lua_isnil(L, -1);
     lua_pop(L, 1);
     if (has_hist == !isnan(in.budget_belaegning))
         return tg_luaaux_error(L, "%s: give either budget_belaegning or historik", fname);
     if (has_hist) {
-        if (!in.aar) return tg_luaaux_error(L, "%s: aar is required with historik", fname);
+        if (!in.aar) return tg_luaaux_error(L, "%s: 'aar' is required with 'historik'", fname);
         in.budget_belaegning = occupancy_from(L, 1, &r, in.aar, fname);
     }
     lua_getfield(L, 1, "omkostninger");
-    if (lua_isnil(L, -1)) return tg_luaaux_error(L, "%s: omkostninger is required", fname);
+    if (lua_isnil(L, -1)) return tg_luaaux_missing(L, fname, "omkostninger");
     check_lines_table(L, in.omk, fname, "omkostninger");
     lua_pop(L, 1);
     tg_err_clear(&err);
@@ -538,19 +497,25 @@ static int l_takst_regulate(lua_State *L) {
     luaL_checktype(L, 1, LUA_TTABLE);
     tg_luaaux_check_opts(L, 1, known, fname);
     tg_takst_rules r = opt_rules(L, 1, fname);
-    a.aar = opt_int(L, 1, "aar", 0, 1, fname);
-    a.provenu = opt_num(L, 1, "provenu", NAN, 0, fname);
-    a.belagte_dage = opt_num(L, 1, "belagte_dage", NAN, isnan(a.provenu), fname);
-    a.doegntakst = opt_num(L, 1, "doegntakst", NAN, isnan(a.provenu), fname);
-    a.takstgrundlag = opt_num(L, 1, "takstgrundlag", NAN, 1, fname);
-    a.budget_regulering = opt_num(L, 1, "budget_regulering", NAN, 0, fname);
+    a.aar = (int)tg_luaaux_need_integer(L, 1, fname, "aar", -1000000, 1000000);
+    a.provenu = tg_luaaux_opt_number(L, 1, fname, "provenu", NAN, -HUGE_VAL, HUGE_VAL);
+    a.belagte_dage =
+        isnan(a.provenu)
+            ? tg_luaaux_need_number(L, 1, fname, "belagte_dage", -HUGE_VAL, HUGE_VAL)
+            : tg_luaaux_opt_number(L, 1, fname, "belagte_dage", NAN, -HUGE_VAL, HUGE_VAL);
+    a.doegntakst = isnan(a.provenu)
+                       ? tg_luaaux_need_number(L, 1, fname, "doegntakst", -HUGE_VAL, HUGE_VAL)
+                       : tg_luaaux_opt_number(L, 1, fname, "doegntakst", NAN, -HUGE_VAL, HUGE_VAL);
+    a.takstgrundlag = tg_luaaux_need_number(L, 1, fname, "takstgrundlag", -HUGE_VAL, HUGE_VAL);
+    a.budget_regulering =
+        tg_luaaux_opt_number(L, 1, fname, "budget_regulering", NAN, -HUGE_VAL, HUGE_VAL);
     lua_getfield(L, 1, "regnskab");
-    if (lua_isnil(L, -1)) return tg_luaaux_error(L, "%s: regnskab is required", fname);
+    if (lua_isnil(L, -1)) return tg_luaaux_missing(L, fname, "regnskab");
     if (lua_istable(L, -1)) {
         double omk[TG_OMK_N];
         a.regnskab = check_lines_table(L, omk, fname, "regnskab");
     } else {
-        a.regnskab = check_num(L, -1, fname, "regnskab");
+        a.regnskab = tg_luaaux_check_number(L, -1, fname, "regnskab", -HUGE_VAL, HUGE_VAL);
     }
     lua_pop(L, 1);
     tg_err_clear(&err);
@@ -579,11 +544,13 @@ static int l_takst_ydelsespakke(lua_State *L) {
 
     luaL_checktype(L, 1, LUA_TTABLE);
     tg_luaaux_check_opts(L, 1, known, fname);
-    fra = opt_num(L, 1, "timer_fra", NAN, 1, fname);
-    til = opt_num(L, 1, "timer_til", NAN, 1, fname);
+    fra = tg_luaaux_need_number(L, 1, fname, "timer_fra", -HUGE_VAL, HUGE_VAL);
+    til = tg_luaaux_need_number(L, 1, fname, "timer_til", -HUGE_VAL, HUGE_VAL);
     tg_err_clear(&err);
-    if (tg_takst_package(fra, til, opt_num(L, 1, "timepris", NAN, 1, fname),
-                         opt_num(L, 1, "periode_dage", NAN, 0, fname), &pris, &dag, &err) != TG_OK)
+    if (tg_takst_package(
+            fra, til, tg_luaaux_need_number(L, 1, fname, "timepris", -HUGE_VAL, HUGE_VAL),
+            tg_luaaux_opt_number(L, 1, fname, "periode_dage", NAN, -HUGE_VAL, HUGE_VAL), &pris,
+            &dag, &err) != TG_OK)
         return tg_luaaux_fail(L, TG_EARG, &err, fname);
     lua_createtable(L, 0, 3);
     set_num(L, "timer", (fra + til) / 2);
@@ -599,8 +566,8 @@ static int l_takst_tillaeg(lua_State *L) {
     const char *fname = "takst.tillaeg";
     luaL_checktype(L, 1, LUA_TTABLE);
     tg_luaaux_check_opts(L, 1, known, fname);
-    double timer = opt_num(L, 1, "timer", NAN, 1, fname);
-    double sats = opt_num(L, 1, "tillaegstakst", NAN, 1, fname);
+    double timer = tg_luaaux_need_number(L, 1, fname, "timer", -HUGE_VAL, HUGE_VAL);
+    double sats = tg_luaaux_need_number(L, 1, fname, "tillaegstakst", -HUGE_VAL, HUGE_VAL);
     if (!(timer >= 0) || !(sats >= 0) || !isfinite(timer * sats))
         return tg_luaaux_error(L, "%s: timer and tillaegstakst must be numbers >= 0", fname);
     push_amount(L, tg_takst_round(timer * sats, 2));
@@ -614,8 +581,8 @@ static int l_takst_moms_refusion(lua_State *L) {
     luaL_checktype(L, 1, LUA_TTABLE);
     tg_luaaux_check_opts(L, 1, known, fname);
     tg_takst_rules r = opt_rules(L, 1, fname);
-    double takst = opt_num(L, 1, "takst", NAN, 1, fname);
-    double andel = opt_num(L, 1, "momsbelagt_andel", NAN, 1, fname);
+    double takst = tg_luaaux_need_number(L, 1, fname, "takst", -HUGE_VAL, HUGE_VAL);
+    double andel = tg_luaaux_need_number(L, 1, fname, "momsbelagt_andel", -HUGE_VAL, HUGE_VAL);
     if (!isfinite(takst) || !(andel >= 0 && andel <= 1))
         return tg_luaaux_error(L, "%s: momsbelagt_andel must be a share between 0 and 1", fname);
     push_amount(L, tg_takst_vat_refund(&r, takst, andel));
@@ -631,10 +598,11 @@ static int l_takst_deltid(lua_State *L) {
     luaL_checktype(L, 1, LUA_TTABLE);
     tg_luaaux_check_opts(L, 1, known, fname);
     tg_takst_rules r = opt_rules(L, 1, fname);
-    double takst = opt_num(L, 1, "takst", NAN, 1, fname);
+    double takst = tg_luaaux_need_number(L, 1, fname, "takst", -HUGE_VAL, HUGE_VAL);
     if (!isfinite(takst)) return tg_luaaux_error(L, "%s: takst must be a number", fname);
     tg_err_clear(&err);
-    if (tg_takst_part_time(&r, takst, opt_int(L, 1, "dage_pr_uge", 0, 1, fname), &v, &err) != TG_OK)
+    if (tg_takst_part_time(&r, takst, (int)tg_luaaux_need_integer(L, 1, fname, "dage_pr_uge", 1, 7),
+                           &v, &err) != TG_OK)
         return tg_luaaux_fail(L, TG_EARG, &err, fname);
     push_amount(L, v);
     return 1;

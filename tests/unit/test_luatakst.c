@@ -214,7 +214,7 @@ static void test_luatakst_errors_name_the_line(void **state) {
     (void)state;
     open_env(&e);
     run_fails(&e, "\ntegn.takst.compute{ normerede_pladser = 20, budget_belaegning = 0.95 }",
-              "takst.compute: omkostninger is required");
+              "takst.compute: 'omkostninger' is required");
     assert_string_equal(e.err.file, "script.lua");
     assert_int_equal(e.err.line, 2);
     run_fails(&e,
@@ -233,7 +233,13 @@ static void test_luatakst_errors_name_the_line(void **state) {
     run_fails(&e,
               "tegn.takst.regulate{ aar = 2023, doegntakst = 4460, regnskab = 1,\n"
               "  takstgrundlag = 1 }",
-              "belagte_dage is required");
+              "takst.regulate: 'belagte_dage' is required");
+    run_fails(&e, "tegn.takst.compute{ normerede_pladser = 0/0, budget_belaegning = 0.95 }",
+              "takst.compute: 'normerede_pladser' must be a number, got nan");
+    run_fails(&e, "tegn.takst.moms_refusion{ takst = 1/0, momsbelagt_andel = 0.25 }",
+              "takst.moms_refusion: 'takst' must be a number, got inf");
+    run_fails(&e, "tegn.takst.deltid{ takst = 1000, dage_pr_uge = 2.5 }",
+              "takst.deltid: 'dage_pr_uge' must be a whole number from 1 to 7, got 2.5");
     env_close(&e);
 }
 
