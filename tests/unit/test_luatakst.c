@@ -201,7 +201,8 @@ static void test_luatakst_small_functions(void **state) {
         "1181.28\n"
         "50\n"
         "1050\t741\n");
-    run_fails(&e, "tegn.takst.deltid{ takst = 1000, dage_pr_uge = 9 }", "between 1 and 7");
+    run_fails(&e, "tegn.takst.deltid{ takst = 1000, dage_pr_uge = 9 }",
+              "'dage_pr_uge' must be a whole number from 1 to 7, got 9");
     run_fails(&e, "tegn.takst.ydelsespakke{ timer_fra = 5, timer_til = 1, timepris = 1 }",
               "timer_fra <= timer_til");
     run_fails(&e, "tegn.takst.moms_refusion{ takst = 1000, momsbelagt_andel = 25 }",
