@@ -408,6 +408,7 @@ static void push_got(lua_State *L, int idx) {
     }
     case LUA_TBOOLEAN: lua_pushstring(L, lua_toboolean(L, idx) ? "true" : "false"); return;
     case LUA_TNIL: lua_pushliteral(L, "nil"); return;
+    case LUA_TNONE: lua_pushliteral(L, "nothing"); return;
     default:
         if (luaL_getmetafield(L, idx, "__name") == LUA_TSTRING) {
             lua_pushfstring(L, "a %s", lua_tostring(L, -1));
@@ -419,11 +420,9 @@ static void push_got(lua_State *L, int idx) {
 }
 
 int tg_luaaux_bad(lua_State *L, const char *fn, const char *key, const char *expect, int idx) {
-    idx = lua_absindex(L, idx);
+    push_got(L, idx); /* first: idx may lie above the top (a missing argument) */
     push_where(L);
-    push_got(L, idx);
-    lua_pushfstring(L, "%s: '%s' must be %s, got %s", fn, key, expect, lua_tostring(L, -1));
-    lua_remove(L, -2);
+    lua_pushfstring(L, "%s: '%s' must be %s, got %s", fn, key, expect, lua_tostring(L, -2));
     lua_concat(L, 2);
     raise_top(L);
 }

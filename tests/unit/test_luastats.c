@@ -158,23 +158,28 @@ static void test_luastats_errors(void **state) {
     struct env e;
     (void)state;
     env_open(&e, NULL, 0);
-    fails(&e, "\ntegn.stats.wilson(5, 4)", "wilson: x must be between 0 and n");
+    fails(&e, "\ntegn.stats.wilson(5, 4)", "wilson: 'x' must be a number from 0 to n, got 5");
     assert_string_equal(e.err.file, "script.lua");
     assert_int_equal(e.err.line, 2);
-    fails(&e, "tegn.stats.wilson(1, -4)", "wilson: n must be a number >= 0");
-    fails(&e, "tegn.stats.wilson(1, 4, 95)", "wilson: conf must be between 0 and 1 (e.g. 0.95)");
-    fails(&e, "tegn.stats.wilson('a', 4)", "number expected, got string");
-    fails(&e, "tegn.stats.mean_ci(3, -1, 10)", "mean_ci: sd must be a number >= 0");
-    fails(&e, "tegn.stats.mean_ci(0/0, 1, 10)", "mean_ci: mean must be a finite number");
-    fails(&e, "tegn.stats.rate_ci(-1, 10)", "rate_ci: events must be a number >= 0");
-    fails(&e, "tegn.stats.prop_diff(1, 10, 11, 10)", "prop_diff: x2 must be between 0 and n2");
-    fails(&e, "tegn.stats.mean_diff(1, 1, 10, 2, 1)", "number expected, got no value");
-    fails(&e, "tegn.stats.rate_ratio(1, 10, 2, -1)", "rate_ratio: exposure2 must be a number >= 0");
+    fails(&e, "tegn.stats.wilson(1, -4)", "wilson: 'n' must be a number >= 0, got -4");
+    fails(&e, "tegn.stats.wilson(1, 4, 95)",
+          "wilson: 'conf' must be a number between 0 and 1 (e.g. 0.95), got 95");
+    fails(&e, "tegn.stats.wilson('a', 4)", "wilson: 'x' must be a number, got 'a'");
+    fails(&e, "tegn.stats.mean_ci(3, -1, 10)", "mean_ci: 'sd' must be a number >= 0, got -1");
+    fails(&e, "tegn.stats.mean_ci(0/0, 1, 10)", "mean_ci: 'mean' must be a number, got nan");
+    fails(&e, "tegn.stats.rate_ci(-1, 10)", "rate_ci: 'events' must be a number >= 0, got -1");
+    fails(&e, "tegn.stats.prop_diff(1, 10, 11, 10)",
+          "prop_diff: 'x2' must be a number from 0 to n2, got 11");
+    fails(&e, "tegn.stats.mean_diff(1, 1, 10, 2, 1)",
+          "mean_diff: 'n2' must be a number >= 0, got nothing");
+    fails(&e, "tegn.stats.rate_ratio(1, 10, 2, -1)",
+          "rate_ratio: 'exposure2' must be a number >= 0, got -1");
     fails(&e, "tegn.stats.trend({1, 2, 3}, {1, 2})", "trend: xs and ys differ in length (3 and 2)");
     fails(&e, "tegn.stats.trend({1, 2, 'x'}, {1, 2, 3})",
           "trend: xs[3] must be a number, a date or tegn.null, got string");
     fails(&e, "tegn.stats.trend(5, 6)", "trend: give two arrays (xs, ys) or a table and two");
-    fails(&e, "tegn.stats.trend({1, 2, 3}, {1, 2, 3}, 0)", "trend: conf must be between 0 and 1");
+    fails(&e, "tegn.stats.trend({1, 2, 3}, {1, 2, 3}, 0)",
+          "trend: 'conf' must be a number between 0 and 1 (e.g. 0.95), got 0");
     fails(&e, "tegn.stats.bh({0.5, 1.5})", "bh: ps[2] must be between 0 and 1");
     fails(&e, "tegn.stats.bh({0.5, 'x'})", "bh: ps[2] must be a number or tegn.null, got string");
     env_close(&e);
