@@ -44,16 +44,6 @@ static void check_columns(lua_State *L, const tg_table *t, names ns) {
         if (tg_table_find(t, ns.v[i]) < 0) tg_luaaux_no_column(L, t, ns.v[i]);
 }
 
-/* Reads option 'key' of the table at idx as one of 'list'; dflt when nil. */
-static int opt_enum(lua_State *L, int idx, const char *key, const char *const *list, int dflt) {
-    int v = dflt;
-    if (!lua_istable(L, idx)) return dflt;
-    lua_getfield(L, idx, key);
-    if (!lua_isnil(L, -1)) v = luaL_checkoption(L, -1, NULL, list);
-    lua_pop(L, 1);
-    return v;
-}
-
 /* ---- aggregates ---- */
 
 typedef struct agg_spec {
@@ -104,16 +94,15 @@ static const struct {
 /* tegn.quantile(e, p [, {method = "linear"}]) */
 static int l_tegn_quantile(lua_State *L) {
     static const char *const known[] = { "method", NULL };
-    double p = luaL_checknumber(L, 2);
+    double p = tg_luaaux_check_number(L, 2, "quantile", "p", 0, 1);
     int method = TG_QUANTILE_LINEAR;
     agg_spec *a;
 
-    luaL_argcheck(L, p >= 0 && p <= 1, 2, "p must be between 0 and 1");
     tg_luaaux_check_opts(L, 3, known, "quantile");
     if (lua_istable(L, 3)) {
         lua_getfield(L, 3, "method");
         if (!lua_isnil(L, -1)) {
-            const char *name = luaL_checkstring(L, -1);
+            const char *name = tg_luaaux_check_string(L, -1, "quantile", "method");
             method = tg_agg_quantile_method(name);
             if (!method)
                 return tg_luaaux_error(L,
@@ -344,15 +333,6 @@ static void check_keys(lua_State *L, int idx, names *l, names *r, const char *wh
     if (l->n == 0) tg_luaaux_error(L, "%s: no join keys", what);
 }
 
-static const char *opt_string(lua_State *L, int idx, const char *key, const char *dflt) {
-    const char *s = dflt;
-    if (!lua_istable(L, idx)) return dflt;
-    lua_getfield(L, idx, key);
-    if (!lua_isnil(L, -1)) s = luaL_checkstring(L, -1);
-    lua_pop(L, 1); /* the option table keeps the string alive */
-    return s;
-}
-
 /* t:join(other, {on = keys, how = "inner" | "left" | "semi" | "anti",
 ** suffix = "_right"}) */
 static int l_table_join(lua_State *L) {
@@ -372,8 +352,8 @@ static int l_table_join(lua_State *L) {
     luaL_checktype(L, 3, LUA_TTABLE);
     lua_settop(L, 3);
     tg_luaaux_check_opts(L, 3, known, "join");
-    how = how_values[opt_enum(L, 3, "how", hows, 0)];
-    suffix = opt_string(L, 3, "suffix", "_right");
+    how = how_values[tg_luaaux_opt_choice(L, 3, "join", "how", hows, 0)];
+    suffix = tg_luaaux_opt_string(L, 3, "join", "suffix", "_right");
     lua_getfield(L, 3, "on");
     check_keys(L, -1, &lk, &rk, "join");
     check_columns(L, t, lk);
@@ -406,8 +386,8 @@ static int l_table_join_asof(lua_State *L) {
     luaL_checktype(L, 3, LUA_TTABLE);
     lua_settop(L, 3);
     tg_luaaux_check_opts(L, 3, known, "join_asof");
-    dir = dir_values[opt_enum(L, 3, "direction", dirs, 0)];
-    suffix = opt_string(L, 3, "suffix", "_right");
+    dir = dir_values[tg_luaaux_opt_choice(L, 3, "join_asof", "direction", dirs, 0)];
+    suffix = tg_luaaux_opt_string(L, 3, "join_asof", "suffix", "_right");
     lua_getfield(L, 3, "on"); /* 4 */
     if (lua_type(L, 4) == LUA_TSTRING) {
         on_l = on_r = lua_tostring(L, 4);
@@ -490,7 +470,7 @@ static int l_table_top(lua_State *L) {
     luaL_checktype(L, 3, LUA_TTABLE);
     lua_settop(L, 3);
     tg_luaaux_check_opts(L, 3, known, "top");
-    by = opt_string(L, 3, "by", NULL);
+    by = tg_luaaux_opt_string(L, 3, "top", "by", NULL);
     if (!by) return tg_luaaux_error(L, "top: the 'by' option is required");
     if (tg_table_find(t, by) < 0) return tg_luaaux_no_column(L, t, by);
     lua_getfield(L, 3, "desc");

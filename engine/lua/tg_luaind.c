@@ -144,28 +144,10 @@ static void new_catalog(lua_State *L, int module) {
 static const char *need_string(lua_State *L, const char *key) {
     const char *s;
     if (lua_getfield(L, 1, key) != LUA_TSTRING || lua_rawlen(L, -1) == 0)
-        tg_luaaux_error(L, "indicator: '%s' must be a non-empty string", key);
+        tg_luaaux_bad(L, "indicator", key, "a non-empty string", -1);
     s = lua_tostring(L, -1);
     lua_pop(L, 1);
     return s;
-}
-
-static const char *opt_string(lua_State *L, const char *key, const char *def) {
-    int type = lua_getfield(L, 1, key);
-    const char *s = type == LUA_TSTRING ? lua_tostring(L, -1) : def;
-    if (type != LUA_TNIL && type != LUA_TSTRING)
-        tg_luaaux_error(L, "indicator: '%s' must be a string", key);
-    lua_pop(L, 1);
-    return s;
-}
-
-static double opt_number(lua_State *L, const char *key, double def, double lo, double hi) {
-    int type = lua_getfield(L, 1, key);
-    double v = type == LUA_TNUMBER ? lua_tonumber(L, -1) : def;
-    if ((type != LUA_TNIL && type != LUA_TNUMBER) || (type == LUA_TNUMBER && !(v >= lo && v <= hi)))
-        tg_luaaux_error(L, "indicator: '%s' must be a number from %f to %f", key, lo, hi);
-    lua_pop(L, 1);
-    return v;
 }
 
 static void read_period(lua_State *L, const char *key, tg_period_lit *lit) {
@@ -204,7 +186,7 @@ static size_t read_by(lua_State *L, const char **by) {
 static void read_spec(lua_State *L, tg_indicator_spec *s, const char **by) {
     static const char *const kinds[] = { "proportion", "mean", "rate", NULL };
     static const char *const dirs[] = { "up", "down", NULL };
-    const char *kind = opt_string(L, "kind", "proportion");
+    const char *kind = tg_luaaux_opt_string(L, 1, "indicator", "kind", "proportion");
     const char *dir = need_string(L, "direction");
     int k = -1, d = -1;
 
@@ -216,18 +198,20 @@ static void read_spec(lua_State *L, tg_indicator_spec *s, const char **by) {
     if (d < 0) tg_luaaux_error(L, "indicator: 'direction' must be \"up\" or \"down\"");
     tg_judge_opts_init(&s->judge, (tg_judge_kind)k);
     s->judge.direction = d == 0 ? 1 : -1;
-    s->judge.conf = opt_number(L, "conf", 0.95, 0.5, 0.999);
-    s->judge.min_n = opt_number(L, "min_n", s->judge.min_n, 0, 1e9);
-    s->judge.suppress_below = opt_number(L, "suppress_below", s->judge.suppress_below, 0, 1e9);
-    s->judge.per = opt_number(L, "per", 1, 1e-9, 1e12);
-    s->judge.flag_deviation = opt_number(L, "flag_deviation", NAN, 0, 1e12);
+    s->judge.conf = tg_luaaux_opt_number(L, 1, "indicator", "conf", 0.95, 0.5, 0.999);
+    s->judge.min_n = tg_luaaux_opt_number(L, 1, "indicator", "min_n", s->judge.min_n, 0, 1e9);
+    s->judge.suppress_below =
+        tg_luaaux_opt_number(L, 1, "indicator", "suppress_below", s->judge.suppress_below, 0, 1e9);
+    s->judge.per = tg_luaaux_opt_number(L, 1, "indicator", "per", 1, 1e-9, 1e12);
+    s->judge.flag_deviation =
+        tg_luaaux_opt_number(L, 1, "indicator", "flag_deviation", NAN, 0, 1e12);
     if (lua_getfield(L, 1, "census") != LUA_TNIL && !lua_isboolean(L, -1))
         tg_luaaux_error(L, "indicator: 'census' must be true or false");
     s->judge.census = lua_toboolean(L, -1);
     lua_pop(L, 1);
     s->by = by;
     s->n_by = read_by(L, by);
-    s->period = opt_string(L, "period", "period");
+    s->period = tg_luaaux_opt_string(L, 1, "indicator", "period", "period");
     read_period(L, "comparable_from", &s->from);
     read_period(L, "baseline", &s->base);
 }
@@ -333,7 +317,8 @@ static tg_json *describe(lua_State *L, const tg_indicator_spec *s, const tg_tabl
         tg_json_free(by);
         tg_lua_raise(L, TG_ENOMEM, NULL);
     }
-    for (int i = 0; texts[i]; i++) set_str(L, o, texts[i], opt_string(L, texts[i], NULL));
+    for (int i = 0; texts[i]; i++)
+        set_str(L, o, texts[i], tg_luaaux_opt_string(L, 1, "indicator", texts[i], NULL));
     set_str(L, o, "direction", s->judge.direction > 0 ? "up" : "down");
     set_str(L, o, "kind", kinds[s->judge.kind]);
     for (size_t i = 0; i < s->n_by; i++)

@@ -61,7 +61,7 @@ static int l_table_pivot(lua_State *L) {
     if (tg_table_find(t, p.cols) < 0) return tg_luaaux_no_column(L, t, p.cols);
     if (tg_table_find(t, p.values) < 0) return tg_luaaux_no_column(L, t, p.values);
     if (lua_getfield(L, 2, "agg") != LUA_TNIL) {
-        const char *agg = luaL_checkstring(L, -1);
+        const char *agg = tg_luaaux_check_string(L, -1, "pivot", "agg");
         if (tg_pivot_agg_parse(agg, &p.agg) != 0)
             return tg_luaaux_error(L,
                                    "pivot: unknown agg '%s' (try \"sum\", \"mean\", "
@@ -139,7 +139,8 @@ static int l_table_complete(lua_State *L) {
     if (!period || lua_type(L, -1) != LUA_TSTRING)
         return tg_luaaux_error(L, "complete: 'period' must name a date column");
     if (tg_table_find(t, period) < 0) return tg_luaaux_no_column(L, t, period);
-    if (lua_getfield(L, 2, "unit") != LUA_TNIL) unit = units[luaL_checkoption(L, -1, NULL, units)];
+    if (lua_getfield(L, 2, "unit") != LUA_TNIL)
+        unit = units[tg_luaaux_check_choice(L, -1, "complete", "unit", units)];
     if (lua_getfield(L, 2, "fill") != LUA_TNIL) {
         int spec = lua_gettop(L);
         size_t n;

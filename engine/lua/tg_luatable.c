@@ -227,11 +227,7 @@ static int l_table_write_sqlite(lua_State *L) {
     tg_status st;
 
     tg_luaaux_check_opts(L, 4, known, "write_sqlite");
-    if (lua_istable(L, 4)) {
-        lua_getfield(L, 4, "mode");
-        if (!lua_isnil(L, -1)) mode = values[luaL_checkoption(L, -1, NULL, modes)];
-        lua_pop(L, 1);
-    }
+    mode = values[tg_luaaux_opt_choice(L, 4, "write_sqlite", "mode", modes, 0)];
     tg_lua_check(L);
     tg_err_clear(&err);
     st = tg_db_write(db, name, t, mode, &err);
@@ -256,40 +252,31 @@ static int l_table_write_csv(lua_State *L) {
 
     tg_luaaux_check_opts(L, 3, known, "write_csv");
     tg_out_csv_opts_init(&o);
-    if (lua_istable(L, 3)) {
-        lua_getfield(L, 3, "excel");
-        if (lua_toboolean(L, -1)) tg_out_csv_opts_excel_da(&o);
-        lua_pop(L, 1);
-        lua_getfield(L, 3, "sep");
-        if (!lua_isnil(L, -1)) {
-            const char *sep = luaL_checkstring(L, -1);
-            if (strlen(sep) != 1) return tg_luaaux_error(L, "write_csv: 'sep' is one character");
-            o.delim = sep[0];
+    if (tg_luaaux_opt_boolean(L, 3, "write_csv", "excel", 0)) tg_out_csv_opts_excel_da(&o);
+    const char *sep = tg_luaaux_opt_string(L, 3, "write_csv", "sep", NULL);
+    if (sep) {
+        if (strlen(sep) != 1) {
+            lua_getfield(L, 3, "sep");
+            return tg_luaaux_bad(L, "write_csv", "sep", "one character", -1);
         }
-        lua_getfield(L, 3, "decimal");
-        if (!lua_isnil(L, -1)) {
-            const char *dec = luaL_checkstring(L, -1);
-            if (strcmp(dec, ".") != 0 && strcmp(dec, ",") != 0)
-                return tg_luaaux_error(L, "write_csv: 'decimal' is \".\" or \",\"");
-            o.decimal = dec[0];
-        }
-        lua_getfield(L, 3, "bom");
-        if (!lua_isnil(L, -1)) o.bom = lua_toboolean(L, -1);
-        lua_getfield(L, 3, "crlf");
-        if (!lua_isnil(L, -1)) o.crlf = lua_toboolean(L, -1);
-        lua_getfield(L, 3, "header");
-        if (!lua_isnil(L, -1)) o.header = lua_toboolean(L, -1);
-        lua_getfield(L, 3, "dates");
-        if (!lua_isnil(L, -1))
-            o.date_fmt = luaL_checkoption(L, -1, NULL, dates) ? TG_OUT_DATE_DMY : TG_OUT_DATE_ISO;
-        lua_getfield(L, 3, "decimals");
-        if (!lua_isnil(L, -1)) {
-            lua_Integer d = luaL_checkinteger(L, -1);
-            if (d < -1 || d > 17) return tg_luaaux_error(L, "write_csv: 'decimals' is 0..17 or -1");
-            o.decimals = (int)d;
-        }
-        lua_pop(L, 7);
+        o.delim = sep[0];
     }
+    if (lua_istable(L, 3)) {
+        static const char *const decimals[] = { ".", ",", NULL };
+        lua_getfield(L, 3, "decimal");
+        if (!lua_isnil(L, -1))
+            o.decimal =
+                decimals[tg_luaaux_check_choice(L, -1, "write_csv", "decimal", decimals)][0];
+        lua_pop(L, 1);
+    }
+    o.bom = tg_luaaux_opt_boolean(L, 3, "write_csv", "bom", o.bom);
+    o.crlf = tg_luaaux_opt_boolean(L, 3, "write_csv", "crlf", o.crlf);
+    o.header = tg_luaaux_opt_boolean(L, 3, "write_csv", "header", o.header);
+    o.date_fmt =
+        tg_luaaux_opt_choice(L, 3, "write_csv", "dates", dates, o.date_fmt == TG_OUT_DATE_DMY)
+            ? TG_OUT_DATE_DMY
+            : TG_OUT_DATE_ISO;
+    o.decimals = (int)tg_luaaux_opt_integer(L, 3, "write_csv", "decimals", o.decimals, -1, 17);
     tg_luaaux_interrupt(L, &intr);
     o.intr = &intr;
     tg_err_clear(&err);
