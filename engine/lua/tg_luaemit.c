@@ -32,15 +32,8 @@ static int l_tegn_emit(lua_State *L) {
         return tg_luaaux_error(L, "emit: expected a table of named values, e.g. "
                                   "tegn.emit{series = t}");
     tg_luaaux_check_opts(L, 2, known, "emit");
-    if (lua_istable(L, 2)) {
-        lua_getfield(L, 2, "decimals");
-        if (!lua_isnil(L, -1)) decimals = luaL_checkinteger(L, -1);
-        lua_getfield(L, 2, "indent");
-        if (!lua_isnil(L, -1)) indent = luaL_checkinteger(L, -1);
-        lua_pop(L, 2);
-        luaL_argcheck(L, decimals >= -1 && decimals <= 17, 2, "decimals must be 0..17 (or -1)");
-        luaL_argcheck(L, indent >= 0 && indent <= 16, 2, "indent must be 0..16");
-    }
+    decimals = tg_luaaux_opt_integer(L, 2, "emit", "decimals", -1, -1, 17);
+    indent = tg_luaaux_opt_integer(L, 2, "emit", "indent", TG_LUAEMIT_INDENT, 0, 16);
     lua_settop(L, 1);
     lua_getfield(L, 1, "meta");
     if (!lua_isnil(L, -1))

@@ -118,39 +118,20 @@ static void load_progress(void *ud, size_t done, size_t total) {
     tg_luactx_print(c->lib, line, n < (int)sizeof line ? (size_t)n : sizeof line - 1);
 }
 
-static char opt_char(lua_State *L, int opts, const char *key, const char *what) {
-    size_t len;
-    const char *s;
+/* A one-character option of read_csv: "auto" (0), "tab", or the
+** character; 'what' gives examples. */
+static char csv_char(lua_State *L, int opts, const char *key, const char *what) {
+    const char *s = tg_luaaux_opt_string(L, opts, "read_csv", key, "auto");
     char c = 0;
-    if (lua_getfield(L, opts, key) == LUA_TNIL) {
-        lua_pop(L, 1);
-        return 0;
-    }
-    s = lua_tolstring(L, -1, &len);
-    if (!s) tg_luaaux_error(L, "read_csv: option '%s' must be a string", key);
     if (strcmp(s, "auto") == 0) c = 0;
     else if (strcmp(s, "tab") == 0 || strcmp(s, "\\t") == 0) c = '\t';
-    else if (len == 1) c = s[0];
-    else
-        tg_luaaux_error(L, "read_csv: option '%s' must be one character (%s), got '%s'", key, what,
-                        s);
-    lua_pop(L, 1);
-    return c;
-}
-
-static lua_Integer opt_int(lua_State *L, int opts, const char *key, lua_Integer dflt,
-                           lua_Integer min) {
-    lua_Integer v;
-    int ok;
-    if (lua_getfield(L, opts, key) == LUA_TNIL) {
-        lua_pop(L, 1);
-        return dflt;
+    else if (strlen(s) == 1) c = s[0];
+    else {
+        lua_getfield(L, opts, key);
+        lua_pushfstring(L, "one character (%s), \"tab\" or \"auto\"", what);
+        tg_luaaux_bad(L, "read_csv", key, lua_tostring(L, -1), -2);
     }
-    v = lua_tointegerx(L, -1, &ok);
-    if (!ok || v < min)
-        tg_luaaux_error(L, "read_csv: option '%s' must be a whole number >= %d", key, (int)min);
-    lua_pop(L, 1);
-    return v;
+    return c;
 }
 
 static int cmp_coltype(const void *a, const void *b) {
@@ -298,31 +279,30 @@ static int l_tegn_read_csv(lua_State *L) {
     lua_settop(L, 2);
     tg_csv_opts_init(&o);
     if (lua_istable(L, 2)) {
-        o.dialect.delim = opt_char(L, 2, "sep", "such as ';' or ','");
-        o.dialect.quote = opt_char(L, 2, "quote", "such as '\"'");
-        o.decimal = opt_char(L, 2, "decimal", "'.' or ','");
+        o.dialect.delim = csv_char(L, 2, "sep", "such as ';' or ','");
+        o.dialect.quote = csv_char(L, 2, "quote", "such as '\"'");
+        o.decimal = csv_char(L, 2, "decimal", "'.' or ','");
         if (o.decimal && o.decimal != '.' && o.decimal != ',')
             return tg_luaaux_error(L, "read_csv: option 'decimal' must be '.', ',' or \"auto\"");
         if (lua_getfield(L, 2, "header") != LUA_TNIL) {
             if (lua_type(L, -1) == LUA_TBOOLEAN) o.dialect.header = lua_toboolean(L, -1);
             else if (!(lua_type(L, -1) == LUA_TSTRING && !strcmp(lua_tostring(L, -1), "auto")))
-                return tg_luaaux_error(L,
-                                       "read_csv: option 'header' must be true, false or \"auto\"");
+                return tg_luaaux_bad(L, "read_csv", "header", "true, false or \"auto\"", -1);
         }
         lua_pop(L, 1);
         if (lua_getfield(L, 2, "encoding") != LUA_TNIL) {
             const char *e = lua_tostring(L, -1);
             int enc = e ? tg_enc_parse(e) : -1;
             if (enc < 0)
-                return tg_luaaux_error(L,
-                                       "read_csv: unknown encoding '%s' (try \"utf-8\", "
-                                       "\"windows-1252\", \"latin-1\", \"utf-16le\" or \"auto\")",
-                                       e ? e : luaL_typename(L, -1));
+                return tg_luaaux_bad(L, "read_csv", "encoding",
+                                     "\"utf-8\", \"windows-1252\", \"latin-1\", \"utf-16le\" or "
+                                     "\"auto\"",
+                                     -1);
             o.dialect.encoding = (tg_encoding)enc;
         }
         lua_pop(L, 1);
         if (lua_getfield(L, 2, "na") != LUA_TNIL) {
-            luaL_checktype(L, -1, LUA_TTABLE);
+            if (!lua_istable(L, -1)) tg_luaaux_bad(L, "read_csv", "na", "a list of strings", -1);
             lua_Integer n = luaL_len(L, -1);
             if (n > MAX_NA) return tg_luaaux_error(L, "read_csv: at most %d 'na' values", MAX_NA);
             for (lua_Integer i = 1; i <= n; i++) {
@@ -335,13 +315,13 @@ static int l_tegn_read_csv(lua_State *L) {
             o.n_na = (size_t)n;
         }
         lua_pop(L, 1);
-        if (lua_getfield(L, 2, "on_error") != LUA_TNIL) {
-            static const char *const modes[] = { "fail", "reject", NULL };
-            o.on_error = luaL_checkoption(L, -1, NULL, modes) == 0 ? TG_CSV_FAIL : TG_CSV_REJECT;
-        }
-        lua_pop(L, 1);
-        o.max_errors = (size_t)opt_int(L, 2, "max_errors", (lua_Integer)o.max_errors, 0);
-        o.threads = (int)opt_int(L, 2, "threads", 0, 0);
+        static const char *const modes[] = { "fail", "reject", NULL };
+        o.on_error = tg_luaaux_opt_choice(L, 2, "read_csv", "on_error", modes, 0) == 0
+                         ? TG_CSV_FAIL
+                         : TG_CSV_REJECT;
+        o.max_errors = (size_t)tg_luaaux_opt_integer(L, 2, "read_csv", "max_errors",
+                                                     (int64_t)o.max_errors, 0, INT64_MAX);
+        o.threads = (int)tg_luaaux_opt_integer(L, 2, "read_csv", "threads", 0, 0, INT32_MAX);
         if (lua_getfield(L, 2, "types") != LUA_TNIL) read_types(L, &o);
         /* 'types' (and its array) stay on the stack until the load is done */
     }

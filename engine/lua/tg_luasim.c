@@ -182,10 +182,8 @@ static void read_los(lua_State *L, int idx, spec *sp, size_t k, const char *wher
         has_til = tg_luaaux_opt_date(L, idx, where, "til", &til);
         const char *cin, *cout;
         t = tg_luaval_table_check(L, -1);
-        lua_getfield(L, idx, "indflyttet");
-        lua_getfield(L, idx, "fraflyttet");
-        cin = luaL_optstring(L, -2, "indflyttet");
-        cout = luaL_optstring(L, -1, "fraflyttet");
+        cin = tg_luaaux_opt_string(L, idx, where, "indflyttet", "indflyttet");
+        cout = tg_luaaux_opt_string(L, idx, where, "fraflyttet", "fraflyttet");
         if (!has_fra || !has_til)
             tg_luaaux_error(L,
                             "%s: an empirical 'liggetid' from 'ophold' needs the observation "

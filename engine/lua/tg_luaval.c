@@ -538,15 +538,7 @@ void tg_luaval_window_push(lua_State *L, tg_window_fn fn, int expr, long k, int 
             lua_getfield(L, opts, keys[i]);
             lua_setiuservalue(L, -2, uv[i]);
         }
-        lua_getfield(L, opts, "min_periods");
-        if (!lua_isnil(L, -1)) {
-            lua_Integer m = luaL_checkinteger(L, -1);
-            if (m < 1 || m > k)
-                tg_luaaux_error(L, "%s: min_periods must be between 1 and the window size %d", name,
-                                (int)k);
-            w->min_periods = (long)m;
-        }
-        lua_pop(L, 1);
+        w->min_periods = (long)tg_luaaux_opt_integer(L, opts, name, "min_periods", 0, 1, k);
     }
 }
 

@@ -21,19 +21,19 @@
 /* ---- building windows ---- */
 
 /* Splits (self, [k], [opts]) into k (default dflt) and the opts index. */
-static long k_and_opts(lua_State *L, long dflt, long min, int *opts) {
+static long k_and_opts(lua_State *L, const char *fname, long dflt, long min, int *opts) {
     lua_Integer k = dflt;
     *opts = 0;
     if (lua_istable(L, 2)) {
         *opts = 2;
     } else {
-        k = luaL_optinteger(L, 2, dflt);
+        if (!lua_isnoneornil(L, 2)) k = tg_luaaux_check_integer(L, 2, fname, "k", min, 1000000000);
         if (!lua_isnoneornil(L, 3)) {
-            luaL_checktype(L, 3, LUA_TTABLE);
+            if (!lua_istable(L, 3)) tg_luaaux_bad(L, fname, "options", "a table", 3);
             *opts = 3;
         }
     }
-    luaL_argcheck(L, k >= min && k <= 1000000000, 2, "window size out of range");
+    if (k < min || k > 1000000000) tg_luaaux_check_integer(L, 2, fname, "k", min, 1000000000);
     return (long)k;
 }
 
@@ -41,14 +41,14 @@ static long k_and_opts(lua_State *L, long dflt, long min, int *opts) {
 ** within the by group in the given order. */
 static int l_expr_lag(lua_State *L) {
     int opts;
-    long k = k_and_opts(L, 1, 0, &opts);
+    long k = k_and_opts(L, "lag", 1, 0, &opts);
     tg_luaval_window_push(L, TG_WIN_LAG, 1, k, opts);
     return 1;
 }
 
 static int l_expr_lead(lua_State *L) {
     int opts;
-    long k = k_and_opts(L, 1, 0, &opts);
+    long k = k_and_opts(L, "lead", 1, 0, &opts);
     tg_luaval_window_push(L, TG_WIN_LEAD, 1, k, opts);
     return 1;
 }
@@ -64,8 +64,8 @@ static int l_expr_cumsum(lua_State *L) {
 ** row's and the k - 1 earlier rows' values */
 static int l_expr_rolling_mean(lua_State *L) {
     int opts;
-    luaL_checkinteger(L, 2);
-    long k = k_and_opts(L, 1, 1, &opts);
+    tg_luaaux_check_integer(L, 2, "rolling_mean", "k", 1, 1000000000);
+    long k = k_and_opts(L, "rolling_mean", 1, 1, &opts);
     tg_luaval_window_push(L, TG_WIN_ROLLING_MEAN, 1, k, opts);
     return 1;
 }
