@@ -696,12 +696,10 @@ static int l_sim_from_stays(lua_State *L) {
 
 /* ---- closed forms ---- */
 
-static void check_ca(lua_State *L, int *c, double *a) {
-    lua_Integer ci = luaL_checkinteger(L, 1);
-    *a = luaL_checknumber(L, 2);
-    luaL_argcheck(L, ci >= 0 && ci <= TG_SIM_MAX_PLACES, 1, "places must be 0..1000000");
-    luaL_argcheck(L, *a >= 0 && isfinite(*a), 2, "load must be a number >= 0");
-    *c = (int)ci;
+/* The places c and offered load a of erlang_b / erlang_c. */
+static void places_and_load(lua_State *L, const char *fname, int *c, double *a) {
+    *c = (int)tg_luaaux_check_integer(L, 1, fname, "c", 0, TG_SIM_MAX_PLACES);
+    *a = tg_luaaux_check_number(L, 2, fname, "a", 0, HUGE_VAL);
 }
 
 /* tegn.sim.erlang_b(c, a): P(full) of a loss system with c places and
@@ -709,7 +707,7 @@ static void check_ca(lua_State *L, int *c, double *a) {
 static int l_sim_erlang_b(lua_State *L) {
     int c;
     double a;
-    check_ca(L, &c, &a);
+    places_and_load(L, "sim.erlang_b", &c, &a);
     lua_pushnumber(L, tg_sim_erlang_b(c, a));
     return 1;
 }
@@ -718,7 +716,7 @@ static int l_sim_erlang_b(lua_State *L) {
 static int l_sim_erlang_c(lua_State *L) {
     int c;
     double a;
-    check_ca(L, &c, &a);
+    places_and_load(L, "sim.erlang_c", &c, &a);
     lua_pushnumber(L, tg_sim_erlang_c(c, a));
     return 1;
 }

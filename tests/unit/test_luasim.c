@@ -199,6 +199,10 @@ static void test_luasim_errors(void **state) {
     struct env e;
     (void)state;
     env_open(&e, NULL, 0);
+    expect_error(&e, "tegn.sim.erlang_b(2.5, 1)",
+                 "sim.erlang_b: 'c' must be a whole number from 0 to 1000000, got 2.5");
+    expect_error(&e, "tegn.sim.erlang_c(3, 0/0)",
+                 "sim.erlang_c: 'a' must be a number >= 0, got nan");
     expect_error(&e, "tegn.sim.run{ tilbud = {} }",
                  "'start' (the first simulated day) is required");
     expect_error(&e, "tegn.sim.run{ start = '2026-02-30', tilbud = {} }",
