@@ -166,7 +166,9 @@ void tg_luaaux_check_opts(lua_State *L, int idx, const char *const *known, const
     int found = 0;
     idx = lua_absindex(L, idx);
     if (lua_isnoneornil(L, idx)) return;
-    luaL_checktype(L, idx, LUA_TTABLE);
+    if (!lua_istable(L, idx))
+        tg_luaaux_error(L, "%s: expected a table of options, got a %s", fname,
+                        luaL_typename(L, idx));
     lua_pushnil(L);
     while (lua_next(L, idx)) {
         lua_pop(L, 1);
@@ -193,6 +195,14 @@ void tg_luaaux_check_opts(lua_State *L, int idx, const char *const *known, const
         lua_concat(L, 2);
         raise_top(L);
     }
+}
+
+void *tg_luaaux_check_udata(lua_State *L, int idx, const char *mt) {
+    void *p = luaL_testudata(L, idx, mt);
+    if (p) return p;
+    /* luaL_checkudata would name a stack slot "bad argument #-1" */
+    if (idx > 0) return luaL_checkudata(L, idx, mt);
+    tg_luaaux_error(L, "%s expected, got a %s", mt, luaL_typename(L, idx));
 }
 
 /* ---- once, tegn.null, metatables ---- */
@@ -584,14 +594,14 @@ int tg_luaaux_date_test(lua_State *L, int idx, int32_t *days) {
 }
 
 int32_t tg_luaaux_date_check(lua_State *L, int idx) {
-    return *(int32_t *)luaL_checkudata(L, idx, TG_LUAAUX_DATE_MT);
+    return *(int32_t *)tg_luaaux_check_udata(L, idx, TG_LUAAUX_DATE_MT);
 }
 
 int tg_luaaux_date_unit(lua_State *L, int idx) {
     static const char *const names[] = { "week", "isoweek", "month", "quarter", "year", NULL };
     static const int units[] = { TG_UNIT_WEEK, TG_UNIT_WEEK, TG_UNIT_MONTH, TG_UNIT_QUARTER,
                                  TG_UNIT_YEAR };
-    return units[luaL_checkoption(L, idx, NULL, names)];
+    return units[tg_luaaux_check_choice(L, idx, "trunc", "unit", names)];
 }
 
 void tg_luaaux_check_list(lua_State *L, int idx, const char *fn, const char *key, double *v,

@@ -75,6 +75,11 @@ void tg_luaaux_interrupt(struct lua_State *L, tg_interrupt *intr);
 int tg_luaaux_is_null(struct lua_State *L, int idx);
 void tg_luaaux_push_null(struct lua_State *L);
 
+/* The userdata at idx with metatable 'mt', as luaL_checkudata does for an
+** argument (idx > 0); for a value the C code fetched (idx < 0) the error
+** names the type, not a stack slot. */
+void *tg_luaaux_check_udata(struct lua_State *L, int idx, const char *mt);
+
 /* Creates the metatable 'name' in the registry with the metamethods in
 ** 'meta', 'methods' (may be NULL) as its __index table, and a __metatable
 ** field so scripts can neither read nor replace it. Leaves it on the

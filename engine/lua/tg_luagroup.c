@@ -134,7 +134,7 @@ static void check_agg(lua_State *L, int idx, int *fn, const tg_expr **arg, doubl
     *method = a->method;
     *arg = NULL;
     if (lua_getiuservalue(L, idx, 1) != LUA_TNIL)
-        *arg = *(tg_expr **)luaL_checkudata(L, -1, TG_LUAVAL_EXPR_MT);
+        *arg = *(tg_expr **)tg_luaaux_check_udata(L, -1, TG_LUAVAL_EXPR_MT);
     lua_pop(L, 1); /* the spec at idx keeps the expression alive */
 }
 

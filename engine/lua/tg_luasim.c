@@ -519,21 +519,15 @@ static int l_sim_run(lua_State *L) {
     tg_luaaux_check_opts(L, 1, known, "sim.run");
     memset(&o, 0, sizeof o);
     has = tg_luaaux_opt_date(L, 1, "sim.run", "start", &o.start);
-    if (!has) tg_luaaux_error(L, "sim.run: 'start' (the first simulated day) is required");
+    if (!has) tg_luaaux_missing(L, "sim.run", "start");
     o.days = tg_luaaux_opt_integer(L, 1, "sim.run", "dage", 365, 1, 36600);
     o.reps = tg_luaaux_opt_integer(L, 1, "sim.run", "replikationer", 1000, 1, 10000000);
     o.warmup = tg_luaaux_opt_integer(L, 1, "sim.run", "indkoersel", 0, 0, 36600);
     o.seed = tg_lua_seed(tg_lua_from_state(L));
-    if (lua_getfield(L, 1, "seed") != LUA_TNIL) {
-        int isint;
-        o.seed = (uint64_t)lua_tointegerx(L, -1, &isint);
-        if (!isint) tg_luaaux_error(L, "sim.run: 'seed' must be a whole number");
-    }
+    o.seed = (uint64_t)tg_luaaux_opt_integer(L, 1, "sim.run", "seed", (int64_t)o.seed, INT64_MIN,
+                                             INT64_MAX);
     kind = tg_luaaux_opt_choice(L, 1, "sim.run", "perioder", period_kinds, 0);
-    if (lua_getfield(L, 1, "per_replikation") != LUA_TNIL) {
-        luaL_checktype(L, -1, LUA_TBOOLEAN);
-        per_rep = lua_toboolean(L, -1);
-    }
+    per_rep = tg_luaaux_opt_boolean(L, 1, "sim.run", "per_replikation", 0);
     lua_settop(L, 1);
     if (lua_getfield(L, 1, "tilbud") != LUA_TTABLE || lua_rawlen(L, -1) == 0)
         tg_luaaux_error(L, "sim.run: 'tilbud' must be a non-empty list of tilbud");

@@ -105,8 +105,11 @@ static void materialize(lua_State *L, ltable *lt) {
 }
 
 static ltable *check_ltable(lua_State *L, int idx) {
-    ltable *lt = luaL_checkudata(L, idx, TG_LUAVAL_TABLE_MT);
-    if (!lt->t && !lt->src) luaL_argerror(L, idx, "the table was freed (t:free() or <close>)");
+    ltable *lt = tg_luaaux_check_udata(L, idx, TG_LUAVAL_TABLE_MT);
+    if (!lt->t && !lt->src) {
+        if (idx > 0) luaL_argerror(L, idx, "the table was freed (t:free() or <close>)");
+        tg_luaaux_error(L, "the table was freed (t:free() or <close>)");
+    }
     return lt;
 }
 
@@ -363,7 +366,7 @@ int tg_luaval_expr_test(lua_State *L, int idx) {
 }
 
 tg_expr *tg_luaval_expr_check(lua_State *L, int idx) {
-    tg_expr **slot = luaL_checkudata(L, idx, TG_LUAVAL_EXPR_MT);
+    tg_expr **slot = tg_luaaux_check_udata(L, idx, TG_LUAVAL_EXPR_MT);
     assert(*slot);
     return *slot;
 }
@@ -582,7 +585,7 @@ tg_col *tg_luaval_scalar(lua_State *L, int idx, const char *what) {
 }
 
 tg_col *tg_luaval_window_eval(lua_State *L, int idx, const tg_table *t) {
-    win *w = luaL_checkudata(L, idx, TG_LUAVAL_WINDOW_MT);
+    win *w = tg_luaaux_check_udata(L, idx, TG_LUAVAL_WINDOW_MT);
     const char *name = tg_window_name(w->fn);
     tg_window_spec spec;
     const tg_table *src = t;
