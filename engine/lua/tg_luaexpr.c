@@ -16,6 +16,7 @@
 #include <lua.h>
 
 #include "tg_err.h"
+#include "tg_exec.h"
 #include "tg_lua.h"
 #include "tg_luadate.h"
 #include "tg_lualib.h"
@@ -156,7 +157,7 @@ tg_col *tg_luaexpr_eval(lua_State *L, const tg_expr *e, const tg_table *t) {
     box = tg_lualib_box(L, release_col);
     tg_lualib_interrupt(L, &intr);
     tg_err_clear(&err);
-    st = tg_expr_eval(e, t, &intr, &c, &err);
+    st = tg_exec_eval(e, t, &intr, &c, &err);
     if (st != TG_OK) tg_lualib_fail(L, st, &err, NULL);
     *box = c;
     return c;
