@@ -173,7 +173,7 @@ tg_expr *tg_expr_cast(tg_expr *a, tg_type to, int strict) {
 }
 
 tg_expr *tg_expr_round(tg_expr *a, int digits, tg_round_mode mode) {
-    assert(mode == TG_ROUND_HALF_UP || mode == TG_ROUND_HALF_EVEN);
+    assert(mode == TG_ROUND_HALF_UP || mode == TG_ROUND_HALF_EVEN || mode == TG_ROUND_HALF_UP_TOL);
     tg_expr *e = node_new(TG_OP_ROUND, 1, NULL, 0);
     if (!e) return NULL;
     set_args(e, &a);
