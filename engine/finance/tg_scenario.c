@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tg_agg.h"
 #include "tg_col.h"
 #include "tg_date.h"
 #include "tg_err.h"
@@ -50,20 +51,6 @@ const tg_scenario_rep *tg_scenario_row(const tg_scenario_result *r, size_t k, si
                                        size_t y) {
     assert(r != NULL && k < r->n_tilbud && rep < r->reps && y < r->n_years);
     return &r->rows[(k * r->reps + rep) * r->n_years + y];
-}
-
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-double tg_scenario_quantile(double *x, size_t n, double p) {
-    assert(x != NULL && n > 0 && p >= 0 && p <= 1);
-    qsort(x, n, sizeof *x, cmp_double);
-    double h = (double)(n - 1) * p;
-    size_t lo = (size_t)h;
-    if (lo + 1 >= n) return x[n - 1];
-    return x[lo] + (h - (double)lo) * (x[lo + 1] - x[lo]);
 }
 
 /* ---- checking ---- */
@@ -523,7 +510,8 @@ tg_status tg_scenario_summary(const tg_scenario_result *r, const char *const *id
                 }
                 st_col[s][0]->v.f64[i] = sum / (double)r->reps;
                 for (int q = 0; q < 3; q++)
-                    st_col[s][q + 1]->v.f64[i] = tg_scenario_quantile(tmp, r->reps, ps[q]);
+                    st_col[s][q + 1]->v.f64[i] =
+                        tg_agg_quantile(tmp, r->reps, ps[q], TG_QUANTILE_LINEAR);
             }
             p_out->v.f64[i] = (double)outside / (double)r->reps;
         }

@@ -803,5 +803,7 @@ double tg_agg_quantile(double *x, size_t n, double p, int method) {
     }
     if (h == 1) return hi;
     if (lo == hi) return lo;
-    return (1 - h) * lo + h * hi;
+    /* R computes (1 - h) * lo + h * hi; this form, which the simulation
+    ** percentiles have always used, can differ from it in the last bit. */
+    return lo + h * (hi - lo);
 }
