@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "tg_conv.h"
+#include "tg_enc.h"
 #include "tg_err.h"
 #include "tg_mem.h"
 
@@ -62,11 +63,6 @@ static int has_bytes(const char *s, size_t n, const char *pat, size_t m) {
     return 0;
 }
 
-static size_t utf8_len(const char *s, size_t n) {
-    size_t len = 0;
-    for (size_t k = 0; k < n; k++) len += ((unsigned char)s[k] & 0xC0) != 0x80;
-    return len;
-}
 
 /* ASCII letters, and the Latin-1 letters U+00C0-U+00FE (UTF-8 C3 80 - C3
 ** BE, × and ÷ excepted), whose cases are 0x20 apart in the second byte. */
@@ -148,7 +144,7 @@ static tg_status sync_tab(tg_step *s, tg_dict *dict, tg_error *err) {
         const char *str = tg_dict_str(dict, code, &len);
         switch (s->tab_kind) {
         case TG_TAB_PRED: ((uint8_t *)s->tab)[code] = (uint8_t)pred_entry(s, str, len); break;
-        case TG_TAB_LEN: ((int64_t *)s->tab)[code] = (int64_t)utf8_len(str, len); break;
+        case TG_TAB_LEN: ((int64_t *)s->tab)[code] = (int64_t)tg_enc_utf8_len(str, len); break;
         case TG_TAB_MAP: {
             uint32_t out;
             if (s->op == TG_OP_LOWER || s->op == TG_OP_UPPER) {
