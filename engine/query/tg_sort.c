@@ -17,6 +17,7 @@
 #include <assert.h>
 #include <string.h>
 
+#include "tg_col.h"
 #include "tg_err.h"
 #include "tg_mem.h"
 
@@ -166,7 +167,7 @@ static inline void or_field(const struct sorter *s, const struct field *f, uint6
             size_t r = (size_t)(buf[i] & idx_mask);
             uint64_t code = 0;
             if (type == TG_FLOAT && bits_are_nan(float_bits(c->v.f64[r]))) code = f->nan_code;
-            if (valid && !((valid[r >> 6] >> (r & 63)) & 1)) code = f->null_code;
+            if (valid && !tg_col_bit(valid, r)) code = f->null_code;
             buf[i] |= ((code >> src_lo) & mask) << dst_lo;
         }
         return;
@@ -175,7 +176,7 @@ static inline void or_field(const struct sorter *s, const struct field *f, uint6
         size_t r = (size_t)(buf[i] & idx_mask);
         uint64_t code = (mapped(c, f->rank, r, type) ^ f->flip) - f->base;
         if (type == TG_FLOAT && bits_are_nan(float_bits(c->v.f64[r]))) code = f->nan_code;
-        if (valid && !((valid[r >> 6] >> (r & 63)) & 1)) code = f->null_code;
+        if (valid && !tg_col_bit(valid, r)) code = f->null_code;
         buf[i] |= ((code >> src_lo) & mask) << dst_lo;
     }
 }
