@@ -15,6 +15,7 @@
 #include "tg_err.h"
 #include "tg_kern.h"
 #include "tg_mem.h"
+#include "tg_sbuf.h"
 
 /* ---- nodes ---- */
 
@@ -281,145 +282,118 @@ static const char *infix(tg_op op) {
     }
 }
 
-struct text {
-    char *p;
-    size_t len, cap;
-    int oom;
-};
-
-static void put(struct text *t, const char *s, size_t n) {
-    if (t->oom) return;
-    if (t->len + n + 1 > t->cap) {
-        size_t cap = t->cap ? t->cap : 64;
-        while (cap < t->len + n + 1) cap *= 2;
-        char *p = tg_realloc(t->p, cap);
-        if (!p) {
-            t->oom = 1;
-            return;
-        }
-        t->p = p;
-        t->cap = cap;
-    }
-    memcpy(t->p + t->len, s, n);
-    t->len += n;
-    t->p[t->len] = '\0';
-}
-
-static void puts_(struct text *t, const char *s) {
-    put(t, s, strlen(s));
-}
-
 /* A double-quoted string with \" \\ and control bytes escaped. */
-static void put_quoted(struct text *t, const char *s, size_t n) {
-    put(t, "\"", 1);
+static void put_quoted(tg_sbuf *t, const char *s, size_t n) {
+    tg_sbuf_add(t, "\"", 1);
     for (size_t k = 0; k < n; k++) {
         unsigned char c = (unsigned char)s[k];
         char esc[8];
         if (c == '"' || c == '\\') {
             esc[0] = '\\';
             esc[1] = (char)c;
-            put(t, esc, 2);
+            tg_sbuf_add(t, esc, 2);
         } else if (c < 0x20 || c == 0x7f) {
             snprintf(esc, sizeof esc, "\\x%02x", c);
-            put(t, esc, 4);
+            tg_sbuf_add(t, esc, 4);
         } else {
-            put(t, s + k, 1);
+            tg_sbuf_add(t, s + k, 1);
         }
     }
-    put(t, "\"", 1);
+    tg_sbuf_add(t, "\"", 1);
 }
 
-static void render(struct text *t, const tg_expr *e);
+static void render(tg_sbuf *t, const tg_expr *e);
 
-static void render_args(struct text *t, const tg_expr *e, size_t from) {
+static void render_args(tg_sbuf *t, const tg_expr *e, size_t from) {
     for (size_t k = from; k < e->n_args; k++) {
-        if (k > from) puts_(t, ", ");
+        if (k > from) tg_sbuf_str(t, ", ");
         render(t, e->args[k]);
     }
 }
 
-static void render_literal(struct text *t, const tg_expr *e) {
+static void render_literal(tg_sbuf *t, const tg_expr *e) {
     char buf[TG_NUM_BUF];
     switch (e->u.lit.type) {
-    case TG_INT: put(t, buf, tg_num_format_i64(e->u.lit.i, buf)); break;
-    case TG_FLOAT: put(t, buf, tg_num_format_f64(e->u.lit.f, buf)); break;
-    case TG_BOOL: puts_(t, e->u.lit.i ? "true" : "false"); break;
+    case TG_INT: tg_sbuf_add(t, buf, tg_num_format_i64(e->u.lit.i, buf)); break;
+    case TG_FLOAT: tg_sbuf_add(t, buf, tg_num_format_f64(e->u.lit.f, buf)); break;
+    case TG_BOOL: tg_sbuf_str(t, e->u.lit.i ? "true" : "false"); break;
     case TG_DATE:
         if (e->u.lit.i >= TG_DATE_MIN && e->u.lit.i <= TG_DATE_MAX) {
-            puts_(t, "date(\"");
-            put(t, buf, tg_date_format((int32_t)e->u.lit.i, buf));
-            puts_(t, "\")");
+            tg_sbuf_str(t, "date(\"");
+            tg_sbuf_add(t, buf, tg_date_format((int32_t)e->u.lit.i, buf));
+            tg_sbuf_str(t, "\")");
         } else { /* out of range: refused at evaluation, shown as its day number */
-            puts_(t, "date(");
-            put(t, buf, tg_num_format_i64(e->u.lit.i, buf));
-            puts_(t, ")");
+            tg_sbuf_str(t, "date(");
+            tg_sbuf_add(t, buf, tg_num_format_i64(e->u.lit.i, buf));
+            tg_sbuf_str(t, ")");
         }
         break;
     case TG_STRING: put_quoted(t, e->u.lit.s, e->u.lit.len); break;
-    default: puts_(t, "null"); break;
+    default: tg_sbuf_str(t, "null"); break;
     }
 }
 
-static void render(struct text *t, const tg_expr *e) {
+static void render(tg_sbuf *t, const tg_expr *e) {
     static const char *const units[] = { "", "week", "month", "quarter", "year" };
     const char *in = infix(e->op);
     char buf[TG_NUM_BUF];
 
     if (e->op == TG_OP_COL) {
-        puts_(t, "col(");
+        tg_sbuf_str(t, "col(");
         put_quoted(t, e->u.name, strlen(e->u.name));
-        puts_(t, ")");
+        tg_sbuf_str(t, ")");
     } else if (e->op == TG_OP_LIT) {
         render_literal(t, e);
     } else if (in) {
-        puts_(t, "(");
+        tg_sbuf_str(t, "(");
         for (size_t k = 0; k < e->n_args; k++) {
             if (k) {
-                puts_(t, " ");
-                puts_(t, in);
-                puts_(t, " ");
+                tg_sbuf_str(t, " ");
+                tg_sbuf_str(t, in);
+                tg_sbuf_str(t, " ");
             }
             render(t, e->args[k]);
         }
-        puts_(t, ")");
+        tg_sbuf_str(t, ")");
     } else if (e->op == TG_OP_NEG || e->op == TG_OP_NOT) {
-        puts_(t, e->op == TG_OP_NEG ? "(-" : "(not ");
+        tg_sbuf_str(t, e->op == TG_OP_NEG ? "(-" : "(not ");
         render(t, e->args[0]);
-        puts_(t, ")");
+        tg_sbuf_str(t, ")");
     } else if (e->op == TG_OP_ISIN) {
-        puts_(t, "isin(");
+        tg_sbuf_str(t, "isin(");
         render(t, e->args[0]);
-        puts_(t, ", [");
+        tg_sbuf_str(t, ", [");
         render_args(t, e, 1);
-        puts_(t, "])");
+        tg_sbuf_str(t, "])");
     } else if (e->op == TG_OP_CAST) {
-        puts_(t, e->u.cast.strict ? "cast(" : "try_cast(");
+        tg_sbuf_str(t, e->u.cast.strict ? "cast(" : "try_cast(");
         render(t, e->args[0]);
-        puts_(t, ", \"");
-        puts_(t, tg_type_name(e->u.cast.to));
-        puts_(t, "\")");
+        tg_sbuf_str(t, ", \"");
+        tg_sbuf_str(t, tg_type_name(e->u.cast.to));
+        tg_sbuf_str(t, "\")");
     } else if (e->op == TG_OP_ROUND) {
-        puts_(t, "round(");
+        tg_sbuf_str(t, "round(");
         render(t, e->args[0]);
-        puts_(t, ", ");
-        put(t, buf, tg_num_format_i64(e->u.round.digits, buf));
-        puts_(t, e->u.round.mode == TG_ROUND_HALF_EVEN ? ", \"half_even\")" : ", \"half_up\")");
+        tg_sbuf_str(t, ", ");
+        tg_sbuf_add(t, buf, tg_num_format_i64(e->u.round.digits, buf));
+        tg_sbuf_str(t,
+                    e->u.round.mode == TG_ROUND_HALF_EVEN ? ", \"half_even\")" : ", \"half_up\")");
     } else if (e->op == TG_OP_TRUNC) {
-        puts_(t, "trunc(");
+        tg_sbuf_str(t, "trunc(");
         render(t, e->args[0]);
-        puts_(t, ", \"");
-        puts_(t, (size_t)e->u.unit < TG_ARRAY_LEN(units) ? units[e->u.unit] : "?");
-        puts_(t, "\")");
+        tg_sbuf_str(t, ", \"");
+        tg_sbuf_str(t, (size_t)e->u.unit < TG_ARRAY_LEN(units) ? units[e->u.unit] : "?");
+        tg_sbuf_str(t, "\")");
     } else {
-        puts_(t, tg_op_name(e->op));
-        puts_(t, "(");
+        tg_sbuf_str(t, tg_op_name(e->op));
+        tg_sbuf_str(t, "(");
         render_args(t, e, 0);
-        puts_(t, ")");
+        tg_sbuf_str(t, ")");
     }
 }
 
 char *tg_expr_to_string(const tg_expr *e) {
-    struct text t = { NULL, 0, 0, 0 };
+    tg_sbuf t = { 0 };
     render(&t, e);
     if (t.oom) {
         tg_free(t.p);
