@@ -97,10 +97,6 @@ void tg_csvcol_free(tg_csvcol *c) {
     tg_free(c);
 }
 
-size_t tg_csvcol_rows(const tg_csvcol *c) {
-    return c->len;
-}
-
 size_t tg_csvcol_note_row(const tg_csvcol *c) {
     return c->note_row;
 }
