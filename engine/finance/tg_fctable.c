@@ -318,8 +318,9 @@ static tg_status keys_table(const series_set *ss, size_t each, tg_table **out) {
 
 enum { P_NOBS, P_ALPHA, P_BETA, P_GAMMA, P_PHI, P_SIGMA, P_SSE, N_PCOLS };
 
-tg_status tg_fctable_forecast(const tg_table *t, const tg_fctable_opts *o, const tg_interrupt *intr,
-                              tg_table **forecasts, tg_table **params, tg_error *err) {
+tg_status tg_fctable_holt_winters(const tg_table *t, const tg_fctable_opts *o,
+                                  const tg_interrupt *intr, tg_table **forecasts, tg_table **params,
+                                  tg_error *err) {
     static const char *const pnames[N_PCOLS] = { "n_obs", "alpha", "beta", "gamma",
                                                  "phi",   "sigma", "sse" };
     const size_t H = o->horizon, L = o->n_levels;

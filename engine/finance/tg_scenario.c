@@ -261,7 +261,8 @@ static tg_status chain(const tg_scenario_tilbud *t, size_t k, size_t rep, const 
 
         row->belagte_dage = sim->occupied[(k * sim->reps + rep) * sim->n_periods + y];
         row->belaegning = p->act[off + y];
-        if (tg_takst_occupancy(rules, yr->aar, first, p->act, n_act, t->akut, &bb, NULL) != TG_OK) {
+        if (tg_takst_budget_belaegning(rules, yr->aar, first, p->act, n_act, t->akut, &bb, NULL) !=
+            TG_OK) {
             if (isnan(t->budget_belaegning))
                 return tg_err_set(err, TG_EARG, NULL, 0, 0,
                                   "%s: no actual occupancy to budget %d on; give historik or "

@@ -176,8 +176,9 @@ int tg_takst_days(const tg_takst_rules *r, int aar) {
     return (aar % 4 == 0 && aar % 100 != 0) || aar % 400 == 0 ? 366 : 365;
 }
 
-tg_status tg_takst_occupancy(const tg_takst_rules *r, int aar, int first_year, const double *actual,
-                             size_t n, int akut, double *out, tg_error *err) {
+tg_status tg_takst_budget_belaegning(const tg_takst_rules *r, int aar, int first_year,
+                                     const double *actual, size_t n, int akut, double *out,
+                                     tg_error *err) {
     double sum = 0, lo;
     int used = 0;
     assert(r != NULL && out != NULL && (actual != NULL || n == 0));
@@ -326,8 +327,9 @@ tg_status tg_takst_regulate(const tg_takst_rules *r, const tg_takst_account *a,
     return TG_OK;
 }
 
-tg_status tg_takst_package(double timer_fra, double timer_til, double timepris, double periode_dage,
-                           double *pris, double *pris_pr_dag, tg_error *err) {
+tg_status tg_takst_ydelsespakke(double timer_fra, double timer_til, double timepris,
+                                double periode_dage, double *pris, double *pris_pr_dag,
+                                tg_error *err) {
     double mid;
     assert(pris != NULL && pris_pr_dag != NULL);
     if (!isfinite(timer_fra) || !isfinite(timer_til) || timer_fra < 0 || timer_til < timer_fra)
@@ -346,14 +348,19 @@ tg_status tg_takst_package(double timer_fra, double timer_til, double timepris, 
     return TG_OK;
 }
 
-double tg_takst_vat_refund(const tg_takst_rules *r, double takst, double momsbelagt_andel) {
+double tg_takst_tillaeg(double timer, double tillaegstakst) {
+    assert(timer >= 0 && tillaegstakst >= 0);
+    return tg_num_round_f64(timer * tillaegstakst, 2, TG_ROUND_HALF_UP_TOL);
+}
+
+double tg_takst_moms_refusion(const tg_takst_rules *r, double takst, double momsbelagt_andel) {
     assert(r != NULL);
     return tg_num_round_f64(takst * momsbelagt_andel * r->momssats / (1 + r->momssats), 2,
                             TG_ROUND_HALF_UP_TOL);
 }
 
-tg_status tg_takst_part_time(const tg_takst_rules *r, double takst, int dage_pr_uge, double *out,
-                             tg_error *err) {
+tg_status tg_takst_deltid(const tg_takst_rules *r, double takst, int dage_pr_uge, double *out,
+                          tg_error *err) {
     assert(r != NULL && out != NULL);
     if (dage_pr_uge < 1 || dage_pr_uge > 7)
         return tg_err_set(err, TG_EARG, NULL, 0, 0, "dage_pr_uge must be between 1 and 7, got %d",

@@ -144,7 +144,7 @@ static int l_holt_winters(lua_State *L) {
     r2 = lua_gettop(L);
     tg_lualib_interrupt(L, &intr);
     tg_err_clear(&err);
-    st = tg_fctable_forecast(t, &o, &intr, fc, pa, &err);
+    st = tg_fctable_holt_winters(t, &o, &intr, fc, pa, &err);
     if (st != TG_OK) return tg_lualib_fail(L, st, &err, fname);
     tg_luatable_finish(L, r1);
     tg_luatable_finish(L, r2);

@@ -19,7 +19,6 @@
 #include "tg_lua.h"
 #include "tg_lualib.h"
 #include "tg_luatable.h"
-#include "tg_num.h"
 #include "tg_takst.h"
 
 #define HISTORIK_MAX 100 /* years a historik table may span */
@@ -456,8 +455,8 @@ static double occupancy_from(lua_State *L, int args, const tg_takst_rules *r, in
     size_t n = check_historik(L, -1, act, &first, fname);
     lua_pop(L, 1);
     tg_err_clear(&err);
-    if (tg_takst_occupancy(r, aar, first, act, n, opt_bool(L, args, "akut", fname), &bb, &err) !=
-        TG_OK)
+    if (tg_takst_budget_belaegning(r, aar, first, act, n, opt_bool(L, args, "akut", fname), &bb,
+                                   &err) != TG_OK)
         tg_lualib_fail(L, TG_EARG, &err, fname);
     return bb;
 }
@@ -609,8 +608,9 @@ static int l_takst_ydelsespakke(lua_State *L) {
     fra = opt_num(L, 1, "timer_fra", NAN, 1, fname);
     til = opt_num(L, 1, "timer_til", NAN, 1, fname);
     tg_err_clear(&err);
-    if (tg_takst_package(fra, til, opt_num(L, 1, "timepris", NAN, 1, fname),
-                         opt_num(L, 1, "periode_dage", NAN, 0, fname), &pris, &dag, &err) != TG_OK)
+    if (tg_takst_ydelsespakke(fra, til, opt_num(L, 1, "timepris", NAN, 1, fname),
+                              opt_num(L, 1, "periode_dage", NAN, 0, fname), &pris, &dag,
+                              &err) != TG_OK)
         return tg_lualib_fail(L, TG_EARG, &err, fname);
     lua_createtable(L, 0, 3);
     set_num(L, "timer", (fra + til) / 2);
@@ -630,7 +630,7 @@ static int l_takst_tillaeg(lua_State *L) {
     double sats = opt_num(L, 1, "tillaegstakst", NAN, 1, fname);
     if (!(timer >= 0) || !(sats >= 0) || !isfinite(timer * sats))
         return tg_lualib_error(L, "%s: timer and tillaegstakst must be numbers >= 0", fname);
-    push_amount(L, tg_num_round_f64(timer * sats, 2, TG_ROUND_HALF_UP_TOL));
+    push_amount(L, tg_takst_tillaeg(timer, sats));
     return 1;
 }
 
@@ -645,7 +645,7 @@ static int l_takst_moms_refusion(lua_State *L) {
     double andel = opt_num(L, 1, "momsbelagt_andel", NAN, 1, fname);
     if (!isfinite(takst) || !(andel >= 0 && andel <= 1))
         return tg_lualib_error(L, "%s: momsbelagt_andel must be a share between 0 and 1", fname);
-    push_amount(L, tg_takst_vat_refund(&r, takst, andel));
+    push_amount(L, tg_takst_moms_refusion(&r, takst, andel));
     return 1;
 }
 
@@ -661,7 +661,7 @@ static int l_takst_deltid(lua_State *L) {
     double takst = opt_num(L, 1, "takst", NAN, 1, fname);
     if (!isfinite(takst)) return tg_lualib_error(L, "%s: takst must be a number", fname);
     tg_err_clear(&err);
-    if (tg_takst_part_time(&r, takst, opt_int(L, 1, "dage_pr_uge", 0, 1, fname), &v, &err) != TG_OK)
+    if (tg_takst_deltid(&r, takst, opt_int(L, 1, "dage_pr_uge", 0, 1, fname), &v, &err) != TG_OK)
         return tg_lualib_fail(L, TG_EARG, &err, fname);
     push_amount(L, v);
     return 1;
