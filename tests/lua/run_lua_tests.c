@@ -427,11 +427,15 @@ static void show_diff(const char *want, const char *got) {
 static int matches(const section *s, const char *want, const char *got) {
     switch (s->match) {
     case M_CONTAINS: {
-        /* the expected text may sit mid-line: its last newline is not part of it */
-        size_t n = strlen(want) - (*want && want[strlen(want) - 1] == '\n');
-        for (const char *p = got; (p = strchr(p, *want ? *want : '\0')) != NULL; p++)
-            if (strncmp(p, want, n) == 0) return 1;
-        return n == 0;
+        /* each expected line may sit anywhere in the text, mid-line too */
+        for (const char *line = want; *line; line += strcspn(line, "\n") + 1) {
+            size_t n = strcspn(line, "\n");
+            const char *p = got;
+            while (*p && strncmp(p, line, n) != 0) p++;
+            if (!*p && n) return 0;
+            if (!line[n]) break;
+        }
+        return 1;
     }
     case M_APPROX: return approx_equal(got, want, s->tol);
     default: return strcmp(got, want) == 0;
