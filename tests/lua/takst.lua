@@ -162,6 +162,18 @@ tegn.takst.compute_table(p, p)
 -- error contains:
 omkostningstype
 
+-- case: one half-up rule: the takst code and :round() in a script agree
+-- 1.15 x 50 is 57.49999999999999 in binary; the takst code (here
+-- ydelsespakke's pris) and :round() both round it to 58; before they shared
+-- tg_num_round_f64 the script got 57
+local col = tegn.col
+local y = tegn.takst.ydelsespakke{ timer_fra = 0, timer_til = 2.3, timepris = 50 }
+local t = tegn.read_sqlite(TEGN_DB, 'takst_param'):filter(col'aar':eq(2019))
+local d = t:derive{ pris = ((col'aar' * 0 + y.timer) * 50):round() }
+print(y.pris, #d:filter(col'pris':eq(y.pris)) == #d)
+-- expect:
+58	true
+
 -- case: the small functions: ydelsespakke, tillaeg, moms_refusion, deltid
 local y = tegn.takst.ydelsespakke{ timer_fra = 5, timer_til = 10,
   timepris = 402, periode_dage = 7 }
