@@ -88,6 +88,7 @@ typedef struct tcase {
 
 typedef struct tfile {
     const char *path;
+    char *text;  /* the file's bytes: case names and params point into it */
     buf prelude; /* lines before the first case: run before every case */
     tcase *cases;
     size_t n;
@@ -175,7 +176,7 @@ static char *read_whole(const char *path) {
 }
 
 static void parse_file(tfile *f) {
-    char *text = read_whole(f->path), *line, *next;
+    char *text = f->text = read_whole(f->path), *line, *next;
     tcase *c = NULL;
     buf *into = &f->prelude;
     int no = 0;
@@ -487,15 +488,18 @@ static int run_case(ctx *x, const tfile *f, const tcase *c, int seq) {
     tg_lua *rt;
     tg_error err;
     buf out = { 0 }, msg = { 0 };
-    char text[1024], tmp[64], *params[32];
+    char text[1024], tmp[64], libdir[1024], *params[32];
     tg_status st;
     int ok = 1;
 
     for (int i = 0; i < c->params_n; i++) params[i] = expand(x, c->params[i]);
+    /* `require` searches scripts/lib, as for `tegn run` in the source tree */
+    snprintf(libdir, sizeof libdir, "%s/scripts/lib", x->source);
     tg_run_opts_init(&o);
     o.script = "script.lua";
     o.params = (const char *const *)params;
     o.n_params = (size_t)c->params_n;
+    o.lib_dir = libdir;
     o.timeout_s = 60; /* a hang fails the case instead of the whole run */
     o.print = capture;
     o.ud = &out;
@@ -619,6 +623,7 @@ int main(int argc, char **argv) {
     }
     free(f.cases);
     free(f.prelude.p);
+    free(f.text);
     free((char *)x.tmp);
     if (x.db) sqlite3_close(x.db);
     return failed ? 1 : 0;
