@@ -17,6 +17,7 @@
 #include "tg_date.h"
 #include "tg_err.h"
 #include "tg_mem.h"
+#include "tg_num.h"
 
 #define MAX_PLACES 100000
 #define POLL_REPS  256 /* replications of one tilbud between polls of the chain */
@@ -193,7 +194,7 @@ static void year_lines(const tg_scenario_tilbud *t, const tg_scenario_opts *o, i
             }
             v = pl * base * open / dage;
         }
-        in->omk[k] = tg_takst_round(v, 0);
+        in->omk[k] = tg_num_round_f64(v, 0, TG_ROUND_HALF_UP_TOL);
     }
 }
 
@@ -296,9 +297,9 @@ static tg_status chain(const tg_scenario_tilbud *t, size_t k, size_t rep, const 
         row->regulering_n2 = p->reg_in[y];
         row->regnskab =
             res.takstgrundlag +
-            tg_takst_round(t->regnskab_afvigelse_pct / 100 *
-                               (res.omk[TG_OMK_DIREKTE_LOEN] + res.omk[TG_OMK_DIREKTE_DRIFT]),
-                           0);
+            tg_num_round_f64(t->regnskab_afvigelse_pct / 100 *
+                                 (res.omk[TG_OMK_DIREKTE_LOEN] + res.omk[TG_OMK_DIREKTE_DRIFT]),
+                             0, TG_ROUND_HALF_UP_TOL);
         a.aar = yr->aar;
         a.belagte_dage = row->belagte_dage;
         a.doegntakst = res.doegntakst;

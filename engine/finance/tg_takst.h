@@ -5,7 +5,8 @@
 ** under a named, versioned rule set (tg_takst_rules) so one scenario can be
 ** computed under two sets of rules. Amounts are kroner in doubles; every
 ** rounding is half-up (away from zero) with a tolerance for binary floating
-** point (tg_takst_round). Nothing here allocates except
+** point: tg_num_round_f64 with TG_ROUND_HALF_UP_TOL, the rule round() in
+** scripts uses too. Nothing here allocates except
 ** tg_takst_compute_table, so the per-year functions can run inside
 ** simulation loops. Formulas and sources: docs/takst.md.
 */
@@ -92,14 +93,6 @@ const char *tg_takst_omk_name(int k);
 int tg_takst_omk_parse(const char *name, size_t n);
 
 /* ---- the pieces ---- */
-
-/* x rounded half-up (half away from zero, as Excel's ROUND) to 'decimals'
-** (0..9) decimals. A value within a relative 1e-14 below the half rounds
-** up: that absorbs binary floating point error (4459.985580... stays
-** 4460, 2230.4999999999995 becomes 2231) but is far below any real
-** distance from the half that budgets in kroner and occupancies with a few
-** decimals can produce. NaN stays NaN. */
-double tg_takst_round(double x, int decimals);
 
 /* Takstdage of year 'aar' under r: r->takstdage, or 365/366. */
 int tg_takst_days(const tg_takst_rules *r, int aar);

@@ -16,6 +16,7 @@
 #include <lua.h>
 
 #include "tg_err.h"
+#include "tg_exec.h"
 #include "tg_lua.h"
 #include "tg_luadate.h"
 #include "tg_lualib.h"
@@ -156,7 +157,7 @@ tg_col *tg_luaexpr_eval(lua_State *L, const tg_expr *e, const tg_table *t) {
     box = tg_lualib_box(L, release_col);
     tg_lualib_interrupt(L, &intr);
     tg_err_clear(&err);
-    st = tg_expr_eval(e, t, &intr, &c, &err);
+    st = tg_exec_eval(e, t, &intr, &c, &err);
     if (st != TG_OK) tg_lualib_fail(L, st, &err, NULL);
     *box = c;
     return c;
@@ -420,7 +421,9 @@ static int l_expr_try_cast(lua_State *L) {
 }
 
 /* e:round([digits = 0 [, "half_up" | "half_even"]]): half_up (ties away
-** from zero, as Danish takster and spreadsheets round) is the default. */
+** from zero, as Danish takster and spreadsheets round) is the default, with
+** the takst code's tolerance (TG_ROUND_HALF_UP_TOL), so a script that
+** recomputes a takst rounds it to the same kroner. */
 static int l_expr_round(lua_State *L) {
     static const char *const modes[] = { "half_up", "half_even", NULL };
     tg_expr *x = check_expr(L, 1);
@@ -431,7 +434,8 @@ static int l_expr_round(lua_State *L) {
     luaL_argcheck(L, digits >= TG_ROUND_MIN_DIGITS && digits <= TG_ROUND_MAX_DIGITS, 2,
                   "digits must be between -18 and 15");
     slot = new_slot(L);
-    fill(L, slot, tg_expr_round(x, (int)digits, mode == 0 ? TG_ROUND_HALF_UP : TG_ROUND_HALF_EVEN));
+    fill(L, slot,
+         tg_expr_round(x, (int)digits, mode == 0 ? TG_ROUND_HALF_UP_TOL : TG_ROUND_HALF_EVEN));
     return 1;
 }
 

@@ -19,6 +19,7 @@
 #include "tg_lua.h"
 #include "tg_lualib.h"
 #include "tg_luatable.h"
+#include "tg_num.h"
 #include "tg_takst.h"
 
 #define HISTORIK_MAX 100 /* years a historik table may span */
@@ -629,7 +630,7 @@ static int l_takst_tillaeg(lua_State *L) {
     double sats = opt_num(L, 1, "tillaegstakst", NAN, 1, fname);
     if (!(timer >= 0) || !(sats >= 0) || !isfinite(timer * sats))
         return tg_lualib_error(L, "%s: timer and tillaegstakst must be numbers >= 0", fname);
-    push_amount(L, tg_takst_round(timer * sats, 2));
+    push_amount(L, tg_num_round_f64(timer * sats, 2, TG_ROUND_HALF_UP_TOL));
     return 1;
 }
 

@@ -13,6 +13,7 @@
 #include <lua.h>
 
 #include "tg_err.h"
+#include "tg_exec.h"
 #include "tg_expr.h"
 #include "tg_lua.h"
 #include "tg_luaexpr.h"
@@ -64,7 +65,7 @@ tg_col *tg_luawin_scalar(lua_State *L, int idx, const char *what) {
     *tbox = one;
     one->n_rows = 1;
     tg_err_clear(&err);
-    st = tg_expr_eval(e, one, NULL, &c, &err);
+    st = tg_exec_eval(e, one, NULL, &c, &err);
     if (st != TG_OK) tg_lualib_fail(L, st, &err, what);
     *box = c;
     lua_settop(L, top);

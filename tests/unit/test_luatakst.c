@@ -182,6 +182,25 @@ static void test_luatakst_compute_table_bundled(void **state) {
     env_close(&e);
 }
 
+/* One half-up rule: 1.15 x 50 is 57.49999999999999 in binary. The takst
+** code (here ydelsespakke's pris) and :round() in a script both round it
+** to 58; before they shared tg_num_round_f64 the script got 57. */
+static void test_luatakst_round_agrees_with_script(void **state) {
+    struct env e;
+    (void)state;
+    open_env(&e);
+    assert_string_equal(
+        run_ok(
+            &e,
+            "local col = tegn.col\n"
+            "local y = tegn.takst.ydelsespakke{ timer_fra = 0, timer_til = 2.3, timepris = 50 }\n"
+            "local t = tegn.read_sqlite(TEGN_DB, 'takst_param'):filter(col'aar':eq(2019))\n"
+            "local d = t:derive{ pris = ((col'aar' * 0 + y.timer) * 50):round() }\n"
+            "print(y.pris, #d:filter(col'pris':eq(y.pris)) == #d)\n"),
+        "58\ttrue\n");
+    env_close(&e);
+}
+
 static void test_luatakst_small_functions(void **state) {
     struct env e;
     (void)state;
@@ -278,6 +297,7 @@ int main(void) {
         cmocka_unit_test(test_luatakst_rules),
         cmocka_unit_test(test_luatakst_historik),
         cmocka_unit_test(test_luatakst_compute_table_bundled),
+        cmocka_unit_test(test_luatakst_round_agrees_with_script),
         cmocka_unit_test(test_luatakst_small_functions),
         cmocka_unit_test(test_luatakst_errors_name_the_line),
         cmocka_unit_test_teardown(test_luatakst_allocation_failures, tg_test_disarm),

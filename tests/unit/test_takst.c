@@ -19,6 +19,7 @@
 #include "tg_db.h"
 #include "tg_err.h"
 #include "tg_mem.h"
+#include "tg_num.h"
 #include "tg_takst.h"
 
 static tg_takst_rules bek(void) {
@@ -174,19 +175,27 @@ static void test_takst_regulation_split(void **state) {
 
 static void test_takst_round_half_up(void **state) {
     (void)state;
-    assert_true(tg_takst_round(4459.99, 0) == 4460);
-    assert_true(tg_takst_round(4459.49, 0) == 4459);
-    assert_true(tg_takst_round(2.5, 0) == 3); /* banker's rounding would give 2 */
-    assert_true(tg_takst_round(3.5, 0) == 4);
-    assert_true(tg_takst_round(-2.5, 0) == -3);
-    assert_true(tg_takst_round(0.4999999, 0) == 0);
-    assert_true(tg_takst_round(2230.4999999999995, 0) == 2231); /* binary noise below .5 */
-    assert_true(tg_takst_round(2230.4999, 0) == 2230);
-    assert_true(tg_takst_round(2.675, 2) == 2.68); /* the double is 2.67499999... */
-    assert_true(tg_takst_round(1.005, 2) == 1.01);
-    assert_true(tg_takst_round(0.96675, 3) == 0.967);
-    assert_true(tg_takst_round(1e12 + 0.5, 0) == 1e12 + 1);
-    assert_true(isnan(tg_takst_round(NAN, 0)));
+    assert_true(tg_num_round_f64(4459.99, 0, TG_ROUND_HALF_UP_TOL) == 4460);
+    assert_true(tg_num_round_f64(4459.49, 0, TG_ROUND_HALF_UP_TOL) == 4459);
+    assert_true(tg_num_round_f64(2.5, 0, TG_ROUND_HALF_UP_TOL) ==
+                3); /* banker's rounding would give 2 */
+    assert_true(tg_num_round_f64(3.5, 0, TG_ROUND_HALF_UP_TOL) == 4);
+    assert_true(tg_num_round_f64(-2.5, 0, TG_ROUND_HALF_UP_TOL) == -3);
+    assert_true(tg_num_round_f64(0.4999999, 0, TG_ROUND_HALF_UP_TOL) == 0);
+    assert_true(tg_num_round_f64(2230.4999999999995, 0, TG_ROUND_HALF_UP_TOL) ==
+                2231); /* binary noise below .5 */
+    assert_true(tg_num_round_f64(2230.4999, 0, TG_ROUND_HALF_UP_TOL) == 2230);
+    assert_true(tg_num_round_f64(2.675, 2, TG_ROUND_HALF_UP_TOL) ==
+                2.68); /* the double is 2.67499999... */
+    assert_true(tg_num_round_f64(1.005, 2, TG_ROUND_HALF_UP_TOL) == 1.01);
+    assert_true(tg_num_round_f64(0.96675, 3, TG_ROUND_HALF_UP_TOL) == 0.967);
+    assert_true(tg_num_round_f64(1e12 + 0.5, 0, TG_ROUND_HALF_UP_TOL) == 1e12 + 1);
+    assert_true(isnan(tg_num_round_f64(NAN, 0, TG_ROUND_HALF_UP_TOL)));
+    /* The tolerance is what sets the takst rule apart from exact half-up:
+    ** 50 x 1.15 is 57.49999999999999 in binary. */
+    assert_true(tg_num_round_f64(50 * 1.15, 0, TG_ROUND_HALF_UP) == 57);
+    assert_true(tg_num_round_f64(50 * 1.15, 0, TG_ROUND_HALF_UP_TOL) == 58);
+    assert_true(tg_num_round_f64(-57.49999999999999, 0, TG_ROUND_HALF_UP_TOL) == -58);
 }
 
 /* 5 places x 365 x 0.928 = 1,693.6 belægningsdage. 5,085,034 / 1,693.6 is
