@@ -4,7 +4,9 @@
 -- more: no io, package, debug, dofile, loadfile, warn or string.dump; os with
 -- only clock, date, difftime and time; plus the tegn module
 -- (tg_lualib_open in engine/lua/tg_lualib.c). A script that reaches for
--- anything else would fail at run time with "undefined global".
+-- anything else would fail at run time with "undefined global". The ctest
+-- luacheckrc (tests/luacheck/check_sandbox.sh) fails when this list and
+-- the sandbox's names differ.
 
 local function fields(list)
     local t = {}
@@ -19,10 +21,13 @@ stds.tegn_sandbox = {
         "require", "select", "setmetatable", "tonumber", "tostring", "type", "xpcall",
         coroutine = fields { "close", "create", "isyieldable", "resume", "running", "status",
                              "wrap", "yield" },
-        math = fields { "abs", "acos", "asin", "atan", "ceil", "cos", "deg", "exp", "floor",
-                        "fmod", "huge", "log", "max", "maxinteger", "min", "mininteger", "modf",
-                        "pi", "rad", "random", "randomseed", "sin", "sqrt", "tan", "tointeger",
-                        "type", "ult" },
+        -- Debian builds Lua 5.4 with LUA_COMPAT_MATHLIB: atan2, cosh, frexp,
+        -- ldexp, log10, pow, sinh and tanh are there too.
+        math = fields { "abs", "acos", "asin", "atan", "atan2", "ceil", "cos", "cosh", "deg",
+                        "exp", "floor", "fmod", "frexp", "huge", "ldexp", "log", "log10", "max",
+                        "maxinteger", "min", "mininteger", "modf", "pi", "pow", "rad", "random",
+                        "randomseed", "sin", "sinh", "sqrt", "tan", "tanh", "tointeger", "type",
+                        "ult" },
         os = fields { "clock", "date", "difftime", "time" },
         string = fields { "byte", "char", "find", "format", "gmatch", "gsub", "len", "lower",
                           "match", "pack", "packsize", "rep", "reverse", "sub", "unpack",
