@@ -1,5 +1,5 @@
 /*
-** bench/expr.c -- times tg_expr_filter and tg_expr_eval on a synthetic
+** bench/expr.c -- times tg_exec_filter and tg_exec_eval on a synthetic
 ** 10M-row occupancy table built in memory (no I/O): benchmark query (c)
 ** status == "belagt" AND kommune == "Høje-Taastrup" AND takst_kr >= 3000
 ** AND dato between 2023-01-01 and 2023-12-31, plus two derive-style
@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "tg_date.h"
+#include "tg_exec.h"
 #include "tg_expr.h"
 #include "tg_mem.h"
 #include "tg_table.h"
@@ -133,7 +134,7 @@ int main(int argc, char **argv) {
     tg_error err;
     for (int r = 0; r < runs; r++) {
         double a = now_ms(), c = cpu_ms();
-        if (tg_expr_filter(pred, t, NULL, &idx, &n, &err) != TG_OK) {
+        if (tg_exec_filter(pred, t, NULL, &idx, &n, &err) != TG_OK) {
             fprintf(stderr, "filter failed: %s\n", err.msg);
             return 1;
         }
@@ -147,7 +148,7 @@ int main(int argc, char **argv) {
            n, expect, best, best_cpu, (double)rows / best / 1e3);
     if (n != expect) return 1;
 
-    /* Derive-style expressions through tg_expr_eval ("filter" as the third
+    /* Derive-style expressions through tg_exec_eval ("filter" as the third
     ** argument skips them, for profiling the filter alone). */
     tg_expr *k11 = tg_expr_float(1.1);
     tg_expr *mul = tg_expr_binary(TG_OP_MUL, takst, k11);
@@ -160,7 +161,7 @@ int main(int argc, char **argv) {
         for (int r = 0; r < runs; r++) {
             tg_col *col;
             double a = now_ms(), c = cpu_ms();
-            if (tg_expr_eval(derived[k], t, NULL, &col, &err) != TG_OK) {
+            if (tg_exec_eval(derived[k], t, NULL, &col, &err) != TG_OK) {
                 fprintf(stderr, "eval failed: %s\n", err.msg);
                 return 1;
             }

@@ -1,5 +1,5 @@
 /*
-** bench/forecast.c -- times tg_fctable_forecast: 1,000 monthly series of
+** bench/forecast.c -- times tg_fctable_holt_winters: 1,000 monthly series of
 ** 120 months ('YYYY-MM' strings, level + trend + July dip + noise from a
 ** fixed LCG), each fitted (additive Holt-Winters, period 12, every
 ** parameter fitted) and forecast 36 months ahead with 80 and 95 %
@@ -62,7 +62,7 @@ static double best_of(const tg_table *t, const tg_fctable_opts *o, int backtest,
         tg_error err;
         double t0 = now();
         tg_status st = backtest ? tg_fctable_backtest(t, o, NULL, &a, &b, &err)
-                                : tg_fctable_forecast(t, o, NULL, &a, &b, &err);
+                                : tg_fctable_holt_winters(t, o, NULL, &a, &b, &err);
         double t1 = now();
         if (st != TG_OK) {
             fprintf(stderr, "bench_forecast: %s\n", err.msg);

@@ -1,16 +1,25 @@
 #!/bin/sh
-# run_golden.sh TEGN -- end-to-end tests of the command line.
+# run_golden.sh TEGN [WORKDIR] -- end-to-end tests of the command line.
 # Each folder tests/golden/<case>/ holds 'args' (the arguments, one line,
-# run from the repository root), and the expected 'expected.out',
+# run from a scratch folder that looks like the repository root: WORKDIR,
+# default a temporary folder, with links to datasets/, examples/, scripts/
+# and tests/, so whatever a case writes, such as `tegn demo`'s
+# out/indikatorer.json, lands there and not in the source tree), and the
+# expected 'expected.out',
 # 'expected.err' and 'expected.rc' (exit code). TG_UPDATE_GOLDEN=1 rewrites
 # the expected files from the current output (review the diff!).
 set -u
 tegn=$1
 root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root" || exit 2
 pass=0 fail=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+work=${2:-$tmp/work}
+mkdir -p "$work" || exit 2
+for d in datasets examples scripts tests; do
+    ln -sfn "$root/$d" "$work/$d" || exit 2
+done
+cd "$work" || exit 2
 for dir in tests/golden/*/; do
     name=$(basename "$dir")
     [ -f "$dir/args" ] || continue

@@ -125,6 +125,12 @@ size_t tg_enc_utf8_valid(const unsigned char *s, size_t n, int at_end) {
 
 /* ---- transcoding ---- */
 
+size_t tg_enc_utf8_len(const char *s, size_t n) {
+    size_t len = 0;
+    for (size_t k = 0; k < n; k++) len += ((unsigned char)s[k] & 0xC0) != 0x80;
+    return len;
+}
+
 size_t tg_enc_max_out(tg_encoding enc, size_t n) {
     size_t factor;
 

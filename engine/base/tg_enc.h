@@ -35,6 +35,12 @@ tg_encoding tg_enc_bom(const unsigned char *s, size_t n, size_t *bom_len);
 ** follow). Returns n when all of s is valid. */
 size_t tg_enc_utf8_valid(const unsigned char *s, size_t n, int at_end);
 
+/* Code points in the UTF-8 text s[0..n): the bytes that do not continue a
+** sequence (10xxxxxx), so an invalid byte counts as one. The one length of
+** text in tegn: len() in expressions, the widths of printed tables, and
+** character positions in messages (people count æ as one, not two bytes). */
+size_t tg_enc_utf8_len(const char *s, size_t n);
+
 /* Worst-case UTF-8 bytes produced from n input bytes in 'enc'. */
 size_t tg_enc_max_out(tg_encoding enc, size_t n);
 

@@ -97,12 +97,23 @@ static double round_near_tie(double m, double fl, int digits, tg_round_mode mode
     return digits >= 0 ? k / pow10_tab[digits] : k * pow10_tab[-digits];
 }
 
+/* TG_ROUND_HALF_UP_TOL on a finite, nonzero x (see tg_num.h). */
+static double round_tolerant(double x, int digits) {
+    double s = digits >= 0 ? fabs(x) * pow10_tab[digits] : fabs(x) / pow10_tab[-digits];
+    double n = floor(s);
+    if (s - n >= 0.5 - 1e-14 * (s > 1 ? s : 1)) n += 1;
+    n = digits >= 0 ? n / pow10_tab[digits] : n * pow10_tab[-digits];
+    return x < 0 ? -n : n;
+}
+
 double tg_num_round_f64(double x, int digits, tg_round_mode mode) {
     double m, y, fl, frac, k, r;
     int64_t whole;
 
     assert(digits >= TG_ROUND_MIN_DIGITS && digits <= TG_ROUND_MAX_DIGITS);
+    assert(mode == TG_ROUND_HALF_UP || mode == TG_ROUND_HALF_EVEN || mode == TG_ROUND_HALF_UP_TOL);
     if (!isfinite(x) || x == 0) return x == 0 ? 0.0 : x;
+    if (mode == TG_ROUND_HALF_UP_TOL) return round_tolerant(x, digits) + 0.0;
     m = fabs(x);
     y = digits >= 0 ? m * pow10_tab[digits] : m / pow10_tab[-digits];
     /* Up to 17 significant digits: from 10^17 on no digit of x's text lies
@@ -138,7 +149,7 @@ int tg_num_round_i64(int64_t x, int digits, tg_round_mode mode, int64_t *out) {
     uint64_t p = (uint64_t)pow10_tab[-digits]; /* exact: at most 10^18 */
     uint64_t u = x < 0 ? (uint64_t)0 - (uint64_t)x : (uint64_t)x;
     uint64_t q = u / p, rem = u % p;
-    int up = rem > p - rem || (rem == p - rem && (mode == TG_ROUND_HALF_UP || (q & 1)));
+    int up = rem > p - rem || (rem == p - rem && (mode != TG_ROUND_HALF_EVEN || (q & 1)));
     q += (uint64_t)up;
     if (q > UINT64_MAX / p) return -1;
     u = q * p;

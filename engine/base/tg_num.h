@@ -14,9 +14,21 @@
 /* Room for any text tg_num_format_* writes, with its NUL. */
 #define TG_NUM_BUF 32
 
+/* The rounding rules. HALF_UP and HALF_EVEN judge ties on the number as
+** written (see tg_num_round_f64). HALF_UP_TOL is half-up that also absorbs
+** the error of arithmetic: a value within a relative 1e-14 below a half
+** counts as the half. 5085034 / 1693.6 is exactly 3002.5 in decimal, but
+** the division gives 3002.4999999999995; HALF_UP rounds that to 3002,
+** HALF_UP_TOL to 3003, as a spreadsheet and a published takst sheet do.
+** The tolerance is far below any real distance from a half that amounts in
+** kroner or occupancies with a few decimals produce. Takster round this
+** way, and so does round() in scripts by default, so a script recomputing
+** a takst gets the same whole kroner. Ints round exactly under every mode
+** (HALF_UP_TOL as HALF_UP). */
 typedef enum tg_round_mode {
-    TG_ROUND_HALF_UP = 1, /* ties away from zero: 2.5 -> 3, -2.5 -> -3 (the takst rule) */
-    TG_ROUND_HALF_EVEN    /* ties to the even neighbour: 2.5 -> 2, 3.5 -> 4 */
+    TG_ROUND_HALF_UP = 1, /* ties away from zero: 2.5 -> 3, -2.5 -> -3 */
+    TG_ROUND_HALF_EVEN,   /* ties to the even neighbour: 2.5 -> 2, 3.5 -> 4 */
+    TG_ROUND_HALF_UP_TOL  /* HALF_UP, and 1e-14 below a half rounds up: the takst rule */
 } tg_round_mode;
 
 /* Digits accepted by the rounding functions: round to 10^-digits. */
@@ -38,7 +50,9 @@ size_t tg_num_format_i64(int64_t v, char *buf);
 ** spreadsheet) reading "2.675" expects. With digits = 0 the two views
 ** agree, because every double with a fraction of .5 is exact. The result
 ** is the double nearest to the rounded decimal; -0.0 becomes 0.0;
-** non-finite x is returned unchanged. 'digits' is within
+** non-finite x is returned unchanged. TG_ROUND_HALF_UP_TOL instead scales
+** |x| by 10^digits, rounds up from 0.5 - 1e-14 * max(scaled, 1) and scales
+** back (0.5 - the tolerance covers every tie HALF_UP finds by the text). 'digits' is within
 ** [TG_ROUND_MIN_DIGITS, TG_ROUND_MAX_DIGITS]. */
 double tg_num_round_f64(double x, int digits, tg_round_mode mode);
 

@@ -1,8 +1,9 @@
 /*
 ** tg_sbuf.h -- a growing NUL-terminated string for building text (SQL,
-** the summary table). Out of memory is sticky: callers append freely and
-** check 'oom' once at the end. Zero-initialise to start; the text is p
-** (NULL until something was added), freed with tg_free.
+** the summary table, rendered expressions). Out of memory is sticky:
+** callers append freely and check 'oom' once at the end. Zero-initialise
+** to start; the text is p (NULL until something was added), freed with
+** tg_free.
 */
 #ifndef TG_SBUF_H
 #define TG_SBUF_H

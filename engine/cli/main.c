@@ -372,8 +372,7 @@ static int cmd_repl(void) {
 
 /* Prints s padded to 'width' characters (not bytes: names hold æøå). */
 static void print_padded(const char *s, int width) {
-    int chars = 0;
-    for (const char *p = s; *p; p++) chars += ((unsigned char)*p & 0xc0) != 0x80;
+    int chars = (int)tg_enc_utf8_len(s, strlen(s));
     printf("%s%*s", s, width > chars ? width - chars : 0, "");
 }
 

@@ -142,13 +142,13 @@ tg_status tg_col_set_null(tg_col *col, size_t i) {
         if (!col->valid) return TG_ENOMEM;
         memset(col->valid, 0xff, words * sizeof *col->valid);
     }
-    col->valid[i >> 6] &= ~((uint64_t)1 << (i & 63));
+    tg_col_bit_clear(col->valid, i);
     return TG_OK;
 }
 
 void tg_col_set_valid(tg_col *col, size_t i) {
     assert(i < col->cap);
-    if (col->valid) col->valid[i >> 6] |= (uint64_t)1 << (i & 63);
+    if (col->valid) tg_col_bit_set(col->valid, i);
 }
 
 /* Room for one more row, which becomes valid: a slot marked NULL before it

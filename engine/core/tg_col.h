@@ -51,9 +51,28 @@ tg_col *tg_col_retain(tg_col *col);
 /* Drops a reference, freeing the column at zero; NULL is a no-op. */
 void tg_col_release(tg_col *col);
 
+/* The validity bitmap's layout, in this one place: row i is bit i % 64 of
+** word i / 64, and 1 means valid. tg_col_bit reads a bit (bits must not be
+** NULL; a NULL bitmap means all valid, see tg_col_is_valid); _set and
+** _clear write one. For any bitmap of this layout, not only a column's. */
+static inline int tg_col_bit(const uint64_t *bits, size_t i) {
+    return (int)((bits[i >> 6] >> (i & 63)) & 1);
+}
+static inline void tg_col_bit_set(uint64_t *bits, size_t i) {
+    bits[i >> 6] |= (uint64_t)1 << (i & 63);
+}
+static inline void tg_col_bit_clear(uint64_t *bits, size_t i) {
+    bits[i >> 6] &= ~((uint64_t)1 << (i & 63));
+}
+
+/* 1 if row i is valid under the bitmap 'valid' (NULL: every row is). */
+static inline int tg_col_bits_valid(const uint64_t *valid, size_t i) {
+    return !valid || tg_col_bit(valid, i);
+}
+
 /* 1 if row i is valid (not NULL). */
 static inline int tg_col_is_valid(const tg_col *col, size_t i) {
-    return !col->valid || ((col->valid[i >> 6] >> (i & 63)) & 1);
+    return tg_col_bits_valid(col->valid, i);
 }
 /* Number of NULL rows. */
 size_t tg_col_null_count(const tg_col *col);

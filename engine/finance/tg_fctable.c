@@ -16,6 +16,7 @@
 #include "tg_dict.h"
 #include "tg_err.h"
 #include "tg_mem.h"
+#include "tg_normal.h"
 #include "tg_sort.h"
 
 void tg_fctable_opts_init(tg_fctable_opts *o) {
@@ -317,8 +318,9 @@ static tg_status keys_table(const series_set *ss, size_t each, tg_table **out) {
 
 enum { P_NOBS, P_ALPHA, P_BETA, P_GAMMA, P_PHI, P_SIGMA, P_SSE, N_PCOLS };
 
-tg_status tg_fctable_forecast(const tg_table *t, const tg_fctable_opts *o, const tg_interrupt *intr,
-                              tg_table **forecasts, tg_table **params, tg_error *err) {
+tg_status tg_fctable_holt_winters(const tg_table *t, const tg_fctable_opts *o,
+                                  const tg_interrupt *intr, tg_table **forecasts, tg_table **params,
+                                  tg_error *err) {
     static const char *const pnames[N_PCOLS] = { "n_obs", "alpha", "beta", "gamma",
                                                  "phi",   "sigma", "sse" };
     const size_t H = o->horizon, L = o->n_levels;
@@ -351,7 +353,7 @@ tg_status tg_fctable_forecast(const tg_table *t, const tg_fctable_opts *o, const
     for (int k = 0; k < N_PCOLS; k++)
         if (!pcol[k]) goto nomem;
     for (size_t l = 0; l < L; l++) {
-        z[l] = tg_fc_normal_quantile(0.5 + o->levels[l] / 200);
+        z[l] = tg_normal_quantile(0.5 + o->levels[l] / 200);
         snprintf(names[2 * l], sizeof names[0], "lo%g", o->levels[l]);
         snprintf(names[2 * l + 1], sizeof names[0], "hi%g", o->levels[l]);
     }

@@ -50,13 +50,14 @@ void tg_fctable_opts_init(tg_fctable_opts *o);
 ** too short or too gappy to fit: the message names the group),
 ** TG_ENOMEM, or the interrupt's status (polled once per group). Both
 ** outputs are NULL on failure. */
-tg_status tg_fctable_forecast(const tg_table *t, const tg_fctable_opts *o, const tg_interrupt *intr,
-                              tg_table **forecasts, tg_table **params, tg_error *err);
+tg_status tg_fctable_holt_winters(const tg_table *t, const tg_fctable_opts *o,
+                                  const tg_interrupt *intr, tg_table **forecasts, tg_table **params,
+                                  tg_error *err);
 
 /* tg_fc_backtest for every group. *overall (new) gets one row per group
 ** and method: the by columns, method ("hw" or "snaive"), origins, n, mae,
 ** mape and mase (NULL for a mean over nothing); *per_h (new) the same per
-** horizon, with h instead of origins. Errors as tg_fctable_forecast, plus
+** horizon, with h instead of origins. Errors as tg_fctable_holt_winters, plus
 ** TG_EARG for a min_train too small for the model and TG_EDATA for a group
 ** shorter than min_train + horizon. Both outputs are NULL on failure. */
 tg_status tg_fctable_backtest(const tg_table *t, const tg_fctable_opts *o, const tg_interrupt *intr,

@@ -19,7 +19,6 @@
 #define NM_EVALS 400 /* objective evaluations per Nelder-Mead run */
 #define NM_RUNS  3   /* restarts from the best vertex (escapes a collapsed simplex) */
 #define INIT_MIN 10  /* periods the initial states are estimated from, at least */
-#define SQRT_2PI 2.5066282746310002 /* sqrt(2 pi) */
 
 /* ---- the model ---- */
 
@@ -386,20 +385,6 @@ void tg_fc_forecast(const tg_fc_model *mod, size_t h, double *point, double *sd)
     }
     if (sd) sd[h - 1] = mod->sigma * sqrt(sum);
     for (size_t j = 1; j <= h; j++) point[j - 1] = tg_fc_point(mod, j);
-}
-
-double tg_fc_normal_quantile(double p) {
-    double z = 0, q = p > 0.5 ? p : 1 - p;
-    /* Newton on Phi(z) = q from z = 0: Phi is concave for z > 0, so the
-    ** iterates rise monotonically to the root. */
-    for (int i = 0; i < 200; i++) {
-        double f = 0.5 * erfc(-z / sqrt(2)) - q;
-        double d = exp(-0.5 * z * z) / SQRT_2PI;
-        double step = f / d;
-        z -= step;
-        if (fabs(step) <= 1e-15 * fmax(1, fabs(z))) break;
-    }
-    return p > 0.5 ? z : -z;
 }
 
 double tg_fc_snaive(const double *y, size_t n, int period, size_t h) {

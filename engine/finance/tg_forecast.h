@@ -112,9 +112,6 @@ double tg_fc_point(const tg_fc_model *mod, size_t h);
 ** [j mod m = 0], H = steps from the last observation (h + gap). */
 void tg_fc_forecast(const tg_fc_model *mod, size_t h, double *point, double *sd);
 
-/* The standard normal quantile z with P(Z <= z) = p, 0 < p < 1. */
-double tg_fc_normal_quantile(double p);
-
 /* The seasonal-naive h-step forecast from y[0..n): the latest non-missing
 ** value at the same season position (the latest value when period <= 1);
 ** NAN when there is none. */

@@ -13,10 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tg_agg.h"
 #include "tg_col.h"
 #include "tg_date.h"
 #include "tg_err.h"
 #include "tg_mem.h"
+#include "tg_num.h"
 
 #define POLL_REPS 256 /* replications of one tilbud between polls of the chain */
 
@@ -48,20 +50,6 @@ const tg_scenario_rep *tg_scenario_row(const tg_scenario_result *r, size_t k, si
                                        size_t y) {
     assert(r != NULL && k < r->n_tilbud && rep < r->reps && y < r->n_years);
     return &r->rows[(k * r->reps + rep) * r->n_years + y];
-}
-
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-double tg_scenario_quantile(double *x, size_t n, double p) {
-    assert(x != NULL && n > 0 && p >= 0 && p <= 1);
-    qsort(x, n, sizeof *x, cmp_double);
-    double h = (double)(n - 1) * p;
-    size_t lo = (size_t)h;
-    if (lo + 1 >= n) return x[n - 1];
-    return x[lo] + (h - (double)lo) * (x[lo + 1] - x[lo]);
 }
 
 /* ---- checking ---- */
@@ -192,7 +180,7 @@ static void year_lines(const tg_scenario_tilbud *t, const tg_scenario_opts *o, i
             }
             v = pl * base * open / dage;
         }
-        in->omk[k] = tg_takst_round(v, 0);
+        in->omk[k] = tg_num_round_f64(v, 0, TG_ROUND_HALF_UP_TOL);
     }
 }
 
@@ -272,7 +260,8 @@ static tg_status chain(const tg_scenario_tilbud *t, size_t k, size_t rep, const 
 
         row->belagte_dage = sim->occupied[(k * sim->reps + rep) * sim->n_periods + y];
         row->belaegning = p->act[off + y];
-        if (tg_takst_occupancy(rules, yr->aar, first, p->act, n_act, t->akut, &bb, NULL) != TG_OK) {
+        if (tg_takst_budget_belaegning(rules, yr->aar, first, p->act, n_act, t->akut, &bb, NULL) !=
+            TG_OK) {
             if (isnan(t->budget_belaegning))
                 return tg_err_set(err, TG_EARG, NULL, 0, 0,
                                   "%s: no actual occupancy to budget %d on; give historik or "
@@ -295,9 +284,9 @@ static tg_status chain(const tg_scenario_tilbud *t, size_t k, size_t rep, const 
         row->regulering_n2 = p->reg_in[y];
         row->regnskab =
             res.takstgrundlag +
-            tg_takst_round(t->regnskab_afvigelse_pct / 100 *
-                               (res.omk[TG_OMK_DIREKTE_LOEN] + res.omk[TG_OMK_DIREKTE_DRIFT]),
-                           0);
+            tg_num_round_f64(t->regnskab_afvigelse_pct / 100 *
+                                 (res.omk[TG_OMK_DIREKTE_LOEN] + res.omk[TG_OMK_DIREKTE_DRIFT]),
+                             0, TG_ROUND_HALF_UP_TOL);
         a.aar = yr->aar;
         a.belagte_dage = row->belagte_dage;
         a.doegntakst = res.doegntakst;
@@ -521,7 +510,8 @@ tg_status tg_scenario_summary(const tg_scenario_result *r, const char *const *id
                 }
                 st_col[s][0]->v.f64[i] = sum / (double)r->reps;
                 for (int q = 0; q < 3; q++)
-                    st_col[s][q + 1]->v.f64[i] = tg_scenario_quantile(tmp, r->reps, ps[q]);
+                    st_col[s][q + 1]->v.f64[i] =
+                        tg_agg_quantile(tmp, r->reps, ps[q], TG_QUANTILE_LINEAR);
             }
             p_out->v.f64[i] = (double)outside / (double)r->reps;
         }

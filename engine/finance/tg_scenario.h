@@ -126,9 +126,6 @@ void tg_scenario_result_free(tg_scenario_result *r);
 /* The row of tilbud k, replication rep and year index y. */
 const tg_scenario_rep *tg_scenario_row(const tg_scenario_result *r, size_t k, size_t rep, size_t y);
 
-/* Percentile p (0..1) of x[0..n) by linear interpolation between order
-** statistics (x is sorted in place), as tg_sim's replication percentiles. */
-double tg_scenario_quantile(double *x, size_t n, double p);
 
 /* The summary: one row per tilbud and year with tilbud_id (from ids[k],
 ** NULL = its number), aar, normerede_pladser, mulige_dage, omkostninger,

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tg_agg.h"
 #include "tg_date.h"
 #include "tg_err.h"
 #include "tg_mem.h"
@@ -787,13 +788,6 @@ static tg_status run_rep(struct prep *p, const tg_sim_opts *o, tg_rng *rng, doub
 
 /* ---- statistics ---- */
 
-static double quantile_sorted(const double *v, size_t n, double p) {
-    double h = (double)(n - 1) * p;
-    size_t lo = (size_t)h;
-    if (lo + 1 >= n) return v[n - 1];
-    return v[lo] + (h - (double)lo) * (v[lo + 1] - v[lo]);
-}
-
 static int hist_quantile(const uint64_t *hist, size_t n, double p) {
     uint64_t total = 0, cum = 0;
     for (size_t k = 0; k < n; k++) total += hist[k];
@@ -914,18 +908,16 @@ static tg_status run_unit(const tg_sim_unit *u, size_t k, const tg_sim_opts *o, 
         s->possible += pd->possible;
         for (size_t rep = 0; rep < reps; rep++) tmp[rep] = r->occupied[(k * reps + rep) * np + j];
         pd->occ_mean = mean_se(tmp, reps, &se);
-        qsort(tmp, reps, sizeof *tmp, cmp_double);
-        pd->occ_p5 = quantile_sorted(tmp, reps, 0.05);
-        pd->occ_p50 = quantile_sorted(tmp, reps, 0.50);
-        pd->occ_p95 = quantile_sorted(tmp, reps, 0.95);
+        pd->occ_p5 = tg_agg_quantile(tmp, reps, 0.05, TG_QUANTILE_LINEAR);
+        pd->occ_p50 = tg_agg_quantile(tmp, reps, 0.50, TG_QUANTILE_LINEAR);
+        pd->occ_p95 = tg_agg_quantile(tmp, reps, 0.95, TG_QUANTILE_LINEAR);
     }
     for (size_t rep = 0; rep < reps; rep++)
         tmp[rep] = s->possible > 0 ? 100.0 * area[rep] * (double)o->days / s->possible : 0;
     s->pct_mean = mean_se(tmp, reps, &se);
-    qsort(tmp, reps, sizeof *tmp, cmp_double);
-    s->pct_p5 = quantile_sorted(tmp, reps, 0.05);
-    s->pct_p50 = quantile_sorted(tmp, reps, 0.50);
-    s->pct_p95 = quantile_sorted(tmp, reps, 0.95);
+    s->pct_p5 = tg_agg_quantile(tmp, reps, 0.05, TG_QUANTILE_LINEAR);
+    s->pct_p50 = tg_agg_quantile(tmp, reps, 0.50, TG_QUANTILE_LINEAR);
+    s->pct_p95 = tg_agg_quantile(tmp, reps, 0.95, TG_QUANTILE_LINEAR);
     st = TG_OK;
 done:
     tg_free(hist);

@@ -16,6 +16,7 @@
 #include "tg_err.h"
 #include "tg_keys.h"
 #include "tg_mem.h"
+#include "tg_num.h"
 
 static const char *const OMK_NAMES[TG_OMK_N] = {
     "direkte_loen", "direkte_drift", "ejendom",     "overhead", "tilsyn",
@@ -169,26 +170,15 @@ int tg_takst_omk_parse(const char *name, size_t n) {
 
 /* ---- the pieces ---- */
 
-double tg_takst_round(double x, int decimals) {
-    double scale = 1, s, n;
-    assert(decimals >= 0 && decimals <= 9);
-    if (!isfinite(x)) return x;
-    for (int i = 0; i < decimals; i++) scale *= 10;
-    s = fabs(x) * scale;
-    n = floor(s);
-    if (s - n >= 0.5 - 1e-14 * (s > 1 ? s : 1)) n += 1;
-    n /= scale;
-    return x < 0 ? -n : n;
-}
-
 int tg_takst_days(const tg_takst_rules *r, int aar) {
     assert(r != NULL);
     if (r->takstdage > 0) return r->takstdage;
     return (aar % 4 == 0 && aar % 100 != 0) || aar % 400 == 0 ? 366 : 365;
 }
 
-tg_status tg_takst_occupancy(const tg_takst_rules *r, int aar, int first_year, const double *actual,
-                             size_t n, int akut, double *out, tg_error *err) {
+tg_status tg_takst_budget_belaegning(const tg_takst_rules *r, int aar, int first_year,
+                                     const double *actual, size_t n, int akut, double *out,
+                                     tg_error *err) {
     double sum = 0, lo;
     int used = 0;
     assert(r != NULL && out != NULL && (actual != NULL || n == 0));
@@ -205,7 +195,7 @@ tg_status tg_takst_occupancy(const tg_takst_rules *r, int aar, int first_year, c
                           "no actual occupancy for %d-%d to base the budgetteret belægning "
                           "of %d on",
                           aar - r->historik_fra - r->historik_aar + 1, aar - r->historik_fra, aar);
-    double m = tg_takst_round(sum / used, r->belaegning_decimaler);
+    double m = tg_num_round_f64(sum / used, r->belaegning_decimaler, TG_ROUND_HALF_UP_TOL);
     lo = akut ? r->belaegning_min_akut : r->belaegning_min;
     *out = m < lo ? lo : m > r->belaegning_max ? r->belaegning_max : m;
     return TG_OK;
@@ -215,7 +205,7 @@ double tg_takst_tilsyn(const tg_takst_rules *r, double pladser, double pl_faktor
     int band = 0;
     assert(r != NULL);
     while (band < TG_TAKST_TILSYN_BANDS - 1 && pladser > r->tilsyn_graense[band]) band++;
-    return tg_takst_round(r->tilsyn_gebyr[band] * pl_faktor, 0);
+    return tg_num_round_f64(r->tilsyn_gebyr[band] * pl_faktor, 0, TG_ROUND_HALF_UP_TOL);
 }
 
 void tg_takst_input_init(tg_takst_input *in) {
@@ -264,7 +254,8 @@ tg_status tg_takst_compute(const tg_takst_rules *r, const tg_takst_input *in, tg
         pct = isnan(in->overhead_pct) ? r->overhead_pct : in->overhead_pct;
         if (!isfinite(pct) || pct < 0)
             return tg_err_set(err, TG_EARG, NULL, 0, 0, "overhead_pct must be a number >= 0");
-        omk[TG_OMK_OVERHEAD] = tg_takst_round(pct / 100 * sum_lines(omk, r->overhead_grundlag), 0);
+        omk[TG_OMK_OVERHEAD] = tg_num_round_f64(pct / 100 * sum_lines(omk, r->overhead_grundlag), 0,
+                                                TG_ROUND_HALF_UP_TOL);
     }
     if (isnan(in->omk[TG_OMK_TILSYN])) {
         if (!(in->tilsyn_pl_faktor > 0) || !isfinite(in->tilsyn_pl_faktor))
@@ -281,14 +272,16 @@ tg_status tg_takst_compute(const tg_takst_rules *r, const tg_takst_input *in, tg
         return tg_err_set(err, TG_EARG, NULL, 0, 0, "the takstgrundlag is not finite");
     /* 6 decimals removes the binary noise of e.g. 42 x 365 x 0.973 for display;
     ** the rounding tolerance makes the quotient robust either way. */
-    out->belaegningsdage = tg_takst_round(in->pladser * out->takstdage * in->budget_belaegning, 6);
+    out->belaegningsdage = tg_num_round_f64(in->pladser * out->takstdage * in->budget_belaegning, 6,
+                                            TG_ROUND_HALF_UP_TOL);
     q = out->takstgrundlag / out->belaegningsdage;
     out->doegntakst_uafrundet = q;
-    out->doegntakst = tg_takst_round(q, 0);
-    out->maanedstakst = tg_takst_round((r->maaned_af_uafrundet ? q : out->doegntakst) * mf, 2);
+    out->doegntakst = tg_num_round_f64(q, 0, TG_ROUND_HALF_UP_TOL);
+    out->maanedstakst = tg_num_round_f64((r->maaned_af_uafrundet ? q : out->doegntakst) * mf, 2,
+                                         TG_ROUND_HALF_UP_TOL);
     if (r->basistakst_grundlag) {
-        out->basistakst =
-            tg_takst_round(sum_lines(omk, r->basistakst_grundlag) / out->belaegningsdage, 0);
+        out->basistakst = tg_num_round_f64(
+            sum_lines(omk, r->basistakst_grundlag) / out->belaegningsdage, 0, TG_ROUND_HALF_UP_TOL);
         out->servicetakst = out->doegntakst - out->basistakst;
     } else {
         out->basistakst = out->servicetakst = NAN;
@@ -318,13 +311,13 @@ tg_status tg_takst_regulate(const tg_takst_rules *r, const tg_takst_account *a,
             return tg_err_set(err, TG_EARG, NULL, 0, 0, "budget_regulering must be a number");
         basis -= a->budget_regulering;
     }
-    out->provenu = tg_takst_round(provenu, 0);
+    out->provenu = tg_num_round_f64(provenu, 0, TG_ROUND_HALF_UP_TOL);
     out->resultat = out->provenu - a->regnskab;
     out->resultat_pct = basis != 0 ? 100 * out->resultat / basis : NAN;
     pct = out->resultat >= 0 ? r->overfoersel_pct_overskud : r->overfoersel_pct_underskud;
     /* (pct / 100) first: 5 / 100 is the double 0.05, so 5 % of a budget is
     ** computed exactly as 0.05 x budget. */
-    out->graense = tg_takst_round(pct / 100 * fabs(basis), 0);
+    out->graense = tg_num_round_f64(pct / 100 * fabs(basis), 0, TG_ROUND_HALF_UP_TOL);
     out->driftsramme = out->resultat > out->graense    ? out->graense
                        : out->resultat < -out->graense ? -out->graense
                                                        : out->resultat;
@@ -334,8 +327,9 @@ tg_status tg_takst_regulate(const tg_takst_rules *r, const tg_takst_account *a,
     return TG_OK;
 }
 
-tg_status tg_takst_package(double timer_fra, double timer_til, double timepris, double periode_dage,
-                           double *pris, double *pris_pr_dag, tg_error *err) {
+tg_status tg_takst_ydelsespakke(double timer_fra, double timer_til, double timepris,
+                                double periode_dage, double *pris, double *pris_pr_dag,
+                                tg_error *err) {
     double mid;
     assert(pris != NULL && pris_pr_dag != NULL);
     if (!isfinite(timer_fra) || !isfinite(timer_til) || timer_fra < 0 || timer_til < timer_fra)
@@ -347,23 +341,31 @@ tg_status tg_takst_package(double timer_fra, double timer_til, double timepris, 
     if (!isfinite(periode_dage) || periode_dage < 0)
         return tg_err_set(err, TG_EARG, NULL, 0, 0, "periode_dage must be a number > 0");
     mid = (timer_fra + timer_til) / 2;
-    *pris = tg_takst_round(mid * timepris, 0);
-    *pris_pr_dag = periode_dage > 0 ? tg_takst_round(mid * timepris / periode_dage, 0) : NAN;
+    *pris = tg_num_round_f64(mid * timepris, 0, TG_ROUND_HALF_UP_TOL);
+    *pris_pr_dag = periode_dage > 0
+                       ? tg_num_round_f64(mid * timepris / periode_dage, 0, TG_ROUND_HALF_UP_TOL)
+                       : NAN;
     return TG_OK;
 }
 
-double tg_takst_vat_refund(const tg_takst_rules *r, double takst, double momsbelagt_andel) {
-    assert(r != NULL);
-    return tg_takst_round(takst * momsbelagt_andel * r->momssats / (1 + r->momssats), 2);
+double tg_takst_tillaeg(double timer, double tillaegstakst) {
+    assert(timer >= 0 && tillaegstakst >= 0);
+    return tg_num_round_f64(timer * tillaegstakst, 2, TG_ROUND_HALF_UP_TOL);
 }
 
-tg_status tg_takst_part_time(const tg_takst_rules *r, double takst, int dage_pr_uge, double *out,
-                             tg_error *err) {
+double tg_takst_moms_refusion(const tg_takst_rules *r, double takst, double momsbelagt_andel) {
+    assert(r != NULL);
+    return tg_num_round_f64(takst * momsbelagt_andel * r->momssats / (1 + r->momssats), 2,
+                            TG_ROUND_HALF_UP_TOL);
+}
+
+tg_status tg_takst_deltid(const tg_takst_rules *r, double takst, int dage_pr_uge, double *out,
+                          tg_error *err) {
     assert(r != NULL && out != NULL);
     if (dage_pr_uge < 1 || dage_pr_uge > 7)
         return tg_err_set(err, TG_EARG, NULL, 0, 0, "dage_pr_uge must be between 1 and 7, got %d",
                           dage_pr_uge);
-    *out = tg_takst_round(takst * r->deltid[dage_pr_uge - 1], 0);
+    *out = tg_num_round_f64(takst * r->deltid[dage_pr_uge - 1], 0, TG_ROUND_HALF_UP_TOL);
     return TG_OK;
 }
 

@@ -5,7 +5,8 @@
 ** under a named, versioned rule set (tg_takst_rules) so one scenario can be
 ** computed under two sets of rules. Amounts are kroner in doubles; every
 ** rounding is half-up (away from zero) with a tolerance for binary floating
-** point (tg_takst_round). Nothing here allocates except
+** point: tg_num_round_f64 with TG_ROUND_HALF_UP_TOL, the rule round() in
+** scripts uses too. Nothing here allocates except
 ** tg_takst_compute_table, so the per-year functions can run inside
 ** simulation loops. Formulas and sources: docs/takst.md.
 */
@@ -93,14 +94,6 @@ int tg_takst_omk_parse(const char *name, size_t n);
 
 /* ---- the pieces ---- */
 
-/* x rounded half-up (half away from zero, as Excel's ROUND) to 'decimals'
-** (0..9) decimals. A value within a relative 1e-14 below the half rounds
-** up: that absorbs binary floating point error (4459.985580... stays
-** 4460, 2230.4999999999995 becomes 2231) but is far below any real
-** distance from the half that budgets in kroner and occupancies with a few
-** decimals can produce. NaN stays NaN. */
-double tg_takst_round(double x, int decimals);
-
 /* Takstdage of year 'aar' under r: r->takstdage, or 365/366. */
 int tg_takst_days(const tg_takst_rules *r, int aar);
 
@@ -111,8 +104,9 @@ int tg_takst_days(const tg_takst_rules *r, int aar);
 ** occupancy (a fraction) of year first_year + i; NaN means unknown. Years
 ** unknown or outside the array are left out of the mean; TG_EARG when none
 ** is known. Never allocates. */
-tg_status tg_takst_occupancy(const tg_takst_rules *r, int aar, int first_year, const double *actual,
-                             size_t n, int akut, double *out, tg_error *err);
+tg_status tg_takst_budget_belaegning(const tg_takst_rules *r, int aar, int first_year,
+                                     const double *actual, size_t n, int akut, double *out,
+                                     tg_error *err);
 
 /* Socialtilsyn's yearly fee for a tilbud of 'pladser' places, times
 ** 'pl_faktor' (the price index of the year over that of the fee's base
@@ -187,18 +181,23 @@ tg_status tg_takst_regulate(const tg_takst_rules *r, const tg_takst_account *a,
 ** timepris) in whole kroner; with periode_dage > 0 also *pris_pr_dag =
 ** round(middle x timepris / periode_dage), else NaN. TG_EARG for a band
 ** with til < fra, negative hours or a negative timepris. */
-tg_status tg_takst_package(double timer_fra, double timer_til, double timepris, double periode_dage,
-                           double *pris, double *pris_pr_dag, tg_error *err);
+tg_status tg_takst_ydelsespakke(double timer_fra, double timer_til, double timepris,
+                                double periode_dage, double *pris, double *pris_pr_dag,
+                                tg_error *err);
+
+/* A tillægstakst for extra hours: timer x the hourly tillaegstakst, rounded
+** to øre. Both are >= 0 (asserted). */
+double tg_takst_tillaeg(double timer, double tillaegstakst);
 
 /* The municipality's refund of indirect moms on a private provider's takst:
 ** takst x momsbelagt_andel x momssats / (1 + momssats), rounded to øre. */
-double tg_takst_vat_refund(const tg_takst_rules *r, double takst, double momsbelagt_andel);
+double tg_takst_moms_refusion(const tg_takst_rules *r, double takst, double momsbelagt_andel);
 
 /* The takst of a part-time day place used 'dage_pr_uge' (1..7) days a
 ** week: round(takst x deltid[dage - 1]) in whole kroner. TG_EARG outside
 ** 1..7. */
-tg_status tg_takst_part_time(const tg_takst_rules *r, double takst, int dage_pr_uge, double *out,
-                             tg_error *err);
+tg_status tg_takst_deltid(const tg_takst_rules *r, double takst, int dage_pr_uge, double *out,
+                          tg_error *err);
 
 /* ---- many tilbud-years at once ---- */
 

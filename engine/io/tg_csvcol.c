@@ -97,10 +97,6 @@ void tg_csvcol_free(tg_csvcol *c) {
     tg_free(c);
 }
 
-size_t tg_csvcol_rows(const tg_csvcol *c) {
-    return c->len;
-}
-
 size_t tg_csvcol_note_row(const tg_csvcol *c) {
     return c->note_row;
 }
@@ -136,7 +132,7 @@ static int set_null(tg_csvcol *c, size_t row) {
         c->valid = bits;
         c->vcap = cap;
     }
-    c->valid[row >> 6] &= ~((uint64_t)1 << (row & 63));
+    tg_col_bit_clear(c->valid, row);
     return TG_OK;
 }
 
@@ -409,9 +405,9 @@ void tg_csvcol_drop_rows(tg_csvcol *c, const size_t *rows, size_t n) {
         if (out != r) {
             if (c->v && w) memmove((char *)c->v + out * w, (char *)c->v + r * w, w);
             if (c->valid) {
-                int ok = r >= c->vcap || ((c->valid[r >> 6] >> (r & 63)) & 1);
-                if (ok) c->valid[out >> 6] |= (uint64_t)1 << (out & 63);
-                else c->valid[out >> 6] &= ~((uint64_t)1 << (out & 63));
+                int ok = r >= c->vcap || tg_col_bit(c->valid, r);
+                if (ok) tg_col_bit_set(c->valid, out);
+                else tg_col_bit_clear(c->valid, out);
             }
         }
         out++;
@@ -594,7 +590,7 @@ static int part_has_nulls(const tg_csvcol *c) {
     if (c->kind == K_NULL) return c->len > 0;
     if (!c->valid) return 0;
     for (size_t r = 0; r < c->len && r < c->vcap; r++)
-        if (!((c->valid[r >> 6] >> (r & 63)) & 1)) return 1;
+        if (!tg_col_bit(c->valid, r)) return 1;
     return 0;
 }
 
@@ -611,7 +607,7 @@ static tg_status build_validity(tg_csvcol *const *parts, size_t n, tg_col *col) 
         off += c->len;
     }
     /* bits beyond len stay valid, as tg_col expects */
-    for (size_t r = off; r < words * 64; r++) col->valid[r >> 6] |= (uint64_t)1 << (r & 63);
+    for (size_t r = off; r < words * 64; r++) tg_col_bit_set(col->valid, r);
     return TG_OK;
 }
 
@@ -634,7 +630,7 @@ static tg_status append_values(tg_col *col, size_t off, tg_csvcol *c, const tg_c
     case TG_DATE:
         for (size_t r = 0; r < c->len; r++) {
             int32_t p = ((int32_t *)c->v)[r];
-            int valid = !c->valid || r >= c->vcap || ((c->valid[r >> 6] >> (r & 63)) & 1);
+            int valid = !c->valid || r >= c->vcap || tg_col_bit(c->valid, r);
             ((int32_t *)(void *)dst)[r] = valid ? tg_conv_date_days(p, d->dfmt) : 0;
         }
         break;
@@ -657,7 +653,7 @@ static tg_status append_values(tg_col *col, size_t off, tg_csvcol *c, const tg_c
         }
         for (size_t r = 0; r < c->len; r++) {
             uint32_t code = ((uint32_t *)c->v)[r];
-            int valid = !c->valid || r >= c->vcap || ((c->valid[r >> 6] >> (r & 63)) & 1);
+            int valid = !c->valid || r >= c->vcap || tg_col_bit(c->valid, r);
             ((uint32_t *)(void *)dst)[r] = valid ? map[code] : 0;
         }
         tg_free(map);

@@ -90,9 +90,8 @@ tg_status tg_csvcol_decide(tg_csvcol *const *parts, size_t n, tg_csvcol_decision
 tg_status tg_csvcol_assemble(tg_csvcol *const *parts, size_t n, const tg_csvcol_decision *d,
                              tg_col **out);
 
-/* Rows stored so far in a part, and the first row that made a typed column
-** text (for notes); SIZE_MAX when none. */
-size_t tg_csvcol_rows(const tg_csvcol *c);
+/* The first row that made a typed column text (for notes); SIZE_MAX when
+** none. */
 size_t tg_csvcol_note_row(const tg_csvcol *c);
 
 #endif /* TG_CSVCOL_H */

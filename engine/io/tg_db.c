@@ -21,6 +21,7 @@
 #include <sqlite3.h>
 
 #include "tg_date.h"
+#include "tg_enc.h"
 #include "tg_err.h"
 #include "tg_mem.h"
 #include "tg_sbuf.h"
@@ -99,7 +100,8 @@ static tg_status db_fail(tg_error *err, const char *path, sqlite3 *db, int rc, c
         return tg_err_set(err, st, path, 0, 0, "%s in SQL: %.*s%s", msg, show_len(sql), sql,
                           ellipsis(sql));
     /* SQLite counts bytes; people count characters (æøå are two bytes). */
-    for (int i = 0; i < at && sql[i]; i++) chars += ((unsigned char)sql[i] & 0xc0) != 0x80;
+    const char *nul = memchr(sql, '\0', (size_t)at);
+    chars = (int)tg_enc_utf8_len(sql, nul ? (size_t)(nul - sql) : (size_t)at);
     return tg_err_set(err, st, path, 0, 0, "%s at character %d of SQL: %.*s%s", msg, chars + 1,
                       show_len(sql), sql, ellipsis(sql));
 }

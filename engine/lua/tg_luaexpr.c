@@ -300,7 +300,9 @@ static int l_expr_try_cast(lua_State *L) {
 }
 
 /* e:round([digits = 0 [, "half_up" | "half_even"]]): half_up (ties away
-** from zero, as Danish takster and spreadsheets round) is the default. */
+** from zero, as Danish takster and spreadsheets round) is the default, with
+** the takst code's tolerance (TG_ROUND_HALF_UP_TOL), so a script that
+** recomputes a takst rounds it to the same kroner. */
 static int l_expr_round(lua_State *L) {
     static const char *const modes[] = { "half_up", "half_even", NULL };
     tg_expr *x = tg_luaval_expr_check(L, 1);
@@ -312,7 +314,8 @@ static int l_expr_round(lua_State *L) {
                   "digits must be between -18 and 15");
     slot = tg_luaval_expr_new(L);
     tg_luaval_expr_fill(
-        L, slot, tg_expr_round(x, (int)digits, mode == 0 ? TG_ROUND_HALF_UP : TG_ROUND_HALF_EVEN));
+        L, slot,
+        tg_expr_round(x, (int)digits, mode == 0 ? TG_ROUND_HALF_UP_TOL : TG_ROUND_HALF_EVEN));
     return 1;
 }
 

@@ -32,6 +32,15 @@ static const char *opt_name(lua_State *L, int idx, const char *key, const char *
     return s;
 }
 
+/* The level at the top of the stack: a percentage strictly between 0 and
+** 100. */
+static double check_level(lua_State *L, const char *fname) {
+    double v = tg_luaaux_check_number(L, -1, fname, "level", -HUGE_VAL, HUGE_VAL);
+    if (!(v > 0 && v < 100))
+        tg_luaaux_bad(L, fname, "level", "a number between 0 and 100 (exclusive)", -1);
+    return v;
+}
+
 /* Reads the options both functions share and checks that the columns
 ** they name are in t; may push the by list, which must stay on the
 ** stack. */
@@ -58,7 +67,7 @@ static void read_opts(lua_State *L, int idx, const char *fname, const tg_table *
     o->horizon = (size_t)tg_luaaux_opt_integer(L, idx, fname, "horizon", 12, 1, TG_FC_MAX_HORIZON);
     if (lua_getfield(L, idx, "level") != LUA_TNIL) {
         if (lua_type(L, -1) == LUA_TNUMBER) {
-            levels[0] = tg_luaaux_check_number(L, -1, fname, "level", -HUGE_VAL, HUGE_VAL);
+            levels[0] = check_level(L, fname);
             o->n_levels = 1;
         } else if (lua_istable(L, -1)) {
             lua_Integer n = luaL_len(L, -1);
@@ -67,18 +76,13 @@ static void read_opts(lua_State *L, int idx, const char *fname, const tg_table *
                                 TG_FCTABLE_MAX_LEVELS);
             for (lua_Integer i = 1; i <= n; i++) {
                 lua_rawgeti(L, -1, i);
-                levels[i - 1] = tg_luaaux_check_number(L, -1, fname, "level", -HUGE_VAL, HUGE_VAL);
+                levels[i - 1] = check_level(L, fname);
                 lua_pop(L, 1);
             }
             o->n_levels = (size_t)n;
         } else {
             tg_luaaux_bad(L, fname, "level", "a number or a list of numbers", -1);
         }
-        for (size_t i = 0; i < o->n_levels; i++)
-            if (!(levels[i] > 0 && levels[i] < 100))
-                tg_luaaux_error(
-                    L, "%s: 'level' must be a number between 0 and 100 (exclusive), got %f", fname,
-                    levels[i]);
         o->levels = levels;
     }
     lua_pop(L, 1);
@@ -111,7 +115,7 @@ static int l_holt_winters(lua_State *L) {
     r2 = lua_gettop(L);
     tg_luaaux_interrupt(L, &intr);
     tg_err_clear(&err);
-    st = tg_fctable_forecast(t, &o, &intr, fc, pa, &err);
+    st = tg_fctable_holt_winters(t, &o, &intr, fc, pa, &err);
     if (st != TG_OK) return tg_luaaux_fail(L, st, &err, fname);
     tg_luaval_table_finish(L, r1);
     tg_luaval_table_finish(L, r2);

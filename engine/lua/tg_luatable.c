@@ -18,6 +18,7 @@
 
 #include "tg_date.h"
 #include "tg_db.h"
+#include "tg_enc.h"
 #include "tg_err.h"
 #include "tg_fmt.h"
 #include "tg_lua.h"
@@ -329,10 +330,7 @@ static void cell_text(const tg_col *c, size_t i, char *buf, size_t size) {
 
 /* Display width of UTF-8 text: code points (good enough for æøå). */
 static size_t width(const char *s) {
-    size_t n = 0;
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80) n++;
-    return n;
+    return tg_enc_utf8_len(s, strlen(s));
 }
 
 /* t:show([n = 10]): prints the first n rows as an aligned text table

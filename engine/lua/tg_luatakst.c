@@ -383,8 +383,9 @@ static double occupancy_from(lua_State *L, int args, const tg_takst_rules *r, in
     size_t n = check_historik(L, -1, act, &first, fname);
     lua_pop(L, 1);
     tg_err_clear(&err);
-    if (tg_takst_occupancy(r, aar, first, act, n, tg_luaaux_opt_boolean(L, args, fname, "akut", 0),
-                           &bb, &err) != TG_OK)
+    if (tg_takst_budget_belaegning(r, aar, first, act, n,
+                                   tg_luaaux_opt_boolean(L, args, fname, "akut", 0), &bb,
+                                   &err) != TG_OK)
         tg_luaaux_fail(L, TG_EARG, &err, fname);
     return bb;
 }
@@ -547,7 +548,7 @@ static int l_takst_ydelsespakke(lua_State *L) {
     fra = tg_luaaux_need_number(L, 1, fname, "timer_fra", -HUGE_VAL, HUGE_VAL);
     til = tg_luaaux_need_number(L, 1, fname, "timer_til", -HUGE_VAL, HUGE_VAL);
     tg_err_clear(&err);
-    if (tg_takst_package(
+    if (tg_takst_ydelsespakke(
             fra, til, tg_luaaux_need_number(L, 1, fname, "timepris", -HUGE_VAL, HUGE_VAL),
             tg_luaaux_opt_number(L, 1, fname, "periode_dage", NAN, -HUGE_VAL, HUGE_VAL), &pris,
             &dag, &err) != TG_OK)
@@ -570,7 +571,7 @@ static int l_takst_tillaeg(lua_State *L) {
     double sats = tg_luaaux_need_number(L, 1, fname, "tillaegstakst", -HUGE_VAL, HUGE_VAL);
     if (!(timer >= 0) || !(sats >= 0) || !isfinite(timer * sats))
         return tg_luaaux_error(L, "%s: timer and tillaegstakst must be numbers >= 0", fname);
-    push_amount(L, tg_takst_round(timer * sats, 2));
+    push_amount(L, tg_takst_tillaeg(timer, sats));
     return 1;
 }
 
@@ -585,7 +586,7 @@ static int l_takst_moms_refusion(lua_State *L) {
     double andel = tg_luaaux_need_number(L, 1, fname, "momsbelagt_andel", -HUGE_VAL, HUGE_VAL);
     if (!isfinite(takst) || !(andel >= 0 && andel <= 1))
         return tg_luaaux_error(L, "%s: momsbelagt_andel must be a share between 0 and 1", fname);
-    push_amount(L, tg_takst_vat_refund(&r, takst, andel));
+    push_amount(L, tg_takst_moms_refusion(&r, takst, andel));
     return 1;
 }
 
@@ -601,8 +602,8 @@ static int l_takst_deltid(lua_State *L) {
     double takst = tg_luaaux_need_number(L, 1, fname, "takst", -HUGE_VAL, HUGE_VAL);
     if (!isfinite(takst)) return tg_luaaux_error(L, "%s: takst must be a number", fname);
     tg_err_clear(&err);
-    if (tg_takst_part_time(&r, takst, (int)tg_luaaux_need_integer(L, 1, fname, "dage_pr_uge", 1, 7),
-                           &v, &err) != TG_OK)
+    if (tg_takst_deltid(&r, takst, (int)tg_luaaux_need_integer(L, 1, fname, "dage_pr_uge", 1, 7),
+                        &v, &err) != TG_OK)
         return tg_luaaux_fail(L, TG_EARG, &err, fname);
     push_amount(L, v);
     return 1;

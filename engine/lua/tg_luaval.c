@@ -20,6 +20,7 @@
 
 #include "tg_date.h"
 #include "tg_err.h"
+#include "tg_exec.h"
 #include "tg_lua.h"
 #include "tg_luaaux.h"
 #include "tg_mem.h"
@@ -463,7 +464,7 @@ tg_col *tg_luaval_expr_eval(lua_State *L, const tg_expr *e, const tg_table *t) {
     box = tg_luaaux_box(L, release_col);
     tg_luaaux_interrupt(L, &intr);
     tg_err_clear(&err);
-    st = tg_expr_eval(e, t, &intr, &c, &err);
+    st = tg_exec_eval(e, t, &intr, &c, &err);
     if (st != TG_OK) tg_luaaux_fail(L, st, &err, NULL);
     *box = c;
     return c;
@@ -577,7 +578,7 @@ tg_col *tg_luaval_scalar(lua_State *L, int idx, const char *what) {
     *tbox = one;
     one->n_rows = 1;
     tg_err_clear(&err);
-    st = tg_expr_eval(e, one, NULL, &c, &err);
+    st = tg_exec_eval(e, one, NULL, &c, &err);
     if (st != TG_OK) tg_luaaux_fail(L, st, &err, what);
     *box = c;
     lua_settop(L, top);

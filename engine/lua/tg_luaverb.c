@@ -16,6 +16,7 @@
 
 #include "tg_date.h"
 #include "tg_err.h"
+#include "tg_exec.h"
 #include "tg_expr.h"
 #include "tg_lua.h"
 #include "tg_luaaux.h"
@@ -71,7 +72,7 @@ static int l_table_filter(lua_State *L) {
     box = tg_luaaux_box(L, tg_free);
     tg_luaaux_interrupt(L, &intr);
     tg_err_clear(&err);
-    st = tg_expr_filter(pred, view, &intr, &sub, &m, &err);
+    st = tg_exec_filter(pred, view, &intr, &sub, &m, &err);
     *box = sub;
     if (st != TG_OK) return tg_luaaux_fail(L, st, &err, "filter");
     if (tg_luaval_table_rows_of(L, 1, &src, &rows, &total)) {

@@ -138,12 +138,32 @@ static tg_status write_doc(const tg_run_opts *o, const tg_json *doc, int indent,
     return st;
 }
 
+tg_status tg_run_runtime(const tg_run_opts *o, tg_luactx **lib, tg_lua **rt, tg_error *err) {
+    tg_lua_opts lo;
+
+    assert(o != NULL && lib != NULL && rt != NULL);
+    *rt = NULL;
+    *lib = tg_luactx_new(o->params, o->n_params, o->print, o->ud, o->progress, err);
+    if (!*lib) return err ? err->code : TG_ENOMEM;
+    tg_lua_opts_init(&lo);
+    lo.seed = o->seed;
+    lo.timeout_s = o->timeout_s;
+    lo.lib_dir = o->lib_dir;
+    lo.print = tg_luactx_print;
+    lo.open_libs = tg_lualib_open;
+    lo.ud = *lib;
+    *rt = tg_lua_new(&lo, err);
+    if (*rt) return TG_OK;
+    tg_luactx_free(*lib);
+    *lib = NULL;
+    return err ? err->code : TG_ENOMEM;
+}
+
 tg_status tg_run(const tg_run_opts *o, tg_error *err, char **traceback) {
     size_t old_cap = tg_mem_cap(), peak;
     tg_luactx *lib = NULL;
     tg_lua *rt = NULL;
     tg_json *doc = NULL, *meta = NULL;
-    tg_lua_opts lo;
     char started[32];
     time_t wall = time(NULL);
     struct tm tm;
@@ -159,23 +179,8 @@ tg_status tg_run(const tg_run_opts *o, tg_error *err, char **traceback) {
     tg_mem_reset_peak();
     tg_mem_set_cap(o->mem_cap);
 
-    lib = tg_luactx_new(o->params, o->n_params, o->print, o->ud, o->progress, err);
-    if (!lib) {
-        st = err ? err->code : TG_ENOMEM;
-        goto done;
-    }
-    tg_lua_opts_init(&lo);
-    lo.seed = o->seed;
-    lo.timeout_s = o->timeout_s;
-    lo.lib_dir = o->lib_dir;
-    lo.print = tg_luactx_print;
-    lo.open_libs = tg_lualib_open;
-    lo.ud = lib;
-    rt = tg_lua_new(&lo, err);
-    if (!rt) {
-        st = err ? err->code : TG_ENOMEM;
-        goto done;
-    }
+    st = tg_run_runtime(o, &lib, &rt, err);
+    if (st != TG_OK) goto done;
     st = tg_lua_run_file(rt, o->script, err);
     if (st != TG_OK) {
         if (traceback && tg_lua_traceback(rt)) *traceback = tg_strdup(tg_lua_traceback(rt));

@@ -16,6 +16,9 @@
 
 #include "tegn.h"
 
+struct tg_lua;
+struct tg_luactx;
+
 typedef struct tg_run_opts {
     const char *script;        /* path of the Lua script */
     const char *const *params; /* "key=value" strings (--param) */
@@ -47,5 +50,14 @@ void tg_run_opts_init(tg_run_opts *opts);
 ** value before returning. The document goes to 'o->out' (temporary file
 ** + rename) or, with o->out NULL, to stdout, followed by a newline. */
 tg_status tg_run(const tg_run_opts *o, tg_error *err, char **traceback);
+
+/* The runtime a run's script gets -- the sandbox with the `tegn` module,
+** o's params, seed, time limit, lib_dir and print -- without running
+** anything: tg_run uses it, and so does the Lua test driver
+** (tests/lua/run_lua_tests.c), so tests see exactly what scripts see.
+** On success *lib and *rt are set (free with tg_lua_free, then
+** tg_luactx_free); on failure both are NULL and 'err' says why. */
+tg_status tg_run_runtime(const tg_run_opts *o, struct tg_luactx **lib, struct tg_lua **rt,
+                         tg_error *err);
 
 #endif /* TG_RUN_H */

@@ -54,10 +54,6 @@ struct pass {
     tg_error *err;
 };
 
-static inline int is_valid(const uint64_t *valid, size_t r) {
-    return !valid || ((valid[r >> 6] >> (r & 63)) & 1);
-}
-
 static inline size_t vec_len(size_t n, size_t base) {
     return n - base < TG_VECTOR ? n - base : TG_VECTOR;
 }
@@ -123,7 +119,7 @@ static void count_vec(const tg_col *arg, int if_true, const struct runs *r, size
             c = (int64_t)(hi - lo);
         } else {
             for (size_t i = lo; i < hi; i++)
-                c += is_valid(valid, base + i) && (!if_true || arg->v.b8[base + i]);
+                c += tg_col_bits_valid(valid, base + i) && (!if_true || arg->v.b8[base + i]);
         }
         cnt[r->gid[k]] += c;
     }
@@ -158,7 +154,7 @@ static void sum_vec(const tg_col *arg, const double *mean, const struct runs *r,
         } else {
             double m = mean ? mean[g] : 0;
             for (size_t i = lo; i < hi; i++) {
-                if (!is_valid(arg->valid, base + i)) continue;
+                if (!tg_col_bits_valid(arg->valid, base + i)) continue;
                 neumaier(&s, &e, mean ? (v[i] - m) * (v[i] - m) : v[i]);
                 c++;
             }
@@ -177,7 +173,7 @@ static tg_status int_sum_vec(const tg_agg *a, const struct runs *r, size_t base,
         size_t g = r->gid[k];
         int64_t s = sum[g], c = cnt[g];
         for (size_t i = base + r->start[k]; i < base + r->start[k + 1]; i++) {
-            if (!is_valid(arg->valid, i)) continue;
+            if (!tg_col_bits_valid(arg->valid, i)) continue;
             int64_t x = arg->type == TG_INT ? arg->v.i64[i] : arg->v.b8[i];
             if (__builtin_add_overflow(s, x, &s))
                 return tg_err_set(err, TG_EDATA, NULL, 0, 0,
@@ -199,17 +195,18 @@ static void pick_vec(const struct acc *c, const uint32_t *g, size_t base, size_t
     switch (c->a->fn) {
     case TG_AGG_FIRST:
         for (size_t i = 0; i < n; i++)
-            if (row[g[i]] == TG_NO_ROW && is_valid(arg->valid, base + i)) row[g[i]] = base + i;
+            if (row[g[i]] == TG_NO_ROW && tg_col_bits_valid(arg->valid, base + i))
+                row[g[i]] = base + i;
         return;
     case TG_AGG_LAST:
         for (size_t i = 0; i < n; i++)
-            if (is_valid(arg->valid, base + i)) row[g[i]] = base + i;
+            if (tg_col_bits_valid(arg->valid, base + i)) row[g[i]] = base + i;
         return;
     case TG_AGG_MIN:
         tg_keys_encode_range(arg, c->rank, base, n, enc);
         for (size_t i = 0; i < n; i++) {
             uint32_t k = g[i];
-            if (!is_valid(arg->valid, base + i)) continue;
+            if (!tg_col_bits_valid(arg->valid, base + i)) continue;
             if (row[k] == TG_NO_ROW || enc[i] < c->best[k]) {
                 row[k] = base + i;
                 c->best[k] = enc[i];
@@ -220,7 +217,7 @@ static void pick_vec(const struct acc *c, const uint32_t *g, size_t base, size_t
         tg_keys_encode_range(arg, c->rank, base, n, enc);
         for (size_t i = 0; i < n; i++) {
             uint32_t k = g[i];
-            if (!is_valid(arg->valid, base + i)) continue;
+            if (!tg_col_bits_valid(arg->valid, base + i)) continue;
             if (row[k] == TG_NO_ROW || enc[i] > c->best[k]) {
                 row[k] = base + i;
                 c->best[k] = enc[i];
@@ -429,7 +426,7 @@ static tg_status agg_quantile(const struct pass *p, const tg_agg *a, tg_col **ou
         if ((st = tg_poll(p->intr)) != TG_OK) goto done;
         const double *v = vec_f64(a->arg, base, len, buf);
         for (size_t i = 0; i < len; i++)
-            if (is_valid(a->arg->valid, base + i)) vals[off[g[i]]++] = v[i];
+            if (tg_col_bits_valid(a->arg->valid, base + i)) vals[off[g[i]]++] = v[i];
     }
     size_t since_poll = 0;
     for (size_t g = 0; g < p->n_groups; g++) {
@@ -803,5 +800,7 @@ double tg_agg_quantile(double *x, size_t n, double p, int method) {
     }
     if (h == 1) return hi;
     if (lo == hi) return lo;
-    return (1 - h) * lo + h * hi;
+    /* R computes (1 - h) * lo + h * hi; this form, which the simulation
+    ** percentiles have always used, can differ from it in the last bit. */
+    return lo + h * (hi - lo);
 }

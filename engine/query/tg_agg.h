@@ -96,9 +96,12 @@ void tg_agg_end(tg_agg_state *s);
 ** "excel_inc" (7) and "excel_exc" (6). 0 when unknown. */
 int tg_agg_quantile_method(const char *name);
 
-/* The p-quantile of x[0..n) by 'method' (0 = linear), as R's quantile():
-** x is reordered in place; NaN counts as above every number. n must be >
-** 0 and p in [0, 1]. Never allocates. */
+/* The p-quantile of x[0..n) by 'method' (0 = linear), as R's quantile()
+** (the same order statistics and weight; the interpolation lo + h * (hi -
+** lo) may differ from R's in the last bit): x is reordered in place; NaN
+** counts as above every number. n must be > 0 and p in [0, 1]. Never
+** allocates. The engine's one sample quantile: group aggregates, and the
+** simulation and scenario percentiles (type 7), all call it. */
 double tg_agg_quantile(double *x, size_t n, double p, int method);
 
 #endif /* TG_AGG_H */

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "tg_conv.h"
+#include "tg_enc.h"
 #include "tg_err.h"
 #include "tg_mem.h"
 
@@ -62,11 +63,6 @@ static int has_bytes(const char *s, size_t n, const char *pat, size_t m) {
     return 0;
 }
 
-static size_t utf8_len(const char *s, size_t n) {
-    size_t len = 0;
-    for (size_t k = 0; k < n; k++) len += ((unsigned char)s[k] & 0xC0) != 0x80;
-    return len;
-}
 
 /* ASCII letters, and the Latin-1 letters U+00C0-U+00FE (UTF-8 C3 80 - C3
 ** BE, × and ÷ excepted), whose cases are 0x20 apart in the second byte. */
@@ -148,7 +144,7 @@ static tg_status sync_tab(tg_step *s, tg_dict *dict, tg_error *err) {
         const char *str = tg_dict_str(dict, code, &len);
         switch (s->tab_kind) {
         case TG_TAB_PRED: ((uint8_t *)s->tab)[code] = (uint8_t)pred_entry(s, str, len); break;
-        case TG_TAB_LEN: ((int64_t *)s->tab)[code] = (int64_t)utf8_len(str, len); break;
+        case TG_TAB_LEN: ((int64_t *)s->tab)[code] = (int64_t)tg_enc_utf8_len(str, len); break;
         case TG_TAB_MAP: {
             uint32_t out;
             if (s->op == TG_OP_LOWER || s->op == TG_OP_UPPER) {
@@ -665,5 +661,189 @@ tg_status tg_exec_refine(tg_eval *p, size_t off, size_t n, uint32_t *sel, size_t
     st = run_step(p, s, off, n, err);
     if (st != TG_OK) return st;
     *nsel = tg_kern_sel_true(s->data, s->valid, cand, m, sel);
+    return TG_OK;
+}
+
+/* ---- the entry points: compile, then run ---- */
+
+tg_status tg_exec_type(const tg_expr *e, const tg_table *t, tg_type *type, tg_error *err) {
+    tg_eval *p;
+    tg_status st = tg_eval_compile(e, t, &p, err);
+    if (st != TG_OK) return st;
+    *type = tg_eval_type(p);
+    tg_eval_free(p);
+    return TG_OK;
+}
+
+/* Copies one vector's result into rows [off, off + n) of col. */
+static tg_status store(tg_col *col, const tg_step *root, size_t off, size_t n) {
+    size_t w = tg_type_width(col->type);
+    memcpy((char *)col->v.any + off * w, root->data, n * w);
+    if (root->valid) {
+        uint64_t bits[TG_VECTOR / 64];
+        size_t words = (n + 63) / 64;
+        if (!tg_kern_bytes_to_bits(root->valid, n, bits)) return TG_OK;
+        if (!col->valid) {
+            size_t all = (col->cap + 63) / 64;
+            col->valid = tg_malloc(all * sizeof *col->valid);
+            if (!col->valid) return TG_ENOMEM;
+            memset(col->valid, 0xff, all * sizeof *col->valid);
+        }
+        memcpy(col->valid + off / 64, bits, words * sizeof *bits);
+    }
+    return TG_OK;
+}
+
+tg_status tg_exec_eval(const tg_expr *e, const tg_table *t, const tg_interrupt *intr, tg_col **out,
+                       tg_error *err) {
+    tg_eval *p;
+    tg_col *col;
+    tg_status st;
+
+    assert(e != NULL && t != NULL && out != NULL);
+    *out = NULL;
+    st = tg_eval_compile(e, t, &p, err);
+    if (st != TG_OK) return st;
+    if (p->column) {
+        *out = tg_col_retain((tg_col *)p->column);
+        tg_eval_free(p);
+        return TG_OK;
+    }
+    col = tg_col_new(tg_eval_type(p), t->n_rows ? t->n_rows : 1, tg_eval_dict(p));
+    if (!col) {
+        tg_eval_free(p);
+        return tg_err_nomem(err);
+    }
+    for (size_t off = 0; off < t->n_rows; off += TG_VECTOR) {
+        size_t n = t->n_rows - off < TG_VECTOR ? t->n_rows - off : TG_VECTOR;
+        st = tg_poll(intr);
+        if (st != TG_OK) {
+            tg_err_set(err, st, NULL, 0, 0, "%s",
+                       st == TG_ELIMIT ? "time limit reached" : "interrupted");
+            break;
+        }
+        st = tg_exec_run(p, off, n, err);
+        if (st == TG_OK && store(col, &p->steps[p->root], off, n) != TG_OK) st = tg_err_nomem(err);
+        if (st != TG_OK) break;
+    }
+    tg_eval_free(p);
+    if (st != TG_OK) {
+        tg_col_release(col);
+        return st;
+    }
+    col->len = t->n_rows;
+    *out = col;
+    return TG_OK;
+}
+
+/* The arguments of nested top-level ANDs, left to right. */
+static tg_status conjuncts(const tg_expr *e, const tg_expr ***list, size_t *n, size_t *cap) {
+    if (e->op == TG_OP_AND) {
+        for (size_t k = 0; k < e->n_args; k++) {
+            tg_status st = conjuncts(e->args[k], list, n, cap);
+            if (st != TG_OK) return st;
+        }
+        return TG_OK;
+    }
+    if (*n == *cap) {
+        size_t c = *cap ? *cap * 2 : 8;
+        const tg_expr **l = tg_realloc(*list, c * sizeof *l);
+        if (!l) return TG_ENOMEM;
+        *list = l;
+        *cap = c;
+    }
+    (*list)[(*n)++] = e;
+    return TG_OK;
+}
+
+tg_status tg_exec_filter(const tg_expr *pred, const tg_table *t, const tg_interrupt *intr,
+                         size_t **idx, size_t *n, tg_error *err) {
+    const tg_expr **parts = NULL;
+    size_t n_parts = 0, cap_parts = 0, n_out = 0, cap_out = 0, k;
+    tg_eval **progs = NULL;
+    size_t *rows = NULL;
+    uint32_t sel[TG_VECTOR];
+    uint8_t mask[TG_VECTOR];
+    tg_status st;
+
+    assert(pred != NULL && t != NULL && idx != NULL && n != NULL);
+    *idx = NULL;
+    *n = 0;
+    st = conjuncts(pred, &parts, &n_parts, &cap_parts);
+    if (st == TG_OK && !(progs = tg_calloc(n_parts, sizeof *progs))) st = TG_ENOMEM;
+    if (st == TG_ENOMEM) tg_err_nomem(err);
+    for (k = 0; st == TG_OK && k < n_parts; k++) {
+        /* A bare null among the ANDed terms is NULL on every row: it keeps
+        ** nothing (within the AND it would have been typed bool). */
+        if (parts[k]->op == TG_OP_LIT && parts[k]->u.lit.type == TG_TYPE_NULL) continue;
+        st = tg_eval_compile(parts[k], t, &progs[k], err);
+        if (st == TG_OK && tg_eval_type(progs[k]) != TG_BOOL) {
+            char *text = tg_expr_to_string(parts[k]);
+            st = tg_err_set(err, TG_EARG, NULL, 0, 0, "filter needs a bool, got %s in %.300s",
+                            tg_type_name(tg_eval_type(progs[k])), text ? text : "?");
+            tg_free(text);
+        }
+    }
+    for (size_t off = 0; st == TG_OK && off < t->n_rows; off += TG_VECTOR) {
+        size_t len = t->n_rows - off < TG_VECTOR ? t->n_rows - off : TG_VECTOR, m = len;
+        int dense = 1; /* the selection is in 'mask' while most rows survive */
+        st = tg_poll(intr);
+        if (st != TG_OK) {
+            tg_err_set(err, st, NULL, 0, 0, "%s",
+                       st == TG_ELIMIT ? "time limit reached" : "interrupted");
+            break;
+        }
+        for (k = 0; st == TG_OK && k < n_parts; k++) {
+            if (!progs[k]) m = 0, dense = 0; /* the null term */
+            if (m == 0) {
+                /* Nothing left to test, but an expression that can fail must
+                ** still see every row, or filter would hide errors eval raises. */
+                if (progs[k] && progs[k]->may_fail) st = tg_exec_run(progs[k], off, len, err);
+                continue;
+            }
+            if (!dense) {
+                st = tg_exec_refine(progs[k], off, len, sel, &m, err);
+                continue;
+            }
+            /* Dense: whole-vector kernels and a byte mask beat index lists
+            ** until few rows are left; then switch to the rows themselves. */
+            st = tg_exec_run(progs[k], off, len, err);
+            if (st != TG_OK) break;
+            const tg_step *root = &progs[k]->steps[progs[k]->root];
+            m = tg_kern_mask_and(mask, root->data, root->valid, k == 0, len);
+            if (m * 8 < len) {
+                m = tg_kern_mask_to_sel(mask, len, sel);
+                dense = 0;
+            }
+        }
+        if (st == TG_OK && dense) m = tg_kern_mask_to_sel(mask, len, sel);
+        if (st != TG_OK || m == 0) continue;
+        if (n_out + m > cap_out) {
+            size_t c = cap_out ? cap_out : 1024;
+            while (c < n_out + m) c *= 2;
+            size_t *r = tg_realloc(rows, c * sizeof *r);
+            if (!r) {
+                st = tg_err_nomem(err);
+                break;
+            }
+            rows = r;
+            cap_out = c;
+        }
+        for (size_t j = 0; j < m; j++) rows[n_out + j] = off + sel[j];
+        n_out += m;
+    }
+    for (k = 0; progs && k < n_parts; k++) tg_eval_free(progs[k]);
+    tg_free(progs);
+    tg_free(parts);
+    if (st != TG_OK) {
+        tg_free(rows);
+        return st;
+    }
+    if (n_out == 0) {
+        tg_free(rows);
+        rows = NULL;
+    }
+    *idx = rows;
+    *n = n_out;
     return TG_OK;
 }

@@ -1,7 +1,7 @@
 /*
-** tg_expr.c -- expression trees: construction, rendering, and the three
-** entry points that compile a tree against a table (tg_eval) and run it
-** (tg_exec): type, evaluate into a column, filter into row indices.
+** tg_expr.c -- expression trees: construction and rendering. Compiling a
+** tree against a table is tg_eval's; running it, and the entry points that
+** do both (type, evaluate into a column, filter into row indices), tg_exec's.
 ** A node is one allocation: the struct, its child pointers, then the bytes
 ** of a column name or string literal. Children hold references, so a tree
 ** lives as long as anything points at its root.
@@ -9,14 +9,13 @@
 #include "tg_expr.h"
 
 #include <assert.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "tg_err.h"
-#include "tg_eval.h"
-#include "tg_exec.h"
+#include "tg_kern.h"
 #include "tg_mem.h"
+#include "tg_sbuf.h"
 
 /* ---- nodes ---- */
 
@@ -175,7 +174,7 @@ tg_expr *tg_expr_cast(tg_expr *a, tg_type to, int strict) {
 }
 
 tg_expr *tg_expr_round(tg_expr *a, int digits, tg_round_mode mode) {
-    assert(mode == TG_ROUND_HALF_UP || mode == TG_ROUND_HALF_EVEN);
+    assert(mode == TG_ROUND_HALF_UP || mode == TG_ROUND_HALF_EVEN || mode == TG_ROUND_HALF_UP_TOL);
     tg_expr *e = node_new(TG_OP_ROUND, 1, NULL, 0);
     if (!e) return NULL;
     set_args(e, &a);
@@ -283,333 +282,122 @@ static const char *infix(tg_op op) {
     }
 }
 
-struct text {
-    char *p;
-    size_t len, cap;
-    int oom;
-};
-
-static void put(struct text *t, const char *s, size_t n) {
-    if (t->oom) return;
-    if (t->len + n + 1 > t->cap) {
-        size_t cap = t->cap ? t->cap : 64;
-        while (cap < t->len + n + 1) cap *= 2;
-        char *p = tg_realloc(t->p, cap);
-        if (!p) {
-            t->oom = 1;
-            return;
-        }
-        t->p = p;
-        t->cap = cap;
-    }
-    memcpy(t->p + t->len, s, n);
-    t->len += n;
-    t->p[t->len] = '\0';
-}
-
-static void puts_(struct text *t, const char *s) {
-    put(t, s, strlen(s));
-}
-
 /* A double-quoted string with \" \\ and control bytes escaped. */
-static void put_quoted(struct text *t, const char *s, size_t n) {
-    put(t, "\"", 1);
+static void put_quoted(tg_sbuf *t, const char *s, size_t n) {
+    tg_sbuf_add(t, "\"", 1);
     for (size_t k = 0; k < n; k++) {
         unsigned char c = (unsigned char)s[k];
         char esc[8];
         if (c == '"' || c == '\\') {
             esc[0] = '\\';
             esc[1] = (char)c;
-            put(t, esc, 2);
+            tg_sbuf_add(t, esc, 2);
         } else if (c < 0x20 || c == 0x7f) {
             snprintf(esc, sizeof esc, "\\x%02x", c);
-            put(t, esc, 4);
+            tg_sbuf_add(t, esc, 4);
         } else {
-            put(t, s + k, 1);
+            tg_sbuf_add(t, s + k, 1);
         }
     }
-    put(t, "\"", 1);
+    tg_sbuf_add(t, "\"", 1);
 }
 
-static void render(struct text *t, const tg_expr *e);
+static void render(tg_sbuf *t, const tg_expr *e);
 
-static void render_args(struct text *t, const tg_expr *e, size_t from) {
+static void render_args(tg_sbuf *t, const tg_expr *e, size_t from) {
     for (size_t k = from; k < e->n_args; k++) {
-        if (k > from) puts_(t, ", ");
+        if (k > from) tg_sbuf_str(t, ", ");
         render(t, e->args[k]);
     }
 }
 
-static void render_literal(struct text *t, const tg_expr *e) {
+static void render_literal(tg_sbuf *t, const tg_expr *e) {
     char buf[TG_NUM_BUF];
     switch (e->u.lit.type) {
-    case TG_INT: put(t, buf, tg_num_format_i64(e->u.lit.i, buf)); break;
-    case TG_FLOAT: put(t, buf, tg_num_format_f64(e->u.lit.f, buf)); break;
-    case TG_BOOL: puts_(t, e->u.lit.i ? "true" : "false"); break;
+    case TG_INT: tg_sbuf_add(t, buf, tg_num_format_i64(e->u.lit.i, buf)); break;
+    case TG_FLOAT: tg_sbuf_add(t, buf, tg_num_format_f64(e->u.lit.f, buf)); break;
+    case TG_BOOL: tg_sbuf_str(t, e->u.lit.i ? "true" : "false"); break;
     case TG_DATE:
         if (e->u.lit.i >= TG_DATE_MIN && e->u.lit.i <= TG_DATE_MAX) {
-            puts_(t, "date(\"");
-            put(t, buf, tg_date_format((int32_t)e->u.lit.i, buf));
-            puts_(t, "\")");
+            tg_sbuf_str(t, "date(\"");
+            tg_sbuf_add(t, buf, tg_date_format((int32_t)e->u.lit.i, buf));
+            tg_sbuf_str(t, "\")");
         } else { /* out of range: refused at evaluation, shown as its day number */
-            puts_(t, "date(");
-            put(t, buf, tg_num_format_i64(e->u.lit.i, buf));
-            puts_(t, ")");
+            tg_sbuf_str(t, "date(");
+            tg_sbuf_add(t, buf, tg_num_format_i64(e->u.lit.i, buf));
+            tg_sbuf_str(t, ")");
         }
         break;
     case TG_STRING: put_quoted(t, e->u.lit.s, e->u.lit.len); break;
-    default: puts_(t, "null"); break;
+    default: tg_sbuf_str(t, "null"); break;
     }
 }
 
-static void render(struct text *t, const tg_expr *e) {
+static void render(tg_sbuf *t, const tg_expr *e) {
     static const char *const units[] = { "", "week", "month", "quarter", "year" };
     const char *in = infix(e->op);
     char buf[TG_NUM_BUF];
 
     if (e->op == TG_OP_COL) {
-        puts_(t, "col(");
+        tg_sbuf_str(t, "col(");
         put_quoted(t, e->u.name, strlen(e->u.name));
-        puts_(t, ")");
+        tg_sbuf_str(t, ")");
     } else if (e->op == TG_OP_LIT) {
         render_literal(t, e);
     } else if (in) {
-        puts_(t, "(");
+        tg_sbuf_str(t, "(");
         for (size_t k = 0; k < e->n_args; k++) {
             if (k) {
-                puts_(t, " ");
-                puts_(t, in);
-                puts_(t, " ");
+                tg_sbuf_str(t, " ");
+                tg_sbuf_str(t, in);
+                tg_sbuf_str(t, " ");
             }
             render(t, e->args[k]);
         }
-        puts_(t, ")");
+        tg_sbuf_str(t, ")");
     } else if (e->op == TG_OP_NEG || e->op == TG_OP_NOT) {
-        puts_(t, e->op == TG_OP_NEG ? "(-" : "(not ");
+        tg_sbuf_str(t, e->op == TG_OP_NEG ? "(-" : "(not ");
         render(t, e->args[0]);
-        puts_(t, ")");
+        tg_sbuf_str(t, ")");
     } else if (e->op == TG_OP_ISIN) {
-        puts_(t, "isin(");
+        tg_sbuf_str(t, "isin(");
         render(t, e->args[0]);
-        puts_(t, ", [");
+        tg_sbuf_str(t, ", [");
         render_args(t, e, 1);
-        puts_(t, "])");
+        tg_sbuf_str(t, "])");
     } else if (e->op == TG_OP_CAST) {
-        puts_(t, e->u.cast.strict ? "cast(" : "try_cast(");
+        tg_sbuf_str(t, e->u.cast.strict ? "cast(" : "try_cast(");
         render(t, e->args[0]);
-        puts_(t, ", \"");
-        puts_(t, tg_type_name(e->u.cast.to));
-        puts_(t, "\")");
+        tg_sbuf_str(t, ", \"");
+        tg_sbuf_str(t, tg_type_name(e->u.cast.to));
+        tg_sbuf_str(t, "\")");
     } else if (e->op == TG_OP_ROUND) {
-        puts_(t, "round(");
+        tg_sbuf_str(t, "round(");
         render(t, e->args[0]);
-        puts_(t, ", ");
-        put(t, buf, tg_num_format_i64(e->u.round.digits, buf));
-        puts_(t, e->u.round.mode == TG_ROUND_HALF_EVEN ? ", \"half_even\")" : ", \"half_up\")");
+        tg_sbuf_str(t, ", ");
+        tg_sbuf_add(t, buf, tg_num_format_i64(e->u.round.digits, buf));
+        tg_sbuf_str(t,
+                    e->u.round.mode == TG_ROUND_HALF_EVEN ? ", \"half_even\")" : ", \"half_up\")");
     } else if (e->op == TG_OP_TRUNC) {
-        puts_(t, "trunc(");
+        tg_sbuf_str(t, "trunc(");
         render(t, e->args[0]);
-        puts_(t, ", \"");
-        puts_(t, (size_t)e->u.unit < TG_ARRAY_LEN(units) ? units[e->u.unit] : "?");
-        puts_(t, "\")");
+        tg_sbuf_str(t, ", \"");
+        tg_sbuf_str(t, (size_t)e->u.unit < TG_ARRAY_LEN(units) ? units[e->u.unit] : "?");
+        tg_sbuf_str(t, "\")");
     } else {
-        puts_(t, tg_op_name(e->op));
-        puts_(t, "(");
+        tg_sbuf_str(t, tg_op_name(e->op));
+        tg_sbuf_str(t, "(");
         render_args(t, e, 0);
-        puts_(t, ")");
+        tg_sbuf_str(t, ")");
     }
 }
 
 char *tg_expr_to_string(const tg_expr *e) {
-    struct text t = { NULL, 0, 0, 0 };
+    tg_sbuf t = { 0 };
     render(&t, e);
     if (t.oom) {
         tg_free(t.p);
         return NULL;
     }
     return t.p;
-}
-
-/* ---- evaluating ---- */
-
-tg_status tg_expr_type(const tg_expr *e, const tg_table *t, tg_type *type, tg_error *err) {
-    tg_eval *p;
-    tg_status st = tg_eval_compile(e, t, &p, err);
-    if (st != TG_OK) return st;
-    *type = tg_eval_type(p);
-    tg_eval_free(p);
-    return TG_OK;
-}
-
-/* Copies one vector's result into rows [off, off + n) of col. */
-static tg_status store(tg_col *col, const tg_step *root, size_t off, size_t n) {
-    size_t w = tg_type_width(col->type);
-    memcpy((char *)col->v.any + off * w, root->data, n * w);
-    if (root->valid) {
-        uint64_t bits[TG_VECTOR / 64];
-        size_t words = (n + 63) / 64;
-        if (!tg_kern_bytes_to_bits(root->valid, n, bits)) return TG_OK;
-        if (!col->valid) {
-            size_t all = (col->cap + 63) / 64;
-            col->valid = tg_malloc(all * sizeof *col->valid);
-            if (!col->valid) return TG_ENOMEM;
-            memset(col->valid, 0xff, all * sizeof *col->valid);
-        }
-        memcpy(col->valid + off / 64, bits, words * sizeof *bits);
-    }
-    return TG_OK;
-}
-
-tg_status tg_expr_eval(const tg_expr *e, const tg_table *t, const tg_interrupt *intr, tg_col **out,
-                       tg_error *err) {
-    tg_eval *p;
-    tg_col *col;
-    tg_status st;
-
-    assert(e != NULL && t != NULL && out != NULL);
-    *out = NULL;
-    st = tg_eval_compile(e, t, &p, err);
-    if (st != TG_OK) return st;
-    if (p->column) {
-        *out = tg_col_retain((tg_col *)p->column);
-        tg_eval_free(p);
-        return TG_OK;
-    }
-    col = tg_col_new(tg_eval_type(p), t->n_rows ? t->n_rows : 1, tg_eval_dict(p));
-    if (!col) {
-        tg_eval_free(p);
-        return tg_err_nomem(err);
-    }
-    for (size_t off = 0; off < t->n_rows; off += TG_VECTOR) {
-        size_t n = t->n_rows - off < TG_VECTOR ? t->n_rows - off : TG_VECTOR;
-        st = tg_poll(intr);
-        if (st != TG_OK) {
-            tg_err_set(err, st, NULL, 0, 0, "%s",
-                       st == TG_ELIMIT ? "time limit reached" : "interrupted");
-            break;
-        }
-        st = tg_exec_run(p, off, n, err);
-        if (st == TG_OK && store(col, &p->steps[p->root], off, n) != TG_OK) st = tg_err_nomem(err);
-        if (st != TG_OK) break;
-    }
-    tg_eval_free(p);
-    if (st != TG_OK) {
-        tg_col_release(col);
-        return st;
-    }
-    col->len = t->n_rows;
-    *out = col;
-    return TG_OK;
-}
-
-/* The arguments of nested top-level ANDs, left to right. */
-static tg_status conjuncts(const tg_expr *e, const tg_expr ***list, size_t *n, size_t *cap) {
-    if (e->op == TG_OP_AND) {
-        for (size_t k = 0; k < e->n_args; k++) {
-            tg_status st = conjuncts(e->args[k], list, n, cap);
-            if (st != TG_OK) return st;
-        }
-        return TG_OK;
-    }
-    if (*n == *cap) {
-        size_t c = *cap ? *cap * 2 : 8;
-        const tg_expr **l = tg_realloc(*list, c * sizeof *l);
-        if (!l) return TG_ENOMEM;
-        *list = l;
-        *cap = c;
-    }
-    (*list)[(*n)++] = e;
-    return TG_OK;
-}
-
-tg_status tg_expr_filter(const tg_expr *pred, const tg_table *t, const tg_interrupt *intr,
-                         size_t **idx, size_t *n, tg_error *err) {
-    const tg_expr **parts = NULL;
-    size_t n_parts = 0, cap_parts = 0, n_out = 0, cap_out = 0, k;
-    tg_eval **progs = NULL;
-    size_t *rows = NULL;
-    uint32_t sel[TG_VECTOR];
-    uint8_t mask[TG_VECTOR];
-    tg_status st;
-
-    assert(pred != NULL && t != NULL && idx != NULL && n != NULL);
-    *idx = NULL;
-    *n = 0;
-    st = conjuncts(pred, &parts, &n_parts, &cap_parts);
-    if (st == TG_OK && !(progs = tg_calloc(n_parts, sizeof *progs))) st = TG_ENOMEM;
-    if (st == TG_ENOMEM) tg_err_nomem(err);
-    for (k = 0; st == TG_OK && k < n_parts; k++) {
-        /* A bare null among the ANDed terms is NULL on every row: it keeps
-        ** nothing (within the AND it would have been typed bool). */
-        if (parts[k]->op == TG_OP_LIT && parts[k]->u.lit.type == TG_TYPE_NULL) continue;
-        st = tg_eval_compile(parts[k], t, &progs[k], err);
-        if (st == TG_OK && tg_eval_type(progs[k]) != TG_BOOL) {
-            char *text = tg_expr_to_string(parts[k]);
-            st = tg_err_set(err, TG_EARG, NULL, 0, 0, "filter needs a bool, got %s in %.300s",
-                            tg_type_name(tg_eval_type(progs[k])), text ? text : "?");
-            tg_free(text);
-        }
-    }
-    for (size_t off = 0; st == TG_OK && off < t->n_rows; off += TG_VECTOR) {
-        size_t len = t->n_rows - off < TG_VECTOR ? t->n_rows - off : TG_VECTOR, m = len;
-        int dense = 1; /* the selection is in 'mask' while most rows survive */
-        st = tg_poll(intr);
-        if (st != TG_OK) {
-            tg_err_set(err, st, NULL, 0, 0, "%s",
-                       st == TG_ELIMIT ? "time limit reached" : "interrupted");
-            break;
-        }
-        for (k = 0; st == TG_OK && k < n_parts; k++) {
-            if (!progs[k]) m = 0, dense = 0; /* the null term */
-            if (m == 0) {
-                /* Nothing left to test, but an expression that can fail must
-                ** still see every row, or filter would hide errors eval raises. */
-                if (progs[k] && progs[k]->may_fail) st = tg_exec_run(progs[k], off, len, err);
-                continue;
-            }
-            if (!dense) {
-                st = tg_exec_refine(progs[k], off, len, sel, &m, err);
-                continue;
-            }
-            /* Dense: whole-vector kernels and a byte mask beat index lists
-            ** until few rows are left; then switch to the rows themselves. */
-            st = tg_exec_run(progs[k], off, len, err);
-            if (st != TG_OK) break;
-            const tg_step *root = &progs[k]->steps[progs[k]->root];
-            m = tg_kern_mask_and(mask, root->data, root->valid, k == 0, len);
-            if (m * 8 < len) {
-                m = tg_kern_mask_to_sel(mask, len, sel);
-                dense = 0;
-            }
-        }
-        if (st == TG_OK && dense) m = tg_kern_mask_to_sel(mask, len, sel);
-        if (st != TG_OK || m == 0) continue;
-        if (n_out + m > cap_out) {
-            size_t c = cap_out ? cap_out : 1024;
-            while (c < n_out + m) c *= 2;
-            size_t *r = tg_realloc(rows, c * sizeof *r);
-            if (!r) {
-                st = tg_err_nomem(err);
-                break;
-            }
-            rows = r;
-            cap_out = c;
-        }
-        for (size_t j = 0; j < m; j++) rows[n_out + j] = off + sel[j];
-        n_out += m;
-    }
-    for (k = 0; progs && k < n_parts; k++) tg_eval_free(progs[k]);
-    tg_free(progs);
-    tg_free(parts);
-    if (st != TG_OK) {
-        tg_free(rows);
-        return st;
-    }
-    if (n_out == 0) {
-        tg_free(rows);
-        rows = NULL;
-    }
-    *idx = rows;
-    *n = n_out;
-    return TG_OK;
 }

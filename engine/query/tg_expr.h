@@ -6,7 +6,9 @@
 ** runs tight loops over the raw column buffers. docs/expressions.md is the
 ** user-facing description of every operator, type rule and NULL rule.
 ** The struct is open to engine modules (the evaluator reads it); code
-** outside engine/ uses the constructors.
+** outside engine/ uses the constructors. Typing, evaluating and filtering
+** over a table are tg_exec's (tg_exec_type, tg_exec_eval, tg_exec_filter),
+** which compile the tree (tg_eval) and run it.
 */
 #ifndef TG_EXPR_H
 #define TG_EXPR_H
@@ -119,7 +121,7 @@ struct tg_expr {
 ** (names, literals) are copied. Passing an op of the wrong shape (a binary
 ** op to tg_expr_unary, ...) is a programming error (assert); a well-shaped
 ** tree that does not type-check against a table is reported by
-** tg_expr_eval and friends as TG_EARG. */
+** tg_exec_eval and friends as TG_EARG. */
 tg_expr *tg_expr_col(const char *name);
 tg_expr *tg_expr_int(int64_t v);
 tg_expr *tg_expr_float(double v);
@@ -173,41 +175,5 @@ const char *tg_op_name(tg_op op);
 ** (col("takst_kr") >= 3000) or year(col("dato")); tg_malloc'ed (free with
 ** tg_free), NULL on allocation failure. */
 char *tg_expr_to_string(const tg_expr *e);
-
-/* The type 'e' has over table 't' in *type, after the same checks as
-** tg_expr_eval: TG_EARG for an unknown column ("no column 'x'; did you
-** mean 'y'?"), a type error ("cannot compare string column 'kommune' with
-** a number in (...)") or an expression whose type is only null; TG_ENOMEM. */
-tg_status tg_expr_type(const tg_expr *e, const tg_table *t, tg_type *type, tg_error *err);
-
-/* ---- evaluating ---- */
-
-/* Evaluates 'e' over every row of 't' into a new column of t->n_rows rows
-** (*out, one reference; NULL on failure). A bare column reference returns
-** that column itself, retained, without copying. String results share the
-** input column's dictionary when they pick codes from one column, and get
-** a new dictionary when they make strings (concat, lower, casts) or mix
-** dictionaries. Errors: TG_EARG for unknown columns and type errors (before
-** any row is touched); TG_EDATA for integer overflow, a date outside years
-** 1-9999 or a failed strict cast (the message names the expression, the
-** value and the 1-based row); the poll's status (TG_ELIMIT, TG_ECANCEL),
-** checked once per TG_VECTOR rows; TG_ENOMEM. Every branch of if_else,
-** coalesce and fill_null is evaluated on every row, so an error in a
-** branch that is not chosen is still raised. */
-tg_status tg_expr_eval(const tg_expr *e, const tg_table *t, const tg_interrupt *intr, tg_col **out,
-                       tg_error *err);
-
-/* The rows of 't' where the bool expression 'pred' is true (NULL and false
-** rows are dropped), as an ascending tg_malloc'ed array of *n row indices
-** (*idx is NULL when *n is 0). The same checks and errors as tg_expr_eval,
-** plus TG_EARG when 'pred' is not a bool. Top-level AND arguments are
-** applied in order: while most rows survive, over whole vectors into a
-** byte mask; once fewer than one in eight is left, only on the surviving
-** rows. Comparisons with literals are range tests on the raw column, and a
-** string equality with a literal is one dictionary lookup, then integer
-** compares. A term that can fail (overflow, strict casts) still runs on
-** every row, so filter and eval raise the same errors. */
-tg_status tg_expr_filter(const tg_expr *pred, const tg_table *t, const tg_interrupt *intr,
-                         size_t **idx, size_t *n, tg_error *err);
 
 #endif /* TG_EXPR_H */

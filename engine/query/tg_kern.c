@@ -20,11 +20,13 @@
 #include <emmintrin.h>
 #endif
 
+#include "tg_col.h"
+
 /* ---- validity ---- */
 
 int tg_kern_bits_to_bytes(const uint64_t *bits, size_t n, uint8_t *out) {
     uint64_t all = ~(uint64_t)0;
-    for (size_t i = 0; i < n; i++) out[i] = (uint8_t)((bits[i >> 6] >> (i & 63)) & 1);
+    for (size_t i = 0; i < n; i++) out[i] = (uint8_t)tg_col_bit(bits, i);
     for (size_t w = 0; w < n / 64; w++) all &= bits[w];
     if (n % 64) all &= bits[n / 64] | (~(uint64_t)0 << (n % 64));
     return all != ~(uint64_t)0;

@@ -18,6 +18,7 @@
 #include <assert.h>
 #include <string.h>
 
+#include "tg_col.h"
 #include "tg_err.h"
 #include "tg_mem.h"
 
@@ -81,10 +82,6 @@ static inline uint64_t f64_int_word(double x, uint8_t *bad) {
     return 0;
 }
 
-static inline int is_valid(const uint64_t *valid, size_t r) {
-    return !valid || ((valid[r >> 6] >> (r & 63)) & 1);
-}
-
 /* Words of rows [row0, row0 + n) of one key; bad[i] = 1 for a NULL or a
 ** value that can match nothing (its word is then 0). */
 static void key_words(const tg_key *k, size_t row0, size_t n, uint64_t *w, uint8_t *bad) {
@@ -109,7 +106,8 @@ static void key_words(const tg_key *k, size_t row0, size_t n, uint64_t *w, uint8
         }
         /* A NULL row's code is unspecified: look it up only when valid. */
         for (size_t i = 0; i < n; i++) {
-            uint32_t m = is_valid(valid, row0 + i) ? k->map[c->v.str[row0 + i]] : TG_DICT_NONE;
+            uint32_t m =
+                tg_col_bits_valid(valid, row0 + i) ? k->map[c->v.str[row0 + i]] : TG_DICT_NONE;
             w[i] = m == TG_DICT_NONE ? 0 : m;
             bad[i] = m == TG_DICT_NONE;
         }
@@ -123,7 +121,7 @@ static void key_words(const tg_key *k, size_t row0, size_t n, uint64_t *w, uint8
     }
     if (valid) {
         for (size_t i = 0; i < n; i++) {
-            if (!is_valid(valid, row0 + i)) {
+            if (!tg_col_bits_valid(valid, row0 + i)) {
                 w[i] = 0;
                 bad[i] = 1;
             }
@@ -654,7 +652,7 @@ void tg_keys_bucket(const uint32_t *ids, size_t n_rows, size_t n_ids, const uint
                     size_t *off, uint32_t *rows) {
     memset(off, 0, (n_ids + 1) * sizeof *off);
     for (size_t r = 0; r < n_rows; r++)
-        if (ids[r] != TG_KEYS_NONE && is_valid(valid, r)) off[ids[r]]++;
+        if (ids[r] != TG_KEYS_NONE && tg_col_bits_valid(valid, r)) off[ids[r]]++;
     size_t sum = 0;
     for (size_t g = 0; g < n_ids; g++) {
         size_t c = off[g];
@@ -662,7 +660,8 @@ void tg_keys_bucket(const uint32_t *ids, size_t n_rows, size_t n_ids, const uint
         sum += c;
     }
     for (size_t r = 0; r < n_rows; r++)
-        if (ids[r] != TG_KEYS_NONE && is_valid(valid, r)) rows[off[ids[r]]++] = (uint32_t)r;
+        if (ids[r] != TG_KEYS_NONE && tg_col_bits_valid(valid, r))
+            rows[off[ids[r]]++] = (uint32_t)r;
     /* off[g] now holds the end of g, which is the start of g + 1. */
     for (size_t g = n_ids; g > 0; g--) off[g] = off[g - 1];
     off[0] = 0;
@@ -708,7 +707,7 @@ void tg_keys_encode_range(const tg_col *col, const uint32_t *rank, size_t row0, 
         for (size_t i = 0; i < n; i++) enc[i] = (uint64_t)col->v.i64[row0 + i] ^ SIGN;
     } else {
         for (size_t i = 0; i < n; i++)
-            enc[i] = is_valid(valid, row0 + i) ? encode1(col, rank, row0 + i, 0) : 0;
+            enc[i] = tg_col_bits_valid(valid, row0 + i) ? encode1(col, rank, row0 + i, 0) : 0;
     }
 }
 
@@ -719,7 +718,7 @@ tg_status tg_keys_encode(const tg_col *col, const size_t *rows, size_t n, int as
     if (tg_keys_ranks(col, &rank) != TG_OK) return TG_ENOMEM;
     for (size_t i = 0; i < n; i++) {
         size_t r = rows ? rows[i] : i;
-        isnull[i] = !is_valid(col->valid, r);
+        isnull[i] = !tg_col_bits_valid(col->valid, r);
         enc[i] = isnull[i] ? 0 : encode1(col, rank, r, as_float);
     }
     tg_free(rank);

@@ -17,6 +17,7 @@
 #include <assert.h>
 #include <string.h>
 
+#include "tg_col.h"
 #include "tg_err.h"
 #include "tg_mem.h"
 
@@ -166,7 +167,7 @@ static inline void or_field(const struct sorter *s, const struct field *f, uint6
             size_t r = (size_t)(buf[i] & idx_mask);
             uint64_t code = 0;
             if (type == TG_FLOAT && bits_are_nan(float_bits(c->v.f64[r]))) code = f->nan_code;
-            if (valid && !((valid[r >> 6] >> (r & 63)) & 1)) code = f->null_code;
+            if (valid && !tg_col_bit(valid, r)) code = f->null_code;
             buf[i] |= ((code >> src_lo) & mask) << dst_lo;
         }
         return;
@@ -175,7 +176,7 @@ static inline void or_field(const struct sorter *s, const struct field *f, uint6
         size_t r = (size_t)(buf[i] & idx_mask);
         uint64_t code = (mapped(c, f->rank, r, type) ^ f->flip) - f->base;
         if (type == TG_FLOAT && bits_are_nan(float_bits(c->v.f64[r]))) code = f->nan_code;
-        if (valid && !((valid[r >> 6] >> (r & 63)) & 1)) code = f->null_code;
+        if (valid && !tg_col_bit(valid, r)) code = f->null_code;
         buf[i] |= ((code >> src_lo) & mask) << dst_lo;
     }
 }
@@ -419,35 +420,4 @@ tg_status tg_sort_breaks(const tg_table *t, const char *const *keys, size_t n_ke
         }
     }
     return TG_OK;
-}
-
-tg_status tg_slice(const tg_table *t, size_t offset, size_t n, tg_table **out, tg_error *err) {
-    tg_table *res;
-    if (offset > t->n_rows) offset = t->n_rows;
-    if (n > t->n_rows - offset) n = t->n_rows - offset;
-    *out = NULL;
-    res = tg_table_new();
-    if (!res) return tg_err_nomem(err);
-    for (size_t k = 0; k < t->n_cols; k++) {
-        int whole = offset == 0 && n == t->n_rows;
-        tg_col *c = whole ? tg_col_retain(t->cols[k]) : tg_col_slice(t->cols[k], offset, n);
-        tg_status st = c ? tg_table_add(res, t->names[k], c) : TG_ENOMEM;
-        tg_col_release(c);
-        if (st != TG_OK) {
-            tg_table_release(res);
-            return tg_err_nomem(err);
-        }
-    }
-    res->n_rows = n;
-    *out = res;
-    return TG_OK;
-}
-
-tg_status tg_head(const tg_table *t, size_t n, tg_table **out, tg_error *err) {
-    return tg_slice(t, 0, n, out, err);
-}
-
-tg_status tg_tail(const tg_table *t, size_t n, tg_table **out, tg_error *err) {
-    size_t off = n < t->n_rows ? t->n_rows - n : 0;
-    return tg_slice(t, off, n, out, err);
 }

@@ -7,8 +7,8 @@
 ** strings compare by their bytes (memcmp order, a prefix first), never by
 ** dictionary code. Rows with equal keys keep their input order. Exports
 ** tg_sort_index (the permutation, reused by windows, pivots and top-n),
-** tg_sort_breaks (run boundaries of equal keys along a permutation), tg_sort
-** and the row-range verbs tg_head, tg_tail and tg_slice.
+** tg_sort_breaks (run boundaries of equal keys along a permutation) and
+** tg_sort.
 */
 #ifndef TG_SORT_H
 #define TG_SORT_H
@@ -46,15 +46,5 @@ tg_status tg_sort(const tg_table *t, const char *const *keys, const int *desc, s
 ** TG_EARG for an unknown column. Allocates nothing. */
 tg_status tg_sort_breaks(const tg_table *t, const char *const *keys, size_t n_keys,
                          const size_t *perm, size_t n, uint8_t *brk, tg_error *err);
-
-/* A new table with rows [offset, offset + n) of 't', clamped to the rows
-** that exist (an offset past the end gives an empty table with the same
-** columns). Whole-table ranges share t's columns; others copy the rows.
-** TG_OK or TG_ENOMEM. */
-tg_status tg_slice(const tg_table *t, size_t offset, size_t n, tg_table **out, tg_error *err);
-/* The first n rows (all of them when the table is shorter); as tg_slice. */
-tg_status tg_head(const tg_table *t, size_t n, tg_table **out, tg_error *err);
-/* The last n rows (all of them when the table is shorter); as tg_slice. */
-tg_status tg_tail(const tg_table *t, size_t n, tg_table **out, tg_error *err);
 
 #endif /* TG_SORT_H */

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "tg_enc.h"
 #include "tg_mem.h"
 #include "tg_sbuf.h"
 
@@ -17,9 +18,7 @@
 
 /* Code points in s[0..n). */
 static size_t width(const char *s, size_t n) {
-    size_t w = 0;
-    for (size_t i = 0; i < n; i++) w += ((unsigned char)s[i] & 0xC0) != 0x80;
-    return w;
+    return tg_enc_utf8_len(s, n);
 }
 
 /* s cut to at most w code points ("…" marks a cut) and padded to w. */

@@ -17,6 +17,7 @@
 
 #include "tg_err.h"
 #include "tg_mem.h"
+#include "tg_normal.h"
 
 #define EPS        1e-15
 #define TINY       1e-300 /* keeps Lentz's continued fractions away from 0/0 */
@@ -26,45 +27,9 @@
 #define POLL_PAIRS 4096
 #define PI         3.14159265358979323846 /* M_PI is not in C11 */
 
-/* ---- the normal distribution ---- */
-
-double tg_stats_norm_cdf(double z) {
-    return 0.5 * erfc(-z / sqrt(2.0));
-}
-
-static double norm_pdf(double z) {
-    return exp(-0.5 * z * z) / sqrt(2.0 * PI);
-}
-
-/* The quantile for p in (0, 0.5]: Abramowitz & Stegun 26.2.23 (error below
-** 4.5e-4) as the start, then Halley steps on Phi(z) - p, which triple the
-** correct digits each time. */
-static double norm_lower_quantile(double p) {
-    double t = sqrt(-2.0 * log(p));
-    double z = -(t - (2.515517 + t * (0.802853 + t * 0.010328)) /
-                         (1.0 + t * (1.432788 + t * (0.189269 + t * 0.001308))));
-    for (int i = 0; i < 20; i++) {
-        double d = norm_pdf(z), u, step;
-        if (d <= 0) break;
-        u = (tg_stats_norm_cdf(z) - p) / d;
-        step = u / (1.0 + 0.5 * z * u);
-        z -= step;
-        if (fabs(step) <= EPS * fabs(z)) break;
-    }
-    return z;
-}
-
-double tg_stats_norm_quantile(double p) {
-    if (isnan(p) || p < 0 || p > 1) return NAN;
-    if (p == 0) return -INFINITY;
-    if (p == 1) return INFINITY;
-    if (p == 0.5) return 0;
-    return p < 0.5 ? norm_lower_quantile(p) : -norm_lower_quantile(1.0 - p);
-}
-
 /* z with Phi(z) = 1 - (1 - conf)/2, the two-sided critical value. */
 static double crit_z(double conf) {
-    return -tg_stats_norm_quantile((1.0 - conf) / 2.0);
+    return -tg_normal_quantile((1.0 - conf) / 2.0);
 }
 
 static int bad_conf(double conf) {
@@ -222,7 +187,7 @@ double tg_stats_gamma_quantile(double p, double shape) {
     if (p == 1) return INFINITY;
     /* Wilson-Hilferty's cube-root normal approximation, or for the far
     ** lower tail P(a, x) ~ x^a / Gamma(a + 1). */
-    z = tg_stats_norm_quantile(p);
+    z = tg_normal_quantile(p);
     wh = 1.0 - 1.0 / (9.0 * shape) + z / (3.0 * sqrt(shape));
     x = shape * wh * wh * wh;
     if (!(x > 0) || (shape < 1 && p < 0.5)) x = exp((log(p) + lgamma(shape + 1.0)) / shape);
@@ -289,7 +254,7 @@ static double t_upper_tail(double t, double df) {
 double tg_stats_t_cdf(double t, double df) {
     double tail;
     if (isnan(t) || isnan(df) || !(df > 0)) return NAN;
-    if (isinf(df)) return tg_stats_norm_cdf(t);
+    if (isinf(df)) return tg_normal_cdf(t);
     tail = t_upper_tail(t, df);
     return t < 0 ? tail : 1.0 - tail;
 }
@@ -303,7 +268,7 @@ double tg_stats_t_quantile(double p, double df) {
     double q, z, t, lo = 0, hi = INFINITY;
 
     if (isnan(p) || p < 0 || p > 1 || isnan(df) || !(df > 0)) return NAN;
-    if (isinf(df)) return tg_stats_norm_quantile(p);
+    if (isinf(df)) return tg_normal_quantile(p);
     if (p == 0) return -INFINITY;
     if (p == 1) return INFINITY;
     if (p == 0.5) return 0;
@@ -311,7 +276,7 @@ double tg_stats_t_quantile(double p, double df) {
     ** the first two Cornish-Fisher terms. The tail falls as t grows, so
     ** the Newton step runs on q - tail, which rises. */
     q = p < 0.5 ? p : 1.0 - p;
-    z = -tg_stats_norm_quantile(q);
+    z = -tg_normal_quantile(q);
     t = z + (z * z * z + z) / (4.0 * df) +
         (5.0 * pow(z, 5) + 16.0 * z * z * z + 3.0 * z) / (96.0 * df * df);
     if (!(t > 0) || isinf(t)) t = z;

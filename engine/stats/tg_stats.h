@@ -48,10 +48,7 @@ typedef struct tg_trend {
 
 /* ---- distributions ---- */
 
-/* The standard normal distribution function Phi(z), accurate in both tails. */
-double tg_stats_norm_cdf(double z);
-/* The inverse of Phi for p in (0, 1): -inf at 0, +inf at 1, NaN outside. */
-double tg_stats_norm_quantile(double p);
+/* The normal distribution is tg_normal's (base), shared with forecasts. */
 /* Student's t distribution function with df > 0 degrees of freedom (df
 ** need not be an integer; df = inf is the normal); NaN for df <= 0. */
 double tg_stats_t_cdf(double t, double df);

@@ -513,7 +513,7 @@ static void test_col_oom_push_leaves_col_unchanged(void **state) {
     size_t blocks = tg_mem_blocks();
     for (size_t t = 0; t < TG_ARRAY_LEN(all_types); t++) {
         int injected = 1;
-        for (long k = 1; injected; k++) {
+        for (long k = 1; injected; k = tg_test_oom_next(k)) {
             tg_col *col = make_col(all_types[t], BASE, 1);
             size_t r = BASE;
             tg_mem_fail_nth(k);

@@ -354,7 +354,7 @@ static void test_dict_oom_leaves_dict_unchanged(void **state) {
     char buf[512];
     int injected = 1;
 
-    for (long k = 1; injected; k++) {
+    for (long k = 1; injected; k = tg_test_oom_next(k)) {
         tg_dict *d = tg_dict_new();
         assert_non_null(d);
         for (uint32_t i = 0; i < BASE; i++) {

@@ -61,6 +61,16 @@ static size_t valid_str(const char *s, int at_end) {
     return tg_enc_utf8_valid((const unsigned char *)s, strlen(s), at_end);
 }
 
+static void test_enc_utf8_len(void **state) {
+    (void)state;
+    assert_int_equal(tg_enc_utf8_len("", 0), 0);
+    assert_int_equal(tg_enc_utf8_len("abc", 3), 3);
+    assert_int_equal(tg_enc_utf8_len("Rønnegård", strlen("Rønnegård")), 9);
+    assert_int_equal(tg_enc_utf8_len("\xe2\x80\xa6", 3), 1); /* … */
+    assert_int_equal(tg_enc_utf8_len("\xff\xfe", 2), 2);     /* invalid bytes count one each */
+    assert_int_equal(tg_enc_utf8_len("æx", 1), 1);           /* a cut sequence still counts */
+}
+
 static void test_enc_utf8_valid_cases(void **state) {
     (void)state;
     assert_int_equal(valid_str("Tårnby", 1), 7);
@@ -413,6 +423,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_enc_names),
         cmocka_unit_test(test_enc_bom),
+        cmocka_unit_test(test_enc_utf8_len),
         cmocka_unit_test(test_enc_utf8_valid_cases),
         cmocka_unit_test(test_enc_utf8_valid_partial),
         cmocka_unit_test(test_enc_utf8_valid_exhaustive),

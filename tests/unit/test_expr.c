@@ -18,6 +18,7 @@
 
 #include "tg_date.h"
 #include "tg_err.h"
+#include "tg_exec.h"
 #include "tg_expr.h"
 #include "tg_mem.h"
 
@@ -59,7 +60,7 @@ static void expect_rows(const tg_expr *e, const tg_table *t, const char *want) {
     tg_error err;
     char got[2048] = "", buf[64];
     size_t blocks = tg_mem_blocks();
-    tg_status st = tg_expr_eval(e, t, NULL, &col, &err);
+    tg_status st = tg_exec_eval(e, t, NULL, &col, &err);
     if (st != TG_OK) fail_msg("eval failed: %s", err.msg);
     for (size_t r = 0; r < col->len; r++) {
         if (r) strcat(got, "|");
@@ -93,7 +94,7 @@ static void expect_error(const tg_expr *e, const tg_table *t, tg_status code, co
     tg_error err;
     size_t blocks = tg_mem_blocks();
     tg_err_clear(&err);
-    assert_int_equal(tg_expr_eval(e, t, NULL, &col, &err), code);
+    assert_int_equal(tg_exec_eval(e, t, NULL, &col, &err), code);
     assert_null(col);
     assert_int_equal(err.code, code);
     assert_string_equal(err.msg, msg);
@@ -174,7 +175,7 @@ static void test_expr_truth_table(void **state) {
     expect_rows(Bi(TG_OP_AND, C("p"), keep(tg_expr_bool(1))), t, "T|T|T|F|F|F|~|~|~");
     /* filter keeps only true rows */
     size_t *idx, n;
-    assert_int_equal(tg_expr_filter(Bi(TG_OP_OR, C("p"), C("q")), t, NULL, &idx, &n, NULL), TG_OK);
+    assert_int_equal(tg_exec_filter(Bi(TG_OP_OR, C("p"), C("q")), t, NULL, &idx, &n, NULL), TG_OK);
     assert_int_equal(n, 5);
     assert_int_equal(idx[0], 0);
     assert_int_equal(idx[3], 3);
@@ -214,7 +215,7 @@ static void test_expr_rounding_hand(void **state) {
     /* round keeps the type: an int column rounded is still int */
     tg_type type;
     assert_int_equal(
-        tg_expr_type(keep(tg_expr_round(C("k"), -1, TG_ROUND_HALF_UP)), ti, &type, NULL), TG_OK);
+        tg_exec_type(keep(tg_expr_round(C("k"), -1, TG_ROUND_HALF_UP)), ti, &type, NULL), TG_OK);
     assert_int_equal(type, TG_INT);
     tg_table_release(t);
     tg_table_release(ti);
@@ -451,26 +452,26 @@ static void test_expr_errors(void **state) {
     expect_error(Bi(TG_OP_MUL, C("antal"), C("big")), t, TG_EDATA,
                  "integer overflow in (col(\"antal\") * col(\"big\")) at row 3");
 
-    /* tg_expr_type reports the same, and the type when there is one */
+    /* tg_exec_type reports the same, and the type when there is one */
     tg_type type;
     tg_error err;
-    assert_int_equal(tg_expr_type(C("xyz"), t, &type, &err), TG_EARG);
+    assert_int_equal(tg_exec_type(C("xyz"), t, &type, &err), TG_EARG);
     assert_string_equal(err.msg, "no column 'xyz'");
-    assert_int_equal(tg_expr_type(Bi(TG_OP_DIV, C("antal"), I(2)), t, &type, NULL), TG_OK);
+    assert_int_equal(tg_exec_type(Bi(TG_OP_DIV, C("antal"), I(2)), t, &type, NULL), TG_OK);
     assert_int_equal(type, TG_FLOAT);
-    assert_int_equal(tg_expr_type(Bi(TG_OP_SUB, C("dato"), C("dato")), t, &type, NULL), TG_OK);
+    assert_int_equal(tg_exec_type(Bi(TG_OP_SUB, C("dato"), C("dato")), t, &type, NULL), TG_OK);
     assert_int_equal(type, TG_INT);
-    assert_int_equal(tg_expr_type(Bi(TG_OP_FILL_NULL, C("kommune"), S("?")), t, &type, NULL),
+    assert_int_equal(tg_exec_type(Bi(TG_OP_FILL_NULL, C("kommune"), S("?")), t, &type, NULL),
                      TG_OK);
     assert_int_equal(type, TG_STRING);
 
     /* filter: the predicate must be a bool */
     size_t *idx = (size_t *)1, n = 7;
-    assert_int_equal(tg_expr_filter(C("antal"), t, NULL, &idx, &n, &err), TG_EARG);
+    assert_int_equal(tg_exec_filter(C("antal"), t, NULL, &idx, &n, &err), TG_EARG);
     assert_string_equal(err.msg, "filter needs a bool, got int in col(\"antal\")");
     assert_null(idx);
     assert_int_equal(n, 0);
-    assert_int_equal(tg_expr_filter(Bi(TG_OP_EQ, C("kommune"), I(1)), t, NULL, &idx, &n, &err),
+    assert_int_equal(tg_exec_filter(Bi(TG_OP_EQ, C("kommune"), I(1)), t, NULL, &idx, &n, &err),
                      TG_EARG);
     assert_string_equal(
         err.msg, "cannot compare string column 'kommune' with a number in (col(\"kommune\") == 1)");
@@ -486,7 +487,7 @@ static void test_expr_columns_and_literals(void **state) {
     (void)state;
     tg_expr *antal = C("antal");
     size_t blocks = tg_mem_blocks();
-    assert_int_equal(tg_expr_eval(antal, t, NULL, &col, NULL), TG_OK);
+    assert_int_equal(tg_exec_eval(antal, t, NULL, &col, NULL), TG_OK);
     assert_ptr_equal(col, tg_table_col(t, "antal")); /* the column itself, no copy */
     assert_int_equal(col->refs, 2);
     tg_col_release(col);
@@ -505,17 +506,17 @@ static void test_expr_columns_and_literals(void **state) {
     expect_rows(keep(tg_expr_if_else(gt1, C("kommune"), C("status"))), t, "Høje-Taastrup|Aarhus|~");
     /* a filter that keeps nothing gives no array */
     size_t *idx = (size_t *)1, n = 9;
-    assert_int_equal(tg_expr_filter(Bi(TG_OP_GT, C("antal"), I(10)), t, NULL, &idx, &n, NULL),
+    assert_int_equal(tg_exec_filter(Bi(TG_OP_GT, C("antal"), I(10)), t, NULL, &idx, &n, NULL),
                      TG_OK);
     assert_null(idx);
     assert_int_equal(n, 0);
     /* an empty table: zero rows out */
     add_col(empty, "x", TG_INT, NULL, 0);
-    assert_int_equal(tg_expr_eval(Bi(TG_OP_MUL, C("x"), I(2)), empty, NULL, &col, NULL), TG_OK);
+    assert_int_equal(tg_exec_eval(Bi(TG_OP_MUL, C("x"), I(2)), empty, NULL, &col, NULL), TG_OK);
     assert_int_equal(col->len, 0);
     assert_int_equal(col->type, TG_INT);
     tg_col_release(col);
-    assert_int_equal(tg_expr_filter(Bi(TG_OP_GT, C("x"), I(1)), empty, NULL, &idx, &n, NULL),
+    assert_int_equal(tg_exec_filter(Bi(TG_OP_GT, C("x"), I(1)), empty, NULL, &idx, &n, NULL),
                      TG_OK);
     assert_int_equal(n, 0);
     tg_table_release(t);
@@ -547,7 +548,7 @@ static void test_expr_filter_query(void **state) {
                           keep(tg_expr_between(C("dato"), S("2023-01-01"), S("2023-12-31"))) };
     tg_expr *pred = keep(tg_expr_nary(TG_OP_AND, terms, 4));
     size_t *idx, n;
-    assert_int_equal(tg_expr_filter(pred, t, NULL, &idx, &n, NULL), TG_OK);
+    assert_int_equal(tg_exec_filter(pred, t, NULL, &idx, &n, NULL), TG_OK);
     assert_int_equal(n, 2);
     assert_int_equal(idx[0], 0);
     assert_int_equal(idx[1], 6);
@@ -556,7 +557,7 @@ static void test_expr_filter_query(void **state) {
     /* nested ANDs are flattened, ORs are not */
     tg_expr *nested =
         Bi(TG_OP_AND, Bi(TG_OP_AND, terms[0], terms[1]), Bi(TG_OP_OR, terms[2], terms[3]));
-    assert_int_equal(tg_expr_filter(nested, t, NULL, &idx, &n, NULL), TG_OK);
+    assert_int_equal(tg_exec_filter(nested, t, NULL, &idx, &n, NULL), TG_OK);
     assert_int_equal(n, 4); /* rows 3 and 4 miss only one side of the OR */
     assert_int_equal(idx[1], 3);
     assert_int_equal(idx[3], 6);
@@ -567,7 +568,7 @@ static void test_expr_filter_query(void **state) {
                         Bi(TG_OP_GT, Bi(TG_OP_ADD, C("big"), I(1)), I(0)));
     tg_error err;
     size_t blocks = tg_mem_blocks();
-    assert_int_equal(tg_expr_filter(fails, e, NULL, &idx, &n, &err), TG_EDATA);
+    assert_int_equal(tg_exec_filter(fails, e, NULL, &idx, &n, &err), TG_EDATA);
     assert_string_equal(err.msg, "integer overflow in (col(\"big\") + 1) at row 3");
     tg_test_no_leaks(blocks);
     tg_table_release(e);
@@ -603,12 +604,12 @@ static void test_expr_interrupt(void **state) {
         size_t *idx = (size_t *)1, n = 1;
         tg_error err;
         size_t blocks = tg_mem_blocks();
-        assert_int_equal(tg_expr_eval(e, t, &intr, &col, &err), c.status);
+        assert_int_equal(tg_exec_eval(e, t, &intr, &col, &err), c.status);
         assert_null(col);
         assert_int_equal(err.code, c.status);
         assert_int_equal(c.calls, k + 1); /* stopped at the first refusal */
         c.calls = 0;
-        assert_int_equal(tg_expr_filter(p, t, &intr, &idx, &n, &err), c.status);
+        assert_int_equal(tg_exec_filter(p, t, &intr, &idx, &n, &err), c.status);
         assert_null(idx);
         assert_int_equal(n, 0);
         assert_int_equal(c.calls, k + 1);
@@ -618,7 +619,7 @@ static void test_expr_interrupt(void **state) {
     struct countdown c = { 0, 4, TG_ELIMIT };
     tg_interrupt intr = { poll_countdown, &c };
     tg_col *col;
-    assert_int_equal(tg_expr_eval(e, t, &intr, &col, NULL), TG_OK);
+    assert_int_equal(tg_exec_eval(e, t, &intr, &col, NULL), TG_OK);
     assert_int_equal(c.calls, 4);
     assert_int_equal(col->v.i64[3 * TG_VECTOR + 4], 3 * (3 * TG_VECTOR + 4));
     tg_col_release(col);
@@ -661,7 +662,7 @@ static tg_status oom_run(void *ctx) {
         if (!evals[k]) st = TG_ENOMEM;
     for (size_t k = 0; st == TG_OK && k < TG_ARRAY_LEN(evals); k++) {
         tg_col *col;
-        st = tg_expr_eval(evals[k], t, NULL, &col, NULL);
+        st = tg_exec_eval(evals[k], t, NULL, &col, NULL);
         if (st == TG_OK) tg_col_release(col);
     }
     if (st == TG_OK) {
@@ -671,7 +672,7 @@ static tg_status oom_run(void *ctx) {
     }
     if (st == TG_OK) {
         size_t *idx, n;
-        st = tg_expr_filter(pred, t, NULL, &idx, &n, NULL);
+        st = tg_exec_filter(pred, t, NULL, &idx, &n, NULL);
         if (st == TG_OK) {
             if (n != TG_VECTOR + 10) st = TG_EARG; /* every "Aarhus" row */
             tg_free(idx);

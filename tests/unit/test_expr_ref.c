@@ -24,6 +24,7 @@
 #include "tg_conv.h"
 #include "tg_date.h"
 #include "tg_err.h"
+#include "tg_exec.h"
 #include "tg_expr.h"
 #include "tg_kern.h"
 #include "tg_mem.h"
@@ -709,7 +710,7 @@ static void check(const tg_expr *e) {
         want_rows[r] = ref(e, r);
         if (want_rows[r].err && first_err == SIZE_MAX) first_err = r;
     }
-    tg_status st = tg_expr_eval(e, table, NULL, &col, &err);
+    tg_status st = tg_exec_eval(e, table, NULL, &col, &err);
     if (first_err != SIZE_MAX) {
         /* Steps run a vector at a time, so the row named is a failing one,
         ** not necessarily the first. */
@@ -722,7 +723,7 @@ static void check(const tg_expr *e) {
         assert_null(col);
         if (t == TG_BOOL) {
             size_t *idx, n;
-            assert_int_equal(tg_expr_filter(e, table, NULL, &idx, &n, &err), TG_EDATA);
+            assert_int_equal(tg_exec_filter(e, table, NULL, &idx, &n, &err), TG_EDATA);
             assert_null(idx);
         }
         tg_test_no_leaks(blocks);
@@ -730,7 +731,7 @@ static void check(const tg_expr *e) {
         return;
     }
     if (st != TG_OK) fail_msg("%s: %s", text, err.msg);
-    assert_int_equal(tg_expr_type(e, table, &got_type, NULL), TG_OK);
+    assert_int_equal(tg_exec_type(e, table, &got_type, NULL), TG_OK);
     if (col->type != t || got_type != t)
         fail_msg("%s: type %s, reference %s", text, tg_type_name(col->type), tg_type_name(t));
     assert_int_equal(col->len, ROWS);
@@ -777,7 +778,7 @@ static void check(const tg_expr *e) {
 
     if (t == TG_BOOL) { /* the filter keeps exactly the true rows */
         size_t *idx, n, k = 0;
-        assert_int_equal(tg_expr_filter(e, table, NULL, &idx, &n, &err), TG_OK);
+        assert_int_equal(tg_exec_filter(e, table, NULL, &idx, &n, &err), TG_OK);
         if (n != n_true) fail_msg("%s: filter keeps %zu rows, reference %zu", text, n, n_true);
         for (size_t r = 0; r < ROWS; r++) {
             if (!want_rows[r].null && want_rows[r].i) assert_int_equal(idx[k++], r);

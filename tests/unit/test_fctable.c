@@ -113,7 +113,7 @@ static void check_small(tg_type time_type) {
     tg_table *t = make_table(time_type), *fc, *pa;
     tg_fctable_opts o = small_opts();
     tg_error err;
-    if (tg_fctable_forecast(t, &o, NULL, &fc, &pa, &err) != TG_OK) fail_msg("%s", err.msg);
+    if (tg_fctable_holt_winters(t, &o, NULL, &fc, &pa, &err) != TG_OK) fail_msg("%s", err.msg);
     assert_int_equal(fc->n_rows, 16);
     assert_int_equal(pa->n_rows, 2);
     assert_int_equal(fc->n_cols, 8);
@@ -177,7 +177,7 @@ static void test_fctable_params_nulls_and_levels(void **state) {
     o.spec.trend = o.spec.damped = 0;
     o.levels = levels;
     o.n_levels = 2;
-    assert_int_equal(tg_fctable_forecast(t, &o, NULL, &fc, &pa, NULL), TG_OK);
+    assert_int_equal(tg_fctable_holt_winters(t, &o, NULL, &fc, &pa, NULL), TG_OK);
     assert_false(tg_col_is_valid(col(pa, "beta"), 0));
     assert_false(tg_col_is_valid(col(pa, "phi"), 1));
     assert_true(tg_col_is_valid(col(pa, "gamma"), 1));
@@ -189,7 +189,7 @@ static void test_fctable_params_nulls_and_levels(void **state) {
     /* No by columns: one series over all rows would repeat months. */
     o.n_by = 0;
     tg_error err;
-    assert_int_equal(tg_fctable_forecast(t, &o, NULL, &fc, &pa, &err), TG_EDATA);
+    assert_int_equal(tg_fctable_holt_winters(t, &o, NULL, &fc, &pa, &err), TG_EDATA);
     assert_non_null(strstr(err.msg, "the series: 'maaned' has two rows for one period"));
     tg_table_release(t);
 }
@@ -200,24 +200,24 @@ static void test_fctable_errors(void **state) {
     tg_fctable_opts o = small_opts();
     tg_error err;
     o.value = "belaegnig";
-    assert_int_equal(tg_fctable_forecast(t, &o, NULL, &a, &b, &err), TG_EARG);
+    assert_int_equal(tg_fctable_holt_winters(t, &o, NULL, &a, &b, &err), TG_EARG);
     assert_null(a);
     assert_null(b);
     assert_non_null(strstr(err.msg, "did you mean 'belaegning'"));
     o = small_opts();
     o.value = "tilbud_id";
-    assert_int_equal(tg_fctable_forecast(t, &o, NULL, &a, &b, &err), TG_EARG);
+    assert_int_equal(tg_fctable_holt_winters(t, &o, NULL, &a, &b, &err), TG_EARG);
     assert_string_equal(err.msg, "value column 'tilbud_id' must be numeric, not string");
     o = small_opts();
     o.time = "belaegning";
-    assert_int_equal(tg_fctable_forecast(t, &o, NULL, &a, &b, &err), TG_EARG);
+    assert_int_equal(tg_fctable_holt_winters(t, &o, NULL, &a, &b, &err), TG_EARG);
     o = small_opts();
     o.horizon = 0;
-    assert_int_equal(tg_fctable_forecast(t, &o, NULL, &a, &b, &err), TG_EARG);
+    assert_int_equal(tg_fctable_holt_winters(t, &o, NULL, &a, &b, &err), TG_EARG);
     /* A group too short for the model is named. */
     o = small_opts();
     o.spec.period = 14;
-    assert_int_equal(tg_fctable_forecast(t, &o, NULL, &a, &b, &err), TG_EDATA);
+    assert_int_equal(tg_fctable_holt_winters(t, &o, NULL, &a, &b, &err), TG_EDATA);
     assert_string_equal(err.msg, "group 'B': 26 periods are too few: this model needs at least 28");
     /* Backtest: min_train + horizon longer than group B. */
     o = small_opts();
@@ -240,10 +240,10 @@ static void test_fctable_errors(void **state) {
     tg_test_add(t, "belaegning", v);
     o = small_opts();
     o.n_by = 0;
-    assert_int_equal(tg_fctable_forecast(t, &o, NULL, &a, &b, &err), TG_EDATA);
+    assert_int_equal(tg_fctable_holt_winters(t, &o, NULL, &a, &b, &err), TG_EDATA);
     assert_string_equal(err.msg, "expected a month 'YYYY-MM' in 'maaned', got '2019-13' (row 2)");
     assert_int_equal(tg_col_set_null(tm, 1), TG_OK);
-    assert_int_equal(tg_fctable_forecast(t, &o, NULL, &a, &b, &err), TG_EDATA);
+    assert_int_equal(tg_fctable_holt_winters(t, &o, NULL, &a, &b, &err), TG_EDATA);
     assert_string_equal(err.msg, "'maaned' is NULL in row 2");
     tg_table_release(t);
 }
@@ -290,7 +290,7 @@ static void test_fctable_backtest_matches_series(void **state) {
 static tg_status oom_forecast(void *ctx) {
     tg_table *fc, *pa;
     tg_fctable_opts o = small_opts();
-    tg_status st = tg_fctable_forecast(ctx, &o, NULL, &fc, &pa, NULL);
+    tg_status st = tg_fctable_holt_winters(ctx, &o, NULL, &fc, &pa, NULL);
     if (st == TG_OK) {
         tg_table_release(fc);
         tg_table_release(pa);
@@ -326,7 +326,7 @@ static void test_fctable_interrupt(void **state) {
     for (int stop = 1; stop <= 2; stop++) {
         tg_test_stopper s = { 0, stop };
         tg_interrupt intr = { tg_test_stop_poll, &s };
-        assert_int_equal(tg_fctable_forecast(t, &o, &intr, &a, &b, NULL), TG_ELIMIT);
+        assert_int_equal(tg_fctable_holt_winters(t, &o, &intr, &a, &b, NULL), TG_ELIMIT);
         s.calls = 0;
         o.horizon = 2;
         assert_int_equal(tg_fctable_backtest(t, &o, &intr, &a, &b, NULL), TG_ELIMIT);
@@ -380,7 +380,7 @@ static void test_fctable_bundled_data(void **state) {
     o.value = "belaegningsprocent";
     o.horizon = 24;
     o.spec.damped = 1;
-    if (tg_fctable_forecast(t, &o, NULL, &fc, &pa, &err) != TG_OK) fail_msg("%s", err.msg);
+    if (tg_fctable_holt_winters(t, &o, NULL, &fc, &pa, &err) != TG_OK) fail_msg("%s", err.msg);
     o.horizon = 12;
     o.spec.damped = 0;
     if (tg_fctable_backtest(t, &o, NULL, &ov, &ph, &err) != TG_OK) fail_msg("%s", err.msg);

@@ -291,7 +291,7 @@ static double r_quantile(const double *sorted, size_t n, double p, int type) {
     /* 1-based x[j + 2] is pad[j + 1] 0-based */
     double lo = pad[(long)j + 1], hi = pad[(long)j + 2], q = lo;
     if (h == 1) q = hi;
-    else if (h > 0 && h < 1 && lo != hi) q = (1 - h) * lo + h * hi;
+    else if (h > 0 && h < 1 && lo != hi) q = lo + h * (hi - lo); /* R: (1 - h) * lo + h * hi */
     free(pad);
     return q;
 }

@@ -486,69 +486,16 @@ static void test_sort_random_vs_sqlite(void **state) {
     tg_test_no_leaks(blocks);
 }
 
-/* ---- head, tail, slice ---- */
-
-static void test_sort_head_tail_slice(void **state) {
-    (void)state;
-    size_t blocks = tg_mem_blocks();
-    const int64_t v[] = { 10, 11, 12, 13, 14 };
-    const int null[] = { 0, 0, 1, 0, 0 };
-    tg_table *t = tg_table_new(), *s;
-    add_col(t, "n", ints(v, null, 5));
-
-    assert_int_equal(tg_head(t, 2, &s, NULL), TG_OK);
-    assert_int_equal(s->n_rows, 2);
-    assert_int_equal(s->cols[0]->v.i64[0], 10);
-    assert_int_equal(s->cols[0]->v.i64[1], 11);
-    tg_table_release(s);
-
-    assert_int_equal(tg_tail(t, 3, &s, NULL), TG_OK);
-    assert_int_equal(s->n_rows, 3);
-    assert_false(tg_col_is_valid(s->cols[0], 0)); /* row 2 was NULL */
-    assert_int_equal(s->cols[0]->v.i64[1], 13);
-    assert_int_equal(s->cols[0]->v.i64[2], 14);
-    tg_table_release(s);
-
-    assert_int_equal(tg_slice(t, 1, 3, &s, NULL), TG_OK);
-    assert_int_equal(s->n_rows, 3);
-    assert_int_equal(s->cols[0]->v.i64[0], 11);
-    assert_false(tg_col_is_valid(s->cols[0], 1));
-    assert_int_equal(s->cols[0]->v.i64[2], 13);
-    tg_table_release(s);
-
-    /* Past the end: clamped; whole table: the same column, shared. */
-    assert_int_equal(tg_slice(t, 4, 100, &s, NULL), TG_OK);
-    assert_int_equal(s->n_rows, 1);
-    assert_int_equal(s->cols[0]->v.i64[0], 14);
-    tg_table_release(s);
-    assert_int_equal(tg_slice(t, 9, 1, &s, NULL), TG_OK);
-    assert_int_equal(s->n_rows, 0);
-    assert_int_equal(s->n_cols, 1);
-    tg_table_release(s);
-    assert_int_equal(tg_head(t, 99, &s, NULL), TG_OK);
-    assert_ptr_equal(s->cols[0], t->cols[0]);
-    tg_table_release(s);
-    assert_int_equal(tg_tail(t, 0, &s, NULL), TG_OK);
-    assert_int_equal(s->n_rows, 0);
-    tg_table_release(s);
-
-    tg_table_release(t);
-    tg_test_no_leaks(blocks);
-}
-
 /* ---- failures ---- */
 
 static tg_status oom_sort(void *ctx) {
     const tg_table *t = ctx;
     const char *keys[] = { "s", "w", "f" };
     const int desc[] = { 0, 1, 0 };
-    tg_table *s, *h;
+    tg_table *s;
     tg_status st = tg_sort(t, keys, desc, 3, NULL, &s, NULL);
     if (st != TG_OK) return st;
-    st = tg_slice(s, 5, 10, &h, NULL);
     tg_table_release(s);
-    if (st != TG_OK) return st;
-    tg_table_release(h);
     return TG_OK;
 }
 
@@ -607,7 +554,6 @@ int main(void) {
         cmocka_unit_test(test_sort_breaks_grouping_equality),
         cmocka_unit_test(test_sort_random_vs_naive),
         cmocka_unit_test(test_sort_random_vs_sqlite),
-        cmocka_unit_test(test_sort_head_tail_slice),
         cmocka_unit_test_teardown(test_sort_oom, tg_test_disarm),
         cmocka_unit_test(test_sort_interrupt),
     };

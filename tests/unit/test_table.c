@@ -321,7 +321,7 @@ static void test_table_oom_add_leaves_table_unchanged(void **state) {
     tg_col *col = int_col(4, 0);
     int injected = 1;
 
-    for (long k = 1; injected; k++) {
+    for (long k = 1; injected; k = tg_test_oom_next(k)) {
         tg_table *t = tg_table_new();
         assert_non_null(t);
         for (int i = 0; i < BASE; i++) {

@@ -19,6 +19,7 @@
 #include "tg_db.h"
 #include "tg_err.h"
 #include "tg_mem.h"
+#include "tg_num.h"
 #include "tg_takst.h"
 
 static tg_takst_rules bek(void) {
@@ -174,19 +175,27 @@ static void test_takst_regulation_split(void **state) {
 
 static void test_takst_round_half_up(void **state) {
     (void)state;
-    assert_true(tg_takst_round(4459.99, 0) == 4460);
-    assert_true(tg_takst_round(4459.49, 0) == 4459);
-    assert_true(tg_takst_round(2.5, 0) == 3); /* banker's rounding would give 2 */
-    assert_true(tg_takst_round(3.5, 0) == 4);
-    assert_true(tg_takst_round(-2.5, 0) == -3);
-    assert_true(tg_takst_round(0.4999999, 0) == 0);
-    assert_true(tg_takst_round(2230.4999999999995, 0) == 2231); /* binary noise below .5 */
-    assert_true(tg_takst_round(2230.4999, 0) == 2230);
-    assert_true(tg_takst_round(2.675, 2) == 2.68); /* the double is 2.67499999... */
-    assert_true(tg_takst_round(1.005, 2) == 1.01);
-    assert_true(tg_takst_round(0.96675, 3) == 0.967);
-    assert_true(tg_takst_round(1e12 + 0.5, 0) == 1e12 + 1);
-    assert_true(isnan(tg_takst_round(NAN, 0)));
+    assert_true(tg_num_round_f64(4459.99, 0, TG_ROUND_HALF_UP_TOL) == 4460);
+    assert_true(tg_num_round_f64(4459.49, 0, TG_ROUND_HALF_UP_TOL) == 4459);
+    assert_true(tg_num_round_f64(2.5, 0, TG_ROUND_HALF_UP_TOL) ==
+                3); /* banker's rounding would give 2 */
+    assert_true(tg_num_round_f64(3.5, 0, TG_ROUND_HALF_UP_TOL) == 4);
+    assert_true(tg_num_round_f64(-2.5, 0, TG_ROUND_HALF_UP_TOL) == -3);
+    assert_true(tg_num_round_f64(0.4999999, 0, TG_ROUND_HALF_UP_TOL) == 0);
+    assert_true(tg_num_round_f64(2230.4999999999995, 0, TG_ROUND_HALF_UP_TOL) ==
+                2231); /* binary noise below .5 */
+    assert_true(tg_num_round_f64(2230.4999, 0, TG_ROUND_HALF_UP_TOL) == 2230);
+    assert_true(tg_num_round_f64(2.675, 2, TG_ROUND_HALF_UP_TOL) ==
+                2.68); /* the double is 2.67499999... */
+    assert_true(tg_num_round_f64(1.005, 2, TG_ROUND_HALF_UP_TOL) == 1.01);
+    assert_true(tg_num_round_f64(0.96675, 3, TG_ROUND_HALF_UP_TOL) == 0.967);
+    assert_true(tg_num_round_f64(1e12 + 0.5, 0, TG_ROUND_HALF_UP_TOL) == 1e12 + 1);
+    assert_true(isnan(tg_num_round_f64(NAN, 0, TG_ROUND_HALF_UP_TOL)));
+    /* The tolerance is what sets the takst rule apart from exact half-up:
+    ** 50 x 1.15 is 57.49999999999999 in binary. */
+    assert_true(tg_num_round_f64(50 * 1.15, 0, TG_ROUND_HALF_UP) == 57);
+    assert_true(tg_num_round_f64(50 * 1.15, 0, TG_ROUND_HALF_UP_TOL) == 58);
+    assert_true(tg_num_round_f64(-57.49999999999999, 0, TG_ROUND_HALF_UP_TOL) == -58);
 }
 
 /* 5 places x 365 x 0.928 = 1,693.6 belægningsdage. 5,085,034 / 1,693.6 is
@@ -215,7 +224,7 @@ static void test_takst_doegntakst_at_the_half(void **state) {
 
 /* ---- the pieces ---- */
 
-static void test_takst_occupancy(void **state) {
+static void test_takst_budget_belaegning(void **state) {
     tg_takst_rules r = bek();
     /* actual occupancy 2019..2024 */
     double act[] = { 0.99, 0.9634, 0.9701, 0.93, 0.92, NAN };
@@ -224,36 +233,36 @@ static void test_takst_occupancy(void **state) {
     (void)state;
 
     /* 2023: mean of 2021 (0.9701) and 2020 (0.9634) = 0.96675 -> 0.967 */
-    assert_int_equal(tg_takst_occupancy(&r, 2023, 2019, act, 6, 0, &bb, NULL), TG_OK);
+    assert_int_equal(tg_takst_budget_belaegning(&r, 2023, 2019, act, 6, 0, &bb, NULL), TG_OK);
     assert_true(bb == 0.967);
     /* 2022: 0.9634 and 0.99 -> 0.9767 -> 0.977 */
-    assert_int_equal(tg_takst_occupancy(&r, 2022, 2019, act, 6, 0, &bb, NULL), TG_OK);
+    assert_int_equal(tg_takst_budget_belaegning(&r, 2022, 2019, act, 6, 0, &bb, NULL), TG_OK);
     assert_true(bb == 0.977);
     /* 2024: 0.93 and 0.9701 -> 0.95005 -> 0.950 */
-    assert_int_equal(tg_takst_occupancy(&r, 2024, 2019, act, 6, 0, &bb, NULL), TG_OK);
+    assert_int_equal(tg_takst_budget_belaegning(&r, 2024, 2019, act, 6, 0, &bb, NULL), TG_OK);
     assert_true(bb == 0.95);
     /* 2025: 0.92 and 0.93 -> 0.925: clamped to 0.95, but allowed for akut */
-    assert_int_equal(tg_takst_occupancy(&r, 2025, 2019, act, 6, 0, &bb, NULL), TG_OK);
+    assert_int_equal(tg_takst_budget_belaegning(&r, 2025, 2019, act, 6, 0, &bb, NULL), TG_OK);
     assert_true(bb == 0.95);
-    assert_int_equal(tg_takst_occupancy(&r, 2025, 2019, act, 6, 1, &bb, NULL), TG_OK);
+    assert_int_equal(tg_takst_budget_belaegning(&r, 2025, 2019, act, 6, 1, &bb, NULL), TG_OK);
     assert_true(bb == 0.925);
     /* 2021: 0.99 (2019) and 2018 unknown -> 0.99 -> clamped to 0.98 */
-    assert_int_equal(tg_takst_occupancy(&r, 2021, 2019, act, 6, 0, &bb, NULL), TG_OK);
+    assert_int_equal(tg_takst_budget_belaegning(&r, 2021, 2019, act, 6, 0, &bb, NULL), TG_OK);
     assert_true(bb == 0.98);
     /* 2026: 2024 is NaN, so 2023 alone: 0.92 -> 0.95, akut 0.92 */
-    assert_int_equal(tg_takst_occupancy(&r, 2026, 2019, act, 6, 1, &bb, NULL), TG_OK);
+    assert_int_equal(tg_takst_budget_belaegning(&r, 2026, 2019, act, 6, 1, &bb, NULL), TG_OK);
     assert_true(bb == 0.92);
     /* 2027: 2025 is outside the array, 2024 is NaN: nothing known */
-    assert_int_equal(tg_takst_occupancy(&r, 2027, 2019, act, 6, 0, &bb, &err), TG_EARG);
+    assert_int_equal(tg_takst_budget_belaegning(&r, 2027, 2019, act, 6, 0, &bb, &err), TG_EARG);
     assert_non_null(strstr(err.msg, "2024-2025"));
     /* a floor of 0.90 for akut: 0.85 -> 0.90 */
     act[3] = act[4] = 0.85;
-    assert_int_equal(tg_takst_occupancy(&r, 2025, 2019, act, 6, 1, &bb, NULL), TG_OK);
+    assert_int_equal(tg_takst_budget_belaegning(&r, 2025, 2019, act, 6, 1, &bb, NULL), TG_OK);
     assert_true(bb == 0.90);
     /* three years averaged from N-1 */
     r.historik_fra = 1;
     r.historik_aar = 3;
-    assert_int_equal(tg_takst_occupancy(&r, 2022, 2019, act, 6, 0, &bb, NULL), TG_OK);
+    assert_int_equal(tg_takst_budget_belaegning(&r, 2022, 2019, act, 6, 0, &bb, NULL), TG_OK);
     assert_true(bb == 0.975); /* (0.9701 + 0.9634 + 0.99) / 3 = 0.9745 -> 0.975 */
 }
 
@@ -314,37 +323,39 @@ static void test_takst_basis_service_split(void **state) {
     assert_true(res.basistakst == 365 && res.servicetakst == 4095);
 }
 
-static void test_takst_package_vat_part_time(void **state) {
+static void test_takst_ydelsespakke_moms_deltid(void **state) {
     tg_takst_rules r = bek();
     double pris, dag, v;
     tg_error err;
     (void)state;
 
     /* 5-10 hours a week at 402 kr.: 7.5 x 402 = 3,015; a day 3,015 / 7 = 430.71 */
-    assert_int_equal(tg_takst_package(5, 10, 402, 7, &pris, &dag, NULL), TG_OK);
+    assert_int_equal(tg_takst_ydelsespakke(5, 10, 402, 7, &pris, &dag, NULL), TG_OK);
     assert_true(pris == 3015 && dag == 431);
     /* 0-1 hours at 401 kr.: 0.5 x 401 = 200.5 -> 201 (half-up, not 200) */
-    assert_int_equal(tg_takst_package(0, 1, 401, 0, &pris, &dag, NULL), TG_OK);
+    assert_int_equal(tg_takst_ydelsespakke(0, 1, 401, 0, &pris, &dag, NULL), TG_OK);
     assert_true(pris == 201 && isnan(dag));
-    assert_int_equal(tg_takst_package(10, 5, 402, 7, &pris, &dag, &err), TG_EARG);
-    assert_int_equal(tg_takst_package(0, 5, -1, 7, &pris, &dag, &err), TG_EARG);
+    assert_int_equal(tg_takst_ydelsespakke(10, 5, 402, 7, &pris, &dag, &err), TG_EARG);
+    assert_int_equal(tg_takst_ydelsespakke(0, 5, -1, 7, &pris, &dag, &err), TG_EARG);
 
     /* moms: 1,000 x 25 % x 25/125 = 50 */
-    assert_true(tg_takst_vat_refund(&r, 1000, 0.25) == 50);
+    assert_true(tg_takst_moms_refusion(&r, 1000, 0.25) == 50);
     /* 3,187 x 40 % x 0.2 = 254.96 */
-    assert_true(tg_takst_vat_refund(&r, 3187, 0.40) == 254.96);
+    assert_true(tg_takst_moms_refusion(&r, 3187, 0.40) == 254.96);
+    assert_true(tg_takst_tillaeg(3, 393.76) == 1181.28);
+    assert_true(tg_takst_tillaeg(0, 393.76) == 0);
 
     /* part time: 60 % for 1-2 days, 85 % for 3, full from 4 */
-    assert_int_equal(tg_takst_part_time(&r, 1235, 1, &v, NULL), TG_OK);
+    assert_int_equal(tg_takst_deltid(&r, 1235, 1, &v, NULL), TG_OK);
     assert_true(v == 741); /* 741.0 */
-    assert_int_equal(tg_takst_part_time(&r, 1235, 2, &v, NULL), TG_OK);
+    assert_int_equal(tg_takst_deltid(&r, 1235, 2, &v, NULL), TG_OK);
     assert_true(v == 741);
-    assert_int_equal(tg_takst_part_time(&r, 1235, 3, &v, NULL), TG_OK);
+    assert_int_equal(tg_takst_deltid(&r, 1235, 3, &v, NULL), TG_OK);
     assert_true(v == 1050); /* 1,049.75 -> 1,050 */
-    assert_int_equal(tg_takst_part_time(&r, 1235, 4, &v, NULL), TG_OK);
+    assert_int_equal(tg_takst_deltid(&r, 1235, 4, &v, NULL), TG_OK);
     assert_true(v == 1235);
-    assert_int_equal(tg_takst_part_time(&r, 1235, 0, &v, &err), TG_EARG);
-    assert_int_equal(tg_takst_part_time(&r, 1235, 8, &v, &err), TG_EARG);
+    assert_int_equal(tg_takst_deltid(&r, 1235, 0, &v, &err), TG_EARG);
+    assert_int_equal(tg_takst_deltid(&r, 1235, 8, &v, &err), TG_EARG);
 }
 
 static void test_takst_rules_and_errors(void **state) {
@@ -889,7 +900,8 @@ static void test_takst_bundled_budget_occupancy(void **state) {
             if (*p == ';') p++;
         }
         assert_int_equal(
-            tg_takst_occupancy(&r, aar, 2019, act, 7, sqlite3_column_int(st, 3), &bb, NULL), TG_OK);
+            tg_takst_budget_belaegning(&r, aar, 2019, act, 7, sqlite3_column_int(st, 3), &bb, NULL),
+            TG_OK);
         if (bb != sqlite3_column_double(st, 2))
             fail_msg("%d %s: budget occupancy %.3f computed, %.3f in takst_param", aar,
                      (const char *)sqlite3_column_text(st, 1), bb, sqlite3_column_double(st, 2));
@@ -907,10 +919,10 @@ int main(void) {
         cmocka_unit_test(test_takst_regulation_split),
         cmocka_unit_test(test_takst_round_half_up),
         cmocka_unit_test(test_takst_doegntakst_at_the_half),
-        cmocka_unit_test(test_takst_occupancy),
+        cmocka_unit_test(test_takst_budget_belaegning),
         cmocka_unit_test(test_takst_tilsyn_and_overhead),
         cmocka_unit_test(test_takst_basis_service_split),
-        cmocka_unit_test(test_takst_package_vat_part_time),
+        cmocka_unit_test(test_takst_ydelsespakke_moms_deltid),
         cmocka_unit_test(test_takst_rules_and_errors),
         cmocka_unit_test(test_takst_compute_table),
         cmocka_unit_test(test_takst_compute_table_errors),

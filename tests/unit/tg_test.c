@@ -39,9 +39,31 @@ void tg_test_no_leaks(size_t before) {
     if (after != before) fail_msg("leaked %zu block(s)", after - before);
 }
 
+/* GCC and Clang since 7 define __SANITIZE_ADDRESS__ under
+** -fsanitize=address; older Clang only answers __has_feature. */
+#if defined(__SANITIZE_ADDRESS__)
+#define TG_TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TG_TEST_ASAN 1
+#endif
+#endif
+#ifndef TG_TEST_ASAN
+#define TG_TEST_ASAN 0
+#endif
+
+long tg_test_oom_next(long k) {
+    static int every = -1;
+    if (every < 0) {
+        const char *all = getenv("TG_OOM_ALL");
+        every = !TG_TEST_ASAN || (all && strcmp(all, "1") == 0);
+    }
+    if (every || k < TG_TEST_OOM_DENSE) return k + 1;
+    return k + k / 16;
+}
+
 int tg_test_oom_loop(tg_test_fn fn, void *ctx) {
-    int k;
-    for (k = 1;; k++) {
+    for (long k = 1;; k = tg_test_oom_next(k)) {
         size_t before = tg_mem_blocks();
         tg_mem_fail_nth(k);
         tg_status st = fn(ctx);
@@ -50,11 +72,11 @@ int tg_test_oom_loop(tg_test_fn fn, void *ctx) {
         tg_test_no_leaks(before);
         if (!injected) {
             if (st != TG_OK) fail_msg("run without injected failure returned %d", (int)st);
-            return k;
+            return (int)k;
         }
         /* TG_OK is allowed: some allocations are best effort (shrinking). */
         if (st != TG_ENOMEM && st != TG_OK)
-            fail_msg("allocation %d failed but status was %d", k, (int)st);
+            fail_msg("allocation %ld failed but status was %d", k, (int)st);
     }
 }
 

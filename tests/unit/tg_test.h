@@ -24,11 +24,27 @@ const char *tg_test_fixture(const char *name);
 ** buffer, overwritten by the next call. */
 const char *tg_test_tmpfile(const char *suffix);
 
-/* Runs fn(ctx) once per allocation it makes, failing the k-th allocation
-** on run k. Each failing run must return TG_ENOMEM (or TG_OK where the
-** allocation was best effort) and leave no block behind; the final run (no failure
-** left to inject) must return TG_OK and also free everything. fn must
-** release whatever it made before returning. Returns how many runs. */
+/* The allocation-failure points a loop tries, in order: the point after k.
+** The plain build tries every point (k + 1). Under AddressSanitizer, where
+** each run costs ten times as much, it tries every point up to
+** TG_TEST_OOM_DENSE and then steps by k / 16, about eleven points per
+** doubling, so a run making N allocations is tried about
+** 64 + 16.5 ln(N / 64) times (185 for N = 10^5) with the points spread
+** over all of it. TG_OOM_ALL=1 in the environment tries every point
+** under ASan too. The loop stops at the first point past the last
+** allocation, so it always ends with a run in which nothing failed:
+**     for (long k = 1; injected; k = tg_test_oom_next(k)) { ... }
+*/
+enum { TG_TEST_OOM_DENSE = 64 };
+long tg_test_oom_next(long k);
+
+/* Runs fn(ctx) with the k-th allocation failing, for k from 1 along
+** tg_test_oom_next, until a run makes fewer than k allocations. Each
+** failing run must return TG_ENOMEM (or TG_OK where the allocation was best
+** effort) and leave no block behind; the final run (no failure left to
+** inject) must return TG_OK and also free everything. fn must release
+** whatever it made before returning. Returns the final run's k: past the
+** last allocation fn makes (just past it when every point is tried). */
 typedef tg_status (*tg_test_fn)(void *ctx);
 int tg_test_oom_loop(tg_test_fn fn, void *ctx);
 

@@ -1,0 +1,440 @@
+-- lib.lua -- the `tegn` module: loading, tables, params, dates, the module
+-- and its metatables, tegn.emit's argument errors, and errors that point at
+-- the script line or the data position. Expected values come from SQL over a
+-- naive second reading of the fixtures (`-- expect sql:`), from hand
+-- calculation, or from the calendar (checked with Python's datetime).
+-- Format: tests/lua/README.md.
+
+-- case: read_csv: the schema and row count
+local t = tegn.read_csv(DIR .. 'belaegning.csv')
+for _, c in ipairs(t:schema()) do print(c.name, c.type) end
+print(#t)
+-- expect:
+dato	date
+tilbud_id	string
+kommune	string
+status	string
+takst_kr	float
+dage	int
+60
+
+-- case: read_csv: every row as SQL reads it
+dump(tegn.read_csv(DIR .. 'belaegning.csv'))
+-- expect sql:
+SELECT * FROM b
+
+-- case: read_csv options: day-month-year dates, NA and - as NULL
+-- by hand from dmy.csv
+local t, r = tegn.read_csv(DIR .. 'dmy.csv', {sep = ',',
+  types = {dato = {'date', '%d-%m-%Y'}}, na = {'NA', '-'}})
+dump(t)
+print(r.dialect.sep, r.dialect.header, r.rows, r.rejected)
+print(r.columns[2].name, r.columns[2].type)
+-- expect:
+1|2024-02-01|10.50
+2|2024-03-15|NULL
+3|2023-12-31|NULL
+,	true	3	0
+dato	date
+
+-- case: read_csv: header = false names the columns by position
+local t = tegn.read_csv(DIR .. 'dmy.csv', {header = false,
+  sep = ','})
+for _, c in ipairs(t:schema()) do print(c.name, c.type) end
+print(#t)
+-- expect:
+column1	string
+column2	string
+column3	string
+4
+
+-- case: read_csv: the reject report
+-- bad.csv by hand: line 4 field 3 is 'n/a', line 6 field 3 is 'x12'
+local t, r = tegn.read_csv(DIR .. 'bad.csv', {on_error = 'reject',
+  types = {takst_kr = 'float'}})
+print(#t, r.rows, r.rejected, #r.rejects)
+for _, j in ipairs(r.rejects) do
+  print(j.line, j.col, j.column, j.value, j.reason:sub(1, 17))
+end
+print(r.rejects[1].reason)
+-- expect:
+3	3	2	2
+4	3	takst_kr	n/a	expected a number
+6	3	takst_kr	x12	expected a number
+expected a number, got 'n/a'
+
+-- case: a loader error is catchable and names the script line and the data position
+local ok, msg = pcall(tegn.read_csv, DIR .. 'bad.csv', {types = {takst_kr = 'float'}})
+print(ok)
+print(msg)
+-- expect:
+false
+script.lua:1: FIXTURES/lualib/bad.csv:4:3: column 'takst_kr': expected a number, got 'n/a'
+
+-- case: the same error inside a function called through pcall
+local ok, msg = pcall(function()
+  return tegn.read_csv(DIR .. 'bad.csv', {types = {takst_kr = 'float'}})
+end)
+print(msg)
+-- expect:
+script.lua:2: FIXTURES/lualib/bad.csv:4:3: column 'takst_kr': expected a number, got 'n/a'
+
+-- case: an uncaught loader error is a data error at the data position
+local x = 1
+local t = tegn.read_csv(DIR .. 'bad.csv', {types = {takst_kr = 'float'}})
+-- error data:
+FIXTURES/lualib/bad.csv:4:3: column 'takst_kr': expected a number, got 'n/a'
+
+-- case: a missing file is an I/O error (exit code 2 in the CLI)
+tegn.read_csv(DIR .. 'nope.csv')
+-- error io contains:
+FIXTURES/lualib/nope.csv
+
+-- case: read_csv: an unknown option suggests the nearest
+
+tegn.read_csv(DIR .. 'dmy.csv', {sepp = ','})
+-- error:
+script.lua:2: read_csv: unknown option 'sepp'; did you mean 'sep'?
+
+-- case: read_csv: types names a missing column
+tegn.read_csv(DIR .. 'dmy.csv', {types = {datoo = 'date'}})
+-- error contains:
+no column 'datoo' in the file; did you mean 'dato'?
+
+-- case: read_csv: on_error rejects an unknown choice
+tegn.read_csv(DIR .. 'dmy.csv', {on_error = 'skip'})
+-- error:
+script.lua:1: read_csv: 'on_error' must be 'fail' or 'reject', got 'skip'
+
+-- case: read_csv: na values of the wrong type are refused, not converted
+tegn.read_csv(DIR .. 'dmy.csv', {na = {'NA', 0}})
+-- error:
+script.lua:1: read_csv: 'na' values must be strings
+
+-- case: read_csv: a type that is not a type name
+tegn.read_csv(DIR .. 'dmy.csv', {types = {id = 5}})
+-- error contains:
+read_csv: bad type for column 'id'
+
+-- case: read_csv: a type pair with a number format
+tegn.read_csv(DIR .. 'dmy.csv', {types = {id = {'int', 2}}})
+-- error contains:
+read_csv: bad type for column 'id'
+
+-- case: a table is indexed by column names
+local t = tegn.read_csv(DIR .. 'dmy.csv')
+return t[1]
+-- error:
+script.lua:2: a table is indexed by column names, not a number
+
+-- case: select refuses a number
+local t = tegn.read_csv(DIR .. 'dmy.csv')
+t:select{1}
+-- error:
+script.lua:2: select: entry 1 is not a column name
+
+-- case: write_sqlite: a second write fails, append adds rows; read back with SQL
+-- round trip: CSV -> SQLite through tegn, checked with SQL
+local path = TMP .. 'b.sqlite'
+local t = tegn.read_csv(DIR .. 'belaegning.csv')
+t:write_sqlite(path, 'b')
+assert(not pcall(t.write_sqlite, t, path, 'b'))
+t:head(5):write_sqlite(path, 'b', {mode = 'append'})
+dump(tegn.read_sqlite(path, 'SELECT count(*), sum(dage), count(takst_kr),\
+  round(sum(takst_kr), 2) FROM b'))
+-- expect sql:
+SELECT count(*), sum(dage), count(takst_kr), round(sum(takst_kr), 2) FROM
+  (SELECT * FROM b UNION ALL SELECT * FROM (SELECT * FROM b LIMIT 5))
+
+-- case: read_sqlite: positional parameters
+local path = TMP .. 'b.sqlite'
+tegn.read_csv(DIR .. 'belaegning.csv'):write_sqlite(path, 'b')
+dump(tegn.read_sqlite(path, 'SELECT * FROM b WHERE dage >= ? AND kommune = ?',
+  {20, 'Ballerup'}))
+-- expect sql:
+SELECT * FROM b WHERE dage >= 20 AND kommune = 'Ballerup'
+
+-- case: read_sqlite: named parameters
+local path = TMP .. 'b.sqlite'
+tegn.read_csv(DIR .. 'belaegning.csv'):write_sqlite(path, 'b')
+local t = tegn.read_sqlite(path,
+  'SELECT * FROM b WHERE dage >= :min AND kommune = :k AND rowid <= 60',
+  {min = 20, k = 'Ballerup'})
+dump(t)
+-- expect sql:
+SELECT * FROM b WHERE dage >= 20 AND kommune = 'Ballerup'
+
+-- case: read_sqlite: a date column comes back as a date
+local path = TMP .. 'b.sqlite'
+tegn.read_csv(DIR .. 'belaegning.csv'):write_sqlite(path, 'b')
+local t = tegn.read_sqlite(path, 'SELECT * FROM b WHERE dage >= :min', {min = 20})
+print(t:schema()[1].type)
+-- expect:
+date
+
+-- case: read_sqlite: a date parameter compares with the stored YYYY-MM-DD text
+local path = TMP .. 'b.sqlite'
+tegn.read_csv(DIR .. 'belaegning.csv'):write_sqlite(path, 'b')
+local t = tegn.read_sqlite(path, 'SELECT * FROM b WHERE dato >= ?1 AND rowid <= 60',
+  {tegn.date('2024-01-01')})
+print(#t)
+-- expect sql:
+SELECT count(*) FROM b WHERE dato >= '2024-01-01'
+
+-- case: read_sqlite: an SQL error names the script line and the column
+local path = TMP .. 'b.sqlite'
+tegn.read_csv(DIR .. 'belaegning.csv'):write_sqlite(path, 'b')
+tegn.read_sqlite(path, 'SELECT nope FROM b')
+-- error contains:
+script.lua:3:
+nope
+
+-- case: select with renames, then head
+local t = tegn.read_csv(DIR .. 'belaegning.csv')
+local s = t:select{'tilbud_id', 'dage', takst = 'takst_kr'}
+dump(s:head(4))
+-- expect sql:
+SELECT tilbud_id, dage, takst_kr AS takst FROM b LIMIT 4
+
+-- case: rename, select by names, head sizes
+local t = tegn.read_csv(DIR .. 'belaegning.csv')
+local r = t:rename{id = 'tilbud_id', d = 'dato'}
+print(table.concat(r:columns(), ','), #r)
+print(table.concat(t:select('dage', 'dato'):columns(), ','))
+print(#t:head(0), #t:head(1000), #t:head())
+-- expect:
+d,id,kommune,status,takst_kr,dage	60
+dage,dato
+0	60	10
+
+-- case: select: an unknown column names the nearest, at the script line
+local t = tegn.read_csv(DIR .. 'belaegning.csv')
+local s = t:select{'takst'}
+-- error:
+script.lua:2: no column 'takst'; did you mean 'takst_kr'?
+
+-- case: rename: a column renamed twice
+local t = tegn.read_csv(DIR .. 'belaegning.csv')
+local r = t:rename{x = 'dage', y = 'dage'}
+-- error contains:
+renamed twice
+
+-- case: rename: a name that would appear twice
+local t = tegn.read_csv(DIR .. 'belaegning.csv')
+local r = t:rename{status = 'dage'}
+-- error contains:
+column 'status' would appear twice
+
+-- case: an unknown column with nothing near lists the columns
+local t = tegn.read_csv(DIR .. 'belaegning.csv')
+return t.zzzzzzzz
+-- error contains:
+no column 'zzzzzzzz'; the columns are dato, tilbud_id
+
+-- case: free and <close>
+local keep
+do
+  local t <close> = tegn.read_csv(DIR .. 'dmy.csv')
+  keep = t
+  print(#t)
+end
+print(tostring(keep))
+print(pcall(function() return #keep end))
+-- expect:
+3
+tegn.Table(freed)
+false	script.lua:8: bad argument #1 to 'len' (the table was freed (t:free() or <close>))
+
+-- case: tostring, and free twice
+local t = tegn.read_csv(DIR .. 'dmy.csv')
+print(tostring(t))
+t:free() t:free()
+-- expect:
+tegn.Table(3 rows: id int, dato date, beloeb string)
+
+-- case: write_csv and show
+-- by hand from dmy.csv
+local path = TMP .. 'dmy.csv'
+local t = tegn.read_csv(DIR .. 'dmy.csv', {na = {'NA', '-'},
+  types = {dato = {'date', '%d-%m-%Y'}}})
+t:write_csv(path)
+t:head(2):show()
+print(read_file(path))
+-- expect:
+id  dato        beloeb
+1   2024-02-01  10.5
+2   2024-03-15  null
+(2 of 2 rows)
+id,dato,beloeb
+1,2024-02-01,10.5
+2,2024-03-15,
+3,2023-12-31,
+
+-- case: write_csv for Excel: BOM, semicolons, day-month-year, decimal commas, CRLF
+local path = TMP .. 'excel.csv'
+local t = tegn.read_csv(DIR .. 'dmy.csv', {na = {'NA', '-'},
+  types = {dato = {'date', '%d-%m-%Y'}}})
+t:write_csv(path, {excel = true})
+t:show(1)
+print(read_file(path) == '\xef\xbb\xbfid;dato;beloeb\r\n1;01-02-2024;10,5\r\n'
+  .. '2;15-03-2024;\r\n3;31-12-2023;\r\n')
+-- expect:
+id  dato        beloeb
+1   2024-02-01  10.5
+(1 of 3 rows)
+true
+
+-- case: write_csv to a missing folder is an I/O error
+tegn.read_csv(DIR .. 'dmy.csv'):write_csv('/nonexistent/x.csv')
+-- error io contains:
+/nonexistent/x.csv
+
+-- case: params: strings, typed readers, defaults and errors
+-- params: fra=2024-01-01 n=5 x=1.5 flag=ja navn=Høje-Taastrup tom=
+print(tegn.params.n, math.type(tegn.params.n) == nil, tegn.params.tom == '')
+print(tegn.param('n', 1), math.type(tegn.param('n', 1)))
+print(tegn.param('x', 0.5), tegn.param('n', 0.5), tegn.param('n', nil, 'float'))
+print(tegn.param('flag', false), tegn.param('navn', 'x'), tegn.param('navn'))
+print(tegn.param('fra', tegn.date('2000-01-01')) == tegn.date(2024, 1, 1))
+print(tegn.param('fra', nil, 'date'):month(), tegn.param('mangler', 7))
+print(pcall(tegn.param, 'mangler'))
+print(pcall(tegn.param, 'navn', 0))
+print(pcall(tegn.param, 'x', nil, 'int'))
+-- expect:
+5	true	true
+5	integer
+1.5	5	5.0
+true	Høje-Taastrup	Høje-Taastrup
+true
+1	7
+false	script.lua:7: missing parameter 'mangler' (pass --param mangler=...)
+false	script.lua:8: parameter 'navn': expected a whole number, got 'Høje-Taastrup'
+false	script.lua:9: parameter 'x': expected a whole number, got '1.5'
+
+-- case: a param without a name
+-- params: =x
+return
+-- error arg contains:
+
+-- case: a param given twice
+-- params: a=1 b=2 a=3
+return
+-- error arg:
+--param 'a' given twice
+
+-- case: a param without a value
+-- params: novalue
+return
+-- error arg:
+bad --param 'novalue': expected NAME=VALUE
+
+-- case: dates: arithmetic, parts, truncation, comparison and errors
+-- from the calendar (checked with Python's datetime): 2024-01-31 + 1 month
+-- clamps to 2024-02-29; 2024-12-30 is a Monday in ISO week 1 (of 2025);
+-- 2024-03-01 - 2024-02-01 = 29 days
+local d = tegn.date('2024-01-31')
+print(d, d:add_months(1), d:add_months(-2), d + 1, 1 + d, d - 31)
+print(tegn.date('2024-03-01') - tegn.date('2024-02-01'))
+local w = tegn.date(2024, 12, 30)
+print(w:isoweek(), w:weekday(), w:year(), w:quarter(), w:month(), w:day())
+print(w:trunc('month'), w:trunc('quarter'), w:trunc('year'), w:trunc('week'))
+print(tegn.date('2023-02-10'):days_in_month(), d:days_in_month())
+print(d < w, w <= d, d == tegn.date(2024, 1, 31), d ~= w)
+print('fra ' .. d, d .. '!')
+print(pcall(function() return tegn.date('2024-02-30') end))
+print(pcall(function() return tegn.date(2023, 2, 29) end))
+print(pcall(function() return d + 'x' end))
+-- expect:
+2024-01-31	2024-02-29	2023-11-30	2024-02-01	2024-02-01	2023-12-31
+29
+1	1	2024	4	12	30
+2024-12-01	2024-10-01	2024-01-01	2024-12-30
+28	31
+true	false	true	true
+fra 2024-01-31	2024-01-31!
+false	script.lua:13: bad argument #1 to 'date' (expected a date 'YYYY-MM-DD', got '2024-02-30')
+false	script.lua:14: no such date 2023-2-29
+false	script.lua:15: bad argument #2 to 'add' (number expected, got string)
+
+-- case: require and the locked metatables
+local m = require 'tegn'
+print(m == tegn, type(tegn.version), tostring(tegn.null))
+local t = tegn.read_csv(DIR .. 'dmy.csv')
+print(getmetatable(t), getmetatable(tegn.date('2024-01-01')))
+print(getmetatable(tegn.null))
+print(pcall(setmetatable, t, {}))
+-- expect:
+true	string	null
+locked	locked
+locked
+false	bad argument #1 to '?' (table expected, got tegn.Table)
+
+-- case: emit: 'meta' is reserved for the run's m
+tegn.emit{meta = 1}
+-- error contains:
+script.lua:1: emit: 'meta' is reserved for the run's metadata
+
+-- case: emit: called twice; put everything in on
+tegn.emit{a = 1} tegn.emit{b = 2}
+-- error contains:
+script.lua:1: emit: called twice; put everything in one tegn.emit{...}
+
+-- case: emit: 'f.g' is a function, which JSON ca
+tegn.emit{f = {g = print}}
+-- error contains:
+script.lua:1: emit: 'f.g' is a function, which JSON cannot hold
+
+-- case: emit: 'e' is an expression; compute it w
+tegn.emit{e = tegn.col'x'}
+-- error contains:
+script.lua:1: emit: 'e' is an expression; compute it with derive or agg first
+
+-- case: emit: 'a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a
+local a = {} a.a = a tegn.emit{a = a}
+-- error contains:
+script.lua:1: emit: 'a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a
+
+-- case: emit: 'x' mixes list items and named key
+tegn.emit{x = {1, 2, y = 3}}
+-- error contains:
+script.lua:1: emit: 'x' mixes list items and named keys (or has keys that are not strings)
+
+-- case: emit: expected a table of named values,
+tegn.emit{1, 2}
+-- error contains:
+script.lua:1: emit: expected a table of named values, not a list
+
+-- case: error: read_csv: a separator is one character
+tegn.read_csv(DIR .. 'dmy.csv', {sep = ';;'})
+-- error:
+script.lua:1: read_csv: 'sep' must be one character (such as ';' or ','), "tab" or "auto", got ';;'
+
+-- case: error: read_csv: threads is a count
+tegn.read_csv(DIR .. 'dmy.csv', {threads = -1})
+-- error:
+script.lua:1: read_csv: 'threads' must be a whole number from 0 to 2147483647, got -1
+
+-- case: error: read_csv: header is true, false or "auto"
+tegn.read_csv(DIR .. 'dmy.csv', {header = 'ja'})
+-- error:
+script.lua:1: read_csv: 'header' must be true, false or "auto", got 'ja'
+
+-- case: error: emit: decimals refuses NaN
+tegn.emit({x = 1}, {decimals = 0/0})
+-- error:
+script.lua:1: emit: 'decimals' must be a whole number from -1 to 17, got nan
+
+-- case: error: lag: k is whole
+tegn.col'x':lag(1.5)
+-- error:
+script.lua:1: lag: 'k' must be a whole number from 0 to 1000000000, got 1.5
+
+-- case: error: rolling_mean: min_periods is at most the window
+tegn.col'x':rolling_mean(3, {min_periods = 4})
+-- error:
+script.lua:1: rolling_mean: 'min_periods' must be a whole number from 1 to 3, got 4
+
+-- case: error: quantile: p is a finite share
+tegn.quantile('x', 1/0)
+-- error:
+script.lua:1: quantile: 'p' must be a number from 0 to 1, got inf

@@ -1,0 +1,422 @@
+-- verbs.lua -- expressions and verbs of the `tegn` module (filter, derive,
+-- group_by/agg, joins, sort, distinct, top, windows, reshapes, map_rows) and
+-- their error messages. Every result is compared with what SQL computes over
+-- a naive second reading of the same fixtures (`-- expect sql:`; the tables
+-- b, tilbud and th). Format: tests/lua/README.md.
+col = tegn.col
+b = tegn.read_csv(DIR .. 'belaegning.csv')
+tilbud = tegn.read_csv(DIR .. 'tilbud.csv')
+
+-- case: filter: eq
+dump(b:filter(col'status':eq'belagt'))
+-- expect sql:
+SELECT * FROM b WHERE status = 'belagt'
+
+-- case: filter: tegn.all of four conditions
+dump(b:filter(tegn.all{col'status':eq'belagt',
+  col'kommune':eq'Høje-Taastrup', col'takst_kr':ge(3000),
+  col'dato':year():eq(2023)}))
+-- expect sql:
+SELECT * FROM b WHERE status = 'belagt' AND kommune = 'Høje-Taastrup' AND
+  takst_kr >= 3000 AND strftime('%Y', dato) = '2023'
+
+-- case: filter: is_null
+dump(b:filter(b.takst_kr:is_null()))
+-- expect sql:
+SELECT * FROM b WHERE takst_kr IS NULL
+
+-- case: filter: between and isin
+dump(b:filter(col'dage':between(10, 20)
+  :and_(col'tilbud_id':isin{'T01', 'T03', 'T77'})))
+-- expect sql:
+SELECT * FROM b WHERE dage BETWEEN 10 AND 20 AND tilbud_id IN ('T01', 'T03')
+
+-- case: filter: tegn.any, not_, arithmetic
+dump(b:filter(tegn.any{col'status':ne'belagt',
+  (col'takst_kr' * col'dage'):gt(50000)}:not_()))
+-- expect sql:
+SELECT * FROM b WHERE NOT (status <> 'belagt' OR takst_kr * dage > 50000)
+
+-- case: filter: a date literal, and filter(true)
+dump(b:filter(col'dato':ge(tegn.date'2024-01-01')):filter(true))
+-- expect sql:
+SELECT * FROM b WHERE dato >= '2024-01-01'
+
+-- case: filter: & | ~ and the argument forms of tegn.all / tegn.any
+dump(b:filter((col'status':eq'belagt' & col'dage':gt(20))
+  | ~tegn.any(col'kommune':ne'Glostrup', col'dage':ge(10))))
+-- expect sql:
+SELECT * FROM b WHERE (status = 'belagt' AND dage > 20) OR NOT (kommune <>
+  'Glostrup' OR dage >= 10)
+
+-- case: filter: nothing left
+print(#b:filter(col'dage':lt(0)))
+-- expect sql:
+SELECT count(*) FROM b WHERE dage < 0
+
+-- case: filtered tables: later verbs read the selection lazily
+-- whatever the verb, the rows must be those SQL gives
+local f = b:filter(col'dage':gt(5)):filter(col'status':ne'ledig')
+print(#f .. '|' .. f:schema()[5].type .. '|' .. tostring(f):sub(1, 16))
+dump(f:head(7):select{'tilbud_id', d = 'dage'}:rename{dd = 'd'})
+dump(f:rename{k = 'kommune'}:filter(col'k':eq'Ballerup'):select('dato'))
+dump(f:derive{x = col'dage' * 2}:filter(col'x':gt(40)):sort{'x'}:head(3))
+-- expect sql:
+SELECT count(*) || '|float|tegn.Table(' || count(*) || ' ro' FROM b WHERE dage > 5 AND
+  status <> 'ledig' UNION ALL SELECT * FROM (SELECT tilbud_id || '|' || dage FROM b
+  WHERE dage > 5 AND status <> 'ledig' LIMIT 7) UNION ALL SELECT * FROM (SELECT dato
+  FROM b WHERE dage > 5 AND status <> 'ledig' AND kommune = 'Ballerup') UNION ALL
+  SELECT * FROM (SELECT dato || '|' || tilbud_id || '|' || kommune || '|' || status
+  || '|' || CASE WHEN takst_kr IS NULL THEN 'NULL' ELSE printf('%.2f', takst_kr) END
+  || '|' || dage || '|' || (dage * 2) FROM b WHERE dage > 5 AND status <> 'ledig' AND
+  dage * 2 > 40 ORDER BY dage * 2, rowid LIMIT 3)
+
+-- case: filtered tables: filtering everything away, and a filter that keeps every row
+local f = b:filter(col'dage':lt(0))
+print(#f, #f:filter(true), #f:rows())
+print(#b:filter(true), b:filter(true) == b)
+local g = b:filter(col'dage':ge(0))
+print(#g:filter(col'dage':lt(0)):head(2))
+-- expect:
+0	0	0
+60	true
+0
+
+-- case: derive: new columns follow the old ones, sorted by name
+-- SQLite's round() rounds halves away from zero, like round(0) here
+dump(b:derive{udgift = col'takst_kr' * col'dage',
+  maaned = col'dato':trunc'month', aar = col'dato':year(),
+  kvartal = col'dato':quarter(), afrundet = col'takst_kr':round(),
+  halv = col'dage' / 2, dage = col'dage' + 1,
+  navn = 'x' .. col'tilbud_id'})
+-- expect sql:
+SELECT dato, tilbud_id, kommune, status, takst_kr, dage + 1,
+  CAST(strftime('%Y', dato) AS INTEGER), round(takst_kr), dage / 2.0,
+  (CAST(strftime('%m', dato) AS INTEGER) + 2) / 3, date(dato, 'start of month'),
+  'x' || tilbud_id, takst_kr * dage FROM b
+
+-- case: derive: when, coalesce, concat, if_else, try_cast
+dump(b:derive{{'klasse', tegn.when(col'dage':gt(20), 'lang')
+  :when(col'dage':gt(10), 'mellem'):otherwise('kort')},
+  {'t', tegn.coalesce(col'takst_kr', 0.0)},
+  {'u', tegn.when(col'status':eq'ledig', 1)},
+  {'v', tegn.concat(col'tilbud_id', '-', col'dage')},
+  {'w', tegn.if_else(col'dage':gt(15), col'dage', 0)},
+  {'x', (col'dage' .. ''):try_cast'int' + col'tilbud_id':try_cast'int'}}
+  :select{'klasse', 't', 'u', 'v', 'w', 'x'})
+-- expect sql:
+SELECT CASE WHEN dage > 20 THEN 'lang' WHEN dage > 10 THEN 'mellem' ELSE 'kort'
+  END, coalesce(takst_kr, 0.0), CASE WHEN status = 'ledig' THEN 1 END, tilbud_id
+  || '-' || dage, CASE WHEN dage > 15 THEN dage ELSE 0 END, NULL FROM b
+
+-- case: sort: a list with desc
+dump(b:sort{'kommune', tegn.desc'dage'})
+-- expect sql:
+SELECT * FROM b ORDER BY kommune, dage DESC, rowid
+
+-- case: sort: names as arguments, NULLs last
+dump(b:sort('status', 'takst_kr'))
+-- expect sql:
+SELECT * FROM b ORDER BY status, takst_kr IS NULL, takst_kr, rowid
+
+-- case: sort: {name, desc = true}
+dump(b:sort{{'takst_kr', desc = true}})
+-- expect sql:
+SELECT * FROM b ORDER BY takst_kr IS NULL, takst_kr DESC, rowid
+
+-- case: group_by/agg: the aggregates per key and month
+dump(b:group_by{'tilbud_id', maaned = col'dato':trunc'month'}:agg{
+  n = tegn.count(), belagt = tegn.count_if(col'status':eq'belagt'),
+  dage = tegn.sum'dage', gns = tegn.mean'takst_kr',
+  mn = tegn.min'takst_kr', mx = tegn.max(col'takst_kr'),
+  nd = tegn.n_distinct'status', nt = tegn.count'takst_kr'}, '%.4f')
+-- expect sql %.4f:
+SELECT tilbud_id, date(dato, 'start of month') AS m, sum(status = 'belagt'),
+  sum(dage), avg(takst_kr), min(takst_kr), max(takst_kr), count(*),
+  count(DISTINCT status), count(takst_kr) FROM b GROUP BY tilbud_id, m
+  ORDER BY tilbud_id, m
+
+-- case: group_by/agg over a filtered table
+-- a lazy selection: only the key and argument columns are gathered
+dump(b:filter(col'status':eq'belagt'):filter(col'dage':ge(3))
+  :group_by{'kommune', aar = col'dato':year()}
+  :agg{n = tegn.count(), t = tegn.sum(col'takst_kr' * 2)}, '%.2f')
+-- expect sql:
+SELECT kommune, CAST(strftime('%Y', dato) AS INTEGER) AS a, count(*),
+  sum(takst_kr * 2) FROM b WHERE status = 'belagt' AND dage >= 3 GROUP BY kommune, a
+  ORDER BY kommune, a
+
+-- case: semi join of two filtered tables
+dump(b:filter(col'dage':gt(20)):join(tilbud:filter(col'pladser':lt(15)),
+  {on = 'tilbud_id', how = 'semi'}))
+-- expect sql:
+SELECT * FROM b WHERE dage > 20 AND tilbud_id IN (SELECT tilbud_id FROM tilbud
+  WHERE pladser < 15) ORDER BY rowid
+
+-- case: agg: variance, first and last per group
+local g = b:group_by'kommune':agg{{'v', tegn.var'takst_kr'},
+  {'s', tegn.std'dage'}, {'f', tegn.first'takst_kr'},
+  {'l', tegn.last'takst_kr'}}
+for _, r in ipairs(g:rows()) do
+  print(string.format('%s|%.4f|%.4f|%.4f|%.4f', r.kommune, r.v,
+    r.s * r.s, r.f, r.l))
+end
+-- expect sql %.4f:
+SELECT kommune, (sum(takst_kr * takst_kr) - sum(takst_kr) * sum(takst_kr) /
+  count(takst_kr)) / (count(takst_kr) - 1), (sum(dage * dage) - sum(dage) *
+  sum(dage) * 1.0 / count(dage)) / (count(dage) - 1),
+  (SELECT takst_kr FROM b AS i WHERE i.kommune = o.kommune AND takst_kr IS NOT NULL
+  ORDER BY rowid LIMIT 1), (SELECT takst_kr FROM b AS i WHERE i.kommune = o.kommune
+  AND takst_kr IS NOT NULL ORDER BY rowid DESC LIMIT 1) FROM b AS o
+  GROUP BY kommune ORDER BY kommune
+
+-- case: agg: the whole-table median
+local g = b:group_by():agg{m = tegn.median'takst_kr',
+  q = tegn.quantile('takst_kr', 0.5), n = tegn.count()}
+local r = g:rows()[1]
+print(string.format('%.4f|%.4f|%d', r.m, r.q, r.n))
+-- expect sql %.4f:
+SELECT avg(takst_kr), avg(takst_kr), (SELECT count(*) FROM b) FROM (SELECT
+  takst_kr FROM b WHERE takst_kr IS NOT NULL ORDER BY takst_kr LIMIT 2 - (SELECT
+  count(takst_kr) FROM b) % 2 OFFSET (SELECT (count(takst_kr) - 1) / 2 FROM b))
+
+-- case: agg: quantile methods
+-- by hand over 1, 2, 3 at p = 0.25: linear (R type 7) at position
+-- (n - 1)p + 1 = 1.5 -> 1.5; inverted_cdf (type 1) x[ceil(np)] = x[1] = 1;
+-- hazen (type 5) at position np + 0.5 = 1.25 -> 1.25
+local t = tegn.read_csv(DIR .. 'dmy.csv', {na = {'NA', '-'}})
+local r = t:group_by():agg{a = tegn.quantile(tegn.col'id' + 0, 0.25),
+  b = tegn.quantile('id', 0.25, {method = 'inverted_cdf'}),
+  c = tegn.quantile('id', 0.25, {method = 'hazen'})}:rows()[1]
+print(r.a, r.b, r.c)
+-- expect:
+1.5	1.0	1.25
+
+-- case: join: inner on one key
+dump(b:join(tilbud, {on = 'tilbud_id'}))
+-- expect sql:
+SELECT b.*, t.navn, t.kommune, t.pladser FROM b JOIN tilbud AS t USING
+  (tilbud_id) ORDER BY b.rowid, t.rowid
+
+-- case: join: left, keys of different names, suffix
+local j = b:join(tilbud:rename{id = 'tilbud_id'},
+  {on = {tilbud_id = 'id'}, how = 'left', suffix = '_t'})
+print(table.concat(j:columns(), ','))
+dump(j)
+-- expect sql:
+SELECT 'dato,tilbud_id,kommune,status,takst_kr,dage,navn,kommune_t,pladser' UNION
+  ALL SELECT * FROM (SELECT b.dato || '|' || b.tilbud_id || '|' || b.kommune || '|'
+  || b.status || '|' || CASE WHEN b.takst_kr IS NULL THEN 'NULL' ELSE printf('%.2f',
+  b.takst_kr) END || '|' || b.dage
+  || '|' || coalesce(t.navn, 'NULL') || '|' || coalesce(t.kommune, 'NULL') || '|' ||
+  coalesce(t.pladser, 'NULL') FROM b LEFT JOIN tilbud AS t ON b.tilbud_id =
+  t.tilbud_id ORDER BY b.rowid, t.rowid)
+
+-- case: join: semi on two keys
+dump(b:join(tilbud, {on = {'tilbud_id', 'kommune'}, how = 'semi'}))
+-- expect sql:
+SELECT * FROM b WHERE EXISTS (SELECT 1 FROM tilbud AS t WHERE t.tilbud_id =
+  b.tilbud_id AND t.kommune = b.kommune) ORDER BY rowid
+
+-- case: join: anti
+dump(b:join(tilbud, {on = 'tilbud_id', how = 'anti'}))
+-- expect sql:
+SELECT * FROM b WHERE tilbud_id NOT IN (SELECT tilbud_id FROM tilbud)
+
+-- case: join_asof: the takst valid from the latest gyldig_fra on or before dato
+local th = tegn.read_csv(DIR .. 'takst_hist.csv')
+dump(b:join_asof(th, {by = 'tilbud_id', on = {'dato', 'gyldig_fra'}})
+  :select{'dato', 'tilbud_id', 'gyldig_fra', 'dagstakst'})
+-- expect sql:
+SELECT dato, tilbud_id, (SELECT gyldig_fra FROM th WHERE th.tilbud_id =
+  b.tilbud_id AND gyldig_fra <= dato ORDER BY gyldig_fra DESC LIMIT 1), (SELECT
+  dagstakst FROM th WHERE th.tilbud_id = b.tilbud_id AND gyldig_fra <= dato ORDER BY
+  gyldig_fra DESC LIMIT 1) FROM b ORDER BY rowid
+
+-- case: join: an unknown key names the nearest column
+b:join(tilbud, {on = 'tilbud'})
+-- error:
+script.lua:1: no column 'tilbud'; did you mean 'tilbud_id'?
+
+-- case: join: an unknown how (once "bad argument #-2 to 'join'": luaL_checkoption on a negative index)
+b:join(tilbud, {on = 'tilbud_id', how = 'outer'})
+-- error:
+script.lua:1: join: 'how' must be one of 'inner', 'left', 'semi' or 'anti', got 'outer'
+
+-- case: distinct on two columns
+dump(b:distinct{'tilbud_id', 'status'})
+-- expect sql:
+SELECT * FROM b WHERE rowid IN (SELECT min(rowid) FROM b GROUP BY tilbud_id,
+  status) ORDER BY rowid
+
+-- case: distinct on all columns
+dump(b:select{'kommune'}:distinct())
+-- expect sql:
+SELECT kommune FROM b GROUP BY kommune ORDER BY min(rowid)
+
+-- case: top per group
+dump(b:top(2, {by = 'dage', per = 'tilbud_id'}))
+-- expect sql:
+SELECT dato, tilbud_id, kommune, status, takst_kr, dage FROM (SELECT *,
+  row_number() OVER (PARTITION BY tilbud_id ORDER BY dage DESC, rowid) AS r FROM b)
+  WHERE r <= 2 ORDER BY tilbud_id, dage DESC, r
+
+-- case: top ascending
+dump(b:top(3, {by = 'dage', desc = false}))
+-- expect sql:
+SELECT * FROM b ORDER BY dage, rowid LIMIT 3
+
+-- case: windows: lag, cumsum, rolling_mean, row_number, lead, rank
+dump(b:derive{
+  prev = col'dage':lag(1, {by = 'tilbud_id', order = 'dato'}),
+  cs = col'dage':cumsum{by = 'tilbud_id', order = {'dato'}},
+  rm = col'takst_kr':rolling_mean(3, {by = 'tilbud_id', order = 'dato',
+    min_periods = 1}),
+  rn = tegn.row_number{by = 'tilbud_id', order = {tegn.desc'dage'}},
+  nxt = (col'dage' * 2):lead(2, {default = 0}),
+  rk = tegn.rank{order = 'kommune'}}:select{'cs', 'nxt', 'prev', 'rk',
+  'rm', 'rn'}, '%.4f')
+-- expect sql %.4f:
+SELECT sum(dage) OVER (PARTITION BY tilbud_id ORDER BY dato, rowid ROWS
+  UNBOUNDED PRECEDING), lead(dage * 2, 2, 0) OVER (ORDER BY rowid), lag(dage, 1)
+  OVER (PARTITION BY tilbud_id ORDER BY dato, rowid), rank() OVER (ORDER BY
+  kommune), avg(takst_kr) OVER (PARTITION BY tilbud_id ORDER BY dato, rowid ROWS
+  BETWEEN 2 PRECEDING AND CURRENT ROW), row_number() OVER (PARTITION BY tilbud_id
+  ORDER BY dage DESC, rowid) FROM b ORDER BY rowid
+
+-- case: windows: an unknown by column
+local x = b:derive{p = col'dage':lag(1, {by = 'tilbud'})}
+-- error:
+script.lua:1: no column 'tilbud'; did you mean 'tilbud_id'?
+
+-- case: windows: an unknown option
+local x = b:derive{p = col'dage':lag(1, {byy = 'x'})}
+-- error:
+script.lua:1: lag: unknown option 'byy'; did you mean 'by'?
+
+-- case: pivot with sum and fill
+local p = b:pivot{rows = 'tilbud_id', cols = 'status', values = 'dage',
+  agg = 'sum', fill = 0}
+print(table.concat(p:columns(), '|'))
+dump(p)
+-- expect sql:
+SELECT 'tilbud_id|belagt|ledig|reserveret' UNION ALL SELECT * FROM (SELECT
+  tilbud_id || '|' || coalesce(sum(CASE WHEN status = 'belagt' THEN dage END), 0)
+  || '|' || coalesce(sum(CASE WHEN status = 'ledig' THEN dage END), 0) || '|' ||
+  coalesce(sum(CASE WHEN status = 'reserveret' THEN dage END), 0) FROM b GROUP BY
+  tilbud_id ORDER BY tilbud_id)
+
+-- case: unpivot
+dump(b:unpivot{keep = 'tilbud_id', melt = {'dage', 'takst_kr'},
+  into = {'navn', 'vaerdi'}})
+-- expect sql:
+SELECT tilbud_id, n, v FROM (SELECT rowid AS r, tilbud_id, 'dage' AS n, 1 AS k,
+  dage * 1.0 AS v FROM b UNION ALL SELECT rowid, tilbud_id, 'takst_kr', 2, takst_kr
+  FROM b) ORDER BY r, k
+
+-- case: complete: the missing months per key
+dump(b:derive{m = col'dato':trunc'month'}:select{'tilbud_id', 'm', 'dage'}
+  :complete{by = 'tilbud_id', period = 'm', unit = 'month',
+    fill = {dage = 0}})
+-- expect sql:
+WITH RECURSIVE months(m) AS (SELECT min(date(dato, 'start of month')) FROM b
+  UNION ALL SELECT date(m, '+1 month') FROM months WHERE m < (SELECT
+  max(date(dato, 'start of month')) FROM b)) SELECT tilbud_id, m, dage FROM (SELECT
+  rowid AS r, tilbud_id, date(dato, 'start of month') AS m, dage FROM b UNION ALL
+  SELECT NULL, k.tilbud_id, months.m, 0 FROM (SELECT DISTINCT tilbud_id FROM b) AS
+  k, months WHERE NOT EXISTS (SELECT 1 FROM b WHERE b.tilbud_id = k.tilbud_id AND
+  date(dato, 'start of month') = months.m)) ORDER BY tilbud_id, m, r
+
+-- case: pivot without agg over duplicate cells is a data error
+local x = b:pivot{rows = 'tilbud_id', cols = 'status',
+  values = 'dage'}
+-- error data contains:
+
+-- case: a misspelt column in filter (the acceptance check)
+local x = b:filter(col'takst':gt(3000))
+-- error:
+script.lua:1: no column 'takst'; did you mean 'takst_kr'?
+
+-- case: a misspelt column as a field
+local x = b.takst
+-- error:
+script.lua:1: no column 'takst'; did you mean 'takst_kr'?
+
+-- case: a misspelt column in derive
+local x = b:derive{y = col'dagee' * 2}
+-- error:
+script.lua:1: no column 'dagee'; did you mean 'dage'?
+
+-- case: a misspelt group key
+local x = b:group_by'tilbud':agg{n = tegn.count()}
+-- error:
+script.lua:1: no column 'tilbud'; did you mean 'tilbud_id'?
+
+-- case: a misspelt aggregate argument
+local x = b:group_by'kommune':agg{n = tegn.sum'dag'}
+-- error:
+script.lua:1: no column 'dag'; did you mean 'dage'?
+
+-- case: agg wants aggregates
+local x = b:group_by'kommune':agg{n = 3}
+-- error contains:
+agg: expected an aggregate
+
+-- case: a misspelt method suggests the method
+local x = b:fliter(col'dage':gt(3))
+-- error:
+script.lua:1: no method or column 'fliter'; did you mean the method 'filter'?
+
+-- case: == on expressions would silently be false: it raises
+local x = b:filter(col'dage' == col'dage')
+-- error contains:
+:eq()
+
+-- case: < on expressions raises
+local x = b:filter(col'dage' < 3)
+-- error contains:
+:lt()
+
+-- case: a type error from the kernel is a script error at the line
+
+local x = b:filter(col'kommune':gt(3))
+-- error contains:
+script.lua:2:
+kommune
+
+-- case: filter wants a condition
+local x = b:filter(col'dage' + 1)
+-- error contains:
+
+-- case: a strict cast of a bad value is a data error; pcall catches it
+print(pcall(b.derive, b, {x = col'kommune':cast'int'}))
+local y = b:derive{x = col'kommune':cast('int', {strict = false})}
+print(#y:filter(col'x':is_null()))
+-- expect:
+false	script.lua:1: cannot cast 'Ballerup' to int in cast(col("kommune"), "int") at row 1
+60
+
+-- case: a strict cast of a bad value, uncaught
+local y = b:derive{x = col'kommune':cast'int'}
+-- error data contains:
+cannot cast 'Ballerup' to int in cast(col("kommune"), "int") at row 1
+
+-- case: map_rows: the same derived column both ways; the warning comes once
+local m = b:map_rows(function(r)
+  if r.status ~= 'belagt' then return nil end
+  r.udgift = r.takst_kr and r.takst_kr * r.dage
+  r.uge = r.dage // 7
+  return r
+end)
+local m2 = b:map_rows(function(r) return {n = 1} end)
+print(#m2 .. '|' .. m:schema()[1].type .. '|' .. m:schema()[8].name)
+dump(m)
+-- expect sql:
+SELECT 'script.lua:1: warning: map_rows calls a Lua function for every row, which is slow; use filter, derive and expressions where they can do the job'
+  UNION ALL SELECT '60|date|uge' UNION ALL SELECT * FROM (SELECT dato || '|' ||
+  tilbud_id ||
+  '|' || kommune || '|' || status || '|' || CASE WHEN takst_kr IS NULL
+  THEN 'NULL' ELSE printf('%.2f', takst_kr) END || '|' || dage || '|' || CASE WHEN
+  takst_kr IS NULL THEN
+  'NULL' ELSE printf('%.2f', takst_kr * dage) END || '|' || (dage / 7) FROM b WHERE
+  status = 'belagt' ORDER BY rowid)
