@@ -18,6 +18,7 @@
 #include "tg_err.h"
 #include "tg_lua.h"
 #include "tg_luaaux.h"
+#include "tg_lualos.h"
 #include "tg_luaval.h"
 #include "tg_scenario.h"
 
@@ -128,43 +129,12 @@ static void check_steps(lua_State *L, struct spec *s, const char *where) {
     s->t.n_steps = (size_t)n;
 }
 
-static void check_los(lua_State *L, tg_sim_los *los, const char *where) {
-    static const char *const known[] = { "fordeling", "middel", "sd", NULL };
-    static const char *const dists[] = { "eksponentiel", "lognormal", "gamma", NULL };
-    int top = lua_gettop(L);
-    if (!lua_istable(L, top))
-        tg_luaaux_error(L, "%s: liggetid must be { fordeling =, middel =, sd = }", where);
-    {
-        char ctx[200];
-        snprintf(ctx, sizeof ctx, "%s: liggetid", where);
-        tg_luaaux_check_opts(L, top, known, ctx);
-    }
-    lua_getfield(L, top, "fordeling");
-    int d = 0;
-    if (!lua_isnil(L, -1)) {
-        const char *name = lua_tostring(L, -1);
-        for (d = 0; dists[d] && !(name && strcmp(name, dists[d]) == 0); d++)
-            ;
-        if (!dists[d])
-            tg_luaaux_error(L,
-                            "%s: liggetid.fordeling must be 'eksponentiel', 'lognormal' or "
-                            "'gamma'",
-                            FN);
-    }
-    lua_pop(L, 1);
-    los->dist = d == 0 ? TG_SIM_EXP : d == 1 ? TG_SIM_LOGNORMAL : TG_SIM_GAMMA;
-    if (lua_getfield(L, top, "middel") == LUA_TNIL)
-        tg_luaaux_error(L, "%s: liggetid.middel (mean days) is required", where);
-    los->mean = tg_luaaux_check_number(L, -1, where, "liggetid.middel", -HUGE_VAL, HUGE_VAL);
-    lua_pop(L, 1);
-    los->sd = tg_luaaux_opt_number(L, top, where, "sd", los->dist == TG_SIM_EXP ? los->mean : NAN,
-                                   -HUGE_VAL, HUGE_VAL);
-    if (isnan(los->sd)) tg_luaaux_error(L, "%s: liggetid.sd is required for '%s'", where, dists[d]);
-}
-
 /* ---- one tilbud ---- */
 
-static void check_tilbud(lua_State *L, int idx, struct spec *s, int start, int aar) {
+/* Reads the tilbud at idx into s; the box of an empirical liggetid goes
+** into keep[slot] (the table at 'keep'), which the run keeps alive. */
+static void check_tilbud(lua_State *L, int idx, struct spec *s, int start, int aar, int keep,
+                         int slot) {
     static const char *const known[] = { "id",
                                          "regler",
                                          "akut",
@@ -286,7 +256,8 @@ static void check_tilbud(lua_State *L, int idx, struct spec *s, int start, int a
     }
     lua_pop(L, 1);
     if (lua_getfield(L, idx, "liggetid") == LUA_TNIL) tg_luaaux_missing(L, where, "liggetid");
-    check_los(L, &t->sim.los, where);
+    tg_lualos_read(L, -1, where, &t->sim.los);
+    lua_rawseti(L, keep, slot);
     lua_pop(L, 1);
     if (tg_luaaux_opt_choice(L, idx, where, "politik", policies, -1) >= 0)
         t->sim.policy = tg_luaaux_opt_choice(L, idx, where, "politik", policies, 0) ? TG_SIM_LOSS
@@ -338,12 +309,14 @@ static int l_scenario_run(lua_State *L) {
     int tix = lua_gettop(L);
     lua_Integer n = luaL_len(L, tix);
     if (n < 1 || n > MAX_TILBUD) tg_luaaux_error(L, "%s: give 1 to %d tilbud", FN, MAX_TILBUD);
+    lua_createtable(L, (int)n, 0); /* the empirical liggetid distributions */
+    int keep = lua_gettop(L);
     struct spec *specs = lua_newuserdatauv(L, (size_t)n * sizeof *specs, 0);
     tg_scenario_tilbud *t = lua_newuserdatauv(L, (size_t)n * sizeof *t, 0);
     const char **ids = lua_newuserdatauv(L, (size_t)n * sizeof *ids, 0);
     for (lua_Integer i = 0; i < n; i++) {
         lua_rawgeti(L, tix, i + 1);
-        check_tilbud(L, -1, &specs[i], o.start_aar, o.aar);
+        check_tilbud(L, -1, &specs[i], o.start_aar, o.aar, keep, (int)i + 1);
         lua_pop(L, 1);
         t[i] = specs[i].t;
         ids[i] = t[i].id;

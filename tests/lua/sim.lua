@@ -247,3 +247,22 @@ script.lua:1: sim.erlang_b: 'c' must be a whole number from 0 to 1000000, got 2.
 tegn.sim.erlang_c(3, 0/0)
 -- error:
 script.lua:1: sim.erlang_c: 'a' must be a number >= 0, got nan
+
+-- case: error: one liggetid reader: lognormal needs sd, in the words tegn.scenario uses
+tegn.sim.run{ start = '2026-01-01', tilbud = { { id = 'X', pladser = 3,
+  henvisninger_pr_aar = 3, liggetid = { fordeling = 'lognormal', middel = 400 } } } }
+-- error:
+script.lua:1: sim.run: tilbud 'X': a lognormal 'liggetid' needs 'sd' (days)
+
+-- case: one liggetid reader: eksponentiel needs no sd
+local s = tegn.sim.run{ start = '2026-01-01', dage = 10, replikationer = 1, tilbud = { { id = 'X',
+  pladser = 3, henvisninger_pr_aar = 3, liggetid = { middel = 9 } } } }
+print(#s)
+-- expect:
+1
+
+-- case: error: an empirical list of stays holds numbers >= 0
+tegn.sim.run{ start = '2026-01-01', tilbud = { { id = 'X', pladser = 3,
+  henvisninger_pr_aar = 3, liggetid = { fordeling = 'empirisk', dage = { 3, 0/0 } } } } }
+-- error:
+script.lua:1: sim.run: tilbud 'X': 'dage[2]' must be a number >= 0, got nan
