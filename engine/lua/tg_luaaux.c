@@ -652,3 +652,24 @@ int64_t tg_luaaux_need_integer(lua_State *L, int idx, const char *fn, const char
     lua_pop(L, 1);
     return v;
 }
+
+const char *tg_luaaux_renamed(lua_State *L, int idx, const char *fn, const char *key,
+                              const char *old) {
+    int has_key, has_old;
+    idx = lua_absindex(L, idx);
+    if (!lua_istable(L, idx)) return key;
+    has_key = lua_getfield(L, idx, key) != LUA_TNIL;
+    has_old = lua_getfield(L, idx, old) != LUA_TNIL;
+    lua_pop(L, 2);
+    if (!has_old) return key;
+    if (has_key) tg_luaaux_error(L, "%s: give '%s' (or its old name '%s'), not both", fn, key, old);
+    lua_pushfstring(L, "renamed.%s", old);
+    if (tg_luaaux_once(L, lua_tostring(L, -1))) {
+        lua_pushfstring(L, "%s: '%s' is now called '%s'; the old name works until the next release",
+                        fn, old, key);
+        tg_luaaux_warn(L, lua_tostring(L, -1));
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    return old;
+}

@@ -157,9 +157,10 @@ static void check_tilbud(lua_State *L, int idx, struct spec *s, int start, int a
                                          "saeson",
                                          "liggetid",
                                          "politik",
-                                         "venteliste_max",
+                                         "max_venteliste",
                                          "start_belagt",
                                          "start_venteliste",
+                                         "venteliste_max", /* the old name, for one release */
                                          NULL };
     static const char *const policies[] = { "venteliste", "afvisning", NULL };
     tg_scenario_tilbud *t = &s->t;
@@ -262,10 +263,12 @@ static void check_tilbud(lua_State *L, int idx, struct spec *s, int start, int a
     if (tg_luaaux_opt_choice(L, idx, where, "politik", policies, -1) >= 0)
         t->sim.policy = tg_luaaux_opt_choice(L, idx, where, "politik", policies, 0) ? TG_SIM_LOSS
                                                                                     : TG_SIM_QUEUE;
-    t->sim.queue_max = tg_luaaux_opt_integer(L, idx, where, "venteliste_max", -1, -1, 1000000);
+    const char *key = tg_luaaux_renamed(L, idx, where, "max_venteliste", "venteliste_max");
+    t->sim.queue_max = tg_luaaux_opt_integer(L, idx, where, key, -1, 0, TG_SIM_MAX_QUEUE);
     t->sim.start_occupied =
-        tg_luaaux_opt_integer(L, idx, where, "start_belagt", -1, -1, TG_SIM_MAX_PLACES);
-    t->sim.start_queue = tg_luaaux_opt_integer(L, idx, where, "start_venteliste", 0, 0, 1000000);
+        tg_luaaux_opt_integer(L, idx, where, "start_belagt", -1, 0, TG_SIM_MAX_PLACES);
+    t->sim.start_queue =
+        tg_luaaux_opt_integer(L, idx, where, "start_venteliste", 0, 0, TG_SIM_MAX_QUEUE);
 }
 
 /* ---- tegn.scenario.run ---- */

@@ -106,17 +106,31 @@ static void read_capacity(lua_State *L, int idx, spec *sp, size_t k, int32_t sta
     u->steps = sp->steps[k];
 }
 
-static const char *const unit_keys[] = {
-    "id",         "pladser", "henvisninger_pr_aar", "henvisninger_pr_dag", "saeson",
-    "liggetid",   "politik", "max_venteliste",      "kapacitet",           "belagte",
-    "venteliste", NULL
-};
+/* pladser, belagte and venteliste are the old names of normerede_pladser,
+** start_belagt and start_venteliste (the names tegn.scenario uses), read
+** with a warning for one release. */
+static const char *const unit_keys[] = { "id",
+                                         "normerede_pladser",
+                                         "henvisninger_pr_aar",
+                                         "henvisninger_pr_dag",
+                                         "saeson",
+                                         "liggetid",
+                                         "politik",
+                                         "max_venteliste",
+                                         "kapacitet",
+                                         "start_belagt",
+                                         "start_venteliste",
+                                         "pladser",
+                                         "belagte",
+                                         "venteliste",
+                                         NULL };
 
 static void read_unit(lua_State *L, int idx, spec *sp, size_t k, int32_t start, long days) {
     static const char *const policies[] = { "venteliste", "afvisning", NULL };
     tg_sim_unit *u = &sp->units[k];
     char where[160];
     double per_year;
+    const char *key;
     int top = lua_gettop(L);
 
     idx = lua_absindex(L, idx);
@@ -129,8 +143,8 @@ static void read_unit(lua_State *L, int idx, spec *sp, size_t k, int32_t start, 
     snprintf(where, sizeof where, "sim.run: tilbud '%.100s'", sp->ids[k]);
     tg_luaaux_check_opts(L, idx, unit_keys, where);
     u->id = sp->ids[k];
-    u->places = (int)tg_luaaux_opt_integer(L, idx, where, "pladser", -1, 0, TG_SIM_MAX_PLACES);
-    if (u->places < 0) tg_luaaux_error(L, "%s: 'pladser' is required", where);
+    key = tg_luaaux_renamed(L, idx, where, "normerede_pladser", "pladser");
+    u->places = (int)tg_luaaux_need_integer(L, idx, where, key, 0, TG_SIM_MAX_PLACES);
 
     per_year = tg_luaaux_opt_number(L, idx, where, "henvisninger_pr_aar", NAN, -HUGE_VAL, HUGE_VAL);
     lua_getfield(L, idx, "henvisninger_pr_dag");
@@ -164,7 +178,7 @@ static void read_unit(lua_State *L, int idx, spec *sp, size_t k, int32_t start, 
 
     u->policy =
         tg_luaaux_opt_choice(L, idx, where, "politik", policies, 0) ? TG_SIM_LOSS : TG_SIM_QUEUE;
-    u->queue_max = tg_luaaux_opt_integer(L, idx, where, "max_venteliste", -1, 0, 1000000);
+    u->queue_max = tg_luaaux_opt_integer(L, idx, where, "max_venteliste", -1, 0, TG_SIM_MAX_QUEUE);
     if (lua_getfield(L, idx, "kapacitet") != LUA_TNIL) {
         if (!lua_istable(L, -1))
             tg_luaaux_error(L, "%s: 'kapacitet' must be a list of {fra = date, pladser = n}",
@@ -172,10 +186,12 @@ static void read_unit(lua_State *L, int idx, spec *sp, size_t k, int32_t start, 
         read_capacity(L, -1, sp, k, start, days, where);
     }
     lua_pop(L, 1);
-    u->start_occupied = tg_luaaux_opt_integer(L, idx, where, "belagte", -1, 0, TG_SIM_MAX_PLACES);
-    u->start_queue = tg_luaaux_opt_integer(L, idx, where, "venteliste", 0, 0, 1000000);
+    key = tg_luaaux_renamed(L, idx, where, "start_belagt", "belagte");
+    u->start_occupied = tg_luaaux_opt_integer(L, idx, where, key, -1, 0, TG_SIM_MAX_PLACES);
+    key = tg_luaaux_renamed(L, idx, where, "start_venteliste", "venteliste");
+    u->start_queue = tg_luaaux_opt_integer(L, idx, where, key, 0, 0, TG_SIM_MAX_QUEUE);
     if (u->start_queue > 0 && u->start_occupied < 0)
-        tg_luaaux_error(L, "%s: 'venteliste' at the start needs 'belagte' too", where);
+        tg_luaaux_error(L, "%s: 'start_venteliste' needs 'start_belagt' too", where);
     lua_settop(L, top);
 }
 

@@ -175,3 +175,11 @@ script.lua:1: scenario.run: tilbud 'T': a lognormal 'liggetid' needs 'sd' (days)
 tegn.scenario.run{ start_aar = 2025, tilbud = { full{ liggetid = { sd = 3 } } } }
 -- error:
 script.lua:1: scenario.run: tilbud 'T': 'liggetid' needs 'middel' (days)
+
+-- case: the old name venteliste_max still works for one release, with a warning
+local s = tegn.scenario.run{ start_aar = 2025, aar = 2, replikationer = 1, tilbud = { full{
+  venteliste_max = 3 } } }
+print(#s)
+-- expect:
+script.lua:1: warning: scenario.run: tilbud 'T': 'venteliste_max' is now called 'max_venteliste'; the old name works until the next release
+2
