@@ -389,11 +389,11 @@ static int l_expr_cast(lua_State *L) {
     static const char *const known[] = { "strict", NULL };
     tg_expr *x = check_expr(L, 1);
     const char *name = luaL_checkstring(L, 2);
-    tg_type to = tg_type_parse(name);
+    int to = tg_type_parse(name);
     int strict = 1;
     tg_expr **slot;
 
-    if (!to)
+    if (to < 0)
         return luaL_argerror(L, 2, "expected \"int\", \"float\", \"bool\", \"date\" or \"string\"");
     tg_lualib_check_opts(L, 3, known, "cast");
     if (lua_istable(L, 3)) {
@@ -402,7 +402,7 @@ static int l_expr_cast(lua_State *L) {
         lua_pop(L, 1);
     }
     slot = new_slot(L);
-    fill(L, slot, tg_expr_cast(x, to, strict));
+    fill(L, slot, tg_expr_cast(x, (tg_type)to, strict));
     return 1;
 }
 
@@ -411,12 +411,12 @@ static int l_expr_cast(lua_State *L) {
 static int l_expr_try_cast(lua_State *L) {
     tg_expr *x = check_expr(L, 1);
     const char *name = luaL_checkstring(L, 2);
-    tg_type to = tg_type_parse(name);
+    int to = tg_type_parse(name);
     tg_expr **slot;
-    if (!to)
+    if (to < 0)
         return luaL_argerror(L, 2, "expected \"int\", \"float\", \"bool\", \"date\" or \"string\"");
     slot = new_slot(L);
-    fill(L, slot, tg_expr_cast(x, to, 0));
+    fill(L, slot, tg_expr_cast(x, (tg_type)to, 0));
     return 1;
 }
 

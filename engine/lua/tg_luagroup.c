@@ -118,7 +118,7 @@ static int l_tegn_quantile(lua_State *L) {
         if (!lua_isnil(L, -1)) {
             const char *name = luaL_checkstring(L, -1);
             method = tg_agg_quantile_method(name);
-            if (!method)
+            if (method < 0)
                 return tg_lualib_error(L,
                                        "quantile: unknown method '%s' (try \"linear\", "
                                        "\"hazen\", \"weibull\", \"inverted_cdf\", "
