@@ -98,7 +98,8 @@ local l25 = linjer(himmelev, 2025)
 local grundlag25 = 0
 for _, v in pairs(l25) do grundlag25 = grundlag25 + v end
 local takst25 = tegn.read_sqlite(DB,
-  "SELECT doegntakst_kr FROM takst WHERE tilbud_id = 'RSJ-03' AND aar = 2025"):rows()[1].doegntakst_kr
+  "SELECT doegntakst_kr FROM takst WHERE tilbud_id = 'RSJ-03' AND aar = 2025")
+  :rows()[1].doegntakst_kr
 local e25 = tegn.takst.regulate{ aar = 2025, belagte_dage = belagt[2025], doegntakst = takst25,
                                  regnskab = grundlag25, takstgrundlag = grundlag25 }
 

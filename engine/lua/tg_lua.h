@@ -4,8 +4,9 @@
 ** tg_mem cap bounds Lua and column buffers together), whose globals hold
 ** only safe libraries, and whose runs stop at a time limit or a signal in
 ** a way scripts cannot catch. Errors come back as tg_error records with the
-** script's file and line; the full traceback stays retrievable. This module
-** and the `tegn` Lua module are the only code that includes the Lua headers.
+** script's file and line; the full traceback stays retrievable. Only the
+** lua layer (engine/lua: this runtime and the `tegn` module's bindings)
+** includes the Lua headers; CMake shows them to no other layer.
 */
 #ifndef TG_LUA_H
 #define TG_LUA_H
@@ -18,7 +19,7 @@
 typedef struct tg_lua tg_lua;
 
 /* Declared, not included: callers of the runtime (the CLI) need no Lua
-** headers; the tegn module includes <lua.h> itself. */
+** headers; the bindings include <lua.h> themselves. */
 struct lua_State;
 
 #define TG_LUA_DEFAULT_SEED 42 /* math.random's seed when --seed is not given */
@@ -114,10 +115,9 @@ void tg_lua_preload(struct lua_State *L, const char *name);
 
 /* TG_OK while the current run may go on; TG_ECANCEL after a signal or
 ** tg_lua_cancel; TG_ELIMIT once the deadline has passed; or the status
-** that already stopped the run (TG_ELIMIT or TG_ENOMEM for memory). Cheap (a clock read) and
-*thread-safe: C
-** kernels and loader threads poll it once per chunk of work and stop with
-** the status it returns. */
+** that already stopped the run (TG_ELIMIT or TG_ENOMEM for memory).
+** Cheap (a clock read) and thread-safe: C kernels and loader threads poll
+** it once per chunk of work and stop with the status it returns. */
 tg_status tg_lua_poll(const tg_lua *rt);
 
 /* tg_lua_poll with the signature of tg_csv_opts.interrupt: pass the

@@ -1,10 +1,13 @@
 /*
 ** tg_lualib.c -- the `tegn` module table and the run context (see
-** tg_lualib.h): loading (read_csv, read_sqlite), params, dates, the null
-** value, warnings, and tegn.emit. Tables and expressions live in
-** tg_luatable.c and tg_luaexpr.c. Every C function here follows "box
-** first, then fill": no tg_malloc'ed block is held across a call that can
-** raise unless a box or a userdata owns it.
+** tg_lualib.h): loading (read_csv, read_sqlite), params, the null value,
+** warnings and the document tegn.emit and tegn.indicator leave; the
+** helpers every binding shares (boxes, errors, option checks); and
+** tg_lualib_open, which builds the module from each binding's open
+** function. Tables, expressions, dates, emit and the rest live in their
+** own tg_lua*.c files. Every C function here follows "box first, then
+** fill": no tg_malloc'ed block is held across a call that can raise unless
+** a box or a userdata owns it.
 */
 #include "tg_lualib.h"
 
@@ -194,7 +197,7 @@ tg_json *tg_lualib_take_doc(tg_lualib *lib, int *indent) {
     return doc;
 }
 
-/* ---- helpers shared with tg_luatable.c and tg_luaexpr.c ---- */
+/* ---- helpers every binding shares (tg_lualib.h) ---- */
 
 typedef struct box {
     void *p;

@@ -4,7 +4,8 @@
 ** verb files share (name lists, sort keys, name/value pairs). Each verb
 ** reads its Lua arguments, calls one kernel over whole columns and returns
 ** a new Table; no Lua code runs per row except in map_rows. Part of the
-** `tegn` module (tg_lualib.h); grouping and joins are in tg_luagroup.h.
+** `tegn` module (tg_lualib.h); grouping and joins are in tg_luagroup.h,
+** windows and reshaping in tg_luawin.h.
 */
 #ifndef TG_LUAVERB_H
 #define TG_LUAVERB_H
@@ -15,8 +16,8 @@
 
 struct lua_State;
 
-/* Adds the verbs to the Table method table at the top of the stack and
-** registers the GroupBy metatable. May raise (memory). */
+/* Adds the verbs to the Table method table at the top of the stack (the
+** GroupBy metatable is tg_luagroup_open's). May raise (memory). */
 void tg_luaverb_open(struct lua_State *L);
 
 /* Sets the module functions that belong to the verbs (tegn.desc) in the

@@ -3,7 +3,6 @@
 -- per standard, from each tilbud's first audit of a standard in the year;
 -- the re-audits of standards that scored below 75 % are the details.
 local tegn = require "tegn"
-local region = require "region"
 local col, sum = tegn.col, tegn.sum
 
 -- The audit rows with the year, and whether the audit is the tilbud's

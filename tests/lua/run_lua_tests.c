@@ -88,6 +88,7 @@ typedef struct tcase {
 
 typedef struct tfile {
     const char *path;
+    char *text;  /* the file's bytes: case names and params point into it */
     buf prelude; /* lines before the first case: run before every case */
     tcase *cases;
     size_t n;
@@ -175,7 +176,7 @@ static char *read_whole(const char *path) {
 }
 
 static void parse_file(tfile *f) {
-    char *text = read_whole(f->path), *line, *next;
+    char *text = f->text = read_whole(f->path), *line, *next;
     tcase *c = NULL;
     buf *into = &f->prelude;
     int no = 0;
@@ -393,6 +394,20 @@ static void portable(const ctx *x, buf *text) {
     }
 }
 
+/* A param with FIXTURES/ at the start of its value made absolute, so
+** "datasets=FIXTURES/lualib/andele" works wherever the tree is. */
+static char *expand(const ctx *x, const char *param) {
+    const char *eq = strchr(param, '='), *at = eq ? eq + 1 : param;
+    buf b = { 0 };
+    buf_add(&b, param, (size_t)(at - param));
+    if (strncmp(at, "FIXTURES/", 9) == 0) {
+        buf_adds(&b, x->fixtures);
+        at += 8;
+    }
+    buf_adds(&b, at);
+    return b.p;
+}
+
 /* ---- comparing ---- */
 
 /* Equal but for numbers, which may differ by tol (relative above 1). */
@@ -473,14 +488,18 @@ static int run_case(ctx *x, const tfile *f, const tcase *c, int seq) {
     tg_lua *rt;
     tg_error err;
     buf out = { 0 }, msg = { 0 };
-    char text[1024], tmp[64];
+    char text[1024], tmp[64], libdir[1024], *params[32];
     tg_status st;
     int ok = 1;
 
+    for (int i = 0; i < c->params_n; i++) params[i] = expand(x, c->params[i]);
+    /* `require` searches scripts/lib, as for `tegn run` in the source tree */
+    snprintf(libdir, sizeof libdir, "%s/scripts/lib", x->source);
     tg_run_opts_init(&o);
     o.script = "script.lua";
-    o.params = (const char *const *)c->params;
+    o.params = (const char *const *)params;
     o.n_params = (size_t)c->params_n;
+    o.lib_dir = libdir;
     o.timeout_s = 60; /* a hang fails the case instead of the whole run */
     o.print = capture;
     o.ud = &out;
@@ -506,6 +525,7 @@ static int run_case(ctx *x, const tfile *f, const tcase *c, int seq) {
                tg_err_format(&err, text, sizeof text));
         tg_lua_free(rt);
         tg_lualib_free(lib);
+        for (int i = 0; i < c->params_n; i++) free(params[i]);
         free(out.p);
         return 0;
     }
@@ -542,6 +562,7 @@ check:
         free(got.p);
     }
     if (ok && c->expect.present && !check_output(x, f, c, buf_str(&out))) ok = 0;
+    for (int i = 0; i < c->params_n; i++) free(params[i]);
     free(out.p);
     free(msg.p);
     return ok;
@@ -602,6 +623,7 @@ int main(int argc, char **argv) {
     }
     free(f.cases);
     free(f.prelude.p);
+    free(f.text);
     free((char *)x.tmp);
     if (x.db) sqlite3_close(x.db);
     return failed ? 1 : 0;

@@ -18,7 +18,7 @@ dump(b:filter(tegn.all{col'status':eq'belagt',
   col'dato':year():eq(2023)}))
 -- expect sql:
 SELECT * FROM b WHERE status = 'belagt' AND kommune = 'Høje-Taastrup' AND
-takst_kr >= 3000 AND strftime('%Y', dato) = '2023'
+  takst_kr >= 3000 AND strftime('%Y', dato) = '2023'
 
 -- case: filter: is_null
 dump(b:filter(b.takst_kr:is_null()))
@@ -47,7 +47,7 @@ dump(b:filter((col'status':eq'belagt' & col'dage':gt(20))
   | ~tegn.any(col'kommune':ne'Glostrup', col'dage':ge(10))))
 -- expect sql:
 SELECT * FROM b WHERE (status = 'belagt' AND dage > 20) OR NOT (kommune <>
-'Glostrup' OR dage >= 10)
+  'Glostrup' OR dage >= 10)
 
 -- case: filter: nothing left
 print(#b:filter(col'dage':lt(0)))
@@ -63,13 +63,13 @@ dump(f:rename{k = 'kommune'}:filter(col'k':eq'Ballerup'):select('dato'))
 dump(f:derive{x = col'dage' * 2}:filter(col'x':gt(40)):sort{'x'}:head(3))
 -- expect sql:
 SELECT count(*) || '|float|tegn.Table(' || count(*) || ' ro' FROM b WHERE dage > 5 AND
-status <> 'ledig' UNION ALL SELECT * FROM (SELECT tilbud_id || '|' || dage FROM b
-WHERE dage > 5 AND status <> 'ledig' LIMIT 7) UNION ALL SELECT * FROM (SELECT dato
-FROM b WHERE dage > 5 AND status <> 'ledig' AND kommune = 'Ballerup') UNION ALL
-SELECT * FROM (SELECT dato || '|' || tilbud_id || '|' || kommune || '|' || status
-|| '|' || CASE WHEN takst_kr IS NULL THEN 'NULL' ELSE printf('%.2f', takst_kr) END
-|| '|' || dage || '|' || (dage * 2) FROM b WHERE dage > 5 AND status <> 'ledig' AND
-dage * 2 > 40 ORDER BY dage * 2, rowid LIMIT 3)
+  status <> 'ledig' UNION ALL SELECT * FROM (SELECT tilbud_id || '|' || dage FROM b
+  WHERE dage > 5 AND status <> 'ledig' LIMIT 7) UNION ALL SELECT * FROM (SELECT dato
+  FROM b WHERE dage > 5 AND status <> 'ledig' AND kommune = 'Ballerup') UNION ALL
+  SELECT * FROM (SELECT dato || '|' || tilbud_id || '|' || kommune || '|' || status
+  || '|' || CASE WHEN takst_kr IS NULL THEN 'NULL' ELSE printf('%.2f', takst_kr) END
+  || '|' || dage || '|' || (dage * 2) FROM b WHERE dage > 5 AND status <> 'ledig' AND
+  dage * 2 > 40 ORDER BY dage * 2, rowid LIMIT 3)
 
 -- case: filtered tables: filtering everything away, and a filter that keeps every row
 local f = b:filter(col'dage':lt(0))
@@ -91,9 +91,9 @@ dump(b:derive{udgift = col'takst_kr' * col'dage',
   navn = 'x' .. col'tilbud_id'})
 -- expect sql:
 SELECT dato, tilbud_id, kommune, status, takst_kr, dage + 1,
-CAST(strftime('%Y', dato) AS INTEGER), round(takst_kr), dage / 2.0,
-(CAST(strftime('%m', dato) AS INTEGER) + 2) / 3, date(dato, 'start of month'),
-'x' || tilbud_id, takst_kr * dage FROM b
+  CAST(strftime('%Y', dato) AS INTEGER), round(takst_kr), dage / 2.0,
+  (CAST(strftime('%m', dato) AS INTEGER) + 2) / 3, date(dato, 'start of month'),
+  'x' || tilbud_id, takst_kr * dage FROM b
 
 -- case: derive: when, coalesce, concat, if_else, try_cast
 dump(b:derive{{'klasse', tegn.when(col'dage':gt(20), 'lang')
@@ -106,8 +106,8 @@ dump(b:derive{{'klasse', tegn.when(col'dage':gt(20), 'lang')
   :select{'klasse', 't', 'u', 'v', 'w', 'x'})
 -- expect sql:
 SELECT CASE WHEN dage > 20 THEN 'lang' WHEN dage > 10 THEN 'mellem' ELSE 'kort'
-END, coalesce(takst_kr, 0.0), CASE WHEN status = 'ledig' THEN 1 END, tilbud_id
-|| '-' || dage, CASE WHEN dage > 15 THEN dage ELSE 0 END, NULL FROM b
+  END, coalesce(takst_kr, 0.0), CASE WHEN status = 'ledig' THEN 1 END, tilbud_id
+  || '-' || dage, CASE WHEN dage > 15 THEN dage ELSE 0 END, NULL FROM b
 
 -- case: sort: a list with desc
 dump(b:sort{'kommune', tegn.desc'dage'})
@@ -132,9 +132,9 @@ dump(b:group_by{'tilbud_id', maaned = col'dato':trunc'month'}:agg{
   nd = tegn.n_distinct'status', nt = tegn.count'takst_kr'}, '%.4f')
 -- expect sql %.4f:
 SELECT tilbud_id, date(dato, 'start of month') AS m, sum(status = 'belagt'),
-sum(dage), avg(takst_kr), min(takst_kr), max(takst_kr), count(*),
-count(DISTINCT status), count(takst_kr) FROM b GROUP BY tilbud_id, m
-ORDER BY tilbud_id, m
+  sum(dage), avg(takst_kr), min(takst_kr), max(takst_kr), count(*),
+  count(DISTINCT status), count(takst_kr) FROM b GROUP BY tilbud_id, m
+  ORDER BY tilbud_id, m
 
 -- case: group_by/agg over a filtered table
 -- a lazy selection: only the key and argument columns are gathered
@@ -143,15 +143,15 @@ dump(b:filter(col'status':eq'belagt'):filter(col'dage':ge(3))
   :agg{n = tegn.count(), t = tegn.sum(col'takst_kr' * 2)}, '%.2f')
 -- expect sql:
 SELECT kommune, CAST(strftime('%Y', dato) AS INTEGER) AS a, count(*),
-sum(takst_kr * 2) FROM b WHERE status = 'belagt' AND dage >= 3 GROUP BY kommune, a
-ORDER BY kommune, a
+  sum(takst_kr * 2) FROM b WHERE status = 'belagt' AND dage >= 3 GROUP BY kommune, a
+  ORDER BY kommune, a
 
 -- case: semi join of two filtered tables
 dump(b:filter(col'dage':gt(20)):join(tilbud:filter(col'pladser':lt(15)),
   {on = 'tilbud_id', how = 'semi'}))
 -- expect sql:
 SELECT * FROM b WHERE dage > 20 AND tilbud_id IN (SELECT tilbud_id FROM tilbud
-WHERE pladser < 15) ORDER BY rowid
+  WHERE pladser < 15) ORDER BY rowid
 
 -- case: agg: variance, first and last per group
 local g = b:group_by'kommune':agg{{'v', tegn.var'takst_kr'},
@@ -163,12 +163,12 @@ for _, r in ipairs(g:rows()) do
 end
 -- expect sql %.4f:
 SELECT kommune, (sum(takst_kr * takst_kr) - sum(takst_kr) * sum(takst_kr) /
-count(takst_kr)) / (count(takst_kr) - 1), (sum(dage * dage) - sum(dage) *
-sum(dage) * 1.0 / count(dage)) / (count(dage) - 1),
-(SELECT takst_kr FROM b AS i WHERE i.kommune = o.kommune AND takst_kr IS NOT NULL
-ORDER BY rowid LIMIT 1), (SELECT takst_kr FROM b AS i WHERE i.kommune = o.kommune
-AND takst_kr IS NOT NULL ORDER BY rowid DESC LIMIT 1) FROM b AS o
-GROUP BY kommune ORDER BY kommune
+  count(takst_kr)) / (count(takst_kr) - 1), (sum(dage * dage) - sum(dage) *
+  sum(dage) * 1.0 / count(dage)) / (count(dage) - 1),
+  (SELECT takst_kr FROM b AS i WHERE i.kommune = o.kommune AND takst_kr IS NOT NULL
+  ORDER BY rowid LIMIT 1), (SELECT takst_kr FROM b AS i WHERE i.kommune = o.kommune
+  AND takst_kr IS NOT NULL ORDER BY rowid DESC LIMIT 1) FROM b AS o
+  GROUP BY kommune ORDER BY kommune
 
 -- case: agg: the whole-table median
 local g = b:group_by():agg{m = tegn.median'takst_kr',
@@ -177,8 +177,8 @@ local r = g:rows()[1]
 print(string.format('%.4f|%.4f|%d', r.m, r.q, r.n))
 -- expect sql %.4f:
 SELECT avg(takst_kr), avg(takst_kr), (SELECT count(*) FROM b) FROM (SELECT
-takst_kr FROM b WHERE takst_kr IS NOT NULL ORDER BY takst_kr LIMIT 2 - (SELECT
-count(takst_kr) FROM b) % 2 OFFSET (SELECT (count(takst_kr) - 1) / 2 FROM b))
+  takst_kr FROM b WHERE takst_kr IS NOT NULL ORDER BY takst_kr LIMIT 2 - (SELECT
+  count(takst_kr) FROM b) % 2 OFFSET (SELECT (count(takst_kr) - 1) / 2 FROM b))
 
 -- case: agg: quantile methods
 -- by hand over 1, 2, 3 at p = 0.25: linear (R type 7) at position
@@ -196,7 +196,7 @@ print(r.a, r.b, r.c)
 dump(b:join(tilbud, {on = 'tilbud_id'}))
 -- expect sql:
 SELECT b.*, t.navn, t.kommune, t.pladser FROM b JOIN tilbud AS t USING
-(tilbud_id) ORDER BY b.rowid, t.rowid
+  (tilbud_id) ORDER BY b.rowid, t.rowid
 
 -- case: join: left, keys of different names, suffix
 local j = b:join(tilbud:rename{id = 'tilbud_id'},
@@ -205,18 +205,18 @@ print(table.concat(j:columns(), ','))
 dump(j)
 -- expect sql:
 SELECT 'dato,tilbud_id,kommune,status,takst_kr,dage,navn,kommune_t,pladser' UNION
-ALL SELECT * FROM (SELECT b.dato || '|' || b.tilbud_id || '|' || b.kommune || '|'
-|| b.status || '|' || CASE WHEN b.takst_kr IS NULL THEN 'NULL' ELSE printf('%.2f',
-b.takst_kr) END || '|' || b.dage
-|| '|' || coalesce(t.navn, 'NULL') || '|' || coalesce(t.kommune, 'NULL') || '|' ||
-coalesce(t.pladser, 'NULL') FROM b LEFT JOIN tilbud AS t ON b.tilbud_id =
-t.tilbud_id ORDER BY b.rowid, t.rowid)
+  ALL SELECT * FROM (SELECT b.dato || '|' || b.tilbud_id || '|' || b.kommune || '|'
+  || b.status || '|' || CASE WHEN b.takst_kr IS NULL THEN 'NULL' ELSE printf('%.2f',
+  b.takst_kr) END || '|' || b.dage
+  || '|' || coalesce(t.navn, 'NULL') || '|' || coalesce(t.kommune, 'NULL') || '|' ||
+  coalesce(t.pladser, 'NULL') FROM b LEFT JOIN tilbud AS t ON b.tilbud_id =
+  t.tilbud_id ORDER BY b.rowid, t.rowid)
 
 -- case: join: semi on two keys
 dump(b:join(tilbud, {on = {'tilbud_id', 'kommune'}, how = 'semi'}))
 -- expect sql:
 SELECT * FROM b WHERE EXISTS (SELECT 1 FROM tilbud AS t WHERE t.tilbud_id =
-b.tilbud_id AND t.kommune = b.kommune) ORDER BY rowid
+  b.tilbud_id AND t.kommune = b.kommune) ORDER BY rowid
 
 -- case: join: anti
 dump(b:join(tilbud, {on = 'tilbud_id', how = 'anti'}))
@@ -229,9 +229,9 @@ dump(b:join_asof(th, {by = 'tilbud_id', on = {'dato', 'gyldig_fra'}})
   :select{'dato', 'tilbud_id', 'gyldig_fra', 'dagstakst'})
 -- expect sql:
 SELECT dato, tilbud_id, (SELECT gyldig_fra FROM th WHERE th.tilbud_id =
-b.tilbud_id AND gyldig_fra <= dato ORDER BY gyldig_fra DESC LIMIT 1), (SELECT
-dagstakst FROM th WHERE th.tilbud_id = b.tilbud_id AND gyldig_fra <= dato ORDER BY
-gyldig_fra DESC LIMIT 1) FROM b ORDER BY rowid
+  b.tilbud_id AND gyldig_fra <= dato ORDER BY gyldig_fra DESC LIMIT 1), (SELECT
+  dagstakst FROM th WHERE th.tilbud_id = b.tilbud_id AND gyldig_fra <= dato ORDER BY
+  gyldig_fra DESC LIMIT 1) FROM b ORDER BY rowid
 
 -- case: join: an unknown key names the nearest column
 b:join(tilbud, {on = 'tilbud'})
@@ -247,7 +247,7 @@ invalid option 'outer'
 dump(b:distinct{'tilbud_id', 'status'})
 -- expect sql:
 SELECT * FROM b WHERE rowid IN (SELECT min(rowid) FROM b GROUP BY tilbud_id,
-status) ORDER BY rowid
+  status) ORDER BY rowid
 
 -- case: distinct on all columns
 dump(b:select{'kommune'}:distinct())
@@ -258,8 +258,8 @@ SELECT kommune FROM b GROUP BY kommune ORDER BY min(rowid)
 dump(b:top(2, {by = 'dage', per = 'tilbud_id'}))
 -- expect sql:
 SELECT dato, tilbud_id, kommune, status, takst_kr, dage FROM (SELECT *,
-row_number() OVER (PARTITION BY tilbud_id ORDER BY dage DESC, rowid) AS r FROM b)
-WHERE r <= 2 ORDER BY tilbud_id, dage DESC, r
+  row_number() OVER (PARTITION BY tilbud_id ORDER BY dage DESC, rowid) AS r FROM b)
+  WHERE r <= 2 ORDER BY tilbud_id, dage DESC, r
 
 -- case: top ascending
 dump(b:top(3, {by = 'dage', desc = false}))
@@ -278,11 +278,11 @@ dump(b:derive{
   'rm', 'rn'}, '%.4f')
 -- expect sql %.4f:
 SELECT sum(dage) OVER (PARTITION BY tilbud_id ORDER BY dato, rowid ROWS
-UNBOUNDED PRECEDING), lead(dage * 2, 2, 0) OVER (ORDER BY rowid), lag(dage, 1)
-OVER (PARTITION BY tilbud_id ORDER BY dato, rowid), rank() OVER (ORDER BY
-kommune), avg(takst_kr) OVER (PARTITION BY tilbud_id ORDER BY dato, rowid ROWS
-BETWEEN 2 PRECEDING AND CURRENT ROW), row_number() OVER (PARTITION BY tilbud_id
-ORDER BY dage DESC, rowid) FROM b ORDER BY rowid
+  UNBOUNDED PRECEDING), lead(dage * 2, 2, 0) OVER (ORDER BY rowid), lag(dage, 1)
+  OVER (PARTITION BY tilbud_id ORDER BY dato, rowid), rank() OVER (ORDER BY
+  kommune), avg(takst_kr) OVER (PARTITION BY tilbud_id ORDER BY dato, rowid ROWS
+  BETWEEN 2 PRECEDING AND CURRENT ROW), row_number() OVER (PARTITION BY tilbud_id
+  ORDER BY dage DESC, rowid) FROM b ORDER BY rowid
 
 -- case: windows: an unknown by column
 local x = b:derive{p = col'dage':lag(1, {by = 'tilbud'})}
@@ -301,18 +301,18 @@ print(table.concat(p:columns(), '|'))
 dump(p)
 -- expect sql:
 SELECT 'tilbud_id|belagt|ledig|reserveret' UNION ALL SELECT * FROM (SELECT
-tilbud_id || '|' || coalesce(sum(CASE WHEN status = 'belagt' THEN dage END), 0)
-|| '|' || coalesce(sum(CASE WHEN status = 'ledig' THEN dage END), 0) || '|' ||
-coalesce(sum(CASE WHEN status = 'reserveret' THEN dage END), 0) FROM b GROUP BY
-tilbud_id ORDER BY tilbud_id)
+  tilbud_id || '|' || coalesce(sum(CASE WHEN status = 'belagt' THEN dage END), 0)
+  || '|' || coalesce(sum(CASE WHEN status = 'ledig' THEN dage END), 0) || '|' ||
+  coalesce(sum(CASE WHEN status = 'reserveret' THEN dage END), 0) FROM b GROUP BY
+  tilbud_id ORDER BY tilbud_id)
 
 -- case: unpivot
 dump(b:unpivot{keep = 'tilbud_id', melt = {'dage', 'takst_kr'},
   into = {'navn', 'vaerdi'}})
 -- expect sql:
 SELECT tilbud_id, n, v FROM (SELECT rowid AS r, tilbud_id, 'dage' AS n, 1 AS k,
-dage * 1.0 AS v FROM b UNION ALL SELECT rowid, tilbud_id, 'takst_kr', 2, takst_kr
-FROM b) ORDER BY r, k
+  dage * 1.0 AS v FROM b UNION ALL SELECT rowid, tilbud_id, 'takst_kr', 2, takst_kr
+  FROM b) ORDER BY r, k
 
 -- case: complete: the missing months per key
 dump(b:derive{m = col'dato':trunc'month'}:select{'tilbud_id', 'm', 'dage'}
@@ -320,12 +320,12 @@ dump(b:derive{m = col'dato':trunc'month'}:select{'tilbud_id', 'm', 'dage'}
     fill = {dage = 0}})
 -- expect sql:
 WITH RECURSIVE months(m) AS (SELECT min(date(dato, 'start of month')) FROM b
-UNION ALL SELECT date(m, '+1 month') FROM months WHERE m < (SELECT
-max(date(dato, 'start of month')) FROM b)) SELECT tilbud_id, m, dage FROM (SELECT
-rowid AS r, tilbud_id, date(dato, 'start of month') AS m, dage FROM b UNION ALL
-SELECT NULL, k.tilbud_id, months.m, 0 FROM (SELECT DISTINCT tilbud_id FROM b) AS
-k, months WHERE NOT EXISTS (SELECT 1 FROM b WHERE b.tilbud_id = k.tilbud_id AND
-date(dato, 'start of month') = months.m)) ORDER BY tilbud_id, m, r
+  UNION ALL SELECT date(m, '+1 month') FROM months WHERE m < (SELECT
+  max(date(dato, 'start of month')) FROM b)) SELECT tilbud_id, m, dage FROM (SELECT
+  rowid AS r, tilbud_id, date(dato, 'start of month') AS m, dage FROM b UNION ALL
+  SELECT NULL, k.tilbud_id, months.m, 0 FROM (SELECT DISTINCT tilbud_id FROM b) AS
+  k, months WHERE NOT EXISTS (SELECT 1 FROM b WHERE b.tilbud_id = k.tilbud_id AND
+  date(dato, 'start of month') = months.m)) ORDER BY tilbud_id, m, r
 
 -- case: pivot without agg over duplicate cells is a data error
 local x = b:pivot{rows = 'tilbud_id', cols = 'status',
@@ -413,10 +413,10 @@ print(#m2 .. '|' .. m:schema()[1].type .. '|' .. m:schema()[8].name)
 dump(m)
 -- expect sql:
 SELECT 'script.lua:1: warning: map_rows calls a Lua function for every row, which is slow; use filter, derive and expressions where they can do the job'
-UNION ALL SELECT '60|date|uge' UNION ALL SELECT * FROM (SELECT dato || '|' ||
-tilbud_id ||
-'|' || kommune || '|' || status || '|' || CASE WHEN takst_kr IS NULL
-THEN 'NULL' ELSE printf('%.2f', takst_kr) END || '|' || dage || '|' || CASE WHEN
-takst_kr IS NULL THEN
-'NULL' ELSE printf('%.2f', takst_kr * dage) END || '|' || (dage / 7) FROM b WHERE
-status = 'belagt' ORDER BY rowid)
+  UNION ALL SELECT '60|date|uge' UNION ALL SELECT * FROM (SELECT dato || '|' ||
+  tilbud_id ||
+  '|' || kommune || '|' || status || '|' || CASE WHEN takst_kr IS NULL
+  THEN 'NULL' ELSE printf('%.2f', takst_kr) END || '|' || dage || '|' || CASE WHEN
+  takst_kr IS NULL THEN
+  'NULL' ELSE printf('%.2f', takst_kr * dage) END || '|' || (dage / 7) FROM b WHERE
+  status = 'belagt' ORDER BY rowid)

@@ -1,10 +1,12 @@
 /*
-** tg_luatest.h -- helpers shared by the tests of the `tegn` module
-** (test_lualib.c, test_luaverb.c): a runtime with the module, scripts run
-** from strings, and the second reading of the fixtures -- a naive CSV
-** splitter loading them into an in-memory SQLite database -- so expected
-** values come from SQL, not from the code under test. Header-only (static
-** inline) because each test file is its own executable.
+** tg_luatest.h -- helpers shared by the C tests of the `tegn` module
+** (test_lualib.c, test_luastats.c, ...): a runtime with the module, scripts
+** run from strings, a fresh runtime for the allocation-failure loops, and
+** the second reading of the fixtures -- a naive CSV splitter loading them
+** into an in-memory SQLite database -- so expected values come from SQL,
+** not from the code under test. Header-only (static inline) because each
+** test file is its own executable. Tests a script can do by itself live
+** in tests/lua (see its README.md).
 */
 #ifndef TG_LUATEST_H
 #define TG_LUATEST_H
@@ -115,7 +117,7 @@ static inline tg_status run_fresh(const char *code, const char *const *names,
 }
 
 /* Runs 'code' and fails the test unless it succeeds. */
-static const char *run_ok(struct env *e, const char *code) {
+static inline const char *run_ok(struct env *e, const char *code) {
     tg_status st = env_run(e, code);
     if (st != TG_OK) {
         char msg[1024];
@@ -252,59 +254,8 @@ static inline char *sql_text(sqlite3 *db, const char *sql, const char *fmt) {
     return s.buf;
 }
 
-/* A Lua helper every script can use: prints each row of a table with the
-** values joined by '|', NULL as "NULL" and floats with 'fmt'. */
-#define DUMP_LUA                                                                   \
-    "function dump(t, fmt)\n"                                                      \
-    "  local names = t:columns()\n"                                                \
-    "  for _, r in ipairs(t:rows()) do\n"                                          \
-    "    local out = {}\n"                                                         \
-    "    for k, n in ipairs(names) do\n"                                           \
-    "      local v = r[n]\n"                                                       \
-    "      if v == nil then out[k] = 'NULL'\n"                                     \
-    "      elseif math.type(v) == 'float' then\n"                                  \
-    "        out[k] = string.format(type(fmt) == 'string' and fmt or '%.2f', v)\n" \
-    "      else out[k] = tostring(v) end\n"                                        \
-    "    end\n"                                                                    \
-    "    print(table.concat(out, '|'))\n"                                          \
-    "  end\n"                                                                      \
-    "end\n"
-
-static inline void env_open_dump(struct env *e) {
-    env_open(e, NULL, 0);
-    run_ok(e, DUMP_LUA);
-}
-
 static inline int starts_with(const char *s, const char *prefix) {
     return strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
-/* Runs 'lua' (which should dump a table) and 'sql' over the naive copy
-** and compares the two texts. */
-static inline void same_as_sql(struct env *e, sqlite3 *db, const char *lua, const char *sql,
-                               const char *fmt) {
-    char *want = sql_text(db, sql, fmt);
-    const char *got = run_ok(e, lua);
-    if (strcmp(got, want) != 0) {
-        /* cmocka truncates long messages: point at the first difference */
-        size_t i = 0;
-        while (got[i] && got[i] == want[i]) i++;
-        while (i > 0 && got[i - 1] != '\n') i--;
-        fail_msg("script:\n%s\nfrom the first difference, it gave:\n%.300s\nSQL gave:\n%.300s", lua,
-                 got + i, want + i);
-    }
-    free(want);
-}
-
-#define LOAD_B                                           \
-    "local col = tegn.col\n"                             \
-    "local b = tegn.read_csv(DIR .. 'belaegning.csv')\n" \
-    "local tilbud = tegn.read_csv(DIR .. 'tilbud.csv')\n"
-
-static inline char *with_load(const char *code) {
-    static char buf[8192];
-    snprintf(buf, sizeof buf, "%s%s", LOAD_B, code);
-    return buf;
 }
 
 #endif /* TG_LUATEST_H */

@@ -1,0 +1,106 @@
+-- forecast.lua -- tegn.forecast's argument and data errors. The series is
+-- lualib/forecast.csv: two tilbud, A with months 2019-01 .. 2021-06 but none
+-- for 2019-05, B with 2019-03 .. 2021-04 and an empty value in 2019-10, rows
+-- out of order. The forecasts themselves are checked against the C functions
+-- of tg_forecast.h in tests/unit/test_luaforecast.c.
+-- Format: tests/lua/README.md.
+t = tegn.read_csv(DIR .. 'forecast.csv')
+
+-- case: error: holt_winters: unknown option 'horizn'; did you mean 'horizon'?
+tegn.forecast.holt_winters(t, {time = 'maaned', value = 'pct', by = 'tilbud_id', horizn = 3})
+-- error contains:
+script.lua:1:
+holt_winters: unknown option 'horizn'; did you mean 'horizon'?
+
+-- case: error: holt_winters: 'time' must name a column
+tegn.forecast.holt_winters(t, {value = 'pct'})
+-- error contains:
+script.lua:1:
+holt_winters: 'time' must name a column
+
+-- case: error: holt_winters: 'period' must be an integer from 1 to 64
+tegn.forecast.holt_winters(t, {time = 'maaned', value = 'pct', by = 'tilbud_id', period = 0})
+-- error contains:
+script.lua:1:
+holt_winters: 'period' must be an integer from 1 to 64
+
+-- case: error: 'horizon' must be an integer from 1 to 1000
+tegn.forecast.holt_winters(t, {time = 'maaned', value = 'pct', by = 'tilbud_id', horizon = 2.5})
+-- error contains:
+script.lua:1:
+'horizon' must be an integer from 1 to 1000
+
+-- case: error: a level is a percentage between 0 and 100
+tegn.forecast.holt_winters(t, {time = 'maaned', value = 'pct', by = 'tilbud_id', level = {80, 100}})
+-- error contains:
+script.lua:1:
+a level is a percentage between 0 and 100
+
+-- case: error: 'damped' must be true or false
+tegn.forecast.holt_winters(t, {time = 'maaned', value = 'pct', by = 'tilbud_id', damped = 1})
+-- error contains:
+script.lua:1:
+'damped' must be true or false
+
+-- case: error: holt_winters: a damped model needs a trend
+tegn.forecast.holt_winters(t, {time = 'maaned', value = 'pct', by = 'tilbud_id', trend = false, damped = true})
+-- error contains:
+script.lua:1:
+holt_winters: a damped model needs a trend
+
+-- case: error: phi is fixed but the model has no damping
+tegn.forecast.holt_winters(t, {time = 'maaned', value = 'pct', by = 'tilbud_id', phi = 0.9})
+-- error contains:
+script.lua:1:
+phi is fixed but the model has no damping
+
+-- case: error: 'alpha' must be a number
+tegn.forecast.holt_winters(t, {time = 'maaned', value = 'pct', by = 'tilbud_id', alpha = 'high'})
+-- error contains:
+script.lua:1:
+'alpha' must be a number
+
+-- case: error: no column 'tilbud'; did you mean 'tilbud_id'?
+tegn.forecast.holt_winters(t, {time = 'maaned', value = 'pct', by = 'tilbud'})
+-- error contains:
+script.lua:1:
+no column 'tilbud'; did you mean 'tilbud_id'?
+
+-- case: data error: the series: 'maaned' has two rows for one period
+tegn.forecast.holt_winters(t, {time = 'maaned', value = 'pct', })
+-- error data contains:
+the series: 'maaned' has two rows for one period
+
+-- case: data error: group 'B': 26 periods are too few: this model needs at least 28
+tegn.forecast.holt_winters(t, {time = 'maaned', value = 'pct', by = 'tilbud_id', period = 14})
+-- error data contains:
+group 'B': 26 periods are too few: this model needs at least 28
+
+-- case: error: backtest: unknown option 'level'
+tegn.forecast.backtest(t, {time = 'maaned', value = 'pct', by = 'tilbud_id', level = 80})
+-- error contains:
+script.lua:1:
+backtest: unknown option 'level'
+
+-- case: data error: group 'B': 26 periods are too few for a backtest
+tegn.forecast.backtest(t, {time = 'maaned', value = 'pct', by = 'tilbud_id', min_train = 24, horizon = 3})
+-- error data contains:
+group 'B': 26 periods are too few for a backtest
+
+-- case: error: backtest: min_train must be at least 24 for this model, got 12
+tegn.forecast.backtest(t, {time = 'maaned', value = 'pct', by = 'tilbud_id', min_train = 12})
+-- error contains:
+script.lua:1:
+backtest: min_train must be at least 24 for this model, got 12
+
+-- case: error: bad argument #2
+tegn.forecast.backtest(t)
+-- error contains:
+script.lua:1:
+bad argument #2
+
+-- case: error: bad argument #1
+tegn.forecast.backtest({}, {})
+-- error contains:
+script.lua:1:
+bad argument #1

@@ -1,0 +1,132 @@
+-- scenario.lua -- tegn.scenario from scripts: the hand-worked N+2 chain of
+-- test_scenario.c (10 full places, 2025-2028) through the Lua keys under both
+-- built-in rule sets, capacity steps given as dates, the per-replication
+-- table, seeding from the run and from seed =, and the error messages.
+-- Format: tests/lua/README.md.
+
+-- the tilbud of test_scenario_chain_by_hand: nobody moves in or out
+function full(extra)
+  local t = { id = 'T', normerede_pladser = 10, start_belagt = 10, henvisninger = 0,
+    liggetid = { fordeling = 'gamma', middel = 1e12, sd = 0 },
+    omkostninger = { direkte_loen = 9000000, direkte_drift = 1000000,
+                     ejendom = 500000, tilsyn = 0 },
+    historik = { [2022] = 0.90, [2023] = 0.90, [2024] = 0.96 },
+    regulering = { [2025] = 100000, [2026] = -50000 } }
+  for k, v in pairs(extra or {}) do t[k] = v end
+  return t
+end
+
+function show(s)
+  for _, r in ipairs(s:rows()) do
+    print(r.tilbud_id, r.aar, r.doegntakst_p5, r.doegntakst_p95, r.takstgrundlag_gns,
+          r.resultat_p50, r.regulering_p50, r.regulering_n2_p50, r.p_uden_for_graense)
+  end
+end
+
+-- case: the N+2 chain by hand under BEK2022 and national2027
+-- expected: the hand calculation in test_scenario.c
+local opts = { start_aar = 2025, aar = 4, replikationer = 3, tilbud = { full() } }
+show(tegn.scenario.run(opts))
+opts.regler = 'national2027'
+show(tegn.scenario.run(opts))
+-- expect:
+T	2025	3239.0	3239.0	11230000.0	592350.0	-30850.0	100000.0	1.0
+T	2026	3195.0	3195.0	11080000.0	581750.0	-27750.0	-50000.0	1.0
+T	2027	3103.0	3103.0	11099150.0	226800.0	0.0	-30850.0	0.0
+T	2028	3095.0	3095.0	11102250.0	225450.0	0.0	-27750.0	0.0
+T	2025	3239.0	3239.0	11230000.0	592350.0	-592350.0	100000.0	1.0
+T	2026	3195.0	3195.0	11080000.0	581750.0	-581750.0	-50000.0	1.0
+T	2027	2946.0	2946.0	10537650.0	215250.0	-215250.0	-592350.0	1.0
+T	2028	2941.0	2941.0	10548250.0	215810.0	-215810.0	-581750.0	1.0
+
+-- case: a capacity cut given as a date, a rule set object, per-replication rows
+-- the cut of test_scenario_capacity_by_hand
+local s, rows = tegn.scenario.run{ regler = tegn.takst.rules('BEK2022'),
+  start_aar = 2026, aar = 1, replikationer = 2, per_replikation = true,
+  tilbud = { { id = 'cut', normerede_pladser = 25, start_belagt = 21,
+    kapacitet = { { fra = '2026-07-01', pladser = 21 } },
+    henvisninger = 0, liggetid = { fordeling = 'lognormal', middel = 1e12, sd = 0 },
+    omkostninger = { direkte_loen = 20000000, direkte_drift = 2000000,
+                     ejendom = 1000000, tilsyn = 50000 },
+    omkostninger_aar = 2025, pl_pct = 2, variabel_andel = 0.6,
+    historik = { [2023] = 0.97, [2024] = 0.96 } } } }
+local r = s:rows()[1]
+print(r.mulige_dage, r.omkostninger, r.doegntakst_p50, r.resultat_p50,
+      r.regulering_p50, string.format('%.5f', r.normerede_pladser))
+print(#rows, #rows:columns(), rows:rows()[2].replikation,
+      rows:rows()[2].belaegningsdage, rows:rows()[2].belagte_dage)
+-- expect:
+8389.0	23767469.0	2936.0	-1263029.0	74656.0	22.98356
+2	16	2	8095.385	7665.0
+
+-- case: seeds: without seed = the run's seed, so two calls agree; seed = 99 differs
+-- params: x=1
+local function busy(seed) return tegn.scenario.run{ start_aar = 2026, aar = 2,
+  replikationer = 50, seed = seed, tilbud = { { id = 'A', normerede_pladser = 12,
+  henvisninger = 20, liggetid = { middel = 200 }, budget_belaegning = 0.95,
+  omkostninger = { direkte_loen = 12000000 } } } } end
+local function key(s) local r = s:rows()[2]
+  return string.format('%.3f %.3f', r.resultat_gns, r.belaegning_p50) end
+print(key(busy()) == key(busy()), key(busy()) ~= key(busy(99)))
+-- expect:
+true	true
+
+-- case: error: unknown option 'henvisning'; did you mean 'henvisninger'?
+tegn.scenario.run{ start_aar = 2025, tilbud = { full{ henvisning = 3 } } }
+-- error contains:
+unknown option 'henvisning'; did you mean 'henvisninger'?
+
+-- case: error: henvisninger (referrals per year) is required
+local t = full(); t.henvisninger = nil
+tegn.scenario.run{ start_aar = 2025, tilbud = { t } }
+-- error contains:
+henvisninger (referrals per year) is required
+
+-- case: error: kapacitet[1].fra must be a date 'YYYY-MM-DD'
+tegn.scenario.run{ start_aar = 2025, tilbud = { full{
+  kapacitet = { { fra = '2025-13-01', pladser = 4 } } } } }
+-- error contains:
+kapacitet[1].fra must be a date 'YYYY-MM-DD'
+
+-- case: error: omkostninger: unknown option 'regulering_n2'
+tegn.scenario.run{ start_aar = 2025, tilbud = { full{
+  omkostninger = { regulering_n2 = 5 } } } }
+-- error contains:
+omkostninger: unknown option 'regulering_n2'
+
+-- case: error: no rule set 'BEK2099'
+tegn.scenario.run{ start_aar = 2025, regler = 'BEK2099', tilbud = { full() } }
+-- error contains:
+no rule set 'BEK2099'
+
+-- case: error: two tilbud have the id 'T'
+tegn.scenario.run{ start_aar = 2025, tilbud = { full(), full() } }
+-- error contains:
+two tilbud have the id 'T'
+
+-- case: error: historik must be years before 2025
+tegn.scenario.run{ start_aar = 2025, tilbud = { full{ historik = { [2025] = 1 } } } }
+-- error contains:
+historik must be years before 2025
+
+-- case: error: tilbud 'T': no actual occupancy to budget 2025 on
+tegn.scenario.run{ start_aar = 2025, tilbud = { full{ historik = {} } } }
+-- error contains:
+tilbud 'T': no actual occupancy to budget 2025 on
+
+-- case: error: regulering: year 2026 is outside 2025-2025
+tegn.scenario.run{ start_aar = 2025, aar = 1, tilbud = { full{
+  regulering = { [2026] = 1 } } } }
+-- error contains:
+regulering: year 2026 is outside 2025-2025
+
+-- case: the defaults run
+tegn.scenario.run{ start_aar = 2025, tilbud = { full() } }
+print('ok')
+-- expect:
+ok
+
+-- case: tilbud must be a list, at the script line
+tegn.scenario.run{ start_aar = 2025, tilbud = 3 }
+-- error contains:
+script.lua:1:

@@ -1,0 +1,213 @@
+-- sim.lua -- tegn.sim from scripts: the closed forms against hand values,
+-- run's tables against each other and against hand-computed possible days,
+-- seeds, from_stays on a small stay file (lualib/stays.csv) whose rates,
+-- Kaplan-Meier mean and sd and seasonal factors were worked out by hand (see
+-- the comments), and the error messages. Format: tests/lua/README.md.
+
+-- two units: A with a capacity change, B with a waiting-list cap, seasons and
+-- an empirical length of stay
+function two_units()
+  return { start = '2026-07-01', dage = 365, replikationer = 50, seed = 3,
+    tilbud = {
+      { id = 'A', pladser = 20, henvisninger_pr_aar = 40, politik = 'afvisning',
+        liggetid = { fordeling = 'gamma', middel = 150, sd = 100 },
+        kapacitet = { { fra = '2026-10-01', pladser = 10 } } },
+      { id = 'B', pladser = 8, henvisninger_pr_aar = 20, max_venteliste = 5,
+        saeson = { 1, 1, 1, 1, 1, 1, 0.5, 1, 1, 1, 1, 1.5 },
+        liggetid = { fordeling = 'empirisk', dage = { 10, 20, 30, 40, 300 } } } } }
+end
+
+-- case: erlang_b(1, 2) = 2/3
+print(tegn.sim.erlang_b(1, 2))
+-- expect ~1e-9:
+0.666666666667
+
+-- case: erlang_b(10, 5) from the table
+print(tegn.sim.erlang_b(10, 5))
+-- expect ~5e-6:
+0.01838
+
+-- case: erlang_c(2, 1) = 1/3
+print(tegn.sim.erlang_c(2, 1))
+-- expect ~1e-9:
+0.333333333333
+
+-- case: erlang_c at full load is 1
+print(tegn.sim.erlang_c(3, 3))
+-- expect:
+1.0
+
+-- case: erlang_b refuses negative places
+tegn.sim.erlang_b(-1, 2)
+-- error contains:
+
+-- case: run: periods follow calendar years, possible days the capacity change
+-- A has 20 places for July-September (92 days) and 10 from October, so
+-- 2026 (184 days) has 92 * 20 + 92 * 10 = 2760, 2027 (181 days) 1810
+local spec = two_units()
+spec.per_replikation = true
+local s, p, r = tegn.sim.run(spec)
+print(#s, #p, #r)
+for _, x in ipairs(p:rows()) do
+  print(x.tilbud_id, x.aar, x.fra, x.til, x.dage, x.mulige_dage)
+end
+local m = s:rows()
+print(m[1].mulige_dage, m[2].mulige_dage, m[2].middel_liggetid)
+-- expect:
+2	4	200
+A	2026	2026-07-01	2026-12-31	184	2760.0
+A	2027	2027-01-01	2027-06-30	181	1810.0
+B	2026	2026-07-01	2026-12-31	184	1472.0
+B	2027	2027-01-01	2027-06-30	181	1448.0
+4570.0	2920.0	80.0
+
+-- case: run: the three tables agree
+-- per-replication days average to the period means, which sum to the
+-- summary's belagte dage
+local spec = two_units()
+spec.per_replikation = true
+local s, p, r = tegn.sim.run(spec)
+local sum, per = {}, {}
+for _, x in ipairs(r:rows()) do
+  local k = x.tilbud_id .. x.aar
+  per[k] = (per[k] or 0) + x.belagte_dage / 50
+  sum[x.tilbud_id] = (sum[x.tilbud_id] or 0) + x.belagte_dage / 50
+  if x.tilbud_id == 'B' then assert(x.belagte_dage <= x.mulige_dage + 1e-9) end
+end
+for _, x in ipairs(p:rows()) do
+  assert(math.abs(per[x.tilbud_id .. x.aar] - x.belagte_dage) < 1e-6)
+  assert(x.belagte_dage_p5 <= x.belagte_dage_p50)
+  assert(x.belagte_dage_p50 <= x.belagte_dage_p95)
+  assert(math.abs(x.belaegningsprocent - 100 * x.belagte_dage / x.mulige_dage) < 1e-9)
+end
+for _, x in ipairs(s:rows()) do
+  assert(math.abs(sum[x.tilbud_id] - x.belagte_dage) < 1e-6)
+  assert(math.abs(x.belaegning * 365 - x.belagte_dage) < 1e-6)
+  assert(x.belaegning_p5 <= x.belaegning_p50 and x.belaegning_p95 <= 20)
+end
+local a, b = s:rows()[1], s:rows()[2]
+assert(a.p_venter == a.p_afvist and a.middel_ventetid == 0)
+assert(b.p_afvist <= b.p_venter)
+print('ok')
+-- expect:
+ok
+
+-- case: run: the same seed gives the same tables; without seed the run's seed
+-- so two calls agree; another seed differs
+local spec = two_units()
+local function key(t)
+  local x = t:rows()
+  return string.format('%.17g %.17g', x[1].belagte_dage, x[2].belagte_dage)
+end
+local a = key(tegn.sim.run(spec))
+local b = key(tegn.sim.run(spec))
+spec.seed = nil
+local c = key(tegn.sim.run(spec))
+local d = key(tegn.sim.run(spec))
+spec.seed = 4
+local f = key(tegn.sim.run(spec))
+print(a == b, c == d, a ~= c, a ~= f)
+-- expect:
+true	true	true	true
+
+-- case: run: a loss system matches Erlang B
+local s = tegn.sim.run{ start = '2026-01-01', dage = 730, replikationer = 40,
+  tilbud = { { id = 'T', pladser = 10, henvisninger_pr_aar = 365 * 8 / 20,
+    politik = 'afvisning', liggetid = { middel = 20 } } } }
+local x = s:rows()[1]
+local b = tegn.sim.erlang_b(10, 8)
+print(math.abs(x.p_fuld - b) < 4 * x.p_fuld_se, x.p_fuld_se < 0.01,
+  math.abs(x.p_afvist - b) < 4 * x.p_afvist_se)
+-- expect:
+true	true	true
+
+-- case: from_stays: rates, Kaplan-Meier mean and sd, seasons, by hand
+-- the stays of tilbud A in stays.csv, window 2024-01-01 .. 2025-01-01 (366 days):
+--   2023-12-22 .. 2024-01-11  20 days, seen from its day 10
+--   2024-02-01 .. 2024-03-02  30 days
+--   2024-06-01 ..             ongoing: 214 days at the window's end
+--   2024-06-10 .. 2024-07-20  40 days
+--   2020-01-01 .. 2023-05-01  before the window: left out
+-- Kaplan-Meier: S(20) = 3/4 (4 at risk), S(30) = 1/2 (3), S(40) = 1/4 (2);
+-- the last quarter is 214 + Exp(98) (98 = (10 + 30 + 214 + 40) / 3), so
+-- the mean is (20 + 30 + 40) / 4 + (214 + 98) / 4 = 100.5 and
+-- E[L^2] = (400 + 900 + 1600) / 4 + (312^2 + 98^2) / 4 = 27462, sd =
+-- sqrt(27462 - 100.5^2). Admissions in the window: 3, so 3 / 366 * 365 a
+-- year; seasonal factors February (1 / 29) / (3 / 366) = 366 / 87 and June
+-- (2 / 30) / (3 / 366) = 732 / 90. One resident on 2025-01-01. Tilbud B
+-- has no completed stay: NULL (printed -1).
+local o = tegn.read_csv(DIR .. 'stays.csv')
+local e = tegn.sim.from_stays(o, { fra = '2024-01-01', til = '2025-01-01' })
+for _, x in ipairs(e:rows()) do
+  print(x.tilbud_id, x.ophold, x.afsluttede, x.indflytninger, x.belagte,
+    string.format('%.10g %.10g %.10g', x.henvisninger_pr_aar,
+      x.middel_liggetid or -1, x.sd_liggetid or -1),
+    string.format('%.10g %.10g %.10g', x.saeson_01, x.saeson_02, x.saeson_06))
+end
+-- expect:
+A	4	3	3	1	2.991803279 100.5 131.7639936	0 4.206896552 8.133333333
+B	1	0	1	1	0.9972677596 -1 -1	0 0 0
+
+-- case: from_stays as an empirical liggetid: the mean is the Kaplan-Meier mean
+local o = tegn.read_csv(DIR .. 'stays.csv'):filter(tegn.col'tilbud_id':eq'A')
+local s = tegn.sim.run{ start = '2025-01-01', replikationer = 2, tilbud = {
+  { id = 'A', pladser = 3, henvisninger_pr_aar = 3, liggetid = { fordeling =
+    'empirisk', ophold = o, fra = '2024-01-01', til = '2025-01-01' } } } }
+print(s:rows()[1].middel_liggetid)
+-- expect:
+100.5
+
+-- case: error: 'start' (the first simulated day) is required
+tegn.sim.run{ tilbud = {} }
+-- error contains:
+'start' (the first simulated day) is required
+
+-- case: error: 'start' must be a date "YYYY-MM-DD", got '2026-02-30'
+tegn.sim.run{ start = '2026-02-30', tilbud = {} }
+-- error contains:
+'start' must be a date "YYYY-MM-DD", got '2026-02-30'
+
+-- case: error: unknown option 'dagee'; did you mean 'dage'?
+tegn.sim.run{ start = '2026-01-01', dagee = 3, tilbud = {} }
+-- error contains:
+unknown option 'dagee'; did you mean 'dage'?
+
+-- case: error: sim.run: tilbud 'X': unknown option 'pladsr'; did you mean 'pladser'?
+tegn.sim.run{ start = '2026-01-01', tilbud = { { id = 'X', pladsr = 3 } } }
+-- error contains:
+sim.run: tilbud 'X': unknown option 'pladsr'; did you mean 'pladser'?
+
+-- case: error: give one of 'henvisninger_pr_aar' and 'henvisninger_pr_dag'
+tegn.sim.run{ start = '2026-01-01', tilbud = { { id = 'X', pladser = 3,
+  henvisninger_pr_aar = 3, henvisninger_pr_dag = 1, liggetid = { middel = 9 } } } }
+-- error contains:
+give one of 'henvisninger_pr_aar' and 'henvisninger_pr_dag'
+
+-- case: error: a lognormal 'liggetid' needs 'sd'
+tegn.sim.run{ start = '2026-01-01', tilbud = { { id = 'X', pladser = 3,
+  henvisninger_pr_aar = 3, liggetid = { fordeling = 'lognormal', middel = 9 } } } }
+-- error contains:
+a lognormal 'liggetid' needs 'sd'
+
+-- case: error: tilbud 'X': the mean length of stay must be > 0
+tegn.sim.run{ start = '2026-01-01', tilbud = { { id = 'X', pladser = 3,
+  henvisninger_pr_aar = 3, liggetid = { middel = 0 } } } }
+-- error contains:
+tilbud 'X': the mean length of stay must be > 0
+
+-- case: error: 'politik' must be one of 'venteliste', 'afvisning', got 'vent'
+tegn.sim.run{ start = '2026-01-01', tilbud = { { id = 'X', pladser = 3,
+  henvisninger_pr_aar = 3, politik = 'vent', liggetid = { middel = 9 } } } }
+-- error contains:
+'politik' must be one of 'venteliste', 'afvisning', got 'vent'
+
+-- case: error: the observation window 'fra' and 'til' is required
+tegn.sim.from_stays(tegn.read_csv(DIR .. 'stays_open.csv'), {})
+-- error contains:
+the observation window 'fra' and 'til' is required
+
+-- case: error: column 'indflyttet' must hold strings
+tegn.sim.from_stays(tegn.read_csv(DIR .. 'stays_open.csv'), { fra = '2024-01-01',
+  til = '2025-01-01', by = 'indflyttet' })
+-- error contains:
+column 'indflyttet' must hold strings

@@ -1,0 +1,243 @@
+-- stats.lua -- tegn.stats from scripts: each function on a worked example
+-- whose numbers come from outside the code (the published and hand-computed
+-- values of test_stats.c, and tests/unit/stats_ref.py, the standard-library
+-- second computation; [ref] below), nil for undefined results, and the error
+-- messages for misuse. Format: tests/lua/README.md.
+
+-- f(v): v with 4 decimals, or 'nil'
+function f(v) return v == nil and 'nil' or string.format('%.4f', v) end
+
+-- case: wilson: Newcombe's 81/263
+-- Wilson 81/263 and the exact Poisson interval of 10 events are Newcombe's
+-- and Garwood's published values; the t interval is 62.4 -+ t(.975, 24) 18/5
+-- = 62.4 -+ 2.063899 * 3.6 (tables).
+local e, l, h = tegn.stats.wilson(81, 263)
+print(f(e), f(l), f(h))
+-- expect:
+0.3080	0.2553	0.3662
+
+-- case: wilson: no successes
+local e, l, h = tegn.stats.wilson(0, 20, 0.95)
+print(f(e), f(l), f(h))
+-- expect:
+0.0000	0.0000	0.1611
+
+-- case: wilson: n = 0 is undefined
+print(tegn.stats.wilson(0, 0))
+-- expect:
+nil	nil	nil
+
+-- case: mean_ci: the t interval
+local e, l, h = tegn.stats.mean_ci(62.4, 18, 25)
+print(f(e), f(l), f(h))
+-- expect:
+62.4000	54.9700	69.8300
+
+-- case: mean_ci: one observation has no interval
+print(tegn.stats.mean_ci(3, 1, 1))
+-- expect:
+3.0	nil	nil
+
+-- case: rate_ci: 10 events over 2.5 FTE-years
+-- [4.795388696, 18.39035604] / 2.5 [ref]
+local e, l, h = tegn.stats.rate_ci(10, 2.5)
+print(f(e), f(l), f(h))
+-- expect:
+4.0000	1.9182	7.3561
+
+-- case: rate_ci: no events
+local e, l, h = tegn.stats.rate_ci(0, 1)
+print(f(e), f(l), f(h))
+-- expect:
+0.0000	0.0000	3.6889
+
+-- case: rate_ci: no exposure is undefined
+print(tegn.stats.rate_ci(3, 0))
+-- expect:
+nil	nil	nil
+
+-- case: prop_diff: Copenhagen's loneliness check
+-- Copenhagen's loneliness check (3423/7282 -> 2979/7094): -0.0501
+-- [-0.0663, -0.0339], z -6.046 [ref]; R's sleep data Welch test: t 1.8608,
+-- p 0.07939, interval [-0.2055, 3.3655]; the rate ratio 10 -> 20 events over
+-- equal exposure: 2 [0.8935, 4.7846], z 1.8257, p 0.0987 [ref].
+local r = tegn.stats.prop_diff(3423, 7282, 2979, 7094)
+print(f(r.est), f(r.lo), f(r.hi), f(r.z), r.p < 1e-8)
+-- expect:
+-0.0501	-0.0663	-0.0339	-6.0464	true
+
+-- case: mean_diff: R's sleep data, Welch
+local r = tegn.stats.mean_diff(0.75, 1.789009658, 10, 2.33, 2.002248736, 10)
+print(f(r.est), f(r.lo), f(r.hi), f(r.t), f(r.p))
+-- expect:
+1.5800	-0.2055	3.3655	1.8608	0.0794
+
+-- case: rate_ratio: 10 -> 20 events
+local r = tegn.stats.rate_ratio(10, 1, 20, 1, 0.95)
+print(f(r.est), f(r.lo), f(r.hi), f(r.z), f(r.p))
+-- expect:
+2.0000	0.8935	4.7846	1.8257	0.0987
+
+-- case: rate_ratio: no events at baseline, the ratio and its upper limit are infinite
+local r = tegn.stats.rate_ratio(0, 2, 4, 3)
+print(r.est == math.huge, r.hi == math.huge, r.lo > 0)
+-- expect:
+true	true	true
+
+-- case: mean_diff: nothing to compare, only est is defined
+local r = tegn.stats.mean_diff(3, 1, 1, 4, 2, 9)
+print(r.est, r.lo, r.hi, r.t, r.p)
+-- expect:
+1.0	nil	nil	nil	nil
+
+-- case: trend: the hand example from two arrays
+-- The hand example of test_stats.c: x = 1..6, y = 3 5 5 4 7 8 gives S = 10,
+-- var S = 492/18, p 0.0852, tau-b 10/sqrt(210), slope 1 [-0.3117, 2].
+local r = tegn.stats.trend({1, 2, 3, 4, 5, 6}, {3, 5, 5, 4, 7, 8})
+print(r.n, math.tointeger(r.s), f(r.var_s), f(r.p), f(r.tau), f(r.slope), f(r.slope_lo),
+  f(r.slope_hi))
+-- expect:
+6	10	27.3333	0.0852	0.6901	1.0000	-0.3117	2.0000
+
+-- case: trend: tegn.null is skipped, dates become decimal years
+local d = tegn.date
+local r = tegn.stats.trend({d'2015-01-01', d'2016-01-01', d'2017-01-01', 1,
+  d'2018-01-01', d'2019-01-01', d'2020-01-01'}, {3, 5, 5, tegn.null, 4, 7, 8})
+print(r.n, math.tointeger(r.s), f(r.var_s), f(r.p), f(r.tau), f(r.slope), f(r.slope_lo),
+  f(r.slope_hi))
+-- expect:
+6	10	27.3333	0.0852	0.6901	1.0000	-0.3117	2.0000
+
+-- case: trend: fewer than 3 usable points is nil
+print(tegn.stats.trend({1, 2, 3}, {1, tegn.null, 2}))
+-- expect:
+nil
+
+-- case: trend: a flat series has no tau
+local r = tegn.stats.trend({1, 2, 3, 4}, {5, 5, 5, 5})
+print(r.s, r.p, r.tau, r.slope, r.slope_lo, r.slope_hi)
+-- expect:
+0.0	1.0	nil	0.0	0.0	0.0
+
+-- case: trend: from a table, by year and by date
+-- trend.csv: the hand example, a row with a NULL value and one filtered out
+local t = tegn.read_csv(DIR .. 'trend.csv'):filter(tegn.col'aar':gt(2000))
+local r = tegn.stats.trend(t, 'aar', 'value')
+print(r.n, math.tointeger(r.s), f(r.var_s), f(r.p), f(r.tau), f(r.slope), f(r.slope_lo),
+  f(r.slope_hi))
+r = tegn.stats.trend(t, 'dato', 'value', 0.95)
+print(r.n, math.tointeger(r.s), f(r.var_s), f(r.p), f(r.tau), f(r.slope), f(r.slope_lo),
+  f(r.slope_hi))
+-- expect:
+6	10	27.3333	0.0852	0.6901	1.0000	-0.3117	2.0000
+6	10	27.3333	0.0852	0.6901	1.0000	-0.3117	2.0000
+
+-- case: trend: an unknown column
+tegn.stats.trend(tegn.read_csv(DIR .. 'trend.csv'), 'aar', 'valu')
+-- error contains:
+no column 'valu'; did you mean 'value'?
+
+-- case: trend: a string column
+tegn.stats.trend(tegn.read_csv(DIR .. 'trend.csv'), 'aar', 'navn')
+-- error contains:
+trend: column 'navn' holds strings, not numbers or dates
+
+-- case: bh: the hand example
+-- bh by hand: .01 .04 .03 .005 -> .02 .04 .04 .02 (test_stats.c).
+local q = tegn.stats.bh({0.01, 0.04, 0.03, 0.005})
+print(#q, f(q[1]), f(q[2]), f(q[3]), f(q[4]))
+-- expect:
+4	0.0200	0.0400	0.0400	0.0200
+
+-- case: bh: tegn.null stays
+local q = tegn.stats.bh({0.01, tegn.null, 0.04})
+print(#q, f(q[1]), q[2] == tegn.null, f(q[3]))
+-- expect:
+3	0.0200	true	0.0400
+
+-- case: bh: empty
+print(#tegn.stats.bh({}))
+-- expect:
+0
+
+-- case: wilson: x above n, at the script line
+
+tegn.stats.wilson(5, 4)
+-- error contains:
+script.lua:2:
+wilson: x must be between 0 and n
+
+-- case: error: wilson(1, -4)
+tegn.stats.wilson(1, -4)
+-- error contains:
+wilson: n must be a number >= 0
+
+-- case: error: wilson(1, 4, 95)
+tegn.stats.wilson(1, 4, 95)
+-- error contains:
+wilson: conf must be between 0 and 1 (e.g. 0.95)
+
+-- case: error: wilson('a', 4)
+tegn.stats.wilson('a', 4)
+-- error contains:
+number expected, got string
+
+-- case: error: mean_ci(3, -1, 10)
+tegn.stats.mean_ci(3, -1, 10)
+-- error contains:
+mean_ci: sd must be a number >= 0
+
+-- case: error: mean_ci(0/0, 1, 10)
+tegn.stats.mean_ci(0/0, 1, 10)
+-- error contains:
+mean_ci: mean must be a finite number
+
+-- case: error: rate_ci(-1, 10)
+tegn.stats.rate_ci(-1, 10)
+-- error contains:
+rate_ci: events must be a number >= 0
+
+-- case: error: prop_diff(1, 10, 11, 10)
+tegn.stats.prop_diff(1, 10, 11, 10)
+-- error contains:
+prop_diff: x2 must be between 0 and n2
+
+-- case: error: mean_diff(1, 1, 10, 2, 1)
+tegn.stats.mean_diff(1, 1, 10, 2, 1)
+-- error contains:
+number expected, got no value
+
+-- case: error: rate_ratio(1, 10, 2, -1)
+tegn.stats.rate_ratio(1, 10, 2, -1)
+-- error contains:
+rate_ratio: exposure2 must be a number >= 0
+
+-- case: error: trend({1, 2, 3}, {1, 2})
+tegn.stats.trend({1, 2, 3}, {1, 2})
+-- error contains:
+trend: xs and ys differ in length (3 and 2)
+
+-- case: error: trend({1, 2, 'x'}, {1, 2, 3})
+tegn.stats.trend({1, 2, 'x'}, {1, 2, 3})
+-- error contains:
+trend: xs[3] must be a number, a date or tegn.null, got string
+
+-- case: error: trend(5, 6)
+tegn.stats.trend(5, 6)
+-- error contains:
+trend: give two arrays (xs, ys) or a table and two
+
+-- case: error: trend({1, 2, 3}, {1, 2, 3}, 0)
+tegn.stats.trend({1, 2, 3}, {1, 2, 3}, 0)
+-- error contains:
+trend: conf must be between 0 and 1
+
+-- case: error: bh({0.5, 1.5})
+tegn.stats.bh({0.5, 1.5})
+-- error contains:
+bh: ps[2] must be between 0 and 1
+
+-- case: error: bh({0.5, 'x'})
+tegn.stats.bh({0.5, 'x'})
+-- error contains:
+bh: ps[2] must be a number or tegn.null, got string
