@@ -47,11 +47,17 @@
 #define TG_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Marks a function that never returns (it raises through longjmp, as
-** lua_error does, or exits). Call it as 'return f(...)'. */
+** lua_error does, or exits); it goes first in the declaration. Callers
+** write 'return f(...)' so the reader sees control leave; inside another
+** TG_NORETURN function, where 'return' is not allowed, a plain call. After
+** a call the compiler does not know to be final (lua_error), a TG_NORETURN
+** function ends with TG_UNREACHABLE(). */
 #if defined(__GNUC__)
-#define TG_NORETURN __attribute__((noreturn))
+#define TG_NORETURN      __attribute__((noreturn))
+#define TG_UNREACHABLE() __builtin_unreachable()
 #else
-#define TG_NORETURN _Noreturn
+#define TG_NORETURN      _Noreturn
+#define TG_UNREACHABLE() abort()
 #endif
 
 /* Clears 'err' to TG_OK with empty file and message. */

@@ -241,19 +241,21 @@ int tg_lualib_error(lua_State *L, const char *fmt, ...) {
     lua_pushvfstring(L, fmt, ap);
     va_end(ap);
     lua_concat(L, 2);
-    return lua_error(L);
+    lua_error(L);
+    TG_UNREACHABLE();
 }
 
 int tg_lualib_fail(lua_State *L, tg_status st, const tg_error *err, const char *what) {
     char text[1024];
     assert(st != TG_OK);
-    if (st != TG_EARG && st != TG_ESCRIPT) return tg_lua_raise(L, st, err);
+    if (st != TG_EARG && st != TG_ESCRIPT) tg_lua_raise(L, st, err);
     if (err) tg_err_format(err, text, sizeof text);
     else snprintf(text, sizeof text, "%s", tg_status_name(st));
     push_where(L);
     lua_pushfstring(L, "%s%s%s", what ? what : "", what ? ": " : "", text);
     lua_concat(L, 2);
-    return lua_error(L);
+    lua_error(L);
+    TG_UNREACHABLE();
 }
 
 void tg_lualib_interrupt(lua_State *L, tg_interrupt *intr) {
@@ -301,7 +303,8 @@ int tg_lualib_no_column(lua_State *L, const tg_table *t, const char *name) {
         push_where(L);
         lua_pushfstring(L, "no column '%s'; did you mean '%s'?", name, near);
         lua_concat(L, 2);
-        return lua_error(L);
+        lua_error(L);
+        TG_UNREACHABLE();
     }
     push_where(L);
     luaL_buffinit(L, &b);
@@ -316,7 +319,8 @@ int tg_lualib_no_column(lua_State *L, const tg_table *t, const char *name) {
     if (t->n_cols == 0) luaL_addstring(&b, "(none)");
     luaL_pushresult(&b);
     lua_concat(L, 2);
-    return lua_error(L);
+    lua_error(L);
+    TG_UNREACHABLE();
 }
 
 /* Checks that every key of the option table at idx is one of 'known'

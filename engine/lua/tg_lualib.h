@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "tegn.h"
+#include "tg_err.h"
 #include "tg_json.h"
 #include "tg_table.h"
 
@@ -98,7 +99,8 @@ void **tg_lualib_box(struct lua_State *L, void (*free_fn)(void *));
 ** 'what' (may be NULL) before the message; everything else goes through
 ** tg_lua_raise so data errors keep their status and limits stay
 ** uncatchable. Does not return. */
-int tg_lualib_fail(struct lua_State *L, tg_status st, const tg_error *err, const char *what);
+TG_NORETURN int tg_lualib_fail(struct lua_State *L, tg_status st, const tg_error *err,
+                               const char *what);
 
 /* Polls the run's time limit and cancellation (tg_lua_check), and fills
 ** 'intr' with a poll kernels can call. */
@@ -118,7 +120,7 @@ void tg_lualib_warn(struct lua_State *L, const char *msg);
 ** above), so the message names the script line even when a C function
 ** such as pcall called the raising function directly. The format is
 ** lua_pushfstring's (%s %d %I %f %c %%). Does not return. */
-int tg_lualib_error(struct lua_State *L, const char *fmt, ...);
+TG_NORETURN int tg_lualib_error(struct lua_State *L, const char *fmt, ...);
 
 /* The name in 'names' a misspelt 'name' most likely meant, or NULL:
 ** tg_nearest_name, else the only name that extends 'name' or that 'name'
@@ -127,7 +129,7 @@ const char *tg_lualib_suggest(const char *name, char *const *names, size_t n);
 
 /* Raises "no column 'x'; did you mean 'y'?" for an unknown column of t
 ** (or lists the columns when none is near). */
-int tg_lualib_no_column(struct lua_State *L, const tg_table *t, const char *name);
+TG_NORETURN int tg_lualib_no_column(struct lua_State *L, const tg_table *t, const char *name);
 
 /* Checks that every key of the option table at idx (nil is fine) is one
 ** of 'known' (NULL-terminated), else raises "fname: unknown option 'x';
