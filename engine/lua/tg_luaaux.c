@@ -2,7 +2,7 @@
 ** tg_luaaux.c -- the helper library of the Lua layer, as lauxlib is Lua's
 ** (see tg_luaaux.h): boxes for C memory, errors that name the script line,
 ** option and argument readers. It knows no binding. Every raising function
-** ends in lua_error, which longjmps; a _Noreturn function ends with
+** ends in lua_error, which longjmps; a TG_NORETURN function ends with
 ** unreachable() after it so the compiler knows.
 */
 #include "tg_luaaux.h"
@@ -28,7 +28,7 @@
 #define LOCKED  "locked"
 
 /* lua_error longjmps; its prototype does not say so. */
-static _Noreturn void raise_top(lua_State *L) {
+static TG_NORETURN void raise_top(lua_State *L) {
     lua_error(L);
     abort(); /* not reached */
 }

@@ -5,7 +5,7 @@
 ** message grammar for every argument error) and readers for lists of
 ** column names. It includes no binding; bindings include it, tg_luaval.h
 ** (the values they exchange) and engine headers, and nothing of each
-** other. Functions marked _Noreturn raise a Lua error (a longjmp): call
+** other. Functions marked TG_NORETURN raise a Lua error (a longjmp): call
 ** them as `return tg_luaaux_error(...)` so the reader sees the exit.
 */
 #ifndef TG_LUAAUX_H
@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "tegn.h"
+#include "tg_err.h"
 #include "tg_table.h"
 
 struct lua_State;
@@ -38,19 +39,19 @@ void **tg_luaaux_box(struct lua_State *L, void (*free_fn)(void *));
 ** above), so the message names the script line even when a C function
 ** such as pcall called the raising function directly. The format is
 ** lua_pushfstring's (%s %d %I %f %c %%). */
-_Noreturn int tg_luaaux_error(struct lua_State *L, const char *fmt, ...);
+TG_NORETURN int tg_luaaux_error(struct lua_State *L, const char *fmt, ...);
 
 /* Raises the failure of a kernel call: TG_EARG and TG_ESCRIPT become
 ** script errors ("script.lua:12: no column 'x'; did you mean 'y'?"), with
 ** 'what' (may be NULL) before the message; everything else goes through
 ** tg_lua_raise so data errors keep their status and limits stay
 ** uncatchable. */
-_Noreturn int tg_luaaux_fail(struct lua_State *L, tg_status st, const tg_error *err,
-                             const char *what);
+TG_NORETURN int tg_luaaux_fail(struct lua_State *L, tg_status st, const tg_error *err,
+                               const char *what);
 
 /* Raises "no column 'x'; did you mean 'y'?" for an unknown column of t
 ** (or lists the columns when none is near). */
-_Noreturn int tg_luaaux_no_column(struct lua_State *L, const tg_table *t, const char *name);
+TG_NORETURN int tg_luaaux_no_column(struct lua_State *L, const tg_table *t, const char *name);
 
 /* The name in 'names' a misspelt 'name' most likely meant, or NULL:
 ** tg_nearest_name, else the only name that extends 'name' or that 'name'
@@ -102,10 +103,10 @@ void tg_luaaux_new_metatable(struct lua_State *L, const char *name, const struct
 ** Choices return the index of the string in 'list' (NULL-terminated). */
 
 /* Raises "<fn>: '<key>' must be <expect>, got <the value at idx>". */
-_Noreturn int tg_luaaux_bad(struct lua_State *L, const char *fn, const char *key,
-                            const char *expect, int idx);
+TG_NORETURN int tg_luaaux_bad(struct lua_State *L, const char *fn, const char *key,
+                              const char *expect, int idx);
 /* Raises "<fn>: '<key>' is required". */
-_Noreturn int tg_luaaux_missing(struct lua_State *L, const char *fn, const char *key);
+TG_NORETURN int tg_luaaux_missing(struct lua_State *L, const char *fn, const char *key);
 
 double tg_luaaux_check_number(struct lua_State *L, int idx, const char *fn, const char *key,
                               double lo, double hi);

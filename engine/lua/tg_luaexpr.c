@@ -268,11 +268,11 @@ static int l_expr_cast(lua_State *L) {
     static const char *const known[] = { "strict", NULL };
     tg_expr *x = tg_luaval_expr_check(L, 1);
     const char *name = luaL_checkstring(L, 2);
-    tg_type to = tg_type_parse(name);
+    int to = tg_type_parse(name);
     int strict = 1;
     tg_expr **slot;
 
-    if (!to)
+    if (to < 0)
         return luaL_argerror(L, 2, "expected \"int\", \"float\", \"bool\", \"date\" or \"string\"");
     tg_luaaux_check_opts(L, 3, known, "cast");
     if (lua_istable(L, 3)) {
@@ -281,7 +281,7 @@ static int l_expr_cast(lua_State *L) {
         lua_pop(L, 1);
     }
     slot = tg_luaval_expr_new(L);
-    tg_luaval_expr_fill(L, slot, tg_expr_cast(x, to, strict));
+    tg_luaval_expr_fill(L, slot, tg_expr_cast(x, (tg_type)to, strict));
     return 1;
 }
 
@@ -290,12 +290,12 @@ static int l_expr_cast(lua_State *L) {
 static int l_expr_try_cast(lua_State *L) {
     tg_expr *x = tg_luaval_expr_check(L, 1);
     const char *name = luaL_checkstring(L, 2);
-    tg_type to = tg_type_parse(name);
+    int to = tg_type_parse(name);
     tg_expr **slot;
-    if (!to)
+    if (to < 0)
         return luaL_argerror(L, 2, "expected \"int\", \"float\", \"bool\", \"date\" or \"string\"");
     slot = tg_luaval_expr_new(L);
-    tg_luaval_expr_fill(L, slot, tg_expr_cast(x, to, 0));
+    tg_luaval_expr_fill(L, slot, tg_expr_cast(x, (tg_type)to, 0));
     return 1;
 }
 

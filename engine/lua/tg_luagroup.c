@@ -104,7 +104,7 @@ static int l_tegn_quantile(lua_State *L) {
         if (!lua_isnil(L, -1)) {
             const char *name = tg_luaaux_check_string(L, -1, "quantile", "method");
             method = tg_agg_quantile_method(name);
-            if (!method)
+            if (method < 0)
                 return tg_luaaux_error(L,
                                        "quantile: unknown method '%s' (try \"linear\", "
                                        "\"hazen\", \"weibull\", \"inverted_cdf\", "

@@ -174,8 +174,9 @@ static void read_types(lua_State *L, tg_csv_opts *o) {
         } else if (lua_type(L, -1) == LUA_TSTRING) {
             tname = lua_tostring(L, -1);
         }
-        t->type = tname ? tg_type_parse(tname) : (tg_type)0;
-        if (!t->type)
+        int type = tname ? tg_type_parse(tname) : -1;
+        t->type = type < 0 ? (tg_type)0 : (tg_type)type;
+        if (type < 0)
             tg_luaaux_error(L,
                             "read_csv: bad type for column '%s' (expected \"int\", \"float\", "
                             "\"bool\", \"date\", \"string\" or {\"date\", \"%%d-%%m-%%Y\"})",
