@@ -1,8 +1,9 @@
 /*
-** tg_luadate.c -- the tegn.Date value scripts use for single dates
-** (tegn.date, typed params, query parameters, comparisons with date
-** columns): a 4-byte userdata holding the day number, compared and
-** shifted in Lua, written as "YYYY-MM-DD". Operators with an expression
+** tg_luadate.c -- the methods of tegn.Date, the value scripts use for
+** single dates (tegn.date, typed params, query parameters, comparisons
+** with date columns): a 4-byte userdata holding the day number (made and
+** checked by tg_luaaux_date_*), compared and shifted in Lua, written as
+** "YYYY-MM-DD". Operators with an expression
 ** on either side are handed to tegn.Expr, so `date + col"x"` works.
 */
 #include "tg_luadate.h"
