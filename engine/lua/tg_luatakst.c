@@ -297,7 +297,7 @@ static int l_takst_rule_sets(lua_State *L) {
 
 /* ---- argument tables ---- */
 
-static tg_takst_rules opt_rules(lua_State *L, int idx, const char *fname) {
+static tg_takst_rules rules_option(lua_State *L, int idx, const char *fname) {
     tg_takst_rules r;
     lua_getfield(L, idx, "regler");
     r = tg_luaval_rules(L, -1, fname);
@@ -396,7 +396,7 @@ static int l_takst_budget_belaegning(lua_State *L) {
     const char *fname = "takst.budget_belaegning";
     luaL_checktype(L, 1, LUA_TTABLE);
     tg_luaaux_check_opts(L, 1, known, fname);
-    tg_takst_rules r = opt_rules(L, 1, fname);
+    tg_takst_rules r = rules_option(L, 1, fname);
     lua_pushnumber(
         L,
         occupancy_from(L, 1, &r, (int)tg_luaaux_need_integer(L, 1, fname, "aar", -1000000, 1000000),
@@ -420,7 +420,7 @@ static int l_takst_compute(lua_State *L) {
 
     luaL_checktype(L, 1, LUA_TTABLE);
     tg_luaaux_check_opts(L, 1, known, fname);
-    tg_takst_rules r = opt_rules(L, 1, fname);
+    tg_takst_rules r = rules_option(L, 1, fname);
     tg_takst_input_init(&in);
     in.aar = (int)tg_luaaux_opt_integer(L, 1, fname, "aar", 0, -1000000, 1000000);
     in.pladser = tg_luaaux_need_number(L, 1, fname, "normerede_pladser", -HUGE_VAL, HUGE_VAL);
@@ -497,7 +497,7 @@ static int l_takst_regulate(lua_State *L) {
 
     luaL_checktype(L, 1, LUA_TTABLE);
     tg_luaaux_check_opts(L, 1, known, fname);
-    tg_takst_rules r = opt_rules(L, 1, fname);
+    tg_takst_rules r = rules_option(L, 1, fname);
     a.aar = (int)tg_luaaux_need_integer(L, 1, fname, "aar", -1000000, 1000000);
     a.provenu = tg_luaaux_opt_number(L, 1, fname, "provenu", NAN, -HUGE_VAL, HUGE_VAL);
     a.belagte_dage =
@@ -581,7 +581,7 @@ static int l_takst_moms_refusion(lua_State *L) {
     const char *fname = "takst.moms_refusion";
     luaL_checktype(L, 1, LUA_TTABLE);
     tg_luaaux_check_opts(L, 1, known, fname);
-    tg_takst_rules r = opt_rules(L, 1, fname);
+    tg_takst_rules r = rules_option(L, 1, fname);
     double takst = tg_luaaux_need_number(L, 1, fname, "takst", -HUGE_VAL, HUGE_VAL);
     double andel = tg_luaaux_need_number(L, 1, fname, "momsbelagt_andel", -HUGE_VAL, HUGE_VAL);
     if (!isfinite(takst) || !(andel >= 0 && andel <= 1))
@@ -598,7 +598,7 @@ static int l_takst_deltid(lua_State *L) {
     tg_error err;
     luaL_checktype(L, 1, LUA_TTABLE);
     tg_luaaux_check_opts(L, 1, known, fname);
-    tg_takst_rules r = opt_rules(L, 1, fname);
+    tg_takst_rules r = rules_option(L, 1, fname);
     double takst = tg_luaaux_need_number(L, 1, fname, "takst", -HUGE_VAL, HUGE_VAL);
     if (!isfinite(takst)) return tg_luaaux_error(L, "%s: takst must be a number", fname);
     tg_err_clear(&err);
