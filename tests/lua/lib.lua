@@ -445,9 +445,9 @@ tegn.col'x':round(20)
 script.lua:1: round: 'digits' must be a whole number from -18 to 15, got 20
 
 -- case: error: cast: a type name
-tegn.col'x':cast('text')
+tegn.col'x':cast('decimal')
 -- error:
-script.lua:1: cast: 'type' must be "int", "float", "bool", "date" or "string", got 'text'
+script.lua:1: cast: 'type' must be "int", "float", "bool", "date" or "string", got 'decimal'
 
 -- case: error: head: a row count
 tegn.read_csv(DIR .. 'dmy.csv'):head(-1)
