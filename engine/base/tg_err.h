@@ -19,7 +19,10 @@
 **  4. Name lookups that return an enum or index (tg_type_parse,
 **     tg_enc_parse, tg_agg_quantile_method, tg_takst_omk_parse) return it,
 **     or -1 when the name is unknown; lookups of bit masks return 0 (no
-**     bit). Predicates (is_*, *_valid) return 1 for true and 0 for false.
+**     bit); lookups of a borrowed pointer (tg_table_col, tg_json_get)
+**     return NULL when there is none. Predicates (is_*, *_valid) return 1
+**     for true and 0 for false, and iterators (tg_lines_next) 1 while they
+**     yield and 0 at the end.
 ** Misuse by engine code -- a NULL where an object is required, an index
 ** out of range -- is not an error but a bug: public functions assert()
 ** their preconditions. The Lua bindings raise instead of returning
