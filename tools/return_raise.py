@@ -2,8 +2,8 @@
 """return_raise.py -- issue 9 point 6: raising functions are called as
 'return f(...)'.
 
-Rewrites each call of a raising function (tg_lua_raise, tg_lualib_error,
-tg_lualib_fail, tg_lualib_no_column, luaL_error, luaL_argerror,
+Rewrites each call of a raising function (tg_lua_raise, tg_luaaux_error,
+tg_luaaux_fail, _no_column, _bad, _missing, luaL_error, luaL_argerror,
 luaL_typeerror, lua_error) that stands alone as a statement -- or as the
 body of a one-line if/else -- inside an int-returning C function into
 'return f(...)', and lists the calls left in functions of other return
@@ -16,7 +16,8 @@ restructuring, then deleted. Usage: return_raise.py FILE.c...
 import re
 import sys
 
-RAISE = ("tg_lua_raise", "tg_lualib_error", "tg_lualib_fail", "tg_lualib_no_column",
+RAISE = ("tg_lua_raise", "tg_luaaux_error", "tg_luaaux_fail", "tg_luaaux_no_column",
+         "tg_luaaux_bad", "tg_luaaux_missing",
          "luaL_error", "luaL_argerror", "luaL_typeerror", "lua_error")
 FUNC = re.compile(r"^(?:static\s+)?(?:inline\s+)?(?:TG_NORETURN\s+)?([A-Za-z_][\w\s\*]*?)\b(\w+)\(")
 STMT = re.compile(r"^(\s+)((?:\}\s*else\s+)?(?:else\s+)?(?:if\s*\(.*\)\s*)?)(" +

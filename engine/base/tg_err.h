@@ -55,11 +55,14 @@
 ** TG_NORETURN function, where 'return' is not allowed, a plain call. After
 ** a call the compiler does not know to be final (lua_error), a TG_NORETURN
 ** function ends with TG_UNREACHABLE(). */
+#if defined(__STDC_VERSION__) && __STDC_VERSION__ >= 202311L
+#define TG_NORETURN [[noreturn]] /* C23 deprecates _Noreturn */
+#else
+#define TG_NORETURN _Noreturn
+#endif
 #if defined(__GNUC__)
-#define TG_NORETURN      __attribute__((noreturn))
 #define TG_UNREACHABLE() __builtin_unreachable()
 #else
-#define TG_NORETURN      _Noreturn
 #define TG_UNREACHABLE() abort()
 #endif
 
