@@ -26,7 +26,7 @@
 ** Misuse by engine code -- a NULL where an object is required, an index
 ** out of range -- is not an error but a bug: public functions assert()
 ** their preconditions. The Lua bindings raise instead of returning
-** (tg_lualib_error and friends, TG_NORETURN below), always as
+** (tg_luaaux_error and friends, TG_NORETURN below), always as
 ** 'return f(...)' so the reader sees control leave.
 **
 ** Every function here accepts err == NULL (the caller does not want
