@@ -19,7 +19,10 @@
 **  4. Name lookups that return an enum or index (tg_type_parse,
 **     tg_enc_parse, tg_agg_quantile_method, tg_takst_omk_parse) return it,
 **     or -1 when the name is unknown; lookups of bit masks return 0 (no
-**     bit). Predicates (is_*, *_valid) return 1 for true and 0 for false.
+**     bit); lookups of a borrowed pointer (tg_table_col, tg_json_get)
+**     return NULL when there is none. Predicates (is_*, *_valid) return 1
+**     for true and 0 for false, and iterators (tg_lines_next) 1 while they
+**     yield and 0 at the end.
 ** Misuse by engine code -- a NULL where an object is required, an index
 ** out of range -- is not an error but a bug: public functions assert()
 ** their preconditions. The Lua bindings raise instead of returning
@@ -52,11 +55,14 @@
 ** TG_NORETURN function, where 'return' is not allowed, a plain call. After
 ** a call the compiler does not know to be final (lua_error), a TG_NORETURN
 ** function ends with TG_UNREACHABLE(). */
+#if defined(__STDC_VERSION__) && __STDC_VERSION__ >= 202311L
+#define TG_NORETURN [[noreturn]] /* C23 deprecates _Noreturn */
+#else
+#define TG_NORETURN _Noreturn
+#endif
 #if defined(__GNUC__)
-#define TG_NORETURN      __attribute__((noreturn))
 #define TG_UNREACHABLE() __builtin_unreachable()
 #else
-#define TG_NORETURN      _Noreturn
 #define TG_UNREACHABLE() abort()
 #endif
 

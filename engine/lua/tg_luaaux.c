@@ -3,7 +3,7 @@
 ** (see tg_luaaux.h): boxes for C memory, errors that name the script line,
 ** option and argument readers. It knows no binding. Every raising function
 ** ends in lua_error, which longjmps; a TG_NORETURN function ends with
-** unreachable() after it so the compiler knows.
+** TG_UNREACHABLE() after it so the compiler knows.
 */
 #include "tg_luaaux.h"
 
@@ -28,9 +28,9 @@
 #define LOCKED  "locked"
 
 /* lua_error longjmps; its prototype does not say so. */
-static TG_NORETURN void raise_top(lua_State *L) {
+TG_NORETURN static void raise_top(lua_State *L) {
     lua_error(L);
-    abort(); /* not reached */
+    TG_UNREACHABLE();
 }
 
 /* ---- boxes, errors ---- */
@@ -83,10 +83,7 @@ int tg_luaaux_error(lua_State *L, const char *fmt, ...) {
 int tg_luaaux_fail(lua_State *L, tg_status st, const tg_error *err, const char *what) {
     char text[1024];
     assert(st != TG_OK);
-    if (st != TG_EARG && st != TG_ESCRIPT) {
-        tg_lua_raise(L, st, err);
-        abort(); /* not reached */
-    }
+    if (st != TG_EARG && st != TG_ESCRIPT) tg_lua_raise(L, st, err);
     if (err) tg_err_format(err, text, sizeof text);
     else snprintf(text, sizeof text, "%s", tg_status_name(st));
     push_where(L);

@@ -171,7 +171,7 @@ static int unpack_list(lua_State *L, int idx, const char *what) {
     idx = lua_absindex(L, idx);
     luaL_checktype(L, idx, LUA_TTABLE);
     n = luaL_len(L, idx);
-    if (n > 100000) tg_luaaux_error(L, "%s: too many items (%I)", what, n);
+    if (n > 100000) return tg_luaaux_error(L, "%s: too many items (%I)", what, n);
     luaL_checkstack(L, (int)n + 8, what);
     for (lua_Integer i = 1; i <= n; i++) lua_rawgeti(L, idx, i);
     return (int)n;
@@ -265,7 +265,8 @@ static int l_expr_isin(lua_State *L) {
 static int check_type(lua_State *L, const char *fname) {
     int to = tg_type_parse(tg_luaaux_check_string(L, 2, fname, "type"));
     if (to < 0)
-        tg_luaaux_bad(L, fname, "type", "\"int\", \"float\", \"bool\", \"date\" or \"string\"", 2);
+        return tg_luaaux_bad(L, fname, "type",
+                             "\"int\", \"float\", \"bool\", \"date\" or \"string\"", 2);
     return to;
 }
 

@@ -303,7 +303,8 @@ static int l_tegn_read_csv(lua_State *L) {
         }
         lua_pop(L, 1);
         if (lua_getfield(L, 2, "na") != LUA_TNIL) {
-            if (!lua_istable(L, -1)) tg_luaaux_bad(L, "read_csv", "na", "a list of strings", -1);
+            if (!lua_istable(L, -1))
+                return tg_luaaux_bad(L, "read_csv", "na", "a list of strings", -1);
             lua_Integer n = luaL_len(L, -1);
             if (n > MAX_NA) return tg_luaaux_error(L, "read_csv: at most %d 'na' values", MAX_NA);
             for (lua_Integer i = 1; i <= n; i++) {
@@ -427,14 +428,15 @@ static int l_tegn_read_sqlite(lua_State *L) {
         lua_pushnil(L);
         while (lua_next(L, 3)) {
             if (lua_type(L, -2) == LUA_TSTRING) {
-                if (k == n) tg_luaaux_error(L, "read_sqlite: bad parameter table");
+                if (k == n) return tg_luaaux_error(L, "read_sqlite: bad parameter table");
                 params[k].name = lua_tostring(L, -2);
                 to_db_param(L, -1, &params[k]);
                 k++;
             } else if (!lua_isinteger(L, -2) || lua_tointeger(L, -2) < 1 ||
                        lua_tointeger(L, -2) > (lua_Integer)n_pos) {
-                tg_luaaux_error(L, "read_sqlite: parameters are a list (?1, ?2, ...) or a table of "
-                                   "names (:fra = ...)");
+                return tg_luaaux_error(
+                    L, "read_sqlite: parameters are a list (?1, ?2, ...) or a table of "
+                       "names (:fra = ...)");
             }
             lua_pop(L, 1);
         }

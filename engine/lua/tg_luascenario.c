@@ -63,11 +63,11 @@ static void check_years(lua_State *L, double *v, int first, int n, const char *w
 static int year_range(lua_State *L, int *lo, int *hi, const char *what, const char *where) {
     int top = lua_gettop(L), any = 0;
     if (!lua_istable(L, top))
-        tg_luaaux_error(L, "%s: %s must be a table { [aar] = tal }", where, what);
+        return tg_luaaux_error(L, "%s: %s must be a table { [aar] = tal }", where, what);
     lua_pushnil(L);
     while (lua_next(L, top)) {
         if (!lua_isinteger(L, -2) || lua_tointeger(L, -2) < 1000 || lua_tointeger(L, -2) > 9999)
-            tg_luaaux_error(L, "%s: %s is keyed by year (a whole number)", where, what);
+            return tg_luaaux_error(L, "%s: %s is keyed by year (a whole number)", where, what);
         int y = (int)lua_tointeger(L, -2);
         if (!any || y < *lo) *lo = y;
         if (!any || y > *hi) *hi = y;
@@ -296,7 +296,7 @@ static int l_scenario_run(lua_State *L) {
     rules = tg_luaval_rules(L, -1, FN);
     lua_pop(L, 1);
     o.regler = &rules;
-    if (lua_getfield(L, 1, "start_aar") == LUA_TNIL) tg_luaaux_missing(L, FN, "start_aar");
+    if (lua_getfield(L, 1, "start_aar") == LUA_TNIL) return tg_luaaux_missing(L, FN, "start_aar");
     o.start_aar = (int)tg_luaaux_check_integer(L, -1, FN, "start_aar", 1900, 9000);
     lua_pop(L, 1);
     o.aar = (int)tg_luaaux_opt_integer(L, 1, FN, "aar", 5, 1, TG_SCENARIO_MAX_YEARS);
@@ -308,10 +308,11 @@ static int l_scenario_run(lua_State *L) {
     int per_rep = tg_luaaux_opt_boolean(L, 1, FN, "per_replikation", 0);
 
     if (lua_getfield(L, 1, "tilbud") != LUA_TTABLE)
-        tg_luaaux_error(L, "%s: tilbud must be a list of tilbud", FN);
+        return tg_luaaux_error(L, "%s: tilbud must be a list of tilbud", FN);
     int tix = lua_gettop(L);
     lua_Integer n = luaL_len(L, tix);
-    if (n < 1 || n > MAX_TILBUD) tg_luaaux_error(L, "%s: give 1 to %d tilbud", FN, MAX_TILBUD);
+    if (n < 1 || n > MAX_TILBUD)
+        return tg_luaaux_error(L, "%s: give 1 to %d tilbud", FN, MAX_TILBUD);
     lua_createtable(L, (int)n, 0); /* the empirical liggetid distributions */
     int keep = lua_gettop(L);
     struct spec *specs = lua_newuserdatauv(L, (size_t)n * sizeof *specs, 0);
@@ -325,7 +326,7 @@ static int l_scenario_run(lua_State *L) {
         ids[i] = t[i].id;
         for (lua_Integer j = 0; j < i; j++)
             if (strcmp(ids[j], ids[i]) == 0)
-                tg_luaaux_error(L, "%s: two tilbud have the id '%s'", FN, ids[i]);
+                return tg_luaaux_error(L, "%s: two tilbud have the id '%s'", FN, ids[i]);
     }
 
     void **box = tg_luaaux_box(L, free_result);

@@ -376,7 +376,7 @@ static int l_sim_run(lua_State *L) {
     tg_luaaux_check_opts(L, 1, known, "sim.run");
     memset(&o, 0, sizeof o);
     has = tg_luaaux_opt_date(L, 1, "sim.run", "start", &o.start);
-    if (!has) tg_luaaux_missing(L, "sim.run", "start");
+    if (!has) return tg_luaaux_missing(L, "sim.run", "start");
     o.days = tg_luaaux_opt_integer(L, 1, "sim.run", "dage", 365, 1, 36600);
     o.reps = tg_luaaux_opt_integer(L, 1, "sim.run", "replikationer", 1000, 1, 10000000);
     o.warmup = tg_luaaux_opt_integer(L, 1, "sim.run", "indkoersel", 0, 0, 36600);
@@ -387,7 +387,7 @@ static int l_sim_run(lua_State *L) {
     per_rep = tg_luaaux_opt_boolean(L, 1, "sim.run", "per_replikation", 0);
     lua_settop(L, 1);
     if (lua_getfield(L, 1, "tilbud") != LUA_TTABLE || lua_rawlen(L, -1) == 0)
-        tg_luaaux_error(L, "sim.run: 'tilbud' must be a non-empty list of tilbud");
+        return tg_luaaux_error(L, "sim.run: 'tilbud' must be a non-empty list of tilbud");
 
     box = tg_luaaux_box(L, free_spec); /* 3 */
     sp = alloc_or_raise(L, 1, sizeof *sp);
@@ -406,7 +406,7 @@ static int l_sim_run(lua_State *L) {
         lua_pop(L, 1);
         for (size_t j = 0; j < k; j++)
             if (strcmp(sp->ids[j], sp->ids[k]) == 0)
-                tg_luaaux_error(L, "sim.run: tilbud '%s' is given twice", sp->ids[k]);
+                return tg_luaaux_error(L, "sim.run: tilbud '%s' is given twice", sp->ids[k]);
     }
     make_periods(L, sp, o.start, o.days, kind);
     o.periods = sp->periods;
@@ -453,17 +453,17 @@ static int l_sim_from_stays(lua_State *L) {
     has_fra = tg_luaaux_opt_date(L, 2, where, "fra", &fra);
     has_til = tg_luaaux_opt_date(L, 2, where, "til", &til);
     if (!has_fra || !has_til)
-        tg_luaaux_error(L, "%s: the observation window 'fra' and 'til' is required", where);
-    if (til <= fra) tg_luaaux_error(L, "%s: 'til' must come after 'fra'", where);
+        return tg_luaaux_error(L, "%s: the observation window 'fra' and 'til' is required", where);
+    if (til <= fra) return tg_luaaux_error(L, "%s: 'til' must come after 'fra'", where);
     lua_getfield(L, 2, "by");
     lua_getfield(L, 2, "indflyttet");
     lua_getfield(L, 2, "fraflyttet");
     by_name = luaL_optstring(L, 3, "tilbud_id");
     in_name = luaL_optstring(L, 4, "indflyttet");
     out_name = luaL_optstring(L, 5, "fraflyttet");
-    if (!(by = tg_table_col(t, by_name))) tg_luaaux_no_column(L, t, by_name);
+    if (!(by = tg_table_col(t, by_name))) return tg_luaaux_no_column(L, t, by_name);
     if (by->type != TG_STRING)
-        tg_luaaux_error(L, "%s: column '%s' must hold strings", where, by_name);
+        return tg_luaaux_error(L, "%s: column '%s' must hold strings", where, by_name);
     in = tg_lualos_date_col(L, t, in_name, where);
     out = tg_lualos_date_col(L, t, out_name, where);
     for (int32_t d = fra; d < til; d++) month_days[tg_date_month(d) - 1]++;
@@ -484,7 +484,7 @@ static int l_sim_from_stays(lua_State *L) {
 
     tg_table *res = (*tg_luaval_table_new(L) = tg_table_new()); /* 7 */
     int res_idx = lua_gettop(L);
-    if (!res) tg_lua_raise(L, TG_ENOMEM, NULL);
+    if (!res) return tg_lua_raise(L, TG_ENOMEM, NULL);
     tg_col *id = add_col(L, res, by_name, TG_STRING, n_groups);
     tg_col *n_stays = add_col(L, res, "ophold", TG_INT, n_groups);
     tg_col *n_done = add_col(L, res, "afsluttede", TG_INT, n_groups);
@@ -508,7 +508,8 @@ static int l_sim_from_stays(lua_State *L) {
         uint32_t code;
         if (cnt == 0) continue;
         s = tg_dict_str(by->dict, g, &len);
-        if (tg_dict_intern(id->dict, s, len, &code) != TG_OK) tg_lua_raise(L, TG_ENOMEM, NULL);
+        if (tg_dict_intern(id->dict, s, len, &code) != TG_OK)
+            return tg_lua_raise(L, TG_ENOMEM, NULL);
         id->v.str[gi] = code;
         int top = lua_gettop(L);
         tg_lualos_stays *st = tg_lualos_collect(L, in, out, order + lo, cnt, fra, til, where);
@@ -537,7 +538,7 @@ static int l_sim_from_stays(lua_State *L) {
             mean->v.f64[gi] = tg_sim_empirical_mean(e);
             sd->v.f64[gi] = tg_sim_empirical_sd(e);
         } else if (tg_col_set_null(mean, gi) != TG_OK || tg_col_set_null(sd, gi) != TG_OK) {
-            tg_lua_raise(L, TG_ENOMEM, NULL);
+            return tg_lua_raise(L, TG_ENOMEM, NULL);
         }
         lua_settop(L, top);
         gi++;

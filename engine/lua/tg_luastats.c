@@ -219,11 +219,12 @@ static int l_stats_trend(lua_State *L) {
         conf = arg_conf(L, 4, "trend");
         shape = tg_luaval_table_shape(L, 1, NULL);
         for (int k = 0; k < 2; k++)
-            if (tg_table_find(shape, names[k]) < 0) tg_luaaux_no_column(L, shape, names[k]);
+            if (tg_table_find(shape, names[k]) < 0) return tg_luaaux_no_column(L, shape, names[k]);
         t = tg_luaval_table_project(L, 1, names, 2);
         n = t->n_rows;
         box = tg_luaaux_box(L, tg_free);
-        if (n > 0 && !(*box = tg_malloc(2 * n * sizeof *v))) tg_lua_raise(L, TG_ENOMEM, NULL);
+        if (n > 0 && !(*box = tg_malloc(2 * n * sizeof *v)))
+            return tg_lua_raise(L, TG_ENOMEM, NULL);
         v = *box;
         read_column(L, t, names[0], v);
         read_column(L, t, names[1], v + n);
@@ -239,7 +240,8 @@ static int l_stats_trend(lua_State *L) {
             return tg_luaaux_error(L, "trend: xs and ys differ in length (%d and %d)", (int)n,
                                    (int)ny);
         box = tg_luaaux_box(L, tg_free);
-        if (n > 0 && !(*box = tg_malloc(2 * n * sizeof *v))) tg_lua_raise(L, TG_ENOMEM, NULL);
+        if (n > 0 && !(*box = tg_malloc(2 * n * sizeof *v)))
+            return tg_lua_raise(L, TG_ENOMEM, NULL);
         v = *box;
         read_array(L, 1, v, n, "xs");
         read_array(L, 2, v + n, n, "ys");
@@ -267,7 +269,7 @@ static int l_stats_bh(lua_State *L) {
     luaL_checktype(L, 1, LUA_TTABLE);
     n = (size_t)luaL_len(L, 1);
     box = tg_luaaux_box(L, tg_free);
-    if (n > 0 && !(*box = tg_malloc(n * sizeof *p))) tg_lua_raise(L, TG_ENOMEM, NULL);
+    if (n > 0 && !(*box = tg_malloc(n * sizeof *p))) return tg_lua_raise(L, TG_ENOMEM, NULL);
     p = *box;
     for (size_t i = 0; i < n; i++) {
         lua_geti(L, 1, (lua_Integer)i + 1);
@@ -275,11 +277,11 @@ static int l_stats_bh(lua_State *L) {
             p[i] = NAN;
         } else {
             if (lua_type(L, -1) != LUA_TNUMBER)
-                tg_luaaux_error(L, "bh: ps[%d] must be a number or tegn.null, got %s", (int)i + 1,
-                                luaL_typename(L, -1));
+                return tg_luaaux_error(L, "bh: ps[%d] must be a number or tegn.null, got %s",
+                                       (int)i + 1, luaL_typename(L, -1));
             p[i] = lua_tonumber(L, -1);
             if (!(p[i] >= 0 && p[i] <= 1))
-                tg_luaaux_error(L, "bh: ps[%d] must be between 0 and 1", (int)i + 1);
+                return tg_luaaux_error(L, "bh: ps[%d] must be between 0 and 1", (int)i + 1);
         }
         lua_pop(L, 1);
     }
