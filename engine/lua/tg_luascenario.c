@@ -77,30 +77,6 @@ static int year_range(lua_State *L, int *lo, int *hi, const char *what, const ch
     return any;
 }
 
-static void check_lines(lua_State *L, double *omk, const char *where) {
-    static const char *const names[] = {
-        "direkte_loen", "direkte_drift", "ejendom",     "overhead", "tilsyn",
-        "afskrivning",  "forrentning",   "tjm_pension", "indtaegt", NULL
-    };
-    int top = lua_gettop(L);
-    if (!lua_istable(L, top))
-        tg_luaaux_error(L, "%s: omkostninger must be a table of omkostningstyper and amounts",
-                        where);
-    {
-        char ctx[200];
-        snprintf(ctx, sizeof ctx, "%s: omkostninger", where);
-        tg_luaaux_check_opts(L, top, names, ctx);
-    }
-    for (int k = 0; k < TG_OMK_N; k++) {
-        omk[k] = NAN;
-        if (k == TG_OMK_REGULERING) continue;
-        if (lua_getfield(L, top, tg_takst_omk_name(k)) != LUA_TNIL)
-            omk[k] =
-                tg_luaaux_check_number(L, -1, where, tg_takst_omk_name(k), -HUGE_VAL, HUGE_VAL);
-        lua_pop(L, 1);
-    }
-}
-
 static void check_steps(lua_State *L, struct spec *s, const char *where) {
     static const char *const known[] = { "fra", "pladser", NULL };
     int top = lua_gettop(L);
@@ -191,7 +167,7 @@ static void check_tilbud(lua_State *L, int idx, struct spec *s, int start, int a
     lua_pop(L, 1);
     if (lua_getfield(L, idx, "omkostninger") == LUA_TNIL)
         tg_luaaux_missing(L, where, "omkostninger");
-    check_lines(L, t->omk, where);
+    tg_luaval_omkostninger(L, -1, where, "omkostninger", t->omk, 0);
     lua_pop(L, 1);
     t->omk_aar = (int)tg_luaaux_opt_integer(L, idx, where, "omkostninger_aar", 0, 1000, 9999);
     t->pladser_grundlag =

@@ -305,29 +305,6 @@ static tg_takst_rules rules_option(lua_State *L, int idx, const char *fname) {
     return r;
 }
 
-/* The omkostninger table at the top of the stack into omk[] (NaN where not
-** given); with 'sum' set, a plain number is accepted too and returned. */
-static double check_lines_table(lua_State *L, double *omk, const char *fname, const char *what) {
-    static const char *const names[] = {
-        "direkte_loen", "direkte_drift", "ejendom",  "overhead",      "tilsyn", "afskrivning",
-        "forrentning",  "tjm_pension",   "indtaegt", "regulering_n2", NULL
-    };
-    int top = lua_gettop(L);
-    double sum = 0;
-    if (!lua_istable(L, top))
-        tg_luaaux_error(L, "%s: %s must be a table of omkostningstyper and amounts", fname, what);
-    tg_luaaux_check_opts(L, top, names, what);
-    for (int k = 0; k < TG_OMK_N; k++) {
-        lua_getfield(L, top, names[k]);
-        omk[k] = lua_isnil(L, -1)
-                     ? NAN
-                     : tg_luaaux_check_number(L, -1, fname, names[k], -HUGE_VAL, HUGE_VAL);
-        if (!isnan(omk[k])) sum += omk[k];
-        lua_pop(L, 1);
-    }
-    return sum;
-}
-
 /* 'historik' at idx: { [year] = occupancy, ... } into act[] from *first. */
 static size_t check_historik(lua_State *L, int idx, double *act, int *first, const char *fname) {
     lua_Integer lo = 0, hi = 0;
@@ -442,7 +419,7 @@ static int l_takst_compute(lua_State *L) {
     }
     lua_getfield(L, 1, "omkostninger");
     if (lua_isnil(L, -1)) return tg_luaaux_missing(L, fname, "omkostninger");
-    check_lines_table(L, in.omk, fname, "omkostninger");
+    tg_luaval_omkostninger(L, -1, fname, "omkostninger", in.omk, 1);
     lua_pop(L, 1);
     tg_err_clear(&err);
     if (tg_takst_compute(&r, &in, &res, &err) != TG_OK)
@@ -514,7 +491,7 @@ static int l_takst_regulate(lua_State *L) {
     if (lua_isnil(L, -1)) return tg_luaaux_missing(L, fname, "regnskab");
     if (lua_istable(L, -1)) {
         double omk[TG_OMK_N];
-        a.regnskab = check_lines_table(L, omk, fname, "regnskab");
+        a.regnskab = tg_luaval_omkostninger(L, -1, fname, "regnskab", omk, 1);
     } else {
         a.regnskab = tg_luaaux_check_number(L, -1, fname, "regnskab", -HUGE_VAL, HUGE_VAL);
     }
