@@ -340,20 +340,20 @@ int tg_conv_bool(const char *s, size_t n, int *v) {
     static const char *const yes[] = { "true", "yes", "ja", "j", "y", "t" };
     static const char *const no[] = { "false", "no", "nej", "n", "f" };
 
-    if (n == 0 || n > 5) return 0;
+    if (n == 0 || n > 5) return -1;
     for (size_t k = 0; k < sizeof yes / sizeof yes[0]; k++) {
         if (word_is(s, n, yes[k])) {
             *v = 1;
-            return 1;
+            return 0;
         }
     }
     for (size_t k = 0; k < sizeof no / sizeof no[0]; k++) {
         if (word_is(s, n, no[k])) {
             *v = 0;
-            return 1;
+            return 0;
         }
     }
-    return 0;
+    return -1;
 }
 
 /* ---- dates ---- */

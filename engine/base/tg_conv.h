@@ -57,7 +57,7 @@ unsigned tg_conv_number_marks(const char *s, size_t n);
 /* ---- booleans ---- */
 
 /* Reads true/false, yes/no, ja/nej, j/n, y/n, t/f in any letter case.
-** Returns 1 and sets *v (1 or 0) when the text is a boolean, else 0. */
+** Returns 0 and sets *v (1 or 0) when the text is a boolean, else -1. */
 int tg_conv_bool(const char *s, size_t n, int *v);
 
 /* ---- dates ---- */

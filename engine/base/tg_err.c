@@ -3,6 +3,7 @@
 */
 #include "tg_err.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,6 +14,7 @@ void tg_err_clear(tg_error *err) {
 
 tg_status tg_err_setv(tg_error *err, tg_status code, const char *file, int line, int col,
                       const char *fmt, va_list ap) {
+    assert(fmt != NULL);
     if (!err) return code;
     err->code = code;
     err->line = line;
@@ -40,6 +42,7 @@ tg_status tg_err_nomem(tg_error *err) {
 }
 
 char *tg_err_format(const tg_error *err, char *buf, size_t size) {
+    assert(err != NULL && (buf != NULL || size == 0));
     if (size == 0) return buf;
     if (!err->file[0]) snprintf(buf, size, "%s", err->msg);
     else if (err->line <= 0) snprintf(buf, size, "%s: %s", err->file, err->msg);

@@ -1,8 +1,27 @@
 /*
-** tg_mem.h -- the one allocator every byte of tegn goes through.
-** It counts live bytes and the peak, enforces an optional cap (the run's
-** --mem), and can be told to fail the Nth allocation so tests can check
-** that every error path frees what it took.
+** tg_mem.h -- the one allocator every byte of tegn goes through (tables,
+** dictionaries, expression trees, and the Lua state, whose allocator
+** function calls tg_realloc). It counts live bytes and the peak, enforces
+** an optional cap (the run's --mem), and can be told to fail the Nth
+** allocation so tests can check that every error path frees what it took.
+**
+** It is a global allocator, the only process-wide state in the engine:
+** the counters, the cap and the fail-Nth countdown are static atomics in
+** tg_mem.c, not fields of a handle. That is deliberate. They describe the
+** process's heap, which is one thing however many tables, runtimes or
+** threads use it (Redis keeps used_memory the same way), and a handle
+** would have to reach every tg_malloc deep inside the kernels and
+** libraries' callbacks. Blocks are malloc'ed with a 16-byte header holding
+** their size, so tg_free needs no size and tg_mem_size can report it.
+**
+** Thread rules. tg_malloc, tg_calloc, tg_realloc, tg_free and the readers
+** (tg_mem_used, _peak, _blocks, _failures) may be called from any thread
+** at once (the CSV loader's worker threads do). The settings are
+** process-wide too: tg_mem_set_cap and tg_mem_reset_peak affect every
+** thread, so set them while only one run is active (tg_run sets the cap
+** when a run starts and restores it when it ends; two runs at once in one
+** process would share one cap). tg_mem_fail_nth counts allocations from
+** all threads, so OOM tests arm it while one thread allocates.
 */
 #ifndef TG_MEM_H
 #define TG_MEM_H
@@ -17,10 +36,11 @@ void *tg_calloc(size_t count, size_t size);
 void *tg_realloc(void *p, size_t n);
 void tg_free(void *p);
 
-/* Returns a tg_malloc'ed copy of the n bytes at s plus a NUL; NULL on failure. */
 /* The size asked for when the live block p was allocated (0 for NULL). */
 size_t tg_mem_size(const void *p);
 
+/* A tg_malloc'ed copy of the n bytes at s plus a NUL (tg_strdup: of the
+** NUL-terminated s); NULL on failure. */
 char *tg_strndup(const char *s, size_t n);
 char *tg_strdup(const char *s);
 

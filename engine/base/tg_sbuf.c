@@ -4,6 +4,7 @@
 */
 #include "tg_sbuf.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "tg_mem.h"
 
 void tg_sbuf_add(tg_sbuf *b, const char *s, size_t n) {
+    assert(b != NULL && (s != NULL || n == 0));
     if (b->oom) return;
     if (b->len + n + 1 > b->cap) {
         size_t cap = b->cap ? b->cap * 2 : 128;
@@ -29,10 +31,12 @@ void tg_sbuf_add(tg_sbuf *b, const char *s, size_t n) {
 }
 
 void tg_sbuf_str(tg_sbuf *b, const char *s) {
+    assert(b != NULL && s != NULL);
     tg_sbuf_add(b, s, strlen(s));
 }
 
 void tg_sbuf_printf(tg_sbuf *b, const char *fmt, ...) {
+    assert(b != NULL && fmt != NULL);
     char tmp[512];
     va_list ap;
     int n;

@@ -27,6 +27,7 @@
 #include "tg_indsum.h"
 #include "tg_json.h"
 #include "tg_lua.h"
+#include "tg_luactx.h"
 #include "tg_lualib.h"
 #include "tg_mem.h"
 #include "tg_run.h"
@@ -313,7 +314,7 @@ static char *read_line(const char *prompt) {
 ** input is incomplete) runs in one sandboxed state with the tegn module. */
 static int cmd_repl(void) {
     tg_error err;
-    tg_lualib *lib = tg_lualib_new(NULL, 0, print_stderr, NULL, 0, &err);
+    tg_luactx *lib = tg_luactx_new(NULL, 0, print_stderr, NULL, 0, &err);
     tg_lua_opts lo;
     tg_lua *rt = NULL;
     char *buf = NULL;
@@ -325,12 +326,12 @@ static int cmd_repl(void) {
     }
     tg_lua_opts_init(&lo);
     lo.lib_dir = "scripts/lib";
-    lo.print = tg_lualib_print;
+    lo.print = tg_luactx_print;
     lo.open_libs = tg_lualib_open;
     lo.ud = lib;
     if (!(rt = tg_lua_new(&lo, &err))) {
         print_error(&err, 0);
-        tg_lualib_free(lib);
+        tg_luactx_free(lib);
         return exit_code(err.code);
     }
     printf("tegn %s -- Lua 5.4 with the tegn module. Ctrl-D quits.\n", TG_VERSION_STRING);
@@ -365,7 +366,7 @@ static int cmd_repl(void) {
     printf("\n");
     free(buf);
     tg_lua_free(rt);
-    tg_lualib_free(lib);
+    tg_luactx_free(lib);
     return EXIT_OK;
 }
 

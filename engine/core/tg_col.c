@@ -35,7 +35,7 @@ const char *tg_type_name(tg_type type) {
     return "?";
 }
 
-tg_type tg_type_parse(const char *name) {
+int tg_type_parse(const char *name) {
     static const struct {
         const char *name;
         tg_type type;
@@ -45,8 +45,8 @@ tg_type tg_type_parse(const char *name) {
                   { "date", TG_DATE },     { "string", TG_STRING }, { "str", TG_STRING },
                   { "text", TG_STRING } };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (strcasecmp(name, names[i].name) == 0) return names[i].type;
-    return 0;
+        if (strcasecmp(name, names[i].name) == 0) return (int)names[i].type;
+    return -1;
 }
 
 static size_t bitmap_words(size_t rows) {

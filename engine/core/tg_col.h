@@ -39,8 +39,8 @@ size_t tg_type_width(tg_type type);
 /* "int", "float", "bool", "date", "string" (the names scripts see). */
 const char *tg_type_name(tg_type type);
 /* The type named by 'name' (as above, plus "integer", "double", "number",
-** "str", "text"); 0 when unknown. */
-tg_type tg_type_parse(const char *name);
+** "str", "text"), or -1 when unknown. */
+int tg_type_parse(const char *name);
 
 /* A new empty column with room for 'cap' rows and one reference. For
 ** TG_STRING, 'dict' is retained when given, or a new one is made when NULL.

@@ -7,6 +7,7 @@
 */
 #include "tg_fctable.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 #include "tg_sort.h"
 
 void tg_fctable_opts_init(tg_fctable_opts *o) {
+    assert(o != NULL);
     static const double levels[] = { 80, 95 };
     memset(o, 0, sizeof *o);
     tg_fc_spec_init(&o->spec);
@@ -321,6 +323,7 @@ enum { P_NOBS, P_ALPHA, P_BETA, P_GAMMA, P_PHI, P_SIGMA, P_SSE, N_PCOLS };
 tg_status tg_fctable_holt_winters(const tg_table *t, const tg_fctable_opts *o,
                                   const tg_interrupt *intr, tg_table **forecasts, tg_table **params,
                                   tg_error *err) {
+    assert(t != NULL && o != NULL && forecasts != NULL && params != NULL);
     static const char *const pnames[N_PCOLS] = { "n_obs", "alpha", "beta", "gamma",
                                                  "phi",   "sigma", "sse" };
     const size_t H = o->horizon, L = o->n_levels;
@@ -458,6 +461,7 @@ static void add_score_cols(tg_table *t, tg_col **method, const char *extra_name,
 
 tg_status tg_fctable_backtest(const tg_table *t, const tg_fctable_opts *o, const tg_interrupt *intr,
                               tg_table **overall, tg_table **per_h, tg_error *err) {
+    assert(t != NULL && o != NULL && overall != NULL && per_h != NULL);
     static const char *const methods[2] = { "hw", "snaive" };
     const size_t H = o->horizon;
     series_set ss;

@@ -7,6 +7,7 @@
 */
 #include "tg_forecast.h"
 
+#include <assert.h>
 #include <math.h>
 #include <string.h>
 
@@ -23,6 +24,7 @@
 /* ---- the model ---- */
 
 void tg_fc_spec_init(tg_fc_spec *spec) {
+    assert(spec != NULL);
     spec->trend = 1;
     spec->damped = 0;
     spec->period = 12;
@@ -47,6 +49,7 @@ static tg_status check_param(double v, const char *name, int used, int phi, tg_e
 }
 
 tg_status tg_fc_check(const tg_fc_spec *spec, tg_error *err) {
+    assert(spec != NULL);
     tg_status st;
     if (spec->period < 0 || spec->period > TG_FC_MAX_PERIOD)
         return tg_err_set(err, TG_EARG, NULL, 0, 0, "period must be between 1 and %d, got %d",
@@ -60,12 +63,14 @@ tg_status tg_fc_check(const tg_fc_spec *spec, tg_error *err) {
 }
 
 size_t tg_fc_min_length(const tg_fc_spec *spec) {
+    assert(spec != NULL);
     if (seasonal(spec)) return 2 * (size_t)spec->period;
     return spec->trend ? 3 : 2;
 }
 
 tg_status tg_fc_init(const tg_fc_spec *spec, const double *y, size_t n, tg_fc_model *mod,
                      tg_error *err) {
+    assert(spec != NULL && mod != NULL && (y != NULL || n == 0));
     size_t m = seasonal(spec) ? (size_t)spec->period : 1, w, cnt[TG_FC_MAX_PERIOD];
     double tbar[TG_FC_MAX_PERIOD], ybar[TG_FC_MAX_PERIOD], sxx, sxy, b = 0, a = 0;
     tg_status st;
@@ -140,6 +145,7 @@ tg_status tg_fc_init(const tg_fc_spec *spec, const double *y, size_t n, tg_fc_mo
 
 double tg_fc_filter(const tg_fc_model *mod, const double *y, size_t n, tg_fc_state *end,
                     double *fitted, size_t *n_obs, size_t *gap) {
+    assert(mod != NULL && (y != NULL || n == 0));
     const double alpha = mod->alpha, beta = mod->beta, gamma = mod->gamma, phi = mod->phi;
     const size_t m = mod->period > 1 ? (size_t)mod->period : 1;
     double l = mod->init.level, b = mod->init.slope, s[TG_FC_MAX_PERIOD], sse = 0;
@@ -301,6 +307,7 @@ static size_t n_states(const tg_fc_model *m) {
 
 tg_status tg_fc_fit(const tg_fc_spec *spec, const double *y, size_t n, tg_fc_model *mod,
                     tg_error *err) {
+    assert(spec != NULL && mod != NULL && (y != NULL || n == 0));
     /* Starting points in the unit cube (alpha, beta, gamma, phi in order
     ** of the free ones): low, middle and high smoothing. */
     static const double starts[][MAX_FREE] = { { 0.2, 0.1, 0.1, 0.5 },
@@ -365,12 +372,14 @@ static double phi_sum(double phi, size_t h) {
 }
 
 double tg_fc_point(const tg_fc_model *mod, size_t h) {
+    assert(mod != NULL && h >= 1);
     size_t m = mod->period > 1 ? (size_t)mod->period : 1;
     return mod->end.level + phi_sum(mod->phi, h) * mod->end.slope +
            mod->end.season[(mod->n + h - 1) % m];
 }
 
 void tg_fc_forecast(const tg_fc_model *mod, size_t h, double *point, double *sd) {
+    assert(mod != NULL && (point != NULL || h == 0));
     size_t m = mod->period > 1 ? (size_t)mod->period : 1;
     double sum = 1, phij = 0, pw = 1;
 
@@ -388,6 +397,7 @@ void tg_fc_forecast(const tg_fc_model *mod, size_t h, double *point, double *sd)
 }
 
 double tg_fc_snaive(const double *y, size_t n, int period, size_t h) {
+    assert((y != NULL || n == 0) && h >= 1);
     size_t m = period > 1 ? (size_t)period : 1;
     /* The target's time index is n + h - 1; step back whole seasons until
     ** inside the data, then further back past missing values. */
@@ -400,6 +410,7 @@ double tg_fc_snaive(const double *y, size_t n, int period, size_t h) {
 }
 
 double tg_fc_mase_scale(const double *y, size_t n, int period) {
+    assert(y != NULL || n == 0);
     size_t m = period > 1 ? (size_t)period : 1, cnt = 0;
     double sum = 0;
     for (size_t t = m; t < n; t++)
@@ -434,6 +445,7 @@ static void score_finish(tg_fc_score *s) {
 tg_status tg_fc_backtest(const tg_fc_spec *spec, const double *y, size_t n, size_t horizon,
                          size_t min_train, int refit, tg_fc_score *hw, tg_fc_score *snaive,
                          size_t *n_origins, tg_error *err) {
+    assert(spec != NULL && hw != NULL && snaive != NULL && (y != NULL || n == 0));
     tg_fc_model mod;
     tg_status st;
 

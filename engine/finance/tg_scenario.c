@@ -20,8 +20,7 @@
 #include "tg_mem.h"
 #include "tg_num.h"
 
-#define MAX_PLACES 100000
-#define POLL_REPS  256 /* replications of one tilbud between polls of the chain */
+#define POLL_REPS 256 /* replications of one tilbud between polls of the chain */
 
 void tg_scenario_tilbud_init(tg_scenario_tilbud *t) {
     assert(t != NULL);
@@ -66,12 +65,12 @@ static tg_status check_tilbud(const tg_scenario_tilbud *t, size_t k, const tg_sc
     char what[100];
     name_of(t, k, what, sizeof what);
 #define BAD(...) tg_err_set(err, TG_EARG, NULL, 0, 0, __VA_ARGS__)
-    if (t->pladser < 0 || t->pladser > MAX_PLACES)
-        return BAD("%s: normerede_pladser must be between 0 and %d", what, MAX_PLACES);
+    if (t->pladser < 0 || t->pladser > TG_SIM_MAX_PLACES)
+        return BAD("%s: normerede_pladser must be between 0 and %d", what, TG_SIM_MAX_PLACES);
     for (size_t s = 0; s < t->n_steps; s++) {
-        if (t->steps[s].pladser < 0 || t->steps[s].pladser > MAX_PLACES)
+        if (t->steps[s].pladser < 0 || t->steps[s].pladser > TG_SIM_MAX_PLACES)
             return BAD("%s: capacity step %zu: pladser must be between 0 and %d", what, s + 1,
-                       MAX_PLACES);
+                       TG_SIM_MAX_PLACES);
         if (s > 0 && t->steps[s].fra <= t->steps[s - 1].fra)
             return BAD("%s: capacity steps must have increasing dates", what);
     }

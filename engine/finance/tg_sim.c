@@ -21,10 +21,9 @@
 #include "tg_err.h"
 #include "tg_mem.h"
 
-#define MAX_DAYS   3660000L /* 10,000 years: bounds every day count */
-#define MAX_PLACES 1000000L
-#define MAX_START  (1L << 22) /* longest steady-state table of a queue */
-#define POLL_MASK  0xFFFFu    /* poll every 65,536 events within a replication */
+#define MAX_DAYS  3660000L   /* 10,000 years: bounds every day count */
+#define MAX_START (1L << 22) /* longest steady-state table of a queue */
+#define POLL_MASK 0xFFFFu    /* poll every 65,536 events within a replication */
 
 /* ---- closed forms ---- */
 
@@ -461,15 +460,15 @@ static tg_status check_unit(const tg_sim_unit *u, size_t k, const tg_sim_opts *o
     for (long d = 0; u->daily && d < o->days; d++)
         if (!(u->daily[d] >= 0) || !isfinite(u->daily[d]))
             return BAD("%s: the rate of day %ld must be a number >= 0", what, d + 1);
-    if (u->places < 0 || u->places > MAX_PLACES)
-        return BAD("%s: places must be between 0 and %ld", what, MAX_PLACES);
+    if (u->places < 0 || u->places > TG_SIM_MAX_PLACES)
+        return BAD("%s: places must be between 0 and %d", what, TG_SIM_MAX_PLACES);
     for (size_t s = 0; s < u->n_steps; s++) {
         if (u->steps[s].day <= prev || u->steps[s].day >= o->days)
             return BAD("%s: capacity changes must fall on increasing days within the horizon "
                        "(after its first day)",
                        what);
-        if (u->steps[s].places < 0 || u->steps[s].places > MAX_PLACES)
-            return BAD("%s: places must be between 0 and %ld", what, MAX_PLACES);
+        if (u->steps[s].places < 0 || u->steps[s].places > TG_SIM_MAX_PLACES)
+            return BAD("%s: places must be between 0 and %d", what, TG_SIM_MAX_PLACES);
         prev = u->steps[s].day;
     }
     switch (u->los.dist) {
@@ -489,7 +488,7 @@ static tg_status check_unit(const tg_sim_unit *u, size_t k, const tg_sim_opts *o
     }
     if (u->policy != TG_SIM_QUEUE && u->policy != TG_SIM_LOSS)
         return BAD("%s: unknown policy", what);
-    if (u->start_occupied > MAX_PLACES || u->start_queue < 0 || u->start_queue > MAX_START)
+    if (u->start_occupied > TG_SIM_MAX_PLACES || u->start_queue < 0 || u->start_queue > MAX_START)
         return BAD("%s: the starting occupancy or waiting list is out of range", what);
     if (u->start_occupied >= 0 && u->start_queue > 0 &&
         (u->policy == TG_SIM_LOSS || (u->queue_max >= 0 && u->start_queue > u->queue_max)))

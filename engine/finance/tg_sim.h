@@ -95,6 +95,9 @@ typedef enum tg_sim_dist {
     TG_SIM_EMPIRICAL  /* draws from a tg_sim_empirical */
 } tg_sim_dist;
 
+/* The most places a tilbud may have, in tegn.sim and tegn.scenario alike. */
+#define TG_SIM_MAX_PLACES 1000000
+
 typedef struct tg_sim_los {
     tg_sim_dist dist;
     double mean, sd;             /* days; sd unused for TG_SIM_EXP */

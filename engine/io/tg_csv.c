@@ -237,7 +237,7 @@ static void parse_chunk(struct chunk *ch) {
         /* libcsv must be between records for the fast path to take over */
         if (fast && !lr.partial && p.pstate == 0 &&
             tg_lines_split((unsigned char *)(uintptr_t)s, n, (unsigned char)ld->dialect.delim,
-                           (unsigned char)ld->dialect.quote, on_field, on_row, ch)) {
+                           (unsigned char)ld->dialect.quote, on_field, on_row, ch) == 0) {
         } else if (csv_parse(&p, s, n, on_field, on_row, ch) != n) {
             ch->status = TG_ENOMEM; /* the only failure outside strict mode */
         }

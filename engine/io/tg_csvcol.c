@@ -283,7 +283,7 @@ static int push_date(tg_csvcol *c, size_t row, const char *s, size_t n, int expl
 
 static int push_bool(tg_csvcol *c, size_t row, const char *s, size_t n, int explicit_type) {
     int b;
-    if (!tg_conv_bool(s, n, &b)) {
+    if (tg_conv_bool(s, n, &b) != 0) {
         keep_note(c, R_NOT_BOOL, row, s, n);
         if (explicit_type) return TG_CC_BAD;
         become(c, K_TEXT);
@@ -331,7 +331,7 @@ static int push_first(tg_csvcol *c, size_t row, const char *s, size_t n) {
         return push_number(c, row, s, n, 0);
     }
     if (tg_conv_date(s, n, &packed)) return push_date(c, row, s, n, 0);
-    if (tg_conv_bool(s, n, &b)) return push_bool(c, row, s, n, 0);
+    if (tg_conv_bool(s, n, &b) == 0) return push_bool(c, row, s, n, 0);
     return push_string(c, row, s, n);
 }
 

@@ -9,6 +9,7 @@
 */
 #include "tg_lines.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
@@ -26,6 +27,7 @@
 
 tg_status tg_src_read(const tg_src *src, size_t off, unsigned char *buf, size_t n, size_t *got,
                       tg_error *err) {
+    assert(src != NULL && got != NULL && (buf != NULL || n == 0));
     if (src->mem) {
         *got = off >= src->size ? 0 : (src->size - off < n ? src->size - off : n);
         memcpy(buf, src->mem + off, *got);
@@ -48,6 +50,7 @@ tg_status tg_src_read(const tg_src *src, size_t off, unsigned char *buf, size_t 
 /* ---- counting ---- */
 
 size_t tg_lines_count(const unsigned char *s, size_t n) {
+    assert(s != NULL || n == 0);
     size_t k = 0;
     const unsigned char *end = s + n;
     while ((s = memchr(s, '\n', (size_t)(end - s))) != NULL) {
@@ -64,6 +67,7 @@ size_t tg_lines_count(const unsigned char *s, size_t n) {
 ** pieces; callers that need whole lines see 'partial' set. */
 
 tg_status tg_lines_init(tg_lines *lr, const tg_src *src, size_t start, size_t end) {
+    assert(lr != NULL && src != NULL && start <= end);
     memset(lr, 0, sizeof *lr);
     lr->src = src;
     lr->enc = src->enc;
@@ -106,6 +110,7 @@ static int fill(tg_lines *lr) {
 }
 
 int tg_lines_next(tg_lines *lr, const unsigned char **s, size_t *n) {
+    assert(lr != NULL && s != NULL && n != NULL);
     for (;;) {
         size_t avail = lr->len - lr->pos, k;
         unsigned char *nl = avail ? memchr(lr->buf + lr->pos, '\n', avail) : NULL;
@@ -133,6 +138,7 @@ int tg_lines_next(tg_lines *lr, const unsigned char **s, size_t *n) {
 ** line-locating passes, which need raw offsets line by line. */
 
 tg_status tg_block_init(tg_block *r, tg_encoding enc) {
+    assert(r != NULL);
     r->cap = TG_LINES_BLOCK;
     r->raw = tg_malloc(r->cap);
     r->utf8 = enc == TG_ENC_UTF8 ? NULL : tg_malloc(tg_enc_max_out(enc, r->cap));
@@ -152,6 +158,7 @@ void tg_block_free(tg_block *r) {
 ** last step may read past n. */
 long tg_lines_scan(const unsigned char *s, size_t n, unsigned char delim, unsigned char quote,
                    size_t *cut, size_t max) {
+    assert((s != NULL || n == 0) && cut != NULL);
     size_t k = 0, i = 0;
 #if defined(__SSE2__)
     const __m128i vd = _mm_set1_epi8((char)delim), vq = _mm_set1_epi8((char)quote);
@@ -208,7 +215,7 @@ static int is_blank(unsigned char c, unsigned char delim) {
 ** delimiter or the end. That is what libcsv reads as the quoted text with
 ** "" made ", blanks outside the quotes dropped and blanks inside kept. Any
 ** other line -- an open quote (a newline inside the field), a stray CR,
-** text after a closing quote, a quote inside unquoted text -- returns 0 for
+** text after a closing quote, a quote inside unquoted text -- returns -1 for
 ** libcsv, whose lenient rules then decide. Fields are found first and
 ** emitted only when the whole line qualifies. */
 static int quoted_line(unsigned char *s, size_t n, unsigned char delim, unsigned char quote,
@@ -217,12 +224,12 @@ static int quoted_line(unsigned char *s, size_t n, unsigned char delim, unsigned
     unsigned char doubled[256 / 8] = { 0 };
 
     for (;;) {
-        if (k == TG_ARRAY_LEN(from)) return 0;
+        if (k == TG_ARRAY_LEN(from)) return -1;
         while (i < n && is_blank(s[i], delim)) i++;
         if (i < n && s[i] == quote) {
             size_t a = ++i;
             for (;; i++) {
-                if (i >= n || s[i] == '\r') return 0; /* the field goes on past this line */
+                if (i >= n || s[i] == '\r') return -1; /* the field goes on past this line */
                 if (s[i] != quote) continue;
                 if (i + 1 < n && s[i + 1] == quote) {
                     doubled[k >> 3] |= (unsigned char)(1u << (k & 7));
@@ -235,11 +242,11 @@ static int quoted_line(unsigned char *s, size_t n, unsigned char delim, unsigned
             len[k] = i - a;
             i++; /* the closing quote */
             while (i < n && is_blank(s[i], delim)) i++;
-            if (i < n && s[i] != delim) return 0; /* text after the closing quote */
+            if (i < n && s[i] != delim) return -1; /* text after the closing quote */
         } else {
             size_t a = i;
             while (i < n && s[i] != delim) {
-                if (s[i] == quote || s[i] == '\r') return 0;
+                if (s[i] == quote || s[i] == '\r') return -1;
                 i++;
             }
             size_t b = i;
@@ -273,22 +280,23 @@ static int quoted_line(unsigned char *s, size_t n, unsigned char delim, unsigned
         field((void *)(uintptr_t)v, m, ud);
     }
     row(0, ud);
-    return 1;
+    return 0;
 }
 
 /* A line without quotes or stray CRs splits exactly as libcsv would split
 ** it (fields at each delimiter, blanks trimmed around unquoted fields,
 ** blank lines skipped), without libcsv's byte-at-a-time state machine.
-** Returns 0, having done nothing, when the line needs libcsv. */
+** Returns 0, or -1, having done nothing, when the line needs libcsv. */
 int tg_lines_split(unsigned char *s, size_t n, unsigned char delim, unsigned char quote,
                    field_fn field, row_fn row, void *ud) {
+    assert((s != NULL || n == 0) && field != NULL && row != NULL);
     size_t cut[256];
 
     if (n && s[n - 1] == '\n') n--;
     if (n && s[n - 1] == '\r') n--;
     long k = tg_lines_scan(s, n, delim, quote, cut, TG_ARRAY_LEN(cut));
     if (k < 0) return quoted_line(s, n, delim, quote, field, row, ud);
-    if (k == 0 && is_blank_line(s, n)) return 1; /* libcsv reports no row for it */
+    if (k == 0 && is_blank_line(s, n)) return 0; /* libcsv reports no row for it */
     size_t start = 0;
     for (size_t f = 0; f <= (size_t)k; f++) {
         size_t e = f < (size_t)k ? cut[f] : n, a = start, b = e;
@@ -299,5 +307,5 @@ int tg_lines_split(unsigned char *s, size_t n, unsigned char delim, unsigned cha
         start = e + 1;
     }
     row(0, ud);
-    return 1;
+    return 0;
 }

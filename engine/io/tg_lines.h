@@ -76,8 +76,9 @@ long tg_lines_scan(const unsigned char *s, size_t n, unsigned char delim, unsign
 ** the same callbacks libcsv takes -- when the line is quote-free or holds
 ** only well-formed quoted fields that close on this line; a blank line is
 ** skipped. Doubled quotes are undone in place, so s must be writable and
-** is not read again. Returns 0, having called nothing, when the line needs
-** libcsv (a quoted field that goes on past the line, a stray CR or quote,
+** is not read again. Returns 0 when it split the line, and -1, having
+** called nothing, when the line needs libcsv (a quoted field that goes on past the line, a stray CR
+*or quote,
 ** text after a closing quote, more than 256 fields). */
 int tg_lines_split(unsigned char *s, size_t n, unsigned char delim, unsigned char quote,
                    void (*field)(void *s, size_t n, void *ud), void (*row)(int c, void *ud),

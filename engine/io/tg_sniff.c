@@ -138,7 +138,7 @@ static unsigned kind_of(const tg_nulls *nulls, struct span f, unsigned *marks) {
     *marks = tg_conv_number_marks(s, f.len);
     if (*marks) return K_NUM;
     if (tg_conv_date(s, f.len, &packed)) return K_DATE;
-    if (tg_conv_bool(s, f.len, &b)) return K_BOOL;
+    if (tg_conv_bool(s, f.len, &b) == 0) return K_BOOL;
     return K_TEXT;
 }
 

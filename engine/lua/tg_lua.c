@@ -186,11 +186,12 @@ static void arm(tg_lua *rt, lua_State *L) {
     if (L != rt->L) lua_sethook(rt->L, hook, LUA_MASKCOUNT, 1);
 }
 
-static int raise_abort(tg_lua *rt, lua_State *L) {
+TG_NORETURN static int raise_abort(tg_lua *rt, lua_State *L) {
     arm(rt, L);
     if (!lua_checkstack(L, 1)) lua_pop(L, 1); /* full after LUA_MULTRET: we raise anyway */
     lua_pushlightuserdata(L, (void *)&abort_key);
-    return lua_error(L);
+    lua_error(L);
+    TG_UNREACHABLE();
 }
 
 /* The count hook: polls the deadline and the cancel flags. The traceback
@@ -954,7 +955,7 @@ int tg_lua_raise(lua_State *L, tg_status st, const tg_error *err) {
     if (st == TG_ENOMEM) {
         rt->fail_was_cap = tg_mem_cap_hit();
         mem_abort(rt, L);
-        return raise_abort(rt, L);
+        raise_abort(rt, L);
     }
     if (st == TG_ELIMIT || st == TG_ECANCEL) {
         /* The runtime knows the cause ("time limit 2 s exceeded"); a
@@ -963,7 +964,7 @@ int tg_lua_raise(lua_State *L, tg_status st, const tg_error *err) {
         limit_message(rt, st, msg, sizeof msg);
         (void)err;
         set_abort(rt, L, st, msg);
-        return raise_abort(rt, L);
+        raise_abort(rt, L);
     }
     if (err) rt->raised = *err;
     else tg_err_set(&rt->raised, st, NULL, 0, 0, "%s", tg_status_name(st));
@@ -972,7 +973,8 @@ int tg_lua_raise(lua_State *L, tg_status st, const tg_error *err) {
     push_where(L);
     lua_pushstring(L, text);
     lua_concat(L, 2);
-    return lua_error(L);
+    lua_error(L);
+    TG_UNREACHABLE();
 }
 
 void tg_lua_check(lua_State *L) {

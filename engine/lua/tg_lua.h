@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "tegn.h"
+#include "tg_err.h"
 
 typedef struct tg_lua tg_lua;
 
@@ -134,7 +135,7 @@ void tg_lua_cancel(tg_lua *rt);
 ** TG_ECANCEL end the run: pcall cannot catch them. Other codes raise an
 ** ordinary error "script.lua:12: prices.csv:14:3: expected ..." that pcall
 ** can catch; if nothing does, the run returns that code and 'err'. */
-int tg_lua_raise(struct lua_State *L, tg_status st, const tg_error *err);
+TG_NORETURN int tg_lua_raise(struct lua_State *L, tg_status st, const tg_error *err);
 
 /* tg_lua_poll for C functions called from Lua: raises when the run must
 ** stop (as tg_lua_raise), else returns. */

@@ -14,26 +14,9 @@
 #include <lua.h>
 
 #include "tg_date.h"
-#include "tg_lualib.h"
+#include "tg_luaaux.h"
+#include "tg_luaval.h"
 
-#define EXPR_MT "tegn.Expr"
-
-void tg_luadate_push(lua_State *L, int32_t days) {
-    int32_t *d = lua_newuserdatauv(L, sizeof *d, 0);
-    *d = days;
-    luaL_setmetatable(L, TG_LUADATE_MT);
-}
-
-int tg_luadate_test(lua_State *L, int idx, int32_t *days) {
-    int32_t *d = luaL_testudata(L, idx, TG_LUADATE_MT);
-    if (!d) return 0;
-    *days = *d;
-    return 1;
-}
-
-int32_t tg_luadate_check(lua_State *L, int idx) {
-    return *(int32_t *)luaL_checkudata(L, idx, TG_LUADATE_MT);
-}
 
 /* Parses "YYYY-MM-DD" (the only text a date is written as) or raises. */
 static int32_t parse_date_arg(lua_State *L, int idx) {
@@ -53,37 +36,37 @@ static int l_tegn_date(lua_State *L) {
                     d = luaL_checkinteger(L, 3);
         if (y < 1 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31 ||
             !tg_date_valid((int)y, (int)m, (int)d))
-            return tg_lualib_error(L, "no such date %d-%d-%d", (int)y, (int)m, (int)d);
+            return tg_luaaux_error(L, "no such date %d-%d-%d", (int)y, (int)m, (int)d);
         days = tg_date_from_ymd((int)y, (int)m, (int)d);
-    } else if (tg_luadate_test(L, 1, &days)) {
+    } else if (tg_luaaux_date_test(L, 1, &days)) {
         /* already a date */
     } else {
         days = parse_date_arg(L, 1);
     }
-    tg_luadate_push(L, days);
+    tg_luaaux_date_push(L, days);
     return 1;
 }
 
 static int l_date_tostring(lua_State *L) {
     char buf[16];
-    tg_date_format(tg_luadate_check(L, 1), buf);
+    tg_date_format(tg_luaaux_date_check(L, 1), buf);
     lua_pushstring(L, buf);
     return 1;
 }
 
 static int l_date_eq(lua_State *L) {
     int32_t a, b;
-    lua_pushboolean(L, tg_luadate_test(L, 1, &a) && tg_luadate_test(L, 2, &b) && a == b);
+    lua_pushboolean(L, tg_luaaux_date_test(L, 1, &a) && tg_luaaux_date_test(L, 2, &b) && a == b);
     return 1;
 }
 
 static int l_date_lt(lua_State *L) {
-    lua_pushboolean(L, tg_luadate_check(L, 1) < tg_luadate_check(L, 2));
+    lua_pushboolean(L, tg_luaaux_date_check(L, 1) < tg_luaaux_date_check(L, 2));
     return 1;
 }
 
 static int l_date_le(lua_State *L) {
-    lua_pushboolean(L, tg_luadate_check(L, 1) <= tg_luadate_check(L, 2));
+    lua_pushboolean(L, tg_luaaux_date_check(L, 1) <= tg_luaaux_date_check(L, 2));
     return 1;
 }
 
@@ -91,7 +74,7 @@ static int l_date_le(lua_State *L) {
 static int32_t shift_days(lua_State *L, int32_t days, lua_Integer n) {
     static const int32_t lo = -719162, hi = 2932896; /* 0001-01-01, 9999-12-31 */
     if (n < (lua_Integer)lo - days || n > (lua_Integer)hi - days)
-        tg_lualib_error(L, "date out of range (years 1 to 9999)");
+        tg_luaaux_error(L, "date out of range (years 1 to 9999)");
     return (int32_t)(days + n);
 }
 
@@ -99,8 +82,9 @@ static int32_t shift_days(lua_State *L, int32_t days, lua_Integer n) {
 ** metamethod, so `date + col"x"` builds an expression as `col"x" + date`
 ** would. Returns -1 when no operand is an expression. */
 static int delegate_to_expr(lua_State *L, const char *event) {
-    if (!luaL_testudata(L, 1, EXPR_MT) && !luaL_testudata(L, 2, EXPR_MT)) return -1;
-    luaL_getmetatable(L, EXPR_MT);
+    if (!luaL_testudata(L, 1, TG_LUAVAL_EXPR_MT) && !luaL_testudata(L, 2, TG_LUAVAL_EXPR_MT))
+        return -1;
+    luaL_getmetatable(L, TG_LUAVAL_EXPR_MT);
     lua_getfield(L, -1, event);
     lua_pushvalue(L, 1);
     lua_pushvalue(L, 2);
@@ -113,8 +97,9 @@ static int l_date_add(lua_State *L) {
     int32_t d;
     int n = delegate_to_expr(L, "__add");
     if (n >= 0) return n;
-    if (tg_luadate_test(L, 1, &d)) tg_luadate_push(L, shift_days(L, d, luaL_checkinteger(L, 2)));
-    else tg_luadate_push(L, shift_days(L, tg_luadate_check(L, 2), luaL_checkinteger(L, 1)));
+    if (tg_luaaux_date_test(L, 1, &d))
+        tg_luaaux_date_push(L, shift_days(L, d, luaL_checkinteger(L, 2)));
+    else tg_luaaux_date_push(L, shift_days(L, tg_luaaux_date_check(L, 2), luaL_checkinteger(L, 1)));
     return 1;
 }
 
@@ -123,14 +108,14 @@ static int l_date_sub(lua_State *L) {
     int32_t a, b;
     int n = delegate_to_expr(L, "__sub");
     if (n >= 0) return n;
-    a = tg_luadate_check(L, 1);
-    if (tg_luadate_test(L, 2, &b)) {
+    a = tg_luaaux_date_check(L, 1);
+    if (tg_luaaux_date_test(L, 2, &b)) {
         lua_pushinteger(L, (lua_Integer)a - b);
         return 1;
     }
     lua_Integer k = luaL_checkinteger(L, 2);
-    if (k == LUA_MININTEGER) return tg_lualib_error(L, "date out of range (years 1 to 9999)");
-    tg_luadate_push(L, shift_days(L, a, -k));
+    if (k == LUA_MININTEGER) return tg_luaaux_error(L, "date out of range (years 1 to 9999)");
+    tg_luaaux_date_push(L, shift_days(L, a, -k));
     return 1;
 }
 
@@ -140,14 +125,14 @@ static int l_date_concat(lua_State *L) {
     if (n >= 0) return n;
     for (int i = 1; i <= 2; i++) {
         int32_t d;
-        if (tg_luadate_test(L, i, &d)) {
+        if (tg_luaaux_date_test(L, i, &d)) {
             char buf[16];
             tg_date_format(d, buf);
             lua_pushstring(L, buf);
         } else if (lua_type(L, i) == LUA_TSTRING || lua_type(L, i) == LUA_TNUMBER) {
             lua_pushvalue(L, i);
         } else {
-            return tg_lualib_error(L, "attempt to concatenate a date with a %s value",
+            return tg_luaaux_error(L, "attempt to concatenate a date with a %s value",
                                    luaL_typename(L, i));
         }
     }
@@ -156,77 +141,70 @@ static int l_date_concat(lua_State *L) {
 }
 
 static int l_date_year(lua_State *L) {
-    lua_pushinteger(L, tg_date_year(tg_luadate_check(L, 1)));
+    lua_pushinteger(L, tg_date_year(tg_luaaux_date_check(L, 1)));
     return 1;
 }
 
 static int l_date_month(lua_State *L) {
-    lua_pushinteger(L, tg_date_month(tg_luadate_check(L, 1)));
+    lua_pushinteger(L, tg_date_month(tg_luaaux_date_check(L, 1)));
     return 1;
 }
 
 static int l_date_day(lua_State *L) {
     int y, m, d;
-    tg_date_to_ymd(tg_luadate_check(L, 1), &y, &m, &d);
+    tg_date_to_ymd(tg_luaaux_date_check(L, 1), &y, &m, &d);
     lua_pushinteger(L, d);
     return 1;
 }
 
 static int l_date_quarter(lua_State *L) {
-    lua_pushinteger(L, tg_date_quarter(tg_luadate_check(L, 1)));
+    lua_pushinteger(L, tg_date_quarter(tg_luaaux_date_check(L, 1)));
     return 1;
 }
 
 static int l_date_isoweek(lua_State *L) {
-    lua_pushinteger(L, tg_date_isoweek(tg_luadate_check(L, 1), NULL));
+    lua_pushinteger(L, tg_date_isoweek(tg_luaaux_date_check(L, 1), NULL));
     return 1;
 }
 
 static int l_date_weekday(lua_State *L) {
-    lua_pushinteger(L, tg_date_weekday(tg_luadate_check(L, 1)));
+    lua_pushinteger(L, tg_date_weekday(tg_luaaux_date_check(L, 1)));
     return 1;
 }
 
 static int l_date_days_in_month(lua_State *L) {
     int y, m, d;
-    tg_date_to_ymd(tg_luadate_check(L, 1), &y, &m, &d);
+    tg_date_to_ymd(tg_luaaux_date_check(L, 1), &y, &m, &d);
     lua_pushinteger(L, tg_date_days_in_month(y, m));
     return 1;
 }
 
-int tg_luadate_check_unit(lua_State *L, int idx) {
-    static const char *const names[] = { "week", "isoweek", "month", "quarter", "year", NULL };
-    static const int units[] = { TG_UNIT_WEEK, TG_UNIT_WEEK, TG_UNIT_MONTH, TG_UNIT_QUARTER,
-                                 TG_UNIT_YEAR };
-    return units[luaL_checkoption(L, idx, NULL, names)];
-}
-
 static int l_date_trunc(lua_State *L) {
-    int32_t d = tg_luadate_check(L, 1);
-    tg_luadate_push(L, tg_date_trunc(d, (tg_date_unit)tg_luadate_check_unit(L, 2)));
+    int32_t d = tg_luaaux_date_check(L, 1);
+    tg_luaaux_date_push(L, tg_date_trunc(d, (tg_date_unit)tg_luaaux_date_unit(L, 2)));
     return 1;
 }
 
 static int l_date_add_days(lua_State *L) {
-    int32_t d = tg_luadate_check(L, 1);
-    tg_luadate_push(L, shift_days(L, d, luaL_checkinteger(L, 2)));
+    int32_t d = tg_luaaux_date_check(L, 1);
+    tg_luaaux_date_push(L, shift_days(L, d, luaL_checkinteger(L, 2)));
     return 1;
 }
 
 /* d:add_months(n): the same day n months later, clamped to the month's
 ** last day (2024-01-31 + 1 month = 2024-02-29). */
 static int l_date_add_months(lua_State *L) {
-    int32_t d = tg_luadate_check(L, 1);
+    int32_t d = tg_luaaux_date_check(L, 1);
     lua_Integer n = luaL_checkinteger(L, 2);
     int y, m, day;
     tg_date_to_ymd(d, &y, &m, &day);
     if (n > 12 * 10000 || n < -12 * 10000)
-        return tg_lualib_error(L, "date out of range (years 1 to 9999)");
+        return tg_luaaux_error(L, "date out of range (years 1 to 9999)");
     lua_Integer months = (lua_Integer)y * 12 + (m - 1) + n;
     lua_Integer ny = months / 12, nm = months % 12 + 1;
-    if (ny < 1 || ny > 9999) return tg_lualib_error(L, "date out of range (years 1 to 9999)");
+    if (ny < 1 || ny > 9999) return tg_luaaux_error(L, "date out of range (years 1 to 9999)");
     int dim = tg_date_days_in_month((int)ny, (int)nm);
-    tg_luadate_push(L, tg_date_from_ymd((int)ny, (int)nm, day < dim ? day : dim));
+    tg_luaaux_date_push(L, tg_date_from_ymd((int)ny, (int)nm, day < dim ? day : dim));
     return 1;
 }
 
@@ -255,8 +233,8 @@ static const luaL_Reg date_meta[] = {
     { NULL, NULL },
 };
 
-void tg_luadate_open(lua_State *L) {
-    tg_lualib_new_metatable(L, TG_LUADATE_MT, date_meta, date_methods);
+void tg_luadate_open_module(lua_State *L) {
+    tg_luaaux_new_metatable(L, TG_LUAAUX_DATE_MT, date_meta, date_methods);
     lua_pop(L, 1);
     lua_pushcfunction(L, l_tegn_date);
     lua_setfield(L, -2, "date");

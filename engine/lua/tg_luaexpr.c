@@ -1,6 +1,7 @@
 /*
-** tg_luaexpr.c -- tegn.Expr userdata and the expression functions of the
-** `tegn` module (see tg_luaexpr.h). An Expr holds one
+** tg_luaexpr.c -- the methods and metamethods of tegn.Expr and the
+** expression functions of the `tegn` module (see tg_luaexpr.h); the
+** userdata and the conversion of Lua values are in tg_luaval.c. An Expr holds one
 ** reference to an immutable tg_expr node; every operator and method makes
 ** a new node whose userdata is pushed (empty) before the node is built, so
 ** a Lua error never leaks one. Lua's ==, < and <= cannot build
@@ -16,39 +17,13 @@
 #include <lua.h>
 
 #include "tg_err.h"
-#include "tg_exec.h"
 #include "tg_lua.h"
-#include "tg_luadate.h"
-#include "tg_lualib.h"
+#include "tg_luaaux.h"
+#include "tg_luaval.h"
 #include "tg_mem.h"
 
-#define WHEN_MT "tegn.When"
 
 /* ---- the userdata ---- */
-
-static tg_expr **new_slot(lua_State *L) {
-    tg_expr **slot = lua_newuserdatauv(L, sizeof *slot, 0);
-    *slot = NULL;
-    luaL_setmetatable(L, TG_LUAEXPR_MT);
-    return slot;
-}
-
-/* Stores a freshly built node (NULL = allocation failure) in the slot on
-** top of the stack. */
-static void fill(lua_State *L, tg_expr **slot, tg_expr *e) {
-    if (!e) tg_lua_raise(L, TG_ENOMEM, NULL);
-    *slot = e;
-}
-
-int tg_luaexpr_test(lua_State *L, int idx) {
-    return luaL_testudata(L, idx, TG_LUAEXPR_MT) != NULL;
-}
-
-static tg_expr *check_expr(lua_State *L, int idx) {
-    tg_expr **slot = luaL_checkudata(L, idx, TG_LUAEXPR_MT);
-    assert(*slot);
-    return *slot;
-}
 
 static int l_expr_gc(lua_State *L) {
     tg_expr **slot = lua_touserdata(L, 1);
@@ -58,8 +33,8 @@ static int l_expr_gc(lua_State *L) {
 }
 
 static int l_expr_tostring(lua_State *L) {
-    tg_expr *e = check_expr(L, 1);
-    void **box = tg_lualib_box(L, tg_free);
+    tg_expr *e = tg_luaval_expr_check(L, 1);
+    void **box = tg_luaaux_box(L, tg_free);
     char *s = tg_expr_to_string(e);
     if (!s) return tg_lua_raise(L, TG_ENOMEM, NULL);
     *box = s;
@@ -67,116 +42,20 @@ static int l_expr_tostring(lua_State *L) {
     return 1;
 }
 
-/* ---- Lua values to expressions ---- */
-
-static tg_expr *when_to_expr(lua_State *L, int idx);
-
-tg_expr *tg_luaexpr_push(lua_State *L, int idx, int names, const char *what) {
-    tg_expr **slot;
-    int32_t days;
-    size_t len;
-    const char *s;
-
-    idx = lua_absindex(L, idx);
-    if (tg_luaexpr_test(L, idx)) {
-        lua_pushvalue(L, idx);
-        return check_expr(L, -1);
-    }
-    if (luaL_testudata(L, idx, WHEN_MT)) return when_to_expr(L, idx);
-    slot = new_slot(L);
-    switch (lua_type(L, idx)) {
-    case LUA_TNUMBER:
-        if (lua_isinteger(L, idx)) fill(L, slot, tg_expr_int(lua_tointeger(L, idx)));
-        else fill(L, slot, tg_expr_float(lua_tonumber(L, idx)));
-        return *slot;
-    case LUA_TBOOLEAN: fill(L, slot, tg_expr_bool(lua_toboolean(L, idx))); return *slot;
-    case LUA_TSTRING:
-        s = lua_tolstring(L, idx, &len);
-        fill(L, slot, names ? tg_expr_col(s) : tg_expr_str(s, len));
-        return *slot;
-    default:
-        if (tg_luadate_test(L, idx, &days)) {
-            fill(L, slot, tg_expr_date(days));
-            return *slot;
-        }
-        if (tg_lualib_is_null(L, idx)) {
-            fill(L, slot, tg_expr_null());
-            return *slot;
-        }
-    }
-    tg_lualib_error(L, "%s: expected an expression, a column name or a value, got a %s", what,
-                    luaL_typename(L, idx));
-    return NULL;
-}
-
-void tg_luaexpr_check_columns(lua_State *L, const tg_expr *e, const tg_table *t) {
-    if (e->op == TG_OP_COL) {
-        if (tg_table_find(t, e->u.name) < 0) tg_lualib_no_column(L, t, e->u.name);
-        return;
-    }
-    for (size_t i = 0; i < e->n_args; i++) tg_luaexpr_check_columns(L, e->args[i], t);
-}
-
-/* Appends the distinct column names under e to names[*n] (room for cap). */
-static void collect(const tg_expr *e, const char **names, size_t *n, size_t cap) {
-    if (e->op == TG_OP_COL) {
-        for (size_t i = 0; i < *n; i++)
-            if (strcmp(names[i], e->u.name) == 0) return;
-        if (*n < cap) names[(*n)++] = e->u.name;
-        return;
-    }
-    for (size_t i = 0; i < e->n_args; i++) collect(e->args[i], names, n, cap);
-}
-
-static size_t count_nodes(const tg_expr *e) {
-    size_t n = 1;
-    for (size_t i = 0; i < e->n_args; i++) n += count_nodes(e->args[i]);
-    return n;
-}
-
-const char **tg_luaexpr_columns(lua_State *L, const tg_expr *e, size_t *n) {
-    size_t cap = count_nodes(e);
-    const char **names = lua_newuserdatauv(L, cap * sizeof *names, 0);
-    *n = 0;
-    collect(e, names, n, cap);
-    return names;
-}
-
-static void release_col(void *p) {
-    tg_col_release(p);
-}
-
-tg_col *tg_luaexpr_eval(lua_State *L, const tg_expr *e, const tg_table *t) {
-    void **box;
-    tg_interrupt intr;
-    tg_col *c = NULL;
-    tg_error err;
-    tg_status st;
-
-    tg_luaexpr_check_columns(L, e, t);
-    box = tg_lualib_box(L, release_col);
-    tg_lualib_interrupt(L, &intr);
-    tg_err_clear(&err);
-    st = tg_exec_eval(e, t, &intr, &c, &err);
-    if (st != TG_OK) tg_lualib_fail(L, st, &err, NULL);
-    *box = c;
-    return c;
-}
-
 /* ---- building ---- */
 
 static int binary(lua_State *L, tg_op op, int a, int b, const char *what) {
-    tg_expr *x = tg_luaexpr_push(L, a, 0, what);
-    tg_expr *y = tg_luaexpr_push(L, b, 0, what);
-    tg_expr **slot = new_slot(L);
-    fill(L, slot, tg_expr_binary(op, x, y));
+    tg_expr *x = tg_luaval_expr_push(L, a, 0, what);
+    tg_expr *y = tg_luaval_expr_push(L, b, 0, what);
+    tg_expr **slot = tg_luaval_expr_new(L);
+    tg_luaval_expr_fill(L, slot, tg_expr_binary(op, x, y));
     return 1;
 }
 
 static int unary(lua_State *L, tg_op op) {
-    tg_expr *x = check_expr(L, 1);
-    tg_expr **slot = new_slot(L);
-    fill(L, slot, tg_expr_unary(op, x));
+    tg_expr *x = tg_luaval_expr_check(L, 1);
+    tg_expr **slot = tg_luaval_expr_new(L);
+    tg_luaval_expr_fill(L, slot, tg_expr_unary(op, x));
     return 1;
 }
 
@@ -248,12 +127,12 @@ static int l_expr_not_meta(lua_State *L) {
 }
 
 static int l_expr_eq_meta(lua_State *L) {
-    return tg_lualib_error(L, "expressions compare with :eq() / :ne(), not == / ~= (Lua turns "
+    return tg_luaaux_error(L, "expressions compare with :eq() / :ne(), not == / ~= (Lua turns "
                               "== into a plain true or false)");
 }
 
 static int l_expr_lt_meta(lua_State *L) {
-    return tg_lualib_error(L, "expressions compare with :lt() :le() :gt() :ge(), not < <= > >=");
+    return tg_luaaux_error(L, "expressions compare with :lt() :le() :gt() :ge(), not < <= > >=");
 }
 
 /* Builds an n-ary node from the expressions at stack slots first..last. */
@@ -263,25 +142,25 @@ static int nary_range(lua_State *L, tg_op op, int first, int last, const char *w
     tg_expr **slot;
 
     if (n == 1) {
-        tg_luaexpr_push(L, first, 0, what);
+        tg_luaval_expr_push(L, first, 0, what);
         return 1;
     }
     args = lua_newuserdatauv(L, (size_t)n * sizeof *args, 0);
-    for (int i = 0; i < n; i++) args[i] = tg_luaexpr_push(L, first + i, 0, what);
-    slot = new_slot(L);
-    fill(L, slot, tg_expr_nary(op, args, (size_t)n));
+    for (int i = 0; i < n; i++) args[i] = tg_luaval_expr_push(L, first + i, 0, what);
+    slot = tg_luaval_expr_new(L);
+    tg_luaval_expr_fill(L, slot, tg_expr_nary(op, args, (size_t)n));
     return 1;
 }
 
 /* e:and_(a, b, ...) and e:or_(...): e combined with the others. */
 static int l_expr_and(lua_State *L) {
-    check_expr(L, 1);
+    tg_luaval_expr_check(L, 1);
     luaL_checkany(L, 2);
     return nary_range(L, TG_OP_AND, 1, lua_gettop(L), "and_");
 }
 
 static int l_expr_or(lua_State *L) {
-    check_expr(L, 1);
+    tg_luaval_expr_check(L, 1);
     luaL_checkany(L, 2);
     return nary_range(L, TG_OP_OR, 1, lua_gettop(L), "or_");
 }
@@ -292,7 +171,7 @@ static int unpack_list(lua_State *L, int idx, const char *what) {
     idx = lua_absindex(L, idx);
     luaL_checktype(L, idx, LUA_TTABLE);
     n = luaL_len(L, idx);
-    if (n > 100000) tg_lualib_error(L, "%s: too many items (%I)", what, n);
+    if (n > 100000) return tg_luaaux_error(L, "%s: too many items (%I)", what, n);
     luaL_checkstack(L, (int)n + 8, what);
     for (lua_Integer i = 1; i <= n; i++) lua_rawgeti(L, idx, i);
     return (int)n;
@@ -310,8 +189,8 @@ static int all_any(lua_State *L, tg_op op, const char *what) {
         lua_insert(L, 1); /* items at 2 .. n + 1, as after unpacking */
     }
     if (n == 0) {
-        tg_expr **slot = new_slot(L);
-        fill(L, slot, tg_expr_bool(op == TG_OP_AND));
+        tg_expr **slot = tg_luaval_expr_new(L);
+        tg_luaval_expr_fill(L, slot, tg_expr_bool(op == TG_OP_AND));
         return 1;
     }
     return nary_range(L, op, 2, 1 + n, what);
@@ -335,11 +214,11 @@ static int l_tegn_concat(lua_State *L) {
 static int l_tegn_if_else(lua_State *L) {
     tg_expr *c, *a, *b, **slot;
     luaL_checkany(L, 3);
-    c = tg_luaexpr_push(L, 1, 0, "if_else");
-    a = tg_luaexpr_push(L, 2, 0, "if_else");
-    b = tg_luaexpr_push(L, 3, 0, "if_else");
-    slot = new_slot(L);
-    fill(L, slot, tg_expr_if_else(c, a, b));
+    c = tg_luaval_expr_push(L, 1, 0, "if_else");
+    a = tg_luaval_expr_push(L, 2, 0, "if_else");
+    b = tg_luaval_expr_push(L, 3, 0, "if_else");
+    slot = tg_luaval_expr_new(L);
+    tg_luaval_expr_fill(L, slot, tg_expr_if_else(c, a, b));
     return 1;
 }
 
@@ -352,17 +231,17 @@ static int l_tegn_coalesce(lua_State *L) {
 
 /* e:between(lo, hi), inclusive on both ends */
 static int l_expr_between(lua_State *L) {
-    tg_expr *x = check_expr(L, 1);
-    tg_expr *lo = tg_luaexpr_push(L, 2, 0, "between");
-    tg_expr *hi = tg_luaexpr_push(L, 3, 0, "between");
-    tg_expr **slot = new_slot(L);
-    fill(L, slot, tg_expr_between(x, lo, hi));
+    tg_expr *x = tg_luaval_expr_check(L, 1);
+    tg_expr *lo = tg_luaval_expr_push(L, 2, 0, "between");
+    tg_expr *hi = tg_luaval_expr_push(L, 3, 0, "between");
+    tg_expr **slot = tg_luaval_expr_new(L);
+    tg_luaval_expr_fill(L, slot, tg_expr_between(x, lo, hi));
     return 1;
 }
 
 /* e:isin{"a", "b"} or e:isin("a", "b"): values, not expressions */
 static int l_expr_isin(lua_State *L) {
-    tg_expr *x = check_expr(L, 1);
+    tg_expr *x = tg_luaval_expr_check(L, 1);
     int first = 2, n = lua_gettop(L) - 1;
     tg_expr **list, **slot;
 
@@ -373,12 +252,12 @@ static int l_expr_isin(lua_State *L) {
     }
     list = lua_newuserdatauv(L, (size_t)(n > 0 ? n : 1) * sizeof *list, 0);
     for (int i = 0; i < n; i++) {
-        if (tg_luaexpr_test(L, first + i) || luaL_testudata(L, first + i, WHEN_MT))
-            return tg_lualib_error(L, "isin: item %d is an expression; isin takes values", i + 1);
-        list[i] = tg_luaexpr_push(L, first + i, 0, "isin");
+        if (tg_luaval_expr_test(L, first + i) || luaL_testudata(L, first + i, TG_LUAVAL_WHEN_MT))
+            return tg_luaaux_error(L, "isin: item %d is an expression; isin takes values", i + 1);
+        list[i] = tg_luaval_expr_push(L, first + i, 0, "isin");
     }
-    slot = new_slot(L);
-    fill(L, slot, tg_expr_isin(x, list, (size_t)n));
+    slot = tg_luaval_expr_new(L);
+    tg_luaval_expr_fill(L, slot, tg_expr_isin(x, list, (size_t)n));
     return 1;
 }
 
@@ -387,36 +266,36 @@ static int l_expr_isin(lua_State *L) {
 ** naming it; with strict = false it becomes NULL. */
 static int l_expr_cast(lua_State *L) {
     static const char *const known[] = { "strict", NULL };
-    tg_expr *x = check_expr(L, 1);
+    tg_expr *x = tg_luaval_expr_check(L, 1);
     const char *name = luaL_checkstring(L, 2);
-    tg_type to = tg_type_parse(name);
+    int to = tg_type_parse(name);
     int strict = 1;
     tg_expr **slot;
 
-    if (!to)
+    if (to < 0)
         return luaL_argerror(L, 2, "expected \"int\", \"float\", \"bool\", \"date\" or \"string\"");
-    tg_lualib_check_opts(L, 3, known, "cast");
+    tg_luaaux_check_opts(L, 3, known, "cast");
     if (lua_istable(L, 3)) {
         lua_getfield(L, 3, "strict");
         if (!lua_isnil(L, -1)) strict = lua_toboolean(L, -1);
         lua_pop(L, 1);
     }
-    slot = new_slot(L);
-    fill(L, slot, tg_expr_cast(x, to, strict));
+    slot = tg_luaval_expr_new(L);
+    tg_luaval_expr_fill(L, slot, tg_expr_cast(x, (tg_type)to, strict));
     return 1;
 }
 
 /* e:try_cast(type): as cast with strict = false (NULL where a value does
 ** not convert). */
 static int l_expr_try_cast(lua_State *L) {
-    tg_expr *x = check_expr(L, 1);
+    tg_expr *x = tg_luaval_expr_check(L, 1);
     const char *name = luaL_checkstring(L, 2);
-    tg_type to = tg_type_parse(name);
+    int to = tg_type_parse(name);
     tg_expr **slot;
-    if (!to)
+    if (to < 0)
         return luaL_argerror(L, 2, "expected \"int\", \"float\", \"bool\", \"date\" or \"string\"");
-    slot = new_slot(L);
-    fill(L, slot, tg_expr_cast(x, to, 0));
+    slot = tg_luaval_expr_new(L);
+    tg_luaval_expr_fill(L, slot, tg_expr_cast(x, (tg_type)to, 0));
     return 1;
 }
 
@@ -426,25 +305,26 @@ static int l_expr_try_cast(lua_State *L) {
 ** recomputes a takst rounds it to the same kroner. */
 static int l_expr_round(lua_State *L) {
     static const char *const modes[] = { "half_up", "half_even", NULL };
-    tg_expr *x = check_expr(L, 1);
+    tg_expr *x = tg_luaval_expr_check(L, 1);
     lua_Integer digits = luaL_optinteger(L, 2, 0);
     int mode = luaL_checkoption(L, 3, "half_up", modes);
     tg_expr **slot;
 
     luaL_argcheck(L, digits >= TG_ROUND_MIN_DIGITS && digits <= TG_ROUND_MAX_DIGITS, 2,
                   "digits must be between -18 and 15");
-    slot = new_slot(L);
-    fill(L, slot,
-         tg_expr_round(x, (int)digits, mode == 0 ? TG_ROUND_HALF_UP_TOL : TG_ROUND_HALF_EVEN));
+    slot = tg_luaval_expr_new(L);
+    tg_luaval_expr_fill(
+        L, slot,
+        tg_expr_round(x, (int)digits, mode == 0 ? TG_ROUND_HALF_UP_TOL : TG_ROUND_HALF_EVEN));
     return 1;
 }
 
 /* e:trunc("month" | "quarter" | "year" | "week") */
 static int l_expr_trunc(lua_State *L) {
-    tg_expr *x = check_expr(L, 1);
-    tg_date_unit unit = (tg_date_unit)tg_luadate_check_unit(L, 2);
-    tg_expr **slot = new_slot(L);
-    fill(L, slot, tg_expr_trunc(x, unit));
+    tg_expr *x = tg_luaval_expr_check(L, 1);
+    tg_date_unit unit = (tg_date_unit)tg_luaaux_date_unit(L, 2);
+    tg_expr **slot = tg_luaval_expr_new(L);
+    tg_luaval_expr_fill(L, slot, tg_expr_trunc(x, unit));
     return 1;
 }
 
@@ -452,15 +332,16 @@ static int l_expr_trunc(lua_State *L) {
 
 static int l_tegn_col(lua_State *L) {
     const char *name = luaL_checkstring(L, 1);
-    tg_expr **slot = new_slot(L);
-    fill(L, slot, tg_expr_col(name));
+    tg_expr **slot = tg_luaval_expr_new(L);
+    tg_luaval_expr_fill(L, slot, tg_expr_col(name));
     return 1;
 }
 
 static int l_tegn_lit(lua_State *L) {
     luaL_checkany(L, 1);
-    if (tg_luaexpr_test(L, 1)) return luaL_argerror(L, 1, "a value expected, got an expression");
-    tg_luaexpr_push(L, 1, 0, "lit");
+    if (tg_luaval_expr_test(L, 1))
+        return luaL_argerror(L, 1, "a value expected, got an expression");
+    tg_luaval_expr_push(L, 1, 0, "lit");
     return 1;
 }
 
@@ -479,12 +360,12 @@ static void push_when(lua_State *L, int from, int cond, int value) {
         }
         lua_pop(L, 1);
     }
-    tg_luaexpr_push(L, cond, 0, "when");
+    tg_luaval_expr_push(L, cond, 0, "when");
     lua_rawseti(L, -2, n + 1);
-    tg_luaexpr_push(L, value, 0, "when");
+    tg_luaval_expr_push(L, value, 0, "when");
     lua_rawseti(L, -2, n + 2);
     lua_setiuservalue(L, -2, 1);
-    luaL_setmetatable(L, WHEN_MT);
+    luaL_setmetatable(L, TG_LUAVAL_WHEN_MT);
 }
 
 /* tegn.when(cond, value) */
@@ -496,52 +377,19 @@ static int l_tegn_when(lua_State *L) {
 
 /* w:when(cond, value): one more branch, tried after the earlier ones */
 static int l_when_when(lua_State *L) {
-    luaL_checkudata(L, 1, WHEN_MT);
+    luaL_checkudata(L, 1, TG_LUAVAL_WHEN_MT);
     luaL_checkany(L, 3);
     push_when(L, 1, 2, 3);
     return 1;
 }
 
-/* Folds the branches at 'when' from the last, around 'otherwise' (the
-** expression on top of the stack), into nested if_else nodes; pushes the
-** result. */
-static tg_expr *fold_when(lua_State *L, int when) {
-    lua_Integer n;
-    int list;
-    when = lua_absindex(L, when);
-    lua_getiuservalue(L, when, 1);
-    list = lua_gettop(L);
-    n = luaL_len(L, list);
-    lua_pushvalue(L, list - 1); /* otherwise */
-    for (lua_Integer i = n - 1; i >= 1; i -= 2) {
-        lua_rawgeti(L, list, i);
-        lua_rawgeti(L, list, i + 1);
-        tg_expr *c = check_expr(L, -2), *v = check_expr(L, -1), *o = check_expr(L, -3);
-        tg_expr **slot = new_slot(L);
-        fill(L, slot, tg_expr_if_else(c, v, o));
-        lua_replace(L, -4);
-        lua_pop(L, 2);
-    }
-    return check_expr(L, -1);
-}
-
 /* w:otherwise(value) -> Expr */
 static int l_when_otherwise(lua_State *L) {
-    luaL_checkudata(L, 1, WHEN_MT);
+    luaL_checkudata(L, 1, TG_LUAVAL_WHEN_MT);
     luaL_checkany(L, 2);
-    tg_luaexpr_push(L, 2, 0, "otherwise");
-    fold_when(L, 1);
+    tg_luaval_expr_push(L, 2, 0, "otherwise");
+    tg_luaval_when_fold(L, 1);
     return 1;
-}
-
-/* A When used without :otherwise gives NULL where no branch holds. */
-static tg_expr *when_to_expr(lua_State *L, int idx) {
-    tg_expr **slot = new_slot(L);
-    fill(L, slot, tg_expr_null());
-    tg_expr *e = fold_when(L, idx);
-    lua_replace(L, -3);
-    lua_pop(L, 1);
-    return e;
 }
 
 /* ---- registration ---- */
@@ -571,14 +419,14 @@ static const luaL_Reg module_funcs[] = {
     { "concat", l_tegn_concat }, { "if_else", l_tegn_if_else }, { NULL, NULL },
 };
 
-void tg_luaexpr_open(lua_State *L) {
-    tg_lualib_new_metatable(L, TG_LUAEXPR_MT, expr_meta, expr_methods);
+void tg_luaexpr_open_module(lua_State *L) {
+    tg_luaaux_new_metatable(L, TG_LUAVAL_EXPR_MT, expr_meta, expr_methods);
     set_ops(L, binary_meta, TG_ARRAY_LEN(binary_meta), l_expr_binary_op);
     lua_getfield(L, -1, "__index");
     set_ops(L, binary_methods, TG_ARRAY_LEN(binary_methods), l_expr_binary_op);
     set_ops(L, unary_methods, TG_ARRAY_LEN(unary_methods), l_expr_unary_op);
     lua_pop(L, 1);
-    tg_lualib_new_metatable(L, WHEN_MT, NULL, when_methods);
+    tg_luaaux_new_metatable(L, TG_LUAVAL_WHEN_MT, NULL, when_methods);
     lua_pop(L, 2);
     luaL_setfuncs(L, module_funcs, 0);
 }

@@ -14,55 +14,31 @@
 
 #include "tg_err.h"
 #include "tg_fctable.h"
-#include "tg_lualib.h"
-#include "tg_luatable.h"
-#include "tg_luaverb.h"
+#include "tg_luaaux.h"
+#include "tg_luaval.h"
 
-/* An integer option in [lo, hi], or dflt when absent. */
-static long opt_int(lua_State *L, int idx, const char *key, const char *fname, long dflt, long lo,
-                    long hi) {
-    long v = dflt;
-    if (lua_getfield(L, idx, key) != LUA_TNIL) {
-        if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < lo || lua_tointeger(L, -1) > hi)
-            tg_lualib_error(L, "%s: '%s' must be an integer from %d to %d", fname, key, (int)lo,
-                            (int)hi);
-        v = (long)lua_tointeger(L, -1);
-    }
-    lua_pop(L, 1);
-    return v;
-}
-
-static int opt_bool(lua_State *L, int idx, const char *key, const char *fname, int dflt) {
-    int v = dflt;
-    int type = lua_getfield(L, idx, key);
-    if (type != LUA_TNIL) {
-        if (type != LUA_TBOOLEAN) tg_lualib_error(L, "%s: '%s' must be true or false", fname, key);
-        v = lua_toboolean(L, -1);
-    }
-    lua_pop(L, 1);
-    return v;
-}
-
-/* A fixed smoothing parameter, or NAN (fit it) when absent. */
+/* A fixed smoothing parameter, or NAN (fit it) when absent: NaN given
+** explicitly would silently mean "fit", so it is refused like inf. */
 static double opt_param(lua_State *L, int idx, const char *key, const char *fname) {
-    double v = NAN;
-    if (lua_getfield(L, idx, key) != LUA_TNIL) {
-        if (lua_type(L, -1) != LUA_TNUMBER)
-            tg_lualib_error(L, "%s: '%s' must be a number (leave it out to fit it)", fname, key);
-        v = lua_tonumber(L, -1);
-    }
-    lua_pop(L, 1);
-    return v;
+    return tg_luaaux_opt_number(L, idx, fname, key, NAN, -HUGE_VAL, HUGE_VAL);
 }
 
-/* A column name option; pushes nothing (the options table keeps it). */
+/* A required column name option (the options table keeps it alive). */
 static const char *opt_name(lua_State *L, int idx, const char *key, const char *fname) {
     const char *s;
-    if (lua_getfield(L, idx, key) != LUA_TSTRING)
-        tg_lualib_error(L, "%s: '%s' must name a column", fname, key);
-    s = lua_tostring(L, -1);
+    if (lua_getfield(L, idx, key) == LUA_TNIL) tg_luaaux_missing(L, fname, key);
+    s = tg_luaaux_check_string(L, -1, fname, key);
     lua_pop(L, 1);
     return s;
+}
+
+/* The level at the top of the stack: a percentage strictly between 0 and
+** 100. */
+static double check_level(lua_State *L, const char *fname) {
+    double v = tg_luaaux_check_number(L, -1, fname, "level", -HUGE_VAL, HUGE_VAL);
+    if (!(v > 0 && v < 100))
+        tg_luaaux_bad(L, fname, "level", "a number between 0 and 100 (exclusive)", -1);
+    return v;
 }
 
 /* Reads the options both functions share and checks that the columns
@@ -71,47 +47,42 @@ static const char *opt_name(lua_State *L, int idx, const char *key, const char *
 static void read_opts(lua_State *L, int idx, const char *fname, const tg_table *t,
                       tg_fctable_opts *o, double *levels) {
     tg_fctable_opts_init(o);
-    if (lua_getfield(L, idx, "by") != LUA_TNIL) o->by = tg_luaverb_names(L, -1, fname, &o->n_by);
+    if (lua_getfield(L, idx, "by") != LUA_TNIL) o->by = tg_luaaux_names(L, -1, fname, &o->n_by);
     else lua_pop(L, 1);
     if (o->n_by > TG_FCTABLE_MAX_BY)
-        tg_lualib_error(L, "%s: at most %d by columns", fname, TG_FCTABLE_MAX_BY);
+        tg_luaaux_error(L, "%s: at most %d by columns", fname, TG_FCTABLE_MAX_BY);
     o->time = opt_name(L, idx, "time", fname);
     o->value = opt_name(L, idx, "value", fname);
     for (size_t i = 0; i < o->n_by; i++)
-        if (tg_table_find(t, o->by[i]) < 0) tg_lualib_no_column(L, t, o->by[i]);
-    if (tg_table_find(t, o->time) < 0) tg_lualib_no_column(L, t, o->time);
-    if (tg_table_find(t, o->value) < 0) tg_lualib_no_column(L, t, o->value);
-    o->spec.period = (int)opt_int(L, idx, "period", fname, 12, 1, TG_FC_MAX_PERIOD);
-    o->spec.trend = opt_bool(L, idx, "trend", fname, 1);
-    o->spec.damped = opt_bool(L, idx, "damped", fname, 0);
+        if (tg_table_find(t, o->by[i]) < 0) tg_luaaux_no_column(L, t, o->by[i]);
+    if (tg_table_find(t, o->time) < 0) tg_luaaux_no_column(L, t, o->time);
+    if (tg_table_find(t, o->value) < 0) tg_luaaux_no_column(L, t, o->value);
+    o->spec.period = (int)tg_luaaux_opt_integer(L, idx, fname, "period", 12, 1, TG_FC_MAX_PERIOD);
+    o->spec.trend = tg_luaaux_opt_boolean(L, idx, fname, "trend", 1);
+    o->spec.damped = tg_luaaux_opt_boolean(L, idx, fname, "damped", 0);
     o->spec.alpha = opt_param(L, idx, "alpha", fname);
     o->spec.beta = opt_param(L, idx, "beta", fname);
     o->spec.gamma = opt_param(L, idx, "gamma", fname);
     o->spec.phi = opt_param(L, idx, "phi", fname);
-    o->horizon = (size_t)opt_int(L, idx, "horizon", fname, 12, 1, TG_FC_MAX_HORIZON);
+    o->horizon = (size_t)tg_luaaux_opt_integer(L, idx, fname, "horizon", 12, 1, TG_FC_MAX_HORIZON);
     if (lua_getfield(L, idx, "level") != LUA_TNIL) {
         if (lua_type(L, -1) == LUA_TNUMBER) {
-            levels[0] = lua_tonumber(L, -1);
+            levels[0] = check_level(L, fname);
             o->n_levels = 1;
         } else if (lua_istable(L, -1)) {
             lua_Integer n = luaL_len(L, -1);
             if (n < 1 || n > TG_FCTABLE_MAX_LEVELS)
-                tg_lualib_error(L, "%s: 'level' lists 1 to %d levels", fname,
+                tg_luaaux_error(L, "%s: 'level' lists 1 to %d levels", fname,
                                 TG_FCTABLE_MAX_LEVELS);
             for (lua_Integer i = 1; i <= n; i++) {
-                if (lua_rawgeti(L, -1, i) != LUA_TNUMBER)
-                    tg_lualib_error(L, "%s: 'level' must hold numbers", fname);
-                levels[i - 1] = lua_tonumber(L, -1);
+                lua_rawgeti(L, -1, i);
+                levels[i - 1] = check_level(L, fname);
                 lua_pop(L, 1);
             }
             o->n_levels = (size_t)n;
         } else {
-            tg_lualib_error(L, "%s: 'level' must be a number or a list of numbers", fname);
+            tg_luaaux_bad(L, fname, "level", "a number or a list of numbers", -1);
         }
-        for (size_t i = 0; i < o->n_levels; i++)
-            if (!(levels[i] > 0 && levels[i] < 100))
-                tg_lualib_error(L, "%s: a level is a percentage between 0 and 100, got %f", fname,
-                                levels[i]);
         o->levels = levels;
     }
     lua_pop(L, 1);
@@ -125,7 +96,7 @@ static int l_holt_winters(lua_State *L) {
                                          "trend", "damped", "alpha", "beta",   "gamma",
                                          "phi",   "level",  NULL };
     const char *fname = "holt_winters";
-    const tg_table *t = tg_luatable_check(L, 1);
+    const tg_table *t = tg_luaval_table_check(L, 1);
     double levels[TG_FCTABLE_MAX_LEVELS];
     tg_fctable_opts o;
     tg_interrupt intr;
@@ -136,18 +107,18 @@ static int l_holt_winters(lua_State *L) {
 
     luaL_checktype(L, 2, LUA_TTABLE);
     lua_settop(L, 2);
-    tg_lualib_check_opts(L, 2, known, fname);
+    tg_luaaux_check_opts(L, 2, known, fname);
     read_opts(L, 2, fname, t, &o, levels);
-    fc = tg_luatable_new(L);
+    fc = tg_luaval_table_new(L);
     r1 = lua_gettop(L);
-    pa = tg_luatable_new(L);
+    pa = tg_luaval_table_new(L);
     r2 = lua_gettop(L);
-    tg_lualib_interrupt(L, &intr);
+    tg_luaaux_interrupt(L, &intr);
     tg_err_clear(&err);
     st = tg_fctable_holt_winters(t, &o, &intr, fc, pa, &err);
-    if (st != TG_OK) return tg_lualib_fail(L, st, &err, fname);
-    tg_luatable_finish(L, r1);
-    tg_luatable_finish(L, r2);
+    if (st != TG_OK) return tg_luaaux_fail(L, st, &err, fname);
+    tg_luaval_table_finish(L, r1);
+    tg_luaval_table_finish(L, r2);
     return 2;
 }
 
@@ -158,7 +129,7 @@ static int l_backtest(lua_State *L) {
                                          "trend", "damped",    "alpha", "beta",   "gamma",
                                          "phi",   "min_train", "refit", NULL };
     const char *fname = "backtest";
-    const tg_table *t = tg_luatable_check(L, 1);
+    const tg_table *t = tg_luaval_table_check(L, 1);
     double levels[TG_FCTABLE_MAX_LEVELS];
     tg_fctable_opts o;
     tg_interrupt intr;
@@ -169,24 +140,24 @@ static int l_backtest(lua_State *L) {
 
     luaL_checktype(L, 2, LUA_TTABLE);
     lua_settop(L, 2);
-    tg_lualib_check_opts(L, 2, known, fname);
+    tg_luaaux_check_opts(L, 2, known, fname);
     read_opts(L, 2, fname, t, &o, levels);
-    o.min_train = (size_t)opt_int(L, 2, "min_train", fname, 36, 2, 1000000);
-    o.refit = opt_bool(L, 2, "refit", fname, 1);
-    ov = tg_luatable_new(L);
+    o.min_train = (size_t)tg_luaaux_opt_integer(L, 2, fname, "min_train", 36, 2, 1000000);
+    o.refit = tg_luaaux_opt_boolean(L, 2, fname, "refit", 1);
+    ov = tg_luaval_table_new(L);
     r1 = lua_gettop(L);
-    ph = tg_luatable_new(L);
+    ph = tg_luaval_table_new(L);
     r2 = lua_gettop(L);
-    tg_lualib_interrupt(L, &intr);
+    tg_luaaux_interrupt(L, &intr);
     tg_err_clear(&err);
     st = tg_fctable_backtest(t, &o, &intr, ov, ph, &err);
-    if (st != TG_OK) return tg_lualib_fail(L, st, &err, fname);
-    tg_luatable_finish(L, r1);
-    tg_luatable_finish(L, r2);
+    if (st != TG_OK) return tg_luaaux_fail(L, st, &err, fname);
+    tg_luaval_table_finish(L, r1);
+    tg_luaval_table_finish(L, r2);
     return 2;
 }
 
-void tg_luaforecast_open(lua_State *L) {
+void tg_luaforecast_open_module(lua_State *L) {
     static const luaL_Reg funcs[] = {
         { "holt_winters", l_holt_winters },
         { "backtest", l_backtest },

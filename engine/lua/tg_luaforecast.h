@@ -11,6 +11,6 @@ struct lua_State;
 
 /* Sets tegn.forecast = { holt_winters = ..., backtest = ... } in the
 ** module table at the top of the stack; leaves the stack as it was. */
-void tg_luaforecast_open(struct lua_State *L);
+void tg_luaforecast_open_module(struct lua_State *L);
 
 #endif /* TG_LUAFORECAST_H */

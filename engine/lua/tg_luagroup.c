@@ -18,11 +18,8 @@
 #include "tg_group.h"
 #include "tg_join.h"
 #include "tg_lua.h"
-#include "tg_luaexpr.h"
-#include "tg_lualib.h"
-#include "tg_luatable.h"
-#include "tg_luaverb.h"
-#include "tg_luawin.h"
+#include "tg_luaaux.h"
+#include "tg_luaval.h"
 
 #define GROUPBY_MT "tegn.GroupBy"
 #define AGG_MT     "tegn.Agg"
@@ -34,27 +31,17 @@ typedef struct names {
     size_t n;
 } names;
 
-/* A name or a list of names at idx (tg_luaverb_names); pushes the array. */
+/* A name or a list of names at idx (tg_luaaux_names); pushes the array. */
 static names check_names(lua_State *L, int idx, const char *what) {
     names ns;
-    ns.v = tg_luaverb_names(L, idx, what, &ns.n);
+    ns.v = tg_luaaux_names(L, idx, what, &ns.n);
     return ns;
 }
 
 /* Raises for the first name in 'ns' that 't' lacks. */
 static void check_columns(lua_State *L, const tg_table *t, names ns) {
     for (size_t i = 0; i < ns.n; i++)
-        if (tg_table_find(t, ns.v[i]) < 0) tg_lualib_no_column(L, t, ns.v[i]);
-}
-
-/* Reads option 'key' of the table at idx as one of 'list'; dflt when nil. */
-static int opt_enum(lua_State *L, int idx, const char *key, const char *const *list, int dflt) {
-    int v = dflt;
-    if (!lua_istable(L, idx)) return dflt;
-    lua_getfield(L, idx, key);
-    if (!lua_isnil(L, -1)) v = luaL_checkoption(L, -1, NULL, list);
-    lua_pop(L, 1);
-    return v;
+        if (tg_table_find(t, ns.v[i]) < 0) tg_luaaux_no_column(L, t, ns.v[i]);
 }
 
 /* ---- aggregates ---- */
@@ -73,7 +60,7 @@ static agg_spec *new_agg(lua_State *L, int fn, int arg, int by_name, const char 
     a->method = 0;
     luaL_setmetatable(L, AGG_MT);
     if (arg) {
-        tg_luaexpr_push(L, arg, by_name, what);
+        tg_luaval_expr_push(L, arg, by_name, what);
         lua_setiuservalue(L, -2, 1);
     }
     return a;
@@ -107,19 +94,18 @@ static const struct {
 /* tegn.quantile(e, p [, {method = "linear"}]) */
 static int l_tegn_quantile(lua_State *L) {
     static const char *const known[] = { "method", NULL };
-    double p = luaL_checknumber(L, 2);
+    double p = tg_luaaux_check_number(L, 2, "quantile", "p", 0, 1);
     int method = TG_QUANTILE_LINEAR;
     agg_spec *a;
 
-    luaL_argcheck(L, p >= 0 && p <= 1, 2, "p must be between 0 and 1");
-    tg_lualib_check_opts(L, 3, known, "quantile");
+    tg_luaaux_check_opts(L, 3, known, "quantile");
     if (lua_istable(L, 3)) {
         lua_getfield(L, 3, "method");
         if (!lua_isnil(L, -1)) {
-            const char *name = luaL_checkstring(L, -1);
+            const char *name = tg_luaaux_check_string(L, -1, "quantile", "method");
             method = tg_agg_quantile_method(name);
-            if (!method)
-                return tg_lualib_error(L,
+            if (method < 0)
+                return tg_luaaux_error(L,
                                        "quantile: unknown method '%s' (try \"linear\", "
                                        "\"hazen\", \"weibull\", \"inverted_cdf\", "
                                        "\"type1\" .. \"type9\")",
@@ -139,7 +125,7 @@ static int l_tegn_quantile(lua_State *L) {
 static void check_agg(lua_State *L, int idx, int *fn, const tg_expr **arg, double *p, int *method) {
     agg_spec *a = luaL_testudata(L, idx, AGG_MT);
     if (!a)
-        tg_lualib_error(L,
+        tg_luaaux_error(L,
                         "agg: expected an aggregate such as tegn.sum(\"x\") or tegn.count(), "
                         "got a %s",
                         luaL_typename(L, idx));
@@ -148,7 +134,7 @@ static void check_agg(lua_State *L, int idx, int *fn, const tg_expr **arg, doubl
     *method = a->method;
     *arg = NULL;
     if (lua_getiuservalue(L, idx, 1) != LUA_TNIL)
-        *arg = *(tg_expr **)luaL_checkudata(L, -1, TG_LUAEXPR_MT);
+        *arg = *(tg_expr **)tg_luaaux_check_udata(L, -1, TG_LUAVAL_EXPR_MT);
     lua_pop(L, 1); /* the spec at idx keeps the expression alive */
 }
 
@@ -167,7 +153,7 @@ static int l_agg_tostring(lua_State *L) {
 ** only the columns the keys and aggregates use. User values: 1 the Table,
 ** 2 the list of key names, 3 the name = expression entries (or nil). */
 static int l_table_group_by(lua_State *L) {
-    const tg_table *shape = tg_luatable_shape(L, 1, NULL);
+    const tg_table *shape = tg_luaval_table_shape(L, 1, NULL);
     size_t n_keys = 0;
     const char **keys = NULL;
     names ns;
@@ -179,7 +165,7 @@ static int l_table_group_by(lua_State *L) {
     }
     lua_newuserdatauv(L, 0, 3); /* 3: the result */
     luaL_setmetatable(L, GROUPBY_MT);
-    if (lua_istable(L, 2)) keys = tg_luatable_sorted_keys(L, 2, &n_keys, "group_by");
+    if (lua_istable(L, 2)) keys = tg_luaaux_sorted_keys(L, 2, &n_keys, "group_by");
     else lua_pushnil(L);
     ns = check_names(L, 2, "group_by"); /* the list part */
     check_columns(L, shape, ns);
@@ -188,10 +174,10 @@ static int l_table_group_by(lua_State *L) {
         lua_createtable(L, 0, (int)n_keys);
         for (size_t i = 0; i < n_keys; i++) {
             lua_getfield(L, 2, keys[i]);
-            if (!tg_luawin_test(L, -1)) {
+            if (!tg_luaval_window_test(L, -1)) {
                 lua_pushfstring(L, "group_by '%s'", keys[i]);
-                tg_expr *e = tg_luaexpr_push(L, -2, 0, lua_tostring(L, -1));
-                tg_luaexpr_check_columns(L, e, shape);
+                tg_expr *e = tg_luaval_expr_push(L, -2, 0, lua_tostring(L, -1));
+                tg_luaval_expr_check_columns(L, e, shape);
                 lua_pop(L, 2);
             }
             lua_setfield(L, spec, keys[i]);
@@ -214,7 +200,7 @@ static int l_table_group_by(lua_State *L) {
 ** at list (a Lua table used as a set of names in order). */
 static void add_columns(lua_State *L, int list, const tg_expr *e) {
     size_t n;
-    const char **cols = tg_luaexpr_columns(L, e, &n);
+    const char **cols = tg_luaval_expr_columns(L, e, &n);
     for (size_t i = 0; i < n; i++) {
         lua_pushstring(L, cols[i]);
         lua_rawseti(L, list, (lua_Integer)luaL_len(L, list) + 1);
@@ -241,15 +227,15 @@ static int l_groupby_agg(lua_State *L) {
     luaL_checktype(L, 2, LUA_TTABLE);
     lua_settop(L, 2);
     lua_getiuservalue(L, 1, 1); /* 3 */
-    shape = tg_luatable_shape(L, 3, NULL);
+    shape = tg_luaval_table_shape(L, 3, NULL);
     lua_getiuservalue(L, 1, 2); /* 4 */
     keys = check_names(L, 4, "group_by");
     spec = lua_gettop(L) + 1;
     lua_getiuservalue(L, 1, 3);
-    slot = tg_luatable_new(L);
+    slot = tg_luaval_table_new(L);
     res = lua_gettop(L);
     base = lua_gettop(L) + 1;
-    n = tg_luaverb_push_pairs(L, 2, "agg");
+    n = tg_luaaux_push_pairs(L, 2, "agg");
     aggs = lua_newuserdatauv(L, (n ? n : 1) * sizeof *aggs, 0);
     argx = lua_newuserdatauv(L, (n ? n : 1) * sizeof *argx, 0);
     for (size_t i = 0; i < n; i++) {
@@ -257,7 +243,7 @@ static int l_groupby_agg(lua_State *L) {
         a->name = lua_tostring(L, base + 2 * (int)i);
         check_agg(L, base + 2 * (int)i + 1, &a->fn, &argx[i], &a->p, &a->method);
         a->arg = NULL;
-        if (argx[i]) tg_luaexpr_check_columns(L, argx[i], shape);
+        if (argx[i]) tg_luaval_expr_check_columns(L, argx[i], shape);
     }
 
     /* The columns the keys and arguments use: only those are gathered
@@ -271,10 +257,10 @@ static int l_groupby_agg(lua_State *L) {
     if (!lua_isnil(L, spec)) {
         lua_pushnil(L);
         while (lua_next(L, spec)) {
-            if (tg_luawin_test(L, -1)) {
+            if (tg_luaval_window_test(L, -1)) {
                 all = 1;
             } else {
-                tg_expr *e = tg_luaexpr_push(L, -1, 0, "group_by");
+                tg_expr *e = tg_luaval_expr_push(L, -1, 0, "group_by");
                 add_columns(L, list, e);
                 lua_pop(L, 1);
             }
@@ -284,30 +270,30 @@ static int l_groupby_agg(lua_State *L) {
     for (size_t i = 0; i < n; i++)
         if (argx[i]) add_columns(L, list, argx[i]);
     if (all) {
-        t = tg_luatable_check(L, 3);
+        t = tg_luaval_table_check(L, 3);
         lua_pushnil(L);
     } else {
         needed = check_names(L, list, "agg");
-        t = tg_luatable_project(L, 3, needed.v, needed.n);
+        t = tg_luaval_table_project(L, 3, needed.v, needed.n);
     }
     if (!lua_isnil(L, spec)) {
         /* The keyed expressions, computed over those columns. */
         int view = lua_gettop(L) + 1;
-        tg_table **vslot = tg_luatable_new(L);
+        tg_table **vslot = tg_luaval_table_new(L);
         *vslot = tg_table_retain((tg_table *)t);
         lua_getfield(L, view, "derive");
         lua_pushvalue(L, view);
         lua_pushvalue(L, spec);
         lua_call(L, 2, 1);
-        t = tg_luatable_check(L, -1);
+        t = tg_luaval_table_check(L, -1);
     }
     for (size_t i = 0; i < n; i++)
-        if (argx[i]) aggs[i].arg = tg_luaexpr_eval(L, argx[i], t); /* boxes stay on the stack */
-    tg_lualib_interrupt(L, &intr);
+        if (argx[i]) aggs[i].arg = tg_luaval_expr_eval(L, argx[i], t); /* boxes stay on the stack */
+    tg_luaaux_interrupt(L, &intr);
     tg_err_clear(&err);
     st = tg_group_agg(t, keys.v, keys.n, aggs, n, &intr, slot, &err);
-    if (st != TG_OK) return tg_lualib_fail(L, st, &err, "agg");
-    return tg_luatable_finish(L, res);
+    if (st != TG_OK) return tg_luaaux_fail(L, st, &err, "agg");
+    return tg_luaval_table_finish(L, res);
 }
 
 static int l_groupby_tostring(lua_State *L) {
@@ -325,8 +311,8 @@ static void check_keys(lua_State *L, int idx, names *l, names *r, const char *wh
     size_t n_keys = 0;
     const char **keys = NULL;
     idx = lua_absindex(L, idx);
-    if (lua_isnil(L, idx)) tg_lualib_error(L, "%s: the 'on' option is required", what);
-    if (lua_istable(L, idx)) keys = tg_luatable_sorted_keys(L, idx, &n_keys, what);
+    if (lua_isnil(L, idx)) tg_luaaux_error(L, "%s: the 'on' option is required", what);
+    if (lua_istable(L, idx)) keys = tg_luaaux_sorted_keys(L, idx, &n_keys, what);
     *l = check_names(L, idx, what);
     size_t n_list = l->n;
     const char **lv = lua_newuserdatauv(L, (n_list + n_keys ? n_list + n_keys : 1) * sizeof *lv, 0);
@@ -335,7 +321,7 @@ static void check_keys(lua_State *L, int idx, names *l, names *r, const char *wh
     for (size_t i = 0; i < n_keys; i++) {
         lua_getfield(L, idx, keys[i]);
         if (lua_type(L, -1) != LUA_TSTRING)
-            tg_lualib_error(L, "%s: key '%s' must map to a column name of the other table", what,
+            tg_luaaux_error(L, "%s: key '%s' must map to a column name of the other table", what,
                             keys[i]);
         lv[n_list + i] = keys[i];
         rv[n_list + i] = lua_tostring(L, -1); /* kept alive by the option table */
@@ -344,16 +330,7 @@ static void check_keys(lua_State *L, int idx, names *l, names *r, const char *wh
     l->v = lv;
     l->n = r->n = n_list + n_keys;
     r->v = rv;
-    if (l->n == 0) tg_lualib_error(L, "%s: no join keys", what);
-}
-
-static const char *opt_string(lua_State *L, int idx, const char *key, const char *dflt) {
-    const char *s = dflt;
-    if (!lua_istable(L, idx)) return dflt;
-    lua_getfield(L, idx, key);
-    if (!lua_isnil(L, -1)) s = luaL_checkstring(L, -1);
-    lua_pop(L, 1); /* the option table keeps the string alive */
-    return s;
+    if (l->n == 0) tg_luaaux_error(L, "%s: no join keys", what);
 }
 
 /* t:join(other, {on = keys, how = "inner" | "left" | "semi" | "anti",
@@ -362,8 +339,8 @@ static int l_table_join(lua_State *L) {
     static const char *const known[] = { "on", "how", "suffix", NULL };
     static const char *const hows[] = { "inner", "left", "semi", "anti", NULL };
     static const int how_values[] = { TG_JOIN_INNER, TG_JOIN_LEFT, TG_JOIN_SEMI, TG_JOIN_ANTI };
-    const tg_table *t = tg_luatable_check(L, 1);
-    const tg_table *u = tg_luatable_check(L, 2);
+    const tg_table *t = tg_luaval_table_check(L, 1);
+    const tg_table *u = tg_luaval_table_check(L, 2);
     names lk, rk;
     tg_table **slot;
     tg_interrupt intr;
@@ -374,20 +351,20 @@ static int l_table_join(lua_State *L) {
 
     luaL_checktype(L, 3, LUA_TTABLE);
     lua_settop(L, 3);
-    tg_lualib_check_opts(L, 3, known, "join");
-    how = how_values[opt_enum(L, 3, "how", hows, 0)];
-    suffix = opt_string(L, 3, "suffix", "_right");
+    tg_luaaux_check_opts(L, 3, known, "join");
+    how = how_values[tg_luaaux_opt_choice(L, 3, "join", "how", hows, 0)];
+    suffix = tg_luaaux_opt_string(L, 3, "join", "suffix", "_right");
     lua_getfield(L, 3, "on");
     check_keys(L, -1, &lk, &rk, "join");
     check_columns(L, t, lk);
     check_columns(L, u, rk);
-    slot = tg_luatable_new(L);
+    slot = tg_luaval_table_new(L);
     res = lua_gettop(L);
-    tg_lualib_interrupt(L, &intr);
+    tg_luaaux_interrupt(L, &intr);
     tg_err_clear(&err);
     st = tg_join(t, u, lk.v, rk.v, lk.n, how, suffix, &intr, slot, &err);
-    if (st != TG_OK) return tg_lualib_fail(L, st, &err, "join");
-    return tg_luatable_finish(L, res);
+    if (st != TG_OK) return tg_luaaux_fail(L, st, &err, "join");
+    return tg_luaval_table_finish(L, res);
 }
 
 /* t:join_asof(other, {on = "dato" | {"left_col", "right_col"}, by = keys,
@@ -396,8 +373,8 @@ static int l_table_join_asof(lua_State *L) {
     static const char *const known[] = { "on", "by", "direction", "suffix", NULL };
     static const char *const dirs[] = { "backward", "forward", "nearest", NULL };
     static const int dir_values[] = { TG_ASOF_BACKWARD, TG_ASOF_FORWARD, TG_ASOF_NEAREST };
-    const tg_table *t = tg_luatable_check(L, 1);
-    const tg_table *u = tg_luatable_check(L, 2);
+    const tg_table *t = tg_luaval_table_check(L, 1);
+    const tg_table *u = tg_luaval_table_check(L, 2);
     names lk = { NULL, 0 }, rk = { NULL, 0 };
     const char *on_l, *on_r;
     tg_table **slot;
@@ -408,9 +385,9 @@ static int l_table_join_asof(lua_State *L) {
 
     luaL_checktype(L, 3, LUA_TTABLE);
     lua_settop(L, 3);
-    tg_lualib_check_opts(L, 3, known, "join_asof");
-    dir = dir_values[opt_enum(L, 3, "direction", dirs, 0)];
-    suffix = opt_string(L, 3, "suffix", "_right");
+    tg_luaaux_check_opts(L, 3, known, "join_asof");
+    dir = dir_values[tg_luaaux_opt_choice(L, 3, "join_asof", "direction", dirs, 0)];
+    suffix = tg_luaaux_opt_string(L, 3, "join_asof", "suffix", "_right");
     lua_getfield(L, 3, "on"); /* 4 */
     if (lua_type(L, 4) == LUA_TSTRING) {
         on_l = on_r = lua_tostring(L, 4);
@@ -420,25 +397,25 @@ static int l_table_join_asof(lua_State *L) {
         on_l = lua_tostring(L, -2);
         on_r = lua_tostring(L, -1);
         if (!on_l || !on_r || lua_type(L, -1) != LUA_TSTRING || lua_type(L, -2) != LUA_TSTRING)
-            return tg_lualib_error(L, "join_asof: 'on' is a column name or {left, right}");
+            return tg_luaaux_error(L, "join_asof: 'on' is a column name or {left, right}");
     } else {
-        return tg_lualib_error(L, "join_asof: 'on' is a column name or {left, right}");
+        return tg_luaaux_error(L, "join_asof: 'on' is a column name or {left, right}");
     }
-    if (tg_table_find(t, on_l) < 0) return tg_lualib_no_column(L, t, on_l);
-    if (tg_table_find(u, on_r) < 0) return tg_lualib_no_column(L, u, on_r);
+    if (tg_table_find(t, on_l) < 0) return tg_luaaux_no_column(L, t, on_l);
+    if (tg_table_find(u, on_r) < 0) return tg_luaaux_no_column(L, u, on_r);
     lua_getfield(L, 3, "by");
     if (!lua_isnil(L, -1)) {
         check_keys(L, -1, &lk, &rk, "join_asof");
         check_columns(L, t, lk);
         check_columns(L, u, rk);
     }
-    slot = tg_luatable_new(L);
+    slot = tg_luaval_table_new(L);
     res = lua_gettop(L);
     tg_lua_check(L);
     tg_err_clear(&err);
     st = tg_join_asof(t, u, lk.v, rk.v, lk.n, on_l, on_r, dir, suffix, slot, &err);
-    if (st != TG_OK) return tg_lualib_fail(L, st, &err, "join_asof");
-    return tg_luatable_finish(L, res);
+    if (st != TG_OK) return tg_luaaux_fail(L, st, &err, "join_asof");
+    return tg_luaval_table_finish(L, res);
 }
 
 /* ---- distinct, top ---- */
@@ -459,7 +436,7 @@ static names arg_names(lua_State *L, int first, const char *what) {
 ** combination of the columns (all columns when none are named), in order
 ** of first appearance. */
 static int l_table_distinct(lua_State *L) {
-    const tg_table *t = tg_luatable_check(L, 1);
+    const tg_table *t = tg_luaval_table_check(L, 1);
     names ns = arg_names(L, 2, "distinct");
     tg_table **slot;
     tg_error err;
@@ -467,20 +444,20 @@ static int l_table_distinct(lua_State *L) {
     int res;
 
     check_columns(L, t, ns);
-    slot = tg_luatable_new(L);
+    slot = tg_luaval_table_new(L);
     res = lua_gettop(L);
     tg_lua_check(L);
     tg_err_clear(&err);
     st = tg_distinct(t, ns.v, ns.n, slot, &err);
-    if (st != TG_OK) return tg_lualib_fail(L, st, &err, "distinct");
-    return tg_luatable_finish(L, res);
+    if (st != TG_OK) return tg_luaaux_fail(L, st, &err, "distinct");
+    return tg_luaval_table_finish(L, res);
 }
 
 /* t:top(n, {by = "x", per = keys, desc = true}): the n rows with the
 ** largest (desc = false: smallest) x, per group of the 'per' keys. */
 static int l_table_top(lua_State *L) {
     static const char *const known[] = { "by", "per", "desc", NULL };
-    const tg_table *t = tg_luatable_check(L, 1);
+    const tg_table *t = tg_luaval_table_check(L, 1);
     lua_Integer n = luaL_checkinteger(L, 2);
     names per = { NULL, 0 };
     const char *by;
@@ -492,10 +469,10 @@ static int l_table_top(lua_State *L) {
     luaL_argcheck(L, n >= 0, 2, "row count must be >= 0");
     luaL_checktype(L, 3, LUA_TTABLE);
     lua_settop(L, 3);
-    tg_lualib_check_opts(L, 3, known, "top");
-    by = opt_string(L, 3, "by", NULL);
-    if (!by) return tg_lualib_error(L, "top: the 'by' option is required");
-    if (tg_table_find(t, by) < 0) return tg_lualib_no_column(L, t, by);
+    tg_luaaux_check_opts(L, 3, known, "top");
+    by = tg_luaaux_opt_string(L, 3, "top", "by", NULL);
+    if (!by) return tg_luaaux_error(L, "top: the 'by' option is required");
+    if (tg_table_find(t, by) < 0) return tg_luaaux_no_column(L, t, by);
     lua_getfield(L, 3, "desc");
     if (!lua_isnil(L, -1)) desc = lua_toboolean(L, -1);
     lua_getfield(L, 3, "per");
@@ -503,13 +480,13 @@ static int l_table_top(lua_State *L) {
         per = check_names(L, -1, "top");
         check_columns(L, t, per);
     }
-    slot = tg_luatable_new(L);
+    slot = tg_luaval_table_new(L);
     res = lua_gettop(L);
     tg_lua_check(L);
     tg_err_clear(&err);
     st = tg_top_n(t, by, desc, (size_t)n, per.v, per.n, slot, &err);
-    if (st != TG_OK) return tg_lualib_fail(L, st, &err, "top");
-    return tg_luatable_finish(L, res);
+    if (st != TG_OK) return tg_luaaux_fail(L, st, &err, "top");
+    return tg_luaval_table_finish(L, res);
 }
 
 /* ---- registration ---- */
@@ -540,9 +517,9 @@ static const luaL_Reg module_funcs[] = {
     { NULL, NULL },
 };
 
-void tg_luagroup_open(lua_State *L) {
-    tg_lualib_new_metatable(L, GROUPBY_MT, groupby_meta, groupby_methods);
-    tg_lualib_new_metatable(L, AGG_MT, agg_meta, NULL);
+void tg_luagroup_open_module(lua_State *L) {
+    tg_luaaux_new_metatable(L, GROUPBY_MT, groupby_meta, groupby_methods);
+    tg_luaaux_new_metatable(L, AGG_MT, agg_meta, NULL);
     lua_pop(L, 2);
     luaL_setfuncs(L, module_funcs, 0);
     for (size_t i = 0; i < TG_ARRAY_LEN(aggs1); i++) {
@@ -553,6 +530,6 @@ void tg_luagroup_open(lua_State *L) {
     }
 }
 
-void tg_luagroup_open_verbs(lua_State *L) {
+void tg_luagroup_open_methods(lua_State *L) {
     luaL_setfuncs(L, verbs, 0);
 }

@@ -12,10 +12,10 @@ struct lua_State;
 
 /* Registers the GroupBy and Agg metatables and sets the aggregate
 ** functions in the module table at the top of the stack. May raise. */
-void tg_luagroup_open(struct lua_State *L);
+void tg_luagroup_open_module(struct lua_State *L);
 
 /* Adds group_by, join, join_asof, distinct and top to the Table method
 ** table at the top of the stack. */
-void tg_luagroup_open_verbs(struct lua_State *L);
+void tg_luagroup_open_methods(struct lua_State *L);
 
 #endif /* TG_LUAGROUP_H */

@@ -20,9 +20,9 @@
 #include "tg_indicator.h"
 #include "tg_json.h"
 #include "tg_lua.h"
-#include "tg_luaemit.h"
-#include "tg_lualib.h"
-#include "tg_luatable.h"
+#include "tg_luaaux.h"
+#include "tg_luactx.h"
+#include "tg_luaval.h"
 
 #define IDS_KEY     "tegn.indicator.ids"
 #define CATALOG_KEY "tegn.catalog"
@@ -74,11 +74,11 @@ static int no_dataset(lua_State *L, const char *dir, const char *name) {
         }
     }
     if (d) closedir(d);
-    near = tg_lualib_suggest(name, names, n);
+    near = tg_luaaux_suggest(name, names, n);
     if (near)
-        return tg_lualib_error(L, "data.%s: no dataset '%s' in %s; did you mean '%s'?", name, name,
+        return tg_luaaux_error(L, "data.%s: no dataset '%s' in %s; did you mean '%s'?", name, name,
                                dir, near);
-    return tg_lualib_error(L, "data.%s: no dataset '%s' in %s (no %s.csv, no table in %s)", name,
+    return tg_luaaux_error(L, "data.%s: no dataset '%s' in %s (no %s.csv, no table in %s)", name,
                            name, dir, name, DB_NAME);
 }
 
@@ -144,28 +144,10 @@ static void new_catalog(lua_State *L, int module) {
 static const char *need_string(lua_State *L, const char *key) {
     const char *s;
     if (lua_getfield(L, 1, key) != LUA_TSTRING || lua_rawlen(L, -1) == 0)
-        tg_lualib_error(L, "indicator: '%s' must be a non-empty string", key);
+        tg_luaaux_bad(L, "indicator", key, "a non-empty string", -1);
     s = lua_tostring(L, -1);
     lua_pop(L, 1);
     return s;
-}
-
-static const char *opt_string(lua_State *L, const char *key, const char *def) {
-    int type = lua_getfield(L, 1, key);
-    const char *s = type == LUA_TSTRING ? lua_tostring(L, -1) : def;
-    if (type != LUA_TNIL && type != LUA_TSTRING)
-        tg_lualib_error(L, "indicator: '%s' must be a string", key);
-    lua_pop(L, 1);
-    return s;
-}
-
-static double opt_number(lua_State *L, const char *key, double def, double lo, double hi) {
-    int type = lua_getfield(L, 1, key);
-    double v = type == LUA_TNUMBER ? lua_tonumber(L, -1) : def;
-    if ((type != LUA_TNIL && type != LUA_TNUMBER) || (type == LUA_TNUMBER && !(v >= lo && v <= hi)))
-        tg_lualib_error(L, "indicator: '%s' must be a number from %f to %f", key, lo, hi);
-    lua_pop(L, 1);
-    return v;
 }
 
 static void read_period(lua_State *L, const char *key, tg_period_lit *lit) {
@@ -175,7 +157,7 @@ static void read_period(lua_State *L, const char *key, tg_period_lit *lit) {
     if (type == LUA_TNUMBER) lit->num = lua_tonumber(L, -1);
     if (type == LUA_TSTRING) lit->str = lua_tostring(L, -1);
     if (lit->set && !lit->is_num && type != LUA_TSTRING)
-        tg_lualib_error(L, "indicator: '%s' must be a period (a number or a string)", key);
+        tg_luaaux_error(L, "indicator: '%s' must be a period (a number or a string)", key);
     lua_pop(L, 1);
 }
 
@@ -187,15 +169,15 @@ static size_t read_by(lua_State *L, const char **by) {
     if (type == LUA_TTABLE) {
         lua_Integer len = luaL_len(L, -1);
         if (len > TG_INDICATOR_MAX_BY)
-            tg_lualib_error(L, "indicator: at most %d 'by' columns", TG_INDICATOR_MAX_BY);
+            tg_luaaux_error(L, "indicator: at most %d 'by' columns", TG_INDICATOR_MAX_BY);
         for (lua_Integer i = 1; i <= len; i++) {
             if (lua_rawgeti(L, -1, i) != LUA_TSTRING)
-                tg_lualib_error(L, "indicator: 'by' must list column names");
+                tg_luaaux_error(L, "indicator: 'by' must list column names");
             by[n++] = lua_tostring(L, -1); /* kept by spec.by */
             lua_pop(L, 1);
         }
     } else if (type != LUA_TNIL && type != LUA_TSTRING) {
-        tg_lualib_error(L, "indicator: 'by' must be a column name or a list of them");
+        tg_luaaux_error(L, "indicator: 'by' must be a column name or a list of them");
     }
     lua_pop(L, 1);
     return n;
@@ -204,7 +186,7 @@ static size_t read_by(lua_State *L, const char **by) {
 static void read_spec(lua_State *L, tg_indicator_spec *s, const char **by) {
     static const char *const kinds[] = { "proportion", "mean", "rate", NULL };
     static const char *const dirs[] = { "up", "down", NULL };
-    const char *kind = opt_string(L, "kind", "proportion");
+    const char *kind = tg_luaaux_opt_string(L, 1, "indicator", "kind", "proportion");
     const char *dir = need_string(L, "direction");
     int k = -1, d = -1;
 
@@ -212,22 +194,24 @@ static void read_spec(lua_State *L, tg_indicator_spec *s, const char **by) {
         if (strcmp(kind, kinds[i]) == 0) k = i;
     for (int i = 0; dirs[i]; i++)
         if (strcmp(dir, dirs[i]) == 0) d = i;
-    if (k < 0) tg_lualib_error(L, "indicator: 'kind' must be \"proportion\", \"mean\" or \"rate\"");
-    if (d < 0) tg_lualib_error(L, "indicator: 'direction' must be \"up\" or \"down\"");
+    if (k < 0) tg_luaaux_error(L, "indicator: 'kind' must be \"proportion\", \"mean\" or \"rate\"");
+    if (d < 0) tg_luaaux_error(L, "indicator: 'direction' must be \"up\" or \"down\"");
     tg_judge_opts_init(&s->judge, (tg_judge_kind)k);
     s->judge.direction = d == 0 ? 1 : -1;
-    s->judge.conf = opt_number(L, "conf", 0.95, 0.5, 0.999);
-    s->judge.min_n = opt_number(L, "min_n", s->judge.min_n, 0, 1e9);
-    s->judge.suppress_below = opt_number(L, "suppress_below", s->judge.suppress_below, 0, 1e9);
-    s->judge.per = opt_number(L, "per", 1, 1e-9, 1e12);
-    s->judge.flag_deviation = opt_number(L, "flag_deviation", NAN, 0, 1e12);
+    s->judge.conf = tg_luaaux_opt_number(L, 1, "indicator", "conf", 0.95, 0.5, 0.999);
+    s->judge.min_n = tg_luaaux_opt_number(L, 1, "indicator", "min_n", s->judge.min_n, 0, 1e9);
+    s->judge.suppress_below =
+        tg_luaaux_opt_number(L, 1, "indicator", "suppress_below", s->judge.suppress_below, 0, 1e9);
+    s->judge.per = tg_luaaux_opt_number(L, 1, "indicator", "per", 1, 1e-9, 1e12);
+    s->judge.flag_deviation =
+        tg_luaaux_opt_number(L, 1, "indicator", "flag_deviation", NAN, 0, 1e12);
     if (lua_getfield(L, 1, "census") != LUA_TNIL && !lua_isboolean(L, -1))
-        tg_lualib_error(L, "indicator: 'census' must be true or false");
+        tg_luaaux_error(L, "indicator: 'census' must be true or false");
     s->judge.census = lua_toboolean(L, -1);
     lua_pop(L, 1);
     s->by = by;
     s->n_by = read_by(L, by);
-    s->period = opt_string(L, "period", "period");
+    s->period = tg_luaaux_opt_string(L, 1, "indicator", "period", "period");
     read_period(L, "comparable_from", &s->from);
     read_period(L, "baseline", &s->base);
 }
@@ -236,7 +220,7 @@ static void read_spec(lua_State *L, tg_indicator_spec *s, const char **by) {
 static void claim_id(lua_State *L, const char *id) {
     for (const char *p = id; *p; p++)
         if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-", *p))
-            tg_lualib_error(L, "indicator: id '%s' may only use letters, digits, '.', '_', '-'",
+            tg_luaaux_error(L, "indicator: id '%s' may only use letters, digits, '.', '_', '-'",
                             id);
     if (lua_getfield(L, LUA_REGISTRYINDEX, IDS_KEY) != LUA_TTABLE) {
         lua_pop(L, 1);
@@ -245,7 +229,7 @@ static void claim_id(lua_State *L, const char *id) {
         lua_setfield(L, LUA_REGISTRYINDEX, IDS_KEY);
     }
     if (lua_getfield(L, -1, id) != LUA_TNIL)
-        tg_lualib_error(L, "indicator: id '%s' is already defined in this run", id);
+        tg_luaaux_error(L, "indicator: id '%s' is already defined in this run", id);
     lua_pop(L, 1);
     lua_pushboolean(L, 1);
     lua_setfield(L, -2, id);
@@ -265,7 +249,7 @@ static void push_params(lua_State *L) {
             lua_settable(L, out);
         }
     } else if (!lua_isnil(L, -1)) {
-        tg_lualib_error(L, "indicator: 'params' must be a table of defaults");
+        tg_luaaux_error(L, "indicator: 'params' must be a table of defaults");
     }
     lua_pop(L, 1);
     lua_getfield(L, lua_upvalueindex(1), "params");
@@ -276,10 +260,10 @@ static void push_params(lua_State *L) {
         lua_pop(L, 1);
         if (type == LUA_TNUMBER) {
             if (!lua_stringtonumber(L, val))
-                tg_lualib_error(L, "--param %s=%s: expected a number", key, val);
+                tg_luaaux_error(L, "--param %s=%s: expected a number", key, val);
         } else if (type == LUA_TBOOLEAN) {
             if (strcmp(val, "true") != 0 && strcmp(val, "false") != 0)
-                tg_lualib_error(L, "--param %s=%s: expected true or false", key, val);
+                tg_luaaux_error(L, "--param %s=%s: expected true or false", key, val);
             lua_pushboolean(L, strcmp(val, "true") == 0);
         } else {
             lua_pushvalue(L, -1);
@@ -299,7 +283,7 @@ static void free_json(void *p) {
 static void set(lua_State *L, tg_json *obj, const char *key, tg_json *v) {
     tg_error err;
     tg_status st = tg_json_set_take(obj, key, v, &err);
-    if (st != TG_OK) tg_lualib_fail(L, st, &err, "indicator");
+    if (st != TG_OK) tg_luaaux_fail(L, st, &err, "indicator");
 }
 
 static void set_str(lua_State *L, tg_json *obj, const char *key, const char *s) {
@@ -324,7 +308,7 @@ static tg_json *describe(lua_State *L, const tg_indicator_spec *s, const tg_tabl
                          const tg_table *verdicts, void **details) {
     static const char *const kinds[] = { "proportion", "mean", "rate" };
     static const char *const texts[] = { "id", "title", "strategy", "goal", "unit", "note", NULL };
-    void **box = tg_lualib_box(L, free_json);
+    void **box = tg_luaaux_box(L, free_json);
     tg_json *o = tg_json_object(), *by = tg_json_array();
     lua_Debug ar;
 
@@ -333,7 +317,8 @@ static tg_json *describe(lua_State *L, const tg_indicator_spec *s, const tg_tabl
         tg_json_free(by);
         tg_lua_raise(L, TG_ENOMEM, NULL);
     }
-    for (int i = 0; texts[i]; i++) set_str(L, o, texts[i], opt_string(L, texts[i], NULL));
+    for (int i = 0; texts[i]; i++)
+        set_str(L, o, texts[i], tg_luaaux_opt_string(L, 1, "indicator", texts[i], NULL));
     set_str(L, o, "direction", s->judge.direction > 0 ? "up" : "down");
     set_str(L, o, "kind", kinds[s->judge.kind]);
     for (size_t i = 0; i < s->n_by; i++)
@@ -381,7 +366,7 @@ static int l_indicator(lua_State *L) {
 
     luaL_checktype(L, 1, LUA_TTABLE);
     lua_settop(L, 1);
-    tg_lualib_check_opts(L, 1, known, "indicator");
+    tg_luaaux_check_opts(L, 1, known, "indicator");
     id = need_string(L, "id");
     need_string(L, "title");
     need_string(L, "strategy");
@@ -389,34 +374,34 @@ static int l_indicator(lua_State *L) {
     need_string(L, "unit");
     read_spec(L, &s, by);
     if (lua_getfield(L, 1, "compute") != LUA_TFUNCTION)
-        return tg_lualib_error(L, "indicator '%s': 'compute' must be a function", id);
+        return tg_luaaux_error(L, "indicator '%s': 'compute' must be a function", id);
     claim_id(L, id);
     lua_getfield(L, LUA_REGISTRYINDEX, CATALOG_KEY);
     push_params(L);
     lua_call(L, 2, 2); /* compute(data, params) -> series [, details] */
-    if (!luaL_testudata(L, 2, TG_LUATABLE_MT))
-        return tg_lualib_error(L, "indicator '%s': compute must return a tegn.Table, not a %s", id,
+    if (!luaL_testudata(L, 2, TG_LUAVAL_TABLE_MT))
+        return tg_luaaux_error(L, "indicator '%s': compute must return a tegn.Table, not a %s", id,
                                luaL_typename(L, 2));
-    t = tg_luatable_check(L, 2);
-    details = tg_lualib_box(L, free_json);
-    if (!lua_isnil(L, 3)) *details = tg_luaemit_value(L, 3, "details");
-    series = tg_luatable_new(L);
-    verdicts = tg_luatable_new(L);
+    t = tg_luaval_table_check(L, 2);
+    details = tg_luaaux_box(L, free_json);
+    if (!lua_isnil(L, 3)) *details = tg_luaval_json(L, 3, -1, "details");
+    series = tg_luaval_table_new(L);
+    verdicts = tg_luaval_table_new(L);
     tg_lua_check(L);
     tg_err_clear(&err);
     st = tg_indicator_judge(t, &s, series, verdicts, &err);
     if (st != TG_OK) {
         char what[128];
         snprintf(what, sizeof what, "indicator '%s'", id);
-        return tg_lualib_fail(L, st, &err, what);
+        return tg_luaaux_fail(L, st, &err, what);
     }
-    tg_lualib_add_indicator(L, describe(L, &s, *series, *verdicts, details));
-    tg_luatable_finish(L, -2);
-    tg_luatable_finish(L, -2);
+    tg_luactx_add_indicator(L, describe(L, &s, *series, *verdicts, details));
+    tg_luaval_table_finish(L, -2);
+    tg_luaval_table_finish(L, -2);
     return 2;
 }
 
-void tg_luaind_open(lua_State *L) {
+void tg_luaind_open_module(lua_State *L) {
     lua_pushvalue(L, -1);
     lua_pushcclosure(L, l_indicator, 1);
     lua_setfield(L, -2, "indicator");

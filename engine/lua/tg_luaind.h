@@ -13,6 +13,6 @@
 struct lua_State;
 
 /* Adds indicator and data to the module table at the top of the stack. */
-void tg_luaind_open(struct lua_State *L);
+void tg_luaind_open_module(struct lua_State *L);
 
 #endif /* TG_LUAIND_H */

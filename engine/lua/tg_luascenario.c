@@ -17,9 +17,8 @@
 #include "tg_date.h"
 #include "tg_err.h"
 #include "tg_lua.h"
-#include "tg_lualib.h"
-#include "tg_luatable.h"
-#include "tg_luatakst.h"
+#include "tg_luaaux.h"
+#include "tg_luaval.h"
 #include "tg_scenario.h"
 
 #define MAX_STEPS  64
@@ -38,90 +37,36 @@ struct spec {
 
 static const char *const FN = "scenario.run";
 
-/* ---- values ---- */
-
-static double check_num(lua_State *L, int idx, const char *what) {
-    int ok;
-    double v = (double)lua_tonumberx(L, idx, &ok);
-    if (!ok || !isfinite(v)) tg_lualib_error(L, "%s: %s must be a number", FN, what);
-    return v;
-}
-
-static long check_whole(lua_State *L, int idx, const char *what, long lo, long hi) {
-    double v = check_num(L, idx, what);
-    if (v != floor(v) || v < (double)lo || v > (double)hi)
-        tg_lualib_error(L, "%s: %s must be a whole number from %I to %I", FN, what, (lua_Integer)lo,
-                        (lua_Integer)hi);
-    return (long)v;
-}
-
-/* Field 'key' of the table at idx: a number, or dflt when absent. */
-static double opt_num(lua_State *L, int idx, const char *key, double dflt) {
-    double v = dflt;
-    if (lua_getfield(L, idx, key) != LUA_TNIL) v = check_num(L, -1, key);
-    lua_pop(L, 1);
-    return v;
-}
-
-static long opt_whole(lua_State *L, int idx, const char *key, long dflt, long lo, long hi) {
-    long v = dflt;
-    if (lua_getfield(L, idx, key) != LUA_TNIL) v = check_whole(L, -1, key, lo, hi);
-    lua_pop(L, 1);
-    return v;
-}
-
-static int opt_bool(lua_State *L, int idx, const char *key) {
-    int t = lua_getfield(L, idx, key), v = lua_toboolean(L, -1);
-    if (t != LUA_TNIL && t != LUA_TBOOLEAN)
-        tg_lualib_error(L, "%s: %s must be true or false", FN, key);
-    lua_pop(L, 1);
-    return v;
-}
-
-/* The rule set at idx: a TakstRules or a built-in set's name. */
-static void check_rules(lua_State *L, int idx, tg_takst_rules *out) {
-    tg_error err;
-    const tg_takst_rules *u = luaL_testudata(L, idx, TG_LUATAKST_RULES_MT);
-    if (u) {
-        *out = *u;
-        return;
-    }
-    if (lua_type(L, idx) != LUA_TSTRING)
-        tg_lualib_error(L, "%s: regler must be a rule set (tegn.takst.rules) or its name", FN);
-    tg_err_clear(&err);
-    if (tg_takst_rules_builtin(lua_tostring(L, idx), out, &err) != TG_OK)
-        tg_lualib_fail(L, TG_EARG, &err, FN);
-}
-
 /* A table { [aar] = number } at the top of the stack into v[aar - first]
 ** for first <= aar < first + n (NaN elsewhere); years outside raise. */
-static void check_years(lua_State *L, double *v, int first, int n, const char *what) {
+static void check_years(lua_State *L, double *v, int first, int n, const char *what,
+                        const char *where) {
     int top = lua_gettop(L);
     if (!lua_istable(L, top))
-        tg_lualib_error(L, "%s: %s must be a table { [aar] = tal }", FN, what);
+        tg_luaaux_error(L, "%s: %s must be a table { [aar] = tal }", where, what);
     for (int i = 0; i < n; i++) v[i] = NAN;
     lua_pushnil(L);
     while (lua_next(L, top)) {
         if (!lua_isinteger(L, -2))
-            tg_lualib_error(L, "%s: %s is keyed by year (a whole number)", FN, what);
+            tg_luaaux_error(L, "%s: %s is keyed by year (a whole number)", where, what);
         lua_Integer y = lua_tointeger(L, -2);
         if (y < first || y >= (lua_Integer)first + n)
-            tg_lualib_error(L, "%s: %s: year %I is outside %d-%d", FN, what, y, first,
+            tg_luaaux_error(L, "%s: %s: year %I is outside %d-%d", where, what, y, first,
                             first + n - 1);
-        v[y - first] = check_num(L, -1, what);
+        v[y - first] = tg_luaaux_check_number(L, -1, where, what, -HUGE_VAL, HUGE_VAL);
         lua_pop(L, 1);
     }
 }
 
 /* The earliest and latest year keys of the table at the top of the stack. */
-static int year_range(lua_State *L, int *lo, int *hi, const char *what) {
+static int year_range(lua_State *L, int *lo, int *hi, const char *what, const char *where) {
     int top = lua_gettop(L), any = 0;
     if (!lua_istable(L, top))
-        tg_lualib_error(L, "%s: %s must be a table { [aar] = tal }", FN, what);
+        return tg_luaaux_error(L, "%s: %s must be a table { [aar] = tal }", where, what);
     lua_pushnil(L);
     while (lua_next(L, top)) {
         if (!lua_isinteger(L, -2) || lua_tointeger(L, -2) < 1000 || lua_tointeger(L, -2) > 9999)
-            tg_lualib_error(L, "%s: %s is keyed by year (a whole number)", FN, what);
+            return tg_luaaux_error(L, "%s: %s is keyed by year (a whole number)", where, what);
         int y = (int)lua_tointeger(L, -2);
         if (!any || y < *lo) *lo = y;
         if (!any || y > *hi) *hi = y;
@@ -131,60 +76,69 @@ static int year_range(lua_State *L, int *lo, int *hi, const char *what) {
     return any;
 }
 
-static void check_lines(lua_State *L, double *omk) {
+static void check_lines(lua_State *L, double *omk, const char *where) {
     static const char *const names[] = {
         "direkte_loen", "direkte_drift", "ejendom",     "overhead", "tilsyn",
         "afskrivning",  "forrentning",   "tjm_pension", "indtaegt", NULL
     };
     int top = lua_gettop(L);
     if (!lua_istable(L, top))
-        tg_lualib_error(L, "%s: omkostninger must be a table of omkostningstyper and amounts", FN);
-    tg_lualib_check_opts(L, top, names, "omkostninger");
+        tg_luaaux_error(L, "%s: omkostninger must be a table of omkostningstyper and amounts",
+                        where);
+    {
+        char ctx[200];
+        snprintf(ctx, sizeof ctx, "%s: omkostninger", where);
+        tg_luaaux_check_opts(L, top, names, ctx);
+    }
     for (int k = 0; k < TG_OMK_N; k++) {
         omk[k] = NAN;
         if (k == TG_OMK_REGULERING) continue;
         if (lua_getfield(L, top, tg_takst_omk_name(k)) != LUA_TNIL)
-            omk[k] = check_num(L, -1, tg_takst_omk_name(k));
+            omk[k] =
+                tg_luaaux_check_number(L, -1, where, tg_takst_omk_name(k), -HUGE_VAL, HUGE_VAL);
         lua_pop(L, 1);
     }
 }
 
-static void check_steps(lua_State *L, struct spec *s) {
+static void check_steps(lua_State *L, struct spec *s, const char *where) {
     static const char *const known[] = { "fra", "pladser", NULL };
     int top = lua_gettop(L);
     if (!lua_istable(L, top))
-        tg_lualib_error(L, "%s: kapacitet must be a list of { fra = 'YYYY-MM-DD', pladser = n }",
+        tg_luaaux_error(L, "%s: kapacitet must be a list of { fra = 'YYYY-MM-DD', pladser = n }",
                         FN);
     lua_Integer n = luaL_len(L, top);
-    if (n > MAX_STEPS) tg_lualib_error(L, "%s: at most %d capacity steps", FN, MAX_STEPS);
+    if (n > MAX_STEPS) tg_luaaux_error(L, "%s: at most %d capacity steps", where, MAX_STEPS);
     for (lua_Integer i = 1; i <= n; i++) {
-        size_t len;
+        char ctx[200];
+        snprintf(ctx, sizeof ctx, "%s: kapacitet[%d]", where, (int)i);
         lua_rawgeti(L, top, i);
         if (!lua_istable(L, -1))
-            tg_lualib_error(L, "%s: kapacitet[%I] must be { fra = 'YYYY-MM-DD', pladser = n }", FN,
-                            i);
-        tg_lualib_check_opts(L, -1, known, "kapacitet");
-        lua_getfield(L, -1, "fra");
-        const char *d = lua_tolstring(L, -1, &len);
-        if (!d || tg_date_parse_iso(d, len, &s->steps[i - 1].fra) != 0)
-            tg_lualib_error(L, "%s: kapacitet[%I].fra must be a date 'YYYY-MM-DD'", FN, i);
+            tg_luaaux_bad(L, where, "kapacitet", "a list of { fra = 'YYYY-MM-DD', pladser = n }",
+                          top);
+        tg_luaaux_check_opts(L, -1, known, ctx);
+        if (lua_getfield(L, -1, "fra") == LUA_TNIL) tg_luaaux_missing(L, ctx, "fra");
+        s->steps[i - 1].fra = tg_luaaux_check_date(L, -1, ctx, "fra");
         lua_pop(L, 1);
-        if (lua_getfield(L, -1, "pladser") == LUA_TNIL)
-            tg_lualib_error(L, "%s: kapacitet[%I].pladser is required", FN, i);
-        s->steps[i - 1].pladser = (int)check_whole(L, -1, "kapacitet.pladser", 0, 100000);
+        if (lua_getfield(L, -1, "pladser") == LUA_TNIL) tg_luaaux_missing(L, ctx, "pladser");
+        s->steps[i - 1].pladser =
+            (int)tg_luaaux_check_integer(L, -1, ctx, "pladser", 0, TG_SIM_MAX_PLACES);
         lua_pop(L, 2);
     }
     s->t.steps = s->steps;
     s->t.n_steps = (size_t)n;
 }
 
-static void check_los(lua_State *L, tg_sim_los *los) {
+static void check_los(lua_State *L, tg_sim_los *los, const char *where) {
     static const char *const known[] = { "fordeling", "middel", "sd", NULL };
     static const char *const dists[] = { "eksponentiel", "lognormal", "gamma", NULL };
     int top = lua_gettop(L);
     if (!lua_istable(L, top))
-        tg_lualib_error(L, "%s: liggetid must be { fordeling =, middel =, sd = }", FN);
-    tg_lualib_check_opts(L, top, known, "liggetid");
+        tg_luaaux_error(L, "%s: liggetid must be { fordeling =, middel =, sd = }", where);
+    {
+        char ctx[200];
+        snprintf(ctx, sizeof ctx, "%s: liggetid", where);
+        tg_luaaux_check_opts(L, top, known, ctx);
+    }
     lua_getfield(L, top, "fordeling");
     int d = 0;
     if (!lua_isnil(L, -1)) {
@@ -192,7 +146,7 @@ static void check_los(lua_State *L, tg_sim_los *los) {
         for (d = 0; dists[d] && !(name && strcmp(name, dists[d]) == 0); d++)
             ;
         if (!dists[d])
-            tg_lualib_error(L,
+            tg_luaaux_error(L,
                             "%s: liggetid.fordeling must be 'eksponentiel', 'lognormal' or "
                             "'gamma'",
                             FN);
@@ -200,11 +154,12 @@ static void check_los(lua_State *L, tg_sim_los *los) {
     lua_pop(L, 1);
     los->dist = d == 0 ? TG_SIM_EXP : d == 1 ? TG_SIM_LOGNORMAL : TG_SIM_GAMMA;
     if (lua_getfield(L, top, "middel") == LUA_TNIL)
-        tg_lualib_error(L, "%s: liggetid.middel (mean days) is required", FN);
-    los->mean = check_num(L, -1, "liggetid.middel");
+        tg_luaaux_error(L, "%s: liggetid.middel (mean days) is required", where);
+    los->mean = tg_luaaux_check_number(L, -1, where, "liggetid.middel", -HUGE_VAL, HUGE_VAL);
     lua_pop(L, 1);
-    los->sd = opt_num(L, top, "sd", los->dist == TG_SIM_EXP ? los->mean : NAN);
-    if (isnan(los->sd)) tg_lualib_error(L, "%s: liggetid.sd is required for '%s'", FN, dists[d]);
+    los->sd = tg_luaaux_opt_number(L, top, where, "sd", los->dist == TG_SIM_EXP ? los->mean : NAN,
+                                   -HUGE_VAL, HUGE_VAL);
+    if (isnan(los->sd)) tg_luaaux_error(L, "%s: liggetid.sd is required for '%s'", where, dists[d]);
 }
 
 /* ---- one tilbud ---- */
@@ -236,65 +191,77 @@ static void check_tilbud(lua_State *L, int idx, struct spec *s, int start, int a
                                          "start_belagt",
                                          "start_venteliste",
                                          NULL };
+    static const char *const policies[] = { "venteliste", "afvisning", NULL };
     tg_scenario_tilbud *t = &s->t;
+    char where[160];
     idx = lua_absindex(L, idx);
-    if (!lua_istable(L, idx)) tg_lualib_error(L, "%s: each tilbud must be a table", FN);
-    tg_lualib_check_opts(L, idx, known, "tilbud");
-    tg_scenario_tilbud_init(t);
-
+    if (!lua_istable(L, idx)) tg_luaaux_error(L, "%s: each tilbud must be a table", FN);
     if (lua_getfield(L, idx, "id") != LUA_TSTRING)
-        tg_lualib_error(L, "%s: tilbud.id must be a string", FN);
+        tg_luaaux_error(L, "%s: tilbud.id must be a string", FN);
     t->id = lua_tostring(L, -1); /* kept alive by the tilbud table */
     lua_pop(L, 1);
+    snprintf(where, sizeof where, "%s: tilbud '%.100s'", FN, t->id);
+    tg_luaaux_check_opts(L, idx, known, where);
+    const char *id = t->id;
+    tg_scenario_tilbud_init(t);
+    t->id = id;
     if (lua_getfield(L, idx, "regler") != LUA_TNIL) {
-        check_rules(L, -1, &s->regler);
+        s->regler = tg_luaval_rules(L, -1, where);
         t->regler = &s->regler;
     }
     lua_pop(L, 1);
-    t->akut = opt_bool(L, idx, "akut");
+    t->akut = tg_luaaux_opt_boolean(L, idx, where, "akut", 0);
     if (lua_getfield(L, idx, "normerede_pladser") == LUA_TNIL)
-        tg_lualib_error(L, "%s: tilbud '%s': normerede_pladser is required", FN, t->id);
-    t->pladser = (int)check_whole(L, -1, "normerede_pladser", 0, 100000);
+        tg_luaaux_missing(L, where, "normerede_pladser");
+    t->pladser =
+        (int)tg_luaaux_check_integer(L, -1, where, "normerede_pladser", 0, TG_SIM_MAX_PLACES);
     lua_pop(L, 1);
-    if (lua_getfield(L, idx, "kapacitet") != LUA_TNIL) check_steps(L, s);
+    if (lua_getfield(L, idx, "kapacitet") != LUA_TNIL) check_steps(L, s, where);
     lua_pop(L, 1);
     if (lua_getfield(L, idx, "omkostninger") == LUA_TNIL)
-        tg_lualib_error(L, "%s: tilbud '%s': omkostninger is required", FN, t->id);
-    check_lines(L, t->omk);
+        tg_luaaux_missing(L, where, "omkostninger");
+    check_lines(L, t->omk, where);
     lua_pop(L, 1);
-    t->omk_aar = (int)opt_whole(L, idx, "omkostninger_aar", 0, 1000, 9999);
-    t->pladser_grundlag = opt_num(L, idx, "pladser_grundlag", NAN);
-    t->pl_pct = opt_num(L, idx, "pl_pct", 0);
-    t->variabel_andel = opt_num(L, idx, "variabel_andel", 0.5);
-    t->pris_ny_plads = opt_num(L, idx, "pris_ny_plads", NAN);
+    t->omk_aar = (int)tg_luaaux_opt_integer(L, idx, where, "omkostninger_aar", 0, 1000, 9999);
+    t->pladser_grundlag =
+        tg_luaaux_opt_number(L, idx, where, "pladser_grundlag", NAN, -HUGE_VAL, HUGE_VAL);
+    t->pl_pct = tg_luaaux_opt_number(L, idx, where, "pl_pct", 0, -HUGE_VAL, HUGE_VAL);
+    t->variabel_andel =
+        tg_luaaux_opt_number(L, idx, where, "variabel_andel", 0.5, -HUGE_VAL, HUGE_VAL);
+    t->pris_ny_plads =
+        tg_luaaux_opt_number(L, idx, where, "pris_ny_plads", NAN, -HUGE_VAL, HUGE_VAL);
     if (lua_getfield(L, idx, "engangsudgifter") != LUA_TNIL) {
-        check_years(L, s->engang, start, aar, "engangsudgifter");
+        check_years(L, s->engang, start, aar, "engangsudgifter", where);
         for (int y = 0; y < aar; y++)
             if (isnan(s->engang[y])) s->engang[y] = 0;
         t->engang = s->engang;
     }
     lua_pop(L, 1);
-    t->overhead_pct = opt_num(L, idx, "overhead_pct", NAN);
-    t->tilsyn_pl_faktor = opt_num(L, idx, "tilsyn_pl_faktor", 1);
-    t->regnskab_afvigelse_pct = opt_num(L, idx, "regnskab_afvigelse_pct", 0);
+    t->overhead_pct = tg_luaaux_opt_number(L, idx, where, "overhead_pct", NAN, -HUGE_VAL, HUGE_VAL);
+    t->tilsyn_pl_faktor =
+        tg_luaaux_opt_number(L, idx, where, "tilsyn_pl_faktor", 1, -HUGE_VAL, HUGE_VAL);
+    t->regnskab_afvigelse_pct =
+        tg_luaaux_opt_number(L, idx, where, "regnskab_afvigelse_pct", 0, -HUGE_VAL, HUGE_VAL);
 
     if (lua_getfield(L, idx, "historik") != LUA_TNIL) {
         int lo = 0, hi = 0;
-        if (year_range(L, &lo, &hi, "historik")) {
-            if (hi >= start) tg_lualib_error(L, "%s: historik must be years before %d", FN, start);
+        if (year_range(L, &lo, &hi, "historik", where)) {
+            if (hi >= start)
+                tg_luaaux_error(L, "%s: historik must be years before %d", where, start);
             if (hi - lo >= TG_SCENARIO_MAX_HISTORY)
-                tg_lualib_error(L, "%s: historik spans more than %d years", FN,
+                tg_luaaux_error(L, "%s: historik spans more than %d years", where,
                                 TG_SCENARIO_MAX_HISTORY);
-            check_years(L, s->hist, lo, hi - lo + 1, "historik");
+            check_years(L, s->hist, lo, hi - lo + 1, "historik", where);
             t->historik_fra_aar = lo;
             t->historik = s->hist;
             t->n_historik = (size_t)(hi - lo + 1);
         }
     }
     lua_pop(L, 1);
-    t->budget_belaegning = opt_num(L, idx, "budget_belaegning", NAN);
+    t->budget_belaegning =
+        tg_luaaux_opt_number(L, idx, where, "budget_belaegning", NAN, -HUGE_VAL, HUGE_VAL);
     if (lua_getfield(L, idx, "regulering") != LUA_TNIL) {
-        check_years(L, s->reg, start, aar, "regulering");
+        check_years(L, s->reg, start, aar, "regulering", where);
         t->regulering = s->reg;
         t->n_regulering = (size_t)aar;
     }
@@ -302,37 +269,32 @@ static void check_tilbud(lua_State *L, int idx, struct spec *s, int start, int a
 
     /* demand */
     if (lua_getfield(L, idx, "henvisninger") == LUA_TNIL)
-        tg_lualib_error(L, "%s: tilbud '%s': henvisninger (referrals per year) is required", FN,
-                        t->id);
-    double h = check_num(L, -1, "henvisninger");
-    if (h < 0) tg_lualib_error(L, "%s: henvisninger must be >= 0", FN);
+        tg_luaaux_missing(L, where, "henvisninger");
+    double h = tg_luaaux_check_number(L, -1, where, "henvisninger", 0, HUGE_VAL);
     t->sim.rate = h / 365.0;
     lua_pop(L, 1);
     if (lua_getfield(L, idx, "saeson") != LUA_TNIL) {
         if (!lua_istable(L, -1) || luaL_len(L, -1) != 12)
-            tg_lualib_error(L, "%s: saeson must be a list of 12 factors (January..December)", FN);
+            tg_luaaux_error(L, "%s: saeson must be a list of 12 factors (January..December)",
+                            where);
         for (int m = 0; m < 12; m++) {
             lua_rawgeti(L, -1, m + 1);
-            s->season[m] = check_num(L, -1, "saeson");
+            s->season[m] = tg_luaaux_check_number(L, -1, where, "saeson", -HUGE_VAL, HUGE_VAL);
             lua_pop(L, 1);
         }
         t->sim.season = s->season;
     }
     lua_pop(L, 1);
-    if (lua_getfield(L, idx, "liggetid") == LUA_TNIL)
-        tg_lualib_error(L, "%s: tilbud '%s': liggetid is required", FN, t->id);
-    check_los(L, &t->sim.los);
+    if (lua_getfield(L, idx, "liggetid") == LUA_TNIL) tg_luaaux_missing(L, where, "liggetid");
+    check_los(L, &t->sim.los, where);
     lua_pop(L, 1);
-    if (lua_getfield(L, idx, "politik") != LUA_TNIL) {
-        const char *p = lua_tostring(L, -1);
-        if (p && strcmp(p, "venteliste") == 0) t->sim.policy = TG_SIM_QUEUE;
-        else if (p && strcmp(p, "afvisning") == 0) t->sim.policy = TG_SIM_LOSS;
-        else tg_lualib_error(L, "%s: politik must be 'venteliste' or 'afvisning'", FN);
-    }
-    lua_pop(L, 1);
-    t->sim.queue_max = opt_whole(L, idx, "venteliste_max", -1, -1, 1000000);
-    t->sim.start_occupied = opt_whole(L, idx, "start_belagt", -1, -1, 100000);
-    t->sim.start_queue = opt_whole(L, idx, "start_venteliste", 0, 0, 1000000);
+    if (tg_luaaux_opt_choice(L, idx, where, "politik", policies, -1) >= 0)
+        t->sim.policy = tg_luaaux_opt_choice(L, idx, where, "politik", policies, 0) ? TG_SIM_LOSS
+                                                                                    : TG_SIM_QUEUE;
+    t->sim.queue_max = tg_luaaux_opt_integer(L, idx, where, "venteliste_max", -1, -1, 1000000);
+    t->sim.start_occupied =
+        tg_luaaux_opt_integer(L, idx, where, "start_belagt", -1, -1, TG_SIM_MAX_PLACES);
+    t->sim.start_queue = tg_luaaux_opt_integer(L, idx, where, "start_venteliste", 0, 0, 1000000);
 }
 
 /* ---- tegn.scenario.run ---- */
@@ -354,32 +316,29 @@ static int l_scenario_run(lua_State *L) {
     tg_status st;
 
     luaL_checktype(L, 1, LUA_TTABLE);
-    tg_lualib_check_opts(L, 1, known, FN);
+    tg_luaaux_check_opts(L, 1, known, FN);
     memset(&o, 0, sizeof o);
-    if (lua_getfield(L, 1, "regler") == LUA_TNIL) tg_takst_rules_builtin("BEK2022", &rules, NULL);
-    else check_rules(L, -1, &rules);
+    lua_getfield(L, 1, "regler");
+    rules = tg_luaval_rules(L, -1, FN);
     lua_pop(L, 1);
     o.regler = &rules;
-    if (lua_getfield(L, 1, "start_aar") == LUA_TNIL)
-        tg_lualib_error(L, "%s: start_aar is required", FN);
-    o.start_aar = (int)check_whole(L, -1, "start_aar", 1900, 9000);
+    if (lua_getfield(L, 1, "start_aar") == LUA_TNIL) return tg_luaaux_missing(L, FN, "start_aar");
+    o.start_aar = (int)tg_luaaux_check_integer(L, -1, FN, "start_aar", 1900, 9000);
     lua_pop(L, 1);
-    o.aar = (int)opt_whole(L, 1, "aar", 5, 1, TG_SCENARIO_MAX_YEARS);
-    o.reps = opt_whole(L, 1, "replikationer", 1000, 1, 10000000);
-    o.warmup = opt_whole(L, 1, "opvarmning", 0, 0, 36500);
+    o.aar = (int)tg_luaaux_opt_integer(L, 1, FN, "aar", 5, 1, TG_SCENARIO_MAX_YEARS);
+    o.reps = tg_luaaux_opt_integer(L, 1, FN, "replikationer", 1000, 1, 10000000);
+    o.warmup = tg_luaaux_opt_integer(L, 1, FN, "opvarmning", 0, 0, 36500);
     o.seed = tg_lua_seed(tg_lua_from_state(L));
-    if (lua_getfield(L, 1, "seed") != LUA_TNIL) {
-        if (!lua_isinteger(L, -1)) tg_lualib_error(L, "%s: seed must be an integer", FN);
-        o.seed = (uint64_t)lua_tointeger(L, -1);
-    }
-    lua_pop(L, 1);
-    int per_rep = opt_bool(L, 1, "per_replikation");
+    o.seed =
+        (uint64_t)tg_luaaux_opt_integer(L, 1, FN, "seed", (int64_t)o.seed, INT64_MIN, INT64_MAX);
+    int per_rep = tg_luaaux_opt_boolean(L, 1, FN, "per_replikation", 0);
 
     if (lua_getfield(L, 1, "tilbud") != LUA_TTABLE)
-        tg_lualib_error(L, "%s: tilbud must be a list of tilbud", FN);
+        return tg_luaaux_error(L, "%s: tilbud must be a list of tilbud", FN);
     int tix = lua_gettop(L);
     lua_Integer n = luaL_len(L, tix);
-    if (n < 1 || n > MAX_TILBUD) tg_lualib_error(L, "%s: give 1 to %d tilbud", FN, MAX_TILBUD);
+    if (n < 1 || n > MAX_TILBUD)
+        return tg_luaaux_error(L, "%s: give 1 to %d tilbud", FN, MAX_TILBUD);
     struct spec *specs = lua_newuserdatauv(L, (size_t)n * sizeof *specs, 0);
     tg_scenario_tilbud *t = lua_newuserdatauv(L, (size_t)n * sizeof *t, 0);
     const char **ids = lua_newuserdatauv(L, (size_t)n * sizeof *ids, 0);
@@ -391,31 +350,31 @@ static int l_scenario_run(lua_State *L) {
         ids[i] = t[i].id;
         for (lua_Integer j = 0; j < i; j++)
             if (strcmp(ids[j], ids[i]) == 0)
-                tg_lualib_error(L, "%s: two tilbud have the id '%s'", FN, ids[i]);
+                return tg_luaaux_error(L, "%s: two tilbud have the id '%s'", FN, ids[i]);
     }
 
-    void **box = tg_lualib_box(L, free_result);
-    tg_lualib_interrupt(L, &intr);
+    void **box = tg_luaaux_box(L, free_result);
+    tg_luaaux_interrupt(L, &intr);
     tg_err_clear(&err);
     st = tg_scenario_run(t, (size_t)n, &o, &intr, (tg_scenario_result **)box, &err);
-    if (st != TG_OK) return tg_lualib_fail(L, st, &err, FN);
+    if (st != TG_OK) return tg_luaaux_fail(L, st, &err, FN);
     tg_scenario_result *res = *box;
 
-    tg_table **slot = tg_luatable_new(L);
+    tg_table **slot = tg_luaval_table_new(L);
     int sum = lua_gettop(L);
     if ((st = tg_scenario_summary(res, ids, slot, &err)) != TG_OK)
-        return tg_lualib_fail(L, st, &err, FN);
-    if (!per_rep) return tg_luatable_finish(L, sum);
-    slot = tg_luatable_new(L);
+        return tg_luaaux_fail(L, st, &err, FN);
+    if (!per_rep) return tg_luaval_table_finish(L, sum);
+    slot = tg_luaval_table_new(L);
     int rows = lua_gettop(L);
     if ((st = tg_scenario_rows(res, ids, slot, &err)) != TG_OK)
-        return tg_lualib_fail(L, st, &err, FN);
-    tg_luatable_finish(L, sum);
-    tg_luatable_finish(L, rows); /* the summary, then the rows */
+        return tg_luaaux_fail(L, st, &err, FN);
+    tg_luaval_table_finish(L, sum);
+    tg_luaval_table_finish(L, rows); /* the summary, then the rows */
     return 2;
 }
 
-void tg_luascenario_open(lua_State *L) {
+void tg_luascenario_open_module(lua_State *L) {
     static const luaL_Reg funcs[] = {
         { "run", l_scenario_run },
         { NULL, NULL },

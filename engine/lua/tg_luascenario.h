@@ -15,6 +15,6 @@ struct lua_State;
 
 /* Sets tegn.scenario in the module table at the top of the stack. Leaves
 ** the stack as it found it. */
-void tg_luascenario_open(struct lua_State *L);
+void tg_luascenario_open_module(struct lua_State *L);
 
 #endif /* TG_LUASCENARIO_H */

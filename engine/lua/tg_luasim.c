@@ -18,9 +18,8 @@
 #include "tg_date.h"
 #include "tg_err.h"
 #include "tg_lua.h"
-#include "tg_luadate.h"
-#include "tg_lualib.h"
-#include "tg_luatable.h"
+#include "tg_luaaux.h"
+#include "tg_luaval.h"
 #include "tg_mem.h"
 #include "tg_sim.h"
 
@@ -72,112 +71,6 @@ static void *alloc_or_raise(lua_State *L, size_t count, size_t size) {
     return p;
 }
 
-/* ---- reading options ---- */
-
-/* The number at field 'key' of the table at idx, or dflt when absent. */
-static double opt_num(lua_State *L, int idx, const char *key, double dflt, const char *where) {
-    double v = dflt;
-    int isnum;
-    if (lua_getfield(L, idx, key) != LUA_TNIL) {
-        v = lua_tonumberx(L, -1, &isnum);
-        if (!isnum || !isfinite(v))
-            tg_lualib_error(L, "%s: '%s' must be a number, got %s", where, key,
-                            luaL_typename(L, -1));
-    }
-    lua_pop(L, 1);
-    return v;
-}
-
-static long opt_int(lua_State *L, int idx, const char *key, long dflt, long lo, long hi,
-                    const char *where) {
-    long v = dflt;
-    if (lua_getfield(L, idx, key) != LUA_TNIL) {
-        int isint;
-        lua_Integer i = lua_tointegerx(L, -1, &isint);
-        if (!isint)
-            tg_lualib_error(L, "%s: '%s' must be a whole number, got %s", where, key,
-                            luaL_typename(L, -1));
-        if (i < lo || i > hi)
-            tg_lualib_error(L, "%s: '%s' must be between %I and %I", where, key, (lua_Integer)lo,
-                            (lua_Integer)hi);
-        v = (long)i;
-    }
-    lua_pop(L, 1);
-    return v;
-}
-
-/* The index in 'list' of the string at field 'key' of the table at idx,
-** or dflt when absent. */
-static int opt_choice(lua_State *L, int idx, const char *key, const char *const *list, int dflt,
-                      const char *where) {
-    int v = dflt;
-    if (lua_getfield(L, idx, key) != LUA_TNIL) {
-        const char *got = lua_tostring(L, -1);
-        for (v = 0; got && list[v] && strcmp(list[v], got) != 0; v++)
-            ;
-        if (!got || !list[v]) {
-            luaL_Buffer b;
-            luaL_buffinit(L, &b);
-            for (int i = 0; list[i]; i++) {
-                luaL_addstring(&b, i ? ", '" : "'");
-                luaL_addstring(&b, list[i]);
-                luaL_addchar(&b, '\'');
-            }
-            luaL_pushresult(&b);
-            tg_lualib_error(L, "%s: '%s' must be one of %s, got '%s'", where, key,
-                            lua_tostring(L, -1), got ? got : luaL_typename(L, -2));
-        }
-    }
-    lua_pop(L, 1);
-    return v;
-}
-
-/* The date at idx: a tegn.Date or a "YYYY-MM-DD" string. */
-static int32_t check_date(lua_State *L, int idx, const char *where, const char *key) {
-    int32_t d;
-    size_t len;
-    if (tg_luadate_test(L, idx, &d)) return d;
-    if (lua_type(L, idx) == LUA_TSTRING) {
-        const char *s = lua_tolstring(L, idx, &len);
-        if (tg_date_parse_iso(s, len, &d) == 0) return d;
-        tg_lualib_error(L, "%s: '%s' must be a date \"YYYY-MM-DD\", got '%s'", where, key, s);
-    }
-    return tg_lualib_error(L, "%s: '%s' must be a date (\"YYYY-MM-DD\" or tegn.date), got %s",
-                           where, key, luaL_typename(L, idx));
-}
-
-/* The date at field 'key' of the table at idx; *has = 0 when absent. */
-static int32_t opt_date(lua_State *L, int idx, const char *key, int *has, const char *where) {
-    int32_t d = 0;
-    *has = lua_getfield(L, idx, key) != LUA_TNIL;
-    if (*has) d = check_date(L, -1, where, key);
-    lua_pop(L, 1);
-    return d;
-}
-
-/* Fills v[0..n) from the list at field 'key' of the table at idx, which
-** must have exactly n numbers >= 0. Returns 0 when the field is absent. */
-static int opt_list(lua_State *L, int idx, const char *key, double *v, size_t n,
-                    const char *where) {
-    if (lua_getfield(L, idx, key) == LUA_TNIL) {
-        lua_pop(L, 1);
-        return 0;
-    }
-    if (!lua_istable(L, -1) || (size_t)lua_rawlen(L, -1) != n)
-        tg_lualib_error(L, "%s: '%s' must be a list of %I numbers", where, key, (lua_Integer)n);
-    for (size_t i = 0; i < n; i++) {
-        int isnum;
-        lua_rawgeti(L, -1, (lua_Integer)i + 1);
-        v[i] = lua_tonumberx(L, -1, &isnum);
-        if (!isnum || !(v[i] >= 0) || !isfinite(v[i]))
-            tg_lualib_error(L, "%s: '%s'[%I] must be a number >= 0", where, key,
-                            (lua_Integer)i + 1);
-        lua_pop(L, 1);
-    }
-    lua_pop(L, 1);
-    return 1;
-}
-
 /* ---- stays ---- */
 
 typedef struct stays {
@@ -199,9 +92,9 @@ static void free_stays(void *p) {
 static const tg_col *date_col(lua_State *L, const tg_table *t, const char *name,
                               const char *where) {
     const tg_col *c = tg_table_col(t, name);
-    if (!c) tg_lualib_no_column(L, t, name);
+    if (!c) tg_luaaux_no_column(L, t, name);
     if (c->type != TG_DATE)
-        tg_lualib_error(L, "%s: column '%s' must hold dates, not %s", where, name,
+        tg_luaaux_error(L, "%s: column '%s' must hold dates, not %s", where, name,
                         tg_type_name(c->type));
     return c;
 }
@@ -213,7 +106,7 @@ static const tg_col *date_col(lua_State *L, const tg_table *t, const char *name,
 ** arrays. */
 static stays *collect_stays(lua_State *L, const tg_col *in, const tg_col *out, const size_t *rows,
                             size_t n, int32_t fra, int32_t til, const char *where) {
-    void **box = tg_lualib_box(L, free_stays);
+    void **box = tg_luaaux_box(L, free_stays);
     stays *s = alloc_or_raise(L, 1, sizeof *s);
     *box = s;
     s->len = alloc_or_raise(L, n, sizeof *s->len);
@@ -227,7 +120,7 @@ static stays *collect_stays(lua_State *L, const tg_col *in, const tg_col *out, c
         a = in->v.date[i];
         b = has_out ? out->v.date[i] : til;
         if (has_out && b < a)
-            tg_lualib_error(L, "%s: row %I moves out before it moves in", where,
+            tg_luaaux_error(L, "%s: row %I moves out before it moves in", where,
                             (lua_Integer)i + 1);
         if (a >= til || (has_out && b <= fra)) continue;
         s->done[s->n] = has_out && b <= til;
@@ -240,12 +133,12 @@ static stays *collect_stays(lua_State *L, const tg_col *in, const tg_col *out, c
 
 /* The Kaplan-Meier distribution of s (raises when no stay is completed). */
 static tg_sim_empirical *stays_km(lua_State *L, const stays *s, const char *where) {
-    void **box = tg_lualib_box(L, free_empirical);
+    void **box = tg_luaaux_box(L, free_empirical);
     tg_sim_empirical *e;
     tg_error err;
     tg_status st = tg_sim_empirical_new(s->len, s->entry, s->done, s->n, &e, &err);
-    if (st == TG_EDATA) tg_lualib_error(L, "%s: no completed stays in the window", where);
-    if (st != TG_OK) tg_lualib_fail(L, st, &err, where);
+    if (st == TG_EDATA) tg_luaaux_error(L, "%s: no completed stays in the window", where);
+    if (st != TG_OK) tg_luaaux_fail(L, st, &err, where);
     *box = e;
     return e;
 }
@@ -264,19 +157,19 @@ static void read_los(lua_State *L, int idx, spec *sp, size_t k, const char *wher
 
     idx = lua_absindex(L, idx);
     if (!lua_istable(L, idx))
-        tg_lualib_error(L,
+        tg_luaaux_error(L,
                         "%s: 'liggetid' must be a table such as {fordeling = 'lognormal', "
                         "middel = 400, sd = 300}",
                         where);
-    tg_lualib_check_opts(L, idx, known, where);
-    dist = opt_choice(L, idx, "fordeling", dist_names, 0, where);
+    tg_luaaux_check_opts(L, idx, known, where);
+    dist = tg_luaaux_opt_choice(L, idx, where, "fordeling", dist_names, 0);
     los->dist = (tg_sim_dist)(dist + 1);
     if (los->dist != TG_SIM_EMPIRICAL) {
-        los->mean = opt_num(L, idx, "middel", NAN, where);
-        los->sd = opt_num(L, idx, "sd", NAN, where);
-        if (isnan(los->mean)) tg_lualib_error(L, "%s: 'liggetid' needs 'middel' (days)", where);
+        los->mean = tg_luaaux_opt_number(L, idx, where, "middel", NAN, -HUGE_VAL, HUGE_VAL);
+        los->sd = tg_luaaux_opt_number(L, idx, where, "sd", NAN, -HUGE_VAL, HUGE_VAL);
+        if (isnan(los->mean)) tg_luaaux_error(L, "%s: 'liggetid' needs 'middel' (days)", where);
         if (los->dist != TG_SIM_EXP && isnan(los->sd))
-            tg_lualib_error(L, "%s: a %s 'liggetid' needs 'sd' (days)", where, dist_names[dist]);
+            tg_luaaux_error(L, "%s: a %s 'liggetid' needs 'sd' (days)", where, dist_names[dist]);
         return;
     }
     /* empirical: completed lengths, or a table of stays */
@@ -284,32 +177,31 @@ static void read_los(lua_State *L, int idx, spec *sp, size_t k, const char *wher
     stays *s = NULL;
     if (lua_getfield(L, idx, "ophold") != LUA_TNIL) {
         int has_fra, has_til;
-        int32_t fra = opt_date(L, idx, "fra", &has_fra, where);
-        int32_t til = opt_date(L, idx, "til", &has_til, where);
+        int32_t fra = 0, til = 0;
+        has_fra = tg_luaaux_opt_date(L, idx, where, "fra", &fra);
+        has_til = tg_luaaux_opt_date(L, idx, where, "til", &til);
         const char *cin, *cout;
-        t = tg_luatable_check(L, -1);
-        lua_getfield(L, idx, "indflyttet");
-        lua_getfield(L, idx, "fraflyttet");
-        cin = luaL_optstring(L, -2, "indflyttet");
-        cout = luaL_optstring(L, -1, "fraflyttet");
+        t = tg_luaval_table_check(L, -1);
+        cin = tg_luaaux_opt_string(L, idx, where, "indflyttet", "indflyttet");
+        cout = tg_luaaux_opt_string(L, idx, where, "fraflyttet", "fraflyttet");
         if (!has_fra || !has_til)
-            tg_lualib_error(L,
+            tg_luaaux_error(L,
                             "%s: an empirical 'liggetid' from 'ophold' needs the observation "
                             "window 'fra' and 'til'",
                             where);
-        if (til <= fra) tg_lualib_error(L, "%s: 'til' must come after 'fra'", where);
+        if (til <= fra) tg_luaaux_error(L, "%s: 'til' must come after 'fra'", where);
         s = collect_stays(L, date_col(L, t, cin, where), date_col(L, t, cout, where), NULL,
                           t->n_rows, fra, til, where);
     } else if (lua_getfield(L, idx, "dage") != LUA_TNIL) {
-        void **box = tg_lualib_box(L, free_stays);
+        void **box = tg_luaaux_box(L, free_stays);
         size_t n;
         s = alloc_or_raise(L, 1, sizeof *s);
         *box = s;
-        if ((t = tg_luatable_test(L, -2)) != NULL) {
+        if ((t = tg_luaval_table_test(L, -2)) != NULL) {
             const tg_col *c = tg_table_col(t, "dage");
-            if (!c) tg_lualib_no_column(L, t, "dage");
+            if (!c) tg_luaaux_no_column(L, t, "dage");
             if (c->type != TG_INT && c->type != TG_FLOAT)
-                tg_lualib_error(L, "%s: column 'dage' must hold numbers", where);
+                tg_luaaux_error(L, "%s: column 'dage' must hold numbers", where);
             n = t->n_rows;
             s->len = alloc_or_raise(L, n, sizeof *s->len);
             for (size_t i = 0; i < n; i++)
@@ -317,7 +209,7 @@ static void read_los(lua_State *L, int idx, spec *sp, size_t k, const char *wher
                     s->len[s->n++] = c->type == TG_INT ? (double)c->v.i64[i] : c->v.f64[i];
         } else {
             if (!lua_istable(L, -2))
-                tg_lualib_error(L, "%s: 'dage' must be a list of stay lengths or a Table", where);
+                tg_luaaux_error(L, "%s: 'dage' must be a list of stay lengths or a Table", where);
             n = (size_t)lua_rawlen(L, -2);
             s->len = alloc_or_raise(L, n, sizeof *s->len);
             for (size_t i = 0; i < n; i++) {
@@ -325,13 +217,13 @@ static void read_los(lua_State *L, int idx, spec *sp, size_t k, const char *wher
                 lua_rawgeti(L, -2, (lua_Integer)i + 1);
                 s->len[s->n++] = lua_tonumberx(L, -1, &isnum);
                 if (!isnum || !(s->len[i] >= 0))
-                    tg_lualib_error(L, "%s: 'dage'[%I] must be a number >= 0", where,
+                    tg_luaaux_error(L, "%s: 'dage'[%I] must be a number >= 0", where,
                                     (lua_Integer)i + 1);
                 lua_pop(L, 1);
             }
         }
     } else {
-        tg_lualib_error(L, "%s: an empirical 'liggetid' needs 'dage' or 'ophold'", where);
+        tg_luaaux_error(L, "%s: an empirical 'liggetid' needs 'dage' or 'ophold'", where);
     }
     stays_km(L, s, where);
     sp->emp[k] = *(tg_sim_empirical **)lua_touserdata(L, -1);
@@ -357,14 +249,15 @@ static void read_capacity(lua_State *L, int idx, spec *sp, size_t k, int32_t sta
         long places;
         lua_rawgeti(L, idx, (lua_Integer)i + 1);
         if (!lua_istable(L, -1))
-            tg_lualib_error(L, "%s: 'kapacitet' must be a list of {fra = date, pladser = n}",
+            tg_luaaux_error(L, "%s: 'kapacitet' must be a list of {fra = date, pladser = n}",
                             where);
-        tg_lualib_check_opts(L, -1, known, where);
-        d = opt_date(L, lua_gettop(L), "fra", &has, where);
-        places = opt_int(L, lua_gettop(L), "pladser", -1, 0, 1000000, where);
+        tg_luaaux_check_opts(L, -1, known, where);
+        has = tg_luaaux_opt_date(L, lua_gettop(L), where, "fra", &d);
+        places =
+            tg_luaaux_opt_integer(L, lua_gettop(L), where, "pladser", -1, 0, TG_SIM_MAX_PLACES);
         if (!has || places < 0)
-            tg_lualib_error(L, "%s: each 'kapacitet' change needs 'fra' and 'pladser'", where);
-        if (d <= prev) tg_lualib_error(L, "%s: 'kapacitet' changes must be in date order", where);
+            tg_luaaux_error(L, "%s: each 'kapacitet' change needs 'fra' and 'pladser'", where);
+        if (d <= prev) tg_luaaux_error(L, "%s: 'kapacitet' changes must be in date order", where);
         prev = d;
         if (d <= start) u->places = (int)places;
         else if ((long)(d - start) < days)
@@ -389,56 +282,59 @@ static void read_unit(lua_State *L, int idx, spec *sp, size_t k, int32_t start, 
 
     idx = lua_absindex(L, idx);
     snprintf(where, sizeof where, "sim.run: tilbud %zu", k + 1);
-    if (!lua_istable(L, idx)) tg_lualib_error(L, "%s: expected a table", where);
+    if (!lua_istable(L, idx)) tg_luaaux_error(L, "%s: expected a table", where);
     if (lua_getfield(L, idx, "id") != LUA_TSTRING)
-        tg_lualib_error(L, "%s: 'id' must be a string", where);
+        tg_luaaux_error(L, "%s: 'id' must be a string", where);
     if (!(sp->ids[k] = tg_strdup(lua_tostring(L, -1)))) tg_lua_raise(L, TG_ENOMEM, NULL);
     lua_pop(L, 1);
     snprintf(where, sizeof where, "sim.run: tilbud '%.100s'", sp->ids[k]);
-    tg_lualib_check_opts(L, idx, unit_keys, where);
+    tg_luaaux_check_opts(L, idx, unit_keys, where);
     u->id = sp->ids[k];
-    u->places = (int)opt_int(L, idx, "pladser", -1, 0, 1000000, where);
-    if (u->places < 0) tg_lualib_error(L, "%s: 'pladser' is required", where);
+    u->places = (int)tg_luaaux_opt_integer(L, idx, where, "pladser", -1, 0, TG_SIM_MAX_PLACES);
+    if (u->places < 0) tg_luaaux_error(L, "%s: 'pladser' is required", where);
 
-    per_year = opt_num(L, idx, "henvisninger_pr_aar", NAN, where);
+    per_year = tg_luaaux_opt_number(L, idx, where, "henvisninger_pr_aar", NAN, -HUGE_VAL, HUGE_VAL);
     lua_getfield(L, idx, "henvisninger_pr_dag");
     if (!isnan(per_year) == !lua_isnil(L, -1))
-        tg_lualib_error(L, "%s: give one of 'henvisninger_pr_aar' and 'henvisninger_pr_dag'",
+        tg_luaaux_error(L, "%s: give one of 'henvisninger_pr_aar' and 'henvisninger_pr_dag'",
                         where);
     if (lua_istable(L, -1)) {
         sp->daily[k] = alloc_or_raise(L, (size_t)days, sizeof(double));
         lua_pop(L, 1);
-        opt_list(L, idx, "henvisninger_pr_dag", sp->daily[k], (size_t)days, where);
+        tg_luaaux_opt_list(L, idx, where, "henvisninger_pr_dag", sp->daily[k], (size_t)days, 0,
+                           HUGE_VAL);
         u->daily = sp->daily[k];
     } else {
         lua_pop(L, 1);
-        u->rate = isnan(per_year) ? opt_num(L, idx, "henvisninger_pr_dag", 0, where)
+        u->rate = isnan(per_year) ? tg_luaaux_opt_number(L, idx, where, "henvisninger_pr_dag", 0,
+                                                         -HUGE_VAL, HUGE_VAL)
                                   : per_year / DAYS_PER_YEAR;
     }
-    if (opt_list(L, idx, "saeson", sp->season + 12 * k, 12, where)) {
+    if (tg_luaaux_opt_list(L, idx, where, "saeson", sp->season + 12 * k, 12, 0, HUGE_VAL)) {
         if (u->daily)
-            tg_lualib_error(L, "%s: 'saeson' does not go with a list 'henvisninger_pr_dag'", where);
+            tg_luaaux_error(L, "%s: 'saeson' does not go with a list 'henvisninger_pr_dag'", where);
         u->season = sp->season + 12 * k;
     }
 
     if (lua_getfield(L, idx, "liggetid") == LUA_TNIL)
-        tg_lualib_error(L, "%s: 'liggetid' is required", where);
+        tg_luaaux_error(L, "%s: 'liggetid' is required", where);
     read_los(L, -1, sp, k, where);
     lua_pop(L, 1);
 
-    u->policy = opt_choice(L, idx, "politik", policies, 0, where) ? TG_SIM_LOSS : TG_SIM_QUEUE;
-    u->queue_max = opt_int(L, idx, "max_venteliste", -1, 0, 1000000, where);
+    u->policy =
+        tg_luaaux_opt_choice(L, idx, where, "politik", policies, 0) ? TG_SIM_LOSS : TG_SIM_QUEUE;
+    u->queue_max = tg_luaaux_opt_integer(L, idx, where, "max_venteliste", -1, 0, 1000000);
     if (lua_getfield(L, idx, "kapacitet") != LUA_TNIL) {
         if (!lua_istable(L, -1))
-            tg_lualib_error(L, "%s: 'kapacitet' must be a list of {fra = date, pladser = n}",
+            tg_luaaux_error(L, "%s: 'kapacitet' must be a list of {fra = date, pladser = n}",
                             where);
         read_capacity(L, -1, sp, k, start, days, where);
     }
     lua_pop(L, 1);
-    u->start_occupied = opt_int(L, idx, "belagte", -1, 0, 1000000, where);
-    u->start_queue = opt_int(L, idx, "venteliste", 0, 0, 1000000, where);
+    u->start_occupied = tg_luaaux_opt_integer(L, idx, where, "belagte", -1, 0, TG_SIM_MAX_PLACES);
+    u->start_queue = tg_luaaux_opt_integer(L, idx, where, "venteliste", 0, 0, 1000000);
     if (u->start_queue > 0 && u->start_occupied < 0)
-        tg_lualib_error(L, "%s: 'venteliste' at the start needs 'belagte' too", where);
+        tg_luaaux_error(L, "%s: 'venteliste' at the start needs 'belagte' too", where);
     lua_settop(L, top);
 }
 
@@ -500,7 +396,7 @@ static void set_i64(lua_State *L, tg_table *t, const char *name, const tg_sim_re
 }
 
 static void push_summary(lua_State *L, const spec *sp, const tg_sim_result *res, long days) {
-    tg_table *t = (*tg_luatable_new(L) = tg_table_new());
+    tg_table *t = (*tg_luaval_table_new(L) = tg_table_new());
     size_t n = res->n_units;
     double per_year = DAYS_PER_YEAR / (double)days;
     tg_col *c;
@@ -542,7 +438,7 @@ static void push_summary(lua_State *L, const spec *sp, const tg_sim_result *res,
 }
 
 static void push_periods(lua_State *L, const spec *sp, const tg_sim_result *res, int32_t start) {
-    tg_table *t = (*tg_luatable_new(L) = tg_table_new());
+    tg_table *t = (*tg_luaval_table_new(L) = tg_table_new());
     size_t np = res->n_periods, n = res->n_units * np;
     tg_col *aar, *fra, *til, *dage, *mulige, *mean, *p5, *p50, *p95, *pct;
 
@@ -576,7 +472,7 @@ static void push_periods(lua_State *L, const spec *sp, const tg_sim_result *res,
 
 static void push_replications(lua_State *L, const spec *sp, const tg_sim_result *res,
                               int32_t start) {
-    tg_table *t = (*tg_luatable_new(L) = tg_table_new());
+    tg_table *t = (*tg_luaval_table_new(L) = tg_table_new());
     size_t np = res->n_periods, reps = res->reps, n = res->n_units * reps * np;
     tg_col *rep, *aar, *fra, *occ, *mulige;
 
@@ -620,29 +516,23 @@ static int l_sim_run(lua_State *L) {
 
     luaL_checktype(L, 1, LUA_TTABLE);
     lua_settop(L, 1);
-    tg_lualib_check_opts(L, 1, known, "sim.run");
+    tg_luaaux_check_opts(L, 1, known, "sim.run");
     memset(&o, 0, sizeof o);
-    o.start = opt_date(L, 1, "start", &has, "sim.run");
-    if (!has) tg_lualib_error(L, "sim.run: 'start' (the first simulated day) is required");
-    o.days = opt_int(L, 1, "dage", 365, 1, 36600, "sim.run");
-    o.reps = opt_int(L, 1, "replikationer", 1000, 1, 10000000, "sim.run");
-    o.warmup = opt_int(L, 1, "indkoersel", 0, 0, 36600, "sim.run");
+    has = tg_luaaux_opt_date(L, 1, "sim.run", "start", &o.start);
+    if (!has) return tg_luaaux_missing(L, "sim.run", "start");
+    o.days = tg_luaaux_opt_integer(L, 1, "sim.run", "dage", 365, 1, 36600);
+    o.reps = tg_luaaux_opt_integer(L, 1, "sim.run", "replikationer", 1000, 1, 10000000);
+    o.warmup = tg_luaaux_opt_integer(L, 1, "sim.run", "indkoersel", 0, 0, 36600);
     o.seed = tg_lua_seed(tg_lua_from_state(L));
-    if (lua_getfield(L, 1, "seed") != LUA_TNIL) {
-        int isint;
-        o.seed = (uint64_t)lua_tointegerx(L, -1, &isint);
-        if (!isint) tg_lualib_error(L, "sim.run: 'seed' must be a whole number");
-    }
-    kind = opt_choice(L, 1, "perioder", period_kinds, 0, "sim.run");
-    if (lua_getfield(L, 1, "per_replikation") != LUA_TNIL) {
-        luaL_checktype(L, -1, LUA_TBOOLEAN);
-        per_rep = lua_toboolean(L, -1);
-    }
+    o.seed = (uint64_t)tg_luaaux_opt_integer(L, 1, "sim.run", "seed", (int64_t)o.seed, INT64_MIN,
+                                             INT64_MAX);
+    kind = tg_luaaux_opt_choice(L, 1, "sim.run", "perioder", period_kinds, 0);
+    per_rep = tg_luaaux_opt_boolean(L, 1, "sim.run", "per_replikation", 0);
     lua_settop(L, 1);
     if (lua_getfield(L, 1, "tilbud") != LUA_TTABLE || lua_rawlen(L, -1) == 0)
-        tg_lualib_error(L, "sim.run: 'tilbud' must be a non-empty list of tilbud");
+        return tg_luaaux_error(L, "sim.run: 'tilbud' must be a non-empty list of tilbud");
 
-    box = tg_lualib_box(L, free_spec); /* 3 */
+    box = tg_luaaux_box(L, free_spec); /* 3 */
     sp = alloc_or_raise(L, 1, sizeof *sp);
     *box = sp;
     size_t n = (size_t)lua_rawlen(L, 2);
@@ -659,25 +549,25 @@ static int l_sim_run(lua_State *L) {
         lua_pop(L, 1);
         for (size_t j = 0; j < k; j++)
             if (strcmp(sp->ids[j], sp->ids[k]) == 0)
-                tg_lualib_error(L, "sim.run: tilbud '%s' is given twice", sp->ids[k]);
+                return tg_luaaux_error(L, "sim.run: tilbud '%s' is given twice", sp->ids[k]);
     }
     make_periods(L, sp, o.start, o.days, kind);
     o.periods = sp->periods;
     o.n_periods = sp->n_periods;
 
-    box = tg_lualib_box(L, free_result); /* 4 */
-    tg_lualib_interrupt(L, &intr);
+    box = tg_luaaux_box(L, free_result); /* 4 */
+    tg_luaaux_interrupt(L, &intr);
     tg_err_clear(&err);
     st = tg_sim_run(sp->units, n, &o, &intr, &res, &err);
-    if (st != TG_OK) return tg_lualib_fail(L, st, &err, "sim.run");
+    if (st != TG_OK) return tg_luaaux_fail(L, st, &err, "sim.run");
     *box = res;
     push_summary(L, sp, res, o.days);                    /* 5 */
     push_periods(L, sp, res, o.start);                   /* 6 */
     if (per_rep) push_replications(L, sp, res, o.start); /* 7 */
     else lua_pushnil(L);
-    tg_luatable_finish(L, 5);
-    tg_luatable_finish(L, 6);
-    if (per_rep) tg_luatable_finish(L, 7);
+    tg_luaval_table_finish(L, 5);
+    tg_luaval_table_finish(L, 6);
+    if (per_rep) tg_luaval_table_finish(L, 7);
     else lua_pushnil(L);
     return 3;
 }
@@ -691,7 +581,7 @@ static int l_sim_run(lua_State *L) {
 static int l_sim_from_stays(lua_State *L) {
     static const char *const known[] = { "fra", "til", "by", "indflyttet", "fraflyttet", NULL };
     const char *where = "sim.from_stays";
-    const tg_table *t = tg_luatable_check(L, 1);
+    const tg_table *t = tg_luaval_table_check(L, 1);
     const tg_col *by, *in, *out;
     const char *by_name, *in_name, *out_name;
     int has_fra, has_til;
@@ -702,21 +592,21 @@ static int l_sim_from_stays(lua_State *L) {
 
     luaL_checktype(L, 2, LUA_TTABLE);
     lua_settop(L, 2);
-    tg_lualib_check_opts(L, 2, known, where);
-    fra = opt_date(L, 2, "fra", &has_fra, where);
-    til = opt_date(L, 2, "til", &has_til, where);
+    tg_luaaux_check_opts(L, 2, known, where);
+    has_fra = tg_luaaux_opt_date(L, 2, where, "fra", &fra);
+    has_til = tg_luaaux_opt_date(L, 2, where, "til", &til);
     if (!has_fra || !has_til)
-        tg_lualib_error(L, "%s: the observation window 'fra' and 'til' is required", where);
-    if (til <= fra) tg_lualib_error(L, "%s: 'til' must come after 'fra'", where);
+        return tg_luaaux_error(L, "%s: the observation window 'fra' and 'til' is required", where);
+    if (til <= fra) return tg_luaaux_error(L, "%s: 'til' must come after 'fra'", where);
     lua_getfield(L, 2, "by");
     lua_getfield(L, 2, "indflyttet");
     lua_getfield(L, 2, "fraflyttet");
     by_name = luaL_optstring(L, 3, "tilbud_id");
     in_name = luaL_optstring(L, 4, "indflyttet");
     out_name = luaL_optstring(L, 5, "fraflyttet");
-    if (!(by = tg_table_col(t, by_name))) tg_lualib_no_column(L, t, by_name);
+    if (!(by = tg_table_col(t, by_name))) return tg_luaaux_no_column(L, t, by_name);
     if (by->type != TG_STRING)
-        tg_lualib_error(L, "%s: column '%s' must hold strings", where, by_name);
+        return tg_luaaux_error(L, "%s: column '%s' must hold strings", where, by_name);
     in = date_col(L, t, in_name, where);
     out = date_col(L, t, out_name, where);
     for (int32_t d = fra; d < til; d++) month_days[tg_date_month(d) - 1]++;
@@ -735,9 +625,9 @@ static int l_sim_from_stays(lua_State *L) {
         if (tg_col_is_valid(by, i)) order[rows[by->v.str[i]]++] = i;
     for (uint32_t g = 0; g < n_codes; g++) n_groups += start_at[g + 1] > start_at[g];
 
-    tg_table *res = (*tg_luatable_new(L) = tg_table_new()); /* 7 */
+    tg_table *res = (*tg_luaval_table_new(L) = tg_table_new()); /* 7 */
     int res_idx = lua_gettop(L);
-    if (!res) tg_lua_raise(L, TG_ENOMEM, NULL);
+    if (!res) return tg_lua_raise(L, TG_ENOMEM, NULL);
     tg_col *id = add_col(L, res, by_name, TG_STRING, n_groups);
     tg_col *n_stays = add_col(L, res, "ophold", TG_INT, n_groups);
     tg_col *n_done = add_col(L, res, "afsluttede", TG_INT, n_groups);
@@ -761,7 +651,8 @@ static int l_sim_from_stays(lua_State *L) {
         uint32_t code;
         if (cnt == 0) continue;
         s = tg_dict_str(by->dict, g, &len);
-        if (tg_dict_intern(id->dict, s, len, &code) != TG_OK) tg_lua_raise(L, TG_ENOMEM, NULL);
+        if (tg_dict_intern(id->dict, s, len, &code) != TG_OK)
+            return tg_lua_raise(L, TG_ENOMEM, NULL);
         id->v.str[gi] = code;
         int top = lua_gettop(L);
         stays *st = collect_stays(L, in, out, order + lo, cnt, fra, til, where);
@@ -790,22 +681,20 @@ static int l_sim_from_stays(lua_State *L) {
             mean->v.f64[gi] = tg_sim_empirical_mean(e);
             sd->v.f64[gi] = tg_sim_empirical_sd(e);
         } else if (tg_col_set_null(mean, gi) != TG_OK || tg_col_set_null(sd, gi) != TG_OK) {
-            tg_lua_raise(L, TG_ENOMEM, NULL);
+            return tg_lua_raise(L, TG_ENOMEM, NULL);
         }
         lua_settop(L, top);
         gi++;
     }
-    return tg_luatable_finish(L, res_idx);
+    return tg_luaval_table_finish(L, res_idx);
 }
 
 /* ---- closed forms ---- */
 
-static void check_ca(lua_State *L, int *c, double *a) {
-    lua_Integer ci = luaL_checkinteger(L, 1);
-    *a = luaL_checknumber(L, 2);
-    luaL_argcheck(L, ci >= 0 && ci <= 1000000, 1, "places must be 0..1000000");
-    luaL_argcheck(L, *a >= 0 && isfinite(*a), 2, "load must be a number >= 0");
-    *c = (int)ci;
+/* The places c and offered load a of erlang_b / erlang_c. */
+static void places_and_load(lua_State *L, const char *fname, int *c, double *a) {
+    *c = (int)tg_luaaux_check_integer(L, 1, fname, "c", 0, TG_SIM_MAX_PLACES);
+    *a = tg_luaaux_check_number(L, 2, fname, "a", 0, HUGE_VAL);
 }
 
 /* tegn.sim.erlang_b(c, a): P(full) of a loss system with c places and
@@ -813,7 +702,7 @@ static void check_ca(lua_State *L, int *c, double *a) {
 static int l_sim_erlang_b(lua_State *L) {
     int c;
     double a;
-    check_ca(L, &c, &a);
+    places_and_load(L, "sim.erlang_b", &c, &a);
     lua_pushnumber(L, tg_sim_erlang_b(c, a));
     return 1;
 }
@@ -822,7 +711,7 @@ static int l_sim_erlang_b(lua_State *L) {
 static int l_sim_erlang_c(lua_State *L) {
     int c;
     double a;
-    check_ca(L, &c, &a);
+    places_and_load(L, "sim.erlang_c", &c, &a);
     lua_pushnumber(L, tg_sim_erlang_c(c, a));
     return 1;
 }
@@ -835,7 +724,7 @@ static const luaL_Reg sim_funcs[] = {
     { NULL, NULL },
 };
 
-void tg_luasim_open(lua_State *L) {
+void tg_luasim_open_module(lua_State *L) {
     luaL_newlib(L, sim_funcs);
     lua_setfield(L, -2, "sim");
 }

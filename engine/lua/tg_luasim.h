@@ -14,6 +14,6 @@ struct lua_State;
 
 /* Sets tegn.sim (a table of the functions above) in the module table at
 ** the top of the stack, leaving the stack as it found it. */
-void tg_luasim_open(struct lua_State *L);
+void tg_luasim_open_module(struct lua_State *L);
 
 #endif /* TG_LUASIM_H */

@@ -8,15 +8,15 @@
 #include "tg_luastats.h"
 
 #include <math.h>
+#include <stdio.h>
 
 #include <lauxlib.h>
 #include <lua.h>
 
 #include "tg_date.h"
 #include "tg_lua.h"
-#include "tg_luadate.h"
-#include "tg_lualib.h"
-#include "tg_luatable.h"
+#include "tg_luaaux.h"
+#include "tg_luaval.h"
 #include "tg_mem.h"
 #include "tg_stats.h"
 
@@ -25,33 +25,33 @@
 /* ---- arguments ---- */
 
 /* Argument arg as a finite number >= 0 (counts, sizes, exposures, sds). */
-static double check_nonneg(lua_State *L, int arg, const char *fname, const char *what) {
-    double v = luaL_checknumber(L, arg);
-    if (!(v >= 0) || isinf(v)) tg_lualib_error(L, "%s: %s must be a number >= 0", fname, what);
-    return v;
+static double arg_nonneg(lua_State *L, int arg, const char *fname, const char *what) {
+    return tg_luaaux_check_number(L, arg, fname, what, 0, HUGE_VAL);
 }
 
-static double check_finite(lua_State *L, int arg, const char *fname, const char *what) {
-    double v = luaL_checknumber(L, arg);
-    if (!isfinite(v)) tg_lualib_error(L, "%s: %s must be a finite number", fname, what);
-    return v;
+static double arg_finite(lua_State *L, int arg, const char *fname, const char *what) {
+    return tg_luaaux_check_number(L, arg, fname, what, -HUGE_VAL, HUGE_VAL);
 }
 
-/* The optional confidence level at arg (default 0.95). */
-static double check_conf(lua_State *L, int arg, const char *fname) {
-    double conf = luaL_optnumber(L, arg, DEFAULT_CONF);
+/* The optional confidence level at arg (default 0.95), in (0, 1). */
+static double arg_conf(lua_State *L, int arg, const char *fname) {
+    if (lua_isnoneornil(L, arg)) return DEFAULT_CONF;
+    double conf = tg_luaaux_check_number(L, arg, fname, "conf", -HUGE_VAL, HUGE_VAL);
     if (!(conf > 0 && conf < 1))
-        tg_lualib_error(L, "%s: conf must be between 0 and 1 (e.g. 0.95)", fname);
+        tg_luaaux_bad(L, fname, "conf", "a number between 0 and 1 (e.g. 0.95)", arg);
     return conf;
 }
 
 /* A share: x successes of n, 0 <= x <= n. */
-static void check_share(lua_State *L, int arg, const char *fname, const char *x_name,
-                        const char *n_name, double *x, double *n) {
-    *x = luaL_checknumber(L, arg);
-    *n = check_nonneg(L, arg + 1, fname, n_name);
-    if (!(*x >= 0 && *x <= *n))
-        tg_lualib_error(L, "%s: %s must be between 0 and %s", fname, x_name, n_name);
+static void arg_share(lua_State *L, int arg, const char *fname, const char *x_name,
+                      const char *n_name, double *x, double *n) {
+    *x = arg_finite(L, arg, fname, x_name);
+    *n = arg_nonneg(L, arg + 1, fname, n_name);
+    if (!(*x >= 0 && *x <= *n)) {
+        char expect[64];
+        snprintf(expect, sizeof expect, "a number from 0 to %s", n_name);
+        tg_luaaux_bad(L, fname, x_name, expect, arg);
+    }
 }
 
 /* ---- results ---- */
@@ -90,23 +90,23 @@ static int push_test(lua_State *L, tg_test_result r, const char *stat_name) {
 /* tegn.stats.wilson(x, n [, conf]) -> est, lo, hi */
 static int l_stats_wilson(lua_State *L) {
     double x, n;
-    check_share(L, 1, "wilson", "x", "n", &x, &n);
-    return push_interval(L, tg_stats_wilson(x, n, check_conf(L, 3, "wilson")));
+    arg_share(L, 1, "wilson", "x", "n", &x, &n);
+    return push_interval(L, tg_stats_wilson(x, n, arg_conf(L, 3, "wilson")));
 }
 
 /* tegn.stats.mean_ci(mean, sd, n [, conf]) -> est, lo, hi */
 static int l_stats_mean_ci(lua_State *L) {
-    double mean = check_finite(L, 1, "mean_ci", "mean");
-    double sd = check_nonneg(L, 2, "mean_ci", "sd");
-    double n = check_nonneg(L, 3, "mean_ci", "n");
-    return push_interval(L, tg_stats_mean_ci(mean, sd, n, check_conf(L, 4, "mean_ci")));
+    double mean = arg_finite(L, 1, "mean_ci", "mean");
+    double sd = arg_nonneg(L, 2, "mean_ci", "sd");
+    double n = arg_nonneg(L, 3, "mean_ci", "n");
+    return push_interval(L, tg_stats_mean_ci(mean, sd, n, arg_conf(L, 4, "mean_ci")));
 }
 
 /* tegn.stats.rate_ci(events, exposure [, conf]) -> est, lo, hi */
 static int l_stats_rate_ci(lua_State *L) {
-    double events = check_nonneg(L, 1, "rate_ci", "events");
-    double exposure = check_nonneg(L, 2, "rate_ci", "exposure");
-    return push_interval(L, tg_stats_rate_ci(events, exposure, check_conf(L, 3, "rate_ci")));
+    double events = arg_nonneg(L, 1, "rate_ci", "events");
+    double exposure = arg_nonneg(L, 2, "rate_ci", "exposure");
+    return push_interval(L, tg_stats_rate_ci(events, exposure, arg_conf(L, 3, "rate_ci")));
 }
 
 /* ---- two periods ---- */
@@ -114,30 +114,30 @@ static int l_stats_rate_ci(lua_State *L) {
 /* tegn.stats.prop_diff(x1, n1, x2, n2 [, conf]) -> {est, lo, hi, z, p} */
 static int l_stats_prop_diff(lua_State *L) {
     double x1, n1, x2, n2;
-    check_share(L, 1, "prop_diff", "x1", "n1", &x1, &n1);
-    check_share(L, 3, "prop_diff", "x2", "n2", &x2, &n2);
-    return push_test(L, tg_stats_prop_diff(x1, n1, x2, n2, check_conf(L, 5, "prop_diff")), "z");
+    arg_share(L, 1, "prop_diff", "x1", "n1", &x1, &n1);
+    arg_share(L, 3, "prop_diff", "x2", "n2", &x2, &n2);
+    return push_test(L, tg_stats_prop_diff(x1, n1, x2, n2, arg_conf(L, 5, "prop_diff")), "z");
 }
 
 /* tegn.stats.mean_diff(m1, sd1, n1, m2, sd2, n2 [, conf]) -> {est, lo, hi, t, p} */
 static int l_stats_mean_diff(lua_State *L) {
-    double m1 = check_finite(L, 1, "mean_diff", "m1");
-    double sd1 = check_nonneg(L, 2, "mean_diff", "sd1");
-    double n1 = check_nonneg(L, 3, "mean_diff", "n1");
-    double m2 = check_finite(L, 4, "mean_diff", "m2");
-    double sd2 = check_nonneg(L, 5, "mean_diff", "sd2");
-    double n2 = check_nonneg(L, 6, "mean_diff", "n2");
-    double conf = check_conf(L, 7, "mean_diff");
+    double m1 = arg_finite(L, 1, "mean_diff", "m1");
+    double sd1 = arg_nonneg(L, 2, "mean_diff", "sd1");
+    double n1 = arg_nonneg(L, 3, "mean_diff", "n1");
+    double m2 = arg_finite(L, 4, "mean_diff", "m2");
+    double sd2 = arg_nonneg(L, 5, "mean_diff", "sd2");
+    double n2 = arg_nonneg(L, 6, "mean_diff", "n2");
+    double conf = arg_conf(L, 7, "mean_diff");
     return push_test(L, tg_stats_mean_diff(m1, sd1, n1, m2, sd2, n2, conf), "t");
 }
 
 /* tegn.stats.rate_ratio(events1, exposure1, events2, exposure2 [, conf]) -> {est, lo, hi, z, p} */
 static int l_stats_rate_ratio(lua_State *L) {
-    double e1 = check_nonneg(L, 1, "rate_ratio", "events1");
-    double t1 = check_nonneg(L, 2, "rate_ratio", "exposure1");
-    double e2 = check_nonneg(L, 3, "rate_ratio", "events2");
-    double t2 = check_nonneg(L, 4, "rate_ratio", "exposure2");
-    double conf = check_conf(L, 5, "rate_ratio");
+    double e1 = arg_nonneg(L, 1, "rate_ratio", "events1");
+    double t1 = arg_nonneg(L, 2, "rate_ratio", "exposure1");
+    double e2 = arg_nonneg(L, 3, "rate_ratio", "events2");
+    double t2 = arg_nonneg(L, 4, "rate_ratio", "exposure2");
+    double conf = arg_conf(L, 5, "rate_ratio");
     return push_test(L, tg_stats_rate_ratio(e1, t1, e2, t2, conf), "z");
 }
 
@@ -157,10 +157,10 @@ static void read_array(lua_State *L, int idx, double *v, size_t n, const char *w
         int32_t days;
         lua_geti(L, idx, (lua_Integer)i + 1);
         if (lua_type(L, -1) == LUA_TNUMBER) v[i] = lua_tonumber(L, -1);
-        else if (tg_lualib_is_null(L, -1)) v[i] = NAN;
-        else if (tg_luadate_test(L, -1, &days)) v[i] = decimal_year(days);
+        else if (tg_luaaux_is_null(L, -1)) v[i] = NAN;
+        else if (tg_luaaux_date_test(L, -1, &days)) v[i] = decimal_year(days);
         else
-            tg_lualib_error(L, "trend: %s[%d] must be a number, a date or tegn.null, got %s", what,
+            tg_luaaux_error(L, "trend: %s[%d] must be a number, a date or tegn.null, got %s", what,
                             (int)i + 1, luaL_typename(L, -1));
         lua_pop(L, 1);
     }
@@ -180,7 +180,7 @@ static void read_column(lua_State *L, const tg_table *t, const char *name, doubl
         case TG_FLOAT: v[i] = c->v.f64[i]; break;
         case TG_DATE: v[i] = decimal_year(c->v.date[i]); break;
         default:
-            tg_lualib_error(L, "trend: column '%s' holds %ss, not numbers or dates", name,
+            tg_luaaux_error(L, "trend: column '%s' holds %ss, not numbers or dates", name,
                             tg_type_name(c->type));
         }
     }
@@ -211,46 +211,48 @@ static int l_stats_trend(lua_State *L) {
     tg_interrupt intr;
     tg_status st;
 
-    if (luaL_testudata(L, 1, TG_LUATABLE_MT)) {
+    if (luaL_testudata(L, 1, TG_LUAVAL_TABLE_MT)) {
         const char *names[2];
         const tg_table *shape, *t;
         names[0] = luaL_checkstring(L, 2);
         names[1] = luaL_checkstring(L, 3);
-        conf = check_conf(L, 4, "trend");
-        shape = tg_luatable_shape(L, 1, NULL);
+        conf = arg_conf(L, 4, "trend");
+        shape = tg_luaval_table_shape(L, 1, NULL);
         for (int k = 0; k < 2; k++)
-            if (tg_table_find(shape, names[k]) < 0) tg_lualib_no_column(L, shape, names[k]);
-        t = tg_luatable_project(L, 1, names, 2);
+            if (tg_table_find(shape, names[k]) < 0) return tg_luaaux_no_column(L, shape, names[k]);
+        t = tg_luaval_table_project(L, 1, names, 2);
         n = t->n_rows;
-        box = tg_lualib_box(L, tg_free);
-        if (n > 0 && !(*box = tg_malloc(2 * n * sizeof *v))) tg_lua_raise(L, TG_ENOMEM, NULL);
+        box = tg_luaaux_box(L, tg_free);
+        if (n > 0 && !(*box = tg_malloc(2 * n * sizeof *v)))
+            return tg_lua_raise(L, TG_ENOMEM, NULL);
         v = *box;
         read_column(L, t, names[0], v);
         read_column(L, t, names[1], v + n);
     } else {
         size_t ny;
         if (!lua_istable(L, 1) || !lua_istable(L, 2))
-            return tg_lualib_error(L, "trend: give two arrays (xs, ys) or a table and two "
+            return tg_luaaux_error(L, "trend: give two arrays (xs, ys) or a table and two "
                                       "column names");
-        conf = check_conf(L, 3, "trend");
+        conf = arg_conf(L, 3, "trend");
         n = (size_t)luaL_len(L, 1);
         ny = (size_t)luaL_len(L, 2);
         if (n != ny)
-            return tg_lualib_error(L, "trend: xs and ys differ in length (%d and %d)", (int)n,
+            return tg_luaaux_error(L, "trend: xs and ys differ in length (%d and %d)", (int)n,
                                    (int)ny);
-        box = tg_lualib_box(L, tg_free);
-        if (n > 0 && !(*box = tg_malloc(2 * n * sizeof *v))) tg_lua_raise(L, TG_ENOMEM, NULL);
+        box = tg_luaaux_box(L, tg_free);
+        if (n > 0 && !(*box = tg_malloc(2 * n * sizeof *v)))
+            return tg_lua_raise(L, TG_ENOMEM, NULL);
         v = *box;
         read_array(L, 1, v, n, "xs");
         read_array(L, 2, v + n, n, "ys");
     }
-    tg_lualib_interrupt(L, &intr);
+    tg_luaaux_interrupt(L, &intr);
     st = tg_stats_trend_intr(v, v + n, n, conf, &intr, &tr);
     if (st == TG_EARG) { /* conf was checked: too few points */
         lua_pushnil(L);
         return 1;
     }
-    if (st != TG_OK) return tg_lualib_fail(L, st, NULL, "trend");
+    if (st != TG_OK) return tg_luaaux_fail(L, st, NULL, "trend");
     push_trend(L, &tr);
     return 1;
 }
@@ -266,24 +268,24 @@ static int l_stats_bh(lua_State *L) {
 
     luaL_checktype(L, 1, LUA_TTABLE);
     n = (size_t)luaL_len(L, 1);
-    box = tg_lualib_box(L, tg_free);
-    if (n > 0 && !(*box = tg_malloc(n * sizeof *p))) tg_lua_raise(L, TG_ENOMEM, NULL);
+    box = tg_luaaux_box(L, tg_free);
+    if (n > 0 && !(*box = tg_malloc(n * sizeof *p))) return tg_lua_raise(L, TG_ENOMEM, NULL);
     p = *box;
     for (size_t i = 0; i < n; i++) {
         lua_geti(L, 1, (lua_Integer)i + 1);
-        if (tg_lualib_is_null(L, -1)) {
+        if (tg_luaaux_is_null(L, -1)) {
             p[i] = NAN;
         } else {
             if (lua_type(L, -1) != LUA_TNUMBER)
-                tg_lualib_error(L, "bh: ps[%d] must be a number or tegn.null, got %s", (int)i + 1,
-                                luaL_typename(L, -1));
+                return tg_luaaux_error(L, "bh: ps[%d] must be a number or tegn.null, got %s",
+                                       (int)i + 1, luaL_typename(L, -1));
             p[i] = lua_tonumber(L, -1);
             if (!(p[i] >= 0 && p[i] <= 1))
-                tg_lualib_error(L, "bh: ps[%d] must be between 0 and 1", (int)i + 1);
+                return tg_luaaux_error(L, "bh: ps[%d] must be between 0 and 1", (int)i + 1);
         }
         lua_pop(L, 1);
     }
-    if ((st = tg_stats_bh(p, n, p)) != TG_OK) return tg_lualib_fail(L, st, NULL, "bh");
+    if ((st = tg_stats_bh(p, n, p)) != TG_OK) return tg_luaaux_fail(L, st, NULL, "bh");
     lua_createtable(L, n > 0x7fffffff ? 0 : (int)n, 0);
     for (size_t i = 0; i < n; i++) {
         if (isnan(p[i])) lua_geti(L, 1, (lua_Integer)i + 1); /* the tegn.null it was given */
@@ -293,7 +295,7 @@ static int l_stats_bh(lua_State *L) {
     return 1;
 }
 
-void tg_luastats_open(lua_State *L) {
+void tg_luastats_open_module(lua_State *L) {
     static const luaL_Reg funcs[] = {
         { "wilson", l_stats_wilson },
         { "mean_ci", l_stats_mean_ci },

@@ -14,6 +14,6 @@ struct lua_State;
 
 /* Sets tegn.stats, a table of functions, in the module table at the top of
 ** the stack; leaves the stack as it found it. */
-void tg_luastats_open(struct lua_State *L);
+void tg_luastats_open_module(struct lua_State *L);
 
 #endif /* TG_LUASTATS_H */

@@ -17,8 +17,8 @@
 
 #include "tg_err.h"
 #include "tg_lua.h"
-#include "tg_lualib.h"
-#include "tg_luatable.h"
+#include "tg_luaaux.h"
+#include "tg_luaval.h"
 #include "tg_takst.h"
 
 #define HISTORIK_MAX 100 /* years a historik table may span */
@@ -137,45 +137,18 @@ static void push_field(lua_State *L, const tg_takst_rules *r, const struct field
     }
 }
 
-/* The number at idx, or an error naming 'what'. */
-static double check_num(lua_State *L, int idx, const char *fname, const char *what) {
-    int ok;
-    double v = (double)lua_tonumberx(L, idx, &ok);
-    if (!ok) tg_lualib_error(L, "%s: %s must be a number", fname, what);
-    return v;
-}
-
-static int check_int(lua_State *L, int idx, const char *fname, const char *what) {
-    double v = check_num(L, idx, fname, what);
-    if (v != floor(v) || fabs(v) > 1e6)
-        tg_lualib_error(L, "%s: %s must be a whole number", fname, what);
-    return (int)v;
-}
-
-/* The Lua list at idx of exactly n numbers into out[0..n). */
-static void check_list(lua_State *L, int idx, double *out, int n, const char *what) {
-    idx = lua_absindex(L, idx);
-    if (!lua_istable(L, idx) || luaL_len(L, idx) != n)
-        tg_lualib_error(L, "rules: %s must be a list of %d numbers", what, n);
-    for (int k = 0; k < n; k++) {
-        lua_rawgeti(L, idx, k + 1);
-        out[k] = check_num(L, -1, "rules", what);
-        lua_pop(L, 1);
-    }
-}
-
 static unsigned check_lines(lua_State *L, int idx, const char *what) {
     unsigned mask = 0;
     idx = lua_absindex(L, idx);
     if (!lua_istable(L, idx))
-        tg_lualib_error(L, "rules: %s must be a list of omkostningstyper", what);
+        tg_luaaux_error(L, "rules: %s must be a list of omkostningstyper", what);
     for (lua_Integer i = 1, n = luaL_len(L, idx); i <= n; i++) {
         size_t len;
         lua_rawgeti(L, idx, i);
         const char *s = lua_tolstring(L, -1, &len);
         int k = s ? tg_takst_omk_parse(s, len) : -1;
         if (k < 0)
-            tg_lualib_error(L, "rules: %s: unknown omkostningstype '%s'", what,
+            tg_luaaux_error(L, "rules: %s: unknown omkostningstype '%s'", what,
                             s ? s : luaL_typename(L, -1));
         mask |= TG_TAKST_BIT(k);
         lua_pop(L, 1);
@@ -183,84 +156,67 @@ static unsigned check_lines(lua_State *L, int idx, const char *what) {
     return mask;
 }
 
-static int check_enum(lua_State *L, int idx, const char *const *names, const char *what) {
-    const char *s = lua_tostring(L, idx);
-    for (int i = 0; s && names[i]; i++)
-        if (strcmp(s, names[i]) == 0) return i;
-    return tg_lualib_error(L, "rules: %s must be '%s' or '%s'", what, names[0], names[1]);
-}
-
 static void set_field(lua_State *L, tg_takst_rules *r, const struct field *f, int idx) {
     char *p = (char *)r + f->off;
     double v[7];
     switch (f->kind) {
-    case K_NUM: *(double *)(void *)p = check_num(L, idx, "rules", f->name); break;
-    case K_INT: *(int *)(void *)p = check_int(L, idx, "rules", f->name); break;
+    case K_NUM:
+        *(double *)(void *)p =
+            tg_luaaux_check_number(L, idx, "rules", f->name, -HUGE_VAL, HUGE_VAL);
+        break;
+    case K_INT:
+        *(int *)(void *)p =
+            (int)tg_luaaux_check_integer(L, idx, "rules", f->name, -1000000, 1000000);
+        break;
     case K_NAME: {
         size_t len;
         const char *s = lua_tolstring(L, idx, &len);
         if (lua_type(L, idx) != LUA_TSTRING || len == 0 || len >= sizeof r->navn)
-            tg_lualib_error(L, "rules: navn must be a string of 1 to %d bytes",
+            tg_luaaux_error(L, "rules: navn must be a string of 1 to %d bytes",
                             (int)sizeof r->navn - 1);
         memcpy(r->navn, s, len + 1);
         break;
     }
     case K_LINES: *(unsigned *)(void *)p = check_lines(L, idx, f->name); break;
     case K_BASIS:
-        r->overfoersel_grundlag = (tg_takst_basis)check_enum(L, idx, BASIS_NAMES, f->name);
+        r->overfoersel_grundlag =
+            (tg_takst_basis)tg_luaaux_check_choice(L, idx, "rules", f->name, BASIS_NAMES);
         break;
     case K_DAYS:
         if (lua_type(L, idx) == LUA_TSTRING && strcmp(lua_tostring(L, idx), "kalender") == 0)
             r->takstdage = 0;
         else if (lua_type(L, idx) == LUA_TNUMBER)
-            r->takstdage = check_int(L, idx, "rules", f->name);
-        else tg_lualib_error(L, "rules: takstdage must be 'kalender' or a number of days");
+            r->takstdage =
+                (int)tg_luaaux_check_integer(L, idx, "rules", f->name, -1000000, 1000000);
+        else tg_luaaux_error(L, "rules: takstdage must be 'kalender' or a number of days");
         break;
-    case K_MAANED: r->maaned_af_uafrundet = check_enum(L, idx, MAANED_NAMES, f->name); break;
+    case K_MAANED:
+        r->maaned_af_uafrundet = tg_luaaux_check_choice(L, idx, "rules", f->name, MAANED_NAMES);
+        break;
     case K_GRAENSER:
-        check_list(L, idx, v, TG_TAKST_TILSYN_BANDS - 1, f->name);
+        tg_luaaux_check_list(L, idx, "rules", f->name, v, (size_t)(TG_TAKST_TILSYN_BANDS - 1),
+                             -HUGE_VAL, HUGE_VAL);
         for (int k = 0; k < TG_TAKST_TILSYN_BANDS - 1; k++) {
             if (v[k] != floor(v[k]) || v[k] < 0 || v[k] > 1e6)
-                tg_lualib_error(L, "rules: tilsyn_graenser must be whole numbers of places");
+                tg_luaaux_error(L, "rules: tilsyn_graenser must be whole numbers of places");
             r->tilsyn_graense[k] = (int)v[k];
         }
         break;
-    case K_GEBYR: check_list(L, idx, r->tilsyn_gebyr, TG_TAKST_TILSYN_BANDS, f->name); break;
-    case K_DELTID: check_list(L, idx, r->deltid, 7, f->name); break;
+    case K_GEBYR:
+        tg_luaaux_check_list(L, idx, "rules", f->name, r->tilsyn_gebyr,
+                             (size_t)(TG_TAKST_TILSYN_BANDS), -HUGE_VAL, HUGE_VAL);
+        break;
+    case K_DELTID:
+        tg_luaaux_check_list(L, idx, "rules", f->name, r->deltid, (size_t)(7), -HUGE_VAL, HUGE_VAL);
+        break;
     case K_OVERFOERSEL:
         r->overfoersel_pct_overskud = r->overfoersel_pct_underskud =
-            check_num(L, idx, "rules", f->name);
+            tg_luaaux_check_number(L, idx, "rules", f->name, -HUGE_VAL, HUGE_VAL);
         break;
     }
 }
 
 /* ---- TakstRules ---- */
-
-static tg_takst_rules *push_rules(lua_State *L, const tg_takst_rules *r) {
-    tg_takst_rules *u = lua_newuserdatauv(L, sizeof *u, 0);
-    *u = *r;
-    luaL_setmetatable(L, TG_LUATAKST_RULES_MT);
-    return u;
-}
-
-/* The rules named by the value at idx: a TakstRules, a built-in set's name,
-** or nil for BEK2022. */
-static tg_takst_rules get_rules(lua_State *L, int idx, const char *fname) {
-    tg_takst_rules r;
-    tg_error err;
-    const tg_takst_rules *u = luaL_testudata(L, idx, TG_LUATAKST_RULES_MT);
-    if (u) return *u;
-    if (lua_isnoneornil(L, idx)) {
-        tg_takst_rules_builtin("BEK2022", &r, NULL);
-        return r;
-    }
-    if (lua_type(L, idx) != LUA_TSTRING)
-        tg_lualib_error(L, "%s: regler must be a rule set (tegn.takst.rules) or its name", fname);
-    tg_err_clear(&err);
-    if (tg_takst_rules_builtin(lua_tostring(L, idx), &r, &err) != TG_OK)
-        tg_lualib_fail(L, TG_EARG, &err, fname);
-    return r;
-}
 
 /* tegn.takst.rules([base = "BEK2022"] [, overrides]): a rule set. A
 ** derived set is named "<base>*" unless the overrides give navn. */
@@ -273,11 +229,11 @@ static int l_takst_rules(lua_State *L) {
         lua_pushnil(L);
         lua_insert(L, 1);
     }
-    r = get_rules(L, 1, "rules");
+    r = tg_luaval_rules(L, 1, "rules");
     if (!lua_isnoneornil(L, 2)) {
         for (size_t i = 0; i < N_FIELDS; i++) known[i] = FIELDS[i].name;
         known[N_FIELDS] = NULL;
-        tg_lualib_check_opts(L, 2, known, "rules");
+        tg_luaaux_check_opts(L, 2, known, "rules");
         lua_getfield(L, 2, "navn");
         if (lua_isnil(L, -1)) {
             size_t len = strlen(r.navn);
@@ -291,14 +247,14 @@ static int l_takst_rules(lua_State *L) {
         }
     }
     tg_err_clear(&err);
-    if (tg_takst_rules_check(&r, &err) != TG_OK) return tg_lualib_fail(L, TG_EARG, &err, "rules");
-    push_rules(L, &r);
+    if (tg_takst_rules_check(&r, &err) != TG_OK) return tg_luaaux_fail(L, TG_EARG, &err, "rules");
+    tg_luaval_rules_push(L, &r);
     return 1;
 }
 
 /* r:table(): the fields as a plain Lua table (for printing or tegn.emit). */
 static int l_rules_table(lua_State *L) {
-    const tg_takst_rules *r = luaL_checkudata(L, 1, TG_LUATAKST_RULES_MT);
+    const tg_takst_rules *r = luaL_checkudata(L, 1, TG_LUAVAL_RULES_MT);
     lua_createtable(L, 0, (int)N_FIELDS);
     for (size_t i = 0; i < N_FIELDS; i++) {
         push_field(L, r, &FIELDS[i]);
@@ -308,7 +264,7 @@ static int l_rules_table(lua_State *L) {
 }
 
 static int l_rules_index(lua_State *L) {
-    const tg_takst_rules *r = luaL_checkudata(L, 1, TG_LUATAKST_RULES_MT);
+    const tg_takst_rules *r = luaL_checkudata(L, 1, TG_LUAVAL_RULES_MT);
     const char *key = luaL_checkstring(L, 2);
     if (strcmp(key, "table") == 0) {
         lua_pushcfunction(L, l_rules_table);
@@ -319,11 +275,11 @@ static int l_rules_index(lua_State *L) {
             push_field(L, r, &FIELDS[i]);
             return 1;
         }
-    return tg_lualib_error(L, "rule set has no field '%s'", key);
+    return tg_luaaux_error(L, "rule set has no field '%s'", key);
 }
 
 static int l_rules_tostring(lua_State *L) {
-    const tg_takst_rules *r = luaL_checkudata(L, 1, TG_LUATAKST_RULES_MT);
+    const tg_takst_rules *r = luaL_checkudata(L, 1, TG_LUAVAL_RULES_MT);
     lua_pushfstring(L, "tegn.TakstRules(%s v%d)", r->navn, r->version);
     return 1;
 }
@@ -341,42 +297,10 @@ static int l_takst_rule_sets(lua_State *L) {
 
 /* ---- argument tables ---- */
 
-/* Field 'key' of the argument table at idx as a number; 'dflt' when nil
-** (NaN with required == 0 means "not given"). */
-static double opt_num(lua_State *L, int idx, const char *key, double dflt, int required,
-                      const char *fname) {
-    double v = dflt;
-    lua_getfield(L, idx, key);
-    if (!lua_isnil(L, -1)) v = check_num(L, -1, fname, key);
-    else if (required) tg_lualib_error(L, "%s: %s is required", fname, key);
-    lua_pop(L, 1);
-    return v;
-}
-
-static int opt_int(lua_State *L, int idx, const char *key, int dflt, int required,
-                   const char *fname) {
-    int v = dflt;
-    lua_getfield(L, idx, key);
-    if (!lua_isnil(L, -1)) v = check_int(L, -1, fname, key);
-    else if (required) tg_lualib_error(L, "%s: %s is required", fname, key);
-    lua_pop(L, 1);
-    return v;
-}
-
-static int opt_bool(lua_State *L, int idx, const char *key, const char *fname) {
-    int v;
-    lua_getfield(L, idx, key);
-    if (!lua_isnil(L, -1) && !lua_isboolean(L, -1))
-        tg_lualib_error(L, "%s: %s must be true or false", fname, key);
-    v = lua_toboolean(L, -1);
-    lua_pop(L, 1);
-    return v;
-}
-
 static tg_takst_rules opt_rules(lua_State *L, int idx, const char *fname) {
     tg_takst_rules r;
     lua_getfield(L, idx, "regler");
-    r = get_rules(L, -1, fname);
+    r = tg_luaval_rules(L, -1, fname);
     lua_pop(L, 1);
     return r;
 }
@@ -391,11 +315,13 @@ static double check_lines_table(lua_State *L, double *omk, const char *fname, co
     int top = lua_gettop(L);
     double sum = 0;
     if (!lua_istable(L, top))
-        tg_lualib_error(L, "%s: %s must be a table of omkostningstyper and amounts", fname, what);
-    tg_lualib_check_opts(L, top, names, what);
+        tg_luaaux_error(L, "%s: %s must be a table of omkostningstyper and amounts", fname, what);
+    tg_luaaux_check_opts(L, top, names, what);
     for (int k = 0; k < TG_OMK_N; k++) {
         lua_getfield(L, top, names[k]);
-        omk[k] = lua_isnil(L, -1) ? NAN : check_num(L, -1, fname, names[k]);
+        omk[k] = lua_isnil(L, -1)
+                     ? NAN
+                     : tg_luaaux_check_number(L, -1, fname, names[k], -HUGE_VAL, HUGE_VAL);
         if (!isnan(omk[k])) sum += omk[k];
         lua_pop(L, 1);
     }
@@ -408,24 +334,26 @@ static size_t check_historik(lua_State *L, int idx, double *act, int *first, con
     int any = 0;
     idx = lua_absindex(L, idx);
     if (!lua_istable(L, idx))
-        tg_lualib_error(L, "%s: historik must be a table { [aar] = belægning, ... }", fname);
+        tg_luaaux_error(L, "%s: historik must be a table { [aar] = belægning, ... }", fname);
     lua_pushnil(L);
     while (lua_next(L, idx)) {
         if (!lua_isinteger(L, -2))
-            tg_lualib_error(L, "%s: historik is keyed by year (a whole number)", fname);
+            tg_luaaux_error(L, "%s: historik is keyed by year (a whole number)", fname);
         lua_Integer y = lua_tointeger(L, -2);
-        if (y < -100000 || y > 100000) tg_lualib_error(L, "%s: historik year out of range", fname);
+        if (y < -100000 || y > 100000) tg_luaaux_error(L, "%s: historik year out of range", fname);
         if (!any || y < lo) lo = y;
         if (!any || y > hi) hi = y;
         any = 1;
         lua_pop(L, 1);
     }
-    if (!any) tg_lualib_error(L, "%s: historik is empty", fname);
+    if (!any) tg_luaaux_error(L, "%s: historik is empty", fname);
     if (hi - lo >= HISTORIK_MAX)
-        tg_lualib_error(L, "%s: historik spans more than %d years", fname, HISTORIK_MAX);
+        tg_luaaux_error(L, "%s: historik spans more than %d years", fname, HISTORIK_MAX);
     for (lua_Integer y = lo; y <= hi; y++) {
         lua_rawgeti(L, idx, y);
-        act[y - lo] = lua_isnil(L, -1) ? NAN : check_num(L, -1, fname, "historik");
+        act[y - lo] = lua_isnil(L, -1)
+                          ? NAN
+                          : tg_luaaux_check_number(L, -1, fname, "historik", -HUGE_VAL, HUGE_VAL);
         lua_pop(L, 1);
     }
     *first = (int)lo;
@@ -455,9 +383,10 @@ static double occupancy_from(lua_State *L, int args, const tg_takst_rules *r, in
     size_t n = check_historik(L, -1, act, &first, fname);
     lua_pop(L, 1);
     tg_err_clear(&err);
-    if (tg_takst_budget_belaegning(r, aar, first, act, n, opt_bool(L, args, "akut", fname), &bb,
+    if (tg_takst_budget_belaegning(r, aar, first, act, n,
+                                   tg_luaaux_opt_boolean(L, args, fname, "akut", 0), &bb,
                                    &err) != TG_OK)
-        tg_lualib_fail(L, TG_EARG, &err, fname);
+        tg_luaaux_fail(L, TG_EARG, &err, fname);
     return bb;
 }
 
@@ -466,9 +395,12 @@ static int l_takst_budget_belaegning(lua_State *L) {
     static const char *const known[] = { "regler", "aar", "historik", "akut", NULL };
     const char *fname = "takst.budget_belaegning";
     luaL_checktype(L, 1, LUA_TTABLE);
-    tg_lualib_check_opts(L, 1, known, fname);
+    tg_luaaux_check_opts(L, 1, known, fname);
     tg_takst_rules r = opt_rules(L, 1, fname);
-    lua_pushnumber(L, occupancy_from(L, 1, &r, opt_int(L, 1, "aar", 0, 1, fname), fname));
+    lua_pushnumber(
+        L,
+        occupancy_from(L, 1, &r, (int)tg_luaaux_need_integer(L, 1, fname, "aar", -1000000, 1000000),
+                       fname));
     return 1;
 }
 
@@ -487,32 +419,34 @@ static int l_takst_compute(lua_State *L) {
     tg_error err;
 
     luaL_checktype(L, 1, LUA_TTABLE);
-    tg_lualib_check_opts(L, 1, known, fname);
+    tg_luaaux_check_opts(L, 1, known, fname);
     tg_takst_rules r = opt_rules(L, 1, fname);
     tg_takst_input_init(&in);
-    in.aar = opt_int(L, 1, "aar", 0, 0, fname);
-    in.pladser = opt_num(L, 1, "normerede_pladser", NAN, 1, fname);
-    in.takstdage = opt_int(L, 1, "takstdage", 0, 0, fname);
-    in.overhead_pct = opt_num(L, 1, "overhead_pct", NAN, 0, fname);
-    in.tilsyn_pl_faktor = opt_num(L, 1, "tilsyn_pl_faktor", 1, 0, fname);
-    in.maanedsfaktor = opt_num(L, 1, "maanedsfaktor", NAN, 0, fname);
-    in.budget_belaegning = opt_num(L, 1, "budget_belaegning", NAN, 0, fname);
+    in.aar = (int)tg_luaaux_opt_integer(L, 1, fname, "aar", 0, -1000000, 1000000);
+    in.pladser = tg_luaaux_need_number(L, 1, fname, "normerede_pladser", -HUGE_VAL, HUGE_VAL);
+    in.takstdage = (int)tg_luaaux_opt_integer(L, 1, fname, "takstdage", 0, -1000000, 1000000);
+    in.overhead_pct = tg_luaaux_opt_number(L, 1, fname, "overhead_pct", NAN, -HUGE_VAL, HUGE_VAL);
+    in.tilsyn_pl_faktor =
+        tg_luaaux_opt_number(L, 1, fname, "tilsyn_pl_faktor", 1, -HUGE_VAL, HUGE_VAL);
+    in.maanedsfaktor = tg_luaaux_opt_number(L, 1, fname, "maanedsfaktor", NAN, -HUGE_VAL, HUGE_VAL);
+    in.budget_belaegning =
+        tg_luaaux_opt_number(L, 1, fname, "budget_belaegning", NAN, -HUGE_VAL, HUGE_VAL);
     lua_getfield(L, 1, "historik");
     int has_hist = !lua_isnil(L, -1);
     lua_pop(L, 1);
     if (has_hist == !isnan(in.budget_belaegning))
-        return tg_lualib_error(L, "%s: give either budget_belaegning or historik", fname);
+        return tg_luaaux_error(L, "%s: give either budget_belaegning or historik", fname);
     if (has_hist) {
-        if (!in.aar) return tg_lualib_error(L, "%s: aar is required with historik", fname);
+        if (!in.aar) return tg_luaaux_error(L, "%s: 'aar' is required with 'historik'", fname);
         in.budget_belaegning = occupancy_from(L, 1, &r, in.aar, fname);
     }
     lua_getfield(L, 1, "omkostninger");
-    if (lua_isnil(L, -1)) return tg_lualib_error(L, "%s: omkostninger is required", fname);
+    if (lua_isnil(L, -1)) return tg_luaaux_missing(L, fname, "omkostninger");
     check_lines_table(L, in.omk, fname, "omkostninger");
     lua_pop(L, 1);
     tg_err_clear(&err);
     if (tg_takst_compute(&r, &in, &res, &err) != TG_OK)
-        return tg_lualib_fail(L, TG_EARG, &err, fname);
+        return tg_luaaux_fail(L, TG_EARG, &err, fname);
 
     lua_createtable(L, 0, 12);
     lua_pushstring(L, r.navn);
@@ -537,16 +471,16 @@ static int l_takst_compute(lua_State *L) {
 static int l_takst_compute_table(lua_State *L) {
     tg_interrupt intr;
     tg_error err;
-    tg_table *param = tg_luatable_check(L, 1), *budget = tg_luatable_check(L, 2);
-    tg_takst_rules r = get_rules(L, 3, "takst.compute_table");
-    tg_table **slot = tg_luatable_new(L);
+    tg_table *param = tg_luaval_table_check(L, 1), *budget = tg_luaval_table_check(L, 2);
+    tg_takst_rules r = tg_luaval_rules(L, 3, "takst.compute_table");
+    tg_table **slot = tg_luaval_table_new(L);
     int res = lua_gettop(L);
 
-    tg_lualib_interrupt(L, &intr);
+    tg_luaaux_interrupt(L, &intr);
     tg_err_clear(&err);
     tg_status st = tg_takst_compute_table(&r, param, budget, &intr, slot, &err);
-    if (st != TG_OK) return tg_lualib_fail(L, st, &err, "takst.compute_table");
-    return tg_luatable_finish(L, res);
+    if (st != TG_OK) return tg_luaaux_fail(L, st, &err, "takst.compute_table");
+    return tg_luaval_table_finish(L, res);
 }
 
 /* tegn.takst.regulate{ regler =, aar =, belagte_dage =, doegntakst =,
@@ -562,26 +496,32 @@ static int l_takst_regulate(lua_State *L) {
     tg_error err;
 
     luaL_checktype(L, 1, LUA_TTABLE);
-    tg_lualib_check_opts(L, 1, known, fname);
+    tg_luaaux_check_opts(L, 1, known, fname);
     tg_takst_rules r = opt_rules(L, 1, fname);
-    a.aar = opt_int(L, 1, "aar", 0, 1, fname);
-    a.provenu = opt_num(L, 1, "provenu", NAN, 0, fname);
-    a.belagte_dage = opt_num(L, 1, "belagte_dage", NAN, isnan(a.provenu), fname);
-    a.doegntakst = opt_num(L, 1, "doegntakst", NAN, isnan(a.provenu), fname);
-    a.takstgrundlag = opt_num(L, 1, "takstgrundlag", NAN, 1, fname);
-    a.budget_regulering = opt_num(L, 1, "budget_regulering", NAN, 0, fname);
+    a.aar = (int)tg_luaaux_need_integer(L, 1, fname, "aar", -1000000, 1000000);
+    a.provenu = tg_luaaux_opt_number(L, 1, fname, "provenu", NAN, -HUGE_VAL, HUGE_VAL);
+    a.belagte_dage =
+        isnan(a.provenu)
+            ? tg_luaaux_need_number(L, 1, fname, "belagte_dage", -HUGE_VAL, HUGE_VAL)
+            : tg_luaaux_opt_number(L, 1, fname, "belagte_dage", NAN, -HUGE_VAL, HUGE_VAL);
+    a.doegntakst = isnan(a.provenu)
+                       ? tg_luaaux_need_number(L, 1, fname, "doegntakst", -HUGE_VAL, HUGE_VAL)
+                       : tg_luaaux_opt_number(L, 1, fname, "doegntakst", NAN, -HUGE_VAL, HUGE_VAL);
+    a.takstgrundlag = tg_luaaux_need_number(L, 1, fname, "takstgrundlag", -HUGE_VAL, HUGE_VAL);
+    a.budget_regulering =
+        tg_luaaux_opt_number(L, 1, fname, "budget_regulering", NAN, -HUGE_VAL, HUGE_VAL);
     lua_getfield(L, 1, "regnskab");
-    if (lua_isnil(L, -1)) return tg_lualib_error(L, "%s: regnskab is required", fname);
+    if (lua_isnil(L, -1)) return tg_luaaux_missing(L, fname, "regnskab");
     if (lua_istable(L, -1)) {
         double omk[TG_OMK_N];
         a.regnskab = check_lines_table(L, omk, fname, "regnskab");
     } else {
-        a.regnskab = check_num(L, -1, fname, "regnskab");
+        a.regnskab = tg_luaaux_check_number(L, -1, fname, "regnskab", -HUGE_VAL, HUGE_VAL);
     }
     lua_pop(L, 1);
     tg_err_clear(&err);
     if (tg_takst_regulate(&r, &a, &g, &err) != TG_OK)
-        return tg_lualib_fail(L, TG_EARG, &err, fname);
+        return tg_luaaux_fail(L, TG_EARG, &err, fname);
 
     lua_createtable(L, 0, 7);
     set_amount(L, "provenu", g.provenu);
@@ -604,14 +544,15 @@ static int l_takst_ydelsespakke(lua_State *L) {
     tg_error err;
 
     luaL_checktype(L, 1, LUA_TTABLE);
-    tg_lualib_check_opts(L, 1, known, fname);
-    fra = opt_num(L, 1, "timer_fra", NAN, 1, fname);
-    til = opt_num(L, 1, "timer_til", NAN, 1, fname);
+    tg_luaaux_check_opts(L, 1, known, fname);
+    fra = tg_luaaux_need_number(L, 1, fname, "timer_fra", -HUGE_VAL, HUGE_VAL);
+    til = tg_luaaux_need_number(L, 1, fname, "timer_til", -HUGE_VAL, HUGE_VAL);
     tg_err_clear(&err);
-    if (tg_takst_ydelsespakke(fra, til, opt_num(L, 1, "timepris", NAN, 1, fname),
-                              opt_num(L, 1, "periode_dage", NAN, 0, fname), &pris, &dag,
-                              &err) != TG_OK)
-        return tg_lualib_fail(L, TG_EARG, &err, fname);
+    if (tg_takst_ydelsespakke(
+            fra, til, tg_luaaux_need_number(L, 1, fname, "timepris", -HUGE_VAL, HUGE_VAL),
+            tg_luaaux_opt_number(L, 1, fname, "periode_dage", NAN, -HUGE_VAL, HUGE_VAL), &pris,
+            &dag, &err) != TG_OK)
+        return tg_luaaux_fail(L, TG_EARG, &err, fname);
     lua_createtable(L, 0, 3);
     set_num(L, "timer", (fra + til) / 2);
     set_amount(L, "pris", pris);
@@ -625,11 +566,11 @@ static int l_takst_tillaeg(lua_State *L) {
     static const char *const known[] = { "timer", "tillaegstakst", NULL };
     const char *fname = "takst.tillaeg";
     luaL_checktype(L, 1, LUA_TTABLE);
-    tg_lualib_check_opts(L, 1, known, fname);
-    double timer = opt_num(L, 1, "timer", NAN, 1, fname);
-    double sats = opt_num(L, 1, "tillaegstakst", NAN, 1, fname);
+    tg_luaaux_check_opts(L, 1, known, fname);
+    double timer = tg_luaaux_need_number(L, 1, fname, "timer", -HUGE_VAL, HUGE_VAL);
+    double sats = tg_luaaux_need_number(L, 1, fname, "tillaegstakst", -HUGE_VAL, HUGE_VAL);
     if (!(timer >= 0) || !(sats >= 0) || !isfinite(timer * sats))
-        return tg_lualib_error(L, "%s: timer and tillaegstakst must be numbers >= 0", fname);
+        return tg_luaaux_error(L, "%s: timer and tillaegstakst must be numbers >= 0", fname);
     push_amount(L, tg_takst_tillaeg(timer, sats));
     return 1;
 }
@@ -639,12 +580,12 @@ static int l_takst_moms_refusion(lua_State *L) {
     static const char *const known[] = { "regler", "takst", "momsbelagt_andel", NULL };
     const char *fname = "takst.moms_refusion";
     luaL_checktype(L, 1, LUA_TTABLE);
-    tg_lualib_check_opts(L, 1, known, fname);
+    tg_luaaux_check_opts(L, 1, known, fname);
     tg_takst_rules r = opt_rules(L, 1, fname);
-    double takst = opt_num(L, 1, "takst", NAN, 1, fname);
-    double andel = opt_num(L, 1, "momsbelagt_andel", NAN, 1, fname);
+    double takst = tg_luaaux_need_number(L, 1, fname, "takst", -HUGE_VAL, HUGE_VAL);
+    double andel = tg_luaaux_need_number(L, 1, fname, "momsbelagt_andel", -HUGE_VAL, HUGE_VAL);
     if (!isfinite(takst) || !(andel >= 0 && andel <= 1))
-        return tg_lualib_error(L, "%s: momsbelagt_andel must be a share between 0 and 1", fname);
+        return tg_luaaux_error(L, "%s: momsbelagt_andel must be a share between 0 and 1", fname);
     push_amount(L, tg_takst_moms_refusion(&r, takst, andel));
     return 1;
 }
@@ -656,13 +597,14 @@ static int l_takst_deltid(lua_State *L) {
     double v;
     tg_error err;
     luaL_checktype(L, 1, LUA_TTABLE);
-    tg_lualib_check_opts(L, 1, known, fname);
+    tg_luaaux_check_opts(L, 1, known, fname);
     tg_takst_rules r = opt_rules(L, 1, fname);
-    double takst = opt_num(L, 1, "takst", NAN, 1, fname);
-    if (!isfinite(takst)) return tg_lualib_error(L, "%s: takst must be a number", fname);
+    double takst = tg_luaaux_need_number(L, 1, fname, "takst", -HUGE_VAL, HUGE_VAL);
+    if (!isfinite(takst)) return tg_luaaux_error(L, "%s: takst must be a number", fname);
     tg_err_clear(&err);
-    if (tg_takst_deltid(&r, takst, opt_int(L, 1, "dage_pr_uge", 0, 1, fname), &v, &err) != TG_OK)
-        return tg_lualib_fail(L, TG_EARG, &err, fname);
+    if (tg_takst_deltid(&r, takst, (int)tg_luaaux_need_integer(L, 1, fname, "dage_pr_uge", 1, 7),
+                        &v, &err) != TG_OK)
+        return tg_luaaux_fail(L, TG_EARG, &err, fname);
     push_amount(L, v);
     return 1;
 }
@@ -689,8 +631,8 @@ static const luaL_Reg takst_funcs[] = {
     { NULL, NULL },
 };
 
-void tg_luatakst_open(lua_State *L) {
-    tg_lualib_new_metatable(L, TG_LUATAKST_RULES_MT, rules_meta, NULL);
+void tg_luatakst_open_module(lua_State *L) {
+    tg_luaaux_new_metatable(L, TG_LUAVAL_RULES_MT, rules_meta, NULL);
     lua_pop(L, 1);
     luaL_newlib(L, takst_funcs);
     lua_setfield(L, -2, "takst");

@@ -12,10 +12,9 @@
 
 struct lua_State;
 
-#define TG_LUATAKST_RULES_MT "tegn.TakstRules"
 
 /* Sets tegn.takst in the module table at the top of the stack and registers
 ** the TakstRules metatable. Leaves the stack as it found it. */
-void tg_luatakst_open(struct lua_State *L);
+void tg_luatakst_open_module(struct lua_State *L);
 
 #endif /* TG_LUATAKST_H */

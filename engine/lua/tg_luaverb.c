@@ -19,39 +19,12 @@
 #include "tg_exec.h"
 #include "tg_expr.h"
 #include "tg_lua.h"
-#include "tg_luadate.h"
-#include "tg_luaexpr.h"
-#include "tg_lualib.h"
-#include "tg_luatable.h"
-#include "tg_luawin.h"
+#include "tg_luaaux.h"
+#include "tg_luaval.h"
 #include "tg_mem.h"
 #include "tg_sort.h"
 
 /* ---- shared helpers ---- */
-
-const char **tg_luaverb_names(lua_State *L, int idx, const char *what, size_t *n) {
-    const char **v;
-    idx = lua_absindex(L, idx);
-    if (lua_type(L, idx) == LUA_TSTRING) {
-        v = lua_newuserdatauv(L, sizeof *v, 0);
-        v[0] = lua_tostring(L, idx);
-        *n = 1;
-        return v;
-    }
-    if (lua_type(L, idx) != LUA_TTABLE)
-        tg_lualib_error(L, "%s: expected a column name or a list of names, got a %s", what,
-                        luaL_typename(L, idx));
-    *n = (size_t)luaL_len(L, idx);
-    v = lua_newuserdatauv(L, (*n ? *n : 1) * sizeof *v, 0);
-    for (size_t i = 0; i < *n; i++) {
-        lua_rawgeti(L, idx, (lua_Integer)i + 1);
-        if (lua_type(L, -1) != LUA_TSTRING)
-            tg_lualib_error(L, "%s: item %d is not a column name", what, (int)i + 1);
-        v[i] = lua_tostring(L, -1); /* the list keeps the string alive */
-        lua_pop(L, 1);
-    }
-    return v;
-}
 
 /* Columns being assembled: n references, released by the box's __gc. */
 typedef struct colset {
@@ -66,7 +39,7 @@ static void release_cols(void *p) {
 }
 
 static colset *new_colset(lua_State *L, size_t cap) {
-    void **box = tg_lualib_box(L, release_cols);
+    void **box = tg_luaaux_box(L, release_cols);
     colset *s = tg_calloc(1, sizeof *s + (cap ? cap : 1) * sizeof s->c[0]);
     if (!s) tg_lua_raise(L, TG_ENOMEM, NULL);
     *box = s;
@@ -80,7 +53,7 @@ static colset *new_colset(lua_State *L, size_t cap) {
 ** needs it, and a filter of a filter composes the two index arrays. */
 static int l_table_filter(lua_State *L) {
     size_t total, m = 0, n_names;
-    const tg_table *shape = tg_luatable_shape(L, 1, &total), *view, *src;
+    const tg_table *shape = tg_luaval_table_shape(L, 1, &total), *view, *src;
     const size_t *rows;
     const char **names;
     tg_expr *pred;
@@ -92,62 +65,34 @@ static int l_table_filter(lua_State *L) {
 
     luaL_checkany(L, 2);
     lua_settop(L, 2);
-    pred = tg_luaexpr_push(L, 2, 0, "filter");
-    tg_luaexpr_check_columns(L, pred, shape);
-    names = tg_luaexpr_columns(L, pred, &n_names);
-    view = tg_luatable_project(L, 1, names, n_names);
-    box = tg_lualib_box(L, tg_free);
-    tg_lualib_interrupt(L, &intr);
+    pred = tg_luaval_expr_push(L, 2, 0, "filter");
+    tg_luaval_expr_check_columns(L, pred, shape);
+    names = tg_luaval_expr_columns(L, pred, &n_names);
+    view = tg_luaval_table_project(L, 1, names, n_names);
+    box = tg_luaaux_box(L, tg_free);
+    tg_luaaux_interrupt(L, &intr);
     tg_err_clear(&err);
     st = tg_exec_filter(pred, view, &intr, &sub, &m, &err);
     *box = sub;
-    if (st != TG_OK) return tg_lualib_fail(L, st, &err, "filter");
-    if (tg_luatable_rows_of(L, 1, &src, &rows, &total)) {
+    if (st != TG_OK) return tg_luaaux_fail(L, st, &err, "filter");
+    if (tg_luaval_table_rows_of(L, 1, &src, &rows, &total)) {
         size_t *both = tg_malloc((m ? m : 1) * sizeof *both);
         if (!both) return tg_lua_raise(L, TG_ENOMEM, NULL);
         for (size_t i = 0; i < m; i++) both[i] = rows[sub[i]];
         tg_free(sub);
         *box = both;
-        tg_luatable_push_rows(L, src, box, m);
+        tg_luaval_table_push_rows(L, src, box, m);
         return 1;
     }
     if (m == total) {
         lua_pushvalue(L, 1); /* every row: the same table */
         return 1;
     }
-    tg_luatable_push_rows(L, shape, box, m);
+    tg_luaval_table_push_rows(L, shape, box, m);
     return 1;
 }
 
 /* ---- derive ---- */
-
-size_t tg_luaverb_push_pairs(lua_State *L, int idx, const char *what) {
-    size_t n_keys, n_list;
-    const char **keys;
-    int keys_idx;
-
-    idx = lua_absindex(L, idx);
-    n_list = (size_t)luaL_len(L, idx);
-    keys = tg_luatable_sorted_keys(L, idx, &n_keys, what);
-    keys_idx = lua_gettop(L);
-    luaL_checkstack(L, (int)(2 * (n_list + n_keys)) + 8, what);
-    for (size_t i = 1; i <= n_list; i++) {
-        lua_rawgeti(L, idx, (lua_Integer)i);
-        if (!lua_istable(L, -1))
-            tg_lualib_error(L, "%s: list item %d must be a pair {name, value}", what, (int)i);
-        lua_rawgeti(L, -1, 1);
-        if (lua_type(L, -1) != LUA_TSTRING)
-            tg_lualib_error(L, "%s: list item %d must be a pair {name, value}", what, (int)i);
-        lua_rawgeti(L, -2, 2);
-        lua_remove(L, -3);
-    }
-    for (size_t i = 0; i < n_keys; i++) {
-        lua_pushstring(L, keys[i]);
-        lua_getfield(L, idx, keys[i]);
-    }
-    lua_remove(L, keys_idx);
-    return n_list + n_keys;
-}
 
 /* Makes a table with t's columns where 'derived' (n columns named at
 ** stack slots base, base + 2, ...) replace same-named ones in place and
@@ -173,7 +118,7 @@ static void assemble(lua_State *L, const tg_table *t, colset *derived, int base,
     for (size_t i = 0; i < n; i++) {
         if (used[i]) continue;
         const char *name = lua_tostring(L, base + 2 * (int)i);
-        if (tg_table_find(*slot, name) >= 0) tg_lualib_error(L, "%s: '%s' given twice", what, name);
+        if (tg_table_find(*slot, name) >= 0) tg_luaaux_error(L, "%s: '%s' given twice", what, name);
         st = tg_table_add(*slot, name, derived->c[i]);
         if (st != TG_OK) tg_lua_raise(L, st, NULL);
     }
@@ -189,16 +134,16 @@ static colset *eval_pairs(lua_State *L, const tg_table *t, int base, size_t n, c
         const char *name = lua_tostring(L, base + 2 * (int)i);
         for (size_t j = 0; j < i; j++)
             if (strcmp(name, lua_tostring(L, base + 2 * (int)j)) == 0)
-                tg_lualib_error(L, "%s: '%s' given twice", what, name);
+                tg_luaaux_error(L, "%s: '%s' given twice", what, name);
         int value = base + 2 * (int)i + 1;
         int top = lua_gettop(L);
         tg_col *c;
-        if (tg_luawin_test(L, value)) {
-            c = tg_luawin_eval(L, value, t);
+        if (tg_luaval_window_test(L, value)) {
+            c = tg_luaval_window_eval(L, value, t);
         } else {
             lua_pushfstring(L, "%s '%s'", what, name);
-            tg_expr *e = tg_luaexpr_push(L, value, 0, lua_tostring(L, -1));
-            c = tg_luaexpr_eval(L, e, t);
+            tg_expr *e = tg_luaval_expr_push(L, value, 0, lua_tostring(L, -1));
+            c = tg_luaval_expr_eval(L, e, t);
         }
         set->c[set->n++] = tg_col_retain(c);
         lua_settop(L, top);
@@ -210,7 +155,7 @@ static colset *eval_pairs(lua_State *L, const tg_table *t, int base, size_t n, c
 ** replaced columns, all computed from t as it was (a new column cannot use
 ** another one made in the same call; chain two derives for that). */
 static int l_table_derive(lua_State *L) {
-    const tg_table *t = tg_luatable_check(L, 1);
+    const tg_table *t = tg_luaval_table_check(L, 1);
     tg_table **slot;
     colset *set;
     size_t n;
@@ -218,13 +163,13 @@ static int l_table_derive(lua_State *L) {
 
     luaL_checktype(L, 2, LUA_TTABLE);
     lua_settop(L, 2);
-    slot = tg_luatable_new(L);
+    slot = tg_luaval_table_new(L);
     res = lua_gettop(L);
     base = lua_gettop(L) + 1;
-    n = tg_luaverb_push_pairs(L, 2, "derive");
+    n = tg_luaaux_push_pairs(L, 2, "derive");
     set = eval_pairs(L, t, base, n, "derive");
     assemble(L, t, set, base, slot, "derive");
-    return tg_luatable_finish(L, res);
+    return tg_luaval_table_finish(L, res);
 }
 
 /* ---- sort, distinct, top ---- */
@@ -240,51 +185,10 @@ static int l_tegn_desc(lua_State *L) {
     return 1;
 }
 
-const char **tg_luaverb_sort_keys(lua_State *L, int idx, const tg_table *t, const char *what,
-                                  int **desc_out) {
-    int n;
-    const char **keys;
-    int *desc;
-
-    idx = lua_absindex(L, idx);
-    if (lua_type(L, idx) == LUA_TSTRING) {
-        keys = lua_newuserdatauv(L, sizeof *keys, 0);
-        desc = lua_newuserdatauv(L, sizeof *desc, 0);
-        keys[0] = lua_tostring(L, idx);
-        desc[0] = 0;
-        if (tg_table_find(t, keys[0]) < 0) tg_lualib_no_column(L, t, keys[0]);
-        *desc_out = desc;
-        return keys;
-    }
-    luaL_checktype(L, idx, LUA_TTABLE);
-    n = (int)luaL_len(L, idx);
-    keys = lua_newuserdatauv(L, (size_t)(n ? n : 1) * sizeof *keys, 0);
-    desc = lua_newuserdatauv(L, (size_t)(n ? n : 1) * sizeof *desc, 0);
-    for (int i = 0; i < n; i++) {
-        lua_rawgeti(L, idx, i + 1);
-        desc[i] = 0;
-        if (lua_istable(L, -1)) {
-            lua_getfield(L, -1, "desc");
-            desc[i] = lua_toboolean(L, -1);
-            lua_pop(L, 1);
-            lua_rawgeti(L, -1, 1);
-            lua_remove(L, -2);
-        }
-        if (lua_type(L, -1) != LUA_TSTRING)
-            tg_lualib_error(L, "%s: key %d must be a column name or {name, desc = true}", what,
-                            i + 1);
-        keys[i] = lua_tostring(L, -1); /* kept alive by the list (or the key table in it) */
-        lua_pop(L, 1);
-        if (tg_table_find(t, keys[i]) < 0) tg_lualib_no_column(L, t, keys[i]);
-    }
-    *desc_out = desc;
-    return keys;
-}
-
 /* t:sort{"a", {"b", desc = true}, tegn.desc"c"} or t:sort("a", "b"):
 ** stable; NULLs last in either direction. */
 static int l_table_sort(lua_State *L) {
-    const tg_table *t = tg_luatable_check(L, 1);
+    const tg_table *t = tg_luaval_table_check(L, 1);
     int n_args = lua_gettop(L) - 1, list = 2, n;
     const char **keys;
     int *desc;
@@ -307,14 +211,14 @@ static int l_table_sort(lua_State *L) {
         n = n_args;
     }
     lua_settop(L, 2);
-    keys = tg_luaverb_sort_keys(L, list, t, "sort", &desc);
-    slot = tg_luatable_new(L);
+    keys = tg_luaaux_sort_keys(L, list, t, "sort", &desc);
+    slot = tg_luaval_table_new(L);
     res = lua_gettop(L);
-    tg_lualib_interrupt(L, &intr);
+    tg_luaaux_interrupt(L, &intr);
     tg_err_clear(&err);
     st = tg_sort(t, keys, desc, (size_t)n, &intr, slot, &err);
-    if (st != TG_OK) return tg_lualib_fail(L, st, &err, "sort");
-    return tg_luatable_finish(L, res);
+    if (st != TG_OK) return tg_luaaux_fail(L, st, &err, "sort");
+    return tg_luaval_table_finish(L, res);
 }
 
 /* ---- map_rows: the slow path ---- */
@@ -345,9 +249,9 @@ static tg_type lua_value_type(lua_State *L, int idx, const char *name, size_t ro
     case LUA_TBOOLEAN: return TG_BOOL;
     case LUA_TSTRING: return TG_STRING;
     default:
-        if (tg_luadate_test(L, idx, &days)) return TG_DATE;
+        if (tg_luaaux_date_test(L, idx, &days)) return TG_DATE;
     }
-    tg_lualib_error(L, "map_rows: row %I, column '%s': a %s cannot be a column value",
+    tg_luaaux_error(L, "map_rows: row %I, column '%s': a %s cannot be a column value",
                     (lua_Integer)row + 1, name, luaL_typename(L, idx));
     return TG_INT;
 }
@@ -360,7 +264,7 @@ static void push_lua_value(lua_State *L, int idx, tg_col *c, const char *name, s
     const char *s;
     int t = lua_type(L, idx);
 
-    if (t == LUA_TNIL || tg_lualib_is_null(L, idx)) {
+    if (t == LUA_TNIL || tg_luaaux_is_null(L, idx)) {
         st = tg_col_push_null(c);
     } else if (c->type == TG_INT && t == LUA_TNUMBER && lua_isinteger(L, idx)) {
         st = tg_col_push_i64(c, lua_tointeger(L, idx));
@@ -374,13 +278,13 @@ static void push_lua_value(lua_State *L, int idx, tg_col *c, const char *name, s
     } else if (c->type == TG_STRING && t == LUA_TSTRING) {
         s = lua_tolstring(L, idx, &len);
         st = tg_col_push_str(c, s, len);
-    } else if (c->type == TG_DATE && tg_luadate_test(L, idx, &days)) {
+    } else if (c->type == TG_DATE && tg_luaaux_date_test(L, idx, &days)) {
         st = tg_col_push_date(c, days);
     } else if (c->type == TG_DATE && t == LUA_TSTRING &&
                (s = lua_tolstring(L, idx, &len), tg_date_parse_iso(s, len, &days) == 0)) {
         st = tg_col_push_date(c, days);
     } else {
-        tg_lualib_error(L, "map_rows: row %I, column '%s' is %s, got a %s", (lua_Integer)row + 1,
+        tg_luaaux_error(L, "map_rows: row %I, column '%s' is %s, got a %s", (lua_Integer)row + 1,
                         name, tg_type_name(c->type), luaL_typename(L, idx));
     }
     if (st != TG_OK) tg_lua_raise(L, st, NULL);
@@ -423,7 +327,7 @@ static size_t rowcols_find(lua_State *L, rowcols *rc, const tg_table *t, const c
 ** by name, typed by their first value. Slow (a Lua call per row): warns
 ** once per run. */
 static int l_table_map_rows(lua_State *L) {
-    const tg_table *t = tg_luatable_check(L, 1);
+    const tg_table *t = tg_luaval_table_check(L, 1);
     rowcols *rc;
     void **box;
     size_t rows = 0;
@@ -432,33 +336,33 @@ static int l_table_map_rows(lua_State *L) {
 
     luaL_checktype(L, 2, LUA_TFUNCTION);
     lua_settop(L, 2);
-    if (tg_lualib_once(L, "map_rows"))
-        tg_lualib_warn(L, "map_rows calls a Lua function for every row, which is slow; use "
+    if (tg_luaaux_once(L, "map_rows"))
+        tg_luaaux_warn(L, "map_rows calls a Lua function for every row, which is slow; use "
                           "filter, derive and expressions where they can do the job");
-    slot = tg_luatable_new(L);
+    slot = tg_luaval_table_new(L);
     res = lua_gettop(L);
-    box = tg_lualib_box(L, free_rowcols);
+    box = tg_luaaux_box(L, free_rowcols);
     rc = tg_calloc(1, sizeof *rc);
     if (!rc) return tg_lua_raise(L, TG_ENOMEM, NULL);
     *box = rc;
     for (size_t i = 0; i < t->n_rows; i++) {
         if ((i & (TG_VECTOR - 1)) == 0) tg_lua_check(L);
         lua_pushvalue(L, 2);
-        tg_luatable_push_row(L, t, i);
+        tg_luaval_table_push_row(L, t, i);
         lua_call(L, 1, 1);
         if (lua_isnil(L, -1)) {
             lua_pop(L, 1);
             continue;
         }
         if (!lua_istable(L, -1))
-            return tg_lualib_error(L,
+            return tg_luaaux_error(L,
                                    "map_rows: the function must return a row table or nil, "
                                    "got a %s (row %I)",
                                    luaL_typename(L, -1), (lua_Integer)i + 1);
         lua_pushnil(L);
         while (lua_next(L, -2)) {
             if (lua_type(L, -2) != LUA_TSTRING)
-                return tg_lualib_error(L, "map_rows: row keys must be column names (row %I)",
+                return tg_luaaux_error(L, "map_rows: row keys must be column names (row %I)",
                                        (lua_Integer)i + 1);
             const char *name = lua_tostring(L, -2);
             size_t k = rowcols_find(L, rc, t, name, lua_gettop(L), rows);
@@ -496,7 +400,7 @@ static int l_table_map_rows(lua_State *L) {
         if (st != TG_OK) return tg_lua_raise(L, st, NULL);
     }
     (*slot)->n_rows = rows;
-    return tg_luatable_finish(L, res);
+    return tg_luaval_table_finish(L, res);
 }
 
 /* ---- registration ---- */
@@ -509,7 +413,7 @@ static const luaL_Reg verbs[] = {
     { NULL, NULL },
 };
 
-void tg_luaverb_open(lua_State *L) {
+void tg_luaverb_open_methods(lua_State *L) {
     luaL_setfuncs(L, verbs, 0);
 }
 

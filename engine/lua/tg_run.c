@@ -18,6 +18,7 @@
 #include "tg_err.h"
 #include "tg_json.h"
 #include "tg_lua.h"
+#include "tg_luactx.h"
 #include "tg_lualib.h"
 #include "tg_mem.h"
 
@@ -46,7 +47,7 @@ static tg_status set_str(tg_json *obj, const char *key, const char *s, tg_error 
 }
 
 /* The meta object: what was run on what, reproducibly, then timings. */
-static tg_status build_meta(const tg_run_opts *o, const tg_lualib *lib, const char *started,
+static tg_status build_meta(const tg_run_opts *o, const tg_luactx *lib, const char *started,
                             double duration, size_t peak, tg_json **out, tg_error *err) {
     tg_json *meta = tg_json_object(), *inputs = tg_json_array(), *params = tg_json_object();
     size_t rejected = 0;
@@ -54,8 +55,8 @@ static tg_status build_meta(const tg_run_opts *o, const tg_lualib *lib, const ch
 
     if (st == TG_OK) st = set_str(meta, "tegn_version", TG_VERSION_STRING, err);
     if (st == TG_OK) st = set_str(meta, "script", o->script, err);
-    for (size_t i = 0; st == TG_OK && i < tg_lualib_n_inputs(lib); i++) {
-        const tg_lualib_input *in = tg_lualib_input_at(lib, i);
+    for (size_t i = 0; st == TG_OK && i < tg_luactx_n_inputs(lib); i++) {
+        const tg_luactx_input *in = tg_luactx_input_at(lib, i);
         tg_json *item = tg_json_object();
         st = item ? TG_OK : tg_err_nomem(err);
         if (st == TG_OK) st = set_str(item, "path", in->path, err);
@@ -72,8 +73,8 @@ static tg_status build_meta(const tg_run_opts *o, const tg_lualib *lib, const ch
         st = tg_json_set_take(meta, "inputs", inputs, err);
         inputs = NULL;
     }
-    for (size_t i = 0; st == TG_OK && i < tg_lualib_n_params(lib); i++) {
-        const tg_lualib_param *p = tg_lualib_param_at(lib, i);
+    for (size_t i = 0; st == TG_OK && i < tg_luactx_n_params(lib); i++) {
+        const tg_luactx_param *p = tg_luactx_param_at(lib, i);
         st = set_str(params, p->key, p->value, err);
     }
     if (st == TG_OK) {
@@ -137,30 +138,30 @@ static tg_status write_doc(const tg_run_opts *o, const tg_json *doc, int indent,
     return st;
 }
 
-tg_status tg_run_runtime(const tg_run_opts *o, tg_lualib **lib, tg_lua **rt, tg_error *err) {
+tg_status tg_run_runtime(const tg_run_opts *o, tg_luactx **lib, tg_lua **rt, tg_error *err) {
     tg_lua_opts lo;
 
     assert(o != NULL && lib != NULL && rt != NULL);
     *rt = NULL;
-    *lib = tg_lualib_new(o->params, o->n_params, o->print, o->ud, o->progress, err);
+    *lib = tg_luactx_new(o->params, o->n_params, o->print, o->ud, o->progress, err);
     if (!*lib) return err ? err->code : TG_ENOMEM;
     tg_lua_opts_init(&lo);
     lo.seed = o->seed;
     lo.timeout_s = o->timeout_s;
     lo.lib_dir = o->lib_dir;
-    lo.print = tg_lualib_print;
+    lo.print = tg_luactx_print;
     lo.open_libs = tg_lualib_open;
     lo.ud = *lib;
     *rt = tg_lua_new(&lo, err);
     if (*rt) return TG_OK;
-    tg_lualib_free(*lib);
+    tg_luactx_free(*lib);
     *lib = NULL;
     return err ? err->code : TG_ENOMEM;
 }
 
 tg_status tg_run(const tg_run_opts *o, tg_error *err, char **traceback) {
     size_t old_cap = tg_mem_cap(), peak;
-    tg_lualib *lib = NULL;
+    tg_luactx *lib = NULL;
     tg_lua *rt = NULL;
     tg_json *doc = NULL, *meta = NULL;
     char started[32];
@@ -185,7 +186,7 @@ tg_status tg_run(const tg_run_opts *o, tg_error *err, char **traceback) {
         if (traceback && tg_lua_traceback(rt)) *traceback = tg_strdup(tg_lua_traceback(rt));
         goto done;
     }
-    doc = tg_lualib_take_doc(lib, &indent);
+    doc = tg_luactx_take_doc(lib, &indent);
     peak = tg_mem_peak();
     if (!doc) goto done;
     /* The script is done: its state goes before writing, so the write
@@ -199,7 +200,7 @@ tg_status tg_run(const tg_run_opts *o, tg_error *err, char **traceback) {
 done:
     tg_json_free(doc);
     tg_lua_free(rt);
-    tg_lualib_free(lib);
+    tg_luactx_free(lib);
     tg_mem_set_cap(old_cap);
     return st;
 }

@@ -17,7 +17,7 @@
 #include "tegn.h"
 
 struct tg_lua;
-struct tg_lualib;
+struct tg_luactx;
 
 typedef struct tg_run_opts {
     const char *script;        /* path of the Lua script */
@@ -56,8 +56,8 @@ tg_status tg_run(const tg_run_opts *o, tg_error *err, char **traceback);
 ** anything: tg_run uses it, and so does the Lua test driver
 ** (tests/lua/run_lua_tests.c), so tests see exactly what scripts see.
 ** On success *lib and *rt are set (free with tg_lua_free, then
-** tg_lualib_free); on failure both are NULL and 'err' says why. */
-tg_status tg_run_runtime(const tg_run_opts *o, struct tg_lualib **lib, struct tg_lua **rt,
+** tg_luactx_free); on failure both are NULL and 'err' says why. */
+tg_status tg_run_runtime(const tg_run_opts *o, struct tg_luactx **lib, struct tg_lua **rt,
                          tg_error *err);
 
 #endif /* TG_RUN_H */

@@ -740,7 +740,7 @@ int tg_agg_quantile_method(const char *name) {
     };
     for (size_t i = 0; i < TG_ARRAY_LEN(names); i++)
         if (strcmp(name, names[i].name) == 0) return names[i].method;
-    return 0;
+    return -1;
 }
 
 double tg_agg_quantile(double *x, size_t n, double p, int method) {

@@ -93,7 +93,7 @@ void tg_agg_end(tg_agg_state *s);
 
 /* The method named 'name': the NumPy names above ("linear", "weibull",
 ** "inverted_cdf", ...), "type1" ... "type9" (R), and the aliases
-** "excel_inc" (7) and "excel_exc" (6). 0 when unknown. */
+** "excel_inc" (7) and "excel_exc" (6). -1 when unknown. */
 int tg_agg_quantile_method(const char *name);
 
 /* The p-quantile of x[0..n) by 'method' (0 = linear), as R's quantile()

@@ -180,7 +180,7 @@ static tg_status sync_tab(tg_step *s, tg_dict *dict, tg_error *err) {
                 ((int32_t *)s->tab)[code] = ok ? d : 0;
                 break;
             default:
-                ok = tg_conv_bool(str, len, &b);
+                ok = tg_conv_bool(str, len, &b) == 0;
                 ((uint8_t *)s->tab)[code] = (uint8_t)(ok && b);
                 break;
             }

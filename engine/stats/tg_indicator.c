@@ -7,6 +7,7 @@
 */
 #include "tg_indicator.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -501,6 +502,7 @@ static tg_status build_verdicts(const tg_table *t, const tg_indicator_spec *s, c
 
 tg_status tg_indicator_judge(const tg_table *t, const tg_indicator_spec *s, tg_table **series,
                              tg_table **verdicts, tg_error *err) {
+    assert(t != NULL && s != NULL && series != NULL && verdicts != NULL);
     work w;
     inputs in;
     tg_status st;

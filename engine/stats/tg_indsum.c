@@ -6,6 +6,7 @@
 */
 #include "tg_indsum.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -214,6 +215,7 @@ static const char *strategy_name(const char *code) {
 }
 
 char *tg_indsum_format(const tg_json *doc) {
+    assert(doc != NULL);
     const tg_json *list = tg_json_get(doc, "indicators");
     tg_sbuf b = { NULL, 0, 0, 0 };
     const char *shown = NULL;

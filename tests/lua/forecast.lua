@@ -6,61 +6,57 @@
 -- Format: tests/lua/README.md.
 t = tegn.read_csv(DIR .. 'forecast.csv')
 
--- case: error: holt_winters: unknown option 'horizn'; did you mean 'horizon'?
+-- case: error: script.lua:1:
 tegn.forecast.holt_winters(t, {time = 'maaned', value = 'pct', by = 'tilbud_id', horizn = 3})
 -- error contains:
 script.lua:1:
 holt_winters: unknown option 'horizn'; did you mean 'horizon'?
 
--- case: error: holt_winters: 'time' must name a column
+-- case: error: holt_winters: 'time' is required
 tegn.forecast.holt_winters(t, {value = 'pct'})
--- error contains:
-script.lua:1:
-holt_winters: 'time' must name a column
+-- error:
+script.lua:1: holt_winters: 'time' is required
 
--- case: error: holt_winters: 'period' must be an integer from 1 to 64
+-- case: error: holt_winters: 'period' must be a whole number from 1 to 64, got 0
 tegn.forecast.holt_winters(t, {time = 'maaned', value = 'pct', by = 'tilbud_id', period = 0})
--- error contains:
-script.lua:1:
-holt_winters: 'period' must be an integer from 1 to 64
+-- error:
+script.lua:1: holt_winters: 'period' must be a whole number from 1 to 64, got 0
 
--- case: error: 'horizon' must be an integer from 1 to 1000
+-- case: error: holt_winters: 'horizon' must be a whole number from 1 to 1000, got 2.5
 tegn.forecast.holt_winters(t, {time = 'maaned', value = 'pct', by = 'tilbud_id', horizon = 2.5})
--- error contains:
-script.lua:1:
-'horizon' must be an integer from 1 to 1000
+-- error:
+script.lua:1: holt_winters: 'horizon' must be a whole number from 1 to 1000, got 2.5
 
--- case: error: a level is a percentage between 0 and 100
+-- case: error: holt_winters: 'level' must be a number between 0 and 100 (exclusive), got 100
 tegn.forecast.holt_winters(t, {time = 'maaned', value = 'pct', by = 'tilbud_id', level = {80, 100}})
--- error contains:
-script.lua:1:
-a level is a percentage between 0 and 100
+-- error:
+script.lua:1: holt_winters: 'level' must be a number between 0 and 100 (exclusive), got 100
 
--- case: error: 'damped' must be true or false
+-- case: error: script.lua:1:
 tegn.forecast.holt_winters(t, {time = 'maaned', value = 'pct', by = 'tilbud_id', damped = 1})
 -- error contains:
 script.lua:1:
 'damped' must be true or false
 
--- case: error: holt_winters: a damped model needs a trend
+-- case: error: script.lua:1:
 tegn.forecast.holt_winters(t, {time = 'maaned', value = 'pct', by = 'tilbud_id', trend = false, damped = true})
 -- error contains:
 script.lua:1:
 holt_winters: a damped model needs a trend
 
--- case: error: phi is fixed but the model has no damping
+-- case: error: script.lua:1:
 tegn.forecast.holt_winters(t, {time = 'maaned', value = 'pct', by = 'tilbud_id', phi = 0.9})
 -- error contains:
 script.lua:1:
 phi is fixed but the model has no damping
 
--- case: error: 'alpha' must be a number
+-- case: error: script.lua:1:
 tegn.forecast.holt_winters(t, {time = 'maaned', value = 'pct', by = 'tilbud_id', alpha = 'high'})
 -- error contains:
 script.lua:1:
 'alpha' must be a number
 
--- case: error: no column 'tilbud'; did you mean 'tilbud_id'?
+-- case: error: script.lua:1:
 tegn.forecast.holt_winters(t, {time = 'maaned', value = 'pct', by = 'tilbud'})
 -- error contains:
 script.lua:1:
@@ -76,7 +72,7 @@ tegn.forecast.holt_winters(t, {time = 'maaned', value = 'pct', by = 'tilbud_id',
 -- error data contains:
 group 'B': 26 periods are too few: this model needs at least 28
 
--- case: error: backtest: unknown option 'level'
+-- case: error: script.lua:1:
 tegn.forecast.backtest(t, {time = 'maaned', value = 'pct', by = 'tilbud_id', level = 80})
 -- error contains:
 script.lua:1:
@@ -87,20 +83,35 @@ tegn.forecast.backtest(t, {time = 'maaned', value = 'pct', by = 'tilbud_id', min
 -- error data contains:
 group 'B': 26 periods are too few for a backtest
 
--- case: error: backtest: min_train must be at least 24 for this model, got 12
+-- case: error: script.lua:1:
 tegn.forecast.backtest(t, {time = 'maaned', value = 'pct', by = 'tilbud_id', min_train = 12})
 -- error contains:
 script.lua:1:
 backtest: min_train must be at least 24 for this model, got 12
 
--- case: error: bad argument #2
+-- case: error: script.lua:1:
 tegn.forecast.backtest(t)
 -- error contains:
 script.lua:1:
 bad argument #2
 
--- case: error: bad argument #1
+-- case: error: script.lua:1:
 tegn.forecast.backtest({}, {})
 -- error contains:
 script.lua:1:
 bad argument #1
+
+-- case: error: NaN, which once silently meant "fit", is refused like any non-finite number
+tegn.forecast.holt_winters(t, {time = 'maaned', value = 'pct', by = 'tilbud_id', alpha = 0/0})
+-- error:
+script.lua:1: holt_winters: 'alpha' must be a number, got nan
+
+-- case: error: an infinite smoothing parameter
+tegn.forecast.holt_winters(t, {time = 'maaned', value = 'pct', by = 'tilbud_id', gamma = math.huge})
+-- error:
+script.lua:1: holt_winters: 'gamma' must be a number, got inf
+
+-- case: error: a NaN level
+tegn.forecast.holt_winters(t, {time = 'maaned', value = 'pct', by = 'tilbud_id', level = 0/0})
+-- error:
+script.lua:1: holt_winters: 'level' must be a number, got nan

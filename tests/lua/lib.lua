@@ -103,8 +103,8 @@ no column 'datoo' in the file; did you mean 'dato'?
 
 -- case: read_csv: on_error rejects an unknown choice
 tegn.read_csv(DIR .. 'dmy.csv', {on_error = 'skip'})
--- error contains:
-invalid option 'skip'
+-- error:
+script.lua:1: read_csv: 'on_error' must be 'fail' or 'reject', got 'skip'
 
 -- case: read_csv: na values of the wrong type are refused, not converted
 tegn.read_csv(DIR .. 'dmy.csv', {na = {'NA', 0}})
@@ -403,3 +403,38 @@ script.lua:1: emit: 'x' mixes list items and named keys (or has keys that are no
 tegn.emit{1, 2}
 -- error contains:
 script.lua:1: emit: expected a table of named values, not a list
+
+-- case: error: read_csv: a separator is one character
+tegn.read_csv(DIR .. 'dmy.csv', {sep = ';;'})
+-- error:
+script.lua:1: read_csv: 'sep' must be one character (such as ';' or ','), "tab" or "auto", got ';;'
+
+-- case: error: read_csv: threads is a count
+tegn.read_csv(DIR .. 'dmy.csv', {threads = -1})
+-- error:
+script.lua:1: read_csv: 'threads' must be a whole number from 0 to 2147483647, got -1
+
+-- case: error: read_csv: header is true, false or "auto"
+tegn.read_csv(DIR .. 'dmy.csv', {header = 'ja'})
+-- error:
+script.lua:1: read_csv: 'header' must be true, false or "auto", got 'ja'
+
+-- case: error: emit: decimals refuses NaN
+tegn.emit({x = 1}, {decimals = 0/0})
+-- error:
+script.lua:1: emit: 'decimals' must be a whole number from -1 to 17, got nan
+
+-- case: error: lag: k is whole
+tegn.col'x':lag(1.5)
+-- error:
+script.lua:1: lag: 'k' must be a whole number from 0 to 1000000000, got 1.5
+
+-- case: error: rolling_mean: min_periods is at most the window
+tegn.col'x':rolling_mean(3, {min_periods = 4})
+-- error:
+script.lua:1: rolling_mean: 'min_periods' must be a whole number from 1 to 3, got 4
+
+-- case: error: quantile: p is a finite share
+tegn.quantile('x', 1/0)
+-- error:
+script.lua:1: quantile: 'p' must be a number from 0 to 1, got inf

@@ -27,6 +27,7 @@
 
 #include "tg_err.h"
 #include "tg_lua.h"
+#include "tg_luactx.h"
 #include "tg_lualib.h"
 #include "tg_run.h"
 
@@ -484,7 +485,7 @@ static int check_output(ctx *x, const tfile *f, const tcase *c, const char *got)
 
 static int run_case(ctx *x, const tfile *f, const tcase *c, int seq) {
     tg_run_opts o;
-    tg_lualib *lib;
+    tg_luactx *lib;
     tg_lua *rt;
     tg_error err;
     buf out = { 0 }, msg = { 0 };
@@ -524,7 +525,7 @@ static int run_case(ctx *x, const tfile *f, const tcase *c, int seq) {
         printf("%s:%d: %s: the setup failed: %s\n", f->path, c->line, c->name,
                tg_err_format(&err, text, sizeof text));
         tg_lua_free(rt);
-        tg_lualib_free(lib);
+        tg_luactx_free(lib);
         for (int i = 0; i < c->params_n; i++) free(params[i]);
         free(out.p);
         return 0;
@@ -533,7 +534,7 @@ static int run_case(ctx *x, const tfile *f, const tcase *c, int seq) {
     st = tg_lua_run_string(rt, "script.lua", buf_str((buf *)&c->code), 0, &err);
     if (st != TG_OK) buf_adds(&msg, tg_err_format(&err, text, sizeof text));
     tg_lua_free(rt);
-    tg_lualib_free(lib);
+    tg_luactx_free(lib);
 
 check:
     trim_blank_tail(&out);

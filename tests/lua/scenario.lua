@@ -76,17 +76,17 @@ tegn.scenario.run{ start_aar = 2025, tilbud = { full{ henvisning = 3 } } }
 -- error contains:
 unknown option 'henvisning'; did you mean 'henvisninger'?
 
--- case: error: henvisninger (referrals per year) is required
+-- case: error: scenario.run: tilbud 'T': 'henvisninger' is required
 local t = full(); t.henvisninger = nil
 tegn.scenario.run{ start_aar = 2025, tilbud = { t } }
--- error contains:
-henvisninger (referrals per year) is required
+-- error:
+script.lua:2: scenario.run: tilbud 'T': 'henvisninger' is required
 
--- case: error: kapacitet[1].fra must be a date 'YYYY-MM-DD'
+-- case: error: scenario.run: tilbud 'T': kapacitet[1]: 'fra' must be a date ("YYYY-MM-DD" or tegn.date), got '2025-13-01'
 tegn.scenario.run{ start_aar = 2025, tilbud = { full{
   kapacitet = { { fra = '2025-13-01', pladser = 4 } } } } }
--- error contains:
-kapacitet[1].fra must be a date 'YYYY-MM-DD'
+-- error:
+script.lua:1: scenario.run: tilbud 'T': kapacitet[1]: 'fra' must be a date ("YYYY-MM-DD" or tegn.date), got '2025-13-01'
 
 -- case: error: omkostninger: unknown option 'regulering_n2'
 tegn.scenario.run{ start_aar = 2025, tilbud = { full{
@@ -130,3 +130,18 @@ ok
 tegn.scenario.run{ start_aar = 2025, tilbud = 3 }
 -- error contains:
 script.lua:1:
+
+-- case: error: places are whole, and the message names the tilbud
+tegn.scenario.run{ start_aar = 2025, tilbud = { full{ normerede_pladser = 2.5 } } }
+-- error:
+script.lua:1: scenario.run: tilbud 'T': 'normerede_pladser' must be a whole number from 0 to 1000000, got 2.5
+
+-- case: error: a NaN is refused
+tegn.scenario.run{ start_aar = 2025, tilbud = { full{ pl_pct = 0/0 } } }
+-- error:
+script.lua:1: scenario.run: tilbud 'T': 'pl_pct' must be a number, got nan
+
+-- case: error: start_aar is a whole year
+tegn.scenario.run{ start_aar = 2025.5, tilbud = { full() } }
+-- error:
+script.lua:1: scenario.run: 'start_aar' must be a whole number from 1900 to 9000, got 2025.5

@@ -157,15 +157,15 @@ print(s:rows()[1].middel_liggetid)
 -- expect:
 100.5
 
--- case: error: 'start' (the first simulated day) is required
+-- case: error: sim.run: 'start' is required
 tegn.sim.run{ tilbud = {} }
--- error contains:
-'start' (the first simulated day) is required
+-- error:
+script.lua:1: sim.run: 'start' is required
 
--- case: error: 'start' must be a date "YYYY-MM-DD", got '2026-02-30'
+-- case: error: sim.run: 'start' must be a date ("YYYY-MM-DD" or tegn.date), got '2026-02-30'
 tegn.sim.run{ start = '2026-02-30', tilbud = {} }
--- error contains:
-'start' must be a date "YYYY-MM-DD", got '2026-02-30'
+-- error:
+script.lua:1: sim.run: 'start' must be a date ("YYYY-MM-DD" or tegn.date), got '2026-02-30'
 
 -- case: error: unknown option 'dagee'; did you mean 'dage'?
 tegn.sim.run{ start = '2026-01-01', dagee = 3, tilbud = {} }
@@ -195,11 +195,11 @@ tegn.sim.run{ start = '2026-01-01', tilbud = { { id = 'X', pladser = 3,
 -- error contains:
 tilbud 'X': the mean length of stay must be > 0
 
--- case: error: 'politik' must be one of 'venteliste', 'afvisning', got 'vent'
+-- case: error: sim.run: tilbud 'X': 'politik' must be 'venteliste' or 'afvisning', got 'vent'
 tegn.sim.run{ start = '2026-01-01', tilbud = { { id = 'X', pladser = 3,
   henvisninger_pr_aar = 3, politik = 'vent', liggetid = { middel = 9 } } } }
--- error contains:
-'politik' must be one of 'venteliste', 'afvisning', got 'vent'
+-- error:
+script.lua:1: sim.run: tilbud 'X': 'politik' must be 'venteliste' or 'afvisning', got 'vent'
 
 -- case: error: the observation window 'fra' and 'til' is required
 tegn.sim.from_stays(tegn.read_csv(DIR .. 'stays_open.csv'), {})
@@ -211,3 +211,39 @@ tegn.sim.from_stays(tegn.read_csv(DIR .. 'stays_open.csv'), { fra = '2024-01-01'
   til = '2025-01-01', by = 'indflyttet' })
 -- error contains:
 column 'indflyttet' must hold strings
+
+-- case: error: one grammar for every argument error: function, context, key, expectation, value
+tegn.sim.run{ start = '2026-01-01', tilbud = { { id = 'Himmelev', pladser = 1.5,
+  henvisninger_pr_aar = 3, liggetid = { middel = 9 } } } }
+-- error:
+script.lua:1: sim.run: tilbud 'Himmelev': 'pladser' must be a whole number from 0 to 1000000, got 1.5
+
+-- case: error: a NaN rate is refused
+tegn.sim.run{ start = '2026-01-01', tilbud = { { id = 'X', pladser = 3,
+  henvisninger_pr_aar = 0/0, liggetid = { middel = 9 } } } }
+-- error:
+script.lua:1: sim.run: tilbud 'X': 'henvisninger_pr_aar' must be a number, got nan
+
+-- case: error: a list item is named by its position
+tegn.sim.run{ start = '2026-01-01', tilbud = { { id = 'X', pladser = 3,
+  henvisninger_pr_aar = 3, saeson = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, -1},
+  liggetid = { middel = 9 } } } }
+-- error:
+script.lua:1: sim.run: tilbud 'X': 'saeson[12]' must be a number >= 0, got -1
+
+-- case: error: a Table fetched from an option is named by its type, not "bad argument #-1"
+tegn.sim.run{ start = '2026-01-01', tilbud = { { id = 'X', pladser = 3,
+  henvisninger_pr_aar = 3, liggetid = { fordeling = 'empirisk', ophold = {},
+  fra = '2024-01-01', til = '2025-01-01' } } } }
+-- error:
+script.lua:1: tegn.Table expected, got a table
+
+-- case: error: erlang_b's places are whole
+tegn.sim.erlang_b(2.5, 1)
+-- error:
+script.lua:1: sim.erlang_b: 'c' must be a whole number from 0 to 1000000, got 2.5
+
+-- case: error: erlang_c's load is finite
+tegn.sim.erlang_c(3, 0/0)
+-- error:
+script.lua:1: sim.erlang_c: 'a' must be a number >= 0, got nan

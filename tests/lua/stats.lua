@@ -163,54 +163,53 @@ print(#tegn.stats.bh({}))
 -- case: wilson: x above n, at the script line
 
 tegn.stats.wilson(5, 4)
--- error contains:
-script.lua:2:
-wilson: x must be between 0 and n
+-- error:
+script.lua:2: wilson: 'x' must be a number from 0 to n, got 5
 
--- case: error: wilson(1, -4)
+-- case: error: wilson: 'n' must be a number >= 0, got -4
 tegn.stats.wilson(1, -4)
--- error contains:
-wilson: n must be a number >= 0
+-- error:
+script.lua:1: wilson: 'n' must be a number >= 0, got -4
 
--- case: error: wilson(1, 4, 95)
+-- case: error: wilson: 'conf' must be a number between 0 and 1 (e.g. 0.95), got 95
 tegn.stats.wilson(1, 4, 95)
--- error contains:
-wilson: conf must be between 0 and 1 (e.g. 0.95)
+-- error:
+script.lua:1: wilson: 'conf' must be a number between 0 and 1 (e.g. 0.95), got 95
 
--- case: error: wilson('a', 4)
+-- case: error: wilson: 'x' must be a number, got 'a'
 tegn.stats.wilson('a', 4)
--- error contains:
-number expected, got string
+-- error:
+script.lua:1: wilson: 'x' must be a number, got 'a'
 
--- case: error: mean_ci(3, -1, 10)
+-- case: error: mean_ci: 'sd' must be a number >= 0, got -1
 tegn.stats.mean_ci(3, -1, 10)
--- error contains:
-mean_ci: sd must be a number >= 0
+-- error:
+script.lua:1: mean_ci: 'sd' must be a number >= 0, got -1
 
--- case: error: mean_ci(0/0, 1, 10)
+-- case: error: mean_ci: 'mean' must be a number, got nan
 tegn.stats.mean_ci(0/0, 1, 10)
--- error contains:
-mean_ci: mean must be a finite number
+-- error:
+script.lua:1: mean_ci: 'mean' must be a number, got nan
 
--- case: error: rate_ci(-1, 10)
+-- case: error: rate_ci: 'events' must be a number >= 0, got -1
 tegn.stats.rate_ci(-1, 10)
--- error contains:
-rate_ci: events must be a number >= 0
+-- error:
+script.lua:1: rate_ci: 'events' must be a number >= 0, got -1
 
--- case: error: prop_diff(1, 10, 11, 10)
+-- case: error: prop_diff: 'x2' must be a number from 0 to n2, got 11
 tegn.stats.prop_diff(1, 10, 11, 10)
--- error contains:
-prop_diff: x2 must be between 0 and n2
+-- error:
+script.lua:1: prop_diff: 'x2' must be a number from 0 to n2, got 11
 
--- case: error: mean_diff(1, 1, 10, 2, 1)
+-- case: error: mean_diff: 'n2' must be a number >= 0, got nothing
 tegn.stats.mean_diff(1, 1, 10, 2, 1)
--- error contains:
-number expected, got no value
+-- error:
+script.lua:1: mean_diff: 'n2' must be a number >= 0, got nothing
 
--- case: error: rate_ratio(1, 10, 2, -1)
+-- case: error: rate_ratio: 'exposure2' must be a number >= 0, got -1
 tegn.stats.rate_ratio(1, 10, 2, -1)
--- error contains:
-rate_ratio: exposure2 must be a number >= 0
+-- error:
+script.lua:1: rate_ratio: 'exposure2' must be a number >= 0, got -1
 
 -- case: error: trend({1, 2, 3}, {1, 2})
 tegn.stats.trend({1, 2, 3}, {1, 2})
@@ -227,10 +226,10 @@ tegn.stats.trend(5, 6)
 -- error contains:
 trend: give two arrays (xs, ys) or a table and two
 
--- case: error: trend({1, 2, 3}, {1, 2, 3}, 0)
+-- case: error: trend: 'conf' must be a number between 0 and 1 (e.g. 0.95), got 0
 tegn.stats.trend({1, 2, 3}, {1, 2, 3}, 0)
--- error contains:
-trend: conf must be between 0 and 1
+-- error:
+script.lua:1: trend: 'conf' must be a number between 0 and 1 (e.g. 0.95), got 0
 
 -- case: error: bh({0.5, 1.5})
 tegn.stats.bh({0.5, 1.5})

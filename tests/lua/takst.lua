@@ -191,10 +191,10 @@ print(tegn.takst.deltid{ takst = 1235, dage_pr_uge = 3 },
 50
 1050	741
 
--- case: error: deltid between 1 and 7
+-- case: error: takst.deltid: 'dage_pr_uge' must be a whole number from 1 to 7, got 9
 tegn.takst.deltid{ takst = 1000, dage_pr_uge = 9 }
--- error contains:
-between 1 and 7
+-- error:
+script.lua:1: takst.deltid: 'dage_pr_uge' must be a whole number from 1 to 7, got 9
 
 -- case: error: ydelsespakke timer_fra <= timer_til
 tegn.takst.ydelsespakke{ timer_fra = 5, timer_til = 1, timepris = 1 }
@@ -209,9 +209,8 @@ between 0 and 1
 -- case: compute: omkostninger is required, at the script line
 
 tegn.takst.compute{ normerede_pladser = 20, budget_belaegning = 0.95 }
--- error contains:
-script.lua:2:
-takst.compute: omkostninger is required
+-- error:
+script.lua:2: takst.compute: 'omkostninger' is required
 
 -- case: error: unknown option 'loen'
 tegn.takst.compute{ normerede_pladser = 20, budget_belaegning = 0.95,
@@ -236,8 +235,23 @@ tegn.takst.compute{ pladser = 20 }
 -- error contains:
 unknown option 'pladser'
 
--- case: error: belagte_dage is required
+-- case: error: takst.regulate: 'belagte_dage' is required
 tegn.takst.regulate{ aar = 2023, doegntakst = 4460, regnskab = 1,
   takstgrundlag = 1 }
--- error contains:
-belagte_dage is required
+-- error:
+script.lua:1: takst.regulate: 'belagte_dage' is required
+
+-- case: error: a NaN is refused where a number is required
+tegn.takst.compute{ normerede_pladser = 0/0, budget_belaegning = 0.95 }
+-- error:
+script.lua:1: takst.compute: 'normerede_pladser' must be a number, got nan
+
+-- case: error: an infinite takst
+tegn.takst.moms_refusion{ takst = 1/0, momsbelagt_andel = 0.25 }
+-- error:
+script.lua:1: takst.moms_refusion: 'takst' must be a number, got inf
+
+-- case: error: days a week are whole
+tegn.takst.deltid{ takst = 1000, dage_pr_uge = 2.5 }
+-- error:
+script.lua:1: takst.deltid: 'dage_pr_uge' must be a whole number from 1 to 7, got 2.5

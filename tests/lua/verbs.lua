@@ -238,10 +238,10 @@ b:join(tilbud, {on = 'tilbud'})
 -- error:
 script.lua:1: no column 'tilbud'; did you mean 'tilbud_id'?
 
--- case: join: an unknown how
+-- case: join: an unknown how (once "bad argument #-2 to 'join'": luaL_checkoption on a negative index)
 b:join(tilbud, {on = 'tilbud_id', how = 'outer'})
--- error contains:
-invalid option 'outer'
+-- error:
+script.lua:1: join: 'how' must be one of 'inner', 'left', 'semi' or 'anti', got 'outer'
 
 -- case: distinct on two columns
 dump(b:distinct{'tilbud_id', 'status'})

@@ -133,10 +133,10 @@ static void test_col_type_names(void **state) {
     assert_int_equal(tg_type_parse("text"), TG_STRING);
     assert_int_equal(tg_type_parse("INT"), TG_INT); /* case-insensitive */
     assert_int_equal(tg_type_parse("Text"), TG_STRING);
-    assert_int_equal(tg_type_parse("varchar"), 0);
-    assert_int_equal(tg_type_parse(""), 0);
-    assert_int_equal(tg_type_parse("int "), 0);
-    assert_int_equal(tg_type_parse("in"), 0);
+    assert_int_equal(tg_type_parse("varchar"), -1);
+    assert_int_equal(tg_type_parse(""), -1);
+    assert_int_equal(tg_type_parse("int "), -1);
+    assert_int_equal(tg_type_parse("in"), -1);
     tg_test_no_leaks(blocks);
 }
 

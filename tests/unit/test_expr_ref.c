@@ -361,7 +361,7 @@ static int parse_as(rv *v, tg_type t) {
         v->i = d;
         return 1;
     default:
-        if (!tg_conv_bool(v->s, v->n, &b)) return 0;
+        if (tg_conv_bool(v->s, v->n, &b) != 0) return 0;
         v->i = b;
         return 1;
     }

@@ -1,6 +1,6 @@
 /*
 ** test_luaind.c -- what only C can check of tegn.indicator: the document
-** the run collects (read with tg_lualib_take_doc), with the details and a
+** the run collects (read with tg_luactx_take_doc), with the details and a
 ** --param that overrides a default and takes its type. Groups, verdicts
 ** and the errors a script author meets are in tests/lua/indicator.lua.
 */
@@ -30,7 +30,7 @@ static void test_luaind_document_params_details(void **state) {
                "compute = function(data, p)\n"
                "  return data.andele:rename{numerator = 'num', denominator = 'den'},\n"
                "         { n = p.n, kilde = p.kilde, ntype = math.type(p.n) } end }\n");
-    doc = tg_lualib_take_doc(e.lib, NULL);
+    doc = tg_luactx_take_doc(e.lib, NULL);
     assert_non_null(doc);
     assert_string_equal(tg_json_str_value(tg_json_get(doc, "format"), NULL), "tegn-indicators");
     ind = tg_json_at(tg_json_get(doc, "indicators"), 0);

@@ -23,6 +23,7 @@
 
 #include "tg_err.h"
 #include "tg_lua.h"
+#include "tg_luactx.h"
 #include "tg_lualib.h"
 
 /* ---- running scripts ---- */
@@ -45,7 +46,7 @@ static inline void capture(void *ud, const char *text, size_t len) {
 }
 
 struct env {
-    tg_lualib *lib;
+    tg_luactx *lib;
     tg_lua *rt;
     struct sink out;
     tg_error err;
@@ -57,10 +58,10 @@ static char fixture_dir[1024];
 static inline void env_open(struct env *e, const char *const *params, size_t n_params) {
     tg_lua_opts opts;
     memset(e, 0, sizeof *e);
-    e->lib = tg_lualib_new(params, n_params, capture, &e->out, 0, &e->err);
-    if (!e->lib) fail_msg("tg_lualib_new: %s", e->err.msg);
+    e->lib = tg_luactx_new(params, n_params, capture, &e->out, 0, &e->err);
+    if (!e->lib) fail_msg("tg_luactx_new: %s", e->err.msg);
     tg_lua_opts_init(&opts);
-    opts.print = tg_lualib_print;
+    opts.print = tg_luactx_print;
     opts.open_libs = tg_lualib_open;
     opts.ud = e->lib;
     e->rt = tg_lua_new(&opts, &e->err);
@@ -72,7 +73,7 @@ static inline void env_open(struct env *e, const char *const *params, size_t n_p
 
 static inline void env_close(struct env *e) {
     tg_lua_free(e->rt);
-    tg_lualib_free(e->lib);
+    tg_luactx_free(e->lib);
     free(e->out.buf);
 }
 
@@ -89,21 +90,21 @@ static inline tg_status env_run(struct env *e, const char *code) {
 ** is being made, must come back as a status and leak nothing. */
 static inline tg_status run_fresh(const char *code, const char *const *names,
                                   const char *const *values, size_t n) {
-    tg_lualib *lib;
+    tg_luactx *lib;
     tg_lua_opts opts;
     tg_lua *rt;
     tg_error err;
     tg_status st;
 
-    lib = tg_lualib_new(NULL, 0, NULL, NULL, 0, &err);
+    lib = tg_luactx_new(NULL, 0, NULL, NULL, 0, &err);
     if (!lib) return err.code;
     tg_lua_opts_init(&opts);
     opts.open_libs = tg_lualib_open;
-    opts.print = tg_lualib_print;
+    opts.print = tg_luactx_print;
     opts.ud = lib;
     rt = tg_lua_new(&opts, &err);
     if (!rt) {
-        tg_lualib_free(lib);
+        tg_luactx_free(lib);
         return err.code;
     }
     for (size_t i = 0; i < n; i++) {
@@ -112,7 +113,7 @@ static inline tg_status run_fresh(const char *code, const char *const *names,
     }
     st = tg_lua_run_string(rt, "oom.lua", code, 0, &err);
     tg_lua_free(rt);
-    tg_lualib_free(lib);
+    tg_luactx_free(lib);
     return st;
 }
 

@@ -1,0 +1,202 @@
+/*
+** tg_luaaux.h -- the helper library of the Lua layer, as lauxlib is Lua's:
+** what every binding needs and nothing that belongs to one of them. Boxes
+** for C memory, errors that name the script line, the option readers (one
+** message grammar for every argument error) and readers for lists of
+** column names. It includes no binding; bindings include it, tg_luaval.h
+** (the values they exchange) and engine headers, and nothing of each
+** other. Functions marked TG_NORETURN raise a Lua error (a longjmp): call
+** them as `return tg_luaaux_error(...)` so the reader sees the exit.
+*/
+#ifndef TG_LUAAUX_H
+#define TG_LUAAUX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tegn.h"
+#include "tg_err.h"
+#include "tg_table.h"
+
+struct lua_State;
+struct luaL_Reg;
+
+/* Registers the metatables the helpers use (boxes, tegn.null). Called once
+** by the hub before any binding opens. */
+void tg_luaaux_open(struct lua_State *L);
+
+/* ---- boxes ---- */
+
+/* Pushes a new box: a userdata whose __gc calls free_fn(p) unless p is
+** NULL. Box first, then fill: store a tg_malloc'ed pointer in the box the
+** moment it exists, so a Lua error cannot leak it; set p back to NULL to
+** take it out again. Returns the slot. */
+void **tg_luaaux_box(struct lua_State *L, void (*free_fn)(void *));
+
+/* ---- errors ---- */
+
+/* luaL_error with the position of the innermost Lua function (level 1 or
+** above), so the message names the script line even when a C function
+** such as pcall called the raising function directly. The format is
+** lua_pushfstring's (%s %d %I %f %c %%). */
+TG_NORETURN int tg_luaaux_error(struct lua_State *L, const char *fmt, ...);
+
+/* Raises the failure of a kernel call: TG_EARG and TG_ESCRIPT become
+** script errors ("script.lua:12: no column 'x'; did you mean 'y'?"), with
+** 'what' (may be NULL) before the message; everything else goes through
+** tg_lua_raise so data errors keep their status and limits stay
+** uncatchable. */
+TG_NORETURN int tg_luaaux_fail(struct lua_State *L, tg_status st, const tg_error *err,
+                               const char *what);
+
+/* Raises "no column 'x'; did you mean 'y'?" for an unknown column of t
+** (or lists the columns when none is near). */
+TG_NORETURN int tg_luaaux_no_column(struct lua_State *L, const tg_table *t, const char *name);
+
+/* The name in 'names' a misspelt 'name' most likely meant, or NULL:
+** tg_nearest_name, else the only name that extends 'name' or that 'name'
+** extends (at least 3 characters), so 'takst' suggests 'takst_kr'. */
+const char *tg_luaaux_suggest(const char *name, char *const *names, size_t n);
+
+/* Writes a warning line "script.lua:12: warning: msg\n" through the run
+** context's print callback. */
+void tg_luaaux_warn(struct lua_State *L, const char *msg);
+
+/* 1 the first time it is called with 'key' on this state, 0 after: for
+** warnings given once per run. */
+int tg_luaaux_once(struct lua_State *L, const char *key);
+
+/* Polls the run's time limit and cancellation (tg_lua_check), and fills
+** 'intr' with a poll kernels can call. */
+void tg_luaaux_interrupt(struct lua_State *L, tg_interrupt *intr);
+
+/* ---- tegn.null, metatables ---- */
+
+/* Whether the value at idx is tegn.null; pushes tegn.null. */
+int tg_luaaux_is_null(struct lua_State *L, int idx);
+void tg_luaaux_push_null(struct lua_State *L);
+
+/* The userdata at idx with metatable 'mt', as luaL_checkudata does for an
+** argument (idx > 0); for a value the C code fetched (idx < 0) the error
+** names the type, not a stack slot. */
+void *tg_luaaux_check_udata(struct lua_State *L, int idx, const char *mt);
+
+/* Creates the metatable 'name' in the registry with the metamethods in
+** 'meta', 'methods' (may be NULL) as its __index table, and a __metatable
+** field so scripts can neither read nor replace it. Leaves it on the
+** stack. */
+void tg_luaaux_new_metatable(struct lua_State *L, const char *name, const struct luaL_Reg *meta,
+                             const struct luaL_Reg *methods);
+
+/* ---- option readers ----
+**
+** One family for every binding, with one message grammar:
+**   "<fn>: '<key>' must be <expectation>, got <value>"
+** e.g. "sim.run: tilbud 'Himmelev': 'pladser' must be a whole number from
+** 0 to 1000000, got 1.5". 'fn' names the function and may carry a context
+** ("sim.run: tilbud 'Himmelev'"); 'key' is the option (or the argument's
+** name, or "list[3]"). The check_ forms read the value at idx, which must
+** be there; the opt_ forms read field 'key' of the option table at idx and
+** return 'dflt' when it is nil (or idx is not a table). Numbers must be
+** finite (NaN and inf are refused) and within [lo, hi] (pass -HUGE_VAL /
+** HUGE_VAL for no bound); integers are numbers with an integral value.
+** Choices return the index of the string in 'list' (NULL-terminated). */
+
+/* Raises "<fn>: '<key>' must be <expect>, got <the value at idx>". */
+TG_NORETURN int tg_luaaux_bad(struct lua_State *L, const char *fn, const char *key,
+                              const char *expect, int idx);
+/* Raises "<fn>: '<key>' is required". */
+TG_NORETURN int tg_luaaux_missing(struct lua_State *L, const char *fn, const char *key);
+
+double tg_luaaux_check_number(struct lua_State *L, int idx, const char *fn, const char *key,
+                              double lo, double hi);
+int64_t tg_luaaux_check_integer(struct lua_State *L, int idx, const char *fn, const char *key,
+                                int64_t lo, int64_t hi);
+int tg_luaaux_check_boolean(struct lua_State *L, int idx, const char *fn, const char *key);
+int tg_luaaux_check_choice(struct lua_State *L, int idx, const char *fn, const char *key,
+                           const char *const *list);
+const char *tg_luaaux_check_string(struct lua_State *L, int idx, const char *fn, const char *key);
+/* A tegn.Date or a "YYYY-MM-DD" string, as days since 1970-01-01. */
+int32_t tg_luaaux_check_date(struct lua_State *L, int idx, const char *fn, const char *key);
+
+double tg_luaaux_opt_number(struct lua_State *L, int idx, const char *fn, const char *key,
+                            double dflt, double lo, double hi);
+int64_t tg_luaaux_opt_integer(struct lua_State *L, int idx, const char *fn, const char *key,
+                              int64_t dflt, int64_t lo, int64_t hi);
+int tg_luaaux_opt_boolean(struct lua_State *L, int idx, const char *fn, const char *key, int dflt);
+int tg_luaaux_opt_choice(struct lua_State *L, int idx, const char *fn, const char *key,
+                         const char *const *list, int dflt);
+/* The string stays alive as long as the option table does. */
+const char *tg_luaaux_opt_string(struct lua_State *L, int idx, const char *fn, const char *key,
+                                 const char *dflt);
+/* 1 and *out set when the option is given, 0 (and *out untouched) when not. */
+int tg_luaaux_opt_date(struct lua_State *L, int idx, const char *fn, const char *key, int32_t *out);
+
+/* The need_ forms read a required option: "<fn>: '<key>' is required"
+** when it is nil. */
+double tg_luaaux_need_number(struct lua_State *L, int idx, const char *fn, const char *key,
+                             double lo, double hi);
+int64_t tg_luaaux_need_integer(struct lua_State *L, int idx, const char *fn, const char *key,
+                               int64_t lo, int64_t hi);
+
+/* Fills v[0..n) from the list at idx (check_) or at option 'key' of the
+** table at idx (opt_), which must hold exactly n numbers in [lo, hi] (an
+** item's error names it "key[i]"). opt_ returns 0 (and leaves v alone)
+** when the option is absent. */
+void tg_luaaux_check_list(struct lua_State *L, int idx, const char *fn, const char *key, double *v,
+                          size_t n, double lo, double hi);
+int tg_luaaux_opt_list(struct lua_State *L, int idx, const char *fn, const char *key, double *v,
+                       size_t n, double lo, double hi);
+
+/* Checks that every key of the option table at idx (nil is fine) is one
+** of 'known' (NULL-terminated), else raises "fname: unknown option 'x';
+** did you mean 'y'?". */
+void tg_luaaux_check_opts(struct lua_State *L, int idx, const char *const *known,
+                          const char *fname);
+
+/* ---- tegn.Date ---- */
+
+/* A Date is a 4-byte userdata holding the day number (days since
+** 1970-01-01); its methods are in tg_luadate.c. */
+#define TG_LUAAUX_DATE_MT "tegn.Date"
+
+/* Pushes a new Date holding 'days'. */
+void tg_luaaux_date_push(struct lua_State *L, int32_t days);
+
+/* 1 and *days set when the value at idx is a Date, else 0. */
+int tg_luaaux_date_test(struct lua_State *L, int idx, int32_t *days);
+
+/* The day number of the Date at idx, or raises "tegn.Date expected". */
+int32_t tg_luaaux_date_check(struct lua_State *L, int idx);
+
+/* The tg_date_unit named by the string at idx: "week" (or "isoweek"),
+** "month", "quarter", "year"; raises otherwise. */
+int tg_luaaux_date_unit(struct lua_State *L, int idx);
+
+/* ---- argument lists ---- */
+
+/* A list of column names from the value at idx (a name or a list of
+** names), as an array in a userdata pushed on the stack; the strings stay
+** alive as long as the value does. Raises for anything else, naming
+** 'what'. */
+const char **tg_luaaux_names(struct lua_State *L, int idx, const char *what, size_t *n);
+
+/* The string keys of the Lua table at idx sorted by their bytes, in an
+** array that lives in a userdata pushed on the stack (the strings are kept
+** alive by the table, which must stay unchanged). Keys 1..#t are skipped,
+** for the caller to read as a list; other keys raise, naming 'fname'. */
+const char **tg_luaaux_sorted_keys(struct lua_State *L, int idx, size_t *n, const char *fname);
+
+/* Reads name/value pairs from the table at idx -- list items {name, value}
+** first, then name = value keys sorted by name -- and pushes, for each,
+** the name (a string) and the value, in that order. Returns the count. */
+size_t tg_luaaux_push_pairs(struct lua_State *L, int idx, const char *what);
+
+/* Sort keys from the value at idx: a name, or a list whose items are names
+** or {name, desc = true} (tegn.desc"x"). Pushes two arrays (names, and the
+** desc flags in *desc); raises for an item 't' has no column for. The
+** count is the list's length (1 for a name). */
+const char **tg_luaaux_sort_keys(struct lua_State *L, int idx, const tg_table *t, const char *what,
+                                 int **desc);
+
+#endif /* TG_LUAAUX_H */

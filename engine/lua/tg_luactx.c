@@ -1,0 +1,208 @@
+/*
+** tg_luactx.c -- the run context (see tg_luactx.h): params sorted by key
+** for bsearch, the inputs in the order read, and the documents the script
+** produced, owned here until tg_run takes them.
+*/
+#include "tg_luactx.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lua.h>
+
+#include "tg_err.h"
+#include "tg_lua.h"
+#include "tg_mem.h"
+#include "tg_sha256.h"
+
+struct tg_luactx {
+    tg_luactx_param *params; /* sorted by key */
+    size_t n_params;
+    void (*print)(void *ud, const char *text, size_t len);
+    void *ud;
+    int progress;
+    tg_luactx_input *inputs;
+    size_t n_inputs, cap_inputs;
+    tg_json *doc;        /* what tegn.emit produced; NULL until then */
+    tg_json *indicators; /* tegn.indicator's objects in definition order */
+    int indent;          /* tegn.emit's indent option */
+};
+
+static int cmp_param(const void *a, const void *b) {
+    return strcmp(((const tg_luactx_param *)a)->key, ((const tg_luactx_param *)b)->key);
+}
+
+tg_luactx *tg_luactx_new(const char *const *params, size_t n_params,
+                         void (*print)(void *ud, const char *text, size_t len), void *ud,
+                         int progress, tg_error *err) {
+    tg_luactx *ctx = tg_calloc(1, sizeof *ctx);
+    if (!ctx) {
+        tg_err_nomem(err);
+        return NULL;
+    }
+    ctx->print = print;
+    ctx->ud = ud;
+    ctx->progress = progress;
+    ctx->params = tg_calloc(n_params ? n_params : 1, sizeof *ctx->params);
+    if (!ctx->params) goto nomem;
+    for (size_t i = 0; i < n_params; i++) {
+        const char *eq = strchr(params[i], '=');
+        if (!eq || eq == params[i]) {
+            tg_err_set(err, TG_EARG, NULL, 0, 0, "bad --param '%s': expected NAME=VALUE",
+                       params[i]);
+            goto fail;
+        }
+        ctx->params[i].key = tg_strndup(params[i], (size_t)(eq - params[i]));
+        ctx->params[i].value = tg_strdup(eq + 1);
+        ctx->n_params = i + 1;
+        if (!ctx->params[i].key || !ctx->params[i].value) goto nomem;
+    }
+    qsort(ctx->params, ctx->n_params, sizeof *ctx->params, cmp_param);
+    for (size_t i = 1; i < ctx->n_params; i++) {
+        if (strcmp(ctx->params[i - 1].key, ctx->params[i].key) == 0) {
+            tg_err_set(err, TG_EARG, NULL, 0, 0, "--param '%s' given twice", ctx->params[i].key);
+            goto fail;
+        }
+    }
+    return ctx;
+
+nomem:
+    tg_err_nomem(err);
+fail:
+    tg_luactx_free(ctx);
+    return NULL;
+}
+
+void tg_luactx_free(tg_luactx *ctx) {
+    if (!ctx) return;
+    for (size_t i = 0; i < ctx->n_params; i++) {
+        tg_free(ctx->params[i].key);
+        tg_free(ctx->params[i].value);
+    }
+    tg_free(ctx->params);
+    for (size_t i = 0; i < ctx->n_inputs; i++) {
+        tg_free(ctx->inputs[i].path);
+        tg_free(ctx->inputs[i].query);
+    }
+    tg_free(ctx->inputs);
+    tg_json_free(ctx->doc);
+    tg_json_free(ctx->indicators);
+    tg_free(ctx);
+}
+
+void tg_luactx_print(void *ud, const char *text, size_t len) {
+    tg_luactx *ctx = ud;
+    if (ctx && ctx->print) ctx->print(ctx->ud, text, len);
+}
+
+size_t tg_luactx_n_inputs(const tg_luactx *ctx) {
+    return ctx->n_inputs;
+}
+
+const tg_luactx_input *tg_luactx_input_at(const tg_luactx *ctx, size_t i) {
+    assert(i < ctx->n_inputs);
+    return &ctx->inputs[i];
+}
+
+size_t tg_luactx_n_params(const tg_luactx *ctx) {
+    return ctx->n_params;
+}
+
+const tg_luactx_param *tg_luactx_param_at(const tg_luactx *ctx, size_t i) {
+    assert(i < ctx->n_params);
+    return &ctx->params[i];
+}
+
+const tg_luactx_param *tg_luactx_find_param(const tg_luactx *ctx, const char *key) {
+    tg_luactx_param probe;
+    probe.key = (char *)key;
+    return bsearch(&probe, ctx->params, ctx->n_params, sizeof *ctx->params, cmp_param);
+}
+
+int tg_luactx_progress(const tg_luactx *ctx) {
+    return ctx->progress;
+}
+
+tg_luactx *tg_luactx_of(lua_State *L) {
+    return tg_lua_userdata(tg_lua_from_state(L));
+}
+
+int tg_luactx_set_doc(lua_State *L, tg_json *doc, int indent) {
+    tg_luactx *ctx = tg_luactx_of(L);
+    if (ctx->doc) return 0;
+    ctx->doc = doc;
+    ctx->indent = indent;
+    return 1;
+}
+
+void tg_luactx_add_indicator(lua_State *L, tg_json *ind) {
+    tg_luactx *ctx = tg_luactx_of(L);
+    tg_error err;
+    tg_status st = TG_OK;
+    if (!ctx->indicators && !(ctx->indicators = tg_json_array())) st = tg_err_nomem(&err);
+    if (st == TG_OK) st = tg_json_push_take(ctx->indicators, ind, &err);
+    else tg_json_free(ind);
+    if (st != TG_OK) tg_lua_raise(L, st, &err);
+}
+
+/* The indicator document; NULL for none or out of memory. */
+static tg_json *indicator_doc(tg_luactx *ctx) {
+    tg_json *doc = tg_json_object(), *list = ctx->indicators;
+    tg_status st = doc ? TG_OK : TG_ENOMEM;
+    ctx->indicators = NULL;
+    if (st == TG_OK) st = tg_json_set_take(doc, "format", tg_json_str("tegn-indicators", 15), NULL);
+    if (st == TG_OK) st = tg_json_set_take(doc, "format_version", tg_json_int(1), NULL);
+    if (st == TG_OK) st = tg_json_set_take(doc, "indicators", list, NULL);
+    else tg_json_free(list);
+    if (st != TG_OK) {
+        tg_json_free(doc);
+        return NULL;
+    }
+    return doc;
+}
+
+tg_json *tg_luactx_take_doc(tg_luactx *ctx, int *indent) {
+    tg_json *doc = ctx->doc;
+    ctx->doc = NULL;
+    if (indent) *indent = ctx->indent;
+    if (!doc && ctx->indicators) {
+        if (indent) *indent = 2;
+        doc = indicator_doc(ctx);
+    }
+    return doc;
+}
+
+/* ---- for the module's C functions ---- */
+
+void tg_luactx_add_input(lua_State *L, const char *path, const char *query, size_t rows,
+                         size_t rejected) {
+    tg_luactx *ctx = tg_luactx_of(L);
+    tg_luactx_input in;
+
+    tg_error err;
+    tg_status st;
+
+    memset(&in, 0, sizeof in);
+    in.rows = rows;
+    in.rejected = rejected;
+    st = tg_sha256_file(path, in.sha256, &err);
+    if (st != TG_OK) tg_lua_raise(L, st, &err);
+    if (ctx->n_inputs == ctx->cap_inputs) {
+        size_t cap = ctx->cap_inputs ? 2 * ctx->cap_inputs : 8;
+        tg_luactx_input *p = tg_realloc(ctx->inputs, cap * sizeof *p);
+        if (!p) tg_lua_raise(L, TG_ENOMEM, NULL);
+        ctx->inputs = p;
+        ctx->cap_inputs = cap;
+    }
+    in.path = tg_strdup(path);
+    in.query = query ? tg_strdup(query) : NULL;
+    if (!in.path || (query && !in.query)) {
+        tg_free(in.path);
+        tg_free(in.query);
+        tg_lua_raise(L, TG_ENOMEM, NULL);
+    }
+    ctx->inputs[ctx->n_inputs++] = in;
+}
+
+/* ---- tegn.read_csv ---- */

@@ -1,0 +1,93 @@
+/*
+** tg_luactx.h -- the run context of the `tegn` module: one per run, passed
+** to the sandboxed runtime as its ud. It holds the --param values, the
+** print callback, the inputs the script read (in the order read) and the
+** document tegn.emit or tegn.indicator produced, which tg_run writes after
+** a successful run. A leaf of the Lua layer: it knows no binding; the
+** bindings reach it through tg_luactx_of(L).
+*/
+#ifndef TG_LUACTX_H
+#define TG_LUACTX_H
+
+#include <stddef.h>
+
+#include "tegn.h"
+#include "tg_json.h"
+
+struct lua_State;
+typedef struct tg_luactx tg_luactx;
+
+/* One input file a script read, recorded when the read succeeded. */
+typedef struct tg_luactx_input {
+    char *path;      /* as the script gave it */
+    char *query;     /* read_sqlite's table or SQL; NULL for CSV */
+    char sha256[65]; /* lowercase hex of the file's bytes */
+    size_t rows;     /* rows loaded */
+    size_t rejected; /* rows rejected (read_csv with on_error = "reject") */
+} tg_luactx_input;
+
+/* One --param. */
+typedef struct tg_luactx_param {
+    char *key;
+    char *value;
+} tg_luactx_param;
+
+/* A new context. 'params' holds n_params "key=value" strings (the value
+** may be empty; a key may not, and may be given only once); they are
+** copied. 'print' receives the script's print() lines and the module's
+** warnings (NULL discards them) with 'ud'; 'progress' nonzero makes
+** read_csv announce each load and its progress through 'print' (the
+** progress lines may come from a loader thread). Returns NULL with err
+** set: TG_EARG for a malformed or repeated param, TG_ENOMEM. */
+tg_luactx *tg_luactx_new(const char *const *params, size_t n_params,
+                         void (*print)(void *ud, const char *text, size_t len), void *ud,
+                         int progress, tg_error *err);
+/* Frees the context and whatever it still holds; NULL is a no-op. */
+void tg_luactx_free(tg_luactx *ctx);
+
+/* tg_lua_opts.print for a runtime whose opts.ud is a tg_luactx: forwards
+** to the context's print. */
+void tg_luactx_print(void *ctx, const char *text, size_t len);
+
+/* The inputs read so far, in the order read. Borrowed: valid until the
+** next read or tg_luactx_free(). */
+size_t tg_luactx_n_inputs(const tg_luactx *ctx);
+const tg_luactx_input *tg_luactx_input_at(const tg_luactx *ctx, size_t i);
+
+/* The params, sorted by key. Borrowed, like the inputs. */
+size_t tg_luactx_n_params(const tg_luactx *ctx);
+const tg_luactx_param *tg_luactx_param_at(const tg_luactx *ctx, size_t i);
+/* The param named 'key', or NULL. */
+const tg_luactx_param *tg_luactx_find_param(const tg_luactx *ctx, const char *key);
+
+/* Whether read_csv should announce its progress. */
+int tg_luactx_progress(const tg_luactx *ctx);
+
+/* The document tegn.emit made (the caller owns it: free with
+** tg_json_free), and its indent option in *indent (may be NULL). When the
+** script did not call tegn.emit but defined indicators, the indicator
+** document { format, format_version, indicators = [...] } (indent 2);
+** NULL when it did neither (or on out of memory for the indicator
+** document). */
+tg_json *tg_luactx_take_doc(tg_luactx *ctx, int *indent);
+
+/* ---- for the module's C functions (they may raise) ---- */
+
+/* The context of the run L belongs to (the runtime's ud). */
+tg_luactx *tg_luactx_of(struct lua_State *L);
+
+/* For tegn.emit: gives 'doc' to the run's context, which then owns it.
+** Returns 0 (and takes nothing) if a document was already emitted. */
+int tg_luactx_set_doc(struct lua_State *L, tg_json *doc, int indent);
+
+/* For tegn.indicator: takes 'ind' (an indicator's object) into the run's
+** list, freeing it if that raises (out of memory). */
+void tg_luactx_add_indicator(struct lua_State *L, tg_json *ind);
+
+/* Records a successful read of 'path' ('query' for read_sqlite, else
+** NULL) with the file's SHA-256. Raises (memory, I/O) before changing
+** anything. */
+void tg_luactx_add_input(struct lua_State *L, const char *path, const char *query, size_t rows,
+                         size_t rejected);
+
+#endif /* TG_LUACTX_H */

@@ -1,0 +1,472 @@
+/*
+** tg_luaio.c -- what a script reads from outside (see tg_luaio.h):
+** tegn.read_csv, tegn.read_sqlite, tegn.param, and tegn.warn, the one way
+** a script writes to stderr. Every successful read is recorded in the run
+** context with its SHA-256, for the output's meta object. Every C function
+** here follows "box first, then fill": no tg_malloc'ed block is held
+** across a call that can raise unless a box or a userdata owns it.
+*/
+#include "tg_luaio.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "tg_conv.h"
+#include "tg_csv.h"
+#include "tg_date.h"
+#include "tg_db.h"
+#include "tg_enc.h"
+#include "tg_err.h"
+#include "tg_lua.h"
+#include "tg_luaaux.h"
+#include "tg_luactx.h"
+#include "tg_luaval.h"
+
+#define MAX_NA 16
+
+/* ---- params ---- */
+
+/* tegn.param(name [, default [, type]]) -> the --param value converted to
+** the type of 'default' (or to 'type': "int", "float", "number", "bool",
+** "date", "string"); the default when the param was not given; an error
+** when neither was. */
+static int l_tegn_param(lua_State *L) {
+    static const char *const kinds[] = { "string", "int", "float", "number", "bool", "date", NULL };
+    enum { K_STRING, K_INT, K_FLOAT, K_NUMBER, K_BOOL, K_DATE };
+    tg_luactx *lib = tg_luactx_of(L);
+    const char *name = luaL_checkstring(L, 1);
+    const tg_luactx_param *p = tg_luactx_find_param(lib, name);
+    int32_t days;
+    int kind = K_STRING;
+
+    if (!lua_isnoneornil(L, 3)) {
+        kind = luaL_checkoption(L, 3, NULL, kinds);
+    } else if (lua_isinteger(L, 2)) {
+        kind = K_INT;
+    } else if (lua_type(L, 2) == LUA_TNUMBER) {
+        kind = K_NUMBER;
+    } else if (lua_type(L, 2) == LUA_TBOOLEAN) {
+        kind = K_BOOL;
+    } else if (tg_luaaux_date_test(L, 2, &days)) {
+        kind = K_DATE;
+    } else if (!lua_isnoneornil(L, 2) && lua_type(L, 2) != LUA_TSTRING) {
+        return luaL_argerror(L, 2, "default must be a string, number, boolean or date");
+    }
+    if (!p) {
+        if (lua_isnoneornil(L, 2))
+            return tg_luaaux_error(L, "missing parameter '%s' (pass --param %s=...)", name, name);
+        lua_settop(L, 2);
+        return 1;
+    }
+    const char *v = p->value;
+    switch (kind) {
+    case K_STRING: lua_pushstring(L, v); return 1;
+    case K_INT:
+        if (lua_stringtonumber(L, v) && lua_isinteger(L, -1)) return 1;
+        return tg_luaaux_error(L, "parameter '%s': expected a whole number, got '%s'", name, v);
+    case K_FLOAT:
+    case K_NUMBER:
+        if (lua_stringtonumber(L, v)) {
+            if (kind == K_FLOAT) lua_pushnumber(L, lua_tonumber(L, -1));
+            return 1;
+        }
+        return tg_luaaux_error(L, "parameter '%s': expected a number, got '%s'", name, v);
+    case K_BOOL:
+        if (!strcmp(v, "true") || !strcmp(v, "1") || !strcmp(v, "yes") || !strcmp(v, "ja")) {
+            lua_pushboolean(L, 1);
+            return 1;
+        }
+        if (!strcmp(v, "false") || !strcmp(v, "0") || !strcmp(v, "no") || !strcmp(v, "nej")) {
+            lua_pushboolean(L, 0);
+            return 1;
+        }
+        return tg_luaaux_error(L, "parameter '%s': expected true or false, got '%s'", name, v);
+    case K_DATE:
+        if (tg_date_parse_iso(v, strlen(v), &days) != 0)
+            return tg_luaaux_error(L, "parameter '%s': expected a date 'YYYY-MM-DD', got '%s'",
+                                   name, v);
+        tg_luaaux_date_push(L, days);
+        return 1;
+    }
+    return 0;
+}
+
+/* ---- tegn.read_csv ---- */
+
+struct load_ctx {
+    tg_lua *rt;
+    tg_luactx *lib;
+    const char *path;
+    int last_tenth;
+};
+
+static tg_status load_interrupt(void *ud) {
+    return tg_lua_poll(((struct load_ctx *)ud)->rt);
+}
+
+static void load_progress(void *ud, size_t done, size_t total) {
+    struct load_ctx *c = ud;
+    char line[512];
+    int tenth = total ? (int)(done * 10 / total) : 10;
+    if (tenth <= c->last_tenth || tenth >= 10) return;
+    c->last_tenth = tenth;
+    int n = snprintf(line, sizeof line, "tegn: reading %s: %d%%\n", c->path, tenth * 10);
+    tg_luactx_print(c->lib, line, n < (int)sizeof line ? (size_t)n : sizeof line - 1);
+}
+
+/* A one-character option of read_csv: "auto" (0), "tab", or the
+** character; 'what' gives examples. */
+static char csv_char(lua_State *L, int opts, const char *key, const char *what) {
+    const char *s = tg_luaaux_opt_string(L, opts, "read_csv", key, "auto");
+    char c = 0;
+    if (strcmp(s, "auto") == 0) c = 0;
+    else if (strcmp(s, "tab") == 0 || strcmp(s, "\\t") == 0) c = '\t';
+    else if (strlen(s) == 1) c = s[0];
+    else {
+        lua_getfield(L, opts, key);
+        lua_pushfstring(L, "one character (%s), \"tab\" or \"auto\"", what);
+        tg_luaaux_bad(L, "read_csv", key, lua_tostring(L, -1), -2);
+    }
+    return c;
+}
+
+static int cmp_coltype(const void *a, const void *b) {
+    return strcmp(((const tg_csv_coltype *)a)->name, ((const tg_csv_coltype *)b)->name);
+}
+
+/* Fills opts->types from the 'types' option (at the top of the stack,
+** kept there while the load runs: the names point into it). */
+static void read_types(lua_State *L, tg_csv_opts *o) {
+    int idx = lua_gettop(L);
+    size_t n = 0;
+    tg_csv_coltype *types;
+
+    luaL_checktype(L, idx, LUA_TTABLE);
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        lua_pop(L, 1);
+        n++;
+    }
+    types = lua_newuserdatauv(L, (n ? n : 1) * sizeof *types, 0);
+    n = 0;
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        tg_csv_coltype *t = &types[n++];
+        const char *tname;
+        if (lua_type(L, -2) != LUA_TSTRING)
+            tg_luaaux_error(L, "read_csv: 'types' maps column names to types");
+        t->name = lua_tostring(L, -2);
+        t->format = NULL;
+        /* Only strings: a number would be converted on the stack and the
+        ** pointer would not outlive the pop. The tables keep strings alive. */
+        tname = NULL;
+        if (lua_type(L, -1) == LUA_TTABLE) {
+            if (lua_rawgeti(L, -1, 1) == LUA_TSTRING) tname = lua_tostring(L, -1);
+            lua_pop(L, 1);
+            int ft = lua_rawgeti(L, -1, 2);
+            if (ft == LUA_TSTRING) t->format = lua_tostring(L, -1);
+            else if (ft != LUA_TNIL) tname = NULL;
+            lua_pop(L, 1);
+        } else if (lua_type(L, -1) == LUA_TSTRING) {
+            tname = lua_tostring(L, -1);
+        }
+        int type = tname ? tg_type_parse(tname) : -1;
+        t->type = type < 0 ? (tg_type)0 : (tg_type)type;
+        if (type < 0)
+            tg_luaaux_error(L,
+                            "read_csv: bad type for column '%s' (expected \"int\", \"float\", "
+                            "\"bool\", \"date\", \"string\" or {\"date\", \"%%d-%%m-%%Y\"})",
+                            t->name);
+        lua_pop(L, 1);
+    }
+    qsort(types, n, sizeof *types, cmp_coltype);
+    o->types = types;
+    o->n_types = n;
+}
+
+static void push_report(lua_State *L, const tg_csv_report *r, const tg_table *t) {
+    char dec[2] = { 0, 0 };
+    lua_createtable(L, 0, 6);
+
+    lua_createtable(L, 0, 6);
+    dec[0] = r->dialect.delim;
+    lua_pushstring(L, r->dialect.delim == '\t' ? "\t" : dec);
+    lua_setfield(L, -2, "sep");
+    dec[0] = r->dialect.quote;
+    lua_pushstring(L, dec);
+    lua_setfield(L, -2, "quote");
+    lua_pushboolean(L, r->dialect.header);
+    lua_setfield(L, -2, "header");
+    lua_pushstring(L, tg_enc_name(r->dialect.encoding));
+    lua_setfield(L, -2, "encoding");
+    lua_pushboolean(L, r->dialect.sep_line);
+    lua_setfield(L, -2, "sep_line");
+    lua_setfield(L, -2, "dialect");
+
+    lua_pushinteger(L, (lua_Integer)r->n_rows);
+    lua_setfield(L, -2, "rows");
+    lua_pushinteger(L, (lua_Integer)r->n_rejected);
+    lua_setfield(L, -2, "rejected");
+
+    lua_createtable(L, (int)r->n_rejects, 0);
+    for (size_t i = 0; i < r->n_rejects; i++) {
+        const tg_reject *rj = &r->rejects[i];
+        lua_createtable(L, 0, 5);
+        lua_pushinteger(L, (lua_Integer)rj->line);
+        lua_setfield(L, -2, "line");
+        lua_pushinteger(L, rj->col);
+        lua_setfield(L, -2, "col");
+        lua_pushstring(L, rj->column);
+        lua_setfield(L, -2, "column");
+        lua_pushstring(L, rj->value);
+        lua_setfield(L, -2, "value");
+        lua_pushstring(L, rj->reason);
+        lua_setfield(L, -2, "reason");
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    lua_setfield(L, -2, "rejects");
+
+    lua_createtable(L, (int)r->n_cols, 0);
+    for (size_t k = 0; k < r->n_cols && k < t->n_cols; k++) {
+        const tg_csv_colinfo *ci = &r->cols[k];
+        lua_createtable(L, 0, 5);
+        lua_pushstring(L, t->names[k]);
+        lua_setfield(L, -2, "name");
+        lua_pushstring(L, tg_type_name(ci->type));
+        lua_setfield(L, -2, "type");
+        if (ci->decimal) {
+            dec[0] = ci->decimal;
+            lua_pushstring(L, dec);
+            lua_setfield(L, -2, "decimal");
+        }
+        if (ci->date_fmt) {
+            lua_pushstring(L, tg_conv_date_fmt_name(ci->date_fmt));
+            lua_setfield(L, -2, "date_format");
+        }
+        if (ci->note[0]) {
+            lua_pushstring(L, ci->note);
+            lua_setfield(L, -2, "note");
+        }
+        lua_rawseti(L, -2, (lua_Integer)k + 1);
+    }
+    lua_setfield(L, -2, "columns");
+}
+
+static void free_report(void *p) {
+    tg_csv_report_free(p);
+}
+
+/* tegn.read_csv(path [, opts]) -> Table, report */
+static int l_tegn_read_csv(lua_State *L) {
+    static const char *const known[] = { "sep",        "quote",   "header", "encoding",
+                                         "decimal",    "na",      "types",  "on_error",
+                                         "max_errors", "threads", NULL };
+    const char *path = luaL_checkstring(L, 1);
+    tg_luactx *lib = tg_luactx_of(L);
+    const char *na[MAX_NA];
+    struct load_ctx ctx;
+    tg_csv_opts o;
+    tg_csv_report *rep = NULL;
+    tg_table **slot;
+    void **rbox;
+    tg_error err;
+    tg_status st;
+
+    tg_luaaux_check_opts(L, 2, known, "read_csv");
+    lua_settop(L, 2);
+    tg_csv_opts_init(&o);
+    if (lua_istable(L, 2)) {
+        o.dialect.delim = csv_char(L, 2, "sep", "such as ';' or ','");
+        o.dialect.quote = csv_char(L, 2, "quote", "such as '\"'");
+        o.decimal = csv_char(L, 2, "decimal", "'.' or ','");
+        if (o.decimal && o.decimal != '.' && o.decimal != ',')
+            return tg_luaaux_error(L, "read_csv: option 'decimal' must be '.', ',' or \"auto\"");
+        if (lua_getfield(L, 2, "header") != LUA_TNIL) {
+            if (lua_type(L, -1) == LUA_TBOOLEAN) o.dialect.header = lua_toboolean(L, -1);
+            else if (!(lua_type(L, -1) == LUA_TSTRING && !strcmp(lua_tostring(L, -1), "auto")))
+                return tg_luaaux_bad(L, "read_csv", "header", "true, false or \"auto\"", -1);
+        }
+        lua_pop(L, 1);
+        if (lua_getfield(L, 2, "encoding") != LUA_TNIL) {
+            const char *e = lua_tostring(L, -1);
+            int enc = e ? tg_enc_parse(e) : -1;
+            if (enc < 0)
+                return tg_luaaux_bad(L, "read_csv", "encoding",
+                                     "\"utf-8\", \"windows-1252\", \"latin-1\", \"utf-16le\" or "
+                                     "\"auto\"",
+                                     -1);
+            o.dialect.encoding = (tg_encoding)enc;
+        }
+        lua_pop(L, 1);
+        if (lua_getfield(L, 2, "na") != LUA_TNIL) {
+            if (!lua_istable(L, -1))
+                return tg_luaaux_bad(L, "read_csv", "na", "a list of strings", -1);
+            lua_Integer n = luaL_len(L, -1);
+            if (n > MAX_NA) return tg_luaaux_error(L, "read_csv: at most %d 'na' values", MAX_NA);
+            for (lua_Integer i = 1; i <= n; i++) {
+                if (lua_rawgeti(L, -1, i) != LUA_TSTRING)
+                    return tg_luaaux_error(L, "read_csv: 'na' values must be strings");
+                na[i - 1] = lua_tostring(L, -1); /* kept alive by the na table */
+                lua_pop(L, 1);
+            }
+            o.na = na;
+            o.n_na = (size_t)n;
+        }
+        lua_pop(L, 1);
+        static const char *const modes[] = { "fail", "reject", NULL };
+        o.on_error = tg_luaaux_opt_choice(L, 2, "read_csv", "on_error", modes, 0) == 0
+                         ? TG_CSV_FAIL
+                         : TG_CSV_REJECT;
+        o.max_errors = (size_t)tg_luaaux_opt_integer(L, 2, "read_csv", "max_errors",
+                                                     (int64_t)o.max_errors, 0, INT64_MAX);
+        o.threads = (int)tg_luaaux_opt_integer(L, 2, "read_csv", "threads", 0, 0, INT32_MAX);
+        if (lua_getfield(L, 2, "types") != LUA_TNIL) read_types(L, &o);
+        /* 'types' (and its array) stay on the stack until the load is done */
+    }
+
+    slot = tg_luaval_table_new(L);
+    rbox = tg_luaaux_box(L, free_report);
+    tg_lua_check(L);
+    ctx.rt = tg_lua_from_state(L);
+    ctx.lib = lib;
+    ctx.path = path;
+    ctx.last_tenth = 0;
+    o.interrupt = load_interrupt;
+    o.progress = tg_luactx_progress(lib) ? load_progress : NULL;
+    o.ud = &ctx;
+    tg_err_clear(&err);
+    st = tg_csv_read(path, &o, slot, &rep, &err);
+    *rbox = rep;
+    if (st != TG_OK) return tg_luaaux_fail(L, st, &err, NULL);
+    tg_luactx_add_input(L, path, NULL, (*slot)->n_rows, rep->n_rejected);
+    if (tg_luactx_progress(lib)) {
+        char line[512];
+        int n = snprintf(line, sizeof line, "tegn: read %s: %zu rows\n", path, (*slot)->n_rows);
+        tg_luactx_print(lib, line, n < (int)sizeof line ? (size_t)n : sizeof line - 1);
+    }
+    lua_pushvalue(L, -2);
+    push_report(L, rep, *slot);
+    return 2;
+}
+
+/* ---- tegn.read_sqlite ---- */
+
+/* Fills *p from the Lua value at idx (a query parameter). */
+static void to_db_param(lua_State *L, int idx, tg_db_param *p) {
+    int32_t days;
+    p->is_null = 0;
+    switch (lua_type(L, idx)) {
+    case LUA_TNUMBER:
+        if (lua_isinteger(L, idx)) {
+            p->type = TG_INT;
+            p->v.i = lua_tointeger(L, idx);
+        } else {
+            p->type = TG_FLOAT;
+            p->v.f = lua_tonumber(L, idx);
+        }
+        return;
+    case LUA_TBOOLEAN:
+        p->type = TG_BOOL;
+        p->v.b = lua_toboolean(L, idx);
+        return;
+    case LUA_TSTRING:
+        p->type = TG_STRING;
+        p->v.s = lua_tostring(L, idx); /* kept alive by the params table */
+        return;
+    default:
+        if (tg_luaaux_date_test(L, idx, &days)) {
+            p->type = TG_DATE;
+            p->v.date = days;
+            return;
+        }
+        if (tg_luaaux_is_null(L, idx)) {
+            p->type = TG_INT;
+            p->is_null = 1;
+            return;
+        }
+        tg_luaaux_error(L, "read_sqlite: a query parameter cannot be a %s", luaL_typename(L, idx));
+    }
+}
+
+static int cmp_db_param(const void *a, const void *b) {
+    const tg_db_param *x = a, *y = b;
+    if (!x->name || !y->name) return x->name ? 1 : y->name ? -1 : 0;
+    return strcmp(x->name, y->name);
+}
+
+/* tegn.read_sqlite(db, table_or_sql [, params]) -> Table */
+static int l_tegn_read_sqlite(lua_State *L) {
+    const char *db = luaL_checkstring(L, 1);
+    const char *what = luaL_checkstring(L, 2);
+    tg_db_param *params = NULL;
+    size_t n = 0, n_pos = 0;
+    tg_table **slot;
+    tg_error err;
+    tg_status st;
+
+    lua_settop(L, 3);
+    if (!lua_isnil(L, 3)) {
+        luaL_checktype(L, 3, LUA_TTABLE);
+        lua_pushnil(L);
+        while (lua_next(L, 3)) {
+            lua_pop(L, 1);
+            n++;
+        }
+        params = lua_newuserdatauv(L, (n ? n : 1) * sizeof *params, 0);
+        n_pos = (size_t)luaL_len(L, 3);
+        for (size_t i = 0; i < n_pos; i++) {
+            lua_rawgeti(L, 3, (lua_Integer)i + 1);
+            params[i].name = NULL;
+            to_db_param(L, -1, &params[i]);
+            lua_pop(L, 1);
+        }
+        size_t k = n_pos;
+        lua_pushnil(L);
+        while (lua_next(L, 3)) {
+            if (lua_type(L, -2) == LUA_TSTRING) {
+                if (k == n) return tg_luaaux_error(L, "read_sqlite: bad parameter table");
+                params[k].name = lua_tostring(L, -2);
+                to_db_param(L, -1, &params[k]);
+                k++;
+            } else if (!lua_isinteger(L, -2) || lua_tointeger(L, -2) < 1 ||
+                       lua_tointeger(L, -2) > (lua_Integer)n_pos) {
+                return tg_luaaux_error(
+                    L, "read_sqlite: parameters are a list (?1, ?2, ...) or a table of "
+                       "names (:fra = ...)");
+            }
+            lua_pop(L, 1);
+        }
+        n = k;
+        qsort(params + n_pos, n - n_pos, sizeof *params, cmp_db_param);
+    }
+    slot = tg_luaval_table_new(L);
+    tg_lua_check(L);
+    tg_err_clear(&err);
+    st = tg_db_read(db, what, params, n, slot, &err);
+    if (st != TG_OK) return tg_luaaux_fail(L, st, &err, NULL);
+    tg_luactx_add_input(L, db, what, (*slot)->n_rows, 0);
+    return 1;
+}
+
+/* ---- tegn.warn, registration ---- */
+
+static int l_tegn_warn(lua_State *L) {
+    tg_luaaux_warn(L, luaL_checkstring(L, 1));
+    return 0;
+}
+
+static const luaL_Reg module_funcs[] = {
+    { "read_csv", l_tegn_read_csv },
+    { "read_sqlite", l_tegn_read_sqlite },
+    { "param", l_tegn_param },
+    { "warn", l_tegn_warn },
+    { NULL, NULL },
+};
+
+void tg_luaio_open_module(lua_State *L) {
+    luaL_setfuncs(L, module_funcs, 0);
+}
