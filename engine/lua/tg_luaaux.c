@@ -337,7 +337,7 @@ size_t tg_luaaux_push_pairs(lua_State *L, int idx, const char *what) {
 }
 
 const char **tg_luaaux_sort_keys(lua_State *L, int idx, const tg_table *t, const char *what,
-                                 int **desc_out) {
+                                 const char *key, int **desc_out) {
     int n;
     const char **keys;
     int *desc;
@@ -352,7 +352,8 @@ const char **tg_luaaux_sort_keys(lua_State *L, int idx, const tg_table *t, const
         *desc_out = desc;
         return keys;
     }
-    luaL_checktype(L, idx, LUA_TTABLE);
+    if (!lua_istable(L, idx))
+        tg_luaaux_bad(L, what, key, "a column name or a list of sort keys", idx);
     n = (int)luaL_len(L, idx);
     keys = lua_newuserdatauv(L, (size_t)(n ? n : 1) * sizeof *keys, 0);
     desc = lua_newuserdatauv(L, (size_t)(n ? n : 1) * sizeof *desc, 0);
@@ -516,6 +517,18 @@ int32_t tg_luaaux_check_date(lua_State *L, int idx, const char *fn, const char *
         if (tg_date_parse_iso(s, len, &d) == 0) return d;
     }
     return tg_luaaux_bad(L, fn, key, "a date (\"YYYY-MM-DD\" or tegn.date)", idx);
+}
+
+void tg_luaaux_check_table(lua_State *L, int idx, const char *fn, const char *key) {
+    if (lua_type(L, idx) != LUA_TTABLE) tg_luaaux_bad(L, fn, key, "a table", idx);
+}
+
+void tg_luaaux_check_function(lua_State *L, int idx, const char *fn, const char *key) {
+    if (lua_type(L, idx) != LUA_TFUNCTION) tg_luaaux_bad(L, fn, key, "a function", idx);
+}
+
+void tg_luaaux_check_any(lua_State *L, int idx, const char *fn, const char *key) {
+    if (lua_type(L, idx) == LUA_TNONE) tg_luaaux_bad(L, fn, key, "a value", idx);
 }
 
 /* Pushes field 'key' of the option table at idx (nothing when idx is not

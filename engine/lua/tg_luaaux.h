@@ -118,6 +118,12 @@ int tg_luaaux_check_choice(struct lua_State *L, int idx, const char *fn, const c
 const char *tg_luaaux_check_string(struct lua_State *L, int idx, const char *fn, const char *key);
 /* A tegn.Date or a "YYYY-MM-DD" string, as days since 1970-01-01. */
 int32_t tg_luaaux_check_date(struct lua_State *L, int idx, const char *fn, const char *key);
+/* Raise unless the value at idx is a table ("a table"), a function ("a
+** function"), or there at all (nil is a value; "a value ..., got
+** nothing"), for positional arguments Lua does not convert. */
+void tg_luaaux_check_table(struct lua_State *L, int idx, const char *fn, const char *key);
+void tg_luaaux_check_function(struct lua_State *L, int idx, const char *fn, const char *key);
+void tg_luaaux_check_any(struct lua_State *L, int idx, const char *fn, const char *key);
 
 double tg_luaaux_opt_number(struct lua_State *L, int idx, const char *fn, const char *key,
                             double dflt, double lo, double hi);
@@ -202,8 +208,9 @@ size_t tg_luaaux_push_pairs(struct lua_State *L, int idx, const char *what);
 /* Sort keys from the value at idx: a name, or a list whose items are names
 ** or {name, desc = true} (tegn.desc"x"). Pushes two arrays (names, and the
 ** desc flags in *desc); raises for an item 't' has no column for. The
-** count is the list's length (1 for a name). */
+** count is the list's length (1 for a name). Errors name 'what' and the
+** argument or option 'key'. */
 const char **tg_luaaux_sort_keys(struct lua_State *L, int idx, const tg_table *t, const char *what,
-                                 int **desc);
+                                 const char *key, int **desc);
 
 #endif /* TG_LUAAUX_H */

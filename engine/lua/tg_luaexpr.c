@@ -101,7 +101,7 @@ static const op_entry unary_methods[] = {
 
 static int l_expr_binary_op(lua_State *L) {
     tg_op op = (tg_op)lua_tointeger(L, lua_upvalueindex(1));
-    if (lua_toboolean(L, lua_upvalueindex(2))) luaL_checktype(L, 2, LUA_TSTRING);
+    if (lua_toboolean(L, lua_upvalueindex(2))) tg_luaaux_check_string(L, 2, tg_op_name(op), "x");
     return binary(L, op, 1, 2, tg_op_name(op));
 }
 
@@ -155,13 +155,13 @@ static int nary_range(lua_State *L, tg_op op, int first, int last, const char *w
 /* e:and_(a, b, ...) and e:or_(...): e combined with the others. */
 static int l_expr_and(lua_State *L) {
     tg_luaval_expr_check(L, 1);
-    luaL_checkany(L, 2);
+    tg_luaaux_check_any(L, 2, "and_", "b");
     return nary_range(L, TG_OP_AND, 1, lua_gettop(L), "and_");
 }
 
 static int l_expr_or(lua_State *L) {
     tg_luaval_expr_check(L, 1);
-    luaL_checkany(L, 2);
+    tg_luaaux_check_any(L, 2, "or_", "b");
     return nary_range(L, TG_OP_OR, 1, lua_gettop(L), "or_");
 }
 
@@ -169,7 +169,7 @@ static int l_expr_or(lua_State *L) {
 static int unpack_list(lua_State *L, int idx, const char *what) {
     lua_Integer n;
     idx = lua_absindex(L, idx);
-    luaL_checktype(L, idx, LUA_TTABLE);
+    tg_luaaux_check_table(L, idx, what, "list");
     n = luaL_len(L, idx);
     if (n > 100000) return tg_luaaux_error(L, "%s: too many items (%I)", what, n);
     luaL_checkstack(L, (int)n + 8, what);
@@ -206,14 +206,14 @@ static int l_tegn_any(lua_State *L) {
 /* tegn.concat(a, b, ...): text of every argument joined (NULL if any is). */
 static int l_tegn_concat(lua_State *L) {
     int n = lua_gettop(L);
-    luaL_argcheck(L, n >= 2, 1, "at least two values expected");
+    tg_luaaux_check_any(L, 2, "concat", "b"); /* at least two values */
     return nary_range(L, TG_OP_CONCAT, 1, n, "concat");
 }
 
 /* tegn.if_else(cond, a, b): a where cond is true, else b (also for NULL). */
 static int l_tegn_if_else(lua_State *L) {
     tg_expr *c, *a, *b, **slot;
-    luaL_checkany(L, 3);
+    tg_luaaux_check_any(L, 3, "if_else", "b");
     c = tg_luaval_expr_push(L, 1, 0, "if_else");
     a = tg_luaval_expr_push(L, 2, 0, "if_else");
     b = tg_luaval_expr_push(L, 3, 0, "if_else");
@@ -225,7 +225,7 @@ static int l_tegn_if_else(lua_State *L) {
 /* tegn.coalesce(a, b, ...): the first non-NULL value per row. */
 static int l_tegn_coalesce(lua_State *L) {
     int n = lua_gettop(L);
-    luaL_argcheck(L, n >= 1, 1, "at least one value expected");
+    tg_luaaux_check_any(L, 1, "coalesce", "a");
     return nary_range(L, TG_OP_COALESCE, 1, n, "coalesce");
 }
 
@@ -331,16 +331,16 @@ static int l_expr_trunc(lua_State *L) {
 /* ---- tegn.col, tegn.lit, tegn.when ---- */
 
 static int l_tegn_col(lua_State *L) {
-    const char *name = luaL_checkstring(L, 1);
+    const char *name = tg_luaaux_check_string(L, 1, "col", "name");
     tg_expr **slot = tg_luaval_expr_new(L);
     tg_luaval_expr_fill(L, slot, tg_expr_col(name));
     return 1;
 }
 
 static int l_tegn_lit(lua_State *L) {
-    luaL_checkany(L, 1);
+    tg_luaaux_check_any(L, 1, "lit", "value");
     if (tg_luaval_expr_test(L, 1))
-        return luaL_argerror(L, 1, "a value expected, got an expression");
+        return tg_luaaux_bad(L, "lit", "value", "a plain value, not an expression", 1);
     tg_luaval_expr_push(L, 1, 0, "lit");
     return 1;
 }
@@ -370,23 +370,23 @@ static void push_when(lua_State *L, int from, int cond, int value) {
 
 /* tegn.when(cond, value) */
 static int l_tegn_when(lua_State *L) {
-    luaL_checkany(L, 2);
+    tg_luaaux_check_any(L, 2, "when", "a");
     push_when(L, 0, 1, 2);
     return 1;
 }
 
 /* w:when(cond, value): one more branch, tried after the earlier ones */
 static int l_when_when(lua_State *L) {
-    luaL_checkudata(L, 1, TG_LUAVAL_WHEN_MT);
-    luaL_checkany(L, 3);
+    tg_luaaux_check_udata(L, 1, TG_LUAVAL_WHEN_MT);
+    tg_luaaux_check_any(L, 3, "when", "b");
     push_when(L, 1, 2, 3);
     return 1;
 }
 
 /* w:otherwise(value) -> Expr */
 static int l_when_otherwise(lua_State *L) {
-    luaL_checkudata(L, 1, TG_LUAVAL_WHEN_MT);
-    luaL_checkany(L, 2);
+    tg_luaaux_check_udata(L, 1, TG_LUAVAL_WHEN_MT);
+    tg_luaaux_check_any(L, 2, "otherwise", "d");
     tg_luaval_expr_push(L, 2, 0, "otherwise");
     tg_luaval_when_fold(L, 1);
     return 1;

@@ -69,7 +69,7 @@ static agg_spec *new_agg(lua_State *L, int fn, int arg, int by_name, const char 
 /* tegn.sum(e) and the other one-argument aggregates: the function is
 ** the closure's upvalue, e an expression or a column name. */
 static int l_tegn_agg1(lua_State *L) {
-    luaL_checkany(L, 1);
+    tg_luaaux_check_any(L, 1, lua_tostring(L, lua_upvalueindex(2)), "e");
     new_agg(L, (int)lua_tointeger(L, lua_upvalueindex(1)), 1, 1,
             lua_tostring(L, lua_upvalueindex(2)));
     return 1;
@@ -139,7 +139,7 @@ static void check_agg(lua_State *L, int idx, int *fn, const tg_expr **arg, doubl
 }
 
 static int l_agg_tostring(lua_State *L) {
-    agg_spec *a = luaL_checkudata(L, 1, AGG_MT);
+    agg_spec *a = tg_luaaux_check_udata(L, 1, AGG_MT);
     lua_pushfstring(L, "tegn.Agg(%d)", a->fn);
     return 1;
 }
@@ -223,8 +223,8 @@ static int l_groupby_agg(lua_State *L) {
     size_t n;
     int base, res, spec, list, all = 0;
 
-    luaL_checkudata(L, 1, GROUPBY_MT);
-    luaL_checktype(L, 2, LUA_TTABLE);
+    tg_luaaux_check_udata(L, 1, GROUPBY_MT);
+    tg_luaaux_check_table(L, 2, "agg", "aggregates");
     lua_settop(L, 2);
     lua_getiuservalue(L, 1, 1); /* 3 */
     shape = tg_luaval_table_shape(L, 3, NULL);
@@ -297,7 +297,7 @@ static int l_groupby_agg(lua_State *L) {
 }
 
 static int l_groupby_tostring(lua_State *L) {
-    luaL_checkudata(L, 1, GROUPBY_MT);
+    tg_luaaux_check_udata(L, 1, GROUPBY_MT);
     lua_pushliteral(L, "tegn.GroupBy");
     return 1;
 }
@@ -340,7 +340,7 @@ static int l_table_join(lua_State *L) {
     static const char *const hows[] = { "inner", "left", "semi", "anti", NULL };
     static const int how_values[] = { TG_JOIN_INNER, TG_JOIN_LEFT, TG_JOIN_SEMI, TG_JOIN_ANTI };
     const tg_table *t = tg_luaval_table_check(L, 1);
-    const tg_table *u = tg_luaval_table_check(L, 2);
+    const tg_table *u = tg_luaval_table_arg(L, 2, "join", "other");
     names lk, rk;
     tg_table **slot;
     tg_interrupt intr;
@@ -349,7 +349,7 @@ static int l_table_join(lua_State *L) {
     int how, res;
     const char *suffix;
 
-    luaL_checktype(L, 3, LUA_TTABLE);
+    tg_luaaux_check_table(L, 3, "join", "options");
     lua_settop(L, 3);
     tg_luaaux_check_opts(L, 3, known, "join");
     how = how_values[tg_luaaux_opt_choice(L, 3, "join", "how", hows, 0)];
@@ -374,7 +374,7 @@ static int l_table_join_asof(lua_State *L) {
     static const char *const dirs[] = { "backward", "forward", "nearest", NULL };
     static const int dir_values[] = { TG_ASOF_BACKWARD, TG_ASOF_FORWARD, TG_ASOF_NEAREST };
     const tg_table *t = tg_luaval_table_check(L, 1);
-    const tg_table *u = tg_luaval_table_check(L, 2);
+    const tg_table *u = tg_luaval_table_arg(L, 2, "join_asof", "other");
     names lk = { NULL, 0 }, rk = { NULL, 0 };
     const char *on_l, *on_r;
     tg_table **slot;
@@ -383,7 +383,7 @@ static int l_table_join_asof(lua_State *L) {
     int dir, res;
     const char *suffix;
 
-    luaL_checktype(L, 3, LUA_TTABLE);
+    tg_luaaux_check_table(L, 3, "join_asof", "options");
     lua_settop(L, 3);
     tg_luaaux_check_opts(L, 3, known, "join_asof");
     dir = dir_values[tg_luaaux_opt_choice(L, 3, "join_asof", "direction", dirs, 0)];
@@ -466,7 +466,7 @@ static int l_table_top(lua_State *L) {
     tg_error err;
     tg_status st;
 
-    luaL_checktype(L, 3, LUA_TTABLE);
+    tg_luaaux_check_table(L, 3, "top", "options");
     lua_settop(L, 3);
     tg_luaaux_check_opts(L, 3, known, "top");
     by = tg_luaaux_opt_string(L, 3, "top", "by", NULL);

@@ -85,7 +85,7 @@ static int no_dataset(lua_State *L, const char *dir, const char *name) {
 /* data.name: loads <dir>/name.csv, else table 'name' of <dir>/tegn.sqlite,
 ** and keeps it in the catalog for the rest of the run. */
 static int l_catalog_index(lua_State *L) {
-    const char *name = luaL_checkstring(L, 2);
+    const char *name = tg_luaaux_check_string(L, 2, "data", "name");
     const char *dir = datasets_dir(L);
     const char *path = lua_pushfstring(L, "%s/%s.csv", dir, name);
     const char *db = lua_pushfstring(L, "%s/%s", dir, DB_NAME);
@@ -110,7 +110,7 @@ static int l_catalog_index(lua_State *L) {
 /* data.sql(query [, params]): a query on <dir>/tegn.sqlite. */
 static int l_catalog_sql(lua_State *L) {
     int top;
-    luaL_checkstring(L, 1);
+    tg_luaaux_check_string(L, 1, "data.sql", "query");
     lua_settop(L, 2);
     top = lua_gettop(L);
     lua_getfield(L, lua_upvalueindex(1), "read_sqlite");
@@ -364,7 +364,7 @@ static int l_indicator(lua_State *L) {
     tg_error err;
     tg_status st;
 
-    luaL_checktype(L, 1, LUA_TTABLE);
+    tg_luaaux_check_table(L, 1, "indicator", "options");
     lua_settop(L, 1);
     tg_luaaux_check_opts(L, 1, known, "indicator");
     id = need_string(L, "id");

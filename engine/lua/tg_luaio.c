@@ -38,7 +38,7 @@ static int l_tegn_param(lua_State *L) {
     static const char *const kinds[] = { "string", "int", "float", "number", "bool", "date", NULL };
     enum { K_STRING, K_INT, K_FLOAT, K_NUMBER, K_BOOL, K_DATE };
     tg_luactx *lib = tg_luactx_of(L);
-    const char *name = luaL_checkstring(L, 1);
+    const char *name = tg_luaaux_check_string(L, 1, "param", "name");
     const tg_luactx_param *p = tg_luactx_find_param(lib, name);
     int32_t days;
     int kind = K_STRING;
@@ -54,7 +54,7 @@ static int l_tegn_param(lua_State *L) {
     } else if (tg_luaaux_date_test(L, 2, &days)) {
         kind = K_DATE;
     } else if (!lua_isnoneornil(L, 2) && lua_type(L, 2) != LUA_TSTRING) {
-        return luaL_argerror(L, 2, "default must be a string, number, boolean or date");
+        return tg_luaaux_bad(L, "param", "default", "a string, number, boolean or date", 2);
     }
     if (!p) {
         if (lua_isnoneornil(L, 2))
@@ -145,7 +145,7 @@ static void read_types(lua_State *L, tg_csv_opts *o) {
     size_t n = 0;
     tg_csv_coltype *types;
 
-    luaL_checktype(L, idx, LUA_TTABLE);
+    tg_luaaux_check_table(L, idx, "read_csv", "types");
     lua_pushnil(L);
     while (lua_next(L, idx)) {
         lua_pop(L, 1);
@@ -265,7 +265,7 @@ static int l_tegn_read_csv(lua_State *L) {
     static const char *const known[] = { "sep",        "quote",   "header", "encoding",
                                          "decimal",    "na",      "types",  "on_error",
                                          "max_errors", "threads", NULL };
-    const char *path = luaL_checkstring(L, 1);
+    const char *path = tg_luaaux_check_string(L, 1, "read_csv", "path");
     tg_luactx *lib = tg_luactx_of(L);
     const char *na[MAX_NA];
     struct load_ctx ctx;
@@ -400,8 +400,8 @@ static int cmp_db_param(const void *a, const void *b) {
 
 /* tegn.read_sqlite(db, table_or_sql [, params]) -> Table */
 static int l_tegn_read_sqlite(lua_State *L) {
-    const char *db = luaL_checkstring(L, 1);
-    const char *what = luaL_checkstring(L, 2);
+    const char *db = tg_luaaux_check_string(L, 1, "read_sqlite", "db");
+    const char *what = tg_luaaux_check_string(L, 2, "read_sqlite", "table_or_sql");
     tg_db_param *params = NULL;
     size_t n = 0, n_pos = 0;
     tg_table **slot;
@@ -410,7 +410,7 @@ static int l_tegn_read_sqlite(lua_State *L) {
 
     lua_settop(L, 3);
     if (!lua_isnil(L, 3)) {
-        luaL_checktype(L, 3, LUA_TTABLE);
+        tg_luaaux_check_table(L, 3, "read_sqlite", "params");
         lua_pushnil(L);
         while (lua_next(L, 3)) {
             lua_pop(L, 1);
@@ -455,7 +455,8 @@ static int l_tegn_read_sqlite(lua_State *L) {
 /* ---- tegn.warn, registration ---- */
 
 static int l_tegn_warn(lua_State *L) {
-    tg_luaaux_warn(L, luaL_checkstring(L, 1));
+    if (!lua_isstring(L, 1)) return tg_luaaux_bad(L, "warn", "msg", "a string", 1);
+    tg_luaaux_warn(L, lua_tostring(L, 1));
     return 0;
 }
 

@@ -47,7 +47,7 @@ static int l_table_pivot(lua_State *L) {
     tg_status st;
     int res;
 
-    luaL_checktype(L, 2, LUA_TTABLE);
+    tg_luaaux_check_table(L, 2, "pivot", "options");
     lua_settop(L, 2);
     tg_luaaux_check_opts(L, 2, known, "pivot");
     memset(&p, 0, sizeof p);
@@ -91,7 +91,7 @@ static int l_table_unpivot(lua_State *L) {
     tg_status st;
     int res;
 
-    luaL_checktype(L, 2, LUA_TTABLE);
+    tg_luaaux_check_table(L, 2, "unpivot", "options");
     lua_settop(L, 2);
     tg_luaaux_check_opts(L, 2, known, "unpivot");
     memset(&u, 0, sizeof u);
@@ -130,7 +130,7 @@ static int l_table_complete(lua_State *L) {
     tg_status st;
     int res;
 
-    luaL_checktype(L, 2, LUA_TTABLE);
+    tg_luaaux_check_table(L, 2, "complete", "options");
     lua_settop(L, 2);
     tg_luaaux_check_opts(L, 2, known, "complete");
     keys = column_opt(L, 2, "by", "complete", t, &n_keys);
@@ -145,7 +145,7 @@ static int l_table_complete(lua_State *L) {
         int spec = lua_gettop(L);
         size_t n;
         const char **names;
-        luaL_checktype(L, spec, LUA_TTABLE);
+        tg_luaaux_check_table(L, spec, "complete", "fill");
         names = tg_luaaux_sorted_keys(L, spec, &n, "complete fill");
         if (luaL_len(L, spec) > 0)
             return tg_luaaux_error(L, "complete: 'fill' is {column = value}");

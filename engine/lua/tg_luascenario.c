@@ -265,7 +265,7 @@ static int l_scenario_run(lua_State *L) {
     tg_error err;
     tg_status st;
 
-    luaL_checktype(L, 1, LUA_TTABLE);
+    tg_luaaux_check_table(L, 1, FN, "options");
     tg_luaaux_check_opts(L, 1, known, FN);
     memset(&o, 0, sizeof o);
     lua_getfield(L, 1, "regler");

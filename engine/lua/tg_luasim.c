@@ -371,7 +371,7 @@ static int l_sim_run(lua_State *L) {
     int has, kind, per_rep = 0;
     void **box;
 
-    luaL_checktype(L, 1, LUA_TTABLE);
+    tg_luaaux_check_table(L, 1, "sim.run", "options");
     lua_settop(L, 1);
     tg_luaaux_check_opts(L, 1, known, "sim.run");
     memset(&o, 0, sizeof o);
@@ -438,7 +438,7 @@ static int l_sim_run(lua_State *L) {
 static int l_sim_from_stays(lua_State *L) {
     static const char *const known[] = { "fra", "til", "by", "indflyttet", "fraflyttet", NULL };
     const char *where = "sim.from_stays";
-    const tg_table *t = tg_luaval_table_check(L, 1);
+    const tg_table *t = tg_luaval_table_arg(L, 1, where, "ophold");
     const tg_col *by, *in, *out;
     const char *by_name, *in_name, *out_name;
     int has_fra, has_til;
@@ -447,7 +447,7 @@ static int l_sim_from_stays(lua_State *L) {
     size_t n_groups = 0, *order, *start_at, *rows;
     uint32_t n_codes;
 
-    luaL_checktype(L, 2, LUA_TTABLE);
+    tg_luaaux_check_table(L, 2, where, "options");
     lua_settop(L, 2);
     tg_luaaux_check_opts(L, 2, known, where);
     has_fra = tg_luaaux_opt_date(L, 2, where, "fra", &fra);
@@ -455,12 +455,9 @@ static int l_sim_from_stays(lua_State *L) {
     if (!has_fra || !has_til)
         return tg_luaaux_error(L, "%s: the observation window 'fra' and 'til' is required", where);
     if (til <= fra) return tg_luaaux_error(L, "%s: 'til' must come after 'fra'", where);
-    lua_getfield(L, 2, "by");
-    lua_getfield(L, 2, "indflyttet");
-    lua_getfield(L, 2, "fraflyttet");
-    by_name = luaL_optstring(L, 3, "tilbud_id");
-    in_name = luaL_optstring(L, 4, "indflyttet");
-    out_name = luaL_optstring(L, 5, "fraflyttet");
+    by_name = tg_luaaux_opt_string(L, 2, where, "by", "tilbud_id");
+    in_name = tg_luaaux_opt_string(L, 2, where, "indflyttet", "indflyttet");
+    out_name = tg_luaaux_opt_string(L, 2, where, "fraflyttet", "fraflyttet");
     if (!(by = tg_table_col(t, by_name))) return tg_luaaux_no_column(L, t, by_name);
     if (by->type != TG_STRING)
         return tg_luaaux_error(L, "%s: column '%s' must hold strings", where, by_name);

@@ -214,8 +214,8 @@ static int l_stats_trend(lua_State *L) {
     if (luaL_testudata(L, 1, TG_LUAVAL_TABLE_MT)) {
         const char *names[2];
         const tg_table *shape, *t;
-        names[0] = luaL_checkstring(L, 2);
-        names[1] = luaL_checkstring(L, 3);
+        names[0] = tg_luaaux_check_string(L, 2, "trend", "x_column");
+        names[1] = tg_luaaux_check_string(L, 3, "trend", "y_column");
         conf = arg_conf(L, 4, "trend");
         shape = tg_luaval_table_shape(L, 1, NULL);
         for (int k = 0; k < 2; k++)
@@ -266,7 +266,7 @@ static int l_stats_bh(lua_State *L) {
     size_t n;
     tg_status st;
 
-    luaL_checktype(L, 1, LUA_TTABLE);
+    tg_luaaux_check_table(L, 1, "bh", "ps");
     n = (size_t)luaL_len(L, 1);
     box = tg_luaaux_box(L, tg_free);
     if (n > 0 && !(*box = tg_malloc(n * sizeof *p))) return tg_lua_raise(L, TG_ENOMEM, NULL);

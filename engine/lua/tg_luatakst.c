@@ -254,7 +254,7 @@ static int l_takst_rules(lua_State *L) {
 
 /* r:table(): the fields as a plain Lua table (for printing or tegn.emit). */
 static int l_rules_table(lua_State *L) {
-    const tg_takst_rules *r = luaL_checkudata(L, 1, TG_LUAVAL_RULES_MT);
+    const tg_takst_rules *r = tg_luaaux_check_udata(L, 1, TG_LUAVAL_RULES_MT);
     lua_createtable(L, 0, (int)N_FIELDS);
     for (size_t i = 0; i < N_FIELDS; i++) {
         push_field(L, r, &FIELDS[i]);
@@ -264,8 +264,9 @@ static int l_rules_table(lua_State *L) {
 }
 
 static int l_rules_index(lua_State *L) {
-    const tg_takst_rules *r = luaL_checkudata(L, 1, TG_LUAVAL_RULES_MT);
-    const char *key = luaL_checkstring(L, 2);
+    const tg_takst_rules *r = tg_luaaux_check_udata(L, 1, TG_LUAVAL_RULES_MT);
+    const char *key = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : NULL;
+    if (!key) return tg_luaaux_bad(L, "rule set", "field", "a field name", 2);
     if (strcmp(key, "table") == 0) {
         lua_pushcfunction(L, l_rules_table);
         return 1;
@@ -279,7 +280,7 @@ static int l_rules_index(lua_State *L) {
 }
 
 static int l_rules_tostring(lua_State *L) {
-    const tg_takst_rules *r = luaL_checkudata(L, 1, TG_LUAVAL_RULES_MT);
+    const tg_takst_rules *r = tg_luaaux_check_udata(L, 1, TG_LUAVAL_RULES_MT);
     lua_pushfstring(L, "tegn.TakstRules(%s v%d)", r->navn, r->version);
     return 1;
 }
@@ -371,7 +372,7 @@ static double occupancy_from(lua_State *L, int args, const tg_takst_rules *r, in
 static int l_takst_budget_belaegning(lua_State *L) {
     static const char *const known[] = { "regler", "aar", "historik", "akut", NULL };
     const char *fname = "takst.budget_belaegning";
-    luaL_checktype(L, 1, LUA_TTABLE);
+    tg_luaaux_check_table(L, 1, fname, "options");
     tg_luaaux_check_opts(L, 1, known, fname);
     tg_takst_rules r = rules_option(L, 1, fname);
     lua_pushnumber(
@@ -395,7 +396,7 @@ static int l_takst_compute(lua_State *L) {
     tg_takst_result res;
     tg_error err;
 
-    luaL_checktype(L, 1, LUA_TTABLE);
+    tg_luaaux_check_table(L, 1, fname, "options");
     tg_luaaux_check_opts(L, 1, known, fname);
     tg_takst_rules r = rules_option(L, 1, fname);
     tg_takst_input_init(&in);
@@ -448,7 +449,8 @@ static int l_takst_compute(lua_State *L) {
 static int l_takst_compute_table(lua_State *L) {
     tg_interrupt intr;
     tg_error err;
-    tg_table *param = tg_luaval_table_check(L, 1), *budget = tg_luaval_table_check(L, 2);
+    tg_table *param = tg_luaval_table_arg(L, 1, "takst.compute_table", "param");
+    tg_table *budget = tg_luaval_table_arg(L, 2, "takst.compute_table", "budget");
     tg_takst_rules r = tg_luaval_rules(L, 3, "takst.compute_table");
     tg_table **slot = tg_luaval_table_new(L);
     int res = lua_gettop(L);
@@ -472,7 +474,7 @@ static int l_takst_regulate(lua_State *L) {
     tg_takst_regulation g;
     tg_error err;
 
-    luaL_checktype(L, 1, LUA_TTABLE);
+    tg_luaaux_check_table(L, 1, fname, "options");
     tg_luaaux_check_opts(L, 1, known, fname);
     tg_takst_rules r = rules_option(L, 1, fname);
     a.aar = (int)tg_luaaux_need_integer(L, 1, fname, "aar", -1000000, 1000000);
@@ -520,7 +522,7 @@ static int l_takst_ydelsespakke(lua_State *L) {
     double fra, til, pris, dag;
     tg_error err;
 
-    luaL_checktype(L, 1, LUA_TTABLE);
+    tg_luaaux_check_table(L, 1, fname, "options");
     tg_luaaux_check_opts(L, 1, known, fname);
     fra = tg_luaaux_need_number(L, 1, fname, "timer_fra", -HUGE_VAL, HUGE_VAL);
     til = tg_luaaux_need_number(L, 1, fname, "timer_til", -HUGE_VAL, HUGE_VAL);
@@ -542,7 +544,7 @@ static int l_takst_ydelsespakke(lua_State *L) {
 static int l_takst_tillaeg(lua_State *L) {
     static const char *const known[] = { "timer", "tillaegstakst", NULL };
     const char *fname = "takst.tillaeg";
-    luaL_checktype(L, 1, LUA_TTABLE);
+    tg_luaaux_check_table(L, 1, fname, "options");
     tg_luaaux_check_opts(L, 1, known, fname);
     double timer = tg_luaaux_need_number(L, 1, fname, "timer", -HUGE_VAL, HUGE_VAL);
     double sats = tg_luaaux_need_number(L, 1, fname, "tillaegstakst", -HUGE_VAL, HUGE_VAL);
@@ -556,7 +558,7 @@ static int l_takst_tillaeg(lua_State *L) {
 static int l_takst_moms_refusion(lua_State *L) {
     static const char *const known[] = { "regler", "takst", "momsbelagt_andel", NULL };
     const char *fname = "takst.moms_refusion";
-    luaL_checktype(L, 1, LUA_TTABLE);
+    tg_luaaux_check_table(L, 1, fname, "options");
     tg_luaaux_check_opts(L, 1, known, fname);
     tg_takst_rules r = rules_option(L, 1, fname);
     double takst = tg_luaaux_need_number(L, 1, fname, "takst", -HUGE_VAL, HUGE_VAL);
@@ -573,7 +575,7 @@ static int l_takst_deltid(lua_State *L) {
     const char *fname = "takst.deltid";
     double v;
     tg_error err;
-    luaL_checktype(L, 1, LUA_TTABLE);
+    tg_luaaux_check_table(L, 1, fname, "options");
     tg_luaaux_check_opts(L, 1, known, fname);
     tg_takst_rules r = rules_option(L, 1, fname);
     double takst = tg_luaaux_need_number(L, 1, fname, "takst", -HUGE_VAL, HUGE_VAL);

@@ -108,10 +108,7 @@ static void materialize(lua_State *L, ltable *lt) {
 
 static ltable *check_ltable(lua_State *L, int idx) {
     ltable *lt = tg_luaaux_check_udata(L, idx, TG_LUAVAL_TABLE_MT);
-    if (!lt->t && !lt->src) {
-        if (idx > 0) luaL_argerror(L, idx, "the table was freed (t:free() or <close>)");
-        tg_luaaux_error(L, "the table was freed (t:free() or <close>)");
-    }
+    if (!lt->t && !lt->src) tg_luaaux_error(L, "the table was freed (t:free() or <close>)");
     return lt;
 }
 
@@ -126,6 +123,14 @@ tg_table *tg_luaval_table_check(lua_State *L, int idx) {
     ltable *lt = check_ltable(L, idx);
     if (!lt->t) materialize(L, lt);
     return lt->t;
+}
+
+tg_table *tg_luaval_table_arg(lua_State *L, int idx, const char *fn, const char *key) {
+    ltable *lt = luaL_testudata(L, idx, TG_LUAVAL_TABLE_MT);
+    if (!lt) tg_luaaux_bad(L, fn, key, "a tegn.Table", idx);
+    if (!lt->t && !lt->src)
+        tg_luaaux_bad(L, fn, key, "a tegn.Table that is not freed (t:free() or <close>)", idx);
+    return tg_luaval_table_check(L, idx);
 }
 
 const tg_table *tg_luaval_table_shape(lua_State *L, int idx, size_t *n_rows) {
@@ -185,7 +190,7 @@ int tg_luaval_table_finish(lua_State *L, int idx) {
 /* __gc, t:free() and __close: releases the columns now rather than at the
 ** next collection, so `local t <close> = ...` frees at scope end. */
 int tg_luaval_table_free(lua_State *L) {
-    ltable *lt = luaL_checkudata(L, 1, TG_LUAVAL_TABLE_MT);
+    ltable *lt = tg_luaaux_check_udata(L, 1, TG_LUAVAL_TABLE_MT);
     tg_table_release(lt->t);
     lt->t = NULL;
     drop_selection(lt);
@@ -201,7 +206,7 @@ static int l_table_len(lua_State *L) {
 
 /* "tegn.Table(3 rows: id int, navn string)" */
 static int l_table_tostring(lua_State *L) {
-    ltable *lt = luaL_checkudata(L, 1, TG_LUAVAL_TABLE_MT);
+    ltable *lt = tg_luaaux_check_udata(L, 1, TG_LUAVAL_TABLE_MT);
     const tg_table *t;
     size_t rows;
     luaL_Buffer b;
@@ -548,7 +553,7 @@ void tg_luaval_window_push(lua_State *L, tg_window_fn fn, int expr, long k, int 
 }
 
 int tg_luaval_window_tostring(lua_State *L) {
-    win *w = luaL_checkudata(L, 1, TG_LUAVAL_WINDOW_MT);
+    win *w = tg_luaaux_check_udata(L, 1, TG_LUAVAL_WINDOW_MT);
     lua_pushfstring(L, "tegn.Window(%s)", tg_window_name(w->fn));
     return 1;
 }
@@ -634,7 +639,7 @@ tg_col *tg_luaval_window_eval(lua_State *L, int idx, const tg_table *t) {
     if (lua_getiuservalue(L, idx, UV_ORDER) != LUA_TNIL) {
         int *desc;
         int list = lua_gettop(L);
-        spec.order = tg_luaaux_sort_keys(L, list, t, name, &desc);
+        spec.order = tg_luaaux_sort_keys(L, list, t, name, "order", &desc);
         spec.order_desc = desc;
         spec.n_order = lua_type(L, list) == LUA_TSTRING ? 1 : (size_t)luaL_len(L, list);
     }

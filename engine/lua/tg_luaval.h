@@ -81,6 +81,9 @@ int tg_luaval_table_finish(struct lua_State *L, int idx);
 /* The table of the Table at idx (borrowed), gathering a pending selection
 ** first; raises "tegn.Table expected" / "table was freed". */
 tg_table *tg_luaval_table_check(struct lua_State *L, int idx);
+/* tg_luaval_table_check for an argument that is not the receiver: raises
+** "<fn>: '<key>' must be a tegn.Table, got ..." (see tg_luaaux_bad). */
+tg_table *tg_luaval_table_arg(struct lua_State *L, int idx, const char *fn, const char *key);
 /* The table of the Table at idx, or NULL when idx holds something else. */
 tg_table *tg_luaval_table_test(struct lua_State *L, int idx);
 

@@ -420,3 +420,40 @@ SELECT 'script.lua:1: warning: map_rows calls a Lua function for every row, whic
   takst_kr IS NULL THEN
   'NULL' ELSE printf('%.2f', takst_kr * dage) END || '|' || (dage / 7) FROM b WHERE
   status = 'belagt' ORDER BY rowid)
+
+-- case: positional argument errors read "<fn>: '<arg>' must be <what>, got <value>"
+-- one line per kind of reader: expression, table, function, value, string, Table
+print(select(2, pcall(b.filter, b, nil)))
+print(select(2, pcall(b.derive, b, 'x')))
+print(select(2, pcall(b.map_rows, b, 3)))
+print(select(2, pcall(tegn.when, col'dage':gt(1))))
+print(select(2, pcall(tegn.col, 5)))
+print(select(2, pcall(b.join, b, {}, {on = 'tilbud_id'})))
+print(select(2, pcall(tegn.concat, 'a')))
+print(select(2, pcall(tegn.lit, col'dage')))
+print(select(2, pcall(col'status'.contains, col'status', 3)))
+print(select(2, pcall(b:group_by('status').agg, b:group_by('status'), 'n')))
+print(select(2, pcall(tegn.sum)))
+print(select(2, pcall(tegn.row_number, 'x')))
+print(select(2, pcall(tegn.desc, {})))
+-- expect:
+script.lua:2: filter: 'pred' must be an expression, got nil
+script.lua:3: derive: 'columns' must be a table, got 'x'
+script.lua:4: map_rows: 'fn' must be a function, got 3
+script.lua:5: when: 'a' must be a value, got nothing
+script.lua:6: col: 'name' must be a string, got 5
+script.lua:7: join: 'other' must be a tegn.Table, got a table
+script.lua:8: concat: 'b' must be a value, got nothing
+script.lua:9: lit: 'value' must be a plain value, not an expression, got a tegn.Expr
+script.lua:10: contains: 'x' must be a string, got 3
+script.lua:11: agg: 'aggregates' must be a table, got 'n'
+script.lua:12: sum: 'e' must be a value, got nothing
+script.lua:13: row_number: 'opts' must be a table, got 'x'
+script.lua:14: desc: 'name' must be a string, got a table
+
+-- case: a freed Table passed as an argument is named as the argument
+local u = b:head(2)
+u:free()
+b:join(u, {on = 'tilbud_id'})
+-- error:
+script.lua:3: join: 'other' must be a tegn.Table that is not freed (t:free() or <close>), got a tegn.Table
