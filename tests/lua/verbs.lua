@@ -457,3 +457,12 @@ u:free()
 b:join(u, {on = 'tilbud_id'})
 -- error:
 script.lua:3: join: 'other' must be a tegn.Table that is not freed (t:free() or <close>), got a tegn.Table
+
+-- case: reshape errors name the verb once (once "unpivot: unpivot: ...")
+print(select(2, pcall(b.unpivot, b, {keep = 'tilbud_id', melt = {'dage', 'status'}})))
+print(select(2, pcall(b.pivot, b, {rows = 'tilbud_id', cols = 'status', values = 'status', agg = 'sum'})))
+print(select(2, pcall(b.complete, b, {by = 'tilbud_id', period = 'dage'})))
+-- expect:
+script.lua:1: unpivot: melted columns must share a type: 'dage' is int, 'status' is string
+script.lua:2: pivot: 'status' cannot be both cols and values
+script.lua:3: complete: period column 'dage' is int, not a date
