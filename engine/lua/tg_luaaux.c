@@ -663,6 +663,56 @@ int64_t tg_luaaux_need_integer(lua_State *L, int idx, const char *fn, const char
     return v;
 }
 
+/* The lowest and highest year key of the table at idx; 0 when it is empty.
+** Keys outside [lo, hi] raise (lo > hi: any year from 1 to 9999). */
+static int year_keys(lua_State *L, int idx, const char *fn, const char *key, int64_t lo, int64_t hi,
+                     int *min, int *max) {
+    int any = 0;
+    char expect[96];
+    if (lo > hi) snprintf(expect, sizeof expect, "keyed by year (a whole number from 1 to 9999)");
+    else
+        snprintf(expect, sizeof expect, "keyed by a year from %lld to %lld", (long long)lo,
+                 (long long)hi);
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        lua_Integer y = lua_tointeger(L, -2);
+        if (!lua_isinteger(L, -2) || y < 1 || y > 9999 || (lo <= hi && (y < lo || y > hi)))
+            tg_luaaux_bad(L, fn, key, expect, -2);
+        if (!any || y < *min) *min = (int)y;
+        if (!any || y > *max) *max = (int)y;
+        any = 1;
+        lua_pop(L, 1);
+    }
+    return any;
+}
+
+size_t tg_luaaux_check_years(lua_State *L, int idx, const char *fn, const char *key, double *v,
+                             size_t n, int *first, int flags) {
+    int fixed = flags & TG_LUAAUX_YEARS_FIXED, lo = 0, hi = 0;
+    idx = lua_absindex(L, idx);
+    if (!lua_istable(L, idx)) tg_luaaux_bad(L, fn, key, "a table { [year] = number }", idx);
+    if (!year_keys(L, idx, fn, key, fixed ? *first : 1, fixed ? *first + (int64_t)n - 1 : 0, &lo,
+                   &hi)) {
+        if (flags & TG_LUAAUX_YEARS_NONEMPTY)
+            tg_luaaux_bad(L, fn, key, "a table { [year] = number } with a year", idx);
+        if (!fixed) return 0;
+    }
+    if (!fixed && (size_t)(hi - lo) >= n)
+        tg_luaaux_error(L, "%s: '%s' spans more than %d years", fn, key, (int)n);
+    if (!fixed) {
+        *first = lo;
+        n = (size_t)(hi - lo + 1);
+    }
+    for (size_t i = 0; i < n; i++) {
+        lua_Integer y = (lua_Integer)*first + (lua_Integer)i;
+        lua_pushfstring(L, "%s[%I]", key, y);
+        if (lua_rawgeti(L, idx, y) == LUA_TNIL) v[i] = NAN;
+        else v[i] = tg_luaaux_check_number(L, -1, fn, lua_tostring(L, -2), -HUGE_VAL, HUGE_VAL);
+        lua_pop(L, 2);
+    }
+    return n;
+}
+
 const char *tg_luaaux_renamed(lua_State *L, int idx, const char *fn, const char *key,
                               const char *old) {
     int has_key, has_old;

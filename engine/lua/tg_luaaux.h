@@ -154,6 +154,18 @@ void tg_luaaux_check_list(struct lua_State *L, int idx, const char *fn, const ch
 int tg_luaaux_opt_list(struct lua_State *L, int idx, const char *fn, const char *key, double *v,
                        size_t n, double lo, double hi);
 
+/* Reads a table of numbers by year at idx, e.g. { [2024] = 0.96 } (keys
+** whole numbers from 1 to 9999, values finite numbers), into v: v[y -
+** *first] for each year y of the range, NaN where the table has none. With
+** TG_LUAAUX_YEARS_FIXED the range is *first .. *first + n - 1 and a year
+** outside it raises; else the range is the keys' own, at most n years,
+** and *first is set to its first year (untouched when the table is
+** empty, which raises with TG_LUAAUX_YEARS_NONEMPTY). Returns the range's
+** length (0 for an empty table). A value's error names it "key[year]". */
+enum { TG_LUAAUX_YEARS_FIXED = 1, TG_LUAAUX_YEARS_NONEMPTY = 2 };
+size_t tg_luaaux_check_years(struct lua_State *L, int idx, const char *fn, const char *key,
+                             double *v, size_t n, int *first, int flags);
+
 /* The key to read for an option renamed from 'old' to 'key': 'key', or
 ** 'old' when only that is given. The old name then writes a warning (once
 ** per run and old name, through tg_luaaux_warn: "fn: 'old' is now called

@@ -306,38 +306,6 @@ static tg_takst_rules rules_option(lua_State *L, int idx, const char *fname) {
     return r;
 }
 
-/* 'historik' at idx: { [year] = occupancy, ... } into act[] from *first. */
-static size_t check_historik(lua_State *L, int idx, double *act, int *first, const char *fname) {
-    lua_Integer lo = 0, hi = 0;
-    int any = 0;
-    idx = lua_absindex(L, idx);
-    if (!lua_istable(L, idx))
-        tg_luaaux_error(L, "%s: historik must be a table { [aar] = belægning, ... }", fname);
-    lua_pushnil(L);
-    while (lua_next(L, idx)) {
-        if (!lua_isinteger(L, -2))
-            tg_luaaux_error(L, "%s: historik is keyed by year (a whole number)", fname);
-        lua_Integer y = lua_tointeger(L, -2);
-        if (y < -100000 || y > 100000) tg_luaaux_error(L, "%s: historik year out of range", fname);
-        if (!any || y < lo) lo = y;
-        if (!any || y > hi) hi = y;
-        any = 1;
-        lua_pop(L, 1);
-    }
-    if (!any) tg_luaaux_error(L, "%s: historik is empty", fname);
-    if (hi - lo >= HISTORIK_MAX)
-        tg_luaaux_error(L, "%s: historik spans more than %d years", fname, HISTORIK_MAX);
-    for (lua_Integer y = lo; y <= hi; y++) {
-        lua_rawgeti(L, idx, y);
-        act[y - lo] = lua_isnil(L, -1)
-                          ? NAN
-                          : tg_luaaux_check_number(L, -1, fname, "historik", -HUGE_VAL, HUGE_VAL);
-        lua_pop(L, 1);
-    }
-    *first = (int)lo;
-    return (size_t)(hi - lo + 1);
-}
-
 static void set_amount(lua_State *L, const char *key, double x) {
     if (isnan(x)) return;
     push_amount(L, x);
@@ -358,7 +326,8 @@ static double occupancy_from(lua_State *L, int args, const tg_takst_rules *r, in
     int first;
     tg_error err;
     lua_getfield(L, args, "historik");
-    size_t n = check_historik(L, -1, act, &first, fname);
+    size_t n = tg_luaaux_check_years(L, -1, fname, "historik", act, HISTORIK_MAX, &first,
+                                     TG_LUAAUX_YEARS_NONEMPTY);
     lua_pop(L, 1);
     tg_err_clear(&err);
     if (tg_takst_budget_belaegning(r, aar, first, act, n,

@@ -133,6 +133,22 @@ tegn.takst.budget_belaegning{ aar = 2030, historik = { [2020] = 0.9 } }
 -- error contains:
 no actual occupancy for 2027-2028
 
+-- case: historik: the errors of the reader tegn.scenario shares; empty is refused here
+local function bb(h)
+  print(select(2, pcall(tegn.takst.budget_belaegning, { aar = 2025, historik = h })))
+end
+bb{}
+bb{ [2023] = true }
+bb{ [2023.5] = 0.9 }
+bb{ [1900] = 0.9, [2023] = 0.9 }
+bb'x'
+-- expect:
+script.lua:2: takst.budget_belaegning: 'historik' must be a table { [year] = number } with a year, got a table
+script.lua:2: takst.budget_belaegning: 'historik[2023]' must be a number, got true
+script.lua:2: takst.budget_belaegning: 'historik' must be keyed by year (a whole number from 1 to 9999), got 2023.5
+script.lua:2: takst.budget_belaegning: 'historik' spans more than 100 years
+script.lua:2: takst.budget_belaegning: 'historik' must be a table { [year] = number }, got 'x'
+
 -- case: compute: both budget_belaegning and historik
 E.historik = { [2020] = 0.9 }
 tegn.takst.compute(E)
