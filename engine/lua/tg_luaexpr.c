@@ -45,8 +45,8 @@ static int l_expr_tostring(lua_State *L) {
 /* ---- building ---- */
 
 static int binary(lua_State *L, tg_op op, int a, int b, const char *what) {
-    tg_expr *x = tg_luaval_expr_push(L, a, 0, what);
-    tg_expr *y = tg_luaval_expr_push(L, b, 0, what);
+    tg_expr *x = tg_luaval_expr_push(L, a, 0, what, "a");
+    tg_expr *y = tg_luaval_expr_push(L, b, 0, what, "b");
     tg_expr **slot = tg_luaval_expr_new(L);
     tg_luaval_expr_fill(L, slot, tg_expr_binary(op, x, y));
     return 1;
@@ -142,11 +142,15 @@ static int nary_range(lua_State *L, tg_op op, int first, int last, const char *w
     tg_expr **slot;
 
     if (n == 1) {
-        tg_luaval_expr_push(L, first, 0, what);
+        tg_luaval_expr_push(L, first, 0, what, "items[1]");
         return 1;
     }
     args = lua_newuserdatauv(L, (size_t)n * sizeof *args, 0);
-    for (int i = 0; i < n; i++) args[i] = tg_luaval_expr_push(L, first + i, 0, what);
+    for (int i = 0; i < n; i++) {
+        lua_pushfstring(L, "items[%d]", i + 1);
+        args[i] = tg_luaval_expr_push(L, first + i, 0, what, lua_tostring(L, -1));
+        lua_remove(L, -2); /* the key; the Expr stays to keep args[i] alive */
+    }
     slot = tg_luaval_expr_new(L);
     tg_luaval_expr_fill(L, slot, tg_expr_nary(op, args, (size_t)n));
     return 1;
@@ -214,9 +218,9 @@ static int l_tegn_concat(lua_State *L) {
 static int l_tegn_if_else(lua_State *L) {
     tg_expr *c, *a, *b, **slot;
     tg_luaaux_check_any(L, 3, "if_else", "b");
-    c = tg_luaval_expr_push(L, 1, 0, "if_else");
-    a = tg_luaval_expr_push(L, 2, 0, "if_else");
-    b = tg_luaval_expr_push(L, 3, 0, "if_else");
+    c = tg_luaval_expr_push(L, 1, 0, "if_else", "c");
+    a = tg_luaval_expr_push(L, 2, 0, "if_else", "a");
+    b = tg_luaval_expr_push(L, 3, 0, "if_else", "b");
     slot = tg_luaval_expr_new(L);
     tg_luaval_expr_fill(L, slot, tg_expr_if_else(c, a, b));
     return 1;
@@ -232,8 +236,8 @@ static int l_tegn_coalesce(lua_State *L) {
 /* e:between(lo, hi), inclusive on both ends */
 static int l_expr_between(lua_State *L) {
     tg_expr *x = tg_luaval_expr_check(L, 1);
-    tg_expr *lo = tg_luaval_expr_push(L, 2, 0, "between");
-    tg_expr *hi = tg_luaval_expr_push(L, 3, 0, "between");
+    tg_expr *lo = tg_luaval_expr_push(L, 2, 0, "between", "lo");
+    tg_expr *hi = tg_luaval_expr_push(L, 3, 0, "between", "hi");
     tg_expr **slot = tg_luaval_expr_new(L);
     tg_luaval_expr_fill(L, slot, tg_expr_between(x, lo, hi));
     return 1;
@@ -252,9 +256,11 @@ static int l_expr_isin(lua_State *L) {
     }
     list = lua_newuserdatauv(L, (size_t)(n > 0 ? n : 1) * sizeof *list, 0);
     for (int i = 0; i < n; i++) {
+        const char *key = lua_pushfstring(L, "list[%d]", i + 1);
         if (tg_luaval_expr_test(L, first + i) || luaL_testudata(L, first + i, TG_LUAVAL_WHEN_MT))
-            return tg_luaaux_error(L, "isin: item %d is an expression; isin takes values", i + 1);
-        list[i] = tg_luaval_expr_push(L, first + i, 0, "isin");
+            return tg_luaaux_bad(L, "isin", key, "a value, not an expression", first + i);
+        list[i] = tg_luaval_expr_push(L, first + i, 0, "isin", key);
+        lua_remove(L, -2); /* the key; the Expr stays to keep list[i] alive */
     }
     slot = tg_luaval_expr_new(L);
     tg_luaval_expr_fill(L, slot, tg_expr_isin(x, list, (size_t)n));
@@ -340,8 +346,8 @@ static int l_tegn_col(lua_State *L) {
 static int l_tegn_lit(lua_State *L) {
     tg_luaaux_check_any(L, 1, "lit", "value");
     if (tg_luaval_expr_test(L, 1))
-        return tg_luaaux_bad(L, "lit", "value", "a plain value, not an expression", 1);
-    tg_luaval_expr_push(L, 1, 0, "lit");
+        return tg_luaaux_bad(L, "lit", "value", "a value, not an expression", 1);
+    tg_luaval_expr_push(L, 1, 0, "lit", "value");
     return 1;
 }
 
@@ -360,9 +366,9 @@ static void push_when(lua_State *L, int from, int cond, int value) {
         }
         lua_pop(L, 1);
     }
-    tg_luaval_expr_push(L, cond, 0, "when");
+    tg_luaval_expr_push(L, cond, 0, "when", from ? "c2" : "c");
     lua_rawseti(L, -2, n + 1);
-    tg_luaval_expr_push(L, value, 0, "when");
+    tg_luaval_expr_push(L, value, 0, "when", from ? "b" : "a");
     lua_rawseti(L, -2, n + 2);
     lua_setiuservalue(L, -2, 1);
     luaL_setmetatable(L, TG_LUAVAL_WHEN_MT);
@@ -387,7 +393,7 @@ static int l_when_when(lua_State *L) {
 static int l_when_otherwise(lua_State *L) {
     tg_luaaux_check_udata(L, 1, TG_LUAVAL_WHEN_MT);
     tg_luaaux_check_any(L, 2, "otherwise", "d");
-    tg_luaval_expr_push(L, 2, 0, "otherwise");
+    tg_luaval_expr_push(L, 2, 0, "otherwise", "d");
     tg_luaval_when_fold(L, 1);
     return 1;
 }

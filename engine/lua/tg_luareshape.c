@@ -69,7 +69,7 @@ static int l_table_pivot(lua_State *L) {
                                    agg);
     }
     lua_getfield(L, 2, "fill");
-    p.fill = tg_luaval_scalar(L, -1, "pivot fill");
+    p.fill = tg_luaval_scalar(L, -1, "pivot", "fill");
     slot = tg_luaval_table_new(L);
     res = lua_gettop(L);
     tg_luaaux_interrupt(L, &intr);
@@ -154,10 +154,11 @@ static int l_table_complete(lua_State *L) {
         *box = fill;
         for (size_t i = 0; i < n; i++) {
             lua_getfield(L, spec, names[i]);
-            tg_col *c = tg_luaval_scalar(L, -1, "complete fill");
+            lua_pushfstring(L, "fill.%s", names[i]);
+            tg_col *c = tg_luaval_scalar(L, -2, "complete", lua_tostring(L, -1));
             if (!c) return tg_luaaux_error(L, "complete: fill value for '%s' is null", names[i]);
             if ((st = tg_table_add(fill, names[i], c)) != TG_OK) return tg_lua_raise(L, st, NULL);
-            lua_pop(L, 2);
+            lua_pop(L, 3);
         }
         fill->n_rows = 1;
     }

@@ -347,7 +347,7 @@ int tg_luaval_table_index(lua_State *L) {
                                luaL_typename(L, 2));
     key = lua_tostring(L, 2);
     if (tg_table_find(t, key) < 0) return no_such_key(L, t, key);
-    tg_luaval_expr_push(L, 2, 1, "column");
+    tg_luaval_expr_push(L, 2, 1, "column", "name");
     return 1;
 }
 
@@ -382,7 +382,7 @@ tg_expr *tg_luaval_expr_check(lua_State *L, int idx) {
 
 static tg_expr *when_to_expr(lua_State *L, int idx);
 
-tg_expr *tg_luaval_expr_push(lua_State *L, int idx, int names, const char *what) {
+tg_expr *tg_luaval_expr_push(lua_State *L, int idx, int names, const char *fn, const char *key) {
     tg_expr **slot;
     int32_t days;
     size_t len;
@@ -417,9 +417,11 @@ tg_expr *tg_luaval_expr_push(lua_State *L, int idx, int names, const char *what)
             return *slot;
         }
     }
-    tg_luaaux_error(L, "%s: expected an expression, a column name or a value, got a %s", what,
-                    luaL_typename(L, idx));
-    return NULL;
+    return (tg_luaaux_bad(L, fn, key,
+                          names ? "an expression or a column name"
+                                : "an expression or a value (number, string, boolean, date)",
+                          idx),
+            NULL);
 }
 
 void tg_luaval_expr_check_columns(lua_State *L, const tg_expr *e, const tg_table *t) {
@@ -538,7 +540,7 @@ void tg_luaval_window_push(lua_State *L, tg_window_fn fn, int expr, long k, int 
     w->min_periods = 0;
     luaL_setmetatable(L, TG_LUAVAL_WINDOW_MT);
     if (expr) {
-        tg_luaval_expr_push(L, expr, 1, name);
+        tg_luaval_expr_push(L, expr, 1, name, "e");
         lua_setiuservalue(L, -2, UV_EXPR);
     }
     if (opts && lua_istable(L, opts)) {
@@ -562,7 +564,7 @@ int tg_luaval_window_test(lua_State *L, int idx) {
     return luaL_testudata(L, idx, TG_LUAVAL_WINDOW_MT) != NULL;
 }
 
-tg_col *tg_luaval_scalar(lua_State *L, int idx, const char *what) {
+tg_col *tg_luaval_scalar(lua_State *L, int idx, const char *fn, const char *key) {
     void **box;
     int top;
     tg_table *one;
@@ -575,9 +577,8 @@ tg_col *tg_luaval_scalar(lua_State *L, int idx, const char *what) {
     box = tg_luaaux_box(L, release_col);
     top = lua_gettop(L);
     if (lua_isnoneornil(L, idx) || tg_luaaux_is_null(L, idx)) return NULL;
-    if (tg_luaval_expr_test(L, idx))
-        tg_luaaux_error(L, "%s must be a value, not an expression", what);
-    e = tg_luaval_expr_push(L, idx, 0, what);
+    if (tg_luaval_expr_test(L, idx)) tg_luaaux_bad(L, fn, key, "a value, not an expression", idx);
+    e = tg_luaval_expr_push(L, idx, 0, fn, key);
     /* A literal evaluated over a table of one row and no columns. */
     void **tbox = tg_luaaux_box(L, release_table);
     if (!(one = tg_table_new())) tg_lua_raise(L, TG_ENOMEM, NULL);
@@ -585,7 +586,7 @@ tg_col *tg_luaval_scalar(lua_State *L, int idx, const char *what) {
     one->n_rows = 1;
     tg_err_clear(&err);
     st = tg_exec_eval(e, one, NULL, &c, &err);
-    if (st != TG_OK) tg_luaaux_fail(L, st, &err, what);
+    if (st != TG_OK) tg_luaaux_fail(L, st, &err, fn);
     *box = c;
     lua_settop(L, top);
     return c;
@@ -644,7 +645,7 @@ tg_col *tg_luaval_window_eval(lua_State *L, int idx, const tg_table *t) {
         spec.n_order = lua_type(L, list) == LUA_TSTRING ? 1 : (size_t)luaL_len(L, list);
     }
     lua_getiuservalue(L, idx, UV_DEFAULT);
-    spec.dflt = tg_luaval_scalar(L, -1, "default");
+    spec.dflt = tg_luaval_scalar(L, -1, name, "default");
     tg_luaaux_interrupt(L, &intr);
     tg_err_clear(&err);
     st = tg_window(src, &spec, &intr, &out, &err);

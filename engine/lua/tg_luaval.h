@@ -118,8 +118,9 @@ int tg_luaval_expr_test(struct lua_State *L, int idx);
 ** the stack. Numbers, booleans, dates (tegn.Date), tegn.null and tegn.when
 ** chains become expressions; a string is a literal, unless 'names' is set,
 ** when it names a column (aggregates, sort keys). Raises for anything else,
-** naming 'what' (e.g. "derive 'x'"). */
-tg_expr *tg_luaval_expr_push(struct lua_State *L, int idx, int names, const char *what);
+** "<fn>: '<key>' must be an expression, a column name or a value, got ...". */
+tg_expr *tg_luaval_expr_push(struct lua_State *L, int idx, int names, const char *fn,
+                             const char *key);
 
 /* Raises "no column 'x'; did you mean 'y'?" (at the script line) if 'e'
 ** refers to a column 't' does not have. */
@@ -159,8 +160,8 @@ tg_col *tg_luaval_window_eval(struct lua_State *L, int idx, const tg_table *t);
 /* A 1-row column holding the Lua value at idx (number, string, boolean,
 ** date), for kernels that take scalar arguments; NULL for nil and
 ** tegn.null. The column is owned by a box pushed on the stack (even for
-** NULL). Raises for other values. */
-tg_col *tg_luaval_scalar(struct lua_State *L, int idx, const char *what);
+** NULL). Raises for other values, naming fn and key as tg_luaaux_bad. */
+tg_col *tg_luaval_scalar(struct lua_State *L, int idx, const char *fn, const char *key);
 
 /* ---- tegn.TakstRules ---- */
 

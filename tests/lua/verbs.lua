@@ -444,7 +444,7 @@ script.lua:5: when: 'a' must be a value, got nothing
 script.lua:6: col: 'name' must be a string, got 5
 script.lua:7: join: 'other' must be a tegn.Table, got a table
 script.lua:8: concat: 'b' must be a value, got nothing
-script.lua:9: lit: 'value' must be a plain value, not an expression, got a tegn.Expr
+script.lua:9: lit: 'value' must be a value, not an expression, got a tegn.Expr
 script.lua:10: contains: 'x' must be a string, got 3
 script.lua:11: agg: 'aggregates' must be a table, got 'n'
 script.lua:12: sum: 'e' must be a value, got nothing
@@ -466,3 +466,26 @@ print(select(2, pcall(b.complete, b, {by = 'tilbud_id', period = 'dage'})))
 script.lua:1: unpivot: melted columns must share a type: 'dage' is int, 'status' is string
 script.lua:2: pivot: 'status' cannot be both cols and values
 script.lua:3: complete: period column 'dage' is int, not a date
+
+-- case: a value that cannot be an expression names the argument or the new column
+print(select(2, pcall(b.filter, b, {})))
+print(select(2, pcall(b.derive, b, {x = {}})))
+print(select(2, pcall(b.group_by, b, {m = print})))
+print(select(2, pcall(tegn.if_else, true, 1, {})))
+print(select(2, pcall(col'dage'.between, col'dage', 1, {})))
+print(select(2, pcall(col'dage'.isin, col'dage', {1, col'dage'})))
+print(select(2, pcall(tegn.coalesce, col'dage', {})))
+print(select(2, pcall(function() return col'dage' + {} end)))
+print(select(2, pcall(b.pivot, b, {rows = 'tilbud_id', cols = 'status', values = 'dage', agg = 'sum', fill = col'dage'})))
+print(select(2, pcall(tegn.max, {})))
+-- expect:
+script.lua:1: filter: 'pred' must be an expression or a value (number, string, boolean, date), got a table
+script.lua:2: derive: 'x' must be an expression or a value (number, string, boolean, date), got a table
+script.lua:3: group_by: 'm' must be an expression or a value (number, string, boolean, date), got a function
+script.lua:4: if_else: 'b' must be an expression or a value (number, string, boolean, date), got a table
+script.lua:5: between: 'hi' must be an expression or a value (number, string, boolean, date), got a table
+script.lua:6: isin: 'list[2]' must be a value, not an expression, got a tegn.Expr
+script.lua:7: coalesce: 'items[2]' must be an expression or a value (number, string, boolean, date), got a table
+script.lua:8: add: 'b' must be an expression or a value (number, string, boolean, date), got a table
+script.lua:9: pivot: 'fill' must be a value, not an expression, got a tegn.Expr
+script.lua:10: max: 'e' must be an expression or a column name, got a table
