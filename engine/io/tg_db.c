@@ -3,8 +3,8 @@
 ** Reading stages every result value losslessly (an 8-byte payload and a
 ** storage class per row, text interned in the column's dictionary) and
 ** decides the column type only when the whole result is in, so the type
-** reflects every value, not the first. Writing runs inside one IMMEDIATE
-** transaction that is rolled back on any failure. SQL text is built in
+** reflects every value, not the first. Writing runs inside one transaction
+** on a copy that replaces the file only when complete. SQL text is built in
 ** tg_mem buffers; SQLite's own allocations stay inside SQLite.
 */
 #include "tg_db.h"
@@ -24,10 +24,12 @@
 #include "tg_enc.h"
 #include "tg_err.h"
 #include "tg_mem.h"
+#include "tg_out.h"
 #include "tg_sbuf.h"
 
-#define BUSY_MS  5000 /* how long to wait for another connection's lock */
-#define SQL_SHOW 120  /* bytes of SQL quoted in an error message */
+#define BUSY_MS     5000 /* how long to wait for another connection's lock */
+#define SQL_SHOW    120  /* bytes of SQL quoted in an error message */
+#define WRITE_TRIES 8    /* attempts when other writers keep replacing the file */
 
 /* ---- small helpers: SQL text, dates, errors ---- */
 
@@ -147,10 +149,14 @@ static void sq_install(void) {
     sqlite3_config(SQLITE_CONFIG_MALLOC, &methods);
 }
 
-static tg_status open_db(const char *path, int flags, sqlite3 **out, tg_error *err) {
+/* Opens 'file'; messages name 'path' (the database the caller was asked
+** for: a write works on a temporary copy whose name means nothing to the
+** user). */
+static tg_status open_db(const char *file, const char *path, int flags, sqlite3 **out,
+                         tg_error *err) {
     sqlite3 *db = NULL;
     pthread_once(&sq_once, sq_install);
-    int rc = sqlite3_open_v2(path, &db, flags, NULL);
+    int rc = sqlite3_open_v2(file, &db, flags, NULL);
 
     *out = NULL;
     if (rc != SQLITE_OK) {
@@ -653,7 +659,7 @@ tg_status tg_db_read(const char *db_path, const char *table_or_sql, const tg_db_
         sql = q.p;
         shown = NULL;
     }
-    st = open_db(db_path, SQLITE_OPEN_READONLY, &r.db, err);
+    st = open_db(db_path, db_path, SQLITE_OPEN_READONLY, &r.db, err);
     if (st == TG_OK) st = prepare_query(&r, sql, shown, err);
     if (st == TG_OK) st = bind_params(r.stmt, params, n_params, db_path, err);
     if (st == TG_OK) st = init_stages(&r, err);
@@ -878,33 +884,123 @@ static tg_status write_in_tx(sqlite3 *db, const char *table, const tg_table *t, 
     return st;
 }
 
+/* BEGIN, everything, COMMIT on 'db'; rolled back on failure. */
+static tg_status write_tx(sqlite3 *db, const char *begin, const char *table, const tg_table *t,
+                          tg_db_mode mode, const char *path, tg_error *err) {
+    tg_status st = exec_sql(db, begin, path, err);
+    if (st != TG_OK) return st;
+    st = write_in_tx(db, table, t, mode, path, err);
+    if (st == TG_OK) st = exec_sql(db, "COMMIT", path, err);
+    /* Some errors end the transaction themselves; roll back only if one
+    ** is still open. */
+    if (st != TG_OK && !sqlite3_get_autocommit(db)) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return st;
+}
+
+/* 1 when the database on 'db' is in WAL mode. */
+static int is_wal(sqlite3 *db) {
+    sqlite3_stmt *stmt = NULL;
+    int wal = 0;
+    if (sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &stmt, NULL) == SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW) {
+        const char *m = (const char *)sqlite3_column_text(stmt, 0);
+        wal = m && sqlite3_stricmp(m, "wal") == 0;
+    }
+    sqlite3_finalize(stmt);
+    return wal;
+}
+
+/* Copies every page of the database at 'path' into 'to'. SQLite refuses
+** a backup from a connection in a write transaction, so the copy is read
+** through a second connection, which the caller's write lock (RESERVED)
+** still lets read. */
+static tg_status copy_db(const char *path, sqlite3 *to, tg_error *err) {
+    sqlite3 *from;
+    tg_status st = open_db(path, path, SQLITE_OPEN_READONLY, &from, err);
+    if (st != TG_OK) return st;
+    sqlite3_backup *b = sqlite3_backup_init(to, "main", from, "main");
+    if (!b) st = db_fail(err, path, to, sqlite3_errcode(to), NULL);
+    else {
+        int rc = sqlite3_backup_step(b, -1);
+        int rc2 = sqlite3_backup_finish(b);
+        if (rc != SQLITE_DONE) st = db_fail(err, path, NULL, rc, NULL);
+        else if (rc2 != SQLITE_OK) st = db_fail(err, path, to, rc2, NULL);
+    }
+    sqlite3_close(from);
+    return st;
+}
+
+/* The write itself, on a temporary file next to 'path' that replaces it
+** only once complete: a copy of the database at 'path' (whose write lock
+** the caller holds) when 'exists', else a new database. Any failure,
+** including a full disk, removes the copy and leaves 'path' as it was;
+** its journal stays in memory, so no journal file is left either. */
+static tg_status write_copy(const char *path, int exists, const char *table, const tg_table *t,
+                            tg_db_mode mode, tg_error *err) {
+    tg_out *o;
+    sqlite3 *db = NULL;
+    tg_status st = tg_out_open(path, &o, err);
+
+    if (st != TG_OK) return st;
+    st = open_db(tg_out_temp_path(o), path, SQLITE_OPEN_READWRITE, &db, err);
+    if (st == TG_OK) st = exec_sql(db, "PRAGMA journal_mode = MEMORY", path, err);
+    if (st == TG_OK && exists) st = copy_db(path, db, err);
+    if (st == TG_OK) st = write_tx(db, "BEGIN", table, t, mode, path, err);
+    if (db && sqlite3_close(db) != SQLITE_OK && st == TG_OK)
+        st = tg_err_set(err, TG_EIO, path, 0, 0, "cannot close the database");
+    if (st != TG_OK) {
+        tg_out_abort(o);
+        return st;
+    }
+    return exists ? tg_out_commit(o, err) : tg_out_commit_new(o, err);
+}
+
+/* One attempt. *again is set when the file at 'path' was replaced (by
+** another writer) between looking at it and locking it. */
+static tg_status write_once(const char *path, const char *table, const tg_table *t, tg_db_mode mode,
+                            int *again, tg_error *err) {
+    struct stat before, now;
+    sqlite3 *src;
+    tg_status st;
+
+    *again = 0;
+    if (stat(path, &before) != 0) {
+        st = write_copy(path, 0, table, t, mode, err);
+        *again = st != TG_OK && stat(path, &now) == 0; /* someone created it meanwhile */
+        return st;
+    }
+    st = open_db(path, path, SQLITE_OPEN_READWRITE, &src, err);
+    if (st != TG_OK) return st;
+    if (!S_ISREG(before.st_mode) || is_wal(src)) {
+        /* A WAL database commits atomically in place, and its -wal file
+        ** must stay with its own database file. */
+        st = write_tx(src, "BEGIN IMMEDIATE", table, t, mode, path, err);
+    } else if ((st = exec_sql(src, "BEGIN IMMEDIATE", path, err)) == TG_OK) {
+        /* With the write lock held, 'path' must still be the file opened:
+        ** a writer that finished meanwhile renamed its copy over it. */
+        if (stat(path, &now) != 0 || now.st_ino != before.st_ino || now.st_dev != before.st_dev)
+            *again = 1;
+        else st = write_copy(path, 1, table, t, mode, err);
+        sqlite3_exec(src, "ROLLBACK", NULL, NULL, NULL);
+    }
+    sqlite3_close(src);
+    return st;
+}
+
 tg_status tg_db_write(const char *db_path, const char *table, const tg_table *t, tg_db_mode mode,
                       tg_error *err) {
-    struct stat sb;
-    sqlite3 *db;
-    tg_status st;
-    int existed;
+    tg_status st = TG_OK;
+    int again = 1;
 
     assert(db_path != NULL && table != NULL && t != NULL);
     assert(mode == TG_DB_CREATE || mode == TG_DB_REPLACE || mode == TG_DB_APPEND);
     if (t->n_cols == 0)
         return tg_err_set(err, TG_EARG, db_path, 0, 0,
                           "cannot write '%s': the table has no columns", table);
-    existed = stat(db_path, &sb) == 0;
-    st = open_db(db_path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &db, err);
-    if (st != TG_OK) return st;
-    st = exec_sql(db, "BEGIN IMMEDIATE", db_path, err);
-    if (st == TG_OK) {
-        st = write_in_tx(db, table, t, mode, db_path, err);
-        if (st == TG_OK) st = exec_sql(db, "COMMIT", db_path, err);
-        /* Some errors end the transaction themselves; roll back only if
-        ** one is still open. */
-        if (st != TG_OK && !sqlite3_get_autocommit(db))
-            sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-    }
-    sqlite3_close(db);
-    /* A file this call created and nothing was committed to is still
-    ** empty: remove it rather than leave an empty database behind. */
-    if (st != TG_OK && !existed && stat(db_path, &sb) == 0 && sb.st_size == 0) unlink(db_path);
+    for (int attempt = 0; again && attempt < WRITE_TRIES; attempt++)
+        st = write_once(db_path, table, t, mode, &again, err);
+    if (again)
+        return tg_err_set(err, TG_EIO, db_path, 0, 0,
+                          "the database kept being replaced by other writers; not written");
     return st;
 }

@@ -275,7 +275,20 @@ static int sync_dir(const char *path) {
     return rc;
 }
 
-tg_status tg_out_commit(tg_out *out, tg_error *err) {
+/* Puts the finished temporary file at the target's name: rename, or
+** for 'fresh' a hard link that fails when the name exists by now (file
+** systems without hard links fall back to rename). */
+static int place(const tg_out *out, int fresh) {
+    if (!fresh) return rename(out->tmp, out->path);
+    if (link(out->tmp, out->path) == 0) {
+        unlink(out->tmp);
+        return 0;
+    }
+    if (errno != EPERM && errno != EOPNOTSUPP && errno != ENOSYS) return -1;
+    return rename(out->tmp, out->path);
+}
+
+static tg_status commit(tg_out *out, int fresh, tg_error *err) {
     if (!out) return tg_err_set(err, TG_EARG, NULL, 0, 0, "no output to commit");
     tg_status st = out->fail.code;
     if (st != TG_OK) {
@@ -290,8 +303,8 @@ tg_status tg_out_commit(tg_out *out, tg_error *err) {
     }
     int rc = close(out->fd);
     out->fd = -1;
-    if (rc != 0 || rename(out->tmp, out->path) != 0) {
-        st = fail(out, err, rc != 0 ? "cannot write" : "cannot replace");
+    if (rc != 0 || place(out, fresh) != 0) {
+        st = fail(out, err, rc != 0 ? "cannot write" : fresh ? "cannot create" : "cannot replace");
         unlink(out->tmp);
         free_out(out);
         return st;
@@ -299,6 +312,14 @@ tg_status tg_out_commit(tg_out *out, tg_error *err) {
     if (sync_dir(out->path) != 0) st = fail(out, err, "written, but the folder cannot be synced");
     free_out(out);
     return st;
+}
+
+tg_status tg_out_commit(tg_out *out, tg_error *err) {
+    return commit(out, 0, err);
+}
+
+tg_status tg_out_commit_new(tg_out *out, tg_error *err) {
+    return commit(out, 1, err);
 }
 
 const char *tg_out_temp_path(const tg_out *out) {

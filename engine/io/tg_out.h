@@ -54,6 +54,12 @@ tg_status tg_out_write(tg_out *out, const void *data, size_t n, tg_error *err);
 ** file is then in place but its name may not survive a crash). */
 tg_status tg_out_commit(tg_out *out, tg_error *err);
 
+/* As tg_out_commit, but for a target that did not exist: when something
+** was created at 'path' meanwhile, it is left alone and the call fails
+** (TG_EIO, "cannot create: File exists"), so two writers creating one file
+** cannot silently overwrite each other. */
+tg_status tg_out_commit_new(tg_out *out, tg_error *err);
+
 /* The temporary file's path, for a writer that must write it by name
 ** (SQLite opens files itself); valid until commit or abort. */
 const char *tg_out_temp_path(const tg_out *out);

@@ -8,10 +8,13 @@
 */
 #include "tg_test.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -843,10 +846,92 @@ static void test_db_write_bad_file(void **state) {
     assert_true(file_exists(text)); /* an existing file is never removed */
 
     assert_int_equal(tg_db_write("/nonexistent-dir/x.db", "takst", t, TG_DB_CREATE, &err), TG_EIO);
-    assert_non_null(strstr(err.msg, "cannot open database"));
+    assert_non_null(strstr(err.msg, "cannot create a file next to it: No such file or directory"));
     tg_table_release(t);
     unlink(text);
     tg_test_no_leaks(before);
+}
+
+/* Entries in 'dir' besides . and .., names joined by spaces into 'out'. */
+static int list_dir(const char *dir, char *out, size_t size) {
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int n = 0;
+    size_t len = 0;
+    assert_non_null(d);
+    out[0] = '\0';
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+        len += (size_t)snprintf(out + len, size - len, "%s%s", n ? " " : "", e->d_name);
+        n++;
+    }
+    closedir(d);
+    return n;
+}
+
+/* A table bigger than SQLite's page cache (2 MB), so that pages are written to the
+** database before the commit: 20,000 rows of 200-byte text. */
+static tg_table *big_table(void) {
+    char text[201];
+    tg_table *t = tg_table_new();
+    tg_col *c = tg_col_new(TG_STRING, 0, NULL);
+    memset(text, 'x', 200);
+    text[200] = '\0';
+    for (int i = 0; i < 20000; i++) {
+        text[i % 200] = (char)('a' + i % 26);
+        assert_int_equal(tg_col_push_str(c, text, 200), TG_OK);
+    }
+    assert_int_equal(tg_table_add(t, "tekst", c), TG_OK);
+    tg_col_release(c);
+    return t;
+}
+
+/* A full disk during a write (a 3 MB tmpfs, so root only): the database
+** stays readable and exactly as before, a new database is not created,
+** and neither a temporary file nor a journal is left in the folder. */
+static void test_db_write_disk_full(void **state) {
+    char dir[1024], path[1100], fresh[1100], names[512];
+    static char before[1 << 16], after[1 << 16];
+    (void)state;
+    snprintf(dir, sizeof dir, "%s", tg_test_tmpfile(".tiny"));
+    assert_int_equal(mkdir(dir, 0700), 0);
+    if (mount("tmpfs", dir, "tmpfs", 0, "size=3m") != 0) {
+        print_message("skipped: cannot mount a small tmpfs to fill (%s; needs root)\n",
+                      strerror(errno));
+        rmdir(dir);
+        skip();
+    }
+    size_t blocks = tg_mem_blocks();
+    tg_table *small = sample_table(), *big = big_table();
+    tg_error err;
+    snprintf(path, sizeof path, "%s/a.db", dir);
+    snprintf(fresh, sizeof fresh, "%s/new.db", dir);
+    write_ok(path, "takst", small, TG_DB_CREATE);
+    dump_db(path, before, sizeof before);
+
+    tg_mem_reset_peak();
+    for (int mode = TG_DB_CREATE; mode <= TG_DB_APPEND; mode++) {
+        const char *table = mode == TG_DB_APPEND ? "ny" : "takst";
+        tg_db_mode m = mode == TG_DB_CREATE ? TG_DB_REPLACE : (tg_db_mode)mode;
+        assert_int_equal(tg_db_write(path, table, big, m, &err), TG_EIO);
+        assert_non_null(strstr(err.msg, "full"));
+        dump_db(path, after, sizeof after);
+        assert_string_equal(before, after);
+        assert_int_equal(list_dir(dir, names, sizeof names), 1);
+        assert_string_equal(names, "a.db");
+    }
+    assert_int_equal(tg_db_write(fresh, "takst", big, TG_DB_CREATE, &err), TG_EIO);
+    assert_false(file_exists(fresh));
+    assert_int_equal(list_dir(dir, names, sizeof names), 1);
+
+    tg_table *back = read_ok(path, "takst", NULL, 0);
+    assert_same_table(small, back);
+    tg_table_release(back);
+    tg_table_release(small);
+    tg_table_release(big);
+    tg_test_no_leaks(blocks);
+    assert_int_equal(umount(dir), 0);
+    rmdir(dir);
 }
 
 /* ---- allocation failures ---- */
@@ -938,6 +1023,7 @@ int main(void) {
         cmocka_unit_test(test_db_write_modes),
         cmocka_unit_test(test_db_write_fails_midway),
         cmocka_unit_test(test_db_write_bad_file),
+        cmocka_unit_test(test_db_write_disk_full),
         cmocka_unit_test(test_db_read_oom),
         cmocka_unit_test(test_db_write_oom),
     };
