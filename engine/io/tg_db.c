@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -176,6 +177,182 @@ static tg_status open_db(const char *file, const char *path, int flags, sqlite3 
     return TG_OK;
 }
 
+/* ---- reading: the smallest surface ---- */
+
+/* The SQL functions a query may call: SQLite's core, aggregate, window,
+** date, math and JSON functions, which compute values from values. Left
+** out: everything with a side effect or that reveals the process, such as
+** load_extension, fts3_tokenizer (returns a pointer into the library),
+** sqlite_offset (a file offset) and whatever an extension registers.
+** Sorted for bsearch; names are ASCII lower case. */
+static const char *const safe_functions[] = {
+    "->",
+    "->>",
+    "abs",
+    "acos",
+    "acosh",
+    "asin",
+    "asinh",
+    "atan",
+    "atan2",
+    "atanh",
+    "avg",
+    "ceil",
+    "ceiling",
+    "char",
+    "coalesce",
+    "concat",
+    "concat_ws",
+    "cos",
+    "cosh",
+    "count",
+    "cume_dist",
+    "date",
+    "datetime",
+    "degrees",
+    "dense_rank",
+    "exp",
+    "first_value",
+    "floor",
+    "format",
+    "glob",
+    "group_concat",
+    "hex",
+    "ifnull",
+    "iif",
+    "instr",
+    "json",
+    "json_array",
+    "json_array_length",
+    "json_extract",
+    "json_group_array",
+    "json_group_object",
+    "json_insert",
+    "json_object",
+    "json_patch",
+    "json_quote",
+    "json_remove",
+    "json_replace",
+    "json_set",
+    "json_type",
+    "json_valid",
+    "julianday",
+    "lag",
+    "last_value",
+    "lead",
+    "length",
+    "like",
+    "likelihood",
+    "likely",
+    "ln",
+    "log",
+    "log10",
+    "log2",
+    "lower",
+    "ltrim",
+    "max",
+    "min",
+    "mod",
+    "nth_value",
+    "ntile",
+    "nullif",
+    "octet_length",
+    "percent_rank",
+    "pi",
+    "pow",
+    "power",
+    "printf",
+    "quote",
+    "radians",
+    "random",
+    "randomblob",
+    "rank",
+    "replace",
+    "round",
+    "row_number",
+    "rtrim",
+    "sign",
+    "sin",
+    "sinh",
+    "soundex",
+    "sqlite_version",
+    "sqrt",
+    "strftime",
+    "string_agg",
+    "substr",
+    "substring",
+    "sum",
+    "tan",
+    "tanh",
+    "time",
+    "timediff",
+    "total",
+    "trim",
+    "trunc",
+    "typeof",
+    "unhex",
+    "unicode",
+    "unixepoch",
+    "unlikely",
+    "upper",
+    "zeroblob",
+};
+
+/* The pragmas a query may read: what a table looks like. */
+static const char *const safe_pragmas[] = {
+    "foreign_key_list", "index_info", "index_list", "index_xinfo", "table_info", "table_xinfo",
+};
+
+static int cmp_name(const void *key, const void *elem) {
+    return sqlite3_stricmp((const char *)key, *(const char *const *)elem);
+}
+
+static int listed(const char *name, const char *const *list, size_t n) {
+    return name && bsearch(name, list, n, sizeof *list, cmp_name) != NULL;
+}
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Lets a query read and compute, nothing else: no ATTACH, no writes, no
+** pragma that changes anything, no function outside the list. The first
+** refusal is noted in *ud (an int) so the error can say what was wrong. */
+static int authorize(void *ud, int action, const char *a1, const char *a2, const char *db,
+                     const char *trigger) {
+    int ok;
+    (void)db, (void)trigger;
+    switch (action) {
+    case SQLITE_SELECT:
+    case SQLITE_READ:
+    case SQLITE_RECURSIVE: ok = 1; break;
+    case SQLITE_FUNCTION: ok = listed(a2, safe_functions, COUNT(safe_functions)); break;
+    case SQLITE_PRAGMA: ok = listed(a1, safe_pragmas, COUNT(safe_pragmas)); break;
+    case SQLITE_UPDATE:
+        /* Declaring a table-valued function's table (json_each,
+        ** pragma_table_info) compiles an update of sqlite_master that
+        ** never runs; a real UPDATE of it still fails the read-only
+        ** checks (read-only connection, defensive mode, the statement). */
+        ok = a1 && strcmp(a1, "sqlite_master") == 0;
+        break;
+    default: ok = 0;
+    }
+    if (!ok && *(int *)ud == 0) *(int *)ud = action;
+    return ok ? SQLITE_OK : SQLITE_DENY;
+}
+
+/* A database file can come from anyone: its schema (views, triggers,
+** defaults) must not reach unsafe functions, and the caller's SQL gets
+** the authorizer. The options are applied to every read connection. */
+static tg_status harden(sqlite3 *db, int *refused, const char *path, tg_error *err) {
+    static const int off[] = { SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION,
+                               SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER,
+                               SQLITE_DBCONFIG_TRUSTED_SCHEMA };
+    int rc = sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+    for (size_t i = 0; rc == SQLITE_OK && i < COUNT(off); i++)
+        rc = sqlite3_db_config(db, off[i], 0, NULL);
+    if (rc == SQLITE_OK) rc = sqlite3_set_authorizer(db, authorize, refused);
+    return rc == SQLITE_OK ? TG_OK : db_fail(err, path, db, rc, NULL);
+}
+
 /* ---- reading: parameters ---- */
 
 /* Index of the parameter 'name' names, trying each prefix for a bare
@@ -294,6 +471,7 @@ struct reader {
     int n_cols;
     struct stage *st;
     size_t n_rows, cap;
+    int refused; /* the first action the authorizer refused, 0 for none */
 };
 
 static int has_word(const char *s, const char *w) {
@@ -581,6 +759,13 @@ static tg_status prepare_query(struct reader *r, const char *sql, const char *sh
     sqlite3_stmt *more = NULL;
     int rc = sqlite3_prepare_v2(r->db, sql, -1, &r->stmt, &tail);
 
+    /* A statement that would write or attach is refused by the authorizer
+    ** already; say so in the words used for any other statement that is
+    ** not a query (a refused function or pragma keeps SQLite's message,
+    ** which names it). */
+    if (rc == SQLITE_AUTH && r->refused != SQLITE_FUNCTION && r->refused != SQLITE_PRAGMA)
+        return tg_err_set(err, TG_EARG, r->path, 0, 0, "not a query returning rows: %.*s%s",
+                          show_len(sql), sql, ellipsis(sql));
     if (rc != SQLITE_OK) return db_fail(err, r->path, r->db, rc, shown);
     if (!r->stmt)
         return tg_err_set(err, TG_EARG, r->path, 0, 0, "no SQL statement in '%.*s%s'",
@@ -660,6 +845,7 @@ tg_status tg_db_read(const char *db_path, const char *table_or_sql, const tg_db_
         shown = NULL;
     }
     st = open_db(db_path, db_path, SQLITE_OPEN_READONLY, &r.db, err);
+    if (st == TG_OK) st = harden(r.db, &r.refused, db_path, err);
     if (st == TG_OK) st = prepare_query(&r, sql, shown, err);
     if (st == TG_OK) st = bind_params(r.stmt, params, n_params, db_path, err);
     if (st == TG_OK) st = init_stages(&r, err);

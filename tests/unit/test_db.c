@@ -934,6 +934,32 @@ static void test_db_write_disk_full(void **state) {
     rmdir(dir);
 }
 
+/* A database file is data from anyone: a view in it may not reach a
+** function outside the allow-list (trusted_schema off, the authorizer),
+** while views of ordinary functions read as before. */
+static void test_db_read_untrusted_schema(void **state) {
+    char path[1024];
+    size_t before = tg_mem_blocks();
+    tg_table *t = NULL;
+    tg_error err;
+    (void)state;
+    snprintf(path, sizeof path, "%s", tg_test_tmpfile(".db"));
+    exec_db(path, "CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (-2);"
+                  "CREATE VIEW leak AS SELECT hex(fts3_tokenizer('simple')) AS p;"
+                  "CREATE VIEW ext AS SELECT load_extension('/nonexistent.so') AS p;"
+                  "CREATE VIEW fine AS SELECT abs(x) AS a, upper('æ') AS u FROM t;");
+    assert_int_equal(tg_db_read(path, "leak", NULL, 0, &t, &err), TG_EARG);
+    assert_non_null(strstr(err.msg, "fts3_tokenizer"));
+    assert_null(t);
+    assert_int_equal(tg_db_read(path, "ext", NULL, 0, &t, &err), TG_EARG);
+    assert_non_null(strstr(err.msg, "load_extension"));
+    t = read_ok(path, "fine", NULL, 0);
+    assert_int_equal(col_of(t, "a", TG_INT)->v.i64[0], 2);
+    tg_table_release(t);
+    unlink(path);
+    tg_test_no_leaks(before);
+}
+
 /* ---- allocation failures ---- */
 
 struct oom_ctx {
@@ -1024,6 +1050,7 @@ int main(void) {
         cmocka_unit_test(test_db_write_fails_midway),
         cmocka_unit_test(test_db_write_bad_file),
         cmocka_unit_test(test_db_write_disk_full),
+        cmocka_unit_test(test_db_read_untrusted_schema),
         cmocka_unit_test(test_db_read_oom),
         cmocka_unit_test(test_db_write_oom),
     };
