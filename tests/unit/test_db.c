@@ -11,11 +11,14 @@
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -869,15 +872,15 @@ static int list_dir(const char *dir, char *out, size_t size) {
     return n;
 }
 
-/* A table bigger than SQLite's page cache (2 MB), so that pages are written to the
-** database before the commit: 20,000 rows of 200-byte text. */
-static tg_table *big_table(void) {
+/* 'rows' rows of 200-byte text; 20,000 is more than SQLite's page cache
+** (2 MB), so pages reach the file before the commit. */
+static tg_table *big_table(int rows) {
     char text[201];
     tg_table *t = tg_table_new();
     tg_col *c = tg_col_new(TG_STRING, 0, NULL);
     memset(text, 'x', 200);
     text[200] = '\0';
-    for (int i = 0; i < 20000; i++) {
+    for (int i = 0; i < rows; i++) {
         text[i % 200] = (char)('a' + i % 26);
         assert_int_equal(tg_col_push_str(c, text, 200), TG_OK);
     }
@@ -902,7 +905,7 @@ static void test_db_write_disk_full(void **state) {
         skip();
     }
     size_t blocks = tg_mem_blocks();
-    tg_table *small = sample_table(), *big = big_table();
+    tg_table *small = sample_table(), *big = big_table(20000);
     tg_error err;
     snprintf(path, sizeof path, "%s/a.db", dir);
     snprintf(fresh, sizeof fresh, "%s/new.db", dir);
@@ -958,6 +961,66 @@ static void test_db_read_untrusted_schema(void **state) {
     tg_table_release(t);
     unlink(path);
     tg_test_no_leaks(before);
+}
+
+/* The size of the first temporary copy of 'name' in 'dir', -1 for none. */
+static long temp_size(const char *dir, const char *name) {
+    char prefix[256], path[2048];
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    struct stat sb;
+    long size = -1;
+    snprintf(prefix, sizeof prefix, ".%s.tegn-tmp.", name);
+    assert_non_null(d);
+    while (size < 0 && (e = readdir(d)) != NULL) {
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if (strncmp(e->d_name, prefix, strlen(prefix)) == 0 && stat(path, &sb) == 0)
+            size = (long)sb.st_size;
+    }
+    closedir(d);
+    return size;
+}
+
+/* kill -9 in the middle of a write: the database reads as before (no hot
+** journal), and the copy left behind goes with the next write. */
+static void test_db_write_killed(void **state) {
+    char dir[1024], path[1100], names[512];
+    static char before[1 << 16], after[1 << 16];
+    (void)state;
+    snprintf(dir, sizeof dir, "%s", tg_test_tmpfile(".kill"));
+    assert_int_equal(mkdir(dir, 0700), 0);
+    snprintf(path, sizeof path, "%s/a.db", dir);
+    size_t blocks = tg_mem_blocks();
+    tg_table *small = sample_table(), *big = big_table(200000);
+    write_ok(path, "takst", small, TG_DB_CREATE);
+    dump_db(path, before, sizeof before);
+
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        tg_db_write(path, "takst", big, TG_DB_REPLACE, NULL);
+        _exit(0);
+    }
+    struct timespec tick = { 0, 500000 };
+    for (int i = 0; i < 10000 && temp_size(dir, "a.db") < 1000000; i++) nanosleep(&tick, NULL);
+    kill(pid, SIGKILL);
+    assert_int_equal(waitpid(pid, NULL, 0), pid);
+    assert_true(temp_size(dir, "a.db") > 0); /* killed halfway, the copy left */
+
+    dump_db(path, after, sizeof after);
+    assert_string_equal(before, after);
+    tg_table *back = read_ok(path, "takst", NULL, 0);
+    assert_same_table(small, back);
+    tg_table_release(back);
+    write_ok(path, "ny", small, TG_DB_CREATE); /* sweeps the dead run's copy */
+    assert_int_equal(list_dir(dir, names, sizeof names), 1);
+    assert_string_equal(names, "a.db");
+
+    tg_table_release(small);
+    tg_table_release(big);
+    tg_test_no_leaks(blocks);
+    unlink(path);
+    rmdir(dir);
 }
 
 /* ---- allocation failures ---- */
@@ -1050,6 +1113,7 @@ int main(void) {
         cmocka_unit_test(test_db_write_fails_midway),
         cmocka_unit_test(test_db_write_bad_file),
         cmocka_unit_test(test_db_write_disk_full),
+        cmocka_unit_test(test_db_write_killed),
         cmocka_unit_test(test_db_read_untrusted_schema),
         cmocka_unit_test(test_db_read_oom),
         cmocka_unit_test(test_db_write_oom),
