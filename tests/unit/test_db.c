@@ -1023,6 +1023,29 @@ static void test_db_write_killed(void **state) {
     rmdir(dir);
 }
 
+/* A database in WAL mode is written in place (its -wal file belongs to
+** that file, so it is not replaced by a copy); the rows arrive. */
+static void test_db_write_wal(void **state) {
+    char path[1024];
+    size_t blocks = tg_mem_blocks();
+    struct stat st0, st1;
+    (void)state;
+    snprintf(path, sizeof path, "%s", tg_test_tmpfile(".db"));
+    exec_db(path, "PRAGMA journal_mode = WAL; CREATE TABLE x (a INTEGER);");
+    assert_int_equal(stat(path, &st0), 0);
+    tg_table *small = sample_table();
+    write_ok(path, "takst", small, TG_DB_CREATE);
+    assert_int_equal(stat(path, &st1), 0);
+    assert_true(st0.st_ino == st1.st_ino);
+    tg_table *back = read_ok(path, "takst", NULL, 0);
+    assert_same_table(small, back);
+    assert_string_equal(query1(path, "PRAGMA journal_mode"), "wal");
+    tg_table_release(back);
+    tg_table_release(small);
+    tg_test_no_leaks(blocks);
+    unlink(path);
+}
+
 /* ---- allocation failures ---- */
 
 struct oom_ctx {
@@ -1114,6 +1137,7 @@ int main(void) {
         cmocka_unit_test(test_db_write_bad_file),
         cmocka_unit_test(test_db_write_disk_full),
         cmocka_unit_test(test_db_write_killed),
+        cmocka_unit_test(test_db_write_wal),
         cmocka_unit_test(test_db_read_untrusted_schema),
         cmocka_unit_test(test_db_read_oom),
         cmocka_unit_test(test_db_write_oom),
