@@ -1044,6 +1044,10 @@ static void test_db_write_wal(void **state) {
     tg_table_release(small);
     tg_test_no_leaks(blocks);
     unlink(path);
+    strcat(path, "-wal");
+    unlink(path);
+    strcpy(path + strlen(path) - 3, "shm");
+    unlink(path);
 }
 
 /* ---- allocation failures ---- */
