@@ -112,6 +112,15 @@ uint64_t tg_lua_seed(const tg_lua *rt);
 ** caches its result. Call it from opts.open_libs. May raise (memory). */
 void tg_lua_preload(struct lua_State *L, const char *name);
 
+/* Pops a table (and, with 'with_index', the __index function above it)
+** and pushes a read-only view of the table: an empty table whose
+** metatable reads through the table (or the function), raises "cannot
+** set 'k': <name> is read-only" on every assignment, iterates the table
+** with pairs (without handing it out) and is locked (__metatable). The
+** sandbox's rawset refuses views too, so a library module cannot replace
+** what every later script uses. May raise (memory). */
+void tg_lua_readonly(struct lua_State *L, const char *name, int with_index);
+
 /* ---- limits: time, cancellation, engine failures ---- */
 
 /* TG_OK while the current run may go on; TG_ECANCEL after a signal or
@@ -136,6 +145,12 @@ void tg_lua_cancel(tg_lua *rt);
 ** ordinary error "script.lua:12: prices.csv:14:3: expected ..." that pcall
 ** can catch; if nothing does, the run returns that code and 'err'. */
 TG_NORETURN int tg_lua_raise(struct lua_State *L, tg_status st, const tg_error *err);
+
+/* Pushes "script.lua:12: " of the innermost Lua function, as luaL_where but
+** skipping C functions, so an error raised by a C function that pcall
+** called directly still points into the script ("" when no Lua function
+** is on the stack). */
+void tg_lua_push_where(struct lua_State *L);
 
 /* tg_lua_poll for C functions called from Lua: raises when the run must
 ** stop (as tg_lua_raise), else returns. */
