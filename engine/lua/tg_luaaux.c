@@ -148,9 +148,7 @@ void tg_luaaux_check_opts(lua_State *L, int idx, const char *const *known, const
     int found = 0;
     idx = lua_absindex(L, idx);
     if (lua_isnoneornil(L, idx)) return;
-    if (!lua_istable(L, idx))
-        tg_luaaux_error(L, "%s: expected a table of options, got a %s", fname,
-                        luaL_typename(L, idx));
+    if (!lua_istable(L, idx)) tg_luaaux_bad(L, fname, "options", "a table", idx);
     lua_pushnil(L);
     while (lua_next(L, idx)) {
         lua_pop(L, 1);
@@ -232,7 +230,7 @@ void tg_luaaux_new_metatable(lua_State *L, const char *name, const luaL_Reg *met
 
 /* ---- argument lists ---- */
 
-const char **tg_luaaux_names(lua_State *L, int idx, const char *what, size_t *n) {
+const char **tg_luaaux_names(lua_State *L, int idx, const char *fn, const char *key, size_t *n) {
     const char **v;
     idx = lua_absindex(L, idx);
     if (lua_type(L, idx) == LUA_TSTRING) {
@@ -242,14 +240,15 @@ const char **tg_luaaux_names(lua_State *L, int idx, const char *what, size_t *n)
         return v;
     }
     if (lua_type(L, idx) != LUA_TTABLE)
-        tg_luaaux_error(L, "%s: expected a column name or a list of names, got a %s", what,
-                        luaL_typename(L, idx));
+        tg_luaaux_bad(L, fn, key, "a column name or a list of names", idx);
     *n = (size_t)luaL_len(L, idx);
     v = lua_newuserdatauv(L, (*n ? *n : 1) * sizeof *v, 0);
     for (size_t i = 0; i < *n; i++) {
         lua_rawgeti(L, idx, (lua_Integer)i + 1);
-        if (lua_type(L, -1) != LUA_TSTRING)
-            tg_luaaux_error(L, "%s: item %d is not a column name", what, (int)i + 1);
+        if (lua_type(L, -1) != LUA_TSTRING) {
+            lua_pushfstring(L, "%s[%d]", key, (int)i + 1);
+            tg_luaaux_bad(L, fn, lua_tostring(L, -1), "a column name", -2);
+        }
         v[i] = lua_tostring(L, -1); /* the list keeps the string alive */
         lua_pop(L, 1);
     }
@@ -352,9 +351,10 @@ const char **tg_luaaux_sort_keys(lua_State *L, int idx, const tg_table *t, const
             lua_rawgeti(L, -1, 1);
             lua_remove(L, -2);
         }
-        if (lua_type(L, -1) != LUA_TSTRING)
-            tg_luaaux_error(L, "%s: key %d must be a column name or {name, desc = true}", what,
-                            i + 1);
+        if (lua_type(L, -1) != LUA_TSTRING) {
+            lua_pushfstring(L, "%s[%d]", key, i + 1);
+            tg_luaaux_bad(L, what, lua_tostring(L, -1), "a column name or {name, desc = true}", -2);
+        }
         keys[i] = lua_tostring(L, -1); /* kept alive by the list (or the key table in it) */
         lua_pop(L, 1);
         if (tg_table_find(t, keys[i]) < 0) tg_luaaux_no_column(L, t, keys[i]);

@@ -202,9 +202,10 @@ int tg_luaaux_date_unit(struct lua_State *L, int idx);
 
 /* A list of column names from the value at idx (a name or a list of
 ** names), as an array in a userdata pushed on the stack; the strings stay
-** alive as long as the value does. Raises for anything else, naming
-** 'what'. */
-const char **tg_luaaux_names(struct lua_State *L, int idx, const char *what, size_t *n);
+** alive as long as the value does. Raises for anything else, naming the
+** function 'fn' and the argument or option 'key' (an item "key[i]"). */
+const char **tg_luaaux_names(struct lua_State *L, int idx, const char *fn, const char *key,
+                             size_t *n);
 
 /* The string keys of the Lua table at idx sorted by their bytes, in an
 ** array that lives in a userdata pushed on the stack (the strings are kept

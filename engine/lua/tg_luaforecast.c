@@ -47,7 +47,8 @@ static double check_level(lua_State *L, const char *fname) {
 static void read_opts(lua_State *L, int idx, const char *fname, const tg_table *t,
                       tg_fctable_opts *o, double *levels) {
     tg_fctable_opts_init(o);
-    if (lua_getfield(L, idx, "by") != LUA_TNIL) o->by = tg_luaaux_names(L, -1, fname, &o->n_by);
+    if (lua_getfield(L, idx, "by") != LUA_TNIL)
+        o->by = tg_luaaux_names(L, -1, fname, "by", &o->n_by);
     else lua_pop(L, 1);
     if (o->n_by > TG_FCTABLE_MAX_BY)
         tg_luaaux_error(L, "%s: at most %d by columns", fname, TG_FCTABLE_MAX_BY);

@@ -32,9 +32,9 @@ typedef struct names {
 } names;
 
 /* A name or a list of names at idx (tg_luaaux_names); pushes the array. */
-static names check_names(lua_State *L, int idx, const char *what) {
+static names check_names(lua_State *L, int idx, const char *what, const char *key) {
     names ns;
-    ns.v = tg_luaaux_names(L, idx, what, &ns.n);
+    ns.v = tg_luaaux_names(L, idx, what, key, &ns.n);
     return ns;
 }
 
@@ -167,7 +167,7 @@ static int l_table_group_by(lua_State *L) {
     luaL_setmetatable(L, GROUPBY_MT);
     if (lua_istable(L, 2)) keys = tg_luaaux_sorted_keys(L, 2, &n_keys, "group_by");
     else lua_pushnil(L);
-    ns = check_names(L, 2, "group_by"); /* the list part */
+    ns = check_names(L, 2, "group_by", "keys"); /* the list part */
     check_columns(L, shape, ns);
     if (n_keys) {
         int spec = lua_gettop(L) + 1;
@@ -228,7 +228,7 @@ static int l_groupby_agg(lua_State *L) {
     lua_getiuservalue(L, 1, 1); /* 3 */
     shape = tg_luaval_table_shape(L, 3, NULL);
     lua_getiuservalue(L, 1, 2); /* 4 */
-    keys = check_names(L, 4, "group_by");
+    keys = check_names(L, 4, "group_by", "keys");
     spec = lua_gettop(L) + 1;
     lua_getiuservalue(L, 1, 3);
     slot = tg_luaval_table_new(L);
@@ -272,7 +272,7 @@ static int l_groupby_agg(lua_State *L) {
         t = tg_luaval_table_check(L, 3);
         lua_pushnil(L);
     } else {
-        needed = check_names(L, list, "agg");
+        needed = check_names(L, list, "agg", "aggregates");
         t = tg_luaval_table_project(L, 3, needed.v, needed.n);
     }
     if (!lua_isnil(L, spec)) {
@@ -306,22 +306,24 @@ static int l_groupby_tostring(lua_State *L) {
 /* Reads join keys from the value at idx: "k", {"a", "b"} (same names on
 ** both sides) and/or {left_name = "right_name"} (sorted by left name).
 ** Pushes two arrays; fills *l and *r. */
-static void check_keys(lua_State *L, int idx, names *l, names *r, const char *what) {
+static void check_keys(lua_State *L, int idx, names *l, names *r, const char *what,
+                       const char *key) {
     size_t n_keys = 0;
     const char **keys = NULL;
     idx = lua_absindex(L, idx);
-    if (lua_isnil(L, idx)) tg_luaaux_error(L, "%s: the 'on' option is required", what);
+    if (lua_isnil(L, idx)) tg_luaaux_missing(L, what, key);
     if (lua_istable(L, idx)) keys = tg_luaaux_sorted_keys(L, idx, &n_keys, what);
-    *l = check_names(L, idx, what);
+    *l = check_names(L, idx, what, key);
     size_t n_list = l->n;
     const char **lv = lua_newuserdatauv(L, (n_list + n_keys ? n_list + n_keys : 1) * sizeof *lv, 0);
     const char **rv = lua_newuserdatauv(L, (n_list + n_keys ? n_list + n_keys : 1) * sizeof *rv, 0);
     for (size_t i = 0; i < n_list; i++) lv[i] = rv[i] = l->v[i];
     for (size_t i = 0; i < n_keys; i++) {
         lua_getfield(L, idx, keys[i]);
-        if (lua_type(L, -1) != LUA_TSTRING)
-            tg_luaaux_error(L, "%s: key '%s' must map to a column name of the other table", what,
-                            keys[i]);
+        if (lua_type(L, -1) != LUA_TSTRING) {
+            lua_pushfstring(L, "%s.%s", key, keys[i]);
+            tg_luaaux_bad(L, what, lua_tostring(L, -1), "a column name of the other table", -2);
+        }
         lv[n_list + i] = keys[i];
         rv[n_list + i] = lua_tostring(L, -1); /* kept alive by the option table */
         lua_pop(L, 1);
@@ -354,7 +356,7 @@ static int l_table_join(lua_State *L) {
     how = how_values[tg_luaaux_opt_choice(L, 3, "join", "how", hows, 0)];
     suffix = tg_luaaux_opt_string(L, 3, "join", "suffix", "_right");
     lua_getfield(L, 3, "on");
-    check_keys(L, -1, &lk, &rk, "join");
+    check_keys(L, -1, &lk, &rk, "join", "on");
     check_columns(L, t, lk);
     check_columns(L, u, rk);
     slot = tg_luaval_table_new(L);
@@ -404,7 +406,7 @@ static int l_table_join_asof(lua_State *L) {
     if (tg_table_find(u, on_r) < 0) return tg_luaaux_no_column(L, u, on_r);
     lua_getfield(L, 3, "by");
     if (!lua_isnil(L, -1)) {
-        check_keys(L, -1, &lk, &rk, "join_asof");
+        check_keys(L, -1, &lk, &rk, "join_asof", "by");
         check_columns(L, t, lk);
         check_columns(L, u, rk);
     }
@@ -420,15 +422,15 @@ static int l_table_join_asof(lua_State *L) {
 /* ---- distinct, top ---- */
 
 /* Name list from a verb's arguments: one list, or names as arguments. */
-static names arg_names(lua_State *L, int first, const char *what) {
+static names arg_names(lua_State *L, int first, const char *what, const char *key) {
     int n = lua_gettop(L) - first + 1;
-    if (n == 1 && lua_istable(L, first)) return check_names(L, first, what);
+    if (n == 1 && lua_istable(L, first)) return check_names(L, first, what, key);
     lua_createtable(L, n > 0 ? n : 0, 0);
     for (int i = 0; i < n; i++) {
         lua_pushvalue(L, first + i);
         lua_rawseti(L, -2, i + 1);
     }
-    return check_names(L, -1, what);
+    return check_names(L, -1, what, key);
 }
 
 /* t:distinct() / t:distinct{"a", "b"}: the first row of each distinct
@@ -436,7 +438,7 @@ static names arg_names(lua_State *L, int first, const char *what) {
 ** of first appearance. */
 static int l_table_distinct(lua_State *L) {
     const tg_table *t = tg_luaval_table_check(L, 1);
-    names ns = arg_names(L, 2, "distinct");
+    names ns = arg_names(L, 2, "distinct", "columns");
     tg_table **slot;
     tg_error err;
     tg_status st;
@@ -469,13 +471,13 @@ static int l_table_top(lua_State *L) {
     lua_settop(L, 3);
     tg_luaaux_check_opts(L, 3, known, "top");
     by = tg_luaaux_opt_string(L, 3, "top", "by", NULL);
-    if (!by) return tg_luaaux_error(L, "top: the 'by' option is required");
+    if (!by) return tg_luaaux_missing(L, "top", "by");
     if (tg_table_find(t, by) < 0) return tg_luaaux_no_column(L, t, by);
     lua_getfield(L, 3, "desc");
     if (!lua_isnil(L, -1)) desc = lua_toboolean(L, -1);
     lua_getfield(L, 3, "per");
     if (!lua_isnil(L, -1)) {
-        per = check_names(L, -1, "top");
+        per = check_names(L, -1, "top", "per");
         check_columns(L, t, per);
     }
     slot = tg_luaval_table_new(L);

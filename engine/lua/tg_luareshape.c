@@ -27,7 +27,7 @@ static const char **column_opt(lua_State *L, int idx, const char *key, const cha
                                const tg_table *t, size_t *n) {
     const char **names = NULL;
     *n = 0;
-    if (lua_getfield(L, idx, key) != LUA_TNIL) names = tg_luaaux_names(L, -1, verb, n);
+    if (lua_getfield(L, idx, key) != LUA_TNIL) names = tg_luaaux_names(L, -1, verb, key, n);
     for (size_t i = 0; i < *n; i++)
         if (tg_table_find(t, names[i]) < 0) tg_luaaux_no_column(L, t, names[i]);
     return names;
@@ -100,7 +100,7 @@ static int l_table_unpivot(lua_State *L) {
     if (!u.keep && !u.melt) return tg_luaaux_error(L, "unpivot: give 'keep' or 'melt' (or both)");
     if (lua_getfield(L, 2, "into") != LUA_TNIL) {
         size_t n;
-        const char **into = tg_luaaux_names(L, -1, "unpivot", &n);
+        const char **into = tg_luaaux_names(L, -1, "unpivot", "into", &n);
         if (n != 2) return tg_luaaux_error(L, "unpivot: 'into' is {name_column, value_column}");
         u.name_col = into[0];
         u.value_col = into[1];

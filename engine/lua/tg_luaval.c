@@ -633,7 +633,7 @@ tg_col *tg_luaval_window_eval(lua_State *L, int idx, const tg_table *t) {
         }
     }
     if (lua_getiuservalue(L, idx, UV_BY) != LUA_TNIL) {
-        spec.by = tg_luaaux_names(L, -1, name, &spec.n_by);
+        spec.by = tg_luaaux_names(L, -1, name, "by", &spec.n_by);
         for (size_t i = 0; i < spec.n_by; i++)
             if (tg_table_find(t, spec.by[i]) < 0) tg_luaaux_no_column(L, t, spec.by[i]);
     }

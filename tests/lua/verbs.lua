@@ -489,3 +489,22 @@ script.lua:7: coalesce: 'items[2]' must be an expression or a value (number, str
 script.lua:8: add: 'b' must be an expression or a value (number, string, boolean, date), got a table
 script.lua:9: pivot: 'fill' must be a value, not an expression, got a tegn.Expr
 script.lua:10: max: 'e' must be an expression or a column name, got a table
+
+-- case: column-name lists, join keys, sort keys and options name what is wrong
+print(select(2, pcall(b.group_by, b, 5)))
+print(select(2, pcall(b.distinct, b, {'status', 3})))
+print(select(2, pcall(b.join, b, tilbud, {})))
+print(select(2, pcall(b.join, b, tilbud, {on = {tilbud_id = 7}})))
+print(select(2, pcall(b.top, b, 3, {})))
+print(select(2, pcall(b.sort, b, {'status', {5}})))
+print(select(2, pcall(b.join, b, tilbud, 'tilbud_id')))
+print(select(2, pcall(b.unpivot, b, {keep = 'tilbud_id', into = 5})))
+-- expect:
+script.lua:1: group_by: 'keys' must be a column name or a list of names, got 5
+script.lua:2: distinct: 'columns[2]' must be a column name, got 3
+script.lua:3: join: 'on' is required
+script.lua:4: join: 'on.tilbud_id' must be a column name of the other table, got 7
+script.lua:5: top: 'by' is required
+script.lua:6: sort: 'keys[2]' must be a column name or {name, desc = true}, got 5
+script.lua:7: join: 'options' must be a table, got 'tilbud_id'
+script.lua:8: unpivot: 'into' must be a column name or a list of names, got 5
