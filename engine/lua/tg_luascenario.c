@@ -42,8 +42,7 @@ static void check_steps(lua_State *L, struct spec *s, const char *where) {
     static const char *const known[] = { "fra", "pladser", NULL };
     int top = lua_gettop(L);
     if (!lua_istable(L, top))
-        tg_luaaux_error(L, "%s: kapacitet must be a list of { fra = 'YYYY-MM-DD', pladser = n }",
-                        FN);
+        tg_luaaux_bad(L, where, "kapacitet", "a list of { fra = 'YYYY-MM-DD', pladser = n }", top);
     lua_Integer n = luaL_len(L, top);
     if (n > MAX_STEPS) tg_luaaux_error(L, "%s: at most %d capacity steps", where, MAX_STEPS);
     for (lua_Integer i = 1; i <= n; i++) {
@@ -103,9 +102,10 @@ static void check_tilbud(lua_State *L, int idx, struct spec *s, int start, int a
     tg_scenario_tilbud *t = &s->t;
     char where[160];
     idx = lua_absindex(L, idx);
-    if (!lua_istable(L, idx)) tg_luaaux_error(L, "%s: each tilbud must be a table", FN);
+    if (!lua_istable(L, idx))
+        tg_luaaux_bad(L, FN, lua_pushfstring(L, "tilbud[%d]", slot), "a table", idx);
     if (lua_getfield(L, idx, "id") != LUA_TSTRING)
-        tg_luaaux_error(L, "%s: tilbud.id must be a string", FN);
+        tg_luaaux_bad(L, FN, "tilbud.id", "a string", -1);
     t->id = lua_tostring(L, -1); /* kept alive by the tilbud table */
     lua_pop(L, 1);
     snprintf(where, sizeof where, "%s: tilbud '%.100s'", FN, t->id);
@@ -185,8 +185,7 @@ static void check_tilbud(lua_State *L, int idx, struct spec *s, int start, int a
     lua_pop(L, 1);
     if (lua_getfield(L, idx, "saeson") != LUA_TNIL) {
         if (!lua_istable(L, -1) || luaL_len(L, -1) != 12)
-            tg_luaaux_error(L, "%s: saeson must be a list of 12 factors (January..December)",
-                            where);
+            tg_luaaux_bad(L, where, "saeson", "a list of 12 factors (January..December)", -1);
         for (int m = 0; m < 12; m++) {
             lua_rawgeti(L, -1, m + 1);
             s->season[m] = tg_luaaux_check_number(L, -1, where, "saeson", -HUGE_VAL, HUGE_VAL);

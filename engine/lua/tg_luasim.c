@@ -88,8 +88,7 @@ static void read_capacity(lua_State *L, int idx, spec *sp, size_t k, int32_t sta
         long places;
         lua_rawgeti(L, idx, (lua_Integer)i + 1);
         if (!lua_istable(L, -1))
-            tg_luaaux_error(L, "%s: 'kapacitet' must be a list of {fra = date, pladser = n}",
-                            where);
+            tg_luaaux_bad(L, where, "kapacitet", "a list of {fra = date, pladser = n}", idx);
         tg_luaaux_check_opts(L, -1, known, where);
         has = tg_luaaux_opt_date(L, lua_gettop(L), where, "fra", &d);
         places =
@@ -135,9 +134,9 @@ static void read_unit(lua_State *L, int idx, spec *sp, size_t k, int32_t start, 
 
     idx = lua_absindex(L, idx);
     snprintf(where, sizeof where, "sim.run: tilbud %zu", k + 1);
-    if (!lua_istable(L, idx)) tg_luaaux_error(L, "%s: expected a table", where);
-    if (lua_getfield(L, idx, "id") != LUA_TSTRING)
-        tg_luaaux_error(L, "%s: 'id' must be a string", where);
+    if (!lua_istable(L, idx))
+        tg_luaaux_bad(L, "sim.run", lua_pushfstring(L, "tilbud[%d]", (int)k + 1), "a table", idx);
+    if (lua_getfield(L, idx, "id") != LUA_TSTRING) tg_luaaux_bad(L, where, "id", "a string", -1);
     if (!(sp->ids[k] = tg_strdup(lua_tostring(L, -1)))) tg_lua_raise(L, TG_ENOMEM, NULL);
     lua_pop(L, 1);
     snprintf(where, sizeof where, "sim.run: tilbud '%.100s'", sp->ids[k]);
@@ -181,8 +180,7 @@ static void read_unit(lua_State *L, int idx, spec *sp, size_t k, int32_t start, 
     u->queue_max = tg_luaaux_opt_integer(L, idx, where, "max_venteliste", -1, 0, TG_SIM_MAX_QUEUE);
     if (lua_getfield(L, idx, "kapacitet") != LUA_TNIL) {
         if (!lua_istable(L, -1))
-            tg_luaaux_error(L, "%s: 'kapacitet' must be a list of {fra = date, pladser = n}",
-                            where);
+            tg_luaaux_bad(L, where, "kapacitet", "a list of {fra = date, pladser = n}", -1);
         read_capacity(L, -1, sp, k, start, days, where);
     }
     lua_pop(L, 1);
@@ -387,7 +385,7 @@ static int l_sim_run(lua_State *L) {
     per_rep = tg_luaaux_opt_boolean(L, 1, "sim.run", "per_replikation", 0);
     lua_settop(L, 1);
     if (lua_getfield(L, 1, "tilbud") != LUA_TTABLE || lua_rawlen(L, -1) == 0)
-        return tg_luaaux_error(L, "sim.run: 'tilbud' must be a non-empty list of tilbud");
+        return tg_luaaux_bad(L, "sim.run", "tilbud", "a non-empty list of tilbud", -1);
 
     box = tg_luaaux_box(L, free_spec); /* 3 */
     sp = alloc_or_raise(L, 1, sizeof *sp);

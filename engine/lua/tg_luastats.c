@@ -160,8 +160,8 @@ static void read_array(lua_State *L, int idx, double *v, size_t n, const char *w
         else if (tg_luaaux_is_null(L, -1)) v[i] = NAN;
         else if (tg_luaaux_date_test(L, -1, &days)) v[i] = decimal_year(days);
         else
-            tg_luaaux_error(L, "trend: %s[%d] must be a number, a date or tegn.null, got %s", what,
-                            (int)i + 1, luaL_typename(L, -1));
+            tg_luaaux_bad(L, "trend", lua_pushfstring(L, "%s[%d]", what, (int)i + 1),
+                          "a number, a date or tegn.null", -2);
         lua_pop(L, 1);
     }
 }
@@ -276,12 +276,9 @@ static int l_stats_bh(lua_State *L) {
         if (tg_luaaux_is_null(L, -1)) {
             p[i] = NAN;
         } else {
-            if (lua_type(L, -1) != LUA_TNUMBER)
-                return tg_luaaux_error(L, "bh: ps[%d] must be a number or tegn.null, got %s",
-                                       (int)i + 1, luaL_typename(L, -1));
-            p[i] = lua_tonumber(L, -1);
-            if (!(p[i] >= 0 && p[i] <= 1))
-                return tg_luaaux_error(L, "bh: ps[%d] must be between 0 and 1", (int)i + 1);
+            lua_pushfstring(L, "ps[%d]", (int)i + 1);
+            p[i] = tg_luaaux_check_number(L, -2, "bh", lua_tostring(L, -1), 0, 1);
+            lua_pop(L, 1);
         }
         lua_pop(L, 1);
     }

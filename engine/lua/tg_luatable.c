@@ -156,15 +156,15 @@ static int l_table_select(lua_State *L) {
     if (!(*slot = tg_table_new())) return tg_lua_raise(L, TG_ENOMEM, NULL);
     for (size_t i = 1; i <= n_list; i++) {
         if (lua_rawgeti(L, 2, (lua_Integer)i) != LUA_TSTRING)
-            return tg_luaaux_error(L, "select: entry %d is not a column name", (int)i);
+            return tg_luaaux_bad(L, "select", lua_pushfstring(L, "columns[%d]", (int)i),
+                                 "a column name", -2);
         const char *name = lua_tostring(L, -1);
         add_renamed(L, t, *slot, name, name, "select");
         lua_pop(L, 1);
     }
     for (size_t i = 0; i < n_keys; i++) {
         if (lua_getfield(L, 2, keys[i]) != LUA_TSTRING)
-            return tg_luaaux_error(L, "select: '%s' must name an existing column (new = \"old\")",
-                                   keys[i]);
+            return tg_luaaux_bad(L, "select", keys[i], "a column name (new = \"old\")", -1);
         const char *old = lua_tostring(L, -1);
         add_renamed(L, t, *slot, keys[i], old, "select");
         lua_pop(L, 1);
@@ -184,14 +184,14 @@ static int l_table_rename(lua_State *L) {
 
     tg_luaaux_check_table(L, 2, "rename", "renames");
     lua_settop(L, 2);
-    if (luaL_len(L, 2) > 0) return tg_luaaux_error(L, "rename: expected new = \"old\" pairs");
+    if (luaL_len(L, 2) > 0)
+        return tg_luaaux_bad(L, "rename", "renames", "new = \"old\" pairs, not a list", 2);
     keys = tg_luaaux_sorted_keys(L, 2, &n_keys, "rename");
     names = lua_newuserdatauv(L, (t->n_cols ? t->n_cols : 1) * sizeof *names, 0);
     for (size_t k = 0; k < t->n_cols; k++) names[k] = t->names[k];
     for (size_t i = 0; i < n_keys; i++) {
         if (lua_getfield(L, 2, keys[i]) != LUA_TSTRING)
-            return tg_luaaux_error(L, "rename: '%s' must name an existing column (new = \"old\")",
-                                   keys[i]);
+            return tg_luaaux_bad(L, "rename", keys[i], "a column name (new = \"old\")", -1);
         const char *old = lua_tostring(L, -1);
         long k = tg_table_find(t, old);
         if (k < 0) return tg_luaaux_no_column(L, t, old);

@@ -131,7 +131,7 @@ script.lua:2: a table is indexed by column names, not a number
 local t = tegn.read_csv(DIR .. 'dmy.csv')
 t:select{1}
 -- error:
-script.lua:2: select: entry 1 is not a column name
+script.lua:2: select: 'columns[1]' must be a column name, got 1
 
 -- case: write_sqlite: a second write fails, append adds rows; read back with SQL
 -- round trip: CSV -> SQLite through tegn, checked with SQL

@@ -200,3 +200,15 @@ print(#s)
 -- expect:
 script.lua:1: warning: scenario.run: tilbud 'T': 'venteliste_max' is now called 'max_venteliste'; the old name works until the next release
 2
+
+-- case: a tilbud, its id, capacity and seasons are named when wrong
+local function run(t) print(select(2, pcall(tegn.scenario.run, { start_aar = 2025, tilbud = t }))) end
+run{ full(), 'x' }
+run{ full{ id = 3 } }
+run{ full{ kapacitet = 5 } }
+run{ full{ saeson = { 1, 2 } } }
+-- expect:
+script.lua:1: scenario.run: 'tilbud[2]' must be a table, got 'x'
+script.lua:1: scenario.run: 'tilbud.id' must be a string, got 3
+script.lua:1: scenario.run: tilbud 'T': 'kapacitet' must be a list of { fra = 'YYYY-MM-DD', pladser = n }, got 5
+script.lua:1: scenario.run: tilbud 'T': 'saeson' must be a list of 12 factors (January..December), got a table
