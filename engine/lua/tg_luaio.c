@@ -284,7 +284,8 @@ static int l_tegn_read_csv(lua_State *L) {
         o.dialect.quote = csv_char(L, 2, "quote", "such as '\"'");
         o.decimal = csv_char(L, 2, "decimal", "'.' or ','");
         if (o.decimal && o.decimal != '.' && o.decimal != ',')
-            return tg_luaaux_error(L, "read_csv: option 'decimal' must be '.', ',' or \"auto\"");
+            return (lua_getfield(L, 2, "decimal"),
+                    tg_luaaux_bad(L, "read_csv", "decimal", "'.', ',' or \"auto\"", -1));
         if (lua_getfield(L, 2, "header") != LUA_TNIL) {
             if (lua_type(L, -1) == LUA_TBOOLEAN) o.dialect.header = lua_toboolean(L, -1);
             else if (!(lua_type(L, -1) == LUA_TSTRING && !strcmp(lua_tostring(L, -1), "auto")))
@@ -309,7 +310,8 @@ static int l_tegn_read_csv(lua_State *L) {
             if (n > MAX_NA) return tg_luaaux_error(L, "read_csv: at most %d 'na' values", MAX_NA);
             for (lua_Integer i = 1; i <= n; i++) {
                 if (lua_rawgeti(L, -1, i) != LUA_TSTRING)
-                    return tg_luaaux_error(L, "read_csv: 'na' values must be strings");
+                    return tg_luaaux_bad(L, "read_csv", lua_pushfstring(L, "na[%I]", i), "a string",
+                                         -2);
                 na[i - 1] = lua_tostring(L, -1); /* kept alive by the na table */
                 lua_pop(L, 1);
             }

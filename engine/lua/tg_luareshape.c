@@ -53,11 +53,13 @@ static int l_table_pivot(lua_State *L) {
     memset(&p, 0, sizeof p);
     p.rows = column_opt(L, 2, "rows", "pivot", t, &p.n_rows);
     lua_getfield(L, 2, "cols");
-    p.cols = lua_tostring(L, -1);
     lua_getfield(L, 2, "values");
+    if (lua_type(L, -2) != LUA_TSTRING)
+        return tg_luaaux_bad(L, "pivot", "cols", "a column name", -2);
+    if (lua_type(L, -1) != LUA_TSTRING)
+        return tg_luaaux_bad(L, "pivot", "values", "a column name", -1);
+    p.cols = lua_tostring(L, -2);
     p.values = lua_tostring(L, -1);
-    if (!p.cols || !p.values || lua_type(L, -1) != LUA_TSTRING || lua_type(L, -2) != LUA_TSTRING)
-        return tg_luaaux_error(L, "pivot: 'cols' and 'values' must name columns");
     if (tg_table_find(t, p.cols) < 0) return tg_luaaux_no_column(L, t, p.cols);
     if (tg_table_find(t, p.values) < 0) return tg_luaaux_no_column(L, t, p.values);
     if (lua_getfield(L, 2, "agg") != LUA_TNIL) {
@@ -134,10 +136,9 @@ static int l_table_complete(lua_State *L) {
     lua_settop(L, 2);
     tg_luaaux_check_opts(L, 2, known, "complete");
     keys = column_opt(L, 2, "by", "complete", t, &n_keys);
-    lua_getfield(L, 2, "period");
+    if (lua_getfield(L, 2, "period") != LUA_TSTRING)
+        return tg_luaaux_bad(L, "complete", "period", "the name of a date column", -1);
     period = lua_tostring(L, -1);
-    if (!period || lua_type(L, -1) != LUA_TSTRING)
-        return tg_luaaux_error(L, "complete: 'period' must name a date column");
     if (tg_table_find(t, period) < 0) return tg_luaaux_no_column(L, t, period);
     if (lua_getfield(L, 2, "unit") != LUA_TNIL)
         unit = units[tg_luaaux_check_choice(L, -1, "complete", "unit", units)];

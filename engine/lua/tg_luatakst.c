@@ -140,16 +140,15 @@ static void push_field(lua_State *L, const tg_takst_rules *r, const struct field
 static unsigned check_lines(lua_State *L, int idx, const char *what) {
     unsigned mask = 0;
     idx = lua_absindex(L, idx);
-    if (!lua_istable(L, idx))
-        tg_luaaux_error(L, "rules: %s must be a list of omkostningstyper", what);
+    if (!lua_istable(L, idx)) tg_luaaux_bad(L, "rules", what, "a list of omkostningstyper", idx);
     for (lua_Integer i = 1, n = luaL_len(L, idx); i <= n; i++) {
         size_t len;
         lua_rawgeti(L, idx, i);
         const char *s = lua_tolstring(L, -1, &len);
         int k = s ? tg_takst_omk_parse(s, len) : -1;
         if (k < 0)
-            tg_luaaux_error(L, "rules: %s: unknown omkostningstype '%s'", what,
-                            s ? s : luaL_typename(L, -1));
+            tg_luaaux_bad(L, "rules", lua_pushfstring(L, "%s[%I]", what, i), "an omkostningstype",
+                          -2);
         mask |= TG_TAKST_BIT(k);
         lua_pop(L, 1);
     }
@@ -169,11 +168,13 @@ static void set_field(lua_State *L, tg_takst_rules *r, const struct field *f, in
             (int)tg_luaaux_check_integer(L, idx, "rules", f->name, -1000000, 1000000);
         break;
     case K_NAME: {
-        size_t len;
-        const char *s = lua_tolstring(L, idx, &len);
-        if (lua_type(L, idx) != LUA_TSTRING || len == 0 || len >= sizeof r->navn)
-            tg_luaaux_error(L, "rules: navn must be a string of 1 to %d bytes",
-                            (int)sizeof r->navn - 1);
+        size_t len = 0;
+        const char *s = lua_type(L, idx) == LUA_TSTRING ? lua_tolstring(L, idx, &len) : NULL;
+        if (!s || len == 0 || len >= sizeof r->navn) {
+            char expect[48];
+            snprintf(expect, sizeof expect, "a string of 1 to %d bytes", (int)sizeof r->navn - 1);
+            tg_luaaux_bad(L, "rules", "navn", expect, idx);
+        }
         memcpy(r->navn, s, len + 1);
         break;
     }
@@ -188,7 +189,7 @@ static void set_field(lua_State *L, tg_takst_rules *r, const struct field *f, in
         else if (lua_type(L, idx) == LUA_TNUMBER)
             r->takstdage =
                 (int)tg_luaaux_check_integer(L, idx, "rules", f->name, -1000000, 1000000);
-        else tg_luaaux_error(L, "rules: takstdage must be 'kalender' or a number of days");
+        else tg_luaaux_bad(L, "rules", f->name, "'kalender' or a number of days", idx);
         break;
     case K_MAANED:
         r->maaned_af_uafrundet = tg_luaaux_check_choice(L, idx, "rules", f->name, MAANED_NAMES);
@@ -198,7 +199,8 @@ static void set_field(lua_State *L, tg_takst_rules *r, const struct field *f, in
                              -HUGE_VAL, HUGE_VAL);
         for (int k = 0; k < TG_TAKST_TILSYN_BANDS - 1; k++) {
             if (v[k] != floor(v[k]) || v[k] < 0 || v[k] > 1e6)
-                tg_luaaux_error(L, "rules: tilsyn_graenser must be whole numbers of places");
+                tg_luaaux_error(L, "rules: '%s' must be whole numbers of places from 0 to 1000000",
+                                f->name);
             r->tilsyn_graense[k] = (int)v[k];
         }
         break;
@@ -515,10 +517,10 @@ static int l_takst_tillaeg(lua_State *L) {
     const char *fname = "takst.tillaeg";
     tg_luaaux_check_table(L, 1, fname, "options");
     tg_luaaux_check_opts(L, 1, known, fname);
-    double timer = tg_luaaux_need_number(L, 1, fname, "timer", -HUGE_VAL, HUGE_VAL);
-    double sats = tg_luaaux_need_number(L, 1, fname, "tillaegstakst", -HUGE_VAL, HUGE_VAL);
-    if (!(timer >= 0) || !(sats >= 0) || !isfinite(timer * sats))
-        return tg_luaaux_error(L, "%s: timer and tillaegstakst must be numbers >= 0", fname);
+    double timer = tg_luaaux_need_number(L, 1, fname, "timer", 0, HUGE_VAL);
+    double sats = tg_luaaux_need_number(L, 1, fname, "tillaegstakst", 0, HUGE_VAL);
+    if (!isfinite(timer * sats))
+        return tg_luaaux_error(L, "%s: timer x tillaegstakst is too large", fname);
     push_amount(L, tg_takst_tillaeg(timer, sats));
     return 1;
 }

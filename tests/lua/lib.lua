@@ -109,7 +109,7 @@ script.lua:1: read_csv: 'on_error' must be 'fail' or 'reject', got 'skip'
 -- case: read_csv: na values of the wrong type are refused, not converted
 tegn.read_csv(DIR .. 'dmy.csv', {na = {'NA', 0}})
 -- error:
-script.lua:1: read_csv: 'na' values must be strings
+script.lua:1: read_csv: 'na[2]' must be a string, got 0
 
 -- case: read_csv: a type that is not a type name
 tegn.read_csv(DIR .. 'dmy.csv', {types = {id = 5}})

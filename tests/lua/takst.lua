@@ -96,8 +96,8 @@ belaegning_max must be
 
 -- case: rules error: unknown omkostningstype 'loen'
 tegn.takst.rules{ overhead_grundlag = { 'loen' } }
--- error contains:
-unknown omkostningstype 'loen'
+-- error:
+script.lua:1: rules: 'overhead_grundlag[1]' must be an omkostningstype, got 'loen'
 
 -- case: rules error: 'doegntakst' or 'uafrundet'
 tegn.takst.rules{ maanedstakst_af = 'x' }
@@ -271,3 +271,14 @@ script.lua:1: takst.moms_refusion: 'takst' must be a number, got inf
 tegn.takst.deltid{ takst = 1000, dage_pr_uge = 2.5 }
 -- error:
 script.lua:1: takst.deltid: 'dage_pr_uge' must be a whole number from 1 to 7, got 2.5
+
+-- case: rule fields, tillaeg and omkostningstyper name the bad value
+print(select(2, pcall(tegn.takst.rules, { navn = '' })))
+print(select(2, pcall(tegn.takst.rules, { takstdage = 'alle' })))
+print(select(2, pcall(tegn.takst.rules, { overhead_grundlag = 'loen' })))
+print(select(2, pcall(tegn.takst.tillaeg, { timer = -1, tillaegstakst = 300 })))
+-- expect:
+script.lua:1: rules: 'navn' must be a string of 1 to 31 bytes, got ''
+script.lua:2: rules: 'takstdage' must be 'kalender' or a number of days, got 'alle'
+script.lua:3: rules: 'overhead_grundlag' must be a list of omkostningstyper, got 'loen'
+script.lua:4: takst.tillaeg: 'timer' must be a number >= 0, got -1

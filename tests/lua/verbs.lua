@@ -508,3 +508,10 @@ script.lua:5: top: 'by' is required
 script.lua:6: sort: 'keys[2]' must be a column name or {name, desc = true}, got 5
 script.lua:7: join: 'options' must be a table, got 'tilbud_id'
 script.lua:8: unpivot: 'into' must be a column name or a list of names, got 5
+
+-- case: pivot and complete name a column option that is not a name
+print(select(2, pcall(b.pivot, b, {rows = 'tilbud_id', cols = 3, values = 'dage'})))
+print(select(2, pcall(b.complete, b, {by = 'tilbud_id', period = true})))
+-- expect:
+script.lua:1: pivot: 'cols' must be a column name, got 3
+script.lua:2: complete: 'period' must be the name of a date column, got true
