@@ -50,13 +50,21 @@ static int l_date_eq(lua_State *L) {
     return 1;
 }
 
+/* The day number of the operand 'key' at idx of the operator 'op' on
+** dates, or raises: a date compares only with a date. */
+static int32_t operand(lua_State *L, int idx, const char *op, const char *key) {
+    int32_t d;
+    if (!tg_luaaux_date_test(L, idx, &d)) tg_luaaux_bad(L, op, key, "a tegn.Date", idx);
+    return d;
+}
+
 static int l_date_lt(lua_State *L) {
-    lua_pushboolean(L, tg_luaaux_date_check(L, 1) < tg_luaaux_date_check(L, 2));
+    lua_pushboolean(L, operand(L, 1, "a < b", "a") < operand(L, 2, "a < b", "b"));
     return 1;
 }
 
 static int l_date_le(lua_State *L) {
-    lua_pushboolean(L, tg_luaaux_date_check(L, 1) <= tg_luaaux_date_check(L, 2));
+    lua_pushboolean(L, operand(L, 1, "a <= b", "a") <= operand(L, 2, "a <= b", "b"));
     return 1;
 }
 
@@ -105,7 +113,7 @@ static int l_date_sub(lua_State *L) {
     int32_t a, b;
     int n = delegate_to_expr(L, "__sub");
     if (n >= 0) return n;
-    a = tg_luaaux_date_check(L, 1);
+    a = operand(L, 1, "date - n", "date");
     if (tg_luaaux_date_test(L, 2, &b)) {
         lua_pushinteger(L, (lua_Integer)a - b);
         return 1;

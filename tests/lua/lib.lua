@@ -481,3 +481,13 @@ script.lua:7: bh: 'ps' must be a table, got 0.05
 script.lua:8: trend: 'y_column' must be a string, got 7
 script.lua:9: rule set: 'field' must be a field name, got 1
 script.lua:10: data.sql: 'query' must be a string, got nil
+
+-- case: date operators name the operand that is not a date or a day count
+local d = tegn.date'2024-01-01'
+print(select(2, pcall(function() return d < 5 end)))
+print(select(2, pcall(function() return 5 - d end)))
+print(select(2, pcall(function() return d - 'x' end)))
+-- expect:
+script.lua:2: a < b: 'b' must be a tegn.Date, got 5
+script.lua:3: date - n: 'date' must be a tegn.Date, got 5
+script.lua:4: date - n: 'n' must be a whole number, got 'x'
