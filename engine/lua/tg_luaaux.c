@@ -263,7 +263,8 @@ static int cmp_str(const void *a, const void *b) {
 ** into an array kept in a userdata pushed on the stack (the strings are
 ** kept alive by the table). Integer keys 1..#t are skipped (the caller
 ** reads the array part); any other key raises. */
-const char **tg_luaaux_sorted_keys(lua_State *L, int idx, size_t *n, const char *fname) {
+const char **tg_luaaux_sorted_keys(lua_State *L, int idx, size_t *n, const char *fname,
+                                   const char *key) {
     size_t count = 0, len;
     const char **keys;
 
@@ -283,8 +284,7 @@ const char **tg_luaaux_sorted_keys(lua_State *L, int idx, size_t *n, const char 
             keys[count++] = lua_tostring(L, -1);
         } else if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 1 ||
                    (size_t)lua_tointeger(L, -1) > len) {
-            tg_luaaux_error(L, "%s: expected a list of names and name = value pairs, got a %s key",
-                            fname, luaL_typename(L, -1));
+            tg_luaaux_bad(L, fname, key, "keyed by names or list positions", -1);
         }
     }
     qsort(keys, count, sizeof *keys, cmp_str);
@@ -292,23 +292,23 @@ const char **tg_luaaux_sorted_keys(lua_State *L, int idx, size_t *n, const char 
     return keys;
 }
 
-size_t tg_luaaux_push_pairs(lua_State *L, int idx, const char *what) {
+size_t tg_luaaux_push_pairs(lua_State *L, int idx, const char *what, const char *key) {
     size_t n_keys, n_list;
     const char **keys;
     int keys_idx;
 
     idx = lua_absindex(L, idx);
     n_list = (size_t)luaL_len(L, idx);
-    keys = tg_luaaux_sorted_keys(L, idx, &n_keys, what);
+    keys = tg_luaaux_sorted_keys(L, idx, &n_keys, what, key);
     keys_idx = lua_gettop(L);
     luaL_checkstack(L, (int)(2 * (n_list + n_keys)) + 8, what);
     for (size_t i = 1; i <= n_list; i++) {
+        int item = lua_gettop(L) + 1;
         lua_rawgeti(L, idx, (lua_Integer)i);
-        if (!lua_istable(L, -1))
-            tg_luaaux_error(L, "%s: list item %d must be a pair {name, value}", what, (int)i);
-        lua_rawgeti(L, -1, 1);
-        if (lua_type(L, -1) != LUA_TSTRING)
-            tg_luaaux_error(L, "%s: list item %d must be a pair {name, value}", what, (int)i);
+        if (!lua_istable(L, item) || lua_rawgeti(L, item, 1) != LUA_TSTRING) {
+            lua_pushfstring(L, "%s[%d]", key, (int)i);
+            tg_luaaux_bad(L, what, lua_tostring(L, -1), "a pair {name, value}", item);
+        }
         lua_rawgeti(L, -2, 2);
         lua_remove(L, -3);
     }

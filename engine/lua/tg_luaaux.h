@@ -210,13 +210,16 @@ const char **tg_luaaux_names(struct lua_State *L, int idx, const char *fn, const
 /* The string keys of the Lua table at idx sorted by their bytes, in an
 ** array that lives in a userdata pushed on the stack (the strings are kept
 ** alive by the table, which must stay unchanged). Keys 1..#t are skipped,
-** for the caller to read as a list; other keys raise, naming 'fname'. */
-const char **tg_luaaux_sorted_keys(struct lua_State *L, int idx, size_t *n, const char *fname);
+** for the caller to read as a list; other keys raise, naming the function
+** 'fname' and the argument or option 'key'. */
+const char **tg_luaaux_sorted_keys(struct lua_State *L, int idx, size_t *n, const char *fname,
+                                   const char *key);
 
 /* Reads name/value pairs from the table at idx -- list items {name, value}
 ** first, then name = value keys sorted by name -- and pushes, for each,
-** the name (a string) and the value, in that order. Returns the count. */
-size_t tg_luaaux_push_pairs(struct lua_State *L, int idx, const char *what);
+** the name (a string) and the value, in that order. Returns the count.
+** Errors name the function 'what' and the argument 'key' ("key[2]"). */
+size_t tg_luaaux_push_pairs(struct lua_State *L, int idx, const char *what, const char *key);
 
 /* Sort keys from the value at idx: a name, or a list whose items are names
 ** or {name, desc = true} (tegn.desc"x"). Pushes two arrays (names, and the

@@ -165,7 +165,7 @@ static int l_table_group_by(lua_State *L) {
     }
     lua_newuserdatauv(L, 0, 3); /* 3: the result */
     luaL_setmetatable(L, GROUPBY_MT);
-    if (lua_istable(L, 2)) keys = tg_luaaux_sorted_keys(L, 2, &n_keys, "group_by");
+    if (lua_istable(L, 2)) keys = tg_luaaux_sorted_keys(L, 2, &n_keys, "group_by", "keys");
     else lua_pushnil(L);
     ns = check_names(L, 2, "group_by", "keys"); /* the list part */
     check_columns(L, shape, ns);
@@ -234,7 +234,7 @@ static int l_groupby_agg(lua_State *L) {
     slot = tg_luaval_table_new(L);
     res = lua_gettop(L);
     base = lua_gettop(L) + 1;
-    n = tg_luaaux_push_pairs(L, 2, "agg");
+    n = tg_luaaux_push_pairs(L, 2, "agg", "aggregates");
     aggs = lua_newuserdatauv(L, (n ? n : 1) * sizeof *aggs, 0);
     argx = lua_newuserdatauv(L, (n ? n : 1) * sizeof *argx, 0);
     for (size_t i = 0; i < n; i++) {
@@ -312,7 +312,7 @@ static void check_keys(lua_State *L, int idx, names *l, names *r, const char *wh
     const char **keys = NULL;
     idx = lua_absindex(L, idx);
     if (lua_isnil(L, idx)) tg_luaaux_missing(L, what, key);
-    if (lua_istable(L, idx)) keys = tg_luaaux_sorted_keys(L, idx, &n_keys, what);
+    if (lua_istable(L, idx)) keys = tg_luaaux_sorted_keys(L, idx, &n_keys, what, key);
     *l = check_names(L, idx, what, key);
     size_t n_list = l->n;
     const char **lv = lua_newuserdatauv(L, (n_list + n_keys ? n_list + n_keys : 1) * sizeof *lv, 0);

@@ -147,7 +147,7 @@ static int l_table_complete(lua_State *L) {
         size_t n;
         const char **names;
         tg_luaaux_check_table(L, spec, "complete", "fill");
-        names = tg_luaaux_sorted_keys(L, spec, &n, "complete fill");
+        names = tg_luaaux_sorted_keys(L, spec, &n, "complete", "fill");
         if (luaL_len(L, spec) > 0)
             return tg_luaaux_error(L, "complete: 'fill' is {column = value}");
         void **box = tg_luaaux_box(L, release_table);

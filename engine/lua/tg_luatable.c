@@ -151,7 +151,7 @@ static int l_table_select(lua_State *L) {
     tg_luaaux_check_table(L, 2, "select", "columns");
     lua_settop(L, 2);
     size_t n_keys, n_list = (size_t)luaL_len(L, 2);
-    const char **keys = tg_luaaux_sorted_keys(L, 2, &n_keys, "select");
+    const char **keys = tg_luaaux_sorted_keys(L, 2, &n_keys, "select", "columns");
     slot = tg_luaval_table_new(L);
     if (!(*slot = tg_table_new())) return tg_lua_raise(L, TG_ENOMEM, NULL);
     for (size_t i = 1; i <= n_list; i++) {
@@ -186,7 +186,7 @@ static int l_table_rename(lua_State *L) {
     lua_settop(L, 2);
     if (luaL_len(L, 2) > 0)
         return tg_luaaux_bad(L, "rename", "renames", "new = \"old\" pairs, not a list", 2);
-    keys = tg_luaaux_sorted_keys(L, 2, &n_keys, "rename");
+    keys = tg_luaaux_sorted_keys(L, 2, &n_keys, "rename", "renames");
     names = lua_newuserdatauv(L, (t->n_cols ? t->n_cols : 1) * sizeof *names, 0);
     for (size_t k = 0; k < t->n_cols; k++) names[k] = t->names[k];
     for (size_t i = 0; i < n_keys; i++) {

@@ -165,7 +165,7 @@ static int l_table_derive(lua_State *L) {
     slot = tg_luaval_table_new(L);
     res = lua_gettop(L);
     base = lua_gettop(L) + 1;
-    n = tg_luaaux_push_pairs(L, 2, "derive");
+    n = tg_luaaux_push_pairs(L, 2, "derive", "columns");
     set = eval_pairs(L, t, base, n, "derive");
     assemble(L, t, set, base, slot, "derive");
     return tg_luaval_table_finish(L, res);

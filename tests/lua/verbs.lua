@@ -515,3 +515,12 @@ print(select(2, pcall(b.complete, b, {by = 'tilbud_id', period = true})))
 -- expect:
 script.lua:1: pivot: 'cols' must be a column name, got 3
 script.lua:2: complete: 'period' must be the name of a date column, got true
+
+-- case: name = value tables name the bad key or pair
+print(select(2, pcall(b.derive, b, {{'x'}, {5, 1}})))
+print(select(2, pcall(b.derive, b, {[0.5] = 1})))
+print(select(2, pcall(b.select, b, {[7] = 'dage'})))
+-- expect:
+script.lua:1: derive: 'columns[2]' must be a pair {name, value}, got a table
+script.lua:2: derive: 'columns' must be keyed by names or list positions, got 0.5
+script.lua:3: select: 'columns' must be keyed by names or list positions, got 7
