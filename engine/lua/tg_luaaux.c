@@ -153,8 +153,7 @@ void tg_luaaux_check_opts(lua_State *L, int idx, const char *const *known, const
     while (lua_next(L, idx)) {
         lua_pop(L, 1);
         if (lua_type(L, -1) != LUA_TSTRING)
-            tg_luaaux_error(L, "%s: option names are strings (got a %s key)", fname,
-                            luaL_typename(L, -1));
+            tg_luaaux_bad(L, fname, "options", "keyed by option names", -1);
         const char *key = lua_tostring(L, -1);
         int ok = 0;
         for (size_t i = 0; known[i]; i++)

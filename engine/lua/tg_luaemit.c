@@ -39,7 +39,7 @@ static int l_tegn_emit(lua_State *L) {
         return tg_luaaux_error(L, "emit: 'meta' is reserved for the run's metadata");
     lua_pop(L, 1);
     if (lua_rawlen(L, 1) > 0)
-        return tg_luaaux_error(L, "emit: expected a table of named values, not a list");
+        return tg_luaaux_bad(L, "emit", "doc", "a table of named values, not a list", 1);
     doc = tg_luaval_json(L, 1, (int)decimals, "");
     if (tg_json_kind_of(doc) != TG_JSON_OBJECT) {
         /* an empty table: {} rather than [] at the top */

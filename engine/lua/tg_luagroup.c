@@ -398,9 +398,9 @@ static int l_table_join_asof(lua_State *L) {
         on_l = lua_tostring(L, -2);
         on_r = lua_tostring(L, -1);
         if (!on_l || !on_r || lua_type(L, -1) != LUA_TSTRING || lua_type(L, -2) != LUA_TSTRING)
-            return tg_luaaux_error(L, "join_asof: 'on' is a column name or {left, right}");
+            return tg_luaaux_bad(L, "join_asof", "on", "a column name or {left, right}", 4);
     } else {
-        return tg_luaaux_error(L, "join_asof: 'on' is a column name or {left, right}");
+        return tg_luaaux_bad(L, "join_asof", "on", "a column name or {left, right}", 4);
     }
     if (tg_table_find(t, on_l) < 0) return tg_luaaux_no_column(L, t, on_l);
     if (tg_table_find(u, on_r) < 0) return tg_luaaux_no_column(L, u, on_r);

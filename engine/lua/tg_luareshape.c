@@ -103,7 +103,7 @@ static int l_table_unpivot(lua_State *L) {
     if (lua_getfield(L, 2, "into") != LUA_TNIL) {
         size_t n;
         const char **into = tg_luaaux_names(L, -1, "unpivot", "into", &n);
-        if (n != 2) return tg_luaaux_error(L, "unpivot: 'into' is {name_column, value_column}");
+        if (n != 2) return tg_luaaux_bad(L, "unpivot", "into", "{name_column, value_column}", -2);
         u.name_col = into[0];
         u.value_col = into[1];
     }
@@ -149,7 +149,7 @@ static int l_table_complete(lua_State *L) {
         tg_luaaux_check_table(L, spec, "complete", "fill");
         names = tg_luaaux_sorted_keys(L, spec, &n, "complete", "fill");
         if (luaL_len(L, spec) > 0)
-            return tg_luaaux_error(L, "complete: 'fill' is {column = value}");
+            return tg_luaaux_bad(L, "complete", "fill", "{column = value}, not a list", spec);
         void **box = tg_luaaux_box(L, release_table);
         if (!(fill = tg_table_new())) return tg_lua_raise(L, TG_ENOMEM, NULL);
         *box = fill;

@@ -676,7 +676,7 @@ tg_takst_rules tg_luaval_rules(lua_State *L, int idx, const char *fname) {
         return r;
     }
     if (lua_type(L, idx) != LUA_TSTRING)
-        tg_luaaux_error(L, "%s: regler must be a rule set (tegn.takst.rules) or its name", fname);
+        tg_luaaux_bad(L, fname, "regler", "a rule set (tegn.takst.rules) or its name", idx);
     tg_err_clear(&err);
     if (tg_takst_rules_builtin(lua_tostring(L, idx), &r, &err) != TG_OK)
         tg_luaaux_fail(L, TG_EARG, &err, fname);

@@ -402,7 +402,7 @@ script.lua:1: emit: 'x' mixes list items and named keys (or has keys that are no
 -- case: emit: expected a table of named values,
 tegn.emit{1, 2}
 -- error contains:
-script.lua:1: emit: expected a table of named values, not a list
+script.lua:1: emit: 'doc' must be a table of named values, not a list, got a table
 
 -- case: error: read_csv: a separator is one character
 tegn.read_csv(DIR .. 'dmy.csv', {sep = ';;'})

@@ -524,3 +524,14 @@ print(select(2, pcall(b.select, b, {[7] = 'dage'})))
 script.lua:1: derive: 'columns[2]' must be a pair {name, value}, got a table
 script.lua:2: derive: 'columns' must be keyed by names or list positions, got 0.5
 script.lua:3: select: 'columns' must be keyed by names or list positions, got 7
+
+-- case: options that must have a shape say which
+print(select(2, pcall(b.unpivot, b, {keep = 'tilbud_id', into = {'a'}})))
+print(select(2, pcall(b.join_asof, b, tilbud, {on = 5})))
+print(select(2, pcall(b.join, b, tilbud, {'tilbud_id'})))
+print(select(2, pcall(b.complete, b, {by = 'tilbud_id', period = 'dato', fill = {0}})))
+-- expect:
+script.lua:1: unpivot: 'into' must be {name_column, value_column}, got a table
+script.lua:2: join_asof: 'on' must be a column name or {left, right}, got 5
+script.lua:3: join: 'options' must be keyed by option names, got 1
+script.lua:4: complete: 'fill' must be {column = value}, not a list, got a table
