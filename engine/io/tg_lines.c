@@ -68,6 +68,9 @@ size_t tg_lines_count(const unsigned char *s, size_t n) {
 
 tg_status tg_lines_init(tg_lines *lr, const tg_src *src, size_t start, size_t end) {
     assert(lr != NULL && src != NULL && start <= end);
+    /* One byte in, at least one out: fill() never leaves a partial
+    ** character behind. UTF-16 is transcoded whole before (tg_src.mem). */
+    assert(src->enc != TG_ENC_UTF16LE && src->enc != TG_ENC_UTF16BE);
     memset(lr, 0, sizeof *lr);
     lr->src = src;
     lr->enc = src->enc;
