@@ -420,3 +420,25 @@ SELECT 'script.lua:1: warning: map_rows calls a Lua function for every row, whic
   takst_kr IS NULL THEN
   'NULL' ELSE printf('%.2f', takst_kr * dage) END || '|' || (dage / 7) FROM b WHERE
   status = 'belagt' ORDER BY rowid)
+
+-- case: an expression nested deeper than 1000 levels is refused where it is built
+-- (the compiler and the free recursed once per level: 20,000 levels
+-- overflowed the C stack)
+local e = col'id'
+for _ = 1, 20000 do e = e + 1 end
+-- error:
+script.lua:4: expression nested deeper than 1000 levels
+
+-- case: 1000 levels are fine, and any shape counts (not only arithmetic)
+local t = tegn.read_csv(DIR .. 'dmy.csv')
+local e = col'id'
+for _ = 1, 999 do e = e + 1 end
+local c = col'id'
+for _ = 1, 499 do c = c:is_null():not_() end -- 999 levels
+c = c:and_(true) -- 1000 levels, the most
+print(t:derive{y = e}:rows()[1].y - t:rows()[1].id, #t:filter(c):rows() == #t:rows())
+local ok, msg = pcall(function() return c:not_() end)
+print(ok, msg)
+-- expect:
+999	true
+false	script.lua:8: expression nested deeper than 1000 levels
