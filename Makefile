@@ -45,7 +45,7 @@ demo: build
 lint: deps
 	clang-format --dry-run -Werror $$(git ls-files '*.c' '*.h' 2>/dev/null || find engine tests bench tools -name '*.[ch]')
 	luacheck --quiet --no-color scripts examples
-	python3 tools/check_docs.py .
+	python3 tools/check_docs.py . || [ $$? = 77 ]  # 77: not a git checkout
 
 format: deps
 	clang-format -i $$(git ls-files '*.c' '*.h')

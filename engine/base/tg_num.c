@@ -34,21 +34,6 @@ size_t tg_num_format_f64(double x, char *buf) {
     return len;
 }
 
-size_t tg_num_format_i64(int64_t v, char *buf) {
-    char tmp[24];
-    size_t n = 0, len = 0;
-    /* Work on the magnitude as uint64_t so INT64_MIN needs no special case. */
-    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-    do {
-        tmp[n++] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (v < 0) buf[len++] = '-';
-    while (n) buf[len++] = tmp[--n];
-    buf[len] = '\0';
-    return len;
-}
-
 /* ---- rounding ---- */
 
 /* The exponent printf wrote after 'e': a sign and two or three digits. */

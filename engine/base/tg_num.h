@@ -40,8 +40,6 @@ typedef enum tg_round_mode {
 ** text still says float. Non-finite values are "inf", "-inf" and "nan".
 ** buf holds TG_NUM_BUF bytes; returns the length. */
 size_t tg_num_format_f64(double x, char *buf);
-/* Writes v in decimal ("-42") into buf (TG_NUM_BUF bytes); returns the length. */
-size_t tg_num_format_i64(int64_t v, char *buf);
 
 /* Rounds x to 'digits' decimals (negative: to tens, hundreds, ...) under
 ** 'mode'. Ties are judged on the shortest decimal text of x -- the number

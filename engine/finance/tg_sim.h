@@ -95,8 +95,10 @@ typedef enum tg_sim_dist {
     TG_SIM_EMPIRICAL  /* draws from a tg_sim_empirical */
 } tg_sim_dist;
 
-/* The most places a tilbud may have, in tegn.sim and tegn.scenario alike. */
+/* The most places a tilbud may have, and the longest waiting list a script
+** may cap or start with, in tegn.sim and tegn.scenario alike. */
 #define TG_SIM_MAX_PLACES 1000000
+#define TG_SIM_MAX_QUEUE  1000000
 
 typedef struct tg_sim_los {
     tg_sim_dist dist;

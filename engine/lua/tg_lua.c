@@ -133,10 +133,8 @@ static void locate(lua_State *L, char *file, size_t size, int *line) {
     *line = 0;
 }
 
-/* Pushes "id:line: " of the innermost Lua function, as luaL_where but
-** skipping C functions, so an error raised by a C function that pcall
-** called directly still points into the script. */
-static void push_where(lua_State *L) {
+/* The one home of the "where" prefix of every error tegn raises (tg_lua.h). */
+void tg_lua_push_where(lua_State *L) {
     lua_Debug ar;
     for (int level = 1; lua_getstack(L, level, &ar); level++) {
         lua_getinfo(L, "Sl", &ar);
@@ -998,7 +996,7 @@ int tg_lua_raise(lua_State *L, tg_status st, const tg_error *err) {
     else tg_err_set(&rt->raised, st, NULL, 0, 0, "%s", tg_status_name(st));
     rt->raised.code = st;
     tg_err_format(&rt->raised, text, sizeof text);
-    push_where(L);
+    tg_lua_push_where(L);
     lua_pushstring(L, text);
     lua_concat(L, 2);
     lua_error(L);

@@ -137,6 +137,12 @@ void tg_lua_cancel(tg_lua *rt);
 ** can catch; if nothing does, the run returns that code and 'err'. */
 TG_NORETURN int tg_lua_raise(struct lua_State *L, tg_status st, const tg_error *err);
 
+/* Pushes "script.lua:12: " of the innermost Lua function, as luaL_where but
+** skipping C functions, so an error raised by a C function that pcall
+** called directly still points into the script ("" when no Lua function
+** is on the stack). */
+void tg_lua_push_where(struct lua_State *L);
+
 /* tg_lua_poll for C functions called from Lua: raises when the run must
 ** stop (as tg_lua_raise), else returns. */
 void tg_lua_check(struct lua_State *L);

@@ -55,24 +55,9 @@ void **tg_luaaux_box(lua_State *L, void (*free_fn)(void *)) {
     return &b->p;
 }
 
-/* Pushes "file:line: " of the innermost Lua function at level 1 or above,
-** skipping C functions: luaL_where gives "" when a C function such as
-** pcall called us directly. */
-static void push_where(lua_State *L) {
-    lua_Debug ar;
-    for (int level = 1; lua_getstack(L, level, &ar); level++) {
-        lua_getinfo(L, "Sl", &ar);
-        if (ar.currentline > 0) {
-            lua_pushfstring(L, "%s:%d: ", ar.short_src, ar.currentline);
-            return;
-        }
-    }
-    lua_pushliteral(L, "");
-}
-
 int tg_luaaux_error(lua_State *L, const char *fmt, ...) {
     va_list ap;
-    push_where(L);
+    tg_lua_push_where(L);
     va_start(ap, fmt);
     lua_pushvfstring(L, fmt, ap);
     va_end(ap);
@@ -86,7 +71,7 @@ int tg_luaaux_fail(lua_State *L, tg_status st, const tg_error *err, const char *
     if (st != TG_EARG && st != TG_ESCRIPT) tg_lua_raise(L, st, err);
     if (err) tg_err_format(err, text, sizeof text);
     else snprintf(text, sizeof text, "%s", tg_status_name(st));
-    push_where(L);
+    tg_lua_push_where(L);
     lua_pushfstring(L, "%s%s%s", what ? what : "", what ? ": " : "", text);
     lua_concat(L, 2);
     raise_top(L);
@@ -104,7 +89,7 @@ void tg_luaaux_interrupt(lua_State *L, tg_interrupt *intr) {
 void tg_luaaux_warn(lua_State *L, const char *msg) {
     const char *line;
     size_t len;
-    push_where(L);
+    tg_lua_push_where(L);
     lua_pushfstring(L, "warning: %s\n", msg);
     lua_concat(L, 2);
     line = lua_tolstring(L, -1, &len);
@@ -133,12 +118,12 @@ int tg_luaaux_no_column(lua_State *L, const tg_table *t, const char *name) {
     const char *near = tg_luaaux_suggest(name, t->names, t->n_cols);
     luaL_Buffer b;
     if (near) {
-        push_where(L);
+        tg_lua_push_where(L);
         lua_pushfstring(L, "no column '%s'; did you mean '%s'?", name, near);
         lua_concat(L, 2);
         raise_top(L);
     }
-    push_where(L);
+    tg_lua_push_where(L);
     luaL_buffinit(L, &b);
     luaL_addstring(&b, "no column '");
     luaL_addstring(&b, name);
@@ -185,7 +170,7 @@ void tg_luaaux_check_opts(lua_State *L, int idx, const char *const *known, const
         size_t n = 0;
         while (known[n]) n++;
         const char *near = tg_luaaux_suggest(bad, (char *const *)known, n);
-        push_where(L);
+        tg_lua_push_where(L);
         if (near)
             lua_pushfstring(L, "%s: unknown option '%s'; did you mean '%s'?", fname, bad, near);
         else lua_pushfstring(L, "%s: unknown option '%s'", fname, bad);
@@ -428,7 +413,7 @@ static void push_got(lua_State *L, int idx) {
 
 int tg_luaaux_bad(lua_State *L, const char *fn, const char *key, const char *expect, int idx) {
     push_got(L, idx); /* first: idx may lie above the top (a missing argument) */
-    push_where(L);
+    tg_lua_push_where(L);
     lua_pushfstring(L, "%s: '%s' must be %s, got %s", fn, key, expect, lua_tostring(L, -2));
     lua_concat(L, 2);
     raise_top(L);
@@ -648,4 +633,25 @@ int64_t tg_luaaux_need_integer(lua_State *L, int idx, const char *fn, const char
     v = tg_luaaux_check_integer(L, -1, fn, key, lo, hi);
     lua_pop(L, 1);
     return v;
+}
+
+const char *tg_luaaux_renamed(lua_State *L, int idx, const char *fn, const char *key,
+                              const char *old) {
+    int has_key, has_old;
+    idx = lua_absindex(L, idx);
+    if (!lua_istable(L, idx)) return key;
+    has_key = lua_getfield(L, idx, key) != LUA_TNIL;
+    has_old = lua_getfield(L, idx, old) != LUA_TNIL;
+    lua_pop(L, 2);
+    if (!has_old) return key;
+    if (has_key) tg_luaaux_error(L, "%s: give '%s' (or its old name '%s'), not both", fn, key, old);
+    lua_pushfstring(L, "renamed.%s", old);
+    if (tg_luaaux_once(L, lua_tostring(L, -1))) {
+        lua_pushfstring(L, "%s: '%s' is now called '%s'; the old name works until the next release",
+                        fn, old, key);
+        tg_luaaux_warn(L, lua_tostring(L, -1));
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    return old;
 }

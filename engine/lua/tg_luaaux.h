@@ -148,6 +148,13 @@ void tg_luaaux_check_list(struct lua_State *L, int idx, const char *fn, const ch
 int tg_luaaux_opt_list(struct lua_State *L, int idx, const char *fn, const char *key, double *v,
                        size_t n, double lo, double hi);
 
+/* The key to read for an option renamed from 'old' to 'key': 'key', or
+** 'old' when only that is given. The old name then writes a warning (once
+** per run and old name, through tg_luaaux_warn: "fn: 'old' is now called
+** 'key'; ..."); giving both raises. For one release after a rename. */
+const char *tg_luaaux_renamed(struct lua_State *L, int idx, const char *fn, const char *key,
+                              const char *old);
+
 /* Checks that every key of the option table at idx (nil is fine) is one
 ** of 'known' (NULL-terminated), else raises "fname: unknown option 'x';
 ** did you mean 'y'?". */

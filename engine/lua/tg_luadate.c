@@ -1,8 +1,9 @@
 /*
-** tg_luadate.c -- the tegn.Date value scripts use for single dates
-** (tegn.date, typed params, query parameters, comparisons with date
-** columns): a 4-byte userdata holding the day number, compared and
-** shifted in Lua, written as "YYYY-MM-DD". Operators with an expression
+** tg_luadate.c -- the methods of tegn.Date, the value scripts use for
+** single dates (tegn.date, typed params, query parameters, comparisons
+** with date columns): a 4-byte userdata holding the day number (made and
+** checked by tg_luaaux_date_*), compared and shifted in Lua, written as
+** "YYYY-MM-DD". Operators with an expression
 ** on either side are handed to tegn.Expr, so `date + col"x"` works.
 */
 #include "tg_luadate.h"
@@ -32,8 +33,9 @@ static int32_t parse_date_arg(lua_State *L, int idx) {
 static int l_tegn_date(lua_State *L) {
     int32_t days;
     if (lua_gettop(L) >= 3) {
-        lua_Integer y = luaL_checkinteger(L, 1), m = luaL_checkinteger(L, 2),
-                    d = luaL_checkinteger(L, 3);
+        int64_t y = tg_luaaux_check_integer(L, 1, "date", "year", INT64_MIN, INT64_MAX);
+        int64_t m = tg_luaaux_check_integer(L, 2, "date", "month", INT64_MIN, INT64_MAX);
+        int64_t d = tg_luaaux_check_integer(L, 3, "date", "day", INT64_MIN, INT64_MAX);
         if (y < 1 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31 ||
             !tg_date_valid((int)y, (int)m, (int)d))
             return tg_luaaux_error(L, "no such date %d-%d-%d", (int)y, (int)m, (int)d);
@@ -187,7 +189,8 @@ static int l_date_trunc(lua_State *L) {
 
 static int l_date_add_days(lua_State *L) {
     int32_t d = tg_luaaux_date_check(L, 1);
-    tg_luaaux_date_push(L, shift_days(L, d, luaL_checkinteger(L, 2)));
+    tg_luaaux_date_push(
+        L, shift_days(L, d, tg_luaaux_check_integer(L, 2, "add_days", "n", INT64_MIN, INT64_MAX)));
     return 1;
 }
 
@@ -195,7 +198,7 @@ static int l_date_add_days(lua_State *L) {
 ** last day (2024-01-31 + 1 month = 2024-02-29). */
 static int l_date_add_months(lua_State *L) {
     int32_t d = tg_luaaux_date_check(L, 1);
-    lua_Integer n = luaL_checkinteger(L, 2);
+    int64_t n = tg_luaaux_check_integer(L, 2, "add_months", "n", INT64_MIN, INT64_MAX);
     int y, m, day;
     tg_date_to_ymd(d, &y, &m, &day);
     if (n > 12 * 10000 || n < -12 * 10000)

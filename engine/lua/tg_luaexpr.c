@@ -261,25 +261,27 @@ static int l_expr_isin(lua_State *L) {
     return 1;
 }
 
+/* The type named by argument 2 of cast and try_cast. */
+static int check_type(lua_State *L, const char *fname) {
+    int to = tg_type_parse(tg_luaaux_check_string(L, 2, fname, "type"));
+    if (to < 0)
+        return tg_luaaux_bad(L, fname, "type",
+                             "\"int\", \"float\", \"bool\", \"date\" or \"string\"", 2);
+    return to;
+}
+
 /* e:cast("int" | "float" | "bool" | "date" | "string" [, {strict = true}]):
 ** with strict (the default) a value that does not convert is an error
 ** naming it; with strict = false it becomes NULL. */
 static int l_expr_cast(lua_State *L) {
     static const char *const known[] = { "strict", NULL };
     tg_expr *x = tg_luaval_expr_check(L, 1);
-    const char *name = luaL_checkstring(L, 2);
-    int to = tg_type_parse(name);
-    int strict = 1;
+    int to = check_type(L, "cast");
+    int strict;
     tg_expr **slot;
 
-    if (to < 0)
-        return luaL_argerror(L, 2, "expected \"int\", \"float\", \"bool\", \"date\" or \"string\"");
     tg_luaaux_check_opts(L, 3, known, "cast");
-    if (lua_istable(L, 3)) {
-        lua_getfield(L, 3, "strict");
-        if (!lua_isnil(L, -1)) strict = lua_toboolean(L, -1);
-        lua_pop(L, 1);
-    }
+    strict = tg_luaaux_opt_boolean(L, 3, "cast", "strict", 1);
     slot = tg_luaval_expr_new(L);
     tg_luaval_expr_fill(L, slot, tg_expr_cast(x, (tg_type)to, strict));
     return 1;
@@ -289,11 +291,8 @@ static int l_expr_cast(lua_State *L) {
 ** not convert). */
 static int l_expr_try_cast(lua_State *L) {
     tg_expr *x = tg_luaval_expr_check(L, 1);
-    const char *name = luaL_checkstring(L, 2);
-    int to = tg_type_parse(name);
+    int to = check_type(L, "try_cast");
     tg_expr **slot;
-    if (to < 0)
-        return luaL_argerror(L, 2, "expected \"int\", \"float\", \"bool\", \"date\" or \"string\"");
     slot = tg_luaval_expr_new(L);
     tg_luaval_expr_fill(L, slot, tg_expr_cast(x, (tg_type)to, 0));
     return 1;
@@ -306,12 +305,13 @@ static int l_expr_try_cast(lua_State *L) {
 static int l_expr_round(lua_State *L) {
     static const char *const modes[] = { "half_up", "half_even", NULL };
     tg_expr *x = tg_luaval_expr_check(L, 1);
-    lua_Integer digits = luaL_optinteger(L, 2, 0);
-    int mode = luaL_checkoption(L, 3, "half_up", modes);
+    int64_t digits = lua_isnoneornil(L, 2)
+                         ? 0
+                         : tg_luaaux_check_integer(L, 2, "round", "digits", TG_ROUND_MIN_DIGITS,
+                                                   TG_ROUND_MAX_DIGITS);
+    int mode = lua_isnoneornil(L, 3) ? 0 : tg_luaaux_check_choice(L, 3, "round", "mode", modes);
     tg_expr **slot;
 
-    luaL_argcheck(L, digits >= TG_ROUND_MIN_DIGITS && digits <= TG_ROUND_MAX_DIGITS, 2,
-                  "digits must be between -18 and 15");
     slot = tg_luaval_expr_new(L);
     tg_luaval_expr_fill(
         L, slot,

@@ -19,12 +19,12 @@
 
 /* A fixed smoothing parameter, or NAN (fit it) when absent: NaN given
 ** explicitly would silently mean "fit", so it is refused like inf. */
-static double opt_param(lua_State *L, int idx, const char *key, const char *fname) {
+static double smoothing_param(lua_State *L, int idx, const char *key, const char *fname) {
     return tg_luaaux_opt_number(L, idx, fname, key, NAN, -HUGE_VAL, HUGE_VAL);
 }
 
 /* A required column name option (the options table keeps it alive). */
-static const char *opt_name(lua_State *L, int idx, const char *key, const char *fname) {
+static const char *column_option(lua_State *L, int idx, const char *key, const char *fname) {
     const char *s;
     if (lua_getfield(L, idx, key) == LUA_TNIL) tg_luaaux_missing(L, fname, key);
     s = tg_luaaux_check_string(L, -1, fname, key);
@@ -51,8 +51,8 @@ static void read_opts(lua_State *L, int idx, const char *fname, const tg_table *
     else lua_pop(L, 1);
     if (o->n_by > TG_FCTABLE_MAX_BY)
         tg_luaaux_error(L, "%s: at most %d by columns", fname, TG_FCTABLE_MAX_BY);
-    o->time = opt_name(L, idx, "time", fname);
-    o->value = opt_name(L, idx, "value", fname);
+    o->time = column_option(L, idx, "time", fname);
+    o->value = column_option(L, idx, "value", fname);
     for (size_t i = 0; i < o->n_by; i++)
         if (tg_table_find(t, o->by[i]) < 0) tg_luaaux_no_column(L, t, o->by[i]);
     if (tg_table_find(t, o->time) < 0) tg_luaaux_no_column(L, t, o->time);
@@ -60,10 +60,10 @@ static void read_opts(lua_State *L, int idx, const char *fname, const tg_table *
     o->spec.period = (int)tg_luaaux_opt_integer(L, idx, fname, "period", 12, 1, TG_FC_MAX_PERIOD);
     o->spec.trend = tg_luaaux_opt_boolean(L, idx, fname, "trend", 1);
     o->spec.damped = tg_luaaux_opt_boolean(L, idx, fname, "damped", 0);
-    o->spec.alpha = opt_param(L, idx, "alpha", fname);
-    o->spec.beta = opt_param(L, idx, "beta", fname);
-    o->spec.gamma = opt_param(L, idx, "gamma", fname);
-    o->spec.phi = opt_param(L, idx, "phi", fname);
+    o->spec.alpha = smoothing_param(L, idx, "alpha", fname);
+    o->spec.beta = smoothing_param(L, idx, "beta", fname);
+    o->spec.gamma = smoothing_param(L, idx, "gamma", fname);
+    o->spec.phi = smoothing_param(L, idx, "phi", fname);
     o->horizon = (size_t)tg_luaaux_opt_integer(L, idx, fname, "horizon", 12, 1, TG_FC_MAX_HORIZON);
     if (lua_getfield(L, idx, "level") != LUA_TNIL) {
         if (lua_type(L, -1) == LUA_TNUMBER) {

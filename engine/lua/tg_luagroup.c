@@ -458,7 +458,7 @@ static int l_table_distinct(lua_State *L) {
 static int l_table_top(lua_State *L) {
     static const char *const known[] = { "by", "per", "desc", NULL };
     const tg_table *t = tg_luaval_table_check(L, 1);
-    lua_Integer n = luaL_checkinteger(L, 2);
+    int64_t n = tg_luaaux_check_integer(L, 2, "top", "n", 0, INT64_MAX);
     names per = { NULL, 0 };
     const char *by;
     int desc = 1, res;
@@ -466,7 +466,6 @@ static int l_table_top(lua_State *L) {
     tg_error err;
     tg_status st;
 
-    luaL_argcheck(L, n >= 0, 2, "row count must be >= 0");
     luaL_checktype(L, 3, LUA_TTABLE);
     lua_settop(L, 3);
     tg_luaaux_check_opts(L, 3, known, "top");

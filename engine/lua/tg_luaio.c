@@ -44,7 +44,7 @@ static int l_tegn_param(lua_State *L) {
     int kind = K_STRING;
 
     if (!lua_isnoneornil(L, 3)) {
-        kind = luaL_checkoption(L, 3, NULL, kinds);
+        kind = tg_luaaux_check_choice(L, 3, "param", "type", kinds);
     } else if (lua_isinteger(L, 2)) {
         kind = K_INT;
     } else if (lua_type(L, 2) == LUA_TNUMBER) {

@@ -18,6 +18,7 @@
 #include "tg_err.h"
 #include "tg_lua.h"
 #include "tg_luaaux.h"
+#include "tg_lualos.h"
 #include "tg_luaval.h"
 #include "tg_scenario.h"
 
@@ -76,30 +77,6 @@ static int year_range(lua_State *L, int *lo, int *hi, const char *what, const ch
     return any;
 }
 
-static void check_lines(lua_State *L, double *omk, const char *where) {
-    static const char *const names[] = {
-        "direkte_loen", "direkte_drift", "ejendom",     "overhead", "tilsyn",
-        "afskrivning",  "forrentning",   "tjm_pension", "indtaegt", NULL
-    };
-    int top = lua_gettop(L);
-    if (!lua_istable(L, top))
-        tg_luaaux_error(L, "%s: omkostninger must be a table of omkostningstyper and amounts",
-                        where);
-    {
-        char ctx[200];
-        snprintf(ctx, sizeof ctx, "%s: omkostninger", where);
-        tg_luaaux_check_opts(L, top, names, ctx);
-    }
-    for (int k = 0; k < TG_OMK_N; k++) {
-        omk[k] = NAN;
-        if (k == TG_OMK_REGULERING) continue;
-        if (lua_getfield(L, top, tg_takst_omk_name(k)) != LUA_TNIL)
-            omk[k] =
-                tg_luaaux_check_number(L, -1, where, tg_takst_omk_name(k), -HUGE_VAL, HUGE_VAL);
-        lua_pop(L, 1);
-    }
-}
-
 static void check_steps(lua_State *L, struct spec *s, const char *where) {
     static const char *const known[] = { "fra", "pladser", NULL };
     int top = lua_gettop(L);
@@ -128,43 +105,12 @@ static void check_steps(lua_State *L, struct spec *s, const char *where) {
     s->t.n_steps = (size_t)n;
 }
 
-static void check_los(lua_State *L, tg_sim_los *los, const char *where) {
-    static const char *const known[] = { "fordeling", "middel", "sd", NULL };
-    static const char *const dists[] = { "eksponentiel", "lognormal", "gamma", NULL };
-    int top = lua_gettop(L);
-    if (!lua_istable(L, top))
-        tg_luaaux_error(L, "%s: liggetid must be { fordeling =, middel =, sd = }", where);
-    {
-        char ctx[200];
-        snprintf(ctx, sizeof ctx, "%s: liggetid", where);
-        tg_luaaux_check_opts(L, top, known, ctx);
-    }
-    lua_getfield(L, top, "fordeling");
-    int d = 0;
-    if (!lua_isnil(L, -1)) {
-        const char *name = lua_tostring(L, -1);
-        for (d = 0; dists[d] && !(name && strcmp(name, dists[d]) == 0); d++)
-            ;
-        if (!dists[d])
-            tg_luaaux_error(L,
-                            "%s: liggetid.fordeling must be 'eksponentiel', 'lognormal' or "
-                            "'gamma'",
-                            FN);
-    }
-    lua_pop(L, 1);
-    los->dist = d == 0 ? TG_SIM_EXP : d == 1 ? TG_SIM_LOGNORMAL : TG_SIM_GAMMA;
-    if (lua_getfield(L, top, "middel") == LUA_TNIL)
-        tg_luaaux_error(L, "%s: liggetid.middel (mean days) is required", where);
-    los->mean = tg_luaaux_check_number(L, -1, where, "liggetid.middel", -HUGE_VAL, HUGE_VAL);
-    lua_pop(L, 1);
-    los->sd = tg_luaaux_opt_number(L, top, where, "sd", los->dist == TG_SIM_EXP ? los->mean : NAN,
-                                   -HUGE_VAL, HUGE_VAL);
-    if (isnan(los->sd)) tg_luaaux_error(L, "%s: liggetid.sd is required for '%s'", where, dists[d]);
-}
-
 /* ---- one tilbud ---- */
 
-static void check_tilbud(lua_State *L, int idx, struct spec *s, int start, int aar) {
+/* Reads the tilbud at idx into s; the box of an empirical liggetid goes
+** into keep[slot] (the table at 'keep'), which the run keeps alive. */
+static void check_tilbud(lua_State *L, int idx, struct spec *s, int start, int aar, int keep,
+                         int slot) {
     static const char *const known[] = { "id",
                                          "regler",
                                          "akut",
@@ -187,9 +133,10 @@ static void check_tilbud(lua_State *L, int idx, struct spec *s, int start, int a
                                          "saeson",
                                          "liggetid",
                                          "politik",
-                                         "venteliste_max",
+                                         "max_venteliste",
                                          "start_belagt",
                                          "start_venteliste",
+                                         "venteliste_max", /* the old name, for one release */
                                          NULL };
     static const char *const policies[] = { "venteliste", "afvisning", NULL };
     tg_scenario_tilbud *t = &s->t;
@@ -220,7 +167,7 @@ static void check_tilbud(lua_State *L, int idx, struct spec *s, int start, int a
     lua_pop(L, 1);
     if (lua_getfield(L, idx, "omkostninger") == LUA_TNIL)
         tg_luaaux_missing(L, where, "omkostninger");
-    check_lines(L, t->omk, where);
+    tg_luaval_omkostninger(L, -1, where, "omkostninger", t->omk, 0);
     lua_pop(L, 1);
     t->omk_aar = (int)tg_luaaux_opt_integer(L, idx, where, "omkostninger_aar", 0, 1000, 9999);
     t->pladser_grundlag =
@@ -286,15 +233,18 @@ static void check_tilbud(lua_State *L, int idx, struct spec *s, int start, int a
     }
     lua_pop(L, 1);
     if (lua_getfield(L, idx, "liggetid") == LUA_TNIL) tg_luaaux_missing(L, where, "liggetid");
-    check_los(L, &t->sim.los, where);
+    tg_lualos_read(L, -1, where, &t->sim.los);
+    lua_rawseti(L, keep, slot);
     lua_pop(L, 1);
     if (tg_luaaux_opt_choice(L, idx, where, "politik", policies, -1) >= 0)
         t->sim.policy = tg_luaaux_opt_choice(L, idx, where, "politik", policies, 0) ? TG_SIM_LOSS
                                                                                     : TG_SIM_QUEUE;
-    t->sim.queue_max = tg_luaaux_opt_integer(L, idx, where, "venteliste_max", -1, -1, 1000000);
+    const char *key = tg_luaaux_renamed(L, idx, where, "max_venteliste", "venteliste_max");
+    t->sim.queue_max = tg_luaaux_opt_integer(L, idx, where, key, -1, 0, TG_SIM_MAX_QUEUE);
     t->sim.start_occupied =
-        tg_luaaux_opt_integer(L, idx, where, "start_belagt", -1, -1, TG_SIM_MAX_PLACES);
-    t->sim.start_queue = tg_luaaux_opt_integer(L, idx, where, "start_venteliste", 0, 0, 1000000);
+        tg_luaaux_opt_integer(L, idx, where, "start_belagt", -1, 0, TG_SIM_MAX_PLACES);
+    t->sim.start_queue =
+        tg_luaaux_opt_integer(L, idx, where, "start_venteliste", 0, 0, TG_SIM_MAX_QUEUE);
 }
 
 /* ---- tegn.scenario.run ---- */
@@ -339,12 +289,14 @@ static int l_scenario_run(lua_State *L) {
     lua_Integer n = luaL_len(L, tix);
     if (n < 1 || n > MAX_TILBUD)
         return tg_luaaux_error(L, "%s: give 1 to %d tilbud", FN, MAX_TILBUD);
+    lua_createtable(L, (int)n, 0); /* the empirical liggetid distributions */
+    int keep = lua_gettop(L);
     struct spec *specs = lua_newuserdatauv(L, (size_t)n * sizeof *specs, 0);
     tg_scenario_tilbud *t = lua_newuserdatauv(L, (size_t)n * sizeof *t, 0);
     const char **ids = lua_newuserdatauv(L, (size_t)n * sizeof *ids, 0);
     for (lua_Integer i = 0; i < n; i++) {
         lua_rawgeti(L, tix, i + 1);
-        check_tilbud(L, -1, &specs[i], o.start_aar, o.aar);
+        check_tilbud(L, -1, &specs[i], o.start_aar, o.aar, keep, (int)i + 1);
         lua_pop(L, 1);
         t[i] = specs[i].t;
         ids[i] = t[i].id;

@@ -19,6 +19,7 @@
 #include "tg_err.h"
 #include "tg_lua.h"
 #include "tg_luaaux.h"
+#include "tg_lualos.h"
 #include "tg_luaval.h"
 #include "tg_mem.h"
 #include "tg_sim.h"
@@ -61,176 +62,14 @@ static void free_result(void *p) {
     tg_sim_result_free(p);
 }
 
-static void free_empirical(void *p) {
-    tg_sim_empirical_free(p);
-}
-
 static void *alloc_or_raise(lua_State *L, size_t count, size_t size) {
     void *p = tg_calloc(count ? count : 1, size);
     if (!p) tg_lua_raise(L, TG_ENOMEM, NULL);
     return p;
 }
 
-/* ---- stays ---- */
-
-typedef struct stays {
-    double *len, *entry;
-    uint8_t *done;
-    size_t n;
-} stays;
-
-static void free_stays(void *p) {
-    stays *s = p;
-    if (!s) return;
-    tg_free(s->len);
-    tg_free(s->entry);
-    tg_free(s->done);
-    tg_free(s);
-}
-
-/* A date column of t, or raises. */
-static const tg_col *date_col(lua_State *L, const tg_table *t, const char *name,
-                              const char *where) {
-    const tg_col *c = tg_table_col(t, name);
-    if (!c) tg_luaaux_no_column(L, t, name);
-    if (c->type != TG_DATE)
-        tg_luaaux_error(L, "%s: column '%s' must hold dates, not %s", where, name,
-                        tg_type_name(c->type));
-    return c;
-}
-
-/* The stays in rows[0..n) (all rows when rows is NULL) seen through the
-** window [fra, til): a stay from in to out (out NULL = ongoing) is
-** observed from max(in, fra), completed when out <= til, else censored
-** at til. Stays outside the window are left out. Pushes a box owning the
-** arrays. */
-static stays *collect_stays(lua_State *L, const tg_col *in, const tg_col *out, const size_t *rows,
-                            size_t n, int32_t fra, int32_t til, const char *where) {
-    void **box = tg_luaaux_box(L, free_stays);
-    stays *s = alloc_or_raise(L, 1, sizeof *s);
-    *box = s;
-    s->len = alloc_or_raise(L, n, sizeof *s->len);
-    s->entry = alloc_or_raise(L, n, sizeof *s->entry);
-    s->done = alloc_or_raise(L, n, sizeof *s->done);
-    for (size_t k = 0; k < n; k++) {
-        size_t i = rows ? rows[k] : k;
-        int32_t a, b;
-        int has_out = tg_col_is_valid(out, i);
-        if (!tg_col_is_valid(in, i)) continue;
-        a = in->v.date[i];
-        b = has_out ? out->v.date[i] : til;
-        if (has_out && b < a)
-            tg_luaaux_error(L, "%s: row %I moves out before it moves in", where,
-                            (lua_Integer)i + 1);
-        if (a >= til || (has_out && b <= fra)) continue;
-        s->done[s->n] = has_out && b <= til;
-        s->len[s->n] = (double)((s->done[s->n] ? b : til) - a);
-        s->entry[s->n] = a < fra ? (double)(fra - a) : 0;
-        s->n++;
-    }
-    return s;
-}
-
-/* The Kaplan-Meier distribution of s (raises when no stay is completed). */
-static tg_sim_empirical *stays_km(lua_State *L, const stays *s, const char *where) {
-    void **box = tg_luaaux_box(L, free_empirical);
-    tg_sim_empirical *e;
-    tg_error err;
-    tg_status st = tg_sim_empirical_new(s->len, s->entry, s->done, s->n, &e, &err);
-    if (st == TG_EDATA) tg_luaaux_error(L, "%s: no completed stays in the window", where);
-    if (st != TG_OK) tg_luaaux_fail(L, st, &err, where);
-    *box = e;
-    return e;
-}
-
 /* ---- tegn.sim.run: reading the tilbud ---- */
 
-static const char *const dist_names[] = { "eksponentiel", "lognormal", "gamma", "empirisk", NULL };
-
-/* Reads liggetid (the table at idx) into unit k. */
-static void read_los(lua_State *L, int idx, spec *sp, size_t k, const char *where) {
-    static const char *const known[] = { "fordeling",  "middel", "sd",  "dage",
-                                         "ophold",     "fra",    "til", "indflyttet",
-                                         "fraflyttet", NULL };
-    tg_sim_los *los = &sp->units[k].los;
-    int top = lua_gettop(L), dist;
-
-    idx = lua_absindex(L, idx);
-    if (!lua_istable(L, idx))
-        tg_luaaux_error(L,
-                        "%s: 'liggetid' must be a table such as {fordeling = 'lognormal', "
-                        "middel = 400, sd = 300}",
-                        where);
-    tg_luaaux_check_opts(L, idx, known, where);
-    dist = tg_luaaux_opt_choice(L, idx, where, "fordeling", dist_names, 0);
-    los->dist = (tg_sim_dist)(dist + 1);
-    if (los->dist != TG_SIM_EMPIRICAL) {
-        los->mean = tg_luaaux_opt_number(L, idx, where, "middel", NAN, -HUGE_VAL, HUGE_VAL);
-        los->sd = tg_luaaux_opt_number(L, idx, where, "sd", NAN, -HUGE_VAL, HUGE_VAL);
-        if (isnan(los->mean)) tg_luaaux_error(L, "%s: 'liggetid' needs 'middel' (days)", where);
-        if (los->dist != TG_SIM_EXP && isnan(los->sd))
-            tg_luaaux_error(L, "%s: a %s 'liggetid' needs 'sd' (days)", where, dist_names[dist]);
-        return;
-    }
-    /* empirical: completed lengths, or a table of stays */
-    const tg_table *t;
-    stays *s = NULL;
-    if (lua_getfield(L, idx, "ophold") != LUA_TNIL) {
-        int has_fra, has_til;
-        int32_t fra = 0, til = 0;
-        has_fra = tg_luaaux_opt_date(L, idx, where, "fra", &fra);
-        has_til = tg_luaaux_opt_date(L, idx, where, "til", &til);
-        const char *cin, *cout;
-        t = tg_luaval_table_check(L, -1);
-        cin = tg_luaaux_opt_string(L, idx, where, "indflyttet", "indflyttet");
-        cout = tg_luaaux_opt_string(L, idx, where, "fraflyttet", "fraflyttet");
-        if (!has_fra || !has_til)
-            tg_luaaux_error(L,
-                            "%s: an empirical 'liggetid' from 'ophold' needs the observation "
-                            "window 'fra' and 'til'",
-                            where);
-        if (til <= fra) tg_luaaux_error(L, "%s: 'til' must come after 'fra'", where);
-        s = collect_stays(L, date_col(L, t, cin, where), date_col(L, t, cout, where), NULL,
-                          t->n_rows, fra, til, where);
-    } else if (lua_getfield(L, idx, "dage") != LUA_TNIL) {
-        void **box = tg_luaaux_box(L, free_stays);
-        size_t n;
-        s = alloc_or_raise(L, 1, sizeof *s);
-        *box = s;
-        if ((t = tg_luaval_table_test(L, -2)) != NULL) {
-            const tg_col *c = tg_table_col(t, "dage");
-            if (!c) tg_luaaux_no_column(L, t, "dage");
-            if (c->type != TG_INT && c->type != TG_FLOAT)
-                tg_luaaux_error(L, "%s: column 'dage' must hold numbers", where);
-            n = t->n_rows;
-            s->len = alloc_or_raise(L, n, sizeof *s->len);
-            for (size_t i = 0; i < n; i++)
-                if (tg_col_is_valid(c, i))
-                    s->len[s->n++] = c->type == TG_INT ? (double)c->v.i64[i] : c->v.f64[i];
-        } else {
-            if (!lua_istable(L, -2))
-                tg_luaaux_error(L, "%s: 'dage' must be a list of stay lengths or a Table", where);
-            n = (size_t)lua_rawlen(L, -2);
-            s->len = alloc_or_raise(L, n, sizeof *s->len);
-            for (size_t i = 0; i < n; i++) {
-                int isnum;
-                lua_rawgeti(L, -2, (lua_Integer)i + 1);
-                s->len[s->n++] = lua_tonumberx(L, -1, &isnum);
-                if (!isnum || !(s->len[i] >= 0))
-                    tg_luaaux_error(L, "%s: 'dage'[%I] must be a number >= 0", where,
-                                    (lua_Integer)i + 1);
-                lua_pop(L, 1);
-            }
-        }
-    } else {
-        tg_luaaux_error(L, "%s: an empirical 'liggetid' needs 'dage' or 'ophold'", where);
-    }
-    stays_km(L, s, where);
-    sp->emp[k] = *(tg_sim_empirical **)lua_touserdata(L, -1);
-    *(void **)lua_touserdata(L, -1) = NULL; /* the spec owns it now */
-    los->emp = sp->emp[k];
-    lua_settop(L, top);
-}
 
 /* Reads kapacitet (the list at idx) into unit k: changes on or before the
 ** start set the starting places, changes after the horizon are ignored. */
@@ -267,17 +106,31 @@ static void read_capacity(lua_State *L, int idx, spec *sp, size_t k, int32_t sta
     u->steps = sp->steps[k];
 }
 
-static const char *const unit_keys[] = {
-    "id",         "pladser", "henvisninger_pr_aar", "henvisninger_pr_dag", "saeson",
-    "liggetid",   "politik", "max_venteliste",      "kapacitet",           "belagte",
-    "venteliste", NULL
-};
+/* pladser, belagte and venteliste are the old names of normerede_pladser,
+** start_belagt and start_venteliste (the names tegn.scenario uses), read
+** with a warning for one release. */
+static const char *const unit_keys[] = { "id",
+                                         "normerede_pladser",
+                                         "henvisninger_pr_aar",
+                                         "henvisninger_pr_dag",
+                                         "saeson",
+                                         "liggetid",
+                                         "politik",
+                                         "max_venteliste",
+                                         "kapacitet",
+                                         "start_belagt",
+                                         "start_venteliste",
+                                         "pladser",
+                                         "belagte",
+                                         "venteliste",
+                                         NULL };
 
 static void read_unit(lua_State *L, int idx, spec *sp, size_t k, int32_t start, long days) {
     static const char *const policies[] = { "venteliste", "afvisning", NULL };
     tg_sim_unit *u = &sp->units[k];
     char where[160];
     double per_year;
+    const char *key;
     int top = lua_gettop(L);
 
     idx = lua_absindex(L, idx);
@@ -290,8 +143,8 @@ static void read_unit(lua_State *L, int idx, spec *sp, size_t k, int32_t start, 
     snprintf(where, sizeof where, "sim.run: tilbud '%.100s'", sp->ids[k]);
     tg_luaaux_check_opts(L, idx, unit_keys, where);
     u->id = sp->ids[k];
-    u->places = (int)tg_luaaux_opt_integer(L, idx, where, "pladser", -1, 0, TG_SIM_MAX_PLACES);
-    if (u->places < 0) tg_luaaux_error(L, "%s: 'pladser' is required", where);
+    key = tg_luaaux_renamed(L, idx, where, "normerede_pladser", "pladser");
+    u->places = (int)tg_luaaux_need_integer(L, idx, where, key, 0, TG_SIM_MAX_PLACES);
 
     per_year = tg_luaaux_opt_number(L, idx, where, "henvisninger_pr_aar", NAN, -HUGE_VAL, HUGE_VAL);
     lua_getfield(L, idx, "henvisninger_pr_dag");
@@ -318,12 +171,14 @@ static void read_unit(lua_State *L, int idx, spec *sp, size_t k, int32_t start, 
 
     if (lua_getfield(L, idx, "liggetid") == LUA_TNIL)
         tg_luaaux_error(L, "%s: 'liggetid' is required", where);
-    read_los(L, -1, sp, k, where);
+    tg_lualos_read(L, -1, where, &u->los);
+    sp->emp[k] = tg_lualos_take(L, -1); /* the spec owns it now */
+    lua_pop(L, 1);
     lua_pop(L, 1);
 
     u->policy =
         tg_luaaux_opt_choice(L, idx, where, "politik", policies, 0) ? TG_SIM_LOSS : TG_SIM_QUEUE;
-    u->queue_max = tg_luaaux_opt_integer(L, idx, where, "max_venteliste", -1, 0, 1000000);
+    u->queue_max = tg_luaaux_opt_integer(L, idx, where, "max_venteliste", -1, 0, TG_SIM_MAX_QUEUE);
     if (lua_getfield(L, idx, "kapacitet") != LUA_TNIL) {
         if (!lua_istable(L, -1))
             tg_luaaux_error(L, "%s: 'kapacitet' must be a list of {fra = date, pladser = n}",
@@ -331,10 +186,12 @@ static void read_unit(lua_State *L, int idx, spec *sp, size_t k, int32_t start, 
         read_capacity(L, -1, sp, k, start, days, where);
     }
     lua_pop(L, 1);
-    u->start_occupied = tg_luaaux_opt_integer(L, idx, where, "belagte", -1, 0, TG_SIM_MAX_PLACES);
-    u->start_queue = tg_luaaux_opt_integer(L, idx, where, "venteliste", 0, 0, 1000000);
+    key = tg_luaaux_renamed(L, idx, where, "start_belagt", "belagte");
+    u->start_occupied = tg_luaaux_opt_integer(L, idx, where, key, -1, 0, TG_SIM_MAX_PLACES);
+    key = tg_luaaux_renamed(L, idx, where, "start_venteliste", "venteliste");
+    u->start_queue = tg_luaaux_opt_integer(L, idx, where, key, 0, 0, TG_SIM_MAX_QUEUE);
     if (u->start_queue > 0 && u->start_occupied < 0)
-        tg_luaaux_error(L, "%s: 'venteliste' at the start needs 'belagte' too", where);
+        tg_luaaux_error(L, "%s: 'start_venteliste' needs 'start_belagt' too", where);
     lua_settop(L, top);
 }
 
@@ -607,8 +464,8 @@ static int l_sim_from_stays(lua_State *L) {
     if (!(by = tg_table_col(t, by_name))) return tg_luaaux_no_column(L, t, by_name);
     if (by->type != TG_STRING)
         return tg_luaaux_error(L, "%s: column '%s' must hold strings", where, by_name);
-    in = date_col(L, t, in_name, where);
-    out = date_col(L, t, out_name, where);
+    in = tg_lualos_date_col(L, t, in_name, where);
+    out = tg_lualos_date_col(L, t, out_name, where);
     for (int32_t d = fra; d < til; d++) month_days[tg_date_month(d) - 1]++;
 
     /* rows grouped by code, groups in code order (first appearance) */
@@ -655,7 +512,7 @@ static int l_sim_from_stays(lua_State *L) {
             return tg_lua_raise(L, TG_ENOMEM, NULL);
         id->v.str[gi] = code;
         int top = lua_gettop(L);
-        stays *st = collect_stays(L, in, out, order + lo, cnt, fra, til, where);
+        tg_lualos_stays *st = tg_lualos_collect(L, in, out, order + lo, cnt, fra, til, where);
         for (size_t k = 0; k < cnt; k++) {
             size_t i = order[lo + k];
             if (!tg_col_is_valid(in, i)) continue;
@@ -677,7 +534,7 @@ static int l_sim_from_stays(lua_State *L) {
             season[m]->v.f64[gi] =
                 per_day > 0 && month_days[m] > 0 ? by_month[m] / month_days[m] / per_day : 1.0;
         if (done > 0) {
-            tg_sim_empirical *e = stays_km(L, st, where);
+            tg_sim_empirical *e = tg_lualos_km(L, st, where);
             mean->v.f64[gi] = tg_sim_empirical_mean(e);
             sd->v.f64[gi] = tg_sim_empirical_sd(e);
         } else if (tg_col_set_null(mean, gi) != TG_OK || tg_col_set_null(sd, gi) != TG_OK) {

@@ -82,13 +82,13 @@ static int l_table_rows(lua_State *L) {
 
 /* t:head([n = 10]) -> the first n rows */
 static int l_table_head(lua_State *L) {
-    lua_Integer n = luaL_optinteger(L, 2, 10);
+    int64_t n =
+        lua_isnoneornil(L, 2) ? 10 : tg_luaaux_check_integer(L, 2, "head", "n", 0, INT64_MAX);
     const tg_table *src;
     const size_t *rows;
     size_t total;
     tg_table **slot;
 
-    luaL_argcheck(L, n >= 0, 2, "row count must be >= 0");
     if (tg_luaval_table_rows_of(L, 1, &src, &rows, &total)) {
         size_t m = (size_t)n < total ? (size_t)n : total;
         void **box = tg_luaaux_box(L, tg_free);
@@ -337,12 +337,12 @@ static size_t width(const char *s) {
 ** (through print, so to stderr in the CLI), with the row count. */
 static int l_table_show(lua_State *L) {
     const tg_table *t = tg_luaval_table_check(L, 1);
-    lua_Integer n = luaL_optinteger(L, 2, 10);
+    int64_t n =
+        lua_isnoneornil(L, 2) ? 10 : tg_luaaux_check_integer(L, 2, "show", "n", 0, INT64_MAX);
     size_t rows, *w;
     luaL_Buffer b;
     char cell[64];
 
-    luaL_argcheck(L, n >= 0, 2, "row count must be >= 0");
     rows = (size_t)n < t->n_rows ? (size_t)n : t->n_rows;
     w = lua_newuserdatauv(L, (t->n_cols ? t->n_cols : 1) * sizeof *w, 0);
     for (size_t k = 0; k < t->n_cols; k++) {

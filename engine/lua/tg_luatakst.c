@@ -297,35 +297,12 @@ static int l_takst_rule_sets(lua_State *L) {
 
 /* ---- argument tables ---- */
 
-static tg_takst_rules opt_rules(lua_State *L, int idx, const char *fname) {
+static tg_takst_rules rules_option(lua_State *L, int idx, const char *fname) {
     tg_takst_rules r;
     lua_getfield(L, idx, "regler");
     r = tg_luaval_rules(L, -1, fname);
     lua_pop(L, 1);
     return r;
-}
-
-/* The omkostninger table at the top of the stack into omk[] (NaN where not
-** given); with 'sum' set, a plain number is accepted too and returned. */
-static double check_lines_table(lua_State *L, double *omk, const char *fname, const char *what) {
-    static const char *const names[] = {
-        "direkte_loen", "direkte_drift", "ejendom",  "overhead",      "tilsyn", "afskrivning",
-        "forrentning",  "tjm_pension",   "indtaegt", "regulering_n2", NULL
-    };
-    int top = lua_gettop(L);
-    double sum = 0;
-    if (!lua_istable(L, top))
-        tg_luaaux_error(L, "%s: %s must be a table of omkostningstyper and amounts", fname, what);
-    tg_luaaux_check_opts(L, top, names, what);
-    for (int k = 0; k < TG_OMK_N; k++) {
-        lua_getfield(L, top, names[k]);
-        omk[k] = lua_isnil(L, -1)
-                     ? NAN
-                     : tg_luaaux_check_number(L, -1, fname, names[k], -HUGE_VAL, HUGE_VAL);
-        if (!isnan(omk[k])) sum += omk[k];
-        lua_pop(L, 1);
-    }
-    return sum;
 }
 
 /* 'historik' at idx: { [year] = occupancy, ... } into act[] from *first. */
@@ -396,7 +373,7 @@ static int l_takst_budget_belaegning(lua_State *L) {
     const char *fname = "takst.budget_belaegning";
     luaL_checktype(L, 1, LUA_TTABLE);
     tg_luaaux_check_opts(L, 1, known, fname);
-    tg_takst_rules r = opt_rules(L, 1, fname);
+    tg_takst_rules r = rules_option(L, 1, fname);
     lua_pushnumber(
         L,
         occupancy_from(L, 1, &r, (int)tg_luaaux_need_integer(L, 1, fname, "aar", -1000000, 1000000),
@@ -420,7 +397,7 @@ static int l_takst_compute(lua_State *L) {
 
     luaL_checktype(L, 1, LUA_TTABLE);
     tg_luaaux_check_opts(L, 1, known, fname);
-    tg_takst_rules r = opt_rules(L, 1, fname);
+    tg_takst_rules r = rules_option(L, 1, fname);
     tg_takst_input_init(&in);
     in.aar = (int)tg_luaaux_opt_integer(L, 1, fname, "aar", 0, -1000000, 1000000);
     in.pladser = tg_luaaux_need_number(L, 1, fname, "normerede_pladser", -HUGE_VAL, HUGE_VAL);
@@ -442,7 +419,7 @@ static int l_takst_compute(lua_State *L) {
     }
     lua_getfield(L, 1, "omkostninger");
     if (lua_isnil(L, -1)) return tg_luaaux_missing(L, fname, "omkostninger");
-    check_lines_table(L, in.omk, fname, "omkostninger");
+    tg_luaval_omkostninger(L, -1, fname, "omkostninger", in.omk, 1);
     lua_pop(L, 1);
     tg_err_clear(&err);
     if (tg_takst_compute(&r, &in, &res, &err) != TG_OK)
@@ -497,7 +474,7 @@ static int l_takst_regulate(lua_State *L) {
 
     luaL_checktype(L, 1, LUA_TTABLE);
     tg_luaaux_check_opts(L, 1, known, fname);
-    tg_takst_rules r = opt_rules(L, 1, fname);
+    tg_takst_rules r = rules_option(L, 1, fname);
     a.aar = (int)tg_luaaux_need_integer(L, 1, fname, "aar", -1000000, 1000000);
     a.provenu = tg_luaaux_opt_number(L, 1, fname, "provenu", NAN, -HUGE_VAL, HUGE_VAL);
     a.belagte_dage =
@@ -514,7 +491,7 @@ static int l_takst_regulate(lua_State *L) {
     if (lua_isnil(L, -1)) return tg_luaaux_missing(L, fname, "regnskab");
     if (lua_istable(L, -1)) {
         double omk[TG_OMK_N];
-        a.regnskab = check_lines_table(L, omk, fname, "regnskab");
+        a.regnskab = tg_luaval_omkostninger(L, -1, fname, "regnskab", omk, 1);
     } else {
         a.regnskab = tg_luaaux_check_number(L, -1, fname, "regnskab", -HUGE_VAL, HUGE_VAL);
     }
@@ -581,7 +558,7 @@ static int l_takst_moms_refusion(lua_State *L) {
     const char *fname = "takst.moms_refusion";
     luaL_checktype(L, 1, LUA_TTABLE);
     tg_luaaux_check_opts(L, 1, known, fname);
-    tg_takst_rules r = opt_rules(L, 1, fname);
+    tg_takst_rules r = rules_option(L, 1, fname);
     double takst = tg_luaaux_need_number(L, 1, fname, "takst", -HUGE_VAL, HUGE_VAL);
     double andel = tg_luaaux_need_number(L, 1, fname, "momsbelagt_andel", -HUGE_VAL, HUGE_VAL);
     if (!isfinite(takst) || !(andel >= 0 && andel <= 1))
@@ -598,7 +575,7 @@ static int l_takst_deltid(lua_State *L) {
     tg_error err;
     luaL_checktype(L, 1, LUA_TTABLE);
     tg_luaaux_check_opts(L, 1, known, fname);
-    tg_takst_rules r = opt_rules(L, 1, fname);
+    tg_takst_rules r = rules_option(L, 1, fname);
     double takst = tg_luaaux_need_number(L, 1, fname, "takst", -HUGE_VAL, HUGE_VAL);
     if (!isfinite(takst)) return tg_luaaux_error(L, "%s: takst must be a number", fname);
     tg_err_clear(&err);

@@ -12,6 +12,7 @@
 #include "tg_luaval.h"
 
 #include <assert.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -681,6 +682,34 @@ tg_takst_rules tg_luaval_rules(lua_State *L, int idx, const char *fname) {
     return r;
 }
 
+
+double tg_luaval_omkostninger(lua_State *L, int idx, const char *fn, const char *key, double *omk,
+                              int regulering) {
+    static const char *const with[] = {
+        "direkte_loen", "direkte_drift", "ejendom",  "overhead",      "tilsyn", "afskrivning",
+        "forrentning",  "tjm_pension",   "indtaegt", "regulering_n2", NULL
+    };
+    static const char *const without[] = {
+        "direkte_loen", "direkte_drift", "ejendom",     "overhead", "tilsyn",
+        "afskrivning",  "forrentning",   "tjm_pension", "indtaegt", NULL
+    };
+    double sum = 0;
+    idx = lua_absindex(L, idx);
+    if (!lua_istable(L, idx))
+        tg_luaaux_bad(L, fn, key, "a table of omkostningstyper and amounts", idx);
+    lua_pushfstring(L, "%s: %s", fn, key);
+    tg_luaaux_check_opts(L, idx, regulering ? with : without, lua_tostring(L, -1));
+    lua_pop(L, 1);
+    for (int k = 0; k < TG_OMK_N; k++) {
+        omk[k] = NAN;
+        if (k == TG_OMK_REGULERING && !regulering) continue;
+        if (lua_getfield(L, idx, tg_takst_omk_name(k)) != LUA_TNIL)
+            omk[k] = tg_luaaux_check_number(L, -1, fn, tg_takst_omk_name(k), -HUGE_VAL, HUGE_VAL);
+        if (!isnan(omk[k])) sum += omk[k];
+        lua_pop(L, 1);
+    }
+    return sum;
+}
 
 /* ---- JSON ---- */
 

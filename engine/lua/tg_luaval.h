@@ -170,6 +170,14 @@ tg_takst_rules *tg_luaval_rules_push(struct lua_State *L, const tg_takst_rules *
 ** or nil for BEK2022. Raises for anything else, naming 'fname'. */
 tg_takst_rules tg_luaval_rules(struct lua_State *L, int idx, const char *fname);
 
+/* Reads the table of budget lines at idx (option 'key' of 'fn', e.g.
+** "omkostninger"; one amount per omkostningstype, named as
+** tg_takst_omk_name gives them) into omk[TG_OMK_N], NaN where not given;
+** regulering_n2 is accepted only when 'regulering' is set. Returns the
+** sum of the given amounts. tegn.takst and tegn.scenario share it. */
+double tg_luaval_omkostninger(struct lua_State *L, int idx, const char *fn, const char *key,
+                              double *omk, int regulering);
+
 /* ---- JSON ---- */
 
 /* The value at idx as a JSON tree, as tegn.emit writes it: Lua tables with

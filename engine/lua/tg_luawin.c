@@ -1,9 +1,11 @@
 /*
-** tg_luawin.c -- window functions and reshaping verbs (see tg_luawin.h).
-** A Window userdata holds the function and its numbers; its user values
-** hold the input expression, the by list, the order list and the default,
-** exactly as the script gave them, so they are checked against the table
-** when derive computes the window, with errors naming the script line.
+** tg_luawin.c -- the functions that make windows (see tg_luawin.h): the
+** Expr methods lag, lead, cumsum, rolling_mean and tegn.row_number, rank,
+** dense_rank. The Window value itself (tg_luaval.c) holds the function and
+** its numbers, and as user values the input expression, the by list, the
+** order list and the default exactly as the script gave them, so they are
+** checked against the table when derive computes the window, with errors
+** naming the script line.
 */
 #include "tg_luawin.h"
 

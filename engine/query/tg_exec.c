@@ -19,6 +19,7 @@
 #include "tg_conv.h"
 #include "tg_enc.h"
 #include "tg_err.h"
+#include "tg_fmt.h"
 #include "tg_mem.h"
 
 /* TG_EDATA "<what> in <expression> at row N". */
@@ -276,7 +277,7 @@ static tg_status run_cast(tg_eval *p, tg_step *s, size_t off, size_t n, tg_error
     if (bad < n && s->strict) {
         char buf[TG_NUM_BUF];
         if (s->in_type == TG_FLOAT) tg_num_format_f64(((const double *)a->data)[bad], buf);
-        else tg_num_format_i64(((const int64_t *)a->data)[bad], buf);
+        else tg_fmt_int64(((const int64_t *)a->data)[bad], buf);
         return row_error(s, off + bad, err, "cannot cast %s to %s (out of range)", buf,
                          tg_type_name(s->type));
     }
@@ -471,7 +472,7 @@ static tg_status run_tostr(tg_eval *p, tg_step *s, size_t n, tg_error *err) {
             continue;
         }
         switch (s->in_type) {
-        case TG_INT: len = tg_num_format_i64(((const int64_t *)a->data)[i], buf); break;
+        case TG_INT: len = tg_fmt_int64(((const int64_t *)a->data)[i], buf); break;
         case TG_FLOAT: len = tg_num_format_f64(((const double *)a->data)[i], buf); break;
         case TG_DATE: len = tg_date_format(((const int32_t *)a->data)[i], buf); break;
         default:

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "tg_err.h"
+#include "tg_fmt.h"
 #include "tg_kern.h"
 #include "tg_mem.h"
 #include "tg_sbuf.h"
@@ -340,7 +341,7 @@ static void render_args(tg_sbuf *t, const tg_expr *e, size_t from) {
 static void render_literal(tg_sbuf *t, const tg_expr *e) {
     char buf[TG_NUM_BUF];
     switch (e->u.lit.type) {
-    case TG_INT: tg_sbuf_add(t, buf, tg_num_format_i64(e->u.lit.i, buf)); break;
+    case TG_INT: tg_sbuf_add(t, buf, tg_fmt_int64(e->u.lit.i, buf)); break;
     case TG_FLOAT: tg_sbuf_add(t, buf, tg_num_format_f64(e->u.lit.f, buf)); break;
     case TG_BOOL: tg_sbuf_str(t, e->u.lit.i ? "true" : "false"); break;
     case TG_DATE:
@@ -350,7 +351,7 @@ static void render_literal(tg_sbuf *t, const tg_expr *e) {
             tg_sbuf_str(t, "\")");
         } else { /* out of range: refused at evaluation, shown as its day number */
             tg_sbuf_str(t, "date(");
-            tg_sbuf_add(t, buf, tg_num_format_i64(e->u.lit.i, buf));
+            tg_sbuf_add(t, buf, tg_fmt_int64(e->u.lit.i, buf));
             tg_sbuf_str(t, ")");
         }
         break;
@@ -401,7 +402,7 @@ static void render(tg_sbuf *t, const tg_expr *e) {
         tg_sbuf_str(t, "round(");
         render(t, e->args[0]);
         tg_sbuf_str(t, ", ");
-        tg_sbuf_add(t, buf, tg_num_format_i64(e->u.round.digits, buf));
+        tg_sbuf_add(t, buf, tg_fmt_int64(e->u.round.digits, buf));
         tg_sbuf_str(t,
                     e->u.round.mode == TG_ROUND_HALF_EVEN ? ", \"half_even\")" : ", \"half_up\")");
     } else if (e->op == TG_OP_TRUNC) {

@@ -6,7 +6,7 @@
 -- Format: tests/lua/README.md.
 t = tegn.read_csv(DIR .. 'forecast.csv')
 
--- case: error: script.lua:1:
+-- case: error: holt_winters: unknown option 'horizn'; did you mean 'horizon'?
 tegn.forecast.holt_winters(t, {time = 'maaned', value = 'pct', by = 'tilbud_id', horizn = 3})
 -- error contains:
 script.lua:1:
@@ -32,31 +32,29 @@ tegn.forecast.holt_winters(t, {time = 'maaned', value = 'pct', by = 'tilbud_id',
 -- error:
 script.lua:1: holt_winters: 'level' must be a number between 0 and 100 (exclusive), got 100
 
--- case: error: script.lua:1:
+-- case: error: holt_winters: 'damped' must be true or false, got 1
 tegn.forecast.holt_winters(t, {time = 'maaned', value = 'pct', by = 'tilbud_id', damped = 1})
--- error contains:
-script.lua:1:
-'damped' must be true or false
+-- error:
+script.lua:1: holt_winters: 'damped' must be true or false, got 1
 
--- case: error: script.lua:1:
+-- case: error: holt_winters: a damped model needs a trend
 tegn.forecast.holt_winters(t, {time = 'maaned', value = 'pct', by = 'tilbud_id', trend = false, damped = true})
 -- error contains:
 script.lua:1:
 holt_winters: a damped model needs a trend
 
--- case: error: script.lua:1:
+-- case: error: phi is fixed but the model has no damping
 tegn.forecast.holt_winters(t, {time = 'maaned', value = 'pct', by = 'tilbud_id', phi = 0.9})
 -- error contains:
 script.lua:1:
 phi is fixed but the model has no damping
 
--- case: error: script.lua:1:
+-- case: error: holt_winters: 'alpha' must be a number, got 'high'
 tegn.forecast.holt_winters(t, {time = 'maaned', value = 'pct', by = 'tilbud_id', alpha = 'high'})
--- error contains:
-script.lua:1:
-'alpha' must be a number
+-- error:
+script.lua:1: holt_winters: 'alpha' must be a number, got 'high'
 
--- case: error: script.lua:1:
+-- case: error: no column 'tilbud'; did you mean 'tilbud_id'?
 tegn.forecast.holt_winters(t, {time = 'maaned', value = 'pct', by = 'tilbud'})
 -- error contains:
 script.lua:1:
@@ -72,7 +70,7 @@ tegn.forecast.holt_winters(t, {time = 'maaned', value = 'pct', by = 'tilbud_id',
 -- error data contains:
 group 'B': 26 periods are too few: this model needs at least 28
 
--- case: error: script.lua:1:
+-- case: error: backtest: unknown option 'level'
 tegn.forecast.backtest(t, {time = 'maaned', value = 'pct', by = 'tilbud_id', level = 80})
 -- error contains:
 script.lua:1:
@@ -83,19 +81,19 @@ tegn.forecast.backtest(t, {time = 'maaned', value = 'pct', by = 'tilbud_id', min
 -- error data contains:
 group 'B': 26 periods are too few for a backtest
 
--- case: error: script.lua:1:
+-- case: error: backtest: min_train must be at least 24 for this model, got 12
 tegn.forecast.backtest(t, {time = 'maaned', value = 'pct', by = 'tilbud_id', min_train = 12})
 -- error contains:
 script.lua:1:
 backtest: min_train must be at least 24 for this model, got 12
 
--- case: error: script.lua:1:
+-- case: error: bad argument #2
 tegn.forecast.backtest(t)
 -- error contains:
 script.lua:1:
 bad argument #2
 
--- case: error: script.lua:1:
+-- case: error: bad argument #1
 tegn.forecast.backtest({}, {})
 -- error contains:
 script.lua:1:

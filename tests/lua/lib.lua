@@ -438,3 +438,23 @@ script.lua:1: rolling_mean: 'min_periods' must be a whole number from 1 to 3, go
 tegn.quantile('x', 1/0)
 -- error:
 script.lua:1: quantile: 'p' must be a number from 0 to 1, got inf
+
+-- case: error: round: digits in range
+tegn.col'x':round(20)
+-- error:
+script.lua:1: round: 'digits' must be a whole number from -18 to 15, got 20
+
+-- case: error: cast: a type name
+tegn.col'x':cast('decimal')
+-- error:
+script.lua:1: cast: 'type' must be "int", "float", "bool", "date" or "string", got 'decimal'
+
+-- case: error: head: a row count
+tegn.read_csv(DIR .. 'dmy.csv'):head(-1)
+-- error:
+script.lua:1: head: 'n' must be a whole number >= 0, got -1
+
+-- case: error: date: the parts are whole numbers
+tegn.date(2024, 1.5, 3)
+-- error:
+script.lua:1: date: 'month' must be a whole number, got 1.5

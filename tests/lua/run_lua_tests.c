@@ -95,7 +95,7 @@ typedef struct tfile {
     size_t n;
 } tfile;
 
-static int bad_file(const tfile *f, int line, const char *what) {
+_Noreturn static void bad_file(const tfile *f, int line, const char *what) {
     fprintf(stderr, "%s:%d: %s\n", f->path, line, what);
     exit(2);
 }
@@ -142,6 +142,8 @@ static section *header(const tfile *f, int line, char *text, tcase *c) {
     if (n < 4 || text[n - 1] != ':') return NULL;
     if (strncmp(text, "-- expect", 9) == 0 && (text[9] == ' ' || text[9] == ':')) is_error = 0;
     else if (strncmp(text, "-- error", 8) == 0 && (text[8] == ' ' || text[8] == ':')) is_error = 1;
+    else if (strncmp(text, "-- exp", 6) == 0 || strncmp(text, "-- err", 6) == 0)
+        bad_file(f, line, "a misspelt section header?");
     else return NULL;
     if (!c) bad_file(f, line, "a section before the first '-- case:'");
     section *s = is_error ? &c->error : &c->expect;
@@ -221,6 +223,10 @@ static void parse_file(tfile *f) {
     }
     finish_case(c);
     trim_blank_tail(&f->prelude);
+    for (size_t i = 0; i < f->n; i++)
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(f->cases[i].name, f->cases[j].name) == 0)
+                bad_file(f, f->cases[i].line, "two cases have this name");
     for (size_t i = 0; i < f->n; i++)
         if (!f->cases[i].expect.present && !f->cases[i].error.present)
             bad_file(f, f->cases[i].line, "the case has neither '-- expect:' nor '-- error:'");

@@ -145,3 +145,41 @@ script.lua:1: scenario.run: tilbud 'T': 'pl_pct' must be a number, got nan
 tegn.scenario.run{ start_aar = 2025.5, tilbud = { full() } }
 -- error:
 script.lua:1: scenario.run: 'start_aar' must be a whole number from 1900 to 9000, got 2025.5
+
+-- case: one liggetid reader: an empirical distribution works here as in tegn.sim
+-- expected: the N+2 chain by hand (BEK2022) again: every observed stay is far
+-- longer than the four years, so as with the gamma of full() nobody moves out
+local opts = { start_aar = 2025, aar = 4, replikationer = 3, tilbud = { full{
+  liggetid = { fordeling = 'empirisk', dage = { 1e12, 1e12 } } } } }
+show(tegn.scenario.run(opts))
+-- expect:
+T	2025	3239.0	3239.0	11230000.0	592350.0	-30850.0	100000.0	1.0
+T	2026	3195.0	3195.0	11080000.0	581750.0	-27750.0	-50000.0	1.0
+T	2027	3103.0	3103.0	11099150.0	226800.0	0.0	-30850.0	0.0
+T	2028	3095.0	3095.0	11102250.0	225450.0	0.0	-27750.0	0.0
+
+-- case: one liggetid reader: eksponentiel needs no sd (its sd is its mean)
+local s = tegn.scenario.run{ start_aar = 2025, aar = 2, replikationer = 1, tilbud = { full{
+  liggetid = { middel = 1e12 } } } }
+print(#s)
+-- expect:
+2
+
+-- case: error: one liggetid reader: lognormal needs sd, in the words tegn.sim uses
+tegn.scenario.run{ start_aar = 2025, tilbud = { full{
+  liggetid = { fordeling = 'lognormal', middel = 400 } } } }
+-- error:
+script.lua:1: scenario.run: tilbud 'T': a lognormal 'liggetid' needs 'sd' (days)
+
+-- case: error: one liggetid reader: middel is required
+tegn.scenario.run{ start_aar = 2025, tilbud = { full{ liggetid = { sd = 3 } } } }
+-- error:
+script.lua:1: scenario.run: tilbud 'T': 'liggetid' needs 'middel' (days)
+
+-- case: the old name venteliste_max still works for one release, with a warning
+local s = tegn.scenario.run{ start_aar = 2025, aar = 2, replikationer = 1, tilbud = { full{
+  venteliste_max = 3 } } }
+print(#s)
+-- expect:
+script.lua:1: warning: scenario.run: tilbud 'T': 'venteliste_max' is now called 'max_venteliste'; the old name works until the next release
+2

@@ -9,10 +9,10 @@
 function two_units()
   return { start = '2026-07-01', dage = 365, replikationer = 50, seed = 3,
     tilbud = {
-      { id = 'A', pladser = 20, henvisninger_pr_aar = 40, politik = 'afvisning',
+      { id = 'A', normerede_pladser = 20, henvisninger_pr_aar = 40, politik = 'afvisning',
         liggetid = { fordeling = 'gamma', middel = 150, sd = 100 },
         kapacitet = { { fra = '2026-10-01', pladser = 10 } } },
-      { id = 'B', pladser = 8, henvisninger_pr_aar = 20, max_venteliste = 5,
+      { id = 'B', normerede_pladser = 8, henvisninger_pr_aar = 20, max_venteliste = 5,
         saeson = { 1, 1, 1, 1, 1, 1, 0.5, 1, 1, 1, 1, 1.5 },
         liggetid = { fordeling = 'empirisk', dage = { 10, 20, 30, 40, 300 } } } } }
 end
@@ -112,7 +112,7 @@ true	true	true	true
 
 -- case: run: a loss system matches Erlang B
 local s = tegn.sim.run{ start = '2026-01-01', dage = 730, replikationer = 40,
-  tilbud = { { id = 'T', pladser = 10, henvisninger_pr_aar = 365 * 8 / 20,
+  tilbud = { { id = 'T', normerede_pladser = 10, henvisninger_pr_aar = 365 * 8 / 20,
     politik = 'afvisning', liggetid = { middel = 20 } } } }
 local x = s:rows()[1]
 local b = tegn.sim.erlang_b(10, 8)
@@ -151,7 +151,7 @@ B	1	0	1	1	0.9972677596 -1 -1	0 0 0
 -- case: from_stays as an empirical liggetid: the mean is the Kaplan-Meier mean
 local o = tegn.read_csv(DIR .. 'stays.csv'):filter(tegn.col'tilbud_id':eq'A')
 local s = tegn.sim.run{ start = '2025-01-01', replikationer = 2, tilbud = {
-  { id = 'A', pladser = 3, henvisninger_pr_aar = 3, liggetid = { fordeling =
+  { id = 'A', normerede_pladser = 3, henvisninger_pr_aar = 3, liggetid = { fordeling =
     'empirisk', ophold = o, fra = '2024-01-01', til = '2025-01-01' } } } }
 print(s:rows()[1].middel_liggetid)
 -- expect:
@@ -172,31 +172,31 @@ tegn.sim.run{ start = '2026-01-01', dagee = 3, tilbud = {} }
 -- error contains:
 unknown option 'dagee'; did you mean 'dage'?
 
--- case: error: sim.run: tilbud 'X': unknown option 'pladsr'; did you mean 'pladser'?
-tegn.sim.run{ start = '2026-01-01', tilbud = { { id = 'X', pladsr = 3 } } }
+-- case: error: sim.run: tilbud 'X': unknown option 'normerede_pladsr'; did you mean 'normerede_pladser'?
+tegn.sim.run{ start = '2026-01-01', tilbud = { { id = 'X', normerede_pladsr = 3 } } }
 -- error contains:
-sim.run: tilbud 'X': unknown option 'pladsr'; did you mean 'pladser'?
+sim.run: tilbud 'X': unknown option 'normerede_pladsr'; did you mean 'normerede_pladser'?
 
 -- case: error: give one of 'henvisninger_pr_aar' and 'henvisninger_pr_dag'
-tegn.sim.run{ start = '2026-01-01', tilbud = { { id = 'X', pladser = 3,
+tegn.sim.run{ start = '2026-01-01', tilbud = { { id = 'X', normerede_pladser = 3,
   henvisninger_pr_aar = 3, henvisninger_pr_dag = 1, liggetid = { middel = 9 } } } }
 -- error contains:
 give one of 'henvisninger_pr_aar' and 'henvisninger_pr_dag'
 
 -- case: error: a lognormal 'liggetid' needs 'sd'
-tegn.sim.run{ start = '2026-01-01', tilbud = { { id = 'X', pladser = 3,
+tegn.sim.run{ start = '2026-01-01', tilbud = { { id = 'X', normerede_pladser = 3,
   henvisninger_pr_aar = 3, liggetid = { fordeling = 'lognormal', middel = 9 } } } }
 -- error contains:
 a lognormal 'liggetid' needs 'sd'
 
 -- case: error: tilbud 'X': the mean length of stay must be > 0
-tegn.sim.run{ start = '2026-01-01', tilbud = { { id = 'X', pladser = 3,
+tegn.sim.run{ start = '2026-01-01', tilbud = { { id = 'X', normerede_pladser = 3,
   henvisninger_pr_aar = 3, liggetid = { middel = 0 } } } }
 -- error contains:
 tilbud 'X': the mean length of stay must be > 0
 
 -- case: error: sim.run: tilbud 'X': 'politik' must be 'venteliste' or 'afvisning', got 'vent'
-tegn.sim.run{ start = '2026-01-01', tilbud = { { id = 'X', pladser = 3,
+tegn.sim.run{ start = '2026-01-01', tilbud = { { id = 'X', normerede_pladser = 3,
   henvisninger_pr_aar = 3, politik = 'vent', liggetid = { middel = 9 } } } }
 -- error:
 script.lua:1: sim.run: tilbud 'X': 'politik' must be 'venteliste' or 'afvisning', got 'vent'
@@ -213,26 +213,26 @@ tegn.sim.from_stays(tegn.read_csv(DIR .. 'stays_open.csv'), { fra = '2024-01-01'
 column 'indflyttet' must hold strings
 
 -- case: error: one grammar for every argument error: function, context, key, expectation, value
-tegn.sim.run{ start = '2026-01-01', tilbud = { { id = 'Himmelev', pladser = 1.5,
+tegn.sim.run{ start = '2026-01-01', tilbud = { { id = 'Himmelev', normerede_pladser = 1.5,
   henvisninger_pr_aar = 3, liggetid = { middel = 9 } } } }
 -- error:
-script.lua:1: sim.run: tilbud 'Himmelev': 'pladser' must be a whole number from 0 to 1000000, got 1.5
+script.lua:1: sim.run: tilbud 'Himmelev': 'normerede_pladser' must be a whole number from 0 to 1000000, got 1.5
 
 -- case: error: a NaN rate is refused
-tegn.sim.run{ start = '2026-01-01', tilbud = { { id = 'X', pladser = 3,
+tegn.sim.run{ start = '2026-01-01', tilbud = { { id = 'X', normerede_pladser = 3,
   henvisninger_pr_aar = 0/0, liggetid = { middel = 9 } } } }
 -- error:
 script.lua:1: sim.run: tilbud 'X': 'henvisninger_pr_aar' must be a number, got nan
 
 -- case: error: a list item is named by its position
-tegn.sim.run{ start = '2026-01-01', tilbud = { { id = 'X', pladser = 3,
+tegn.sim.run{ start = '2026-01-01', tilbud = { { id = 'X', normerede_pladser = 3,
   henvisninger_pr_aar = 3, saeson = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, -1},
   liggetid = { middel = 9 } } } }
 -- error:
 script.lua:1: sim.run: tilbud 'X': 'saeson[12]' must be a number >= 0, got -1
 
 -- case: error: a Table fetched from an option is named by its type, not "bad argument #-1"
-tegn.sim.run{ start = '2026-01-01', tilbud = { { id = 'X', pladser = 3,
+tegn.sim.run{ start = '2026-01-01', tilbud = { { id = 'X', normerede_pladser = 3,
   henvisninger_pr_aar = 3, liggetid = { fordeling = 'empirisk', ophold = {},
   fra = '2024-01-01', til = '2025-01-01' } } } }
 -- error:
@@ -247,3 +247,48 @@ script.lua:1: sim.erlang_b: 'c' must be a whole number from 0 to 1000000, got 2.
 tegn.sim.erlang_c(3, 0/0)
 -- error:
 script.lua:1: sim.erlang_c: 'a' must be a number >= 0, got nan
+
+-- case: error: one liggetid reader: lognormal needs sd, in the words tegn.scenario uses
+tegn.sim.run{ start = '2026-01-01', tilbud = { { id = 'X', normerede_pladser = 3,
+  henvisninger_pr_aar = 3, liggetid = { fordeling = 'lognormal', middel = 400 } } } }
+-- error:
+script.lua:1: sim.run: tilbud 'X': a lognormal 'liggetid' needs 'sd' (days)
+
+-- case: one liggetid reader: eksponentiel needs no sd
+local s = tegn.sim.run{ start = '2026-01-01', dage = 10, replikationer = 1, tilbud = { { id = 'X',
+  normerede_pladser = 3, henvisninger_pr_aar = 3, liggetid = { middel = 9 } } } }
+print(#s)
+-- expect:
+1
+
+-- case: error: an empirical list of stays holds numbers >= 0
+tegn.sim.run{ start = '2026-01-01', tilbud = { { id = 'X', normerede_pladser = 3,
+  henvisninger_pr_aar = 3, liggetid = { fordeling = 'empirisk', dage = { 3, 0/0 } } } } }
+-- error:
+script.lua:1: sim.run: tilbud 'X': 'dage[2]' must be a number >= 0, got nan
+
+-- case: the old key names still work for one release, with one warning per name
+-- expected: the same as the new names (max_venteliste, start_belagt, start_venteliste)
+local function run(u)
+  local s = tegn.sim.run{ start = '2026-01-01', dage = 30, replikationer = 5, seed = 1,
+    tilbud = { u } }
+  return s:rows()[1].belagte_dage
+end
+local new = run{ id = 'X', normerede_pladser = 4, henvisninger_pr_aar = 50,
+  liggetid = { middel = 20 }, start_belagt = 4, start_venteliste = 2 }
+local old1 = run{ id = 'X', pladser = 4, henvisninger_pr_aar = 50,
+  liggetid = { middel = 20 }, belagte = 4, venteliste = 2 }
+local old2 = run{ id = 'X', pladser = 4, henvisninger_pr_aar = 50,
+  liggetid = { middel = 20 }, belagte = 4, venteliste = 2 }
+print(new == old1, new == old2)
+-- expect:
+script.lua:3: warning: sim.run: tilbud 'X': 'pladser' is now called 'normerede_pladser'; the old name works until the next release
+script.lua:3: warning: sim.run: tilbud 'X': 'belagte' is now called 'start_belagt'; the old name works until the next release
+script.lua:3: warning: sim.run: tilbud 'X': 'venteliste' is now called 'start_venteliste'; the old name works until the next release
+true	true
+
+-- case: error: the old and the new name together
+tegn.sim.run{ start = '2026-01-01', tilbud = { { id = 'X', normerede_pladser = 3, pladser = 3,
+  henvisninger_pr_aar = 3, liggetid = { middel = 9 } } } }
+-- error:
+script.lua:1: sim.run: tilbud 'X': give 'normerede_pladser' (or its old name 'pladser'), not both

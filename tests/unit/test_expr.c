@@ -20,6 +20,7 @@
 #include "tg_err.h"
 #include "tg_exec.h"
 #include "tg_expr.h"
+#include "tg_fmt.h"
 #include "tg_mem.h"
 
 /* ---- fixtures ---- */
@@ -69,7 +70,7 @@ static void expect_rows(const tg_expr *e, const tg_table *t, const char *want) {
             continue;
         }
         switch (col->type) {
-        case TG_INT: tg_num_format_i64(col->v.i64[r], buf); break;
+        case TG_INT: tg_fmt_int64(col->v.i64[r], buf); break;
         case TG_FLOAT: tg_num_format_f64(col->v.f64[r], buf); break;
         case TG_BOOL: strcpy(buf, col->v.b8[r] ? "T" : "F"); break;
         case TG_DATE: tg_date_format(col->v.date[r], buf); break;

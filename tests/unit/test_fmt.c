@@ -8,6 +8,7 @@
 */
 #include "tg_test.h"
 
+#include <inttypes.h>
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
@@ -149,6 +150,22 @@ static void test_fmt_int64(void **state) {
     assert_string_equal(buf, "9223372036854775807");
     assert_int_equal(tg_fmt_int64(INT64_MIN, buf), 20);
     assert_string_equal(buf, "-9223372036854775808");
+}
+
+/* Against printf over values of every magnitude (a fixed xorshift, so a
+** failure repeats). */
+static void test_fmt_int64_vs_printf(void **state) {
+    char buf[TG_FMT_INT_MAX], ref[64];
+    uint64_t x = 0x9E3779B97F4A7C15u;
+    (void)state;
+    for (int k = 0; k < 10000; k++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        int64_t v = (int64_t)x >> (x % 63);
+        size_t len = tg_fmt_int64(v, buf);
+        snprintf(ref, sizeof ref, "%" PRId64, v);
+        assert_string_equal(buf, ref);
+        assert_int_equal(len, strlen(ref));
+    }
 }
 
 static void test_fmt_round(void **state) {
@@ -301,13 +318,10 @@ static void test_fmt_ignores_locale(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_fmt_shortest),
-        cmocka_unit_test(test_fmt_not_finite),
-        cmocka_unit_test(test_fmt_decimals),
-        cmocka_unit_test(test_fmt_comma),
-        cmocka_unit_test(test_fmt_int64),
-        cmocka_unit_test(test_fmt_round),
-        cmocka_unit_test(test_fmt_matches_reference),
+        cmocka_unit_test(test_fmt_shortest),       cmocka_unit_test(test_fmt_not_finite),
+        cmocka_unit_test(test_fmt_decimals),       cmocka_unit_test(test_fmt_comma),
+        cmocka_unit_test(test_fmt_int64),          cmocka_unit_test(test_fmt_int64_vs_printf),
+        cmocka_unit_test(test_fmt_round),          cmocka_unit_test(test_fmt_matches_reference),
         cmocka_unit_test(test_fmt_ignores_locale),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -95,24 +95,6 @@ static void test_num_format_f64_round_trip(void **state) {
     }
 }
 
-static void test_num_format_i64(void **state) {
-    char buf[TG_NUM_BUF], ref[64];
-    (void)state;
-    tg_num_format_i64(INT64_MIN, buf);
-    assert_string_equal(buf, "-9223372036854775808");
-    tg_num_format_i64(INT64_MAX, buf);
-    assert_string_equal(buf, "9223372036854775807");
-    tg_num_format_i64(0, buf);
-    assert_string_equal(buf, "0");
-    for (int k = 0; k < 10000; k++) {
-        int64_t v = (int64_t)next() >> (next() % 63);
-        size_t len = tg_num_format_i64(v, buf);
-        snprintf(ref, sizeof ref, "%" PRId64, v);
-        assert_string_equal(buf, ref);
-        assert_int_equal(len, strlen(ref));
-    }
-}
-
 static void test_num_round_f64_table(void **state) {
     static const struct {
         double x;
@@ -309,7 +291,6 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_num_format_f64_values),
         cmocka_unit_test(test_num_format_f64_round_trip),
-        cmocka_unit_test(test_num_format_i64),
         cmocka_unit_test(test_num_round_f64_table),
         cmocka_unit_test(test_num_round_f64_random),
         cmocka_unit_test(test_num_round_i64),
