@@ -3,8 +3,8 @@
 ** Reading stages every result value losslessly (an 8-byte payload and a
 ** storage class per row, text interned in the column's dictionary) and
 ** decides the column type only when the whole result is in, so the type
-** reflects every value, not the first. Writing runs inside one IMMEDIATE
-** transaction that is rolled back on any failure. SQL text is built in
+** reflects every value, not the first. Writing runs inside one transaction
+** on a copy that replaces the file only when complete. SQL text is built in
 ** tg_mem buffers; SQLite's own allocations stay inside SQLite.
 */
 #include "tg_db.h"
@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -24,10 +25,12 @@
 #include "tg_enc.h"
 #include "tg_err.h"
 #include "tg_mem.h"
+#include "tg_out.h"
 #include "tg_sbuf.h"
 
-#define BUSY_MS  5000 /* how long to wait for another connection's lock */
-#define SQL_SHOW 120  /* bytes of SQL quoted in an error message */
+#define BUSY_MS     5000 /* how long to wait for another connection's lock */
+#define SQL_SHOW    120  /* bytes of SQL quoted in an error message */
+#define WRITE_TRIES 8    /* attempts when other writers keep replacing the file */
 
 /* ---- small helpers: SQL text, dates, errors ---- */
 
@@ -147,10 +150,14 @@ static void sq_install(void) {
     sqlite3_config(SQLITE_CONFIG_MALLOC, &methods);
 }
 
-static tg_status open_db(const char *path, int flags, sqlite3 **out, tg_error *err) {
+/* Opens 'file'; messages name 'path' (the database the caller was asked
+** for: a write works on a temporary copy whose name means nothing to the
+** user). */
+static tg_status open_db(const char *file, const char *path, int flags, sqlite3 **out,
+                         tg_error *err) {
     sqlite3 *db = NULL;
     pthread_once(&sq_once, sq_install);
-    int rc = sqlite3_open_v2(path, &db, flags, NULL);
+    int rc = sqlite3_open_v2(file, &db, flags, NULL);
 
     *out = NULL;
     if (rc != SQLITE_OK) {
@@ -168,6 +175,182 @@ static tg_status open_db(const char *path, int flags, sqlite3 **out, tg_error *e
     sqlite3_busy_timeout(db, BUSY_MS);
     *out = db;
     return TG_OK;
+}
+
+/* ---- reading: the smallest surface ---- */
+
+/* The SQL functions a query may call: SQLite's core, aggregate, window,
+** date, math and JSON functions, which compute values from values. Left
+** out: everything with a side effect or that reveals the process, such as
+** load_extension, fts3_tokenizer (returns a pointer into the library),
+** sqlite_offset (a file offset) and whatever an extension registers.
+** Sorted for bsearch; names are ASCII lower case. */
+static const char *const safe_functions[] = {
+    "->",
+    "->>",
+    "abs",
+    "acos",
+    "acosh",
+    "asin",
+    "asinh",
+    "atan",
+    "atan2",
+    "atanh",
+    "avg",
+    "ceil",
+    "ceiling",
+    "char",
+    "coalesce",
+    "concat",
+    "concat_ws",
+    "cos",
+    "cosh",
+    "count",
+    "cume_dist",
+    "date",
+    "datetime",
+    "degrees",
+    "dense_rank",
+    "exp",
+    "first_value",
+    "floor",
+    "format",
+    "glob",
+    "group_concat",
+    "hex",
+    "ifnull",
+    "iif",
+    "instr",
+    "json",
+    "json_array",
+    "json_array_length",
+    "json_extract",
+    "json_group_array",
+    "json_group_object",
+    "json_insert",
+    "json_object",
+    "json_patch",
+    "json_quote",
+    "json_remove",
+    "json_replace",
+    "json_set",
+    "json_type",
+    "json_valid",
+    "julianday",
+    "lag",
+    "last_value",
+    "lead",
+    "length",
+    "like",
+    "likelihood",
+    "likely",
+    "ln",
+    "log",
+    "log10",
+    "log2",
+    "lower",
+    "ltrim",
+    "max",
+    "min",
+    "mod",
+    "nth_value",
+    "ntile",
+    "nullif",
+    "octet_length",
+    "percent_rank",
+    "pi",
+    "pow",
+    "power",
+    "printf",
+    "quote",
+    "radians",
+    "random",
+    "randomblob",
+    "rank",
+    "replace",
+    "round",
+    "row_number",
+    "rtrim",
+    "sign",
+    "sin",
+    "sinh",
+    "soundex",
+    "sqlite_version",
+    "sqrt",
+    "strftime",
+    "string_agg",
+    "substr",
+    "substring",
+    "sum",
+    "tan",
+    "tanh",
+    "time",
+    "timediff",
+    "total",
+    "trim",
+    "trunc",
+    "typeof",
+    "unhex",
+    "unicode",
+    "unixepoch",
+    "unlikely",
+    "upper",
+    "zeroblob",
+};
+
+/* The pragmas a query may read: what a table looks like. */
+static const char *const safe_pragmas[] = {
+    "foreign_key_list", "index_info", "index_list", "index_xinfo", "table_info", "table_xinfo",
+};
+
+static int cmp_name(const void *key, const void *elem) {
+    return sqlite3_stricmp((const char *)key, *(const char *const *)elem);
+}
+
+static int listed(const char *name, const char *const *list, size_t n) {
+    return name && bsearch(name, list, n, sizeof *list, cmp_name) != NULL;
+}
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Lets a query read and compute, nothing else: no ATTACH, no writes, no
+** pragma that changes anything, no function outside the list. The first
+** refusal is noted in *ud (an int) so the error can say what was wrong. */
+static int authorize(void *ud, int action, const char *a1, const char *a2, const char *db,
+                     const char *trigger) {
+    int ok;
+    (void)db, (void)trigger;
+    switch (action) {
+    case SQLITE_SELECT:
+    case SQLITE_READ:
+    case SQLITE_RECURSIVE: ok = 1; break;
+    case SQLITE_FUNCTION: ok = listed(a2, safe_functions, COUNT(safe_functions)); break;
+    case SQLITE_PRAGMA: ok = listed(a1, safe_pragmas, COUNT(safe_pragmas)); break;
+    case SQLITE_UPDATE:
+        /* Declaring a table-valued function's table (json_each,
+        ** pragma_table_info) compiles an update of sqlite_master that
+        ** never runs; a real UPDATE of it still fails the read-only
+        ** checks (read-only connection, defensive mode, the statement). */
+        ok = a1 && strcmp(a1, "sqlite_master") == 0;
+        break;
+    default: ok = 0;
+    }
+    if (!ok && *(int *)ud == 0) *(int *)ud = action;
+    return ok ? SQLITE_OK : SQLITE_DENY;
+}
+
+/* A database file can come from anyone: its schema (views, triggers,
+** defaults) must not reach unsafe functions, and the caller's SQL gets
+** the authorizer. The options are applied to every read connection. */
+static tg_status harden(sqlite3 *db, int *refused, const char *path, tg_error *err) {
+    static const int off[] = { SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION,
+                               SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER,
+                               SQLITE_DBCONFIG_TRUSTED_SCHEMA };
+    int rc = sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+    for (size_t i = 0; rc == SQLITE_OK && i < COUNT(off); i++)
+        rc = sqlite3_db_config(db, off[i], 0, NULL);
+    if (rc == SQLITE_OK) rc = sqlite3_set_authorizer(db, authorize, refused);
+    return rc == SQLITE_OK ? TG_OK : db_fail(err, path, db, rc, NULL);
 }
 
 /* ---- reading: parameters ---- */
@@ -288,6 +471,7 @@ struct reader {
     int n_cols;
     struct stage *st;
     size_t n_rows, cap;
+    int refused; /* the first action the authorizer refused, 0 for none */
 };
 
 static int has_word(const char *s, const char *w) {
@@ -575,6 +759,13 @@ static tg_status prepare_query(struct reader *r, const char *sql, const char *sh
     sqlite3_stmt *more = NULL;
     int rc = sqlite3_prepare_v2(r->db, sql, -1, &r->stmt, &tail);
 
+    /* A statement that would write or attach is refused by the authorizer
+    ** already; say so in the words used for any other statement that is
+    ** not a query (a refused function or pragma keeps SQLite's message,
+    ** which names it). */
+    if (rc == SQLITE_AUTH && r->refused != SQLITE_FUNCTION && r->refused != SQLITE_PRAGMA)
+        return tg_err_set(err, TG_EARG, r->path, 0, 0, "not a query returning rows: %.*s%s",
+                          show_len(sql), sql, ellipsis(sql));
     if (rc != SQLITE_OK) return db_fail(err, r->path, r->db, rc, shown);
     if (!r->stmt)
         return tg_err_set(err, TG_EARG, r->path, 0, 0, "no SQL statement in '%.*s%s'",
@@ -653,7 +844,8 @@ tg_status tg_db_read(const char *db_path, const char *table_or_sql, const tg_db_
         sql = q.p;
         shown = NULL;
     }
-    st = open_db(db_path, SQLITE_OPEN_READONLY, &r.db, err);
+    st = open_db(db_path, db_path, SQLITE_OPEN_READONLY, &r.db, err);
+    if (st == TG_OK) st = harden(r.db, &r.refused, db_path, err);
     if (st == TG_OK) st = prepare_query(&r, sql, shown, err);
     if (st == TG_OK) st = bind_params(r.stmt, params, n_params, db_path, err);
     if (st == TG_OK) st = init_stages(&r, err);
@@ -878,33 +1070,123 @@ static tg_status write_in_tx(sqlite3 *db, const char *table, const tg_table *t, 
     return st;
 }
 
+/* BEGIN, everything, COMMIT on 'db'; rolled back on failure. */
+static tg_status write_tx(sqlite3 *db, const char *begin, const char *table, const tg_table *t,
+                          tg_db_mode mode, const char *path, tg_error *err) {
+    tg_status st = exec_sql(db, begin, path, err);
+    if (st != TG_OK) return st;
+    st = write_in_tx(db, table, t, mode, path, err);
+    if (st == TG_OK) st = exec_sql(db, "COMMIT", path, err);
+    /* Some errors end the transaction themselves; roll back only if one
+    ** is still open. */
+    if (st != TG_OK && !sqlite3_get_autocommit(db)) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return st;
+}
+
+/* 1 when the database on 'db' is in WAL mode. */
+static int is_wal(sqlite3 *db) {
+    sqlite3_stmt *stmt = NULL;
+    int wal = 0;
+    if (sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &stmt, NULL) == SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW) {
+        const char *m = (const char *)sqlite3_column_text(stmt, 0);
+        wal = m && sqlite3_stricmp(m, "wal") == 0;
+    }
+    sqlite3_finalize(stmt);
+    return wal;
+}
+
+/* Copies every page of the database at 'path' into 'to'. SQLite refuses
+** a backup from a connection in a write transaction, so the copy is read
+** through a second connection, which the caller's write lock (RESERVED)
+** still lets read. */
+static tg_status copy_db(const char *path, sqlite3 *to, tg_error *err) {
+    sqlite3 *from;
+    tg_status st = open_db(path, path, SQLITE_OPEN_READONLY, &from, err);
+    if (st != TG_OK) return st;
+    sqlite3_backup *b = sqlite3_backup_init(to, "main", from, "main");
+    if (!b) st = db_fail(err, path, to, sqlite3_errcode(to), NULL);
+    else {
+        int rc = sqlite3_backup_step(b, -1);
+        int rc2 = sqlite3_backup_finish(b);
+        if (rc != SQLITE_DONE) st = db_fail(err, path, NULL, rc, NULL);
+        else if (rc2 != SQLITE_OK) st = db_fail(err, path, to, rc2, NULL);
+    }
+    sqlite3_close(from);
+    return st;
+}
+
+/* The write itself, on a temporary file next to 'path' that replaces it
+** only once complete: a copy of the database at 'path' (whose write lock
+** the caller holds) when 'exists', else a new database. Any failure,
+** including a full disk, removes the copy and leaves 'path' as it was;
+** its journal stays in memory, so no journal file is left either. */
+static tg_status write_copy(const char *path, int exists, const char *table, const tg_table *t,
+                            tg_db_mode mode, tg_error *err) {
+    tg_out *o;
+    sqlite3 *db = NULL;
+    tg_status st = tg_out_open(path, &o, err);
+
+    if (st != TG_OK) return st;
+    st = open_db(tg_out_temp_path(o), path, SQLITE_OPEN_READWRITE, &db, err);
+    if (st == TG_OK) st = exec_sql(db, "PRAGMA journal_mode = MEMORY", path, err);
+    if (st == TG_OK && exists) st = copy_db(path, db, err);
+    if (st == TG_OK) st = write_tx(db, "BEGIN", table, t, mode, path, err);
+    if (db && sqlite3_close(db) != SQLITE_OK && st == TG_OK)
+        st = tg_err_set(err, TG_EIO, path, 0, 0, "cannot close the database");
+    if (st != TG_OK) {
+        tg_out_abort(o);
+        return st;
+    }
+    return exists ? tg_out_commit(o, err) : tg_out_commit_new(o, err);
+}
+
+/* One attempt. *again is set when the file at 'path' was replaced (by
+** another writer) between looking at it and locking it. */
+static tg_status write_once(const char *path, const char *table, const tg_table *t, tg_db_mode mode,
+                            int *again, tg_error *err) {
+    struct stat before, now;
+    sqlite3 *src;
+    tg_status st;
+
+    *again = 0;
+    if (stat(path, &before) != 0) {
+        st = write_copy(path, 0, table, t, mode, err);
+        *again = st != TG_OK && stat(path, &now) == 0; /* someone created it meanwhile */
+        return st;
+    }
+    st = open_db(path, path, SQLITE_OPEN_READWRITE, &src, err);
+    if (st != TG_OK) return st;
+    if (!S_ISREG(before.st_mode) || is_wal(src)) {
+        /* A WAL database commits atomically in place, and its -wal file
+        ** must stay with its own database file. */
+        st = write_tx(src, "BEGIN IMMEDIATE", table, t, mode, path, err);
+    } else if ((st = exec_sql(src, "BEGIN IMMEDIATE", path, err)) == TG_OK) {
+        /* With the write lock held, 'path' must still be the file opened:
+        ** a writer that finished meanwhile renamed its copy over it. */
+        if (stat(path, &now) != 0 || now.st_ino != before.st_ino || now.st_dev != before.st_dev)
+            *again = 1;
+        else st = write_copy(path, 1, table, t, mode, err);
+        sqlite3_exec(src, "ROLLBACK", NULL, NULL, NULL);
+    }
+    sqlite3_close(src);
+    return st;
+}
+
 tg_status tg_db_write(const char *db_path, const char *table, const tg_table *t, tg_db_mode mode,
                       tg_error *err) {
-    struct stat sb;
-    sqlite3 *db;
-    tg_status st;
-    int existed;
+    tg_status st = TG_OK;
+    int again = 1;
 
     assert(db_path != NULL && table != NULL && t != NULL);
     assert(mode == TG_DB_CREATE || mode == TG_DB_REPLACE || mode == TG_DB_APPEND);
     if (t->n_cols == 0)
         return tg_err_set(err, TG_EARG, db_path, 0, 0,
                           "cannot write '%s': the table has no columns", table);
-    existed = stat(db_path, &sb) == 0;
-    st = open_db(db_path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &db, err);
-    if (st != TG_OK) return st;
-    st = exec_sql(db, "BEGIN IMMEDIATE", db_path, err);
-    if (st == TG_OK) {
-        st = write_in_tx(db, table, t, mode, db_path, err);
-        if (st == TG_OK) st = exec_sql(db, "COMMIT", db_path, err);
-        /* Some errors end the transaction themselves; roll back only if
-        ** one is still open. */
-        if (st != TG_OK && !sqlite3_get_autocommit(db))
-            sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-    }
-    sqlite3_close(db);
-    /* A file this call created and nothing was committed to is still
-    ** empty: remove it rather than leave an empty database behind. */
-    if (st != TG_OK && !existed && stat(db_path, &sb) == 0 && sb.st_size == 0) unlink(db_path);
+    for (int attempt = 0; again && attempt < WRITE_TRIES; attempt++)
+        st = write_once(db_path, table, t, mode, &again, err);
+    if (again)
+        return tg_err_set(err, TG_EIO, db_path, 0, 0,
+                          "the database kept being replaced by other writers; not written");
     return st;
 }

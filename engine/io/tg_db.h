@@ -3,7 +3,7 @@
 ** The only module that includes sqlite3.h. A read opens the file read-only
 ** and decides each result column's type from its declared type and every
 ** value it holds; a write replaces or extends one SQLite table inside a
-** single transaction, so a failed write leaves the database as it was.
+** single transaction on a copy, so a failed write leaves the database as it was.
 ** Errors name the database file and carry SQLite's own message.
 */
 #ifndef TG_DB_H
@@ -69,9 +69,13 @@ tg_status tg_db_read(const char *db_path, const char *table_or_sql, const tg_db_
 
 /* Writes 't' (borrowed) into the table called 'table' in the SQLite
 ** database at 'db_path', creating the file if needed. Everything happens
-** in one BEGIN IMMEDIATE transaction: any failure rolls back, leaving the
-** database exactly as before (and removes the file if this call created
-** it). Declared column types: int INTEGER, float REAL (NaN is stored as
+** in one transaction on a temporary copy next to the file (taken while
+** holding the database's write lock), which is synced and renamed over it
+** only when complete: any failure, a full disk too, leaves the database
+** exactly as before with no journal, and creates no file when there was
+** none (tg_out's temporary-file rules apply, stale copies included). A
+** database in WAL mode is written in place in one transaction. Declared column types: int INTEGER,
+*float REAL (NaN is stored as
 ** NULL), bool BOOLEAN (0/1), date DATE (text 'YYYY-MM-DD'), string TEXT,
 ** so tg_db_read gives back the same types. TG_DB_APPEND requires the
 ** existing table to have the same column names as 't', compared as SQLite

@@ -11,9 +11,11 @@
 #include "tg_out.h"
 
 #include <assert.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -27,8 +29,9 @@
 #include "tg_mem.h"
 
 #define BUF_SIZE     (64 * 1024)
-#define TMP_TAG      ".tegn-tmp-"
-#define TMP_BASE_MAX 200 /* keeps ".<base>.tegn-tmp-XXXXXX" under NAME_MAX */
+#define TMP_TAG      ".tegn-tmp."
+#define TMP_RAND     6   /* random characters at the end of a temporary name */
+#define TMP_BASE_MAX 200 /* keeps ".<base>.tegn-tmp.<pid>.XXXXXX" under NAME_MAX */
 
 struct tg_out {
     int fd;
@@ -39,7 +42,7 @@ struct tg_out {
     tg_error fail; /* the first failure; fail.code == TG_OK while none */
 };
 
-/* ---- the temporary file ---- */
+/* ---- temporary names ---- */
 
 static uint64_t mix(uint64_t x) {
     /* splitmix64's finaliser: spreads pid, time and attempt over all bits */
@@ -55,12 +58,76 @@ static size_t dir_len(const char *path) {
     return slash ? (size_t)(slash - path) + 1 : 0;
 }
 
+static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+/* ---- stale temporary files ---- */
+
+/* The pid in a temporary name's "<pid>." part at 's', or 0 when 's' does
+** not start with one exactly (digits, no leading zero, a pid_t, a dot). */
+static pid_t parse_pid(const char *s, const char **end) {
+    long long pid = 0;
+    const char *p = s;
+    if (*p < '1' || *p > '9') return 0;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        pid = pid * 10 + (*p - '0');
+        if (pid > 0x7fffffff) return 0;
+    }
+    if (*p != '.') return 0;
+    *end = p + 1;
+    return (pid_t)pid;
+}
+
+/* The pid of the run that made 'name' when it is exactly a temporary name
+** of the target whose base name is 'base' (bl bytes, already shortened to
+** TMP_BASE_MAX), else 0. */
+static pid_t temp_pid(const char *name, const char *base, size_t bl) {
+    size_t tl = strlen(TMP_TAG);
+    const char *p;
+    if (name[0] != '.' || strncmp(name + 1, base, bl) != 0) return 0;
+    if (strncmp(name + 1 + bl, TMP_TAG, tl) != 0) return 0;
+    pid_t pid = parse_pid(name + 1 + bl + tl, &p);
+    if (pid == 0 || strlen(p) != TMP_RAND || strspn(p, alphabet) != TMP_RAND) return 0;
+    return pid;
+}
+
+/* Removes 'name' in the open folder 'dfd' when it is a regular file of
+** ours and its run is gone. kill(pid, 0) failing with ESRCH is the one
+** answer that proves it: EPERM means a live process of another user. */
+static int remove_if_stale(int dfd, const char *name, pid_t pid) {
+    struct stat st;
+    if (pid == getpid() || kill(pid, 0) == 0 || errno != ESRCH) return 0;
+    if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) return 0;
+    if (!S_ISREG(st.st_mode) || st.st_uid != geteuid()) return 0;
+    return unlinkat(dfd, name, 0) == 0;
+}
+
+int tg_out_sweep(const char *path) {
+    size_t dl = dir_len(path), bl = strlen(path + dl);
+    char dir[4096];
+    int removed = 0;
+
+    if (bl == 0 || dl >= sizeof dir) return 0;
+    if (bl > TMP_BASE_MAX) bl = TMP_BASE_MAX;
+    memcpy(dir, dl ? path : ".", dl ? dl : 1);
+    dir[dl ? dl : 1] = '\0';
+    DIR *d = opendir(dir);
+    if (!d) return 0;
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        pid_t pid = temp_pid(e->d_name, path + dl, bl);
+        if (pid) removed += remove_if_stale(dirfd(d), e->d_name, pid);
+    }
+    closedir(d);
+    return removed;
+}
+
+/* ---- the temporary file ---- */
+
 /* Creates the temporary file next to o->path; sets o->tmp and o->fd. */
 static tg_status create_temp(tg_out *o, tg_error *err) {
-    static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     size_t dl = dir_len(o->path), bl = strlen(o->path + dl);
     struct stat st;
     struct timespec ts;
+    char pid[24];
     int have_mode = 0;
     mode_t mode = 0;
 
@@ -72,13 +139,15 @@ static tg_status create_temp(tg_out *o, tg_error *err) {
         mode = st.st_mode & 07777;
     }
     if (bl > TMP_BASE_MAX) bl = TMP_BASE_MAX;
-    size_t n = dl + 1 + bl + strlen(TMP_TAG) + 6;
+    size_t pl = (size_t)snprintf(pid, sizeof pid, "%ld.", (long)getpid());
+    size_t n = dl + 1 + bl + strlen(TMP_TAG) + pl + TMP_RAND;
     o->tmp = tg_malloc(n + 1);
     if (!o->tmp) return tg_err_nomem(err);
     memcpy(o->tmp, o->path, dl);
     o->tmp[dl] = '.';
     memcpy(o->tmp + dl + 1, o->path + dl, bl);
     memcpy(o->tmp + dl + 1 + bl, TMP_TAG, strlen(TMP_TAG));
+    memcpy(o->tmp + n - TMP_RAND - pl, pid, pl);
     o->tmp[n] = '\0';
 
     clock_gettime(CLOCK_REALTIME, &ts);
@@ -86,7 +155,7 @@ static tg_status create_temp(tg_out *o, tg_error *err) {
                         (uint64_t)(uintptr_t)o);
     for (int attempt = 0; attempt < 100; attempt++) {
         uint64_t r = mix(seed + (uint64_t)attempt);
-        for (size_t i = 0; i < 6; i++, r >>= 6) o->tmp[n - 6 + i] = alphabet[r % 62];
+        for (size_t i = 0; i < TMP_RAND; i++, r >>= 6) o->tmp[n - TMP_RAND + i] = alphabet[r % 62];
         o->fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
         if (o->fd >= 0) break;
         if (errno != EEXIST && errno != EINTR)
@@ -127,6 +196,7 @@ tg_status tg_out_open(const char *path, tg_out **out, tg_error *err) {
         free_out(o);
         return tg_err_nomem(err);
     }
+    tg_out_sweep(path);
     tg_status st = create_temp(o, err);
     if (st != TG_OK) {
         discard(o);
@@ -205,7 +275,20 @@ static int sync_dir(const char *path) {
     return rc;
 }
 
-tg_status tg_out_commit(tg_out *out, tg_error *err) {
+/* Puts the finished temporary file at the target's name: rename, or
+** for 'fresh' a hard link that fails when the name exists by now (file
+** systems without hard links fall back to rename). */
+static int place(const tg_out *out, int fresh) {
+    if (!fresh) return rename(out->tmp, out->path);
+    if (link(out->tmp, out->path) == 0) {
+        unlink(out->tmp);
+        return 0;
+    }
+    if (errno != EPERM && errno != EOPNOTSUPP && errno != ENOSYS) return -1;
+    return rename(out->tmp, out->path);
+}
+
+static tg_status commit(tg_out *out, int fresh, tg_error *err) {
     if (!out) return tg_err_set(err, TG_EARG, NULL, 0, 0, "no output to commit");
     tg_status st = out->fail.code;
     if (st != TG_OK) {
@@ -220,8 +303,8 @@ tg_status tg_out_commit(tg_out *out, tg_error *err) {
     }
     int rc = close(out->fd);
     out->fd = -1;
-    if (rc != 0 || rename(out->tmp, out->path) != 0) {
-        st = fail(out, err, rc != 0 ? "cannot write" : "cannot replace");
+    if (rc != 0 || place(out, fresh) != 0) {
+        st = fail(out, err, rc != 0 ? "cannot write" : fresh ? "cannot create" : "cannot replace");
         unlink(out->tmp);
         free_out(out);
         return st;
@@ -229,6 +312,18 @@ tg_status tg_out_commit(tg_out *out, tg_error *err) {
     if (sync_dir(out->path) != 0) st = fail(out, err, "written, but the folder cannot be synced");
     free_out(out);
     return st;
+}
+
+tg_status tg_out_commit(tg_out *out, tg_error *err) {
+    return commit(out, 0, err);
+}
+
+tg_status tg_out_commit_new(tg_out *out, tg_error *err) {
+    return commit(out, 1, err);
+}
+
+const char *tg_out_temp_path(const tg_out *out) {
+    return out->tmp;
 }
 
 void tg_out_abort(tg_out *out) {

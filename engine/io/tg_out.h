@@ -1,10 +1,13 @@
 /*
 ** tg_out.h -- writing output files atomically, and tables as CSV.
 ** Every file tegn writes goes to a temporary file next to the target
-** (".<name>.tegn-tmp-XXXXXX") that is synced and then renamed over the
-** target, so a reader sees the old file or the complete new one, never a
-** part, and a failed write leaves the old file byte for byte as it was and
-** no temporary file behind. Numbers go through tg_fmt, so a table written
+** (".<name>.tegn-tmp.<pid>.XXXXXX") that is synced and then renamed over
+** the target, so a reader sees the old file or the complete new one, never
+** a part, and a failed write leaves the old file byte for byte as it was
+** and no temporary file behind. A run killed with SIGKILL cannot clean up;
+** its temporary file is removed by the next write to the same target (or
+** tg_out_sweep), recognised by the exact name and the pid being gone. Numbers go through tg_fmt, so
+*a table written
 ** twice gives the same bytes.
 */
 #ifndef TG_OUT_H
@@ -25,6 +28,14 @@ typedef struct tg_out tg_out;
 ** failure the target is untouched and the temporary file removed. */
 tg_status tg_out_write_atomic(const char *path, const void *data, size_t n, tg_error *err);
 
+/* Removes the temporary files that runs which no longer exist left next
+** to 'path': names exactly ".<name>.tegn-tmp.<pid>.XXXXXX" for this
+** target, regular files owned by the effective user, whose pid kill(pid, 0)
+** reports as gone (ESRCH). Nothing else is touched; errors are ignored (a
+** folder that cannot be read is simply not swept). Returns how many files
+** were removed. tg_out_open calls it before creating its own file. */
+int tg_out_sweep(const char *path);
+
 /* Streaming: *out receives a handle writing to a new temporary file next
 ** to 'path' (which must not be "" and whose directory must exist). Nothing
 ** at 'path' changes until tg_out_commit. TG_OK, TG_EIO or TG_ENOMEM (then
@@ -42,6 +53,16 @@ tg_status tg_out_write(tg_out *out, const void *data, size_t n, tg_error *err);
 ** failure to sync the directory after the rename is reported too; the new
 ** file is then in place but its name may not survive a crash). */
 tg_status tg_out_commit(tg_out *out, tg_error *err);
+
+/* As tg_out_commit, but for a target that did not exist: when something
+** was created at 'path' meanwhile, it is left alone and the call fails
+** (TG_EIO, "cannot create: File exists"), so two writers creating one file
+** cannot silently overwrite each other. */
+tg_status tg_out_commit_new(tg_out *out, tg_error *err);
+
+/* The temporary file's path, for a writer that must write it by name
+** (SQLite opens files itself); valid until commit or abort. */
+const char *tg_out_temp_path(const tg_out *out);
 
 /* Removes the temporary file and frees 'out'; the target is untouched.
 ** NULL is a no-op. */

@@ -56,7 +56,8 @@ static volatile sig_atomic_t signalled;
 /* Its address is the error object of an aborted run. Scripts cannot make a
 ** light userdata, so they cannot forge or mistake it. */
 static const char abort_key = 0;
-static const char chunks_key = 0; /* registry: short chunk id -> full name */
+static const char chunks_key = 0;   /* registry: short chunk id -> full name */
+static const char readonly_key = 0; /* registry: weak set of read-only views */
 
 static tg_lua *get_rt(lua_State *L) {
     tg_lua *rt;
@@ -366,6 +367,68 @@ static int l_base_setmetatable(lua_State *L) {
     return 1;
 }
 
+/* ---- read-only views ---- */
+
+/* __newindex of a view: upvalue 1 is its name. */
+static int l_readonly_newindex(lua_State *L) {
+    const char *key = luaL_tolstring(L, 2, NULL);
+    return luaL_error(L, "cannot set '%s': %s is read-only", key,
+                      lua_tostring(L, lua_upvalueindex(1)));
+}
+
+/* The iterator of pairs(view): walks the hidden table (upvalue 1), so the
+** table itself is never handed out. */
+static int l_readonly_next(lua_State *L) {
+    lua_settop(L, 2);
+    if (lua_next(L, lua_upvalueindex(1))) return 2;
+    lua_pushnil(L);
+    return 1;
+}
+
+static int l_readonly_pairs(lua_State *L) {
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_pushcclosure(L, l_readonly_next, 1);
+    lua_pushvalue(L, 1);
+    lua_pushnil(L);
+    return 3;
+}
+
+void tg_lua_readonly(lua_State *L, const char *name, int with_index) {
+    if (!with_index) lua_pushvalue(L, -1); /* the table is its own __index */
+    lua_newtable(L); /* the view: always empty, so every write meets __newindex */
+    lua_createtable(L, 0, 4);
+    lua_rotate(L, -3, 2); /* table, view, mt, index */
+    lua_setfield(L, -2, "__index");
+    lua_pushstring(L, name);
+    lua_pushcclosure(L, l_readonly_newindex, 1);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushvalue(L, -3);
+    lua_pushcclosure(L, l_readonly_pairs, 1);
+    lua_setfield(L, -2, "__pairs");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, -2);
+    lua_remove(L, -2);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &readonly_key);
+    lua_pushvalue(L, -2);
+    lua_pushstring(L, name);
+    lua_rawset(L, -3);
+    lua_pop(L, 1);
+}
+
+/* rawset refusing the read-only views, whose emptiness it would fill. */
+static int l_base_rawset(lua_State *L) {
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &readonly_key);
+    lua_pushvalue(L, 1);
+    if (lua_rawget(L, -2) == LUA_TSTRING)
+        return luaL_error(L, "rawset: %s is read-only", lua_tostring(L, -1));
+    lua_pop(L, 2);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, 1);
+    return 1;
+}
+
 /* print(...): tostring of each argument, tab-separated, one line handed
 ** to opts.print (never to stdout, which carries the results). */
 static int l_base_print(lua_State *L) {
@@ -624,6 +687,12 @@ static int open_sandbox(lua_State *L) {
     }
     lua_newtable(L);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &chunks_key);
+    lua_newtable(L); /* weak keys: a view dropped by everyone may go */
+    lua_createtable(L, 0, 1);
+    lua_pushliteral(L, "k");
+    lua_setfield(L, -2, "__mode");
+    lua_setmetatable(L, -2);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &readonly_key);
 
     lua_pushglobaltable(L);
     remove_fields(L, base_removed, TG_ARRAY_LEN(base_removed));
@@ -637,6 +706,7 @@ static int open_sandbox(lua_State *L) {
     lua_setfield(L, -2, "require");
     wrap_field(L, "load", l_base_load);
     wrap_field(L, "setmetatable", l_base_setmetatable);
+    wrap_field(L, "rawset", l_base_rawset);
 
     lua_getfield(L, -1, LUA_STRLIBNAME);
     remove_fields(L, string_removed, TG_ARRAY_LEN(string_removed));

@@ -112,6 +112,15 @@ uint64_t tg_lua_seed(const tg_lua *rt);
 ** caches its result. Call it from opts.open_libs. May raise (memory). */
 void tg_lua_preload(struct lua_State *L, const char *name);
 
+/* Pops a table (and, with 'with_index', the __index function above it)
+** and pushes a read-only view of the table: an empty table whose
+** metatable reads through the table (or the function), raises "cannot
+** set 'k': <name> is read-only" on every assignment, iterates the table
+** with pairs (without handing it out) and is locked (__metatable). The
+** sandbox's rawset refuses views too, so a library module cannot replace
+** what every later script uses. May raise (memory). */
+void tg_lua_readonly(struct lua_State *L, const char *name, int with_index);
+
 /* ---- limits: time, cancellation, engine failures ---- */
 
 /* TG_OK while the current run may go on; TG_ECANCEL after a signal or

@@ -86,7 +86,11 @@ static int no_dataset(lua_State *L, const char *dir, const char *name) {
 ** and keeps it in the catalog for the rest of the run. */
 static int l_catalog_index(lua_State *L) {
     const char *name = luaL_checkstring(L, 2);
-    const char *dir = datasets_dir(L);
+    const char *dir;
+    lua_pushvalue(L, 2);
+    if (lua_rawget(L, lua_upvalueindex(2)) != LUA_TNIL) return 1; /* sql, or loaded before */
+    lua_pop(L, 1);
+    dir = datasets_dir(L);
     const char *path = lua_pushfstring(L, "%s/%s.csv", dir, name);
     const char *db = lua_pushfstring(L, "%s/%s", dir, DB_NAME);
 
@@ -102,8 +106,9 @@ static int l_catalog_index(lua_State *L) {
     } else {
         return no_dataset(L, dir, name);
     }
-    lua_pushvalue(L, -1);
-    lua_setfield(L, 1, name); /* rawset: the catalog has no __newindex */
+    lua_pushvalue(L, 2);
+    lua_pushvalue(L, -2);
+    lua_rawset(L, lua_upvalueindex(2));
     return 1;
 }
 
@@ -125,15 +130,14 @@ static int l_catalog_sql(lua_State *L) {
 ** the registry for tegn.indicator. */
 static void new_catalog(lua_State *L, int module) {
     module = lua_absindex(L, module);
-    lua_newtable(L);
+    lua_newtable(L); /* what was loaded, and sql; scripts see a read-only view */
     lua_pushvalue(L, module);
     lua_pushcclosure(L, l_catalog_sql, 1);
     lua_setfield(L, -2, "sql");
-    lua_newtable(L);
     lua_pushvalue(L, module);
-    lua_pushcclosure(L, l_catalog_index, 1);
-    lua_setfield(L, -2, "__index");
-    lua_setmetatable(L, -2);
+    lua_pushvalue(L, -2);
+    lua_pushcclosure(L, l_catalog_index, 2);
+    tg_lua_readonly(L, "tegn.data", 1);
     lua_pushvalue(L, -1);
     lua_setfield(L, LUA_REGISTRYINDEX, CATALOG_KEY);
 }

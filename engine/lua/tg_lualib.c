@@ -2,8 +2,8 @@
 ** tg_lualib.c -- the hub of the `tegn` module (see tg_lualib.h): the one
 ** file that knows every binding. It registers the helpers' metatables,
 ** builds the Table metatable from the methods each binding adds, fills
-** the module table from each binding's open_module, and installs the
-** module as `tegn`. The Lua layer is a line: tg_luactx, tg_luaaux and
+** the module table from each binding's open_module, and installs a
+** read-only view of it as `tegn`. The Lua layer is a line: tg_luactx, tg_luaaux and
 ** tg_luaval at the bottom, the bindings above them (none includes
 ** another), this hub on top.
 */
@@ -83,6 +83,7 @@ void tg_lualib_open(lua_State *L, void *ud) {
         lua_setfield(L, -2, p->key);
     }
     lua_setfield(L, -2, "params");
+    tg_lua_readonly(L, "the tegn module", 0);
 
     lua_pushvalue(L, -1);
     lua_setglobal(L, "tegn");

@@ -21,6 +21,7 @@
 #include "tg_luactx.h"
 #include "tg_lualib.h"
 #include "tg_mem.h"
+#include "tg_out.h"
 
 void tg_run_opts_init(tg_run_opts *opts) {
     assert(opts != NULL);
@@ -178,6 +179,9 @@ tg_status tg_run(const tg_run_opts *o, tg_error *err, char **traceback) {
     else snprintf(started, sizeof started, "unknown");
     tg_mem_reset_peak();
     tg_mem_set_cap(o->mem_cap);
+    /* A run killed during its emit left its temporary file; clear it now,
+    ** not only when this run gets as far as writing. */
+    if (o->out) tg_out_sweep(o->out);
 
     st = tg_run_runtime(o, &lib, &rt, err);
     if (st != TG_OK) goto done;

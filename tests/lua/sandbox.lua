@@ -130,3 +130,87 @@ end
 print(chain(50), chain(50), pcall(coroutine.close, coroutine.running()))
 -- expect contains:
 true	true	false
+
+-- case: read_sqlite refuses fts3_tokenizer, which would give a pointer into the library
+local path = TMP .. 'b.sqlite'
+tegn.read_csv(DIR .. 'belaegning.csv'):write_sqlite(path, 'b')
+tegn.read_sqlite(path, "SELECT hex(fts3_tokenizer('simple')) AS p")
+-- error contains:
+script.lua:3:
+not authorized to use function: fts3_tokenizer
+
+-- case: read_sqlite refuses load_extension
+local path = TMP .. 'b.sqlite'
+tegn.read_csv(DIR .. 'belaegning.csv'):write_sqlite(path, 'b')
+tegn.read_sqlite(path, "SELECT load_extension('/tmp/x.so') AS p")
+-- error contains:
+script.lua:3:
+not authorized to use function: load_extension
+
+-- case: read_sqlite refuses ATTACH, VACUUM INTO and pragma writes, and nothing is written
+local path = TMP .. 'b.sqlite'
+tegn.read_csv(DIR .. 'belaegning.csv'):write_sqlite(path, 'b')
+for _, sql in ipairs{"ATTACH '" .. TMP .. "c.sqlite' AS c", "VACUUM INTO '" .. TMP .. "v.sqlite'",
+                     'PRAGMA writable_schema = 1', 'PRAGMA journal_mode = WAL',
+                     "UPDATE b SET dage = 0 RETURNING dage"} do
+  local ok, e = pcall(tegn.read_sqlite, path, sql)
+  print(ok, e:match('not a query returning rows') or e:match('not authorized'))
+end
+print(read_file(TMP .. 'c.sqlite') == nil, read_file(TMP .. 'v.sqlite') == nil)
+-- expect:
+false	not a query returning rows
+false	not a query returning rows
+false	not authorized
+false	not authorized
+false	not a query returning rows
+true	true
+
+-- case: read_sqlite still reads table shapes, JSON, windows and recursive queries
+local path = TMP .. 'b.sqlite'
+tegn.read_csv(DIR .. 'belaegning.csv'):write_sqlite(path, 'b')
+print(table.concat({#tegn.read_sqlite(path, 'PRAGMA table_info(b)'),
+      #tegn.read_sqlite(path, "SELECT * FROM pragma_table_info('b')"),
+      #tegn.read_sqlite(path, "SELECT value FROM json_each('[1,2,3]')"),
+      tegn.read_sqlite(path, "SELECT '{\"a\":2}' ->> '$.a' AS a, sum(1) OVER () AS n FROM b"):rows()[1].n,
+      #tegn.read_sqlite(path, 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5) SELECT i FROM n')}, '|'))
+-- expect sql:
+SELECT 6, 6, 3, (SELECT count(*) FROM b), 5
+
+-- case: the tegn module is read-only: a field cannot be replaced
+tegn.read_csv = function() return nil end
+-- error:
+script.lua:1: cannot set 'read_csv': the tegn module is read-only
+
+-- case: the tegn module is read-only: no new fields either
+tegn.helper = 1
+-- error:
+script.lua:1: cannot set 'helper': the tegn module is read-only
+
+-- case: the tegn module is read-only: rawset, setmetatable and the metatable are closed
+print(pcall(rawset, tegn, 'read_csv', print))
+print(pcall(setmetatable, tegn, nil))
+print(getmetatable(tegn), getmetatable(tegn.data))
+print(require('tegn') == tegn, type(tegn.read_csv), rawget(tegn, 'read_csv'))
+-- expect:
+false	rawset: the tegn module is read-only
+false	cannot change a protected metatable
+false	false
+true	function	nil
+
+-- case: tegn.data is read-only: a dataset cannot be replaced, nor sql
+print(pcall(function() tegn.data.belaegning = tegn.read_csv(DIR .. 'dmy.csv') end))
+print(pcall(function() tegn.data.sql = print end))
+print(pcall(rawset, tegn.data, 'sql', print))
+-- expect:
+false	script.lua:1: cannot set 'belaegning': tegn.data is read-only
+false	script.lua:2: cannot set 'sql': tegn.data is read-only
+false	rawset: tegn.data is read-only
+
+-- case: a read-only tegn still lists its functions and holds the params
+-- params: aar=2024
+local names = {}
+for k in pairs(tegn) do names[k] = true end
+tegn.params.extra = 'x'
+print(names.read_csv, names.params, names.data, tegn.params.aar, tegn.params.extra)
+-- expect:
+true	true	true	2024	x

@@ -8,11 +8,17 @@
 */
 #include "tg_test.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -843,10 +849,205 @@ static void test_db_write_bad_file(void **state) {
     assert_true(file_exists(text)); /* an existing file is never removed */
 
     assert_int_equal(tg_db_write("/nonexistent-dir/x.db", "takst", t, TG_DB_CREATE, &err), TG_EIO);
-    assert_non_null(strstr(err.msg, "cannot open database"));
+    assert_non_null(strstr(err.msg, "cannot create a file next to it: No such file or directory"));
     tg_table_release(t);
     unlink(text);
     tg_test_no_leaks(before);
+}
+
+/* Entries in 'dir' besides . and .., names joined by spaces into 'out'. */
+static int list_dir(const char *dir, char *out, size_t size) {
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int n = 0;
+    size_t len = 0;
+    assert_non_null(d);
+    out[0] = '\0';
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+        len += (size_t)snprintf(out + len, size - len, "%s%s", n ? " " : "", e->d_name);
+        n++;
+    }
+    closedir(d);
+    return n;
+}
+
+/* 'rows' rows of 200-byte text; 20,000 is more than SQLite's page cache
+** (2 MB), so pages reach the file before the commit. */
+static tg_table *big_table(int rows) {
+    char text[201];
+    tg_table *t = tg_table_new();
+    tg_col *c = tg_col_new(TG_STRING, 0, NULL);
+    memset(text, 'x', 200);
+    text[200] = '\0';
+    for (int i = 0; i < rows; i++) {
+        text[i % 200] = (char)('a' + i % 26);
+        assert_int_equal(tg_col_push_str(c, text, 200), TG_OK);
+    }
+    assert_int_equal(tg_table_add(t, "tekst", c), TG_OK);
+    tg_col_release(c);
+    return t;
+}
+
+/* A full disk during a write (a 3 MB tmpfs, so root only): the database
+** stays readable and exactly as before, a new database is not created,
+** and neither a temporary file nor a journal is left in the folder. */
+static void test_db_write_disk_full(void **state) {
+    char dir[1024], path[1100], fresh[1100], names[512];
+    static char before[1 << 16], after[1 << 16];
+    (void)state;
+    snprintf(dir, sizeof dir, "%s", tg_test_tmpfile(".tiny"));
+    assert_int_equal(mkdir(dir, 0700), 0);
+    if (mount("tmpfs", dir, "tmpfs", 0, "size=3m") != 0) {
+        print_message("skipped: cannot mount a small tmpfs to fill (%s; needs root)\n",
+                      strerror(errno));
+        rmdir(dir);
+        skip();
+    }
+    size_t blocks = tg_mem_blocks();
+    tg_table *small = sample_table(), *big = big_table(20000);
+    tg_error err;
+    snprintf(path, sizeof path, "%s/a.db", dir);
+    snprintf(fresh, sizeof fresh, "%s/new.db", dir);
+    write_ok(path, "takst", small, TG_DB_CREATE);
+    dump_db(path, before, sizeof before);
+
+    tg_mem_reset_peak();
+    for (int mode = TG_DB_CREATE; mode <= TG_DB_APPEND; mode++) {
+        const char *table = mode == TG_DB_APPEND ? "ny" : "takst";
+        tg_db_mode m = mode == TG_DB_CREATE ? TG_DB_REPLACE : (tg_db_mode)mode;
+        assert_int_equal(tg_db_write(path, table, big, m, &err), TG_EIO);
+        assert_non_null(strstr(err.msg, "full"));
+        dump_db(path, after, sizeof after);
+        assert_string_equal(before, after);
+        assert_int_equal(list_dir(dir, names, sizeof names), 1);
+        assert_string_equal(names, "a.db");
+    }
+    assert_int_equal(tg_db_write(fresh, "takst", big, TG_DB_CREATE, &err), TG_EIO);
+    assert_false(file_exists(fresh));
+    assert_int_equal(list_dir(dir, names, sizeof names), 1);
+
+    tg_table *back = read_ok(path, "takst", NULL, 0);
+    assert_same_table(small, back);
+    tg_table_release(back);
+    tg_table_release(small);
+    tg_table_release(big);
+    tg_test_no_leaks(blocks);
+    assert_int_equal(umount(dir), 0);
+    rmdir(dir);
+}
+
+/* A database file is data from anyone: a view in it may not reach a
+** function outside the allow-list (trusted_schema off, the authorizer),
+** while views of ordinary functions read as before. */
+static void test_db_read_untrusted_schema(void **state) {
+    char path[1024];
+    size_t before = tg_mem_blocks();
+    tg_table *t = NULL;
+    tg_error err;
+    (void)state;
+    snprintf(path, sizeof path, "%s", tg_test_tmpfile(".db"));
+    exec_db(path, "CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (-2);"
+                  "CREATE VIEW leak AS SELECT hex(fts3_tokenizer('simple')) AS p;"
+                  "CREATE VIEW ext AS SELECT load_extension('/nonexistent.so') AS p;"
+                  "CREATE VIEW fine AS SELECT abs(x) AS a, upper('æ') AS u FROM t;");
+    assert_int_equal(tg_db_read(path, "leak", NULL, 0, &t, &err), TG_EARG);
+    assert_non_null(strstr(err.msg, "fts3_tokenizer"));
+    assert_null(t);
+    assert_int_equal(tg_db_read(path, "ext", NULL, 0, &t, &err), TG_EARG);
+    assert_non_null(strstr(err.msg, "load_extension"));
+    t = read_ok(path, "fine", NULL, 0);
+    assert_int_equal(col_of(t, "a", TG_INT)->v.i64[0], 2);
+    tg_table_release(t);
+    unlink(path);
+    tg_test_no_leaks(before);
+}
+
+/* The size of the first temporary copy of 'name' in 'dir', -1 for none. */
+static long temp_size(const char *dir, const char *name) {
+    char prefix[256], path[2048];
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    struct stat sb;
+    long size = -1;
+    snprintf(prefix, sizeof prefix, ".%s.tegn-tmp.", name);
+    assert_non_null(d);
+    while (size < 0 && (e = readdir(d)) != NULL) {
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if (strncmp(e->d_name, prefix, strlen(prefix)) == 0 && stat(path, &sb) == 0)
+            size = (long)sb.st_size;
+    }
+    closedir(d);
+    return size;
+}
+
+/* kill -9 in the middle of a write: the database reads as before (no hot
+** journal), and the copy left behind goes with the next write. */
+static void test_db_write_killed(void **state) {
+    char dir[1024], path[1100], names[512];
+    static char before[1 << 16], after[1 << 16];
+    (void)state;
+    snprintf(dir, sizeof dir, "%s", tg_test_tmpfile(".kill"));
+    assert_int_equal(mkdir(dir, 0700), 0);
+    snprintf(path, sizeof path, "%s/a.db", dir);
+    size_t blocks = tg_mem_blocks();
+    tg_table *small = sample_table(), *big = big_table(200000);
+    write_ok(path, "takst", small, TG_DB_CREATE);
+    dump_db(path, before, sizeof before);
+
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        tg_db_write(path, "takst", big, TG_DB_REPLACE, NULL);
+        _exit(0);
+    }
+    struct timespec tick = { 0, 500000 };
+    for (int i = 0; i < 10000 && temp_size(dir, "a.db") < 1000000; i++) nanosleep(&tick, NULL);
+    kill(pid, SIGKILL);
+    assert_int_equal(waitpid(pid, NULL, 0), pid);
+    assert_true(temp_size(dir, "a.db") > 0); /* killed halfway, the copy left */
+
+    dump_db(path, after, sizeof after);
+    assert_string_equal(before, after);
+    tg_table *back = read_ok(path, "takst", NULL, 0);
+    assert_same_table(small, back);
+    tg_table_release(back);
+    write_ok(path, "ny", small, TG_DB_CREATE); /* sweeps the dead run's copy */
+    assert_int_equal(list_dir(dir, names, sizeof names), 1);
+    assert_string_equal(names, "a.db");
+
+    tg_table_release(small);
+    tg_table_release(big);
+    tg_test_no_leaks(blocks);
+    unlink(path);
+    rmdir(dir);
+}
+
+/* A database in WAL mode is written in place (its -wal file belongs to
+** that file, so it is not replaced by a copy); the rows arrive. */
+static void test_db_write_wal(void **state) {
+    char path[1024];
+    size_t blocks = tg_mem_blocks();
+    struct stat st0, st1;
+    (void)state;
+    snprintf(path, sizeof path, "%s", tg_test_tmpfile(".db"));
+    exec_db(path, "PRAGMA journal_mode = WAL; CREATE TABLE x (a INTEGER);");
+    assert_int_equal(stat(path, &st0), 0);
+    tg_table *small = sample_table();
+    write_ok(path, "takst", small, TG_DB_CREATE);
+    assert_int_equal(stat(path, &st1), 0);
+    assert_true(st0.st_ino == st1.st_ino);
+    tg_table *back = read_ok(path, "takst", NULL, 0);
+    assert_same_table(small, back);
+    assert_string_equal(query1(path, "PRAGMA journal_mode"), "wal");
+    tg_table_release(back);
+    tg_table_release(small);
+    tg_test_no_leaks(blocks);
+    unlink(path);
+    strcat(path, "-wal");
+    unlink(path);
+    strcpy(path + strlen(path) - 3, "shm");
+    unlink(path);
 }
 
 /* ---- allocation failures ---- */
@@ -938,6 +1139,10 @@ int main(void) {
         cmocka_unit_test(test_db_write_modes),
         cmocka_unit_test(test_db_write_fails_midway),
         cmocka_unit_test(test_db_write_bad_file),
+        cmocka_unit_test(test_db_write_disk_full),
+        cmocka_unit_test(test_db_write_killed),
+        cmocka_unit_test(test_db_write_wal),
+        cmocka_unit_test(test_db_read_untrusted_schema),
         cmocka_unit_test(test_db_read_oom),
         cmocka_unit_test(test_db_write_oom),
     };

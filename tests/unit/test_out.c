@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "tg_csv.h"
@@ -717,6 +718,77 @@ static void test_out_csv_round_trip(void **state) {
     tg_test_no_leaks(blocks);
 }
 
+/* A pid that certainly belonged to a process that has ended: a child that
+** exited and was reaped (pids are not reused that quickly). */
+static pid_t dead_pid(void) {
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) _exit(0);
+    assert_int_equal(waitpid(pid, NULL, 0), pid);
+    return pid;
+}
+
+static int exists(const char *path) {
+    struct stat st;
+    return lstat(path, &st) == 0;
+}
+
+/* kill -9 during an emit leaves ".<name>.tegn-tmp.<pid>.XXXXXX": the next
+** write to that target (or a sweep) removes it when the pid is gone, and
+** touches nothing else: a live run's file, another target's, names that
+** differ in any part, a symbolic link. */
+static void test_out_sweeps_stale_temps(void **state) {
+    (void)state;
+    const char *dir = scratch_dir();
+    char path[1200], dead[1200], live[1200], other[1200], link[1200], odd[8][1200];
+    pid_t gone = dead_pid();
+    static const char *odd_fmt[] = {
+        ".out.csv.tegn-tmp.%ld.ABCDE",   ".out.csv.tegn-tmp.%ld.ABCDEFG",
+        ".out.csv.tegn-tmp-%ld.ABCDEF",  "out.csv.tegn-tmp.%ld.ABCDEF",
+        ".out.csv.tegn-tmp.0%ld.ABCDEF", ".out.csv.tegn-tmp.%ld.AB-DEF",
+        ".out.csvx.tegn-tmp.%ld.ABCDEF", ".out.csv.tegn-tmp.%ld.ABCDEF-journal",
+    };
+
+    join(path, sizeof path, dir, "out.csv");
+    snprintf(dead, sizeof dead, "%s/.out.csv.tegn-tmp.%ld.Ab3xYz", dir, (long)gone);
+    snprintf(live, sizeof live, "%s/.out.csv.tegn-tmp.%ld.Ab3xYz", dir, (long)getppid());
+    snprintf(other, sizeof other, "%s/.else.csv.tegn-tmp.%ld.Ab3xYz", dir, (long)gone);
+    snprintf(link, sizeof link, "%s/.out.csv.tegn-tmp.%ld.LiNkOk", dir, (long)gone);
+    put_file(dead, "stale");
+    put_file(live, "a running tegn");
+    put_file(other, "another target");
+    assert_int_equal(symlink(other, link), 0);
+    for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++) {
+        char name[256];
+        snprintf(name, sizeof name, odd_fmt[i], (long)gone);
+        join(odd[i], sizeof odd[i], dir, name);
+        put_file(odd[i], "not ours");
+    }
+
+    /* another user's file stays, even with a dead pid (only root can make one) */
+    char foreign[1200];
+    snprintf(foreign, sizeof foreign, "%s/.out.csv.tegn-tmp.%ld.NotOur", dir, (long)gone);
+    put_file(foreign, "someone else's");
+    if (geteuid() == 0) assert_int_equal(chown(foreign, 65534, 65534), 0);
+    else unlink(foreign);
+
+    assert_int_equal(tg_out_sweep(path), 1);
+    assert_false(exists(dead));
+    assert_int_equal(exists(foreign), geteuid() == 0);
+    assert_true(exists(live));
+    assert_true(exists(other));
+    assert_true(exists(link));
+    for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++) assert_true(exists(odd[i]));
+
+    /* a write to the target sweeps too */
+    put_file(dead, "stale again");
+    assert_int_equal(tg_out_write_atomic(path, "x\n", 2, NULL), TG_OK);
+    assert_false(exists(dead));
+    assert_true(exists(live));
+    assert_int_equal(tg_out_sweep(path), 0);
+    remove_dir(dir);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_out_write_atomic),
@@ -728,6 +800,7 @@ int main(void) {
         cmocka_unit_test(test_out_csv_bad_options),
         cmocka_unit_test(test_out_csv_interrupt),
         cmocka_unit_test(test_out_csv_round_trip),
+        cmocka_unit_test(test_out_sweeps_stale_temps),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
