@@ -365,6 +365,11 @@ tg_expr **tg_luaval_expr_new(lua_State *L) {
 ** top of the stack. */
 void tg_luaval_expr_fill(lua_State *L, tg_expr **slot, tg_expr *e) {
     if (!e) tg_lua_raise(L, TG_ENOMEM, NULL);
+    if (e->depth > TG_EXPR_MAX_DEPTH) {
+        /* Every node a script builds passes here: no deeper tree exists. */
+        tg_expr_release(e);
+        tg_luaaux_error(L, "expression nested deeper than %d levels", TG_EXPR_MAX_DEPTH);
+    }
     *slot = e;
 }
 

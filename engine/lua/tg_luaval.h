@@ -102,7 +102,8 @@ void tg_luaval_table_push_row(struct lua_State *L, const tg_table *t, size_t i);
 
 /* Pushes an empty Expr userdata (box first) and returns its slot;
 ** tg_luaval_expr_fill stores a freshly built node in it (NULL, an
-** allocation failure, raises). */
+** allocation failure, raises; so does a node nested deeper than
+** TG_EXPR_MAX_DEPTH, a script error where the script builds it). */
 tg_expr **tg_luaval_expr_new(struct lua_State *L);
 void tg_luaval_expr_fill(struct lua_State *L, tg_expr **slot, tg_expr *e);
 

@@ -770,6 +770,8 @@ tg_status tg_exec_filter(const tg_expr *pred, const tg_table *t, const tg_interr
     assert(pred != NULL && t != NULL && idx != NULL && n != NULL);
     *idx = NULL;
     *n = 0;
+    st = tg_expr_check_depth(pred, err); /* conjuncts() recurses */
+    if (st != TG_OK) return st;
     st = conjuncts(pred, &parts, &n_parts, &cap_parts);
     if (st == TG_OK && !(progs = tg_calloc(n_parts, sizeof *progs))) st = TG_ENOMEM;
     if (st == TG_ENOMEM) tg_err_nomem(err);

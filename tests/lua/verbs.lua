@@ -535,3 +535,25 @@ script.lua:1: unpivot: 'into' must be {name_column, value_column}, got a table
 script.lua:2: join_asof: 'on' must be a column name or {left, right}, got 5
 script.lua:3: join: 'options' must be keyed by option names, got 1
 script.lua:4: complete: 'fill' must be {column = value}, not a list, got a table
+
+-- case: an expression nested deeper than 1000 levels is refused where it is built
+-- (the compiler and the free recursed once per level: 20,000 levels
+-- overflowed the C stack)
+local e = col'id'
+for _ = 1, 20000 do e = e + 1 end
+-- error:
+script.lua:4: expression nested deeper than 1000 levels
+
+-- case: 1000 levels are fine, and any shape counts (not only arithmetic)
+local t = tegn.read_csv(DIR .. 'dmy.csv')
+local e = col'id'
+for _ = 1, 999 do e = e + 1 end
+local c = col'id'
+for _ = 1, 499 do c = c:is_null():not_() end -- 999 levels
+c = c:and_(true) -- 1000 levels, the most
+print(t:derive{y = e}:rows()[1].y - t:rows()[1].id, #t:filter(c):rows() == #t:rows())
+local ok, msg = pcall(function() return c:not_() end)
+print(ok, msg)
+-- expect:
+999	true
+false	script.lua:8: expression nested deeper than 1000 levels
