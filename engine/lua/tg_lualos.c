@@ -131,7 +131,7 @@ void tg_lualos_read(lua_State *L, int idx, const char *where, tg_sim_los *los) {
         has_fra = tg_luaaux_opt_date(L, idx, where, "fra", &fra);
         has_til = tg_luaaux_opt_date(L, idx, where, "til", &til);
         const char *cin, *cout;
-        t = tg_luaval_table_check(L, -1);
+        t = tg_luaval_table_arg(L, -1, where, "ophold");
         cin = tg_luaaux_opt_string(L, idx, where, "indflyttet", "indflyttet");
         cout = tg_luaaux_opt_string(L, idx, where, "fraflyttet", "fraflyttet");
         if (!has_fra || !has_til)

@@ -231,12 +231,12 @@ tegn.sim.run{ start = '2026-01-01', tilbud = { { id = 'X', normerede_pladser = 3
 -- error:
 script.lua:1: sim.run: tilbud 'X': 'saeson[12]' must be a number >= 0, got -1
 
--- case: error: a Table fetched from an option is named by its type, not "bad argument #-1"
+-- case: error: a Table fetched from an option is named by its key, not "bad argument #-1"
 tegn.sim.run{ start = '2026-01-01', tilbud = { { id = 'X', normerede_pladser = 3,
   henvisninger_pr_aar = 3, liggetid = { fordeling = 'empirisk', ophold = {},
   fra = '2024-01-01', til = '2025-01-01' } } } }
 -- error:
-script.lua:1: tegn.Table expected, got a table
+script.lua:1: sim.run: tilbud 'X': 'ophold' must be a tegn.Table, got a table
 
 -- case: error: erlang_b's places are whole
 tegn.sim.erlang_b(2.5, 1)
