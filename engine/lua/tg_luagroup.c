@@ -119,16 +119,14 @@ static int l_tegn_quantile(lua_State *L) {
     return 1;
 }
 
-/* The aggregate spec at idx, or raises: *fn a TG_AGG_* value, *arg its
-** expression (NULL for a row count, borrowed from the spec), *p and
-** *method for quantiles. */
-static void check_agg(lua_State *L, int idx, int *fn, const tg_expr **arg, double *p, int *method) {
+/* The aggregate spec at idx, the new column 'name', or raises: *fn a
+** TG_AGG_* value, *arg its expression (NULL for a row count, borrowed
+** from the spec), *p and *method for quantiles. */
+static void check_agg(lua_State *L, int idx, const char *name, int *fn, const tg_expr **arg,
+                      double *p, int *method) {
     agg_spec *a = luaL_testudata(L, idx, AGG_MT);
     if (!a)
-        tg_luaaux_error(L,
-                        "agg: expected an aggregate such as tegn.sum(\"x\") or tegn.count(), "
-                        "got a %s",
-                        luaL_typename(L, idx));
+        tg_luaaux_bad(L, "agg", name, "an aggregate such as tegn.sum(\"x\") or tegn.count()", idx);
     *fn = a->fn;
     *p = a->p;
     *method = a->method;
@@ -240,7 +238,7 @@ static int l_groupby_agg(lua_State *L) {
     for (size_t i = 0; i < n; i++) {
         tg_agg *a = &aggs[i];
         a->name = lua_tostring(L, base + 2 * (int)i);
-        check_agg(L, base + 2 * (int)i + 1, &a->fn, &argx[i], &a->p, &a->method);
+        check_agg(L, base + 2 * (int)i + 1, a->name, &a->fn, &argx[i], &a->p, &a->method);
         a->arg = NULL;
         if (argx[i]) tg_luaval_expr_check_columns(L, argx[i], shape);
     }

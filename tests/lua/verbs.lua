@@ -359,8 +359,8 @@ script.lua:1: no column 'dag'; did you mean 'dage'?
 
 -- case: agg wants aggregates
 local x = b:group_by'kommune':agg{n = 3}
--- error contains:
-agg: expected an aggregate
+-- error:
+script.lua:1: agg: 'n' must be an aggregate such as tegn.sum("x") or tegn.count(), got 3
 
 -- case: a misspelt method suggests the method
 local x = b:fliter(col'dage':gt(3))
