@@ -158,7 +158,7 @@ static void read_types(lua_State *L, tg_csv_opts *o) {
         tg_csv_coltype *t = &types[n++];
         const char *tname;
         if (lua_type(L, -2) != LUA_TSTRING)
-            tg_luaaux_error(L, "read_csv: 'types' maps column names to types");
+            tg_luaaux_bad(L, "read_csv", "types", "keyed by column names", -2);
         t->name = lua_tostring(L, -2);
         t->format = NULL;
         /* Only strings: a number would be converted on the stack and the
@@ -177,10 +177,10 @@ static void read_types(lua_State *L, tg_csv_opts *o) {
         int type = tname ? tg_type_parse(tname) : -1;
         t->type = type < 0 ? (tg_type)0 : (tg_type)type;
         if (type < 0)
-            tg_luaaux_error(L,
-                            "read_csv: bad type for column '%s' (expected \"int\", \"float\", "
-                            "\"bool\", \"date\", \"string\" or {\"date\", \"%%d-%%m-%%Y\"})",
-                            t->name);
+            tg_luaaux_bad(L, "read_csv", lua_pushfstring(L, "types.%s", t->name),
+                          "\"int\", \"float\", \"bool\", \"date\", \"string\" or "
+                          "{\"date\", \"%d-%m-%Y\"}",
+                          -2);
         lua_pop(L, 1);
     }
     qsort(types, n, sizeof *types, cmp_coltype);
@@ -358,7 +358,7 @@ static int l_tegn_read_csv(lua_State *L) {
 /* ---- tegn.read_sqlite ---- */
 
 /* Fills *p from the Lua value at idx (a query parameter). */
-static void to_db_param(lua_State *L, int idx, tg_db_param *p) {
+static void to_db_param(lua_State *L, int idx, tg_db_param *p, const char *key) {
     int32_t days;
     p->is_null = 0;
     switch (lua_type(L, idx)) {
@@ -390,7 +390,8 @@ static void to_db_param(lua_State *L, int idx, tg_db_param *p) {
             p->is_null = 1;
             return;
         }
-        tg_luaaux_error(L, "read_sqlite: a query parameter cannot be a %s", luaL_typename(L, idx));
+        tg_luaaux_bad(L, "read_sqlite", key,
+                      "a number, string, boolean, date or tegn.null (a query parameter)", idx);
     }
 }
 
@@ -423,8 +424,9 @@ static int l_tegn_read_sqlite(lua_State *L) {
         for (size_t i = 0; i < n_pos; i++) {
             lua_rawgeti(L, 3, (lua_Integer)i + 1);
             params[i].name = NULL;
-            to_db_param(L, -1, &params[i]);
-            lua_pop(L, 1);
+            const char *key = lua_pushfstring(L, "params[%d]", (int)i + 1);
+            to_db_param(L, -2, &params[i], key);
+            lua_pop(L, 2); /* the key and the value */
         }
         size_t k = n_pos;
         lua_pushnil(L);
@@ -432,13 +434,14 @@ static int l_tegn_read_sqlite(lua_State *L) {
             if (lua_type(L, -2) == LUA_TSTRING) {
                 if (k == n) return tg_luaaux_error(L, "read_sqlite: bad parameter table");
                 params[k].name = lua_tostring(L, -2);
-                to_db_param(L, -1, &params[k]);
+                const char *key = lua_pushfstring(L, "params.%s", params[k].name);
+                to_db_param(L, -2, &params[k], key);
+                lua_pop(L, 1);
                 k++;
             } else if (!lua_isinteger(L, -2) || lua_tointeger(L, -2) < 1 ||
                        lua_tointeger(L, -2) > (lua_Integer)n_pos) {
-                return tg_luaaux_error(
-                    L, "read_sqlite: parameters are a list (?1, ?2, ...) or a table of "
-                       "names (:fra = ...)");
+                return tg_luaaux_bad(L, "read_sqlite", "params",
+                                     "a list (?1, ?2, ...) or keyed by names (:fra = ...)", -2);
             }
             lua_pop(L, 1);
         }

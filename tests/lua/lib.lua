@@ -113,13 +113,13 @@ script.lua:1: read_csv: 'na[2]' must be a string, got 0
 
 -- case: read_csv: a type that is not a type name
 tegn.read_csv(DIR .. 'dmy.csv', {types = {id = 5}})
--- error contains:
-read_csv: bad type for column 'id'
+-- error:
+script.lua:1: read_csv: 'types.id' must be "int", "float", "bool", "date", "string" or {"date", "%d-%m-%Y"}, got 5
 
 -- case: read_csv: a type pair with a number format
 tegn.read_csv(DIR .. 'dmy.csv', {types = {id = {'int', 2}}})
--- error contains:
-read_csv: bad type for column 'id'
+-- error:
+script.lua:1: read_csv: 'types.id' must be "int", "float", "bool", "date", "string" or {"date", "%d-%m-%Y"}, got a table
 
 -- case: a table is indexed by column names
 local t = tegn.read_csv(DIR .. 'dmy.csv')
@@ -491,3 +491,12 @@ print(select(2, pcall(function() return d - 'x' end)))
 script.lua:2: a < b: 'b' must be a tegn.Date, got 5
 script.lua:3: date - n: 'date' must be a tegn.Date, got 5
 script.lua:4: date - n: 'n' must be a whole number, got 'x'
+
+-- case: read_sqlite names a query parameter it cannot bind
+print(select(2, pcall(tegn.read_sqlite, TEGN_DB, 'SELECT ?', { {} })))
+print(select(2, pcall(tegn.read_sqlite, TEGN_DB, 'SELECT :a', { a = print })))
+print(select(2, pcall(tegn.read_sqlite, TEGN_DB, 'SELECT ?', { [5] = 1 })))
+-- expect:
+script.lua:1: read_sqlite: 'params[1]' must be a number, string, boolean, date or tegn.null (a query parameter), got a table
+script.lua:2: read_sqlite: 'params.a' must be a number, string, boolean, date or tegn.null (a query parameter), got a function
+script.lua:3: read_sqlite: 'params' must be a list (?1, ?2, ...) or keyed by names (:fra = ...), got 5
