@@ -105,11 +105,10 @@ static int l_tegn_quantile(lua_State *L) {
             const char *name = tg_luaaux_check_string(L, -1, "quantile", "method");
             method = tg_agg_quantile_method(name);
             if (method < 0)
-                return tg_luaaux_error(L,
-                                       "quantile: unknown method '%s' (try \"linear\", "
-                                       "\"hazen\", \"weibull\", \"inverted_cdf\", "
-                                       "\"type1\" .. \"type9\")",
-                                       name);
+                return tg_luaaux_bad(L, "quantile", "method",
+                                     "a method such as \"linear\", \"hazen\", \"weibull\", "
+                                     "\"inverted_cdf\" or \"type1\" .. \"type9\"",
+                                     -1);
         }
         lua_pop(L, 1);
     }

@@ -230,9 +230,8 @@ static int l_stats_trend(lua_State *L) {
         read_column(L, t, names[1], v + n);
     } else {
         size_t ny;
-        if (!lua_istable(L, 1) || !lua_istable(L, 2))
-            return tg_luaaux_error(L, "trend: give two arrays (xs, ys) or a table and two "
-                                      "column names");
+        if (!lua_istable(L, 1)) return tg_luaaux_bad(L, "trend", "xs", "a list or a tegn.Table", 1);
+        if (!lua_istable(L, 2)) return tg_luaaux_bad(L, "trend", "ys", "a list", 2);
         conf = arg_conf(L, 3, "trend");
         n = (size_t)luaL_len(L, 1);
         ny = (size_t)luaL_len(L, 2);

@@ -533,9 +533,7 @@ static int l_takst_moms_refusion(lua_State *L) {
     tg_luaaux_check_opts(L, 1, known, fname);
     tg_takst_rules r = rules_option(L, 1, fname);
     double takst = tg_luaaux_need_number(L, 1, fname, "takst", -HUGE_VAL, HUGE_VAL);
-    double andel = tg_luaaux_need_number(L, 1, fname, "momsbelagt_andel", -HUGE_VAL, HUGE_VAL);
-    if (!isfinite(takst) || !(andel >= 0 && andel <= 1))
-        return tg_luaaux_error(L, "%s: momsbelagt_andel must be a share between 0 and 1", fname);
+    double andel = tg_luaaux_need_number(L, 1, fname, "momsbelagt_andel", 0, 1);
     push_amount(L, tg_takst_moms_refusion(&r, takst, andel));
     return 1;
 }
@@ -550,7 +548,6 @@ static int l_takst_deltid(lua_State *L) {
     tg_luaaux_check_opts(L, 1, known, fname);
     tg_takst_rules r = rules_option(L, 1, fname);
     double takst = tg_luaaux_need_number(L, 1, fname, "takst", -HUGE_VAL, HUGE_VAL);
-    if (!isfinite(takst)) return tg_luaaux_error(L, "%s: takst must be a number", fname);
     tg_err_clear(&err);
     if (tg_takst_deltid(&r, takst, (int)tg_luaaux_need_integer(L, 1, fname, "dage_pr_uge", 1, 7),
                         &v, &err) != TG_OK)

@@ -223,8 +223,8 @@ script.lua:1: trend: 'xs[3]' must be a number, a date or tegn.null, got 'x'
 
 -- case: error: trend(5, 6)
 tegn.stats.trend(5, 6)
--- error contains:
-trend: give two arrays (xs, ys) or a table and two
+-- error:
+script.lua:1: trend: 'xs' must be a list or a tegn.Table, got 5
 
 -- case: error: trend: 'conf' must be a number between 0 and 1 (e.g. 0.95), got 0
 tegn.stats.trend({1, 2, 3}, {1, 2, 3}, 0)

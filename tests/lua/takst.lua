@@ -219,8 +219,8 @@ timer_fra <= timer_til
 
 -- case: error: moms_refusion between 0 and 1
 tegn.takst.moms_refusion{ takst = 1000, momsbelagt_andel = 25 }
--- error contains:
-between 0 and 1
+-- error:
+script.lua:1: takst.moms_refusion: 'momsbelagt_andel' must be a number from 0 to 1, got 25
 
 -- case: compute: omkostninger is required, at the script line
 

@@ -557,3 +557,8 @@ print(ok, msg)
 -- expect:
 999	true
 false	script.lua:8: expression nested deeper than 1000 levels
+
+-- case: quantile names an unknown method
+print(select(2, pcall(tegn.quantile, 'dage', 0.5, {method = 'median'})))
+-- expect:
+script.lua:1: quantile: 'method' must be a method such as "linear", "hazen", "weibull", "inverted_cdf" or "type1" .. "type9", got 'median'
