@@ -114,7 +114,7 @@ static void check_tilbud(lua_State *L, int idx, struct spec *s, int start, int a
     tg_scenario_tilbud_init(t);
     t->id = id;
     if (lua_getfield(L, idx, "regler") != LUA_TNIL) {
-        s->regler = tg_luaval_rules(L, -1, where);
+        s->regler = tg_luaval_rules(L, -1, where, "regler");
         t->regler = &s->regler;
     }
     lua_pop(L, 1);
@@ -231,7 +231,7 @@ static int l_scenario_run(lua_State *L) {
     tg_luaaux_check_opts(L, 1, known, FN);
     memset(&o, 0, sizeof o);
     lua_getfield(L, 1, "regler");
-    rules = tg_luaval_rules(L, -1, FN);
+    rules = tg_luaval_rules(L, -1, FN, "regler");
     lua_pop(L, 1);
     o.regler = &rules;
     if (lua_getfield(L, 1, "start_aar") == LUA_TNIL) return tg_luaaux_missing(L, FN, "start_aar");

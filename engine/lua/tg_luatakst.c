@@ -231,10 +231,11 @@ static int l_takst_rules(lua_State *L) {
         lua_pushnil(L);
         lua_insert(L, 1);
     }
-    r = tg_luaval_rules(L, 1, "rules");
+    r = tg_luaval_rules(L, 1, "rules", "base");
     if (!lua_isnoneornil(L, 2)) {
         for (size_t i = 0; i < N_FIELDS; i++) known[i] = FIELDS[i].name;
         known[N_FIELDS] = NULL;
+        tg_luaaux_check_table(L, 2, "rules", "overrides");
         tg_luaaux_check_opts(L, 2, known, "rules");
         lua_getfield(L, 2, "navn");
         if (lua_isnil(L, -1)) {
@@ -303,7 +304,7 @@ static int l_takst_rule_sets(lua_State *L) {
 static tg_takst_rules rules_option(lua_State *L, int idx, const char *fname) {
     tg_takst_rules r;
     lua_getfield(L, idx, "regler");
-    r = tg_luaval_rules(L, -1, fname);
+    r = tg_luaval_rules(L, -1, fname, "regler");
     lua_pop(L, 1);
     return r;
 }
@@ -422,7 +423,7 @@ static int l_takst_compute_table(lua_State *L) {
     tg_error err;
     tg_table *param = tg_luaval_table_arg(L, 1, "takst.compute_table", "param");
     tg_table *budget = tg_luaval_table_arg(L, 2, "takst.compute_table", "budget");
-    tg_takst_rules r = tg_luaval_rules(L, 3, "takst.compute_table");
+    tg_takst_rules r = tg_luaval_rules(L, 3, "takst.compute_table", "regler");
     tg_table **slot = tg_luaval_table_new(L);
     int res = lua_gettop(L);
 

@@ -671,7 +671,7 @@ tg_takst_rules *tg_luaval_rules_push(lua_State *L, const tg_takst_rules *r) {
 
 /* The rules named by the value at idx: a TakstRules, a built-in set's name,
 ** or nil for BEK2022. */
-tg_takst_rules tg_luaval_rules(lua_State *L, int idx, const char *fname) {
+tg_takst_rules tg_luaval_rules(lua_State *L, int idx, const char *fname, const char *key) {
     tg_takst_rules r;
     tg_error err;
     const tg_takst_rules *u = luaL_testudata(L, idx, TG_LUAVAL_RULES_MT);
@@ -681,7 +681,7 @@ tg_takst_rules tg_luaval_rules(lua_State *L, int idx, const char *fname) {
         return r;
     }
     if (lua_type(L, idx) != LUA_TSTRING)
-        tg_luaaux_bad(L, fname, "regler", "a rule set (tegn.takst.rules) or its name", idx);
+        tg_luaaux_bad(L, fname, key, "a rule set (tegn.takst.rules) or its name", idx);
     tg_err_clear(&err);
     if (tg_takst_rules_builtin(lua_tostring(L, idx), &r, &err) != TG_OK)
         tg_luaaux_fail(L, TG_EARG, &err, fname);

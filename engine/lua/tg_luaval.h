@@ -171,8 +171,9 @@ tg_col *tg_luaval_scalar(struct lua_State *L, int idx, const char *fn, const cha
 tg_takst_rules *tg_luaval_rules_push(struct lua_State *L, const tg_takst_rules *r);
 
 /* The rules named by the value at idx: a TakstRules, a built-in set's name,
-** or nil for BEK2022. Raises for anything else, naming 'fname'. */
-tg_takst_rules tg_luaval_rules(struct lua_State *L, int idx, const char *fname);
+** or nil for BEK2022. Raises for anything else, naming 'fname' and the
+** argument or option 'key' ("regler", or "base" for tegn.takst.rules). */
+tg_takst_rules tg_luaval_rules(struct lua_State *L, int idx, const char *fname, const char *key);
 
 /* Reads the table of budget lines at idx (option 'key' of 'fn', e.g.
 ** "omkostninger"; one amount per omkostningstype, named as

@@ -282,3 +282,12 @@ script.lua:1: rules: 'navn' must be a string of 1 to 31 bytes, got ''
 script.lua:2: rules: 'takstdage' must be 'kalender' or a number of days, got 'alle'
 script.lua:3: rules: 'overhead_grundlag' must be a list of omkostningstyper, got 'loen'
 script.lua:4: takst.tillaeg: 'timer' must be a number >= 0, got -1
+
+-- case: rules names its base and overrides arguments
+print(select(2, pcall(tegn.takst.rules, 5)))
+print(select(2, pcall(tegn.takst.rules, 'BEK2022', 5)))
+print(select(2, pcall(tegn.takst.compute, { regler = 5 })))
+-- expect:
+script.lua:1: rules: 'base' must be a rule set (tegn.takst.rules) or its name, got 5
+script.lua:2: rules: 'overrides' must be a table, got 5
+script.lua:3: takst.compute: 'regler' must be a rule set (tegn.takst.rules) or its name, got 5
