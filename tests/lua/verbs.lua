@@ -562,3 +562,8 @@ false	script.lua:8: expression nested deeper than 1000 levels
 print(select(2, pcall(tegn.quantile, 'dage', 0.5, {method = 'median'})))
 -- expect:
 script.lua:1: quantile: 'method' must be a method such as "linear", "hazen", "weibull", "inverted_cdf" or "type1" .. "type9", got 'median'
+
+-- case: a predicate that is not a bool names the verb once (once "filter: filter needs a bool")
+b:filter(col'dage')
+-- error:
+script.lua:1: filter: the predicate must be a bool, got int in col("dage")

@@ -469,7 +469,7 @@ static void test_expr_errors(void **state) {
     /* filter: the predicate must be a bool */
     size_t *idx = (size_t *)1, n = 7;
     assert_int_equal(tg_exec_filter(C("antal"), t, NULL, &idx, &n, &err), TG_EARG);
-    assert_string_equal(err.msg, "filter needs a bool, got int in col(\"antal\")");
+    assert_string_equal(err.msg, "the predicate must be a bool, got int in col(\"antal\")");
     assert_null(idx);
     assert_int_equal(n, 0);
     assert_int_equal(tg_exec_filter(Bi(TG_OP_EQ, C("kommune"), I(1)), t, NULL, &idx, &n, &err),
