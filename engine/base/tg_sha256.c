@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "tg_err.h"
@@ -190,15 +191,39 @@ void tg_sha256_hex(const void *p, size_t n, char hex[65]) {
     to_hex(digest, hex);
 }
 
+/* Opens 'path' for reading only when it is a regular file: O_NONBLOCK
+** keeps open() from waiting for a FIFO's writer, and a device such as
+** /dev/zero, which never ends, is refused before the first read. */
+static int open_regular(const char *path, tg_error *err) {
+    struct stat sb;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        tg_err_set(err, TG_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
+        return -1;
+    }
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        close(fd);
+        tg_err_set(err, TG_EIO, path, 0, 0, "not a regular file");
+        return -1;
+    }
+    return fd;
+}
+
 tg_status tg_sha256_file(const char *path, char hex[65], tg_error *err) {
+    return tg_sha256_file_poll(path, NULL, hex, err);
+}
+
+tg_status tg_sha256_file_poll(const char *path, const tg_interrupt *intr, char hex[65],
+                              tg_error *err) {
     unsigned char buf[16384];
     unsigned char digest[32];
     tg_sha256 s;
+    unsigned pieces = 0;
 
     assert(path != NULL && hex != NULL);
     hex[0] = '\0';
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return tg_err_set(err, TG_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
+    int fd = open_regular(path, err);
+    if (fd < 0) return TG_EIO;
     tg_sha256_init(&s);
     for (;;) {
         ssize_t k = read(fd, buf, sizeof buf);
@@ -210,6 +235,12 @@ tg_status tg_sha256_file(const char *path, char hex[65], tg_error *err) {
             return tg_err_set(err, TG_EIO, path, 0, 0, "cannot read: %s", strerror(saved));
         }
         tg_sha256_update(&s, buf, (size_t)k);
+        /* every 64 pieces (1 MiB): a file of gigabytes takes seconds */
+        tg_status st = ++pieces % 64 == 0 ? tg_poll(intr) : TG_OK;
+        if (st != TG_OK) {
+            close(fd);
+            return st;
+        }
     }
     close(fd);
     tg_sha256_final(&s, digest);

@@ -36,8 +36,14 @@ void tg_sha256_final(tg_sha256 *s, unsigned char digest[32]);
 void tg_sha256_hex(const void *p, size_t n, char hex[65]);
 
 /* The digest of the file at 'path', read in pieces, as lowercase hex.
-** TG_OK, or TG_EIO (cannot open or read; err names the file) with hex
-** set to "". */
+** TG_OK, or TG_EIO (cannot open or read, or not a regular file: a FIFO
+** or a device is refused before it can block or never end; err names the
+** file) with hex set to "". */
 tg_status tg_sha256_file(const char *path, char hex[65], tg_error *err);
+
+/* tg_sha256_file asking 'intr' (may be NULL) every MiB; stops with its
+** status when it is not TG_OK. */
+tg_status tg_sha256_file_poll(const char *path, const tg_interrupt *intr, char hex[65],
+                              tg_error *err);
 
 #endif /* TG_SHA256_H */

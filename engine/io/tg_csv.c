@@ -1110,10 +1110,13 @@ tg_status tg_csv_read(const char *path, const tg_csv_opts *opts, tg_table **out,
     ld.src.path = path;
     ld.caller = pthread_self();
     tg_conv_nulls_init(&ld.nulls, opts->na, opts->n_na > 16 ? 16 : opts->n_na);
-    ld.src.fd = open(path, O_RDONLY);
+    /* O_NONBLOCK: opening a FIFO would wait for a writer, where nothing
+    ** polls; it is refused below like any file that is not regular. */
+    ld.src.fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (ld.src.fd < 0)
         return tg_err_set(err, TG_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
-    if (fstat(ld.src.fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+    if (fstat(ld.src.fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+        fcntl(ld.src.fd, F_SETFL, fcntl(ld.src.fd, F_GETFL) & ~O_NONBLOCK) != 0) {
         close(ld.src.fd);
         return tg_err_set(err, TG_EIO, path, 0, 0, "not a regular file");
     }

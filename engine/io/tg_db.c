@@ -28,9 +28,10 @@
 #include "tg_out.h"
 #include "tg_sbuf.h"
 
-#define BUSY_MS     5000 /* how long to wait for another connection's lock */
-#define SQL_SHOW    120  /* bytes of SQL quoted in an error message */
-#define WRITE_TRIES 8    /* attempts when other writers keep replacing the file */
+#define BUSY_MS      5000  /* how long to wait for another connection's lock */
+#define PROGRESS_OPS 10000 /* VM instructions between polls of a running query */
+#define SQL_SHOW     120   /* bytes of SQL quoted in an error message */
+#define WRITE_TRIES  8     /* attempts when other writers keep replacing the file */
 
 /* ---- small helpers: SQL text, dates, errors ---- */
 
@@ -472,7 +473,28 @@ struct reader {
     struct stage *st;
     size_t n_rows, cap;
     int refused; /* the first action the authorizer refused, 0 for none */
+    const tg_interrupt *intr;
+    tg_status stopped; /* the poll's status once it stopped the statement */
 };
+
+/* SQLite's progress handler: a query (a cross join, a recursive CTE) can
+** run for hours inside one sqlite3_step, so the run's poll is asked every
+** PROGRESS_OPS virtual machine instructions; a nonzero return makes the
+** statement fail with SQLITE_INTERRUPT. */
+static int on_progress(void *ud) {
+    struct reader *r = ud;
+    tg_status st = tg_poll(r->intr);
+    if (st == TG_OK) return 0;
+    r->stopped = st;
+    return 1;
+}
+
+/* The error for a failed prepare or step: the poll's status when the
+** poll stopped it, else SQLite's. */
+static tg_status step_fail(struct reader *r, int rc, const char *sql, tg_error *err) {
+    if (r->stopped != TG_OK) return tg_err_set(err, r->stopped, r->path, 0, 0, "query interrupted");
+    return db_fail(err, r->path, r->db, rc, sql);
+}
 
 static int has_word(const char *s, const char *w) {
     size_t n = strlen(w);
@@ -580,7 +602,7 @@ static tg_status collect_rows(struct reader *r, tg_error *err) {
         }
         r->n_rows++;
     }
-    if (rc != SQLITE_DONE) return db_fail(err, r->path, r->db, rc, NULL);
+    if (rc != SQLITE_DONE) return step_fail(r, rc, NULL, err);
     return TG_OK;
 }
 
@@ -766,7 +788,7 @@ static tg_status prepare_query(struct reader *r, const char *sql, const char *sh
     if (rc == SQLITE_AUTH && r->refused != SQLITE_FUNCTION && r->refused != SQLITE_PRAGMA)
         return tg_err_set(err, TG_EARG, r->path, 0, 0, "not a query returning rows: %.*s%s",
                           show_len(sql), sql, ellipsis(sql));
-    if (rc != SQLITE_OK) return db_fail(err, r->path, r->db, rc, shown);
+    if (rc != SQLITE_OK) return step_fail(r, rc, shown, err);
     if (!r->stmt)
         return tg_err_set(err, TG_EARG, r->path, 0, 0, "no SQL statement in '%.*s%s'",
                           show_len(sql), sql, ellipsis(sql));
@@ -826,8 +848,25 @@ static tg_status build_table(struct reader *r, tg_table **out, tg_error *err) {
     return TG_OK;
 }
 
+/* Refuses a FIFO, a device or a directory before SQLite opens it: opening
+** a FIFO blocks until a writer comes, where no poll can stop it, and
+** /dev/zero would read as an empty database. A missing file is left to
+** SQLite, whose message says so. */
+static tg_status check_regular(const char *path, tg_error *err) {
+    struct stat sb;
+    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
+        return tg_err_set(err, TG_EIO, path, 0, 0, "not a regular file");
+    return TG_OK;
+}
+
 tg_status tg_db_read(const char *db_path, const char *table_or_sql, const tg_db_param *params,
                      size_t n_params, tg_table **out, tg_error *err) {
+    return tg_db_read_poll(db_path, table_or_sql, params, n_params, NULL, out, err);
+}
+
+tg_status tg_db_read_poll(const char *db_path, const char *table_or_sql, const tg_db_param *params,
+                          size_t n_params, const tg_interrupt *intr, tg_table **out,
+                          tg_error *err) {
     struct reader r = { 0 };
     tg_sbuf q = { 0 };
     const char *sql = table_or_sql, *shown = table_or_sql;
@@ -837,6 +876,8 @@ tg_status tg_db_read(const char *db_path, const char *table_or_sql, const tg_db_
     assert(params != NULL || n_params == 0);
     *out = NULL;
     r.path = db_path;
+    r.intr = intr;
+    if ((st = check_regular(db_path, err)) != TG_OK) return st;
     if (is_plain_name(table_or_sql)) {
         tg_sbuf_str(&q, "SELECT * FROM ");
         sb_ident(&q, table_or_sql);
@@ -845,6 +886,7 @@ tg_status tg_db_read(const char *db_path, const char *table_or_sql, const tg_db_
         shown = NULL;
     }
     st = open_db(db_path, db_path, SQLITE_OPEN_READONLY, &r.db, err);
+    if (st == TG_OK && intr) sqlite3_progress_handler(r.db, PROGRESS_OPS, on_progress, &r);
     if (st == TG_OK) st = harden(r.db, &r.refused, db_path, err);
     if (st == TG_OK) st = prepare_query(&r, sql, shown, err);
     if (st == TG_OK) st = bind_params(r.stmt, params, n_params, db_path, err);

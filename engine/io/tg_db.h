@@ -67,6 +67,13 @@ typedef enum tg_db_mode {
 tg_status tg_db_read(const char *db_path, const char *table_or_sql, const tg_db_param *params,
                      size_t n_params, tg_table **out, tg_error *err);
 
+/* tg_db_read that asks 'intr' (may be NULL) while SQLite works, and stops
+** with its status (TG_ELIMIT, TG_ECANCEL) when it is not TG_OK. A path
+** that exists but is not a regular file (a FIFO, a device) is refused
+** with TG_EIO before SQLite opens it. */
+tg_status tg_db_read_poll(const char *db_path, const char *table_or_sql, const tg_db_param *params,
+                          size_t n_params, const tg_interrupt *intr, tg_table **out, tg_error *err);
+
 /* Writes 't' (borrowed) into the table called 'table' in the SQLite
 ** database at 'db_path', creating the file if needed. Everything happens
 ** in one transaction on a temporary copy next to the file (taken while

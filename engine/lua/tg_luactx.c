@@ -179,14 +179,16 @@ void tg_luactx_add_input(lua_State *L, const char *path, const char *query, size
                          size_t rejected) {
     tg_luactx *ctx = tg_luactx_of(L);
     tg_luactx_input in;
-
+    tg_interrupt intr;
     tg_error err;
     tg_status st;
 
     memset(&in, 0, sizeof in);
     in.rows = rows;
     in.rejected = rejected;
-    st = tg_sha256_file(path, in.sha256, &err);
+    intr.fn = tg_lua_interrupt;
+    intr.ud = tg_lua_from_state(L);
+    st = tg_sha256_file_poll(path, &intr, in.sha256, &err);
     if (st != TG_OK) tg_lua_raise(L, st, &err);
     if (ctx->n_inputs == ctx->cap_inputs) {
         size_t cap = ctx->cap_inputs ? 2 * ctx->cap_inputs : 8;

@@ -408,6 +408,7 @@ static int l_tegn_read_sqlite(lua_State *L) {
     tg_db_param *params = NULL;
     size_t n = 0, n_pos = 0;
     tg_table **slot;
+    tg_interrupt intr;
     tg_error err;
     tg_status st;
 
@@ -449,9 +450,9 @@ static int l_tegn_read_sqlite(lua_State *L) {
         qsort(params + n_pos, n - n_pos, sizeof *params, cmp_db_param);
     }
     slot = tg_luaval_table_new(L);
-    tg_lua_check(L);
+    tg_luaaux_interrupt(L, &intr);
     tg_err_clear(&err);
-    st = tg_db_read(db, what, params, n, slot, &err);
+    st = tg_db_read_poll(db, what, params, n, &intr, slot, &err);
     if (st != TG_OK) return tg_luaaux_fail(L, st, &err, NULL);
     tg_luactx_add_input(L, db, what, (*slot)->n_rows, 0);
     return 1;

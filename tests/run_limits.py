@@ -1,0 +1,100 @@
+#!/usr/bin/python3
+"""run_limits.py TEGN WORKDIR -- the time limit and signals hold inside C.
+
+Each case runs `tegn run` on a script that spends its time in C code where
+no Lua hook fires (an SQLite query, a wide CSV header, a C library loop,
+an input that never ends) with `--timeout 1s` or a SIGTERM, and checks
+the exit code (3 for a limit, 130 for a signal, 2 for a refused input),
+that the run ended well within the limit (the margin is wide: the tests
+share a busy machine) and that no output file was written.
+"""
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+LIMIT = "1s"
+MARGIN = 5.0  # seconds a case may take in all; the limit is 1 s
+FAILS = []
+
+
+def setup(work):
+    """The inputs every case reads, made once in WORKDIR."""
+    db = os.path.join(work, "big.sqlite")
+    if not os.path.exists(db):
+        con = sqlite3.connect(db)
+        con.execute("CREATE TABLE t(x INTEGER)")
+        con.executemany("INSERT INTO t VALUES (?)", [(i,) for i in range(1000)])
+        con.commit()
+        con.close()
+    fifo = os.path.join(work, "fifo")
+    if not os.path.exists(fifo):
+        os.mkfifo(fifo)
+
+
+def run(tegn, work, name, lua, want_rc, want_err=None, sig=False, limit=True):
+    """Runs one case; records a failure in FAILS."""
+    script = os.path.join(work, name + ".lua")
+    out = os.path.join(work, name + ".json")
+    with open(script, "w", encoding="utf-8") as f:
+        f.write(lua)
+    if os.path.exists(out):
+        os.remove(out)
+    args = [tegn, "run", script, "--out", out, "--quiet"]
+    if limit:
+        args += ["--timeout", LIMIT]
+    start = time.monotonic()
+    p = subprocess.Popen(args, cwd=work, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if sig:
+        time.sleep(1.0)
+        p.send_signal(signal.SIGTERM)
+    try:
+        _, err = p.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        _, err = p.communicate()
+    took = time.monotonic() - start
+    err = err.decode("utf-8", "replace")
+    problems = []
+    if p.returncode != want_rc:
+        problems.append("exit %s, want %s" % (p.returncode, want_rc))
+    if took > MARGIN + (1.0 if sig else 0.0):
+        problems.append("took %.1f s" % took)
+    if os.path.exists(out):
+        problems.append("wrote " + out)
+    if want_err and want_err not in err:
+        problems.append("stderr lacks %r" % want_err)
+    status = "ok" if not problems else "FAIL " + "; ".join(problems)
+    print("%-14s %.2f s  %s" % (name, took, status))
+    if problems:
+        print("  stderr: " + err.strip()[:300])
+        FAILS.append(name)
+
+
+CROSS = 'tegn.read_sqlite("big.sqlite", "SELECT count(*) AS n FROM t a, t b, t c, t d, t e")\n'
+
+
+def main():
+    tegn, work = os.path.abspath(sys.argv[1]), sys.argv[2]
+    os.makedirs(work, exist_ok=True)
+    setup(work)
+    run(tegn, work, "sqlite_limit", CROSS + "tegn.emit{x = 1}\n", 3, "time limit")
+    run(tegn, work, "sqlite_sigterm", CROSS + "tegn.emit{x = 1}\n", 130, "signal", sig=True,
+        limit=False)
+    run(tegn, work, "sqlite_zero", 'tegn.read_sqlite("/dev/zero", "SELECT 1 AS x")\n', 2,
+        "not a regular file")
+    run(tegn, work, "sqlite_fifo", 'tegn.read_sqlite("fifo", "SELECT 1 AS x")\n', 2,
+        "not a regular file")
+    run(tegn, work, "csv_fifo", 'tegn.read_csv("fifo")\n', 2, "not a regular file")
+    run(tegn, work, "csv_zero", 'tegn.read_csv("/dev/zero")\n', 2, "not a regular file")
+    if FAILS:
+        print("limits: %d failed: %s" % (len(FAILS), " ".join(FAILS)))
+        return 1
+    print("limits: all passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
