@@ -6,6 +6,7 @@
 #include <assert.h>
 #include <string.h>
 
+#include "tg_dict.h"
 #include "tg_err.h"
 #include "tg_mem.h"
 
@@ -31,10 +32,17 @@ void tg_table_release(tg_table *t) {
     }
     tg_free(t->names);
     tg_free(t->cols);
+    tg_dict_release(t->index);
     tg_free(t);
 }
 
+#define INDEX_FROM 32 /* columns from which names are found by hash */
+
 long tg_table_find(const tg_table *t, const char *name) {
+    if (t->index) {
+        uint32_t code = tg_dict_find(t->index, name, strlen(name));
+        return code == TG_DICT_NONE ? -1 : (long)code;
+    }
     for (size_t i = 0; i < t->n_cols; i++)
         if (strcmp(t->names[i], name) == 0) return (long)i;
     return -1;
@@ -55,6 +63,29 @@ tg_col *tg_table_col(const tg_table *t, const char *name) {
     return i < 0 ? NULL : t->cols[i];
 }
 
+/* Enters 'name', the next column's, into the index, building the index
+** from the earlier names when the table reaches INDEX_FROM columns. Names
+** are unique and only ever appended, so the dictionary's codes are the
+** column indexes. */
+static tg_status index_name(tg_table *t, const char *name) {
+    uint32_t code;
+    if (!t->index && t->n_cols + 1 >= INDEX_FROM) {
+        tg_dict *d = tg_dict_new();
+        if (!d) return TG_ENOMEM;
+        for (size_t i = 0; i < t->n_cols; i++) {
+            if (tg_dict_intern(d, t->names[i], strlen(t->names[i]), &code) != TG_OK) {
+                tg_dict_release(d);
+                return TG_ENOMEM;
+            }
+        }
+        t->index = d;
+    }
+    if (!t->index) return TG_OK;
+    tg_status st = tg_dict_intern(t->index, name, strlen(name), &code);
+    assert(st != TG_OK || code == t->n_cols);
+    return st;
+}
+
 tg_status tg_table_add(tg_table *t, const char *name, tg_col *col) {
     assert(t != NULL && name != NULL && col != NULL);
     if (t->n_cols > 0 && col->len != t->n_rows) return TG_EARG;
@@ -70,7 +101,10 @@ tg_status tg_table_add(tg_table *t, const char *name, tg_col *col) {
         t->cap = cap;
     }
     char *copy = tg_strdup(name);
-    if (!copy) return TG_ENOMEM;
+    if (!copy || index_name(t, name) != TG_OK) {
+        tg_free(copy);
+        return TG_ENOMEM;
+    }
     t->names[t->n_cols] = copy;
     t->cols[t->n_cols] = tg_col_retain(col);
     t->n_cols++;
