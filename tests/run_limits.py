@@ -89,6 +89,10 @@ def main():
         "not a regular file")
     run(tegn, work, "csv_fifo", 'tegn.read_csv("fifo")\n', 2, "not a regular file")
     run(tegn, work, "csv_zero", 'tegn.read_csv("/dev/zero")\n', 2, "not a regular file")
+    run(tegn, work, "table_move", "table.move({}, 1, 2^40, 2)\ntegn.emit{x = 1}\n", 3,
+        "time limit")
+    run(tegn, work, "table_move_sig", "table.move({}, 1, 2^40, 2)\n", 130, "signal", sig=True,
+        limit=False)
     if FAILS:
         print("limits: %d failed: %s" % (len(FAILS), " ".join(FAILS)))
         return 1

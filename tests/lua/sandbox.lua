@@ -1,7 +1,7 @@
 -- sandbox.lua -- the sandboxed runtime as a script sees it: globals by
 -- assignment, error messages and positions of non-string errors, pcall,
 -- xpcall and coroutines, Lua 5.4's math.random argument rules, and
--- string.rep that cannot hang. test_lua.c keeps what needs C: escapes,
+-- string.rep and table.move that cannot hang. test_lua.c keeps what needs C: escapes,
 -- memory and time limits, cancellation, errors raised from C, and
 -- math.random against its reference. Format: tests/lua/README.md.
 
@@ -90,6 +90,22 @@ print(string.rep('x', 0) == '' and string.rep('x', -1) == '')
 -- expect:
 true	true
 true
+
+-- case: table.move in pieces keeps the stock results, overlapping or not
+-- (moves past MOVE_PIECE elements are cut into pieces the hook can stop)
+local a, c = {}, {}
+for i = 1, 10000 do a[i], c[i] = i, i end
+print(table.move(a, 1, 9000, 500) == a, a[499], a[500], a[9499], a[9500])
+table.move(c, 600, 10000, 1)
+print(c[1], c[9401], c[9402])
+local d = table.move(c, 1, 9000, 3, {})
+print(d[2], d[3], d[9002], d[9003])
+print(pcall(table.move, {}, 1, 5000, math.maxinteger - 10))
+-- expect:
+true	499	1	9000	9500
+600	10000	9402
+nil	600	9599	nil
+false	bad argument #4 to 'table.move' (destination wrap around)
 
 -- case: nested coroutine.close raises instead of overflowing the C stack
 -- Lua 5.4.4 recursed in C for each level (a segfault at about 5,000 levels
