@@ -38,9 +38,15 @@ static double now(void) {
 
 /* Writing the result stops only for a signal: the script's time limit
 ** is over once the script has finished. */
-static tg_status signal_poll(void *ud) {
-    (void)ud;
-    return tg_lua_signal() ? TG_ECANCEL : TG_OK;
+/* The poll while the document is written, after the script's runtime is
+** gone: writing counts toward the time limit, so a signal or the deadline
+** ('ud' points to it, in now() seconds; 0 for none) stops the write and
+** nothing is left behind. */
+static tg_status write_poll(void *ud) {
+    const double *deadline = ud;
+    if (tg_lua_signal()) return TG_ECANCEL;
+    if (*deadline > 0 && now() >= *deadline) return TG_ELIMIT;
+    return TG_OK;
 }
 
 static tg_status set_str(tg_json *obj, const char *key, const char *s, tg_error *err) {
@@ -105,12 +111,17 @@ static tg_status build_meta(const tg_run_opts *o, const tg_luactx *lib, const ch
 
 /* Writes the text of 'doc' and a newline to f. */
 static tg_status write_stream(FILE *f, const char *name, const tg_json *doc, int indent,
-                              tg_error *err) {
+                              const tg_interrupt *intr, tg_error *err) {
     char *text = tg_json_dump(doc, indent);
     size_t len;
     int bad;
 
     if (!text) return tg_err_nomem(err);
+    tg_status st = tg_poll(intr); /* the dump took the time: past the limit, write nothing */
+    if (st != TG_OK) {
+        tg_free(text);
+        return tg_err_set(err, st, name, 0, 0, "stopped while writing");
+    }
     len = strlen(text);
     bad = fwrite(text, 1, len, f) != len || fputc('\n', f) == EOF || fflush(f) != 0;
     tg_free(text);
@@ -122,18 +133,19 @@ static tg_status write_stream(FILE *f, const char *name, const tg_json *doc, int
 ** An existing output that is not a regular file (/dev/stdout, a FIFO)
 ** is written in place: renaming a temporary file over /dev/null would
 ** replace the device. */
-static tg_status write_doc(const tg_run_opts *o, const tg_json *doc, int indent, tg_error *err) {
-    tg_interrupt intr = { signal_poll, NULL };
+static tg_status write_doc(const tg_run_opts *o, const tg_json *doc, int indent, double deadline,
+                           tg_error *err) {
+    tg_interrupt intr = { write_poll, &deadline };
     struct stat sb;
     FILE *f;
     tg_status st;
 
-    if (!o->out) return write_stream(stdout, "<stdout>", doc, indent, err);
+    if (!o->out) return write_stream(stdout, "<stdout>", doc, indent, &intr, err);
     if (stat(o->out, &sb) != 0 || S_ISREG(sb.st_mode))
         return tg_json_write_file(doc, indent, o->out, &intr, err);
     f = fopen(o->out, "w");
     if (!f) return tg_err_set(err, TG_EIO, o->out, 0, 0, "cannot open: %s", strerror(errno));
-    st = write_stream(f, o->out, doc, indent, err);
+    st = write_stream(f, o->out, doc, indent, &intr, err);
     if (fclose(f) != 0 && st == TG_OK)
         st = tg_err_set(err, TG_EIO, o->out, 0, 0, "cannot write the result");
     return st;
@@ -199,7 +211,10 @@ tg_status tg_run(const tg_run_opts *o, tg_error *err, char **traceback) {
     rt = NULL;
     st = build_meta(o, lib, started, now() - t0, peak, &meta, err);
     if (st == TG_OK) st = tg_json_set_take(doc, "meta", meta, err);
-    if (st == TG_OK) st = write_doc(o, doc, indent, err);
+    if (st == TG_OK) st = write_doc(o, doc, indent, o->timeout_s > 0 ? t0 + o->timeout_s : 0, err);
+    if (st == TG_ELIMIT)
+        tg_err_set(err, st, NULL, 0, 0, "time limit %g s exceeded while writing the result",
+                   o->timeout_s);
 
 done:
     tg_json_free(doc);
