@@ -80,9 +80,10 @@ tg_status tg_path_allow(tg_path *p, tg_path_access access, const char *dir, tg_e
     char real[PATH_MAX];
     struct stat st;
     assert(p != NULL && dir != NULL);
-    if (!realpath(dir, real)) return tg_err_set(err, TG_EARG, dir, 0, 0, "%s", strerror(errno));
+    if (!realpath(dir, real))
+        return tg_err_set(err, TG_EARG, NULL, 0, 0, "cannot allow '%s': %s", dir, strerror(errno));
     if (stat(real, &st) != 0 || !S_ISDIR(st.st_mode))
-        return tg_err_set(err, TG_EARG, dir, 0, 0, "not a folder");
+        return tg_err_set(err, TG_EARG, NULL, 0, 0, "cannot allow '%s': not a folder", dir);
     if (list_has(&p->roots[access], real)) return TG_OK;
     return list_add(&p->roots[access], real) ? tg_err_nomem(err) : TG_OK;
 }
@@ -136,7 +137,7 @@ static tg_status check_read(tg_path *p, const char *fn, const char *path, tg_err
     char real[PATH_MAX];
     if (realpath(path, real) == NULL && resolve_parent(path, real) != 0) return TG_OK;
     if (!under_any(&p->roots[TG_PATH_READ], real))
-        return tg_err_set(err, TG_EIO, path, 0, 0,
+        return tg_err_set(err, TG_EIO, NULL, 0, 0,
                           "%s: '%s' is outside the folders this run may read (the script's "
                           "folder, the working directory, --allow-read DIR)",
                           fn, path);
@@ -148,17 +149,17 @@ static tg_status check_write(tg_path *p, const char *fn, const char *path, tg_er
     char real[PATH_MAX], target[PATH_MAX];
     if (resolve_parent(path, real) != 0) return TG_OK;
     if (!under_any(&p->roots[TG_PATH_WRITE], real))
-        return tg_err_set(err, TG_EIO, path, 0, 0,
+        return tg_err_set(err, TG_EIO, NULL, 0, 0,
                           "%s: '%s' is outside the folders this run may write (the folder of "
                           "--out, --allow-write DIR)",
                           fn, path);
     if (list_has(&p->forbidden, real))
-        return tg_err_set(err, TG_EIO, path, 0, 0,
+        return tg_err_set(err, TG_EIO, NULL, 0, 0,
                           "%s: '%s' is the run's --out file, which tegn itself writes when the "
                           "run succeeds",
                           fn, path);
     if (list_has(&p->read, real) || (realpath(path, target) && list_has(&p->read, target)))
-        return tg_err_set(err, TG_EIO, path, 0, 0,
+        return tg_err_set(err, TG_EIO, NULL, 0, 0,
                           "%s: '%s' was read by this run; a script may not overwrite its inputs",
                           fn, path);
     return TG_OK;

@@ -11,11 +11,13 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <lauxlib.h>
 #include <lua.h>
@@ -23,6 +25,7 @@
 
 #include "tg_err.h"
 #include "tg_mem.h"
+#include "tg_path.h"
 #include "tg_rng.h"
 
 #define HOOK_COUNT 10000               /* VM instructions between deadline checks */
@@ -496,6 +499,52 @@ static void register_chunk(lua_State *L, const char *chunkname) {
     lua_pop(L, 1);
 }
 
+typedef struct module_reader {
+    FILE *f;
+    char buf[4096];
+} module_reader;
+
+static const char *read_module(lua_State *L, void *ud, size_t *size) {
+    module_reader *r = ud;
+    (void)L;
+    *size = fread(r->buf, 1, sizeof r->buf, r->f);
+    return *size ? r->buf : NULL;
+}
+
+/* Loads 'rel' below the folder 'dir' as luaL_loadfilex would (text only, a
+** BOM and a first '#' line skipped), but opened with tg_path_open_beneath,
+** so no symlink leads out of the folder. LUA_ERRFILE when there is no such
+** file; raises when the path would leave the folder. */
+static int load_beneath(lua_State *L, const char *dir, const char *rel, const char *chunkname) {
+    module_reader r;
+    int fd = tg_path_open_beneath(dir, rel, O_RDONLY, 0), c, st;
+
+    if (fd < 0 && (errno == EXDEV || errno == ELOOP))
+        luaL_error(L, "'%s/%s' leads outside its folder; require does not follow it", dir, rel);
+    if (fd < 0 || !(r.f = fdopen(fd, "r"))) {
+        if (fd >= 0) close(fd);
+        lua_pushfstring(L, "cannot open %s", chunkname + 1);
+        return LUA_ERRFILE;
+    }
+    c = getc(r.f);
+    if (c == 0xEF) {
+        if (getc(r.f) == 0xBB && getc(r.f) == 0xBF) {
+            c = getc(r.f);
+        } else {
+            rewind(r.f);
+            c = getc(r.f);
+        }
+    }
+    if (c == '#') { /* the newline stays, so line numbers do too */
+        while ((c = getc(r.f)) != EOF && c != '\n') {
+        }
+    }
+    if (c != EOF) ungetc(c, r.f);
+    st = lua_load(L, read_module, &r, chunkname, "t");
+    fclose(r.f);
+    return st;
+}
+
 /* Pushes the loader of module 'name' from the script's folder or the lib
 ** folder, and its path; raises when neither has it or it does not compile. */
 static void find_module(lua_State *L, tg_lua *rt, const char *name) {
@@ -510,7 +559,9 @@ static void find_module(lua_State *L, tg_lua *rt, const char *name) {
         int at = lua_gettop(L) + 1; /* the path's slot */
         const char *path = lua_pushfstring(L, "%s/%s.lua", dirs[i], rel);
         const char *chunkname = lua_pushfstring(L, "@%s", path);
-        int st = luaL_loadfilex(L, path, "t");
+        const char *file = lua_pushfstring(L, "%s.lua", rel);
+        int st = load_beneath(L, dirs[i], file, chunkname);
+        lua_remove(L, -2);                                   /* 'file' */
         if (st != LUA_ERRFILE) register_chunk(L, chunkname); /* a syntax error names it too */
         if (st == LUA_OK) {
             lua_copy(L, -1, base); /* the loader over 'rel' */

@@ -341,6 +341,7 @@ static int l_tegn_read_csv(lua_State *L) {
     o.progress = tg_luactx_progress(lib) ? load_progress : NULL;
     o.ud = &ctx;
     tg_err_clear(&err);
+    tg_luactx_check_path(L, TG_PATH_READ, "read_csv", path);
     st = tg_csv_read(path, &o, slot, &rep, &err);
     *rbox = rep;
     if (st != TG_OK) return tg_luaaux_fail(L, st, &err, NULL);
@@ -451,6 +452,7 @@ static int l_tegn_read_sqlite(lua_State *L) {
     slot = tg_luaval_table_new(L);
     tg_lua_check(L);
     tg_err_clear(&err);
+    tg_luactx_check_path(L, TG_PATH_READ, "read_sqlite", db);
     st = tg_db_read(db, what, params, n, slot, &err);
     if (st != TG_OK) return tg_luaaux_fail(L, st, &err, NULL);
     tg_luactx_add_input(L, db, what, (*slot)->n_rows, 0);

@@ -231,6 +231,7 @@ static int l_table_write_sqlite(lua_State *L) {
     mode = values[tg_luaaux_opt_choice(L, 4, "write_sqlite", "mode", modes, 0)];
     tg_lua_check(L);
     tg_err_clear(&err);
+    tg_luactx_check_path(L, TG_PATH_WRITE, "write_sqlite", db);
     st = tg_db_write(db, name, t, mode, &err);
     if (st != TG_OK) return tg_luaaux_fail(L, st, &err, "write_sqlite");
     return 0;
@@ -281,6 +282,7 @@ static int l_table_write_csv(lua_State *L) {
     tg_luaaux_interrupt(L, &intr);
     o.intr = &intr;
     tg_err_clear(&err);
+    tg_luactx_check_path(L, TG_PATH_WRITE, "write_csv", path);
     st = tg_out_csv(t, path, &o, &err);
     if (st != TG_OK) return tg_luaaux_fail(L, st, &err, "write_csv");
     return 0;

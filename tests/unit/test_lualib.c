@@ -71,14 +71,19 @@ static void test_lualib_rows_refuses_huge_tables(void **state) {
 static char dir_param[1100];
 
 static void run_opts(tg_run_opts *o, const char *script, const char *out, struct sink *sink) {
-    static const char *params[1];
+    static const char *params[1], *reads[1];
+    static char fixtures[1100];
     snprintf(dir_param, sizeof dir_param, "dir=%s/", tg_test_fixture("lualib"));
+    snprintf(fixtures, sizeof fixtures, "%s", tg_test_fixture("lualib"));
     params[0] = dir_param;
+    reads[0] = fixtures; /* the scripts are in a scratch folder */
     tg_run_opts_init(o);
     o->script = script;
     o->out = out;
     o->params = params;
     o->n_params = 1;
+    o->allow_read = reads;
+    o->n_allow_read = 1;
     o->print = sink ? capture : NULL;
     o->ud = sink;
 }
