@@ -453,6 +453,51 @@ static void test_lualib_run_allocation_failures(void **state) {
     unlink(r.out);
 }
 
+/* File access (docs/sandbox.md, "Files"): require does not follow a link
+** out of the script's folder but does one inside it, and a script cannot
+** write --out, so a run that fails after trying leaves --out as it was. */
+static void test_lualib_run_file_access(void **state) {
+    char dir[1100], script[1200], out[1200], outside[1200], path[1200], code[2600];
+    tg_run_opts o;
+    tg_error err;
+    char *text;
+    (void)state;
+
+    snprintf(dir, sizeof dir, "%s", tg_test_tmpfile(".d"));
+    assert_int_equal(mkdir(dir, 0755), 0);
+    snprintf(outside, sizeof outside, "%s", tg_test_tmpfile(".lua"));
+    write_file(outside, "return 1\n");
+    snprintf(path, sizeof path, "%s/evil.lua", dir);
+    assert_int_equal(symlink(outside, path), 0);
+    snprintf(script, sizeof script, "%s/s.lua", dir);
+    write_file(script, "require 'evil'\n");
+    run_opts(&o, script, NULL, NULL);
+    assert_int_equal(tg_run(&o, &err, NULL), TG_ESCRIPT);
+    assert_non_null(strstr(err.msg, "leads outside its folder"));
+
+    snprintf(path, sizeof path, "%s/impl.lua", dir);
+    write_file(path, "#!/usr/bin/env lua\nreturn 7\n");
+    snprintf(path, sizeof path, "%s/good.lua", dir);
+    assert_int_equal(symlink("impl.lua", path), 0);
+    write_file(script, "assert(require 'good' == 7)\n");
+    assert_int_equal(tg_run(&o, &err, NULL), TG_OK);
+
+    snprintf(out, sizeof out, "%s/out.json", dir);
+    write_file(out, "old\n");
+    snprintf(code, sizeof code,
+             "local tegn = require 'tegn'\n"
+             "tegn.emit{n = 1}\n"
+             "tegn.read_csv(tegn.param('dir') .. 'dmy.csv'):write_csv('%s/./out.json')\n",
+             dir);
+    write_file(script, code);
+    run_opts(&o, script, out, NULL);
+    assert_int_equal(tg_run(&o, &err, NULL), TG_EIO);
+    assert_non_null(strstr(err.msg, "is the run's --out file"));
+    text = read_all(out);
+    assert_string_equal(text, "old\n");
+    free(text);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lualib_loader_error_uncaught_is_data_error),
@@ -461,6 +506,7 @@ int main(void) {
         cmocka_unit_test(test_lualib_failed_run_leaves_output_untouched),
         cmocka_unit_test(test_lualib_run_limits_and_usage),
         cmocka_unit_test(test_lualib_run_writes_stdout),
+        cmocka_unit_test(test_lualib_run_file_access),
         cmocka_unit_test(test_lualib_allocation_failures),
         cmocka_unit_test(test_lualib_run_allocation_failures),
     };
