@@ -210,6 +210,7 @@ static int walk_beneath(int dirfd, const char *rel, int flags, mode_t mode) {
 }
 
 static int no_openat2; /* set once the kernel said ENOSYS */
+static int force_walk; /* tg_path_force_walk */
 
 int tg_path_openat_beneath(int dirfd, const char *rel, int flags, mode_t mode) {
     assert(rel != NULL);
@@ -218,7 +219,7 @@ int tg_path_openat_beneath(int dirfd, const char *rel, int flags, mode_t mode) {
         return -1;
     }
 #ifdef TG_HAVE_OPENAT2
-    if (!no_openat2) {
+    if (!no_openat2 && !force_walk) {
         struct open_how how;
         memset(&how, 0, sizeof how);
         how.flags = (unsigned long long)(flags | O_CLOEXEC);
@@ -242,10 +243,17 @@ int tg_path_open_beneath(const char *dir, const char *rel, int flags, mode_t mod
     return fd;
 }
 
-int tg_path_walk_only(void) {
+int tg_path_force_walk(int on) {
+    force_walk = 0;
 #ifdef TG_HAVE_OPENAT2
-    return no_openat2;
+    if (!no_openat2) { /* one call finds out whether the kernel has it */
+        int fd = tg_path_open_beneath("/", ".", O_RDONLY | O_DIRECTORY, 0);
+        if (fd >= 0) close(fd);
+    }
+    force_walk = on;
+    return !no_openat2;
 #else
-    return 1;
+    force_walk = on;
+    return 0;
 #endif
 }

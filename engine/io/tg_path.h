@@ -53,8 +53,9 @@ int tg_path_openat_beneath(int dirfd, const char *rel, int flags, mode_t mode);
 /* As tg_path_openat_beneath, with the folder given by name. */
 int tg_path_open_beneath(const char *dir, const char *rel, int flags, mode_t mode);
 
-/* Nonzero when the fallback walk is used (the kernel has no openat2);
-** for tests. */
-int tg_path_walk_only(void);
+/* For tests: 'on' nonzero makes tg_path_openat_beneath use the portable
+** walk even where the kernel has openat2. Returns nonzero when openat2 is
+** available (and will be used again with 'on' zero). */
+int tg_path_force_walk(int on);
 
 #endif /* TG_PATH_H */

@@ -150,11 +150,22 @@ static void test_path_open_beneath(void **state) {
     open_beneath_cases();
 }
 
+/* The same cases with the O_NOFOLLOW walk, the fallback for kernels
+** without openat2; it follows no symlink at all. */
+static void test_path_open_beneath_walk(void **state) {
+    (void)state;
+    tg_path_force_walk(1);
+    open_beneath_cases();
+    assert_int_equal(tg_path_open_beneath(in, "inside", O_RDONLY, 0), -1);
+    test_path_swapped_link(state);
+    tg_path_force_walk(0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_path_allowed),      cmocka_unit_test(test_path_escapes),
         cmocka_unit_test(test_path_forbidden),    cmocka_unit_test(test_path_open_beneath),
-        cmocka_unit_test(test_path_swapped_link),
+        cmocka_unit_test(test_path_swapped_link), cmocka_unit_test(test_path_open_beneath_walk),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
