@@ -43,9 +43,13 @@ struct tg_lua {
     tg_error pos;              /* innermost script position when the error was raised */
     unsigned long alloc_fails; /* allocations refused since the state was made */
     unsigned long run_fails;   /* alloc_fails when the current run started */
-    int fail_was_cap;          /* the latest refusal was the tg_mem cap's doing */
-    int loading;               /* compiling a chunk: its errors get no traceback */
-    int load_status;           /* luaL_loadfilex's status when the load failed */
+    size_t run_refusals;       /* tg_mem_cap_refusals() when the state or the run started */
+    const void *refused_ptr;   /* the request the cap refused last (see cap_refused) */
+    size_t refused_size;
+    enum { REFUSAL_NONE, REFUSAL_RETRY, REFUSAL_HIT } refusal;
+    int running;     /* inside run(): the hook may be armed */
+    int loading;     /* compiling a chunk: its errors get no traceback */
+    int load_status; /* luaL_loadfilex's status when the load failed */
 };
 
 /* The last SIGINT/SIGTERM; process-wide because a signal handler cannot
@@ -72,21 +76,33 @@ static double now(void) {
 
 /* ---- memory ---- */
 
+static void cap_refused(tg_lua *rt, const void *ptr, size_t nsize);
+
 /* Lua's allocator: every byte through tg_mem, so the one cap bounds Lua
 ** and column buffers together. When ptr is NULL, osize is a type tag. */
 static void *l_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     tg_lua *rt = ud;
+    size_t refusals;
+    int grow;
     void *p;
 
     if (nsize == 0) {
         tg_free(ptr);
         return NULL;
     }
+    grow = !ptr || nsize > osize;
+    if (grow && rt->refusal == REFUSAL_RETRY &&
+        (ptr != rt->refused_ptr || nsize != rt->refused_size))
+        rt->refusal = REFUSAL_HIT; /* Lua did not retry the refused request: it gave up */
+    refusals = tg_mem_cap_refusals();
     p = tg_realloc(ptr, nsize);
-    if (p) return p;
+    if (p) {
+        if (grow && rt->refusal == REFUSAL_RETRY) rt->refusal = REFUSAL_NONE; /* the retry fit */
+        return p;
+    }
     if (ptr && nsize <= osize) return ptr; /* a refused shrink: the old block still fits */
     rt->alloc_fails++;
-    rt->fail_was_cap = tg_mem_cap_hit();
+    if (tg_mem_cap_refusals() != refusals) cap_refused(rt, ptr, nsize);
     return NULL;
 }
 
@@ -167,7 +183,7 @@ static void limit_message(const tg_lua *rt, tg_status st, char *buf, size_t size
 
 static void mem_abort(tg_lua *rt, lua_State *L) {
     char msg[64], size[32];
-    if (rt->fail_was_cap) {
+    if (tg_mem_cap_refusals() != rt->run_refusals) {
         format_size(size, sizeof size, tg_mem_cap());
         snprintf(msg, sizeof msg, "memory limit %s exceeded", size);
         set_abort(rt, L, TG_ELIMIT, msg);
@@ -178,11 +194,45 @@ static void mem_abort(tg_lua *rt, lua_State *L) {
 
 static void hook(lua_State *L, lua_Debug *ar);
 
-/* Makes the hook fire at the next instruction of this thread and of the
-** main one, so Lua code that swallowed the abort is stopped at once. */
+/* Makes the hook fire at the next instruction and the next call of this
+** thread and of the main one, so Lua code that swallowed the abort, a
+** __close handler on the way out, or a C function (say t.write_csv) set
+** as one is stopped before it runs. */
 static void arm(tg_lua *rt, lua_State *L) {
-    lua_sethook(L, hook, LUA_MASKCOUNT, 1);
-    if (L != rt->L) lua_sethook(rt->L, hook, LUA_MASKCOUNT, 1);
+    lua_sethook(L, hook, LUA_MASKCOUNT | LUA_MASKCALL, 1);
+    if (L != rt->L) lua_sethook(rt->L, hook, LUA_MASKCOUNT | LUA_MASKCALL, 1);
+}
+
+/* Lua answers a refused allocation with an emergency collection and one
+** retry of the same request; only a refused retry, or no retry (lauxlib's
+** buffers do none), means the script is out of room. The error that
+** follows is raised without the message handler and unwinds through
+** __close handlers, so the hook is armed at the first refusal: no script
+** code runs before it has looked. Lua's retry happens before the next
+** instruction, so by then 'refusal' tells a recovery from a hit. */
+static void cap_refused(tg_lua *rt, const void *ptr, size_t nsize) {
+    if (rt->refusal != REFUSAL_NONE) {
+        rt->refusal = REFUSAL_HIT;
+        return;
+    }
+    rt->refusal = REFUSAL_RETRY;
+    rt->refused_ptr = ptr;
+    rt->refused_size = nsize;
+    if (rt->running) arm(rt, rt->L);
+}
+
+static int msghandler(lua_State *L);
+static int xpcall_handler(lua_State *L);
+static int pcall_handler(lua_State *L);
+
+/* The wrappers that report an abort are the only functions still called
+** once it is recorded. */
+static int is_abort_handler(lua_State *L, lua_Debug *ar) {
+    lua_CFunction f;
+    if (ar->event != LUA_HOOKCALL || !lua_getinfo(L, "f", ar)) return 0;
+    f = lua_tocfunction(L, -1);
+    lua_pop(L, 1);
+    return f == msghandler || f == xpcall_handler || f == pcall_handler;
 }
 
 TG_NORETURN static int raise_abort(tg_lua *rt, lua_State *L) {
@@ -198,12 +248,19 @@ TG_NORETURN static int raise_abort(tg_lua *rt, lua_State *L) {
 ** from further out. */
 static void hook(lua_State *L, lua_Debug *ar) {
     tg_lua *rt = get_rt(L);
-    tg_status st = tg_lua_poll(rt);
+    tg_status st;
+
+    if (rt->refusal != REFUSAL_NONE) {
+        rt->refusal = REFUSAL_NONE;
+        mem_abort(rt, L);
+    }
+    st = tg_lua_poll(rt);
 
     if (st == TG_OK) {
         if (lua_gethookcount(L) != HOOK_COUNT) lua_sethook(L, hook, LUA_MASKCOUNT, HOOK_COUNT);
         return;
     }
+    if (atomic_load(&rt->abort) != TG_OK && is_abort_handler(L, ar)) return;
     if (atomic_load(&rt->abort) == TG_OK) {
         char msg[128], text[1024];
         const char *src;
@@ -242,11 +299,31 @@ static int finish_call(lua_State *L, int status, lua_KContext snapshot, int extr
 }
 
 static int finish_pcall(lua_State *L, int status, lua_KContext snapshot) {
-    return finish_call(L, status, snapshot, 0);
+    return finish_call(L, status, snapshot, 1);
 }
 
 static int finish_xpcall(lua_State *L, int status, lua_KContext snapshot) {
     return finish_call(L, status, snapshot, 2);
+}
+
+/* For the message handlers, which run where the error was raised, before
+** the stack unwinds: a refused allocation (lauxlib's buffers report it
+** as an ordinary error) or an abort arms the hook there, so no __close
+** handler runs on the way out. 1 if the run is aborted. */
+static int catch_abort(lua_State *L, unsigned long snapshot) {
+    tg_lua *rt = get_rt(L);
+    if (atomic_load(&rt->abort) == TG_OK && is_mem_error(rt, L, 1, LUA_ERRRUN, snapshot))
+        mem_abort(rt, L);
+    if (atomic_load(&rt->abort) == TG_OK) return 0;
+    arm(rt, L);
+    return 1;
+}
+
+/* pcall's message handler: leaves the error as it is. */
+static int pcall_handler(lua_State *L) {
+    catch_abort(L, (unsigned long)lua_tointeger(L, lua_upvalueindex(1)));
+    lua_settop(L, 1);
+    return 1;
 }
 
 static int l_base_pcall(lua_State *L) {
@@ -254,21 +331,21 @@ static int l_base_pcall(lua_State *L) {
     int status;
 
     luaL_checkany(L, 1);
-    lua_pushboolean(L, 1); /* the first result on success */
+    lua_pushinteger(L, (lua_Integer)snapshot);
+    lua_pushcclosure(L, pcall_handler, 1);
     lua_insert(L, 1);
-    status = lua_pcallk(L, lua_gettop(L) - 2, LUA_MULTRET, 0, snapshot, finish_pcall);
+    lua_pushboolean(L, 1); /* the first result on success */
+    lua_insert(L, 2);
+    status = lua_pcallk(L, lua_gettop(L) - 3, LUA_MULTRET, 1, snapshot, finish_pcall);
     return finish_pcall(L, status, snapshot);
 }
 
 /* Wraps the script's message handler so it never sees an abort (it could
 ** loop) nor hides a memory failure behind its own message. */
 static int xpcall_handler(lua_State *L) {
-    tg_lua *rt = get_rt(L);
     unsigned long snapshot = (unsigned long)lua_tointeger(L, lua_upvalueindex(2));
 
-    if (atomic_load(&rt->abort) == TG_OK && is_mem_error(rt, L, 1, LUA_ERRRUN, snapshot))
-        mem_abort(rt, L);
-    if (atomic_load(&rt->abort) != TG_OK) return 1;
+    if (catch_abort(L, snapshot)) return 1;
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_insert(L, 1);
     lua_call(L, lua_gettop(L) - 1, 1);
@@ -721,21 +798,23 @@ void tg_lua_opts_init(tg_lua_opts *opts) {
     opts->seed = TG_LUA_DEFAULT_SEED;
 }
 
-static tg_status mem_status(int cap, tg_error *err) {
+tg_status tg_lua_mem_status(size_t refusals, tg_error *err) {
     char size[32];
-    if (!cap) return tg_err_nomem(err);
+    if (tg_mem_cap_refusals() == refusals) return tg_err_nomem(err);
     format_size(size, sizeof size, tg_mem_cap());
     return tg_err_set(err, TG_ELIMIT, NULL, 0, 0, "memory limit %s exceeded", size);
 }
 
 tg_lua *tg_lua_new(const tg_lua_opts *opts, tg_error *err) {
+    size_t refusals = tg_mem_cap_refusals();
     tg_lua *rt = tg_calloc(1, sizeof *rt);
     int status;
 
     if (!rt) {
-        mem_status(tg_mem_cap_hit(), err);
+        tg_lua_mem_status(refusals, err);
         return NULL;
     }
+    rt->run_refusals = refusals;
     if (opts) rt->opts = *opts;
     else tg_lua_opts_init(&rt->opts);
     assert(rt->opts.timeout_s >= 0);
@@ -745,7 +824,7 @@ tg_lua *tg_lua_new(const tg_lua_opts *opts, tg_error *err) {
 
     rt->L = lua_newstate(l_alloc, rt);
     if (!rt->L) {
-        mem_status(rt->fail_was_cap, err);
+        tg_lua_mem_status(refusals, err);
         tg_free(rt);
         return NULL;
     }
@@ -754,7 +833,7 @@ tg_lua *tg_lua_new(const tg_lua_opts *opts, tg_error *err) {
     status = lua_pcall(rt->L, 0, 0, 0);
     if (status != LUA_OK) {
         if (is_mem_error(rt, rt->L, -1, status, 0)) {
-            mem_status(rt->fail_was_cap, err);
+            tg_lua_mem_status(refusals, err);
         } else {
             /* lua_type first: lua_tostring would convert a number, which
             ** allocates, and nothing protects this call. */
@@ -792,9 +871,7 @@ static int msghandler(lua_State *L) {
     tg_lua *rt = get_rt(L);
     const char *msg;
 
-    if (atomic_load(&rt->abort) == TG_OK && is_mem_error(rt, L, 1, LUA_ERRRUN, rt->run_fails))
-        mem_abort(rt, L);
-    if (atomic_load(&rt->abort) != TG_OK || rt->loading) return 1;
+    if (catch_abort(L, rt->run_fails) || rt->loading) return 1;
     locate(L, rt->pos.file, sizeof rt->pos.file, &rt->pos.line);
     msg = lua_tostring(L, 1);
     if (!msg) {
@@ -925,6 +1002,9 @@ static tg_status run(tg_lua *rt, const struct run_args *a, tg_error *err) {
     rt->loading = 0;
     rt->load_status = LUA_OK;
     rt->run_fails = rt->alloc_fails;
+    rt->run_refusals = tg_mem_cap_refusals();
+    rt->refusal = REFUSAL_NONE;
+    rt->running = 1;
     rt->deadline = rt->opts.timeout_s > 0 ? now() + rt->opts.timeout_s : 0;
     atomic_store(&rt->abort, TG_OK);
     lua_sethook(L, hook, LUA_MASKCOUNT, HOOK_COUNT);
@@ -935,6 +1015,7 @@ static tg_status run(tg_lua *rt, const struct run_args *a, tg_error *err) {
     lua_pushlightuserdata(L, (void *)a);
     status = lua_pcall(L, 1, 0, 1);
     st = finish_run(rt, status, a, err);
+    rt->running = 0;
     lua_settop(L, 0);
     lua_sethook(L, hook, LUA_MASKCOUNT, HOOK_COUNT);
     if (st == TG_ECANCEL && !signalled) atomic_store(&rt->cancel, 0);
@@ -1021,7 +1102,6 @@ int tg_lua_raise(lua_State *L, tg_status st, const tg_error *err) {
 
     assert(st != TG_OK);
     if (st == TG_ENOMEM) {
-        rt->fail_was_cap = tg_mem_cap_hit();
         mem_abort(rt, L);
         raise_abort(rt, L);
     }
