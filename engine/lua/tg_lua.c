@@ -47,9 +47,10 @@ struct tg_lua {
     const void *refused_ptr;   /* the request the cap refused last (see cap_refused) */
     size_t refused_size;
     enum { REFUSAL_NONE, REFUSAL_RETRY, REFUSAL_HIT } refusal;
-    int running;     /* inside run(): the hook may be armed */
-    int loading;     /* compiling a chunk: its errors get no traceback */
-    int load_status; /* luaL_loadfilex's status when the load failed */
+    int running;        /* inside run(): the hook may be armed */
+    lua_State *current; /* the thread coroutine.resume last entered (see call_in) */
+    int loading;        /* compiling a chunk: its errors get no traceback */
+    int load_status;    /* luaL_loadfilex's status when the load failed */
 };
 
 /* The last SIGINT/SIGTERM; process-wide because a signal handler cannot
@@ -60,6 +61,7 @@ static volatile sig_atomic_t signalled;
 ** light userdata, so they cannot forge or mistake it. */
 static const char abort_key = 0;
 static const char chunks_key = 0;   /* registry: short chunk id -> full name */
+static const char current_key = 0;  /* registry: the thread in tg_lua.current */
 static const char readonly_key = 0; /* registry: weak set of read-only views */
 
 static tg_lua *get_rt(lua_State *L) {
@@ -218,7 +220,7 @@ static void cap_refused(tg_lua *rt, const void *ptr, size_t nsize) {
     rt->refusal = REFUSAL_RETRY;
     rt->refused_ptr = ptr;
     rt->refused_size = nsize;
-    if (rt->running) arm(rt, rt->L);
+    if (rt->running) arm(rt, rt->current);
 }
 
 static int msghandler(lua_State *L);
@@ -369,6 +371,33 @@ static int l_base_xpcall(lua_State *L) {
     return finish_xpcall(L, status, snapshot);
 }
 
+/* Calls the function at index 1 with the arguments above it, the value on
+** top (popped first) being, if a thread, the one cap_refused arms while
+** the call lasts: the allocator cannot know which thread runs, and a
+** coroutine unwinding a pcall runs its __close handlers with its own hook.
+** The registry holds that thread, so the pointer stays valid when an error
+** skips the switch back. Returns the number of results. */
+static int call_in(lua_State *L) {
+    tg_lua *rt = get_rt(L);
+    lua_State *co = lua_tothread(L, -1);
+
+    if (!co) {
+        lua_pop(L, 1);
+        lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+        return lua_gettop(L);
+    }
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &current_key); /* f args co prev */
+    lua_insert(L, 1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &current_key); /* prev f args */
+    rt->current = co;
+    lua_call(L, lua_gettop(L) - 2, LUA_MULTRET);
+    lua_pushvalue(L, 1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &current_key);
+    rt->current = lua_tothread(L, 1);
+    lua_remove(L, 1);
+    return lua_gettop(L);
+}
+
 /* Calls the wrapped library function (upvalue 1) and re-raises an abort
 ** or a memory failure it reported as "false/nil, message": used for
 ** coroutine.resume, coroutine.close and load, which catch errors. */
@@ -379,8 +408,8 @@ static int l_guarded(lua_State *L) {
 
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_insert(L, 1);
-    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
-    n = lua_gettop(L);
+    lua_pushvalue(L, 2);
+    n = call_in(L);
     if (n >= 2 && !lua_toboolean(L, 1)) {
         if (atomic_load(&rt->abort) == TG_OK && is_mem_error(rt, L, 2, LUA_ERRRUN, snapshot))
             mem_abort(rt, L);
@@ -388,6 +417,52 @@ static int l_guarded(lua_State *L) {
     }
     if (atomic_load(&rt->abort) != TG_OK) return raise_abort(rt, L);
     return n;
+}
+
+/* A function made by coroutine.wrap (upvalues: the guarded resume, the
+** coroutine, the guarded close). Resuming and closing through the guarded
+** functions keeps the coroutine the thread the cap arms, and an abort
+** ends the run before the coroutine's __close handlers would run. Errors
+** are raised as the library's wrap does: closed first, then the caller's
+** position prefixed to a message. */
+static int l_co_wrapped(lua_State *L) {
+    lua_State *co = lua_tothread(L, lua_upvalueindex(2));
+    int status;
+
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_pushvalue(L, lua_upvalueindex(2));
+    lua_rotate(L, 1, 2);
+    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    if (lua_toboolean(L, 1)) return lua_gettop(L) - 1;
+    lua_settop(L, 2);
+    status = lua_status(co);
+    if (status != LUA_OK && status != LUA_YIELD) {
+        lua_pushvalue(L, lua_upvalueindex(3));
+        lua_pushvalue(L, lua_upvalueindex(2));
+        lua_call(L, 1, 2);
+        if (!lua_toboolean(L, -2)) lua_replace(L, 2);
+        lua_settop(L, 2);
+    }
+    if (lua_type(L, 2) == LUA_TSTRING) {
+        luaL_where(L, 1);
+        lua_insert(L, 2);
+        lua_concat(L, 2);
+    }
+    return lua_error(L);
+}
+
+/* coroutine.wrap(f) on top of the guarded resume and close (upvalues). */
+static int l_co_wrap(lua_State *L) {
+    lua_State *co;
+    luaL_checktype(L, 1, LUA_TFUNCTION);
+    co = lua_newthread(L);
+    lua_pushvalue(L, 1);
+    lua_xmove(L, co, 1);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, -2);
+    lua_pushvalue(L, lua_upvalueindex(2));
+    lua_pushcclosure(L, l_co_wrapped, 3);
+    return 1;
 }
 
 /* ---- base library replacements ---- */
@@ -730,6 +805,9 @@ static int open_sandbox(lua_State *L) {
     static const char *const string_removed[] = { "dump" };
     tg_lua *rt = get_rt(L);
 
+    lua_pushthread(L);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &current_key);
+    rt->current = L;
     for (size_t i = 0; i < TG_ARRAY_LEN(libs); i++) {
         luaL_requiref(L, libs[i].name, libs[i].func, 1);
         lua_pop(L, 1);
@@ -772,6 +850,10 @@ static int open_sandbox(lua_State *L) {
     lua_getfield(L, -1, LUA_COLIBNAME);
     wrap_field(L, "resume", l_guarded);
     wrap_field(L, "close", l_guarded);
+    lua_getfield(L, -1, "resume");
+    lua_getfield(L, -2, "close");
+    lua_pushcclosure(L, l_co_wrap, 2);
+    lua_setfield(L, -2, "wrap");
     lua_pop(L, 2);
 
     open_os_subset(L);
@@ -1005,6 +1087,9 @@ static tg_status run(tg_lua *rt, const struct run_args *a, tg_error *err) {
     rt->run_refusals = tg_mem_cap_refusals();
     rt->refusal = REFUSAL_NONE;
     rt->running = 1;
+    lua_pushthread(L); /* an error inside resume may have left a coroutine current */
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &current_key);
+    rt->current = L;
     rt->deadline = rt->opts.timeout_s > 0 ? now() + rt->opts.timeout_s : 0;
     atomic_store(&rt->abort, TG_OK);
     lua_sethook(L, hook, LUA_MASKCOUNT, HOOK_COUNT);

@@ -366,6 +366,14 @@ static void test_lualib_mem_limit_runs_no_close_handler(void **state) {
         "t:write_csv(path)\n",
         "local x <close> = setmetatable({}, {__close = print})\n"
         "local s = ('x'):rep(1 << 30)\n",
+        /* in coroutines: the wrap's own close, and pcall inside resume */
+        "coroutine.wrap(function()\n"
+        "  local x <close> = setmetatable({}, {__close = function() t:write_csv(path) end})\n"
+        "  local s = ('x'):rep(1 << 30)\nend)()\n",
+        "print(coroutine.resume(coroutine.create(function()\n  pcall(function()\n"
+        "    local x <close> = setmetatable({}, {__close = function() t:write_csv(path) end})\n"
+        "    local s = {}\n    for i = 1, 1e9 do s[i] = ('x'):rep(100) .. i end\n"
+        "  end)\nend)))\n",
     };
     char script[1100], csv[1100], text[4096];
     struct sink sink = { NULL, 0, 0 };
