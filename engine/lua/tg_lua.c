@@ -253,8 +253,10 @@ static void hook(lua_State *L, lua_Debug *ar) {
     tg_status st;
 
     if (rt->refusal != REFUSAL_NONE) {
+        /* No position: the error has unwound, and the code here (say a
+        ** __close handler) is not where the memory ran out. */
         rt->refusal = REFUSAL_NONE;
-        mem_abort(rt, L);
+        mem_abort(rt, NULL);
     }
     st = tg_lua_poll(rt);
 
