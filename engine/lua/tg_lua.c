@@ -2,9 +2,11 @@
 ** tg_lua.c -- the sandboxed Lua runtime (see tg_lua.h and docs/sandbox.md).
 ** Invariant: once a run is aborted (time limit, signal, cancel, memory) the
 ** status sits in rt->abort and every way Lua code has of catching an error
-** (pcall, xpcall, coroutine.resume/close, load with a reader) re-raises it,
-** while the count hook raises again at the next instruction; so a run that
-** was told to stop does stop, whatever the script does.
+** (pcall, xpcall, coroutine.resume/close/wrap, load with a reader)
+** re-raises it, while the hook raises again at the next instruction or
+** call; so a run that was told to stop does stop, whatever the script does,
+** and runs no more of its code (no __close handler) on the way out. The
+** memory cap arms that hook when it first refuses (see cap_refused).
 ** The state's extra space holds the tg_lua pointer, which coroutines inherit.
 */
 #include "tg_lua.h"
