@@ -61,7 +61,9 @@ static void compress(uint32_t hs[8], const unsigned char *p) {
 
 /* ---- the same block function with the x86 SHA extensions ---- */
 
-#if defined(__x86_64__) && defined(__GNUC__)
+/* clang before 17 rejects "sha" in __builtin_cpu_supports: it then takes
+** the portable path (clang builds are the fuzzing ones). */
+#if defined(__x86_64__) && defined(__GNUC__) && (!defined(__clang__) || __clang_major__ >= 17)
 #include <immintrin.h>
 #define HAVE_SHA_NI 1
 

@@ -18,6 +18,7 @@
 #include <csv.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -165,16 +166,18 @@ static void on_row(int c, void *ud) {
     }
     if (ch->row_bad && ch->pass > 0 && was_rejected(ch, ch->row)) ch->row_bad = 0;
     if (ch->row_bad) {
+        /* Only the first pass can reject: later ones see fewer columns. */
+        int over = 0;
         if (ld->opts->on_error == TG_CSV_REJECT && !ch->utf8_bad && ch->pass == 0) {
             if (add_reject(ch) != TG_OK) ch->status = TG_ENOMEM;
-            else if (ch->n_rej > ld->opts->max_errors) ch->failed = 1;
+            else if (ch->n_rej > ld->opts->max_errors) ch->failed = over = 1;
         } else {
             ch->failed = 1;
         }
         if (ch->failed) {
             ch->fail_row = ch->row;
             ch->fail_field = ch->bad_field;
-            if (ld->opts->on_error == TG_CSV_REJECT && !ch->utf8_bad)
+            if (over)
                 snprintf(ch->fail_reason, sizeof ch->fail_reason,
                          "more than %zu rejected rows; this one: %s", ld->opts->max_errors,
                          ch->bad_reason);
@@ -384,8 +387,28 @@ void tg_csv_opts_init(tg_csv_opts *opts) {
     opts->max_errors = 100;
 }
 
+/* Where the transcoded text t[0, n) ends, as the file's line and the
+** field of that line's record (quotes honoured), for naming a cut-off
+** last character. */
+static void end_position(const struct loader *ld, const unsigned char *t, size_t n, int *line,
+                         int *col) {
+    size_t lines = 1 + (size_t)ld->dialect.skip_lines, field = 1;
+    int quoted = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (t[i] == '\n') lines++;
+        if (t[i] == (unsigned char)ld->dialect.quote) quoted = !quoted;
+        else if (!quoted && t[i] == (unsigned char)ld->dialect.delim) field++;
+        else if (!quoted && t[i] == '\n') field = 1;
+    }
+    *line = lines > INT_MAX ? INT_MAX : (int)lines;
+    *col = field > INT_MAX ? INT_MAX : (int)field;
+}
+
 /* UTF-16 files are transcoded whole into memory: they are Excel "Unicode
-** text" exports, small, and a byte offset in them is not a line boundary. */
+** text" exports, small, and a byte offset in them is not a line boundary.
+** Bytes the transcoder leaves (an odd last byte, a high surrogate with no
+** partner) mean the file was cut off inside a character: a data error,
+** not a silently shorter last line. */
 static tg_status load_utf16(struct loader *ld, tg_error *err) {
     size_t got, used, cap = tg_enc_max_out(ld->dialect.encoding, ld->src.size);
     unsigned char *raw = tg_malloc(ld->src.size ? ld->src.size : 1);
@@ -395,9 +418,18 @@ static tg_status load_utf16(struct loader *ld, tg_error *err) {
     if (st == TG_OK) {
         size_t skip = ld->dialect.skip_bytes < got ? ld->dialect.skip_bytes : got;
         size_t n = tg_enc_to_utf8(ld->dialect.encoding, raw + skip, got - skip, mem, &used);
-        ld->src.mem = mem;
-        ld->src.size = n;
-        mem = NULL;
+        if (used < got - skip) {
+            int line, col;
+            size_t stray = got - skip - used;
+            end_position(ld, mem, n, &line, &col);
+            st = tg_err_set(err, TG_EDATA, ld->src.path, line, col,
+                            "the file ends inside a %s character (%zu stray byte%s at the end)",
+                            tg_enc_name(ld->dialect.encoding), stray, stray == 1 ? "" : "s");
+        } else {
+            ld->src.mem = mem;
+            ld->src.size = n;
+            mem = NULL;
+        }
     }
     tg_free(raw);
     tg_free(mem);

@@ -54,6 +54,7 @@ struct tg_csvcol {
     size_t note_row;
     char note_val[40];   /* the first value that made the part text (for the note) */
     char bad_val[40];    /* the latest value that failed (for reasons of rejects) */
+    char text_why[128];  /* why the part became K_TEXT, for the decision's note */
     size_t dexcl_row[8]; /* first row that ruled out each date format */
     char dexcl_val[8][24];
 };
@@ -144,8 +145,11 @@ static void keep_note(tg_csvcol *c, int reason, size_t row, const char *s, size_
     snprintf(c->note_val, sizeof c->note_val, "%.*s", (int)(n < 36 ? n : 36), s ? s : "");
 }
 
-/* Changes the kind of a part that holds only nulls, or widens int to float. */
+/* Changes the kind of a part that holds only nulls, or widens int to float.
+** A part becoming K_TEXT keeps why (the value kept by keep_note): later
+** rejects of invalid UTF-8 in the part overwrite the reason. */
 static void become(tg_csvcol *c, int kind) {
+    if (kind == K_TEXT) tg_csvcol_reason(c, c->text_why, sizeof c->text_why);
     if (c->kind == K_INT && kind == K_FLOAT) {
         int64_t *iv = c->v;
         double *fv = c->v;
@@ -165,6 +169,27 @@ static void become(tg_csvcol *c, int kind) {
 }
 
 /* ---- values ---- */
+
+/* A K_TEXT part stores nothing until the text pass, but checks UTF-8 now:
+** an invalid value found first in the text pass could no longer be
+** rejected (the other columns have dropped their rejected rows by then). */
+static int check_text(tg_csvcol *c, const char *s, size_t n) {
+    if (n == 0 || !c->spec.check_utf8 || tg_enc_utf8_valid((const unsigned char *)s, n, 1) == n)
+        return TG_OK;
+    c->reason = R_UTF8;
+    snprintf(c->bad_val, sizeof c->bad_val, "%.*s", (int)(n < 36 ? n : 36), s);
+    return TG_CC_BADUTF8;
+}
+
+/* A value no typed reading fits makes the part text, unless the value is
+** invalid UTF-8: then it is rejected (or fails the load) and, like every
+** rejected value, decides nothing about the column's type. */
+static int demote(tg_csvcol *c, int reason, size_t row, const char *s, size_t n) {
+    if (check_text(c, s, n) != TG_OK) return TG_CC_BADUTF8;
+    keep_note(c, reason, row, s, n);
+    become(c, K_TEXT);
+    return TG_OK;
+}
 
 static int has_sep(const char *s, size_t n) {
     for (size_t i = 0; i < n; i++)
@@ -207,10 +232,10 @@ static int push_number(tg_csvcol *c, size_t row, const char *s, size_t n, int ex
     if (!c->spec.mark && open && has_sep(s, n)) {
         unsigned m = tg_conv_number_marks(s, n);
         if ((m & c->marks) == 0) {
+            /* not a number, or marks that contradict */
+            if (!explicit_type) return demote(c, R_NOT_NUMBER, row, s, n);
             keep_note(c, R_NOT_NUMBER, row, s, n);
-            if (explicit_type) return TG_CC_BAD;
-            become(c, K_TEXT); /* not a number, or marks that contradict */
-            return TG_OK;
+            return TG_CC_BAD;
         }
         c->marks &= m;
         if (!(c->marks & (unsigned)mark)) {
@@ -228,10 +253,9 @@ static int push_number(tg_csvcol *c, size_t row, const char *s, size_t n, int ex
     }
     int r = tg_conv_number(s, n, mark, &iv, &fv);
     if (r == TG_NUM_NONE) {
+        if (!explicit_type) return demote(c, R_NOT_NUMBER, row, s, n);
         keep_note(c, R_NOT_NUMBER, row, s, n);
-        if (explicit_type) return TG_CC_BAD;
-        become(c, K_TEXT);
-        return TG_OK;
+        return TG_CC_BAD;
     }
     if (r == TG_NUM_FLOAT && c->spec.mode == TG_CC_INT) {
         keep_note(c, R_INT_RANGE, row, s, n);
@@ -264,10 +288,9 @@ static int push_date(tg_csvcol *c, size_t row, const char *s, size_t n, int expl
     int32_t packed;
     unsigned m = tg_conv_date(s, n, &packed);
     if (m == 0) {
+        if (!explicit_type) return demote(c, R_NOT_DATE, row, s, n);
         keep_note(c, R_NOT_DATE, row, s, n);
-        if (explicit_type) return TG_CC_BAD;
-        become(c, K_TEXT);
-        return TG_OK;
+        return TG_CC_BAD;
     }
     if ((m & c->dfmt) == 0) {
         keep_note(c, R_DATE_FMT, row, s, n);
@@ -284,10 +307,9 @@ static int push_date(tg_csvcol *c, size_t row, const char *s, size_t n, int expl
 static int push_bool(tg_csvcol *c, size_t row, const char *s, size_t n, int explicit_type) {
     int b;
     if (tg_conv_bool(s, n, &b) != 0) {
+        if (!explicit_type) return demote(c, R_NOT_BOOL, row, s, n);
         keep_note(c, R_NOT_BOOL, row, s, n);
-        if (explicit_type) return TG_CC_BAD;
-        become(c, K_TEXT);
-        return TG_OK;
+        return TG_CC_BAD;
     }
     if (c->kind == K_NULL) become(c, K_BOOL);
     if (ensure_row(c, row) != TG_OK) return TG_ENOMEM;
@@ -298,7 +320,6 @@ static int push_bool(tg_csvcol *c, size_t row, const char *s, size_t n, int expl
 static int push_string(tg_csvcol *c, size_t row, const char *s, size_t n) {
     uint32_t code;
     if (!c->dict && !(c->dict = tg_dict_new())) return TG_ENOMEM;
-    if (c->kind == K_NULL) become(c, K_STRING);
     code = TG_DICT_NONE;
     if (c->last_code != TG_DICT_NONE) {
         size_t len;
@@ -313,6 +334,10 @@ static int push_string(tg_csvcol *c, size_t row, const char *s, size_t n) {
         }
         if (tg_dict_intern(c->dict, s, n, &code) != TG_OK) return TG_ENOMEM;
     }
+    /* Only a value that is stored changes the kind: a typed part has
+    ** storage for its rows (a rejected first value once left K_STRING
+    ** with no buffer, which assembling read). */
+    if (c->kind == K_NULL) become(c, K_STRING);
     if (ensure_row(c, row) != TG_OK) return TG_ENOMEM;
     ((uint32_t *)c->v)[row] = code;
     c->last_code = code;
@@ -339,17 +364,17 @@ static int push_first(tg_csvcol *c, size_t row, const char *s, size_t n) {
 static int push_pending(tg_csvcol *c, size_t row, const char *s, size_t n) {
     unsigned m = tg_conv_number_marks(s, n);
     if ((m & c->marks) == 0) {
+        if (c->spec.mode == TG_CC_INFER) return demote(c, R_NOT_NUMBER, row, s, n);
         keep_note(c, R_NOT_NUMBER, row, s, n);
-        if (c->spec.mode != TG_CC_INFER) return TG_CC_BAD;
-        become(c, K_TEXT);
-        return TG_OK;
+        return TG_CC_BAD;
     }
     c->marks &= m;
     return TG_OK;
 }
 
 int tg_csvcol_push(tg_csvcol *c, size_t row, const char *s, size_t n) {
-    if (c->kind == K_IGNORE || c->kind == K_TEXT) return TG_OK;
+    if (c->kind == K_IGNORE) return TG_OK;
+    if (c->kind == K_TEXT) return check_text(c, s, n);
     if (row >= c->len) c->len = row + 1;
     if (n == 0 ? c->null_empty
                : n <= c->null_max &&
@@ -391,6 +416,9 @@ tg_status tg_csvcol_finish(tg_csvcol *c, size_t rows) {
         if (set_null(c, r) != TG_OK) return TG_ENOMEM;
     }
     if (c->len < rows) c->len = rows;
+    /* A typed part addresses every row it counts, whatever pushes failed
+    ** on the way: assembling copies c->len values from c->v. */
+    if (kind_width(c->kind) && c->len > 0 && ensure_row(c, c->len - 1) != TG_OK) return TG_ENOMEM;
     return TG_OK;
 }
 
@@ -446,10 +474,8 @@ void tg_csvcol_reason(const tg_csvcol *c, char *buf, size_t size) {
 
 /* "read as text: <why the part c stopped being typed>", once. */
 static void set_note(tg_csvcol_decision *d, const tg_csvcol *c) {
-    char why[128];
     if (d->note[0]) return;
-    tg_csvcol_reason(c, why, sizeof why);
-    snprintf(d->note, sizeof d->note, "read as text: %s", why);
+    snprintf(d->note, sizeof d->note, "read as text: %s", c->text_why);
 }
 
 static void reread_as_text(tg_csvcol_decision *d, const tg_csvcol_spec *spec) {

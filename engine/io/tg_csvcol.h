@@ -54,7 +54,10 @@ void tg_csvcol_free(tg_csvcol *c);
 /* Stores the n bytes at s (s may be NULL when n is 0) as row 'row' (rows
 ** arrive in increasing order; a skipped row is garbage, to be removed by
 ** tg_csvcol_drop_rows). Returns TG_OK, TG_ENOMEM, or one of TG_CC_BAD,
-** TG_CC_CONTRADICT, TG_CC_BADUTF8 with the row left NULL. */
+** TG_CC_CONTRADICT, TG_CC_BADUTF8, after which the row's value is undefined
+** and the caller drops the row or fails the load. A failed value never
+** changes the part's kind, and invalid UTF-8 is found in the first pass
+** even in a part that became text (so it can still be rejected). */
 int tg_csvcol_push(tg_csvcol *c, size_t row, const char *s, size_t n);
 
 /* Sets the column's length to 'rows' (rows never pushed read as NULL). */

@@ -68,15 +68,22 @@ size_t tg_lines_count(const unsigned char *s, size_t n) {
 
 tg_status tg_lines_init(tg_lines *lr, const tg_src *src, size_t start, size_t end) {
     assert(lr != NULL && src != NULL && start <= end);
+    /* One byte in, at least one out: fill() never leaves a partial
+    ** character behind. UTF-16 is transcoded whole before (tg_src.mem). */
+    assert(src->enc != TG_ENC_UTF16LE && src->enc != TG_ENC_UTF16BE);
     memset(lr, 0, sizeof *lr);
     lr->src = src;
     lr->enc = src->enc;
     lr->off = start;
     lr->end = end;
-    lr->cap = tg_enc_max_out(src->enc, TG_LINES_BLOCK) + TG_LINES_BLOCK;
+    /* A range smaller than a block needs buffers only its size: a small
+    ** file then costs no 8 MiB of zeroed memory per pass. Reads never ask
+    ** for more than the range holds, so 'raw' of 'block' bytes suffices. */
+    size_t block = end - start < TG_LINES_BLOCK ? end - start : TG_LINES_BLOCK;
+    lr->cap = tg_enc_max_out(src->enc, block) + block;
     lr->buf = tg_malloc(lr->cap + 16);             /* slack for scan_line's last 16-byte step */
     if (lr->buf) memset(lr->buf, 0, lr->cap + 16); /* defined bytes for that step too */
-    if (src->enc != TG_ENC_UTF8) lr->raw = tg_malloc(TG_LINES_BLOCK);
+    if (src->enc != TG_ENC_UTF8) lr->raw = tg_malloc(block ? block : 1);
     if (!lr->buf || (src->enc != TG_ENC_UTF8 && !lr->raw)) return TG_ENOMEM;
     return TG_OK;
 }

@@ -148,15 +148,12 @@ void tg_luaaux_check_opts(lua_State *L, int idx, const char *const *known, const
     int found = 0;
     idx = lua_absindex(L, idx);
     if (lua_isnoneornil(L, idx)) return;
-    if (!lua_istable(L, idx))
-        tg_luaaux_error(L, "%s: expected a table of options, got a %s", fname,
-                        luaL_typename(L, idx));
+    if (!lua_istable(L, idx)) tg_luaaux_bad(L, fname, "options", "a table", idx);
     lua_pushnil(L);
     while (lua_next(L, idx)) {
         lua_pop(L, 1);
         if (lua_type(L, -1) != LUA_TSTRING)
-            tg_luaaux_error(L, "%s: option names are strings (got a %s key)", fname,
-                            luaL_typename(L, -1));
+            tg_luaaux_bad(L, fname, "options", "keyed by option names", -1);
         const char *key = lua_tostring(L, -1);
         int ok = 0;
         for (size_t i = 0; known[i]; i++)
@@ -232,7 +229,7 @@ void tg_luaaux_new_metatable(lua_State *L, const char *name, const luaL_Reg *met
 
 /* ---- argument lists ---- */
 
-const char **tg_luaaux_names(lua_State *L, int idx, const char *what, size_t *n) {
+const char **tg_luaaux_names(lua_State *L, int idx, const char *fn, const char *key, size_t *n) {
     const char **v;
     idx = lua_absindex(L, idx);
     if (lua_type(L, idx) == LUA_TSTRING) {
@@ -242,14 +239,15 @@ const char **tg_luaaux_names(lua_State *L, int idx, const char *what, size_t *n)
         return v;
     }
     if (lua_type(L, idx) != LUA_TTABLE)
-        tg_luaaux_error(L, "%s: expected a column name or a list of names, got a %s", what,
-                        luaL_typename(L, idx));
+        tg_luaaux_bad(L, fn, key, "a column name or a list of names", idx);
     *n = (size_t)luaL_len(L, idx);
     v = lua_newuserdatauv(L, (*n ? *n : 1) * sizeof *v, 0);
     for (size_t i = 0; i < *n; i++) {
         lua_rawgeti(L, idx, (lua_Integer)i + 1);
-        if (lua_type(L, -1) != LUA_TSTRING)
-            tg_luaaux_error(L, "%s: item %d is not a column name", what, (int)i + 1);
+        if (lua_type(L, -1) != LUA_TSTRING) {
+            lua_pushfstring(L, "%s[%d]", key, (int)i + 1);
+            tg_luaaux_bad(L, fn, lua_tostring(L, -1), "a column name", -2);
+        }
         v[i] = lua_tostring(L, -1); /* the list keeps the string alive */
         lua_pop(L, 1);
     }
@@ -264,7 +262,8 @@ static int cmp_str(const void *a, const void *b) {
 ** into an array kept in a userdata pushed on the stack (the strings are
 ** kept alive by the table). Integer keys 1..#t are skipped (the caller
 ** reads the array part); any other key raises. */
-const char **tg_luaaux_sorted_keys(lua_State *L, int idx, size_t *n, const char *fname) {
+const char **tg_luaaux_sorted_keys(lua_State *L, int idx, size_t *n, const char *fname,
+                                   const char *key) {
     size_t count = 0, len;
     const char **keys;
 
@@ -284,8 +283,7 @@ const char **tg_luaaux_sorted_keys(lua_State *L, int idx, size_t *n, const char 
             keys[count++] = lua_tostring(L, -1);
         } else if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 1 ||
                    (size_t)lua_tointeger(L, -1) > len) {
-            tg_luaaux_error(L, "%s: expected a list of names and name = value pairs, got a %s key",
-                            fname, luaL_typename(L, -1));
+            tg_luaaux_bad(L, fname, key, "keyed by names or list positions", -1);
         }
     }
     qsort(keys, count, sizeof *keys, cmp_str);
@@ -293,23 +291,23 @@ const char **tg_luaaux_sorted_keys(lua_State *L, int idx, size_t *n, const char 
     return keys;
 }
 
-size_t tg_luaaux_push_pairs(lua_State *L, int idx, const char *what) {
+size_t tg_luaaux_push_pairs(lua_State *L, int idx, const char *what, const char *key) {
     size_t n_keys, n_list;
     const char **keys;
     int keys_idx;
 
     idx = lua_absindex(L, idx);
     n_list = (size_t)luaL_len(L, idx);
-    keys = tg_luaaux_sorted_keys(L, idx, &n_keys, what);
+    keys = tg_luaaux_sorted_keys(L, idx, &n_keys, what, key);
     keys_idx = lua_gettop(L);
     luaL_checkstack(L, (int)(2 * (n_list + n_keys)) + 8, what);
     for (size_t i = 1; i <= n_list; i++) {
+        int item = lua_gettop(L) + 1;
         lua_rawgeti(L, idx, (lua_Integer)i);
-        if (!lua_istable(L, -1))
-            tg_luaaux_error(L, "%s: list item %d must be a pair {name, value}", what, (int)i);
-        lua_rawgeti(L, -1, 1);
-        if (lua_type(L, -1) != LUA_TSTRING)
-            tg_luaaux_error(L, "%s: list item %d must be a pair {name, value}", what, (int)i);
+        if (!lua_istable(L, item) || lua_rawgeti(L, item, 1) != LUA_TSTRING) {
+            lua_pushfstring(L, "%s[%d]", key, (int)i);
+            tg_luaaux_bad(L, what, lua_tostring(L, -1), "a pair {name, value}", item);
+        }
         lua_rawgeti(L, -2, 2);
         lua_remove(L, -3);
     }
@@ -322,7 +320,7 @@ size_t tg_luaaux_push_pairs(lua_State *L, int idx, const char *what) {
 }
 
 const char **tg_luaaux_sort_keys(lua_State *L, int idx, const tg_table *t, const char *what,
-                                 int **desc_out) {
+                                 const char *key, int **desc_out) {
     int n;
     const char **keys;
     int *desc;
@@ -337,7 +335,8 @@ const char **tg_luaaux_sort_keys(lua_State *L, int idx, const tg_table *t, const
         *desc_out = desc;
         return keys;
     }
-    luaL_checktype(L, idx, LUA_TTABLE);
+    if (!lua_istable(L, idx))
+        tg_luaaux_bad(L, what, key, "a column name or a list of sort keys", idx);
     n = (int)luaL_len(L, idx);
     keys = lua_newuserdatauv(L, (size_t)(n ? n : 1) * sizeof *keys, 0);
     desc = lua_newuserdatauv(L, (size_t)(n ? n : 1) * sizeof *desc, 0);
@@ -351,9 +350,10 @@ const char **tg_luaaux_sort_keys(lua_State *L, int idx, const tg_table *t, const
             lua_rawgeti(L, -1, 1);
             lua_remove(L, -2);
         }
-        if (lua_type(L, -1) != LUA_TSTRING)
-            tg_luaaux_error(L, "%s: key %d must be a column name or {name, desc = true}", what,
-                            i + 1);
+        if (lua_type(L, -1) != LUA_TSTRING) {
+            lua_pushfstring(L, "%s[%d]", key, i + 1);
+            tg_luaaux_bad(L, what, lua_tostring(L, -1), "a column name or {name, desc = true}", -2);
+        }
         keys[i] = lua_tostring(L, -1); /* kept alive by the list (or the key table in it) */
         lua_pop(L, 1);
         if (tg_table_find(t, keys[i]) < 0) tg_luaaux_no_column(L, t, keys[i]);
@@ -503,6 +503,18 @@ int32_t tg_luaaux_check_date(lua_State *L, int idx, const char *fn, const char *
     return tg_luaaux_bad(L, fn, key, "a date (\"YYYY-MM-DD\" or tegn.date)", idx);
 }
 
+void tg_luaaux_check_table(lua_State *L, int idx, const char *fn, const char *key) {
+    if (lua_type(L, idx) != LUA_TTABLE) tg_luaaux_bad(L, fn, key, "a table", idx);
+}
+
+void tg_luaaux_check_function(lua_State *L, int idx, const char *fn, const char *key) {
+    if (lua_type(L, idx) != LUA_TFUNCTION) tg_luaaux_bad(L, fn, key, "a function", idx);
+}
+
+void tg_luaaux_check_any(lua_State *L, int idx, const char *fn, const char *key) {
+    if (lua_type(L, idx) == LUA_TNONE) tg_luaaux_bad(L, fn, key, "a value", idx);
+}
+
 /* Pushes field 'key' of the option table at idx (nothing when idx is not
 ** a table) and tells whether it is there. */
 static int get_opt(lua_State *L, int idx, const char *key) {
@@ -633,6 +645,56 @@ int64_t tg_luaaux_need_integer(lua_State *L, int idx, const char *fn, const char
     v = tg_luaaux_check_integer(L, -1, fn, key, lo, hi);
     lua_pop(L, 1);
     return v;
+}
+
+/* The lowest and highest year key of the table at idx; 0 when it is empty.
+** Keys outside [lo, hi] raise (lo > hi: any year from 1 to 9999). */
+static int year_keys(lua_State *L, int idx, const char *fn, const char *key, int64_t lo, int64_t hi,
+                     int *min, int *max) {
+    int any = 0;
+    char expect[96];
+    if (lo > hi) snprintf(expect, sizeof expect, "keyed by year (a whole number from 1 to 9999)");
+    else
+        snprintf(expect, sizeof expect, "keyed by a year from %lld to %lld", (long long)lo,
+                 (long long)hi);
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        lua_Integer y = lua_tointeger(L, -2);
+        if (!lua_isinteger(L, -2) || y < 1 || y > 9999 || (lo <= hi && (y < lo || y > hi)))
+            tg_luaaux_bad(L, fn, key, expect, -2);
+        if (!any || y < *min) *min = (int)y;
+        if (!any || y > *max) *max = (int)y;
+        any = 1;
+        lua_pop(L, 1);
+    }
+    return any;
+}
+
+size_t tg_luaaux_check_years(lua_State *L, int idx, const char *fn, const char *key, double *v,
+                             size_t n, int *first, int flags) {
+    int fixed = flags & TG_LUAAUX_YEARS_FIXED, lo = 0, hi = 0;
+    idx = lua_absindex(L, idx);
+    if (!lua_istable(L, idx)) tg_luaaux_bad(L, fn, key, "a table { [year] = number }", idx);
+    if (!year_keys(L, idx, fn, key, fixed ? *first : 1, fixed ? *first + (int64_t)n - 1 : 0, &lo,
+                   &hi)) {
+        if (flags & TG_LUAAUX_YEARS_NONEMPTY)
+            tg_luaaux_bad(L, fn, key, "a table { [year] = number } with a year", idx);
+        if (!fixed) return 0;
+    }
+    if (!fixed && (size_t)(hi - lo) >= n)
+        tg_luaaux_error(L, "%s: '%s' spans more than %d years", fn, key, (int)n);
+    if (!fixed) {
+        *first = lo;
+        n = (size_t)(hi - lo + 1);
+    }
+    for (size_t i = 0; i < n; i++) {
+        lua_Integer y = (lua_Integer)*first + (lua_Integer)i;
+        lua_pushfstring(L, "%s[%I]", key, y);
+        if (lua_rawgeti(L, idx, y) == LUA_TNIL) v[i] = NAN;
+        else v[i] = tg_luaaux_check_number(L, -1, fn, lua_tostring(L, -2), -HUGE_VAL, HUGE_VAL);
+        lua_pop(L, 2);
+    }
+    return n;
 }
 
 const char *tg_luaaux_renamed(lua_State *L, int idx, const char *fn, const char *key,

@@ -118,6 +118,12 @@ int tg_luaaux_check_choice(struct lua_State *L, int idx, const char *fn, const c
 const char *tg_luaaux_check_string(struct lua_State *L, int idx, const char *fn, const char *key);
 /* A tegn.Date or a "YYYY-MM-DD" string, as days since 1970-01-01. */
 int32_t tg_luaaux_check_date(struct lua_State *L, int idx, const char *fn, const char *key);
+/* Raise unless the value at idx is a table ("a table"), a function ("a
+** function"), or there at all (nil is a value; "a value ..., got
+** nothing"), for positional arguments Lua does not convert. */
+void tg_luaaux_check_table(struct lua_State *L, int idx, const char *fn, const char *key);
+void tg_luaaux_check_function(struct lua_State *L, int idx, const char *fn, const char *key);
+void tg_luaaux_check_any(struct lua_State *L, int idx, const char *fn, const char *key);
 
 double tg_luaaux_opt_number(struct lua_State *L, int idx, const char *fn, const char *key,
                             double dflt, double lo, double hi);
@@ -147,6 +153,18 @@ void tg_luaaux_check_list(struct lua_State *L, int idx, const char *fn, const ch
                           size_t n, double lo, double hi);
 int tg_luaaux_opt_list(struct lua_State *L, int idx, const char *fn, const char *key, double *v,
                        size_t n, double lo, double hi);
+
+/* Reads a table of numbers by year at idx, e.g. { [2024] = 0.96 } (keys
+** whole numbers from 1 to 9999, values finite numbers), into v: v[y -
+** *first] for each year y of the range, NaN where the table has none. With
+** TG_LUAAUX_YEARS_FIXED the range is *first .. *first + n - 1 and a year
+** outside it raises; else the range is the keys' own, at most n years,
+** and *first is set to its first year (untouched when the table is
+** empty, which raises with TG_LUAAUX_YEARS_NONEMPTY). Returns the range's
+** length (0 for an empty table). A value's error names it "key[year]". */
+enum { TG_LUAAUX_YEARS_FIXED = 1, TG_LUAAUX_YEARS_NONEMPTY = 2 };
+size_t tg_luaaux_check_years(struct lua_State *L, int idx, const char *fn, const char *key,
+                             double *v, size_t n, int *first, int flags);
 
 /* The key to read for an option renamed from 'old' to 'key': 'key', or
 ** 'old' when only that is given. The old name then writes a warning (once
@@ -184,26 +202,31 @@ int tg_luaaux_date_unit(struct lua_State *L, int idx);
 
 /* A list of column names from the value at idx (a name or a list of
 ** names), as an array in a userdata pushed on the stack; the strings stay
-** alive as long as the value does. Raises for anything else, naming
-** 'what'. */
-const char **tg_luaaux_names(struct lua_State *L, int idx, const char *what, size_t *n);
+** alive as long as the value does. Raises for anything else, naming the
+** function 'fn' and the argument or option 'key' (an item "key[i]"). */
+const char **tg_luaaux_names(struct lua_State *L, int idx, const char *fn, const char *key,
+                             size_t *n);
 
 /* The string keys of the Lua table at idx sorted by their bytes, in an
 ** array that lives in a userdata pushed on the stack (the strings are kept
 ** alive by the table, which must stay unchanged). Keys 1..#t are skipped,
-** for the caller to read as a list; other keys raise, naming 'fname'. */
-const char **tg_luaaux_sorted_keys(struct lua_State *L, int idx, size_t *n, const char *fname);
+** for the caller to read as a list; other keys raise, naming the function
+** 'fname' and the argument or option 'key'. */
+const char **tg_luaaux_sorted_keys(struct lua_State *L, int idx, size_t *n, const char *fname,
+                                   const char *key);
 
 /* Reads name/value pairs from the table at idx -- list items {name, value}
 ** first, then name = value keys sorted by name -- and pushes, for each,
-** the name (a string) and the value, in that order. Returns the count. */
-size_t tg_luaaux_push_pairs(struct lua_State *L, int idx, const char *what);
+** the name (a string) and the value, in that order. Returns the count.
+** Errors name the function 'what' and the argument 'key' ("key[2]"). */
+size_t tg_luaaux_push_pairs(struct lua_State *L, int idx, const char *what, const char *key);
 
 /* Sort keys from the value at idx: a name, or a list whose items are names
 ** or {name, desc = true} (tegn.desc"x"). Pushes two arrays (names, and the
 ** desc flags in *desc); raises for an item 't' has no column for. The
-** count is the list's length (1 for a name). */
+** count is the list's length (1 for a name). Errors name 'what' and the
+** argument or option 'key'. */
 const char **tg_luaaux_sort_keys(struct lua_State *L, int idx, const tg_table *t, const char *what,
-                                 int **desc);
+                                 const char *key, int **desc);
 
 #endif /* TG_LUAAUX_H */

@@ -19,16 +19,6 @@
 #include "tg_luaval.h"
 
 
-/* Parses "YYYY-MM-DD" (the only text a date is written as) or raises. */
-static int32_t parse_date_arg(lua_State *L, int idx) {
-    size_t len;
-    const char *s = luaL_checklstring(L, idx, &len);
-    int32_t days;
-    if (tg_date_parse_iso(s, len, &days) != 0)
-        luaL_argerror(L, idx, lua_pushfstring(L, "expected a date 'YYYY-MM-DD', got '%s'", s));
-    return days;
-}
-
 /* tegn.date("2024-01-31") or tegn.date(2024, 1, 31) -> Date */
 static int l_tegn_date(lua_State *L) {
     int32_t days;
@@ -40,10 +30,8 @@ static int l_tegn_date(lua_State *L) {
             !tg_date_valid((int)y, (int)m, (int)d))
             return tg_luaaux_error(L, "no such date %d-%d-%d", (int)y, (int)m, (int)d);
         days = tg_date_from_ymd((int)y, (int)m, (int)d);
-    } else if (tg_luaaux_date_test(L, 1, &days)) {
-        /* already a date */
     } else {
-        days = parse_date_arg(L, 1);
+        days = tg_luaaux_check_date(L, 1, "date", "text");
     }
     tg_luaaux_date_push(L, days);
     return 1;
@@ -62,13 +50,21 @@ static int l_date_eq(lua_State *L) {
     return 1;
 }
 
+/* The day number of the operand 'key' at idx of the operator 'op' on
+** dates, or raises: a date compares only with a date. */
+static int32_t operand(lua_State *L, int idx, const char *op, const char *key) {
+    int32_t d;
+    if (!tg_luaaux_date_test(L, idx, &d)) tg_luaaux_bad(L, op, key, "a tegn.Date", idx);
+    return d;
+}
+
 static int l_date_lt(lua_State *L) {
-    lua_pushboolean(L, tg_luaaux_date_check(L, 1) < tg_luaaux_date_check(L, 2));
+    lua_pushboolean(L, operand(L, 1, "a < b", "a") < operand(L, 2, "a < b", "b"));
     return 1;
 }
 
 static int l_date_le(lua_State *L) {
-    lua_pushboolean(L, tg_luaaux_date_check(L, 1) <= tg_luaaux_date_check(L, 2));
+    lua_pushboolean(L, operand(L, 1, "a <= b", "a") <= operand(L, 2, "a <= b", "b"));
     return 1;
 }
 
@@ -78,6 +74,11 @@ static int32_t shift_days(lua_State *L, int32_t days, lua_Integer n) {
     if (n < (lua_Integer)lo - days || n > (lua_Integer)hi - days)
         tg_luaaux_error(L, "date out of range (years 1 to 9999)");
     return (int32_t)(days + n);
+}
+
+/* The day count 'n' of date arithmetic at idx; 'fn' names the operation. */
+static lua_Integer day_count(lua_State *L, int idx, const char *fn) {
+    return (lua_Integer)tg_luaaux_check_integer(L, idx, fn, "n", INT64_MIN, INT64_MAX);
 }
 
 /* Hands an operator that involves an expression to tegn.Expr's own
@@ -100,8 +101,10 @@ static int l_date_add(lua_State *L) {
     int n = delegate_to_expr(L, "__add");
     if (n >= 0) return n;
     if (tg_luaaux_date_test(L, 1, &d))
-        tg_luaaux_date_push(L, shift_days(L, d, luaL_checkinteger(L, 2)));
-    else tg_luaaux_date_push(L, shift_days(L, tg_luaaux_date_check(L, 2), luaL_checkinteger(L, 1)));
+        tg_luaaux_date_push(L, shift_days(L, d, day_count(L, 2, "date + n")));
+    else
+        tg_luaaux_date_push(L,
+                            shift_days(L, tg_luaaux_date_check(L, 2), day_count(L, 1, "n + date")));
     return 1;
 }
 
@@ -110,12 +113,12 @@ static int l_date_sub(lua_State *L) {
     int32_t a, b;
     int n = delegate_to_expr(L, "__sub");
     if (n >= 0) return n;
-    a = tg_luaaux_date_check(L, 1);
+    a = operand(L, 1, "date - n", "date");
     if (tg_luaaux_date_test(L, 2, &b)) {
         lua_pushinteger(L, (lua_Integer)a - b);
         return 1;
     }
-    lua_Integer k = luaL_checkinteger(L, 2);
+    lua_Integer k = day_count(L, 2, "date - n");
     if (k == LUA_MININTEGER) return tg_luaaux_error(L, "date out of range (years 1 to 9999)");
     tg_luaaux_date_push(L, shift_days(L, a, -k));
     return 1;

@@ -27,10 +27,9 @@ static int l_tegn_emit(lua_State *L) {
     lua_Integer decimals = -1, indent = TG_LUAEMIT_INDENT;
     tg_json *doc;
 
-    luaL_checkany(L, 1);
     if (!lua_istable(L, 1) || tg_luaval_table_test(L, 1))
-        return tg_luaaux_error(L, "emit: expected a table of named values, e.g. "
-                                  "tegn.emit{series = t}");
+        return tg_luaaux_bad(L, "emit", "doc", "a table of named values (tegn.emit{series = t})",
+                             1);
     tg_luaaux_check_opts(L, 2, known, "emit");
     decimals = tg_luaaux_opt_integer(L, 2, "emit", "decimals", -1, -1, 17);
     indent = tg_luaaux_opt_integer(L, 2, "emit", "indent", TG_LUAEMIT_INDENT, 0, 16);
@@ -40,7 +39,7 @@ static int l_tegn_emit(lua_State *L) {
         return tg_luaaux_error(L, "emit: 'meta' is reserved for the run's metadata");
     lua_pop(L, 1);
     if (lua_rawlen(L, 1) > 0)
-        return tg_luaaux_error(L, "emit: expected a table of named values, not a list");
+        return tg_luaaux_bad(L, "emit", "doc", "a table of named values, not a list", 1);
     doc = tg_luaval_json(L, 1, (int)decimals, "");
     if (tg_json_kind_of(doc) != TG_JSON_OBJECT) {
         /* an empty table: {} rather than [] at the top */

@@ -45,8 +45,8 @@ static int l_expr_tostring(lua_State *L) {
 /* ---- building ---- */
 
 static int binary(lua_State *L, tg_op op, int a, int b, const char *what) {
-    tg_expr *x = tg_luaval_expr_push(L, a, 0, what);
-    tg_expr *y = tg_luaval_expr_push(L, b, 0, what);
+    tg_expr *x = tg_luaval_expr_push(L, a, 0, what, "a");
+    tg_expr *y = tg_luaval_expr_push(L, b, 0, what, "b");
     tg_expr **slot = tg_luaval_expr_new(L);
     tg_luaval_expr_fill(L, slot, tg_expr_binary(op, x, y));
     return 1;
@@ -101,7 +101,7 @@ static const op_entry unary_methods[] = {
 
 static int l_expr_binary_op(lua_State *L) {
     tg_op op = (tg_op)lua_tointeger(L, lua_upvalueindex(1));
-    if (lua_toboolean(L, lua_upvalueindex(2))) luaL_checktype(L, 2, LUA_TSTRING);
+    if (lua_toboolean(L, lua_upvalueindex(2))) tg_luaaux_check_string(L, 2, tg_op_name(op), "x");
     return binary(L, op, 1, 2, tg_op_name(op));
 }
 
@@ -142,11 +142,15 @@ static int nary_range(lua_State *L, tg_op op, int first, int last, const char *w
     tg_expr **slot;
 
     if (n == 1) {
-        tg_luaval_expr_push(L, first, 0, what);
+        tg_luaval_expr_push(L, first, 0, what, "items[1]");
         return 1;
     }
     args = lua_newuserdatauv(L, (size_t)n * sizeof *args, 0);
-    for (int i = 0; i < n; i++) args[i] = tg_luaval_expr_push(L, first + i, 0, what);
+    for (int i = 0; i < n; i++) {
+        lua_pushfstring(L, "items[%d]", i + 1);
+        args[i] = tg_luaval_expr_push(L, first + i, 0, what, lua_tostring(L, -1));
+        lua_remove(L, -2); /* the key; the Expr stays to keep args[i] alive */
+    }
     slot = tg_luaval_expr_new(L);
     tg_luaval_expr_fill(L, slot, tg_expr_nary(op, args, (size_t)n));
     return 1;
@@ -155,13 +159,13 @@ static int nary_range(lua_State *L, tg_op op, int first, int last, const char *w
 /* e:and_(a, b, ...) and e:or_(...): e combined with the others. */
 static int l_expr_and(lua_State *L) {
     tg_luaval_expr_check(L, 1);
-    luaL_checkany(L, 2);
+    tg_luaaux_check_any(L, 2, "and_", "b");
     return nary_range(L, TG_OP_AND, 1, lua_gettop(L), "and_");
 }
 
 static int l_expr_or(lua_State *L) {
     tg_luaval_expr_check(L, 1);
-    luaL_checkany(L, 2);
+    tg_luaaux_check_any(L, 2, "or_", "b");
     return nary_range(L, TG_OP_OR, 1, lua_gettop(L), "or_");
 }
 
@@ -169,7 +173,7 @@ static int l_expr_or(lua_State *L) {
 static int unpack_list(lua_State *L, int idx, const char *what) {
     lua_Integer n;
     idx = lua_absindex(L, idx);
-    luaL_checktype(L, idx, LUA_TTABLE);
+    tg_luaaux_check_table(L, idx, what, "list");
     n = luaL_len(L, idx);
     if (n > 100000) return tg_luaaux_error(L, "%s: too many items (%I)", what, n);
     luaL_checkstack(L, (int)n + 8, what);
@@ -206,17 +210,17 @@ static int l_tegn_any(lua_State *L) {
 /* tegn.concat(a, b, ...): text of every argument joined (NULL if any is). */
 static int l_tegn_concat(lua_State *L) {
     int n = lua_gettop(L);
-    luaL_argcheck(L, n >= 2, 1, "at least two values expected");
+    tg_luaaux_check_any(L, 2, "concat", "b"); /* at least two values */
     return nary_range(L, TG_OP_CONCAT, 1, n, "concat");
 }
 
 /* tegn.if_else(cond, a, b): a where cond is true, else b (also for NULL). */
 static int l_tegn_if_else(lua_State *L) {
     tg_expr *c, *a, *b, **slot;
-    luaL_checkany(L, 3);
-    c = tg_luaval_expr_push(L, 1, 0, "if_else");
-    a = tg_luaval_expr_push(L, 2, 0, "if_else");
-    b = tg_luaval_expr_push(L, 3, 0, "if_else");
+    tg_luaaux_check_any(L, 3, "if_else", "b");
+    c = tg_luaval_expr_push(L, 1, 0, "if_else", "c");
+    a = tg_luaval_expr_push(L, 2, 0, "if_else", "a");
+    b = tg_luaval_expr_push(L, 3, 0, "if_else", "b");
     slot = tg_luaval_expr_new(L);
     tg_luaval_expr_fill(L, slot, tg_expr_if_else(c, a, b));
     return 1;
@@ -225,15 +229,15 @@ static int l_tegn_if_else(lua_State *L) {
 /* tegn.coalesce(a, b, ...): the first non-NULL value per row. */
 static int l_tegn_coalesce(lua_State *L) {
     int n = lua_gettop(L);
-    luaL_argcheck(L, n >= 1, 1, "at least one value expected");
+    tg_luaaux_check_any(L, 1, "coalesce", "a");
     return nary_range(L, TG_OP_COALESCE, 1, n, "coalesce");
 }
 
 /* e:between(lo, hi), inclusive on both ends */
 static int l_expr_between(lua_State *L) {
     tg_expr *x = tg_luaval_expr_check(L, 1);
-    tg_expr *lo = tg_luaval_expr_push(L, 2, 0, "between");
-    tg_expr *hi = tg_luaval_expr_push(L, 3, 0, "between");
+    tg_expr *lo = tg_luaval_expr_push(L, 2, 0, "between", "lo");
+    tg_expr *hi = tg_luaval_expr_push(L, 3, 0, "between", "hi");
     tg_expr **slot = tg_luaval_expr_new(L);
     tg_luaval_expr_fill(L, slot, tg_expr_between(x, lo, hi));
     return 1;
@@ -252,9 +256,11 @@ static int l_expr_isin(lua_State *L) {
     }
     list = lua_newuserdatauv(L, (size_t)(n > 0 ? n : 1) * sizeof *list, 0);
     for (int i = 0; i < n; i++) {
+        const char *key = lua_pushfstring(L, "list[%d]", i + 1);
         if (tg_luaval_expr_test(L, first + i) || luaL_testudata(L, first + i, TG_LUAVAL_WHEN_MT))
-            return tg_luaaux_error(L, "isin: item %d is an expression; isin takes values", i + 1);
-        list[i] = tg_luaval_expr_push(L, first + i, 0, "isin");
+            return tg_luaaux_bad(L, "isin", key, "a value, not an expression", first + i);
+        list[i] = tg_luaval_expr_push(L, first + i, 0, "isin", key);
+        lua_remove(L, -2); /* the key; the Expr stays to keep list[i] alive */
     }
     slot = tg_luaval_expr_new(L);
     tg_luaval_expr_fill(L, slot, tg_expr_isin(x, list, (size_t)n));
@@ -331,17 +337,17 @@ static int l_expr_trunc(lua_State *L) {
 /* ---- tegn.col, tegn.lit, tegn.when ---- */
 
 static int l_tegn_col(lua_State *L) {
-    const char *name = luaL_checkstring(L, 1);
+    const char *name = tg_luaaux_check_string(L, 1, "col", "name");
     tg_expr **slot = tg_luaval_expr_new(L);
     tg_luaval_expr_fill(L, slot, tg_expr_col(name));
     return 1;
 }
 
 static int l_tegn_lit(lua_State *L) {
-    luaL_checkany(L, 1);
+    tg_luaaux_check_any(L, 1, "lit", "value");
     if (tg_luaval_expr_test(L, 1))
-        return luaL_argerror(L, 1, "a value expected, got an expression");
-    tg_luaval_expr_push(L, 1, 0, "lit");
+        return tg_luaaux_bad(L, "lit", "value", "a value, not an expression", 1);
+    tg_luaval_expr_push(L, 1, 0, "lit", "value");
     return 1;
 }
 
@@ -360,9 +366,9 @@ static void push_when(lua_State *L, int from, int cond, int value) {
         }
         lua_pop(L, 1);
     }
-    tg_luaval_expr_push(L, cond, 0, "when");
+    tg_luaval_expr_push(L, cond, 0, "when", from ? "c2" : "c");
     lua_rawseti(L, -2, n + 1);
-    tg_luaval_expr_push(L, value, 0, "when");
+    tg_luaval_expr_push(L, value, 0, "when", from ? "b" : "a");
     lua_rawseti(L, -2, n + 2);
     lua_setiuservalue(L, -2, 1);
     luaL_setmetatable(L, TG_LUAVAL_WHEN_MT);
@@ -370,24 +376,24 @@ static void push_when(lua_State *L, int from, int cond, int value) {
 
 /* tegn.when(cond, value) */
 static int l_tegn_when(lua_State *L) {
-    luaL_checkany(L, 2);
+    tg_luaaux_check_any(L, 2, "when", "a");
     push_when(L, 0, 1, 2);
     return 1;
 }
 
 /* w:when(cond, value): one more branch, tried after the earlier ones */
 static int l_when_when(lua_State *L) {
-    luaL_checkudata(L, 1, TG_LUAVAL_WHEN_MT);
-    luaL_checkany(L, 3);
+    tg_luaaux_check_udata(L, 1, TG_LUAVAL_WHEN_MT);
+    tg_luaaux_check_any(L, 3, "when", "b");
     push_when(L, 1, 2, 3);
     return 1;
 }
 
 /* w:otherwise(value) -> Expr */
 static int l_when_otherwise(lua_State *L) {
-    luaL_checkudata(L, 1, TG_LUAVAL_WHEN_MT);
-    luaL_checkany(L, 2);
-    tg_luaval_expr_push(L, 2, 0, "otherwise");
+    tg_luaaux_check_udata(L, 1, TG_LUAVAL_WHEN_MT);
+    tg_luaaux_check_any(L, 2, "otherwise", "d");
+    tg_luaval_expr_push(L, 2, 0, "otherwise", "d");
     tg_luaval_when_fold(L, 1);
     return 1;
 }

@@ -47,7 +47,8 @@ static double check_level(lua_State *L, const char *fname) {
 static void read_opts(lua_State *L, int idx, const char *fname, const tg_table *t,
                       tg_fctable_opts *o, double *levels) {
     tg_fctable_opts_init(o);
-    if (lua_getfield(L, idx, "by") != LUA_TNIL) o->by = tg_luaaux_names(L, -1, fname, &o->n_by);
+    if (lua_getfield(L, idx, "by") != LUA_TNIL)
+        o->by = tg_luaaux_names(L, -1, fname, "by", &o->n_by);
     else lua_pop(L, 1);
     if (o->n_by > TG_FCTABLE_MAX_BY)
         tg_luaaux_error(L, "%s: at most %d by columns", fname, TG_FCTABLE_MAX_BY);
@@ -96,7 +97,7 @@ static int l_holt_winters(lua_State *L) {
                                          "trend", "damped", "alpha", "beta",   "gamma",
                                          "phi",   "level",  NULL };
     const char *fname = "holt_winters";
-    const tg_table *t = tg_luaval_table_check(L, 1);
+    const tg_table *t = tg_luaval_table_arg(L, 1, fname, "t");
     double levels[TG_FCTABLE_MAX_LEVELS];
     tg_fctable_opts o;
     tg_interrupt intr;
@@ -105,7 +106,7 @@ static int l_holt_winters(lua_State *L) {
     tg_status st;
     int r1, r2;
 
-    luaL_checktype(L, 2, LUA_TTABLE);
+    tg_luaaux_check_table(L, 2, fname, "options");
     lua_settop(L, 2);
     tg_luaaux_check_opts(L, 2, known, fname);
     read_opts(L, 2, fname, t, &o, levels);
@@ -129,7 +130,7 @@ static int l_backtest(lua_State *L) {
                                          "trend", "damped",    "alpha", "beta",   "gamma",
                                          "phi",   "min_train", "refit", NULL };
     const char *fname = "backtest";
-    const tg_table *t = tg_luaval_table_check(L, 1);
+    const tg_table *t = tg_luaval_table_arg(L, 1, fname, "t");
     double levels[TG_FCTABLE_MAX_LEVELS];
     tg_fctable_opts o;
     tg_interrupt intr;
@@ -138,7 +139,7 @@ static int l_backtest(lua_State *L) {
     tg_status st;
     int r1, r2;
 
-    luaL_checktype(L, 2, LUA_TTABLE);
+    tg_luaaux_check_table(L, 2, fname, "options");
     lua_settop(L, 2);
     tg_luaaux_check_opts(L, 2, known, fname);
     read_opts(L, 2, fname, t, &o, levels);

@@ -32,9 +32,9 @@ typedef struct names {
 } names;
 
 /* A name or a list of names at idx (tg_luaaux_names); pushes the array. */
-static names check_names(lua_State *L, int idx, const char *what) {
+static names check_names(lua_State *L, int idx, const char *what, const char *key) {
     names ns;
-    ns.v = tg_luaaux_names(L, idx, what, &ns.n);
+    ns.v = tg_luaaux_names(L, idx, what, key, &ns.n);
     return ns;
 }
 
@@ -60,7 +60,7 @@ static agg_spec *new_agg(lua_State *L, int fn, int arg, int by_name, const char 
     a->method = 0;
     luaL_setmetatable(L, AGG_MT);
     if (arg) {
-        tg_luaval_expr_push(L, arg, by_name, what);
+        tg_luaval_expr_push(L, arg, by_name, what, "e");
         lua_setiuservalue(L, -2, 1);
     }
     return a;
@@ -69,7 +69,7 @@ static agg_spec *new_agg(lua_State *L, int fn, int arg, int by_name, const char 
 /* tegn.sum(e) and the other one-argument aggregates: the function is
 ** the closure's upvalue, e an expression or a column name. */
 static int l_tegn_agg1(lua_State *L) {
-    luaL_checkany(L, 1);
+    tg_luaaux_check_any(L, 1, lua_tostring(L, lua_upvalueindex(2)), "e");
     new_agg(L, (int)lua_tointeger(L, lua_upvalueindex(1)), 1, 1,
             lua_tostring(L, lua_upvalueindex(2)));
     return 1;
@@ -105,11 +105,10 @@ static int l_tegn_quantile(lua_State *L) {
             const char *name = tg_luaaux_check_string(L, -1, "quantile", "method");
             method = tg_agg_quantile_method(name);
             if (method < 0)
-                return tg_luaaux_error(L,
-                                       "quantile: unknown method '%s' (try \"linear\", "
-                                       "\"hazen\", \"weibull\", \"inverted_cdf\", "
-                                       "\"type1\" .. \"type9\")",
-                                       name);
+                return tg_luaaux_bad(L, "quantile", "method",
+                                     "a method such as \"linear\", \"hazen\", \"weibull\", "
+                                     "\"inverted_cdf\" or \"type1\" .. \"type9\"",
+                                     -1);
         }
         lua_pop(L, 1);
     }
@@ -119,16 +118,14 @@ static int l_tegn_quantile(lua_State *L) {
     return 1;
 }
 
-/* The aggregate spec at idx, or raises: *fn a TG_AGG_* value, *arg its
-** expression (NULL for a row count, borrowed from the spec), *p and
-** *method for quantiles. */
-static void check_agg(lua_State *L, int idx, int *fn, const tg_expr **arg, double *p, int *method) {
+/* The aggregate spec at idx, the new column 'name', or raises: *fn a
+** TG_AGG_* value, *arg its expression (NULL for a row count, borrowed
+** from the spec), *p and *method for quantiles. */
+static void check_agg(lua_State *L, int idx, const char *name, int *fn, const tg_expr **arg,
+                      double *p, int *method) {
     agg_spec *a = luaL_testudata(L, idx, AGG_MT);
     if (!a)
-        tg_luaaux_error(L,
-                        "agg: expected an aggregate such as tegn.sum(\"x\") or tegn.count(), "
-                        "got a %s",
-                        luaL_typename(L, idx));
+        tg_luaaux_bad(L, "agg", name, "an aggregate such as tegn.sum(\"x\") or tegn.count()", idx);
     *fn = a->fn;
     *p = a->p;
     *method = a->method;
@@ -139,7 +136,7 @@ static void check_agg(lua_State *L, int idx, int *fn, const tg_expr **arg, doubl
 }
 
 static int l_agg_tostring(lua_State *L) {
-    agg_spec *a = luaL_checkudata(L, 1, AGG_MT);
+    agg_spec *a = tg_luaaux_check_udata(L, 1, AGG_MT);
     lua_pushfstring(L, "tegn.Agg(%d)", a->fn);
     return 1;
 }
@@ -165,9 +162,9 @@ static int l_table_group_by(lua_State *L) {
     }
     lua_newuserdatauv(L, 0, 3); /* 3: the result */
     luaL_setmetatable(L, GROUPBY_MT);
-    if (lua_istable(L, 2)) keys = tg_luaaux_sorted_keys(L, 2, &n_keys, "group_by");
+    if (lua_istable(L, 2)) keys = tg_luaaux_sorted_keys(L, 2, &n_keys, "group_by", "keys");
     else lua_pushnil(L);
-    ns = check_names(L, 2, "group_by"); /* the list part */
+    ns = check_names(L, 2, "group_by", "keys"); /* the list part */
     check_columns(L, shape, ns);
     if (n_keys) {
         int spec = lua_gettop(L) + 1;
@@ -175,10 +172,9 @@ static int l_table_group_by(lua_State *L) {
         for (size_t i = 0; i < n_keys; i++) {
             lua_getfield(L, 2, keys[i]);
             if (!tg_luaval_window_test(L, -1)) {
-                lua_pushfstring(L, "group_by '%s'", keys[i]);
-                tg_expr *e = tg_luaval_expr_push(L, -2, 0, lua_tostring(L, -1));
+                tg_expr *e = tg_luaval_expr_push(L, -1, 0, "group_by", keys[i]);
                 tg_luaval_expr_check_columns(L, e, shape);
-                lua_pop(L, 2);
+                lua_pop(L, 1);
             }
             lua_setfield(L, spec, keys[i]);
         }
@@ -223,25 +219,25 @@ static int l_groupby_agg(lua_State *L) {
     size_t n;
     int base, res, spec, list, all = 0;
 
-    luaL_checkudata(L, 1, GROUPBY_MT);
-    luaL_checktype(L, 2, LUA_TTABLE);
+    tg_luaaux_check_udata(L, 1, GROUPBY_MT);
+    tg_luaaux_check_table(L, 2, "agg", "aggregates");
     lua_settop(L, 2);
     lua_getiuservalue(L, 1, 1); /* 3 */
     shape = tg_luaval_table_shape(L, 3, NULL);
     lua_getiuservalue(L, 1, 2); /* 4 */
-    keys = check_names(L, 4, "group_by");
+    keys = check_names(L, 4, "group_by", "keys");
     spec = lua_gettop(L) + 1;
     lua_getiuservalue(L, 1, 3);
     slot = tg_luaval_table_new(L);
     res = lua_gettop(L);
     base = lua_gettop(L) + 1;
-    n = tg_luaaux_push_pairs(L, 2, "agg");
+    n = tg_luaaux_push_pairs(L, 2, "agg", "aggregates");
     aggs = lua_newuserdatauv(L, (n ? n : 1) * sizeof *aggs, 0);
     argx = lua_newuserdatauv(L, (n ? n : 1) * sizeof *argx, 0);
     for (size_t i = 0; i < n; i++) {
         tg_agg *a = &aggs[i];
         a->name = lua_tostring(L, base + 2 * (int)i);
-        check_agg(L, base + 2 * (int)i + 1, &a->fn, &argx[i], &a->p, &a->method);
+        check_agg(L, base + 2 * (int)i + 1, a->name, &a->fn, &argx[i], &a->p, &a->method);
         a->arg = NULL;
         if (argx[i]) tg_luaval_expr_check_columns(L, argx[i], shape);
     }
@@ -260,7 +256,7 @@ static int l_groupby_agg(lua_State *L) {
             if (tg_luaval_window_test(L, -1)) {
                 all = 1;
             } else {
-                tg_expr *e = tg_luaval_expr_push(L, -1, 0, "group_by");
+                tg_expr *e = tg_luaval_expr_push(L, -1, 0, "group_by", "keys");
                 add_columns(L, list, e);
                 lua_pop(L, 1);
             }
@@ -273,7 +269,7 @@ static int l_groupby_agg(lua_State *L) {
         t = tg_luaval_table_check(L, 3);
         lua_pushnil(L);
     } else {
-        needed = check_names(L, list, "agg");
+        needed = check_names(L, list, "agg", "aggregates");
         t = tg_luaval_table_project(L, 3, needed.v, needed.n);
     }
     if (!lua_isnil(L, spec)) {
@@ -297,7 +293,7 @@ static int l_groupby_agg(lua_State *L) {
 }
 
 static int l_groupby_tostring(lua_State *L) {
-    luaL_checkudata(L, 1, GROUPBY_MT);
+    tg_luaaux_check_udata(L, 1, GROUPBY_MT);
     lua_pushliteral(L, "tegn.GroupBy");
     return 1;
 }
@@ -307,22 +303,24 @@ static int l_groupby_tostring(lua_State *L) {
 /* Reads join keys from the value at idx: "k", {"a", "b"} (same names on
 ** both sides) and/or {left_name = "right_name"} (sorted by left name).
 ** Pushes two arrays; fills *l and *r. */
-static void check_keys(lua_State *L, int idx, names *l, names *r, const char *what) {
+static void check_keys(lua_State *L, int idx, names *l, names *r, const char *what,
+                       const char *key) {
     size_t n_keys = 0;
     const char **keys = NULL;
     idx = lua_absindex(L, idx);
-    if (lua_isnil(L, idx)) tg_luaaux_error(L, "%s: the 'on' option is required", what);
-    if (lua_istable(L, idx)) keys = tg_luaaux_sorted_keys(L, idx, &n_keys, what);
-    *l = check_names(L, idx, what);
+    if (lua_isnil(L, idx)) tg_luaaux_missing(L, what, key);
+    if (lua_istable(L, idx)) keys = tg_luaaux_sorted_keys(L, idx, &n_keys, what, key);
+    *l = check_names(L, idx, what, key);
     size_t n_list = l->n;
     const char **lv = lua_newuserdatauv(L, (n_list + n_keys ? n_list + n_keys : 1) * sizeof *lv, 0);
     const char **rv = lua_newuserdatauv(L, (n_list + n_keys ? n_list + n_keys : 1) * sizeof *rv, 0);
     for (size_t i = 0; i < n_list; i++) lv[i] = rv[i] = l->v[i];
     for (size_t i = 0; i < n_keys; i++) {
         lua_getfield(L, idx, keys[i]);
-        if (lua_type(L, -1) != LUA_TSTRING)
-            tg_luaaux_error(L, "%s: key '%s' must map to a column name of the other table", what,
-                            keys[i]);
+        if (lua_type(L, -1) != LUA_TSTRING) {
+            lua_pushfstring(L, "%s.%s", key, keys[i]);
+            tg_luaaux_bad(L, what, lua_tostring(L, -1), "a column name of the other table", -2);
+        }
         lv[n_list + i] = keys[i];
         rv[n_list + i] = lua_tostring(L, -1); /* kept alive by the option table */
         lua_pop(L, 1);
@@ -340,7 +338,7 @@ static int l_table_join(lua_State *L) {
     static const char *const hows[] = { "inner", "left", "semi", "anti", NULL };
     static const int how_values[] = { TG_JOIN_INNER, TG_JOIN_LEFT, TG_JOIN_SEMI, TG_JOIN_ANTI };
     const tg_table *t = tg_luaval_table_check(L, 1);
-    const tg_table *u = tg_luaval_table_check(L, 2);
+    const tg_table *u = tg_luaval_table_arg(L, 2, "join", "other");
     names lk, rk;
     tg_table **slot;
     tg_interrupt intr;
@@ -349,13 +347,13 @@ static int l_table_join(lua_State *L) {
     int how, res;
     const char *suffix;
 
-    luaL_checktype(L, 3, LUA_TTABLE);
+    tg_luaaux_check_table(L, 3, "join", "options");
     lua_settop(L, 3);
     tg_luaaux_check_opts(L, 3, known, "join");
     how = how_values[tg_luaaux_opt_choice(L, 3, "join", "how", hows, 0)];
     suffix = tg_luaaux_opt_string(L, 3, "join", "suffix", "_right");
     lua_getfield(L, 3, "on");
-    check_keys(L, -1, &lk, &rk, "join");
+    check_keys(L, -1, &lk, &rk, "join", "on");
     check_columns(L, t, lk);
     check_columns(L, u, rk);
     slot = tg_luaval_table_new(L);
@@ -374,7 +372,7 @@ static int l_table_join_asof(lua_State *L) {
     static const char *const dirs[] = { "backward", "forward", "nearest", NULL };
     static const int dir_values[] = { TG_ASOF_BACKWARD, TG_ASOF_FORWARD, TG_ASOF_NEAREST };
     const tg_table *t = tg_luaval_table_check(L, 1);
-    const tg_table *u = tg_luaval_table_check(L, 2);
+    const tg_table *u = tg_luaval_table_arg(L, 2, "join_asof", "other");
     names lk = { NULL, 0 }, rk = { NULL, 0 };
     const char *on_l, *on_r;
     tg_table **slot;
@@ -383,7 +381,7 @@ static int l_table_join_asof(lua_State *L) {
     int dir, res;
     const char *suffix;
 
-    luaL_checktype(L, 3, LUA_TTABLE);
+    tg_luaaux_check_table(L, 3, "join_asof", "options");
     lua_settop(L, 3);
     tg_luaaux_check_opts(L, 3, known, "join_asof");
     dir = dir_values[tg_luaaux_opt_choice(L, 3, "join_asof", "direction", dirs, 0)];
@@ -397,15 +395,15 @@ static int l_table_join_asof(lua_State *L) {
         on_l = lua_tostring(L, -2);
         on_r = lua_tostring(L, -1);
         if (!on_l || !on_r || lua_type(L, -1) != LUA_TSTRING || lua_type(L, -2) != LUA_TSTRING)
-            return tg_luaaux_error(L, "join_asof: 'on' is a column name or {left, right}");
+            return tg_luaaux_bad(L, "join_asof", "on", "a column name or {left, right}", 4);
     } else {
-        return tg_luaaux_error(L, "join_asof: 'on' is a column name or {left, right}");
+        return tg_luaaux_bad(L, "join_asof", "on", "a column name or {left, right}", 4);
     }
     if (tg_table_find(t, on_l) < 0) return tg_luaaux_no_column(L, t, on_l);
     if (tg_table_find(u, on_r) < 0) return tg_luaaux_no_column(L, u, on_r);
     lua_getfield(L, 3, "by");
     if (!lua_isnil(L, -1)) {
-        check_keys(L, -1, &lk, &rk, "join_asof");
+        check_keys(L, -1, &lk, &rk, "join_asof", "by");
         check_columns(L, t, lk);
         check_columns(L, u, rk);
     }
@@ -421,15 +419,15 @@ static int l_table_join_asof(lua_State *L) {
 /* ---- distinct, top ---- */
 
 /* Name list from a verb's arguments: one list, or names as arguments. */
-static names arg_names(lua_State *L, int first, const char *what) {
+static names arg_names(lua_State *L, int first, const char *what, const char *key) {
     int n = lua_gettop(L) - first + 1;
-    if (n == 1 && lua_istable(L, first)) return check_names(L, first, what);
+    if (n == 1 && lua_istable(L, first)) return check_names(L, first, what, key);
     lua_createtable(L, n > 0 ? n : 0, 0);
     for (int i = 0; i < n; i++) {
         lua_pushvalue(L, first + i);
         lua_rawseti(L, -2, i + 1);
     }
-    return check_names(L, -1, what);
+    return check_names(L, -1, what, key);
 }
 
 /* t:distinct() / t:distinct{"a", "b"}: the first row of each distinct
@@ -437,7 +435,7 @@ static names arg_names(lua_State *L, int first, const char *what) {
 ** of first appearance. */
 static int l_table_distinct(lua_State *L) {
     const tg_table *t = tg_luaval_table_check(L, 1);
-    names ns = arg_names(L, 2, "distinct");
+    names ns = arg_names(L, 2, "distinct", "columns");
     tg_table **slot;
     tg_error err;
     tg_status st;
@@ -466,17 +464,17 @@ static int l_table_top(lua_State *L) {
     tg_error err;
     tg_status st;
 
-    luaL_checktype(L, 3, LUA_TTABLE);
+    tg_luaaux_check_table(L, 3, "top", "options");
     lua_settop(L, 3);
     tg_luaaux_check_opts(L, 3, known, "top");
     by = tg_luaaux_opt_string(L, 3, "top", "by", NULL);
-    if (!by) return tg_luaaux_error(L, "top: the 'by' option is required");
+    if (!by) return tg_luaaux_missing(L, "top", "by");
     if (tg_table_find(t, by) < 0) return tg_luaaux_no_column(L, t, by);
     lua_getfield(L, 3, "desc");
     if (!lua_isnil(L, -1)) desc = lua_toboolean(L, -1);
     lua_getfield(L, 3, "per");
     if (!lua_isnil(L, -1)) {
-        per = check_names(L, -1, "top");
+        per = check_names(L, -1, "top", "per");
         check_columns(L, t, per);
     }
     slot = tg_luaval_table_new(L);

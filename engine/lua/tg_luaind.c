@@ -85,7 +85,7 @@ static int no_dataset(lua_State *L, const char *dir, const char *name) {
 /* data.name: loads <dir>/name.csv, else table 'name' of <dir>/tegn.sqlite,
 ** and keeps it in the catalog for the rest of the run. */
 static int l_catalog_index(lua_State *L) {
-    const char *name = luaL_checkstring(L, 2);
+    const char *name = tg_luaaux_check_string(L, 2, "data", "name");
     const char *dir;
     lua_pushvalue(L, 2);
     if (lua_rawget(L, lua_upvalueindex(2)) != LUA_TNIL) return 1; /* sql, or loaded before */
@@ -115,7 +115,7 @@ static int l_catalog_index(lua_State *L) {
 /* data.sql(query [, params]): a query on <dir>/tegn.sqlite. */
 static int l_catalog_sql(lua_State *L) {
     int top;
-    luaL_checkstring(L, 1);
+    tg_luaaux_check_string(L, 1, "data.sql", "query");
     lua_settop(L, 2);
     top = lua_gettop(L);
     lua_getfield(L, lua_upvalueindex(1), "read_sqlite");
@@ -161,7 +161,7 @@ static void read_period(lua_State *L, const char *key, tg_period_lit *lit) {
     if (type == LUA_TNUMBER) lit->num = lua_tonumber(L, -1);
     if (type == LUA_TSTRING) lit->str = lua_tostring(L, -1);
     if (lit->set && !lit->is_num && type != LUA_TSTRING)
-        tg_luaaux_error(L, "indicator: '%s' must be a period (a number or a string)", key);
+        tg_luaaux_bad(L, "indicator", key, "a period (a number or a string)", -1);
     lua_pop(L, 1);
 }
 
@@ -175,13 +175,15 @@ static size_t read_by(lua_State *L, const char **by) {
         if (len > TG_INDICATOR_MAX_BY)
             tg_luaaux_error(L, "indicator: at most %d 'by' columns", TG_INDICATOR_MAX_BY);
         for (lua_Integer i = 1; i <= len; i++) {
-            if (lua_rawgeti(L, -1, i) != LUA_TSTRING)
-                tg_luaaux_error(L, "indicator: 'by' must list column names");
+            if (lua_rawgeti(L, -1, i) != LUA_TSTRING) {
+                lua_pushfstring(L, "by[%I]", i);
+                tg_luaaux_bad(L, "indicator", lua_tostring(L, -1), "a column name", -2);
+            }
             by[n++] = lua_tostring(L, -1); /* kept by spec.by */
             lua_pop(L, 1);
         }
     } else if (type != LUA_TNIL && type != LUA_TSTRING) {
-        tg_luaaux_error(L, "indicator: 'by' must be a column name or a list of them");
+        tg_luaaux_bad(L, "indicator", "by", "a column name or a list of them", -1);
     }
     lua_pop(L, 1);
     return n;
@@ -190,16 +192,11 @@ static size_t read_by(lua_State *L, const char **by) {
 static void read_spec(lua_State *L, tg_indicator_spec *s, const char **by) {
     static const char *const kinds[] = { "proportion", "mean", "rate", NULL };
     static const char *const dirs[] = { "up", "down", NULL };
-    const char *kind = tg_luaaux_opt_string(L, 1, "indicator", "kind", "proportion");
-    const char *dir = need_string(L, "direction");
-    int k = -1, d = -1;
+    int k = tg_luaaux_opt_choice(L, 1, "indicator", "kind", kinds, 0), d;
 
-    for (int i = 0; kinds[i]; i++)
-        if (strcmp(kind, kinds[i]) == 0) k = i;
-    for (int i = 0; dirs[i]; i++)
-        if (strcmp(dir, dirs[i]) == 0) d = i;
-    if (k < 0) tg_luaaux_error(L, "indicator: 'kind' must be \"proportion\", \"mean\" or \"rate\"");
-    if (d < 0) tg_luaaux_error(L, "indicator: 'direction' must be \"up\" or \"down\"");
+    if (lua_getfield(L, 1, "direction") == LUA_TNIL) tg_luaaux_missing(L, "indicator", "direction");
+    d = tg_luaaux_check_choice(L, -1, "indicator", "direction", dirs);
+    lua_pop(L, 1);
     tg_judge_opts_init(&s->judge, (tg_judge_kind)k);
     s->judge.direction = d == 0 ? 1 : -1;
     s->judge.conf = tg_luaaux_opt_number(L, 1, "indicator", "conf", 0.95, 0.5, 0.999);
@@ -209,10 +206,7 @@ static void read_spec(lua_State *L, tg_indicator_spec *s, const char **by) {
     s->judge.per = tg_luaaux_opt_number(L, 1, "indicator", "per", 1, 1e-9, 1e12);
     s->judge.flag_deviation =
         tg_luaaux_opt_number(L, 1, "indicator", "flag_deviation", NAN, 0, 1e12);
-    if (lua_getfield(L, 1, "census") != LUA_TNIL && !lua_isboolean(L, -1))
-        tg_luaaux_error(L, "indicator: 'census' must be true or false");
-    s->judge.census = lua_toboolean(L, -1);
-    lua_pop(L, 1);
+    s->judge.census = tg_luaaux_opt_boolean(L, 1, "indicator", "census", 0);
     s->by = by;
     s->n_by = read_by(L, by);
     s->period = tg_luaaux_opt_string(L, 1, "indicator", "period", "period");
@@ -253,7 +247,7 @@ static void push_params(lua_State *L) {
             lua_settable(L, out);
         }
     } else if (!lua_isnil(L, -1)) {
-        tg_luaaux_error(L, "indicator: 'params' must be a table of defaults");
+        tg_luaaux_bad(L, "indicator", "params", "a table of defaults", -1);
     }
     lua_pop(L, 1);
     lua_getfield(L, lua_upvalueindex(1), "params");
@@ -368,7 +362,7 @@ static int l_indicator(lua_State *L) {
     tg_error err;
     tg_status st;
 
-    luaL_checktype(L, 1, LUA_TTABLE);
+    tg_luaaux_check_table(L, 1, "indicator", "options");
     lua_settop(L, 1);
     tg_luaaux_check_opts(L, 1, known, "indicator");
     id = need_string(L, "id");
@@ -377,8 +371,10 @@ static int l_indicator(lua_State *L) {
     need_string(L, "goal");
     need_string(L, "unit");
     read_spec(L, &s, by);
-    if (lua_getfield(L, 1, "compute") != LUA_TFUNCTION)
-        return tg_luaaux_error(L, "indicator '%s': 'compute' must be a function", id);
+    if (lua_getfield(L, 1, "compute") != LUA_TFUNCTION) {
+        lua_pushfstring(L, "indicator '%s'", id);
+        return tg_luaaux_bad(L, lua_tostring(L, -1), "compute", "a function", -2);
+    }
     claim_id(L, id);
     lua_getfield(L, LUA_REGISTRYINDEX, CATALOG_KEY);
     push_params(L);

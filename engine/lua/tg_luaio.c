@@ -38,7 +38,7 @@ static int l_tegn_param(lua_State *L) {
     static const char *const kinds[] = { "string", "int", "float", "number", "bool", "date", NULL };
     enum { K_STRING, K_INT, K_FLOAT, K_NUMBER, K_BOOL, K_DATE };
     tg_luactx *lib = tg_luactx_of(L);
-    const char *name = luaL_checkstring(L, 1);
+    const char *name = tg_luaaux_check_string(L, 1, "param", "name");
     const tg_luactx_param *p = tg_luactx_find_param(lib, name);
     int32_t days;
     int kind = K_STRING;
@@ -54,7 +54,7 @@ static int l_tegn_param(lua_State *L) {
     } else if (tg_luaaux_date_test(L, 2, &days)) {
         kind = K_DATE;
     } else if (!lua_isnoneornil(L, 2) && lua_type(L, 2) != LUA_TSTRING) {
-        return luaL_argerror(L, 2, "default must be a string, number, boolean or date");
+        return tg_luaaux_bad(L, "param", "default", "a string, number, boolean or date", 2);
     }
     if (!p) {
         if (lua_isnoneornil(L, 2))
@@ -145,7 +145,7 @@ static void read_types(lua_State *L, tg_csv_opts *o) {
     size_t n = 0;
     tg_csv_coltype *types;
 
-    luaL_checktype(L, idx, LUA_TTABLE);
+    tg_luaaux_check_table(L, idx, "read_csv", "types");
     lua_pushnil(L);
     while (lua_next(L, idx)) {
         lua_pop(L, 1);
@@ -158,7 +158,7 @@ static void read_types(lua_State *L, tg_csv_opts *o) {
         tg_csv_coltype *t = &types[n++];
         const char *tname;
         if (lua_type(L, -2) != LUA_TSTRING)
-            tg_luaaux_error(L, "read_csv: 'types' maps column names to types");
+            tg_luaaux_bad(L, "read_csv", "types", "keyed by column names", -2);
         t->name = lua_tostring(L, -2);
         t->format = NULL;
         /* Only strings: a number would be converted on the stack and the
@@ -177,10 +177,10 @@ static void read_types(lua_State *L, tg_csv_opts *o) {
         int type = tname ? tg_type_parse(tname) : -1;
         t->type = type < 0 ? (tg_type)0 : (tg_type)type;
         if (type < 0)
-            tg_luaaux_error(L,
-                            "read_csv: bad type for column '%s' (expected \"int\", \"float\", "
-                            "\"bool\", \"date\", \"string\" or {\"date\", \"%%d-%%m-%%Y\"})",
-                            t->name);
+            tg_luaaux_bad(L, "read_csv", lua_pushfstring(L, "types.%s", t->name),
+                          "\"int\", \"float\", \"bool\", \"date\", \"string\" or "
+                          "{\"date\", \"%d-%m-%Y\"}",
+                          -2);
         lua_pop(L, 1);
     }
     qsort(types, n, sizeof *types, cmp_coltype);
@@ -265,7 +265,7 @@ static int l_tegn_read_csv(lua_State *L) {
     static const char *const known[] = { "sep",        "quote",   "header", "encoding",
                                          "decimal",    "na",      "types",  "on_error",
                                          "max_errors", "threads", NULL };
-    const char *path = luaL_checkstring(L, 1);
+    const char *path = tg_luaaux_check_string(L, 1, "read_csv", "path");
     tg_luactx *lib = tg_luactx_of(L);
     const char *na[MAX_NA];
     struct load_ctx ctx;
@@ -284,7 +284,8 @@ static int l_tegn_read_csv(lua_State *L) {
         o.dialect.quote = csv_char(L, 2, "quote", "such as '\"'");
         o.decimal = csv_char(L, 2, "decimal", "'.' or ','");
         if (o.decimal && o.decimal != '.' && o.decimal != ',')
-            return tg_luaaux_error(L, "read_csv: option 'decimal' must be '.', ',' or \"auto\"");
+            return (lua_getfield(L, 2, "decimal"),
+                    tg_luaaux_bad(L, "read_csv", "decimal", "'.', ',' or \"auto\"", -1));
         if (lua_getfield(L, 2, "header") != LUA_TNIL) {
             if (lua_type(L, -1) == LUA_TBOOLEAN) o.dialect.header = lua_toboolean(L, -1);
             else if (!(lua_type(L, -1) == LUA_TSTRING && !strcmp(lua_tostring(L, -1), "auto")))
@@ -309,7 +310,8 @@ static int l_tegn_read_csv(lua_State *L) {
             if (n > MAX_NA) return tg_luaaux_error(L, "read_csv: at most %d 'na' values", MAX_NA);
             for (lua_Integer i = 1; i <= n; i++) {
                 if (lua_rawgeti(L, -1, i) != LUA_TSTRING)
-                    return tg_luaaux_error(L, "read_csv: 'na' values must be strings");
+                    return tg_luaaux_bad(L, "read_csv", lua_pushfstring(L, "na[%I]", i), "a string",
+                                         -2);
                 na[i - 1] = lua_tostring(L, -1); /* kept alive by the na table */
                 lua_pop(L, 1);
             }
@@ -356,7 +358,7 @@ static int l_tegn_read_csv(lua_State *L) {
 /* ---- tegn.read_sqlite ---- */
 
 /* Fills *p from the Lua value at idx (a query parameter). */
-static void to_db_param(lua_State *L, int idx, tg_db_param *p) {
+static void to_db_param(lua_State *L, int idx, tg_db_param *p, const char *key) {
     int32_t days;
     p->is_null = 0;
     switch (lua_type(L, idx)) {
@@ -388,7 +390,8 @@ static void to_db_param(lua_State *L, int idx, tg_db_param *p) {
             p->is_null = 1;
             return;
         }
-        tg_luaaux_error(L, "read_sqlite: a query parameter cannot be a %s", luaL_typename(L, idx));
+        tg_luaaux_bad(L, "read_sqlite", key,
+                      "a number, string, boolean, date or tegn.null (a query parameter)", idx);
     }
 }
 
@@ -400,8 +403,8 @@ static int cmp_db_param(const void *a, const void *b) {
 
 /* tegn.read_sqlite(db, table_or_sql [, params]) -> Table */
 static int l_tegn_read_sqlite(lua_State *L) {
-    const char *db = luaL_checkstring(L, 1);
-    const char *what = luaL_checkstring(L, 2);
+    const char *db = tg_luaaux_check_string(L, 1, "read_sqlite", "db");
+    const char *what = tg_luaaux_check_string(L, 2, "read_sqlite", "table_or_sql");
     tg_db_param *params = NULL;
     size_t n = 0, n_pos = 0;
     tg_table **slot;
@@ -410,7 +413,7 @@ static int l_tegn_read_sqlite(lua_State *L) {
 
     lua_settop(L, 3);
     if (!lua_isnil(L, 3)) {
-        luaL_checktype(L, 3, LUA_TTABLE);
+        tg_luaaux_check_table(L, 3, "read_sqlite", "params");
         lua_pushnil(L);
         while (lua_next(L, 3)) {
             lua_pop(L, 1);
@@ -421,8 +424,9 @@ static int l_tegn_read_sqlite(lua_State *L) {
         for (size_t i = 0; i < n_pos; i++) {
             lua_rawgeti(L, 3, (lua_Integer)i + 1);
             params[i].name = NULL;
-            to_db_param(L, -1, &params[i]);
-            lua_pop(L, 1);
+            const char *key = lua_pushfstring(L, "params[%d]", (int)i + 1);
+            to_db_param(L, -2, &params[i], key);
+            lua_pop(L, 2); /* the key and the value */
         }
         size_t k = n_pos;
         lua_pushnil(L);
@@ -430,13 +434,14 @@ static int l_tegn_read_sqlite(lua_State *L) {
             if (lua_type(L, -2) == LUA_TSTRING) {
                 if (k == n) return tg_luaaux_error(L, "read_sqlite: bad parameter table");
                 params[k].name = lua_tostring(L, -2);
-                to_db_param(L, -1, &params[k]);
+                const char *key = lua_pushfstring(L, "params.%s", params[k].name);
+                to_db_param(L, -2, &params[k], key);
+                lua_pop(L, 1);
                 k++;
             } else if (!lua_isinteger(L, -2) || lua_tointeger(L, -2) < 1 ||
                        lua_tointeger(L, -2) > (lua_Integer)n_pos) {
-                return tg_luaaux_error(
-                    L, "read_sqlite: parameters are a list (?1, ?2, ...) or a table of "
-                       "names (:fra = ...)");
+                return tg_luaaux_bad(L, "read_sqlite", "params",
+                                     "a list (?1, ?2, ...) or keyed by names (:fra = ...)", -2);
             }
             lua_pop(L, 1);
         }
@@ -455,7 +460,8 @@ static int l_tegn_read_sqlite(lua_State *L) {
 /* ---- tegn.warn, registration ---- */
 
 static int l_tegn_warn(lua_State *L) {
-    tg_luaaux_warn(L, luaL_checkstring(L, 1));
+    if (!lua_isstring(L, 1)) return tg_luaaux_bad(L, "warn", "msg", "a string", 1);
+    tg_luaaux_warn(L, lua_tostring(L, 1));
     return 0;
 }
 

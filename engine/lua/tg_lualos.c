@@ -131,7 +131,7 @@ void tg_lualos_read(lua_State *L, int idx, const char *where, tg_sim_los *los) {
         has_fra = tg_luaaux_opt_date(L, idx, where, "fra", &fra);
         has_til = tg_luaaux_opt_date(L, idx, where, "til", &til);
         const char *cin, *cout;
-        t = tg_luaval_table_check(L, -1);
+        t = tg_luaval_table_arg(L, -1, where, "ophold");
         cin = tg_luaaux_opt_string(L, idx, where, "indflyttet", "indflyttet");
         cout = tg_luaaux_opt_string(L, idx, where, "fraflyttet", "fraflyttet");
         if (!has_fra || !has_til)
@@ -160,7 +160,7 @@ void tg_lualos_read(lua_State *L, int idx, const char *where, tg_sim_los *los) {
                     s->len[s->n++] = c->type == TG_INT ? (double)c->v.i64[i] : c->v.f64[i];
         } else {
             if (!lua_istable(L, -2))
-                tg_luaaux_error(L, "%s: 'dage' must be a list of stay lengths or a Table", where);
+                tg_luaaux_bad(L, where, "dage", "a list of stay lengths or a Table", -2);
             n = (size_t)lua_rawlen(L, -2);
             s->len = alloc_or_raise(L, n, sizeof *s->len);
             for (size_t i = 0; i < n; i++) {

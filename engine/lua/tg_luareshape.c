@@ -27,7 +27,7 @@ static const char **column_opt(lua_State *L, int idx, const char *key, const cha
                                const tg_table *t, size_t *n) {
     const char **names = NULL;
     *n = 0;
-    if (lua_getfield(L, idx, key) != LUA_TNIL) names = tg_luaaux_names(L, -1, verb, n);
+    if (lua_getfield(L, idx, key) != LUA_TNIL) names = tg_luaaux_names(L, -1, verb, key, n);
     for (size_t i = 0; i < *n; i++)
         if (tg_table_find(t, names[i]) < 0) tg_luaaux_no_column(L, t, names[i]);
     return names;
@@ -47,17 +47,19 @@ static int l_table_pivot(lua_State *L) {
     tg_status st;
     int res;
 
-    luaL_checktype(L, 2, LUA_TTABLE);
+    tg_luaaux_check_table(L, 2, "pivot", "options");
     lua_settop(L, 2);
     tg_luaaux_check_opts(L, 2, known, "pivot");
     memset(&p, 0, sizeof p);
     p.rows = column_opt(L, 2, "rows", "pivot", t, &p.n_rows);
     lua_getfield(L, 2, "cols");
-    p.cols = lua_tostring(L, -1);
     lua_getfield(L, 2, "values");
+    if (lua_type(L, -2) != LUA_TSTRING)
+        return tg_luaaux_bad(L, "pivot", "cols", "a column name", -2);
+    if (lua_type(L, -1) != LUA_TSTRING)
+        return tg_luaaux_bad(L, "pivot", "values", "a column name", -1);
+    p.cols = lua_tostring(L, -2);
     p.values = lua_tostring(L, -1);
-    if (!p.cols || !p.values || lua_type(L, -1) != LUA_TSTRING || lua_type(L, -2) != LUA_TSTRING)
-        return tg_luaaux_error(L, "pivot: 'cols' and 'values' must name columns");
     if (tg_table_find(t, p.cols) < 0) return tg_luaaux_no_column(L, t, p.cols);
     if (tg_table_find(t, p.values) < 0) return tg_luaaux_no_column(L, t, p.values);
     if (lua_getfield(L, 2, "agg") != LUA_TNIL) {
@@ -69,7 +71,7 @@ static int l_table_pivot(lua_State *L) {
                                    agg);
     }
     lua_getfield(L, 2, "fill");
-    p.fill = tg_luaval_scalar(L, -1, "pivot fill");
+    p.fill = tg_luaval_scalar(L, -1, "pivot", "fill");
     slot = tg_luaval_table_new(L);
     res = lua_gettop(L);
     tg_luaaux_interrupt(L, &intr);
@@ -91,7 +93,7 @@ static int l_table_unpivot(lua_State *L) {
     tg_status st;
     int res;
 
-    luaL_checktype(L, 2, LUA_TTABLE);
+    tg_luaaux_check_table(L, 2, "unpivot", "options");
     lua_settop(L, 2);
     tg_luaaux_check_opts(L, 2, known, "unpivot");
     memset(&u, 0, sizeof u);
@@ -100,8 +102,8 @@ static int l_table_unpivot(lua_State *L) {
     if (!u.keep && !u.melt) return tg_luaaux_error(L, "unpivot: give 'keep' or 'melt' (or both)");
     if (lua_getfield(L, 2, "into") != LUA_TNIL) {
         size_t n;
-        const char **into = tg_luaaux_names(L, -1, "unpivot", &n);
-        if (n != 2) return tg_luaaux_error(L, "unpivot: 'into' is {name_column, value_column}");
+        const char **into = tg_luaaux_names(L, -1, "unpivot", "into", &n);
+        if (n != 2) return tg_luaaux_bad(L, "unpivot", "into", "{name_column, value_column}", -2);
         u.name_col = into[0];
         u.value_col = into[1];
     }
@@ -130,14 +132,13 @@ static int l_table_complete(lua_State *L) {
     tg_status st;
     int res;
 
-    luaL_checktype(L, 2, LUA_TTABLE);
+    tg_luaaux_check_table(L, 2, "complete", "options");
     lua_settop(L, 2);
     tg_luaaux_check_opts(L, 2, known, "complete");
     keys = column_opt(L, 2, "by", "complete", t, &n_keys);
-    lua_getfield(L, 2, "period");
+    if (lua_getfield(L, 2, "period") != LUA_TSTRING)
+        return tg_luaaux_bad(L, "complete", "period", "the name of a date column", -1);
     period = lua_tostring(L, -1);
-    if (!period || lua_type(L, -1) != LUA_TSTRING)
-        return tg_luaaux_error(L, "complete: 'period' must name a date column");
     if (tg_table_find(t, period) < 0) return tg_luaaux_no_column(L, t, period);
     if (lua_getfield(L, 2, "unit") != LUA_TNIL)
         unit = units[tg_luaaux_check_choice(L, -1, "complete", "unit", units)];
@@ -145,19 +146,20 @@ static int l_table_complete(lua_State *L) {
         int spec = lua_gettop(L);
         size_t n;
         const char **names;
-        luaL_checktype(L, spec, LUA_TTABLE);
-        names = tg_luaaux_sorted_keys(L, spec, &n, "complete fill");
+        tg_luaaux_check_table(L, spec, "complete", "fill");
+        names = tg_luaaux_sorted_keys(L, spec, &n, "complete", "fill");
         if (luaL_len(L, spec) > 0)
-            return tg_luaaux_error(L, "complete: 'fill' is {column = value}");
+            return tg_luaaux_bad(L, "complete", "fill", "{column = value}, not a list", spec);
         void **box = tg_luaaux_box(L, release_table);
         if (!(fill = tg_table_new())) return tg_lua_raise(L, TG_ENOMEM, NULL);
         *box = fill;
         for (size_t i = 0; i < n; i++) {
             lua_getfield(L, spec, names[i]);
-            tg_col *c = tg_luaval_scalar(L, -1, "complete fill");
+            lua_pushfstring(L, "fill.%s", names[i]);
+            tg_col *c = tg_luaval_scalar(L, -2, "complete", lua_tostring(L, -1));
             if (!c) return tg_luaaux_error(L, "complete: fill value for '%s' is null", names[i]);
             if ((st = tg_table_add(fill, names[i], c)) != TG_OK) return tg_lua_raise(L, st, NULL);
-            lua_pop(L, 2);
+            lua_pop(L, 3);
         }
         fill->n_rows = 1;
     }

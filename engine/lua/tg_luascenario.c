@@ -38,51 +38,11 @@ struct spec {
 
 static const char *const FN = "scenario.run";
 
-/* A table { [aar] = number } at the top of the stack into v[aar - first]
-** for first <= aar < first + n (NaN elsewhere); years outside raise. */
-static void check_years(lua_State *L, double *v, int first, int n, const char *what,
-                        const char *where) {
-    int top = lua_gettop(L);
-    if (!lua_istable(L, top))
-        tg_luaaux_error(L, "%s: %s must be a table { [aar] = tal }", where, what);
-    for (int i = 0; i < n; i++) v[i] = NAN;
-    lua_pushnil(L);
-    while (lua_next(L, top)) {
-        if (!lua_isinteger(L, -2))
-            tg_luaaux_error(L, "%s: %s is keyed by year (a whole number)", where, what);
-        lua_Integer y = lua_tointeger(L, -2);
-        if (y < first || y >= (lua_Integer)first + n)
-            tg_luaaux_error(L, "%s: %s: year %I is outside %d-%d", where, what, y, first,
-                            first + n - 1);
-        v[y - first] = tg_luaaux_check_number(L, -1, where, what, -HUGE_VAL, HUGE_VAL);
-        lua_pop(L, 1);
-    }
-}
-
-/* The earliest and latest year keys of the table at the top of the stack. */
-static int year_range(lua_State *L, int *lo, int *hi, const char *what, const char *where) {
-    int top = lua_gettop(L), any = 0;
-    if (!lua_istable(L, top))
-        return tg_luaaux_error(L, "%s: %s must be a table { [aar] = tal }", where, what);
-    lua_pushnil(L);
-    while (lua_next(L, top)) {
-        if (!lua_isinteger(L, -2) || lua_tointeger(L, -2) < 1000 || lua_tointeger(L, -2) > 9999)
-            return tg_luaaux_error(L, "%s: %s is keyed by year (a whole number)", where, what);
-        int y = (int)lua_tointeger(L, -2);
-        if (!any || y < *lo) *lo = y;
-        if (!any || y > *hi) *hi = y;
-        any = 1;
-        lua_pop(L, 1);
-    }
-    return any;
-}
-
 static void check_steps(lua_State *L, struct spec *s, const char *where) {
     static const char *const known[] = { "fra", "pladser", NULL };
     int top = lua_gettop(L);
     if (!lua_istable(L, top))
-        tg_luaaux_error(L, "%s: kapacitet must be a list of { fra = 'YYYY-MM-DD', pladser = n }",
-                        FN);
+        tg_luaaux_bad(L, where, "kapacitet", "a list of { fra = 'YYYY-MM-DD', pladser = n }", top);
     lua_Integer n = luaL_len(L, top);
     if (n > MAX_STEPS) tg_luaaux_error(L, "%s: at most %d capacity steps", where, MAX_STEPS);
     for (lua_Integer i = 1; i <= n; i++) {
@@ -142,9 +102,10 @@ static void check_tilbud(lua_State *L, int idx, struct spec *s, int start, int a
     tg_scenario_tilbud *t = &s->t;
     char where[160];
     idx = lua_absindex(L, idx);
-    if (!lua_istable(L, idx)) tg_luaaux_error(L, "%s: each tilbud must be a table", FN);
+    if (!lua_istable(L, idx))
+        tg_luaaux_bad(L, FN, lua_pushfstring(L, "tilbud[%d]", slot), "a table", idx);
     if (lua_getfield(L, idx, "id") != LUA_TSTRING)
-        tg_luaaux_error(L, "%s: tilbud.id must be a string", FN);
+        tg_luaaux_bad(L, FN, "tilbud.id", "a string", -1);
     t->id = lua_tostring(L, -1); /* kept alive by the tilbud table */
     lua_pop(L, 1);
     snprintf(where, sizeof where, "%s: tilbud '%.100s'", FN, t->id);
@@ -153,7 +114,7 @@ static void check_tilbud(lua_State *L, int idx, struct spec *s, int start, int a
     tg_scenario_tilbud_init(t);
     t->id = id;
     if (lua_getfield(L, idx, "regler") != LUA_TNIL) {
-        s->regler = tg_luaval_rules(L, -1, where);
+        s->regler = tg_luaval_rules(L, -1, where, "regler");
         t->regler = &s->regler;
     }
     lua_pop(L, 1);
@@ -178,7 +139,9 @@ static void check_tilbud(lua_State *L, int idx, struct spec *s, int start, int a
     t->pris_ny_plads =
         tg_luaaux_opt_number(L, idx, where, "pris_ny_plads", NAN, -HUGE_VAL, HUGE_VAL);
     if (lua_getfield(L, idx, "engangsudgifter") != LUA_TNIL) {
-        check_years(L, s->engang, start, aar, "engangsudgifter", where);
+        int first = start;
+        tg_luaaux_check_years(L, -1, where, "engangsudgifter", s->engang, (size_t)aar, &first,
+                              TG_LUAAUX_YEARS_FIXED);
         for (int y = 0; y < aar; y++)
             if (isnan(s->engang[y])) s->engang[y] = 0;
         t->engang = s->engang;
@@ -191,24 +154,24 @@ static void check_tilbud(lua_State *L, int idx, struct spec *s, int start, int a
         tg_luaaux_opt_number(L, idx, where, "regnskab_afvigelse_pct", 0, -HUGE_VAL, HUGE_VAL);
 
     if (lua_getfield(L, idx, "historik") != LUA_TNIL) {
-        int lo = 0, hi = 0;
-        if (year_range(L, &lo, &hi, "historik", where)) {
-            if (hi >= start)
+        int lo = 0;
+        size_t n = tg_luaaux_check_years(L, -1, where, "historik", s->hist, TG_SCENARIO_MAX_HISTORY,
+                                         &lo, 0);
+        if (n > 0) {
+            if (lo + (int)n - 1 >= start)
                 tg_luaaux_error(L, "%s: historik must be years before %d", where, start);
-            if (hi - lo >= TG_SCENARIO_MAX_HISTORY)
-                tg_luaaux_error(L, "%s: historik spans more than %d years", where,
-                                TG_SCENARIO_MAX_HISTORY);
-            check_years(L, s->hist, lo, hi - lo + 1, "historik", where);
             t->historik_fra_aar = lo;
             t->historik = s->hist;
-            t->n_historik = (size_t)(hi - lo + 1);
+            t->n_historik = n;
         }
     }
     lua_pop(L, 1);
     t->budget_belaegning =
         tg_luaaux_opt_number(L, idx, where, "budget_belaegning", NAN, -HUGE_VAL, HUGE_VAL);
     if (lua_getfield(L, idx, "regulering") != LUA_TNIL) {
-        check_years(L, s->reg, start, aar, "regulering", where);
+        int first = start;
+        tg_luaaux_check_years(L, -1, where, "regulering", s->reg, (size_t)aar, &first,
+                              TG_LUAAUX_YEARS_FIXED);
         t->regulering = s->reg;
         t->n_regulering = (size_t)aar;
     }
@@ -222,8 +185,7 @@ static void check_tilbud(lua_State *L, int idx, struct spec *s, int start, int a
     lua_pop(L, 1);
     if (lua_getfield(L, idx, "saeson") != LUA_TNIL) {
         if (!lua_istable(L, -1) || luaL_len(L, -1) != 12)
-            tg_luaaux_error(L, "%s: saeson must be a list of 12 factors (January..December)",
-                            where);
+            tg_luaaux_bad(L, where, "saeson", "a list of 12 factors (January..December)", -1);
         for (int m = 0; m < 12; m++) {
             lua_rawgeti(L, -1, m + 1);
             s->season[m] = tg_luaaux_check_number(L, -1, where, "saeson", -HUGE_VAL, HUGE_VAL);
@@ -265,11 +227,11 @@ static int l_scenario_run(lua_State *L) {
     tg_error err;
     tg_status st;
 
-    luaL_checktype(L, 1, LUA_TTABLE);
+    tg_luaaux_check_table(L, 1, FN, "options");
     tg_luaaux_check_opts(L, 1, known, FN);
     memset(&o, 0, sizeof o);
     lua_getfield(L, 1, "regler");
-    rules = tg_luaval_rules(L, -1, FN);
+    rules = tg_luaval_rules(L, -1, FN, "regler");
     lua_pop(L, 1);
     o.regler = &rules;
     if (lua_getfield(L, 1, "start_aar") == LUA_TNIL) return tg_luaaux_missing(L, FN, "start_aar");

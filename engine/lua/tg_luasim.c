@@ -88,8 +88,7 @@ static void read_capacity(lua_State *L, int idx, spec *sp, size_t k, int32_t sta
         long places;
         lua_rawgeti(L, idx, (lua_Integer)i + 1);
         if (!lua_istable(L, -1))
-            tg_luaaux_error(L, "%s: 'kapacitet' must be a list of {fra = date, pladser = n}",
-                            where);
+            tg_luaaux_bad(L, where, "kapacitet", "a list of {fra = date, pladser = n}", idx);
         tg_luaaux_check_opts(L, -1, known, where);
         has = tg_luaaux_opt_date(L, lua_gettop(L), where, "fra", &d);
         places =
@@ -135,9 +134,9 @@ static void read_unit(lua_State *L, int idx, spec *sp, size_t k, int32_t start, 
 
     idx = lua_absindex(L, idx);
     snprintf(where, sizeof where, "sim.run: tilbud %zu", k + 1);
-    if (!lua_istable(L, idx)) tg_luaaux_error(L, "%s: expected a table", where);
-    if (lua_getfield(L, idx, "id") != LUA_TSTRING)
-        tg_luaaux_error(L, "%s: 'id' must be a string", where);
+    if (!lua_istable(L, idx))
+        tg_luaaux_bad(L, "sim.run", lua_pushfstring(L, "tilbud[%d]", (int)k + 1), "a table", idx);
+    if (lua_getfield(L, idx, "id") != LUA_TSTRING) tg_luaaux_bad(L, where, "id", "a string", -1);
     if (!(sp->ids[k] = tg_strdup(lua_tostring(L, -1)))) tg_lua_raise(L, TG_ENOMEM, NULL);
     lua_pop(L, 1);
     snprintf(where, sizeof where, "sim.run: tilbud '%.100s'", sp->ids[k]);
@@ -181,8 +180,7 @@ static void read_unit(lua_State *L, int idx, spec *sp, size_t k, int32_t start, 
     u->queue_max = tg_luaaux_opt_integer(L, idx, where, "max_venteliste", -1, 0, TG_SIM_MAX_QUEUE);
     if (lua_getfield(L, idx, "kapacitet") != LUA_TNIL) {
         if (!lua_istable(L, -1))
-            tg_luaaux_error(L, "%s: 'kapacitet' must be a list of {fra = date, pladser = n}",
-                            where);
+            tg_luaaux_bad(L, where, "kapacitet", "a list of {fra = date, pladser = n}", -1);
         read_capacity(L, -1, sp, k, start, days, where);
     }
     lua_pop(L, 1);
@@ -371,7 +369,7 @@ static int l_sim_run(lua_State *L) {
     int has, kind, per_rep = 0;
     void **box;
 
-    luaL_checktype(L, 1, LUA_TTABLE);
+    tg_luaaux_check_table(L, 1, "sim.run", "options");
     lua_settop(L, 1);
     tg_luaaux_check_opts(L, 1, known, "sim.run");
     memset(&o, 0, sizeof o);
@@ -387,7 +385,7 @@ static int l_sim_run(lua_State *L) {
     per_rep = tg_luaaux_opt_boolean(L, 1, "sim.run", "per_replikation", 0);
     lua_settop(L, 1);
     if (lua_getfield(L, 1, "tilbud") != LUA_TTABLE || lua_rawlen(L, -1) == 0)
-        return tg_luaaux_error(L, "sim.run: 'tilbud' must be a non-empty list of tilbud");
+        return tg_luaaux_bad(L, "sim.run", "tilbud", "a non-empty list of tilbud", -1);
 
     box = tg_luaaux_box(L, free_spec); /* 3 */
     sp = alloc_or_raise(L, 1, sizeof *sp);
@@ -438,7 +436,7 @@ static int l_sim_run(lua_State *L) {
 static int l_sim_from_stays(lua_State *L) {
     static const char *const known[] = { "fra", "til", "by", "indflyttet", "fraflyttet", NULL };
     const char *where = "sim.from_stays";
-    const tg_table *t = tg_luaval_table_check(L, 1);
+    const tg_table *t = tg_luaval_table_arg(L, 1, where, "ophold");
     const tg_col *by, *in, *out;
     const char *by_name, *in_name, *out_name;
     int has_fra, has_til;
@@ -447,7 +445,7 @@ static int l_sim_from_stays(lua_State *L) {
     size_t n_groups = 0, *order, *start_at, *rows;
     uint32_t n_codes;
 
-    luaL_checktype(L, 2, LUA_TTABLE);
+    tg_luaaux_check_table(L, 2, where, "options");
     lua_settop(L, 2);
     tg_luaaux_check_opts(L, 2, known, where);
     has_fra = tg_luaaux_opt_date(L, 2, where, "fra", &fra);
@@ -455,12 +453,9 @@ static int l_sim_from_stays(lua_State *L) {
     if (!has_fra || !has_til)
         return tg_luaaux_error(L, "%s: the observation window 'fra' and 'til' is required", where);
     if (til <= fra) return tg_luaaux_error(L, "%s: 'til' must come after 'fra'", where);
-    lua_getfield(L, 2, "by");
-    lua_getfield(L, 2, "indflyttet");
-    lua_getfield(L, 2, "fraflyttet");
-    by_name = luaL_optstring(L, 3, "tilbud_id");
-    in_name = luaL_optstring(L, 4, "indflyttet");
-    out_name = luaL_optstring(L, 5, "fraflyttet");
+    by_name = tg_luaaux_opt_string(L, 2, where, "by", "tilbud_id");
+    in_name = tg_luaaux_opt_string(L, 2, where, "indflyttet", "indflyttet");
+    out_name = tg_luaaux_opt_string(L, 2, where, "fraflyttet", "fraflyttet");
     if (!(by = tg_table_col(t, by_name))) return tg_luaaux_no_column(L, t, by_name);
     if (by->type != TG_STRING)
         return tg_luaaux_error(L, "%s: column '%s' must hold strings", where, by_name);

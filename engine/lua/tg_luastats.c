@@ -160,8 +160,8 @@ static void read_array(lua_State *L, int idx, double *v, size_t n, const char *w
         else if (tg_luaaux_is_null(L, -1)) v[i] = NAN;
         else if (tg_luaaux_date_test(L, -1, &days)) v[i] = decimal_year(days);
         else
-            tg_luaaux_error(L, "trend: %s[%d] must be a number, a date or tegn.null, got %s", what,
-                            (int)i + 1, luaL_typename(L, -1));
+            tg_luaaux_bad(L, "trend", lua_pushfstring(L, "%s[%d]", what, (int)i + 1),
+                          "a number, a date or tegn.null", -2);
         lua_pop(L, 1);
     }
 }
@@ -214,8 +214,8 @@ static int l_stats_trend(lua_State *L) {
     if (luaL_testudata(L, 1, TG_LUAVAL_TABLE_MT)) {
         const char *names[2];
         const tg_table *shape, *t;
-        names[0] = luaL_checkstring(L, 2);
-        names[1] = luaL_checkstring(L, 3);
+        names[0] = tg_luaaux_check_string(L, 2, "trend", "x_column");
+        names[1] = tg_luaaux_check_string(L, 3, "trend", "y_column");
         conf = arg_conf(L, 4, "trend");
         shape = tg_luaval_table_shape(L, 1, NULL);
         for (int k = 0; k < 2; k++)
@@ -230,9 +230,8 @@ static int l_stats_trend(lua_State *L) {
         read_column(L, t, names[1], v + n);
     } else {
         size_t ny;
-        if (!lua_istable(L, 1) || !lua_istable(L, 2))
-            return tg_luaaux_error(L, "trend: give two arrays (xs, ys) or a table and two "
-                                      "column names");
+        if (!lua_istable(L, 1)) return tg_luaaux_bad(L, "trend", "xs", "a list or a tegn.Table", 1);
+        if (!lua_istable(L, 2)) return tg_luaaux_bad(L, "trend", "ys", "a list", 2);
         conf = arg_conf(L, 3, "trend");
         n = (size_t)luaL_len(L, 1);
         ny = (size_t)luaL_len(L, 2);
@@ -266,7 +265,7 @@ static int l_stats_bh(lua_State *L) {
     size_t n;
     tg_status st;
 
-    luaL_checktype(L, 1, LUA_TTABLE);
+    tg_luaaux_check_table(L, 1, "bh", "ps");
     n = (size_t)luaL_len(L, 1);
     box = tg_luaaux_box(L, tg_free);
     if (n > 0 && !(*box = tg_malloc(n * sizeof *p))) return tg_lua_raise(L, TG_ENOMEM, NULL);
@@ -276,12 +275,9 @@ static int l_stats_bh(lua_State *L) {
         if (tg_luaaux_is_null(L, -1)) {
             p[i] = NAN;
         } else {
-            if (lua_type(L, -1) != LUA_TNUMBER)
-                return tg_luaaux_error(L, "bh: ps[%d] must be a number or tegn.null, got %s",
-                                       (int)i + 1, luaL_typename(L, -1));
-            p[i] = lua_tonumber(L, -1);
-            if (!(p[i] >= 0 && p[i] <= 1))
-                return tg_luaaux_error(L, "bh: ps[%d] must be between 0 and 1", (int)i + 1);
+            lua_pushfstring(L, "ps[%d]", (int)i + 1);
+            p[i] = tg_luaaux_check_number(L, -2, "bh", lua_tostring(L, -1), 0, 1);
+            lua_pop(L, 1);
         }
         lua_pop(L, 1);
     }

@@ -141,30 +141,30 @@ static int l_table_select(lua_State *L) {
         slot = tg_luaval_table_new(L);
         if (!(*slot = tg_table_new())) return tg_lua_raise(L, TG_ENOMEM, NULL);
         for (int i = 2; i <= n; i++) {
-            const char *name = luaL_checkstring(L, i);
+            const char *name = tg_luaaux_check_string(L, i, "select", "name");
             add_renamed(L, t, *slot, name, name, "select");
         }
         (*slot)->n_rows = (*slot)->n_cols ? (*slot)->n_rows : t->n_rows;
         tg_luaval_table_same_rows(L, 1, slot);
         return 1;
     }
-    luaL_checktype(L, 2, LUA_TTABLE);
+    tg_luaaux_check_table(L, 2, "select", "columns");
     lua_settop(L, 2);
     size_t n_keys, n_list = (size_t)luaL_len(L, 2);
-    const char **keys = tg_luaaux_sorted_keys(L, 2, &n_keys, "select");
+    const char **keys = tg_luaaux_sorted_keys(L, 2, &n_keys, "select", "columns");
     slot = tg_luaval_table_new(L);
     if (!(*slot = tg_table_new())) return tg_lua_raise(L, TG_ENOMEM, NULL);
     for (size_t i = 1; i <= n_list; i++) {
         if (lua_rawgeti(L, 2, (lua_Integer)i) != LUA_TSTRING)
-            return tg_luaaux_error(L, "select: entry %d is not a column name", (int)i);
+            return tg_luaaux_bad(L, "select", lua_pushfstring(L, "columns[%d]", (int)i),
+                                 "a column name", -2);
         const char *name = lua_tostring(L, -1);
         add_renamed(L, t, *slot, name, name, "select");
         lua_pop(L, 1);
     }
     for (size_t i = 0; i < n_keys; i++) {
         if (lua_getfield(L, 2, keys[i]) != LUA_TSTRING)
-            return tg_luaaux_error(L, "select: '%s' must name an existing column (new = \"old\")",
-                                   keys[i]);
+            return tg_luaaux_bad(L, "select", keys[i], "a column name (new = \"old\")", -1);
         const char *old = lua_tostring(L, -1);
         add_renamed(L, t, *slot, keys[i], old, "select");
         lua_pop(L, 1);
@@ -182,16 +182,16 @@ static int l_table_rename(lua_State *L) {
     const char **keys, **names;
     tg_table **slot;
 
-    luaL_checktype(L, 2, LUA_TTABLE);
+    tg_luaaux_check_table(L, 2, "rename", "renames");
     lua_settop(L, 2);
-    if (luaL_len(L, 2) > 0) return tg_luaaux_error(L, "rename: expected new = \"old\" pairs");
-    keys = tg_luaaux_sorted_keys(L, 2, &n_keys, "rename");
+    if (luaL_len(L, 2) > 0)
+        return tg_luaaux_bad(L, "rename", "renames", "new = \"old\" pairs, not a list", 2);
+    keys = tg_luaaux_sorted_keys(L, 2, &n_keys, "rename", "renames");
     names = lua_newuserdatauv(L, (t->n_cols ? t->n_cols : 1) * sizeof *names, 0);
     for (size_t k = 0; k < t->n_cols; k++) names[k] = t->names[k];
     for (size_t i = 0; i < n_keys; i++) {
         if (lua_getfield(L, 2, keys[i]) != LUA_TSTRING)
-            return tg_luaaux_error(L, "rename: '%s' must name an existing column (new = \"old\")",
-                                   keys[i]);
+            return tg_luaaux_bad(L, "rename", keys[i], "a column name (new = \"old\")", -1);
         const char *old = lua_tostring(L, -1);
         long k = tg_table_find(t, old);
         if (k < 0) return tg_luaaux_no_column(L, t, old);
@@ -221,8 +221,8 @@ static int l_table_write_sqlite(lua_State *L) {
     static const char *const modes[] = { "create", "replace", "append", NULL };
     static const tg_db_mode values[] = { TG_DB_CREATE, TG_DB_REPLACE, TG_DB_APPEND };
     const tg_table *t = tg_luaval_table_check(L, 1);
-    const char *db = luaL_checkstring(L, 2);
-    const char *name = luaL_checkstring(L, 3);
+    const char *db = tg_luaaux_check_string(L, 2, "write_sqlite", "db");
+    const char *name = tg_luaaux_check_string(L, 3, "write_sqlite", "table");
     tg_db_mode mode = TG_DB_CREATE;
     tg_error err;
     tg_status st;
@@ -245,7 +245,7 @@ static int l_table_write_csv(lua_State *L) {
                                          "header", "dates", "decimals", NULL };
     static const char *const dates[] = { "iso", "dmy", NULL };
     const tg_table *t = tg_luaval_table_check(L, 1);
-    const char *path = luaL_checkstring(L, 2);
+    const char *path = tg_luaaux_check_string(L, 2, "write_csv", "path");
     tg_out_csv_opts o;
     tg_interrupt intr;
     tg_error err;

@@ -140,16 +140,15 @@ static void push_field(lua_State *L, const tg_takst_rules *r, const struct field
 static unsigned check_lines(lua_State *L, int idx, const char *what) {
     unsigned mask = 0;
     idx = lua_absindex(L, idx);
-    if (!lua_istable(L, idx))
-        tg_luaaux_error(L, "rules: %s must be a list of omkostningstyper", what);
+    if (!lua_istable(L, idx)) tg_luaaux_bad(L, "rules", what, "a list of omkostningstyper", idx);
     for (lua_Integer i = 1, n = luaL_len(L, idx); i <= n; i++) {
         size_t len;
         lua_rawgeti(L, idx, i);
         const char *s = lua_tolstring(L, -1, &len);
         int k = s ? tg_takst_omk_parse(s, len) : -1;
         if (k < 0)
-            tg_luaaux_error(L, "rules: %s: unknown omkostningstype '%s'", what,
-                            s ? s : luaL_typename(L, -1));
+            tg_luaaux_bad(L, "rules", lua_pushfstring(L, "%s[%I]", what, i), "an omkostningstype",
+                          -2);
         mask |= TG_TAKST_BIT(k);
         lua_pop(L, 1);
     }
@@ -169,11 +168,13 @@ static void set_field(lua_State *L, tg_takst_rules *r, const struct field *f, in
             (int)tg_luaaux_check_integer(L, idx, "rules", f->name, -1000000, 1000000);
         break;
     case K_NAME: {
-        size_t len;
-        const char *s = lua_tolstring(L, idx, &len);
-        if (lua_type(L, idx) != LUA_TSTRING || len == 0 || len >= sizeof r->navn)
-            tg_luaaux_error(L, "rules: navn must be a string of 1 to %d bytes",
-                            (int)sizeof r->navn - 1);
+        size_t len = 0;
+        const char *s = lua_type(L, idx) == LUA_TSTRING ? lua_tolstring(L, idx, &len) : NULL;
+        if (!s || len == 0 || len >= sizeof r->navn) {
+            char expect[48];
+            snprintf(expect, sizeof expect, "a string of 1 to %d bytes", (int)sizeof r->navn - 1);
+            tg_luaaux_bad(L, "rules", "navn", expect, idx);
+        }
         memcpy(r->navn, s, len + 1);
         break;
     }
@@ -188,7 +189,7 @@ static void set_field(lua_State *L, tg_takst_rules *r, const struct field *f, in
         else if (lua_type(L, idx) == LUA_TNUMBER)
             r->takstdage =
                 (int)tg_luaaux_check_integer(L, idx, "rules", f->name, -1000000, 1000000);
-        else tg_luaaux_error(L, "rules: takstdage must be 'kalender' or a number of days");
+        else tg_luaaux_bad(L, "rules", f->name, "'kalender' or a number of days", idx);
         break;
     case K_MAANED:
         r->maaned_af_uafrundet = tg_luaaux_check_choice(L, idx, "rules", f->name, MAANED_NAMES);
@@ -198,7 +199,8 @@ static void set_field(lua_State *L, tg_takst_rules *r, const struct field *f, in
                              -HUGE_VAL, HUGE_VAL);
         for (int k = 0; k < TG_TAKST_TILSYN_BANDS - 1; k++) {
             if (v[k] != floor(v[k]) || v[k] < 0 || v[k] > 1e6)
-                tg_luaaux_error(L, "rules: tilsyn_graenser must be whole numbers of places");
+                tg_luaaux_error(L, "rules: '%s' must be whole numbers of places from 0 to 1000000",
+                                f->name);
             r->tilsyn_graense[k] = (int)v[k];
         }
         break;
@@ -229,10 +231,11 @@ static int l_takst_rules(lua_State *L) {
         lua_pushnil(L);
         lua_insert(L, 1);
     }
-    r = tg_luaval_rules(L, 1, "rules");
+    r = tg_luaval_rules(L, 1, "rules", "base");
     if (!lua_isnoneornil(L, 2)) {
         for (size_t i = 0; i < N_FIELDS; i++) known[i] = FIELDS[i].name;
         known[N_FIELDS] = NULL;
+        tg_luaaux_check_table(L, 2, "rules", "overrides");
         tg_luaaux_check_opts(L, 2, known, "rules");
         lua_getfield(L, 2, "navn");
         if (lua_isnil(L, -1)) {
@@ -254,7 +257,7 @@ static int l_takst_rules(lua_State *L) {
 
 /* r:table(): the fields as a plain Lua table (for printing or tegn.emit). */
 static int l_rules_table(lua_State *L) {
-    const tg_takst_rules *r = luaL_checkudata(L, 1, TG_LUAVAL_RULES_MT);
+    const tg_takst_rules *r = tg_luaaux_check_udata(L, 1, TG_LUAVAL_RULES_MT);
     lua_createtable(L, 0, (int)N_FIELDS);
     for (size_t i = 0; i < N_FIELDS; i++) {
         push_field(L, r, &FIELDS[i]);
@@ -264,8 +267,9 @@ static int l_rules_table(lua_State *L) {
 }
 
 static int l_rules_index(lua_State *L) {
-    const tg_takst_rules *r = luaL_checkudata(L, 1, TG_LUAVAL_RULES_MT);
-    const char *key = luaL_checkstring(L, 2);
+    const tg_takst_rules *r = tg_luaaux_check_udata(L, 1, TG_LUAVAL_RULES_MT);
+    const char *key = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : NULL;
+    if (!key) return tg_luaaux_bad(L, "rule set", "field", "a field name", 2);
     if (strcmp(key, "table") == 0) {
         lua_pushcfunction(L, l_rules_table);
         return 1;
@@ -279,7 +283,7 @@ static int l_rules_index(lua_State *L) {
 }
 
 static int l_rules_tostring(lua_State *L) {
-    const tg_takst_rules *r = luaL_checkudata(L, 1, TG_LUAVAL_RULES_MT);
+    const tg_takst_rules *r = tg_luaaux_check_udata(L, 1, TG_LUAVAL_RULES_MT);
     lua_pushfstring(L, "tegn.TakstRules(%s v%d)", r->navn, r->version);
     return 1;
 }
@@ -300,41 +304,9 @@ static int l_takst_rule_sets(lua_State *L) {
 static tg_takst_rules rules_option(lua_State *L, int idx, const char *fname) {
     tg_takst_rules r;
     lua_getfield(L, idx, "regler");
-    r = tg_luaval_rules(L, -1, fname);
+    r = tg_luaval_rules(L, -1, fname, "regler");
     lua_pop(L, 1);
     return r;
-}
-
-/* 'historik' at idx: { [year] = occupancy, ... } into act[] from *first. */
-static size_t check_historik(lua_State *L, int idx, double *act, int *first, const char *fname) {
-    lua_Integer lo = 0, hi = 0;
-    int any = 0;
-    idx = lua_absindex(L, idx);
-    if (!lua_istable(L, idx))
-        tg_luaaux_error(L, "%s: historik must be a table { [aar] = belægning, ... }", fname);
-    lua_pushnil(L);
-    while (lua_next(L, idx)) {
-        if (!lua_isinteger(L, -2))
-            tg_luaaux_error(L, "%s: historik is keyed by year (a whole number)", fname);
-        lua_Integer y = lua_tointeger(L, -2);
-        if (y < -100000 || y > 100000) tg_luaaux_error(L, "%s: historik year out of range", fname);
-        if (!any || y < lo) lo = y;
-        if (!any || y > hi) hi = y;
-        any = 1;
-        lua_pop(L, 1);
-    }
-    if (!any) tg_luaaux_error(L, "%s: historik is empty", fname);
-    if (hi - lo >= HISTORIK_MAX)
-        tg_luaaux_error(L, "%s: historik spans more than %d years", fname, HISTORIK_MAX);
-    for (lua_Integer y = lo; y <= hi; y++) {
-        lua_rawgeti(L, idx, y);
-        act[y - lo] = lua_isnil(L, -1)
-                          ? NAN
-                          : tg_luaaux_check_number(L, -1, fname, "historik", -HUGE_VAL, HUGE_VAL);
-        lua_pop(L, 1);
-    }
-    *first = (int)lo;
-    return (size_t)(hi - lo + 1);
 }
 
 static void set_amount(lua_State *L, const char *key, double x) {
@@ -357,7 +329,8 @@ static double occupancy_from(lua_State *L, int args, const tg_takst_rules *r, in
     int first;
     tg_error err;
     lua_getfield(L, args, "historik");
-    size_t n = check_historik(L, -1, act, &first, fname);
+    size_t n = tg_luaaux_check_years(L, -1, fname, "historik", act, HISTORIK_MAX, &first,
+                                     TG_LUAAUX_YEARS_NONEMPTY);
     lua_pop(L, 1);
     tg_err_clear(&err);
     if (tg_takst_budget_belaegning(r, aar, first, act, n,
@@ -371,7 +344,7 @@ static double occupancy_from(lua_State *L, int args, const tg_takst_rules *r, in
 static int l_takst_budget_belaegning(lua_State *L) {
     static const char *const known[] = { "regler", "aar", "historik", "akut", NULL };
     const char *fname = "takst.budget_belaegning";
-    luaL_checktype(L, 1, LUA_TTABLE);
+    tg_luaaux_check_table(L, 1, fname, "options");
     tg_luaaux_check_opts(L, 1, known, fname);
     tg_takst_rules r = rules_option(L, 1, fname);
     lua_pushnumber(
@@ -395,7 +368,7 @@ static int l_takst_compute(lua_State *L) {
     tg_takst_result res;
     tg_error err;
 
-    luaL_checktype(L, 1, LUA_TTABLE);
+    tg_luaaux_check_table(L, 1, fname, "options");
     tg_luaaux_check_opts(L, 1, known, fname);
     tg_takst_rules r = rules_option(L, 1, fname);
     tg_takst_input_init(&in);
@@ -448,8 +421,9 @@ static int l_takst_compute(lua_State *L) {
 static int l_takst_compute_table(lua_State *L) {
     tg_interrupt intr;
     tg_error err;
-    tg_table *param = tg_luaval_table_check(L, 1), *budget = tg_luaval_table_check(L, 2);
-    tg_takst_rules r = tg_luaval_rules(L, 3, "takst.compute_table");
+    tg_table *param = tg_luaval_table_arg(L, 1, "takst.compute_table", "param");
+    tg_table *budget = tg_luaval_table_arg(L, 2, "takst.compute_table", "budget");
+    tg_takst_rules r = tg_luaval_rules(L, 3, "takst.compute_table", "regler");
     tg_table **slot = tg_luaval_table_new(L);
     int res = lua_gettop(L);
 
@@ -472,7 +446,7 @@ static int l_takst_regulate(lua_State *L) {
     tg_takst_regulation g;
     tg_error err;
 
-    luaL_checktype(L, 1, LUA_TTABLE);
+    tg_luaaux_check_table(L, 1, fname, "options");
     tg_luaaux_check_opts(L, 1, known, fname);
     tg_takst_rules r = rules_option(L, 1, fname);
     a.aar = (int)tg_luaaux_need_integer(L, 1, fname, "aar", -1000000, 1000000);
@@ -520,7 +494,7 @@ static int l_takst_ydelsespakke(lua_State *L) {
     double fra, til, pris, dag;
     tg_error err;
 
-    luaL_checktype(L, 1, LUA_TTABLE);
+    tg_luaaux_check_table(L, 1, fname, "options");
     tg_luaaux_check_opts(L, 1, known, fname);
     fra = tg_luaaux_need_number(L, 1, fname, "timer_fra", -HUGE_VAL, HUGE_VAL);
     til = tg_luaaux_need_number(L, 1, fname, "timer_til", -HUGE_VAL, HUGE_VAL);
@@ -542,12 +516,12 @@ static int l_takst_ydelsespakke(lua_State *L) {
 static int l_takst_tillaeg(lua_State *L) {
     static const char *const known[] = { "timer", "tillaegstakst", NULL };
     const char *fname = "takst.tillaeg";
-    luaL_checktype(L, 1, LUA_TTABLE);
+    tg_luaaux_check_table(L, 1, fname, "options");
     tg_luaaux_check_opts(L, 1, known, fname);
-    double timer = tg_luaaux_need_number(L, 1, fname, "timer", -HUGE_VAL, HUGE_VAL);
-    double sats = tg_luaaux_need_number(L, 1, fname, "tillaegstakst", -HUGE_VAL, HUGE_VAL);
-    if (!(timer >= 0) || !(sats >= 0) || !isfinite(timer * sats))
-        return tg_luaaux_error(L, "%s: timer and tillaegstakst must be numbers >= 0", fname);
+    double timer = tg_luaaux_need_number(L, 1, fname, "timer", 0, HUGE_VAL);
+    double sats = tg_luaaux_need_number(L, 1, fname, "tillaegstakst", 0, HUGE_VAL);
+    if (!isfinite(timer * sats))
+        return tg_luaaux_error(L, "%s: timer x tillaegstakst is too large", fname);
     push_amount(L, tg_takst_tillaeg(timer, sats));
     return 1;
 }
@@ -556,13 +530,11 @@ static int l_takst_tillaeg(lua_State *L) {
 static int l_takst_moms_refusion(lua_State *L) {
     static const char *const known[] = { "regler", "takst", "momsbelagt_andel", NULL };
     const char *fname = "takst.moms_refusion";
-    luaL_checktype(L, 1, LUA_TTABLE);
+    tg_luaaux_check_table(L, 1, fname, "options");
     tg_luaaux_check_opts(L, 1, known, fname);
     tg_takst_rules r = rules_option(L, 1, fname);
     double takst = tg_luaaux_need_number(L, 1, fname, "takst", -HUGE_VAL, HUGE_VAL);
-    double andel = tg_luaaux_need_number(L, 1, fname, "momsbelagt_andel", -HUGE_VAL, HUGE_VAL);
-    if (!isfinite(takst) || !(andel >= 0 && andel <= 1))
-        return tg_luaaux_error(L, "%s: momsbelagt_andel must be a share between 0 and 1", fname);
+    double andel = tg_luaaux_need_number(L, 1, fname, "momsbelagt_andel", 0, 1);
     push_amount(L, tg_takst_moms_refusion(&r, takst, andel));
     return 1;
 }
@@ -573,11 +545,10 @@ static int l_takst_deltid(lua_State *L) {
     const char *fname = "takst.deltid";
     double v;
     tg_error err;
-    luaL_checktype(L, 1, LUA_TTABLE);
+    tg_luaaux_check_table(L, 1, fname, "options");
     tg_luaaux_check_opts(L, 1, known, fname);
     tg_takst_rules r = rules_option(L, 1, fname);
     double takst = tg_luaaux_need_number(L, 1, fname, "takst", -HUGE_VAL, HUGE_VAL);
-    if (!isfinite(takst)) return tg_luaaux_error(L, "%s: takst must be a number", fname);
     tg_err_clear(&err);
     if (tg_takst_deltid(&r, takst, (int)tg_luaaux_need_integer(L, 1, fname, "dage_pr_uge", 1, 7),
                         &v, &err) != TG_OK)

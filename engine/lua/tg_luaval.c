@@ -108,10 +108,7 @@ static void materialize(lua_State *L, ltable *lt) {
 
 static ltable *check_ltable(lua_State *L, int idx) {
     ltable *lt = tg_luaaux_check_udata(L, idx, TG_LUAVAL_TABLE_MT);
-    if (!lt->t && !lt->src) {
-        if (idx > 0) luaL_argerror(L, idx, "the table was freed (t:free() or <close>)");
-        tg_luaaux_error(L, "the table was freed (t:free() or <close>)");
-    }
+    if (!lt->t && !lt->src) tg_luaaux_error(L, "the table was freed (t:free() or <close>)");
     return lt;
 }
 
@@ -126,6 +123,14 @@ tg_table *tg_luaval_table_check(lua_State *L, int idx) {
     ltable *lt = check_ltable(L, idx);
     if (!lt->t) materialize(L, lt);
     return lt->t;
+}
+
+tg_table *tg_luaval_table_arg(lua_State *L, int idx, const char *fn, const char *key) {
+    ltable *lt = luaL_testudata(L, idx, TG_LUAVAL_TABLE_MT);
+    if (!lt) tg_luaaux_bad(L, fn, key, "a tegn.Table", idx);
+    if (!lt->t && !lt->src)
+        tg_luaaux_bad(L, fn, key, "a tegn.Table that is not freed (t:free() or <close>)", idx);
+    return tg_luaval_table_check(L, idx);
 }
 
 const tg_table *tg_luaval_table_shape(lua_State *L, int idx, size_t *n_rows) {
@@ -185,7 +190,7 @@ int tg_luaval_table_finish(lua_State *L, int idx) {
 /* __gc, t:free() and __close: releases the columns now rather than at the
 ** next collection, so `local t <close> = ...` frees at scope end. */
 int tg_luaval_table_free(lua_State *L) {
-    ltable *lt = luaL_checkudata(L, 1, TG_LUAVAL_TABLE_MT);
+    ltable *lt = tg_luaaux_check_udata(L, 1, TG_LUAVAL_TABLE_MT);
     tg_table_release(lt->t);
     lt->t = NULL;
     drop_selection(lt);
@@ -201,7 +206,7 @@ static int l_table_len(lua_State *L) {
 
 /* "tegn.Table(3 rows: id int, navn string)" */
 static int l_table_tostring(lua_State *L) {
-    ltable *lt = luaL_checkudata(L, 1, TG_LUAVAL_TABLE_MT);
+    ltable *lt = tg_luaaux_check_udata(L, 1, TG_LUAVAL_TABLE_MT);
     const tg_table *t;
     size_t rows;
     luaL_Buffer b;
@@ -342,7 +347,7 @@ int tg_luaval_table_index(lua_State *L) {
                                luaL_typename(L, 2));
     key = lua_tostring(L, 2);
     if (tg_table_find(t, key) < 0) return no_such_key(L, t, key);
-    tg_luaval_expr_push(L, 2, 1, "column");
+    tg_luaval_expr_push(L, 2, 1, "column", "name");
     return 1;
 }
 
@@ -360,6 +365,11 @@ tg_expr **tg_luaval_expr_new(lua_State *L) {
 ** top of the stack. */
 void tg_luaval_expr_fill(lua_State *L, tg_expr **slot, tg_expr *e) {
     if (!e) tg_lua_raise(L, TG_ENOMEM, NULL);
+    if (e->depth > TG_EXPR_MAX_DEPTH) {
+        /* Every node a script builds passes here: no deeper tree exists. */
+        tg_expr_release(e);
+        tg_luaaux_error(L, "expression nested deeper than %d levels", TG_EXPR_MAX_DEPTH);
+    }
     *slot = e;
 }
 
@@ -377,7 +387,7 @@ tg_expr *tg_luaval_expr_check(lua_State *L, int idx) {
 
 static tg_expr *when_to_expr(lua_State *L, int idx);
 
-tg_expr *tg_luaval_expr_push(lua_State *L, int idx, int names, const char *what) {
+tg_expr *tg_luaval_expr_push(lua_State *L, int idx, int names, const char *fn, const char *key) {
     tg_expr **slot;
     int32_t days;
     size_t len;
@@ -412,9 +422,11 @@ tg_expr *tg_luaval_expr_push(lua_State *L, int idx, int names, const char *what)
             return *slot;
         }
     }
-    tg_luaaux_error(L, "%s: expected an expression, a column name or a value, got a %s", what,
-                    luaL_typename(L, idx));
-    return NULL;
+    return (tg_luaaux_bad(L, fn, key,
+                          names ? "an expression or a column name"
+                                : "an expression or a value (number, string, boolean, date)",
+                          idx),
+            NULL);
 }
 
 void tg_luaval_expr_check_columns(lua_State *L, const tg_expr *e, const tg_table *t) {
@@ -533,7 +545,7 @@ void tg_luaval_window_push(lua_State *L, tg_window_fn fn, int expr, long k, int 
     w->min_periods = 0;
     luaL_setmetatable(L, TG_LUAVAL_WINDOW_MT);
     if (expr) {
-        tg_luaval_expr_push(L, expr, 1, name);
+        tg_luaval_expr_push(L, expr, 1, name, "e");
         lua_setiuservalue(L, -2, UV_EXPR);
     }
     if (opts && lua_istable(L, opts)) {
@@ -548,7 +560,7 @@ void tg_luaval_window_push(lua_State *L, tg_window_fn fn, int expr, long k, int 
 }
 
 int tg_luaval_window_tostring(lua_State *L) {
-    win *w = luaL_checkudata(L, 1, TG_LUAVAL_WINDOW_MT);
+    win *w = tg_luaaux_check_udata(L, 1, TG_LUAVAL_WINDOW_MT);
     lua_pushfstring(L, "tegn.Window(%s)", tg_window_name(w->fn));
     return 1;
 }
@@ -557,7 +569,7 @@ int tg_luaval_window_test(lua_State *L, int idx) {
     return luaL_testudata(L, idx, TG_LUAVAL_WINDOW_MT) != NULL;
 }
 
-tg_col *tg_luaval_scalar(lua_State *L, int idx, const char *what) {
+tg_col *tg_luaval_scalar(lua_State *L, int idx, const char *fn, const char *key) {
     void **box;
     int top;
     tg_table *one;
@@ -570,9 +582,8 @@ tg_col *tg_luaval_scalar(lua_State *L, int idx, const char *what) {
     box = tg_luaaux_box(L, release_col);
     top = lua_gettop(L);
     if (lua_isnoneornil(L, idx) || tg_luaaux_is_null(L, idx)) return NULL;
-    if (tg_luaval_expr_test(L, idx))
-        tg_luaaux_error(L, "%s must be a value, not an expression", what);
-    e = tg_luaval_expr_push(L, idx, 0, what);
+    if (tg_luaval_expr_test(L, idx)) tg_luaaux_bad(L, fn, key, "a value, not an expression", idx);
+    e = tg_luaval_expr_push(L, idx, 0, fn, key);
     /* A literal evaluated over a table of one row and no columns. */
     void **tbox = tg_luaaux_box(L, release_table);
     if (!(one = tg_table_new())) tg_lua_raise(L, TG_ENOMEM, NULL);
@@ -580,7 +591,7 @@ tg_col *tg_luaval_scalar(lua_State *L, int idx, const char *what) {
     one->n_rows = 1;
     tg_err_clear(&err);
     st = tg_exec_eval(e, one, NULL, &c, &err);
-    if (st != TG_OK) tg_luaaux_fail(L, st, &err, what);
+    if (st != TG_OK) tg_luaaux_fail(L, st, &err, fn);
     *box = c;
     lua_settop(L, top);
     return c;
@@ -627,19 +638,19 @@ tg_col *tg_luaval_window_eval(lua_State *L, int idx, const tg_table *t) {
         }
     }
     if (lua_getiuservalue(L, idx, UV_BY) != LUA_TNIL) {
-        spec.by = tg_luaaux_names(L, -1, name, &spec.n_by);
+        spec.by = tg_luaaux_names(L, -1, name, "by", &spec.n_by);
         for (size_t i = 0; i < spec.n_by; i++)
             if (tg_table_find(t, spec.by[i]) < 0) tg_luaaux_no_column(L, t, spec.by[i]);
     }
     if (lua_getiuservalue(L, idx, UV_ORDER) != LUA_TNIL) {
         int *desc;
         int list = lua_gettop(L);
-        spec.order = tg_luaaux_sort_keys(L, list, t, name, &desc);
+        spec.order = tg_luaaux_sort_keys(L, list, t, name, "order", &desc);
         spec.order_desc = desc;
         spec.n_order = lua_type(L, list) == LUA_TSTRING ? 1 : (size_t)luaL_len(L, list);
     }
     lua_getiuservalue(L, idx, UV_DEFAULT);
-    spec.dflt = tg_luaval_scalar(L, -1, "default");
+    spec.dflt = tg_luaval_scalar(L, -1, name, "default");
     tg_luaaux_interrupt(L, &intr);
     tg_err_clear(&err);
     st = tg_window(src, &spec, &intr, &out, &err);
@@ -660,7 +671,7 @@ tg_takst_rules *tg_luaval_rules_push(lua_State *L, const tg_takst_rules *r) {
 
 /* The rules named by the value at idx: a TakstRules, a built-in set's name,
 ** or nil for BEK2022. */
-tg_takst_rules tg_luaval_rules(lua_State *L, int idx, const char *fname) {
+tg_takst_rules tg_luaval_rules(lua_State *L, int idx, const char *fname, const char *key) {
     tg_takst_rules r;
     tg_error err;
     const tg_takst_rules *u = luaL_testudata(L, idx, TG_LUAVAL_RULES_MT);
@@ -670,7 +681,7 @@ tg_takst_rules tg_luaval_rules(lua_State *L, int idx, const char *fname) {
         return r;
     }
     if (lua_type(L, idx) != LUA_TSTRING)
-        tg_luaaux_error(L, "%s: regler must be a rule set (tegn.takst.rules) or its name", fname);
+        tg_luaaux_bad(L, fname, key, "a rule set (tegn.takst.rules) or its name", idx);
     tg_err_clear(&err);
     if (tg_takst_rules_builtin(lua_tostring(L, idx), &r, &err) != TG_OK)
         tg_luaaux_fail(L, TG_EARG, &err, fname);

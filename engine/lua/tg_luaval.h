@@ -81,6 +81,9 @@ int tg_luaval_table_finish(struct lua_State *L, int idx);
 /* The table of the Table at idx (borrowed), gathering a pending selection
 ** first; raises "tegn.Table expected" / "table was freed". */
 tg_table *tg_luaval_table_check(struct lua_State *L, int idx);
+/* tg_luaval_table_check for an argument that is not the receiver: raises
+** "<fn>: '<key>' must be a tegn.Table, got ..." (see tg_luaaux_bad). */
+tg_table *tg_luaval_table_arg(struct lua_State *L, int idx, const char *fn, const char *key);
 /* The table of the Table at idx, or NULL when idx holds something else. */
 tg_table *tg_luaval_table_test(struct lua_State *L, int idx);
 
@@ -99,7 +102,8 @@ void tg_luaval_table_push_row(struct lua_State *L, const tg_table *t, size_t i);
 
 /* Pushes an empty Expr userdata (box first) and returns its slot;
 ** tg_luaval_expr_fill stores a freshly built node in it (NULL, an
-** allocation failure, raises). */
+** allocation failure, raises; so does a node nested deeper than
+** TG_EXPR_MAX_DEPTH, a script error where the script builds it). */
 tg_expr **tg_luaval_expr_new(struct lua_State *L);
 void tg_luaval_expr_fill(struct lua_State *L, tg_expr **slot, tg_expr *e);
 
@@ -115,8 +119,9 @@ int tg_luaval_expr_test(struct lua_State *L, int idx);
 ** the stack. Numbers, booleans, dates (tegn.Date), tegn.null and tegn.when
 ** chains become expressions; a string is a literal, unless 'names' is set,
 ** when it names a column (aggregates, sort keys). Raises for anything else,
-** naming 'what' (e.g. "derive 'x'"). */
-tg_expr *tg_luaval_expr_push(struct lua_State *L, int idx, int names, const char *what);
+** "<fn>: '<key>' must be an expression, a column name or a value, got ...". */
+tg_expr *tg_luaval_expr_push(struct lua_State *L, int idx, int names, const char *fn,
+                             const char *key);
 
 /* Raises "no column 'x'; did you mean 'y'?" (at the script line) if 'e'
 ** refers to a column 't' does not have. */
@@ -156,8 +161,8 @@ tg_col *tg_luaval_window_eval(struct lua_State *L, int idx, const tg_table *t);
 /* A 1-row column holding the Lua value at idx (number, string, boolean,
 ** date), for kernels that take scalar arguments; NULL for nil and
 ** tegn.null. The column is owned by a box pushed on the stack (even for
-** NULL). Raises for other values. */
-tg_col *tg_luaval_scalar(struct lua_State *L, int idx, const char *what);
+** NULL). Raises for other values, naming fn and key as tg_luaaux_bad. */
+tg_col *tg_luaval_scalar(struct lua_State *L, int idx, const char *fn, const char *key);
 
 /* ---- tegn.TakstRules ---- */
 
@@ -166,8 +171,9 @@ tg_col *tg_luaval_scalar(struct lua_State *L, int idx, const char *what);
 tg_takst_rules *tg_luaval_rules_push(struct lua_State *L, const tg_takst_rules *r);
 
 /* The rules named by the value at idx: a TakstRules, a built-in set's name,
-** or nil for BEK2022. Raises for anything else, naming 'fname'. */
-tg_takst_rules tg_luaval_rules(struct lua_State *L, int idx, const char *fname);
+** or nil for BEK2022. Raises for anything else, naming 'fname' and the
+** argument or option 'key' ("regler", or "base" for tegn.takst.rules). */
+tg_takst_rules tg_luaval_rules(struct lua_State *L, int idx, const char *fname, const char *key);
 
 /* Reads the table of budget lines at idx (option 'key' of 'fn', e.g.
 ** "omkostninger"; one amount per omkostningstype, named as

@@ -63,9 +63,9 @@ static int l_table_filter(lua_State *L) {
     tg_error err;
     tg_status st;
 
-    luaL_checkany(L, 2);
+    if (lua_isnoneornil(L, 2)) return tg_luaaux_bad(L, "filter", "pred", "an expression", 2);
     lua_settop(L, 2);
-    pred = tg_luaval_expr_push(L, 2, 0, "filter");
+    pred = tg_luaval_expr_push(L, 2, 0, "filter", "pred");
     tg_luaval_expr_check_columns(L, pred, shape);
     names = tg_luaval_expr_columns(L, pred, &n_names);
     view = tg_luaval_table_project(L, 1, names, n_names);
@@ -141,8 +141,7 @@ static colset *eval_pairs(lua_State *L, const tg_table *t, int base, size_t n, c
         if (tg_luaval_window_test(L, value)) {
             c = tg_luaval_window_eval(L, value, t);
         } else {
-            lua_pushfstring(L, "%s '%s'", what, name);
-            tg_expr *e = tg_luaval_expr_push(L, value, 0, lua_tostring(L, -1));
+            tg_expr *e = tg_luaval_expr_push(L, value, 0, what, name);
             c = tg_luaval_expr_eval(L, e, t);
         }
         set->c[set->n++] = tg_col_retain(c);
@@ -161,12 +160,12 @@ static int l_table_derive(lua_State *L) {
     size_t n;
     int base, res;
 
-    luaL_checktype(L, 2, LUA_TTABLE);
+    tg_luaaux_check_table(L, 2, "derive", "columns");
     lua_settop(L, 2);
     slot = tg_luaval_table_new(L);
     res = lua_gettop(L);
     base = lua_gettop(L) + 1;
-    n = tg_luaaux_push_pairs(L, 2, "derive");
+    n = tg_luaaux_push_pairs(L, 2, "derive", "columns");
     set = eval_pairs(L, t, base, n, "derive");
     assemble(L, t, set, base, slot, "derive");
     return tg_luaval_table_finish(L, res);
@@ -176,7 +175,7 @@ static int l_table_derive(lua_State *L) {
 
 /* tegn.desc("x"): a descending sort key for t:sort{...} */
 static int l_tegn_desc(lua_State *L) {
-    luaL_checkstring(L, 1);
+    tg_luaaux_check_string(L, 1, "desc", "name");
     lua_createtable(L, 1, 1);
     lua_pushvalue(L, 1);
     lua_rawseti(L, -2, 1);
@@ -211,7 +210,7 @@ static int l_table_sort(lua_State *L) {
         n = n_args;
     }
     lua_settop(L, 2);
-    keys = tg_luaaux_sort_keys(L, list, t, "sort", &desc);
+    keys = tg_luaaux_sort_keys(L, list, t, "sort", "keys", &desc);
     slot = tg_luaval_table_new(L);
     res = lua_gettop(L);
     tg_luaaux_interrupt(L, &intr);
@@ -334,7 +333,7 @@ static int l_table_map_rows(lua_State *L) {
     tg_table **slot;
     int res;
 
-    luaL_checktype(L, 2, LUA_TFUNCTION);
+    tg_luaaux_check_function(L, 2, "map_rows", "fn");
     lua_settop(L, 2);
     if (tg_luaaux_once(L, "map_rows"))
         tg_luaaux_warn(L, "map_rows calls a Lua function for every row, which is slow; use "

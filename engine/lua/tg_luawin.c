@@ -57,7 +57,7 @@ static int l_expr_lead(lua_State *L) {
 
 /* e:cumsum([{by =, order =}]): the running sum (NULLs skipped) */
 static int l_expr_cumsum(lua_State *L) {
-    if (!lua_isnoneornil(L, 2)) luaL_checktype(L, 2, LUA_TTABLE);
+    if (!lua_isnoneornil(L, 2)) tg_luaaux_check_table(L, 2, "cumsum", "opts");
     tg_luaval_window_push(L, TG_WIN_CUMSUM, 1, 0, lua_isnoneornil(L, 2) ? 0 : 2);
     return 1;
 }
@@ -72,21 +72,21 @@ static int l_expr_rolling_mean(lua_State *L) {
     return 1;
 }
 
-static int rank_like(lua_State *L, tg_window_fn fn) {
-    if (!lua_isnoneornil(L, 1)) luaL_checktype(L, 1, LUA_TTABLE);
+static int rank_like(lua_State *L, tg_window_fn fn, const char *name) {
+    if (!lua_isnoneornil(L, 1)) tg_luaaux_check_table(L, 1, name, "opts");
     tg_luaval_window_push(L, fn, 0, 0, lua_isnoneornil(L, 1) ? 0 : 1);
     return 1;
 }
 
 /* tegn.row_number{by =, order =}, tegn.rank{...}, tegn.dense_rank{...} */
 static int l_tegn_row_number(lua_State *L) {
-    return rank_like(L, TG_WIN_ROW_NUMBER);
+    return rank_like(L, TG_WIN_ROW_NUMBER, "row_number");
 }
 static int l_tegn_rank(lua_State *L) {
-    return rank_like(L, TG_WIN_RANK);
+    return rank_like(L, TG_WIN_RANK, "rank");
 }
 static int l_tegn_dense_rank(lua_State *L) {
-    return rank_like(L, TG_WIN_DENSE_RANK);
+    return rank_like(L, TG_WIN_DENSE_RANK, "dense_rank");
 }
 
 /* ---- computing windows ---- */

@@ -939,6 +939,8 @@ tg_status tg_eval_compile(const tg_expr *e, const tg_table *t, tg_eval **out, tg
 
     assert(e != NULL && t != NULL && out != NULL);
     *out = NULL;
+    st = tg_expr_check_depth(e, err); /* compile() recurses once per level */
+    if (st != TG_OK) return st;
     c.p = tg_calloc(1, sizeof *c.p);
     if (!c.p) return tg_err_nomem(err);
     c.p->t = t;

@@ -770,6 +770,8 @@ tg_status tg_exec_filter(const tg_expr *pred, const tg_table *t, const tg_interr
     assert(pred != NULL && t != NULL && idx != NULL && n != NULL);
     *idx = NULL;
     *n = 0;
+    st = tg_expr_check_depth(pred, err); /* conjuncts() recurses */
+    if (st != TG_OK) return st;
     st = conjuncts(pred, &parts, &n_parts, &cap_parts);
     if (st == TG_OK && !(progs = tg_calloc(n_parts, sizeof *progs))) st = TG_ENOMEM;
     if (st == TG_ENOMEM) tg_err_nomem(err);
@@ -780,7 +782,8 @@ tg_status tg_exec_filter(const tg_expr *pred, const tg_table *t, const tg_interr
         st = tg_eval_compile(parts[k], t, &progs[k], err);
         if (st == TG_OK && tg_eval_type(progs[k]) != TG_BOOL) {
             char *text = tg_expr_to_string(parts[k]);
-            st = tg_err_set(err, TG_EARG, NULL, 0, 0, "filter needs a bool, got %s in %.300s",
+            st = tg_err_set(err, TG_EARG, NULL, 0, 0,
+                            "the predicate must be a bool, got %s in %.300s",
                             tg_type_name(tg_eval_type(progs[k])), text ? text : "?");
             tg_free(text);
         }

@@ -28,6 +28,7 @@ static tg_expr *node_new(tg_op op, size_t n_args, const char *bytes, size_t len)
     if (!e) return NULL;
     e->refs = 1;
     e->op = op;
+    e->depth = 1;
     e->n_args = n_args;
     if (bytes) {
         char *copy = (char *)e + head;
@@ -47,6 +48,7 @@ static void set_args(tg_expr *e, tg_expr *const *args) {
     for (size_t k = 0; k < e->n_args; k++) {
         assert(args[k] != NULL);
         e->args[k] = tg_expr_retain(args[k]);
+        if (args[k]->depth >= e->depth) e->depth = args[k]->depth + 1;
     }
 }
 
@@ -159,8 +161,9 @@ tg_expr *tg_expr_if_else(tg_expr *cond, tg_expr *a, tg_expr *b) {
 tg_expr *tg_expr_isin(tg_expr *x, tg_expr *const *list, size_t n) {
     tg_expr *e = node_new(TG_OP_ISIN, n + 1, NULL, 0);
     if (!e) return NULL;
-    e->args[0] = tg_expr_retain(x);
-    for (size_t k = 0; k < n; k++) e->args[k + 1] = tg_expr_retain(list[k]);
+    e->args[0] = x;
+    if (n) memcpy(&e->args[1], list, n * sizeof *list);
+    set_args(e, e->args);
     return e;
 }
 
@@ -193,18 +196,41 @@ tg_expr *tg_expr_trunc(tg_expr *a, tg_date_unit unit) {
     return e;
 }
 
+tg_status tg_expr_check_depth(const tg_expr *e, tg_error *err) {
+    assert(e != NULL);
+    if (e->depth <= TG_EXPR_MAX_DEPTH) return TG_OK;
+    return tg_err_set(err, TG_EARG, NULL, 0, 0, "expression nested deeper than %d levels",
+                      TG_EXPR_MAX_DEPTH);
+}
+
 tg_expr *tg_expr_retain(tg_expr *e) {
     assert(e != NULL && e->refs > 0);
     e->refs++;
     return e;
 }
 
+/* Without recursion: a node whose count reaches zero joins a list of dead
+** nodes linked through u.dead (its payload is no longer needed), and its
+** children are dropped one at a time from the end of args, the count in
+** n_args going down, so no memory is needed to free any depth. */
 void tg_expr_release(tg_expr *e) {
-    if (!e) return;
-    assert(e->refs > 0);
-    if (--e->refs > 0) return;
-    for (size_t k = 0; k < e->n_args; k++) tg_expr_release(e->args[k]);
-    tg_free(e);
+    tg_expr *dead = NULL;
+    for (;;) {
+        if (e) {
+            assert(e->refs > 0);
+            if (--e->refs == 0) {
+                e->u.dead = dead;
+                dead = e;
+            }
+        }
+        while (dead && dead->n_args == 0) {
+            tg_expr *next = dead->u.dead;
+            tg_free(dead);
+            dead = next;
+        }
+        if (!dead) return;
+        e = dead->args[--dead->n_args];
+    }
 }
 
 /* ---- rendering ---- */
@@ -395,7 +421,9 @@ static void render(tg_sbuf *t, const tg_expr *e) {
 
 char *tg_expr_to_string(const tg_expr *e) {
     tg_sbuf t = { 0 };
-    render(&t, e);
+    if (e->depth > TG_EXPR_MAX_DEPTH)
+        tg_sbuf_printf(&t, "(an expression nested %u levels deep)", e->depth);
+    else render(&t, e);
     if (t.oom) {
         tg_free(t.p);
         return NULL;

@@ -87,9 +87,17 @@ typedef enum tg_op {
 
 typedef struct tg_expr tg_expr;
 
+/* The deepest tree the engine types, compiles, runs and renders: its walks
+** recurse, one C frame per level. The Lua bindings refuse to build a
+** deeper one (a script error where it is built); tg_eval_compile and
+** tg_expr_to_string refuse one built in C. Releasing is iterative, so a
+** tree of any depth frees. */
+#define TG_EXPR_MAX_DEPTH 1000
+
 struct tg_expr {
     int refs;
     tg_op op;
+    unsigned depth; /* 1 for a leaf, else 1 + the deepest child's */
     size_t n_args;
     union {
         const char *name; /* TG_OP_COL: NUL-terminated, stored with the node */
@@ -109,6 +117,7 @@ struct tg_expr {
             tg_round_mode mode;
         } round;
         tg_date_unit unit; /* TG_OP_TRUNC */
+        tg_expr *dead;     /* tg_expr_release's own list of nodes it is freeing */
     } u;
     tg_expr *args[]; /* n_args children, one reference each */
 };
@@ -160,9 +169,14 @@ tg_expr *tg_expr_round(tg_expr *a, int digits, tg_round_mode mode);
 /* The first day of the week (Monday), month, quarter or year. */
 tg_expr *tg_expr_trunc(tg_expr *a, tg_date_unit unit);
 
+/* TG_OK, or TG_EARG with "expression nested deeper than 1000 levels" in
+** err (which may be NULL) when e is deeper than TG_EXPR_MAX_DEPTH. */
+tg_status tg_expr_check_depth(const tg_expr *e, tg_error *err);
+
 /* Adds a reference; returns e. */
 tg_expr *tg_expr_retain(tg_expr *e);
-/* Drops a reference, releasing the children at zero; NULL is a no-op. */
+/* Drops a reference, releasing the children at zero; NULL is a no-op.
+** Iterative (no recursion), so a tree of any depth is safe to drop. */
 void tg_expr_release(tg_expr *e);
 
 /* ---- inspecting ---- */
@@ -173,7 +187,8 @@ const char *tg_op_name(tg_op op);
 
 /* A readable rendering for messages and debugging, e.g.
 ** (col("takst_kr") >= 3000) or year(col("dato")); tg_malloc'ed (free with
-** tg_free), NULL on allocation failure. */
+** tg_free), NULL on allocation failure. A tree deeper than
+** TG_EXPR_MAX_DEPTH renders as a short note saying so. */
 char *tg_expr_to_string(const tg_expr *e);
 
 #endif /* TG_EXPR_H */

@@ -532,7 +532,7 @@ void tg_kern_mod_i64(const int64_t *a, const int64_t *b, size_t n, uint8_t *vali
         int64_t x = a[i], y = b[i];
         uint8_t zero = y == 0;
         /* x % -1 is 0 for every x; dividing INT64_MIN by -1 would trap. */
-        int64_t d = zero | (y == -1) ? 1 : y;
+        int64_t d = (zero | (y == -1)) ? 1 : y;
         int64_t r = x % d;
         out[i] = r + (((r != 0) & ((r ^ d) < 0)) ? d : 0);
         valid_io[i] &= (uint8_t)!zero;

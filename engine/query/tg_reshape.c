@@ -262,24 +262,21 @@ static tg_status check_pivot(const tg_table *t, const tg_pivot_spec *p, long *vk
     if ((st = tg_table_lookup(t, p->cols, &k, err)) != TG_OK) return st;
     if ((st = tg_table_lookup(t, p->values, vk, err)) != TG_OK) return st;
     if (strcmp(p->cols, p->values) == 0)
-        return tg_err_set(err, TG_EARG, NULL, 0, 0, "pivot: '%s' cannot be both cols and values",
-                          p->cols);
+        return tg_err_set(err, TG_EARG, NULL, 0, 0, "'%s' cannot be both cols and values", p->cols);
     for (size_t i = 0; i < p->n_rows; i++) {
         if ((st = tg_table_lookup(t, p->rows[i], &k, err)) != TG_OK) return st;
         if (strcmp(p->rows[i], p->cols) == 0 || strcmp(p->rows[i], p->values) == 0)
-            return tg_err_set(err, TG_EARG, NULL, 0, 0,
-                              "pivot: '%s' cannot be both a row key and the %s", p->rows[i],
-                              strcmp(p->rows[i], p->cols) == 0 ? "cols" : "values");
+            return tg_err_set(err, TG_EARG, NULL, 0, 0, "'%s' cannot be both a row key and the %s",
+                              p->rows[i], strcmp(p->rows[i], p->cols) == 0 ? "cols" : "values");
         for (size_t j = 0; j < i; j++)
             if (strcmp(p->rows[i], p->rows[j]) == 0)
-                return tg_err_set(err, TG_EARG, NULL, 0, 0, "pivot: row key '%s' given twice",
-                                  p->rows[i]);
+                return tg_err_set(err, TG_EARG, NULL, 0, 0, "row key '%s' given twice", p->rows[i]);
     }
     tg_type vt = t->cols[*vk]->type;
     if (tg_pivot_agg_name(p->agg)[0] == '?')
-        return tg_err_set(err, TG_EARG, NULL, 0, 0, "pivot: unknown aggregate %d", (int)p->agg);
+        return tg_err_set(err, TG_EARG, NULL, 0, 0, "unknown aggregate %d", (int)p->agg);
     if ((p->agg == TG_PIVOT_SUM || p->agg == TG_PIVOT_MEAN) && !is_number(vt))
-        return tg_err_set(err, TG_EARG, NULL, 0, 0, "pivot: %s needs numbers; '%s' is %s",
+        return tg_err_set(err, TG_EARG, NULL, 0, 0, "%s needs numbers; '%s' is %s",
                           tg_pivot_agg_name(p->agg), p->values, tg_type_name(vt));
     if (p->fill) return tg_fill_check(p->fill, cell_type(p->agg, vt), "fill value", p->values, err);
     return TG_OK;
@@ -409,11 +406,10 @@ static tg_status resolve_names(const tg_table *t, const char *const *list, size_
         tg_status st = tg_table_lookup(t, list[i], &ix[i], err);
         if (st != TG_OK) return st;
         if (in_list(list[i], list, i))
-            return tg_err_set(err, TG_EARG, NULL, 0, 0, "unpivot: column '%s' is given twice",
-                              list[i]);
+            return tg_err_set(err, TG_EARG, NULL, 0, 0, "column '%s' is given twice", list[i]);
         if (in_list(list[i], other, n_other))
             return tg_err_set(err, TG_EARG, NULL, 0, 0,
-                              "unpivot: column '%s' cannot be both kept and melted", list[i]);
+                              "column '%s' cannot be both kept and melted", list[i]);
     }
     return TG_OK;
 }
@@ -443,8 +439,7 @@ static tg_status unpivot_columns(const tg_table *t, const tg_unpivot_spec *u, lo
     if (!u->keep) *nk = the_rest(t, u->melt, u->n_melt, keep);
     if (!u->melt) *nm = the_rest(t, u->keep, u->n_keep, melt);
     if (*nm == 0)
-        return tg_err_set(err, TG_EARG, NULL, 0, 0,
-                          "unpivot: nothing to melt; every column is kept");
+        return tg_err_set(err, TG_EARG, NULL, 0, 0, "nothing to melt; every column is kept");
     return TG_OK;
 }
 
@@ -460,7 +455,7 @@ static tg_status melt_type(const tg_table *t, const long *melt, size_t nm, tg_ty
             continue;
         }
         return tg_err_set(err, TG_EARG, NULL, 0, 0,
-                          "unpivot: melted columns must share a type: '%s' is %s, '%s' is %s",
+                          "melted columns must share a type: '%s' is %s, '%s' is %s",
                           t->names[melt[0]], tg_type_name(t->cols[melt[0]]->type),
                           t->names[melt[j]], tg_type_name(b));
     }
@@ -534,8 +529,8 @@ tg_status tg_unpivot(const tg_table *t, const tg_unpivot_spec *u, const tg_inter
         const char *clash = k < nk ? t->names[keep[k]] : value_col;
         if (strcmp(clash, name_col) == 0 || (k < nk && strcmp(clash, value_col) == 0)) {
             st = tg_err_set(err, TG_EARG, NULL, 0, 0,
-                            "unpivot: output column '%s' clashes with %s; choose other names",
-                            clash, k < nk ? "a kept column" : "the value column");
+                            "output column '%s' clashes with %s; choose other names", clash,
+                            k < nk ? "a kept column" : "the value column");
             goto fail;
         }
     }
@@ -683,7 +678,7 @@ static tg_status check_fill(const tg_table *t, const char *const *keys, size_t n
         if (st != TG_OK) return st;
         if (in_list(name, keys, n_keys) || strcmp(name, period) == 0)
             return tg_err_set(err, TG_EARG, NULL, 0, 0,
-                              "complete: cannot fill '%s'; it is a key or the period", name);
+                              "cannot fill '%s'; it is a key or the period", name);
         st = tg_fill_check(fill->cols[k], t->cols[c]->type, "fill value", name, err);
         if (st != TG_OK) return st;
         fill_of[c] = fill->cols[k];
@@ -797,16 +792,13 @@ tg_status tg_complete(const tg_table *t, const char *const *keys, size_t n_keys,
     if ((st = tg_table_lookup(t, period, &pk, err)) != TG_OK) return st;
     const tg_col *pc = t->cols[pk];
     if (pc->type != TG_DATE)
-        return tg_err_set(err, TG_EARG, NULL, 0, 0,
-                          "complete: period column '%s' is %s, not a date", period,
+        return tg_err_set(err, TG_EARG, NULL, 0, 0, "period column '%s' is %s, not a date", period,
                           tg_type_name(pc->type));
     if (parse_unit(unit, &u) != 0)
         return tg_err_set(err, TG_EARG, NULL, 0, 0,
-                          "complete: unknown unit '%s'; use day, week, month, quarter or year",
-                          unit);
+                          "unknown unit '%s'; use day, week, month, quarter or year", unit);
     if (in_list(period, keys, n_keys))
-        return tg_err_set(err, TG_EARG, NULL, 0, 0, "complete: '%s' is both a key and the period",
-                          period);
+        return tg_err_set(err, TG_EARG, NULL, 0, 0, "'%s' is both a key and the period", period);
     if (!(fill_of = tg_calloc(t->n_cols + 1, sizeof *fill_of))) goto nomem;
     if ((st = check_fill(t, keys, n_keys, period, fill, fill_of, err)) != TG_OK) goto fail;
     if ((st = period_range(pc, period, u, unit, &lo, &hi, &any, err)) != TG_OK) goto fail;

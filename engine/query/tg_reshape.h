@@ -3,7 +3,10 @@
 ** (fill in missing periods). All three take a borrowed table and return a
 ** new one; string columns keep sharing their dictionaries where they can.
 ** Orders are deterministic: pivot and complete sort by their keys as
-** tg_sort does (NULLs last); unpivot keeps input row order.
+** tg_sort does (NULLs last); unpivot keeps input row order. As in every
+** kernel, a TG_EARG message does not name the verb (the caller that knows
+** what the user called does, e.g. "unpivot: nothing to melt; ..."); a
+** TG_EDATA message, which is raised as it is, starts with the verb.
 */
 #ifndef TG_RESHAPE_H
 #define TG_RESHAPE_H

@@ -87,17 +87,15 @@ tegn.forecast.backtest(t, {time = 'maaned', value = 'pct', by = 'tilbud_id', min
 script.lua:1:
 backtest: min_train must be at least 24 for this model, got 12
 
--- case: error: bad argument #2
+-- case: error: a missing options table is named
 tegn.forecast.backtest(t)
--- error contains:
-script.lua:1:
-bad argument #2
+-- error:
+script.lua:1: backtest: 'options' must be a table, got nothing
 
--- case: error: bad argument #1
+-- case: error: a plain table where a tegn.Table belongs
 tegn.forecast.backtest({}, {})
--- error contains:
-script.lua:1:
-bad argument #1
+-- error:
+script.lua:1: backtest: 't' must be a tegn.Table, got a table
 
 -- case: error: NaN, which once silently meant "fit", is refused like any non-finite number
 tegn.forecast.holt_winters(t, {time = 'maaned', value = 'pct', by = 'tilbud_id', alpha = 0/0})

@@ -50,7 +50,7 @@ unknown option 'titl'; did you mean 'title'?
 -- params: datasets=FIXTURES/lualib/andele
 tegn.indicator(spec{ direction = 'op', compute = print })
 -- error contains:
-'direction' must be "up" or "down"
+indicator: 'direction' must be 'up' or 'down', got 'op'
 
 -- case: compute must return a table
 -- params: datasets=FIXTURES/lualib/andele

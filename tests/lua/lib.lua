@@ -109,17 +109,17 @@ script.lua:1: read_csv: 'on_error' must be 'fail' or 'reject', got 'skip'
 -- case: read_csv: na values of the wrong type are refused, not converted
 tegn.read_csv(DIR .. 'dmy.csv', {na = {'NA', 0}})
 -- error:
-script.lua:1: read_csv: 'na' values must be strings
+script.lua:1: read_csv: 'na[2]' must be a string, got 0
 
 -- case: read_csv: a type that is not a type name
 tegn.read_csv(DIR .. 'dmy.csv', {types = {id = 5}})
--- error contains:
-read_csv: bad type for column 'id'
+-- error:
+script.lua:1: read_csv: 'types.id' must be "int", "float", "bool", "date", "string" or {"date", "%d-%m-%Y"}, got 5
 
 -- case: read_csv: a type pair with a number format
 tegn.read_csv(DIR .. 'dmy.csv', {types = {id = {'int', 2}}})
--- error contains:
-read_csv: bad type for column 'id'
+-- error:
+script.lua:1: read_csv: 'types.id' must be "int", "float", "bool", "date", "string" or {"date", "%d-%m-%Y"}, got a table
 
 -- case: a table is indexed by column names
 local t = tegn.read_csv(DIR .. 'dmy.csv')
@@ -131,7 +131,7 @@ script.lua:2: a table is indexed by column names, not a number
 local t = tegn.read_csv(DIR .. 'dmy.csv')
 t:select{1}
 -- error:
-script.lua:2: select: entry 1 is not a column name
+script.lua:2: select: 'columns[1]' must be a column name, got 1
 
 -- case: write_sqlite: a second write fails, append adds rows; read back with SQL
 -- round trip: CSV -> SQLite through tegn, checked with SQL
@@ -243,7 +243,7 @@ print(pcall(function() return #keep end))
 -- expect:
 3
 tegn.Table(freed)
-false	script.lua:8: bad argument #1 to 'len' (the table was freed (t:free() or <close>))
+false	script.lua:8: the table was freed (t:free() or <close>)
 
 -- case: tostring, and free twice
 local t = tegn.read_csv(DIR .. 'dmy.csv')
@@ -352,9 +352,9 @@ print(pcall(function() return d + 'x' end))
 28	31
 true	false	true	true
 fra 2024-01-31	2024-01-31!
-false	script.lua:13: bad argument #1 to 'date' (expected a date 'YYYY-MM-DD', got '2024-02-30')
+false	script.lua:13: date: 'text' must be a date ("YYYY-MM-DD" or tegn.date), got '2024-02-30'
 false	script.lua:14: no such date 2023-2-29
-false	script.lua:15: bad argument #2 to 'add' (number expected, got string)
+false	script.lua:15: date + n: 'n' must be a whole number, got 'x'
 
 -- case: require and the locked metatables
 local m = require 'tegn'
@@ -402,7 +402,7 @@ script.lua:1: emit: 'x' mixes list items and named keys (or has keys that are no
 -- case: emit: expected a table of named values,
 tegn.emit{1, 2}
 -- error contains:
-script.lua:1: emit: expected a table of named values, not a list
+script.lua:1: emit: 'doc' must be a table of named values, not a list, got a table
 
 -- case: error: read_csv: a separator is one character
 tegn.read_csv(DIR .. 'dmy.csv', {sep = ';;'})
@@ -458,3 +458,45 @@ script.lua:1: head: 'n' must be a whole number >= 0, got -1
 tegn.date(2024, 1.5, 3)
 -- error:
 script.lua:1: date: 'month' must be a whole number, got 1.5
+
+-- case: argument errors of the module functions read in the one grammar
+print(select(2, pcall(tegn.read_csv, 5)))
+print(select(2, pcall(tegn.read_sqlite, TEGN_DB, 'takst', 'x')))
+print(select(2, pcall(tegn.param, 'p', {})))
+print(select(2, pcall(tegn.warn, {})))
+print(select(2, pcall(tegn.takst.compute, 'x')))
+print(select(2, pcall(tegn.sim.from_stays, {}, {})))
+print(select(2, pcall(tegn.stats.bh, 0.05)))
+print(select(2, pcall(tegn.stats.trend, tegn.read_csv(DIR .. 'dmy.csv'), 'id', 7)))
+print(select(2, pcall(function() return tegn.takst.rules()[1] end)))
+print(select(2, pcall(tegn.data.sql, nil)))
+-- expect:
+script.lua:1: read_csv: 'path' must be a string, got 5
+script.lua:2: read_sqlite: 'params' must be a table, got 'x'
+script.lua:3: param: 'default' must be a string, number, boolean or date, got a table
+script.lua:4: warn: 'msg' must be a string, got a table
+script.lua:5: takst.compute: 'options' must be a table, got 'x'
+script.lua:6: sim.from_stays: 'ophold' must be a tegn.Table, got a table
+script.lua:7: bh: 'ps' must be a table, got 0.05
+script.lua:8: trend: 'y_column' must be a string, got 7
+script.lua:9: rule set: 'field' must be a field name, got 1
+script.lua:10: data.sql: 'query' must be a string, got nil
+
+-- case: date operators name the operand that is not a date or a day count
+local d = tegn.date'2024-01-01'
+print(select(2, pcall(function() return d < 5 end)))
+print(select(2, pcall(function() return 5 - d end)))
+print(select(2, pcall(function() return d - 'x' end)))
+-- expect:
+script.lua:2: a < b: 'b' must be a tegn.Date, got 5
+script.lua:3: date - n: 'date' must be a tegn.Date, got 5
+script.lua:4: date - n: 'n' must be a whole number, got 'x'
+
+-- case: read_sqlite names a query parameter it cannot bind
+print(select(2, pcall(tegn.read_sqlite, TEGN_DB, 'SELECT ?', { {} })))
+print(select(2, pcall(tegn.read_sqlite, TEGN_DB, 'SELECT :a', { a = print })))
+print(select(2, pcall(tegn.read_sqlite, TEGN_DB, 'SELECT ?', { [5] = 1 })))
+-- expect:
+script.lua:1: read_sqlite: 'params[1]' must be a number, string, boolean, date or tegn.null (a query parameter), got a table
+script.lua:2: read_sqlite: 'params.a' must be a number, string, boolean, date or tegn.null (a query parameter), got a function
+script.lua:3: read_sqlite: 'params' must be a list (?1, ?2, ...) or keyed by names (:fra = ...), got 5

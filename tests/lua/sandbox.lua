@@ -91,6 +91,46 @@ print(string.rep('x', 0) == '' and string.rep('x', -1) == '')
 true	true
 true
 
+-- case: nested coroutine.close raises instead of overflowing the C stack
+-- Lua 5.4.4 recursed in C for each level (a segfault at about 5,000 levels
+-- with an 8 MiB stack); the sandbox stops at 100 levels. Each handler
+-- closes the coroutine made before it, so closing the last one nests
+-- 20,000 deep; the error climbs out through every handler's assert.
+local co = false
+for _ = 1, 20000 do
+  local prev = co
+  co = coroutine.create(function()
+    local x <close> = setmetatable({}, { __close = function()
+      if prev then assert(coroutine.close(prev)) end
+    end })
+    coroutine.yield()
+  end)
+  coroutine.resume(co)
+end
+local ok, msg = coroutine.close(co)
+print(ok, tostring(msg):match('coroutine%.close nested deeper than %d+ levels'))
+-- expect:
+false	coroutine.close nested deeper than 100 levels
+
+-- case: coroutine.close nests as deep as scripts need, and counts back down
+local function chain(n)
+  local co = false
+  for _ = 1, n do
+    local prev = co
+    co = coroutine.create(function()
+      local x <close> = setmetatable({}, { __close = function()
+        if prev then assert(coroutine.close(prev)) end
+      end })
+      coroutine.yield()
+    end)
+    coroutine.resume(co)
+  end
+  return coroutine.close(co)
+end
+print(chain(50), chain(50), pcall(coroutine.close, coroutine.running()))
+-- expect contains:
+true	true	false
+
 -- case: read_sqlite refuses fts3_tokenizer, which would give a pointer into the library
 local path = TMP .. 'b.sqlite'
 tegn.read_csv(DIR .. 'belaegning.csv'):write_sqlite(path, 'b')

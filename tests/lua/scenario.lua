@@ -114,11 +114,28 @@ tegn.scenario.run{ start_aar = 2025, tilbud = { full{ historik = {} } } }
 -- error contains:
 tilbud 'T': no actual occupancy to budget 2025 on
 
--- case: error: regulering: year 2026 is outside 2025-2025
+-- case: error: regulering: a year outside the scenario's
 tegn.scenario.run{ start_aar = 2025, aar = 1, tilbud = { full{
   regulering = { [2026] = 1 } } } }
--- error contains:
-regulering: year 2026 is outside 2025-2025
+-- error:
+script.lua:1: scenario.run: tilbud 'T': 'regulering' must be keyed by a year from 2025 to 2025, got 2026
+
+-- case: tables by year: the errors of the reader tegn.takst shares
+local function run(extra)
+  print(select(2, pcall(tegn.scenario.run, { start_aar = 2025, aar = 2,
+    tilbud = { full(extra) } })))
+end
+run{ historik = { [2024] = 'x' } }
+run{ historik = { x = 0.9 } }
+run{ historik = { [1970] = 0.9, [2024] = 0.9 } }
+run{ engangsudgifter = 5 }
+run{ engangsudgifter = { [2025] = 0 / 0 } }
+-- expect:
+script.lua:2: scenario.run: tilbud 'T': 'historik[2024]' must be a number, got 'x'
+script.lua:2: scenario.run: tilbud 'T': 'historik' must be keyed by year (a whole number from 1 to 9999), got 'x'
+script.lua:2: scenario.run: tilbud 'T': 'historik' spans more than 50 years
+script.lua:2: scenario.run: tilbud 'T': 'engangsudgifter' must be a table { [year] = number }, got 5
+script.lua:2: scenario.run: tilbud 'T': 'engangsudgifter[2025]' must be a number, got nan
 
 -- case: the defaults run
 tegn.scenario.run{ start_aar = 2025, tilbud = { full() } }
@@ -183,3 +200,15 @@ print(#s)
 -- expect:
 script.lua:1: warning: scenario.run: tilbud 'T': 'venteliste_max' is now called 'max_venteliste'; the old name works until the next release
 2
+
+-- case: a tilbud, its id, capacity and seasons are named when wrong
+local function run(t) print(select(2, pcall(tegn.scenario.run, { start_aar = 2025, tilbud = t }))) end
+run{ full(), 'x' }
+run{ full{ id = 3 } }
+run{ full{ kapacitet = 5 } }
+run{ full{ saeson = { 1, 2 } } }
+-- expect:
+script.lua:1: scenario.run: 'tilbud[2]' must be a table, got 'x'
+script.lua:1: scenario.run: 'tilbud.id' must be a string, got 3
+script.lua:1: scenario.run: tilbud 'T': 'kapacitet' must be a list of { fra = 'YYYY-MM-DD', pladser = n }, got 5
+script.lua:1: scenario.run: tilbud 'T': 'saeson' must be a list of 12 factors (January..December), got a table

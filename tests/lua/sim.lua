@@ -231,12 +231,12 @@ tegn.sim.run{ start = '2026-01-01', tilbud = { { id = 'X', normerede_pladser = 3
 -- error:
 script.lua:1: sim.run: tilbud 'X': 'saeson[12]' must be a number >= 0, got -1
 
--- case: error: a Table fetched from an option is named by its type, not "bad argument #-1"
+-- case: error: a Table fetched from an option is named by its key, not "bad argument #-1"
 tegn.sim.run{ start = '2026-01-01', tilbud = { { id = 'X', normerede_pladser = 3,
   henvisninger_pr_aar = 3, liggetid = { fordeling = 'empirisk', ophold = {},
   fra = '2024-01-01', til = '2025-01-01' } } } }
 -- error:
-script.lua:1: tegn.Table expected, got a table
+script.lua:1: sim.run: tilbud 'X': 'ophold' must be a tegn.Table, got a table
 
 -- case: error: erlang_b's places are whole
 tegn.sim.erlang_b(2.5, 1)
@@ -292,3 +292,16 @@ tegn.sim.run{ start = '2026-01-01', tilbud = { { id = 'X', normerede_pladser = 3
   henvisninger_pr_aar = 3, liggetid = { middel = 9 } } } }
 -- error:
 script.lua:1: sim.run: tilbud 'X': give 'normerede_pladser' (or its old name 'pladser'), not both
+
+-- case: a tilbud that is not a table, or lacks a string id, is named
+local o = two_units()
+o.tilbud[2] = 5
+print(select(2, pcall(tegn.sim.run, o)))
+o.tilbud[2] = { id = 7 }
+print(select(2, pcall(tegn.sim.run, o)))
+o.tilbud = {}
+print(select(2, pcall(tegn.sim.run, o)))
+-- expect:
+script.lua:3: sim.run: 'tilbud[2]' must be a table, got 5
+script.lua:5: sim.run: tilbud 2: 'id' must be a string, got 7
+script.lua:7: sim.run: 'tilbud' must be a non-empty list of tilbud, got a table

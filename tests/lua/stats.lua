@@ -218,13 +218,13 @@ trend: xs and ys differ in length (3 and 2)
 
 -- case: error: trend({1, 2, 'x'}, {1, 2, 3})
 tegn.stats.trend({1, 2, 'x'}, {1, 2, 3})
--- error contains:
-trend: xs[3] must be a number, a date or tegn.null, got string
+-- error:
+script.lua:1: trend: 'xs[3]' must be a number, a date or tegn.null, got 'x'
 
 -- case: error: trend(5, 6)
 tegn.stats.trend(5, 6)
--- error contains:
-trend: give two arrays (xs, ys) or a table and two
+-- error:
+script.lua:1: trend: 'xs' must be a list or a tegn.Table, got 5
 
 -- case: error: trend: 'conf' must be a number between 0 and 1 (e.g. 0.95), got 0
 tegn.stats.trend({1, 2, 3}, {1, 2, 3}, 0)
@@ -233,10 +233,10 @@ script.lua:1: trend: 'conf' must be a number between 0 and 1 (e.g. 0.95), got 0
 
 -- case: error: bh({0.5, 1.5})
 tegn.stats.bh({0.5, 1.5})
--- error contains:
-bh: ps[2] must be between 0 and 1
+-- error:
+script.lua:1: bh: 'ps[2]' must be a number from 0 to 1, got 1.5
 
 -- case: error: bh({0.5, 'x'})
 tegn.stats.bh({0.5, 'x'})
--- error contains:
-bh: ps[2] must be a number or tegn.null, got string
+-- error:
+script.lua:1: bh: 'ps[2]' must be a number from 0 to 1, got 'x'

@@ -96,8 +96,8 @@ belaegning_max must be
 
 -- case: rules error: unknown omkostningstype 'loen'
 tegn.takst.rules{ overhead_grundlag = { 'loen' } }
--- error contains:
-unknown omkostningstype 'loen'
+-- error:
+script.lua:1: rules: 'overhead_grundlag[1]' must be an omkostningstype, got 'loen'
 
 -- case: rules error: 'doegntakst' or 'uafrundet'
 tegn.takst.rules{ maanedstakst_af = 'x' }
@@ -132,6 +132,22 @@ print(r.budget_belaegning, r.doegntakst)
 tegn.takst.budget_belaegning{ aar = 2030, historik = { [2020] = 0.9 } }
 -- error contains:
 no actual occupancy for 2027-2028
+
+-- case: historik: the errors of the reader tegn.scenario shares; empty is refused here
+local function bb(h)
+  print(select(2, pcall(tegn.takst.budget_belaegning, { aar = 2025, historik = h })))
+end
+bb{}
+bb{ [2023] = true }
+bb{ [2023.5] = 0.9 }
+bb{ [1900] = 0.9, [2023] = 0.9 }
+bb'x'
+-- expect:
+script.lua:2: takst.budget_belaegning: 'historik' must be a table { [year] = number } with a year, got a table
+script.lua:2: takst.budget_belaegning: 'historik[2023]' must be a number, got true
+script.lua:2: takst.budget_belaegning: 'historik' must be keyed by year (a whole number from 1 to 9999), got 2023.5
+script.lua:2: takst.budget_belaegning: 'historik' spans more than 100 years
+script.lua:2: takst.budget_belaegning: 'historik' must be a table { [year] = number }, got 'x'
 
 -- case: compute: both budget_belaegning and historik
 E.historik = { [2020] = 0.9 }
@@ -203,8 +219,8 @@ timer_fra <= timer_til
 
 -- case: error: moms_refusion between 0 and 1
 tegn.takst.moms_refusion{ takst = 1000, momsbelagt_andel = 25 }
--- error contains:
-between 0 and 1
+-- error:
+script.lua:1: takst.moms_refusion: 'momsbelagt_andel' must be a number from 0 to 1, got 25
 
 -- case: compute: omkostninger is required, at the script line
 
@@ -255,3 +271,23 @@ script.lua:1: takst.moms_refusion: 'takst' must be a number, got inf
 tegn.takst.deltid{ takst = 1000, dage_pr_uge = 2.5 }
 -- error:
 script.lua:1: takst.deltid: 'dage_pr_uge' must be a whole number from 1 to 7, got 2.5
+
+-- case: rule fields, tillaeg and omkostningstyper name the bad value
+print(select(2, pcall(tegn.takst.rules, { navn = '' })))
+print(select(2, pcall(tegn.takst.rules, { takstdage = 'alle' })))
+print(select(2, pcall(tegn.takst.rules, { overhead_grundlag = 'loen' })))
+print(select(2, pcall(tegn.takst.tillaeg, { timer = -1, tillaegstakst = 300 })))
+-- expect:
+script.lua:1: rules: 'navn' must be a string of 1 to 31 bytes, got ''
+script.lua:2: rules: 'takstdage' must be 'kalender' or a number of days, got 'alle'
+script.lua:3: rules: 'overhead_grundlag' must be a list of omkostningstyper, got 'loen'
+script.lua:4: takst.tillaeg: 'timer' must be a number >= 0, got -1
+
+-- case: rules names its base and overrides arguments
+print(select(2, pcall(tegn.takst.rules, 5)))
+print(select(2, pcall(tegn.takst.rules, 'BEK2022', 5)))
+print(select(2, pcall(tegn.takst.compute, { regler = 5 })))
+-- expect:
+script.lua:1: rules: 'base' must be a rule set (tegn.takst.rules) or its name, got 5
+script.lua:2: rules: 'overrides' must be a table, got 5
+script.lua:3: takst.compute: 'regler' must be a rule set (tegn.takst.rules) or its name, got 5

@@ -359,8 +359,8 @@ script.lua:1: no column 'dag'; did you mean 'dage'?
 
 -- case: agg wants aggregates
 local x = b:group_by'kommune':agg{n = 3}
--- error contains:
-agg: expected an aggregate
+-- error:
+script.lua:1: agg: 'n' must be an aggregate such as tegn.sum("x") or tegn.count(), got 3
 
 -- case: a misspelt method suggests the method
 local x = b:fliter(col'dage':gt(3))
@@ -420,3 +420,150 @@ SELECT 'script.lua:1: warning: map_rows calls a Lua function for every row, whic
   takst_kr IS NULL THEN
   'NULL' ELSE printf('%.2f', takst_kr * dage) END || '|' || (dage / 7) FROM b WHERE
   status = 'belagt' ORDER BY rowid)
+
+-- case: positional argument errors read "<fn>: '<arg>' must be <what>, got <value>"
+-- one line per kind of reader: expression, table, function, value, string, Table
+print(select(2, pcall(b.filter, b, nil)))
+print(select(2, pcall(b.derive, b, 'x')))
+print(select(2, pcall(b.map_rows, b, 3)))
+print(select(2, pcall(tegn.when, col'dage':gt(1))))
+print(select(2, pcall(tegn.col, 5)))
+print(select(2, pcall(b.join, b, {}, {on = 'tilbud_id'})))
+print(select(2, pcall(tegn.concat, 'a')))
+print(select(2, pcall(tegn.lit, col'dage')))
+print(select(2, pcall(col'status'.contains, col'status', 3)))
+print(select(2, pcall(b:group_by('status').agg, b:group_by('status'), 'n')))
+print(select(2, pcall(tegn.sum)))
+print(select(2, pcall(tegn.row_number, 'x')))
+print(select(2, pcall(tegn.desc, {})))
+-- expect:
+script.lua:2: filter: 'pred' must be an expression, got nil
+script.lua:3: derive: 'columns' must be a table, got 'x'
+script.lua:4: map_rows: 'fn' must be a function, got 3
+script.lua:5: when: 'a' must be a value, got nothing
+script.lua:6: col: 'name' must be a string, got 5
+script.lua:7: join: 'other' must be a tegn.Table, got a table
+script.lua:8: concat: 'b' must be a value, got nothing
+script.lua:9: lit: 'value' must be a value, not an expression, got a tegn.Expr
+script.lua:10: contains: 'x' must be a string, got 3
+script.lua:11: agg: 'aggregates' must be a table, got 'n'
+script.lua:12: sum: 'e' must be a value, got nothing
+script.lua:13: row_number: 'opts' must be a table, got 'x'
+script.lua:14: desc: 'name' must be a string, got a table
+
+-- case: a freed Table passed as an argument is named as the argument
+local u = b:head(2)
+u:free()
+b:join(u, {on = 'tilbud_id'})
+-- error:
+script.lua:3: join: 'other' must be a tegn.Table that is not freed (t:free() or <close>), got a tegn.Table
+
+-- case: reshape errors name the verb once (once "unpivot: unpivot: ...")
+print(select(2, pcall(b.unpivot, b, {keep = 'tilbud_id', melt = {'dage', 'status'}})))
+print(select(2, pcall(b.pivot, b, {rows = 'tilbud_id', cols = 'status', values = 'status', agg = 'sum'})))
+print(select(2, pcall(b.complete, b, {by = 'tilbud_id', period = 'dage'})))
+-- expect:
+script.lua:1: unpivot: melted columns must share a type: 'dage' is int, 'status' is string
+script.lua:2: pivot: 'status' cannot be both cols and values
+script.lua:3: complete: period column 'dage' is int, not a date
+
+-- case: a value that cannot be an expression names the argument or the new column
+print(select(2, pcall(b.filter, b, {})))
+print(select(2, pcall(b.derive, b, {x = {}})))
+print(select(2, pcall(b.group_by, b, {m = print})))
+print(select(2, pcall(tegn.if_else, true, 1, {})))
+print(select(2, pcall(col'dage'.between, col'dage', 1, {})))
+print(select(2, pcall(col'dage'.isin, col'dage', {1, col'dage'})))
+print(select(2, pcall(tegn.coalesce, col'dage', {})))
+print(select(2, pcall(function() return col'dage' + {} end)))
+print(select(2, pcall(b.pivot, b, {rows = 'tilbud_id', cols = 'status', values = 'dage', agg = 'sum', fill = col'dage'})))
+print(select(2, pcall(tegn.max, {})))
+-- expect:
+script.lua:1: filter: 'pred' must be an expression or a value (number, string, boolean, date), got a table
+script.lua:2: derive: 'x' must be an expression or a value (number, string, boolean, date), got a table
+script.lua:3: group_by: 'm' must be an expression or a value (number, string, boolean, date), got a function
+script.lua:4: if_else: 'b' must be an expression or a value (number, string, boolean, date), got a table
+script.lua:5: between: 'hi' must be an expression or a value (number, string, boolean, date), got a table
+script.lua:6: isin: 'list[2]' must be a value, not an expression, got a tegn.Expr
+script.lua:7: coalesce: 'items[2]' must be an expression or a value (number, string, boolean, date), got a table
+script.lua:8: add: 'b' must be an expression or a value (number, string, boolean, date), got a table
+script.lua:9: pivot: 'fill' must be a value, not an expression, got a tegn.Expr
+script.lua:10: max: 'e' must be an expression or a column name, got a table
+
+-- case: column-name lists, join keys, sort keys and options name what is wrong
+print(select(2, pcall(b.group_by, b, 5)))
+print(select(2, pcall(b.distinct, b, {'status', 3})))
+print(select(2, pcall(b.join, b, tilbud, {})))
+print(select(2, pcall(b.join, b, tilbud, {on = {tilbud_id = 7}})))
+print(select(2, pcall(b.top, b, 3, {})))
+print(select(2, pcall(b.sort, b, {'status', {5}})))
+print(select(2, pcall(b.join, b, tilbud, 'tilbud_id')))
+print(select(2, pcall(b.unpivot, b, {keep = 'tilbud_id', into = 5})))
+-- expect:
+script.lua:1: group_by: 'keys' must be a column name or a list of names, got 5
+script.lua:2: distinct: 'columns[2]' must be a column name, got 3
+script.lua:3: join: 'on' is required
+script.lua:4: join: 'on.tilbud_id' must be a column name of the other table, got 7
+script.lua:5: top: 'by' is required
+script.lua:6: sort: 'keys[2]' must be a column name or {name, desc = true}, got 5
+script.lua:7: join: 'options' must be a table, got 'tilbud_id'
+script.lua:8: unpivot: 'into' must be a column name or a list of names, got 5
+
+-- case: pivot and complete name a column option that is not a name
+print(select(2, pcall(b.pivot, b, {rows = 'tilbud_id', cols = 3, values = 'dage'})))
+print(select(2, pcall(b.complete, b, {by = 'tilbud_id', period = true})))
+-- expect:
+script.lua:1: pivot: 'cols' must be a column name, got 3
+script.lua:2: complete: 'period' must be the name of a date column, got true
+
+-- case: name = value tables name the bad key or pair
+print(select(2, pcall(b.derive, b, {{'x'}, {5, 1}})))
+print(select(2, pcall(b.derive, b, {[0.5] = 1})))
+print(select(2, pcall(b.select, b, {[7] = 'dage'})))
+-- expect:
+script.lua:1: derive: 'columns[2]' must be a pair {name, value}, got a table
+script.lua:2: derive: 'columns' must be keyed by names or list positions, got 0.5
+script.lua:3: select: 'columns' must be keyed by names or list positions, got 7
+
+-- case: options that must have a shape say which
+print(select(2, pcall(b.unpivot, b, {keep = 'tilbud_id', into = {'a'}})))
+print(select(2, pcall(b.join_asof, b, tilbud, {on = 5})))
+print(select(2, pcall(b.join, b, tilbud, {'tilbud_id'})))
+print(select(2, pcall(b.complete, b, {by = 'tilbud_id', period = 'dato', fill = {0}})))
+-- expect:
+script.lua:1: unpivot: 'into' must be {name_column, value_column}, got a table
+script.lua:2: join_asof: 'on' must be a column name or {left, right}, got 5
+script.lua:3: join: 'options' must be keyed by option names, got 1
+script.lua:4: complete: 'fill' must be {column = value}, not a list, got a table
+
+-- case: an expression nested deeper than 1000 levels is refused where it is built
+-- (the compiler and the free recursed once per level: 20,000 levels
+-- overflowed the C stack)
+local e = col'id'
+for _ = 1, 20000 do e = e + 1 end
+-- error:
+script.lua:4: expression nested deeper than 1000 levels
+
+-- case: 1000 levels are fine, and any shape counts (not only arithmetic)
+local t = tegn.read_csv(DIR .. 'dmy.csv')
+local e = col'id'
+for _ = 1, 999 do e = e + 1 end
+local c = col'id'
+for _ = 1, 499 do c = c:is_null():not_() end -- 999 levels
+c = c:and_(true) -- 1000 levels, the most
+print(t:derive{y = e}:rows()[1].y - t:rows()[1].id, #t:filter(c):rows() == #t:rows())
+local ok, msg = pcall(function() return c:not_() end)
+print(ok, msg)
+-- expect:
+999	true
+false	script.lua:8: expression nested deeper than 1000 levels
+
+-- case: quantile names an unknown method
+print(select(2, pcall(tegn.quantile, 'dage', 0.5, {method = 'median'})))
+-- expect:
+script.lua:1: quantile: 'method' must be a method such as "linear", "hazen", "weibull", "inverted_cdf" or "type1" .. "type9", got 'median'
+
+-- case: a predicate that is not a bool names the verb once (once "filter: filter needs a bool")
+b:filter(col'dage')
+-- error:
+script.lua:1: filter: the predicate must be a bool, got int in col("dage")

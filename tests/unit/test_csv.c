@@ -384,6 +384,97 @@ static void test_csv_reject_reasons_name_each_value(void **state) {
     done(t, r, before);
 }
 
+/* Writes n raw bytes to a temporary .csv file. */
+static const char *write_bytes(const char *bytes, size_t n) {
+    const char *path = tg_test_tmpfile(".csv");
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(bytes, 1, n, f), n);
+    fclose(f);
+    return path;
+}
+
+/* A rejected first value used to leave its column typed with no storage
+** (BOM, ",", newline, one invalid UTF-8 byte: no header, two columns, the
+** rejected row the only one with a value); assembling read a NULL buffer. */
+static void test_csv_reject_first_value_no_crash(void **state) {
+    (void)state;
+    static const struct {
+        const char *bytes;
+        size_t rows, rejected;
+        tg_type first; /* the first column's type: a rejected value decides nothing */
+    } cases[] = {
+        { "\xef\xbb\xbf,\n\x8d", 1, 1, TG_STRING },
+        { "\xef\xbb\xbf,\n\x8d,\x8e\n,\n", 2, 1, TG_STRING },
+        { "a,b\n\x8d,1\n", 0, 1, TG_STRING },
+        { "a,b\n\x8d,1\nx,\n", 1, 1, TG_STRING },
+        { "a,b\n1,2\n\x8d,1\n3,4\n", 2, 1, TG_INT },
+        { "a,b\n1,2\nx,1\n\x8d,4\n", 2, 1, TG_STRING }, /* invalid after turning text */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        size_t before = tg_mem_blocks();
+        const char *path = write_bytes(cases[i].bytes, strlen(cases[i].bytes));
+        tg_csv_opts o;
+        tg_csv_report *r = NULL;
+        tg_table *t = NULL;
+        tg_error err;
+        tg_csv_opts_init(&o);
+        o.on_error = TG_CSV_REJECT;
+        o.dialect.encoding = TG_ENC_UTF8; /* invalid UTF-8 stays invalid, not cp1252 */
+        if (tg_csv_read(path, &o, &t, &r, &err) != TG_OK) fail_msg("case %zu: %s", i, err.msg);
+        assert_int_equal(t->n_rows, cases[i].rows);
+        assert_int_equal(r->n_rejected, cases[i].rejected);
+        assert_int_equal(t->cols[0]->type, cases[i].first);
+        unlink(path);
+        done(t, r, before);
+    }
+}
+
+/* A UTF-16 file cut inside a character is a data error at its end, not a
+** silently shorter last line. */
+static void test_csv_utf16_dangling_byte(void **state) {
+    (void)state;
+    static const char whole[] = "\xff\xfe"
+                                "a\0,\0b\0\n\0"
+                                "1\0,\0002\0\n\0";
+    static const char cut[] = "\xff\xfe"
+                              "a\0,\0b\0\n\0"
+                              "1\0,\0002\0\n\0"
+                              "3";
+    static const char cut_surrogate[] = "\xff\xfe"
+                                        "a\0,\0b\0\n\0"
+                                        "1\0,\0\x3d\xd8";
+    size_t before = tg_mem_blocks();
+    tg_table *t = NULL;
+    tg_csv_report *r = NULL;
+    tg_error err;
+    const char *path = write_bytes(whole, sizeof whole - 1);
+    assert_int_equal(tg_csv_read(path, NULL, &t, &r, &err), TG_OK);
+    assert_int_equal(t->n_rows, 1);
+    assert_int_equal(r->dialect.encoding, TG_ENC_UTF16LE);
+    tg_table_release(t);
+    tg_csv_report_free(r);
+    t = NULL;
+    unlink(path);
+
+    path = write_bytes(cut, sizeof cut - 1);
+    assert_int_equal(tg_csv_read(path, NULL, &t, NULL, &err), TG_EDATA);
+    assert_null(t);
+    assert_int_equal(err.line, 3);
+    assert_int_equal(err.col, 1);
+    assert_string_equal(err.file, path);
+    assert_non_null(strstr(err.msg, "ends inside a utf-16le character (1 stray byte"));
+    unlink(path);
+
+    path = write_bytes(cut_surrogate, sizeof cut_surrogate - 1);
+    assert_int_equal(tg_csv_read(path, NULL, &t, NULL, &err), TG_EDATA);
+    assert_int_equal(err.line, 2);
+    assert_int_equal(err.col, 2);
+    assert_non_null(strstr(err.msg, "(2 stray bytes"));
+    unlink(path);
+    tg_test_no_leaks(before);
+}
+
 static void test_csv_unterminated_quote(void **state) {
     (void)state;
     size_t before = tg_mem_blocks();
@@ -686,6 +777,8 @@ int main(void) {
         cmocka_unit_test(test_csv_short_row_fails_with_position),
         cmocka_unit_test(test_csv_reject_mode),
         cmocka_unit_test(test_csv_reject_reasons_name_each_value),
+        cmocka_unit_test(test_csv_reject_first_value_no_crash),
+        cmocka_unit_test(test_csv_utf16_dangling_byte),
         cmocka_unit_test(test_csv_unterminated_quote),
         cmocka_unit_test(test_csv_missing_and_empty_file),
         cmocka_unit_test(test_csv_late_float_makes_float),

@@ -469,7 +469,7 @@ static void test_expr_errors(void **state) {
     /* filter: the predicate must be a bool */
     size_t *idx = (size_t *)1, n = 7;
     assert_int_equal(tg_exec_filter(C("antal"), t, NULL, &idx, &n, &err), TG_EARG);
-    assert_string_equal(err.msg, "filter needs a bool, got int in col(\"antal\")");
+    assert_string_equal(err.msg, "the predicate must be a bool, got int in col(\"antal\")");
     assert_null(idx);
     assert_int_equal(n, 0);
     assert_int_equal(tg_exec_filter(Bi(TG_OP_EQ, C("kommune"), I(1)), t, NULL, &idx, &n, &err),
@@ -481,6 +481,59 @@ static void test_expr_errors(void **state) {
 }
 
 /* ---- bare columns, literals, filters ---- */
+
+/* A tree deeper than TG_EXPR_MAX_DEPTH: refused by every walk that
+** recurses (typing, evaluating, filtering, rendering) with a clear error,
+** and freed without recursion. 300,000 levels overflowed the 8 MiB stack
+** in tg_expr_release and in the compiler. */
+static void test_expr_too_deep(void **state) {
+    (void)state;
+    size_t before = tg_mem_blocks();
+    tg_table *t = error_table();
+    tg_expr *one = tg_expr_int(1), *e = tg_expr_col("antal");
+    tg_error err;
+    tg_col *col = NULL;
+    tg_type type;
+    size_t *idx = NULL, n = 0;
+    assert_non_null(one);
+    assert_non_null(e);
+    for (int i = 0; i < 300000; i++) {
+        tg_expr *up = tg_expr_binary(i % 2 ? TG_OP_ADD : TG_OP_SUB, e, one);
+        assert_non_null(up);
+        tg_expr_release(e);
+        e = up;
+    }
+    assert_int_equal(e->depth, 300001);
+    assert_int_equal(tg_exec_eval(e, t, NULL, &col, &err), TG_EARG);
+    assert_null(col);
+    assert_string_equal(err.msg, "expression nested deeper than 1000 levels");
+    assert_int_equal(tg_exec_type(e, t, &type, &err), TG_EARG);
+    tg_expr *pred = tg_expr_binary(TG_OP_AND, e, e);
+    assert_non_null(pred);
+    assert_int_equal(tg_exec_filter(pred, t, NULL, &idx, &n, &err), TG_EARG);
+    assert_string_equal(err.msg, "expression nested deeper than 1000 levels");
+    char *text = tg_expr_to_string(e);
+    assert_non_null(text);
+    assert_string_equal(text, "(an expression nested 300001 levels deep)");
+    tg_free(text);
+    tg_expr_release(pred);
+    tg_expr_release(e);
+    tg_expr_release(one);
+
+    /* exactly the limit still evaluates */
+    e = tg_expr_col("antal");
+    for (int i = 1; i < TG_EXPR_MAX_DEPTH; i++) {
+        tg_expr *up = tg_expr_unary(TG_OP_NEG, e);
+        tg_expr_release(e);
+        e = up;
+    }
+    assert_int_equal(e->depth, TG_EXPR_MAX_DEPTH);
+    assert_int_equal(tg_exec_eval(e, t, NULL, &col, &err), TG_OK);
+    tg_col_release(col);
+    tg_expr_release(e);
+    tg_table_release(t);
+    tg_test_no_leaks(before);
+}
 
 static void test_expr_columns_and_literals(void **state) {
     tg_table *t = error_table(), *empty = tg_table_new();
@@ -711,17 +764,12 @@ static void test_expr_oom(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_expr_to_string),
-        cmocka_unit_test(test_expr_truth_table),
-        cmocka_unit_test(test_expr_rounding_hand),
-        cmocka_unit_test(test_expr_division_hand),
-        cmocka_unit_test(test_expr_dates_hand),
-        cmocka_unit_test(test_expr_strings_hand),
-        cmocka_unit_test(test_expr_casts_hand),
-        cmocka_unit_test(test_expr_errors),
-        cmocka_unit_test(test_expr_columns_and_literals),
-        cmocka_unit_test(test_expr_filter_query),
-        cmocka_unit_test(test_expr_interrupt),
+        cmocka_unit_test(test_expr_to_string),     cmocka_unit_test(test_expr_truth_table),
+        cmocka_unit_test(test_expr_rounding_hand), cmocka_unit_test(test_expr_division_hand),
+        cmocka_unit_test(test_expr_dates_hand),    cmocka_unit_test(test_expr_strings_hand),
+        cmocka_unit_test(test_expr_casts_hand),    cmocka_unit_test(test_expr_errors),
+        cmocka_unit_test(test_expr_too_deep),      cmocka_unit_test(test_expr_columns_and_literals),
+        cmocka_unit_test(test_expr_filter_query),  cmocka_unit_test(test_expr_interrupt),
         cmocka_unit_test(test_expr_oom),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

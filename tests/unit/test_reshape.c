@@ -264,13 +264,11 @@ static void test_reshape_pivot_errors(void **state) {
           "no column 'maand'; did you mean 'maaned'?" },
         { { .cols = "maaned", .values = "dage", .agg = TG_PIVOT_SUM, .rows = rows2, .n_rows = 2 },
           TG_EARG,
-          "pivot: 'maaned' cannot be both a row key and the cols" },
-        { { .cols = "dage", .values = "dage" },
-          TG_EARG,
-          "pivot: 'dage' cannot be both cols and values" },
+          "'maaned' cannot be both a row key and the cols" },
+        { { .cols = "dage", .values = "dage" }, TG_EARG, "'dage' cannot be both cols and values" },
         { { .cols = "maaned", .values = "tilbud", .agg = TG_PIVOT_MEAN },
           TG_EARG,
-          "pivot: mean needs numbers; 'tilbud' is string" },
+          "mean needs numbers; 'tilbud' is string" },
         { { .cols = "maaned", .values = "dage", .fill = sfill },
           TG_EARG,
           "fill value for 'dage' is a string, but the column is int" },
@@ -474,8 +472,8 @@ static void test_reshape_unpivot_basic(void **state) {
     u = (tg_table *)1;
     assert_int_equal(tg_unpivot(t, &spec, NULL, &u, &err), TG_EARG);
     assert_null(u);
-    assert_string_equal(
-        err.msg, "unpivot: melted columns must share a type: 'jan' is int, 'note' is string");
+    assert_string_equal(err.msg,
+                        "melted columns must share a type: 'jan' is int, 'note' is string");
 
     /* Strings from different dictionaries melt into one. */
     tg_table *s = tg_table_new();
@@ -508,14 +506,14 @@ static void test_reshape_unpivot_errors(void **state) {
     } cases[] = {
         { { 0 }, "unpivot needs the columns to keep or melt" },
         { { .keep = idjan, .n_keep = 2, .melt = jan, .n_melt = 1 },
-          "unpivot: column 'jan' cannot be both kept and melted" },
-        { { .keep = all, .n_keep = 4 }, "unpivot: nothing to melt; every column is kept" },
+          "column 'jan' cannot be both kept and melted" },
+        { { .keep = all, .n_keep = 4 }, "nothing to melt; every column is kept" },
         { { .melt = bad, .n_melt = 1 }, "no column 'fep'; did you mean 'feb'?" },
-        { { .melt = twice, .n_melt = 2 }, "unpivot: column 'jan' is given twice" },
+        { { .melt = twice, .n_melt = 2 }, "column 'jan' is given twice" },
         { { .keep = id, .n_keep = 1, .melt = jan, .n_melt = 1, .name_col = "id" },
-          "unpivot: output column 'id' clashes with a kept column; choose other names" },
+          "output column 'id' clashes with a kept column; choose other names" },
         { { .keep = id, .n_keep = 1, .melt = jan, .n_melt = 1, .value_col = "name" },
-          "unpivot: output column 'name' clashes with the value column; choose other names" },
+          "output column 'name' clashes with the value column; choose other names" },
     };
     for (size_t i = 0; i < TG_ARRAY_LEN(cases); i++) {
         u = (tg_table *)1;
@@ -729,19 +727,18 @@ static void test_reshape_complete_errors(void **state) {
     assert_string_equal(err.msg, "complete: 'w' has 2024-01-03 at row 2, which is not the start "
                                  "of a week (a Monday); truncate it first with :trunc(\"week\")");
     assert_int_equal(tg_complete(t, k, 1, "n", "month", NULL, NULL, &c, &err), TG_EARG);
-    assert_string_equal(err.msg, "complete: period column 'n' is int, not a date");
+    assert_string_equal(err.msg, "period column 'n' is int, not a date");
     assert_int_equal(tg_complete(t, k, 1, "d", "months", NULL, NULL, &c, &err), TG_EARG);
-    assert_string_equal(err.msg,
-                        "complete: unknown unit 'months'; use day, week, month, quarter or year");
+    assert_string_equal(err.msg, "unknown unit 'months'; use day, week, month, quarter or year");
     assert_int_equal(tg_complete(t, kd, 2, "d", "day", NULL, NULL, &c, &err), TG_EARG);
-    assert_string_equal(err.msg, "complete: 'd' is both a key and the period");
+    assert_string_equal(err.msg, "'d' is both a key and the period");
     assert_int_equal(tg_complete(t, k, 1, "dd", "day", NULL, NULL, &c, &err), TG_EARG);
     assert_string_equal(err.msg, "no column 'dd'; did you mean 'd'?");
 
     fill = tg_table_new();
     add_text_col(fill, "k", TG_STRING, CELLS("z"), 1);
     assert_int_equal(tg_complete(t, k, 1, "d", "day", fill, NULL, &c, &err), TG_EARG);
-    assert_string_equal(err.msg, "complete: cannot fill 'k'; it is a key or the period");
+    assert_string_equal(err.msg, "cannot fill 'k'; it is a key or the period");
     tg_table_release(fill);
     fill = tg_table_new();
     add_text_col(fill, "n", TG_STRING, CELLS("z"), 1);
