@@ -228,7 +228,6 @@ static void cap_refused(tg_lua *rt, const void *ptr, size_t nsize) {
 
 static int msghandler(lua_State *L);
 static int xpcall_handler(lua_State *L);
-static int pcall_handler(lua_State *L);
 
 /* The wrappers that report an abort are the only functions still called
 ** once it is recorded. */
@@ -237,7 +236,7 @@ static int is_abort_handler(lua_State *L, lua_Debug *ar) {
     if (ar->event != LUA_HOOKCALL || !lua_getinfo(L, "f", ar)) return 0;
     f = lua_tocfunction(L, -1);
     lua_pop(L, 1);
-    return f == msghandler || f == xpcall_handler || f == pcall_handler;
+    return f == msghandler || f == xpcall_handler;
 }
 
 TG_NORETURN static int raise_abort(tg_lua *rt, lua_State *L) {
@@ -306,7 +305,7 @@ static int finish_call(lua_State *L, int status, lua_KContext snapshot, int extr
 }
 
 static int finish_pcall(lua_State *L, int status, lua_KContext snapshot) {
-    return finish_call(L, status, snapshot, 1);
+    return finish_call(L, status, snapshot, 0);
 }
 
 static int finish_xpcall(lua_State *L, int status, lua_KContext snapshot) {
@@ -314,9 +313,10 @@ static int finish_xpcall(lua_State *L, int status, lua_KContext snapshot) {
 }
 
 /* For the message handlers, which run where the error was raised, before
-** the stack unwinds: a refused allocation (lauxlib's buffers report it
-** as an ordinary error) or an abort arms the hook there, so no __close
-** handler runs on the way out. 1 if the run is aborted. */
+** the stack unwinds: a memory failure raised as an ordinary error, or an
+** abort, arms the hook there, so no __close handler runs on the way out.
+** (Lua raises most memory errors without any handler; cap_refused has
+** armed the hook for those.) 1 if the run is aborted. */
 static int catch_abort(lua_State *L, unsigned long snapshot) {
     tg_lua *rt = get_rt(L);
     if (atomic_load(&rt->abort) == TG_OK && is_mem_error(rt, L, 1, LUA_ERRRUN, snapshot))
@@ -326,24 +326,14 @@ static int catch_abort(lua_State *L, unsigned long snapshot) {
     return 1;
 }
 
-/* pcall's message handler: leaves the error as it is. */
-static int pcall_handler(lua_State *L) {
-    catch_abort(L, (unsigned long)lua_tointeger(L, lua_upvalueindex(1)));
-    lua_settop(L, 1);
-    return 1;
-}
-
 static int l_base_pcall(lua_State *L) {
     lua_KContext snapshot = (lua_KContext)get_rt(L)->alloc_fails;
     int status;
 
     luaL_checkany(L, 1);
-    lua_pushinteger(L, (lua_Integer)snapshot);
-    lua_pushcclosure(L, pcall_handler, 1);
-    lua_insert(L, 1);
     lua_pushboolean(L, 1); /* the first result on success */
-    lua_insert(L, 2);
-    status = lua_pcallk(L, lua_gettop(L) - 3, LUA_MULTRET, 1, snapshot, finish_pcall);
+    lua_insert(L, 1);
+    status = lua_pcallk(L, lua_gettop(L) - 2, LUA_MULTRET, 0, snapshot, finish_pcall);
     return finish_pcall(L, status, snapshot);
 }
 
