@@ -350,6 +350,14 @@ static void test_lualib_mem_limit_while_building_document(void **state) {
     assert_int_equal(tg_run(&o, &err, NULL), TG_ELIMIT);
     assert_string_equal(err.msg, "memory limit 40 MiB exceeded");
     assert_int_equal(err.line, 3);
+
+    /* And while the text is made after the script: escaped, it is six
+    ** times the string (stdout: tg_json_dump makes the whole text). */
+    write_file(script, "tegn.emit({s = ('\\1'):rep(20 * 1024 * 1024)})\n");
+    run_opts(&o, script, NULL, NULL);
+    o.mem_cap = 80 << 20;
+    assert_int_equal(tg_run(&o, &err, NULL), TG_ELIMIT);
+    assert_string_equal(err.msg, "memory limit 80 MiB exceeded");
     unlink(script);
 }
 
