@@ -1093,6 +1093,14 @@ static tg_status finish_run(tg_lua *rt, int status, const struct run_args *a, tg
                       (int)(nl && nl > rest ? nl - rest : (ptrdiff_t)strlen(rest)), rest);
 }
 
+/* The main thread becomes the current one again (see call_in). The key
+** exists since open_sandbox, so this allocates nothing. */
+static void reset_current(tg_lua *rt) {
+    lua_pushthread(rt->L);
+    lua_rawsetp(rt->L, LUA_REGISTRYINDEX, &current_key);
+    rt->current = rt->L;
+}
+
 static tg_status run(tg_lua *rt, const struct run_args *a, tg_error *err) {
     lua_State *L = rt->L;
     tg_status st;
@@ -1109,9 +1117,7 @@ static tg_status run(tg_lua *rt, const struct run_args *a, tg_error *err) {
     rt->run_refusals = tg_mem_cap_refusals();
     rt->refusal = REFUSAL_NONE;
     rt->running = 1;
-    lua_pushthread(L); /* an error inside resume may have left a coroutine current */
-    lua_rawsetp(L, LUA_REGISTRYINDEX, &current_key);
-    rt->current = L;
+    reset_current(rt);
     rt->deadline = rt->opts.timeout_s > 0 ? now() + rt->opts.timeout_s : 0;
     atomic_store(&rt->abort, TG_OK);
     lua_sethook(L, hook, LUA_MASKCOUNT, HOOK_COUNT);
@@ -1124,6 +1130,7 @@ static tg_status run(tg_lua *rt, const struct run_args *a, tg_error *err) {
     st = finish_run(rt, status, a, err);
     rt->running = 0;
     lua_settop(L, 0);
+    reset_current(rt); /* an aborted resume left its coroutine current: let it go */
     lua_sethook(L, hook, LUA_MASKCOUNT, HOOK_COUNT);
     if (st == TG_ECANCEL && !signalled) atomic_store(&rt->cancel, 0);
     return st;
