@@ -1110,11 +1110,11 @@ tg_status tg_csv_read(const char *path, const tg_csv_opts *opts, tg_table **out,
     ld.src.path = path;
     ld.caller = pthread_self();
     tg_conv_nulls_init(&ld.nulls, opts->na, opts->n_na > 16 ? 16 : opts->n_na);
-    ld.src.fd = open(path, O_RDONLY);
+    ld.src.fd = opts->use_fd ? opts->fd : open(path, O_RDONLY);
     if (ld.src.fd < 0)
         return tg_err_set(err, TG_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
     if (fstat(ld.src.fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        close(ld.src.fd);
+        if (!opts->use_fd) close(ld.src.fd);
         return tg_err_set(err, TG_EIO, path, 0, 0, "not a regular file");
     }
     ld.src.size = (size_t)sb.st_size;
@@ -1132,6 +1132,6 @@ tg_status tg_csv_read(const char *path, const tg_csv_opts *opts, tg_table **out,
         st = load(&ld, path, out, report, err);
     }
     loader_free(&ld);
-    close(ld.src.fd);
+    if (!opts->use_fd) close(ld.src.fd);
     return st;
 }

@@ -133,14 +133,42 @@ tg_status tg_path_forbid_write(tg_path *p, const char *file, tg_error *err) {
     return list_add(&p->forbidden, real) ? tg_err_nomem(err) : TG_OK;
 }
 
+static tg_status refuse_read(const char *fn, const char *path, tg_error *err) {
+    return tg_err_set(err, TG_EIO, NULL, 0, 0,
+                      "%s: '%s' is outside the folders this run may read (the script's "
+                      "folder, the working directory, --allow-read DIR)",
+                      fn, path);
+}
+
+/* The root of 'roots' that 'path' lies beneath, or NULL. */
+static const char *root_of(const list *roots, const char *path) {
+    for (size_t i = 0; i < roots->n; i++)
+        if (beneath(roots->s[i], path)) return roots->s[i];
+    return NULL;
+}
+
+tg_status tg_path_open_read(tg_path *p, const char *fn, const char *path, int *fd, tg_error *err) {
+    char real[PATH_MAX];
+    const char *root, *rel;
+    *fd = -1;
+    if (!realpath(path, real)) return tg_path_check(p, TG_PATH_READ, fn, path, err);
+    if (!(root = root_of(&p->roots[TG_PATH_READ], real))) return refuse_read(fn, path, err);
+    rel = real + strlen(root);
+    while (*rel == '/') rel++;
+    *fd = tg_path_open_beneath(root, *rel ? rel : ".", O_RDONLY | O_NONBLOCK | O_NOCTTY, 0);
+    if (*fd < 0 && (errno == EXDEV || errno == ELOOP)) return refuse_read(fn, path, err);
+    if (!list_has(&p->read, real) && list_add(&p->read, real)) {
+        if (*fd >= 0) close(*fd);
+        *fd = -1;
+        return tg_err_nomem(err);
+    }
+    return TG_OK;
+}
+
 static tg_status check_read(tg_path *p, const char *fn, const char *path, tg_error *err) {
     char real[PATH_MAX];
     if (realpath(path, real) == NULL && resolve_parent(path, real) != 0) return TG_OK;
-    if (!under_any(&p->roots[TG_PATH_READ], real))
-        return tg_err_set(err, TG_EIO, NULL, 0, 0,
-                          "%s: '%s' is outside the folders this run may read (the script's "
-                          "folder, the working directory, --allow-read DIR)",
-                          fn, path);
+    if (!under_any(&p->roots[TG_PATH_READ], real)) return refuse_read(fn, path, err);
     if (!list_has(&p->read, real) && list_add(&p->read, real)) return tg_err_nomem(err);
     return TG_OK;
 }

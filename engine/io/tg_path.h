@@ -43,6 +43,14 @@ tg_status tg_path_forbid_write(tg_path *p, const char *file, tg_error *err);
 tg_status tg_path_check(tg_path *p, tg_path_access access, const char *fn, const char *path,
                         tg_error *err);
 
+/* tg_path_check for reading, then opens the file (O_RDONLY | O_NONBLOCK,
+** so a FIFO does not block) beneath the root that allowed it, by the
+** resolved path: a folder on the way swapped for a link after the check
+** cannot lead out. *fd receives the descriptor, or -1 when the file
+** cannot be opened for another reason (the caller's own open then reports
+** it as usual). TG_OK, TG_EIO (refused) or TG_ENOMEM. */
+tg_status tg_path_open_read(tg_path *p, const char *fn, const char *path, int *fd, tg_error *err);
+
 /* Opens 'rel' (relative, no leading '/') below the open folder 'dirfd'
 ** with open(2)'s flags and mode, never leaving the folder: no "..",
 ** absolute symlink or symlink out of it is followed, and no /proc magic

@@ -98,6 +98,18 @@ void tg_luactx_set_paths(tg_luactx *ctx, tg_path *paths) {
     ctx->paths = paths;
 }
 
+int tg_luactx_open_read(lua_State *L, const char *fn, const char *path) {
+    tg_luactx *ctx = tg_luactx_of(L);
+    tg_error err;
+    tg_status st;
+    int fd;
+    if (!ctx->paths) return -1;
+    tg_err_clear(&err);
+    st = tg_path_open_read(ctx->paths, fn, path, &fd, &err);
+    if (st != TG_OK) tg_lua_raise(L, st, &err);
+    return fd;
+}
+
 void tg_luactx_check_path(lua_State *L, tg_path_access access, const char *fn, const char *path) {
     tg_luactx *ctx = tg_luactx_of(L);
     tg_error err;

@@ -95,6 +95,12 @@ void tg_luactx_add_indicator(struct lua_State *L, tg_json *ind);
 void tg_luactx_check_path(struct lua_State *L, tg_path_access access, const char *fn,
                           const char *path);
 
+/* For a loader that reads an open file: checks 'path' for reading as
+** tg_luactx_check_path and returns it opened beneath its allowed folder
+** (tg_path_open_read), or -1 when there is no policy or it cannot be
+** opened (the loader's own open then reports why). The caller closes it. */
+int tg_luactx_open_read(struct lua_State *L, const char *fn, const char *path);
+
 /* Records a successful read of 'path' ('query' for read_sqlite, else
 ** NULL) with the file's SHA-256. Raises (memory, I/O) before changing
 ** anything. */

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <lauxlib.h>
 #include <lua.h>
@@ -341,8 +342,10 @@ static int l_tegn_read_csv(lua_State *L) {
     o.progress = tg_luactx_progress(lib) ? load_progress : NULL;
     o.ud = &ctx;
     tg_err_clear(&err);
-    tg_luactx_check_path(L, TG_PATH_READ, "read_csv", path);
+    o.fd = tg_luactx_open_read(L, "read_csv", path);
+    o.use_fd = o.fd >= 0;
     st = tg_csv_read(path, &o, slot, &rep, &err);
+    if (o.use_fd) close(o.fd);
     *rbox = rep;
     if (st != TG_OK) return tg_luaaux_fail(L, st, &err, NULL);
     tg_luactx_add_input(L, path, NULL, (*slot)->n_rows, rep->n_rejected);

@@ -109,6 +109,26 @@ static void test_path_forbidden(void **state) {
     tg_path_free(p);
 }
 
+static void test_path_open_read(void **state) {
+    (void)state;
+    tg_path *p = policy();
+    tg_error err;
+    int fd = -2;
+    char line[8] = "";
+    assert_int_equal(tg_path_open_read(p, "f", at(in, "inside"), &fd, &err), TG_OK);
+    assert_true(fd >= 0);
+    assert_int_equal(read(fd, line, 2), 2);
+    assert_memory_equal(line, "b\n", 2);
+    close(fd);
+    assert_int_equal(tg_path_open_read(p, "f", at(in, "up"), &fd, &err), TG_EIO);
+    assert_int_equal(fd, -1);
+    assert_int_equal(tg_path_open_read(p, "f", at(in, "nope.csv"), &fd, &err), TG_OK);
+    assert_int_equal(fd, -1);
+    /* what was opened counts as read: it may not be written */
+    assert_int_equal(tg_path_check(p, TG_PATH_WRITE, "f", at(in, "sub/b.csv"), &err), TG_EIO);
+    tg_path_free(p);
+}
+
 static void open_beneath_cases(void) {
     int fd = tg_path_open_beneath(in, "sub/b.csv", O_RDONLY, 0);
     assert_true(fd >= 0);
@@ -163,9 +183,10 @@ static void test_path_open_beneath_walk(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_path_allowed),      cmocka_unit_test(test_path_escapes),
-        cmocka_unit_test(test_path_forbidden),    cmocka_unit_test(test_path_open_beneath),
-        cmocka_unit_test(test_path_swapped_link), cmocka_unit_test(test_path_open_beneath_walk),
+        cmocka_unit_test(test_path_allowed),           cmocka_unit_test(test_path_escapes),
+        cmocka_unit_test(test_path_forbidden),         cmocka_unit_test(test_path_open_read),
+        cmocka_unit_test(test_path_open_beneath),      cmocka_unit_test(test_path_swapped_link),
+        cmocka_unit_test(test_path_open_beneath_walk),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
