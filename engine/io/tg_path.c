@@ -80,10 +80,13 @@ tg_status tg_path_allow(tg_path *p, tg_path_access access, const char *dir, tg_e
     char real[PATH_MAX];
     struct stat st;
     assert(p != NULL && dir != NULL);
+    const char *what = access == TG_PATH_READ ? "reading" : "writing";
     if (!realpath(dir, real))
-        return tg_err_set(err, TG_EARG, NULL, 0, 0, "cannot allow '%s': %s", dir, strerror(errno));
+        return tg_err_set(err, TG_EARG, NULL, 0, 0, "cannot allow %s beneath '%s': %s", what, dir,
+                          strerror(errno));
     if (stat(real, &st) != 0 || !S_ISDIR(st.st_mode))
-        return tg_err_set(err, TG_EARG, NULL, 0, 0, "cannot allow '%s': not a folder", dir);
+        return tg_err_set(err, TG_EARG, NULL, 0, 0, "cannot allow %s beneath '%s': not a folder",
+                          what, dir);
     if (list_has(&p->roots[access], real)) return TG_OK;
     return list_add(&p->roots[access], real) ? tg_err_nomem(err) : TG_OK;
 }
