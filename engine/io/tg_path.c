@@ -91,6 +91,12 @@ tg_status tg_path_allow(tg_path *p, tg_path_access access, const char *dir, tg_e
     return list_add(&p->roots[access], real) ? tg_err_nomem(err) : TG_OK;
 }
 
+tg_status tg_path_allow_cwd(tg_path *p, tg_error *err) {
+    char cwd[PATH_MAX];
+    if (realpath(".", cwd) && strcmp(cwd, "/") == 0) return TG_OK;
+    return tg_path_allow(p, TG_PATH_READ, ".", err);
+}
+
 /* The file 'path' names, as realpath would give it, without following a
 ** last component that is a symlink (a write replaces the link itself):
 ** the resolved folder + '/' + the last name. Returns 0, or -1 when the

@@ -30,6 +30,10 @@ void tg_path_free(tg_path *p);
 ** or TG_ENOMEM. */
 tg_status tg_path_allow(tg_path *p, tg_path_access access, const char *dir, tg_error *err);
 
+/* Allows reading beneath the working directory, unless it is "/" (a
+** systemd service's default), which would allow every file. */
+tg_status tg_path_allow_cwd(tg_path *p, tg_error *err);
+
 /* Forbids writing the file 'file' (the run's --out) whatever the roots
 ** say. Its folder must exist. TG_OK, TG_EARG or TG_ENOMEM. */
 tg_status tg_path_forbid_write(tg_path *p, const char *file, tg_error *err);

@@ -162,7 +162,7 @@ static tg_status build_paths(const tg_run_opts *o, tg_path **out, tg_error *err)
     /* A script that does not exist is reported when it is opened. */
     if (st == TG_OK && o->script && allow_folder_of(p, TG_PATH_READ, o->script, err) == TG_ENOMEM)
         st = TG_ENOMEM;
-    if (st == TG_OK) st = tg_path_allow(p, TG_PATH_READ, ".", err);
+    if (st == TG_OK) st = tg_path_allow_cwd(p, err);
     for (size_t i = 0; st == TG_OK && i < o->n_allow_read; i++)
         st = tg_path_allow(p, TG_PATH_READ, o->allow_read[i], err);
     for (size_t i = 0; st == TG_OK && i < o->n_allow_write; i++)

@@ -129,6 +129,23 @@ static void test_path_open_read(void **state) {
     tg_path_free(p);
 }
 
+/* A working directory of / (systemd's default) allows nothing by itself. */
+static void test_path_cwd_root(void **state) {
+    (void)state;
+    char here[1024];
+    tg_path *p = tg_path_new();
+    tg_error err;
+    assert_non_null(getcwd(here, sizeof here));
+    assert_int_equal(chdir("/"), 0);
+    assert_int_equal(tg_path_allow_cwd(p, &err), TG_OK);
+    assert_int_equal(tg_path_check(p, TG_PATH_READ, "f", "/etc/passwd", &err), TG_EIO);
+    assert_int_equal(chdir(in), 0);
+    assert_int_equal(tg_path_allow_cwd(p, &err), TG_OK);
+    assert_int_equal(tg_path_check(p, TG_PATH_READ, "f", "a.csv", &err), TG_OK);
+    assert_int_equal(chdir(here), 0);
+    tg_path_free(p);
+}
+
 static void open_beneath_cases(void) {
     int fd = tg_path_open_beneath(in, "sub/b.csv", O_RDONLY, 0);
     assert_true(fd >= 0);
@@ -183,10 +200,10 @@ static void test_path_open_beneath_walk(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_path_allowed),           cmocka_unit_test(test_path_escapes),
-        cmocka_unit_test(test_path_forbidden),         cmocka_unit_test(test_path_open_read),
-        cmocka_unit_test(test_path_open_beneath),      cmocka_unit_test(test_path_swapped_link),
-        cmocka_unit_test(test_path_open_beneath_walk),
+        cmocka_unit_test(test_path_allowed),      cmocka_unit_test(test_path_escapes),
+        cmocka_unit_test(test_path_forbidden),    cmocka_unit_test(test_path_cwd_root),
+        cmocka_unit_test(test_path_open_read),    cmocka_unit_test(test_path_open_beneath),
+        cmocka_unit_test(test_path_swapped_link), cmocka_unit_test(test_path_open_beneath_walk),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
