@@ -122,6 +122,30 @@ static int resolve_parent(const char *path, char out[PATH_MAX]) {
     return 0;
 }
 
+/* For a path whose folder does not exist: the nearest existing ancestor,
+** resolved, + the rest as given, so "/etc/nope/x" is still judged as
+** beneath /etc. -1 when the rest has a ".." (it cannot be judged). */
+static int resolve_missing(const char *path, char out[PATH_MAX]) {
+    char head[PATH_MAX];
+    size_t n = strlen(path), ol;
+    if (n >= sizeof head) return -1;
+    memcpy(head, path, n + 1);
+    for (;;) {
+        char *slash = strrchr(head, '/');
+        const char *rest = path + (slash ? (size_t)(slash - head) + 1 : 0);
+        if (slash) *slash = '\0';
+        if (strstr(rest, "..")) return -1;
+        if (realpath(slash ? (slash == head ? "/" : head) : ".", out)) {
+            ol = strlen(out);
+            if (ol + 1 + strlen(rest) >= PATH_MAX) return -1;
+            if (!(ol == 1 && out[0] == '/')) out[ol++] = '/';
+            strcpy(out + ol, rest);
+            return 0;
+        }
+        if (!slash || slash == head) return -1;
+    }
+}
+
 static int beneath(const char *root, const char *path) {
     size_t n = strlen(root);
     if (n == 1 && root[0] == '/') return 1;
@@ -176,20 +200,26 @@ tg_status tg_path_open_read(tg_path *p, const char *fn, const char *path, int *f
 
 static tg_status check_read(tg_path *p, const char *fn, const char *path, tg_error *err) {
     char real[PATH_MAX];
-    if (realpath(path, real) == NULL && resolve_parent(path, real) != 0) return TG_OK;
+    if (realpath(path, real) == NULL && resolve_parent(path, real) != 0 &&
+        resolve_missing(path, real) != 0)
+        return refuse_read(fn, path, err);
     if (!under_any(&p->roots[TG_PATH_READ], real)) return refuse_read(fn, path, err);
     if (!list_has(&p->read, real) && list_add(&p->read, real)) return tg_err_nomem(err);
     return TG_OK;
 }
 
+static tg_status refuse_write(const char *fn, const char *path, tg_error *err) {
+    return tg_err_set(err, TG_EIO, NULL, 0, 0,
+                      "%s: '%s' is outside the folders this run may write (the folder of "
+                      "--out, --allow-write DIR)",
+                      fn, path);
+}
+
 static tg_status check_write(tg_path *p, const char *fn, const char *path, tg_error *err) {
     char real[PATH_MAX], target[PATH_MAX];
-    if (resolve_parent(path, real) != 0) return TG_OK;
-    if (!under_any(&p->roots[TG_PATH_WRITE], real))
-        return tg_err_set(err, TG_EIO, NULL, 0, 0,
-                          "%s: '%s' is outside the folders this run may write (the folder of "
-                          "--out, --allow-write DIR)",
-                          fn, path);
+    if (resolve_parent(path, real) != 0 && resolve_missing(path, real) != 0)
+        return refuse_write(fn, path, err);
+    if (!under_any(&p->roots[TG_PATH_WRITE], real)) return refuse_write(fn, path, err);
     if (list_has(&p->forbidden, real))
         return tg_err_set(err, TG_EIO, NULL, 0, 0,
                           "%s: '%s' is the run's --out file, which tegn itself writes when the "

@@ -43,7 +43,8 @@ tg_status tg_path_forbid_write(tg_path *p, const char *file, tg_error *err);
 ** a file read before. A read that passes is remembered. 'fn' names the
 ** caller in the message. TG_OK, TG_EIO with err naming the path, the rule
 ** and how to allow it, or TG_ENOMEM. A path whose folder does not exist
-** passes (there is nothing to reach; opening it fails as usual). */
+** is judged by its nearest existing folder (with a ".." in the missing
+** part it is refused). */
 tg_status tg_path_check(tg_path *p, tg_path_access access, const char *fn, const char *path,
                         tg_error *err);
 

@@ -92,6 +92,11 @@ static void test_path_escapes(void **state) {
     assert_non_null(strstr(err.msg, "outside the folders this run may write"));
     assert_int_equal(tg_path_check(p, TG_PATH_WRITE, "f", at(in, "sub/../x.csv"), &err), TG_EIO);
     assert_int_equal(tg_path_check(p, TG_PATH_WRITE, "f", "/etc/cron.d/x", &err), TG_EIO);
+    /* folders that do not exist are judged by the nearest one that does */
+    assert_int_equal(tg_path_check(p, TG_PATH_WRITE, "f", "/no/such/x", &err), TG_EIO);
+    assert_int_equal(tg_path_check(p, TG_PATH_READ, "f", at(in, "no/such/x"), &err), TG_OK);
+    assert_int_equal(tg_path_check(p, TG_PATH_READ, "f", at(in, "no/../../x"), &err), TG_EIO);
+    assert_int_equal(tg_path_check(p, TG_PATH_WRITE, "f", at(in, "sub/no/x"), &err), TG_OK);
     tg_path_free(p);
 }
 
