@@ -220,6 +220,11 @@ static tg_status check_write(tg_path *p, const char *fn, const char *path, tg_er
     if (resolve_parent(path, real) != 0 && resolve_missing(path, real) != 0)
         return refuse_write(fn, path, err);
     if (!under_any(&p->roots[TG_PATH_WRITE], real)) return refuse_write(fn, path, err);
+    /* A last name that is a link out of the roots: writing replaces the
+    ** link, but write_sqlite's append and replace read the old database
+    ** first, which would copy a file from outside in. */
+    if (realpath(path, target) && !under_any(&p->roots[TG_PATH_WRITE], target))
+        return refuse_write(fn, path, err);
     if (list_has(&p->forbidden, real))
         return tg_err_set(err, TG_EIO, NULL, 0, 0,
                           "%s: '%s' is the run's --out file, which tegn itself writes when the "

@@ -97,6 +97,10 @@ static void test_path_escapes(void **state) {
     assert_int_equal(tg_path_check(p, TG_PATH_READ, "f", at(in, "no/such/x"), &err), TG_OK);
     assert_int_equal(tg_path_check(p, TG_PATH_READ, "f", at(in, "no/../../x"), &err), TG_EIO);
     assert_int_equal(tg_path_check(p, TG_PATH_WRITE, "f", at(in, "sub/no/x"), &err), TG_OK);
+    /* a link in a write root that leads out is not written through */
+    assert_int_equal(symlink(at(secret, "s.csv"), at(in, "sub/out.sqlite")), 0);
+    assert_int_equal(tg_path_check(p, TG_PATH_WRITE, "f", at(in, "sub/out.sqlite"), &err), TG_EIO);
+    assert_int_equal(unlink(at(in, "sub/out.sqlite")), 0);
     tg_path_free(p);
 }
 
