@@ -511,7 +511,7 @@ tg_expr *tg_luaval_when_fold(lua_State *L, int when) {
     when = lua_absindex(L, when);
     lua_getiuservalue(L, when, 1);
     list = lua_gettop(L);
-    n = luaL_len(L, list);
+    n = (lua_Integer)lua_rawlen(L, list);
     lua_pushvalue(L, list - 1); /* otherwise */
     for (lua_Integer i = n - 1; i >= 1; i -= 2) {
         lua_rawgeti(L, list, i);
@@ -665,7 +665,8 @@ tg_col *tg_luaval_window_eval(lua_State *L, int idx, const tg_table *t) {
         int list = lua_gettop(L);
         spec.order = tg_luaaux_sort_keys(L, list, t, name, "order", &desc);
         spec.order_desc = desc;
-        spec.n_order = lua_type(L, list) == LUA_TSTRING ? 1 : (size_t)luaL_len(L, list);
+        spec.n_order =
+            lua_type(L, list) == LUA_TSTRING ? 1 : (size_t)(lua_Integer)lua_rawlen(L, list);
     }
     lua_getiuservalue(L, idx, UV_DEFAULT);
     spec.dflt = tg_luaval_scalar(L, -1, name, "default");
