@@ -161,7 +161,7 @@ tg_status tg_run_runtime(const tg_run_opts *o, tg_luactx **lib, tg_lua **rt, tg_
 }
 
 tg_status tg_run(const tg_run_opts *o, tg_error *err, char **traceback) {
-    size_t old_cap = tg_mem_cap(), peak;
+    size_t old_cap = tg_mem_cap(), peak, refusals;
     tg_luactx *lib = NULL;
     tg_lua *rt = NULL;
     tg_json *doc = NULL, *meta = NULL;
@@ -179,6 +179,7 @@ tg_status tg_run(const tg_run_opts *o, tg_error *err, char **traceback) {
     else snprintf(started, sizeof started, "unknown");
     tg_mem_reset_peak();
     tg_mem_set_cap(o->mem_cap);
+    refusals = tg_mem_cap_refusals();
     /* A run killed during its emit left its temporary file; clear it now,
     ** not only when this run gets as far as writing. */
     if (o->out) tg_out_sweep(o->out);
@@ -202,6 +203,9 @@ tg_status tg_run(const tg_run_opts *o, tg_error *err, char **traceback) {
     if (st == TG_OK) st = write_doc(o, doc, indent, err);
 
 done:
+    /* The cap is one limit wherever it is hit: building or writing the
+    ** document reports it as the script's own allocations do. */
+    if (st == TG_ENOMEM) st = tg_lua_mem_status(refusals, err);
     tg_json_free(doc);
     tg_lua_free(rt);
     tg_luactx_free(lib);
