@@ -195,3 +195,27 @@ local spec = {fra = '2024-01-01', til = '2025-01-01'}
 same(tegn.sim.from_stays(o, evil(spec, o)), tegn.sim.from_stays(p, spec), o)
 -- expect:
 true	alive
+
+-- case: pivot: the options' metamethods do not run
+local spec = {rows = 'tilbud_id', cols = 'status', values = 'dage', agg = 'sum', fill = 0}
+same(s:pivot(evil(spec, s)), r:pivot(spec), s)
+-- expect:
+true	alive
+
+-- case: complete: the options' metamethods do not run, nor the fill's
+local m = t:derive{m = col'dato':trunc'month'}
+local spec = {by = 'tilbud_id', period = 'm', unit = 'month', fill = {dage = 0}}
+local want = m:complete(spec)
+same(m:complete(evil({by = 'tilbud_id', period = 'm', unit = 'month',
+                      fill = evil({dage = 0}, m)}, m)), want, m)
+-- expect:
+true	alive
+
+-- case: a map_rows callback may free another table a later verb uses
+local o = tegn.read_csv(DIR .. 'tilbud.csv')
+local n = 0
+s:map_rows(function(row) n = n + 1 if n == 1 then o:free() end return row end)
+print(pcall(s.join, s, o, {on = 'tilbud_id'}))
+-- expect:
+script.lua:3: warning: map_rows calls a Lua function for every row, which is slow; use filter, derive and expressions where they can do the job
+false	script.lua:4: join: 'other' must be a tegn.Table that is not freed (t:free() or <close>), got a tegn.Table
