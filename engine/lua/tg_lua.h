@@ -163,7 +163,7 @@ void tg_lua_push_where(struct lua_State *L);
 
 /* 1 when the running code may have been called, directly or not, by a C
 ** function other than pcall, xpcall, require and the run: a verb calling
-** a callback or an option table's metamethod, which may still hold
+** a callback (map_rows, an indicator's compute), which may still hold
 ** pointers into the tables it was given. Conservatively 1 in a coroutine.
 ** For the level-0 C function (t:free()) to decide whether it may release
 ** now. */

@@ -204,9 +204,9 @@ static void release_ltable(ltable *lt) {
 int tg_luaval_table_free(lua_State *L) {
     ltable *lt = tg_luaaux_check_udata(L, 1, TG_LUAVAL_TABLE_MT);
     lt->freed = 1;
-    /* Called from a map_rows callback or an option table's metamethod, a
-    ** verb below may hold this table's columns or row indices borrowed:
-    ** they stay until the collector takes the handle (l_table_gc). */
+    /* Called from a map_rows callback (or any Lua code a C function below
+    ** called), a verb below may hold this table's columns or row indices
+    ** borrowed: they stay until the collector takes the handle. */
     if (!tg_lua_inside_c(L)) release_ltable(lt);
     return 0;
 }
