@@ -1144,6 +1144,30 @@ static tg_status finish_run(tg_lua *rt, int status, const struct run_args *a, tg
                       (int)(nl && nl > rest ? nl - rest : (ptrdiff_t)strlen(rest)), rest);
 }
 
+/* The C functions that call Lua code without holding anything a script
+** could free: the sandbox's pcall, xpcall and require, and the run itself. */
+static int is_plain_caller(lua_CFunction f) {
+    return f == l_base_pcall || f == l_base_xpcall || f == l_base_require || f == run_protected;
+}
+
+int tg_lua_inside_c(lua_State *L) {
+    lua_Debug ar;
+    int main_thread = lua_pushthread(L);
+
+    lua_pop(L, 1);
+    /* A coroutine may have been resumed from inside a C function of the
+    ** thread that resumed it, whose frames this walk cannot see. */
+    if (!main_thread) return 1;
+    for (int level = 1; lua_getstack(L, level, &ar); level++) {
+        lua_CFunction f;
+        lua_getinfo(L, "f", &ar);
+        f = lua_tocfunction(L, -1);
+        lua_pop(L, 1);
+        if (f && !is_plain_caller(f)) return 1;
+    }
+    return 0;
+}
+
 /* The main thread becomes the current one again (see call_in). The key
 ** exists since open_sandbox, so this allocates nothing. */
 static void reset_current(tg_lua *rt) {

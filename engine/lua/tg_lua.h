@@ -161,6 +161,14 @@ TG_NORETURN int tg_lua_raise(struct lua_State *L, tg_status st, const tg_error *
 ** is on the stack). */
 void tg_lua_push_where(struct lua_State *L);
 
+/* 1 when the running code may have been called, directly or not, by a C
+** function other than pcall, xpcall, require and the run: a verb calling
+** a callback (map_rows, an indicator's compute), which may still hold
+** pointers into the tables it was given. Conservatively 1 in a coroutine.
+** For the level-0 C function (t:free()) to decide whether it may release
+** now. */
+int tg_lua_inside_c(struct lua_State *L);
+
 /* tg_lua_poll for C functions called from Lua: raises when the run must
 ** stop (as tg_lua_raise), else returns. */
 void tg_lua_check(struct lua_State *L);

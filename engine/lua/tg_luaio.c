@@ -307,7 +307,7 @@ static int l_tegn_read_csv(lua_State *L) {
         if (lua_getfield(L, 2, "na") != LUA_TNIL) {
             if (!lua_istable(L, -1))
                 return tg_luaaux_bad(L, "read_csv", "na", "a list of strings", -1);
-            lua_Integer n = luaL_len(L, -1);
+            lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
             if (n > MAX_NA) return tg_luaaux_error(L, "read_csv: at most %d 'na' values", MAX_NA);
             for (lua_Integer i = 1; i <= n; i++) {
                 if (lua_rawgeti(L, -1, i) != LUA_TSTRING)
@@ -424,7 +424,7 @@ static int l_tegn_read_sqlite(lua_State *L) {
             n++;
         }
         params = lua_newuserdatauv(L, (n ? n : 1) * sizeof *params, 0);
-        n_pos = (size_t)luaL_len(L, 3);
+        n_pos = (size_t)(lua_Integer)lua_rawlen(L, 3);
         for (size_t i = 0; i < n_pos; i++) {
             lua_rawgeti(L, 3, (lua_Integer)i + 1);
             params[i].name = NULL;
