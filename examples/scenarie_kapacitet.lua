@@ -11,7 +11,8 @@
 --   mkdir -p out
 --   build/tegn run examples/scenarie_kapacitet.lua --out out/scenarie.json
 -- Parameters: --param replikationer=2000 --param seed=1 --param csv=out
--- (csv= with no folder writes no CSV files).
+-- (csv= with no folder writes no CSV files; the folder must be the folder of
+-- --out or an --allow-write folder, docs/sandbox.md).
 --
 -- The inputs come from the bundled data (datasets/): the 2026 budget lines
 -- (tegn.sqlite, takst_budget), the P/L rate (takst_param), actual occupancy

@@ -4,7 +4,8 @@
 -- splits the døgntakst into a basistakst and a servicetakst. Finance staff
 -- copy this to check a takst sheet or to see a new model's split.
 --   build/tegn run examples/takster.lua --param aar=2026 --out out/takster.json
--- (--param csv= with no folder writes no CSV file; the folder must exist)
+-- (--param csv= with no folder writes no CSV file; the folder must exist
+-- and be the folder of --out or an --allow-write folder, docs/sandbox.md)
 local tegn = require "tegn"
 local col = tegn.col
 

@@ -2,9 +2,11 @@
 # run_golden.sh TEGN [WORKDIR] -- end-to-end tests of the command line.
 # Each folder tests/golden/<case>/ holds 'args' (the arguments, one line,
 # run from a scratch folder that looks like the repository root: WORKDIR,
-# default a temporary folder, with links to datasets/, examples/, scripts/
-# and tests/, so whatever a case writes, such as `tegn demo`'s
-# out/indikatorer.json, lands there and not in the source tree), and the
+# default a temporary folder, with copies of datasets/, examples/, scripts/
+# and tests/ made of hard links, so whatever a case writes, such as `tegn
+# demo`'s out/indikatorer.json, lands there and not in the source tree;
+# not symlinks, which would lead out of the working directory and so out
+# of the folders a script may read, docs/sandbox.md), and the
 # expected 'expected.out',
 # 'expected.err' and 'expected.rc' (exit code). TG_UPDATE_GOLDEN=1 rewrites
 # the expected files from the current output (review the diff!).
@@ -17,7 +19,8 @@ trap 'rm -rf "$tmp"' EXIT
 work=${2:-$tmp/work}
 mkdir -p "$work" || exit 2
 for d in datasets examples scripts tests; do
-    ln -sfn "$root/$d" "$work/$d" || exit 2
+    rm -rf "${work:?}/$d"
+    cp -Rl "$root/$d" "$work/$d" 2>/dev/null || cp -R "$root/$d" "$work/$d" || exit 2
 done
 cd "$work" || exit 2
 for dir in tests/golden/*/; do

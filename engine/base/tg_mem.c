@@ -23,6 +23,7 @@ static atomic_size_t peak;
 static atomic_size_t blocks;
 static atomic_size_t cap;
 static atomic_int cap_hit;
+static atomic_size_t cap_refusals;
 static atomic_long fail_countdown; /* > 0: fail when it reaches 0 */
 static atomic_size_t failures;
 
@@ -41,6 +42,7 @@ static int reserve(size_t grow) {
     if (limit != 0 && now > limit) {
         atomic_fetch_sub(&used, grow);
         atomic_store(&cap_hit, 1);
+        atomic_fetch_add(&cap_refusals, 1);
         return 0;
     }
     size_t p = atomic_load(&peak);
@@ -145,6 +147,10 @@ size_t tg_mem_cap(void) {
 
 int tg_mem_cap_hit(void) {
     return atomic_exchange(&cap_hit, 0);
+}
+
+size_t tg_mem_cap_refusals(void) {
+    return atomic_load(&cap_refusals);
 }
 
 void tg_mem_fail_nth(long n) {

@@ -62,6 +62,11 @@ size_t tg_mem_cap(void);
 /* 1 if an allocation was refused because of the cap since the last call
 ** (and clears the flag); lets callers tell "limit hit" from real OOM. */
 int tg_mem_cap_hit(void);
+/* How many allocations the cap has refused since the process started.
+** Unlike tg_mem_cap_hit it is never cleared, so several callers can each
+** compare it with their own snapshot ("did the cap refuse anything since
+** this run started?") without consuming each other's answer. */
+size_t tg_mem_cap_refusals(void);
 
 /* Testing hook: the nth allocation from now (1-based) fails, and every one
 ** after it succeeds again; 0 disarms. tg_mem_fail_pending() is 1 while the

@@ -64,6 +64,10 @@ static const char usage[] =
     "  --mem SIZE        memory cap for Lua and data, e.g. 2G, 512M (default: none)\n"
     "  --timeout TIME    wall-clock limit, e.g. 90s, 10m, 1h (default: none)\n"
     "  --lib DIR         folder require() searches after the script's (default scripts/lib)\n"
+    "  --allow-read DIR  let the script read files beneath DIR too (repeatable); it may\n"
+    "                    always read beneath its own folder and the working directory\n"
+    "  --allow-write DIR let the script write files beneath DIR (repeatable); without it,\n"
+    "                    only beneath the folder of --out, never --out itself or an input\n"
     "  --progress        announce each load on stderr (default: only on a terminal)\n"
     "  --quiet           no progress even on a terminal\n"
     "  --summary         print the summary table of the indicator document (stdout when\n"
@@ -215,6 +219,8 @@ static int print_summary(const char *path, FILE *to) {
 static int cmd_run(int argc, char **argv) {
     tg_run_opts o;
     const char **params = calloc((size_t)argc, sizeof *params);
+    const char **reads = calloc((size_t)argc, sizeof *reads);
+    const char **writes = calloc((size_t)argc, sizeof *writes);
     size_t n_params = 0;
     const char *v;
     int quiet = 0, progress = 0, summary = 0;
@@ -248,6 +254,10 @@ static int cmd_run(int argc, char **argv) {
             }
         } else if ((v = opt_value(argc, argv, &i, "--lib"))) {
             o.lib_dir = v;
+        } else if ((v = opt_value(argc, argv, &i, "--allow-read"))) {
+            reads[o.n_allow_read++] = v;
+        } else if ((v = opt_value(argc, argv, &i, "--allow-write"))) {
+            writes[o.n_allow_write++] = v;
         } else if (strcmp(argv[i], "--progress") == 0) {
             progress = 1;
         } else if (strcmp(argv[i], "--quiet") == 0) {
@@ -267,10 +277,14 @@ static int cmd_run(int argc, char **argv) {
     if (!o.script) {
         fprintf(stderr, "tegn: run needs a script\n%s", usage);
         free(params);
+        free(reads);
+        free(writes);
         return EXIT_USAGE;
     }
     o.params = params;
     o.n_params = n_params;
+    o.allow_read = reads;
+    o.allow_write = writes;
     o.print = print_stderr;
     /* Progress on a terminal, silence under cron unless asked. */
     o.progress = !quiet && (progress || isatty(STDERR_FILENO));
@@ -283,6 +297,8 @@ static int cmd_run(int argc, char **argv) {
     }
     tg_free(tb);
     free(params);
+    free(reads);
+    free(writes);
     if (st == TG_OK && summary) {
         if (!o.out) {
             fprintf(stderr, "tegn: --summary needs --out (the summary reads the written file)\n");

@@ -1178,12 +1178,12 @@ tg_status tg_csv_read(const char *path, const tg_csv_opts *opts, tg_table **out,
     tg_conv_nulls_init(&ld.nulls, opts->na, opts->n_na > 16 ? 16 : opts->n_na);
     /* O_NONBLOCK: opening a FIFO would wait for a writer, where nothing
     ** polls; it is refused below like any file that is not regular. */
-    ld.src.fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    ld.src.fd = opts->use_fd ? opts->fd : open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (ld.src.fd < 0)
         return tg_err_set(err, TG_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
     if (fstat(ld.src.fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
         fcntl(ld.src.fd, F_SETFL, fcntl(ld.src.fd, F_GETFL) & ~O_NONBLOCK) != 0) {
-        close(ld.src.fd);
+        if (!opts->use_fd) close(ld.src.fd);
         return tg_err_set(err, TG_EIO, path, 0, 0, "not a regular file");
     }
     ld.src.size = (size_t)sb.st_size;
@@ -1201,6 +1201,6 @@ tg_status tg_csv_read(const char *path, const tg_csv_opts *opts, tg_table **out,
         st = load(&ld, path, out, report, err);
     }
     loader_free(&ld);
-    close(ld.src.fd);
+    if (!opts->use_fd) close(ld.src.fd);
     return st;
 }

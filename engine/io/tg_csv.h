@@ -39,6 +39,10 @@ typedef struct tg_csv_opts {
     size_t max_errors; /* with TG_CSV_REJECT: more rejects than this fail the load */
     int threads;       /* 0 = one per core (at most 8), 1 = single-threaded */
     int no_fast_path;  /* 1 = every record through libcsv (a reference for tests) */
+    /* use_fd = 1: read the open file 'fd' (not closed) instead of opening
+    ** path, which then only names it in messages; for a caller that opened
+    ** it beneath an allowed folder (tg_path_open_read). */
+    int use_fd, fd;
     /* Polled between chunks of work; a nonzero return stops the load with
     ** that status (TG_ELIMIT or TG_ECANCEL). May be NULL. */
     tg_status (*interrupt)(void *ud);

@@ -2,20 +2,24 @@
 ** tg_lua.c -- the sandboxed Lua runtime (see tg_lua.h and docs/sandbox.md).
 ** Invariant: once a run is aborted (time limit, signal, cancel, memory) the
 ** status sits in rt->abort and every way Lua code has of catching an error
-** (pcall, xpcall, coroutine.resume/close, load with a reader) re-raises it,
-** while the count hook raises again at the next instruction; so a run that
-** was told to stop does stop, whatever the script does.
+** (pcall, xpcall, coroutine.resume/close/wrap, load with a reader)
+** re-raises it, while the hook raises again at the next instruction or
+** call; so a run that was told to stop does stop, whatever the script does,
+** and runs no more of its code (no __close handler) on the way out. The
+** memory cap arms that hook when it first refuses (see cap_refused).
 ** The state's extra space holds the tg_lua pointer, which coroutines inherit.
 */
 #include "tg_lua.h"
 
 #include <assert.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <lauxlib.h>
 #include <lua.h>
@@ -23,6 +27,7 @@
 
 #include "tg_err.h"
 #include "tg_mem.h"
+#include "tg_path.h"
 #include "tg_rng.h"
 
 #define HOOK_COUNT 10000               /* VM instructions between deadline checks */
@@ -43,10 +48,15 @@ struct tg_lua {
     tg_error pos;              /* innermost script position when the error was raised */
     unsigned long alloc_fails; /* allocations refused since the state was made */
     unsigned long run_fails;   /* alloc_fails when the current run started */
-    int fail_was_cap;          /* the latest refusal was the tg_mem cap's doing */
-    int loading;               /* compiling a chunk: its errors get no traceback */
-    int load_status;           /* luaL_loadfilex's status when the load failed */
-    int closing;               /* coroutine.close calls under way (l_co_close) */
+    size_t run_refusals;       /* tg_mem_cap_refusals() when the state or the run started */
+    const void *refused_ptr;   /* the request the cap refused last (see cap_refused) */
+    size_t refused_size;
+    enum { REFUSAL_NONE, REFUSAL_RETRY, REFUSAL_HIT } refusal;
+    int running;        /* inside run(): the hook may be armed */
+    lua_State *current; /* the thread coroutine.resume last entered (see call_in) */
+    int loading;        /* compiling a chunk: its errors get no traceback */
+    int load_status;    /* luaL_loadfilex's status when the load failed */
+    int closing;        /* coroutine.close calls under way (l_co_close) */
 };
 
 /* The last SIGINT/SIGTERM; process-wide because a signal handler cannot
@@ -57,6 +67,7 @@ static volatile sig_atomic_t signalled;
 ** light userdata, so they cannot forge or mistake it. */
 static const char abort_key = 0;
 static const char chunks_key = 0;   /* registry: short chunk id -> full name */
+static const char current_key = 0;  /* registry: the thread in tg_lua.current */
 static const char readonly_key = 0; /* registry: weak set of read-only views */
 
 static tg_lua *get_rt(lua_State *L) {
@@ -73,21 +84,33 @@ static double now(void) {
 
 /* ---- memory ---- */
 
+static void cap_refused(tg_lua *rt, const void *ptr, size_t nsize);
+
 /* Lua's allocator: every byte through tg_mem, so the one cap bounds Lua
 ** and column buffers together. When ptr is NULL, osize is a type tag. */
 static void *l_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     tg_lua *rt = ud;
+    size_t refusals;
+    int grow;
     void *p;
 
     if (nsize == 0) {
         tg_free(ptr);
         return NULL;
     }
+    grow = !ptr || nsize > osize;
+    if (grow && rt->refusal == REFUSAL_RETRY &&
+        (ptr != rt->refused_ptr || nsize != rt->refused_size))
+        rt->refusal = REFUSAL_HIT; /* Lua did not retry the refused request: it gave up */
+    refusals = tg_mem_cap_refusals();
     p = tg_realloc(ptr, nsize);
-    if (p) return p;
+    if (p) {
+        if (grow && rt->refusal == REFUSAL_RETRY) rt->refusal = REFUSAL_NONE; /* the retry fit */
+        return p;
+    }
     if (ptr && nsize <= osize) return ptr; /* a refused shrink: the old block still fits */
     rt->alloc_fails++;
-    rt->fail_was_cap = tg_mem_cap_hit();
+    if (tg_mem_cap_refusals() != refusals) cap_refused(rt, ptr, nsize);
     return NULL;
 }
 
@@ -168,7 +191,7 @@ static void limit_message(const tg_lua *rt, tg_status st, char *buf, size_t size
 
 static void mem_abort(tg_lua *rt, lua_State *L) {
     char msg[64], size[32];
-    if (rt->fail_was_cap) {
+    if (tg_mem_cap_refusals() != rt->run_refusals) {
         format_size(size, sizeof size, tg_mem_cap());
         snprintf(msg, sizeof msg, "memory limit %s exceeded", size);
         set_abort(rt, L, TG_ELIMIT, msg);
@@ -179,11 +202,44 @@ static void mem_abort(tg_lua *rt, lua_State *L) {
 
 static void hook(lua_State *L, lua_Debug *ar);
 
-/* Makes the hook fire at the next instruction of this thread and of the
-** main one, so Lua code that swallowed the abort is stopped at once. */
+/* Makes the hook fire at the next instruction and the next call of this
+** thread and of the main one, so Lua code that swallowed the abort, a
+** __close handler on the way out, or a C function (say t.write_csv) set
+** as one is stopped before it runs. */
 static void arm(tg_lua *rt, lua_State *L) {
-    lua_sethook(L, hook, LUA_MASKCOUNT, 1);
-    if (L != rt->L) lua_sethook(rt->L, hook, LUA_MASKCOUNT, 1);
+    lua_sethook(L, hook, LUA_MASKCOUNT | LUA_MASKCALL, 1);
+    if (L != rt->L) lua_sethook(rt->L, hook, LUA_MASKCOUNT | LUA_MASKCALL, 1);
+}
+
+/* Lua answers a refused allocation with an emergency collection and one
+** retry of the same request; only a refused retry, or no retry (lauxlib's
+** buffers do none), means the script is out of room. The error that
+** follows is raised without the message handler and unwinds through
+** __close handlers, so the hook is armed at the first refusal: no script
+** code runs before it has looked. Lua's retry happens before the next
+** instruction, so by then 'refusal' tells a recovery from a hit. */
+static void cap_refused(tg_lua *rt, const void *ptr, size_t nsize) {
+    if (rt->refusal != REFUSAL_NONE) {
+        rt->refusal = REFUSAL_HIT;
+        return;
+    }
+    rt->refusal = REFUSAL_RETRY;
+    rt->refused_ptr = ptr;
+    rt->refused_size = nsize;
+    if (rt->running) arm(rt, rt->current);
+}
+
+static int msghandler(lua_State *L);
+static int xpcall_handler(lua_State *L);
+
+/* The wrappers that report an abort are the only functions still called
+** once it is recorded. */
+static int is_abort_handler(lua_State *L, lua_Debug *ar) {
+    lua_CFunction f;
+    if (ar->event != LUA_HOOKCALL || !lua_getinfo(L, "f", ar)) return 0;
+    f = lua_tocfunction(L, -1);
+    lua_pop(L, 1);
+    return f == msghandler || f == xpcall_handler;
 }
 
 TG_NORETURN static int raise_abort(tg_lua *rt, lua_State *L) {
@@ -199,12 +255,21 @@ TG_NORETURN static int raise_abort(tg_lua *rt, lua_State *L) {
 ** from further out. */
 static void hook(lua_State *L, lua_Debug *ar) {
     tg_lua *rt = get_rt(L);
-    tg_status st = tg_lua_poll(rt);
+    tg_status st;
+
+    if (rt->refusal != REFUSAL_NONE) {
+        /* No position: the error has unwound, and the code here (say a
+        ** __close handler) is not where the memory ran out. */
+        rt->refusal = REFUSAL_NONE;
+        mem_abort(rt, NULL);
+    }
+    st = tg_lua_poll(rt);
 
     if (st == TG_OK) {
         if (lua_gethookcount(L) != HOOK_COUNT) lua_sethook(L, hook, LUA_MASKCOUNT, HOOK_COUNT);
         return;
     }
+    if (atomic_load(&rt->abort) != TG_OK && is_abort_handler(L, ar)) return;
     if (atomic_load(&rt->abort) == TG_OK) {
         char msg[128], text[1024];
         const char *src;
@@ -250,6 +315,20 @@ static int finish_xpcall(lua_State *L, int status, lua_KContext snapshot) {
     return finish_call(L, status, snapshot, 2);
 }
 
+/* For the message handlers, which run where the error was raised, before
+** the stack unwinds: a memory failure raised as an ordinary error, or an
+** abort, arms the hook there, so no __close handler runs on the way out.
+** (Lua raises most memory errors without any handler; cap_refused has
+** armed the hook for those.) 1 if the run is aborted. */
+static int catch_abort(lua_State *L, unsigned long snapshot) {
+    tg_lua *rt = get_rt(L);
+    if (atomic_load(&rt->abort) == TG_OK && is_mem_error(rt, L, 1, LUA_ERRRUN, snapshot))
+        mem_abort(rt, L);
+    if (atomic_load(&rt->abort) == TG_OK) return 0;
+    arm(rt, L);
+    return 1;
+}
+
 static int l_base_pcall(lua_State *L) {
     lua_KContext snapshot = (lua_KContext)get_rt(L)->alloc_fails;
     int status;
@@ -264,12 +343,9 @@ static int l_base_pcall(lua_State *L) {
 /* Wraps the script's message handler so it never sees an abort (it could
 ** loop) nor hides a memory failure behind its own message. */
 static int xpcall_handler(lua_State *L) {
-    tg_lua *rt = get_rt(L);
     unsigned long snapshot = (unsigned long)lua_tointeger(L, lua_upvalueindex(2));
 
-    if (atomic_load(&rt->abort) == TG_OK && is_mem_error(rt, L, 1, LUA_ERRRUN, snapshot))
-        mem_abort(rt, L);
-    if (atomic_load(&rt->abort) != TG_OK) return 1;
+    if (catch_abort(L, snapshot)) return 1;
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_insert(L, 1);
     lua_call(L, lua_gettop(L) - 1, 1);
@@ -293,6 +369,33 @@ static int l_base_xpcall(lua_State *L) {
     return finish_xpcall(L, status, snapshot);
 }
 
+/* Calls the function at index 1 with the arguments above it, the value on
+** top (popped first) being, if a thread, the one cap_refused arms while
+** the call lasts: the allocator cannot know which thread runs, and a
+** coroutine unwinding a pcall runs its __close handlers with its own hook.
+** The registry holds that thread, so the pointer stays valid when an error
+** skips the switch back. Returns the number of results. */
+static int call_in(lua_State *L) {
+    tg_lua *rt = get_rt(L);
+    lua_State *co = lua_tothread(L, -1);
+
+    if (!co) {
+        lua_pop(L, 1);
+        lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+        return lua_gettop(L);
+    }
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &current_key); /* f args co prev */
+    lua_insert(L, 1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &current_key); /* prev f args */
+    rt->current = co;
+    lua_call(L, lua_gettop(L) - 2, LUA_MULTRET);
+    lua_pushvalue(L, 1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &current_key);
+    rt->current = lua_tothread(L, 1);
+    lua_remove(L, 1);
+    return lua_gettop(L);
+}
+
 /* Calls the wrapped library function (upvalue 1) and re-raises an abort
 ** or a memory failure it reported as "false/nil, message": used for
 ** coroutine.resume, coroutine.close and load, which catch errors. */
@@ -303,8 +406,8 @@ static int l_guarded(lua_State *L) {
 
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_insert(L, 1);
-    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
-    n = lua_gettop(L);
+    lua_pushvalue(L, 2);
+    n = call_in(L);
     if (n >= 2 && !lua_toboolean(L, 1)) {
         if (atomic_load(&rt->abort) == TG_OK && is_mem_error(rt, L, 2, LUA_ERRRUN, snapshot))
             mem_abort(rt, L);
@@ -312,6 +415,52 @@ static int l_guarded(lua_State *L) {
     }
     if (atomic_load(&rt->abort) != TG_OK) return raise_abort(rt, L);
     return n;
+}
+
+/* A function made by coroutine.wrap (upvalues: the guarded resume, the
+** coroutine, the guarded close). Resuming and closing through the guarded
+** functions keeps the coroutine the thread the cap arms, and an abort
+** ends the run before the coroutine's __close handlers would run. Errors
+** are raised as the library's wrap does: closed first, then the caller's
+** position prefixed to a message. */
+static int l_co_wrapped(lua_State *L) {
+    lua_State *co = lua_tothread(L, lua_upvalueindex(2));
+    int status;
+
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_pushvalue(L, lua_upvalueindex(2));
+    lua_rotate(L, 1, 2);
+    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    if (lua_toboolean(L, 1)) return lua_gettop(L) - 1;
+    lua_settop(L, 2);
+    status = lua_status(co);
+    if (status != LUA_OK && status != LUA_YIELD) {
+        lua_pushvalue(L, lua_upvalueindex(3));
+        lua_pushvalue(L, lua_upvalueindex(2));
+        lua_call(L, 1, 2);
+        if (!lua_toboolean(L, -2)) lua_replace(L, 2);
+        lua_settop(L, 2);
+    }
+    if (lua_type(L, 2) == LUA_TSTRING) {
+        luaL_where(L, 1);
+        lua_insert(L, 2);
+        lua_concat(L, 2);
+    }
+    return lua_error(L);
+}
+
+/* coroutine.wrap(f) on top of the guarded resume and close (upvalues). */
+static int l_co_wrap(lua_State *L) {
+    lua_State *co;
+    luaL_checktype(L, 1, LUA_TFUNCTION);
+    co = lua_newthread(L);
+    lua_pushvalue(L, 1);
+    lua_xmove(L, co, 1);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, -2);
+    lua_pushvalue(L, lua_upvalueindex(2));
+    lua_pushcclosure(L, l_co_wrapped, 3);
+    return 1;
 }
 
 /* coroutine.close nested deeper than this raises (see l_co_close). Each
@@ -496,6 +645,52 @@ static void register_chunk(lua_State *L, const char *chunkname) {
     lua_pop(L, 1);
 }
 
+typedef struct module_reader {
+    FILE *f;
+    char buf[4096];
+} module_reader;
+
+static const char *read_module(lua_State *L, void *ud, size_t *size) {
+    module_reader *r = ud;
+    (void)L;
+    *size = fread(r->buf, 1, sizeof r->buf, r->f);
+    return *size ? r->buf : NULL;
+}
+
+/* Loads 'rel' below the folder 'dir' as luaL_loadfilex would (text only, a
+** BOM and a first '#' line skipped), but opened with tg_path_open_beneath,
+** so no symlink leads out of the folder. LUA_ERRFILE when there is no such
+** file; raises when the path would leave the folder. */
+static int load_beneath(lua_State *L, const char *dir, const char *rel, const char *chunkname) {
+    module_reader r;
+    int fd = tg_path_open_beneath(dir, rel, O_RDONLY, 0), c, st;
+
+    if (fd < 0 && (errno == EXDEV || errno == ELOOP))
+        luaL_error(L, "'%s/%s' leads outside its folder; require does not follow it", dir, rel);
+    if (fd < 0 || !(r.f = fdopen(fd, "r"))) {
+        if (fd >= 0) close(fd);
+        lua_pushfstring(L, "cannot open %s", chunkname + 1);
+        return LUA_ERRFILE;
+    }
+    c = getc(r.f);
+    if (c == 0xEF) {
+        if (getc(r.f) == 0xBB && getc(r.f) == 0xBF) {
+            c = getc(r.f);
+        } else {
+            rewind(r.f);
+            c = getc(r.f);
+        }
+    }
+    if (c == '#') { /* the newline stays, so line numbers do too */
+        while ((c = getc(r.f)) != EOF && c != '\n') {
+        }
+    }
+    if (c != EOF) ungetc(c, r.f);
+    st = lua_load(L, read_module, &r, chunkname, "t");
+    fclose(r.f);
+    return st;
+}
+
 /* Pushes the loader of module 'name' from the script's folder or the lib
 ** folder, and its path; raises when neither has it or it does not compile. */
 static void find_module(lua_State *L, tg_lua *rt, const char *name) {
@@ -510,7 +705,9 @@ static void find_module(lua_State *L, tg_lua *rt, const char *name) {
         int at = lua_gettop(L) + 1; /* the path's slot */
         const char *path = lua_pushfstring(L, "%s/%s.lua", dirs[i], rel);
         const char *chunkname = lua_pushfstring(L, "@%s", path);
-        int st = luaL_loadfilex(L, path, "t");
+        const char *file = lua_pushfstring(L, "%s.lua", rel);
+        int st = load_beneath(L, dirs[i], file, chunkname);
+        lua_remove(L, -2);                                   /* 'file' */
         if (st != LUA_ERRFILE) register_chunk(L, chunkname); /* a syntax error names it too */
         if (st == LUA_OK) {
             lua_copy(L, -1, base); /* the loader over 'rel' */
@@ -717,6 +914,9 @@ static int open_sandbox(lua_State *L) {
     static const char *const string_removed[] = { "dump" };
     tg_lua *rt = get_rt(L);
 
+    lua_pushthread(L);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &current_key);
+    rt->current = L;
     for (size_t i = 0; i < TG_ARRAY_LEN(libs); i++) {
         luaL_requiref(L, libs[i].name, libs[i].func, 1);
         lua_pop(L, 1);
@@ -763,6 +963,10 @@ static int open_sandbox(lua_State *L) {
     lua_getfield(L, -1, LUA_COLIBNAME);
     wrap_field(L, "resume", l_guarded);
     wrap_field(L, "close", l_co_close);
+    lua_getfield(L, -1, "resume");
+    lua_getfield(L, -2, "close");
+    lua_pushcclosure(L, l_co_wrap, 2);
+    lua_setfield(L, -2, "wrap");
     lua_pop(L, 2);
 
     open_os_subset(L);
@@ -789,21 +993,23 @@ void tg_lua_opts_init(tg_lua_opts *opts) {
     opts->seed = TG_LUA_DEFAULT_SEED;
 }
 
-static tg_status mem_status(int cap, tg_error *err) {
+tg_status tg_lua_mem_status(size_t refusals, tg_error *err) {
     char size[32];
-    if (!cap) return tg_err_nomem(err);
+    if (tg_mem_cap_refusals() == refusals) return tg_err_nomem(err);
     format_size(size, sizeof size, tg_mem_cap());
     return tg_err_set(err, TG_ELIMIT, NULL, 0, 0, "memory limit %s exceeded", size);
 }
 
 tg_lua *tg_lua_new(const tg_lua_opts *opts, tg_error *err) {
+    size_t refusals = tg_mem_cap_refusals();
     tg_lua *rt = tg_calloc(1, sizeof *rt);
     int status;
 
     if (!rt) {
-        mem_status(tg_mem_cap_hit(), err);
+        tg_lua_mem_status(refusals, err);
         return NULL;
     }
+    rt->run_refusals = refusals;
     if (opts) rt->opts = *opts;
     else tg_lua_opts_init(&rt->opts);
     assert(rt->opts.timeout_s >= 0);
@@ -813,7 +1019,7 @@ tg_lua *tg_lua_new(const tg_lua_opts *opts, tg_error *err) {
 
     rt->L = lua_newstate(l_alloc, rt);
     if (!rt->L) {
-        mem_status(rt->fail_was_cap, err);
+        tg_lua_mem_status(refusals, err);
         tg_free(rt);
         return NULL;
     }
@@ -822,7 +1028,7 @@ tg_lua *tg_lua_new(const tg_lua_opts *opts, tg_error *err) {
     status = lua_pcall(rt->L, 0, 0, 0);
     if (status != LUA_OK) {
         if (is_mem_error(rt, rt->L, -1, status, 0)) {
-            mem_status(rt->fail_was_cap, err);
+            tg_lua_mem_status(refusals, err);
         } else {
             /* lua_type first: lua_tostring would convert a number, which
             ** allocates, and nothing protects this call. */
@@ -860,9 +1066,7 @@ static int msghandler(lua_State *L) {
     tg_lua *rt = get_rt(L);
     const char *msg;
 
-    if (atomic_load(&rt->abort) == TG_OK && is_mem_error(rt, L, 1, LUA_ERRRUN, rt->run_fails))
-        mem_abort(rt, L);
-    if (atomic_load(&rt->abort) != TG_OK || rt->loading) return 1;
+    if (catch_abort(L, rt->run_fails) || rt->loading) return 1;
     locate(L, rt->pos.file, sizeof rt->pos.file, &rt->pos.line);
     msg = lua_tostring(L, 1);
     if (!msg) {
@@ -980,6 +1184,38 @@ static tg_status finish_run(tg_lua *rt, int status, const struct run_args *a, tg
                       (int)(nl && nl > rest ? nl - rest : (ptrdiff_t)strlen(rest)), rest);
 }
 
+/* The C functions that call Lua code without holding anything a script
+** could free: the sandbox's pcall, xpcall and require, and the run itself. */
+static int is_plain_caller(lua_CFunction f) {
+    return f == l_base_pcall || f == l_base_xpcall || f == l_base_require || f == run_protected;
+}
+
+int tg_lua_inside_c(lua_State *L) {
+    lua_Debug ar;
+    int main_thread = lua_pushthread(L);
+
+    lua_pop(L, 1);
+    /* A coroutine may have been resumed from inside a C function of the
+    ** thread that resumed it, whose frames this walk cannot see. */
+    if (!main_thread) return 1;
+    for (int level = 1; lua_getstack(L, level, &ar); level++) {
+        lua_CFunction f;
+        lua_getinfo(L, "f", &ar);
+        f = lua_tocfunction(L, -1);
+        lua_pop(L, 1);
+        if (f && !is_plain_caller(f)) return 1;
+    }
+    return 0;
+}
+
+/* The main thread becomes the current one again (see call_in). The key
+** exists since open_sandbox, so this allocates nothing. */
+static void reset_current(tg_lua *rt) {
+    lua_pushthread(rt->L);
+    lua_rawsetp(rt->L, LUA_REGISTRYINDEX, &current_key);
+    rt->current = rt->L;
+}
+
 static tg_status run(tg_lua *rt, const struct run_args *a, tg_error *err) {
     lua_State *L = rt->L;
     tg_status st;
@@ -993,6 +1229,10 @@ static tg_status run(tg_lua *rt, const struct run_args *a, tg_error *err) {
     rt->loading = 0;
     rt->load_status = LUA_OK;
     rt->run_fails = rt->alloc_fails;
+    rt->run_refusals = tg_mem_cap_refusals();
+    rt->refusal = REFUSAL_NONE;
+    rt->running = 1;
+    reset_current(rt);
     rt->deadline = rt->opts.timeout_s > 0 ? now() + rt->opts.timeout_s : 0;
     atomic_store(&rt->abort, TG_OK);
     lua_sethook(L, hook, LUA_MASKCOUNT, HOOK_COUNT);
@@ -1003,7 +1243,9 @@ static tg_status run(tg_lua *rt, const struct run_args *a, tg_error *err) {
     lua_pushlightuserdata(L, (void *)a);
     status = lua_pcall(L, 1, 0, 1);
     st = finish_run(rt, status, a, err);
+    rt->running = 0;
     lua_settop(L, 0);
+    reset_current(rt); /* an aborted resume left its coroutine current: let it go */
     lua_sethook(L, hook, LUA_MASKCOUNT, HOOK_COUNT);
     if (st == TG_ECANCEL && !signalled) atomic_store(&rt->cancel, 0);
     return st;
@@ -1089,7 +1331,6 @@ int tg_lua_raise(lua_State *L, tg_status st, const tg_error *err) {
 
     assert(st != TG_OK);
     if (st == TG_ENOMEM) {
-        rt->fail_was_cap = tg_mem_cap_hit();
         mem_abort(rt, L);
         raise_abort(rt, L);
     }

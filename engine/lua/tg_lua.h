@@ -56,6 +56,13 @@ tg_lua *tg_lua_new(const tg_lua_opts *opts, tg_error *err);
 ** no-op. */
 void tg_lua_free(tg_lua *rt);
 
+/* The one answer to an allocation failure, for the runtime and for C code
+** around a run (writing the document): TG_ELIMIT "memory limit 64 MiB
+** exceeded" when the tg_mem cap refused an allocation since 'refusals'
+** was read from tg_mem_cap_refusals(), else TG_ENOMEM "out of memory"
+** (the machine, not the cap, ran out). Sets err; returns the status. */
+tg_status tg_lua_mem_status(size_t refusals, tg_error *err);
+
 /* ---- running ---- */
 
 /* Loads the text chunk at 'path' (binary chunks are refused; chunkname
@@ -69,7 +76,9 @@ void tg_lua_free(tg_lua *rt);
 ** "cancelled"), TG_ENOMEM, or the status a C function passed to
 ** tg_lua_raise (TG_EDATA, TG_EIO, TG_EARG) with its err. A memory error
 ** names the script but may have line 0: Lua unwinds before it can be
-** located. Not re-entrant: never call it from a C function during a run. */
+** located. Once a limit is hit no script code runs any more: not pcall's
+** caller, not a __close handler, not a function called on the way out.
+** Not re-entrant: never call it from a C function during a run. */
 tg_status tg_lua_run_file(tg_lua *rt, const char *path, tg_error *err);
 
 /* Flags for tg_lua_run_string. */
@@ -151,6 +160,14 @@ TG_NORETURN int tg_lua_raise(struct lua_State *L, tg_status st, const tg_error *
 ** called directly still points into the script ("" when no Lua function
 ** is on the stack). */
 void tg_lua_push_where(struct lua_State *L);
+
+/* 1 when the running code may have been called, directly or not, by a C
+** function other than pcall, xpcall, require and the run: a verb calling
+** a callback (map_rows, an indicator's compute), which may still hold
+** pointers into the tables it was given. Conservatively 1 in a coroutine.
+** For the level-0 C function (t:free()) to decide whether it may release
+** now. */
+int tg_lua_inside_c(struct lua_State *L);
 
 /* tg_lua_poll for C functions called from Lua: raises when the run must
 ** stop (as tg_lua_raise), else returns. */

@@ -143,12 +143,43 @@ int tg_luaaux_no_column(lua_State *L, const tg_table *t, const char *name) {
 ** (NULL-terminated), naming the nearest one when a key is misspelt. Of
 ** several unknown keys the smallest is reported, so the message does not
 ** depend on the table's iteration order. */
+/* lua_getfield without metamethods, for the tables the readers here get
+** from scripts: an __index could change or free what a verb holds. */
+static int raw_field(lua_State *L, int idx, const char *key) {
+    idx = lua_absindex(L, idx);
+    lua_pushstring(L, key);
+    return lua_rawget(L, idx);
+}
+
+/* Pushes a copy of the table at idx made with raw access, its nested
+** tables copied too (to 'depth' levels; deeper ones are shared). */
+static void push_raw_copy(lua_State *L, int idx, int depth) {
+    idx = lua_absindex(L, idx);
+    luaL_checkstack(L, 4, "options");
+    lua_createtable(L, (int)lua_rawlen(L, idx), 0);
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        if (lua_type(L, -1) == LUA_TTABLE && depth > 1) {
+            push_raw_copy(L, -1, depth - 1);
+            lua_replace(L, -2);
+        }
+        lua_pushvalue(L, -2);
+        lua_insert(L, -2);
+        lua_rawset(L, -4);
+    }
+}
+
 void tg_luaaux_check_opts(lua_State *L, int idx, const char *const *known, const char *fname) {
     char bad[64] = "";
     int found = 0;
     idx = lua_absindex(L, idx);
     if (lua_isnoneornil(L, idx)) return;
     if (!lua_istable(L, idx)) tg_luaaux_bad(L, fname, "options", "a table", idx);
+    /* From here the verb reads a copy the script cannot reach: no
+    ** metamethod runs (one could free a Table or a string the verb holds),
+    ** and nothing can change the options while they are read. */
+    push_raw_copy(L, idx, TG_LUAAUX_OPTS_DEPTH);
+    lua_replace(L, idx);
     lua_pushnil(L);
     while (lua_next(L, idx)) {
         lua_pop(L, 1);
@@ -240,7 +271,7 @@ const char **tg_luaaux_names(lua_State *L, int idx, const char *fn, const char *
     }
     if (lua_type(L, idx) != LUA_TTABLE)
         tg_luaaux_bad(L, fn, key, "a column name or a list of names", idx);
-    *n = (size_t)luaL_len(L, idx);
+    *n = (size_t)lua_rawlen(L, idx);
     v = lua_newuserdatauv(L, (*n ? *n : 1) * sizeof *v, 0);
     for (size_t i = 0; i < *n; i++) {
         lua_rawgeti(L, idx, (lua_Integer)i + 1);
@@ -268,7 +299,7 @@ const char **tg_luaaux_sorted_keys(lua_State *L, int idx, size_t *n, const char 
     const char **keys;
 
     idx = lua_absindex(L, idx);
-    len = (size_t)luaL_len(L, idx);
+    len = (size_t)lua_rawlen(L, idx);
     lua_pushnil(L);
     while (lua_next(L, idx)) {
         lua_pop(L, 1);
@@ -297,7 +328,7 @@ size_t tg_luaaux_push_pairs(lua_State *L, int idx, const char *what, const char 
     int keys_idx;
 
     idx = lua_absindex(L, idx);
-    n_list = (size_t)luaL_len(L, idx);
+    n_list = (size_t)lua_rawlen(L, idx);
     keys = tg_luaaux_sorted_keys(L, idx, &n_keys, what, key);
     keys_idx = lua_gettop(L);
     luaL_checkstack(L, (int)(2 * (n_list + n_keys)) + 8, what);
@@ -313,7 +344,7 @@ size_t tg_luaaux_push_pairs(lua_State *L, int idx, const char *what, const char 
     }
     for (size_t i = 0; i < n_keys; i++) {
         lua_pushstring(L, keys[i]);
-        lua_getfield(L, idx, keys[i]);
+        raw_field(L, idx, keys[i]);
     }
     lua_remove(L, keys_idx);
     return n_list + n_keys;
@@ -337,14 +368,14 @@ const char **tg_luaaux_sort_keys(lua_State *L, int idx, const tg_table *t, const
     }
     if (!lua_istable(L, idx))
         tg_luaaux_bad(L, what, key, "a column name or a list of sort keys", idx);
-    n = (int)luaL_len(L, idx);
+    n = (int)lua_rawlen(L, idx);
     keys = lua_newuserdatauv(L, (size_t)(n ? n : 1) * sizeof *keys, 0);
     desc = lua_newuserdatauv(L, (size_t)(n ? n : 1) * sizeof *desc, 0);
     for (int i = 0; i < n; i++) {
         lua_rawgeti(L, idx, i + 1);
         desc[i] = 0;
         if (lua_istable(L, -1)) {
-            lua_getfield(L, -1, "desc");
+            raw_field(L, lua_gettop(L), "desc");
             desc[i] = lua_toboolean(L, -1);
             lua_pop(L, 1);
             lua_rawgeti(L, -1, 1);
@@ -522,7 +553,7 @@ static int get_opt(lua_State *L, int idx, const char *key) {
         lua_pushnil(L);
         return 0;
     }
-    return lua_getfield(L, idx, key) != LUA_TNIL;
+    return raw_field(L, idx, key) != LUA_TNIL;
 }
 
 double tg_luaaux_opt_number(lua_State *L, int idx, const char *fn, const char *key, double dflt,
@@ -702,8 +733,8 @@ const char *tg_luaaux_renamed(lua_State *L, int idx, const char *fn, const char 
     int has_key, has_old;
     idx = lua_absindex(L, idx);
     if (!lua_istable(L, idx)) return key;
-    has_key = lua_getfield(L, idx, key) != LUA_TNIL;
-    has_old = lua_getfield(L, idx, old) != LUA_TNIL;
+    has_key = raw_field(L, idx, key) != LUA_TNIL;
+    has_old = raw_field(L, idx, old) != LUA_TNIL;
     lua_pop(L, 2);
     if (!has_old) return key;
     if (has_key) tg_luaaux_error(L, "%s: give '%s' (or its old name '%s'), not both", fn, key, old);

@@ -175,7 +175,10 @@ const char *tg_luaaux_renamed(struct lua_State *L, int idx, const char *fn, cons
 
 /* Checks that every key of the option table at idx (nil is fine) is one
 ** of 'known' (NULL-terminated), else raises "fname: unknown option 'x';
-** did you mean 'y'?". */
+** did you mean 'y'?". First replaces the table at idx by a copy made with
+** raw access (nested tables to TG_LUAAUX_OPTS_DEPTH levels), so reading
+** the options afterwards runs no metamethod of the script's. */
+#define TG_LUAAUX_OPTS_DEPTH 8 /* option tables copied this deep (see check_opts) */
 void tg_luaaux_check_opts(struct lua_State *L, int idx, const char *const *known,
                           const char *fname);
 

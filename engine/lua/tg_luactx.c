@@ -27,6 +27,7 @@ struct tg_luactx {
     tg_json *doc;        /* what tegn.emit produced; NULL until then */
     tg_json *indicators; /* tegn.indicator's objects in definition order */
     int indent;          /* tegn.emit's indent option */
+    tg_path *paths;      /* what files the script may touch; NULL = any */
 };
 
 static int cmp_param(const void *a, const void *b) {
@@ -88,7 +89,35 @@ void tg_luactx_free(tg_luactx *ctx) {
     tg_free(ctx->inputs);
     tg_json_free(ctx->doc);
     tg_json_free(ctx->indicators);
+    tg_path_free(ctx->paths);
     tg_free(ctx);
+}
+
+void tg_luactx_set_paths(tg_luactx *ctx, tg_path *paths) {
+    tg_path_free(ctx->paths);
+    ctx->paths = paths;
+}
+
+int tg_luactx_open_read(lua_State *L, const char *fn, const char *path) {
+    tg_luactx *ctx = tg_luactx_of(L);
+    tg_error err;
+    tg_status st;
+    int fd;
+    if (!ctx->paths) return -1;
+    tg_err_clear(&err);
+    st = tg_path_open_read(ctx->paths, fn, path, &fd, &err);
+    if (st != TG_OK) tg_lua_raise(L, st, &err);
+    return fd;
+}
+
+void tg_luactx_check_path(lua_State *L, tg_path_access access, const char *fn, const char *path) {
+    tg_luactx *ctx = tg_luactx_of(L);
+    tg_error err;
+    tg_status st;
+    if (!ctx->paths) return;
+    tg_err_clear(&err);
+    st = tg_path_check(ctx->paths, access, fn, path, &err);
+    if (st != TG_OK) tg_lua_raise(L, st, &err);
 }
 
 void tg_luactx_print(void *ud, const char *text, size_t len) {

@@ -13,6 +13,7 @@
 
 #include "tegn.h"
 #include "tg_json.h"
+#include "tg_path.h"
 
 struct lua_State;
 typedef struct tg_luactx tg_luactx;
@@ -42,6 +43,11 @@ typedef struct tg_luactx_param {
 tg_luactx *tg_luactx_new(const char *const *params, size_t n_params,
                          void (*print)(void *ud, const char *text, size_t len), void *ud,
                          int progress, tg_error *err);
+/* Gives the context the run's file access policy, which it then owns and
+** frees; without one (NULL, the default) every path may be read and
+** written, as an embedding program's own code could. */
+void tg_luactx_set_paths(tg_luactx *ctx, tg_path *paths);
+
 /* Frees the context and whatever it still holds; NULL is a no-op. */
 void tg_luactx_free(tg_luactx *ctx);
 
@@ -83,6 +89,17 @@ int tg_luactx_set_doc(struct lua_State *L, tg_json *doc, int indent);
 /* For tegn.indicator: takes 'ind' (an indicator's object) into the run's
 ** list, freeing it if that raises (out of memory). */
 void tg_luactx_add_indicator(struct lua_State *L, tg_json *ind);
+
+/* Raises (TG_EIO, which pcall can catch) unless the run's policy lets
+** 'fn' read or write 'path' (see tg_path_check); a no-op without one. */
+void tg_luactx_check_path(struct lua_State *L, tg_path_access access, const char *fn,
+                          const char *path);
+
+/* For a loader that reads an open file: checks 'path' for reading as
+** tg_luactx_check_path and returns it opened beneath its allowed folder
+** (tg_path_open_read), or -1 when there is no policy or it cannot be
+** opened (the loader's own open then reports why). The caller closes it. */
+int tg_luactx_open_read(struct lua_State *L, const char *fn, const char *path);
 
 /* Records a successful read of 'path' ('query' for read_sqlite, else
 ** NULL) with the file's SHA-256. Raises (memory, I/O) before changing

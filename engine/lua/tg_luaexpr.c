@@ -174,7 +174,7 @@ static int unpack_list(lua_State *L, int idx, const char *what) {
     lua_Integer n;
     idx = lua_absindex(L, idx);
     tg_luaaux_check_table(L, idx, what, "list");
-    n = luaL_len(L, idx);
+    n = (lua_Integer)lua_rawlen(L, idx);
     if (n > 100000) return tg_luaaux_error(L, "%s: too many items (%I)", what, n);
     luaL_checkstack(L, (int)n + 8, what);
     for (lua_Integer i = 1; i <= n; i++) lua_rawgeti(L, idx, i);
@@ -359,7 +359,7 @@ static void push_when(lua_State *L, int from, int cond, int value) {
     lua_createtable(L, 4, 0);
     if (from) {
         lua_getiuservalue(L, from, 1);
-        n = luaL_len(L, -1);
+        n = (lua_Integer)lua_rawlen(L, -1);
         for (lua_Integer i = 1; i <= n; i++) {
             lua_rawgeti(L, -1, i);
             lua_rawseti(L, -3, i);

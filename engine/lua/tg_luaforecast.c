@@ -71,7 +71,7 @@ static void read_opts(lua_State *L, int idx, const char *fname, const tg_table *
             levels[0] = check_level(L, fname);
             o->n_levels = 1;
         } else if (lua_istable(L, -1)) {
-            lua_Integer n = luaL_len(L, -1);
+            lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
             if (n < 1 || n > TG_FCTABLE_MAX_LEVELS)
                 tg_luaaux_error(L, "%s: 'level' lists 1 to %d levels", fname,
                                 TG_FCTABLE_MAX_LEVELS);

@@ -199,7 +199,7 @@ static void add_columns(lua_State *L, int list, const tg_expr *e) {
     const char **cols = tg_luaval_expr_columns(L, e, &n);
     for (size_t i = 0; i < n; i++) {
         lua_pushstring(L, cols[i]);
-        lua_rawseti(L, list, (lua_Integer)luaL_len(L, list) + 1);
+        lua_rawseti(L, list, (lua_Integer)(lua_Integer)lua_rawlen(L, list) + 1);
     }
     lua_pop(L, 1);
 }
@@ -389,7 +389,7 @@ static int l_table_join_asof(lua_State *L) {
     lua_getfield(L, 3, "on"); /* 4 */
     if (lua_type(L, 4) == LUA_TSTRING) {
         on_l = on_r = lua_tostring(L, 4);
-    } else if (lua_istable(L, 4) && luaL_len(L, 4) == 2) {
+    } else if (lua_istable(L, 4) && (lua_Integer)lua_rawlen(L, 4) == 2) {
         lua_rawgeti(L, 4, 1);
         lua_rawgeti(L, 4, 2);
         on_l = lua_tostring(L, -2);

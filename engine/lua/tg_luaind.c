@@ -171,7 +171,7 @@ static size_t read_by(lua_State *L, const char **by) {
     int type = lua_getfield(L, 1, "by");
     if (type == LUA_TSTRING) by[n++] = lua_tostring(L, -1);
     if (type == LUA_TTABLE) {
-        lua_Integer len = luaL_len(L, -1);
+        lua_Integer len = (lua_Integer)lua_rawlen(L, -1);
         if (len > TG_INDICATOR_MAX_BY)
             tg_luaaux_error(L, "indicator: at most %d 'by' columns", TG_INDICATOR_MAX_BY);
         for (lua_Integer i = 1; i <= len; i++) {

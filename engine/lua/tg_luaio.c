@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <lauxlib.h>
 #include <lua.h>
@@ -306,7 +307,7 @@ static int l_tegn_read_csv(lua_State *L) {
         if (lua_getfield(L, 2, "na") != LUA_TNIL) {
             if (!lua_istable(L, -1))
                 return tg_luaaux_bad(L, "read_csv", "na", "a list of strings", -1);
-            lua_Integer n = luaL_len(L, -1);
+            lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
             if (n > MAX_NA) return tg_luaaux_error(L, "read_csv: at most %d 'na' values", MAX_NA);
             for (lua_Integer i = 1; i <= n; i++) {
                 if (lua_rawgeti(L, -1, i) != LUA_TSTRING)
@@ -341,7 +342,10 @@ static int l_tegn_read_csv(lua_State *L) {
     o.progress = tg_luactx_progress(lib) ? load_progress : NULL;
     o.ud = &ctx;
     tg_err_clear(&err);
+    o.fd = tg_luactx_open_read(L, "read_csv", path);
+    o.use_fd = o.fd >= 0;
     st = tg_csv_read(path, &o, slot, &rep, &err);
+    if (o.use_fd) close(o.fd);
     *rbox = rep;
     if (st != TG_OK) return tg_luaaux_fail(L, st, &err, NULL);
     tg_luactx_add_input(L, path, NULL, (*slot)->n_rows, rep->n_rejected);
@@ -421,7 +425,7 @@ static int l_tegn_read_sqlite(lua_State *L) {
             n++;
         }
         params = lua_newuserdatauv(L, (n ? n : 1) * sizeof *params, 0);
-        n_pos = (size_t)luaL_len(L, 3);
+        n_pos = (size_t)(lua_Integer)lua_rawlen(L, 3);
         for (size_t i = 0; i < n_pos; i++) {
             lua_rawgeti(L, 3, (lua_Integer)i + 1);
             params[i].name = NULL;
@@ -452,6 +456,7 @@ static int l_tegn_read_sqlite(lua_State *L) {
     slot = tg_luaval_table_new(L);
     tg_luaaux_interrupt(L, &intr);
     tg_err_clear(&err);
+    tg_luactx_check_path(L, TG_PATH_READ, "read_sqlite", db);
     st = tg_db_read_poll(db, what, params, n, &intr, slot, &err);
     if (st != TG_OK) return tg_luaaux_fail(L, st, &err, NULL);
     tg_luactx_add_input(L, db, what, (*slot)->n_rows, 0);

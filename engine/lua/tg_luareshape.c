@@ -148,7 +148,7 @@ static int l_table_complete(lua_State *L) {
         const char **names;
         tg_luaaux_check_table(L, spec, "complete", "fill");
         names = tg_luaaux_sorted_keys(L, spec, &n, "complete", "fill");
-        if (luaL_len(L, spec) > 0)
+        if ((lua_Integer)lua_rawlen(L, spec) > 0)
             return tg_luaaux_bad(L, "complete", "fill", "{column = value}, not a list", spec);
         void **box = tg_luaaux_box(L, release_table);
         if (!(fill = tg_table_new())) return tg_lua_raise(L, TG_ENOMEM, NULL);

@@ -43,7 +43,7 @@ static void check_steps(lua_State *L, struct spec *s, const char *where) {
     int top = lua_gettop(L);
     if (!lua_istable(L, top))
         tg_luaaux_bad(L, where, "kapacitet", "a list of { fra = 'YYYY-MM-DD', pladser = n }", top);
-    lua_Integer n = luaL_len(L, top);
+    lua_Integer n = (lua_Integer)lua_rawlen(L, top);
     if (n > MAX_STEPS) tg_luaaux_error(L, "%s: at most %d capacity steps", where, MAX_STEPS);
     for (lua_Integer i = 1; i <= n; i++) {
         char ctx[200];
@@ -184,7 +184,7 @@ static void check_tilbud(lua_State *L, int idx, struct spec *s, int start, int a
     t->sim.rate = h / 365.0;
     lua_pop(L, 1);
     if (lua_getfield(L, idx, "saeson") != LUA_TNIL) {
-        if (!lua_istable(L, -1) || luaL_len(L, -1) != 12)
+        if (!lua_istable(L, -1) || (lua_Integer)lua_rawlen(L, -1) != 12)
             tg_luaaux_bad(L, where, "saeson", "a list of 12 factors (January..December)", -1);
         for (int m = 0; m < 12; m++) {
             lua_rawgeti(L, -1, m + 1);
@@ -248,7 +248,7 @@ static int l_scenario_run(lua_State *L) {
     if (lua_getfield(L, 1, "tilbud") != LUA_TTABLE)
         return tg_luaaux_error(L, "%s: tilbud must be a list of tilbud", FN);
     int tix = lua_gettop(L);
-    lua_Integer n = luaL_len(L, tix);
+    lua_Integer n = (lua_Integer)lua_rawlen(L, tix);
     if (n < 1 || n > MAX_TILBUD)
         return tg_luaaux_error(L, "%s: give 1 to %d tilbud", FN, MAX_TILBUD);
     lua_createtable(L, (int)n, 0); /* the empirical liggetid distributions */

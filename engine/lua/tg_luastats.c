@@ -155,7 +155,7 @@ static double decimal_year(int32_t days) {
 static void read_array(lua_State *L, int idx, double *v, size_t n, const char *what) {
     for (size_t i = 0; i < n; i++) {
         int32_t days;
-        lua_geti(L, idx, (lua_Integer)i + 1);
+        lua_rawgeti(L, idx, (lua_Integer)i + 1);
         if (lua_type(L, -1) == LUA_TNUMBER) v[i] = lua_tonumber(L, -1);
         else if (tg_luaaux_is_null(L, -1)) v[i] = NAN;
         else if (tg_luaaux_date_test(L, -1, &days)) v[i] = decimal_year(days);
@@ -233,8 +233,8 @@ static int l_stats_trend(lua_State *L) {
         if (!lua_istable(L, 1)) return tg_luaaux_bad(L, "trend", "xs", "a list or a tegn.Table", 1);
         if (!lua_istable(L, 2)) return tg_luaaux_bad(L, "trend", "ys", "a list", 2);
         conf = arg_conf(L, 3, "trend");
-        n = (size_t)luaL_len(L, 1);
-        ny = (size_t)luaL_len(L, 2);
+        n = (size_t)(lua_Integer)lua_rawlen(L, 1);
+        ny = (size_t)(lua_Integer)lua_rawlen(L, 2);
         if (n != ny)
             return tg_luaaux_error(L, "trend: xs and ys differ in length (%d and %d)", (int)n,
                                    (int)ny);
@@ -266,12 +266,12 @@ static int l_stats_bh(lua_State *L) {
     tg_status st;
 
     tg_luaaux_check_table(L, 1, "bh", "ps");
-    n = (size_t)luaL_len(L, 1);
+    n = (size_t)(lua_Integer)lua_rawlen(L, 1);
     box = tg_luaaux_box(L, tg_free);
     if (n > 0 && !(*box = tg_malloc(n * sizeof *p))) return tg_lua_raise(L, TG_ENOMEM, NULL);
     p = *box;
     for (size_t i = 0; i < n; i++) {
-        lua_geti(L, 1, (lua_Integer)i + 1);
+        lua_rawgeti(L, 1, (lua_Integer)i + 1);
         if (tg_luaaux_is_null(L, -1)) {
             p[i] = NAN;
         } else {
@@ -284,7 +284,7 @@ static int l_stats_bh(lua_State *L) {
     if ((st = tg_stats_bh(p, n, p)) != TG_OK) return tg_luaaux_fail(L, st, NULL, "bh");
     lua_createtable(L, n > 0x7fffffff ? 0 : (int)n, 0);
     for (size_t i = 0; i < n; i++) {
-        if (isnan(p[i])) lua_geti(L, 1, (lua_Integer)i + 1); /* the tegn.null it was given */
+        if (isnan(p[i])) lua_rawgeti(L, 1, (lua_Integer)i + 1); /* the tegn.null it was given */
         else lua_pushnumber(L, p[i]);
         lua_seti(L, -2, (lua_Integer)i + 1);
     }

@@ -150,7 +150,7 @@ static int l_table_select(lua_State *L) {
     }
     tg_luaaux_check_table(L, 2, "select", "columns");
     lua_settop(L, 2);
-    size_t n_keys, n_list = (size_t)luaL_len(L, 2);
+    size_t n_keys, n_list = (size_t)(lua_Integer)lua_rawlen(L, 2);
     const char **keys = tg_luaaux_sorted_keys(L, 2, &n_keys, "select", "columns");
     slot = tg_luaval_table_new(L);
     if (!(*slot = tg_table_new())) return tg_lua_raise(L, TG_ENOMEM, NULL);
@@ -184,7 +184,7 @@ static int l_table_rename(lua_State *L) {
 
     tg_luaaux_check_table(L, 2, "rename", "renames");
     lua_settop(L, 2);
-    if (luaL_len(L, 2) > 0)
+    if ((lua_Integer)lua_rawlen(L, 2) > 0)
         return tg_luaaux_bad(L, "rename", "renames", "new = \"old\" pairs, not a list", 2);
     keys = tg_luaaux_sorted_keys(L, 2, &n_keys, "rename", "renames");
     names = lua_newuserdatauv(L, (t->n_cols ? t->n_cols : 1) * sizeof *names, 0);
@@ -231,6 +231,7 @@ static int l_table_write_sqlite(lua_State *L) {
     mode = values[tg_luaaux_opt_choice(L, 4, "write_sqlite", "mode", modes, 0)];
     tg_lua_check(L);
     tg_err_clear(&err);
+    tg_luactx_check_path(L, TG_PATH_WRITE, "write_sqlite", db);
     st = tg_db_write(db, name, t, mode, &err);
     if (st != TG_OK) return tg_luaaux_fail(L, st, &err, "write_sqlite");
     return 0;
@@ -281,6 +282,7 @@ static int l_table_write_csv(lua_State *L) {
     tg_luaaux_interrupt(L, &intr);
     o.intr = &intr;
     tg_err_clear(&err);
+    tg_luactx_check_path(L, TG_PATH_WRITE, "write_csv", path);
     st = tg_out_csv(t, path, &o, &err);
     if (st != TG_OK) return tg_luaaux_fail(L, st, &err, "write_csv");
     return 0;

@@ -141,7 +141,7 @@ static unsigned check_lines(lua_State *L, int idx, const char *what) {
     unsigned mask = 0;
     idx = lua_absindex(L, idx);
     if (!lua_istable(L, idx)) tg_luaaux_bad(L, "rules", what, "a list of omkostningstyper", idx);
-    for (lua_Integer i = 1, n = luaL_len(L, idx); i <= n; i++) {
+    for (lua_Integer i = 1, n = (lua_Integer)lua_rawlen(L, idx); i <= n; i++) {
         size_t len;
         lua_rawgeti(L, idx, i);
         const char *s = lua_tolstring(L, -1, &len);

@@ -37,6 +37,7 @@ typedef struct ltable {
     size_t *idx;
     size_t n;
     tg_col **cache; /* src->n_cols entries: columns gathered so far, or NULL */
+    int freed;      /* t:free() or <close> ran; the columns may stay until __gc */
 } ltable;
 
 /* ---- the userdata ---- */
@@ -51,6 +52,11 @@ static void drop_selection(ltable *lt) {
     lt->idx = NULL;
     lt->src = NULL;
     lt->n = 0;
+}
+
+/* Freed, or never filled (a verb raised between box and fill). */
+static int is_freed(const ltable *lt) {
+    return lt->freed || (!lt->t && !lt->src);
 }
 
 static ltable *push_ltable(lua_State *L) {
@@ -108,13 +114,13 @@ static void materialize(lua_State *L, ltable *lt) {
 
 static ltable *check_ltable(lua_State *L, int idx) {
     ltable *lt = tg_luaaux_check_udata(L, idx, TG_LUAVAL_TABLE_MT);
-    if (!lt->t && !lt->src) tg_luaaux_error(L, "the table was freed (t:free() or <close>)");
+    if (is_freed(lt)) tg_luaaux_error(L, "the table was freed (t:free() or <close>)");
     return lt;
 }
 
 tg_table *tg_luaval_table_test(lua_State *L, int idx) {
     ltable *lt = luaL_testudata(L, idx, TG_LUAVAL_TABLE_MT);
-    if (!lt || (!lt->t && !lt->src)) return NULL;
+    if (!lt || is_freed(lt)) return NULL;
     if (!lt->t) materialize(L, lt);
     return lt->t;
 }
@@ -128,7 +134,7 @@ tg_table *tg_luaval_table_check(lua_State *L, int idx) {
 tg_table *tg_luaval_table_arg(lua_State *L, int idx, const char *fn, const char *key) {
     ltable *lt = luaL_testudata(L, idx, TG_LUAVAL_TABLE_MT);
     if (!lt) tg_luaaux_bad(L, fn, key, "a tegn.Table", idx);
-    if (!lt->t && !lt->src)
+    if (is_freed(lt))
         tg_luaaux_bad(L, fn, key, "a tegn.Table that is not freed (t:free() or <close>)", idx);
     return tg_luaval_table_check(L, idx);
 }
@@ -189,11 +195,25 @@ int tg_luaval_table_finish(lua_State *L, int idx) {
 
 /* __gc, t:free() and __close: releases the columns now rather than at the
 ** next collection, so `local t <close> = ...` frees at scope end. */
-int tg_luaval_table_free(lua_State *L) {
-    ltable *lt = tg_luaaux_check_udata(L, 1, TG_LUAVAL_TABLE_MT);
+static void release_ltable(ltable *lt) {
     tg_table_release(lt->t);
     lt->t = NULL;
     drop_selection(lt);
+}
+
+int tg_luaval_table_free(lua_State *L) {
+    ltable *lt = tg_luaaux_check_udata(L, 1, TG_LUAVAL_TABLE_MT);
+    lt->freed = 1;
+    /* Called from a map_rows callback (or any Lua code a C function below
+    ** called), a verb below may hold this table's columns or row indices
+    ** borrowed: they stay until the collector takes the handle. */
+    if (!tg_lua_inside_c(L)) release_ltable(lt);
+    return 0;
+}
+
+/* Nothing can hold a handle being collected, nor borrow from it. */
+static int l_table_gc(lua_State *L) {
+    release_ltable(tg_luaaux_check_udata(L, 1, TG_LUAVAL_TABLE_MT));
     return 0;
 }
 
@@ -210,7 +230,7 @@ static int l_table_tostring(lua_State *L) {
     const tg_table *t;
     size_t rows;
     luaL_Buffer b;
-    if (!lt->t && !lt->src) {
+    if (is_freed(lt)) {
         lua_pushliteral(L, "tegn.Table(freed)");
         return 1;
     }
@@ -253,10 +273,8 @@ void tg_luaval_table_same_rows(lua_State *L, int orig, tg_table **res) {
 }
 
 static const luaL_Reg table_meta[] = {
-    { "__gc", tg_luaval_table_free },
-    { "__close", tg_luaval_table_free },
-    { "__len", l_table_len },
-    { "__tostring", l_table_tostring },
+    { "__gc", l_table_gc },   { "__close", tg_luaval_table_free },
+    { "__len", l_table_len }, { "__tostring", l_table_tostring },
     { NULL, NULL },
 };
 
@@ -493,7 +511,7 @@ tg_expr *tg_luaval_when_fold(lua_State *L, int when) {
     when = lua_absindex(L, when);
     lua_getiuservalue(L, when, 1);
     list = lua_gettop(L);
-    n = luaL_len(L, list);
+    n = (lua_Integer)lua_rawlen(L, list);
     lua_pushvalue(L, list - 1); /* otherwise */
     for (lua_Integer i = n - 1; i >= 1; i -= 2) {
         lua_rawgeti(L, list, i);
@@ -647,7 +665,8 @@ tg_col *tg_luaval_window_eval(lua_State *L, int idx, const tg_table *t) {
         int list = lua_gettop(L);
         spec.order = tg_luaaux_sort_keys(L, list, t, name, "order", &desc);
         spec.order_desc = desc;
-        spec.n_order = lua_type(L, list) == LUA_TSTRING ? 1 : (size_t)luaL_len(L, list);
+        spec.n_order =
+            lua_type(L, list) == LUA_TSTRING ? 1 : (size_t)(lua_Integer)lua_rawlen(L, list);
     }
     lua_getiuservalue(L, idx, UV_DEFAULT);
     spec.dflt = tg_luaval_scalar(L, -1, name, "default");

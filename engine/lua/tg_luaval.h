@@ -41,8 +41,12 @@ void tg_luaval_table_metamethods(struct lua_State *L);
 ** nearest method or column. */
 int tg_luaval_table_index(struct lua_State *L);
 
-/* __gc, __close and t:free(): releases the columns now rather than at the
-** next collection, so `local t <close> = ...` frees at scope end. */
+/* __close and t:free(): the handle is unusable from now on, and its
+** columns are released now rather than at the next collection, so `local
+** t <close> = ...` frees at scope end. Called while a verb runs Lua code
+** (a map_rows callback, an indicator's compute, a coroutine), the release
+** waits for the collector instead: that verb may hold the columns
+** borrowed. __gc always releases. */
 int tg_luaval_table_free(struct lua_State *L);
 
 /* Pushes a new, empty Table userdata and returns its slot: box first, then

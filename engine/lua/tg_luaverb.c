@@ -198,7 +198,7 @@ static int l_table_sort(lua_State *L) {
     int res;
 
     if (n_args == 1 && lua_istable(L, 2)) {
-        n = (int)luaL_len(L, 2);
+        n = (int)(lua_Integer)lua_rawlen(L, 2);
     } else {
         lua_createtable(L, n_args, 0);
         for (int i = 1; i <= n_args; i++) {

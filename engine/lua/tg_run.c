@@ -22,6 +22,7 @@
 #include "tg_lualib.h"
 #include "tg_mem.h"
 #include "tg_out.h"
+#include "tg_path.h"
 
 void tg_run_opts_init(tg_run_opts *opts) {
     assert(opts != NULL);
@@ -151,13 +152,62 @@ static tg_status write_doc(const tg_run_opts *o, const tg_json *doc, int indent,
     return st;
 }
 
+/* Adds the folder part of 'path' ("." when it has none) as a root. */
+static tg_status allow_folder_of(tg_path *p, tg_path_access access, const char *path,
+                                 tg_error *err) {
+    const char *slash = strrchr(path, '/');
+    char *dir =
+        slash ? tg_strndup(path, slash == path ? 1 : (size_t)(slash - path)) : tg_strdup(".");
+    tg_status st = dir ? tg_path_allow(p, access, dir, err) : tg_err_nomem(err);
+    tg_free(dir);
+    return st;
+}
+
+/* The run's file access policy (see tg_run_opts). The folder of --out
+** becomes writable only when --out is, or will be, a regular file: for
+** --out /dev/stdout it would open /dev. */
+static tg_status build_paths(const tg_run_opts *o, tg_path **out, tg_error *err) {
+    tg_path *p = tg_path_new();
+    struct stat sb;
+    tg_status st = p ? TG_OK : tg_err_nomem(err);
+
+    /* A script that does not exist is reported when it is opened. */
+    if (st == TG_OK && o->script && allow_folder_of(p, TG_PATH_READ, o->script, err) == TG_ENOMEM)
+        st = TG_ENOMEM;
+    if (st == TG_OK) st = tg_path_allow_cwd(p, err);
+    for (size_t i = 0; st == TG_OK && i < o->n_allow_read; i++)
+        st = tg_path_allow(p, TG_PATH_READ, o->allow_read[i], err);
+    for (size_t i = 0; st == TG_OK && i < o->n_allow_write; i++)
+        st = tg_path_allow(p, TG_PATH_WRITE, o->allow_write[i], err);
+    if (st == TG_OK && o->out && (stat(o->out, &sb) != 0 || S_ISREG(sb.st_mode))) {
+        tg_error ignored; /* a missing folder: the final write reports it */
+        if (tg_path_forbid_write(p, o->out, &ignored) == TG_OK)
+            st = allow_folder_of(p, TG_PATH_WRITE, o->out, err);
+        else if (ignored.code == TG_ENOMEM) st = tg_err_nomem(err);
+    }
+    if (st != TG_OK) {
+        tg_path_free(p);
+        p = NULL;
+    }
+    *out = p;
+    return st;
+}
+
 tg_status tg_run_runtime(const tg_run_opts *o, tg_luactx **lib, tg_lua **rt, tg_error *err) {
     tg_lua_opts lo;
+    tg_path *paths;
 
     assert(o != NULL && lib != NULL && rt != NULL);
     *rt = NULL;
     *lib = tg_luactx_new(o->params, o->n_params, o->print, o->ud, o->progress, err);
     if (!*lib) return err ? err->code : TG_ENOMEM;
+    tg_status st = build_paths(o, &paths, err);
+    if (st != TG_OK) {
+        tg_luactx_free(*lib);
+        *lib = NULL;
+        return st;
+    }
+    tg_luactx_set_paths(*lib, paths);
     tg_lua_opts_init(&lo);
     lo.seed = o->seed;
     lo.timeout_s = o->timeout_s;
@@ -173,7 +223,7 @@ tg_status tg_run_runtime(const tg_run_opts *o, tg_luactx **lib, tg_lua **rt, tg_
 }
 
 tg_status tg_run(const tg_run_opts *o, tg_error *err, char **traceback) {
-    size_t old_cap = tg_mem_cap(), peak;
+    size_t old_cap = tg_mem_cap(), peak, refusals;
     tg_luactx *lib = NULL;
     tg_lua *rt = NULL;
     tg_json *doc = NULL, *meta = NULL;
@@ -191,6 +241,7 @@ tg_status tg_run(const tg_run_opts *o, tg_error *err, char **traceback) {
     else snprintf(started, sizeof started, "unknown");
     tg_mem_reset_peak();
     tg_mem_set_cap(o->mem_cap);
+    refusals = tg_mem_cap_refusals();
     /* A run killed during its emit left its temporary file; clear it now,
     ** not only when this run gets as far as writing. */
     if (o->out) tg_out_sweep(o->out);
@@ -217,6 +268,9 @@ tg_status tg_run(const tg_run_opts *o, tg_error *err, char **traceback) {
                    o->timeout_s);
 
 done:
+    /* The cap is one limit wherever it is hit: building or writing the
+    ** document reports it as the script's own allocations do. */
+    if (st == TG_ENOMEM) st = tg_lua_mem_status(refusals, err);
     tg_json_free(doc);
     tg_lua_free(rt);
     tg_luactx_free(lib);

@@ -28,6 +28,14 @@ typedef struct tg_run_opts {
     size_t mem_cap;      /* tg_mem cap in bytes for the run; 0 = none */
     double timeout_s;    /* wall-clock limit; 0 = none */
     const char *lib_dir; /* folder `require` searches after the script's */
+    /* Files the script may touch (docs/sandbox.md): it may read beneath
+    ** the script's folder, the working directory and the allow_read
+    ** folders, and write beneath the folder of 'out' and the allow_write
+    ** folders, never 'out' itself nor a file it read. */
+    const char *const *allow_read;
+    size_t n_allow_read;
+    const char *const *allow_write;
+    size_t n_allow_write;
     /* Receives print() lines and warnings (the CLI writes them to stderr);
     ** NULL discards them. */
     void (*print)(void *ud, const char *text, size_t len);
@@ -52,11 +60,12 @@ void tg_run_opts_init(tg_run_opts *opts);
 tg_status tg_run(const tg_run_opts *o, tg_error *err, char **traceback);
 
 /* The runtime a run's script gets -- the sandbox with the `tegn` module,
-** o's params, seed, time limit, lib_dir and print -- without running
+** o's params, seed, time limit, lib_dir, file access and print -- without running
 ** anything: tg_run uses it, and so does the Lua test driver
 ** (tests/lua/run_lua_tests.c), so tests see exactly what scripts see.
 ** On success *lib and *rt are set (free with tg_lua_free, then
-** tg_luactx_free); on failure both are NULL and 'err' says why. */
+** tg_luactx_free); on failure both are NULL and 'err' says why (TG_EARG
+** for an allow_read or allow_write folder that does not exist). */
 tg_status tg_run_runtime(const tg_run_opts *o, struct tg_luactx **lib, struct tg_lua **rt,
                          tg_error *err);
 

@@ -496,6 +496,7 @@ static int run_case(ctx *x, const tfile *f, const tcase *c, int seq) {
     tg_error err;
     buf out = { 0 }, msg = { 0 };
     char text[1024], tmp[64], libdir[1024], *params[32];
+    const char *reads[] = { x->fixtures, x->source }, *writes[] = { x->tmp };
     tg_status st;
     int ok = 1;
 
@@ -507,6 +508,11 @@ static int run_case(ctx *x, const tfile *f, const tcase *c, int seq) {
     o.params = (const char *const *)params;
     o.n_params = (size_t)c->params_n;
     o.lib_dir = libdir;
+    /* The cases read fixtures and the datasets and write scratch files */
+    o.allow_read = reads;
+    o.n_allow_read = 2;
+    o.allow_write = writes;
+    o.n_allow_write = 1;
     o.timeout_s = 60; /* a hang fails the case instead of the whole run */
     o.print = capture;
     o.ud = &out;

@@ -618,6 +618,43 @@ static void test_lua_raise_from_c(void **state) {
     tg_lua_free(rt);
 }
 
+/* Once a run is stopped (out of memory, memory or time limit) no script
+** code runs: no __close handler, in Lua or C, marks or prints anything. */
+static void test_lua_no_close_handler_after_abort(void **state) {
+    static const char *const endings[] = {
+        "fail_nomem()",
+        "local s = {}\nfor i = 1, 1e9 do s[i] = ('x'):rep(100) .. i end",
+        "pcall(string.rep, 'x', 1 << 30)",
+        "while true do end",
+    };
+    static const tg_status want[] = { TG_ENOMEM, TG_ELIMIT, TG_ELIMIT, TG_ELIMIT };
+    char code[512];
+    struct sink out;
+    tg_error err;
+    (void)state;
+
+    for (size_t i = 0; i < TG_ARRAY_LEN(endings); i++) {
+        tg_lua *rt = make(&out, i == 3 ? 0.2 : 0, open_test_libs);
+        snprintf(code, sizeof code,
+                 "local x <close> = setmetatable({}, {__close = print})\n"
+                 "local y <close> = setmetatable({}, {__close = function() marked = 1 end})\n"
+                 "pcall(function()\n"
+                 "  local z <close> = setmetatable({}, {__close = function() marked = 1 end})\n"
+                 "  %s\nend)\n",
+                 endings[i]);
+        tg_mem_set_cap(tg_mem_used() + (16u << 20));
+        assert_int_equal(tg_lua_run_string(rt, "r", code, 0, &err), want[i]);
+        tg_mem_set_cap(0);
+        if (i == 0) assert_string_equal(err.msg, "out of memory");
+        else if (i == 3) assert_string_equal(err.msg, "time limit 0.2 s exceeded");
+        else if (!strstr(err.msg, "memory limit")) fail_msg("%zu: %s", i, err.msg);
+        assert_int_equal(out.len, 0);
+        assert_int_equal(tg_lua_run_string(rt, "c", "assert(rawget(_G, 'marked') == nil)", 0, &err),
+                         TG_OK);
+        tg_lua_free(rt);
+    }
+}
+
 /* ---- allocation failures ---- */
 
 static tg_status oom_run(void *ctx) {
@@ -667,6 +704,7 @@ int main(void) {
         cmocka_unit_test(test_lua_cap_message_in_units),
         cmocka_unit_test(test_lua_time_limit_cannot_be_caught),
         cmocka_unit_test(test_lua_time_limit_position),
+        cmocka_unit_test(test_lua_no_close_handler_after_abort),
         cmocka_unit_test(test_lua_cancel_from_c),
         cmocka_unit_test(test_lua_signal_cancels),
         cmocka_unit_test(test_lua_raise_from_c),

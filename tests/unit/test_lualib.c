@@ -71,14 +71,19 @@ static void test_lualib_rows_refuses_huge_tables(void **state) {
 static char dir_param[1100];
 
 static void run_opts(tg_run_opts *o, const char *script, const char *out, struct sink *sink) {
-    static const char *params[1];
+    static const char *params[1], *reads[1];
+    static char fixtures[1100];
     snprintf(dir_param, sizeof dir_param, "dir=%s/", tg_test_fixture("lualib"));
+    snprintf(fixtures, sizeof fixtures, "%s", tg_test_fixture("lualib"));
     params[0] = dir_param;
+    reads[0] = fixtures; /* the scripts are in a scratch folder */
     tg_run_opts_init(o);
     o->script = script;
     o->out = out;
     o->params = params;
     o->n_params = 1;
+    o->allow_read = reads;
+    o->n_allow_read = 1;
     o->print = sink ? capture : NULL;
     o->ud = sink;
 }
@@ -333,6 +338,82 @@ static void test_lualib_run_limits_and_usage(void **state) {
     unlink(script);
 }
 
+/* Hitting --mem while emit builds the document is the limit (exit 3),
+** not an internal "out of memory": the JSON tree of a list of integers
+** takes several times the Lua list, so the cap is hit in C. */
+static void test_lualib_mem_limit_while_building_document(void **state) {
+    char script[1100];
+    tg_run_opts o;
+    tg_error err;
+    (void)state;
+
+    snprintf(script, sizeof script, "%s", tg_test_tmpfile(".lua"));
+    write_file(script, "local t = {}\nfor i = 1, 1000000 do t[i] = i end\n"
+                       "tegn.emit({t = t})\n");
+    run_opts(&o, script, NULL, NULL);
+    o.mem_cap = 40 << 20;
+    assert_int_equal(tg_run(&o, &err, NULL), TG_ELIMIT);
+    assert_string_equal(err.msg, "memory limit 40 MiB exceeded");
+    assert_int_equal(err.line, 3);
+
+    /* And while the text is made after the script: escaped, it is six
+    ** times the string (stdout: tg_json_dump makes the whole text). */
+    write_file(script, "tegn.emit({s = ('\\1'):rep(20 * 1024 * 1024)})\n");
+    run_opts(&o, script, NULL, NULL);
+    o.mem_cap = 80 << 20;
+    assert_int_equal(tg_run(&o, &err, NULL), TG_ELIMIT);
+    assert_string_equal(err.msg, "memory limit 80 MiB exceeded");
+    unlink(script);
+}
+
+/* After the memory limit no script code runs: a __close handler (Lua or
+** C, directly or under pcall) is not called on the way out, so the file
+** it would write does not appear and print prints nothing. */
+static void test_lualib_mem_limit_runs_no_close_handler(void **state) {
+    static const char *const shapes[] = {
+        "local x <close> = setmetatable({}, {__close = function() t:write_csv(path) end})\n"
+        "local s = {}\nfor i = 1, 1e9 do s[i] = ('x'):rep(100) .. i end\n",
+        "pcall(function()\n"
+        "  local x <close> = setmetatable({}, {__close = function() t:write_csv(path) end})\n"
+        "  local s = {}\n  for i = 1, 1e9 do s[i] = ('x'):rep(100) .. i end\nend)\n"
+        "t:write_csv(path)\n",
+        "local x <close> = setmetatable({}, {__close = print})\n"
+        "local s = ('x'):rep(1 << 30)\n",
+        /* in coroutines: the wrap's own close, and pcall inside resume */
+        "coroutine.wrap(function()\n"
+        "  local x <close> = setmetatable({}, {__close = function() t:write_csv(path) end})\n"
+        "  local s = ('x'):rep(1 << 30)\nend)()\n",
+        "print(coroutine.resume(coroutine.create(function()\n  pcall(function()\n"
+        "    local x <close> = setmetatable({}, {__close = function() t:write_csv(path) end})\n"
+        "    local s = {}\n    for i = 1, 1e9 do s[i] = ('x'):rep(100) .. i end\n"
+        "  end)\nend)))\n",
+    };
+    char script[1100], csv[1100], text[4096];
+    struct sink sink = { NULL, 0, 0 };
+    tg_run_opts o;
+    tg_error err;
+    (void)state;
+
+    snprintf(script, sizeof script, "%s", tg_test_tmpfile(".lua"));
+    snprintf(csv, sizeof csv, "%s", tg_test_tmpfile(".csv"));
+    for (size_t i = 0; i < TG_ARRAY_LEN(shapes); i++) {
+        snprintf(text, sizeof text,
+                 "local t = tegn.read_csv(tegn.param('dir') .. 'belaegning.csv')\n"
+                 "local path = '%s'\n%s",
+                 csv, shapes[i]);
+        write_file(script, text);
+        unlink(csv);
+        run_opts(&o, script, NULL, &sink);
+        o.mem_cap = 32 << 20;
+        assert_int_equal(tg_run(&o, &err, NULL), TG_ELIMIT);
+        assert_string_equal(err.msg, "memory limit 32 MiB exceeded");
+        assert_int_equal(access(csv, F_OK), -1);
+        assert_int_equal(sink.len, 0);
+    }
+    free(sink.buf);
+    unlink(script);
+}
+
 static void test_lualib_run_writes_stdout(void **state) {
     char script[1100], captured[1100];
     tg_run_opts o;
@@ -448,6 +529,51 @@ static void test_lualib_run_allocation_failures(void **state) {
     unlink(r.out);
 }
 
+/* File access (docs/sandbox.md, "Files"): require does not follow a link
+** out of the script's folder but does one inside it, and a script cannot
+** write --out, so a run that fails after trying leaves --out as it was. */
+static void test_lualib_run_file_access(void **state) {
+    char dir[1100], script[1200], out[1200], outside[1200], path[1200], code[2600];
+    tg_run_opts o;
+    tg_error err;
+    char *text;
+    (void)state;
+
+    snprintf(dir, sizeof dir, "%s", tg_test_tmpfile(".d"));
+    assert_int_equal(mkdir(dir, 0755), 0);
+    snprintf(outside, sizeof outside, "%s", tg_test_tmpfile(".lua"));
+    write_file(outside, "return 1\n");
+    snprintf(path, sizeof path, "%s/evil.lua", dir);
+    assert_int_equal(symlink(outside, path), 0);
+    snprintf(script, sizeof script, "%s/s.lua", dir);
+    write_file(script, "require 'evil'\n");
+    run_opts(&o, script, NULL, NULL);
+    assert_int_equal(tg_run(&o, &err, NULL), TG_ESCRIPT);
+    assert_non_null(strstr(err.msg, "leads outside its folder"));
+
+    snprintf(path, sizeof path, "%s/impl.lua", dir);
+    write_file(path, "#!/usr/bin/env lua\nreturn 7\n");
+    snprintf(path, sizeof path, "%s/good.lua", dir);
+    assert_int_equal(symlink("impl.lua", path), 0);
+    write_file(script, "assert(require 'good' == 7)\n");
+    assert_int_equal(tg_run(&o, &err, NULL), TG_OK);
+
+    snprintf(out, sizeof out, "%s/out.json", dir);
+    write_file(out, "old\n");
+    snprintf(code, sizeof code,
+             "local tegn = require 'tegn'\n"
+             "tegn.emit{n = 1}\n"
+             "tegn.read_csv(tegn.param('dir') .. 'dmy.csv'):write_csv('%s/./out.json')\n",
+             dir);
+    write_file(script, code);
+    run_opts(&o, script, out, NULL);
+    assert_int_equal(tg_run(&o, &err, NULL), TG_EIO);
+    assert_non_null(strstr(err.msg, "is the run's --out file"));
+    text = read_all(out);
+    assert_string_equal(text, "old\n");
+    free(text);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lualib_loader_error_uncaught_is_data_error),
@@ -455,7 +581,10 @@ int main(void) {
         cmocka_unit_test(test_lualib_run_emits_document),
         cmocka_unit_test(test_lualib_failed_run_leaves_output_untouched),
         cmocka_unit_test(test_lualib_run_limits_and_usage),
+        cmocka_unit_test(test_lualib_mem_limit_while_building_document),
+        cmocka_unit_test(test_lualib_mem_limit_runs_no_close_handler),
         cmocka_unit_test(test_lualib_run_writes_stdout),
+        cmocka_unit_test(test_lualib_run_file_access),
         cmocka_unit_test(test_lualib_allocation_failures),
         cmocka_unit_test(test_lualib_run_allocation_failures),
     };

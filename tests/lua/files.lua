@@ -1,0 +1,66 @@
+-- files.lua -- which files a script may read and write (docs/sandbox.md,
+-- "Files"). The driver runs each case as `tegn run` would with
+-- --allow-read FIXTURES --allow-read <source tree> --allow-write <scratch
+-- folder>: reads beneath those and the working directory, writes only
+-- beneath the scratch folder (TMP). Symlinks and swapped links are covered
+-- by tests/unit/test_path.c, require's links by tests/unit/test_lualib.c.
+
+-- case: read_csv outside the allowed folders is refused, naming the rule
+tegn.read_csv('/etc/passwd')
+-- error io:
+script.lua:1: read_csv: '/etc/passwd' is outside the folders this run may read (the script's folder, the working directory, --allow-read DIR)
+
+-- case: '..' does not lead out of an allowed folder
+tegn.read_csv(DIR .. '../../../../../../../../../../../../etc/passwd')
+-- error io contains:
+is outside the folders this run may read
+
+-- case: read_sqlite outside the allowed folders is refused
+tegn.read_sqlite('/etc/passwd', 'SELECT 1')
+-- error io contains:
+read_sqlite: '/etc/passwd' is outside the folders this run may read
+
+-- case: write_csv outside the allowed folders is refused, naming the rule
+tegn.read_csv(DIR .. 'dmy.csv'):write_csv('/etc/cron.d/tegn')
+-- error io:
+script.lua:1: write_csv: '/etc/cron.d/tegn' is outside the folders this run may write (the folder of --out, --allow-write DIR)
+
+-- case: write_sqlite outside the allowed folders is refused
+tegn.read_csv(DIR .. 'dmy.csv'):write_sqlite('/etc/tegn.sqlite', 'x')
+-- error io contains:
+write_sqlite: '/etc/tegn.sqlite' is outside the folders this run may write
+
+-- case: a folder that may be read may not be written
+tegn.read_csv(DIR .. 'dmy.csv'):write_csv(DIR .. 'copy.csv')
+-- error io contains:
+is outside the folders this run may write
+
+-- case: writing beneath an allowed folder works, and reading it back
+local t = tegn.read_csv(DIR .. 'dmy.csv')
+t:write_csv(TMP .. 'copy.csv')
+print(#tegn.read_csv(TMP .. 'copy.csv') == #t)
+-- expect:
+true
+
+-- case: a script may not overwrite a file it read
+local t = tegn.read_csv(DIR .. 'dmy.csv')
+t:write_csv(TMP .. 'in.csv')
+tegn.read_csv(TMP .. 'in.csv')
+t:write_csv(TMP .. 'in.csv')
+-- error io contains:
+in.csv' was read by this run; a script may not overwrite its inputs
+
+-- case: nor a database it read
+local t = tegn.read_csv(DIR .. 'dmy.csv')
+t:write_sqlite(TMP .. 'in.sqlite', 'a')
+tegn.read_sqlite(TMP .. 'in.sqlite', 'a')
+t:write_sqlite(TMP .. 'in.sqlite', 'b')
+-- error io contains:
+in.sqlite' was read by this run
+
+-- case: a refused path is an error pcall can catch, and nothing is written
+local t = tegn.read_csv(DIR .. 'dmy.csv')
+local ok, msg = pcall(t.write_csv, t, '/etc/cron.d/tegn')
+print(ok, read_file('/etc/cron.d/tegn') == nil)
+-- expect:
+false	true
