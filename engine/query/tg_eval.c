@@ -908,27 +908,56 @@ static tg_status compile_node(struct cc *c, const tg_expr *e, int *out) {
     return fail(c, e, "unknown operator %d", (int)e->op);
 }
 
+/* The memo of compiled nodes is an open-addressing hash on the node's
+** address (cap_memo a power of two, at most half full): a linear scan made
+** compiling a wide expression quadratic (2^15 terms took 3 s). */
+static size_t memo_slot(const struct cc *c, const tg_expr *e) {
+    uint64_t h = (uint64_t)(uintptr_t)e * 0x9e3779b97f4a7c15ull;
+    size_t i = (size_t)(h >> 32) & (c->cap_memo - 1);
+    while (c->memo_node[i] && c->memo_node[i] != e) i = (i + 1) & (c->cap_memo - 1);
+    return i;
+}
+
+static tg_status memo_grow(struct cc *c) {
+    size_t cap = c->cap_memo ? c->cap_memo * 2 : 64;
+    struct cc old = *c;
+    c->memo_node = tg_calloc(cap, sizeof *c->memo_node);
+    c->memo_step = tg_malloc(cap * sizeof *c->memo_step);
+    if (!c->memo_node || !c->memo_step) {
+        tg_free(c->memo_node);
+        tg_free(c->memo_step);
+        c->memo_node = old.memo_node;
+        c->memo_step = old.memo_step;
+        return tg_err_nomem(c->err);
+    }
+    c->cap_memo = cap;
+    for (size_t k = 0; k < old.cap_memo; k++) {
+        if (!old.memo_node[k]) continue;
+        size_t i = memo_slot(c, old.memo_node[k]);
+        c->memo_node[i] = old.memo_node[k];
+        c->memo_step[i] = old.memo_step[k];
+    }
+    tg_free(old.memo_node);
+    tg_free(old.memo_step);
+    return TG_OK;
+}
+
 static tg_status compile(struct cc *c, const tg_expr *e, int *out) {
-    for (size_t k = 0; k < c->n_memo; k++) {
-        if (c->memo_node[k] == e) {
-            *out = c->memo_step[k];
+    size_t i;
+    if (c->cap_memo) {
+        i = memo_slot(c, e);
+        if (c->memo_node[i]) {
+            *out = c->memo_step[i];
             return TG_OK;
         }
     }
     tg_status st = compile_node(c, e, out);
     if (st != TG_OK) return st;
-    if (c->n_memo == c->cap_memo) {
-        size_t cap = c->cap_memo ? c->cap_memo * 2 : 16;
-        const tg_expr **nodes = tg_realloc(c->memo_node, cap * sizeof *nodes);
-        if (!nodes) return tg_err_nomem(c->err);
-        c->memo_node = nodes;
-        int *steps = tg_realloc(c->memo_step, cap * sizeof *steps);
-        if (!steps) return tg_err_nomem(c->err);
-        c->memo_step = steps;
-        c->cap_memo = cap;
-    }
-    c->memo_node[c->n_memo] = e;
-    c->memo_step[c->n_memo++] = *out;
+    if (2 * (c->n_memo + 1) > c->cap_memo && memo_grow(c) != TG_OK) return TG_ENOMEM;
+    i = memo_slot(c, e);
+    c->memo_node[i] = e;
+    c->memo_step[i] = *out;
+    c->n_memo++;
     if (S(c, *out)->may_fail) c->p->may_fail = 1;
     return TG_OK;
 }
