@@ -106,6 +106,13 @@ def main():
     # JSON well past it (about 4 s unbounded): the write stops, no file.
     run(tegn, work, "emit_write", 'local t = tegn.read_csv("rows.csv")\n'
         "tegn.emit{a = t, b = t, c = t, d = t, e = t, f = t}\n", 3, "time limit")
+    # 2^17 terms: compiling allocates vectors for every node (2 GiB in all)
+    run(tegn, work, "wide_expr", 'local t = tegn.read_csv("rows.csv")\n'
+        "local function sum(n)\n"
+        '  if n == 1 then return tegn.col("a") end\n'
+        "  return sum(n // 2) + sum(n - n // 2)\n"
+        "end\n"
+        "tegn.emit{n = t:derive{w = sum(1 << 17)}:rows()}\n", 3, "time limit")
     if FAILS:
         print("limits: %d failed: %s" % (len(FAILS), " ".join(FAILS)))
         return 1

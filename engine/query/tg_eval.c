@@ -25,7 +25,10 @@ struct cc {
     int *memo_step;
     size_t n_memo, cap_memo;
     tg_error *err;
+    const tg_interrupt *intr; /* polled every POLL_NODES nodes; may be NULL */
 };
+
+#define POLL_NODES 1024 /* nodes compiled between polls: each allocates its vectors */
 
 static tg_step *S(struct cc *c, int i) {
     assert(i >= 0 && (size_t)i < c->p->n_steps);
@@ -951,7 +954,9 @@ static tg_status compile(struct cc *c, const tg_expr *e, int *out) {
             return TG_OK;
         }
     }
-    tg_status st = compile_node(c, e, out);
+    tg_status st = c->n_memo % POLL_NODES == POLL_NODES - 1 ? tg_poll(c->intr) : TG_OK;
+    if (st != TG_OK) return tg_err_set(c->err, st, NULL, 0, 0, "interrupted while compiling");
+    st = compile_node(c, e, out);
     if (st != TG_OK) return st;
     if (2 * (c->n_memo + 1) > c->cap_memo && memo_grow(c) != TG_OK) return TG_ENOMEM;
     i = memo_slot(c, e);
@@ -963,7 +968,12 @@ static tg_status compile(struct cc *c, const tg_expr *e, int *out) {
 }
 
 tg_status tg_eval_compile(const tg_expr *e, const tg_table *t, tg_eval **out, tg_error *err) {
-    struct cc c = { NULL, NULL, NULL, 0, 0, err };
+    return tg_eval_compile_poll(e, t, NULL, out, err);
+}
+
+tg_status tg_eval_compile_poll(const tg_expr *e, const tg_table *t, const tg_interrupt *intr,
+                               tg_eval **out, tg_error *err) {
+    struct cc c = { NULL, NULL, NULL, 0, 0, err, intr };
     tg_status st;
 
     assert(e != NULL && t != NULL && out != NULL);

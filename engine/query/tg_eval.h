@@ -130,6 +130,10 @@ typedef struct tg_eval {
 ** digit count out of range, a non-literal isin() list, ...), with a message
 ** naming the expression; TG_ENOMEM. */
 tg_status tg_eval_compile(const tg_expr *e, const tg_table *t, tg_eval **out, tg_error *err);
+/* tg_eval_compile asking 'intr' (may be NULL) as it goes: a wide
+** expression allocates vectors for every node; stops with its status. */
+tg_status tg_eval_compile_poll(const tg_expr *e, const tg_table *t, const tg_interrupt *intr,
+                               tg_eval **out, tg_error *err);
 /* Frees the program, its buffers and the references it holds; NULL is a no-op. */
 void tg_eval_free(tg_eval *p);
 

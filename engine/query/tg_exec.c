@@ -703,7 +703,7 @@ tg_status tg_exec_eval(const tg_expr *e, const tg_table *t, const tg_interrupt *
 
     assert(e != NULL && t != NULL && out != NULL);
     *out = NULL;
-    st = tg_eval_compile(e, t, &p, err);
+    st = tg_eval_compile_poll(e, t, intr, &p, err);
     if (st != TG_OK) return st;
     if (p->column) {
         *out = tg_col_retain((tg_col *)p->column);
@@ -779,7 +779,7 @@ tg_status tg_exec_filter(const tg_expr *pred, const tg_table *t, const tg_interr
         /* A bare null among the ANDed terms is NULL on every row: it keeps
         ** nothing (within the AND it would have been typed bool). */
         if (parts[k]->op == TG_OP_LIT && parts[k]->u.lit.type == TG_TYPE_NULL) continue;
-        st = tg_eval_compile(parts[k], t, &progs[k], err);
+        st = tg_eval_compile_poll(parts[k], t, intr, &progs[k], err);
         if (st == TG_OK && tg_eval_type(progs[k]) != TG_BOOL) {
             char *text = tg_expr_to_string(parts[k]);
             st = tg_err_set(err, TG_EARG, NULL, 0, 0,
