@@ -35,6 +35,11 @@ def setup(work):
             f.write("a,b,c\n")
             f.writelines("%d,x%d,%d.5\n" % (i, i % 1000, i) for i in range(1000000))
         os.replace(rows + ".tmp", rows)
+    keys = os.path.join(work, "keys.csv")
+    if not os.path.exists(keys):
+        with open(keys, "w", encoding="ascii") as f:
+            f.write("k,v\n")
+            f.writelines("1,%d\n" % i for i in range(20000))
     fifo = os.path.join(work, "fifo")
     if not os.path.exists(fifo):
         os.mkfifo(fifo)
@@ -113,6 +118,9 @@ def main():
         "  return sum(n // 2) + sum(n - n // 2)\n"
         "end\n"
         "tegn.emit{n = t:derive{w = sum(1 << 17)}:rows()}\n", 3, "time limit")
+    # every row matches every row: 400M pairs from 20,000 rows
+    run(tegn, work, "join_explode", 'local a = tegn.read_csv("keys.csv")\n'
+        'tegn.emit{n = a:join(a, {on = "k"}):rows()}\n', 3, "time limit")
     if FAILS:
         print("limits: %d failed: %s" % (len(FAILS), " ".join(FAILS)))
         return 1

@@ -17,6 +17,8 @@
 #include "tg_keys.h"
 #include "tg_mem.h"
 
+#define POLL_PAIRS (64 * TG_VECTOR) /* output pairs between polls */
+
 /* Key columns paired across the two tables, in one word domain. */
 struct pairs {
     tg_key l[TG_KEYS_MAX], r[TG_KEYS_MAX];
@@ -289,7 +291,7 @@ tg_status tg_join(const tg_table *left, const tg_table *right, const char *const
     st = TG_ENOMEM;
     if (!single && !(lidx = tg_malloc((n_out ? n_out : 1) * sizeof *lidx))) goto done;
     if (how <= TG_JOIN_LEFT && !(ridx = tg_malloc((n_out ? n_out : 1) * sizeof *ridx))) goto done;
-    size_t o = 0;
+    size_t o = 0, polled = 0;
     for (size_t base = 0; base < nl; base += TG_VECTOR) {
         size_t end = nl - base < TG_VECTOR ? nl : base + TG_VECTOR;
         if ((st = tg_poll(intr)) != TG_OK) goto done;
@@ -309,6 +311,12 @@ tg_status tg_join(const tg_table *left, const tg_table *right, const char *const
             for (size_t j = off[id]; j < off[id + 1]; j++) {
                 if (lidx) lidx[o] = i;
                 ridx[o++] = rrows[j];
+            }
+            /* A key matching thousands of rows makes a vector of left
+            ** rows billions of pairs: poll by pairs written too. */
+            if (o - polled >= POLL_PAIRS) {
+                polled = o;
+                if ((st = tg_poll(intr)) != TG_OK) goto done;
             }
         }
     }
