@@ -673,8 +673,10 @@ tg_status tg_json_write_file(const tg_json *v, int indent, const char *path,
     put(&s, "\n", 1);
     flush_sink(&s);
     tg_free(s.buf);
-    /* The last rows and the flush took time too: past the limit, the file
-    ** is not committed. */
+    /* The last rows, the flush and the sync to disk took time too: past
+    ** the limit, the file is not committed (the rename after this check is
+    ** instant). */
+    if (s.st == TG_OK) s.st = tg_out_sync(s.out, NULL);
     if (s.st == TG_OK) s.st = tg_poll(intr);
     if (s.st == TG_EIO) return tg_out_commit(s.out, err); /* reports the sticky write error */
     if (s.st != TG_OK) {

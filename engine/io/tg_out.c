@@ -314,6 +314,17 @@ static tg_status commit(tg_out *out, int fresh, tg_error *err) {
     return st;
 }
 
+tg_status tg_out_sync(tg_out *out, tg_error *err) {
+    assert(out != NULL);
+    if (out->fail.code != TG_OK) {
+        if (err) *err = out->fail;
+        return out->fail.code;
+    }
+    tg_status st = flush(out, err);
+    if (st == TG_OK && fsync(out->fd) != 0) st = fail(out, err, "cannot sync");
+    return st;
+}
+
 tg_status tg_out_commit(tg_out *out, tg_error *err) {
     return commit(out, 0, err);
 }

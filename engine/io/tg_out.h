@@ -47,6 +47,12 @@ tg_status tg_out_open(const char *path, tg_out **out, tg_error *err);
 ** check only the commit's status. */
 tg_status tg_out_write(tg_out *out, const void *data, size_t n, tg_error *err);
 
+/* Flushes and syncs the temporary file without placing it, so a caller
+** with a deadline can check it after the slow part and before the commit
+** (whose own sync then has nothing left to do). TG_OK or TG_EIO, which
+** sticks: the commit reports it again. */
+tg_status tg_out_sync(tg_out *out, tg_error *err);
+
 /* Flushes, syncs and renames the temporary file over the target, then
 ** syncs the directory. Always frees 'out' (NULL is TG_EARG). TG_OK, or
 ** TG_EIO with the target untouched and the temporary file removed (a
