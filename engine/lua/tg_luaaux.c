@@ -234,6 +234,17 @@ int tg_luaaux_is_null(lua_State *L, int idx) {
     return luaL_testudata(L, idx, NULL_MT) != NULL;
 }
 
+size_t tg_luaaux_count_keys(lua_State *L, int idx) {
+    size_t n = 0;
+    idx = lua_absindex(L, idx);
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        lua_pop(L, 1);
+        n++;
+    }
+    return n;
+}
+
 void tg_luaaux_push_null(lua_State *L) {
     lua_newuserdatauv(L, 0, 0);
     luaL_setmetatable(L, NULL_MT);
@@ -300,11 +311,7 @@ const char **tg_luaaux_sorted_keys(lua_State *L, int idx, size_t *n, const char 
 
     idx = lua_absindex(L, idx);
     len = (size_t)lua_rawlen(L, idx);
-    lua_pushnil(L);
-    while (lua_next(L, idx)) {
-        lua_pop(L, 1);
-        count++;
-    }
+    count = tg_luaaux_count_keys(L, idx);
     keys = lua_newuserdatauv(L, (count ? count : 1) * sizeof *keys, 0);
     count = 0;
     lua_pushnil(L);

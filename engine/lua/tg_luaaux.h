@@ -74,6 +74,10 @@ void tg_luaaux_interrupt(struct lua_State *L, tg_interrupt *intr);
 
 /* Whether the value at idx is tegn.null; pushes tegn.null. */
 int tg_luaaux_is_null(struct lua_State *L, int idx);
+
+/* The number of keys of the table at idx (array part and hash part),
+** counted raw: no __pairs runs. */
+size_t tg_luaaux_count_keys(struct lua_State *L, int idx);
 void tg_luaaux_push_null(struct lua_State *L);
 
 /* The userdata at idx with metatable 'mt', as luaL_checkudata does for an

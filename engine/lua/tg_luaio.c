@@ -147,11 +147,7 @@ static void read_types(lua_State *L, tg_csv_opts *o) {
     tg_csv_coltype *types;
 
     tg_luaaux_check_table(L, idx, "read_csv", "types");
-    lua_pushnil(L);
-    while (lua_next(L, idx)) {
-        lua_pop(L, 1);
-        n++;
-    }
+    n = tg_luaaux_count_keys(L, idx);
     types = lua_newuserdatauv(L, (n ? n : 1) * sizeof *types, 0);
     n = 0;
     lua_pushnil(L);
@@ -419,11 +415,7 @@ static int l_tegn_read_sqlite(lua_State *L) {
     lua_settop(L, 3);
     if (!lua_isnil(L, 3)) {
         tg_luaaux_check_table(L, 3, "read_sqlite", "params");
-        lua_pushnil(L);
-        while (lua_next(L, 3)) {
-            lua_pop(L, 1);
-            n++;
-        }
+        n = tg_luaaux_count_keys(L, 3);
         params = lua_newuserdatauv(L, (n ? n : 1) * sizeof *params, 0);
         n_pos = (size_t)(lua_Integer)lua_rawlen(L, 3);
         for (size_t i = 0; i < n_pos; i++) {

@@ -330,11 +330,7 @@ static int no_such_key(lua_State *L, const tg_table *t, const char *key) {
     const char *near;
 
     if (tg_luaaux_suggest(key, t->names, t->n_cols)) return tg_luaaux_no_column(L, t, key);
-    lua_pushnil(L);
-    while (lua_next(L, lua_upvalueindex(1))) {
-        lua_pop(L, 1);
-        n++;
-    }
+    n = tg_luaaux_count_keys(L, lua_upvalueindex(1));
     methods = lua_newuserdatauv(L, (n ? n : 1) * sizeof *methods, 0);
     n = 0;
     lua_pushnil(L);
