@@ -977,9 +977,10 @@ static tg_status compile(struct cc *c, const tg_expr *e, int *out) {
 ** Steps with more inputs write validity of their own (see tg_exec.c), so
 ** these chains stay short. Constants are filled once into slots of their
 ** own, equal ones sharing, up to MAX_PINNED distinct ones; any further
-** ones are refilled every vector in ordinary slots. */
+** ones are refilled every vector in ordinary slots. The step array is cut
+** to size first, so the program holds no more than it uses. */
 
-#define MAX_PINNED 64
+#define MAX_PINNED 8 /* vectors of 16 KiB at most */
 
 struct pool {
     size_t n[3];  /* slots made, by width class: 8, 4 and 1 bytes per row */
@@ -1154,6 +1155,8 @@ static tg_status finish(struct cc *c) {
     size_t n = p->n_steps, n_pins = 0;
     struct pool pl = { { 0 }, { NULL }, { 0 }, { 0 }, c->err };
     int pins[MAX_PINNED];
+    tg_step *fit = n ? tg_realloc(p->steps, n * sizeof *fit) : NULL;
+    if (fit) p->steps = fit, p->cap_steps = n; /* else it keeps its spare room */
     int *a = tg_malloc(8 * (n + 1) * sizeof *a);
     if (!a) return tg_err_nomem(c->err);
     int *end_d = a, *end_v = a + (n + 1), *slot_d = a + 2 * (n + 1), *slot_v = a + 3 * (n + 1);

@@ -3,10 +3,14 @@
 ** tree is type-checked, literals are coerced (int -> float, "2023-01-01"
 ** -> date), comparisons with literals are turned into ranges and
 ** dictionary lookups, and the result is a flat list of steps in execution
-** order, each with its own scratch vector. tg_exec runs the steps a vector
-** at a time. A program borrows the table and the expression (both must
-** outlive it) and owns its buffers and the dictionaries it makes. The
-** structs are open to tg_exec.c; everything else uses the functions.
+** order. The vectors the steps write are slots of one arena, each shared
+** by steps whose results are never needed at the same time, so a program
+** costs about 80 bytes a step plus as many vectors as are alive at once
+** (about the tree's depth), and compiling is linear in the nodes. tg_exec
+** runs the steps a vector at a time. A program borrows the table and the
+** expression (both must outlive it) and owns its arena and the
+** dictionaries it makes. The structs are open to tg_exec.c; everything
+** else uses the functions.
 */
 #ifndef TG_EVAL_H
 #define TG_EVAL_H
@@ -162,8 +166,8 @@ typedef struct tg_eval {
 ** digit count out of range, a non-literal isin() list, ...), with a message
 ** naming the expression; TG_ENOMEM. */
 tg_status tg_eval_compile(const tg_expr *e, const tg_table *t, tg_eval **out, tg_error *err);
-/* tg_eval_compile asking 'intr' (may be NULL) as it goes: a wide
-** expression allocates vectors for every node; stops with its status. */
+/* tg_eval_compile asking 'intr' (may be NULL) every 1,024 nodes, so a
+** very wide expression stops with its status. */
 tg_status tg_eval_compile_poll(const tg_expr *e, const tg_table *t, const tg_interrupt *intr,
                                tg_eval **out, tg_error *err);
 /* Fills a constant step's vectors (rows [0, n)); tg_exec refills the
