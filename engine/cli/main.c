@@ -21,6 +21,7 @@
 #include "tg_db.h"
 #include "tg_enc.h"
 #include "tg_err.h"
+#include "tg_home.h"
 #include "tg_indsum.h"
 #include "tg_json.h"
 #include "tg_lua.h"
@@ -41,8 +42,8 @@ static const char usage[] =
     "                    each table's dialect, schema, nulls and notes\n"
     "  summary FILE      print the summary table of an indicator JSON file\n"
     "  demo [DIR]        the main job: every indicator in scripts/alle.lua over the datasets\n"
-    "                    in DIR (default datasets); writes out/indikatorer.json and prints\n"
-    "                    the summary table\n"
+    "                    in DIR (default: the datasets installed with tegn); writes\n"
+    "                    out/indikatorer.json and prints the summary table\n"
     "\n"
     "options for run:\n"
     "  --param KEY=VALUE  a value for tegn.params (repeatable)\n"
@@ -50,7 +51,8 @@ static const char usage[] =
     "  --seed N          seed for math.random and tegn's random numbers (default 42)\n"
     "  --mem SIZE        memory cap for Lua and data, e.g. 2G, 512M (default: none)\n"
     "  --timeout TIME    wall-clock limit, e.g. 90s, 10m, 1h (default: none)\n"
-    "  --lib DIR         folder require() searches after the script's (default scripts/lib)\n"
+    "  --lib DIR         folder require() searches after the script's (default: scripts/lib\n"
+    "                    of the working folder if it has one, else the installed library)\n"
     "  --allow-read DIR  let the script read files beneath DIR too (repeatable); it may\n"
     "                    always read beneath its own folder and the working directory\n"
     "  --allow-write DIR let the script write files beneath DIR (repeatable); without it,\n"
@@ -142,6 +144,7 @@ static int cmd_run(int argc, char **argv) {
     char *tb = NULL;
 
     tg_run_opts_init(&o);
+    o.lib_dir = tg_home_find("scripts/lib");
     for (int i = 2; i < argc; i++) {
         if ((v = opt_value(argc, argv, &i, "--param"))) {
             params[n_params++] = v;
@@ -336,19 +339,30 @@ static int has_suffix(const char *s, const char *suffix) {
     return n >= m && strcasecmp(s + n - m, suffix) == 0;
 }
 
-/* The main job: every indicator over the datasets in 'dir', the document
-** in out/indikatorer.json and its summary on stdout. */
+/* The main job: every indicator over the datasets in 'dir' (default the
+** installation's), the document in out/indikatorer.json beneath the working
+** folder and its summary on stdout. */
 static int demo(const char *dir) {
-    char param[4200];
-    char *args[] = { "tegn", "run",   "scripts/alle.lua",     "--param",
-                     param,  "--out", "out/indikatorer.json", "--summary",
-                     NULL };
+    char script[4200], param[4216], datasets[4200];
+    char *args[] = { "tegn",      "run",   script,
+                     "--param",   param,   "--allow-read",
+                     datasets,    "--out", "out/indikatorer.json",
+                     "--summary", NULL };
+    struct stat st;
+    snprintf(datasets, sizeof datasets, "%s", dir ? dir : tg_home_find("datasets"));
+    if (stat(datasets, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        const char *why = stat(datasets, &st) != 0 ? strerror(errno) : "not a folder";
+        fprintf(stderr, "tegn: demo: %s: %s; give the folder that holds the datasets\n", datasets,
+                why);
+        return EXIT_DATA;
+    }
+    snprintf(script, sizeof script, "%s", tg_home_find("scripts/alle.lua"));
     if (mkdir("out", 0777) != 0 && errno != EEXIST) {
         fprintf(stderr, "tegn: out: cannot make the folder: %s\n", strerror(errno));
         return EXIT_DATA;
     }
-    snprintf(param, sizeof param, "datasets=%s", dir);
-    return cmd_run(8, args);
+    snprintf(param, sizeof param, "datasets=%s", datasets);
+    return cmd_run((int)(sizeof args / sizeof *args) - 1, args);
 }
 
 int main(int argc, char **argv) {
@@ -367,7 +381,7 @@ int main(int argc, char **argv) {
         printf("tegn %s\n", TG_VERSION_STRING);
         return EXIT_OK;
     }
-    if (strcmp(argv[1], "demo") == 0) return demo(argc > 2 ? argv[2] : "datasets");
+    if (strcmp(argv[1], "demo") == 0) return demo(argc > 2 ? argv[2] : NULL);
     if (strcmp(argv[1], "run") == 0) return cmd_run(argc, argv);
     if (strcmp(argv[1], "summary") == 0) {
         if (argc != 3) {

@@ -12,6 +12,7 @@
 
 #include "tg_cli.h"
 #include "tg_err.h"
+#include "tg_home.h"
 #include "tg_lua.h"
 #include "tg_luactx.h"
 #include "tg_lualib.h"
@@ -49,7 +50,7 @@ int tg_repl_main(void) {
         return tg_cli_exit_code(err.code);
     }
     tg_lua_opts_init(&lo);
-    lo.lib_dir = "scripts/lib";
+    lo.lib_dir = tg_home_find("scripts/lib");
     lo.print = tg_luactx_print;
     lo.open_libs = tg_lualib_open;
     lo.ud = lib;
