@@ -58,7 +58,7 @@ static void describe(struct cc *c, int i, char *buf, size_t size) {
         default: snprintf(buf, size, "null"); break;
         }
     } else {
-        char *text = tg_expr_to_string(e);
+        char *text = tg_expr_to_string_max(e, 120);
         snprintf(buf, size, "%s expression %.120s%s", tg_type_name(s->type), text ? text : "",
                  text && strlen(text) > 120 ? "..." : "");
         tg_free(text);
@@ -70,7 +70,7 @@ static tg_status fail(struct cc *c, const tg_expr *where, const char *fmt, ...) 
 static tg_status fail(struct cc *c, const tg_expr *where, const char *fmt, ...) {
     char msg[400];
     va_list ap;
-    char *text = tg_expr_to_string(where);
+    char *text = tg_expr_to_string_max(where, 300);
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
