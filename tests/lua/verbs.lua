@@ -586,3 +586,13 @@ true
 true
 true
 false	true	true
+
+-- case: tostring of a tree sharing its subtrees is cut after 1 MiB (the whole text would be terabytes)
+local x = col'dage'
+for _ = 1, 40 do x = x + x end
+local s = tostring(x)
+print(#s, s:sub(1, 30), s:sub(-3))
+print(#tostring(col'dage' + 1), tostring(col'dage' + 1))
+-- expect:
+1048579	((((((((((((((((((((((((((((((	...
+17	(col("dage") + 1)
