@@ -185,10 +185,32 @@ static const char *opt_value(int argc, char **argv, int *i, const char *name) {
     return argv[++*i];
 }
 
+/* Prints the summary table of 'doc' (read from 'name') to 'to'; any other
+** JSON gets a message naming what is amiss and EXIT_DATA. */
+static int print_doc_summary(const tg_json *doc, const char *name, FILE *to) {
+    char why[300];
+    char *sum;
+    if (!doc) {
+        fprintf(stderr, "tegn: %s: the script emitted no document to summarize\n", name);
+        return EXIT_DATA;
+    }
+    if (!tg_indsum_check(doc, why, sizeof why)) {
+        fprintf(stderr, "tegn: %s: not an indicator document: %s\n", name, why);
+        return EXIT_DATA;
+    }
+    if (!(sum = tg_indsum_format(doc))) {
+        fprintf(stderr, "tegn: %s: out of memory formatting the summary\n", name);
+        return EXIT_INTERNAL;
+    }
+    fputs(sum, to);
+    tg_free(sum);
+    return EXIT_OK;
+}
+
 /* Prints the summary table of the indicator document in 'path' to 'to'. */
 static int print_summary(const char *path, FILE *to) {
     FILE *f = fopen(path, "rb");
-    char *text = NULL, *sum = NULL;
+    char *text = NULL;
     long len = -1;
     tg_json *doc = NULL;
     tg_error err;
@@ -200,18 +222,14 @@ static int print_summary(const char *path, FILE *to) {
         if (tg_json_parse(text, (size_t)len, &doc, &err) != TG_OK) {
             if (!err.file[0]) snprintf(err.file, sizeof err.file, "%s", path);
             print_error(&err, 0);
-        } else if (!(sum = tg_indsum_format(doc))) {
-            fprintf(stderr, "tegn: %s: not an indicator document (no \"indicators\" list)\n", path);
         } else {
-            fputs(sum, to);
-            rc = EXIT_OK;
+            rc = print_doc_summary(doc, path, to);
         }
     } else {
         fprintf(stderr, "tegn: %s: cannot read: %s\n", path, strerror(errno));
     }
     if (f) fclose(f);
     free(text);
-    tg_free(sum);
     tg_json_free(doc);
     return rc;
 }
@@ -226,6 +244,7 @@ static int cmd_run(int argc, char **argv) {
     int quiet = 0, progress = 0, summary = 0;
     tg_error err;
     char *tb = NULL;
+    tg_json *doc = NULL;
 
     tg_run_opts_init(&o);
     for (int i = 2; i < argc; i++) {
@@ -288,6 +307,7 @@ static int cmd_run(int argc, char **argv) {
     o.print = print_stderr;
     /* Progress on a terminal, silence under cron unless asked. */
     o.progress = !quiet && (progress || isatty(STDERR_FILENO));
+    if (summary) o.doc = &doc;
     tg_lua_install_signal_handlers();
     tg_err_clear(&err);
     tg_status st = tg_run(&o, &err, &tb);
@@ -300,11 +320,23 @@ static int cmd_run(int argc, char **argv) {
     free(reads);
     free(writes);
     if (st == TG_OK && summary) {
-        if (!o.out) {
-            fprintf(stderr, "tegn: --summary needs --out (the summary reads the written file)\n");
-            return EXIT_USAGE;
+        /* With --out the summary is the output; without, stdout holds the
+        ** document and the summary goes beside it, to stderr. The summary
+        ** reads the document as written (its tables as rows). */
+        char *text = doc ? tg_json_dump(doc, 0) : NULL;
+        tg_json *plain = NULL;
+        int rc, emitted = doc != NULL;
+        tg_json_free(doc);
+        if (text && tg_json_parse(text, strlen(text), &plain, &err) != TG_OK) plain = NULL;
+        if (emitted && !plain) {
+            fprintf(stderr, "tegn: out of memory reading the document back for --summary\n");
+            rc = EXIT_INTERNAL;
+        } else {
+            rc = print_doc_summary(plain, o.out ? o.out : o.script, o.out ? stdout : stderr);
         }
-        return print_summary(o.out, stdout);
+        tg_free(text);
+        tg_json_free(plain);
+        return rc;
     }
     return exit_code(st);
 }

@@ -236,6 +236,7 @@ tg_status tg_run(const tg_run_opts *o, tg_error *err, char **traceback) {
 
     assert(o != NULL && o->script != NULL);
     if (traceback) *traceback = NULL;
+    if (o->doc) *o->doc = NULL;
     tg_err_clear(err);
     if (gmtime_r(&wall, &tm)) strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", &tm);
     else snprintf(started, sizeof started, "unknown");
@@ -266,6 +267,10 @@ tg_status tg_run(const tg_run_opts *o, tg_error *err, char **traceback) {
     if (st == TG_ELIMIT)
         tg_err_set(err, st, NULL, 0, 0, "time limit %g s exceeded while writing the result",
                    o->timeout_s);
+    if (st == TG_OK && o->doc) {
+        *o->doc = doc;
+        doc = NULL;
+    }
 
 done:
     /* The cap is one limit wherever it is hit: building or writing the
