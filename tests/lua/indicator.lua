@@ -89,3 +89,10 @@ tegn.indicator(spec{ id = 't.u', kind = 'mean',
   compute = function(d) return d.andele end })
 -- error contains:
 no column 'value'
+
+-- case: ind.share with == (a plain false in Lua) is refused at the caller's line, not a share of 0
+local ind = require 'indikator'
+local t = tegn.read_csv(FIXTURES .. 'lualib/belaegning.csv')
+local s = ind.share(t, { 'tilbud_id' }, tegn.col'status' == 'belagt')
+-- error:
+script.lua:3: ind.share: 'hit' must be an expression, got false (== and ~= on an expression give a plain Lua boolean: use col"x":eq(v) or :ne(v))
