@@ -254,6 +254,8 @@ tg_status tg_run(const tg_run_opts *o, tg_error *err, char **traceback) {
         if (traceback && tg_lua_traceback(rt)) *traceback = tg_strdup(tg_lua_traceback(rt));
         goto done;
     }
+    /* Before any output: a --param the script never read is a usage error. */
+    if ((st = tg_luactx_check_params(lib, "", err)) != TG_OK) goto done;
     doc = tg_luactx_take_doc(lib, &indent);
     peak = tg_mem_peak();
     if (!doc) goto done;
