@@ -109,9 +109,11 @@ static int l_catalog_index(lua_State *L) {
     return 1;
 }
 
-/* data.sql(query [, params]): a query on <dir>/tegn.sqlite. */
+/* data.sql(query [, params]): a query on <dir>/tegn.sqlite. data:sql(...)
+** works too: the catalog as the first argument is dropped. */
 static int l_catalog_sql(lua_State *L) {
     int top;
+    if (lua_istable(L, 1) && lua_type(L, 2) == LUA_TSTRING) lua_remove(L, 1);
     tg_luaaux_check_string(L, 1, "data.sql", "query");
     lua_settop(L, 2);
     top = lua_gettop(L);

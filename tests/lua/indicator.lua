@@ -112,3 +112,20 @@ local t = tegn.read_csv(FIXTURES .. 'lualib/belaegning.csv')
 local s = ind.share(t, { 'tilbud_id' }, tegn.col'status' == 'belagt')
 -- error:
 script.lua:3: ind.share: 'hit' must be an expression, got false (== and ~= on an expression give a plain Lua boolean: use col"x":eq(v) or :ne(v))
+
+-- case: data.sql in compute, with and without query params (was "read_sqlite: 'db' must be a string")
+-- params: datasets=SOURCE/datasets
+-- counts by SQL over datasets/tegn.sqlite: takst_param has one row per tilbud and year,
+-- 32 tilbud in 2019-2023 and 31 in 2024-2026 (253 rows)
+local s = tegn.indicator(spec{ id = 't.sql', by = {}, min_n = 1, compute = function(data)
+  print(#data.sql('SELECT * FROM takst_param'), #data.sql('SELECT * FROM takst_param WHERE aar = ?', {2024}))
+  return data.sql([[SELECT aar, count(*) AS numerator, 2 * count(*) AS denominator
+    FROM takst_param WHERE aar >= :fra GROUP BY aar]], {fra = 2025})
+end })
+for _, r in ipairs(s:rows()) do print(r.aar, r.value, r.numerator) end
+print(#tegn.data:sql('SELECT 1 AS x'), pcall(tegn.data.sql, 5))
+-- expect:
+253	31
+2025	0.5	31.0
+2026	0.5	31.0
+1	false	script.lua:9: data.sql: 'query' must be a string, got 5
