@@ -1060,8 +1060,45 @@ struct run_args {
     unsigned flags;
 };
 
+/* 1 when the Lua function of 'ar' was loaded from the library folder
+** (opts.lib_dir, scripts/lib): a helper, not the user's own code. */
+static int in_lib(const tg_lua *rt, const lua_Debug *ar) {
+    const char *lib = rt->opts.lib_dir;
+    size_t n = lib ? strlen(lib) : 0;
+    return n && ar->source[0] == '@' && strncmp(ar->source + 1, lib, n) == 0 &&
+           ar->source[1 + n] == '/';
+}
+
+/* For an error raised inside a library helper, pushes " (called from
+** kvalitet.lua:18)": the innermost line of the user's own code on the
+** stack, which the headline would otherwise not show. Returns 0 and
+** pushes nothing when the error is in the user's code already, or 'msg'
+** starts with that line (a helper's error(msg, 2)). */
+static int push_caller(lua_State *L, const tg_lua *rt, const char *msg) {
+    lua_Debug ar;
+    int helper = 0;
+    for (int level = 1; lua_getstack(L, level, &ar); level++) {
+        lua_getinfo(L, "Sl", &ar);
+        if (ar.currentline <= 0) continue;
+        if (in_lib(rt, &ar)) {
+            helper = 1;
+            continue;
+        }
+        if (!helper) return 0;
+        const char *at = lua_pushfstring(L, "%s:%d:", ar.short_src, ar.currentline);
+        int same = strncmp(msg, at, strlen(at)) == 0;
+        lua_pop(L, 1);
+        if (same) return 0;
+        lua_pushfstring(L, " (called from %s:%d)", ar.source + 1, ar.currentline);
+        return 1;
+    }
+    return 0;
+}
+
 /* The top-level message handler: as lua.c's, a message for non-string
-** errors and a traceback; plus the position for errors that lack one. */
+** errors and a traceback; plus the position for errors that lack one,
+** and for an error inside a helper of the library folder the user's line
+** that called it, at the end of the headline. */
 static int msghandler(lua_State *L) {
     tg_lua *rt = get_rt(L);
     const char *msg;
@@ -1073,6 +1110,15 @@ static int msghandler(lua_State *L) {
         if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
             msg = lua_tostring(L, -1);
         else msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+    }
+    if (push_caller(L, rt, msg)) {
+        const char *nl = strchr(msg, '\n');
+        size_t head = nl ? (size_t)(nl - msg) : strlen(msg);
+        lua_pushlstring(L, msg, head);
+        lua_insert(L, -2);
+        lua_pushstring(L, msg + head);
+        lua_concat(L, 3);
+        msg = lua_tostring(L, -1);
     }
     luaL_traceback(L, L, msg, 1);
     return 1;

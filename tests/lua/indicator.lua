@@ -129,3 +129,12 @@ print(#tegn.data:sql('SELECT 1 AS x'), pcall(tegn.data.sql, 5))
 2025	0.5	31.0
 2026	0.5	31.0
 1	false	script.lua:9: data.sql: 'query' must be a string, got 5
+
+-- case: an error inside a scripts/lib helper names the user's line that called it
+local ind = require 'indikator'
+local b = tegn.read_csv(DIR .. 'belaegning.csv')
+local s = ind.share(b, { 'tilbud_id' },
+  tegn.col'svar':eq(5))
+-- error contains:
+indikator.lua:
+: no column 'svar'; the columns are dato, tilbud_id, kommune, status, takst_kr, dage (called from script.lua:3)
