@@ -14,37 +14,23 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#if defined(TG_HAVE_LIBEDIT)
-#include <editline/readline.h>
-#endif
-
 #include "tegn.h"
+#include "tg_cli.h"
 #include "tg_conv.h"
 #include "tg_csv.h"
 #include "tg_date.h"
 #include "tg_db.h"
 #include "tg_enc.h"
 #include "tg_err.h"
+#include "tg_home.h"
 #include "tg_indsum.h"
 #include "tg_json.h"
 #include "tg_lua.h"
 #include "tg_luactx.h"
 #include "tg_lualib.h"
 #include "tg_mem.h"
+#include "tg_repl.h"
 #include "tg_run.h"
-
-/* Exit codes (documented in README.md and `tegn --help`). */
-enum {
-    EXIT_OK = 0,
-    EXIT_SCRIPT = 1,   /* the Lua script raised an error */
-    EXIT_DATA = 2,     /* input data malformed or unreadable */
-    EXIT_LIMIT = 3,    /* time or memory limit reached */
-    EXIT_INTERNAL = 4, /* out of memory outside any limit, or a bug */
-    EXIT_USAGE = 64,   /* bad command line (as BSD sysexits) */
-    EXIT_CANCEL = 130  /* stopped by SIGINT/SIGTERM (128 + SIGINT) */
-};
-
-/* ---- usage ---- */
 
 static const char usage_head[] =
     "usage: tegn COMMAND [ARGS]\n"
@@ -57,8 +43,8 @@ static const char usage_head[] =
     "                    each table's dialect, schema, nulls and notes\n"
     "  summary FILE      print the summary table of an indicator JSON file\n"
     "  demo [DIR]        the main job: every indicator in scripts/alle.lua over the datasets\n"
-    "                    in DIR (default datasets); writes out/indikatorer.json and prints\n"
-    "                    the summary table\n"
+    "                    in DIR (default: the datasets installed with tegn); writes\n"
+    "                    out/indikatorer.json and prints the summary table\n"
     "  help [COMMAND]    this text, or one command's usage (also: tegn COMMAND --help)\n";
 
 static const char run_options[] =
@@ -69,7 +55,8 @@ static const char run_options[] =
     "  --mem SIZE        memory cap for Lua and data with a unit, e.g. 2G, 512M\n"
     "                    (default: none)\n"
     "  --timeout TIME    wall-clock limit, e.g. 90s, 10m, 1h (default: none)\n"
-    "  --lib DIR         folder require() searches after the script's (default scripts/lib)\n"
+    "  --lib DIR         folder require() searches after the script's (default: scripts/lib\n"
+    "                    of the working folder if it has one, else the installed library)\n"
     "  --allow-read DIR  let the script read files beneath DIR too (repeatable); it may\n"
     "                    always read beneath its own folder and the working directory\n"
     "  --allow-write DIR let the script write files beneath DIR (repeatable); without it,\n"
@@ -112,7 +99,8 @@ static const command_help commands[] = {
       NULL },
     { "demo", "tegn demo [DIR]",
       "The main job: runs every indicator of scripts/alle.lua over the datasets in DIR\n"
-      "(default datasets), writes out/indikatorer.json and prints the summary table.\n",
+      "(default: the datasets installed with tegn), writes out/indikatorer.json and\n"
+      "prints the summary table.\n",
       NULL },
     { "help", "tegn help [COMMAND]", "Prints the usage of tegn, or of one command.\n", NULL },
 };
@@ -163,118 +151,9 @@ static int cmd_help(int argc, char **argv) {
     return EXIT_OK;
 }
 
-static int exit_code(tg_status st) {
-    switch (st) {
-    case TG_OK: return EXIT_OK;
-    case TG_ESCRIPT: return EXIT_SCRIPT;
-    case TG_EDATA:
-    case TG_EIO: return EXIT_DATA;
-    case TG_ELIMIT: return EXIT_LIMIT;
-    case TG_ECANCEL: return EXIT_CANCEL;
-    case TG_EARG: return EXIT_USAGE;
-    case TG_ENOMEM: return EXIT_INTERNAL;
-    }
-    return EXIT_INTERNAL;
-}
-
 static int has_suffix(const char *s, const char *suffix);
 
-/* ---- error display ---- */
-
-/* The likeliest delimiter of one line, when the caller does not know it
-** (errors that reach the CLI through a script). */
-static char guess_delim(const char *s, size_t len) {
-    const char *cands = ";,\t|";
-    char best = ',';
-    size_t best_n = 0;
-    for (const char *c = cands; *c; c++) {
-        size_t k = 0;
-        for (size_t i = 0; i < len; i++) k += s[i] == *c;
-        if (k > best_n) {
-            best_n = k;
-            best = *c;
-        }
-    }
-    return best;
-}
-
-/* The byte offset in s[0..len) where field 'col' starts (counting
-** delimiters outside quotes); len when the line has fewer fields. */
-static size_t field_offset(const char *s, size_t len, int col, char delim) {
-    int field = 1, quoted = 0;
-    for (size_t i = 0; i < len && field < col; i++) {
-        if (s[i] == '"') quoted = !quoted;
-        else if (s[i] == delim && !quoted && ++field == col) return i + 1;
-    }
-    return col <= 1 ? 0 : len; /* a missing field: point past the end */
-}
-
-/* Appends s[0..n) to out as UTF-8: as it is when it is valid UTF-8, else
-** read as Windows-1252 (Danish Excel's "ANSI"), so a data error echoes
-** "Næstved", not raw bytes. 'out' has room for 3 * n + 1 bytes. */
-static size_t echo_utf8(char *out, const char *s, size_t n) {
-    size_t used, w;
-    if (tg_enc_utf8_valid((const unsigned char *)s, n, 1) == n) w = n, memcpy(out, s, n);
-    else
-        w = tg_enc_to_utf8(TG_ENC_CP1252, (const unsigned char *)s, n, (unsigned char *)out, &used);
-    out[w] = '\0';
-    return w;
-}
-
-/* Prints line 'line' of 'path' and a caret under field 'col', as
-** compilers and jq do: the line in UTF-8, cut to 160 characters, and the
-** caret counted in characters (æ is one column, a tab stays a tab).
-** Quietly does nothing when the file cannot be read again or is UTF-16. */
-static void show_source_line(const char *path, int line, int col, char delim) {
-    FILE *f = fopen(path, "rb");
-    char buf[4096], text[3 * sizeof buf + 1], pad[sizeof buf + 1];
-    int n = 1;
-    size_t bom;
-    if (!f || line <= 0) {
-        if (f) fclose(f);
-        return;
-    }
-    if (fread(buf, 1, 2, f) == 2 && tg_enc_bom((unsigned char *)buf, 2, &bom) >= TG_ENC_UTF16LE) {
-        fclose(f);
-        return;
-    }
-    rewind(f);
-    while (n < line && fgets(buf, sizeof buf, f))
-        if (strchr(buf, '\n')) n++;
-    if (n == line && fgets(buf, sizeof buf, f)) {
-        size_t len = strcspn(buf, "\r\n"), k = 0;
-        if (!delim) delim = guess_delim(buf, len);
-        size_t caret = field_offset(buf, len, col, delim);
-        size_t head = echo_utf8(text, buf, caret);
-        echo_utf8(text + head, buf + caret, len - caret);
-        /* the caret's padding: one character per character before it */
-        for (size_t i = 0; i < head && k < 160; i++)
-            if (((unsigned char)text[i] & 0xC0) != 0x80) pad[k++] = text[i] == '\t' ? '\t' : ' ';
-        pad[k] = '\0';
-        size_t cut = 0, chars = 0;
-        while (text[cut] && chars < 160) {
-            cut++;
-            while (((unsigned char)text[cut] & 0xC0) == 0x80) cut++;
-            chars++;
-        }
-        fprintf(stderr, "  %.*s\n  %s^\n", (int)cut, text, pad);
-    }
-    fclose(f);
-}
-
-static void print_error(const tg_error *err, char delim) {
-    char msg[1024];
-    fprintf(stderr, "tegn: %s\n", tg_err_format(err, msg, sizeof msg));
-    if (err->code == TG_EDATA && err->line > 0 && err->col > 0)
-        show_source_line(err->file, err->line, err->col, delim);
-}
-
-/* ---- run and repl ---- */
-
-static void print_stderr(void *ud, const char *text, size_t len) {
-    (void)ud;
-    fwrite(text, 1, len, stderr);
-}
+/* ---- run ---- */
 
 /* "90", "90s", "500ms", "10m", "1h" -> seconds; -1 when not a duration. */
 static double parse_duration(const char *s) {
@@ -337,7 +216,7 @@ static int print_summary(const char *path, FILE *to) {
         tg_err_clear(&err);
         if (tg_json_parse(text, (size_t)len, &doc, &err) != TG_OK) {
             if (!err.file[0]) snprintf(err.file, sizeof err.file, "%s", path);
-            print_error(&err, 0);
+            tg_cli_print_error(&err, 0);
         } else {
             rc = print_doc_summary(doc, path, to);
         }
@@ -363,6 +242,7 @@ static int cmd_run(int argc, char **argv) {
     tg_json *doc = NULL;
 
     tg_run_opts_init(&o);
+    o.lib_dir = tg_home_find("scripts/lib");
     for (int i = 2; i < argc; i++) {
         if ((v = opt_value(argc, argv, &i, "--param"))) {
             params[n_params++] = v;
@@ -433,7 +313,7 @@ static int cmd_run(int argc, char **argv) {
     o.n_params = n_params;
     o.allow_read = reads;
     o.allow_write = writes;
-    o.print = print_stderr;
+    o.print = tg_cli_print_stderr;
     /* Progress on a terminal, silence under cron unless asked. */
     o.progress = !quiet && (progress || isatty(STDERR_FILENO));
     if (summary) o.doc = &doc;
@@ -447,7 +327,7 @@ static int cmd_run(int argc, char **argv) {
             /* A loader's error names the data position; the traceback
             ** below it names the script line that asked for the load. */
             const char *trace = tb ? strstr(tb, "\nstack traceback:") : NULL;
-            print_error(&err, 0);
+            tg_cli_print_error(&err, 0);
             if (trace && st != TG_ELIMIT && st != TG_ECANCEL) fprintf(stderr, "%s\n", trace + 1);
         }
     }
@@ -474,84 +354,7 @@ static int cmd_run(int argc, char **argv) {
         tg_json_free(plain);
         return rc;
     }
-    return exit_code(st);
-}
-
-#if defined(TG_HAVE_LIBEDIT)
-static char *read_line(const char *prompt) {
-    char *line = readline(prompt);
-    if (line && *line) add_history(line);
-    return line;
-}
-#else
-static char *read_line(const char *prompt) {
-    char buf[4096];
-    fputs(prompt, stdout);
-    fflush(stdout);
-    if (!fgets(buf, sizeof buf, stdin)) return NULL;
-    buf[strcspn(buf, "\n")] = '\0';
-    return strdup(buf);
-}
-#endif
-
-/* A prompt for trying things: each line (or block, when Lua says the
-** input is incomplete) runs in one sandboxed state with the tegn module. */
-static int cmd_repl(void) {
-    tg_error err;
-    tg_luactx *lib = tg_luactx_new(NULL, 0, print_stderr, NULL, 0, &err);
-    tg_lua_opts lo;
-    tg_lua *rt = NULL;
-    char *buf = NULL;
-    size_t len = 0;
-
-    if (!lib) {
-        print_error(&err, 0);
-        return exit_code(err.code);
-    }
-    tg_lua_opts_init(&lo);
-    lo.lib_dir = "scripts/lib";
-    lo.print = tg_luactx_print;
-    lo.open_libs = tg_lualib_open;
-    lo.ud = lib;
-    if (!(rt = tg_lua_new(&lo, &err))) {
-        print_error(&err, 0);
-        tg_luactx_free(lib);
-        return exit_code(err.code);
-    }
-    printf("tegn %s -- Lua 5.4 with the tegn module. Ctrl-D quits.\n", TG_VERSION_STRING);
-    fflush(stdout);
-    for (;;) {
-        char *line = read_line(buf ? ">> " : "> ");
-        if (!line) break;
-        size_t n = strlen(line);
-        char *grown = realloc(buf, len + n + 2);
-        if (!grown) {
-            free(line);
-            break;
-        }
-        buf = grown;
-        memcpy(buf + len, line, n);
-        len += n;
-        buf[len++] = '\n';
-        buf[len] = '\0';
-        free(line);
-        tg_lua_clear_signal();
-        tg_lua_install_signal_handlers();
-        tg_status st = tg_lua_run_string(rt, "stdin", buf, TG_LUA_REPL, &err);
-        if (st != TG_OK && tg_lua_incomplete(&err)) continue; /* read more */
-        if (st != TG_OK) {
-            char msg[1024];
-            fprintf(stderr, "%s\n", tg_err_format(&err, msg, sizeof msg));
-        }
-        free(buf);
-        buf = NULL;
-        len = 0;
-    }
-    printf("\n");
-    free(buf);
-    tg_lua_free(rt);
-    tg_luactx_free(lib);
-    return EXIT_OK;
+    return tg_cli_exit_code(st);
 }
 
 /* Prints s padded to 'width' characters (not bytes: names hold æøå). */
@@ -611,9 +414,9 @@ static int inspect_csv(const char *path, const tg_csv_opts *opts) {
     tg_err_clear(&err);
     tg_status st = tg_csv_read(path, opts, &t, &r, &err);
     if (st != TG_OK) {
-        print_error(&err, r ? r->dialect.delim : ';');
+        tg_cli_print_error(&err, r ? r->dialect.delim : ';');
         tg_csv_report_free(r);
-        return exit_code(st);
+        return tg_cli_exit_code(st);
     }
     print_report(path, t, r);
     tg_csv_report_free(r);
@@ -641,8 +444,8 @@ static int inspect_sqlite(const char *path) {
                               "LIKE 'sqlite_%' ORDER BY name",
                               NULL, 0, &names, &err);
     if (st != TG_OK) {
-        print_error(&err, 0);
-        return exit_code(st);
+        tg_cli_print_error(&err, 0);
+        return tg_cli_exit_code(st);
     }
     const tg_col *name = names->n_rows ? names->cols[0] : NULL;
     printf("%s: SQLite database, %zu tables\n", path, names->n_rows);
@@ -650,9 +453,9 @@ static int inspect_sqlite(const char *path) {
         const char *table = tg_dict_str(name->dict, name->v.str[i], NULL);
         tg_table *t = NULL;
         if ((st = tg_db_read(path, table, NULL, 0, &t, &err)) != TG_OK) {
-            print_error(&err, 0);
+            tg_cli_print_error(&err, 0);
             tg_table_release(names);
-            return exit_code(st);
+            return tg_cli_exit_code(st);
         }
         printf(" %s: %zu rows, %zu columns\n", table, t->n_rows, t->n_cols);
         print_schema(t);
@@ -707,19 +510,30 @@ static int cmd_inspect(int argc, char **argv) {
     return rc;
 }
 
-/* The main job: every indicator over the datasets in 'dir', the document
-** in out/indikatorer.json and its summary on stdout. */
+/* The main job: every indicator over the datasets in 'dir' (default the
+** installation's), the document in out/indikatorer.json beneath the working
+** folder and its summary on stdout. */
 static int demo(const char *dir) {
-    char param[4200];
-    char *args[] = { "tegn", "run",   "scripts/alle.lua",     "--param",
-                     param,  "--out", "out/indikatorer.json", "--summary",
-                     NULL };
+    char script[4200], param[4216], datasets[4200];
+    char *args[] = { "tegn",      "run",   script,
+                     "--param",   param,   "--allow-read",
+                     datasets,    "--out", "out/indikatorer.json",
+                     "--summary", NULL };
+    struct stat st;
+    snprintf(datasets, sizeof datasets, "%s", dir ? dir : tg_home_find("datasets"));
+    if (stat(datasets, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        const char *why = stat(datasets, &st) != 0 ? strerror(errno) : "not a folder";
+        fprintf(stderr, "tegn: demo: %s: %s; give the folder that holds the datasets\n", datasets,
+                why);
+        return EXIT_DATA;
+    }
+    snprintf(script, sizeof script, "%s", tg_home_find("scripts/alle.lua"));
     if (mkdir("out", 0777) != 0 && errno != EEXIST) {
         fprintf(stderr, "tegn: out: cannot make the folder: %s\n", strerror(errno));
         return EXIT_DATA;
     }
-    snprintf(param, sizeof param, "datasets=%s", dir);
-    return cmd_run(8, args);
+    snprintf(param, sizeof param, "datasets=%s", datasets);
+    return cmd_run((int)(sizeof args / sizeof *args) - 1, args);
 }
 
 /* tegn demo [DIR] */
@@ -732,7 +546,7 @@ static int cmd_demo(int argc, char **argv) {
         fprintf(stderr, "tegn: unknown option '%s' for demo\n", argv[2]);
         return EXIT_USAGE;
     }
-    return demo(argc == 3 ? argv[2] : "datasets");
+    return demo(argc == 3 ? argv[2] : NULL);
 }
 
 int main(int argc, char **argv) {
@@ -762,7 +576,7 @@ int main(int argc, char **argv) {
         }
         return print_summary(argv[2], stdout);
     }
-    if (strcmp(argv[1], "repl") == 0) return cmd_repl();
+    if (strcmp(argv[1], "repl") == 0) return tg_repl_main();
     if (strcmp(argv[1], "inspect") == 0) return cmd_inspect(argc, argv);
     fprintf(stderr, "tegn: unknown command '%s'\n", argv[1]);
     print_usage(stderr);
