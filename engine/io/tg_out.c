@@ -122,6 +122,27 @@ int tg_out_sweep(const char *path) {
 
 /* ---- the temporary file ---- */
 
+/* The error for a temporary file that could not be created (errno 'e'),
+** in words that fit the cause: the target's own permissions do not
+** matter, the folder's do, which surprises people who can write the file
+** but not its folder, and a system folder (/proc, /sys) takes no new
+** files at all. */
+static tg_status temp_error(const char *path, size_t dl, int e, tg_error *err) {
+    char dir[4096];
+    struct stat st;
+    int n = snprintf(dir, sizeof dir, "%.*s", dl > 1 ? (int)dl - 1 : dl ? 1 : 0, dl ? path : ".");
+    if (n < 0 || (size_t)n >= sizeof dir) snprintf(dir, sizeof dir, "its folder");
+    if (e == ENOENT && stat(dir, &st) != 0)
+        return tg_err_set(err, TG_EIO, path, 0, 0, "cannot write: the folder %s does not exist",
+                          dir);
+    if (e == ENOENT || e == EACCES || e == EPERM || e == EROFS)
+        return tg_err_set(err, TG_EIO, path, 0, 0,
+                          "cannot write: tegn writes a temporary file in %s and renames it over "
+                          "the target, and %s takes no new file (%s)",
+                          dir, dir, strerror(e));
+    return tg_err_set(err, TG_EIO, path, 0, 0, "cannot create a file next to it: %s", strerror(e));
+}
+
 /* Creates the temporary file next to o->path; sets o->tmp and o->fd. */
 static tg_status create_temp(tg_out *o, tg_error *err) {
     size_t dl = dir_len(o->path), bl = strlen(o->path + dl);
@@ -158,9 +179,7 @@ static tg_status create_temp(tg_out *o, tg_error *err) {
         for (size_t i = 0; i < TMP_RAND; i++, r >>= 6) o->tmp[n - TMP_RAND + i] = alphabet[r % 62];
         o->fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
         if (o->fd >= 0) break;
-        if (errno != EEXIST && errno != EINTR)
-            return tg_err_set(err, TG_EIO, o->path, 0, 0, "cannot create a file next to it: %s",
-                              strerror(errno));
+        if (errno != EEXIST && errno != EINTR) return temp_error(o->path, dl, errno, err);
     }
     if (o->fd < 0)
         return tg_err_set(err, TG_EIO, o->path, 0, 0, "cannot find a free temporary file name");

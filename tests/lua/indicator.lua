@@ -138,3 +138,17 @@ local s = ind.share(b, { 'tilbud_id' },
 -- error contains:
 indikator.lua:
 : no column 'svar'; the columns are dato, tilbud_id, kommune, status, takst_kr, dage (called from script.lua:3)
+
+-- case: two rows for one group and period name the group; a missing column lists what compute returned
+-- params: datasets=FIXTURES/lualib/andele
+-- andele.csv: B has rows for 2019 and 2025, both made 2021; its columns are tilbud_id;aar;num;den
+print(select(2, pcall(tegn.indicator, spec{ id = 't.d2', compute = function(data)
+  local a = data.andele:rename{numerator = 'num', denominator = 'den'}
+  return a:filter(tegn.col'tilbud_id':eq('B')):derive{aar = 2021}
+end })))
+print(select(2, pcall(tegn.indicator, spec{ id = 't.d3', compute = function(data)
+  return data.andele:rename{numerator = 'num'}
+end })))
+-- expect:
+script.lua:2: indicator 't.d2': two rows for period 2021 in group B
+script.lua:6: indicator 't.d3': compute returned no column 'denominator' (it returned: tilbud_id, aar, numerator, den)
