@@ -152,3 +152,20 @@ end })))
 -- expect:
 script.lua:2: indicator 't.d2': two rows for period 2021 in group B
 script.lua:6: indicator 't.d3': compute returned no column 'denominator' (it returned: tilbud_id, aar, numerator, den)
+
+-- case: baseline = "first_judged": a suppressed first year (1 of 3) no longer leaves the group unjudged
+-- params: datasets=SOURCE/datasets
+-- by hand: 2020 20/50 = 0.4 is the first period that can be judged; 2023 40/50 = 0.8; the
+-- difference 0.4 is far outside chance with n = 50 (Newcombe's interval about [0.21, 0.55])
+local function data(d) return d.sql([[SELECT 'X' AS tilbud_id, 2019 AS aar, 1 AS numerator, 3 AS denominator
+  UNION ALL SELECT 'X', 2020, 20, 50 UNION ALL SELECT 'X', 2021, 22, 50
+  UNION ALL SELECT 'X', 2022, 30, 50 UNION ALL SELECT 'X', 2023, 40, 50]]) end
+local _, v1 = tegn.indicator(spec{ id = 't.f1', compute = data })
+local _, v2 = tegn.indicator(spec{ id = 't.f2', baseline = 'first_judged', compute = data })
+for _, v in ipairs{ v1, v2 } do
+  local r = v:rows()[1]
+  print(r.verdict, r.baseline_period, r.latest_period, r.reason)
+end
+-- expect:
+not_judged	2019	2023	too few at baseline or latest to judge
+improved	2020	2023	the change since baseline is significant in the good direction
