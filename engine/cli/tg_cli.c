@@ -60,6 +60,8 @@ static size_t echo_utf8(char *out, const char *s, size_t n) {
     if (tg_enc_utf8_valid((const unsigned char *)s, n, 1) == n) w = n, memcpy(out, s, n);
     else
         w = tg_enc_to_utf8(TG_ENC_CP1252, (const unsigned char *)s, n, (unsigned char *)out, &used);
+    for (size_t i = 0; i < w; i++) /* a binary file's control bytes would garble the terminal */
+        if ((unsigned char)out[i] < 0x20 && out[i] != '\t') out[i] = '?';
     out[w] = '\0';
     return w;
 }
