@@ -26,6 +26,7 @@
 #include <lualib.h>
 
 #include "tg_err.h"
+#include "tg_luabc.h"
 #include "tg_mem.h"
 #include "tg_path.h"
 #include "tg_rng.h"
@@ -57,6 +58,7 @@ struct tg_lua {
     int loading;        /* compiling a chunk: its errors get no traceback */
     int load_status;    /* luaL_loadfilex's status when the load failed */
     int closing;        /* coroutine.close calls under way (l_co_close) */
+    int untail;         /* tail calls are rewritten: 1 yes, 0 no, -1 not probed yet */
 };
 
 /* The last SIGINT/SIGTERM; process-wide because a signal handler cannot
@@ -661,6 +663,91 @@ static const char *read_module(lua_State *L, void *ud, size_t *size) {
 ** BOM and a first '#' line skipped), but opened with tg_path_open_beneath,
 ** so no symlink leads out of the folder. LUA_ERRFILE when there is no such
 ** file; raises when the path would leave the folder. */
+/* ---- keeping the caller's frame: tail calls become calls ---- */
+
+typedef struct dumpbuf {
+    unsigned char *p;
+    size_t n, cap;
+} dumpbuf;
+
+static int dump_writer(lua_State *L, const void *p, size_t sz, void *ud) {
+    dumpbuf *b = ud;
+    (void)L;
+    if (b->n + sz > b->cap) {
+        size_t cap = b->cap ? b->cap : 1024;
+        while (cap < b->n + sz) cap *= 2;
+        unsigned char *grown = tg_realloc(b->p, cap);
+        if (!grown) return 1;
+        b->p = grown;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->n, p, sz);
+    b->n += sz;
+    return 0;
+}
+
+static const char *dump_reader(lua_State *L, void *ud, size_t *size) {
+    dumpbuf *b = ud;
+    (void)L;
+    *size = b->n;
+    b->n = 0;
+    return *size ? (const char *)b->p : NULL;
+}
+
+/* The chunk of the function on top of L's stack in b (debug info kept);
+** 0 on success. */
+static int dump(lua_State *L, dumpbuf *b) {
+    b->p = NULL;
+    b->n = b->cap = 0;
+    if (lua_dump(L, dump_writer, b, 0) == 0) return 0;
+    tg_free(b->p);
+    b->p = NULL;
+    return -1;
+}
+
+/* Counts opcode 'op' in the code compiled from 'text'; -1 on failure. */
+static long probe(lua_State *L, const char *text, unsigned op) {
+    dumpbuf b;
+    long n = -1;
+    if (luaL_loadstring(L, text) != LUA_OK) {
+        lua_pop(L, 1);
+        return -1;
+    }
+    if (dump(L, &b) == 0) n = tg_luabc_count(b.p, b.n, op);
+    lua_pop(L, 1);
+    tg_free(b.p);
+    return n;
+}
+
+/* Whether this Lua's CALL and TAILCALL are the opcodes Lua 5.4's
+** lopcodes.h gives (68 and 69): checked once on two probes, so another
+** build of Lua is left alone rather than miscompiled. */
+enum { OP_CALL_54 = 68, OP_TAILCALL_54 = 69 };
+
+static int can_untail(lua_State *L, tg_lua *rt) {
+    if (rt->untail < 0)
+        rt->untail = probe(L, "return f()", OP_TAILCALL_54) == 1 &&
+                     probe(L, "return f()", OP_CALL_54) == 0 &&
+                     probe(L, "f()", OP_TAILCALL_54) == 0 && probe(L, "f()", OP_CALL_54) == 1;
+    return rt->untail;
+}
+
+/* Replaces the function on top of the stack, just compiled from text, by
+** the same code with its tail calls made ordinary calls (tg_luabc.h), so
+** an error inside a helper that `return helper(x)` called keeps the line
+** of that return in the traceback. Leaves the function as it is when
+** anything fails (memory, an unknown layout). */
+static void untail(lua_State *L, const char *chunkname) {
+    tg_lua *rt = get_rt(L);
+    dumpbuf b;
+    if (!can_untail(L, rt) || dump(L, &b) != 0) return;
+    if (tg_luabc_untail(b.p, b.n, OP_CALL_54, OP_TAILCALL_54) > 0) {
+        if (lua_load(L, dump_reader, &b, chunkname, "b") == LUA_OK) lua_remove(L, -2);
+        else lua_pop(L, 1); /* the message; the original stays */
+    }
+    tg_free(b.p);
+}
+
 static int load_beneath(lua_State *L, const char *dir, const char *rel, const char *chunkname) {
     module_reader r;
     int fd = tg_path_open_beneath(dir, rel, O_RDONLY, 0), c, st;
@@ -688,6 +775,7 @@ static int load_beneath(lua_State *L, const char *dir, const char *rel, const ch
     if (c != EOF) ungetc(c, r.f);
     st = lua_load(L, read_module, &r, chunkname, "t");
     fclose(r.f);
+    if (st == LUA_OK) untail(L, chunkname);
     return st;
 }
 
@@ -1010,6 +1098,7 @@ tg_lua *tg_lua_new(const tg_lua_opts *opts, tg_error *err) {
         return NULL;
     }
     rt->run_refusals = refusals;
+    rt->untail = -1;
     if (opts) rt->opts = *opts;
     else tg_lua_opts_init(&rt->opts);
     assert(rt->opts.timeout_s >= 0);
@@ -1152,6 +1241,7 @@ static int run_protected(lua_State *L) {
         rt->load_status = st;
         return lua_error(L);
     }
+    untail(L, chunkname);
     rt->loading = 0;
     lua_remove(L, 1); /* the chunkname */
     lua_call(L, 0, LUA_MULTRET);

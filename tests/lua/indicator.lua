@@ -169,3 +169,12 @@ end
 -- expect:
 not_judged	2019	2023	too few at baseline or latest to judge
 improved	2020	2023	the change since baseline is significant in the good direction
+
+-- case: through a tail call (return ind.share(...)) the user's line is kept, not the caller's caller
+-- params: datasets=FIXTURES/lualib/andele
+tegn.indicator(spec{ id = 't.tc', compute = function(data)
+  return require('indikator').share(data.andele, { 'tilbud_id', 'aar' },
+    tegn.col'svar':eq(5))
+end })
+-- error contains:
+: no column 'svar'; the columns are tilbud_id, aar, num, den (called from script.lua:2)
