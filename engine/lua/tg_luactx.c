@@ -110,6 +110,19 @@ int tg_luactx_open_read(lua_State *L, const char *fn, const char *path) {
     return fd;
 }
 
+int tg_luactx_open_write(lua_State *L, const char *fn, const char *path, const char **name) {
+    tg_luactx *ctx = tg_luactx_of(L);
+    tg_error err;
+    tg_status st;
+    int dir;
+    *name = path;
+    if (!ctx->paths) return -1;
+    tg_err_clear(&err);
+    st = tg_path_open_write(ctx->paths, fn, path, &dir, name, &err);
+    if (st != TG_OK) tg_lua_raise(L, st, &err);
+    return dir;
+}
+
 void tg_luactx_check_path(lua_State *L, tg_path_access access, const char *fn, const char *path) {
     tg_luactx *ctx = tg_luactx_of(L);
     tg_error err;

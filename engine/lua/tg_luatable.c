@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <lauxlib.h>
 #include <lua.h>
@@ -231,8 +232,13 @@ static int l_table_write_sqlite(lua_State *L) {
     mode = values[tg_luaaux_opt_choice(L, 4, "write_sqlite", "mode", modes, 0)];
     tg_lua_check(L);
     tg_err_clear(&err);
-    tg_luactx_check_path(L, TG_PATH_WRITE, "write_sqlite", db);
-    st = tg_db_write(db, name, t, mode, &err);
+    const char *file;
+    int dir = tg_luactx_open_write(L, "write_sqlite", db, &file);
+    if (dir < 0) st = tg_db_write(db, name, t, mode, &err);
+    else {
+        st = tg_db_write_at(dir, file, db, name, t, mode, &err);
+        close(dir);
+    }
     if (st != TG_OK) return tg_luaaux_fail(L, st, &err, "write_sqlite");
     return 0;
 }
@@ -282,8 +288,15 @@ static int l_table_write_csv(lua_State *L) {
     tg_luaaux_interrupt(L, &intr);
     o.intr = &intr;
     tg_err_clear(&err);
-    tg_luactx_check_path(L, TG_PATH_WRITE, "write_csv", path);
-    st = tg_out_csv(t, path, &o, &err);
+    const char *name;
+    int dir = tg_luactx_open_write(L, "write_csv", path, &name);
+    if (dir < 0) st = tg_out_csv(t, path, &o, &err);
+    else {
+        tg_out *out;
+        st = tg_out_openat(dir, name, path, &out, &err);
+        close(dir);
+        if (st == TG_OK) st = tg_out_csv_take(out, t, &o, &err);
+    }
     if (st != TG_OK) return tg_luaaux_fail(L, st, &err, "write_csv");
     return 0;
 }
