@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <pthread.h>
@@ -32,6 +33,7 @@
 #include "tg_sbuf.h"
 
 #define BUSY_MS      5000  /* how long to wait for another connection's lock */
+#define BUSY_STEP_MS 10    /* sleep between tries, and between polls while waiting */
 #define PROGRESS_OPS 10000 /* VM instructions between polls of a running query */
 #define SQL_SHOW     120   /* bytes of SQL quoted in an error message */
 #define WRITE_TRIES  8     /* attempts when other writers keep replacing the file */
@@ -182,7 +184,6 @@ static tg_status open_db(const char *file, int fd, const char *path, int flags, 
         sqlite3_close(db);
         return st;
     }
-    sqlite3_busy_timeout(db, BUSY_MS);
     *out = db;
     return TG_OK;
 }
@@ -1206,12 +1207,48 @@ static tg_status copy_db(int fd, const char *path, sqlite3 *to, tg_error *err) {
 }
 
 /* Where a write goes: the folder, open, and the file's name in it; 'path'
-** names it in messages. */
+** names it in messages. While it waits for another connection's lock,
+** 'intr' is polled; *stopped receives its status once it said stop. */
 struct target {
     int dir;
     const char *name;
     const char *path;
+    const tg_interrupt *intr;
+    tg_status *stopped;
+    struct timespec since; /* when the current wait began */
 };
+
+static double ms_since(const struct timespec *t0) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) * 1e3 + (double)(t.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/* SQLite's busy handler for the connection that locks the database: up
+** to BUSY_MS of waiting, in steps of BUSY_STEP_MS, asking the run's poll
+** at each step, so the time limit and a signal end the wait (where
+** sqlite3_busy_timeout would sleep through them). Returning 0 makes the
+** statement fail with SQLITE_BUSY. */
+static int on_busy(void *ud, int count) {
+    struct target *to = ud;
+    tg_status st;
+    if (count == 0) clock_gettime(CLOCK_MONOTONIC, &to->since);
+    if ((st = tg_poll(to->intr)) != TG_OK) {
+        *to->stopped = st;
+        return 0;
+    }
+    if (ms_since(&to->since) >= BUSY_MS) return 0;
+    sqlite3_sleep(BUSY_STEP_MS);
+    return 1;
+}
+
+/* The error for a failed statement on the locking connection: the poll's
+** status when it ended the wait, else 'st' as reported. */
+static tg_status lock_fail(const struct target *to, tg_status st, tg_error *err) {
+    if (*to->stopped == TG_OK) return st;
+    return tg_err_set(err, *to->stopped, to->path, 0, 0,
+                      "stopped while waiting for another program's lock on the database");
+}
 
 /* The write itself, on a temporary file next to the target (created and
 ** renamed through the folder's descriptor) that replaces it only once
@@ -1250,14 +1287,16 @@ static int same_file(const struct stat *a, const struct stat *b) {
 ** descriptor in /proc, which points at that folder even after a swap,
 ** or the path as given where /proc is missing. 'db' must then be the
 ** file 'fd' is open on, which the caller checks once the lock is held. */
-static tg_status open_locked(const struct target *to, sqlite3 **db, tg_error *err) {
+static tg_status open_locked(struct target *to, sqlite3 **db, tg_error *err) {
     char name[4200];
     struct stat sb;
     const char *file = to->path;
     if (stat("/proc/self/fd", &sb) == 0 &&
         (size_t)snprintf(name, sizeof name, "/proc/self/fd/%d/%s", to->dir, to->name) < sizeof name)
         file = name;
-    return open_db(file, -1, to->path, SQLITE_OPEN_READWRITE, db, err);
+    tg_status st = open_db(file, -1, to->path, SQLITE_OPEN_READWRITE, db, err);
+    if (st == TG_OK) sqlite3_busy_handler(*db, on_busy, to);
+    return st;
 }
 
 /* 1 when the main database of 'db' is the file 'fd' is open on. */
@@ -1270,8 +1309,8 @@ static int holds(sqlite3 *db, int fd) {
 /* One attempt at writing into the existing database open as 'fd'.
 ** *again is set when the file was replaced (by another writer) between
 ** opening it and locking it. */
-static tg_status write_existing(const struct target *to, int fd, const char *table,
-                                const tg_table *t, tg_db_mode mode, int *again, tg_error *err) {
+static tg_status write_existing(struct target *to, int fd, const char *table, const tg_table *t,
+                                tg_db_mode mode, int *again, tg_error *err) {
     struct stat before, now;
     sqlite3 *src;
     tg_status st;
@@ -1300,14 +1339,14 @@ static tg_status write_existing(const struct target *to, int fd, const char *tab
         sqlite3_exec(src, "ROLLBACK", NULL, NULL, NULL);
     }
     sqlite3_close(src);
-    return st;
+    return st == TG_OK ? st : lock_fail(to, st, err);
 }
 
 /* One attempt. *again is set when the file at the target was created or
 ** replaced by another writer meanwhile. The existing file is opened
 ** beneath the folder: a symlink there is followed only when it stays in
 ** the folder. */
-static tg_status write_once(const struct target *to, const char *table, const tg_table *t,
+static tg_status write_once(struct target *to, const char *table, const tg_table *t,
                             tg_db_mode mode, int *again, tg_error *err) {
     struct stat now;
     tg_status st;
@@ -1341,15 +1380,16 @@ tg_status tg_db_write(const char *db_path, const char *table, const tg_table *t,
     if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
         return tg_err_set(err, TG_EIO, db_path, 0, 0, "cannot create a file next to it: %s",
                           strerror(errno));
-    tg_status st = tg_db_write_at(fd, db_path + dl, db_path, table, t, mode, err);
+    tg_status st = tg_db_write_at(fd, db_path + dl, db_path, table, t, mode, NULL, err);
     close(fd);
     return st;
 }
 
 tg_status tg_db_write_at(int dir, const char *name, const char *db_path, const char *table,
-                         const tg_table *t, tg_db_mode mode, tg_error *err) {
-    struct target to = { dir, name, db_path ? db_path : name };
-    tg_status st = TG_OK;
+                         const tg_table *t, tg_db_mode mode, const tg_interrupt *intr,
+                         tg_error *err) {
+    tg_status st = TG_OK, stopped = TG_OK;
+    struct target to = { dir, name, db_path ? db_path : name, intr, &stopped, { 0, 0 } };
     int again = 1;
 
     assert(dir >= 0 && name != NULL && table != NULL && t != NULL);
@@ -1357,8 +1397,9 @@ tg_status tg_db_write_at(int dir, const char *name, const char *db_path, const c
     if (t->n_cols == 0)
         return tg_err_set(err, TG_EARG, to.path, 0, 0,
                           "cannot write '%s': the table has no columns", table);
-    for (int attempt = 0; again && attempt < WRITE_TRIES; attempt++)
+    for (int attempt = 0; again && stopped == TG_OK && attempt < WRITE_TRIES; attempt++)
         st = write_once(&to, table, t, mode, &again, err);
+    if (stopped != TG_OK) return st;
     if (again)
         return tg_err_set(err, TG_EIO, to.path, 0, 0,
                           "the database kept being replaced by other writers; not written");

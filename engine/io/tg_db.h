@@ -114,8 +114,12 @@ tg_status tg_db_write(const char *db_path, const char *table, const tg_table *t,
 ** locked by SQLite by name, through /proc/self/fd/<dir>; the write goes
 ** on only when the locked file is the one opened. A WAL database is
 ** written in place by that connection. 'db_path' names the file in
-** messages (NULL: 'name'). */
+** messages (NULL: 'name'). While waiting (up to 5 s) for another
+** connection's lock, 'intr' (may be NULL) is asked every 10 ms; when it
+** says stop, the write ends with its status (TG_ELIMIT, TG_ECANCEL) and
+** nothing changed. */
 tg_status tg_db_write_at(int dir, const char *name, const char *db_path, const char *table,
-                         const tg_table *t, tg_db_mode mode, tg_error *err);
+                         const tg_table *t, tg_db_mode mode, const tg_interrupt *intr,
+                         tg_error *err);
 
 #endif /* TG_DB_H */

@@ -225,18 +225,19 @@ static int l_table_write_sqlite(lua_State *L) {
     const char *db = tg_luaaux_check_string(L, 2, "write_sqlite", "db");
     const char *name = tg_luaaux_check_string(L, 3, "write_sqlite", "table");
     tg_db_mode mode = TG_DB_CREATE;
+    tg_interrupt intr;
     tg_error err;
     tg_status st;
 
     tg_luaaux_check_opts(L, 4, known, "write_sqlite");
     mode = values[tg_luaaux_opt_choice(L, 4, "write_sqlite", "mode", modes, 0)];
-    tg_lua_check(L);
+    tg_luaaux_interrupt(L, &intr); /* may raise: before the folder is open */
     tg_err_clear(&err);
     const char *file;
     int dir = tg_luactx_open_write(L, "write_sqlite", db, &file);
     if (dir < 0) st = tg_db_write(db, name, t, mode, &err);
     else {
-        st = tg_db_write_at(dir, file, db, name, t, mode, &err);
+        st = tg_db_write_at(dir, file, db, name, t, mode, &intr, &err);
         close(dir);
     }
     if (st != TG_OK) return tg_luaaux_fail(L, st, &err, "write_sqlite");

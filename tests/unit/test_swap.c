@@ -158,9 +158,11 @@ static void test_swap_sqlite(void **state) {
     int dir = checked_dir(p, "x.db", &name), fd;
 
     swap();
-    assert_int_equal(tg_db_write_at(dir, name, "box/A/x.db", "t", t, TG_DB_CREATE, &err), TG_OK);
+    assert_int_equal(tg_db_write_at(dir, name, "box/A/x.db", "t", t, TG_DB_CREATE, NULL, &err),
+                     TG_OK);
     assert_int_equal(count_entries(elsewhere), 0);
-    assert_int_equal(tg_db_write_at(dir, name, "box/A/x.db", "t", u, TG_DB_APPEND, &err), TG_OK);
+    assert_int_equal(tg_db_write_at(dir, name, "box/A/x.db", "t", u, TG_DB_APPEND, NULL, &err),
+                     TG_OK);
     assert_int_equal(count_entries(elsewhere), 0);
     assert_int_equal(count_entries(at(box, "A.moved")), 1);
     close(dir);
