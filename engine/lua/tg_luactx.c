@@ -115,15 +115,27 @@ int tg_luactx_open_read(lua_State *L, const char *fn, const char *path) {
     return fd;
 }
 
+int tg_luactx_open_write(lua_State *L, const char *fn, const char *path, const char **name) {
+    tg_luactx *ctx = tg_luactx_of(L);
+    tg_error err;
+    tg_status st;
+    int dir;
+    *name = path;
+    tg_err_clear(&err);
+    /* A misspelt --param must stop the run before it writes anything. */
+    if ((st = tg_luactx_check_params(ctx, " before its first write", &err)) != TG_OK)
+        tg_lua_raise(L, st, &err);
+    if (!ctx->paths) return -1;
+    st = tg_path_open_write(ctx->paths, fn, path, &dir, name, &err);
+    if (st != TG_OK) tg_lua_raise(L, st, &err);
+    return dir;
+}
+
 void tg_luactx_check_path(lua_State *L, tg_path_access access, const char *fn, const char *path) {
     tg_luactx *ctx = tg_luactx_of(L);
     tg_error err;
     tg_status st;
     tg_err_clear(&err);
-    /* A misspelt --param must stop the run before it writes anything. */
-    if (access == TG_PATH_WRITE &&
-        (st = tg_luactx_check_params(ctx, " before its first write", &err)) != TG_OK)
-        tg_lua_raise(L, st, &err);
     if (!ctx->paths) return;
     st = tg_path_check(ctx->paths, access, fn, path, &err);
     if (st != TG_OK) tg_lua_raise(L, st, &err);

@@ -115,6 +115,14 @@ void tg_luactx_check_path(struct lua_State *L, tg_path_access access, const char
 ** opened (the loader's own open then reports why). The caller closes it. */
 int tg_luactx_open_read(struct lua_State *L, const char *fn, const char *path);
 
+/* For a writer: checks 'path' for writing as tg_luactx_check_path and
+** returns its folder opened beneath the allowed one, with *name the
+** file's name in it (tg_path_open_write), to be written with
+** tg_out_openat; raises when refused or when the folder cannot be opened.
+** Without a policy it returns -1 and *name is 'path' (write by name). The
+** caller closes the folder; it must not raise while holding it. */
+int tg_luactx_open_write(struct lua_State *L, const char *fn, const char *path, const char **name);
+
 /* Records a successful read of 'path' ('query' for read_sqlite, else
 ** NULL) with the file's SHA-256. Raises (memory, I/O) before changing
 ** anything. */

@@ -532,8 +532,12 @@ static int l_tegn_read_sqlite(lua_State *L) {
     slot = tg_luaval_table_new(L);
     tg_luaaux_interrupt(L, &intr);
     tg_err_clear(&err);
-    tg_luactx_check_path(L, TG_PATH_READ, "read_sqlite", db);
-    st = tg_db_read_poll(db, what, params, n, &intr, slot, &err);
+    int fd = tg_luactx_open_read(L, "read_sqlite", db);
+    if (fd < 0) st = tg_db_read_poll(db, what, params, n, &intr, slot, &err);
+    else {
+        st = tg_db_read_fd(fd, db, what, params, n, &intr, slot, &err);
+        close(fd);
+    }
     if (st != TG_OK) return tg_luaaux_fail(L, st, &err, NULL);
     tg_luactx_add_input(L, db, what, (*slot)->n_rows, 0);
     return 1;
