@@ -18,6 +18,10 @@ typedef struct tg_sniff_opts {
     char quote;           /* 0 = '"' */
     int header;           /* -1 = sniff, 0 = no header row, 1 = header row */
     tg_encoding encoding; /* TG_ENC_AUTO = sniff */
+    /* Added after the first release; tg_sniff_opts_init sets -1 (sniff). */
+    int escape;  /* -1 = sniff ('\\' when the sample escapes quotes so), 0 = none, or the character
+                  */
+    int lenient; /* -1 = sniff, 0 = text after a closing quote is an error, 1 = kept literally */
 } tg_sniff_opts;
 
 /* Sets the "sniff everything" defaults (header = -1). */
@@ -35,6 +39,13 @@ typedef struct tg_dialect {
                              suggest, a hint for columns whose own values leave
                              it open ("1.234"); ',' only when delim is not ',' */
     size_t n_fields;      /* fields in the first record */
+    char escape;          /* 0, or the character escaping a quote inside quotes ('\\') */
+    int lenient;          /* 1: a quoted field with text after its closing quote
+                             ("Swing it" magistern) is read literally, quotes kept */
+    size_t n_lenient;     /* such fields in the sample */
+    size_t cr_lines;      /* records in the sample ended by a bare CR (classic Mac) */
+    int header_unsure;    /* 1: some column's first value reads as data; kept as header */
+    char header_why[200]; /* why the header was decided so (for the load notes) */
 } tg_dialect;
 
 /* Sniffs the dialect from 'buf' (the first n raw bytes of a file; 'at_eof'
