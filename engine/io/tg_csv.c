@@ -20,6 +20,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +42,7 @@
 #define MAX_THREADS       8
 #define CHUNKS_PER_THREAD 1 /* more balance, but glibc keeps smaller freed parts resident */
 #define MAX_PASSES        3
+#define MAX_NOTES         16
 
 /* ---- loader state ---- */
 
@@ -90,7 +92,7 @@ struct loader {
     ** Windows-1252 retry; src.mem points here or at a UTF-16 transcoding. */
     unsigned char *file_mem;
     size_t file_size, disk_size;
-    int gzip, rewritten;
+    int gzip, rewritten, retried;
     struct chunk *chunks;
     size_t n_chunks;
     atomic_size_t done_bytes;
@@ -1122,6 +1124,47 @@ static tg_status assemble(struct loader *ld, const tg_csvcol_decision *dec, tg_t
 
 /* ---- the report ---- */
 
+static void add_note(tg_csv_report *r, int unusual, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void add_note(tg_csv_report *r, int unusual, const char *fmt, ...) {
+    va_list ap;
+    if (r->n_notes == MAX_NOTES) return;
+    tg_csv_note *n = &r->notes[r->n_notes++];
+    n->unusual = unusual;
+    va_start(ap, fmt);
+    vsnprintf(n->text, sizeof n->text, fmt, ap);
+    va_end(ap);
+}
+
+/* The file-level decisions, routine ones first. */
+static void file_notes(const struct loader *ld, tg_csv_report *r) {
+    const tg_dialect *d = &ld->dialect;
+    if (ld->retried)
+        add_note(r, 1,
+                 "encoding windows-1252: invalid UTF-8 past the first MiB; encoding overrides");
+    else add_note(r, 0, "%s", d->enc_why);
+    add_note(r, 0, "%s", d->delim_why);
+    add_note(r, d->header_unsure, "%s", d->header_why);
+    if (d->sep_line) add_note(r, 0, "line 1 (Excel's \"sep=%c\" line) skipped", d->delim);
+    if (ld->gzip)
+        add_note(r, 1, "gzip-compressed: %zu bytes decompressed in memory", ld->file_size);
+    if (d->cr_lines)
+        add_note(r, 1, "line ends: bare CR (classic Mac) read as line breaks, %zu in the first MiB",
+                 d->cr_lines);
+    if (d->escape)
+        add_note(r, 1,
+                 "escape %c: quotes inside quoted fields are written %c%c; escape = false "
+                 "overrides",
+                 d->escape, d->escape, d->quote);
+    if (d->lenient)
+        add_note(r, 1,
+                 "quotes lenient: %zu field(s) in the first MiB have text after the closing "
+                 "quote (\"Swing it\" magistern) and are kept as they stand; quotes = "
+                 "\"strict\" makes them an error",
+                 d->n_lenient);
+}
+
 static tg_status make_report(struct loader *ld, const tg_csvcol_decision *dec, const tg_table *t,
                              tg_csv_report **out) {
     tg_csv_report *r = tg_calloc(1, sizeof *r);
@@ -1134,7 +1177,8 @@ static tg_status make_report(struct loader *ld, const tg_csvcol_decision *dec, c
     r->cols = tg_calloc(ld->n_cols ? ld->n_cols : 1, sizeof *r->cols);
     for (size_t i = 0; i < ld->n_chunks; i++) n_rej += ld->chunks[i].n_rej;
     r->rejects = tg_calloc(n_rej ? n_rej : 1, sizeof *r->rejects);
-    if (!r->cols || !r->rejects) {
+    r->notes = tg_calloc(MAX_NOTES, sizeof *r->notes);
+    if (!r->cols || !r->rejects || !r->notes) {
         tg_csv_report_free(r);
         return TG_ENOMEM;
     }
@@ -1147,6 +1191,7 @@ static tg_status make_report(struct loader *ld, const tg_csvcol_decision *dec, c
         ci->date_fmt = dec[k].dfmt;
         memcpy(ci->note, dec[k].note, sizeof ci->note);
     }
+    file_notes(ld, r);
     for (size_t i = 0; i < ld->n_chunks; i++) {
         struct chunk *ch = &ld->chunks[i];
         struct pos *pos = tg_calloc(ch->n_rej ? ch->n_rej : 1, sizeof *pos);
@@ -1175,6 +1220,7 @@ void tg_csv_report_free(tg_csv_report *report) {
     if (!report) return;
     tg_free(report->rejects);
     tg_free(report->cols);
+    tg_free(report->notes);
     tg_free(report);
 }
 
@@ -1326,6 +1372,7 @@ tg_status tg_csv_read(const char *path, const tg_csv_opts *opts, tg_table **out,
         retry.dialect.encoding = TG_ENC_CP1252;
         ld.opts = &retry;
         ld.enc_guessed = 0;
+        ld.retried = 1;
         ld.done_bytes = 0;
         st = load(&ld, path, out, report, err);
     }

@@ -558,15 +558,24 @@ static int has_record(const struct sample *t) {
 }
 
 static tg_encoding pick_encoding(const unsigned char *buf, size_t n, int at_eof, tg_encoding forced,
-                                 size_t *bom_len) {
+                                 size_t *bom_len, char *why, size_t size) {
     tg_encoding bom = tg_enc_bom(buf, n, bom_len);
     if (forced != TG_ENC_AUTO) {
         /* A mark that contradicts the caller's encoding is data, not a mark. */
         if (bom != forced) *bom_len = 0;
+        snprintf(why, size, "encoding %s given", tg_enc_name(forced));
         return forced;
     }
-    if (bom != TG_ENC_AUTO) return bom;
-    return tg_enc_utf8_valid(buf, n, at_eof) == n ? TG_ENC_UTF8 : TG_ENC_CP1252;
+    if (bom != TG_ENC_AUTO) {
+        snprintf(why, size, "encoding %s from its byte-order mark", tg_enc_name(bom));
+        return bom;
+    }
+    if (tg_enc_utf8_valid(buf, n, at_eof) == n) {
+        snprintf(why, size, "encoding utf-8: the bytes are valid UTF-8; encoding overrides");
+        return TG_ENC_UTF8;
+    }
+    snprintf(why, size, "encoding windows-1252: the bytes are not valid UTF-8; encoding overrides");
+    return TG_ENC_CP1252;
 }
 
 tg_status tg_sniff(const unsigned char *buf, size_t n, int at_eof, const tg_sniff_opts *opts,
@@ -589,7 +598,8 @@ tg_status tg_sniff(const unsigned char *buf, size_t n, int at_eof, const tg_snif
     memset(out, 0, sizeof *out);
     out->quote = opts->quote ? opts->quote : '"';
     assert(out->quote != opts->delim);
-    out->encoding = pick_encoding(buf, n, at_eof, opts->encoding, &bom);
+    out->encoding =
+        pick_encoding(buf, n, at_eof, opts->encoding, &bom, out->enc_why, sizeof out->enc_why);
     if (n == bom) return tg_err_set(err, TG_EDATA, path, 0, 0, "empty file: nothing to read");
     if (opts->encoding == TG_ENC_AUTO && out->encoding == TG_ENC_CP1252 &&
         !cp1252_plausible(buf, n))
@@ -646,6 +656,21 @@ tg_status tg_sniff(const unsigned char *buf, size_t n, int at_eof, const tg_snif
         if (st != TG_OK) goto done;
         out->delim = (char)best.delim;
         t.at_eof = best.at_eof;
+        char nb[8];
+        if (best.mode <= 1)
+            snprintf(out->delim_why, sizeof out->delim_why,
+                     "one column: no delimiter (',' ';' tab '|') splits the records; sep "
+                     "overrides");
+        else
+            snprintf(out->delim_why, sizeof out->delim_why,
+                     "delimiter %s: %zu of %zu records looked at have %zu fields; sep overrides",
+                     delim_name(best.delim, nb), best.n_mode, best.n_records, best.mode);
+    }
+    if (!out->delim_why[0]) {
+        char nb[8];
+        snprintf(out->delim_why, sizeof out->delim_why, "delimiter %s %s",
+                 delim_name((unsigned char)out->delim, nb),
+                 opts->delim ? "given" : "from Excel's \"sep=\" line");
     }
     consistent = best.n_records > 0 && best.n_mode * 10 >= best.n_records * 9;
 

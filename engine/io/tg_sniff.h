@@ -46,6 +46,8 @@ typedef struct tg_dialect {
     size_t cr_lines;      /* records in the sample ended by a bare CR (classic Mac) */
     int header_unsure;    /* 1: some column's first value reads as data; kept as header */
     char header_why[200]; /* why the header was decided so (for the load notes) */
+    char delim_why[160];  /* why this delimiter */
+    char enc_why[120];    /* why this encoding */
 } tg_dialect;
 
 /* Sniffs the dialect from 'buf' (the first n raw bytes of a file; 'at_eof'

@@ -41,6 +41,7 @@ typedef struct tg_run_opts {
     void (*print)(void *ud, const char *text, size_t len);
     void *ud;
     int progress; /* nonzero: announce loads through print */
+    int quiet;    /* nonzero (--quiet): read_csv's load notes go only to the meta */
 } tg_run_opts;
 
 /* Defaults: no script, no params, stdout, seed TG_LUA_DEFAULT_SEED, no
