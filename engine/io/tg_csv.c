@@ -54,6 +54,7 @@ struct chunk {
     size_t start, end; /* raw byte offsets */
     size_t first_line; /* physical line of 'start' */
     size_t newlines;   /* '\n' bytes in [start, end) */
+    size_t comments;   /* comment lines skipped */
     int end_clean;     /* libcsv was between records at 'end' */
     tg_csvcol **cols;  /* the column parts kept from every pass */
     tg_csvcol **pcols; /* the parts the current pass fills (== cols in pass 1) */
@@ -93,6 +94,7 @@ struct loader {
     unsigned char *file_mem;
     size_t file_size, disk_size;
     int gzip, rewritten, retried;
+    size_t hdr_comments; /* comment lines before the header */
     struct chunk *chunks;
     size_t n_chunks;
     atomic_size_t done_bytes;
@@ -275,6 +277,10 @@ static void parse_chunk(struct chunk *ch) {
     while (ch->status == TG_OK && !ch->failed && !ch->utf8_bad && tg_lines_next(&lr, &s, &n)) {
         size_t nl_before = ch->newlines;
         if (s[n - 1] == '\n') ch->newlines++;
+        if (ld->dialect.comment && p.pstate == 0 && !lr.partial && s[0] == ld->dialect.comment) {
+            ch->comments++;
+            continue;
+        }
         /* libcsv must be between records for the fast path to take over */
         int r = lr.partial || p.pstate != 0
                     ? 1
@@ -337,6 +343,8 @@ static size_t feed_line(struct csv_parser *p, tg_block *rd, const tg_dialect *d,
         s = rd->utf8;
     }
     /* a line cut by the block's end (not the file's) goes to libcsv whole */
+    if (d->comment && p->pstate == 0 && m && s[0] == (unsigned char)d->comment && (end || last))
+        return len; /* a comment line, as parse_chunk skips it */
     int r = p->pstate != 0 || (!end && !last) ? 1 : split_line(d, 0, s, m, cb1, cb2, ud);
     if (r < 0) *after_quote = -r - 1;
     else if (r > 0) csv_parse(p, s, m, cb1, cb2, ud);
@@ -507,6 +515,10 @@ static tg_status sniff(struct loader *ld, const char *path, tg_error *err) {
             size_t m = ld->src.size < SAMPLE_BYTES ? ld->src.size : SAMPLE_BYTES;
             st = tg_sniff(ld->src.mem, m, m == ld->src.size, &so, path, &ld->dialect, err);
             ld->dialect.encoding = orig.encoding; /* report what the file was */
+            ld->dialect.skip_bytes = orig.skip_bytes;
+            ld->dialect.skip_lines += orig.skip_lines;
+            ld->dialect.sep_line = orig.sep_line;
+            if (orig.sep_line) ld->dialect.delim = orig.delim;
         }
     }
     ld->src.enc = ld->src.mem && ld->src.mem != ld->file_mem ? TG_ENC_UTF8 : ld->dialect.encoding;
@@ -668,12 +680,13 @@ static tg_status read_header(struct loader *ld, const char *path, tg_error *err)
     struct header h = { ld, NULL, 0, 0, 0, 0 };
     struct csv_parser p;
     tg_block rd = { 0 };
-    size_t off = ld->dialect.skip_bytes, got = 0, used = 0,
-           line = (size_t)ld->dialect.skip_lines + 1;
+    size_t off = ld->dialect.skip_bytes + ld->dialect.pre_bytes, got = 0, used = 0,
+           line = (size_t)ld->dialect.skip_lines + (size_t)ld->dialect.pre_lines + 1;
     size_t sample_records = 0, sample_bytes = 0;
     tg_status st = TG_OK;
 
-    if (ld->src.mem && ld->src.mem != ld->file_mem) off = 0; /* transcoded after the BOM */
+    if (ld->src.mem && ld->src.mem != ld->file_mem)
+        off = ld->dialect.pre_bytes; /* transcoded from after the BOM and sep= line */
     ld->data_start = off;
     ld->data_line = line;
     if (parser_init(&p, &ld->dialect) != 0) return tg_err_nomem(err);
@@ -685,6 +698,9 @@ static tg_status read_header(struct loader *ld, const char *path, tg_error *err)
     while (ld->dialect.header && !h.done && used < got) {
         int nl;
         long aq;
+        if (ld->dialect.comment && p.pstate == 0 &&
+            rd.raw[used] == (unsigned char)ld->dialect.comment)
+            ld->hdr_comments++;
         used += feed_line(&p, &rd, &ld->dialect, ld->src.enc, used, got, off + got == ld->src.size,
                           hdr_field, hdr_row, &h, &nl, &aq);
         if (aq >= 0) {
@@ -866,7 +882,7 @@ static void chunk_reset(struct chunk *ch, int pass) {
     ch->failed = ch->fail_at_nl = 0;
     ch->status = TG_OK;
     ch->utf8_bad = 0;
-    ch->newlines = 0;
+    ch->newlines = ch->comments = 0;
     ch->pass = pass;
 }
 
@@ -1147,6 +1163,18 @@ static void file_notes(const struct loader *ld, tg_csv_report *r) {
     add_note(r, 0, "%s", d->delim_why);
     add_note(r, d->header_unsure, "%s", d->header_why);
     if (d->sep_line) add_note(r, 0, "line 1 (Excel's \"sep=%c\" line) skipped", d->delim);
+    if (d->comment) {
+        size_t n = ld->hdr_comments;
+        for (size_t i = 0; i < ld->n_chunks; i++) n += ld->chunks[i].comments;
+        add_note(r, 1, "%zu comment line(s) starting with '%c' skipped; comment = false reads them",
+                 n, d->comment);
+    }
+    if (d->n_titles)
+        add_note(r, 1, "%d title line(s) above the header skipped (\"%s\"); skip = n sets how many",
+                 d->n_titles, d->title);
+    else if (ld->opts->dialect.skip > 0)
+        add_note(r, 0, "%d line(s) skipped (skip = %d)", ld->opts->dialect.skip,
+                 ld->opts->dialect.skip);
     if (ld->gzip)
         add_note(r, 1, "gzip-compressed: %zu bytes decompressed in memory", ld->file_size);
     if (d->cr_lines)

@@ -31,6 +31,8 @@ void tg_sniff_opts_init(tg_sniff_opts *opts) {
     opts->encoding = TG_ENC_AUTO;
     opts->escape = -1;
     opts->lenient = -1;
+    opts->comment = -1;
+    opts->skip = -1;
 }
 
 /* ---- splitting ---- */
@@ -47,6 +49,7 @@ struct sample {
     size_t n;
     int at_eof; /* the sample ends where the file ends */
     unsigned char quote;
+    unsigned char comment; /* lines starting with it are skipped; 0 = none */
 };
 
 /* A field's value in the sample: blanks trimmed, quotes stripped (doubled
@@ -112,7 +115,12 @@ static int next_record(const struct sample *t, unsigned char delim, size_t *pos,
     size_t i = *pos, count = 0;
     int end;
 
-    while (i < t->n && (t->s[i] == '\r' || t->s[i] == '\n')) i++;
+    for (;;) {
+        while (i < t->n && (t->s[i] == '\r' || t->s[i] == '\n')) i++;
+        if (i >= t->n || !t->comment || t->s[i] != t->comment) break;
+        while (i < t->n && t->s[i] != '\r' && t->s[i] != '\n') i++; /* a comment line */
+        if (i >= t->n && !t->at_eof) return 0;
+    }
     if (i >= t->n) return 0;
     *start = i;
     do {
@@ -495,6 +503,108 @@ static void decide_quirks(const struct sample *t, unsigned char delim, const tg_
     else out->lenient = q.taq > 0 && consistent;
 }
 
+/* ---- comments and title lines ---- */
+
+/* The end of the line starting at i (its terminator, or n). */
+static size_t line_end(const struct sample *t, size_t i) {
+    while (i < t->n && t->s[i] != '\r' && t->s[i] != '\n') i++;
+    return i;
+}
+
+/* Line breaks in s[0, n): LF, CRLF and bare CR each count one. */
+static int count_breaks(const unsigned char *s, size_t n) {
+    int k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == '\n' || (s[i] == '\r' && (i + 1 >= n || s[i + 1] != '\n'))) k++;
+    return k;
+}
+
+/* Whether '#' may start comment lines: some lines start with it, and
+** fewer than half do (a column of "#12" ticket numbers starts them all). */
+static int maybe_comments(const struct sample *t, unsigned char c) {
+    size_t lines = 0, marked = 0;
+    for (size_t i = 0; i < t->n;) {
+        while (i < t->n && (t->s[i] == '\r' || t->s[i] == '\n')) i++;
+        if (i >= t->n) break;
+        lines++;
+        marked += t->s[i] == c;
+        i = line_end(t, i);
+    }
+    return marked > 0 && marked * 2 < lines;
+}
+
+/* Whether the lines starting with t->comment are comments and not data:
+** one comes before the first record, or splits into another field count
+** than the records ('mode'). Data rows starting with '#' fit the mode. */
+static int comments_confirmed(const struct sample *t, unsigned char delim, size_t mode) {
+    struct sample plain = *t;
+    int seen_record = 0;
+    plain.comment = 0;
+    for (size_t i = 0; i < t->n;) {
+        size_t start, nf, pos = i;
+        while (pos < t->n && (t->s[pos] == '\r' || t->s[pos] == '\n')) pos++;
+        if (pos >= t->n) break;
+        if (t->s[pos] == t->comment) {
+            if (!seen_record) return 1;
+            if (next_record(&plain, delim, &pos, &start, &nf) && nf != mode) return 1;
+            i = line_end(t, start) + 1;
+            continue;
+        }
+        if (!next_record(&plain, delim, &pos, &start, &nf)) break;
+        seen_record = 1;
+        i = pos;
+    }
+    return 0;
+}
+
+/* Title lines above the header (a report's "Udtræk fra ... den
+** 01-03-2024"): leading records with at most one non-empty value while
+** the records have 'mode' >= 2 fields, when their own field count differs
+** or the records have three or more (a padded title "Udtræk;;;" fits the
+** count). At most 10, and never every record. Returns the offset of the
+** first real record (0 when none) and the count in *n. */
+static size_t title_lines(const struct sample *t, unsigned char delim, size_t mode, int *n,
+                          size_t *first) {
+    size_t pos = 0, start, nf;
+    *n = 0;
+    if (mode < 2) return 0;
+    for (int r = 0; r < 11 && next_record(t, delim, &pos, &start, &nf); r++) {
+        size_t p = start, filled = 0;
+        for (size_t j = 0; j < nf; j++) {
+            struct span f;
+            scan_field(t, delim, &p, &f);
+            filled += f.len > 0;
+        }
+        if (filled <= 1 && (nf != mode || mode >= 3) && r < 10) {
+            if (*n == 0) *first = start;
+            ++*n;
+            continue;
+        }
+        return *n ? start : 0;
+    }
+    *n = 0; /* only titles: they are the data */
+    return 0;
+}
+
+/* Moves the sample's start past 'skip' bytes, recording them as preamble. */
+static void skip_pre(struct sample *t, size_t skip, tg_dialect *out) {
+    out->pre_lines += count_breaks(t->s, skip);
+    out->pre_bytes += skip;
+    t->s += skip;
+    t->n -= skip;
+}
+
+/* Skips 'lines' physical lines (skip = n). */
+static size_t skip_lines_given(const struct sample *t, int lines) {
+    size_t i = 0;
+    for (int k = 0; k < lines && i < t->n; k++) {
+        i = line_end(t, i);
+        if (i < t->n && t->s[i] == '\r' && i + 1 < t->n && t->s[i + 1] == '\n') i++;
+        if (i < t->n) i++;
+    }
+    return i;
+}
+
 /* ---- encodings ---- */
 
 /* Whether bytes that are not UTF-8 read plausibly as Windows-1252. In
@@ -636,6 +746,17 @@ tg_status tg_sniff(const unsigned char *buf, size_t n, int at_eof, const tg_snif
     }
 
     tg_conv_nulls_init(&nulls, NULL, 0);
+    t.comment = opts->comment >= 0        ? (unsigned char)opts->comment
+                : maybe_comments(&t, '#') ? '#'
+                                          : 0;
+    if (opts->skip > 0) {
+        skip_pre(&t, skip_lines_given(&t, opts->skip), out);
+        if (!has_record(&t)) {
+            st = tg_err_set(err, TG_EDATA, path, 0, 0,
+                            "empty file: nothing after skipping %d lines", opts->skip);
+            goto done;
+        }
+    }
     if (opts->delim || sep_len) {
         out->delim = opts->delim ? opts->delim : (char)sep_delim;
         out->sep_line = sep_len && !opts->delim;
@@ -671,6 +792,20 @@ tg_status tg_sniff(const unsigned char *buf, size_t n, int at_eof, const tg_snif
         snprintf(out->delim_why, sizeof out->delim_why, "delimiter %s %s",
                  delim_name((unsigned char)out->delim, nb),
                  opts->delim ? "given" : "from Excel's \"sep=\" line");
+    }
+    if (opts->comment < 0 && t.comment &&
+        !comments_confirmed(&t, (unsigned char)out->delim, best.mode))
+        t.comment = 0;
+    out->comment = (char)t.comment;
+    if (opts->skip < 0 && opts->header != 0) { /* header = false: line 1 is data */
+        size_t first = 0,
+               pre = title_lines(&t, (unsigned char)out->delim, best.mode, &out->n_titles, &first);
+        if (pre) {
+            size_t len = line_end(&t, first) - first;
+            snprintf(out->title, sizeof out->title, "%.*s", (int)(len < 60 ? len : 60),
+                     (const char *)t.s + first);
+            skip_pre(&t, pre, out);
+        }
     }
     consistent = best.n_records > 0 && best.n_mode * 10 >= best.n_records * 9;
 

@@ -283,6 +283,20 @@ static void read_quoting(lua_State *L, tg_csv_opts *o) {
     }
     lua_pop(L, 1);
     o->dialect.lenient = tg_luaaux_opt_choice(L, 2, "read_csv", "quotes", quoting, 0) - 1;
+    t = lua_getfield(L, 2, "comment");
+    if (t == LUA_TBOOLEAN && !lua_toboolean(L, -1)) o->dialect.comment = 0;
+    else if (t == LUA_TSTRING && strcmp(lua_tostring(L, -1), "auto") == 0) o->dialect.comment = -1;
+    else if (t == LUA_TSTRING && lua_rawlen(L, -1) == 1)
+        o->dialect.comment = (unsigned char)lua_tostring(L, -1)[0];
+    else if (t != LUA_TNIL)
+        tg_luaaux_bad(L, "read_csv", "comment", "one character such as \"#\", false or \"auto\"",
+                      -1);
+    lua_pop(L, 1);
+    t = lua_getfield(L, 2, "skip");
+    if (t == LUA_TSTRING && strcmp(lua_tostring(L, -1), "auto") == 0) o->dialect.skip = -1;
+    else if (t != LUA_TNIL)
+        o->dialect.skip = (int)tg_luaaux_opt_integer(L, 2, "read_csv", "skip", 0, 0, 1000000);
+    lua_pop(L, 1);
 }
 
 /* Keeps the dialect and the notes a reader of the results should know in
@@ -325,7 +339,7 @@ static void free_report(void *p) {
 static int l_tegn_read_csv(lua_State *L) {
     static const char *const known[] = { "sep",     "quote",  "header",   "encoding", "decimal",
                                          "na",      "types",  "on_error", "escape",   "max_errors",
-                                         "threads", "quotes", NULL };
+                                         "threads", "quotes", "comment",  "skip",     NULL };
     const char *path = tg_luaaux_check_string(L, 1, "read_csv", "path");
     tg_luactx *lib = tg_luactx_of(L);
     const char *na[MAX_NA];
