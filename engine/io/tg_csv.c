@@ -35,8 +35,13 @@
 #include "tg_lines.h"
 #include "tg_mem.h"
 
-#define SAMPLE_BYTES      (1u << 20)
-#define MIN_SPLIT_BYTES   (8u << 20) /* smaller files are parsed by one thread */
+#define SAMPLE_BYTES (1u << 20)
+/* Smaller files are parsed by one thread. The fuzz build lowers it
+** (CMakeLists.txt, TG_FUZZ) so that small inputs are split too. */
+#ifndef TG_CSV_MIN_SPLIT_BYTES
+#define TG_CSV_MIN_SPLIT_BYTES (8u << 20)
+#endif
+#define MIN_SPLIT_BYTES   TG_CSV_MIN_SPLIT_BYTES
 #define MAX_THREADS       8
 #define CHUNKS_PER_THREAD 1 /* more balance, but glibc keeps smaller freed parts resident */
 #define MAX_PASSES        3
