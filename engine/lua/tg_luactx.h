@@ -31,6 +31,7 @@ typedef struct tg_luactx_input {
 typedef struct tg_luactx_param {
     char *key;
     char *value;
+    int read; /* the script asked for it (tg_luactx_use_param) */
 } tg_luactx_param;
 
 /* A new context. 'params' holds n_params "key=value" strings (the value
@@ -65,6 +66,17 @@ size_t tg_luactx_n_params(const tg_luactx *ctx);
 const tg_luactx_param *tg_luactx_param_at(const tg_luactx *ctx, size_t i);
 /* The param named 'key', or NULL. */
 const tg_luactx_param *tg_luactx_find_param(const tg_luactx *ctx, const char *key);
+/* tg_luactx_find_param for the script: notes that it asked for 'key'
+** (given or not), so tg_luactx_check_params knows which params it reads.
+** Every way a script reads a param (tegn.param, tegn.params, an
+** indicator's params, the datasets folder) goes through here. */
+const tg_luactx_param *tg_luactx_use_param(tg_luactx *ctx, const char *key);
+/* TG_OK when the script asked for every --param given; else TG_EARG with
+** "--param 'yaer' is not read by the script<when> (it reads: aar, csv)"
+** in err, so a misspelt param under cron stops the run instead of
+** quietly leaving the default in force. 'when' ("" or " before its first
+** write") tells at which point. */
+tg_status tg_luactx_check_params(const tg_luactx *ctx, const char *when, tg_error *err);
 
 /* Whether read_csv should announce its progress. */
 int tg_luactx_progress(const tg_luactx *ctx);
@@ -91,7 +103,9 @@ int tg_luactx_set_doc(struct lua_State *L, tg_json *doc, int indent);
 void tg_luactx_add_indicator(struct lua_State *L, tg_json *ind);
 
 /* Raises (TG_EIO, which pcall can catch) unless the run's policy lets
-** 'fn' read or write 'path' (see tg_path_check); a no-op without one. */
+** 'fn' read or write 'path' (see tg_path_check); a no-op without one.
+** Before a write it also raises TG_EARG for a --param the script has not
+** read (tg_luactx_check_params), so a misspelt one writes nothing. */
 void tg_luactx_check_path(struct lua_State *L, tg_path_access access, const char *fn,
                           const char *path);
 
