@@ -3,7 +3,7 @@
 
 Each case runs `tegn run` on a script that spends its time in C code where
 no Lua hook fires (an SQLite query, a wide CSV header, a C library loop,
-an input that never ends) with `--timeout 1s` or a SIGTERM, and checks
+an input that never ends, another program's lock on a database) with `--timeout 1s` or a SIGTERM, and checks
 the exit code (3 for a limit, 130 for a signal, 2 for a refused input),
 that the run stopped soon after the limit and that no output file was
 written.
@@ -180,6 +180,17 @@ def main():
     # every row matches every row: 400M pairs from 20,000 rows
     run(tegn, work, "join_explode", 'local a = tegn.read_csv("keys.csv")\n'
         'tegn.emit{n = a:join(a, {on = "k"}):rows()}\n', 3, "time limit")
+    # Another program holds the database's write lock: write_sqlite waits
+    # for it (SQLite's 5 s) asking the poll, so the limit and a signal end
+    # the wait (the lock costs no CPU: judged by the exit code and the wall).
+    holder = sqlite3.connect(os.path.join(work, "locked.sqlite"), isolation_level=None)
+    holder.execute("CREATE TABLE IF NOT EXISTS x (a INTEGER)")
+    holder.execute("BEGIN IMMEDIATE")
+    locked = 'tegn.read_sqlite("big.sqlite", "SELECT 1 AS x"):write_sqlite("locked.sqlite", "t")\n'
+    run(tegn, work, "sqlite_locked", locked, 3, "time limit")
+    run(tegn, work, "sqlite_lock_sig", locked, 130, "signal", sig=True, limit=False)
+    holder.execute("ROLLBACK")
+    holder.close()
     if FAILS:
         print("limits: %d failed: %s" % (len(FAILS), " ".join(FAILS)))
         return 1

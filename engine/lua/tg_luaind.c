@@ -31,15 +31,12 @@
 
 /* ---- the data catalog ---- */
 
-/* The datasets folder: --param datasets=DIR, else "datasets". */
+/* The datasets folder: --param datasets=DIR, else "datasets". The text
+** belongs to the run context, which outlives the run. */
 static const char *datasets_dir(lua_State *L) {
-    const char *dir = "datasets";
-    lua_getfield(L, lua_upvalueindex(1), "params");
-    if (lua_istable(L, -1) && lua_getfield(L, -1, "datasets") == LUA_TSTRING)
-        dir = lua_tostring(L, -1); /* kept alive by tegn.params */
-    else if (lua_istable(L, -1)) lua_pop(L, 1);
-    lua_pop(L, 1);
-    return dir;
+    tg_luactx *lib = tg_luactx_of(L);
+    const tg_luactx_param *p = lib ? tg_luactx_use_param(lib, "datasets") : NULL;
+    return p ? p->value : "datasets";
 }
 
 /* Whether 'name' is a table or view of the database (0 when there is no
@@ -112,9 +109,11 @@ static int l_catalog_index(lua_State *L) {
     return 1;
 }
 
-/* data.sql(query [, params]): a query on <dir>/tegn.sqlite. */
+/* data.sql(query [, params]): a query on <dir>/tegn.sqlite. data:sql(...)
+** works too: the catalog as the first argument is dropped. */
 static int l_catalog_sql(lua_State *L) {
     int top;
+    if (lua_istable(L, 1) && lua_type(L, 2) == LUA_TSTRING) lua_remove(L, 1);
     tg_luaaux_check_string(L, 1, "data.sql", "query");
     lua_settop(L, 2);
     top = lua_gettop(L);
@@ -212,6 +211,10 @@ static void read_spec(lua_State *L, tg_indicator_spec *s, const char **by) {
     s->period = tg_luaaux_opt_string(L, 1, "indicator", "period", "period");
     read_period(L, "comparable_from", &s->from);
     read_period(L, "baseline", &s->base);
+    /* baseline = "first_judged": per group, the first period that can be
+    ** judged (the document keeps the word as given) */
+    s->judge.first_judged =
+        s->base.set && !s->base.is_num && strcmp(s->base.str, "first_judged") == 0;
 }
 
 /* Raises unless 'id' is new in this run and made of [A-Za-z0-9._-]. */
@@ -234,40 +237,30 @@ static void claim_id(lua_State *L, const char *id) {
     lua_pop(L, 1);
 }
 
-/* Pushes the params for compute: spec.params (the defaults) overridden
-** by --param values, which take the default's type. */
+/* Pushes the params for compute: spec.params (the defaults), each
+** overridden by its --param converted to the default's type by tegn.param
+** (an int default refuses "4.5", a number takes "0,955"). A --param no
+** indicator and no tegn.param asks for is left unread, which the run
+** reports (tg_luactx_check_params). */
 static void push_params(lua_State *L) {
     lua_newtable(L);
     int out = lua_gettop(L);
     if (lua_getfield(L, 1, "params") == LUA_TTABLE) {
         lua_pushnil(L);
         while (lua_next(L, -2)) {
+            if (lua_type(L, -2) == LUA_TSTRING) {
+                lua_getfield(L, lua_upvalueindex(1), "param");
+                lua_pushvalue(L, -3);
+                lua_pushvalue(L, -3);
+                lua_call(L, 2, 1); /* tegn.param(key, default) */
+                lua_replace(L, -2);
+            }
             lua_pushvalue(L, -2);
             lua_insert(L, -2);
             lua_settable(L, out);
         }
     } else if (!lua_isnil(L, -1)) {
         tg_luaaux_bad(L, "indicator", "params", "a table of defaults", -1);
-    }
-    lua_pop(L, 1);
-    lua_getfield(L, lua_upvalueindex(1), "params");
-    lua_pushnil(L);
-    while (lua_istable(L, -2) && lua_next(L, -2)) {
-        const char *key = lua_tostring(L, -2), *val = lua_tostring(L, -1);
-        int type = lua_getfield(L, out, key);
-        lua_pop(L, 1);
-        if (type == LUA_TNUMBER) {
-            if (!lua_stringtonumber(L, val))
-                tg_luaaux_error(L, "--param %s=%s: expected a number", key, val);
-        } else if (type == LUA_TBOOLEAN) {
-            if (strcmp(val, "true") != 0 && strcmp(val, "false") != 0)
-                tg_luaaux_error(L, "--param %s=%s: expected true or false", key, val);
-            lua_pushboolean(L, strcmp(val, "true") == 0);
-        } else {
-            lua_pushvalue(L, -1);
-        }
-        lua_setfield(L, out, key);
-        lua_pop(L, 1);
     }
     lua_pop(L, 1);
 }

@@ -694,9 +694,10 @@ tg_status tg_exec_refine(tg_eval *p, size_t off, size_t n, uint32_t *sel, size_t
 
 /* ---- the entry points: compile, then run ---- */
 
-tg_status tg_exec_type(const tg_expr *e, const tg_table *t, tg_type *type, tg_error *err) {
+tg_status tg_exec_type(const tg_expr *e, const tg_table *t, const tg_interrupt *intr, tg_type *type,
+                       tg_error *err) {
     tg_eval *p;
-    tg_status st = tg_eval_compile(e, t, &p, err);
+    tg_status st = tg_eval_compile_poll(e, t, intr, &p, err);
     if (st != TG_OK) return st;
     *type = tg_eval_type(p);
     tg_eval_free(p);

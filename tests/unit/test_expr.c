@@ -216,7 +216,8 @@ static void test_expr_rounding_hand(void **state) {
     /* round keeps the type: an int column rounded is still int */
     tg_type type;
     assert_int_equal(
-        tg_exec_type(keep(tg_expr_round(C("k"), -1, TG_ROUND_HALF_UP)), ti, &type, NULL), TG_OK);
+        tg_exec_type(keep(tg_expr_round(C("k"), -1, TG_ROUND_HALF_UP)), ti, NULL, &type, NULL),
+        TG_OK);
     assert_int_equal(type, TG_INT);
     tg_table_release(t);
     tg_table_release(ti);
@@ -456,13 +457,14 @@ static void test_expr_errors(void **state) {
     /* tg_exec_type reports the same, and the type when there is one */
     tg_type type;
     tg_error err;
-    assert_int_equal(tg_exec_type(C("xyz"), t, &type, &err), TG_EARG);
+    assert_int_equal(tg_exec_type(C("xyz"), t, NULL, &type, &err), TG_EARG);
     assert_string_equal(err.msg, "no column 'xyz'");
-    assert_int_equal(tg_exec_type(Bi(TG_OP_DIV, C("antal"), I(2)), t, &type, NULL), TG_OK);
+    assert_int_equal(tg_exec_type(Bi(TG_OP_DIV, C("antal"), I(2)), t, NULL, &type, NULL), TG_OK);
     assert_int_equal(type, TG_FLOAT);
-    assert_int_equal(tg_exec_type(Bi(TG_OP_SUB, C("dato"), C("dato")), t, &type, NULL), TG_OK);
+    assert_int_equal(tg_exec_type(Bi(TG_OP_SUB, C("dato"), C("dato")), t, NULL, &type, NULL),
+                     TG_OK);
     assert_int_equal(type, TG_INT);
-    assert_int_equal(tg_exec_type(Bi(TG_OP_FILL_NULL, C("kommune"), S("?")), t, &type, NULL),
+    assert_int_equal(tg_exec_type(Bi(TG_OP_FILL_NULL, C("kommune"), S("?")), t, NULL, &type, NULL),
                      TG_OK);
     assert_int_equal(type, TG_STRING);
 
@@ -507,7 +509,7 @@ static void test_expr_too_deep(void **state) {
     assert_int_equal(tg_exec_eval(e, t, NULL, &col, &err), TG_EARG);
     assert_null(col);
     assert_string_equal(err.msg, "expression nested deeper than 1000 levels");
-    assert_int_equal(tg_exec_type(e, t, &type, &err), TG_EARG);
+    assert_int_equal(tg_exec_type(e, t, NULL, &type, &err), TG_EARG);
     tg_expr *pred = tg_expr_binary(TG_OP_AND, e, e);
     assert_non_null(pred);
     assert_int_equal(tg_exec_filter(pred, t, NULL, &idx, &n, &err), TG_EARG);
