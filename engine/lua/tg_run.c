@@ -261,6 +261,7 @@ tg_status tg_run(const tg_run_opts *o, tg_error *err, char **traceback) {
 
     assert(o != NULL && o->script != NULL);
     if (traceback) *traceback = NULL;
+    if (o->doc) *o->doc = NULL;
     tg_err_clear(err);
     if (gmtime_r(&wall, &tm)) strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", &tm);
     else snprintf(started, sizeof started, "unknown");
@@ -279,6 +280,8 @@ tg_status tg_run(const tg_run_opts *o, tg_error *err, char **traceback) {
         if (traceback && tg_lua_traceback(rt)) *traceback = tg_strdup(tg_lua_traceback(rt));
         goto done;
     }
+    /* Before any output: a --param the script never read is a usage error. */
+    if ((st = tg_luactx_check_params(lib, "", err)) != TG_OK) goto done;
     doc = tg_luactx_take_doc(lib, &indent);
     peak = tg_mem_peak();
     if (!doc) goto done;
@@ -293,6 +296,10 @@ tg_status tg_run(const tg_run_opts *o, tg_error *err, char **traceback) {
     if (st == TG_ELIMIT)
         tg_err_set(err, st, NULL, 0, 0, "time limit %g s exceeded while writing the result",
                    o->timeout_s);
+    if (st == TG_OK && o->doc) {
+        *o->doc = doc;
+        doc = NULL;
+    }
 
 done:
     /* The cap is one limit wherever it is hit: building or writing the

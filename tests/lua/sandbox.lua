@@ -226,10 +226,13 @@ false	rawset: tegn.data is read-only
 -- params: aar=2024
 local names = {}
 for k in pairs(tegn) do names[k] = true end
-tegn.params.extra = 'x'
-print(names.read_csv, names.params, names.data, tegn.params.aar, tegn.params.extra)
+print(pcall(function() tegn.params.extra = 'x' end))
+local seen = {}
+for k, v in pairs(tegn.params) do seen[#seen + 1] = k .. '=' .. v end
+print(names.read_csv, names.params, names.data, tegn.params.aar, tegn.params.extra, seen[1], #seen)
 -- expect:
-true	true	true	2024	x
+false	script.lua:3: cannot set tegn.params.extra: the params are read-only (--param)
+true	true	true	2024	nil	aar=2024	1
 
 -- case: the global tegn cannot be replaced, nor removed
 tegn = { read_csv = function() return 'forged' end }
