@@ -1,0 +1,5 @@
+-- attack: a 6-byte CSV (BOM, comma, newline, one byte) in reject mode (a segfault before)
+-- issue: 3
+-- hex: run/bad.csv = efbbbf2c0a8d
+-- command: inspect --reject bad.csv
+-- exit: 0
