@@ -889,6 +889,13 @@ static tg_status check_quiet(const char *path, tg_error *err) {
     return TG_OK;
 }
 
+tg_status tg_db_open_failed(const char *db_path, int errnum, tg_error *err) {
+    if (errnum == ENOENT)
+        return tg_err_set(err, TG_EIO, db_path, 0, 0,
+                          "cannot open database: no such file or directory");
+    return tg_err_set(err, TG_EIO, db_path, 0, 0, "cannot open database: %s", strerror(errnum));
+}
+
 tg_status tg_db_read(const char *db_path, const char *table_or_sql, const tg_db_param *params,
                      size_t n_params, tg_table **out, tg_error *err) {
     return tg_db_read_poll(db_path, table_or_sql, params, n_params, NULL, out, err);
@@ -901,11 +908,7 @@ tg_status tg_db_read_poll(const char *db_path, const char *table_or_sql, const t
     *out = NULL;
     /* O_NONBLOCK: opening a FIFO must not wait for a writer */
     int fd = open(db_path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-    if (fd < 0 && errno == ENOENT)
-        return tg_err_set(err, TG_EIO, db_path, 0, 0,
-                          "cannot open database: no such file or directory");
-    if (fd < 0)
-        return tg_err_set(err, TG_EIO, db_path, 0, 0, "cannot open database: %s", strerror(errno));
+    if (fd < 0) return tg_db_open_failed(db_path, errno, err);
     tg_status st = tg_db_read_fd(fd, db_path, table_or_sql, params, n_params, intr, out, err);
     close(fd);
     return st;

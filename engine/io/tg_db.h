@@ -74,6 +74,11 @@ tg_status tg_db_read(const char *db_path, const char *table_or_sql, const tg_db_
 tg_status tg_db_read_poll(const char *db_path, const char *table_or_sql, const tg_db_param *params,
                           size_t n_params, const tg_interrupt *intr, tg_table **out, tg_error *err);
 
+/* The error for a database that could not be opened (errnum from open):
+** TG_EIO, "cannot open database: no such file or directory" and the like,
+** as tg_db_read reports it. */
+tg_status tg_db_open_failed(const char *db_path, int errnum, tg_error *err);
+
 /* tg_db_read_poll on the database open as 'fd' (borrowed; a file opened
 ** beneath an allowed folder by tg_path_open_read): SQLite reads it
 ** through the descriptor (tg_dbvfs), never by name, as an immutable file.

@@ -183,18 +183,27 @@ static const char *root_of(const list *roots, const char *path) {
 tg_status tg_path_open_read(tg_path *p, const char *fn, const char *path, int *fd, tg_error *err) {
     char real[PATH_MAX];
     const char *root, *rel;
+    int e;
+    tg_status st;
     *fd = -1;
-    if (!realpath(path, real)) return tg_path_check(p, TG_PATH_READ, fn, path, err);
+    if (!realpath(path, real)) {
+        e = errno;
+        st = tg_path_check(p, TG_PATH_READ, fn, path, err);
+        errno = e;
+        return st;
+    }
     if (!(root = root_of(&p->roots[TG_PATH_READ], real))) return refuse_read(fn, path, err);
     rel = real + strlen(root);
     while (*rel == '/') rel++;
     *fd = tg_path_open_beneath(root, *rel ? rel : ".", O_RDONLY | O_NONBLOCK | O_NOCTTY, 0);
-    if (*fd < 0 && (errno == EXDEV || errno == ELOOP)) return refuse_read(fn, path, err);
+    e = errno;
+    if (*fd < 0 && (e == EXDEV || e == ELOOP)) return refuse_read(fn, path, err);
     if (!list_has(&p->read, real) && list_add(&p->read, real)) {
         if (*fd >= 0) close(*fd);
         *fd = -1;
         return tg_err_nomem(err);
     }
+    errno = e;
     return TG_OK;
 }
 

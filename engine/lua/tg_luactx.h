@@ -104,10 +104,11 @@ void tg_luactx_add_indicator(struct lua_State *L, tg_json *ind);
 
 /* For a loader that reads an open file: raises (TG_EIO, which pcall can
 ** catch) unless the run's policy lets 'fn' read 'path', and returns it
-** opened beneath its allowed folder (tg_path_open_read), or -1 when there
-** is no policy or it cannot be opened (the loader's own open then reports
-** why). The caller closes it. */
-int tg_luactx_open_read(struct lua_State *L, const char *fn, const char *path);
+** opened beneath its allowed folder (tg_path_open_read), or -1 with errno
+** set when it cannot be opened, which the loader reports. Without a
+** policy, *by_name is set and -1 returned: the loader opens 'path'
+** itself. The caller closes the descriptor. */
+int tg_luactx_open_read(struct lua_State *L, const char *fn, const char *path, int *by_name);
 
 /* For a writer: raises TG_EARG for a --param the script has not read
 ** (tg_luactx_check_params), so a misspelt one writes nothing; then checks
