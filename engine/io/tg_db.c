@@ -874,13 +874,27 @@ static tg_status check_regular(int fd, const char *path, tg_error *err) {
 ** not yet in the file, would read stale or half-written. Those are
 ** refused, as a read-only connection refuses a hot journal. The lookup
 ** is by name; it guards against a mistake, not an attack. */
+/* 1 when the file 'side' holds something: a -wal file with any bytes, a
+** -journal whose header is not zeroed (journal_mode = PERSIST zeroes it
+** when a transaction ends, and a zeroed journal is not hot). */
+static int has_pending(const char *side, int journal) {
+    unsigned char head[8] = { 0 };
+    struct stat sb;
+    int fd = open(side, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC), pending;
+    if (fd < 0) return 0;
+    pending = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0;
+    if (pending && journal)
+        pending = pread(fd, head, sizeof head, 0) > 0 && memcmp(head, "\0\0\0\0\0\0\0\0", 8) != 0;
+    close(fd);
+    return pending;
+}
+
 static tg_status check_quiet(const char *path, tg_error *err) {
     static const char *const sides[] = { "-journal", "-wal" };
     char side[4096];
-    struct stat sb;
     for (size_t i = 0; i < 2; i++) {
         if ((size_t)snprintf(side, sizeof side, "%s%s", path, sides[i]) >= sizeof side) break;
-        if (stat(side, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0)
+        if (has_pending(side, i == 0))
             return tg_err_set(err, TG_EIO, path, 0, 0,
                               "cannot open database: its %s file holds changes not yet in it "
                               "(another program is writing it, or crashed while writing)",

@@ -82,9 +82,9 @@ tg_status tg_db_open_failed(const char *db_path, int errnum, tg_error *err);
 /* tg_db_read_poll on the database open as 'fd' (borrowed; a file opened
 ** beneath an allowed folder by tg_path_open_read): SQLite reads it
 ** through the descriptor (tg_dbvfs), never by name, as an immutable file.
-** So that immutable holds, a database with a non-empty -journal or -wal
-** file next to 'db_path' (another program writing it, or a crash during
-** a write) is refused with TG_EIO. Messages name 'db_path'. */
+** So that immutable holds, a database with a live -journal (its header
+** set: a writer has begun changing the file, or crashed doing so) or a
+** non-empty -wal file next to 'db_path' is refused with TG_EIO. Messages name 'db_path'. */
 tg_status tg_db_read_fd(int fd, const char *db_path, const char *table_or_sql,
                         const tg_db_param *params, size_t n_params, const tg_interrupt *intr,
                         tg_table **out, tg_error *err);

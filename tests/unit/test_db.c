@@ -1077,6 +1077,62 @@ static void test_db_read_refuses_pending_wal(void **state) {
     unlink(path);
 }
 
+/* A journal left by journal_mode = PERSIST has a zeroed header: not hot,
+** so the database reads. */
+static void test_db_read_persisted_journal(void **state) {
+    char path[1024], journal[1100];
+    struct stat sb;
+    tg_table *t;
+    (void)state;
+    snprintf(path, sizeof path, "%s", tg_test_tmpfile(".db"));
+    exec_db(path, "PRAGMA journal_mode = PERSIST; CREATE TABLE x (a INTEGER);"
+                  "INSERT INTO x VALUES (4), (5);");
+    snprintf(journal, sizeof journal, "%s-journal", path);
+    assert_int_equal(stat(journal, &sb), 0);
+    assert_true(sb.st_size > 0);
+    t = read_ok(path, "SELECT sum(a) AS s FROM x", NULL, 0);
+    assert_int_equal(t->cols[0]->v.i64[0], 9);
+    tg_table_release(t);
+    unlink(journal);
+    unlink(path);
+}
+
+/* A writer in the middle of a transaction too big for its cache has
+** written pages into the file, its journal holding the old ones (a crash
+** now would leave it hot): refused; read once the writer is done. Before
+** the spill the journal's header is still zero and the file untouched,
+** and the read gives the committed rows. */
+static void test_db_read_refuses_live_journal(void **state) {
+    char path[1024];
+    sqlite3 *w;
+    tg_table *t = NULL;
+    tg_error err;
+    (void)state;
+    snprintf(path, sizeof path, "%s", tg_test_tmpfile(".db"));
+    exec_db(path, "CREATE TABLE x (a INTEGER); INSERT INTO x VALUES (1);");
+    assert_int_equal(sqlite3_open(path, &w), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(w, "BEGIN; INSERT INTO x VALUES (2);", NULL, NULL, NULL),
+                     SQLITE_OK);
+    t = read_ok(path, "SELECT sum(a) AS s FROM x", NULL, 0);
+    assert_int_equal(t->cols[0]->v.i64[0], 1);
+    tg_table_release(t);
+    t = NULL;
+    assert_int_equal(sqlite3_exec(w,
+                                  "PRAGMA cache_size = 1; WITH RECURSIVE c(i) AS (SELECT 1 "
+                                  "UNION ALL SELECT i + 1 FROM c WHERE i < 20000) "
+                                  "INSERT INTO x SELECT 0 FROM c;",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    assert_int_equal(tg_db_read(path, "x", NULL, 0, &t, &err), TG_EIO);
+    assert_non_null(strstr(err.msg, "its journal file holds changes not yet in it"));
+    assert_int_equal(sqlite3_exec(w, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(w);
+    t = read_ok(path, "SELECT sum(a) AS s FROM x", NULL, 0);
+    assert_int_equal(t->cols[0]->v.i64[0], 3);
+    tg_table_release(t);
+    unlink(path);
+}
+
 /* ---- allocation failures ---- */
 
 struct oom_ctx {
@@ -1170,6 +1226,8 @@ int main(void) {
         cmocka_unit_test(test_db_write_killed),
         cmocka_unit_test(test_db_write_wal),
         cmocka_unit_test(test_db_read_refuses_pending_wal),
+        cmocka_unit_test(test_db_read_persisted_journal),
+        cmocka_unit_test(test_db_read_refuses_live_journal),
         cmocka_unit_test(test_db_read_untrusted_schema),
         cmocka_unit_test(test_db_read_oom),
         cmocka_unit_test(test_db_write_oom),
