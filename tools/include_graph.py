@@ -35,6 +35,7 @@ ADAPTERS = {
     "csv.h": {"tg_csv"},
     "sqlite3.h": {"tg_db", "tg_dbvfs"},
     "jansson.h": {"tg_json"},
+    "zlib.h": {"tg_csvprep"},
     "lua.h": {"lua"},
     "lauxlib.h": {"lua"},
     "lualib.h": {"lua"},

@@ -317,6 +317,7 @@ static int cmd_run(int argc, char **argv) {
     /* Progress on a terminal, silence under cron unless asked. */
     o.progress = !quiet && (progress || isatty(STDERR_FILENO));
     if (summary) o.doc = &doc;
+    o.quiet = quiet;
     tg_lua_install_signal_handlers();
     tg_err_clear(&err);
     tg_status st = tg_run(&o, &err, &tb);
@@ -388,6 +389,9 @@ static void print_report(const char *path, const tg_table *t, const tg_csv_repor
         if (ci->note[0]) printf("  -- %s", ci->note);
         printf("\n");
     }
+    if (r->n_notes) printf("  decided:\n");
+    for (size_t i = 0; i < r->n_notes; i++)
+        printf("    %s%s\n", r->notes[i].unusual ? "NOTE " : "", r->notes[i].text);
     if (r->n_rejected) {
         printf("  %zu rejected row(s):\n", r->n_rejected);
         for (size_t i = 0; i < r->n_rejects && i < 10; i++)

@@ -56,6 +56,36 @@ static tg_status set_str(tg_json *obj, const char *key, const char *s, tg_error 
     return tg_json_set_take(obj, key, tg_json_str(s, strlen(s)), err);
 }
 
+static tg_status set_char(tg_json *obj, const char *key, char c, tg_error *err) {
+    char s[2] = { c, 0 };
+    return tg_json_set_take(obj, key, c ? tg_json_str(s, 1) : tg_json_bool(0), err);
+}
+
+/* A CSV input's dialect ("csv") and the notes a reader should know. */
+static tg_status csv_meta(tg_json *item, const tg_luactx_input *in, tg_error *err) {
+    tg_json *csv = tg_json_object();
+    tg_status st = csv ? TG_OK : tg_err_nomem(err);
+    if (st == TG_OK) st = set_char(csv, "sep", in->sep, err);
+    if (st == TG_OK) st = set_char(csv, "quote", in->quote, err);
+    if (st == TG_OK) st = set_char(csv, "escape", in->escape, err);
+    if (st == TG_OK) st = tg_json_set_take(csv, "header", tg_json_bool(in->header), err);
+    if (st == TG_OK) st = set_str(csv, "encoding", in->encoding, err);
+    if (st != TG_OK) {
+        tg_json_free(csv);
+        return st;
+    }
+    if ((st = tg_json_set_take(item, "csv", csv, err)) != TG_OK || in->n_notes == 0) return st;
+    tg_json *notes = tg_json_array();
+    if (!notes) return tg_err_nomem(err);
+    for (size_t i = 0; i < in->n_notes && st == TG_OK; i++)
+        st = tg_json_push_take(notes, tg_json_str(in->notes[i], strlen(in->notes[i])), err);
+    if (st != TG_OK) {
+        tg_json_free(notes);
+        return st;
+    }
+    return tg_json_set_take(item, "notes", notes, err);
+}
+
 /* The meta object: what was run on what, reproducibly, then timings. */
 static tg_status build_meta(const tg_run_opts *o, const tg_luactx *lib, const char *started,
                             double duration, size_t peak, tg_json **out, tg_error *err) {
@@ -75,6 +105,7 @@ static tg_status build_meta(const tg_run_opts *o, const tg_luactx *lib, const ch
         if (st == TG_OK) st = tg_json_set_take(item, "rows", tg_json_int((int64_t)in->rows), err);
         if (st == TG_OK)
             st = tg_json_set_take(item, "rejected", tg_json_int((int64_t)in->rejected), err);
+        if (st == TG_OK && in->csv) st = csv_meta(item, in, err);
         if (st == TG_OK) st = tg_json_push_take(inputs, item, err);
         else tg_json_free(item);
         rejected += in->rejected;
@@ -224,6 +255,7 @@ tg_status tg_run_runtime(const tg_run_opts *o, tg_luactx **lib, tg_lua **rt, tg_
     assert(o != NULL && lib != NULL && rt != NULL);
     *rt = NULL;
     *lib = tg_luactx_new(o->params, o->n_params, o->print, o->ud, o->progress, err);
+    if (*lib) tg_luactx_set_quiet(*lib, o->quiet);
     if (!*lib) return err ? err->code : TG_ENOMEM;
     tg_status st = build_paths(o, &paths, err);
     if (st != TG_OK) {
