@@ -168,14 +168,15 @@ def run_case(tegn, work, path):
     p = subprocess.Popen([tegn] + args, cwd=os.path.join(case, "run"), stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, preexec_fn=preexec)
     try:
-        _, err = p.communicate(timeout=WALL_MARGIN)
+        out, err = p.communicate(timeout=WALL_MARGIN)
     except subprocess.TimeoutExpired:
         p.kill()
-        _, err = p.communicate()
+        out, err = p.communicate()
     took = time.monotonic() - start
     after_usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after_usage.ru_utime - usage.ru_utime) + (after_usage.ru_stime - usage.ru_stime)
     err = err.decode("utf-8", "replace")
+    out = out.decode("utf-8", "replace")
     after = fingerprint(case)
 
     problems = []
@@ -187,6 +188,9 @@ def run_case(tegn, work, path):
     for text in meta.get("stderr", []):
         if expand(text, case) not in err:
             problems.append("stderr lacks %r" % text)
+    for text in meta.get("stdout", []):
+        if expand(text, case) not in out:
+            problems.append("stdout lacks %r" % text)
     for text in meta.get("nostderr", []):
         if expand(text, case) in err:
             problems.append("stderr has %r" % text)

@@ -4,4 +4,5 @@
 -- exit: 0
 -- writes: out/doc.json
 local t = tegn.read_csv("bad.csv", { on_error = "reject" })
+assert(#t == 1, #t)
 tegn.emit{ rows = #t }
