@@ -1384,20 +1384,14 @@ static tg_status write_once(struct target *to, const char *table, const tg_table
 }
 
 tg_status tg_db_write(const char *db_path, const char *table, const tg_table *t, tg_db_mode mode,
-                      tg_error *err) {
-    const char *slash = strrchr(db_path, '/');
-    char dir[4096];
-    size_t dl = slash ? (size_t)(slash - db_path) + 1 : 0;
+                      const tg_interrupt *intr, tg_error *err) {
+    const char *name;
     int fd;
-
     assert(db_path != NULL);
-    if (dl >= sizeof dir) return tg_err_set(err, TG_EIO, db_path, 0, 0, "path too long");
-    memcpy(dir, dl ? db_path : ".", dl ? dl : 1);
-    dir[dl ? dl : 1] = '\0';
-    if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+    if ((fd = tg_out_open_folder(db_path, &name)) < 0)
         return tg_err_set(err, TG_EIO, db_path, 0, 0, "cannot create a file next to it: %s",
                           strerror(errno));
-    tg_status st = tg_db_write_at(fd, db_path + dl, db_path, table, t, mode, NULL, err);
+    tg_status st = tg_db_write_at(fd, name, db_path, table, t, mode, intr, err);
     close(fd);
     return st;
 }

@@ -129,9 +129,7 @@ int tg_out_sweepat(int dir, const char *name) {
     return removed;
 }
 
-/* Opens the folder part of 'path' ("." when there is none); *name points
-** at the last part. -1 with errno when the folder cannot be opened. */
-static int open_folder(const char *path, const char **name) {
+int tg_out_open_folder(const char *path, const char **name) {
     size_t dl = dir_len(path);
     char dir[4096];
     *name = path + dl;
@@ -146,7 +144,7 @@ static int open_folder(const char *path, const char **name) {
 
 int tg_out_sweep(const char *path) {
     const char *name;
-    int dir = open_folder(path, &name), removed;
+    int dir = tg_out_open_folder(path, &name), removed;
     if (dir < 0) return 0;
     removed = tg_out_sweepat(dir, name);
     close(dir);
@@ -255,7 +253,7 @@ tg_status tg_out_open(const char *path, tg_out **out, tg_error *err) {
     int dir;
     assert(path != NULL && out != NULL);
     *out = NULL;
-    if ((dir = open_folder(path, &name)) < 0)
+    if ((dir = tg_out_open_folder(path, &name)) < 0)
         return tg_err_set(err, TG_EIO, path, 0, 0, "cannot create a file next to it: %s",
                           strerror(errno));
     tg_status st = tg_out_openat(dir, name, path, out, err);

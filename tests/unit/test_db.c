@@ -620,7 +620,8 @@ static void assert_same_table(const tg_table *want, const tg_table *got) {
 static void write_ok(const char *path, const char *table, const tg_table *t, tg_db_mode mode) {
     tg_error err;
     tg_err_clear(&err);
-    if (tg_db_write(path, table, t, mode, &err) != TG_OK) fail_msg("tg_db_write: %s", err.msg);
+    if (tg_db_write(path, table, t, mode, NULL, &err) != TG_OK)
+        fail_msg("tg_db_write: %s", err.msg);
 }
 
 static void test_db_write_round_trip(void **state) {
@@ -686,7 +687,7 @@ static void test_db_write_empty_and_nan(void **state) {
     /* A table without columns cannot be written. */
     tg_table *none = tg_table_new();
     tg_error err;
-    assert_int_equal(tg_db_write(path, "none", none, TG_DB_CREATE, &err), TG_EARG);
+    assert_int_equal(tg_db_write(path, "none", none, TG_DB_CREATE, NULL, &err), TG_EARG);
     assert_non_null(strstr(err.msg, "no columns"));
 
     tg_table_release(none);
@@ -703,7 +704,7 @@ static void expect_write_error(const char *path, const char *table, const tg_tab
     tg_error err;
     tg_err_clear(&err);
     dump_db(path, d1, sizeof d1);
-    assert_int_equal(tg_db_write(path, table, t, mode, &err), code);
+    assert_int_equal(tg_db_write(path, table, t, mode, NULL, &err), code);
     assert_int_equal(err.code, code);
     assert_string_equal(err.file, path);
     if (!strstr(err.msg, needle)) fail_msg("'%s' not in message '%s'", needle, err.msg);
@@ -819,7 +820,7 @@ static void test_db_write_fails_midway(void **state) {
     char fresh[1024];
     snprintf(fresh, sizeof fresh, "%s", tg_test_tmpfile(".db"));
     tg_error err;
-    assert_int_equal(tg_db_write(fresh, "takst", sample, TG_DB_CREATE, &err), TG_EDATA);
+    assert_int_equal(tg_db_write(fresh, "takst", sample, TG_DB_CREATE, NULL, &err), TG_EDATA);
     assert_false(file_exists(fresh));
 
     tg_table_release(sample);
@@ -844,11 +845,12 @@ static void test_db_write_bad_file(void **state) {
     assert_non_null(f);
     fputs("not a database, just text that is long enough to have a header\n", f);
     fclose(f);
-    assert_int_equal(tg_db_write(text, "takst", t, TG_DB_CREATE, &err), TG_EIO);
+    assert_int_equal(tg_db_write(text, "takst", t, TG_DB_CREATE, NULL, &err), TG_EIO);
     assert_non_null(strstr(err.msg, "file is not a database"));
     assert_true(file_exists(text)); /* an existing file is never removed */
 
-    assert_int_equal(tg_db_write("/nonexistent-dir/x.db", "takst", t, TG_DB_CREATE, &err), TG_EIO);
+    assert_int_equal(tg_db_write("/nonexistent-dir/x.db", "takst", t, TG_DB_CREATE, NULL, &err),
+                     TG_EIO);
     assert_non_null(strstr(err.msg, "cannot create a file next to it: No such file or directory"));
     tg_table_release(t);
     unlink(text);
@@ -916,14 +918,14 @@ static void test_db_write_disk_full(void **state) {
     for (int mode = TG_DB_CREATE; mode <= TG_DB_APPEND; mode++) {
         const char *table = mode == TG_DB_APPEND ? "ny" : "takst";
         tg_db_mode m = mode == TG_DB_CREATE ? TG_DB_REPLACE : (tg_db_mode)mode;
-        assert_int_equal(tg_db_write(path, table, big, m, &err), TG_EIO);
+        assert_int_equal(tg_db_write(path, table, big, m, NULL, &err), TG_EIO);
         assert_non_null(strstr(err.msg, "full"));
         dump_db(path, after, sizeof after);
         assert_string_equal(before, after);
         assert_int_equal(list_dir(dir, names, sizeof names), 1);
         assert_string_equal(names, "a.db");
     }
-    assert_int_equal(tg_db_write(fresh, "takst", big, TG_DB_CREATE, &err), TG_EIO);
+    assert_int_equal(tg_db_write(fresh, "takst", big, TG_DB_CREATE, NULL, &err), TG_EIO);
     assert_false(file_exists(fresh));
     assert_int_equal(list_dir(dir, names, sizeof names), 1);
 
@@ -998,7 +1000,7 @@ static void test_db_write_killed(void **state) {
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
-        tg_db_write(path, "takst", big, TG_DB_REPLACE, NULL);
+        tg_db_write(path, "takst", big, TG_DB_REPLACE, NULL, NULL);
         _exit(0);
     }
     struct timespec tick = { 0, 500000 };
@@ -1175,7 +1177,7 @@ static void test_db_read_oom(void **state) {
 
 static tg_status write_run(void *ctx) {
     struct oom_ctx *c = ctx;
-    tg_status st = tg_db_write(c->path, "takst", c->t, TG_DB_REPLACE, NULL);
+    tg_status st = tg_db_write(c->path, "takst", c->t, TG_DB_REPLACE, NULL, NULL);
     dump_db(c->path, c->now, 16384);
     assert_string_equal(c->now, st == TG_OK ? c->after : c->before);
     if (st == TG_OK) { /* put the old table back for the next run */
