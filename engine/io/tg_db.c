@@ -1389,8 +1389,7 @@ tg_status tg_db_write(const char *db_path, const char *table, const tg_table *t,
     int fd;
     assert(db_path != NULL);
     if ((fd = tg_out_open_folder(db_path, &name)) < 0)
-        return tg_err_set(err, TG_EIO, db_path, 0, 0, "cannot create a file next to it: %s",
-                          strerror(errno));
+        return tg_out_folder_error(db_path, errno, err);
     tg_status st = tg_db_write_at(fd, name, db_path, table, t, mode, intr, err);
     close(fd);
     return st;

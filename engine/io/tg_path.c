@@ -26,6 +26,7 @@
 
 #include "tg_err.h"
 #include "tg_mem.h"
+#include "tg_out.h"
 
 typedef struct list {
     char **s;
@@ -257,8 +258,7 @@ tg_status tg_path_open_write(tg_path *p, const char *fn, const char *path, int *
     *name = slash ? slash + 1 : path;
     if ((st = check_write(p, fn, path, err)) != TG_OK) return st;
     if (resolve_parent(path, real) != 0) /* the folder is missing */
-        return tg_err_set(err, TG_EIO, path, 0, 0, "cannot create a file next to it: %s",
-                          strerror(ENOENT));
+        return tg_out_folder_error(path, ENOENT, err);
     if (!(root = root_of(&p->roots[TG_PATH_WRITE], real))) return refuse_write(fn, path, err);
     /* The folder is 'real' up to its last '/', below 'root'. */
     char *last = strrchr(real, '/');
@@ -268,8 +268,7 @@ tg_status tg_path_open_write(tg_path *p, const char *fn, const char *path, int *
     *dir = tg_path_open_beneath(root, *rel ? rel : ".", O_RDONLY | O_DIRECTORY, 0);
     if (*dir >= 0) return TG_OK;
     if (errno == EXDEV || errno == ELOOP) return refuse_write(fn, path, err);
-    return tg_err_set(err, TG_EIO, path, 0, 0, "cannot create a file next to it: %s",
-                      strerror(errno));
+    return tg_out_folder_error(path, errno, err);
 }
 
 tg_status tg_path_check(tg_path *p, tg_path_access access, const char *fn, const char *path,
