@@ -10,4 +10,4 @@ local guard <close> = setmetatable({}, { __close = function()
   t:write_csv("../out/after_limit.csv")
 end })
 local s = {}
-for i = 1, 1e9 do s[i] = ("x"):rep(100) .. i end
+for i = 1, 1e9 do s[i] = ("x"):rep(1 << 16) .. i end
