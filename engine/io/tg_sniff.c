@@ -452,9 +452,11 @@ struct quirks {
     size_t taq; /* quoted fields with text after the closing quote */
 };
 
-/* One walk over the sample, reading \" inside quotes as an escaped quote
-** (an RFC 4180 file rarely holds one; if it does, 'dbl' says so). */
-static void find_quirks(const struct sample *t, unsigned char delim, struct quirks *q) {
+/* One walk over the sample, reading esc+quote inside quotes as an escaped
+** quote when 'esc' is set (an RFC 4180 file rarely holds \"; if it does,
+** 'dbl' says so). */
+static void find_quirks(const struct sample *t, unsigned char delim, unsigned char esc,
+                        struct quirks *q) {
     const unsigned char *s = t->s;
     size_t n = t->n;
     int inq = 0, start = 1, closed = 0;
@@ -462,7 +464,8 @@ static void find_quirks(const struct sample *t, unsigned char delim, struct quir
     for (size_t i = 0; i < n; i++) {
         unsigned char c = s[i];
         if (inq) {
-            if (c == '\\' && i + 2 < n && s[i + 1] == t->quote && !ends_field(s[i + 2], delim)) {
+            if (esc && c == esc && i + 2 < n && s[i + 1] == t->quote &&
+                !ends_field(s[i + 2], delim)) {
                 q->esc++;
                 i++;
             } else if (c == t->quote) {
@@ -494,10 +497,11 @@ static void find_quirks(const struct sample *t, unsigned char delim, struct quir
 static void decide_quirks(const struct sample *t, unsigned char delim, const tg_sniff_opts *opts,
                           int consistent, tg_dialect *out) {
     struct quirks q;
-    find_quirks(t, delim, &q);
-    out->cr_lines = q.cr;
+    find_quirks(t, delim, opts->escape >= 0 ? (unsigned char)opts->escape : '\\', &q);
     if (opts->escape >= 0) out->escape = (char)opts->escape;
     else out->escape = q.esc > 0 && q.dbl == 0 ? '\\' : 0;
+    if (opts->escape < 0 && !out->escape) find_quirks(t, delim, 0, &q); /* quotes as RFC 4180 */
+    out->cr_lines = q.cr;
     out->n_lenient = q.taq;
     if (opts->lenient >= 0) out->lenient = opts->lenient > 0;
     else out->lenient = q.taq > 0 && consistent;
