@@ -2,6 +2,8 @@
 # This Makefile only wraps CMake; it installs missing Debian packages first.
 
 BUILD     ?= build
+PREFIX    ?= /usr/local
+DESTDIR   ?=
 ASAN      ?= build-asan
 JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_OPT ?=
@@ -10,7 +12,7 @@ DEB_PKGS = build-essential cmake pkg-config liblua5.4-dev libsqlite3-dev libcsv-
            libjansson-dev zlib1g-dev libcmocka-dev libedit-dev sqlite3 python3 python3-jsonschema \
            clang-format lua-check
 
-.PHONY: all deps build demo test test-asan test-valgrind bench clean lint format
+.PHONY: all deps build install demo test test-asan test-valgrind bench clean lint format
 
 all: build
 
@@ -32,6 +34,11 @@ $(BUILD)/Makefile: CMakeLists.txt | deps
 
 build: deps $(BUILD)/Makefile
 	cmake --build $(BUILD) -j $(JOBS)
+
+# The binary, the Lua library, the demo's scripts and datasets (PREFIX/share/tegn),
+# the docs (PREFIX/share/doc/tegn) and the man page; DESTDIR stages a package.
+install: build
+	DESTDIR=$(DESTDIR) cmake --install $(BUILD) --prefix $(PREFIX)
 
 # The main job: every indicator over the bundled datasets (out/indikatorer.json)
 # and the summary table.

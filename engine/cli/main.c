@@ -5,6 +5,7 @@
 */
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,37 +14,25 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#if defined(TG_HAVE_LIBEDIT)
-#include <editline/readline.h>
-#endif
-
 #include "tegn.h"
+#include "tg_cli.h"
 #include "tg_conv.h"
 #include "tg_csv.h"
 #include "tg_date.h"
 #include "tg_db.h"
 #include "tg_enc.h"
 #include "tg_err.h"
+#include "tg_home.h"
 #include "tg_indsum.h"
 #include "tg_json.h"
 #include "tg_lua.h"
 #include "tg_luactx.h"
 #include "tg_lualib.h"
 #include "tg_mem.h"
+#include "tg_repl.h"
 #include "tg_run.h"
 
-/* Exit codes (documented in README.md and `tegn --help`). */
-enum {
-    EXIT_OK = 0,
-    EXIT_SCRIPT = 1,   /* the Lua script raised an error */
-    EXIT_DATA = 2,     /* input data malformed or unreadable */
-    EXIT_LIMIT = 3,    /* time or memory limit reached */
-    EXIT_INTERNAL = 4, /* out of memory outside any limit, or a bug */
-    EXIT_USAGE = 64,   /* bad command line (as BSD sysexits) */
-    EXIT_CANCEL = 130  /* stopped by SIGINT/SIGTERM (128 + SIGINT) */
-};
-
-static const char usage[] =
+static const char usage_head[] =
     "usage: tegn COMMAND [ARGS]\n"
     "\n"
     "commands:\n"
@@ -54,117 +43,123 @@ static const char usage[] =
     "                    each table's dialect, schema, nulls and notes\n"
     "  summary FILE      print the summary table of an indicator JSON file\n"
     "  demo [DIR]        the main job: every indicator in scripts/alle.lua over the datasets\n"
-    "                    in DIR (default datasets); writes out/indikatorer.json and prints\n"
-    "                    the summary table\n"
-    "\n"
-    "options for run:\n"
-    "  --param KEY=VALUE  a value for tegn.params (repeatable)\n"
+    "                    in DIR (default: the datasets installed with tegn); writes\n"
+    "                    out/indikatorer.json and prints the summary table\n"
+    "  help [COMMAND]    this text, or one command's usage (also: tegn COMMAND --help)\n";
+
+static const char run_options[] =
+    "  --param KEY=VALUE  a value for tegn.params (repeatable); one the script never\n"
+    "                    reads is a usage error, reported before anything is written\n"
     "  --out FILE        write the JSON document here (atomically) instead of stdout\n"
     "  --seed N          seed for math.random and tegn's random numbers (default 42)\n"
-    "  --mem SIZE        memory cap for Lua and data, e.g. 2G, 512M (default: none)\n"
+    "  --mem SIZE        memory cap for Lua and data with a unit, e.g. 2G, 512M\n"
+    "                    (default: none)\n"
     "  --timeout TIME    wall-clock limit, e.g. 90s, 10m, 1h (default: none)\n"
-    "  --lib DIR         folder require() searches after the script's (default scripts/lib)\n"
+    "  --lib DIR         folder require() searches after the script's (default: scripts/lib\n"
+    "                    of the working folder if it has one, else the installed library)\n"
     "  --allow-read DIR  let the script read files beneath DIR too (repeatable); it may\n"
     "                    always read beneath its own folder and the working directory\n"
     "  --allow-write DIR let the script write files beneath DIR (repeatable); without it,\n"
     "                    only beneath the folder of --out, never --out itself or an input\n"
     "  --progress        announce each load on stderr (default: only on a terminal)\n"
-    "  --quiet           no progress even on a terminal\n"
+    "  --quiet           no progress even on a terminal (not with --progress)\n"
     "  --summary         print the summary table of the indicator document (stdout when\n"
-    "                    --out is given, else stderr)\n"
-    "\n"
-    "options for inspect:\n"
+    "                    --out is given, else stderr)\n";
+
+static const char inspect_options[] =
     "  --reject          collect malformed rows instead of stopping at the first\n"
-    "  --threads N       loader threads (default: one per core)\n"
-    "\n"
-    "  -h, --help        this text\n"
-    "  --version         print the version\n"
-    "\n"
+    "  --threads N       loader threads, 1 to 256 (default: one per core)\n";
+
+static const char exit_codes[] =
     "exit codes: 0 ok, 1 script error, 2 data error, 3 limit reached, 4 internal error,\n"
     "            64 usage error, 130 cancelled\n";
 
-static int exit_code(tg_status st) {
-    switch (st) {
-    case TG_OK: return EXIT_OK;
-    case TG_ESCRIPT: return EXIT_SCRIPT;
-    case TG_EDATA:
-    case TG_EIO: return EXIT_DATA;
-    case TG_ELIMIT: return EXIT_LIMIT;
-    case TG_ECANCEL: return EXIT_CANCEL;
-    case TG_EARG: return EXIT_USAGE;
-    case TG_ENOMEM: return EXIT_INTERNAL;
+/* One command's usage: its synopsis, what it does, its options. */
+typedef struct command_help {
+    const char *name, *synopsis, *about, *options;
+} command_help;
+
+static const command_help commands[] = {
+    { "run", "tegn run SCRIPT [OPTIONS]",
+      "Runs an analysis script in the sandbox. Its tegn.emit document (or, for\n"
+      "indicator scripts, the indicator document) is written as JSON to --out or\n"
+      "stdout when the run succeeds; a failed run writes nothing.\n",
+      run_options },
+    { "repl", "tegn repl",
+      "An interactive Lua prompt with the tegn module, in the same sandbox as run.\n"
+      "Ctrl-D quits.\n",
+      NULL },
+    { "inspect", "tegn inspect [--reject] [--threads N] FILE...",
+      "Loads each CSV file (or every table of a .sqlite/.db/.sqlite3 file) and prints\n"
+      "its dialect, the type of each column, nulls and notes, as read_csv reads it.\n",
+      inspect_options },
+    { "summary", "tegn summary FILE",
+      "Prints the summary table of an indicator JSON file (as written by an indicator\n"
+      "script's run or by tegn demo). Any other JSON is a data error (exit 2).\n",
+      NULL },
+    { "demo", "tegn demo [DIR]",
+      "The main job: runs every indicator of scripts/alle.lua over the datasets in DIR\n"
+      "(default: the datasets installed with tegn), writes out/indikatorer.json and\n"
+      "prints the summary table.\n",
+      NULL },
+    { "help", "tegn help [COMMAND]", "Prints the usage of tegn, or of one command.\n", NULL },
+};
+
+static void print_usage(FILE *to) {
+    fprintf(to, "%s\noptions for run:\n%s\noptions for inspect:\n%s\n", usage_head, run_options,
+            inspect_options);
+    fprintf(to,
+            "  -h, --help        this text (tegn help COMMAND: one command's)\n"
+            "  --version         print the version\n\n%s",
+            exit_codes);
+}
+
+static const command_help *find_command(const char *name) {
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(commands[i].name, name) == 0) return &commands[i];
+    return NULL;
+}
+
+static void print_command_help(const command_help *c, FILE *to) {
+    fprintf(to, "usage: %s\n\n%s", c->synopsis, c->about);
+    fprintf(to, "\noptions:\n%s  -h, --help        this text\n\n%s", c->options ? c->options : "",
+            exit_codes);
+}
+
+/* 1 when the arguments after the command ask for its help. */
+static int wants_help(int argc, char **argv) {
+    for (int i = 2; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) return 1;
+    return 0;
+}
+
+/* tegn help [COMMAND] */
+static int cmd_help(int argc, char **argv) {
+    const command_help *c;
+    if (argc < 3) {
+        print_usage(stdout);
+        return EXIT_OK;
     }
-    return EXIT_INTERNAL;
+    if (argc > 3 || !(c = find_command(argv[2]))) {
+        fprintf(stderr,
+                "tegn: help: no command '%s' (commands: run, repl, inspect, summary, "
+                "demo, help)\n",
+                argv[2]);
+        return EXIT_USAGE;
+    }
+    print_command_help(c, stdout);
+    return EXIT_OK;
 }
 
 static int has_suffix(const char *s, const char *suffix);
 
-/* ---- error display ---- */
-
-/* The likeliest delimiter of one line, when the caller does not know it
-** (errors that reach the CLI through a script). */
-static char guess_delim(const char *s, size_t len) {
-    const char *cands = ";,\t|";
-    char best = ',';
-    size_t best_n = 0;
-    for (const char *c = cands; *c; c++) {
-        size_t k = 0;
-        for (size_t i = 0; i < len; i++) k += s[i] == *c;
-        if (k > best_n) {
-            best_n = k;
-            best = *c;
-        }
-    }
-    return best;
-}
-
-/* Prints line 'line' of 'path' and a caret under field 'col' (counting
-** delimiters outside quotes), as compilers and jq do. Quietly does nothing
-** when the file cannot be read again. */
-static void show_source_line(const char *path, int line, int col, char delim) {
-    FILE *f = fopen(path, "rb");
-    char buf[4096];
-    int n = 1;
-    if (!f || line <= 0) {
-        if (f) fclose(f);
-        return;
-    }
-    while (n < line && fgets(buf, sizeof buf, f))
-        if (strchr(buf, '\n')) n++;
-    if (n == line && fgets(buf, sizeof buf, f)) {
-        size_t len = strcspn(buf, "\r\n"), caret = 0;
-        if (!delim) delim = guess_delim(buf, len);
-        int field = 1, quoted = 0;
-        for (size_t i = 0; i < len && field < col; i++) {
-            if (buf[i] == '"') quoted = !quoted;
-            else if (buf[i] == delim && !quoted && ++field == col) caret = i + 1;
-        }
-        if (field < col) caret = len; /* a missing field: point past the end */
-        if (len > 160) len = 160;
-        fprintf(stderr, "  %.*s\n  %*s^\n", (int)len, buf, (int)(caret < len ? caret : len), "");
-    }
-    fclose(f);
-}
-
-static void print_error(const tg_error *err, char delim) {
-    char msg[1024];
-    fprintf(stderr, "tegn: %s\n", tg_err_format(err, msg, sizeof msg));
-    if (err->code == TG_EDATA && err->line > 0 && err->col > 0)
-        show_source_line(err->file, err->line, err->col, delim);
-}
-
-/* ---- run and repl ---- */
-
-static void print_stderr(void *ud, const char *text, size_t len) {
-    (void)ud;
-    fwrite(text, 1, len, stderr);
-}
+/* ---- run ---- */
 
 /* "90", "90s", "500ms", "10m", "1h" -> seconds; -1 when not a duration. */
 static double parse_duration(const char *s) {
     char *end;
     double v = strtod(s, &end);
-    if (end == s || v < 0) return -1;
+    if (end == s || !(v >= 0) || isinf(v)) return -1; /* also nan and inf */
     if (strcmp(end, "") == 0 || strcmp(end, "s") == 0) return v;
     if (strcmp(end, "ms") == 0) return v / 1000;
     if (strcmp(end, "m") == 0 || strcmp(end, "min") == 0) return v * 60;
@@ -185,10 +180,32 @@ static const char *opt_value(int argc, char **argv, int *i, const char *name) {
     return argv[++*i];
 }
 
+/* Prints the summary table of 'doc' (read from 'name') to 'to'; any other
+** JSON gets a message naming what is amiss and EXIT_DATA. */
+static int print_doc_summary(const tg_json *doc, const char *name, FILE *to) {
+    char why[300];
+    char *sum;
+    if (!doc) {
+        fprintf(stderr, "tegn: %s: the script emitted no document to summarize\n", name);
+        return EXIT_DATA;
+    }
+    if (!tg_indsum_check(doc, why, sizeof why)) {
+        fprintf(stderr, "tegn: %s: not an indicator document: %s\n", name, why);
+        return EXIT_DATA;
+    }
+    if (!(sum = tg_indsum_format(doc))) {
+        fprintf(stderr, "tegn: %s: out of memory formatting the summary\n", name);
+        return EXIT_INTERNAL;
+    }
+    fputs(sum, to);
+    tg_free(sum);
+    return EXIT_OK;
+}
+
 /* Prints the summary table of the indicator document in 'path' to 'to'. */
 static int print_summary(const char *path, FILE *to) {
     FILE *f = fopen(path, "rb");
-    char *text = NULL, *sum = NULL;
+    char *text = NULL;
     long len = -1;
     tg_json *doc = NULL;
     tg_error err;
@@ -199,19 +216,15 @@ static int print_summary(const char *path, FILE *to) {
         tg_err_clear(&err);
         if (tg_json_parse(text, (size_t)len, &doc, &err) != TG_OK) {
             if (!err.file[0]) snprintf(err.file, sizeof err.file, "%s", path);
-            print_error(&err, 0);
-        } else if (!(sum = tg_indsum_format(doc))) {
-            fprintf(stderr, "tegn: %s: not an indicator document (no \"indicators\" list)\n", path);
+            tg_cli_print_error(&err, 0);
         } else {
-            fputs(sum, to);
-            rc = EXIT_OK;
+            rc = print_doc_summary(doc, path, to);
         }
     } else {
         fprintf(stderr, "tegn: %s: cannot read: %s\n", path, strerror(errno));
     }
     if (f) fclose(f);
     free(text);
-    tg_free(sum);
     tg_json_free(doc);
     return rc;
 }
@@ -226,8 +239,10 @@ static int cmd_run(int argc, char **argv) {
     int quiet = 0, progress = 0, summary = 0;
     tg_error err;
     char *tb = NULL;
+    tg_json *doc = NULL;
 
     tg_run_opts_init(&o);
+    o.lib_dir = tg_home_find("scripts/lib");
     for (int i = 2; i < argc; i++) {
         if ((v = opt_value(argc, argv, &i, "--param"))) {
             params[n_params++] = v;
@@ -242,8 +257,13 @@ static int cmd_run(int argc, char **argv) {
             }
             o.seed = (uint64_t)seed;
         } else if ((v = opt_value(argc, argv, &i, "--mem"))) {
-            if (tg_mem_parse_size(v, &o.mem_cap) != 0) {
-                fprintf(stderr, "tegn: --mem needs a size such as 512M or 2G, got '%s'\n", v);
+            /* A bare number would be bytes: "--mem 10" meant 10G, not a cap
+            ** that stops the run at once. */
+            size_t n = strlen(v);
+            if (n == 0 || (v[n - 1] >= '0' && v[n - 1] <= '9') ||
+                tg_mem_parse_size(v, &o.mem_cap) != 0 || o.mem_cap == 0) {
+                fprintf(stderr,
+                        "tegn: --mem needs a size with a unit such as 512M or 2G, got '%s'\n", v);
                 return EXIT_USAGE;
             }
         } else if ((v = opt_value(argc, argv, &i, "--timeout"))) {
@@ -274,8 +294,16 @@ static int cmd_run(int argc, char **argv) {
             return EXIT_USAGE;
         }
     }
+    if (quiet && progress) {
+        fprintf(stderr, "tegn: --quiet and --progress contradict each other; give one\n");
+        free(params);
+        free(reads);
+        free(writes);
+        return EXIT_USAGE;
+    }
     if (!o.script) {
-        fprintf(stderr, "tegn: run needs a script\n%s", usage);
+        fprintf(stderr, "tegn: run needs a script\n");
+        print_command_help(find_command("run"), stderr);
         free(params);
         free(reads);
         free(writes);
@@ -285,106 +313,42 @@ static int cmd_run(int argc, char **argv) {
     o.n_params = n_params;
     o.allow_read = reads;
     o.allow_write = writes;
-    o.print = print_stderr;
+    o.print = tg_cli_print_stderr;
     /* Progress on a terminal, silence under cron unless asked. */
     o.progress = !quiet && (progress || isatty(STDERR_FILENO));
     o.quiet = quiet;
+    if (summary) o.doc = &doc;
     tg_lua_install_signal_handlers();
     tg_err_clear(&err);
     tg_status st = tg_run(&o, &err, &tb);
     if (st != TG_OK) {
         if (st == TG_ESCRIPT && tb) fprintf(stderr, "tegn: %s\n", tb);
-        else print_error(&err, 0);
+        else tg_cli_print_error(&err, 0);
     }
     tg_free(tb);
     free(params);
     free(reads);
     free(writes);
     if (st == TG_OK && summary) {
-        if (!o.out) {
-            fprintf(stderr, "tegn: --summary needs --out (the summary reads the written file)\n");
-            return EXIT_USAGE;
+        /* With --out the summary is the output; without, stdout holds the
+        ** document and the summary goes beside it, to stderr. The summary
+        ** reads the document as written (its tables as rows). */
+        char *text = doc ? tg_json_dump(doc, 0) : NULL;
+        tg_json *plain = NULL;
+        int rc, emitted = doc != NULL;
+        tg_json_free(doc);
+        if (text && tg_json_parse(text, strlen(text), &plain, &err) != TG_OK) plain = NULL;
+        if (emitted && !plain) {
+            fprintf(stderr, "tegn: out of memory reading the document back for --summary\n");
+            rc = EXIT_INTERNAL;
+        } else {
+            rc = print_doc_summary(plain, o.out ? o.out : o.script, o.out ? stdout : stderr);
         }
-        return print_summary(o.out, stdout);
+        tg_free(text);
+        tg_json_free(plain);
+        return rc;
     }
-    return exit_code(st);
-}
-
-#if defined(TG_HAVE_LIBEDIT)
-static char *read_line(const char *prompt) {
-    char *line = readline(prompt);
-    if (line && *line) add_history(line);
-    return line;
-}
-#else
-static char *read_line(const char *prompt) {
-    char buf[4096];
-    fputs(prompt, stdout);
-    fflush(stdout);
-    if (!fgets(buf, sizeof buf, stdin)) return NULL;
-    buf[strcspn(buf, "\n")] = '\0';
-    return strdup(buf);
-}
-#endif
-
-/* A prompt for trying things: each line (or block, when Lua says the
-** input is incomplete) runs in one sandboxed state with the tegn module. */
-static int cmd_repl(void) {
-    tg_error err;
-    tg_luactx *lib = tg_luactx_new(NULL, 0, print_stderr, NULL, 0, &err);
-    tg_lua_opts lo;
-    tg_lua *rt = NULL;
-    char *buf = NULL;
-    size_t len = 0;
-
-    if (!lib) {
-        print_error(&err, 0);
-        return exit_code(err.code);
-    }
-    tg_lua_opts_init(&lo);
-    lo.lib_dir = "scripts/lib";
-    lo.print = tg_luactx_print;
-    lo.open_libs = tg_lualib_open;
-    lo.ud = lib;
-    if (!(rt = tg_lua_new(&lo, &err))) {
-        print_error(&err, 0);
-        tg_luactx_free(lib);
-        return exit_code(err.code);
-    }
-    printf("tegn %s -- Lua 5.4 with the tegn module. Ctrl-D quits.\n", TG_VERSION_STRING);
-    fflush(stdout);
-    for (;;) {
-        char *line = read_line(buf ? ">> " : "> ");
-        if (!line) break;
-        size_t n = strlen(line);
-        char *grown = realloc(buf, len + n + 2);
-        if (!grown) {
-            free(line);
-            break;
-        }
-        buf = grown;
-        memcpy(buf + len, line, n);
-        len += n;
-        buf[len++] = '\n';
-        buf[len] = '\0';
-        free(line);
-        tg_lua_clear_signal();
-        tg_lua_install_signal_handlers();
-        tg_status st = tg_lua_run_string(rt, "stdin", buf, TG_LUA_REPL, &err);
-        if (st != TG_OK && tg_lua_incomplete(&err)) continue; /* read more */
-        if (st != TG_OK) {
-            char msg[1024];
-            fprintf(stderr, "%s\n", tg_err_format(&err, msg, sizeof msg));
-        }
-        free(buf);
-        buf = NULL;
-        len = 0;
-    }
-    printf("\n");
-    free(buf);
-    tg_lua_free(rt);
-    tg_luactx_free(lib);
-    return EXIT_OK;
+    return tg_cli_exit_code(st);
 }
 
 /* Prints s padded to 'width' characters (not bytes: names hold æøå). */
@@ -447,9 +411,9 @@ static int inspect_csv(const char *path, const tg_csv_opts *opts) {
     tg_err_clear(&err);
     tg_status st = tg_csv_read(path, opts, &t, &r, &err);
     if (st != TG_OK) {
-        print_error(&err, r ? r->dialect.delim : ';');
+        tg_cli_print_error(&err, r ? r->dialect.delim : ';');
         tg_csv_report_free(r);
-        return exit_code(st);
+        return tg_cli_exit_code(st);
     }
     print_report(path, t, r);
     tg_csv_report_free(r);
@@ -477,8 +441,8 @@ static int inspect_sqlite(const char *path) {
                               "LIKE 'sqlite_%' ORDER BY name",
                               NULL, 0, &names, &err);
     if (st != TG_OK) {
-        print_error(&err, 0);
-        return exit_code(st);
+        tg_cli_print_error(&err, 0);
+        return tg_cli_exit_code(st);
     }
     const tg_col *name = names->n_rows ? names->cols[0] : NULL;
     printf("%s: SQLite database, %zu tables\n", path, names->n_rows);
@@ -486,9 +450,9 @@ static int inspect_sqlite(const char *path) {
         const char *table = tg_dict_str(name->dict, name->v.str[i], NULL);
         tg_table *t = NULL;
         if ((st = tg_db_read(path, table, NULL, 0, &t, &err)) != TG_OK) {
-            print_error(&err, 0);
+            tg_cli_print_error(&err, 0);
             tg_table_release(names);
-            return exit_code(st);
+            return tg_cli_exit_code(st);
         }
         printf(" %s: %zu rows, %zu columns\n", table, t->n_rows, t->n_cols);
         print_schema(t);
@@ -503,38 +467,104 @@ static int has_suffix(const char *s, const char *suffix) {
     return n >= m && strcasecmp(s + n - m, suffix) == 0;
 }
 
-/* The main job: every indicator over the datasets in 'dir', the document
-** in out/indikatorer.json and its summary on stdout. */
+/* tegn inspect [--reject] [--threads N] FILE...: the options are checked
+** before the first file is read, wherever they stand. */
+static int cmd_inspect(int argc, char **argv) {
+    tg_csv_opts opts;
+    int rc = EXIT_OK, files = 0;
+    const char *v;
+
+    tg_csv_opts_init(&opts);
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--reject") == 0) {
+            opts.on_error = TG_CSV_REJECT;
+        } else if ((v = opt_value(argc, argv, &i, "--threads"))) {
+            char *end;
+            long n = strtol(v, &end, 10);
+            if (*v == '\0' || *end != '\0' || n < 1 || n > 256) {
+                fprintf(stderr, "tegn: --threads needs a whole number from 1 to 256, got '%s'\n",
+                        v);
+                return EXIT_USAGE;
+            }
+            opts.threads = (int)n;
+        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+            fprintf(stderr, "tegn: unknown option '%s' for inspect\n", argv[i]);
+            return EXIT_USAGE;
+        } else {
+            files++;
+        }
+    }
+    if (files == 0) {
+        fprintf(stderr, "tegn: inspect needs at least one file\n");
+        return EXIT_USAGE;
+    }
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--threads") == 0) i++; /* its value */
+        if (argv[i][0] == '-' && argv[i][1] != '\0') continue;
+        int r = is_sqlite(argv[i]) ? inspect_sqlite(argv[i]) : inspect_csv(argv[i], &opts);
+        if (r != EXIT_OK && rc == EXIT_OK) rc = r;
+    }
+    return rc;
+}
+
+/* The main job: every indicator over the datasets in 'dir' (default the
+** installation's), the document in out/indikatorer.json beneath the working
+** folder and its summary on stdout. */
 static int demo(const char *dir) {
-    char param[4200];
-    char *args[] = { "tegn", "run",   "scripts/alle.lua",     "--param",
-                     param,  "--out", "out/indikatorer.json", "--summary",
-                     NULL };
+    char script[4200], param[4216], datasets[4200];
+    char *args[] = { "tegn",      "run",   script,
+                     "--param",   param,   "--allow-read",
+                     datasets,    "--out", "out/indikatorer.json",
+                     "--summary", NULL };
+    struct stat st;
+    snprintf(datasets, sizeof datasets, "%s", dir ? dir : tg_home_find("datasets"));
+    if (stat(datasets, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        const char *why = stat(datasets, &st) != 0 ? strerror(errno) : "not a folder";
+        fprintf(stderr, "tegn: demo: %s: %s; give the folder that holds the datasets\n", datasets,
+                why);
+        return EXIT_DATA;
+    }
+    snprintf(script, sizeof script, "%s", tg_home_find("scripts/alle.lua"));
     if (mkdir("out", 0777) != 0 && errno != EEXIST) {
         fprintf(stderr, "tegn: out: cannot make the folder: %s\n", strerror(errno));
         return EXIT_DATA;
     }
-    snprintf(param, sizeof param, "datasets=%s", dir);
-    return cmd_run(8, args);
+    snprintf(param, sizeof param, "datasets=%s", datasets);
+    return cmd_run((int)(sizeof args / sizeof *args) - 1, args);
+}
+
+/* tegn demo [DIR] */
+static int cmd_demo(int argc, char **argv) {
+    if (argc > 3) {
+        fprintf(stderr, "tegn: demo takes at most one folder, got '%s' too\n", argv[3]);
+        return EXIT_USAGE;
+    }
+    if (argc == 3 && argv[2][0] == '-' && argv[2][1] != '\0') {
+        fprintf(stderr, "tegn: unknown option '%s' for demo\n", argv[2]);
+        return EXIT_USAGE;
+    }
+    return demo(argc == 3 ? argv[2] : NULL);
 }
 
 int main(int argc, char **argv) {
-    tg_csv_opts opts;
-    int rc = EXIT_OK, files = 0;
-
     if (argc < 2) {
-        fputs(usage, stderr);
+        print_usage(stderr);
         return EXIT_USAGE;
     }
     if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-        fputs(usage, stdout);
+        print_usage(stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(argv[1], "help") == 0) return cmd_help(argc, argv);
+    if (find_command(argv[1]) && wants_help(argc, argv)) {
+        print_command_help(find_command(argv[1]), stdout);
         return EXIT_OK;
     }
     if (strcmp(argv[1], "--version") == 0) {
         printf("tegn %s\n", TG_VERSION_STRING);
         return EXIT_OK;
     }
-    if (strcmp(argv[1], "demo") == 0) return demo(argc > 2 ? argv[2] : "datasets");
+    if (strcmp(argv[1], "demo") == 0) return cmd_demo(argc, argv);
     if (strcmp(argv[1], "run") == 0) return cmd_run(argc, argv);
     if (strcmp(argv[1], "summary") == 0) {
         if (argc != 3) {
@@ -543,29 +573,9 @@ int main(int argc, char **argv) {
         }
         return print_summary(argv[2], stdout);
     }
-    if (strcmp(argv[1], "repl") == 0) return cmd_repl();
-    if (strcmp(argv[1], "inspect") != 0) {
-        fprintf(stderr, "tegn: unknown command '%s'\n%s", argv[1], usage);
-        return EXIT_USAGE;
-    }
-    tg_csv_opts_init(&opts);
-    for (int i = 2; i < argc; i++) {
-        if (strcmp(argv[i], "--reject") == 0) {
-            opts.on_error = TG_CSV_REJECT;
-        } else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
-            opts.threads = atoi(argv[++i]);
-        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            fprintf(stderr, "tegn: unknown option '%s'\n", argv[i]);
-            return EXIT_USAGE;
-        } else {
-            int r = is_sqlite(argv[i]) ? inspect_sqlite(argv[i]) : inspect_csv(argv[i], &opts);
-            if (r != EXIT_OK && rc == EXIT_OK) rc = r;
-            files++;
-        }
-    }
-    if (files == 0) {
-        fprintf(stderr, "tegn: inspect needs at least one file\n");
-        return EXIT_USAGE;
-    }
-    return rc;
+    if (strcmp(argv[1], "repl") == 0) return tg_repl_main();
+    if (strcmp(argv[1], "inspect") == 0) return cmd_inspect(argc, argv);
+    fprintf(stderr, "tegn: unknown command '%s'\n", argv[1]);
+    print_usage(stderr);
+    return EXIT_USAGE;
 }

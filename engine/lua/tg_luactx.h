@@ -40,6 +40,7 @@ typedef struct tg_luactx_input {
 typedef struct tg_luactx_param {
     char *key;
     char *value;
+    int read; /* the script asked for it (tg_luactx_use_param) */
 } tg_luactx_param;
 
 /* A new context. 'params' holds n_params "key=value" strings (the value
@@ -78,6 +79,17 @@ size_t tg_luactx_n_params(const tg_luactx *ctx);
 const tg_luactx_param *tg_luactx_param_at(const tg_luactx *ctx, size_t i);
 /* The param named 'key', or NULL. */
 const tg_luactx_param *tg_luactx_find_param(const tg_luactx *ctx, const char *key);
+/* tg_luactx_find_param for the script: notes that it asked for 'key'
+** (given or not), so tg_luactx_check_params knows which params it reads.
+** Every way a script reads a param (tegn.param, tegn.params, an
+** indicator's params, the datasets folder) goes through here. */
+const tg_luactx_param *tg_luactx_use_param(tg_luactx *ctx, const char *key);
+/* TG_OK when the script asked for every --param given; else TG_EARG with
+** "--param 'yaer' is not read by the script<when> (it reads: aar, csv)"
+** in err, so a misspelt param under cron stops the run instead of
+** quietly leaving the default in force. 'when' ("" or " before its first
+** write") tells at which point. */
+tg_status tg_luactx_check_params(const tg_luactx *ctx, const char *when, tg_error *err);
 
 /* Whether read_csv should announce its progress. */
 int tg_luactx_progress(const tg_luactx *ctx);
@@ -104,7 +116,9 @@ int tg_luactx_set_doc(struct lua_State *L, tg_json *doc, int indent);
 void tg_luactx_add_indicator(struct lua_State *L, tg_json *ind);
 
 /* Raises (TG_EIO, which pcall can catch) unless the run's policy lets
-** 'fn' read or write 'path' (see tg_path_check); a no-op without one. */
+** 'fn' read or write 'path' (see tg_path_check); a no-op without one.
+** Before a write it also raises TG_EARG for a --param the script has not
+** read (tg_luactx_check_params), so a misspelt one writes nothing. */
 void tg_luactx_check_path(struct lua_State *L, tg_path_access access, const char *fn,
                           const char *path);
 
@@ -113,6 +127,14 @@ void tg_luactx_check_path(struct lua_State *L, tg_path_access access, const char
 ** (tg_path_open_read), or -1 when there is no policy or it cannot be
 ** opened (the loader's own open then reports why). The caller closes it. */
 int tg_luactx_open_read(struct lua_State *L, const char *fn, const char *path);
+
+/* For a writer: checks 'path' for writing as tg_luactx_check_path and
+** returns its folder opened beneath the allowed one, with *name the
+** file's name in it (tg_path_open_write), to be written with
+** tg_out_openat; raises when refused or when the folder cannot be opened.
+** Without a policy it returns -1 and *name is 'path' (write by name). The
+** caller closes the folder; it must not raise while holding it. */
+int tg_luactx_open_write(struct lua_State *L, const char *fn, const char *path, const char **name);
 
 /* Records a successful read of 'path' ('query' for read_sqlite, else
 ** NULL) with the file's SHA-256. Raises (memory, I/O) before changing

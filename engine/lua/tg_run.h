@@ -16,6 +16,7 @@
 
 #include "tegn.h"
 
+struct tg_json;
 struct tg_lua;
 struct tg_luactx;
 
@@ -42,10 +43,16 @@ typedef struct tg_run_opts {
     void *ud;
     int progress; /* nonzero: announce loads through print */
     int quiet;    /* nonzero (--quiet): read_csv's load notes go only to the meta */
+    /* Non-NULL: a successful run that emitted a document hands it over
+    ** here after writing it (the caller frees it with tg_json_free), so
+    ** the CLI prints its summary without reading the file back; NULL
+    ** when the script emitted nothing. */
+    struct tg_json **doc;
 } tg_run_opts;
 
 /* Defaults: no script, no params, stdout, seed TG_LUA_DEFAULT_SEED, no
-** memory cap, no time limit, lib_dir "scripts/lib", print discarded. */
+** memory cap, no time limit, lib_dir "scripts/lib", print discarded, the
+** document not kept. */
 void tg_run_opts_init(tg_run_opts *opts);
 
 /* Runs the script described by 'o'. Returns TG_OK, or the status of the
