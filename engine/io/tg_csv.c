@@ -120,6 +120,10 @@ static void on_field(void *s, size_t n, void *ud) {
 
     if (ch->row_bad || ch->status != TG_OK) return;
     if (k >= ch->ld->n_cols) {
+        if (k == ch->ld->n_cols && n == 0 && ch->ld->dialect.trailing) {
+            ch->field--; /* the empty field after a trailing delimiter */
+            return;
+        }
         snprintf(why, sizeof why, "expected %zu fields, found more", ch->ld->n_cols);
         row_problem(ch, k, why, s, n);
         return;
@@ -726,6 +730,7 @@ static tg_status read_header(struct loader *ld, const char *path, tg_error *err)
         st = tg_err_nomem(err);
         goto done;
     }
+    if (ld->dialect.trailing && h.n >= 2 && h.names[h.n - 1][0] == '\0') tg_free(h.names[--h.n]);
     if (ld->dialect.header) {
         if (!h.done && off + used < ld->src.size) {
             st = tg_err_set(err, TG_EDATA, path, (int)ld->data_line, 0,
@@ -1122,6 +1127,11 @@ static tg_status assemble(struct loader *ld, const tg_csvcol_decision *dec, tg_t
         for (size_t i = 0; i < ld->n_chunks; i++) parts[i] = ld->chunks[i].cols[k];
         st = tg_csvcol_assemble(parts, ld->n_chunks, &dec[k], &col);
         if (st != TG_OK) break;
+        if (dec[k].note[0] && dec[k].type == TG_STRING) {
+            size_t n = strlen(ld->src.path) + strlen(dec[k].note) + 3;
+            if ((col->note = tg_malloc(n)) != NULL)
+                snprintf(col->note, n, "%s: %s", ld->src.path, dec[k].note);
+        }
         st = tg_table_add(t, ld->names[k], col);
         tg_col_release(col);
         for (size_t i = 0; i < ld->n_chunks; i++) { /* free as we go: peak stays low */
@@ -1175,6 +1185,9 @@ static void file_notes(const struct loader *ld, tg_csv_report *r) {
     else if (ld->opts->dialect.skip > 0)
         add_note(r, 0, "%d line(s) skipped (skip = %d)", ld->opts->dialect.skip,
                  ld->opts->dialect.skip);
+    if (d->trailing)
+        add_note(r, 1, "a delimiter ends %s: the empty column after it is dropped",
+                 d->trailing == 1 ? "the header line only" : "every line");
     if (ld->gzip)
         add_note(r, 1, "gzip-compressed: %zu bytes decompressed in memory", ld->file_size);
     if (d->cr_lines)

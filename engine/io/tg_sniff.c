@@ -394,13 +394,13 @@ static int decide_header(struct span *first, const unsigned *first_kind, const s
 ** when 'header' is not NULL, *header by decide_header. Only the first
 ** record's columns are classified; extra fields in later lines only count
 ** for the decimal mark. */
-static tg_status analyse(const struct sample *t, unsigned char delim, const tg_nulls *nulls,
-                         tg_dialect *out, int *header) {
+static tg_status analyse(const struct sample *t, unsigned char delim, size_t mode,
+                         const tg_nulls *nulls, tg_dialect *out, int *header) {
     size_t pos = 0, start, nf, cols, n_comma = 0, n_dot = 0;
     struct span *first;
     unsigned *first_kind, marks;
     struct colstat *cs;
-    int found;
+    int found, last_empty = 1;
 
     found = next_record(t, delim, &pos, &start, &cols);
     assert(found); /* the caller saw at least one record */
@@ -432,7 +432,15 @@ static tg_status analyse(const struct sample *t, unsigned char delim, const tg_n
             }
             if (marks == TG_MARK_COMMA) n_comma++;
             else if (marks == TG_MARK_DOT) n_dot++;
+            if (j + 1 == nf && (nf != cols || f.len > 0)) last_empty = 0;
         }
+    }
+    /* A delimiter after the last name (and after every record's last
+    ** value): the empty column it makes is dropped. */
+    if (cols >= 2 && first[cols - 1].len == 0 && mode >= 1) {
+        if (cols == mode + 1) out->trailing = 1;
+        else if (cols == mode && last_empty && pos > 0) out->trailing = 2;
+        if (out->trailing) cols--;
     }
     out->n_fields = cols;
     out->decimal = (delim != ',' && n_comma > n_dot) ? ',' : '.';
@@ -813,7 +821,8 @@ tg_status tg_sniff(const unsigned char *buf, size_t n, int at_eof, const tg_snif
     }
     consistent = best.n_records > 0 && best.n_mode * 10 >= best.n_records * 9;
 
-    st = analyse(&t, (unsigned char)out->delim, &nulls, out, opts->header < 0 ? &header : NULL);
+    st = analyse(&t, (unsigned char)out->delim, best.mode, &nulls, out,
+                 opts->header < 0 ? &header : NULL);
     if (st != TG_OK) {
         st = tg_err_nomem(err);
         goto done;

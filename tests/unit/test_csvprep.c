@@ -462,6 +462,74 @@ static void test_prep_title_line(void **state) {
     tg_test_no_leaks(before);
 }
 
+static void test_prep_trailing_delimiter(void **state) {
+    (void)state;
+    size_t before = tg_mem_blocks();
+    const char *names[] = { "csv/trailing_every.csv", "csv/trailing_header.csv" };
+    for (int i = 0; i < 2; i++) {
+        for (int fast = 0; fast < 2; fast++) {
+            tg_csv_opts o;
+            tg_csv_opts_init(&o);
+            o.no_fast_path = !fast;
+            tg_csv_report *r;
+            tg_table *t = load_opts(names[i], &o, &r);
+            assert_int_equal(r->dialect.trailing, i ? 1 : 2);
+            assert_int_equal(t->n_cols, 3);
+            assert_int_equal(t->n_rows, 3);
+            assert_string_equal(t->names[2], "n");
+            assert_int_equal(col(t, "n")->v.i64[2], 5);
+            assert_string_equal(str(col(t, "navn"), 1), "Bo");
+            assert_non_null(note(r, i ? "a delimiter ends the header line only"
+                                      : "a delimiter ends every line"));
+            tg_csv_report_free(r);
+            tg_table_release(t);
+        }
+    }
+    /* a value in the last column anywhere in the sample keeps the column */
+    const char *path = tg_test_tmpfile(".csv");
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("id;n;\n1;2;\n3;4;x\n5;6;\n", f);
+    fclose(f);
+    tg_table *t = NULL;
+    tg_csv_report *r = NULL;
+    tg_error err;
+    assert_int_equal(tg_csv_read(path, NULL, &t, &r, &err), TG_OK);
+    assert_int_equal(r->dialect.trailing, 0);
+    assert_int_equal(t->n_cols, 3);
+    assert_string_equal(str(col(t, "column3"), 1), "x");
+    assert_false(tg_col_is_valid(col(t, "column3"), 0));
+    tg_csv_report_free(r);
+    tg_table_release(t);
+    unlink(path);
+    tg_test_no_leaks(before);
+}
+
+/* ISO beside m/d/Y is two sources: text with a note, not a failed load;
+** the same shape read day- and month-first stays an error (test_csv.c). */
+static void test_prep_dates_mixed(void **state) {
+    (void)state;
+    size_t before = tg_mem_blocks();
+    tg_csv_report *r;
+    tg_table *t = load("csv/dates_mixed_iso_mdy.csv", &r);
+    assert_int_equal(col(t, "dato")->type, TG_STRING);
+    assert_string_equal(str(col(t, "dato"), 0), "2024-03-01");
+    assert_string_equal(str(col(t, "dato"), 2), "03/13/2024");
+    assert_string_equal(r->cols[0].note, "read as text: the dates mix formats, '03/13/2024' among "
+                                         "%Y-%m-%d dates (types fixes one) (line 4)");
+    assert_non_null(col(t, "dato")->note);
+    tg_csv_report_free(r);
+    tg_table_release(t);
+    /* an explicit type still fails on the other format */
+    tg_csv_opts o;
+    tg_csv_opts_init(&o);
+    o.types = (tg_csv_coltype[]){ { "dato", TG_DATE, NULL } };
+    o.n_types = 1;
+    tg_error err = load_error("csv/dates_mixed_iso_mdy.csv", &o, TG_EDATA);
+    assert_int_equal(err.line, 4);
+    tg_test_no_leaks(before);
+}
+
 /* ---- point 5: the routine decisions are in the notes too ---- */
 
 static void test_prep_routine_notes(void **state) {
@@ -572,6 +640,8 @@ int main(void) {
         cmocka_unit_test(test_prep_comments),
         cmocka_unit_test(test_prep_hash_data),
         cmocka_unit_test(test_prep_title_line),
+        cmocka_unit_test(test_prep_trailing_delimiter),
+        cmocka_unit_test(test_prep_dates_mixed),
         cmocka_unit_test(test_prep_routine_notes),
         cmocka_unit_test(test_prep_threads_same),
     };
