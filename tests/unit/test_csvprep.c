@@ -530,6 +530,36 @@ static void test_prep_dates_mixed(void **state) {
     tg_test_no_leaks(before);
 }
 
+/* Spaces and tabs around unquoted fields are trimmed, as docs/csv.md
+** says, but never the delimiter: a tab-separated file keeps its empty
+** fields and its columns in place. */
+static void test_prep_tabs(void **state) {
+    (void)state;
+    size_t before = tg_mem_blocks();
+    for (int fast = 0; fast < 2; fast++) {
+        tg_csv_opts o;
+        tg_csv_opts_init(&o);
+        o.no_fast_path = !fast;
+        tg_csv_report *r;
+        tg_table *t = load_opts("csv/tabs_around.csv", &o, &r);
+        assert_string_equal(str(col(t, "navn"), 0), "Anna");
+        assert_string_equal(str(col(t, "by"), 0), "Kbh");
+        tg_csv_report_free(r);
+        tg_table_release(t);
+        t = load_opts("csv/tabs_empty.tsv", &o, &r);
+        assert_int_equal(r->dialect.delim, '\t');
+        assert_int_equal(t->n_cols, 3);
+        assert_int_equal(col(t, "a")->v.i64[0], 1);
+        assert_false(tg_col_is_valid(col(t, "b"), 0));
+        assert_int_equal(col(t, "c")->v.i64[0], 3);
+        assert_false(tg_col_is_valid(col(t, "a"), 1));
+        assert_int_equal(col(t, "b")->v.i64[1], 5);
+        tg_csv_report_free(r);
+        tg_table_release(t);
+    }
+    tg_test_no_leaks(before);
+}
+
 /* ---- point 5: the routine decisions are in the notes too ---- */
 
 static void test_prep_routine_notes(void **state) {
@@ -642,6 +672,7 @@ int main(void) {
         cmocka_unit_test(test_prep_title_line),
         cmocka_unit_test(test_prep_trailing_delimiter),
         cmocka_unit_test(test_prep_dates_mixed),
+        cmocka_unit_test(test_prep_tabs),
         cmocka_unit_test(test_prep_routine_notes),
         cmocka_unit_test(test_prep_threads_same),
     };
