@@ -522,7 +522,11 @@ static tg_status sniff(struct loader *ld, const char *path, tg_error *err) {
             ld->dialect.skip_bytes = orig.skip_bytes;
             ld->dialect.skip_lines += orig.skip_lines;
             ld->dialect.sep_line = orig.sep_line;
-            if (orig.sep_line) ld->dialect.delim = orig.delim;
+            memcpy(ld->dialect.enc_why, orig.enc_why, sizeof orig.enc_why);
+            if (orig.sep_line) {
+                ld->dialect.delim = orig.delim;
+                memcpy(ld->dialect.delim_why, orig.delim_why, sizeof orig.delim_why);
+            }
         }
     }
     ld->src.enc = ld->src.mem && ld->src.mem != ld->file_mem ? TG_ENC_UTF8 : ld->dialect.encoding;

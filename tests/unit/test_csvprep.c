@@ -530,6 +530,23 @@ static void test_prep_dates_mixed(void **state) {
     tg_test_no_leaks(before);
 }
 
+/* UTF-16 is sniffed twice (raw, then transcoded): the title, the comment
+** and the encoding's reason survive both. */
+static void test_prep_utf16_title_comment(void **state) {
+    (void)state;
+    size_t before = tg_mem_blocks();
+    tg_csv_report *r;
+    tg_table *t = load("csv/utf16_title_comment.csv", &r);
+    assert_int_equal(r->dialect.encoding, TG_ENC_UTF16LE);
+    assert_int_equal(t->n_rows, 3);
+    assert_string_equal(str(col(t, "navn"), 0), "Åse");
+    assert_int_equal(col(t, "id")->v.i64[2], 3);
+    assert_string_equal(r->notes[0].text, "encoding utf-16le from its byte-order mark");
+    assert_non_null(note(r, "1 comment line(s)"));
+    assert_non_null(note(r, "1 title line(s) above the header skipped (\"Udtræk fra X\")"));
+    done(t, r, before);
+}
+
 /* Spaces and tabs around unquoted fields are trimmed, as docs/csv.md
 ** says, but never the delimiter: a tab-separated file keeps its empty
 ** fields and its columns in place. */
@@ -672,6 +689,7 @@ int main(void) {
         cmocka_unit_test(test_prep_title_line),
         cmocka_unit_test(test_prep_trailing_delimiter),
         cmocka_unit_test(test_prep_dates_mixed),
+        cmocka_unit_test(test_prep_utf16_title_comment),
         cmocka_unit_test(test_prep_tabs),
         cmocka_unit_test(test_prep_routine_notes),
         cmocka_unit_test(test_prep_threads_same),
