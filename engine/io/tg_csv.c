@@ -37,8 +37,17 @@
 #include "tg_lines.h"
 #include "tg_mem.h"
 
-#define SAMPLE_BYTES      (1u << 20)
-#define MIN_SPLIT_BYTES   (8u << 20) /* smaller files are parsed by one thread */
+/* The bytes the sniffer sees; the fuzz build makes it small (CMakeLists.txt). */
+#ifndef TG_CSV_SAMPLE_BYTES
+#define TG_CSV_SAMPLE_BYTES (1u << 20)
+#endif
+#define SAMPLE_BYTES TG_CSV_SAMPLE_BYTES
+/* Smaller files are parsed by one thread. The fuzz build lowers it
+** (CMakeLists.txt, TG_FUZZ) so that small inputs are split too. */
+#ifndef TG_CSV_MIN_SPLIT_BYTES
+#define TG_CSV_MIN_SPLIT_BYTES (8u << 20)
+#endif
+#define MIN_SPLIT_BYTES   TG_CSV_MIN_SPLIT_BYTES
 #define MAX_THREADS       8
 #define CHUNKS_PER_THREAD 1 /* more balance, but glibc keeps smaller freed parts resident */
 #define MAX_PASSES        3
@@ -980,10 +989,28 @@ static tg_status verify_boundaries(struct loader *ld, const tg_csvcol_spec *spec
 
 /* ---- failures, decisions, assembly ---- */
 
+/* Each chunk caps its own rejects; the cap is on the whole file, so the
+** reject that passes it counting all earlier chunks fails the load, as it
+** does when one thread reads the file. */
+static tg_status over_cap(struct loader *ld, const struct chunk *ch, size_t j, const char *path,
+                          tg_error *err) {
+    const tg_reject *r = &ch->rejects[j];
+    size_t field = (size_t)r->col - 1;
+    size_t line = line_of(ld, ch, ch->rej_rows[j], field);
+    const char *name = field < ld->n_cols ? ld->names[field] : NULL;
+    return tg_err_set(err, TG_EDATA, path, (int)line, r->col,
+                      "%s%s%smore than %zu rejected rows; this one: %s", name ? "column '" : "",
+                      name ? name : "", name ? "': " : "", ld->opts->max_errors, r->reason);
+}
+
 /* The first failure in file order becomes the error; TG_OK if none. */
 static tg_status chunk_failure(struct loader *ld, const char *path, tg_error *err) {
+    size_t rejected = 0; /* in the chunks before this one */
     for (size_t i = 0; i < ld->n_chunks; i++) {
         struct chunk *ch = &ld->chunks[i];
+        if (ld->opts->on_error == TG_CSV_REJECT && rejected + ch->n_rej > ld->opts->max_errors)
+            return over_cap(ld, ch, ld->opts->max_errors - rejected, path, err);
+        rejected += ch->n_rej;
         if (ch->status == TG_ENOMEM) return tg_err_nomem(err);
         if (ch->status == TG_EIO)
             return tg_err_set(err, TG_EIO, path, 0, 0, "cannot read the file");

@@ -12,7 +12,10 @@
 #include "tegn.h"
 #include "tg_enc.h"
 
-#define TG_LINES_BLOCK (4u << 20) /* bytes read at a time */
+/* Bytes read at a time; the fuzz build makes it small (CMakeLists.txt). */
+#ifndef TG_LINES_BLOCK
+#define TG_LINES_BLOCK (4u << 20)
+#endif
 
 /* A file to read: by pread from 'fd', or from 'mem' when it is set. */
 typedef struct tg_src {

@@ -42,12 +42,12 @@ typedef struct tg_run_opts {
     void (*print)(void *ud, const char *text, size_t len);
     void *ud;
     int progress; /* nonzero: announce loads through print */
-    int quiet;    /* nonzero (--quiet): read_csv's load notes go only to the meta */
     /* Non-NULL: a successful run that emitted a document hands it over
     ** here after writing it (the caller frees it with tg_json_free), so
     ** the CLI prints its summary without reading the file back; NULL
     ** when the script emitted nothing. */
     struct tg_json **doc;
+    int quiet; /* nonzero (--quiet): read_csv's load notes go only to the meta */
 } tg_run_opts;
 
 /* Defaults: no script, no params, stdout, seed TG_LUA_DEFAULT_SEED, no
