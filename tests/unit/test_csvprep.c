@@ -627,9 +627,11 @@ static const char *write_big(const char *eol, size_t rows) {
         if (i % 5 == 0)
             fprintf(f, "%zu;\"linje et%slinje to; og \"\"tre\"\"\";%zu,%02zu%s", i, eol, i % 977,
                     i % 100, eol);
-        else fprintf(f, "%zu;enkel %zu;%zu,%02zu%s", i, i % 97, i % 977, i % 100, eol);
+        else fprintf(f, "%zu;enkel tekst %zu;%zu,%02zu%s", i, i % 97, i % 977, i % 100, eol);
     }
+    long size = ftell(f);
     fclose(f);
+    assert_true(size > 9L << 20); /* above the 8 MiB below which one thread reads */
     return path;
 }
 
@@ -638,7 +640,7 @@ static void test_prep_threads_same(void **state) {
     size_t before = tg_mem_blocks();
     const char *eols[] = { "\n", "\r" };
     for (int e = 0; e < 2; e++) {
-        const size_t rows = 260000;
+        const size_t rows = 340000;
         const char *path = write_big(eols[e], rows);
         tg_table *t[2] = { NULL, NULL };
         tg_csv_report *r[2] = { NULL, NULL };
@@ -655,7 +657,7 @@ static void test_prep_threads_same(void **state) {
         assert_string_equal(str(col(t[1], "tekst"), 5), e ? "linje et\rlinje to; og \"tre\""
                                                           : "linje et\nlinje to; og \"tre\"");
         assert_true(col(t[1], "beloeb")->v.f64[6] == 6.06);
-        assert_non_null(note(r[1], "260 comment line(s)"));
+        assert_non_null(note(r[1], "340 comment line(s)"));
         assert_non_null(note(r[1], "1 title line(s)"));
         for (int k = 0; k < 2; k++) {
             tg_table_release(t[k]);
