@@ -1202,7 +1202,9 @@ static void file_notes(const struct loader *ld, tg_csv_report *r) {
                  "encoding windows-1252: invalid UTF-8 past the first MiB; encoding overrides");
     else add_note(r, 0, "%s", d->enc_why);
     add_note(r, 0, "%s", d->delim_why);
-    add_note(r, d->header_unsure, "%s", d->header_why);
+    /* no header is rare in exports: a reader should know the first line is data */
+    add_note(r, d->header_unsure || (!d->header && ld->opts->dialect.header < 0), "%s",
+             d->header_why);
     if (d->sep_line) add_note(r, 0, "line 1 (Excel's \"sep=%c\" line) skipped", d->delim);
     if (d->comment) {
         size_t n = ld->hdr_comments;

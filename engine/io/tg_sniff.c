@@ -303,7 +303,19 @@ static int cmp_span(const void *a, const void *b) {
 ** how many read as each typed kind. */
 struct colstat {
     size_t nonnull, num, date, bools;
+    size_t years; /* values that are a year, 1900-2100 */
 };
+
+/* "2021": four digits from 1900 to 2100, a year as a column name. */
+static int is_year(struct span f) {
+    if (f.len != 4) return 0;
+    int y = 0;
+    for (size_t i = 0; i < 4; i++) {
+        if (f.p[i] < '0' || f.p[i] > '9') return 0;
+        y = y * 10 + (f.p[i] - '0');
+    }
+    return y >= 1900 && y <= 2100;
+}
 
 /* The kind most of a column's values below the first record have, when
 ** a typed kind holds more than half of them; K_TEXT otherwise. One odd
@@ -326,16 +338,31 @@ static void span_text(struct span f, char *buf, size_t size) {
 ** when the first values are distinct and non-empty. */
 static int decide_header(struct span *first, const unsigned *first_kind, const struct colstat *cs,
                          size_t cols, tg_dialect *out) {
-    size_t for_h = 0, against = 0, first_against = 0, first_for = 0;
+    size_t for_h = 0, against = 0, first_against = 0, first_for = 0, years = 0, text = 0;
     char v[44];
     for (size_t j = 0; j < cols; j++) {
         unsigned dom = dominant(&cs[j]);
+        text += first_kind[j] == K_TEXT && first[j].len > 0;
         if (dom == K_TEXT || first_kind[j] == K_NULL) continue;
         if (first_kind[j] == dom) {
             if (against++ == 0) first_against = j;
+            /* a year above values that are mostly not years */
+            years += is_year(first[j]) && cs[j].years * 2 < cs[j].nonnull;
         } else if (for_h++ == 0) {
             first_for = j;
         }
+    }
+    if (against && years == against && text) {
+        /* Statistikbanken's pivoted tables: "kommune;2021;2022" above
+        ** counts. Every column that says "data" has a year on top, and a
+        ** text column names itself. */
+        span_text(first[first_against], v, sizeof v);
+        out->header_unsure = 1;
+        snprintf(out->header_why, sizeof out->header_why,
+                 "header: the years on line 1 ('%s', column %zu) name columns of other numbers; "
+                 "header = false reads the first line as data",
+                 v, first_against + 1);
+        return 1;
     }
     if (for_h && against) {
         span_text(first[first_against], v, sizeof v);
@@ -429,6 +456,7 @@ static tg_status analyse(const struct sample *t, unsigned char delim, size_t mod
                 cs[j].num += k == K_NUM;
                 cs[j].date += k == K_DATE;
                 cs[j].bools += k == K_BOOL;
+                cs[j].years += (size_t)is_year(f);
             }
             if (marks == TG_MARK_COMMA) n_comma++;
             else if (marks == TG_MARK_DOT) n_dot++;

@@ -367,6 +367,36 @@ static void test_prep_header_unsure(void **state) {
     done(t, r, before);
 }
 
+/* A pivoted table (Statistikbanken): years name the number columns. */
+static void test_prep_header_years(void **state) {
+    (void)state;
+    size_t before = tg_mem_blocks();
+    tg_csv_report *r;
+    tg_table *t = load("csv/header_years.csv", &r);
+    assert_int_equal(r->dialect.header, 1);
+    assert_int_equal(t->n_rows, 2);
+    assert_string_equal(t->names[1], "2021");
+    assert_int_equal(col(t, "2022")->v.i64[1], 8);
+    assert_string_equal(str(col(t, "kommune"), 0), "Kbh");
+    assert_non_null(note(r, "header: the years on line 1 ('2021', column 2) name columns"));
+    tg_csv_report_free(r);
+    tg_table_release(t);
+    /* years above years are data, and a sniffed "no header" is a note a
+    ** reader sees (unusual) */
+    const char *path = tg_test_tmpfile(".csv");
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("2021;5\n2022;7\n2023;9\n", f);
+    fclose(f);
+    tg_error err;
+    assert_int_equal(tg_csv_read(path, NULL, &t, &r, &err), TG_OK);
+    assert_int_equal(r->dialect.header, 0);
+    assert_int_equal(t->n_rows, 3);
+    assert_true(note(r, "no header: '2021' (column 1) is like the values below it")->unusual);
+    unlink(path);
+    done(t, r, before);
+}
+
 /* ---- point 4: what people export ---- */
 
 static void test_prep_leading_dot(void **state) {
@@ -685,6 +715,7 @@ int main(void) {
         cmocka_unit_test(test_prep_rewrite),
         cmocka_unit_test(test_prep_header_mixed_column),
         cmocka_unit_test(test_prep_header_unsure),
+        cmocka_unit_test(test_prep_header_years),
         cmocka_unit_test(test_prep_leading_dot),
         cmocka_unit_test(test_prep_comments),
         cmocka_unit_test(test_prep_hash_data),
