@@ -40,11 +40,14 @@ tegn.read_csv(FIXTURES .. 'csv/comments.csv', { comment = false })
 comments.csv:5:2: column 'navn': expected 3 fields, found 1
 
 -- case: skip = n skips title lines; skip = 0 reads them
-local t = tegn.read_csv(FIXTURES .. 'csv/title_line.csv', { skip = 2 })
-print(#t, t:rows()[3].navn)
+local t, r = tegn.read_csv(FIXTURES .. 'csv/title_line.csv', { skip = 2 })
+print(#t, t:rows()[3].navn, r.dialect.skip, r.dialect.comment)
+local _, r2 = tegn.read_csv(FIXTURES .. 'csv/title_line.csv')
+print(r2.dialect.skip)
 local t2 = tegn.read_csv(FIXTURES .. 'csv/title_line.csv', { skip = 0, header = false, sep = ';' })
 -- expect:
-3	Cy
+3	Cy	2	false
+2
 -- error data contains:
 title_line.csv:3:2: expected 1 fields, found more
 
