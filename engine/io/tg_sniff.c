@@ -586,7 +586,8 @@ static int comments_confirmed(const struct sample *t, unsigned char delim, size_
         if (pos >= t->n) break;
         if (t->s[pos] == t->comment) {
             if (!seen_record) return 1;
-            if (next_record(&plain, delim, &pos, &start, &nf) && nf != mode) return 1;
+            if (!next_record(&plain, delim, &pos, &start, &nf)) break;
+            if (nf != mode) return 1;
             i = line_end(t, start) + 1;
             continue;
         }
