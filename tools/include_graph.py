@@ -32,7 +32,7 @@ BELOW = {
 # Third-party headers and the only places allowed to include them: a layer
 # folder name, or a module name (tg_csv ...).
 ADAPTERS = {
-    "csv.h": {"tg_csv"},
+    "csv.h": {"tg_csvparse"},
     "sqlite3.h": {"tg_db", "tg_dbvfs"},
     "jansson.h": {"tg_json"},
     "zlib.h": {"tg_csvprep"},

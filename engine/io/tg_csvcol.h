@@ -7,7 +7,8 @@
 ** whole column (the decimal marks and date formats every value allows).
 ** After all chunks are read, tg_csvcol_decide looks at every part of a
 ** column and tg_csvcol_assemble builds the final tg_col from them.
-** Used only by tg_csv.c; one tg_csvcol is touched by one thread.
+** Used only by the CSV loader (tg_csv, tg_csvparse); one tg_csvcol is
+** touched by one thread.
 */
 #ifndef TG_CSVCOL_H
 #define TG_CSVCOL_H

@@ -2,7 +2,8 @@
 ** tg_lines.h -- the byte and line layer under the CSV loader: a source
 ** (a file read with pread, or a transcoded copy in memory), a reader that
 ** hands out decoded lines of a byte range, a raw block reader, and the
-** delimiter scan of the loader's fast path. Used only by tg_csv.c.
+** delimiter scan of the loader's fast path. Used only by the CSV loader
+** (tg_csv, tg_csvparse).
 */
 #ifndef TG_LINES_H
 #define TG_LINES_H

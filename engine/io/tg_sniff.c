@@ -39,7 +39,7 @@ void tg_sniff_opts_init(tg_sniff_opts *opts) {
 
 /* A small quote-aware splitter rather than libcsv: the sniffer only counts
 ** fields and looks at their bytes in place, it must know whether the last
-** record was cut off by the end of the sample, and tg_csv.c stays the one
+** record was cut off by the end of the sample, and tg_csvparse.c stays the one
 ** adapter around csv.h. The rules follow libcsv's lenient defaults, which
 ** the loader uses: a quote opens a quoted field only at the field's start
 ** (after blanks), doubled quotes inside are literal, text after a closing
