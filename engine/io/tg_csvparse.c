@@ -398,6 +398,7 @@ tg_status tg_csvparse_header(tg_csvparse *ps, int transcoded, tg_csvhead *head, 
     if (transcoded) off = ps->dialect.pre_bytes; /* transcoded from after the BOM and sep= line */
     head->data_start = off;
     head->data_line = line;
+    head->comments = 0; /* the Windows-1252 retry reads the header again */
     if (parser_init(&p, &ps->dialect) != 0) return tg_err_nomem(err);
     if (tg_block_init(&rd, ps->src.enc) != TG_OK) {
         st = tg_err_nomem(err);

@@ -91,8 +91,8 @@ typedef struct tg_csvhead {
 ** the file already decoded from them), so that where data begins and on
 ** which line is exact. Sets ps->names and ps->n_cols (owned by the caller
 ** even on failure; unique and non-empty on TG_OK), and lowers
-** ps->enc_guessed to 2 when a name is not UTF-8; adds the comment lines
-** above the header to head->comments. TG_EDATA names 'path'. */
+** ps->enc_guessed to 2 when a name is not UTF-8; counts the comment lines
+** above the header in head->comments. TG_EDATA names 'path'. */
 tg_status tg_csvparse_header(tg_csvparse *ps, int transcoded, tg_csvhead *head, const char *path,
                              tg_error *err);
 

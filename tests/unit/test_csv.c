@@ -714,6 +714,35 @@ static void test_csv_late_cp1252_restarts(void **state) {
     done(t, r, before);
 }
 
+/* The retry reads the header again: a comment line above it is counted
+** once, not once per read (the note said "2 comment line(s)"). */
+static void test_csv_late_cp1252_counts_comments_once(void **state) {
+    (void)state;
+    size_t before = tg_mem_blocks();
+    const char *path = tg_test_tmpfile(".csv");
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f, "# kilde: kommunen\nkommune;n\n");
+    for (int i = 0; i < 120000; i++) fprintf(f, "Ballerup;%d\n", i);
+    fprintf(f, "T\xe5rnby;1\n");
+    fclose(f);
+    tg_table *t = NULL;
+    tg_csv_report *r = NULL;
+    tg_error err;
+    assert_int_equal(tg_csv_read(path, NULL, &t, &r, &err), TG_OK);
+    assert_int_equal(r->dialect.encoding, TG_ENC_CP1252);
+    assert_int_equal(t->n_rows, 120001);
+    int found = 0;
+    for (size_t i = 0; i < r->n_notes; i++)
+        if (strstr(r->notes[i].text, "comment line(s)")) {
+            assert_non_null(strstr(r->notes[i].text, "1 comment line(s) starting with '#'"));
+            found = 1;
+        }
+    assert_true(found);
+    unlink(path);
+    done(t, r, before);
+}
+
 
 /* A header of 50,000 columns, 100 names repeated 500 times and some empty:
 ** the repeats get "_2" ... "_500", the empty ones "column<k>", in well
@@ -917,6 +946,7 @@ int main(void) {
         cmocka_unit_test(test_csv_split_keeps_text_note_empty),
         cmocka_unit_test(test_csv_split_reject_cap_is_global),
         cmocka_unit_test(test_csv_late_cp1252_restarts),
+        cmocka_unit_test(test_csv_late_cp1252_counts_comments_once),
         cmocka_unit_test(test_csv_fast_path_equals_libcsv),
         cmocka_unit_test(test_csv_oom),
     };
