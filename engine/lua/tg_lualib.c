@@ -22,6 +22,7 @@
 #include "tg_luagroup.h"
 #include "tg_luaind.h"
 #include "tg_luaio.h"
+#include "tg_luarepl.h"
 #include "tg_luareshape.h"
 #include "tg_luascenario.h"
 #include "tg_luasim.h"
@@ -89,4 +90,9 @@ void tg_lualib_open(lua_State *L, void *ud) {
     lua_setglobal(L, "tegn");
     lua_pushcclosure(L, l_module_loader, 1);
     tg_lua_preload(L, "tegn");
+}
+
+void tg_lualib_open_repl(lua_State *L, void *ctx) {
+    tg_lualib_open(L, ctx);
+    tg_luarepl_open(L);
 }
