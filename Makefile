@@ -9,10 +9,11 @@ JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_OPT ?=
 
 DEB_PKGS = build-essential cmake pkg-config liblua5.4-dev libsqlite3-dev libcsv-dev \
-           libjansson-dev libcmocka-dev libedit-dev sqlite3 python3 python3-jsonschema \
+           libjansson-dev zlib1g-dev libcmocka-dev libedit-dev sqlite3 python3 python3-jsonschema \
            clang-format lua-check
 
-.PHONY: all deps build install demo test test-asan test-valgrind bench clean lint format
+.PHONY: all deps build install demo test test-asan test-valgrind bench clean lint format fuzz \
+        fuzz-deps fuzz-merge
 
 all: build
 
@@ -81,5 +82,51 @@ test-valgrind: build
 bench: build
 	sh bench/run.sh
 
+# The libFuzzer targets (tests/fuzz/README.md), built with clang, ASan and
+# UBSan into $(FUZZ), each run for FUZZ_SECONDS from its committed corpus.
+# New inputs go to $(FUZZ)/corpus_<name>, a crash to $(FUZZ)/crash-<sha1>.
+# `make fuzz FUZZ_SECONDS=3600` is a long run; .ci/run makes a short one.
+FUZZ         ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= csv expr
+
+# clang, and libFuzzer's runtime, which Debian ships apart (a Recommends of
+# clang, so --no-install-recommends leaves it out).
+fuzz-deps:
+	@$(MAKE) --no-print-directory DEB_PKGS="$(DEB_PKGS) clang" deps
+	@echo 'int LLVMFuzzerTestOneInput(const char *d, long n) { return (int)(d[0] & n); }' \
+	    | clang -x c -fsanitize=fuzzer - -o /dev/null 2>/dev/null \
+	    || $(MAKE) --no-print-directory \
+	        DEB_PKGS="libclang-rt-$$(clang -dumpversion | cut -d. -f1)-dev" deps
+
+fuzz: fuzz-deps
+	CC=clang cmake -S . -B $(FUZZ) -DTG_FUZZ=ON -DTG_BENCH=OFF $(CMAKE_OPT)
+	cmake --build $(FUZZ) -j $(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
+	@for t in $(FUZZ_TARGETS); do \
+	    mkdir -p $(FUZZ)/corpus_$$t; \
+	    echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
+	    ./$(FUZZ)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 \
+	        -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=$(FUZZ)/ \
+	        $(FUZZ)/corpus_$$t tests/fuzz/corpus_$$t 2>$(FUZZ)/fuzz_$$t.log \
+	        || { tail -40 $(FUZZ)/fuzz_$$t.log; exit 1; }; \
+	    grep -E '^stat::number_of_executed_units|DONE' $(FUZZ)/fuzz_$$t.log; \
+	done
+
+# Folds what `make fuzz` found into the committed corpus, minimised: the
+# fewest inputs that reach the same edges (-use_counters=0: hit counts do not
+# make an input worth keeping), with the seeds of tests/fuzz/seeds.py.
+fuzz-merge: fuzz-deps
+	CC=clang cmake -S . -B $(FUZZ) -DTG_FUZZ=ON -DTG_BENCH=OFF $(CMAKE_OPT)
+	cmake --build $(FUZZ) -j $(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
+	@for t in $(FUZZ_TARGETS); do \
+	    rm -rf $(FUZZ)/merged_$$t $(FUZZ)/seeds_$$t && mkdir -p $(FUZZ)/merged_$$t $(FUZZ)/corpus_$$t && \
+	    python3 tests/fuzz/seeds.py $$t $(FUZZ)/seeds_$$t && \
+	    ./$(FUZZ)/fuzz_$$t -merge=1 -use_counters=0 -max_len=4096 -timeout=10 \
+	        $(FUZZ)/merged_$$t tests/fuzz/corpus_$$t $(FUZZ)/seeds_$$t $(FUZZ)/corpus_$$t \
+	        2>$(FUZZ)/merge_$$t.log || { tail -20 $(FUZZ)/merge_$$t.log; exit 1; }; \
+	    rm -rf tests/fuzz/corpus_$$t && mv $(FUZZ)/merged_$$t tests/fuzz/corpus_$$t && \
+	    echo "tests/fuzz/corpus_$$t: $$(ls tests/fuzz/corpus_$$t | wc -l) inputs"; \
+	done
+
 clean:
-	rm -rf $(BUILD) $(ASAN)
+	rm -rf $(BUILD) $(ASAN) $(FUZZ)

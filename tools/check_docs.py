@@ -63,20 +63,22 @@ def tracked(root):
 
 
 def help_text(root):
-    """The usage string of engine/cli/main.c, as (line number, text) pairs."""
+    """The usage strings of engine/cli/main.c (every `static const char
+    name[] =` there: the usage's head, the options of run and inspect, the
+    exit codes), as (line number, text) pairs."""
     path = os.path.join(root, "engine", "cli", "main.c")
     if not os.path.exists(path):
         return "", []
     lines, inside = [], False
     for no, line in enumerate(open(path, encoding="utf-8"), 1):
-        if re.match(r"\s*static const char usage\[\]\s*=", line):
+        if re.match(r"\s*static const char \w+\[\]\s*=", line):
             inside = True
             continue
         if inside:
             for lit in re.findall(r'"((?:[^"\\]|\\.)*)"', line):
                 lines.append((no, lit.replace("\\n", "")))
             if line.rstrip().endswith(";"):
-                break
+                inside = False
     return "engine/cli/main.c", lines
 
 

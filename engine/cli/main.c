@@ -5,6 +5,7 @@
 */
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,7 +32,7 @@
 #include "tg_repl.h"
 #include "tg_run.h"
 
-static const char usage[] =
+static const char usage_head[] =
     "usage: tegn COMMAND [ARGS]\n"
     "\n"
     "commands:\n"
@@ -44,12 +45,15 @@ static const char usage[] =
     "  demo [DIR]        the main job: every indicator in scripts/alle.lua over the datasets\n"
     "                    in DIR (default: the datasets installed with tegn); writes\n"
     "                    out/indikatorer.json and prints the summary table\n"
-    "\n"
-    "options for run:\n"
-    "  --param KEY=VALUE  a value for tegn.params (repeatable)\n"
+    "  help [COMMAND]    this text, or one command's usage (also: tegn COMMAND --help)\n";
+
+static const char run_options[] =
+    "  --param KEY=VALUE  a value for tegn.params (repeatable); one the script never\n"
+    "                    reads is a usage error, reported before anything is written\n"
     "  --out FILE        write the JSON document here (atomically) instead of stdout\n"
     "  --seed N          seed for math.random and tegn's random numbers (default 42)\n"
-    "  --mem SIZE        memory cap for Lua and data, e.g. 2G, 512M (default: none)\n"
+    "  --mem SIZE        memory cap for Lua and data with a unit, e.g. 2G, 512M\n"
+    "                    (default: none)\n"
     "  --timeout TIME    wall-clock limit, e.g. 90s, 10m, 1h (default: none)\n"
     "  --lib DIR         folder require() searches after the script's (default: scripts/lib\n"
     "                    of the working folder if it has one, else the installed library)\n"
@@ -58,19 +62,94 @@ static const char usage[] =
     "  --allow-write DIR let the script write files beneath DIR (repeatable); without it,\n"
     "                    only beneath the folder of --out, never --out itself or an input\n"
     "  --progress        announce each load on stderr (default: only on a terminal)\n"
-    "  --quiet           no progress even on a terminal\n"
+    "  --quiet           no progress even on a terminal (not with --progress)\n"
     "  --summary         print the summary table of the indicator document (stdout when\n"
-    "                    --out is given, else stderr)\n"
-    "\n"
-    "options for inspect:\n"
+    "                    --out is given, else stderr)\n";
+
+static const char inspect_options[] =
     "  --reject          collect malformed rows instead of stopping at the first\n"
-    "  --threads N       loader threads (default: one per core)\n"
-    "\n"
-    "  -h, --help        this text\n"
-    "  --version         print the version\n"
-    "\n"
+    "  --threads N       loader threads, 1 to 256 (default: one per core)\n";
+
+static const char exit_codes[] =
     "exit codes: 0 ok, 1 script error, 2 data error, 3 limit reached, 4 internal error,\n"
     "            64 usage error, 130 cancelled\n";
+
+/* One command's usage: its synopsis, what it does, its options. */
+typedef struct command_help {
+    const char *name, *synopsis, *about, *options;
+} command_help;
+
+static const command_help commands[] = {
+    { "run", "tegn run SCRIPT [OPTIONS]",
+      "Runs an analysis script in the sandbox. Its tegn.emit document (or, for\n"
+      "indicator scripts, the indicator document) is written as JSON to --out or\n"
+      "stdout when the run succeeds; a failed run writes nothing.\n",
+      run_options },
+    { "repl", "tegn repl",
+      "An interactive Lua prompt with the tegn module, in the same sandbox as run.\n"
+      "Ctrl-D quits.\n",
+      NULL },
+    { "inspect", "tegn inspect [--reject] [--threads N] FILE...",
+      "Loads each CSV file (or every table of a .sqlite/.db/.sqlite3 file) and prints\n"
+      "its dialect, the type of each column, nulls and notes, as read_csv reads it.\n",
+      inspect_options },
+    { "summary", "tegn summary FILE",
+      "Prints the summary table of an indicator JSON file (as written by an indicator\n"
+      "script's run or by tegn demo). Any other JSON is a data error (exit 2).\n",
+      NULL },
+    { "demo", "tegn demo [DIR]",
+      "The main job: runs every indicator of scripts/alle.lua over the datasets in DIR\n"
+      "(default: the datasets installed with tegn), writes out/indikatorer.json and\n"
+      "prints the summary table.\n",
+      NULL },
+    { "help", "tegn help [COMMAND]", "Prints the usage of tegn, or of one command.\n", NULL },
+};
+
+static void print_usage(FILE *to) {
+    fprintf(to, "%s\noptions for run:\n%s\noptions for inspect:\n%s\n", usage_head, run_options,
+            inspect_options);
+    fprintf(to,
+            "  -h, --help        this text (tegn help COMMAND: one command's)\n"
+            "  --version         print the version\n\n%s",
+            exit_codes);
+}
+
+static const command_help *find_command(const char *name) {
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(commands[i].name, name) == 0) return &commands[i];
+    return NULL;
+}
+
+static void print_command_help(const command_help *c, FILE *to) {
+    fprintf(to, "usage: %s\n\n%s", c->synopsis, c->about);
+    fprintf(to, "\noptions:\n%s  -h, --help        this text\n\n%s", c->options ? c->options : "",
+            exit_codes);
+}
+
+/* 1 when the arguments after the command ask for its help. */
+static int wants_help(int argc, char **argv) {
+    for (int i = 2; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) return 1;
+    return 0;
+}
+
+/* tegn help [COMMAND] */
+static int cmd_help(int argc, char **argv) {
+    const command_help *c;
+    if (argc < 3) {
+        print_usage(stdout);
+        return EXIT_OK;
+    }
+    if (argc > 3 || !(c = find_command(argv[2]))) {
+        fprintf(stderr,
+                "tegn: help: no command '%s' (commands: run, repl, inspect, summary, "
+                "demo, help)\n",
+                argv[2]);
+        return EXIT_USAGE;
+    }
+    print_command_help(c, stdout);
+    return EXIT_OK;
+}
 
 static int has_suffix(const char *s, const char *suffix);
 
@@ -80,7 +159,7 @@ static int has_suffix(const char *s, const char *suffix);
 static double parse_duration(const char *s) {
     char *end;
     double v = strtod(s, &end);
-    if (end == s || v < 0) return -1;
+    if (end == s || !(v >= 0) || isinf(v)) return -1; /* also nan and inf */
     if (strcmp(end, "") == 0 || strcmp(end, "s") == 0) return v;
     if (strcmp(end, "ms") == 0) return v / 1000;
     if (strcmp(end, "m") == 0 || strcmp(end, "min") == 0) return v * 60;
@@ -101,10 +180,32 @@ static const char *opt_value(int argc, char **argv, int *i, const char *name) {
     return argv[++*i];
 }
 
+/* Prints the summary table of 'doc' (read from 'name') to 'to'; any other
+** JSON gets a message naming what is amiss and EXIT_DATA. */
+static int print_doc_summary(const tg_json *doc, const char *name, FILE *to) {
+    char why[300];
+    char *sum;
+    if (!doc) {
+        fprintf(stderr, "tegn: %s: the script emitted no document to summarize\n", name);
+        return EXIT_DATA;
+    }
+    if (!tg_indsum_check(doc, why, sizeof why)) {
+        fprintf(stderr, "tegn: %s: not an indicator document: %s\n", name, why);
+        return EXIT_DATA;
+    }
+    if (!(sum = tg_indsum_format(doc))) {
+        fprintf(stderr, "tegn: %s: out of memory formatting the summary\n", name);
+        return EXIT_INTERNAL;
+    }
+    fputs(sum, to);
+    tg_free(sum);
+    return EXIT_OK;
+}
+
 /* Prints the summary table of the indicator document in 'path' to 'to'. */
 static int print_summary(const char *path, FILE *to) {
     FILE *f = fopen(path, "rb");
-    char *text = NULL, *sum = NULL;
+    char *text = NULL;
     long len = -1;
     tg_json *doc = NULL;
     tg_error err;
@@ -116,18 +217,14 @@ static int print_summary(const char *path, FILE *to) {
         if (tg_json_parse(text, (size_t)len, &doc, &err) != TG_OK) {
             if (!err.file[0]) snprintf(err.file, sizeof err.file, "%s", path);
             tg_cli_print_error(&err, 0);
-        } else if (!(sum = tg_indsum_format(doc))) {
-            fprintf(stderr, "tegn: %s: not an indicator document (no \"indicators\" list)\n", path);
         } else {
-            fputs(sum, to);
-            rc = EXIT_OK;
+            rc = print_doc_summary(doc, path, to);
         }
     } else {
         fprintf(stderr, "tegn: %s: cannot read: %s\n", path, strerror(errno));
     }
     if (f) fclose(f);
     free(text);
-    tg_free(sum);
     tg_json_free(doc);
     return rc;
 }
@@ -142,6 +239,7 @@ static int cmd_run(int argc, char **argv) {
     int quiet = 0, progress = 0, summary = 0;
     tg_error err;
     char *tb = NULL;
+    tg_json *doc = NULL;
 
     tg_run_opts_init(&o);
     o.lib_dir = tg_home_find("scripts/lib");
@@ -159,8 +257,13 @@ static int cmd_run(int argc, char **argv) {
             }
             o.seed = (uint64_t)seed;
         } else if ((v = opt_value(argc, argv, &i, "--mem"))) {
-            if (tg_mem_parse_size(v, &o.mem_cap) != 0) {
-                fprintf(stderr, "tegn: --mem needs a size such as 512M or 2G, got '%s'\n", v);
+            /* A bare number would be bytes: "--mem 10" meant 10G, not a cap
+            ** that stops the run at once. */
+            size_t n = strlen(v);
+            if (n == 0 || (v[n - 1] >= '0' && v[n - 1] <= '9') ||
+                tg_mem_parse_size(v, &o.mem_cap) != 0 || o.mem_cap == 0) {
+                fprintf(stderr,
+                        "tegn: --mem needs a size with a unit such as 512M or 2G, got '%s'\n", v);
                 return EXIT_USAGE;
             }
         } else if ((v = opt_value(argc, argv, &i, "--timeout"))) {
@@ -191,8 +294,16 @@ static int cmd_run(int argc, char **argv) {
             return EXIT_USAGE;
         }
     }
+    if (quiet && progress) {
+        fprintf(stderr, "tegn: --quiet and --progress contradict each other; give one\n");
+        free(params);
+        free(reads);
+        free(writes);
+        return EXIT_USAGE;
+    }
     if (!o.script) {
-        fprintf(stderr, "tegn: run needs a script\n%s", usage);
+        fprintf(stderr, "tegn: run needs a script\n");
+        print_command_help(find_command("run"), stderr);
         free(params);
         free(reads);
         free(writes);
@@ -205,6 +316,8 @@ static int cmd_run(int argc, char **argv) {
     o.print = tg_cli_print_stderr;
     /* Progress on a terminal, silence under cron unless asked. */
     o.progress = !quiet && (progress || isatty(STDERR_FILENO));
+    if (summary) o.doc = &doc;
+    o.quiet = quiet;
     tg_lua_install_signal_handlers();
     tg_err_clear(&err);
     tg_status st = tg_run(&o, &err, &tb);
@@ -217,11 +330,23 @@ static int cmd_run(int argc, char **argv) {
     free(reads);
     free(writes);
     if (st == TG_OK && summary) {
-        if (!o.out) {
-            fprintf(stderr, "tegn: --summary needs --out (the summary reads the written file)\n");
-            return EXIT_USAGE;
+        /* With --out the summary is the output; without, stdout holds the
+        ** document and the summary goes beside it, to stderr. The summary
+        ** reads the document as written (its tables as rows). */
+        char *text = doc ? tg_json_dump(doc, 0) : NULL;
+        tg_json *plain = NULL;
+        int rc, emitted = doc != NULL;
+        tg_json_free(doc);
+        if (text && tg_json_parse(text, strlen(text), &plain, &err) != TG_OK) plain = NULL;
+        if (emitted && !plain) {
+            fprintf(stderr, "tegn: out of memory reading the document back for --summary\n");
+            rc = EXIT_INTERNAL;
+        } else {
+            rc = print_doc_summary(plain, o.out ? o.out : o.script, o.out ? stdout : stderr);
         }
-        return print_summary(o.out, stdout);
+        tg_free(text);
+        tg_json_free(plain);
+        return rc;
     }
     return tg_cli_exit_code(st);
 }
@@ -264,6 +389,9 @@ static void print_report(const char *path, const tg_table *t, const tg_csv_repor
         if (ci->note[0]) printf("  -- %s", ci->note);
         printf("\n");
     }
+    if (r->n_notes) printf("  decided:\n");
+    for (size_t i = 0; i < r->n_notes; i++)
+        printf("    %s%s\n", r->notes[i].unusual ? "NOTE " : "", r->notes[i].text);
     if (r->n_rejected) {
         printf("  %zu rejected row(s):\n", r->n_rejected);
         for (size_t i = 0; i < r->n_rejects && i < 10; i++)
@@ -339,6 +467,46 @@ static int has_suffix(const char *s, const char *suffix) {
     return n >= m && strcasecmp(s + n - m, suffix) == 0;
 }
 
+/* tegn inspect [--reject] [--threads N] FILE...: the options are checked
+** before the first file is read, wherever they stand. */
+static int cmd_inspect(int argc, char **argv) {
+    tg_csv_opts opts;
+    int rc = EXIT_OK, files = 0;
+    const char *v;
+
+    tg_csv_opts_init(&opts);
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--reject") == 0) {
+            opts.on_error = TG_CSV_REJECT;
+        } else if ((v = opt_value(argc, argv, &i, "--threads"))) {
+            char *end;
+            long n = strtol(v, &end, 10);
+            if (*v == '\0' || *end != '\0' || n < 1 || n > 256) {
+                fprintf(stderr, "tegn: --threads needs a whole number from 1 to 256, got '%s'\n",
+                        v);
+                return EXIT_USAGE;
+            }
+            opts.threads = (int)n;
+        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+            fprintf(stderr, "tegn: unknown option '%s' for inspect\n", argv[i]);
+            return EXIT_USAGE;
+        } else {
+            files++;
+        }
+    }
+    if (files == 0) {
+        fprintf(stderr, "tegn: inspect needs at least one file\n");
+        return EXIT_USAGE;
+    }
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--threads") == 0) i++; /* its value */
+        if (argv[i][0] == '-' && argv[i][1] != '\0') continue;
+        int r = is_sqlite(argv[i]) ? inspect_sqlite(argv[i]) : inspect_csv(argv[i], &opts);
+        if (r != EXIT_OK && rc == EXIT_OK) rc = r;
+    }
+    return rc;
+}
+
 /* The main job: every indicator over the datasets in 'dir' (default the
 ** installation's), the document in out/indikatorer.json beneath the working
 ** folder and its summary on stdout. */
@@ -365,23 +533,38 @@ static int demo(const char *dir) {
     return cmd_run((int)(sizeof args / sizeof *args) - 1, args);
 }
 
-int main(int argc, char **argv) {
-    tg_csv_opts opts;
-    int rc = EXIT_OK, files = 0;
+/* tegn demo [DIR] */
+static int cmd_demo(int argc, char **argv) {
+    if (argc > 3) {
+        fprintf(stderr, "tegn: demo takes at most one folder, got '%s' too\n", argv[3]);
+        return EXIT_USAGE;
+    }
+    if (argc == 3 && argv[2][0] == '-' && argv[2][1] != '\0') {
+        fprintf(stderr, "tegn: unknown option '%s' for demo\n", argv[2]);
+        return EXIT_USAGE;
+    }
+    return demo(argc == 3 ? argv[2] : NULL);
+}
 
+int main(int argc, char **argv) {
     if (argc < 2) {
-        fputs(usage, stderr);
+        print_usage(stderr);
         return EXIT_USAGE;
     }
     if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-        fputs(usage, stdout);
+        print_usage(stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(argv[1], "help") == 0) return cmd_help(argc, argv);
+    if (find_command(argv[1]) && wants_help(argc, argv)) {
+        print_command_help(find_command(argv[1]), stdout);
         return EXIT_OK;
     }
     if (strcmp(argv[1], "--version") == 0) {
         printf("tegn %s\n", TG_VERSION_STRING);
         return EXIT_OK;
     }
-    if (strcmp(argv[1], "demo") == 0) return demo(argc > 2 ? argv[2] : NULL);
+    if (strcmp(argv[1], "demo") == 0) return cmd_demo(argc, argv);
     if (strcmp(argv[1], "run") == 0) return cmd_run(argc, argv);
     if (strcmp(argv[1], "summary") == 0) {
         if (argc != 3) {
@@ -391,28 +574,8 @@ int main(int argc, char **argv) {
         return print_summary(argv[2], stdout);
     }
     if (strcmp(argv[1], "repl") == 0) return tg_repl_main();
-    if (strcmp(argv[1], "inspect") != 0) {
-        fprintf(stderr, "tegn: unknown command '%s'\n%s", argv[1], usage);
-        return EXIT_USAGE;
-    }
-    tg_csv_opts_init(&opts);
-    for (int i = 2; i < argc; i++) {
-        if (strcmp(argv[i], "--reject") == 0) {
-            opts.on_error = TG_CSV_REJECT;
-        } else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
-            opts.threads = atoi(argv[++i]);
-        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            fprintf(stderr, "tegn: unknown option '%s'\n", argv[i]);
-            return EXIT_USAGE;
-        } else {
-            int r = is_sqlite(argv[i]) ? inspect_sqlite(argv[i]) : inspect_csv(argv[i], &opts);
-            if (r != EXIT_OK && rc == EXIT_OK) rc = r;
-            files++;
-        }
-    }
-    if (files == 0) {
-        fprintf(stderr, "tegn: inspect needs at least one file\n");
-        return EXIT_USAGE;
-    }
-    return rc;
+    if (strcmp(argv[1], "inspect") == 0) return cmd_inspect(argc, argv);
+    fprintf(stderr, "tegn: unknown command '%s'\n", argv[1]);
+    print_usage(stderr);
+    return EXIT_USAGE;
 }

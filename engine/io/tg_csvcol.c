@@ -551,6 +551,15 @@ static void decide_numbers(tg_csvcol *const *parts, size_t n, const tg_csvcol_sp
     }
 }
 
+/* 1 when the first part holding a value began with text: read in one piece
+** the column would have been text from its first value, with no note, so a
+** note from a later part would depend on where the file was split. */
+static int starts_as_text(tg_csvcol *const *parts, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (parts[i]->kind != K_NULL) return parts[i]->kind == K_STRING;
+    return 0;
+}
+
 tg_status tg_csvcol_decide(tg_csvcol *const *parts, size_t n, tg_csvcol_decision *d) {
     const tg_csvcol_spec *spec = &parts[0]->spec;
     unsigned kinds = 0;
@@ -561,7 +570,7 @@ tg_status tg_csvcol_decide(tg_csvcol *const *parts, size_t n, tg_csvcol_decision
     kinds &= ~(1u << K_NULL);
 
     if (kinds & (1u << K_TEXT)) {
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; i < n && !starts_as_text(parts, n); i++)
             if (parts[i]->kind == K_TEXT) {
                 set_note(d, parts[i]);
                 break;
@@ -591,9 +600,10 @@ tg_status tg_csvcol_decide(tg_csvcol *const *parts, size_t n, tg_csvcol_decision
         return TG_OK;
     }
     /* Parts disagree (numbers in one chunk, dates or text in another). */
+    reread_as_text(d, spec);
+    if (starts_as_text(parts, n)) return TG_OK;
     snprintf(d->note, sizeof d->note, "read as text: the column mixes %s",
              (kinds & (1u << K_STRING)) ? "text with typed values" : "values of different types");
-    reread_as_text(d, spec);
     return TG_OK;
 }
 

@@ -69,6 +69,8 @@ static const char abort_key = 0;
 static const char chunks_key = 0;   /* registry: short chunk id -> full name */
 static const char current_key = 0;  /* registry: the thread in tg_lua.current */
 static const char readonly_key = 0; /* registry: weak set of read-only views */
+static const char builtins_key = 0; /* registry: the sandbox's globals (see protect_globals) */
+static const char shown_key = 0;    /* registry: require's cache entry -> what require gives */
 
 static tg_lua *get_rt(lua_State *L) {
     tg_lua *rt;
@@ -565,13 +567,37 @@ void tg_lua_readonly(lua_State *L, const char *name, int with_index) {
     lua_pop(L, 1);
 }
 
-/* rawset refusing the read-only views, whose emptiness it would fill. */
+static int refuse_global(lua_State *L, const char *prefix, int key) {
+    return luaL_error(L, "%scannot set global '%s': the sandbox's globals are read-only", prefix,
+                      luaL_tolstring(L, key, NULL));
+}
+
+/* 1 when key 'k' names one of the sandbox's globals (protect_globals). */
+static int is_builtin(lua_State *L, int k) {
+    int found;
+    k = lua_absindex(L, k);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &builtins_key);
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        return 0;
+    }
+    lua_pushvalue(L, k);
+    found = lua_rawget(L, -2) != LUA_TNIL;
+    lua_pop(L, 2);
+    return found;
+}
+
+/* rawset refusing the read-only views, whose emptiness it would fill, and
+** the sandbox's globals, which live outside _G's own slots. */
 static int l_base_rawset(lua_State *L) {
     lua_rawgetp(L, LUA_REGISTRYINDEX, &readonly_key);
     lua_pushvalue(L, 1);
     if (lua_rawget(L, -2) == LUA_TSTRING)
         return luaL_error(L, "rawset: %s is read-only", lua_tostring(L, -1));
     lua_pop(L, 2);
+    lua_pushglobaltable(L);
+    if (lua_rawequal(L, 1, -1) && is_builtin(L, 2)) return refuse_global(L, "rawset: ", 2);
+    lua_pop(L, 1);
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_insert(L, 1);
     lua_call(L, lua_gettop(L) - 1, 1);
@@ -604,6 +630,115 @@ static int l_undefined_global(lua_State *L) {
     if (lua_type(L, 2) == LUA_TSTRING)
         return luaL_error(L, "undefined global '%s'", lua_tostring(L, 2));
     return luaL_error(L, "undefined global (a %s key)", luaL_typename(L, 2));
+}
+
+/* ---- the sandbox's globals, read-only ---- */
+
+/* _G's __newindex: a new name is stored in _G; one of the sandbox's names
+** (upvalue 1 holds them) is refused, so no chunk -- a library module
+** loaded with require least of all -- can replace tegn, print, pairs or
+** string for the code that runs after it. */
+static int l_global_newindex(lua_State *L) {
+    lua_pushvalue(L, 2);
+    if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL) return refuse_global(L, "", 2);
+    lua_pop(L, 1);
+    lua_rawset(L, 1);
+    return 0;
+}
+
+/* pairs(_G): the sandbox's names (upvalue 1), then _G's own. The two sets
+** of keys never meet, so the control key says which table to continue. */
+static int l_global_next(lua_State *L) {
+    lua_settop(L, 2);
+    if (lua_isnil(L, 2) || is_builtin(L, 2)) {
+        lua_pushvalue(L, 2);
+        if (lua_next(L, lua_upvalueindex(1))) return 2;
+        lua_pushnil(L);
+        lua_replace(L, 2);
+    }
+    if (lua_next(L, 1)) return 2;
+    lua_pushnil(L);
+    return 1;
+}
+
+static int l_global_pairs(lua_State *L) {
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_pushcclosure(L, l_global_next, 1);
+    lua_pushvalue(L, 1);
+    lua_pushnil(L);
+    return 3;
+}
+
+/* The last step of the sandbox. The library tables become read-only views
+** (in _G and in require's cache) and the string metatable is locked, so
+** string.format or ("").rep cannot be replaced either; then every global
+** defined so far moves out of _G into a hidden table that _G's metatable
+** reads through and refuses writes to. Unknown names still raise. A
+** script keeps defining its own globals as before. */
+static void protect_globals(lua_State *L) {
+    static const char *const libs[] = { LUA_STRLIBNAME,  LUA_TABLIBNAME, LUA_MATHLIBNAME,
+                                        LUA_UTF8LIBNAME, LUA_COLIBNAME,  "os" };
+    lua_pushglobaltable(L);
+    /* require's cache keeps the real tables, where Lua looks up function
+    ** names for messages ("bad argument #4 to 'table.move'"); require
+    ** itself hands out what 'shown' maps them to. */
+    lua_newtable(L);
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &shown_key); /* G, shown */
+    for (size_t i = 0; i < TG_ARRAY_LEN(libs); i++) {
+        lua_getfield(L, -2, libs[i]);
+        lua_pushvalue(L, -1);
+        tg_lua_readonly(L, libs[i], 0); /* G, shown, real, view */
+        lua_pushvalue(L, -1);
+        lua_setfield(L, -5, libs[i]);
+        lua_rawset(L, -3);
+    }
+    lua_pop(L, 1);
+    lua_pushliteral(L, "");
+    lua_getmetatable(L, -1);
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_pop(L, 2);
+
+    lua_newtable(L); /* the sandbox's globals */
+    lua_pushnil(L);
+    while (lua_next(L, -3)) { /* G, builtins, key, value */
+        lua_pushvalue(L, -2);
+        lua_insert(L, -2);
+        lua_rawset(L, -4);
+        lua_pushvalue(L, -1);
+        lua_pushnil(L);
+        lua_rawset(L, -5); /* clearing the slot being visited is allowed */
+    }
+    lua_createtable(L, 0, 1); /* a name in neither: undefined */
+    lua_pushcfunction(L, l_undefined_global);
+    lua_setfield(L, -2, "__index");
+    lua_setmetatable(L, -2);
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &builtins_key); /* G, builtins */
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+    lua_pushvalue(L, -2);
+    lua_setfield(L, -2, LUA_GNAME); /* names of global functions, as above */
+    lua_pop(L, 1);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &shown_key);
+    lua_pushvalue(L, -2);
+    lua_pushvalue(L, -4);
+    lua_rawset(L, -3); /* shown[builtins] = G */
+    lua_pop(L, 1);
+
+    lua_createtable(L, 0, 4);
+    lua_pushvalue(L, -2);
+    lua_setfield(L, -2, "__index");
+    lua_pushvalue(L, -2);
+    lua_pushcclosure(L, l_global_newindex, 1);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushvalue(L, -2);
+    lua_pushcclosure(L, l_global_pairs, 1);
+    lua_setfield(L, -2, "__pairs");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, -3);
+    lua_pop(L, 2);
 }
 
 /* ---- require ---- */
@@ -734,7 +869,16 @@ static int l_base_require(lua_State *L) {
 
     lua_settop(L, 1);
     luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE); /* 2 */
-    if (lua_getfield(L, 2, name) != LUA_TNIL && lua_toboolean(L, -1)) return 1;
+    if (lua_getfield(L, 2, name) != LUA_TNIL && lua_toboolean(L, -1)) {
+        lua_rawgetp(L, LUA_REGISTRYINDEX, &shown_key); /* a library: its read-only view */
+        if (lua_istable(L, -1)) {
+            lua_pushvalue(L, -2);
+            if (lua_rawget(L, -2) != LUA_TNIL) return 1;
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+        return 1;
+    }
     lua_pop(L, 1);
     if (!valid_module_name(name, len))
         return luaL_error(L, "invalid module name '%s' (use letters, digits, '_' and '.')", name);
@@ -972,16 +1116,10 @@ static int open_sandbox(lua_State *L) {
     open_os_subset(L);
     if (rt->opts.open_libs) rt->opts.open_libs(L, rt->opts.ud);
 
-    /* Last, so open_libs may probe globals: unknown reads raise from now
-    ** on, and the metatable is protected against setmetatable(_G, nil). */
-    lua_pushglobaltable(L);
-    lua_createtable(L, 0, 2);
-    lua_pushcfunction(L, l_undefined_global);
-    lua_setfield(L, -2, "__index");
-    lua_pushboolean(L, 0);
-    lua_setfield(L, -2, "__metatable");
-    lua_setmetatable(L, -2);
-    lua_pop(L, 1);
+    /* Last, so open_libs may probe and set globals: unknown reads raise
+    ** from now on, the globals defined so far are read-only, and the
+    ** metatable is protected against setmetatable(_G, nil). */
+    protect_globals(L);
     return 0;
 }
 

@@ -14,14 +14,18 @@
 #include "tg_err.h"
 #include "tg_lua.h"
 #include "tg_mem.h"
+#include "tg_sbuf.h"
 #include "tg_sha256.h"
 
 struct tg_luactx {
     tg_luactx_param *params; /* sorted by key */
     size_t n_params;
+    char **asked; /* the names the script asked for, given or not, in order */
+    size_t n_asked, cap_asked;
     void (*print)(void *ud, const char *text, size_t len);
     void *ud;
     int progress;
+    int quiet;
     tg_luactx_input *inputs;
     size_t n_inputs, cap_inputs;
     tg_json *doc;        /* what tegn.emit produced; NULL until then */
@@ -82,15 +86,27 @@ void tg_luactx_free(tg_luactx *ctx) {
         tg_free(ctx->params[i].value);
     }
     tg_free(ctx->params);
+    for (size_t i = 0; i < ctx->n_asked; i++) tg_free(ctx->asked[i]);
+    tg_free(ctx->asked);
     for (size_t i = 0; i < ctx->n_inputs; i++) {
         tg_free(ctx->inputs[i].path);
         tg_free(ctx->inputs[i].query);
+        for (size_t k = 0; k < ctx->inputs[i].n_notes; k++) tg_free(ctx->inputs[i].notes[k]);
+        tg_free(ctx->inputs[i].notes);
     }
     tg_free(ctx->inputs);
     tg_json_free(ctx->doc);
     tg_json_free(ctx->indicators);
     tg_path_free(ctx->paths);
     tg_free(ctx);
+}
+
+void tg_luactx_set_quiet(tg_luactx *ctx, int quiet) {
+    ctx->quiet = quiet;
+}
+
+int tg_luactx_quiet(const tg_luactx *ctx) {
+    return ctx->quiet;
 }
 
 void tg_luactx_set_paths(tg_luactx *ctx, tg_path *paths) {
@@ -110,12 +126,28 @@ int tg_luactx_open_read(lua_State *L, const char *fn, const char *path) {
     return fd;
 }
 
+int tg_luactx_open_write(lua_State *L, const char *fn, const char *path, const char **name) {
+    tg_luactx *ctx = tg_luactx_of(L);
+    tg_error err;
+    tg_status st;
+    int dir;
+    *name = path;
+    tg_err_clear(&err);
+    /* A misspelt --param must stop the run before it writes anything. */
+    if ((st = tg_luactx_check_params(ctx, " before its first write", &err)) != TG_OK)
+        tg_lua_raise(L, st, &err);
+    if (!ctx->paths) return -1;
+    st = tg_path_open_write(ctx->paths, fn, path, &dir, name, &err);
+    if (st != TG_OK) tg_lua_raise(L, st, &err);
+    return dir;
+}
+
 void tg_luactx_check_path(lua_State *L, tg_path_access access, const char *fn, const char *path) {
     tg_luactx *ctx = tg_luactx_of(L);
     tg_error err;
     tg_status st;
-    if (!ctx->paths) return;
     tg_err_clear(&err);
+    if (!ctx->paths) return;
     st = tg_path_check(ctx->paths, access, fn, path, &err);
     if (st != TG_OK) tg_lua_raise(L, st, &err);
 }
@@ -147,6 +179,50 @@ const tg_luactx_param *tg_luactx_find_param(const tg_luactx *ctx, const char *ke
     tg_luactx_param probe;
     probe.key = (char *)key;
     return bsearch(&probe, ctx->params, ctx->n_params, sizeof *ctx->params, cmp_param);
+}
+
+/* Adds 'key' to the names asked for. Out of memory it is left out: the
+** list only explains the error, and the param itself is marked read. */
+static void note_asked(tg_luactx *ctx, const char *key) {
+    for (size_t i = 0; i < ctx->n_asked; i++)
+        if (strcmp(ctx->asked[i], key) == 0) return;
+    if (ctx->n_asked == ctx->cap_asked) {
+        size_t cap = ctx->cap_asked ? 2 * ctx->cap_asked : 8;
+        char **grown = tg_realloc(ctx->asked, cap * sizeof *grown);
+        if (!grown) return;
+        ctx->asked = grown;
+        ctx->cap_asked = cap;
+    }
+    if ((ctx->asked[ctx->n_asked] = tg_strdup(key))) ctx->n_asked++;
+}
+
+const tg_luactx_param *tg_luactx_use_param(tg_luactx *ctx, const char *key) {
+    tg_luactx_param *p = (tg_luactx_param *)tg_luactx_find_param(ctx, key);
+    if (p) p->read = 1;
+    note_asked(ctx, key);
+    return p;
+}
+
+tg_status tg_luactx_check_params(const tg_luactx *ctx, const char *when, tg_error *err) {
+    tg_sbuf unread = { NULL, 0, 0, 0 }, asked = { NULL, 0, 0, 0 };
+    size_t n = 0;
+    tg_status st = TG_OK;
+
+    for (size_t i = 0; i < ctx->n_params; i++)
+        if (!ctx->params[i].read)
+            tg_sbuf_printf(&unread, "%s'%s'", n++ ? ", " : "", ctx->params[i].key);
+    if (n == 0) return TG_OK;
+    for (size_t i = 0; i < ctx->n_asked; i++)
+        tg_sbuf_printf(&asked, "%s%s", i ? ", " : "", ctx->asked[i]);
+    if (unread.oom || asked.oom) st = tg_err_nomem(err);
+    else
+        st = tg_err_set(err, TG_EARG, NULL, 0, 0, "--param %s %s not read by the script%s (%s%s)",
+                        unread.p, n > 1 ? "are" : "is", when,
+                        ctx->n_asked ? "it reads: " : "it reads no params",
+                        ctx->n_asked ? asked.p : "");
+    tg_free(unread.p);
+    tg_free(asked.p);
+    return st;
 }
 
 int tg_luactx_progress(const tg_luactx *ctx) {
@@ -234,6 +310,21 @@ void tg_luactx_add_input(lua_State *L, const char *path, const char *query, size
         tg_lua_raise(L, TG_ENOMEM, NULL);
     }
     ctx->inputs[ctx->n_inputs++] = in;
+}
+
+tg_luactx_input *tg_luactx_last_input(lua_State *L) {
+    tg_luactx *ctx = tg_luactx_of(L);
+    return ctx->n_inputs ? &ctx->inputs[ctx->n_inputs - 1] : NULL;
+}
+
+void tg_luactx_input_note(lua_State *L, const char *note) {
+    tg_luactx_input *in = tg_luactx_last_input(L);
+    if (!in) return;
+    char **notes = tg_realloc(in->notes, (in->n_notes + 1) * sizeof *notes);
+    if (!notes) tg_lua_raise(L, TG_ENOMEM, NULL);
+    in->notes = notes;
+    if (!(notes[in->n_notes] = tg_strdup(note))) tg_lua_raise(L, TG_ENOMEM, NULL);
+    in->n_notes++;
 }
 
 /* ---- tegn.read_csv ---- */

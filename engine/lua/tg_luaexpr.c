@@ -44,9 +44,15 @@ static int l_expr_tostring(lua_State *L) {
 
 /* ---- building ---- */
 
+/* Flags for the operands of op: AND and OR take conditions, where a bare
+** boolean is the trace of a Lua == (TG_LUAVAL_NO_BOOL). */
+static int operand_flags(tg_op op) {
+    return op == TG_OP_AND || op == TG_OP_OR ? TG_LUAVAL_NO_BOOL : 0;
+}
+
 static int binary(lua_State *L, tg_op op, int a, int b, const char *what) {
-    tg_expr *x = tg_luaval_expr_push(L, a, 0, what, "a");
-    tg_expr *y = tg_luaval_expr_push(L, b, 0, what, "b");
+    tg_expr *x = tg_luaval_expr_push(L, a, operand_flags(op), what, "a");
+    tg_expr *y = tg_luaval_expr_push(L, b, operand_flags(op), what, "b");
     tg_expr **slot = tg_luaval_expr_new(L);
     tg_luaval_expr_fill(L, slot, tg_expr_binary(op, x, y));
     return 1;
@@ -142,13 +148,13 @@ static int nary_range(lua_State *L, tg_op op, int first, int last, const char *w
     tg_expr **slot;
 
     if (n == 1) {
-        tg_luaval_expr_push(L, first, 0, what, "items[1]");
+        tg_luaval_expr_push(L, first, operand_flags(op), what, "items[1]");
         return 1;
     }
     args = lua_newuserdatauv(L, (size_t)n * sizeof *args, 0);
     for (int i = 0; i < n; i++) {
         lua_pushfstring(L, "items[%d]", i + 1);
-        args[i] = tg_luaval_expr_push(L, first + i, 0, what, lua_tostring(L, -1));
+        args[i] = tg_luaval_expr_push(L, first + i, operand_flags(op), what, lua_tostring(L, -1));
         lua_remove(L, -2); /* the key; the Expr stays to keep args[i] alive */
     }
     slot = tg_luaval_expr_new(L);
@@ -218,7 +224,7 @@ static int l_tegn_concat(lua_State *L) {
 static int l_tegn_if_else(lua_State *L) {
     tg_expr *c, *a, *b, **slot;
     tg_luaaux_check_any(L, 3, "if_else", "b");
-    c = tg_luaval_expr_push(L, 1, 0, "if_else", "c");
+    c = tg_luaval_expr_push(L, 1, TG_LUAVAL_NO_BOOL, "if_else", "c");
     a = tg_luaval_expr_push(L, 2, 0, "if_else", "a");
     b = tg_luaval_expr_push(L, 3, 0, "if_else", "b");
     slot = tg_luaval_expr_new(L);
@@ -366,7 +372,7 @@ static void push_when(lua_State *L, int from, int cond, int value) {
         }
         lua_pop(L, 1);
     }
-    tg_luaval_expr_push(L, cond, 0, "when", from ? "c2" : "c");
+    tg_luaval_expr_push(L, cond, TG_LUAVAL_NO_BOOL, "when", from ? "c2" : "c");
     lua_rawseti(L, -2, n + 1);
     tg_luaval_expr_push(L, value, 0, "when", from ? "b" : "a");
     lua_rawseti(L, -2, n + 2);

@@ -60,7 +60,7 @@ static agg_spec *new_agg(lua_State *L, int fn, int arg, int by_name, const char 
     a->method = 0;
     luaL_setmetatable(L, AGG_MT);
     if (arg) {
-        tg_luaval_expr_push(L, arg, by_name, what, "e");
+        tg_luaval_expr_push(L, arg, by_name | TG_LUAVAL_NO_BOOL, what, "e");
         lua_setiuservalue(L, -2, 1);
     }
     return a;
@@ -172,7 +172,7 @@ static int l_table_group_by(lua_State *L) {
         for (size_t i = 0; i < n_keys; i++) {
             lua_getfield(L, 2, keys[i]);
             if (!tg_luaval_window_test(L, -1)) {
-                tg_expr *e = tg_luaval_expr_push(L, -1, 0, "group_by", keys[i]);
+                tg_expr *e = tg_luaval_expr_push(L, -1, TG_LUAVAL_NO_BOOL, "group_by", keys[i]);
                 tg_luaval_expr_check_columns(L, e, shape);
                 lua_pop(L, 1);
             }
@@ -256,7 +256,7 @@ static int l_groupby_agg(lua_State *L) {
             if (tg_luaval_window_test(L, -1)) {
                 all = 1;
             } else {
-                tg_expr *e = tg_luaval_expr_push(L, -1, 0, "group_by", "keys");
+                tg_expr *e = tg_luaval_expr_push(L, -1, TG_LUAVAL_NO_BOOL, "group_by", "keys");
                 add_columns(L, list, e);
                 lua_pop(L, 1);
             }

@@ -31,15 +31,12 @@
 
 /* ---- the data catalog ---- */
 
-/* The datasets folder: --param datasets=DIR, else "datasets". */
+/* The datasets folder: --param datasets=DIR, else "datasets". The text
+** belongs to the run context, which outlives the run. */
 static const char *datasets_dir(lua_State *L) {
-    const char *dir = "datasets";
-    lua_getfield(L, lua_upvalueindex(1), "params");
-    if (lua_istable(L, -1) && lua_getfield(L, -1, "datasets") == LUA_TSTRING)
-        dir = lua_tostring(L, -1); /* kept alive by tegn.params */
-    else if (lua_istable(L, -1)) lua_pop(L, 1);
-    lua_pop(L, 1);
-    return dir;
+    tg_luactx *lib = tg_luactx_of(L);
+    const tg_luactx_param *p = lib ? tg_luactx_use_param(lib, "datasets") : NULL;
+    return p ? p->value : "datasets";
 }
 
 /* Whether 'name' is a table or view of the database (0 when there is no
@@ -234,40 +231,30 @@ static void claim_id(lua_State *L, const char *id) {
     lua_pop(L, 1);
 }
 
-/* Pushes the params for compute: spec.params (the defaults) overridden
-** by --param values, which take the default's type. */
+/* Pushes the params for compute: spec.params (the defaults), each
+** overridden by its --param converted to the default's type by tegn.param
+** (an int default refuses "4.5", a number takes "0,955"). A --param no
+** indicator and no tegn.param asks for is left unread, which the run
+** reports (tg_luactx_check_params). */
 static void push_params(lua_State *L) {
     lua_newtable(L);
     int out = lua_gettop(L);
     if (lua_getfield(L, 1, "params") == LUA_TTABLE) {
         lua_pushnil(L);
         while (lua_next(L, -2)) {
+            if (lua_type(L, -2) == LUA_TSTRING) {
+                lua_getfield(L, lua_upvalueindex(1), "param");
+                lua_pushvalue(L, -3);
+                lua_pushvalue(L, -3);
+                lua_call(L, 2, 1); /* tegn.param(key, default) */
+                lua_replace(L, -2);
+            }
             lua_pushvalue(L, -2);
             lua_insert(L, -2);
             lua_settable(L, out);
         }
     } else if (!lua_isnil(L, -1)) {
         tg_luaaux_bad(L, "indicator", "params", "a table of defaults", -1);
-    }
-    lua_pop(L, 1);
-    lua_getfield(L, lua_upvalueindex(1), "params");
-    lua_pushnil(L);
-    while (lua_istable(L, -2) && lua_next(L, -2)) {
-        const char *key = lua_tostring(L, -2), *val = lua_tostring(L, -1);
-        int type = lua_getfield(L, out, key);
-        lua_pop(L, 1);
-        if (type == LUA_TNUMBER) {
-            if (!lua_stringtonumber(L, val))
-                tg_luaaux_error(L, "--param %s=%s: expected a number", key, val);
-        } else if (type == LUA_TBOOLEAN) {
-            if (strcmp(val, "true") != 0 && strcmp(val, "false") != 0)
-                tg_luaaux_error(L, "--param %s=%s: expected true or false", key, val);
-            lua_pushboolean(L, strcmp(val, "true") == 0);
-        } else {
-            lua_pushvalue(L, -1);
-        }
-        lua_setfield(L, out, key);
-        lua_pop(L, 1);
     }
     lua_pop(L, 1);
 }

@@ -31,6 +31,88 @@
 
 /* ---- params ---- */
 
+/* tegn.params.k: the --param's text, nil when not given. Every read goes
+** through tg_luactx_use_param, so a param the script never reads can be
+** told from one it reads (a misspelt --param is an error, not a default). */
+static int l_params_index(lua_State *L) {
+    tg_luactx *lib = tg_luactx_of(L);
+    const tg_luactx_param *p;
+    if (!lib || lua_type(L, 2) != LUA_TSTRING) return 0;
+    p = tg_luactx_use_param(lib, lua_tostring(L, 2));
+    if (!p) return 0;
+    lua_pushstring(L, p->value);
+    return 1;
+}
+
+/* next over tegn.params, in key order; each param it hands out is read. */
+static int l_params_next(lua_State *L) {
+    tg_luactx *lib = tg_luactx_of(L);
+    size_t n = lib ? tg_luactx_n_params(lib) : 0, i = 0;
+    if (!lua_isnil(L, 2)) {
+        const char *key = lua_tostring(L, 2);
+        while (i < n && (!key || strcmp(tg_luactx_param_at(lib, i)->key, key) != 0)) i++;
+        i++;
+    }
+    if (i >= n) return 0;
+    const tg_luactx_param *p = tg_luactx_use_param(lib, tg_luactx_param_at(lib, i)->key);
+    lua_pushstring(L, p->key);
+    lua_pushstring(L, p->value);
+    return 2;
+}
+
+static int l_params_pairs(lua_State *L) {
+    lua_pushcfunction(L, l_params_next);
+    lua_pushvalue(L, 1);
+    lua_pushnil(L);
+    return 3;
+}
+
+static int l_params_newindex(lua_State *L) {
+    return tg_luaaux_error(L, "cannot set tegn.params.%s: the params are read-only (--param)",
+                           lua_tostring(L, 2) ? lua_tostring(L, 2) : "?");
+}
+
+/* Pushes tegn.params: an empty table whose metatable reads the params. */
+static void push_params(lua_State *L) {
+    static const luaL_Reg mt[] = { { "__index", l_params_index },
+                                   { "__pairs", l_params_pairs },
+                                   { "__newindex", l_params_newindex },
+                                   { NULL, NULL } };
+    lua_newtable(L);
+    lua_createtable(L, 0, 4);
+    luaL_setfuncs(L, mt, 0);
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, -2);
+}
+
+/* A param's text as a number: Lua's reading ("1.5", "5", "1e3"), else
+** Danish with a decimal comma ("0,955", "1.234,5"). Pushes it and
+** returns 1, or returns 0. */
+static int param_number(lua_State *L, const char *v) {
+    int64_t i;
+    double f;
+    if (lua_stringtonumber(L, v)) return 1;
+    switch (tg_conv_number(v, strlen(v), TG_MARK_COMMA, &i, &f)) {
+    case TG_NUM_INT: lua_pushinteger(L, (lua_Integer)i); return 1;
+    case TG_NUM_FLOAT: lua_pushnumber(L, f); return 1;
+    }
+    return 0;
+}
+
+/* A param's text as a date: ISO ("2024-03-01") or Danish day first
+** ("01-03-2024", "1.3.2024", "01/03/2024"). */
+static int param_date(const char *v, int32_t *days) {
+    int32_t packed;
+    unsigned mask;
+    if (tg_date_parse_iso(v, strlen(v), days) == 0) return 0;
+    mask = tg_conv_date(v, strlen(v), &packed) &
+           (TG_DF_ISO | TG_DF_DMY_DASH | TG_DF_DMY_DOT | TG_DF_DMY_SLASH);
+    if (!mask) return -1;
+    *days = tg_conv_date_days(packed, tg_conv_date_pick(mask));
+    return 0;
+}
+
 /* tegn.param(name [, default [, type]]) -> the --param value converted to
 ** the type of 'default' (or to 'type': "int", "float", "number", "bool",
 ** "date", "string"); the default when the param was not given; an error
@@ -40,7 +122,7 @@ static int l_tegn_param(lua_State *L) {
     enum { K_STRING, K_INT, K_FLOAT, K_NUMBER, K_BOOL, K_DATE };
     tg_luactx *lib = tg_luactx_of(L);
     const char *name = tg_luaaux_check_string(L, 1, "param", "name");
-    const tg_luactx_param *p = tg_luactx_find_param(lib, name);
+    const tg_luactx_param *p = tg_luactx_use_param(lib, name);
     int32_t days;
     int kind = K_STRING;
 
@@ -67,15 +149,16 @@ static int l_tegn_param(lua_State *L) {
     switch (kind) {
     case K_STRING: lua_pushstring(L, v); return 1;
     case K_INT:
-        if (lua_stringtonumber(L, v) && lua_isinteger(L, -1)) return 1;
+        if (param_number(L, v) && lua_isinteger(L, -1)) return 1;
         return tg_luaaux_error(L, "parameter '%s': expected a whole number, got '%s'", name, v);
     case K_FLOAT:
     case K_NUMBER:
-        if (lua_stringtonumber(L, v)) {
+        if (param_number(L, v)) {
             if (kind == K_FLOAT) lua_pushnumber(L, lua_tonumber(L, -1));
             return 1;
         }
-        return tg_luaaux_error(L, "parameter '%s': expected a number, got '%s'", name, v);
+        return tg_luaaux_error(L, "parameter '%s': expected a number (1.5 or 1,5), got '%s'", name,
+                               v);
     case K_BOOL:
         if (!strcmp(v, "true") || !strcmp(v, "1") || !strcmp(v, "yes") || !strcmp(v, "ja")) {
             lua_pushboolean(L, 1);
@@ -87,9 +170,10 @@ static int l_tegn_param(lua_State *L) {
         }
         return tg_luaaux_error(L, "parameter '%s': expected true or false, got '%s'", name, v);
     case K_DATE:
-        if (tg_date_parse_iso(v, strlen(v), &days) != 0)
-            return tg_luaaux_error(L, "parameter '%s': expected a date 'YYYY-MM-DD', got '%s'",
-                                   name, v);
+        if (param_date(v, &days) != 0)
+            return tg_luaaux_error(
+                L, "parameter '%s': expected a date 'YYYY-MM-DD' or 'DD-MM-YYYY', got '%s'", name,
+                v);
         tg_luaaux_date_push(L, days);
         return 1;
     }
@@ -202,7 +286,20 @@ static void push_report(lua_State *L, const tg_csv_report *r, const tg_table *t)
     lua_setfield(L, -2, "encoding");
     lua_pushboolean(L, r->dialect.sep_line);
     lua_setfield(L, -2, "sep_line");
+    dec[0] = r->dialect.escape;
+    if (dec[0]) lua_pushstring(L, dec);
+    else lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "escape");
+    lua_pushstring(L, r->dialect.lenient ? "lenient" : "strict");
+    lua_setfield(L, -2, "quotes");
     lua_setfield(L, -2, "dialect");
+
+    lua_createtable(L, (int)r->n_notes, 0);
+    for (size_t i = 0; i < r->n_notes; i++) {
+        lua_pushstring(L, r->notes[i].text);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    lua_setfield(L, -2, "notes");
 
     lua_pushinteger(L, (lua_Integer)r->n_rows);
     lua_setfield(L, -2, "rows");
@@ -253,15 +350,80 @@ static void push_report(lua_State *L, const tg_csv_report *r, const tg_table *t)
     lua_setfield(L, -2, "columns");
 }
 
+/* The escape and quotes options: escape = "\\" / false / "auto", quotes =
+** "strict" / "lenient" / "auto" (text after a closing quote). */
+static void read_quoting(lua_State *L, tg_csv_opts *o) {
+    static const char *const quoting[] = { "auto", "strict", "lenient", NULL };
+    int t = lua_getfield(L, 2, "escape");
+    if (t == LUA_TBOOLEAN && !lua_toboolean(L, -1)) {
+        o->dialect.escape = 0;
+    } else if (t == LUA_TSTRING && strcmp(lua_tostring(L, -1), "auto") == 0) {
+        o->dialect.escape = -1;
+    } else if (t == LUA_TSTRING && lua_rawlen(L, -1) == 1) {
+        o->dialect.escape = (unsigned char)lua_tostring(L, -1)[0];
+    } else if (t != LUA_TNIL) {
+        tg_luaaux_bad(L, "read_csv", "escape", "one character such as \"\\\", false or \"auto\"",
+                      -1);
+    }
+    lua_pop(L, 1);
+    o->dialect.lenient = tg_luaaux_opt_choice(L, 2, "read_csv", "quotes", quoting, 0) - 1;
+    t = lua_getfield(L, 2, "comment");
+    if (t == LUA_TBOOLEAN && !lua_toboolean(L, -1)) o->dialect.comment = 0;
+    else if (t == LUA_TSTRING && strcmp(lua_tostring(L, -1), "auto") == 0) o->dialect.comment = -1;
+    else if (t == LUA_TSTRING && lua_rawlen(L, -1) == 1)
+        o->dialect.comment = (unsigned char)lua_tostring(L, -1)[0];
+    else if (t != LUA_TNIL)
+        tg_luaaux_bad(L, "read_csv", "comment", "one character such as \"#\", false or \"auto\"",
+                      -1);
+    lua_pop(L, 1);
+    t = lua_getfield(L, 2, "skip");
+    if (t == LUA_TSTRING && strcmp(lua_tostring(L, -1), "auto") == 0) o->dialect.skip = -1;
+    else if (t != LUA_TNIL)
+        o->dialect.skip = (int)tg_luaaux_opt_integer(L, 2, "read_csv", "skip", 0, 0, 1000000);
+    lua_pop(L, 1);
+}
+
+/* Keeps the dialect and the notes a reader of the results should know in
+** the input's meta, and says them on stderr (a column that became text
+** hides a bad value otherwise) unless the run is --quiet. */
+static void record_csv(lua_State *L, const char *path, const tg_csv_report *r, const tg_table *t) {
+    tg_luactx_input *in = tg_luactx_last_input(L);
+    int quiet = tg_luactx_quiet(tg_luactx_of(L));
+    char note[400];
+    in->csv = 1;
+    in->sep = r->dialect.delim;
+    in->quote = r->dialect.quote;
+    in->escape = r->dialect.escape;
+    in->header = r->dialect.header;
+    in->encoding = tg_enc_name(r->dialect.encoding);
+    for (size_t k = 0; k < r->n_cols && k < t->n_cols; k++) {
+        if (!r->cols[k].note[0]) continue;
+        snprintf(note, sizeof note, "column '%s' %s", t->names[k], r->cols[k].note);
+        tg_luactx_input_note(L, note);
+        if (!quiet) {
+            tg_luaaux_warn(L, lua_pushfstring(L, "%s: %s", path, note));
+            lua_pop(L, 1);
+        }
+    }
+    for (size_t i = 0; i < r->n_notes; i++) {
+        if (!r->notes[i].unusual) continue;
+        tg_luactx_input_note(L, r->notes[i].text);
+        if (!quiet) {
+            tg_luaaux_warn(L, lua_pushfstring(L, "%s: %s", path, r->notes[i].text));
+            lua_pop(L, 1);
+        }
+    }
+}
+
 static void free_report(void *p) {
     tg_csv_report_free(p);
 }
 
 /* tegn.read_csv(path [, opts]) -> Table, report */
 static int l_tegn_read_csv(lua_State *L) {
-    static const char *const known[] = { "sep",        "quote",   "header", "encoding",
-                                         "decimal",    "na",      "types",  "on_error",
-                                         "max_errors", "threads", NULL };
+    static const char *const known[] = { "sep",     "quote",  "header",   "encoding", "decimal",
+                                         "na",      "types",  "on_error", "escape",   "max_errors",
+                                         "threads", "quotes", "comment",  "skip",     NULL };
     const char *path = tg_luaaux_check_string(L, 1, "read_csv", "path");
     tg_luactx *lib = tg_luactx_of(L);
     const char *na[MAX_NA];
@@ -323,6 +485,7 @@ static int l_tegn_read_csv(lua_State *L) {
         o.max_errors = (size_t)tg_luaaux_opt_integer(L, 2, "read_csv", "max_errors",
                                                      (int64_t)o.max_errors, 0, INT64_MAX);
         o.threads = (int)tg_luaaux_opt_integer(L, 2, "read_csv", "threads", 0, 0, INT32_MAX);
+        read_quoting(L, &o);
         if (lua_getfield(L, 2, "types") != LUA_TNIL) read_types(L, &o);
         /* 'types' (and its array) stay on the stack until the load is done */
     }
@@ -345,6 +508,7 @@ static int l_tegn_read_csv(lua_State *L) {
     *rbox = rep;
     if (st != TG_OK) return tg_luaaux_fail(L, st, &err, NULL);
     tg_luactx_add_input(L, path, NULL, (*slot)->n_rows, rep->n_rejected);
+    record_csv(L, path, rep, *slot);
     if (tg_luactx_progress(lib)) {
         char line[512];
         int n = snprintf(line, sizeof line, "tegn: read %s: %zu rows\n", path, (*slot)->n_rows);
@@ -448,8 +612,12 @@ static int l_tegn_read_sqlite(lua_State *L) {
     slot = tg_luaval_table_new(L);
     tg_luaaux_interrupt(L, &intr);
     tg_err_clear(&err);
-    tg_luactx_check_path(L, TG_PATH_READ, "read_sqlite", db);
-    st = tg_db_read_poll(db, what, params, n, &intr, slot, &err);
+    int fd = tg_luactx_open_read(L, "read_sqlite", db);
+    if (fd < 0) st = tg_db_read_poll(db, what, params, n, &intr, slot, &err);
+    else {
+        st = tg_db_read_fd(fd, db, what, params, n, &intr, slot, &err);
+        close(fd);
+    }
     if (st != TG_OK) return tg_luaaux_fail(L, st, &err, NULL);
     tg_luactx_add_input(L, db, what, (*slot)->n_rows, 0);
     return 1;
@@ -473,4 +641,6 @@ static const luaL_Reg module_funcs[] = {
 
 void tg_luaio_open_module(lua_State *L) {
     luaL_setfuncs(L, module_funcs, 0);
+    push_params(L);
+    lua_setfield(L, -2, "params");
 }

@@ -54,7 +54,7 @@ static int l_module_loader(lua_State *L) {
 }
 
 void tg_lualib_open(lua_State *L, void *ud) {
-    tg_luactx *ctx = ud;
+    (void)ud; /* the bindings reach the run context through tg_luactx_of */
 
     tg_luaaux_open(L);
     open_table(L);
@@ -77,13 +77,6 @@ void tg_lualib_open(lua_State *L, void *ud) {
     lua_setfield(L, -2, "version");
     tg_luaaux_push_null(L);
     lua_setfield(L, -2, "null");
-    lua_createtable(L, 0, ctx ? (int)tg_luactx_n_params(ctx) : 0);
-    for (size_t i = 0; ctx && i < tg_luactx_n_params(ctx); i++) {
-        const tg_luactx_param *p = tg_luactx_param_at(ctx, i);
-        lua_pushstring(L, p->value);
-        lua_setfield(L, -2, p->key);
-    }
-    lua_setfield(L, -2, "params");
     tg_lua_readonly(L, "the tegn module", 0);
 
     lua_pushvalue(L, -1);

@@ -361,7 +361,7 @@ int tg_luaval_table_index(lua_State *L) {
                                luaL_typename(L, 2));
     key = lua_tostring(L, 2);
     if (tg_table_find(t, key) < 0) return no_such_key(L, t, key);
-    tg_luaval_expr_push(L, 2, 1, "column", "name");
+    tg_luaval_expr_push(L, 2, TG_LUAVAL_NAMES, "column", "name");
     return 1;
 }
 
@@ -401,11 +401,12 @@ tg_expr *tg_luaval_expr_check(lua_State *L, int idx) {
 
 static tg_expr *when_to_expr(lua_State *L, int idx);
 
-tg_expr *tg_luaval_expr_push(lua_State *L, int idx, int names, const char *fn, const char *key) {
+tg_expr *tg_luaval_expr_push(lua_State *L, int idx, int flags, const char *fn, const char *key) {
     tg_expr **slot;
     int32_t days;
     size_t len;
     const char *s;
+    int names = flags & TG_LUAVAL_NAMES;
 
     idx = lua_absindex(L, idx);
     if (tg_luaval_expr_test(L, idx)) {
@@ -413,6 +414,15 @@ tg_expr *tg_luaval_expr_push(lua_State *L, int idx, int names, const char *fn, c
         return tg_luaval_expr_check(L, -1);
     }
     if (luaL_testudata(L, idx, TG_LUAVAL_WHEN_MT)) return when_to_expr(L, idx);
+    if ((flags & TG_LUAVAL_NO_BOOL) && lua_type(L, idx) == LUA_TBOOLEAN) {
+        const char *b = lua_toboolean(L, idx) ? "true" : "false";
+        return (tg_luaaux_error(L,
+                                "%s: '%s' must be an expression, got %s (== and ~= on an "
+                                "expression give a plain Lua boolean: use col\"x\":eq(v) or "
+                                ":ne(v); a constant is tegn.lit(%s))",
+                                fn, key, b, b),
+                NULL);
+    }
     slot = tg_luaval_expr_new(L);
     switch (lua_type(L, idx)) {
     case LUA_TNUMBER:
@@ -437,8 +447,11 @@ tg_expr *tg_luaval_expr_push(lua_State *L, int idx, int names, const char *fn, c
         }
     }
     return (tg_luaaux_bad(L, fn, key,
-                          names ? "an expression or a column name"
-                                : "an expression or a value (number, string, boolean, date)",
+                          names                         ? "an expression or a column name"
+                          : (flags & TG_LUAVAL_NO_BOOL) ? "an expression or a value (number, "
+                                                          "string, date)"
+                                                        : "an expression or a value (number, "
+                                                          "string, boolean, date)",
                           idx),
             NULL);
 }
@@ -559,7 +572,7 @@ void tg_luaval_window_push(lua_State *L, tg_window_fn fn, int expr, long k, int 
     w->min_periods = 0;
     luaL_setmetatable(L, TG_LUAVAL_WINDOW_MT);
     if (expr) {
-        tg_luaval_expr_push(L, expr, 1, name, "e");
+        tg_luaval_expr_push(L, expr, TG_LUAVAL_NAMES | TG_LUAVAL_NO_BOOL, name, "e");
         lua_setiuservalue(L, -2, UV_EXPR);
     }
     if (opts && lua_istable(L, opts)) {

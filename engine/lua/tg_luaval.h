@@ -117,14 +117,25 @@ tg_expr *tg_luaval_expr_check(struct lua_State *L, int idx);
 /* 1 if the value at idx is an Expr. */
 int tg_luaval_expr_test(struct lua_State *L, int idx);
 
+/* Flags of tg_luaval_expr_push. */
+enum {
+    TG_LUAVAL_NAMES = 1, /* a string names a column (aggregates, sort keys) */
+    /* A bare Lua boolean is refused: where a script means a condition or a
+    ** computed column, true/false is what `col"x" == "a"` gives (Lua calls
+    ** __eq only for two userdata), which would silently filter every row
+    ** out. The message points to :eq() / :ne() and tegn.lit(true). */
+    TG_LUAVAL_NO_BOOL = 2
+};
+
 /* Converts the Lua value at idx into an expression and pushes an Expr
 ** userdata owning it (the value itself when it already is an Expr). The
 ** returned node is borrowed from that userdata: valid while it stays on
 ** the stack. Numbers, booleans, dates (tegn.Date), tegn.null and tegn.when
-** chains become expressions; a string is a literal, unless 'names' is set,
-** when it names a column (aggregates, sort keys). Raises for anything else,
-** "<fn>: '<key>' must be an expression, a column name or a value, got ...". */
-tg_expr *tg_luaval_expr_push(struct lua_State *L, int idx, int names, const char *fn,
+** chains become expressions; a string is a literal, unless 'flags' has
+** TG_LUAVAL_NAMES, when it names a column. Raises for anything else,
+** "<fn>: '<key>' must be an expression, a column name or a value, got ...",
+** and with TG_LUAVAL_NO_BOOL for a boolean. */
+tg_expr *tg_luaval_expr_push(struct lua_State *L, int idx, int flags, const char *fn,
                              const char *key);
 
 /* Raises "no column 'x'; did you mean 'y'?" (at the script line) if 'e'

@@ -65,7 +65,7 @@ static int l_table_filter(lua_State *L) {
 
     if (lua_isnoneornil(L, 2)) return tg_luaaux_bad(L, "filter", "pred", "an expression", 2);
     lua_settop(L, 2);
-    pred = tg_luaval_expr_push(L, 2, 0, "filter", "pred");
+    pred = tg_luaval_expr_push(L, 2, TG_LUAVAL_NO_BOOL, "filter", "pred");
     tg_luaval_expr_check_columns(L, pred, shape);
     names = tg_luaval_expr_columns(L, pred, &n_names);
     view = tg_luaval_table_project(L, 1, names, n_names);
@@ -141,7 +141,7 @@ static colset *eval_pairs(lua_State *L, const tg_table *t, int base, size_t n, c
         if (tg_luaval_window_test(L, value)) {
             c = tg_luaval_window_eval(L, value, t);
         } else {
-            tg_expr *e = tg_luaval_expr_push(L, value, 0, what, name);
+            tg_expr *e = tg_luaval_expr_push(L, value, TG_LUAVAL_NO_BOOL, what, name);
             c = tg_luaval_expr_eval(L, e, t);
         }
         set->c[set->n++] = tg_col_retain(c);

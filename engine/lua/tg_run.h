@@ -16,6 +16,7 @@
 
 #include "tegn.h"
 
+struct tg_json;
 struct tg_lua;
 struct tg_luactx;
 
@@ -41,10 +42,17 @@ typedef struct tg_run_opts {
     void (*print)(void *ud, const char *text, size_t len);
     void *ud;
     int progress; /* nonzero: announce loads through print */
+    /* Non-NULL: a successful run that emitted a document hands it over
+    ** here after writing it (the caller frees it with tg_json_free), so
+    ** the CLI prints its summary without reading the file back; NULL
+    ** when the script emitted nothing. */
+    struct tg_json **doc;
+    int quiet;    /* nonzero (--quiet): read_csv's load notes go only to the meta */
 } tg_run_opts;
 
 /* Defaults: no script, no params, stdout, seed TG_LUA_DEFAULT_SEED, no
-** memory cap, no time limit, lib_dir "scripts/lib", print discarded. */
+** memory cap, no time limit, lib_dir "scripts/lib", print discarded, the
+** document not kept. */
 void tg_run_opts_init(tg_run_opts *opts);
 
 /* Runs the script described by 'o'. Returns TG_OK, or the status of the

@@ -23,13 +23,13 @@
 static tg_expr *node_new(tg_op op, size_t n_args, const char *bytes, size_t len) {
     size_t head = sizeof(tg_expr) + n_args * sizeof(tg_expr *);
     tg_expr *e;
-    if (len > SIZE_MAX - head - 1) return NULL;
+    if (n_args > UINT32_MAX || len > SIZE_MAX - head - 1) return NULL;
     e = tg_calloc(1, head + (bytes ? len + 1 : 0));
     if (!e) return NULL;
     e->refs = 1;
     e->op = op;
     e->depth = 1;
-    e->n_args = n_args;
+    e->n_args = (uint32_t)n_args;
     if (bytes) {
         char *copy = (char *)e + head;
         if (len) memcpy(copy, bytes, len);
@@ -61,8 +61,8 @@ static tg_expr *literal(tg_type type, int64_t i, double f) {
     tg_expr *e = node_new(TG_OP_LIT, 0, NULL, 0);
     if (!e) return NULL;
     e->u.lit.type = type;
-    e->u.lit.i = i;
-    e->u.lit.f = f;
+    if (type == TG_FLOAT) e->u.lit.f = f; /* i and f share their bytes */
+    else e->u.lit.i = i;
     return e;
 }
 

@@ -94,17 +94,20 @@ typedef struct tg_expr tg_expr;
 ** tree of any depth frees. */
 #define TG_EXPR_MAX_DEPTH 1000
 
+/* 48 bytes plus the child pointers: fields are sized to what they hold. */
 struct tg_expr {
     int refs;
     tg_op op;
-    unsigned depth; /* 1 for a leaf, else 1 + the deepest child's */
-    size_t n_args;
+    unsigned depth;  /* 1 for a leaf, else 1 + the deepest child's */
+    uint32_t n_args; /* at most UINT32_MAX children */
     union {
         const char *name; /* TG_OP_COL: NUL-terminated, stored with the node */
         struct {
-            tg_type type;  /* TG_TYPE_NULL for null */
-            int64_t i;     /* TG_INT; TG_BOOL as 0/1; TG_DATE as days */
-            double f;      /* TG_FLOAT */
+            tg_type type; /* TG_TYPE_NULL for null */
+            union {
+                int64_t i; /* TG_INT; TG_BOOL as 0/1; TG_DATE as days */
+                double f;  /* TG_FLOAT */
+            };
             const char *s; /* TG_STRING: len bytes (plus a NUL), stored with the node */
             size_t len;
         } lit;

@@ -201,7 +201,7 @@ static void line_grouped(tg_sbuf *b, const tg_json *ind) {
     tg_sbuf_add(b, " ", 1);
     put_cell(b, per, 8);
     tg_sbuf_add(b, text, strlen(text));
-    if (tg_json_get(tg_json_at(series, 0), "flag"))
+    if (tg_json_len(series) > 0 && tg_json_get(tg_json_at(series, 0), "flag"))
         tg_sbuf_printf(b, "; %zu markeret i %s (%zu i alt)", flags, per, all_flags);
     tg_sbuf_add(b, "\n", 1);
 }
@@ -214,14 +214,63 @@ static const char *strategy_name(const char *code) {
     return code;
 }
 
+/* ---- the document's shape ---- */
+
+static int is_kind(const tg_json *v, tg_json_kind k) {
+    return v && tg_json_kind_of(v) == k;
+}
+
+/* 1 when 'key' of 'ind' is a list whose items are all objects; 'optional'
+** lets it be absent (or null). */
+static int list_of_objects(const tg_json *ind, const char *key, int optional) {
+    const tg_json *v = tg_json_get(ind, key);
+    if (!v || tg_json_kind_of(v) == TG_JSON_NULL) return optional;
+    if (tg_json_kind_of(v) != TG_JSON_ARRAY) return 0;
+    for (size_t i = 0; i < tg_json_len(v); i++)
+        if (!is_kind(tg_json_at(v, i), TG_JSON_OBJECT)) return 0;
+    return 1;
+}
+
+int tg_indsum_check(const tg_json *doc, char *why, size_t cap) {
+    assert(doc != NULL && why != NULL && cap > 0);
+    const tg_json *list = tg_json_get(doc, "indicators");
+    static const char *const lists[] = { "series", "verdicts" };
+
+    if (!is_kind(list, TG_JSON_ARRAY)) {
+        snprintf(why, cap, "no \"indicators\" list");
+        return 0;
+    }
+    for (size_t i = 0; i < tg_json_len(list); i++) {
+        const tg_json *ind = tg_json_at(list, i);
+        const tg_json *by = is_kind(ind, TG_JSON_OBJECT) ? tg_json_get(ind, "by") : NULL;
+        if (!is_kind(ind, TG_JSON_OBJECT) || !is_kind(tg_json_get(ind, "title"), TG_JSON_STRING)) {
+            snprintf(why, cap, "indicators[%zu] is not an indicator (no \"title\")", i + 1);
+            return 0;
+        }
+        for (size_t k = 0; k < 2; k++)
+            if (!list_of_objects(ind, lists[k], 0)) {
+                snprintf(why, cap, "indicators[%zu] (%s): \"%s\" is not a list of rows", i + 1,
+                         str_of(ind, "title"), lists[k]);
+                return 0;
+            }
+        if (by && !is_kind(by, TG_JSON_ARRAY) && !is_kind(by, TG_JSON_NULL)) {
+            snprintf(why, cap, "indicators[%zu] (%s): \"by\" is not a list", i + 1,
+                     str_of(ind, "title"));
+            return 0;
+        }
+    }
+    return 1;
+}
+
 char *tg_indsum_format(const tg_json *doc) {
     assert(doc != NULL);
     const tg_json *list = tg_json_get(doc, "indicators");
     tg_sbuf b = { NULL, 0, 0, 0 };
     const char *shown = NULL;
-    size_t n = tg_json_len(list);
+    char why[16];
 
-    if (!list || tg_json_kind_of(list) != TG_JSON_ARRAY) return NULL;
+    if (!tg_indsum_check(doc, why, sizeof why)) return NULL;
+    size_t n = tg_json_len(list);
     tg_sbuf_printf(
         &b,
         "tegn på succes: %zu indikatorer (KI: konfidensinterval, 95 %% medmindre andet er valgt)\n",
@@ -240,7 +289,8 @@ char *tg_indsum_format(const tg_json *doc) {
             tg_sbuf_add(&b, "Vurdering\n", 10);
             shown = strategy;
         }
-        if (tg_json_len(tg_json_get(ind, "by")) > 0) line_grouped(&b, ind);
+        const tg_json *by = tg_json_get(ind, "by");
+        if (by && tg_json_len(by) > 0) line_grouped(&b, ind);
         else line_single(&b, ind, &s);
     }
     if (b.oom) {

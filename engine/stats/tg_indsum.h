@@ -10,9 +10,16 @@
 
 #include "tg_json.h"
 
+/* 1 when 'doc' has the shape the summary reads: an "indicators" list of
+** objects, each with a string "title" and "series" and "verdicts" lists of
+** objects ("by", when present, a list). Otherwise 0, with the first thing
+** amiss in 'why' ("indicators[2] is not an indicator (no "title")"), so any
+** JSON a user names gets a message and never reaches an assert. */
+int tg_indsum_check(const tg_json *doc, char *why, size_t cap);
+
 /* The summary of 'doc' (as tegn.indicator's runs write it) as text, a
-** tg_malloc'ed string the caller frees with tg_free; NULL when 'doc' has
-** no "indicators" array or on out of memory. */
+** tg_malloc'ed string the caller frees with tg_free; NULL when
+** tg_indsum_check refuses 'doc' or on out of memory. */
 char *tg_indsum_format(const tg_json *doc);
 
 #endif /* TG_INDSUM_H */

@@ -12,11 +12,23 @@ local function expr(x)
   return x
 end
 
+-- Refuses a bare boolean where an expression belongs: `col"svar" == 5` is
+-- a plain false in Lua (it calls __eq only for two userdata), which would
+-- make every share 0. Raised at the caller's line.
+local function need_expr(fn, key, x)
+  if type(x) == "boolean" then
+    error(string.format("%s: '%s' must be an expression, got %s (== and ~= on an "
+      .. "expression give a plain Lua boolean: use col\"x\":eq(v) or :ne(v))",
+      fn, key, tostring(x)), 3)
+  end
+end
+
 -- The share of rows where `hit` (a bool expression) is true, per `by` (keys
 -- as group_by takes them), among the rows where `hit` is not NULL. With a
 -- weight column `w` the shares are weighted and n is Kish's effective
 -- sample size (sum w)^2 / sum w^2; without, n is the number of rows.
 function M.share(t, by, hit, w)
+  need_expr("ind.share", "hit", hit)
   local wt = w and col(w) or tegn.lit(1.0)
   return t:derive{ _hit = hit }
     :filter(col"_hit":not_null())
@@ -29,6 +41,7 @@ end
 -- The mean of `x` (a column name or an expression) per `by`, with its
 -- standard deviation and the number of non-NULL values.
 function M.mean(t, by, x)
+  need_expr("ind.mean", "x", x)
   return t:derive{ _x = expr(x) }
     :filter(col"_x":not_null())
     :group_by(by)
@@ -50,6 +63,8 @@ end
 -- Sick days come in spells, so units vary far more than Poisson counts
 -- would; tegn.indicator widens the intervals by it (quasi-Poisson).
 function M.rate(t, by, events, exposure, unit)
+  need_expr("ind.rate", "events", events)
+  need_expr("ind.rate", "exposure", exposure)
   local d = t:derive{ _e = expr(events), _x = expr(exposure) }
   local r = d:group_by(by):agg{ numerator = sum"_e", denominator = sum"_x" }
   if not unit then return r end

@@ -80,8 +80,24 @@ no dataset 'andle' in
 -- case: a param that does not fit its default's type
 -- params: datasets=FIXTURES/lualib/andele n=abc
 tegn.indicator(spec{ id = 't.v', params = { n = 1 }, compute = print })
--- error contains:
---param n=abc: expected a number
+-- error:
+script.lua:1: parameter 'n': expected a whole number, got 'abc'
+
+-- case: indicator params take the default's type: an int default refuses 4.5
+-- params: datasets=FIXTURES/lualib/andele n=4.5
+tegn.indicator(spec{ id = 't.v', params = { n = 1 }, compute = print })
+-- error:
+script.lua:1: parameter 'n': expected a whole number, got '4.5'
+
+-- case: indicator params: numbers (a Danish decimal comma too), booleans, dates, defaults
+-- params: datasets=FIXTURES/lualib/andele n=4 x=0,955 b=ja d=01-03-2024
+tegn.indicator(spec{ id = 't.v', params = { n = 1, x = 0.5, b = false, d = tegn.date'2000-01-01',
+  k = 'std' }, compute = function(data, p)
+    print(p.n, math.type(p.n), p.x, p.b, p.d, p.k)
+    return data.andele:rename{numerator = 'num', denominator = 'den'}
+  end })
+-- expect:
+4	integer	0.955	true	2024-03-01	std
 
 -- case: a mean needs value
 -- params: datasets=FIXTURES/lualib/andele
@@ -89,3 +105,10 @@ tegn.indicator(spec{ id = 't.u', kind = 'mean',
   compute = function(d) return d.andele end })
 -- error contains:
 no column 'value'
+
+-- case: ind.share with == (a plain false in Lua) is refused at the caller's line, not a share of 0
+local ind = require 'indikator'
+local t = tegn.read_csv(FIXTURES .. 'lualib/belaegning.csv')
+local s = ind.share(t, { 'tilbud_id' }, tegn.col'status' == 'belagt')
+-- error:
+script.lua:3: ind.share: 'hit' must be an expression, got false (== and ~= on an expression give a plain Lua boolean: use col"x":eq(v) or :ne(v))

@@ -300,6 +300,7 @@ print(tegn.param('fra', nil, 'date'):month(), tegn.param('mangler', 7))
 print(pcall(tegn.param, 'mangler'))
 print(pcall(tegn.param, 'navn', 0))
 print(pcall(tegn.param, 'x', nil, 'int'))
+print(pcall(tegn.param, 'fra', 0.5))
 -- expect:
 5	true	true
 5	integer
@@ -310,6 +311,21 @@ true
 false	script.lua:7: missing parameter 'mangler' (pass --param mangler=...)
 false	script.lua:8: parameter 'navn': expected a whole number, got 'Høje-Taastrup'
 false	script.lua:9: parameter 'x': expected a whole number, got '1.5'
+false	script.lua:10: parameter 'fra': expected a number (1.5 or 1,5), got '2024-01-01'
+
+-- case: params in Danish: a decimal comma, thousands with dots, day-first dates
+-- params: x=0,955 big=1.234,5 n=12 d1=01-03-2024 d2=1.3.2024 d3=01/03/2024 iso=2024-03-01
+print(tegn.param('x', 0.5), tegn.param('big', 0.5), tegn.param('x', nil, 'float'))
+print(tegn.param('d1', nil, 'date'), tegn.param('d2', nil, 'date'), tegn.param('d3', nil, 'date'))
+print(tegn.param('iso', tegn.date'2000-01-01'), tegn.param('n', 1))
+print(pcall(tegn.param, 'x', 1))
+print(pcall(tegn.param, 'iso', nil, 'int'))
+-- expect:
+0.955	1234.5	0.955
+2024-03-01	2024-03-01	2024-03-01
+2024-03-01	12
+false	script.lua:4: parameter 'x': expected a whole number, got '0,955'
+false	script.lua:5: parameter 'iso': expected a whole number, got '2024-03-01'
 
 -- case: a param without a name
 -- params: =x

@@ -37,8 +37,8 @@ dump(b:filter(tegn.any{col'status':ne'belagt',
 -- expect sql:
 SELECT * FROM b WHERE NOT (status <> 'belagt' OR takst_kr * dage > 50000)
 
--- case: filter: a date literal, and filter(true)
-dump(b:filter(col'dato':ge(tegn.date'2024-01-01')):filter(true))
+-- case: filter: a date literal, and filter(tegn.lit(true))
+dump(b:filter(col'dato':ge(tegn.date'2024-01-01')):filter(tegn.lit(true)))
 -- expect sql:
 SELECT * FROM b WHERE dato >= '2024-01-01'
 
@@ -73,8 +73,8 @@ SELECT count(*) || '|float|tegn.Table(' || count(*) || ' ro' FROM b WHERE dage >
 
 -- case: filtered tables: filtering everything away, and a filter that keeps every row
 local f = b:filter(col'dage':lt(0))
-print(#f, #f:filter(true), #f:rows())
-print(#b:filter(true), b:filter(true) == b)
+print(#f, #f:filter(tegn.lit(true)), #f:rows())
+print(#b:filter(tegn.lit(true)), b:filter(tegn.lit(true)) == b)
 local g = b:filter(col'dage':ge(0))
 print(#g:filter(col'dage':lt(0)):head(2))
 -- expect:
@@ -372,6 +372,35 @@ local x = b:filter(col'dage' == col'dage')
 -- error contains:
 :eq()
 
+-- case: == with a value is a plain false in Lua: filter refuses the boolean
+local x = b:filter(col'status' == 'belagt')
+-- error:
+script.lua:1: filter: 'pred' must be an expression, got false (== and ~= on an expression give a plain Lua boolean: use col"x":eq(v) or :ne(v); a constant is tegn.lit(false))
+
+-- case: ~= likewise, in derive, aggregates, group keys, if_else, when and logic
+local function msg(f) return (select(2, pcall(f)):gsub(' %(==.*', '')) end
+print(msg(function() return b:derive{x = col'status' ~= 'ledig'} end))
+print(msg(function() return b:group_by('tilbud_id'):agg{n = tegn.sum(col'dage' == 3)} end))
+print(msg(function() return b:group_by{lang = col'dage' == 3}:agg{n = tegn.count()} end))
+print(msg(function() return tegn.if_else(col'dage' == 3, 1, 2) end))
+print(msg(function() return tegn.when(col'dage' == 3, 1) end))
+print(msg(function() return (col'dage' == 3) | col'x' end))
+print(msg(function() return col'x':and_(col'dage' == 3) end))
+print(msg(function() return tegn.all{col'x', col'dage' == 3} end))
+print(msg(function() return b:derive{x = col'dage':cumsum{order = 'dato'}, y = true} end))
+print(#b:derive{x = tegn.if_else(col'dage':eq(3), true, false)}, #b:filter(col'dage':gt(0):eq(false)))
+-- expect:
+script.lua:2: derive: 'x' must be an expression, got true
+script.lua:3: sum: 'e' must be an expression, got false
+script.lua:4: group_by: 'lang' must be an expression, got false
+script.lua:5: if_else: 'c' must be an expression, got false
+script.lua:6: when: 'c' must be an expression, got false
+script.lua:7: or: 'a' must be an expression, got false
+script.lua:8: and_: 'items[2]' must be an expression, got false
+script.lua:9: all: 'items[2]' must be an expression, got false
+script.lua:10: derive: 'y' must be an expression, got true
+60	0
+
 -- case: < on expressions raises
 local x = b:filter(col'dage' < 3)
 -- error contains:
@@ -471,7 +500,7 @@ script.lua:3: complete: period column 'dage' is int, not a date
 print(select(2, pcall(b.filter, b, {})))
 print(select(2, pcall(b.derive, b, {x = {}})))
 print(select(2, pcall(b.group_by, b, {m = print})))
-print(select(2, pcall(tegn.if_else, true, 1, {})))
+print(select(2, pcall(tegn.if_else, col'dage':gt(1), 1, {})))
 print(select(2, pcall(col'dage'.between, col'dage', 1, {})))
 print(select(2, pcall(col'dage'.isin, col'dage', {1, col'dage'})))
 print(select(2, pcall(tegn.coalesce, col'dage', {})))
@@ -479,9 +508,9 @@ print(select(2, pcall(function() return col'dage' + {} end)))
 print(select(2, pcall(b.pivot, b, {rows = 'tilbud_id', cols = 'status', values = 'dage', agg = 'sum', fill = col'dage'})))
 print(select(2, pcall(tegn.max, {})))
 -- expect:
-script.lua:1: filter: 'pred' must be an expression or a value (number, string, boolean, date), got a table
-script.lua:2: derive: 'x' must be an expression or a value (number, string, boolean, date), got a table
-script.lua:3: group_by: 'm' must be an expression or a value (number, string, boolean, date), got a function
+script.lua:1: filter: 'pred' must be an expression or a value (number, string, date), got a table
+script.lua:2: derive: 'x' must be an expression or a value (number, string, date), got a table
+script.lua:3: group_by: 'm' must be an expression or a value (number, string, date), got a function
 script.lua:4: if_else: 'b' must be an expression or a value (number, string, boolean, date), got a table
 script.lua:5: between: 'hi' must be an expression or a value (number, string, boolean, date), got a table
 script.lua:6: isin: 'list[2]' must be a value, not an expression, got a tegn.Expr
@@ -550,7 +579,7 @@ local e = col'id'
 for _ = 1, 999 do e = e + 1 end
 local c = col'id'
 for _ = 1, 499 do c = c:is_null():not_() end -- 999 levels
-c = c:and_(true) -- 1000 levels, the most
+c = c:and_(tegn.lit(true)) -- 1000 levels, the most
 print(t:derive{y = e}:rows()[1].y - t:rows()[1].id, #t:filter(c):rows() == #t:rows())
 local ok, msg = pcall(function() return c:not_() end)
 print(ok, msg)

@@ -548,6 +548,98 @@ static void test_csv_late_text_is_not_silent(void **state) {
     done(t, r, before);
 }
 
+/* A file of 'head', then 'rows' lines "1,<100 x's>", then 'tail': about
+** 9 MB, so two threads split it near the middle, inside the filler. */
+static const char *write_split_file(const char *head, size_t rows, const char *tail) {
+    const char *path = tg_test_tmpfile(".csv");
+    FILE *f = fopen(path, "w");
+    char pad[101];
+    assert_non_null(f);
+    memset(pad, 'x', 100);
+    pad[100] = '\0';
+    fputs(head, f);
+    for (size_t i = 0; i < rows; i++) fprintf(f, "1,%s\n", pad);
+    fputs(tail, f);
+    fclose(f);
+    return path;
+}
+
+static tg_status load_threads(const char *path, tg_csv_opts *o, int threads, tg_table **t,
+                              tg_csv_report **r, tg_error *err) {
+    o->threads = threads;
+    *t = NULL;
+    *r = NULL;
+    return tg_csv_read(path, o, t, r, err);
+}
+
+/* A column whose first value is text is text from the start, with no
+** note, however the file is split: the second thread's part began with
+** numbers and used to add "read as text: expected a number, got 'zzz'"
+** (found by fuzz_csv, which compares one and two threads). */
+static void test_csv_split_keeps_text_note_empty(void **state) {
+    (void)state;
+    size_t before = tg_mem_blocks();
+    const char *path = write_split_file("v,pad\nabc,y\n", 90000, "zzz,y\n");
+    tg_csv_opts o;
+    tg_csv_opts_init(&o);
+    o.dialect.header = 1; /* a mixed column hides the header from the sniffer (issue 12.3) */
+    for (int threads = 1; threads <= 2; threads++) {
+        tg_table *t;
+        tg_csv_report *r;
+        tg_error err;
+        assert_int_equal(load_threads(path, &o, threads, &t, &r, &err), TG_OK);
+        assert_int_equal(t->n_rows, 90002);
+        assert_string_equal(str(col(t, "v"), 0), "abc");
+        assert_string_equal(str(col(t, "v"), 45000), "1");
+        assert_string_equal(str(col(t, "v"), 90001), "zzz");
+        assert_string_equal(r->cols[0].note, "");
+        tg_table_release(t);
+        tg_csv_report_free(r);
+    }
+    unlink(path);
+    tg_test_no_leaks(before);
+}
+
+/* max_errors caps the rejects of the whole file: two bad rows in each half
+** are four, over a cap of 3, with two threads as with one. Each thread
+** used to count only its own (found by fuzz_csv). */
+static void test_csv_split_reject_cap_is_global(void **state) {
+    (void)state;
+    size_t before = tg_mem_blocks();
+    const char *path = write_split_file("a,b\n1\n2\n", 90000, "3\n4\n5,y\n");
+    tg_csv_opts o;
+    tg_csv_opts_init(&o);
+    o.on_error = TG_CSV_REJECT;
+    o.max_errors = 3;
+    for (int threads = 1; threads <= 2; threads++) {
+        tg_table *t;
+        tg_csv_report *r;
+        tg_error err;
+        assert_int_equal(load_threads(path, &o, threads, &t, &r, &err), TG_EDATA);
+        assert_null(t);
+        assert_string_equal(err.msg,
+                            "column 'b': more than 3 rejected rows; this one: expected 2 fields, "
+                            "found 1");
+        assert_int_equal(err.line, 90005); /* header, 2 bad, filler, '3', then '4' */
+        assert_int_equal(err.col, 2);
+        tg_csv_report_free(r);
+    }
+    o.max_errors = 4; /* exactly the cap: the load keeps the other rows */
+    for (int threads = 1; threads <= 2; threads++) {
+        tg_table *t;
+        tg_csv_report *r;
+        tg_error err;
+        assert_int_equal(load_threads(path, &o, threads, &t, &r, &err), TG_OK);
+        assert_int_equal(t->n_rows, 90001);
+        assert_int_equal(r->n_rejected, 4);
+        assert_int_equal(r->rejects[3].line, 90005);
+        tg_table_release(t);
+        tg_csv_report_free(r);
+    }
+    unlink(path);
+    tg_test_no_leaks(before);
+}
+
 /* A file big enough to be split, with quoted newlines everywhere so the
 ** split points land inside quoted fields; results must equal one thread's
 ** and the sums computed while writing. */
@@ -822,6 +914,8 @@ int main(void) {
         cmocka_unit_test(test_csv_late_float_makes_float),
         cmocka_unit_test(test_csv_late_text_is_not_silent),
         cmocka_unit_test(test_csv_parallel_matches_serial),
+        cmocka_unit_test(test_csv_split_keeps_text_note_empty),
+        cmocka_unit_test(test_csv_split_reject_cap_is_global),
         cmocka_unit_test(test_csv_late_cp1252_restarts),
         cmocka_unit_test(test_csv_fast_path_equals_libcsv),
         cmocka_unit_test(test_csv_oom),

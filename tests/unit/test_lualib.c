@@ -266,7 +266,7 @@ static void test_lualib_failed_run_leaves_output_untouched(void **state) {
     free(text);
 
     /* No emit: success, and the file stays. */
-    write_file(script, "local x = 1\n");
+    write_file(script, "local x = tegn.param('dir')\n");
     assert_int_equal(tg_run(&o, &err, &tb), TG_OK);
     assert_null(tb);
     text = read_all(out);
@@ -311,6 +311,29 @@ static void test_lualib_run_limits_and_usage(void **state) {
     assert_int_equal(tg_run(&o, &err, NULL), TG_EARG);
     assert_string_equal(err.msg, "bad --param 'oops': expected NAME=VALUE");
 
+    /* A --param the script never reads (here a misspelt aar) is a usage
+    ** error before any output: the names it does read are listed. */
+    static const char *const spelt[] = { "yaer=2031", "dir=x", "zz=1" };
+    write_file(script, "local a = tegn.param('aar', 2026)\nlocal d = tegn.params.dir\n"
+                       "tegn.emit{a = a}\n");
+    run_opts(&o, script, NULL, NULL);
+    o.params = spelt;
+    o.n_params = 3;
+    assert_int_equal(tg_run(&o, &err, NULL), TG_EARG);
+    assert_string_equal(err.msg, "--param 'yaer', 'zz' are not read by the script (it reads: aar, "
+                                 "dir)");
+    /* ... and before the script's first write, which then writes nothing. */
+    write_file(script, "tegn.read_csv(tegn.param('dir') .. 'dmy.csv'):write_csv('x.csv')\n");
+    run_opts(&o, script, NULL, NULL);
+    const char *with_dir[] = { dir_param, "zz=1" };
+    o.params = with_dir;
+    o.n_params = 2;
+    assert_int_equal(tg_run(&o, &err, NULL), TG_EARG);
+    assert_string_equal(err.msg, "--param 'zz' is not read by the script before its first write "
+                                 "(it reads: dir)");
+    o.n_params = 0;
+    assert_int_equal(tg_run(&o, &err, NULL), TG_ESCRIPT); /* no dir: the read fails */
+
     run_opts(&o, "/nonexistent/x.lua", NULL, NULL);
     assert_int_equal(tg_run(&o, &err, NULL), TG_EIO);
 
@@ -324,6 +347,7 @@ static void test_lualib_run_limits_and_usage(void **state) {
     assert_true(rfd >= 0);
     write_file(script, "tegn.emit({a = 1}, {indent = 0})\n");
     run_opts(&o, script, fifo, NULL);
+    o.n_params = 0;
     assert_int_equal(tg_run(&o, &err, NULL), TG_OK);
     ssize_t n = read(rfd, got, sizeof got - 1);
     assert_true(n > 0);
@@ -334,6 +358,7 @@ static void test_lualib_run_limits_and_usage(void **state) {
     assert_true(S_ISFIFO(sb.st_mode));
     unlink(fifo);
     run_opts(&o, script, "/nonexistent-dir/out.json", NULL);
+    o.n_params = 0;
     assert_int_equal(tg_run(&o, &err, NULL), TG_EIO);
     unlink(script);
 }
@@ -351,6 +376,7 @@ static void test_lualib_mem_limit_while_building_document(void **state) {
     write_file(script, "local t = {}\nfor i = 1, 1000000 do t[i] = i end\n"
                        "tegn.emit({t = t})\n");
     run_opts(&o, script, NULL, NULL);
+    o.n_params = 0;
     o.mem_cap = 40 << 20;
     assert_int_equal(tg_run(&o, &err, NULL), TG_ELIMIT);
     assert_string_equal(err.msg, "memory limit 40 MiB exceeded");
@@ -360,6 +386,7 @@ static void test_lualib_mem_limit_while_building_document(void **state) {
     ** times the string (stdout: tg_json_dump makes the whole text). */
     write_file(script, "tegn.emit({s = ('\\1'):rep(20 * 1024 * 1024)})\n");
     run_opts(&o, script, NULL, NULL);
+    o.n_params = 0;
     o.mem_cap = 80 << 20;
     assert_int_equal(tg_run(&o, &err, NULL), TG_ELIMIT);
     assert_string_equal(err.msg, "memory limit 80 MiB exceeded");
@@ -548,6 +575,7 @@ static void test_lualib_run_file_access(void **state) {
     snprintf(script, sizeof script, "%s/s.lua", dir);
     write_file(script, "require 'evil'\n");
     run_opts(&o, script, NULL, NULL);
+    o.n_params = 0;
     assert_int_equal(tg_run(&o, &err, NULL), TG_ESCRIPT);
     assert_non_null(strstr(err.msg, "leads outside its folder"));
 
