@@ -268,15 +268,21 @@ static int push_name(lua_State *L, int idx) {
         }
         lua_pop(L, 1);
     }
-    lua_pushglobaltable(L);
-    lua_pushnil(L);
-    while (lua_next(L, -2)) {
-        if (lua_rawequal(L, -1, idx) && lua_type(L, -2) == LUA_TSTRING) {
+    lua_pushglobaltable(L); /* the script's globals, then the sandbox's behind them */
+    for (int level = 0; level < 2 && lua_istable(L, -1); level++) {
+        lua_pushnil(L);
+        while (lua_next(L, -2)) {
+            if (lua_rawequal(L, -1, idx) && lua_type(L, -2) == LUA_TSTRING) {
+                lua_pop(L, 1);
+                lua_replace(L, -2);
+                return 1;
+            }
             lua_pop(L, 1);
-            lua_replace(L, -2);
-            return 1;
         }
-        lua_pop(L, 1);
+        if (!lua_getmetatable(L, -1)) break;
+        lua_getfield(L, -1, "__index");
+        lua_remove(L, -2);
+        lua_remove(L, -2);
     }
     lua_pop(L, 1);
     return 0;
@@ -508,22 +514,32 @@ struct complete_args {
     void *ud;
 };
 
-/* Adds each string key of the table at idx that starts with 'prefix' to
-** the set at 'set' as base .. key; only Lua names when 'names_only'. */
+/* Adds each string key that starts with 'prefix' of the table at idx, and
+** of the table behind its __index (the sandbox's globals behind _G, a
+** read-only view's contents), to the set at 'set' as base .. key; only
+** Lua names when 'names_only'. */
 static void offer_keys(lua_State *L, int idx, const char *base, const char *prefix, int names_only,
                        int set) {
     size_t plen = strlen(prefix);
     idx = lua_absindex(L, idx);
-    lua_pushnil(L);
-    while (lua_next(L, idx)) {
-        lua_pop(L, 1);
-        const char *k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
-        if (k && strncmp(k, prefix, plen) == 0 && (!names_only || is_ident(k))) {
-            lua_pushfstring(L, "%s%s", base, k);
-            lua_pushboolean(L, 1);
-            lua_rawset(L, set);
+    lua_pushvalue(L, idx);
+    for (int level = 0; level < 2 && lua_istable(L, -1); level++) {
+        lua_pushnil(L);
+        while (lua_next(L, -2)) {
+            lua_pop(L, 1);
+            const char *k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+            if (k && strncmp(k, prefix, plen) == 0 && (!names_only || is_ident(k))) {
+                lua_pushfstring(L, "%s%s", base, k);
+                lua_pushboolean(L, 1);
+                lua_rawset(L, set);
+            }
         }
+        if (!lua_getmetatable(L, -1)) break;
+        lua_getfield(L, -1, "__index");
+        lua_remove(L, -2);
+        lua_remove(L, -2);
     }
+    lua_pop(L, 1);
 }
 
 /* Adds the column names of every Table among the globals. */
@@ -546,6 +562,24 @@ static void offer_columns(lua_State *L, const char *prefix, int set) {
     lua_pop(L, 1);
 }
 
+/* Pushes t[key] for the table at idx without running code: its own slot,
+** else the slot of the table behind its __index. */
+static void push_raw_field(lua_State *L, int idx, const char *key, size_t len) {
+    idx = lua_absindex(L, idx);
+    lua_pushlstring(L, key, len);
+    if (lua_rawget(L, idx) != LUA_TNIL) return;
+    lua_pop(L, 1);
+    if (lua_getmetatable(L, idx) && lua_getfield(L, -1, "__index") == LUA_TTABLE) {
+        lua_pushlstring(L, key, len);
+        lua_rawget(L, -2);
+        lua_replace(L, -3);
+        lua_pop(L, 1);
+        return;
+    }
+    lua_settop(L, idx);
+    lua_pushnil(L);
+}
+
 /* Pushes the value 'path' ("tegn", "a.b") names among the globals, nil if
 ** it names none. Only raw reads: completing must not run a script's code. */
 static void push_path(lua_State *L, const char *path, size_t len) {
@@ -558,11 +592,8 @@ static void push_path(lua_State *L, const char *path, size_t len) {
             lua_pushnil(L);
             return;
         }
-        push_fields(L, -1);
-        lua_pushlstring(L, path, n);
-        lua_rawget(L, -2);
-        lua_replace(L, -3);
-        lua_pop(L, 1);
+        push_raw_field(L, -1, path, n);
+        lua_remove(L, -2);
         path += n;
         len -= n;
         if (len > 0) path++, len--;
@@ -593,10 +624,8 @@ static int complete_protected(lua_State *L) {
             if (*sep == ':' && lua_istable(L, -1)) offer_keys(L, -1, base, sep + 1, 1, set);
             lua_pop(L, 2);
         } else if (lua_type(L, v) == LUA_TTABLE) {
-            if (lua_gettop(L) > v) lua_pop(L, 1); /* a table's metatable */
-            push_fields(L, v);
-            offer_keys(L, -1, base, sep + 1, 1, set);
-            lua_pop(L, 1);
+            lua_settop(L, v); /* a table's metatable */
+            offer_keys(L, v, base, sep + 1, 1, set);
         }
         if (*sep == '.' && luaL_testudata(L, v, TG_LUAVAL_TABLE_MT)) {
             const tg_table *t = tg_luaval_table_shape(L, v, NULL);

@@ -100,6 +100,7 @@ def main():
         't:fil' + TAB + '(tegn.col("navn"):eq("Æblehaven"))\n',
         'print(#"V' + TAB + '")\n',
         'print(t["Vægt"])\n',
+        'pri' + TAB + '("en global")\n',
         'help()\n',
         'help(tegn.sum)\n',
         'print("sidste " .. "linje")\n',
@@ -112,6 +113,7 @@ def main():
     expect("Vægt  navn\n2.0   Æblehaven\n(1 of 1 rows)\n", out, "Tab completes t:fil to t:filter")
     expect("\n5\n", out, "Tab completes a column name in quotes (\"Vægt\", 5 bytes)")
     expect('\ncol("Vægt")\n', out, 't["Vægt"] looks up the column Vægt')
+    expect('\nen global\n', out, "Tab completes the sandbox's globals (pri to print)")
     expect("tegn functions (tegn.NAME):\n", out, "help() lists the tegn functions")
     expect("read_csv", out, "help() names read_csv")
     expect("Table methods (t:NAME):\n", out, "help() lists the Table methods")
