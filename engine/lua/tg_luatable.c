@@ -244,10 +244,30 @@ static int l_table_write_sqlite(lua_State *L) {
     return 0;
 }
 
+/* decimals = { takst = 0, belaegning = 3 } (at idx): the places of each
+** named column, in an array (a userdata left on the stack) with one entry
+** per column of t; unnamed columns get TG_OUT_DECIMALS_DEFAULT. */
+static const int *col_decimals(lua_State *L, const tg_table *t, int idx) {
+    int *v = lua_newuserdatauv(L, (t->n_cols ? t->n_cols : 1) * sizeof *v, 0);
+    for (size_t k = 0; k < t->n_cols; k++) v[k] = TG_OUT_DECIMALS_DEFAULT;
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        if (lua_type(L, -2) != LUA_TSTRING)
+            tg_luaaux_bad(L, "write_csv", "decimals", "a number or { column = places }", idx);
+        const char *name = lua_tostring(L, -2);
+        long k = tg_table_find(t, name);
+        if (k < 0) tg_luaaux_no_column(L, t, name);
+        v[k] = (int)tg_luaaux_check_integer(L, -1, "write_csv", "decimals", 0, 17);
+        lua_pop(L, 1);
+    }
+    return v;
+}
+
 /* t:write_csv(path [, opts]): the table as CSV, written atomically.
 ** opts: excel = true (Danish Excel: ';', decimal comma, BOM, CRLF,
-** dd-mm-yyyy) as the base, then sep, decimal, bom, crlf, header,
-** dates = "iso" | "dmy", decimals. */
+** dd-mm-yyyy, floats to 12 significant digits) as the base, then sep,
+** decimal, bom, crlf, header, dates = "iso" | "dmy", decimals (a number
+** for every float column, or { column = places }). */
 static int l_table_write_csv(lua_State *L) {
     static const char *const known[] = { "excel",  "sep",   "decimal",  "bom", "crlf",
                                          "header", "dates", "decimals", NULL };
@@ -285,7 +305,9 @@ static int l_table_write_csv(lua_State *L) {
         tg_luaaux_opt_choice(L, 3, "write_csv", "dates", dates, o.date_fmt == TG_OUT_DATE_DMY)
             ? TG_OUT_DATE_DMY
             : TG_OUT_DATE_ISO;
-    o.decimals = (int)tg_luaaux_opt_integer(L, 3, "write_csv", "decimals", o.decimals, -1, 17);
+    if (lua_istable(L, 3) && lua_getfield(L, 3, "decimals") == LUA_TTABLE)
+        o.col_decimals = col_decimals(L, t, lua_gettop(L));
+    else o.decimals = (int)tg_luaaux_opt_integer(L, 3, "write_csv", "decimals", o.decimals, -1, 17);
     tg_luaaux_interrupt(L, &intr);
     o.intr = &intr;
     tg_err_clear(&err);

@@ -64,3 +64,27 @@ local ok, msg = pcall(t.write_csv, t, '/etc/cron.d/tegn')
 print(ok, read_file('/etc/cron.d/tegn') == nil)
 -- expect:
 false	true
+
+-- case: write_csv decimals per column, Danish Excel without float noise
+-- by hand: takst 5855.55 to 0 places is 5856; 0.955 to 3 stays 0,955 (one
+-- common number of places, 2, would make it 0,96); 0.1 + 0.2 is
+-- 0.30000000000000004, which Excel's 12 significant digits make 0,3
+local t = tegn.read_csv(DIR .. 'dmy.csv'):head(1):derive{
+  takst = tegn.lit(5855.55), belaegning = tegn.lit(0.955),
+  sum = tegn.lit(0.1) + tegn.lit(0.2) }:select{ "takst", "belaegning", "sum" }
+t:write_csv(TMP .. 'da.csv', { excel = true, decimals = { takst = 0, belaegning = 3 } })
+t:write_csv(TMP .. 'raw.csv')
+print((read_file(TMP .. 'da.csv'):gsub('\r', '')))
+print(read_file(TMP .. 'raw.csv'))
+-- expect:
+﻿takst;belaegning;sum
+5856,0;0,955;0,3
+
+takst,belaegning,sum
+5855.55,0.955,0.30000000000000004
+
+-- case: write_csv decimals names only columns of the table
+local t = tegn.read_csv(DIR .. 'dmy.csv')
+t:write_csv(TMP .. 'x.csv', { decimals = { beloeb = 1, belob = 2 } })
+-- error contains:
+no column 'belob'; did you mean 'beloeb'?
