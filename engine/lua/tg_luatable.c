@@ -28,6 +28,7 @@
 #include "tg_luaval.h"
 #include "tg_mem.h"
 #include "tg_out.h"
+#include "tg_path.h"
 
 #define MAX_ROWS_TO_LUA 1000000 /* t:rows() refuses more: each value costs a Lua object */
 
@@ -235,8 +236,10 @@ static int l_table_write_sqlite(lua_State *L) {
     tg_err_clear(&err);
     const char *file;
     int dir = tg_luactx_open_write(L, "write_sqlite", db, &file);
-    if (dir < 0) st = tg_db_write(db, name, t, mode, &err);
-    else {
+    if (dir < 0) { /* no file policy (the REPL, an embedding program) */
+        (void)tg_path_make_folders(db);
+        st = tg_db_write(db, name, t, mode, &err);
+    } else {
         st = tg_db_write_at(dir, file, db, name, t, mode, &intr, &err);
         close(dir);
     }
@@ -313,8 +316,10 @@ static int l_table_write_csv(lua_State *L) {
     tg_err_clear(&err);
     const char *name;
     int dir = tg_luactx_open_write(L, "write_csv", path, &name);
-    if (dir < 0) st = tg_out_csv(t, path, &o, &err);
-    else {
+    if (dir < 0) { /* no file policy (the REPL, an embedding program) */
+        (void)tg_path_make_folders(path);
+        st = tg_out_csv(t, path, &o, &err);
+    } else {
         tg_out *out;
         st = tg_out_openat(dir, name, path, &out, &err);
         close(dir);

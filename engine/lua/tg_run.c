@@ -302,6 +302,8 @@ tg_status tg_run(const tg_run_opts *o, tg_error *err, char **traceback) {
     refusals = tg_mem_cap_refusals();
     /* A run killed during its emit left its temporary file; clear it now,
     ** not only when this run gets as far as writing. */
+    /* --out names its folder too: made when missing, as mkdir -p would. */
+    if (o->out) (void)tg_path_make_folders(o->out);
     if (o->out && (out_dir = open_out_folder(o->out, &out_name)) >= 0)
         tg_out_sweepat(out_dir, out_name);
 

@@ -88,3 +88,16 @@ local t = tegn.read_csv(DIR .. 'dmy.csv')
 t:write_csv(TMP .. 'x.csv', { decimals = { beloeb = 1, belob = 2 } })
 -- error contains:
 no column 'belob'; did you mean 'beloeb'?
+
+-- case: write_csv and write_sqlite make missing folders beneath an allowed folder
+local t = tegn.read_csv(DIR .. 'dmy.csv')
+t:write_csv(TMP .. 'ny/mappe/copy.csv')
+t:write_sqlite(TMP .. 'db/ny/copy.db', 'dmy', { mode = 'replace' })
+print(#tegn.read_csv(TMP .. 'ny/mappe/copy.csv'), #tegn.read_sqlite(TMP .. 'db/ny/copy.db', 'dmy'))
+-- expect:
+3	3
+
+-- case: a missing folder outside the allowed folders is refused, not made
+tegn.read_csv(DIR .. 'dmy.csv'):write_csv('/etc/tegn_ny/mappe/x.csv')
+-- error io contains:
+write_csv: '/etc/tegn_ny/mappe/x.csv' is outside the folders this run may write
