@@ -342,6 +342,7 @@ static int cmd_run(int argc, char **argv) {
     o.print = tg_cli_print_stderr;
     /* Progress on a terminal, silence under cron unless asked. */
     o.progress = !quiet && (progress || isatty(STDERR_FILENO));
+    o.tty = isatty(STDERR_FILENO); /* where print goes */
     if (summary) o.doc = &doc;
     o.quiet = quiet;
     tg_lua_install_signal_handlers();

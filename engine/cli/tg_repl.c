@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #if defined(TG_HAVE_LIBEDIT)
 #include <editline/readline.h>
@@ -167,6 +168,7 @@ int tg_repl_main(void) {
         tg_cli_print_error(&err, 0);
         return tg_cli_exit_code(err.code);
     }
+    tg_luactx_set_tty(lib, isatty(STDERR_FILENO)); /* print goes to stderr */
     tg_lua_opts_init(&lo);
     lo.lib_dir = tg_home_find("scripts/lib");
     lo.print = tg_luactx_print;

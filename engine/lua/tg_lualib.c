@@ -19,6 +19,7 @@
 #include "tg_luaemit.h"
 #include "tg_luaexpr.h"
 #include "tg_luaforecast.h"
+#include "tg_luaformat.h"
 #include "tg_luagroup.h"
 #include "tg_luaind.h"
 #include "tg_luaio.h"
@@ -70,6 +71,7 @@ void tg_lualib_open(lua_State *L, void *ud) {
     tg_luascenario_open_module(L);
     tg_luaind_open_module(L);
     tg_luastats_open_module(L);
+    tg_luaformat_open_module(L);
     tg_luaforecast_open_module(L);
     tg_luatakst_open_module(L);
     tg_luasim_open_module(L);

@@ -256,6 +256,7 @@ tg_status tg_run_runtime(const tg_run_opts *o, tg_luactx **lib, tg_lua **rt, tg_
     *rt = NULL;
     *lib = tg_luactx_new(o->params, o->n_params, o->print, o->ud, o->progress, err);
     if (*lib) tg_luactx_set_quiet(*lib, o->quiet);
+    if (*lib) tg_luactx_set_tty(*lib, o->tty);
     if (!*lib) return err ? err->code : TG_ENOMEM;
     tg_status st = build_paths(o, &paths, err);
     if (st != TG_OK) {
