@@ -155,6 +155,28 @@ int tg_out_sweep(const char *path) {
 
 /* ---- the temporary file ---- */
 
+/* The error for a temporary file that could not be created (errno 'e'),
+** in words that fit the cause: the target's own permissions do not
+** matter, the folder's do, which surprises people who can write the file
+** but not its folder, and a system folder (/proc, /sys) takes no new
+** files at all. */
+static tg_status temp_error(const char *path, int e, tg_error *err) {
+    size_t dl = dir_len(path);
+    char dir[4096];
+    struct stat st;
+    int n = snprintf(dir, sizeof dir, "%.*s", dl > 1 ? (int)dl - 1 : dl ? 1 : 0, dl ? path : ".");
+    if (n < 0 || (size_t)n >= sizeof dir) snprintf(dir, sizeof dir, "its folder");
+    if (e == ENOENT && stat(dir, &st) != 0)
+        return tg_err_set(err, TG_EIO, path, 0, 0, "cannot write: the folder %s does not exist",
+                          dir);
+    if (e == ENOENT || e == EACCES || e == EPERM || e == EROFS)
+        return tg_err_set(err, TG_EIO, path, 0, 0,
+                          "cannot write: tegn writes a temporary file in %s and renames it over "
+                          "the target, and %s takes no new file (%s)",
+                          dir, dir, strerror(e));
+    return tg_err_set(err, TG_EIO, path, 0, 0, "cannot create a file next to it: %s", strerror(e));
+}
+
 /* Creates the temporary file next to the target; sets o->tmp and o->fd. */
 static tg_status create_temp(tg_out *o, tg_error *err) {
     size_t bl = strlen(o->name);
@@ -191,9 +213,7 @@ static tg_status create_temp(tg_out *o, tg_error *err) {
         for (size_t i = 0; i < TMP_RAND; i++, r >>= 6) o->tmp[n - TMP_RAND + i] = alphabet[r % 62];
         o->fd = openat(o->dir, o->tmp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
         if (o->fd >= 0) break;
-        if (errno != EEXIST && errno != EINTR)
-            return tg_err_set(err, TG_EIO, o->path, 0, 0, "cannot create a file next to it: %s",
-                              strerror(errno));
+        if (errno != EEXIST && errno != EINTR) return temp_error(o->path, errno, err);
     }
     if (o->fd < 0)
         return tg_err_set(err, TG_EIO, o->path, 0, 0, "cannot find a free temporary file name");
@@ -255,9 +275,7 @@ tg_status tg_out_open(const char *path, tg_out **out, tg_error *err) {
     int dir;
     assert(path != NULL && out != NULL);
     *out = NULL;
-    if ((dir = open_folder(path, &name)) < 0)
-        return tg_err_set(err, TG_EIO, path, 0, 0, "cannot create a file next to it: %s",
-                          strerror(errno));
+    if ((dir = open_folder(path, &name)) < 0) return temp_error(path, errno, err);
     tg_status st = tg_out_openat(dir, name, path, out, err);
     close(dir);
     return st;

@@ -26,6 +26,7 @@
 #include <lualib.h>
 
 #include "tg_err.h"
+#include "tg_luabc.h"
 #include "tg_mem.h"
 #include "tg_path.h"
 #include "tg_rng.h"
@@ -57,6 +58,7 @@ struct tg_lua {
     int loading;        /* compiling a chunk: its errors get no traceback */
     int load_status;    /* luaL_loadfilex's status when the load failed */
     int closing;        /* coroutine.close calls under way (l_co_close) */
+    int untail;         /* tail calls are rewritten: 1 yes, 0 no, -1 not probed yet */
 };
 
 /* The last SIGINT/SIGTERM; process-wide because a signal handler cannot
@@ -796,6 +798,91 @@ static const char *read_module(lua_State *L, void *ud, size_t *size) {
 ** BOM and a first '#' line skipped), but opened with tg_path_open_beneath,
 ** so no symlink leads out of the folder. LUA_ERRFILE when there is no such
 ** file; raises when the path would leave the folder. */
+/* ---- keeping the caller's frame: tail calls become calls ---- */
+
+typedef struct dumpbuf {
+    unsigned char *p;
+    size_t n, cap;
+} dumpbuf;
+
+static int dump_writer(lua_State *L, const void *p, size_t sz, void *ud) {
+    dumpbuf *b = ud;
+    (void)L;
+    if (b->n + sz > b->cap) {
+        size_t cap = b->cap ? b->cap : 1024;
+        while (cap < b->n + sz) cap *= 2;
+        unsigned char *grown = tg_realloc(b->p, cap);
+        if (!grown) return 1;
+        b->p = grown;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->n, p, sz);
+    b->n += sz;
+    return 0;
+}
+
+static const char *dump_reader(lua_State *L, void *ud, size_t *size) {
+    dumpbuf *b = ud;
+    (void)L;
+    *size = b->n;
+    b->n = 0;
+    return *size ? (const char *)b->p : NULL;
+}
+
+/* The chunk of the function on top of L's stack in b (debug info kept);
+** 0 on success. */
+static int dump(lua_State *L, dumpbuf *b) {
+    b->p = NULL;
+    b->n = b->cap = 0;
+    if (lua_dump(L, dump_writer, b, 0) == 0) return 0;
+    tg_free(b->p);
+    b->p = NULL;
+    return -1;
+}
+
+/* Counts opcode 'op' in the code compiled from 'text'; -1 on failure. */
+static long probe(lua_State *L, const char *text, unsigned op) {
+    dumpbuf b;
+    long n = -1;
+    if (luaL_loadstring(L, text) != LUA_OK) {
+        lua_pop(L, 1);
+        return -1;
+    }
+    if (dump(L, &b) == 0) n = tg_luabc_count(b.p, b.n, op);
+    lua_pop(L, 1);
+    tg_free(b.p);
+    return n;
+}
+
+/* Whether this Lua's CALL and TAILCALL are the opcodes Lua 5.4's
+** lopcodes.h gives (68 and 69): checked once on two probes, so another
+** build of Lua is left alone rather than miscompiled. */
+enum { OP_CALL_54 = 68, OP_TAILCALL_54 = 69 };
+
+static int can_untail(lua_State *L, tg_lua *rt) {
+    if (rt->untail < 0)
+        rt->untail = probe(L, "return f()", OP_TAILCALL_54) == 1 &&
+                     probe(L, "return f()", OP_CALL_54) == 0 &&
+                     probe(L, "f()", OP_TAILCALL_54) == 0 && probe(L, "f()", OP_CALL_54) == 1;
+    return rt->untail;
+}
+
+/* Replaces the function on top of the stack, just compiled from text, by
+** the same code with its tail calls made ordinary calls (tg_luabc.h), so
+** an error inside a helper that `return helper(x)` called keeps the line
+** of that return in the traceback. Leaves the function as it is when
+** anything fails (memory, an unknown layout). */
+static void untail(lua_State *L, const char *chunkname) {
+    tg_lua *rt = get_rt(L);
+    dumpbuf b;
+    if (!can_untail(L, rt) || dump(L, &b) != 0) return;
+    if (tg_luabc_untail(b.p, b.n, OP_CALL_54, OP_TAILCALL_54) > 0) {
+        if (lua_load(L, dump_reader, &b, chunkname, "b") == LUA_OK) lua_remove(L, -2);
+        else lua_pop(L, 1); /* the message; the original stays */
+    }
+    tg_free(b.p);
+}
+
 static int load_beneath(lua_State *L, const char *dir, const char *rel, const char *chunkname) {
     module_reader r;
     int fd = tg_path_open_beneath(dir, rel, O_RDONLY, 0), c, st;
@@ -823,6 +910,7 @@ static int load_beneath(lua_State *L, const char *dir, const char *rel, const ch
     if (c != EOF) ungetc(c, r.f);
     st = lua_load(L, read_module, &r, chunkname, "t");
     fclose(r.f);
+    if (st == LUA_OK) untail(L, chunkname);
     return st;
 }
 
@@ -1148,6 +1236,7 @@ tg_lua *tg_lua_new(const tg_lua_opts *opts, tg_error *err) {
         return NULL;
     }
     rt->run_refusals = refusals;
+    rt->untail = -1;
     if (opts) rt->opts = *opts;
     else tg_lua_opts_init(&rt->opts);
     assert(rt->opts.timeout_s >= 0);
@@ -1198,8 +1287,45 @@ struct run_args {
     unsigned flags;
 };
 
+/* 1 when the Lua function of 'ar' was loaded from the library folder
+** (opts.lib_dir, scripts/lib): a helper, not the user's own code. */
+static int in_lib(const tg_lua *rt, const lua_Debug *ar) {
+    const char *lib = rt->opts.lib_dir;
+    size_t n = lib ? strlen(lib) : 0;
+    return n && ar->source[0] == '@' && strncmp(ar->source + 1, lib, n) == 0 &&
+           ar->source[1 + n] == '/';
+}
+
+/* For an error raised inside a library helper, pushes " (called from
+** kvalitet.lua:18)": the innermost line of the user's own code on the
+** stack, which the headline would otherwise not show. Returns 0 and
+** pushes nothing when the error is in the user's code already, or 'msg'
+** starts with that line (a helper's error(msg, 2)). */
+static int push_caller(lua_State *L, const tg_lua *rt, const char *msg) {
+    lua_Debug ar;
+    int helper = 0;
+    for (int level = 1; lua_getstack(L, level, &ar); level++) {
+        lua_getinfo(L, "Sl", &ar);
+        if (ar.currentline <= 0) continue;
+        if (in_lib(rt, &ar)) {
+            helper = 1;
+            continue;
+        }
+        if (!helper) return 0;
+        const char *at = lua_pushfstring(L, "%s:%d:", ar.short_src, ar.currentline);
+        int same = strncmp(msg, at, strlen(at)) == 0;
+        lua_pop(L, 1);
+        if (same) return 0;
+        lua_pushfstring(L, " (called from %s:%d)", ar.source + 1, ar.currentline);
+        return 1;
+    }
+    return 0;
+}
+
 /* The top-level message handler: as lua.c's, a message for non-string
-** errors and a traceback; plus the position for errors that lack one. */
+** errors and a traceback; plus the position for errors that lack one,
+** and for an error inside a helper of the library folder the user's line
+** that called it, at the end of the headline. */
 static int msghandler(lua_State *L) {
     tg_lua *rt = get_rt(L);
     const char *msg;
@@ -1211,6 +1337,15 @@ static int msghandler(lua_State *L) {
         if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
             msg = lua_tostring(L, -1);
         else msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+    }
+    if (push_caller(L, rt, msg)) {
+        const char *nl = strchr(msg, '\n');
+        size_t head = nl ? (size_t)(nl - msg) : strlen(msg);
+        lua_pushlstring(L, msg, head);
+        lua_insert(L, -2);
+        lua_pushstring(L, msg + head);
+        lua_concat(L, 3);
+        msg = lua_tostring(L, -1);
     }
     luaL_traceback(L, L, msg, 1);
     return 1;
@@ -1244,6 +1379,7 @@ static int run_protected(lua_State *L) {
         rt->load_status = st;
         return lua_error(L);
     }
+    untail(L, chunkname);
     rt->loading = 0;
     lua_remove(L, 1); /* the chunkname */
     lua_call(L, 0, LUA_MULTRET);

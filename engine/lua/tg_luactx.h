@@ -120,9 +120,7 @@ int tg_luactx_set_doc(struct lua_State *L, tg_json *doc, int indent);
 void tg_luactx_add_indicator(struct lua_State *L, tg_json *ind);
 
 /* Raises (TG_EIO, which pcall can catch) unless the run's policy lets
-** 'fn' read or write 'path' (see tg_path_check); a no-op without one.
-** Before a write it also raises TG_EARG for a --param the script has not
-** read (tg_luactx_check_params), so a misspelt one writes nothing. */
+** 'fn' read or write 'path' (see tg_path_check); a no-op without one. */
 void tg_luactx_check_path(struct lua_State *L, tg_path_access access, const char *fn,
                           const char *path);
 
@@ -137,7 +135,9 @@ int tg_luactx_open_read(struct lua_State *L, const char *fn, const char *path);
 ** file's name in it (tg_path_open_write), to be written with
 ** tg_out_openat; raises when refused or when the folder cannot be opened.
 ** Without a policy it returns -1 and *name is 'path' (write by name). The
-** caller closes the folder; it must not raise while holding it. */
+** caller closes the folder; it must not raise while holding it. First it
+** raises TG_EARG for a --param the script has not read
+** (tg_luactx_check_params), so a misspelt one writes nothing. */
 int tg_luactx_open_write(struct lua_State *L, const char *fn, const char *path, const char **name);
 
 /* Records a successful read of 'path' ('query' for read_sqlite, else

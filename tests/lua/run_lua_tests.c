@@ -401,7 +401,7 @@ static void portable(const ctx *x, buf *text) {
     }
 }
 
-/* A param with FIXTURES/ at the start of its value made absolute, so
+/* A param with FIXTURES/ or SOURCE/ at the start of its value made absolute, so
 ** "datasets=FIXTURES/lualib/andele" works wherever the tree is. */
 static char *expand(const ctx *x, const char *param) {
     const char *eq = strchr(param, '='), *at = eq ? eq + 1 : param;
@@ -410,6 +410,9 @@ static char *expand(const ctx *x, const char *param) {
     if (strncmp(at, "FIXTURES/", 9) == 0) {
         buf_adds(&b, x->fixtures);
         at += 8;
+    } else if (strncmp(at, "SOURCE/", 7) == 0) {
+        buf_adds(&b, x->source);
+        at += 6;
     }
     buf_adds(&b, at);
     return b.p;

@@ -401,6 +401,13 @@ script.lua:9: all: 'items[2]' must be an expression, got false
 script.lua:10: derive: 'y' must be an expression, got true
 60	0
 
+-- case: sort with nil keys among its arguments is an error, not a crash (it read past the keys)
+print(pcall(b.sort, b, nil, nil))
+print(pcall(b.sort, b, 'dato', nil))
+-- expect:
+false	script.lua:1: sort: 'keys[1]' must be a column name or {name, desc = true}, got nil
+false	script.lua:2: sort: 'keys[2]' must be a column name or {name, desc = true}, got nil
+
 -- case: < on expressions raises
 local x = b:filter(col'dage' < 3)
 -- error contains:
