@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "tg_collate.h"
 #include "tg_enc.h"
 #include "tg_mem.h"
 #include "tg_sbuf.h"
@@ -212,19 +213,46 @@ static void line_grouped(tg_sbuf *b, const tg_json *ind) {
     tg_sbuf_add(b, "\n", 1);
 }
 
+/* The label of verdict row v: the values of the 'by' keys, " / " between. */
+static void group_label(const tg_json *v, const tg_json *by, char *label, size_t cap) {
+    char part[64];
+    label[0] = '\0';
+    for (size_t k = 0; k < tg_json_len(by); k++) {
+        fmt_period(part, sizeof part, v, tg_json_str_value(tg_json_at(by, k), NULL));
+        size_t used = strlen(label);
+        snprintf(label + used, cap - used, "%s%s", k ? " / " : "", part);
+    }
+}
+
+#define LABEL_CAP 256
+
 /* One line per group under a grouped indicator (tegn summary --groups):
 ** the group's keys, its latest period and value, the change since its
-** baseline and its verdict. */
+** baseline and its verdict; the groups in Danish order (Æ, Ø, Å after Z,
+** tg_collate), since people read them. */
 static void lines_per_group(tg_sbuf *b, const tg_json *ind, const style *s) {
     const tg_json *vs = tg_json_get(ind, "verdicts"), *by = tg_json_get(ind, "by");
-    for (size_t i = 0; i < tg_json_len(vs); i++) {
-        const tg_json *v = tg_json_at(vs, i);
-        char label[256] = "", part[64], per[64], val[128] = "", chg[400];
-        for (size_t k = 0; k < tg_json_len(by); k++) {
-            fmt_period(part, sizeof part, v, tg_json_str_value(tg_json_at(by, k), NULL));
-            size_t used = strlen(label);
-            snprintf(label + used, sizeof label - used, "%s%s", k ? " / " : "", part);
-        }
+    size_t n = tg_json_len(vs);
+    char *labels = tg_malloc((n ? n : 1) * LABEL_CAP);
+    const char **ptr = tg_malloc((n ? n : 1) * sizeof *ptr);
+    size_t *len = tg_malloc((n ? n : 1) * sizeof *len),
+           *order = tg_malloc((n ? n : 1) * sizeof *order);
+    uint32_t *rank = tg_malloc((n ? n : 1) * sizeof *rank);
+    if (!labels || !ptr || !len || !order || !rank) {
+        b->oom = 1;
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        group_label(tg_json_at(vs, i), by, labels + i * LABEL_CAP, LABEL_CAP);
+        ptr[i] = labels + i * LABEL_CAP;
+        len[i] = strlen(ptr[i]);
+        order[i] = i;
+    }
+    if (tg_collate_ranks("da", ptr, len, n, rank, NULL) == TG_OK)
+        for (size_t i = 0; i < n; i++) order[rank[i]] = i;
+    for (size_t j = 0; j < n; j++) {
+        const tg_json *v = tg_json_at(vs, order[j]);
+        char per[64], val[128] = "", chg[400];
         fmt_period(per, sizeof per, v, "latest_period");
         double latest = num_of(v, "latest_value");
         if (!isnan(latest)) {
@@ -233,7 +261,7 @@ static void lines_per_group(tg_sbuf *b, const tg_json *ind, const style *s) {
         }
         fmt_change(chg, sizeof chg, s, v);
         tg_sbuf_add(b, "    ", 4);
-        put_cell(b, label, TITLE_W - 2);
+        put_cell(b, ptr[order[j]], TITLE_W - 2);
         tg_sbuf_add(b, " ", 1);
         put_cell(b, per, 8);
         put_cell(b, val, 24);
@@ -241,6 +269,12 @@ static void lines_per_group(tg_sbuf *b, const tg_json *ind, const style *s) {
         put_cell(b, verdict_da(str_of(v, "verdict")), 0);
         tg_sbuf_add(b, "\n", 1);
     }
+done:
+    tg_free(labels);
+    tg_free(ptr);
+    tg_free(len);
+    tg_free(order);
+    tg_free(rank);
 }
 
 static const char *strategy_name(const char *code) {

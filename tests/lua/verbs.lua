@@ -603,3 +603,21 @@ script.lua:1: quantile: 'method' must be a method such as "linear", "hazen", "we
 b:filter(col'dage')
 -- error:
 script.lua:1: filter: the predicate must be a bool, got int in col("dage")
+
+-- case: sort collate = "da" puts Æ, Ø, Å after Z; the default stays byte order
+-- by hand: the Danish alphabet ends ... Z, Æ, Ø, Å; in UTF-8 bytes Å (C3 85)
+-- comes before Æ (C3 86) and Ø (C3 98)
+local t = tegn.read_csv(DIR .. 'navne.csv')
+local function names(x) local r = {} for _, row in ipairs(x:rows()) do r[#r + 1] = row.navn end return table.concat(r, ' ') end
+print(names(t:sort{ "navn" }))
+print(names(t:sort{ "navn", collate = "da" }))
+print(names(t:sort{ tegn.desc"navn", collate = "da" }))
+-- expect:
+Andersen Zebra Åbakken Æblehaven Ørestad
+Andersen Zebra Æblehaven Ørestad Åbakken
+Åbakken Ørestad Æblehaven Zebra Andersen
+
+-- case: sort collate names a collation tegn offers
+tegn.read_csv(DIR .. 'navne.csv'):sort{ "navn", collate = "sv" }
+-- error contains:
+collate
