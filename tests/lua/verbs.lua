@@ -621,3 +621,18 @@ Andersen Zebra Æblehaven Ørestad Åbakken
 tegn.read_csv(DIR .. 'navne.csv'):sort{ "navn", collate = "sv" }
 -- error contains:
 collate
+
+-- case: top collate = "da": groups and a string 'by' in Danish order
+-- by hand: navne.csv's names in Danish order are Andersen, Zebra, Æblehaven,
+-- Ørestad, Åbakken; the two last are the largest, the first two the smallest
+local t = tegn.read_csv(DIR .. 'navne.csv')
+local function names(x) local r = {} for _, row in ipairs(x:rows()) do r[#r + 1] = row.navn end return table.concat(r, ' ') end
+print(names(t:top(2, { by = "navn", collate = "da" })))
+print(names(t:top(2, { by = "navn", desc = false, collate = "da" })))
+print(names(t:top(2, { by = "navn" })))
+print(names(t:top(1, { by = "n", per = "navn", collate = "da" })))
+-- expect:
+Åbakken Ørestad
+Andersen Zebra
+Ørestad Æblehaven
+Andersen Zebra Æblehaven Ørestad Åbakken
