@@ -94,12 +94,3 @@ tg_status tg_collate_ranks(const char *name, const char *const *s, const size_t 
     ucol_close(coll);
     return st;
 }
-
-int tg_collate_cmp(const char *name, const char *a, const char *b) {
-    const char *s[2] = { a, b };
-    size_t len[2] = { strlen(a), strlen(b) };
-    uint32_t rank[2];
-    if (!tg_collate_known(name) || tg_collate_ranks(name, s, len, 2, rank, NULL) != TG_OK)
-        return strcmp(a, b);
-    return rank[0] < rank[1] ? -1 : rank[0] > rank[1];
-}

@@ -24,8 +24,4 @@ int tg_collate_known(const char *name);
 tg_status tg_collate_ranks(const char *name, const char *const *s, const size_t *len, size_t n,
                            uint32_t *rank, tg_error *err);
 
-/* Compares two UTF-8 strings in the order of collation 'name' (ties by
-** bytes); a name tegn does not offer compares bytes. */
-int tg_collate_cmp(const char *name, const char *a, const char *b);
-
 #endif

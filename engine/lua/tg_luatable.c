@@ -236,9 +236,9 @@ static int l_table_write_sqlite(lua_State *L) {
     tg_err_clear(&err);
     const char *file;
     int dir = tg_luactx_open_write(L, "write_sqlite", db, &file);
-    if (dir < 0) { /* no file policy (the REPL, an embedding program) */
+    if (dir < 0) { /* no file policy (the REPL, an embedding program): by name */
         (void)tg_path_make_folders(db);
-        st = tg_db_write(db, name, t, mode, &err);
+        st = tg_db_write(db, name, t, mode, &intr, &err);
     } else {
         st = tg_db_write_at(dir, file, db, name, t, mode, &intr, &err);
         close(dir);
