@@ -247,3 +247,40 @@ double tg_fmt_round(double v, int decimals) {
     double r = strtod(buf, NULL);
     return neg ? -r : r;
 }
+
+size_t tg_fmt_da(double v, int decimals, char *buf) {
+    char plain[TG_FMT_DOUBLE_MAX], dig[24];
+    int point, places = decimals;
+    size_t n, int_len, out = 0;
+
+    buf[0] = '\0';
+    if (!isfinite(v)) return 0;
+    if (places < 0) { /* 10 significant digits at most */
+        places = 0;
+        if (v != 0) {
+            tg_fmt_digits(v, dig, &point);
+            places = 10 - point > 0 ? 10 - point : 0;
+        }
+    }
+    n = tg_fmt_double(v, places, TG_FMT_COMMA, plain);
+    const char *p = plain;
+    if (*p == '-') buf[out++] = *p++, n--;
+    int_len = strcspn(p, ",");
+    for (size_t i = 0; i < int_len; i++) {
+        if (i > 0 && (int_len - i) % 3 == 0) buf[out++] = '.';
+        buf[out++] = p[i];
+    }
+    p += int_len;
+    n -= int_len;
+    if (decimals == 0) n = 0; /* "3,0" from tg_fmt_double: a whole number here */
+    else if (decimals < 0 && strcmp(p, ",0") == 0) n = 0;
+    memcpy(buf + out, p, n);
+    out += n;
+    if (decimals > 0) { /* exactly 'decimals' places */
+        size_t have = n ? n - 1 : 0;
+        if (!n) buf[out++] = ',';
+        for (; have < (size_t)decimals; have++) buf[out++] = '0';
+    }
+    buf[out] = '\0';
+    return out;
+}

@@ -41,6 +41,17 @@ enum {
 ** or at least 1e21 in magnitude, where it is "1e+21", "-2.5e-8". */
 size_t tg_fmt_double(double v, int decimals, unsigned flags, char *buf);
 
+/* Room for any tg_fmt_da result plus its NUL. */
+#define TG_FMT_DA_MAX 480
+
+/* The double 'v' for people, in Danish form: '.' between thousands, ','
+** before the decimals, "-" before a negative value: 5855.55 -> "5.855,55".
+** decimals = n >= 0: rounded (as tg_fmt_double) and shown with exactly n
+** places; -1: at most 10 significant digits, trailing zeros dropped, so
+** 0.9499999999999976 reads "0,95". NaN and infinities give "" and 0.
+** buf holds at least TG_FMT_DA_MAX bytes; returns the length. */
+size_t tg_fmt_da(double v, int decimals, char *buf);
+
 /* Writes 'v' in decimal into buf (at least TG_FMT_INT_MAX bytes); returns
 ** the length. */
 size_t tg_fmt_int64(int64_t v, char *buf);
