@@ -247,3 +247,32 @@ double tg_fmt_round(double v, int decimals) {
     double r = strtod(buf, NULL);
     return neg ? -r : r;
 }
+
+/* ---- Danish text for people ---- */
+
+size_t tg_fmt_da(double v, int decimals, unsigned flags, char *buf) {
+    char plain[TG_FMT_DOUBLE_MAX];
+    assert(decimals >= 0 && decimals <= 20);
+    if (!isfinite(v)) {
+        buf[0] = '\0';
+        return 0;
+    }
+    size_t n = tg_fmt_double(fabs(v), decimals, 0, plain);
+    const char *dot = strchr(plain, '.');
+    size_t whole = dot ? (size_t)(dot - plain) : n, frac = dot ? n - whole - 1 : 0;
+    int zero = strspn(plain, "0.") == n;
+    char *p = buf;
+
+    if (!zero && v < 0) p += sprintf(p, "\xe2\x88\x92"); /* U+2212 */
+    else if (!zero && (flags & TG_FMT_DA_SIGN)) *p++ = '+';
+    for (size_t i = 0; i < whole; i++) {
+        if (i > 0 && (whole - i) % 3 == 0) *p++ = '.';
+        *p++ = plain[i];
+    }
+    if (decimals > 0) {
+        *p++ = ',';
+        for (int i = 0; i < decimals; i++) *p++ = (size_t)i < frac ? dot[1 + i] : '0';
+    }
+    *p = '\0';
+    return (size_t)(p - buf);
+}

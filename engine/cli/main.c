@@ -16,6 +16,7 @@
 
 #include "tegn.h"
 #include "tg_cli.h"
+#include "tg_cmdreport.h"
 #include "tg_conv.h"
 #include "tg_csv.h"
 #include "tg_date.h"
@@ -42,6 +43,8 @@ static const char usage_head[] =
     "  inspect FILE...   load CSV files (or every table of a .sqlite/.db file) and print\n"
     "                    each table's dialect, schema, nulls and notes\n"
     "  summary FILE      print the summary table of an indicator JSON file\n"
+    "  report FILE       the committee report of an indicator JSON file: one HTML file\n"
+    "                    with a chart and a table per indicator, to --out FILE or stdout\n"
     "  demo [DIR]        the main job: every indicator in scripts/alle.lua over the datasets\n"
     "                    in DIR (default: the datasets installed with tegn); writes\n"
     "                    out/indikatorer.json and prints the summary table\n"
@@ -97,6 +100,12 @@ static const command_help commands[] = {
       "Prints the summary table of an indicator JSON file (as written by an indicator\n"
       "script's run or by tegn demo). Any other JSON is a data error (exit 2).\n",
       NULL },
+    { "report", "tegn report FILE [--out FILE.html]",
+      "Writes the committee report of an indicator JSON file (as written by an\n"
+      "indicator script's run or by tegn demo): one self-contained HTML file in Danish\n"
+      "with a front page and, per indicator, its chart and the numbers behind it.\n"
+      "Suppressed numbers never appear. Any other JSON is a data error (exit 2).\n",
+      "  --out FILE        write the HTML here (atomically) instead of stdout\n" },
     { "demo", "tegn demo [DIR]",
       "The main job: runs every indicator of scripts/alle.lua over the datasets in DIR\n"
       "(default: the datasets installed with tegn), writes out/indikatorer.json and\n"
@@ -147,7 +156,7 @@ static int cmd_help(int argc, char **argv) {
     if (!(c = find_command(argv[2]))) {
         fprintf(stderr,
                 "tegn: help: no command '%s' (commands: run, repl, inspect, summary, "
-                "demo, help)\n",
+                "report, demo, help)\n",
                 argv[2]);
         return EXIT_USAGE;
     }
@@ -590,6 +599,7 @@ int main(int argc, char **argv) {
         }
         return print_summary(argv[2], stdout);
     }
+    if (strcmp(argv[1], "report") == 0) return tg_cmdreport_main(argc, argv);
     if (strcmp(argv[1], "repl") == 0) return tg_repl_main();
     if (strcmp(argv[1], "inspect") == 0) return cmd_inspect(argc, argv);
     fprintf(stderr, "tegn: unknown command '%s'\n", argv[1]);
