@@ -8,6 +8,7 @@
 */
 #include "tg_luaio.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -501,8 +502,9 @@ static int l_tegn_read_csv(lua_State *L) {
     o.progress = tg_luactx_progress(lib) ? load_progress : NULL;
     o.ud = &ctx;
     tg_err_clear(&err);
-    o.fd = tg_luactx_open_read(L, "read_csv", path);
-    o.use_fd = o.fd >= 0;
+    int by_name;
+    o.fd = tg_luactx_open_read(L, "read_csv", path, &by_name);
+    o.use_fd = !by_name; /* -1: the loader reports errno */
     st = tg_csv_read(path, &o, slot, &rep, &err);
     if (o.use_fd) close(o.fd);
     *rbox = rep;
@@ -612,8 +614,9 @@ static int l_tegn_read_sqlite(lua_State *L) {
     slot = tg_luaval_table_new(L);
     tg_luaaux_interrupt(L, &intr);
     tg_err_clear(&err);
-    int fd = tg_luactx_open_read(L, "read_sqlite", db);
-    if (fd < 0) st = tg_db_read_poll(db, what, params, n, &intr, slot, &err);
+    int by_name, fd = tg_luactx_open_read(L, "read_sqlite", db, &by_name);
+    if (by_name) st = tg_db_read_poll(db, what, params, n, &intr, slot, &err);
+    else if (fd < 0) st = tg_db_open_failed(db, errno, &err);
     else {
         st = tg_db_read_fd(fd, db, what, params, n, &intr, slot, &err);
         close(fd);

@@ -28,7 +28,7 @@ static tg_status row_error(const tg_step *s, size_t row, tg_error *err, const ch
 static tg_status row_error(const tg_step *s, size_t row, tg_error *err, const char *fmt, ...) {
     char msg[300];
     va_list ap;
-    char *text = tg_expr_to_string(s->node);
+    char *text = tg_expr_to_string_max(s->node, 150);
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
@@ -765,30 +765,33 @@ tg_status tg_exec_eval(const tg_expr *e, const tg_table *t, const tg_interrupt *
     return TG_OK;
 }
 
-/* The arguments of nested top-level ANDs, left to right. */
-static tg_status conjuncts(const tg_expr *e, const tg_expr ***list, size_t *n, size_t *cap) {
-    if (e->op == TG_OP_AND) {
-        for (size_t k = 0; k < e->n_args; k++) {
-            tg_status st = conjuncts(e->args[k], list, n, cap);
-            if (st != TG_OK) return st;
-        }
-        return TG_OK;
+/* The arguments of nested top-level ANDs, left to right, each once: x
+** and x is x, and a tree of ANDs sharing subtrees would otherwise list
+** exponentially many. */
+struct conj {
+    const tg_expr **list;
+    size_t n, cap;
+};
+
+static int add_conjunct(const tg_expr *e, void *ud) {
+    struct conj *c = ud;
+    if (e->op == TG_OP_AND) return 1;
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 8;
+        const tg_expr **l = tg_realloc(c->list, cap * sizeof *l);
+        if (!l) return -TG_ENOMEM;
+        c->list = l;
+        c->cap = cap;
     }
-    if (*n == *cap) {
-        size_t c = *cap ? *cap * 2 : 8;
-        const tg_expr **l = tg_realloc(*list, c * sizeof *l);
-        if (!l) return TG_ENOMEM;
-        *list = l;
-        *cap = c;
-    }
-    (*list)[(*n)++] = e;
-    return TG_OK;
+    c->list[c->n++] = e;
+    return 0;
 }
 
 tg_status tg_exec_filter(const tg_expr *pred, const tg_table *t, const tg_interrupt *intr,
                          size_t **idx, size_t *n, tg_error *err) {
-    const tg_expr **parts = NULL;
-    size_t n_parts = 0, cap_parts = 0, n_out = 0, cap_out = 0, k;
+    struct conj cj = { NULL, 0, 0 };
+    const tg_expr **parts;
+    size_t n_parts, n_out = 0, cap_out = 0, k;
     tg_eval **progs = NULL;
     size_t *rows = NULL;
     uint32_t sel[TG_VECTOR];
@@ -798,9 +801,11 @@ tg_status tg_exec_filter(const tg_expr *pred, const tg_table *t, const tg_interr
     assert(pred != NULL && t != NULL && idx != NULL && n != NULL);
     *idx = NULL;
     *n = 0;
-    st = tg_expr_check_depth(pred, err); /* conjuncts() recurses */
+    st = tg_expr_check_depth(pred, err);
     if (st != TG_OK) return st;
-    st = conjuncts(pred, &parts, &n_parts, &cap_parts);
+    st = tg_expr_walk(pred, add_conjunct, &cj);
+    parts = cj.list;
+    n_parts = cj.n;
     if (st == TG_OK && !(progs = tg_calloc(n_parts, sizeof *progs))) st = TG_ENOMEM;
     if (st == TG_ENOMEM) tg_err_nomem(err);
     for (k = 0; st == TG_OK && k < n_parts; k++) {
@@ -809,7 +814,7 @@ tg_status tg_exec_filter(const tg_expr *pred, const tg_table *t, const tg_interr
         if (parts[k]->op == TG_OP_LIT && parts[k]->u.lit.type == TG_TYPE_NULL) continue;
         st = tg_eval_compile_poll(parts[k], t, intr, &progs[k], err);
         if (st == TG_OK && tg_eval_type(progs[k]) != TG_BOOL) {
-            char *text = tg_expr_to_string(parts[k]);
+            char *text = tg_expr_to_string_max(parts[k], 300);
             st = tg_err_set(err, TG_EARG, NULL, 0, 0,
                             "the predicate must be a bool, got %s in %.300s",
                             tg_type_name(tg_eval_type(progs[k])), text ? text : "?");

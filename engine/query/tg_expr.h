@@ -184,6 +184,23 @@ void tg_expr_release(tg_expr *e);
 
 /* ---- inspecting ---- */
 
+/* What tg_expr_walk's visitor returns for a node: 1 to walk its children,
+** 0 not to, or minus a tg_status (-TG_ENOMEM, ...) to stop the walk with it. */
+typedef int (*tg_expr_visit)(const tg_expr *e, void *ud);
+
+/* Calls fn once for each distinct node under e (e included), depth first,
+** left to right, parents before their children: a node shared by several
+** parents is visited where the walk first meets it, and not again, so a
+** tree whose shared subtrees would make a plain recursion exponential
+** (x = x + x, sixty times) costs its number of distinct nodes. Iterative.
+** TG_OK, the status fn stopped with, or TG_ENOMEM. */
+tg_status tg_expr_walk(const tg_expr *e, tg_expr_visit fn, void *ud);
+
+/* The distinct column names under e, in the order a left-to-right walk
+** first meets them, as a tg_malloc'ed array (*names, NULL when *n is 0; the
+** strings belong to the nodes). TG_ENOMEM. */
+tg_status tg_expr_columns(const tg_expr *e, const char ***names, size_t *n);
+
 /* The operator's short name as scripts see it ("add", "eq", "is_null",
 ** "year", ...); "?" for an unknown value. */
 const char *tg_op_name(tg_op op);
@@ -193,5 +210,9 @@ const char *tg_op_name(tg_op op);
 ** tg_free), NULL on allocation failure. A tree deeper than
 ** TG_EXPR_MAX_DEPTH renders as a short note saying so. */
 char *tg_expr_to_string(const tg_expr *e);
+/* The same, rendered only as far as needed to show its first max bytes
+** (messages show a few hundred): the result agrees with the full rendering
+** on its first max bytes and is longer than max exactly when that is. */
+char *tg_expr_to_string_max(const tg_expr *e, size_t max);
 
 #endif /* TG_EXPR_H */

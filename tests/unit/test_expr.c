@@ -683,6 +683,29 @@ static void test_expr_interrupt(void **state) {
     release_pool();
 }
 
+/* ---- vectors shared by steps ---- */
+
+/* A step's vectors are reused once no later step reads them; a step that
+** hands an input's vectors on as its own keeps that input's alive. Here
+** coalesce passes x + 1's values on (x has no NULLs), and the steps of
+** b * 2 + b * 3, which run before the last addition reads them, must not
+** get x + 1's slot; not(is_null(...)) hands on validity. */
+static void test_expr_slots_handed_on(void **state) {
+    static const char *const x[] = { "1", "2", "3" }, *const b[] = { "10", "~", "30" };
+    tg_table *t = tg_table_new();
+    (void)state;
+    add_col(t, "x", TG_INT, x, 3);
+    add_col(t, "b", TG_INT, b, 3);
+    tg_expr *kept = Bi(TG_OP_COALESCE, Bi(TG_OP_ADD, C("x"), I(1)), I(0));
+    tg_expr *later = Bi(TG_OP_ADD, Bi(TG_OP_MUL, C("b"), I(2)), Bi(TG_OP_MUL, C("b"), I(3)));
+    expect_rows(Bi(TG_OP_ADD, kept, later), t, "52|~|154");
+    expect_rows(Bi(TG_OP_ADD, later, kept), t, "52|~|154");
+    tg_expr *neg = U(TG_OP_NEG, U(TG_OP_ABS, C("b"))); /* validity of b, handed on twice */
+    expect_rows(Bi(TG_OP_ADD, neg, Bi(TG_OP_MUL, Bi(TG_OP_ADD, C("x"), I(5)), I(2))), t, "2|~|-14");
+    tg_table_release(t);
+    release_pool();
+}
+
 /* ---- wide expressions: small nodes, linear compile ---- */
 
 /* A balanced sum of leaves [lo, hi): even leaves col("a"), odd ones the
@@ -811,13 +834,21 @@ static void test_expr_oom(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_expr_to_string),     cmocka_unit_test(test_expr_truth_table),
-        cmocka_unit_test(test_expr_rounding_hand), cmocka_unit_test(test_expr_division_hand),
-        cmocka_unit_test(test_expr_dates_hand),    cmocka_unit_test(test_expr_strings_hand),
-        cmocka_unit_test(test_expr_casts_hand),    cmocka_unit_test(test_expr_errors),
-        cmocka_unit_test(test_expr_too_deep),      cmocka_unit_test(test_expr_columns_and_literals),
-        cmocka_unit_test(test_expr_filter_query),  cmocka_unit_test(test_expr_interrupt),
-        cmocka_unit_test(test_expr_oom),           cmocka_unit_test(test_expr_wide_is_small),
+        cmocka_unit_test(test_expr_to_string),
+        cmocka_unit_test(test_expr_truth_table),
+        cmocka_unit_test(test_expr_rounding_hand),
+        cmocka_unit_test(test_expr_division_hand),
+        cmocka_unit_test(test_expr_dates_hand),
+        cmocka_unit_test(test_expr_strings_hand),
+        cmocka_unit_test(test_expr_casts_hand),
+        cmocka_unit_test(test_expr_errors),
+        cmocka_unit_test(test_expr_too_deep),
+        cmocka_unit_test(test_expr_columns_and_literals),
+        cmocka_unit_test(test_expr_filter_query),
+        cmocka_unit_test(test_expr_interrupt),
+        cmocka_unit_test(test_expr_oom),
+        cmocka_unit_test(test_expr_wide_is_small),
+        cmocka_unit_test(test_expr_slots_handed_on),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
