@@ -1,0 +1,111 @@
+/*
+** test_report.c -- the report's modules on their own: tg_svg's escaping and
+** number text, tg_report_html on odd documents that pass the shape check
+** (missing keys, empty series, text where numbers belong: a report, never
+** a crash), and out of memory at every allocation leaking nothing.
+** tests/report/check_report.py checks the HTML of real documents.
+*/
+#include "tg_test.h"
+
+#include <string.h>
+
+#include "tg_json.h"
+#include "tg_mem.h"
+#include "tg_report.h"
+#include "tg_sbuf.h"
+#include "tg_svg.h"
+
+static void test_svg_text_and_numbers(void **state) {
+    tg_sbuf b = { 0 };
+    (void)state;
+    tg_svg_text(&b, 12.0, 0.05, "end", "tick", "<a & 'b'> \"c\"");
+    tg_svg_line(&b, -0.04, 1e3, 2.25, 7.75, NULL);
+    assert_false(b.oom);
+    /* one decimal, rounded half away from zero; "12" for 12.0; "0" for -0.04 */
+    assert_string_equal(b.p, "<text x=\"12\" y=\"0.1\" text-anchor=\"end\" class=\"tick\">"
+                             "&lt;a &amp; &#39;b&#39;&gt; &quot;c&quot;</text>\n"
+                             "<line x1=\"0\" y1=\"1000\" x2=\"2.3\" y2=\"7.8\"/>\n");
+    tg_free(b.p);
+}
+
+static tg_json *parse(const char *text) {
+    tg_json *doc = NULL;
+    tg_error err;
+    assert_int_equal(tg_json_parse(text, strlen(text), &doc, &err), TG_OK);
+    return doc;
+}
+
+static size_t count(const char *s, const char *what) {
+    size_t n = 0;
+    for (const char *p = s; (p = strstr(p, what)) != NULL; p++) n++;
+    return n;
+}
+
+/* Documents that pass tg_indsum_check but lack most of what a run writes. */
+static void test_report_odd_documents(void **state) {
+    static const char *const docs[] = {
+        "{\"indicators\": []}",
+        "{\"indicators\": [{\"title\": \"T\", \"series\": [], \"verdicts\": []}]}",
+        "{\"indicators\": [{\"title\": \"T\", \"series\": [{}, {\"value\": \"x\"}], "
+        "\"verdicts\": [{}]}], \"meta\": 3}",
+        "{\"indicators\": [{\"title\": \"T\", \"by\": null, \"period\": \"p\", \"kind\": 7, "
+        "\"series\": [{\"p\": [1], \"value\": 1e300, \"lo\": -1e300, \"hi\": 2, "
+        "\"target\": \"t\"}, {\"p\": 2, \"value\": 5, \"suppressed\": true}], "
+        "\"verdicts\": [{\"verdict\": 1, \"change\": 1e300, \"baseline_period\": [2]}]}], "
+        "\"meta\": {\"inputs\": [1, {\"rows\": \"x\"}]}}",
+        "{\"indicators\": [{\"title\": \"G\", \"by\": [\"g\", 4], \"series\": [{}], "
+        "\"verdicts\": [{\"g\": {\"a\": 1}}, {}]}]}",
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
+        tg_json *doc = parse(docs[i]);
+        char *html = tg_report_html(doc);
+        assert_non_null(html);
+        assert_int_equal(count(html, "<html"), 1);
+        assert_int_equal(count(html, "</html>"), 1);
+        /* a chart only where there is a series, never for a group */
+        assert_int_equal(count(html, "<svg"), i == 2 || i == 3 ? 1 : 0);
+        tg_free(html);
+        tg_json_free(doc);
+    }
+}
+
+static const char *fixture =
+    "{\"indicators\": [{\"title\": \"Andel\", \"strategy\": \"kbh\", \"kind\": \"proportion\", "
+    "\"period\": \"aar\", \"by\": [], \"comparable_from\": 2020, "
+    "\"series\": [{\"aar\": 2019, \"value\": 0.47, \"lo\": 0.45, \"hi\": 0.49, "
+    "\"suppressed\": false}, {\"aar\": 2020, \"value\": null, \"suppressed\": true}, "
+    "{\"aar\": 2021, \"value\": 0.41, \"lo\": 0.39, \"hi\": 0.43, \"target\": 0.4, "
+    "\"suppressed\": false}], \"verdicts\": [{\"baseline_period\": 2019, "
+    "\"latest_period\": 2021, \"change\": -0.06, \"change_lo\": -0.08, \"change_hi\": -0.04, "
+    "\"verdict\": \"improved\"}]}, {\"title\": \"Pr. tilbud\", \"strategy\": \"regsj\", "
+    "\"by\": [\"tilbud\"], \"series\": [], \"verdicts\": [{\"tilbud\": \"A\", "
+    "\"verdict\": \"worse\"}]}], \"meta\": {\"inputs\": [{\"path\": \"a.csv\", "
+    "\"sha256\": \"ab\", \"rows\": 12345}]}}";
+
+static tg_status render(void *ctx) {
+    char *html = tg_report_html(ctx);
+    if (!html) return TG_ENOMEM;
+    assert_non_null(strstr(html, "<td class=\"num\">47,0 %</td>"));
+    assert_non_null(strstr(html, "\xe2\x88\x92"
+                                 "6,0 pp"));
+    assert_non_null(strstr(html, "12.345"));
+    tg_free(html);
+    return TG_OK;
+}
+
+static void test_report_out_of_memory(void **state) {
+    tg_json *doc = parse(fixture);
+    (void)state;
+    assert_true(tg_test_oom_loop(render, doc) > 2);
+    tg_json_free(doc);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_svg_text_and_numbers),
+        cmocka_unit_test(test_report_odd_documents),
+        cmocka_unit_test_teardown(test_report_out_of_memory, tg_test_disarm),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
