@@ -10,17 +10,18 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "tg_enc.h"
 #include "tg_mem.h"
 #include "tg_rnum.h"
 #include "tg_svg.h"
 
-#define W       640.0
-#define H       280.0
-#define LEFT    72.0 /* room for the value ticks */
-#define RIGHT   16.0
-#define TOP     24.0 /* room for the baseline and break labels */
-#define BOTTOM  36.0
-#define LABEL_W 52.0 /* a period label's width, to thin out crowded labels */
+#define W      640.0
+#define H      280.0
+#define LEFT   72.0 /* room for the value ticks */
+#define RIGHT  16.0
+#define TOP    24.0 /* room for the baseline and break labels */
+#define BOTTOM 36.0
+#define CHAR_W 6.6 /* a tick label character's width at 11px, to thin out crowded labels */
 
 /* The value axis: round ticks from lo to hi by step, with 'dec' places. */
 typedef struct axis {
@@ -118,12 +119,26 @@ static void draw_axis(tg_sbuf *b, const plot *p, const tg_rnum *s) {
     }
 }
 
+/* The width the longest period label needs, with a gap. */
+static double label_width(const tg_json *series, const char *key) {
+    char per[TG_RNUM_MAX];
+    size_t most = 1;
+    for (size_t i = 0; i < tg_rnum_len(series); i++) {
+        tg_rnum_period(tg_rnum_at(series, i), key, per);
+        size_t n = tg_enc_utf8_len(per, strlen(per));
+        if (n > most) most = n;
+    }
+    return CHAR_W * (double)most + 10;
+}
+
+/* Every period's label when they fit, else every k-th counted from the
+** latest, which is always labelled. */
 static void draw_periods(tg_sbuf *b, const plot *p, const tg_json *series, const char *key) {
     char per[TG_RNUM_MAX];
-    double slot = (W - LEFT - RIGHT) / (p->n ? p->n : 1);
-    int every = slot >= LABEL_W ? 1 : (int)ceil(LABEL_W / slot);
+    double slot = (W - LEFT - RIGHT) / p->n, need = label_width(series, key);
+    int every = slot >= need ? 1 : (int)ceil(need / slot);
     for (int i = 0; i < p->n; i++) {
-        if ((p->n - 1 - i) % every != 0) continue; /* counted from the end: the latest has one */
+        if ((p->n - 1 - i) % every != 0) continue;
         tg_rnum_period(tg_rnum_at(series, (size_t)i), key, per);
         tg_svg_text(b, p->x[i], H - BOTTOM + 18, "middle", "tick", per);
     }

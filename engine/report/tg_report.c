@@ -52,7 +52,7 @@ static const char css[] =
     "color:#1a1a1a;border-style:dashed}\n"
     ".note{font-size:.9rem;color:#333}\n"
     "@media print{@page{size:A4;margin:16mm}body{max-width:none;padding:0;font-size:10pt}"
-    "h2{break-before:page}.indikator,figure,table{break-inside:avoid}"
+    "h2{break-before:page}#forside h2{break-before:auto}.indikator,figure,table{break-inside:avoid}"
     "a{color:inherit;text-decoration:none}}\n";
 
 static const char *const symbols[] = { "▲", "●", "▼", "○" };

@@ -3,7 +3,7 @@
 self-contained HTML file (docs/report.md).
 
 Renders tests/report/fixture.json and checks, with Python's html.parser:
-the structure (one <h1>, lang="da", one <svg> with <title> and <desc> per
+the structure (every tag closed in order, one <h1>, lang="da", one <svg> with <title> and <desc> per
 ungrouped indicator, none for a grouped one), that every cell of every data
 table is the document's value in Danish form (41,0 %, 5.786 kr., −2,5), the
 front page's verdict counts and inputs, that two renders are byte-identical
@@ -72,6 +72,7 @@ class Parser(html.parser.HTMLParser):
         self.tags = {}
         self.headings, self.svgs, self.tables, self.hrefs, self.lang = [], [], {}, [], None
         self.table = self.row = self.cell = None
+        self.errors = []
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -91,12 +92,17 @@ class Parser(html.parser.HTMLParser):
             self.table.append(self.row)
         if tag in ("td", "th") and self.row is not None:
             self.cell = []
-        if tag not in ("line", "circle", "polygon", "polyline", "meta"):
+        if tag != "meta":  # the one void element the report writes without "/>"
             self.stack.append(tag)
             self.text.append([])
 
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        self.handle_endtag(tag)
+
     def handle_endtag(self, tag):
         if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"</{tag}> closes <{self.stack[-1] if self.stack else ''}>")
             return
         self.stack.pop()
         text = "".join(self.text.pop()).strip()
@@ -265,6 +271,9 @@ def check_doc(exe, path, tmp):
     text = render(exe, path, tmp)
     p = Parser()
     p.feed(text)
+    p.close()
+    check(p.errors == [] and p.stack == [], f"tags out of order: {p.errors[:3]}, open {p.stack}")
+    check(text.startswith("<!DOCTYPE html>\n"), "no doctype")
     check_front(doc, p, text)
     check_svgs(doc, p)
     check_tables(doc, p)
