@@ -29,10 +29,13 @@ typedef struct axis {
     int dec;
 } axis;
 
-/* One chart's points: x and the scaled value, interval and target per row. */
+/* One chart's points: x and the scaled value, interval and target per row;
+** 'open' is 1 for a value shown but not judged (a small n, or before the
+** comparable-from period), drawn as a hollow point. */
 typedef struct plot {
     int n;
-    double *x, *v, *lo, *hi, *target;
+    double *x, *v, *lo, *hi, *target, *open;
+    int base, brk; /* rows of the baseline and the comparable-from period, or -1 */
     axis ax;
 } plot;
 
@@ -72,7 +75,7 @@ static void widen(double *lo, double *hi, double v) {
 /* ---- reading the rows ---- */
 
 static int plot_alloc(plot *p, int n) {
-    double *all = tg_malloc(sizeof(double) * 5 * (size_t)(n ? n : 1));
+    double *all = tg_malloc(sizeof(double) * 6 * (size_t)(n ? n : 1));
     if (!all) return 0;
     p->n = n;
     p->x = all;
@@ -80,14 +83,36 @@ static int plot_alloc(plot *p, int n) {
     p->lo = all + 2 * n;
     p->hi = all + 3 * n;
     p->target = all + 4 * n;
+    p->open = all + 5 * n;
     return 1;
+}
+
+/* The index of the row whose period reads 'want', or -1. */
+static int find_period(const tg_json *series, const char *key, const char *want) {
+    char per[TG_RNUM_MAX];
+    for (size_t i = 0; i < tg_rnum_len(series); i++) {
+        tg_rnum_period(tg_rnum_at(series, i), key, per);
+        if (strcmp(per, want) == 0) return (int)i;
+    }
+    return -1;
 }
 
 /* Reads the rows; a row not shown gets NaN for everything from its data. */
 static void plot_read(plot *p, const tg_json *ind, const tg_json *series) {
     const tg_rnum s = tg_rnum_of(ind);
     const tg_json *verdict = tg_rnum_at(tg_rnum_get(ind, "verdicts"), 0);
+    const char *key = tg_rnum_str(ind, "period");
+    char per[TG_RNUM_MAX];
     double lo = INFINITY, hi = -INFINITY;
+    p->base = p->brk = -1;
+    if (tg_rnum_is_set(tg_rnum_get(verdict, "baseline_period"))) {
+        tg_rnum_period(verdict, "baseline_period", per);
+        p->base = find_period(series, key, per);
+    }
+    if (tg_rnum_is_set(tg_rnum_get(ind, "comparable_from"))) {
+        tg_rnum_period(ind, "comparable_from", per);
+        p->brk = find_period(series, key, per);
+    }
     for (int i = 0; i < p->n; i++) {
         const tg_json *row = tg_rnum_at(series, (size_t)i);
         int shown = tg_chart_shown(row);
@@ -96,6 +121,7 @@ static void plot_read(plot *p, const tg_json *ind, const tg_json *series) {
         p->lo[i] = shown ? tg_rnum_num(row, "lo") * s.scale : NAN;
         p->hi[i] = shown ? tg_rnum_num(row, "hi") * s.scale : NAN;
         p->target[i] = tg_rnum_num(row, "target") * s.scale;
+        p->open[i] = tg_json_bool_value(tg_rnum_get(row, "small")) || i < p->brk;
         widen(&lo, &hi, p->v[i]);
         widen(&lo, &hi, p->lo[i]);
         widen(&lo, &hi, p->hi[i]);
@@ -173,7 +199,8 @@ static void draw_runs(tg_sbuf *b, const plot *p) {
             ys[k] = y_of(&p->ax, p->v[i + k]);
         }
         if (m > 1) tg_svg_poly(b, xs, ys, m, 0, "value");
-        for (int k = 0; k < m; k++) tg_svg_circle(b, xs[k], ys[k], 3.5, "point");
+        for (int k = 0; k < m; k++)
+            tg_svg_circle(b, xs[k], ys[k], 3.5, p->open[i + k] != 0 ? "point open" : "point");
         i = j;
     }
 }
@@ -192,16 +219,6 @@ static void draw_target(tg_sbuf *b, const plot *p) {
     if (m > 0) tg_svg_text(b, xs[m - 1], ys[m - 1] - 5, "end", "label", "Målværdi");
 }
 
-/* The index of the row whose period reads 'want', or -1. */
-static int find_period(const tg_json *series, const char *key, const char *want) {
-    char per[TG_RNUM_MAX];
-    for (size_t i = 0; i < tg_rnum_len(series); i++) {
-        tg_rnum_period(tg_rnum_at(series, i), key, per);
-        if (strcmp(per, want) == 0) return (int)i;
-    }
-    return -1;
-}
-
 /* A vertical mark at row i with its label to the right ('right') or left. */
 static void draw_mark(tg_sbuf *b, const plot *p, int i, const char *cls, const char *label,
                       int right) {
@@ -212,25 +229,13 @@ static void draw_mark(tg_sbuf *b, const plot *p, int i, const char *cls, const c
 
 /* The baseline (label to the right) and the comparable-from break (label
 ** to the left, as it comes first); one label when they fall together. */
-static void draw_marks(tg_sbuf *b, const plot *p, const tg_json *ind, const tg_json *series) {
-    const tg_json *verdict = tg_rnum_at(tg_rnum_get(ind, "verdicts"), 0);
-    const char *key = tg_rnum_str(ind, "period");
-    char per[TG_RNUM_MAX];
-    int base = -1, brk = -1;
-    if (tg_rnum_is_set(tg_rnum_get(verdict, "baseline_period"))) {
-        tg_rnum_period(verdict, "baseline_period", per);
-        base = find_period(series, key, per);
-    }
-    if (tg_rnum_is_set(tg_rnum_get(ind, "comparable_from"))) {
-        tg_rnum_period(ind, "comparable_from", per);
-        brk = find_period(series, key, per);
-    }
-    if (brk >= 0 && brk == base) {
-        draw_mark(b, p, brk, "break", "Basis; sammenlignelig fra her", 1);
+static void draw_marks(tg_sbuf *b, const plot *p) {
+    if (p->brk >= 0 && p->brk == p->base) {
+        draw_mark(b, p, p->brk, "break", "Basis; sammenlignelig fra her", 1);
         return;
     }
-    draw_mark(b, p, brk, "break", "Sammenlignelig fra", 0);
-    draw_mark(b, p, base, "baseline", "Basis", 1);
+    draw_mark(b, p, p->brk, "break", "Sammenlignelig fra", 0);
+    draw_mark(b, p, p->base, "baseline", "Basis", 1);
 }
 
 /* Gaps: a dash on the axis where a period has no shown value. */
@@ -284,7 +289,7 @@ void tg_chart_series(tg_sbuf *b, const tg_json *ind, const char *id) {
     tg_svg_open(b, id, W, H, tg_rnum_str(ind, "title"), desc.p ? desc.p : "");
     draw_axis(b, &p, &s);
     draw_periods(b, &p, series, key);
-    draw_marks(b, &p, ind, series);
+    draw_marks(b, &p);
     draw_runs(b, &p);
     draw_target(b, &p);
     draw_gaps(b, &p);

@@ -43,6 +43,7 @@ static const char css[] =
     "svg .grid{stroke:#ddd}svg .band{fill:#9ecae1;fill-opacity:.55}\n"
     "svg .bar{stroke:#6baed6;stroke-width:3}\n"
     "svg .value{fill:none;stroke:#08306b;stroke-width:2}svg .point{fill:#08306b}\n"
+    "svg .open{fill:#fff;stroke:#08306b;stroke-width:1.5}\n"
     "svg .target{fill:none;stroke:#8c2d04;stroke-width:1.5;stroke-dasharray:6 4}\n"
     "svg .baseline{stroke:#333;stroke-dasharray:2 3}svg .break{stroke:#333;stroke-dasharray:8 3}\n"
     ".badge{display:inline-block;padding:.1rem .5rem;border-radius:.3rem;font-weight:600;"
@@ -278,13 +279,17 @@ static void put_gaps(tg_sbuf *b, const tg_json *ind) {
 /* What the chart's marks mean, naming only those it has. */
 static void put_caption(tg_sbuf *b, const tg_json *ind) {
     const tg_json *series = tg_rnum_get(ind, "series");
-    int targets = 0;
-    for (size_t i = 0; i < tg_rnum_len(series); i++)
+    int targets = 0, small = 0;
+    for (size_t i = 0; i < tg_rnum_len(series); i++) {
         targets |= isfinite(tg_rnum_num(tg_rnum_at(series, i), "target"));
+        small |= tg_json_bool_value(tg_rnum_get(tg_rnum_at(series, i), "small"));
+    }
     tg_sbuf_str(b, "<figcaption class=\"note\">Linje og punkter: værdien pr. periode. Lyst "
                    "bånd: intervallet. Prikket lodret linje: basisperioden.");
     if (tg_rnum_is_set(tg_rnum_get(ind, "comparable_from")))
-        tg_sbuf_str(b, " Stiplet lodret linje: tallene kan sammenlignes herfra.");
+        tg_sbuf_str(b, " Stiplet lodret linje: tallene kan sammenlignes herfra; åbne punkter "
+                       "før den indgår ikke i vurderingen.");
+    if (small) tg_sbuf_str(b, " Åbent punkt: få svar, indgår ikke i vurderingen.");
     if (targets) tg_sbuf_str(b, " Stiplet linje mærket Målværdi: målet for hver periode.");
     tg_sbuf_str(b, "</figcaption>\n</figure>\n");
 }

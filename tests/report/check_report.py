@@ -82,9 +82,11 @@ class Parser(html.parser.HTMLParser):
         if "href" in a:
             self.hrefs.append(a["href"])
         if tag == "svg":
-            self.svgs.append({"title": "", "desc": "", "circles": 0, "role": a.get("role")})
+            self.svgs.append({"title": "", "desc": "", "circles": 0, "open": 0,
+                              "role": a.get("role")})
         if tag == "circle" and self.svgs:
             self.svgs[-1]["circles"] += 1
+            self.svgs[-1]["open"] += "open" in a.get("class", "").split()
         if tag == "table":
             self.table = self.tables.setdefault(a.get("id") or a.get("class"), [])
         if tag == "tr" and self.table is not None:
@@ -154,8 +156,14 @@ def check_svgs(doc, p):
         check(svg["title"] == ind["title"], f"svg title {svg['title']!r}")
         check(svg["desc"].startswith("Linjediagram over"), f"svg desc {svg['desc']!r}")
         check(svg["role"] == "img", "svg role")
-        shown = sum(1 for r in ind["series"] if not r["suppressed"] and r["value"] is not None)
-        check(svg["circles"] == shown, f"{ind['id']}: {svg['circles']} points for {shown} shown rows")
+        rows = [r for r in ind["series"] if not r["suppressed"] and r["value"] is not None]
+        check(svg["circles"] == len(rows), f"{ind['id']}: {svg['circles']} points for {len(rows)} shown rows")
+        # hollow: shown but not judged (few answers, or before comparable_from)
+        first = ind["comparable_from"]
+        periods = [r[ind["period"]] for r in ind["series"]]
+        cut = periods.index(first) if first in periods else 0
+        hollow = sum(1 for r in rows if r["small"] or periods.index(r[ind["period"]]) < cut)
+        check(svg["open"] == hollow, f"{ind['id']}: {svg['open']} hollow points, want {hollow}")
 
 
 def check_front(doc, p, text):
