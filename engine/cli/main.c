@@ -67,7 +67,9 @@ static const char run_options[] =
     "  --progress        announce each load on stderr (default: only on a terminal)\n"
     "  --quiet           no progress even on a terminal (not with --progress)\n"
     "  --summary         print the summary table of the indicator document (stdout when\n"
-    "                    --out is given, else stderr)\n";
+    "                    --out is given, else stderr)\n"
+    "  --report FILE     also write the committee report of the indicator document as\n"
+    "                    HTML (atomically; never --out, the script or an input)\n";
 
 static const char inspect_options[] =
     "  --reject          collect malformed rows instead of stopping at the first\n"
@@ -303,6 +305,8 @@ static int cmd_run(int argc, char **argv) {
             quiet = 1;
         } else if (strcmp(argv[i], "--summary") == 0) {
             summary = 1;
+        } else if ((v = opt_value(argc, argv, &i, "--report"))) {
+            o.report = v;
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             fprintf(stderr, "tegn: unknown option '%s' for run\n", argv[i]);
             return EXIT_USAGE;
@@ -335,7 +339,17 @@ static int cmd_run(int argc, char **argv) {
     o.print = tg_cli_print_stderr;
     /* Progress on a terminal, silence under cron unless asked. */
     o.progress = !quiet && (progress || isatty(STDERR_FILENO));
-    if (summary) o.doc = &doc;
+    if (o.report &&
+        (tg_cmdreport_same_file(o.report, o.script) ||
+         (o.out && (tg_cmdreport_same_file(o.report, o.out) || strcmp(o.report, o.out) == 0)))) {
+        fprintf(stderr, "tegn: --report %s would overwrite the %s\n", o.report,
+                tg_cmdreport_same_file(o.report, o.script) ? "script" : "document (--out)");
+        free(params);
+        free(reads);
+        free(writes);
+        return EXIT_USAGE;
+    }
+    if (summary || o.report) o.doc = &doc;
     o.quiet = quiet;
     tg_lua_install_signal_handlers();
     tg_err_clear(&err);
@@ -355,7 +369,7 @@ static int cmd_run(int argc, char **argv) {
     free(params);
     free(reads);
     free(writes);
-    if (st == TG_OK && summary) {
+    if (st == TG_OK && (summary || o.report)) {
         /* With --out the summary is the output; without, stdout holds the
         ** document and the summary goes beside it, to stderr. The summary
         ** reads the document as written (its tables as rows). */
@@ -368,7 +382,9 @@ static int cmd_run(int argc, char **argv) {
             fprintf(stderr, "tegn: out of memory reading the document back for --summary\n");
             rc = EXIT_INTERNAL;
         } else {
-            rc = print_doc_summary(plain, o.out ? o.out : o.script, o.out ? stdout : stderr);
+            rc = o.report ? tg_cmdreport_after_run(plain, o.report) : EXIT_OK;
+            if (rc == EXIT_OK && summary)
+                rc = print_doc_summary(plain, o.out ? o.out : o.script, o.out ? stdout : stderr);
         }
         tg_free(text);
         tg_json_free(plain);

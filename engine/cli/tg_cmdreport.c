@@ -48,8 +48,7 @@ static int read_doc(const char *path, tg_json **doc) {
     return rc;
 }
 
-/* 1 when 'a' and 'b' name the same existing file. */
-static int same_file(const char *a, const char *b) {
+int tg_cmdreport_same_file(const char *a, const char *b) {
     struct stat sa, sb;
     return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
            sa.st_ino == sb.st_ino;
@@ -93,7 +92,7 @@ int tg_cmdreport_main(int argc, char **argv) {
         fprintf(stderr, "tegn: usage: tegn report FILE.json [--out FILE.html]\n");
         return EXIT_USAGE;
     }
-    if (out && same_file(in, out)) {
+    if (out && tg_cmdreport_same_file(in, out)) {
         fprintf(stderr, "tegn: report: --out %s is the document itself\n", out);
         return EXIT_USAGE;
     }
@@ -105,4 +104,35 @@ int tg_cmdreport_main(int argc, char **argv) {
     if (rc == EXIT_OK) rc = write_report(doc, out);
     tg_json_free(doc);
     return rc;
+}
+
+/* 1 when 'path' is the same file as one of doc's meta.inputs. */
+static int is_input(const tg_json *doc, const char *path) {
+    const tg_json *meta = tg_json_get(doc, "meta"), *inputs = NULL;
+    if (meta && tg_json_kind_of(meta) == TG_JSON_OBJECT) inputs = tg_json_get(meta, "inputs");
+    if (!inputs || tg_json_kind_of(inputs) != TG_JSON_ARRAY) return 0;
+    for (size_t i = 0; i < tg_json_len(inputs); i++) {
+        const tg_json *in = tg_json_at(inputs, i);
+        const tg_json *p = tg_json_kind_of(in) == TG_JSON_OBJECT ? tg_json_get(in, "path") : NULL;
+        const char *name = tg_json_str_value(p, NULL);
+        if (name && tg_cmdreport_same_file(path, name)) return 1;
+    }
+    return 0;
+}
+
+int tg_cmdreport_after_run(const tg_json *doc, const char *path) {
+    char why[300];
+    if (!doc) {
+        fprintf(stderr, "tegn: --report: the script emitted no document to report\n");
+        return EXIT_DATA;
+    }
+    if (!tg_indsum_check(doc, why, sizeof why)) {
+        fprintf(stderr, "tegn: --report: not an indicator document: %s\n", why);
+        return EXIT_DATA;
+    }
+    if (is_input(doc, path)) {
+        fprintf(stderr, "tegn: --report %s is an input of the run; not written\n", path);
+        return EXIT_USAGE;
+    }
+    return write_report(doc, path);
 }

@@ -12,12 +12,14 @@ fixture's suppressed rows still carry numbers (a real document has null
 there), and none of them may appear anywhere in the HTML, in any form. Also
 the command's errors: a JSON that is no indicator document, a missing folder
 for --out, --out naming the document itself. With DATASETS, the same checks
-but the cell values and the front page run on `tegn demo DATASETS`'s document.
+but the cell values and the front page run on `tegn demo DATASETS`'s document,
+and `tegn run --report` with its file policy.
 """
 import html.parser
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -291,6 +293,40 @@ def check_doc(exe, path, tmp):
         check(n >= 10, f"the fixture's suppressed rows carry only {n} numbers")
 
 
+def run(exe, *args, cwd=None):
+    return subprocess.run([exe, "run", *args, "--quiet"], capture_output=True, cwd=cwd)
+
+
+def check_run(exe, datasets, tmp):
+    """tegn run --report: the same bytes as tegn report on the run's
+    document, and the file policy: never --out, the script or an input, and
+    the script may not write it."""
+    ds = shutil.copytree(datasets, os.path.join(tmp, "ds"))
+    script = os.path.join(os.path.dirname(os.path.dirname(HERE)), "scripts", "alle.lua")
+    out = os.path.join(tmp, "ud")
+    os.mkdir(out)
+    common = [script, "--param", f"datasets={ds}", "--allow-read", ds]
+    r = run(exe, *common, "--out", f"{out}/ind.json", "--report", f"{out}/r.html")
+    check(r.returncode == 0, f"run --report: {r.stderr[-300:]}")
+    report = tegn(exe, f"{out}/ind.json")
+    check(open(f"{out}/r.html", "rb").read() == report.stdout, "run --report differs from report")
+    r = run(exe, *common, "--out", f"{out}/ind.json", "--report", f"{out}/ind.json")
+    check(r.returncode == 64 and b"--report" in r.stderr, f"--report = --out: {r}")
+    csv = os.path.join(ds, "tilbud.csv")
+    before = open(csv, "rb").read()
+    r = run(exe, *common, "--out", f"{out}/ind2.json", "--report", csv)
+    check(r.returncode == 64 and b"is an input of the run" in r.stderr, f"--report an input: {r}")
+    check(open(csv, "rb").read() == before, "--report overwrote an input")
+    with open(os.path.join(tmp, "d.csv"), "w") as f:
+        f.write("a;b\n1;2\n")
+    with open(os.path.join(tmp, "w.lua"), "w") as f:
+        f.write("tegn.read_csv('d.csv'):write_csv(tegn.params.target)\n")
+    r = run(exe, "w.lua", "--allow-write", out, "--param", f"target={out}/w.html",
+            "--report", f"{out}/w.html", cwd=tmp)
+    check(r.returncode == 2 and b"is the run's --report file" in r.stderr, f"script wrote it: {r}")
+    check(not os.path.exists(f"{out}/w.html"), "the script's write went through")
+
+
 def main():
     exe = os.path.abspath(sys.argv[1])
     with tempfile.TemporaryDirectory() as tmp:
@@ -300,6 +336,7 @@ def main():
             r = subprocess.run([exe, "demo", os.path.abspath(sys.argv[2])], cwd=tmp, capture_output=True)
             check(r.returncode == 0, f"demo: {r.stderr[-500:]}")
             check_doc(exe, os.path.join(tmp, "out", "indikatorer.json"), tmp)
+            check_run(exe, sys.argv[2], tmp)
     for f in failures:
         print("FAIL", f)
     print(f"report: {len(failures)} failures")
