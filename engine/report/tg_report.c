@@ -56,7 +56,9 @@ static const char css[] =
     "h2{break-before:page}#forside h2{break-before:auto}.indikator,figure,table{break-inside:avoid}"
     "a{color:inherit;text-decoration:none}}\n";
 
-static const char *const symbols[] = { "▲", "●", "▼", "○" };
+/* A badge: a symbol and the verdict's word, by verdict_index. */
+static const char *const badges[] = { "▲ Forbedret", "● Ingen klar ændring", "▼ Forværret",
+                                      "○ Ikke vurderet" };
 
 static int verdict_index(const char *code) {
     for (int k = 0; k < 3; k++)
@@ -77,14 +79,12 @@ static const char *strategy_name(const char *code) {
     if (strcmp(code, "regionh") == 0)
         return "Region Hovedstaden, Den Sociale Virksomhed: Rammer og Retning";
     if (strcmp(code, "regsj") == 0) return "Region Sjælland, strategi 2025–2028";
-    return code;
+    return code[0] ? code : "Øvrige indikatorer";
 }
 
 static void put_badge(tg_sbuf *b, const char *code) {
     int k = verdict_index(code);
-    const char *words = tg_rnum_verdict(code);
-    tg_sbuf_printf(b, "<span class=\"badge %s\">%s %c%s</span>", codes[k], symbols[k],
-                   words[0] - 32, words + 1); /* words start with an ASCII letter */
+    tg_sbuf_cat(b, "<span class=\"badge ", codes[k], "\">", badges[k], "</span>", NULL);
 }
 
 /* ---- the front page ---- */
@@ -108,9 +108,9 @@ static void put_counts(tg_sbuf *b, const tg_json *list) {
     tg_sbuf_str(b, "</tbody></table>\n");
     if (grouped)
         tg_sbuf_printf(b,
-                       "<p>%zu indikatorer er opgjort pr. gruppe (fx pr. tilbud); de har en "
-                       "vurdering for hver gruppe og tælles ikke med ovenfor.</p>\n",
-                       grouped);
+                       "<p>%zu %s opgjort pr. gruppe (fx pr. tilbud) med en vurdering for "
+                       "hver gruppe; de tælles ikke med ovenfor.</p>\n",
+                       grouped, grouped == 1 ? "indikator er" : "indikatorer er");
 }
 
 static void put_strategies(tg_sbuf *b, const tg_json *list) {
@@ -172,8 +172,8 @@ static void put_front(tg_sbuf *b, const tg_json *doc) {
     const tg_json *list = tg_rnum_get(doc, "indicators");
     tg_sbuf_printf(b,
                    "<section id=\"forside\" aria-labelledby=\"forside-h\">\n"
-                   "<h2 id=\"forside-h\">Overblik</h2>\n<p>Rapporten viser %zu indikatorer.</p>\n",
-                   tg_rnum_len(list));
+                   "<h2 id=\"forside-h\">Overblik</h2>\n<p>Rapporten viser %zu %s.</p>\n",
+                   tg_rnum_len(list), tg_rnum_len(list) == 1 ? "indikator" : "indikatorer");
     put_counts(b, list);
     put_strategies(b, list);
     tg_sbuf_str(b, reading);
@@ -201,17 +201,25 @@ static void put_change(tg_sbuf *b, const tg_json *v, const tg_rnum *s) {
     tg_sbuf_str(b, ".");
 }
 
+/* "Mål: ...", "Enhed: ..." for those the indicator has. */
+static void put_labelled(tg_sbuf *b, const char *label, const char *text) {
+    size_t n = strlen(text);
+    if (n == 0) return;
+    tg_sbuf_str(b, label);
+    put_text(b, text);
+    tg_sbuf_str(b, text[n - 1] == '.' ? " " : ". ");
+}
+
 static void put_heading(tg_sbuf *b, const tg_json *ind, size_t no) {
     tg_sbuf_printf(b,
                    "<article class=\"indikator\" id=\"ind-%zu\" aria-labelledby=\"ind-%zu-h\">\n"
                    "<h3 id=\"ind-%zu-h\">",
                    no, no, no);
     put_text(b, tg_rnum_str(ind, "title"));
-    tg_sbuf_str(b, "</h3>\n<p class=\"goal\">Mål: ");
-    put_text(b, tg_rnum_str(ind, "goal"));
-    tg_sbuf_str(b, ". Enhed: ");
-    put_text(b, tg_rnum_str(ind, "unit"));
-    tg_sbuf_str(b, ".</p>\n");
+    tg_sbuf_str(b, "</h3>\n<p class=\"goal\">");
+    put_labelled(b, "Mål: ", tg_rnum_str(ind, "goal"));
+    put_labelled(b, "Enhed: ", tg_rnum_str(ind, "unit"));
+    tg_sbuf_str(b, "</p>\n");
 }
 
 static void put_cells(tg_sbuf *b, const tg_json *row, const tg_rnum *s, int targets) {
@@ -265,15 +273,17 @@ static void put_table(tg_sbuf *b, const tg_json *ind, size_t no) {
 static void put_gaps(tg_sbuf *b, const tg_json *ind) {
     const tg_json *series = tg_rnum_get(ind, "series");
     char per[TG_RNUM_MAX];
-    int n = 0;
+    int n = 0, hidden = 0;
     for (size_t i = 0; i < tg_rnum_len(series); i++) {
         const tg_json *row = tg_rnum_at(series, i);
         if (tg_chart_shown(row)) continue;
+        hidden |= tg_json_bool_value(tg_rnum_get(row, "suppressed"));
         tg_rnum_period(row, tg_rnum_str(ind, "period"), per);
         tg_sbuf_str(b, n++ ? ", " : "<p class=\"note\">Uden viste tal (huller i diagrammet): ");
         put_text(b, per);
     }
-    if (n) tg_sbuf_str(b, ". Skjulte tal bygger på så få personer, at de ikke vises.</p>\n");
+    if (hidden) tg_sbuf_str(b, ". Skjulte tal bygger på så få personer, at de ikke vises");
+    if (n) tg_sbuf_str(b, ".</p>\n");
 }
 
 /* What the chart's marks mean, naming only those it has. */
@@ -319,10 +329,10 @@ static void put_grouped(tg_sbuf *b, const tg_json *ind) {
     const tg_json *vs = tg_rnum_get(ind, "verdicts"), *by = tg_rnum_get(ind, "by");
     const tg_rnum s = tg_rnum_of(ind);
     tg_sbuf_printf(b,
-                   "<table class=\"groups\"><caption>Vurdering pr. gruppe (%zu grupper)"
+                   "<table class=\"groups\"><caption>Vurdering pr. gruppe (%zu %s)"
                    "</caption>\n<thead><tr><th scope=\"col\">Gruppe</th><th scope=\"col\">"
                    "Vurdering</th><th scope=\"col\">Ændring</th></tr></thead><tbody>\n",
-                   tg_rnum_len(vs));
+                   tg_rnum_len(vs), tg_rnum_len(vs) == 1 ? "gruppe" : "grupper");
     for (size_t i = 0; i < tg_rnum_len(vs); i++) {
         const tg_json *v = tg_rnum_at(vs, i);
         tg_sbuf_str(b, "<tr><th scope=\"row\">");
