@@ -248,31 +248,39 @@ double tg_fmt_round(double v, int decimals) {
     return neg ? -r : r;
 }
 
-/* ---- Danish text for people ---- */
+size_t tg_fmt_da(double v, int decimals, char *buf) {
+    char plain[TG_FMT_DOUBLE_MAX], dig[24];
+    int point, places = decimals;
+    size_t n, int_len, out = 0;
 
-size_t tg_fmt_da(double v, int decimals, unsigned flags, char *buf) {
-    char plain[TG_FMT_DOUBLE_MAX];
-    assert(decimals >= 0 && decimals <= 20);
-    if (!isfinite(v)) {
-        buf[0] = '\0';
-        return 0;
+    buf[0] = '\0';
+    if (!isfinite(v)) return 0;
+    if (places < 0) { /* 10 significant digits at most */
+        places = 0;
+        if (v != 0) {
+            tg_fmt_digits(v, dig, &point);
+            places = 10 - point > 0 ? 10 - point : 0;
+        }
     }
-    size_t n = tg_fmt_double(fabs(v), decimals, 0, plain);
-    const char *dot = strchr(plain, '.');
-    size_t whole = dot ? (size_t)(dot - plain) : n, frac = dot ? n - whole - 1 : 0;
-    int zero = strspn(plain, "0.") == n;
-    char *p = buf;
-
-    if (!zero && v < 0) p += sprintf(p, "\xe2\x88\x92"); /* U+2212 */
-    else if (!zero && (flags & TG_FMT_DA_SIGN)) *p++ = '+';
-    for (size_t i = 0; i < whole; i++) {
-        if (i > 0 && (whole - i) % 3 == 0) *p++ = '.';
-        *p++ = plain[i];
+    n = tg_fmt_double(v, places, TG_FMT_COMMA, plain);
+    const char *p = plain;
+    if (*p == '-') buf[out++] = *p++, n--;
+    int_len = strcspn(p, ",");
+    for (size_t i = 0; i < int_len; i++) {
+        if (i > 0 && (int_len - i) % 3 == 0) buf[out++] = '.';
+        buf[out++] = p[i];
     }
-    if (decimals > 0) {
-        *p++ = ',';
-        for (int i = 0; i < decimals; i++) *p++ = (size_t)i < frac ? dot[1 + i] : '0';
+    p += int_len;
+    n -= int_len;
+    if (decimals == 0) n = 0; /* "3,0" from tg_fmt_double: a whole number here */
+    else if (decimals < 0 && strcmp(p, ",0") == 0) n = 0;
+    memcpy(buf + out, p, n);
+    out += n;
+    if (decimals > 0) { /* exactly 'decimals' places */
+        size_t have = n ? n - 1 : 0;
+        if (!n) buf[out++] = ',';
+        for (; have < (size_t)decimals; have++) buf[out++] = '0';
     }
-    *p = '\0';
-    return (size_t)(p - buf);
+    buf[out] = '\0';
+    return out;
 }

@@ -41,22 +41,16 @@ enum {
 ** or at least 1e21 in magnitude, where it is "1e+21", "-2.5e-8". */
 size_t tg_fmt_double(double v, int decimals, unsigned flags, char *buf);
 
-/* Room for any tg_fmt_da result plus its NUL: tg_fmt_double's digits, a
-** thousands mark per three of them, a three-byte minus. */
+/* Room for any tg_fmt_da result plus its NUL. */
 #define TG_FMT_DA_MAX 480
 
-/* Flags for tg_fmt_da. */
-enum {
-    TG_FMT_DA_SIGN = 1 /* "+" before a positive result (changes: +2,0 pp) */
-};
-
-/* Writes 'v' as Danish text for people into buf (at least TG_FMT_DA_MAX
-** bytes) and returns the length, or 0 with buf = "" for NaN and infinities.
-** The number is tg_fmt_double's rounded to exactly 'decimals' places (0 to
-** 20; trailing zeros kept: 41 with 1 -> "41,0"), with ',' as the decimal
-** mark, '.' between thousands ("5.786", "1.234.567,5") and U+2212 "−" as
-** the minus, shown only before a nonzero result. No locale is consulted. */
-size_t tg_fmt_da(double v, int decimals, unsigned flags, char *buf);
+/* The double 'v' for people, in Danish form: '.' between thousands, ','
+** before the decimals, "-" before a negative value: 5855.55 -> "5.855,55".
+** decimals = n >= 0: rounded (as tg_fmt_double) and shown with exactly n
+** places; -1: at most 10 significant digits, trailing zeros dropped, so
+** 0.9499999999999976 reads "0,95". NaN and infinities give "" and 0.
+** buf holds at least TG_FMT_DA_MAX bytes; returns the length. */
+size_t tg_fmt_da(double v, int decimals, char *buf);
 
 /* Writes 'v' in decimal into buf (at least TG_FMT_INT_MAX bytes); returns
 ** the length. */

@@ -9,6 +9,24 @@
 
 #include "tg_fmt.h"
 
+#define NUM_MAX (TG_FMT_DA_MAX + 8) /* tg_fmt_da's text with a 3-byte minus */
+
+/* v with 'dec' places in Danish form (tg_fmt_da) and a real minus sign
+** (U+2212, as typeset text has it); with 'sign' a '+' before a positive
+** result. A result that rounds to zero has no sign. 0 for NaN. */
+static size_t da(double v, int dec, int sign, char *buf) {
+    char num[TG_FMT_DA_MAX];
+    size_t n = tg_fmt_da(v, dec, num);
+    if (n == 0) {
+        buf[0] = '\0';
+        return 0;
+    }
+    const char *digits = num[0] == '-' ? num + 1 : num;
+    int zero = strspn(digits, "0.,") == strlen(digits);
+    const char *pre = zero ? "" : num[0] == '-' ? "\xe2\x88\x92" : sign ? "+" : "";
+    return (size_t)snprintf(buf, NUM_MAX, "%s%s", pre, digits);
+}
+
 tg_rnum tg_rnum_of(const tg_json *ind) {
     const char *kind = tg_rnum_str(ind, "kind"), *unit = tg_rnum_str(ind, "unit");
     tg_rnum s = { 1, 1, "", "", 0 };
@@ -25,8 +43,8 @@ tg_rnum tg_rnum_of(const tg_json *ind) {
 }
 
 void tg_rnum_value(const tg_rnum *s, double v, char *buf) {
-    char num[TG_FMT_DA_MAX];
-    if (!tg_fmt_da(v * s->scale, s->dec, 0, num)) {
+    char num[NUM_MAX];
+    if (!da(v * s->scale, s->dec, 0, num)) {
         buf[0] = '\0';
         return;
     }
@@ -34,19 +52,19 @@ void tg_rnum_value(const tg_rnum *s, double v, char *buf) {
 }
 
 void tg_rnum_change(const tg_rnum *s, double v, char *buf) {
-    char num[TG_FMT_DA_MAX];
+    char num[NUM_MAX];
     if (s->ratio) {
-        if (!tg_fmt_da(v, 2, 0, num)) buf[0] = '\0';
+        if (!da(v, 2, 0, num)) buf[0] = '\0';
         else snprintf(buf, TG_RNUM_MAX, "×%s", num);
         return;
     }
-    if (!tg_fmt_da(v * s->scale, s->dec, TG_FMT_DA_SIGN, num)) buf[0] = '\0';
+    if (!da(v * s->scale, s->dec, 1, num)) buf[0] = '\0';
     else snprintf(buf, TG_RNUM_MAX, "%s%s", num, s->change_suffix);
 }
 
 void tg_rnum_tick(const tg_rnum *s, double v, int dec, char *buf) {
-    char num[TG_FMT_DA_MAX];
-    tg_fmt_da(v, dec, 0, num);
+    char num[NUM_MAX];
+    da(v, dec, 0, num);
     snprintf(buf, TG_RNUM_MAX, "%s%s", num, s->suffix);
 }
 

@@ -7,11 +7,13 @@
 */
 #include "tg_test.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "tg_json.h"
 #include "tg_mem.h"
 #include "tg_report.h"
+#include "tg_rnum.h"
 #include "tg_sbuf.h"
 #include "tg_svg.h"
 
@@ -26,6 +28,33 @@ static void test_svg_text_and_numbers(void **state) {
                              "&lt;a &amp; &#39;b&#39;&gt; &quot;c&quot;</text>\n"
                              "<line x1=\"0\" y1=\"1000\" x2=\"2.3\" y2=\"7.8\"/>\n");
     tg_free(b.p);
+}
+
+/* The report's numbers: tg_fmt_da's Danish form with a real minus sign,
+** a sign on changes, none on a change that rounds to zero. */
+static void test_rnum_danish(void **state) {
+    static const tg_rnum share = { 100, 1, " %", " pp", 0 }, kr = { 1, 0, " kr.", " kr.", 0 },
+                         rate = { 1, 1, "", "", 1 };
+    char buf[TG_RNUM_MAX];
+    (void)state;
+    tg_rnum_value(&share, 0.4097127595792228, buf);
+    assert_string_equal(buf, "41,0 %");
+    tg_rnum_change(&share, -0.06033649889334802, buf);
+    assert_string_equal(buf, "\xe2\x88\x92"
+                             "6,0 pp");
+    tg_rnum_change(&share, 0.02, buf);
+    assert_string_equal(buf, "+2,0 pp");
+    tg_rnum_change(&share, -0.0004, buf); /* -0,04 pp rounds to zero: no sign */
+    assert_string_equal(buf, "0,0 pp");
+    tg_rnum_value(&kr, 5786.4, buf);
+    assert_string_equal(buf, "5.786 kr.");
+    tg_rnum_value(&kr, -1234567.5, buf);
+    assert_string_equal(buf, "\xe2\x88\x92"
+                             "1.234.568 kr.");
+    tg_rnum_change(&rate, 0.9496, buf);
+    assert_string_equal(buf, "×0,95");
+    tg_rnum_value(&rate, NAN, buf);
+    assert_string_equal(buf, "");
 }
 
 static tg_json *parse(const char *text) {
@@ -104,6 +133,7 @@ static void test_report_out_of_memory(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_svg_text_and_numbers),
+        cmocka_unit_test(test_rnum_danish),
         cmocka_unit_test(test_report_odd_documents),
         cmocka_unit_test_teardown(test_report_out_of_memory, tg_test_disarm),
     };
