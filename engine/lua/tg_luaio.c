@@ -293,6 +293,12 @@ static void push_report(lua_State *L, const tg_csv_report *r, const tg_table *t)
     lua_setfield(L, -2, "escape");
     lua_pushstring(L, r->dialect.lenient ? "lenient" : "strict");
     lua_setfield(L, -2, "quotes");
+    dec[0] = r->dialect.comment;
+    if (dec[0]) lua_pushstring(L, dec);
+    else lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "comment");
+    lua_pushinteger(L, r->dialect.pre_lines); /* title lines, or skip = n */
+    lua_setfield(L, -2, "skip");
     lua_setfield(L, -2, "dialect");
 
     lua_createtable(L, (int)r->n_notes, 0);
