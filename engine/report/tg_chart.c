@@ -35,7 +35,8 @@ typedef struct axis {
 typedef struct plot {
     int n;
     double *x, *v, *lo, *hi, *target, *open;
-    int base, brk; /* rows of the baseline and the comparable-from period, or -1 */
+    double *xs, *ys; /* room for 2n points of a band, a line or the target */
+    int base, brk;   /* rows of the baseline and the comparable-from period, or -1 */
     axis ax;
 } plot;
 
@@ -49,6 +50,7 @@ int tg_chart_shown(const tg_json *row) {
 /* A step of 1, 2 or 5 times a power of ten giving about five ticks. */
 static axis nice_axis(double lo, double hi) {
     axis a;
+    if (!isfinite(hi - lo)) lo = -1, hi = 1; /* values near DBL_MAX: no honest axis */
     if (!(hi > lo)) {
         double pad = lo != 0 ? fabs(lo) * 0.1 : 1;
         lo -= pad;
@@ -75,7 +77,7 @@ static void widen(double *lo, double *hi, double v) {
 /* ---- reading the rows ---- */
 
 static int plot_alloc(plot *p, int n) {
-    double *all = tg_malloc(sizeof(double) * 6 * (size_t)(n ? n : 1));
+    double *all = tg_malloc(sizeof(double) * 10 * (size_t)(n ? n : 1));
     if (!all) return 0;
     p->n = n;
     p->x = all;
@@ -84,6 +86,8 @@ static int plot_alloc(plot *p, int n) {
     p->hi = all + 3 * n;
     p->target = all + 4 * n;
     p->open = all + 5 * n;
+    p->xs = all + 6 * n;
+    p->ys = all + 8 * n;
     return 1;
 }
 
@@ -173,7 +177,7 @@ static void draw_periods(tg_sbuf *b, const plot *p, const tg_json *series, const
 /* The band and line over each run of consecutive shown rows; a run of one
 ** gets an interval bar, since a band needs two points. */
 static void draw_runs(tg_sbuf *b, const plot *p) {
-    double xs[2 * 512], ys[2 * 512];
+    double *xs = p->xs, *ys = p->ys;
     int i = 0;
     while (i < p->n) {
         if (!isfinite(p->v[i])) {
@@ -181,7 +185,7 @@ static void draw_runs(tg_sbuf *b, const plot *p) {
             continue;
         }
         int j = i;
-        while (j < p->n && isfinite(p->v[j]) && j - i < 511) j++;
+        while (j < p->n && isfinite(p->v[j])) j++;
         int m = j - i, band = 1;
         for (int k = i; k < j; k++) band &= isfinite(p->lo[k]) && isfinite(p->hi[k]);
         if (band && m > 1) {
@@ -207,9 +211,9 @@ static void draw_runs(tg_sbuf *b, const plot *p) {
 
 /* The target as a dashed line through the rows that have one. */
 static void draw_target(tg_sbuf *b, const plot *p) {
-    double xs[512], ys[512];
+    double *xs = p->xs, *ys = p->ys;
     int m = 0;
-    for (int i = 0; i < p->n && m < 512; i++)
+    for (int i = 0; i < p->n; i++)
         if (isfinite(p->target[i])) {
             xs[m] = p->x[i];
             ys[m++] = y_of(&p->ax, p->target[i]);

@@ -99,6 +99,34 @@ static void test_report_odd_documents(void **state) {
     }
 }
 
+/* A series longer than any fixed buffer: one band and one line through
+** every point, and a target through every row. */
+static void test_chart_long_series(void **state) {
+    tg_sbuf src = { 0 };
+    (void)state;
+    tg_sbuf_str(&src, "{\"indicators\": [{\"title\": \"L\", \"period\": \"p\", \"series\": [");
+    for (int i = 0; i < 700; i++)
+        tg_sbuf_printf(&src, "%s{\"p\": %d, \"value\": %d, \"lo\": %d, \"hi\": %d, \"target\": 5}",
+                       i ? "," : "", i, i % 10, i % 10 - 1, i % 10 + 1);
+    tg_sbuf_str(&src, "], \"verdicts\": []}]}");
+    assert_false(src.oom);
+    tg_json *doc = parse(src.p);
+    char *html = tg_report_html(doc);
+    assert_non_null(html);
+    assert_int_equal(count(html, "<circle"), 700);
+    assert_int_equal(count(html, "class=\"band\""), 1);
+    assert_int_equal(count(html, "class=\"value\""), 1);
+    const char *line = strstr(html, "<polyline points=\"");
+    assert_non_null(line);
+    size_t pairs = 0;
+    for (const char *q = line; *q != '/'; q++) pairs += *q == ',';
+    assert_int_equal(pairs, 700);
+    assert_int_equal(count(html, "class=\"target\""), 1);
+    tg_free(html);
+    tg_json_free(doc);
+    tg_free(src.p);
+}
+
 static const char *fixture =
     "{\"indicators\": [{\"title\": \"Andel\", \"strategy\": \"kbh\", \"kind\": \"proportion\", "
     "\"period\": \"aar\", \"by\": [], \"comparable_from\": 2020, "
@@ -135,6 +163,7 @@ int main(void) {
         cmocka_unit_test(test_svg_text_and_numbers),
         cmocka_unit_test(test_rnum_danish),
         cmocka_unit_test(test_report_odd_documents),
+        cmocka_unit_test(test_chart_long_series),
         cmocka_unit_test_teardown(test_report_out_of_memory, tg_test_disarm),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
