@@ -17,7 +17,7 @@
 
 #define W      640.0
 #define H      280.0
-#define LEFT   72.0 /* room for the value ticks */
+#define LEFT   40.0 /* the least room for the value ticks; wider ticks get more */
 #define RIGHT  16.0
 #define TOP    24.0 /* room for the baseline and break labels */
 #define BOTTOM 36.0
@@ -36,6 +36,7 @@ typedef struct plot {
     int n;
     double *x, *v, *lo, *hi, *target, *open;
     double *xs, *ys; /* room for 2n points of a band, a line or the target */
+    double left;     /* the plot's left edge: the widest value tick fits before it */
     int base, brk;   /* rows of the baseline and the comparable-from period, or -1 */
     axis ax;
 } plot;
@@ -101,6 +102,23 @@ static int find_period(const tg_json *series, const char *key, const char *want)
     return -1;
 }
 
+static int tick_count(const axis *a) {
+    int nt = (int)lround((a->hi - a->lo) / a->step);
+    return nt < 0 ? 0 : nt > 20 ? 20 : nt;
+}
+
+/* The width of the widest value tick label. */
+static double tick_width(const plot *p, const tg_rnum *s) {
+    char tick[TG_RNUM_MAX];
+    size_t most = 1;
+    for (int k = 0; k <= tick_count(&p->ax); k++) {
+        tg_rnum_tick(s, p->ax.lo + k * p->ax.step, p->ax.dec, tick);
+        size_t n = tg_enc_utf8_len(tick, strlen(tick));
+        if (n > most) most = n;
+    }
+    return CHAR_W * (double)most;
+}
+
 /* Reads the rows; a row not shown gets NaN for everything from its data. */
 static void plot_read(plot *p, const tg_json *ind, const tg_json *series) {
     const tg_rnum s = tg_rnum_of(ind);
@@ -120,7 +138,6 @@ static void plot_read(plot *p, const tg_json *ind, const tg_json *series) {
     for (int i = 0; i < p->n; i++) {
         const tg_json *row = tg_rnum_at(series, (size_t)i);
         int shown = tg_chart_shown(row);
-        p->x[i] = LEFT + (W - LEFT - RIGHT) * (i + 0.5) / p->n;
         p->v[i] = shown ? tg_rnum_num(row, "value") * s.scale : NAN;
         p->lo[i] = shown ? tg_rnum_num(row, "lo") * s.scale : NAN;
         p->hi[i] = shown ? tg_rnum_num(row, "hi") * s.scale : NAN;
@@ -134,18 +151,19 @@ static void plot_read(plot *p, const tg_json *ind, const tg_json *series) {
     if (verdict) widen(&lo, &hi, tg_rnum_num(verdict, "baseline_value") * s.scale);
     if (!isfinite(lo)) lo = 0, hi = s.scale;
     p->ax = nice_axis(lo, hi);
+    p->left = fmin(W / 2, fmax(LEFT, tick_width(p, &s) + 12)); /* absurd ticks get cut */
+    for (int i = 0; i < p->n; i++) p->x[i] = p->left + (W - p->left - RIGHT) * (i + 0.5) / p->n;
 }
 
 /* ---- drawing ---- */
 
 static void draw_axis(tg_sbuf *b, const plot *p, const tg_rnum *s) {
     char tick[TG_RNUM_MAX];
-    int nt = (int)lround((p->ax.hi - p->ax.lo) / p->ax.step);
-    for (int k = 0; k <= nt; k++) {
+    for (int k = 0; k <= tick_count(&p->ax); k++) {
         double v = p->ax.lo + k * p->ax.step, y = y_of(&p->ax, v);
-        tg_svg_line(b, LEFT, y, W - RIGHT, y, "grid");
+        tg_svg_line(b, p->left, y, W - RIGHT, y, "grid");
         tg_rnum_tick(s, v, p->ax.dec, tick);
-        tg_svg_text(b, LEFT - 6, y + 4, "end", "tick", tick);
+        tg_svg_text(b, p->left - 6, y + 4, "end", "tick", tick);
     }
 }
 
@@ -165,8 +183,8 @@ static double label_width(const tg_json *series, const char *key) {
 ** latest, which is always labelled. */
 static void draw_periods(tg_sbuf *b, const plot *p, const tg_json *series, const char *key) {
     char per[TG_RNUM_MAX];
-    double slot = (W - LEFT - RIGHT) / p->n, need = label_width(series, key);
-    int every = slot >= need ? 1 : (int)ceil(need / slot);
+    double slot = (W - p->left - RIGHT) / p->n, need = label_width(series, key);
+    int every = slot >= need ? 1 : (int)fmin(p->n, ceil(need / slot));
     for (int i = 0; i < p->n; i++) {
         if ((p->n - 1 - i) % every != 0) continue;
         tg_rnum_period(tg_rnum_at(series, (size_t)i), key, per);
