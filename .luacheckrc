@@ -44,6 +44,7 @@ stds.tegn_sandbox = {
                 var = {}, version = {}, warn = {}, when = {},
                 data = fields { "sql" },
                 forecast = fields { "backtest", "holt_winters" },
+                format = fields { "kr", "number", "percent" },
                 params = { other_fields = true }, -- the run's --param KEY=VALUE
                 scenario = fields { "run" },
                 sim = fields { "erlang_b", "erlang_c", "from_stays", "run" },

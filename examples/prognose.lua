@@ -23,5 +23,7 @@ local samlet = test
 samlet:show()
 prognose:filter(col"h":eq(12)):select{ "tilbud_id", "maaned", "point", "lo95", "hi95" }:show(5)
 
-prognose:write_csv("out/prognose.csv")
+-- For Danish Excel (';', decimal comma, BOM), belægning in percent to one decimal.
+prognose:write_csv("out/prognose.csv", { excel = true, decimals = {
+  point = 1, lo80 = 1, hi80 = 1, lo95 = 1, hi95 = 1 } })
 tegn.emit{ prognose = prognose, parametre = parametre, backtest = test, samlet = samlet }

@@ -151,12 +151,25 @@ local tilbud_ny = {
 
 local scenarie = { start_aar = 2026, aar = 5, replikationer = REPS, seed = SEED,
                    tilbud = { tilbud_himmelev, tilbud_ny } }
+-- The CSV's places per column: kroner and days whole, belægning and the
+-- share beyond the limit to three decimals (0,955), pladser to one.
+local function decimaler(t)
+  local d = {}
+  for _, navn in ipairs(t:columns()) do
+    if navn:find("belaegning", 1, true) or navn == "p_uden_for_graense" then d[navn] = 3
+    elseif navn == "normerede_pladser" then d[navn] = 1
+    else d[navn] = 0 end
+  end
+  return d
+end
+
 local resultater = {}
 for _, regler in ipairs{ "BEK2022", "national2027" } do
   scenarie.regler = regler
   resultater[regler] = tegn.scenario.run(scenarie)
   if CSV ~= "" then
-    resultater[regler]:write_csv(CSV .. "/scenarie_" .. regler .. ".csv", { excel = true })
+    resultater[regler]:write_csv(CSV .. "/scenarie_" .. regler .. ".csv",
+                                 { excel = true, decimals = decimaler(resultater[regler]) })
   end
 end
 

@@ -4,8 +4,8 @@
 -- splits the døgntakst into a basistakst and a servicetakst. Finance staff
 -- copy this to check a takst sheet or to see a new model's split.
 --   build/tegn run examples/takster.lua --param aar=2026 --out out/takster.json
--- (--param csv= with no folder writes no CSV file; the folder must exist
--- and be the folder of --out or an --allow-write folder, docs/sandbox.md)
+-- (--param csv= writes no CSV file; the folder, made when missing, must be
+-- beneath the folder of --out or an --allow-write folder, docs/sandbox.md)
 local tegn = require "tegn"
 local col = tegn.col
 
@@ -41,5 +41,8 @@ sammen:select{ "tilbud_id", "navn", "doegntakst_kr", "doegntakst", "basistakst",
 local afviger = #sammen:filter(col"afviger_fra_publiceret")
 print(string.format("%d of %d takster differ from the published ones", afviger, #sammen))
 local csv = tegn.param("csv", "out")
-if csv ~= "" then sammen:write_csv(csv .. "/takster_" .. aar .. ".csv") end
+if csv ~= "" then -- for Danish Excel: ';', decimal comma, BOM; kroner with øre
+  sammen:write_csv(csv .. "/takster_" .. aar .. ".csv",
+                   { excel = true, decimals = { maanedstakst = 2 } })
+end
 tegn.emit{ aar = aar, afviger = afviger, takster = sammen }

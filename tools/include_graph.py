@@ -41,6 +41,8 @@ ADAPTERS = {
     "lauxlib.h": {"lua"},
     "lualib.h": {"lua"},
     "editline/readline.h": {"tg_repl"},
+    "unicode/ucol.h": {"tg_collate"},
+    "unicode/ustring.h": {"tg_collate"},
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]', re.M)

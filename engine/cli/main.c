@@ -42,7 +42,8 @@ static const char usage_head[] =
     "  repl              an interactive Lua prompt with the tegn module\n"
     "  inspect FILE...   load CSV files (or every table of a .sqlite/.db file) and print\n"
     "                    each table's dialect, schema, nulls and notes\n"
-    "  summary FILE      print the summary table of an indicator JSON file\n"
+    "  summary FILE      print the summary table of an indicator JSON file (--groups: the\n"
+    "                    verdict of each group too)\n"
     "  report FILE       the committee report of an indicator JSON file: one HTML file\n"
     "                    with a chart and a table per indicator, to --out FILE or stdout\n"
     "  demo [DIR]        the main job: every indicator in scripts/alle.lua over the datasets\n"
@@ -107,9 +108,10 @@ static const command_help commands[] = {
       "Loads each CSV file (or every table of a .sqlite/.db/.sqlite3 file) and prints\n"
       "its dialect, the type of each column, nulls and notes, as read_csv reads it.\n",
       inspect_options },
-    { "summary", "tegn summary FILE",
+    { "summary", "tegn summary FILE [--groups]",
       "Prints the summary table of an indicator JSON file (as written by an indicator\n"
-      "script's run or by tegn demo). Any other JSON is a data error (exit 2).\n",
+      "script's run or by tegn demo). Any other JSON is a data error (exit 2).\n"
+      "--groups: under a grouped indicator, one line per group with its verdict.\n",
       NULL },
     { "report", "tegn report FILE [--out FILE.html]",
       "Writes the committee report of an indicator JSON file (as written by an\n"
@@ -206,7 +208,7 @@ static const char *opt_value(int argc, char **argv, int *i, const char *name) {
 
 /* Prints the summary table of 'doc' (read from 'name') to 'to'; any other
 ** JSON gets a message naming what is amiss and EXIT_DATA. */
-static int print_doc_summary(const tg_json *doc, const char *name, FILE *to) {
+static int print_doc_summary(const tg_json *doc, const char *name, FILE *to, int groups) {
     char why[300];
     char *sum;
     if (!doc) {
@@ -217,7 +219,7 @@ static int print_doc_summary(const tg_json *doc, const char *name, FILE *to) {
         fprintf(stderr, "tegn: %s: not an indicator document: %s\n", name, why);
         return EXIT_DATA;
     }
-    if (!(sum = tg_indsum_format(doc))) {
+    if (!(sum = tg_indsum_format_groups(doc, groups))) {
         fprintf(stderr, "tegn: %s: out of memory formatting the summary\n", name);
         return EXIT_INTERNAL;
     }
@@ -227,7 +229,7 @@ static int print_doc_summary(const tg_json *doc, const char *name, FILE *to) {
 }
 
 /* Prints the summary table of the indicator document in 'path' to 'to'. */
-static int print_summary(const char *path, FILE *to) {
+static int print_summary(const char *path, FILE *to, int groups) {
     FILE *f = fopen(path, "rb");
     char *text = NULL;
     long len = -1;
@@ -248,7 +250,7 @@ static int print_summary(const char *path, FILE *to) {
             if (!err.file[0]) snprintf(err.file, sizeof err.file, "%s", path);
             tg_cli_print_error(&err, 0);
         } else {
-            rc = print_doc_summary(doc, path, to);
+            rc = print_doc_summary(doc, path, to, groups);
         }
     } else {
         fprintf(stderr, "tegn: %s: cannot read: %s\n", path, strerror(errno));
@@ -257,6 +259,30 @@ static int print_summary(const char *path, FILE *to) {
     free(text);
     tg_json_free(doc);
     return rc;
+}
+
+/* tegn summary FILE [--groups] */
+static int cmd_summary(int argc, char **argv) {
+    const char *file = NULL;
+    int groups = 0;
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--groups") == 0) {
+            groups = 1;
+        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+            fprintf(stderr, "tegn: unknown option '%s' for summary\n", argv[i]);
+            return EXIT_USAGE;
+        } else if (file) {
+            file = NULL;
+            break;
+        } else {
+            file = argv[i];
+        }
+    }
+    if (!file) {
+        fprintf(stderr, "tegn: summary takes one indicator JSON file\n");
+        return EXIT_USAGE;
+    }
+    return print_summary(file, stdout, groups);
 }
 
 static int cmd_run(int argc, char **argv) {
@@ -358,6 +384,7 @@ static int cmd_run(int argc, char **argv) {
         free(writes);
         return EXIT_USAGE;
     }
+    o.tty = isatty(STDERR_FILENO); /* where print goes */
     if (summary || o.report) o.doc = &doc;
     o.quiet = quiet;
     tg_lua_install_signal_handlers();
@@ -393,7 +420,7 @@ static int cmd_run(int argc, char **argv) {
         } else {
             rc = o.report ? tg_cmdreport_after_run(plain, o.report) : EXIT_OK;
             if (rc == EXIT_OK && summary)
-                rc = print_doc_summary(plain, o.out ? o.out : o.script, o.out ? stdout : stderr);
+                rc = print_doc_summary(plain, o.out ? o.out : o.script, o.out ? stdout : stderr, 0);
         }
         tg_free(text);
         tg_json_free(plain);
@@ -682,13 +709,7 @@ int main(int argc, char **argv) {
     }
     if (strcmp(argv[1], "demo") == 0) return cmd_demo(argc, argv);
     if (strcmp(argv[1], "run") == 0) return cmd_run(argc, argv);
-    if (strcmp(argv[1], "summary") == 0) {
-        if (argc != 3) {
-            fprintf(stderr, "tegn: summary takes one indicator JSON file\n");
-            return EXIT_USAGE;
-        }
-        return print_summary(argv[2], stdout);
-    }
+    if (strcmp(argv[1], "summary") == 0) return cmd_summary(argc, argv);
     if (strcmp(argv[1], "report") == 0) return tg_cmdreport_main(argc, argv);
     if (strcmp(argv[1], "repl") == 0) return tg_repl_main();
     if (strcmp(argv[1], "inspect") == 0) return cmd_inspect(argc, argv);

@@ -22,8 +22,8 @@ static int exists(const char *path) {
     return stat(path, &st) == 0;
 }
 
-/* <folder of the running binary>/../share/tegn, or "" when unknown. */
-static void share_beside_binary(char *buf, size_t size) {
+/* <folder of the running binary>/../share/<what>, or "" when unknown. */
+static void share_beside_binary(char *buf, size_t size, const char *what) {
     char exe[PATH_MAX - 16];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     char *slash;
@@ -32,7 +32,7 @@ static void share_beside_binary(char *buf, size_t size) {
     exe[n] = '\0';
     if (!(slash = strrchr(exe, '/'))) return;
     *slash = '\0';
-    snprintf(buf, size, "%s/../share/tegn", exe);
+    snprintf(buf, size, "%s/../share/%s", exe, what);
 }
 
 const char *tg_home_find(const char *rel) {
@@ -42,7 +42,7 @@ const char *tg_home_find(const char *rel) {
     const char *homes[3];
 
     if (exists(rel)) return rel;
-    share_beside_binary(home, sizeof home);
+    share_beside_binary(home, sizeof home, "tegn");
     homes[0] = env && *env ? env : "";
     homes[1] = home;
     homes[2] = TG_SOURCE_DIR;
@@ -57,4 +57,20 @@ const char *tg_home_find(const char *rel) {
         }
     }
     return rel;
+}
+
+const char *tg_home_docs(void) {
+    static char dir[PATH_MAX];
+    const char *api = tg_home_find("docs/lua-api.md");
+    char *slash;
+    if (exists(api)) {
+        snprintf(dir, sizeof dir, "%s", api);
+    } else {
+        share_beside_binary(dir, sizeof dir - 16, "doc/tegn");
+        if (!dir[0]) return NULL;
+        strcat(dir, "/lua-api.md");
+        if (!exists(dir)) return NULL;
+    }
+    if ((slash = strrchr(dir, '/'))) *slash = '\0';
+    return dir;
 }

@@ -12,4 +12,9 @@
 ** static buffer, valid until the next call; 'rel' when nothing has it. */
 const char *tg_home_find(const char *rel);
 
+/* The folder of the docs (lua-api.md and the rest): docs/ as
+** tg_home_find finds it, else the installed <bin>/../share/doc/tegn; NULL
+** when neither has lua-api.md. A static buffer, as tg_home_find's. */
+const char *tg_home_docs(void);
+
 #endif

@@ -427,6 +427,18 @@ void tg_out_csv_opts_excel_da(tg_out_csv_opts *opts) {
     opts->bom = 1;
     opts->crlf = 1;
     opts->date_fmt = TG_OUT_DATE_DMY;
+    opts->significant = 12;
+}
+
+/* The places a float of column j is rounded to: the column's own, else
+** the common 'decimals', else (-1) enough for 'significant' digits. */
+static int places_for(const tg_out_csv_opts *opts, size_t j, double v) {
+    char dig[24];
+    int point;
+    if (opts->col_decimals && opts->col_decimals[j] >= 0) return opts->col_decimals[j];
+    if (opts->decimals >= 0 || opts->significant <= 0 || v == 0) return opts->decimals;
+    tg_fmt_digits(v, dig, &point);
+    return opts->significant - point > 0 ? opts->significant - point : 0;
 }
 
 static int needs_quotes(const char *s, size_t n, char delim) {
@@ -457,7 +469,7 @@ static void put_text(tg_out *o, const char *s, size_t n, char delim) {
 
 /* Row r of a column (valid). An empty string in a one-column table is
 ** written "" so that the line is not empty. */
-static void put_value(tg_out *o, const tg_col *c, size_t r, const tg_out_csv_opts *opts,
+static void put_value(tg_out *o, const tg_col *c, size_t j, size_t r, const tg_out_csv_opts *opts,
                       int one_col) {
     char buf[TG_FMT_DOUBLE_MAX];
     size_t n = 0;
@@ -466,8 +478,8 @@ static void put_value(tg_out *o, const tg_col *c, size_t r, const tg_out_csv_opt
     switch (c->type) {
     case TG_INT: n = tg_fmt_int64(c->v.i64[r], buf); break;
     case TG_FLOAT:
-        n = tg_fmt_double(c->v.f64[r], opts->decimals, opts->decimal == ',' ? TG_FMT_COMMA : 0,
-                          buf);
+        n = tg_fmt_double(c->v.f64[r], places_for(opts, j, c->v.f64[r]),
+                          opts->decimal == ',' ? TG_FMT_COMMA : 0, buf);
         break;
     case TG_BOOL: tg_out_write(o, c->v.b8[r] ? "true" : "false", c->v.b8[r] ? 4 : 5, NULL); return;
     case TG_DATE:
@@ -558,7 +570,7 @@ tg_status tg_out_csv_take(tg_out *o, const tg_table *t, const tg_out_csv_opts *o
             const tg_col *c = t->cols[j];
             if (j) tg_out_write(o, &opts->delim, 1, NULL);
             if (tg_col_is_valid(c, r) && !(c->type == TG_FLOAT && !isfinite(c->v.f64[r])))
-                put_value(o, c, r, opts, one_col);
+                put_value(o, c, j, r, opts, one_col);
             else if (one_col) tg_out_write(o, "\"\"", 2, NULL);
         }
         tg_out_write(o, eol, eol_len, NULL);

@@ -113,15 +113,25 @@ typedef struct tg_out_csv_opts {
     int bom;      /* 1 = start with a UTF-8 byte-order mark (Excel needs it for æøå) */
     int crlf;     /* 1 = CRLF line ends, 0 = LF */
     int header;   /* 1 = a first row of column names */
-    tg_out_datefmt date_fmt;  /* how dates are written */
-    int decimals;             /* -1 = shortest round-trip floats, n >= 0 = rounded to n places */
+    tg_out_datefmt date_fmt; /* how dates are written */
+    int decimals;            /* -1 = shortest round-trip floats, n >= 0 = rounded to n places */
+    /* Per column (one entry per column of the table, or NULL): n >= 0 rounds
+    ** that float column to n places, TG_OUT_DECIMALS_DEFAULT uses 'decimals'. */
+    const int *col_decimals;
+    /* > 0: with decimals -1, floats keep at most this many significant
+    ** digits, so 0.95 computed as 0.9499999999999976 reads 0.95 (for people;
+    ** the Excel preset sets 12). 0 = every digit (round trip). */
+    int significant;
     const tg_interrupt *intr; /* polled every TG_VECTOR rows; may be NULL */
 } tg_out_csv_opts;
+
+#define TG_OUT_DECIMALS_DEFAULT (-2)
 
 /* Defaults: ',' and '.', no BOM, LF, header, ISO dates, shortest floats. */
 void tg_out_csv_opts_init(tg_out_csv_opts *opts);
 /* What Danish Excel opens without an import dialog: ';' and ',', BOM,
-** CRLF, header, dd-mm-yyyy dates, shortest floats. */
+** CRLF, header, dd-mm-yyyy dates, floats to 12 significant digits (no
+** float noise such as 0,9499999999999976). */
 void tg_out_csv_opts_excel_da(tg_out_csv_opts *opts);
 
 /* Writes table 't' as CSV to 'path' atomically (as tg_out_write_atomic).

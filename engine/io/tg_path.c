@@ -262,6 +262,8 @@ static tg_status check_write(tg_path *p, const char *fn, const char *path, tg_er
     return TG_OK;
 }
 
+static int make_beneath(const char *root, const char *rel);
+
 tg_status tg_path_open_write(tg_path *p, const char *fn, const char *path, int *dir,
                              const char **name, tg_error *err) {
     char real[PATH_MAX];
@@ -272,15 +274,18 @@ tg_status tg_path_open_write(tg_path *p, const char *fn, const char *path, int *
     *dir = -1;
     *name = slash ? slash + 1 : path;
     if ((st = check_write(p, fn, path, err)) != TG_OK) return st;
-    if (resolve_parent(path, real) != 0) /* the folder is missing */
-        return tg_out_folder_error(path, ENOENT, err);
+    /* A missing folder is made, beneath the root (check_write judged it by
+    ** its nearest existing ancestor). */
+    int missing = resolve_parent(path, real) != 0;
+    if (missing && resolve_missing(path, real) != 0) return tg_out_folder_error(path, ENOENT, err);
     if (!(root = root_of(&p->roots[TG_PATH_WRITE], real))) return refuse_write(fn, path, err);
     /* The folder is 'real' up to its last '/', below 'root'. */
     char *last = strrchr(real, '/');
     last[last == real] = '\0'; /* "/x" is in "/" */
     rel = real + strlen(root);
     while (*rel == '/') rel++;
-    *dir = tg_path_open_beneath(root, *rel ? rel : ".", O_RDONLY | O_DIRECTORY, 0);
+    if (missing) *dir = make_beneath(root, rel);
+    else *dir = tg_path_open_beneath(root, *rel ? rel : ".", O_RDONLY | O_DIRECTORY, 0);
     if (*dir >= 0) return TG_OK;
     if (errno == EXDEV || errno == ELOOP) return refuse_write(fn, path, err);
     return tg_out_folder_error(path, errno, err);
@@ -362,6 +367,62 @@ int tg_path_open_beneath(const char *dir, const char *rel, int flags, mode_t mod
     close(dfd);
     errno = e;
     return fd;
+}
+
+/* Makes the folders of 'rel' that are missing beneath 'root', one name at
+** a time through the descriptor of the one before (each opened beneath it,
+** so a name swapped for a symlink cannot lead out), and returns the last
+** folder opened for reading; -1 with errno on failure. */
+static int make_beneath(const char *root, const char *rel) {
+    char name[NAME_MAX + 1];
+    int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    while (fd >= 0 && *rel) {
+        size_t n = strcspn(rel, "/");
+        int next, e;
+        if (n > NAME_MAX) {
+            close(fd);
+            errno = ENAMETOOLONG;
+            return -1;
+        }
+        memcpy(name, rel, n);
+        name[n] = '\0';
+        rel += n;
+        while (*rel == '/') rel++;
+        if (n == 0 || strcmp(name, ".") == 0) continue;
+        if (mkdirat(fd, name, 0777) != 0 && errno != EEXIST) {
+            e = errno;
+            close(fd);
+            errno = e;
+            return -1;
+        }
+        next = tg_path_openat_beneath(fd, name, O_RDONLY | O_DIRECTORY, 0);
+        e = errno;
+        close(fd);
+        errno = e;
+        fd = next;
+    }
+    return fd;
+}
+
+int tg_path_make_folders(const char *path) {
+    char dir[PATH_MAX];
+    size_t n = strlen(path);
+    if (n >= sizeof dir) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    memcpy(dir, path, n + 1);
+    char *slash = strrchr(dir, '/');
+    if (!slash || slash == dir) return 0;
+    *slash = '\0';
+    for (char *p = dir + 1;; p++) {
+        if (*p != '/' && *p != '\0') continue;
+        char c = *p;
+        *p = '\0';
+        if (mkdir(dir, 0777) != 0 && errno != EEXIST) return -1;
+        *p = c;
+        if (!c) return 0;
+    }
 }
 
 int tg_path_force_walk(int on) {

@@ -66,10 +66,17 @@ tg_status tg_path_open_read(tg_path *p, const char *fn, const char *path, int *f
 ** tg_path_open_read does: *dir receives the descriptor (the caller closes
 ** it) and *name the last part of 'path', the file's name in it. Writing
 ** through them (tg_out_openat) lands in the folder checked, even when a
-** folder on the way is swapped for a symlink after the check. TG_OK;
+** folder on the way is swapped for a symlink after the check. Folders
+** of 'path' that do not exist yet are made, beneath that root (mkdir -p
+** within the policy). TG_OK;
 ** TG_EIO when refused or when the folder cannot be opened (*dir is then
 ** -1: there is no fallback by name, which a swap could redirect); or
 ** TG_ENOMEM. */
+/* Makes the folders of 'path' (a file's path) that do not exist, as
+** mkdir -p does for its folder part; for the paths a user names (--out),
+** and for writers without a policy. 0, or -1 with errno. */
+int tg_path_make_folders(const char *path);
+
 tg_status tg_path_open_write(tg_path *p, const char *fn, const char *path, int *dir,
                              const char **name, tg_error *err);
 

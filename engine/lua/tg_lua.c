@@ -1385,7 +1385,10 @@ static int run_protected(lua_State *L) {
     lua_call(L, 0, LUA_MULTRET);
     if ((a->flags & TG_LUA_REPL) && lua_gettop(L) > 0) {
         luaL_checkstack(L, 1, "too many results to print");
-        lua_pushcfunction(L, l_base_print);
+        if (lua_getfield(L, LUA_REGISTRYINDEX, TG_LUA_REPL_SHOW) != LUA_TFUNCTION) {
+            lua_pop(L, 1);
+            lua_pushcfunction(L, l_base_print);
+        }
         lua_insert(L, 1);
         lua_call(L, lua_gettop(L) - 1, 0);
     }

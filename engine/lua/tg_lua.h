@@ -81,10 +81,15 @@ tg_status tg_lua_mem_status(size_t refusals, tg_error *err);
 ** Not re-entrant: never call it from a C function during a run. */
 tg_status tg_lua_run_file(tg_lua *rt, const char *path, tg_error *err);
 
+/* The registry key of the REPL's result printer. */
+#define TG_LUA_REPL_SHOW "tegn.repl_show"
+
 /* Flags for tg_lua_run_string. */
 enum {
     /* REPL mode: first try the code as an expression ("return " .. code),
-    ** and print the chunk's results (tab-separated) through opts.print. */
+    ** and hand the chunk's results to the function the registry holds under
+    ** TG_LUA_REPL_SHOW (tg_luarepl's printer), or print them (tab-separated)
+    ** through opts.print when there is none. */
     TG_LUA_REPL = 1
 };
 

@@ -27,6 +27,7 @@ struct tg_luactx {
     void *ud;
     int progress;
     int quiet;
+    int tty;
     tg_luactx_input *inputs;
     size_t n_inputs, cap_inputs;
     tg_json *doc;        /* what tegn.emit produced; NULL until then */
@@ -100,6 +101,14 @@ void tg_luactx_free(tg_luactx *ctx) {
     tg_json_free(ctx->indicators);
     tg_path_free(ctx->paths);
     tg_free(ctx);
+}
+
+void tg_luactx_set_tty(tg_luactx *ctx, int tty) {
+    ctx->tty = tty;
+}
+
+int tg_luactx_tty(const tg_luactx *ctx) {
+    return ctx ? ctx->tty : 0;
 }
 
 void tg_luactx_set_quiet(tg_luactx *ctx, int quiet) {

@@ -60,6 +60,10 @@ void tg_luactx_set_paths(tg_luactx *ctx, tg_path *paths);
 /* quiet = 1 (--quiet): read_csv's load notes are not printed (they are
 ** still in the document's meta). */
 void tg_luactx_set_quiet(tg_luactx *ctx, int quiet);
+/* tty = 1: print reaches a person at a terminal, so t:show writes numbers
+** in Danish form (5.855,55); 0 (the default): as t:rows gives them. */
+void tg_luactx_set_tty(tg_luactx *ctx, int tty);
+int tg_luactx_tty(const tg_luactx *ctx);
 int tg_luactx_quiet(const tg_luactx *ctx);
 
 /* Frees the context and whatever it still holds; NULL is a no-op. */

@@ -451,10 +451,13 @@ static int l_table_distinct(lua_State *L) {
     return tg_luaval_table_finish(L, res);
 }
 
-/* t:top(n, {by = "x", per = keys, desc = true}): the n rows with the
-** largest (desc = false: smallest) x, per group of the 'per' keys. */
+/* t:top(n, {by = "x", per = keys, desc = true, collate = "da"}): the n
+** rows with the largest (desc = false: smallest) x, per group of the 'per'
+** keys; collate orders strings as Danish readers do. */
 static int l_table_top(lua_State *L) {
-    static const char *const known[] = { "by", "per", "desc", NULL };
+    static const char *const known[] = { "by", "per", "desc", "collate", NULL };
+    static const char *const collations[] = { "da", NULL };
+    const char *collate = NULL;
     const tg_table *t = tg_luaval_table_check(L, 1);
     int64_t n = tg_luaaux_check_integer(L, 2, "top", "n", 0, INT64_MAX);
     names per = { NULL, 0 };
@@ -472,6 +475,8 @@ static int l_table_top(lua_State *L) {
     if (tg_table_find(t, by) < 0) return tg_luaaux_no_column(L, t, by);
     lua_getfield(L, 3, "desc");
     if (!lua_isnil(L, -1)) desc = lua_toboolean(L, -1);
+    if (tg_luaaux_opt_string(L, 3, "top", "collate", NULL))
+        collate = collations[tg_luaaux_opt_choice(L, 3, "top", "collate", collations, 0)];
     lua_getfield(L, 3, "per");
     if (!lua_isnil(L, -1)) {
         per = check_names(L, -1, "top", "per");
@@ -481,7 +486,7 @@ static int l_table_top(lua_State *L) {
     res = lua_gettop(L);
     tg_lua_check(L);
     tg_err_clear(&err);
-    st = tg_top_n(t, by, desc, (size_t)n, per.v, per.n, slot, &err);
+    st = tg_top_n_collate(t, by, desc, (size_t)n, per.v, per.n, collate, slot, &err);
     if (st != TG_OK) return tg_luaaux_fail(L, st, &err, "top");
     return tg_luaval_table_finish(L, res);
 }

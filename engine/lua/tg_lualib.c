@@ -19,9 +19,11 @@
 #include "tg_luaemit.h"
 #include "tg_luaexpr.h"
 #include "tg_luaforecast.h"
+#include "tg_luaformat.h"
 #include "tg_luagroup.h"
 #include "tg_luaind.h"
 #include "tg_luaio.h"
+#include "tg_luarepl.h"
 #include "tg_luareshape.h"
 #include "tg_luascenario.h"
 #include "tg_luasim.h"
@@ -69,6 +71,7 @@ void tg_lualib_open(lua_State *L, void *ud) {
     tg_luascenario_open_module(L);
     tg_luaind_open_module(L);
     tg_luastats_open_module(L);
+    tg_luaformat_open_module(L);
     tg_luaforecast_open_module(L);
     tg_luatakst_open_module(L);
     tg_luasim_open_module(L);
@@ -82,4 +85,9 @@ void tg_lualib_open(lua_State *L, void *ud) {
     lua_setglobal(L, "tegn");
     lua_pushcclosure(L, l_module_loader, 1);
     tg_lua_preload(L, "tegn");
+}
+
+void tg_lualib_open_repl(lua_State *L, void *ctx) {
+    tg_lualib_open(L, ctx);
+    tg_luarepl_open(L);
 }

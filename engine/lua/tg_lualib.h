@@ -16,4 +16,8 @@ struct lua_State;
 ** registers `tegn` as a preloaded module and as the global `tegn`. */
 void tg_lualib_open(struct lua_State *L, void *ctx);
 
+/* The same for `tegn repl`: also the REPL's result printer and help()
+** (tg_luarepl.h). */
+void tg_lualib_open_repl(struct lua_State *L, void *ctx);
+
 #endif /* TG_LUALIB_H */

@@ -28,6 +28,7 @@
 #include "tg_luaval.h"
 #include "tg_mem.h"
 #include "tg_out.h"
+#include "tg_path.h"
 
 #define MAX_ROWS_TO_LUA 1000000 /* t:rows() refuses more: each value costs a Lua object */
 
@@ -235,8 +236,10 @@ static int l_table_write_sqlite(lua_State *L) {
     tg_err_clear(&err);
     const char *file;
     int dir = tg_luactx_open_write(L, "write_sqlite", db, &file);
-    if (dir < 0) st = tg_db_write(db, name, t, mode, &intr, &err); /* no policy: by name */
-    else {
+    if (dir < 0) { /* no file policy (the REPL, an embedding program): by name */
+        (void)tg_path_make_folders(db);
+        st = tg_db_write(db, name, t, mode, &intr, &err);
+    } else {
         st = tg_db_write_at(dir, file, db, name, t, mode, &intr, &err);
         close(dir);
     }
@@ -244,10 +247,30 @@ static int l_table_write_sqlite(lua_State *L) {
     return 0;
 }
 
+/* decimals = { takst = 0, belaegning = 3 } (at idx): the places of each
+** named column, in an array (a userdata left on the stack) with one entry
+** per column of t; unnamed columns get TG_OUT_DECIMALS_DEFAULT. */
+static const int *col_decimals(lua_State *L, const tg_table *t, int idx) {
+    int *v = lua_newuserdatauv(L, (t->n_cols ? t->n_cols : 1) * sizeof *v, 0);
+    for (size_t k = 0; k < t->n_cols; k++) v[k] = TG_OUT_DECIMALS_DEFAULT;
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        if (lua_type(L, -2) != LUA_TSTRING)
+            tg_luaaux_bad(L, "write_csv", "decimals", "a number or { column = places }", idx);
+        const char *name = lua_tostring(L, -2);
+        long k = tg_table_find(t, name);
+        if (k < 0) tg_luaaux_no_column(L, t, name);
+        v[k] = (int)tg_luaaux_check_integer(L, -1, "write_csv", "decimals", 0, 17);
+        lua_pop(L, 1);
+    }
+    return v;
+}
+
 /* t:write_csv(path [, opts]): the table as CSV, written atomically.
 ** opts: excel = true (Danish Excel: ';', decimal comma, BOM, CRLF,
-** dd-mm-yyyy) as the base, then sep, decimal, bom, crlf, header,
-** dates = "iso" | "dmy", decimals. */
+** dd-mm-yyyy, floats to 12 significant digits) as the base, then sep,
+** decimal, bom, crlf, header, dates = "iso" | "dmy", decimals (a number
+** for every float column, or { column = places }). */
 static int l_table_write_csv(lua_State *L) {
     static const char *const known[] = { "excel",  "sep",   "decimal",  "bom", "crlf",
                                          "header", "dates", "decimals", NULL };
@@ -285,14 +308,18 @@ static int l_table_write_csv(lua_State *L) {
         tg_luaaux_opt_choice(L, 3, "write_csv", "dates", dates, o.date_fmt == TG_OUT_DATE_DMY)
             ? TG_OUT_DATE_DMY
             : TG_OUT_DATE_ISO;
-    o.decimals = (int)tg_luaaux_opt_integer(L, 3, "write_csv", "decimals", o.decimals, -1, 17);
+    if (lua_istable(L, 3) && lua_getfield(L, 3, "decimals") == LUA_TTABLE)
+        o.col_decimals = col_decimals(L, t, lua_gettop(L));
+    else o.decimals = (int)tg_luaaux_opt_integer(L, 3, "write_csv", "decimals", o.decimals, -1, 17);
     tg_luaaux_interrupt(L, &intr);
     o.intr = &intr;
     tg_err_clear(&err);
     const char *name;
     int dir = tg_luactx_open_write(L, "write_csv", path, &name);
-    if (dir < 0) st = tg_out_csv(t, path, &o, &err);
-    else {
+    if (dir < 0) { /* no file policy (the REPL, an embedding program) */
+        (void)tg_path_make_folders(path);
+        st = tg_out_csv(t, path, &o, &err);
+    } else {
         tg_out *out;
         st = tg_out_openat(dir, name, path, &out, &err);
         close(dir);
@@ -314,10 +341,17 @@ static void copy_cut(char *buf, size_t size, const char *s, size_t len) {
     buf[len] = '\0';
 }
 
+/* How t:show writes numbers: as t:rows() gives them, or for people. */
+typedef struct show_fmt {
+    int decimals; /* floats: -1 = as given, n = rounded to n places */
+    int danish;   /* 5.855,55 */
+} show_fmt;
+
 /* The text t:show() prints for row i of c: as t:rows() gives it, with
-** floats in the shortest round-trip form and NULL as "null". */
-static void cell_text(const tg_col *c, size_t i, char *buf, size_t size) {
-    char num[TG_FMT_DOUBLE_MAX];
+** floats in the shortest round-trip form and NULL as "null"; floats
+** rounded and in Danish form as 'f' asks. */
+static void cell_text(const tg_col *c, size_t i, const show_fmt *f, char *buf, size_t size) {
+    char num[TG_FMT_DA_MAX];
     const char *s = num;
     size_t len = 0;
     if (!tg_col_is_valid(c, i)) {
@@ -327,7 +361,8 @@ static void cell_text(const tg_col *c, size_t i, char *buf, size_t size) {
         switch (c->type) {
         case TG_INT: len = tg_fmt_int64(c->v.i64[i], num); break;
         case TG_FLOAT:
-            len = tg_fmt_double(c->v.f64[i], -1, TG_FMT_EXP, num);
+            if (f->danish) len = tg_fmt_da(c->v.f64[i], f->decimals, num);
+            else len = tg_fmt_double(c->v.f64[i], f->decimals, TG_FMT_EXP, num);
             if (len == 0) {
                 s = "NaN";
                 len = 3;
@@ -349,22 +384,34 @@ static size_t width(const char *s) {
     return tg_enc_utf8_len(s, strlen(s));
 }
 
-/* t:show([n = 10]): prints the first n rows as an aligned text table
-** (through print, so to stderr in the CLI), with the row count. */
+/* t:show([n = 10]) or t:show{n = 10, decimals =, danish =}: prints the
+** first n rows as an aligned text table (through print, so to stderr in
+** the CLI), with the row count. decimals rounds floats; danish (default:
+** whether print reaches a terminal) writes them 5.855,55, rounded to 10
+** significant digits unless decimals says otherwise. */
 static int l_table_show(lua_State *L) {
+    static const char *const known[] = { "n", "decimals", "danish", NULL };
     const tg_table *t = tg_luaval_table_check(L, 1);
-    int64_t n =
-        lua_isnoneornil(L, 2) ? 10 : tg_luaaux_check_integer(L, 2, "show", "n", 0, INT64_MAX);
+    int64_t n = 10;
+    show_fmt f = { -1, tg_luactx_tty(tg_lua_userdata(tg_lua_from_state(L))) };
     size_t rows, *w;
     luaL_Buffer b;
     char cell[64];
 
+    if (lua_istable(L, 2)) {
+        tg_luaaux_check_opts(L, 2, known, "show");
+        n = tg_luaaux_opt_integer(L, 2, "show", "n", 10, 0, INT64_MAX);
+        f.decimals = (int)tg_luaaux_opt_integer(L, 2, "show", "decimals", -1, -1, 17);
+        f.danish = tg_luaaux_opt_boolean(L, 2, "show", "danish", f.danish);
+    } else if (!lua_isnoneornil(L, 2)) {
+        n = tg_luaaux_check_integer(L, 2, "show", "n", 0, INT64_MAX);
+    }
     rows = (size_t)n < t->n_rows ? (size_t)n : t->n_rows;
     w = lua_newuserdatauv(L, (t->n_cols ? t->n_cols : 1) * sizeof *w, 0);
     for (size_t k = 0; k < t->n_cols; k++) {
         w[k] = width(t->names[k]);
         for (size_t i = 0; i < rows; i++) {
-            cell_text(t->cols[k], i, cell, sizeof cell);
+            cell_text(t->cols[k], i, &f, cell, sizeof cell);
             if (width(cell) > w[k]) w[k] = width(cell);
         }
     }
@@ -373,7 +420,7 @@ static int l_table_show(lua_State *L) {
         for (size_t k = 0; k < t->n_cols; k++) {
             const char *text = t->names[k];
             if (i > 0) {
-                cell_text(t->cols[k], i - 1, cell, sizeof cell);
+                cell_text(t->cols[k], i - 1, &f, cell, sizeof cell);
                 text = cell;
             }
             if (k) luaL_addstring(&b, "  ");

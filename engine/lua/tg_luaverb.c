@@ -185,10 +185,12 @@ static int l_tegn_desc(lua_State *L) {
 }
 
 /* t:sort{"a", {"b", desc = true}, tegn.desc"c"} or t:sort("a", "b"):
-** stable; NULLs last in either direction. */
+** stable; NULLs last in either direction. t:sort{"navn", collate = "da"}
+** orders strings as Danish readers do (Æ, Ø, Å after Z). */
 static int l_table_sort(lua_State *L) {
     const tg_table *t = tg_luaval_table_check(L, 1);
     int n_args = lua_gettop(L) - 1, list = 2, n;
+    const char *collate = NULL;
     const char **keys;
     int *desc;
     tg_table **slot;
@@ -199,6 +201,11 @@ static int l_table_sort(lua_State *L) {
 
     if (n_args == 1 && lua_istable(L, 2)) {
         n = (int)(lua_Integer)lua_rawlen(L, 2);
+        static const char *const collations[] = { "da", NULL };
+        lua_pushliteral(L, "collate"); /* raw: the list's metamethods must not run */
+        if (lua_rawget(L, 2) != LUA_TNIL)
+            collate = collations[tg_luaaux_check_choice(L, -1, "sort", "collate", collations)];
+        lua_pop(L, 1);
     } else {
         lua_createtable(L, n_args, 0);
         for (int i = 1; i <= n_args; i++) {
@@ -221,7 +228,7 @@ static int l_table_sort(lua_State *L) {
     res = lua_gettop(L);
     tg_luaaux_interrupt(L, &intr);
     tg_err_clear(&err);
-    st = tg_sort(t, keys, desc, (size_t)n, &intr, slot, &err);
+    st = tg_sort_collate(t, keys, desc, (size_t)n, collate, &intr, slot, &err);
     if (st != TG_OK) return tg_luaaux_fail(L, st, &err, "sort");
     return tg_luaval_table_finish(L, res);
 }

@@ -246,6 +246,7 @@ tg_status tg_run_runtime(const tg_run_opts *o, tg_luactx **lib, tg_lua **rt, tg_
     *rt = NULL;
     *lib = tg_luactx_new(o->params, o->n_params, o->print, o->ud, o->progress, err);
     if (*lib) tg_luactx_set_quiet(*lib, o->quiet);
+    if (*lib) tg_luactx_set_tty(*lib, o->tty);
     if (!*lib) return err ? err->code : TG_ENOMEM;
     tg_status st = build_paths(o, &paths, err);
     if (st != TG_OK) {
@@ -292,10 +293,12 @@ tg_status tg_run(const tg_run_opts *o, tg_error *err, char **traceback) {
     refusals = tg_mem_cap_refusals();
     /* A run killed during its emit left its temporary file; clear it now,
     ** not only when this run gets as far as writing. */
-    /* The folder of --out is opened now and the document written through
+    /* --out names its folder too: made when missing, as mkdir -p would.
+    ** The folder of --out is opened now and the document written through
     ** it (tg_out_openat), so a folder on the way replaced by a symlink
     ** during the run cannot redirect it; when it cannot be opened, the
     ** final write reports why. */
+    if (o->out) (void)tg_path_make_folders(o->out);
     if (o->out && (out_dir = tg_out_open_folder(o->out, &out_name)) >= 0)
         tg_out_sweepat(out_dir, out_name);
 

@@ -51,6 +51,7 @@ typedef struct tg_run_opts {
     ** when the script emitted nothing. */
     struct tg_json **doc;
     int quiet; /* nonzero (--quiet): read_csv's load notes go only to the meta */
+    int tty;   /* nonzero: print reaches a terminal; t:show writes Danish numbers */
 } tg_run_opts;
 
 /* Defaults: no script, no params, stdout, seed TG_LUA_DEFAULT_SEED, no

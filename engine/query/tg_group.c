@@ -16,6 +16,7 @@
 #include "tg_err.h"
 #include "tg_keys.h"
 #include "tg_mem.h"
+#include "tg_sort.h"
 
 /* Resolves key names into cols[] (at most TG_KEYS_MAX). */
 static tg_status find_keys(const tg_table *t, const char *const *names, size_t n,
@@ -311,4 +312,43 @@ done:
     tg_free(enc);
     tg_free(isnull);
     return st == TG_ENOMEM ? tg_err_nomem(err) : st;
+}
+
+tg_status tg_top_n_collate(const tg_table *t, const char *by, int desc, size_t n,
+                           const char *const *per, size_t n_per, const char *collate,
+                           tg_table **out, tg_error *err) {
+    const char *keys[TG_KEYS_MAX + 1];
+    int descs[TG_KEYS_MAX + 1] = { 0 };
+    size_t *perm = NULL, *idx = NULL, n_out = 0, in_group = 0;
+    uint8_t *brk = NULL;
+    tg_status st;
+
+    if (!collate) return tg_top_n(t, by, desc, n, per, n_per, out, err);
+    *out = NULL;
+    if (n_per > TG_KEYS_MAX)
+        return tg_err_set(err, TG_EARG, NULL, 0, 0, "top: at most %d per keys", TG_KEYS_MAX);
+    /* The per keys, then 'by', all in the language's order: a stable sort,
+    ** so ties keep row order and NULLs come last, as tg_top_n has them. */
+    for (size_t k = 0; k < n_per; k++) keys[k] = per[k];
+    keys[n_per] = by;
+    descs[n_per] = desc;
+    st = tg_sort_index_collate(t, keys, descs, n_per + 1, collate, NULL, &perm, err);
+    if (st != TG_OK) return st;
+    idx = tg_malloc((t->n_rows ? t->n_rows : 1) * sizeof *idx);
+    brk = tg_malloc(t->n_rows ? t->n_rows : 1);
+    if (!idx || !brk) {
+        st = tg_err_nomem(err);
+        goto done;
+    }
+    if ((st = tg_sort_breaks(t, per, n_per, perm, t->n_rows, brk, err)) != TG_OK) goto done;
+    for (size_t i = 0; i < t->n_rows; i++) {
+        in_group = brk[i] ? 1 : in_group + 1;
+        if (in_group <= n) idx[n_out++] = perm[i];
+    }
+    st = (*out = tg_table_take(t, idx, n_out)) ? TG_OK : tg_err_nomem(err);
+done:
+    tg_free(perm);
+    tg_free(idx);
+    tg_free(brk);
+    return st;
 }

@@ -49,4 +49,12 @@ tg_status tg_distinct(const tg_table *t, const char *const *keys, size_t n_keys,
 tg_status tg_top_n(const tg_table *t, const char *by, int desc, size_t n, const char *const *per,
                    size_t n_per, tg_table **out, tg_error *err);
 
+/* tg_top_n with strings in the order of collation 'collate' ("da":
+** tg_collate; NULL is tg_top_n itself): the groups in that order and, for
+** a string 'by', its largest or smallest in that order. TG_EARG for an
+** unknown column or collation, TG_ENOMEM. */
+tg_status tg_top_n_collate(const tg_table *t, const char *by, int desc, size_t n,
+                           const char *const *per, size_t n_per, const char *collate,
+                           tg_table **out, tg_error *err);
+
 #endif /* TG_GROUP_H */

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "tg_col.h"
+#include "tg_collate.h"
 #include "tg_err.h"
 #include "tg_mem.h"
 
@@ -52,6 +53,7 @@ struct sorter {
     uint64_t idx_mask;
     size_t *hist; /* MAX_PASSES x DIGIT_BUCKETS */
     const tg_interrupt *intr;
+    const char *collate; /* NULL: strings by bytes; else tg_collate's name */
 };
 
 static unsigned bit_width(uint64_t x) {
@@ -94,6 +96,20 @@ static inline uint64_t mapped(const tg_col *c, const uint32_t *rank, size_t r, t
     return 0;
 }
 
+/* rank[code] = the position of each string of 'd' in the language's
+** order (tg_collate), as tg_dict_ranks gives the byte order. */
+static tg_status collate_ranks(const tg_dict *d, const char *name, uint32_t *rank) {
+    uint32_t n = tg_dict_size(d);
+    const char **str = tg_malloc((n ? n : 1) * sizeof *str);
+    size_t *len = tg_malloc((n ? n : 1) * sizeof *len);
+    tg_status st = str && len ? TG_OK : TG_ENOMEM;
+    for (uint32_t c = 0; st == TG_OK && c < n; c++) str[c] = tg_dict_str(d, c, &len[c]);
+    if (st == TG_OK) st = tg_collate_ranks(name, str, len, n, rank, NULL);
+    tg_free(str);
+    tg_free(len);
+    return st;
+}
+
 /* Scans one key column and appends its field(s) to the sorter. */
 static tg_status add_key(struct sorter *s, const tg_col *col, int desc) {
     uint64_t lo = UINT64_MAX, hi = 0;
@@ -104,7 +120,8 @@ static tg_status add_key(struct sorter *s, const tg_col *col, int desc) {
         uint32_t size = tg_dict_size(col->dict);
         rank = tg_malloc((size ? size : 1) * sizeof *rank);
         if (!rank) return TG_ENOMEM;
-        if (tg_dict_ranks(col->dict, rank) != TG_OK) {
+        if ((s->collate ? collate_ranks(col->dict, s->collate, rank)
+                        : tg_dict_ranks(col->dict, rank)) != TG_OK) {
             tg_free(rank);
             return TG_ENOMEM;
         }
@@ -289,13 +306,22 @@ static void free_fields(struct sorter *s) {
 
 tg_status tg_sort_index(const tg_table *t, const char *const *keys, const int *desc, size_t n_keys,
                         const tg_interrupt *intr, size_t **out, tg_error *err) {
-    struct sorter s = { .n = t->n_rows, .intr = intr };
+    return tg_sort_index_collate(t, keys, desc, n_keys, NULL, intr, out, err);
+}
+
+tg_status tg_sort_index_collate(const tg_table *t, const char *const *keys, const int *desc,
+                                size_t n_keys, const char *collate, const tg_interrupt *intr,
+                                size_t **out, tg_error *err) {
+    struct sorter s = { .n = t->n_rows, .intr = intr, .collate = collate };
     uint64_t *cur = NULL, *tmp = NULL;
     size_t *perm;
     tg_status st = TG_OK;
 
     assert(t != NULL && out != NULL && (keys != NULL || n_keys == 0));
     *out = NULL;
+    if (collate && !tg_collate_known(collate))
+        return tg_err_set(err, TG_EARG, NULL, 0, 0, "unknown collation '%s' (tegn offers \"da\")",
+                          collate);
     for (size_t k = 0; k < n_keys; k++) {
         const tg_col *col;
         if ((st = find_key(t, keys[k], &col, err)) != TG_OK) return st;
@@ -360,8 +386,14 @@ fail:
 
 tg_status tg_sort(const tg_table *t, const char *const *keys, const int *desc, size_t n_keys,
                   const tg_interrupt *intr, tg_table **out, tg_error *err) {
+    return tg_sort_collate(t, keys, desc, n_keys, NULL, intr, out, err);
+}
+
+tg_status tg_sort_collate(const tg_table *t, const char *const *keys, const int *desc,
+                          size_t n_keys, const char *collate, const tg_interrupt *intr,
+                          tg_table **out, tg_error *err) {
     size_t *perm;
-    tg_status st = tg_sort_index(t, keys, desc, n_keys, intr, &perm, err);
+    tg_status st = tg_sort_index_collate(t, keys, desc, n_keys, collate, intr, &perm, err);
     *out = NULL;
     if (st != TG_OK) return st;
     *out = tg_table_take(t, perm, t->n_rows);

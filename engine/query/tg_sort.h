@@ -38,6 +38,16 @@ tg_status tg_sort_index(const tg_table *t, const char *const *keys, const int *d
 tg_status tg_sort(const tg_table *t, const char *const *keys, const int *desc, size_t n_keys,
                   const tg_interrupt *intr, tg_table **out, tg_error *err);
 
+/* tg_sort_index and tg_sort with strings in the order of a language:
+** collate "da" puts Æ, Ø, Å after Z (tg_collate); NULL is byte order.
+** An unknown name is TG_EARG. */
+tg_status tg_sort_index_collate(const tg_table *t, const char *const *keys, const int *desc,
+                                size_t n_keys, const char *collate, const tg_interrupt *intr,
+                                size_t **out, tg_error *err);
+tg_status tg_sort_collate(const tg_table *t, const char *const *keys, const int *desc,
+                          size_t n_keys, const char *collate, const tg_interrupt *intr,
+                          tg_table **out, tg_error *err);
+
 /* Given a permutation 'perm' of n rows of 't' (usually from tg_sort_index
 ** on the same keys), sets brk[i] = 1 where row perm[i] differs from row
 ** perm[i - 1] in any of the named columns and brk[i] = 0 where all are

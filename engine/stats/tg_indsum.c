@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "tg_collate.h"
 #include "tg_enc.h"
 #include "tg_mem.h"
 #include "tg_sbuf.h"
@@ -121,26 +122,31 @@ static const tg_json *latest_row(const tg_json *series) {
     return n ? tg_json_at(series, n - 1) : NULL;
 }
 
+/* "+6,1 pp [+4,2; +8,1] fra 2022" of verdict v; "" without a change. */
+static void fmt_change(char *out, size_t cap, const style *s, const tg_json *v) {
+    char a[80], l[80], h[80], base[64];
+    double k = s->ratio ? 1 : s->scale;
+    const char *pre = s->ratio ? "×" : "";
+    out[0] = '\0';
+    if (!v || isnan(num_of(v, "change"))) return;
+    fmt_num(a, sizeof a, num_of(v, "change") * k, s->ratio ? 2 : s->dec, !s->ratio);
+    fmt_num(l, sizeof l, num_of(v, "change_lo") * k, s->ratio ? 2 : s->dec, !s->ratio);
+    fmt_num(h, sizeof h, num_of(v, "change_hi") * k, s->ratio ? 2 : s->dec, !s->ratio);
+    fmt_period(base, sizeof base, v, "baseline_period");
+    snprintf(out, cap, "%s%s%s [%s; %s] fra %s", pre, a, s->change_unit, l, h, base);
+}
+
 static void line_single(tg_sbuf *b, const tg_json *ind, const style *s) {
     const tg_json *v = tg_json_at(tg_json_get(ind, "verdicts"), 0);
     const tg_json *row = latest_row(tg_json_get(ind, "series"));
     const char *period = str_of(ind, "period");
-    char per[64] = "–", val[300] = "", chg[400] = "", base[64];
+    char per[64] = "–", val[300] = "", chg[400];
 
     if (row) {
         fmt_period(per, sizeof per, row, period);
         fmt_value(val, sizeof val, s, num_of(row, "value"), num_of(row, "lo"), num_of(row, "hi"));
     }
-    if (v && !isnan(num_of(v, "change"))) {
-        char a[80], l[80], h[80];
-        double k = s->ratio ? 1 : s->scale;
-        const char *pre = s->ratio ? "×" : "";
-        fmt_num(a, sizeof a, num_of(v, "change") * k, s->ratio ? 2 : s->dec, !s->ratio);
-        fmt_num(l, sizeof l, num_of(v, "change_lo") * k, s->ratio ? 2 : s->dec, !s->ratio);
-        fmt_num(h, sizeof h, num_of(v, "change_hi") * k, s->ratio ? 2 : s->dec, !s->ratio);
-        fmt_period(base, sizeof base, v, "baseline_period");
-        snprintf(chg, sizeof chg, "%s%s%s [%s; %s] fra %s", pre, a, s->change_unit, l, h, base);
-    }
+    fmt_change(chg, sizeof chg, s, v);
     tg_sbuf_add(b, "  ", 2);
     put_cell(b, str_of(ind, "title"), TITLE_W);
     tg_sbuf_add(b, " ", 1);
@@ -190,12 +196,13 @@ static void line_grouped(tg_sbuf *b, const tg_json *ind) {
         if (strcmp(p, per) == 0 && flag) flags++;
     }
     if (tg_json_bool_value(tg_json_get(ind, "census")))
-        snprintf(text, sizeof text, "%zu grupper (optælling, ikke vurderet)", n);
+        snprintf(text, sizeof text, "%zu %s (optælling, ikke vurderet)", n,
+                 n == 1 ? "gruppe" : "grupper");
     else
         snprintf(text, sizeof text,
-                 "%zu grupper: %zu forbedret, %zu ingen klar ændring, %zu forværret, "
+                 "%zu %s: %zu forbedret, %zu ingen klar ændring, %zu forværret, "
                  "%zu ikke vurderet",
-                 n, count[0], count[1], count[2], count[3]);
+                 n, n == 1 ? "gruppe" : "grupper", count[0], count[1], count[2], count[3]);
     tg_sbuf_add(b, "  ", 2);
     put_cell(b, str_of(ind, "title"), TITLE_W);
     tg_sbuf_add(b, " ", 1);
@@ -204,6 +211,70 @@ static void line_grouped(tg_sbuf *b, const tg_json *ind) {
     if (tg_json_len(series) > 0 && tg_json_get(tg_json_at(series, 0), "flag"))
         tg_sbuf_printf(b, "; %zu markeret i %s (%zu i alt)", flags, per, all_flags);
     tg_sbuf_add(b, "\n", 1);
+}
+
+/* The label of verdict row v: the values of the 'by' keys, " / " between. */
+static void group_label(const tg_json *v, const tg_json *by, char *label, size_t cap) {
+    char part[64];
+    label[0] = '\0';
+    for (size_t k = 0; k < tg_json_len(by); k++) {
+        fmt_period(part, sizeof part, v, tg_json_str_value(tg_json_at(by, k), NULL));
+        size_t used = strlen(label);
+        snprintf(label + used, cap - used, "%s%s", k ? " / " : "", part);
+    }
+}
+
+#define LABEL_CAP 256
+
+/* One line per group under a grouped indicator (tegn summary --groups):
+** the group's keys, its latest period and value, the change since its
+** baseline and its verdict; the groups in Danish order (Æ, Ø, Å after Z,
+** tg_collate), since people read them. */
+static void lines_per_group(tg_sbuf *b, const tg_json *ind, const style *s) {
+    const tg_json *vs = tg_json_get(ind, "verdicts"), *by = tg_json_get(ind, "by");
+    size_t n = tg_json_len(vs);
+    char *labels = tg_malloc((n ? n : 1) * LABEL_CAP);
+    const char **ptr = tg_malloc((n ? n : 1) * sizeof *ptr);
+    size_t *len = tg_malloc((n ? n : 1) * sizeof *len),
+           *order = tg_malloc((n ? n : 1) * sizeof *order);
+    uint32_t *rank = tg_malloc((n ? n : 1) * sizeof *rank);
+    if (!labels || !ptr || !len || !order || !rank) {
+        b->oom = 1;
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        group_label(tg_json_at(vs, i), by, labels + i * LABEL_CAP, LABEL_CAP);
+        ptr[i] = labels + i * LABEL_CAP;
+        len[i] = strlen(ptr[i]);
+        order[i] = i;
+    }
+    if (tg_collate_ranks("da", ptr, len, n, rank, NULL) == TG_OK)
+        for (size_t i = 0; i < n; i++) order[rank[i]] = i;
+    for (size_t j = 0; j < n; j++) {
+        const tg_json *v = tg_json_at(vs, order[j]);
+        char per[64], val[128] = "", chg[400];
+        fmt_period(per, sizeof per, v, "latest_period");
+        double latest = num_of(v, "latest_value");
+        if (!isnan(latest)) {
+            fmt_num(val, sizeof val, latest * s->scale, s->dec, 0);
+            strncat(val, s->unit, sizeof val - strlen(val) - 1);
+        }
+        fmt_change(chg, sizeof chg, s, v);
+        tg_sbuf_add(b, "    ", 4);
+        put_cell(b, ptr[order[j]], TITLE_W - 2);
+        tg_sbuf_add(b, " ", 1);
+        put_cell(b, per, 8);
+        put_cell(b, val, 24);
+        put_cell(b, chg, 34);
+        put_cell(b, verdict_da(str_of(v, "verdict")), 0);
+        tg_sbuf_add(b, "\n", 1);
+    }
+done:
+    tg_free(labels);
+    tg_free(ptr);
+    tg_free(len);
+    tg_free(order);
+    tg_free(rank);
 }
 
 static const char *strategy_name(const char *code) {
@@ -263,6 +334,10 @@ int tg_indsum_check(const tg_json *doc, char *why, size_t cap) {
 }
 
 char *tg_indsum_format(const tg_json *doc) {
+    return tg_indsum_format_groups(doc, 0);
+}
+
+char *tg_indsum_format_groups(const tg_json *doc, int groups) {
     assert(doc != NULL);
     const tg_json *list = tg_json_get(doc, "indicators");
     tg_sbuf b = { NULL, 0, 0, 0 };
@@ -272,9 +347,8 @@ char *tg_indsum_format(const tg_json *doc) {
     if (!tg_indsum_check(doc, why, sizeof why)) return NULL;
     size_t n = tg_json_len(list);
     tg_sbuf_printf(
-        &b,
-        "tegn på succes: %zu indikatorer (KI: konfidensinterval, 95 %% medmindre andet er valgt)\n",
-        n);
+        &b, "tegn på succes: %zu %s (KI: konfidensinterval, 95 %% medmindre andet er valgt)\n", n,
+        n == 1 ? "indikator" : "indikatorer");
     for (size_t i = 0; i < n; i++) {
         const tg_json *ind = tg_json_at(list, i);
         const char *strategy = str_of(ind, "strategy");
@@ -290,8 +364,12 @@ char *tg_indsum_format(const tg_json *doc) {
             shown = strategy;
         }
         const tg_json *by = tg_json_get(ind, "by");
-        if (by && tg_json_len(by) > 0) line_grouped(&b, ind);
-        else line_single(&b, ind, &s);
+        if (by && tg_json_len(by) > 0) {
+            line_grouped(&b, ind);
+            if (groups) lines_per_group(&b, ind, &s);
+        } else {
+            line_single(&b, ind, &s);
+        }
     }
     if (b.oom) {
         tg_free(b.p);

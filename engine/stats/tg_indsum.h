@@ -22,4 +22,9 @@ int tg_indsum_check(const tg_json *doc, char *why, size_t cap);
 ** tg_indsum_check refuses 'doc' or on out of memory. */
 char *tg_indsum_format(const tg_json *doc);
 
+/* The same; with 'groups', a grouped indicator's line is followed by one
+** line per group: its keys, latest period and value, the change since its
+** baseline and its verdict (`tegn summary --groups`). */
+char *tg_indsum_format_groups(const tg_json *doc, int groups);
+
 #endif /* TG_INDSUM_H */

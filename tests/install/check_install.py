@@ -9,7 +9,8 @@ would), then, from another empty folder and with no TEGN_HOME:
   - `tegn demo /no/such/dir` says the folder does not exist (exit 2);
   - a script there can `require "indikator"`, and require searches the
     installed library (the message of a missing module names it);
-  - the Lua library, datasets, docs and man page are where the man page says.
+  - the Lua library, datasets, docs and man page are where the man page says;
+  - `--out` into folders that do not exist yet makes them.
 """
 import os
 import subprocess
@@ -76,6 +77,15 @@ def main():
         check("'%s/findes_ikke.lua'" % lib in r.stderr,
               "require searches the installed library: " + r.stderr[:300])
         check(r.returncode == 1, "missing module exits 1, got %d" % r.returncode)
+
+        # --out into folders that do not exist: made, as mkdir -p would
+        with open(os.path.join(elsewhere, "doc.lua"), "w", encoding="utf-8") as f:
+            f.write('tegn.emit{ svar = 42 }\n')
+        r = run("run", "doc.lua", "--out", "ny/mappe/doc.json")
+        check(r.returncode == 0, "--out into a new folder exits 0: " + r.stderr[:300])
+        doc = os.path.join(elsewhere, "ny", "mappe", "doc.json")
+        check(os.path.isfile(doc) and '"svar": 42' in open(doc, encoding="utf-8").read(),
+              "--out ny/mappe/doc.json makes the folders and writes the document")
     print("install: %d failed" % len(fails))
     return 1 if fails else 0
 

@@ -64,3 +64,40 @@ local ok, msg = pcall(t.write_csv, t, '/etc/cron.d/tegn')
 print(ok, read_file('/etc/cron.d/tegn') == nil)
 -- expect:
 false	true
+
+-- case: write_csv decimals per column, Danish Excel without float noise
+-- by hand: takst 5855.55 to 0 places is 5856; 0.955 to 3 stays 0,955 (one
+-- common number of places, 2, would make it 0,96); 0.1 + 0.2 is
+-- 0.30000000000000004, which Excel's 12 significant digits make 0,3
+local t = tegn.read_csv(DIR .. 'dmy.csv'):head(1):derive{
+  takst = tegn.lit(5855.55), belaegning = tegn.lit(0.955),
+  sum = tegn.lit(0.1) + tegn.lit(0.2) }:select{ "takst", "belaegning", "sum" }
+t:write_csv(TMP .. 'da.csv', { excel = true, decimals = { takst = 0, belaegning = 3 } })
+t:write_csv(TMP .. 'raw.csv')
+print((read_file(TMP .. 'da.csv'):gsub('\r', '')))
+print(read_file(TMP .. 'raw.csv'))
+-- expect:
+﻿takst;belaegning;sum
+5856,0;0,955;0,3
+
+takst,belaegning,sum
+5855.55,0.955,0.30000000000000004
+
+-- case: write_csv decimals names only columns of the table
+local t = tegn.read_csv(DIR .. 'dmy.csv')
+t:write_csv(TMP .. 'x.csv', { decimals = { beloeb = 1, belob = 2 } })
+-- error contains:
+no column 'belob'; did you mean 'beloeb'?
+
+-- case: write_csv and write_sqlite make missing folders beneath an allowed folder
+local t = tegn.read_csv(DIR .. 'dmy.csv')
+t:write_csv(TMP .. 'ny/mappe/copy.csv')
+t:write_sqlite(TMP .. 'db/ny/copy.db', 'dmy', { mode = 'replace' })
+print(#tegn.read_csv(TMP .. 'ny/mappe/copy.csv'), #tegn.read_sqlite(TMP .. 'db/ny/copy.db', 'dmy'))
+-- expect:
+3	3
+
+-- case: a missing folder outside the allowed folders is refused, not made
+tegn.read_csv(DIR .. 'dmy.csv'):write_csv('/etc/tegn_ny/mappe/x.csv')
+-- error io contains:
+write_csv: '/etc/tegn_ny/mappe/x.csv' is outside the folders this run may write

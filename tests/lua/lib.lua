@@ -534,3 +534,39 @@ print(select(2, pcall(tegn.read_sqlite, TEGN_DB, 'SELECT ?', { [5] = 1 })))
 script.lua:1: read_sqlite: 'params[1]' must be a number, string, boolean, date or tegn.null (a query parameter), got a table
 script.lua:2: read_sqlite: 'params.a' must be a number, string, boolean, date or tegn.null (a query parameter), got a function
 script.lua:3: read_sqlite: 'params' must be a list (?1, ?2, ...) or keyed by names (:fra = ...), got 5
+
+-- case: show{n =, decimals =, danish =} rounds floats and writes them in Danish form
+-- by hand: 5855.55 is 5.855,55 with two places; 0.955 to two places is 0,96
+-- (half away from zero on the decimal), and without danish 0.96
+local t = tegn.read_csv(DIR .. 'dmy.csv'):head(2):derive{
+  takst = tegn.lit(5855.55), b = tegn.lit(0.955) }:select{ "id", "takst", "b" }
+t:show{ n = 1, decimals = 2 }
+t:show{ decimals = 2, danish = true }
+t:show{ danish = true }
+-- expect:
+id  takst    b
+1   5855.55  0.96
+(1 of 2 rows)
+id  takst     b
+1   5.855,55  0,96
+2   5.855,55  0,96
+(2 of 2 rows)
+id  takst     b
+1   5.855,55  0,955
+2   5.855,55  0,955
+(2 of 2 rows)
+
+-- case: show's options are checked
+tegn.read_csv(DIR .. 'dmy.csv'):show{ rows = 3 }
+-- error contains:
+show
+
+-- case: tegn.format writes numbers as people in Denmark read them
+-- by hand: thousands with '.', decimals with ','; 0.1 + 0.2 without its float noise
+print(tegn.format.number(5855.55, 2), tegn.format.number(-1234567.891, 1),
+      tegn.format.number(0.1 + 0.2), tegn.format.number(3))
+print(tegn.format.percent(0.955), tegn.format.percent(0.5, 0), tegn.format.kr(5855.55),
+      tegn.format.kr(5855.55, 2))
+-- expect:
+5.855,55	-1.234.567,9	0,3	3
+95,5 %	50 %	5.856 kr.	5.855,55 kr.

@@ -604,6 +604,39 @@ b:filter(col'dage')
 -- error:
 script.lua:1: filter: the predicate must be a bool, got int in col("dage")
 
+-- case: sort collate = "da" puts Æ, Ø, Å after Z; the default stays byte order
+-- by hand: the Danish alphabet ends ... Z, Æ, Ø, Å; in UTF-8 bytes Å (C3 85)
+-- comes before Æ (C3 86) and Ø (C3 98)
+local t = tegn.read_csv(DIR .. 'navne.csv')
+local function names(x) local r = {} for _, row in ipairs(x:rows()) do r[#r + 1] = row.navn end return table.concat(r, ' ') end
+print(names(t:sort{ "navn" }))
+print(names(t:sort{ "navn", collate = "da" }))
+print(names(t:sort{ tegn.desc"navn", collate = "da" }))
+-- expect:
+Andersen Zebra Åbakken Æblehaven Ørestad
+Andersen Zebra Æblehaven Ørestad Åbakken
+Åbakken Ørestad Æblehaven Zebra Andersen
+
+-- case: sort collate names a collation tegn offers
+tegn.read_csv(DIR .. 'navne.csv'):sort{ "navn", collate = "sv" }
+-- error contains:
+collate
+
+-- case: top collate = "da": groups and a string 'by' in Danish order
+-- by hand: navne.csv's names in Danish order are Andersen, Zebra, Æblehaven,
+-- Ørestad, Åbakken; the two last are the largest, the first two the smallest
+local t = tegn.read_csv(DIR .. 'navne.csv')
+local function names(x) local r = {} for _, row in ipairs(x:rows()) do r[#r + 1] = row.navn end return table.concat(r, ' ') end
+print(names(t:top(2, { by = "navn", collate = "da" })))
+print(names(t:top(2, { by = "navn", desc = false, collate = "da" })))
+print(names(t:top(2, { by = "navn" })))
+print(names(t:top(1, { by = "n", per = "navn", collate = "da" })))
+-- expect:
+Åbakken Ørestad
+Andersen Zebra
+Ørestad Æblehaven
+Andersen Zebra Æblehaven Ørestad Åbakken
+
 -- case: subtrees shared forty levels deep (x = x + x) filter, derive, group and fail in time linear in the distinct nodes (a plain walk visits 2^40)
 -- by hand: x is 2^40 * dage; dage is 3 and 2 in the first rows
 local x = col'dage'

@@ -357,7 +357,10 @@ static void test_lualib_run_limits_and_usage(void **state) {
     assert_int_equal(stat(fifo, &sb), 0);
     assert_true(S_ISFIFO(sb.st_mode));
     unlink(fifo);
-    run_opts(&o, script, "/nonexistent-dir/out.json", NULL);
+    /* --out's folders are made when missing; beneath a file they cannot be */
+    char beneath_file[1200];
+    snprintf(beneath_file, sizeof beneath_file, "%s/sub/out.json", script);
+    run_opts(&o, script, beneath_file, NULL);
     o.n_params = 0;
     assert_int_equal(tg_run(&o, &err, NULL), TG_EIO);
     unlink(script);

@@ -675,6 +675,7 @@ static void test_out_csv_round_trip(void **state) {
     tg_table_release(back);
 
     tg_out_csv_opts_excel_da(&opts);
+    opts.significant = 0; /* every digit: the preset's 12 are for people, not round trips */
     assert_int_equal(tg_out_csv(t, path, &opts, NULL), TG_OK);
     back = read_back(path, ';', ',');
     assert_same_table(t, back);
