@@ -9,10 +9,12 @@
 
 #include <assert.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "tg_chart.h"
+#include "tg_collate.h"
 #include "tg_err.h"
 #include "tg_indsum.h"
 #include "tg_mem.h"
@@ -323,26 +325,85 @@ static void put_single(tg_sbuf *b, const tg_json *ind, size_t no) {
     put_gaps(b, ind);
 }
 
-/* A grouped indicator: each group's verdict and change (its chart is a
-** later increment, see docs/report.md). */
+/* The group of verdict row 'v' as text: its 'by' values joined by " · ". */
+static void group_label(tg_sbuf *b, const tg_json *v, const tg_json *by) {
+    for (size_t k = 0; k < tg_rnum_len(by); k++) {
+        const char *col = tg_json_str_value(tg_rnum_at(by, k), NULL);
+        char g[TG_RNUM_MAX];
+        tg_rnum_period(v, col ? col : "", g);
+        tg_sbuf_cat(b, k ? " · " : "", g, NULL);
+    }
+}
+
+/* 1 when every group value of every verdict row is a string: then the rows
+** read best in Danish order. Numbers keep the document's numeric order. */
+static int groups_are_text(const tg_json *vs, const tg_json *by) {
+    for (size_t i = 0; i < tg_rnum_len(vs); i++)
+        for (size_t k = 0; k < tg_rnum_len(by); k++) {
+            const char *col = tg_json_str_value(tg_rnum_at(by, k), NULL);
+            const tg_json *g = col ? tg_rnum_get(tg_rnum_at(vs, i), col) : NULL;
+            if (!g || tg_json_kind_of(g) != TG_JSON_STRING) return 0;
+        }
+    return 1;
+}
+
+/* order[r] = the verdict row shown r-th: Danish order (tg_collate) for text
+** groups, else the document's. 0 when out of memory. */
+static int group_order(const tg_json *vs, const tg_json *by, size_t *order) {
+    size_t n = tg_rnum_len(vs);
+    for (size_t i = 0; i < n; i++) order[i] = i;
+    if (n < 2 || !groups_are_text(vs, by)) return 1;
+    tg_sbuf text = { NULL, 0, 0, 0 };
+    size_t *end = tg_malloc(n * sizeof *end), *len = tg_malloc(n * sizeof *len);
+    const char **str = tg_malloc(n * sizeof *str);
+    uint32_t *rank = tg_malloc(n * sizeof *rank);
+    tg_error err;
+    int ok = end && len && str && rank;
+    for (size_t i = 0; ok && i < n; i++) {
+        group_label(&text, tg_rnum_at(vs, i), by);
+        end[i] = text.len;
+    }
+    ok = ok && !text.oom && text.p; /* p is NULL only when every label is "" */
+    for (size_t i = 0; ok && i < n; i++) {
+        str[i] = text.p + (i ? end[i - 1] : 0);
+        len[i] = end[i] - (i ? end[i - 1] : 0);
+    }
+    tg_status st = ok ? tg_collate_ranks("da", str, len, n, rank, &err)
+                      : (text.oom || !end || !len || !str || !rank ? TG_ENOMEM : TG_EARG);
+    if (st == TG_OK)
+        for (size_t i = 0; i < n; i++) order[rank[i]] = i;
+    tg_free(text.p);
+    tg_free(end);
+    tg_free(len);
+    tg_free(str);
+    tg_free(rank);
+    return st != TG_ENOMEM; /* ICU refusing "da" leaves the document's order */
+}
+
+/* A grouped indicator: each group's verdict and change, groups in Danish
+** order (its chart is a later increment, see docs/report.md). */
 static void put_grouped(tg_sbuf *b, const tg_json *ind) {
     const tg_json *vs = tg_rnum_get(ind, "verdicts"), *by = tg_rnum_get(ind, "by");
     const tg_rnum s = tg_rnum_of(ind);
+    size_t n = tg_rnum_len(vs), *order = tg_malloc((n ? n : 1) * sizeof *order);
+    if (!order || !group_order(vs, by, order)) {
+        b->oom = 1;
+        tg_free(order);
+        return;
+    }
     tg_sbuf_printf(b,
                    "<table class=\"groups\"><caption>Vurdering pr. gruppe (%zu %s)"
                    "</caption>\n<thead><tr><th scope=\"col\">Gruppe</th><th scope=\"col\">"
                    "Vurdering</th><th scope=\"col\">Ændring</th></tr></thead><tbody>\n",
-                   tg_rnum_len(vs), tg_rnum_len(vs) == 1 ? "gruppe" : "grupper");
-    for (size_t i = 0; i < tg_rnum_len(vs); i++) {
-        const tg_json *v = tg_rnum_at(vs, i);
+                   n, n == 1 ? "gruppe" : "grupper");
+    for (size_t r = 0; r < n; r++) {
+        const tg_json *v = tg_rnum_at(vs, order[r]);
+        tg_sbuf label = { NULL, 0, 0, 0 };
+        group_label(&label, v, by);
         tg_sbuf_str(b, "<tr><th scope=\"row\">");
-        for (size_t k = 0; k < tg_rnum_len(by); k++) {
-            const char *col = tg_json_str_value(tg_rnum_at(by, k), NULL);
-            char g[TG_RNUM_MAX];
-            tg_rnum_period(v, col ? col : "", g);
-            if (k) tg_sbuf_str(b, " · ");
-            put_text(b, g);
-        }
+        put_text(b, label.p ? label.p : "");
+        if (label.oom) b->oom = 1;
+        tg_free(label.p);
         tg_sbuf_str(b, "</th><td>");
         put_badge(b, tg_rnum_str(v, "verdict"));
         tg_sbuf_str(b, "</td><td>");
@@ -350,6 +411,7 @@ static void put_grouped(tg_sbuf *b, const tg_json *ind) {
         tg_sbuf_str(b, "</td></tr>\n");
     }
     tg_sbuf_str(b, "</tbody></table>\n");
+    tg_free(order);
 }
 
 static void put_indicator(tg_sbuf *b, const tg_json *ind, size_t no) {

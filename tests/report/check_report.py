@@ -132,6 +132,10 @@ def tegn(exe, *args):
 
 def check_tables(doc, p):
     for no, ind in enumerate(doc["indicators"], 1):
+        if ind["id"] == "t.pr_tilbud":  # text groups in Danish order: Æ, Ø, Å after Z
+            rows = p.tables["groups"][1:]
+            got = [r[0] for r in rows]
+            check(got == ["Bo", "Æblehaven", "Åbakken"], f"groups in order {got}")
         if ind["by"]:
             check(f"ind-{no}-tabel" not in p.tables, f"{ind['id']}: a grouped indicator has a data table")
             continue

@@ -137,7 +137,9 @@ static const char *fixture =
     "\"latest_period\": 2021, \"change\": -0.06, \"change_lo\": -0.08, \"change_hi\": -0.04, "
     "\"verdict\": \"improved\"}]}, {\"title\": \"Pr. tilbud\", \"strategy\": \"regsj\", "
     "\"by\": [\"tilbud\"], \"series\": [], \"verdicts\": [{\"tilbud\": \"A\", "
-    "\"verdict\": \"worse\"}]}], \"meta\": {\"inputs\": [{\"path\": \"a.csv\", "
+    "\"verdict\": \"worse\"}, {\"tilbud\": \"\xc3\x85\", \"verdict\": \"improved\"}, "
+    "{\"tilbud\": \"\xc3\x86\", \"verdict\": \"improved\"}]}], \"meta\": {\"inputs\": [{\"path\": "
+    "\"a.csv\", "
     "\"sha256\": \"ab\", \"rows\": 12345}]}}";
 
 static tg_status render(void *ctx) {
@@ -147,6 +149,10 @@ static tg_status render(void *ctx) {
     assert_non_null(strstr(html, "\xe2\x88\x92"
                                  "6,0 pp"));
     assert_non_null(strstr(html, "12.345"));
+    /* Danish order: A, Æ, Å (bytes put Å before Æ) */
+    const char *a = strstr(html, ">A</th>"), *ae = strstr(html, ">\xc3\x86</th>"),
+               *aa = strstr(html, ">\xc3\x85</th>");
+    assert_true(a && ae && aa && a < ae && ae < aa);
     tg_free(html);
     return TG_OK;
 }
