@@ -207,6 +207,11 @@ static void test_path_open_beneath_walk(void **state) {
     tg_path_force_walk(0);
 }
 
+static int teardown(void **state) {
+    (void)state;
+    return tg_test_rmtree(root);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_path_allowed),      cmocka_unit_test(test_path_escapes),
@@ -214,5 +219,5 @@ int main(void) {
         cmocka_unit_test(test_path_open_read),    cmocka_unit_test(test_path_open_beneath),
         cmocka_unit_test(test_path_swapped_link), cmocka_unit_test(test_path_open_beneath_walk),
     };
-    return cmocka_run_group_tests(tests, setup, NULL);
+    return cmocka_run_group_tests(tests, setup, teardown);
 }

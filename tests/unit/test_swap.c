@@ -187,11 +187,16 @@ static void test_swap_sqlite(void **state) {
     tg_path_free(p);
 }
 
+static int teardown(void **state) {
+    (void)state;
+    return tg_test_rmtree(root);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_swap_out),
         cmocka_unit_test(test_swap_csv),
         cmocka_unit_test(test_swap_sqlite),
     };
-    return cmocka_run_group_tests(tests, setup, NULL);
+    return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,11 +1,14 @@
 /*
 ** tg_test.c -- shared helpers for the unit tests (see tg_test.h).
 */
+#define _XOPEN_SOURCE 700 /* nftw */
 #include "tg_test.h"
 
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tg_date.h"
@@ -19,13 +22,31 @@ const char *tg_test_fixture(const char *name) {
     return path;
 }
 
+/* The pid alone is not unique: pids wrap (pid_max is 32,768 here) and a
+** crashed run leaves its files, so a later test with the same pid found
+** its scratch folder taken. The clock at the first call tells runs apart. */
 const char *tg_test_tmpfile(const char *suffix) {
     static char path[1024];
     static int seq;
+    static unsigned long long run;
     const char *dir = getenv("TMPDIR");
-    snprintf(path, sizeof path, "%s/tegn-test-%ld-%d%s", dir ? dir : "/tmp", (long)getpid(), ++seq,
-             suffix ? suffix : "");
+    if (!run) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        run = (unsigned long long)ts.tv_sec * 1000000000ull + (unsigned long long)ts.tv_nsec;
+    }
+    snprintf(path, sizeof path, "%s/tegn-test-%ld-%llx-%d%s", dir ? dir : "/tmp", (long)getpid(),
+             run, ++seq, suffix ? suffix : "");
     return path;
+}
+
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
+    (void)st, (void)flag, (void)ftw;
+    return remove(path);
+}
+
+int tg_test_rmtree(const char *path) {
+    return nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 int tg_test_disarm(void **state) {

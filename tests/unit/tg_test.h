@@ -24,6 +24,10 @@ const char *tg_test_fixture(const char *name);
 ** buffer, overwritten by the next call. */
 const char *tg_test_tmpfile(const char *suffix);
 
+/* Removes the tree at 'path' (links themselves, never what they point
+** at); 0 when done. For a group teardown of a scratch folder. */
+int tg_test_rmtree(const char *path);
+
 /* The allocation-failure points a loop tries, in order: the point after k.
 ** The plain build tries every point (k + 1). Under AddressSanitizer, where
 ** each run costs ten times as much, it tries every point up to
