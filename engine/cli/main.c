@@ -285,25 +285,21 @@ static int cmd_summary(int argc, char **argv) {
     return print_summary(file, stdout, groups);
 }
 
-static int cmd_run(int argc, char **argv) {
-    tg_run_opts o;
-    const char **params = calloc((size_t)argc, sizeof *params);
-    const char **reads = calloc((size_t)argc, sizeof *reads);
-    const char **writes = calloc((size_t)argc, sizeof *writes);
-    size_t n_params = 0;
-    const char *v;
-    int quiet = 0, progress = 0, summary = 0;
-    tg_error err;
-    char *tb = NULL;
-    tg_json *doc = NULL;
+/* What run's flags ask for beyond tg_run_opts. */
+typedef struct run_flags {
+    int quiet, progress, summary;
+} run_flags;
 
-    tg_run_opts_init(&o);
-    o.lib_dir = tg_home_find("scripts/lib");
+/* Reads run's arguments into 'o' and 'f' (the repeatable ones into the
+** caller's arrays, each argc long); EXIT_USAGE after saying why. */
+static int run_args(int argc, char **argv, tg_run_opts *o, run_flags *f, const char **params,
+                    const char **reads, const char **writes) {
+    const char *v;
     for (int i = 2; i < argc; i++) {
         if ((v = opt_value(argc, argv, &i, "--param"))) {
-            params[n_params++] = v;
+            params[o->n_params++] = v;
         } else if ((v = opt_value(argc, argv, &i, "--out"))) {
-            o.out = v;
+            o->out = v;
         } else if ((v = opt_value(argc, argv, &i, "--seed"))) {
             char *end;
             unsigned long long seed = strtoull(v, &end, 10);
@@ -311,79 +307,119 @@ static int cmd_run(int argc, char **argv) {
                 fprintf(stderr, "tegn: --seed needs a whole number, got '%s'\n", v);
                 return EXIT_USAGE;
             }
-            o.seed = (uint64_t)seed;
+            o->seed = (uint64_t)seed;
         } else if ((v = opt_value(argc, argv, &i, "--mem"))) {
             /* A bare number would be bytes: "--mem 10" meant 10G, not a cap
             ** that stops the run at once. */
             size_t n = strlen(v);
             if (n == 0 || (v[n - 1] >= '0' && v[n - 1] <= '9') ||
-                tg_mem_parse_size(v, &o.mem_cap) != 0 || o.mem_cap == 0) {
+                tg_mem_parse_size(v, &o->mem_cap) != 0 || o->mem_cap == 0) {
                 fprintf(stderr,
                         "tegn: --mem needs a size with a unit such as 512M or 2G, got '%s'\n", v);
                 return EXIT_USAGE;
             }
         } else if ((v = opt_value(argc, argv, &i, "--timeout"))) {
-            if ((o.timeout_s = parse_duration(v)) < 0) {
+            if ((o->timeout_s = parse_duration(v)) < 0) {
                 fprintf(stderr, "tegn: --timeout needs a duration such as 90s or 10m, got '%s'\n",
                         v);
                 return EXIT_USAGE;
             }
         } else if ((v = opt_value(argc, argv, &i, "--lib"))) {
-            o.lib_dir = v;
+            o->lib_dir = v;
         } else if ((v = opt_value(argc, argv, &i, "--allow-read"))) {
-            reads[o.n_allow_read++] = v;
+            reads[o->n_allow_read++] = v;
         } else if ((v = opt_value(argc, argv, &i, "--allow-write"))) {
-            writes[o.n_allow_write++] = v;
+            writes[o->n_allow_write++] = v;
         } else if (strcmp(argv[i], "--progress") == 0) {
-            progress = 1;
+            f->progress = 1;
         } else if (strcmp(argv[i], "--quiet") == 0) {
-            quiet = 1;
+            f->quiet = 1;
         } else if (strcmp(argv[i], "--summary") == 0) {
-            summary = 1;
+            f->summary = 1;
         } else if ((v = opt_value(argc, argv, &i, "--report"))) {
-            o.report = v;
+            o->report = v;
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             fprintf(stderr, "tegn: unknown option '%s' for run\n", argv[i]);
             return EXIT_USAGE;
-        } else if (!o.script) {
-            o.script = argv[i];
+        } else if (!o->script) {
+            o->script = argv[i];
         } else {
             fprintf(stderr, "tegn: run takes one script, got '%s' too\n", argv[i]);
             return EXIT_USAGE;
         }
     }
-    if (quiet && progress) {
+    if (f->quiet && f->progress) {
         fprintf(stderr, "tegn: --quiet and --progress contradict each other; give one\n");
-        free(params);
-        free(reads);
-        free(writes);
         return EXIT_USAGE;
     }
-    if (!o.script) {
+    if (!o->script) {
         fprintf(stderr, "tegn: run needs a script\n");
         print_command_help(find_command("run"), stderr);
+        return EXIT_USAGE;
+    }
+    if (o->report && (tg_cmdreport_same_file(o->report, o->script) ||
+                      (o->out && (tg_cmdreport_same_file(o->report, o->out) ||
+                                  strcmp(o->report, o->out) == 0)))) {
+        fprintf(stderr, "tegn: --report %s would overwrite the %s\n", o->report,
+                tg_cmdreport_same_file(o->report, o->script) ? "script" : "document (--out)");
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
+
+/* --summary and --report, from the document the run handed over. With
+** --out the summary is the output; without, stdout holds the document and
+** the summary goes beside it, to stderr. Both read the document as written
+** (its tables as rows). */
+static int after_run(tg_json *doc, const tg_run_opts *o, int summary) {
+    char *text = doc ? tg_json_dump(doc, 0) : NULL;
+    tg_json *plain = NULL;
+    tg_error err;
+    int rc, emitted = doc != NULL;
+    tg_json_free(doc);
+    if (text && tg_json_parse(text, strlen(text), &plain, &err) != TG_OK) plain = NULL;
+    if (emitted && !plain) {
+        fprintf(stderr, "tegn: out of memory reading the document back for --summary\n");
+        rc = EXIT_INTERNAL;
+    } else {
+        rc = o->report ? tg_cmdreport_after_run(plain, o->report) : EXIT_OK;
+        if (rc == EXIT_OK && summary)
+            rc = print_doc_summary(plain, o->out ? o->out : o->script, o->out ? stdout : stderr, 0);
+    }
+    tg_free(text);
+    tg_json_free(plain);
+    return rc;
+}
+
+static int cmd_run(int argc, char **argv) {
+    tg_run_opts o;
+    run_flags fl = { 0, 0, 0 };
+    const char **params = calloc((size_t)argc, sizeof *params);
+    const char **reads = calloc((size_t)argc, sizeof *reads);
+    const char **writes = calloc((size_t)argc, sizeof *writes);
+    tg_error err;
+    char *tb = NULL;
+    tg_json *doc = NULL;
+    int rc;
+
+    tg_run_opts_init(&o);
+    o.lib_dir = tg_home_find("scripts/lib");
+    rc = params && reads && writes ? run_args(argc, argv, &o, &fl, params, reads, writes)
+                                   : EXIT_INTERNAL;
+    if (rc != EXIT_OK) {
+        if (rc == EXIT_INTERNAL) fprintf(stderr, "tegn: out of memory\n");
         free(params);
         free(reads);
         free(writes);
-        return EXIT_USAGE;
+        return rc;
     }
+    int quiet = fl.quiet, summary = fl.summary;
     o.params = params;
-    o.n_params = n_params;
     o.allow_read = reads;
     o.allow_write = writes;
     o.print = tg_cli_print_stderr;
     /* Progress on a terminal, silence under cron unless asked. */
-    o.progress = !quiet && (progress || isatty(STDERR_FILENO));
-    if (o.report &&
-        (tg_cmdreport_same_file(o.report, o.script) ||
-         (o.out && (tg_cmdreport_same_file(o.report, o.out) || strcmp(o.report, o.out) == 0)))) {
-        fprintf(stderr, "tegn: --report %s would overwrite the %s\n", o.report,
-                tg_cmdreport_same_file(o.report, o.script) ? "script" : "document (--out)");
-        free(params);
-        free(reads);
-        free(writes);
-        return EXIT_USAGE;
-    }
+    o.progress = !quiet && (fl.progress || isatty(STDERR_FILENO));
     o.tty = isatty(STDERR_FILENO); /* where print goes */
     if (summary || o.report) o.doc = &doc;
     o.quiet = quiet;
@@ -405,27 +441,7 @@ static int cmd_run(int argc, char **argv) {
     free(params);
     free(reads);
     free(writes);
-    if (st == TG_OK && (summary || o.report)) {
-        /* With --out the summary is the output; without, stdout holds the
-        ** document and the summary goes beside it, to stderr. The summary
-        ** reads the document as written (its tables as rows). */
-        char *text = doc ? tg_json_dump(doc, 0) : NULL;
-        tg_json *plain = NULL;
-        int rc, emitted = doc != NULL;
-        tg_json_free(doc);
-        if (text && tg_json_parse(text, strlen(text), &plain, &err) != TG_OK) plain = NULL;
-        if (emitted && !plain) {
-            fprintf(stderr, "tegn: out of memory reading the document back for --summary\n");
-            rc = EXIT_INTERNAL;
-        } else {
-            rc = o.report ? tg_cmdreport_after_run(plain, o.report) : EXIT_OK;
-            if (rc == EXIT_OK && summary)
-                rc = print_doc_summary(plain, o.out ? o.out : o.script, o.out ? stdout : stderr, 0);
-        }
-        tg_free(text);
-        tg_json_free(plain);
-        return rc;
-    }
+    if (st == TG_OK && (summary || o.report)) return after_run(doc, &o, summary);
     return tg_cli_exit_code(st);
 }
 
