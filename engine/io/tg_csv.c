@@ -365,6 +365,9 @@ static tg_status locate_lines(struct loader *ld, const struct chunk *ch, struct 
         size_t used = 0;
         while (used < got && lc.next < lc.n) {
             int nl;
+            /* between records, the next one begins on this line or later
+            ** (libcsv skips blank lines without a row callback) */
+            if (p.pstate == 0) lc.row_line = lc.line;
             used += feed_line(&p, &rd, ld->src.enc, used, got, loc_field, loc_row, &lc, &nl);
             lc.line += (size_t)nl;
         }
