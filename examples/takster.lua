@@ -12,6 +12,13 @@ local col = tegn.col
 local aar = tonumber(tegn.param("aar", "2026"))
 local db = "datasets/tegn.sqlite"
 local param = tegn.read_sqlite(db, "SELECT * FROM takst_param WHERE aar = ?", { aar })
+if #param == 0 then
+  -- a year with no budget: say so, rather than "0 of 0 takster differ"
+  local span = tegn.read_sqlite(db, "SELECT min(aar) AS fra, max(aar) AS til FROM takst_param")
+    :rows()[1]
+  error(string.format("no takst_param rows for aar %d in %s (it has %d-%d)", aar, db, span.fra,
+                      span.til))
+end
 local budget = tegn.read_sqlite(db, "SELECT * FROM takst_budget WHERE aar = ?", { aar })
 local publiceret = tegn.read_sqlite(db, "SELECT tilbud_id, doegntakst_kr FROM takst WHERE aar = ?",
                                     { aar })

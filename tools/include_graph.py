@@ -33,8 +33,9 @@ BELOW = {
 # folder name, or a module name (tg_csv ...).
 ADAPTERS = {
     "csv.h": {"tg_csv"},
-    "sqlite3.h": {"tg_db"},
+    "sqlite3.h": {"tg_db", "tg_dbvfs"},
     "jansson.h": {"tg_json"},
+    "zlib.h": {"tg_csvprep"},
     "lua.h": {"lua"},
     "lauxlib.h": {"lua"},
     "lualib.h": {"lua"},

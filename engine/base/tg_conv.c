@@ -115,8 +115,10 @@ static int scan(const char *s, size_t n, int mark, struct num *v) {
     if (p < end && (*p == '-' || *p == '+')) v->neg = *p++ == '-';
     if (p == end) return 0;
     c = digit_of(*p);
-    if (c > 9) return 0;
-    if (c == 0) {
+    if (c > 9) {
+        /* ".2", "-.5": no integer part, a digit must follow the mark */
+        if (*p != dec || end - p < 2 || digit_of(p[1]) > 9) return 0;
+    } else if (c == 0) {
         /* "0" alone: "0800" is a code, and "0,123" cannot be grouping. */
         p++;
         if (p < end && (digit_of(*p) <= 9 || *p == grp)) return 0;

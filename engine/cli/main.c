@@ -140,7 +140,11 @@ static int cmd_help(int argc, char **argv) {
         print_usage(stdout);
         return EXIT_OK;
     }
-    if (argc > 3 || !(c = find_command(argv[2]))) {
+    if (argc > 3) {
+        fprintf(stderr, "tegn: help takes one command, got '%s' too\n", argv[3]);
+        return EXIT_USAGE;
+    }
+    if (!(c = find_command(argv[2]))) {
         fprintf(stderr,
                 "tegn: help: no command '%s' (commands: run, repl, inspect, summary, "
                 "demo, help)\n",
@@ -210,7 +214,13 @@ static int print_summary(const char *path, FILE *to) {
     tg_json *doc = NULL;
     tg_error err;
     int rc = EXIT_DATA;
+    struct stat sb;
 
+    if (f && fstat(fileno(f), &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        fprintf(stderr, "tegn: %s: not a file (summary reads an indicator JSON file)\n", path);
+        fclose(f);
+        return EXIT_DATA;
+    }
     if (f && fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
         (text = malloc((size_t)len + 1)) && fread(text, 1, (size_t)len, f) == (size_t)len) {
         tg_err_clear(&err);
@@ -317,12 +327,20 @@ static int cmd_run(int argc, char **argv) {
     /* Progress on a terminal, silence under cron unless asked. */
     o.progress = !quiet && (progress || isatty(STDERR_FILENO));
     if (summary) o.doc = &doc;
+    o.quiet = quiet;
     tg_lua_install_signal_handlers();
     tg_err_clear(&err);
     tg_status st = tg_run(&o, &err, &tb);
     if (st != TG_OK) {
-        if (st == TG_ESCRIPT && tb) fprintf(stderr, "tegn: %s\n", tb);
-        else tg_cli_print_error(&err, 0);
+        if (st == TG_ESCRIPT && tb) {
+            fprintf(stderr, "tegn: %s\n", tb);
+        } else {
+            /* A loader's error names the data position; the traceback
+            ** below it names the script line that asked for the load. */
+            const char *trace = tb ? strstr(tb, "\nstack traceback:") : NULL;
+            tg_cli_print_error(&err, 0);
+            if (trace && st != TG_ELIMIT && st != TG_ECANCEL) fprintf(stderr, "%s\n", trace + 1);
+        }
     }
     tg_free(tb);
     free(params);
@@ -388,6 +406,9 @@ static void print_report(const char *path, const tg_table *t, const tg_csv_repor
         if (ci->note[0]) printf("  -- %s", ci->note);
         printf("\n");
     }
+    if (r->n_notes) printf("  decided:\n");
+    for (size_t i = 0; i < r->n_notes; i++)
+        printf("    %s%s\n", r->notes[i].unusual ? "NOTE " : "", r->notes[i].text);
     if (r->n_rejected) {
         printf("  %zu rejected row(s):\n", r->n_rejected);
         for (size_t i = 0; i < r->n_rejects && i < 10; i++)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "tg_cli.h"
+#include "tg_enc.h"
 #include "tg_err.h"
 
 int tg_cli_exit_code(tg_status st) {
@@ -40,30 +41,68 @@ static char guess_delim(const char *s, size_t len) {
     return best;
 }
 
-/* Prints line 'line' of 'path' and a caret under field 'col' (counting
-** delimiters outside quotes), as compilers and jq do. Quietly does nothing
-** when the file cannot be read again. */
+/* The byte offset in s[0..len) where field 'col' starts (counting
+** delimiters outside quotes); len when the line has fewer fields. */
+static size_t field_offset(const char *s, size_t len, int col, char delim) {
+    int field = 1, quoted = 0;
+    for (size_t i = 0; i < len && field < col; i++) {
+        if (s[i] == '"') quoted = !quoted;
+        else if (s[i] == delim && !quoted && ++field == col) return i + 1;
+    }
+    return col <= 1 ? 0 : len; /* a missing field: point past the end */
+}
+
+/* Appends s[0..n) to out as UTF-8: as it is when it is valid UTF-8, else
+** read as Windows-1252 (Danish Excel's "ANSI"), so a data error echoes
+** "Næstved", not raw bytes. 'out' has room for 3 * n + 1 bytes. */
+static size_t echo_utf8(char *out, const char *s, size_t n) {
+    size_t used, w;
+    if (tg_enc_utf8_valid((const unsigned char *)s, n, 1) == n) w = n, memcpy(out, s, n);
+    else
+        w = tg_enc_to_utf8(TG_ENC_CP1252, (const unsigned char *)s, n, (unsigned char *)out, &used);
+    for (size_t i = 0; i < w; i++) /* a binary file's control bytes would garble the terminal */
+        if ((unsigned char)out[i] < 0x20 && out[i] != '\t') out[i] = '?';
+    out[w] = '\0';
+    return w;
+}
+
+/* Prints line 'line' of 'path' and a caret under field 'col', as
+** compilers and jq do: the line in UTF-8, cut to 160 characters, and the
+** caret counted in characters (æ is one column, a tab stays a tab).
+** Quietly does nothing when the file cannot be read again or is UTF-16. */
 static void show_source_line(const char *path, int line, int col, char delim) {
     FILE *f = fopen(path, "rb");
-    char buf[4096];
+    char buf[4096], text[3 * sizeof buf + 1], pad[sizeof buf + 1];
     int n = 1;
+    size_t bom;
     if (!f || line <= 0) {
         if (f) fclose(f);
         return;
     }
+    if (fread(buf, 1, 2, f) == 2 && tg_enc_bom((unsigned char *)buf, 2, &bom) >= TG_ENC_UTF16LE) {
+        fclose(f);
+        return;
+    }
+    rewind(f);
     while (n < line && fgets(buf, sizeof buf, f))
         if (strchr(buf, '\n')) n++;
     if (n == line && fgets(buf, sizeof buf, f)) {
-        size_t len = strcspn(buf, "\r\n"), caret = 0;
+        size_t len = strcspn(buf, "\r\n"), k = 0;
         if (!delim) delim = guess_delim(buf, len);
-        int field = 1, quoted = 0;
-        for (size_t i = 0; i < len && field < col; i++) {
-            if (buf[i] == '"') quoted = !quoted;
-            else if (buf[i] == delim && !quoted && ++field == col) caret = i + 1;
+        size_t caret = field_offset(buf, len, col, delim);
+        size_t head = echo_utf8(text, buf, caret);
+        echo_utf8(text + head, buf + caret, len - caret);
+        /* the caret's padding: one character per character before it */
+        for (size_t i = 0; i < head && k < 160; i++)
+            if (((unsigned char)text[i] & 0xC0) != 0x80) pad[k++] = text[i] == '\t' ? '\t' : ' ';
+        pad[k] = '\0';
+        size_t cut = 0, chars = 0;
+        while (text[cut] && chars < 160) {
+            cut++;
+            while (((unsigned char)text[cut] & 0xC0) == 0x80) cut++;
+            chars++;
         }
-        if (field < col) caret = len; /* a missing field: point past the end */
-        if (len > 160) len = 160;
-        fprintf(stderr, "  %.*s\n  %*s^\n", (int)len, buf, (int)(caret < len ? caret : len), "");
+        fprintf(stderr, "  %.*s\n  %s^\n", (int)cut, text, pad);
     }
     fclose(f);
 }

@@ -20,6 +20,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,7 @@
 
 #include "tg_conv.h"
 #include "tg_csvcol.h"
+#include "tg_csvprep.h"
 #include "tg_dict.h"
 #include "tg_enc.h"
 #include "tg_err.h"
@@ -49,6 +51,7 @@
 #define MAX_THREADS       8
 #define CHUNKS_PER_THREAD 1 /* more balance, but glibc keeps smaller freed parts resident */
 #define MAX_PASSES        3
+#define MAX_NOTES         16
 
 /* ---- loader state ---- */
 
@@ -60,6 +63,7 @@ struct chunk {
     size_t start, end; /* raw byte offsets */
     size_t first_line; /* physical line of 'start' */
     size_t newlines;   /* '\n' bytes in [start, end) */
+    size_t comments;   /* comment lines skipped */
     int end_clean;     /* libcsv was between records at 'end' */
     tg_csvcol **cols;  /* the column parts kept from every pass */
     tg_csvcol **pcols; /* the parts the current pass fills (== cols in pass 1) */
@@ -71,6 +75,8 @@ struct chunk {
     /* first failure (TG_CSV_FAIL) */
     int failed;
     size_t fail_row, fail_field;
+    size_t fail_nl; /* with fail_at_nl: the failure's line is first_line + fail_nl */
+    int fail_at_nl;
     char fail_reason[300];
     /* rejected rows (TG_CSV_REJECT): row indices, ascending */
     size_t *rej_rows;
@@ -91,6 +97,13 @@ struct loader {
     size_t data_start, data_line; /* first data byte and its line */
     size_t avg_record;            /* bytes per record in the sample */
     int enc_guessed;
+    /* The whole file, when it is held in memory: decompressed gzip, or a
+    ** file whose line breaks or escapes were rewrite()n. Kept across the
+    ** Windows-1252 retry; src.mem points here or at a UTF-16 transcoding. */
+    unsigned char *file_mem;
+    size_t file_size, disk_size;
+    int gzip, rewritten, retried;
+    size_t hdr_comments; /* comment lines before the header */
     struct chunk *chunks;
     size_t n_chunks;
     atomic_size_t done_bytes;
@@ -232,6 +245,31 @@ static void poll_progress(struct chunk *ch, size_t bytes) {
         ld->opts->progress(ld->opts->ud, done, ld->src.size);
 }
 
+/* One line at a record's start: split by tg_lines_split (with 'fast', or
+** leniently when it holds a quoted field with text after its closing
+** quote and the dialect is lenient). Returns 0 when split, 1 when libcsv
+** must parse it, or -(k + 1) when field k has text after its closing quote
+** and the dialect is strict: libcsv would keep that field open and
+** swallow the records after it. The same in every pass and with
+** no_fast_path, so line numbers and tables never depend on the path. */
+static int split_line(const tg_dialect *d, int fast, unsigned char *s, size_t n,
+                      void (*cb1)(void *, size_t, void *), void (*cb2)(int, void *), void *ud) {
+    unsigned char delim = (unsigned char)d->delim, quote = (unsigned char)d->quote;
+    if (fast && tg_lines_split(s, n, delim, quote, d->lenient, cb1, cb2, ud) == 0) return 0;
+    if (!memchr(s, quote, n)) return 1;
+    long k = tg_lines_after_quote(s, n, delim, quote);
+    if (k < 0) return 1;
+    if (!d->lenient) return k >= INT_MAX ? INT_MIN : (int)(-k - 1);
+    return tg_lines_split(s, n, delim, quote, 1, cb1, cb2, ud) == 0 ? 0 : 1;
+}
+
+static void after_quote_reason(const tg_dialect *d, char *buf, size_t size) {
+    snprintf(buf, size,
+             "text after the closing quote of a quoted field (write %c%c inside quotes for a "
+             "literal quote, or set quotes = \"lenient\" to keep such fields as they stand)",
+             d->quote, d->quote);
+}
+
 static void parse_chunk(struct chunk *ch) {
     struct loader *ld = ch->ld;
     struct csv_parser p;
@@ -249,12 +287,24 @@ static void parse_chunk(struct chunk *ch) {
         goto out;
     }
     while (ch->status == TG_OK && !ch->failed && !ch->utf8_bad && tg_lines_next(&lr, &s, &n)) {
+        size_t nl_before = ch->newlines;
         if (s[n - 1] == '\n') ch->newlines++;
+        if (ld->dialect.comment && p.pstate == 0 && !lr.partial && s[0] == ld->dialect.comment) {
+            ch->comments++;
+            continue;
+        }
         /* libcsv must be between records for the fast path to take over */
-        if (fast && !lr.partial && p.pstate == 0 &&
-            tg_lines_split((unsigned char *)(uintptr_t)s, n, (unsigned char)ld->dialect.delim,
-                           (unsigned char)ld->dialect.quote, on_field, on_row, ch) == 0) {
-        } else if (csv_parse(&p, s, n, on_field, on_row, ch) != n) {
+        int r = lr.partial || p.pstate != 0
+                    ? 1
+                    : split_line(&ld->dialect, fast, (unsigned char *)(uintptr_t)s, n, on_field,
+                                 on_row, ch);
+        if (r < 0) {
+            ch->failed = ch->fail_at_nl = 1;
+            ch->fail_row = ch->row;
+            ch->fail_field = (size_t)(-r - 1);
+            ch->fail_nl = nl_before;
+            after_quote_reason(&ld->dialect, ch->fail_reason, sizeof ch->fail_reason);
+        } else if (r > 0 && csv_parse(&p, s, n, on_field, on_row, ch) != n) {
             ch->status = TG_ENOMEM; /* the only failure outside strict mode */
         }
         if (lr.off - polled >= TG_LINES_BLOCK) {
@@ -288,21 +338,28 @@ out:
 }
 
 /* Feeds libcsv the line of rd.raw that starts at 'at' (up to its '\n', or
-** the rest of the 'got' bytes), decoded to UTF-8; *nl says whether it
-** ended with a newline. Returns the raw bytes consumed. For the passes
-** that count lines exactly (the header, locating errors). */
-static size_t feed_line(struct csv_parser *p, tg_block *rd, tg_encoding enc, size_t at, size_t got,
-                        void (*cb1)(void *, size_t, void *), void (*cb2)(int, void *), void *ud,
-                        int *nl) {
-    const unsigned char *s = rd->raw + at, *end = memchr(s, '\n', got - at);
-    size_t len = end ? (size_t)(end - s) + 1 : got - at, used;
+** the rest of the 'got' bytes, 'last' when they end the file), decoded to
+** UTF-8, through split_line as parse_chunk does; *nl says whether it ended
+** with a newline, *after_quote is split_line's field with text after a
+** closing quote (strict dialect) or -1. Returns the raw bytes consumed.
+** For the passes that count lines exactly (the header, locating errors). */
+static size_t feed_line(struct csv_parser *p, tg_block *rd, const tg_dialect *d, tg_encoding enc,
+                        size_t at, size_t got, int last, void (*cb1)(void *, size_t, void *),
+                        void (*cb2)(int, void *), void *ud, int *nl, long *after_quote) {
+    unsigned char *s = rd->raw + at, *end = memchr(s, '\n', got - at);
+    size_t len = end ? (size_t)(end - s) + 1 : got - at, used, m = len;
     *nl = end != NULL;
-    if (enc == TG_ENC_UTF8) {
-        csv_parse(p, s, len, cb1, cb2, ud);
-    } else {
-        size_t m = tg_enc_to_utf8(enc, s, len, rd->utf8, &used);
-        csv_parse(p, rd->utf8, m, cb1, cb2, ud);
+    *after_quote = -1;
+    if (enc != TG_ENC_UTF8) {
+        m = tg_enc_to_utf8(enc, s, len, rd->utf8, &used);
+        s = rd->utf8;
     }
+    /* a line cut by the block's end (not the file's) goes to libcsv whole */
+    if (d->comment && p->pstate == 0 && m && s[0] == (unsigned char)d->comment && (end || last))
+        return len; /* a comment line, as parse_chunk skips it */
+    int r = p->pstate != 0 || (!end && !last) ? 1 : split_line(d, 0, s, m, cb1, cb2, ud);
+    if (r < 0) *after_quote = -r - 1;
+    else if (r > 0) csv_parse(p, s, m, cb1, cb2, ud);
     return len;
 }
 
@@ -368,10 +425,12 @@ static tg_status locate_lines(struct loader *ld, const struct chunk *ch, struct 
         size_t used = 0;
         while (used < got && lc.next < lc.n) {
             int nl;
+            long aq;
             /* between records, the next one begins on this line or later
             ** (libcsv skips blank lines without a row callback) */
             if (p.pstate == 0) lc.row_line = lc.line;
-            used += feed_line(&p, &rd, ld->src.enc, used, got, loc_field, loc_row, &lc, &nl);
+            used += feed_line(&p, &rd, &ld->dialect, ld->src.enc, used, got,
+                              off + got == ld->src.size, loc_field, loc_row, &lc, &nl, &aq);
             lc.line += (size_t)nl;
         }
         off += got;
@@ -471,11 +530,46 @@ static tg_status sniff(struct loader *ld, const char *path, tg_error *err) {
             size_t m = ld->src.size < SAMPLE_BYTES ? ld->src.size : SAMPLE_BYTES;
             st = tg_sniff(ld->src.mem, m, m == ld->src.size, &so, path, &ld->dialect, err);
             ld->dialect.encoding = orig.encoding; /* report what the file was */
+            ld->dialect.skip_bytes = orig.skip_bytes;
+            ld->dialect.skip_lines += orig.skip_lines;
+            ld->dialect.sep_line = orig.sep_line;
+            if (orig.sep_line) ld->dialect.delim = orig.delim;
         }
     }
-    ld->src.enc = ld->src.mem ? TG_ENC_UTF8 : ld->dialect.encoding;
+    ld->src.enc = ld->src.mem && ld->src.mem != ld->file_mem ? TG_ENC_UTF8 : ld->dialect.encoding;
     tg_free(buf);
     return st;
+}
+
+/* A file with bare CR line breaks or backslash escapes is rewritten in
+** memory into the form every pass reads (LF, doubled quotes): libcsv ends
+** a record at a CR, but the chunking and line counting go by LF. Such
+** files are rare and small (old Mac exports, database dumps); a file
+** already in memory (gzip, UTF-16) is rewritten where it is. */
+static tg_status rewrite(struct loader *ld, tg_error *err) {
+    const tg_dialect *d = &ld->dialect;
+    int transcoded = ld->src.mem && ld->src.mem != ld->file_mem;
+    if (!d->cr_lines && !d->escape) return TG_OK;
+    if (!transcoded && ld->rewritten) return TG_OK; /* the Windows-1252 retry */
+    if (!ld->src.mem) {
+        size_t got;
+        ld->file_mem = tg_malloc(ld->src.size + 1);
+        if (!ld->file_mem) return tg_err_nomem(err);
+        tg_status st = tg_src_read(&ld->src, 0, ld->file_mem, ld->src.size, &got, err);
+        if (st != TG_OK) return st;
+        ld->src.mem = ld->file_mem;
+        ld->src.size = ld->file_size = got;
+    }
+    size_t skip = transcoded ? 0 : d->skip_bytes;
+    if (skip > ld->src.size) skip = ld->src.size;
+    ld->src.size = skip + tg_csvprep_rewrite(ld->src.mem + skip, ld->src.size - skip,
+                                             (unsigned char)d->delim, (unsigned char)d->quote,
+                                             d->cr_lines > 0, (unsigned char)d->escape);
+    if (!transcoded) {
+        ld->file_size = ld->src.size;
+        ld->rewritten = 1;
+    }
+    return TG_OK;
 }
 
 struct header {
@@ -601,12 +695,13 @@ static tg_status read_header(struct loader *ld, const char *path, tg_error *err)
     struct header h = { ld, NULL, 0, 0, 0, 0 };
     struct csv_parser p;
     tg_block rd = { 0 };
-    size_t off = ld->dialect.skip_bytes, got = 0, used = 0,
-           line = (size_t)ld->dialect.skip_lines + 1;
+    size_t off = ld->dialect.skip_bytes + ld->dialect.pre_bytes, got = 0, used = 0,
+           line = (size_t)ld->dialect.skip_lines + (size_t)ld->dialect.pre_lines + 1;
     size_t sample_records = 0, sample_bytes = 0;
     tg_status st = TG_OK;
 
-    if (ld->src.mem) off = 0; /* the transcoded copy starts after the BOM */
+    if (ld->src.mem && ld->src.mem != ld->file_mem)
+        off = ld->dialect.pre_bytes; /* transcoded from after the BOM and sep= line */
     ld->data_start = off;
     ld->data_line = line;
     if (parser_init(&p, &ld->dialect) != 0) return tg_err_nomem(err);
@@ -617,9 +712,30 @@ static tg_status read_header(struct loader *ld, const char *path, tg_error *err)
     if ((st = tg_src_read(&ld->src, off, rd.raw, rd.cap, &got, err)) != TG_OK) goto done;
     while (ld->dialect.header && !h.done && used < got) {
         int nl;
-        used += feed_line(&p, &rd, ld->src.enc, used, got, hdr_field, hdr_row, &h, &nl);
+        long aq;
+        if (ld->dialect.comment && p.pstate == 0 &&
+            rd.raw[used] == (unsigned char)ld->dialect.comment)
+            ld->hdr_comments++;
+        used += feed_line(&p, &rd, &ld->dialect, ld->src.enc, used, got, off + got == ld->src.size,
+                          hdr_field, hdr_row, &h, &nl, &aq);
+        if (aq >= 0) {
+            char why[300];
+            after_quote_reason(&ld->dialect, why, sizeof why);
+            st = tg_err_set(err, TG_EDATA, path, (int)line, (int)aq + 1, "header: %s", why);
+            goto done;
+        }
         line += (size_t)nl;
-        if (!nl && !h.done && off + used == ld->src.size) csv_fini(&p, hdr_field, hdr_row, &h);
+        if (!h.done && off + used == ld->src.size) {
+            if (p.pstate == 2 && p.quoted) {
+                /* libcsv would take the rest of the file as one header name */
+                st = tg_err_set(err, TG_EDATA, path, (int)ld->data_line, (int)h.n + 1,
+                                "the header's quoted field %zu is not closed before the end of "
+                                "the file (a missing %c?)",
+                                h.n + 1, ld->dialect.quote);
+                goto done;
+            }
+            csv_fini(&p, hdr_field, hdr_row, &h);
+        }
     }
     if (h.nomem) {
         st = tg_err_nomem(err);
@@ -778,10 +894,10 @@ static tg_status plan_chunks(struct loader *ld, tg_error *err) {
 static void chunk_reset(struct chunk *ch, int pass) {
     ch->row = ch->field = 0;
     ch->row_bad = 0;
-    ch->failed = 0;
+    ch->failed = ch->fail_at_nl = 0;
     ch->status = TG_OK;
     ch->utf8_bad = 0;
-    ch->newlines = 0;
+    ch->newlines = ch->comments = 0;
     ch->pass = pass;
 }
 
@@ -900,7 +1016,8 @@ static tg_status chunk_failure(struct loader *ld, const char *path, tg_error *er
                               ch->status == TG_ELIMIT ? "time limit reached" : "cancelled");
         if (ch->status != TG_OK) return tg_err_set(err, ch->status, path, 0, 0, "cannot parse");
         if (ch->failed) {
-            size_t line = line_of(ld, ch, ch->fail_row, ch->fail_field);
+            size_t line = ch->fail_at_nl ? ch->first_line + ch->fail_nl
+                                         : line_of(ld, ch, ch->fail_row, ch->fail_field);
             const char *name = ch->fail_field < ld->n_cols ? ld->names[ch->fail_field] : NULL;
             return tg_err_set(err, TG_EDATA, path, (int)line, (int)ch->fail_field + 1, "%s%s%s%s",
                               name ? "column '" : "", name ? name : "", name ? "': " : "",
@@ -1056,6 +1173,59 @@ static tg_status assemble(struct loader *ld, const tg_csvcol_decision *dec, tg_t
 
 /* ---- the report ---- */
 
+static void add_note(tg_csv_report *r, int unusual, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void add_note(tg_csv_report *r, int unusual, const char *fmt, ...) {
+    va_list ap;
+    if (r->n_notes == MAX_NOTES) return;
+    tg_csv_note *n = &r->notes[r->n_notes++];
+    n->unusual = unusual;
+    va_start(ap, fmt);
+    vsnprintf(n->text, sizeof n->text, fmt, ap);
+    va_end(ap);
+}
+
+/* The file-level decisions, routine ones first. */
+static void file_notes(const struct loader *ld, tg_csv_report *r) {
+    const tg_dialect *d = &ld->dialect;
+    if (ld->retried)
+        add_note(r, 1,
+                 "encoding windows-1252: invalid UTF-8 past the first MiB; encoding overrides");
+    else add_note(r, 0, "%s", d->enc_why);
+    add_note(r, 0, "%s", d->delim_why);
+    add_note(r, d->header_unsure, "%s", d->header_why);
+    if (d->sep_line) add_note(r, 0, "line 1 (Excel's \"sep=%c\" line) skipped", d->delim);
+    if (d->comment) {
+        size_t n = ld->hdr_comments;
+        for (size_t i = 0; i < ld->n_chunks; i++) n += ld->chunks[i].comments;
+        add_note(r, 1, "%zu comment line(s) starting with '%c' skipped; comment = false reads them",
+                 n, d->comment);
+    }
+    if (d->n_titles)
+        add_note(r, 1, "%d title line(s) above the header skipped (\"%s\"); skip = n sets how many",
+                 d->n_titles, d->title);
+    else if (ld->opts->dialect.skip > 0)
+        add_note(r, 0, "%d line(s) skipped (skip = %d)", ld->opts->dialect.skip,
+                 ld->opts->dialect.skip);
+    if (ld->gzip)
+        add_note(r, 1, "gzip-compressed: %zu bytes decompressed in memory", ld->file_size);
+    if (d->cr_lines)
+        add_note(r, 1, "line ends: bare CR (classic Mac) read as line breaks, %zu in the first MiB",
+                 d->cr_lines);
+    if (d->escape)
+        add_note(r, 1,
+                 "escape %c: quotes inside quoted fields are written %c%c; escape = false "
+                 "overrides",
+                 d->escape, d->escape, d->quote);
+    if (d->lenient)
+        add_note(r, 1,
+                 "quotes lenient: %zu field(s) in the first MiB have text after the closing "
+                 "quote (\"Swing it\" magistern) and are kept as they stand; quotes = "
+                 "\"strict\" makes them an error",
+                 d->n_lenient);
+}
+
 static tg_status make_report(struct loader *ld, const tg_csvcol_decision *dec, const tg_table *t,
                              tg_csv_report **out) {
     tg_csv_report *r = tg_calloc(1, sizeof *r);
@@ -1068,7 +1238,8 @@ static tg_status make_report(struct loader *ld, const tg_csvcol_decision *dec, c
     r->cols = tg_calloc(ld->n_cols ? ld->n_cols : 1, sizeof *r->cols);
     for (size_t i = 0; i < ld->n_chunks; i++) n_rej += ld->chunks[i].n_rej;
     r->rejects = tg_calloc(n_rej ? n_rej : 1, sizeof *r->rejects);
-    if (!r->cols || !r->rejects) {
+    r->notes = tg_calloc(MAX_NOTES, sizeof *r->notes);
+    if (!r->cols || !r->rejects || !r->notes) {
         tg_csv_report_free(r);
         return TG_ENOMEM;
     }
@@ -1081,6 +1252,7 @@ static tg_status make_report(struct loader *ld, const tg_csvcol_decision *dec, c
         ci->date_fmt = dec[k].dfmt;
         memcpy(ci->note, dec[k].note, sizeof ci->note);
     }
+    file_notes(ld, r);
     for (size_t i = 0; i < ld->n_chunks; i++) {
         struct chunk *ch = &ld->chunks[i];
         struct pos *pos = tg_calloc(ch->n_rej ? ch->n_rej : 1, sizeof *pos);
@@ -1109,6 +1281,7 @@ void tg_csv_report_free(tg_csv_report *report) {
     if (!report) return;
     tg_free(report->rejects);
     tg_free(report->cols);
+    tg_free(report->notes);
     tg_free(report);
 }
 
@@ -1120,7 +1293,7 @@ static void loader_free(struct loader *ld) {
     for (size_t k = 0; k < ld->n_cols; k++) tg_free(ld->names[k]);
     tg_free(ld->names);
     tg_free(ld->specs);
-    tg_free(ld->src.mem);
+    if (ld->src.mem != ld->file_mem) tg_free(ld->src.mem);
     ld->chunks = NULL;
     ld->names = NULL;
     ld->specs = NULL;
@@ -1137,7 +1310,10 @@ static tg_status load(struct loader *ld, const char *path, tg_table **out, tg_cs
     unsigned char head[4];
     size_t got;
 
+    ld->src.mem = ld->file_mem;
+    ld->src.size = ld->file_mem ? ld->file_size : ld->disk_size;
     if ((st = sniff(ld, path, err)) != TG_OK) return st;
+    if ((st = rewrite(ld, err)) != TG_OK) return st;
     if (ld->enc_guessed != 2) {
         int has_bom = tg_src_read(&ld->src, 0, head, sizeof head, &got, NULL) == TG_OK &&
                       tg_enc_bom(head, got, &bom) != TG_ENC_AUTO;
@@ -1189,6 +1365,33 @@ done:
     return st;
 }
 
+/* Looks at the file's first bytes: a compressed or binary format is
+** refused by name (an .xlsx once loaded as five columns of garbage), gzip
+** is decompressed into memory (whatever the file is called); the parse
+** then runs in parallel over that copy. */
+static tg_status prepare(struct loader *ld, const char *path, tg_error *err) {
+    unsigned char head[TG_CSVPREP_HEAD];
+    const char *what;
+    size_t got;
+    ld->src.size = ld->disk_size;
+    tg_status st = tg_src_read(&ld->src, 0, head, sizeof head, &got, err);
+    if (st != TG_OK) return st;
+    int kind = tg_csvprep_kind(head, got, &what);
+    if (kind == TG_PREP_REFUSE)
+        return tg_err_set(err, TG_EDATA, path, 0, 0, "not a CSV file: this is %s", what);
+    if (kind != TG_PREP_GZIP) return TG_OK;
+    st = tg_csvprep_gunzip(ld->src.fd, path, &ld->file_mem, &ld->file_size, ld->opts->interrupt,
+                           ld->opts->ud, err);
+    if (st != TG_OK) return st;
+    ld->gzip = 1;
+    /* what was inside the gzip stream must be text too */
+    kind = tg_csvprep_kind(ld->file_mem, ld->file_size, &what);
+    if (kind != TG_PREP_TEXT)
+        return tg_err_set(err, TG_EDATA, path, 0, 0, "not a CSV file: gzip holding %s",
+                          kind == TG_PREP_GZIP ? "another gzip stream" : what);
+    return TG_OK;
+}
+
 tg_status tg_csv_read(const char *path, const tg_csv_opts *opts, tg_table **out,
                       tg_csv_report **report, tg_error *err) {
     tg_csv_opts defaults;
@@ -1219,8 +1422,9 @@ tg_status tg_csv_read(const char *path, const tg_csv_opts *opts, tg_table **out,
         if (!opts->use_fd) close(ld.src.fd);
         return tg_err_set(err, TG_EIO, path, 0, 0, "not a regular file");
     }
-    ld.src.size = (size_t)sb.st_size;
-    st = load(&ld, path, out, report, err);
+    ld.disk_size = (size_t)sb.st_size;
+    st = prepare(&ld, path, err);
+    if (st == TG_OK) st = load(&ld, path, out, report, err);
     if (st == TG_OK && ld.enc_guessed == 2 && !*out) {
         /* Not UTF-8 after all: read it again as Windows-1252, the encoding
         ** of Danish Excel's "CSV (semikolonsepareret)". */
@@ -1228,12 +1432,13 @@ tg_status tg_csv_read(const char *path, const tg_csv_opts *opts, tg_table **out,
         loader_free(&ld);
         retry.dialect.encoding = TG_ENC_CP1252;
         ld.opts = &retry;
-        ld.src.size = (size_t)sb.st_size;
         ld.enc_guessed = 0;
+        ld.retried = 1;
         ld.done_bytes = 0;
         st = load(&ld, path, out, report, err);
     }
     loader_free(&ld);
+    tg_free(ld.file_mem);
     if (!opts->use_fd) close(ld.src.fd);
     return st;
 }

@@ -72,6 +72,14 @@ typedef struct tg_csv_colinfo {
     char note[160];    /* why a column that looked typed is text, or "" */
 } tg_csv_colinfo;
 
+/* One decision about the whole file, and why, naming the option that
+** overrides it ("header: 'id' (column 1) is not like the values below it"). */
+typedef struct tg_csv_note {
+    int unusual; /* 1: a reader of the results should know (lenient quotes, escapes, bare CR
+                    line ends, gzip, an unsure header); 0: routine (delimiter, encoding) */
+    char text[240];
+} tg_csv_note;
+
 typedef struct tg_csv_report {
     tg_dialect dialect;
     size_t n_rows;
@@ -81,6 +89,8 @@ typedef struct tg_csv_report {
     tg_reject *rejects;
     size_t n_cols;
     tg_csv_colinfo *cols;
+    size_t n_notes; /* what the sniffer and loader decided about the file */
+    tg_csv_note *notes;
 } tg_csv_report;
 
 /* Loads the CSV file at 'path' into a new table (*out, one reference).

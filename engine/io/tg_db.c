@@ -11,24 +11,29 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <pthread.h>
 #include <sqlite3.h>
 
 #include "tg_date.h"
+#include "tg_dbvfs.h"
 #include "tg_enc.h"
 #include "tg_err.h"
 #include "tg_mem.h"
 #include "tg_out.h"
+#include "tg_path.h"
 #include "tg_sbuf.h"
 
 #define BUSY_MS      5000  /* how long to wait for another connection's lock */
+#define BUSY_STEP_MS 10    /* sleep between tries, and between polls while waiting */
 #define PROGRESS_OPS 10000 /* VM instructions between polls of a running query */
 #define SQL_SHOW     120   /* bytes of SQL quoted in an error message */
 #define WRITE_TRIES  8     /* attempts when other writers keep replacing the file */
@@ -149,16 +154,22 @@ static void sq_install(void) {
     static const sqlite3_mem_methods methods = { sq_malloc,  sq_free, sq_realloc,  sq_size,
                                                  sq_roundup, sq_init, sq_shutdown, NULL };
     sqlite3_config(SQLITE_CONFIG_MALLOC, &methods);
+    tg_dbvfs_register();
 }
 
-/* Opens 'file'; messages name 'path' (the database the caller was asked
+/* Opens 'file' by name, or with 'fd' >= 0 the open file 'fd' through the
+** tegn-fd VFS ('file' is then ignored; 'flags' READWRITE makes it the
+** writable kind); messages name 'path' (the database the caller was asked
 ** for: a write works on a temporary copy whose name means nothing to the
 ** user). */
-static tg_status open_db(const char *file, const char *path, int flags, sqlite3 **out,
+static tg_status open_db(const char *file, int fd, const char *path, int flags, sqlite3 **out,
                          tg_error *err) {
     sqlite3 *db = NULL;
+    char name[64];
     pthread_once(&sq_once, sq_install);
-    int rc = sqlite3_open_v2(file, &db, flags, NULL);
+    if (fd >= 0 && tg_dbvfs_name(name, sizeof name, fd, (flags & SQLITE_OPEN_READWRITE) != 0) == 0)
+        file = name;
+    int rc = sqlite3_open_v2(file, &db, flags, fd >= 0 ? tg_dbvfs_register() : NULL);
 
     *out = NULL;
     if (rc != SQLITE_OK) {
@@ -173,7 +184,6 @@ static tg_status open_db(const char *file, const char *path, int flags, sqlite3 
         sqlite3_close(db);
         return st;
     }
-    sqlite3_busy_timeout(db, BUSY_MS);
     *out = db;
     return TG_OK;
 }
@@ -848,14 +858,34 @@ static tg_status build_table(struct reader *r, tg_table **out, tg_error *err) {
     return TG_OK;
 }
 
-/* Refuses a FIFO, a device or a directory before SQLite opens it: opening
-** a FIFO blocks until a writer comes, where no poll can stop it, and
-** /dev/zero would read as an empty database. A missing file is left to
-** SQLite, whose message says so. */
-static tg_status check_regular(const char *path, tg_error *err) {
+/* Refuses a FIFO, a device or a directory: /dev/zero would read as an
+** empty database. */
+static tg_status check_regular(int fd, const char *path, tg_error *err) {
     struct stat sb;
-    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
-        return tg_err_set(err, TG_EIO, path, 0, 0, "not a regular file");
+    if (fstat(fd, &sb) != 0)
+        return tg_err_set(err, TG_EIO, path, 0, 0, "cannot open database: %s", strerror(errno));
+    if (!S_ISREG(sb.st_mode)) return tg_err_set(err, TG_EIO, path, 0, 0, "not a regular file");
+    return TG_OK;
+}
+
+/* The file is read through its descriptor as immutable (tg_dbvfs), so
+** SQLite does not look next to it: a database another program is
+** writing, with a journal or a write-ahead log beside it holding what is
+** not yet in the file, would read stale or half-written. Those are
+** refused, as a read-only connection refuses a hot journal. The lookup
+** is by name; it guards against a mistake, not an attack. */
+static tg_status check_quiet(const char *path, tg_error *err) {
+    static const char *const sides[] = { "-journal", "-wal" };
+    char side[4096];
+    struct stat sb;
+    for (size_t i = 0; i < 2; i++) {
+        if ((size_t)snprintf(side, sizeof side, "%s%s", path, sides[i]) >= sizeof side) break;
+        if (stat(side, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0)
+            return tg_err_set(err, TG_EIO, path, 0, 0,
+                              "cannot open database: its %s file holds changes not yet in it "
+                              "(another program is writing it, or crashed while writing)",
+                              sides[i] + 1);
+    }
     return TG_OK;
 }
 
@@ -867,17 +897,35 @@ tg_status tg_db_read(const char *db_path, const char *table_or_sql, const tg_db_
 tg_status tg_db_read_poll(const char *db_path, const char *table_or_sql, const tg_db_param *params,
                           size_t n_params, const tg_interrupt *intr, tg_table **out,
                           tg_error *err) {
+    assert(db_path != NULL && out != NULL);
+    *out = NULL;
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer */
+    int fd = open(db_path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT)
+        return tg_err_set(err, TG_EIO, db_path, 0, 0,
+                          "cannot open database: no such file or directory");
+    if (fd < 0)
+        return tg_err_set(err, TG_EIO, db_path, 0, 0, "cannot open database: %s", strerror(errno));
+    tg_status st = tg_db_read_fd(fd, db_path, table_or_sql, params, n_params, intr, out, err);
+    close(fd);
+    return st;
+}
+
+tg_status tg_db_read_fd(int fd, const char *db_path, const char *table_or_sql,
+                        const tg_db_param *params, size_t n_params, const tg_interrupt *intr,
+                        tg_table **out, tg_error *err) {
     struct reader r = { 0 };
     tg_sbuf q = { 0 };
     const char *sql = table_or_sql, *shown = table_or_sql;
     tg_status st;
 
-    assert(db_path != NULL && table_or_sql != NULL && out != NULL);
+    assert(fd >= 0 && db_path != NULL && table_or_sql != NULL && out != NULL);
     assert(params != NULL || n_params == 0);
     *out = NULL;
     r.path = db_path;
     r.intr = intr;
-    if ((st = check_regular(db_path, err)) != TG_OK) return st;
+    if ((st = check_regular(fd, db_path, err)) != TG_OK) return st;
+    if ((st = check_quiet(db_path, err)) != TG_OK) return st;
     if (is_plain_name(table_or_sql)) {
         tg_sbuf_str(&q, "SELECT * FROM ");
         sb_ident(&q, table_or_sql);
@@ -885,7 +933,7 @@ tg_status tg_db_read_poll(const char *db_path, const char *table_or_sql, const t
         sql = q.p;
         shown = NULL;
     }
-    st = open_db(db_path, db_path, SQLITE_OPEN_READONLY, &r.db, err);
+    st = open_db(NULL, fd, db_path, SQLITE_OPEN_READONLY, &r.db, err);
     if (st == TG_OK && intr) sqlite3_progress_handler(r.db, PROGRESS_OPS, on_progress, &r);
     if (st == TG_OK) st = harden(r.db, &r.refused, db_path, err);
     if (st == TG_OK) st = prepare_query(&r, sql, shown, err);
@@ -1138,13 +1186,13 @@ static int is_wal(sqlite3 *db) {
     return wal;
 }
 
-/* Copies every page of the database at 'path' into 'to'. SQLite refuses
-** a backup from a connection in a write transaction, so the copy is read
-** through a second connection, which the caller's write lock (RESERVED)
-** still lets read. */
-static tg_status copy_db(const char *path, sqlite3 *to, tg_error *err) {
+/* Copies every page of the database open as 'fd' into 'to'. SQLite
+** refuses a backup from a connection in a write transaction, so the copy
+** is read through a second connection, on the descriptor as an immutable
+** file: the caller's write lock (RESERVED) keeps other writers out. */
+static tg_status copy_db(int fd, const char *path, sqlite3 *to, tg_error *err) {
     sqlite3 *from;
-    tg_status st = open_db(path, path, SQLITE_OPEN_READONLY, &from, err);
+    tg_status st = open_db(NULL, fd, path, SQLITE_OPEN_READONLY, &from, err);
     if (st != TG_OK) return st;
     sqlite3_backup *b = sqlite3_backup_init(to, "main", from, "main");
     if (!b) st = db_fail(err, path, to, sqlite3_errcode(to), NULL);
@@ -1158,77 +1206,202 @@ static tg_status copy_db(const char *path, sqlite3 *to, tg_error *err) {
     return st;
 }
 
-/* The write itself, on a temporary file next to 'path' that replaces it
-** only once complete: a copy of the database at 'path' (whose write lock
-** the caller holds) when 'exists', else a new database. Any failure,
-** including a full disk, removes the copy and leaves 'path' as it was;
-** its journal stays in memory, so no journal file is left either. */
-static tg_status write_copy(const char *path, int exists, const char *table, const tg_table *t,
+/* Where a write goes: the folder, open, and the file's name in it; 'path'
+** names it in messages. While it waits for another connection's lock,
+** 'intr' is polled; *stopped receives its status once it said stop. */
+struct target {
+    int dir;
+    const char *name;
+    const char *path;
+    const tg_interrupt *intr;
+    tg_status *stopped;
+    struct timespec since; /* when the current wait began */
+};
+
+static double ms_since(const struct timespec *t0) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) * 1e3 + (double)(t.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/* SQLite's busy handler for the connection that locks the database: up
+** to BUSY_MS of waiting, in steps of BUSY_STEP_MS, asking the run's poll
+** at each step, so the time limit and a signal end the wait (where
+** sqlite3_busy_timeout would sleep through them). Returning 0 makes the
+** statement fail with SQLITE_BUSY. */
+static int on_busy(void *ud, int count) {
+    struct target *to = ud;
+    tg_status st;
+    if (count == 0) clock_gettime(CLOCK_MONOTONIC, &to->since);
+    if ((st = tg_poll(to->intr)) != TG_OK) {
+        *to->stopped = st;
+        return 0;
+    }
+    if (ms_since(&to->since) >= BUSY_MS) return 0;
+    sqlite3_sleep(BUSY_STEP_MS);
+    return 1;
+}
+
+/* The error for a failed statement on the locking connection: the poll's
+** status when it ended the wait, else 'st' as reported. */
+static tg_status lock_fail(const struct target *to, tg_status st, tg_error *err) {
+    if (*to->stopped == TG_OK) return st;
+    return tg_err_set(err, *to->stopped, to->path, 0, 0,
+                      "stopped while waiting for another program's lock on the database");
+}
+
+/* The write itself, on a temporary file next to the target (created and
+** renamed through the folder's descriptor) that replaces it only once
+** complete: a copy of the database open as 'src' (whose write lock the
+** caller holds) when src >= 0, else a new database. SQLite reaches the
+** copy through its descriptor (tg_dbvfs), never by name. Any failure,
+** including a full disk, removes the copy and leaves the target as it
+** was; its journal stays in memory, so no journal file is left either. */
+static tg_status write_copy(const struct target *to, int src, const char *table, const tg_table *t,
                             tg_db_mode mode, tg_error *err) {
     tg_out *o;
     sqlite3 *db = NULL;
-    tg_status st = tg_out_open(path, &o, err);
+    tg_status st = tg_out_openat(to->dir, to->name, to->path, &o, err);
 
     if (st != TG_OK) return st;
-    st = open_db(tg_out_temp_path(o), path, SQLITE_OPEN_READWRITE, &db, err);
-    if (st == TG_OK) st = exec_sql(db, "PRAGMA journal_mode = MEMORY", path, err);
-    if (st == TG_OK && exists) st = copy_db(path, db, err);
-    if (st == TG_OK) st = write_tx(db, "BEGIN", table, t, mode, path, err);
+    st = open_db(NULL, tg_out_fd(o), to->path, SQLITE_OPEN_READWRITE, &db, err);
+    if (st == TG_OK) st = exec_sql(db, "PRAGMA journal_mode = MEMORY", to->path, err);
+    if (st == TG_OK && src >= 0) st = copy_db(src, to->path, db, err);
+    if (st == TG_OK) st = write_tx(db, "BEGIN", table, t, mode, to->path, err);
     if (db && sqlite3_close(db) != SQLITE_OK && st == TG_OK)
-        st = tg_err_set(err, TG_EIO, path, 0, 0, "cannot close the database");
+        st = tg_err_set(err, TG_EIO, to->path, 0, 0, "cannot close the database");
     if (st != TG_OK) {
         tg_out_abort(o);
         return st;
     }
-    return exists ? tg_out_commit(o, err) : tg_out_commit_new(o, err);
+    return src >= 0 ? tg_out_commit(o, err) : tg_out_commit_new(o, err);
 }
 
-/* One attempt. *again is set when the file at 'path' was replaced (by
-** another writer) between looking at it and locking it. */
-static tg_status write_once(const char *path, const char *table, const tg_table *t, tg_db_mode mode,
-                            int *again, tg_error *err) {
+static int same_file(const struct stat *a, const struct stat *b) {
+    return a->st_ino == b->st_ino && a->st_dev == b->st_dev;
+}
+
+/* The existing database, for the connection that holds its write lock.
+** SQLite opens it by name (its locks and, for a WAL database, its -wal
+** and -shm files live by the name); the name is the checked folder's
+** descriptor in /proc, which points at that folder even after a swap,
+** or the path as given where /proc is missing. 'db' must then be the
+** file 'fd' is open on, which the caller checks once the lock is held. */
+static tg_status open_locked(struct target *to, sqlite3 **db, tg_error *err) {
+    char name[4200];
+    struct stat sb;
+    const char *file = to->path;
+    if (stat("/proc/self/fd", &sb) == 0 &&
+        (size_t)snprintf(name, sizeof name, "/proc/self/fd/%d/%s", to->dir, to->name) < sizeof name)
+        file = name;
+    tg_status st = open_db(file, -1, to->path, SQLITE_OPEN_READWRITE, db, err);
+    if (st == TG_OK) sqlite3_busy_handler(*db, on_busy, to);
+    return st;
+}
+
+/* 1 when the main database of 'db' is the file 'fd' is open on. */
+static int holds(sqlite3 *db, int fd) {
+    struct stat a, b;
+    const char *file = sqlite3_db_filename(db, "main");
+    return file && stat(file, &a) == 0 && fstat(fd, &b) == 0 && same_file(&a, &b);
+}
+
+/* One attempt at writing into the existing database open as 'fd'.
+** *again is set when the file was replaced (by another writer) between
+** opening it and locking it. */
+static tg_status write_existing(struct target *to, int fd, const char *table, const tg_table *t,
+                                tg_db_mode mode, int *again, tg_error *err) {
     struct stat before, now;
     sqlite3 *src;
     tg_status st;
 
-    *again = 0;
-    if (stat(path, &before) != 0) {
-        st = write_copy(path, 0, table, t, mode, err);
-        *again = st != TG_OK && stat(path, &now) == 0; /* someone created it meanwhile */
-        return st;
-    }
-    st = open_db(path, path, SQLITE_OPEN_READWRITE, &src, err);
+    if (fstat(fd, &before) != 0 || !S_ISREG(before.st_mode))
+        return tg_err_set(err, TG_EIO, to->path, 0, 0, "not a regular file");
+    st = open_locked(to, &src, err);
     if (st != TG_OK) return st;
-    if (!S_ISREG(before.st_mode) || is_wal(src)) {
+    if (is_wal(src)) {
         /* A WAL database commits atomically in place, and its -wal file
         ** must stay with its own database file. */
-        st = write_tx(src, "BEGIN IMMEDIATE", table, t, mode, path, err);
-    } else if ((st = exec_sql(src, "BEGIN IMMEDIATE", path, err)) == TG_OK) {
-        /* With the write lock held, 'path' must still be the file opened:
-        ** a writer that finished meanwhile renamed its copy over it. */
-        if (stat(path, &now) != 0 || now.st_ino != before.st_ino || now.st_dev != before.st_dev)
+        if ((st = exec_sql(src, "BEGIN IMMEDIATE", to->path, err)) == TG_OK) {
+            if (!holds(src, fd)) *again = 1;
+            else st = write_in_tx(src, table, t, mode, to->path, err);
+            if (st == TG_OK && !*again) st = exec_sql(src, "COMMIT", to->path, err);
+            else sqlite3_exec(src, "ROLLBACK", NULL, NULL, NULL);
+        }
+    } else if ((st = exec_sql(src, "BEGIN IMMEDIATE", to->path, err)) == TG_OK) {
+        /* With the write lock held, the name must still be the file opened
+        ** (a writer that finished meanwhile renamed its copy over it), and
+        ** the lock must be on that file. */
+        if (fstatat(to->dir, to->name, &now, 0) != 0 || !same_file(&now, &before) ||
+            !holds(src, fd))
             *again = 1;
-        else st = write_copy(path, 1, table, t, mode, err);
+        else st = write_copy(to, fd, table, t, mode, err);
         sqlite3_exec(src, "ROLLBACK", NULL, NULL, NULL);
     }
     sqlite3_close(src);
+    return st == TG_OK ? st : lock_fail(to, st, err);
+}
+
+/* One attempt. *again is set when the file at the target was created or
+** replaced by another writer meanwhile. The existing file is opened
+** beneath the folder: a symlink there is followed only when it stays in
+** the folder. */
+static tg_status write_once(struct target *to, const char *table, const tg_table *t,
+                            tg_db_mode mode, int *again, tg_error *err) {
+    struct stat now;
+    tg_status st;
+
+    *again = 0;
+    int fd = tg_path_openat_beneath(to->dir, to->name, O_RDONLY | O_NONBLOCK | O_NOCTTY, 0);
+    if (fd < 0 && errno == ENOENT) {
+        st = write_copy(to, -1, table, t, mode, err);
+        *again = st != TG_OK && fstatat(to->dir, to->name, &now, 0) == 0; /* created meanwhile */
+        return st;
+    }
+    if (fd < 0)
+        return tg_err_set(err, TG_EIO, to->path, 0, 0, "cannot open database: %s",
+                          errno == EXDEV ? "a symbolic link out of its folder" : strerror(errno));
+    st = write_existing(to, fd, table, t, mode, again, err);
+    close(fd);
     return st;
 }
 
 tg_status tg_db_write(const char *db_path, const char *table, const tg_table *t, tg_db_mode mode,
                       tg_error *err) {
-    tg_status st = TG_OK;
+    const char *slash = strrchr(db_path, '/');
+    char dir[4096];
+    size_t dl = slash ? (size_t)(slash - db_path) + 1 : 0;
+    int fd;
+
+    assert(db_path != NULL);
+    if (dl >= sizeof dir) return tg_err_set(err, TG_EIO, db_path, 0, 0, "path too long");
+    memcpy(dir, dl ? db_path : ".", dl ? dl : 1);
+    dir[dl ? dl : 1] = '\0';
+    if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+        return tg_err_set(err, TG_EIO, db_path, 0, 0, "cannot create a file next to it: %s",
+                          strerror(errno));
+    tg_status st = tg_db_write_at(fd, db_path + dl, db_path, table, t, mode, NULL, err);
+    close(fd);
+    return st;
+}
+
+tg_status tg_db_write_at(int dir, const char *name, const char *db_path, const char *table,
+                         const tg_table *t, tg_db_mode mode, const tg_interrupt *intr,
+                         tg_error *err) {
+    tg_status st = TG_OK, stopped = TG_OK;
+    struct target to = { dir, name, db_path ? db_path : name, intr, &stopped, { 0, 0 } };
     int again = 1;
 
-    assert(db_path != NULL && table != NULL && t != NULL);
+    assert(dir >= 0 && name != NULL && table != NULL && t != NULL);
     assert(mode == TG_DB_CREATE || mode == TG_DB_REPLACE || mode == TG_DB_APPEND);
     if (t->n_cols == 0)
-        return tg_err_set(err, TG_EARG, db_path, 0, 0,
+        return tg_err_set(err, TG_EARG, to.path, 0, 0,
                           "cannot write '%s': the table has no columns", table);
-    for (int attempt = 0; again && attempt < WRITE_TRIES; attempt++)
-        st = write_once(db_path, table, t, mode, &again, err);
+    for (int attempt = 0; again && stopped == TG_OK && attempt < WRITE_TRIES; attempt++)
+        st = write_once(&to, table, t, mode, &again, err);
+    if (stopped != TG_OK) return st;
     if (again)
-        return tg_err_set(err, TG_EIO, db_path, 0, 0,
+        return tg_err_set(err, TG_EIO, to.path, 0, 0,
                           "the database kept being replaced by other writers; not written");
     return st;
 }

@@ -70,9 +70,19 @@ tg_status tg_db_read(const char *db_path, const char *table_or_sql, const tg_db_
 /* tg_db_read that asks 'intr' (may be NULL) while SQLite works, and stops
 ** with its status (TG_ELIMIT, TG_ECANCEL) when it is not TG_OK. A path
 ** that exists but is not a regular file (a FIFO, a device) is refused
-** with TG_EIO before SQLite opens it. */
+** with TG_EIO. */
 tg_status tg_db_read_poll(const char *db_path, const char *table_or_sql, const tg_db_param *params,
                           size_t n_params, const tg_interrupt *intr, tg_table **out, tg_error *err);
+
+/* tg_db_read_poll on the database open as 'fd' (borrowed; a file opened
+** beneath an allowed folder by tg_path_open_read): SQLite reads it
+** through the descriptor (tg_dbvfs), never by name, as an immutable file.
+** So that immutable holds, a database with a non-empty -journal or -wal
+** file next to 'db_path' (another program writing it, or a crash during
+** a write) is refused with TG_EIO. Messages name 'db_path'. */
+tg_status tg_db_read_fd(int fd, const char *db_path, const char *table_or_sql,
+                        const tg_db_param *params, size_t n_params, const tg_interrupt *intr,
+                        tg_table **out, tg_error *err);
 
 /* Writes 't' (borrowed) into the table called 'table' in the SQLite
 ** database at 'db_path', creating the file if needed. Everything happens
@@ -81,9 +91,9 @@ tg_status tg_db_read_poll(const char *db_path, const char *table_or_sql, const t
 ** only when complete: any failure, a full disk too, leaves the database
 ** exactly as before with no journal, and creates no file when there was
 ** none (tg_out's temporary-file rules apply, stale copies included). A
-** database in WAL mode is written in place in one transaction. Declared column types: int INTEGER,
-*float REAL (NaN is stored as
-** NULL), bool BOOLEAN (0/1), date DATE (text 'YYYY-MM-DD'), string TEXT,
+** database in WAL mode is written in place in one transaction. Declared
+** column types: int INTEGER, float REAL (NaN is stored as NULL), bool BOOLEAN (0/1), date DATE
+*(text 'YYYY-MM-DD'), string TEXT,
 ** so tg_db_read gives back the same types. TG_DB_APPEND requires the
 ** existing table to have the same column names as 't', compared as SQLite
 ** compares names (ASCII case-insensitive), in any order; values go in by
@@ -94,5 +104,22 @@ tg_status tg_db_read_poll(const char *db_path, const char *table_or_sql, const t
 ** (cannot open or write, locked, I/O), TG_ENOMEM. err->file is 'db_path'. */
 tg_status tg_db_write(const char *db_path, const char *table, const tg_table *t, tg_db_mode mode,
                       tg_error *err);
+
+/* tg_db_write into the file 'name' (no '/') in the folder open as 'dir'
+** (borrowed, O_RDONLY | O_DIRECTORY; from tg_path_open_write). The copy
+** is created, written and renamed through 'dir', SQLite reaching it and
+** the old database by descriptor, so a folder swapped for a symlink after
+** the check cannot redirect the write. An existing database is opened
+** beneath 'dir' (a symlink leading out of it is refused, TG_EIO) and
+** locked by SQLite by name, through /proc/self/fd/<dir>; the write goes
+** on only when the locked file is the one opened. A WAL database is
+** written in place by that connection. 'db_path' names the file in
+** messages (NULL: 'name'). While waiting (up to 5 s) for another
+** connection's lock, 'intr' (may be NULL) is asked every 10 ms; when it
+** says stop, the write ends with its status (TG_ELIMIT, TG_ECANCEL) and
+** nothing changed. */
+tg_status tg_db_write_at(int dir, const char *name, const char *db_path, const char *table,
+                         const tg_table *t, tg_db_mode mode, const tg_interrupt *intr,
+                         tg_error *err);
 
 #endif /* TG_DB_H */

@@ -657,16 +657,23 @@ char *tg_json_dump(const tg_json *v, int indent) {
 
 tg_status tg_json_write_file(const tg_json *v, int indent, const char *path,
                              const tg_interrupt *intr, tg_error *err) {
+    tg_out *o;
+    assert(path != NULL);
+    tg_status st = tg_out_open(path, &o, err);
+    return st != TG_OK ? st : tg_json_write_take(v, indent, o, path, intr, err);
+}
+
+tg_status tg_json_write_take(const tg_json *v, int indent, tg_out *o, const char *path,
+                             const tg_interrupt *intr, tg_error *err) {
     struct sink s = { 0 };
-    assert(v != NULL && path != NULL && indent >= 0 && indent <= 16);
+    assert(v != NULL && o != NULL && path != NULL && indent >= 0 && indent <= 16);
+    s.out = o;
     s.buf = tg_malloc(SINK_CHUNK);
-    if (!s.buf) return tg_err_nomem(err);
-    s.cap = SINK_CHUNK;
-    tg_status st = tg_out_open(path, &s.out, err);
-    if (st != TG_OK) {
-        tg_free(s.buf);
-        return st;
+    if (!s.buf) {
+        tg_out_abort(o);
+        return tg_err_nomem(err);
     }
+    s.cap = SINK_CHUNK;
     s.indent = indent;
     s.intr = intr;
     put_value(&s, v, 0);

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "tegn.h"
+#include "tg_out.h"
 #include "tg_table.h"
 
 typedef struct tg_json tg_json;
@@ -122,6 +123,12 @@ char *tg_json_dump(const tg_json *v, int indent);
 ** table rows. TG_OK, TG_EIO, TG_ENOMEM or the interrupt's status; on
 ** failure the file at path is untouched. */
 tg_status tg_json_write_file(const tg_json *v, int indent, const char *path,
+                             const tg_interrupt *intr, tg_error *err);
+
+/* tg_json_write_file into the output 'o' (tg_out_open or tg_out_openat),
+** which it takes: committed on success, aborted on failure. 'path' names
+** the file in messages. */
+tg_status tg_json_write_take(const tg_json *v, int indent, tg_out *o, const char *path,
                              const tg_interrupt *intr, tg_error *err);
 
 #endif /* TG_JSON_H */

@@ -216,17 +216,36 @@ static int is_blank(unsigned char c, unsigned char delim) {
     return (c == ' ' || c == '\t') && c != delim;
 }
 
+/* The end of the quoted field whose opening quote is at s[i - 1]: the
+** index of its closing quote, or n when it does not close on this line.
+** Doubled quotes inside are marked in 'doubled' for field k. */
+static size_t closing_quote(const unsigned char *s, size_t n, size_t i, unsigned char quote,
+                            unsigned char *doubled, size_t k) {
+    for (;; i++) {
+        if (i >= n || s[i] == '\r') return n; /* the field goes on past this line */
+        if (s[i] != quote) continue;
+        if (i + 1 < n && s[i + 1] == quote) {
+            if (doubled) doubled[k >> 3] |= (unsigned char)(1u << (k & 7));
+            i++;
+            continue;
+        }
+        return i;
+    }
+}
+
 /* A line with quoted fields, all well formed and on this one line: a field
 ** is blanks, then either unquoted text without quotes, or a quote, text in
 ** which a quote appears only doubled, a closing quote and blanks; then a
 ** delimiter or the end. That is what libcsv reads as the quoted text with
-** "" made ", blanks outside the quotes dropped and blanks inside kept. Any
-** other line -- an open quote (a newline inside the field), a stray CR,
-** text after a closing quote, a quote inside unquoted text -- returns -1 for
-** libcsv, whose lenient rules then decide. Fields are found first and
-** emitted only when the whole line qualifies. */
+** "" made ", blanks outside the quotes dropped and blanks inside kept. With
+** 'lenient', a quoted field with text after its closing quote ("Swing it"
+** magistern) is kept as it stands, quotes and all, up to the delimiter.
+** Any other line -- an open quote (a newline inside the field), a stray
+** CR, text after a closing quote when not lenient, a quote inside unquoted
+** text -- returns -1 for libcsv, whose lenient rules then decide. Fields
+** are found first and emitted only when the whole line qualifies. */
 static int quoted_line(unsigned char *s, size_t n, unsigned char delim, unsigned char quote,
-                       field_fn field, row_fn row, void *ud) {
+                       int lenient, field_fn field, row_fn row, void *ud) {
     size_t from[256], len[256], k = 0, i = 0;
     unsigned char doubled[256 / 8] = { 0 };
 
@@ -235,21 +254,24 @@ static int quoted_line(unsigned char *s, size_t n, unsigned char delim, unsigned
         while (i < n && is_blank(s[i], delim)) i++;
         if (i < n && s[i] == quote) {
             size_t a = ++i;
-            for (;; i++) {
-                if (i >= n || s[i] == '\r') return -1; /* the field goes on past this line */
-                if (s[i] != quote) continue;
-                if (i + 1 < n && s[i + 1] == quote) {
-                    doubled[k >> 3] |= (unsigned char)(1u << (k & 7));
-                    i++;
-                    continue;
-                }
-                break;
-            }
+            i = closing_quote(s, n, i, quote, doubled, k);
+            if (i >= n) return -1;
             from[k] = a;
             len[k] = i - a;
             i++; /* the closing quote */
             while (i < n && is_blank(s[i], delim)) i++;
-            if (i < n && s[i] != delim) return -1; /* text after the closing quote */
+            if (i < n && s[i] != delim) { /* text after the closing quote */
+                if (!lenient) return -1;
+                while (i < n && s[i] != delim) {
+                    if (s[i] == '\r') return -1;
+                    i++;
+                }
+                size_t b = i;
+                while (b > a && is_blank(s[b - 1], delim)) b--;
+                from[k] = a - 1; /* from the opening quote, as it stands */
+                len[k] = b - (a - 1);
+                doubled[k >> 3] &= (unsigned char)~(1u << (k & 7));
+            }
         } else {
             size_t a = i;
             while (i < n && s[i] != delim) {
@@ -290,19 +312,41 @@ static int quoted_line(unsigned char *s, size_t n, unsigned char delim, unsigned
     return 0;
 }
 
+long tg_lines_after_quote(const unsigned char *s, size_t n, unsigned char delim,
+                          unsigned char quote) {
+    size_t k = 0, i = 0;
+    assert(s != NULL || n == 0);
+    if (n && s[n - 1] == '\n') n--;
+    if (n && s[n - 1] == '\r') n--;
+    for (;; k++) {
+        while (i < n && is_blank(s[i], delim)) i++;
+        if (i < n && s[i] == quote) {
+            i = closing_quote(s, n, i + 1, quote, NULL, 0);
+            if (i >= n) return -1;
+            i++;
+            while (i < n && is_blank(s[i], delim)) i++;
+            if (i < n && s[i] != delim) return (long)k;
+        } else {
+            while (i < n && s[i] != delim) i++;
+        }
+        if (i >= n) return -1;
+        i++;
+    }
+}
+
 /* A line without quotes or stray CRs splits exactly as libcsv would split
 ** it (fields at each delimiter, blanks trimmed around unquoted fields,
 ** blank lines skipped), without libcsv's byte-at-a-time state machine.
 ** Returns 0, or -1, having done nothing, when the line needs libcsv. */
 int tg_lines_split(unsigned char *s, size_t n, unsigned char delim, unsigned char quote,
-                   field_fn field, row_fn row, void *ud) {
+                   int lenient, field_fn field, row_fn row, void *ud) {
     assert((s != NULL || n == 0) && field != NULL && row != NULL);
     size_t cut[256];
 
     if (n && s[n - 1] == '\n') n--;
     if (n && s[n - 1] == '\r') n--;
     long k = tg_lines_scan(s, n, delim, quote, cut, TG_ARRAY_LEN(cut));
-    if (k < 0) return quoted_line(s, n, delim, quote, field, row, ud);
+    if (k < 0) return quoted_line(s, n, delim, quote, lenient, field, row, ud);
     if (k == 0 && is_blank_line(s, n)) return 0; /* libcsv reports no row for it */
     size_t start = 0;
     for (size_t f = 0; f <= (size_t)k; f++) {

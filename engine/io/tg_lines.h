@@ -78,13 +78,22 @@ long tg_lines_scan(const unsigned char *s, size_t n, unsigned char delim, unsign
 ** would, calling field(s, len, ud) per field and row(0, ud) at the end --
 ** the same callbacks libcsv takes -- when the line is quote-free or holds
 ** only well-formed quoted fields that close on this line; a blank line is
-** skipped. Doubled quotes are undone in place, so s must be writable and
-** is not read again. Returns 0 when it split the line, and -1, having
-** called nothing, when the line needs libcsv (a quoted field that goes on past the line, a stray CR
-*or quote,
-** text after a closing quote, more than 256 fields). */
+** skipped. With 'lenient', a quoted field with text after its closing
+** quote is one field as it stands, quotes included. Doubled quotes are
+** undone in place, so s must be writable and is not read again. Returns 0
+** when it split the line, and -1, having called nothing, when the line
+** needs libcsv (a quoted field that goes on past the line, a stray CR or
+** quote, text after a closing quote when not lenient, more than 256
+** fields). */
 int tg_lines_split(unsigned char *s, size_t n, unsigned char delim, unsigned char quote,
-                   void (*field)(void *s, size_t n, void *ud), void (*row)(int c, void *ud),
-                   void *ud);
+                   int lenient, void (*field)(void *s, size_t n, void *ud),
+                   void (*row)(int c, void *ud), void *ud);
+
+/* The 0-based field of the line s[0, n) (a record's start) holding text
+** after its closing quote ("abc"def), or -1 when none does before a quoted
+** field runs past the line. libcsv would keep such a field open and
+** swallow the records after it. */
+long tg_lines_after_quote(const unsigned char *s, size_t n, unsigned char delim,
+                          unsigned char quote);
 
 #endif /* TG_LINES_H */

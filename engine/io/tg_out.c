@@ -6,7 +6,11 @@
 ** from the commit. The temporary file is created with O_EXCL under a name
 ** of our own rather than with mkstemp: mkstemp always creates mode 0600,
 ** which would make every output private, while open(..., 0666) lets the
-** umask decide as for any other file the user creates.
+** umask decide as for any other file the user creates. Every file
+** operation (create, rename, link, unlink, the sweep, the folder's sync)
+** goes through one descriptor of the target's folder, opened once: a
+** folder on the way renamed and replaced by a symlink meanwhile cannot
+** send the temporary file or the rename anywhere else.
 */
 #include "tg_out.h"
 
@@ -35,8 +39,10 @@
 
 struct tg_out {
     int fd;
-    char *path; /* the target */
-    char *tmp;  /* the temporary file, same directory */
+    int dir;    /* the target's folder, owned */
+    char *path; /* the target as the caller names it, for messages */
+    char *name; /* the target's name in 'dir' */
+    char *tmp;  /* the temporary file's name in 'dir' */
     char *buf;
     size_t len;
     tg_error fail; /* the first failure; fail.code == TG_OK while none */
@@ -101,38 +107,88 @@ static int remove_if_stale(int dfd, const char *name, pid_t pid) {
     return unlinkat(dfd, name, 0) == 0;
 }
 
-int tg_out_sweep(const char *path) {
-    size_t dl = dir_len(path), bl = strlen(path + dl);
-    char dir[4096];
-    int removed = 0;
+int tg_out_sweepat(int dir, const char *name) {
+    size_t bl = strlen(name);
+    int removed = 0, fd;
+    DIR *d;
 
-    if (bl == 0 || dl >= sizeof dir) return 0;
+    if (bl == 0 || strchr(name, '/')) return 0;
     if (bl > TMP_BASE_MAX) bl = TMP_BASE_MAX;
-    memcpy(dir, dl ? path : ".", dl ? dl : 1);
-    dir[dl ? dl : 1] = '\0';
-    DIR *d = opendir(dir);
-    if (!d) return 0;
+    /* fdopendir takes the descriptor it is given; a folder opened with
+    ** O_PATH cannot be listed, so it is opened again through the one we have */
+    if ((fd = openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) return 0;
+    if (!(d = fdopendir(fd))) {
+        close(fd);
+        return 0;
+    }
     for (struct dirent *e; (e = readdir(d)) != NULL;) {
-        pid_t pid = temp_pid(e->d_name, path + dl, bl);
-        if (pid) removed += remove_if_stale(dirfd(d), e->d_name, pid);
+        pid_t pid = temp_pid(e->d_name, name, bl);
+        if (pid) removed += remove_if_stale(dir, e->d_name, pid);
     }
     closedir(d);
     return removed;
 }
 
+/* Opens the folder part of 'path' ("." when there is none); *name points
+** at the last part. -1 with errno when the folder cannot be opened. */
+static int open_folder(const char *path, const char **name) {
+    size_t dl = dir_len(path);
+    char dir[4096];
+    *name = path + dl;
+    if (dl >= sizeof dir) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    memcpy(dir, dl ? path : ".", dl ? dl : 1);
+    dir[dl ? dl : 1] = '\0';
+    return open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+int tg_out_sweep(const char *path) {
+    const char *name;
+    int dir = open_folder(path, &name), removed;
+    if (dir < 0) return 0;
+    removed = tg_out_sweepat(dir, name);
+    close(dir);
+    return removed;
+}
+
 /* ---- the temporary file ---- */
 
-/* Creates the temporary file next to o->path; sets o->tmp and o->fd. */
+/* The error for a temporary file that could not be created (errno 'e'),
+** in words that fit the cause: the target's own permissions do not
+** matter, the folder's do, which surprises people who can write the file
+** but not its folder, and a system folder (/proc, /sys) takes no new
+** files at all. */
+static tg_status temp_error(const char *path, int e, tg_error *err) {
+    size_t dl = dir_len(path);
+    char dir[4096];
+    struct stat st;
+    int n = snprintf(dir, sizeof dir, "%.*s", dl > 1 ? (int)dl - 1 : dl ? 1 : 0, dl ? path : ".");
+    if (n < 0 || (size_t)n >= sizeof dir) snprintf(dir, sizeof dir, "its folder");
+    if (e == ENOENT && stat(dir, &st) != 0)
+        return tg_err_set(err, TG_EIO, path, 0, 0, "cannot write: the folder %s does not exist",
+                          dir);
+    if (e == ENOENT || e == EACCES || e == EPERM || e == EROFS)
+        return tg_err_set(err, TG_EIO, path, 0, 0,
+                          "cannot write: tegn writes a temporary file in %s and renames it over "
+                          "the target, and %s takes no new file (%s)",
+                          dir, dir, strerror(e));
+    return tg_err_set(err, TG_EIO, path, 0, 0, "cannot create a file next to it: %s", strerror(e));
+}
+
+/* Creates the temporary file next to the target; sets o->tmp and o->fd. */
 static tg_status create_temp(tg_out *o, tg_error *err) {
-    size_t dl = dir_len(o->path), bl = strlen(o->path + dl);
+    size_t bl = strlen(o->name);
     struct stat st;
     struct timespec ts;
     char pid[24];
     int have_mode = 0;
     mode_t mode = 0;
 
-    if (bl == 0) return tg_err_set(err, TG_EIO, o->path, 0, 0, "not a file name");
-    if (stat(o->path, &st) == 0) {
+    if (bl == 0 || strchr(o->name, '/'))
+        return tg_err_set(err, TG_EIO, o->path, 0, 0, "not a file name");
+    if (fstatat(o->dir, o->name, &st, 0) == 0) {
         if (S_ISDIR(st.st_mode))
             return tg_err_set(err, TG_EIO, o->path, 0, 0, "cannot write: is a directory");
         have_mode = S_ISREG(st.st_mode);
@@ -140,13 +196,12 @@ static tg_status create_temp(tg_out *o, tg_error *err) {
     }
     if (bl > TMP_BASE_MAX) bl = TMP_BASE_MAX;
     size_t pl = (size_t)snprintf(pid, sizeof pid, "%ld.", (long)getpid());
-    size_t n = dl + 1 + bl + strlen(TMP_TAG) + pl + TMP_RAND;
+    size_t n = 1 + bl + strlen(TMP_TAG) + pl + TMP_RAND;
     o->tmp = tg_malloc(n + 1);
     if (!o->tmp) return tg_err_nomem(err);
-    memcpy(o->tmp, o->path, dl);
-    o->tmp[dl] = '.';
-    memcpy(o->tmp + dl + 1, o->path + dl, bl);
-    memcpy(o->tmp + dl + 1 + bl, TMP_TAG, strlen(TMP_TAG));
+    o->tmp[0] = '.';
+    memcpy(o->tmp + 1, o->name, bl);
+    memcpy(o->tmp + 1 + bl, TMP_TAG, strlen(TMP_TAG));
     memcpy(o->tmp + n - TMP_RAND - pl, pid, pl);
     o->tmp[n] = '\0';
 
@@ -156,11 +211,9 @@ static tg_status create_temp(tg_out *o, tg_error *err) {
     for (int attempt = 0; attempt < 100; attempt++) {
         uint64_t r = mix(seed + (uint64_t)attempt);
         for (size_t i = 0; i < TMP_RAND; i++, r >>= 6) o->tmp[n - TMP_RAND + i] = alphabet[r % 62];
-        o->fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        o->fd = openat(o->dir, o->tmp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
         if (o->fd >= 0) break;
-        if (errno != EEXIST && errno != EINTR)
-            return tg_err_set(err, TG_EIO, o->path, 0, 0, "cannot create a file next to it: %s",
-                              strerror(errno));
+        if (errno != EEXIST && errno != EINTR) return temp_error(o->path, errno, err);
     }
     if (o->fd < 0)
         return tg_err_set(err, TG_EIO, o->path, 0, 0, "cannot find a free temporary file name");
@@ -171,7 +224,9 @@ static tg_status create_temp(tg_out *o, tg_error *err) {
 }
 
 static void free_out(tg_out *o) {
+    if (o->dir >= 0) close(o->dir);
     tg_free(o->path);
+    tg_free(o->name);
     tg_free(o->tmp);
     tg_free(o->buf);
     tg_free(o);
@@ -180,23 +235,32 @@ static void free_out(tg_out *o) {
 /* Closes and removes the temporary file (if any) and frees the handle. */
 static void discard(tg_out *o) {
     if (o->fd >= 0) close(o->fd);
-    if (o->tmp && o->fd >= 0) unlink(o->tmp);
+    if (o->tmp && o->fd >= 0) unlinkat(o->dir, o->tmp, 0);
     free_out(o);
 }
 
-tg_status tg_out_open(const char *path, tg_out **out, tg_error *err) {
-    assert(path != NULL && out != NULL);
+tg_status tg_out_openat(int dir, const char *name, const char *path, tg_out **out, tg_error *err) {
+    assert(name != NULL && out != NULL);
+    if (!path) path = name;
     *out = NULL;
     tg_out *o = tg_calloc(1, sizeof *o);
     if (!o) return tg_err_nomem(err);
     o->fd = -1;
+    o->dir = fcntl(dir, F_DUPFD_CLOEXEC, 0);
     o->path = tg_strdup(path);
+    o->name = tg_strdup(name);
     o->buf = tg_malloc(BUF_SIZE);
-    if (!o->path || !o->buf) {
+    if (o->dir < 0) {
+        tg_status st =
+            tg_err_set(err, TG_EIO, path, 0, 0, "cannot open its folder: %s", strerror(errno));
+        free_out(o);
+        return st;
+    }
+    if (!o->path || !o->name || !o->buf) {
         free_out(o);
         return tg_err_nomem(err);
     }
-    tg_out_sweep(path);
+    tg_out_sweepat(o->dir, name);
     tg_status st = create_temp(o, err);
     if (st != TG_OK) {
         discard(o);
@@ -204,6 +268,17 @@ tg_status tg_out_open(const char *path, tg_out **out, tg_error *err) {
     }
     *out = o;
     return TG_OK;
+}
+
+tg_status tg_out_open(const char *path, tg_out **out, tg_error *err) {
+    const char *name;
+    int dir;
+    assert(path != NULL && out != NULL);
+    *out = NULL;
+    if ((dir = open_folder(path, &name)) < 0) return temp_error(path, errno, err);
+    tg_status st = tg_out_openat(dir, name, path, out, err);
+    close(dir);
+    return st;
 }
 
 /* ---- writing ---- */
@@ -254,38 +329,22 @@ tg_status tg_out_write(tg_out *out, const void *data, size_t n, tg_error *err) {
 
 /* fsync of the directory makes the rename durable. Some file systems
 ** cannot sync a directory (EINVAL); there is nothing more to do there. */
-static int sync_dir(const char *path) {
-    size_t dl = dir_len(path);
-    char dir[4096];
-    if (dl >= sizeof dir) return 0;
-    if (dl == 0) {
-        dir[0] = '.';
-        dir[1] = '\0';
-    } else {
-        memcpy(dir, path, dl);
-        dir[dl] = '\0';
-    }
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return -1;
-    int rc = fsync(fd);
-    if (rc != 0 && errno == EINVAL) rc = 0;
-    int saved = errno;
-    close(fd);
-    errno = saved;
-    return rc;
+static int sync_dir(int dir) {
+    int rc = fsync(dir);
+    return rc != 0 && errno == EINVAL ? 0 : rc;
 }
 
 /* Puts the finished temporary file at the target's name: rename, or
 ** for 'fresh' a hard link that fails when the name exists by now (file
 ** systems without hard links fall back to rename). */
 static int place(const tg_out *out, int fresh) {
-    if (!fresh) return rename(out->tmp, out->path);
-    if (link(out->tmp, out->path) == 0) {
-        unlink(out->tmp);
+    if (!fresh) return renameat(out->dir, out->tmp, out->dir, out->name);
+    if (linkat(out->dir, out->tmp, out->dir, out->name, 0) == 0) {
+        unlinkat(out->dir, out->tmp, 0);
         return 0;
     }
     if (errno != EPERM && errno != EOPNOTSUPP && errno != ENOSYS) return -1;
-    return rename(out->tmp, out->path);
+    return renameat(out->dir, out->tmp, out->dir, out->name);
 }
 
 static tg_status commit(tg_out *out, int fresh, tg_error *err) {
@@ -305,11 +364,11 @@ static tg_status commit(tg_out *out, int fresh, tg_error *err) {
     out->fd = -1;
     if (rc != 0 || place(out, fresh) != 0) {
         st = fail(out, err, rc != 0 ? "cannot write" : fresh ? "cannot create" : "cannot replace");
-        unlink(out->tmp);
+        unlinkat(out->dir, out->tmp, 0);
         free_out(out);
         return st;
     }
-    if (sync_dir(out->path) != 0) st = fail(out, err, "written, but the folder cannot be synced");
+    if (sync_dir(out->dir) != 0) st = fail(out, err, "written, but the folder cannot be synced");
     free_out(out);
     return st;
 }
@@ -333,8 +392,8 @@ tg_status tg_out_commit_new(tg_out *out, tg_error *err) {
     return commit(out, 1, err);
 }
 
-const char *tg_out_temp_path(const tg_out *out) {
-    return out->tmp;
+int tg_out_fd(const tg_out *out) {
+    return out->fd;
 }
 
 void tg_out_abort(tg_out *out) {
@@ -449,17 +508,29 @@ static tg_status check_opts(const tg_out_csv_opts *o, const char *path, tg_error
 
 tg_status tg_out_csv(const tg_table *t, const char *path, const tg_out_csv_opts *opts,
                      tg_error *err) {
-    tg_out_csv_opts defaults;
     tg_out *o;
     tg_status st;
-
     assert(t != NULL && path != NULL);
+    if (opts && (st = check_opts(opts, path, err)) != TG_OK) return st;
+    if ((st = tg_out_open(path, &o, err)) != TG_OK) return st;
+    return tg_out_csv_take(o, t, opts, err);
+}
+
+tg_status tg_out_csv_take(tg_out *o, const tg_table *t, const tg_out_csv_opts *opts,
+                          tg_error *err) {
+    tg_out_csv_opts defaults;
+    const char *path = o->path;
+    tg_status st;
+
+    assert(o != NULL && t != NULL);
     if (!opts) {
         tg_out_csv_opts_init(&defaults);
         opts = &defaults;
     }
-    if ((st = check_opts(opts, path, err)) != TG_OK) return st;
-    if ((st = tg_out_open(path, &o, err)) != TG_OK) return st;
+    if ((st = check_opts(opts, path, err)) != TG_OK) {
+        tg_out_abort(o); /* err->file is a copy */
+        return st;
+    }
 
     const char *eol = opts->crlf ? "\r\n" : "\n";
     const size_t eol_len = opts->crlf ? 2 : 1;
@@ -481,8 +552,9 @@ tg_status tg_out_csv(const tg_table *t, const char *path, const tg_out_csv_opts 
         if (r % TG_VECTOR == 0 && r > 0) {
             if (o->fail.code != TG_OK) break; /* the commit reports it */
             if ((st = tg_poll(opts->intr)) != TG_OK) {
-                tg_out_abort(o);
-                return tg_err_set(err, st, path, 0, 0, "stopped while writing");
+                tg_err_set(err, st, path, 0, 0, "stopped while writing");
+                tg_out_abort(o); /* after the message: 'path' is the handle's */
+                return st;
             }
         }
         for (size_t j = 0; j < t->n_cols; j++) {

@@ -6,9 +6,11 @@
 ** a part, and a failed write leaves the old file byte for byte as it was
 ** and no temporary file behind. A run killed with SIGKILL cannot clean up;
 ** its temporary file is removed by the next write to the same target (or
-** tg_out_sweep), recognised by the exact name and the pid being gone. Numbers go through tg_fmt, so
-*a table written
-** twice gives the same bytes.
+** tg_out_sweep), recognised by the exact name and the pid being gone.
+** All of it happens through one descriptor of the target's folder
+** (tg_out_openat takes one a caller has checked), so a folder swapped for
+** a symlink after the check cannot redirect the file. Numbers go through
+** tg_fmt, so a table written twice gives the same bytes.
 */
 #ifndef TG_OUT_H
 #define TG_OUT_H
@@ -36,11 +38,22 @@ tg_status tg_out_write_atomic(const char *path, const void *data, size_t n, tg_e
 ** were removed. tg_out_open calls it before creating its own file. */
 int tg_out_sweep(const char *path);
 
+/* As tg_out_sweep for the target 'name' (no '/') in the open folder 'dir'. */
+int tg_out_sweepat(int dir, const char *name);
+
 /* Streaming: *out receives a handle writing to a new temporary file next
 ** to 'path' (which must not be "" and whose directory must exist). Nothing
 ** at 'path' changes until tg_out_commit. TG_OK, TG_EIO or TG_ENOMEM (then
 ** *out is NULL and no file was left behind). */
 tg_status tg_out_open(const char *path, tg_out **out, tg_error *err);
+
+/* As tg_out_open for the target 'name' (a name, no '/') in the folder
+** open as 'dir' (borrowed; the handle keeps its own duplicate, so the
+** caller may close it at once). 'dir' must be opened for reading
+** (O_RDONLY | O_DIRECTORY: the commit syncs it), not with O_PATH. 'path'
+** is how messages name the target (NULL: 'name'). Every later step, the
+** rename too, happens in that folder whatever its name leads to by then. */
+tg_status tg_out_openat(int dir, const char *name, const char *path, tg_out **out, tg_error *err);
 
 /* Appends n bytes (buffered). TG_OK or TG_EIO; after a failure every
 ** further write and the commit fail with the same error, so a writer may
@@ -66,9 +79,11 @@ tg_status tg_out_commit(tg_out *out, tg_error *err);
 ** cannot silently overwrite each other. */
 tg_status tg_out_commit_new(tg_out *out, tg_error *err);
 
-/* The temporary file's path, for a writer that must write it by name
-** (SQLite opens files itself); valid until commit or abort. */
-const char *tg_out_temp_path(const tg_out *out);
+/* The temporary file's descriptor (open for reading and writing), for a
+** writer that writes it itself (SQLite, through tg_db's file-descriptor
+** VFS); bytes written to it directly bypass the buffer, so such a writer
+** must not also use tg_out_write. Valid until commit or abort. */
+int tg_out_fd(const tg_out *out);
 
 /* Removes the temporary file and frees 'out'; the target is untouched.
 ** NULL is a no-op. */
@@ -112,5 +127,9 @@ void tg_out_csv_opts_excel_da(tg_out_csv_opts *opts);
 ** on failure the target is untouched. */
 tg_status tg_out_csv(const tg_table *t, const char *path, const tg_out_csv_opts *opts,
                      tg_error *err);
+
+/* tg_out_csv into the output 'o', which it takes: committed on success,
+** aborted on failure (a bad option too). */
+tg_status tg_out_csv_take(tg_out *o, const tg_table *t, const tg_out_csv_opts *opts, tg_error *err);
 
 #endif /* TG_OUT_H */

@@ -237,6 +237,32 @@ static tg_status check_write(tg_path *p, const char *fn, const char *path, tg_er
     return TG_OK;
 }
 
+tg_status tg_path_open_write(tg_path *p, const char *fn, const char *path, int *dir,
+                             const char **name, tg_error *err) {
+    char real[PATH_MAX];
+    const char *root, *rel, *slash = strrchr(path, '/');
+    tg_status st;
+
+    assert(p != NULL && fn != NULL && path != NULL && dir != NULL && name != NULL);
+    *dir = -1;
+    *name = slash ? slash + 1 : path;
+    if ((st = check_write(p, fn, path, err)) != TG_OK) return st;
+    if (resolve_parent(path, real) != 0) /* the folder is missing */
+        return tg_err_set(err, TG_EIO, path, 0, 0, "cannot create a file next to it: %s",
+                          strerror(ENOENT));
+    if (!(root = root_of(&p->roots[TG_PATH_WRITE], real))) return refuse_write(fn, path, err);
+    /* The folder is 'real' up to its last '/', below 'root'. */
+    char *last = strrchr(real, '/');
+    last[last == real] = '\0'; /* "/x" is in "/" */
+    rel = real + strlen(root);
+    while (*rel == '/') rel++;
+    *dir = tg_path_open_beneath(root, *rel ? rel : ".", O_RDONLY | O_DIRECTORY, 0);
+    if (*dir >= 0) return TG_OK;
+    if (errno == EXDEV || errno == ELOOP) return refuse_write(fn, path, err);
+    return tg_err_set(err, TG_EIO, path, 0, 0, "cannot create a file next to it: %s",
+                      strerror(errno));
+}
+
 tg_status tg_path_check(tg_path *p, tg_path_access access, const char *fn, const char *path,
                         tg_error *err) {
     assert(p != NULL && fn != NULL && path != NULL);

@@ -56,6 +56,18 @@ tg_status tg_path_check(tg_path *p, tg_path_access access, const char *fn, const
 ** it as usual). TG_OK, TG_EIO (refused) or TG_ENOMEM. */
 tg_status tg_path_open_read(tg_path *p, const char *fn, const char *path, int *fd, tg_error *err);
 
+/* tg_path_check for writing, then opens the folder the file goes into
+** (O_RDONLY | O_DIRECTORY) beneath the root that allowed it, as
+** tg_path_open_read does: *dir receives the descriptor (the caller closes
+** it) and *name the last part of 'path', the file's name in it. Writing
+** through them (tg_out_openat) lands in the folder checked, even when a
+** folder on the way is swapped for a symlink after the check. TG_OK;
+** TG_EIO when refused or when the folder cannot be opened (*dir is then
+** -1: there is no fallback by name, which a swap could redirect); or
+** TG_ENOMEM. */
+tg_status tg_path_open_write(tg_path *p, const char *fn, const char *path, int *dir,
+                             const char **name, tg_error *err);
+
 /* Opens 'rel' (relative, no leading '/') below the open folder 'dirfd'
 ** with open(2)'s flags and mode, never leaving the folder: no "..",
 ** absolute symlink or symlink out of it is followed, and no /proc magic

@@ -29,6 +29,10 @@ void tg_sniff_opts_init(tg_sniff_opts *opts) {
     memset(opts, 0, sizeof *opts);
     opts->header = -1;
     opts->encoding = TG_ENC_AUTO;
+    opts->escape = -1;
+    opts->lenient = -1;
+    opts->comment = -1;
+    opts->skip = -1;
 }
 
 /* ---- splitting ---- */
@@ -45,6 +49,7 @@ struct sample {
     size_t n;
     int at_eof; /* the sample ends where the file ends */
     unsigned char quote;
+    unsigned char comment; /* lines starting with it are skipped; 0 = none */
 };
 
 /* A field's value in the sample: blanks trimmed, quotes stripped (doubled
@@ -110,7 +115,12 @@ static int next_record(const struct sample *t, unsigned char delim, size_t *pos,
     size_t i = *pos, count = 0;
     int end;
 
-    while (i < t->n && (t->s[i] == '\r' || t->s[i] == '\n')) i++;
+    for (;;) {
+        while (i < t->n && (t->s[i] == '\r' || t->s[i] == '\n')) i++;
+        if (i >= t->n || !t->comment || t->s[i] != t->comment) break;
+        while (i < t->n && t->s[i] != '\r' && t->s[i] != '\n') i++; /* a comment line */
+        if (i >= t->n && !t->at_eof) return 0;
+    }
     if (i >= t->n) return 0;
     *start = i;
     do {
@@ -289,34 +299,124 @@ static int cmp_span(const void *a, const void *b) {
     return c ? c : (x->len > y->len) - (x->len < y->len);
 }
 
-/* Walks the records split by 'delim': sets *n_fields to the first
-** record's field count, *decimal to the mark the numbers suggest, and, when
-** 'header' is not NULL, *header by the rule in tg_sniff.h. Only the first
+/* Per column of the sample below the first record: non-null values and
+** how many read as each typed kind. */
+struct colstat {
+    size_t nonnull, num, date, bools;
+};
+
+/* The kind most of a column's values below the first record have, when
+** a typed kind holds more than half of them; K_TEXT otherwise. One odd
+** value ("3r" among ids) does not make a column text for this purpose. */
+static unsigned dominant(const struct colstat *c) {
+    if (c->num * 2 > c->nonnull) return K_NUM;
+    if (c->date * 2 > c->nonnull) return K_DATE;
+    if (c->bools * 2 > c->nonnull) return K_BOOL;
+    return K_TEXT;
+}
+
+static void span_text(struct span f, char *buf, size_t size) {
+    snprintf(buf, size, "%.*s", (int)(f.len < 40 ? f.len : 40), (const char *)f.p);
+}
+
+/* The header decision from every column: a column whose values are
+** mostly of one typed kind votes "header" when its first value is not of
+** that kind, "data" when it is. Votes one way only decide; both ways keep
+** the header and say so; no votes at all (text columns) mean a header
+** when the first values are distinct and non-empty. */
+static int decide_header(struct span *first, const unsigned *first_kind, const struct colstat *cs,
+                         size_t cols, tg_dialect *out) {
+    size_t for_h = 0, against = 0, first_against = 0, first_for = 0;
+    char v[44];
+    for (size_t j = 0; j < cols; j++) {
+        unsigned dom = dominant(&cs[j]);
+        if (dom == K_TEXT || first_kind[j] == K_NULL) continue;
+        if (first_kind[j] == dom) {
+            if (against++ == 0) first_against = j;
+        } else if (for_h++ == 0) {
+            first_for = j;
+        }
+    }
+    if (for_h && against) {
+        span_text(first[first_against], v, sizeof v);
+        out->header_unsure = 1;
+        snprintf(out->header_why, sizeof out->header_why,
+                 "header kept although '%s' (column %zu) reads like the values below it; "
+                 "header = false reads the first line as data",
+                 v, first_against + 1);
+        return 1;
+    }
+    if (for_h) {
+        span_text(first[first_for], v, sizeof v);
+        snprintf(out->header_why, sizeof out->header_why,
+                 "header: '%s' (column %zu) is not like the values below it", v, first_for + 1);
+        return 1;
+    }
+    if (against) {
+        span_text(first[first_against], v, sizeof v);
+        snprintf(out->header_why, sizeof out->header_why,
+                 "no header: '%s' (column %zu) is like the values below it; header = true "
+                 "overrides",
+                 v, first_against + 1);
+        return 0;
+    }
+    for (size_t j = 0; j < cols; j++)
+        if (is_typed(first_kind[j])) {
+            span_text(first[j], v, sizeof v);
+            snprintf(out->header_why, sizeof out->header_why,
+                     "no header: '%s' (column %zu) is a value, not a name; header = true overrides",
+                     v, j + 1);
+            return 0;
+        }
+    for (size_t j = 0; j < cols; j++)
+        if (first[j].len == 0) {
+            snprintf(out->header_why, sizeof out->header_why,
+                     "no header: the first line has an empty value (column %zu); header = true "
+                     "overrides",
+                     j + 1);
+            return 0;
+        }
+    qsort(first, cols, sizeof *first, cmp_span);
+    for (size_t j = 1; j < cols; j++)
+        if (cmp_span(&first[j - 1], &first[j]) == 0) {
+            span_text(first[j], v, sizeof v);
+            snprintf(out->header_why, sizeof out->header_why,
+                     "no header: the first line repeats '%s'; header = true overrides", v);
+            return 0;
+        }
+    snprintf(out->header_why, sizeof out->header_why,
+             "header: every column is text and the first line's values are distinct names");
+    return 1;
+}
+
+/* Walks the records split by 'delim': sets out->n_fields to the first
+** record's field count, out->decimal to the mark the numbers suggest, and,
+** when 'header' is not NULL, *header by decide_header. Only the first
 ** record's columns are classified; extra fields in later lines only count
-** for the decimal mark and for "every value is text". */
+** for the decimal mark. */
 static tg_status analyse(const struct sample *t, unsigned char delim, const tg_nulls *nulls,
-                         size_t *n_fields, char *decimal, int *header) {
+                         tg_dialect *out, int *header) {
     size_t pos = 0, start, nf, cols, n_comma = 0, n_dot = 0;
     struct span *first;
-    unsigned *first_kind, *below, marks;
-    int all_text = 1, found;
+    unsigned *first_kind, marks;
+    struct colstat *cs;
+    int found;
 
     found = next_record(t, delim, &pos, &start, &cols);
     assert(found); /* the caller saw at least one record */
     (void)found;
     first = tg_malloc(cols * sizeof *first);
     first_kind = tg_malloc(cols * sizeof *first_kind);
-    below = tg_calloc(cols, sizeof *below);
-    if (!first || !first_kind || !below) {
+    cs = tg_calloc(cols, sizeof *cs);
+    if (!first || !first_kind || !cs) {
         tg_free(first);
         tg_free(first_kind);
-        tg_free(below);
+        tg_free(cs);
         return TG_ENOMEM;
     }
     for (size_t j = 0, p = start; j < cols; j++) {
         scan_field(t, delim, &p, &first[j]);
         first_kind[j] = kind_of(nulls, first[j], &marks);
-        if (is_typed(first_kind[j])) all_text = 0;
     }
     for (size_t r = 1; r < MAX_RECORDS && next_record(t, delim, &pos, &start, &nf); r++) {
         size_t p = start;
@@ -324,35 +424,205 @@ static tg_status analyse(const struct sample *t, unsigned char delim, const tg_n
             struct span f;
             scan_field(t, delim, &p, &f);
             unsigned k = kind_of(nulls, f, &marks);
-            if (j < cols) below[j] |= k;
-            if (is_typed(k)) all_text = 0;
+            if (j < cols && k != K_NULL) {
+                cs[j].nonnull++;
+                cs[j].num += k == K_NUM;
+                cs[j].date += k == K_DATE;
+                cs[j].bools += k == K_BOOL;
+            }
             if (marks == TG_MARK_COMMA) n_comma++;
             else if (marks == TG_MARK_DOT) n_dot++;
         }
     }
-    *n_fields = cols;
-    *decimal = (delim != ',' && n_comma > n_dot) ? ',' : '.';
-    if (header) {
-        /* A column typed below the first record whose first value is not of
-        ** that type (a null first value is no evidence either way). */
-        int h = 0;
-        for (size_t j = 0; j < cols && !h; j++)
-            h = is_typed(below[j]) && first_kind[j] != K_NULL && first_kind[j] != below[j];
-        if (!h && all_text) {
-            /* All text: a header when the first values name distinct columns. */
-            h = 1;
-            for (size_t j = 0; j < cols && h; j++) h = first[j].len > 0;
-            if (h) {
-                qsort(first, cols, sizeof *first, cmp_span);
-                for (size_t j = 1; j < cols && h; j++) h = cmp_span(&first[j - 1], &first[j]) != 0;
-            }
-        }
-        *header = h;
-    }
+    out->n_fields = cols;
+    out->decimal = (delim != ',' && n_comma > n_dot) ? ',' : '.';
+    if (header) *header = decide_header(first, first_kind, cs, cols, out);
     tg_free(first);
     tg_free(first_kind);
-    tg_free(below);
+    tg_free(cs);
     return TG_OK;
+}
+
+/* ---- quoting quirks: bare CR, backslash escapes, text after a quote ---- */
+
+struct quirks {
+    size_t cr;  /* records ended by a CR not followed by LF */
+    size_t esc; /* \" inside a quoted field, not at its end */
+    size_t dbl; /* "" inside a quoted field */
+    size_t taq; /* quoted fields with text after the closing quote */
+};
+
+/* One walk over the sample, reading \" inside quotes as an escaped quote
+** (an RFC 4180 file rarely holds one; if it does, 'dbl' says so). */
+static void find_quirks(const struct sample *t, unsigned char delim, struct quirks *q) {
+    const unsigned char *s = t->s;
+    size_t n = t->n;
+    int inq = 0, start = 1, closed = 0;
+    memset(q, 0, sizeof *q);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = s[i];
+        if (inq) {
+            if (c == '\\' && i + 2 < n && s[i + 1] == t->quote && !ends_field(s[i + 2], delim)) {
+                q->esc++;
+                i++;
+            } else if (c == t->quote) {
+                if (i + 1 < n && s[i + 1] == t->quote) q->dbl++, i++;
+                else inq = 0, closed = 1;
+            }
+            continue;
+        }
+        if (c == '\r' && ((i + 1 < n && s[i + 1] != '\n') || (i + 1 == n && t->at_eof))) q->cr++;
+        if (ends_field(c, delim)) {
+            start = 1;
+            closed = 0;
+        } else if (c == t->quote && start) {
+            inq = 1;
+            start = 0;
+        } else if (!is_blank(c, delim)) {
+            if (closed) q->taq++;
+            closed = 0;
+            start = 0;
+        }
+    }
+}
+
+/* Sets out->escape, ->lenient, ->n_lenient and ->cr_lines. Backslash
+** escaping is chosen when the sample has \" inside quotes and no doubled
+** quote; text after a closing quote is read leniently when the records
+** otherwise split consistently ('consistent'), else it stays an error the
+** loader reports at its line. */
+static void decide_quirks(const struct sample *t, unsigned char delim, const tg_sniff_opts *opts,
+                          int consistent, tg_dialect *out) {
+    struct quirks q;
+    find_quirks(t, delim, &q);
+    out->cr_lines = q.cr;
+    if (opts->escape >= 0) out->escape = (char)opts->escape;
+    else out->escape = q.esc > 0 && q.dbl == 0 ? '\\' : 0;
+    out->n_lenient = q.taq;
+    if (opts->lenient >= 0) out->lenient = opts->lenient > 0;
+    else out->lenient = q.taq > 0 && consistent;
+}
+
+/* ---- comments and title lines ---- */
+
+/* The end of the line starting at i (its terminator, or n). */
+static size_t line_end(const struct sample *t, size_t i) {
+    while (i < t->n && t->s[i] != '\r' && t->s[i] != '\n') i++;
+    return i;
+}
+
+/* Line breaks in s[0, n): LF, CRLF and bare CR each count one. */
+static int count_breaks(const unsigned char *s, size_t n) {
+    int k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == '\n' || (s[i] == '\r' && (i + 1 >= n || s[i + 1] != '\n'))) k++;
+    return k;
+}
+
+/* Whether '#' may start comment lines: some lines start with it, and
+** fewer than half do (a column of "#12" ticket numbers starts them all). */
+static int maybe_comments(const struct sample *t, unsigned char c) {
+    size_t lines = 0, marked = 0;
+    for (size_t i = 0; i < t->n;) {
+        while (i < t->n && (t->s[i] == '\r' || t->s[i] == '\n')) i++;
+        if (i >= t->n) break;
+        lines++;
+        marked += t->s[i] == c;
+        i = line_end(t, i);
+    }
+    return marked > 0 && marked * 2 < lines;
+}
+
+/* Whether the lines starting with t->comment are comments and not data:
+** one comes before the first record, or splits into another field count
+** than the records ('mode'). Data rows starting with '#' fit the mode. */
+static int comments_confirmed(const struct sample *t, unsigned char delim, size_t mode) {
+    struct sample plain = *t;
+    int seen_record = 0;
+    plain.comment = 0;
+    for (size_t i = 0; i < t->n;) {
+        size_t start, nf, pos = i;
+        while (pos < t->n && (t->s[pos] == '\r' || t->s[pos] == '\n')) pos++;
+        if (pos >= t->n) break;
+        if (t->s[pos] == t->comment) {
+            if (!seen_record) return 1;
+            if (next_record(&plain, delim, &pos, &start, &nf) && nf != mode) return 1;
+            i = line_end(t, start) + 1;
+            continue;
+        }
+        if (!next_record(&plain, delim, &pos, &start, &nf)) break;
+        seen_record = 1;
+        i = pos;
+    }
+    return 0;
+}
+
+/* Title lines above the header (a report's "Udtræk fra ... den
+** 01-03-2024"): leading records with at most one non-empty value while
+** the records have 'mode' >= 2 fields, when their own field count differs
+** or the records have three or more (a padded title "Udtræk;;;" fits the
+** count). At most 10, and never every record. Returns the offset of the
+** first real record (0 when none) and the count in *n. */
+static size_t title_lines(const struct sample *t, unsigned char delim, size_t mode, int *n,
+                          size_t *first) {
+    size_t pos = 0, start, nf;
+    *n = 0;
+    if (mode < 2) return 0;
+    for (int r = 0; r < 11 && next_record(t, delim, &pos, &start, &nf); r++) {
+        size_t p = start, filled = 0;
+        for (size_t j = 0; j < nf; j++) {
+            struct span f;
+            scan_field(t, delim, &p, &f);
+            filled += f.len > 0;
+        }
+        if (filled <= 1 && (nf != mode || mode >= 3) && r < 10) {
+            if (*n == 0) *first = start;
+            ++*n;
+            continue;
+        }
+        return *n ? start : 0;
+    }
+    *n = 0; /* only titles: they are the data */
+    return 0;
+}
+
+/* Moves the sample's start past 'skip' bytes, recording them as preamble. */
+static void skip_pre(struct sample *t, size_t skip, tg_dialect *out) {
+    out->pre_lines += count_breaks(t->s, skip);
+    out->pre_bytes += skip;
+    t->s += skip;
+    t->n -= skip;
+}
+
+/* Skips 'lines' physical lines (skip = n). */
+static size_t skip_lines_given(const struct sample *t, int lines) {
+    size_t i = 0;
+    for (int k = 0; k < lines && i < t->n; k++) {
+        i = line_end(t, i);
+        if (i < t->n && t->s[i] == '\r' && i + 1 < t->n && t->s[i + 1] == '\n') i++;
+        if (i < t->n) i++;
+    }
+    return i;
+}
+
+/* ---- encodings ---- */
+
+/* Whether bytes that are not UTF-8 read plausibly as Windows-1252. In
+** Danish and other Western text a byte >= 0x80 is a letter between ASCII
+** letters (æ, ø, é); in Shift-JIS, GBK, EUC-KR and Big5 they come in
+** pairs and runs, and some fall on the five bytes Windows-1252 leaves
+** undefined. */
+static int cp1252_plausible(const unsigned char *s, size_t n) {
+    size_t high = 0, paired = 0, undefined = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < 0x80) continue;
+        high++;
+        if ((i > 0 && s[i - 1] >= 0x80) || (i + 1 < n && s[i + 1] >= 0x80)) paired++;
+        if (s[i] == 0x81 || s[i] == 0x8d || s[i] == 0x8f || s[i] == 0x90 || s[i] == 0x9d)
+            undefined++;
+    }
+    if (high < 8) return 1;
+    return paired * 10 < high * 6 && undefined * 20 < high;
 }
 
 /* ---- the "sep=" line and the entry point ---- */
@@ -398,15 +668,24 @@ static int has_record(const struct sample *t) {
 }
 
 static tg_encoding pick_encoding(const unsigned char *buf, size_t n, int at_eof, tg_encoding forced,
-                                 size_t *bom_len) {
+                                 size_t *bom_len, char *why, size_t size) {
     tg_encoding bom = tg_enc_bom(buf, n, bom_len);
     if (forced != TG_ENC_AUTO) {
         /* A mark that contradicts the caller's encoding is data, not a mark. */
         if (bom != forced) *bom_len = 0;
+        snprintf(why, size, "encoding %s given", tg_enc_name(forced));
         return forced;
     }
-    if (bom != TG_ENC_AUTO) return bom;
-    return tg_enc_utf8_valid(buf, n, at_eof) == n ? TG_ENC_UTF8 : TG_ENC_CP1252;
+    if (bom != TG_ENC_AUTO) {
+        snprintf(why, size, "encoding %s from its byte-order mark", tg_enc_name(bom));
+        return bom;
+    }
+    if (tg_enc_utf8_valid(buf, n, at_eof) == n) {
+        snprintf(why, size, "encoding utf-8: the bytes are valid UTF-8; encoding overrides");
+        return TG_ENC_UTF8;
+    }
+    snprintf(why, size, "encoding windows-1252: the bytes are not valid UTF-8; encoding overrides");
+    return TG_ENC_CP1252;
 }
 
 tg_status tg_sniff(const unsigned char *buf, size_t n, int at_eof, const tg_sniff_opts *opts,
@@ -417,7 +696,7 @@ tg_status tg_sniff(const unsigned char *buf, size_t n, int at_eof, const tg_snif
     struct cand best = { 0 };
     unsigned char *text = NULL, sep_delim = 0;
     size_t bom, sep_len;
-    int header = 0;
+    int header = 0, consistent;
     tg_status st = TG_OK;
 
     assert(buf != NULL || n == 0);
@@ -429,8 +708,15 @@ tg_status tg_sniff(const unsigned char *buf, size_t n, int at_eof, const tg_snif
     memset(out, 0, sizeof *out);
     out->quote = opts->quote ? opts->quote : '"';
     assert(out->quote != opts->delim);
-    out->encoding = pick_encoding(buf, n, at_eof, opts->encoding, &bom);
+    out->encoding =
+        pick_encoding(buf, n, at_eof, opts->encoding, &bom, out->enc_why, sizeof out->enc_why);
     if (n == bom) return tg_err_set(err, TG_EDATA, path, 0, 0, "empty file: nothing to read");
+    if (opts->encoding == TG_ENC_AUTO && out->encoding == TG_ENC_CP1252 &&
+        !cp1252_plausible(buf, n))
+        return tg_err_set(err, TG_EDATA, path, 0, 0,
+                          "the file is neither UTF-8 nor Windows-1252 (its bytes look like a "
+                          "multi-byte encoding such as Shift-JIS, GBK or EUC-KR): convert it to "
+                          "UTF-8, or give the encoding to read it as Windows-1252 anyway");
 
     t.s = buf + bom;
     t.n = n - bom;
@@ -460,6 +746,17 @@ tg_status tg_sniff(const unsigned char *buf, size_t n, int at_eof, const tg_snif
     }
 
     tg_conv_nulls_init(&nulls, NULL, 0);
+    t.comment = opts->comment >= 0        ? (unsigned char)opts->comment
+                : maybe_comments(&t, '#') ? '#'
+                                          : 0;
+    if (opts->skip > 0) {
+        skip_pre(&t, skip_lines_given(&t, opts->skip), out);
+        if (!has_record(&t)) {
+            st = tg_err_set(err, TG_EDATA, path, 0, 0,
+                            "empty file: nothing after skipping %d lines", opts->skip);
+            goto done;
+        }
+    }
     if (opts->delim || sep_len) {
         out->delim = opts->delim ? opts->delim : (char)sep_delim;
         out->sep_line = sep_len && !opts->delim;
@@ -467,20 +764,61 @@ tg_status tg_sniff(const unsigned char *buf, size_t n, int at_eof, const tg_snif
         size_t pos = 0, start, nf;
         if (!t.at_eof && !next_record(&t, (unsigned char)out->delim, &pos, &start, &nf))
             t.at_eof = 1;
+        size_t *counts = tg_malloc(MAX_RECORDS * sizeof *counts);
+        if (!counts) {
+            st = tg_err_nomem(err);
+            goto done;
+        }
+        best.delim = (unsigned char)out->delim;
+        count_candidate(&t, counts, &nulls, &best);
+        tg_free(counts);
     } else {
         st = choose_delim(&t, &nulls, path, &best, err);
         if (st != TG_OK) goto done;
         out->delim = (char)best.delim;
         t.at_eof = best.at_eof;
+        char nb[8];
+        if (best.mode <= 1)
+            snprintf(out->delim_why, sizeof out->delim_why,
+                     "one column: no delimiter (',' ';' tab '|') splits the records; sep "
+                     "overrides");
+        else
+            snprintf(out->delim_why, sizeof out->delim_why,
+                     "delimiter %s: %zu of %zu records looked at have %zu fields; sep overrides",
+                     delim_name(best.delim, nb), best.n_mode, best.n_records, best.mode);
     }
+    if (!out->delim_why[0]) {
+        char nb[8];
+        snprintf(out->delim_why, sizeof out->delim_why, "delimiter %s %s",
+                 delim_name((unsigned char)out->delim, nb),
+                 opts->delim ? "given" : "from Excel's \"sep=\" line");
+    }
+    if (opts->comment < 0 && t.comment &&
+        !comments_confirmed(&t, (unsigned char)out->delim, best.mode))
+        t.comment = 0;
+    out->comment = (char)t.comment;
+    if (opts->skip < 0 && opts->header != 0) { /* header = false: line 1 is data */
+        size_t first = 0,
+               pre = title_lines(&t, (unsigned char)out->delim, best.mode, &out->n_titles, &first);
+        if (pre) {
+            size_t len = line_end(&t, first) - first;
+            snprintf(out->title, sizeof out->title, "%.*s", (int)(len < 60 ? len : 60),
+                     (const char *)t.s + first);
+            skip_pre(&t, pre, out);
+        }
+    }
+    consistent = best.n_records > 0 && best.n_mode * 10 >= best.n_records * 9;
 
-    st = analyse(&t, (unsigned char)out->delim, &nulls, &out->n_fields, &out->decimal,
-                 opts->header < 0 ? &header : NULL);
+    st = analyse(&t, (unsigned char)out->delim, &nulls, out, opts->header < 0 ? &header : NULL);
     if (st != TG_OK) {
         st = tg_err_nomem(err);
         goto done;
     }
     out->header = opts->header < 0 ? header : opts->header > 0;
+    if (opts->header >= 0)
+        snprintf(out->header_why, sizeof out->header_why, "header = %s given",
+                 opts->header ? "true" : "false");
+    decide_quirks(&t, (unsigned char)out->delim, opts, consistent, out);
 
 done:
     tg_free(text);

@@ -18,6 +18,13 @@ typedef struct tg_sniff_opts {
     char quote;           /* 0 = '"' */
     int header;           /* -1 = sniff, 0 = no header row, 1 = header row */
     tg_encoding encoding; /* TG_ENC_AUTO = sniff */
+    /* Added after the first release; tg_sniff_opts_init sets -1 (sniff). */
+    int escape;  /* -1 = sniff ('\\' when the sample escapes quotes so), 0 = none, or the character
+                  */
+    int lenient; /* -1 = sniff, 0 = text after a closing quote is an error, 1 = kept literally */
+    int comment; /* -1 = sniff ('#'), 0 = none, or the character starting a comment line */
+    int skip;    /* -1 = sniff title lines above the header, or the lines to skip (after a
+                    BOM and "sep=" line) */
 } tg_sniff_opts;
 
 /* Sets the "sniff everything" defaults (header = -1). */
@@ -35,6 +42,21 @@ typedef struct tg_dialect {
                              suggest, a hint for columns whose own values leave
                              it open ("1.234"); ',' only when delim is not ',' */
     size_t n_fields;      /* fields in the first record */
+    char escape;          /* 0, or the character escaping a quote inside quotes ('\\') */
+    int lenient;          /* 1: a quoted field with text after its closing quote
+                             ("Swing it" magistern) is read literally, quotes kept */
+    size_t n_lenient;     /* such fields in the sample */
+    size_t cr_lines;      /* records in the sample ended by a bare CR (classic Mac) */
+    int header_unsure;    /* 1: some column's first value reads as data; kept as header */
+    char comment;         /* 0, or the character that starts a comment line ('#') */
+    size_t pre_bytes;     /* bytes after skip_bytes before the first record (title lines,
+                             comments), in the sniffed text (the transcoded one for UTF-16) */
+    int pre_lines;        /* physical lines in pre_bytes */
+    int n_titles;         /* of which title lines ("Udtræk fra ... den 01-03-2024") */
+    char title[80];       /* the first title line, for the note */
+    char header_why[200]; /* why the header was decided so (for the load notes) */
+    char delim_why[160];  /* why this delimiter */
+    char enc_why[120];    /* why this encoding */
 } tg_dialect;
 
 /* Sniffs the dialect from 'buf' (the first n raw bytes of a file; 'at_eof'

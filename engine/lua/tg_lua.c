@@ -26,6 +26,7 @@
 #include <lualib.h>
 
 #include "tg_err.h"
+#include "tg_luabc.h"
 #include "tg_mem.h"
 #include "tg_path.h"
 #include "tg_rng.h"
@@ -57,6 +58,7 @@ struct tg_lua {
     int loading;        /* compiling a chunk: its errors get no traceback */
     int load_status;    /* luaL_loadfilex's status when the load failed */
     int closing;        /* coroutine.close calls under way (l_co_close) */
+    int untail;         /* tail calls are rewritten: 1 yes, 0 no, -1 not probed yet */
 };
 
 /* The last SIGINT/SIGTERM; process-wide because a signal handler cannot
@@ -69,6 +71,8 @@ static const char abort_key = 0;
 static const char chunks_key = 0;   /* registry: short chunk id -> full name */
 static const char current_key = 0;  /* registry: the thread in tg_lua.current */
 static const char readonly_key = 0; /* registry: weak set of read-only views */
+static const char builtins_key = 0; /* registry: the sandbox's globals (see protect_globals) */
+static const char shown_key = 0;    /* registry: require's cache entry -> what require gives */
 
 static tg_lua *get_rt(lua_State *L) {
     tg_lua *rt;
@@ -565,13 +569,37 @@ void tg_lua_readonly(lua_State *L, const char *name, int with_index) {
     lua_pop(L, 1);
 }
 
-/* rawset refusing the read-only views, whose emptiness it would fill. */
+static int refuse_global(lua_State *L, const char *prefix, int key) {
+    return luaL_error(L, "%scannot set global '%s': the sandbox's globals are read-only", prefix,
+                      luaL_tolstring(L, key, NULL));
+}
+
+/* 1 when key 'k' names one of the sandbox's globals (protect_globals). */
+static int is_builtin(lua_State *L, int k) {
+    int found;
+    k = lua_absindex(L, k);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &builtins_key);
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        return 0;
+    }
+    lua_pushvalue(L, k);
+    found = lua_rawget(L, -2) != LUA_TNIL;
+    lua_pop(L, 2);
+    return found;
+}
+
+/* rawset refusing the read-only views, whose emptiness it would fill, and
+** the sandbox's globals, which live outside _G's own slots. */
 static int l_base_rawset(lua_State *L) {
     lua_rawgetp(L, LUA_REGISTRYINDEX, &readonly_key);
     lua_pushvalue(L, 1);
     if (lua_rawget(L, -2) == LUA_TSTRING)
         return luaL_error(L, "rawset: %s is read-only", lua_tostring(L, -1));
     lua_pop(L, 2);
+    lua_pushglobaltable(L);
+    if (lua_rawequal(L, 1, -1) && is_builtin(L, 2)) return refuse_global(L, "rawset: ", 2);
+    lua_pop(L, 1);
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_insert(L, 1);
     lua_call(L, lua_gettop(L) - 1, 1);
@@ -604,6 +632,115 @@ static int l_undefined_global(lua_State *L) {
     if (lua_type(L, 2) == LUA_TSTRING)
         return luaL_error(L, "undefined global '%s'", lua_tostring(L, 2));
     return luaL_error(L, "undefined global (a %s key)", luaL_typename(L, 2));
+}
+
+/* ---- the sandbox's globals, read-only ---- */
+
+/* _G's __newindex: a new name is stored in _G; one of the sandbox's names
+** (upvalue 1 holds them) is refused, so no chunk -- a library module
+** loaded with require least of all -- can replace tegn, print, pairs or
+** string for the code that runs after it. */
+static int l_global_newindex(lua_State *L) {
+    lua_pushvalue(L, 2);
+    if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL) return refuse_global(L, "", 2);
+    lua_pop(L, 1);
+    lua_rawset(L, 1);
+    return 0;
+}
+
+/* pairs(_G): the sandbox's names (upvalue 1), then _G's own. The two sets
+** of keys never meet, so the control key says which table to continue. */
+static int l_global_next(lua_State *L) {
+    lua_settop(L, 2);
+    if (lua_isnil(L, 2) || is_builtin(L, 2)) {
+        lua_pushvalue(L, 2);
+        if (lua_next(L, lua_upvalueindex(1))) return 2;
+        lua_pushnil(L);
+        lua_replace(L, 2);
+    }
+    if (lua_next(L, 1)) return 2;
+    lua_pushnil(L);
+    return 1;
+}
+
+static int l_global_pairs(lua_State *L) {
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_pushcclosure(L, l_global_next, 1);
+    lua_pushvalue(L, 1);
+    lua_pushnil(L);
+    return 3;
+}
+
+/* The last step of the sandbox. The library tables become read-only views
+** (in _G and in require's cache) and the string metatable is locked, so
+** string.format or ("").rep cannot be replaced either; then every global
+** defined so far moves out of _G into a hidden table that _G's metatable
+** reads through and refuses writes to. Unknown names still raise. A
+** script keeps defining its own globals as before. */
+static void protect_globals(lua_State *L) {
+    static const char *const libs[] = { LUA_STRLIBNAME,  LUA_TABLIBNAME, LUA_MATHLIBNAME,
+                                        LUA_UTF8LIBNAME, LUA_COLIBNAME,  "os" };
+    lua_pushglobaltable(L);
+    /* require's cache keeps the real tables, where Lua looks up function
+    ** names for messages ("bad argument #4 to 'table.move'"); require
+    ** itself hands out what 'shown' maps them to. */
+    lua_newtable(L);
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &shown_key); /* G, shown */
+    for (size_t i = 0; i < TG_ARRAY_LEN(libs); i++) {
+        lua_getfield(L, -2, libs[i]);
+        lua_pushvalue(L, -1);
+        tg_lua_readonly(L, libs[i], 0); /* G, shown, real, view */
+        lua_pushvalue(L, -1);
+        lua_setfield(L, -5, libs[i]);
+        lua_rawset(L, -3);
+    }
+    lua_pop(L, 1);
+    lua_pushliteral(L, "");
+    lua_getmetatable(L, -1);
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_pop(L, 2);
+
+    lua_newtable(L); /* the sandbox's globals */
+    lua_pushnil(L);
+    while (lua_next(L, -3)) { /* G, builtins, key, value */
+        lua_pushvalue(L, -2);
+        lua_insert(L, -2);
+        lua_rawset(L, -4);
+        lua_pushvalue(L, -1);
+        lua_pushnil(L);
+        lua_rawset(L, -5); /* clearing the slot being visited is allowed */
+    }
+    lua_createtable(L, 0, 1); /* a name in neither: undefined */
+    lua_pushcfunction(L, l_undefined_global);
+    lua_setfield(L, -2, "__index");
+    lua_setmetatable(L, -2);
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &builtins_key); /* G, builtins */
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+    lua_pushvalue(L, -2);
+    lua_setfield(L, -2, LUA_GNAME); /* names of global functions, as above */
+    lua_pop(L, 1);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &shown_key);
+    lua_pushvalue(L, -2);
+    lua_pushvalue(L, -4);
+    lua_rawset(L, -3); /* shown[builtins] = G */
+    lua_pop(L, 1);
+
+    lua_createtable(L, 0, 4);
+    lua_pushvalue(L, -2);
+    lua_setfield(L, -2, "__index");
+    lua_pushvalue(L, -2);
+    lua_pushcclosure(L, l_global_newindex, 1);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushvalue(L, -2);
+    lua_pushcclosure(L, l_global_pairs, 1);
+    lua_setfield(L, -2, "__pairs");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, -3);
+    lua_pop(L, 2);
 }
 
 /* ---- require ---- */
@@ -661,6 +798,91 @@ static const char *read_module(lua_State *L, void *ud, size_t *size) {
 ** BOM and a first '#' line skipped), but opened with tg_path_open_beneath,
 ** so no symlink leads out of the folder. LUA_ERRFILE when there is no such
 ** file; raises when the path would leave the folder. */
+/* ---- keeping the caller's frame: tail calls become calls ---- */
+
+typedef struct dumpbuf {
+    unsigned char *p;
+    size_t n, cap;
+} dumpbuf;
+
+static int dump_writer(lua_State *L, const void *p, size_t sz, void *ud) {
+    dumpbuf *b = ud;
+    (void)L;
+    if (b->n + sz > b->cap) {
+        size_t cap = b->cap ? b->cap : 1024;
+        while (cap < b->n + sz) cap *= 2;
+        unsigned char *grown = tg_realloc(b->p, cap);
+        if (!grown) return 1;
+        b->p = grown;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->n, p, sz);
+    b->n += sz;
+    return 0;
+}
+
+static const char *dump_reader(lua_State *L, void *ud, size_t *size) {
+    dumpbuf *b = ud;
+    (void)L;
+    *size = b->n;
+    b->n = 0;
+    return *size ? (const char *)b->p : NULL;
+}
+
+/* The chunk of the function on top of L's stack in b (debug info kept);
+** 0 on success. */
+static int dump(lua_State *L, dumpbuf *b) {
+    b->p = NULL;
+    b->n = b->cap = 0;
+    if (lua_dump(L, dump_writer, b, 0) == 0) return 0;
+    tg_free(b->p);
+    b->p = NULL;
+    return -1;
+}
+
+/* Counts opcode 'op' in the code compiled from 'text'; -1 on failure. */
+static long probe(lua_State *L, const char *text, unsigned op) {
+    dumpbuf b;
+    long n = -1;
+    if (luaL_loadstring(L, text) != LUA_OK) {
+        lua_pop(L, 1);
+        return -1;
+    }
+    if (dump(L, &b) == 0) n = tg_luabc_count(b.p, b.n, op);
+    lua_pop(L, 1);
+    tg_free(b.p);
+    return n;
+}
+
+/* Whether this Lua's CALL and TAILCALL are the opcodes Lua 5.4's
+** lopcodes.h gives (68 and 69): checked once on two probes, so another
+** build of Lua is left alone rather than miscompiled. */
+enum { OP_CALL_54 = 68, OP_TAILCALL_54 = 69 };
+
+static int can_untail(lua_State *L, tg_lua *rt) {
+    if (rt->untail < 0)
+        rt->untail = probe(L, "return f()", OP_TAILCALL_54) == 1 &&
+                     probe(L, "return f()", OP_CALL_54) == 0 &&
+                     probe(L, "f()", OP_TAILCALL_54) == 0 && probe(L, "f()", OP_CALL_54) == 1;
+    return rt->untail;
+}
+
+/* Replaces the function on top of the stack, just compiled from text, by
+** the same code with its tail calls made ordinary calls (tg_luabc.h), so
+** an error inside a helper that `return helper(x)` called keeps the line
+** of that return in the traceback. Leaves the function as it is when
+** anything fails (memory, an unknown layout). */
+static void untail(lua_State *L, const char *chunkname) {
+    tg_lua *rt = get_rt(L);
+    dumpbuf b;
+    if (!can_untail(L, rt) || dump(L, &b) != 0) return;
+    if (tg_luabc_untail(b.p, b.n, OP_CALL_54, OP_TAILCALL_54) > 0) {
+        if (lua_load(L, dump_reader, &b, chunkname, "b") == LUA_OK) lua_remove(L, -2);
+        else lua_pop(L, 1); /* the message; the original stays */
+    }
+    tg_free(b.p);
+}
+
 static int load_beneath(lua_State *L, const char *dir, const char *rel, const char *chunkname) {
     module_reader r;
     int fd = tg_path_open_beneath(dir, rel, O_RDONLY, 0), c, st;
@@ -688,6 +910,7 @@ static int load_beneath(lua_State *L, const char *dir, const char *rel, const ch
     if (c != EOF) ungetc(c, r.f);
     st = lua_load(L, read_module, &r, chunkname, "t");
     fclose(r.f);
+    if (st == LUA_OK) untail(L, chunkname);
     return st;
 }
 
@@ -734,7 +957,16 @@ static int l_base_require(lua_State *L) {
 
     lua_settop(L, 1);
     luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE); /* 2 */
-    if (lua_getfield(L, 2, name) != LUA_TNIL && lua_toboolean(L, -1)) return 1;
+    if (lua_getfield(L, 2, name) != LUA_TNIL && lua_toboolean(L, -1)) {
+        lua_rawgetp(L, LUA_REGISTRYINDEX, &shown_key); /* a library: its read-only view */
+        if (lua_istable(L, -1)) {
+            lua_pushvalue(L, -2);
+            if (lua_rawget(L, -2) != LUA_TNIL) return 1;
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+        return 1;
+    }
     lua_pop(L, 1);
     if (!valid_module_name(name, len))
         return luaL_error(L, "invalid module name '%s' (use letters, digits, '_' and '.')", name);
@@ -972,16 +1204,10 @@ static int open_sandbox(lua_State *L) {
     open_os_subset(L);
     if (rt->opts.open_libs) rt->opts.open_libs(L, rt->opts.ud);
 
-    /* Last, so open_libs may probe globals: unknown reads raise from now
-    ** on, and the metatable is protected against setmetatable(_G, nil). */
-    lua_pushglobaltable(L);
-    lua_createtable(L, 0, 2);
-    lua_pushcfunction(L, l_undefined_global);
-    lua_setfield(L, -2, "__index");
-    lua_pushboolean(L, 0);
-    lua_setfield(L, -2, "__metatable");
-    lua_setmetatable(L, -2);
-    lua_pop(L, 1);
+    /* Last, so open_libs may probe and set globals: unknown reads raise
+    ** from now on, the globals defined so far are read-only, and the
+    ** metatable is protected against setmetatable(_G, nil). */
+    protect_globals(L);
     return 0;
 }
 
@@ -1010,6 +1236,7 @@ tg_lua *tg_lua_new(const tg_lua_opts *opts, tg_error *err) {
         return NULL;
     }
     rt->run_refusals = refusals;
+    rt->untail = -1;
     if (opts) rt->opts = *opts;
     else tg_lua_opts_init(&rt->opts);
     assert(rt->opts.timeout_s >= 0);
@@ -1060,8 +1287,45 @@ struct run_args {
     unsigned flags;
 };
 
+/* 1 when the Lua function of 'ar' was loaded from the library folder
+** (opts.lib_dir, scripts/lib): a helper, not the user's own code. */
+static int in_lib(const tg_lua *rt, const lua_Debug *ar) {
+    const char *lib = rt->opts.lib_dir;
+    size_t n = lib ? strlen(lib) : 0;
+    return n && ar->source[0] == '@' && strncmp(ar->source + 1, lib, n) == 0 &&
+           ar->source[1 + n] == '/';
+}
+
+/* For an error raised inside a library helper, pushes " (called from
+** kvalitet.lua:18)": the innermost line of the user's own code on the
+** stack, which the headline would otherwise not show. Returns 0 and
+** pushes nothing when the error is in the user's code already, or 'msg'
+** starts with that line (a helper's error(msg, 2)). */
+static int push_caller(lua_State *L, const tg_lua *rt, const char *msg) {
+    lua_Debug ar;
+    int helper = 0;
+    for (int level = 1; lua_getstack(L, level, &ar); level++) {
+        lua_getinfo(L, "Sl", &ar);
+        if (ar.currentline <= 0) continue;
+        if (in_lib(rt, &ar)) {
+            helper = 1;
+            continue;
+        }
+        if (!helper) return 0;
+        const char *at = lua_pushfstring(L, "%s:%d:", ar.short_src, ar.currentline);
+        int same = strncmp(msg, at, strlen(at)) == 0;
+        lua_pop(L, 1);
+        if (same) return 0;
+        lua_pushfstring(L, " (called from %s:%d)", ar.source + 1, ar.currentline);
+        return 1;
+    }
+    return 0;
+}
+
 /* The top-level message handler: as lua.c's, a message for non-string
-** errors and a traceback; plus the position for errors that lack one. */
+** errors and a traceback; plus the position for errors that lack one,
+** and for an error inside a helper of the library folder the user's line
+** that called it, at the end of the headline. */
 static int msghandler(lua_State *L) {
     tg_lua *rt = get_rt(L);
     const char *msg;
@@ -1073,6 +1337,15 @@ static int msghandler(lua_State *L) {
         if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
             msg = lua_tostring(L, -1);
         else msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+    }
+    if (push_caller(L, rt, msg)) {
+        const char *nl = strchr(msg, '\n');
+        size_t head = nl ? (size_t)(nl - msg) : strlen(msg);
+        lua_pushlstring(L, msg, head);
+        lua_insert(L, -2);
+        lua_pushstring(L, msg + head);
+        lua_concat(L, 3);
+        msg = lua_tostring(L, -1);
     }
     luaL_traceback(L, L, msg, 1);
     return 1;
@@ -1106,6 +1379,7 @@ static int run_protected(lua_State *L) {
         rt->load_status = st;
         return lua_error(L);
     }
+    untail(L, chunkname);
     rt->loading = 0;
     lua_remove(L, 1); /* the chunkname */
     lua_call(L, 0, LUA_MULTRET);

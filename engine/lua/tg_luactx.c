@@ -25,6 +25,7 @@ struct tg_luactx {
     void (*print)(void *ud, const char *text, size_t len);
     void *ud;
     int progress;
+    int quiet;
     tg_luactx_input *inputs;
     size_t n_inputs, cap_inputs;
     tg_json *doc;        /* what tegn.emit produced; NULL until then */
@@ -90,12 +91,22 @@ void tg_luactx_free(tg_luactx *ctx) {
     for (size_t i = 0; i < ctx->n_inputs; i++) {
         tg_free(ctx->inputs[i].path);
         tg_free(ctx->inputs[i].query);
+        for (size_t k = 0; k < ctx->inputs[i].n_notes; k++) tg_free(ctx->inputs[i].notes[k]);
+        tg_free(ctx->inputs[i].notes);
     }
     tg_free(ctx->inputs);
     tg_json_free(ctx->doc);
     tg_json_free(ctx->indicators);
     tg_path_free(ctx->paths);
     tg_free(ctx);
+}
+
+void tg_luactx_set_quiet(tg_luactx *ctx, int quiet) {
+    ctx->quiet = quiet;
+}
+
+int tg_luactx_quiet(const tg_luactx *ctx) {
+    return ctx->quiet;
 }
 
 void tg_luactx_set_paths(tg_luactx *ctx, tg_path *paths) {
@@ -115,15 +126,27 @@ int tg_luactx_open_read(lua_State *L, const char *fn, const char *path) {
     return fd;
 }
 
+int tg_luactx_open_write(lua_State *L, const char *fn, const char *path, const char **name) {
+    tg_luactx *ctx = tg_luactx_of(L);
+    tg_error err;
+    tg_status st;
+    int dir;
+    *name = path;
+    tg_err_clear(&err);
+    /* A misspelt --param must stop the run before it writes anything. */
+    if ((st = tg_luactx_check_params(ctx, " before its first write", &err)) != TG_OK)
+        tg_lua_raise(L, st, &err);
+    if (!ctx->paths) return -1;
+    st = tg_path_open_write(ctx->paths, fn, path, &dir, name, &err);
+    if (st != TG_OK) tg_lua_raise(L, st, &err);
+    return dir;
+}
+
 void tg_luactx_check_path(lua_State *L, tg_path_access access, const char *fn, const char *path) {
     tg_luactx *ctx = tg_luactx_of(L);
     tg_error err;
     tg_status st;
     tg_err_clear(&err);
-    /* A misspelt --param must stop the run before it writes anything. */
-    if (access == TG_PATH_WRITE &&
-        (st = tg_luactx_check_params(ctx, " before its first write", &err)) != TG_OK)
-        tg_lua_raise(L, st, &err);
     if (!ctx->paths) return;
     st = tg_path_check(ctx->paths, access, fn, path, &err);
     if (st != TG_OK) tg_lua_raise(L, st, &err);
@@ -287,6 +310,21 @@ void tg_luactx_add_input(lua_State *L, const char *path, const char *query, size
         tg_lua_raise(L, TG_ENOMEM, NULL);
     }
     ctx->inputs[ctx->n_inputs++] = in;
+}
+
+tg_luactx_input *tg_luactx_last_input(lua_State *L) {
+    tg_luactx *ctx = tg_luactx_of(L);
+    return ctx->n_inputs ? &ctx->inputs[ctx->n_inputs - 1] : NULL;
+}
+
+void tg_luactx_input_note(lua_State *L, const char *note) {
+    tg_luactx_input *in = tg_luactx_last_input(L);
+    if (!in) return;
+    char **notes = tg_realloc(in->notes, (in->n_notes + 1) * sizeof *notes);
+    if (!notes) tg_lua_raise(L, TG_ENOMEM, NULL);
+    in->notes = notes;
+    if (!(notes[in->n_notes] = tg_strdup(note))) tg_lua_raise(L, TG_ENOMEM, NULL);
+    in->n_notes++;
 }
 
 /* ---- tegn.read_csv ---- */

@@ -25,6 +25,15 @@ typedef struct tg_luactx_input {
     char sha256[65]; /* lowercase hex of the file's bytes */
     size_t rows;     /* rows loaded */
     size_t rejected; /* rows rejected (read_csv with on_error = "reject") */
+    /* read_csv only (csv = 1): the dialect the loader used, and the notes
+    ** a reader of the results should know (a column read as text and why,
+    ** lenient quotes, escapes, ...), for the document's meta. */
+    int csv;
+    char sep, quote, escape;
+    int header;
+    const char *encoding; /* static text (tg_enc_name) */
+    char **notes;
+    size_t n_notes;
 } tg_luactx_input;
 
 /* One --param. */
@@ -48,6 +57,10 @@ tg_luactx *tg_luactx_new(const char *const *params, size_t n_params,
 ** frees; without one (NULL, the default) every path may be read and
 ** written, as an embedding program's own code could. */
 void tg_luactx_set_paths(tg_luactx *ctx, tg_path *paths);
+/* quiet = 1 (--quiet): read_csv's load notes are not printed (they are
+** still in the document's meta). */
+void tg_luactx_set_quiet(tg_luactx *ctx, int quiet);
+int tg_luactx_quiet(const tg_luactx *ctx);
 
 /* Frees the context and whatever it still holds; NULL is a no-op. */
 void tg_luactx_free(tg_luactx *ctx);
@@ -103,9 +116,7 @@ int tg_luactx_set_doc(struct lua_State *L, tg_json *doc, int indent);
 void tg_luactx_add_indicator(struct lua_State *L, tg_json *ind);
 
 /* Raises (TG_EIO, which pcall can catch) unless the run's policy lets
-** 'fn' read or write 'path' (see tg_path_check); a no-op without one.
-** Before a write it also raises TG_EARG for a --param the script has not
-** read (tg_luactx_check_params), so a misspelt one writes nothing. */
+** 'fn' read or write 'path' (see tg_path_check); a no-op without one. */
 void tg_luactx_check_path(struct lua_State *L, tg_path_access access, const char *fn,
                           const char *path);
 
@@ -115,10 +126,25 @@ void tg_luactx_check_path(struct lua_State *L, tg_path_access access, const char
 ** opened (the loader's own open then reports why). The caller closes it. */
 int tg_luactx_open_read(struct lua_State *L, const char *fn, const char *path);
 
+/* For a writer: checks 'path' for writing as tg_luactx_check_path and
+** returns its folder opened beneath the allowed one, with *name the
+** file's name in it (tg_path_open_write), to be written with
+** tg_out_openat; raises when refused or when the folder cannot be opened.
+** Without a policy it returns -1 and *name is 'path' (write by name). The
+** caller closes the folder; it must not raise while holding it. First it
+** raises TG_EARG for a --param the script has not read
+** (tg_luactx_check_params), so a misspelt one writes nothing. */
+int tg_luactx_open_write(struct lua_State *L, const char *fn, const char *path, const char **name);
+
 /* Records a successful read of 'path' ('query' for read_sqlite, else
 ** NULL) with the file's SHA-256. Raises (memory, I/O) before changing
 ** anything. */
 void tg_luactx_add_input(struct lua_State *L, const char *path, const char *query, size_t rows,
                          size_t rejected);
+/* The input recorded last (by tg_luactx_add_input), to fill in its CSV
+** fields; NULL when there is none. */
+tg_luactx_input *tg_luactx_last_input(struct lua_State *L);
+/* Appends a copy of 'note' to the last input's notes; raises on OOM. */
+void tg_luactx_input_note(struct lua_State *L, const char *note);
 
 #endif /* TG_LUACTX_H */

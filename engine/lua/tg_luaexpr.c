@@ -32,13 +32,23 @@ static int l_expr_gc(lua_State *L) {
     return 0;
 }
 
+/* The text is cut after TOSTRING_MAX bytes: a tree sharing its subtrees
+** (x = x + x, forty times) would render to terabytes. */
+#define TOSTRING_MAX ((size_t)1 << 20)
+
 static int l_expr_tostring(lua_State *L) {
     tg_expr *e = tg_luaval_expr_check(L, 1);
     void **box = tg_luaaux_box(L, tg_free);
-    char *s = tg_expr_to_string(e);
+    char *s = tg_expr_to_string_max(e, TOSTRING_MAX);
     if (!s) return tg_lua_raise(L, TG_ENOMEM, NULL);
     *box = s;
-    lua_pushstring(L, s);
+    if (strlen(s) <= TOSTRING_MAX) {
+        lua_pushstring(L, s);
+        return 1;
+    }
+    lua_pushlstring(L, s, TOSTRING_MAX);
+    lua_pushliteral(L, "...");
+    lua_concat(L, 2);
     return 1;
 }
 

@@ -109,9 +109,11 @@ static int l_catalog_index(lua_State *L) {
     return 1;
 }
 
-/* data.sql(query [, params]): a query on <dir>/tegn.sqlite. */
+/* data.sql(query [, params]): a query on <dir>/tegn.sqlite. data:sql(...)
+** works too: the catalog as the first argument is dropped. */
 static int l_catalog_sql(lua_State *L) {
     int top;
+    if (lua_istable(L, 1) && lua_type(L, 2) == LUA_TSTRING) lua_remove(L, 1);
     tg_luaaux_check_string(L, 1, "data.sql", "query");
     lua_settop(L, 2);
     top = lua_gettop(L);
@@ -209,6 +211,10 @@ static void read_spec(lua_State *L, tg_indicator_spec *s, const char **by) {
     s->period = tg_luaaux_opt_string(L, 1, "indicator", "period", "period");
     read_period(L, "comparable_from", &s->from);
     read_period(L, "baseline", &s->base);
+    /* baseline = "first_judged": per group, the first period that can be
+    ** judged (the document keeps the word as given) */
+    s->judge.first_judged =
+        s->base.set && !s->base.is_num && strcmp(s->base.str, "first_judged") == 0;
 }
 
 /* Raises unless 'id' is new in this run and made of [A-Za-z0-9._-]. */

@@ -286,7 +286,20 @@ static void push_report(lua_State *L, const tg_csv_report *r, const tg_table *t)
     lua_setfield(L, -2, "encoding");
     lua_pushboolean(L, r->dialect.sep_line);
     lua_setfield(L, -2, "sep_line");
+    dec[0] = r->dialect.escape;
+    if (dec[0]) lua_pushstring(L, dec);
+    else lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "escape");
+    lua_pushstring(L, r->dialect.lenient ? "lenient" : "strict");
+    lua_setfield(L, -2, "quotes");
     lua_setfield(L, -2, "dialect");
+
+    lua_createtable(L, (int)r->n_notes, 0);
+    for (size_t i = 0; i < r->n_notes; i++) {
+        lua_pushstring(L, r->notes[i].text);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    lua_setfield(L, -2, "notes");
 
     lua_pushinteger(L, (lua_Integer)r->n_rows);
     lua_setfield(L, -2, "rows");
@@ -337,15 +350,80 @@ static void push_report(lua_State *L, const tg_csv_report *r, const tg_table *t)
     lua_setfield(L, -2, "columns");
 }
 
+/* The escape and quotes options: escape = "\\" / false / "auto", quotes =
+** "strict" / "lenient" / "auto" (text after a closing quote). */
+static void read_quoting(lua_State *L, tg_csv_opts *o) {
+    static const char *const quoting[] = { "auto", "strict", "lenient", NULL };
+    int t = lua_getfield(L, 2, "escape");
+    if (t == LUA_TBOOLEAN && !lua_toboolean(L, -1)) {
+        o->dialect.escape = 0;
+    } else if (t == LUA_TSTRING && strcmp(lua_tostring(L, -1), "auto") == 0) {
+        o->dialect.escape = -1;
+    } else if (t == LUA_TSTRING && lua_rawlen(L, -1) == 1) {
+        o->dialect.escape = (unsigned char)lua_tostring(L, -1)[0];
+    } else if (t != LUA_TNIL) {
+        tg_luaaux_bad(L, "read_csv", "escape", "one character such as \"\\\", false or \"auto\"",
+                      -1);
+    }
+    lua_pop(L, 1);
+    o->dialect.lenient = tg_luaaux_opt_choice(L, 2, "read_csv", "quotes", quoting, 0) - 1;
+    t = lua_getfield(L, 2, "comment");
+    if (t == LUA_TBOOLEAN && !lua_toboolean(L, -1)) o->dialect.comment = 0;
+    else if (t == LUA_TSTRING && strcmp(lua_tostring(L, -1), "auto") == 0) o->dialect.comment = -1;
+    else if (t == LUA_TSTRING && lua_rawlen(L, -1) == 1)
+        o->dialect.comment = (unsigned char)lua_tostring(L, -1)[0];
+    else if (t != LUA_TNIL)
+        tg_luaaux_bad(L, "read_csv", "comment", "one character such as \"#\", false or \"auto\"",
+                      -1);
+    lua_pop(L, 1);
+    t = lua_getfield(L, 2, "skip");
+    if (t == LUA_TSTRING && strcmp(lua_tostring(L, -1), "auto") == 0) o->dialect.skip = -1;
+    else if (t != LUA_TNIL)
+        o->dialect.skip = (int)tg_luaaux_opt_integer(L, 2, "read_csv", "skip", 0, 0, 1000000);
+    lua_pop(L, 1);
+}
+
+/* Keeps the dialect and the notes a reader of the results should know in
+** the input's meta, and says them on stderr (a column that became text
+** hides a bad value otherwise) unless the run is --quiet. */
+static void record_csv(lua_State *L, const char *path, const tg_csv_report *r, const tg_table *t) {
+    tg_luactx_input *in = tg_luactx_last_input(L);
+    int quiet = tg_luactx_quiet(tg_luactx_of(L));
+    char note[400];
+    in->csv = 1;
+    in->sep = r->dialect.delim;
+    in->quote = r->dialect.quote;
+    in->escape = r->dialect.escape;
+    in->header = r->dialect.header;
+    in->encoding = tg_enc_name(r->dialect.encoding);
+    for (size_t k = 0; k < r->n_cols && k < t->n_cols; k++) {
+        if (!r->cols[k].note[0]) continue;
+        snprintf(note, sizeof note, "column '%s' %s", t->names[k], r->cols[k].note);
+        tg_luactx_input_note(L, note);
+        if (!quiet) {
+            tg_luaaux_warn(L, lua_pushfstring(L, "%s: %s", path, note));
+            lua_pop(L, 1);
+        }
+    }
+    for (size_t i = 0; i < r->n_notes; i++) {
+        if (!r->notes[i].unusual) continue;
+        tg_luactx_input_note(L, r->notes[i].text);
+        if (!quiet) {
+            tg_luaaux_warn(L, lua_pushfstring(L, "%s: %s", path, r->notes[i].text));
+            lua_pop(L, 1);
+        }
+    }
+}
+
 static void free_report(void *p) {
     tg_csv_report_free(p);
 }
 
 /* tegn.read_csv(path [, opts]) -> Table, report */
 static int l_tegn_read_csv(lua_State *L) {
-    static const char *const known[] = { "sep",        "quote",   "header", "encoding",
-                                         "decimal",    "na",      "types",  "on_error",
-                                         "max_errors", "threads", NULL };
+    static const char *const known[] = { "sep",     "quote",  "header",   "encoding", "decimal",
+                                         "na",      "types",  "on_error", "escape",   "max_errors",
+                                         "threads", "quotes", "comment",  "skip",     NULL };
     const char *path = tg_luaaux_check_string(L, 1, "read_csv", "path");
     tg_luactx *lib = tg_luactx_of(L);
     const char *na[MAX_NA];
@@ -407,6 +485,7 @@ static int l_tegn_read_csv(lua_State *L) {
         o.max_errors = (size_t)tg_luaaux_opt_integer(L, 2, "read_csv", "max_errors",
                                                      (int64_t)o.max_errors, 0, INT64_MAX);
         o.threads = (int)tg_luaaux_opt_integer(L, 2, "read_csv", "threads", 0, 0, INT32_MAX);
+        read_quoting(L, &o);
         if (lua_getfield(L, 2, "types") != LUA_TNIL) read_types(L, &o);
         /* 'types' (and its array) stay on the stack until the load is done */
     }
@@ -429,6 +508,7 @@ static int l_tegn_read_csv(lua_State *L) {
     *rbox = rep;
     if (st != TG_OK) return tg_luaaux_fail(L, st, &err, NULL);
     tg_luactx_add_input(L, path, NULL, (*slot)->n_rows, rep->n_rejected);
+    record_csv(L, path, rep, *slot);
     if (tg_luactx_progress(lib)) {
         char line[512];
         int n = snprintf(line, sizeof line, "tegn: read %s: %zu rows\n", path, (*slot)->n_rows);
@@ -532,8 +612,12 @@ static int l_tegn_read_sqlite(lua_State *L) {
     slot = tg_luaval_table_new(L);
     tg_luaaux_interrupt(L, &intr);
     tg_err_clear(&err);
-    tg_luactx_check_path(L, TG_PATH_READ, "read_sqlite", db);
-    st = tg_db_read_poll(db, what, params, n, &intr, slot, &err);
+    int fd = tg_luactx_open_read(L, "read_sqlite", db);
+    if (fd < 0) st = tg_db_read_poll(db, what, params, n, &intr, slot, &err);
+    else {
+        st = tg_db_read_fd(fd, db, what, params, n, &intr, slot, &err);
+        close(fd);
+    }
     if (st != TG_OK) return tg_luaaux_fail(L, st, &err, NULL);
     tg_luactx_add_input(L, db, what, (*slot)->n_rows, 0);
     return 1;

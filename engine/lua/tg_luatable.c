@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <lauxlib.h>
 #include <lua.h>
@@ -224,15 +225,21 @@ static int l_table_write_sqlite(lua_State *L) {
     const char *db = tg_luaaux_check_string(L, 2, "write_sqlite", "db");
     const char *name = tg_luaaux_check_string(L, 3, "write_sqlite", "table");
     tg_db_mode mode = TG_DB_CREATE;
+    tg_interrupt intr;
     tg_error err;
     tg_status st;
 
     tg_luaaux_check_opts(L, 4, known, "write_sqlite");
     mode = values[tg_luaaux_opt_choice(L, 4, "write_sqlite", "mode", modes, 0)];
-    tg_lua_check(L);
+    tg_luaaux_interrupt(L, &intr); /* may raise: before the folder is open */
     tg_err_clear(&err);
-    tg_luactx_check_path(L, TG_PATH_WRITE, "write_sqlite", db);
-    st = tg_db_write(db, name, t, mode, &err);
+    const char *file;
+    int dir = tg_luactx_open_write(L, "write_sqlite", db, &file);
+    if (dir < 0) st = tg_db_write(db, name, t, mode, &err);
+    else {
+        st = tg_db_write_at(dir, file, db, name, t, mode, &intr, &err);
+        close(dir);
+    }
     if (st != TG_OK) return tg_luaaux_fail(L, st, &err, "write_sqlite");
     return 0;
 }
@@ -282,8 +289,15 @@ static int l_table_write_csv(lua_State *L) {
     tg_luaaux_interrupt(L, &intr);
     o.intr = &intr;
     tg_err_clear(&err);
-    tg_luactx_check_path(L, TG_PATH_WRITE, "write_csv", path);
-    st = tg_out_csv(t, path, &o, &err);
+    const char *name;
+    int dir = tg_luactx_open_write(L, "write_csv", path, &name);
+    if (dir < 0) st = tg_out_csv(t, path, &o, &err);
+    else {
+        tg_out *out;
+        st = tg_out_openat(dir, name, path, &out, &err);
+        close(dir);
+        if (st == TG_OK) st = tg_out_csv_take(out, t, &o, &err);
+    }
     if (st != TG_OK) return tg_luaaux_fail(L, st, &err, "write_csv");
     return 0;
 }

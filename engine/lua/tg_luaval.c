@@ -456,37 +456,27 @@ tg_expr *tg_luaval_expr_push(lua_State *L, int idx, int flags, const char *fn, c
             NULL);
 }
 
+/* The distinct column names under e (see tg_expr_columns), in an array
+** owned by a box pushed on the stack; raises on allocation failure. */
+static const char **columns_of(lua_State *L, const tg_expr *e, size_t *n) {
+    void **box = tg_luaaux_box(L, tg_free);
+    const char **names;
+    tg_status st = tg_expr_columns(e, &names, n);
+    if (st != TG_OK) tg_lua_raise(L, st, NULL);
+    *box = (void *)names;
+    return names;
+}
+
 void tg_luaval_expr_check_columns(lua_State *L, const tg_expr *e, const tg_table *t) {
-    if (e->op == TG_OP_COL) {
-        if (tg_table_find(t, e->u.name) < 0) tg_luaaux_no_column(L, t, e->u.name);
-        return;
-    }
-    for (size_t i = 0; i < e->n_args; i++) tg_luaval_expr_check_columns(L, e->args[i], t);
-}
-
-/* Appends the distinct column names under e to names[*n] (room for cap). */
-static void collect(const tg_expr *e, const char **names, size_t *n, size_t cap) {
-    if (e->op == TG_OP_COL) {
-        for (size_t i = 0; i < *n; i++)
-            if (strcmp(names[i], e->u.name) == 0) return;
-        if (*n < cap) names[(*n)++] = e->u.name;
-        return;
-    }
-    for (size_t i = 0; i < e->n_args; i++) collect(e->args[i], names, n, cap);
-}
-
-static size_t count_nodes(const tg_expr *e) {
-    size_t n = 1;
-    for (size_t i = 0; i < e->n_args; i++) n += count_nodes(e->args[i]);
-    return n;
+    size_t n;
+    const char **names = columns_of(L, e, &n);
+    for (size_t i = 0; i < n; i++)
+        if (tg_table_find(t, names[i]) < 0) tg_luaaux_no_column(L, t, names[i]);
+    lua_pop(L, 1);
 }
 
 const char **tg_luaval_expr_columns(lua_State *L, const tg_expr *e, size_t *n) {
-    size_t cap = count_nodes(e);
-    const char **names = lua_newuserdatauv(L, cap * sizeof *names, 0);
-    *n = 0;
-    collect(e, names, n, cap);
-    return names;
+    return columns_of(L, e, n);
 }
 
 static void release_col(void *p) {

@@ -142,8 +142,10 @@ tg_expr *tg_luaval_expr_push(struct lua_State *L, int idx, int flags, const char
 ** refers to a column 't' does not have. */
 void tg_luaval_expr_check_columns(struct lua_State *L, const tg_expr *e, const tg_table *t);
 
-/* The distinct column names 'e' refers to, in an array in a userdata
-** pushed on the stack (the strings belong to the nodes of e). */
+/* The distinct column names 'e' refers to, in the order first met, in an
+** array owned by a userdata pushed on the stack (NULL when *n is 0; the
+** strings belong to the nodes of e). Both walk each shared subtree once
+** (tg_expr_columns). */
 const char **tg_luaval_expr_columns(struct lua_State *L, const tg_expr *e, size_t *n);
 
 /* Evaluates 'e' over 't' into a new column, polling the run's limits;

@@ -202,6 +202,12 @@ static int l_table_sort(lua_State *L) {
     } else {
         lua_createtable(L, n_args, 0);
         for (int i = 1; i <= n_args; i++) {
+            /* a nil would leave a hole the key count below does not see */
+            if (lua_isnil(L, 1 + i)) {
+                lua_pushfstring(L, "keys[%d]", i);
+                tg_luaaux_bad(L, "sort", lua_tostring(L, -1),
+                              "a column name or {name, desc = true}", 1 + i);
+            }
             lua_pushvalue(L, 1 + i);
             lua_rawseti(L, -2, i);
         }

@@ -10,10 +10,12 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "tg_err.h"
 #include "tg_json.h"
@@ -54,6 +56,36 @@ static tg_status set_str(tg_json *obj, const char *key, const char *s, tg_error 
     return tg_json_set_take(obj, key, tg_json_str(s, strlen(s)), err);
 }
 
+static tg_status set_char(tg_json *obj, const char *key, char c, tg_error *err) {
+    char s[2] = { c, 0 };
+    return tg_json_set_take(obj, key, c ? tg_json_str(s, 1) : tg_json_bool(0), err);
+}
+
+/* A CSV input's dialect ("csv") and the notes a reader should know. */
+static tg_status csv_meta(tg_json *item, const tg_luactx_input *in, tg_error *err) {
+    tg_json *csv = tg_json_object();
+    tg_status st = csv ? TG_OK : tg_err_nomem(err);
+    if (st == TG_OK) st = set_char(csv, "sep", in->sep, err);
+    if (st == TG_OK) st = set_char(csv, "quote", in->quote, err);
+    if (st == TG_OK) st = set_char(csv, "escape", in->escape, err);
+    if (st == TG_OK) st = tg_json_set_take(csv, "header", tg_json_bool(in->header), err);
+    if (st == TG_OK) st = set_str(csv, "encoding", in->encoding, err);
+    if (st != TG_OK) {
+        tg_json_free(csv);
+        return st;
+    }
+    if ((st = tg_json_set_take(item, "csv", csv, err)) != TG_OK || in->n_notes == 0) return st;
+    tg_json *notes = tg_json_array();
+    if (!notes) return tg_err_nomem(err);
+    for (size_t i = 0; i < in->n_notes && st == TG_OK; i++)
+        st = tg_json_push_take(notes, tg_json_str(in->notes[i], strlen(in->notes[i])), err);
+    if (st != TG_OK) {
+        tg_json_free(notes);
+        return st;
+    }
+    return tg_json_set_take(item, "notes", notes, err);
+}
+
 /* The meta object: what was run on what, reproducibly, then timings. */
 static tg_status build_meta(const tg_run_opts *o, const tg_luactx *lib, const char *started,
                             double duration, size_t peak, tg_json **out, tg_error *err) {
@@ -73,6 +105,7 @@ static tg_status build_meta(const tg_run_opts *o, const tg_luactx *lib, const ch
         if (st == TG_OK) st = tg_json_set_take(item, "rows", tg_json_int((int64_t)in->rows), err);
         if (st == TG_OK)
             st = tg_json_set_take(item, "rejected", tg_json_int((int64_t)in->rejected), err);
+        if (st == TG_OK && in->csv) st = csv_meta(item, in, err);
         if (st == TG_OK) st = tg_json_push_take(inputs, item, err);
         else tg_json_free(item);
         rejected += in->rejected;
@@ -130,18 +163,40 @@ static tg_status write_stream(FILE *f, const char *name, const tg_json *doc, int
     return TG_OK;
 }
 
-/* Writes the document to stdout (o->out NULL) or atomically to o->out.
-** An existing output that is not a regular file (/dev/stdout, a FIFO)
-** is written in place: renaming a temporary file over /dev/null would
-** replace the device. */
-static tg_status write_doc(const tg_run_opts *o, const tg_json *doc, int indent, double deadline,
-                           tg_error *err) {
+/* The folder of --out, opened when the run starts: the document is
+** written through it (tg_out_openat), so a folder on the way replaced by
+** a symlink during the run cannot redirect it. -1 when there is no --out
+** or its folder cannot be opened (the final write reports why). */
+static int open_out_folder(const char *out, const char **name) {
+    const char *slash = strrchr(out, '/');
+    char *dir;
+    int fd;
+    *name = slash ? slash + 1 : out;
+    dir = slash ? tg_strndup(out, slash == out ? 1 : (size_t)(slash - out)) : tg_strdup(".");
+    fd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+    tg_free(dir);
+    return fd;
+}
+
+/* Writes the document to stdout (o->out NULL) or atomically to o->out,
+** in the folder open as 'dir' when it is >= 0. An existing output that is
+** not a regular file (/dev/stdout, a FIFO) is written in place: renaming
+** a temporary file over /dev/null would replace the device. */
+static tg_status write_doc(const tg_run_opts *o, int dir, const tg_json *doc, int indent,
+                           double deadline, tg_error *err) {
     tg_interrupt intr = { write_poll, &deadline };
     struct stat sb;
+    const char *name;
+    tg_out *out;
     FILE *f;
     tg_status st;
 
     if (!o->out) return write_stream(stdout, "<stdout>", doc, indent, &intr, err);
+    name = strrchr(o->out, '/') ? strrchr(o->out, '/') + 1 : o->out;
+    if (dir >= 0 && (fstatat(dir, name, &sb, 0) != 0 || S_ISREG(sb.st_mode))) {
+        st = tg_out_openat(dir, name, o->out, &out, err);
+        return st != TG_OK ? st : tg_json_write_take(doc, indent, out, o->out, &intr, err);
+    }
     if (stat(o->out, &sb) != 0 || S_ISREG(sb.st_mode))
         return tg_json_write_file(doc, indent, o->out, &intr, err);
     f = fopen(o->out, "w");
@@ -200,6 +255,7 @@ tg_status tg_run_runtime(const tg_run_opts *o, tg_luactx **lib, tg_lua **rt, tg_
     assert(o != NULL && lib != NULL && rt != NULL);
     *rt = NULL;
     *lib = tg_luactx_new(o->params, o->n_params, o->print, o->ud, o->progress, err);
+    if (*lib) tg_luactx_set_quiet(*lib, o->quiet);
     if (!*lib) return err ? err->code : TG_ENOMEM;
     tg_status st = build_paths(o, &paths, err);
     if (st != TG_OK) {
@@ -231,7 +287,8 @@ tg_status tg_run(const tg_run_opts *o, tg_error *err, char **traceback) {
     time_t wall = time(NULL);
     struct tm tm;
     double t0 = now();
-    int indent = 2;
+    int indent = 2, out_dir = -1;
+    const char *out_name;
     tg_status st;
 
     assert(o != NULL && o->script != NULL);
@@ -245,7 +302,8 @@ tg_status tg_run(const tg_run_opts *o, tg_error *err, char **traceback) {
     refusals = tg_mem_cap_refusals();
     /* A run killed during its emit left its temporary file; clear it now,
     ** not only when this run gets as far as writing. */
-    if (o->out) tg_out_sweep(o->out);
+    if (o->out && (out_dir = open_out_folder(o->out, &out_name)) >= 0)
+        tg_out_sweepat(out_dir, out_name);
 
     st = tg_run_runtime(o, &lib, &rt, err);
     if (st != TG_OK) goto done;
@@ -265,7 +323,8 @@ tg_status tg_run(const tg_run_opts *o, tg_error *err, char **traceback) {
     rt = NULL;
     st = build_meta(o, lib, started, now() - t0, peak, &meta, err);
     if (st == TG_OK) st = tg_json_set_take(doc, "meta", meta, err);
-    if (st == TG_OK) st = write_doc(o, doc, indent, o->timeout_s > 0 ? t0 + o->timeout_s : 0, err);
+    if (st == TG_OK)
+        st = write_doc(o, out_dir, doc, indent, o->timeout_s > 0 ? t0 + o->timeout_s : 0, err);
     if (st == TG_ELIMIT)
         tg_err_set(err, st, NULL, 0, 0, "time limit %g s exceeded while writing the result",
                    o->timeout_s);
@@ -282,5 +341,6 @@ done:
     tg_lua_free(rt);
     tg_luactx_free(lib);
     tg_mem_set_cap(old_cap);
+    if (out_dir >= 0) close(out_dir);
     return st;
 }

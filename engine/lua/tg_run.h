@@ -47,6 +47,7 @@ typedef struct tg_run_opts {
     ** the CLI prints its summary without reading the file back; NULL
     ** when the script emitted nothing. */
     struct tg_json **doc;
+    int quiet; /* nonzero (--quiet): read_csv's load notes go only to the meta */
 } tg_run_opts;
 
 /* Defaults: no script, no params, stdout, seed TG_LUA_DEFAULT_SEED, no

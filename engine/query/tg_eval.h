@@ -3,14 +3,19 @@
 ** tree is type-checked, literals are coerced (int -> float, "2023-01-01"
 ** -> date), comparisons with literals are turned into ranges and
 ** dictionary lookups, and the result is a flat list of steps in execution
-** order, each with its own scratch vector. tg_exec runs the steps a vector
-** at a time. A program borrows the table and the expression (both must
-** outlive it) and owns its buffers and the dictionaries it makes. The
-** structs are open to tg_exec.c; everything else uses the functions.
+** order. The vectors the steps write are slots of one arena, each shared
+** by steps whose results are never needed at the same time, so a program
+** costs about 80 bytes a step plus as many vectors as are alive at once
+** (about the tree's depth), and compiling is linear in the nodes. tg_exec
+** runs the steps a vector at a time. A program borrows the table and the
+** expression (both must outlive it) and owns its arena and the
+** dictionaries it makes. The structs are open to tg_exec.c; everything
+** else uses the functions.
 */
 #ifndef TG_EVAL_H
 #define TG_EVAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -68,52 +73,78 @@ enum tg_cmp_kind {
     TG_CMPK_BYTES  /* strings from different dictionaries */
 };
 
-typedef struct tg_step {
-    enum tg_step_kind kind;
-    tg_op op;        /* the node's operator, for kernels with variants */
-    tg_type type;    /* of the result; TG_TYPE_NULL only for a null literal */
-    tg_type in_type; /* of the first input, where the kernel needs it */
-    int in[3];       /* input steps (-1: none) */
-    int *ins;        /* TG_K_CONCAT: n_in inputs */
-    size_t n_in;
-    const tg_expr *node; /* what the user wrote, for error messages */
-    int may_fail;        /* can raise TG_EDATA at run time */
+/* TG_K_STRTAB's table, grown with the input's dictionary. */
+typedef struct tg_strtab {
+    enum tg_tab_kind kind;
+    void *tab;
+    uint8_t *ok;     /* TG_TAB_PARSE: the entry parsed */
+    size_t n, cap;   /* entries filled / allocated */
+    const char *str; /* TG_TAB_PRED: the literal compared with (borrowed) */
+    size_t str_len;
+} tg_strtab;
 
+/* A step is small (80 bytes): what only some kinds need is in the union
+** or, for string tables, behind a pointer, and the vectors a step writes
+** are slots of the program's arena, shared by steps whose results are not
+** needed at the same time (see tg_eval.c). */
+typedef struct tg_step {
     /* Results of the current vector: data holds values of 'type'; valid is
     ** one byte per row or NULL when all rows are valid. Either may point
-    ** into a column, an input step or this step's buffers. */
+    ** into a column, an input step (unary steps pass validity through,
+    ** coalesce its first input's values) or this step's slots. */
     const void *data;
     const uint8_t *valid;
-    void *buf;     /* TG_VECTOR values */
-    uint8_t *vbuf; /* TG_VECTOR validity bytes */
-    tg_dict *dict; /* TG_STRING results: one reference */
-
-    const tg_col *col; /* TG_K_COL */
-    int64_t lo, hi;    /* TG_K_RANGE on ints, dates and codes; TG_K_CONST value */
-    double flo, fhi;   /* TG_K_RANGE on floats; TG_K_CONST value */
-    int neg;           /* TG_K_RANGE: NOT in range (!=) */
-    int empty;         /* TG_K_RANGE: the range holds nothing */
-    int lazy_code;     /* TG_K_RANGE on a growing dictionary: code not found yet */
-    const char *str;   /* string literal for lazy codes and TG_TAB_PRED (borrowed) */
-    size_t str_len;
-    unsigned mask;         /* TG_K_CMP: TG_KERN_LT/EQ/GT bits */
-    enum tg_cmp_kind cmpk; /* TG_K_CMP */
-    uint32_t *rank;        /* TG_CMPK_RANKS */
-    void *list;            /* TG_K_ISIN: sorted values (int64, double, int32 days) */
-    size_t n_list;
-    int sign;   /* TG_K_DATEADD: 1 or -1 */
-    int digits; /* TG_K_ROUND */
-    tg_round_mode mode;
-    tg_datepart part;  /* TG_K_DATEPART */
-    tg_date_unit unit; /* TG_K_TRUNC */
-    int strict;        /* TG_K_CAST, TG_TAB_PARSE */
-
-    enum tg_tab_kind tab_kind; /* TG_K_STRTAB */
-    void *tab;
-    uint8_t *tab_ok;       /* TG_TAB_PARSE */
-    size_t tab_n, tab_cap; /* entries filled / allocated */
-    char *scratch;         /* TG_K_CONCAT, TG_K_TOSTR: bytes of one value */
-    size_t scratch_cap;
+    void *buf;           /* this step's values: an arena slot (NULL for a column) */
+    uint8_t *vbuf;       /* this step's validity bytes: an arena slot or NULL */
+    const tg_expr *node; /* what the user wrote, for error messages */
+    tg_dict *dict;       /* TG_STRING results: one reference */
+    int32_t in[2];       /* input steps (-1: none) */
+    uint8_t kind;        /* enum tg_step_kind */
+    uint8_t op;          /* tg_op: the node's operator, for kernels with variants */
+    uint8_t type;        /* tg_type of the result; TG_TYPE_NULL only for a null literal */
+    uint8_t in_type;     /* tg_type of the first input, where the kernel needs it */
+    bool may_fail : 1;   /* can raise TG_EDATA at run time */
+    bool neg : 1;        /* TG_K_RANGE: NOT in range (!=) */
+    bool empty : 1;      /* TG_K_RANGE: the range holds nothing */
+    bool lazy_code : 1;  /* TG_K_RANGE on a growing dictionary: code not found yet */
+    bool strict : 1;     /* TG_K_CAST, TG_TAB_PARSE */
+    bool is_null : 1;    /* TG_K_CONST: the null of its type */
+    bool refill : 1;     /* TG_K_CONST: refilled every vector (not pinned) */
+    union {
+        const tg_col *col; /* TG_K_COL */
+        struct {
+            int64_t lo, hi; /* TG_K_RANGE on ints, dates and codes; TG_K_CONST */
+        } i;
+        struct {
+            double lo, hi; /* TG_K_RANGE on floats; TG_K_CONST of TG_FLOAT */
+        } f;
+        struct {
+            const char *s; /* TG_K_RANGE with lazy_code: the literal (borrowed) */
+            size_t len;
+        } str;
+        struct {
+            uint32_t *rank; /* TG_CMPK_RANKS */
+            uint8_t mask;   /* TG_KERN_LT/EQ/GT bits */
+            uint8_t kind;   /* enum tg_cmp_kind */
+        } cmp;
+        struct {
+            void *v; /* TG_K_ISIN: sorted values (int64, double, int32 days) */
+            size_t n;
+        } list;
+        tg_strtab *tab; /* TG_K_STRTAB */
+        struct {
+            int32_t *ins; /* TG_K_CONCAT: n inputs */
+            size_t n;
+        } cat;
+        int32_t cond; /* TG_K_IF_ELSE: the condition step */
+        int sign;     /* TG_K_DATEADD: 1 or -1 */
+        struct {
+            int digits; /* TG_K_ROUND */
+            tg_round_mode mode;
+        } round;
+        tg_datepart part;  /* TG_K_DATEPART */
+        tg_date_unit unit; /* TG_K_TRUNC */
+    } u;
 } tg_step;
 
 typedef struct tg_eval {
@@ -123,6 +154,11 @@ typedef struct tg_eval {
     int root;
     int may_fail;
     const tg_col *column; /* the result when the expression is a bare column */
+    size_t vec;           /* rows per vector: TG_VECTOR, or fewer for a short table */
+    void *arena;          /* the steps' slots, the constants and tmp */
+    void *tmp;            /* 8 * vec bytes a step may use while it runs */
+    char *scratch;        /* bytes of one string value (concat, lower, upper) */
+    size_t scratch_cap;
 } tg_eval;
 
 /* Compiles 'e' against the schema of 't' into *out (NULL on failure).
@@ -130,10 +166,13 @@ typedef struct tg_eval {
 ** digit count out of range, a non-literal isin() list, ...), with a message
 ** naming the expression; TG_ENOMEM. */
 tg_status tg_eval_compile(const tg_expr *e, const tg_table *t, tg_eval **out, tg_error *err);
-/* tg_eval_compile asking 'intr' (may be NULL) as it goes: a wide
-** expression allocates vectors for every node; stops with its status. */
+/* tg_eval_compile asking 'intr' (may be NULL) every 1,024 nodes, so a
+** very wide expression stops with its status. */
 tg_status tg_eval_compile_poll(const tg_expr *e, const tg_table *t, const tg_interrupt *intr,
                                tg_eval **out, tg_error *err);
+/* Fills a constant step's vectors (rows [0, n)); tg_exec refills the
+** constants that have no slot of their own every vector. */
+void tg_eval_fill_const(tg_step *s, size_t n);
 /* Frees the program, its buffers and the references it holds; NULL is a no-op. */
 void tg_eval_free(tg_eval *p);
 

@@ -28,7 +28,7 @@ static tg_status row_error(const tg_step *s, size_t row, tg_error *err, const ch
 static tg_status row_error(const tg_step *s, size_t row, tg_error *err, const char *fmt, ...) {
     char msg[300];
     va_list ap;
-    char *text = tg_expr_to_string(s->node);
+    char *text = tg_expr_to_string_max(s->node, 150);
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
@@ -40,6 +40,15 @@ static tg_status row_error(const tg_step *s, size_t row, tg_error *err, const ch
 
 static const tg_step *in(const tg_eval *p, const tg_step *s, int k) {
     return &p->steps[s->in[k]];
+}
+
+/* The rows valid in both a and b: NULL when all are, else vbuf, never one
+** of the inputs' own arrays, so that the inputs' slots can be reused as
+** soon as this step has run (see tg_eval.c on slots). */
+static const uint8_t *valid_both(const uint8_t *a, const uint8_t *b, size_t n, uint8_t *vbuf) {
+    if (!a && !b) return NULL;
+    if (!a || !b) return memcpy(vbuf, a ? a : b, n);
+    return tg_kern_valid_and(a, b, n, vbuf);
 }
 
 /* Fills vbuf with the validity v (NULL: all valid) and returns vbuf. */
@@ -85,12 +94,13 @@ static void change_case(const char *s, size_t n, int upper, char *out) {
 
 static int pred_entry(const tg_step *s, const char *str, size_t len) {
     const tg_expr *e = s->node;
+    const tg_strtab *t = s->u.tab;
     int c;
     switch (s->op) {
-    case TG_OP_LT: return cmp_bytes(str, len, s->str, s->str_len) < 0;
-    case TG_OP_LE: return cmp_bytes(str, len, s->str, s->str_len) <= 0;
-    case TG_OP_GT: return cmp_bytes(str, len, s->str, s->str_len) > 0;
-    case TG_OP_GE: return cmp_bytes(str, len, s->str, s->str_len) >= 0;
+    case TG_OP_LT: return cmp_bytes(str, len, t->str, t->str_len) < 0;
+    case TG_OP_LE: return cmp_bytes(str, len, t->str, t->str_len) <= 0;
+    case TG_OP_GT: return cmp_bytes(str, len, t->str, t->str_len) > 0;
+    case TG_OP_GE: return cmp_bytes(str, len, t->str, t->str_len) >= 0;
     case TG_OP_BETWEEN:
         c = cmp_bytes(str, len, e->args[1]->u.lit.s, e->args[1]->u.lit.len) >= 0;
         return c && cmp_bytes(str, len, e->args[2]->u.lit.s, e->args[2]->u.lit.len) <= 0;
@@ -101,16 +111,16 @@ static int pred_entry(const tg_step *s, const char *str, size_t len) {
                 return 1;
         }
         return 0;
-    case TG_OP_CONTAINS: return has_bytes(str, len, s->str, s->str_len);
-    case TG_OP_STARTS_WITH: return len >= s->str_len && memcmp(str, s->str, s->str_len) == 0;
+    case TG_OP_CONTAINS: return has_bytes(str, len, t->str, t->str_len);
+    case TG_OP_STARTS_WITH: return len >= t->str_len && memcmp(str, t->str, t->str_len) == 0;
     case TG_OP_ENDS_WITH:
-        return len >= s->str_len && memcmp(str + len - s->str_len, s->str, s->str_len) == 0;
+        return len >= t->str_len && memcmp(str + len - t->str_len, t->str, t->str_len) == 0;
     default: assert(0 && "not a string predicate"); return 0;
     }
 }
 
 static size_t tab_width(const tg_step *s) {
-    switch (s->tab_kind) {
+    switch (s->u.tab->kind) {
     case TG_TAB_PRED: return 1;
     case TG_TAB_LEN: return 8;
     case TG_TAB_MAP: return 4;
@@ -118,78 +128,95 @@ static size_t tab_width(const tg_step *s) {
     }
 }
 
+/* The program's scratch bytes, at least need of them. */
+static tg_status grow_scratch(tg_eval *p, size_t need, tg_error *err) {
+    if (need <= p->scratch_cap) return TG_OK;
+    size_t cap = p->scratch_cap ? p->scratch_cap : 64;
+    while (cap < need) cap *= 2;
+    char *b = tg_realloc(p->scratch, cap);
+    if (!b) return tg_err_nomem(err);
+    p->scratch = b;
+    p->scratch_cap = cap;
+    return TG_OK;
+}
+
+/* Makes room for entries [0, size] of the table (zeroed when new). */
+static tg_status grow_tab(tg_step *s, uint32_t size, tg_error *err) {
+    tg_strtab *t = s->u.tab;
+    size_t w = tab_width(s);
+    if ((size_t)size + 1 <= t->cap) return TG_OK;
+    size_t cap = t->cap ? t->cap : 16;
+    while (cap < (size_t)size + 1) cap *= 2;
+    void *tab = tg_realloc(t->tab, cap * w);
+    if (!tab) return tg_err_nomem(err);
+    t->tab = tab;
+    memset((char *)tab + t->cap * w, 0, (cap - t->cap) * w);
+    if (t->kind == TG_TAB_PARSE) {
+        uint8_t *ok = tg_realloc(t->ok, cap);
+        if (!ok) return tg_err_nomem(err);
+        t->ok = ok;
+        memset(ok + t->cap, 0, cap - t->cap);
+    }
+    t->cap = cap;
+    return TG_OK;
+}
+
+/* Parses one dictionary entry into entry 'code' of a TG_TAB_PARSE table. */
+static void parse_entry(tg_step *s, uint32_t code, const char *str, size_t len) {
+    tg_strtab *t = s->u.tab;
+    int ok, b;
+    int64_t i;
+    double f;
+    int32_t d;
+    switch (s->type) {
+    case TG_INT:
+        ok = tg_num_parse_i64(str, len, &i) == 0;
+        ((int64_t *)t->tab)[code] = ok ? i : 0;
+        break;
+    case TG_FLOAT:
+        ok = tg_num_parse_f64(str, len, &f) == 0;
+        ((double *)t->tab)[code] = ok ? f : 0;
+        break;
+    case TG_DATE:
+        ok = tg_date_parse_iso(str, len, &d) == 0;
+        ((int32_t *)t->tab)[code] = ok ? d : 0;
+        break;
+    default:
+        ok = tg_conv_bool(str, len, &b) == 0;
+        ((uint8_t *)t->tab)[code] = (uint8_t)(ok && b);
+        break;
+    }
+    t->ok[code] = (uint8_t)ok;
+}
+
 /* Computes the table entries of the codes the input dictionary gained since
 ** the last call. The table always has at least one entry, zeroed, because
 ** NULL rows may hold code 0 of an empty dictionary. */
-static tg_status sync_tab(tg_step *s, tg_dict *dict, tg_error *err) {
+static tg_status sync_tab(tg_eval *p, tg_step *s, tg_dict *dict, tg_error *err) {
+    tg_strtab *t = s->u.tab;
     uint32_t size = tg_dict_size(dict);
-    size_t w = tab_width(s);
-    if (s->tab && s->tab_n >= size) return TG_OK;
-    if ((size_t)size + 1 > s->tab_cap) {
-        size_t cap = s->tab_cap ? s->tab_cap : 16;
-        while (cap < (size_t)size + 1) cap *= 2;
-        void *tab = tg_realloc(s->tab, cap * w);
-        if (!tab) return tg_err_nomem(err);
-        s->tab = tab;
-        memset((char *)tab + s->tab_cap * w, 0, (cap - s->tab_cap) * w);
-        if (s->tab_kind == TG_TAB_PARSE) {
-            uint8_t *ok = tg_realloc(s->tab_ok, cap);
-            if (!ok) return tg_err_nomem(err);
-            s->tab_ok = ok;
-            memset(ok + s->tab_cap, 0, cap - s->tab_cap);
-        }
-        s->tab_cap = cap;
-    }
-    for (uint32_t code = (uint32_t)s->tab_n; code < size; code++) {
+    if (t->tab && t->n >= size) return TG_OK;
+    if (grow_tab(s, size, err) != TG_OK) return TG_ENOMEM;
+    for (uint32_t code = (uint32_t)t->n; code < size; code++) {
         size_t len;
         const char *str = tg_dict_str(dict, code, &len);
-        switch (s->tab_kind) {
-        case TG_TAB_PRED: ((uint8_t *)s->tab)[code] = (uint8_t)pred_entry(s, str, len); break;
-        case TG_TAB_LEN: ((int64_t *)s->tab)[code] = (int64_t)tg_enc_utf8_len(str, len); break;
+        switch (t->kind) {
+        case TG_TAB_PRED: ((uint8_t *)t->tab)[code] = (uint8_t)pred_entry(s, str, len); break;
+        case TG_TAB_LEN: ((int64_t *)t->tab)[code] = (int64_t)tg_enc_utf8_len(str, len); break;
         case TG_TAB_MAP: {
             uint32_t out;
             if (s->op == TG_OP_LOWER || s->op == TG_OP_UPPER) {
-                if (len > s->scratch_cap) {
-                    char *b = tg_realloc(s->scratch, len);
-                    if (!b) return tg_err_nomem(err);
-                    s->scratch = b;
-                    s->scratch_cap = len;
-                }
-                change_case(str, len, s->op == TG_OP_UPPER, s->scratch);
-                str = s->scratch;
+                if (grow_scratch(p, len, err) != TG_OK) return TG_ENOMEM;
+                change_case(str, len, s->op == TG_OP_UPPER, p->scratch);
+                str = p->scratch;
             }
             if (tg_dict_intern(s->dict, str, len, &out) != TG_OK) return tg_err_nomem(err);
-            ((uint32_t *)s->tab)[code] = out;
+            ((uint32_t *)t->tab)[code] = out;
             break;
         }
-        default: {
-            int ok, b;
-            int64_t i;
-            double f;
-            int32_t d;
-            switch (s->type) {
-            case TG_INT:
-                ok = tg_num_parse_i64(str, len, &i) == 0;
-                ((int64_t *)s->tab)[code] = ok ? i : 0;
-                break;
-            case TG_FLOAT:
-                ok = tg_num_parse_f64(str, len, &f) == 0;
-                ((double *)s->tab)[code] = ok ? f : 0;
-                break;
-            case TG_DATE:
-                ok = tg_date_parse_iso(str, len, &d) == 0;
-                ((int32_t *)s->tab)[code] = ok ? d : 0;
-                break;
-            default:
-                ok = tg_conv_bool(str, len, &b) == 0;
-                ((uint8_t *)s->tab)[code] = (uint8_t)(ok && b);
-                break;
-            }
-            s->tab_ok[code] = (uint8_t)ok;
-            break;
+        default: parse_entry(s, code, str, len); break;
         }
-        }
-        s->tab_n = code + 1;
+        t->n = code + 1;
     }
     return TG_OK;
 }
@@ -197,26 +224,27 @@ static tg_status sync_tab(tg_step *s, tg_dict *dict, tg_error *err) {
 static tg_status run_strtab(tg_eval *p, tg_step *s, size_t off, size_t n, tg_error *err) {
     const tg_step *a = in(p, s, 0);
     const uint32_t *code = a->data;
-    tg_status st = sync_tab(s, a->dict, err);
+    const tg_strtab *t = s->u.tab;
+    tg_status st = sync_tab(p, s, a->dict, err);
     if (st != TG_OK) return st;
     s->data = s->buf;
     s->valid = a->valid;
-    switch (s->tab_kind) {
-    case TG_TAB_PRED: tg_kern_gather_u8(s->tab, code, n, s->buf); return TG_OK;
-    case TG_TAB_LEN: tg_kern_gather_i64(s->tab, code, n, s->buf); return TG_OK;
-    case TG_TAB_MAP: tg_kern_gather_u32(s->tab, code, n, s->buf); return TG_OK;
+    switch (t->kind) {
+    case TG_TAB_PRED: tg_kern_gather_u8(t->tab, code, n, s->buf); return TG_OK;
+    case TG_TAB_LEN: tg_kern_gather_i64(t->tab, code, n, s->buf); return TG_OK;
+    case TG_TAB_MAP: tg_kern_gather_u32(t->tab, code, n, s->buf); return TG_OK;
     default: break;
     }
     uint8_t *v = valid_copy(a->valid, n, s->vbuf);
     for (size_t i = 0; i < n; i++) {
         uint32_t k = code[i];
         switch (s->type) {
-        case TG_INT: ((int64_t *)s->buf)[i] = ((const int64_t *)s->tab)[k]; break;
-        case TG_FLOAT: ((double *)s->buf)[i] = ((const double *)s->tab)[k]; break;
-        case TG_DATE: ((int32_t *)s->buf)[i] = ((const int32_t *)s->tab)[k]; break;
-        default: ((uint8_t *)s->buf)[i] = ((const uint8_t *)s->tab)[k]; break;
+        case TG_INT: ((int64_t *)s->buf)[i] = ((const int64_t *)t->tab)[k]; break;
+        case TG_FLOAT: ((double *)s->buf)[i] = ((const double *)t->tab)[k]; break;
+        case TG_DATE: ((int32_t *)s->buf)[i] = ((const int32_t *)t->tab)[k]; break;
+        default: ((uint8_t *)s->buf)[i] = ((const uint8_t *)t->tab)[k]; break;
         }
-        if (v[i] && !s->tab_ok[k]) {
+        if (v[i] && !t->ok[k]) {
             if (s->strict) {
                 size_t len;
                 const char *str = tg_dict_str(a->dict, k, &len);
@@ -233,7 +261,7 @@ static tg_status run_strtab(tg_eval *p, tg_step *s, size_t off, size_t n, tg_err
 /* ---- one step ---- */
 
 static void run_column(tg_step *s, size_t off, size_t n) {
-    const tg_col *col = s->col;
+    const tg_col *col = s->u.col;
     s->data = (const char *)col->v.any + off * tg_type_width(col->type);
     s->valid = NULL;
     if (col->valid) {
@@ -300,7 +328,7 @@ static tg_status run_arith(tg_eval *p, tg_step *s, size_t off, size_t n, tg_erro
         else if (s->op == TG_OP_IDIV) tg_kern_idiv_f64(a->data, b->data, n, v, s->buf);
         else tg_kern_mod_f64(a->data, b->data, n, v, s->buf);
     } else {
-        s->valid = tg_kern_valid_and(a->valid, b->valid, n, s->vbuf);
+        s->valid = valid_both(a->valid, b->valid, n, s->vbuf);
         if (s->type == TG_INT) {
             if (s->op == TG_OP_ADD) bad = tg_kern_add_i64(a->data, b->data, n, s->valid, s->buf);
             else if (s->op == TG_OP_SUB)
@@ -318,12 +346,12 @@ static tg_status run_arith(tg_eval *p, tg_step *s, size_t off, size_t n, tg_erro
 
 /* Resolves a string literal's code once the dictionary has it. */
 static void resolve_code(const tg_eval *p, tg_step *s) {
-    uint32_t code = tg_dict_find(in(p, s, 0)->dict, s->str, s->str_len);
+    uint32_t code = tg_dict_find(in(p, s, 0)->dict, s->u.str.s, s->u.str.len);
     if (code == TG_DICT_NONE) {
         s->empty = 1;
         return;
     }
-    s->lo = s->hi = code;
+    s->u.i.lo = s->u.i.hi = code;
     s->empty = 0;
     s->lazy_code = 0;
 }
@@ -337,30 +365,33 @@ static void run_range(tg_eval *p, tg_step *s, size_t n) {
         return;
     }
     switch (s->in_type) {
-    case TG_INT: tg_kern_range_i64(a->data, n, s->lo, s->hi, s->neg, s->buf); break;
-    case TG_FLOAT: tg_kern_range_f64(a->data, n, s->flo, s->fhi, s->neg, s->buf); break;
+    case TG_INT: tg_kern_range_i64(a->data, n, s->u.i.lo, s->u.i.hi, s->neg, s->buf); break;
+    case TG_FLOAT: tg_kern_range_f64(a->data, n, s->u.f.lo, s->u.f.hi, s->neg, s->buf); break;
     case TG_DATE:
-        tg_kern_range_i32(a->data, n, (int32_t)s->lo, (int32_t)s->hi, s->neg, s->buf);
+        tg_kern_range_i32(a->data, n, (int32_t)s->u.i.lo, (int32_t)s->u.i.hi, s->neg, s->buf);
         break;
-    default: tg_kern_range_u32(a->data, n, (uint32_t)s->lo, (uint32_t)s->hi, s->neg, s->buf); break;
+    default:
+        tg_kern_range_u32(a->data, n, (uint32_t)s->u.i.lo, (uint32_t)s->u.i.hi, s->neg, s->buf);
+        break;
     }
 }
 
 static tg_status run_cmp(tg_eval *p, tg_step *s, size_t n) {
     const tg_step *a = in(p, s, 0), *b = in(p, s, 1);
     uint8_t *out = s->buf;
-    s->valid = tg_kern_valid_and(a->valid, b->valid, n, s->vbuf);
-    switch (s->cmpk) {
-    case TG_CMPK_I64: tg_kern_cmp_i64(a->data, b->data, n, s->mask, out); break;
-    case TG_CMPK_F64: tg_kern_cmp_f64(a->data, b->data, n, s->mask, out); break;
-    case TG_CMPK_I32: tg_kern_cmp_i32(a->data, b->data, n, s->mask, out); break;
-    case TG_CMPK_U8: tg_kern_cmp_u8(a->data, b->data, n, s->mask, out); break;
-    case TG_CMPK_CODES: tg_kern_cmp_u32(a->data, b->data, n, s->mask, out); break;
+    unsigned mask = s->u.cmp.mask;
+    s->valid = valid_both(a->valid, b->valid, n, s->vbuf);
+    switch (s->u.cmp.kind) {
+    case TG_CMPK_I64: tg_kern_cmp_i64(a->data, b->data, n, mask, out); break;
+    case TG_CMPK_F64: tg_kern_cmp_f64(a->data, b->data, n, mask, out); break;
+    case TG_CMPK_I32: tg_kern_cmp_i32(a->data, b->data, n, mask, out); break;
+    case TG_CMPK_U8: tg_kern_cmp_u8(a->data, b->data, n, mask, out); break;
+    case TG_CMPK_CODES: tg_kern_cmp_u32(a->data, b->data, n, mask, out); break;
     case TG_CMPK_RANKS: {
-        uint32_t *ra = (uint32_t *)(void *)s->scratch, *rb = ra + TG_VECTOR;
-        tg_kern_gather_u32(s->rank, a->data, n, ra);
-        tg_kern_gather_u32(s->rank, b->data, n, rb);
-        tg_kern_cmp_u32(ra, rb, n, s->mask, out);
+        uint32_t *ra = p->tmp, *rb = ra + p->vec; /* both sides' ranks */
+        tg_kern_gather_u32(s->u.cmp.rank, a->data, n, ra);
+        tg_kern_gather_u32(s->u.cmp.rank, b->data, n, rb);
+        tg_kern_cmp_u32(ra, rb, n, mask, out);
         break;
     }
     default: {
@@ -374,7 +405,7 @@ static tg_status run_cmp(tg_eval *p, tg_step *s, size_t n) {
             const char *sa = tg_dict_str(a->dict, ca[i], &la);
             const char *sb = tg_dict_str(b->dict, cb[i], &lb);
             int c = cmp_bytes(sa, la, sb, lb);
-            out[i] = (uint8_t)((s->mask >> (c + 1)) & 1);
+            out[i] = (uint8_t)((mask >> (c + 1)) & 1);
         }
         break;
     }
@@ -385,9 +416,10 @@ static tg_status run_cmp(tg_eval *p, tg_step *s, size_t n) {
 static void run_isin(tg_eval *p, tg_step *s, size_t n) {
     const tg_step *a = in(p, s, 0);
     s->valid = a->valid;
-    if (s->in_type == TG_INT) tg_kern_isin_i64(a->data, n, s->list, s->n_list, s->buf);
-    else if (s->in_type == TG_FLOAT) tg_kern_isin_f64(a->data, n, s->list, s->n_list, s->buf);
-    else tg_kern_isin_i32(a->data, n, s->list, s->n_list, s->buf);
+    const void *list = s->u.list.v;
+    if (s->in_type == TG_INT) tg_kern_isin_i64(a->data, n, list, s->u.list.n, s->buf);
+    else if (s->in_type == TG_FLOAT) tg_kern_isin_f64(a->data, n, list, s->u.list.n, s->buf);
+    else tg_kern_isin_i32(a->data, n, list, s->u.list.n, s->buf);
 }
 
 static void run_logic(tg_eval *p, tg_step *s, size_t n) {
@@ -431,9 +463,9 @@ static void run_choice(tg_eval *p, tg_step *s, size_t n) {
             s->valid = NULL;
         }
     } else {
-        const tg_step *c = in(p, s, 2);
+        const tg_step *c = &p->steps[s->u.cond];
         const uint8_t *cv = c->data;
-        uint8_t *t = (uint8_t *)s->scratch;
+        uint8_t *t = p->tmp; /* which rows take a */
         for (size_t i = 0; i < n; i++) t[i] = cv[i] & (c->valid ? c->valid[i] : 1);
         take = t;
         if (!a->valid && !b->valid) {
@@ -446,17 +478,6 @@ static void run_choice(tg_eval *p, tg_step *s, size_t n) {
     }
     tg_kern_blend(w, take, a->data, b->data, n, s->buf);
     s->data = s->buf;
-}
-
-static tg_status grow_scratch(tg_step *s, size_t need, tg_error *err) {
-    if (need <= s->scratch_cap) return TG_OK;
-    size_t cap = s->scratch_cap ? s->scratch_cap : 64;
-    while (cap < need) cap *= 2;
-    char *b = tg_realloc(s->scratch, cap);
-    if (!b) return tg_err_nomem(err);
-    s->scratch = b;
-    s->scratch_cap = cap;
-    return TG_OK;
 }
 
 static tg_status run_tostr(tg_eval *p, tg_step *s, size_t n, tg_error *err) {
@@ -488,8 +509,8 @@ static tg_status run_tostr(tg_eval *p, tg_step *s, size_t n, tg_error *err) {
 static tg_status run_concat(tg_eval *p, tg_step *s, size_t n, tg_error *err) {
     uint32_t *out = s->buf;
     const uint8_t *v = NULL;
-    for (size_t k = 0; k < s->n_in; k++) {
-        const uint8_t *w = p->steps[s->ins[k]].valid;
+    for (size_t k = 0; k < s->u.cat.n; k++) {
+        const uint8_t *w = p->steps[s->u.cat.ins[k]].valid;
         if (!w) continue;
         if (!v) v = memcpy(s->vbuf, w, n);
         else tg_kern_valid_and(s->vbuf, w, n, s->vbuf);
@@ -501,15 +522,15 @@ static tg_status run_concat(tg_eval *p, tg_step *s, size_t n, tg_error *err) {
             out[i] = 0;
             continue;
         }
-        for (size_t k = 0; k < s->n_in; k++) {
-            const tg_step *a = &p->steps[s->ins[k]];
+        for (size_t k = 0; k < s->u.cat.n; k++) {
+            const tg_step *a = &p->steps[s->u.cat.ins[k]];
             size_t l;
             const char *str = tg_dict_str(a->dict, ((const uint32_t *)a->data)[i], &l);
-            if (grow_scratch(s, len + l + 1, err) != TG_OK) return TG_ENOMEM;
-            memcpy(s->scratch + len, str, l);
+            if (grow_scratch(p, len + l + 1, err) != TG_OK) return TG_ENOMEM;
+            memcpy(p->scratch + len, str, l);
             len += l;
         }
-        if (tg_dict_intern(s->dict, s->scratch, len, &out[i]) != TG_OK) return tg_err_nomem(err);
+        if (tg_dict_intern(s->dict, p->scratch, len, &out[i]) != TG_OK) return tg_err_nomem(err);
     }
     return TG_OK;
 }
@@ -521,7 +542,9 @@ static tg_status run_numeric(tg_eval *p, tg_step *s, size_t off, size_t n, tg_er
     if (s->type == TG_INT) {
         if (s->kind == TG_K_NEG) bad = tg_kern_neg_i64(a->data, n, a->valid, s->buf);
         else if (s->kind == TG_K_ABS) bad = tg_kern_abs_i64(a->data, n, a->valid, s->buf);
-        else bad = tg_kern_round_i64(a->data, n, s->digits, s->mode, a->valid, s->buf);
+        else
+            bad =
+                tg_kern_round_i64(a->data, n, s->u.round.digits, s->u.round.mode, a->valid, s->buf);
         if (bad < n) return row_error(s, off + bad, err, "integer overflow");
         return TG_OK;
     }
@@ -530,7 +553,7 @@ static tg_status run_numeric(tg_eval *p, tg_step *s, size_t off, size_t n, tg_er
     case TG_K_ABS: tg_kern_abs_f64(a->data, n, s->buf); break;
     case TG_K_FLOOR: tg_kern_floor_f64(a->data, n, s->buf); break;
     case TG_K_CEIL: tg_kern_ceil_f64(a->data, n, s->buf); break;
-    default: tg_kern_round_f64(a->data, n, s->digits, s->mode, s->buf); break;
+    default: tg_kern_round_f64(a->data, n, s->u.round.digits, s->u.round.mode, s->buf); break;
     }
     return TG_OK;
 }
@@ -539,18 +562,18 @@ static tg_status run_date(tg_eval *p, tg_step *s, size_t off, size_t n, tg_error
     const tg_step *a = in(p, s, 0);
     s->valid = a->valid;
     switch (s->kind) {
-    case TG_K_DATEPART: tg_kern_datepart(a->data, n, s->part, s->buf); break;
-    case TG_K_TRUNC: tg_kern_trunc(a->data, n, s->unit, s->buf); break;
+    case TG_K_DATEPART: tg_kern_datepart(a->data, n, s->u.part, s->buf); break;
+    case TG_K_TRUNC: tg_kern_trunc(a->data, n, s->u.unit, s->buf); break;
     case TG_K_DATEDIFF: {
         const tg_step *b = in(p, s, 1);
-        s->valid = tg_kern_valid_and(a->valid, b->valid, n, s->vbuf);
+        s->valid = valid_both(a->valid, b->valid, n, s->vbuf);
         tg_kern_date_diff(a->data, b->data, n, s->buf);
         break;
     }
     default: { /* date +/- days */
         const tg_step *b = in(p, s, 1);
-        s->valid = tg_kern_valid_and(a->valid, b->valid, n, s->vbuf);
-        size_t bad = tg_kern_date_add(a->data, b->data, s->sign, n, s->valid, s->buf);
+        s->valid = valid_both(a->valid, b->valid, n, s->vbuf);
+        size_t bad = tg_kern_date_add(a->data, b->data, s->u.sign, n, s->valid, s->buf);
         if (bad < n) return row_error(s, off + bad, err, "date out of range (years 1-9999)");
         break;
     }
@@ -561,7 +584,9 @@ static tg_status run_date(tg_eval *p, tg_step *s, size_t off, size_t n, tg_error
 static tg_status run_step(tg_eval *p, tg_step *s, size_t off, size_t n, tg_error *err) {
     switch (s->kind) {
     case TG_K_COL: run_column(s, off, n); return TG_OK;
-    case TG_K_CONST: return TG_OK; /* filled when compiled */
+    case TG_K_CONST: /* filled when compiled, unless there were too many */
+        if (s->refill) tg_eval_fill_const(s, n);
+        return TG_OK;
     case TG_K_CAST: return run_cast(p, s, off, n, err);
     case TG_K_ARITH: return run_arith(p, s, off, n, err);
     case TG_K_NEG:
@@ -599,12 +624,29 @@ static tg_status run_step(tg_eval *p, tg_step *s, size_t off, size_t n, tg_error
 }
 
 tg_status tg_exec_run(tg_eval *p, size_t off, size_t n, tg_error *err) {
-    assert(off % 64 == 0 && n <= TG_VECTOR && off + n <= p->t->n_rows);
+    assert(off % 64 == 0 && n <= p->vec && off + n <= p->t->n_rows);
     for (size_t k = 0; k <= (size_t)p->root; k++) {
         tg_status st = run_step(p, &p->steps[k], off, n, err);
         if (st != TG_OK) return st;
     }
     return TG_OK;
+}
+
+/* The candidates cand[0..m) in range step s's range over input a, into sel. */
+static size_t sel_range(const tg_step *s, const tg_step *a, const uint32_t *cand, size_t m,
+                        uint32_t *sel) {
+    switch (s->in_type) {
+    case TG_INT:
+        return tg_kern_sel_range_i64(a->data, a->valid, s->u.i.lo, s->u.i.hi, s->neg, cand, m, sel);
+    case TG_FLOAT:
+        return tg_kern_sel_range_f64(a->data, a->valid, s->u.f.lo, s->u.f.hi, s->neg, cand, m, sel);
+    case TG_DATE:
+        return tg_kern_sel_range_i32(a->data, a->valid, (int32_t)s->u.i.lo, (int32_t)s->u.i.hi,
+                                     s->neg, cand, m, sel);
+    default:
+        return tg_kern_sel_range_u32(a->data, a->valid, (uint32_t)s->u.i.lo, (uint32_t)s->u.i.hi,
+                                     s->neg, cand, m, sel);
+    }
 }
 
 tg_status tg_exec_refine(tg_eval *p, size_t off, size_t n, uint32_t *sel, size_t *nsel,
@@ -615,7 +657,7 @@ tg_status tg_exec_refine(tg_eval *p, size_t off, size_t n, uint32_t *sel, size_t
     tg_status st;
 
     assert(s->type == TG_BOOL);
-    assert(off % 64 == 0 && n <= TG_VECTOR && off + n <= p->t->n_rows);
+    assert(off % 64 == 0 && n <= p->vec && off + n <= p->t->n_rows);
     /* Inputs run over the whole vector; the root's test only over the
     ** candidates when it has a selection kernel. */
     for (size_t k = 0; k < (size_t)p->root; k++) {
@@ -630,28 +672,13 @@ tg_status tg_exec_refine(tg_eval *p, size_t off, size_t n, uint32_t *sel, size_t
             *nsel = s->neg ? tg_kern_sel_valid(a->valid, 1, cand, m, sel) : 0;
             return TG_OK;
         }
-        switch (s->in_type) {
-        case TG_INT:
-            *nsel = tg_kern_sel_range_i64(a->data, a->valid, s->lo, s->hi, s->neg, cand, m, sel);
-            break;
-        case TG_FLOAT:
-            *nsel = tg_kern_sel_range_f64(a->data, a->valid, s->flo, s->fhi, s->neg, cand, m, sel);
-            break;
-        case TG_DATE:
-            *nsel = tg_kern_sel_range_i32(a->data, a->valid, (int32_t)s->lo, (int32_t)s->hi, s->neg,
-                                          cand, m, sel);
-            break;
-        default:
-            *nsel = tg_kern_sel_range_u32(a->data, a->valid, (uint32_t)s->lo, (uint32_t)s->hi,
-                                          s->neg, cand, m, sel);
-            break;
-        }
+        *nsel = sel_range(s, a, cand, m, sel);
         return TG_OK;
     case TG_K_STRTAB:
-        if (s->tab_kind != TG_TAB_PRED) break;
-        st = sync_tab(s, a->dict, err);
+        if (s->u.tab->kind != TG_TAB_PRED) break;
+        st = sync_tab(p, s, a->dict, err);
         if (st != TG_OK) return st;
-        *nsel = tg_kern_sel_table(a->data, a->valid, s->tab, cand, m, sel);
+        *nsel = tg_kern_sel_table(a->data, a->valid, s->u.tab->tab, cand, m, sel);
         return TG_OK;
     case TG_K_IS_NULL:
     case TG_K_NOT_NULL:
@@ -667,9 +694,10 @@ tg_status tg_exec_refine(tg_eval *p, size_t off, size_t n, uint32_t *sel, size_t
 
 /* ---- the entry points: compile, then run ---- */
 
-tg_status tg_exec_type(const tg_expr *e, const tg_table *t, tg_type *type, tg_error *err) {
+tg_status tg_exec_type(const tg_expr *e, const tg_table *t, const tg_interrupt *intr, tg_type *type,
+                       tg_error *err) {
     tg_eval *p;
-    tg_status st = tg_eval_compile(e, t, &p, err);
+    tg_status st = tg_eval_compile_poll(e, t, intr, &p, err);
     if (st != TG_OK) return st;
     *type = tg_eval_type(p);
     tg_eval_free(p);
@@ -737,30 +765,33 @@ tg_status tg_exec_eval(const tg_expr *e, const tg_table *t, const tg_interrupt *
     return TG_OK;
 }
 
-/* The arguments of nested top-level ANDs, left to right. */
-static tg_status conjuncts(const tg_expr *e, const tg_expr ***list, size_t *n, size_t *cap) {
-    if (e->op == TG_OP_AND) {
-        for (size_t k = 0; k < e->n_args; k++) {
-            tg_status st = conjuncts(e->args[k], list, n, cap);
-            if (st != TG_OK) return st;
-        }
-        return TG_OK;
+/* The arguments of nested top-level ANDs, left to right, each once: x
+** and x is x, and a tree of ANDs sharing subtrees would otherwise list
+** exponentially many. */
+struct conj {
+    const tg_expr **list;
+    size_t n, cap;
+};
+
+static int add_conjunct(const tg_expr *e, void *ud) {
+    struct conj *c = ud;
+    if (e->op == TG_OP_AND) return 1;
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 8;
+        const tg_expr **l = tg_realloc(c->list, cap * sizeof *l);
+        if (!l) return -TG_ENOMEM;
+        c->list = l;
+        c->cap = cap;
     }
-    if (*n == *cap) {
-        size_t c = *cap ? *cap * 2 : 8;
-        const tg_expr **l = tg_realloc(*list, c * sizeof *l);
-        if (!l) return TG_ENOMEM;
-        *list = l;
-        *cap = c;
-    }
-    (*list)[(*n)++] = e;
-    return TG_OK;
+    c->list[c->n++] = e;
+    return 0;
 }
 
 tg_status tg_exec_filter(const tg_expr *pred, const tg_table *t, const tg_interrupt *intr,
                          size_t **idx, size_t *n, tg_error *err) {
-    const tg_expr **parts = NULL;
-    size_t n_parts = 0, cap_parts = 0, n_out = 0, cap_out = 0, k;
+    struct conj cj = { NULL, 0, 0 };
+    const tg_expr **parts;
+    size_t n_parts, n_out = 0, cap_out = 0, k;
     tg_eval **progs = NULL;
     size_t *rows = NULL;
     uint32_t sel[TG_VECTOR];
@@ -770,9 +801,11 @@ tg_status tg_exec_filter(const tg_expr *pred, const tg_table *t, const tg_interr
     assert(pred != NULL && t != NULL && idx != NULL && n != NULL);
     *idx = NULL;
     *n = 0;
-    st = tg_expr_check_depth(pred, err); /* conjuncts() recurses */
+    st = tg_expr_check_depth(pred, err);
     if (st != TG_OK) return st;
-    st = conjuncts(pred, &parts, &n_parts, &cap_parts);
+    st = tg_expr_walk(pred, add_conjunct, &cj);
+    parts = cj.list;
+    n_parts = cj.n;
     if (st == TG_OK && !(progs = tg_calloc(n_parts, sizeof *progs))) st = TG_ENOMEM;
     if (st == TG_ENOMEM) tg_err_nomem(err);
     for (k = 0; st == TG_OK && k < n_parts; k++) {
@@ -781,7 +814,7 @@ tg_status tg_exec_filter(const tg_expr *pred, const tg_table *t, const tg_interr
         if (parts[k]->op == TG_OP_LIT && parts[k]->u.lit.type == TG_TYPE_NULL) continue;
         st = tg_eval_compile_poll(parts[k], t, intr, &progs[k], err);
         if (st == TG_OK && tg_eval_type(progs[k]) != TG_BOOL) {
-            char *text = tg_expr_to_string(parts[k]);
+            char *text = tg_expr_to_string_max(parts[k], 300);
             st = tg_err_set(err, TG_EARG, NULL, 0, 0,
                             "the predicate must be a bool, got %s in %.300s",
                             tg_type_name(tg_eval_type(progs[k])), text ? text : "?");

@@ -39,8 +39,12 @@ tg_status tg_exec_refine(tg_eval *p, size_t off, size_t n, uint32_t *sel, size_t
 /* The type 'e' has over table 't' in *type, after the same checks as
 ** tg_exec_eval: TG_EARG for an unknown column ("no column 'x'; did you
 ** mean 'y'?"), a type error ("cannot compare string column 'kommune' with
-** a number in (...)") or an expression whose type is only null; TG_ENOMEM. */
-tg_status tg_exec_type(const tg_expr *e, const tg_table *t, tg_type *type, tg_error *err);
+** a number in (...)") or an expression whose type is only null; TG_ENOMEM.
+** Finding the type compiles the expression, which for a wide one takes
+** time: 'intr' (may be NULL) is asked as for tg_exec_eval, and its status
+** (TG_ELIMIT, TG_ECANCEL) returned when it stops the compilation. */
+tg_status tg_exec_type(const tg_expr *e, const tg_table *t, const tg_interrupt *intr, tg_type *type,
+                       tg_error *err);
 
 /* Evaluates 'e' over every row of 't' into a new column of t->n_rows rows
 ** (*out, one reference; NULL on failure). A bare column reference returns

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "tg_dict.h"
 #include "tg_err.h"
 #include "tg_fmt.h"
 #include "tg_kern.h"
@@ -23,13 +24,13 @@
 static tg_expr *node_new(tg_op op, size_t n_args, const char *bytes, size_t len) {
     size_t head = sizeof(tg_expr) + n_args * sizeof(tg_expr *);
     tg_expr *e;
-    if (len > SIZE_MAX - head - 1) return NULL;
+    if (n_args > UINT32_MAX || len > SIZE_MAX - head - 1) return NULL;
     e = tg_calloc(1, head + (bytes ? len + 1 : 0));
     if (!e) return NULL;
     e->refs = 1;
     e->op = op;
     e->depth = 1;
-    e->n_args = n_args;
+    e->n_args = (uint32_t)n_args;
     if (bytes) {
         char *copy = (char *)e + head;
         if (len) memcpy(copy, bytes, len);
@@ -61,8 +62,8 @@ static tg_expr *literal(tg_type type, int64_t i, double f) {
     tg_expr *e = node_new(TG_OP_LIT, 0, NULL, 0);
     if (!e) return NULL;
     e->u.lit.type = type;
-    e->u.lit.i = i;
-    e->u.lit.f = f;
+    if (type == TG_FLOAT) e->u.lit.f = f; /* i and f share their bytes */
+    else e->u.lit.i = i;
     return e;
 }
 
@@ -233,6 +234,113 @@ void tg_expr_release(tg_expr *e) {
     }
 }
 
+/* ---- walking ---- */
+
+/* The nodes a walk has seen: an open-addressing set of addresses, cap a
+** power of two, at most half full. */
+struct seen {
+    const tg_expr **slot;
+    size_t n, cap;
+};
+
+static size_t seen_slot(const struct seen *s, const tg_expr *e) {
+    uint64_t h = (uint64_t)(uintptr_t)e * 0x9e3779b97f4a7c15ull;
+    size_t i = (size_t)(h >> 32) & (s->cap - 1);
+    while (s->slot[i] && s->slot[i] != e) i = (i + 1) & (s->cap - 1);
+    return i;
+}
+
+/* Adds e; 1 if it was new, 0 if seen before, -1 when out of memory. */
+static int seen_add(struct seen *s, const tg_expr *e) {
+    if (2 * (s->n + 1) > s->cap) {
+        struct seen bigger = { NULL, 0, s->cap ? s->cap * 2 : 64 };
+        bigger.slot = tg_calloc(bigger.cap, sizeof *bigger.slot);
+        if (!bigger.slot) return -1;
+        for (size_t k = 0; k < s->cap; k++)
+            if (s->slot[k]) bigger.slot[seen_slot(&bigger, s->slot[k])] = s->slot[k];
+        bigger.n = s->n;
+        tg_free(s->slot);
+        *s = bigger;
+    }
+    size_t i = seen_slot(s, e);
+    if (s->slot[i]) return 0;
+    s->slot[i] = e;
+    s->n++;
+    return 1;
+}
+
+tg_status tg_expr_walk(const tg_expr *e, tg_expr_visit fn, void *ud) {
+    struct seen seen = { NULL, 0, 0 };
+    const tg_expr **stack = NULL;
+    size_t n = 0, cap = 0;
+    tg_status st = TG_OK;
+    const tg_expr *top = e;
+
+    for (;;) {
+        int fresh = seen_add(&seen, top), into = 0;
+        if (fresh < 0) st = TG_ENOMEM;
+        else if (fresh) into = fn(top, ud);
+        if (into < 0) st = (tg_status)-into;
+        if (st != TG_OK) break;
+        if (into && top->n_args) { /* children, the first on top */
+            if (n + top->n_args > cap) {
+                size_t c = cap ? cap : 64;
+                while (c < n + top->n_args) c *= 2;
+                const tg_expr **s = tg_realloc(stack, c * sizeof *s);
+                if (!s) {
+                    st = TG_ENOMEM;
+                    break;
+                }
+                stack = s;
+                cap = c;
+            }
+            for (size_t k = top->n_args; k-- > 0;) stack[n++] = top->args[k];
+        }
+        if (n == 0) break;
+        top = stack[--n];
+    }
+    tg_free(stack);
+    tg_free(seen.slot);
+    return st;
+}
+
+struct names {
+    const char **v;
+    size_t n, cap;
+    tg_dict *dict; /* the names so far, each once */
+};
+
+static int add_name(const tg_expr *e, void *ud) {
+    struct names *nm = ud;
+    uint32_t code, size = tg_dict_size(nm->dict);
+    if (e->op != TG_OP_COL) return 1;
+    if (tg_dict_intern(nm->dict, e->u.name, strlen(e->u.name), &code) != TG_OK) return -TG_ENOMEM;
+    if (code < size) return 0; /* met before */
+    if (nm->n == nm->cap) {
+        size_t cap = nm->cap ? nm->cap * 2 : 8;
+        const char **v = tg_realloc(nm->v, cap * sizeof *v);
+        if (!v) return -TG_ENOMEM;
+        nm->v = v;
+        nm->cap = cap;
+    }
+    nm->v[nm->n++] = e->u.name;
+    return 0;
+}
+
+tg_status tg_expr_columns(const tg_expr *e, const char ***names, size_t *n) {
+    struct names nm = { NULL, 0, 0, tg_dict_new() };
+    tg_status st = nm.dict ? tg_expr_walk(e, add_name, &nm) : TG_ENOMEM;
+    tg_dict_release(nm.dict);
+    if (st != TG_OK) {
+        tg_free(nm.v);
+        nm.v = NULL;
+        nm.n = 0;
+    }
+    *names = nm.v;
+    *n = nm.n;
+    return st;
+}
+
 /* ---- rendering ---- */
 
 const char *tg_op_name(tg_op op) {
@@ -329,12 +437,17 @@ static void put_quoted(tg_sbuf *t, const char *s, size_t n) {
     tg_sbuf_add(t, "\"", 1);
 }
 
-static void render(tg_sbuf *t, const tg_expr *e);
+/* render() stops descending once the text holds max bytes: what is written
+** before then is exact, and the text is longer than max exactly when the
+** whole rendering is, so a caller showing max bytes loses nothing, and a
+** tree whose shared subtrees would render to an exponential length costs
+** about max bytes. */
+static void render(tg_sbuf *t, size_t max, const tg_expr *e);
 
-static void render_args(tg_sbuf *t, const tg_expr *e, size_t from) {
+static void render_args(tg_sbuf *t, size_t max, const tg_expr *e, size_t from) {
     for (size_t k = from; k < e->n_args; k++) {
         if (k > from) tg_sbuf_str(t, ", ");
-        render(t, e->args[k]);
+        render(t, max, e->args[k]);
     }
 }
 
@@ -360,11 +473,12 @@ static void render_literal(tg_sbuf *t, const tg_expr *e) {
     }
 }
 
-static void render(tg_sbuf *t, const tg_expr *e) {
+static void render(tg_sbuf *t, size_t max, const tg_expr *e) {
     static const char *const units[] = { "", "week", "month", "quarter", "year" };
     const char *in = infix(e->op);
     char buf[TG_NUM_BUF];
 
+    if (t->len > max) return;
     if (e->op == TG_OP_COL) {
         tg_sbuf_str(t, "col(");
         put_quoted(t, e->u.name, strlen(e->u.name));
@@ -379,51 +493,55 @@ static void render(tg_sbuf *t, const tg_expr *e) {
                 tg_sbuf_str(t, in);
                 tg_sbuf_str(t, " ");
             }
-            render(t, e->args[k]);
+            render(t, max, e->args[k]);
         }
         tg_sbuf_str(t, ")");
     } else if (e->op == TG_OP_NEG || e->op == TG_OP_NOT) {
         tg_sbuf_str(t, e->op == TG_OP_NEG ? "(-" : "(not ");
-        render(t, e->args[0]);
+        render(t, max, e->args[0]);
         tg_sbuf_str(t, ")");
     } else if (e->op == TG_OP_ISIN) {
         tg_sbuf_str(t, "isin(");
-        render(t, e->args[0]);
+        render(t, max, e->args[0]);
         tg_sbuf_str(t, ", [");
-        render_args(t, e, 1);
+        render_args(t, max, e, 1);
         tg_sbuf_str(t, "])");
     } else if (e->op == TG_OP_CAST) {
         tg_sbuf_str(t, e->u.cast.strict ? "cast(" : "try_cast(");
-        render(t, e->args[0]);
+        render(t, max, e->args[0]);
         tg_sbuf_str(t, ", \"");
         tg_sbuf_str(t, tg_type_name(e->u.cast.to));
         tg_sbuf_str(t, "\")");
     } else if (e->op == TG_OP_ROUND) {
         tg_sbuf_str(t, "round(");
-        render(t, e->args[0]);
+        render(t, max, e->args[0]);
         tg_sbuf_str(t, ", ");
         tg_sbuf_add(t, buf, tg_fmt_int64(e->u.round.digits, buf));
         tg_sbuf_str(t,
                     e->u.round.mode == TG_ROUND_HALF_EVEN ? ", \"half_even\")" : ", \"half_up\")");
     } else if (e->op == TG_OP_TRUNC) {
         tg_sbuf_str(t, "trunc(");
-        render(t, e->args[0]);
+        render(t, max, e->args[0]);
         tg_sbuf_str(t, ", \"");
         tg_sbuf_str(t, (size_t)e->u.unit < TG_ARRAY_LEN(units) ? units[e->u.unit] : "?");
         tg_sbuf_str(t, "\")");
     } else {
         tg_sbuf_str(t, tg_op_name(e->op));
         tg_sbuf_str(t, "(");
-        render_args(t, e, 0);
+        render_args(t, max, e, 0);
         tg_sbuf_str(t, ")");
     }
 }
 
 char *tg_expr_to_string(const tg_expr *e) {
+    return tg_expr_to_string_max(e, SIZE_MAX);
+}
+
+char *tg_expr_to_string_max(const tg_expr *e, size_t max) {
     tg_sbuf t = { 0 };
     if (e->depth > TG_EXPR_MAX_DEPTH)
         tg_sbuf_printf(&t, "(an expression nested %u levels deep)", e->depth);
-    else render(&t, e);
+    else render(&t, max, e);
     if (t.oom) {
         tg_free(t.p);
         return NULL;

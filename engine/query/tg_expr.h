@@ -94,17 +94,20 @@ typedef struct tg_expr tg_expr;
 ** tree of any depth frees. */
 #define TG_EXPR_MAX_DEPTH 1000
 
+/* 48 bytes plus the child pointers: fields are sized to what they hold. */
 struct tg_expr {
     int refs;
     tg_op op;
-    unsigned depth; /* 1 for a leaf, else 1 + the deepest child's */
-    size_t n_args;
+    unsigned depth;  /* 1 for a leaf, else 1 + the deepest child's */
+    uint32_t n_args; /* at most UINT32_MAX children */
     union {
         const char *name; /* TG_OP_COL: NUL-terminated, stored with the node */
         struct {
-            tg_type type;  /* TG_TYPE_NULL for null */
-            int64_t i;     /* TG_INT; TG_BOOL as 0/1; TG_DATE as days */
-            double f;      /* TG_FLOAT */
+            tg_type type; /* TG_TYPE_NULL for null */
+            union {
+                int64_t i; /* TG_INT; TG_BOOL as 0/1; TG_DATE as days */
+                double f;  /* TG_FLOAT */
+            };
             const char *s; /* TG_STRING: len bytes (plus a NUL), stored with the node */
             size_t len;
         } lit;
@@ -181,6 +184,23 @@ void tg_expr_release(tg_expr *e);
 
 /* ---- inspecting ---- */
 
+/* What tg_expr_walk's visitor returns for a node: 1 to walk its children,
+** 0 not to, or minus a tg_status (-TG_ENOMEM, ...) to stop the walk with it. */
+typedef int (*tg_expr_visit)(const tg_expr *e, void *ud);
+
+/* Calls fn once for each distinct node under e (e included), depth first,
+** left to right, parents before their children: a node shared by several
+** parents is visited where the walk first meets it, and not again, so a
+** tree whose shared subtrees would make a plain recursion exponential
+** (x = x + x, sixty times) costs its number of distinct nodes. Iterative.
+** TG_OK, the status fn stopped with, or TG_ENOMEM. */
+tg_status tg_expr_walk(const tg_expr *e, tg_expr_visit fn, void *ud);
+
+/* The distinct column names under e, in the order a left-to-right walk
+** first meets them, as a tg_malloc'ed array (*names, NULL when *n is 0; the
+** strings belong to the nodes). TG_ENOMEM. */
+tg_status tg_expr_columns(const tg_expr *e, const char ***names, size_t *n);
+
 /* The operator's short name as scripts see it ("add", "eq", "is_null",
 ** "year", ...); "?" for an unknown value. */
 const char *tg_op_name(tg_op op);
@@ -190,5 +210,9 @@ const char *tg_op_name(tg_op op);
 ** tg_free), NULL on allocation failure. A tree deeper than
 ** TG_EXPR_MAX_DEPTH renders as a short note saying so. */
 char *tg_expr_to_string(const tg_expr *e);
+/* The same, rendered only as far as needed to show its first max bytes
+** (messages show a few hundred): the result agrees with the full rendering
+** on its first max bytes and is longer than max exactly when that is. */
+char *tg_expr_to_string_max(const tg_expr *e, size_t max);
 
 #endif /* TG_EXPR_H */

@@ -63,12 +63,38 @@ static int is_numeric(const tg_col *c) {
     return c->type == TG_INT || c->type == TG_FLOAT || c->type == TG_BOOL;
 }
 
+/* The error for a column compute did not return: the nearest name when
+** there is one, and always the columns it did return, so a misnamed
+** column shows next to what the spec needs. */
+static tg_status missing(const tg_table *t, const char *name, tg_error *err) {
+    const char *near = tg_nearest_name(name, t->names, t->n_cols);
+    char cols[512];
+    size_t at = 0;
+    cols[0] = '\0';
+    for (size_t i = 0; i < t->n_cols && at < sizeof cols; i++) {
+        int w = snprintf(cols + at, sizeof cols - at, "%s%s", i ? ", " : "", t->names[i]);
+        at += w > 0 ? (size_t)w : 0;
+    }
+    if (near)
+        return tg_err_set(err, TG_EARG, NULL, 0, 0,
+                          "compute returned no column '%s'; did you mean '%s'? (it returned: %s)",
+                          name, near, t->n_cols ? cols : "no columns");
+    return tg_err_set(err, TG_EARG, NULL, 0, 0, "compute returned no column '%s' (it returned: %s)",
+                      name, t->n_cols ? cols : "no columns");
+}
+
+/* The column 'name' of compute's table, or the error naming what it has. */
+static tg_status lookup(const tg_table *t, const char *name, long *k, tg_error *err) {
+    *k = tg_table_find(t, name);
+    return *k >= 0 ? TG_OK : missing(t, name, err);
+}
+
 static tg_status need(const tg_table *t, const char *name, int optional, const tg_col **out,
                       tg_error *err) {
     long k = tg_table_find(t, name);
     *out = NULL;
     if (k < 0 && optional) return TG_OK;
-    if (k < 0) return tg_table_lookup(t, name, &k, err);
+    if (k < 0) return missing(t, name, err);
     if (!is_numeric(t->cols[k]))
         return tg_err_set(err, TG_EARG, NULL, 0, 0, "column '%s' must be numeric, not %s", name,
                           tg_type_name(t->cols[k]->type));
@@ -79,13 +105,13 @@ static tg_status need(const tg_table *t, const char *name, int optional, const t
 static tg_status find_inputs(const tg_table *t, const tg_indicator_spec *s, inputs *in,
                              tg_error *err) {
     long k;
-    tg_status st = tg_table_lookup(t, s->period, &k, err);
+    tg_status st = lookup(t, s->period, &k, err);
     int mean = s->judge.kind == TG_JUDGE_MEAN;
 
     memset(in, 0, sizeof *in);
     if (st != TG_OK) return st;
     in->period = t->cols[k];
-    for (size_t i = 0; i < s->n_by && st == TG_OK; i++) st = tg_table_lookup(t, s->by[i], &k, err);
+    for (size_t i = 0; i < s->n_by && st == TG_OK; i++) st = lookup(t, s->by[i], &k, err);
     if (st == TG_OK)
         st = need(t, mean ? "value" : "numerator", 0, mean ? &in->mean : &in->num, err);
     if (st == TG_OK && mean) st = need(t, "sd", 0, &in->sd, err);
@@ -121,6 +147,27 @@ static int period_cmp(const tg_col *c, size_t i, const tg_period_lit *lit) {
 
 /* ---- sorting and the trend axis ---- */
 
+/* The error for two rows of one group and period (row r is one of them):
+** "two rows for period 2021 in group Krisecentret", the group's values
+** joined by ", " when there are several 'by' columns. */
+static tg_status duplicate(const tg_table *t, const tg_indicator_spec *s, const inputs *in,
+                           size_t r, tg_error *err) {
+    char group[256], buf[64], per[64];
+    size_t at = 0;
+    group[0] = '\0';
+    for (size_t i = 0; i < s->n_by && at < sizeof group; i++) {
+        const tg_col *c = tg_table_col(t, s->by[i]);
+        const char *v = tg_col_is_valid(c, r) ? period_text(c, r, buf, sizeof buf) : "NULL";
+        int w = snprintf(group + at, sizeof group - at, "%s%s", i ? ", " : "", v);
+        at += w > 0 ? (size_t)w : 0;
+    }
+    period_text(in->period, r, per, sizeof per);
+    if (s->n_by == 0)
+        return tg_err_set(err, TG_EARG, NULL, 0, 0,
+                          "two rows for period %s (without 'by', one row per period)", per);
+    return tg_err_set(err, TG_EARG, NULL, 0, 0, "two rows for period %s in group %s", per, group);
+}
+
 static tg_status sort_rows(const tg_table *t, const tg_indicator_spec *s, const inputs *in, work *w,
                            tg_error *err) {
     const char *keys[TG_INDICATOR_MAX_BY + 1];
@@ -140,11 +187,7 @@ static tg_status sort_rows(const tg_table *t, const tg_indicator_spec *s, const 
     if (st == TG_OK) st = tg_sort_breaks(t, keys, s->n_by, w->perm, w->n_rows, w->grp, err);
     if (st == TG_OK) st = tg_sort_breaks(t, keys, s->n_by + 1, w->perm, w->n_rows, w->key, err);
     for (size_t i = 1; st == TG_OK && i < w->n_rows; i++)
-        if (!w->key[i]) {
-            char buf[64];
-            return tg_err_set(err, TG_EARG, NULL, 0, 0, "two rows for period %s in one group",
-                              period_text(in->period, w->perm[i], buf, sizeof buf));
-        }
+        if (!w->key[i]) return duplicate(t, s, in, w->perm[i], err);
     return st;
 }
 

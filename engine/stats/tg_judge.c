@@ -23,6 +23,7 @@ void tg_judge_opts_init(tg_judge_opts *o, tg_judge_kind kind) {
     o->suppress_below = 5;
     o->flag_deviation = NAN;
     o->census = 0;
+    o->first_judged = 0;
 }
 
 /* A count that identifies fewer than k people: 1..k-1 (a zero is shown,
@@ -177,9 +178,16 @@ tg_status tg_judge_group(const tg_judge_point *pts, size_t n, double x_from, dou
     out->change_is_ratio = o->kind == TG_JUDGE_RATE;
     for (size_t i = 0; i < n; i++) {
         if (!comparable(&pts[i], x_from)) continue;
-        if (base < 0 || (!isnan(x_base) && pts[i].x == x_base)) base = (long)i;
+        if (base < 0 || (!o->first_judged && !isnan(x_base) && pts[i].x == x_base)) base = (long)i;
         last = (long)i;
     }
+    /* first_judged: move the baseline past suppressed and small periods,
+    ** but never onto the latest, which it is compared with. */
+    for (long i = base; o->first_judged && base >= 0 && i < last; i++)
+        if (comparable(&pts[i], x_from) && judgeable(&pts[i])) {
+            base = i;
+            break;
+        }
     out->base = base;
     out->last = last;
     if (o->census) {

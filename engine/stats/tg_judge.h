@@ -39,6 +39,10 @@ typedef struct tg_judge_opts {
     double flag_deviation; /* |value - target| >= this sets flag; NaN: none */
     int census;            /* a full count, not a sample (occupancy from the
                            ** registers): no intervals, no verdict, only flags */
+    int first_judged;      /* the baseline is the first comparable point that
+                           ** can be judged (not suppressed, not small), so a
+                           ** suppressed first year does not leave a group
+                           ** unjudged; x_base is then ignored */
 } tg_judge_opts;
 
 /* One period of one group. The caller fills the inputs its kind uses
@@ -85,7 +89,8 @@ void tg_judge_point_fill(tg_judge_point *p, const tg_judge_opts *o);
 ** with x < x_from are not comparable with the later ones (a question's
 ** wording changed) and take no part. The baseline is the comparable point
 ** with x == x_base, or the first comparable one when x_base is NaN or
-** absent; the latest is the last comparable point. The change is the
+** absent, or with o->first_judged the first comparable one that can be
+** judged (before the latest); the latest is the last comparable point. The change is the
 ** difference (proportions, means) or ratio (rates) latest versus baseline
 ** with its interval; with three or more comparable, unsuppressed points
 ** a Mann-Kendall test and Theil-Sen slope are added. The verdict is

@@ -327,6 +327,24 @@ print(pcall(tegn.param, 'iso', nil, 'int'))
 false	script.lua:4: parameter 'x': expected a whole number, got '0,955'
 false	script.lua:5: parameter 'iso': expected a whole number, got '2024-03-01'
 
+-- case: tail calls are kept as calls (for the traceback) and return the same values
+local function two() return 1, nil, 3 end
+local function f() return two() end
+local function va(...) return select('#', ...), ... end
+local function g(...) return va(...) end
+local function loop(n, acc) if n == 0 then return acc end return loop(n - 1, acc + 1) end
+local function inner() error('here') end
+local function outer() return inner() end
+print(select('#', f()), f())
+print(g(1, nil, 3, nil))
+print(loop(100000, 0))
+print(select(2, pcall(outer)))
+-- expect:
+3	1	nil	3
+4	1	nil	3	nil
+100000
+script.lua:6: here
+
 -- case: a param without a name
 -- params: =x
 return

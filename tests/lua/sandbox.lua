@@ -233,3 +233,52 @@ print(names.read_csv, names.params, names.data, tegn.params.aar, tegn.params.ext
 -- expect:
 false	script.lua:3: cannot set tegn.params.extra: the params are read-only (--param)
 true	true	true	2024	nil	aar=2024	1
+
+-- case: the global tegn cannot be replaced, nor removed
+tegn = { read_csv = function() return 'forged' end }
+-- error:
+script.lua:1: cannot set global 'tegn': the sandbox's globals are read-only
+
+-- case: the sandbox's globals are read-only by every route; new globals are not
+print(pcall(function() _G.tegn = nil end))
+print(pcall(rawset, _G, 'tegn', {}))
+print(pcall(function() print = function() end end))
+print(pcall(function() _G.pairs = next end))
+print(pcall(function() string.format = nil end))
+print(pcall(function() require('string').rep = nil end))
+print(pcall(function() table.insert = nil end))
+print(require('string') == string, getmetatable(''), ('x'):rep(3))
+helper = 42
+rawset(_G, 'other', 1)
+print(helper, other, tegn.read_csv ~= nil, type(tegn))
+-- expect:
+false	script.lua:1: cannot set global 'tegn': the sandbox's globals are read-only
+false	rawset: cannot set global 'tegn': the sandbox's globals are read-only
+false	script.lua:3: cannot set global 'print': the sandbox's globals are read-only
+false	script.lua:4: cannot set global 'pairs': the sandbox's globals are read-only
+false	script.lua:5: cannot set 'format': string is read-only
+false	script.lua:6: cannot set 'rep': string is read-only
+false	script.lua:7: cannot set 'insert': table is read-only
+true	false	xxx
+42	1	true	table
+
+-- case: a chunk run before the script (as a library module) cannot hand it another tegn
+local lib = load([[
+  local real = tegn
+  pcall(function() tegn = setmetatable({}, { __index = real }) end)
+  pcall(rawset, _G, 'tegn', {})
+  pcall(function() _G.string = { format = function() return 'forged' end } end)
+  shared = 'a module may still set its own globals'
+]])
+lib()
+print(tegn == require('tegn'), string.format('%d', 7), shared)
+-- expect:
+true	7	a module may still set its own globals
+
+-- case: pairs(_G) lists the sandbox's globals and the script's own
+mine = 1
+local seen = {}
+for k in pairs(_G) do seen[k] = true end
+print(seen.tegn, seen.print, seen.string, seen.mine, rawget(_G, 'print'), rawget(_G, 'mine'))
+-- expect:
+true	true	true	true	nil	1

@@ -401,6 +401,13 @@ script.lua:9: all: 'items[2]' must be an expression, got false
 script.lua:10: derive: 'y' must be an expression, got true
 60	0
 
+-- case: sort with nil keys among its arguments is an error, not a crash (it read past the keys)
+print(pcall(b.sort, b, nil, nil))
+print(pcall(b.sort, b, 'dato', nil))
+-- expect:
+false	script.lua:1: sort: 'keys[1]' must be a column name or {name, desc = true}, got nil
+false	script.lua:2: sort: 'keys[2]' must be a column name or {name, desc = true}, got nil
+
 -- case: < on expressions raises
 local x = b:filter(col'dage' < 3)
 -- error contains:
@@ -596,3 +603,32 @@ script.lua:1: quantile: 'method' must be a method such as "linear", "hazen", "we
 b:filter(col'dage')
 -- error:
 script.lua:1: filter: the predicate must be a bool, got int in col("dage")
+
+-- case: subtrees shared forty levels deep (x = x + x) filter, derive, group and fail in time linear in the distinct nodes (a plain walk visits 2^40)
+-- by hand: x is 2^40 * dage; dage is 3 and 2 in the first rows
+local x = col'dage'
+for _ = 1, 40 do x = x + x end
+local d = b:derive{w = x}:head(2):rows()
+print(d[1].w, d[2].w, d[1].w == 3 * 2^40)
+print(#b:filter(x:gt(0)) == #b:filter(col'dage':gt(0)))
+print(#b:filter(x:gt(0):and_(x:gt(0))) == #b:filter(col'dage':gt(0)))
+local g = b:group_by{'status'}:agg{m = tegn.max(x)}:rows()
+print(g[1].m % 2^40 == 0)
+local ok, msg = pcall(function() return b:derive{y = x:year()} end)
+print(ok, #msg < 600, msg:match('year%(%) needs a date, got int expression') ~= nil)
+-- expect:
+3298534883328	2199023255552	true
+true
+true
+true
+false	true	true
+
+-- case: tostring of a tree sharing its subtrees is cut after 1 MiB (the whole text would be terabytes)
+local x = col'dage'
+for _ = 1, 40 do x = x + x end
+local s = tostring(x)
+print(#s, s:sub(1, 30), s:sub(-3))
+print(#tostring(col'dage' + 1), tostring(col'dage' + 1))
+-- expect:
+1048579	((((((((((((((((((((((((((((((	...
+17	(col("dage") + 1)

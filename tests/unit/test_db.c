@@ -1050,6 +1050,33 @@ static void test_db_write_wal(void **state) {
     unlink(path);
 }
 
+/* The reader sees the file as immutable, through its descriptor: a WAL
+** database whose -wal file still holds committed rows (a writer has it
+** open) would read without them, so it is refused; once the writer has
+** closed it (checkpointed), it reads with every row. */
+static void test_db_read_refuses_pending_wal(void **state) {
+    char path[1024];
+    sqlite3 *w;
+    tg_table *t = NULL;
+    tg_error err;
+    (void)state;
+    snprintf(path, sizeof path, "%s", tg_test_tmpfile(".db"));
+    assert_int_equal(sqlite3_open(path, &w), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(w,
+                                  "PRAGMA journal_mode = WAL; CREATE TABLE x (a INTEGER);"
+                                  "INSERT INTO x VALUES (1), (2);",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    assert_int_equal(tg_db_read(path, "x", NULL, 0, &t, &err), TG_EIO);
+    assert_null(t);
+    assert_non_null(strstr(err.msg, "its wal file holds changes not yet in it"));
+    sqlite3_close(w);
+    t = read_ok(path, "SELECT sum(a) AS s FROM x", NULL, 0);
+    assert_int_equal(t->cols[0]->v.i64[0], 3);
+    tg_table_release(t);
+    unlink(path);
+}
+
 /* ---- allocation failures ---- */
 
 struct oom_ctx {
@@ -1142,6 +1169,7 @@ int main(void) {
         cmocka_unit_test(test_db_write_disk_full),
         cmocka_unit_test(test_db_write_killed),
         cmocka_unit_test(test_db_write_wal),
+        cmocka_unit_test(test_db_read_refuses_pending_wal),
         cmocka_unit_test(test_db_read_untrusted_schema),
         cmocka_unit_test(test_db_read_oom),
         cmocka_unit_test(test_db_write_oom),

@@ -731,7 +731,7 @@ static void check(const tg_expr *e) {
         return;
     }
     if (st != TG_OK) fail_msg("%s: %s", text, err.msg);
-    assert_int_equal(tg_exec_type(e, table, &got_type, NULL), TG_OK);
+    assert_int_equal(tg_exec_type(e, table, NULL, &got_type, NULL), TG_OK);
     if (col->type != t || got_type != t)
         fail_msg("%s: type %s, reference %s", text, tg_type_name(col->type), tg_type_name(t));
     assert_int_equal(col->len, ROWS);

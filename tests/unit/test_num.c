@@ -281,7 +281,11 @@ static void test_num_parse(void **state) {
     assert_int_equal(tg_num_parse_f64("42", 2, &f), 0);
     assert_true(f == 42);
     assert_int_equal(tg_num_parse_f64("1,5", 3, &f), -1);
-    assert_int_equal(tg_num_parse_f64(".5", 2, &f), -1);
+    assert_int_equal(tg_num_parse_f64(".5", 2, &f), 0);
+    assert_true(f == 0.5);
+    assert_int_equal(tg_num_parse_f64("-.25", 4, &f), 0);
+    assert_true(f == -0.25);
+    assert_int_equal(tg_num_parse_f64(".", 1, &f), -1);
     assert_int_equal(tg_num_parse_f64("inf", 3, &f), -1);
     assert_int_equal(tg_num_parse_f64("abc", 3, &f), -1);
     assert_int_equal(tg_num_parse_f64("", 0, &f), -1);

@@ -150,8 +150,15 @@ static void test_out_failures_leave_no_trace(void **state) {
     tg_err_clear(&err);
     assert_int_equal(tg_out_write_atomic(path, "x", 1, &err), TG_EIO);
     assert_string_equal(err.file, path);
-    assert_non_null(strstr(err.msg, "No such file"));
+    assert_non_null(strstr(err.msg, "cannot write: the folder "));
+    assert_non_null(strstr(err.msg, "nope does not exist"));
     assert_int_equal(count_entries(dir), 0);
+
+    /* a folder that takes no new file (/proc): the message says why */
+    assert_int_equal(tg_out_write_atomic("/proc/version", "x", 1, &err), TG_EIO);
+    assert_string_equal(err.msg, "cannot write: tegn writes a temporary file in /proc and renames "
+                                 "it over the target, and /proc takes no new file (No such file or "
+                                 "directory)");
 
     /* the target is a folder */
     join(sub, sizeof sub, dir, "sub");

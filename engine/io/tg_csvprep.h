@@ -1,0 +1,43 @@
+/*
+** tg_csvprep.h -- what the CSV loader does to a file before parsing it:
+** recognise compressed and binary formats by their first bytes (whatever
+** the file is called), decompress gzip (the only user of zlib), and
+** rewrite a file held in memory into the plain form the parser reads
+** (bare CR line breaks made LF, backslash-escaped quotes made doubled).
+** Used only by tg_csv.c.
+*/
+#ifndef TG_CSVPREP_H
+#define TG_CSVPREP_H
+
+#include <stddef.h>
+
+#include "tegn.h"
+
+/* Bytes tg_csvprep_kind wants to see (fewer at the end of a file do). */
+#define TG_CSVPREP_HEAD 512
+
+enum { TG_PREP_TEXT = 0, TG_PREP_GZIP, TG_PREP_REFUSE };
+
+/* What the first n bytes of a file are: TG_PREP_TEXT (read it as CSV),
+** TG_PREP_GZIP, or TG_PREP_REFUSE with *what naming the format ("an Excel
+** workbook (.xlsx)", "a zstd-compressed file", ...; static text). */
+int tg_csvprep_kind(const unsigned char *head, size_t n, const char **what);
+
+/* Decompresses the gzip file open on fd (every member, as gunzip does)
+** into a new buffer (*out, tg_free'd by the caller; one spare byte past
+** *n). TG_OK, TG_ENOMEM, TG_EDATA (a corrupt or cut-off stream; err
+** names the file), TG_EIO. 'interrupt' (may be NULL) is polled per MiB;
+** its nonzero status stops the work and is returned. */
+tg_status tg_csvprep_gunzip(int fd, const char *path, unsigned char **out, size_t *n,
+                            tg_status (*interrupt)(void *ud), void *ud, tg_error *err);
+
+/* Rewrites s[0, n) in place and returns its new length (never longer):
+** with 'cr', a CR outside quotes not followed by LF becomes LF; with
+** 'escape' (e.g. '\\'), inside quoted fields escape+quote becomes a
+** doubled quote and escape+escape one escape character. Line breaks are
+** kept one for one, so line numbers do not move. Quotes open a field only
+** at its start (after blanks), as the parser reads them. */
+size_t tg_csvprep_rewrite(unsigned char *s, size_t n, unsigned char delim, unsigned char quote,
+                          int cr, unsigned char escape);
+
+#endif /* TG_CSVPREP_H */
