@@ -517,6 +517,30 @@ static void test_csv_reject_ignored_when_column_read_again(void **state) {
     done(t, r, before);
 }
 
+/* A file of comment lines only, with comment = '#': an error saying so.
+** The sniffer used to assert that a record was left (found by fuzz_csv). */
+static void test_csv_only_comment_lines(void **state) {
+    (void)state;
+    static const char bytes[] = "# made by hand\n#\n";
+    size_t before = tg_mem_blocks();
+    tg_table *t = NULL;
+    tg_error err;
+    tg_csv_opts o;
+    tg_csv_opts_init(&o);
+    o.dialect.comment = '#';
+    const char *path = write_bytes(bytes, sizeof bytes - 1);
+    assert_int_equal(tg_csv_read(path, &o, &t, NULL, &err), TG_EDATA);
+    assert_null(t);
+    assert_string_equal(err.msg, "empty file: every line is a comment (starting with '#'); "
+                                 "comment = false reads them as data");
+    o.dialect.comment = 0; /* as data: one text column */
+    assert_int_equal(tg_csv_read(path, &o, &t, NULL, &err), TG_OK);
+    assert_int_equal(t->n_cols, 1);
+    tg_table_release(t);
+    unlink(path);
+    tg_test_no_leaks(before);
+}
+
 /* The open quote is on line 5: the blank lines between the last whole
 ** record and it count (they used to be skipped, naming line 3; found by
 ** fuzz_csv, whose two-thread load named the right line). */
@@ -960,6 +984,7 @@ int main(void) {
         cmocka_unit_test(test_csv_utf16_dangling_byte),
         cmocka_unit_test(test_csv_unterminated_quote),
         cmocka_unit_test(test_csv_unterminated_quote_after_blank_lines),
+        cmocka_unit_test(test_csv_only_comment_lines),
         cmocka_unit_test(test_csv_reject_ignored_when_column_read_again),
         cmocka_unit_test(test_csv_missing_and_empty_file),
         cmocka_unit_test(test_csv_late_float_makes_float),
