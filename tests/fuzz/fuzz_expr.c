@@ -359,7 +359,7 @@ static void verb_mutate(struct run *r) {
     tg_error err, err2;
     tg_status st = tg_exec_eval(e, r->t, NULL, &c, &err);
     check_status(st, &err);
-    tg_status st2 = tg_exec_type(e, r->t, &type, &err2);
+    tg_status st2 = tg_exec_type(e, r->t, NULL, &type, &err2);
     if (st == TG_OK) {
         CHECK(st2 == TG_OK && c->type == type && c->len == r->t->n_rows);
         char name[16];
