@@ -68,7 +68,16 @@ static const char run_options[] =
 
 static const char inspect_options[] =
     "  --reject          collect malformed rows instead of stopping at the first\n"
-    "  --threads N       loader threads, 1 to 256 (default: one per core)\n";
+    "  --threads N       loader threads, 1 to 256 (default: one per core)\n"
+    "  --sep C           the delimiter: one character or tab (default: sniffed)\n"
+    "  --header yes|no   whether line 1 names the columns (default: sniffed)\n"
+    "  --encoding NAME   utf-8, windows-1252, latin-1, utf-16le, utf-16be (default: detected)\n"
+    "  --quotes strict|lenient  text after a closing quote: an error, or kept as it stands\n"
+    "  --escape C|none   the character escaping a quote inside quotes (default: sniffed)\n"
+    "  --comment C|none  the character starting comment lines (default: sniffed '#')\n"
+    "  --skip N          lines to skip above the header (default: title lines sniffed)\n"
+    "  These are read_csv's options sep, header, encoding, quotes, escape, comment and\n"
+    "  skip, which the notes under \"decided:\" name.\n";
 
 static const char exit_codes[] =
     "exit codes: 0 ok, 1 script error, 2 data error, 3 limit reached, 4 internal error,\n"
@@ -89,7 +98,7 @@ static const command_help commands[] = {
       "An interactive Lua prompt with the tegn module, in the same sandbox as run.\n"
       "Ctrl-D quits.\n",
       NULL },
-    { "inspect", "tegn inspect [--reject] [--threads N] FILE...",
+    { "inspect", "tegn inspect [--reject] [--threads N] [DIALECT OPTIONS] FILE...",
       "Loads each CSV file (or every table of a .sqlite/.db/.sqlite3 file) and prints\n"
       "its dialect, the type of each column, nulls and notes, as read_csv reads it.\n",
       inspect_options },
@@ -484,11 +493,68 @@ static int has_suffix(const char *s, const char *suffix) {
     return n >= m && strcasecmp(s + n - m, suffix) == 0;
 }
 
-/* tegn inspect [--reject] [--threads N] FILE...: the options are checked
-** before the first file is read, wherever they stand. */
+/* One character for --sep, --escape, --comment: "tab", "none" (when
+** 'none' is allowed: 0) or the character; -1 when it is none of those. */
+static int opt_char(const char *v, int none) {
+    if (strcmp(v, "tab") == 0 || strcmp(v, "\\t") == 0) return '\t';
+    if (none && strcmp(v, "none") == 0) return 0;
+    return v[0] && !v[1] ? (unsigned char)v[0] : -1;
+}
+
+static int bad_value(const char *opt, const char *want, const char *v) {
+    fprintf(stderr, "tegn: %s needs %s, got '%s'\n", opt, want, v);
+    return EXIT_USAGE;
+}
+
+/* The dialect options of inspect (read_csv's, spelt as flags): 1 when
+** argv[*i] was one (its value consumed), 0 when not, or EXIT_USAGE + 1000
+** for a bad value (after saying so). */
+static int dialect_opt(int argc, char **argv, int *i, tg_csv_opts *o) {
+    const char *v;
+    int c;
+    if ((v = opt_value(argc, argv, i, "--sep"))) {
+        if ((c = opt_char(v, 0)) <= 0 || c == '"')
+            return 1000 + bad_value("--sep", "one character or tab", v);
+        o->dialect.delim = (char)c;
+    } else if ((v = opt_value(argc, argv, i, "--header"))) {
+        if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0)
+            return 1000 + bad_value("--header", "yes or no", v);
+        o->dialect.header = v[0] == 'y';
+    } else if ((v = opt_value(argc, argv, i, "--encoding"))) {
+        int e = tg_enc_parse(v);
+        if (e < 0) return 1000 + bad_value("--encoding", "utf-8, windows-1252, latin-1, ...", v);
+        o->dialect.encoding = (tg_encoding)e;
+    } else if ((v = opt_value(argc, argv, i, "--quotes"))) {
+        if (strcmp(v, "strict") != 0 && strcmp(v, "lenient") != 0)
+            return 1000 + bad_value("--quotes", "strict or lenient", v);
+        o->dialect.lenient = v[0] == 'l';
+    } else if ((v = opt_value(argc, argv, i, "--escape"))) {
+        if ((c = opt_char(v, 1)) < 0)
+            return 1000 + bad_value("--escape", "one character or none", v);
+        o->dialect.escape = c;
+    } else if ((v = opt_value(argc, argv, i, "--comment"))) {
+        if ((c = opt_char(v, 1)) < 0)
+            return 1000 + bad_value("--comment", "one character or none", v);
+        o->dialect.comment = c;
+    } else if ((v = opt_value(argc, argv, i, "--skip"))) {
+        char *end;
+        long n = strtol(v, &end, 10);
+        if (*v == '\0' || *end != '\0' || n < 0 || n > 1000000)
+            return 1000 + bad_value("--skip", "a whole number of lines", v);
+        o->dialect.skip = (int)n;
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
+/* tegn inspect [--reject] [--threads N] [dialect options] FILE...: the
+** options are checked before the first file is read, wherever they stand. */
 static int cmd_inspect(int argc, char **argv) {
     tg_csv_opts opts;
-    int rc = EXIT_OK, files = 0;
+    static const char *const with_value[] = { "--threads", "--sep",    "--header",  "--encoding",
+                                              "--quotes",  "--escape", "--comment", "--skip" };
+    int rc = EXIT_OK, files = 0, d;
     const char *v;
 
     tg_csv_opts_init(&opts);
@@ -504,6 +570,8 @@ static int cmd_inspect(int argc, char **argv) {
                 return EXIT_USAGE;
             }
             opts.threads = (int)n;
+        } else if ((d = dialect_opt(argc, argv, &i, &opts)) != 0) {
+            if (d >= 1000) return d - 1000;
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             fprintf(stderr, "tegn: unknown option '%s' for inspect\n", argv[i]);
             return EXIT_USAGE;
@@ -516,7 +584,13 @@ static int cmd_inspect(int argc, char **argv) {
         return EXIT_USAGE;
     }
     for (int i = 2; i < argc; i++) {
-        if (strcmp(argv[i], "--threads") == 0) i++; /* its value */
+        int value_next = 0;
+        for (size_t k = 0; k < TG_ARRAY_LEN(with_value); k++)
+            value_next |= strcmp(argv[i], with_value[k]) == 0;
+        if (value_next) {
+            i++; /* the option's value, not a file */
+            continue;
+        }
         if (argv[i][0] == '-' && argv[i][1] != '\0') continue;
         int r = is_sqlite(argv[i]) ? inspect_sqlite(argv[i]) : inspect_csv(argv[i], &opts);
         if (r != EXIT_OK && rc == EXIT_OK) rc = r;

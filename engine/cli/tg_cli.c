@@ -79,15 +79,27 @@ static void show_source_line(const char *path, int line, int col, char delim) {
         if (f) fclose(f);
         return;
     }
-    if (fread(buf, 1, 2, f) == 2 && tg_enc_bom((unsigned char *)buf, 2, &bom) >= TG_ENC_UTF16LE) {
+    /* UTF-16 and gzip (read decompressed by the loader) are not echoed */
+    if (fread(buf, 1, 2, f) == 2 &&
+        (tg_enc_bom((unsigned char *)buf, 2, &bom) >= TG_ENC_UTF16LE ||
+         ((unsigned char)buf[0] == 0x1f && (unsigned char)buf[1] == 0x8b))) {
         fclose(f);
         return;
     }
     rewind(f);
-    while (n < line && fgets(buf, sizeof buf, f))
-        if (strchr(buf, '\n')) n++;
-    if (n == line && fgets(buf, sizeof buf, f)) {
-        size_t len = strcspn(buf, "\r\n"), k = 0;
+    /* lines end at LF, CRLF or a bare CR, as the loader counts them */
+    int c, prev = 0;
+    size_t len = 0;
+    while (n < line && (c = getc(f)) != EOF) {
+        if (c == '\n' ? prev != '\r' : c == '\r') n++;
+        prev = c;
+    }
+    if (n == line && prev == '\r' && (c = getc(f)) != '\n' && c != EOF) ungetc(c, f);
+    while (n == line && len + 1 < sizeof buf && (c = getc(f)) != EOF && c != '\n' && c != '\r')
+        buf[len++] = (char)c;
+    buf[len] = '\0';
+    if (n == line && (len > 0 || c != EOF)) {
+        size_t k = 0;
         if (!delim) delim = guess_delim(buf, len);
         size_t caret = field_offset(buf, len, col, delim);
         size_t head = echo_utf8(text, buf, caret);

@@ -84,6 +84,7 @@ void tg_col_release(tg_col *col) {
     if (--col->refs > 0) return;
     tg_free(col->v.any);
     tg_free(col->valid);
+    tg_free(col->note);
     tg_dict_release(col->dict);
     tg_free(col);
 }

@@ -32,6 +32,11 @@ typedef struct tg_col {
     } v;
     uint64_t *valid; /* NULL = all valid; else ceil(cap/64) words */
     tg_dict *dict;   /* TG_STRING only; shared */
+    /* Why a column loaded from a file is text although it looked typed
+    ** ("d.csv: read as text: expected a date, got '21-09-13-2021' (line
+    ** 21)"), for type errors that meet it later; owned, NULL if none. Only
+    ** the loaded column carries it, not columns computed from it. */
+    char *note;
 } tg_col;
 
 /* Bytes per value of a type. */

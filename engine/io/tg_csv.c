@@ -142,6 +142,10 @@ static void on_field(void *s, size_t n, void *ud) {
     /* a row the first pass rejected decides nothing in a later one either */
     if (ch->pass > 0 && ch->n_rej && was_rejected(ch, ch->row)) return;
     if (k >= ch->ld->n_cols) {
+        if (k == ch->ld->n_cols && n == 0 && ch->ld->dialect.trailing) {
+            ch->field--; /* the empty field after a trailing delimiter */
+            return;
+        }
         snprintf(why, sizeof why, "expected %zu fields, found more", ch->ld->n_cols);
         row_problem(ch, k, why, s, n);
         return;
@@ -533,7 +537,11 @@ static tg_status sniff(struct loader *ld, const char *path, tg_error *err) {
             ld->dialect.skip_bytes = orig.skip_bytes;
             ld->dialect.skip_lines += orig.skip_lines;
             ld->dialect.sep_line = orig.sep_line;
-            if (orig.sep_line) ld->dialect.delim = orig.delim;
+            memcpy(ld->dialect.enc_why, orig.enc_why, sizeof orig.enc_why);
+            if (orig.sep_line) {
+                ld->dialect.delim = orig.delim;
+                memcpy(ld->dialect.delim_why, orig.delim_why, sizeof orig.delim_why);
+            }
         }
     }
     ld->src.enc = ld->src.mem && ld->src.mem != ld->file_mem ? TG_ENC_UTF8 : ld->dialect.encoding;
@@ -741,6 +749,7 @@ static tg_status read_header(struct loader *ld, const char *path, tg_error *err)
         st = tg_err_nomem(err);
         goto done;
     }
+    if (ld->dialect.trailing && h.n >= 2 && h.names[h.n - 1][0] == '\0') tg_free(h.names[--h.n]);
     if (ld->dialect.header) {
         if (!h.done && off + used < ld->src.size) {
             st = tg_err_set(err, TG_EDATA, path, (int)ld->data_line, 0,
@@ -1155,6 +1164,11 @@ static tg_status assemble(struct loader *ld, const tg_csvcol_decision *dec, tg_t
         for (size_t i = 0; i < ld->n_chunks; i++) parts[i] = ld->chunks[i].cols[k];
         st = tg_csvcol_assemble(parts, ld->n_chunks, &dec[k], &col);
         if (st != TG_OK) break;
+        if (dec[k].note[0] && dec[k].type == TG_STRING) {
+            size_t n = strlen(ld->src.path) + strlen(dec[k].note) + 3;
+            if ((col->note = tg_malloc(n)) != NULL)
+                snprintf(col->note, n, "%s: %s", ld->src.path, dec[k].note);
+        }
         st = tg_table_add(t, ld->names[k], col);
         tg_col_release(col);
         for (size_t i = 0; i < ld->n_chunks; i++) { /* free as we go: peak stays low */
@@ -1194,7 +1208,9 @@ static void file_notes(const struct loader *ld, tg_csv_report *r) {
                  "encoding windows-1252: invalid UTF-8 past the first MiB; encoding overrides");
     else add_note(r, 0, "%s", d->enc_why);
     add_note(r, 0, "%s", d->delim_why);
-    add_note(r, d->header_unsure, "%s", d->header_why);
+    /* no header is rare in exports: a reader should know the first line is data */
+    add_note(r, d->header_unsure || (!d->header && ld->opts->dialect.header < 0), "%s",
+             d->header_why);
     if (d->sep_line) add_note(r, 0, "line 1 (Excel's \"sep=%c\" line) skipped", d->delim);
     if (d->comment) {
         size_t n = ld->hdr_comments;
@@ -1208,6 +1224,9 @@ static void file_notes(const struct loader *ld, tg_csv_report *r) {
     else if (ld->opts->dialect.skip > 0)
         add_note(r, 0, "%d line(s) skipped (skip = %d)", ld->opts->dialect.skip,
                  ld->opts->dialect.skip);
+    if (d->trailing)
+        add_note(r, 1, "a delimiter ends %s: the empty column after it is dropped",
+                 d->trailing == 1 ? "the header line only" : "every line");
     if (ld->gzip)
         add_note(r, 1, "gzip-compressed: %zu bytes decompressed in memory", ld->file_size);
     if (d->cr_lines)

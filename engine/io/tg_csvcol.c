@@ -30,7 +30,7 @@ enum {
 };
 
 /* Why a part stopped being typed, or why a push failed. */
-enum { R_NONE, R_NOT_NUMBER, R_NOT_DATE, R_NOT_BOOL, R_DATE_FMT, R_UTF8, R_INT_RANGE };
+enum { R_NONE, R_NOT_NUMBER, R_NOT_DATE, R_NOT_BOOL, R_DATE_FMT, R_UTF8, R_INT_RANGE, R_DATE_MIX };
 
 struct tg_csvcol {
     tg_csvcol_spec spec;
@@ -55,6 +55,7 @@ struct tg_csvcol {
     char note_val[40];   /* the first value that made the part text (for the note) */
     char bad_val[40];    /* the latest value that failed (for reasons of rejects) */
     char text_why[128];  /* why the part became K_TEXT, for the decision's note */
+    char mix_fmt[16];    /* with R_DATE_MIX: the column's format before the value */
     size_t dexcl_row[8]; /* first row that ruled out each date format */
     char dexcl_val[8][24];
 };
@@ -284,6 +285,19 @@ static void note_date_exclusions(tg_csvcol *c, unsigned before, unsigned after, 
     }
 }
 
+/* The written shapes of a set of date formats: ISO, d-m-y/m-d-y with '-',
+** with '.', with '/', and y/m/d. Two sets of another shape are dates from
+** two sources (2024-03-01 beside 03/13/2024), not one ambiguous format. */
+static unsigned date_shapes(unsigned fmts) {
+    unsigned s = 0;
+    if (fmts & TG_DF_ISO) s |= 1;
+    if (fmts & (TG_DF_DMY_DASH | TG_DF_MDY_DASH)) s |= 2;
+    if (fmts & (TG_DF_DMY_DOT | TG_DF_MDY_DOT)) s |= 4;
+    if (fmts & (TG_DF_DMY_SLASH | TG_DF_MDY_SLASH)) s |= 8;
+    if (fmts & TG_DF_YMD_SLASH) s |= 16;
+    return s;
+}
+
 static int push_date(tg_csvcol *c, size_t row, const char *s, size_t n, int explicit_type) {
     int32_t packed;
     unsigned m = tg_conv_date(s, n, &packed);
@@ -293,6 +307,13 @@ static int push_date(tg_csvcol *c, size_t row, const char *s, size_t n, int expl
         return TG_CC_BAD;
     }
     if ((m & c->dfmt) == 0) {
+        /* Another shape mixes sources: text, with a note that says so; the
+        ** same shape read day- and month-first is a contradiction. */
+        if (!explicit_type && (date_shapes(m) & date_shapes(c->dfmt)) == 0) {
+            snprintf(c->mix_fmt, sizeof c->mix_fmt, "%s",
+                     tg_conv_date_fmt_name(tg_conv_date_pick(c->dfmt)));
+            return demote(c, R_DATE_MIX, row, s, n);
+        }
         keep_note(c, R_DATE_FMT, row, s, n);
         return TG_CC_CONTRADICT;
     }
@@ -451,6 +472,10 @@ void tg_csvcol_reason(const tg_csvcol *c, char *buf, size_t size) {
     case R_NOT_DATE: snprintf(buf, size, "expected a date, got '%s'", v); break;
     case R_NOT_BOOL: snprintf(buf, size, "expected true/false, got '%s'", v); break;
     case R_UTF8: snprintf(buf, size, "invalid UTF-8 in '%s'", v); break;
+    case R_DATE_MIX:
+        snprintf(buf, size, "the dates mix formats, '%s' among %s dates (types fixes one)", v,
+                 c->mix_fmt);
+        break;
     case R_DATE_FMT: {
         /* Name an earlier value that ruled out this value's formats. */
         int32_t packed;
@@ -493,6 +518,16 @@ static tg_status decide_dates(tg_csvcol *const *parts, size_t n, tg_csvcol_decis
     for (size_t i = 0; i < n; i++) {
         const tg_csvcol *c = parts[i];
         if (c->kind != K_DATE) continue;
+        if ((mask & c->dfmt) == 0 && c->spec.mode == TG_CC_INFER &&
+            (date_shapes(mask) & date_shapes(c->dfmt)) == 0) {
+            snprintf(d->note, sizeof d->note,
+                     "read as text: the dates mix formats, %s in one part of the file and %s in "
+                     "another (types fixes one)",
+                     tg_conv_date_fmt_name(tg_conv_date_pick(mask)),
+                     tg_conv_date_fmt_name(tg_conv_date_pick(c->dfmt)));
+            reread_as_text(d, &parts[0]->spec);
+            return TG_OK;
+        }
         if ((mask & c->dfmt) == 0) {
             d->bad_part = i;
             d->bad_row = 0;

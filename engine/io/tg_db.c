@@ -874,19 +874,40 @@ static tg_status check_regular(int fd, const char *path, tg_error *err) {
 ** not yet in the file, would read stale or half-written. Those are
 ** refused, as a read-only connection refuses a hot journal. The lookup
 ** is by name; it guards against a mistake, not an attack. */
+/* 1 when the file 'side' holds something: a -wal file with any bytes, a
+** -journal whose header is not zeroed (journal_mode = PERSIST zeroes it
+** when a transaction ends, and a zeroed journal is not hot). */
+static int has_pending(const char *side, int journal) {
+    unsigned char head[8] = { 0 };
+    struct stat sb;
+    int fd = open(side, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC), pending;
+    if (fd < 0) return 0;
+    pending = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0;
+    if (pending && journal)
+        pending = pread(fd, head, sizeof head, 0) > 0 && memcmp(head, "\0\0\0\0\0\0\0\0", 8) != 0;
+    close(fd);
+    return pending;
+}
+
 static tg_status check_quiet(const char *path, tg_error *err) {
     static const char *const sides[] = { "-journal", "-wal" };
     char side[4096];
-    struct stat sb;
     for (size_t i = 0; i < 2; i++) {
         if ((size_t)snprintf(side, sizeof side, "%s%s", path, sides[i]) >= sizeof side) break;
-        if (stat(side, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0)
+        if (has_pending(side, i == 0))
             return tg_err_set(err, TG_EIO, path, 0, 0,
                               "cannot open database: its %s file holds changes not yet in it "
                               "(another program is writing it, or crashed while writing)",
                               sides[i] + 1);
     }
     return TG_OK;
+}
+
+tg_status tg_db_open_failed(const char *db_path, int errnum, tg_error *err) {
+    if (errnum == ENOENT)
+        return tg_err_set(err, TG_EIO, db_path, 0, 0,
+                          "cannot open database: no such file or directory");
+    return tg_err_set(err, TG_EIO, db_path, 0, 0, "cannot open database: %s", strerror(errnum));
 }
 
 tg_status tg_db_read(const char *db_path, const char *table_or_sql, const tg_db_param *params,
@@ -901,11 +922,7 @@ tg_status tg_db_read_poll(const char *db_path, const char *table_or_sql, const t
     *out = NULL;
     /* O_NONBLOCK: opening a FIFO must not wait for a writer */
     int fd = open(db_path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-    if (fd < 0 && errno == ENOENT)
-        return tg_err_set(err, TG_EIO, db_path, 0, 0,
-                          "cannot open database: no such file or directory");
-    if (fd < 0)
-        return tg_err_set(err, TG_EIO, db_path, 0, 0, "cannot open database: %s", strerror(errno));
+    if (fd < 0) return tg_db_open_failed(db_path, errno, err);
     tg_status st = tg_db_read_fd(fd, db_path, table_or_sql, params, n_params, intr, out, err);
     close(fd);
     return st;
@@ -1367,20 +1384,13 @@ static tg_status write_once(struct target *to, const char *table, const tg_table
 }
 
 tg_status tg_db_write(const char *db_path, const char *table, const tg_table *t, tg_db_mode mode,
-                      tg_error *err) {
-    const char *slash = strrchr(db_path, '/');
-    char dir[4096];
-    size_t dl = slash ? (size_t)(slash - db_path) + 1 : 0;
+                      const tg_interrupt *intr, tg_error *err) {
+    const char *name;
     int fd;
-
     assert(db_path != NULL);
-    if (dl >= sizeof dir) return tg_err_set(err, TG_EIO, db_path, 0, 0, "path too long");
-    memcpy(dir, dl ? db_path : ".", dl ? dl : 1);
-    dir[dl ? dl : 1] = '\0';
-    if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-        return tg_err_set(err, TG_EIO, db_path, 0, 0, "cannot create a file next to it: %s",
-                          strerror(errno));
-    tg_status st = tg_db_write_at(fd, db_path + dl, db_path, table, t, mode, NULL, err);
+    if ((fd = tg_out_open_folder(db_path, &name)) < 0)
+        return tg_out_folder_error(db_path, errno, err);
+    tg_status st = tg_db_write_at(fd, name, db_path, table, t, mode, intr, err);
     close(fd);
     return st;
 }

@@ -74,12 +74,17 @@ tg_status tg_db_read(const char *db_path, const char *table_or_sql, const tg_db_
 tg_status tg_db_read_poll(const char *db_path, const char *table_or_sql, const tg_db_param *params,
                           size_t n_params, const tg_interrupt *intr, tg_table **out, tg_error *err);
 
+/* The error for a database that could not be opened (errnum from open):
+** TG_EIO, "cannot open database: no such file or directory" and the like,
+** as tg_db_read reports it. */
+tg_status tg_db_open_failed(const char *db_path, int errnum, tg_error *err);
+
 /* tg_db_read_poll on the database open as 'fd' (borrowed; a file opened
 ** beneath an allowed folder by tg_path_open_read): SQLite reads it
 ** through the descriptor (tg_dbvfs), never by name, as an immutable file.
-** So that immutable holds, a database with a non-empty -journal or -wal
-** file next to 'db_path' (another program writing it, or a crash during
-** a write) is refused with TG_EIO. Messages name 'db_path'. */
+** So that immutable holds, a database with a live -journal (its header
+** set: a writer has begun changing the file, or crashed doing so) or a
+** non-empty -wal file next to 'db_path' is refused with TG_EIO. Messages name 'db_path'. */
 tg_status tg_db_read_fd(int fd, const char *db_path, const char *table_or_sql,
                         const tg_db_param *params, size_t n_params, const tg_interrupt *intr,
                         tg_table **out, tg_error *err);
@@ -97,13 +102,14 @@ tg_status tg_db_read_fd(int fd, const char *db_path, const char *table_or_sql,
 ** so tg_db_read gives back the same types. TG_DB_APPEND requires the
 ** existing table to have the same column names as 't', compared as SQLite
 ** compares names (ASCII case-insensitive), in any order; values go in by
-** name. Waits up to 5 s for a lock held by another connection. Errors:
+** name. Waits up to 5 s for a lock held by another connection, asking
+** 'intr' (may be NULL) as tg_db_write_at does. Errors:
 ** TG_EARG (table exists in TG_DB_CREATE mode, incompatible columns, 't'
 ** has no columns, 'table' is a view), TG_EDATA (a constraint of the
 ** existing table is violated, or a date outside years 1..9999), TG_EIO
 ** (cannot open or write, locked, I/O), TG_ENOMEM. err->file is 'db_path'. */
 tg_status tg_db_write(const char *db_path, const char *table, const tg_table *t, tg_db_mode mode,
-                      tg_error *err);
+                      const tg_interrupt *intr, tg_error *err);
 
 /* tg_db_write into the file 'name' (no '/') in the folder open as 'dir'
 ** (borrowed, O_RDONLY | O_DIRECTORY; from tg_path_open_write). The copy

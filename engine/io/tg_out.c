@@ -129,9 +129,7 @@ int tg_out_sweepat(int dir, const char *name) {
     return removed;
 }
 
-/* Opens the folder part of 'path' ("." when there is none); *name points
-** at the last part. -1 with errno when the folder cannot be opened. */
-static int open_folder(const char *path, const char **name) {
+int tg_out_open_folder(const char *path, const char **name) {
     size_t dl = dir_len(path);
     char dir[4096];
     *name = path + dl;
@@ -146,7 +144,7 @@ static int open_folder(const char *path, const char **name) {
 
 int tg_out_sweep(const char *path) {
     const char *name;
-    int dir = open_folder(path, &name), removed;
+    int dir = tg_out_open_folder(path, &name), removed;
     if (dir < 0) return 0;
     removed = tg_out_sweepat(dir, name);
     close(dir);
@@ -155,12 +153,11 @@ int tg_out_sweep(const char *path) {
 
 /* ---- the temporary file ---- */
 
-/* The error for a temporary file that could not be created (errno 'e'),
-** in words that fit the cause: the target's own permissions do not
+/* In words that fit the cause: the target's own permissions do not
 ** matter, the folder's do, which surprises people who can write the file
 ** but not its folder, and a system folder (/proc, /sys) takes no new
 ** files at all. */
-static tg_status temp_error(const char *path, int e, tg_error *err) {
+tg_status tg_out_folder_error(const char *path, int e, tg_error *err) {
     size_t dl = dir_len(path);
     char dir[4096];
     struct stat st;
@@ -213,7 +210,7 @@ static tg_status create_temp(tg_out *o, tg_error *err) {
         for (size_t i = 0; i < TMP_RAND; i++, r >>= 6) o->tmp[n - TMP_RAND + i] = alphabet[r % 62];
         o->fd = openat(o->dir, o->tmp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
         if (o->fd >= 0) break;
-        if (errno != EEXIST && errno != EINTR) return temp_error(o->path, errno, err);
+        if (errno != EEXIST && errno != EINTR) return tg_out_folder_error(o->path, errno, err);
     }
     if (o->fd < 0)
         return tg_err_set(err, TG_EIO, o->path, 0, 0, "cannot find a free temporary file name");
@@ -275,7 +272,7 @@ tg_status tg_out_open(const char *path, tg_out **out, tg_error *err) {
     int dir;
     assert(path != NULL && out != NULL);
     *out = NULL;
-    if ((dir = open_folder(path, &name)) < 0) return temp_error(path, errno, err);
+    if ((dir = tg_out_open_folder(path, &name)) < 0) return tg_out_folder_error(path, errno, err);
     tg_status st = tg_out_openat(dir, name, path, out, err);
     close(dir);
     return st;

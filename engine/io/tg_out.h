@@ -38,6 +38,17 @@ tg_status tg_out_write_atomic(const char *path, const void *data, size_t n, tg_e
 ** were removed. tg_out_open calls it before creating its own file. */
 int tg_out_sweep(const char *path);
 
+/* Opens the folder part of 'path' ("." when it has none) as tg_out_openat
+** wants it (O_RDONLY | O_DIRECTORY) and points *name at the last part
+** (inside 'path'). Returns the descriptor, or -1 with errno set. */
+int tg_out_open_folder(const char *path, const char **name);
+
+/* The error (TG_EIO, naming 'path') for a file that could not be created
+** next to 'path', or whose folder could not be opened, with errno 'e':
+** "cannot write: the folder out does not exist", a folder that takes no
+** new file, else the system's reason. */
+tg_status tg_out_folder_error(const char *path, int e, tg_error *err);
+
 /* As tg_out_sweep for the target 'name' (no '/') in the open folder 'dir'. */
 int tg_out_sweepat(int dir, const char *name);
 

@@ -26,6 +26,7 @@
 
 #include "tg_err.h"
 #include "tg_mem.h"
+#include "tg_out.h"
 
 typedef struct list {
     char **s;
@@ -183,18 +184,27 @@ static const char *root_of(const list *roots, const char *path) {
 tg_status tg_path_open_read(tg_path *p, const char *fn, const char *path, int *fd, tg_error *err) {
     char real[PATH_MAX];
     const char *root, *rel;
+    int e;
+    tg_status st;
     *fd = -1;
-    if (!realpath(path, real)) return tg_path_check(p, TG_PATH_READ, fn, path, err);
+    if (!realpath(path, real)) {
+        e = errno;
+        st = tg_path_check(p, TG_PATH_READ, fn, path, err);
+        errno = e;
+        return st;
+    }
     if (!(root = root_of(&p->roots[TG_PATH_READ], real))) return refuse_read(fn, path, err);
     rel = real + strlen(root);
     while (*rel == '/') rel++;
     *fd = tg_path_open_beneath(root, *rel ? rel : ".", O_RDONLY | O_NONBLOCK | O_NOCTTY, 0);
-    if (*fd < 0 && (errno == EXDEV || errno == ELOOP)) return refuse_read(fn, path, err);
+    e = errno;
+    if (*fd < 0 && (e == EXDEV || e == ELOOP)) return refuse_read(fn, path, err);
     if (!list_has(&p->read, real) && list_add(&p->read, real)) {
         if (*fd >= 0) close(*fd);
         *fd = -1;
         return tg_err_nomem(err);
     }
+    errno = e;
     return TG_OK;
 }
 
@@ -248,8 +258,7 @@ tg_status tg_path_open_write(tg_path *p, const char *fn, const char *path, int *
     *name = slash ? slash + 1 : path;
     if ((st = check_write(p, fn, path, err)) != TG_OK) return st;
     if (resolve_parent(path, real) != 0) /* the folder is missing */
-        return tg_err_set(err, TG_EIO, path, 0, 0, "cannot create a file next to it: %s",
-                          strerror(ENOENT));
+        return tg_out_folder_error(path, ENOENT, err);
     if (!(root = root_of(&p->roots[TG_PATH_WRITE], real))) return refuse_write(fn, path, err);
     /* The folder is 'real' up to its last '/', below 'root'. */
     char *last = strrchr(real, '/');
@@ -259,8 +268,7 @@ tg_status tg_path_open_write(tg_path *p, const char *fn, const char *path, int *
     *dir = tg_path_open_beneath(root, *rel ? rel : ".", O_RDONLY | O_DIRECTORY, 0);
     if (*dir >= 0) return TG_OK;
     if (errno == EXDEV || errno == ELOOP) return refuse_write(fn, path, err);
-    return tg_err_set(err, TG_EIO, path, 0, 0, "cannot create a file next to it: %s",
-                      strerror(errno));
+    return tg_out_folder_error(path, errno, err);
 }
 
 tg_status tg_path_check(tg_path *p, tg_path_access access, const char *fn, const char *path,

@@ -51,9 +51,11 @@ tg_status tg_path_check(tg_path *p, tg_path_access access, const char *fn, const
 /* tg_path_check for reading, then opens the file (O_RDONLY | O_NONBLOCK,
 ** so a FIFO does not block) beneath the root that allowed it, by the
 ** resolved path: a folder on the way swapped for a link after the check
-** cannot lead out. *fd receives the descriptor, or -1 when the file
-** cannot be opened for another reason (the caller's own open then reports
-** it as usual). TG_OK, TG_EIO (refused) or TG_ENOMEM. */
+** cannot lead out. *fd receives the descriptor, or -1 with errno set
+** when the file cannot be opened for another reason (it does not exist:
+** ENOENT); the caller reports that, and must not open the path by name
+** instead, which a link planted meanwhile could redirect. TG_OK, TG_EIO
+** (refused) or TG_ENOMEM. */
 tg_status tg_path_open_read(tg_path *p, const char *fn, const char *path, int *fd, tg_error *err);
 
 /* tg_path_check for writing, then opens the folder the file goes into

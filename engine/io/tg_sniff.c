@@ -303,7 +303,19 @@ static int cmp_span(const void *a, const void *b) {
 ** how many read as each typed kind. */
 struct colstat {
     size_t nonnull, num, date, bools;
+    size_t years; /* values that are a year, 1900-2100 */
 };
+
+/* "2021": four digits from 1900 to 2100, a year as a column name. */
+static int is_year(struct span f) {
+    if (f.len != 4) return 0;
+    int y = 0;
+    for (size_t i = 0; i < 4; i++) {
+        if (f.p[i] < '0' || f.p[i] > '9') return 0;
+        y = y * 10 + (f.p[i] - '0');
+    }
+    return y >= 1900 && y <= 2100;
+}
 
 /* The kind most of a column's values below the first record have, when
 ** a typed kind holds more than half of them; K_TEXT otherwise. One odd
@@ -326,16 +338,31 @@ static void span_text(struct span f, char *buf, size_t size) {
 ** when the first values are distinct and non-empty. */
 static int decide_header(struct span *first, const unsigned *first_kind, const struct colstat *cs,
                          size_t cols, tg_dialect *out) {
-    size_t for_h = 0, against = 0, first_against = 0, first_for = 0;
+    size_t for_h = 0, against = 0, first_against = 0, first_for = 0, years = 0, text = 0;
     char v[44];
     for (size_t j = 0; j < cols; j++) {
         unsigned dom = dominant(&cs[j]);
+        text += first_kind[j] == K_TEXT && first[j].len > 0;
         if (dom == K_TEXT || first_kind[j] == K_NULL) continue;
         if (first_kind[j] == dom) {
             if (against++ == 0) first_against = j;
+            /* a year above values that are mostly not years */
+            years += is_year(first[j]) && cs[j].years * 2 < cs[j].nonnull;
         } else if (for_h++ == 0) {
             first_for = j;
         }
+    }
+    if (against && years == against && text) {
+        /* Statistikbanken's pivoted tables: "kommune;2021;2022" above
+        ** counts. Every column that says "data" has a year on top, and a
+        ** text column names itself. */
+        span_text(first[first_against], v, sizeof v);
+        out->header_unsure = 1;
+        snprintf(out->header_why, sizeof out->header_why,
+                 "header: the years on line 1 ('%s', column %zu) name columns of other numbers; "
+                 "header = false reads the first line as data",
+                 v, first_against + 1);
+        return 1;
     }
     if (for_h && against) {
         span_text(first[first_against], v, sizeof v);
@@ -394,13 +421,13 @@ static int decide_header(struct span *first, const unsigned *first_kind, const s
 ** when 'header' is not NULL, *header by decide_header. Only the first
 ** record's columns are classified; extra fields in later lines only count
 ** for the decimal mark. */
-static tg_status analyse(const struct sample *t, unsigned char delim, const tg_nulls *nulls,
-                         tg_dialect *out, int *header) {
+static tg_status analyse(const struct sample *t, unsigned char delim, size_t mode,
+                         const tg_nulls *nulls, tg_dialect *out, int *header) {
     size_t pos = 0, start, nf, cols, n_comma = 0, n_dot = 0;
     struct span *first;
     unsigned *first_kind, marks;
     struct colstat *cs;
-    int found;
+    int found, last_empty = 1;
 
     found = next_record(t, delim, &pos, &start, &cols);
     assert(found); /* the caller saw at least one record */
@@ -429,10 +456,19 @@ static tg_status analyse(const struct sample *t, unsigned char delim, const tg_n
                 cs[j].num += k == K_NUM;
                 cs[j].date += k == K_DATE;
                 cs[j].bools += k == K_BOOL;
+                cs[j].years += (size_t)is_year(f);
             }
             if (marks == TG_MARK_COMMA) n_comma++;
             else if (marks == TG_MARK_DOT) n_dot++;
+            if (j + 1 == nf && (nf != cols || f.len > 0)) last_empty = 0;
         }
+    }
+    /* A delimiter after the last name (and after every record's last
+    ** value): the empty column it makes is dropped. */
+    if (cols >= 2 && first[cols - 1].len == 0 && mode >= 1) {
+        if (cols == mode + 1) out->trailing = 1;
+        else if (cols == mode && last_empty && pos > 0) out->trailing = 2;
+        if (out->trailing) cols--;
     }
     out->n_fields = cols;
     out->decimal = (delim != ',' && n_comma > n_dot) ? ',' : '.';
@@ -452,9 +488,11 @@ struct quirks {
     size_t taq; /* quoted fields with text after the closing quote */
 };
 
-/* One walk over the sample, reading \" inside quotes as an escaped quote
-** (an RFC 4180 file rarely holds one; if it does, 'dbl' says so). */
-static void find_quirks(const struct sample *t, unsigned char delim, struct quirks *q) {
+/* One walk over the sample, reading esc+quote inside quotes as an escaped
+** quote when 'esc' is set (an RFC 4180 file rarely holds \"; if it does,
+** 'dbl' says so). */
+static void find_quirks(const struct sample *t, unsigned char delim, unsigned char esc,
+                        struct quirks *q) {
     const unsigned char *s = t->s;
     size_t n = t->n;
     int inq = 0, start = 1, closed = 0;
@@ -462,7 +500,8 @@ static void find_quirks(const struct sample *t, unsigned char delim, struct quir
     for (size_t i = 0; i < n; i++) {
         unsigned char c = s[i];
         if (inq) {
-            if (c == '\\' && i + 2 < n && s[i + 1] == t->quote && !ends_field(s[i + 2], delim)) {
+            if (esc && c == esc && i + 2 < n && s[i + 1] == t->quote &&
+                !ends_field(s[i + 2], delim)) {
                 q->esc++;
                 i++;
             } else if (c == t->quote) {
@@ -494,10 +533,11 @@ static void find_quirks(const struct sample *t, unsigned char delim, struct quir
 static void decide_quirks(const struct sample *t, unsigned char delim, const tg_sniff_opts *opts,
                           int consistent, tg_dialect *out) {
     struct quirks q;
-    find_quirks(t, delim, &q);
-    out->cr_lines = q.cr;
+    find_quirks(t, delim, opts->escape >= 0 ? (unsigned char)opts->escape : '\\', &q);
     if (opts->escape >= 0) out->escape = (char)opts->escape;
     else out->escape = q.esc > 0 && q.dbl == 0 ? '\\' : 0;
+    if (opts->escape < 0 && !out->escape) find_quirks(t, delim, 0, &q); /* quotes as RFC 4180 */
+    out->cr_lines = q.cr;
     out->n_lenient = q.taq;
     if (opts->lenient >= 0) out->lenient = opts->lenient > 0;
     else out->lenient = q.taq > 0 && consistent;
@@ -546,7 +586,8 @@ static int comments_confirmed(const struct sample *t, unsigned char delim, size_
         if (pos >= t->n) break;
         if (t->s[pos] == t->comment) {
             if (!seen_record) return 1;
-            if (next_record(&plain, delim, &pos, &start, &nf) && nf != mode) return 1;
+            if (!next_record(&plain, delim, &pos, &start, &nf)) break;
+            if (nf != mode) return 1;
             i = line_end(t, start) + 1;
             continue;
         }
@@ -824,7 +865,8 @@ tg_status tg_sniff(const unsigned char *buf, size_t n, int at_eof, const tg_snif
         goto done;
     }
 
-    st = analyse(&t, (unsigned char)out->delim, &nulls, out, opts->header < 0 ? &header : NULL);
+    st = analyse(&t, (unsigned char)out->delim, best.mode, &nulls, out,
+                 opts->header < 0 ? &header : NULL);
     if (st != TG_OK) {
         st = tg_err_nomem(err);
         goto done;

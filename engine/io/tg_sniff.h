@@ -49,6 +49,8 @@ typedef struct tg_dialect {
     size_t cr_lines;      /* records in the sample ended by a bare CR (classic Mac) */
     int header_unsure;    /* 1: some column's first value reads as data; kept as header */
     char comment;         /* 0, or the character that starts a comment line ('#') */
+    int trailing;         /* a delimiter ends 1: the header only, 2: every record; the
+                             empty last column is dropped (n_fields excludes it) */
     size_t pre_bytes;     /* bytes after skip_bytes before the first record (title lines,
                              comments), in the sniffed text (the transcoded one for UTF-16) */
     int pre_lines;        /* physical lines in pre_bytes */

@@ -6,6 +6,7 @@
 #include "tg_luactx.h"
 
 #include <assert.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -114,15 +115,18 @@ void tg_luactx_set_paths(tg_luactx *ctx, tg_path *paths) {
     ctx->paths = paths;
 }
 
-int tg_luactx_open_read(lua_State *L, const char *fn, const char *path) {
+int tg_luactx_open_read(lua_State *L, const char *fn, const char *path, int *by_name) {
     tg_luactx *ctx = tg_luactx_of(L);
     tg_error err;
     tg_status st;
-    int fd;
+    int fd, e;
+    *by_name = !ctx->paths;
     if (!ctx->paths) return -1;
     tg_err_clear(&err);
     st = tg_path_open_read(ctx->paths, fn, path, &fd, &err);
+    e = errno;
     if (st != TG_OK) tg_lua_raise(L, st, &err);
+    errno = e;
     return fd;
 }
 
@@ -140,16 +144,6 @@ int tg_luactx_open_write(lua_State *L, const char *fn, const char *path, const c
     st = tg_path_open_write(ctx->paths, fn, path, &dir, name, &err);
     if (st != TG_OK) tg_lua_raise(L, st, &err);
     return dir;
-}
-
-void tg_luactx_check_path(lua_State *L, tg_path_access access, const char *fn, const char *path) {
-    tg_luactx *ctx = tg_luactx_of(L);
-    tg_error err;
-    tg_status st;
-    tg_err_clear(&err);
-    if (!ctx->paths) return;
-    st = tg_path_check(ctx->paths, access, fn, path, &err);
-    if (st != TG_OK) tg_lua_raise(L, st, &err);
 }
 
 void tg_luactx_print(void *ud, const char *text, size_t len) {

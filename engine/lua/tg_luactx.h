@@ -115,25 +115,22 @@ int tg_luactx_set_doc(struct lua_State *L, tg_json *doc, int indent);
 ** list, freeing it if that raises (out of memory). */
 void tg_luactx_add_indicator(struct lua_State *L, tg_json *ind);
 
-/* Raises (TG_EIO, which pcall can catch) unless the run's policy lets
-** 'fn' read or write 'path' (see tg_path_check); a no-op without one. */
-void tg_luactx_check_path(struct lua_State *L, tg_path_access access, const char *fn,
-                          const char *path);
+/* For a loader that reads an open file: raises (TG_EIO, which pcall can
+** catch) unless the run's policy lets 'fn' read 'path', and returns it
+** opened beneath its allowed folder (tg_path_open_read), or -1 with errno
+** set when it cannot be opened, which the loader reports. Without a
+** policy, *by_name is set and -1 returned: the loader opens 'path'
+** itself. The caller closes the descriptor. */
+int tg_luactx_open_read(struct lua_State *L, const char *fn, const char *path, int *by_name);
 
-/* For a loader that reads an open file: checks 'path' for reading as
-** tg_luactx_check_path and returns it opened beneath its allowed folder
-** (tg_path_open_read), or -1 when there is no policy or it cannot be
-** opened (the loader's own open then reports why). The caller closes it. */
-int tg_luactx_open_read(struct lua_State *L, const char *fn, const char *path);
-
-/* For a writer: checks 'path' for writing as tg_luactx_check_path and
-** returns its folder opened beneath the allowed one, with *name the
-** file's name in it (tg_path_open_write), to be written with
-** tg_out_openat; raises when refused or when the folder cannot be opened.
-** Without a policy it returns -1 and *name is 'path' (write by name). The
-** caller closes the folder; it must not raise while holding it. First it
-** raises TG_EARG for a --param the script has not read
-** (tg_luactx_check_params), so a misspelt one writes nothing. */
+/* For a writer: raises TG_EARG for a --param the script has not read
+** (tg_luactx_check_params), so a misspelt one writes nothing; then checks
+** 'path' for writing and returns its folder opened beneath the allowed
+** one, with *name the file's name in it (tg_path_open_write), to be
+** written with tg_out_openat; raises (TG_EIO, which pcall can catch) when
+** refused or when the folder cannot be opened. Without a policy it
+** returns -1 and *name is 'path' (write by name). The caller closes the
+** folder; it must not raise while holding it. */
 int tg_luactx_open_write(struct lua_State *L, const char *fn, const char *path, const char **name);
 
 /* Records a successful read of 'path' ('query' for read_sqlite, else

@@ -8,6 +8,7 @@
 */
 #include "tg_luaio.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -292,6 +293,12 @@ static void push_report(lua_State *L, const tg_csv_report *r, const tg_table *t)
     lua_setfield(L, -2, "escape");
     lua_pushstring(L, r->dialect.lenient ? "lenient" : "strict");
     lua_setfield(L, -2, "quotes");
+    dec[0] = r->dialect.comment;
+    if (dec[0]) lua_pushstring(L, dec);
+    else lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "comment");
+    lua_pushinteger(L, r->dialect.pre_lines); /* title lines, or skip = n */
+    lua_setfield(L, -2, "skip");
     lua_setfield(L, -2, "dialect");
 
     lua_createtable(L, (int)r->n_notes, 0);
@@ -501,8 +508,9 @@ static int l_tegn_read_csv(lua_State *L) {
     o.progress = tg_luactx_progress(lib) ? load_progress : NULL;
     o.ud = &ctx;
     tg_err_clear(&err);
-    o.fd = tg_luactx_open_read(L, "read_csv", path);
-    o.use_fd = o.fd >= 0;
+    int by_name;
+    o.fd = tg_luactx_open_read(L, "read_csv", path, &by_name);
+    o.use_fd = !by_name; /* -1: the loader reports errno */
     st = tg_csv_read(path, &o, slot, &rep, &err);
     if (o.use_fd) close(o.fd);
     *rbox = rep;
@@ -612,8 +620,9 @@ static int l_tegn_read_sqlite(lua_State *L) {
     slot = tg_luaval_table_new(L);
     tg_luaaux_interrupt(L, &intr);
     tg_err_clear(&err);
-    int fd = tg_luactx_open_read(L, "read_sqlite", db);
-    if (fd < 0) st = tg_db_read_poll(db, what, params, n, &intr, slot, &err);
+    int by_name, fd = tg_luactx_open_read(L, "read_sqlite", db, &by_name);
+    if (by_name) st = tg_db_read_poll(db, what, params, n, &intr, slot, &err);
+    else if (fd < 0) st = tg_db_open_failed(db, errno, &err);
     else {
         st = tg_db_read_fd(fd, db, what, params, n, &intr, slot, &err);
         close(fd);

@@ -235,7 +235,7 @@ static int l_table_write_sqlite(lua_State *L) {
     tg_err_clear(&err);
     const char *file;
     int dir = tg_luactx_open_write(L, "write_sqlite", db, &file);
-    if (dir < 0) st = tg_db_write(db, name, t, mode, &err);
+    if (dir < 0) st = tg_db_write(db, name, t, mode, &intr, &err); /* no policy: by name */
     else {
         st = tg_db_write_at(dir, file, db, name, t, mode, &intr, &err);
         close(dir);

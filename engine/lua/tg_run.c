@@ -163,21 +163,6 @@ static tg_status write_stream(FILE *f, const char *name, const tg_json *doc, int
     return TG_OK;
 }
 
-/* The folder of --out, opened when the run starts: the document is
-** written through it (tg_out_openat), so a folder on the way replaced by
-** a symlink during the run cannot redirect it. -1 when there is no --out
-** or its folder cannot be opened (the final write reports why). */
-static int open_out_folder(const char *out, const char **name) {
-    const char *slash = strrchr(out, '/');
-    char *dir;
-    int fd;
-    *name = slash ? slash + 1 : out;
-    dir = slash ? tg_strndup(out, slash == out ? 1 : (size_t)(slash - out)) : tg_strdup(".");
-    fd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
-    tg_free(dir);
-    return fd;
-}
-
 /* Writes the document to stdout (o->out NULL) or atomically to o->out,
 ** in the folder open as 'dir' when it is >= 0. An existing output that is
 ** not a regular file (/dev/stdout, a FIFO) is written in place: renaming
@@ -302,7 +287,11 @@ tg_status tg_run(const tg_run_opts *o, tg_error *err, char **traceback) {
     refusals = tg_mem_cap_refusals();
     /* A run killed during its emit left its temporary file; clear it now,
     ** not only when this run gets as far as writing. */
-    if (o->out && (out_dir = open_out_folder(o->out, &out_name)) >= 0)
+    /* The folder of --out is opened now and the document written through
+    ** it (tg_out_openat), so a folder on the way replaced by a symlink
+    ** during the run cannot redirect it; when it cannot be opened, the
+    ** final write reports why. */
+    if (o->out && (out_dir = tg_out_open_folder(o->out, &out_name)) >= 0)
         tg_out_sweepat(out_dir, out_name);
 
     st = tg_run_runtime(o, &lib, &rt, err);

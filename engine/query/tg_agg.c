@@ -643,8 +643,9 @@ tg_status tg_agg_check(const tg_agg *a, size_t n_rows, tg_error *err) {
     case TG_AGG_VAR:
         if (ty != TG_INT && ty != TG_FLOAT && ty != TG_BOOL)
             return tg_err_set(err, TG_EARG, NULL, 0, 0,
-                              "aggregate '%s': %s needs a number column, got %s", name,
-                              fn_name(a->fn), tg_type_name(ty));
+                              "aggregate '%s': %s needs a number column, got %s%s%.200s%s", name,
+                              fn_name(a->fn), tg_type_name(ty), a->arg->note ? " (" : "",
+                              a->arg->note ? a->arg->note : "", a->arg->note ? ")" : "");
         break;
     default: return TG_OK;
     }

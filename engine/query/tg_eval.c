@@ -47,7 +47,10 @@ static void describe(struct cc *c, int i, char *buf, size_t size) {
     const tg_step *s = S(c, i);
     const tg_expr *e = s->node;
     if (e->op == TG_OP_COL) {
-        snprintf(buf, size, "%s column '%s'", tg_type_name(s->type), e->u.name);
+        /* A loaded column that became text says which value made it so. */
+        const char *why = s->kind == TG_K_COL && s->u.col->note ? s->u.col->note : NULL;
+        snprintf(buf, size, "%s column '%s'%s%.200s%s", tg_type_name(s->type), e->u.name,
+                 why ? " (" : "", why ? why : "", why ? ")" : "");
     } else if (e->op == TG_OP_LIT) {
         switch (e->u.lit.type) {
         case TG_INT:
@@ -68,7 +71,7 @@ static void describe(struct cc *c, int i, char *buf, size_t size) {
 /* TG_EARG with the message and " in <expression>". */
 static tg_status fail(struct cc *c, const tg_expr *where, const char *fmt, ...) TG_PRINTF(3, 4);
 static tg_status fail(struct cc *c, const tg_expr *where, const char *fmt, ...) {
-    char msg[400];
+    char msg[480];
     va_list ap;
     char *text = tg_expr_to_string_max(where, 300);
     va_start(ap, fmt);
@@ -194,7 +197,7 @@ static tg_status coerce(struct cc *c, int i, tg_type to, const tg_expr *where, i
             return fail(c, where, "'%.60s' is not a date (expected YYYY-MM-DD)", node->u.lit.s);
         return add_const(c, node, to, days, 0, 0, out);
     }
-    char a[200];
+    char a[320];
     describe(c, i, a, sizeof a);
     return fail(c, where, "expected %s, got %s", tg_type_name(to), a);
 }
@@ -221,7 +224,7 @@ static tg_status unify(struct cc *c, const tg_expr *where, const char *verb, int
             t = TG_DATE;
             first = k;
         } else {
-            char a[200], b[200];
+            char a[320], b[320];
             describe(c, idx[first], a, sizeof a);
             describe(c, idx[k], b, sizeof b);
             return fail(c, where, "cannot %s %s with %s", verb, a, b);
@@ -230,7 +233,7 @@ static tg_status unify(struct cc *c, const tg_expr *where, const char *verb, int
     /* A date meeting a string that is not a literal is an error coerce reports. */
     for (size_t k = 0; k < n && t != TG_TYPE_NULL; k++) {
         if (S(c, idx[k])->type == TG_STRING && t == TG_DATE && S(c, idx[k])->kind != TG_K_CONST) {
-            char a[200], b[200];
+            char a[320], b[320];
             describe(c, idx[first], a, sizeof a);
             describe(c, idx[k], b, sizeof b);
             return fail(c, where, "cannot %s %s with %s", verb, a, b);
@@ -489,7 +492,7 @@ static tg_status compile_isin(struct cc *c, const tg_expr *e, int *out) {
         else if (t == TG_FLOAT && u == TG_INT) continue;
         else if (t == TG_DATE && u == TG_STRING) continue;
         else {
-            char a[200];
+            char a[320];
             describe(c, x, a, sizeof a);
             return fail(c, e, "cannot compare %s with %s", a,
                         u == TG_STRING
@@ -585,7 +588,7 @@ static tg_status compile_arith(struct cc *c, const tg_expr *e, int *out) {
         if (st == TG_OK && t == TG_INT && op != TG_OP_MOD) S(c, *out)->may_fail = 1;
         return st;
     }
-    char a[200], b[200];
+    char a[320], b[320];
     describe(c, idx[0], a, sizeof a);
     describe(c, idx[1], b, sizeof b);
     return fail(c, e, "cannot apply '%s' to %s and %s", op_symbol(op), a, b);
@@ -602,7 +605,7 @@ static tg_status unary_operand(struct cc *c, const tg_expr *e, tg_type want, int
     if (t == want) return TG_OK;
     if (t == TG_TYPE_NULL || (want == TG_DATE && t == TG_STRING && S(c, *out)->kind == TG_K_CONST))
         return coerce(c, *out, want, e, out);
-    char a[200];
+    char a[320];
     describe(c, *out, a, sizeof a);
     return fail(c, e, "%s() needs %s, got %s", tg_op_name(e->op),
                 numeric ? "a number"
@@ -653,7 +656,7 @@ static tg_status compile_logic(struct cc *c, const tg_expr *e, int *out) {
         if (S(c, a)->type == TG_TYPE_NULL) st = coerce(c, a, TG_BOOL, e, &a);
         if (st != TG_OK) return st;
         if (S(c, a)->type != TG_BOOL) {
-            char d[200];
+            char d[320];
             describe(c, a, d, sizeof d);
             return fail(c, e, "'%s' needs bools, got %s", tg_op_name(e->op), d);
         }
@@ -685,7 +688,7 @@ static tg_status compile_choice(struct cc *c, const tg_expr *e, int *out) {
         if (S(c, cond)->type == TG_TYPE_NULL && (st = coerce(c, cond, TG_BOOL, e, &cond)) != TG_OK)
             return st;
         if (S(c, cond)->type != TG_BOOL) {
-            char d[200];
+            char d[320];
             describe(c, cond, d, sizeof d);
             return fail(c, e, "if_else() needs a bool condition, got %s", d);
         }

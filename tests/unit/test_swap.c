@@ -172,7 +172,8 @@ static void test_swap_sqlite(void **state) {
     assert_int_equal(tg_path_open_read(p, "test", at(box, "A/x.db"), &fd, &err), TG_OK);
     assert_true(fd >= 0);
     swap();
-    assert_int_equal(tg_db_write(at(elsewhere, "x.db"), "t", decoy, TG_DB_CREATE, &err), TG_OK);
+    assert_int_equal(tg_db_write(at(elsewhere, "x.db"), "t", decoy, TG_DB_CREATE, NULL, &err),
+                     TG_OK);
     assert_int_equal(
         tg_db_read_fd(fd, "box/A/x.db", "SELECT sum(n) AS s FROM t", NULL, 0, NULL, &got, &err),
         TG_OK);

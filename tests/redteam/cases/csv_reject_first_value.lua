@@ -1,0 +1,8 @@
+-- attack: a 6-byte CSV (BOM, comma, newline, one byte) in reject mode (a segfault before)
+-- issue: 3
+-- hex: run/bad.csv = efbbbf2c0a8d
+-- command: inspect --reject bad.csv
+-- exit: 0
+-- stdout: bad.csv: 1 rows, 2 columns
+-- stdout: 1 rejected row(s):
+-- stdout: bad.csv:2:1: column 'column1': invalid UTF-8

@@ -1,0 +1,6 @@
+-- attack: a UTF-16 file whose last character is cut to one byte (a row silently dropped before)
+-- issue: 3
+-- hex: run/cut.csv = fffe6e00610076006e003b0070006c00610064007300650072000a0053006b006f0076007600e6006e006700650074003b00320034000a0033
+-- command: inspect cut.csv
+-- exit: 2
+-- stderr: cut.csv:3:1: the file ends inside a utf-16le character (1 stray byte at the end)
