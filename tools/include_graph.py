@@ -26,7 +26,8 @@ BELOW = {
     "stats": ["base", "core", "io", "query"],
     "finance": ["base", "core", "io", "query"],
     "lua": ["base", "core", "io", "query", "stats", "finance"],
-    "cli": ["base", "core", "io", "query", "stats", "finance", "lua"],
+    "report": ["base", "core", "io", "query", "stats", "finance"],
+    "cli": ["base", "core", "io", "query", "stats", "finance", "lua", "report"],
 }
 
 # Third-party headers and the only places allowed to include them: a layer

@@ -35,6 +35,14 @@ void tg_sbuf_str(tg_sbuf *b, const char *s) {
     tg_sbuf_add(b, s, strlen(s));
 }
 
+void tg_sbuf_cat(tg_sbuf *b, ...) {
+    assert(b != NULL);
+    va_list ap;
+    va_start(ap, b);
+    for (const char *s; (s = va_arg(ap, const char *)) != NULL;) tg_sbuf_add(b, s, strlen(s));
+    va_end(ap);
+}
+
 void tg_sbuf_printf(tg_sbuf *b, const char *fmt, ...) {
     assert(b != NULL && fmt != NULL);
     char tmp[512];

@@ -20,6 +20,9 @@ typedef struct tg_sbuf {
 void tg_sbuf_add(tg_sbuf *b, const char *s, size_t n);
 /* Appends the NUL-terminated s. */
 void tg_sbuf_str(tg_sbuf *b, const char *s);
+/* Appends the NUL-terminated strings given, up to a NULL pointer: text of
+** any length, where tg_sbuf_printf would cut. */
+void tg_sbuf_cat(tg_sbuf *b, ...);
 /* Appends printf-formatted text (at most 511 bytes per call). */
 void tg_sbuf_printf(tg_sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

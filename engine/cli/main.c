@@ -16,6 +16,7 @@
 
 #include "tegn.h"
 #include "tg_cli.h"
+#include "tg_cmdreport.h"
 #include "tg_conv.h"
 #include "tg_csv.h"
 #include "tg_date.h"
@@ -43,6 +44,8 @@ static const char usage_head[] =
     "                    each table's dialect, schema, nulls and notes\n"
     "  summary FILE      print the summary table of an indicator JSON file (--groups: the\n"
     "                    verdict of each group too)\n"
+    "  report FILE       the committee report of an indicator JSON file: one HTML file\n"
+    "                    with a chart and a table per indicator, to --out FILE or stdout\n"
     "  demo [DIR]        the main job: every indicator in scripts/alle.lua over the datasets\n"
     "                    in DIR (default: the datasets installed with tegn); writes\n"
     "                    out/indikatorer.json and prints the summary table\n"
@@ -65,7 +68,9 @@ static const char run_options[] =
     "  --progress        announce each load on stderr (default: only on a terminal)\n"
     "  --quiet           no progress even on a terminal (not with --progress)\n"
     "  --summary         print the summary table of the indicator document (stdout when\n"
-    "                    --out is given, else stderr)\n";
+    "                    --out is given, else stderr)\n"
+    "  --report FILE     also write the committee report of the indicator document as\n"
+    "                    HTML (atomically; never --out, the script or an input)\n";
 
 static const char inspect_options[] =
     "  --reject          collect malformed rows instead of stopping at the first\n"
@@ -108,6 +113,12 @@ static const command_help commands[] = {
       "script's run or by tegn demo). Any other JSON is a data error (exit 2).\n"
       "--groups: under a grouped indicator, one line per group with its verdict.\n",
       NULL },
+    { "report", "tegn report FILE [--out FILE.html]",
+      "Writes the committee report of an indicator JSON file (as written by an\n"
+      "indicator script's run or by tegn demo): one self-contained HTML file in Danish\n"
+      "with a front page and, per indicator, its chart and the numbers behind it.\n"
+      "Suppressed numbers never appear. Any other JSON is a data error (exit 2).\n",
+      "  --out FILE        write the HTML here (atomically) instead of stdout\n" },
     { "demo", "tegn demo [DIR]",
       "The main job: runs every indicator of scripts/alle.lua over the datasets in DIR\n"
       "(default: the datasets installed with tegn), writes out/indikatorer.json and\n"
@@ -158,7 +169,7 @@ static int cmd_help(int argc, char **argv) {
     if (!(c = find_command(argv[2]))) {
         fprintf(stderr,
                 "tegn: help: no command '%s' (commands: run, repl, inspect, summary, "
-                "demo, help)\n",
+                "report, demo, help)\n",
                 argv[2]);
         return EXIT_USAGE;
     }
@@ -274,25 +285,21 @@ static int cmd_summary(int argc, char **argv) {
     return print_summary(file, stdout, groups);
 }
 
-static int cmd_run(int argc, char **argv) {
-    tg_run_opts o;
-    const char **params = calloc((size_t)argc, sizeof *params);
-    const char **reads = calloc((size_t)argc, sizeof *reads);
-    const char **writes = calloc((size_t)argc, sizeof *writes);
-    size_t n_params = 0;
-    const char *v;
-    int quiet = 0, progress = 0, summary = 0;
-    tg_error err;
-    char *tb = NULL;
-    tg_json *doc = NULL;
+/* What run's flags ask for beyond tg_run_opts. */
+typedef struct run_flags {
+    int quiet, progress, summary;
+} run_flags;
 
-    tg_run_opts_init(&o);
-    o.lib_dir = tg_home_find("scripts/lib");
+/* Reads run's arguments into 'o' and 'f' (the repeatable ones into the
+** caller's arrays, each argc long); EXIT_USAGE after saying why. */
+static int run_args(int argc, char **argv, tg_run_opts *o, run_flags *f, const char **params,
+                    const char **reads, const char **writes) {
+    const char *v;
     for (int i = 2; i < argc; i++) {
         if ((v = opt_value(argc, argv, &i, "--param"))) {
-            params[n_params++] = v;
+            params[o->n_params++] = v;
         } else if ((v = opt_value(argc, argv, &i, "--out"))) {
-            o.out = v;
+            o->out = v;
         } else if ((v = opt_value(argc, argv, &i, "--seed"))) {
             char *end;
             unsigned long long seed = strtoull(v, &end, 10);
@@ -300,69 +307,121 @@ static int cmd_run(int argc, char **argv) {
                 fprintf(stderr, "tegn: --seed needs a whole number, got '%s'\n", v);
                 return EXIT_USAGE;
             }
-            o.seed = (uint64_t)seed;
+            o->seed = (uint64_t)seed;
         } else if ((v = opt_value(argc, argv, &i, "--mem"))) {
             /* A bare number would be bytes: "--mem 10" meant 10G, not a cap
             ** that stops the run at once. */
             size_t n = strlen(v);
             if (n == 0 || (v[n - 1] >= '0' && v[n - 1] <= '9') ||
-                tg_mem_parse_size(v, &o.mem_cap) != 0 || o.mem_cap == 0) {
+                tg_mem_parse_size(v, &o->mem_cap) != 0 || o->mem_cap == 0) {
                 fprintf(stderr,
                         "tegn: --mem needs a size with a unit such as 512M or 2G, got '%s'\n", v);
                 return EXIT_USAGE;
             }
         } else if ((v = opt_value(argc, argv, &i, "--timeout"))) {
-            if ((o.timeout_s = parse_duration(v)) < 0) {
+            if ((o->timeout_s = parse_duration(v)) < 0) {
                 fprintf(stderr, "tegn: --timeout needs a duration such as 90s or 10m, got '%s'\n",
                         v);
                 return EXIT_USAGE;
             }
         } else if ((v = opt_value(argc, argv, &i, "--lib"))) {
-            o.lib_dir = v;
+            o->lib_dir = v;
         } else if ((v = opt_value(argc, argv, &i, "--allow-read"))) {
-            reads[o.n_allow_read++] = v;
+            reads[o->n_allow_read++] = v;
         } else if ((v = opt_value(argc, argv, &i, "--allow-write"))) {
-            writes[o.n_allow_write++] = v;
+            writes[o->n_allow_write++] = v;
         } else if (strcmp(argv[i], "--progress") == 0) {
-            progress = 1;
+            f->progress = 1;
         } else if (strcmp(argv[i], "--quiet") == 0) {
-            quiet = 1;
+            f->quiet = 1;
         } else if (strcmp(argv[i], "--summary") == 0) {
-            summary = 1;
+            f->summary = 1;
+        } else if ((v = opt_value(argc, argv, &i, "--report"))) {
+            o->report = v;
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             fprintf(stderr, "tegn: unknown option '%s' for run\n", argv[i]);
             return EXIT_USAGE;
-        } else if (!o.script) {
-            o.script = argv[i];
+        } else if (!o->script) {
+            o->script = argv[i];
         } else {
             fprintf(stderr, "tegn: run takes one script, got '%s' too\n", argv[i]);
             return EXIT_USAGE;
         }
     }
-    if (quiet && progress) {
+    if (f->quiet && f->progress) {
         fprintf(stderr, "tegn: --quiet and --progress contradict each other; give one\n");
-        free(params);
-        free(reads);
-        free(writes);
         return EXIT_USAGE;
     }
-    if (!o.script) {
+    if (!o->script) {
         fprintf(stderr, "tegn: run needs a script\n");
         print_command_help(find_command("run"), stderr);
+        return EXIT_USAGE;
+    }
+    if (o->report && (tg_cmdreport_same_file(o->report, o->script) ||
+                      (o->out && (tg_cmdreport_same_file(o->report, o->out) ||
+                                  strcmp(o->report, o->out) == 0)))) {
+        fprintf(stderr, "tegn: --report %s would overwrite the %s\n", o->report,
+                tg_cmdreport_same_file(o->report, o->script) ? "script" : "document (--out)");
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
+
+/* --summary and --report, from the document the run handed over. With
+** --out the summary is the output; without, stdout holds the document and
+** the summary goes beside it, to stderr. Both read the document as written
+** (its tables as rows). */
+static int after_run(tg_json *doc, const tg_run_opts *o, int summary) {
+    char *text = doc ? tg_json_dump(doc, 0) : NULL;
+    tg_json *plain = NULL;
+    tg_error err;
+    int rc, emitted = doc != NULL;
+    tg_json_free(doc);
+    if (text && tg_json_parse(text, strlen(text), &plain, &err) != TG_OK) plain = NULL;
+    if (emitted && !plain) {
+        fprintf(stderr, "tegn: out of memory reading the document back for --summary\n");
+        rc = EXIT_INTERNAL;
+    } else {
+        rc = o->report ? tg_cmdreport_after_run(plain, o->report) : EXIT_OK;
+        if (rc == EXIT_OK && summary)
+            rc = print_doc_summary(plain, o->out ? o->out : o->script, o->out ? stdout : stderr, 0);
+    }
+    tg_free(text);
+    tg_json_free(plain);
+    return rc;
+}
+
+static int cmd_run(int argc, char **argv) {
+    tg_run_opts o;
+    run_flags fl = { 0, 0, 0 };
+    const char **params = calloc((size_t)argc, sizeof *params);
+    const char **reads = calloc((size_t)argc, sizeof *reads);
+    const char **writes = calloc((size_t)argc, sizeof *writes);
+    tg_error err;
+    char *tb = NULL;
+    tg_json *doc = NULL;
+    int rc;
+
+    tg_run_opts_init(&o);
+    o.lib_dir = tg_home_find("scripts/lib");
+    rc = params && reads && writes ? run_args(argc, argv, &o, &fl, params, reads, writes)
+                                   : EXIT_INTERNAL;
+    if (rc != EXIT_OK) {
+        if (rc == EXIT_INTERNAL) fprintf(stderr, "tegn: out of memory\n");
         free(params);
         free(reads);
         free(writes);
-        return EXIT_USAGE;
+        return rc;
     }
+    int quiet = fl.quiet, summary = fl.summary;
     o.params = params;
-    o.n_params = n_params;
     o.allow_read = reads;
     o.allow_write = writes;
     o.print = tg_cli_print_stderr;
     /* Progress on a terminal, silence under cron unless asked. */
-    o.progress = !quiet && (progress || isatty(STDERR_FILENO));
+    o.progress = !quiet && (fl.progress || isatty(STDERR_FILENO));
     o.tty = isatty(STDERR_FILENO); /* where print goes */
-    if (summary) o.doc = &doc;
+    if (summary || o.report) o.doc = &doc;
     o.quiet = quiet;
     tg_lua_install_signal_handlers();
     tg_err_clear(&err);
@@ -382,25 +441,7 @@ static int cmd_run(int argc, char **argv) {
     free(params);
     free(reads);
     free(writes);
-    if (st == TG_OK && summary) {
-        /* With --out the summary is the output; without, stdout holds the
-        ** document and the summary goes beside it, to stderr. The summary
-        ** reads the document as written (its tables as rows). */
-        char *text = doc ? tg_json_dump(doc, 0) : NULL;
-        tg_json *plain = NULL;
-        int rc, emitted = doc != NULL;
-        tg_json_free(doc);
-        if (text && tg_json_parse(text, strlen(text), &plain, &err) != TG_OK) plain = NULL;
-        if (emitted && !plain) {
-            fprintf(stderr, "tegn: out of memory reading the document back for --summary\n");
-            rc = EXIT_INTERNAL;
-        } else {
-            rc = print_doc_summary(plain, o.out ? o.out : o.script, o.out ? stdout : stderr, 0);
-        }
-        tg_free(text);
-        tg_json_free(plain);
-        return rc;
-    }
+    if (st == TG_OK && (summary || o.report)) return after_run(doc, &o, summary);
     return tg_cli_exit_code(st);
 }
 
@@ -685,6 +726,7 @@ int main(int argc, char **argv) {
     if (strcmp(argv[1], "demo") == 0) return cmd_demo(argc, argv);
     if (strcmp(argv[1], "run") == 0) return cmd_run(argc, argv);
     if (strcmp(argv[1], "summary") == 0) return cmd_summary(argc, argv);
+    if (strcmp(argv[1], "report") == 0) return tg_cmdreport_main(argc, argv);
     if (strcmp(argv[1], "repl") == 0) return tg_repl_main();
     if (strcmp(argv[1], "inspect") == 0) return cmd_inspect(argc, argv);
     fprintf(stderr, "tegn: unknown command '%s'\n", argv[1]);

@@ -31,12 +31,25 @@ static void row_problem(tg_csvchunk *ch, size_t field, const char *reason, const
     snprintf(ch->bad_value, sizeof ch->bad_value, "%.*s", (int)(n < 60 ? n : 60), s ? s : "");
 }
 
+/* Later passes meet the rows the first pass rejected again. */
+static int was_rejected(const tg_csvchunk *ch, size_t row) {
+    size_t lo = 0, hi = ch->n_rej;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (ch->rej_rows[mid] < row) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < ch->n_rej && ch->rej_rows[lo] == row;
+}
+
 static void on_field(void *s, size_t n, void *ud) {
     tg_csvchunk *ch = ud;
     size_t k = ch->field++;
     char why[128];
 
     if (ch->row_bad || ch->status != TG_OK) return;
+    /* a row the first pass rejected decides nothing in a later one either */
+    if (ch->pass > 0 && ch->n_rej && was_rejected(ch, ch->row)) return;
     if (k >= ch->ps->n_cols) {
         if (k == ch->ps->n_cols && n == 0 && ch->ps->dialect.trailing) {
             ch->field--; /* the empty field after a trailing delimiter */
@@ -77,17 +90,6 @@ static tg_status add_reject(tg_csvchunk *ch) {
     snprintf(r->reason, sizeof r->reason, "%s", ch->bad_reason);
     ch->rej_rows[ch->n_rej++] = ch->row;
     return TG_OK;
-}
-
-/* Later passes meet the rows the first pass rejected again. */
-static int was_rejected(const tg_csvchunk *ch, size_t row) {
-    size_t lo = 0, hi = ch->n_rej;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (ch->rej_rows[mid] < row) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo < ch->n_rej && ch->rej_rows[lo] == row;
 }
 
 static void on_row(int c, void *ud) {
@@ -329,6 +331,9 @@ tg_status tg_csvparse_locate(const tg_csvparse *ps, const tg_csvchunk *ch, tg_cs
         while (used < got && lc.next < lc.n) {
             int nl;
             long aq;
+            /* between records, the next one begins on this line or later
+            ** (libcsv skips blank lines without a row callback) */
+            if (p.pstate == 0) lc.row_line = lc.line;
             used += feed_line(&p, &rd, &ps->dialect, ps->src.enc, used, got,
                               off + got == ps->src.size, loc_field, loc_row, &lc, &nl, &aq);
             lc.line += (size_t)nl;

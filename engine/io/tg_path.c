@@ -34,8 +34,9 @@ typedef struct list {
 } list;
 
 struct tg_path {
-    list roots[2]; /* by tg_path_access */
-    list forbidden;
+    list roots[2];  /* by tg_path_access */
+    list forbidden; /* --out */
+    list reported;  /* --report */
     list read;
 };
 
@@ -73,6 +74,7 @@ void tg_path_free(tg_path *p) {
     list_free(&p->roots[0]);
     list_free(&p->roots[1]);
     list_free(&p->forbidden);
+    list_free(&p->reported);
     list_free(&p->read);
     tg_free(p);
 }
@@ -167,6 +169,14 @@ tg_status tg_path_forbid_write(tg_path *p, const char *file, tg_error *err) {
     return list_add(&p->forbidden, real) ? tg_err_nomem(err) : TG_OK;
 }
 
+tg_status tg_path_forbid_report(tg_path *p, const char *file, tg_error *err) {
+    char real[PATH_MAX];
+    assert(p != NULL && file != NULL);
+    if (resolve_parent(file, real) != 0)
+        return tg_err_set(err, TG_EARG, file, 0, 0, "its folder does not exist");
+    return list_add(&p->reported, real) ? tg_err_nomem(err) : TG_OK;
+}
+
 static tg_status refuse_read(const char *fn, const char *path, tg_error *err) {
     return tg_err_set(err, TG_EIO, NULL, 0, 0,
                       "%s: '%s' is outside the folders this run may read (the script's "
@@ -239,6 +249,11 @@ static tg_status check_write(tg_path *p, const char *fn, const char *path, tg_er
         return tg_err_set(err, TG_EIO, NULL, 0, 0,
                           "%s: '%s' is the run's --out file, which tegn itself writes when the "
                           "run succeeds",
+                          fn, path);
+    if (list_has(&p->reported, real))
+        return tg_err_set(err, TG_EIO, NULL, 0, 0,
+                          "%s: '%s' is the run's --report file, which tegn itself writes when "
+                          "the run succeeds",
                           fn, path);
     if (list_has(&p->read, real) || (realpath(path, target) && list_has(&p->read, target)))
         return tg_err_set(err, TG_EIO, NULL, 0, 0,

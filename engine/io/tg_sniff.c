@@ -708,6 +708,14 @@ static int has_record(const struct sample *t) {
     return 0;
 }
 
+/* A record left once comment lines are skipped (analyse needs one). */
+static int has_data_record(const struct sample *t, unsigned char delim) {
+    size_t pos = 0, start, n_fields;
+    struct sample whole = *t;
+    whole.at_eof = 1; /* a record cut by the sample's end still counts */
+    return next_record(&whole, delim, &pos, &start, &n_fields);
+}
+
 static tg_encoding pick_encoding(const unsigned char *buf, size_t n, int at_eof, tg_encoding forced,
                                  size_t *bom_len, char *why, size_t size) {
     tg_encoding bom = tg_enc_bom(buf, n, bom_len);
@@ -849,6 +857,13 @@ tg_status tg_sniff(const unsigned char *buf, size_t n, int at_eof, const tg_snif
         }
     }
     consistent = best.n_records > 0 && best.n_mode * 10 >= best.n_records * 9;
+    if (!has_data_record(&t, (unsigned char)out->delim)) {
+        st = tg_err_set(err, TG_EDATA, path, 0, 0,
+                        "empty file: every line is a comment (starting with '%c'); comment = "
+                        "false reads them as data",
+                        t.comment);
+        goto done;
+    }
 
     st = analyse(&t, (unsigned char)out->delim, best.mode, &nulls, out,
                  opts->header < 0 ? &header : NULL);

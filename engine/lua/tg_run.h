@@ -24,7 +24,10 @@ typedef struct tg_run_opts {
     const char *script;        /* path of the Lua script */
     const char *const *params; /* "key=value" strings (--param) */
     size_t n_params;
-    const char *out;     /* output file; NULL = stdout */
+    const char *out; /* output file; NULL = stdout */
+    /* A file the caller writes after the run (tegn run --report); like
+    ** 'out', the script may never write it. It grants no folder. */
+    const char *report;
     uint64_t seed;       /* math.random's seed */
     size_t mem_cap;      /* tg_mem cap in bytes for the run; 0 = none */
     double timeout_s;    /* wall-clock limit; 0 = none */

@@ -1,7 +1,9 @@
 /*
 ** fuzz_csv.c -- libFuzzer target for the CSV loader (tg_csv_read).
-** The first three input bytes pick the options (tests/fuzz/README.md has
-** the layout): every dialect choice forced or sniffed, reject or fail mode,
+** The first four input bytes pick the options (tests/fuzz/README.md has
+** the layout): every dialect choice forced or sniffed (delimiter, quote,
+** header, encoding, escape, lenient quotes, comments, lines to skip),
+** reject or fail mode,
 ** type overrides, the decimal mark, null tokens, libcsv for every record;
 ** the rest is the file. Each input is loaded with one thread and again with
 ** two (the fuzz build splits files from 16 bytes on, CMakeLists.txt), and
@@ -25,7 +27,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define N_OPT_BYTES 3
+#define N_OPT_BYTES 4
 
 /* A failed invariant: say which, then abort so libFuzzer saves the input. */
 #define CHECK(cond)                                                                            \
@@ -107,6 +109,15 @@ static void decode_opts(const uint8_t *b, tg_csv_opts *o, struct plan *p) {
         o->n_types = (b[2] & 0x40) ? 2 : 1;
     }
     o->decimal = decimals[(b[2] >> 6) & 3];
+    /* byte 3: escape, lenient quotes, comments, lines to skip */
+    static const int escapes[4] = { -1, 0, '\\', -1 };
+    static const int lenients[4] = { -1, 0, 1, -1 };
+    static const int comments[4] = { -1, 0, '#', ';' };
+    static const int skips[4] = { -1, 0, 1, 3 };
+    o->dialect.escape = escapes[b[3] & 3];
+    o->dialect.lenient = lenients[(b[3] >> 2) & 3];
+    o->dialect.comment = comments[(b[3] >> 4) & 3];
+    o->dialect.skip = skips[(b[3] >> 6) & 3];
 }
 
 /* ---- comparing two loads ---- */
@@ -148,6 +159,14 @@ static void check_same_report(const tg_csv_report *a, const tg_csv_report *b) {
     CHECK(a->dialect.header == b->dialect.header && a->dialect.encoding == b->dialect.encoding);
     CHECK(a->n_rows == b->n_rows && a->n_rejected == b->n_rejected);
     CHECK(a->n_rejects == b->n_rejects && a->n_cols == b->n_cols);
+    CHECK(a->n_notes == b->n_notes);
+    for (size_t i = 0; i < a->n_notes; i++) {
+        if (strcmp(a->notes[i].text, b->notes[i].text) != 0)
+            fprintf(stderr, "note %zu: \"%s\" vs \"%s\"\n", i, a->notes[i].text, b->notes[i].text);
+        CHECK(strcmp(a->notes[i].text, b->notes[i].text) == 0);
+    }
+    CHECK(a->dialect.escape == b->dialect.escape && a->dialect.lenient == b->dialect.lenient);
+    CHECK(a->dialect.comment == b->dialect.comment);
     for (size_t i = 0; i < a->n_rejects; i++) {
         const tg_reject *x = &a->rejects[i], *y = &b->rejects[i];
         CHECK(x->line == y->line && x->col == y->col);

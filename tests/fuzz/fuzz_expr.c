@@ -6,7 +6,8 @@
 ** -0.0 or an int64 extreme), then up to 12 steps, each a verb with
 ** arguments drawn from the bytes: filter and mutate with a random
 ** expression tree, sort, group/aggregate, join (all four kinds), window,
-** pivot, unpivot, distinct and top-n. Bytes run out as zeros.
+** pivot, unpivot, distinct and top-n, as-of join, complete. Bytes run out
+** as zeros.
 **
 ** A run must not crash, trip ASan/UBSan or an assert, or leave a tg_mem
 ** block behind; an error must come with a message. Each result is checked
@@ -358,7 +359,7 @@ static void verb_mutate(struct run *r) {
     tg_error err, err2;
     tg_status st = tg_exec_eval(e, r->t, NULL, &c, &err);
     check_status(st, &err);
-    tg_status st2 = tg_exec_type(e, r->t, &type, &err2);
+    tg_status st2 = tg_exec_type(e, r->t, NULL, &type, &err2);
     if (st == TG_OK) {
         CHECK(st2 == TG_OK && c->type == type && c->len == r->t->n_rows);
         char name[16];
@@ -579,10 +580,47 @@ static void verb_distinct(struct run *r) {
     else tg_table_release(out);
 }
 
+/* as-of join: every left row once, in order. */
+static void verb_asof(struct run *r) {
+    const char *on = col_name(r->s, r->t), *by = col_name(r->s, r->t);
+    size_t n_by = pick(r->s, 2);
+    tg_table *right = NULL, *out = NULL;
+    tg_error err;
+    tg_status st = tg_distinct(r->t, &on, 1, &right, &err);
+    check_status(st, &err);
+    if (st != TG_OK) return;
+    st =
+        tg_join_asof(r->t, right, &by, &by, n_by, on, on, 1 + (int)pick(r->s, 3), "_r", &out, &err);
+    check_status(st, &err);
+    if (st == TG_OK) {
+        check_table(out);
+        CHECK(out->n_rows == r->t->n_rows);
+        for (size_t k = 0; k < r->t->n_cols; k++) CHECK(strcmp(out->names[k], r->t->names[k]) == 0);
+    }
+    tg_table_release(out);
+    tg_table_release(right);
+}
+
+/* complete: every row kept, periods filled in; days, so any date is a start. */
+static void verb_complete(struct run *r) {
+    static const char *const units[] = { "day", "week", "month", "quarter", "year" };
+    const char *keys[3];
+    size_t nk = pick(r->s, 2) ? gen_keys(r, keys, NULL) : 0;
+    const char *unit = units[pick(r->s, 4) ? 0 : pick(r->s, 5)];
+    tg_table *out = NULL;
+    tg_error err;
+    tg_status st = tg_complete(r->t, keys, nk, col_name(r->s, r->t), unit, NULL, NULL, &out, &err);
+    check_status(st, &err);
+    if (st != TG_OK) return;
+    check_table(out);
+    CHECK(out->n_rows >= r->t->n_rows && out->n_cols == r->t->n_cols);
+    tg_table_release(out);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     static void (*const verbs[])(struct run *) = {
-        verb_filter, verb_mutate, verb_sort,    verb_group,    verb_join,
-        verb_window, verb_pivot,  verb_unpivot, verb_distinct,
+        verb_filter, verb_mutate,  verb_sort,     verb_group, verb_join,     verb_window,
+        verb_pivot,  verb_unpivot, verb_distinct, verb_asof,  verb_complete,
     };
     struct src s = { data, size };
     size_t before = tg_mem_blocks();

@@ -17,10 +17,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 # (name, option bytes): sniff everything and also compare with the other parser;
 # reject mode with a cap of 100; every dialect choice forced (',', '"', header on, UTF-8).
 CSV_PREFIXES = [
-    ("sniff", bytes([0x10, 0x00, 0x00])),
-    ("reject", bytes([0x17, 0x00, 0x00])),
-    ("forced", bytes([0x00, 0x29, 0x01])),
-    ("types", bytes([0x01, 0x00, 0x48])),
+    ("sniff", bytes([0x10, 0x00, 0x00, 0x00])),
+    ("reject", bytes([0x17, 0x00, 0x00, 0x00])),
+    ("forced", bytes([0x00, 0x29, 0x01, 0x55])),
+    ("types", bytes([0x01, 0x00, 0x48, 0x00])),
 ]
 
 # Small files for the paths the fixtures miss.

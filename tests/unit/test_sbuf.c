@@ -25,6 +25,21 @@ static void test_sbuf_grows_and_formats(void **state) {
     tg_free(b.p);
 }
 
+/* tg_sbuf_cat joins strings of any length (tg_sbuf_printf cuts at 511). */
+static void test_sbuf_cat(void **state) {
+    tg_sbuf b = { 0 };
+    char big[2000];
+    (void)state;
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    tg_sbuf_cat(&b, "<", big, ">", "", "æ", NULL);
+    assert_false(b.oom);
+    assert_int_equal(b.len, 1 + 1999 + 1 + 2);
+    assert_memory_equal(b.p + 1, big, 1999);
+    assert_string_equal(b.p + 2000, ">æ");
+    tg_free(b.p);
+}
+
 static tg_status build(void *ctx) {
     tg_sbuf b = { 0 };
     tg_status st;
@@ -45,6 +60,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sbuf_grows_and_formats),
         cmocka_unit_test(test_sbuf_out_of_memory_is_sticky),
+        cmocka_unit_test(test_sbuf_cat),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

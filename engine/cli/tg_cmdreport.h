@@ -1,0 +1,23 @@
+/*
+** tg_cmdreport.h -- `tegn report FILE.json [--out FILE.html]`: reads an
+** indicator document and writes its committee report (tg_report), to
+** --out atomically or to stdout. See docs/report.md.
+*/
+#ifndef TG_CMDREPORT_H
+#define TG_CMDREPORT_H
+
+#include "tg_json.h"
+
+/* Runs the command on main's argv (argv[1] is "report"); returns the exit
+** code, having printed any message on stderr. */
+int tg_cmdreport_main(int argc, char **argv);
+
+/* 1 when 'a' and 'b' name the same existing file. */
+int tg_cmdreport_same_file(const char *a, const char *b);
+
+/* tegn run --report: writes the report of the run's document 'doc' (NULL
+** when the script emitted none) to 'path', unless 'path' is one of the
+** run's inputs (meta.inputs); an exit code, with any message printed. */
+int tg_cmdreport_after_run(const tg_json *doc, const char *path);
+
+#endif /* TG_CMDREPORT_H */

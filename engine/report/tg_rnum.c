@@ -1,0 +1,119 @@
+/*
+** tg_rnum.c -- the report's words and numbers (see tg_rnum.h).
+*/
+#include "tg_rnum.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tg_fmt.h"
+
+#define NUM_MAX (TG_FMT_DA_MAX + 8) /* tg_fmt_da's text with a 3-byte minus */
+
+/* v with 'dec' places in Danish form (tg_fmt_da) and a real minus sign
+** (U+2212, as typeset text has it); with 'sign' a '+' before a positive
+** result. A result that rounds to zero has no sign. 0 for NaN. */
+static size_t da(double v, int dec, int sign, char *buf) {
+    char num[TG_FMT_DA_MAX];
+    size_t n = tg_fmt_da(v, dec, num);
+    if (n == 0) {
+        buf[0] = '\0';
+        return 0;
+    }
+    const char *digits = num[0] == '-' ? num + 1 : num;
+    int zero = strspn(digits, "0.,") == strlen(digits);
+    const char *pre = zero ? "" : num[0] == '-' ? "\xe2\x88\x92" : sign ? "+" : "";
+    return (size_t)snprintf(buf, NUM_MAX, "%s%s", pre, digits);
+}
+
+tg_rnum tg_rnum_of(const tg_json *ind) {
+    const char *kind = tg_rnum_str(ind, "kind"), *unit = tg_rnum_str(ind, "unit");
+    tg_rnum s = { 1, 1, "", "", 0 };
+    if (strcmp(kind, "proportion") == 0) {
+        s.scale = 100;
+        s.suffix = " %";
+        s.change_suffix = " pp";
+    } else if (strncmp(unit, "kr", 2) == 0) {
+        s.dec = 0;
+        s.suffix = s.change_suffix = " kr.";
+    }
+    if (strcmp(kind, "rate") == 0) s.ratio = 1;
+    return s;
+}
+
+void tg_rnum_value(const tg_rnum *s, double v, char *buf) {
+    char num[NUM_MAX];
+    if (!da(v * s->scale, s->dec, 0, num)) {
+        buf[0] = '\0';
+        return;
+    }
+    snprintf(buf, TG_RNUM_MAX, "%s%s", num, s->suffix);
+}
+
+void tg_rnum_change(const tg_rnum *s, double v, char *buf) {
+    char num[NUM_MAX];
+    if (s->ratio) {
+        if (!da(v, 2, 0, num)) buf[0] = '\0';
+        else snprintf(buf, TG_RNUM_MAX, "×%s", num);
+        return;
+    }
+    if (!da(v * s->scale, s->dec, 1, num)) buf[0] = '\0';
+    else snprintf(buf, TG_RNUM_MAX, "%s%s", num, s->change_suffix);
+}
+
+void tg_rnum_tick(const tg_rnum *s, double v, int dec, char *buf) {
+    char num[NUM_MAX];
+    da(v, dec, 0, num);
+    snprintf(buf, TG_RNUM_MAX, "%s%s", num, s->suffix);
+}
+
+void tg_rnum_period(const tg_json *row, const char *key, char *buf) {
+    const tg_json *v = tg_rnum_get(row, key);
+    tg_json_kind k = v ? tg_json_kind_of(v) : TG_JSON_NULL;
+    if (k == TG_JSON_STRING) {
+        snprintf(buf, TG_RNUM_MAX, "%s", tg_json_str_value(v, NULL));
+    } else if (k == TG_JSON_INT) {
+        tg_fmt_int64(tg_json_int_value(v), buf);
+    } else if (k == TG_JSON_REAL) {
+        char num[TG_FMT_DOUBLE_MAX];
+        tg_fmt_double(tg_json_real_value(v), -1, 0, num);
+        snprintf(buf, TG_RNUM_MAX, "%s", num);
+    } else {
+        snprintf(buf, TG_RNUM_MAX, "–");
+    }
+}
+
+const tg_json *tg_rnum_get(const tg_json *obj, const char *key) {
+    return obj ? tg_json_get(obj, key) : NULL;
+}
+
+size_t tg_rnum_len(const tg_json *v) {
+    return v ? tg_json_len(v) : 0;
+}
+
+const tg_json *tg_rnum_at(const tg_json *v, size_t i) {
+    return v ? tg_json_at(v, i) : NULL;
+}
+
+int tg_rnum_is_set(const tg_json *v) {
+    return v && tg_json_kind_of(v) != TG_JSON_NULL;
+}
+
+double tg_rnum_num(const tg_json *obj, const char *key) {
+    const tg_json *v = tg_rnum_get(obj, key);
+    tg_json_kind k = v ? tg_json_kind_of(v) : TG_JSON_NULL;
+    return k == TG_JSON_INT || k == TG_JSON_REAL ? tg_json_real_value(v) : NAN;
+}
+
+const char *tg_rnum_str(const tg_json *obj, const char *key) {
+    const char *s = tg_json_str_value(tg_rnum_get(obj, key), NULL);
+    return s ? s : "";
+}
+
+const char *tg_rnum_verdict(const char *code) {
+    if (strcmp(code, "improved") == 0) return "forbedret";
+    if (strcmp(code, "worse") == 0) return "forværret";
+    if (strcmp(code, "no_clear_change") == 0) return "ingen klar ændring";
+    return "ikke vurderet";
+}

@@ -1,0 +1,62 @@
+/*
+** tg_rnum.h -- the report's words and numbers: how one indicator's values
+** read in Danish (41,0 %, 5.786 kr., −6,0 pp, ×0,95), the period of a row
+** as text, and the verdicts in words. Reads the parsed indicator document
+** only; all number text comes from tg_fmt_da.
+*/
+#ifndef TG_RNUM_H
+#define TG_RNUM_H
+
+#include <stddef.h>
+
+#include "tg_json.h"
+
+/* Room for any text these functions write. */
+#define TG_RNUM_MAX 600
+
+/* How an indicator's numbers are shown, from its "kind" and "unit". */
+typedef struct tg_rnum {
+    double scale;              /* 100 for a proportion (shown in per cent), else 1 */
+    int dec;                   /* places of a value and of a change */
+    const char *suffix;        /* after a value: " %", " kr." or "" */
+    const char *change_suffix; /* after a change: " pp", " kr." or "" */
+    int ratio;                 /* rates: the change is latest / baseline, shown "×0,95" */
+} tg_rnum;
+
+/* The style of indicator 'ind': proportions in per cent with one place,
+** a unit starting "kr" in whole kroner, everything else with one place. */
+tg_rnum tg_rnum_of(const tg_json *ind);
+
+/* 'v' (as in the document) as a value ("41,0 %"); "" for NaN. */
+void tg_rnum_value(const tg_rnum *s, double v, char *buf);
+/* 'v' as a change since the baseline ("−6,0 pp", "×0,95"); "" for NaN. */
+void tg_rnum_change(const tg_rnum *s, double v, char *buf);
+/* A tick of the value axis: 'v' already scaled, with 'dec' places. */
+void tg_rnum_tick(const tg_rnum *s, double v, int dec, char *buf);
+
+/* The value of 'key' in 'row' as period text: a year as "2019" (no
+** thousands mark), a string as it is; "–" when absent or null (or
+** 'row' is NULL). */
+void tg_rnum_period(const tg_json *row, const char *key, char *buf);
+
+/* NULL-safe readers for a document of any shape: the member 'key' of an
+** object (NULL when obj is NULL or not an object, or has no such key),
+** the number of items of an array or object (0 for NULL and scalars), the
+** i-th item (NULL past the end or for NULL). */
+const tg_json *tg_rnum_get(const tg_json *obj, const char *key);
+size_t tg_rnum_len(const tg_json *v);
+const tg_json *tg_rnum_at(const tg_json *v, size_t i);
+/* 1 when 'v' is present and not null. */
+int tg_rnum_is_set(const tg_json *v);
+
+/* A number member of 'obj' (an int or a real); NaN when absent, null or
+** not a number. */
+double tg_rnum_num(const tg_json *obj, const char *key);
+/* A string member of 'obj'; "" when absent or not a string. */
+const char *tg_rnum_str(const tg_json *obj, const char *key);
+
+/* The verdict code ("improved", ...) in Danish words ("forbedret", ...);
+** anything else reads "ikke vurderet". */
+const char *tg_rnum_verdict(const char *code);
+
+#endif /* TG_RNUM_H */

@@ -1,0 +1,351 @@
+#!/usr/bin/python3
+"""check_report.py TEGN [DATASETS] -- `tegn report` renders an indicator document as one
+self-contained HTML file (docs/report.md).
+
+Renders tests/report/fixture.json and checks, with Python's html.parser:
+the structure (every tag closed in order, one <h1>, lang="da", one <svg> with <title> and <desc> per
+ungrouped indicator, none for a grouped one), that every cell of every data
+table is the document's value in Danish form (41,0 %, 5.786 kr., −2,5), the
+front page's verdict counts and inputs, that two renders are byte-identical
+(stdout and --out), that nothing is fetched from outside, and disclosure: the
+fixture's suppressed rows still carry numbers (a real document has null
+there), and none of them may appear anywhere in the HTML, in any form. Also
+the command's errors: a JSON that is no indicator document, a missing folder
+for --out, --out naming the document itself. With DATASETS, the same checks
+but the cell values and the front page run on `tegn demo DATASETS`'s document,
+and `tegn run --report` with its file policy.
+"""
+import html.parser
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from decimal import ROUND_HALF_UP, Decimal
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FIXTURE = os.path.join(HERE, "fixture.json")
+MINUS = "\u2212"
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+
+
+def da(v, dec, sign=False):
+    """tg_fmt_da: the shortest decimal of v rounded half away from zero."""
+    d = Decimal(repr(v)).quantize(Decimal(1).scaleb(-dec), rounding=ROUND_HALF_UP)
+    whole, _, frac = f"{abs(d):f}".partition(".")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    text = ".".join([whole] + groups) + ("," + frac if dec else "")
+    if d == 0:
+        return text
+    return (MINUS if d < 0 else "+" if sign else "") + text
+
+
+def style(ind):
+    """(scale, places, suffix) as tg_rnum_of."""
+    if ind["kind"] == "proportion":
+        return 100, 1, " %"
+    if ind["unit"].startswith("kr"):
+        return 1, 0, " kr."
+    return 1, 1, ""
+
+
+def value_text(ind, v):
+    scale, dec, suffix = style(ind)
+    return "–" if v is None else da(v * scale, dec) + suffix
+
+
+class Parser(html.parser.HTMLParser):
+    """Collects headings, svgs (title, desc, circles), and every table's rows
+    as lists of cell texts, keyed by the table's id or class."""
+
+    def __init__(self):
+        super().__init__()
+        self.stack, self.text = [], []
+        self.tags = {}
+        self.headings, self.svgs, self.tables, self.hrefs, self.lang = [], [], {}, [], None
+        self.table = self.row = self.cell = None
+        self.errors = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.tags[tag] = self.tags.get(tag, 0) + 1
+        if tag == "html":
+            self.lang = a.get("lang")
+        if "href" in a:
+            self.hrefs.append(a["href"])
+        if tag == "svg":
+            self.svgs.append({"title": "", "desc": "", "circles": 0, "open": 0,
+                              "role": a.get("role")})
+        if tag == "circle" and self.svgs:
+            self.svgs[-1]["circles"] += 1
+            self.svgs[-1]["open"] += "open" in a.get("class", "").split()
+        if tag == "table":
+            self.table = self.tables.setdefault(a.get("id") or a.get("class"), [])
+        if tag == "tr" and self.table is not None:
+            self.row = []
+            self.table.append(self.row)
+        if tag in ("td", "th") and self.row is not None:
+            self.cell = []
+        if tag != "meta":  # the one void element the report writes without "/>"
+            self.stack.append(tag)
+            self.text.append([])
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        self.handle_endtag(tag)
+
+    def handle_endtag(self, tag):
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"</{tag}> closes <{self.stack[-1] if self.stack else ''}>")
+            return
+        self.stack.pop()
+        text = "".join(self.text.pop()).strip()
+        if self.text:
+            self.text[-1].append(text)
+        if tag in ("h1", "h2", "h3"):
+            self.headings.append((tag, text))
+        if tag in ("title", "desc") and "svg" in self.stack:
+            self.svgs[-1][tag] = text
+        if tag in ("td", "th") and self.row is not None:
+            self.row.append(text)
+        if tag == "table":
+            self.table = None
+
+    def handle_data(self, data):
+        if self.text:
+            self.text[-1].append(data)
+
+
+def tegn(exe, *args):
+    return subprocess.run([exe, "report", *args], capture_output=True)
+
+
+def check_tables(doc, p):
+    for no, ind in enumerate(doc["indicators"], 1):
+        if ind["id"] == "t.pr_tilbud":  # text groups in Danish order: Æ, Ø, Å after Z
+            rows = p.tables["groups"][1:]
+            got = [r[0] for r in rows]
+            check(got == ["Bo", "Æblehaven", "Åbakken"], f"groups in order {got}")
+        if ind["by"]:
+            check(f"ind-{no}-tabel" not in p.tables, f"{ind['id']}: a grouped indicator has a data table")
+            continue
+        rows = p.tables.get(f"ind-{no}-tabel")
+        check(rows is not None, f"{ind['id']}: no data table")
+        if rows is None:
+            continue
+        targets = any(r.get("target") is not None for r in ind["series"])
+        for r, cells in zip(ind["series"], rows[1:]):
+            shown = not r["suppressed"] and r["value"] is not None
+            want = [str(r[ind["period"]])]
+            for key in ("value", "lo", "hi"):
+                want.append(value_text(ind, r[key] if shown else None))
+            if targets:
+                want.append(value_text(ind, r.get("target")))
+            check(cells[:-1] == want, f"{ind['id']}: row {cells} != {want}")
+        check(len(rows) == len(ind["series"]) + 1, f"{ind['id']}: {len(rows) - 1} table rows")
+
+
+def check_svgs(doc, p):
+    single = [i for i in doc["indicators"] if not i["by"] and i["series"]]
+    check(len(p.svgs) == len(single), f"{len(p.svgs)} svgs for {len(single)} charts")
+    for ind, svg in zip(single, p.svgs):
+        check(svg["title"] == ind["title"], f"svg title {svg['title']!r}")
+        check(svg["desc"].startswith("Linjediagram over"), f"svg desc {svg['desc']!r}")
+        check(svg["role"] == "img", "svg role")
+        rows = [r for r in ind["series"] if not r["suppressed"] and r["value"] is not None]
+        check(svg["circles"] == len(rows), f"{ind['id']}: {svg['circles']} points for {len(rows)} shown rows")
+        # hollow: shown but not judged (few answers, or before comparable_from)
+        first = ind["comparable_from"]
+        periods = [r[ind["period"]] for r in ind["series"]]
+        cut = periods.index(first) if first in periods else 0
+        hollow = sum(1 for r in rows if r["small"] or periods.index(r[ind["period"]]) < cut)
+        check(svg["open"] == hollow, f"{ind['id']}: {svg['open']} hollow points, want {hollow}")
+
+
+def check_front(doc, p, text):
+    counts = {}
+    for i in doc["indicators"]:
+        if not i["by"]:
+            counts[i["verdicts"][0]["verdict"]] = counts.get(i["verdicts"][0]["verdict"], 0) + 1
+    words = {"Forbedret": "improved", "Ingen klar ændring": "no_clear_change",
+             "Forværret": "worse", "Ikke vurderet": "not_judged"}
+    rows = p.tables["counts"][1:]
+    got = {words[r[0][2:]]: int(r[1]) for r in rows}
+    want = {k: counts.get(k, 0) for k in words.values()}
+    check(got == want, f"front page counts {got} != {want}")
+    for inp in doc["meta"]["inputs"]:
+        check(inp["sha256"] in text, f"input {inp['path']}: no SHA-256")
+    inputs = p.tables["inputs"][1:]
+    check([r[1] for r in inputs] == [da(i["rows"], 0) for i in doc["meta"]["inputs"]],
+          f"input rows {inputs}")
+    check([t for t, _ in p.headings].count("h1") == 1, "one h1")
+    check(p.lang == "da", "lang")
+    check("Sådan læses rapporten" in [h for _, h in p.headings], "the reading guide")
+
+
+def check_self_contained(text, p):
+    check("<script" not in text and " src=" not in text and "url(" not in text
+          and "@import" not in text, "something loads from outside")
+    check(all(h.startswith("#") for h in p.hrefs), f"links {p.hrefs}")
+    check(re.sub(r'xmlns="http://www\.w3\.org/2000/svg"', "", text).find("http") < 0, "an http URL")
+
+
+def leak_forms(v):
+    """The ways the report could print v: as a percentage with 1 to 3
+    places, raw with 2 or 3 (one place of a share, 0,4, is any small
+    number), with no places before a unit, and its JSON text. A count is a
+    small integer found everywhere; the table check covers it."""
+    if v == int(v) and abs(v) < 100:
+        return set()
+    forms = {repr(v)}
+    forms |= {da(v * 100, dec) for dec in (1, 2, 3)} | {da(v, dec) for dec in (2, 3)}
+    forms |= {da(x, 0) + unit for x in (v, v * 100) for unit in (" %", " kr.", " pp")}
+    return forms
+
+
+GEOMETRY = re.compile(r'\s(?:points|x|y|x1|y1|x2|y2|cx|cy|r)="[^"]*"')
+
+
+def found(form, text):
+    """form as a whole token of text: not inside a longer number."""
+    return re.search(r"(?<![\d.,])" + re.escape(form) + r"(?![\d,])", text) is not None
+
+
+def check_disclosure(doc, text, p):
+    """Every number of a suppressed row, in every form, is absent from the
+    HTML; the chart geometry (coordinates, where a value would show as a
+    position) is checked by the point count in check_svgs."""
+    n = 0
+    text = GEOMETRY.sub("", text)
+    for no, ind in enumerate(doc["indicators"], 1):
+        for r in ind["series"]:
+            if not r["suppressed"]:
+                continue
+            for key in ("value", "lo", "hi", "numerator", "denominator", "n", "sd"):
+                if r.get(key) is None:
+                    continue
+                n += 1
+                for form in leak_forms(r[key]):
+                    check(not found(form, text), f"{ind['id']}: suppressed {key} shows as {form!r}")
+            rows = p.tables.get(f"ind-{no}-tabel") or []
+            for cells in rows:
+                if cells and cells[0] == str(r[ind["period"]]):
+                    check(not re.search(r"\d", "".join(cells[1:])), f"digits in a suppressed row {cells}")
+    return n
+
+
+def check_errors(exe, tmp):
+    bad = os.path.join(tmp, "bad.json")
+    with open(bad, "w") as f:
+        f.write('{"indicators": [{"title": 3}]}\n')
+    r = tegn(exe, bad, "--out", os.path.join(tmp, "x.html"))
+    check(r.returncode == 2 and b"not an indicator document" in r.stderr, f"bad doc: {r}")
+    check(not os.path.exists(os.path.join(tmp, "x.html")), "bad doc wrote a file")
+    r = tegn(exe, FIXTURE, "--out", os.path.join(tmp, "no", "such", "r.html"))
+    check(r.returncode == 2 and r.stderr.startswith(b"tegn: "), f"missing folder: {r}")
+    r = tegn(exe, FIXTURE, "--out", FIXTURE)
+    check(r.returncode == 64, f"--out the input: {r}")
+    r = tegn(exe, FIXTURE, "--pdf")
+    check(r.returncode == 64, f"unknown option: {r}")
+    r = tegn(exe)
+    check(r.returncode == 64, f"no file: {r}")
+
+
+def render(exe, path, tmp):
+    """The report of path, checked for byte-equal renders; its text."""
+    out = os.path.join(tmp, "rapport.html")
+    with open(out, "w") as f:
+        f.write("old")
+    first = tegn(exe, path, "--out", out)
+    check(first.returncode == 0 and first.stdout == b"", f"--out: {first}")
+    data = open(out, "rb").read()
+    again = tegn(exe, path, "--out", out)
+    check(again.returncode == 0 and open(out, "rb").read() == data, "two renders differ")
+    stdout = tegn(exe, path)
+    check(stdout.returncode == 0 and stdout.stdout == data, "stdout differs from --out")
+    left = [n for n in os.listdir(tmp) if n.startswith(".rapport.html")]
+    check(left == [], f"left behind: {left}")
+    os.unlink(out)
+    return data.decode("utf-8")
+
+
+def check_doc(exe, path, tmp):
+    with open(path, encoding="utf-8") as f:
+        doc = json.load(f)
+    text = render(exe, path, tmp)
+    p = Parser()
+    p.feed(text)
+    p.close()
+    check(p.errors == [] and p.stack == [], f"tags out of order: {p.errors[:3]}, open {p.stack}")
+    check(text.startswith("<!DOCTYPE html>\n"), "no doctype")
+    check_front(doc, p, text)
+    check_svgs(doc, p)
+    check_tables(doc, p)
+    check_self_contained(text, p)
+    n = check_disclosure(doc, text, p)
+    if path == FIXTURE:
+        check(n >= 10, f"the fixture's suppressed rows carry only {n} numbers")
+
+
+def run(exe, *args, cwd=None):
+    return subprocess.run([exe, "run", *args, "--quiet"], capture_output=True, cwd=cwd)
+
+
+def check_run(exe, datasets, tmp):
+    """tegn run --report: the same bytes as tegn report on the run's
+    document, and the file policy: never --out, the script or an input, and
+    the script may not write it."""
+    ds = shutil.copytree(datasets, os.path.join(tmp, "ds"))
+    script = os.path.join(os.path.dirname(os.path.dirname(HERE)), "scripts", "alle.lua")
+    out = os.path.join(tmp, "ud")
+    os.mkdir(out)
+    common = [script, "--param", f"datasets={ds}", "--allow-read", ds]
+    r = run(exe, *common, "--out", f"{out}/ind.json", "--report", f"{out}/r.html")
+    check(r.returncode == 0, f"run --report: {r.stderr[-300:]}")
+    report = tegn(exe, f"{out}/ind.json")
+    check(open(f"{out}/r.html", "rb").read() == report.stdout, "run --report differs from report")
+    r = run(exe, *common, "--out", f"{out}/ind.json", "--report", f"{out}/ind.json")
+    check(r.returncode == 64 and b"--report" in r.stderr, f"--report = --out: {r}")
+    csv = os.path.join(ds, "tilbud.csv")
+    before = open(csv, "rb").read()
+    r = run(exe, *common, "--out", f"{out}/ind2.json", "--report", csv)
+    check(r.returncode == 64 and b"is an input of the run" in r.stderr, f"--report an input: {r}")
+    check(open(csv, "rb").read() == before, "--report overwrote an input")
+    with open(os.path.join(tmp, "d.csv"), "w") as f:
+        f.write("a;b\n1;2\n")
+    with open(os.path.join(tmp, "w.lua"), "w") as f:
+        f.write("tegn.read_csv('d.csv'):write_csv(tegn.params.target)\n")
+    r = run(exe, "w.lua", "--allow-write", out, "--param", f"target={out}/w.html",
+            "--report", f"{out}/w.html", cwd=tmp)
+    check(r.returncode == 2 and b"is the run's --report file" in r.stderr, f"script wrote it: {r}")
+    check(not os.path.exists(f"{out}/w.html"), "the script's write went through")
+
+
+def main():
+    exe = os.path.abspath(sys.argv[1])
+    with tempfile.TemporaryDirectory() as tmp:
+        check_doc(exe, FIXTURE, tmp)
+        check_errors(exe, tmp)
+        if len(sys.argv) > 2:
+            r = subprocess.run([exe, "demo", os.path.abspath(sys.argv[2])], cwd=tmp, capture_output=True)
+            check(r.returncode == 0, f"demo: {r.stderr[-500:]}")
+            check_doc(exe, os.path.join(tmp, "out", "indikatorer.json"), tmp)
+            check_run(exe, sys.argv[2], tmp)
+    for f in failures:
+        print("FAIL", f)
+    print(f"report: {len(failures)} failures")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

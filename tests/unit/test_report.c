@@ -1,0 +1,176 @@
+/*
+** test_report.c -- the report's modules on their own: tg_svg's escaping and
+** number text, tg_report_html on odd documents that pass the shape check
+** (missing keys, empty series, text where numbers belong: a report, never
+** a crash), and out of memory at every allocation leaking nothing.
+** tests/report/check_report.py checks the HTML of real documents.
+*/
+#include "tg_test.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "tg_json.h"
+#include "tg_mem.h"
+#include "tg_report.h"
+#include "tg_rnum.h"
+#include "tg_sbuf.h"
+#include "tg_svg.h"
+
+static void test_svg_text_and_numbers(void **state) {
+    tg_sbuf b = { 0 };
+    (void)state;
+    tg_svg_text(&b, 12.0, 0.05, "end", "tick", "<a & 'b'> \"c\"");
+    tg_svg_line(&b, -0.04, 1e3, 2.25, 7.75, NULL);
+    assert_false(b.oom);
+    /* one decimal, rounded half away from zero; "12" for 12.0; "0" for -0.04 */
+    assert_string_equal(b.p, "<text x=\"12\" y=\"0.1\" text-anchor=\"end\" class=\"tick\">"
+                             "&lt;a &amp; &#39;b&#39;&gt; &quot;c&quot;</text>\n"
+                             "<line x1=\"0\" y1=\"1000\" x2=\"2.3\" y2=\"7.8\"/>\n");
+    tg_free(b.p);
+}
+
+/* The report's numbers: tg_fmt_da's Danish form with a real minus sign,
+** a sign on changes, none on a change that rounds to zero. */
+static void test_rnum_danish(void **state) {
+    static const tg_rnum share = { 100, 1, " %", " pp", 0 }, kr = { 1, 0, " kr.", " kr.", 0 },
+                         rate = { 1, 1, "", "", 1 };
+    char buf[TG_RNUM_MAX];
+    (void)state;
+    tg_rnum_value(&share, 0.4097127595792228, buf);
+    assert_string_equal(buf, "41,0 %");
+    tg_rnum_change(&share, -0.06033649889334802, buf);
+    assert_string_equal(buf, "\xe2\x88\x92"
+                             "6,0 pp");
+    tg_rnum_change(&share, 0.02, buf);
+    assert_string_equal(buf, "+2,0 pp");
+    tg_rnum_change(&share, -0.0004, buf); /* -0,04 pp rounds to zero: no sign */
+    assert_string_equal(buf, "0,0 pp");
+    tg_rnum_value(&kr, 5786.4, buf);
+    assert_string_equal(buf, "5.786 kr.");
+    tg_rnum_value(&kr, -1234567.5, buf);
+    assert_string_equal(buf, "\xe2\x88\x92"
+                             "1.234.568 kr.");
+    tg_rnum_change(&rate, 0.9496, buf);
+    assert_string_equal(buf, "×0,95");
+    tg_rnum_value(&rate, NAN, buf);
+    assert_string_equal(buf, "");
+}
+
+static tg_json *parse(const char *text) {
+    tg_json *doc = NULL;
+    tg_error err;
+    assert_int_equal(tg_json_parse(text, strlen(text), &doc, &err), TG_OK);
+    return doc;
+}
+
+static size_t count(const char *s, const char *what) {
+    size_t n = 0;
+    for (const char *p = s; (p = strstr(p, what)) != NULL; p++) n++;
+    return n;
+}
+
+/* Documents that pass tg_indsum_check but lack most of what a run writes. */
+static void test_report_odd_documents(void **state) {
+    static const char *const docs[] = {
+        "{\"indicators\": []}",
+        "{\"indicators\": [{\"title\": \"T\", \"series\": [], \"verdicts\": []}]}",
+        "{\"indicators\": [{\"title\": \"T\", \"series\": [{}, {\"value\": \"x\"}], "
+        "\"verdicts\": [{}]}], \"meta\": 3}",
+        "{\"indicators\": [{\"title\": \"T\", \"by\": null, \"period\": \"p\", \"kind\": 7, "
+        "\"series\": [{\"p\": [1], \"value\": 1e300, \"lo\": -1e300, \"hi\": 2, "
+        "\"target\": \"t\"}, {\"p\": 2, \"value\": 5, \"suppressed\": true}], "
+        "\"verdicts\": [{\"verdict\": 1, \"change\": 1e300, \"baseline_period\": [2]}]}], "
+        "\"meta\": {\"inputs\": [1, {\"rows\": \"x\"}]}}",
+        "{\"indicators\": [{\"title\": \"G\", \"by\": [\"g\", 4], \"series\": [{}], "
+        "\"verdicts\": [{\"g\": {\"a\": 1}}, {}]}]}",
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
+        tg_json *doc = parse(docs[i]);
+        char *html = tg_report_html(doc);
+        assert_non_null(html);
+        assert_int_equal(count(html, "<html"), 1);
+        assert_int_equal(count(html, "</html>"), 1);
+        /* a chart only where there is a series, never for a group */
+        assert_int_equal(count(html, "<svg"), i == 2 || i == 3 ? 1 : 0);
+        tg_free(html);
+        tg_json_free(doc);
+    }
+}
+
+/* A series longer than any fixed buffer: one band and one line through
+** every point, and a target through every row. */
+static void test_chart_long_series(void **state) {
+    tg_sbuf src = { 0 };
+    (void)state;
+    tg_sbuf_str(&src, "{\"indicators\": [{\"title\": \"L\", \"period\": \"p\", \"series\": [");
+    for (int i = 0; i < 700; i++)
+        tg_sbuf_printf(&src, "%s{\"p\": %d, \"value\": %d, \"lo\": %d, \"hi\": %d, \"target\": 5}",
+                       i ? "," : "", i, i % 10, i % 10 - 1, i % 10 + 1);
+    tg_sbuf_str(&src, "], \"verdicts\": []}]}");
+    assert_false(src.oom);
+    tg_json *doc = parse(src.p);
+    char *html = tg_report_html(doc);
+    assert_non_null(html);
+    assert_int_equal(count(html, "<circle"), 700);
+    assert_int_equal(count(html, "class=\"band\""), 1);
+    assert_int_equal(count(html, "class=\"value\""), 1);
+    const char *line = strstr(html, "<polyline points=\"");
+    assert_non_null(line);
+    size_t pairs = 0;
+    for (const char *q = line; *q != '/'; q++) pairs += *q == ',';
+    assert_int_equal(pairs, 700);
+    assert_int_equal(count(html, "class=\"target\""), 1);
+    tg_free(html);
+    tg_json_free(doc);
+    tg_free(src.p);
+}
+
+static const char *fixture =
+    "{\"indicators\": [{\"title\": \"Andel\", \"strategy\": \"kbh\", \"kind\": \"proportion\", "
+    "\"period\": \"aar\", \"by\": [], \"comparable_from\": 2020, "
+    "\"series\": [{\"aar\": 2019, \"value\": 0.47, \"lo\": 0.45, \"hi\": 0.49, "
+    "\"suppressed\": false}, {\"aar\": 2020, \"value\": null, \"suppressed\": true}, "
+    "{\"aar\": 2021, \"value\": 0.41, \"lo\": 0.39, \"hi\": 0.43, \"target\": 0.4, "
+    "\"suppressed\": false}], \"verdicts\": [{\"baseline_period\": 2019, "
+    "\"latest_period\": 2021, \"change\": -0.06, \"change_lo\": -0.08, \"change_hi\": -0.04, "
+    "\"verdict\": \"improved\"}]}, {\"title\": \"Pr. tilbud\", \"strategy\": \"regsj\", "
+    "\"by\": [\"tilbud\"], \"series\": [], \"verdicts\": [{\"tilbud\": \"A\", "
+    "\"verdict\": \"worse\"}, {\"tilbud\": \"\xc3\x85\", \"verdict\": \"improved\"}, "
+    "{\"tilbud\": \"\xc3\x86\", \"verdict\": \"improved\"}]}], \"meta\": {\"inputs\": [{\"path\": "
+    "\"a.csv\", "
+    "\"sha256\": \"ab\", \"rows\": 12345}]}}";
+
+static tg_status render(void *ctx) {
+    char *html = tg_report_html(ctx);
+    if (!html) return TG_ENOMEM;
+    assert_non_null(strstr(html, "<td class=\"num\">47,0 %</td>"));
+    assert_non_null(strstr(html, "\xe2\x88\x92"
+                                 "6,0 pp"));
+    assert_non_null(strstr(html, "12.345"));
+    /* Danish order: A, Æ, Å (bytes put Å before Æ) */
+    const char *a = strstr(html, ">A</th>"), *ae = strstr(html, ">\xc3\x86</th>"),
+               *aa = strstr(html, ">\xc3\x85</th>");
+    assert_true(a && ae && aa && a < ae && ae < aa);
+    tg_free(html);
+    return TG_OK;
+}
+
+static void test_report_out_of_memory(void **state) {
+    tg_json *doc = parse(fixture);
+    (void)state;
+    assert_true(tg_test_oom_loop(render, doc) > 2);
+    tg_json_free(doc);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_svg_text_and_numbers),
+        cmocka_unit_test(test_rnum_danish),
+        cmocka_unit_test(test_report_odd_documents),
+        cmocka_unit_test(test_chart_long_series),
+        cmocka_unit_test_teardown(test_report_out_of_memory, tg_test_disarm),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
