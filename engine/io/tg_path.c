@@ -299,6 +299,22 @@ tg_status tg_path_check(tg_path *p, tg_path_access access, const char *fn, const
 
 /* ---- opening beneath a folder ---- */
 
+/* Copies the next name of the relative path *rel into 'name' and moves
+** *rel past it and its slashes: the name's length (0 for an empty one),
+** or -1 with errno ENAMETOOLONG. */
+static int next_name(const char **rel, char name[NAME_MAX + 1]) {
+    size_t n = strcspn(*rel, "/");
+    if (n > NAME_MAX) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    memcpy(name, *rel, n);
+    name[n] = '\0';
+    *rel += n;
+    while (**rel == '/') (*rel)++;
+    return (int)n;
+}
+
 /* The portable walk: every folder on the way opened with O_NOFOLLOW, so
 ** no symlink is followed at all; ".." is refused. */
 static int walk_beneath(int dirfd, const char *rel, int flags, mode_t mode) {
@@ -306,17 +322,11 @@ static int walk_beneath(int dirfd, const char *rel, int flags, mode_t mode) {
     int fd = dup(dirfd);
 
     while (fd >= 0) {
-        size_t n = strcspn(rel, "/");
-        int next;
-        if (n > NAME_MAX) {
+        int next, n = next_name(&rel, name);
+        if (n < 0) {
             close(fd);
-            errno = ENAMETOOLONG;
             return -1;
         }
-        memcpy(name, rel, n);
-        name[n] = '\0';
-        rel += n;
-        while (*rel == '/') rel++;
         if (n == 0 || strcmp(name, ".") == 0) {
             if (*rel) continue;
             strcpy(name, ".");
@@ -377,17 +387,11 @@ static int make_beneath(const char *root, const char *rel) {
     char name[NAME_MAX + 1];
     int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     while (fd >= 0 && *rel) {
-        size_t n = strcspn(rel, "/");
-        int next, e;
-        if (n > NAME_MAX) {
+        int next, e, n = next_name(&rel, name);
+        if (n < 0) {
             close(fd);
-            errno = ENAMETOOLONG;
             return -1;
         }
-        memcpy(name, rel, n);
-        name[n] = '\0';
-        rel += n;
-        while (*rel == '/') rel++;
         if (n == 0 || strcmp(name, ".") == 0) continue;
         if (mkdirat(fd, name, 0777) != 0 && errno != EEXIST) {
             e = errno;
