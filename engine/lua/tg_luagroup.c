@@ -20,6 +20,7 @@
 #include "tg_lua.h"
 #include "tg_luaaux.h"
 #include "tg_luaval.h"
+#include "tg_sort.h"
 
 #define GROUPBY_MT "tegn.GroupBy"
 #define AGG_MT     "tegn.Agg"
@@ -143,25 +144,42 @@ static int l_agg_tostring(lua_State *L) {
 
 /* ---- group_by and agg ---- */
 
-/* t:group_by(keys) with keys a name, a list of names, or a list plus
-** name = expression entries, which are computed first (as derive) and
-** then group after the listed names, sorted by name. Returns the grouped
-** table, to which :agg{} applies. Nothing is computed yet: :agg gathers
-** only the columns the keys and aggregates use. User values: 1 the Table,
-** 2 the list of key names, 3 the name = expression entries (or nil). */
+/* The orders group output (agg, top) can take besides bytes (tg_collate). */
+static const char *const collations[] = { "da", NULL };
+
+/* t:group_by(keys [, {collate = "da"}]) with keys a name, a list of names,
+** or a list plus name = expression entries, which are computed first (as
+** derive) and then group after the listed names, sorted by name. Returns
+** the grouped table, to which :agg{} applies. Nothing is computed yet:
+** :agg gathers only the columns the keys and aggregates use. User values:
+** 1 the Table, 2 the list of key names, 3 the name = expression entries
+** (or nil), 4 the collation of the output order (or nil: bytes). The
+** options are a second table because a named entry of the keys is a
+** computed key. */
 static int l_table_group_by(lua_State *L) {
     const tg_table *shape = tg_luaval_table_shape(L, 1, NULL);
     size_t n_keys = 0;
     const char **keys = NULL;
     names ns;
 
+    static const char *const known[] = { "collate", NULL };
+    int collate;
+
+    lua_settop(L, 3);
+    tg_luaaux_check_opts(L, 3, known, "group_by");
+    collate =
+        lua_isnil(L, 3) ? -1 : tg_luaaux_opt_choice(L, 3, "group_by", "collate", collations, -1);
     lua_settop(L, 2);
     if (lua_isnoneornil(L, 2)) {
         lua_newtable(L);
         lua_replace(L, 2);
     }
-    lua_newuserdatauv(L, 0, 3); /* 3: the result */
+    lua_newuserdatauv(L, 0, 4); /* 3: the result */
     luaL_setmetatable(L, GROUPBY_MT);
+    if (collate >= 0) {
+        lua_pushstring(L, collations[collate]);
+        lua_setiuservalue(L, 3, 4);
+    }
     if (lua_istable(L, 2)) keys = tg_luaaux_sorted_keys(L, 2, &n_keys, "group_by", "keys");
     else lua_pushnil(L);
     ns = check_names(L, 2, "group_by", "keys"); /* the list part */
@@ -202,6 +220,24 @@ static void add_columns(lua_State *L, int list, const tg_expr *e) {
         lua_rawseti(L, list, (lua_Integer)(lua_Integer)lua_rawlen(L, list) + 1);
     }
     lua_pop(L, 1);
+}
+
+/* The groups of the Table at res (sorted by the keys' bytes) put in the
+** order of 'collate' by a stable sort on the same keys, so ties (strings
+** the collation counts as equal) keep byte order; NULL keys stay last. */
+static int collate_groups(lua_State *L, int res, names keys, const char *collate,
+                          const tg_interrupt *intr) {
+    const tg_table *grouped = tg_luaval_table_check(L, res);
+    int *desc = lua_newuserdatauv(L, keys.n * sizeof *desc, 0);
+    tg_table **slot;
+    tg_error err;
+    tg_status st;
+    memset(desc, 0, keys.n * sizeof *desc);
+    slot = tg_luaval_table_new(L);
+    tg_err_clear(&err);
+    st = tg_sort_collate(grouped, keys.v, desc, keys.n, collate, intr, slot, &err);
+    if (st != TG_OK) return tg_luaaux_fail(L, st, &err, "agg");
+    return tg_luaval_table_finish(L, lua_gettop(L));
 }
 
 /* g:agg{name = aggregate, ...} or g:agg{{"name", aggregate}, ...}: one row
@@ -289,6 +325,8 @@ static int l_groupby_agg(lua_State *L) {
     tg_err_clear(&err);
     st = tg_group_agg(t, keys.v, keys.n, aggs, n, &intr, slot, &err);
     if (st != TG_OK) return tg_luaaux_fail(L, st, &err, "agg");
+    if (lua_getiuservalue(L, 1, 4) == LUA_TSTRING && keys.n > 0)
+        return collate_groups(L, res, keys, lua_tostring(L, -1), &intr);
     return tg_luaval_table_finish(L, res);
 }
 
@@ -456,7 +494,6 @@ static int l_table_distinct(lua_State *L) {
 ** keys; collate orders strings as Danish readers do. */
 static int l_table_top(lua_State *L) {
     static const char *const known[] = { "by", "per", "desc", "collate", NULL };
-    static const char *const collations[] = { "da", NULL };
     const char *collate = NULL;
     const tg_table *t = tg_luaval_table_check(L, 1);
     int64_t n = tg_luaaux_check_integer(L, 2, "top", "n", 0, INT64_MAX);

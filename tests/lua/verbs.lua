@@ -637,6 +637,27 @@ Andersen Zebra
 Ørestad Æblehaven
 Andersen Zebra Æblehaven Ørestad Åbakken
 
+-- case: group_by(keys, {collate = "da"}): the groups in Danish order, also after another key
+-- by hand: navne.csv's names in Danish order are Andersen, Zebra, Æblehaven,
+-- Ørestad, Åbakken; by bytes Å comes before Æ and Ø. With n > 2 as the first
+-- key, false (n 1, 2: Åbakken, Æblehaven) comes before true (the other three).
+local t = tegn.read_csv(DIR .. 'navne.csv')
+local function names(x) local r = {} for _, row in ipairs(x:rows()) do r[#r + 1] = row.navn end return table.concat(r, ' ') end
+print(names(t:group_by('navn'):agg{ n = tegn.count() }))
+print(names(t:group_by('navn', { collate = 'da' }):agg{ n = tegn.count() }))
+print(names(t:derive{ stor = col'n':gt(2) }:group_by({ 'stor', 'navn' }, { collate = 'da' }):agg{ s = tegn.sum'n' }))
+print(pcall(function() return t:group_by('navn', { colate = 'da' }) end))
+-- expect:
+Andersen Zebra Åbakken Æblehaven Ørestad
+Andersen Zebra Æblehaven Ørestad Åbakken
+Æblehaven Åbakken Andersen Zebra Ørestad
+false	script.lua:9: group_by: unknown option 'colate'; did you mean 'collate'?
+
+-- case: group_by's collate names a collation tegn offers
+tegn.read_csv(DIR .. 'navne.csv'):group_by('navn', { collate = 'sv' })
+-- error contains:
+collate
+
 -- case: subtrees shared forty levels deep (x = x + x) filter, derive, group and fail in time linear in the distinct nodes (a plain walk visits 2^40)
 -- by hand: x is 2^40 * dage; dage is 3 and 2 in the first rows
 local x = col'dage'
