@@ -384,9 +384,23 @@ static size_t width(const char *s) {
     return tg_enc_utf8_len(s, strlen(s));
 }
 
+/* Numbers are right-aligned, as people compare them digit by digit. */
+static int is_number(const tg_col *c) {
+    return c->type == TG_INT || c->type == TG_FLOAT;
+}
+
+/* 'text' padded to 'w' characters: spaces before it when 'right', else
+** after it unless it ends the line. */
+static void add_padded(luaL_Buffer *b, const char *text, size_t w, int right, int last) {
+    size_t pad = width(text);
+    for (; right && pad < w; pad++) luaL_addchar(b, ' ');
+    luaL_addstring(b, text);
+    for (; !last && pad < w; pad++) luaL_addchar(b, ' ');
+}
+
 /* t:show([n = 10]) or t:show{n = 10, decimals =, danish =}: prints the
 ** first n rows as an aligned text table (through print, so to stderr in
-** the CLI), with the row count. decimals rounds floats; danish (default:
+** the CLI; numbers right-aligned), with the row count. decimals rounds floats; danish (default:
 ** whether print reaches a terminal) writes them 5.855,55, rounded to 10
 ** significant digits unless decimals says otherwise. */
 static int l_table_show(lua_State *L) {
@@ -424,9 +438,7 @@ static int l_table_show(lua_State *L) {
                 text = cell;
             }
             if (k) luaL_addstring(&b, "  ");
-            luaL_addstring(&b, text);
-            for (size_t pad = width(text); k + 1 < t->n_cols && pad < w[k]; pad++)
-                luaL_addchar(&b, ' ');
+            add_padded(&b, text, w[k], is_number(t->cols[k]), k + 1 == t->n_cols);
         }
         luaL_addchar(&b, '\n');
     }

@@ -262,8 +262,8 @@ t:head(2):show()
 print(read_file(path))
 -- expect:
 id  dato        beloeb
-1   2024-02-01  10.5
-2   2024-03-15  null
+ 1  2024-02-01    10.5
+ 2  2024-03-15    null
 (2 of 2 rows)
 id,dato,beloeb
 1,2024-02-01,10.5
@@ -280,7 +280,7 @@ print(read_file(path) == '\xef\xbb\xbfid;dato;beloeb\r\n1;01-02-2024;10,5\r\n'
   .. '2;15-03-2024;\r\n3;31-12-2023;\r\n')
 -- expect:
 id  dato        beloeb
-1   2024-02-01  10.5
+ 1  2024-02-01    10.5
 (1 of 3 rows)
 true
 
@@ -535,7 +535,7 @@ script.lua:1: read_sqlite: 'params[1]' must be a number, string, boolean, date o
 script.lua:2: read_sqlite: 'params.a' must be a number, string, boolean, date or tegn.null (a query parameter), got a function
 script.lua:3: read_sqlite: 'params' must be a list (?1, ?2, ...) or keyed by names (:fra = ...), got 5
 
--- case: show{n =, decimals =, danish =} rounds floats and writes them in Danish form
+-- case: show{n =, decimals =, danish =} rounds floats and writes them in Danish form, numbers right-aligned
 -- by hand: 5855.55 is 5.855,55 with two places; 0.955 to two places is 0,96
 -- (half away from zero on the decimal), and without danish 0.96
 local t = tegn.read_csv(DIR .. 'dmy.csv'):head(2):derive{
@@ -544,16 +544,16 @@ t:show{ n = 1, decimals = 2 }
 t:show{ decimals = 2, danish = true }
 t:show{ danish = true }
 -- expect:
-id  takst    b
-1   5855.55  0.96
+id    takst     b
+ 1  5855.55  0.96
 (1 of 2 rows)
-id  takst     b
-1   5.855,55  0,96
-2   5.855,55  0,96
+id     takst     b
+ 1  5.855,55  0,96
+ 2  5.855,55  0,96
 (2 of 2 rows)
-id  takst     b
-1   5.855,55  0,955
-2   5.855,55  0,955
+id     takst      b
+ 1  5.855,55  0,955
+ 2  5.855,55  0,955
 (2 of 2 rows)
 
 -- case: show's options are checked

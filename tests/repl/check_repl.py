@@ -106,11 +106,11 @@ def main():
         'print("sidste " .. "linje")\n',
     ])
     expect("\næøå\n", out, "UTF-8 input reaches Lua")
-    expect("Vægt  navn\n1,5   Åbakken\n2     Æblehaven\n(2 of 2 rows)\n", out,
+    expect("Vægt  navn\n 1,5  Åbakken\n   2  Æblehaven\n(2 of 2 rows)\n", out,
            "a Table shows its first rows, numbers in Danish form on a terminal")
     expect('\n{ 1, "a", x = { y = 2 } }\n', out, "a Lua table shows its fields")
     expect("\ntrue\n", out, "Tab completes tegn.read_c to tegn.read_csv")
-    expect("Vægt  navn\n2     Æblehaven\n(1 of 1 rows)\n", out, "Tab completes t:fil to t:filter")
+    expect("Vægt  navn\n   2  Æblehaven\n(1 of 1 rows)\n", out, "Tab completes t:fil to t:filter")
     expect("\n5\n", out, "Tab completes a column name in quotes (\"Vægt\", 5 bytes)")
     expect('\ncol("Vægt")\n', out, 't["Vægt"] looks up the column Vægt')
     expect('\nen global\n', out, "Tab completes the sandbox's globals (pri to print)")
