@@ -756,7 +756,14 @@ tg_status tg_sniff(const unsigned char *buf, size_t n, int at_eof, const tg_snif
     }
     memset(out, 0, sizeof *out);
     out->quote = opts->quote ? opts->quote : '"';
-    assert(out->quote != opts->delim);
+    if (out->quote == opts->delim) /* both given by the caller: no field could be read */
+        return tg_err_set(err, TG_EARG, path, 0, 0,
+                          "the quote and the delimiter (sep) are both '%c': give different ones",
+                          out->quote);
+    if (strchr("\r\n", out->quote) || (opts->delim && strchr("\r\n", opts->delim)))
+        return tg_err_set(err, TG_EARG, path, 0, 0,
+                          "a line end cannot be the %s: records end at line ends",
+                          strchr("\r\n", out->quote) ? "quote" : "delimiter (sep)");
     out->encoding =
         pick_encoding(buf, n, at_eof, opts->encoding, &bom, out->enc_why, sizeof out->enc_why);
     if (n == bom) return tg_err_set(err, TG_EDATA, path, 0, 0, "empty file: nothing to read");

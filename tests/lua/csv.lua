@@ -21,6 +21,21 @@ tegn.read_csv(FIXTURES .. 'csv/after_quote_lenient.csv', { quotes = 'strict' })
 -- error data contains:
 after_quote_lenient.csv:2:1: column 'navn': text after the closing quote of a quoted field
 
+-- case: the same character as quote and sep is an error, not an abort
+tegn.read_csv(FIXTURES .. 'csv/after_quote_lenient.csv', { sep = ',', quote = ',' })
+-- error contains:
+the quote and the delimiter (sep) are both ',': give different ones
+
+-- case: a line end as the quote is an error, not an empty table
+tegn.read_csv(FIXTURES .. 'csv/after_quote_lenient.csv', { quote = '\n' })
+-- error contains:
+a line end cannot be the quote: records end at line ends
+
+-- case: a line end as sep is an error
+tegn.read_csv(FIXTURES .. 'csv/after_quote_lenient.csv', { sep = '\r' })
+-- error contains:
+a line end cannot be the delimiter (sep)
+
 -- case: escape is sniffed and can be turned off
 local t, r = tegn.read_csv(FIXTURES .. 'csv/backslash_escape.csv')
 print(r.dialect.escape, t:rows()[1].txt)
