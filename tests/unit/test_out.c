@@ -42,25 +42,6 @@ static void join(char *out, size_t size, const char *dir, const char *name) {
     assert_true(n > 0 && (size_t)n < size);
 }
 
-/* Number of entries in 'dir' besides . and .. */
-static int count_entries(const char *dir) {
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    int n = 0;
-    assert_non_null(d);
-    while ((e = readdir(d)) != NULL)
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) n++;
-    closedir(d);
-    return n;
-}
-
-static void put_file(const char *path, const char *text) {
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
-    fclose(f);
-}
-
 /* The file's bytes (static buffer, NUL-added) and length in *n. */
 static const char *get_file(const char *path, size_t *n) {
     static char buf[4 << 20];
@@ -111,7 +92,7 @@ static void test_out_write_atomic(void **state) {
     assert_file(path, "hello\n");
     assert_int_equal(stat(path, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0644); /* 0666 less the umask, not mkstemp's 0600 */
-    assert_int_equal(count_entries(dir), 1);
+    assert_int_equal(tg_test_count_entries(dir), 1);
 
     /* replacing keeps the old file's permissions */
     assert_int_equal(chmod(path, 0600), 0);
@@ -119,7 +100,7 @@ static void test_out_write_atomic(void **state) {
     assert_file(path, "world!");
     assert_int_equal(stat(path, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0600);
-    assert_int_equal(count_entries(dir), 1);
+    assert_int_equal(tg_test_count_entries(dir), 1);
 
     assert_int_equal(tg_out_write_atomic(path, NULL, 0, NULL), TG_OK);
     assert_file(path, "");
@@ -132,7 +113,7 @@ static void test_out_write_atomic(void **state) {
     assert_int_equal(chdir(cwd), 0);
     join(path, sizeof path, dir, "plain.txt");
     assert_file(path, "x");
-    assert_int_equal(count_entries(dir), 2);
+    assert_int_equal(tg_test_count_entries(dir), 2);
 
     umask(old_umask);
     remove_dir(dir);
@@ -152,7 +133,7 @@ static void test_out_failures_leave_no_trace(void **state) {
     assert_string_equal(err.file, path);
     assert_non_null(strstr(err.msg, "cannot write: the folder "));
     assert_non_null(strstr(err.msg, "nope does not exist"));
-    assert_int_equal(count_entries(dir), 0);
+    assert_int_equal(tg_test_count_entries(dir), 0);
 
     /* a folder that takes no new file (/proc): the message says why */
     assert_int_equal(tg_out_write_atomic("/proc/version", "x", 1, &err), TG_EIO);
@@ -165,22 +146,22 @@ static void test_out_failures_leave_no_trace(void **state) {
     assert_int_equal(mkdir(sub, 0755), 0);
     assert_int_equal(tg_out_write_atomic(sub, "x", 1, &err), TG_EIO);
     assert_non_null(strstr(err.msg, "directory"));
-    assert_int_equal(count_entries(dir), 1);
-    assert_int_equal(count_entries(sub), 0);
+    assert_int_equal(tg_test_count_entries(dir), 1);
+    assert_int_equal(tg_test_count_entries(sub), 0);
 
     /* no file name */
     join(path, sizeof path, dir, "sub/");
     assert_int_equal(tg_out_write_atomic(path, "x", 1, &err), TG_EIO);
-    assert_int_equal(count_entries(sub), 0);
+    assert_int_equal(tg_test_count_entries(sub), 0);
 
     /* a folder we may not write to (root may write anywhere) */
     join(path, sizeof path, sub, "out.csv");
-    put_file(path, "old");
+    tg_test_put(path, "old");
     assert_int_equal(chmod(sub, 0555), 0);
     if (geteuid() != 0) {
         assert_int_equal(tg_out_write_atomic(path, "new", 3, &err), TG_EIO);
         assert_file(path, "old");
-        assert_int_equal(count_entries(sub), 1);
+        assert_int_equal(tg_test_count_entries(sub), 1);
     } else {
         print_message("running as root: the read-only folder case is not checked\n");
     }
@@ -220,7 +201,7 @@ static void test_out_write_fails_midway(void **state) {
 
     memset(big, 'x', sizeof big);
     join(path, sizeof path, dir, "out.csv");
-    put_file(path, "old content\n");
+    tg_test_put(path, "old content\n");
 
     struct rlimit old = limit_file_size(100000);
     tg_err_clear(&err);
@@ -229,7 +210,7 @@ static void test_out_write_fails_midway(void **state) {
     assert_int_equal(st, TG_EIO);
     assert_non_null(strstr(err.msg, "cannot write"));
     assert_file(path, "old content\n");
-    assert_int_equal(count_entries(dir), 1);
+    assert_int_equal(tg_test_count_entries(dir), 1);
 
     /* streaming: the failure sticks and the commit reports it */
     assert_int_equal(tg_out_open(path, &o, NULL), TG_OK);
@@ -247,7 +228,7 @@ static void test_out_write_fails_midway(void **state) {
     assert_int_equal(st, TG_EIO);
     assert_string_equal(err.file, path);
     assert_file(path, "old content\n");
-    assert_int_equal(count_entries(dir), 1);
+    assert_int_equal(tg_test_count_entries(dir), 1);
 
     /* a CSV larger than the limit */
     tg_table *t = big_table(20000);
@@ -256,7 +237,7 @@ static void test_out_write_fails_midway(void **state) {
     restore_file_size(old);
     assert_int_equal(st, TG_EIO);
     assert_file(path, "old content\n");
-    assert_int_equal(count_entries(dir), 1);
+    assert_int_equal(tg_test_count_entries(dir), 1);
     tg_table_release(t);
 
     remove_dir(dir);
@@ -273,18 +254,18 @@ static void test_out_stream(void **state) {
     size_t n = 0;
 
     join(path, sizeof path, dir, "out.txt");
-    put_file(path, "old");
+    tg_test_put(path, "old");
     for (size_t i = 0; i < sizeof big; i++) big[i] = (char)('a' + i % 26);
 
     /* abort: old file intact, temporary file gone */
     assert_int_equal(tg_out_open(path, &o, NULL), TG_OK);
-    assert_int_equal(count_entries(dir), 2); /* the temporary file exists meanwhile */
+    assert_int_equal(tg_test_count_entries(dir), 2); /* the temporary file exists meanwhile */
     assert_int_equal(tg_out_write(o, big, sizeof big, NULL), TG_OK);
     assert_file(path, "old");
     tg_out_abort(o);
     tg_out_abort(NULL);
     assert_file(path, "old");
-    assert_int_equal(count_entries(dir), 1);
+    assert_int_equal(tg_test_count_entries(dir), 1);
 
     /* commit: small pieces, a piece larger than the buffer, small again */
     assert_int_equal(tg_out_open(path, &o, NULL), TG_OK);
@@ -306,7 +287,7 @@ static void test_out_stream(void **state) {
     const char *got = get_file(path, &got_n);
     assert_int_equal(got_n, n);
     assert_memory_equal(got, want, n);
-    assert_int_equal(count_entries(dir), 1);
+    assert_int_equal(tg_test_count_entries(dir), 1);
 
     tg_error err;
     assert_int_equal(tg_out_commit(NULL, &err), TG_EARG);
@@ -324,11 +305,11 @@ struct oom_ctx {
 
 static tg_status atomic_once(void *p) {
     struct oom_ctx *c = p;
-    put_file(c->path, "before");
+    tg_test_put(c->path, "before");
     tg_status st = tg_out_write_atomic(c->path, "after", 5, NULL);
     if (st == TG_OK) assert_file(c->path, "after");
     else assert_file(c->path, "before");
-    assert_int_equal(count_entries(c->dir), 1);
+    assert_int_equal(tg_test_count_entries(c->dir), 1);
     return st;
 }
 
@@ -336,10 +317,10 @@ static tg_status csv_once(void *p) {
     struct oom_ctx *c = p;
     tg_out_csv_opts opts;
     tg_out_csv_opts_excel_da(&opts);
-    put_file(c->path, "before");
+    tg_test_put(c->path, "before");
     tg_status st = tg_out_csv(c->t, c->path, &opts, NULL);
     if (st != TG_OK) assert_file(c->path, "before");
-    assert_int_equal(count_entries(c->dir), 1);
+    assert_int_equal(tg_test_count_entries(c->dir), 1);
     return st;
 }
 
@@ -506,7 +487,7 @@ static void test_out_csv_bad_options(void **state) {
     tg_out_csv_opts_init(&opts);
     opts.date_fmt = (tg_out_datefmt)7;
     assert_int_equal(tg_out_csv(t, path, &opts, &err), TG_EARG);
-    assert_int_equal(count_entries(dir), 0);
+    assert_int_equal(tg_test_count_entries(dir), 0);
     tg_table_release(t);
     remove_dir(dir);
     tg_test_no_leaks(blocks);
@@ -530,14 +511,14 @@ static void test_out_csv_interrupt(void **state) {
     tg_error err;
 
     join(path, sizeof path, dir, "out.csv");
-    put_file(path, "old");
+    tg_test_put(path, "old");
     tg_out_csv_opts_init(&opts);
     opts.intr = &intr;
     polls = 0;
     assert_int_equal(tg_out_csv(t, path, &opts, &err), TG_ECANCEL);
     assert_int_equal(polls, 3);
     assert_file(path, "old");
-    assert_int_equal(count_entries(dir), 1);
+    assert_int_equal(tg_test_count_entries(dir), 1);
     tg_table_release(t);
     remove_dir(dir);
     tg_test_no_leaks(blocks);
@@ -762,21 +743,21 @@ static void test_out_sweeps_stale_temps(void **state) {
     snprintf(live, sizeof live, "%s/.out.csv.tegn-tmp.%ld.Ab3xYz", dir, (long)getppid());
     snprintf(other, sizeof other, "%s/.else.csv.tegn-tmp.%ld.Ab3xYz", dir, (long)gone);
     snprintf(link, sizeof link, "%s/.out.csv.tegn-tmp.%ld.LiNkOk", dir, (long)gone);
-    put_file(dead, "stale");
-    put_file(live, "a running tegn");
-    put_file(other, "another target");
+    tg_test_put(dead, "stale");
+    tg_test_put(live, "a running tegn");
+    tg_test_put(other, "another target");
     assert_int_equal(symlink(other, link), 0);
     for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++) {
         char name[256];
         snprintf(name, sizeof name, odd_fmt[i], (long)gone);
         join(odd[i], sizeof odd[i], dir, name);
-        put_file(odd[i], "not ours");
+        tg_test_put(odd[i], "not ours");
     }
 
     /* another user's file stays, even with a dead pid (only root can make one) */
     char foreign[1200];
     snprintf(foreign, sizeof foreign, "%s/.out.csv.tegn-tmp.%ld.NotOur", dir, (long)gone);
-    put_file(foreign, "someone else's");
+    tg_test_put(foreign, "someone else's");
     if (geteuid() == 0) assert_int_equal(chown(foreign, 65534, 65534), 0);
     else unlink(foreign);
 
@@ -789,7 +770,7 @@ static void test_out_sweeps_stale_temps(void **state) {
     for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++) assert_true(exists(odd[i]));
 
     /* a write to the target sweeps too */
-    put_file(dead, "stale again");
+    tg_test_put(dead, "stale again");
     assert_int_equal(tg_out_write_atomic(path, "x\n", 2, NULL), TG_OK);
     assert_false(exists(dead));
     assert_true(exists(live));

@@ -20,22 +20,6 @@
 
 static char root[1024], in[1100], secret[1100];
 
-/* base/name in one of two buffers used in turn, so a call may take two. */
-static const char *at(const char *base, const char *name) {
-    static char buf[2][1300];
-    static int k;
-    k = !k;
-    snprintf(buf[k], sizeof buf[k], "%s/%s", base, name);
-    return buf[k];
-}
-
-static void put(const char *path, const char *text) {
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
-
 /* root/in/{a.csv, sub/b.csv, up -> ../secret, abs -> <root>/secret/s.csv,
 ** dir -> ../secret} and root/secret/s.csv */
 static int setup(void **state) {
@@ -44,14 +28,14 @@ static int setup(void **state) {
     snprintf(in, sizeof in, "%s/in", root);
     snprintf(secret, sizeof secret, "%s/secret", root);
     if (mkdir(root, 0755) || mkdir(in, 0755) || mkdir(secret, 0755)) return -1;
-    if (mkdir(at(in, "sub"), 0755)) return -1;
-    put(at(in, "a.csv"), "a\n1\n");
-    put(at(in, "sub/b.csv"), "b\n2\n");
-    put(at(secret, "s.csv"), "secret\n");
-    if (symlink("../secret/s.csv", at(in, "up"))) return -1;
-    if (symlink(at(secret, "s.csv"), at(in, "abs"))) return -1;
-    if (symlink("../secret", at(in, "dir"))) return -1;
-    if (symlink("sub/b.csv", at(in, "inside"))) return -1;
+    if (mkdir(tg_test_join(in, "sub"), 0755)) return -1;
+    tg_test_put(tg_test_join(in, "a.csv"), "a\n1\n");
+    tg_test_put(tg_test_join(in, "sub/b.csv"), "b\n2\n");
+    tg_test_put(tg_test_join(secret, "s.csv"), "secret\n");
+    if (symlink("../secret/s.csv", tg_test_join(in, "up"))) return -1;
+    if (symlink(tg_test_join(secret, "s.csv"), tg_test_join(in, "abs"))) return -1;
+    if (symlink("../secret", tg_test_join(in, "dir"))) return -1;
+    if (symlink("sub/b.csv", tg_test_join(in, "inside"))) return -1;
     return 0;
 }
 
@@ -60,7 +44,7 @@ static tg_path *policy(void) {
     tg_error err;
     assert_non_null(p);
     assert_int_equal(tg_path_allow(p, TG_PATH_READ, in, &err), TG_OK);
-    assert_int_equal(tg_path_allow(p, TG_PATH_WRITE, at(in, "sub"), &err), TG_OK);
+    assert_int_equal(tg_path_allow(p, TG_PATH_WRITE, tg_test_join(in, "sub"), &err), TG_OK);
     return p;
 }
 
@@ -68,10 +52,12 @@ static void test_path_allowed(void **state) {
     (void)state;
     tg_path *p = policy();
     tg_error err;
-    assert_int_equal(tg_path_check(p, TG_PATH_READ, "f", at(in, "a.csv"), &err), TG_OK);
-    assert_int_equal(tg_path_check(p, TG_PATH_READ, "f", at(in, "sub/../a.csv"), &err), TG_OK);
-    assert_int_equal(tg_path_check(p, TG_PATH_READ, "f", at(in, "inside"), &err), TG_OK);
-    assert_int_equal(tg_path_check(p, TG_PATH_WRITE, "f", at(in, "sub/new.csv"), &err), TG_OK);
+    assert_int_equal(tg_path_check(p, TG_PATH_READ, "f", tg_test_join(in, "a.csv"), &err), TG_OK);
+    assert_int_equal(tg_path_check(p, TG_PATH_READ, "f", tg_test_join(in, "sub/../a.csv"), &err),
+                     TG_OK);
+    assert_int_equal(tg_path_check(p, TG_PATH_READ, "f", tg_test_join(in, "inside"), &err), TG_OK);
+    assert_int_equal(tg_path_check(p, TG_PATH_WRITE, "f", tg_test_join(in, "sub/new.csv"), &err),
+                     TG_OK);
     tg_path_free(p);
 }
 
@@ -79,28 +65,36 @@ static void test_path_escapes(void **state) {
     (void)state;
     tg_path *p = policy();
     tg_error err;
-    assert_int_equal(tg_path_check(p, TG_PATH_READ, "read_csv", at(in, "../secret/s.csv"), &err),
-                     TG_EIO);
+    assert_int_equal(
+        tg_path_check(p, TG_PATH_READ, "read_csv", tg_test_join(in, "../secret/s.csv"), &err),
+        TG_EIO);
     assert_non_null(strstr(err.msg, "outside the folders this run may read"));
     assert_non_null(strstr(err.msg, "--allow-read DIR"));
-    assert_int_equal(tg_path_check(p, TG_PATH_READ, "f", at(in, "up"), &err), TG_EIO);
-    assert_int_equal(tg_path_check(p, TG_PATH_READ, "f", at(in, "abs"), &err), TG_EIO);
-    assert_int_equal(tg_path_check(p, TG_PATH_READ, "f", at(in, "dir/s.csv"), &err), TG_EIO);
+    assert_int_equal(tg_path_check(p, TG_PATH_READ, "f", tg_test_join(in, "up"), &err), TG_EIO);
+    assert_int_equal(tg_path_check(p, TG_PATH_READ, "f", tg_test_join(in, "abs"), &err), TG_EIO);
+    assert_int_equal(tg_path_check(p, TG_PATH_READ, "f", tg_test_join(in, "dir/s.csv"), &err),
+                     TG_EIO);
     assert_int_equal(tg_path_check(p, TG_PATH_READ, "f", "/etc/passwd", &err), TG_EIO);
     /* read is allowed beneath 'in', write only beneath 'in/sub' */
-    assert_int_equal(tg_path_check(p, TG_PATH_WRITE, "write_csv", at(in, "x.csv"), &err), TG_EIO);
+    assert_int_equal(tg_path_check(p, TG_PATH_WRITE, "write_csv", tg_test_join(in, "x.csv"), &err),
+                     TG_EIO);
     assert_non_null(strstr(err.msg, "outside the folders this run may write"));
-    assert_int_equal(tg_path_check(p, TG_PATH_WRITE, "f", at(in, "sub/../x.csv"), &err), TG_EIO);
+    assert_int_equal(tg_path_check(p, TG_PATH_WRITE, "f", tg_test_join(in, "sub/../x.csv"), &err),
+                     TG_EIO);
     assert_int_equal(tg_path_check(p, TG_PATH_WRITE, "f", "/etc/cron.d/x", &err), TG_EIO);
     /* folders that do not exist are judged by the nearest one that does */
     assert_int_equal(tg_path_check(p, TG_PATH_WRITE, "f", "/no/such/x", &err), TG_EIO);
-    assert_int_equal(tg_path_check(p, TG_PATH_READ, "f", at(in, "no/such/x"), &err), TG_OK);
-    assert_int_equal(tg_path_check(p, TG_PATH_READ, "f", at(in, "no/../../x"), &err), TG_EIO);
-    assert_int_equal(tg_path_check(p, TG_PATH_WRITE, "f", at(in, "sub/no/x"), &err), TG_OK);
+    assert_int_equal(tg_path_check(p, TG_PATH_READ, "f", tg_test_join(in, "no/such/x"), &err),
+                     TG_OK);
+    assert_int_equal(tg_path_check(p, TG_PATH_READ, "f", tg_test_join(in, "no/../../x"), &err),
+                     TG_EIO);
+    assert_int_equal(tg_path_check(p, TG_PATH_WRITE, "f", tg_test_join(in, "sub/no/x"), &err),
+                     TG_OK);
     /* a link in a write root that leads out is not written through */
-    assert_int_equal(symlink(at(secret, "s.csv"), at(in, "sub/out.sqlite")), 0);
-    assert_int_equal(tg_path_check(p, TG_PATH_WRITE, "f", at(in, "sub/out.sqlite"), &err), TG_EIO);
-    assert_int_equal(unlink(at(in, "sub/out.sqlite")), 0);
+    assert_int_equal(symlink(tg_test_join(secret, "s.csv"), tg_test_join(in, "sub/out.sqlite")), 0);
+    assert_int_equal(tg_path_check(p, TG_PATH_WRITE, "f", tg_test_join(in, "sub/out.sqlite"), &err),
+                     TG_EIO);
+    assert_int_equal(unlink(tg_test_join(in, "sub/out.sqlite")), 0);
     tg_path_free(p);
 }
 
@@ -108,12 +102,14 @@ static void test_path_forbidden(void **state) {
     (void)state;
     tg_path *p = policy();
     tg_error err;
-    assert_int_equal(tg_path_forbid_write(p, at(in, "sub/out.json"), &err), TG_OK);
-    assert_int_equal(tg_path_check(p, TG_PATH_WRITE, "f", at(in, "sub/./out.json"), &err), TG_EIO);
+    assert_int_equal(tg_path_forbid_write(p, tg_test_join(in, "sub/out.json"), &err), TG_OK);
+    assert_int_equal(tg_path_check(p, TG_PATH_WRITE, "f", tg_test_join(in, "sub/./out.json"), &err),
+                     TG_EIO);
     assert_non_null(strstr(err.msg, "--out"));
     /* a file read may not be written afterwards, by any name */
-    assert_int_equal(tg_path_check(p, TG_PATH_READ, "f", at(in, "inside"), &err), TG_OK);
-    assert_int_equal(tg_path_check(p, TG_PATH_WRITE, "f", at(in, "sub/b.csv"), &err), TG_EIO);
+    assert_int_equal(tg_path_check(p, TG_PATH_READ, "f", tg_test_join(in, "inside"), &err), TG_OK);
+    assert_int_equal(tg_path_check(p, TG_PATH_WRITE, "f", tg_test_join(in, "sub/b.csv"), &err),
+                     TG_EIO);
     assert_non_null(strstr(err.msg, "read by this run"));
     tg_path_free(p);
 }
@@ -124,17 +120,18 @@ static void test_path_open_read(void **state) {
     tg_error err;
     int fd = -2;
     char line[8] = "";
-    assert_int_equal(tg_path_open_read(p, "f", at(in, "inside"), &fd, &err), TG_OK);
+    assert_int_equal(tg_path_open_read(p, "f", tg_test_join(in, "inside"), &fd, &err), TG_OK);
     assert_true(fd >= 0);
     assert_int_equal(read(fd, line, 2), 2);
     assert_memory_equal(line, "b\n", 2);
     close(fd);
-    assert_int_equal(tg_path_open_read(p, "f", at(in, "up"), &fd, &err), TG_EIO);
+    assert_int_equal(tg_path_open_read(p, "f", tg_test_join(in, "up"), &fd, &err), TG_EIO);
     assert_int_equal(fd, -1);
-    assert_int_equal(tg_path_open_read(p, "f", at(in, "nope.csv"), &fd, &err), TG_OK);
+    assert_int_equal(tg_path_open_read(p, "f", tg_test_join(in, "nope.csv"), &fd, &err), TG_OK);
     assert_int_equal(fd, -1);
     /* what was opened counts as read: it may not be written */
-    assert_int_equal(tg_path_check(p, TG_PATH_WRITE, "f", at(in, "sub/b.csv"), &err), TG_EIO);
+    assert_int_equal(tg_path_check(p, TG_PATH_WRITE, "f", tg_test_join(in, "sub/b.csv"), &err),
+                     TG_EIO);
     tg_path_free(p);
 }
 
@@ -162,7 +159,7 @@ static void open_beneath_cases(void) {
     fd = tg_path_open_beneath(in, "sub/new.csv", O_WRONLY | O_CREAT | O_EXCL, 0600);
     assert_true(fd >= 0);
     close(fd);
-    assert_int_equal(unlink(at(in, "sub/new.csv")), 0);
+    assert_int_equal(unlink(tg_test_join(in, "sub/new.csv")), 0);
     assert_int_equal(tg_path_open_beneath(in, "../secret/s.csv", O_RDONLY, 0), -1);
     assert_int_equal(tg_path_open_beneath(in, "up", O_RDONLY, 0), -1);
     assert_int_equal(tg_path_open_beneath(in, "abs", O_RDONLY, 0), -1);
@@ -171,7 +168,7 @@ static void open_beneath_cases(void) {
     assert_int_equal(tg_path_open_beneath(in, "nope.csv", O_RDONLY, 0), -1);
     assert_int_equal(errno, ENOENT);
     assert_int_equal(tg_path_open_beneath(in, "dir/planted.csv", O_WRONLY | O_CREAT, 0600), -1);
-    assert_int_equal(access(at(secret, "planted.csv"), F_OK), -1);
+    assert_int_equal(access(tg_test_join(secret, "planted.csv"), F_OK), -1);
 }
 
 /* A folder checked, then swapped for a link out of the root before the
@@ -182,13 +179,13 @@ static void test_path_swapped_link(void **state) {
     int fd;
     assert_int_equal(tg_path_open_beneath(in, "sub/b.csv", O_RDONLY, 0) >= 0, 1);
     snprintf(moved, sizeof moved, "%s/sub.old", in);
-    assert_int_equal(rename(at(in, "sub"), moved), 0);
-    assert_int_equal(symlink(secret, at(in, "sub")), 0);
-    put(at(secret, "b.csv"), "planted\n");
+    assert_int_equal(rename(tg_test_join(in, "sub"), moved), 0);
+    assert_int_equal(symlink(secret, tg_test_join(in, "sub")), 0);
+    tg_test_put(tg_test_join(secret, "b.csv"), "planted\n");
     fd = tg_path_open_beneath(in, "sub/b.csv", O_RDONLY, 0);
     assert_int_equal(fd, -1);
-    assert_int_equal(unlink(at(in, "sub")), 0);
-    assert_int_equal(rename(moved, at(in, "sub")), 0);
+    assert_int_equal(unlink(tg_test_join(in, "sub")), 0);
+    assert_int_equal(rename(moved, tg_test_join(in, "sub")), 0);
 }
 
 static void test_path_open_beneath(void **state) {

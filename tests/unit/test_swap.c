@@ -25,25 +25,6 @@
 
 static char root[1024], box[1100], elsewhere[1100];
 
-static const char *at(const char *base, const char *name) {
-    static char buf[2][1300];
-    static int k;
-    k = !k;
-    snprintf(buf[k], sizeof buf[k], "%s/%s", base, name);
-    return buf[k];
-}
-
-/* Entries in 'dir' other than . and .. */
-static int count_entries(const char *dir) {
-    DIR *d = opendir(dir);
-    int n = 0;
-    assert_non_null(d);
-    for (struct dirent *e; (e = readdir(d)) != NULL;)
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) n++;
-    closedir(d);
-    return n;
-}
-
 /* root/box/A (allowed for reading and writing beneath root/box) and
 ** root/elsewhere, outside it. */
 static int setup(void **state) {
@@ -52,7 +33,7 @@ static int setup(void **state) {
     snprintf(box, sizeof box, "%s/box", root);
     snprintf(elsewhere, sizeof elsewhere, "%s/elsewhere", root);
     if (mkdir(root, 0755) || mkdir(box, 0755) || mkdir(elsewhere, 0755)) return -1;
-    return mkdir(at(box, "A"), 0755);
+    return mkdir(tg_test_join(box, "A"), 0755);
 }
 
 static tg_path *policy(void) {
@@ -66,13 +47,13 @@ static tg_path *policy(void) {
 
 /* box/A becomes box/A.moved, and box/A a symlink to 'elsewhere'. */
 static void swap(void) {
-    assert_int_equal(rename(at(box, "A"), at(box, "A.moved")), 0);
-    assert_int_equal(symlink(elsewhere, at(box, "A")), 0);
+    assert_int_equal(rename(tg_test_join(box, "A"), tg_test_join(box, "A.moved")), 0);
+    assert_int_equal(symlink(elsewhere, tg_test_join(box, "A")), 0);
 }
 
 static void unswap(void) {
-    assert_int_equal(unlink(at(box, "A")), 0);
-    assert_int_equal(rename(at(box, "A.moved"), at(box, "A")), 0);
+    assert_int_equal(unlink(tg_test_join(box, "A")), 0);
+    assert_int_equal(rename(tg_test_join(box, "A.moved"), tg_test_join(box, "A")), 0);
 }
 
 static tg_table *one_int(int64_t v) {
@@ -112,15 +93,16 @@ static void test_swap_out(void **state) {
     assert_int_equal(tg_out_write(o, "{}\n", 3, &err), TG_OK);
     assert_int_equal(tg_out_commit(o, &err), TG_OK);
     close(dir);
-    assert_int_equal(count_entries(elsewhere), 0);
-    FILE *f = fopen(at(box, "A.moved/doc.json"), "r");
+    assert_int_equal(tg_test_count_entries(elsewhere), 0);
+    FILE *f = fopen(tg_test_join(box, "A.moved/doc.json"), "r");
     assert_non_null(f);
     assert_int_equal(fread(buf, 1, sizeof buf - 1, f), 3);
     fclose(f);
     assert_string_equal(buf, "{}\n");
-    assert_int_equal(count_entries(at(box, "A.moved")), 1); /* no temporary file left */
+    assert_int_equal(tg_test_count_entries(tg_test_join(box, "A.moved")),
+                     1); /* no temporary file left */
     unswap();
-    assert_int_equal(unlink(at(box, "A/doc.json")), 0);
+    assert_int_equal(unlink(tg_test_join(box, "A/doc.json")), 0);
     tg_path_free(p);
 }
 
@@ -137,10 +119,10 @@ static void test_swap_csv(void **state) {
     assert_int_equal(tg_out_openat(dir, name, "box/A/t.csv", &o, &err), TG_OK);
     assert_int_equal(tg_out_csv_take(o, t, NULL, &err), TG_OK);
     close(dir);
-    assert_int_equal(count_entries(elsewhere), 0);
-    assert_int_equal(access(at(box, "A.moved/t.csv"), F_OK), 0);
+    assert_int_equal(tg_test_count_entries(elsewhere), 0);
+    assert_int_equal(access(tg_test_join(box, "A.moved/t.csv"), F_OK), 0);
     unswap();
-    assert_int_equal(unlink(at(box, "A/t.csv")), 0);
+    assert_int_equal(unlink(tg_test_join(box, "A/t.csv")), 0);
     tg_table_release(t);
     tg_path_free(p);
 }
@@ -160,20 +142,20 @@ static void test_swap_sqlite(void **state) {
     swap();
     assert_int_equal(tg_db_write_at(dir, name, "box/A/x.db", "t", t, TG_DB_CREATE, NULL, &err),
                      TG_OK);
-    assert_int_equal(count_entries(elsewhere), 0);
+    assert_int_equal(tg_test_count_entries(elsewhere), 0);
     assert_int_equal(tg_db_write_at(dir, name, "box/A/x.db", "t", u, TG_DB_APPEND, NULL, &err),
                      TG_OK);
-    assert_int_equal(count_entries(elsewhere), 0);
-    assert_int_equal(count_entries(at(box, "A.moved")), 1);
+    assert_int_equal(tg_test_count_entries(elsewhere), 0);
+    assert_int_equal(tg_test_count_entries(tg_test_join(box, "A.moved")), 1);
     close(dir);
     unswap();
 
     /* Checked for reading, then swapped; a decoy database at the new name. */
-    assert_int_equal(tg_path_open_read(p, "test", at(box, "A/x.db"), &fd, &err), TG_OK);
+    assert_int_equal(tg_path_open_read(p, "test", tg_test_join(box, "A/x.db"), &fd, &err), TG_OK);
     assert_true(fd >= 0);
     swap();
-    assert_int_equal(tg_db_write(at(elsewhere, "x.db"), "t", decoy, TG_DB_CREATE, NULL, &err),
-                     TG_OK);
+    assert_int_equal(
+        tg_db_write(tg_test_join(elsewhere, "x.db"), "t", decoy, TG_DB_CREATE, NULL, &err), TG_OK);
     assert_int_equal(
         tg_db_read_fd(fd, "box/A/x.db", "SELECT sum(n) AS s FROM t", NULL, 0, NULL, &got, &err),
         TG_OK);

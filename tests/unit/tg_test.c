@@ -4,6 +4,7 @@
 #define _XOPEN_SOURCE 700 /* nftw */
 #include "tg_test.h"
 
+#include <dirent.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +39,31 @@ const char *tg_test_tmpfile(const char *suffix) {
     snprintf(path, sizeof path, "%s/tegn-test-%ld-%llx-%d%s", dir ? dir : "/tmp", (long)getpid(),
              run, ++seq, suffix ? suffix : "");
     return path;
+}
+
+const char *tg_test_join(const char *dir, const char *name) {
+    static char buf[2][1300];
+    static int k;
+    k = !k;
+    snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
+    return buf[k];
+}
+
+void tg_test_put(const char *path, const char *text) {
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
+    assert_int_equal(fclose(f), 0);
+}
+
+int tg_test_count_entries(const char *dir) {
+    DIR *d = opendir(dir);
+    int n = 0;
+    assert_non_null(d);
+    for (struct dirent *e; (e = readdir(d)) != NULL;)
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) n++;
+    closedir(d);
+    return n;
 }
 
 static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw) {

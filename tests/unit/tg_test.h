@@ -24,6 +24,16 @@ const char *tg_test_fixture(const char *name);
 ** buffer, overwritten by the next call. */
 const char *tg_test_tmpfile(const char *suffix);
 
+/* dir/name in one of two static buffers used in turn, so one call may
+** take the results of two. */
+const char *tg_test_join(const char *dir, const char *name);
+
+/* Writes 'text' as the whole file at 'path' (fails the test if it cannot). */
+void tg_test_put(const char *path, const char *text);
+
+/* The number of entries in the folder 'dir' besides . and .. */
+int tg_test_count_entries(const char *dir);
+
 /* Removes the tree at 'path' (links themselves, never what they point
 ** at); 0 when done. For a group teardown of a scratch folder. */
 int tg_test_rmtree(const char *path);
