@@ -6,7 +6,7 @@
 ** single-threaded load and against sums computed while writing), errors
 ** with file:line:col, rejects, and an allocation-failure loop.
 */
-#include "tg_test.h"
+#include "tg_test_csv.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -21,37 +21,8 @@
 
 /* ---- helpers ---- */
 
-static tg_table *load_opts(const char *name, const tg_csv_opts *opts, tg_csv_report **rep) {
-    tg_table *t = NULL;
-    tg_error err;
-    tg_status st = tg_csv_read(tg_test_fixture(name), opts, &t, rep, &err);
-    if (st != TG_OK) fail_msg("%s: %s", name, err.msg);
-    return t;
-}
-
-static tg_table *load(const char *name, tg_csv_report **rep) {
-    return load_opts(name, NULL, rep);
-}
-
-static const tg_col *col(const tg_table *t, const char *name) {
-    const tg_col *c = tg_table_col(t, name);
-    if (!c) fail_msg("no column '%s'", name);
-    return c;
-}
-
-static const char *str(const tg_col *c, size_t i) {
-    assert_int_equal(c->type, TG_STRING);
-    return tg_dict_str(c->dict, c->v.str[i], NULL);
-}
-
 static int32_t ymd(int y, int m, int d) {
     return tg_date_from_ymd(y, m, d);
-}
-
-static void done(tg_table *t, tg_csv_report *r, size_t blocks) {
-    tg_table_release(t);
-    tg_csv_report_free(r);
-    tg_test_no_leaks(blocks);
 }
 
 /* ---- dialects ---- */

@@ -7,7 +7,7 @@
 ** Each fixture in tests/fixtures/csv/ is small and its values are read off
 ** its text by hand.
 */
-#include "tg_test.h"
+#include "tg_test_csv.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,18 +21,6 @@
 
 /* ---- helpers ---- */
 
-static tg_table *load_opts(const char *name, const tg_csv_opts *opts, tg_csv_report **rep) {
-    tg_table *t = NULL;
-    tg_error err;
-    tg_status st = tg_csv_read(tg_test_fixture(name), opts, &t, rep, &err);
-    if (st != TG_OK) fail_msg("%s: %s", name, err.msg);
-    return t;
-}
-
-static tg_table *load(const char *name, tg_csv_report **rep) {
-    return load_opts(name, NULL, rep);
-}
-
 /* The error a fixture must fail with. */
 static tg_error load_error(const char *name, const tg_csv_opts *opts, tg_status want) {
     tg_table *t = NULL;
@@ -45,28 +33,11 @@ static tg_error load_error(const char *name, const tg_csv_opts *opts, tg_status 
     return err;
 }
 
-static const tg_col *col(const tg_table *t, const char *name) {
-    const tg_col *c = tg_table_col(t, name);
-    if (!c) fail_msg("no column '%s'", name);
-    return c;
-}
-
-static const char *str(const tg_col *c, size_t i) {
-    assert_int_equal(c->type, TG_STRING);
-    return tg_dict_str(c->dict, c->v.str[i], NULL);
-}
-
 /* The note holding 'text', or NULL. */
 static const tg_csv_note *note(const tg_csv_report *r, const char *text) {
     for (size_t i = 0; i < r->n_notes; i++)
         if (strstr(r->notes[i].text, text)) return &r->notes[i];
     return NULL;
-}
-
-static void done(tg_table *t, tg_csv_report *r, size_t blocks) {
-    tg_table_release(t);
-    tg_csv_report_free(r);
-    tg_test_no_leaks(blocks);
 }
 
 /* ---- issue 12 point 1: header names ---- */
