@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "tg_enc.h"
+#include "tg_indsum.h"
 #include "tg_mem.h"
 #include "tg_rnum.h"
 #include "tg_svg.h"
@@ -291,7 +292,7 @@ static void describe(tg_sbuf *d, const tg_json *ind, const tg_json *series, cons
     }
     if (gaps) tg_sbuf_printf(d, ". %d perioder uden viste tal", gaps);
     tg_sbuf_printf(d, ". Vurdering: %s.",
-                   tg_rnum_verdict(verdict ? tg_rnum_str(verdict, "verdict") : ""));
+                   tg_indsum_verdict_da(verdict ? tg_rnum_str(verdict, "verdict") : ""));
 }
 
 void tg_chart_series(tg_sbuf *b, const tg_json *ind, const char *id) {

@@ -77,11 +77,8 @@ static int is_grouped(const tg_json *ind) {
 }
 
 static const char *strategy_name(const char *code) {
-    if (strcmp(code, "kbh") == 0) return "Københavns Kommune, socialstrategien";
-    if (strcmp(code, "regionh") == 0)
-        return "Region Hovedstaden, Den Sociale Virksomhed: Rammer og Retning";
-    if (strcmp(code, "regsj") == 0) return "Region Sjælland, strategi 2025–2028";
-    return code[0] ? code : "Øvrige indikatorer";
+    const char *name = tg_indsum_strategy_name(code);
+    return name ? name : code[0] ? code : "Øvrige indikatorer";
 }
 
 static void put_badge(tg_sbuf *b, const char *code) {

@@ -110,10 +110,3 @@ const char *tg_rnum_str(const tg_json *obj, const char *key) {
     const char *s = tg_json_str_value(tg_rnum_get(obj, key), NULL);
     return s ? s : "";
 }
-
-const char *tg_rnum_verdict(const char *code) {
-    if (strcmp(code, "improved") == 0) return "forbedret";
-    if (strcmp(code, "worse") == 0) return "forværret";
-    if (strcmp(code, "no_clear_change") == 0) return "ingen klar ændring";
-    return "ikke vurderet";
-}

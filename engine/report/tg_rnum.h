@@ -55,8 +55,4 @@ double tg_rnum_num(const tg_json *obj, const char *key);
 /* A string member of 'obj'; "" when absent or not a string. */
 const char *tg_rnum_str(const tg_json *obj, const char *key);
 
-/* The verdict code ("improved", ...) in Danish words ("forbedret", ...);
-** anything else reads "ikke vurderet". */
-const char *tg_rnum_verdict(const char *code);
-
 #endif /* TG_RNUM_H */

@@ -107,10 +107,10 @@ static void fmt_value(char *out, size_t cap, const style *s, double v, double lo
     snprintf(out, cap, "%s%s [%s–%s]", a, s->unit, isnan(lo) ? "?" : l, isnan(hi) ? "?" : h);
 }
 
-static const char *verdict_da(const char *v) {
-    if (strcmp(v, "improved") == 0) return "forbedret";
-    if (strcmp(v, "worse") == 0) return "forværret";
-    if (strcmp(v, "no_clear_change") == 0) return "ingen klar ændring";
+const char *tg_indsum_verdict_da(const char *code) {
+    if (strcmp(code, "improved") == 0) return "forbedret";
+    if (strcmp(code, "worse") == 0) return "forværret";
+    if (strcmp(code, "no_clear_change") == 0) return "ingen klar ændring";
     return "ikke vurderet";
 }
 
@@ -153,7 +153,7 @@ static void line_single(tg_sbuf *b, const tg_json *ind, const style *s) {
     put_cell(b, per, 8);
     put_cell(b, val, 24);
     put_cell(b, chg, 34);
-    put_cell(b, v ? verdict_da(str_of(v, "verdict")) : "ikke vurderet", 0);
+    put_cell(b, v ? tg_indsum_verdict_da(str_of(v, "verdict")) : "ikke vurderet", 0);
     tg_sbuf_add(b, "\n", 1);
 }
 
@@ -266,7 +266,7 @@ static void lines_per_group(tg_sbuf *b, const tg_json *ind, const style *s) {
         put_cell(b, per, 8);
         put_cell(b, val, 24);
         put_cell(b, chg, 34);
-        put_cell(b, verdict_da(str_of(v, "verdict")), 0);
+        put_cell(b, tg_indsum_verdict_da(str_of(v, "verdict")), 0);
         tg_sbuf_add(b, "\n", 1);
     }
 done:
@@ -277,12 +277,12 @@ done:
     tg_free(rank);
 }
 
-static const char *strategy_name(const char *code) {
-    if (strcmp(code, "kbh") == 0) return "Københavns Kommune, socialstrategien (kbh)";
+const char *tg_indsum_strategy_name(const char *code) {
+    if (strcmp(code, "kbh") == 0) return "Københavns Kommune, socialstrategien";
     if (strcmp(code, "regionh") == 0)
-        return "Region Hovedstaden, Den Sociale Virksomhed: Rammer og Retning (regionh)";
-    if (strcmp(code, "regsj") == 0) return "Region Sjælland, strategi 2025–2028 (regsj)";
-    return code;
+        return "Region Hovedstaden, Den Sociale Virksomhed: Rammer og Retning";
+    if (strcmp(code, "regsj") == 0) return "Region Sjælland, strategi 2025–2028";
+    return NULL;
 }
 
 /* ---- the document's shape ---- */
@@ -354,7 +354,9 @@ char *tg_indsum_format_groups(const tg_json *doc, int groups) {
         const char *strategy = str_of(ind, "strategy");
         style s = style_of(ind);
         if (!shown || strcmp(shown, strategy) != 0) {
-            tg_sbuf_printf(&b, "\n%s\n  ", strategy_name(strategy));
+            const char *name = tg_indsum_strategy_name(strategy);
+            if (name) tg_sbuf_printf(&b, "\n%s (%s)\n  ", name, strategy);
+            else tg_sbuf_printf(&b, "\n%s\n  ", strategy);
             put_cell(&b, "Indikator", TITLE_W);
             tg_sbuf_add(&b, " ", 1);
             put_cell(&b, "Seneste", 8);

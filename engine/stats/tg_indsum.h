@@ -27,4 +27,12 @@ char *tg_indsum_format(const tg_json *doc);
 ** baseline and its verdict (`tegn summary --groups`). */
 char *tg_indsum_format_groups(const tg_json *doc, int groups);
 
+/* The Danish word for a verdict code ("improved" -> "forbedret"; anything
+** else "ikke vurderet"), shared by the summary and the report. */
+const char *tg_indsum_verdict_da(const char *code);
+
+/* The full name of a strategy code ("kbh", "regionh", "regsj"), or NULL
+** for a code tegn does not know. */
+const char *tg_indsum_strategy_name(const char *code);
+
 #endif /* TG_INDSUM_H */
