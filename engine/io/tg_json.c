@@ -268,6 +268,16 @@ const tg_json *tg_json_get(const tg_json *v, const char *key) {
     return NULL;
 }
 
+double tg_json_num_at(const tg_json *obj, const char *key) {
+    const tg_json *v = obj ? tg_json_get(obj, key) : NULL;
+    return v && (v->kind == TG_JSON_INT || v->kind == TG_JSON_REAL) ? tg_json_real_value(v) : NAN;
+}
+
+const char *tg_json_str_at(const tg_json *obj, const char *key) {
+    const char *s = tg_json_str_value(obj ? tg_json_get(obj, key) : NULL, NULL);
+    return s ? s : "";
+}
+
 int tg_json_bool_value(const tg_json *v) {
     return v && v->kind == TG_JSON_BOOL ? v->u.b : 0;
 }

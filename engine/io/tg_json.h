@@ -92,6 +92,12 @@ const tg_json *tg_json_at(const tg_json *v, size_t i);
 const char *tg_json_key(const tg_json *v, size_t i);
 /* Borrowed: the value under 'key' in an object, or NULL. */
 const tg_json *tg_json_get(const tg_json *v, const char *key);
+
+/* Readers for documents of any shape: the number (int or real) at 'key' of
+** 'obj', NaN when obj is NULL or not an object or the value is missing or
+** not a number; the string there, "" when it is not one. */
+double tg_json_num_at(const tg_json *obj, const char *key);
+const char *tg_json_str_at(const tg_json *obj, const char *key);
 /* Scalar contents: 0 / 0.0 / NULL when the kind differs, except that
 ** tg_json_real_value also converts an int. *len may be NULL. */
 int tg_json_bool_value(const tg_json *v);

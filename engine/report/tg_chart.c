@@ -44,7 +44,7 @@ typedef struct plot {
 
 int tg_chart_shown(const tg_json *row) {
     return !tg_json_bool_value(tg_rnum_get(row, "suppressed")) &&
-           isfinite(tg_rnum_num(row, "value"));
+           isfinite(tg_json_num_at(row, "value"));
 }
 
 /* ---- the value axis ---- */
@@ -124,7 +124,7 @@ static double tick_width(const plot *p, const tg_rnum *s) {
 static void plot_read(plot *p, const tg_json *ind, const tg_json *series) {
     const tg_rnum s = tg_rnum_of(ind);
     const tg_json *verdict = tg_rnum_at(tg_rnum_get(ind, "verdicts"), 0);
-    const char *key = tg_rnum_str(ind, "period");
+    const char *key = tg_json_str_at(ind, "period");
     char per[TG_RNUM_MAX];
     double lo = INFINITY, hi = -INFINITY;
     p->base = p->brk = -1;
@@ -139,17 +139,17 @@ static void plot_read(plot *p, const tg_json *ind, const tg_json *series) {
     for (int i = 0; i < p->n; i++) {
         const tg_json *row = tg_rnum_at(series, (size_t)i);
         int shown = tg_chart_shown(row);
-        p->v[i] = shown ? tg_rnum_num(row, "value") * s.scale : NAN;
-        p->lo[i] = shown ? tg_rnum_num(row, "lo") * s.scale : NAN;
-        p->hi[i] = shown ? tg_rnum_num(row, "hi") * s.scale : NAN;
-        p->target[i] = tg_rnum_num(row, "target") * s.scale;
+        p->v[i] = shown ? tg_json_num_at(row, "value") * s.scale : NAN;
+        p->lo[i] = shown ? tg_json_num_at(row, "lo") * s.scale : NAN;
+        p->hi[i] = shown ? tg_json_num_at(row, "hi") * s.scale : NAN;
+        p->target[i] = tg_json_num_at(row, "target") * s.scale;
         p->open[i] = tg_json_bool_value(tg_rnum_get(row, "small")) || i < p->brk;
         widen(&lo, &hi, p->v[i]);
         widen(&lo, &hi, p->lo[i]);
         widen(&lo, &hi, p->hi[i]);
         widen(&lo, &hi, p->target[i]);
     }
-    if (verdict) widen(&lo, &hi, tg_rnum_num(verdict, "baseline_value") * s.scale);
+    if (verdict) widen(&lo, &hi, tg_json_num_at(verdict, "baseline_value") * s.scale);
     if (!isfinite(lo)) lo = 0, hi = s.scale;
     p->ax = nice_axis(lo, hi);
     p->left = fmin(W / 2, fmax(LEFT, tick_width(p, &s) + 12)); /* absurd ticks get cut */
@@ -269,7 +269,7 @@ static void draw_gaps(tg_sbuf *b, const plot *p) {
 
 static void describe(tg_sbuf *d, const tg_json *ind, const tg_json *series, const plot *p) {
     const tg_rnum s = tg_rnum_of(ind);
-    const char *key = tg_rnum_str(ind, "period");
+    const char *key = tg_json_str_at(ind, "period");
     const tg_json *verdict = tg_rnum_at(tg_rnum_get(ind, "verdicts"), 0);
     char a[TG_RNUM_MAX], z[TG_RNUM_MAX], v[TG_RNUM_MAX], lo[TG_RNUM_MAX], hi[TG_RNUM_MAX];
     int last = -1, gaps = 0;
@@ -284,20 +284,20 @@ static void describe(tg_sbuf *d, const tg_json *ind, const tg_json *series, cons
     if (last >= 0) {
         const tg_json *row = tg_rnum_at(series, (size_t)last);
         tg_rnum_period(row, key, a);
-        tg_rnum_value(&s, tg_rnum_num(row, "value"), v);
-        tg_rnum_value(&s, tg_rnum_num(row, "lo"), lo);
-        tg_rnum_value(&s, tg_rnum_num(row, "hi"), hi);
+        tg_rnum_value(&s, tg_json_num_at(row, "value"), v);
+        tg_rnum_value(&s, tg_json_num_at(row, "lo"), lo);
+        tg_rnum_value(&s, tg_json_num_at(row, "hi"), hi);
         tg_sbuf_cat(d, ". Seneste viste værdi (", a, "): ", v, NULL);
         if (lo[0] && hi[0]) tg_sbuf_cat(d, ", interval ", lo, " til ", hi, NULL);
     }
     if (gaps) tg_sbuf_printf(d, ". %d perioder uden viste tal", gaps);
     tg_sbuf_printf(d, ". Vurdering: %s.",
-                   tg_indsum_verdict_da(verdict ? tg_rnum_str(verdict, "verdict") : ""));
+                   tg_indsum_verdict_da(verdict ? tg_json_str_at(verdict, "verdict") : ""));
 }
 
 void tg_chart_series(tg_sbuf *b, const tg_json *ind, const char *id) {
     const tg_json *series = tg_rnum_get(ind, "series");
-    const char *key = tg_rnum_str(ind, "period");
+    const char *key = tg_json_str_at(ind, "period");
     const tg_rnum s = tg_rnum_of(ind);
     tg_sbuf desc = { NULL, 0, 0, 0 };
     plot p;
@@ -309,7 +309,7 @@ void tg_chart_series(tg_sbuf *b, const tg_json *ind, const char *id) {
     }
     plot_read(&p, ind, series);
     describe(&desc, ind, series, &p);
-    tg_svg_open(b, id, W, H, tg_rnum_str(ind, "title"), desc.p ? desc.p : "");
+    tg_svg_open(b, id, W, H, tg_json_str_at(ind, "title"), desc.p ? desc.p : "");
     draw_axis(b, &p, &s);
     draw_periods(b, &p, series, key);
     draw_marks(b, &p);

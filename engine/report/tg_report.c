@@ -94,7 +94,7 @@ static void put_counts(tg_sbuf *b, const tg_json *list) {
         const tg_json *ind = tg_rnum_at(list, i);
         const tg_json *v = tg_rnum_at(tg_rnum_get(ind, "verdicts"), 0);
         if (is_grouped(ind)) grouped++;
-        else count[verdict_index(v ? tg_rnum_str(v, "verdict") : "")]++;
+        else count[verdict_index(v ? tg_json_str_at(v, "verdict") : "")]++;
     }
     tg_sbuf_str(b, "<table class=\"counts\"><caption>Indikatorer efter vurdering</caption>\n"
                    "<thead><tr><th scope=\"col\">Vurdering</th><th scope=\"col\" class=\"num\">"
@@ -116,7 +116,7 @@ static void put_strategies(tg_sbuf *b, const tg_json *list) {
     const char *shown = NULL;
     tg_sbuf_str(b, "<h3>Strategier</h3>\n<ul>\n");
     for (size_t i = 0; i < tg_rnum_len(list); i++) {
-        const char *s = tg_rnum_str(tg_rnum_at(list, i), "strategy");
+        const char *s = tg_json_str_at(tg_rnum_at(list, i), "strategy");
         if (shown && strcmp(shown, s) == 0) continue;
         tg_sbuf_printf(b, "<li><a href=\"#strategi-%zu\">", i + 1);
         put_text(b, strategy_name(s));
@@ -145,11 +145,11 @@ static const char reading[] =
 static void put_inputs(tg_sbuf *b, const tg_json *meta) {
     const tg_json *inputs = tg_rnum_get(meta, "inputs");
     tg_sbuf_str(b, "<h3>Kørslen og dens data</h3>\n<p>tegn ");
-    put_text(b, tg_rnum_str(meta, "tegn_version"));
+    put_text(b, tg_json_str_at(meta, "tegn_version"));
     tg_sbuf_str(b, ", script <code>");
-    put_text(b, tg_rnum_str(meta, "script"));
+    put_text(b, tg_json_str_at(meta, "script"));
     tg_sbuf_str(b, "</code>, startet ");
-    put_text(b, tg_rnum_str(meta, "started_at"));
+    put_text(b, tg_json_str_at(meta, "started_at"));
     tg_sbuf_str(b, ".</p>\n<table class=\"inputs\"><caption>Inddata med SHA-256</caption>\n"
                    "<thead><tr><th scope=\"col\">Fil</th><th scope=\"col\" class=\"num\">"
                    "Rækker</th><th scope=\"col\">SHA-256</th></tr></thead><tbody>\n");
@@ -157,11 +157,11 @@ static void put_inputs(tg_sbuf *b, const tg_json *meta) {
         const tg_json *in = tg_rnum_at(inputs, i);
         char rows[TG_RNUM_MAX];
         tg_rnum rs = { 1, 0, "", "", 0 };
-        tg_rnum_value(&rs, tg_rnum_num(in, "rows"), rows);
+        tg_rnum_value(&rs, tg_json_num_at(in, "rows"), rows);
         tg_sbuf_str(b, "<tr><td><code>");
-        put_text(b, tg_rnum_str(in, "path"));
+        put_text(b, tg_json_str_at(in, "path"));
         tg_sbuf_cat(b, "</code></td><td class=\"num\">", rows, "</td><td><code>", NULL);
-        put_text(b, tg_rnum_str(in, "sha256"));
+        put_text(b, tg_json_str_at(in, "sha256"));
         tg_sbuf_str(b, "</code></td></tr>\n");
     }
     tg_sbuf_str(b, "</tbody></table>\n");
@@ -185,12 +185,12 @@ static void put_front(tg_sbuf *b, const tg_json *doc) {
 /* "Ændring fra 2019 til 2025: −6,0 pp (interval −8,0 pp til −4,1 pp)." */
 static void put_change(tg_sbuf *b, const tg_json *v, const tg_rnum *s) {
     char a[TG_RNUM_MAX], z[TG_RNUM_MAX], c[TG_RNUM_MAX], lo[TG_RNUM_MAX], hi[TG_RNUM_MAX];
-    tg_rnum_change(s, tg_rnum_num(v, "change"), c);
+    tg_rnum_change(s, tg_json_num_at(v, "change"), c);
     if (!c[0]) return;
     tg_rnum_period(v, "baseline_period", a);
     tg_rnum_period(v, "latest_period", z);
-    tg_rnum_change(s, tg_rnum_num(v, "change_lo"), lo);
-    tg_rnum_change(s, tg_rnum_num(v, "change_hi"), hi);
+    tg_rnum_change(s, tg_json_num_at(v, "change_lo"), lo);
+    tg_rnum_change(s, tg_json_num_at(v, "change_hi"), hi);
     tg_sbuf_str(b, "Ændring fra ");
     put_text(b, a);
     tg_sbuf_str(b, " til ");
@@ -214,10 +214,10 @@ static void put_heading(tg_sbuf *b, const tg_json *ind, size_t no) {
                    "<article class=\"indikator\" id=\"ind-%zu\" aria-labelledby=\"ind-%zu-h\">\n"
                    "<h3 id=\"ind-%zu-h\">",
                    no, no, no);
-    put_text(b, tg_rnum_str(ind, "title"));
+    put_text(b, tg_json_str_at(ind, "title"));
     tg_sbuf_str(b, "</h3>\n<p class=\"goal\">");
-    put_labelled(b, "Mål: ", tg_rnum_str(ind, "goal"));
-    put_labelled(b, "Enhed: ", tg_rnum_str(ind, "unit"));
+    put_labelled(b, "Mål: ", tg_json_str_at(ind, "goal"));
+    put_labelled(b, "Enhed: ", tg_json_str_at(ind, "unit"));
     tg_sbuf_str(b, "</p>\n");
 }
 
@@ -226,7 +226,7 @@ static void put_cells(tg_sbuf *b, const tg_json *row, const tg_rnum *s, int targ
     int shown = tg_chart_shown(row);
     for (int k = 0; k < 3 + targets; k++) {
         char t[TG_RNUM_MAX];
-        tg_rnum_value(s, tg_rnum_num(row, keys[k]), t);
+        tg_rnum_value(s, tg_json_num_at(row, keys[k]), t);
         if (k < 3 && !shown) t[0] = '\0';
         tg_sbuf_cat(b, "<td class=\"num\">", t[0] ? t : "–", "</td>", NULL);
     }
@@ -241,7 +241,7 @@ static const char *row_note(const tg_json *row) {
 
 static void put_table(tg_sbuf *b, const tg_json *ind, size_t no) {
     const tg_json *series = tg_rnum_get(ind, "series");
-    const char *key = tg_rnum_str(ind, "period");
+    const char *key = tg_json_str_at(ind, "period");
     const tg_rnum s = tg_rnum_of(ind);
     int targets = 0;
     for (size_t i = 0; i < tg_rnum_len(series); i++)
@@ -277,7 +277,7 @@ static void put_gaps(tg_sbuf *b, const tg_json *ind) {
         const tg_json *row = tg_rnum_at(series, i);
         if (tg_chart_shown(row)) continue;
         hidden |= tg_json_bool_value(tg_rnum_get(row, "suppressed"));
-        tg_rnum_period(row, tg_rnum_str(ind, "period"), per);
+        tg_rnum_period(row, tg_json_str_at(ind, "period"), per);
         tg_sbuf_str(b, n++ ? ", " : "<p class=\"note\">Uden viste tal (huller i diagrammet): ");
         put_text(b, per);
     }
@@ -290,7 +290,7 @@ static void put_caption(tg_sbuf *b, const tg_json *ind) {
     const tg_json *series = tg_rnum_get(ind, "series");
     int targets = 0, small = 0;
     for (size_t i = 0; i < tg_rnum_len(series); i++) {
-        targets |= isfinite(tg_rnum_num(tg_rnum_at(series, i), "target"));
+        targets |= isfinite(tg_json_num_at(tg_rnum_at(series, i), "target"));
         small |= tg_json_bool_value(tg_rnum_get(tg_rnum_at(series, i), "small"));
     }
     tg_sbuf_str(b, "<figcaption class=\"note\">Linje og punkter: værdien pr. periode. Lyst "
@@ -308,7 +308,7 @@ static void put_single(tg_sbuf *b, const tg_json *ind, size_t no) {
     const tg_rnum s = tg_rnum_of(ind);
     char id[32];
     tg_sbuf_str(b, "<p class=\"verdict\">Vurdering: ");
-    put_badge(b, v ? tg_rnum_str(v, "verdict") : "");
+    put_badge(b, v ? tg_json_str_at(v, "verdict") : "");
     if (v && tg_rnum_is_set(tg_rnum_get(v, "change"))) {
         tg_sbuf_str(b, " ");
         put_change(b, v, &s);
@@ -402,7 +402,7 @@ static void put_grouped(tg_sbuf *b, const tg_json *ind) {
         if (label.oom) b->oom = 1;
         tg_free(label.p);
         tg_sbuf_str(b, "</th><td>");
-        put_badge(b, tg_rnum_str(v, "verdict"));
+        put_badge(b, tg_json_str_at(v, "verdict"));
         tg_sbuf_str(b, "</td><td>");
         put_change(b, v, &s);
         tg_sbuf_str(b, "</td></tr>\n");
@@ -424,7 +424,7 @@ static void put_sections(tg_sbuf *b, const tg_json *list) {
     const char *shown = NULL;
     for (size_t i = 0; i < tg_rnum_len(list); i++) {
         const tg_json *ind = tg_rnum_at(list, i);
-        const char *s = tg_rnum_str(ind, "strategy");
+        const char *s = tg_json_str_at(ind, "strategy");
         if (!shown || strcmp(shown, s) != 0) {
             if (shown) tg_sbuf_str(b, "</section>\n");
             tg_sbuf_printf(b,

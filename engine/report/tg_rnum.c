@@ -28,7 +28,7 @@ static size_t da(double v, int dec, int sign, char *buf) {
 }
 
 tg_rnum tg_rnum_of(const tg_json *ind) {
-    const char *kind = tg_rnum_str(ind, "kind"), *unit = tg_rnum_str(ind, "unit");
+    const char *kind = tg_json_str_at(ind, "kind"), *unit = tg_json_str_at(ind, "unit");
     tg_rnum s = { 1, 1, "", "", 0 };
     if (strcmp(kind, "proportion") == 0) {
         s.scale = 100;
@@ -98,15 +98,4 @@ const tg_json *tg_rnum_at(const tg_json *v, size_t i) {
 
 int tg_rnum_is_set(const tg_json *v) {
     return v && tg_json_kind_of(v) != TG_JSON_NULL;
-}
-
-double tg_rnum_num(const tg_json *obj, const char *key) {
-    const tg_json *v = tg_rnum_get(obj, key);
-    tg_json_kind k = v ? tg_json_kind_of(v) : TG_JSON_NULL;
-    return k == TG_JSON_INT || k == TG_JSON_REAL ? tg_json_real_value(v) : NAN;
-}
-
-const char *tg_rnum_str(const tg_json *obj, const char *key) {
-    const char *s = tg_json_str_value(tg_rnum_get(obj, key), NULL);
-    return s ? s : "";
 }

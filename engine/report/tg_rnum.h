@@ -49,10 +49,5 @@ const tg_json *tg_rnum_at(const tg_json *v, size_t i);
 /* 1 when 'v' is present and not null. */
 int tg_rnum_is_set(const tg_json *v);
 
-/* A number member of 'obj' (an int or a real); NaN when absent, null or
-** not a number. */
-double tg_rnum_num(const tg_json *obj, const char *key);
-/* A string member of 'obj'; "" when absent or not a string. */
-const char *tg_rnum_str(const tg_json *obj, const char *key);
 
 #endif /* TG_RNUM_H */

@@ -43,17 +43,6 @@ static void put_cell(tg_sbuf *b, const char *s, size_t w) {
 
 /* ---- numbers, Danish style ---- */
 
-static const char *str_of(const tg_json *obj, const char *key) {
-    const char *s = tg_json_str_value(tg_json_get(obj, key), NULL);
-    return s ? s : "";
-}
-
-static double num_of(const tg_json *obj, const char *key) {
-    const tg_json *v = tg_json_get(obj, key);
-    tg_json_kind k = v ? tg_json_kind_of(v) : TG_JSON_NULL;
-    return k == TG_JSON_INT || k == TG_JSON_REAL ? tg_json_real_value(v) : NAN;
-}
-
 /* v with 'dec' decimals and a decimal comma; a real minus sign when
 ** 'sign' and a plus for positive values. */
 static void fmt_num(char *out, size_t cap, double v, int dec, int sign) {
@@ -82,7 +71,7 @@ typedef struct style {
 } style;
 
 static style style_of(const tg_json *ind) {
-    const char *kind = str_of(ind, "kind");
+    const char *kind = tg_json_str_at(ind, "kind");
     style s = { 1, 1, "", "", 0 };
     if (strcmp(kind, "proportion") == 0) {
         s.scale = 100;
@@ -128,10 +117,10 @@ static void fmt_change(char *out, size_t cap, const style *s, const tg_json *v) 
     double k = s->ratio ? 1 : s->scale;
     const char *pre = s->ratio ? "×" : "";
     out[0] = '\0';
-    if (!v || isnan(num_of(v, "change"))) return;
-    fmt_num(a, sizeof a, num_of(v, "change") * k, s->ratio ? 2 : s->dec, !s->ratio);
-    fmt_num(l, sizeof l, num_of(v, "change_lo") * k, s->ratio ? 2 : s->dec, !s->ratio);
-    fmt_num(h, sizeof h, num_of(v, "change_hi") * k, s->ratio ? 2 : s->dec, !s->ratio);
+    if (!v || isnan(tg_json_num_at(v, "change"))) return;
+    fmt_num(a, sizeof a, tg_json_num_at(v, "change") * k, s->ratio ? 2 : s->dec, !s->ratio);
+    fmt_num(l, sizeof l, tg_json_num_at(v, "change_lo") * k, s->ratio ? 2 : s->dec, !s->ratio);
+    fmt_num(h, sizeof h, tg_json_num_at(v, "change_hi") * k, s->ratio ? 2 : s->dec, !s->ratio);
     fmt_period(base, sizeof base, v, "baseline_period");
     snprintf(out, cap, "%s%s%s [%s; %s] fra %s", pre, a, s->change_unit, l, h, base);
 }
@@ -139,21 +128,22 @@ static void fmt_change(char *out, size_t cap, const style *s, const tg_json *v) 
 static void line_single(tg_sbuf *b, const tg_json *ind, const style *s) {
     const tg_json *v = tg_json_at(tg_json_get(ind, "verdicts"), 0);
     const tg_json *row = latest_row(tg_json_get(ind, "series"));
-    const char *period = str_of(ind, "period");
+    const char *period = tg_json_str_at(ind, "period");
     char per[64] = "–", val[300] = "", chg[400];
 
     if (row) {
         fmt_period(per, sizeof per, row, period);
-        fmt_value(val, sizeof val, s, num_of(row, "value"), num_of(row, "lo"), num_of(row, "hi"));
+        fmt_value(val, sizeof val, s, tg_json_num_at(row, "value"), tg_json_num_at(row, "lo"),
+                  tg_json_num_at(row, "hi"));
     }
     fmt_change(chg, sizeof chg, s, v);
     tg_sbuf_add(b, "  ", 2);
-    put_cell(b, str_of(ind, "title"), TITLE_W);
+    put_cell(b, tg_json_str_at(ind, "title"), TITLE_W);
     tg_sbuf_add(b, " ", 1);
     put_cell(b, per, 8);
     put_cell(b, val, 24);
     put_cell(b, chg, 34);
-    put_cell(b, v ? tg_indsum_verdict_da(str_of(v, "verdict")) : "ikke vurderet", 0);
+    put_cell(b, v ? tg_indsum_verdict_da(tg_json_str_at(v, "verdict")) : "ikke vurderet", 0);
     tg_sbuf_add(b, "\n", 1);
 }
 
@@ -180,17 +170,17 @@ static void line_grouped(tg_sbuf *b, const tg_json *ind) {
     static const char *const codes[] = { "improved", "no_clear_change", "worse", "not_judged" };
     size_t count[4] = { 0 }, flags = 0, all_flags = 0, n = tg_json_len(vs);
     char per[64] = "–", text[256];
-    const tg_json *last = latest_of(series, str_of(ind, "period"));
+    const tg_json *last = latest_of(series, tg_json_str_at(ind, "period"));
 
     for (size_t i = 0; i < n; i++)
         for (int k = 0; k < 4; k++)
-            if (strcmp(str_of(tg_json_at(vs, i), "verdict"), codes[k]) == 0) count[k]++;
-    if (last) fmt_period(per, sizeof per, last, str_of(ind, "period"));
+            if (strcmp(tg_json_str_at(tg_json_at(vs, i), "verdict"), codes[k]) == 0) count[k]++;
+    if (last) fmt_period(per, sizeof per, last, tg_json_str_at(ind, "period"));
     /* Flags count in the latest period only: that is what needs action. */
     for (size_t i = 0; i < tg_json_len(series); i++) {
         const tg_json *row = tg_json_at(series, i);
         char p[64];
-        fmt_period(p, sizeof p, row, str_of(ind, "period"));
+        fmt_period(p, sizeof p, row, tg_json_str_at(ind, "period"));
         int flag = tg_json_bool_value(tg_json_get(row, "flag"));
         all_flags += (size_t)flag;
         if (strcmp(p, per) == 0 && flag) flags++;
@@ -204,7 +194,7 @@ static void line_grouped(tg_sbuf *b, const tg_json *ind) {
                  "%zu ikke vurderet",
                  n, n == 1 ? "gruppe" : "grupper", count[0], count[1], count[2], count[3]);
     tg_sbuf_add(b, "  ", 2);
-    put_cell(b, str_of(ind, "title"), TITLE_W);
+    put_cell(b, tg_json_str_at(ind, "title"), TITLE_W);
     tg_sbuf_add(b, " ", 1);
     put_cell(b, per, 8);
     tg_sbuf_add(b, text, strlen(text));
@@ -254,7 +244,7 @@ static void lines_per_group(tg_sbuf *b, const tg_json *ind, const style *s) {
         const tg_json *v = tg_json_at(vs, order[j]);
         char per[64], val[128] = "", chg[400];
         fmt_period(per, sizeof per, v, "latest_period");
-        double latest = num_of(v, "latest_value");
+        double latest = tg_json_num_at(v, "latest_value");
         if (!isnan(latest)) {
             fmt_num(val, sizeof val, latest * s->scale, s->dec, 0);
             strncat(val, s->unit, sizeof val - strlen(val) - 1);
@@ -266,7 +256,7 @@ static void lines_per_group(tg_sbuf *b, const tg_json *ind, const style *s) {
         put_cell(b, per, 8);
         put_cell(b, val, 24);
         put_cell(b, chg, 34);
-        put_cell(b, tg_indsum_verdict_da(str_of(v, "verdict")), 0);
+        put_cell(b, tg_indsum_verdict_da(tg_json_str_at(v, "verdict")), 0);
         tg_sbuf_add(b, "\n", 1);
     }
 done:
@@ -321,12 +311,12 @@ int tg_indsum_check(const tg_json *doc, char *why, size_t cap) {
         for (size_t k = 0; k < 2; k++)
             if (!list_of_objects(ind, lists[k], 0)) {
                 snprintf(why, cap, "indicators[%zu] (%s): \"%s\" is not a list of rows", i + 1,
-                         str_of(ind, "title"), lists[k]);
+                         tg_json_str_at(ind, "title"), lists[k]);
                 return 0;
             }
         if (by && !is_kind(by, TG_JSON_ARRAY) && !is_kind(by, TG_JSON_NULL)) {
             snprintf(why, cap, "indicators[%zu] (%s): \"by\" is not a list", i + 1,
-                     str_of(ind, "title"));
+                     tg_json_str_at(ind, "title"));
             return 0;
         }
     }
@@ -351,7 +341,7 @@ char *tg_indsum_format_groups(const tg_json *doc, int groups) {
         n == 1 ? "indikator" : "indikatorer");
     for (size_t i = 0; i < n; i++) {
         const tg_json *ind = tg_json_at(list, i);
-        const char *strategy = str_of(ind, "strategy");
+        const char *strategy = tg_json_str_at(ind, "strategy");
         style s = style_of(ind);
         if (!shown || strcmp(shown, strategy) != 0) {
             const char *name = tg_indsum_strategy_name(strategy);
