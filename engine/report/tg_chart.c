@@ -24,11 +24,7 @@
 #define BOTTOM 36.0
 #define CHAR_W 6.6 /* a tick label character's width at 11px, to thin out crowded labels */
 
-/* The value axis: round ticks from lo to hi by step, with 'dec' places. */
-typedef struct axis {
-    double lo, hi, step;
-    int dec;
-} axis;
+typedef tg_chart_axis axis;
 
 /* One chart's points: x and the scaled value, interval and target per row;
 ** 'open' is 1 for a value shown but not judged (a small n, or before the
@@ -38,6 +34,7 @@ typedef struct plot {
     double *x, *v, *lo, *hi, *target, *open;
     double *xs, *ys; /* room for 2n points of a band, a line or the target */
     double left;     /* the plot's left edge: the widest value tick fits before it */
+    double right;    /* its right edge: the latest period's label fits under it */
     int base, brk;   /* rows of the baseline and the comparable-from period, or -1 */
     axis ax;
 } plot;
@@ -49,8 +46,7 @@ int tg_chart_shown(const tg_json *row) {
 
 /* ---- the value axis ---- */
 
-/* A step of 1, 2 or 5 times a power of ten giving about five ticks. */
-static axis nice_axis(double lo, double hi) {
+tg_chart_axis tg_chart_nice(double lo, double hi) {
     axis a;
     if (!isfinite(hi - lo)) lo = -1, hi = 1; /* values near DBL_MAX: no honest axis */
     if (!(hi > lo)) {
@@ -103,7 +99,7 @@ static int find_period(const tg_json *series, const char *key, const char *want)
     return -1;
 }
 
-static int tick_count(const axis *a) {
+int tg_chart_ticks(const tg_chart_axis *a) {
     int nt = (int)lround((a->hi - a->lo) / a->step);
     return nt < 0 ? 0 : nt > 20 ? 20 : nt;
 }
@@ -112,12 +108,22 @@ static int tick_count(const axis *a) {
 static double tick_width(const plot *p, const tg_rnum *s) {
     char tick[TG_RNUM_MAX];
     size_t most = 1;
-    for (int k = 0; k <= tick_count(&p->ax); k++) {
+    for (int k = 0; k <= tg_chart_ticks(&p->ax); k++) {
         tg_rnum_tick(s, p->ax.lo + k * p->ax.step, p->ax.dec, tick);
         size_t n = tg_enc_utf8_len(tick, strlen(tick));
         if (n > most) most = n;
     }
     return CHAR_W * (double)most;
+}
+
+/* The right margin: RIGHT, or more when half the latest period's label
+** (always shown, centred under its point half a slot from the edge) would
+** stick out of the drawing. */
+static double last_label(const tg_json *series, const char *key, double slot) {
+    char per[TG_RNUM_MAX];
+    tg_rnum_period(tg_rnum_at(series, tg_rnum_len(series) - 1), key, per);
+    double half = CHAR_W * (double)tg_enc_utf8_len(per, strlen(per)) / 2;
+    return fmax(RIGHT, half + 2 - slot / 2);
 }
 
 /* Reads the rows; a row not shown gets NaN for everything from its data. */
@@ -151,18 +157,19 @@ static void plot_read(plot *p, const tg_json *ind, const tg_json *series) {
     }
     if (verdict) widen(&lo, &hi, tg_json_num_at(verdict, "baseline_value") * s.scale);
     if (!isfinite(lo)) lo = 0, hi = s.scale;
-    p->ax = nice_axis(lo, hi);
+    p->ax = tg_chart_nice(lo, hi);
     p->left = fmin(W / 2, fmax(LEFT, tick_width(p, &s) + 12)); /* absurd ticks get cut */
-    for (int i = 0; i < p->n; i++) p->x[i] = p->left + (W - p->left - RIGHT) * (i + 0.5) / p->n;
+    p->right = W - last_label(series, key, (W - p->left - RIGHT) / p->n);
+    for (int i = 0; i < p->n; i++) p->x[i] = p->left + (p->right - p->left) * (i + 0.5) / p->n;
 }
 
 /* ---- drawing ---- */
 
 static void draw_axis(tg_sbuf *b, const plot *p, const tg_rnum *s) {
     char tick[TG_RNUM_MAX];
-    for (int k = 0; k <= tick_count(&p->ax); k++) {
+    for (int k = 0; k <= tg_chart_ticks(&p->ax); k++) {
         double v = p->ax.lo + k * p->ax.step, y = y_of(&p->ax, v);
-        tg_svg_line(b, p->left, y, W - RIGHT, y, "grid");
+        tg_svg_line(b, p->left, y, p->right, y, "grid");
         tg_rnum_tick(s, v, p->ax.dec, tick);
         tg_svg_text(b, p->left - 6, y + 4, "end", "tick", tick);
     }
@@ -184,7 +191,7 @@ static double label_width(const tg_json *series, const char *key) {
 ** latest, which is always labelled. */
 static void draw_periods(tg_sbuf *b, const plot *p, const tg_json *series, const char *key) {
     char per[TG_RNUM_MAX];
-    double slot = (W - p->left - RIGHT) / p->n, need = label_width(series, key);
+    double slot = (p->right - p->left) / p->n, need = label_width(series, key);
     int every = slot >= need ? 1 : (int)fmin(p->n, ceil(need / slot));
     for (int i = 0; i < p->n; i++) {
         if ((p->n - 1 - i) % every != 0) continue;

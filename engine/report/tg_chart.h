@@ -12,6 +12,20 @@
 #include "tg_json.h"
 #include "tg_sbuf.h"
 
+/* A value axis: round ticks from lo to hi by step, with 'dec' places. */
+typedef struct tg_chart_axis {
+    double lo, hi, step;
+    int dec;
+} tg_chart_axis;
+
+/* The axis that holds lo..hi between round ticks: a step of 1, 2 or 5
+** times a power of ten giving about five ticks (an empty or absurd range
+** gets a small one around it). */
+tg_chart_axis tg_chart_nice(double lo, double hi);
+/* The number of steps between the axis' ends (its ticks are that plus
+** one), at most 20. */
+int tg_chart_ticks(const tg_chart_axis *a);
+
 /* 1 when series row 'row' has a value the report may show: not
 ** suppressed and a finite value. */
 int tg_chart_shown(const tg_json *row);

@@ -14,8 +14,8 @@
 #include <string.h>
 
 #include "tg_chart.h"
-#include "tg_collate.h"
 #include "tg_err.h"
+#include "tg_gchart.h"
 #include "tg_indsum.h"
 #include "tg_mem.h"
 #include "tg_out.h"
@@ -32,7 +32,7 @@ static const char css[] =
     "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;"
     "color:#1a1a1a;max-width:60rem;margin:0 auto;padding:1rem;line-height:1.45}\n"
     "h1{font-size:1.9rem}h2{font-size:1.45rem;border-bottom:2px solid #333;margin-top:2.5rem}\n"
-    "h3{font-size:1.15rem;margin-bottom:.3rem}\n"
+    "h3{font-size:1.15rem;margin-bottom:.3rem}h1,h2,h3,caption{overflow-wrap:break-word}\n"
     "table{border-collapse:collapse;font-variant-numeric:tabular-nums}\n"
     "th,td{border-bottom:1px solid #bbb;padding:.2rem .5rem;text-align:left}\n"
     "td.num,th.num{text-align:right;white-space:nowrap}\n"
@@ -40,6 +40,7 @@ static const char css[] =
     ".indikator{margin:1.5rem 0 2.5rem}\n"
     ".fig{display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-start}\n"
     ".fig figure{flex:1 1 28rem;margin:0}.fig table{flex:0 1 20rem;font-size:.85rem}\n"
+    ".fig.wide figure{flex-basis:100%}.fig.wide table{flex-basis:auto}\n"
     "svg{width:100%;height:auto}\n"
     "svg text{font-size:11px;fill:#1a1a1a}svg .gap{font-size:14px;fill:#555}\n"
     "svg .grid{stroke:#ddd}svg .band{fill:#9ecae1;fill-opacity:.55}\n"
@@ -48,6 +49,11 @@ static const char css[] =
     "svg .open{fill:#fff;stroke:#08306b;stroke-width:1.5}\n"
     "svg .target{fill:none;stroke:#8c2d04;stroke-width:1.5;stroke-dasharray:6 4}\n"
     "svg .baseline{stroke:#333;stroke-dasharray:2 3}svg .break{stroke:#333;stroke-dasharray:8 3}\n"
+    /* the group charts (tg_gchart): dots, budget band, funnel, reasons */
+    "svg .budgetband{fill:#c6dbef}svg .budget{stroke:#08306b;stroke-width:2}\n"
+    "svg .flag{fill:#8e1b1b;stroke:#1a1a1a;stroke-width:1}\n"
+    "svg .funnel{fill:#4a7fb0}svg .whisker{stroke:#1a1a1a;stroke-width:1.5}\n"
+    "svg .reason{fill:#4a7fb0}svg .basis{stroke:#555;stroke-width:2}\n"
     ".badge{display:inline-block;padding:.1rem .5rem;border-radius:.3rem;font-weight:600;"
     "border:2px solid #333}\n"
     ".improved{background:#1b5e20;color:#fff}.worse{background:#8e1b1b;color:#fff}\n"
@@ -57,10 +63,6 @@ static const char css[] =
     "@media print{@page{size:A4;margin:16mm}body{max-width:none;padding:0;font-size:10pt}"
     "h2{break-before:page}#forside h2{break-before:auto}.indikator,figure,table{break-inside:avoid}"
     "a{color:inherit;text-decoration:none}}\n";
-
-/* A badge: a symbol and the verdict's word, by verdict_index. */
-static const char *const badges[] = { "▲ Forbedret", "● Ingen klar ændring", "▼ Forværret",
-                                      "○ Ikke vurderet" };
 
 static int verdict_index(const char *code) {
     for (int k = 0; k < 3; k++)
@@ -83,7 +85,8 @@ static const char *strategy_name(const char *code) {
 
 static void put_badge(tg_sbuf *b, const char *code) {
     int k = verdict_index(code);
-    tg_sbuf_cat(b, "<span class=\"badge ", codes[k], "\">", badges[k], "</span>", NULL);
+    tg_sbuf_cat(b, "<span class=\"badge ", codes[k], "\">", tg_indsum_verdict_mark(codes[k]),
+                "</span>", NULL);
 }
 
 /* ---- the front page ---- */
@@ -198,6 +201,16 @@ static void put_change(tg_sbuf *b, const tg_json *v, const tg_rnum *s) {
     tg_sbuf_cat(b, ": ", c, NULL);
     if (lo[0] && hi[0]) tg_sbuf_cat(b, " (interval ", lo, " til ", hi, ")", NULL);
     tg_sbuf_str(b, ".");
+}
+
+/* The change alone, for a table's cell: "+31,5 pp (+13,3 pp til +47,5 pp)". */
+static void put_change_cell(tg_sbuf *b, const tg_json *v, const tg_rnum *s) {
+    char c[TG_RNUM_MAX], lo[TG_RNUM_MAX], hi[TG_RNUM_MAX];
+    tg_rnum_change(s, tg_json_num_at(v, "change"), c);
+    tg_rnum_change(s, tg_json_num_at(v, "change_lo"), lo);
+    tg_rnum_change(s, tg_json_num_at(v, "change_hi"), hi);
+    tg_sbuf_str(b, c[0] ? c : "–");
+    if (c[0] && lo[0] && hi[0]) tg_sbuf_cat(b, " (", lo, " til ", hi, ")", NULL);
 }
 
 /* "Mål: ...", "Enhed: ..." for those the indicator has. */
@@ -322,98 +335,174 @@ static void put_single(tg_sbuf *b, const tg_json *ind, size_t no) {
     put_gaps(b, ind);
 }
 
-/* The group of verdict row 'v' as text: its 'by' values joined by " · ". */
-static void group_label(tg_sbuf *b, const tg_json *v, const tg_json *by) {
-    for (size_t k = 0; k < tg_rnum_len(by); k++) {
-        const char *col = tg_json_str_value(tg_rnum_at(by, k), NULL);
-        char g[TG_RNUM_MAX];
-        tg_rnum_period(v, col ? col : "", g);
-        tg_sbuf_cat(b, k ? " · " : "", g, NULL);
+/* The cells of a group's row at the latest period: value, lower, upper
+** (only when shown). */
+static void put_latest_cells(tg_sbuf *b, const tg_json *row, const tg_rnum *s) {
+    static const char *const keys[] = { "value", "lo", "hi" };
+    for (int k = 0; k < 3; k++) {
+        char t[TG_RNUM_MAX] = "";
+        if (row && tg_chart_shown(row)) tg_rnum_value(s, tg_json_num_at(row, keys[k]), t);
+        tg_sbuf_cat(b, "<td class=\"num\">", t[0] ? t : "–", "</td>", NULL);
     }
 }
 
-/* 1 when every group value of every verdict row is a string: then the rows
-** read best in Danish order. Numbers keep the document's numeric order. */
-static int groups_are_text(const tg_json *vs, const tg_json *by) {
-    for (size_t i = 0; i < tg_rnum_len(vs); i++)
-        for (size_t k = 0; k < tg_rnum_len(by); k++) {
-            const char *col = tg_json_str_value(tg_rnum_at(by, k), NULL);
-            const tg_json *g = col ? tg_rnum_get(tg_rnum_at(vs, i), col) : NULL;
-            if (!g || tg_json_kind_of(g) != TG_JSON_STRING) return 0;
+/* Budget: value, budget, deviation and a remark. */
+static void put_budget_cells(tg_sbuf *b, const tg_json *row, const tg_rnum *s) {
+    char v[TG_RNUM_MAX] = "", t[TG_RNUM_MAX] = "", d[TG_RNUM_MAX] = "";
+    int shown = row && tg_chart_shown(row), flag = 0;
+    tg_rnum_value(s, tg_json_num_at(row, "target"), t);
+    if (shown) {
+        double x = tg_json_num_at(row, "value"), target = tg_json_num_at(row, "target");
+        tg_rnum_value(s, x, v);
+        tg_rnum_change(s, x - target, d);
+        flag = tg_json_bool_value(tg_rnum_get(row, "flag"));
+    }
+    tg_sbuf_cat(b, "<td class=\"num\">", v[0] ? v : "–", "</td><td class=\"num\">", t[0] ? t : "–",
+                "</td><td class=\"num\">", d[0] ? d : "–", "</td><td>",
+                flag   ? "◆ afviger"
+                : !row ? "ingen række"
+                       : row_note(row),
+                "</td>", NULL);
+}
+
+static void put_group_head(tg_sbuf *b, tg_gchart_kind kind, const char *latest, size_t n,
+                           size_t no) {
+    tg_sbuf_printf(b,
+                   "<table class=\"groups\" id=\"ind-%zu-grupper\"><caption>%s pr. gruppe (%zu "
+                   "%s)</caption>\n<thead><tr><th scope=\"col\">%s</th>",
+                   no, kind == TG_GCHART_BUDGET ? "Værdi og budget" : "Vurdering", n,
+                   kind == TG_GCHART_FUNNEL ? "trin"
+                   : n == 1                 ? "gruppe"
+                                            : "grupper",
+                   kind == TG_GCHART_FUNNEL ? "Trin" : "Gruppe");
+    tg_sbuf_str(b, "<th scope=\"col\" class=\"num\">Værdi ");
+    put_text(b, latest);
+    if (kind == TG_GCHART_BUDGET)
+        tg_sbuf_str(b, "</th><th scope=\"col\" class=\"num\">Budget</th><th scope=\"col\" "
+                       "class=\"num\">Afvigelse</th><th scope=\"col\">Bemærkning</th>");
+    else
+        tg_sbuf_str(b, "</th><th scope=\"col\" class=\"num\">Nedre</th><th scope=\"col\" "
+                       "class=\"num\">Øvre</th><th scope=\"col\">Vurdering</th><th "
+                       "scope=\"col\" class=\"num\">Ændring siden basis (interval)</th>");
+    tg_sbuf_str(b, "</tr></thead><tbody>\n");
+}
+
+/* The table beside a group chart: a row per group in the chart's order. */
+static void put_group_table(tg_sbuf *b, const tg_json *ind, const size_t *order, size_t no) {
+    const tg_json *vs = tg_rnum_get(ind, "verdicts");
+    tg_gchart_kind kind = tg_gchart_kind_of(ind);
+    const tg_rnum s = kind == TG_GCHART_BUDGET ? tg_gchart_budget_style(ind) : tg_rnum_of(ind);
+    char latest[TG_RNUM_MAX], name[TG_RNUM_MAX];
+    tg_rnum_period_of(tg_gchart_latest(ind), latest);
+    put_group_head(b, kind, latest, tg_rnum_len(vs), no);
+    for (size_t r = 0; r < tg_rnum_len(vs); r++) {
+        const tg_json *v = tg_rnum_at(vs, order[r]), *row = tg_gchart_row(ind, v, latest);
+        if (!tg_gchart_name(ind, v, name)) b->oom = 1;
+        tg_sbuf_str(b, "<tr><th scope=\"row\">");
+        put_text(b, name);
+        tg_sbuf_str(b, "</th>");
+        if (kind == TG_GCHART_BUDGET) {
+            put_budget_cells(b, row, &s);
+        } else {
+            put_latest_cells(b, row, &s);
+            tg_sbuf_str(b, "<td>");
+            put_badge(b, tg_json_str_at(v, "verdict"));
+            tg_sbuf_str(b, "</td><td class=\"num\">");
+            put_change_cell(b, v, &s);
+            tg_sbuf_str(b, "</td>");
         }
-    return 1;
+        tg_sbuf_str(b, "</tr>\n");
+    }
+    tg_sbuf_str(b, "</tbody></table>\n");
 }
 
-/* order[r] = the verdict row shown r-th: Danish order (tg_collate) for text
-** groups, else the document's. 0 when out of memory. */
-static int group_order(const tg_json *vs, const tg_json *by, size_t *order) {
-    size_t n = tg_rnum_len(vs);
-    for (size_t i = 0; i < n; i++) order[i] = i;
-    if (n < 2 || !groups_are_text(vs, by)) return 1;
-    tg_sbuf text = { NULL, 0, 0, 0 };
-    size_t *end = tg_malloc(n * sizeof *end), *len = tg_malloc(n * sizeof *len);
-    const char **str = tg_malloc(n * sizeof *str);
-    uint32_t *rank = tg_malloc(n * sizeof *rank);
-    tg_error err;
-    int ok = end && len && str && rank;
-    for (size_t i = 0; ok && i < n; i++) {
-        group_label(&text, tg_rnum_at(vs, i), by);
-        end[i] = text.len;
-    }
-    ok = ok && !text.oom && text.p; /* p is NULL only when every label is "" */
-    for (size_t i = 0; ok && i < n; i++) {
-        str[i] = text.p + (i ? end[i - 1] : 0);
-        len[i] = end[i] - (i ? end[i - 1] : 0);
-    }
-    tg_status st = ok ? tg_collate_ranks("da", str, len, n, rank, &err)
-                      : (text.oom || !end || !len || !str || !rank ? TG_ENOMEM : TG_EARG);
-    if (st == TG_OK)
-        for (size_t i = 0; i < n; i++) order[rank[i]] = i;
-    tg_free(text.p);
-    tg_free(end);
-    tg_free(len);
-    tg_free(str);
-    tg_free(rank);
-    return st != TG_ENOMEM; /* ICU refusing "da" leaves the document's order */
+/* What a group chart's marks mean. */
+static void put_group_caption(tg_sbuf *b, const tg_json *ind) {
+    tg_gchart_kind kind = tg_gchart_kind_of(ind);
+    char latest[TG_RNUM_MAX];
+    tg_rnum_period_of(tg_gchart_latest(ind), latest);
+    tg_sbuf_str(b, "<figcaption class=\"note\">");
+    put_text(b, latest);
+    if (kind == TG_GCHART_FUNNEL)
+        tg_sbuf_str(b, ". Bjælke: andelen, der når trinnet, i midten af diagrammet; streger "
+                       "ved enderne: intervallet. Til højre: andelen og trinnets vurdering.");
+    else if (kind == TG_GCHART_BUDGET) {
+        char fd[TG_RNUM_MAX];
+        tg_rnum s = tg_gchart_budget_style(ind);
+        tg_rnum_change(&s, tg_json_num_at(ind, "flag_deviation"), fd);
+        tg_sbuf_cat(b, ". Punkt: værdien. Lodret streg: budgettet. Lyst bånd: budget ± ",
+                    fd[0] == '+' ? fd + 1 : fd,
+                    "; ◆ afviger: uden for båndet. Til højre: afvigelsen fra budget.", NULL);
+    } else
+        tg_sbuf_str(b, ". Punkt: seneste værdi. Vandret streg: intervallet. Lodret streg: "
+                       "værdien i basisperioden. Til højre: gruppens vurdering.");
+    tg_sbuf_str(b, " Grupper uden viste tal står med –.</figcaption>\n</figure>\n");
 }
 
-/* A grouped indicator: each group's verdict and change, groups in Danish
-** order (its chart is a later increment, see docs/report.md). */
-static void put_grouped(tg_sbuf *b, const tg_json *ind) {
+/* The funnel's reasons at the latest period as a table. */
+static void put_reasons(tg_sbuf *b, const tg_json *ind, size_t no) {
+    const tg_json *list = tg_gchart_reasons(ind, NULL);
+    size_t cap = tg_rnum_len(list);
+    const tg_json **rows = cap ? tg_malloc(cap * sizeof *rows) : NULL;
+    double *counts = cap ? tg_malloc(cap * sizeof *counts) : NULL;
+    char latest[TG_RNUM_MAX], id[48], label[TG_RNUM_MAX], count[TG_RNUM_MAX];
+    size_t n = rows && counts ? tg_gchart_reason_rows(ind, rows, counts) : 0;
+    if (cap && (!rows || !counts)) b->oom = 1;
+    if (n) {
+        tg_rnum_period_of(tg_gchart_latest(ind), latest);
+        snprintf(id, sizeof id, "ind-%zu-aarsager", no);
+        tg_sbuf_str(b, "<div class=\"fig wide\">\n<figure>\n");
+        tg_gchart_reasons_draw(b, ind, id);
+        tg_sbuf_str(b, "<figcaption class=\"note\">Årsager ");
+        put_text(b, latest);
+        tg_sbuf_printf(b,
+                       ", flest først. Skjult: færre end %d, vises ikke af hensyn til "
+                       "diskretionen.</figcaption>\n</figure>\n",
+                       (int)tg_json_num_at(ind, "suppress_below"));
+        tg_sbuf_printf(b,
+                       "<table class=\"reasons\" id=\"ind-%zu-aarsager-tabel\"><caption>"
+                       "Årsager ",
+                       no);
+        put_text(b, latest);
+        tg_sbuf_str(b, "</caption>\n<thead><tr><th scope=\"col\">Årsag</th><th scope=\"col\" "
+                       "class=\"num\">Antal</th></tr></thead><tbody>\n");
+        for (size_t r = 0; r < n; r++) {
+            tg_gchart_reason(ind, rows[r], label, count);
+            tg_sbuf_str(b, "<tr><th scope=\"row\">");
+            put_text(b, label);
+            tg_sbuf_cat(b, "</th><td class=\"num\">", count[0] ? count : "skjult", "</td></tr>\n",
+                        NULL);
+        }
+        tg_sbuf_str(b, "</tbody></table>\n</div>\n");
+    }
+    tg_free(rows);
+    tg_free(counts);
+}
+
+/* A grouped indicator: the chart of its kind (tg_gchart) with the table of
+** the groups beside it, groups in Danish order when they are text. */
+static void put_grouped(tg_sbuf *b, const tg_json *ind, size_t no) {
     const tg_json *vs = tg_rnum_get(ind, "verdicts"), *by = tg_rnum_get(ind, "by");
-    const tg_rnum s = tg_rnum_of(ind);
     size_t n = tg_rnum_len(vs), *order = tg_malloc((n ? n : 1) * sizeof *order);
-    if (!order || !group_order(vs, by, order)) {
+    char id[32];
+    if (!order || !tg_gchart_order(vs, by, order)) {
         b->oom = 1;
         tg_free(order);
         return;
     }
-    tg_sbuf_printf(b,
-                   "<table class=\"groups\"><caption>Vurdering pr. gruppe (%zu %s)"
-                   "</caption>\n<thead><tr><th scope=\"col\">Gruppe</th><th scope=\"col\">"
-                   "Vurdering</th><th scope=\"col\">Ændring</th></tr></thead><tbody>\n",
-                   n, n == 1 ? "gruppe" : "grupper");
-    for (size_t r = 0; r < n; r++) {
-        const tg_json *v = tg_rnum_at(vs, order[r]);
-        tg_sbuf label = { NULL, 0, 0, 0 };
-        group_label(&label, v, by);
-        tg_sbuf_str(b, "<tr><th scope=\"row\">");
-        put_text(b, label.p ? label.p : "");
-        if (label.oom) b->oom = 1;
-        tg_free(label.p);
-        tg_sbuf_str(b, "</th><td>");
-        put_badge(b, tg_json_str_at(v, "verdict"));
-        tg_sbuf_str(b, "</td><td>");
-        put_change(b, v, &s);
-        tg_sbuf_str(b, "</td></tr>\n");
-    }
-    tg_sbuf_str(b, "</tbody></table>\n");
+    snprintf(id, sizeof id, "ind-%zu-svg", no);
+    tg_sbuf_str(b, "<div class=\"fig wide\">\n<figure>\n");
+    tg_gchart_draw(b, ind, order, id);
+    put_group_caption(b, ind);
+    put_group_table(b, ind, order, no);
+    tg_sbuf_str(b, "</div>\n");
+    if (tg_gchart_kind_of(ind) == TG_GCHART_FUNNEL) put_reasons(b, ind, no);
     tg_free(order);
 }
 
 static void put_indicator(tg_sbuf *b, const tg_json *ind, size_t no) {
     put_heading(b, ind, no);
-    if (is_grouped(ind)) put_grouped(b, ind);
+    if (is_grouped(ind)) put_grouped(b, ind, no);
     else put_single(b, ind, no);
     tg_sbuf_str(b, "</article>\n");
 }

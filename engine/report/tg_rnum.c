@@ -68,11 +68,51 @@ void tg_rnum_tick(const tg_rnum *s, double v, int dec, char *buf) {
     snprintf(buf, TG_RNUM_MAX, "%s%s", num, s->suffix);
 }
 
+static const char *const months[] = { "januar",    "februar", "marts",    "april",
+                                      "maj",       "juni",    "juli",     "august",
+                                      "september", "oktober", "november", "december" };
+
+/* The digits s[0..n) as a number, or -1 when one of them is not a digit. */
+static int digits(const char *s, int n) {
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9') return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+/* A period string in Danish words: "2021K4" as "4. kvt. 2021", "2024-03"
+** as "marts 2024", "2026-12-07" as "7. december 2026" (no leading zero, as
+** Danish writes dates); anything else as it is. 1 when it was one of them. */
+static int period_da(const char *s, char *buf) {
+    size_t n = strlen(s);
+    int y = digits(s, 4), m = n >= 7 && s[4] == '-' ? digits(s + 5, 2) : -1;
+    if (y < 0) return 0;
+    if (n == 6 && s[4] == 'K' && s[5] >= '1' && s[5] <= '4') {
+        snprintf(buf, TG_RNUM_MAX, "%c. kvt. %d", s[5], y);
+        return 1;
+    }
+    if (m < 1 || m > 12) return 0;
+    if (n == 7) {
+        snprintf(buf, TG_RNUM_MAX, "%s %d", months[m - 1], y);
+        return 1;
+    }
+    int d = n == 10 && s[7] == '-' ? digits(s + 8, 2) : -1;
+    if (d < 1 || d > 31) return 0;
+    snprintf(buf, TG_RNUM_MAX, "%d. %s %d", d, months[m - 1], y);
+    return 1;
+}
+
 void tg_rnum_period(const tg_json *row, const char *key, char *buf) {
-    const tg_json *v = tg_rnum_get(row, key);
+    tg_rnum_period_of(tg_rnum_get(row, key), buf);
+}
+
+void tg_rnum_period_of(const tg_json *v, char *buf) {
     tg_json_kind k = v ? tg_json_kind_of(v) : TG_JSON_NULL;
     if (k == TG_JSON_STRING) {
-        snprintf(buf, TG_RNUM_MAX, "%s", tg_json_str_value(v, NULL));
+        const char *s = tg_json_str_value(v, NULL);
+        if (!period_da(s, buf)) snprintf(buf, TG_RNUM_MAX, "%s", s);
     } else if (k == TG_JSON_INT) {
         tg_fmt_int64(tg_json_int_value(v), buf);
     } else if (k == TG_JSON_REAL) {

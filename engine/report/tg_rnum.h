@@ -34,10 +34,13 @@ void tg_rnum_change(const tg_rnum *s, double v, char *buf);
 /* A tick of the value axis: 'v' already scaled, with 'dec' places. */
 void tg_rnum_tick(const tg_rnum *s, double v, int dec, char *buf);
 
-/* The value of 'key' in 'row' as period text: a year as "2019" (no
-** thousands mark), a string as it is; "–" when absent or null (or
-** 'row' is NULL). */
+/* The value of 'key' in 'row' as period text in Danish: a year as "2019"
+** (no thousands mark), a quarter "2021K4" as "4. kvt. 2021", a month
+** "2024-03" as "marts 2024", a date "2026-12-07" as "7. december 2026",
+** any other string as it is; "–" when absent or null (or 'row' is NULL). */
 void tg_rnum_period(const tg_json *row, const char *key, char *buf);
+/* The same for the period value 'v' itself (NULL reads "–"). */
+void tg_rnum_period_of(const tg_json *v, char *buf);
 
 /* NULL-safe readers for a document of any shape: the member 'key' of an
 ** object (NULL when obj is NULL or not an object, or has no such key),

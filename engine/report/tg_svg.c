@@ -87,6 +87,16 @@ void tg_svg_poly(tg_sbuf *b, const double *xs, const double *ys, int n, int clos
     tg_sbuf_str(b, "/>\n");
 }
 
+void tg_svg_rect(tg_sbuf *b, double x, double y, double w, double h, const char *cls) {
+    tg_sbuf_str(b, "<rect");
+    put_attr(b, "x", x);
+    put_attr(b, "y", y);
+    put_attr(b, "width", w > 0 ? w : 0);
+    put_attr(b, "height", h > 0 ? h : 0);
+    put_class(b, cls);
+    tg_sbuf_str(b, "/>\n");
+}
+
 void tg_svg_circle(tg_sbuf *b, double cx, double cy, double r, const char *cls) {
     tg_sbuf_str(b, "<circle");
     put_attr(b, "cx", cx);

@@ -29,6 +29,9 @@ void tg_svg_line(tg_sbuf *b, double x1, double y1, double x2, double y2, const c
 void tg_svg_poly(tg_sbuf *b, const double *xs, const double *ys, int n, int closed,
                  const char *cls);
 
+/* A rectangle from (x, y) of w x h (a negative w or h counts as 0). */
+void tg_svg_rect(tg_sbuf *b, double x, double y, double w, double h, const char *cls);
+
 void tg_svg_circle(tg_sbuf *b, double cx, double cy, double r, const char *cls);
 
 /* Text at (x, y); 'anchor' is "start", "middle" or "end". */

@@ -103,6 +103,13 @@ const char *tg_indsum_verdict_da(const char *code) {
     return "ikke vurderet";
 }
 
+const char *tg_indsum_verdict_mark(const char *code) {
+    if (strcmp(code, "improved") == 0) return "▲ Forbedret";
+    if (strcmp(code, "worse") == 0) return "▼ Forværret";
+    if (strcmp(code, "no_clear_change") == 0) return "● Ingen klar ændring";
+    return "○ Ikke vurderet";
+}
+
 /* ---- lines ---- */
 
 /* The series row of the verdict's latest period (ungrouped: the last). */
@@ -147,9 +154,7 @@ static void line_single(tg_sbuf *b, const tg_json *ind, const style *s) {
     tg_sbuf_add(b, "\n", 1);
 }
 
-/* The latest period over all rows (groups end at different periods):
-** numbers compare as numbers, text (quarters, months, dates) as text. */
-static const tg_json *latest_of(const tg_json *series, const char *key) {
+const tg_json *tg_indsum_latest(const tg_json *series, const char *key) {
     const tg_json *best = NULL;
     for (size_t i = 0; i < tg_json_len(series); i++) {
         const tg_json *row = tg_json_at(series, i);
@@ -170,7 +175,7 @@ static void line_grouped(tg_sbuf *b, const tg_json *ind) {
     static const char *const codes[] = { "improved", "no_clear_change", "worse", "not_judged" };
     size_t count[4] = { 0 }, flags = 0, all_flags = 0, n = tg_json_len(vs);
     char per[64] = "–", text[256];
-    const tg_json *last = latest_of(series, tg_json_str_at(ind, "period"));
+    const tg_json *last = tg_indsum_latest(series, tg_json_str_at(ind, "period"));
 
     for (size_t i = 0; i < n; i++)
         for (int k = 0; k < 4; k++)

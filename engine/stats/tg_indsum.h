@@ -30,6 +30,15 @@ char *tg_indsum_format_groups(const tg_json *doc, int groups);
 /* The Danish word for a verdict code ("improved" -> "forbedret"; anything
 ** else "ikke vurderet"), shared by the summary and the report. */
 const char *tg_indsum_verdict_da(const char *code);
+/* The same with a symbol, capitalised, so it reads in greyscale
+** ("▲ Forbedret", "● Ingen klar ændring", "▼ Forværret", "○ Ikke vurderet"):
+** the report's badges and chart labels. */
+const char *tg_indsum_verdict_mark(const char *code);
+
+/* The row of 'series' (an array of row objects) with the latest value in
+** column 'key' (groups end at different periods): numbers compare as
+** numbers, text (quarters, months, dates) as text; NULL for no rows. */
+const tg_json *tg_indsum_latest(const tg_json *series, const char *key);
 
 /* The full name of a strategy code ("kbh", "regionh", "regsj"), or NULL
 ** for a code tegn does not know. */

@@ -25,6 +25,9 @@ import sys
 import tempfile
 from decimal import ROUND_HALF_UP, Decimal
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree (test source_tree_clean)
+import charts  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURE = os.path.join(HERE, "fixture.json")
 MINUS = "\u2212"
@@ -59,6 +62,24 @@ def style(ind):
     return 1, 1, ""
 
 
+MONTHS = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
+          "oktober", "november", "december"]
+
+
+def period_text(v):
+    """tg_rnum_period: 2021K4 as '4. kvt. 2021', 2024-03 as 'marts 2024',
+    2026-12-07 as '7. december 2026'; a year and anything else as it is."""
+    s = str(v)
+    if re.fullmatch(r"\d{4}K[1-4]", s):
+        return f"{s[5]}. kvt. {s[:4]}"
+    if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", s):
+        return f"{MONTHS[int(s[5:])- 1]} {s[:4]}"
+    m = re.fullmatch(r"(\d{4})-(0[1-9]|1[0-2])-(\d\d)", s)
+    if m and 1 <= int(m[3]) <= 31:
+        return f"{int(m[3])}. {MONTHS[int(m[2]) - 1]} {m[1]}"
+    return s
+
+
 def value_text(ind, v):
     scale, dec, suffix = style(ind)
     return "–" if v is None else da(v * scale, dec) + suffix
@@ -84,7 +105,8 @@ class Parser(html.parser.HTMLParser):
         if "href" in a:
             self.hrefs.append(a["href"])
         if tag == "svg":
-            self.svgs.append({"title": "", "desc": "", "circles": 0, "open": 0,
+            self.svgs.append({"id": a.get("aria-labelledby", "").split(" ")[0][:-2],
+                              "title": "", "desc": "", "circles": 0, "open": 0,
                               "role": a.get("role")})
         if tag == "circle" and self.svgs:
             self.svgs[-1]["circles"] += 1
@@ -133,7 +155,7 @@ def tegn(exe, *args):
 def check_tables(doc, p):
     for no, ind in enumerate(doc["indicators"], 1):
         if ind["id"] == "t.pr_tilbud":  # text groups in Danish order: Æ, Ø, Å after Z
-            rows = p.tables["groups"][1:]
+            rows = p.tables[f"ind-{no}-grupper"][1:]
             got = [r[0] for r in rows]
             check(got == ["Bo", "Æblehaven", "Åbakken"], f"groups in order {got}")
         if ind["by"]:
@@ -146,7 +168,7 @@ def check_tables(doc, p):
         targets = any(r.get("target") is not None for r in ind["series"])
         for r, cells in zip(ind["series"], rows[1:]):
             shown = not r["suppressed"] and r["value"] is not None
-            want = [str(r[ind["period"]])]
+            want = [period_text(r[ind["period"]])]
             for key in ("value", "lo", "hi"):
                 want.append(value_text(ind, r[key] if shown else None))
             if targets:
@@ -157,8 +179,14 @@ def check_tables(doc, p):
 
 def check_svgs(doc, p):
     single = [i for i in doc["indicators"] if not i["by"] and i["series"]]
-    check(len(p.svgs) == len(single), f"{len(p.svgs)} svgs for {len(single)} charts")
-    for ind, svg in zip(single, p.svgs):
+    ids = [f"ind-{no}-svg" for no, i in enumerate(doc["indicators"], 1) if not i["by"] and i["series"]]
+    grouped = [f"ind-{no}-svg" for no, i in enumerate(doc["indicators"], 1) if i["by"] and i["verdicts"]]
+    got = [s for s in p.svgs if s["id"] in ids]
+    check(len(got) == len(single), f"{len(got)} series charts for {len(single)} indicators")
+    check(len([s for s in p.svgs if s["id"] in grouped]) == len(grouped), "a group chart missing")
+    for s in p.svgs:
+        check(s["title"] and s["desc"] and s["role"] == "img", f"{s['id']}: title, desc, role")
+    for ind, svg in zip(single, got):
         check(svg["title"] == ind["title"], f"svg title {svg['title']!r}")
         check(svg["desc"].startswith("Linjediagram over"), f"svg desc {svg['desc']!r}")
         check(svg["role"] == "img", "svg role")
@@ -213,7 +241,7 @@ def leak_forms(v):
     return forms
 
 
-GEOMETRY = re.compile(r'\s(?:points|x|y|x1|y1|x2|y2|cx|cy|r)="[^"]*"')
+GEOMETRY = re.compile(r'\s(?:points|x|y|x1|y1|x2|y2|cx|cy|r|width|height)="[^"]*"')
 
 
 def found(form, text):
@@ -231,7 +259,7 @@ def check_disclosure(doc, text, p):
         for r in ind["series"]:
             if not r["suppressed"]:
                 continue
-            for key in ("value", "lo", "hi", "numerator", "denominator", "n", "sd"):
+            for key in ("value", "lo", "hi", "numerator", "denominator", "n", "sd", "deviation"):
                 if r.get(key) is None:
                     continue
                 n += 1
@@ -239,9 +267,27 @@ def check_disclosure(doc, text, p):
                     check(not found(form, text), f"{ind['id']}: suppressed {key} shows as {form!r}")
             rows = p.tables.get(f"ind-{no}-tabel") or []
             for cells in rows:
-                if cells and cells[0] == str(r[ind["period"]]):
+                if cells and cells[0] == period_text(r[ind["period"]]):
                     check(not re.search(r"\d", "".join(cells[1:])), f"digits in a suppressed row {cells}")
     return n
+
+
+def check_labels(exe, tmp):
+    """Point 2: no label overlaps or leaves its chart with 1, 5, 18 or 40 groups
+    (and periods), long names and long titles; long headings wrap."""
+    with open(FIXTURE, encoding="utf-8") as f:
+        doc = json.load(f)
+    for n in (1, 5, 18, 40):
+        path = os.path.join(tmp, f"lange_{n}.json")
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(charts.long_doc(doc, n), f, ensure_ascii=False)
+        text = tegn(exe, path).stdout.decode("utf-8")
+        roots = charts.svgs(text)
+        check(len(roots) >= len(doc["indicators"]), f"{n} groups: {len(roots)} charts")
+        for sid, root in roots.items():
+            for bad in charts.overlaps(root)[:3]:
+                check(False, f"{n} groups, {sid}: {bad}")
+    check("overflow-wrap:break-word" in text, "headings do not wrap")
 
 
 def check_errors(exe, tmp):
@@ -292,6 +338,11 @@ def check_doc(exe, path, tmp):
     check_svgs(doc, p)
     check_tables(doc, p)
     check_self_contained(text, p)
+    charts.check_groups(doc, text, check)
+    charts.check_reasons(doc, text, check)
+    for sid, root in charts.svgs(text).items():
+        for bad in charts.overlaps(root):
+            check(False, f"{os.path.basename(path)} {sid}: {bad}")
     n = check_disclosure(doc, text, p)
     if path == FIXTURE:
         check(n >= 10, f"the fixture's suppressed rows carry only {n} numbers")
@@ -335,6 +386,7 @@ def main():
     exe = os.path.abspath(sys.argv[1])
     with tempfile.TemporaryDirectory() as tmp:
         check_doc(exe, FIXTURE, tmp)
+        check_labels(exe, tmp)
         check_errors(exe, tmp)
         if len(sys.argv) > 2:
             r = subprocess.run([exe, "demo", os.path.abspath(sys.argv[2])], cwd=tmp, capture_output=True)

@@ -8,6 +8,7 @@
 #include "tg_test.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "tg_json.h"
@@ -55,6 +56,33 @@ static void test_rnum_danish(void **state) {
     assert_string_equal(buf, "×0,95");
     tg_rnum_value(&rate, NAN, buf);
     assert_string_equal(buf, "");
+}
+
+static tg_json *parse(const char *text);
+
+/* Periods and dates in Danish words; what is not one stays as it is. */
+static void test_rnum_periods(void **state) {
+    static const char *const cases[][2] = {
+        { "\"2021K4\"", "4. kvt. 2021" },
+        { "\"2024-03\"", "marts 2024" },
+        { "\"2026-12-07\"", "7. december 2026" },
+        { "\"2025-01-31\"", "31. januar 2025" },
+        { "2019", "2019" },
+        { "\"2021K5\"", "2021K5" },
+        { "\"2024-13\"", "2024-13" },
+        { "\"2024-02-00\"", "2024-02-00" },
+        { "\"DSV-01\"", "DSV-01" },
+        { "null", "–" },
+    };
+    char buf[TG_RNUM_MAX], text[64];
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        snprintf(text, sizeof text, "{\"p\": %s}", cases[i][0]);
+        tg_json *row = parse(text);
+        tg_rnum_period(row, "p", buf);
+        assert_string_equal(buf, cases[i][1]);
+        tg_json_free(row);
+    }
 }
 
 static tg_json *parse(const char *text) {
@@ -168,6 +196,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_svg_text_and_numbers),
         cmocka_unit_test(test_rnum_danish),
+        cmocka_unit_test(test_rnum_periods),
         cmocka_unit_test(test_report_odd_documents),
         cmocka_unit_test(test_chart_long_series),
         cmocka_unit_test_teardown(test_report_out_of_memory, tg_test_disarm),
