@@ -48,7 +48,8 @@ static const char usage_head[] =
     "                    with a chart and a table per indicator, to --out FILE or stdout\n"
     "  demo [DIR]        the main job: every indicator in scripts/alle.lua over the datasets\n"
     "                    in DIR (default: the datasets installed with tegn); writes\n"
-    "                    out/indikatorer.json and prints the summary table\n"
+    "                    out/indikatorer.json and out/rapport.html and prints the\n"
+    "                    summary table\n"
     "  help [COMMAND]    this text, or one command's usage (also: tegn COMMAND --help)\n";
 
 static const char run_options[] =
@@ -122,7 +123,7 @@ static const command_help commands[] = {
     { "demo", "tegn demo [DIR]",
       "The main job: runs every indicator of scripts/alle.lua over the datasets in DIR\n"
       "(default: the datasets installed with tegn), writes out/indikatorer.json and\n"
-      "prints the summary table.\n",
+      "its committee report out/rapport.html, and prints the summary table.\n",
       NULL },
     { "help", "tegn help [COMMAND]", "Prints the usage of tegn, or of one command.\n", NULL },
 };
@@ -668,13 +669,23 @@ static int cmd_inspect(int argc, char **argv) {
 
 /* The main job: every indicator over the datasets in 'dir' (default the
 ** installation's), the document in out/indikatorer.json beneath the working
-** folder and its summary on stdout. */
+** folder, its committee report in out/rapport.html and its summary on
+** stdout. */
 static int demo(const char *dir) {
     char script[4200], param[4216], datasets[4200];
-    char *args[] = { "tegn",      "run",   script,
-                     "--param",   param,   "--allow-read",
-                     datasets,    "--out", "out/indikatorer.json",
-                     "--summary", NULL };
+    char *args[] = { "tegn",
+                     "run",
+                     script,
+                     "--param",
+                     param,
+                     "--allow-read",
+                     datasets,
+                     "--out",
+                     "out/indikatorer.json",
+                     "--report",
+                     "out/rapport.html",
+                     "--summary",
+                     NULL };
     struct stat st;
     snprintf(datasets, sizeof datasets, "%s", dir ? dir : tg_home_find("datasets"));
     if (stat(datasets, &st) != 0 || !S_ISDIR(st.st_mode)) {

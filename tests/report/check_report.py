@@ -391,6 +391,10 @@ def main():
         if len(sys.argv) > 2:
             r = subprocess.run([exe, "demo", os.path.abspath(sys.argv[2])], cwd=tmp, capture_output=True)
             check(r.returncode == 0, f"demo: {r.stderr[-500:]}")
+            html = os.path.join(tmp, "out", "rapport.html")
+            same = os.path.exists(html) and open(html, "rb").read() == tegn(
+                exe, os.path.join(tmp, "out", "indikatorer.json")).stdout
+            check(same, "demo: out/rapport.html is not the report of out/indikatorer.json")
             check_doc(exe, os.path.join(tmp, "out", "indikatorer.json"), tmp)
             check_run(exe, sys.argv[2], tmp)
     for f in failures:
