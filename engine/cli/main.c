@@ -71,7 +71,8 @@ static const char run_options[] =
     "  --summary         print the summary table of the indicator document (stdout when\n"
     "                    --out is given, else stderr)\n"
     "  --report FILE     also write the committee report of the indicator document as\n"
-    "                    HTML (atomically; never --out, the script or an input)\n";
+    "                    HTML (atomically; never --out, the script or an input)\n"
+    "  --brand FILE      the report's region name, logo and colours (tegn help report)\n";
 
 static const char inspect_options[] =
     "  --reject          collect malformed rows instead of stopping at the first\n"
@@ -114,12 +115,19 @@ static const command_help commands[] = {
       "script's run or by tegn demo). Any other JSON is a data error (exit 2).\n"
       "--groups: under a grouped indicator, one line per group with its verdict.\n",
       NULL },
-    { "report", "tegn report FILE [--out FILE.html]",
+    { "report", "tegn report FILE [--out FILE.html] [--brand FILE]",
       "Writes the committee report of an indicator JSON file (as written by an\n"
       "indicator script's run or by tegn demo): one self-contained HTML file in Danish\n"
       "with a front page and, per indicator, its chart and the numbers behind it.\n"
       "Suppressed numbers never appear. Any other JSON is a data error (exit 2).\n",
-      "  --out FILE        write the HTML here (atomically) instead of stdout\n" },
+      "  --out FILE        write the HTML here (atomically) instead of stdout\n"
+      "  --brand FILE      brand the report: a JSON file such as\n"
+      "                      {\"region\": \"Region Sjælland\", \"logo\": \"logo.png\",\n"
+      "                       \"colours\": {\"primary\": \"#00557f\", \"accent\": \"#a34400\"}}\n"
+      "                    every key optional; the logo (PNG, JPEG or SVG, at most 256 KiB,\n"
+      "                    beneath the brand file's folder or the working directory) is\n"
+      "                    embedded; colours must meet WCAG AA against white (primary\n"
+      "                    4.5:1, accent 3:1). See docs/report.md\n" },
     { "demo", "tegn demo [DIR]",
       "The main job: runs every indicator of scripts/alle.lua over the datasets in DIR\n"
       "(default: the datasets installed with tegn), writes out/indikatorer.json and\n"
@@ -289,6 +297,7 @@ static int cmd_summary(int argc, char **argv) {
 /* What run's flags ask for beyond tg_run_opts. */
 typedef struct run_flags {
     int quiet, progress, summary;
+    const char *brand; /* --brand: the report's brand file, or NULL */
 } run_flags;
 
 /* Reads run's arguments into 'o' and 'f' (the repeatable ones into the
@@ -339,6 +348,8 @@ static int run_args(int argc, char **argv, tg_run_opts *o, run_flags *f, const c
             f->summary = 1;
         } else if ((v = opt_value(argc, argv, &i, "--report"))) {
             o->report = v;
+        } else if ((v = opt_value(argc, argv, &i, "--brand"))) {
+            f->brand = v;
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             fprintf(stderr, "tegn: unknown option '%s' for run\n", argv[i]);
             return EXIT_USAGE;
@@ -358,6 +369,10 @@ static int run_args(int argc, char **argv, tg_run_opts *o, run_flags *f, const c
         print_command_help(find_command("run"), stderr);
         return EXIT_USAGE;
     }
+    if (f->brand && !o->report) {
+        fprintf(stderr, "tegn: --brand brands the committee report; give --report FILE too\n");
+        return EXIT_USAGE;
+    }
     if (o->report && (tg_cmdreport_same_file(o->report, o->script) ||
                       (o->out && (tg_cmdreport_same_file(o->report, o->out) ||
                                   strcmp(o->report, o->out) == 0)))) {
@@ -372,7 +387,7 @@ static int run_args(int argc, char **argv, tg_run_opts *o, run_flags *f, const c
 ** --out the summary is the output; without, stdout holds the document and
 ** the summary goes beside it, to stderr. Both read the document as written
 ** (its tables as rows). */
-static int after_run(tg_json *doc, const tg_run_opts *o, int summary) {
+static int after_run(tg_json *doc, const tg_run_opts *o, int summary, const tg_brand *brand) {
     char *text = doc ? tg_json_dump(doc, 0) : NULL;
     tg_json *plain = NULL;
     tg_error err;
@@ -383,7 +398,7 @@ static int after_run(tg_json *doc, const tg_run_opts *o, int summary) {
         fprintf(stderr, "tegn: out of memory reading the document back for --summary\n");
         rc = EXIT_INTERNAL;
     } else {
-        rc = o->report ? tg_cmdreport_after_run(plain, o->report) : EXIT_OK;
+        rc = o->report ? tg_cmdreport_after_run(plain, o->report, brand) : EXIT_OK;
         if (rc == EXIT_OK && summary)
             rc = print_doc_summary(plain, o->out ? o->out : o->script, o->out ? stdout : stderr, 0);
     }
@@ -394,7 +409,8 @@ static int after_run(tg_json *doc, const tg_run_opts *o, int summary) {
 
 static int cmd_run(int argc, char **argv) {
     tg_run_opts o;
-    run_flags fl = { 0, 0, 0 };
+    run_flags fl = { 0, 0, 0, NULL };
+    tg_brand brand;
     const char **params = calloc((size_t)argc, sizeof *params);
     const char **reads = calloc((size_t)argc, sizeof *reads);
     const char **writes = calloc((size_t)argc, sizeof *writes);
@@ -407,6 +423,8 @@ static int cmd_run(int argc, char **argv) {
     o.lib_dir = tg_home_find("scripts/lib");
     rc = params && reads && writes ? run_args(argc, argv, &o, &fl, params, reads, writes)
                                    : EXIT_INTERNAL;
+    /* A bad brand file is said before the run, not after an hour of it. */
+    if (rc == EXIT_OK) rc = tg_cmdreport_load_brand(fl.brand, &brand);
     if (rc != EXIT_OK) {
         if (rc == EXIT_INTERNAL) fprintf(stderr, "tegn: out of memory\n");
         free(params);
@@ -442,8 +460,10 @@ static int cmd_run(int argc, char **argv) {
     free(params);
     free(reads);
     free(writes);
-    if (st == TG_OK && (summary || o.report)) return after_run(doc, &o, summary);
-    return tg_cli_exit_code(st);
+    if (st == TG_OK && (summary || o.report)) rc = after_run(doc, &o, summary, &brand);
+    else rc = tg_cli_exit_code(st);
+    tg_brand_free(&brand);
+    return rc;
 }
 
 /* Prints s padded to 'width' characters (not bytes: names hold æøå). */

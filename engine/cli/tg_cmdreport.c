@@ -54,15 +54,27 @@ int tg_cmdreport_same_file(const char *a, const char *b) {
            sa.st_ino == sb.st_ino;
 }
 
-static int write_report(const tg_json *doc, const char *out) {
+int tg_cmdreport_load_brand(const char *path, tg_brand *b) {
+    tg_error err;
+    tg_err_clear(&err);
+    memset(b, 0, sizeof *b);
+    if (!path) return EXIT_OK;
+    tg_status st = tg_brand_load(path, b, &err);
+    if (st == TG_OK) return EXIT_OK;
+    tg_cli_print_error(&err, 0);
+    tg_brand_free(b);
+    return tg_cli_exit_code(st);
+}
+
+static int write_report(const tg_json *doc, const char *out, const tg_brand *brand) {
     tg_error err;
     tg_err_clear(&err);
     if (out) {
-        tg_status st = tg_report_write(doc, out, &err);
+        tg_status st = tg_report_write_with(doc, brand, out, &err);
         if (st != TG_OK) tg_cli_print_error(&err, 0);
         return tg_cli_exit_code(st);
     }
-    char *html = tg_report_html(doc);
+    char *html = tg_report_html_with(doc, brand);
     if (!html) {
         fprintf(stderr, "tegn: out of memory writing the report\n");
         return EXIT_INTERNAL;
@@ -73,12 +85,15 @@ static int write_report(const tg_json *doc, const char *out) {
 }
 
 int tg_cmdreport_main(int argc, char **argv) {
-    const char *in = NULL, *out = NULL;
+    const char *in = NULL, *out = NULL, *brand_path = NULL;
     tg_json *doc;
+    tg_brand brand;
     char why[300];
     for (int i = 2; i < argc; i++) {
         if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) out = argv[++i];
         else if (strncmp(argv[i], "--out=", 6) == 0) out = argv[i] + 6;
+        else if (strcmp(argv[i], "--brand") == 0 && i + 1 < argc) brand_path = argv[++i];
+        else if (strncmp(argv[i], "--brand=", 8) == 0) brand_path = argv[i] + 8;
         else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             fprintf(stderr, "tegn: unknown option '%s' for report\n", argv[i]);
             return EXIT_USAGE;
@@ -89,20 +104,23 @@ int tg_cmdreport_main(int argc, char **argv) {
         }
     }
     if (!in || (out && !out[0])) {
-        fprintf(stderr, "tegn: usage: tegn report FILE.json [--out FILE.html]\n");
+        fprintf(stderr, "tegn: usage: tegn report FILE.json [--out FILE.html] [--brand FILE]\n");
         return EXIT_USAGE;
     }
     if (out && tg_cmdreport_same_file(in, out)) {
         fprintf(stderr, "tegn: report: --out %s is the document itself\n", out);
         return EXIT_USAGE;
     }
-    int rc = read_doc(in, &doc);
+    int rc = tg_cmdreport_load_brand(brand_path, &brand);
+    if (rc != EXIT_OK) return rc;
+    rc = read_doc(in, &doc);
     if (rc == EXIT_OK && !tg_indsum_check(doc, why, sizeof why)) {
         fprintf(stderr, "tegn: %s: not an indicator document: %s\n", in, why);
         rc = EXIT_DATA;
     }
-    if (rc == EXIT_OK) rc = write_report(doc, out);
+    if (rc == EXIT_OK) rc = write_report(doc, out, &brand);
     tg_json_free(doc);
+    tg_brand_free(&brand);
     return rc;
 }
 
@@ -120,7 +138,7 @@ static int is_input(const tg_json *doc, const char *path) {
     return 0;
 }
 
-int tg_cmdreport_after_run(const tg_json *doc, const char *path) {
+int tg_cmdreport_after_run(const tg_json *doc, const char *path, const tg_brand *brand) {
     char why[300];
     if (!doc) {
         fprintf(stderr, "tegn: --report: the script emitted no document to report\n");
@@ -134,5 +152,5 @@ int tg_cmdreport_after_run(const tg_json *doc, const char *path) {
         fprintf(stderr, "tegn: --report %s is an input of the run; not written\n", path);
         return EXIT_USAGE;
     }
-    return write_report(doc, path);
+    return write_report(doc, path, brand);
 }

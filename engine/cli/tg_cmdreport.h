@@ -1,11 +1,12 @@
 /*
-** tg_cmdreport.h -- `tegn report FILE.json [--out FILE.html]`: reads an
+** tg_cmdreport.h -- `tegn report FILE.json [--out FILE.html] [--brand FILE]`: reads an
 ** indicator document and writes its committee report (tg_report), to
 ** --out atomically or to stdout. See docs/report.md.
 */
 #ifndef TG_CMDREPORT_H
 #define TG_CMDREPORT_H
 
+#include "tg_brand.h"
 #include "tg_json.h"
 
 /* Runs the command on main's argv (argv[1] is "report"); returns the exit
@@ -17,7 +18,13 @@ int tg_cmdreport_same_file(const char *a, const char *b);
 
 /* tegn run --report: writes the report of the run's document 'doc' (NULL
 ** when the script emitted none) to 'path', unless 'path' is one of the
-** run's inputs (meta.inputs); an exit code, with any message printed. */
-int tg_cmdreport_after_run(const tg_json *doc, const char *path);
+** run's inputs (meta.inputs), with 'brand' (--brand); an exit code, with
+** any message printed. */
+int tg_cmdreport_after_run(const tg_json *doc, const char *path, const tg_brand *brand);
+
+/* Loads the brand file 'path' (--brand; NULL: none, *b empty) into *b,
+** which the caller frees with tg_brand_free; an exit code, with any
+** message printed (a bad file: 2). */
+int tg_cmdreport_load_brand(const char *path, tg_brand *b);
 
 #endif /* TG_CMDREPORT_H */

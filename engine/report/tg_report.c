@@ -529,19 +529,63 @@ static void put_sections(tg_sbuf *b, const tg_json *list) {
     if (shown) tg_sbuf_str(b, "</section>\n");
 }
 
+/* ---- branding ---- */
+
+/* The brand's colours over the report's own: a second style sheet, so the
+** unbranded report's stays as it is. */
+static void put_brand_css(tg_sbuf *b, const tg_brand *brand) {
+    const char *p = brand->primary, *a = brand->accent;
+    if (!p[0] && !a[0] && !brand->logo && !brand->region[0]) return;
+    tg_sbuf_str(b, "<style>\n.brand{display:flex;align-items:center;gap:1rem;flex-wrap:wrap}\n"
+                   ".brand img{max-height:4rem;max-width:14rem}.brand .region{font-weight:600;"
+                   "margin:0}\n");
+    if (p[0])
+        tg_sbuf_cat(b, "header.brand{border-top:.5rem solid ", p, ";padding-top:.5rem}h2{border-",
+                    "bottom-color:", p, "}\nsvg .value{stroke:", p, "}svg .point{fill:", p,
+                    "}svg .open{fill:#fff;stroke:", p, "}svg .funnel,svg .reason{fill:", p,
+                    "}\n.region{color:", p, "}\n", NULL);
+    if (a[0]) tg_sbuf_cat(b, "svg .target{stroke:", a, "}svg .budget{stroke:", a, "}\n", NULL);
+    tg_sbuf_str(b, "</style>\n");
+}
+
+static void put_header(tg_sbuf *b, const tg_brand *brand) {
+    if (!brand || (!brand->logo && !brand->region[0])) {
+        tg_sbuf_str(b, "<header><h1>Tegn på succes</h1></header>\n");
+        return;
+    }
+    tg_sbuf_str(b, "<header class=\"brand\">");
+    if (brand->logo) {
+        tg_sbuf_cat(b, "<img src=\"", brand->logo, "\" alt=\"Logo", NULL);
+        if (brand->region[0]) tg_sbuf_str(b, ": "), put_text(b, brand->region);
+        tg_sbuf_str(b, "\">");
+    }
+    tg_sbuf_str(b, "<div>");
+    if (brand->region[0]) {
+        tg_sbuf_str(b, "<p class=\"region\">");
+        put_text(b, brand->region);
+        tg_sbuf_str(b, "</p>");
+    }
+    tg_sbuf_str(b, "<h1>Tegn på succes</h1></div></header>\n");
+}
+
 char *tg_report_html(const tg_json *doc) {
+    return tg_report_html_with(doc, NULL);
+}
+
+char *tg_report_html_with(const tg_json *doc, const tg_brand *brand) {
     assert(doc != NULL);
     tg_sbuf b = { NULL, 0, 0, 0 };
     char why[16];
     if (!tg_indsum_check(doc, why, sizeof why)) return NULL;
-    tg_sbuf_cat(&b,
-                "<!DOCTYPE html>\n<html lang=\"da\">\n<head>\n<meta charset=\"utf-8\">\n"
-                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                "<title>Tegn på succes</title>\n<style>\n",
-                css,
-                "</style>\n</head>\n<body>\n<header><h1>Tegn på succes</h1></header>\n"
-                "<main>\n",
-                NULL);
+    tg_sbuf_str(&b, "<!DOCTYPE html>\n<html lang=\"da\">\n<head>\n<meta charset=\"utf-8\">\n"
+                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                    "<title>Tegn på succes");
+    if (brand && brand->region[0]) tg_sbuf_str(&b, " – "), put_text(&b, brand->region);
+    tg_sbuf_cat(&b, "</title>\n<style>\n", css, "</style>\n", NULL);
+    if (brand) put_brand_css(&b, brand);
+    tg_sbuf_str(&b, "</head>\n<body>\n");
+    put_header(&b, brand);
+    tg_sbuf_str(&b, "<main>\n");
     put_front(&b, doc);
     put_sections(&b, tg_rnum_get(doc, "indicators"));
     tg_sbuf_str(&b, "</main>\n</body>\n</html>\n");
@@ -553,10 +597,15 @@ char *tg_report_html(const tg_json *doc) {
 }
 
 tg_status tg_report_write(const tg_json *doc, const char *path, tg_error *err) {
+    return tg_report_write_with(doc, NULL, path, err);
+}
+
+tg_status tg_report_write_with(const tg_json *doc, const tg_brand *brand, const char *path,
+                               tg_error *err) {
     char why[300];
     if (!tg_indsum_check(doc, why, sizeof why))
         return tg_err_set(err, TG_EDATA, NULL, 0, 0, "not an indicator document: %s", why);
-    char *html = tg_report_html(doc);
+    char *html = tg_report_html_with(doc, brand);
     if (!html) return tg_err_nomem(err);
     tg_status st = tg_out_write_atomic(path, html, strlen(html), err);
     tg_free(html);

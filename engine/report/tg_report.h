@@ -13,6 +13,7 @@
 #define TG_REPORT_H
 
 #include "tegn.h"
+#include "tg_brand.h"
 #include "tg_json.h"
 
 /* The report of 'doc' as a tg_malloc'ed NUL-terminated string the caller
@@ -20,9 +21,15 @@
 ** document's shape (tg_indsum_check says why) or on out of memory. */
 char *tg_report_html(const tg_json *doc);
 
+/* The same with the region's name, logo and colours of 'brand' (NULL: none). */
+char *tg_report_html_with(const tg_json *doc, const tg_brand *brand);
+
 /* Writes the report of 'doc' to 'path' atomically (tg_out_write_atomic:
 ** the old file stays as it was on failure). TG_OK; TG_EDATA when 'doc' is
 ** not an indicator document (err says why); TG_ENOMEM; TG_EIO. */
 tg_status tg_report_write(const tg_json *doc, const char *path, tg_error *err);
+/* The same with 'brand' (NULL: none). */
+tg_status tg_report_write_with(const tg_json *doc, const tg_brand *brand, const char *path,
+                               tg_error *err);
 
 #endif /* TG_REPORT_H */

@@ -290,6 +290,84 @@ def check_labels(exe, tmp):
     check("overflow-wrap:break-word" in text, "headings do not wrap")
 
 
+def png(w, h, rgb, pad=b""):
+    """A w x h PNG of one colour (and 'pad' bytes in a private chunk)."""
+    import struct
+    import zlib
+
+    def chunk(t, d):
+        return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
+    raw = b"".join(b"\x00" + bytes(rgb) * w for _ in range(h))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+            + (chunk(b"tgPd", pad) if pad else b"") + chunk(b"IDAT", zlib.compress(raw))
+            + chunk(b"IEND", b""))
+
+
+def check_brand(exe, tmp):
+    """--brand: the region's name, the logo as a data: URI of the file's bytes, the
+    colours in a style sheet of their own; a bad file is refused (exit 2) with a
+    message naming the problem, before anything is written."""
+    import base64
+    folder = os.path.join(tmp, "brand")
+    os.mkdir(folder)
+    logo = png(24, 12, (0, 85, 127))
+
+    def put(name, data):
+        with open(os.path.join(folder, name), "wb" if isinstance(data, bytes) else "w") as f:
+            f.write(data)
+
+    def brand(name, obj):
+        put(name, json.dumps(obj, ensure_ascii=False))
+        return subprocess.run([exe, "report", FIXTURE, "--brand", name], capture_output=True,
+                              cwd=folder)
+
+    put("logo.png", logo)
+    good = {"region": "Region Sjælland <&>", "logo": "logo.png",
+            "colours": {"primary": "#00557f", "accent": "#a34400"}}
+    r = brand("brand.json", good)
+    check(r.returncode == 0, f"--brand: {r.stderr}")
+    text = r.stdout.decode("utf-8")
+    uri = "data:image/png;base64," + base64.b64encode(logo).decode("ascii")
+    check(f'<img src="{uri}" alt="Logo: Region Sjælland &lt;&amp;&gt;">' in text, "the logo")
+    check("<title>Tegn på succes – Region Sjælland &lt;&amp;&gt;</title>" in text, "the title")
+    check('<p class="region">Region Sjælland &lt;&amp;&gt;</p>' in text, "the region")
+    check("svg .value{stroke:#00557f}" in text and "svg .target{stroke:#a34400}" in text, "colours")
+    again = brand("brand.json", good)
+    check(again.stdout == r.stdout, "two branded renders differ")
+    check(re.sub(r'src="data:image/png;base64,[A-Za-z0-9+/=]*"', "", text).count(" src=") == 0,
+          "a src that is not the logo's data: URI")
+    put("logo.svg", '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+        '<rect width="10" height="10" fill="#00557f"/></svg>')
+    r = brand("svg.json", {"logo": "logo.svg"})
+    check(r.returncode == 0 and b'src="data:image/svg+xml;base64,' in r.stdout, f"an SVG logo: {r.stderr}")
+    with open(os.path.join(tmp, "ude.png"), "wb") as f:
+        f.write(logo)
+    put("big.png", png(2, 2, (0, 0, 0), pad=os.urandom(300 * 1024)))
+    put("tekst.png", "not an image")
+    put("ond.svg", '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>')
+    put("ude.svg", '<svg xmlns="http://www.w3.org/2000/svg"><image href="https://x.dk/a.png"/></svg>')
+    bad = [({"colours": {"primary": "#ffcc00"}}, "contrast of 1.51:1"),
+           ({"colours": {"accent": "#aaaaaa"}}, "needs 3.0:1"),
+           ({"colours": {"primary": "blue"}}, "#rrggbb"),
+           ({"colours": {"primær": "#000000"}}, "unknown key colours.primær"),
+           ({"regoin": "X"}, "unknown key 'regoin'"),
+           ({"region": ""}, "region must be"),
+           ({"logo": "../ude.png"}, "outside the brand file's folder"),
+           ({"logo": "/etc/hostname"}, "outside the brand file's folder"),
+           ({"logo": "big.png"}, "larger than 256 KiB"),
+           ({"logo": "tekst.png"}, "not a PNG, JPEG or SVG"),
+           ({"logo": "ond.svg"}, "an SVG with a script"),
+           ({"logo": "ude.svg"}, "an SVG with a script"),
+           ({"logo": "mangler.png"}, "No such file")]
+    for obj, want in bad:
+        r = brand("bad.json", obj)
+        check(r.returncode == 2 and want in r.stderr.decode("utf-8") and r.stdout == b"",
+              f"--brand {obj}: {r.returncode} {r.stderr[-200:]}")
+    r = subprocess.run([exe, "run", os.path.join(folder, "x.lua"), "--brand", "b.json"],
+                       capture_output=True)
+    check(r.returncode == 64 and b"--report" in r.stderr, f"run --brand without --report: {r}")
+
+
 def check_errors(exe, tmp):
     bad = os.path.join(tmp, "bad.json")
     with open(bad, "w") as f:
@@ -301,7 +379,7 @@ def check_errors(exe, tmp):
     check(r.returncode == 2 and r.stderr.startswith(b"tegn: "), f"missing folder: {r}")
     r = tegn(exe, FIXTURE, "--out", FIXTURE)
     check(r.returncode == 64, f"--out the input: {r}")
-    r = tegn(exe, FIXTURE, "--pdf")
+    r = tegn(exe, FIXTURE, "--frobnicate")
     check(r.returncode == 64, f"unknown option: {r}")
     r = tegn(exe)
     check(r.returncode == 64, f"no file: {r}")
@@ -387,6 +465,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         check_doc(exe, FIXTURE, tmp)
         check_labels(exe, tmp)
+        check_brand(exe, tmp)
         check_errors(exe, tmp)
         if len(sys.argv) > 2:
             r = subprocess.run([exe, "demo", os.path.abspath(sys.argv[2])], cwd=tmp, capture_output=True)

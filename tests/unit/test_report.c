@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "tg_brand.h"
 #include "tg_json.h"
 #include "tg_mem.h"
 #include "tg_report.h"
@@ -59,6 +60,18 @@ static void test_rnum_danish(void **state) {
 }
 
 static tg_json *parse(const char *text);
+
+/* WCAG 2.1's contrast ratio: black on white is 21:1, #767676 the lightest
+** grey with 4.5:1 on white, #777777 just below it. */
+static void test_brand_contrast(void **state) {
+    (void)state;
+    assert_true(fabs(tg_brand_contrast("#000000", "#ffffff") - 21) < 1e-9);
+    assert_true(fabs(tg_brand_contrast("#FFFFFF", "#ffffff") - 1) < 1e-9);
+    assert_true(tg_brand_contrast("#767676", "#ffffff") >= 4.5);
+    assert_true(tg_brand_contrast("#777777", "#ffffff") < 4.5);
+    assert_true(fabs(tg_brand_contrast("#ffffff", "#00557f") -
+                     tg_brand_contrast("#00557f", "#ffffff")) < 1e-12);
+}
 
 /* Periods and dates in Danish words; what is not one stays as it is. */
 static void test_rnum_periods(void **state) {
@@ -197,6 +210,7 @@ int main(void) {
         cmocka_unit_test(test_svg_text_and_numbers),
         cmocka_unit_test(test_rnum_danish),
         cmocka_unit_test(test_rnum_periods),
+        cmocka_unit_test(test_brand_contrast),
         cmocka_unit_test(test_report_odd_documents),
         cmocka_unit_test(test_chart_long_series),
         cmocka_unit_test_teardown(test_report_out_of_memory, tg_test_disarm),
