@@ -3,7 +3,7 @@
 -- and a rolling-origin backtest against the seasonal-naive forecast, so the
 -- reader can see whether the model beats "same month last year" before
 -- trusting it.
---   build/tegn run examples/prognose.lua --out out/prognose.json
+--   build/tegn run examples/prognose.lua --out out/prognose.json --report out/prognose.html
 local tegn = require "tegn"
 local col = tegn.col
 
@@ -26,4 +26,7 @@ prognose:filter(col"h":eq(12)):select{ "tilbud_id", "maaned", "point", "lo95", "
 -- For Danish Excel (';', decimal comma, BOM), belægning in percent to one decimal.
 prognose:write_csv("out/prognose.csv", { excel = true, decimals = {
   point = 1, lo80 = 1, hi80 = 1, lo95 = 1, hi95 = 1 } })
-tegn.emit{ prognose = prognose, parametre = parametre, backtest = test, samlet = samlet }
+-- The history beside the forecast, so `tegn report` draws both (docs/report.md).
+local historik = serie:select{ "tilbud_id", "maaned", "belaegningsprocent" }
+tegn.emit{ prognose = prognose, historik = historik, parametre = parametre, backtest = test,
+           samlet = samlet }

@@ -119,7 +119,9 @@ static const command_help commands[] = {
       "Writes the committee report of an indicator JSON file (as written by an\n"
       "indicator script's run or by tegn demo): one self-contained HTML file in Danish\n"
       "with a front page and, per indicator, its chart and the numbers behind it.\n"
-      "Suppressed numbers never appear. Any other JSON is a data error (exit 2).\n",
+      "Suppressed numbers never appear. A document of takst scenarios or forecasts\n"
+      "(tegn.scenario.run, tegn.forecast.holt_winters tables, as the examples emit\n"
+      "them) gets their fan charts. Any other JSON is a data error (exit 2).\n",
       "  --out FILE        write the HTML here (atomically) instead of stdout\n"
       "  --brand FILE      brand the report: a JSON file such as\n"
       "                      {\"region\": \"Region Sjælland\", \"logo\": \"logo.png\",\n"

@@ -13,7 +13,6 @@
 
 #include "tg_cli.h"
 #include "tg_err.h"
-#include "tg_indsum.h"
 #include "tg_json.h"
 #include "tg_mem.h"
 #include "tg_report.h"
@@ -114,7 +113,7 @@ int tg_cmdreport_main(int argc, char **argv) {
     int rc = tg_cmdreport_load_brand(brand_path, &brand);
     if (rc != EXIT_OK) return rc;
     rc = read_doc(in, &doc);
-    if (rc == EXIT_OK && !tg_indsum_check(doc, why, sizeof why)) {
+    if (rc == EXIT_OK && !tg_report_check(doc, why, sizeof why)) {
         fprintf(stderr, "tegn: %s: not an indicator document: %s\n", in, why);
         rc = EXIT_DATA;
     }
@@ -144,7 +143,7 @@ int tg_cmdreport_after_run(const tg_json *doc, const char *path, const tg_brand 
         fprintf(stderr, "tegn: --report: the script emitted no document to report\n");
         return EXIT_DATA;
     }
-    if (!tg_indsum_check(doc, why, sizeof why)) {
+    if (!tg_report_check(doc, why, sizeof why)) {
         fprintf(stderr, "tegn: --report: not an indicator document: %s\n", why);
         return EXIT_DATA;
     }

@@ -20,6 +20,7 @@
 #include "tg_mem.h"
 #include "tg_out.h"
 #include "tg_rnum.h"
+#include "tg_rtables.h"
 #include "tg_sbuf.h"
 #include "tg_svg.h"
 
@@ -53,6 +54,8 @@ static const char css[] =
     "svg .budgetband{fill:#c6dbef}svg .budget{stroke:#08306b;stroke-width:2}\n"
     "svg .flag{fill:#8e1b1b;stroke:#1a1a1a;stroke-width:1}\n"
     "svg .funnel{fill:#4a7fb0}svg .whisker{stroke:#1a1a1a;stroke-width:1.5}\n"
+    "svg .band2{fill:#6baed6;fill-opacity:.6}svg .forecast{fill:none;stroke:#08306b;"
+    "stroke-width:2;stroke-dasharray:6 3}\n"
     "svg .reason{fill:#4a7fb0}svg .basis{stroke:#555;stroke-width:2}\n"
     ".badge{display:inline-block;padding:.1rem .5rem;border-radius:.3rem;font-weight:600;"
     "border:2px solid #333}\n"
@@ -548,9 +551,9 @@ static void put_brand_css(tg_sbuf *b, const tg_brand *brand) {
     tg_sbuf_str(b, "</style>\n");
 }
 
-static void put_header(tg_sbuf *b, const tg_brand *brand) {
+static void put_header(tg_sbuf *b, const tg_brand *brand, const char *title) {
     if (!brand || (!brand->logo && !brand->region[0])) {
-        tg_sbuf_str(b, "<header><h1>Tegn på succes</h1></header>\n");
+        tg_sbuf_cat(b, "<header><h1>", title, "</h1></header>\n", NULL);
         return;
     }
     tg_sbuf_str(b, "<header class=\"brand\">");
@@ -565,29 +568,71 @@ static void put_header(tg_sbuf *b, const tg_brand *brand) {
         put_text(b, brand->region);
         tg_sbuf_str(b, "</p>");
     }
-    tg_sbuf_str(b, "<h1>Tegn på succes</h1></div></header>\n");
+    tg_sbuf_cat(b, "<h1>", title, "</h1></div></header>\n", NULL);
 }
 
 char *tg_report_html(const tg_json *doc) {
     return tg_report_html_with(doc, NULL);
 }
 
+int tg_report_check(const tg_json *doc, char *why, size_t n) {
+    return tg_indsum_check(doc, why, n) || tg_rtables_count(doc, NULL) > 0;
+}
+
+static const char scenario_guide[] =
+    "<p><strong>Takstscenarier.</strong> Et scenarie simulerer de kommende år mange gange "
+    "med tilfældige ind- og udflytninger. Linjen er medianen af døgntaksten: halvdelen af "
+    "forløbene ligger over, halvdelen under. Båndet går fra 5 %- til 95 %-fraktilen: 90 % af "
+    "forløbene ligger inden for det. Kolonnen <em>Uden for grænsen</em> er andelen af "
+    "forløb, hvor årets resultat faldt uden for driftsrammen, så det påvirker en senere "
+    "takst.</p>\n";
+static const char forecast_guide[] =
+    "<p><strong>Prognoser.</strong> Den fuldt optrukne linje er de faktiske tal, den stiplede "
+    "prognosen. Båndene er prognoseintervaller: med den angivne sandsynlighed (fx 95 %) "
+    "ligger det kommende tal inden for båndet, hvis modellen holder.</p>\n";
+
+/* The report of a document of scenario and forecast tables (tg_rtables). */
+static void put_tables_doc(tg_sbuf *b, const tg_json *doc) {
+    int kinds, n = tg_rtables_count(doc, &kinds);
+    tg_sbuf_printf(b,
+                   "<section id=\"forside\" aria-labelledby=\"forside-h\">\n"
+                   "<h2 id=\"forside-h\">Overblik</h2>\n<p>Dokumentet har %d %s.</p>\n",
+                   n,
+                   n == 1 ? "tabel med et scenarie eller en prognose"
+                          : "tabeller med scenarier og prognoser");
+    tg_rtables_toc(b, doc);
+    tg_sbuf_str(b, "<h3>Sådan læses rapporten</h3>\n");
+    if (kinds & TG_RTABLES_SCENARIO) tg_sbuf_str(b, scenario_guide);
+    if (kinds & TG_RTABLES_FORECAST) tg_sbuf_str(b, forecast_guide);
+    put_inputs(b, tg_rnum_get(doc, "meta"));
+    tg_sbuf_str(b, "</section>\n");
+    tg_rtables_sections(b, doc);
+}
+
 char *tg_report_html_with(const tg_json *doc, const tg_brand *brand) {
     assert(doc != NULL);
     tg_sbuf b = { NULL, 0, 0, 0 };
     char why[16];
-    if (!tg_indsum_check(doc, why, sizeof why)) return NULL;
-    tg_sbuf_str(&b, "<!DOCTYPE html>\n<html lang=\"da\">\n<head>\n<meta charset=\"utf-8\">\n"
-                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                    "<title>Tegn på succes");
+    int indicators = tg_indsum_check(doc, why, sizeof why);
+    const char *title = indicators ? "Tegn på succes" : "Scenarier og prognoser";
+    if (!indicators && tg_rtables_count(doc, NULL) == 0) return NULL;
+    tg_sbuf_cat(&b,
+                "<!DOCTYPE html>\n<html lang=\"da\">\n<head>\n<meta charset=\"utf-8\">\n"
+                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                "<title>",
+                title, NULL);
     if (brand && brand->region[0]) tg_sbuf_str(&b, " – "), put_text(&b, brand->region);
     tg_sbuf_cat(&b, "</title>\n<style>\n", css, "</style>\n", NULL);
     if (brand) put_brand_css(&b, brand);
     tg_sbuf_str(&b, "</head>\n<body>\n");
-    put_header(&b, brand);
+    put_header(&b, brand, title);
     tg_sbuf_str(&b, "<main>\n");
-    put_front(&b, doc);
-    put_sections(&b, tg_rnum_get(doc, "indicators"));
+    if (indicators) {
+        put_front(&b, doc);
+        put_sections(&b, tg_rnum_get(doc, "indicators"));
+    } else {
+        put_tables_doc(&b, doc);
+    }
     tg_sbuf_str(&b, "</main>\n</body>\n</html>\n");
     if (b.oom) {
         tg_free(b.p);
@@ -603,7 +648,7 @@ tg_status tg_report_write(const tg_json *doc, const char *path, tg_error *err) {
 tg_status tg_report_write_with(const tg_json *doc, const tg_brand *brand, const char *path,
                                tg_error *err) {
     char why[300];
-    if (!tg_indsum_check(doc, why, sizeof why))
+    if (!tg_report_check(doc, why, sizeof why))
         return tg_err_set(err, TG_EDATA, NULL, 0, 0, "not an indicator document: %s", why);
     char *html = tg_report_html_with(doc, brand);
     if (!html) return tg_err_nomem(err);

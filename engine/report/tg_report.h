@@ -12,6 +12,8 @@
 #ifndef TG_REPORT_H
 #define TG_REPORT_H
 
+#include <stddef.h>
+
 #include "tegn.h"
 #include "tg_brand.h"
 #include "tg_json.h"
@@ -20,6 +22,11 @@
 ** frees with tg_free; NULL when 'doc' does not have the indicator
 ** document's shape (tg_indsum_check says why) or on out of memory. */
 char *tg_report_html(const tg_json *doc);
+
+/* 1 when 'doc' can be reported: an indicator document, or a document
+** holding scenario or forecast tables (tg_rtables); else 0 with 'why'
+** (n bytes) saying why it is no indicator document (tg_indsum_check). */
+int tg_report_check(const tg_json *doc, char *why, size_t n);
 
 /* The same with the region's name, logo and colours of 'brand' (NULL: none). */
 char *tg_report_html_with(const tg_json *doc, const tg_brand *brand);

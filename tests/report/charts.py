@@ -214,3 +214,90 @@ def long_doc(doc, n):
             for v in ind["verdicts"]:
                 v["baseline_period"] = ps[0]
     return out
+
+
+def tables_doc():
+    """A document of a scenario (two tilbud, three years, its median and 5-95 % per year)
+    and a forecast with its history, as examples/scenarie_kapacitet.lua and
+    examples/prognose.lua emit them."""
+    scen = []
+    for tid, base in (("RSJ-03", 4923.0), ("Ærtebo", 6714.5)):
+        for k, aar in enumerate((2026, 2027, 2028)):
+            mid = base + 250.0 * k
+            scen.append({"tilbud_id": tid, "aar": aar, "normerede_pladser": 24.0,
+                         "doegntakst_gns": mid, "doegntakst_p5": mid - 300.0 * k,
+                         "doegntakst_p50": mid, "doegntakst_p95": mid + 410.0 * k,
+                         "p_uden_for_graense": 0.125 * k})
+    hist, prog = [], []
+    for m in range(1, 13):
+        hist.append({"tilbud_id": "DSV-01", "maaned": f"2025-{m:02d}", "belaegningsprocent": 90.0 + m})
+    for h in range(1, 7):
+        p = 97.5 - h
+        prog.append({"tilbud_id": "DSV-01", "maaned": f"2026-{h:02d}", "h": h, "point": p,
+                     "lo80": p - 2 * h, "hi80": p + 2 * h, "lo95": p - 3 * h, "hi95": p + 3 * h})
+    return {"BEK2022": scen, "historik": hist, "prognose": prog, "replikationer": 200,
+            "scenarie": "test", "meta": {"script": "t.lua", "inputs": [], "started_at": "x"}}
+
+
+def y_map(root):
+    """y -> value from the value ticks (right-aligned before the plot) at the grid lines."""
+    grid = {float(g.get("y1")) for g in root.iter(NS + "line") if g.get("class") == "grid"}
+    ticks = sorted((y - 4, number(s)) for x, y, anchor, cls, s in texts(root)
+                   if anchor == "end" and any(abs(y - 4 - g) < 0.05 for g in grid))
+    (y0, v0), (y1, v1) = ticks[0], ticks[-1]
+    return lambda y: v0 + (y - y0) * (v1 - v0) / (y1 - y0), abs(v1 - v0)
+
+
+def points(el):
+    return [tuple(float(v) for v in p.split(",")) for p in el.get("points").split()]
+
+
+def shape(root, tag, cls):
+    return [e for e in root.iter(NS + tag) if e.get("class") == cls]
+
+
+def check_tables_doc(doc, text, check):
+    """The scenario's fan and the forecast's chart: the lines and bands where the
+    document's numbers are, read back through the chart's own axis."""
+    charts = svgs(text)
+    check("<h1>Scenarier og prognoser</h1>" in text, "tables doc: h1")
+    for sid, root in charts.items():
+        for bad in overlaps(root):
+            check(False, f"tables doc {sid}: {bad}")
+    fans = [r for r in charts.values() if r.find(NS + "title").text in ("RSJ-03", "Ærtebo")]
+    check(len(fans) == 2, f"tables doc: {len(fans)} scenario charts")
+    for root in fans:
+        tid = root.find(NS + "title").text
+        rows = [r for r in doc["BEK2022"] if r["tilbud_id"] == tid]
+        to_v, span = y_map(root)
+        mid = [to_v(y) for _, y in points(shape(root, "polyline", "value")[0])]
+        check(all(abs(a - r["doegntakst_p50"]) <= span * 0.003 for a, r in zip(mid, rows)),
+              f"{tid}: median at {mid}")
+        band = [to_v(y) for _, y in points(shape(root, "polygon", "band")[0])]
+        want = [r["doegntakst_p95"] for r in rows] + [r["doegntakst_p5"] for r in reversed(rows)]
+        check(len(band) == len(want) and all(abs(a - b) <= span * 0.003 for a, b in zip(band, want)),
+              f"{tid}: band at {band}")
+        check(f"{da_kr(rows[-1]['doegntakst_p50'])}" in root.find(NS + "desc").text, f"{tid}: desc")
+    fc = [r for r in charts.values() if r.find(NS + "title").text == "DSV-01"]
+    check(len(fc) == 1, "tables doc: the forecast chart")
+    if fc:
+        root = fc[0]
+        to_v, span = y_map(root)
+        hist = [to_v(y) for _, y in points(shape(root, "polyline", "value")[0])]
+        check([round(v, 1) for v in hist] == [r["belaegningsprocent"] for r in doc["historik"]],
+              f"forecast history {hist}")
+        pt = [to_v(y) for _, y in points(shape(root, "polyline", "forecast")[0])]
+        check(all(abs(a - r["point"]) <= span * 0.003 for a, r in zip(pt, doc["prognose"])),
+              f"forecast points {pt}")
+        outer = [to_v(y) for _, y in points(shape(root, "polygon", "band")[0])]
+        inner = [to_v(y) for _, y in points(shape(root, "polygon", "band2")[0])]
+        check(abs(outer[0] - doc["prognose"][0]["hi95"]) <= span * 0.003 and
+              abs(inner[-1] - doc["prognose"][0]["lo80"]) <= span * 0.003, "forecast bands")
+        labels = [s for *_, s in texts(root)]
+        check("januar 2025" in labels or "juni 2026" in labels, f"month names {labels}")
+
+
+def da_kr(v):
+    from decimal import ROUND_HALF_UP, Decimal
+    whole = f"{int(Decimal(repr(v)).quantize(Decimal(1), rounding=ROUND_HALF_UP)):,}".replace(",", ".")
+    return whole + " kr."

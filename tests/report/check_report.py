@@ -368,6 +368,25 @@ def check_brand(exe, tmp):
     check(r.returncode == 64 and b"--report" in r.stderr, f"run --brand without --report: {r}")
 
 
+def check_tables_doc(exe, tmp):
+    """A document of scenario and forecast tables (not an indicator document) gets
+    its own report: a fan chart per tilbud, the forecast with its history."""
+    doc = charts.tables_doc()
+    path = os.path.join(tmp, "scenarie.json")
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(doc, f, ensure_ascii=False)
+    text = render(exe, path, tmp)
+    p = Parser()
+    p.feed(text)
+    p.close()
+    check(p.errors == [] and p.stack == [], f"tables doc: tags {p.errors[:3]}")
+    check_self_contained(text, p)
+    charts.check_tables_doc(doc, text, check)
+    rows = p.tables.get("tabel-1-1-svg-tabel", [])[1:]
+    check(rows[-1:] == [["2028", "4.823 kr.", "5.423 kr.", "6.243 kr.", "25,0 %"]],
+          f"scenario table {rows}")
+
+
 def check_errors(exe, tmp):
     bad = os.path.join(tmp, "bad.json")
     with open(bad, "w") as f:
@@ -458,6 +477,15 @@ def check_run(exe, datasets, tmp):
             "--report", f"{out}/w.html", cwd=tmp)
     check(r.returncode == 2 and b"is the run's --report file" in r.stderr, f"script wrote it: {r}")
     check(not os.path.exists(f"{out}/w.html"), "the script's write went through")
+    # An example's tables: the forecast with its history, through tegn run --report.
+    os.symlink(ds, os.path.join(tmp, "datasets"))
+    example = os.path.join(os.path.dirname(os.path.dirname(HERE)), "examples", "prognose.lua")
+    r = run(exe, example, "--out", "out/prognose.json", "--report", "out/prognose.html", cwd=tmp)
+    check(r.returncode == 0, f"prognose --report: {r.stderr[-300:]}")
+    html = open(os.path.join(tmp, "out", "prognose.html"), encoding="utf-8").read() if r.returncode == 0 else ""
+    roots = charts.svgs(html)
+    check(len(roots) == 31 and all(len(charts.shape(x, "polyline", "value")) == 1 for x in roots.values()),
+          f"prognose: {len(roots)} charts, each with its history")
 
 
 def main():
@@ -466,6 +494,7 @@ def main():
         check_doc(exe, FIXTURE, tmp)
         check_labels(exe, tmp)
         check_brand(exe, tmp)
+        check_tables_doc(exe, tmp)
         check_errors(exe, tmp)
         if len(sys.argv) > 2:
             r = subprocess.run([exe, "demo", os.path.abspath(sys.argv[2])], cwd=tmp, capture_output=True)
