@@ -182,6 +182,24 @@ static void after_quote_reason(const tg_dialect *d, char *buf, size_t size) {
              d->quote, d->quote);
 }
 
+/* libcsv ends a record at a bare CR, but chunks and line numbers go by
+** LF, and the sniffer rewrites bare CRs only when its sample has one. A CR
+** in a line that goes to libcsv, other than the line's CRLF or a CR that
+** ends the file, is such a line break (or a CR inside a quoted field:
+** the rewrite leaves those alone): the loader then reads the file again
+** with bare CRs rewritten. A piece of a long line ending in CR is judged
+** by the piece after it. The fast path never takes a line with a CR. */
+static int meets_bare_cr(tg_csvchunk *ch, const unsigned char *s, size_t n, int partial) {
+    const unsigned char *cr = memchr(s, '\r', n);
+    if (!cr) return 0;
+    size_t i = (size_t)(cr - s);
+    if (i + 1 == n) {
+        ch->cr_piece = partial;
+        return 0;
+    }
+    return !(i + 2 == n && s[n - 1] == '\n');
+}
+
 void tg_csvparse_chunk(tg_csvchunk *ch) {
     tg_csvparse *ps = ch->ps;
     struct csv_parser p;
@@ -198,8 +216,16 @@ void tg_csvparse_chunk(tg_csvchunk *ch) {
         ch->status = TG_ENOMEM;
         goto out;
     }
-    while (ch->status == TG_OK && !ch->failed && !ch->utf8_bad && tg_lines_next(&lr, &s, &n)) {
+    while (ch->status == TG_OK && !ch->failed && !ch->utf8_bad && !ch->bare_cr &&
+           tg_lines_next(&lr, &s, &n)) {
         size_t nl_before = ch->newlines;
+        if (ch->cr_piece) { /* the piece before ended in CR: CRLF, or a bare CR */
+            ch->cr_piece = 0;
+            if (s[0] != '\n') {
+                ch->bare_cr = 1;
+                break;
+            }
+        }
         if (s[n - 1] == '\n') ch->newlines++;
         if (ps->dialect.comment && p.pstate == 0 && !lr.partial && s[0] == ps->dialect.comment) {
             ch->comments++;
@@ -216,6 +242,8 @@ void tg_csvparse_chunk(tg_csvchunk *ch) {
             ch->fail_field = (size_t)(-r - 1);
             ch->fail_nl = nl_before;
             after_quote_reason(&ps->dialect, ch->fail_reason, sizeof ch->fail_reason);
+        } else if (r > 0 && ps->watch_cr && meets_bare_cr(ch, s, n, lr.partial)) {
+            ch->bare_cr = 1;
         } else if (r > 0 && csv_parse(&p, s, n, on_field, on_row, ch) != n) {
             ch->status = TG_ENOMEM; /* the only failure outside strict mode */
         }
@@ -226,6 +254,7 @@ void tg_csvparse_chunk(tg_csvchunk *ch) {
     }
     if (lr.status != TG_OK && ch->status == TG_OK) ch->status = lr.status;
     ch->end_clean = p.pstate == 0 && p.entry_pos == 0;
+    if (ch->bare_cr) goto out;
     if (ch->status == TG_OK && !ch->failed && ch->end == ps->src.size) {
         /* The last record may lack its newline; fini submits it. libcsv
         ** reports an open quote only in strict mode, which would also

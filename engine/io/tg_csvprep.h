@@ -36,8 +36,9 @@ tg_status tg_csvprep_gunzip(int fd, const char *path, unsigned char **out, size_
 ** 'escape' (e.g. '\\'), inside quoted fields escape+quote becomes a
 ** doubled quote and escape+escape one escape character. Line breaks are
 ** kept one for one, so line numbers do not move. Quotes open a field only
-** at its start (after blanks), as the parser reads them. */
+** at its start (after blanks), as the parser reads them. *crs (may be
+** NULL) gets the number of CRs made LF. */
 size_t tg_csvprep_rewrite(unsigned char *s, size_t n, unsigned char delim, unsigned char quote,
-                          int cr, unsigned char escape);
+                          int cr, unsigned char escape, size_t *crs);
 
 #endif /* TG_CSVPREP_H */

@@ -298,7 +298,7 @@ static void test_prep_rewrite(void **state) {
         size_t n = strlen(cases[i].in);
         memcpy(buf, cases[i].in, n + 1);
         n = tg_csvprep_rewrite((unsigned char *)buf, n, ',', '"', cases[i].cr,
-                               (unsigned char)cases[i].esc);
+                               (unsigned char)cases[i].esc, NULL);
         buf[n] = '\0';
         if (strcmp(buf, cases[i].out) != 0) fail_msg("case %zu: got '%s'", i, buf);
     }
