@@ -9,7 +9,8 @@ JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_OPT ?=
 
 DEB_PKGS = build-essential cmake pkg-config liblua5.4-dev libsqlite3-dev libcsv-dev \
-           libjansson-dev zlib1g-dev libcmocka-dev libedit-dev libicu-dev sqlite3 python3 python3-jsonschema \
+           libjansson-dev zlib1g-dev libxlsxwriter-dev libcmocka-dev libedit-dev libicu-dev sqlite3 python3 python3-jsonschema \
+           python3-openpyxl libreoffice-calc-nogui \
            clang-format lua-check
 
 .PHONY: all deps build install demo test test-asan test-valgrind bench clean lint format fuzz \

@@ -37,6 +37,7 @@ ADAPTERS = {
     "sqlite3.h": {"tg_db", "tg_dbvfs"},
     "jansson.h": {"tg_json"},
     "zlib.h": {"tg_csvprep"},
+    "xlsxwriter.h": {"tg_xlsxw"},
     "lua.h": {"lua"},
     "lauxlib.h": {"lua"},
     "lualib.h": {"lua"},
