@@ -36,7 +36,7 @@ ADAPTERS = {
     "csv.h": {"tg_csvparse"},
     "sqlite3.h": {"tg_db", "tg_dbvfs"},
     "jansson.h": {"tg_json"},
-    "zlib.h": {"tg_csvprep"},
+    "zlib.h": {"tg_csvprep", "tg_xlsxw"},
     "xlsxwriter.h": {"tg_xlsxw"},
     "lua.h": {"lua"},
     "lauxlib.h": {"lua"},
