@@ -213,9 +213,9 @@ static struct colplan plan_column(lxw_workbook *wb, const tg_xlsxw_sheet *s, siz
     int d = s->decimals ? s->decimals[j] : TG_OUT_DECIMALS_DEFAULT;
     char fixed[32];
 
-    if (type == TG_INT || type == TG_FLOAT) {
-        if (d == TG_OUT_DECIMALS_DEFAULT && type == TG_FLOAT) d = opts->decimals;
-        if (d != TG_OUT_DECIMALS_DEFAULT && d >= 0) p.places = d;
+    if (type == TG_FLOAT) { /* as for CSV: an int column keeps its digits */
+        if (d == TG_OUT_DECIMALS_DEFAULT) d = opts->decimals;
+        if (d >= 0) p.places = d;
     }
     if (!code && p.places >= 0) {
         fixed_code(p.places, fixed);

@@ -27,9 +27,10 @@
 
 /* One sheet: its name and table (both borrowed for the call) and, per
 ** column of the table (arrays of t->n_cols entries, or NULL for none):
-** 'decimals', n >= 0 rounds a number column to n places and shows it
+** 'decimals', n >= 0 rounds a float column to n places and shows it
 ** '#,##0.00' (n = 2; Danish Excel: 5.786,25), TG_OUT_DECIMALS_DEFAULT
-** leaves the column to the workbook's 'decimals'; 'formats', an Excel
+** leaves it to the workbook's 'decimals'; other columns ignore it, as in
+** CSV (an int column is shown with a format: "#,##0"); 'formats', an Excel
 ** number format code ("0.0 %", "#,##0 \"kr.\"", "yyyy-mm-dd") used as is
 ** for that column, or NULL. A column with a format keeps its values
 ** unrounded unless it also has decimals. */

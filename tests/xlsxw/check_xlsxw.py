@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""check_xlsxw.py TEGN WORKDIR -- tegn's .xlsx read back by independent readers.
+"""check_xlsxw.py TEGN WORKDIR SOURCE -- tegn's .xlsx read back by independent readers.
 
 A script writes a workbook of every column type (ints, floats with and
 without decimals, dates around Excel's 1900 leap-year bug and before its
@@ -11,7 +11,10 @@ and a second sheet; then
   - LibreOffice headless (libreoffice-calc-nogui) converts every sheet to
     CSV, whose values must be the table's;
   - the same run at another time and in another time zone gives the same
-    bytes, and so does t:write_xlsx beside tegn.write_xlsx.
+    bytes;
+  - the finance examples (examples/takster.lua, prognose.lua,
+    scenarie_kapacitet.lua) write workbooks whose cells hold what their
+    CSVs beside them hold.
 Exits 77 (ctest's skip) only when neither reader is installed; a missing
 one of the two is reported and its part skipped.
 """
@@ -191,8 +194,67 @@ def check_libreoffice(work):
     check(small[1] == ["1", "95,5%"], "LibreOffice: second sheet %r" % small[1])
 
 
+def danish_csv(path):
+    with open(path, newline="", encoding="utf-8-sig") as f:
+        return list(csv.reader(f, delimiter=";"))
+
+
+def same_cell(text, value):
+    """A Danish CSV field (decimal comma, dd-mm-yyyy) against an xlsx value."""
+    if text == "":
+        return value is None or value == ""
+    if isinstance(value, bool):
+        return text == ("true" if value else "false")
+    if isinstance(value, (int, float)):
+        try:
+            return abs(float(text.replace(",", ".")) - value) <= 1e-9 * max(1, abs(value))
+        except ValueError:
+            return False
+    if isinstance(value, datetime.datetime):
+        return text == value.strftime("%d-%m-%Y")
+    return text == value
+
+
+def check_examples(tegn, work, source):
+    """The finance examples' workbooks hold what their CSVs hold."""
+    import openpyxl
+    ex = os.path.join(work, "examples-run")
+    shutil.rmtree(ex, ignore_errors=True)
+    for d in ("examples", "datasets"):
+        shutil.copytree(os.path.join(source, d), os.path.join(ex, d))
+    os.makedirs(os.path.join(ex, "out"))
+    runs = [["examples/takster.lua", "--param", "aar=2026"],
+            ["examples/prognose.lua"],
+            ["examples/scenarie_kapacitet.lua", "--param", "replikationer=200"]]
+    for args in runs:
+        r = subprocess.run([tegn, "run"] + args + ["--quiet", "--out", "out/doc.json"], cwd=ex,
+                           capture_output=True, text=True)
+        check(r.returncode == 0, "%s failed: %s" % (args[0], r.stderr[-500:]))
+    pairs = [("takster_2026.xlsx", "Takster 2026", "takster_2026.csv"),
+             ("prognose.xlsx", "Prognose", "prognose.csv"),
+             ("scenarie.xlsx", "BEK2022", "scenarie_BEK2022.csv"),
+             ("scenarie.xlsx", "national2027", "scenarie_national2027.csv")]
+    for book, sheet, csvname in pairs:
+        try:
+            ws = openpyxl.load_workbook(os.path.join(ex, "out", book))[sheet]
+        except (OSError, KeyError) as e:
+            check(False, "%s[%s]: %s" % (book, sheet, e))
+            continue
+        rows = list(ws.iter_rows(values_only=True))
+        want = danish_csv(os.path.join(ex, "out", csvname))
+        check(len(rows) == len(want), "%s[%s]: %d rows, the CSV %d" %
+              (book, sheet, len(rows), len(want)))
+        bad = [(i + 1, j + 1, t, v) for i, (row, w) in enumerate(zip(rows, want))
+               for j, (v, t) in enumerate(zip(row, w)) if not same_cell(t, v)]
+        check(not bad, "%s[%s]: cells differ from %s: %r" % (book, sheet, csvname, bad[:5]))
+    ws = openpyxl.load_workbook(os.path.join(ex, "out", "takster_2026.xlsx")).active
+    check(ws["B2"].number_format == "#,##0" and ws["C2"].number_format == "#,##0.00",
+          "takster: kroner formats %r %r" % (ws["B2"].number_format, ws["C2"].number_format))
+
+
 def main():
     tegn, work = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+    source = os.path.abspath(sys.argv[3])
     have_openpyxl = subprocess.run(["/usr/bin/python3", "-c", "import openpyxl"]).returncode == 0
     have_soffice = shutil.which("soffice") is not None
     if not have_openpyxl and not have_soffice:
@@ -211,6 +273,7 @@ def main():
     check(not leftovers, "temporary files left: %r" % leftovers)
     if have_openpyxl:
         check_openpyxl(work)
+        check_examples(tegn, work, source)
     else:
         print("check_xlsxw: no python3-openpyxl: its checks skipped")
     if have_soffice:
