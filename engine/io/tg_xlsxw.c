@@ -120,20 +120,37 @@ static const char *cell_ref(char *buf, size_t size, const char *path, const char
     return buf;
 }
 
-/* Text that no cell holds: a string column's values beyond Excel's cell. */
+/* The reason the text v (n bytes) cannot be a cell's, or NULL. The XML
+** of the workbook holds Unicode text only: bytes that are not UTF-8 would
+** make a file Excel refuses to open. */
+static const char *bad_text(const char *v, size_t n, char *why, size_t size) {
+    if (tg_enc_utf8_valid((const unsigned char *)v, n, 1) != n)
+        return "text that is not UTF-8; an Excel cell holds Unicode text only";
+    if (n > TG_XLSXW_MAX_TEXT && tg_enc_utf8_len(v, n) > TG_XLSXW_MAX_TEXT) {
+        snprintf(why, size, "text of %zu characters; an Excel cell holds at most %d",
+                 tg_enc_utf8_len(v, n), TG_XLSXW_MAX_TEXT);
+        return why;
+    }
+    return NULL;
+}
+
+/* Text that no cell holds: the header's names and a string column's values. */
 static tg_status check_text(const tg_xlsxw_sheet *s, size_t j, size_t first, const char *path,
                             tg_error *err) {
     const tg_col *c = s->t->cols[j];
-    char where[512];
-    for (size_t r = 0; r < s->t->n_rows; r++) {
+    char where[512], why[128];
+    const char *bad;
+    if (first && (bad = bad_text(s->t->names[j], strlen(s->t->names[j]), why, sizeof why)))
+        return tg_err_set(err, TG_EARG, cell_ref(where, sizeof where, path, s->name, 0, j), 0, 0,
+                          "column name: %s", bad);
+    for (size_t r = 0; r < s->t->n_rows && c->type == TG_STRING; r++) {
         size_t n;
         if (!tg_col_is_valid(c, r)) continue;
         const char *v = tg_dict_str(c->dict, c->v.str[r], &n);
-        if (n > TG_XLSXW_MAX_TEXT && tg_enc_utf8_len(v, n) > TG_XLSXW_MAX_TEXT)
+        if ((bad = bad_text(v, n, why, sizeof why)))
             return tg_err_set(err, TG_EARG,
                               cell_ref(where, sizeof where, path, s->name, r + first, j), 0, 0,
-                              "text of %zu characters; an Excel cell holds at most %d",
-                              tg_enc_utf8_len(v, n), TG_XLSXW_MAX_TEXT);
+                              "%s", bad);
     }
     return TG_OK;
 }
@@ -162,12 +179,7 @@ static tg_status check_sheet(const tg_xlsxw_sheet *s, const tg_xlsxw_opts *opts,
             return tg_err_set(err, TG_EARG, path, 0, 0,
                               "sheet '%s', column '%s': decimals must be 0 to %d", s->name,
                               t->names[j], TG_XLSXW_MAX_DECIMAL);
-        if (opts->header && tg_enc_utf8_len(t->names[j], strlen(t->names[j])) > TG_XLSXW_MAX_TEXT)
-            return tg_err_set(err, TG_EARG, path, 0, 0, "sheet '%s': a column name is too long",
-                              s->name);
-        if (t->cols[j]->type == TG_STRING &&
-            (st = check_text(s, j, opts->header ? 1 : 0, path, err)) != TG_OK)
-            return st;
+        if ((st = check_text(s, j, opts->header ? 1 : 0, path, err)) != TG_OK) return st;
     }
     return TG_OK;
 }
@@ -272,6 +284,36 @@ static double fit_width(const tg_xlsxw_sheet *s, size_t j, const struct colplan 
 
 /* ---- cells ---- */
 
+/* 1 when p starts "_xHHHH_", which readers of the file take for an escaped
+** character (libxlsxwriter writes control characters so: _x0001_). */
+static int x_escape_at(const char *p) {
+    return p[0] == '_' && p[1] == 'x' && strspn(p + 2, "0123456789ABCDEFabcdef") >= 4 &&
+           p[6] == '_';
+}
+
+/* Writes text s; an "_xHHHH_" in it gets its '_' written as _x005F_, so
+** readers give back the text as it was, not the character it looks like. */
+static lxw_error put_string(lxw_worksheet *ws, size_t row, size_t col, const char *s,
+                            lxw_format *fmt) {
+    const char *p = strstr(s, "_x");
+    while (p && !x_escape_at(p)) p = strstr(p + 1, "_x");
+    if (!p) return worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)col, s, fmt);
+    size_t k = 0;
+    char *e = tg_malloc(7 * strlen(s) + 1);
+    if (!e) return LXW_ERROR_MEMORY_MALLOC_FAILED;
+    for (p = s; *p; p++) {
+        if (x_escape_at(p)) {
+            memcpy(e + k, "_x005F", 6);
+            k += 6;
+        }
+        e[k++] = *p;
+    }
+    e[k] = '\0';
+    lxw_error r = worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)col, e, fmt);
+    tg_free(e);
+    return r;
+}
+
 static lxw_error put_text(lxw_worksheet *ws, size_t row, size_t col, const char *s) {
     return worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)col, s, NULL);
 }
@@ -305,7 +347,7 @@ static lxw_error put_cell(lxw_worksheet *ws, size_t row, size_t col, const tg_co
     case TG_DATE: return put_date(ws, row, col, c->v.date[r], p->fmt);
     case TG_STRING: {
         size_t n;
-        return worksheet_write_string(ws, wr, wc, tg_dict_str(c->dict, c->v.str[r], &n), p->fmt);
+        return put_string(ws, row, col, tg_dict_str(c->dict, c->v.str[r], &n), p->fmt);
     }
     }
     return LXW_NO_ERROR;
@@ -478,7 +520,7 @@ static lxw_error lay_out(lxw_worksheet *ws, const tg_xlsxw_sheet *s, const struc
     if (opts->autofilter)
         e = worksheet_autofilter(ws, 0, 0, (lxw_row_t)t->n_rows, (lxw_col_t)(t->n_cols - 1));
     for (size_t j = 0; j < t->n_cols && e == LXW_NO_ERROR; j++)
-        e = worksheet_write_string(ws, 0, (lxw_col_t)j, t->names[j], bold);
+        e = put_string(ws, 0, j, t->names[j], bold);
     return e;
 }
 

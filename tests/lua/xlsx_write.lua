@@ -46,6 +46,11 @@ print((e:gsub('^.-a%.xlsx', 'a.xlsx')))
 false	true
 a.xlsx[Ark1]!G2: text of 32768 characters; an Excel cell holds at most 32767
 
+-- case: text that is not UTF-8 would make a file Excel refuses: refused, naming the cell
+b:derive{ note = tegn.lit('ok\255no') }:write_xlsx(TMP .. 'a.xlsx')
+-- error contains:
+a.xlsx[Ark1]!G2: text that is not UTF-8; an Excel cell holds Unicode text only
+
 -- case: 32767 characters fit in a cell
 b:derive{ note = tegn.lit(('æ'):rep(32767)) }:write_xlsx(TMP .. 'a.xlsx')
 print(#read_file(TMP .. 'a.xlsx') > 1000)

@@ -35,6 +35,8 @@ t:write_xlsx("one.xlsx", { sheet = "Data", decimals = { takst = 2 },
                            formats = { andel = "0.0%" } })
 tegn.write_xlsx("book.xlsx", { { "Data", t }, { "Små tal", t:select{ "id", "andel" } } },
                 { decimals = { takst = 2 }, formats = { andel = "0.0%" } })
+t:head(1):select{ "id" }:derive{ ctl = tegn.lit("a\1b"), esc = tegn.lit("_x0041_"),
+                                 sp = tegn.lit("  x  ") }:write_xlsx("text.xlsx")
 '''
 
 # id,navn,takst,andel,dag,aktiv,stor
@@ -192,6 +194,10 @@ def check_libreoffice(work):
     check(len(data) == 1 + len(ROWS), "LibreOffice: %d rows" % len(data))
     small = sheets[[n for n in names if "Data" not in n][0]]
     check(small[1] == ["1", "95,5%"], "LibreOffice: second sheet %r" % small[1])
+    # Text as it was: a control character (written _x0001_), a text that
+    # looks like such an escape (written _x005F_x0041_), spaces kept.
+    text = list(soffice_csv(work, "text.xlsx").values())[0]
+    check(text[1] == ["1", "a\x01b", "_x0041_", "  x  "], "LibreOffice: text %r" % text[1])
 
 
 def danish_csv(path):
