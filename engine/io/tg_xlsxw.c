@@ -249,8 +249,8 @@ static size_t shown_len(const tg_col *c, size_t r, const struct colplan *p) {
     size_t n;
     double v;
     switch (c->type) {
-    case TG_DATE: return 10;
-    case TG_BOOL: return 5; /* FALSK, SAND, FALSE, TRUE */
+    case TG_DATE: return p->custom ? 14 : 10; /* "september 2026" */
+    case TG_BOOL: return 5;                   /* FALSK, SAND, FALSE, TRUE */
     case TG_STRING: {
         const char *s = tg_dict_str(c->dict, c->v.str[r], &n);
         return tg_enc_utf8_len(s, n);

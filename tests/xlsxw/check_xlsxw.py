@@ -35,6 +35,8 @@ t:write_xlsx("one.xlsx", { sheet = "Data", decimals = { takst = 2 },
                            formats = { andel = "0.0%" } })
 tegn.write_xlsx("book.xlsx", { { "Data", t }, { "Små tal", t:select{ "id", "andel" } } },
                 { decimals = { takst = 2 }, formats = { andel = "0.0%" } })
+t:write_xlsx("plain.xlsx", { header = false })
+t:write_xlsx("nofilter.xlsx", { autofilter = false })
 t:head(1):select{ "id" }:derive{ ctl = tegn.lit("a\1b"), esc = tegn.lit("_x0041_"),
                                  sp = tegn.lit("  x  ") }:write_xlsx("text.xlsx")
 '''
@@ -130,6 +132,14 @@ def check_openpyxl(work):
         check(4 < widths["A"] < 8, "%s: id width %r" % (name, widths.get("A")))
         check(wb.properties.created == datetime.datetime(2000, 1, 1),
               "%s: created %r" % (name, wb.properties.created))
+    ws = openpyxl.load_workbook(os.path.join(work, "plain.xlsx")).active
+    check(ws.freeze_panes is None and ws.auto_filter.ref is None,
+          "header = false: frozen %r, filter %r" % (ws.freeze_panes, ws.auto_filter.ref))
+    check([c.value for c in ws[1]][:2] == [1, "Skovvænget"] and ws.max_row == len(ROWS),
+          "header = false: first row %r" % [c.value for c in ws[1]])
+    ws = openpyxl.load_workbook(os.path.join(work, "nofilter.xlsx")).active
+    check(ws.freeze_panes == "A2" and ws.auto_filter.ref is None and ws["A1"].font.b,
+          "autofilter = false: frozen %r, filter %r" % (ws.freeze_panes, ws.auto_filter.ref))
     wb = openpyxl.load_workbook(os.path.join(work, "book.xlsx"))
     check(wb.sheetnames == ["Data", "Små tal"], "sheet names %r" % wb.sheetnames)
     small = list(wb["Små tal"].iter_rows(values_only=True))
