@@ -216,9 +216,10 @@ static void fixed_code(int places, char *buf) {
     }
 }
 
-/* The places and format of column j; NULL format and -1 places for General. */
-static struct colplan plan_column(lxw_workbook *wb, const tg_xlsxw_sheet *s, size_t j,
-                                  const tg_xlsxw_opts *opts) {
+/* The places and format of column j into *out (NULL format and -1 places
+** for General); -1 when libxlsxwriter is out of memory. */
+static int plan_column(lxw_workbook *wb, const tg_xlsxw_sheet *s, size_t j,
+                       const tg_xlsxw_opts *opts, struct colplan *out) {
     struct colplan p = { NULL, -1, 0 };
     tg_type type = s->t->cols[j]->type;
     const char *code = s->formats ? s->formats[j] : NULL;
@@ -237,10 +238,11 @@ static struct colplan plan_column(lxw_workbook *wb, const tg_xlsxw_sheet *s, siz
     }
     p.custom = code && s->formats && code == s->formats[j];
     if (code) {
-        p.fmt = workbook_add_format(wb);
-        if (p.fmt) format_set_num_format(p.fmt, code);
+        if (!(p.fmt = workbook_add_format(wb))) return -1;
+        format_set_num_format(p.fmt, code);
     }
-    return p;
+    *out = p;
+    return 0;
 }
 
 /* Characters the value at row r shows in Excel (near enough for a width). */
@@ -531,7 +533,11 @@ static tg_status write_sheet(lxw_workbook *wb, const tg_xlsxw_sheet *s, lxw_form
     if (!ws) return tg_err_nomem(err);
     struct colplan *plan = tg_calloc(t->n_cols ? t->n_cols : 1, sizeof *plan);
     if (!plan) return tg_err_nomem(err);
-    for (size_t j = 0; j < t->n_cols; j++) plan[j] = plan_column(wb, s, j, opts);
+    for (size_t j = 0; j < t->n_cols; j++)
+        if (plan_column(wb, s, j, opts, &plan[j]) != 0) {
+            tg_free(plan);
+            return tg_err_nomem(err);
+        }
     size_t first = opts->header ? 1 : 0;
     lxw_error e = lay_out(ws, s, plan, bold, opts);
     tg_status st = TG_OK;
