@@ -416,16 +416,27 @@ static void part_add(struct part *p, const unsigned char *s, size_t n) {
     p->tail_len = keep + n;
 }
 
+/* The check of one zip: its descriptor, two buffers of ZIP_CHUNK bytes,
+** and the poll, whose status stops the check (-3 with 'stop' set). */
+struct zcheck {
+    int fd;
+    unsigned char *in, *out;
+    const tg_interrupt *intr;
+    tg_status stop;
+};
+
 /* Inflates (method 8) or copies (0) csize bytes at 'off' into p. */
-static int inflate_part(int fd, off_t off, uint32_t csize, unsigned method, struct part *p,
-                        unsigned char *in, unsigned char *out) {
+static int inflate_part(struct zcheck *c, off_t off, uint32_t csize, unsigned method,
+                        struct part *p) {
+    unsigned char *in = c->in, *out = c->out;
     z_stream z;
     int zr = Z_OK;
     memset(&z, 0, sizeof z);
     if (method == 8 && inflateInit2(&z, -MAX_WBITS) != Z_OK) return -1;
     for (uint32_t done = 0; done < csize && zr != Z_STREAM_END;) {
         uInt n = csize - done < ZIP_CHUNK ? (uInt)(csize - done) : ZIP_CHUNK;
-        if (read_at(fd, in, n, off + (off_t)done) != 0) zr = Z_ERRNO;
+        if ((c->stop = tg_poll(c->intr)) != TG_OK) break;
+        if (read_at(c->fd, in, n, off + (off_t)done) != 0) zr = Z_ERRNO;
         done += n;
         if (method == 0 && zr == Z_OK) part_add(p, in, n);
         z.next_in = in;
@@ -439,6 +450,7 @@ static int inflate_part(int fd, off_t off, uint32_t csize, unsigned method, stru
         if (zr != Z_OK && zr != Z_STREAM_END) break;
     }
     if (method == 8) inflateEnd(&z);
+    if (c->stop != TG_OK) return -3;
     return (method == 8 && zr != Z_STREAM_END) || (method == 0 && zr != Z_OK) ? -1 : 0;
 }
 
@@ -457,18 +469,19 @@ static int xml_complete(const struct part *p) {
 }
 
 /* Checks central directory entry 'e' (its part) in the zip open as fd. */
-static int check_entry(int fd, const unsigned char *e, unsigned char *in, unsigned char *out) {
+static int check_entry(struct zcheck *c, const unsigned char *e) {
     unsigned char lh[30];
     struct part p;
     unsigned name_len = le16(e + 28), method = le16(e + 10);
     off_t local = (off_t)le32(e + 42);
-    if ((method != 0 && method != 8) || read_at(fd, lh, sizeof lh, local) != 0 ||
+    if ((method != 0 && method != 8) || read_at(c->fd, lh, sizeof lh, local) != 0 ||
         le32(lh) != ZIP_LOCAL)
         return -1;
     memset(&p, 0, sizeof p);
     p.crc = crc32(0L, Z_NULL, 0);
     off_t data = local + 30 + (off_t)le16(lh + 26) + (off_t)le16(lh + 28);
-    if (inflate_part(fd, data, le32(e + 20), method, &p, in, out) != 0) return -1;
+    int rc = inflate_part(c, data, le32(e + 20), method, &p);
+    if (rc != 0) return rc;
     if (p.size != le32(e + 24) || p.crc != le32(e + 16)) return -1;
     int xml = name_len >= 4 && (memcmp(e + 46 + name_len - 4, ".xml", 4) == 0 ||
                                 memcmp(e + 46 + name_len - 4, "rels", 4) == 0);
@@ -476,8 +489,9 @@ static int check_entry(int fd, const unsigned char *e, unsigned char *in, unsign
 }
 
 /* 0 when every part of the zip open as fd is whole, -1 when one is not,
-** -2 out of memory. */
-static int check_zip(int fd) {
+** -2 out of memory, -3 stopped by the poll 'intr' (*stop says why). */
+static int check_zip(int fd, const tg_interrupt *intr, tg_status *stop) {
+    struct zcheck c = { fd, NULL, NULL, intr, TG_OK };
     unsigned char eocd[ZIP_EOCD_SIZE];
     struct stat sb;
     /* libxlsxwriter writes no comment: the end record is the last 22 bytes */
@@ -489,16 +503,18 @@ static int check_zip(int fd) {
     if (cd_off + (off_t)cd_size > sb.st_size) return -1;
     unsigned char *cd = tg_malloc(cd_size + 2 * ZIP_CHUNK);
     if (!cd) return -2;
-    unsigned char *in = cd + cd_size, *out = in + ZIP_CHUNK;
+    c.in = cd + cd_size;
+    c.out = c.in + ZIP_CHUNK;
     int rc = read_at(fd, cd, cd_size, cd_off);
     size_t pos = 0;
     for (size_t k = 0; k < n && rc == 0; k++) {
         if (pos + 46 > cd_size || le32(cd + pos) != ZIP_CENTRAL) rc = -1;
         else if (pos + 46 + le16(cd + pos + 28) > cd_size) rc = -1;
-        else rc = check_entry(fd, cd + pos, in, out);
+        else rc = check_entry(&c, cd + pos);
         if (rc == 0) pos += 46 + le16(cd + pos + 28) + le16(cd + pos + 30) + le16(cd + pos + 32);
     }
     tg_free(cd);
+    *stop = c.stop;
     return rc;
 }
 
@@ -596,8 +612,10 @@ tg_status tg_xlsxw_write_take(tg_out *o, const tg_xlsxw_sheet *sheets, size_t n,
     if (st == TG_OK) st = fd_name(o, name, sizeof name, err);
     if (st == TG_OK) st = build(name, sheets, n, opts, path, err);
     if (st == TG_OK) {
-        int rc = check_zip(tg_out_fd(o));
-        if (rc == -2) st = tg_err_nomem(err);
+        tg_status stop;
+        int rc = check_zip(tg_out_fd(o), opts->intr, &stop);
+        if (rc == -3) st = tg_err_set(err, stop, path, 0, 0, "stopped while writing");
+        else if (rc == -2) st = tg_err_nomem(err);
         else if (rc != 0)
             st = tg_err_set(err, TG_EIO, path, 0, 0,
                             "cannot write the workbook: a part of it came out cut short (is the "

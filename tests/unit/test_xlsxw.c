@@ -197,6 +197,16 @@ static void test_xlsxw_interrupt(void **state) {
     assert_file(path, "old");
     assert_int_equal(tg_test_count_entries(dir), 1);
     tg_table_release(t);
+    /* too few rows to poll between them: the check of the zip polls */
+    t = table(1000);
+    s = one(t, "Ark1");
+    stop.calls = 0;
+    stop.stop_at = 1;
+    assert_int_equal(tg_xlsxw_write(path, &s, 1, &opts, &err), TG_ELIMIT);
+    assert_int_equal(stop.calls, 1);
+    assert_file(path, "old");
+    assert_int_equal(tg_test_count_entries(dir), 1);
+    tg_table_release(t);
     tg_test_rmtree(dir);
     tg_test_no_leaks(blocks);
 }
