@@ -155,7 +155,9 @@ static void put_inputs(tg_sbuf *b, const tg_json *meta) {
     tg_sbuf_str(b, ", script <code>");
     put_text(b, tg_json_str_at(meta, "script"));
     tg_sbuf_str(b, "</code>, startet ");
-    put_text(b, tg_json_str_at(meta, "started_at"));
+    char when[TG_RNUM_MAX];
+    tg_rnum_time(tg_json_str_at(meta, "started_at"), when);
+    put_text(b, when);
     tg_sbuf_str(b, ".</p>\n<table class=\"inputs\"><caption>Inddata med SHA-256</caption>\n"
                    "<thead><tr><th scope=\"col\">Fil</th><th scope=\"col\" class=\"num\">"
                    "Rækker</th><th scope=\"col\">SHA-256</th></tr></thead><tbody>\n");

@@ -104,6 +104,18 @@ static int period_da(const char *s, char *buf) {
     return 1;
 }
 
+void tg_rnum_time(const char *iso, char *buf) {
+    char day[TG_RNUM_MAX], date[11];
+    size_t n = strlen(iso);
+    snprintf(date, sizeof date, "%.10s", iso);
+    if (n == 20 && iso[10] == 'T' && iso[13] == ':' && iso[16] == ':' && iso[19] == 'Z' &&
+        digits(iso + 11, 2) >= 0 && digits(iso + 14, 2) >= 0 && digits(iso + 17, 2) >= 0 &&
+        period_da(date, day) && strchr(day, '.'))
+        snprintf(buf, TG_RNUM_MAX, "%.40s kl. %.2s.%.2s.%.2s UTC", day, iso + 11, iso + 14,
+                 iso + 17);
+    else snprintf(buf, TG_RNUM_MAX, "%s", iso);
+}
+
 void tg_rnum_period(const tg_json *row, const char *key, char *buf) {
     tg_rnum_period_of(tg_rnum_get(row, key), buf);
 }

@@ -42,6 +42,10 @@ void tg_rnum_period(const tg_json *row, const char *key, char *buf);
 /* The same for the period value 'v' itself (NULL reads "–"). */
 void tg_rnum_period_of(const tg_json *v, char *buf);
 
+/* A timestamp "2026-12-07T18:16:36Z" (meta.started_at) in Danish:
+** "7. december 2026 kl. 18.16.36 UTC"; any other text as it is. */
+void tg_rnum_time(const char *iso, char *buf);
+
 /* NULL-safe readers for a document of any shape: the member 'key' of an
 ** object (NULL when obj is NULL or not an object, or has no such key),
 ** the number of items of an array or object (0 for NULL and scalars), the

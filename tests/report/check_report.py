@@ -219,6 +219,11 @@ def check_front(doc, p, text):
     check([t for t, _ in p.headings].count("h1") == 1, "one h1")
     check(p.lang == "da", "lang")
     check("Sådan læses rapporten" in [h for _, h in p.headings], "the reading guide")
+    when = doc["meta"].get("started_at", "")
+    m = re.fullmatch(r"(\d{4}-\d\d-\d\d)T(\d\d):(\d\d):(\d\d)Z", when)
+    if m:
+        want = f"startet {period_text(m[1])} kl. {m[2]}.{m[3]}.{m[4]} UTC."
+        check(want in text, f"the run's start in Danish: {want}")
 
 
 def check_self_contained(text, p):

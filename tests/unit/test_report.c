@@ -96,6 +96,12 @@ static void test_rnum_periods(void **state) {
         assert_string_equal(buf, cases[i][1]);
         tg_json_free(row);
     }
+    tg_rnum_time("2026-12-07T18:16:36Z", buf);
+    assert_string_equal(buf, "7. december 2026 kl. 18.16.36 UTC");
+    tg_rnum_time("2026-12-07 18:16", buf); /* not the document's form: as it is */
+    assert_string_equal(buf, "2026-12-07 18:16");
+    tg_rnum_time("2026-13-07T18:16:36Z", buf);
+    assert_string_equal(buf, "2026-13-07T18:16:36Z");
 }
 
 static tg_json *parse(const char *text) {
