@@ -9,6 +9,7 @@ estimate it) and no two boxes may overlap or leave the drawing; the documents fo
 are made here with 1, 5, 18 and 40 groups, long names and long titles.
 """
 import copy
+import os
 import re
 import xml.etree.ElementTree as ET
 
@@ -301,3 +302,32 @@ def da_kr(v):
     from decimal import ROUND_HALF_UP, Decimal
     whole = f"{int(Decimal(repr(v)).quantize(Decimal(1), rounding=ROUND_HALF_UP)):,}".replace(",", ".")
     return whole + " kr."
+
+
+BBOX_JS = """<script>(function(){var out=[];document.querySelectorAll('svg').forEach(function(s){
+var id=s.getAttribute('aria-labelledby').split(' ')[0].slice(0,-2),vb=s.viewBox.baseVal;
+var ts=[].slice.call(s.querySelectorAll('text')).map(function(t){var b=t.getBBox();
+return [b.x,b.y,b.x+b.width,b.y+b.height,t.textContent];});
+for(var i=0;i<ts.length;i++){var a=ts[i];
+if(a[0]<-0.5||a[2]>vb.width+0.5)out.push(id+': '+a[4]+' leaves the drawing');
+for(var j=i+1;j<ts.length;j++){var b=ts[j];
+if(a[0]<b[2]-0.5&&b[0]<a[2]-0.5&&a[1]<b[3]-0.5&&b[1]<a[3]-0.5)out.push(id+': '+a[4]+' | '+b[4]);}}});
+var p=document.createElement('pre');p.id='bbox';p.textContent=JSON.stringify(out);
+document.body.appendChild(p);})();</script>"""
+
+
+def browser_overlaps(text, tmp, chromium):
+    """The labels that overlap or leave their chart as a real browser lays them out (each
+    <text>'s getBBox in headless Chromium, the report's own fonts): a list of problems,
+    or None when the browser gave no answer."""
+    import json
+    import subprocess
+    page = os.path.join(tmp, "bbox.html")
+    with open(page, "w", encoding="utf-8") as f:
+        f.write(text.replace("</body>", BBOX_JS + "</body>"))
+    r = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom",
+                        "file://" + page], capture_output=True, timeout=120)
+    m = re.search(r'<pre id="bbox">(.*?)</pre>', r.stdout.decode("utf-8", "replace"), re.S)
+    if not m:
+        return None
+    return json.loads(m.group(1).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">"))
