@@ -131,7 +131,25 @@ static void test_report_odd_documents(void **state) {
         "\"meta\": {\"inputs\": [1, {\"rows\": \"x\"}]}}",
         "{\"indicators\": [{\"title\": \"G\", \"by\": [\"g\", 4], \"series\": [{}], "
         "\"verdicts\": [{\"g\": {\"a\": 1}}, {}]}]}",
+        /* a funnel with odd steps and reasons: its chart and the reasons' chart */
+        "{\"indicators\": [{\"title\": \"F\", \"by\": [\"trin\"], \"period\": \"p\", "
+        "\"series\": [{\"trin\": \"1_a\", \"p\": 1, \"value\": 0.5, \"lo\": 0.4, \"hi\": \"x\"}, "
+        "{\"trin\": 3, \"p\": 1, \"value\": 2}], \"verdicts\": [{\"trin\": \"1_a\"}, {\"trin\": "
+        "3}], "
+        "\"details\": {\"s\": 5, \"r\": [{\"p\": 1, \"x\": \"a_b\", \"n\": null}, "
+        "{\"p\": 1, \"x\": 5, \"n\": 3}, {\"p\": 1, \"n\": -1e300}]}}]}",
+        /* a budget with a text target and a row with none */
+        "{\"indicators\": [{\"title\": \"B\", \"by\": [\"t\"], \"period\": \"p\", "
+        "\"flag_deviation\": 5, \"per\": 100, \"series\": [{\"t\": \"a\", \"p\": 1, \"value\": 90, "
+        "\"target\": 95, \"flag\": true}, {\"t\": \"b\", \"p\": 1, \"value\": 1e300, "
+        "\"target\": \"x\"}], \"verdicts\": [{\"t\": \"a\"}, {\"t\": \"b\"}, {\"t\": \"c\"}]}]}",
+        /* not indicators: a scenario with holes and a forecast without groups or history */
+        "{\"s\": [{\"aar\": 2026, \"doegntakst_p5\": \"x\", \"doegntakst_p50\": null, "
+        "\"doegntakst_p95\": 1}, {\"aar\": 2027, \"doegntakst_p5\": 1, \"doegntakst_p50\": 2, "
+        "\"doegntakst_p95\": 3}], \"f\": [{\"t\": \"2026-01\", \"h\": 1, \"point\": 1, "
+        "\"lo95\": 0, \"hi95\": 2}], \"meta\": 1}",
     };
+    static const int charts[] = { 0, 0, 1, 1, 0, 2, 1, 2 };
     (void)state;
     for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
         tg_json *doc = parse(docs[i]);
@@ -139,8 +157,8 @@ static void test_report_odd_documents(void **state) {
         assert_non_null(html);
         assert_int_equal(count(html, "<html"), 1);
         assert_int_equal(count(html, "</html>"), 1);
-        /* a chart only where there is a series, never for a group */
-        assert_int_equal(count(html, "<svg"), i == 2 || i == 3 ? 1 : 0);
+        /* a chart only where there is a series with periods */
+        assert_int_equal(count(html, "<svg"), charts[i]);
         tg_free(html);
         tg_json_free(doc);
     }
@@ -211,6 +229,42 @@ static void test_report_out_of_memory(void **state) {
     tg_json_free(doc);
 }
 
+/* Every chart kind: dots, budget, funnel with reasons; a document of tables. */
+static const char *const every_chart[] = {
+    "{\"indicators\": [{\"title\": \"D\", \"by\": [\"t\"], \"period\": \"p\", \"series\": "
+    "[{\"t\": \"\xc3\x85\", \"p\": 1, \"value\": 0.5, \"lo\": 0.4, \"hi\": 0.6}, {\"t\": \"B\", "
+    "\"p\": 1, \"value\": 0.3}], \"verdicts\": [{\"t\": \"\xc3\x85\", \"baseline_period\": 1}, "
+    "{\"t\": \"B\"}]}, {\"title\": \"B\", \"by\": [\"t\"], \"period\": \"p\", "
+    "\"flag_deviation\": 5, \"per\": 100, \"series\": [{\"t\": \"a\", \"p\": 1, \"value\": 90, "
+    "\"target\": 95, \"flag\": true}], \"verdicts\": [{\"t\": \"a\"}]}, {\"title\": \"F\", "
+    "\"by\": [\"trin\"], \"period\": \"p\", \"series\": [{\"trin\": \"1_a\", \"p\": 1, "
+    "\"value\": 0.5, \"lo\": 0.4, \"hi\": 0.6}], \"verdicts\": [{\"trin\": \"1_a\"}], "
+    "\"details\": {\"r\": [{\"p\": 1, \"x\": \"a_b\", \"n\": 4}, {\"p\": 1, \"x\": \"c\", "
+    "\"n\": null}]}}]}",
+    "{\"s\": [{\"g\": \"A\", \"aar\": 2026, \"doegntakst_p5\": 1, \"doegntakst_p50\": 2, "
+    "\"doegntakst_p95\": 3}, {\"g\": \"B\", \"aar\": 2026, \"doegntakst_p5\": 1, "
+    "\"doegntakst_p50\": 2, \"doegntakst_p95\": 3}], \"f\": [{\"g\": \"A\", \"t\": \"2026-01\", "
+    "\"h\": 1, \"point\": 1, \"lo80\": 0.5, \"hi80\": 1.5, \"lo95\": 0, \"hi95\": 2}], "
+    "\"hist\": [{\"g\": \"A\", \"t\": \"2025-12\", \"v\": 1}]}",
+};
+
+static tg_status render_any(void *ctx) {
+    char *html = tg_report_html(ctx);
+    if (!html) return TG_ENOMEM;
+    assert_true(count(html, "<svg") >= 3);
+    tg_free(html);
+    return TG_OK;
+}
+
+static void test_report_charts_out_of_memory(void **state) {
+    (void)state;
+    for (size_t i = 0; i < sizeof every_chart / sizeof *every_chart; i++) {
+        tg_json *doc = parse(every_chart[i]);
+        assert_true(tg_test_oom_loop(render_any, doc) > 2);
+        tg_json_free(doc);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_svg_text_and_numbers),
@@ -220,6 +274,7 @@ int main(void) {
         cmocka_unit_test(test_report_odd_documents),
         cmocka_unit_test(test_chart_long_series),
         cmocka_unit_test_teardown(test_report_out_of_memory, tg_test_disarm),
+        cmocka_unit_test_teardown(test_report_charts_out_of_memory, tg_test_disarm),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
