@@ -584,19 +584,38 @@ static int cell_ref(const char *s, uint32_t *row, uint32_t *col) {
     return 1;
 }
 
+/* The attributes r, s and t of a <c>, in one pass: this is the hot path,
+** once per cell. */
+static void cell_attrs(const XML_Char **atts, const char **r, const char **s, const char **t) {
+    *r = *s = *t = NULL;
+    for (size_t i = 0; atts[i]; i += 2) {
+        const char *n = atts[i][0] && !atts[i][1] ? atts[i] : local(atts[i]);
+        if (!n[0] || n[1]) continue;
+        if (n[0] == 'r') *r = atts[i + 1];
+        else if (n[0] == 's') *s = atts[i + 1];
+        else if (n[0] == 't') *t = atts[i + 1];
+    }
+}
+
+static int is(const char *el, char c) {
+    return el[0] == c && el[1] == '\0';
+}
+
 static void XMLCALL sheet_start(void *ud, const XML_Char *name, const XML_Char **atts) {
     struct scan *sc = ud;
-    const char *el = local(name), *v;
+    const char *el = name[0] && !name[1] ? name : local(name), *v;
     if (sc->in_cell) {
-        if (strcmp(el, "v") == 0) sc->in_v = 1;
+        if (is(el, 'v')) sc->in_v = 1;
         else if (strcmp(el, "is") == 0) sc->in_is = 1;
         else if (strcmp(el, "rPh") == 0) sc->in_rph = 1;
         else if (strcmp(el, "t") == 0 && sc->in_is && !sc->in_rph) sc->in_t = 1;
         return;
     }
-    if (strcmp(el, "c") == 0) {
+    if (is(el, 'c')) {
         uint32_t row = sc->row, col = sc->col + 1;
-        if ((v = attr(atts, "r")) && !cell_ref(v, &row, &col)) {
+        const char *s, *t;
+        cell_attrs(atts, &v, &s, &t);
+        if (v && !cell_ref(v, &row, &col)) {
             stop(&sc->ps, tg_err_set(sc->ps.err, TG_EDATA, sc->x->path, 0, 0,
                                      "bad cell reference '%.20s' in part '%s'", v, sc->ps.part));
             return;
@@ -604,8 +623,8 @@ static void XMLCALL sheet_start(void *ud, const XML_Char *name, const XML_Char *
         sc->row = row;
         sc->col = col;
         sc->in_cell = 1;
-        sc->type = cell_type(attr(atts, "t"));
-        sc->style = (v = attr(atts, "s")) ? atoi(v) : 0;
+        sc->type = cell_type(t);
+        sc->style = s ? atoi(s) : 0;
         sc->text.len = 0;
     } else if (strcmp(el, "row") == 0) {
         v = attr(atts, "r");
@@ -681,12 +700,12 @@ static tg_status put_cell(struct scan *sc) {
 static void XMLCALL sheet_end(void *ud, const XML_Char *name) {
     struct scan *sc = ud;
     if (!sc->in_cell) return;
-    const char *el = local(name);
-    if (strcmp(el, "v") == 0) sc->in_v = 0;
-    else if (strcmp(el, "t") == 0) sc->in_t = 0;
+    const char *el = name[0] && !name[1] ? name : local(name);
+    if (is(el, 'v')) sc->in_v = 0;
+    else if (is(el, 't')) sc->in_t = 0;
     else if (strcmp(el, "rPh") == 0) sc->in_rph = 0;
     else if (strcmp(el, "is") == 0) sc->in_is = 0;
-    else if (strcmp(el, "c") == 0) {
+    else if (is(el, 'c')) {
         sc->in_cell = 0;
         if (sc->text.oom) {
             stop(&sc->ps, tg_err_nomem(sc->ps.err));

@@ -61,11 +61,12 @@ def fail(what):
     print("FAIL " + what)
 
 
-def run_tegn(path, **params):
+def run_tegn(path, *extra, **params):
     script = os.path.join(WORK, "dump.lua")
     with open(script, "w", encoding="utf-8") as f:
         f.write(DUMP)
     args = [TEGN, "run", script, "--quiet", "--allow-read", WORK, "--param", "path=" + path]
+    args += list(extra)
     for k, v in params.items():
         args += ["--param", "%s=%s" % (k, v)]
     return subprocess.run(args, capture_output=True, text=True, timeout=120)
@@ -280,7 +281,8 @@ def book_merged(path):
 
 # ---- hostile archives ----
 
-def minimal_book(path, sheet_target="worksheets/sheet1.xml", extra=None, sheet_xml=None):
+def minimal_book(path, sheet_target="worksheets/sheet1.xml", extra=None, sheet_xml=None,
+                 strings=None):
     """A workbook written part by part, to be made hostile."""
     ct = ('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
           'content-types"/>')
@@ -291,7 +293,10 @@ def minimal_book(path, sheet_target="worksheets/sheet1.xml", extra=None, sheet_x
     wbrels = ('<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
               'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
               'openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="%s"/>'
-              '</Relationships>' % sheet_target)
+              '%s</Relationships>' % (sheet_target, (
+                  '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/'
+                  'officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+                  if strings else "")))
     wbxml = ('<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/'
              'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/'
              '2006/relationships"><sheets><sheet name="Ark1" sheetId="1" r:id="rId1"/></sheets>'
@@ -306,6 +311,8 @@ def minimal_book(path, sheet_target="worksheets/sheet1.xml", extra=None, sheet_x
         z.writestr("xl/_rels/workbook.xml.rels", wbrels)
         z.writestr("xl/workbook.xml", wbxml)
         z.writestr("xl/worksheets/sheet1.xml", sheet)
+        if strings:
+            z.writestr("xl/sharedStrings.xml", strings)
         for name, data in (extra or []):
             z.writestr(name, data)
 
@@ -338,12 +345,12 @@ def understate(path, entry, size):
         f.write(data)
 
 
-def hostile(name, path, must):
-    """tegn must refuse the file with a data error naming 'must', quickly,
-    and touch nothing outside WORK."""
+def hostile(name, path, must, *extra):
+    """tegn must refuse the file with an error naming 'must', quickly, and
+    touch nothing outside WORK."""
     canary = os.path.join(os.path.dirname(WORK.rstrip("/")), "h21_canary")
     before = set(os.listdir(WORK))
-    r = run_tegn(path)
+    r = run_tegn(path, *extra)
     after = set(os.listdir(WORK))
     if r.returncode == 0:
         fail("%s: read without an error" % name)
@@ -401,6 +408,21 @@ def main():
     hostile("zip bomb (understated size)", p("bomb_lie.xlsx"), "bytes")
     minimal_book(p("entries.xlsx"), extra=[("x/%d" % i, b"") for i in range(10001)])
     hostile("too many entries", p("entries.xlsx"), "entries, over the cap")
+    # the shared strings are held in memory: --mem caps them while they inflate
+    sst = ('<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+           '2006/main">' + "".join("<si><t>%s</t></si>" % os.urandom(500).hex()
+                                    for _ in range(25000)) + "</sst>")
+    minimal_book(p("strings.xlsx"), strings=sst, sheet_xml=(
+        '<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+        '2006/main"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData>'
+        '</worksheet>'))
+    r = run_tegn(p("strings.xlsx"), "--mem", "12M")
+    if r.returncode != 3 or "memory" not in r.stderr:
+        fail("--mem while inflating shared strings: exit %d, %r" % (r.returncode, r.stderr[:300]))
+    else:
+        print("ok   --mem 12M stops 25 MB of shared strings (exit 3)")
+    if run_tegn(p("strings.xlsx")).returncode != 0:
+        fail("the shared-strings book does not load without --mem")
     canary = os.path.join(os.path.dirname(WORK.rstrip("/")), "h21_canary")
     minimal_book(p("escape.xlsx"), sheet_target="../../../../../../../../etc/passwd",
                  extra=[("../../h21_canary", b"x"), ("/tmp/h21_canary_abs", b"x")])
