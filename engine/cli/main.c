@@ -5,6 +5,7 @@
 */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -24,6 +25,7 @@
 #include "tg_describe.h"
 #include "tg_enc.h"
 #include "tg_err.h"
+#include "tg_excel.h"
 #include "tg_home.h"
 #include "tg_indsum.h"
 #include "tg_json.h"
@@ -43,7 +45,8 @@ static const char usage_head[] =
     "  run SCRIPT        run an analysis script; its tegn.emit document is written as\n"
     "                    JSON to --out (or stdout) when the run succeeds\n"
     "  repl              an interactive Lua prompt with the tegn module\n"
-    "  inspect FILE...   load CSV files (or every table of a .sqlite/.db file) and print\n"
+    "  inspect FILE...   load CSV files (or every table of a .sqlite/.db file, or every\n"
+    "                    sheet of an .xlsx/.xls workbook) and print\n"
     "                    each table's dialect, schema, nulls and notes\n"
     "  summary FILE      print the summary table of an indicator JSON file (--groups: the\n"
     "                    verdict of each group too)\n"
@@ -611,6 +614,67 @@ static int inspect_sqlite(const char *path, const look *lk) {
     return EXIT_OK;
 }
 
+/* A workbook: its sheets with their stated sizes, then each sheet's
+** schema as read_excel reads it by default. */
+static int inspect_excel(const char *path) {
+    static const char *const states[] = { "", " (hidden)", " (very hidden)" };
+    tg_excel_report *list = NULL;
+    tg_error err;
+    tg_status st = tg_excel_list(path, -1, &list, &err);
+    if (st != TG_OK) {
+        tg_cli_print_error(&err, 0);
+        return tg_cli_exit_code(st);
+    }
+    printf("%s: Excel workbook (.%s%s), %zu sheet%s\n", path,
+           list->kind == TG_EXCEL_XLS ? "xls" : "xlsx", list->date1904 ? ", 1904 date system" : "",
+           list->n_sheets, list->n_sheets == 1 ? "" : "s");
+    for (size_t i = 0; i < list->n_sheets; i++)
+        printf("  %zu. %s%s%s%s\n", i + 1, list->sheets[i].name, states[list->sheets[i].state],
+               list->sheets[i].dim[0] ? ": " : "", list->sheets[i].dim);
+    int rc = EXIT_OK;
+    for (size_t i = 0; i < list->n_sheets; i++) {
+        tg_excel_opts o;
+        tg_table *t = NULL;
+        tg_excel_report *r = NULL;
+        tg_excel_opts_init(&o);
+        o.sheet_index = (int)i + 1;
+        if ((st = tg_excel_read(path, &o, &t, &r, &err)) != TG_OK) {
+            tg_cli_print_error(&err, 0);
+            if (rc == EXIT_OK) rc = tg_cli_exit_code(st);
+            continue;
+        }
+        const tg_sheet_report *s = r->rep;
+        printf("%s[%s]: %zu rows, %zu columns", path, list->sheets[i].name, t->n_rows, t->n_cols);
+        if (s->header_row) printf(" (header row %u)", s->header_row);
+        printf("\n");
+        for (size_t k = 0; k < t->n_cols; k++) {
+            size_t nulls = tg_col_null_count(t->cols[k]);
+            printf("  ");
+            print_padded(t->names[k], 29);
+            printf("%-7s", tg_type_name(t->cols[k]->type));
+            if (nulls) printf("  (%zu null)", nulls);
+            if (s->cols[k].note[0]) printf("  -- %s", s->cols[k].note);
+            printf("\n");
+        }
+        if (s->n_notes) printf("  decided:\n");
+        for (size_t k = 0; k < s->n_notes; k++)
+            printf("    %s%s\n", s->notes[k].unusual ? "NOTE " : "", s->notes[k].text);
+        tg_excel_report_free(r);
+        tg_table_release(t);
+    }
+    tg_excel_report_free(list);
+    return rc;
+}
+
+/* 1 when the file's first bytes are a workbook's (whatever its name). */
+static int is_workbook(const char *path) {
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return 0;
+    int kind = tg_excel_kind_fd(fd);
+    close(fd);
+    return kind > 0;
+}
+
 static int has_suffix(const char *s, const char *suffix) {
     size_t n = strlen(s), m = strlen(suffix);
     return n >= m && strcasecmp(s + n - m, suffix) == 0;
@@ -725,8 +789,9 @@ static int cmd_inspect(int argc, char **argv) {
             continue;
         }
         if (argv[i][0] == '-' && argv[i][1] != '\0') continue;
-        int r =
-            is_sqlite(argv[i]) ? inspect_sqlite(argv[i], &lk) : inspect_csv(argv[i], &opts, &lk);
+        int r = is_sqlite(argv[i])     ? inspect_sqlite(argv[i], &lk)
+                : is_workbook(argv[i]) ? inspect_excel(argv[i])
+                                       : inspect_csv(argv[i], &opts, &lk);
         if (r != EXIT_OK && rc == EXIT_OK) rc = r;
     }
     return rc;
