@@ -51,7 +51,8 @@ static const char usage_head[] =
     "  summary FILE      print the summary table of an indicator JSON file (--groups: the\n"
     "                    verdict of each group too)\n"
     "  report FILE       the committee report of an indicator JSON file: one HTML file\n"
-    "                    with a chart and a table per indicator, to --out FILE or stdout\n"
+    "                    with a chart and a table per indicator, to --out FILE or stdout;\n"
+    "                    --pdf FILE prints it to PDF with headless Chromium\n"
     "  demo [DIR]        the main job: every indicator in scripts/alle.lua over the datasets\n"
     "                    in DIR (default: the datasets installed with tegn); writes\n"
     "                    out/indikatorer.json and prints the summary table\n"
@@ -76,7 +77,9 @@ static const char run_options[] =
     "  --summary         print the summary table of the indicator document (stdout when\n"
     "                    --out is given, else stderr)\n"
     "  --report FILE     also write the committee report of the indicator document as\n"
-    "                    HTML (atomically; never --out, the script or an input)\n";
+    "                    HTML (atomically; never --out, the script or an input)\n"
+    "  --pdf FILE        also print the report to PDF with headless Chromium (A4; the\n"
+    "                    same rules as --report; exit 69 when Chromium is missing)\n";
 
 static const char inspect_options[] =
     "  --head N          also print the first N rows as a table\n"
@@ -97,7 +100,7 @@ static const char inspect_options[] =
 
 static const char exit_codes[] =
     "exit codes: 0 ok, 1 script error, 2 data error, 3 limit reached, 4 internal error,\n"
-    "            64 usage error, 130 cancelled\n";
+    "            64 usage error, 69 Chromium missing or failed (--pdf), 130 cancelled\n";
 
 /* One command's usage: its synopsis, what it does, its options. */
 typedef struct command_help {
@@ -124,12 +127,16 @@ static const command_help commands[] = {
       "script's run or by tegn demo). Any other JSON is a data error (exit 2).\n"
       "--groups: under a grouped indicator, one line per group with its verdict.\n",
       NULL },
-    { "report", "tegn report FILE [--out FILE.html]",
+    { "report", "tegn report FILE [--out FILE.html] [--pdf FILE.pdf]",
       "Writes the committee report of an indicator JSON file (as written by an\n"
       "indicator script's run or by tegn demo): one self-contained HTML file in Danish\n"
       "with a front page and, per indicator, its chart and the numbers behind it.\n"
       "Suppressed numbers never appear. Any other JSON is a data error (exit 2).\n",
-      "  --out FILE        write the HTML here (atomically) instead of stdout\n" },
+      "  --out FILE        write the HTML here (atomically) instead of stdout\n"
+      "  --pdf FILE        print the report to PDF (A4) with headless Chromium, written\n"
+      "                    atomically; Chromium is $TEGN_CHROMIUM or chromium on PATH,\n"
+      "                    and without it the exit code is 69 (with --pdf and no --out,\n"
+      "                    no HTML is written)\n" },
     { "demo", "tegn demo [DIR]",
       "The main job: runs every indicator of scripts/alle.lua over the datasets in DIR\n"
       "(default: the datasets installed with tegn), writes out/indikatorer.json and\n"
@@ -301,6 +308,15 @@ typedef struct run_flags {
     int quiet, progress, summary;
 } run_flags;
 
+/* 1, after saying so, when the run's output 'file' (given by 'opt') would
+** overwrite 'other' (the 'what'). */
+static int clobbers(const char *file, const char *opt, const char *other, const char *what) {
+    if (!file || !other || !(strcmp(file, other) == 0 || tg_cmdreport_same_file(file, other)))
+        return 0;
+    fprintf(stderr, "tegn: %s %s would overwrite the %s\n", opt, file, what);
+    return 1;
+}
+
 /* Reads run's arguments into 'o' and 'f' (the repeatable ones into the
 ** caller's arrays, each argc long); EXIT_USAGE after saying why. */
 static int run_args(int argc, char **argv, tg_run_opts *o, run_flags *f, const char **params,
@@ -349,6 +365,8 @@ static int run_args(int argc, char **argv, tg_run_opts *o, run_flags *f, const c
             f->summary = 1;
         } else if ((v = opt_value(argc, argv, &i, "--report"))) {
             o->report = v;
+        } else if ((v = opt_value(argc, argv, &i, "--pdf"))) {
+            o->pdf = v;
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             fprintf(stderr, "tegn: unknown option '%s' for run\n", argv[i]);
             return EXIT_USAGE;
@@ -368,17 +386,16 @@ static int run_args(int argc, char **argv, tg_run_opts *o, run_flags *f, const c
         print_command_help(find_command("run"), stderr);
         return EXIT_USAGE;
     }
-    if (o->report && (tg_cmdreport_same_file(o->report, o->script) ||
-                      (o->out && (tg_cmdreport_same_file(o->report, o->out) ||
-                                  strcmp(o->report, o->out) == 0)))) {
-        fprintf(stderr, "tegn: --report %s would overwrite the %s\n", o->report,
-                tg_cmdreport_same_file(o->report, o->script) ? "script" : "document (--out)");
+    if (clobbers(o->report, "--report", o->script, "script") ||
+        clobbers(o->report, "--report", o->out, "document (--out)") ||
+        clobbers(o->pdf, "--pdf", o->script, "script") ||
+        clobbers(o->pdf, "--pdf", o->out, "document (--out)") ||
+        clobbers(o->pdf, "--pdf", o->report, "report (--report)"))
         return EXIT_USAGE;
-    }
     return EXIT_OK;
 }
 
-/* --summary and --report, from the document the run handed over. With
+/* --summary and --report, --pdf, from the document the run handed over. With
 ** --out the summary is the output; without, stdout holds the document and
 ** the summary goes beside it, to stderr. Both read the document as written
 ** (its tables as rows). */
@@ -393,7 +410,7 @@ static int after_run(tg_json *doc, const tg_run_opts *o, int summary) {
         fprintf(stderr, "tegn: out of memory reading the document back for --summary\n");
         rc = EXIT_INTERNAL;
     } else {
-        rc = o->report ? tg_cmdreport_after_run(plain, o->report) : EXIT_OK;
+        rc = o->report || o->pdf ? tg_cmdreport_after_run(plain, o->report, o->pdf) : EXIT_OK;
         if (rc == EXIT_OK && summary)
             rc = print_doc_summary(plain, o->out ? o->out : o->script, o->out ? stdout : stderr, 0);
     }
@@ -432,7 +449,7 @@ static int cmd_run(int argc, char **argv) {
     /* Progress on a terminal, silence under cron unless asked. */
     o.progress = !quiet && (fl.progress || isatty(STDERR_FILENO));
     o.tty = isatty(STDERR_FILENO); /* where print goes */
-    if (summary || o.report) o.doc = &doc;
+    if (summary || o.report || o.pdf) o.doc = &doc;
     o.quiet = quiet;
     tg_lua_install_signal_handlers();
     tg_err_clear(&err);
@@ -452,7 +469,7 @@ static int cmd_run(int argc, char **argv) {
     free(params);
     free(reads);
     free(writes);
-    if (st == TG_OK && (summary || o.report)) return after_run(doc, &o, summary);
+    if (st == TG_OK && (summary || o.report || o.pdf)) return after_run(doc, &o, summary);
     return tg_cli_exit_code(st);
 }
 
