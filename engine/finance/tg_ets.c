@@ -133,13 +133,15 @@ double tg_ets_eval(tg_ets_model *mod, const double *y, size_t n) {
         double f = S == TG_ETS_M ? q * so : q + so;
         if (isfinite(y[i])) {
             double d = y[i] - f, pull;
-            if (mult_e || S == TG_ETS_M) {
-                if (!(f > 0) || (S == TG_ETS_M && !(q > 0 && so > 0))) return mod->lik = HUGE_VAL;
-            }
+            /* A multiplicative season divides by the level and the
+            ** season; a multiplicative error by the forecast (its sign
+            ** is R's business: it takes log |yhat|). */
+            if (S == TG_ETS_M && !(q > 0 && so > 0)) return mod->lik = HUGE_VAL;
+            if (mult_e && !(f != 0)) return mod->lik = HUGE_VAL;
             sse += d * d;
             if (mult_e) {
                 e2 += (d / f) * (d / f);
-                logs += log(f);
+                logs += log(fabs(f));
             } else {
                 e2 += d * d;
             }
@@ -174,7 +176,8 @@ double tg_ets_eval(tg_ets_model *mod, const double *y, size_t n) {
     mod->aic = mod->lik + 2 * k;
     mod->aicc = nn - k - 1 > 0 ? mod->aic + 2 * k * (k + 1) / (nn - k - 1) : HUGE_VAL;
     mod->bic = mod->lik + log(nn) * k;
-    mod->sigma2 = nn > k ? e2 / (nn - k) : e2 / nn;
+    /* As R: sigma^2 over n less the fitted coefficients (sigma not counted). */
+    mod->sigma2 = nn > k - 1 ? e2 / (nn - k + 1) : e2 / nn;
     return isfinite(mod->lik) ? mod->lik : HUGE_VAL;
 }
 
@@ -188,7 +191,9 @@ static int roots_inside(double *a, int deg) {
     while (deg > 0) {
         double a0 = a[0], an = a[deg], top;
         if (!(fabs(a0) < fabs(an))) return 0;
-        for (int k = 1; k <= deg; k++) a[k - 1] = an * a[k] - a0 * a[deg - k];
+        double r[TG_FC_MAX_PERIOD + 2];
+        for (int k = 1; k <= deg; k++) r[k - 1] = an * a[k] - a0 * a[deg - k];
+        memcpy(a, r, (size_t)deg * sizeof r[0]);
         deg--;
         top = a[deg];
         for (int k = 0; k <= deg; k++) a[k] /= top;

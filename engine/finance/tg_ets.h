@@ -49,7 +49,7 @@ typedef struct tg_ets_model {
     double loglik; /* -lik / 2 (R's loglik) */
     double aic, aicc, bic;
     double sse;    /* sum of squared one-step errors y - yhat */
-    double sigma2; /* sum e^2 / (n_obs - n_par); e relative under multiplicative error */
+    double sigma2; /* sum e^2 / (n_obs - n_par + 1); e relative under multiplicative error */
 } tg_ets_model;
 
 /* One candidate of an automatic choice. */
