@@ -472,6 +472,11 @@ tg_status tg_ets_fit(const tg_ets_spec *spec, const double *y, size_t n, tg_ets_
         if (isfinite(y[i])) {
             n_obs++;
             positive &= y[i] > 0;
+            if (fabs(y[i]) > 1e150)
+                return tg_err_set(err, TG_EDATA, NULL, 0, 0,
+                                  "the values are too large to fit (%g): the squared errors "
+                                  "overflow",
+                                  y[i]);
         }
     for (int e = TG_ETS_A; e <= TG_ETS_M; e++)
         for (int t = TG_ETS_N; t <= TG_ETS_A; t++)

@@ -289,6 +289,9 @@ tg_status tg_fc_fit(const tg_fc_spec *spec, const double *y, size_t n, tg_fc_mod
     }
     *mod = c.mod;
     mod->sse = tg_fc_filter(mod, y, n, &mod->end, NULL, &mod->n_obs, &mod->gap);
+    if (!isfinite(mod->sse))
+        return tg_err_set(err, TG_EDATA, NULL, 0, 0,
+                          "the values are too large to fit: the squared errors overflow");
     p = (double)((size_t)c.k + n_states(mod));
     if ((double)mod->n_obs > p) mod->sigma = sqrt(mod->sse / ((double)mod->n_obs - p));
     else mod->sigma = sqrt(mod->sse / (double)mod->n_obs);
