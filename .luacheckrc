@@ -43,7 +43,7 @@ stds.tegn_sandbox = {
                 rank = {}, read_csv = {}, read_excel = {}, read_sqlite = {}, row_number = {},
                 std = {}, sum = {}, var = {}, version = {}, warn = {}, when = {}, write_xlsx = {},
                 data = fields { "sql" },
-                forecast = fields { "backtest", "holt_winters" },
+                forecast = fields { "backtest", "ets", "holt_winters" },
                 format = fields { "kr", "number", "percent" },
                 params = { other_fields = true }, -- the run's --param KEY=VALUE
                 scenario = fields { "run" },
