@@ -596,6 +596,16 @@ def check_run(exe, datasets, tmp):
     check(r.returncode == 0, f"run --report: {r.stderr[-300:]}")
     report = tegn(exe, f"{out}/ind.json")
     check(open(f"{out}/r.html", "rb").read() == report.stdout, "run --report differs from report")
+    brand = os.path.join(os.path.dirname(os.path.dirname(HERE)), "examples", "brand.json")
+    r = run(exe, *common, "--out", f"{out}/ind.json", "--report", f"{out}/rb.html", "--brand", brand)
+    branded = tegn(exe, f"{out}/ind.json", "--brand", brand).stdout
+    check(r.returncode == 0 and open(f"{out}/rb.html", "rb").read() == branded
+          and b'<p class="region">Region Sj\xc3\xa6lland</p>' in branded,
+          f"run --report --brand: {r.stderr[-300:]}")
+    r = run(exe, *common, "--out", f"{out}/ind3.json", "--report", f"{out}/rc.html", "--brand",
+            os.path.join(HERE, "brand_lys.json"))
+    check(r.returncode == 2 and b"WCAG" in r.stderr and not os.path.exists(f"{out}/ind3.json"),
+          f"run --brand refused before the run: {r}")
     r = run(exe, *common, "--out", f"{out}/ind.json", "--report", f"{out}/ind.json")
     check(r.returncode == 64 and b"--report" in r.stderr, f"--report = --out: {r}")
     csv = os.path.join(ds, "tilbud.csv")
