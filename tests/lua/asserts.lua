@@ -116,3 +116,8 @@ local t = b:filter(col'tilbud_id':isin{'T01', 'T03'}):select{'tilbud_id'}:distin
 print(#t:complete{by = 'tilbud_id', period = 'p', unit = 'month', fill = {n = 0}})
 -- expect:
 6
+
+-- case: tg_exec's filter mask (a bool): a predicate that is not a bool
+b:filter(col'dage')
+-- error:
+script.lua:1: filter: the predicate must be a bool, got int in col("dage")
