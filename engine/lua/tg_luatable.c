@@ -2,7 +2,8 @@
 ** tg_luatable.c -- the Table methods that need no kernel (see
 ** tg_luatable.h): reading a table into Lua (schema, columns, rows), the
 ** verbs that only rearrange columns (head, select, rename), output
-** (write_csv, write_sqlite) and show. The userdata itself, with its lazy
+** (write_csv, write_xlsx, write_sqlite, and tegn.write_xlsx for several
+** sheets) and show. The userdata itself, with its lazy
 ** row selections, is in tg_luaval.c.
 */
 #include "tg_luatable.h"
@@ -31,6 +32,7 @@
 #include "tg_out.h"
 #include "tg_path.h"
 #include "tg_show.h"
+#include "tg_xlsxw.h"
 
 #define MAX_ROWS_TO_LUA 1000000 /* t:rows() refuses more: each value costs a Lua object */
 
@@ -331,6 +333,156 @@ static int l_table_write_csv(lua_State *L) {
     return 0;
 }
 
+/* ---- Excel ---- */
+
+/* The per-column option 'key' (decimals or formats) of the option table
+** at opts for sheet s, into s->decimals / s->formats (arrays in userdata
+** left on the stack). A column name no sheet has is counted in *unused by
+** the caller: every name must match some sheet. */
+static void xlsx_columns(lua_State *L, int opts, tg_xlsxw_sheet *s) {
+    const tg_table *t = s->t;
+    int *dec = lua_newuserdatauv(L, (t->n_cols ? t->n_cols : 1) * sizeof *dec, 0);
+    const char **fmt = lua_newuserdatauv(L, (t->n_cols ? t->n_cols : 1) * sizeof *fmt, 0);
+    for (size_t k = 0; k < t->n_cols; k++) {
+        dec[k] = TG_OUT_DECIMALS_DEFAULT;
+        fmt[k] = NULL;
+    }
+    s->decimals = dec;
+    s->formats = fmt;
+    if (!lua_istable(L, opts)) return;
+    if (lua_getfield(L, opts, "decimals") == LUA_TTABLE) {
+        for (lua_pushnil(L); lua_next(L, -2); lua_pop(L, 1)) {
+            if (lua_type(L, -2) != LUA_TSTRING)
+                tg_luaaux_bad(L, "write_xlsx", "decimals", "a number or { column = places }",
+                              lua_absindex(L, -3));
+            long k = tg_table_find(t, lua_tostring(L, -2));
+            if (k >= 0)
+                dec[k] = (int)tg_luaaux_check_integer(L, -1, "write_xlsx", "decimals", 0,
+                                                      TG_XLSXW_MAX_DECIMAL);
+        }
+    }
+    lua_pop(L, 1);
+    if (lua_getfield(L, opts, "formats") == LUA_TTABLE) {
+        for (lua_pushnil(L); lua_next(L, -2); lua_pop(L, 1)) {
+            if (lua_type(L, -2) != LUA_TSTRING || lua_type(L, -1) != LUA_TSTRING)
+                tg_luaaux_bad(L, "write_xlsx", "formats",
+                              "{ column = \"#,##0.00\" }, number format codes by column name",
+                              lua_absindex(L, -3));
+            long k = tg_table_find(t, lua_tostring(L, -2));
+            if (k >= 0) fmt[k] = lua_tostring(L, -1); /* the option table keeps it alive */
+        }
+    } else if (!lua_isnil(L, -1)) {
+        tg_luaaux_bad(L, "write_xlsx", "formats", "{ column = \"#,##0.00\" }", -1);
+    }
+    lua_pop(L, 1);
+}
+
+/* Raises for a name in option 'key' that no sheet has as a column. */
+static void xlsx_check_names(lua_State *L, int opts, const char *key, const tg_xlsxw_sheet *s,
+                             size_t n) {
+    if (!lua_istable(L, opts) || lua_getfield(L, opts, key) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        return;
+    }
+    for (lua_pushnil(L); lua_next(L, -2); lua_pop(L, 1)) {
+        const char *name = lua_tostring(L, -2);
+        size_t k = 0;
+        while (k < n && tg_table_find(s[k].t, name) < 0) k++;
+        if (k == n) {
+            if (n == 1) tg_luaaux_no_column(L, s[0].t, name);
+            tg_luaaux_error(L, "write_xlsx: %s: no sheet has a column '%s'", key, name);
+        }
+    }
+    lua_pop(L, 1);
+}
+
+/* The options every sheet shares, from the table at opts. */
+static void xlsx_opts(lua_State *L, int opts, tg_xlsxw_opts *o) {
+    tg_xlsxw_opts_init(o);
+    if (lua_istable(L, opts) && lua_getfield(L, opts, "decimals") != LUA_TTABLE)
+        o->decimals = (int)tg_luaaux_opt_integer(L, opts, "write_xlsx", "decimals", -1, -1,
+                                                 TG_XLSXW_MAX_DECIMAL);
+    if (lua_istable(L, opts)) lua_pop(L, 1);
+    o->header = tg_luaaux_opt_boolean(L, opts, "write_xlsx", "header", 1);
+    o->freeze = tg_luaaux_opt_boolean(L, opts, "write_xlsx", "freeze", o->header);
+    o->autofilter = tg_luaaux_opt_boolean(L, opts, "write_xlsx", "autofilter", o->header);
+}
+
+/* Writes the n sheets to 'path' through the run's write policy; raises
+** on failure. */
+static int xlsx_write(lua_State *L, const char *path, const tg_xlsxw_sheet *s, size_t n,
+                      tg_xlsxw_opts *o) {
+    tg_interrupt intr;
+    tg_error err;
+    tg_status st;
+    const char *name;
+    tg_luaaux_interrupt(L, &intr);
+    o->intr = &intr;
+    tg_err_clear(&err);
+    int dir = tg_luactx_open_write(L, "write_xlsx", path, &name);
+    if (dir < 0) { /* no file policy (the REPL, an embedding program) */
+        (void)tg_path_make_folders(path);
+        st = tg_xlsxw_write(path, s, n, o, &err);
+    } else {
+        tg_out *out;
+        st = tg_out_openat(dir, name, path, &out, &err);
+        close(dir);
+        if (st == TG_OK) st = tg_xlsxw_write_take(out, s, n, o, &err);
+    }
+    if (st != TG_OK) return tg_luaaux_fail(L, st, &err, "write_xlsx");
+    return 0;
+}
+
+/* t:write_xlsx(path [, opts]): the table as one sheet of an Excel
+** workbook, written atomically. opts: sheet (name, default "Ark1"),
+** decimals (a number for every float column, or { column = places }),
+** formats ({ column = "#,##0.00" }), header, freeze, autofilter. */
+static int l_table_write_xlsx(lua_State *L) {
+    static const char *const known[] = { "sheet",  "decimals",   "formats", "header",
+                                         "freeze", "autofilter", NULL };
+    tg_xlsxw_sheet s = { NULL, tg_luaval_table_check(L, 1), NULL, NULL };
+    const char *path = tg_luaaux_check_string(L, 2, "write_xlsx", "path");
+    tg_xlsxw_opts o;
+    lua_settop(L, 3);
+    tg_luaaux_check_opts(L, 3, known, "write_xlsx");
+    s.name = tg_luaaux_opt_string(L, 3, "write_xlsx", "sheet", "Ark1");
+    xlsx_opts(L, 3, &o);
+    xlsx_columns(L, 3, &s);
+    xlsx_check_names(L, 3, "decimals", &s, 1);
+    xlsx_check_names(L, 3, "formats", &s, 1);
+    return xlsx_write(L, path, &s, 1, &o);
+}
+
+/* tegn.write_xlsx(path, sheets [, opts]): several tables as the sheets of
+** one workbook. sheets: { Ark1 = t1, Takster = t2 } (sheets in the order
+** of their names) or { {"Takster", t2}, {"Ark1", t1} } (in that order).
+** opts as t:write_xlsx's but 'sheet'; decimals and formats by column name
+** apply to every sheet with that column. */
+static int l_tegn_write_xlsx(lua_State *L) {
+    static const char *const known[] = { "decimals", "formats",    "header",
+                                         "freeze",   "autofilter", NULL };
+    const char *path = tg_luaaux_check_string(L, 1, "write_xlsx", "path");
+    tg_xlsxw_opts o;
+    lua_settop(L, 3);
+    tg_luaaux_check_table(L, 2, "write_xlsx", "sheets");
+    tg_luaaux_check_opts(L, 3, known, "write_xlsx");
+    xlsx_opts(L, 3, &o);
+    int first = lua_gettop(L) + 1;
+    size_t n = tg_luaaux_push_pairs(L, 2, "write_xlsx", "sheets");
+    if (n == 0) return tg_luaaux_bad(L, "write_xlsx", "sheets", "at least one sheet", 2);
+    tg_xlsxw_sheet *s = lua_newuserdatauv(L, n * sizeof *s, 0);
+    for (size_t k = 0; k < n; k++) {
+        s[k].name = lua_tostring(L, first + 2 * (int)k);
+        lua_pushfstring(L, "sheets.%s", s[k].name);
+        s[k].t = tg_luaval_table_arg(L, first + 2 * (int)k + 1, "write_xlsx", lua_tostring(L, -1));
+        lua_pop(L, 1);
+        xlsx_columns(L, 3, &s[k]);
+    }
+    xlsx_check_names(L, 3, "decimals", s, n);
+    xlsx_check_names(L, 3, "formats", s, n);
+    return xlsx_write(L, path, s, n, &o);
+}
+
 /* ---- showing ---- */
 
 /* t:show([n = 10]) or t:show{n = 10, decimals =, danish =}: prints the
@@ -374,14 +526,26 @@ static int l_table_describe(lua_State *L) {
 }
 
 static const luaL_Reg table_methods[] = {
-    { "describe", l_table_describe },   { "schema", l_table_schema },
-    { "columns", l_table_columns },     { "rows", l_table_rows },
-    { "head", l_table_head },           { "select", l_table_select },
-    { "rename", l_table_rename },       { "write_sqlite", l_table_write_sqlite },
-    { "write_csv", l_table_write_csv }, { "show", l_table_show },
-    { "free", tg_luaval_table_free },   { NULL, NULL },
+    { "describe", l_table_describe },
+    { "schema", l_table_schema },
+    { "columns", l_table_columns },
+    { "rows", l_table_rows },
+    { "head", l_table_head },
+    { "select", l_table_select },
+    { "rename", l_table_rename },
+    { "write_sqlite", l_table_write_sqlite },
+    { "write_csv", l_table_write_csv },
+    { "write_xlsx", l_table_write_xlsx },
+    { "show", l_table_show },
+    { "free", tg_luaval_table_free },
+    { NULL, NULL },
 };
 
 void tg_luatable_open_methods(lua_State *L) {
     luaL_setfuncs(L, table_methods, 0);
+}
+
+void tg_luatable_open_module(lua_State *L) {
+    lua_pushcfunction(L, l_tegn_write_xlsx);
+    lua_setfield(L, -2, "write_xlsx");
 }
