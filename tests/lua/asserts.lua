@@ -121,3 +121,9 @@ print(#t:complete{by = 'tilbud_id', period = 'p', unit = 'month', fill = {n = 0}
 b:filter(col'dage')
 -- error:
 script.lua:1: filter: the predicate must be a bool, got int in col("dage")
+
+-- case: tg_ets and tg_forecast points (h >= 1): a forecast 0 periods ahead
+tegn.forecast.ets(tegn.read_csv(DIR .. 'forecast.csv'),
+  {time = 'maaned', value = 'pct', by = 'tilbud_id', horizon = 0})
+-- error:
+script.lua:1: ets: 'horizon' must be a whole number from 1 to 1000, got 0
