@@ -28,6 +28,7 @@ for _, v in ipairs{ { "", nil, "Sundhedstjek gennemføres for borgere i botilbud
     unit = "andel af tilbudte sundhedstjek",
     period = "aar",
     by = v[2],
+    part_of = v[2] and "regionh.sundhedstjek" or nil,
     note = note,
     compute = function(data)
       return ind.share(afsluttede(data), { "aar", v[2] }, col"gennemfoert":not_null())
