@@ -43,6 +43,7 @@ print(string.format("%d of %d takster differ from the published ones", afviger, 
 local csv = tegn.param("csv", "out")
 if csv ~= "" then -- for Danish Excel: ';', decimal comma, BOM; kroner with øre
   sammen:write_csv(csv .. "/takster_" .. aar .. ".csv",
-                   { excel = true, decimals = { maanedstakst = 2 } })
+                   { excel = true, decimals = { maanedstakst = 2 },
+                     allow_identifiers = { "navn" } }) -- the tilbud's name
 end
-tegn.emit{ aar = aar, afviger = afviger, takster = sammen }
+tegn.emit({ aar = aar, afviger = afviger, takster = sammen }, { allow_identifiers = { "navn" } })

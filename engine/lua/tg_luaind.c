@@ -499,6 +499,8 @@ static int l_indicator(lua_State *L) {
                                luaL_typename(L, 2));
     t = tg_luaval_table_check(L, 2);
     details = tg_luaaux_box(L, free_json);
+    /* details reach the document: no CPR numbers (tilbud names are fine) */
+    tg_luaval_check_identifiers(L, 3, 0, 0, "indicator details");
     if (!lua_isnil(L, 3)) *details = tg_luaval_json(L, 3, -1, "details");
     series = tg_luaval_table_new(L);
     verdicts = tg_luaval_table_new(L);

@@ -219,7 +219,7 @@ static int l_table_rename(lua_State *L) {
 
 /* t:write_sqlite(db, table [, {mode = "create" | "replace" | "append"}]) */
 static int l_table_write_sqlite(lua_State *L) {
-    static const char *const known[] = { "mode", NULL };
+    static const char *const known[] = { "mode", "allow_identifiers", NULL };
     static const char *const modes[] = { "create", "replace", "append", NULL };
     static const tg_db_mode values[] = { TG_DB_CREATE, TG_DB_REPLACE, TG_DB_APPEND };
     const tg_table *t = tg_luaval_table_check(L, 1);
@@ -231,6 +231,7 @@ static int l_table_write_sqlite(lua_State *L) {
     tg_status st;
 
     tg_luaaux_check_opts(L, 4, known, "write_sqlite");
+    tg_luaaux_check_identifiers(L, t, lua_istable(L, 4) ? 4 : 0, 1, "write_sqlite");
     mode = values[tg_luaaux_opt_choice(L, 4, "write_sqlite", "mode", modes, 0)];
     tg_luaaux_interrupt(L, &intr); /* may raise: before the folder is open */
     tg_err_clear(&err);
@@ -272,8 +273,10 @@ static const int *col_decimals(lua_State *L, const tg_table *t, int idx) {
 ** decimal, bom, crlf, header, dates = "iso" | "dmy", decimals (a number
 ** for every float column, or { column = places }). */
 static int l_table_write_csv(lua_State *L) {
-    static const char *const known[] = { "excel",  "sep",   "decimal",  "bom", "crlf",
-                                         "header", "dates", "decimals", NULL };
+    static const char *const known[] = { "excel", "sep",      "decimal",
+                                         "bom",   "crlf",     "header",
+                                         "dates", "decimals", "allow_identifiers",
+                                         NULL };
     static const char *const dates[] = { "iso", "dmy", NULL };
     const tg_table *t = tg_luaval_table_check(L, 1);
     const char *path = tg_luaaux_check_string(L, 2, "write_csv", "path");
@@ -283,6 +286,7 @@ static int l_table_write_csv(lua_State *L) {
     tg_status st;
 
     tg_luaaux_check_opts(L, 3, known, "write_csv");
+    tg_luaaux_check_identifiers(L, t, lua_istable(L, 3) ? 3 : 0, 1, "write_csv");
     tg_out_csv_opts_init(&o);
     if (tg_luaaux_opt_boolean(L, 3, "write_csv", "excel", 0)) tg_out_csv_opts_excel_da(&o);
     const char *sep = tg_luaaux_opt_string(L, 3, "write_csv", "sep", NULL);
