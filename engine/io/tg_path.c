@@ -36,13 +36,9 @@ typedef struct list {
 struct tg_path {
     list roots[2];  /* by tg_path_access */
     list forbidden; /* --out */
-<<<<<<< HEAD
-    list reported;  /* --report */
-    list secret;    /* the pseudonym key: neither read nor written */
-=======
     list reported;  /* --report, --pdf */
     list options;   /* the option that gave each file of 'reported' */
->>>>>>> 76d66e44f47ab256a3c6129379df803660a8f9fc
+    list secret;    /* the pseudonym key: neither read nor written */
     list read;
 };
 
@@ -86,11 +82,8 @@ void tg_path_free(tg_path *p) {
     list_free(&p->roots[1]);
     list_free(&p->forbidden);
     list_free(&p->reported);
-<<<<<<< HEAD
-    list_free(&p->secret);
-=======
     list_free(&p->options);
->>>>>>> 76d66e44f47ab256a3c6129379df803660a8f9fc
+    list_free(&p->secret);
     list_free(&p->read);
     tg_free(p);
 }

@@ -757,7 +757,6 @@ const char *tg_luaaux_renamed(lua_State *L, int idx, const char *fn, const char 
     return old;
 }
 
-<<<<<<< HEAD
 /* ---- personal identifiers ---- */
 
 /* Whether opts.allow_identifiers is true or lists 'name'. */
@@ -799,7 +798,8 @@ void tg_luaaux_check_identifiers(lua_State *L, const tg_table *t, int opts, int 
                  t->names[k]);
         if (tg_luaaux_once(L, msg)) tg_luaaux_warn(L, msg);
     }
-=======
+}
+
 /* ---- column types (read_csv, read_excel) ---- */
 
 static int cmp_coltype(const void *a, const void *b) {
@@ -848,5 +848,4 @@ void tg_luaaux_coltypes(lua_State *L, const char *fn, const tg_csv_coltype **out
     qsort(types, n, sizeof *types, cmp_coltype);
     *out = types;
     *n_out = n;
->>>>>>> 76d66e44f47ab256a3c6129379df803660a8f9fc
 }

@@ -64,3 +64,8 @@ pseudonymise: 'length' must be
 tegn.read_csv(DIR .. 'notcpr.csv'):derive{ x = tegn.col'n' * 1.5 }:pseudonymise('x')
 -- error contains:
 pseudonymise: column 'x' must be text or whole numbers, not float
+
+-- case: write_xlsx refuses them too, sheet by sheet
+tegn.write_xlsx(TMP .. 'x.xlsx', { a = t:select{ 'id' }, b = t:select{ 'id', 'cpr' } })
+-- error contains:
+write_xlsx: column 'cpr' holds CPR numbers (row 1)
