@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +24,9 @@
 #include "tg_luaaux.h"
 #include "tg_luaval.h"
 #include "tg_mem.h"
+#include "tg_sdc.h"
 #include "tg_sha256.h"
+#include "tg_sort.h"
 
 #define KEY_MIN 16   /* bytes: 128 bits */
 #define KEY_MAX 4096 /* a key file larger than this is not a key */
@@ -180,7 +183,150 @@ static int l_table_pseudonymise(lua_State *L) {
     return tg_luaval_table_finish(L, -1);
 }
 
+/* ---- t:suppress: disclosure control for a count table ---- */
+
+static void free_perm(void *p) {
+    tg_free(p);
+}
+
+/* The 'within' option: a list of at most 8 column names of t. */
+static size_t read_within(lua_State *L, const tg_table *t, const char **keys) {
+    size_t n = 0;
+    int type = lua_getfield(L, 2, "within");
+    if (type == LUA_TTABLE) {
+        for (lua_Integer i = 1; lua_rawgeti(L, -1, i) == LUA_TSTRING; i++) {
+            if (n == 8) tg_luaaux_error(L, "suppress: at most 8 'within' columns");
+            keys[n] = lua_tostring(L, -1); /* the option table keeps it */
+            if (tg_table_find(t, keys[n]) < 0) tg_luaaux_no_column(L, t, keys[n]);
+            n++;
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+    } else if (type != LUA_TNIL) {
+        tg_luaaux_bad(L, "suppress", "within", "a list of column names", -1);
+    }
+    lua_pop(L, 1);
+    return n;
+}
+
+/* The lines: per group of 'within' (rows perm[a..b)), the counts and their
+** total, which the table publishes by adding up when nothing is hidden. */
+static void mark_hidden(const tg_col *c, const size_t *perm, const uint8_t *brk, size_t n,
+                        const tg_sdc_rules *r, tg_sdc_term *terms, size_t *start, double *cost,
+                        uint8_t *hidden) {
+    size_t g = 0, at = 0, a = 0;
+    while (a < n) {
+        size_t b = a + 1;
+        double sum = 0;
+        while (b < n && !brk[b]) b++;
+        for (size_t i = a; i < b; i++)
+            sum += tg_col_is_valid(c, perm[i]) ? (double)c->v.i64[perm[i]] : 0;
+        start[g] = at;
+        for (size_t i = a; i < b; i++) {
+            double x = tg_col_is_valid(c, perm[i]) ? (double)c->v.i64[perm[i]] : 0;
+            tg_sdc_reason why = tg_sdc_count(r, x, sum);
+            hidden[perm[i]] = (uint8_t)why;
+            cost[perm[i]] = x;
+            terms[at++] = (tg_sdc_term){ perm[i], 1, x, why == TG_SDC_SMALL ? 1 : 0,
+                                         why == TG_SDC_SMALL ? ceil(r->min_count) - 1 : INFINITY };
+        }
+        hidden[n + g] = 0;
+        cost[n + g] = INFINITY;
+        terms[at++] = (tg_sdc_term){ n + g, -1, sum, 0, INFINITY };
+        g++;
+        a = b;
+    }
+    start[g] = at;
+    tg_sdc_secondary(terms, start, g, cost, hidden, n + g);
+}
+
+/* t:suppress{ count = "antal", within = { "aar" }, rules = "tegn", mark =
+** "suppressed" } -> a new Table with the whole-number column 'count'
+** NULL where the disclosure rules hide it and a boolean column 'mark'
+** saying where. Each group of 'within' (one group without it) is a line
+** whose total a reader knows (the sum, or a total published elsewhere):
+** a count of 1 .. min_count - 1, or the group's total less it, is hidden,
+** then further counts, the smallest first, until no hidden count is the
+** total less the counts shown (tg_sdc). */
+static int l_table_suppress(lua_State *L) {
+    static const char *const known[] = { "count", "within", "rules", "mark", NULL };
+    const tg_table *t = tg_luaval_table_check(L, 1);
+    const char *keys[8], *count, *rules, *mark;
+    size_t n = t->n_rows, n_keys, *perm, *start;
+    uint8_t *brk, *hidden;
+    double *cost;
+    tg_sdc_term *terms;
+    tg_sdc_rules r;
+    tg_table **slot;
+    tg_col *out, *marks;
+    tg_error err;
+    void **box;
+    long k;
+
+    tg_luaaux_check_table(L, 2, "suppress", "options");
+    lua_settop(L, 2);
+    tg_luaaux_check_opts(L, 2, known, "suppress");
+    if (lua_getfield(L, 2, "count") == LUA_TNIL) return tg_luaaux_missing(L, "suppress", "count");
+    lua_pop(L, 1);
+    count = tg_luaaux_opt_string(L, 2, "suppress", "count", NULL);
+    rules = tg_luaaux_opt_string(L, 2, "suppress", "rules", "tegn");
+    mark = tg_luaaux_opt_string(L, 2, "suppress", "mark", "suppressed");
+    if (!tg_sdc_rules_named(&r, rules))
+        return tg_luaaux_error(L, "suppress: unknown disclosure rules '%s' (known: tegn, dst)",
+                               rules);
+    if ((k = tg_table_find(t, count)) < 0) return tg_luaaux_no_column(L, t, count);
+    if (t->cols[k]->type != TG_INT)
+        return tg_luaaux_error(L, "suppress: column '%s' must hold whole numbers, not %s", count,
+                               tg_type_name(t->cols[k]->type));
+    if (tg_table_find(t, mark) >= 0)
+        return tg_luaaux_error(L, "suppress: the table already has a column '%s'", mark);
+    n_keys = read_within(L, t, keys);
+    box = tg_luaaux_box(L, free_perm);
+    tg_err_clear(&err);
+    if (tg_sort_index(t, keys, NULL, n_keys, NULL, &perm, &err) != TG_OK)
+        return tg_luaaux_fail(L, err.code, &err, "suppress");
+    *box = perm;
+    brk = lua_newuserdatauv(L, n + 1, 0);
+    if (tg_sort_breaks(t, keys, n_keys, perm, n, brk, &err) != TG_OK)
+        return tg_luaaux_fail(L, err.code, &err, "suppress");
+    if (n > 0) brk[0] = 1;
+    terms = lua_newuserdatauv(L, (2 * n + 1) * sizeof *terms, 0);
+    start = lua_newuserdatauv(L, (n + 2) * sizeof *start, 0);
+    cost = lua_newuserdatauv(L, (2 * n + 1) * sizeof *cost, 0);
+    hidden = lua_newuserdatauv(L, 2 * n + 1, 0);
+    mark_hidden(t->cols[k], perm, brk, n, &r, terms, start, cost, hidden);
+
+    slot = tg_luaval_table_new(L);
+    if (!(*slot = tg_table_new())) return tg_lua_raise(L, TG_ENOMEM, NULL);
+    out = tg_col_new(TG_INT, n ? n : 1, NULL);
+    marks = tg_col_new(TG_BOOL, n ? n : 1, NULL);
+    for (size_t i = 0; out && marks && i < n; i++) {
+        const tg_col *c = t->cols[k];
+        int hide = hidden[i] != 0 || !tg_col_is_valid(c, i);
+        if ((hide ? tg_col_push_null(out) : tg_col_push_i64(out, c->v.i64[i])) != TG_OK ||
+            tg_col_push_bool(marks, hidden[i] != 0) != TG_OK)
+            break;
+    }
+    for (size_t j = 0; out && marks && j <= t->n_cols; j++) {
+        tg_status st = j == t->n_cols
+                           ? tg_table_add(*slot, mark, marks)
+                           : tg_table_add(*slot, t->names[j], (long)j == k ? out : t->cols[j]);
+        if (st != TG_OK) break;
+    }
+    if (!out || !marks || (*slot)->n_cols != t->n_cols + 1 || out->len != n || marks->len != n) {
+        tg_col_release(out);
+        tg_col_release(marks);
+        return tg_lua_raise(L, TG_ENOMEM, NULL);
+    }
+    tg_col_release(out);
+    tg_col_release(marks);
+    (*slot)->n_rows = n;
+    return tg_luaval_table_finish(L, -1);
+}
+
 void tg_luapriv_open_methods(lua_State *L) {
     lua_pushcfunction(L, l_table_pseudonymise);
     lua_setfield(L, -2, "pseudonymise");
+    lua_pushcfunction(L, l_table_suppress);
+    lua_setfield(L, -2, "suppress");
 }

@@ -61,6 +61,6 @@ tegn.indicator{
     }:unpivot{ keep = { "aar", "denominator" }, into = { "trin", "numerator" } }
     local aarsager = tjek:filter(col"gennemfoert":is_null())
       :group_by{ "aar", "aarsag_ikke" }:agg{ antal = tegn.count() }
-    return trin, { aarsager_ikke_gennemfoert = region.skjul_smaa(aarsager, "antal") }
+    return trin, { aarsager_ikke_gennemfoert = region.skjul_smaa(aarsager, "antal", { "aar" }) }
   end,
 }

@@ -143,3 +143,41 @@ tegn.indicator(spec{ id = 't.total', by = {}, compute = function(data)
 tegn.indicator(spec{ part_of = 't.total', disclosure = 'dst', compute = andele })
 -- error contains:
 the groups of period 2024 add up to 260, not to the total's 261
+
+-- case: t:suppress on a count table: 1-4, all but 1-4, then the cheapest count of the year
+-- params: datasets=FIXTURES/lualib/sdc
+-- by hand: 2024 b = 3 alone would be 53 - 50: a (20) goes too; 2025 a = 2,
+-- b = 1, and c = 30 of 33 (3 others); d = 0 is shown
+local s = tegn.read_csv(FIXTURES .. 'lualib/sdc/aarsager.csv')
+  :suppress{ count = 'antal', within = { 'aar' }, mark = 'skjult' }
+dump(s)
+-- expect:
+2024|a|NULL|true
+2024|b|NULL|true
+2024|c|30|false
+2025|a|NULL|true
+2025|b|NULL|true
+2025|c|NULL|true
+2025|d|0|false
+
+-- case: t:suppress with the "dst" set: 3 is shown, 2 and 1 are not (their sum 3 leaves each 1 or 2)
+-- params: datasets=FIXTURES/lualib/sdc
+local s = tegn.read_csv(FIXTURES .. 'lualib/sdc/aarsager.csv')
+  :suppress{ count = 'antal', within = { 'aar' }, rules = 'dst' }
+print(table.concat(s:columns(), ','))
+dump(s)
+-- expect:
+aar,aarsag,antal,suppressed
+2024|a|20|false
+2024|b|3|false
+2024|c|30|false
+2025|a|NULL|true
+2025|b|NULL|true
+2025|c|30|false
+2025|d|0|false
+
+-- case: t:suppress needs whole numbers
+-- params: datasets=FIXTURES/lualib/sdc
+tegn.read_csv(FIXTURES .. 'lualib/sdc/aarsager.csv'):suppress{ count = 'aarsag' }
+-- error contains:
+suppress: column 'aarsag' must hold whole numbers, not string
