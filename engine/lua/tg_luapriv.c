@@ -224,11 +224,15 @@ static void mark_hidden(const tg_col *c, const size_t *perm, const uint8_t *brk,
         start[g] = at;
         for (size_t i = a; i < b; i++) {
             double x = tg_col_is_valid(c, perm[i]) ? (double)c->v.i64[perm[i]] : 0;
-            tg_sdc_reason why = tg_sdc_count(r, x, sum);
+            /* a group of 0 hides nothing its published total does not say */
+            tg_sdc_reason why = sum > 0 ? tg_sdc_count(r, x, sum) : TG_SDC_SHOWN;
             hidden[perm[i]] = (uint8_t)why;
-            cost[perm[i]] = x;
-            terms[at++] = (tg_sdc_term){ perm[i], 1, x, why == TG_SDC_SMALL ? 1 : 0,
-                                         why == TG_SDC_SMALL ? ceil(r->min_count) - 1 : INFINITY };
+            /* hiding a 0 protects nothing: a reader who knows the rules
+            ** knows a hidden count is not 1-4 unless it is primary */
+            cost[perm[i]] = x > 0 ? x : INFINITY;
+            terms[at] = (tg_sdc_term){ perm[i], 1, x, 0, INFINITY };
+            tg_sdc_bounds(r, x, 1, &terms[at].lo, &terms[at].hi);
+            at++;
         }
         hidden[n + g] = 0;
         cost[n + g] = INFINITY;

@@ -259,20 +259,13 @@ static size_t quantities(tg_judge_kind kind, double num, double den, double n, d
     return 3;
 }
 
-/* What a reader knows of a hidden quantity: a count of 1 .. k - 1 when it
-** is one (the rule is public), anything from 0 up otherwise. Weighted sums
-** are not counts, so only their sign is known. */
+/* What a reader knows of a hidden quantity (tg_sdc_bounds): the counts of
+** an unweighted share, the events of a rate and the n of a mean are
+** counts; weighted sums, exposures and value * n are not. */
 static void bounds(const tg_indicator_spec *s, const inputs *in, size_t q, double v,
                    tg_sdc_term *t) {
-    double k = s->judge.sdc.min_count;
-    int counts =
-        s->judge.kind == TG_JUDGE_MEAN ? q == 0 : (s->judge.kind == TG_JUDGE_RATE || !in->n);
-    t->lo = 0;
-    t->hi = INFINITY;
-    if (counts && v > 1e-9 && v < k - 1e-9) {
-        t->lo = 1;
-        t->hi = ceil(k) - 1;
-    }
+    int counts = s->judge.kind == TG_JUDGE_PROPORTION ? !in->n : q == 0;
+    tg_sdc_bounds(&s->judge.sdc, v, counts, &t->lo, &t->hi);
 }
 
 /* The period of row i of 'a' equals that of row j of 'b'. */

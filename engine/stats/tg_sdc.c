@@ -113,6 +113,22 @@ void tg_sdc_range(const tg_sdc_term *terms, size_t n, const uint8_t *hidden, siz
     *hi = fmin(b, terms[i].hi);
 }
 
+void tg_sdc_bounds(const tg_sdc_rules *r, double v, int is_count, double *lo, double *hi) {
+    double top = ceil(r->min_count) - 1;
+    assert(r != NULL && lo != NULL && hi != NULL);
+    *lo = 0;
+    *hi = INFINITY;
+    if (!is_count || !(top >= 1)) return;
+    if (fabs(v) <= EPS) {
+        *hi = top;
+    } else if (few(v, r->min_count)) {
+        *lo = 1;
+        *hi = top;
+    } else if (v >= r->min_count - EPS) {
+        *lo = top + 1;
+    }
+}
+
 /* Whether some hidden term of the line is pinned to less than a unit. */
 static int exposed(const tg_sdc_term *terms, size_t n, const uint8_t *hidden) {
     for (size_t i = 0; i < n; i++) {

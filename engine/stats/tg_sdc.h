@@ -82,6 +82,15 @@ typedef struct tg_sdc_term {
     double value, lo, hi;
 } tg_sdc_term;
 
+/* The bounds [*lo, *hi] the secondary search assumes a reader knows of a
+** hidden quantity v: for a count, [1, min_count - 1] when v is 1 to
+** min_count - 1 (the rule is public), [min_count, inf] when it is at least
+** that, [0, min_count - 1] for 0; [0, inf] for anything else (a weighted
+** sum, an exposure). Narrower than what a reader who knows only the rules
+** can say, never wider, so a line the search judges safe is safe for that
+** reader too (the attack test checks it exactly). */
+void tg_sdc_bounds(const tg_sdc_rules *r, double v, int is_count, double *lo, double *hi);
+
 /* The values term 'i' of the line terms[0 .. n) can take given the
 ** shown terms' values and the hidden terms' bounds: [*lo, *hi]. */
 void tg_sdc_range(const tg_sdc_term *terms, size_t n, const uint8_t *hidden, size_t i, double *lo,

@@ -197,6 +197,63 @@ def fixture(rng, folder):
     return truth
 
 
+COUNT_SCRIPT = """
+local tegn = require "tegn"
+tegn.emit{ t = tegn.read_csv(tegn.param("csv")):suppress{ count = "x", within = { "aar" } } }
+"""
+
+
+def count_fixture(rng, folder):
+    """A count table (3-7 categories over 2 years) as t:suppress takes it."""
+    rows = ["aar;k;x"]
+    for aar in (2024, 2025):
+        for k in "abcdefg"[:rng.randint(3, 7)]:
+            rows.append("%d;%s;%d" % (aar, k, rng.choice([0, rng.randint(1, 4),
+                                                           rng.randint(5, 30)])))
+    path = os.path.join(folder, "c.csv")
+    with open(path, "w") as f:
+        f.write("\n".join(rows) + "\n")
+    return path, [r.split(";") for r in rows[1:]]
+
+
+def count_attack(rows, doc, told):
+    """Hidden counts of the emitted table pinned by the year's total (which
+    the reader is given) and, with told, each count's reason."""
+    problems, cells = [], 0
+    for aar in sorted({r[0] for r in rows}):
+        true = {r[1]: int(r[2]) for r in rows if r[0] == aar}
+        total = sum(true.values())
+        pub = [r for r in doc["t"] if str(r["aar"]) == aar]
+        hidden = [r["k"] for r in pub if r["suppressed"]]
+        rest = total - sum(r["x"] for r in pub if not r["suppressed"])
+
+        def allowed(k):
+            x = true[k]
+            if not told:
+                return range(0, rest + 1)
+            if 1 <= x < K:
+                return range(1, K)
+            if 1 <= total - x < K:
+                return range(max(K, total - K + 1), total)
+            return [v for v in range(0, rest + 1)
+                    if not (1 <= v < K or 1 <= total - v < K)]
+        for k in hidden:
+            cells += 1
+            reach = 1
+            for o in hidden:
+                if o != k:
+                    m = 0
+                    for v in allowed(o):
+                        m |= reach << v
+                    reach = m & ((1 << (rest + 1)) - 1)
+            vals = [v for v in allowed(k) if 0 <= rest - v and reach >> (rest - v) & 1]
+            if true[k] not in vals:
+                problems.append("%s %s: the true count %d is not feasible" % (aar, k, true[k]))
+            if len(vals) <= 1:
+                problems.append("%s %s: the count is exposed: %s" % (aar, k, vals))
+    return problems, cells
+
+
 def run(tegn, script, out, params):
     subprocess.run([tegn, "run", script, "--out", out, "--quiet"] +
                    [a for p in params for a in ("--param", p)], check=True, cwd=ROOT)
@@ -223,12 +280,27 @@ def main():
                 print("fixture %d: %s" % (i, p))
             failed += len(problems)
             strong += len(attack(doc, FIXTURE_PAIRS, truth, told=True)[0])
+        count_script = os.path.join(tmp, "c.lua")
+        with open(count_script, "w") as f:
+            f.write(COUNT_SCRIPT)
+        for i in range(60):
+            data = os.path.join(tmp, "c%d" % i)
+            os.mkdir(data)
+            path, rows = count_fixture(rng, data)
+            doc = run(tegn, count_script, os.path.join(tmp, "c%d.json" % i),
+                      ["csv=" + path])
+            problems, c = count_attack(rows, doc, False)
+            cells += c
+            for p in problems:
+                print("count fixture %d: %s" % (i, p))
+            failed += len(problems)
+            strong += len(count_attack(rows, doc, True)[0])
         doc = run(tegn, "scripts/alle.lua", os.path.join(tmp, "alle.json"), [])
         problems, c = attack(doc, DEMO_PAIRS)
         for p in problems:
             print("demo: %s" % p)
         failed += len(problems)
-    print("attack.py: %d hidden cells in 40 fixtures and %d in the demo, %d exposed; a reader "
+    print("attack.py: %d hidden cells in 100 fixtures and %d in the demo, %d exposed; a reader "
           "told why each cell is hidden (which tegn never publishes) would pin %d values"
           % (cells, c, failed, strong))
     return 1 if failed or cells == 0 or c == 0 else 0

@@ -103,12 +103,30 @@ static void test_sdc_secondary_pinned_pair(void **state) {
     assert_int_equal(tg_sdc_secondary(t, start, 1, cost, hidden, 4), 1);
 }
 
+/* What the search assumes a reader knows: a hidden 3 is 1-4, a hidden 30
+** at least 5, a hidden 0 at most 4; a weighted sum only its sign. */
+static void test_sdc_bounds(void **state) {
+    tg_sdc_rules r;
+    double lo, hi;
+    (void)state;
+    tg_sdc_rules_named(&r, "tegn");
+    tg_sdc_bounds(&r, 3, 1, &lo, &hi);
+    assert_true(lo == 1 && hi == 4);
+    tg_sdc_bounds(&r, 30, 1, &lo, &hi);
+    assert_true(lo == 5 && isinf(hi));
+    tg_sdc_bounds(&r, 0, 1, &lo, &hi);
+    assert_true(lo == 0 && hi == 4);
+    tg_sdc_bounds(&r, 3, 0, &lo, &hi);
+    assert_true(lo == 0 && isinf(hi));
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sdc_named_and_count),
         cmocka_unit_test(test_sdc_dominance_and_round),
         cmocka_unit_test(test_sdc_secondary_one_line),
         cmocka_unit_test(test_sdc_secondary_pinned_pair),
+        cmocka_unit_test(test_sdc_bounds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
