@@ -537,7 +537,7 @@ void tg_gchart_reasons_draw(tg_sbuf *b, const tg_json *ind, const char *id) {
         tg_sbuf d = { NULL, 0, 0, 0 };
         double left = fmin(NAME_MAX + 60, name_w + 8) + 12, right = W - 60;
         tg_sbuf_printf(&d, "Søjlediagram over %zu årsager i %s, flest først", n, latest);
-        if (hidden) tg_sbuf_printf(&d, "; %zu skjult, fordi de bygger på få personer", hidden);
+        if (hidden) tg_sbuf_printf(&d, "; %zu skjult af hensyn til diskretionen", hidden);
         tg_sbuf_str(&d, ".");
         tg_svg_open(b, id, W, height(n) - BOTTOM + TOP, "Årsager", d.p ? d.p : "");
         for (size_t r = 0; r < n; r++) {

@@ -470,10 +470,9 @@ static void put_reasons(tg_sbuf *b, const tg_json *ind, size_t no) {
         tg_gchart_reasons_draw(b, ind, id);
         tg_sbuf_str(b, "<figcaption class=\"note\">Årsager ");
         put_text(b, latest);
-        tg_sbuf_printf(b,
-                       ", flest først. Skjult: færre end %d, vises ikke af hensyn til "
-                       "diskretionen.</figcaption>\n</figure>\n",
-                       (int)tg_json_num_at(ind, "suppress_below"));
+        /* No reason for a hidden one: it would narrow the number down. */
+        tg_sbuf_str(b, ", flest først. Skjult: vises ikke af hensyn til diskretionen."
+                       "</figcaption>\n</figure>\n");
         tg_sbuf_printf(b,
                        "<table class=\"reasons\" id=\"ind-%zu-aarsager-tabel\"><caption>"
                        "Årsager ",
