@@ -215,6 +215,7 @@ function compare(PNG, pixelmatch, name, full) {
   const diff = new PNG({ width: a.width, height: a.height });
   const n = pixelmatch(a.data, b.data, diff.data, a.width, a.height, { threshold: THRESHOLD });
   const limit = Math.floor(a.width * a.height * MAX_SHARE);
+  console.log(`  ${name}: ${n} of ${a.width * a.height} pixels differ from the reference (at most ${limit})`);
   if (n > limit) fs.writeFileSync(path.join(work, `${name}.diff.png`), PNG.sync.write(diff));
   check(n <= limit, `${name}: ${n} pixels differ from the reference (at most ${limit}; see ${actual})`);
 }
