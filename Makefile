@@ -11,6 +11,10 @@ CMAKE_OPT ?=
 DEB_PKGS = build-essential cmake pkg-config liblua5.4-dev libsqlite3-dev libcsv-dev \
            libjansson-dev zlib1g-dev libcmocka-dev libedit-dev libicu-dev sqlite3 python3 python3-jsonschema \
            clang-format lua-check
+# Excel in (tg_zip, tg_xlsx, tg_xls) and out (tg_xlsxw), and the readers and writers its tests
+# check the workbooks with
+DEB_PKGS += libzip-dev libexpat1-dev libfreexl-dev libxlsxwriter-dev python3-openpyxl
+DEB_PKGS += python3-xlsxwriter libreoffice-calc-nogui
 
 .PHONY: all deps build install demo test test-asan test-valgrind bench clean lint format fuzz \
         fuzz-deps fuzz-merge browser-deps report-screenshots readme-screenshot
