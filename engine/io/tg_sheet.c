@@ -68,6 +68,8 @@ struct tg_sheet {
     uint32_t (*merges)[4];
     size_t n_merges, cap_merges;
     size_t n_err, n_after, n_totals;
+    size_t n_put; /* cells put in this pass, and the last one's place */
+    uint32_t last_row, last_col;
     uint32_t err_row, err_col, stop_row;
     char err_val[16];
 };
@@ -172,7 +174,8 @@ static const char *cell_text(const tg_sheet *b, const tg_sheet_cell *c, int mode
             *n = fmt_num(c->num, buf, size);
             return buf;
         }
-        if (c->dkind == TG_SD_DATE || mode == TG_CC_DATE) {
+        if (c->dkind == TG_SD_DATE || mode == TG_CC_DATE ||
+            (c->dkind == TG_SD_DATETIME && secs == 0)) { /* a date-time at midnight is a date */
             *n = tg_date_format(days, buf);
             return buf;
         }
@@ -467,6 +470,18 @@ static tg_status put_pass0(tg_sheet *b, const tg_sheet_cell *c, tg_error *err) {
 }
 
 tg_status tg_sheet_put(tg_sheet *b, const tg_sheet_cell *c, tg_error *err) {
+    /* A column builder takes rows in order; a hostile file may not keep it. */
+    if (b->n_put++ && (c->row < b->last_row || (c->row == b->last_row && c->col <= b->last_col))) {
+        char cell[16], last[16], where[256];
+        tg_sheet_cell_name(c->row + 1, c->col, cell);
+        tg_sheet_cell_name(b->last_row + 1, b->last_col, last);
+        snprintf(where, sizeof where, "%s!%s", b->where, cell);
+        return tg_err_set(err, TG_EDATA, where, 0, 0,
+                          "the sheet's cells are out of order (it comes after %s): a damaged file",
+                          last);
+    }
+    b->last_row = c->row;
+    b->last_col = c->col;
     if (c->row < b->start || (b->o->has_range && c->row > b->o->r1) || !in_cols(b, c->col) ||
         is_empty(c))
         return TG_OK;
@@ -719,6 +734,7 @@ static void sheet_free(tg_sheet *b) {
 }
 
 static tg_status run_pass(tg_sheet *b, tg_sheet_scan scan, void *src, tg_error *err) {
+    b->n_put = 0;
     tg_status st = scan(src, b, err);
     if (st != TG_OK || b->pass > 0) return st;
     if ((st = end_row(b, err)) != TG_OK) return st;
