@@ -146,15 +146,17 @@ static const char *attr(const XML_Char **atts, const char *name) {
 
 /* 'target' resolved against the folder of 'base' (a part name), inside the
 ** archive: "/x" is from its root, "." and ".." are walked, and a ".." past
-** the root gives NULL. The result is an entry name, never a file path. */
-static char *resolve(const char *base, const char *target) {
+** the root gives *res NULL. The result is an entry name, never a file path.
+** TG_OK or TG_ENOMEM. */
+static tg_status resolve(const char *base, const char *target, char **res) {
     size_t dir = 0, n;
     if (target[0] != '/' && base)
         for (size_t i = 0; base[i]; i++)
             if (base[i] == '/') dir = i + 1;
     n = dir + strlen(target) + 1;
     char *out = tg_malloc(n), *w = out;
-    if (!out) return NULL;
+    *res = NULL;
+    if (!out) return TG_ENOMEM;
     memcpy(out, base, dir);
     w = out + dir;
     for (const char *s = target; *s;) {
@@ -166,7 +168,7 @@ static char *resolve(const char *base, const char *target) {
         } else if (len == 2 && s[0] == '.' && s[1] == '.') {
             if (w == out) {
                 tg_free(out);
-                return NULL;
+                return TG_OK;
             }
             w--; /* the '/' before the last segment */
             while (w > out && w[-1] != '/') w--;
@@ -178,7 +180,8 @@ static char *resolve(const char *base, const char *target) {
         s = e;
     }
     *w = '\0';
-    return out;
+    *res = out;
+    return TG_OK;
 }
 
 /* ---- relationships ---- */
@@ -289,9 +292,10 @@ static void XMLCALL wb_start(void *ud, const XML_Char *name, const XML_Char **at
     }
     struct sheetinfo *s = &x->sheets[x->n_sheets++];
     s->name = tg_strdup(sname);
-    s->part = target ? resolve(x->wb_part, target) : NULL; /* NULL: a chart sheet, or escapes */
+    s->part = NULL; /* stays NULL for a chart sheet, or a target out of the archive */
     s->state = !state ? 0 : strcmp(state, "veryHidden") == 0 ? 2 : strcmp(state, "hidden") == 0;
-    if (!s->name) stop(&w->ps, tg_err_nomem(w->ps.err));
+    if (!s->name || (target && resolve(x->wb_part, target, &s->part) != TG_OK))
+        stop(&w->ps, tg_err_nomem(w->ps.err));
 }
 
 /* ---- number formats ---- */
@@ -403,7 +407,9 @@ static tg_status read_root(tg_xlsx *x, tg_error *err) {
     struct rels r;
     tg_status st = read_rels(x, "", &r, err);
     for (size_t i = 0; st == TG_OK && i < r.n && !x->wb_part; i++)
-        if (ends_with(r.v[i].type, "/officeDocument")) x->wb_part = resolve("", r.v[i].target);
+        if (ends_with(r.v[i].type, "/officeDocument") &&
+            resolve("", r.v[i].target, &x->wb_part) != TG_OK)
+            st = tg_err_nomem(err);
     rels_free(&r);
     if (st != TG_OK) return st;
     if (!x->wb_part && !(x->wb_part = tg_strdup("xl/workbook.xml"))) return tg_err_nomem(err);
@@ -421,7 +427,9 @@ static tg_status read_workbook(tg_xlsx *x, tg_error *err) {
         char **slot = ends_with(r.v[i].type, "/styles")          ? &x->styles
                       : ends_with(r.v[i].type, "/sharedStrings") ? &x->strings
                                                                  : NULL;
-        if (slot && !*slot && !(*slot = resolve(x->wb_part, r.v[i].target)))
+        if (!slot || *slot) continue;
+        if (resolve(x->wb_part, r.v[i].target, slot) != TG_OK) st = tg_err_nomem(err);
+        else if (!*slot)
             st = tg_err_set(err, TG_EDATA, x->path, 0, 0,
                             "the workbook names a part outside the archive: '%s'", r.v[i].target);
     }
