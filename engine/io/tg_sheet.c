@@ -28,6 +28,7 @@
 #define NONE       UINT32_MAX
 #define MAX_PASSES 3
 #define MAX_ABOVE  4096 /* header-area cells kept for merged names */
+#define MAX_TITLES 10   /* title rows looked for above a detected header */
 
 /* A cell copied because it cannot be pushed yet. */
 struct held {
@@ -68,6 +69,9 @@ struct tg_sheet {
     uint32_t (*merges)[4];
     size_t n_merges, cap_merges;
     size_t n_err, n_after, n_totals;
+    size_t first_rows, last_start; /* title candidates held in 'first'; where the last begins */
+    size_t n_titles;
+    char title[64];
     size_t n_put; /* cells put in this pass, and the last one's place */
     uint32_t last_row, last_col;
     uint32_t err_row, err_col, stop_row;
@@ -414,10 +418,60 @@ static tg_status decide_header(tg_sheet *b, tg_error *err) {
     return st;
 }
 
+static tg_status put_pass0(tg_sheet *b, const tg_sheet_cell *c, tg_error *err);
+static tg_status end_row(tg_sheet *b, tg_error *err);
+
+/* Title rows above a table ("Udtræk fra Nexus" alone in A1): with the
+** header left to detect, rows holding one text value are held until a row
+** with two or more values shows they were titles, and are then skipped. */
+static int titles_on(const tg_sheet *b) {
+    return b->o->header < 0 && !b->o->header_row && !b->o->skip && !b->o->has_range;
+}
+
+static tg_status skip_titles(tg_sheet *b, tg_error *err) {
+    struct cells *f = &b->first;
+    b->n_titles = b->first_rows;
+    snprintf(b->title, sizeof b->title, "%.*s", (int)(f->v[0].c.n < 60 ? f->v[0].c.n : 60),
+             f->v[0].c.s);
+    for (size_t i = 0; i < b->last_start; i++) tg_free(f->v[i].s);
+    memmove(f->v, f->v + b->last_start, (f->n - b->last_start) * sizeof *f->v);
+    f->n -= b->last_start;
+    return decide_header(b, err);
+}
+
+/* No titles after all (a sheet of one column): the first held row is the
+** header or data, and the rows held after it are read as they came. */
+static tg_status replay(tg_sheet *b, tg_error *err) {
+    struct held *v = b->first.v;
+    size_t n = b->first.n, k = 0;
+    while (k < n && v[k].c.row == v[0].c.row) k++;
+    b->first.n = k; /* decide_header frees these k and keeps the array */
+    b->row_first = 1;
+    b->row_total = b->row_nonempty = 0;
+    tg_status st = decide_header(b, err);
+    for (size_t i = k; i < n; i++) {
+        if (st == TG_OK) st = put_pass0(b, &v[i].c, err);
+        tg_free(v[i].s);
+    }
+    if (st == TG_OK && b->row_open) st = end_row(b, err);
+    return st;
+}
+
 static tg_status end_row(tg_sheet *b, tg_error *err) {
     if (!b->row_open) return TG_OK;
     b->row_open = 0;
-    if (!b->started) return b->first.n ? decide_header(b, err) : TG_OK;
+    if (!b->started) {
+        if (b->first.n == b->last_start) return TG_OK;
+        size_t n_last = b->first.n - b->last_start;
+        int one_text = n_last == 1 && b->first.v[b->last_start].c.kind == TG_SC_STR;
+        if (titles_on(b) && one_text && b->first_rows < MAX_TITLES) {
+            b->first_rows++;
+            b->last_start = b->first.n;
+            return TG_OK;
+        }
+        if (b->first_rows > 0 && n_last >= 2) return skip_titles(b, err);
+        return replay(b, err);
+    }
     if (b->cur_row >= b->data_first && b->row_nonempty && !b->row_total)
         b->kept = (size_t)(b->cur_row - b->data_first) + 1;
     b->prev_row = b->cur_row;
@@ -691,6 +745,10 @@ static tg_status make_report(const tg_sheet *b, const tg_csvcol_decision *dec, s
         r->cols[k].date_fmt = dec[k].dfmt;
         memcpy(r->cols[k].note, dec[k].note, sizeof r->cols[k].note);
     }
+    if (b->n_titles)
+        add_note(r, 1,
+                 "%zu title row(s) above the header skipped (\"%s\"); header = n sets the row",
+                 b->n_titles, b->title);
     if (b->header_row != NONE)
         add_note(r, 0, "header: row %u%s", b->header_row + 1,
                  b->o->header_row || b->o->header == 1 ? "" : " (every value in it is text)");
@@ -738,7 +796,7 @@ static tg_status run_pass(tg_sheet *b, tg_sheet_scan scan, void *src, tg_error *
     tg_status st = scan(src, b, err);
     if (st != TG_OK || b->pass > 0) return st;
     if ((st = end_row(b, err)) != TG_OK) return st;
-    if (!b->started && b->first.n && (st = decide_header(b, err)) != TG_OK) return st;
+    if (!b->started && b->first.n && (st = replay(b, err)) != TG_OK) return st;
     b->n_rows = b->kept;
     for (size_t i = 0; i < b->pend.n; i++) /* what is still held is at the bottom */
         b->n_totals += i == 0 || b->pend.v[i].c.row != b->pend.v[i - 1].c.row;

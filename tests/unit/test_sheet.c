@@ -176,6 +176,62 @@ static void test_sheet_no_header_letters(void **state) {
     tg_test_no_leaks(before);
 }
 
+/* Rows of one text value above a table are titles; a table of one column
+** is not mistaken for titles. */
+static void test_sheet_titles(void **state) {
+    (void)state;
+    size_t before = tg_mem_blocks();
+    static const tg_sheet_cell titled[] = {
+        STR(0, 0, "Udtræk fra Nexus"),
+        STR(1, 0, "07-12-2026"),
+        STR(3, 0, "id"),
+        STR(3, 1, "navn"),
+        NUM(4, 0, "1"),
+        STR(4, 1, "a"),
+    };
+    static const tg_sheet_cell one_col[] = {
+        STR(0, 0, "navn"),
+        STR(1, 0, "a"),
+        STR(2, 0, "b"),
+        STR(3, 0, "c"),
+    };
+    tg_sheet_cell many[14];
+    static const char *const words[] = { "navn", "a", "b", "c", "d", "e", "f",
+                                         "g",    "h", "i", "j", "k", "l", "m" };
+    for (uint32_t i = 0; i < 14; i++)
+        many[i] = (tg_sheet_cell){ i, 0, TG_SC_STR, 0, words[i], strlen(words[i]), 0 };
+    tg_sheet_opts o;
+    tg_sheet_opts_init(&o);
+    tg_table *t;
+    tg_sheet_report *r;
+    tg_error err;
+
+    struct fake f = { titled, sizeof titled / sizeof titled[0], NULL, 0 };
+    assert_int_equal(tg_sheet_read("b.xlsx[Ark1]", &o, fake_scan, &f, &t, &r, &err), TG_OK);
+    assert_int_equal(t->n_rows, 1);
+    assert_string_equal(t->names[0], "id");
+    assert_string_equal(t->names[1], "navn");
+    assert_int_equal(r->header_row, 4);
+    assert_non_null(strstr(r->notes[0].text, "2 title row(s) above the header skipped"));
+    tg_sheet_report_free(r);
+    tg_table_release(t);
+
+    f = (struct fake){ one_col, 4, NULL, 0 };
+    assert_int_equal(tg_sheet_read("b.xlsx[Ark1]", &o, fake_scan, &f, &t, NULL, &err), TG_OK);
+    assert_int_equal(t->n_rows, 3);
+    assert_string_equal(t->names[0], "navn");
+    assert_string_equal(str_at(t, 0, 2), "c");
+    tg_table_release(t);
+
+    f = (struct fake){ many, 14, NULL, 0 };
+    assert_int_equal(tg_sheet_read("b.xlsx[Ark1]", &o, fake_scan, &f, &t, NULL, &err), TG_OK);
+    assert_int_equal(t->n_rows, 13);
+    assert_string_equal(t->names[0], "navn");
+    assert_string_equal(str_at(t, 0, 12), "m");
+    tg_table_release(t);
+    tg_test_no_leaks(before);
+}
+
 static void test_sheet_type_error_names_cell(void **state) {
     (void)state;
     size_t before = tg_mem_blocks();
@@ -255,9 +311,36 @@ static tg_status oom_read(void *ctx) {
     return st;
 }
 
+/* Titles skipped, then a column held past the title limit and replayed. */
+static const tg_sheet_cell held_rows[] = {
+    STR(0, 0, "Udtræk"), STR(2, 0, "id"), STR(2, 1, "navn"), NUM(3, 0, "1"), STR(3, 1, "a"),
+};
+static const tg_sheet_cell long_col[] = {
+    STR(0, 0, "navn"), STR(1, 0, "a"),  STR(2, 0, "b"),  STR(3, 0, "c"), STR(4, 0, "d"),
+    STR(5, 0, "e"),    STR(6, 0, "f"),  STR(7, 0, "g"),  STR(8, 0, "h"), STR(9, 0, "i"),
+    STR(10, 0, "j"),   STR(11, 0, "k"), STR(12, 0, "l"),
+};
+
+static tg_status oom_titles(void *ctx) {
+    const struct fake *f = ctx;
+    tg_sheet_opts o;
+    tg_sheet_opts_init(&o);
+    tg_table *t = NULL;
+    tg_sheet_report *r = NULL;
+    tg_error err;
+    tg_status st = tg_sheet_read("b.xlsx[Ark1]", &o, fake_scan, (void *)f, &t, &r, &err);
+    tg_table_release(t);
+    tg_sheet_report_free(r);
+    return st;
+}
+
 static void test_sheet_oom(void **state) {
     (void)state;
+    struct fake held = { held_rows, sizeof held_rows / sizeof held_rows[0], NULL, 0 };
+    struct fake col = { long_col, sizeof long_col / sizeof long_col[0], NULL, 0 };
     tg_test_oom_loop(oom_read, NULL);
+    tg_test_oom_loop(oom_titles, &held);
+    tg_test_oom_loop(oom_titles, &col);
 }
 
 int main(void) {
@@ -266,6 +349,7 @@ int main(void) {
         cmocka_unit_test(test_sheet_serials_1904),
         cmocka_unit_test(test_sheet_layout),
         cmocka_unit_test(test_sheet_no_header_letters),
+        cmocka_unit_test(test_sheet_titles),
         cmocka_unit_test(test_sheet_type_error_names_cell),
         cmocka_unit_test(test_sheet_out_of_order),
         cmocka_unit_test(test_sheet_names_ranges),
