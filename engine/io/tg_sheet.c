@@ -25,10 +25,12 @@
 #include "tg_err.h"
 #include "tg_mem.h"
 
-#define NONE       UINT32_MAX
-#define MAX_PASSES 3
-#define MAX_ABOVE  4096 /* header-area cells kept for merged names */
-#define MAX_TITLES 10   /* title rows looked for above a detected header */
+#define NONE         UINT32_MAX
+#define MAX_PASSES   3
+#define MAX_ABOVE    4096                 /* header-area cells kept for merged names */
+#define MAX_TITLES   10                   /* title rows looked for above a detected header */
+#define SPARSE_CELLS (16.0 * 1024 * 1024) /* tables this large must be ... */
+#define SPARSE_RATIO 64.0                 /* ... at least 1/64 values */
 
 /* A cell copied because it cannot be pushed yet. */
 struct held {
@@ -72,7 +74,8 @@ struct tg_sheet {
     size_t first_rows, last_start; /* title candidates held in 'first'; where the last begins */
     size_t n_titles;
     char title[64];
-    size_t n_put; /* cells put in this pass, and the last one's place */
+    size_t n_put;    /* cells put in this pass, and the last one's place */
+    size_t n_filled; /* empty cells pushed as NULL between them */
     uint32_t last_row, last_col;
     uint32_t err_row, err_col, stop_row;
     char err_val[16];
@@ -321,6 +324,11 @@ static tg_status push_cell(tg_sheet *b, const tg_sheet_cell *c, size_t idx, tg_e
     uint32_t col = c->col;
     if (ensure_part(b, col) != TG_OK) return tg_err_nomem(err);
     tg_csvcol *p = b->parts[col];
+    b->n_filled += idx > b->next[col] ? idx - b->next[col] : 0;
+    if ((double)b->n_filled > SPARSE_CELLS && (double)b->n_filled > SPARSE_RATIO * (double)b->n_put)
+        return tg_err_set(err, TG_EDATA, b->where, 0, 0,
+                          "%zu empty cells between %zu values (a sparse sheet); give a range",
+                          b->n_filled, b->n_put);
     while (b->next[col] < idx) {
         if ((r = tg_csvcol_push(p, b->next[col], "", 0)) != TG_OK)
             return push_fail(b, r, b->data_first + (uint32_t)b->next[col], col, err);
@@ -792,7 +800,7 @@ static void sheet_free(tg_sheet *b) {
 }
 
 static tg_status run_pass(tg_sheet *b, tg_sheet_scan scan, void *src, tg_error *err) {
-    b->n_put = 0;
+    b->n_put = b->n_filled = 0;
     tg_status st = scan(src, b, err);
     if (st != TG_OK || b->pass > 0) return st;
     if ((st = end_row(b, err)) != TG_OK) return st;
@@ -815,6 +823,14 @@ static tg_status read_sheet(tg_sheet *b, tg_sheet_scan scan, void *src, tg_table
             if (b->hnames[col] && ensure_part(b, col) != TG_OK) return tg_err_nomem(err);
     }
     if (b->cmin != NONE) n_cols = b->cmax - b->cmin + 1;
+    /* Two cells, A1 and XFD1048576, would make 17 billion NULLs: a table
+    ** far larger than the values it holds is refused (a range reads it). */
+    if ((double)n_cols * (double)b->n_rows > SPARSE_CELLS &&
+        (double)n_cols * (double)b->n_rows > SPARSE_RATIO * (double)(b->n_put + 1))
+        return tg_err_set(err, TG_EDATA, b->where, 0, 0,
+                          "the table would be %zu rows x %zu columns for %zu values (a sparse "
+                          "sheet); give a range",
+                          b->n_rows, n_cols, b->n_put);
     if ((st = merged_names(b)) != TG_OK) return tg_err_nomem(err);
     names = tg_calloc(n_cols ? n_cols : 1, sizeof *names);
     dec = tg_calloc(n_cols ? n_cols : 1, sizeof *dec);

@@ -272,6 +272,32 @@ static void test_sheet_out_of_order(void **state) {
     tg_test_no_leaks(before);
 }
 
+/* Two cells at the corners of a sheet would be a table of 17 billion
+** NULLs: refused before a column is made. */
+static void test_sheet_sparse(void **state) {
+    (void)state;
+    size_t before = tg_mem_blocks();
+    static const tg_sheet_cell cells[] = { NUM(0, 0, "1"), NUM(1048575, 16383, "2") };
+    struct fake f = { cells, 2, NULL, 0 };
+    tg_sheet_opts o;
+    tg_sheet_opts_init(&o);
+    o.header = 0;
+    o.stop_at_empty = 0;
+    tg_table *t;
+    tg_error err;
+    assert_int_equal(tg_sheet_read("b.xlsx[Ark1]", &o, fake_scan, &f, &t, NULL, &err), TG_EDATA);
+    assert_non_null(strstr(err.msg, "1048576 rows x 16384 columns for 2 values"));
+    /* 200 columns in the first row and the last: the NULLs between them
+    ** are refused while they are pushed */
+    static tg_sheet_cell wide[400];
+    for (uint32_t i = 0; i < 400; i++)
+        wide[i] = (tg_sheet_cell){ i < 200 ? 0 : 1048575, i % 200, TG_SC_NUM, 0, "1", 1, 0 };
+    f = (struct fake){ wide, 400, NULL, 0 };
+    assert_int_equal(tg_sheet_read("b.xlsx[Ark1]", &o, fake_scan, &f, &t, NULL, &err), TG_EDATA);
+    assert_non_null(strstr(err.msg, "empty cells between"));
+    tg_test_no_leaks(before);
+}
+
 /* ---- names and ranges ---- */
 
 static void test_sheet_names_ranges(void **state) {
@@ -352,6 +378,7 @@ int main(void) {
         cmocka_unit_test(test_sheet_titles),
         cmocka_unit_test(test_sheet_type_error_names_cell),
         cmocka_unit_test(test_sheet_out_of_order),
+        cmocka_unit_test(test_sheet_sparse),
         cmocka_unit_test(test_sheet_names_ranges),
         cmocka_unit_test_teardown(test_sheet_oom, tg_test_disarm),
     };
