@@ -299,7 +299,7 @@ static tg_status ensure_part(tg_sheet *b, uint32_t col) {
         tg_sheet_cell_name(0, col, letter);
         apply_types(b, col, b->hnames[col] && b->hnames[col][0] ? b->hnames[col] : letter);
     }
-    b->parts[col] = tg_csvcol_new(&b->specs[col], 1024);
+    b->parts[col] = tg_csvcol_new(&b->specs[col], 64); /* a sheet may be 16,384 columns wide */
     if (!b->parts[col]) return TG_ENOMEM;
     if (b->cmin > b->cmax) b->cmin = b->cmax = col;
     if (col < b->cmin) b->cmin = col;
