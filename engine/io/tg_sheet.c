@@ -164,17 +164,30 @@ static size_t fmt_num(double v, char *buf, size_t size) {
     return n < 0 ? 0 : (size_t)n;
 }
 
-/* The text a cell is pushed as; 'mode' is its column's TG_CC_* mode (an
-** explicit date column takes a date-time's date part). */
-static const char *cell_text(const tg_sheet *b, const tg_sheet_cell *c, int mode, char *buf,
-                             size_t size, size_t *n) {
+/* The text a cell is pushed as, by its column's spec: an explicit date
+** column takes a date-time's date part, a column read with ',' as its
+** decimal mark (types = { x = { "float", "," } }, for numbers written as
+** text) gets the number cells' '.' as ','. NULL spec: as inferred. */
+static const char *cell_text(const tg_sheet *b, const tg_sheet_cell *c, const tg_csvcol_spec *sp,
+                             char *buf, size_t size, size_t *n) {
+    int mode = sp ? sp->mode : TG_CC_INFER;
     int32_t days;
     long secs;
     switch (c->kind) {
-    case TG_SC_NUM:
-        if (c->s) break;
-        *n = fmt_num(c->num, buf, size);
+    case TG_SC_NUM: {
+        int comma = sp && sp->mark == TG_MARK_COMMA;
+        if (c->s && (!comma || c->n >= size)) break; /* the text as written: the hot path */
+        if (c->s) {
+            memcpy(buf, c->s, c->n);
+            buf[c->n] = '\0';
+            *n = c->n;
+        } else {
+            *n = fmt_num(c->num, buf, size);
+        }
+        for (char *p = buf; comma && *p; p++)
+            if (*p == '.') *p = ',';
         return buf;
+    }
     case TG_SC_BOOL: *n = c->num != 0 ? 4 : 5; return c->num != 0 ? "TRUE" : "FALSE";
     case TG_SC_SERIAL:
         if (serial_days(c->num, b->o->date1904, &days, &secs) != 0) {
@@ -287,7 +300,11 @@ static void apply_types(tg_sheet *b, uint32_t col, const char *name) {
         case TG_STRING: sp->mode = TG_CC_STRING; break;
         case TG_DATE: sp->mode = TG_CC_DATE; break;
         }
-        if (t->format && t->type == TG_DATE) sp->dfmt = tg_conv_date_fmt_parse(t->format);
+        /* a format is for dates and numbers written as text; date cells come as ISO */
+        if (t->format && t->type == TG_DATE && (sp->dfmt = tg_conv_date_fmt_parse(t->format)))
+            sp->dfmt |= TG_DF_ISO;
+        if (t->format && (t->type == TG_INT || t->type == TG_FLOAT) && t->format[0] == ',')
+            sp->mark = sp->pref_mark = TG_MARK_COMMA;
     }
 }
 
@@ -343,7 +360,7 @@ static tg_status push_cell(tg_sheet *b, const tg_sheet_cell *c, size_t idx, tg_e
         }
         r = tg_csvcol_push(p, idx, "", 0);
     } else {
-        const char *s = cell_text(b, c, b->specs[col].mode, buf, sizeof buf, &n);
+        const char *s = cell_text(b, c, &b->specs[col], buf, sizeof buf, &n);
         r = tg_csvcol_push(p, idx, s, n);
     }
     if (r != TG_OK) return push_fail(b, r, c->row, col, err);
@@ -398,7 +415,7 @@ static tg_status set_header(tg_sheet *b, const tg_sheet_cell *c) {
     char buf[64];
     size_t n;
     if (grow_cols(b, c->col) != TG_OK) return TG_ENOMEM;
-    const char *s = cell_text(b, c, TG_CC_INFER, buf, sizeof buf, &n);
+    const char *s = cell_text(b, c, NULL, buf, sizeof buf, &n);
     tg_free(b->hnames[c->col]);
     b->hnames[c->col] = tg_strndup(s ? s : "", n);
     return b->hnames[c->col] ? TG_OK : TG_ENOMEM;

@@ -176,6 +176,37 @@ static void test_sheet_no_header_letters(void **state) {
     tg_test_no_leaks(before);
 }
 
+/* A decimal comma or a date format given in 'types' is for values written
+** as text; the number and date cells of the same columns still read. */
+static void test_sheet_type_formats(void **state) {
+    (void)state;
+    size_t before = tg_mem_blocks();
+    static const tg_sheet_cell cells[] = {
+        STR(0, 0, "n"),    STR(0, 1, "d"),   STR(0, 2, "e"),          /* header */
+        NUM(1, 0, "1.5"),  DAY(1, 1, 45322), STR(1, 2, "01-03-2024"), /* cells */
+        STR(2, 0, "2,25"), DAY(2, 1, 45323), STR(2, 2, "31-12-1999"),
+    };
+    static const tg_csv_coltype types[] = { { "n", TG_FLOAT, "," },
+                                            { "d", TG_DATE, "%d-%m-%Y" },
+                                            { "e", TG_DATE, "%d-%m-%Y" } };
+    struct fake f = { cells, sizeof cells / sizeof cells[0], NULL, 0 };
+    tg_sheet_opts o;
+    tg_sheet_opts_init(&o);
+    o.types = types;
+    o.n_types = 3;
+    tg_table *t;
+    tg_error err;
+    assert_int_equal(tg_sheet_read("b.xlsx[Ark1]", &o, fake_scan, &f, &t, NULL, &err), TG_OK);
+    assert_true(t->cols[0]->v.f64[0] == 1.5 && t->cols[0]->v.f64[1] == 2.25);
+    /* 2024-01-31 and 2024-02-01; 2024-03-01 and 1999-12-31 (Python's datetime) */
+    assert_int_equal(t->cols[1]->v.date[0], 19753);
+    assert_int_equal(t->cols[1]->v.date[1], 19754);
+    assert_int_equal(t->cols[2]->v.date[0], 19783);
+    assert_int_equal(t->cols[2]->v.date[1], 10956);
+    tg_table_release(t);
+    tg_test_no_leaks(before);
+}
+
 /* Rows of one text value above a table are titles; a table of one column
 ** is not mistaken for titles. */
 static void test_sheet_titles(void **state) {
@@ -376,6 +407,7 @@ int main(void) {
         cmocka_unit_test(test_sheet_layout),
         cmocka_unit_test(test_sheet_no_header_letters),
         cmocka_unit_test(test_sheet_titles),
+        cmocka_unit_test(test_sheet_type_formats),
         cmocka_unit_test(test_sheet_type_error_names_cell),
         cmocka_unit_test(test_sheet_out_of_order),
         cmocka_unit_test(test_sheet_sparse),
