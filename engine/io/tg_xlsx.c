@@ -142,6 +142,47 @@ static const char *attr(const XML_Char **atts, const char *name) {
     return NULL;
 }
 
+/* ---- text ---- */
+
+static int hexval(char ch) {
+    return ch >= '0' && ch <= '9'   ? ch - '0'
+           : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10
+           : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+                                    : -1;
+}
+
+/* Undoes the _xHHHH_ escapes OOXML writes for characters XML cannot hold
+** (control characters: "_x0001_") and for text that looks like an escape
+** ("_x005F_x0041_" is "_x0041_"), in place (a character's UTF-8 is never
+** longer than its escape); returns the new length. */
+static size_t unescape(char *s, size_t n) {
+    size_t r = 0, w = 0;
+    if (!memchr(s, '_', n)) return n;
+    while (r < n) {
+        int v = 0, ok = r + 7 <= n && s[r] == '_' && s[r + 1] == 'x' && s[r + 6] == '_';
+        for (size_t k = 2; ok && k < 6; k++) {
+            int h = hexval(s[r + k]);
+            ok = h >= 0;
+            v = v * 16 + h;
+        }
+        if (!ok || (v >= 0xd800 && v <= 0xdfff)) {
+            s[w++] = s[r++];
+            continue;
+        }
+        r += 7;
+        if (v < 0x80) s[w++] = (char)v;
+        else if (v < 0x800) {
+            s[w++] = (char)(0xc0 | (v >> 6));
+            s[w++] = (char)(0x80 | (v & 0x3f));
+        } else {
+            s[w++] = (char)(0xe0 | (v >> 12));
+            s[w++] = (char)(0x80 | ((v >> 6) & 0x3f));
+            s[w++] = (char)(0x80 | (v & 0x3f));
+        }
+    }
+    return w;
+}
+
 /* ---- part names ---- */
 
 /* 'target' resolved against the folder of 'base' (a part name), inside the
@@ -539,6 +580,8 @@ static void XMLCALL sst_end(void *ud, const XML_Char *name) {
             x->off = off;
             x->cap_sst = cap;
         }
+        size_t at = x->off[x->n_sst];
+        if (x->sst.p) x->sst.len = at + unescape(x->sst.p + at, x->sst.len - at);
         x->off[++x->n_sst] = x->sst.len;
     }
 }
@@ -681,7 +724,10 @@ static tg_status put_cell(struct scan *sc) {
         break;
     }
     case T_STR:
-    case T_INLINE: c.kind = TG_SC_STR; break;
+    case T_INLINE:
+        c.kind = TG_SC_STR;
+        c.n = unescape(sc->text.p, n);
+        break;
     case T_B:
         c.kind = n ? TG_SC_BOOL : TG_SC_EMPTY;
         c.num = n && v[0] == '1';
