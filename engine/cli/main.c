@@ -636,7 +636,7 @@ static int inspect_sqlite(const char *path, const look *lk) {
 
 /* A workbook: its sheets with their stated sizes, then each sheet's
 ** schema as read_excel reads it by default. */
-static int inspect_excel(const char *path) {
+static int inspect_excel(const char *path, const look *lk) {
     static const char *const states[] = { "", " (hidden)", " (very hidden)" };
     tg_excel_report *list = NULL;
     tg_error err;
@@ -679,6 +679,8 @@ static int inspect_excel(const char *path) {
         if (s->n_notes) printf("  decided:\n");
         for (size_t k = 0; k < s->n_notes; k++)
             printf("    %s%s\n", s->notes[k].unusual ? "NOTE " : "", s->notes[k].text);
+        int look_rc = print_look(t, lk);
+        if (look_rc != EXIT_OK && rc == EXIT_OK) rc = look_rc;
         tg_excel_report_free(r);
         tg_table_release(t);
     }
@@ -810,7 +812,7 @@ static int cmd_inspect(int argc, char **argv) {
         }
         if (argv[i][0] == '-' && argv[i][1] != '\0') continue;
         int r = is_sqlite(argv[i])     ? inspect_sqlite(argv[i], &lk)
-                : is_workbook(argv[i]) ? inspect_excel(argv[i])
+                : is_workbook(argv[i]) ? inspect_excel(argv[i], &lk)
                                        : inspect_csv(argv[i], &opts, &lk);
         if (r != EXIT_OK && rc == EXIT_OK) rc = r;
     }

@@ -142,19 +142,62 @@ static const char *attr(const XML_Char **atts, const char *name) {
     return NULL;
 }
 
+/* ---- text ---- */
+
+static int hexval(char ch) {
+    return ch >= '0' && ch <= '9'   ? ch - '0'
+           : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10
+           : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+                                    : -1;
+}
+
+/* Undoes the _xHHHH_ escapes OOXML writes for characters XML cannot hold
+** (control characters: "_x0001_") and for text that looks like an escape
+** ("_x005F_x0041_" is "_x0041_"), in place (a character's UTF-8 is never
+** longer than its escape); returns the new length. */
+static size_t unescape(char *s, size_t n) {
+    size_t r = 0, w = 0;
+    if (!memchr(s, '_', n)) return n;
+    while (r < n) {
+        int v = 0, ok = r + 7 <= n && s[r] == '_' && s[r + 1] == 'x' && s[r + 6] == '_';
+        for (size_t k = 2; ok && k < 6; k++) {
+            int h = hexval(s[r + k]);
+            ok = h >= 0;
+            v = v * 16 + h;
+        }
+        if (!ok || (v >= 0xd800 && v <= 0xdfff)) {
+            s[w++] = s[r++];
+            continue;
+        }
+        r += 7;
+        if (v < 0x80) s[w++] = (char)v;
+        else if (v < 0x800) {
+            s[w++] = (char)(0xc0 | (v >> 6));
+            s[w++] = (char)(0x80 | (v & 0x3f));
+        } else {
+            s[w++] = (char)(0xe0 | (v >> 12));
+            s[w++] = (char)(0x80 | ((v >> 6) & 0x3f));
+            s[w++] = (char)(0x80 | (v & 0x3f));
+        }
+    }
+    return w;
+}
+
 /* ---- part names ---- */
 
 /* 'target' resolved against the folder of 'base' (a part name), inside the
 ** archive: "/x" is from its root, "." and ".." are walked, and a ".." past
-** the root gives NULL. The result is an entry name, never a file path. */
-static char *resolve(const char *base, const char *target) {
+** the root gives *res NULL. The result is an entry name, never a file path.
+** TG_OK or TG_ENOMEM. */
+static tg_status resolve(const char *base, const char *target, char **res) {
     size_t dir = 0, n;
     if (target[0] != '/' && base)
         for (size_t i = 0; base[i]; i++)
             if (base[i] == '/') dir = i + 1;
     n = dir + strlen(target) + 1;
     char *out = tg_malloc(n), *w = out;
-    if (!out) return NULL;
+    *res = NULL;
+    if (!out) return TG_ENOMEM;
     memcpy(out, base, dir);
     w = out + dir;
     for (const char *s = target; *s;) {
@@ -166,7 +209,7 @@ static char *resolve(const char *base, const char *target) {
         } else if (len == 2 && s[0] == '.' && s[1] == '.') {
             if (w == out) {
                 tg_free(out);
-                return NULL;
+                return TG_OK;
             }
             w--; /* the '/' before the last segment */
             while (w > out && w[-1] != '/') w--;
@@ -178,7 +221,8 @@ static char *resolve(const char *base, const char *target) {
         s = e;
     }
     *w = '\0';
-    return out;
+    *res = out;
+    return TG_OK;
 }
 
 /* ---- relationships ---- */
@@ -289,9 +333,10 @@ static void XMLCALL wb_start(void *ud, const XML_Char *name, const XML_Char **at
     }
     struct sheetinfo *s = &x->sheets[x->n_sheets++];
     s->name = tg_strdup(sname);
-    s->part = target ? resolve(x->wb_part, target) : NULL; /* NULL: a chart sheet, or escapes */
+    s->part = NULL; /* stays NULL for a chart sheet, or a target out of the archive */
     s->state = !state ? 0 : strcmp(state, "veryHidden") == 0 ? 2 : strcmp(state, "hidden") == 0;
-    if (!s->name) stop(&w->ps, tg_err_nomem(w->ps.err));
+    if (!s->name || (target && resolve(x->wb_part, target, &s->part) != TG_OK))
+        stop(&w->ps, tg_err_nomem(w->ps.err));
 }
 
 /* ---- number formats ---- */
@@ -403,7 +448,9 @@ static tg_status read_root(tg_xlsx *x, tg_error *err) {
     struct rels r;
     tg_status st = read_rels(x, "", &r, err);
     for (size_t i = 0; st == TG_OK && i < r.n && !x->wb_part; i++)
-        if (ends_with(r.v[i].type, "/officeDocument")) x->wb_part = resolve("", r.v[i].target);
+        if (ends_with(r.v[i].type, "/officeDocument") &&
+            resolve("", r.v[i].target, &x->wb_part) != TG_OK)
+            st = tg_err_nomem(err);
     rels_free(&r);
     if (st != TG_OK) return st;
     if (!x->wb_part && !(x->wb_part = tg_strdup("xl/workbook.xml"))) return tg_err_nomem(err);
@@ -421,7 +468,9 @@ static tg_status read_workbook(tg_xlsx *x, tg_error *err) {
         char **slot = ends_with(r.v[i].type, "/styles")          ? &x->styles
                       : ends_with(r.v[i].type, "/sharedStrings") ? &x->strings
                                                                  : NULL;
-        if (slot && !*slot && !(*slot = resolve(x->wb_part, r.v[i].target)))
+        if (!slot || *slot) continue;
+        if (resolve(x->wb_part, r.v[i].target, slot) != TG_OK) st = tg_err_nomem(err);
+        else if (!*slot)
             st = tg_err_set(err, TG_EDATA, x->path, 0, 0,
                             "the workbook names a part outside the archive: '%s'", r.v[i].target);
     }
@@ -531,6 +580,8 @@ static void XMLCALL sst_end(void *ud, const XML_Char *name) {
             x->off = off;
             x->cap_sst = cap;
         }
+        size_t at = x->off[x->n_sst];
+        if (x->sst.p) x->sst.len = at + unescape(x->sst.p + at, x->sst.len - at);
         x->off[++x->n_sst] = x->sst.len;
     }
 }
@@ -673,7 +724,10 @@ static tg_status put_cell(struct scan *sc) {
         break;
     }
     case T_STR:
-    case T_INLINE: c.kind = TG_SC_STR; break;
+    case T_INLINE:
+        c.kind = TG_SC_STR;
+        c.n = unescape(sc->text.p, n);
+        break;
     case T_B:
         c.kind = n ? TG_SC_BOOL : TG_SC_EMPTY;
         c.num = n && v[0] == '1';

@@ -279,6 +279,16 @@ def book_merged(path):
     wb.save(path)
 
 
+def reorder(src, dst):
+    """The same workbook with docProps/ first and [Content_Types].xml last:
+    its first bytes then show no workbook part."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        names = sorted(zin.namelist(), key=lambda n: (not n.startswith("docProps/"),
+                                                      n == "[Content_Types].xml", n))
+        for n in names:
+            zout.writestr(n, zin.read(n))
+
+
 # ---- hostile archives ----
 
 def minimal_book(path, sheet_target="worksheets/sheet1.xml", extra=None, sheet_xml=None,
@@ -374,6 +384,8 @@ def main():
     cols = compare("Danish date formats", p("danish.xlsx"))
     if cols and [c[1] for c in cols] != ["date", "date", "string", "string"]:
         fail("Danish date formats: types %s" % cols)
+    reorder(p("types.xlsx"), p("reordered.xlsx"))
+    compare("docProps/ first in the archive", p("reordered.xlsx"))
     book_1904(p("mac1904.xlsx"))
     compare("1904 date system", p("mac1904.xlsx"))
     book_hidden(p("hidden.xlsx"))
