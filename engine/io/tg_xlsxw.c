@@ -41,6 +41,7 @@
 ** February 1900 that never was, so serials before March are one lower. */
 #define DAY_1900_03_01 (-25508)
 #define DAY_1900_01_01 (-25567)
+#define DAY_9999_12_31 2932896 /* Excel's last day */
 
 /* Ints beyond this are written as text: Excel keeps 15 digits. */
 #define MAX_EXACT_INT 999999999999999LL
@@ -322,7 +323,7 @@ static lxw_error put_text(lxw_worksheet *ws, size_t row, size_t col, const char 
 
 static lxw_error put_date(lxw_worksheet *ws, size_t row, size_t col, int32_t day, lxw_format *fmt) {
     char iso[32];
-    if (day < DAY_1900_01_01) { /* before Excel's calendar: as text */
+    if (day < DAY_1900_01_01 || day > DAY_9999_12_31) { /* outside Excel's calendar: as text */
         tg_date_format(day, iso);
         return put_text(ws, row, col, iso);
     }
