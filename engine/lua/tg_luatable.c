@@ -461,8 +461,8 @@ static int l_tegn_write_xlsx(lua_State *L) {
                                          "freeze",   "autofilter", NULL };
     const char *path = tg_luaaux_check_string(L, 1, "write_xlsx", "path");
     tg_xlsxw_opts o;
-    lua_settop(L, 3);
     tg_luaaux_check_table(L, 2, "write_xlsx", "sheets");
+    lua_settop(L, 3);
     tg_luaaux_check_opts(L, 3, known, "write_xlsx");
     xlsx_opts(L, 3, &o);
     int first = lua_gettop(L) + 1;

@@ -162,6 +162,11 @@ tegn.write_xlsx(TMP .. 'a.xlsx', { A = 'b' })
 -- error contains:
 script.lua:1: write_xlsx: 'sheets.A' must be a tegn.Table, got 'b'
 
+-- case: sheets are required
+tegn.write_xlsx(TMP .. 'a.xlsx')
+-- error:
+script.lua:1: write_xlsx: 'sheets' must be a table, got nothing
+
 -- case: at least one sheet
 tegn.write_xlsx(TMP .. 'a.xlsx', {})
 -- error contains:
