@@ -333,10 +333,11 @@ static int l_table_write_csv(lua_State *L) {
 
 /* ---- Excel ---- */
 
-/* The per-column option 'key' (decimals or formats) of the option table
-** at opts for sheet s, into s->decimals / s->formats (arrays in userdata
-** left on the stack). A column name no sheet has is counted in *unused by
-** the caller: every name must match some sheet. */
+/* The per-column options decimals and formats of the option table at
+** opts for sheet s, into s->decimals and s->formats (arrays in two
+** userdata left on the stack, which keep them alive). Names sheet s does
+** not have are skipped here; xlsx_check_names raises for a name no sheet
+** has. */
 static void xlsx_columns(lua_State *L, int opts, tg_xlsxw_sheet *s) {
     const tg_table *t = s->t;
     int *dec = lua_newuserdatauv(L, (t->n_cols ? t->n_cols : 1) * sizeof *dec, 0);
@@ -378,7 +379,8 @@ static void xlsx_columns(lua_State *L, int opts, tg_xlsxw_sheet *s) {
 /* Raises for a name in option 'key' that no sheet has as a column. */
 static void xlsx_check_names(lua_State *L, int opts, const char *key, const tg_xlsxw_sheet *s,
                              size_t n) {
-    if (!lua_istable(L, opts) || lua_getfield(L, opts, key) != LUA_TTABLE) {
+    if (!lua_istable(L, opts)) return;
+    if (lua_getfield(L, opts, key) != LUA_TTABLE) {
         lua_pop(L, 1);
         return;
     }
