@@ -20,6 +20,7 @@
 
 #include "tg_date.h"
 #include "tg_db.h"
+#include "tg_describe.h"
 #include "tg_enc.h"
 #include "tg_err.h"
 #include "tg_fmt.h"
@@ -30,6 +31,7 @@
 #include "tg_mem.h"
 #include "tg_out.h"
 #include "tg_path.h"
+#include "tg_show.h"
 #include "tg_xlsxw.h"
 
 #define MAX_ROWS_TO_LUA 1000000 /* t:rows() refuses more: each value costs a Lua object */
@@ -485,86 +487,17 @@ static int l_tegn_write_xlsx(lua_State *L) {
 
 /* ---- showing ---- */
 
-/* Copies at most size - 1 bytes of s (cut at a character boundary). */
-static void copy_cut(char *buf, size_t size, const char *s, size_t len) {
-    if (len > size - 1) {
-        len = size - 1;
-        while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80) len--;
-    }
-    memcpy(buf, s, len);
-    buf[len] = '\0';
-}
-
-/* How t:show writes numbers: as t:rows() gives them, or for people. */
-typedef struct show_fmt {
-    int decimals; /* floats: -1 = as given, n = rounded to n places */
-    int danish;   /* 5.855,55 */
-} show_fmt;
-
-/* The text t:show() prints for row i of c: as t:rows() gives it, with
-** floats in the shortest round-trip form and NULL as "null"; floats
-** rounded and in Danish form as 'f' asks. */
-static void cell_text(const tg_col *c, size_t i, const show_fmt *f, char *buf, size_t size) {
-    char num[TG_FMT_DA_MAX];
-    const char *s = num;
-    size_t len = 0;
-    if (!tg_col_is_valid(c, i)) {
-        s = "null";
-        len = 4;
-    } else {
-        switch (c->type) {
-        case TG_INT: len = tg_fmt_int64(c->v.i64[i], num); break;
-        case TG_FLOAT:
-            if (f->danish) len = tg_fmt_da(c->v.f64[i], f->decimals, num);
-            else len = tg_fmt_double(c->v.f64[i], f->decimals, TG_FMT_EXP, num);
-            if (len == 0) {
-                s = "NaN";
-                len = 3;
-            }
-            break;
-        case TG_BOOL:
-            s = c->v.b8[i] ? "true" : "false";
-            len = strlen(s);
-            break;
-        case TG_DATE: len = tg_date_format(c->v.date[i], num); break;
-        case TG_STRING: s = tg_dict_str(c->dict, c->v.str[i], &len); break;
-        }
-    }
-    copy_cut(buf, size, s, len);
-}
-
-/* Display width of UTF-8 text: code points (good enough for æøå). */
-static size_t width(const char *s) {
-    return tg_enc_utf8_len(s, strlen(s));
-}
-
-/* Numbers are right-aligned, as people compare them digit by digit. */
-static int is_number(const tg_col *c) {
-    return c->type == TG_INT || c->type == TG_FLOAT;
-}
-
-/* 'text' padded to 'w' characters: spaces before it when 'right', else
-** after it unless it ends the line. */
-static void add_padded(luaL_Buffer *b, const char *text, size_t w, int right, int last) {
-    size_t pad = width(text);
-    for (; right && pad < w; pad++) luaL_addchar(b, ' ');
-    luaL_addstring(b, text);
-    for (; !last && pad < w; pad++) luaL_addchar(b, ' ');
-}
-
 /* t:show([n = 10]) or t:show{n = 10, decimals =, danish =}: prints the
-** first n rows as an aligned text table (through print, so to stderr in
-** the CLI; numbers right-aligned), with the row count. decimals rounds floats; danish (default:
-** whether print reaches a terminal) writes them 5.855,55, rounded to 10
-** significant digits unless decimals says otherwise. */
+** first n rows as an aligned text table (tg_show; through print, so to
+** stderr in the CLI), with the row count. decimals rounds floats; danish
+** (default: whether print reaches a terminal) writes them 5.855,55,
+** rounded to 10 significant digits unless decimals says otherwise. */
 static int l_table_show(lua_State *L) {
     static const char *const known[] = { "n", "decimals", "danish", NULL };
     const tg_table *t = tg_luaval_table_check(L, 1);
     int64_t n = 10;
-    show_fmt f = { -1, tg_luactx_tty(tg_lua_userdata(tg_lua_from_state(L))) };
-    size_t rows, *w;
-    luaL_Buffer b;
-    char cell[64];
+    tg_show_opts f = { -1, tg_luactx_tty(tg_lua_userdata(tg_lua_from_state(L))), 1 };
+    tg_sbuf text = { 0 };
 
     if (lua_istable(L, 2)) {
         tg_luaaux_check_opts(L, 2, known, "show");
@@ -574,38 +507,28 @@ static int l_table_show(lua_State *L) {
     } else if (!lua_isnoneornil(L, 2)) {
         n = tg_luaaux_check_integer(L, 2, "show", "n", 0, INT64_MAX);
     }
-    rows = (size_t)n < t->n_rows ? (size_t)n : t->n_rows;
-    w = lua_newuserdatauv(L, (t->n_cols ? t->n_cols : 1) * sizeof *w, 0);
-    for (size_t k = 0; k < t->n_cols; k++) {
-        w[k] = width(t->names[k]);
-        for (size_t i = 0; i < rows; i++) {
-            cell_text(t->cols[k], i, &f, cell, sizeof cell);
-            if (width(cell) > w[k]) w[k] = width(cell);
-        }
-    }
-    luaL_buffinit(L, &b);
-    for (size_t i = 0; i <= rows; i++) {
-        for (size_t k = 0; k < t->n_cols; k++) {
-            const char *text = t->names[k];
-            if (i > 0) {
-                cell_text(t->cols[k], i - 1, &f, cell, sizeof cell);
-                text = cell;
-            }
-            if (k) luaL_addstring(&b, "  ");
-            add_padded(&b, text, w[k], is_number(t->cols[k]), k + 1 == t->n_cols);
-        }
-        luaL_addchar(&b, '\n');
-    }
-    lua_pushfstring(L, "(%I of %I rows)\n", (lua_Integer)rows, (lua_Integer)t->n_rows);
-    luaL_addvalue(&b);
-    luaL_pushresult(&b);
-    size_t len;
-    const char *text = lua_tolstring(L, -1, &len);
-    tg_luactx_print(tg_lua_userdata(tg_lua_from_state(L)), text, len);
+    /* nothing below raises until the text is freed */
+    tg_show_table(t, (size_t)n, &f, &text);
+    if (!text.oom) tg_luactx_print(tg_lua_userdata(tg_lua_from_state(L)), text.p, text.len);
+    tg_free(text.p);
+    if (text.oom) return tg_lua_raise(L, TG_ENOMEM, NULL);
     return 0;
 }
 
+/* t:describe(): one row per column -- type, nulls, distinct values, min
+** and max, mean and median of numbers, the most frequent values of text
+** (tg_describe) -- as `tegn inspect --stats` prints it. */
+static int l_table_describe(lua_State *L) {
+    const tg_table *t = tg_luaval_table_check(L, 1);
+    tg_error err;
+    tg_table **slot = tg_luaval_table_new(L);
+    tg_status st = tg_describe(t, slot, &err);
+    if (st != TG_OK) return tg_luaaux_fail(L, st, &err, "describe");
+    return 1;
+}
+
 static const luaL_Reg table_methods[] = {
+    { "describe", l_table_describe },
     { "schema", l_table_schema },
     { "columns", l_table_columns },
     { "rows", l_table_rows },
