@@ -36,7 +36,7 @@ ADAPTERS = {
     "csv.h": {"tg_csvparse"},
     "sqlite3.h": {"tg_db", "tg_dbvfs"},
     "jansson.h": {"tg_json"},
-    "zlib.h": {"tg_csvprep", "tg_xlsxw"},
+    "zlib.h": {"tg_csvprep"},
     "xlsxwriter.h": {"tg_xlsxw"},
     "zip.h": {"tg_zip"},
     "expat.h": {"tg_xlsx"},

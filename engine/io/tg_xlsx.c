@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "tg_enc.h"
 #include "tg_err.h"
 #include "tg_mem.h"
 #include "tg_sbuf.h"
@@ -149,38 +150,6 @@ static int hexval(char ch) {
            : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10
            : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
                                     : -1;
-}
-
-/* Undoes the _xHHHH_ escapes OOXML writes for characters XML cannot hold
-** (control characters: "_x0001_") and for text that looks like an escape
-** ("_x005F_x0041_" is "_x0041_"), in place (a character's UTF-8 is never
-** longer than its escape); returns the new length. */
-static size_t unescape(char *s, size_t n) {
-    size_t r = 0, w = 0;
-    if (!memchr(s, '_', n)) return n;
-    while (r < n) {
-        int v = 0, ok = r + 7 <= n && s[r] == '_' && s[r + 1] == 'x' && s[r + 6] == '_';
-        for (size_t k = 2; ok && k < 6; k++) {
-            int h = hexval(s[r + k]);
-            ok = h >= 0;
-            v = v * 16 + h;
-        }
-        if (!ok || (v >= 0xd800 && v <= 0xdfff)) {
-            s[w++] = s[r++];
-            continue;
-        }
-        r += 7;
-        if (v < 0x80) s[w++] = (char)v;
-        else if (v < 0x800) {
-            s[w++] = (char)(0xc0 | (v >> 6));
-            s[w++] = (char)(0x80 | (v & 0x3f));
-        } else {
-            s[w++] = (char)(0xe0 | (v >> 12));
-            s[w++] = (char)(0x80 | ((v >> 6) & 0x3f));
-            s[w++] = (char)(0x80 | (v & 0x3f));
-        }
-    }
-    return w;
 }
 
 /* ---- part names ---- */
@@ -544,6 +513,34 @@ int tg_xlsx_date1904(const tg_xlsx *x) {
     return x->date1904;
 }
 
+/* ---- text ---- */
+
+/* Undoes ECMA-376's escape of text XML cannot hold (ST_Xstring), in place:
+** "_xHHHH_" is the UTF-16 unit HHHH. Writers use it for control characters
+** (Excel's _x000D_ in a cell, libxlsxwriter's _x0001_) and for a text that
+** looks like an escape itself ("_x005F_x0041_" is "_x0041_"). NUL and
+** surrogates stay as written. Returns the new length. */
+static size_t unescape_x(char *s, size_t n) {
+    size_t o = 0, i = 0;
+    if (n == 0 || !memchr(s, '_', n)) return n;
+    while (i < n) {
+        unsigned long cp = 0;
+        int ok = i + 7 <= n && s[i] == '_' && s[i + 1] == 'x' && s[i + 6] == '_';
+        for (size_t k = 2; ok && k < 6; k++) {
+            int h = hexval(s[i + k]);
+            ok = h >= 0;
+            cp = cp * 16 + (unsigned long)h;
+        }
+        if (ok && cp != 0 && (cp < 0xD800 || cp > 0xDFFF)) {
+            o += tg_enc_put_utf8((unsigned char *)s + o, (uint32_t)cp);
+            i += 7;
+        } else {
+            s[o++] = s[i++];
+        }
+    }
+    return o;
+}
+
 /* ---- shared strings ---- */
 
 struct sst {
@@ -568,7 +565,10 @@ static void XMLCALL sst_end(void *ud, const XML_Char *name) {
     if (strcmp(el, "t") == 0) s->in_t = 0;
     else if (strcmp(el, "rPh") == 0) s->in_rph = 0;
     else if (strcmp(el, "si") == 0) {
+        size_t start = x->n_sst ? x->off[x->n_sst] : 0;
         s->in_si = 0;
+        if (x->sst.len > start)
+            x->sst.len = start + unescape_x(x->sst.p + start, x->sst.len - start);
         if (x->n_sst + 2 > x->cap_sst) {
             size_t cap = x->cap_sst ? x->cap_sst * 2 : 1024;
             size_t *off = tg_realloc(x->off, cap * sizeof *off);
@@ -580,8 +580,6 @@ static void XMLCALL sst_end(void *ud, const XML_Char *name) {
             x->off = off;
             x->cap_sst = cap;
         }
-        size_t at = x->off[x->n_sst];
-        if (x->sst.p) x->sst.len = at + unescape(x->sst.p + at, x->sst.len - at);
         x->off[++x->n_sst] = x->sst.len;
     }
 }
@@ -726,7 +724,10 @@ static tg_status put_cell(struct scan *sc) {
     case T_STR:
     case T_INLINE:
         c.kind = TG_SC_STR;
-        c.n = unescape(sc->text.p, n);
+        if (n > 0) {
+            c.n = unescape_x(sc->text.p, n);
+            sc->text.p[c.n] = '\0';
+        }
         break;
     case T_B:
         c.kind = n ? TG_SC_BOOL : TG_SC_EMPTY;
