@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -37,6 +38,7 @@ struct tg_path {
     list roots[2];  /* by tg_path_access */
     list forbidden; /* --out */
     list reported;  /* --report */
+    list history;   /* --history and its -wal, -shm and -journal files */
     list read;
 };
 
@@ -75,6 +77,7 @@ void tg_path_free(tg_path *p) {
     list_free(&p->roots[1]);
     list_free(&p->forbidden);
     list_free(&p->reported);
+    list_free(&p->history);
     list_free(&p->read);
     tg_free(p);
 }
@@ -177,6 +180,19 @@ tg_status tg_path_forbid_report(tg_path *p, const char *file, tg_error *err) {
     return list_add(&p->reported, real) ? tg_err_nomem(err) : TG_OK;
 }
 
+tg_status tg_path_forbid_history(tg_path *p, const char *file, tg_error *err) {
+    static const char *const sides[] = { "", "-wal", "-shm", "-journal" };
+    char real[PATH_MAX], side[PATH_MAX + 16];
+    assert(p != NULL && file != NULL);
+    if (resolve_parent(file, real) != 0)
+        return tg_err_set(err, TG_EARG, file, 0, 0, "its folder does not exist");
+    for (size_t i = 0; i < sizeof sides / sizeof sides[0]; i++) {
+        snprintf(side, sizeof side, "%s%s", real, sides[i]);
+        if (list_add(&p->history, side)) return tg_err_nomem(err);
+    }
+    return TG_OK;
+}
+
 static tg_status refuse_read(const char *fn, const char *path, tg_error *err) {
     return tg_err_set(err, TG_EIO, NULL, 0, 0,
                       "%s: '%s' is outside the folders this run may read (the script's "
@@ -254,6 +270,11 @@ static tg_status check_write(tg_path *p, const char *fn, const char *path, tg_er
         return tg_err_set(err, TG_EIO, NULL, 0, 0,
                           "%s: '%s' is the run's --report file, which tegn itself writes when "
                           "the run succeeds",
+                          fn, path);
+    if (list_has(&p->history, real))
+        return tg_err_set(err, TG_EIO, NULL, 0, 0,
+                          "%s: '%s' is the run's --history database (or its journal), which "
+                          "tegn itself writes after the run",
                           fn, path);
     if (list_has(&p->read, real) || (realpath(path, target) && list_has(&p->read, target)))
         return tg_err_set(err, TG_EIO, NULL, 0, 0,

@@ -41,6 +41,10 @@ tg_status tg_path_forbid_write(tg_path *p, const char *file, tg_error *err);
 /* The same for the run's --report file, so the refusal names that option. */
 tg_status tg_path_forbid_report(tg_path *p, const char *file, tg_error *err);
 
+/* The same for the run's --history database and the -wal, -shm and
+** -journal files SQLite keeps beside it. */
+tg_status tg_path_forbid_history(tg_path *p, const char *file, tg_error *err);
+
 /* Checks that 'path' may be read or written: resolved, it lies beneath a
 ** root of that kind, and, for a write, it is neither a forbidden file nor
 ** a file read before. A read that passes is remembered. 'fn' names the

@@ -251,6 +251,11 @@ static tg_status build_paths(const tg_run_opts *o, tg_path **out, tg_error *err)
         if (tg_path_forbid_report(p, o->report, &ignored) != TG_OK && ignored.code == TG_ENOMEM)
             st = tg_err_nomem(err);
     }
+    if (st == TG_OK && o->history) {
+        tg_error ignored; /* a missing folder: recording reports it */
+        if (tg_path_forbid_history(p, o->history, &ignored) != TG_OK && ignored.code == TG_ENOMEM)
+            st = tg_err_nomem(err);
+    }
     if (st != TG_OK) {
         tg_path_free(p);
         p = NULL;
