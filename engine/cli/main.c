@@ -756,6 +756,8 @@ static int demo(const char *dir, char **extra, int n_extra) {
         return EXIT_DATA;
     }
     snprintf(param, sizeof param, "datasets=%s", datasets);
+    for (int i = 0; i < n_extra; i++) /* quiet for cron: no summary either */
+        if (strcmp(extra[i], "--quiet") == 0) n_args = 9;
     for (int i = 0; i < n_extra && n_args < 31; i++) args[n_args++] = extra[i];
     args[n_args] = NULL;
     return cmd_run(n_args, args);

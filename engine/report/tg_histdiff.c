@@ -261,15 +261,19 @@ static const char *base_name(const char *path) {
     return slash ? slash + 1 : path;
 }
 
-/* The input of 's' that is 'in' of the other run: the same path, else
-** the only one with the same file name (a copy of the datasets folder). */
+static int same_query(const tg_hist_input *x, const tg_hist_input *y) {
+    return !x->query == !y->query && (!x->query || strcmp(x->query, y->query) == 0);
+}
+
+/* The input of 's' that is 'in' of the other run: the same path and
+** query, else the only one with the same file name and query (the run
+** read a copy of the datasets folder). */
 static const tg_hist_input *match_input(const tg_hist_snap *s, const tg_hist_input *in) {
     const tg_hist_input *by_name = NULL;
     int named = 0;
     for (size_t k = 0; k < s->n_inputs; k++) {
-        if (strcmp(s->inputs[k].path, in->path) == 0 && (!in->query == !s->inputs[k].query) &&
-            (!in->query || strcmp(in->query, s->inputs[k].query) == 0))
-            return &s->inputs[k];
+        if (!same_query(in, &s->inputs[k])) continue;
+        if (strcmp(s->inputs[k].path, in->path) == 0) return &s->inputs[k];
         if (strcmp(base_name(s->inputs[k].path), base_name(in->path)) == 0) {
             by_name = &s->inputs[k];
             named++;
@@ -394,8 +398,8 @@ static void put_input(tg_sbuf *t, const tg_histdiff_change *c) {
     if (strcmp(w, "rows_fell") == 0) {
         tg_fmt_da(c->from, 0, from);
         tg_fmt_da(c->to, 0, to);
-        tg_fmt_da(c->from > 0 ? 100 * (c->to - c->from) / c->from : 0, 1, pct);
-        tg_sbuf_cat(t, "rækker faldet fra ", from, " til ", to, " (", pct, " %)", NULL);
+        tg_fmt_da(c->from > 0 ? 100 * (c->from - c->to) / c->from : 0, 1, pct);
+        tg_sbuf_cat(t, "rækker faldet fra ", from, " til ", to, " (−", pct, " %)", NULL);
     } else if (strcmp(w, "column_renamed") == 0) {
         tg_sbuf_cat(t, "kolonnen »", c->from_s, "« hedder nu »", c->to_s, "«", NULL);
     } else if (strcmp(w, "column_retyped") == 0) {
