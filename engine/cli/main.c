@@ -124,12 +124,14 @@ static const command_help commands[] = {
       "script's run or by tegn demo). Any other JSON is a data error (exit 2).\n"
       "--groups: under a grouped indicator, one line per group with its verdict.\n",
       NULL },
-    { "report", "tegn report FILE [--out FILE.html]",
+    { "report", "tegn report FILE [--out FILE.html] [--history FILE]",
       "Writes the committee report of an indicator JSON file (as written by an\n"
       "indicator script's run or by tegn demo): one self-contained HTML file in Danish\n"
       "with a front page and, per indicator, its chart and the numbers behind it.\n"
       "Suppressed numbers never appear. Any other JSON is a data error (exit 2).\n",
-      "  --out FILE        write the HTML here (atomically) instead of stdout\n" },
+      "  --out FILE        write the HTML here (atomically) instead of stdout\n"
+      "  --history FILE    mark what changed since the previous run of the document's\n"
+      "                    script in this run history (docs/history.md)\n" },
     { "demo", "tegn demo [DIR] [--history FILE [--fail-on KINDS] [--row-drop PCT]] [--quiet]",
       "The main job: runs every indicator of scripts/alle.lua over the datasets in DIR\n"
       "(default: the datasets installed with tegn), writes out/indikatorer.json and\n"
@@ -423,11 +425,17 @@ static tg_json *plain_doc(tg_json *doc, int *oom) {
 ** --out the summary is the output; without, stdout holds the document and
 ** the summary goes beside it, to stderr. */
 static int after_run(const tg_json *plain, int oom, const tg_run_opts *o, int summary) {
+    tg_cmdhistory_since *since = NULL;
     if (oom) {
         fprintf(stderr, "tegn: out of memory reading the document back for --summary\n");
         return EXIT_INTERNAL;
     }
-    int rc = o->report ? tg_cmdreport_after_run(plain, o->report) : EXIT_OK;
+    /* --report with --history: marked with what changed since the last run */
+    int rc = o->report && o->history && plain ? tg_cmdhistory_since_doc(o->history, plain, &since)
+                                              : EXIT_OK;
+    if (rc == EXIT_OK && o->report)
+        rc = tg_cmdreport_after_run(plain, o->report, tg_cmdhistory_since_diff(since));
+    tg_cmdhistory_since_free(since);
     if (rc == EXIT_OK && summary)
         rc = print_doc_summary(plain, o->out ? o->out : o->script, o->out ? stdout : stderr, 0);
     return rc;

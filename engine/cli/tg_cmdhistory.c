@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "tg_cli.h"
 #include "tg_err.h"
@@ -220,6 +221,72 @@ static int fail_on(tg_hist *hist, const tg_cmdhistory_opts *h, const char *scrip
     }
     if (!prev) return EXIT_OK; /* the first run: nothing to compare with */
     return show_diff(hist, prev, id, h, 0, stderr);
+}
+
+/* ---- the report's comparison ---- */
+
+struct tg_cmdhistory_since {
+    tg_hist_snap *a, *b;
+    tg_histdiff *d;
+};
+
+void tg_cmdhistory_since_free(tg_cmdhistory_since *s) {
+    if (!s) return;
+    tg_histdiff_free(s->d);
+    tg_hist_snap_free(s->a);
+    tg_hist_snap_free(s->b);
+    tg_free(s);
+}
+
+const tg_histdiff *tg_cmdhistory_since_diff(const tg_cmdhistory_since *s) {
+    return s ? s->d : NULL;
+}
+
+/* The latest successful run of b's script that is not b itself (the same
+** start time: the document was recorded already); 0 when none. */
+static tg_status previous_of(tg_hist *hist, const tg_hist_snap *b, tg_hist_snap **a,
+                             tg_error *err) {
+    int64_t id = 0;
+    tg_status st = tg_hist_latest(hist, b->run.script, &id, err);
+    *a = NULL;
+    while (st == TG_OK && id) {
+        if ((st = tg_hist_load(hist, id, a, err)) != TG_OK) break;
+        if (strcmp((*a)->run.started_at, b->run.started_at) != 0) return TG_OK;
+        tg_hist_snap_free(*a);
+        *a = NULL;
+        st = tg_hist_previous(hist, b->run.script, id, &id, err);
+    }
+    return st;
+}
+
+int tg_cmdhistory_since_doc(const char *path, const tg_json *doc, tg_cmdhistory_since **out) {
+    tg_cmdhistory_since *s = tg_calloc(1, sizeof *s);
+    tg_hist *hist = NULL;
+    tg_error err;
+    tg_status st = s ? TG_OK : tg_err_nomem(&err);
+    *out = NULL;
+    if (st == TG_OK && access(path, F_OK) != 0) {
+        tg_free(s);
+        return EXIT_OK; /* the first run: nothing to mark */
+    }
+    tg_err_clear(&err);
+    if (st == TG_OK) st = tg_hist_open(path, 0, &hist, &err);
+    if (st == TG_OK) st = tg_hist_snap_of(doc, &s->b, &err);
+    if (st == TG_OK) st = previous_of(hist, s->b, &s->a, &err);
+    if (st == TG_OK && s->a && !(s->d = tg_histdiff_compute(s->a, s->b, NULL)))
+        st = tg_err_nomem(&err);
+    tg_hist_close(hist);
+    if (st != TG_OK) {
+        tg_cli_print_error(&err, 0);
+        tg_cmdhistory_since_free(s);
+        return tg_cli_exit_code(st) == EXIT_USAGE ? EXIT_DATA : tg_cli_exit_code(st);
+    }
+    if (!s->d) {
+        tg_cmdhistory_since_free(s);
+        s = NULL;
+    }
+    *out = s;
+    return EXIT_OK;
 }
 
 /* ---- tegn history ---- */

@@ -41,6 +41,17 @@ void tg_cmdhistory_start(tg_cmdhistory_opts *h);
 int tg_cmdhistory_after_run(const tg_cmdhistory_opts *h, const tg_run_opts *o, const tg_json *doc,
                             int rc, const char *error);
 
+/* What changed from the previous successful run of doc's script in the
+** history 'path' to the document 'doc' (borrowed; a run already recorded
+** with the same started_at is skipped, so the previous is the one before
+** it), for the report to mark. *out is NULL when the history does not
+** exist or has no such run. An exit code, having printed any error. */
+typedef struct tg_cmdhistory_since tg_cmdhistory_since;
+int tg_cmdhistory_since_doc(const char *path, const tg_json *doc, tg_cmdhistory_since **out);
+/* The diff (borrowed from 's'; NULL for s NULL). */
+const struct tg_histdiff *tg_cmdhistory_since_diff(const tg_cmdhistory_since *s);
+void tg_cmdhistory_since_free(tg_cmdhistory_since *s);
+
 /* tegn history list|diff|prune ...: argv[1] is "history". */
 int tg_cmdhistory_main(int argc, char **argv);
 

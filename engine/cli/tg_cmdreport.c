@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "tg_cli.h"
+#include "tg_cmdhistory.h"
 #include "tg_err.h"
 #include "tg_indsum.h"
 #include "tg_json.h"
@@ -54,15 +55,15 @@ int tg_cmdreport_same_file(const char *a, const char *b) {
            sa.st_ino == sb.st_ino;
 }
 
-static int write_report(const tg_json *doc, const char *out) {
+static int write_report(const tg_json *doc, const char *out, const tg_histdiff *since) {
     tg_error err;
     tg_err_clear(&err);
     if (out) {
-        tg_status st = tg_report_write(doc, out, &err);
+        tg_status st = tg_report_write_since(doc, since, out, &err);
         if (st != TG_OK) tg_cli_print_error(&err, 0);
         return tg_cli_exit_code(st);
     }
-    char *html = tg_report_html(doc);
+    char *html = tg_report_html_since(doc, since);
     if (!html) {
         fprintf(stderr, "tegn: out of memory writing the report\n");
         return EXIT_INTERNAL;
@@ -73,12 +74,14 @@ static int write_report(const tg_json *doc, const char *out) {
 }
 
 int tg_cmdreport_main(int argc, char **argv) {
-    const char *in = NULL, *out = NULL;
+    const char *in = NULL, *out = NULL, *history = NULL;
     tg_json *doc;
     char why[300];
     for (int i = 2; i < argc; i++) {
         if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) out = argv[++i];
         else if (strncmp(argv[i], "--out=", 6) == 0) out = argv[i] + 6;
+        else if (strcmp(argv[i], "--history") == 0 && i + 1 < argc) history = argv[++i];
+        else if (strncmp(argv[i], "--history=", 10) == 0) history = argv[i] + 10;
         else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             fprintf(stderr, "tegn: unknown option '%s' for report\n", argv[i]);
             return EXIT_USAGE;
@@ -89,7 +92,7 @@ int tg_cmdreport_main(int argc, char **argv) {
         }
     }
     if (!in || (out && !out[0])) {
-        fprintf(stderr, "tegn: usage: tegn report FILE.json [--out FILE.html]\n");
+        fprintf(stderr, "tegn: usage: tegn report FILE.json [--out FILE.html] [--history FILE]\n");
         return EXIT_USAGE;
     }
     if (out && tg_cmdreport_same_file(in, out)) {
@@ -101,7 +104,10 @@ int tg_cmdreport_main(int argc, char **argv) {
         fprintf(stderr, "tegn: %s: not an indicator document: %s\n", in, why);
         rc = EXIT_DATA;
     }
-    if (rc == EXIT_OK) rc = write_report(doc, out);
+    tg_cmdhistory_since *since = NULL;
+    if (rc == EXIT_OK && history) rc = tg_cmdhistory_since_doc(history, doc, &since);
+    if (rc == EXIT_OK) rc = write_report(doc, out, tg_cmdhistory_since_diff(since));
+    tg_cmdhistory_since_free(since);
     tg_json_free(doc);
     return rc;
 }
@@ -120,7 +126,7 @@ static int is_input(const tg_json *doc, const char *path) {
     return 0;
 }
 
-int tg_cmdreport_after_run(const tg_json *doc, const char *path) {
+int tg_cmdreport_after_run(const tg_json *doc, const char *path, const tg_histdiff *since) {
     char why[300];
     if (!doc) {
         fprintf(stderr, "tegn: --report: the script emitted no document to report\n");
@@ -134,5 +140,5 @@ int tg_cmdreport_after_run(const tg_json *doc, const char *path) {
         fprintf(stderr, "tegn: --report %s is an input of the run; not written\n", path);
         return EXIT_USAGE;
     }
-    return write_report(doc, path);
+    return write_report(doc, path, since);
 }

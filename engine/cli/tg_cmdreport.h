@@ -6,6 +6,7 @@
 #ifndef TG_CMDREPORT_H
 #define TG_CMDREPORT_H
 
+#include "tg_histdiff.h"
 #include "tg_json.h"
 
 /* Runs the command on main's argv (argv[1] is "report"); returns the exit
@@ -17,7 +18,9 @@ int tg_cmdreport_same_file(const char *a, const char *b);
 
 /* tegn run --report: writes the report of the run's document 'doc' (NULL
 ** when the script emitted none) to 'path', unless 'path' is one of the
-** run's inputs (meta.inputs); an exit code, with any message printed. */
-int tg_cmdreport_after_run(const tg_json *doc, const char *path);
+** run's inputs (meta.inputs), marked with what changed since the last run
+** when 'since' is not NULL (--history); an exit code, with any message
+** printed. */
+int tg_cmdreport_after_run(const tg_json *doc, const char *path, const tg_histdiff *since);
 
 #endif /* TG_CMDREPORT_H */

@@ -229,7 +229,7 @@ tg_status tg_hist_open(const char *path, int create, tg_hist **out, tg_error *er
     sqlite3_extended_result_codes(h->db, 1);
     sqlite3_busy_timeout(h->db, BUSY_MS);
     st = exec(h, "PRAGMA foreign_keys = ON", "cannot open the history", err);
-    if (st == TG_OK) st = use_wal(h, err);
+    if (st == TG_OK && strcmp(path, ":memory:") != 0) st = use_wal(h, err);
     if (st == TG_OK) st = migrate(h, err);
     if (st != TG_OK) {
         tg_hist_close(h);
@@ -809,6 +809,25 @@ void tg_hist_snap_free(tg_hist_snap *s) {
     tg_free(s->verdicts);
     pool_free(s->pool);
     tg_free(s);
+}
+
+tg_status tg_hist_snap_of(const tg_json *doc, tg_hist_snap **out, tg_error *err) {
+    const tg_json *meta = tg_json_get(doc, "meta");
+    tg_hist *h = NULL;
+    tg_hist_run r;
+    int64_t id = 0;
+    memset(&r, 0, sizeof r);
+    r.started_at = tg_json_str_at(meta, "started_at");
+    r.duration_s = tg_json_num_at(meta, "duration_s");
+    r.tegn_version = tg_json_str_at(meta, "tegn_version");
+    r.script = tg_json_str_at(meta, "script");
+    r.seed = tg_json_str_at(meta, "seed");
+    *out = NULL;
+    tg_status st = tg_hist_open(":memory:", 1, &h, err);
+    if (st == TG_OK) st = tg_hist_record(h, &r, doc, NULL, &id, err);
+    if (st == TG_OK) st = tg_hist_load(h, id, out, err);
+    tg_hist_close(h);
+    return st;
 }
 
 /* ---- retention ---- */

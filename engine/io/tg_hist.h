@@ -86,7 +86,7 @@ typedef struct tg_hist_snap {
 ** transaction. A SQLite file that is not a history (tables of its own and
 ** user_version 0) or one from a newer tegn (user_version above
 ** TG_HIST_VERSION) is TG_EDATA. *out is NULL on failure. err->file is
-** 'path'. */
+** 'path'. ":memory:" opens a private history in memory (no WAL). */
 tg_status tg_hist_open(const char *path, int create, tg_hist **out, tg_error *err);
 
 /* Closes the connection (SQLite checkpoints the WAL); NULL is a no-op. */
@@ -123,6 +123,12 @@ tg_status tg_hist_latest(tg_hist *h, const char *script, int64_t *id, tg_error *
 /* Everything recorded for run 'id' (TG_EARG when there is no such run). */
 tg_status tg_hist_load(tg_hist *h, int64_t id, tg_hist_snap **out, tg_error *err);
 void tg_hist_snap_free(tg_hist_snap *s);
+
+/* The snapshot tg_hist_load would give for 'doc' (an indicator document,
+** borrowed) once recorded, without recording it anywhere: the run row
+** from its meta (id 1). So a report compares a document with the history
+** before the run is recorded. */
+tg_status tg_hist_snap_of(const struct tg_json *doc, tg_hist_snap **out, tg_error *err);
 
 /* Deletes all runs but the newest 'keep', except that the first run of
 ** each calendar month (by started_at) is always kept, in one transaction;

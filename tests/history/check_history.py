@@ -122,6 +122,30 @@ def json_diff():
     check(json.loads(out)["counts"]["input"] == 1, "--row-drop 60: a fall of 50 % is quiet")
 
 
+def report_marks():
+    """The report given the history marks each changed sign and each revised period."""
+    rc, html, err = tegn("report", "out/indikatorer.json", "--history", "h.sqlite")
+    check(rc == 0, "report --history: %s" % err)
+    marks = html.count("<strong>Ændret siden sidste kørsel</strong> (kørsel 1, ")
+    check(marks == 8, "eight signs marked as changed, got %d" % marks)
+    for want in ("vurderingen forbedret → forværret; perioden 2020 revideret, 66,4 % → 64,3 %",
+                 "DSV-19: perioden 2023 revideret, skjult → 100,0 %",
+                 "DSV-05: forsvundet",
+                 "<td>revideret siden sidste kørsel (var 66,4 %)</td>"):
+        check(want in html, "the report says %r" % want)
+    rc, plain, _ = tegn("report", "out/indikatorer.json")
+    check(rc == 0 and "Ændret siden" not in plain and "revideret" not in plain,
+          "without --history the report is unmarked")
+    # tegn run --report --history marks against the previous run, before recording
+    shutil.copy(os.path.join(WORK, "h.sqlite"), os.path.join(WORK, "r.sqlite"))
+    sql("r.sqlite", "PRAGMA foreign_keys = ON; DELETE FROM run WHERE id = 2")
+    rc, _, err = tegn("run", ALLE, "--param", "datasets=ds2", "--allow-read", "ds2", "--out",
+                      "out/y.json", "--report", "out/y.html", "--history", "r.sqlite", "--quiet")
+    y = open(os.path.join(WORK, "out", "y.html"), encoding="utf-8").read() if rc == 0 else ""
+    check(rc == 0 and y.count("Ændret siden sidste kørsel</strong> (kørsel 1, ") == 8,
+          "run --report --history marks the changes: %d %s" % (rc, err))
+
+
 def fail_on_codes():
     for kinds, want in (("group", 10), ("indicator", 0), ("revision,input", 10), ("all", 10)):
         rc, out, err = tegn("history", "diff", "--quiet", "--fail-on", kinds, "--history", "h.sqlite")
@@ -281,6 +305,7 @@ def main():
     scenario.make_changed(os.path.join(src, "datasets"), os.path.join(WORK, "ds2"))
     scenario_runs()
     json_diff()
+    report_marks()
     fail_on_codes()
     failed_run()
     independent_reader()
