@@ -41,7 +41,7 @@ stds.tegn_sandbox = {
                 if_else = {}, indicator = {}, last = {}, lit = {}, max = {}, mean = {},
                 median = {}, min = {}, n_distinct = {}, null = {}, param = {}, quantile = {},
                 rank = {}, read_csv = {}, read_sqlite = {}, row_number = {}, std = {}, sum = {},
-                var = {}, version = {}, warn = {}, when = {},
+                var = {}, version = {}, warn = {}, when = {}, write_xlsx = {},
                 data = fields { "sql" },
                 forecast = fields { "backtest", "holt_winters" },
                 format = fields { "kr", "number", "percent" },

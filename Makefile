@@ -11,6 +11,8 @@ CMAKE_OPT ?=
 DEB_PKGS = build-essential cmake pkg-config liblua5.4-dev libsqlite3-dev libcsv-dev \
            libjansson-dev zlib1g-dev libcmocka-dev libedit-dev libicu-dev sqlite3 python3 python3-jsonschema \
            clang-format lua-check
+# Excel out (tg_xlsxw), and the readers its tests check the workbooks with
+DEB_PKGS += libxlsxwriter-dev python3-openpyxl libreoffice-calc-nogui
 
 .PHONY: all deps build install demo test test-asan test-valgrind bench clean lint format fuzz \
         fuzz-deps fuzz-merge

@@ -22,6 +22,7 @@
 #include "tg_csv.h"
 #include "tg_date.h"
 #include "tg_db.h"
+#include "tg_describe.h"
 #include "tg_enc.h"
 #include "tg_err.h"
 #include "tg_home.h"
@@ -33,6 +34,8 @@
 #include "tg_mem.h"
 #include "tg_repl.h"
 #include "tg_run.h"
+#include "tg_sbuf.h"
+#include "tg_show.h"
 
 static const char usage_head[] =
     "usage: tegn COMMAND [ARGS]\n"
@@ -84,6 +87,10 @@ static const char run_options[] =
     "                    (default 10)\n";
 
 static const char inspect_options[] =
+    "  --head N          also print the first N rows as a table\n"
+    "  --stats           also print per column: type, nulls, distinct values, min and max,\n"
+    "                    mean and median of numbers, the most frequent text values\n"
+    "                    (t:describe() in scripts)\n"
     "  --reject          collect malformed rows instead of stopping at the first\n"
     "  --threads N       loader threads, 1 to 256 (default: one per core)\n"
     "  --sep C           the delimiter: one character or tab (default: sniffed)\n"
@@ -115,7 +122,8 @@ static const command_help commands[] = {
       "An interactive Lua prompt with the tegn module, in the same sandbox as run.\n"
       "Ctrl-D quits.\n",
       NULL },
-    { "inspect", "tegn inspect [--reject] [--threads N] [DIALECT OPTIONS] FILE...",
+    { "inspect",
+      "tegn inspect [--head N] [--stats] [--reject] [--threads N] [DIALECT OPTIONS] FILE...",
       "Loads each CSV file (or every table of a .sqlite/.db/.sqlite3 file) and prints\n"
       "its dialect, the type of each column, nulls and notes, as read_csv reads it.\n",
       inspect_options },
@@ -567,11 +575,52 @@ static void print_report(const char *path, const tg_table *t, const tg_csv_repor
     }
 }
 
+/* What inspect prints besides the load report. */
+typedef struct look {
+    long head; /* rows to show, -1: none */
+    int stats;
+} look;
+
+/* The first rows and the per-column statistics of t, as --head and --stats
+** ask; a failure (out of memory) is said and gives its exit code. */
+static int print_look(const tg_table *t, const look *lk) {
+    tg_show_opts so = { -1, 0, 1 };
+    tg_sbuf text = { 0 };
+    tg_table *d = NULL;
+    tg_error err;
+    tg_err_clear(&err);
+    if (lk->head >= 0) {
+        tg_sbuf_printf(&text, "  first rows:\n");
+        tg_show_table(t, (size_t)lk->head, &so, &text);
+    }
+    if (lk->stats) {
+        tg_status st = tg_describe(t, &d, &err);
+        if (st != TG_OK) {
+            tg_free(text.p);
+            tg_cli_print_error(&err, 0);
+            return tg_cli_exit_code(st);
+        }
+        so.count = 0;
+        tg_sbuf_printf(&text, "  statistics:\n");
+        tg_show_table(d, d->n_rows, &so, &text);
+        tg_table_release(d);
+    }
+    if (text.oom) {
+        tg_free(text.p);
+        tg_err_nomem(&err);
+        tg_cli_print_error(&err, 0);
+        return tg_cli_exit_code(TG_ENOMEM);
+    }
+    if (text.p) fwrite(text.p, 1, text.len, stdout);
+    tg_free(text.p);
+    return EXIT_OK;
+}
+
 static int is_sqlite(const char *path) {
     return has_suffix(path, ".sqlite") || has_suffix(path, ".db") || has_suffix(path, ".sqlite3");
 }
 
-static int inspect_csv(const char *path, const tg_csv_opts *opts) {
+static int inspect_csv(const char *path, const tg_csv_opts *opts, const look *lk) {
     tg_table *t = NULL;
     tg_csv_report *r = NULL;
     tg_error err;
@@ -583,9 +632,10 @@ static int inspect_csv(const char *path, const tg_csv_opts *opts) {
         return tg_cli_exit_code(st);
     }
     print_report(path, t, r);
+    int rc = print_look(t, lk);
     tg_csv_report_free(r);
     tg_table_release(t);
-    return EXIT_OK;
+    return rc;
 }
 
 static void print_schema(const tg_table *t) {
@@ -600,7 +650,7 @@ static void print_schema(const tg_table *t) {
 }
 
 /* Every table of a SQLite database, in name order. */
-static int inspect_sqlite(const char *path) {
+static int inspect_sqlite(const char *path, const look *lk) {
     tg_table *names = NULL;
     tg_error err;
     tg_status st = tg_db_read(path,
@@ -623,7 +673,12 @@ static int inspect_sqlite(const char *path) {
         }
         printf(" %s: %zu rows, %zu columns\n", table, t->n_rows, t->n_cols);
         print_schema(t);
+        int rc = print_look(t, lk);
         tg_table_release(t);
+        if (rc != EXIT_OK) {
+            tg_table_release(names);
+            return rc;
+        }
     }
     tg_table_release(names);
     return EXIT_OK;
@@ -693,15 +748,25 @@ static int dialect_opt(int argc, char **argv, int *i, tg_csv_opts *o) {
 ** options are checked before the first file is read, wherever they stand. */
 static int cmd_inspect(int argc, char **argv) {
     tg_csv_opts opts;
-    static const char *const with_value[] = { "--threads", "--sep",    "--header",  "--encoding",
-                                              "--quotes",  "--escape", "--comment", "--skip" };
+    static const char *const with_value[] = { "--threads",  "--sep",    "--header",
+                                              "--encoding", "--quotes", "--escape",
+                                              "--comment",  "--skip",   "--head" };
     int rc = EXIT_OK, files = 0, d;
     const char *v;
+    look lk = { -1, 0 };
 
     tg_csv_opts_init(&opts);
     for (int i = 2; i < argc; i++) {
         if (strcmp(argv[i], "--reject") == 0) {
             opts.on_error = TG_CSV_REJECT;
+        } else if (strcmp(argv[i], "--stats") == 0) {
+            lk.stats = 1;
+        } else if ((v = opt_value(argc, argv, &i, "--head"))) {
+            char *end;
+            long n = strtol(v, &end, 10);
+            if (*v == '\0' || *end != '\0' || n < 0 || n > 1000000000L)
+                return bad_value("--head", "a whole number of rows", v);
+            lk.head = n;
         } else if ((v = opt_value(argc, argv, &i, "--threads"))) {
             char *end;
             long n = strtol(v, &end, 10);
@@ -733,7 +798,8 @@ static int cmd_inspect(int argc, char **argv) {
             continue;
         }
         if (argv[i][0] == '-' && argv[i][1] != '\0') continue;
-        int r = is_sqlite(argv[i]) ? inspect_sqlite(argv[i]) : inspect_csv(argv[i], &opts);
+        int r =
+            is_sqlite(argv[i]) ? inspect_sqlite(argv[i], &lk) : inspect_csv(argv[i], &opts, &lk);
         if (r != EXIT_OK && rc == EXIT_OK) rc = r;
     }
     return rc;

@@ -140,8 +140,13 @@ int tg_cmdhistory_after_run(const tg_cmdhistory_opts *h, const tg_run_opts *o, c
 
     tg_err_clear(&err);
     memset(&run, 0, sizeof run);
-    run.started_at = h->started_at;
-    run.duration_s = mono_now() - h->t0;
+    /* A document's own start and duration, so the report can tell its run
+    ** in the history (tg_cmdhistory_since_doc); else the CLI's clock. */
+    const tg_json *meta = rc == EXIT_OK && doc ? tg_json_get(doc, "meta") : NULL;
+    double doc_s = tg_json_num_at(meta, "duration_s");
+    run.started_at =
+        tg_json_str_at(meta, "started_at")[0] ? tg_json_str_at(meta, "started_at") : h->started_at;
+    run.duration_s = isnan(doc_s) ? mono_now() - h->t0 : doc_s;
     run.tegn_version = TG_VERSION_STRING;
     run.script = o->script;
     run.script_sha256 = tg_sha256_file(o->script, sha, NULL) == TG_OK ? sha : NULL;
@@ -242,8 +247,15 @@ const tg_histdiff *tg_cmdhistory_since_diff(const tg_cmdhistory_since *s) {
     return s ? s->d : NULL;
 }
 
-/* The latest successful run of b's script that is not b itself (the same
-** start time: the document was recorded already); 0 when none. */
+/* 1 when run 'r' is the document's own run, recorded already: the same
+** start and duration (both from its meta; the duration to the ms). */
+static int same_run(const tg_hist_run *r, const tg_hist_run *doc) {
+    return strcmp(r->started_at, doc->started_at) == 0 &&
+           fabs(r->duration_s - doc->duration_s) < 0.0005;
+}
+
+/* The latest successful run of b's script that is not b itself; NULL
+** when none. */
 static tg_status previous_of(tg_hist *hist, const tg_hist_snap *b, tg_hist_snap **a,
                              tg_error *err) {
     int64_t id = 0;
@@ -251,7 +263,7 @@ static tg_status previous_of(tg_hist *hist, const tg_hist_snap *b, tg_hist_snap 
     *a = NULL;
     while (st == TG_OK && id) {
         if ((st = tg_hist_load(hist, id, a, err)) != TG_OK) break;
-        if (strcmp((*a)->run.started_at, b->run.started_at) != 0) return TG_OK;
+        if (!same_run(&(*a)->run, &b->run)) return TG_OK;
         tg_hist_snap_free(*a);
         *a = NULL;
         st = tg_hist_previous(hist, b->run.script, id, &id, err);

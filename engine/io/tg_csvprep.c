@@ -1,7 +1,8 @@
 /*
 ** tg_csvprep.c -- a file's kind from its first bytes, gzip decompression
 ** and the in-memory rewrite of unusual line breaks and escapes (see
-** tg_csvprep.h). The only file including zlib.h.
+** tg_csvprep.h). It includes zlib.h for gzip; the one other includer is
+** tg_xlsxw, which inflates the workbook it wrote to check it.
 */
 #include "tg_csvprep.h"
 
@@ -170,8 +171,8 @@ tg_status tg_csvprep_gunzip(int fd, const char *path, unsigned char **out, size_
 /* ---- rewriting ---- */
 
 size_t tg_csvprep_rewrite(unsigned char *s, size_t n, unsigned char delim, unsigned char quote,
-                          int cr, unsigned char escape) {
-    size_t w = 0;
+                          int cr, unsigned char escape, size_t *crs) {
+    size_t w = 0, n_cr = 0;
     int inq = 0, start = 1; /* inside a quoted field; at a field's start */
     assert(s != NULL || n == 0);
     for (size_t i = 0; i < n; i++) {
@@ -190,12 +191,16 @@ size_t tg_csvprep_rewrite(unsigned char *s, size_t n, unsigned char delim, unsig
             s[w++] = c;
             continue;
         }
-        if (c == '\r' && cr && !(i + 1 < n && s[i + 1] == '\n')) c = '\n';
+        if (c == '\r' && cr && !(i + 1 < n && s[i + 1] == '\n')) {
+            c = '\n';
+            n_cr++;
+        }
         if (c == quote && start) inq = 1;
         else if (c == delim || c == '\n' || c == '\r') start = 1;
         else if (c != ' ' && c != '\t') start = 0;
         if (c == quote && inq) start = 0;
         s[w++] = c;
     }
+    if (crs) *crs = n_cr;
     return w;
 }

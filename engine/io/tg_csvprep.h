@@ -1,7 +1,7 @@
 /*
 ** tg_csvprep.h -- what the CSV loader does to a file before parsing it:
 ** recognise compressed and binary formats by their first bytes (whatever
-** the file is called), decompress gzip (the only user of zlib), and
+** the file is called), decompress gzip (through zlib), and
 ** rewrite a file held in memory into the plain form the parser reads
 ** (bare CR line breaks made LF, backslash-escaped quotes made doubled).
 ** Used only by tg_csv.c.
@@ -36,8 +36,9 @@ tg_status tg_csvprep_gunzip(int fd, const char *path, unsigned char **out, size_
 ** 'escape' (e.g. '\\'), inside quoted fields escape+quote becomes a
 ** doubled quote and escape+escape one escape character. Line breaks are
 ** kept one for one, so line numbers do not move. Quotes open a field only
-** at its start (after blanks), as the parser reads them. */
+** at its start (after blanks), as the parser reads them. *crs (may be
+** NULL) gets the number of CRs made LF. */
 size_t tg_csvprep_rewrite(unsigned char *s, size_t n, unsigned char delim, unsigned char quote,
-                          int cr, unsigned char escape);
+                          int cr, unsigned char escape, size_t *crs);
 
 #endif /* TG_CSVPREP_H */

@@ -13,6 +13,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -23,11 +24,13 @@
 #include "tg_mem.h"
 #include "tg_sbuf.h"
 
-#define BUSY_MS   5000 /* how long a recorder waits for another's lock */
-#define POLL_ROWS 64   /* rows between polls of the interrupt */
+#define BUSY_MS      5000 /* how long a recorder waits for another's lock */
+#define BUSY_STEP_MS 10   /* between tries of a busy open */
+#define POLL_ROWS    64   /* rows between polls of the interrupt */
 
 struct tg_hist {
     sqlite3 *db;
+    int last_rc;    /* SQLite's code of the last failure, to retry a busy open */
     char path[256]; /* for messages */
 };
 
@@ -106,6 +109,7 @@ static const char *const migrations[TG_HIST_VERSION] = {
 
 static tg_status fail(tg_hist *h, int rc, const char *what, tg_error *err) {
     int base = rc & 0xff;
+    h->last_rc = rc;
     if (base == SQLITE_NOMEM) return tg_err_nomem(err);
     tg_status st = base == SQLITE_CONSTRAINT || base == SQLITE_MISMATCH ? TG_EDATA : TG_EIO;
     return tg_err_set(err, st, h->path, 0, 0, "%s: %s", what,
@@ -207,6 +211,24 @@ static tg_status use_wal(tg_hist *h, tg_error *err) {
     return st;
 }
 
+/* WAL mode and the schema. Switching to WAL and the first reads of a WAL
+** file another process is just creating can be refused as busy without
+** SQLite's busy handler being asked (several first runs at once), so
+** those are retried here, for up to the same 5 s. */
+static tg_status setup(tg_hist *h, int wal, tg_error *err) {
+    struct timespec tick = { 0, BUSY_STEP_MS * 1000000L };
+    tg_status st = TG_OK;
+    for (int waited = 0; waited <= BUSY_MS; waited += BUSY_STEP_MS) {
+        h->last_rc = SQLITE_OK;
+        st = wal ? use_wal(h, err) : TG_OK;
+        if (st == TG_OK) st = migrate(h, err);
+        int base = h->last_rc & 0xff;
+        if (st == TG_OK || (base != SQLITE_BUSY && base != SQLITE_LOCKED)) break;
+        nanosleep(&tick, NULL);
+    }
+    return st;
+}
+
 tg_status tg_hist_open(const char *path, int create, tg_hist **out, tg_error *err) {
     tg_hist *h;
     tg_status st;
@@ -229,8 +251,7 @@ tg_status tg_hist_open(const char *path, int create, tg_hist **out, tg_error *er
     sqlite3_extended_result_codes(h->db, 1);
     sqlite3_busy_timeout(h->db, BUSY_MS);
     st = exec(h, "PRAGMA foreign_keys = ON", "cannot open the history", err);
-    if (st == TG_OK && strcmp(path, ":memory:") != 0) st = use_wal(h, err);
-    if (st == TG_OK) st = migrate(h, err);
+    if (st == TG_OK) st = setup(h, strcmp(path, ":memory:") != 0, err);
     if (st != TG_OK) {
         tg_hist_close(h);
         return st;

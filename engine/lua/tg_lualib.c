@@ -62,6 +62,7 @@ void tg_lualib_open(lua_State *L, void *ud) {
 
     lua_newtable(L);
     tg_luaio_open_module(L);
+    tg_luatable_open_module(L);
     tg_luadate_open_module(L);
     tg_luaexpr_open_module(L);
     tg_luawin_open_module(L); /* after expr: adds methods to Expr */
