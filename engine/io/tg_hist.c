@@ -126,9 +126,11 @@ static tg_status prepare(tg_hist *h, const char *sql, sqlite3_stmt **stmt, tg_er
     return rc == SQLITE_OK ? TG_OK : fail(h, rc, "cannot read the history", err);
 }
 
-/* Binds text (NULL binds NULL); SQLite copies it. */
+/* Binds text (NULL binds NULL). Not copied (so binding cannot fail for
+** memory and bind NULL instead): every INSERT here is stepped and reset
+** (insert) while the text it was given is alive. */
 static void bind_text(sqlite3_stmt *s, int i, const char *v) {
-    if (v) sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+    if (v) sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
     else sqlite3_bind_null(s, i);
 }
 
@@ -242,9 +244,10 @@ tg_status tg_hist_open(const char *path, int create, tg_hist **out, tg_error *er
     int rc = sqlite3_open_v2(path, &h->db,
                              SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0), NULL);
     if (rc != SQLITE_OK) {
-        st = h->db ? tg_err_set(err, TG_EIO, path, 0, 0, "cannot open the history: %s",
-                                sqlite3_errmsg(h->db))
-                   : tg_err_nomem(err);
+        st = h->db && (sqlite3_errcode(h->db) & 0xff) != SQLITE_NOMEM
+                 ? tg_err_set(err, TG_EIO, path, 0, 0, "cannot open the history: %s",
+                              sqlite3_errmsg(h->db))
+                 : tg_err_nomem(err);
         tg_hist_close(h);
         return st;
     }

@@ -135,15 +135,18 @@ static void verdicts(struct build *b, const tg_hist_snap *a, const tg_hist_snap 
     }
 }
 
-/* The figure a reader sees for 'v' of indicator 'ind' (41,0 %). */
-static void shown(const tg_hist_indicator *ind, double v, char *buf, size_t size) {
+/* The figure a reader sees for 'v' of indicator 'ind' (41,0 %), in the
+** report's style (tg_rnum_of reads it from kind and unit); out of memory
+** sets b->oom. */
+static void shown(struct build *b, const tg_hist_indicator *ind, double v, char *buf, size_t size) {
     tg_json *o = tg_json_object();
     char text[TG_RNUM_MAX];
     tg_rnum style;
-    if (o) {
-        tg_json_set_take(o, "kind", tg_json_str(ind->kind, strlen(ind->kind)), NULL);
-        if (ind->unit) tg_json_set_take(o, "unit", tg_json_str(ind->unit, strlen(ind->unit)), NULL);
-    }
+    tg_status st = o ? tg_json_set_take(o, "kind", tg_json_str(ind->kind, strlen(ind->kind)), NULL)
+                     : TG_ENOMEM;
+    if (st == TG_OK && ind->unit)
+        st = tg_json_set_take(o, "unit", tg_json_str(ind->unit, strlen(ind->unit)), NULL);
+    if (st != TG_OK) b->oom = 1;
     style = tg_rnum_of(o);
     tg_json_free(o);
     tg_rnum_value(&style, v, text);
@@ -165,8 +168,8 @@ static void compare_value(struct build *b, const tg_hist_snap *s, const tg_hist_
     char from[64], to[64];
     const char *what = NULL;
     if (!ind) return;
-    shown(ind, x->value, from, sizeof from);
-    shown(ind, y->value, to, sizeof to);
+    shown(b, ind, x->value, from, sizeof from);
+    shown(b, ind, y->value, to, sizeof to);
     if (x->suppressed != y->suppressed) what = x->suppressed ? "unsuppressed" : "suppressed";
     else if (!x->suppressed && strcmp(from, to) != 0) what = "revised";
     if (!what) return;
@@ -195,7 +198,8 @@ static void revisions(struct build *b, const tg_hist_snap *a, const tg_hist_snap
                 ch->period = x->period;
                 ch->from = x->suppressed ? NAN : x->value;
                 const tg_hist_indicator *ind = find_indicator(a, x->indicator);
-                if (ind && !x->suppressed) shown(ind, x->value, ch->shown[0], sizeof ch->shown[0]);
+                if (ind && !x->suppressed)
+                    shown(b, ind, x->value, ch->shown[0], sizeof ch->shown[0]);
                 else snprintf(ch->shown[0], sizeof ch->shown[0], "skjult");
             }
         }

@@ -295,6 +295,45 @@ static void test_hist_prune(void **state) {
     unlink(path);
 }
 
+/* Every allocation of an open and a record failing in turn (SQLite's
+** memory goes through tg_mem too): TG_ENOMEM and rolled back, or (SQLite
+** gets by without some allocations) recorded whole; never half a run. */
+struct oom_ctx {
+    const char *path;
+    const tg_json *doc;
+    int recorded;
+};
+
+static tg_status record_once(void *ud) {
+    struct oom_ctx *c = ud;
+    tg_hist_run r = make_run("2026-01-06T02:00:00Z");
+    tg_hist *h = NULL;
+    int64_t id = 0;
+    tg_status st = tg_hist_open(c->path, 0, &h, NULL);
+    if (st == TG_OK) st = tg_hist_record(h, &r, c->doc, NULL, &id, NULL);
+    c->recorded += st == TG_OK;
+    tg_hist_close(h);
+    return st;
+}
+
+static void test_hist_record_oom(void **state) {
+    char path[1100];
+    struct oom_ctx c;
+    tg_json *doc = make_doc(2, 3);
+    (void)state;
+    snprintf(path, sizeof path, "%s", tg_test_tmpfile(".sqlite"));
+    record(path, "2026-01-05T02:00:00Z", doc, 0);
+    c.path = path;
+    c.doc = doc;
+    c.recorded = 0;
+    assert_true(tg_test_oom_loop(record_once, &c) > 5);
+    assert_int_equal(sql_int(path, "SELECT count(*) FROM run"), 1 + c.recorded);
+    assert_int_equal(sql_int(path, "SELECT count(*) FROM value"), 6 * (1 + c.recorded));
+    assert_int_equal(sql_int(path, "SELECT count(*) FROM input_column"), 2 * (1 + c.recorded));
+    tg_json_free(doc);
+    unlink(path);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hist_schema),
@@ -302,6 +341,7 @@ int main(void) {
         cmocka_unit_test(test_hist_killed_mid_record),
         cmocka_unit_test(test_hist_stopped_unchanged),
         cmocka_unit_test(test_hist_prune),
+        cmocka_unit_test_teardown(test_hist_record_oom, tg_test_disarm),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

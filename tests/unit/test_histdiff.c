@@ -186,6 +186,46 @@ static void test_histdiff_every_kind(void **state) {
     unlink(path);
 }
 
+/* Every allocation of a diff and its two renderings failing in turn:
+** TG_ENOMEM and nothing left behind, never a wrong diff. */
+struct oom_ctx {
+    const tg_hist_snap *a, *b;
+};
+
+static tg_status diff_and_render(void *ud) {
+    const struct oom_ctx *c = ud;
+    tg_histdiff *d = tg_histdiff_compute(c->a, c->b, NULL);
+    char *text = d ? tg_histdiff_text(d) : NULL;
+    tg_json *js = text ? tg_histdiff_json(d) : NULL;
+    tg_status st = js ? TG_OK : TG_ENOMEM;
+    if (st == TG_OK) assert_string_equal(text, expected_text);
+    tg_json_free(js);
+    tg_free(text);
+    tg_histdiff_free(d);
+    return st;
+}
+
+static void test_histdiff_oom(void **state) {
+    char path[1100];
+    tg_hist *h;
+    struct oom_ctx c;
+    tg_hist_snap *a, *b;
+    (void)state;
+    snprintf(path, sizeof path, "%s", tg_test_tmpfile(".sqlite"));
+    assert_int_equal(tg_hist_open(path, 1, &h, NULL), TG_OK);
+    record_doc(h, doc_a, "2026-01-01T02:00:00Z");
+    record_doc(h, doc_b, "2026-01-02T02:00:00Z");
+    assert_int_equal(tg_hist_load(h, 1, &a, NULL), TG_OK);
+    assert_int_equal(tg_hist_load(h, 2, &b, NULL), TG_OK);
+    c.a = a;
+    c.b = b;
+    assert_true(tg_test_oom_loop(diff_and_render, &c) > 10);
+    tg_hist_snap_free(a);
+    tg_hist_snap_free(b);
+    tg_hist_close(h);
+    unlink(path);
+}
+
 static void test_histdiff_parse_kinds(void **state) {
     (void)state;
     assert_int_equal(tg_histdiff_parse_kinds("verdict"), 1 << TG_HD_VERDICT);
@@ -202,6 +242,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_histdiff_every_kind),
         cmocka_unit_test(test_histdiff_parse_kinds),
+        cmocka_unit_test_teardown(test_histdiff_oom, tg_test_disarm),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
