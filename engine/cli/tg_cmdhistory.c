@@ -19,6 +19,7 @@
 #include "tg_fmt.h"
 #include "tg_hist.h"
 #include "tg_histdiff.h"
+#include "tg_lua.h"
 #include "tg_mem.h"
 #include "tg_sbuf.h"
 #include "tg_sha256.h"
@@ -125,6 +126,13 @@ static char *params_json(const tg_run_opts *o) {
     return text;
 }
 
+/* The recording's poll: Ctrl-C or SIGTERM (the handlers run installed)
+** stops it, and the transaction is rolled back. */
+static tg_status signal_poll(void *ud) {
+    (void)ud;
+    return tg_lua_signal() ? TG_ECANCEL : TG_OK;
+}
+
 /* Prints the diff of run 'id' with the previous successful run of its
 ** script; EXIT_CHANGED when it has a change of a kind in h->fail_on. */
 static int fail_on(tg_hist *hist, const tg_cmdhistory_opts *h, const char *script, int64_t id);
@@ -156,7 +164,8 @@ int tg_cmdhistory_after_run(const tg_cmdhistory_opts *h, const tg_run_opts *o, c
     run.exit_status = rc;
     run.error = rc == EXIT_OK ? NULL : error ? error : "the run failed";
     tg_status st = params ? tg_hist_open(h->path, 1, &hist, &err) : tg_err_nomem(&err);
-    if (st == TG_OK) st = tg_hist_record(hist, &run, rc == EXIT_OK ? doc : NULL, NULL, &id, &err);
+    tg_interrupt intr = { signal_poll, NULL };
+    if (st == TG_OK) st = tg_hist_record(hist, &run, rc == EXIT_OK ? doc : NULL, &intr, &id, &err);
     tg_free(params);
     if (st != TG_OK) {
         tg_cli_print_error(&err, 0);
@@ -383,6 +392,29 @@ static int pick_runs(tg_hist *hist, int n_ids, int64_t *a, int64_t *b) {
     return ok;
 }
 
+/* 1 when runs a and b both succeeded; else says which failed (a failed
+** run recorded no values: every sign would read as removed). */
+static int both_succeeded(tg_hist *hist, int64_t a, int64_t b) {
+    int64_t ids[2] = { a, b };
+    tg_error err;
+    for (int k = 0; k < 2; k++) {
+        tg_hist_snap *s = NULL;
+        if (tg_hist_load(hist, ids[k], &s, &err) != TG_OK) {
+            tg_cli_print_error(&err, 0);
+            return 0;
+        }
+        int failed = s->run.exit_status != 0;
+        if (failed)
+            fprintf(stderr,
+                    "tegn: history diff: run %lld failed (exit %d) and recorded nothing to "
+                    "compare\n",
+                    (long long)ids[k], s->run.exit_status);
+        tg_hist_snap_free(s);
+        if (failed) return 0;
+    }
+    return 1;
+}
+
 /* The arguments every history command takes. */
 typedef struct hist_args {
     tg_cmdhistory_opts h;
@@ -456,6 +488,7 @@ static int history_cmd(const char *cmd, hist_args *a, tg_hist *hist) {
     if ((a->n_ids >= 1 && parse_id(a->ids[0], &ra)) || (a->n_ids == 2 && parse_id(a->ids[1], &rb)))
         return EXIT_USAGE;
     if (!pick_runs(hist, a->n_ids, &ra, &rb)) return EXIT_DATA;
+    if (!both_succeeded(hist, ra, rb)) return EXIT_USAGE;
     return show_diff(hist, ra, rb, &a->h, a->json, stdout);
 }
 

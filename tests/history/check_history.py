@@ -173,6 +173,8 @@ def failed_run():
             "(SELECT count(*) FROM indicator WHERE run_id = 4) + "
             "(SELECT count(*) FROM value WHERE run_id = 4)")
     check(n == "0", "a failed run records only its run row, got %s rows" % n)
+    rc, _, err = tegn("history", "diff", "1", "4", "--history", "h.sqlite")
+    check(rc == 64 and "run 4 failed (exit 1)" in err, "diff with a failed run refused: %s" % err)
     rc, out, _ = tegn("history", "list", "--history", "h.sqlite")
     check(rc == 0 and "fejl 1" in out and "kaputt" in out and out.count("\n") == 6,
           "history list shows the failure:\n" + out)
