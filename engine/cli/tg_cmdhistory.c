@@ -481,7 +481,8 @@ static int history_cmd(const char *cmd, hist_args *a, tg_hist *hist) {
             tg_cli_print_error(&err, 0);
             return EXIT_DATA;
         }
-        if (!a->h.quiet) printf("%lld kørsler fjernet\n", (long long)removed);
+        if (!a->h.quiet)
+            printf("%lld %s fjernet\n", (long long)removed, removed == 1 ? "kørsel" : "kørsler");
         return EXIT_OK;
     }
     int64_t ra = 0, rb = 0;

@@ -131,6 +131,15 @@ static void test_hist_schema(void **state) {
     assert_int_equal(tg_hist_open(path, 0, &h, &err), TG_OK);
     tg_hist_close(h);
 
+    /* an empty SQLite file (version 0, no tables) is migrated forward */
+    unlink(path);
+    exec_sql(path, "PRAGMA page_size = 4096; VACUUM");
+    assert_int_equal(sql_int(path, "PRAGMA user_version"), 0);
+    assert_int_equal(tg_hist_open(path, 0, &h, &err), TG_OK);
+    tg_hist_close(h);
+    assert_int_equal(sql_int(path, "PRAGMA user_version"), TG_HIST_VERSION);
+    assert_int_equal(sql_int(path, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"), 6);
+
     exec_sql(path, "PRAGMA user_version = 99");
     assert_int_equal(tg_hist_open(path, 0, &h, &err), TG_EDATA);
     assert_non_null(strstr(err.msg, "schema version 99, from a newer tegn"));
