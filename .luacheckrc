@@ -40,10 +40,10 @@ stds.tegn_sandbox = {
                 count_if = {}, date = {}, dense_rank = {}, desc = {}, emit = {}, first = {},
                 if_else = {}, indicator = {}, last = {}, lit = {}, max = {}, mean = {},
                 median = {}, min = {}, n_distinct = {}, null = {}, param = {}, quantile = {},
-                rank = {}, read_csv = {}, read_sqlite = {}, row_number = {}, std = {}, sum = {},
-                var = {}, version = {}, warn = {}, when = {}, write_xlsx = {},
+                rank = {}, read_csv = {}, read_excel = {}, read_sqlite = {}, row_number = {},
+                std = {}, sum = {}, var = {}, version = {}, warn = {}, when = {}, write_xlsx = {},
                 data = fields { "sql" },
-                forecast = fields { "backtest", "holt_winters" },
+                forecast = fields { "backtest", "ets", "holt_winters" },
                 format = fields { "kr", "number", "percent" },
                 params = { other_fields = true }, -- the run's --param KEY=VALUE
                 scenario = fields { "run" },

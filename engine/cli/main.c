@@ -5,6 +5,7 @@
 */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -25,6 +26,7 @@
 #include "tg_describe.h"
 #include "tg_enc.h"
 #include "tg_err.h"
+#include "tg_excel.h"
 #include "tg_home.h"
 #include "tg_indsum.h"
 #include "tg_json.h"
@@ -44,12 +46,14 @@ static const char usage_head[] =
     "  run SCRIPT        run an analysis script; its tegn.emit document is written as\n"
     "                    JSON to --out (or stdout) when the run succeeds\n"
     "  repl              an interactive Lua prompt with the tegn module\n"
-    "  inspect FILE...   load CSV files (or every table of a .sqlite/.db file) and print\n"
+    "  inspect FILE...   load CSV files (or every table of a .sqlite/.db file, or every\n"
+    "                    sheet of an .xlsx/.xls workbook) and print\n"
     "                    each table's dialect, schema, nulls and notes\n"
     "  summary FILE      print the summary table of an indicator JSON file (--groups: the\n"
     "                    verdict of each group too)\n"
     "  report FILE       the committee report of an indicator JSON file: one HTML file\n"
-    "                    with a chart and a table per indicator, to --out FILE or stdout\n"
+    "                    with a chart and a table per indicator, to --out FILE or stdout;\n"
+    "                    --pdf FILE prints it to PDF with headless Chromium\n"
     "  demo [DIR]        the main job: every indicator in scripts/alle.lua over the datasets\n"
     "                    in DIR (default: the datasets installed with tegn); writes\n"
     "                    out/indikatorer.json and prints the summary table\n"
@@ -77,6 +81,8 @@ static const char run_options[] =
     "                    --out is given, else stderr)\n"
     "  --report FILE     also write the committee report of the indicator document as\n"
     "                    HTML (atomically; never --out, the script or an input)\n"
+    "  --pdf FILE        also print the report to PDF with headless Chromium (A4; the\n"
+    "                    same rules as --report; exit 69 when Chromium is missing)\n"
     "  --history FILE    after the output is written, record the run (a failed run: its\n"
     "                    error only) in this SQLite run history (docs/history.md)\n"
     "  --fail-on KINDS   with --history: compare with the previous successful run of the\n"
@@ -105,7 +111,8 @@ static const char inspect_options[] =
 
 static const char exit_codes[] =
     "exit codes: 0 ok, 1 script error, 2 data error, 3 limit reached, 4 internal error,\n"
-    "            10 a change --fail-on names, 64 usage error, 130 cancelled\n";
+    "            10 a change --fail-on names, 64 usage error, 69 Chromium missing or failed\n"
+    "            (--pdf), 130 cancelled\n";
 
 /* One command's usage: its synopsis, what it does, its options. */
 typedef struct command_help {
@@ -132,12 +139,16 @@ static const command_help commands[] = {
       "script's run or by tegn demo). Any other JSON is a data error (exit 2).\n"
       "--groups: under a grouped indicator, one line per group with its verdict.\n",
       NULL },
-    { "report", "tegn report FILE [--out FILE.html] [--history FILE]",
+    { "report", "tegn report FILE [--out FILE.html] [--pdf FILE.pdf] [--history FILE]",
       "Writes the committee report of an indicator JSON file (as written by an\n"
       "indicator script's run or by tegn demo): one self-contained HTML file in Danish\n"
       "with a front page and, per indicator, its chart and the numbers behind it.\n"
       "Suppressed numbers never appear. Any other JSON is a data error (exit 2).\n",
       "  --out FILE        write the HTML here (atomically) instead of stdout\n"
+      "  --pdf FILE        print the report to PDF (A4) with headless Chromium, written\n"
+      "                    atomically; Chromium is $TEGN_CHROMIUM or chromium on PATH,\n"
+      "                    and without it the exit code is 69 (with --pdf and no --out,\n"
+      "                    no HTML is written)\n"
       "  --history FILE    mark what changed since the previous run of the document's\n"
       "                    script in this run history (docs/history.md)\n" },
     { "demo", "tegn demo [DIR] [--history FILE [--fail-on KINDS] [--row-drop PCT]] [--quiet]",
@@ -329,6 +340,15 @@ typedef struct run_flags {
     tg_cmdhistory_opts hist;
 } run_flags;
 
+/* 1, after saying so, when the run's output 'file' (given by 'opt') would
+** overwrite 'other' (the 'what'). */
+static int clobbers(const char *file, const char *opt, const char *other, const char *what) {
+    if (!file || !other || !(strcmp(file, other) == 0 || tg_cmdreport_same_file(file, other)))
+        return 0;
+    fprintf(stderr, "tegn: %s %s would overwrite the %s\n", opt, file, what);
+    return 1;
+}
+
 /* Reads run's arguments into 'o' and 'f' (the repeatable ones into the
 ** caller's arrays, each argc long); EXIT_USAGE after saying why. */
 static int run_args(int argc, char **argv, tg_run_opts *o, run_flags *f, const char **params,
@@ -378,6 +398,8 @@ static int run_args(int argc, char **argv, tg_run_opts *o, run_flags *f, const c
             f->summary = 1;
         } else if ((v = opt_value(argc, argv, &i, "--report"))) {
             o->report = v;
+        } else if ((v = opt_value(argc, argv, &i, "--pdf"))) {
+            o->pdf = v;
         } else if ((h = tg_cmdhistory_run_arg(argc, argv, &i, &f->hist)) != 0) {
             if (h < 0) return EXIT_USAGE;
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
@@ -404,13 +426,12 @@ static int run_args(int argc, char **argv, tg_run_opts *o, run_flags *f, const c
         print_command_help(find_command("run"), stderr);
         return EXIT_USAGE;
     }
-    if (o->report && (tg_cmdreport_same_file(o->report, o->script) ||
-                      (o->out && (tg_cmdreport_same_file(o->report, o->out) ||
-                                  strcmp(o->report, o->out) == 0)))) {
-        fprintf(stderr, "tegn: --report %s would overwrite the %s\n", o->report,
-                tg_cmdreport_same_file(o->report, o->script) ? "script" : "document (--out)");
+    if (clobbers(o->report, "--report", o->script, "script") ||
+        clobbers(o->report, "--report", o->out, "document (--out)") ||
+        clobbers(o->pdf, "--pdf", o->script, "script") ||
+        clobbers(o->pdf, "--pdf", o->out, "document (--out)") ||
+        clobbers(o->pdf, "--pdf", o->report, "report (--report)"))
         return EXIT_USAGE;
-    }
     return EXIT_OK;
 }
 
@@ -429,7 +450,7 @@ static tg_json *plain_doc(tg_json *doc, int *oom) {
     return plain;
 }
 
-/* --summary and --report, from the document the run handed over. With
+/* --summary, --report and --pdf, from the document the run handed over. With
 ** --out the summary is the output; without, stdout holds the document and
 ** the summary goes beside it, to stderr. */
 static int after_run(const tg_json *plain, int oom, const tg_run_opts *o, int summary) {
@@ -438,11 +459,12 @@ static int after_run(const tg_json *plain, int oom, const tg_run_opts *o, int su
         fprintf(stderr, "tegn: out of memory reading the document back for --summary\n");
         return EXIT_INTERNAL;
     }
-    /* --report with --history: marked with what changed since the last run */
-    int rc = o->report && o->history && plain ? tg_cmdhistory_since_doc(o->history, plain, &since)
-                                              : EXIT_OK;
-    if (rc == EXIT_OK && o->report)
-        rc = tg_cmdreport_after_run(plain, o->report, tg_cmdhistory_since_diff(since));
+    /* --report, --pdf with --history: marked with what changed since the last run */
+    int rc = (o->report || o->pdf) && o->history && plain
+                 ? tg_cmdhistory_since_doc(o->history, plain, &since)
+                 : EXIT_OK;
+    if (rc == EXIT_OK && (o->report || o->pdf))
+        rc = tg_cmdreport_after_run(plain, o->report, o->pdf, tg_cmdhistory_since_diff(since));
     tg_cmdhistory_since_free(since);
     if (rc == EXIT_OK && summary)
         rc = print_doc_summary(plain, o->out ? o->out : o->script, o->out ? stdout : stderr, 0);
@@ -491,7 +513,7 @@ static int cmd_run(int argc, char **argv) {
     /* Progress on a terminal, silence under cron unless asked. */
     o.progress = !quiet && (fl.progress || isatty(STDERR_FILENO));
     o.tty = isatty(STDERR_FILENO); /* where print goes */
-    if (summary || o.report || fl.hist.path) o.doc = &doc;
+    if (summary || o.report || o.pdf || fl.hist.path) o.doc = &doc;
     o.quiet = quiet;
     fl.hist.quiet = quiet;
     tg_cmdhistory_start(&fl.hist);
@@ -514,10 +536,10 @@ static int cmd_run(int argc, char **argv) {
     int oom = 0;
     tg_json *plain = st == TG_OK ? plain_doc(doc, &oom) : NULL;
     rc = tg_cli_exit_code(st);
-    if (st == TG_OK && (summary || o.report)) rc = after_run(plain, oom, &o, summary);
+    if (st == TG_OK && (summary || o.report || o.pdf)) rc = after_run(plain, oom, &o, summary);
     if (rc != EXIT_OK && st == TG_OK)
         snprintf(errtext, sizeof errtext, "the run's output was written, but %s failed (exit %d)",
-                 o.report ? "--report or --summary" : "--summary", rc);
+                 o.report || o.pdf ? "--report, --pdf or --summary" : "--summary", rc);
     if (fl.hist.path) rc = tg_cmdhistory_after_run(&fl.hist, &o, plain, rc, errtext);
     tg_json_free(plain);
     free(params);
@@ -684,6 +706,67 @@ static int inspect_sqlite(const char *path, const look *lk) {
     return EXIT_OK;
 }
 
+/* A workbook: its sheets with their stated sizes, then each sheet's
+** schema as read_excel reads it by default. */
+static int inspect_excel(const char *path) {
+    static const char *const states[] = { "", " (hidden)", " (very hidden)" };
+    tg_excel_report *list = NULL;
+    tg_error err;
+    tg_status st = tg_excel_list(path, -1, &list, &err);
+    if (st != TG_OK) {
+        tg_cli_print_error(&err, 0);
+        return tg_cli_exit_code(st);
+    }
+    printf("%s: Excel workbook (.%s%s), %zu sheet%s\n", path,
+           list->kind == TG_EXCEL_XLS ? "xls" : "xlsx", list->date1904 ? ", 1904 date system" : "",
+           list->n_sheets, list->n_sheets == 1 ? "" : "s");
+    for (size_t i = 0; i < list->n_sheets; i++)
+        printf("  %zu. %s%s%s%s\n", i + 1, list->sheets[i].name, states[list->sheets[i].state],
+               list->sheets[i].dim[0] ? ": " : "", list->sheets[i].dim);
+    int rc = EXIT_OK;
+    for (size_t i = 0; i < list->n_sheets; i++) {
+        tg_excel_opts o;
+        tg_table *t = NULL;
+        tg_excel_report *r = NULL;
+        tg_excel_opts_init(&o);
+        o.sheet_index = (int)i + 1;
+        if ((st = tg_excel_read(path, &o, &t, &r, &err)) != TG_OK) {
+            tg_cli_print_error(&err, 0);
+            if (rc == EXIT_OK) rc = tg_cli_exit_code(st);
+            continue;
+        }
+        const tg_sheet_report *s = r->rep;
+        printf("%s[%s]: %zu rows, %zu columns", path, list->sheets[i].name, t->n_rows, t->n_cols);
+        if (s->header_row) printf(" (header row %u)", s->header_row);
+        printf("\n");
+        for (size_t k = 0; k < t->n_cols; k++) {
+            size_t nulls = tg_col_null_count(t->cols[k]);
+            printf("  ");
+            print_padded(t->names[k], 29);
+            printf("%-7s", tg_type_name(t->cols[k]->type));
+            if (nulls) printf("  (%zu null)", nulls);
+            if (s->cols[k].note[0]) printf("  -- %s", s->cols[k].note);
+            printf("\n");
+        }
+        if (s->n_notes) printf("  decided:\n");
+        for (size_t k = 0; k < s->n_notes; k++)
+            printf("    %s%s\n", s->notes[k].unusual ? "NOTE " : "", s->notes[k].text);
+        tg_excel_report_free(r);
+        tg_table_release(t);
+    }
+    tg_excel_report_free(list);
+    return rc;
+}
+
+/* 1 when the file's first bytes are a workbook's (whatever its name). */
+static int is_workbook(const char *path) {
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return 0;
+    int kind = tg_excel_kind_fd(fd);
+    close(fd);
+    return kind > 0;
+}
+
 static int has_suffix(const char *s, const char *suffix) {
     size_t n = strlen(s), m = strlen(suffix);
     return n >= m && strcasecmp(s + n - m, suffix) == 0;
@@ -798,8 +881,9 @@ static int cmd_inspect(int argc, char **argv) {
             continue;
         }
         if (argv[i][0] == '-' && argv[i][1] != '\0') continue;
-        int r =
-            is_sqlite(argv[i]) ? inspect_sqlite(argv[i], &lk) : inspect_csv(argv[i], &opts, &lk);
+        int r = is_sqlite(argv[i])     ? inspect_sqlite(argv[i], &lk)
+                : is_workbook(argv[i]) ? inspect_excel(argv[i])
+                                       : inspect_csv(argv[i], &opts, &lk);
         if (r != EXIT_OK && rc == EXIT_OK) rc = r;
     }
     return rc;

@@ -30,6 +30,10 @@ void tg_fctable_opts_init(tg_fctable_opts *o) {
     o->n_levels = 2;
     o->min_train = 36;
     o->refit = 1;
+    tg_ets_spec_init(&o->ets);
+    o->lower = -HUGE_VAL;
+    o->upper = HUGE_VAL;
+    o->seed = 1;
 }
 
 #define PERIOD_COL "\x01period" /* the time as a period number, for sorting */
@@ -422,6 +426,225 @@ done:
     for (int k = 0; k < N_PCOLS; k++) tg_col_release(pcol[k]);
     tg_free(pt);
     tg_free(sd);
+    series_free(&ss);
+    return st;
+}
+
+/* ---- the ETS family ---- */
+
+enum { E_MODEL, E_REASON, E_INTERVALS, N_ESTR };
+enum {
+    E_NOBS,
+    E_ALPHA,
+    E_BETA,
+    E_GAMMA,
+    E_PHI,
+    E_L0,
+    E_B0,
+    E_SIGMA,
+    E_SSE,
+    E_LOGLIK,
+    E_AICC,
+    N_ENUM
+};
+enum { C_MODEL, C_NOTE, C_AICC, C_LOGLIK, C_CHOSEN, N_CCOLS };
+
+static double clip(double v, double lo, double hi) {
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* Why the chosen model won, for the params table. */
+static void ets_reason(const tg_fctable_opts *o, const tg_ets_cand *c, size_t nc,
+                       const tg_ets_model *m, char *buf, size_t size) {
+    const tg_ets_spec *s = &o->ets;
+    size_t fitted = 0, runner = nc;
+    char name[8];
+    if (s->error != TG_ETS_AUTO && s->trend != TG_ETS_AUTO && s->season != TG_ETS_AUTO &&
+        (s->trend == TG_ETS_N || s->damped != TG_ETS_AUTO)) {
+        snprintf(buf, size, "fixed by the caller");
+        return;
+    }
+    for (size_t i = 0; i < nc; i++) {
+        if (!c[i].fitted) continue;
+        fitted++;
+        if (c[i].aicc > m->aicc && (runner == nc || c[i].aicc < c[runner].aicc)) runner = i;
+    }
+    if (runner == nc) {
+        snprintf(buf, size, "the only candidate that could be fitted");
+        return;
+    }
+    tg_ets_name(c[runner].error, c[runner].trend, c[runner].damped, c[runner].season, name);
+    snprintf(buf, size, "lowest AICc of %zu candidates (next: %s, +%.2f)", fitted, name,
+             c[runner].aicc - m->aicc);
+}
+
+tg_status tg_fctable_ets(const tg_table *t, const tg_fctable_opts *o, const tg_interrupt *intr,
+                         tg_table **forecasts, tg_table **params, tg_table **cands, tg_error *err) {
+    assert(t != NULL && o != NULL && forecasts != NULL && params != NULL && cands != NULL);
+    static const char *const snames[N_ESTR] = { "model", "reason", "intervals" };
+    static const char *const nnames[N_ENUM] = { "n_obs", "alpha", "beta", "gamma",  "phi", "l0",
+                                                "b0",    "sigma", "sse",  "loglik", "aicc" };
+    static const char *const cnames[N_CCOLS] = { "model", "note", "aicc", "loglik", "chosen" };
+    const size_t H = o->horizon, L = o->n_levels;
+    tg_fctable_opts oo = *o;
+    series_set ss;
+    tg_table *fc = NULL, *pa = NULL, *ca = NULL;
+    tg_col *time = NULL, *hcol = NULL, *point = NULL, *band[2 * TG_FCTABLE_MAX_LEVELS] = { 0 };
+    tg_col *pstr[N_ESTR] = { 0 }, *pnum[N_ENUM] = { 0 }, *ccol[N_CCOLS] = { 0 };
+    double *pt = NULL, *lo = NULL, *hi = NULL;
+    char names[2 * TG_FCTABLE_MAX_LEVELS][32];
+    size_t rows = 0, crows = 0, *cidx = NULL;
+    tg_status st;
+
+    *forecasts = *params = *cands = NULL;
+    if ((st = tg_ets_check(&o->ets, err)) != TG_OK) return st;
+    if (!(o->lower <= o->upper))
+        return tg_err_set(err, TG_EARG, NULL, 0, 0, "lower must not be above upper");
+    /* The Holt-Winters spec only steers the shared checks. */
+    tg_fc_spec_init(&oo.spec);
+    oo.spec.trend = 0;
+    oo.spec.period = o->ets.period;
+    if ((st = series_prepare(t, &oo, intr, &ss, err)) != TG_OK) return st;
+    rows = ss.n_groups * H;
+    if ((st = keys_table(&ss, H, &fc)) != TG_OK) goto fail;
+    if ((st = keys_table(&ss, 1, &pa)) != TG_OK) goto fail;
+    if (!(ca = tg_table_new())) goto nomem;
+    time = tg_col_new(ss.time->type, rows ? rows : 1, NULL);
+    hcol = tg_col_new(TG_INT, rows ? rows : 1, NULL);
+    point = float_col(rows);
+    for (size_t l = 0; l < 2 * L; l++) band[l] = float_col(rows);
+    for (int k = 0; k < N_ESTR; k++) pstr[k] = tg_col_new(TG_STRING, ss.n_groups + 1, NULL);
+    pnum[E_NOBS] = tg_col_new(TG_INT, ss.n_groups ? ss.n_groups : 1, NULL);
+    if (pnum[E_NOBS]) pnum[E_NOBS]->len = ss.n_groups;
+    for (int k = E_ALPHA; k < N_ENUM; k++) pnum[k] = float_col(ss.n_groups);
+    crows = ss.n_groups * TG_ETS_MAX_CANDIDATES;
+    ccol[C_MODEL] = tg_col_new(TG_STRING, crows + 1, NULL);
+    ccol[C_NOTE] = tg_col_new(TG_STRING, crows + 1, NULL);
+    ccol[C_AICC] = float_col(crows);
+    ccol[C_LOGLIK] = float_col(crows);
+    ccol[C_CHOSEN] = tg_col_new(TG_INT, crows + 1, NULL);
+    cidx = tg_malloc((crows + 1) * sizeof *cidx);
+    pt = tg_malloc(H * sizeof *pt);
+    lo = tg_malloc((L ? L : 1) * H * sizeof *lo);
+    hi = tg_malloc((L ? L : 1) * H * sizeof *hi);
+    if (!time || !hcol || !point || !pt || !lo || !hi || !cidx) goto nomem;
+    for (size_t l = 0; l < 2 * L; l++)
+        if (!band[l]) goto nomem;
+    for (int k = 0; k < N_ESTR; k++)
+        if (!pstr[k]) goto nomem;
+    for (int k = 0; k < N_ENUM; k++)
+        if (!pnum[k]) goto nomem;
+    for (int k = 0; k < N_CCOLS; k++)
+        if (!ccol[k]) goto nomem;
+    for (size_t l = 0; l < L; l++) {
+        snprintf(names[2 * l], sizeof names[0], "lo%g", o->levels[l]);
+        snprintf(names[2 * l + 1], sizeof names[0], "hi%g", o->levels[l]);
+    }
+
+    crows = 0;
+    for (size_t g = 0; g < ss.n_groups; g++) {
+        tg_ets_model mod;
+        tg_ets_cand cd[TG_ETS_MAX_CANDIDATES];
+        tg_error why;
+        char name[8], reason[160];
+        size_t n = series_fill(&ss, g), r0 = g * H, nc = 0;
+        int64_t last = ss.period[ss.perm[ss.start[g + 1] - 1]];
+        if ((st = tg_poll(intr)) != TG_OK) goto fail;
+        if (last > INT64_MAX - (int64_t)H) {
+            st = tg_err_set(err, TG_EDATA, NULL, 0, 0, "'%s' is too large to forecast past",
+                            o->time);
+            goto fail;
+        }
+        if (tg_ets_fit(&o->ets, ss.y, n, &mod, cd, &nc, &why) != TG_OK) {
+            st = group_fail(&ss, o, g, &why, err);
+            goto fail;
+        }
+        if ((st = tg_ets_forecast(&mod, H, o->levels, L, o->seed + g, pt, lo, hi, err)) != TG_OK)
+            goto fail;
+        for (size_t j = 0; j < H; j++) {
+            if ((st = push_time(time, last + (int64_t)j + 1, err)) != TG_OK) goto fail;
+            hcol->v.i64[r0 + j] = (int64_t)j + 1;
+            point->v.f64[r0 + j] = clip(pt[j], o->lower, o->upper);
+            for (size_t l = 0; l < L; l++) {
+                band[2 * l]->v.f64[r0 + j] = clip(lo[l * H + j], o->lower, o->upper);
+                band[2 * l + 1]->v.f64[r0 + j] = clip(hi[l * H + j], o->lower, o->upper);
+            }
+        }
+        tg_ets_name(mod.error, mod.trend, mod.damped, mod.season, name);
+        ets_reason(o, cd, nc, &mod, reason, sizeof reason);
+        if ((st = tg_col_push_str(pstr[E_MODEL], name, strlen(name))) != TG_OK ||
+            (st = tg_col_push_str(pstr[E_REASON], reason, strlen(reason))) != TG_OK)
+            goto fail;
+        {
+            const char *iv = tg_ets_analytic(&mod) ? "analytic" : "simulated";
+            if ((st = tg_col_push_str(pstr[E_INTERVALS], iv, strlen(iv))) != TG_OK) goto fail;
+        }
+        pnum[E_NOBS]->v.i64[g] = (int64_t)mod.n_obs;
+        if ((st = put_f64(pnum[E_ALPHA], g, mod.alpha)) != TG_OK ||
+            (st = put_f64(pnum[E_BETA], g, mod.trend ? mod.beta : NAN)) != TG_OK ||
+            (st = put_f64(pnum[E_GAMMA], g, mod.season ? mod.gamma : NAN)) != TG_OK ||
+            (st = put_f64(pnum[E_PHI], g, mod.damped ? mod.phi : NAN)) != TG_OK ||
+            (st = put_f64(pnum[E_L0], g, mod.init.level)) != TG_OK ||
+            (st = put_f64(pnum[E_B0], g, mod.trend ? mod.init.slope : NAN)) != TG_OK ||
+            (st = put_f64(pnum[E_SIGMA], g, sqrt(mod.sigma2))) != TG_OK ||
+            (st = put_f64(pnum[E_SSE], g, mod.sse)) != TG_OK ||
+            (st = put_f64(pnum[E_LOGLIK], g, mod.loglik)) != TG_OK ||
+            (st = put_f64(pnum[E_AICC], g, mod.aicc)) != TG_OK)
+            goto fail;
+        for (size_t i = 0; i < nc; i++, crows++) {
+            const char *note = cd[i].why ? cd[i].why : "";
+            int chosen = cd[i].fitted && cd[i].error == mod.error && cd[i].trend == mod.trend &&
+                         cd[i].damped == mod.damped && cd[i].season == mod.season;
+            tg_ets_name(cd[i].error, cd[i].trend, cd[i].damped, cd[i].season, name);
+            cidx[crows] = ss.perm[ss.start[g]];
+            if ((st = tg_col_push_str(ccol[C_MODEL], name, strlen(name))) != TG_OK ||
+                (st = tg_col_push_str(ccol[C_NOTE], note, strlen(note))) != TG_OK ||
+                (st = put_f64(ccol[C_AICC], crows, cd[i].aicc)) != TG_OK ||
+                (st = put_f64(ccol[C_LOGLIK], crows, cd[i].loglik)) != TG_OK)
+                goto fail;
+            ccol[C_CHOSEN]->v.i64[crows] = chosen;
+        }
+    }
+    hcol->len = rows;
+    ccol[C_AICC]->len = ccol[C_LOGLIK]->len = ccol[C_CHOSEN]->len = crows;
+    if ((st = add_keys(&ss, cidx, crows, ca)) != TG_OK) goto fail;
+    ca->n_rows = crows;
+
+    add_or_drop(fc, o->time, &time, &st, err);
+    add_or_drop(fc, "h", &hcol, &st, err);
+    add_or_drop(fc, "point", &point, &st, err);
+    for (size_t l = 0; l < 2 * L; l++) add_or_drop(fc, names[l], &band[l], &st, err);
+    add_or_drop(pa, snames[E_MODEL], &pstr[E_MODEL], &st, err);
+    for (int k = 0; k < N_ENUM; k++) add_or_drop(pa, nnames[k], &pnum[k], &st, err);
+    add_or_drop(pa, snames[E_INTERVALS], &pstr[E_INTERVALS], &st, err);
+    add_or_drop(pa, snames[E_REASON], &pstr[E_REASON], &st, err);
+    for (int k = 0; k < N_CCOLS; k++) add_or_drop(ca, cnames[k], &ccol[k], &st, err);
+    if (st != TG_OK) goto fail;
+    *forecasts = fc;
+    *params = pa;
+    *cands = ca;
+    fc = pa = ca = NULL;
+    goto done;
+
+nomem:
+    st = TG_ENOMEM;
+fail:
+    if (st == TG_ENOMEM) tg_err_nomem(err);
+done:
+    tg_table_release(fc);
+    tg_table_release(pa);
+    tg_table_release(ca);
+    tg_col_release(time);
+    tg_col_release(hcol);
+    tg_col_release(point);
+    for (size_t l = 0; l < 2 * L; l++) tg_col_release(band[l]);
+    for (int k = 0; k < N_ESTR; k++) tg_col_release(pstr[k]);
+    for (int k = 0; k < N_ENUM; k++) tg_col_release(pnum[k]);
+    for (int k = 0; k < N_CCOLS; k++) tg_col_release(ccol[k]);
+    tg_free(cidx);
+    tg_free(pt);
+    tg_free(lo);
+    tg_free(hi);
     series_free(&ss);
     return st;
 }

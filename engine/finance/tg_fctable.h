@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "tegn.h"
+#include "tg_ets.h"
 #include "tg_forecast.h"
 #include "tg_table.h"
 
@@ -30,8 +31,11 @@ typedef struct tg_fctable_opts {
     size_t horizon;       /* periods ahead, 1..TG_FC_MAX_HORIZON */
     const double *levels; /* interval levels in per cent, 0 < level < 100 */
     size_t n_levels;
-    size_t min_train; /* backtest: the first origin */
-    int refit;        /* backtest: refit at every origin (else fit once) */
+    size_t min_train;    /* backtest: the first origin */
+    int refit;           /* backtest: refit at every origin (else fit once) */
+    tg_ets_spec ets;     /* tg_fctable_ets: the model (components may be automatic) */
+    double lower, upper; /* tg_fctable_ets: bounds of the quantity (-inf, inf: none) */
+    uint64_t seed;       /* tg_fctable_ets: seeds the simulated intervals */
 } tg_fctable_opts;
 
 /* The defaults: no by columns, tg_fc_spec_init's model, horizon 12,
@@ -53,6 +57,20 @@ void tg_fctable_opts_init(tg_fctable_opts *o);
 tg_status tg_fctable_holt_winters(const tg_table *t, const tg_fctable_opts *o,
                                   const tg_interrupt *intr, tg_table **forecasts, tg_table **params,
                                   tg_error *err);
+
+/* The ETS family (tg_ets.h) over every group: o->ets is the model, its
+** automatic components chosen per group by AICc. *forecasts as
+** tg_fctable_holt_winters (points and interval limits clipped to
+** [lower, upper]); *params (new) one row per group: the by columns, model
+** ("M,Ad,M"), n_obs, alpha, beta, gamma, phi (NULL where the model has
+** none), l0, b0 (the fitted initial level and slope), sigma, sse,
+** loglik, aicc, intervals ("analytic" or "simulated") and reason (why
+** this model); *cands (new) one row per group and candidate: the by
+** columns, model, aicc and loglik (NULL when not fitted), chosen (1/0)
+** and note (why a candidate was not fitted). Errors as
+** tg_fctable_holt_winters. Outputs are NULL on failure. */
+tg_status tg_fctable_ets(const tg_table *t, const tg_fctable_opts *o, const tg_interrupt *intr,
+                         tg_table **forecasts, tg_table **params, tg_table **cands, tg_error *err);
 
 /* tg_fc_backtest for every group. *overall (new) gets one row per group
 ** and method: the by columns, method ("hw" or "snaive"), origins, n, mae,

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "tg_err.h"
+#include "tg_optim.h"
 
 #define MAX_FREE 4    /* alpha, beta, gamma, phi */
 #define EDGE     1e-4 /* keeps fitted parameters strictly inside their bounds */
@@ -217,87 +218,18 @@ static double objective(fit_ctx *c, const double *u) {
     return isfinite(sse) ? sse : HUGE_VAL;
 }
 
-static void clamp01(double *u, int k) {
-    for (int i = 0; i < k; i++) u[i] = u[i] < 0 ? 0 : u[i] > 1 ? 1 : u[i];
+static double objective_cb(void *ctx, const double *u) {
+    return objective(ctx, u);
 }
 
-/* x = c + t (w - c), clamped to the box; returns f(x). */
-static double nm_try(fit_ctx *c, const double *cen, const double *w, double t, double *x) {
-    for (int i = 0; i < c->k; i++) x[i] = cen[i] + t * (w[i] - cen[i]);
-    clamp01(x, c->k);
-    return objective(c, x);
-}
-
-/* Nelder-Mead (reflection 1, expansion 2, contraction 1/2, shrink 1/2) in
-** the unit box, projecting every trial point onto it. Starts from u (an
-** axis simplex of side 0.1 pointing inwards) and leaves the best vertex
-** in u; returns its value. */
+/* One Nelder-Mead run in the unit box from u (tg_optim.h: an axis
+** simplex of side 0.1 pointing inwards, at most NM_EVALS evaluations);
+** leaves the best vertex in u and returns its value. */
 static double nelder_mead(fit_ctx *c, double *u) {
-    const int k = c->k;
-    double x[MAX_FREE + 1][MAX_FREE], f[MAX_FREE + 1], cen[MAX_FREE], xr[MAX_FREE], xe[MAX_FREE];
-    int evals = 0;
-
-    for (int v = 0; v <= k; v++) {
-        memcpy(x[v], u, (size_t)k * sizeof u[0]);
-        if (v > 0) x[v][v - 1] += u[v - 1] > 0.5 ? -0.1 : 0.1;
-        f[v] = objective(c, x[v]);
-    }
-    evals = k + 1;
-    while (evals < NM_EVALS) {
-        /* Order the vertices best first (insertion sort of at most 5). */
-        for (int i = 1; i <= k; i++)
-            for (int j = i; j > 0 && f[j] < f[j - 1]; j--) {
-                double tf = f[j], tx[MAX_FREE];
-                memcpy(tx, x[j], sizeof tx);
-                memcpy(x[j], x[j - 1], sizeof tx);
-                memcpy(x[j - 1], tx, sizeof tx);
-                f[j] = f[j - 1];
-                f[j - 1] = tf;
-            }
-        double size = 0;
-        for (int v = 1; v <= k; v++)
-            for (int i = 0; i < k; i++) size = fmax(size, fabs(x[v][i] - x[0][i]));
-        if (f[k] - f[0] <= 1e-10 * fabs(f[0]) + 1e-300 && size < 1e-5) break;
-        if (size < 1e-9) break;
-        for (int i = 0; i < k; i++) {
-            cen[i] = 0;
-            for (int v = 0; v < k; v++) cen[i] += x[v][i];
-            cen[i] /= k;
-        }
-        double fr = nm_try(c, cen, x[k], -1, xr);
-        evals++;
-        if (fr < f[0]) {
-            double fe = nm_try(c, cen, x[k], -2, xe);
-            evals++;
-            if (fe < fr) {
-                memcpy(x[k], xe, sizeof xe);
-                f[k] = fe;
-            } else {
-                memcpy(x[k], xr, sizeof xr);
-                f[k] = fr;
-            }
-        } else if (fr < f[k - 1]) {
-            memcpy(x[k], xr, sizeof xr);
-            f[k] = fr;
-        } else {
-            /* Contract towards the better of the reflected and worst point. */
-            int outside = fr < f[k];
-            double fc = nm_try(c, cen, outside ? xr : x[k], 0.5, xe);
-            evals++;
-            if (fc < (outside ? fr : f[k])) {
-                memcpy(x[k], xe, sizeof xe);
-                f[k] = fc;
-            } else {
-                for (int v = 1; v <= k; v++) f[v] = nm_try(c, x[0], x[v], 0.5, x[v]);
-                evals += k;
-            }
-        }
-    }
-    int best = 0;
-    for (int v = 1; v <= k; v++)
-        if (f[v] < f[best]) best = v;
-    memcpy(u, x[best], (size_t)k * sizeof u[0]);
-    return f[best];
+    static const double lo[MAX_FREE] = { 0, 0, 0, 0 }, hi[MAX_FREE] = { 1, 1, 1, 1 },
+                        step[MAX_FREE] = { 0.1, 0.1, 0.1, 0.1 };
+    tg_optim_nm nm = { c->k, lo, hi, step, 1e-10, 1e-5, NM_EVALS };
+    return tg_optim_nelder_mead(&nm, objective_cb, c, u);
 }
 
 /* The number of initial states: level, slope, m - 1 free seasonal ones. */
@@ -357,6 +289,9 @@ tg_status tg_fc_fit(const tg_fc_spec *spec, const double *y, size_t n, tg_fc_mod
     }
     *mod = c.mod;
     mod->sse = tg_fc_filter(mod, y, n, &mod->end, NULL, &mod->n_obs, &mod->gap);
+    if (!isfinite(mod->sse))
+        return tg_err_set(err, TG_EDATA, NULL, 0, 0,
+                          "the values are too large to fit: the squared errors overflow");
     p = (double)((size_t)c.k + n_states(mod));
     if ((double)mod->n_obs > p) mod->sigma = sqrt(mod->sse / ((double)mod->n_obs - p));
     else mod->sigma = sqrt(mod->sse / (double)mod->n_obs);

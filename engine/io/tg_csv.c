@@ -872,7 +872,7 @@ static tg_status prepare(struct loader *ld, const char *path, tg_error *err) {
     tg_status st = tg_src_read(&ld->ps.src, 0, head, sizeof head, &got, err);
     if (st != TG_OK) return st;
     int kind = tg_csvprep_kind(head, got, &what);
-    if (kind == TG_PREP_REFUSE)
+    if (kind >= TG_PREP_REFUSE) /* a workbook too: read_csv sends those to tg_excel first */
         return tg_err_set(err, TG_EDATA, path, 0, 0, "not a CSV file: this is %s", what);
     if (kind != TG_PREP_GZIP) return TG_OK;
     st = tg_csvprep_gunzip(ld->ps.src.fd, path, &ld->file_mem, &ld->file_size, ld->opts->interrupt,

@@ -32,7 +32,7 @@ static int contains(const unsigned char *s, size_t n, const char *what) {
 ** entry is "[Content_Types].xml" or a name under "xl/"). */
 static const char *zip_kind(const unsigned char *s, size_t n) {
     if (contains(s, n, "xl/") || contains(s, n, "[Content_Types].xml"))
-        return "an Excel workbook (.xlsx, a zip archive); save it as CSV from Excel";
+        return "an Excel workbook (.xlsx, a zip archive); read it with tegn.read_excel";
     if (contains(s, n, "opendocument.spreadsheet"))
         return "an OpenDocument spreadsheet (.ods); save it as CSV";
     return "a zip archive; unzip it and read the CSV inside";
@@ -49,7 +49,7 @@ int tg_csvprep_kind(const unsigned char *s, size_t n, const char **what) {
     if (starts(s, n, gz, sizeof gz)) return TG_PREP_GZIP;
     if (starts(s, n, "PK\x03\x04", 4) || starts(s, n, "PK\x05\x06", 4)) *what = zip_kind(s, n);
     else if (starts(s, n, ole, sizeof ole))
-        *what = "an old Excel workbook (.xls) or another Office file; save it as CSV from Excel";
+        *what = "an old Excel workbook (.xls) or another Office file; read it with tegn.read_excel";
     else if (starts(s, n, zst, sizeof zst))
         *what = "a zstd-compressed file; decompress it first (unzstd)";
     else if (starts(s, n, "BZh", 3) && n >= 10 && s[3] >= '1' && s[3] <= '9' &&
@@ -64,6 +64,8 @@ int tg_csvprep_kind(const unsigned char *s, size_t n, const char **what) {
     else if (starts(s, n, "SQLite format 3", 16))
         *what = "a SQLite database; read it with tegn.read_sqlite";
     else if (starts(s, n, "%PDF-", 5)) *what = "a PDF document";
+    if (*what && starts(s, n, ole, sizeof ole)) return TG_PREP_XLS;
+    if (*what && starts(s, n, "PK", 2) && strstr(*what, "(.xlsx")) return TG_PREP_XLSX;
     return *what ? TG_PREP_REFUSE : TG_PREP_TEXT;
 }
 

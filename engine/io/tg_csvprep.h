@@ -16,10 +16,11 @@
 /* Bytes tg_csvprep_kind wants to see (fewer at the end of a file do). */
 #define TG_CSVPREP_HEAD 512
 
-enum { TG_PREP_TEXT = 0, TG_PREP_GZIP, TG_PREP_REFUSE };
+enum { TG_PREP_TEXT = 0, TG_PREP_GZIP, TG_PREP_REFUSE, TG_PREP_XLSX, TG_PREP_XLS };
 
 /* What the first n bytes of a file are: TG_PREP_TEXT (read it as CSV),
-** TG_PREP_GZIP, or TG_PREP_REFUSE with *what naming the format ("an Excel
+** TG_PREP_GZIP, TG_PREP_XLSX or TG_PREP_XLS (a workbook, for tg_excel), or
+** TG_PREP_REFUSE; for the last three *what names the format ("an Excel
 ** workbook (.xlsx)", "a zstd-compressed file", ...; static text). */
 int tg_csvprep_kind(const unsigned char *head, size_t n, const char **what);
 

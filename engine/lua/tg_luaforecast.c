@@ -7,6 +7,7 @@
 #include "tg_luaforecast.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include <lauxlib.h>
@@ -158,10 +159,61 @@ static int l_backtest(lua_State *L) {
     return 2;
 }
 
+/* tegn.forecast.ets(t, {by =, time =, value =, model = "ZZZ", period = 12,
+** horizon = 12, alpha =, beta =, gamma =, phi =, level = {80, 95},
+** lower =, upper =, seed = 1}) -> forecasts, params, candidates */
+static int l_ets(lua_State *L) {
+    static const char *const known[] = { "by",      "time",  "value", "model", "period",
+                                         "horizon", "alpha", "beta",  "gamma", "phi",
+                                         "level",   "lower", "upper", "seed",  NULL };
+    const char *fname = "ets", *code;
+    const tg_table *t = tg_luaval_table_arg(L, 1, fname, "t");
+    double levels[TG_FCTABLE_MAX_LEVELS];
+    tg_fctable_opts o;
+    tg_interrupt intr;
+    tg_table **fc, **pa, **ca;
+    tg_error err;
+    tg_status st;
+    int r1, r2, r3;
+
+    tg_luaaux_check_table(L, 2, fname, "options");
+    lua_settop(L, 2);
+    tg_luaaux_check_opts(L, 2, known, fname);
+    read_opts(L, 2, fname, t, &o, levels);
+    code = tg_luaaux_opt_string(L, 2, fname, "model", "ZZZ");
+    tg_err_clear(&err);
+    if (tg_ets_parse(code, &o.ets, &err) != TG_OK)
+        return tg_luaaux_error(L, "%s: %s", fname, err.msg);
+    o.ets.period = o.spec.period;
+    o.ets.alpha = o.spec.alpha;
+    o.ets.beta = o.spec.beta;
+    o.ets.gamma = o.spec.gamma;
+    o.ets.phi = o.spec.phi;
+    if (o.ets.period < 2 && o.ets.season == TG_ETS_AUTO) o.ets.season = TG_ETS_N;
+    o.lower = tg_luaaux_opt_number(L, 2, fname, "lower", -HUGE_VAL, -HUGE_VAL, HUGE_VAL);
+    o.upper = tg_luaaux_opt_number(L, 2, fname, "upper", HUGE_VAL, -HUGE_VAL, HUGE_VAL);
+    o.seed = (uint64_t)tg_luaaux_opt_integer(L, 2, fname, "seed", 1, 0, INT64_MAX);
+    fc = tg_luaval_table_new(L);
+    r1 = lua_gettop(L);
+    pa = tg_luaval_table_new(L);
+    r2 = lua_gettop(L);
+    ca = tg_luaval_table_new(L);
+    r3 = lua_gettop(L);
+    tg_luaaux_interrupt(L, &intr);
+    tg_err_clear(&err);
+    st = tg_fctable_ets(t, &o, &intr, fc, pa, ca, &err);
+    if (st != TG_OK) return tg_luaaux_fail(L, st, &err, fname);
+    tg_luaval_table_finish(L, r1);
+    tg_luaval_table_finish(L, r2);
+    tg_luaval_table_finish(L, r3);
+    return 3;
+}
+
 void tg_luaforecast_open_module(lua_State *L) {
     static const luaL_Reg funcs[] = {
         { "holt_winters", l_holt_winters },
         { "backtest", l_backtest },
+        { "ets", l_ets },
         { NULL, NULL },
     };
     luaL_newlib(L, funcs);

@@ -39,6 +39,11 @@ static double arg_conf(lua_State *L, int arg, const char *fname) {
     double conf = tg_luaaux_check_number(L, arg, fname, "conf", -HUGE_VAL, HUGE_VAL);
     if (!(conf > 0 && conf < 1))
         tg_luaaux_bad(L, fname, "conf", "a number between 0 and 1 (e.g. 0.95)", arg);
+    if (!tg_stats_conf_ok(conf))
+        tg_luaaux_error(L,
+                        "%s: 'conf' is too close to 1 (1 - 2^-53): its critical value would "
+                        "be infinite",
+                        fname);
     return conf;
 }
 
@@ -247,6 +252,8 @@ static int l_stats_trend(lua_State *L) {
     }
     tg_luaaux_interrupt(L, &intr);
     st = tg_stats_trend_intr(v, v + n, n, conf, &intr, &tr);
+    if (st == TG_EDATA)
+        return tg_luaaux_error(L, "trend: the values must be finite numbers, got an infinite one");
     if (st == TG_EARG) { /* conf was checked: too few points */
         lua_pushnil(L);
         return 1;

@@ -32,8 +32,15 @@ static double crit_z(double conf) {
     return -tg_normal_quantile((1.0 - conf) / 2.0);
 }
 
+int tg_stats_conf_ok(double conf) {
+    /* The upper tail point 1 - (1 - conf)/2 must differ from 1, or the
+    ** critical values computed from it are infinite: only the largest
+    ** double below 1 (1 - 2^-53) fails that besides conf outside (0, 1). */
+    return conf > 0 && conf < 1 && 1.0 - (1.0 - conf) / 2.0 < 1.0;
+}
+
 static int bad_conf(double conf) {
-    return !(conf > 0 && conf < 1);
+    return !tg_stats_conf_ok(conf);
 }
 
 /* ---- incomplete gamma ---- */
@@ -308,8 +315,15 @@ tg_interval tg_stats_wilson(double x, double n, double conf) {
     z2 = z * z;
     p = x / n;
     denom = 1.0 + z2 / n;
-    centre = (p + z2 / (2.0 * n)) / denom;
-    half = z / denom * sqrt(p * (1.0 - p) / n + z2 / (4.0 * n * n));
+    if (n < 1e150) {
+        centre = (p + z2 / (2.0 * n)) / denom;
+        half = z / denom * sqrt(p * (1.0 - p) / n + z2 / (4.0 * n * n));
+    } else {
+        /* The same, multiplied through by n: 4 n^2 overflows and p (1 - p) / n
+        ** underflows for n near the top of the double range. */
+        centre = (x + z2 / 2.0) / (n + z2);
+        half = z * sqrt(x * (1.0 - p) + z2 / 4.0) / (n + z2);
+    }
     r.est = p;
     r.lo = x == 0 ? 0.0 : fmax(0.0, centre - half);
     r.hi = x == n ? 1.0 : fmin(1.0, centre + half);
@@ -446,8 +460,12 @@ tg_test_result tg_stats_rate_ratio(double events1, double exposure1, double even
 
 /* ---- Mann-Kendall and Theil-Sen ---- */
 
+/* A total order for qsort: NaN after every number (a comparator that
+** calls NaN equal to everything is not an order, and qsort may then
+** misplace numbers too). */
 static int cmp_double(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
+    if (isnan(x) || isnan(y)) return isnan(x) - isnan(y);
     return (x > y) - (x < y);
 }
 
@@ -519,7 +537,10 @@ tg_status tg_stats_trend_intr(const double *x, const double *y, size_t n, double
     tg_status st;
 
     assert(out != NULL && (n == 0 || (x != NULL && y != NULL)));
-    for (size_t i = 0; i < n; i++) m += !isnan(x[i]) && !isnan(y[i]);
+    for (size_t i = 0; i < n; i++) {
+        if (isinf(x[i]) || isinf(y[i])) return TG_EDATA;
+        m += !isnan(x[i]) && !isnan(y[i]);
+    }
     if (m < 3 || bad_conf(conf)) return TG_EARG;
     if (m > SIZE_MAX / 2 / sizeof(double) || (m - 1) > SIZE_MAX / sizeof(double) / m)
         return TG_ENOMEM;
@@ -539,7 +560,9 @@ tg_status tg_stats_trend_intr(const double *x, const double *y, size_t n, double
         for (size_t j = i + 1; j < m; j++) {
             double dx = xs[j] - xs[i], dy = ys[j] - ys[i];
             s += sign(dx) * sign(dy);
-            if (dx != 0) slopes[n_slopes++] = dy / dx;
+            /* dy / dx is NaN only when both differences overflow: such a
+            ** pair has no slope to count. */
+            if (dx != 0 && !isnan(dy / dx)) slopes[n_slopes++] = dy / dx;
         }
         since_poll += m - i - 1;
         if (since_poll >= POLL_PAIRS) {

@@ -113,6 +113,12 @@ tg_test_result tg_stats_mean_diff(double m1, double sd1, double n1, double m2, d
 tg_test_result tg_stats_rate_ratio(double events1, double exposure1, double events2,
                                    double exposure2, double conf);
 
+/* 1 when conf is a usable confidence level: in (0, 1) and with an upper
+** tail point 1 - (1 - conf)/2 below 1 in double precision (1 - 2^-53 is
+** not: its critical values would be infinite). Every function here gives
+** NaN (or TG_EARG) for another conf. */
+int tg_stats_conf_ok(double conf);
+
 /* ---- trend over periods ---- */
 
 /* Mann-Kendall and Theil-Sen over the points (x[i], y[i]): x is the
@@ -126,7 +132,8 @@ tg_test_result tg_stats_rate_ratio(double events1, double exposure1, double even
 ** ranks (N -+ z_conf * sqrt(var S))/2 and +1 among the N slopes,
 ** interpolated between neighbours. All y equal gives S = 0, z = 0, p = 1,
 ** tau NaN and slope 0 [0, 0]; all x equal gives slope NaN.
-** Returns TG_EARG for fewer than 3 usable points or conf outside (0, 1),
+** Returns TG_EARG for fewer than 3 usable points or a conf that fails
+** tg_stats_conf_ok, TG_EDATA for an infinite x or y,
 ** TG_ENOMEM (out is then untouched), or TG_OK. Allocates n(n-1)/2 + 2n
 ** doubles at most. */
 tg_status tg_stats_trend(const double *x, const double *y, size_t n, double conf, tg_trend *out);

@@ -111,3 +111,26 @@ script.lua:1: holt_winters: 'gamma' must be a number, got inf
 tegn.forecast.holt_winters(t, {time = 'maaned', value = 'pct', by = 'tilbud_id', level = 0/0})
 -- error:
 script.lua:1: holt_winters: 'level' must be a number, got nan
+
+-- case: error: holt_winters: a value whose square overflows is an error, not an inf SSE
+local big = t:derive{ pct = tegn.when(tegn.col'maaned':eq'2020-01', 1e200):otherwise(tegn.col'pct') }
+tegn.forecast.holt_winters(big, {time = 'maaned', value = 'pct', by = 'tilbud_id', period = 1})
+-- error data:
+script.lua:2: group 'A': the values are too large to fit: the squared errors overflow
+
+-- case: error: ets: a bad model code
+tegn.forecast.ets(t, {time = 'maaned', value = 'pct', by = 'tilbud_id', model = 'AMA'})
+-- error contains:
+ets: model must be three letters error, trend, season
+
+-- case: ets: the fixed model, its reason, clipped forecasts and the candidates
+local fc, pa, ca = tegn.forecast.ets(t, {time = 'maaned', value = 'pct', by = 'tilbud_id',
+  model = 'ANN', period = 1, horizon = 2, upper = 0})
+local p = pa:rows()[1]
+print(p.tilbud_id, p.model, p.reason, p.intervals, p.beta == nil)
+print(fc:rows()[1].point, fc:rows()[1].hi95)
+print(#ca, ca:rows()[1].model, ca:rows()[1].chosen)
+-- expect:
+A	A,N,N	fixed by the caller	analytic	true
+0.0	0.0
+2	A,N,N	1

@@ -240,3 +240,41 @@ script.lua:1: bh: 'ps[2]' must be a number from 0 to 1, got 1.5
 tegn.stats.bh({0.5, 'x'})
 -- error:
 script.lua:1: bh: 'ps[2]' must be a number from 0 to 1, got 'x'
+
+-- case: wilson: n near the top of the double range keeps its width
+-- issue 18: 2n and 4n^2 overflowed and p(1-p)/n underflowed, giving lo = hi
+-- = 5e-308. By hand, multiplied through by n: centre = (5 + z^2/2)/(n + z^2),
+-- half = z sqrt(5 (1 - 5/n) + z^2/4)/(n + z^2), z = 1.959963984540054.
+local e, l, h = tegn.stats.wilson(5, 1e308)
+print(string.format('%.6g %.6g %.6g', e, l, h))
+-- expect:
+5e-308 2.1357e-308 1.17058e-307
+
+-- case: error: conf 1 - 2^-53 is refused, not answered with infinite limits
+tegn.stats.mean_ci(10, 2, 30, 1 - 2^-53)
+-- error:
+script.lua:1: mean_ci: 'conf' is too close to 1 (1 - 2^-53): its critical value would be infinite
+
+-- case: error: rate_ci refuses conf 1 - 2^-53 too
+tegn.stats.rate_ci(10, 100, 1 - 2^-53)
+-- error:
+script.lua:1: rate_ci: 'conf' is too close to 1 (1 - 2^-53): its critical value would be infinite
+
+-- case: conf 1 - 2^-52, the next double down, still gives finite limits
+local e, l, h = tegn.stats.mean_ci(10, 2, 30, 1 - 2^-52)
+print(l > -1e6 and h < 1e6)
+-- expect:
+true
+
+-- case: error: trend refuses an infinite value
+tegn.stats.trend({1, 2, 3, 4}, {1, math.huge, 3, 4})
+-- error:
+script.lua:1: trend: the values must be finite numbers, got an infinite one
+
+-- case: trend: pairs whose differences both overflow have no slope
+-- y = -1e308, 0, 1e308 at x = -1e308, 0, 1e308: the pair (1, 3) overflows in
+-- both dy and dx (inf / inf); the other two slopes are 1.
+local r = tegn.stats.trend({-1e308, 0, 1e308}, {-1e308, 0, 1e308})
+print(r.slope, r.s)
+-- expect:
+1.0	3.0

@@ -268,7 +268,7 @@ static void test_prep_refused_formats(void **state) {
     size_t before = tg_mem_blocks();
     tg_error err = load_error("csv/excel_xlsx.csv", NULL, TG_EDATA);
     assert_string_equal(err.msg, "not a CSV file: this is an Excel workbook (.xlsx, a zip "
-                                 "archive); save it as CSV from Excel");
+                                 "archive); read it with tegn.read_excel");
     err = load_error("csv/excel_xls.csv", NULL, TG_EDATA);
     assert_non_null(strstr(err.msg, "an old Excel workbook (.xls)"));
     err = load_error("csv/shift_jis.csv", NULL, TG_EDATA);
@@ -293,7 +293,8 @@ static void test_prep_kind(void **state) {
         const char *has;
     } cases[] = {
         { "\x1f\x8b\x08", 3, TG_PREP_GZIP, NULL },
-        { "PK\x03\x04....xl/workbook.xml", 24, TG_PREP_REFUSE, ".xlsx" },
+        { "PK\x03\x04....xl/workbook.xml", 24, TG_PREP_XLSX, ".xlsx" },
+        { "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8, TG_PREP_XLS, ".xls" },
         { "PK\x03\x04....data.csv", 16, TG_PREP_REFUSE, "zip archive" },
         { "\x28\xb5\x2f\xfd", 4, TG_PREP_REFUSE, "zstd" },
         { "BZh91AY&SY", 10, TG_PREP_REFUSE, "bzip2" },
