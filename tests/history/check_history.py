@@ -287,6 +287,17 @@ def sandbox():
     check(rc != 0 and "--history database" in err, "the script may not write the history: %s" % err)
     check(not os.path.exists(os.path.join(WORK, "out", "h.sqlite")) or
           sql("out/h.sqlite", "SELECT count(*) FROM run") == "1", "only the run row was recorded")
+    rc, out, err = tegn("run", "small.lua", "--param", "k=1", "--history", "f.sqlite",
+                        "--fail-on", "all", "--quiet")
+    check(rc == 0 and json.loads(out)["k"] == "1" and err == "",
+          "a first run has nothing to compare: exit 0, silent: %d %r %r" % (rc, out, err))
+    for args, what in ((("history", "frobnicate", "--history", "f.sqlite"), "list, diff or prune"),
+                       (("history", "diff", "--row-drop", "120", "--history", "f.sqlite"),
+                        "percentage from 0 to 100"),
+                       (("history", "prune", "--history", "f.sqlite"), "needs --keep N"),
+                       (("history", "list"), "needs --history FILE")):
+        rc, _, err = tegn(*args, env=dict(os.environ, TEGN_HISTORY=""))
+        check(rc == 64 and what in err, "%s: usage error naming %r: %s" % (args, what, err))
     env = dict(os.environ, TEGN_HISTORY=os.path.join(WORK, "missing", "h.sqlite"))
     rc, _, err = tegn("run", "small.lua", env=env)
     check(rc == 0, "no --history: the history is never needed: %d %s" % (rc, err))
