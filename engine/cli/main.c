@@ -90,7 +90,10 @@ static const char run_options[] =
     "                    revision, group, indicator, input, all (comma-separated); the\n"
     "                    changes go to stderr (under --quiet only then)\n"
     "  --row-drop PCT    an input whose rows fell by more than PCT % is a change\n"
-    "                    (default 10)\n";
+    "                    (default 10)\n"
+    "  --param disclosure=dst  the disclosure rules of every indicator (default tegn)\n"
+    "  The key of t:pseudonymise is the file TEGN_PSEUDONYM_KEY_FILE names (in the\n"
+    "  environment), which no script may read (docs/disclosure.md).\n";
 
 static const char inspect_options[] =
     "  --head N          also print the first N rows as a table\n"
