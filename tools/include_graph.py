@@ -34,7 +34,7 @@ BELOW = {
 # folder name, or a module name (tg_csv ...).
 ADAPTERS = {
     "csv.h": {"tg_csvparse"},
-    "sqlite3.h": {"tg_db", "tg_dbvfs"},
+    "sqlite3.h": {"tg_db", "tg_dbvfs", "tg_hist"},
     "jansson.h": {"tg_json"},
     "zlib.h": {"tg_csvprep"},
     "xlsxwriter.h": {"tg_xlsxw"},
