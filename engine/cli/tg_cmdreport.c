@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "tg_cli.h"
+#include "tg_cmdhistory.h"
 #include "tg_err.h"
 #include "tg_json.h"
 #include "tg_mem.h"
@@ -66,10 +67,12 @@ int tg_cmdreport_load_brand(const char *path, tg_brand *b) {
     return tg_cli_exit_code(st);
 }
 
-/* The report of 'doc' as HTML to stdout or, when given, printed to 'pdf'. */
-static int put_report(const tg_json *doc, const char *pdf, const tg_brand *brand) {
+/* The report of 'doc' as HTML to stdout or, when given, printed to 'pdf';
+** marked with what changed since the last run when 'since' is given. */
+static int put_report(const tg_json *doc, const char *pdf, const tg_brand *brand,
+                      const tg_histdiff *since) {
     int rc;
-    char *html = tg_report_html_with(doc, brand);
+    char *html = tg_report_html_full(doc, brand, since);
     if (!html) {
         fprintf(stderr, "tegn: out of memory writing the report\n");
         return EXIT_INTERNAL;
@@ -86,17 +89,17 @@ static int put_report(const tg_json *doc, const char *pdf, const tg_brand *brand
 
 /* The report of 'doc': to 'out' atomically, then printed to 'pdf'; to
 ** stdout when neither is given. */
-static int write_report(const tg_json *doc, const char *out, const char *pdf,
-                        const tg_brand *brand) {
+static int write_report(const tg_json *doc, const char *out, const char *pdf, const tg_brand *brand,
+                        const tg_histdiff *since) {
     tg_error err;
     int rc = EXIT_OK;
     tg_err_clear(&err);
     if (out) {
-        tg_status st = tg_report_write_with(doc, brand, out, &err);
+        tg_status st = tg_report_write_full(doc, brand, since, out, &err);
         if (st != TG_OK) tg_cli_print_error(&err, 0);
         rc = tg_cli_exit_code(st);
     }
-    if (rc == EXIT_OK && (pdf || !out)) rc = put_report(doc, pdf, brand);
+    if (rc == EXIT_OK && (pdf || !out)) rc = put_report(doc, pdf, brand, since);
     return rc;
 }
 
@@ -118,18 +121,19 @@ static const char *opt_value(int argc, char **argv, int *i, const char *name) {
 }
 
 int tg_cmdreport_main(int argc, char **argv) {
-    const char *in = NULL, *out = NULL, *pdf = NULL, *brand_path = NULL, *v;
+    const char *in = NULL, *out = NULL, *pdf = NULL, *history = NULL, *brand_path = NULL, *v;
     tg_json *doc;
     tg_brand brand;
     char why[300];
     for (int i = 2; i < argc; i++) {
         if ((v = opt_value(argc, argv, &i, "--out"))) out = v;
         else if ((v = opt_value(argc, argv, &i, "--pdf"))) pdf = v;
+        else if ((v = opt_value(argc, argv, &i, "--history"))) history = v;
         else if ((v = opt_value(argc, argv, &i, "--brand"))) brand_path = v;
         else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             fprintf(stderr, "tegn: unknown option '%s' for report%s\n", argv[i],
                     strcmp(argv[i], "--out") == 0 || strcmp(argv[i], "--pdf") == 0 ||
-                            strcmp(argv[i], "--brand") == 0
+                            strcmp(argv[i], "--history") == 0 || strcmp(argv[i], "--brand") == 0
                         ? " (it needs a file)"
                         : "");
             return EXIT_USAGE;
@@ -141,7 +145,7 @@ int tg_cmdreport_main(int argc, char **argv) {
     }
     if (!in || (out && !out[0]) || (pdf && !pdf[0]) || (brand_path && !brand_path[0])) {
         fprintf(stderr, "tegn: usage: tegn report FILE.json [--out FILE.html] [--pdf FILE.pdf] "
-                        "[--brand FILE]\n");
+                        "[--history FILE] [--brand FILE]\n");
         return EXIT_USAGE;
     }
     if (same_target(out, "--out", in, "document itself") ||
@@ -155,7 +159,10 @@ int tg_cmdreport_main(int argc, char **argv) {
         fprintf(stderr, "tegn: %s: not an indicator document: %s\n", in, why);
         rc = EXIT_DATA;
     }
-    if (rc == EXIT_OK) rc = write_report(doc, out, pdf, &brand);
+    tg_cmdhistory_since *since = NULL;
+    if (rc == EXIT_OK && history) rc = tg_cmdhistory_since_doc(history, doc, &since);
+    if (rc == EXIT_OK) rc = write_report(doc, out, pdf, &brand, tg_cmdhistory_since_diff(since));
+    tg_cmdhistory_since_free(since);
     tg_json_free(doc);
     tg_brand_free(&brand);
     return rc;
@@ -176,7 +183,7 @@ static int is_input(const tg_json *doc, const char *path) {
 }
 
 int tg_cmdreport_after_run(const tg_json *doc, const char *path, const char *pdf,
-                           const tg_brand *brand) {
+                           const tg_brand *brand, const tg_histdiff *since) {
     char why[300];
     const char *opt = path ? "--report" : "--pdf";
     if (!doc) {
@@ -193,5 +200,5 @@ int tg_cmdreport_after_run(const tg_json *doc, const char *path, const char *pdf
                 path && is_input(doc, path) ? path : pdf);
         return EXIT_USAGE;
     }
-    return write_report(doc, path, pdf, brand);
+    return write_report(doc, path, pdf, brand, since);
 }

@@ -10,6 +10,7 @@
 #define TG_CMDREPORT_H
 
 #include "tg_brand.h"
+#include "tg_histdiff.h"
 #include "tg_json.h"
 
 /* Runs the command on main's argv (argv[1] is "report"); returns the exit
@@ -22,10 +23,11 @@ int tg_cmdreport_same_file(const char *a, const char *b);
 /* tegn run --report/--pdf: writes the report of the run's document 'doc'
 ** (NULL when the script emitted none) to 'path' and prints it to 'pdf'
 ** (either may be NULL, not both), unless one of them is an input of the
-** run (meta.inputs), with 'brand' (--brand); an exit code, with any message
-** printed. */
+** run (meta.inputs); branded by 'brand' (--brand) and marked with what
+** changed since the last run when 'since' is not NULL (--history). An exit
+** code, with any message printed. */
 int tg_cmdreport_after_run(const tg_json *doc, const char *path, const char *pdf,
-                           const tg_brand *brand);
+                           const tg_brand *brand, const tg_histdiff *since);
 
 /* Loads the brand file 'path' (--brand; NULL: none, *b empty) into *b,
 ** which the caller frees with tg_brand_free; an exit code, with any

@@ -16,6 +16,7 @@
 
 #include "tegn.h"
 #include "tg_brand.h"
+#include "tg_histdiff.h"
 #include "tg_json.h"
 
 /* The report of 'doc' as a tg_malloc'ed NUL-terminated string the caller
@@ -38,5 +39,20 @@ tg_status tg_report_write(const tg_json *doc, const char *path, tg_error *err);
 /* The same with 'brand' (NULL: none). */
 tg_status tg_report_write_with(const tg_json *doc, const tg_brand *brand, const char *path,
                                tg_error *err);
+
+/* The same, marked with what changed since an earlier run ('d', from the
+** run history, docs/history.md; NULL: unmarked, as tg_report_html): under
+** each indicator with a change, "Ændret siden sidste kørsel" and the
+** changes (verdicts, revised periods, groups), and in its table the note
+** "revideret siden sidste kørsel (var ...)" on each revised period. A
+** suppressed value shows as "skjult" there too. */
+char *tg_report_html_since(const tg_json *doc, const tg_histdiff *d);
+tg_status tg_report_write_since(const tg_json *doc, const tg_histdiff *d, const char *path,
+                                tg_error *err);
+
+/* Both: branded by 'brand' and marked with 'd' (either may be NULL). */
+char *tg_report_html_full(const tg_json *doc, const tg_brand *brand, const tg_histdiff *d);
+tg_status tg_report_write_full(const tg_json *doc, const tg_brand *brand, const tg_histdiff *d,
+                               const char *path, tg_error *err);
 
 #endif /* TG_REPORT_H */
