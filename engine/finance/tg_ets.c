@@ -671,3 +671,42 @@ tg_status tg_ets_forecast(const tg_ets_model *mod, size_t h, const double *level
     tg_free(paths);
     return TG_OK;
 }
+
+/* ---- backtest ---- */
+
+/* The ETS side of a backtest (tg_fc_backtest_with): refit, model choice
+** included, at every origin, or re-filter the model fitted once. */
+typedef struct ets_bt {
+    const tg_ets_spec *spec;
+    int refit;
+    tg_ets_model mod;
+} ets_bt;
+
+static tg_status ets_bt_forecast(void *ctx, const double *y, size_t o, size_t horizon,
+                                 double *point, tg_error *err) {
+    ets_bt *c = ctx;
+    tg_status st;
+    if (c->refit) {
+        if ((st = tg_ets_fit(c->spec, y, o, &c->mod, NULL, NULL, err)) != TG_OK) return st;
+    } else {
+        tg_ets_eval(&c->mod, y, o);
+    }
+    for (size_t j = 1; j <= horizon; j++) point[j - 1] = tg_ets_point(&c->mod, j);
+    return TG_OK;
+}
+
+tg_status tg_ets_backtest(const tg_ets_spec *spec, const double *y, size_t n, size_t horizon,
+                          size_t min_train, int refit, tg_fc_score *model, tg_fc_score *snaive,
+                          size_t *n_origins, tg_error *err) {
+    assert(spec != NULL && model != NULL && snaive != NULL && (y != NULL || n == 0));
+    ets_bt c;
+    tg_status st;
+    if ((st = tg_ets_check(spec, err)) != TG_OK) return st;
+    c.spec = spec;
+    c.refit = refit;
+    if (!refit && n >= min_train + horizon &&
+        (st = tg_ets_fit(spec, y, min_train, &c.mod, NULL, NULL, err)) != TG_OK)
+        return st;
+    return tg_fc_backtest_with(ets_bt_forecast, &c, spec->period, y, n, horizon, min_train, model,
+                               snaive, n_origins, err);
+}

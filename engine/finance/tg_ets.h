@@ -116,4 +116,12 @@ int tg_ets_analytic(const tg_ets_model *mod);
 tg_status tg_ets_forecast(const tg_ets_model *mod, size_t h, const double *levels, size_t n_levels,
                           uint64_t seed, double *point, double *lo, double *hi, tg_error *err);
 
+/* tg_fc_backtest for the ETS family: at every origin o = min_train ..
+** n - horizon the spec is fitted to y[0..o) (automatic components chosen
+** again each time), or with refit 0 fitted once to y[0..min_train) and
+** re-filtered; scores as tg_fc_backtest. Allocates nothing. */
+tg_status tg_ets_backtest(const tg_ets_spec *spec, const double *y, size_t n, size_t horizon,
+                          size_t min_train, int refit, tg_fc_score *model, tg_fc_score *snaive,
+                          size_t *n_origins, tg_error *err);
+
 #endif /* TG_ETS_H */

@@ -685,7 +685,8 @@ static void add_score_cols(tg_table *t, tg_col **method, const char *extra_name,
 tg_status tg_fctable_backtest(const tg_table *t, const tg_fctable_opts *o, const tg_interrupt *intr,
                               tg_table **overall, tg_table **per_h, tg_error *err) {
     assert(t != NULL && o != NULL && overall != NULL && per_h != NULL);
-    static const char *const methods[2] = { "hw", "snaive" };
+    const char *const methods[2] = { o->use_ets ? "ets" : "hw", "snaive" };
+    tg_fctable_opts oo = *o;
     const size_t H = o->horizon;
     series_set ss;
     tg_table *ov = NULL, *ph = NULL;
@@ -696,6 +697,14 @@ tg_status tg_fctable_backtest(const tg_table *t, const tg_fctable_opts *o, const
     tg_status st;
 
     *overall = *per_h = NULL;
+    if (o->use_ets) {
+        /* The Holt-Winters spec only steers the shared checks. */
+        if ((st = tg_ets_check(&o->ets, err)) != TG_OK) return st;
+        tg_fc_spec_init(&oo.spec);
+        oo.spec.trend = o->ets.trend == TG_ETS_N ? 0 : 1;
+        oo.spec.period = o->ets.season == TG_ETS_N ? 1 : o->ets.period;
+        o = &oo;
+    }
     if (o->min_train < tg_fc_min_length(&o->spec))
         return tg_err_set(err, TG_EARG, NULL, 0, 0,
                           "min_train must be at least %zu for this model, got %zu",
@@ -716,8 +725,10 @@ tg_status tg_fctable_backtest(const tg_table *t, const tg_fctable_opts *o, const
         tg_error why;
         size_t n = series_fill(&ss, g), n_orig;
         if ((st = tg_poll(intr)) != TG_OK) goto fail;
-        if (tg_fc_backtest(&o->spec, ss.y, n, H, o->min_train, o->refit, hw, sn, &n_orig, &why) !=
-            TG_OK) {
+        if ((o->use_ets ? tg_ets_backtest(&o->ets, ss.y, n, H, o->min_train, o->refit, hw, sn,
+                                          &n_orig, &why)
+                        : tg_fc_backtest(&o->spec, ss.y, n, H, o->min_train, o->refit, hw, sn,
+                                         &n_orig, &why)) != TG_OK) {
             st = group_fail(&ss, o, g, &why, err);
             goto fail;
         }

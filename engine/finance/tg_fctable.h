@@ -36,6 +36,7 @@ typedef struct tg_fctable_opts {
     tg_ets_spec ets;     /* tg_fctable_ets: the model (components may be automatic) */
     double lower, upper; /* tg_fctable_ets: bounds of the quantity (-inf, inf: none) */
     uint64_t seed;       /* tg_fctable_ets: seeds the simulated intervals */
+    int use_ets; /* tg_fctable_backtest: score o->ets (method "ets") instead of Holt-Winters */
 } tg_fctable_opts;
 
 /* The defaults: no by columns, tg_fc_spec_init's model, horizon 12,
@@ -72,8 +73,9 @@ tg_status tg_fctable_holt_winters(const tg_table *t, const tg_fctable_opts *o,
 tg_status tg_fctable_ets(const tg_table *t, const tg_fctable_opts *o, const tg_interrupt *intr,
                          tg_table **forecasts, tg_table **params, tg_table **cands, tg_error *err);
 
-/* tg_fc_backtest for every group. *overall (new) gets one row per group
-** and method: the by columns, method ("hw" or "snaive"), origins, n, mae,
+/* tg_fc_backtest (tg_ets_backtest with o->use_ets) for every group.
+** *overall (new) gets one row per group and method: the by columns,
+** method ("hw", or "ets" with use_ets, and "snaive"), origins, n, mae,
 ** mape and mase (NULL for a mean over nothing); *per_h (new) the same per
 ** horizon, with h instead of origins. Errors as tg_fctable_holt_winters, plus
 ** TG_EARG for a min_train too small for the model and TG_EDATA for a group

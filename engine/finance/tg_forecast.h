@@ -137,4 +137,18 @@ tg_status tg_fc_backtest(const tg_fc_spec *spec, const double *y, size_t n, size
                          size_t min_train, int refit, tg_fc_score *hw, tg_fc_score *snaive,
                          size_t *n_origins, tg_error *err);
 
+/* The forecasts of one backtest origin: point[0..horizon) for periods
+** o+1 .. o+horizon from y[0..o). */
+typedef tg_status (*tg_fc_origin_fn)(void *ctx, const double *y, size_t o, size_t horizon,
+                                     double *point, tg_error *err);
+
+/* The rolling-origin loop of tg_fc_backtest with the model's forecasts
+** from 'forecast' (tg_ets uses it for the ETS family): the same origins,
+** pairs, seasonal-naive baseline (with 'period') and scores. TG_EARG for a
+** bad horizon, TG_EDATA for a series shorter than min_train + horizon, or
+** the status of 'forecast'. */
+tg_status tg_fc_backtest_with(tg_fc_origin_fn forecast, void *ctx, int period, const double *y,
+                              size_t n, size_t horizon, size_t min_train, tg_fc_score *model,
+                              tg_fc_score *snaive, size_t *n_origins, tg_error *err);
+
 #endif /* TG_FORECAST_H */

@@ -343,6 +343,33 @@ static void test_ets_parse(void **state) {
     assert_int_equal(tg_ets_parse("AA", &s, NULL), TG_EARG);
 }
 
+static void test_ets_backtest_naive_loop(void **state) {
+    /* The backtest against a loop written out here: MAE over origins
+    ** 60..66 of USAccDeaths, h = 1..6, model ANA refitted at every origin;
+    ** seasonal naive is y[o + j - 1 - 12]. */
+    tg_ets_spec s;
+    tg_fc_score model[7], sn[7];
+    size_t n_orig, cnt = 0;
+    double mae = 0, mae_sn = 0;
+    (void)state;
+    tg_ets_spec_init(&s);
+    assert_int_equal(tg_ets_parse("ANA", &s, NULL), TG_OK);
+    assert_int_equal(tg_ets_backtest(&s, usacc, 72, 6, 60, 1, model, sn, &n_orig, NULL), TG_OK);
+    assert_int_equal(n_orig, 7);
+    for (size_t o = 60; o + 6 <= 72; o++) {
+        tg_ets_model m;
+        assert_int_equal(tg_ets_fit(&s, usacc, o, &m, NULL, NULL, NULL), TG_OK);
+        for (size_t j = 1; j <= 6; j++) {
+            mae += fabs(tg_ets_point(&m, j) - usacc[o + j - 1]);
+            mae_sn += fabs(usacc[o + j - 1 - 12] - usacc[o + j - 1]);
+            cnt++;
+        }
+    }
+    assert_int_equal(model[0].n, cnt);
+    assert_near(model[0].mae, mae / (double)cnt, 1e-9);
+    assert_near(sn[0].mae, mae_sn / (double)cnt, 1e-9);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ets_likelihood_at_r_params),
@@ -351,6 +378,7 @@ int main(void) {
         cmocka_unit_test(test_ets_auto_not_worse_than_r),
         cmocka_unit_test(test_ets_admissible_by_hand),
         cmocka_unit_test(test_ets_parse),
+        cmocka_unit_test(test_ets_backtest_naive_loop),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
