@@ -11,9 +11,13 @@ CMAKE_OPT ?=
 DEB_PKGS = build-essential cmake pkg-config liblua5.4-dev libsqlite3-dev libcsv-dev \
            libjansson-dev zlib1g-dev libcmocka-dev libedit-dev libicu-dev sqlite3 python3 python3-jsonschema \
            clang-format lua-check
+# Excel in (tg_zip, tg_xlsx, tg_xls) and out (tg_xlsxw), and the readers and writers its tests
+# check the workbooks with
+DEB_PKGS += libzip-dev libexpat1-dev libfreexl-dev libxlsxwriter-dev python3-openpyxl
+DEB_PKGS += python3-xlsxwriter libreoffice-calc-nogui
 
 .PHONY: all deps build install demo test test-asan test-valgrind bench clean lint format fuzz \
-        fuzz-deps fuzz-merge
+        fuzz-deps fuzz-merge browser-deps report-screenshots readme-screenshot
 
 all: build
 
@@ -58,9 +62,39 @@ lint: deps
 format: deps
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
-# Every test: the habits, unit tests and golden end-to-end tests, then the
-# same under ASan+UBSan.
-test: lint build
+# What the report's browser tests need (tests/report/README.md): Debian's
+# Chromium, poppler-utils (pdftotext for --pdf), the DejaVu fonts the
+# screenshots are drawn with and Java for the Nu Html Checker; then the npm
+# packages of tests/report/package-lock.json (puppeteer-core, axe-core,
+# pixelmatch, pngjs, vnu-jar) into tests/report/node_modules, again only when
+# the lock file changed. npm comes with the machine's Node.js or, without
+# one, from Debian.
+BROWSER_PKGS = chromium poppler-utils fonts-dejavu-core default-jre-headless nodejs
+REPORT_NPM   = tests/report/node_modules/.tegn-package-lock.json
+
+browser-deps:
+	@$(MAKE) --no-print-directory DEB_PKGS="$(BROWSER_PKGS)" deps
+	@command -v npm >/dev/null || $(MAKE) --no-print-directory DEB_PKGS=npm deps
+	@cmp -s tests/report/package-lock.json $(REPORT_NPM) || { \
+	    echo "npm ci in tests/report"; \
+	    (cd tests/report && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) && \
+	    cp tests/report/package-lock.json $(REPORT_NPM); }
+
+# The report's reference screenshots rewritten from today's rendering
+# (review them!), and the README's picture of the demo report's front page.
+report-screenshots: build browser-deps
+	TG_UPDATE_SCREENSHOTS=1 node tests/report/browser.mjs $(CURDIR)/$(BUILD)/tegn \
+	    $(CURDIR)/datasets $(CURDIR)/$(BUILD)/report-browser
+
+readme-screenshot: build browser-deps
+	@$(MAKE) --no-print-directory DEB_PKGS=pngquant deps
+	node tests/report/browser.mjs $(CURDIR)/$(BUILD)/tegn $(CURDIR)/datasets \
+	    $(CURDIR)/$(BUILD)/report-browser --readme docs/rapport.png
+	pngquant --force --strip --speed 1 --quality 70-95 --output docs/rapport.png docs/rapport.png
+
+# Every test: the habits, unit tests and golden end-to-end tests (the
+# report's in headless Chromium too), then the same under ASan+UBSan.
+test: lint build browser-deps
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	$(MAKE) --no-print-directory test-asan
 

@@ -26,4 +26,8 @@ prognose:filter(col"h":eq(12)):select{ "tilbud_id", "maaned", "point", "lo95", "
 -- For Danish Excel (';', decimal comma, BOM), belægning in percent to one decimal.
 prognose:write_csv("out/prognose.csv", { excel = true, decimals = {
   point = 1, lo80 = 1, hi80 = 1, lo95 = 1, hi95 = 1 } })
+-- The same as an Excel workbook, with the backtest's summary as a second sheet.
+tegn.write_xlsx("out/prognose.xlsx", { { "Prognose", prognose }, { "Backtest", samlet } },
+                { decimals = { point = 1, lo80 = 1, hi80 = 1, lo95 = 1, hi95 = 1, mape = 1,
+                               mase = 2 } })
 tegn.emit{ prognose = prognose, parametre = parametre, backtest = test, samlet = samlet }

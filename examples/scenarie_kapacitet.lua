@@ -11,8 +11,10 @@
 --   mkdir -p out
 --   build/tegn run examples/scenarie_kapacitet.lua --out out/scenarie.json
 -- Parameters: --param replikationer=2000 --param seed=1 --param csv=out
--- (csv= with no folder writes no CSV files; the folder must be the folder of
--- --out or an --allow-write folder, docs/sandbox.md).
+-- (csv= with no folder writes no CSV files and no workbook; the folder must
+-- be the folder of --out or an --allow-write folder, docs/sandbox.md). The
+-- workbook scenarie.xlsx holds the comparison and each rule set's result
+-- as three sheets.
 --
 -- The inputs come from the bundled data (datasets/): the 2026 budget lines
 -- (tegn.sqlite, takst_budget), the P/L rate (takst_param), actual occupancy
@@ -192,6 +194,20 @@ local sammen = del("BEK2022", "bek")
   :sort{ "tilbud_id", "aar" }
 sammen:select{ "tilbud_id", "aar", "normerede_pladser", "belaegning_p50", "p5_bek", "p50_bek",
                "p95_bek", "ud_bek", "p5_nat", "p50_nat", "p95_nat", "ud_nat" }:show(20)
+
+if CSV ~= "" then
+  -- One workbook: the side-by-side first, then each rule set; the shares
+  -- beyond the limit (ud_*) to three places as in the CSVs, the rounded
+  -- takster (p5_bek ...) as kroner Danish Excel shows 4.923.
+  local d, kr = decimaler(resultater.BEK2022), {}
+  for _, navn in ipairs(sammen:columns()) do
+    if navn:find("^ud_") then d[navn] = 3 end
+    if navn:find("^p%d+_") then kr[navn] = "#,##0" end
+  end
+  tegn.write_xlsx(CSV .. "/scenarie.xlsx", { { "Sammenligning", sammen },
+    { "BEK2022", resultater.BEK2022 }, { "national2027", resultater.national2027 } },
+    { decimals = d, formats = kr })
+end
 
 tegn.emit{
   scenarie = "kapacitet_rsj_2026_2030",

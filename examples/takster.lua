@@ -4,8 +4,8 @@
 -- splits the døgntakst into a basistakst and a servicetakst. Finance staff
 -- copy this to check a takst sheet or to see a new model's split.
 --   build/tegn run examples/takster.lua --param aar=2026 --out out/takster.json
--- (--param csv= writes no CSV file; the folder, made when missing, must be
--- beneath the folder of --out or an --allow-write folder, docs/sandbox.md)
+-- (out/takster_<aar>.csv and .xlsx; --param csv= writes neither; the folder, made when
+-- missing, must be beneath the folder of --out or an --allow-write folder, docs/sandbox.md)
 local tegn = require "tegn"
 local col = tegn.col
 
@@ -44,5 +44,10 @@ local csv = tegn.param("csv", "out")
 if csv ~= "" then -- for Danish Excel: ';', decimal comma, BOM; kroner with øre
   sammen:write_csv(csv .. "/takster_" .. aar .. ".csv",
                    { excel = true, decimals = { maanedstakst = 2 } })
+  -- The workbook: kroner as numbers Danish Excel shows 4.892 and 148.798,50
+  local kr = "#,##0"
+  sammen:write_xlsx(csv .. "/takster_" .. aar .. ".xlsx", { sheet = "Takster " .. aar,
+    decimals = { maanedstakst = 2 },
+    formats = { doegntakst_kr = kr, doegntakst = kr, basistakst = kr, servicetakst = kr } })
 end
 tegn.emit{ aar = aar, afviger = afviger, takster = sammen }

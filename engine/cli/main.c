@@ -5,6 +5,7 @@
 */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -21,8 +22,10 @@
 #include "tg_csv.h"
 #include "tg_date.h"
 #include "tg_db.h"
+#include "tg_describe.h"
 #include "tg_enc.h"
 #include "tg_err.h"
+#include "tg_excel.h"
 #include "tg_home.h"
 #include "tg_indsum.h"
 #include "tg_json.h"
@@ -32,6 +35,8 @@
 #include "tg_mem.h"
 #include "tg_repl.h"
 #include "tg_run.h"
+#include "tg_sbuf.h"
+#include "tg_show.h"
 
 static const char usage_head[] =
     "usage: tegn COMMAND [ARGS]\n"
@@ -40,12 +45,14 @@ static const char usage_head[] =
     "  run SCRIPT        run an analysis script; its tegn.emit document is written as\n"
     "                    JSON to --out (or stdout) when the run succeeds\n"
     "  repl              an interactive Lua prompt with the tegn module\n"
-    "  inspect FILE...   load CSV files (or every table of a .sqlite/.db file) and print\n"
+    "  inspect FILE...   load CSV files (or every table of a .sqlite/.db file, or every\n"
+    "                    sheet of an .xlsx/.xls workbook) and print\n"
     "                    each table's dialect, schema, nulls and notes\n"
     "  summary FILE      print the summary table of an indicator JSON file (--groups: the\n"
     "                    verdict of each group too)\n"
     "  report FILE       the committee report of an indicator JSON file: one HTML file\n"
-    "                    with a chart and a table per indicator, to --out FILE or stdout\n"
+    "                    with a chart and a table per indicator, to --out FILE or stdout;\n"
+    "                    --pdf FILE prints it to PDF with headless Chromium\n"
     "  demo [DIR]        the main job: every indicator in scripts/alle.lua over the datasets\n"
     "                    in DIR (default: the datasets installed with tegn); writes\n"
     "                    out/indikatorer.json and prints the summary table\n"
@@ -70,9 +77,15 @@ static const char run_options[] =
     "  --summary         print the summary table of the indicator document (stdout when\n"
     "                    --out is given, else stderr)\n"
     "  --report FILE     also write the committee report of the indicator document as\n"
-    "                    HTML (atomically; never --out, the script or an input)\n";
+    "                    HTML (atomically; never --out, the script or an input)\n"
+    "  --pdf FILE        also print the report to PDF with headless Chromium (A4; the\n"
+    "                    same rules as --report; exit 69 when Chromium is missing)\n";
 
 static const char inspect_options[] =
+    "  --head N          also print the first N rows as a table\n"
+    "  --stats           also print per column: type, nulls, distinct values, min and max,\n"
+    "                    mean and median of numbers, the most frequent text values\n"
+    "                    (t:describe() in scripts)\n"
     "  --reject          collect malformed rows instead of stopping at the first\n"
     "  --threads N       loader threads, 1 to 256 (default: one per core)\n"
     "  --sep C           the delimiter: one character or tab (default: sniffed)\n"
@@ -87,7 +100,7 @@ static const char inspect_options[] =
 
 static const char exit_codes[] =
     "exit codes: 0 ok, 1 script error, 2 data error, 3 limit reached, 4 internal error,\n"
-    "            64 usage error, 130 cancelled\n";
+    "            64 usage error, 69 Chromium missing or failed (--pdf), 130 cancelled\n";
 
 /* One command's usage: its synopsis, what it does, its options. */
 typedef struct command_help {
@@ -104,7 +117,8 @@ static const command_help commands[] = {
       "An interactive Lua prompt with the tegn module, in the same sandbox as run.\n"
       "Ctrl-D quits.\n",
       NULL },
-    { "inspect", "tegn inspect [--reject] [--threads N] [DIALECT OPTIONS] FILE...",
+    { "inspect",
+      "tegn inspect [--head N] [--stats] [--reject] [--threads N] [DIALECT OPTIONS] FILE...",
       "Loads each CSV file (or every table of a .sqlite/.db/.sqlite3 file) and prints\n"
       "its dialect, the type of each column, nulls and notes, as read_csv reads it.\n",
       inspect_options },
@@ -113,12 +127,16 @@ static const command_help commands[] = {
       "script's run or by tegn demo). Any other JSON is a data error (exit 2).\n"
       "--groups: under a grouped indicator, one line per group with its verdict.\n",
       NULL },
-    { "report", "tegn report FILE [--out FILE.html]",
+    { "report", "tegn report FILE [--out FILE.html] [--pdf FILE.pdf]",
       "Writes the committee report of an indicator JSON file (as written by an\n"
       "indicator script's run or by tegn demo): one self-contained HTML file in Danish\n"
       "with a front page and, per indicator, its chart and the numbers behind it.\n"
       "Suppressed numbers never appear. Any other JSON is a data error (exit 2).\n",
-      "  --out FILE        write the HTML here (atomically) instead of stdout\n" },
+      "  --out FILE        write the HTML here (atomically) instead of stdout\n"
+      "  --pdf FILE        print the report to PDF (A4) with headless Chromium, written\n"
+      "                    atomically; Chromium is $TEGN_CHROMIUM or chromium on PATH,\n"
+      "                    and without it the exit code is 69 (with --pdf and no --out,\n"
+      "                    no HTML is written)\n" },
     { "demo", "tegn demo [DIR]",
       "The main job: runs every indicator of scripts/alle.lua over the datasets in DIR\n"
       "(default: the datasets installed with tegn), writes out/indikatorer.json and\n"
@@ -290,6 +308,15 @@ typedef struct run_flags {
     int quiet, progress, summary;
 } run_flags;
 
+/* 1, after saying so, when the run's output 'file' (given by 'opt') would
+** overwrite 'other' (the 'what'). */
+static int clobbers(const char *file, const char *opt, const char *other, const char *what) {
+    if (!file || !other || !(strcmp(file, other) == 0 || tg_cmdreport_same_file(file, other)))
+        return 0;
+    fprintf(stderr, "tegn: %s %s would overwrite the %s\n", opt, file, what);
+    return 1;
+}
+
 /* Reads run's arguments into 'o' and 'f' (the repeatable ones into the
 ** caller's arrays, each argc long); EXIT_USAGE after saying why. */
 static int run_args(int argc, char **argv, tg_run_opts *o, run_flags *f, const char **params,
@@ -338,6 +365,8 @@ static int run_args(int argc, char **argv, tg_run_opts *o, run_flags *f, const c
             f->summary = 1;
         } else if ((v = opt_value(argc, argv, &i, "--report"))) {
             o->report = v;
+        } else if ((v = opt_value(argc, argv, &i, "--pdf"))) {
+            o->pdf = v;
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             fprintf(stderr, "tegn: unknown option '%s' for run\n", argv[i]);
             return EXIT_USAGE;
@@ -357,17 +386,16 @@ static int run_args(int argc, char **argv, tg_run_opts *o, run_flags *f, const c
         print_command_help(find_command("run"), stderr);
         return EXIT_USAGE;
     }
-    if (o->report && (tg_cmdreport_same_file(o->report, o->script) ||
-                      (o->out && (tg_cmdreport_same_file(o->report, o->out) ||
-                                  strcmp(o->report, o->out) == 0)))) {
-        fprintf(stderr, "tegn: --report %s would overwrite the %s\n", o->report,
-                tg_cmdreport_same_file(o->report, o->script) ? "script" : "document (--out)");
+    if (clobbers(o->report, "--report", o->script, "script") ||
+        clobbers(o->report, "--report", o->out, "document (--out)") ||
+        clobbers(o->pdf, "--pdf", o->script, "script") ||
+        clobbers(o->pdf, "--pdf", o->out, "document (--out)") ||
+        clobbers(o->pdf, "--pdf", o->report, "report (--report)"))
         return EXIT_USAGE;
-    }
     return EXIT_OK;
 }
 
-/* --summary and --report, from the document the run handed over. With
+/* --summary and --report, --pdf, from the document the run handed over. With
 ** --out the summary is the output; without, stdout holds the document and
 ** the summary goes beside it, to stderr. Both read the document as written
 ** (its tables as rows). */
@@ -382,7 +410,7 @@ static int after_run(tg_json *doc, const tg_run_opts *o, int summary) {
         fprintf(stderr, "tegn: out of memory reading the document back for --summary\n");
         rc = EXIT_INTERNAL;
     } else {
-        rc = o->report ? tg_cmdreport_after_run(plain, o->report) : EXIT_OK;
+        rc = o->report || o->pdf ? tg_cmdreport_after_run(plain, o->report, o->pdf) : EXIT_OK;
         if (rc == EXIT_OK && summary)
             rc = print_doc_summary(plain, o->out ? o->out : o->script, o->out ? stdout : stderr, 0);
     }
@@ -421,7 +449,7 @@ static int cmd_run(int argc, char **argv) {
     /* Progress on a terminal, silence under cron unless asked. */
     o.progress = !quiet && (fl.progress || isatty(STDERR_FILENO));
     o.tty = isatty(STDERR_FILENO); /* where print goes */
-    if (summary || o.report) o.doc = &doc;
+    if (summary || o.report || o.pdf) o.doc = &doc;
     o.quiet = quiet;
     tg_lua_install_signal_handlers();
     tg_err_clear(&err);
@@ -441,7 +469,7 @@ static int cmd_run(int argc, char **argv) {
     free(params);
     free(reads);
     free(writes);
-    if (st == TG_OK && (summary || o.report)) return after_run(doc, &o, summary);
+    if (st == TG_OK && (summary || o.report || o.pdf)) return after_run(doc, &o, summary);
     return tg_cli_exit_code(st);
 }
 
@@ -494,11 +522,52 @@ static void print_report(const char *path, const tg_table *t, const tg_csv_repor
     }
 }
 
+/* What inspect prints besides the load report. */
+typedef struct look {
+    long head; /* rows to show, -1: none */
+    int stats;
+} look;
+
+/* The first rows and the per-column statistics of t, as --head and --stats
+** ask; a failure (out of memory) is said and gives its exit code. */
+static int print_look(const tg_table *t, const look *lk) {
+    tg_show_opts so = { -1, 0, 1 };
+    tg_sbuf text = { 0 };
+    tg_table *d = NULL;
+    tg_error err;
+    tg_err_clear(&err);
+    if (lk->head >= 0) {
+        tg_sbuf_printf(&text, "  first rows:\n");
+        tg_show_table(t, (size_t)lk->head, &so, &text);
+    }
+    if (lk->stats) {
+        tg_status st = tg_describe(t, &d, &err);
+        if (st != TG_OK) {
+            tg_free(text.p);
+            tg_cli_print_error(&err, 0);
+            return tg_cli_exit_code(st);
+        }
+        so.count = 0;
+        tg_sbuf_printf(&text, "  statistics:\n");
+        tg_show_table(d, d->n_rows, &so, &text);
+        tg_table_release(d);
+    }
+    if (text.oom) {
+        tg_free(text.p);
+        tg_err_nomem(&err);
+        tg_cli_print_error(&err, 0);
+        return tg_cli_exit_code(TG_ENOMEM);
+    }
+    if (text.p) fwrite(text.p, 1, text.len, stdout);
+    tg_free(text.p);
+    return EXIT_OK;
+}
+
 static int is_sqlite(const char *path) {
     return has_suffix(path, ".sqlite") || has_suffix(path, ".db") || has_suffix(path, ".sqlite3");
 }
 
-static int inspect_csv(const char *path, const tg_csv_opts *opts) {
+static int inspect_csv(const char *path, const tg_csv_opts *opts, const look *lk) {
     tg_table *t = NULL;
     tg_csv_report *r = NULL;
     tg_error err;
@@ -510,9 +579,10 @@ static int inspect_csv(const char *path, const tg_csv_opts *opts) {
         return tg_cli_exit_code(st);
     }
     print_report(path, t, r);
+    int rc = print_look(t, lk);
     tg_csv_report_free(r);
     tg_table_release(t);
-    return EXIT_OK;
+    return rc;
 }
 
 static void print_schema(const tg_table *t) {
@@ -527,7 +597,7 @@ static void print_schema(const tg_table *t) {
 }
 
 /* Every table of a SQLite database, in name order. */
-static int inspect_sqlite(const char *path) {
+static int inspect_sqlite(const char *path, const look *lk) {
     tg_table *names = NULL;
     tg_error err;
     tg_status st = tg_db_read(path,
@@ -550,10 +620,76 @@ static int inspect_sqlite(const char *path) {
         }
         printf(" %s: %zu rows, %zu columns\n", table, t->n_rows, t->n_cols);
         print_schema(t);
+        int rc = print_look(t, lk);
         tg_table_release(t);
+        if (rc != EXIT_OK) {
+            tg_table_release(names);
+            return rc;
+        }
     }
     tg_table_release(names);
     return EXIT_OK;
+}
+
+/* A workbook: its sheets with their stated sizes, then each sheet's
+** schema as read_excel reads it by default. */
+static int inspect_excel(const char *path) {
+    static const char *const states[] = { "", " (hidden)", " (very hidden)" };
+    tg_excel_report *list = NULL;
+    tg_error err;
+    tg_status st = tg_excel_list(path, -1, &list, &err);
+    if (st != TG_OK) {
+        tg_cli_print_error(&err, 0);
+        return tg_cli_exit_code(st);
+    }
+    printf("%s: Excel workbook (.%s%s), %zu sheet%s\n", path,
+           list->kind == TG_EXCEL_XLS ? "xls" : "xlsx", list->date1904 ? ", 1904 date system" : "",
+           list->n_sheets, list->n_sheets == 1 ? "" : "s");
+    for (size_t i = 0; i < list->n_sheets; i++)
+        printf("  %zu. %s%s%s%s\n", i + 1, list->sheets[i].name, states[list->sheets[i].state],
+               list->sheets[i].dim[0] ? ": " : "", list->sheets[i].dim);
+    int rc = EXIT_OK;
+    for (size_t i = 0; i < list->n_sheets; i++) {
+        tg_excel_opts o;
+        tg_table *t = NULL;
+        tg_excel_report *r = NULL;
+        tg_excel_opts_init(&o);
+        o.sheet_index = (int)i + 1;
+        if ((st = tg_excel_read(path, &o, &t, &r, &err)) != TG_OK) {
+            tg_cli_print_error(&err, 0);
+            if (rc == EXIT_OK) rc = tg_cli_exit_code(st);
+            continue;
+        }
+        const tg_sheet_report *s = r->rep;
+        printf("%s[%s]: %zu rows, %zu columns", path, list->sheets[i].name, t->n_rows, t->n_cols);
+        if (s->header_row) printf(" (header row %u)", s->header_row);
+        printf("\n");
+        for (size_t k = 0; k < t->n_cols; k++) {
+            size_t nulls = tg_col_null_count(t->cols[k]);
+            printf("  ");
+            print_padded(t->names[k], 29);
+            printf("%-7s", tg_type_name(t->cols[k]->type));
+            if (nulls) printf("  (%zu null)", nulls);
+            if (s->cols[k].note[0]) printf("  -- %s", s->cols[k].note);
+            printf("\n");
+        }
+        if (s->n_notes) printf("  decided:\n");
+        for (size_t k = 0; k < s->n_notes; k++)
+            printf("    %s%s\n", s->notes[k].unusual ? "NOTE " : "", s->notes[k].text);
+        tg_excel_report_free(r);
+        tg_table_release(t);
+    }
+    tg_excel_report_free(list);
+    return rc;
+}
+
+/* 1 when the file's first bytes are a workbook's (whatever its name). */
+static int is_workbook(const char *path) {
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return 0;
+    int kind = tg_excel_kind_fd(fd);
+    close(fd);
+    return kind > 0;
 }
 
 static int has_suffix(const char *s, const char *suffix) {
@@ -620,15 +756,25 @@ static int dialect_opt(int argc, char **argv, int *i, tg_csv_opts *o) {
 ** options are checked before the first file is read, wherever they stand. */
 static int cmd_inspect(int argc, char **argv) {
     tg_csv_opts opts;
-    static const char *const with_value[] = { "--threads", "--sep",    "--header",  "--encoding",
-                                              "--quotes",  "--escape", "--comment", "--skip" };
+    static const char *const with_value[] = { "--threads",  "--sep",    "--header",
+                                              "--encoding", "--quotes", "--escape",
+                                              "--comment",  "--skip",   "--head" };
     int rc = EXIT_OK, files = 0, d;
     const char *v;
+    look lk = { -1, 0 };
 
     tg_csv_opts_init(&opts);
     for (int i = 2; i < argc; i++) {
         if (strcmp(argv[i], "--reject") == 0) {
             opts.on_error = TG_CSV_REJECT;
+        } else if (strcmp(argv[i], "--stats") == 0) {
+            lk.stats = 1;
+        } else if ((v = opt_value(argc, argv, &i, "--head"))) {
+            char *end;
+            long n = strtol(v, &end, 10);
+            if (*v == '\0' || *end != '\0' || n < 0 || n > 1000000000L)
+                return bad_value("--head", "a whole number of rows", v);
+            lk.head = n;
         } else if ((v = opt_value(argc, argv, &i, "--threads"))) {
             char *end;
             long n = strtol(v, &end, 10);
@@ -660,7 +806,9 @@ static int cmd_inspect(int argc, char **argv) {
             continue;
         }
         if (argv[i][0] == '-' && argv[i][1] != '\0') continue;
-        int r = is_sqlite(argv[i]) ? inspect_sqlite(argv[i]) : inspect_csv(argv[i], &opts);
+        int r = is_sqlite(argv[i])     ? inspect_sqlite(argv[i], &lk)
+                : is_workbook(argv[i]) ? inspect_excel(argv[i])
+                                       : inspect_csv(argv[i], &opts, &lk);
         if (r != EXIT_OK && rc == EXIT_OK) rc = r;
     }
     return rc;

@@ -13,12 +13,14 @@
 /* Exit codes (documented in README.md and `tegn --help`). */
 enum {
     EXIT_OK = 0,
-    EXIT_SCRIPT = 1,   /* the Lua script raised an error */
-    EXIT_DATA = 2,     /* input data malformed or unreadable */
-    EXIT_LIMIT = 3,    /* time or memory limit reached */
-    EXIT_INTERNAL = 4, /* out of memory outside any limit, or a bug */
-    EXIT_USAGE = 64,   /* bad command line (as BSD sysexits) */
-    EXIT_CANCEL = 130  /* stopped by SIGINT/SIGTERM (128 + SIGINT) */
+    EXIT_SCRIPT = 1,       /* the Lua script raised an error */
+    EXIT_DATA = 2,         /* input data malformed or unreadable */
+    EXIT_LIMIT = 3,        /* time or memory limit reached */
+    EXIT_INTERNAL = 4,     /* out of memory outside any limit, or a bug */
+    EXIT_USAGE = 64,       /* bad command line (as BSD sysexits) */
+    EXIT_UNAVAILABLE = 69, /* a program tegn needs is missing or failed: Chromium for
+                           ** --pdf (as sysexits' EX_UNAVAILABLE) */
+    EXIT_CANCEL = 130      /* stopped by SIGINT/SIGTERM (128 + SIGINT) */
 };
 
 /* The exit code for an engine status. */

@@ -16,6 +16,7 @@
 #include "tg_indsum.h"
 #include "tg_json.h"
 #include "tg_mem.h"
+#include "tg_pdf.h"
 #include "tg_report.h"
 
 /* Reads and parses the JSON file at 'path' into *doc; an exit code. */
@@ -54,33 +55,68 @@ int tg_cmdreport_same_file(const char *a, const char *b) {
            sa.st_ino == sb.st_ino;
 }
 
-static int write_report(const tg_json *doc, const char *out) {
-    tg_error err;
-    tg_err_clear(&err);
-    if (out) {
-        tg_status st = tg_report_write(doc, out, &err);
-        if (st != TG_OK) tg_cli_print_error(&err, 0);
-        return tg_cli_exit_code(st);
-    }
+/* The report of 'doc' as HTML to stdout or, when given, printed to 'pdf'. */
+static int put_report(const tg_json *doc, const char *pdf) {
+    int rc;
     char *html = tg_report_html(doc);
     if (!html) {
         fprintf(stderr, "tegn: out of memory writing the report\n");
         return EXIT_INTERNAL;
     }
-    fputs(html, stdout);
+    if (pdf) {
+        rc = tg_pdf_write(html, strlen(html), pdf);
+    } else {
+        fputs(html, stdout);
+        rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_DATA;
+    }
     tg_free(html);
-    return fflush(stdout) == 0 ? EXIT_OK : EXIT_DATA;
+    return rc;
+}
+
+/* The report of 'doc': to 'out' atomically, then printed to 'pdf'; to
+** stdout when neither is given. */
+static int write_report(const tg_json *doc, const char *out, const char *pdf) {
+    tg_error err;
+    int rc = EXIT_OK;
+    tg_err_clear(&err);
+    if (out) {
+        tg_status st = tg_report_write(doc, out, &err);
+        if (st != TG_OK) tg_cli_print_error(&err, 0);
+        rc = tg_cli_exit_code(st);
+    }
+    if (rc == EXIT_OK && (pdf || !out)) rc = put_report(doc, pdf);
+    return rc;
+}
+
+/* The usage error for two of the report's files naming the same file;
+** 0 when they do not. */
+static int same_target(const char *a, const char *what_a, const char *b, const char *what_b) {
+    if (!a || !b || !(strcmp(a, b) == 0 || tg_cmdreport_same_file(a, b))) return 0;
+    fprintf(stderr, "tegn: report: %s %s is the %s\n", what_a, a, what_b);
+    return 1;
+}
+
+/* The value of option 'name' at argv[*i] ("--out FILE" or "--out=FILE"),
+** stepping *i over it; NULL when argv[*i] is not that option. */
+static const char *opt_value(int argc, char **argv, int *i, const char *name) {
+    size_t n = strlen(name);
+    if (strcmp(argv[*i], name) == 0 && *i + 1 < argc) return argv[++*i];
+    if (strncmp(argv[*i], name, n) == 0 && argv[*i][n] == '=') return argv[*i] + n + 1;
+    return NULL;
 }
 
 int tg_cmdreport_main(int argc, char **argv) {
-    const char *in = NULL, *out = NULL;
+    const char *in = NULL, *out = NULL, *pdf = NULL, *v;
     tg_json *doc;
     char why[300];
     for (int i = 2; i < argc; i++) {
-        if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) out = argv[++i];
-        else if (strncmp(argv[i], "--out=", 6) == 0) out = argv[i] + 6;
+        if ((v = opt_value(argc, argv, &i, "--out"))) out = v;
+        else if ((v = opt_value(argc, argv, &i, "--pdf"))) pdf = v;
         else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            fprintf(stderr, "tegn: unknown option '%s' for report\n", argv[i]);
+            fprintf(stderr, "tegn: unknown option '%s' for report%s\n", argv[i],
+                    strcmp(argv[i], "--out") == 0 || strcmp(argv[i], "--pdf") == 0
+                        ? " (it needs a file)"
+                        : "");
             return EXIT_USAGE;
         } else if (!in) in = argv[i];
         else {
@@ -88,20 +124,20 @@ int tg_cmdreport_main(int argc, char **argv) {
             return EXIT_USAGE;
         }
     }
-    if (!in || (out && !out[0])) {
-        fprintf(stderr, "tegn: usage: tegn report FILE.json [--out FILE.html]\n");
+    if (!in || (out && !out[0]) || (pdf && !pdf[0])) {
+        fprintf(stderr, "tegn: usage: tegn report FILE.json [--out FILE.html] [--pdf FILE.pdf]\n");
         return EXIT_USAGE;
     }
-    if (out && tg_cmdreport_same_file(in, out)) {
-        fprintf(stderr, "tegn: report: --out %s is the document itself\n", out);
+    if (same_target(out, "--out", in, "document itself") ||
+        same_target(pdf, "--pdf", in, "document itself") ||
+        same_target(pdf, "--pdf", out, "--out file"))
         return EXIT_USAGE;
-    }
     int rc = read_doc(in, &doc);
     if (rc == EXIT_OK && !tg_indsum_check(doc, why, sizeof why)) {
         fprintf(stderr, "tegn: %s: not an indicator document: %s\n", in, why);
         rc = EXIT_DATA;
     }
-    if (rc == EXIT_OK) rc = write_report(doc, out);
+    if (rc == EXIT_OK) rc = write_report(doc, out, pdf);
     tg_json_free(doc);
     return rc;
 }
@@ -120,19 +156,22 @@ static int is_input(const tg_json *doc, const char *path) {
     return 0;
 }
 
-int tg_cmdreport_after_run(const tg_json *doc, const char *path) {
+int tg_cmdreport_after_run(const tg_json *doc, const char *path, const char *pdf) {
     char why[300];
+    const char *opt = path ? "--report" : "--pdf";
     if (!doc) {
-        fprintf(stderr, "tegn: --report: the script emitted no document to report\n");
+        fprintf(stderr, "tegn: %s: the script emitted no document to report\n", opt);
         return EXIT_DATA;
     }
     if (!tg_indsum_check(doc, why, sizeof why)) {
-        fprintf(stderr, "tegn: --report: not an indicator document: %s\n", why);
+        fprintf(stderr, "tegn: %s: not an indicator document: %s\n", opt, why);
         return EXIT_DATA;
     }
-    if (is_input(doc, path)) {
-        fprintf(stderr, "tegn: --report %s is an input of the run; not written\n", path);
+    if ((path && is_input(doc, path)) || (pdf && is_input(doc, pdf))) {
+        fprintf(stderr, "tegn: %s %s is an input of the run; not written\n",
+                path && is_input(doc, path) ? "--report" : "--pdf",
+                path && is_input(doc, path) ? path : pdf);
         return EXIT_USAGE;
     }
-    return write_report(doc, path);
+    return write_report(doc, path, pdf);
 }

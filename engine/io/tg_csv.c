@@ -65,7 +65,14 @@ struct loader {
     ** Windows-1252 retry; src.mem points here or at a UTF-16 transcoding. */
     unsigned char *file_mem;
     size_t file_size, disk_size;
-    int gzip, rewritten, retried;
+    int gzip, retried;
+    /* what file_mem has been rewritten for: a retry rewrites only the rest */
+    int done_cr;
+    unsigned char done_escape;
+    /* 1: a chunk met a bare CR the sniffer's sample did not show; 2: read
+    ** again with bare CRs rewritten, late_crs of them */
+    int late_cr;
+    size_t late_crs;
     tg_csvchunk *chunks;
     size_t n_chunks;
 };
@@ -168,12 +175,19 @@ static tg_status sniff(struct loader *ld, const char *path, tg_error *err) {
 ** memory into the form every pass reads (LF, doubled quotes): libcsv ends
 ** a record at a CR, but the chunking and line counting go by LF. Such
 ** files are rare and small (old Mac exports, database dumps); a file
-** already in memory (gzip, UTF-16) is rewritten where it is. */
+** already in memory (gzip, UTF-16) is rewritten where it is. Bare CRs
+** first met past the sniffer's sample are rewritten in a second load
+** (late_cr). */
 static tg_status rewrite(struct loader *ld, tg_error *err) {
     const tg_dialect *d = &ld->ps.dialect;
     int transcoded = ld->ps.src.mem && ld->ps.src.mem != ld->file_mem;
-    if (!d->cr_lines && !d->escape) return TG_OK;
-    if (!transcoded && ld->rewritten) return TG_OK; /* the Windows-1252 retry */
+    int cr = d->cr_lines > 0 || ld->late_cr == 2;
+    unsigned char escape = (unsigned char)d->escape;
+    if (!transcoded) { /* a retry reads file_mem as the load before left it */
+        cr = cr && !ld->done_cr;
+        if (ld->done_escape) escape = 0;
+    }
+    if (!cr && !escape) return TG_OK;
     if (!ld->ps.src.mem) {
         size_t got;
         ld->file_mem = tg_malloc(ld->ps.src.size + 1);
@@ -183,14 +197,16 @@ static tg_status rewrite(struct loader *ld, tg_error *err) {
         ld->ps.src.mem = ld->file_mem;
         ld->ps.src.size = ld->file_size = got;
     }
-    size_t skip = transcoded ? 0 : d->skip_bytes;
+    size_t skip = transcoded ? 0 : d->skip_bytes, crs;
     if (skip > ld->ps.src.size) skip = ld->ps.src.size;
     ld->ps.src.size = skip + tg_csvprep_rewrite(ld->ps.src.mem + skip, ld->ps.src.size - skip,
                                                 (unsigned char)d->delim, (unsigned char)d->quote,
-                                                d->cr_lines > 0, (unsigned char)d->escape);
+                                                cr, escape, &crs);
+    if (cr && ld->late_cr == 2) ld->late_crs = crs;
     if (!transcoded) {
         ld->file_size = ld->ps.src.size;
-        ld->rewritten = 1;
+        ld->done_cr |= cr;
+        if (escape) ld->done_escape = escape;
     }
     return TG_OK;
 }
@@ -306,7 +322,7 @@ static void chunk_reset(tg_csvchunk *ch, int pass) {
     ch->row_bad = 0;
     ch->failed = ch->fail_at_nl = 0;
     ch->status = TG_OK;
-    ch->utf8_bad = 0;
+    ch->utf8_bad = ch->bare_cr = ch->cr_piece = 0;
     ch->newlines = ch->comments = 0;
     ch->pass = pass;
 }
@@ -394,6 +410,41 @@ static tg_status verify_boundaries(struct loader *ld, const tg_csvcol_spec *spec
     return TG_OK;
 }
 
+/* One thread judges a date against every earlier date of its column, each
+** chunk only against those in the chunk. Going through the chunks in file
+** order with what the earlier ones left for dates (tg_csvcol_carry), a
+** chunk that would have read otherwise in one piece is parsed again from
+** there, so that any number of threads rejects the same rows and fails at
+** the same place as one. Rare: dates that narrow their format only late in
+** a big file. A chunk that failed ends the walk: the load stops there. */
+static tg_status carry_dates(struct loader *ld, const tg_csvcol_spec *specs) {
+    size_t n_cols = ld->ps.n_cols;
+    tg_status st = TG_OK;
+    if (ld->n_chunks < 2) return TG_OK;
+    tg_csvcol_carry *carry = tg_malloc((n_cols ? n_cols : 1) * sizeof *carry);
+    if (!carry) return TG_ENOMEM;
+    for (size_t k = 0; k < n_cols; k++) tg_csvcol_carry_init(&carry[k], &specs[k]);
+    for (size_t i = 0; i < ld->n_chunks && st == TG_OK; i++) {
+        tg_csvchunk *ch = &ld->chunks[i];
+        int again = 0;
+        if (ch->status != TG_OK) break;
+        for (size_t k = 0; k < n_cols && !again; k++)
+            again = tg_csvcol_carry_differs(&carry[k], ch->cols[k]);
+        if (again) {
+            chunk_free(ch, n_cols);
+            chunk_reset(ch, 0);
+            if ((st = chunk_parts(ld, ch, specs)) != TG_OK) break;
+            ch->cols = ch->pcols;
+            for (size_t k = 0; k < n_cols; k++) tg_csvcol_seed(ch->cols[k], &carry[k]);
+            tg_csvparse_chunk(ch);
+        }
+        if (ch->status != TG_OK || ch->failed || ch->utf8_bad) break;
+        for (size_t k = 0; k < n_cols; k++) tg_csvcol_carry_add(&carry[k], ch->cols[k]);
+    }
+    tg_free(carry);
+    return st;
+}
+
 /* ---- failures, decisions, assembly ---- */
 
 /* Each chunk caps its own rejects; the cap is on the whole file, so the
@@ -444,6 +495,12 @@ static int any_utf8_bad(const struct loader *ld) {
     return 0;
 }
 
+static int any_bare_cr(const struct loader *ld) {
+    for (size_t i = 0; i < ld->n_chunks; i++)
+        if (ld->chunks[i].bare_cr) return 1;
+    return 0;
+}
+
 /* Runs one pass over every chunk with 'specs'; in pass 0 the parts become
 ** the chunk's own, later the new parts replace those of re-read columns. */
 static tg_status run_pass(struct loader *ld, int pass, const tg_csvcol_spec *specs,
@@ -456,12 +513,14 @@ static tg_status run_pass(struct loader *ld, int pass, const tg_csvcol_spec *spe
     }
     run_chunks(ld);
     if (pass == 0 && verify_boundaries(ld, specs) != TG_OK) return tg_err_nomem(err);
+    if (pass == 0 && carry_dates(ld, specs) != TG_OK) return tg_err_nomem(err);
     if (pass == 0) {
         ld->chunks[0].first_line = ld->head.data_line;
         for (size_t i = 1; i < ld->n_chunks; i++)
             ld->chunks[i].first_line = ld->chunks[i - 1].first_line + ld->chunks[i - 1].newlines;
     }
-    if (any_utf8_bad(ld)) return TG_OK; /* the caller restarts as Windows-1252 */
+    /* the caller loads again: as Windows-1252, or with bare CRs rewritten */
+    if (any_utf8_bad(ld) || any_bare_cr(ld)) return TG_OK;
     tg_status st = chunk_failure(ld, path, err);
     if (st != TG_OK) return st;
     for (size_t i = 0; i < ld->n_chunks; i++) {
@@ -634,6 +693,10 @@ static void file_notes(const struct loader *ld, tg_csv_report *r) {
     if (d->cr_lines)
         add_note(r, 1, "line ends: bare CR (classic Mac) read as line breaks, %zu in the first MiB",
                  d->cr_lines);
+    else if (ld->late_crs)
+        add_note(r, 1,
+                 "line ends: bare CR (classic Mac) read as line breaks, %zu, none in the first MiB",
+                 ld->late_crs);
     if (d->escape)
         add_note(r, 1,
                  "escape %c: quotes inside quoted fields are written %c%c; escape = false "
@@ -739,6 +802,7 @@ static tg_status load(struct loader *ld, const char *path, tg_table **out, tg_cs
     ld->ps.src.size = ld->file_mem ? ld->file_size : ld->disk_size;
     if ((st = sniff(ld, path, err)) != TG_OK) return st;
     if ((st = rewrite(ld, err)) != TG_OK) return st;
+    ld->ps.watch_cr = !ld->ps.dialect.cr_lines && ld->late_cr != 2;
     if (ld->ps.enc_guessed != 2) {
         int has_bom = tg_src_read(&ld->ps.src, 0, head, sizeof head, &got, NULL) == TG_OK &&
                       tg_enc_bom(head, got, &bom) != TG_ENC_AUTO;
@@ -767,6 +831,10 @@ static tg_status load(struct loader *ld, const char *path, tg_table **out, tg_cs
         if ((st = run_pass(ld, pass, next, path, err)) != TG_OK) goto done;
         if (any_utf8_bad(ld)) {
             ld->ps.enc_guessed = 2;
+            goto done;
+        }
+        if (any_bare_cr(ld)) {
+            ld->late_cr = 1;
             goto done;
         }
         if ((st = decide_all(ld, dec, next, &again, path, err)) != TG_OK) goto done;
@@ -804,7 +872,7 @@ static tg_status prepare(struct loader *ld, const char *path, tg_error *err) {
     tg_status st = tg_src_read(&ld->ps.src, 0, head, sizeof head, &got, err);
     if (st != TG_OK) return st;
     int kind = tg_csvprep_kind(head, got, &what);
-    if (kind == TG_PREP_REFUSE)
+    if (kind >= TG_PREP_REFUSE) /* a workbook too: read_csv sends those to tg_excel first */
         return tg_err_set(err, TG_EDATA, path, 0, 0, "not a CSV file: this is %s", what);
     if (kind != TG_PREP_GZIP) return TG_OK;
     st = tg_csvprep_gunzip(ld->ps.src.fd, path, &ld->file_mem, &ld->file_size, ld->opts->interrupt,
@@ -858,15 +926,20 @@ tg_status tg_csv_read(const char *path, const tg_csv_opts *opts, tg_table **out,
     ld.disk_size = (size_t)sb.st_size;
     st = prepare(&ld, path, err);
     if (st == TG_OK) st = load(&ld, path, out, report, err);
-    if (st == TG_OK && ld.ps.enc_guessed == 2 && !*out) {
-        /* Not UTF-8 after all: read it again as Windows-1252, the encoding
-        ** of Danish Excel's "CSV (semikolonsepareret)". */
-        tg_csv_opts retry = *opts;
+    tg_csv_opts retry = *opts;
+    while (st == TG_OK && !*out && (ld.ps.enc_guessed == 2 || ld.late_cr == 1)) {
+        /* Each at most once. Not UTF-8 after all: read it again as
+        ** Windows-1252, the encoding of Danish Excel's "CSV
+        ** (semikolonsepareret)". A bare CR past the sample: read it again
+        ** with bare CRs rewritten as line breaks. */
         loader_free(&ld);
-        retry.dialect.encoding = TG_ENC_CP1252;
-        ld.opts = &retry;
-        ld.ps.enc_guessed = 0;
-        ld.retried = 1;
+        if (ld.ps.enc_guessed == 2) {
+            retry.dialect.encoding = TG_ENC_CP1252;
+            ld.opts = &retry;
+            ld.ps.enc_guessed = 0;
+            ld.retried = 1;
+        }
+        if (ld.late_cr == 1) ld.late_cr = 2;
         ld.ps.done_bytes = 0;
         st = load(&ld, path, out, report, err);
     }

@@ -30,7 +30,17 @@ enum {
 };
 
 /* Why a part stopped being typed, or why a push failed. */
-enum { R_NONE, R_NOT_NUMBER, R_NOT_DATE, R_NOT_BOOL, R_DATE_FMT, R_UTF8, R_INT_RANGE, R_DATE_MIX };
+enum {
+    R_NONE,
+    R_NOT_NUMBER,
+    R_NOT_DATE,
+    R_NOT_BOOL,
+    R_DATE_FMT,
+    R_UTF8,
+    R_INT_RANGE,
+    R_DATE_MIX,
+    R_TYPE_MIX
+};
 
 struct tg_csvcol {
     tg_csvcol_spec spec;
@@ -58,6 +68,9 @@ struct tg_csvcol {
     char mix_fmt[16];    /* with R_DATE_MIX: the column's format before the value */
     size_t dexcl_row[8]; /* first row that ruled out each date format */
     char dexcl_val[8][24];
+    unsigned dexcl_carried; /* formats earlier parts ruled out (dexcl_val names the value) */
+    size_t n_contra;        /* dates that contradicted the part's earlier dates */
+    int seed;               /* CARRY_* the part was seeded with (tg_csvcol_seed) */
 };
 
 /* Bytes per stored value by kind (a table: this is on the per-field path). */
@@ -306,6 +319,9 @@ static int push_date(tg_csvcol *c, size_t row, const char *s, size_t n, int expl
         keep_note(c, R_NOT_DATE, row, s, n);
         return TG_CC_BAD;
     }
+    /* earlier parts of the file made the column another type: read in one
+    ** piece, this date would have made it text */
+    if (!explicit_type && c->seed == TG_CC_CARRY_OTHER) return demote(c, R_TYPE_MIX, row, s, n);
     if ((m & c->dfmt) == 0) {
         /* Another shape mixes sources: text, with a note that says so; the
         ** same shape read day- and month-first is a contradiction. */
@@ -315,6 +331,7 @@ static int push_date(tg_csvcol *c, size_t row, const char *s, size_t n, int expl
             return demote(c, R_DATE_MIX, row, s, n);
         }
         keep_note(c, R_DATE_FMT, row, s, n);
+        c->n_contra++;
         return TG_CC_CONTRADICT;
     }
     note_date_exclusions(c, c->dfmt, c->dfmt & m, row, s, n);
@@ -416,7 +433,9 @@ int tg_csvcol_push(tg_csvcol *c, size_t row, const char *s, size_t n) {
     default: break;
     }
     switch (c->kind) {
-    case K_NULL: return push_first(c, row, s, n);
+    case K_NULL:
+        /* a part seeded with earlier dates is a date column already */
+        return c->seed == TG_CC_CARRY_DATE ? push_date(c, row, s, n, 0) : push_first(c, row, s, n);
     case K_INT:
     case K_FLOAT: return push_number(c, row, s, n, 0);
     case K_DATE: return push_date(c, row, s, n, 0);
@@ -481,7 +500,7 @@ void tg_csvcol_reason(const tg_csvcol *c, char *buf, size_t size) {
         int32_t packed;
         unsigned m = tg_conv_date(v, strlen(v), &packed);
         for (int b = 0; b < 8; b++) {
-            if ((m & (1u << b)) && c->dexcl_row[b] != SIZE_MAX) {
+            if ((m & (1u << b)) && (c->dexcl_row[b] != SIZE_MAX || (c->dexcl_carried >> b & 1))) {
                 snprintf(buf, size, "date '%s' contradicts '%s' earlier in the column, which is %s",
                          v, c->dexcl_val[b], tg_conv_date_fmt_name(tg_conv_date_pick(c->dfmt)));
                 return;
@@ -491,8 +510,57 @@ void tg_csvcol_reason(const tg_csvcol *c, char *buf, size_t size) {
                  tg_conv_date_fmt_name(tg_conv_date_pick(c->dfmt)));
         break;
     }
+    case R_TYPE_MIX:
+        snprintf(buf, size, "the column mixes dates ('%s') with values of another type", v);
+        break;
     default: snprintf(buf, size, "bad value '%s'", v); break;
     }
+}
+
+/* ---- a split file judged as one ---- */
+
+void tg_csvcol_carry_init(tg_csvcol_carry *k, const tg_csvcol_spec *spec) {
+    memset(k, 0, sizeof *k);
+    k->state = TG_CC_CARRY_NULL;
+    k->dfmt = spec->dfmt ? spec->dfmt : TG_DF_ALL;
+}
+
+/* Read after the carry instead of from nothing, a part rejects or keeps
+** the same rows when it met no contradiction and its formats still share
+** one with the earlier parts' (every value then fits the narrower start
+** too); or when the earlier parts ruled nothing out. */
+int tg_csvcol_carry_differs(const tg_csvcol_carry *k, const tg_csvcol *c) {
+    unsigned start = c->spec.dfmt ? c->spec.dfmt : TG_DF_ALL;
+    if (c->kind == K_IGNORE || k->state == TG_CC_CARRY_NULL) return 0;
+    if (k->state == TG_CC_CARRY_OTHER) return c->n_contra > 0 && c->spec.mode == TG_CC_INFER;
+    if (c->n_contra == 0) return (k->dfmt & c->dfmt) == 0;
+    return k->dfmt != start;
+}
+
+void tg_csvcol_carry_add(tg_csvcol_carry *k, const tg_csvcol *c) {
+    if (c->kind == K_NULL || c->kind == K_IGNORE || k->state == TG_CC_CARRY_OTHER) return;
+    if (c->kind != K_DATE) {
+        k->state = TG_CC_CARRY_OTHER;
+        return;
+    }
+    k->state = TG_CC_CARRY_DATE;
+    for (int b = 0; b < 8; b++) {
+        unsigned bit = 1u << b;
+        if ((k->dfmt & bit) && c->dexcl_row[b] != SIZE_MAX) {
+            k->excl |= bit;
+            memcpy(k->excl_val[b], c->dexcl_val[b], sizeof k->excl_val[b]);
+        }
+    }
+    k->dfmt &= c->dfmt;
+}
+
+void tg_csvcol_seed(tg_csvcol *c, const tg_csvcol_carry *k) {
+    if (c->kind == K_IGNORE) return;
+    c->seed = k->state;
+    if (k->state != TG_CC_CARRY_DATE) return;
+    c->dfmt = k->dfmt;
+    c->dexcl_carried = k->excl;
+    memcpy(c->dexcl_val, k->excl_val, sizeof c->dexcl_val);
 }
 
 /* ---- deciding a column across its parts ---- */

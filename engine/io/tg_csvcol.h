@@ -98,4 +98,36 @@ tg_status tg_csvcol_assemble(tg_csvcol *const *parts, size_t n, const tg_csvcol_
 ** none. */
 size_t tg_csvcol_note_row(const tg_csvcol *c);
 
+/* ---- a split file judged as one ----
+** One thread judges a date against every earlier date of its column; a
+** part of a split file, only against the dates before it in the part. The
+** carry is what the parts before a part left for that judgement, so the
+** loader can tell whether the part would have read differently in one
+** piece, and if so read it again starting from the carry. */
+enum {
+    TG_CC_CARRY_NULL = 0, /* nothing but nulls before */
+    TG_CC_CARRY_DATE,     /* dates before, allowing the formats 'dfmt' */
+    TG_CC_CARRY_OTHER     /* the column became another type before */
+};
+
+typedef struct tg_csvcol_carry {
+    int state;            /* TG_CC_CARRY_* */
+    unsigned dfmt;        /* the formats every earlier date allows */
+    unsigned excl;        /* formats earlier dates ruled out ... */
+    char excl_val[8][24]; /* ... and the value that ruled each out, by bit */
+} tg_csvcol_carry;
+
+/* Before the first part of a column read with 'spec'. */
+void tg_csvcol_carry_init(tg_csvcol_carry *k, const tg_csvcol_spec *spec);
+
+/* 1 when part c, read from the start of its range, may have rejected,
+** kept or failed other rows than it would after the parts in k. */
+int tg_csvcol_carry_differs(const tg_csvcol_carry *k, const tg_csvcol *c);
+
+/* Adds part c, read as it would be after the parts in k, to k. */
+void tg_csvcol_carry_add(tg_csvcol_carry *k, const tg_csvcol *c);
+
+/* Makes the new, empty part c start where the parts in k left off. */
+void tg_csvcol_seed(tg_csvcol *c, const tg_csvcol_carry *k);
+
 #endif /* TG_CSVCOL_H */

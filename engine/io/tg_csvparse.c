@@ -169,17 +169,55 @@ static int split_line(const tg_dialect *d, int fast, unsigned char *s, size_t n,
     unsigned char delim = (unsigned char)d->delim, quote = (unsigned char)d->quote;
     if (fast && tg_lines_split(s, n, delim, quote, d->lenient, cb1, cb2, ud) == 0) return 0;
     if (!memchr(s, quote, n)) return 1;
-    long k = tg_lines_after_quote(s, n, delim, quote);
+    long k = tg_lines_after_quote(s, n, delim, quote, 0);
     if (k < 0) return 1;
     if (!d->lenient) return k >= INT_MAX ? INT_MIN : (int)(-k - 1);
     return tg_lines_split(s, n, delim, quote, 1, cb1, cb2, ud) == 0 ? 0 : 1;
 }
 
-static void after_quote_reason(const tg_dialect *d, char *buf, size_t size) {
-    snprintf(buf, size,
-             "text after the closing quote of a quoted field (write %c%c inside quotes for a "
-             "literal quote, or set quotes = \"lenient\" to keep such fields as they stand)",
-             d->quote, d->quote);
+/* A line that begins inside a quoted field opened on an earlier line
+** (libcsv's FIELD_BEGUN, quoted) is checked as split_line checks a
+** record's start: text after that field's closing quote would keep it
+** open in libcsv too. Returns the field, counted from the open one, or -1.
+** Lenient quotes keep such text only in a field on one line (a field that
+** spans lines is half parsed by then), so here it is an error in either
+** dialect. */
+static long open_field_after_quote(const struct csv_parser *p, const tg_dialect *d,
+                                   const unsigned char *s, size_t n) {
+    if (p->pstate != 2 || !p->quoted) return -1;
+    return tg_lines_after_quote(s, n, (unsigned char)d->delim, (unsigned char)d->quote, 1);
+}
+
+/* 'spans': the field began on an earlier line. */
+static void after_quote_reason(const tg_dialect *d, int spans, char *buf, size_t size) {
+    if (spans)
+        snprintf(buf, size,
+                 "text after the closing quote of a quoted field that spans lines (write %c%c "
+                 "inside quotes for a literal quote)",
+                 d->quote, d->quote);
+    else
+        snprintf(buf, size,
+                 "text after the closing quote of a quoted field (write %c%c inside quotes for a "
+                 "literal quote, or set quotes = \"lenient\" to keep such fields as they stand)",
+                 d->quote, d->quote);
+}
+
+/* libcsv ends a record at a bare CR, but chunks and line numbers go by
+** LF, and the sniffer rewrites bare CRs only when its sample has one. A CR
+** in a line that goes to libcsv, other than the line's CRLF or a CR that
+** ends the file, is such a line break (or a CR inside a quoted field:
+** the rewrite leaves those alone): the loader then reads the file again
+** with bare CRs rewritten. A piece of a long line ending in CR is judged
+** by the piece after it. The fast path never takes a line with a CR. */
+static int meets_bare_cr(tg_csvchunk *ch, const unsigned char *s, size_t n, int partial) {
+    const unsigned char *cr = memchr(s, '\r', n);
+    if (!cr) return 0;
+    size_t i = (size_t)(cr - s);
+    if (i + 1 == n) {
+        ch->cr_piece = partial;
+        return 0;
+    }
+    return !(i + 2 == n && s[n - 1] == '\n');
 }
 
 void tg_csvparse_chunk(tg_csvchunk *ch) {
@@ -198,8 +236,16 @@ void tg_csvparse_chunk(tg_csvchunk *ch) {
         ch->status = TG_ENOMEM;
         goto out;
     }
-    while (ch->status == TG_OK && !ch->failed && !ch->utf8_bad && tg_lines_next(&lr, &s, &n)) {
+    while (ch->status == TG_OK && !ch->failed && !ch->utf8_bad && !ch->bare_cr &&
+           tg_lines_next(&lr, &s, &n)) {
         size_t nl_before = ch->newlines;
+        if (ch->cr_piece) { /* the piece before ended in CR: CRLF, or a bare CR */
+            ch->cr_piece = 0;
+            if (s[0] != '\n') {
+                ch->bare_cr = 1;
+                break;
+            }
+        }
         if (s[n - 1] == '\n') ch->newlines++;
         if (ps->dialect.comment && p.pstate == 0 && !lr.partial && s[0] == ps->dialect.comment) {
             ch->comments++;
@@ -210,12 +256,15 @@ void tg_csvparse_chunk(tg_csvchunk *ch) {
                     ? 1
                     : split_line(&ps->dialect, fast, (unsigned char *)(uintptr_t)s, n, on_field,
                                  on_row, ch);
-        if (r < 0) {
+        long open_k = r > 0 ? open_field_after_quote(&p, &ps->dialect, s, n) : -1;
+        if (r < 0 || open_k >= 0) {
             ch->failed = ch->fail_at_nl = 1;
             ch->fail_row = ch->row;
-            ch->fail_field = (size_t)(-r - 1);
+            ch->fail_field = r < 0 ? (size_t)(-r - 1) : ch->field + (size_t)open_k;
             ch->fail_nl = nl_before;
-            after_quote_reason(&ps->dialect, ch->fail_reason, sizeof ch->fail_reason);
+            after_quote_reason(&ps->dialect, r > 0, ch->fail_reason, sizeof ch->fail_reason);
+        } else if (r > 0 && ps->watch_cr && meets_bare_cr(ch, s, n, lr.partial)) {
+            ch->bare_cr = 1;
         } else if (r > 0 && csv_parse(&p, s, n, on_field, on_row, ch) != n) {
             ch->status = TG_ENOMEM; /* the only failure outside strict mode */
         }
@@ -226,6 +275,7 @@ void tg_csvparse_chunk(tg_csvchunk *ch) {
     }
     if (lr.status != TG_OK && ch->status == TG_OK) ch->status = lr.status;
     ch->end_clean = p.pstate == 0 && p.entry_pos == 0;
+    if (ch->bare_cr) goto out;
     if (ch->status == TG_OK && !ch->failed && ch->end == ps->src.size) {
         /* The last record may lack its newline; fini submits it. libcsv
         ** reports an open quote only in strict mode, which would also
@@ -252,16 +302,20 @@ out:
 /* Feeds libcsv the line of rd.raw that starts at 'at' (up to its '\n', or
 ** the rest of the 'got' bytes, 'last' when they end the file), decoded to
 ** UTF-8, through split_line as parse_chunk does; *nl says whether it ended
-** with a newline, *after_quote is split_line's field with text after a
-** closing quote (strict dialect) or -1. Returns the raw bytes consumed.
+** with a newline, *after_quote is the field with text after a closing
+** quote (split_line's in a strict dialect, or counted from a field open
+** since an earlier line, then *spans is 1) or -1. Returns the raw bytes
+** consumed.
 ** For the passes that count lines exactly (the header, locating errors). */
 static size_t feed_line(struct csv_parser *p, tg_block *rd, const tg_dialect *d, tg_encoding enc,
                         size_t at, size_t got, int last, void (*cb1)(void *, size_t, void *),
-                        void (*cb2)(int, void *), void *ud, int *nl, long *after_quote) {
+                        void (*cb2)(int, void *), void *ud, int *nl, long *after_quote,
+                        int *spans) {
     unsigned char *s = rd->raw + at, *end = memchr(s, '\n', got - at);
     size_t len = end ? (size_t)(end - s) + 1 : got - at, used, m = len;
     *nl = end != NULL;
     *after_quote = -1;
+    *spans = 0;
     if (enc != TG_ENC_UTF8) {
         m = tg_enc_to_utf8(enc, s, len, rd->utf8, &used);
         s = rd->utf8;
@@ -270,7 +324,8 @@ static size_t feed_line(struct csv_parser *p, tg_block *rd, const tg_dialect *d,
     if (d->comment && p->pstate == 0 && m && s[0] == (unsigned char)d->comment && (end || last))
         return len; /* a comment line, as parse_chunk skips it */
     int r = p->pstate != 0 || (!end && !last) ? 1 : split_line(d, 0, s, m, cb1, cb2, ud);
-    if (r < 0) *after_quote = -r - 1;
+    if (r > 0 && (*after_quote = open_field_after_quote(p, d, s, m)) >= 0) *spans = 1;
+    else if (r < 0) *after_quote = -r - 1;
     else if (r > 0) csv_parse(p, s, m, cb1, cb2, ud);
     return len;
 }
@@ -329,13 +384,13 @@ tg_status tg_csvparse_locate(const tg_csvparse *ps, const tg_csvchunk *ch, tg_cs
         ** than a block is fed in pieces (same line number). */
         size_t used = 0;
         while (used < got && lc.next < lc.n) {
-            int nl;
+            int nl, spans;
             long aq;
             /* between records, the next one begins on this line or later
             ** (libcsv skips blank lines without a row callback) */
             if (p.pstate == 0) lc.row_line = lc.line;
             used += feed_line(&p, &rd, &ps->dialect, ps->src.enc, used, got,
-                              off + got == ps->src.size, loc_field, loc_row, &lc, &nl, &aq);
+                              off + got == ps->src.size, loc_field, loc_row, &lc, &nl, &aq, &spans);
             lc.line += (size_t)nl;
         }
         off += got;
@@ -411,17 +466,19 @@ tg_status tg_csvparse_header(tg_csvparse *ps, int transcoded, tg_csvhead *head, 
     }
     if ((st = tg_src_read(&ps->src, off, rd.raw, rd.cap, &got, err)) != TG_OK) goto done;
     while (ps->dialect.header && !h.done && used < got) {
-        int nl;
+        int nl, spans;
         long aq;
         if (ps->dialect.comment && p.pstate == 0 &&
             rd.raw[used] == (unsigned char)ps->dialect.comment)
             head->comments++;
         used += feed_line(&p, &rd, &ps->dialect, ps->src.enc, used, got, off + got == ps->src.size,
-                          hdr_field, hdr_row, &h, &nl, &aq);
+                          hdr_field, hdr_row, &h, &nl, &aq, &spans);
         if (aq >= 0) {
             char why[300];
-            after_quote_reason(&ps->dialect, why, sizeof why);
-            st = tg_err_set(err, TG_EDATA, path, (int)line, (int)aq + 1, "header: %s", why);
+            after_quote_reason(&ps->dialect, spans, why, sizeof why);
+            /* a record's start has no names yet: h.n counts the fields before */
+            st = tg_err_set(err, TG_EDATA, path, (int)line, (int)(aq + (long)h.n) + 1, "header: %s",
+                            why);
             goto done;
         }
         line += (size_t)nl;

@@ -34,6 +34,7 @@ typedef struct tg_csvparse {
     int reject;      /* on_error is TG_CSV_REJECT */
     size_t max_errors;
     int no_fast_path; /* every record through libcsv */
+    int watch_cr;     /* bare CRs are not rewritten yet: a chunk that meets one says so */
     tg_status (*interrupt)(void *ud);
     void (*progress)(void *ud, size_t done, size_t total);
     void *ud;
@@ -77,6 +78,8 @@ typedef struct tg_csvchunk {
     size_t n_rej, cap_rej;
     tg_status status;
     int utf8_bad; /* found invalid UTF-8 while the encoding was a guess */
+    int bare_cr;  /* with watch_cr: met a CR that is not a line's CRLF (the parse stops) */
+    int cr_piece; /* the last piece of a long line ended in CR */
 } tg_csvchunk;
 
 /* Where the data begins, as the header reader found it. */
@@ -99,7 +102,9 @@ tg_status tg_csvparse_header(tg_csvparse *ps, int transcoded, tg_csvhead *head, 
 /* Parses the chunk's [start, end) into its pcols (one part per column),
 ** counting rows, newlines and comments; records the first failure or the
 ** rejects in the chunk, and ch->status TG_ENOMEM, TG_EIO or the interrupt's
-** status. Calls ps->progress only on ps->caller's thread. Thread-safe for
+** status. Stops early, setting ch->utf8_bad or ch->bare_cr, when the file
+** must be read again (as Windows-1252, or with bare CRs rewritten). Calls ps->progress only on
+*ps->caller's thread. Thread-safe for
 ** distinct chunks. */
 void tg_csvparse_chunk(tg_csvchunk *ch);
 

@@ -1,7 +1,8 @@
 /*
 ** tg_csvprep.c -- a file's kind from its first bytes, gzip decompression
 ** and the in-memory rewrite of unusual line breaks and escapes (see
-** tg_csvprep.h). The only file including zlib.h.
+** tg_csvprep.h). It includes zlib.h for gzip; the one other includer is
+** tg_xlsxw, which inflates the workbook it wrote to check it.
 */
 #include "tg_csvprep.h"
 
@@ -31,7 +32,7 @@ static int contains(const unsigned char *s, size_t n, const char *what) {
 ** entry is "[Content_Types].xml" or a name under "xl/"). */
 static const char *zip_kind(const unsigned char *s, size_t n) {
     if (contains(s, n, "xl/") || contains(s, n, "[Content_Types].xml"))
-        return "an Excel workbook (.xlsx, a zip archive); save it as CSV from Excel";
+        return "an Excel workbook (.xlsx, a zip archive); read it with tegn.read_excel";
     if (contains(s, n, "opendocument.spreadsheet"))
         return "an OpenDocument spreadsheet (.ods); save it as CSV";
     return "a zip archive; unzip it and read the CSV inside";
@@ -48,7 +49,7 @@ int tg_csvprep_kind(const unsigned char *s, size_t n, const char **what) {
     if (starts(s, n, gz, sizeof gz)) return TG_PREP_GZIP;
     if (starts(s, n, "PK\x03\x04", 4) || starts(s, n, "PK\x05\x06", 4)) *what = zip_kind(s, n);
     else if (starts(s, n, ole, sizeof ole))
-        *what = "an old Excel workbook (.xls) or another Office file; save it as CSV from Excel";
+        *what = "an old Excel workbook (.xls) or another Office file; read it with tegn.read_excel";
     else if (starts(s, n, zst, sizeof zst))
         *what = "a zstd-compressed file; decompress it first (unzstd)";
     else if (starts(s, n, "BZh", 3) && n >= 10 && s[3] >= '1' && s[3] <= '9' &&
@@ -63,6 +64,8 @@ int tg_csvprep_kind(const unsigned char *s, size_t n, const char **what) {
     else if (starts(s, n, "SQLite format 3", 16))
         *what = "a SQLite database; read it with tegn.read_sqlite";
     else if (starts(s, n, "%PDF-", 5)) *what = "a PDF document";
+    if (*what && starts(s, n, ole, sizeof ole)) return TG_PREP_XLS;
+    if (*what && starts(s, n, "PK", 2) && strstr(*what, "(.xlsx")) return TG_PREP_XLSX;
     return *what ? TG_PREP_REFUSE : TG_PREP_TEXT;
 }
 
@@ -170,8 +173,8 @@ tg_status tg_csvprep_gunzip(int fd, const char *path, unsigned char **out, size_
 /* ---- rewriting ---- */
 
 size_t tg_csvprep_rewrite(unsigned char *s, size_t n, unsigned char delim, unsigned char quote,
-                          int cr, unsigned char escape) {
-    size_t w = 0;
+                          int cr, unsigned char escape, size_t *crs) {
+    size_t w = 0, n_cr = 0;
     int inq = 0, start = 1; /* inside a quoted field; at a field's start */
     assert(s != NULL || n == 0);
     for (size_t i = 0; i < n; i++) {
@@ -190,12 +193,16 @@ size_t tg_csvprep_rewrite(unsigned char *s, size_t n, unsigned char delim, unsig
             s[w++] = c;
             continue;
         }
-        if (c == '\r' && cr && !(i + 1 < n && s[i + 1] == '\n')) c = '\n';
+        if (c == '\r' && cr && !(i + 1 < n && s[i + 1] == '\n')) {
+            c = '\n';
+            n_cr++;
+        }
         if (c == quote && start) inq = 1;
         else if (c == delim || c == '\n' || c == '\r') start = 1;
         else if (c != ' ' && c != '\t') start = 0;
         if (c == quote && inq) start = 0;
         s[w++] = c;
     }
+    if (crs) *crs = n_cr;
     return w;
 }

@@ -1,7 +1,7 @@
 /*
 ** tg_csvprep.h -- what the CSV loader does to a file before parsing it:
 ** recognise compressed and binary formats by their first bytes (whatever
-** the file is called), decompress gzip (the only user of zlib), and
+** the file is called), decompress gzip (through zlib), and
 ** rewrite a file held in memory into the plain form the parser reads
 ** (bare CR line breaks made LF, backslash-escaped quotes made doubled).
 ** Used only by tg_csv.c.
@@ -16,10 +16,11 @@
 /* Bytes tg_csvprep_kind wants to see (fewer at the end of a file do). */
 #define TG_CSVPREP_HEAD 512
 
-enum { TG_PREP_TEXT = 0, TG_PREP_GZIP, TG_PREP_REFUSE };
+enum { TG_PREP_TEXT = 0, TG_PREP_GZIP, TG_PREP_REFUSE, TG_PREP_XLSX, TG_PREP_XLS };
 
 /* What the first n bytes of a file are: TG_PREP_TEXT (read it as CSV),
-** TG_PREP_GZIP, or TG_PREP_REFUSE with *what naming the format ("an Excel
+** TG_PREP_GZIP, TG_PREP_XLSX or TG_PREP_XLS (a workbook, for tg_excel), or
+** TG_PREP_REFUSE; for the last three *what names the format ("an Excel
 ** workbook (.xlsx)", "a zstd-compressed file", ...; static text). */
 int tg_csvprep_kind(const unsigned char *head, size_t n, const char **what);
 
@@ -36,8 +37,9 @@ tg_status tg_csvprep_gunzip(int fd, const char *path, unsigned char **out, size_
 ** 'escape' (e.g. '\\'), inside quoted fields escape+quote becomes a
 ** doubled quote and escape+escape one escape character. Line breaks are
 ** kept one for one, so line numbers do not move. Quotes open a field only
-** at its start (after blanks), as the parser reads them. */
+** at its start (after blanks), as the parser reads them. *crs (may be
+** NULL) gets the number of CRs made LF. */
 size_t tg_csvprep_rewrite(unsigned char *s, size_t n, unsigned char delim, unsigned char quote,
-                          int cr, unsigned char escape);
+                          int cr, unsigned char escape, size_t *crs);
 
 #endif /* TG_CSVPREP_H */

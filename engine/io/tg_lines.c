@@ -313,15 +313,17 @@ static int quoted_line(unsigned char *s, size_t n, unsigned char delim, unsigned
 }
 
 long tg_lines_after_quote(const unsigned char *s, size_t n, unsigned char delim,
-                          unsigned char quote) {
+                          unsigned char quote, int inside) {
     size_t k = 0, i = 0;
     assert(s != NULL || n == 0);
     if (n && s[n - 1] == '\n') n--;
     if (n && s[n - 1] == '\r') n--;
     for (;; k++) {
-        while (i < n && is_blank(s[i], delim)) i++;
-        if (i < n && s[i] == quote) {
-            i = closing_quote(s, n, i + 1, quote, NULL, 0);
+        if (!inside)
+            while (i < n && is_blank(s[i], delim)) i++;
+        if (inside || (i < n && s[i] == quote)) {
+            i = closing_quote(s, n, inside ? 0 : i + 1, quote, NULL, 0);
+            inside = 0;
             if (i >= n) return -1;
             i++;
             while (i < n && is_blank(s[i], delim)) i++;

@@ -90,11 +90,12 @@ int tg_lines_split(unsigned char *s, size_t n, unsigned char delim, unsigned cha
                    int lenient, void (*field)(void *s, size_t n, void *ud),
                    void (*row)(int c, void *ud), void *ud);
 
-/* The 0-based field of the line s[0, n) (a record's start) holding text
-** after its closing quote ("abc"def), or -1 when none does before a quoted
-** field runs past the line. libcsv would keep such a field open and
-** swallow the records after it. */
+/* The 0-based field of the line s[0, n) holding text after its closing
+** quote ("abc"def), or -1 when none does before a quoted field runs past
+** the line. The line starts a record, or with 'inside' it starts inside a
+** quoted field opened on an earlier line (field 0 is that field's rest).
+** libcsv would keep such a field open and swallow the records after it. */
 long tg_lines_after_quote(const unsigned char *s, size_t n, unsigned char delim,
-                          unsigned char quote);
+                          unsigned char quote, int inside);
 
 #endif /* TG_LINES_H */

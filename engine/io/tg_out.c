@@ -393,6 +393,10 @@ int tg_out_fd(const tg_out *out) {
     return out->fd;
 }
 
+const char *tg_out_path(const tg_out *out) {
+    return out->path;
+}
+
 void tg_out_abort(tg_out *out) {
     if (out) discard(out);
 }

@@ -96,6 +96,10 @@ tg_status tg_out_commit_new(tg_out *out, tg_error *err);
 ** must not also use tg_out_write. Valid until commit or abort. */
 int tg_out_fd(const tg_out *out);
 
+/* The target as messages name it (the 'path' given to tg_out_open or
+** tg_out_openat). Borrowed: valid until commit or abort. */
+const char *tg_out_path(const tg_out *out);
+
 /* Removes the temporary file and frees 'out'; the target is untouched.
 ** NULL is a no-op. */
 void tg_out_abort(tg_out *out);

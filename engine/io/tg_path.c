@@ -36,7 +36,8 @@ typedef struct list {
 struct tg_path {
     list roots[2];  /* by tg_path_access */
     list forbidden; /* --out */
-    list reported;  /* --report */
+    list reported;  /* --report, --pdf */
+    list options;   /* the option that gave each file of 'reported' */
     list read;
 };
 
@@ -59,10 +60,15 @@ static void list_free(list *l) {
     tg_free(l->s);
 }
 
-static int list_has(const list *l, const char *s) {
+/* The index of 's' in 'l', or -1. */
+static long list_find(const list *l, const char *s) {
     for (size_t i = 0; i < l->n; i++)
-        if (strcmp(l->s[i], s) == 0) return 1;
-    return 0;
+        if (strcmp(l->s[i], s) == 0) return (long)i;
+    return -1;
+}
+
+static int list_has(const list *l, const char *s) {
+    return list_find(l, s) >= 0;
 }
 
 tg_path *tg_path_new(void) {
@@ -75,6 +81,7 @@ void tg_path_free(tg_path *p) {
     list_free(&p->roots[1]);
     list_free(&p->forbidden);
     list_free(&p->reported);
+    list_free(&p->options);
     list_free(&p->read);
     tg_free(p);
 }
@@ -169,12 +176,17 @@ tg_status tg_path_forbid_write(tg_path *p, const char *file, tg_error *err) {
     return list_add(&p->forbidden, real) ? tg_err_nomem(err) : TG_OK;
 }
 
-tg_status tg_path_forbid_report(tg_path *p, const char *file, tg_error *err) {
+tg_status tg_path_forbid_report(tg_path *p, const char *file, const char *option, tg_error *err) {
     char real[PATH_MAX];
-    assert(p != NULL && file != NULL);
+    assert(p != NULL && file != NULL && option != NULL);
     if (resolve_parent(file, real) != 0)
         return tg_err_set(err, TG_EARG, file, 0, 0, "its folder does not exist");
-    return list_add(&p->reported, real) ? tg_err_nomem(err) : TG_OK;
+    if (list_add(&p->options, option)) return tg_err_nomem(err);
+    if (list_add(&p->reported, real)) {
+        tg_free(p->options.s[--p->options.n]);
+        return tg_err_nomem(err);
+    }
+    return TG_OK;
 }
 
 static tg_status refuse_read(const char *fn, const char *path, tg_error *err) {
@@ -250,11 +262,12 @@ static tg_status check_write(tg_path *p, const char *fn, const char *path, tg_er
                           "%s: '%s' is the run's --out file, which tegn itself writes when the "
                           "run succeeds",
                           fn, path);
-    if (list_has(&p->reported, real))
+    long k = list_find(&p->reported, real);
+    if (k >= 0)
         return tg_err_set(err, TG_EIO, NULL, 0, 0,
-                          "%s: '%s' is the run's --report file, which tegn itself writes when "
-                          "the run succeeds",
-                          fn, path);
+                          "%s: '%s' is the run's %s file, which tegn itself writes when the run "
+                          "succeeds",
+                          fn, path, p->options.s[k]);
     if (list_has(&p->read, real) || (realpath(path, target) && list_has(&p->read, target)))
         return tg_err_set(err, TG_EIO, NULL, 0, 0,
                           "%s: '%s' was read by this run; a script may not overwrite its inputs",

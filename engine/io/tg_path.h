@@ -38,8 +38,9 @@ tg_status tg_path_allow_cwd(tg_path *p, tg_error *err);
 ** say. Its folder must exist. TG_OK, TG_EARG or TG_ENOMEM. */
 tg_status tg_path_forbid_write(tg_path *p, const char *file, tg_error *err);
 
-/* The same for the run's --report file, so the refusal names that option. */
-tg_status tg_path_forbid_report(tg_path *p, const char *file, tg_error *err);
+/* The same for a file tegn writes after the run, which 'option' ("--report",
+** "--pdf") gave, so the refusal names that option. */
+tg_status tg_path_forbid_report(tg_path *p, const char *file, const char *option, tg_error *err);
 
 /* Checks that 'path' may be read or written: resolved, it lies beneath a
 ** root of that kind, and, for a write, it is neither a forbidden file nor

@@ -755,3 +755,53 @@ const char *tg_luaaux_renamed(lua_State *L, int idx, const char *fn, const char 
     lua_pop(L, 1);
     return old;
 }
+
+/* ---- column types (read_csv, read_excel) ---- */
+
+static int cmp_coltype(const void *a, const void *b) {
+    return strcmp(((const tg_csv_coltype *)a)->name, ((const tg_csv_coltype *)b)->name);
+}
+
+void tg_luaaux_coltypes(lua_State *L, const char *fn, const tg_csv_coltype **out, size_t *n_out) {
+    int idx = lua_gettop(L);
+    size_t n = 0;
+    tg_csv_coltype *types;
+
+    tg_luaaux_check_table(L, idx, fn, "types");
+    n = tg_luaaux_count_keys(L, idx);
+    types = lua_newuserdatauv(L, (n ? n : 1) * sizeof *types, 0);
+    n = 0;
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        tg_csv_coltype *t = &types[n++];
+        const char *tname;
+        if (lua_type(L, -2) != LUA_TSTRING)
+            tg_luaaux_bad(L, fn, "types", "keyed by column names", -2);
+        t->name = lua_tostring(L, -2);
+        t->format = NULL;
+        /* Only strings: a number would be converted on the stack and the
+        ** pointer would not outlive the pop. The tables keep strings alive. */
+        tname = NULL;
+        if (lua_type(L, -1) == LUA_TTABLE) {
+            if (lua_rawgeti(L, -1, 1) == LUA_TSTRING) tname = lua_tostring(L, -1);
+            lua_pop(L, 1);
+            int ft = lua_rawgeti(L, -1, 2);
+            if (ft == LUA_TSTRING) t->format = lua_tostring(L, -1);
+            else if (ft != LUA_TNIL) tname = NULL;
+            lua_pop(L, 1);
+        } else if (lua_type(L, -1) == LUA_TSTRING) {
+            tname = lua_tostring(L, -1);
+        }
+        int type = tname ? tg_type_parse(tname) : -1;
+        t->type = type < 0 ? (tg_type)0 : (tg_type)type;
+        if (type < 0)
+            tg_luaaux_bad(L, fn, lua_pushfstring(L, "types.%s", t->name),
+                          "\"int\", \"float\", \"bool\", \"date\", \"string\" or "
+                          "{\"date\", \"%d-%m-%Y\"}",
+                          -2);
+        lua_pop(L, 1);
+    }
+    qsort(types, n, sizeof *types, cmp_coltype);
+    *out = types;
+    *n_out = n;
+}

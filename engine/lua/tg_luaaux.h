@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "tegn.h"
+#include "tg_csv.h"
 #include "tg_err.h"
 #include "tg_table.h"
 
@@ -185,6 +186,16 @@ const char *tg_luaaux_renamed(struct lua_State *L, int idx, const char *fn, cons
 #define TG_LUAAUX_OPTS_DEPTH 8 /* option tables copied this deep (see check_opts) */
 void tg_luaaux_check_opts(struct lua_State *L, int idx, const char *const *known,
                           const char *fname);
+
+/* ---- column types ---- */
+
+/* Reads the 'types' option of a loader (the table at the top of the stack:
+** { name = "int" | "float" | "bool" | "date" | "string" | {"date", fmt} })
+** into a userdata it pushes (*out points into it, the names into the
+** table; keep both on the stack while the load runs). Raises "fn: 'types.x'
+** must be ...". */
+void tg_luaaux_coltypes(struct lua_State *L, const char *fn, const tg_csv_coltype **out,
+                        size_t *n_out);
 
 /* ---- tegn.Date ---- */
 

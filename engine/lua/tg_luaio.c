@@ -9,6 +9,7 @@
 #include "tg_luaio.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@
 #include "tg_db.h"
 #include "tg_enc.h"
 #include "tg_err.h"
+#include "tg_excel.h"
 #include "tg_lua.h"
 #include "tg_luaaux.h"
 #include "tg_luactx.h"
@@ -220,54 +222,10 @@ static char csv_char(lua_State *L, int opts, const char *key, const char *what) 
     return c;
 }
 
-static int cmp_coltype(const void *a, const void *b) {
-    return strcmp(((const tg_csv_coltype *)a)->name, ((const tg_csv_coltype *)b)->name);
-}
-
 /* Fills opts->types from the 'types' option (at the top of the stack,
 ** kept there while the load runs: the names point into it). */
 static void read_types(lua_State *L, tg_csv_opts *o) {
-    int idx = lua_gettop(L);
-    size_t n = 0;
-    tg_csv_coltype *types;
-
-    tg_luaaux_check_table(L, idx, "read_csv", "types");
-    n = tg_luaaux_count_keys(L, idx);
-    types = lua_newuserdatauv(L, (n ? n : 1) * sizeof *types, 0);
-    n = 0;
-    lua_pushnil(L);
-    while (lua_next(L, idx)) {
-        tg_csv_coltype *t = &types[n++];
-        const char *tname;
-        if (lua_type(L, -2) != LUA_TSTRING)
-            tg_luaaux_bad(L, "read_csv", "types", "keyed by column names", -2);
-        t->name = lua_tostring(L, -2);
-        t->format = NULL;
-        /* Only strings: a number would be converted on the stack and the
-        ** pointer would not outlive the pop. The tables keep strings alive. */
-        tname = NULL;
-        if (lua_type(L, -1) == LUA_TTABLE) {
-            if (lua_rawgeti(L, -1, 1) == LUA_TSTRING) tname = lua_tostring(L, -1);
-            lua_pop(L, 1);
-            int ft = lua_rawgeti(L, -1, 2);
-            if (ft == LUA_TSTRING) t->format = lua_tostring(L, -1);
-            else if (ft != LUA_TNIL) tname = NULL;
-            lua_pop(L, 1);
-        } else if (lua_type(L, -1) == LUA_TSTRING) {
-            tname = lua_tostring(L, -1);
-        }
-        int type = tname ? tg_type_parse(tname) : -1;
-        t->type = type < 0 ? (tg_type)0 : (tg_type)type;
-        if (type < 0)
-            tg_luaaux_bad(L, "read_csv", lua_pushfstring(L, "types.%s", t->name),
-                          "\"int\", \"float\", \"bool\", \"date\", \"string\" or "
-                          "{\"date\", \"%d-%m-%Y\"}",
-                          -2);
-        lua_pop(L, 1);
-    }
-    qsort(types, n, sizeof *types, cmp_coltype);
-    o->types = types;
-    o->n_types = n;
+    tg_luaaux_coltypes(L, "read_csv", &o->types, &o->n_types);
 }
 
 static void push_report(lua_State *L, const tg_csv_report *r, const tg_table *t) {
@@ -426,6 +384,34 @@ static void free_report(void *p) {
     tg_csv_report_free(p);
 }
 
+/* A workbook by its first bytes (whatever it is called): read_csv hands
+** those to read_excel. 'fd' -1: look at the file by name. */
+static int is_workbook(const char *path, int fd) {
+    int own = fd < 0, kind;
+    if (own && (fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0) return 0;
+    kind = tg_excel_kind_fd(fd);
+    if (own) close(fd);
+    return kind > 0;
+}
+
+/* tegn.read_excel(path, opts) with the options read_csv and read_excel
+** share (header, skip, types, na); the CSV dialect's options mean nothing
+** in a workbook and are left out. The module table is upvalue 1. */
+static int read_as_excel(lua_State *L, const char *path) {
+    static const char *const shared[] = { "header", "skip", "types", "na" };
+    lua_getfield(L, lua_upvalueindex(1), "read_excel");
+    lua_pushstring(L, path);
+    lua_createtable(L, 0, 4);
+    for (size_t i = 0; lua_istable(L, 2) && i < sizeof shared / sizeof shared[0]; i++) {
+        int t = lua_getfield(L, 2, shared[i]);
+        if (t == LUA_TSTRING && strcmp(lua_tostring(L, -1), "auto") == 0) t = LUA_TNIL;
+        if (t == LUA_TNIL) lua_pop(L, 1);
+        else lua_setfield(L, -2, shared[i]);
+    }
+    lua_call(L, 2, 2);
+    return 2;
+}
+
 /* tegn.read_csv(path [, opts]) -> Table, report */
 static int l_tegn_read_csv(lua_State *L) {
     static const char *const known[] = { "sep",     "quote",  "header",   "encoding", "decimal",
@@ -511,6 +497,10 @@ static int l_tegn_read_csv(lua_State *L) {
     int by_name;
     o.fd = tg_luactx_open_read(L, "read_csv", path, &by_name);
     o.use_fd = !by_name; /* -1: the loader reports errno */
+    if (is_workbook(path, o.use_fd ? o.fd : -1)) {
+        if (o.use_fd) close(o.fd);
+        return read_as_excel(L, path);
+    }
     st = tg_csv_read(path, &o, slot, &rep, &err);
     if (o.use_fd) close(o.fd);
     *rbox = rep;
@@ -641,7 +631,6 @@ static int l_tegn_warn(lua_State *L) {
 }
 
 static const luaL_Reg module_funcs[] = {
-    { "read_csv", l_tegn_read_csv },
     { "read_sqlite", l_tegn_read_sqlite },
     { "param", l_tegn_param },
     { "warn", l_tegn_warn },
@@ -650,6 +639,9 @@ static const luaL_Reg module_funcs[] = {
 
 void tg_luaio_open_module(lua_State *L) {
     luaL_setfuncs(L, module_funcs, 0);
+    lua_pushvalue(L, -1); /* read_csv sees the module: it passes workbooks on */
+    lua_pushcclosure(L, l_tegn_read_csv, 1);
+    lua_setfield(L, -2, "read_csv");
     push_params(L);
     lua_setfield(L, -2, "params");
 }

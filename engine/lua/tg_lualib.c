@@ -33,6 +33,7 @@
 #include "tg_luaval.h"
 #include "tg_luaverb.h"
 #include "tg_luawin.h"
+#include "tg_luaworkbook.h"
 
 /* The Table metatable: the metamethods of the value, the methods of every
 ** binding that adds some, and __index looking up methods, then columns. */
@@ -62,6 +63,7 @@ void tg_lualib_open(lua_State *L, void *ud) {
 
     lua_newtable(L);
     tg_luaio_open_module(L);
+    tg_luatable_open_module(L);
     tg_luadate_open_module(L);
     tg_luaexpr_open_module(L);
     tg_luawin_open_module(L); /* after expr: adds methods to Expr */
@@ -75,6 +77,7 @@ void tg_lualib_open(lua_State *L, void *ud) {
     tg_luaforecast_open_module(L);
     tg_luatakst_open_module(L);
     tg_luasim_open_module(L);
+    tg_luaworkbook_open_module(L); /* read_excel */
     lua_pushliteral(L, TG_VERSION_STRING);
     lua_setfield(L, -2, "version");
     tg_luaaux_push_null(L);

@@ -2,7 +2,8 @@
 ** tg_luatable.c -- the Table methods that need no kernel (see
 ** tg_luatable.h): reading a table into Lua (schema, columns, rows), the
 ** verbs that only rearrange columns (head, select, rename), output
-** (write_csv, write_sqlite) and show. The userdata itself, with its lazy
+** (write_csv, write_xlsx, write_sqlite, and tegn.write_xlsx for several
+** sheets) and show. The userdata itself, with its lazy
 ** row selections, is in tg_luaval.c.
 */
 #include "tg_luatable.h"
@@ -19,6 +20,7 @@
 
 #include "tg_date.h"
 #include "tg_db.h"
+#include "tg_describe.h"
 #include "tg_enc.h"
 #include "tg_err.h"
 #include "tg_fmt.h"
@@ -29,6 +31,8 @@
 #include "tg_mem.h"
 #include "tg_out.h"
 #include "tg_path.h"
+#include "tg_show.h"
+#include "tg_xlsxw.h"
 
 #define MAX_ROWS_TO_LUA 1000000 /* t:rows() refuses more: each value costs a Lua object */
 
@@ -329,88 +333,169 @@ static int l_table_write_csv(lua_State *L) {
     return 0;
 }
 
-/* ---- showing ---- */
+/* ---- Excel ---- */
 
-/* Copies at most size - 1 bytes of s (cut at a character boundary). */
-static void copy_cut(char *buf, size_t size, const char *s, size_t len) {
-    if (len > size - 1) {
-        len = size - 1;
-        while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80) len--;
+/* The per-column option 'key' (decimals or formats) of the option table
+** at opts for sheet s, into s->decimals / s->formats (arrays in userdata
+** left on the stack). A column name no sheet has is counted in *unused by
+** the caller: every name must match some sheet. */
+static void xlsx_columns(lua_State *L, int opts, tg_xlsxw_sheet *s) {
+    const tg_table *t = s->t;
+    int *dec = lua_newuserdatauv(L, (t->n_cols ? t->n_cols : 1) * sizeof *dec, 0);
+    const char **fmt = lua_newuserdatauv(L, (t->n_cols ? t->n_cols : 1) * sizeof *fmt, 0);
+    for (size_t k = 0; k < t->n_cols; k++) {
+        dec[k] = TG_OUT_DECIMALS_DEFAULT;
+        fmt[k] = NULL;
     }
-    memcpy(buf, s, len);
-    buf[len] = '\0';
-}
-
-/* How t:show writes numbers: as t:rows() gives them, or for people. */
-typedef struct show_fmt {
-    int decimals; /* floats: -1 = as given, n = rounded to n places */
-    int danish;   /* 5.855,55 */
-} show_fmt;
-
-/* The text t:show() prints for row i of c: as t:rows() gives it, with
-** floats in the shortest round-trip form and NULL as "null"; floats
-** rounded and in Danish form as 'f' asks. */
-static void cell_text(const tg_col *c, size_t i, const show_fmt *f, char *buf, size_t size) {
-    char num[TG_FMT_DA_MAX];
-    const char *s = num;
-    size_t len = 0;
-    if (!tg_col_is_valid(c, i)) {
-        s = "null";
-        len = 4;
-    } else {
-        switch (c->type) {
-        case TG_INT: len = tg_fmt_int64(c->v.i64[i], num); break;
-        case TG_FLOAT:
-            if (f->danish) len = tg_fmt_da(c->v.f64[i], f->decimals, num);
-            else len = tg_fmt_double(c->v.f64[i], f->decimals, TG_FMT_EXP, num);
-            if (len == 0) {
-                s = "NaN";
-                len = 3;
-            }
-            break;
-        case TG_BOOL:
-            s = c->v.b8[i] ? "true" : "false";
-            len = strlen(s);
-            break;
-        case TG_DATE: len = tg_date_format(c->v.date[i], num); break;
-        case TG_STRING: s = tg_dict_str(c->dict, c->v.str[i], &len); break;
+    s->decimals = dec;
+    s->formats = fmt;
+    if (!lua_istable(L, opts)) return;
+    if (lua_getfield(L, opts, "decimals") == LUA_TTABLE) {
+        for (lua_pushnil(L); lua_next(L, -2); lua_pop(L, 1)) {
+            if (lua_type(L, -2) != LUA_TSTRING)
+                tg_luaaux_bad(L, "write_xlsx", "decimals", "a number or { column = places }",
+                              lua_absindex(L, -3));
+            long k = tg_table_find(t, lua_tostring(L, -2));
+            if (k >= 0)
+                dec[k] = (int)tg_luaaux_check_integer(L, -1, "write_xlsx", "decimals", 0,
+                                                      TG_XLSXW_MAX_DECIMAL);
         }
     }
-    copy_cut(buf, size, s, len);
+    lua_pop(L, 1);
+    if (lua_getfield(L, opts, "formats") == LUA_TTABLE) {
+        for (lua_pushnil(L); lua_next(L, -2); lua_pop(L, 1)) {
+            if (lua_type(L, -2) != LUA_TSTRING || lua_type(L, -1) != LUA_TSTRING)
+                tg_luaaux_bad(L, "write_xlsx", "formats",
+                              "{ column = \"#,##0.00\" }, number format codes by column name",
+                              lua_absindex(L, -3));
+            long k = tg_table_find(t, lua_tostring(L, -2));
+            if (k >= 0) fmt[k] = lua_tostring(L, -1); /* the option table keeps it alive */
+        }
+    } else if (!lua_isnil(L, -1)) {
+        tg_luaaux_bad(L, "write_xlsx", "formats", "{ column = \"#,##0.00\" }", -1);
+    }
+    lua_pop(L, 1);
 }
 
-/* Display width of UTF-8 text: code points (good enough for æøå). */
-static size_t width(const char *s) {
-    return tg_enc_utf8_len(s, strlen(s));
+/* Raises for a name in option 'key' that no sheet has as a column. */
+static void xlsx_check_names(lua_State *L, int opts, const char *key, const tg_xlsxw_sheet *s,
+                             size_t n) {
+    if (!lua_istable(L, opts) || lua_getfield(L, opts, key) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        return;
+    }
+    for (lua_pushnil(L); lua_next(L, -2); lua_pop(L, 1)) {
+        const char *name = lua_tostring(L, -2);
+        size_t k = 0;
+        while (k < n && tg_table_find(s[k].t, name) < 0) k++;
+        if (k == n) {
+            if (n == 1) tg_luaaux_no_column(L, s[0].t, name);
+            tg_luaaux_error(L, "write_xlsx: %s: no sheet has a column '%s'", key, name);
+        }
+    }
+    lua_pop(L, 1);
 }
 
-/* Numbers are right-aligned, as people compare them digit by digit. */
-static int is_number(const tg_col *c) {
-    return c->type == TG_INT || c->type == TG_FLOAT;
+/* The options every sheet shares, from the table at opts. */
+static void xlsx_opts(lua_State *L, int opts, tg_xlsxw_opts *o) {
+    tg_xlsxw_opts_init(o);
+    if (lua_istable(L, opts) && lua_getfield(L, opts, "decimals") != LUA_TTABLE)
+        o->decimals = (int)tg_luaaux_opt_integer(L, opts, "write_xlsx", "decimals", -1, -1,
+                                                 TG_XLSXW_MAX_DECIMAL);
+    if (lua_istable(L, opts)) lua_pop(L, 1);
+    o->header = tg_luaaux_opt_boolean(L, opts, "write_xlsx", "header", 1);
+    o->freeze = tg_luaaux_opt_boolean(L, opts, "write_xlsx", "freeze", o->header);
+    o->autofilter = tg_luaaux_opt_boolean(L, opts, "write_xlsx", "autofilter", o->header);
 }
 
-/* 'text' padded to 'w' characters: spaces before it when 'right', else
-** after it unless it ends the line. */
-static void add_padded(luaL_Buffer *b, const char *text, size_t w, int right, int last) {
-    size_t pad = width(text);
-    for (; right && pad < w; pad++) luaL_addchar(b, ' ');
-    luaL_addstring(b, text);
-    for (; !last && pad < w; pad++) luaL_addchar(b, ' ');
+/* Writes the n sheets to 'path' through the run's write policy; raises
+** on failure. */
+static int xlsx_write(lua_State *L, const char *path, const tg_xlsxw_sheet *s, size_t n,
+                      tg_xlsxw_opts *o) {
+    tg_interrupt intr;
+    tg_error err;
+    tg_status st;
+    const char *name;
+    tg_luaaux_interrupt(L, &intr);
+    o->intr = &intr;
+    tg_err_clear(&err);
+    int dir = tg_luactx_open_write(L, "write_xlsx", path, &name);
+    if (dir < 0) { /* no file policy (the REPL, an embedding program) */
+        (void)tg_path_make_folders(path);
+        st = tg_xlsxw_write(path, s, n, o, &err);
+    } else {
+        tg_out *out;
+        st = tg_out_openat(dir, name, path, &out, &err);
+        close(dir);
+        if (st == TG_OK) st = tg_xlsxw_write_take(out, s, n, o, &err);
+    }
+    if (st != TG_OK) return tg_luaaux_fail(L, st, &err, "write_xlsx");
+    return 0;
 }
+
+/* t:write_xlsx(path [, opts]): the table as one sheet of an Excel
+** workbook, written atomically. opts: sheet (name, default "Ark1"),
+** decimals (a number for every float column, or { column = places }),
+** formats ({ column = "#,##0.00" }), header, freeze, autofilter. */
+static int l_table_write_xlsx(lua_State *L) {
+    static const char *const known[] = { "sheet",  "decimals",   "formats", "header",
+                                         "freeze", "autofilter", NULL };
+    tg_xlsxw_sheet s = { NULL, tg_luaval_table_check(L, 1), NULL, NULL };
+    const char *path = tg_luaaux_check_string(L, 2, "write_xlsx", "path");
+    tg_xlsxw_opts o;
+    lua_settop(L, 3);
+    tg_luaaux_check_opts(L, 3, known, "write_xlsx");
+    s.name = tg_luaaux_opt_string(L, 3, "write_xlsx", "sheet", "Ark1");
+    xlsx_opts(L, 3, &o);
+    xlsx_columns(L, 3, &s);
+    xlsx_check_names(L, 3, "decimals", &s, 1);
+    xlsx_check_names(L, 3, "formats", &s, 1);
+    return xlsx_write(L, path, &s, 1, &o);
+}
+
+/* tegn.write_xlsx(path, sheets [, opts]): several tables as the sheets of
+** one workbook. sheets: { Ark1 = t1, Takster = t2 } (sheets in the order
+** of their names) or { {"Takster", t2}, {"Ark1", t1} } (in that order).
+** opts as t:write_xlsx's but 'sheet'; decimals and formats by column name
+** apply to every sheet with that column. */
+static int l_tegn_write_xlsx(lua_State *L) {
+    static const char *const known[] = { "decimals", "formats",    "header",
+                                         "freeze",   "autofilter", NULL };
+    const char *path = tg_luaaux_check_string(L, 1, "write_xlsx", "path");
+    tg_xlsxw_opts o;
+    lua_settop(L, 3);
+    tg_luaaux_check_table(L, 2, "write_xlsx", "sheets");
+    tg_luaaux_check_opts(L, 3, known, "write_xlsx");
+    xlsx_opts(L, 3, &o);
+    int first = lua_gettop(L) + 1;
+    size_t n = tg_luaaux_push_pairs(L, 2, "write_xlsx", "sheets");
+    if (n == 0) return tg_luaaux_bad(L, "write_xlsx", "sheets", "at least one sheet", 2);
+    tg_xlsxw_sheet *s = lua_newuserdatauv(L, n * sizeof *s, 0);
+    for (size_t k = 0; k < n; k++) {
+        s[k].name = lua_tostring(L, first + 2 * (int)k);
+        lua_pushfstring(L, "sheets.%s", s[k].name);
+        s[k].t = tg_luaval_table_arg(L, first + 2 * (int)k + 1, "write_xlsx", lua_tostring(L, -1));
+        lua_pop(L, 1);
+        xlsx_columns(L, 3, &s[k]);
+    }
+    xlsx_check_names(L, 3, "decimals", s, n);
+    xlsx_check_names(L, 3, "formats", s, n);
+    return xlsx_write(L, path, s, n, &o);
+}
+
+/* ---- showing ---- */
 
 /* t:show([n = 10]) or t:show{n = 10, decimals =, danish =}: prints the
-** first n rows as an aligned text table (through print, so to stderr in
-** the CLI; numbers right-aligned), with the row count. decimals rounds floats; danish (default:
-** whether print reaches a terminal) writes them 5.855,55, rounded to 10
-** significant digits unless decimals says otherwise. */
+** first n rows as an aligned text table (tg_show; through print, so to
+** stderr in the CLI), with the row count. decimals rounds floats; danish
+** (default: whether print reaches a terminal) writes them 5.855,55,
+** rounded to 10 significant digits unless decimals says otherwise. */
 static int l_table_show(lua_State *L) {
     static const char *const known[] = { "n", "decimals", "danish", NULL };
     const tg_table *t = tg_luaval_table_check(L, 1);
     int64_t n = 10;
-    show_fmt f = { -1, tg_luactx_tty(tg_lua_userdata(tg_lua_from_state(L))) };
-    size_t rows, *w;
-    luaL_Buffer b;
-    char cell[64];
+    tg_show_opts f = { -1, tg_luactx_tty(tg_lua_userdata(tg_lua_from_state(L))), 1 };
+    tg_sbuf text = { 0 };
 
     if (lua_istable(L, 2)) {
         tg_luaaux_check_opts(L, 2, known, "show");
@@ -420,38 +505,28 @@ static int l_table_show(lua_State *L) {
     } else if (!lua_isnoneornil(L, 2)) {
         n = tg_luaaux_check_integer(L, 2, "show", "n", 0, INT64_MAX);
     }
-    rows = (size_t)n < t->n_rows ? (size_t)n : t->n_rows;
-    w = lua_newuserdatauv(L, (t->n_cols ? t->n_cols : 1) * sizeof *w, 0);
-    for (size_t k = 0; k < t->n_cols; k++) {
-        w[k] = width(t->names[k]);
-        for (size_t i = 0; i < rows; i++) {
-            cell_text(t->cols[k], i, &f, cell, sizeof cell);
-            if (width(cell) > w[k]) w[k] = width(cell);
-        }
-    }
-    luaL_buffinit(L, &b);
-    for (size_t i = 0; i <= rows; i++) {
-        for (size_t k = 0; k < t->n_cols; k++) {
-            const char *text = t->names[k];
-            if (i > 0) {
-                cell_text(t->cols[k], i - 1, &f, cell, sizeof cell);
-                text = cell;
-            }
-            if (k) luaL_addstring(&b, "  ");
-            add_padded(&b, text, w[k], is_number(t->cols[k]), k + 1 == t->n_cols);
-        }
-        luaL_addchar(&b, '\n');
-    }
-    lua_pushfstring(L, "(%I of %I rows)\n", (lua_Integer)rows, (lua_Integer)t->n_rows);
-    luaL_addvalue(&b);
-    luaL_pushresult(&b);
-    size_t len;
-    const char *text = lua_tolstring(L, -1, &len);
-    tg_luactx_print(tg_lua_userdata(tg_lua_from_state(L)), text, len);
+    /* nothing below raises until the text is freed */
+    tg_show_table(t, (size_t)n, &f, &text);
+    if (!text.oom) tg_luactx_print(tg_lua_userdata(tg_lua_from_state(L)), text.p, text.len);
+    tg_free(text.p);
+    if (text.oom) return tg_lua_raise(L, TG_ENOMEM, NULL);
     return 0;
 }
 
+/* t:describe(): one row per column -- type, nulls, distinct values, min
+** and max, mean and median of numbers, the most frequent values of text
+** (tg_describe) -- as `tegn inspect --stats` prints it. */
+static int l_table_describe(lua_State *L) {
+    const tg_table *t = tg_luaval_table_check(L, 1);
+    tg_error err;
+    tg_table **slot = tg_luaval_table_new(L);
+    tg_status st = tg_describe(t, slot, &err);
+    if (st != TG_OK) return tg_luaaux_fail(L, st, &err, "describe");
+    return 1;
+}
+
 static const luaL_Reg table_methods[] = {
+    { "describe", l_table_describe },
     { "schema", l_table_schema },
     { "columns", l_table_columns },
     { "rows", l_table_rows },
@@ -460,6 +535,7 @@ static const luaL_Reg table_methods[] = {
     { "rename", l_table_rename },
     { "write_sqlite", l_table_write_sqlite },
     { "write_csv", l_table_write_csv },
+    { "write_xlsx", l_table_write_xlsx },
     { "show", l_table_show },
     { "free", tg_luaval_table_free },
     { NULL, NULL },
@@ -467,4 +543,9 @@ static const luaL_Reg table_methods[] = {
 
 void tg_luatable_open_methods(lua_State *L) {
     luaL_setfuncs(L, table_methods, 0);
+}
+
+void tg_luatable_open_module(lua_State *L) {
+    lua_pushcfunction(L, l_tegn_write_xlsx);
+    lua_setfield(L, -2, "write_xlsx");
 }

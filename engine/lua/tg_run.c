@@ -225,9 +225,12 @@ static tg_status build_paths(const tg_run_opts *o, tg_path **out, tg_error *err)
             st = allow_folder_of(p, TG_PATH_WRITE, o->out, err);
         else if (ignored.code == TG_ENOMEM) st = tg_err_nomem(err);
     }
-    if (st == TG_OK && o->report) {
+    for (int k = 0; k < 2; k++) {
+        const char *file = k ? o->pdf : o->report;
         tg_error ignored; /* a missing folder: the report's own write reports it */
-        if (tg_path_forbid_report(p, o->report, &ignored) != TG_OK && ignored.code == TG_ENOMEM)
+        if (st == TG_OK && file &&
+            tg_path_forbid_report(p, file, k ? "--pdf" : "--report", &ignored) != TG_OK &&
+            ignored.code == TG_ENOMEM)
             st = tg_err_nomem(err);
     }
     if (st != TG_OK) {

@@ -29,7 +29,7 @@ static const char *const codes[] = { "improved", "no_clear_change", "worse", "no
 /* Greyscale-safe: every verdict has a symbol and a word besides its
 ** colour; text on the badges meets WCAG AA contrast. */
 static const char css[] =
-    "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;"
+    "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,'DejaVu Sans',sans-serif;"
     "color:#1a1a1a;max-width:60rem;margin:0 auto;padding:1rem;line-height:1.45}\n"
     "h1{font-size:1.9rem}h2{font-size:1.45rem;border-bottom:2px solid #333;margin-top:2.5rem}\n"
     "h3{font-size:1.15rem;margin-bottom:.3rem}\n"
@@ -54,8 +54,18 @@ static const char css[] =
     ".no_clear_change{background:#e8e8e8;color:#1a1a1a}.not_judged{background:#fff;"
     "color:#1a1a1a;border-style:dashed}\n"
     ".note{font-size:.9rem;color:#333}\n"
-    "@media print{@page{size:A4;margin:16mm}body{max-width:none;padding:0;font-size:10pt}"
-    "h2{break-before:page}#forside h2{break-before:auto}.indikator,figure,table{break-inside:avoid}"
+    /* Print: A4, a strategy per page, nothing split that reads as one
+    ** (an indicator, a chart, a table, a table row), a heading, caption or
+    ** the lines before a chart kept with what follows, and the verdict
+    ** colours printed even when the browser leaves backgrounds out (the
+    ** white text would vanish). */
+    "@media print{@page{size:A4;margin:16mm}"
+    "body{max-width:none;padding:0;font-size:10pt}"
+    "h2{break-before:page}#forside h2{break-before:auto}"
+    "h1,h2,h3,caption,figcaption,.goal,.verdict{break-after:avoid}"
+    ".indikator,.fig,figure,table,tr{break-inside:avoid}table.inputs{break-before:avoid}"
+    "p,li{orphans:3;widows:3}"
+    ".badge{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
     "a{color:inherit;text-decoration:none}}\n";
 
 /* A badge: a symbol and the verdict's word, by verdict_index. */

@@ -166,7 +166,9 @@ static void finish_case(tcase *c) {
     trim_blank_tail(&c->error.text);
 }
 
-static char *read_whole(const char *path) {
+/* The file's bytes with a NUL after them; *len (may be NULL) gets their
+** count, which a binary file (a zip) needs. */
+static char *read_whole(const char *path, size_t *len) {
     FILE *fp = fopen(path, "rb");
     buf b = { 0 };
     char chunk[4096];
@@ -175,11 +177,12 @@ static char *read_whole(const char *path) {
     while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0) buf_add(&b, chunk, n);
     fclose(fp);
     buf_str(&b);
+    if (len) *len = b.len;
     return b.p;
 }
 
 static void parse_file(tfile *f) {
-    char *text = f->text = read_whole(f->path), *line, *next;
+    char *text = f->text = read_whole(f->path, NULL), *line, *next;
     tcase *c = NULL;
     buf *into = &f->prelude;
     int no = 0;
@@ -364,9 +367,10 @@ static const char helpers_lua[] =
 
 /* read_file(path): the file's bytes, or nil when it cannot be read. */
 static int l_read_file(lua_State *L) {
-    char *text = read_whole(luaL_checkstring(L, 1));
+    size_t len;
+    char *text = read_whole(luaL_checkstring(L, 1), &len);
     if (!text) return 0;
-    lua_pushstring(L, text);
+    lua_pushlstring(L, text, len);
     free(text);
     return 1;
 }

@@ -13,7 +13,10 @@ there), and none of them may appear anywhere in the HTML, in any form. Also
 the command's errors: a JSON that is no indicator document, a missing folder
 for --out, --out naming the document itself. With DATASETS, the same checks
 but the cell values and the front page run on `tegn demo DATASETS`'s document,
-and `tegn run --report` with its file policy.
+and `tegn run --report`/`--pdf` with their file policy. --pdf: the PDF
+Chromium prints (A4, the Danish text, a page per strategy, no indicator split,
+no suppressed number: pdftotext and pdfinfo of poppler-utils), and the
+errors without Chromium (exit 69), with one that fails, and the write rules.
 """
 import html.parser
 import json
@@ -261,6 +264,128 @@ def check_errors(exe, tmp):
     check(r.returncode == 64, f"no file: {r}")
 
 
+def chromium():
+    """The Chromium tegn would start, or None."""
+    return os.environ.get("TEGN_CHROMIUM") or shutil.which("chromium")
+
+
+def need(tool, why):
+    """True when tool is on PATH; else a note, and a failure under CI (where
+    `make test` has installed it: tests/report/README.md)."""
+    if tool and (os.path.isabs(tool) or shutil.which(tool)):
+        return True
+    print(f"SKIP {why}: {tool or 'chromium'} is not installed (make browser-deps)")
+    check(not os.environ.get("CI"), f"{why}: {tool or 'chromium'} missing under CI")
+    return False
+
+
+def pdf_pages(path):
+    """The text of each page of the PDF at path (pdftotext, layout order)."""
+    r = subprocess.run(["pdftotext", "-enc", "UTF-8", path, "-"], capture_output=True)
+    check(r.returncode == 0, f"pdftotext: {r.stderr[-300:]}")
+    return r.stdout.decode("utf-8").split("\f")[:-1]
+
+
+def words(text):
+    return " ".join(text.split())
+
+
+# The fixture's strategies as the report names them (tg_indsum_strategy_name).
+STRATEGIES = {"kbh": "Københavns Kommune, socialstrategien",
+              "regionh": "Region Hovedstaden, Den Sociale Virksomhed: Rammer og Retning",
+              "regsj": "Region Sjælland, strategi 2025\u20132028"}
+
+
+def check_pdf(exe, tmp):
+    """--pdf: an A4 PDF by Chromium with the report's Danish text, a page
+    per strategy, no indicator split over two pages, a heading on the page
+    of what follows it, and no suppressed number in its text."""
+    if not need(chromium(), "--pdf") or not need("pdftotext", "--pdf"):
+        return
+    doc = json.load(open(FIXTURE, encoding="utf-8"))
+    pdf, html = os.path.join(tmp, "rapport.pdf"), os.path.join(tmp, "r.html")
+    with open(pdf, "w") as f:
+        f.write("old")
+    r = tegn(exe, FIXTURE, "--out", html, "--pdf", pdf)
+    check(r.returncode == 0 and r.stdout == b"" and r.stderr == b"", f"--pdf: {r}")
+    data = open(pdf, "rb").read()
+    check(data.startswith(b"%PDF-"), "--pdf wrote no PDF")
+    check(open(html, "rb").read() == tegn(exe, FIXTURE).stdout, "--out beside --pdf differs")
+    left = [n for n in os.listdir(tmp) if n.startswith(".rapport.pdf")]
+    check(left == [], f"left behind: {left}")
+    info = subprocess.run(["pdfinfo", pdf], capture_output=True, text=True).stdout
+    check(re.search(r"Page size:\s+59[45]\.\d+ x 841\.\d+ pts \(A4\)", info), f"not A4: {info}")
+    pages = [words(t) for t in pdf_pages(pdf)]
+    text = " ".join(pages)
+    for want in ("Tegn på succes", "Sådan læses rapporten", "Færre er ensomme <i>&</i> \"alene\"",
+                 "Ændring fra 2019 til 2023: \u22126,0 pp", "5.786 kr.", "Åbakken",
+                 "Tallene bag diagrammet"):
+        check(want in text, f"the PDF's text lacks {want!r}")
+    # A strategy begins a page; the front page, one page and the inputs,
+    # and each strategy's indicators fit one page each in the fixture.
+    strategies = list(dict.fromkeys(STRATEGIES[i["strategy"]] for i in doc["indicators"]))
+    firsts = [p.split(" Overblik")[0] for p in pages]
+    for name in strategies:
+        check(any(p.startswith(words(name)) for p in firsts), f"{name!r} does not begin a page")
+    check(3 + len(strategies) <= len(pages) <= 12, f"{len(pages)} pages")
+    for ind in doc["indicators"]:
+        on = [k for k, p in enumerate(pages) if words(ind["title"]) in p]
+        last = ind["verdicts"][-1]["verdict"] if ind["by"] else str(ind["series"][-1][ind["period"]])
+        check(len(on) == 1, f"{ind['id']}: title on pages {on}")
+        if on and not ind["by"]:
+            page = pages[on[0]]
+            tail = page[page.index(words(ind["title"])):]
+            check("Tallene bag diagrammet" in tail and last in tail,
+                  f"{ind['id']}: split over two pages")
+    inputs = [k for k, p in enumerate(pages) if "Kørslen og dens data" in p]
+    sha = doc["meta"]["inputs"][-1]["sha256"][:16]
+    check(len(inputs) == 1 and sha in pages[inputs[0]].replace(" ", ""),
+          "the inputs' heading is not on the page of their table")
+    for ind in doc["indicators"]:
+        for row in ind["series"]:
+            if row["suppressed"]:
+                for key in ("value", "lo", "hi", "numerator", "denominator", "n", "sd"):
+                    if row.get(key) is not None:
+                        for form in leak_forms(row[key]):
+                            check(not found(form, text), f"the PDF shows suppressed {form!r}")
+
+
+def check_pdf_errors(exe, tmp):
+    """--pdf without Chromium, with one that fails or writes nothing, and
+    the write rules: the old file stays, nothing is left behind."""
+    pdf = os.path.join(tmp, "gammel.pdf")
+    with open(pdf, "w") as f:
+        f.write("old")
+
+    def pdf_run(chromium, *args, path=None):
+        env = dict(os.environ, TEGN_CHROMIUM=chromium)
+        if path is not None:
+            env.pop("TEGN_CHROMIUM")
+            env["PATH"] = path
+        return subprocess.run([exe, "report", FIXTURE, "--pdf", pdf, *args], capture_output=True,
+                              env=env)
+
+    r = pdf_run("", path=tmp)
+    check(r.returncode == 69 and b"needs Chromium, and none is on PATH" in r.stderr
+          and b"chromium" in r.stderr, f"no chromium on PATH: {r}")
+    r = pdf_run(os.path.join(tmp, "ingen-chromium"))
+    check(r.returncode == 69 and b"TEGN_CHROMIUM=" in r.stderr, f"TEGN_CHROMIUM missing: {r}")
+    r = pdf_run("/bin/false")
+    check(r.returncode == 69 and b"/bin/false failed (exit 1)" in r.stderr, f"chromium fails: {r}")
+    r = pdf_run("/bin/true")
+    check(r.returncode == 69 and b"wrote no PDF" in r.stderr, f"chromium writes nothing: {r}")
+    check(open(pdf).read() == "old", "a failed --pdf changed the old file")
+    check(sorted(os.listdir(tmp)).count("gammel.pdf") == 1
+          and not [n for n in os.listdir(tmp) if n.startswith(".gammel.pdf")], "left behind")
+    r = pdf_run("/bin/false", "--out", pdf)
+    check(r.returncode == 64 and b"--pdf" in r.stderr, f"--pdf = --out: {r}")
+    r = subprocess.run([exe, "report", FIXTURE, "--pdf", FIXTURE], capture_output=True)
+    check(r.returncode == 64, f"--pdf the input: {r}")
+    r = subprocess.run([exe, "report", FIXTURE, "--pdf", os.path.join(tmp, "no", "r.pdf")],
+                       capture_output=True, env=dict(os.environ, TEGN_CHROMIUM="/bin/false"))
+    check(r.returncode == 2 and b"does not exist" in r.stderr, f"--pdf in a missing folder: {r}")
+
+
 def render(exe, path, tmp):
     """The report of path, checked for byte-equal renders; its text."""
     out = os.path.join(tmp, "rapport.html")
@@ -329,6 +454,19 @@ def check_run(exe, datasets, tmp):
             "--report", f"{out}/w.html", cwd=tmp)
     check(r.returncode == 2 and b"is the run's --report file" in r.stderr, f"script wrote it: {r}")
     check(not os.path.exists(f"{out}/w.html"), "the script's write went through")
+    r = run(exe, "w.lua", "--allow-write", out, "--param", f"target={out}/w.pdf",
+            "--pdf", f"{out}/w.pdf", cwd=tmp)
+    check(r.returncode == 2 and b"is the run's --pdf file" in r.stderr, f"script wrote --pdf: {r}")
+    check(not os.path.exists(f"{out}/w.pdf"), "the script's write of --pdf went through")
+    for pdf, code, why in ((f"{out}/r.html", 64, b"--pdf"), (f"{out}/ind.json", 64, b"--pdf"),
+                           (csv, 64, b"--pdf " + csv.encode() + b" is an input of the run")):
+        r = run(exe, *common, "--out", f"{out}/ind.json", "--report", f"{out}/r.html", "--pdf", pdf)
+        check(r.returncode == code and why in r.stderr, f"--pdf {pdf}: {r}")
+    check(open(csv, "rb").read() == before, "--pdf overwrote an input")
+    if chromium():
+        r = run(exe, *common, "--out", f"{out}/ind.json", "--pdf", f"{out}/r.pdf")
+        check(r.returncode == 0 and open(f"{out}/r.pdf", "rb").read().startswith(b"%PDF-"),
+              f"run --pdf: {r.stderr[-300:]}")
 
 
 def main():
@@ -336,6 +474,8 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         check_doc(exe, FIXTURE, tmp)
         check_errors(exe, tmp)
+        check_pdf_errors(exe, tmp)
+        check_pdf(exe, tmp)
         if len(sys.argv) > 2:
             r = subprocess.run([exe, "demo", os.path.abspath(sys.argv[2])], cwd=tmp, capture_output=True)
             check(r.returncode == 0, f"demo: {r.stderr[-500:]}")

@@ -684,6 +684,86 @@ static void test_csv_split_reject_cap_is_global(void **state) {
     tg_test_no_leaks(before);
 }
 
+/* A date column whose first row rules out month-first, then 90000 dates
+** that read either way, then one that is month-first only: about 9 MB,
+** so two threads split it inside the ambiguous dates and the second part,
+** alone, reads month-first without a contradiction. */
+static const char *write_split_dates(const char *tail) {
+    const char *path = tg_test_tmpfile(".csv");
+    FILE *f = fopen(path, "w");
+    char pad[101];
+    assert_non_null(f);
+    memset(pad, 'x', 100);
+    pad[100] = '\0';
+    fputs("d,pad\n13-02-2024,a\n", f);
+    for (size_t i = 0; i < 90000; i++) fprintf(f, "01-02-2024,%s\n", pad);
+    fputs(tail, f);
+    fclose(f);
+    return path;
+}
+
+/* One thread rejects the date that contradicts the first row; two threads
+** used to keep it in the second part and then fail the whole load ("dates
+** in this column contradict each other"), or, in fail mode, fail on
+** another line. Now every thread count judges each date against all
+** earlier dates of the column (issue 12, found by fuzz_csv). */
+static void test_csv_split_dates_judged_as_one(void **state) {
+    (void)state;
+    size_t before = tg_mem_blocks();
+    const char *path = write_split_dates("02-13-2024,b\n03-02-2024,c\n");
+    tg_csv_opts o;
+    tg_csv_opts_init(&o);
+    o.on_error = TG_CSV_REJECT;
+    for (int threads = 1; threads <= 2; threads++) {
+        tg_table *t;
+        tg_csv_report *r;
+        tg_error err;
+        assert_int_equal(load_threads(path, &o, threads, &t, &r, &err), TG_OK);
+        assert_int_equal(t->n_rows, 90002);
+        assert_int_equal(r->cols[0].type, TG_DATE);
+        assert_int_equal(r->cols[0].date_fmt, TG_DF_DMY_DASH);
+        assert_int_equal(col(t, "d")->v.date[90001], 19756); /* 2024-02-03 */
+        assert_int_equal(r->n_rejected, 1);
+        assert_int_equal(r->rejects[0].line, 90003);
+        assert_string_equal(r->rejects[0].value, "02-13-2024");
+        assert_string_equal(r->rejects[0].reason,
+                            "date '02-13-2024' contradicts '13-02-2024' earlier in the column, "
+                            "which is %d-%m-%Y");
+        tg_table_release(t);
+        tg_csv_report_free(r);
+    }
+    o.on_error = TG_CSV_FAIL;
+    for (int threads = 1; threads <= 2; threads++) {
+        tg_table *t;
+        tg_csv_report *r;
+        tg_error err;
+        assert_int_equal(load_threads(path, &o, threads, &t, &r, &err), TG_EDATA);
+        assert_int_equal(err.line, 90003);
+        assert_int_equal(err.col, 1);
+        assert_string_equal(err.msg, "column 'd': date '02-13-2024' contradicts '13-02-2024' "
+                                     "earlier in the column, which is %d-%m-%Y");
+        tg_csv_report_free(r);
+    }
+    unlink(path);
+    /* an ISO date after them makes the column text, however it is split */
+    path = write_split_dates("02-13-2024,b\n2024-03-01,c\n");
+    o.on_error = TG_CSV_REJECT;
+    for (int threads = 1; threads <= 2; threads++) {
+        tg_table *t;
+        tg_csv_report *r;
+        tg_error err;
+        assert_int_equal(load_threads(path, &o, threads, &t, &r, &err), TG_OK);
+        assert_int_equal(r->cols[0].type, TG_STRING);
+        assert_int_equal(r->n_rejected, 1);
+        assert_int_equal(t->n_rows, 90002);
+        assert_string_equal(str(col(t, "d"), 90001), "2024-03-01");
+        tg_table_release(t);
+        tg_csv_report_free(r);
+    }
+    unlink(path);
+    tg_test_no_leaks(before);
+}
+
 /* A file big enough to be split, with quoted newlines everywhere so the
 ** split points land inside quoted fields; results must equal one thread's
 ** and the sums computed while writing. */
@@ -733,6 +813,78 @@ static void test_csv_parallel_matches_serial(void **state) {
     tg_table_release(t2);
     unlink(path);
     tg_test_no_leaks(before);
+}
+
+/* 300000 rows "i,2" (1.8 MB, past the sniffer's 1 MiB sample), then
+** 'tail'. */
+static const char *write_late_tail(const char *tail) {
+    const char *path = tg_test_tmpfile(".csv");
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs("a,b\n", f);
+    for (int i = 0; i < 300000; i++) fprintf(f, "%d,2\n", i);
+    fputs(tail, f);
+    fclose(f);
+    return path;
+}
+
+/* Bare CR line breaks first met past the sniffer's sample: libcsv ended
+** the records there, but errors counted only LF lines (line 300002 for
+** the bad row on line 300004). Now the loader reads the file again with
+** bare CRs rewritten, says so, and counts lines as with an early CR
+** (issue 12). */
+static void test_csv_late_bare_cr_counts_lines(void **state) {
+    (void)state;
+    size_t before = tg_mem_blocks();
+    const char *path = write_late_tail("3,4\r5,6\r7,8,9\r10,11\n12,13\n");
+    tg_csv_opts o;
+    tg_csv_opts_init(&o);
+    for (int threads = 1; threads <= 2; threads++) {
+        tg_table *t;
+        tg_csv_report *r;
+        tg_error err;
+        assert_int_equal(load_threads(path, &o, threads, &t, &r, &err), TG_EDATA);
+        assert_int_equal(err.line, 300004);
+        assert_int_equal(err.col, 3);
+        assert_string_equal(err.msg, "expected 2 fields, found more");
+        tg_csv_report_free(r);
+    }
+    o.on_error = TG_CSV_REJECT;
+    for (int threads = 1; threads <= 2; threads++) {
+        tg_table *t;
+        tg_csv_report *r;
+        tg_error err;
+        assert_int_equal(load_threads(path, &o, threads, &t, &r, &err), TG_OK);
+        assert_int_equal(t->n_rows, 300004);
+        assert_int_equal(col(t, "a")->v.i64[300003], 12);
+        assert_int_equal(col(t, "b")->v.i64[300002], 11);
+        assert_int_equal(r->n_rejected, 1);
+        assert_int_equal(r->rejects[0].line, 300004);
+        int noted = 0;
+        for (size_t i = 0; i < r->n_notes; i++)
+            noted |= strcmp(r->notes[i].text, "line ends: bare CR (classic Mac) read as line "
+                                              "breaks, 3, none in the first MiB") == 0;
+        assert_true(noted);
+        tg_table_release(t);
+        tg_csv_report_free(r);
+    }
+    unlink(path);
+    /* a CR inside a quoted field is data: kept, and no note */
+    path = write_late_tail("3,\"x\ry\"\n5,6,7\n");
+    o.on_error = TG_CSV_FAIL;
+    tg_table *t;
+    tg_csv_report *r;
+    tg_error err;
+    assert_int_equal(load_threads(path, &o, 2, &t, &r, &err), TG_EDATA);
+    assert_int_equal(err.line, 300003);
+    tg_csv_report_free(r);
+    unlink(path);
+    path = write_late_tail("3,\"x\ry\"\n5,6\n");
+    assert_int_equal(load_threads(path, &o, 1, &t, &r, &err), TG_OK);
+    assert_string_equal(str(col(t, "b"), 300000), "x\ry");
+    for (size_t i = 0; i < r->n_notes; i++) assert_null(strstr(r->notes[i].text, "bare CR"));
+    unlink(path);
+    done(t, r, before);
 }
 
 /* Invalid UTF-8 only after the sniffer's 1 MiB sample: the loader notices
@@ -992,7 +1144,9 @@ int main(void) {
         cmocka_unit_test(test_csv_parallel_matches_serial),
         cmocka_unit_test(test_csv_split_keeps_text_note_empty),
         cmocka_unit_test(test_csv_split_reject_cap_is_global),
+        cmocka_unit_test(test_csv_split_dates_judged_as_one),
         cmocka_unit_test(test_csv_late_cp1252_restarts),
+        cmocka_unit_test(test_csv_late_bare_cr_counts_lines),
         cmocka_unit_test(test_csv_late_cp1252_counts_comments_once),
         cmocka_unit_test(test_csv_fast_path_equals_libcsv),
         cmocka_unit_test(test_csv_oom),

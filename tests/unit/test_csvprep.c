@@ -137,6 +137,39 @@ static void test_prep_after_quote_strict(void **state) {
     tg_test_no_leaks(before);
 }
 
+/* The same text after the closing quote of a field that spans lines: the
+** line after the opening one went straight to libcsv, which kept the field
+** open and swallowed the records after it (the name became "Anna\nHansen
+** sen;4\n2;Bo" up to the next stray quote: 2 rows, exit 0). Now an error in both parsers and both
+** dialects, at the line and field where the text is (issue 12). */
+static void test_prep_after_quote_multiline(void **state) {
+    (void)state;
+    size_t before = tg_mem_blocks();
+    tg_csv_opts o;
+    tg_csv_opts_init(&o);
+    for (int lenient = 0; lenient < 2; lenient++) {
+        for (int fast = 0; fast < 2; fast++) {
+            o.dialect.lenient = lenient;
+            o.no_fast_path = !fast;
+            tg_error err = load_error("csv/after_quote_multiline.csv", &o, TG_EDATA);
+            assert_int_equal(err.line, 3);
+            assert_int_equal(err.col, 2);
+            assert_string_equal(err.msg, "column 'navn': text after the closing quote of a quoted "
+                                         "field that spans lines (write \"\" inside quotes for a "
+                                         "literal quote)");
+        }
+    }
+    o.on_error = TG_CSV_REJECT; /* never rejected: the records after it cannot be found */
+    tg_error err = load_error("csv/after_quote_multiline.csv", &o, TG_EDATA);
+    assert_int_equal(err.line, 3);
+    err = load_error("csv/after_quote_multiline_header.csv", NULL, TG_EDATA);
+    assert_int_equal(err.line, 2);
+    assert_int_equal(err.col, 2);
+    assert_string_equal(err.msg, "header: text after the closing quote of a quoted field that "
+                                 "spans lines (write \"\" inside quotes for a literal quote)");
+    tg_test_no_leaks(before);
+}
+
 static void test_prep_after_quote_lenient(void **state) {
     (void)state;
     size_t before = tg_mem_blocks();
@@ -235,7 +268,7 @@ static void test_prep_refused_formats(void **state) {
     size_t before = tg_mem_blocks();
     tg_error err = load_error("csv/excel_xlsx.csv", NULL, TG_EDATA);
     assert_string_equal(err.msg, "not a CSV file: this is an Excel workbook (.xlsx, a zip "
-                                 "archive); save it as CSV from Excel");
+                                 "archive); read it with tegn.read_excel");
     err = load_error("csv/excel_xls.csv", NULL, TG_EDATA);
     assert_non_null(strstr(err.msg, "an old Excel workbook (.xls)"));
     err = load_error("csv/shift_jis.csv", NULL, TG_EDATA);
@@ -260,7 +293,8 @@ static void test_prep_kind(void **state) {
         const char *has;
     } cases[] = {
         { "\x1f\x8b\x08", 3, TG_PREP_GZIP, NULL },
-        { "PK\x03\x04....xl/workbook.xml", 24, TG_PREP_REFUSE, ".xlsx" },
+        { "PK\x03\x04....xl/workbook.xml", 24, TG_PREP_XLSX, ".xlsx" },
+        { "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8, TG_PREP_XLS, ".xls" },
         { "PK\x03\x04....data.csv", 16, TG_PREP_REFUSE, "zip archive" },
         { "\x28\xb5\x2f\xfd", 4, TG_PREP_REFUSE, "zstd" },
         { "BZh91AY&SY", 10, TG_PREP_REFUSE, "bzip2" },
@@ -298,7 +332,7 @@ static void test_prep_rewrite(void **state) {
         size_t n = strlen(cases[i].in);
         memcpy(buf, cases[i].in, n + 1);
         n = tg_csvprep_rewrite((unsigned char *)buf, n, ',', '"', cases[i].cr,
-                               (unsigned char)cases[i].esc);
+                               (unsigned char)cases[i].esc, NULL);
         buf[n] = '\0';
         if (strcmp(buf, cases[i].out) != 0) fail_msg("case %zu: got '%s'", i, buf);
     }
@@ -678,6 +712,7 @@ int main(void) {
         cmocka_unit_test(test_prep_header_open_quote),
         cmocka_unit_test(test_prep_after_quote_strict),
         cmocka_unit_test(test_prep_after_quote_lenient),
+        cmocka_unit_test(test_prep_after_quote_multiline),
         cmocka_unit_test(test_prep_backslash_escape),
         cmocka_unit_test(test_prep_gzip),
         cmocka_unit_test(test_prep_gzip_cut),

@@ -1,0 +1,754 @@
+/*
+** tg_xlsx.c -- .xlsx workbooks through tg_zip and expat (see tg_xlsx.h).
+** Every part is parsed by the same streaming loop: an expat parser whose
+** memory is tg_malloc'ed, fed the entry's bytes as they inflate, with the
+** element handlers of the part at hand. Names are matched by their local
+** part (after any "x:" prefix), as writers differ in prefixes. A DOCTYPE
+** stops the parse: no part of a workbook has one, and entities are how
+** XML files attack their readers.
+*/
+#include "tg_xlsx.h"
+
+#include <ctype.h>
+#include <expat.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "tg_err.h"
+#include "tg_mem.h"
+#include "tg_sbuf.h"
+#include "tg_zip.h"
+
+struct sheetinfo {
+    char *name, *part;
+    int state;
+};
+
+struct fmt {
+    unsigned id;
+    int dkind;
+};
+
+struct tg_xlsx {
+    tg_zip *z;
+    const char *path;
+    tg_interrupt intr;
+    int has_intr;
+    char *wb_part;
+    struct sheetinfo *sheets;
+    size_t n_sheets;
+    char *styles, *strings; /* part names, NULL when absent */
+    int date1904;
+    unsigned char *xf_dkind; /* per cellXfs index: TG_SD_* or 0 */
+    size_t n_xf;
+    /* shared strings: string i is sst[off[i], off[i + 1]) */
+    int sst_loaded;
+    tg_sbuf sst;
+    size_t *off;
+    size_t n_sst, cap_sst;
+};
+
+/* ---- the parse loop ---- */
+
+struct parse {
+    XML_Parser p;
+    tg_status st; /* set by a handler that stops the parse */
+    int stopped;  /* stopped on purpose: all that was wanted was read */
+    tg_error *err;
+    const char *part;
+    const char *path;
+};
+
+static void *x_malloc(size_t n) {
+    return tg_malloc(n);
+}
+static void *x_realloc(void *p, size_t n) {
+    return tg_realloc(p, n);
+}
+static void x_free(void *p) {
+    tg_free(p);
+}
+
+static void stop(struct parse *ps, tg_status st) {
+    if (ps->st == TG_OK && !ps->stopped) {
+        ps->st = st;
+        if (st == TG_OK) ps->stopped = 1;
+    }
+    XML_StopParser(ps->p, XML_FALSE);
+}
+
+static void XMLCALL on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
+                               const XML_Char *pubid, int has_internal) {
+    struct parse *ps = ud;
+    (void)name, (void)sysid, (void)pubid, (void)has_internal;
+    stop(ps, tg_err_set(ps->err, TG_EDATA, ps->path, 0, 0,
+                        "part '%s' of the workbook declares a DOCTYPE, which no workbook has",
+                        ps->part));
+}
+
+/* The status of a parse that expat refused. */
+static tg_status xml_error(struct parse *ps) {
+    if (ps->st != TG_OK) return ps->st;
+    if (XML_GetErrorCode(ps->p) == XML_ERROR_NO_MEMORY) return tg_err_nomem(ps->err);
+    return tg_err_set(ps->err, TG_EDATA, ps->path, 0, 0,
+                      "part '%s' is not well-formed XML: %s (line %lu)", ps->part,
+                      XML_ErrorString(XML_GetErrorCode(ps->p)),
+                      (unsigned long)XML_GetCurrentLineNumber(ps->p));
+}
+
+/* TG_ECANCEL from here only stops the stream; parse_part knows it meant
+** "read enough" by ps->stopped. */
+static tg_status sink(void *ud, const char *buf, size_t n) {
+    struct parse *ps = ud;
+    if (XML_Parse(ps->p, buf, (int)n, 0) == XML_STATUS_OK) return TG_OK;
+    return ps->stopped ? TG_ECANCEL : xml_error(ps);
+}
+
+/* Parses the archive's entry 'part' with the handlers given; the handlers'
+** user data is 'ps', the first member of their own struct. */
+static tg_status parse_part(tg_xlsx *x, const char *part, struct parse *ps,
+                            XML_StartElementHandler start, XML_EndElementHandler end,
+                            XML_CharacterDataHandler text, tg_error *err) {
+    static const XML_Memory_Handling_Suite mem = { x_malloc, x_realloc, x_free };
+    ps->p = XML_ParserCreate_MM("UTF-8", &mem, NULL);
+    if (!ps->p) return tg_err_nomem(err);
+    ps->st = TG_OK;
+    ps->stopped = 0;
+    ps->err = err;
+    ps->part = part;
+    ps->path = x->path;
+    XML_SetUserData(ps->p, ps);
+    XML_SetElementHandler(ps->p, start, end);
+    if (text) XML_SetCharacterDataHandler(ps->p, text);
+    XML_SetStartDoctypeDeclHandler(ps->p, on_doctype);
+    tg_status st = tg_zip_stream(x->z, part, sink, ps, x->has_intr ? &x->intr : NULL, err);
+    if (ps->stopped) st = TG_OK;
+    else if (st == TG_OK && XML_Parse(ps->p, NULL, 0, 1) != XML_STATUS_OK)
+        st = ps->stopped ? TG_OK : xml_error(ps);
+    XML_ParserFree(ps->p);
+    return st;
+}
+
+static const char *local(const char *name) {
+    const char *c = strrchr(name, ':');
+    return c ? c + 1 : name;
+}
+
+static const char *attr(const XML_Char **atts, const char *name) {
+    for (size_t i = 0; atts[i]; i += 2)
+        if (strcmp(local(atts[i]), name) == 0) return atts[i + 1];
+    return NULL;
+}
+
+/* ---- part names ---- */
+
+/* 'target' resolved against the folder of 'base' (a part name), inside the
+** archive: "/x" is from its root, "." and ".." are walked, and a ".." past
+** the root gives NULL. The result is an entry name, never a file path. */
+static char *resolve(const char *base, const char *target) {
+    size_t dir = 0, n;
+    if (target[0] != '/' && base)
+        for (size_t i = 0; base[i]; i++)
+            if (base[i] == '/') dir = i + 1;
+    n = dir + strlen(target) + 1;
+    char *out = tg_malloc(n), *w = out;
+    if (!out) return NULL;
+    memcpy(out, base, dir);
+    w = out + dir;
+    for (const char *s = target; *s;) {
+        while (*s == '/') s++;
+        const char *e = s;
+        while (*e && *e != '/') e++;
+        size_t len = (size_t)(e - s);
+        if (len == 1 && s[0] == '.') {
+        } else if (len == 2 && s[0] == '.' && s[1] == '.') {
+            if (w == out) {
+                tg_free(out);
+                return NULL;
+            }
+            w--; /* the '/' before the last segment */
+            while (w > out && w[-1] != '/') w--;
+        } else if (len) {
+            memcpy(w, s, len);
+            w += len;
+            if (*e) *w++ = '/';
+        }
+        s = e;
+    }
+    *w = '\0';
+    return out;
+}
+
+/* ---- relationships ---- */
+
+struct rel {
+    char *id, *target, *type;
+};
+
+struct rels {
+    struct parse ps;
+    struct rel *v;
+    size_t n, cap;
+    int oom;
+};
+
+static void XMLCALL rels_start(void *ud, const XML_Char *name, const XML_Char **atts) {
+    struct rels *r = ud;
+    if (strcmp(local(name), "Relationship") != 0) return;
+    const char *id = attr(atts, "Id"), *target = attr(atts, "Target"), *type = attr(atts, "Type");
+    if (!id || !target || !type) return;
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 16;
+        struct rel *v = tg_realloc(r->v, cap * sizeof *v);
+        if (!v) {
+            stop(&r->ps, tg_err_nomem(r->ps.err));
+            return;
+        }
+        r->v = v;
+        r->cap = cap;
+    }
+    struct rel *e = &r->v[r->n];
+    e->id = tg_strdup(id);
+    e->target = tg_strdup(target);
+    e->type = tg_strdup(type);
+    r->n++;
+    if (!e->id || !e->target || !e->type) stop(&r->ps, tg_err_nomem(r->ps.err));
+}
+
+static void XMLCALL no_end(void *ud, const XML_Char *name) {
+    (void)ud, (void)name;
+}
+
+static void rels_free(struct rels *r) {
+    for (size_t i = 0; i < r->n; i++) {
+        tg_free(r->v[i].id);
+        tg_free(r->v[i].target);
+        tg_free(r->v[i].type);
+    }
+    tg_free(r->v);
+}
+
+static int ends_with(const char *s, const char *suffix) {
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* The relationships part of 'part' ("xl/workbook.xml" ->
+** "xl/_rels/workbook.xml.rels"); absent is no relationships. */
+static tg_status read_rels(tg_xlsx *x, const char *part, struct rels *r, tg_error *err) {
+    size_t dir = 0;
+    memset(r, 0, sizeof *r);
+    for (size_t i = 0; part[i]; i++)
+        if (part[i] == '/') dir = i + 1;
+    size_t n = strlen(part) + 12;
+    char *name = tg_malloc(n);
+    if (!name) return tg_err_nomem(err);
+    snprintf(name, n, "%.*s_rels/%s.rels", (int)dir, part, part + dir);
+    tg_status st =
+        tg_zip_has(x->z, name) ? parse_part(x, name, &r->ps, rels_start, no_end, NULL, err) : TG_OK;
+    tg_free(name);
+    return st;
+}
+
+/* ---- the workbook ---- */
+
+struct wb {
+    struct parse ps;
+    tg_xlsx *x;
+    struct rels *rels;
+    size_t cap;
+};
+
+static void XMLCALL wb_start(void *ud, const XML_Char *name, const XML_Char **atts) {
+    struct wb *w = ud;
+    tg_xlsx *x = w->x;
+    const char *el = local(name), *v;
+    if (strcmp(el, "workbookPr") == 0) {
+        v = attr(atts, "date1904");
+        x->date1904 = v && (strcmp(v, "1") == 0 || strcmp(v, "true") == 0);
+        return;
+    }
+    if (strcmp(el, "sheet") != 0) return;
+    const char *sname = attr(atts, "name"), *id = attr(atts, "id"), *state = attr(atts, "state");
+    if (!sname) return;
+    const char *target = NULL;
+    for (size_t i = 0; id && i < w->rels->n; i++)
+        if (strcmp(w->rels->v[i].id, id) == 0 && ends_with(w->rels->v[i].type, "/worksheet"))
+            target = w->rels->v[i].target;
+    if (x->n_sheets == w->cap) {
+        size_t cap = w->cap ? w->cap * 2 : 8;
+        struct sheetinfo *s = tg_realloc(x->sheets, cap * sizeof *s);
+        if (!s) {
+            stop(&w->ps, tg_err_nomem(w->ps.err));
+            return;
+        }
+        x->sheets = s;
+        w->cap = cap;
+    }
+    struct sheetinfo *s = &x->sheets[x->n_sheets++];
+    s->name = tg_strdup(sname);
+    s->part = target ? resolve(x->wb_part, target) : NULL; /* NULL: a chart sheet, or escapes */
+    s->state = !state ? 0 : strcmp(state, "veryHidden") == 0 ? 2 : strcmp(state, "hidden") == 0;
+    if (!s->name) stop(&w->ps, tg_err_nomem(w->ps.err));
+}
+
+/* ---- number formats ---- */
+
+/* What a format code shows: a date, a time, both, or neither (0). Only the
+** first section counts; quoted text, escapes, fills and colours are
+** skipped; 'm' is minutes next to h or s and months otherwise. Danish
+** Excel's year letter 'å' counts as 'y' ("dd-mm-åååå"). */
+static int classify(const char *code) {
+    int date = 0, time = 0, m = 0;
+    for (const char *s = code; *s && *s != ';'; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"') {
+            while (s[1] && s[1] != '"') s++;
+            if (s[1]) s++;
+        } else if (c == '\\' || c == '_' || c == '*') {
+            if (s[1]) s++;
+        } else if (c == '[') {
+            const char *e = strchr(s, ']');
+            if (!e) break;
+            if (s[1] == '$' && strncmp(s + 1, "$-F800", 6) == 0) date = 1;
+            else if (s[1] == '$' && strncmp(s + 1, "$-F400", 6) == 0) time = 1;
+            else if (s[1] == 'h' || s[1] == 'H' || s[1] == 's' || s[1] == 'S') time = 1;
+            else if ((s[1] == 'm' || s[1] == 'M') && (e - s == 2 || e - s == 3)) time = 1;
+            s = e;
+        } else if (c == 0xc3 && (s[1] == '\xa5' || s[1] == '\x85')) { /* å, Å */
+            date = 1;
+            s++;
+        } else {
+            switch (tolower(c)) {
+            case 'd':
+            case 'y': date = 1; break;
+            case 'h':
+            case 's':
+                time = 1;
+                if (m) m = 2; /* h:mm or mm:ss: the m was minutes */
+                break;
+            case 'm': m = m ? m : 1; break;
+            default: break;
+            }
+            if (strncasecmp(s, "AM/PM", 5) == 0 || strncasecmp(s, "A/P", 3) == 0) time = 1;
+        }
+    }
+    if (m == 1 && !time) date = 1;
+    return date && time ? TG_SD_DATETIME : date ? TG_SD_DATE : time ? TG_SD_TIME : 0;
+}
+
+static int builtin_dkind(unsigned id) {
+    if ((id >= 14 && id <= 17) || (id >= 27 && id <= 36) || (id >= 50 && id <= 58))
+        return TG_SD_DATE;
+    if ((id >= 18 && id <= 21) || (id >= 45 && id <= 47)) return TG_SD_TIME;
+    return id == 22 ? TG_SD_DATETIME : 0;
+}
+
+struct styles {
+    struct parse ps;
+    tg_xlsx *x;
+    struct fmt *fmts;
+    size_t n_fmts, cap_fmts, cap_xf;
+    int in_xfs;
+};
+
+static void XMLCALL styles_start(void *ud, const XML_Char *name, const XML_Char **atts) {
+    struct styles *st = ud;
+    const char *el = local(name), *v;
+    if (strcmp(el, "cellXfs") == 0) st->in_xfs = 1;
+    else if (strcmp(el, "numFmt") == 0 && (v = attr(atts, "numFmtId"))) {
+        const char *code = attr(atts, "formatCode");
+        if (st->n_fmts == st->cap_fmts) {
+            size_t cap = st->cap_fmts ? st->cap_fmts * 2 : 16;
+            struct fmt *f = tg_realloc(st->fmts, cap * sizeof *f);
+            if (!f) {
+                stop(&st->ps, tg_err_nomem(st->ps.err));
+                return;
+            }
+            st->fmts = f;
+            st->cap_fmts = cap;
+        }
+        st->fmts[st->n_fmts].id = (unsigned)strtoul(v, NULL, 10);
+        st->fmts[st->n_fmts++].dkind = code ? classify(code) : 0;
+    } else if (st->in_xfs && strcmp(el, "xf") == 0) {
+        tg_xlsx *x = st->x;
+        unsigned id = (v = attr(atts, "numFmtId")) ? (unsigned)strtoul(v, NULL, 10) : 0;
+        int dk = builtin_dkind(id);
+        for (size_t i = 0; i < st->n_fmts; i++)
+            if (st->fmts[i].id == id) dk = st->fmts[i].dkind;
+        if (x->n_xf == st->cap_xf) {
+            size_t cap = st->cap_xf ? st->cap_xf * 2 : 64;
+            unsigned char *d = tg_realloc(x->xf_dkind, cap);
+            if (!d) {
+                stop(&st->ps, tg_err_nomem(st->ps.err));
+                return;
+            }
+            x->xf_dkind = d;
+            st->cap_xf = cap;
+        }
+        x->xf_dkind[x->n_xf++] = (unsigned char)dk;
+    }
+}
+
+static void XMLCALL styles_end(void *ud, const XML_Char *name) {
+    struct styles *st = ud;
+    if (strcmp(local(name), "cellXfs") == 0) st->in_xfs = 0;
+}
+
+/* ---- opening ---- */
+
+static tg_status read_root(tg_xlsx *x, tg_error *err) {
+    struct rels r;
+    tg_status st = read_rels(x, "", &r, err);
+    for (size_t i = 0; st == TG_OK && i < r.n && !x->wb_part; i++)
+        if (ends_with(r.v[i].type, "/officeDocument")) x->wb_part = resolve("", r.v[i].target);
+    rels_free(&r);
+    if (st != TG_OK) return st;
+    if (!x->wb_part && !(x->wb_part = tg_strdup("xl/workbook.xml"))) return tg_err_nomem(err);
+    if (!tg_zip_has(x->z, x->wb_part))
+        return tg_err_set(err, TG_EDATA, x->path, 0, 0,
+                          "not an Excel workbook: the zip archive has no workbook part");
+    return TG_OK;
+}
+
+static tg_status read_workbook(tg_xlsx *x, tg_error *err) {
+    struct rels r;
+    struct wb w;
+    tg_status st = read_rels(x, x->wb_part, &r, err);
+    for (size_t i = 0; st == TG_OK && i < r.n; i++) {
+        char **slot = ends_with(r.v[i].type, "/styles")          ? &x->styles
+                      : ends_with(r.v[i].type, "/sharedStrings") ? &x->strings
+                                                                 : NULL;
+        if (slot && !*slot && !(*slot = resolve(x->wb_part, r.v[i].target)))
+            st = tg_err_set(err, TG_EDATA, x->path, 0, 0,
+                            "the workbook names a part outside the archive: '%s'", r.v[i].target);
+    }
+    if (st == TG_OK) {
+        memset(&w, 0, sizeof w);
+        w.x = x;
+        w.rels = &r;
+        st = parse_part(x, x->wb_part, &w.ps, wb_start, no_end, NULL, err);
+    }
+    rels_free(&r);
+    if (st == TG_OK && x->styles && tg_zip_has(x->z, x->styles)) {
+        struct styles s;
+        memset(&s, 0, sizeof s);
+        s.x = x;
+        st = parse_part(x, x->styles, &s.ps, styles_start, styles_end, NULL, err);
+        tg_free(s.fmts);
+    }
+    return st;
+}
+
+tg_status tg_xlsx_open(int fd, const char *path, const tg_interrupt *intr, tg_xlsx **out,
+                       tg_error *err) {
+    *out = NULL;
+    tg_xlsx *x = tg_calloc(1, sizeof *x);
+    if (!x) return tg_err_nomem(err);
+    x->path = path;
+    if (intr) {
+        x->intr = *intr;
+        x->has_intr = 1;
+    }
+    tg_status st = tg_zip_open(fd, path, NULL, &x->z, err);
+    if (st == TG_OK) st = read_root(x, err);
+    if (st == TG_OK) st = read_workbook(x, err);
+    if (st == TG_OK && x->n_sheets == 0)
+        st = tg_err_set(err, TG_EDATA, path, 0, 0, "the workbook has no sheets");
+    if (st != TG_OK) {
+        tg_xlsx_close(x);
+        return st;
+    }
+    *out = x;
+    return TG_OK;
+}
+
+void tg_xlsx_close(tg_xlsx *x) {
+    if (!x) return;
+    tg_zip_close(x->z);
+    for (size_t i = 0; i < x->n_sheets; i++) {
+        tg_free(x->sheets[i].name);
+        tg_free(x->sheets[i].part);
+    }
+    tg_free(x->sheets);
+    tg_free(x->wb_part);
+    tg_free(x->styles);
+    tg_free(x->strings);
+    tg_free(x->xf_dkind);
+    tg_free(x->sst.p);
+    tg_free(x->off);
+    tg_free(x);
+}
+
+size_t tg_xlsx_n_sheets(const tg_xlsx *x) {
+    return x->n_sheets;
+}
+const char *tg_xlsx_sheet_name(const tg_xlsx *x, size_t i) {
+    return x->sheets[i].name;
+}
+int tg_xlsx_sheet_state(const tg_xlsx *x, size_t i) {
+    return x->sheets[i].state;
+}
+int tg_xlsx_date1904(const tg_xlsx *x) {
+    return x->date1904;
+}
+
+/* ---- shared strings ---- */
+
+struct sst {
+    struct parse ps;
+    tg_xlsx *x;
+    int in_si, in_t, in_rph;
+};
+
+static void XMLCALL sst_start(void *ud, const XML_Char *name, const XML_Char **atts) {
+    struct sst *s = ud;
+    const char *el = local(name);
+    (void)atts;
+    if (strcmp(el, "si") == 0) s->in_si = 1;
+    else if (strcmp(el, "rPh") == 0) s->in_rph = 1; /* phonetic guide: not the text */
+    else if (strcmp(el, "t") == 0 && s->in_si && !s->in_rph) s->in_t = 1;
+}
+
+static void XMLCALL sst_end(void *ud, const XML_Char *name) {
+    struct sst *s = ud;
+    tg_xlsx *x = s->x;
+    const char *el = local(name);
+    if (strcmp(el, "t") == 0) s->in_t = 0;
+    else if (strcmp(el, "rPh") == 0) s->in_rph = 0;
+    else if (strcmp(el, "si") == 0) {
+        s->in_si = 0;
+        if (x->n_sst + 2 > x->cap_sst) {
+            size_t cap = x->cap_sst ? x->cap_sst * 2 : 1024;
+            size_t *off = tg_realloc(x->off, cap * sizeof *off);
+            if (!off) {
+                stop(&s->ps, tg_err_nomem(s->ps.err));
+                return;
+            }
+            if (!x->off) off[0] = 0;
+            x->off = off;
+            x->cap_sst = cap;
+        }
+        x->off[++x->n_sst] = x->sst.len;
+    }
+}
+
+static void XMLCALL sst_text(void *ud, const XML_Char *s, int n) {
+    struct sst *st = ud;
+    if (!st->in_t) return;
+    tg_sbuf_add(&st->x->sst, s, (size_t)n);
+    if (st->x->sst.oom) stop(&st->ps, tg_err_nomem(st->ps.err));
+}
+
+static tg_status load_strings(tg_xlsx *x, tg_error *err) {
+    struct sst s;
+    x->sst_loaded = 1;
+    if (!x->strings || !tg_zip_has(x->z, x->strings)) return TG_OK;
+    memset(&s, 0, sizeof s);
+    s.x = x;
+    return parse_part(x, x->strings, &s.ps, sst_start, sst_end, sst_text, err);
+}
+
+/* ---- a sheet ---- */
+
+struct scan {
+    struct parse ps;
+    tg_xlsx *x;
+    tg_sheet *b;
+    char *dim; /* tg_xlsx_dimension: where to put it, and stop there */
+    uint32_t row, col;
+    int in_cell, in_v, in_is, in_t, in_rph, type, style;
+    tg_sbuf text;
+};
+
+enum { T_N, T_S, T_STR, T_INLINE, T_B, T_E, T_D };
+
+static int cell_type(const char *t) {
+    if (!t || strcmp(t, "n") == 0) return T_N;
+    if (strcmp(t, "s") == 0) return T_S;
+    if (strcmp(t, "str") == 0) return T_STR;
+    if (strcmp(t, "inlineStr") == 0) return T_INLINE;
+    if (strcmp(t, "b") == 0) return T_B;
+    if (strcmp(t, "e") == 0) return T_E;
+    return strcmp(t, "d") == 0 ? T_D : T_N;
+}
+
+/* "C17" -> row 16, col 2; 0 when it is no reference. */
+static int cell_ref(const char *s, uint32_t *row, uint32_t *col) {
+    uint32_t r0, c0, r1, c1;
+    if (tg_sheet_parse_range(s, &r0, &c0, &r1, &c1) != 0 || r0 != r1 || c0 != c1) return 0;
+    *row = r0;
+    *col = c0;
+    return 1;
+}
+
+/* The attributes r, s and t of a <c>, in one pass: this is the hot path,
+** once per cell. */
+static void cell_attrs(const XML_Char **atts, const char **r, const char **s, const char **t) {
+    *r = *s = *t = NULL;
+    for (size_t i = 0; atts[i]; i += 2) {
+        const char *n = atts[i][0] && !atts[i][1] ? atts[i] : local(atts[i]);
+        if (!n[0] || n[1]) continue;
+        if (n[0] == 'r') *r = atts[i + 1];
+        else if (n[0] == 's') *s = atts[i + 1];
+        else if (n[0] == 't') *t = atts[i + 1];
+    }
+}
+
+static int is(const char *el, char c) {
+    return el[0] == c && el[1] == '\0';
+}
+
+static void XMLCALL sheet_start(void *ud, const XML_Char *name, const XML_Char **atts) {
+    struct scan *sc = ud;
+    const char *el = name[0] && !name[1] ? name : local(name), *v;
+    if (sc->in_cell) {
+        if (is(el, 'v')) sc->in_v = 1;
+        else if (strcmp(el, "is") == 0) sc->in_is = 1;
+        else if (strcmp(el, "rPh") == 0) sc->in_rph = 1;
+        else if (strcmp(el, "t") == 0 && sc->in_is && !sc->in_rph) sc->in_t = 1;
+        return;
+    }
+    if (is(el, 'c')) {
+        uint32_t row = sc->row, col = sc->col + 1;
+        const char *s, *t;
+        cell_attrs(atts, &v, &s, &t);
+        if (v && !cell_ref(v, &row, &col)) {
+            stop(&sc->ps, tg_err_set(sc->ps.err, TG_EDATA, sc->x->path, 0, 0,
+                                     "bad cell reference '%.20s' in part '%s'", v, sc->ps.part));
+            return;
+        }
+        sc->row = row;
+        sc->col = col;
+        sc->in_cell = 1;
+        sc->type = cell_type(t);
+        sc->style = s ? atoi(s) : 0;
+        sc->text.len = 0;
+    } else if (strcmp(el, "row") == 0) {
+        v = attr(atts, "r");
+        long r = v ? atol(v) : 0;
+        sc->row = r >= 1 && r <= 1048576 ? (uint32_t)(r - 1) : sc->row + 1;
+        sc->col = UINT32_MAX; /* the next cell without a reference is column A */
+    } else if (strcmp(el, "mergeCell") == 0 && (v = attr(atts, "ref"))) {
+        uint32_t r0, c0, r1, c1;
+        if (tg_sheet_parse_range(v, &r0, &c0, &r1, &c1) == 0 &&
+            tg_sheet_merge(sc->b, r0, c0, r1, c1) != TG_OK)
+            stop(&sc->ps, tg_err_nomem(sc->ps.err));
+    } else if (strcmp(el, "dimension") == 0 && sc->dim) {
+        snprintf(sc->dim, 32, "%s", (v = attr(atts, "ref")) ? v : "");
+        stop(&sc->ps, TG_OK);
+    } else if (strcmp(el, "sheetData") == 0 && sc->dim) {
+        stop(&sc->ps, TG_OK);
+    }
+}
+
+/* The cell just closed, into the builder. */
+static tg_status put_cell(struct scan *sc) {
+    tg_xlsx *x = sc->x;
+    tg_sheet_cell c;
+    const char *v = sc->text.p ? sc->text.p : "";
+    size_t n = sc->text.len;
+    memset(&c, 0, sizeof c);
+    c.row = sc->row;
+    c.col = sc->col;
+    c.s = v;
+    c.n = n;
+    switch (sc->type) {
+    case T_S: {
+        char *end;
+        unsigned long i = strtoul(v, &end, 10);
+        if (n == 0 || *end || i >= x->n_sst) {
+            char cell[16];
+            tg_sheet_cell_name(sc->row + 1, sc->col, cell);
+            return tg_err_set(sc->ps.err, TG_EDATA, x->path, 0, 0,
+                              "cell %s of part '%s' names shared string '%.20s', which the "
+                              "workbook does not have",
+                              cell, sc->ps.part, v);
+        }
+        c.kind = TG_SC_STR;
+        c.s = x->sst.p + x->off[i];
+        c.n = x->off[i + 1] - x->off[i];
+        break;
+    }
+    case T_STR:
+    case T_INLINE: c.kind = TG_SC_STR; break;
+    case T_B:
+        c.kind = n ? TG_SC_BOOL : TG_SC_EMPTY;
+        c.num = n && v[0] == '1';
+        break;
+    case T_E: c.kind = TG_SC_ERR; break;
+    case T_D:
+        c.kind = n ? TG_SC_ISO : TG_SC_EMPTY;
+        if (n > 10 && v[10] == 'T') sc->text.p[10] = ' ';
+        if (n > 19) c.n = 19;
+        if (c.n == 19 && strcmp(v + 11, "00:00:00") == 0) c.n = 10;
+        break;
+    default:
+        if (n == 0) break;
+        c.kind = TG_SC_NUM;
+        if (sc->style > 0 && (size_t)sc->style < x->n_xf && x->xf_dkind[sc->style]) {
+            c.kind = TG_SC_SERIAL;
+            c.dkind = x->xf_dkind[sc->style];
+            c.num = strtod(v, NULL);
+        }
+    }
+    return tg_sheet_put(sc->b, &c, sc->ps.err);
+}
+
+static void XMLCALL sheet_end(void *ud, const XML_Char *name) {
+    struct scan *sc = ud;
+    if (!sc->in_cell) return;
+    const char *el = name[0] && !name[1] ? name : local(name);
+    if (is(el, 'v')) sc->in_v = 0;
+    else if (is(el, 't')) sc->in_t = 0;
+    else if (strcmp(el, "rPh") == 0) sc->in_rph = 0;
+    else if (strcmp(el, "is") == 0) sc->in_is = 0;
+    else if (is(el, 'c')) {
+        sc->in_cell = 0;
+        if (sc->text.oom) {
+            stop(&sc->ps, tg_err_nomem(sc->ps.err));
+            return;
+        }
+        tg_sbuf_add(&sc->text, "", 0); /* NUL-terminated, also when empty */
+        tg_status st = put_cell(sc);
+        if (st != TG_OK) stop(&sc->ps, st);
+    }
+}
+
+static void XMLCALL sheet_text(void *ud, const XML_Char *s, int n) {
+    struct scan *sc = ud;
+    if (sc->in_v || sc->in_t) tg_sbuf_add(&sc->text, s, (size_t)n);
+}
+
+static tg_status scan_part(tg_xlsx *x, size_t i, tg_sheet *b, char *dim, tg_error *err) {
+    struct scan sc;
+    if (!x->sheets[i].part || !tg_zip_has(x->z, x->sheets[i].part))
+        return tg_err_set(err, TG_EDATA, x->path, 0, 0,
+                          "sheet '%s' is not a worksheet in the archive (a chart sheet?)",
+                          x->sheets[i].name);
+    memset(&sc, 0, sizeof sc);
+    sc.x = x;
+    sc.b = b;
+    sc.dim = dim;
+    sc.row = UINT32_MAX;
+    sc.col = UINT32_MAX;
+    tg_status st =
+        parse_part(x, x->sheets[i].part, &sc.ps, sheet_start, sheet_end, sheet_text, err);
+    tg_free(sc.text.p);
+    return st;
+}
+
+tg_status tg_xlsx_dimension(tg_xlsx *x, size_t i, char *buf, tg_error *err) {
+    buf[0] = '\0';
+    return scan_part(x, i, NULL, buf, err);
+}
+
+tg_status tg_xlsx_scan(tg_xlsx *x, size_t i, tg_sheet *b, tg_error *err) {
+    if (!x->sst_loaded) {
+        tg_status st = load_strings(x, err);
+        if (st != TG_OK) return st;
+    }
+    return scan_part(x, i, b, NULL, err);
+}

@@ -1,0 +1,440 @@
+#!/usr/bin/python3
+"""check_excel_read.py TEGN WORKDIR -- tegn.read_excel against independent
+writers and readers (ctest `excel_read`).
+
+Workbooks are made here, at test time, by openpyxl (python3-openpyxl) and by
+XlsxWriter (python3-xlsxwriter, the Python twin of libxlsxwriter, in both its
+string layouts: a shared-strings table, and inline strings in constant-memory
+mode). Each is read by tegn (a script prints every value) and by openpyxl
+(data_only: formulas give their cached values), and the two must agree value
+for value; the column types tegn gives are checked against the type the
+values themselves have. Then hostile archives: a zip bomb (by ratio, and one
+whose directory understates its size), too many entries, and a workbook
+whose relationships point out of the archive, which must fail cleanly
+without touching any file outside.
+
+Skips (exit 77) when openpyxl or XlsxWriter is missing.
+"""
+import datetime
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import zipfile
+
+try:
+    import openpyxl
+    import xlsxwriter
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+except ImportError as e:  # pragma: no cover
+    print("skip: %s" % e)
+    sys.exit(77)
+
+TEGN, WORK = sys.argv[1], sys.argv[2]
+FAILS = []
+
+DUMP = r"""
+local path, opts = tegn.params.path, {}
+if tegn.params.sheet then opts.sheet = tegn.params.sheet end
+if tegn.params.header then opts.header = tonumber(tegn.params.header) end
+local t, r = tegn.read_excel(path, opts)
+local names, head = {}, {}
+for i, c in ipairs(r.columns) do names[i] = c.name; head[i] = c.name .. ':' .. c.type end
+print(table.concat(head, '\t'))
+for _, row in ipairs(t:rows()) do
+  local out = {}
+  for i, n in ipairs(names) do
+    local v = row[n]
+    if v == nil or v == tegn.null then out[i] = 'NULL'
+    elseif math.type(v) == 'integer' then out[i] = string.format('%d', v)
+    elseif math.type(v) == 'float' then out[i] = string.format('%.17g', v)
+    else out[i] = tostring(v) end
+  end
+  print(table.concat(out, '\t'))
+end
+"""
+
+
+def fail(what):
+    FAILS.append(what)
+    print("FAIL " + what)
+
+
+def run_tegn(path, *extra, **params):
+    script = os.path.join(WORK, "dump.lua")
+    with open(script, "w", encoding="utf-8") as f:
+        f.write(DUMP)
+    args = [TEGN, "run", script, "--quiet", "--allow-read", WORK, "--param", "path=" + path]
+    args += list(extra)
+    for k, v in params.items():
+        args += ["--param", "%s=%s" % (k, v)]
+    return subprocess.run(args, capture_output=True, text=True, timeout=120)
+
+
+def expected_text(v):
+    """openpyxl's value as the dump writes it."""
+    if v is None or (isinstance(v, str) and v.startswith("#") and v in ERRORS):
+        return None
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, datetime.datetime):
+        if v.time() == datetime.time(0):
+            return v.date().isoformat()
+        return v.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(v, datetime.date):
+        return v.isoformat()
+    if isinstance(v, datetime.time):
+        return v.strftime("%H:%M:%S")
+    return v
+
+
+ERRORS = {"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!"}
+
+
+def value_type(vals):
+    """The column type the values call for, as the CSV loader decides."""
+    vals = [v for v in vals if v is not None]
+    if not vals:
+        return None
+    if all(isinstance(v, bool) or v in ("true", "false") for v in vals):
+        return "bool"
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in vals):
+        return "int"
+    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in vals):
+        return "float"
+    if all(isinstance(v, str) and len(v) == 10 and v[4] == "-" for v in vals):
+        return "date"
+    return "string"
+
+
+def same(a, b):
+    if a == b:
+        return True
+    try:
+        return float(a) == float(b)
+    except (TypeError, ValueError):
+        return False
+
+
+def compare(name, path, sheet=None, header_row=1, **params):
+    """tegn's reading of a sheet against openpyxl's."""
+    wb = openpyxl.load_workbook(path, data_only=True)
+    ws = wb[sheet] if sheet else next(s for s in wb.worksheets if s.sheet_state == "visible")
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    header = [str(h) for h in rows[header_row - 1]]
+    body = [[expected_text(v) for v in r] for r in rows[header_row:]]
+    if sheet:
+        params["sheet"] = sheet
+    r = run_tegn(path, **params)
+    if r.returncode != 0:
+        fail("%s: tegn exit %d: %s" % (name, r.returncode, r.stderr.strip()))
+        return None
+    lines = r.stderr.rstrip("\n").split("\n")  # print writes to stderr; stdout is the document
+    cols = [c.rsplit(":", 1) for c in lines[0].split("\t")]
+    got = [l.split("\t") for l in lines[1:]]
+    if len(got) != len(body):
+        fail("%s: %d rows, openpyxl has %d" % (name, len(got), len(body)))
+        return cols
+    for k, (cname, ctype) in enumerate(cols):
+        vals = [row[k] if k < len(row) else None for row in body]
+        want = value_type(vals)
+        if want and ctype != want:
+            fail("%s: column %s is %s, its values are %s" % (name, cname, ctype, want))
+        for i, row in enumerate(got):
+            exp = "NULL" if vals[i] is None else vals[i]
+            if isinstance(exp, bool):
+                exp = "true" if exp else "false"
+            if ctype == "string" and isinstance(exp, float) and exp == int(exp):
+                exp = int(exp)
+            if not same(row[k], exp if not isinstance(exp, (int, float)) else exp):
+                fail("%s: row %d column %s: tegn %r, openpyxl %r" % (name, i + 1, cname, row[k], exp))
+                return cols
+    print("ok   %s: %d rows x %d columns" % (name, len(got), len(cols)))
+    return cols
+
+
+# ---- the books ----
+
+ROWS = [
+    ("Tårnby", 12, 1875.25, datetime.date(2024, 1, 31), True),
+    ("Køge", 7, 2230.5, datetime.date(2023, 12, 1), False),
+    ("Ærø", None, 1999.0, None, True),
+    ("Hørsholm", 0, -12.75, datetime.date(1999, 3, 1), False),
+]
+
+
+def book_types(path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Ark1"
+    ws.append(["kommune", "pladser", "takst", "dato", "aktiv"])
+    for r in ROWS:
+        ws.append(list(r))
+    for row in ws.iter_rows(min_row=2, min_col=4, max_col=4):
+        row[0].number_format = "yyyy-mm-dd"
+    wb.save(path)
+
+
+def book_danish(path):
+    """Danish custom formats: dd-mm-åååå, a [$-406] long date, date-time, time."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Ark1"
+    ws.append(["fra", "til", "tidspunkt", "klokken"])
+    vals = [
+        (datetime.date(2024, 2, 29), datetime.date(2024, 3, 1),
+         datetime.datetime(2024, 5, 1, 13, 45, 10), datetime.time(8, 30)),
+        (datetime.date(1900, 3, 1), datetime.date(2000, 12, 31),
+         datetime.datetime(2024, 5, 2, 0, 0, 1), datetime.time(23, 59, 59)),
+    ]
+    for v in vals:
+        ws.append(list(v))
+    for row in ws.iter_rows(min_row=2):
+        row[0].number_format = "dd-mm-åååå"
+        row[1].number_format = "[$-406]d. mmmm yyyy;@"
+        row[2].number_format = "dd-mm-yyyy hh:mm:ss"
+        row[3].number_format = "hh:mm:ss"
+    wb.save(path)
+
+
+def book_1904(path):
+    wb = openpyxl.Workbook()
+    wb.epoch = CALENDAR_MAC_1904
+    ws = wb.active
+    ws.title = "Ark1"
+    ws.append(["id", "dato"])
+    for i, d in enumerate([datetime.date(1904, 1, 2), datetime.date(2024, 6, 30),
+                           datetime.date(1999, 12, 31)]):
+        ws.append([i + 1, d])
+        ws.cell(row=i + 2, column=2).number_format = "dd.mm.yyyy"
+    wb.save(path)
+
+
+def book_hidden(path):
+    wb = openpyxl.Workbook()
+    hidden = wb.active
+    hidden.title = "Opslag"
+    hidden.append(["kode", "tekst"])
+    hidden.append([1, "skjult"])
+    hidden.sheet_state = "hidden"
+    ws = wb.create_sheet("Ark1")
+    ws.append(["a", "b"])
+    ws.append([1, 2.5])
+    ws.append([2, 3.5])
+    wb.save(path)
+
+
+def book_errors(path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Ark1"
+    ws.append(["navn", "x"])
+    ws.append(["a", 1.5])
+    ws.append(["b", "#DIV/0!"])
+    ws.append(["c", "#N/A"])
+    ws.append(["d", 4])
+    wb.save(path)
+
+
+def book_big(path, n=70000):
+    """A whole column: one text value at row n + 1."""
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("Ark1")
+    ws.append(["id", "n"])
+    for i in range(1, n):
+        ws.append([i, i * 2])
+    ws.append([n, "n/a"])
+    wb.save(path)
+
+
+def book_xlsxwriter(path, constant_memory):
+    wb = xlsxwriter.Workbook(path, {"constant_memory": constant_memory})
+    ws = wb.add_worksheet("Ark1")
+    datefmt = wb.add_format({"num_format": "dd-mm-yyyy"})
+    ws.write_row(0, 0, ["kommune", "pladser", "takst", "dato", "aktiv"])
+    for i, r in enumerate(ROWS, start=1):
+        for k, v in enumerate(r):
+            if v is None:
+                continue
+            if isinstance(v, datetime.date):
+                ws.write_datetime(i, k, datetime.datetime(v.year, v.month, v.day), datefmt)
+            else:
+                ws.write(i, k, v)
+    wb.close()
+
+
+def book_merged(path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Ark1"
+    ws["A1"] = "kommune"
+    ws["B1"] = "Udgifter"
+    ws.merge_cells("A1:A2")
+    ws.merge_cells("B1:C1")
+    ws["B2"] = 2023
+    ws["C2"] = 2024
+    ws.append(["Tårnby", 10.5, 11.25])
+    ws.append(["Køge", 7.0, 8.5])
+    wb.save(path)
+
+
+# ---- hostile archives ----
+
+def minimal_book(path, sheet_target="worksheets/sheet1.xml", extra=None, sheet_xml=None,
+                 strings=None):
+    """A workbook written part by part, to be made hostile."""
+    ct = ('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+          'content-types"/>')
+    rels = ('<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
+            '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+            'officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+            '</Relationships>')
+    wbrels = ('<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+              'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+              'openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="%s"/>'
+              '%s</Relationships>' % (sheet_target, (
+                  '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/'
+                  'officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+                  if strings else "")))
+    wbxml = ('<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/'
+             'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/'
+             '2006/relationships"><sheets><sheet name="Ark1" sheetId="1" r:id="rId1"/></sheets>'
+             '</workbook>')
+    sheet = sheet_xml or ('<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.'
+                          'org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" '
+                          't="inlineStr"><is><t>a</t></is></c></row><row r="2"><c r="A2">'
+                          '<v>1</v></c></row></sheetData></worksheet>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", ct)
+        z.writestr("_rels/.rels", rels)
+        z.writestr("xl/_rels/workbook.xml.rels", wbrels)
+        z.writestr("xl/workbook.xml", wbxml)
+        z.writestr("xl/worksheets/sheet1.xml", sheet)
+        if strings:
+            z.writestr("xl/sharedStrings.xml", strings)
+        for name, data in (extra or []):
+            z.writestr(name, data)
+
+
+def understate(path, entry, size):
+    """Rewrites the uncompressed size of 'entry' in its local header and
+    in the central directory (the directory lies, the data does not)."""
+    with open(path, "r+b") as f:
+        data = bytearray(f.read())
+        name = entry.encode()
+        pos = 0
+        while True:
+            i = data.find(b"PK\x03\x04", pos)
+            if i < 0:
+                break
+            n = struct.unpack_from("<H", data, i + 26)[0]
+            if data[i + 30:i + 30 + n] == name:
+                struct.pack_into("<I", data, i + 22, size)
+            pos = i + 4
+        pos = 0
+        while True:
+            i = data.find(b"PK\x01\x02", pos)
+            if i < 0:
+                break
+            n = struct.unpack_from("<H", data, i + 28)[0]
+            if data[i + 46:i + 46 + n] == name:
+                struct.pack_into("<I", data, i + 24, size)
+            pos = i + 4
+        f.seek(0)
+        f.write(data)
+
+
+def hostile(name, path, must, *extra):
+    """tegn must refuse the file with an error naming 'must', quickly, and
+    touch nothing outside WORK."""
+    canary = os.path.join(os.path.dirname(WORK.rstrip("/")), "h21_canary")
+    before = set(os.listdir(WORK))
+    r = run_tegn(path, *extra)
+    after = set(os.listdir(WORK))
+    if r.returncode == 0:
+        fail("%s: read without an error" % name)
+    elif must not in r.stderr:
+        fail("%s: exit %d, stderr %r lacks %r" % (name, r.returncode, r.stderr, must))
+    elif after != before or os.path.exists(canary):
+        fail("%s: files changed: %s" % (name, after ^ before))
+    else:
+        print("ok   %s: refused (%s)" % (name, r.stderr.strip().splitlines()[0][:150]))
+
+
+def main():
+    if os.path.isdir(WORK):
+        shutil.rmtree(WORK)
+    os.makedirs(WORK)
+    p = lambda n: os.path.join(WORK, n)
+
+    book_types(p("types.xlsx"))
+    compare("openpyxl types", p("types.xlsx"))
+    book_danish(p("danish.xlsx"))
+    cols = compare("Danish date formats", p("danish.xlsx"))
+    if cols and [c[1] for c in cols] != ["date", "date", "string", "string"]:
+        fail("Danish date formats: types %s" % cols)
+    book_1904(p("mac1904.xlsx"))
+    compare("1904 date system", p("mac1904.xlsx"))
+    book_hidden(p("hidden.xlsx"))
+    compare("hidden first sheet passed over", p("hidden.xlsx"))
+    compare("hidden sheet by name", p("hidden.xlsx"), sheet="Opslag")
+    book_errors(p("errors.xlsx"))
+    compare("error cells", p("errors.xlsx"))
+    book_xlsxwriter(p("xw_shared.xlsx"), False)
+    compare("XlsxWriter, shared strings", p("xw_shared.xlsx"))
+    book_xlsxwriter(p("xw_inline.xlsx"), True)
+    compare("XlsxWriter, inline strings", p("xw_inline.xlsx"))
+    book_big(p("big.xlsx"))
+    cols = compare("70,000 rows, text in the last", p("big.xlsx"))
+    if cols and cols[1] != ["n", "string"]:
+        fail("whole-column inference: %s" % cols)
+    book_merged(p("merged.xlsx"))
+    cols = compare("merged header cells", p("merged.xlsx"), header_row=2, header=2)
+    if cols and [c[0] for c in cols] != ["kommune", "Udgifter 2023", "Udgifter 2024"]:
+        fail("merged header names: %s" % [c[0] for c in cols])
+
+    # hostile archives
+    minimal_book(p("bomb_ratio.xlsx"),
+                 extra=[("xl/worksheets/sheet2.xml", b"\0" * (40 << 20))],
+                 sheet_target="worksheets/sheet2.xml")
+    hostile("zip bomb (ratio)", p("bomb_ratio.xlsx"), "zip bomb")
+    big_sheet = ('<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+                 'spreadsheetml/2006/main"><sheetData>' +
+                 "".join('<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (i, i, i)
+                         for i in range(1, 200001)) + "</sheetData></worksheet>")
+    minimal_book(p("bomb_lie.xlsx"), sheet_xml=big_sheet)
+    understate(p("bomb_lie.xlsx"), "xl/worksheets/sheet1.xml", 1000)
+    hostile("zip bomb (understated size)", p("bomb_lie.xlsx"), "bytes")
+    minimal_book(p("entries.xlsx"), extra=[("x/%d" % i, b"") for i in range(10001)])
+    hostile("too many entries", p("entries.xlsx"), "entries, over the cap")
+    # the shared strings are held in memory: --mem caps them while they inflate
+    sst = ('<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+           '2006/main">' + "".join("<si><t>%s</t></si>" % os.urandom(500).hex()
+                                    for _ in range(25000)) + "</sst>")
+    minimal_book(p("strings.xlsx"), strings=sst, sheet_xml=(
+        '<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+        '2006/main"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData>'
+        '</worksheet>'))
+    r = run_tegn(p("strings.xlsx"), "--mem", "12M")
+    if r.returncode != 3 or "memory" not in r.stderr:
+        fail("--mem while inflating shared strings: exit %d, %r" % (r.returncode, r.stderr[:300]))
+    else:
+        print("ok   --mem 12M stops 25 MB of shared strings (exit 3)")
+    if run_tegn(p("strings.xlsx")).returncode != 0:
+        fail("the shared-strings book does not load without --mem")
+    canary = os.path.join(os.path.dirname(WORK.rstrip("/")), "h21_canary")
+    minimal_book(p("escape.xlsx"), sheet_target="../../../../../../../../etc/passwd",
+                 extra=[("../../h21_canary", b"x"), ("/tmp/h21_canary_abs", b"x")])
+    hostile("relationship out of the archive", p("escape.xlsx"), "not a worksheet in the archive")
+    if os.path.exists("/tmp/h21_canary_abs") or os.path.exists(canary):
+        fail("an archive entry name was used as a path")
+
+    if FAILS:
+        print("%d failure(s)" % len(FAILS))
+        sys.exit(1)
+    print("all excel_read checks passed")
+
+
+if __name__ == "__main__":
+    main()
