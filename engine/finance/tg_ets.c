@@ -672,6 +672,19 @@ tg_status tg_ets_forecast(const tg_ets_model *mod, size_t h, const double *level
     return TG_OK;
 }
 
+/* ---- Box-Cox ---- */
+
+double tg_ets_boxcox(double y, double lambda) {
+    if (!(y > 0)) return NAN;
+    return lambda == 0 ? log(y) : expm1(lambda * log(y)) / lambda;
+}
+
+double tg_ets_inv_boxcox(double w, double lambda) {
+    if (lambda == 0) return exp(w);
+    if (!(lambda * w + 1 > 0)) return lambda > 0 ? 0 : HUGE_VAL;
+    return exp(log1p(lambda * w) / lambda);
+}
+
 /* ---- backtest ---- */
 
 /* The ETS side of a backtest (tg_fc_backtest_with): refit, model choice

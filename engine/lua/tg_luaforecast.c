@@ -191,11 +191,11 @@ static int l_backtest(lua_State *L) {
 
 /* tegn.forecast.ets(t, {by =, time =, value =, model = "ZZZ", period = 12,
 ** horizon = 12, alpha =, beta =, gamma =, phi =, level = {80, 95},
-** lower =, upper =, seed = 1}) -> forecasts, params, candidates */
+** lower =, upper =, seed = 1, lambda =}) -> forecasts, params, candidates */
 static int l_ets(lua_State *L) {
-    static const char *const known[] = { "by",      "time",  "value", "model", "period",
-                                         "horizon", "alpha", "beta",  "gamma", "phi",
-                                         "level",   "lower", "upper", "seed",  NULL };
+    static const char *const known[] = { "by",    "time", "value",  "model", "period", "horizon",
+                                         "alpha", "beta", "gamma",  "phi",   "level",  "lower",
+                                         "upper", "seed", "lambda", NULL };
     const char *fname = "ets";
     const tg_table *t = tg_luaval_table_arg(L, 1, fname, "t");
     double levels[TG_FCTABLE_MAX_LEVELS];
@@ -214,6 +214,7 @@ static int l_ets(lua_State *L) {
     o.lower = tg_luaaux_opt_number(L, 2, fname, "lower", -HUGE_VAL, -HUGE_VAL, HUGE_VAL);
     o.upper = tg_luaaux_opt_number(L, 2, fname, "upper", HUGE_VAL, -HUGE_VAL, HUGE_VAL);
     o.seed = (uint64_t)tg_luaaux_opt_integer(L, 2, fname, "seed", 1, 0, INT64_MAX);
+    o.lambda = tg_luaaux_opt_number(L, 2, fname, "lambda", NAN, -HUGE_VAL, HUGE_VAL);
     fc = tg_luaval_table_new(L);
     r1 = lua_gettop(L);
     pa = tg_luaval_table_new(L);

@@ -149,3 +149,9 @@ A	ets	17
 A	snaive	17
 B	ets	13
 B	snaive	13
+
+-- case: error: ets: a Box-Cox lambda needs positive values
+local z = t:derive{ pct = tegn.when(tegn.col'maaned':eq'2020-01', 0):otherwise(tegn.col'pct') }
+tegn.forecast.ets(z, {time = 'maaned', value = 'pct', by = 'tilbud_id', model = 'ANN', period = 1, lambda = 0})
+-- error data:
+script.lua:2: group 'A': a Box-Cox transformation needs positive values, got 0

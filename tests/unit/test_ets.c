@@ -370,6 +370,24 @@ static void test_ets_backtest_naive_loop(void **state) {
     assert_near(sn[0].mae, mae_sn / (double)cnt, 1e-9);
 }
 
+static void test_ets_boxcox(void **state) {
+    /* By hand: log e = 1; (4^0.5 - 1)/0.5 = 2; (8^(1/3) - 1)*3 = 3;
+    ** (0.5^-1 - 1)/-1 = -1. The inverse undoes each; past the range of the
+    ** transform it is the limit (0 for lambda > 0, inf for lambda < 0). */
+    (void)state;
+    assert_near(tg_ets_boxcox(exp(1), 0), 1, 1e-15);
+    assert_near(tg_ets_boxcox(4, 0.5), 2, 1e-15);
+    assert_near(tg_ets_boxcox(8, 1.0 / 3), 3, 1e-14);
+    assert_near(tg_ets_boxcox(0.5, -1), -1, 1e-15);
+    assert_true(isnan(tg_ets_boxcox(0, 0.5)) && isnan(tg_ets_boxcox(-1, 0)));
+    assert_near(tg_ets_inv_boxcox(1, 0), exp(1), 1e-15);
+    assert_near(tg_ets_inv_boxcox(2, 0.5), 4, 1e-14);
+    assert_near(tg_ets_inv_boxcox(3, 1.0 / 3), 8, 1e-13);
+    assert_near(tg_ets_inv_boxcox(-1, -1), 0.5, 1e-15);
+    assert_true(tg_ets_inv_boxcox(-3, 0.5) == 0);
+    assert_true(tg_ets_inv_boxcox(2, -1) == HUGE_VAL);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ets_likelihood_at_r_params),
@@ -379,6 +397,7 @@ int main(void) {
         cmocka_unit_test(test_ets_admissible_by_hand),
         cmocka_unit_test(test_ets_parse),
         cmocka_unit_test(test_ets_backtest_naive_loop),
+        cmocka_unit_test(test_ets_boxcox),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
