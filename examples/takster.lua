@@ -43,11 +43,12 @@ print(string.format("%d of %d takster differ from the published ones", afviger, 
 local csv = tegn.param("csv", "out")
 if csv ~= "" then -- for Danish Excel: ';', decimal comma, BOM; kroner with øre
   sammen:write_csv(csv .. "/takster_" .. aar .. ".csv",
-                   { excel = true, decimals = { maanedstakst = 2 } })
+                   { excel = true, decimals = { maanedstakst = 2 },
+                     allow_identifiers = { "navn" } }) -- the tilbud's name
   -- The workbook: kroner as numbers Danish Excel shows 4.892 and 148.798,50
   local kr = "#,##0"
   sammen:write_xlsx(csv .. "/takster_" .. aar .. ".xlsx", { sheet = "Takster " .. aar,
-    decimals = { maanedstakst = 2 },
+    decimals = { maanedstakst = 2 }, allow_identifiers = { "navn" },
     formats = { doegntakst_kr = kr, doegntakst = kr, basistakst = kr, servicetakst = kr } })
 end
-tegn.emit{ aar = aar, afviger = afviger, takster = sammen }
+tegn.emit({ aar = aar, afviger = afviger, takster = sammen }, { allow_identifiers = { "navn" } })

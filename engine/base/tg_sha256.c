@@ -247,3 +247,30 @@ tg_status tg_sha256_file_poll(const char *path, const tg_interrupt *intr, char h
     to_hex(digest, hex);
     return TG_OK;
 }
+
+void tg_sha256_hmac(const void *key, size_t klen, const void *msg, size_t n,
+                    unsigned char digest[32]) {
+    unsigned char k[64], pad[64], inner[32];
+    tg_sha256 s;
+    assert((key != NULL || klen == 0) && (msg != NULL || n == 0) && digest != NULL);
+    memset(k, 0, sizeof k);
+    if (klen > sizeof k) { /* a long key is hashed first */
+        tg_sha256_init(&s);
+        tg_sha256_update(&s, key, klen);
+        tg_sha256_final(&s, k);
+    } else if (klen > 0) {
+        memcpy(k, key, klen);
+    }
+    for (size_t i = 0; i < 64; i++) pad[i] = (unsigned char)(k[i] ^ 0x36);
+    tg_sha256_init(&s);
+    tg_sha256_update(&s, pad, 64);
+    tg_sha256_update(&s, msg, n);
+    tg_sha256_final(&s, inner);
+    for (size_t i = 0; i < 64; i++) pad[i] = (unsigned char)(k[i] ^ 0x5c);
+    tg_sha256_init(&s);
+    tg_sha256_update(&s, pad, 64);
+    tg_sha256_update(&s, inner, 32);
+    tg_sha256_final(&s, digest);
+    memset(k, 0, sizeof k); /* the key does not linger on the stack */
+    memset(pad, 0, sizeof pad);
+}

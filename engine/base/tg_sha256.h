@@ -31,6 +31,13 @@ void tg_sha256_update(tg_sha256 *s, const void *p, size_t n);
 /* Pads, writes the 32-byte digest and leaves 's' to be initialised again. */
 void tg_sha256_final(tg_sha256 *s, unsigned char digest[32]);
 
+/* HMAC-SHA-256 (RFC 2104) of the n bytes at msg under the klen-byte key:
+** the keyed hash behind tegn's pseudonyms, which unlike a plain SHA-256
+** of a CPR number cannot be reversed by hashing every possible number
+** without the key. */
+void tg_sha256_hmac(const void *key, size_t klen, const void *msg, size_t n,
+                    unsigned char digest[32]);
+
 /* The digest of the n bytes at p as 64 lowercase hex digits and a NUL
 ** (the form sha256sum prints). */
 void tg_sha256_hex(const void *p, size_t n, char hex[65]);

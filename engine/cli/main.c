@@ -79,7 +79,10 @@ static const char run_options[] =
     "  --report FILE     also write the committee report of the indicator document as\n"
     "                    HTML (atomically; never --out, the script or an input)\n"
     "  --pdf FILE        also print the report to PDF with headless Chromium (A4; the\n"
-    "                    same rules as --report; exit 69 when Chromium is missing)\n";
+    "                    same rules as --report; exit 69 when Chromium is missing)\n"
+    "  --param disclosure=dst  the disclosure rules of every indicator (default tegn)\n"
+    "  The key of t:pseudonymise is the file TEGN_PSEUDONYM_KEY_FILE names (in the\n"
+    "  environment), which no script may read (docs/disclosure.md).\n";
 
 static const char inspect_options[] =
     "  --head N          also print the first N rows as a table\n"

@@ -1,13 +1,13 @@
 /*
 ** tg_pdf.c -- the report printed to PDF by headless Chromium (see
 ** tg_pdf.h). tegn writes the HTML into a private folder made with mkdtemp,
-** starts Chromium there in its own process group with its home and profile
-** in that folder (so it touches nothing of the user's and leaves nothing
+** starts Chromium (fork and execve) in its own process group with its home
+** and profile in that folder (so it touches nothing of the user's and leaves nothing
 ** behind), waits for it with a time limit, and then places the PDF it wrote
 ** with tg_out_write_atomic. Chromium's own chatter goes to a log in the
 ** folder; its last line is shown when it fails.
 */
-#define _XOPEN_SOURCE 700 /* mkdtemp, nftw, setenv, kill, setpgid */
+#define _XOPEN_SOURCE 700 /* mkdtemp, nftw, kill, setpgid */
 #include "tg_pdf.h"
 
 #include <errno.h>
@@ -96,38 +96,72 @@ static char *read_file(const char *path, size_t *len) {
     return data;
 }
 
-/* The child: Chromium's output to the log, its home in the folder, its own
-** process group (so a time-out can stop its helpers too). Root needs
-** --no-sandbox: Chromium refuses its sandbox to root. */
-static void exec_chromium(const char *prog, const char *dir) {
+/* Chromium's command line and environment, made before the fork: the
+** child of a process that has run threads may only make async-signal-safe
+** calls until it execs. Its home and caches are the private folder. */
+typedef struct launch {
     char html[4200], pdf[4200], profile[4200], log[4200];
-    snprintf(html, sizeof html, "file://%s/rapport.html", dir);
-    snprintf(pdf, sizeof pdf, "--print-to-pdf=%s/rapport.pdf", dir);
-    snprintf(profile, sizeof profile, "--user-data-dir=%s/profil", dir);
-    snprintf(log, sizeof log, "%s/chromium.log", dir);
-    int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600), null = open("/dev/null", O_RDONLY);
+    char home[4200], config[4200], cache[4200];
+    const char *argv[20];
+    char **envp;
+} launch;
+
+extern char **environ;
+
+static int is_replaced(const char *var) {
+    return strncmp(var, "HOME=", 5) == 0 || strncmp(var, "XDG_CONFIG_HOME=", 16) == 0 ||
+           strncmp(var, "XDG_CACHE_HOME=", 15) == 0;
+}
+
+/* Fills 'l'; 0 when out of memory. Root needs --no-sandbox: Chromium
+** refuses its sandbox to root. */
+static int launch_init(launch *l, const char *prog, const char *dir) {
+    static const char *const flags[] = {
+        "--headless",
+        "--disable-gpu",
+        "--no-first-run",
+        "--no-default-browser-check",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-extensions",
+        "--disable-crash-reporter",
+        "--no-pdf-header-footer",
+    };
+    size_t n = 0, k = 0;
+    snprintf(l->html, sizeof l->html, "file://%s/rapport.html", dir);
+    snprintf(l->pdf, sizeof l->pdf, "--print-to-pdf=%s/rapport.pdf", dir);
+    snprintf(l->profile, sizeof l->profile, "--user-data-dir=%s/profil", dir);
+    snprintf(l->log, sizeof l->log, "%s/chromium.log", dir);
+    snprintf(l->home, sizeof l->home, "HOME=%s", dir);
+    snprintf(l->config, sizeof l->config, "XDG_CONFIG_HOME=%s", dir);
+    snprintf(l->cache, sizeof l->cache, "XDG_CACHE_HOME=%s", dir);
+    l->argv[n++] = prog;
+    for (size_t i = 0; i < sizeof flags / sizeof *flags; i++) l->argv[n++] = flags[i];
+    l->argv[n++] = l->profile;
+    l->argv[n++] = l->pdf;
+    l->argv[n++] = geteuid() == 0 ? "--no-sandbox" : "--disable-dev-shm-usage";
+    l->argv[n++] = l->html;
+    l->argv[n] = NULL;
+    while (environ && environ[k]) k++;
+    if (!(l->envp = malloc((k + 4) * sizeof *l->envp))) return 0;
+    n = 0;
+    for (size_t i = 0; i < k; i++)
+        if (!is_replaced(environ[i])) l->envp[n++] = environ[i];
+    l->envp[n++] = l->home;
+    l->envp[n++] = l->config;
+    l->envp[n++] = l->cache;
+    l->envp[n] = NULL;
+    return 1;
+}
+
+/* The child: Chromium's output to the log, its own process group (so a
+** time-out can stop its helpers too). Only async-signal-safe calls. */
+static void exec_chromium(const launch *l) {
+    int fd = open(l->log, O_WRONLY | O_CREAT | O_TRUNC, 0600), null = open("/dev/null", O_RDONLY);
     if (fd < 0 || null < 0 || dup2(null, 0) < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0) _exit(126);
     setpgid(0, 0);
-    setenv("HOME", dir, 1);
-    setenv("XDG_CONFIG_HOME", dir, 1);
-    setenv("XDG_CACHE_HOME", dir, 1);
-    const char *argv[] = { prog,
-                           "--headless",
-                           "--disable-gpu",
-                           "--no-first-run",
-                           "--no-default-browser-check",
-                           "--disable-background-networking",
-                           "--disable-component-update",
-                           "--disable-sync",
-                           "--disable-extensions",
-                           "--disable-crash-reporter",
-                           "--no-pdf-header-footer",
-                           profile,
-                           pdf,
-                           geteuid() == 0 ? "--no-sandbox" : "--disable-dev-shm-usage",
-                           html,
-                           NULL };
-    execv(prog, (char *const *)argv);
+    execve(l->argv[0], (char *const *)l->argv, l->envp);
     _exit(127);
 }
 
@@ -166,10 +200,20 @@ static void last_log_line(const char *dir, char *line, size_t size) {
 /* Runs Chromium on dir/rapport.html; EXIT_OK when dir/rapport.pdf is there. */
 static int print_pdf(const char *prog, const char *dir) {
     char why[600];
+    launch *l = malloc(sizeof *l);
+    if (!l || !launch_init(l, prog, dir)) {
+        fprintf(stderr, "tegn: --pdf: out of memory\n");
+        free(l);
+        return EXIT_INTERNAL;
+    }
+    fflush(NULL); /* the child must not write the parent's buffers again */
     pid_t pid = fork();
-    if (pid == 0) exec_chromium(prog, dir);
+    if (pid == 0) exec_chromium(l);
+    int e = errno;
+    free(l->envp);
+    free(l);
     if (pid < 0) {
-        fprintf(stderr, "tegn: --pdf: cannot start %s: %s\n", prog, strerror(errno));
+        fprintf(stderr, "tegn: --pdf: cannot start %s: %s\n", prog, strerror(e));
         return EXIT_UNAVAILABLE;
     }
     int status = wait_chromium(pid);

@@ -38,6 +38,7 @@ struct tg_path {
     list forbidden; /* --out */
     list reported;  /* --report, --pdf */
     list options;   /* the option that gave each file of 'reported' */
+    list secret;    /* the pseudonym key: neither read nor written */
     list read;
 };
 
@@ -82,6 +83,7 @@ void tg_path_free(tg_path *p) {
     list_free(&p->forbidden);
     list_free(&p->reported);
     list_free(&p->options);
+    list_free(&p->secret);
     list_free(&p->read);
     tg_free(p);
 }
@@ -189,6 +191,20 @@ tg_status tg_path_forbid_report(tg_path *p, const char *file, const char *option
     return TG_OK;
 }
 
+tg_status tg_path_forbid_secret(tg_path *p, const char *file, tg_error *err) {
+    char real[PATH_MAX];
+    assert(p != NULL && file != NULL);
+    if (!realpath(file, real)) return TG_OK;
+    return list_add(&p->secret, real) ? tg_err_nomem(err) : TG_OK;
+}
+
+static tg_status refuse_secret(const char *fn, const char *path, tg_error *err) {
+    return tg_err_set(err, TG_EIO, NULL, 0, 0,
+                      "%s: '%s' is the pseudonym key (TEGN_PSEUDONYM_KEY_FILE), which no script "
+                      "may read or write",
+                      fn, path);
+}
+
 static tg_status refuse_read(const char *fn, const char *path, tg_error *err) {
     return tg_err_set(err, TG_EIO, NULL, 0, 0,
                       "%s: '%s' is outside the folders this run may read (the script's "
@@ -216,6 +232,7 @@ tg_status tg_path_open_read(tg_path *p, const char *fn, const char *path, int *f
         return st;
     }
     if (!(root = root_of(&p->roots[TG_PATH_READ], real))) return refuse_read(fn, path, err);
+    if (list_has(&p->secret, real)) return refuse_secret(fn, path, err);
     rel = real + strlen(root);
     while (*rel == '/') rel++;
     *fd = tg_path_open_beneath(root, *rel ? rel : ".", O_RDONLY | O_NONBLOCK | O_NOCTTY, 0);
@@ -236,6 +253,7 @@ static tg_status check_read(tg_path *p, const char *fn, const char *path, tg_err
         resolve_missing(path, real) != 0)
         return refuse_read(fn, path, err);
     if (!under_any(&p->roots[TG_PATH_READ], real)) return refuse_read(fn, path, err);
+    if (list_has(&p->secret, real)) return refuse_secret(fn, path, err);
     if (!list_has(&p->read, real) && list_add(&p->read, real)) return tg_err_nomem(err);
     return TG_OK;
 }
@@ -257,6 +275,8 @@ static tg_status check_write(tg_path *p, const char *fn, const char *path, tg_er
     ** first, which would copy a file from outside in. */
     if (realpath(path, target) && !under_any(&p->roots[TG_PATH_WRITE], target))
         return refuse_write(fn, path, err);
+    if (list_has(&p->secret, real) || (realpath(path, target) && list_has(&p->secret, target)))
+        return refuse_secret(fn, path, err);
     if (list_has(&p->forbidden, real))
         return tg_err_set(err, TG_EIO, NULL, 0, 0,
                           "%s: '%s' is the run's --out file, which tegn itself writes when the "

@@ -42,6 +42,11 @@ tg_status tg_path_forbid_write(tg_path *p, const char *file, tg_error *err);
 ** "--pdf") gave, so the refusal names that option. */
 tg_status tg_path_forbid_report(tg_path *p, const char *file, const char *option, tg_error *err);
 
+/* Forbids reading and writing the file 'file' (the pseudonym key) whatever
+** the roots say; a file that does not exist is ignored (TG_OK). TG_OK or
+** TG_ENOMEM. */
+tg_status tg_path_forbid_secret(tg_path *p, const char *file, tg_error *err);
+
 /* Checks that 'path' may be read or written: resolved, it lies beneath a
 ** root of that kind, and, for a write, it is neither a forbidden file nor
 ** a file read before. A read that passes is remembered. 'fn' names the

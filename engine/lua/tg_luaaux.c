@@ -19,6 +19,7 @@
 
 #include "tg_date.h"
 #include "tg_err.h"
+#include "tg_ident.h"
 #include "tg_lua.h"
 #include "tg_luactx.h"
 #include "tg_mem.h"
@@ -754,6 +755,49 @@ const char *tg_luaaux_renamed(lua_State *L, int idx, const char *fn, const char 
     }
     lua_pop(L, 1);
     return old;
+}
+
+/* ---- personal identifiers ---- */
+
+/* Whether opts.allow_identifiers is true or lists 'name'. */
+static int cpr_allowed(lua_State *L, int opts, const char *name) {
+    int ok = 0, type;
+    if (!opts || !lua_istable(L, opts)) return 0;
+    type = lua_getfield(L, opts, "allow_identifiers");
+    if (type == LUA_TBOOLEAN) ok = lua_toboolean(L, -1);
+    for (lua_Integer i = 1; type == LUA_TTABLE && !ok; i++) {
+        int t = lua_rawgeti(L, -1, i);
+        if (t == LUA_TNIL) {
+            lua_pop(L, 1);
+            break;
+        }
+        ok = t == LUA_TSTRING && strcmp(lua_tostring(L, -1), name) == 0;
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    return ok;
+}
+
+void tg_luaaux_check_identifiers(lua_State *L, const tg_table *t, int opts, int names,
+                                 const char *fn) {
+    size_t row;
+    assert(t != NULL && fn != NULL);
+    if (opts) opts = lua_absindex(L, opts);
+    for (long k = tg_ident_cpr_column(t, 0, &row); k >= 0;
+         k = tg_ident_cpr_column(t, (size_t)k + 1, &row))
+        if (!cpr_allowed(L, opts, t->names[k]))
+            tg_luaaux_error(
+                L,
+                "%s: column '%s' holds CPR numbers (row %I); pseudonymise it "
+                "(t:pseudonymise) or drop it, or opt in with allow_identifiers = { \"%s\" }",
+                fn, t->names[k], (lua_Integer)(row + 1), t->names[k]);
+    for (size_t k = 0; names && k < t->n_cols; k++) {
+        char msg[200];
+        if (!tg_ident_name_like(t->names[k]) || cpr_allowed(L, opts, t->names[k])) continue;
+        snprintf(msg, sizeof msg, "%s: column '%s' may hold names, CPR numbers or addresses", fn,
+                 t->names[k]);
+        if (tg_luaaux_once(L, msg)) tg_luaaux_warn(L, msg);
+    }
 }
 
 /* ---- column types (read_csv, read_excel) ---- */

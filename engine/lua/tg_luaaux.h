@@ -67,6 +67,17 @@ void tg_luaaux_warn(struct lua_State *L, const char *msg);
 ** warnings given once per run. */
 int tg_luaaux_once(struct lua_State *L, const char *key);
 
+/* The identifier check every writer of output calls before it writes
+** table t (write_csv, write_sqlite, emit, an indicator's details and
+** write_xlsx): raises "fn: column 'c' holds CPR numbers (row r); ..."
+** when a column has a value that looks like a CPR number (tg_ident)
+** unless option 'allow_identifiers' of the table at 'opts' (0: none) is true or
+** lists that column; with 'names', warns once per column name when a
+** name says it holds names, CPR numbers or addresses (navn, cpr,
+** adresse) and allow_identifiers does not list it. */
+void tg_luaaux_check_identifiers(struct lua_State *L, const tg_table *t, int opts, int names,
+                                 const char *fn);
+
 /* Polls the run's time limit and cancellation (tg_lua_check), and fills
 ** 'intr' with a poll kernels can call. */
 void tg_luaaux_interrupt(struct lua_State *L, tg_interrupt *intr);

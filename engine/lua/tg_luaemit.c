@@ -17,13 +17,15 @@
 #include "tg_luactx.h"
 #include "tg_luaval.h"
 
-/* tegn.emit(doc [, {decimals = n, indent = n}]): the run's result. doc is
-** a table of named values; after a successful run it is written as JSON
-** with its keys sorted and a "meta" object last. Floats are written with
+/* tegn.emit(doc [, {decimals = n, indent = n, allow_identifiers = ...}]): the
+** run's result. doc is a table of named values; after a successful run it
+** is written as JSON with its keys sorted and a "meta" object last. A
+** Table in it with CPR numbers is refused unless allow_identifiers says so
+** (tg_luaaux_check_identifiers). Floats are written with
 ** the shortest digits that read back exactly, or rounded (half away from
 ** zero) to 'decimals' places. Only one emit per run. */
 static int l_tegn_emit(lua_State *L) {
-    static const char *const known[] = { "decimals", "indent", NULL };
+    static const char *const known[] = { "decimals", "indent", "allow_identifiers", NULL };
     lua_Integer decimals = -1, indent = TG_LUAEMIT_INDENT;
     tg_json *doc;
 
@@ -33,6 +35,8 @@ static int l_tegn_emit(lua_State *L) {
     tg_luaaux_check_opts(L, 2, known, "emit");
     decimals = tg_luaaux_opt_integer(L, 2, "emit", "decimals", -1, -1, 17);
     indent = tg_luaaux_opt_integer(L, 2, "emit", "indent", TG_LUAEMIT_INDENT, 0, 16);
+    lua_settop(L, 2);
+    tg_luaval_check_identifiers(L, 1, 2, 1, "emit");
     lua_settop(L, 1);
     lua_getfield(L, 1, "meta");
     if (!lua_isnil(L, -1))

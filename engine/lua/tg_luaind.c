@@ -188,6 +188,56 @@ static size_t read_by(lua_State *L, const char **by) {
     return n;
 }
 
+/* The dominance rule's p of spec.disclosure: a percentage, or false for
+** none. */
+static double read_p_percent(lua_State *L, int t, double dflt) {
+    double p = dflt;
+    int type = lua_getfield(L, t, "p_percent");
+    if (type == LUA_TBOOLEAN && !lua_toboolean(L, -1)) p = NAN;
+    else if (type != LUA_TNIL)
+        p = tg_luaaux_opt_number(L, t, "indicator.disclosure", "p_percent", p, 0, 100);
+    lua_pop(L, 1);
+    return p;
+}
+
+/* The disclosure rules: the run's --param disclosure=NAME (default
+** "tegn") or spec.disclosure's name, with spec.disclosure's own settings
+** on top; suppress_below is min_count's older name. */
+static void read_disclosure(lua_State *L, tg_sdc_rules *r) {
+    static const char *const known[] = { "rules",     "min_count", "complement", "zero",
+                                         "p_percent", "nk",        "round_to",   NULL };
+    static const char *const zeros[] = { "show", "hide", NULL };
+    tg_luactx *lib = tg_luactx_of(L);
+    const tg_luactx_param *p = lib ? tg_luactx_use_param(lib, "disclosure") : NULL;
+    const char *name = p ? p->value : "tegn";
+    int type = lua_getfield(L, 1, "disclosure"), t = lua_gettop(L);
+    double nk[2];
+
+    if (type == LUA_TSTRING) name = lua_tostring(L, t);
+    if (type == LUA_TTABLE) {
+        tg_luaaux_check_opts(L, t, known, "indicator.disclosure");
+        name = tg_luaaux_opt_string(L, t, "indicator.disclosure", "rules", name);
+    } else if (type != LUA_TNIL && type != LUA_TSTRING) {
+        tg_luaaux_bad(L, "indicator", "disclosure", "a rule set's name or a table", t);
+    }
+    if (!tg_sdc_rules_named(r, name))
+        tg_luaaux_error(L, "indicator: unknown disclosure rules '%s' (known: tegn, dst)", name);
+    if (type == LUA_TTABLE) {
+        const char *fn = "indicator.disclosure";
+        r->min_count = tg_luaaux_opt_number(L, t, fn, "min_count", r->min_count, 0, 1e9);
+        r->complement = tg_luaaux_opt_boolean(L, t, fn, "complement", r->complement);
+        r->zero_hides = tg_luaaux_opt_choice(L, t, fn, "zero", zeros, r->zero_hides);
+        r->p_percent = read_p_percent(L, t, r->p_percent);
+        if (tg_luaaux_opt_list(L, t, fn, "nk", nk, 2, 0, 100)) {
+            r->nk_n = nk[0];
+            r->nk_k = nk[1];
+        }
+        r->round_to = tg_luaaux_opt_number(L, t, fn, "round_to", r->round_to, 0, 1e9);
+    }
+    lua_pop(L, 1);
+    r->min_count = tg_luaaux_opt_number(L, 1, "indicator", "suppress_below", r->min_count, 0, 1e9);
+}
+
 static void read_spec(lua_State *L, tg_indicator_spec *s, const char **by) {
     static const char *const kinds[] = { "proportion", "mean", "rate", NULL };
     static const char *const dirs[] = { "up", "down", NULL };
@@ -200,8 +250,7 @@ static void read_spec(lua_State *L, tg_indicator_spec *s, const char **by) {
     s->judge.direction = d == 0 ? 1 : -1;
     s->judge.conf = tg_luaaux_opt_number(L, 1, "indicator", "conf", 0.95, 0.5, 0.999);
     s->judge.min_n = tg_luaaux_opt_number(L, 1, "indicator", "min_n", s->judge.min_n, 0, 1e9);
-    s->judge.suppress_below =
-        tg_luaaux_opt_number(L, 1, "indicator", "suppress_below", s->judge.suppress_below, 0, 1e9);
+    read_disclosure(L, &s->judge.sdc);
     s->judge.per = tg_luaaux_opt_number(L, 1, "indicator", "per", 1, 1e-9, 1e12);
     s->judge.flag_deviation =
         tg_luaaux_opt_number(L, 1, "indicator", "flag_deviation", NAN, 0, 1e12);
@@ -233,6 +282,34 @@ static void claim_id(lua_State *L, const char *id) {
         tg_luaaux_error(L, "indicator: id '%s' is already defined in this run", id);
     lua_pop(L, 1);
     lua_pushboolean(L, 1);
+    lua_setfield(L, -2, id);
+    lua_pop(L, 1);
+}
+
+/* spec.part_of: the series of the indicator without groups this one's
+** groups add up to (the registry's ids table keeps it alive), or NULL. */
+static const tg_table *total_of(lua_State *L, const char *id) {
+    const char *of = tg_luaaux_opt_string(L, 1, "indicator", "part_of", NULL);
+    const tg_table *t;
+    if (!of) return NULL;
+    lua_getfield(L, LUA_REGISTRYINDEX, IDS_KEY);
+    lua_getfield(L, -1, of);
+    if (!luaL_testudata(L, -1, TG_LUAVAL_TABLE_MT))
+        tg_luaaux_error(L,
+                        "indicator '%s': part_of '%s' is not an indicator without 'by' defined "
+                        "before this one",
+                        id, of);
+    t = tg_luaval_table_check(L, -1);
+    lua_pop(L, 2);
+    return t;
+}
+
+/* Remembers the series at idx of indicator 'id' (which has no groups) as
+** a total later indicators may be part_of. */
+static void keep_total(lua_State *L, const char *id, int idx) {
+    idx = lua_absindex(L, idx);
+    lua_getfield(L, LUA_REGISTRYINDEX, IDS_KEY);
+    lua_pushvalue(L, idx);
     lua_setfield(L, -2, id);
     lua_pop(L, 1);
 }
@@ -294,6 +371,32 @@ static tg_json *period_json(const tg_period_lit *lit) {
     return tg_json_str(lit->str, strlen(lit->str));
 }
 
+/* The rules in force, as the document shows them. */
+static tg_json *rules_json(lua_State *L, const tg_sdc_rules *r) {
+    tg_json *o = tg_json_object(), *nk = isnan(r->nk_n) ? tg_json_null() : tg_json_array();
+    tg_status st = o ? TG_OK : TG_ENOMEM;
+    if (nk && !isnan(r->nk_n)) {
+        tg_json_push_take(nk, num_json(r->nk_n), NULL);
+        tg_json_push_take(nk, num_json(r->nk_k), NULL);
+    }
+    if (st == TG_OK) st = tg_json_set_take(o, "rules", tg_json_str(r->name, strlen(r->name)), NULL);
+    if (st == TG_OK) st = tg_json_set_take(o, "min_count", num_json(r->min_count), NULL);
+    if (st == TG_OK) st = tg_json_set_take(o, "complement", tg_json_bool(r->complement), NULL);
+    if (st == TG_OK)
+        st = tg_json_set_take(o, "zero", tg_json_str(r->zero_hides ? "hide" : "show", 4), NULL);
+    if (st == TG_OK)
+        st = tg_json_set_take(o, "p_percent",
+                              isnan(r->p_percent) ? tg_json_null() : num_json(r->p_percent), NULL);
+    if (st == TG_OK) st = tg_json_set_take(o, "nk", nk, NULL);
+    else tg_json_free(nk);
+    if (st == TG_OK) st = tg_json_set_take(o, "round_to", num_json(r->round_to), NULL);
+    if (st != TG_OK) {
+        tg_json_free(o);
+        tg_lua_raise(L, TG_ENOMEM, NULL);
+    }
+    return o;
+}
+
 /* The object the run collects; boxed on the stack, returned unboxed. */
 static tg_json *describe(lua_State *L, const tg_indicator_spec *s, const tg_table *series,
                          const tg_table *verdicts, void **details) {
@@ -320,7 +423,9 @@ static tg_json *describe(lua_State *L, const tg_indicator_spec *s, const tg_tabl
     set(L, o, "comparable_from", period_json(&s->from));
     set(L, o, "conf", tg_json_real(s->judge.conf, -1));
     set(L, o, "min_n", num_json(s->judge.min_n));
-    set(L, o, "suppress_below", num_json(s->judge.suppress_below));
+    set(L, o, "suppress_below", num_json(s->judge.sdc.min_count));
+    set(L, o, "disclosure", rules_json(L, &s->judge.sdc));
+    set_str(L, o, "part_of", tg_luaaux_opt_string(L, 1, "indicator", "part_of", NULL));
     set(L, o, "per", num_json(s->judge.per));
     set(L, o, "flag_deviation", tg_json_real(s->judge.flag_deviation, -1));
     set(L, o, "census", tg_json_bool(s->judge.census));
@@ -340,13 +445,29 @@ static tg_json *describe(lua_State *L, const tg_indicator_spec *s, const tg_tabl
 
 /* tegn.indicator(spec) -> series, verdicts (Tables) */
 static int l_indicator(lua_State *L) {
-    static const char *const known[] = { "id",     "title",          "strategy",
-                                         "goal",   "direction",      "unit",
-                                         "kind",   "compute",        "by",
-                                         "period", "baseline",       "comparable_from",
-                                         "conf",   "min_n",          "suppress_below",
-                                         "per",    "flag_deviation", "note",
-                                         "params", "census",         NULL };
+    static const char *const known[] = { "id",
+                                         "title",
+                                         "strategy",
+                                         "goal",
+                                         "direction",
+                                         "unit",
+                                         "kind",
+                                         "compute",
+                                         "by",
+                                         "period",
+                                         "baseline",
+                                         "comparable_from",
+                                         "conf",
+                                         "min_n",
+                                         "suppress_below",
+                                         "per",
+                                         "flag_deviation",
+                                         "note",
+                                         "params",
+                                         "census",
+                                         "disclosure",
+                                         "part_of",
+                                         NULL };
     const char *by[TG_INDICATOR_MAX_BY];
     tg_indicator_spec s;
     tg_table **series, **verdicts, *t;
@@ -369,6 +490,7 @@ static int l_indicator(lua_State *L) {
         return tg_luaaux_bad(L, lua_tostring(L, -1), "compute", "a function", -2);
     }
     claim_id(L, id);
+    s.total = total_of(L, id);
     lua_getfield(L, LUA_REGISTRYINDEX, CATALOG_KEY);
     push_params(L);
     lua_call(L, 2, 2); /* compute(data, params) -> series [, details] */
@@ -377,6 +499,8 @@ static int l_indicator(lua_State *L) {
                                luaL_typename(L, 2));
     t = tg_luaval_table_check(L, 2);
     details = tg_luaaux_box(L, free_json);
+    /* details reach the document: no CPR numbers (tilbud names are fine) */
+    tg_luaval_check_identifiers(L, 3, 0, 0, "indicator details");
     if (!lua_isnil(L, 3)) *details = tg_luaval_json(L, 3, -1, "details");
     series = tg_luaval_table_new(L);
     verdicts = tg_luaval_table_new(L);
@@ -389,6 +513,7 @@ static int l_indicator(lua_State *L) {
         return tg_luaaux_fail(L, st, &err, what);
     }
     tg_luactx_add_indicator(L, describe(L, &s, *series, *verdicts, details));
+    if (s.n_by == 0) keep_total(L, id, -2);
     tg_luaval_table_finish(L, -2);
     tg_luaval_table_finish(L, -2);
     return 2;

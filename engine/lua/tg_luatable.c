@@ -223,7 +223,7 @@ static int l_table_rename(lua_State *L) {
 
 /* t:write_sqlite(db, table [, {mode = "create" | "replace" | "append"}]) */
 static int l_table_write_sqlite(lua_State *L) {
-    static const char *const known[] = { "mode", NULL };
+    static const char *const known[] = { "mode", "allow_identifiers", NULL };
     static const char *const modes[] = { "create", "replace", "append", NULL };
     static const tg_db_mode values[] = { TG_DB_CREATE, TG_DB_REPLACE, TG_DB_APPEND };
     const tg_table *t = tg_luaval_table_check(L, 1);
@@ -235,6 +235,7 @@ static int l_table_write_sqlite(lua_State *L) {
     tg_status st;
 
     tg_luaaux_check_opts(L, 4, known, "write_sqlite");
+    tg_luaaux_check_identifiers(L, t, lua_istable(L, 4) ? 4 : 0, 1, "write_sqlite");
     mode = values[tg_luaaux_opt_choice(L, 4, "write_sqlite", "mode", modes, 0)];
     tg_luaaux_interrupt(L, &intr); /* may raise: before the folder is open */
     tg_err_clear(&err);
@@ -276,8 +277,10 @@ static const int *col_decimals(lua_State *L, const tg_table *t, int idx) {
 ** decimal, bom, crlf, header, dates = "iso" | "dmy", decimals (a number
 ** for every float column, or { column = places }). */
 static int l_table_write_csv(lua_State *L) {
-    static const char *const known[] = { "excel",  "sep",   "decimal",  "bom", "crlf",
-                                         "header", "dates", "decimals", NULL };
+    static const char *const known[] = { "excel", "sep",      "decimal",
+                                         "bom",   "crlf",     "header",
+                                         "dates", "decimals", "allow_identifiers",
+                                         NULL };
     static const char *const dates[] = { "iso", "dmy", NULL };
     const tg_table *t = tg_luaval_table_check(L, 1);
     const char *path = tg_luaaux_check_string(L, 2, "write_csv", "path");
@@ -287,6 +290,7 @@ static int l_table_write_csv(lua_State *L) {
     tg_status st;
 
     tg_luaaux_check_opts(L, 3, known, "write_csv");
+    tg_luaaux_check_identifiers(L, t, lua_istable(L, 3) ? 3 : 0, 1, "write_csv");
     tg_out_csv_opts_init(&o);
     if (tg_luaaux_opt_boolean(L, 3, "write_csv", "excel", 0)) tg_out_csv_opts_excel_da(&o);
     const char *sep = tg_luaaux_opt_string(L, 3, "write_csv", "sep", NULL);
@@ -438,13 +442,14 @@ static int xlsx_write(lua_State *L, const char *path, const tg_xlsxw_sheet *s, s
 ** decimals (a number for every float column, or { column = places }),
 ** formats ({ column = "#,##0.00" }), header, freeze, autofilter. */
 static int l_table_write_xlsx(lua_State *L) {
-    static const char *const known[] = { "sheet",  "decimals",   "formats", "header",
-                                         "freeze", "autofilter", NULL };
+    static const char *const known[] = { "sheet",  "decimals",   "formats",           "header",
+                                         "freeze", "autofilter", "allow_identifiers", NULL };
     tg_xlsxw_sheet s = { NULL, tg_luaval_table_check(L, 1), NULL, NULL };
     const char *path = tg_luaaux_check_string(L, 2, "write_xlsx", "path");
     tg_xlsxw_opts o;
     lua_settop(L, 3);
     tg_luaaux_check_opts(L, 3, known, "write_xlsx");
+    tg_luaaux_check_identifiers(L, s.t, lua_istable(L, 3) ? 3 : 0, 1, "write_xlsx");
     s.name = tg_luaaux_opt_string(L, 3, "write_xlsx", "sheet", "Ark1");
     xlsx_opts(L, 3, &o);
     xlsx_columns(L, 3, &s);
@@ -459,8 +464,8 @@ static int l_table_write_xlsx(lua_State *L) {
 ** opts as t:write_xlsx's but 'sheet'; decimals and formats by column name
 ** apply to every sheet with that column. */
 static int l_tegn_write_xlsx(lua_State *L) {
-    static const char *const known[] = { "decimals", "formats",    "header",
-                                         "freeze",   "autofilter", NULL };
+    static const char *const known[] = { "decimals",   "formats",           "header", "freeze",
+                                         "autofilter", "allow_identifiers", NULL };
     const char *path = tg_luaaux_check_string(L, 1, "write_xlsx", "path");
     tg_xlsxw_opts o;
     lua_settop(L, 3);
@@ -476,6 +481,7 @@ static int l_tegn_write_xlsx(lua_State *L) {
         lua_pushfstring(L, "sheets.%s", s[k].name);
         s[k].t = tg_luaval_table_arg(L, first + 2 * (int)k + 1, "write_xlsx", lua_tostring(L, -1));
         lua_pop(L, 1);
+        tg_luaaux_check_identifiers(L, s[k].t, lua_istable(L, 3) ? 3 : 0, 1, "write_xlsx");
         xlsx_columns(L, 3, &s[k]);
     }
     xlsx_check_names(L, 3, "decimals", s, n);

@@ -854,3 +854,24 @@ tg_json *tg_luaval_json(lua_State *L, int idx, int decimals, const char *path) {
     lua_pop(L, 1);
     return v;
 }
+
+static void walk(lua_State *L, int idx, int opts, int names, const char *fn, int depth) {
+    const tg_table *t = tg_luaval_table_test(L, idx);
+    if (t) {
+        tg_luaaux_check_identifiers(L, t, opts, names, fn);
+        return;
+    }
+    /* a cycle or a deep tree: tg_luaval_json refuses it with its own message */
+    if (!lua_istable(L, idx) || depth > 64 || !lua_checkstack(L, 3)) return;
+    idx = lua_absindex(L, idx);
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        walk(L, -1, opts, names, fn, depth + 1);
+        lua_pop(L, 1);
+    }
+}
+
+void tg_luaval_check_identifiers(lua_State *L, int idx, int opts, int names, const char *fn) {
+    if (opts) opts = lua_absindex(L, opts);
+    walk(L, idx, opts && lua_istable(L, opts) ? opts : 0, names, fn, 0);
+}

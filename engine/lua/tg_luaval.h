@@ -208,4 +208,9 @@ double tg_luaval_omkostninger(struct lua_State *L, int idx, const char *fn, cons
 ** owns the result. May raise (a value JSON cannot hold, memory). */
 tg_json *tg_luaval_json(struct lua_State *L, int idx, int decimals, const char *path);
 
+/* tg_luaaux_check_identifiers for every Table in the value at idx (Lua
+** tables are walked): what emit and an indicator's details run before
+** they become JSON. */
+void tg_luaval_check_identifiers(struct lua_State *L, int idx, int opts, int names, const char *fn);
+
 #endif /* TG_LUAVAL_H */

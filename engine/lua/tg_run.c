@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -22,6 +23,7 @@
 #include "tg_lua.h"
 #include "tg_luactx.h"
 #include "tg_lualib.h"
+#include "tg_luapriv.h"
 #include "tg_mem.h"
 #include "tg_out.h"
 #include "tg_path.h"
@@ -215,6 +217,8 @@ static tg_status build_paths(const tg_run_opts *o, tg_path **out, tg_error *err)
     if (st == TG_OK && o->script && allow_folder_of(p, TG_PATH_READ, o->script, err) == TG_ENOMEM)
         st = TG_ENOMEM;
     if (st == TG_OK) st = tg_path_allow_cwd(p, err);
+    if (st == TG_OK && getenv(TG_LUAPRIV_KEY_FILE_ENV))
+        st = tg_path_forbid_secret(p, getenv(TG_LUAPRIV_KEY_FILE_ENV), err);
     for (size_t i = 0; st == TG_OK && i < o->n_allow_read; i++)
         st = tg_path_allow(p, TG_PATH_READ, o->allow_read[i], err);
     for (size_t i = 0; st == TG_OK && i < o->n_allow_write; i++)

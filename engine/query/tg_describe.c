@@ -47,6 +47,15 @@ static int cmp_f64(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
+/* Rows a and b of a number or date column, in cmp_f64's order for floats. */
+static int cmp_rows(const tg_col *c, size_t a, size_t b) {
+    switch (c->type) {
+    case TG_DATE: return (c->v.date[a] > c->v.date[b]) - (c->v.date[a] < c->v.date[b]);
+    case TG_INT: return cmp_i64(&c->v.i64[a], &c->v.i64[b]);
+    default: return cmp_f64(&c->v.f64[a], &c->v.f64[b]);
+    }
+}
+
 /* The text of one value, as t:rows() gives it. */
 static void value_text(const tg_col *c, size_t i, char *buf, size_t size) {
     char num[TG_FMT_DOUBLE_MAX];
@@ -92,14 +101,8 @@ static tg_status numeric(const tg_col *c, struct summary *s) {
             sum = t;
             x[k] = d;
         }
-        if (k == 0 || (c->type == TG_DATE  ? c->v.date[i] < c->v.date[lo]
-                       : c->type == TG_INT ? c->v.i64[i] < c->v.i64[lo]
-                                           : cmp_f64(&c->v.f64[i], &c->v.f64[lo]) < 0))
-            lo = i;
-        if (k == 0 || (c->type == TG_DATE  ? c->v.date[i] > c->v.date[hi]
-                       : c->type == TG_INT ? c->v.i64[i] > c->v.i64[hi]
-                                           : cmp_f64(&c->v.f64[i], &c->v.f64[hi]) > 0))
-            hi = i;
+        if (k == 0 || cmp_rows(c, i, lo) < 0) lo = i;
+        if (k == 0 || cmp_rows(c, i, hi) > 0) hi = i;
         k++;
     }
     if (k) {

@@ -21,7 +21,7 @@
 
 /* The input columns of the kind; NULL where the kind has none. */
 typedef struct inputs {
-    const tg_col *period, *num, *den, *n, *mean, *sd, *target, *disp;
+    const tg_col *period, *num, *den, *n, *mean, *sd, *target, *disp, *top1, *top2, *parts;
 } inputs;
 
 /* The working state, freed in one place. */
@@ -35,6 +35,7 @@ typedef struct work {
     size_t n_groups;
     size_t *starts; /* first sorted row of each group, and n_rows */
     tg_judge_verdict *verdicts;
+    const tg_sdc_rules *rules; /* for rounding the published counts */
 } work;
 
 static void work_free(work *w) {
@@ -120,6 +121,9 @@ static tg_status find_inputs(const tg_table *t, const tg_indicator_spec *s, inpu
     if (st == TG_OK) st = need(t, "target", 1, &in->target, err);
     if (st == TG_OK && s->judge.kind == TG_JUDGE_RATE)
         st = need(t, "dispersion", 1, &in->disp, err);
+    if (st == TG_OK) st = need(t, "top1", 1, &in->top1, err);
+    if (st == TG_OK) st = need(t, "top2", 1, &in->top2, err);
+    if (st == TG_OK) st = need(t, "parts", 1, &in->parts, err);
     return st;
 }
 
@@ -236,6 +240,129 @@ static double x_of(const inputs *in, const work *w, const tg_period_lit *lit, in
     return isnan(best) && !exact ? INFINITY : best;
 }
 
+/* ---- margins: secondary suppression ---- */
+
+/* The additive quantities of a row, which a total sums: proportions the
+** count, the size and their difference; rates events and exposure; means
+** n and value * n. Returns how many. */
+static size_t quantities(tg_judge_kind kind, double num, double den, double n, double mean,
+                         double *q) {
+    if (kind == TG_JUDGE_MEAN) {
+        q[0] = n;
+        q[1] = mean * n;
+        return 2;
+    }
+    q[0] = num;
+    q[1] = den;
+    if (kind == TG_JUDGE_RATE) return 2;
+    q[2] = den - num;
+    return 3;
+}
+
+/* What a reader knows of a hidden quantity (tg_sdc_bounds): the counts of
+** an unweighted share, the events of a rate and the n of a mean are
+** counts; weighted sums, exposures and value * n are not. */
+static void bounds(const tg_indicator_spec *s, const inputs *in, size_t q, double v,
+                   tg_sdc_term *t) {
+    int counts = s->judge.kind == TG_JUDGE_PROPORTION ? !in->n : q == 0;
+    tg_sdc_bounds(&s->judge.sdc, v, counts, &t->lo, &t->hi);
+}
+
+/* The period of row i of 'a' equals that of row j of 'b'. */
+static int same_period(const tg_col *a, size_t i, const tg_col *b, size_t j) {
+    char x[64], y[64];
+    if (is_numeric(a) && is_numeric(b)) return num_at(a, i) == num_at(b, j);
+    return strcmp(period_text(a, i, x, sizeof x), period_text(b, j, y, sizeof y)) == 0;
+}
+
+typedef struct margins {
+    tg_sdc_term *terms;
+    size_t *start, n_lines, at;
+    double *cost;
+    uint8_t *hidden;
+} margins;
+
+/* Appends the lines of total row j: one per quantity, the groups' rows
+** of that period as parts and the total as cell n_rows + j. */
+static tg_status add_lines(const tg_indicator_spec *s, const inputs *in, const work *w,
+                           const tg_col *tper, size_t j, margins *m, tg_error *err) {
+    const tg_table *tt = s->total;
+    double tq[3], q[3], sum[3] = { 0, 0, 0 };
+    int mean = s->judge.kind == TG_JUDGE_MEAN;
+    size_t nq =
+        quantities(s->judge.kind, num_at(tg_table_col(tt, "numerator"), j),
+                   num_at(tg_table_col(tt, "denominator"), j), num_at(tg_table_col(tt, "n"), j),
+                   num_at(tg_table_col(tt, "value"), j), tq);
+    int all_shown = !m->hidden[w->n_rows + j];
+
+    for (size_t k = 0; k < nq; k++) {
+        m->start[m->n_lines++] = m->at;
+        for (size_t i = 0; i < w->n_rows; i++) {
+            const tg_judge_point *p = &w->pts[i];
+            if (!same_period(in->period, w->perm[i], tper, j)) continue;
+            quantities(s->judge.kind, p->num, p->den, p->n, mean ? p->mean : NAN, q);
+            m->terms[m->at] = (tg_sdc_term){ i, 1, q[k], 0, INFINITY };
+            bounds(s, in, k, q[k], &m->terms[m->at++]);
+            sum[k] += q[k];
+            all_shown &= !p->suppressed;
+        }
+        m->terms[m->at++] = (tg_sdc_term){ w->n_rows + j, -1, tq[k], 0, INFINITY };
+    }
+    m->start[m->n_lines] = m->at;
+    for (size_t k = 0; all_shown && k < nq; k++)
+        if (!(fabs(sum[k] - tq[k]) <= 1e-9 * fmax(1, fabs(tq[k])))) {
+            char per[64];
+            return tg_err_set(err, TG_EARG, NULL, 0, 0,
+                              "the groups of period %s add up to %.15g, not to the total's %.15g "
+                              "(is this indicator really part of the other?)",
+                              period_text(tper, j, per, sizeof per), sum[k], tq[k]);
+        }
+    return TG_OK;
+}
+
+/* Hides further points until no hidden group of a period can be derived
+** from the period's total and the groups shown. */
+static tg_status secondary(const tg_indicator_spec *s, const inputs *in, work *w, tg_error *err) {
+    const tg_table *tt = s->total;
+    const tg_col *tper = tg_table_col(tt, s->period), *tsup = tg_table_col(tt, "suppressed");
+    size_t n_cells = w->n_rows + tt->n_rows, n_terms = 3 * (w->n_rows + 1) * tt->n_rows + 1;
+    margins m = { 0 };
+    tg_status st = TG_OK;
+
+    if (!tper || !tsup)
+        return tg_err_set(err, TG_EARG, NULL, 0, 0,
+                          "the total has no column '%s' or 'suppressed' (is it an indicator's "
+                          "series without groups?)",
+                          tper ? "suppressed" : s->period);
+    m.terms = tg_malloc(n_terms * sizeof *m.terms);
+    m.start = tg_malloc((3 * tt->n_rows + 2) * sizeof *m.start);
+    m.cost = tg_malloc((n_cells + 1) * sizeof *m.cost);
+    m.hidden = tg_malloc(n_cells + 1);
+    if (!m.terms || !m.start || !m.cost || !m.hidden) st = tg_err_nomem(err);
+    for (size_t i = 0; st == TG_OK && i < n_cells; i++) {
+        int part = i < w->n_rows;
+        /* hiding a small group costs least; a published total cannot be */
+        m.cost[i] = part ? w->pts[i].size : INFINITY;
+        if (part && isnan(m.cost[i])) m.cost[i] = INFINITY;
+        m.hidden[i] = (uint8_t)(part ? w->pts[i].suppressed : num_at(tsup, i - w->n_rows) != 0);
+    }
+    for (size_t j = 0; st == TG_OK && j < tt->n_rows; j++)
+        st = add_lines(s, in, w, tper, j, &m, err);
+    if (st == TG_OK) tg_sdc_secondary(m.terms, m.start, m.n_lines, m.cost, m.hidden, n_cells);
+    for (size_t i = 0; st == TG_OK && i < w->n_rows; i++) {
+        tg_judge_point *p = &w->pts[i];
+        if (p->suppressed || !m.hidden[i]) continue;
+        p->suppressed = TG_SDC_SECONDARY;
+        p->value = p->lo = p->hi = NAN;
+        p->small = p->flag = 0;
+    }
+    tg_free(m.terms);
+    tg_free(m.start);
+    tg_free(m.cost);
+    tg_free(m.hidden);
+    return st;
+}
+
 /* ---- judging ---- */
 
 static tg_status judge(const tg_indicator_spec *s, const inputs *in, work *w, tg_error *err) {
@@ -256,11 +383,18 @@ static tg_status judge(const tg_indicator_spec *s, const inputs *in, work *w, tg
         p->sd = num_at(in->sd, r);
         p->target = num_at(in->target, r);
         p->dispersion = num_at(in->disp, r);
+        p->top1 = num_at(in->top1, r);
+        p->top2 = num_at(in->top2, r);
+        p->parts = num_at(in->parts, r);
         tg_judge_point_fill(p, &s->judge);
         if (w->grp[i]) w->starts[g++] = i;
     }
     w->n_groups = g;
     w->starts[g] = w->n_rows;
+    if (s->total) {
+        tg_status st = secondary(s, in, w, err);
+        if (st != TG_OK) return st;
+    }
     w->verdicts = tg_calloc(g + 1, sizeof *w->verdicts);
     if (!w->verdicts) return tg_err_nomem(err);
     x_from = x_of(in, w, &s->from, 0);
@@ -344,14 +478,15 @@ static double pt_lo(const void *w, size_t i) {
 static double pt_hi(const void *w, size_t i) {
     return PT(w, i)->hi;
 }
+#define ROUNDED(w, v) tg_sdc_round(((const work *)(w))->rules, (v))
 static double pt_num(const void *w, size_t i) {
-    return SHOWN(PT(w, i), PT(w, i)->num);
+    return ROUNDED(w, SHOWN(PT(w, i), PT(w, i)->num));
 }
 static double pt_den(const void *w, size_t i) {
-    return SHOWN(PT(w, i), PT(w, i)->den);
+    return ROUNDED(w, SHOWN(PT(w, i), PT(w, i)->den));
 }
 static double pt_n(const void *w, size_t i) {
-    return SHOWN(PT(w, i), PT(w, i)->n);
+    return ROUNDED(w, SHOWN(PT(w, i), PT(w, i)->n));
 }
 static double pt_sd(const void *w, size_t i) {
     return SHOWN(PT(w, i), PT(w, i)->sd);
@@ -553,6 +688,7 @@ tg_status tg_indicator_judge(const tg_table *t, const tg_indicator_spec *s, tg_t
     *series = *verdicts = NULL;
     memset(&w, 0, sizeof w);
     w.n_rows = t->n_rows;
+    w.rules = &s->judge.sdc;
     st = find_inputs(t, s, &in, err);
     if (st == TG_OK) st = sort_rows(t, s, &in, &w, err);
     if (st == TG_OK) st = axis(t, s, &in, &w, err);

@@ -7,7 +7,9 @@
 **   proportion  numerator, denominator [, n = effective n]
 **   mean        value, sd, n
 **   rate        numerator (events), denominator (exposure) [, n, dispersion]
-** plus the period column, the group columns and an optional 'target'.
+** plus the period column, the group columns and an optional 'target';
+** a sum of money may add top1, top2 (its two largest parts) and parts
+** (how many there are) for the dominance rule.
 */
 #ifndef TG_INDICATOR_H
 #define TG_INDICATOR_H
@@ -33,9 +35,13 @@ typedef struct tg_indicator_spec {
     tg_judge_opts judge;
     const char *const *by; /* group columns (borrowed) */
     size_t n_by;
-    const char *period; /* the period column */
-    tg_period_lit from; /* periods before this are not comparable */
-    tg_period_lit base; /* the baseline period; unset: the first comparable */
+    const char *period;    /* the period column */
+    tg_period_lit from;    /* periods before this are not comparable */
+    tg_period_lit base;    /* the baseline period; unset: the first comparable */
+    const tg_table *total; /* NULL, or the series of the indicator whose
+                           ** periods this one's groups add up to (borrowed;
+                           ** no groups, the same period column): its rows
+                           ** are the margins of secondary suppression */
 } tg_indicator_spec;
 
 /* Judges table 't' under 's'. On success *series (rows sorted by group
@@ -45,9 +51,15 @@ typedef struct tg_indicator_spec {
 ** latest period and value, change, change_lo, change_hi, p, q (Benjamini-
 ** Hochberg over the groups' p), the trend's n, tau, p, slope, slope_lo,
 ** slope_hi, verdict, reason) are new tables the caller releases. A
-** suppressed period has NULL counts and values. Errors: TG_EARG for a
-** missing or non-numeric column, a NULL period, or two rows for one group
-** and period (the message names them); TG_ENOMEM. */
+** suppressed period has NULL counts and values. With s->total, more
+** periods are suppressed (secondary suppression, tg_sdc) until no hidden
+** group of a period can be worked out from the total and the groups
+** shown: for proportions from the counts, the sizes and their
+** differences; for rates from events and exposure; for means from n and
+** value * n. Published counts are rounded when the rules say so.
+** Errors: TG_EARG for a missing or non-numeric column, a NULL period,
+** two rows for one group and period (the message names them), or groups
+** that do not add up to the total they claim; TG_ENOMEM. */
 tg_status tg_indicator_judge(const tg_table *t, const tg_indicator_spec *s, tg_table **series,
                              tg_table **verdicts, tg_error *err);
 

@@ -20,16 +20,19 @@ void tg_judge_opts_init(tg_judge_opts *o, tg_judge_kind kind) {
     o->conf = 0.95;
     o->per = 1;
     o->min_n = 20;
-    o->suppress_below = 5;
+    tg_sdc_rules_named(&o->sdc, "tegn");
     o->flag_deviation = NAN;
     o->census = 0;
     o->first_judged = 0;
 }
 
-/* A count that identifies fewer than k people: 1..k-1 (a zero is shown,
-** as in the Danish registers' practice of hiding only the 1-4 cells). */
-static int hides(double count, double k) {
-    return count > 0 && count < k - 1e-9;
+/* The dominance rule, where the caller gave the largest contributions. */
+static int dominated(const tg_judge_point *p, const tg_judge_opts *o) {
+    double top[2];
+    if (!(p->top1 > 0)) return 0;
+    top[0] = p->top1;
+    top[1] = p->top2 > 0 ? p->top2 : 0;
+    return tg_sdc_dominated(&o->sdc, p->num, top, 2, p->parts > 0 ? p->parts : 3);
 }
 
 static void fill_proportion(tg_judge_point *p, const tg_judge_opts *o) {
@@ -37,7 +40,7 @@ static void fill_proportion(tg_judge_point *p, const tg_judge_opts *o) {
     p->size = size;
     if (!(p->den > 0) || isnan(p->num)) return;
     p->value = p->num / p->den;
-    p->suppressed = size < o->suppress_below || hides(p->value * size, o->suppress_below);
+    p->suppressed = (int)tg_sdc_count(&o->sdc, p->value * size, size);
     tg_interval ci = tg_stats_wilson(p->value * size, size, o->conf);
     p->lo = ci.lo;
     p->hi = ci.hi;
@@ -47,7 +50,7 @@ static void fill_mean(tg_judge_point *p, const tg_judge_opts *o) {
     p->size = p->n;
     if (!(p->n > 0) || isnan(p->mean)) return;
     p->value = p->mean;
-    p->suppressed = p->n < o->suppress_below;
+    p->suppressed = (int)tg_sdc_count(&o->sdc, p->n, NAN);
     tg_interval ci = tg_stats_mean_ci(p->mean, p->sd, p->n, o->conf);
     p->lo = ci.lo;
     p->hi = ci.hi;
@@ -64,7 +67,9 @@ static void fill_rate(tg_judge_point *p, const tg_judge_opts *o) {
     p->size = isnan(p->n) ? p->den : p->n;
     if (!(p->den > 0) || isnan(p->num)) return;
     p->value = p->num / p->den * o->per;
-    p->suppressed = p->size < o->suppress_below || hides(p->num, o->suppress_below);
+    /* Events have no complement: n - x of a rate is not a count of people. */
+    p->suppressed = (int)tg_sdc_count(&o->sdc, p->size, NAN);
+    if (!p->suppressed) p->suppressed = (int)tg_sdc_count(&o->sdc, p->num, NAN);
     tg_interval ci = tg_stats_rate_ci(p->num / disp(p), p->den / disp(p), o->conf);
     p->lo = ci.lo * o->per;
     p->hi = ci.hi * o->per;
@@ -79,6 +84,7 @@ void tg_judge_point_fill(tg_judge_point *p, const tg_judge_opts *o) {
     case TG_JUDGE_MEAN: fill_mean(p, o); break;
     case TG_JUDGE_RATE: fill_rate(p, o); break;
     }
+    if (!p->suppressed && dominated(p, o)) p->suppressed = TG_SDC_DOMINANCE;
     if (p->suppressed) {
         p->value = p->lo = p->hi = NAN;
         return;

@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "tegn.h"
+#include "tg_sdc.h"
 #include "tg_stats.h"
 
 /* What a period's number is. */
@@ -35,7 +36,8 @@ typedef struct tg_judge_opts {
     double conf;           /* interval level, e.g. 0.95; tests use 1 - conf */
     double per;            /* rates: value = events / exposure * per */
     double min_n;          /* both ends of a comparison need n >= min_n */
-    double suppress_below; /* a count below this hides the period's numbers */
+    tg_sdc_rules sdc;      /* which counts hide a period's numbers (tg_sdc);
+                           ** sdc.min_count is the spec's suppress_below */
     double flag_deviation; /* |value - target| >= this sets flag; NaN: none */
     int census;            /* a full count, not a sample (occupancy from the
                            ** registers): no intervals, no verdict, only flags */
@@ -56,10 +58,13 @@ typedef struct tg_judge_point {
     double target;     /* a goal or budget to compare with; NaN: none */
     double dispersion; /* rates: variance / mean of the events (quasi-Poisson,
                        ** >= 1 when days cluster in persons); NaN or < 1: 1 */
+    double top1, top2; /* the two largest contributions to num (a sum of
+                       ** money) for the dominance rule; 0 or NaN: none */
+    double parts;      /* how many contribute to num; 0 or NaN: unknown */
     /* outputs */
     double value, lo, hi; /* NaN when suppressed or undefined */
     double size;          /* the n that min_n is checked against */
-    int suppressed;       /* a count is below suppress_below */
+    int suppressed;       /* a tg_sdc_reason: 0 shown, else why hidden */
     int small;            /* shown, but too small to judge */
     int flag;             /* |value - target| >= flag_deviation */
 } tg_judge_point;
@@ -76,13 +81,17 @@ typedef struct tg_judge_verdict {
 } tg_judge_verdict;
 
 /* Default options for 'kind': direction +1, conf 0.95, per 1, min_n 20,
-** suppress_below 5, no flags, not a census. */
+** the "tegn" disclosure rules (a count or its complement of 1-4 hidden),
+** no flags, not a census. */
 void tg_judge_opts_init(tg_judge_opts *o, tg_judge_kind kind);
 
 /* Fills the outputs of one point: the value and its interval (Wilson for
 ** proportions, t for means, exact Poisson for rates), the size checked
-** against min_n, and the suppression, small and flag marks. A suppressed
-** point keeps its inputs (the caller must not publish them). */
+** against min_n, and the suppression, small and flag marks. The primary
+** disclosure rules of o->sdc decide suppression: proportions on the count
+** x = value * n and on n - x, rates on the events and the size, means on
+** n; with top1 given, the dominance rule on num. A suppressed point keeps
+** its inputs (the caller must not publish them). */
 void tg_judge_point_fill(tg_judge_point *p, const tg_judge_opts *o);
 
 /* Judges one group's points, which must be filled and sorted by x. Points

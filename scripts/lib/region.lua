@@ -103,11 +103,13 @@ function M.hr(data, prefix)
     :derive{ aar = ind.year_of_month("maaned") }
 end
 
--- `t` with the count column `name` hidden (NULL) where it is 1 to 4, the
--- rule the indicators' series follow; `skjult` says where.
-function M.skjul_smaa(t, name)
-  local lille = col(name):between(1, 4)
-  return t:derive{ { "skjult", lille }, { name, tegn.if_else(lille, tegn.null, col(name)) } }
+-- `t` with the count column `name` hidden (NULL) by the rules the
+-- indicators' series follow (docs/disclosure.md): 1 to 4, or all but 1 to 4
+-- of a group of `within` (its total is known, e.g. a year's offers not
+-- carried out), and then further counts until no hidden one is the total
+-- less the rest; `skjult` says where.
+function M.skjul_smaa(t, name, within)
+  return t:suppress{ count = name, within = within, mark = "skjult" }
 end
 
 return M

@@ -26,6 +26,9 @@ local function plan_indikator(id, title, goal, column, by)
     unit = "andel af planer",
     period = "aar",
     by = by,
+    -- per tilbud, the groups add up to the overall series: hide enough
+    -- tilbud that a hidden one cannot be worked out from the total
+    part_of = by and id:gsub("_tilbud$", "") or nil,
     note = note,
     compute = function(data)
       return ind.share(planer(data), { "aar", by }, col(column))

@@ -28,6 +28,7 @@ for _, v in ipairs{ { "", nil, "Sundhedstjek gennemføres for borgere i botilbud
     unit = "andel af tilbudte sundhedstjek",
     period = "aar",
     by = v[2],
+    part_of = v[2] and "regionh.sundhedstjek" or nil,
     note = note,
     compute = function(data)
       return ind.share(afsluttede(data), { "aar", v[2] }, col"gennemfoert":not_null())
@@ -60,6 +61,6 @@ tegn.indicator{
     }:unpivot{ keep = { "aar", "denominator" }, into = { "trin", "numerator" } }
     local aarsager = tjek:filter(col"gennemfoert":is_null())
       :group_by{ "aar", "aarsag_ikke" }:agg{ antal = tegn.count() }
-    return trin, { aarsager_ikke_gennemfoert = region.skjul_smaa(aarsager, "antal") }
+    return trin, { aarsager_ikke_gennemfoert = region.skjul_smaa(aarsager, "antal", { "aar" }) }
   end,
 }

@@ -58,6 +58,7 @@ tegn.indicator{
   unit = "andel af auditerede punkter",
   period = "aar",
   by = { "standard_nr", "standard" },
+  part_of = "regsj.kvalitetsstandarder",
   note = note,
   compute = function(data)
     return opfyldt((audits(data)), { "standard_nr", "standard", "aar" })

@@ -25,6 +25,7 @@ for _, v in ipairs{ { "", nil, "Lavere personaleomsætning" },
     unit = "fratrådte pr. 100 ansatte (procent)",
     period = "aar",
     by = v[2],
+    part_of = v[2] and "regsj.personaleomsaetning" or nil,
     note = note,
     compute = function(data)
       return ind.rate(region.hr(data, "RSJ-"), { "aar", v[2] }, "fratraadte",

@@ -24,6 +24,7 @@ for _, v in ipairs{ { "", nil, "Lavere sygefravær" },
     unit = "sygedage pr. årsværk",
     period = "aar",
     by = v[2],
+    part_of = v[2] and "regsj.sygefravaer" or nil,
     note = note,
     compute = function(data)
       -- overall: the spread between the units widens the interval

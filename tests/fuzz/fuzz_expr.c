@@ -17,7 +17,11 @@
 ** order and stable; group counts add up to the rows and group sums to the
 ** total; semi + anti = left rows and inner + anti = left rows when the
 ** right keys are distinct; a window row_number counts rows; unpivot gives
-** one row per row and melted column. Built with -DTG_FUZZ=ON under clang
+** one row per row and melted column. The final table is described
+** (tg_describe) and shown (tg_show): one summary row per column, with the
+** NULL count tg_col_null_count gives, distinct values within the non-NULL
+** rows, and a range, mean and median only where there are values. Built
+** with -DTG_FUZZ=ON under clang
 ** (`make fuzz`, tests/fuzz/README.md).
 */
 #include <math.h>
@@ -26,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tg_describe.h"
 #include "tg_dict.h"
 #include "tg_exec.h"
 #include "tg_expr.h"
@@ -33,6 +38,8 @@
 #include "tg_join.h"
 #include "tg_mem.h"
 #include "tg_reshape.h"
+#include "tg_sbuf.h"
+#include "tg_show.h"
 #include "tg_sort.h"
 #include "tg_window.h"
 
@@ -617,6 +624,47 @@ static void verb_complete(struct run *r) {
     tg_table_release(out);
 }
 
+/* t:describe() and t:show() of the final table; reads no bytes, so the
+** corpus keeps its meaning. */
+static void check_describe(const tg_table *t) {
+    tg_table *d = NULL;
+    tg_error err;
+    tg_status st = tg_describe(t, &d, &err);
+    if (st != TG_OK) {
+        CHECK(st == TG_ENOMEM);
+        return;
+    }
+    check_table(d);
+    CHECK(d->n_rows == t->n_cols && d->n_cols == 9);
+    for (size_t k = 0; k < t->n_cols; k++) {
+        const tg_col *c = t->cols[k];
+        int64_t nulls = d->cols[2]->v.i64[k], distinct = d->cols[3]->v.i64[k];
+        int has = (size_t)nulls < t->n_rows, number = c->type == TG_INT || c->type == TG_FLOAT;
+        CHECK((size_t)nulls == tg_col_null_count(c));
+        CHECK(distinct <= (int64_t)t->n_rows - nulls && (distinct > 0) == has);
+        CHECK(tg_col_is_valid(d->cols[4], k) == has && tg_col_is_valid(d->cols[5], k) == has);
+        CHECK(tg_col_is_valid(d->cols[6], k) == (has && number));
+        CHECK(tg_col_is_valid(d->cols[8], k) ==
+              (has && (c->type == TG_STRING || c->type == TG_BOOL)));
+        if (has && number && c->type == TG_INT) {
+            double med = d->cols[7]->v.f64[k];
+            int64_t lo = INT64_MAX, hi = INT64_MIN;
+            for (size_t i = 0; i < c->len; i++) {
+                if (!tg_col_is_valid(c, i)) continue;
+                if (c->v.i64[i] < lo) lo = c->v.i64[i];
+                if (c->v.i64[i] > hi) hi = c->v.i64[i];
+            }
+            CHECK(med >= (double)lo && med <= (double)hi);
+        }
+    }
+    tg_sbuf text = { 0 };
+    tg_show_opts o = { -1, 0, 1 };
+    tg_show_table(t, 10, &o, &text);
+    tg_show_table(d, d->n_rows, &o, &text);
+    tg_free(text.p);
+    tg_table_release(d);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     static void (*const verbs[])(struct run *) = {
         verb_filter, verb_mutate,  verb_sort,     verb_group, verb_join,     verb_window,
@@ -627,6 +675,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     struct run r = { &s, make_table(&s), 0 };
     check_table(r.t);
     for (r.step = 0; r.step < MAX_STEPS && s.n > 0; r.step++) verbs[pick(&s, N_OF(verbs))](&r);
+    check_describe(r.t);
     tg_table_release(r.t);
     CHECK(tg_mem_blocks() == before); /* a leak on some path */
     return 0;

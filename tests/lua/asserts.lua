@@ -116,3 +116,14 @@ local t = b:filter(col'tilbud_id':isin{'T01', 'T03'}):select{'tilbud_id'}:distin
 print(#t:complete{by = 'tilbud_id', period = 'p', unit = 'month', fill = {n = 0}})
 -- expect:
 6
+
+-- case: tg_exec's filter mask (a bool): a predicate that is not a bool
+b:filter(col'dage')
+-- error:
+script.lua:1: filter: the predicate must be a bool, got int in col("dage")
+
+-- case: tg_ets and tg_forecast points (h >= 1): a forecast 0 periods ahead
+tegn.forecast.ets(tegn.read_csv(DIR .. 'forecast.csv'),
+  {time = 'maaned', value = 'pct', by = 'tilbud_id', horizon = 0})
+-- error:
+script.lua:1: ets: 'horizon' must be a whole number from 1 to 1000, got 0

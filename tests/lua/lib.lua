@@ -570,3 +570,20 @@ print(tegn.format.percent(0.955), tegn.format.percent(0.5, 0), tegn.format.kr(58
 -- expect:
 5.855,55	-1.234.567,9	0,3	3
 95,5 %	50 %	5.856 kr.	5.855,55 kr.
+
+-- case: describe: nulls, distinct values, range and mean of each column
+-- (the text statistics are checked against Python in tests/inspect)
+dump(tegn.read_csv(DIR .. 'belaegning.csv'):describe()
+  :select{'column', 'nulls', 'distinct', 'min', 'max', 'mean'})
+-- expect sql:
+SELECT 'dato', SUM(dato IS NULL), COUNT(DISTINCT dato), MIN(dato), MAX(dato), NULL FROM b
+UNION ALL SELECT 'tilbud_id', SUM(tilbud_id IS NULL), COUNT(DISTINCT tilbud_id),
+  MIN(tilbud_id), MAX(tilbud_id), NULL FROM b
+UNION ALL SELECT 'kommune', SUM(kommune IS NULL), COUNT(DISTINCT kommune), MIN(kommune),
+  MAX(kommune), NULL FROM b
+UNION ALL SELECT 'status', SUM(status IS NULL), COUNT(DISTINCT status), MIN(status),
+  MAX(status), NULL FROM b
+UNION ALL SELECT 'takst_kr', SUM(takst_kr IS NULL), COUNT(DISTINCT takst_kr),
+  CAST(MIN(takst_kr) AS TEXT), CAST(MAX(takst_kr) AS TEXT), AVG(takst_kr) FROM b
+UNION ALL SELECT 'dage', SUM(dage IS NULL), COUNT(DISTINCT dage), CAST(MIN(dage) AS TEXT),
+  CAST(MAX(dage) AS TEXT), AVG(dage) FROM b

@@ -106,22 +106,23 @@ def long_titles(doc):
 
 
 def negative(doc):
+    """The means (a score, a takst read as a deficit) below zero and across
+    it, with targets below zero; shares and rates cannot be negative."""
     for ind in single(doc):
-        if ind["kind"] == "proportion":
+        if ind["kind"] != "mean":
             continue
         for k, row in enumerate(ind["series"]):
-            if row["value"] is None:
-                continue
-            shift = -8.0 + 3.5 * k
-            for key in ("value", "lo", "hi"):
-                row[key] = round(row[key] / 400 * 3 + shift if abs(row[key]) > 100 else
-                                 row[key] - 6 + shift / 4, 3)
+            if row["value"] is not None and not row["suppressed"]:
+                value = [-1250.5, -420.25, 35.75, 310.0][k % 4]
+                row.update(value=value, lo=value - 180.0, hi=value + 180.0)
             if row.get("target") is not None:
-                row["target"] = round(-4.0 + k, 3)
+                row["target"] = -600.0 + 250.0 * k
         v = ind["verdicts"][0]
-        if v.get("change") is not None:
-            v.update(change=-abs(v["change"]) / 10, change_lo=-abs(v["change"]) / 5,
-                     change_hi=-abs(v["change"]) / 50)
+        at = {row[ind["period"]]: row["value"] for row in ind["series"]}
+        if at.get(v.get("baseline_period")) is not None and at.get(v.get("latest_period")) is not None:
+            first, last = at[v["baseline_period"]], at[v["latest_period"]]
+            v.update(baseline_value=first, latest_value=last, change=last - first,
+                     change_lo=last - first - 250.0, change_hi=last - first + 250.0)
     return doc
 
 

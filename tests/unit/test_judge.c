@@ -82,7 +82,7 @@ static void test_judge_suppression_and_small(void **state) {
     assert_int_equal(v.verdict, TG_VERDICT_NOT_JUDGED);
     assert_int_equal(v.base, 0);
     assert_int_equal(v.last, 2);
-    o.suppress_below = 3; /* configurable: 3 of 40 is now shown */
+    o.sdc.min_count = 3; /* configurable: 3 of 40 is now shown */
     tg_judge_point_fill(&p[0], &o);
     assert_false(p[0].suppressed);
 }

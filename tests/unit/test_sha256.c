@@ -85,6 +85,28 @@ static void test_sha256_padding_boundaries(void **state) {
     }
 }
 
+static void hex_of(const unsigned char d[32], char out[65]) {
+    for (int i = 0; i < 32; i++) snprintf(out + 2 * i, 3, "%02x", d[i]);
+}
+
+/* RFC 4231 test cases 1, 2 and 6 (a key longer than a block is hashed). */
+static void test_sha256_hmac_rfc4231(void **state) {
+    unsigned char k1[20], k6[131], d[32];
+    char hex[65];
+    (void)state;
+    memset(k1, 0x0b, sizeof k1);
+    memset(k6, 0xaa, sizeof k6);
+    tg_sha256_hmac(k1, sizeof k1, "Hi There", 8, d);
+    hex_of(d, hex);
+    assert_string_equal(hex, "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+    tg_sha256_hmac("Jefe", 4, "what do ya want for nothing?", 28, d);
+    hex_of(d, hex);
+    assert_string_equal(hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+    tg_sha256_hmac(k6, sizeof k6, "Test Using Larger Than Block-Size Key - Hash Key First", 54, d);
+    hex_of(d, hex);
+    assert_string_equal(hex, "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+}
+
 static void test_sha256_file(void **state) {
     (void)state;
     char hex[65];
@@ -151,6 +173,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sha256_fips_vectors),
         cmocka_unit_test(test_sha256_padding_boundaries),
+        cmocka_unit_test(test_sha256_hmac_rfc4231),
         cmocka_unit_test(test_sha256_file),
         cmocka_unit_test(test_sha256_hw_equals_portable),
     };
