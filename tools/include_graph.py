@@ -34,9 +34,9 @@ BELOW = {
 # folder name, or a module name (tg_csv ...).
 ADAPTERS = {
     "csv.h": {"tg_csvparse"},
-    "sqlite3.h": {"tg_db", "tg_dbvfs"},
+    "sqlite3.h": {"tg_db", "tg_dbvfs", "tg_hist"},
     "jansson.h": {"tg_json"},
-    "zlib.h": {"tg_csvprep", "tg_xlsxw"},
+    "zlib.h": {"tg_csvprep"},
     "xlsxwriter.h": {"tg_xlsxw"},
     "zip.h": {"tg_zip"},
     "expat.h": {"tg_xlsx"},

@@ -158,7 +158,7 @@ static const uint16_t cp1252_high[32] = {
     0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178, /* 98 */
 };
 
-static size_t put_utf8(unsigned char *d, uint32_t cp) {
+size_t tg_enc_put_utf8(unsigned char *d, uint32_t cp) {
     if (cp < 0x80) {
         d[0] = (unsigned char)cp;
         return 1;
@@ -192,20 +192,20 @@ static size_t utf16_to_utf8(const unsigned char *src, size_t n, int big, unsigne
     while (i + 2 <= n) {
         uint32_t u = unit16(src + i, big);
         if (u < 0xD800 || u > 0xDFFF) {
-            o += put_utf8(dst + o, u);
+            o += tg_enc_put_utf8(dst + o, u);
             i += 2;
         } else if (u >= 0xDC00) { /* a low surrogate with no high one before it */
-            o += put_utf8(dst + o, 0xFFFD);
+            o += tg_enc_put_utf8(dst + o, 0xFFFD);
             i += 2;
         } else if (i + 4 > n) {
             break; /* a high surrogate whose partner is in the next chunk */
         } else {
             uint32_t v = unit16(src + i + 2, big);
             if (v >= 0xDC00 && v <= 0xDFFF) {
-                o += put_utf8(dst + o, 0x10000 + ((u - 0xD800) << 10) + (v - 0xDC00));
+                o += tg_enc_put_utf8(dst + o, 0x10000 + ((u - 0xD800) << 10) + (v - 0xDC00));
                 i += 4;
             } else { /* unpaired: replace it and read the next unit afresh */
-                o += put_utf8(dst + o, 0xFFFD);
+                o += tg_enc_put_utf8(dst + o, 0xFFFD);
                 i += 2;
             }
         }
@@ -231,8 +231,8 @@ size_t tg_enc_to_utf8(tg_encoding enc, const unsigned char *src, size_t n, unsig
             unsigned char c = src[i];
             if (c < 0x80) dst[o++] = c;
             else if (enc == TG_ENC_CP1252 && c < 0xA0)
-                o += put_utf8(dst + o, cp1252_high[c - 0x80]);
-            else o += put_utf8(dst + o, c);
+                o += tg_enc_put_utf8(dst + o, cp1252_high[c - 0x80]);
+            else o += tg_enc_put_utf8(dst + o, c);
         }
         *consumed = n;
         return o;

@@ -8,6 +8,7 @@
 #define TG_ENC_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef enum tg_encoding {
     TG_ENC_AUTO = 0, /* detect (only as an option, never as a result) */
@@ -40,6 +41,10 @@ size_t tg_enc_utf8_valid(const unsigned char *s, size_t n, int at_end);
 ** text in tegn: len() in expressions, the widths of printed tables, and
 ** character positions in messages (people count æ as one, not two bytes). */
 size_t tg_enc_utf8_len(const char *s, size_t n);
+
+/* Writes code point cp (at most U+10FFFF, no surrogate) as UTF-8 into d,
+** which has room for 4 bytes; returns the bytes written (1 to 4). */
+size_t tg_enc_put_utf8(unsigned char *d, uint32_t cp);
 
 /* Worst-case UTF-8 bytes produced from n input bytes in 'enc'. */
 size_t tg_enc_max_out(tg_encoding enc, size_t n);

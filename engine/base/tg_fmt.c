@@ -284,3 +284,16 @@ size_t tg_fmt_da(double v, int decimals, char *buf) {
     buf[out] = '\0';
     return out;
 }
+
+size_t tg_fmt_da_typeset(double v, int decimals, int sign, char *buf) {
+    char num[TG_FMT_DA_MAX];
+    size_t n = tg_fmt_da(v, decimals, num);
+    if (n == 0) {
+        buf[0] = '\0';
+        return 0;
+    }
+    const char *digits = num[0] == '-' ? num + 1 : num;
+    int zero = strspn(digits, "0.,") == strlen(digits);
+    const char *pre = zero ? "" : num[0] == '-' ? "\xe2\x88\x92" : sign ? "+" : "";
+    return (size_t)snprintf(buf, TG_FMT_DA_TYPESET_MAX, "%s%s", pre, digits);
+}

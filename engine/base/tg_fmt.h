@@ -52,6 +52,15 @@ size_t tg_fmt_double(double v, int decimals, unsigned flags, char *buf);
 ** buf holds at least TG_FMT_DA_MAX bytes; returns the length. */
 size_t tg_fmt_da(double v, int decimals, char *buf);
 
+/* Room for any tg_fmt_da_typeset result plus its NUL: a 3-byte minus. */
+#define TG_FMT_DA_TYPESET_MAX (TG_FMT_DA_MAX + 8)
+
+/* tg_fmt_da as typeset text has it, for tables and reports people read:
+** a real minus sign (U+2212) and, with 'sign', a '+' before a positive
+** result; a result that rounds to zero has no sign ("0,0", never "−0,0").
+** NaN and infinities give "" and 0. buf holds TG_FMT_DA_TYPESET_MAX. */
+size_t tg_fmt_da_typeset(double v, int decimals, int sign, char *buf);
+
 /* Writes 'v' in decimal into buf (at least TG_FMT_INT_MAX bytes); returns
 ** the length. */
 size_t tg_fmt_int64(int64_t v, char *buf);

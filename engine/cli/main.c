@@ -17,6 +17,7 @@
 
 #include "tegn.h"
 #include "tg_cli.h"
+#include "tg_cmdhistory.h"
 #include "tg_cmdreport.h"
 #include "tg_conv.h"
 #include "tg_csv.h"
@@ -56,6 +57,8 @@ static const char usage_head[] =
     "  demo [DIR]        the main job: every indicator in scripts/alle.lua over the datasets\n"
     "                    in DIR (default: the datasets installed with tegn); writes\n"
     "                    out/indikatorer.json and prints the summary table\n"
+    "  history list|diff|prune  the runs recorded with --history FILE, what changed\n"
+    "                    between two of them (in Danish, or --json), and retention\n"
     "  help [COMMAND]    this text, or one command's usage (also: tegn COMMAND --help)\n";
 
 static const char run_options[] =
@@ -80,6 +83,14 @@ static const char run_options[] =
     "                    HTML (atomically; never --out, the script or an input)\n"
     "  --pdf FILE        also print the report to PDF with headless Chromium (A4; the\n"
     "                    same rules as --report; exit 69 when Chromium is missing)\n"
+    "  --history FILE    after the output is written, record the run (a failed run: its\n"
+    "                    error only) in this SQLite run history (docs/history.md)\n"
+    "  --fail-on KINDS   with --history: compare with the previous successful run of the\n"
+    "                    script and exit 10 when it changed in one of KINDS: verdict,\n"
+    "                    revision, group, indicator, input, all (comma-separated); the\n"
+    "                    changes go to stderr (under --quiet only then)\n"
+    "  --row-drop PCT    an input whose rows fell by more than PCT % is a change\n"
+    "                    (default 10)\n"
     "  --param disclosure=dst  the disclosure rules of every indicator (default tegn)\n"
     "  The key of t:pseudonymise is the file TEGN_PSEUDONYM_KEY_FILE names (in the\n"
     "  environment), which no script may read (docs/disclosure.md).\n";
@@ -103,7 +114,8 @@ static const char inspect_options[] =
 
 static const char exit_codes[] =
     "exit codes: 0 ok, 1 script error, 2 data error, 3 limit reached, 4 internal error,\n"
-    "            64 usage error, 69 Chromium missing or failed (--pdf), 130 cancelled\n";
+    "            10 a change --fail-on names, 64 usage error, 69 Chromium missing or failed\n"
+    "            (--pdf), 130 cancelled\n";
 
 /* One command's usage: its synopsis, what it does, its options. */
 typedef struct command_help {
@@ -130,7 +142,7 @@ static const command_help commands[] = {
       "script's run or by tegn demo). Any other JSON is a data error (exit 2).\n"
       "--groups: under a grouped indicator, one line per group with its verdict.\n",
       NULL },
-    { "report", "tegn report FILE [--out FILE.html] [--pdf FILE.pdf]",
+    { "report", "tegn report FILE [--out FILE.html] [--pdf FILE.pdf] [--history FILE]",
       "Writes the committee report of an indicator JSON file (as written by an\n"
       "indicator script's run or by tegn demo): one self-contained HTML file in Danish\n"
       "with a front page and, per indicator, its chart and the numbers behind it.\n"
@@ -139,12 +151,31 @@ static const command_help commands[] = {
       "  --pdf FILE        print the report to PDF (A4) with headless Chromium, written\n"
       "                    atomically; Chromium is $TEGN_CHROMIUM or chromium on PATH,\n"
       "                    and without it the exit code is 69 (with --pdf and no --out,\n"
-      "                    no HTML is written)\n" },
-    { "demo", "tegn demo [DIR]",
+      "                    no HTML is written)\n"
+      "  --history FILE    mark what changed since the previous run of the document's\n"
+      "                    script in this run history (docs/history.md)\n" },
+    { "demo", "tegn demo [DIR] [--history FILE [--fail-on KINDS] [--row-drop PCT]] [--quiet]",
       "The main job: runs every indicator of scripts/alle.lua over the datasets in DIR\n"
       "(default: the datasets installed with tegn), writes out/indikatorer.json and\n"
-      "prints the summary table.\n",
+      "prints the summary table. --history and its options work as for run.\n",
       NULL },
+    { "history", "tegn history list|diff [A] [B]|prune --keep N [--history FILE] [OPTIONS]",
+      "The run history that tegn run --history FILE (or tegn demo --history) records,\n"
+      "a SQLite file (docs/history.md). FILE may also come from TEGN_HISTORY.\n"
+      "  list       every run: when, how long, its exit status and error, its script\n"
+      "  diff A B   what changed from run A to run B, in Danish, most important first:\n"
+      "             verdicts, revised past periods, groups, indicators, inputs.\n"
+      "             Default: the last two successful runs of the latest run's script;\n"
+      "             with only A, A against the latest successful run of its script\n"
+      "  prune      delete all but the newest N runs, keeping the first successful run\n"
+      "             of each script in each month\n",
+      "  --history FILE    the history (default: $TEGN_HISTORY)\n"
+      "  --json            list, diff: JSON instead of text\n"
+      "  --fail-on KINDS   diff: exit 10 when a change of these kinds is found\n"
+      "                    (verdict, revision, group, indicator, input, all)\n"
+      "  --row-drop PCT    diff: an input losing more than PCT % of its rows (default 10)\n"
+      "  --quiet           diff: print only when --fail-on found something; prune: no count\n"
+      "  --keep N          prune: the number of newest runs to keep\n" },
     { "help", "tegn help [COMMAND]", "Prints the usage of tegn, or of one command.\n", NULL },
 };
 
@@ -190,7 +221,7 @@ static int cmd_help(int argc, char **argv) {
     if (!(c = find_command(argv[2]))) {
         fprintf(stderr,
                 "tegn: help: no command '%s' (commands: run, repl, inspect, summary, "
-                "report, demo, help)\n",
+                "report, demo, history, help)\n",
                 argv[2]);
         return EXIT_USAGE;
     }
@@ -309,6 +340,7 @@ static int cmd_summary(int argc, char **argv) {
 /* What run's flags ask for beyond tg_run_opts. */
 typedef struct run_flags {
     int quiet, progress, summary;
+    tg_cmdhistory_opts hist;
 } run_flags;
 
 /* 1, after saying so, when the run's output 'file' (given by 'opt') would
@@ -325,6 +357,7 @@ static int clobbers(const char *file, const char *opt, const char *other, const 
 static int run_args(int argc, char **argv, tg_run_opts *o, run_flags *f, const char **params,
                     const char **reads, const char **writes) {
     const char *v;
+    int h;
     for (int i = 2; i < argc; i++) {
         if ((v = opt_value(argc, argv, &i, "--param"))) {
             params[o->n_params++] = v;
@@ -370,6 +403,8 @@ static int run_args(int argc, char **argv, tg_run_opts *o, run_flags *f, const c
             o->report = v;
         } else if ((v = opt_value(argc, argv, &i, "--pdf"))) {
             o->pdf = v;
+        } else if ((h = tg_cmdhistory_run_arg(argc, argv, &i, &f->hist)) != 0) {
+            if (h < 0) return EXIT_USAGE;
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             fprintf(stderr, "tegn: unknown option '%s' for run\n", argv[i]);
             return EXIT_USAGE;
@@ -384,6 +419,11 @@ static int run_args(int argc, char **argv, tg_run_opts *o, run_flags *f, const c
         fprintf(stderr, "tegn: --quiet and --progress contradict each other; give one\n");
         return EXIT_USAGE;
     }
+    if ((f->hist.fail_on || f->hist.row_drop != 0.1) && !f->hist.path) {
+        fprintf(stderr, "tegn: --fail-on and --row-drop need --history FILE\n");
+        return EXIT_USAGE;
+    }
+    o->history = f->hist.path;
     if (!o->script) {
         fprintf(stderr, "tegn: run needs a script\n");
         print_command_help(find_command("run"), stderr);
@@ -398,33 +438,56 @@ static int run_args(int argc, char **argv, tg_run_opts *o, run_flags *f, const c
     return EXIT_OK;
 }
 
-/* --summary and --report, --pdf, from the document the run handed over. With
-** --out the summary is the output; without, stdout holds the document and
-** the summary goes beside it, to stderr. Both read the document as written
-** (its tables as rows). */
-static int after_run(tg_json *doc, const tg_run_opts *o, int summary) {
+/* The document as written: its tables as rows, the form --summary,
+** --report and --history read. NULL when the script emitted none or on
+** out of memory (*oom set). Frees 'doc'. */
+static tg_json *plain_doc(tg_json *doc, int *oom) {
     char *text = doc ? tg_json_dump(doc, 0) : NULL;
     tg_json *plain = NULL;
     tg_error err;
-    int rc, emitted = doc != NULL;
+    *oom = doc != NULL;
     tg_json_free(doc);
     if (text && tg_json_parse(text, strlen(text), &plain, &err) != TG_OK) plain = NULL;
-    if (emitted && !plain) {
-        fprintf(stderr, "tegn: out of memory reading the document back for --summary\n");
-        rc = EXIT_INTERNAL;
-    } else {
-        rc = o->report || o->pdf ? tg_cmdreport_after_run(plain, o->report, o->pdf) : EXIT_OK;
-        if (rc == EXIT_OK && summary)
-            rc = print_doc_summary(plain, o->out ? o->out : o->script, o->out ? stdout : stderr, 0);
-    }
+    *oom = *oom && !plain;
     tg_free(text);
-    tg_json_free(plain);
+    return plain;
+}
+
+/* --summary, --report and --pdf, from the document the run handed over. With
+** --out the summary is the output; without, stdout holds the document and
+** the summary goes beside it, to stderr. */
+static int after_run(const tg_json *plain, int oom, const tg_run_opts *o, int summary) {
+    tg_cmdhistory_since *since = NULL;
+    if (oom) {
+        fprintf(stderr, "tegn: out of memory reading the document back for --summary\n");
+        return EXIT_INTERNAL;
+    }
+    /* --report, --pdf with --history: marked with what changed since the last run */
+    int rc = (o->report || o->pdf) && o->history && plain
+                 ? tg_cmdhistory_since_doc(o->history, plain, &since)
+                 : EXIT_OK;
+    if (rc == EXIT_OK && (o->report || o->pdf))
+        rc = tg_cmdreport_after_run(plain, o->report, o->pdf, tg_cmdhistory_since_diff(since));
+    tg_cmdhistory_since_free(since);
+    if (rc == EXIT_OK && summary)
+        rc = print_doc_summary(plain, o->out ? o->out : o->script, o->out ? stdout : stderr, 0);
     return rc;
+}
+
+/* The one-line error a failed run leaves in the history. */
+static void run_error(tg_status st, const tg_error *err, const char *tb, char *buf, size_t size) {
+    if (st == TG_ESCRIPT && tb) {
+        size_t n = strcspn(tb, "\n");
+        snprintf(buf, size, "%.*s", (int)(n < size ? n : size - 1), tb);
+    } else {
+        tg_err_format(err, buf, size);
+    }
 }
 
 static int cmd_run(int argc, char **argv) {
     tg_run_opts o;
-    run_flags fl = { 0, 0, 0 };
+    run_flags fl = { 0, 0, 0, { 0 } };
+    char errtext[1024] = "";
     const char **params = calloc((size_t)argc, sizeof *params);
     const char **reads = calloc((size_t)argc, sizeof *reads);
     const char **writes = calloc((size_t)argc, sizeof *writes);
@@ -434,6 +497,7 @@ static int cmd_run(int argc, char **argv) {
     int rc;
 
     tg_run_opts_init(&o);
+    tg_cmdhistory_opts_init(&fl.hist);
     o.lib_dir = tg_home_find("scripts/lib");
     rc = params && reads && writes ? run_args(argc, argv, &o, &fl, params, reads, writes)
                                    : EXIT_INTERNAL;
@@ -452,8 +516,10 @@ static int cmd_run(int argc, char **argv) {
     /* Progress on a terminal, silence under cron unless asked. */
     o.progress = !quiet && (fl.progress || isatty(STDERR_FILENO));
     o.tty = isatty(STDERR_FILENO); /* where print goes */
-    if (summary || o.report || o.pdf) o.doc = &doc;
+    if (summary || o.report || o.pdf || fl.hist.path) o.doc = &doc;
     o.quiet = quiet;
+    fl.hist.quiet = quiet;
+    tg_cmdhistory_start(&fl.hist);
     tg_lua_install_signal_handlers();
     tg_err_clear(&err);
     tg_status st = tg_run(&o, &err, &tb);
@@ -468,12 +534,21 @@ static int cmd_run(int argc, char **argv) {
             if (trace && st != TG_ELIMIT && st != TG_ECANCEL) fprintf(stderr, "%s\n", trace + 1);
         }
     }
+    if (st != TG_OK) run_error(st, &err, tb, errtext, sizeof errtext);
     tg_free(tb);
+    int oom = 0;
+    tg_json *plain = st == TG_OK ? plain_doc(doc, &oom) : NULL;
+    rc = tg_cli_exit_code(st);
+    if (st == TG_OK && (summary || o.report || o.pdf)) rc = after_run(plain, oom, &o, summary);
+    if (rc != EXIT_OK && st == TG_OK)
+        snprintf(errtext, sizeof errtext, "the run's output was written, but %s failed (exit %d)",
+                 o.report || o.pdf ? "--report, --pdf or --summary" : "--summary", rc);
+    if (fl.hist.path) rc = tg_cmdhistory_after_run(&fl.hist, &o, plain, rc, errtext);
+    tg_json_free(plain);
     free(params);
     free(reads);
     free(writes);
-    if (st == TG_OK && (summary || o.report || o.pdf)) return after_run(doc, &o, summary);
-    return tg_cli_exit_code(st);
+    return rc;
 }
 
 /* Prints s padded to 'width' characters (not bytes: names hold æøå). */
@@ -636,7 +711,7 @@ static int inspect_sqlite(const char *path, const look *lk) {
 
 /* A workbook: its sheets with their stated sizes, then each sheet's
 ** schema as read_excel reads it by default. */
-static int inspect_excel(const char *path) {
+static int inspect_excel(const char *path, const look *lk) {
     static const char *const states[] = { "", " (hidden)", " (very hidden)" };
     tg_excel_report *list = NULL;
     tg_error err;
@@ -679,6 +754,8 @@ static int inspect_excel(const char *path) {
         if (s->n_notes) printf("  decided:\n");
         for (size_t k = 0; k < s->n_notes; k++)
             printf("    %s%s\n", s->notes[k].unusual ? "NOTE " : "", s->notes[k].text);
+        int look_rc = print_look(t, lk);
+        if (look_rc != EXIT_OK && rc == EXIT_OK) rc = look_rc;
         tg_excel_report_free(r);
         tg_table_release(t);
     }
@@ -810,7 +887,7 @@ static int cmd_inspect(int argc, char **argv) {
         }
         if (argv[i][0] == '-' && argv[i][1] != '\0') continue;
         int r = is_sqlite(argv[i])     ? inspect_sqlite(argv[i], &lk)
-                : is_workbook(argv[i]) ? inspect_excel(argv[i])
+                : is_workbook(argv[i]) ? inspect_excel(argv[i], &lk)
                                        : inspect_csv(argv[i], &opts, &lk);
         if (r != EXIT_OK && rc == EXIT_OK) rc = r;
     }
@@ -819,13 +896,15 @@ static int cmd_inspect(int argc, char **argv) {
 
 /* The main job: every indicator over the datasets in 'dir' (default the
 ** installation's), the document in out/indikatorer.json beneath the working
-** folder and its summary on stdout. */
-static int demo(const char *dir) {
+** folder and its summary on stdout; 'extra' (n_extra) are run options
+** passed on (--history and its options, --quiet). */
+static int demo(const char *dir, char **extra, int n_extra) {
     char script[4200], param[4216], datasets[4200];
-    char *args[] = { "tegn",      "run",   script,
-                     "--param",   param,   "--allow-read",
-                     datasets,    "--out", "out/indikatorer.json",
-                     "--summary", NULL };
+    char *args[32] = { "tegn",     "run",   script,
+                       "--param",  param,   "--allow-read",
+                       datasets,   "--out", "out/indikatorer.json",
+                       "--summary" };
+    int n_args = 10;
     struct stat st;
     snprintf(datasets, sizeof datasets, "%s", dir ? dir : tg_home_find("datasets"));
     if (stat(datasets, &st) != 0 || !S_ISDIR(st.st_mode)) {
@@ -840,20 +919,46 @@ static int demo(const char *dir) {
         return EXIT_DATA;
     }
     snprintf(param, sizeof param, "datasets=%s", datasets);
-    return cmd_run((int)(sizeof args / sizeof *args) - 1, args);
+    for (int i = 0; i < n_extra; i++) /* quiet for cron: no summary either */
+        if (strcmp(extra[i], "--quiet") == 0) n_args = 9;
+    for (int i = 0; i < n_extra && n_args < 31; i++) args[n_args++] = extra[i];
+    args[n_args] = NULL;
+    return cmd_run(n_args, args);
 }
 
-/* tegn demo [DIR] */
+/* tegn demo [DIR] [--history FILE [--fail-on KINDS] [--row-drop PCT]] [--quiet] */
 static int cmd_demo(int argc, char **argv) {
-    if (argc > 3) {
-        fprintf(stderr, "tegn: demo takes at most one folder, got '%s' too\n", argv[3]);
+    const char *dir = NULL;
+    int first_opt = argc;
+    for (int i = 2; i < argc; i++) {
+        int takes_value = strcmp(argv[i], "--history") == 0 || strcmp(argv[i], "--fail-on") == 0 ||
+                          strcmp(argv[i], "--row-drop") == 0;
+        int flag = strncmp(argv[i], "--history=", 10) == 0 ||
+                   strncmp(argv[i], "--fail-on=", 10) == 0 ||
+                   strncmp(argv[i], "--row-drop=", 11) == 0 || strcmp(argv[i], "--quiet") == 0;
+        if (takes_value || flag) {
+            if (first_opt == argc) first_opt = i;
+            if (takes_value && ++i >= argc) {
+                fprintf(stderr, "tegn: %s needs a value\n", argv[i - 1]);
+                return EXIT_USAGE;
+            }
+        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+            fprintf(stderr, "tegn: unknown option '%s' for demo\n", argv[i]);
+            return EXIT_USAGE;
+        } else if (dir || first_opt != argc) {
+            fprintf(stderr,
+                    "tegn: demo takes at most one folder, before its options, got '%s' too\n",
+                    argv[i]);
+            return EXIT_USAGE;
+        } else {
+            dir = argv[i];
+        }
+    }
+    if (argc - first_opt > 20) {
+        fprintf(stderr, "tegn: demo: too many options\n");
         return EXIT_USAGE;
     }
-    if (argc == 3 && argv[2][0] == '-' && argv[2][1] != '\0') {
-        fprintf(stderr, "tegn: unknown option '%s' for demo\n", argv[2]);
-        return EXIT_USAGE;
-    }
-    return demo(argc == 3 ? argv[2] : NULL);
+    return demo(dir, argv + first_opt, argc - first_opt);
 }
 
 int main(int argc, char **argv) {
@@ -878,6 +983,7 @@ int main(int argc, char **argv) {
     if (strcmp(argv[1], "run") == 0) return cmd_run(argc, argv);
     if (strcmp(argv[1], "summary") == 0) return cmd_summary(argc, argv);
     if (strcmp(argv[1], "report") == 0) return tg_cmdreport_main(argc, argv);
+    if (strcmp(argv[1], "history") == 0) return tg_cmdhistory_main(argc, argv);
     if (strcmp(argv[1], "repl") == 0) return tg_repl_main();
     if (strcmp(argv[1], "inspect") == 0) return cmd_inspect(argc, argv);
     fprintf(stderr, "tegn: unknown command '%s'\n", argv[1]);

@@ -17,6 +17,7 @@ enum {
     EXIT_DATA = 2,         /* input data malformed or unreadable */
     EXIT_LIMIT = 3,        /* time or memory limit reached */
     EXIT_INTERNAL = 4,     /* out of memory outside any limit, or a bug */
+    EXIT_CHANGED = 10,     /* --fail-on: the run history shows a change of a named kind */
     EXIT_USAGE = 64,       /* bad command line (as BSD sysexits) */
     EXIT_UNAVAILABLE = 69, /* a program tegn needs is missing or failed: Chromium for
                            ** --pdf (as sysexits' EX_UNAVAILABLE) */

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "tg_cli.h"
+#include "tg_cmdhistory.h"
 #include "tg_err.h"
 #include "tg_indsum.h"
 #include "tg_json.h"
@@ -55,10 +56,11 @@ int tg_cmdreport_same_file(const char *a, const char *b) {
            sa.st_ino == sb.st_ino;
 }
 
-/* The report of 'doc' as HTML to stdout or, when given, printed to 'pdf'. */
-static int put_report(const tg_json *doc, const char *pdf) {
+/* The report of 'doc' as HTML to stdout or, when given, printed to 'pdf';
+** marked with what changed since the last run when 'since' is given. */
+static int put_report(const tg_json *doc, const char *pdf, const tg_histdiff *since) {
     int rc;
-    char *html = tg_report_html(doc);
+    char *html = tg_report_html_since(doc, since);
     if (!html) {
         fprintf(stderr, "tegn: out of memory writing the report\n");
         return EXIT_INTERNAL;
@@ -75,16 +77,17 @@ static int put_report(const tg_json *doc, const char *pdf) {
 
 /* The report of 'doc': to 'out' atomically, then printed to 'pdf'; to
 ** stdout when neither is given. */
-static int write_report(const tg_json *doc, const char *out, const char *pdf) {
+static int write_report(const tg_json *doc, const char *out, const char *pdf,
+                        const tg_histdiff *since) {
     tg_error err;
     int rc = EXIT_OK;
     tg_err_clear(&err);
     if (out) {
-        tg_status st = tg_report_write(doc, out, &err);
+        tg_status st = tg_report_write_since(doc, since, out, &err);
         if (st != TG_OK) tg_cli_print_error(&err, 0);
         rc = tg_cli_exit_code(st);
     }
-    if (rc == EXIT_OK && (pdf || !out)) rc = put_report(doc, pdf);
+    if (rc == EXIT_OK && (pdf || !out)) rc = put_report(doc, pdf, since);
     return rc;
 }
 
@@ -106,15 +109,17 @@ static const char *opt_value(int argc, char **argv, int *i, const char *name) {
 }
 
 int tg_cmdreport_main(int argc, char **argv) {
-    const char *in = NULL, *out = NULL, *pdf = NULL, *v;
+    const char *in = NULL, *out = NULL, *pdf = NULL, *history = NULL, *v;
     tg_json *doc;
     char why[300];
     for (int i = 2; i < argc; i++) {
         if ((v = opt_value(argc, argv, &i, "--out"))) out = v;
         else if ((v = opt_value(argc, argv, &i, "--pdf"))) pdf = v;
+        else if ((v = opt_value(argc, argv, &i, "--history"))) history = v;
         else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             fprintf(stderr, "tegn: unknown option '%s' for report%s\n", argv[i],
-                    strcmp(argv[i], "--out") == 0 || strcmp(argv[i], "--pdf") == 0
+                    strcmp(argv[i], "--out") == 0 || strcmp(argv[i], "--pdf") == 0 ||
+                            strcmp(argv[i], "--history") == 0
                         ? " (it needs a file)"
                         : "");
             return EXIT_USAGE;
@@ -125,7 +130,8 @@ int tg_cmdreport_main(int argc, char **argv) {
         }
     }
     if (!in || (out && !out[0]) || (pdf && !pdf[0])) {
-        fprintf(stderr, "tegn: usage: tegn report FILE.json [--out FILE.html] [--pdf FILE.pdf]\n");
+        fprintf(stderr, "tegn: usage: tegn report FILE.json [--out FILE.html] [--pdf FILE.pdf] "
+                        "[--history FILE]\n");
         return EXIT_USAGE;
     }
     if (same_target(out, "--out", in, "document itself") ||
@@ -137,7 +143,10 @@ int tg_cmdreport_main(int argc, char **argv) {
         fprintf(stderr, "tegn: %s: not an indicator document: %s\n", in, why);
         rc = EXIT_DATA;
     }
-    if (rc == EXIT_OK) rc = write_report(doc, out, pdf);
+    tg_cmdhistory_since *since = NULL;
+    if (rc == EXIT_OK && history) rc = tg_cmdhistory_since_doc(history, doc, &since);
+    if (rc == EXIT_OK) rc = write_report(doc, out, pdf, tg_cmdhistory_since_diff(since));
+    tg_cmdhistory_since_free(since);
     tg_json_free(doc);
     return rc;
 }
@@ -156,7 +165,8 @@ static int is_input(const tg_json *doc, const char *path) {
     return 0;
 }
 
-int tg_cmdreport_after_run(const tg_json *doc, const char *path, const char *pdf) {
+int tg_cmdreport_after_run(const tg_json *doc, const char *path, const char *pdf,
+                           const tg_histdiff *since) {
     char why[300];
     const char *opt = path ? "--report" : "--pdf";
     if (!doc) {
@@ -173,5 +183,5 @@ int tg_cmdreport_after_run(const tg_json *doc, const char *path, const char *pdf
                 path && is_input(doc, path) ? path : pdf);
         return EXIT_USAGE;
     }
-    return write_report(doc, path, pdf);
+    return write_report(doc, path, pdf, since);
 }

@@ -1,8 +1,7 @@
 /*
 ** tg_csvprep.c -- a file's kind from its first bytes, gzip decompression
 ** and the in-memory rewrite of unusual line breaks and escapes (see
-** tg_csvprep.h). It includes zlib.h for gzip; the one other includer is
-** tg_xlsxw, which inflates the workbook it wrote to check it.
+** tg_csvprep.h). The only file including zlib.h.
 */
 #include "tg_csvprep.h"
 

@@ -1,7 +1,7 @@
 /*
 ** tg_csvprep.h -- what the CSV loader does to a file before parsing it:
 ** recognise compressed and binary formats by their first bytes (whatever
-** the file is called), decompress gzip (through zlib), and
+** the file is called), decompress gzip (the only user of zlib), and
 ** rewrite a file held in memory into the plain form the parser reads
 ** (bare CR line breaks made LF, backslash-escaped quotes made doubled).
 ** Used only by tg_csv.c.

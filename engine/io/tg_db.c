@@ -157,6 +157,10 @@ static void sq_install(void) {
     tg_dbvfs_register();
 }
 
+void tg_db_setup(void) {
+    pthread_once(&sq_once, sq_install);
+}
+
 /* Opens 'file' by name, or with 'fd' >= 0 the open file 'fd' through the
 ** tegn-fd VFS ('file' is then ignored; 'flags' READWRITE makes it the
 ** writable kind); messages name 'path' (the database the caller was asked

@@ -44,6 +44,12 @@ typedef enum tg_db_mode {
     TG_DB_APPEND      /* insert into the existing table (same column names) */
 } tg_db_mode;
 
+/* Configures SQLite for this process, once (its memory through tg_mem, so
+** it counts against the cap; the tegn-fd VFS registered). tg_db's own
+** calls do it themselves; tg_hist, the other module that talks to SQLite,
+** calls it before opening its connection. */
+void tg_db_setup(void);
+
 /* Runs a query against the SQLite database at 'db_path' (opened read-only;
 ** a missing file is TG_EIO and is never created) and loads the result into
 ** a new table (*out, one reference; NULL on failure). 'table_or_sql' is

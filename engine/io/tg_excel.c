@@ -25,12 +25,29 @@ int tg_excel_kind(const unsigned char *head, size_t n) {
     return k == TG_PREP_XLSX ? TG_EXCEL_XLSX : k == TG_PREP_XLS ? TG_EXCEL_XLS : TG_EXCEL_NONE;
 }
 
+/* The file's first bytes; -1 on a read error. */
+static ssize_t read_head(int fd, unsigned char *head, size_t size) {
+    ssize_t n;
+    do n = pread(fd, head, size, 0);
+    while (n < 0 && errno == EINTR);
+    return n;
+}
+
 int tg_excel_kind_fd(int fd) {
     unsigned char head[TG_CSVPREP_HEAD];
-    ssize_t n;
-    do n = pread(fd, head, sizeof head, 0);
-    while (n < 0 && errno == EINTR);
+    ssize_t n = read_head(fd, head, sizeof head);
     return n < 0 ? -1 : tg_excel_kind(head, (size_t)n);
+}
+
+/* read_excel itself tries any zip archive as a workbook: a writer may put
+** docProps/ first, where the first bytes show no workbook part. */
+static int kind_for_read(int fd) {
+    unsigned char head[TG_CSVPREP_HEAD];
+    ssize_t n = read_head(fd, head, sizeof head);
+    if (n < 0) return -1;
+    int kind = tg_excel_kind(head, (size_t)n);
+    if (kind == TG_EXCEL_NONE && n >= 4 && memcmp(head, "PK\x03\x04", 4) == 0) kind = TG_EXCEL_XLSX;
+    return kind;
 }
 
 void tg_excel_opts_init(tg_excel_opts *o) {
@@ -89,7 +106,7 @@ static tg_status dimension(struct book *bk, size_t i, char *dim, tg_error *err) 
 static tg_status book_open(struct book *bk, int fd, const char *path, const tg_interrupt *intr,
                            tg_error *err) {
     memset(bk, 0, sizeof *bk);
-    bk->kind = tg_excel_kind_fd(fd);
+    bk->kind = kind_for_read(fd);
     if (bk->kind < 0)
         return tg_err_set(err, TG_EIO, path, 0, 0, "cannot read: %s", strerror(errno));
     if (bk->kind == TG_EXCEL_XLSX) return tg_xlsx_open(fd, path, intr, &bk->xlsx, err);

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -38,6 +39,7 @@ struct tg_path {
     list forbidden; /* --out */
     list reported;  /* --report, --pdf */
     list options;   /* the option that gave each file of 'reported' */
+    list history;   /* --history and its -wal, -shm and -journal files */
     list secret;    /* the pseudonym key: neither read nor written */
     list read;
 };
@@ -83,6 +85,7 @@ void tg_path_free(tg_path *p) {
     list_free(&p->forbidden);
     list_free(&p->reported);
     list_free(&p->options);
+    list_free(&p->history);
     list_free(&p->secret);
     list_free(&p->read);
     tg_free(p);
@@ -191,6 +194,19 @@ tg_status tg_path_forbid_report(tg_path *p, const char *file, const char *option
     return TG_OK;
 }
 
+tg_status tg_path_forbid_history(tg_path *p, const char *file, tg_error *err) {
+    static const char *const sides[] = { "", "-wal", "-shm", "-journal" };
+    char real[PATH_MAX], side[PATH_MAX + 16];
+    assert(p != NULL && file != NULL);
+    if (resolve_parent(file, real) != 0)
+        return tg_err_set(err, TG_EARG, file, 0, 0, "its folder does not exist");
+    for (size_t i = 0; i < sizeof sides / sizeof sides[0]; i++) {
+        snprintf(side, sizeof side, "%s%s", real, sides[i]);
+        if (list_add(&p->history, side)) return tg_err_nomem(err);
+    }
+    return TG_OK;
+}
+
 tg_status tg_path_forbid_secret(tg_path *p, const char *file, tg_error *err) {
     char real[PATH_MAX];
     assert(p != NULL && file != NULL);
@@ -288,6 +304,11 @@ static tg_status check_write(tg_path *p, const char *fn, const char *path, tg_er
                           "%s: '%s' is the run's %s file, which tegn itself writes when the run "
                           "succeeds",
                           fn, path, p->options.s[k]);
+    if (list_has(&p->history, real))
+        return tg_err_set(err, TG_EIO, NULL, 0, 0,
+                          "%s: '%s' is the run's --history database (or its journal), which "
+                          "tegn itself writes after the run",
+                          fn, path);
     if (list_has(&p->read, real) || (realpath(path, target) && list_has(&p->read, target)))
         return tg_err_set(err, TG_EIO, NULL, 0, 0,
                           "%s: '%s' was read by this run; a script may not overwrite its inputs",

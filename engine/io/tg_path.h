@@ -42,6 +42,10 @@ tg_status tg_path_forbid_write(tg_path *p, const char *file, tg_error *err);
 ** "--pdf") gave, so the refusal names that option. */
 tg_status tg_path_forbid_report(tg_path *p, const char *file, const char *option, tg_error *err);
 
+/* The same for the run's --history database and the -wal, -shm and
+** -journal files SQLite keeps beside it. */
+tg_status tg_path_forbid_history(tg_path *p, const char *file, tg_error *err);
+
 /* Forbids reading and writing the file 'file' (the pseudonym key) whatever
 ** the roots say; a file that does not exist is ignored (TG_OK). TG_OK or
 ** TG_ENOMEM. */

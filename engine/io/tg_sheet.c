@@ -25,9 +25,12 @@
 #include "tg_err.h"
 #include "tg_mem.h"
 
-#define NONE       UINT32_MAX
-#define MAX_PASSES 3
-#define MAX_ABOVE  4096 /* header-area cells kept for merged names */
+#define NONE         UINT32_MAX
+#define MAX_PASSES   3
+#define MAX_ABOVE    4096                 /* header-area cells kept for merged names */
+#define MAX_TITLES   10                   /* title rows looked for above a detected header */
+#define SPARSE_CELLS (16.0 * 1024 * 1024) /* tables this large must be ... */
+#define SPARSE_RATIO 64.0                 /* ... at least 1/64 values */
 
 /* A cell copied because it cannot be pushed yet. */
 struct held {
@@ -68,6 +71,12 @@ struct tg_sheet {
     uint32_t (*merges)[4];
     size_t n_merges, cap_merges;
     size_t n_err, n_after, n_totals;
+    size_t first_rows, last_start; /* title candidates held in 'first'; where the last begins */
+    size_t n_titles;
+    char title[64];
+    size_t n_put;    /* cells put in this pass, and the last one's place */
+    size_t n_filled; /* empty cells pushed as NULL between them */
+    uint32_t last_row, last_col;
     uint32_t err_row, err_col, stop_row;
     char err_val[16];
 };
@@ -155,24 +164,38 @@ static size_t fmt_num(double v, char *buf, size_t size) {
     return n < 0 ? 0 : (size_t)n;
 }
 
-/* The text a cell is pushed as; 'mode' is its column's TG_CC_* mode (an
-** explicit date column takes a date-time's date part). */
-static const char *cell_text(const tg_sheet *b, const tg_sheet_cell *c, int mode, char *buf,
-                             size_t size, size_t *n) {
+/* The text a cell is pushed as, by its column's spec: an explicit date
+** column takes a date-time's date part, a column read with ',' as its
+** decimal mark (types = { x = { "float", "," } }, for numbers written as
+** text) gets the number cells' '.' as ','. NULL spec: as inferred. */
+static const char *cell_text(const tg_sheet *b, const tg_sheet_cell *c, const tg_csvcol_spec *sp,
+                             char *buf, size_t size, size_t *n) {
+    int mode = sp ? sp->mode : TG_CC_INFER;
     int32_t days;
     long secs;
     switch (c->kind) {
-    case TG_SC_NUM:
-        if (c->s) break;
-        *n = fmt_num(c->num, buf, size);
+    case TG_SC_NUM: {
+        int comma = sp && sp->mark == TG_MARK_COMMA;
+        if (c->s && (!comma || c->n >= size)) break; /* the text as written: the hot path */
+        if (c->s) {
+            memcpy(buf, c->s, c->n);
+            buf[c->n] = '\0';
+            *n = c->n;
+        } else {
+            *n = fmt_num(c->num, buf, size);
+        }
+        for (char *p = buf; comma && *p; p++)
+            if (*p == '.') *p = ',';
         return buf;
+    }
     case TG_SC_BOOL: *n = c->num != 0 ? 4 : 5; return c->num != 0 ? "TRUE" : "FALSE";
     case TG_SC_SERIAL:
         if (serial_days(c->num, b->o->date1904, &days, &secs) != 0) {
             *n = fmt_num(c->num, buf, size);
             return buf;
         }
-        if (c->dkind == TG_SD_DATE || mode == TG_CC_DATE) {
+        if (c->dkind == TG_SD_DATE || mode == TG_CC_DATE ||
+            (c->dkind == TG_SD_DATETIME && secs == 0)) { /* a date-time at midnight is a date */
             *n = tg_date_format(days, buf);
             return buf;
         }
@@ -277,7 +300,11 @@ static void apply_types(tg_sheet *b, uint32_t col, const char *name) {
         case TG_STRING: sp->mode = TG_CC_STRING; break;
         case TG_DATE: sp->mode = TG_CC_DATE; break;
         }
-        if (t->format && t->type == TG_DATE) sp->dfmt = tg_conv_date_fmt_parse(t->format);
+        /* a format is for dates and numbers written as text; date cells come as ISO */
+        if (t->format && t->type == TG_DATE && (sp->dfmt = tg_conv_date_fmt_parse(t->format)))
+            sp->dfmt |= TG_DF_ISO;
+        if (t->format && (t->type == TG_INT || t->type == TG_FLOAT) && t->format[0] == ',')
+            sp->mark = sp->pref_mark = TG_MARK_COMMA;
     }
 }
 
@@ -289,7 +316,7 @@ static tg_status ensure_part(tg_sheet *b, uint32_t col) {
         tg_sheet_cell_name(0, col, letter);
         apply_types(b, col, b->hnames[col] && b->hnames[col][0] ? b->hnames[col] : letter);
     }
-    b->parts[col] = tg_csvcol_new(&b->specs[col], 1024);
+    b->parts[col] = tg_csvcol_new(&b->specs[col], 64); /* a sheet may be 16,384 columns wide */
     if (!b->parts[col]) return TG_ENOMEM;
     if (b->cmin > b->cmax) b->cmin = b->cmax = col;
     if (col < b->cmin) b->cmin = col;
@@ -314,6 +341,11 @@ static tg_status push_cell(tg_sheet *b, const tg_sheet_cell *c, size_t idx, tg_e
     uint32_t col = c->col;
     if (ensure_part(b, col) != TG_OK) return tg_err_nomem(err);
     tg_csvcol *p = b->parts[col];
+    b->n_filled += idx > b->next[col] ? idx - b->next[col] : 0;
+    if ((double)b->n_filled > SPARSE_CELLS && (double)b->n_filled > SPARSE_RATIO * (double)b->n_put)
+        return tg_err_set(err, TG_EDATA, b->where, 0, 0,
+                          "%zu empty cells between %zu values (a sparse sheet); give a range",
+                          b->n_filled, b->n_put);
     while (b->next[col] < idx) {
         if ((r = tg_csvcol_push(p, b->next[col], "", 0)) != TG_OK)
             return push_fail(b, r, b->data_first + (uint32_t)b->next[col], col, err);
@@ -328,7 +360,7 @@ static tg_status push_cell(tg_sheet *b, const tg_sheet_cell *c, size_t idx, tg_e
         }
         r = tg_csvcol_push(p, idx, "", 0);
     } else {
-        const char *s = cell_text(b, c, b->specs[col].mode, buf, sizeof buf, &n);
+        const char *s = cell_text(b, c, &b->specs[col], buf, sizeof buf, &n);
         r = tg_csvcol_push(p, idx, s, n);
     }
     if (r != TG_OK) return push_fail(b, r, c->row, col, err);
@@ -383,7 +415,7 @@ static tg_status set_header(tg_sheet *b, const tg_sheet_cell *c) {
     char buf[64];
     size_t n;
     if (grow_cols(b, c->col) != TG_OK) return TG_ENOMEM;
-    const char *s = cell_text(b, c, TG_CC_INFER, buf, sizeof buf, &n);
+    const char *s = cell_text(b, c, NULL, buf, sizeof buf, &n);
     tg_free(b->hnames[c->col]);
     b->hnames[c->col] = tg_strndup(s ? s : "", n);
     return b->hnames[c->col] ? TG_OK : TG_ENOMEM;
@@ -411,10 +443,60 @@ static tg_status decide_header(tg_sheet *b, tg_error *err) {
     return st;
 }
 
+static tg_status put_pass0(tg_sheet *b, const tg_sheet_cell *c, tg_error *err);
+static tg_status end_row(tg_sheet *b, tg_error *err);
+
+/* Title rows above a table ("Udtræk fra Nexus" alone in A1): with the
+** header left to detect, rows holding one text value are held until a row
+** with two or more values shows they were titles, and are then skipped. */
+static int titles_on(const tg_sheet *b) {
+    return b->o->header < 0 && !b->o->header_row && !b->o->skip && !b->o->has_range;
+}
+
+static tg_status skip_titles(tg_sheet *b, tg_error *err) {
+    struct cells *f = &b->first;
+    b->n_titles = b->first_rows;
+    snprintf(b->title, sizeof b->title, "%.*s", (int)(f->v[0].c.n < 60 ? f->v[0].c.n : 60),
+             f->v[0].c.s);
+    for (size_t i = 0; i < b->last_start; i++) tg_free(f->v[i].s);
+    memmove(f->v, f->v + b->last_start, (f->n - b->last_start) * sizeof *f->v);
+    f->n -= b->last_start;
+    return decide_header(b, err);
+}
+
+/* No titles after all (a sheet of one column): the first held row is the
+** header or data, and the rows held after it are read as they came. */
+static tg_status replay(tg_sheet *b, tg_error *err) {
+    struct held *v = b->first.v;
+    size_t n = b->first.n, k = 0;
+    while (k < n && v[k].c.row == v[0].c.row) k++;
+    b->first.n = k; /* decide_header frees these k and keeps the array */
+    b->row_first = 1;
+    b->row_total = b->row_nonempty = 0;
+    tg_status st = decide_header(b, err);
+    for (size_t i = k; i < n; i++) {
+        if (st == TG_OK) st = put_pass0(b, &v[i].c, err);
+        tg_free(v[i].s);
+    }
+    if (st == TG_OK && b->row_open) st = end_row(b, err);
+    return st;
+}
+
 static tg_status end_row(tg_sheet *b, tg_error *err) {
     if (!b->row_open) return TG_OK;
     b->row_open = 0;
-    if (!b->started) return b->first.n ? decide_header(b, err) : TG_OK;
+    if (!b->started) {
+        if (b->first.n == b->last_start) return TG_OK;
+        size_t n_last = b->first.n - b->last_start;
+        int one_text = n_last == 1 && b->first.v[b->last_start].c.kind == TG_SC_STR;
+        if (titles_on(b) && one_text && b->first_rows < MAX_TITLES) {
+            b->first_rows++;
+            b->last_start = b->first.n;
+            return TG_OK;
+        }
+        if (b->first_rows > 0 && n_last >= 2) return skip_titles(b, err);
+        return replay(b, err);
+    }
     if (b->cur_row >= b->data_first && b->row_nonempty && !b->row_total)
         b->kept = (size_t)(b->cur_row - b->data_first) + 1;
     b->prev_row = b->cur_row;
@@ -467,6 +549,18 @@ static tg_status put_pass0(tg_sheet *b, const tg_sheet_cell *c, tg_error *err) {
 }
 
 tg_status tg_sheet_put(tg_sheet *b, const tg_sheet_cell *c, tg_error *err) {
+    /* A column builder takes rows in order; a hostile file may not keep it. */
+    if (b->n_put++ && (c->row < b->last_row || (c->row == b->last_row && c->col <= b->last_col))) {
+        char cell[16], last[16], where[256];
+        tg_sheet_cell_name(c->row + 1, c->col, cell);
+        tg_sheet_cell_name(b->last_row + 1, b->last_col, last);
+        snprintf(where, sizeof where, "%s!%s", b->where, cell);
+        return tg_err_set(err, TG_EDATA, where, 0, 0,
+                          "the sheet's cells are out of order (it comes after %s): a damaged file",
+                          last);
+    }
+    b->last_row = c->row;
+    b->last_col = c->col;
     if (c->row < b->start || (b->o->has_range && c->row > b->o->r1) || !in_cols(b, c->col) ||
         is_empty(c))
         return TG_OK;
@@ -676,6 +770,10 @@ static tg_status make_report(const tg_sheet *b, const tg_csvcol_decision *dec, s
         r->cols[k].date_fmt = dec[k].dfmt;
         memcpy(r->cols[k].note, dec[k].note, sizeof r->cols[k].note);
     }
+    if (b->n_titles)
+        add_note(r, 1,
+                 "%zu title row(s) above the header skipped (\"%s\"); header = n sets the row",
+                 b->n_titles, b->title);
     if (b->header_row != NONE)
         add_note(r, 0, "header: row %u%s", b->header_row + 1,
                  b->o->header_row || b->o->header == 1 ? "" : " (every value in it is text)");
@@ -719,10 +817,11 @@ static void sheet_free(tg_sheet *b) {
 }
 
 static tg_status run_pass(tg_sheet *b, tg_sheet_scan scan, void *src, tg_error *err) {
+    b->n_put = b->n_filled = 0;
     tg_status st = scan(src, b, err);
     if (st != TG_OK || b->pass > 0) return st;
     if ((st = end_row(b, err)) != TG_OK) return st;
-    if (!b->started && b->first.n && (st = decide_header(b, err)) != TG_OK) return st;
+    if (!b->started && b->first.n && (st = replay(b, err)) != TG_OK) return st;
     b->n_rows = b->kept;
     for (size_t i = 0; i < b->pend.n; i++) /* what is still held is at the bottom */
         b->n_totals += i == 0 || b->pend.v[i].c.row != b->pend.v[i - 1].c.row;
@@ -741,6 +840,14 @@ static tg_status read_sheet(tg_sheet *b, tg_sheet_scan scan, void *src, tg_table
             if (b->hnames[col] && ensure_part(b, col) != TG_OK) return tg_err_nomem(err);
     }
     if (b->cmin != NONE) n_cols = b->cmax - b->cmin + 1;
+    /* Two cells, A1 and XFD1048576, would make 17 billion NULLs: a table
+    ** far larger than the values it holds is refused (a range reads it). */
+    if ((double)n_cols * (double)b->n_rows > SPARSE_CELLS &&
+        (double)n_cols * (double)b->n_rows > SPARSE_RATIO * (double)(b->n_put + 1))
+        return tg_err_set(err, TG_EDATA, b->where, 0, 0,
+                          "the table would be %zu rows x %zu columns for %zu values (a sparse "
+                          "sheet); give a range",
+                          b->n_rows, n_cols, b->n_put);
     if ((st = merged_names(b)) != TG_OK) return tg_err_nomem(err);
     names = tg_calloc(n_cols ? n_cols : 1, sizeof *names);
     dec = tg_calloc(n_cols ? n_cols : 1, sizeof *dec);

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "tg_enc.h"
 #include "tg_err.h"
 #include "tg_mem.h"
 #include "tg_sbuf.h"
@@ -142,19 +143,30 @@ static const char *attr(const XML_Char **atts, const char *name) {
     return NULL;
 }
 
+/* ---- text ---- */
+
+static int hexval(char ch) {
+    return ch >= '0' && ch <= '9'   ? ch - '0'
+           : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10
+           : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+                                    : -1;
+}
+
 /* ---- part names ---- */
 
 /* 'target' resolved against the folder of 'base' (a part name), inside the
 ** archive: "/x" is from its root, "." and ".." are walked, and a ".." past
-** the root gives NULL. The result is an entry name, never a file path. */
-static char *resolve(const char *base, const char *target) {
+** the root gives *res NULL. The result is an entry name, never a file path.
+** TG_OK or TG_ENOMEM. */
+static tg_status resolve(const char *base, const char *target, char **res) {
     size_t dir = 0, n;
     if (target[0] != '/' && base)
         for (size_t i = 0; base[i]; i++)
             if (base[i] == '/') dir = i + 1;
     n = dir + strlen(target) + 1;
     char *out = tg_malloc(n), *w = out;
-    if (!out) return NULL;
+    *res = NULL;
+    if (!out) return TG_ENOMEM;
     memcpy(out, base, dir);
     w = out + dir;
     for (const char *s = target; *s;) {
@@ -166,7 +178,7 @@ static char *resolve(const char *base, const char *target) {
         } else if (len == 2 && s[0] == '.' && s[1] == '.') {
             if (w == out) {
                 tg_free(out);
-                return NULL;
+                return TG_OK;
             }
             w--; /* the '/' before the last segment */
             while (w > out && w[-1] != '/') w--;
@@ -178,7 +190,8 @@ static char *resolve(const char *base, const char *target) {
         s = e;
     }
     *w = '\0';
-    return out;
+    *res = out;
+    return TG_OK;
 }
 
 /* ---- relationships ---- */
@@ -289,9 +302,10 @@ static void XMLCALL wb_start(void *ud, const XML_Char *name, const XML_Char **at
     }
     struct sheetinfo *s = &x->sheets[x->n_sheets++];
     s->name = tg_strdup(sname);
-    s->part = target ? resolve(x->wb_part, target) : NULL; /* NULL: a chart sheet, or escapes */
+    s->part = NULL; /* stays NULL for a chart sheet, or a target out of the archive */
     s->state = !state ? 0 : strcmp(state, "veryHidden") == 0 ? 2 : strcmp(state, "hidden") == 0;
-    if (!s->name) stop(&w->ps, tg_err_nomem(w->ps.err));
+    if (!s->name || (target && resolve(x->wb_part, target, &s->part) != TG_OK))
+        stop(&w->ps, tg_err_nomem(w->ps.err));
 }
 
 /* ---- number formats ---- */
@@ -403,7 +417,9 @@ static tg_status read_root(tg_xlsx *x, tg_error *err) {
     struct rels r;
     tg_status st = read_rels(x, "", &r, err);
     for (size_t i = 0; st == TG_OK && i < r.n && !x->wb_part; i++)
-        if (ends_with(r.v[i].type, "/officeDocument")) x->wb_part = resolve("", r.v[i].target);
+        if (ends_with(r.v[i].type, "/officeDocument") &&
+            resolve("", r.v[i].target, &x->wb_part) != TG_OK)
+            st = tg_err_nomem(err);
     rels_free(&r);
     if (st != TG_OK) return st;
     if (!x->wb_part && !(x->wb_part = tg_strdup("xl/workbook.xml"))) return tg_err_nomem(err);
@@ -421,7 +437,9 @@ static tg_status read_workbook(tg_xlsx *x, tg_error *err) {
         char **slot = ends_with(r.v[i].type, "/styles")          ? &x->styles
                       : ends_with(r.v[i].type, "/sharedStrings") ? &x->strings
                                                                  : NULL;
-        if (slot && !*slot && !(*slot = resolve(x->wb_part, r.v[i].target)))
+        if (!slot || *slot) continue;
+        if (resolve(x->wb_part, r.v[i].target, slot) != TG_OK) st = tg_err_nomem(err);
+        else if (!*slot)
             st = tg_err_set(err, TG_EDATA, x->path, 0, 0,
                             "the workbook names a part outside the archive: '%s'", r.v[i].target);
     }
@@ -495,6 +513,34 @@ int tg_xlsx_date1904(const tg_xlsx *x) {
     return x->date1904;
 }
 
+/* ---- text ---- */
+
+/* Undoes ECMA-376's escape of text XML cannot hold (ST_Xstring), in place:
+** "_xHHHH_" is the UTF-16 unit HHHH. Writers use it for control characters
+** (Excel's _x000D_ in a cell, libxlsxwriter's _x0001_) and for a text that
+** looks like an escape itself ("_x005F_x0041_" is "_x0041_"). NUL and
+** surrogates stay as written. Returns the new length. */
+static size_t unescape_x(char *s, size_t n) {
+    size_t o = 0, i = 0;
+    if (n == 0 || !memchr(s, '_', n)) return n;
+    while (i < n) {
+        unsigned long cp = 0;
+        int ok = i + 7 <= n && s[i] == '_' && s[i + 1] == 'x' && s[i + 6] == '_';
+        for (size_t k = 2; ok && k < 6; k++) {
+            int h = hexval(s[i + k]);
+            ok = h >= 0;
+            cp = cp * 16 + (unsigned long)h;
+        }
+        if (ok && cp != 0 && (cp < 0xD800 || cp > 0xDFFF)) {
+            o += tg_enc_put_utf8((unsigned char *)s + o, (uint32_t)cp);
+            i += 7;
+        } else {
+            s[o++] = s[i++];
+        }
+    }
+    return o;
+}
+
 /* ---- shared strings ---- */
 
 struct sst {
@@ -519,7 +565,10 @@ static void XMLCALL sst_end(void *ud, const XML_Char *name) {
     if (strcmp(el, "t") == 0) s->in_t = 0;
     else if (strcmp(el, "rPh") == 0) s->in_rph = 0;
     else if (strcmp(el, "si") == 0) {
+        size_t start = x->n_sst ? x->off[x->n_sst] : 0;
         s->in_si = 0;
+        if (x->sst.len > start)
+            x->sst.len = start + unescape_x(x->sst.p + start, x->sst.len - start);
         if (x->n_sst + 2 > x->cap_sst) {
             size_t cap = x->cap_sst ? x->cap_sst * 2 : 1024;
             size_t *off = tg_realloc(x->off, cap * sizeof *off);
@@ -673,7 +722,13 @@ static tg_status put_cell(struct scan *sc) {
         break;
     }
     case T_STR:
-    case T_INLINE: c.kind = TG_SC_STR; break;
+    case T_INLINE:
+        c.kind = TG_SC_STR;
+        if (n > 0) {
+            c.n = unescape_x(sc->text.p, n);
+            sc->text.p[c.n] = '\0';
+        }
+        break;
     case T_B:
         c.kind = n ? TG_SC_BOOL : TG_SC_EMPTY;
         c.num = n && v[0] == '1';

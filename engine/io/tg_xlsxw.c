@@ -13,22 +13,21 @@
 #include "tg_xlsxw.h"
 
 #include <assert.h>
-#include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <xlsxwriter.h>
-#include <zlib.h>
 
 #include "tg_date.h"
 #include "tg_enc.h"
 #include "tg_err.h"
 #include "tg_fmt.h"
 #include "tg_mem.h"
+#include "tg_zip.h"
 
 /* The document's creation date, fixed so that the same tables give the
 ** same bytes (libxlsxwriter takes the clock for 0): 2000-01-01 00:00 UTC. */
@@ -41,6 +40,7 @@
 ** February 1900 that never was, so serials before March are one lower. */
 #define DAY_1900_03_01 (-25508)
 #define DAY_1900_01_01 (-25567)
+#define DAY_9999_12_31 2932896 /* Excel's last day */
 
 /* Ints beyond this are written as text: Excel keeps 15 digits. */
 #define MAX_EXACT_INT 999999999999999LL
@@ -322,7 +322,7 @@ static lxw_error put_text(lxw_worksheet *ws, size_t row, size_t col, const char 
 
 static lxw_error put_date(lxw_worksheet *ws, size_t row, size_t col, int32_t day, lxw_format *fmt) {
     char iso[32];
-    if (day < DAY_1900_01_01) { /* before Excel's calendar: as text */
+    if (day < DAY_1900_01_01 || day > DAY_9999_12_31) { /* outside Excel's calendar: as text */
         tg_date_format(day, iso);
         return put_text(ws, row, col, iso);
     }
@@ -360,98 +360,34 @@ static lxw_error put_cell(lxw_worksheet *ws, size_t row, size_t col, const tg_co
 ** its own (tmpfile(3)) and zips it from there, and it checks none of those
 ** writes: with the disk full, or a file size limit, a part is cut short
 ** and the zip, valid as a zip, holds a workbook Excel cannot open, with
-** success reported. So before the commit every part is inflated from the
-** written file again and must match its size and CRC and end with the
-** closing tag of its root element. */
+** success reported. So before the commit every part is read back from the
+** written file through tg_zip (libzip checks each part's size and CRC)
+** and an XML part must end with the closing tag of its root element. */
 
-#define ZIP_EOCD      0x06054b50u
-#define ZIP_CENTRAL   0x02014b50u
-#define ZIP_LOCAL     0x04034b50u
-#define ZIP_EOCD_SIZE 22
-#define ZIP_CHUNK     65536
-#define TAIL_KEEP     128 /* bytes of a part's end kept for its closing tag */
+#define TAIL_KEEP 128 /* bytes of a part's start and end kept for its tags */
 
-static unsigned le16(const unsigned char *p) {
-    return (unsigned)p[0] | (unsigned)p[1] << 8;
-}
-
-static uint32_t le32(const unsigned char *p) {
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static int read_at(int fd, void *buf, size_t n, off_t off) {
-    size_t got = 0;
-    while (got < n) {
-        ssize_t k = pread(fd, (char *)buf + got, n - got, off + (off_t)got);
-        if (k < 0 && errno == EINTR) continue;
-        if (k <= 0) return -1;
-        got += (size_t)k;
-    }
-    return 0;
-}
-
-/* What one part inflated to: its size, CRC, head and tail. */
+/* The start and the end of one part as it inflates. */
 struct part {
-    uint64_t size;
-    uLong crc;
     char head[TAIL_KEEP];
     char tail[TAIL_KEEP];
     size_t head_len, tail_len;
 };
 
-static void part_add(struct part *p, const unsigned char *s, size_t n) {
-    p->crc = crc32(p->crc, s, (uInt)n);
-    p->size += n;
+static tg_status part_add(void *ud, const char *s, size_t n) {
+    struct part *p = ud;
     size_t h = n < TAIL_KEEP - p->head_len ? n : TAIL_KEEP - p->head_len;
     memcpy(p->head + p->head_len, s, h);
     p->head_len += h;
     if (n >= TAIL_KEEP) {
         memcpy(p->tail, s + n - TAIL_KEEP, TAIL_KEEP);
         p->tail_len = TAIL_KEEP;
-        return;
+        return TG_OK;
     }
     size_t keep = p->tail_len + n > TAIL_KEEP ? TAIL_KEEP - n : p->tail_len;
     memmove(p->tail, p->tail + p->tail_len - keep, keep);
     memcpy(p->tail + keep, s, n);
     p->tail_len = keep + n;
-}
-
-/* The check of one zip: its descriptor, two buffers of ZIP_CHUNK bytes,
-** and the poll, whose status stops the check (-3 with 'stop' set). */
-struct zcheck {
-    int fd;
-    unsigned char *in, *out;
-    const tg_interrupt *intr;
-    tg_status stop;
-};
-
-/* Inflates (method 8) or copies (0) csize bytes at 'off' into p. */
-static int inflate_part(struct zcheck *c, off_t off, uint32_t csize, unsigned method,
-                        struct part *p) {
-    unsigned char *in = c->in, *out = c->out;
-    z_stream z;
-    int zr = Z_OK;
-    memset(&z, 0, sizeof z);
-    if (method == 8 && inflateInit2(&z, -MAX_WBITS) != Z_OK) return -1;
-    for (uint32_t done = 0; done < csize && zr != Z_STREAM_END;) {
-        uInt n = csize - done < ZIP_CHUNK ? (uInt)(csize - done) : ZIP_CHUNK;
-        if ((c->stop = tg_poll(c->intr)) != TG_OK) break;
-        if (read_at(c->fd, in, n, off + (off_t)done) != 0) zr = Z_ERRNO;
-        done += n;
-        if (method == 0 && zr == Z_OK) part_add(p, in, n);
-        z.next_in = in;
-        z.avail_in = n;
-        while (method == 8 && zr == Z_OK && z.avail_in > 0) {
-            z.next_out = out;
-            z.avail_out = ZIP_CHUNK;
-            zr = inflate(&z, Z_NO_FLUSH);
-            part_add(p, out, ZIP_CHUNK - z.avail_out);
-        }
-        if (zr != Z_OK && zr != Z_STREAM_END) break;
-    }
-    if (method == 8) inflateEnd(&z);
-    if (c->stop != TG_OK) return -3;
-    return (method == 8 && zr != Z_STREAM_END) || (method == 0 && zr != Z_OK) ? -1 : 0;
+    return TG_OK;
 }
 
 /* 1 when an XML part ends with the closing tag of the element it opens. */
@@ -468,54 +404,35 @@ static int xml_complete(const struct part *p) {
     return n > 0 && (size_t)k <= len && memcmp(p->tail + len - (size_t)k, end, (size_t)k) == 0;
 }
 
-/* Checks central directory entry 'e' (its part) in the zip open as fd. */
-static int check_entry(struct zcheck *c, const unsigned char *e) {
-    unsigned char lh[30];
-    struct part p;
-    unsigned name_len = le16(e + 28), method = le16(e + 10);
-    off_t local = (off_t)le32(e + 42);
-    if ((method != 0 && method != 8) || read_at(c->fd, lh, sizeof lh, local) != 0 ||
-        le32(lh) != ZIP_LOCAL)
-        return -1;
-    memset(&p, 0, sizeof p);
-    p.crc = crc32(0L, Z_NULL, 0);
-    off_t data = local + 30 + (off_t)le16(lh + 26) + (off_t)le16(lh + 28);
-    int rc = inflate_part(c, data, le32(e + 20), method, &p);
-    if (rc != 0) return rc;
-    if (p.size != le32(e + 24) || p.crc != le32(e + 16)) return -1;
-    int xml = name_len >= 4 && (memcmp(e + 46 + name_len - 4, ".xml", 4) == 0 ||
-                                memcmp(e + 46 + name_len - 4, "rels", 4) == 0);
-    return xml && !xml_complete(&p) ? -1 : 0;
+static int is_xml(const char *name) {
+    size_t n = strlen(name);
+    return n >= 4 && (strcmp(name + n - 4, ".xml") == 0 || strcmp(name + n - 4, "rels") == 0);
 }
 
-/* 0 when every part of the zip open as fd is whole, -1 when one is not,
-** -2 out of memory, -3 stopped by the poll 'intr' (*stop says why). */
-static int check_zip(int fd, const tg_interrupt *intr, tg_status *stop) {
-    struct zcheck c = { fd, NULL, NULL, intr, TG_OK };
-    unsigned char eocd[ZIP_EOCD_SIZE];
-    struct stat sb;
-    /* libxlsxwriter writes no comment: the end record is the last 22 bytes */
-    if (fstat(fd, &sb) != 0 || sb.st_size < ZIP_EOCD_SIZE ||
-        read_at(fd, eocd, sizeof eocd, sb.st_size - ZIP_EOCD_SIZE) != 0 || le32(eocd) != ZIP_EOCD)
-        return -1;
-    size_t n = le16(eocd + 10), cd_size = le32(eocd + 12);
-    off_t cd_off = (off_t)le32(eocd + 16);
-    if (cd_off + (off_t)cd_size > sb.st_size) return -1;
-    unsigned char *cd = tg_malloc(cd_size + 2 * ZIP_CHUNK);
-    if (!cd) return -2;
-    c.in = cd + cd_size;
-    c.out = c.in + ZIP_CHUNK;
-    int rc = read_at(fd, cd, cd_size, cd_off);
-    size_t pos = 0;
-    for (size_t k = 0; k < n && rc == 0; k++) {
-        if (pos + 46 > cd_size || le32(cd + pos) != ZIP_CENTRAL) rc = -1;
-        else if (pos + 46 + le16(cd + pos + 28) > cd_size) rc = -1;
-        else rc = check_entry(&c, cd + pos);
-        if (rc == 0) pos += 46 + le16(cd + pos + 28) + le16(cd + pos + 30) + le16(cd + pos + 32);
+/* TG_OK when every part of the zip open as fd is whole; the poll's
+** status or TG_ENOMEM as they come; else TG_EIO, a part cut short. */
+static tg_status check_zip(int fd, const char *path, const tg_interrupt *intr, tg_error *err) {
+    tg_zip_limits lim;
+    tg_zip *z = NULL;
+    tg_error zerr;
+    tg_zip_limits_init(&lim);
+    lim.max_ratio = UINT_MAX; /* our own parts: rows alike compress far */
+    tg_status st = tg_zip_open(fd, path, &lim, &z, &zerr);
+    for (size_t i = 0; st == TG_OK && i < tg_zip_count(z); i++) {
+        const char *name = tg_zip_name(z, i);
+        struct part p;
+        memset(&p, 0, sizeof p);
+        st = name ? tg_zip_stream(z, name, part_add, &p, intr, &zerr) : TG_EDATA;
+        if (st == TG_OK && is_xml(name) && !xml_complete(&p)) st = TG_EDATA;
     }
-    tg_free(cd);
-    *stop = c.stop;
-    return rc;
+    tg_zip_close(z); /* NULL when it did not open */
+    if (st == TG_OK) return TG_OK;
+    if (st == TG_ENOMEM) return tg_err_nomem(err);
+    if (st != TG_EDATA && st != TG_EIO) /* the time limit or a signal */
+        return tg_err_set(err, st, path, 0, 0, "stopped while writing");
+    return tg_err_set(err, TG_EIO, path, 0, 0,
+                      "cannot write the workbook: a part of it came out cut short (is the disk or "
+                      "the temporary folder full?)");
 }
 
 /* ---- the workbook ---- */
@@ -611,16 +528,7 @@ tg_status tg_xlsxw_write_take(tg_out *o, const tg_xlsxw_sheet *sheets, size_t n,
     tg_status st = check_all(sheets, n, opts, path, err);
     if (st == TG_OK) st = fd_name(o, name, sizeof name, err);
     if (st == TG_OK) st = build(name, sheets, n, opts, path, err);
-    if (st == TG_OK) {
-        tg_status stop;
-        int rc = check_zip(tg_out_fd(o), opts->intr, &stop);
-        if (rc == -3) st = tg_err_set(err, stop, path, 0, 0, "stopped while writing");
-        else if (rc == -2) st = tg_err_nomem(err);
-        else if (rc != 0)
-            st = tg_err_set(err, TG_EIO, path, 0, 0,
-                            "cannot write the workbook: a part of it came out cut short (is the "
-                            "disk or the temporary folder full?)");
-    }
+    if (st == TG_OK) st = check_zip(tg_out_fd(o), path, opts->intr, err);
     if (st != TG_OK) {
         tg_out_abort(o); /* after the message: 'path' is the handle's */
         return st;

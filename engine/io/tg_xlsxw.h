@@ -64,11 +64,12 @@ tg_status tg_xlsxw_check_name(const char *name, const char *path, tg_error *err)
 /* Writes the n sheets (n >= 1, names unique ignoring case) as a workbook
 ** into the output 'o', which it takes: committed on success, aborted on
 ** failure, so the target is then untouched. 'opts' NULL means the
-** defaults. Dates before 1900, which Excel cannot hold, are written as
-** ISO text; so are ints of more than 15 digits (Excel keeps 15). TG_OK;
-** TG_EARG for a bad name, option or format, or a table beyond Excel's
-** limits (rows, columns, characters in a cell; err names the sheet and
-** cell: "out.xlsx[Ark1]!C17: ..."); TG_EIO, TG_ENOMEM, or the interrupt's
+** defaults. Dates outside 1900-01-01 .. 9999-12-31, which Excel cannot
+** hold, are written as ISO text; so are ints of more than 15 digits
+** (Excel keeps 15). TG_OK; TG_EARG for a bad name, option or format, or
+** a table beyond Excel's limits (rows, columns, characters in a cell) or
+** with text that is not UTF-8 (err names the sheet and cell:
+** "out.xlsx[Ark1]!C17: ..."); TG_EIO, TG_ENOMEM, or the interrupt's
 ** status. */
 tg_status tg_xlsxw_write_take(tg_out *o, const tg_xlsxw_sheet *sheets, size_t n,
                               const tg_xlsxw_opts *opts, tg_error *err);

@@ -77,6 +77,15 @@ int tg_zip_has(tg_zip *z, const char *name) {
     return zip_name_locate(z->za, name, 0) >= 0;
 }
 
+size_t tg_zip_count(tg_zip *z) {
+    zip_int64_t n = zip_get_num_entries(z->za, 0);
+    return n > 0 ? (size_t)n : 0;
+}
+
+const char *tg_zip_name(tg_zip *z, size_t i) {
+    return zip_get_name(z->za, (zip_uint64_t)i, 0);
+}
+
 /* The central directory's word on the entry, before inflating it. */
 static tg_status check_stat(tg_zip *z, const char *name, const zip_stat_t *sb, tg_error *err) {
     if (!(sb->valid & ZIP_STAT_SIZE) || !(sb->valid & ZIP_STAT_COMP_SIZE))

@@ -40,6 +40,12 @@ void tg_zip_close(tg_zip *z);
 /* 1 if the archive holds an entry named exactly 'name'. */
 int tg_zip_has(tg_zip *z, const char *name);
 
+/* The number of entries, and the name of entry i (0-based, < the count;
+** borrowed: valid until tg_zip_close), for a caller that checks every
+** entry of an archive it wrote itself. */
+size_t tg_zip_count(tg_zip *z);
+const char *tg_zip_name(tg_zip *z, size_t i);
+
 /* Receives the inflated bytes of an entry in pieces; a status other than
 ** TG_OK stops the stream and is returned by tg_zip_stream as it is (the
 ** sink sets err itself, or stops early on purpose and says so to its

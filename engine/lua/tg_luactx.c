@@ -93,6 +93,8 @@ void tg_luactx_free(tg_luactx *ctx) {
     for (size_t i = 0; i < ctx->n_inputs; i++) {
         tg_free(ctx->inputs[i].path);
         tg_free(ctx->inputs[i].query);
+        tg_free(ctx->inputs[i].col_names);
+        tg_free(ctx->inputs[i].col_types);
         for (size_t k = 0; k < ctx->inputs[i].n_notes; k++) tg_free(ctx->inputs[i].notes[k]);
         tg_free(ctx->inputs[i].notes);
     }
@@ -283,7 +285,31 @@ tg_json *tg_luactx_take_doc(tg_luactx *ctx, int *indent) {
 
 /* ---- for the module's C functions ---- */
 
-void tg_luactx_add_input(lua_State *L, const char *path, const char *query, size_t rows,
+/* Copies t's column names (one block, each NUL-terminated) and types
+** into 'in'; 0 on allocation failure, with nothing kept. */
+static int keep_columns(tg_luactx_input *in, const tg_table *t) {
+    size_t len = 0, at = 0;
+    for (size_t k = 0; k < t->n_cols; k++) len += strlen(t->names[k]) + 1;
+    in->col_names = tg_malloc(len ? len : 1);
+    in->col_types = tg_malloc(t->n_cols ? t->n_cols : 1);
+    if (!in->col_names || !in->col_types) {
+        tg_free(in->col_names);
+        tg_free(in->col_types);
+        in->col_names = NULL;
+        in->col_types = NULL;
+        return 0;
+    }
+    for (size_t k = 0; k < t->n_cols; k++) {
+        size_t n = strlen(t->names[k]) + 1;
+        memcpy(in->col_names + at, t->names[k], n);
+        at += n;
+        in->col_types[k] = (unsigned char)t->cols[k]->type;
+    }
+    in->n_cols = t->n_cols;
+    return 1;
+}
+
+void tg_luactx_add_input(lua_State *L, const char *path, const char *query, const tg_table *t,
                          size_t rejected) {
     tg_luactx *ctx = tg_luactx_of(L);
     tg_luactx_input in;
@@ -292,7 +318,7 @@ void tg_luactx_add_input(lua_State *L, const char *path, const char *query, size
     tg_status st;
 
     memset(&in, 0, sizeof in);
-    in.rows = rows;
+    in.rows = t->n_rows;
     in.rejected = rejected;
     intr.fn = tg_lua_interrupt;
     intr.ud = tg_lua_from_state(L);
@@ -307,9 +333,11 @@ void tg_luactx_add_input(lua_State *L, const char *path, const char *query, size
     }
     in.path = tg_strdup(path);
     in.query = query ? tg_strdup(query) : NULL;
-    if (!in.path || (query && !in.query)) {
+    if (!in.path || (query && !in.query) || !keep_columns(&in, t)) {
         tg_free(in.path);
         tg_free(in.query);
+        tg_free(in.col_names);
+        tg_free(in.col_types);
         tg_lua_raise(L, TG_ENOMEM, NULL);
     }
     ctx->inputs[ctx->n_inputs++] = in;

@@ -14,6 +14,7 @@
 #include "tegn.h"
 #include "tg_json.h"
 #include "tg_path.h"
+#include "tg_table.h"
 
 struct lua_State;
 typedef struct tg_luactx tg_luactx;
@@ -25,6 +26,12 @@ typedef struct tg_luactx_input {
     char sha256[65]; /* lowercase hex of the file's bytes */
     size_t rows;     /* rows loaded */
     size_t rejected; /* rows rejected (read_csv with on_error = "reject") */
+    /* The loaded table's columns: n_cols names, each NUL-terminated, one
+    ** after the other in col_names (one block), and their types; the run
+    ** history compares them between runs (docs/history.md). */
+    char *col_names;
+    unsigned char *col_types; /* tg_type values */
+    size_t n_cols;
     /* read_csv only (csv = 1): the dialect the loader used, and the notes
     ** a reader of the results should know (a column read as text and why,
     ** lenient quotes, escapes, ...), for the document's meta. */
@@ -138,10 +145,11 @@ int tg_luactx_open_read(struct lua_State *L, const char *fn, const char *path, i
 int tg_luactx_open_write(struct lua_State *L, const char *fn, const char *path, const char **name);
 
 /* Records a successful read of 'path' ('query' for read_sqlite, else
-** NULL) with the file's SHA-256. Raises (memory, I/O) before changing
+** NULL) into 't' (borrowed: its rows, column names and types are kept)
+** with the file's SHA-256. Raises (memory, I/O) before changing
 ** anything. */
-void tg_luactx_add_input(struct lua_State *L, const char *path, const char *query, size_t rows,
-                         size_t rejected);
+void tg_luactx_add_input(struct lua_State *L, const char *path, const char *query,
+                         const tg_table *t, size_t rejected);
 /* The input recorded last (by tg_luactx_add_input), to fill in its CSV
 ** fields; NULL when there is none. */
 tg_luactx_input *tg_luactx_last_input(struct lua_State *L);

@@ -505,7 +505,7 @@ static int l_tegn_read_csv(lua_State *L) {
     if (o.use_fd) close(o.fd);
     *rbox = rep;
     if (st != TG_OK) return tg_luaaux_fail(L, st, &err, NULL);
-    tg_luactx_add_input(L, path, NULL, (*slot)->n_rows, rep->n_rejected);
+    tg_luactx_add_input(L, path, NULL, *slot, rep->n_rejected);
     record_csv(L, path, rep, *slot);
     if (tg_luactx_progress(lib)) {
         char line[512];
@@ -618,7 +618,7 @@ static int l_tegn_read_sqlite(lua_State *L) {
         close(fd);
     }
     if (st != TG_OK) return tg_luaaux_fail(L, st, &err, NULL);
-    tg_luactx_add_input(L, db, what, (*slot)->n_rows, 0);
+    tg_luactx_add_input(L, db, what, *slot, 0);
     return 1;
 }
 

@@ -339,10 +339,11 @@ static int l_table_write_csv(lua_State *L) {
 
 /* ---- Excel ---- */
 
-/* The per-column option 'key' (decimals or formats) of the option table
-** at opts for sheet s, into s->decimals / s->formats (arrays in userdata
-** left on the stack). A column name no sheet has is counted in *unused by
-** the caller: every name must match some sheet. */
+/* The per-column options decimals and formats of the option table at
+** opts for sheet s, into s->decimals and s->formats (arrays in two
+** userdata left on the stack, which keep them alive). Names sheet s does
+** not have are skipped here; xlsx_check_names raises for a name no sheet
+** has. */
 static void xlsx_columns(lua_State *L, int opts, tg_xlsxw_sheet *s) {
     const tg_table *t = s->t;
     int *dec = lua_newuserdatauv(L, (t->n_cols ? t->n_cols : 1) * sizeof *dec, 0);
@@ -384,7 +385,8 @@ static void xlsx_columns(lua_State *L, int opts, tg_xlsxw_sheet *s) {
 /* Raises for a name in option 'key' that no sheet has as a column. */
 static void xlsx_check_names(lua_State *L, int opts, const char *key, const tg_xlsxw_sheet *s,
                              size_t n) {
-    if (!lua_istable(L, opts) || lua_getfield(L, opts, key) != LUA_TTABLE) {
+    if (!lua_istable(L, opts)) return;
+    if (lua_getfield(L, opts, key) != LUA_TTABLE) {
         lua_pop(L, 1);
         return;
     }
@@ -468,8 +470,8 @@ static int l_tegn_write_xlsx(lua_State *L) {
                                          "autofilter", "allow_identifiers", NULL };
     const char *path = tg_luaaux_check_string(L, 1, "write_xlsx", "path");
     tg_xlsxw_opts o;
-    lua_settop(L, 3);
     tg_luaaux_check_table(L, 2, "write_xlsx", "sheets");
+    lua_settop(L, 3);
     tg_luaaux_check_opts(L, 3, known, "write_xlsx");
     xlsx_opts(L, 3, &o);
     int first = lua_gettop(L) + 1;

@@ -230,7 +230,7 @@ static int l_tegn_read_excel(lua_State *L) {
     if (o.use_fd) close(o.fd);
     *rbox = rep;
     if (st != TG_OK) return tg_luaaux_fail(L, st, &err, NULL);
-    tg_luactx_add_input(L, path, NULL, (*slot)->n_rows, 0);
+    tg_luactx_add_input(L, path, NULL, *slot, 0);
     record(L, path, rep, *slot);
     lua_pushvalue(L, -2);
     push_report(L, rep, *slot);

@@ -88,6 +88,26 @@ static tg_status csv_meta(tg_json *item, const tg_luactx_input *in, tg_error *er
     return tg_json_set_take(item, "notes", notes, err);
 }
 
+/* An input's columns as [{"name": ..., "type": ...}, ...] in load order. */
+static tg_status columns_meta(tg_json *item, const tg_luactx_input *in, tg_error *err) {
+    tg_json *cols = tg_json_array();
+    const char *name = in->col_names;
+    tg_status st = cols ? TG_OK : tg_err_nomem(err);
+    for (size_t k = 0; st == TG_OK && k < in->n_cols; k++) {
+        tg_json *c = tg_json_object();
+        st = c ? set_str(c, "name", name, err) : tg_err_nomem(err);
+        if (st == TG_OK) st = set_str(c, "type", tg_type_name((tg_type)in->col_types[k]), err);
+        if (st == TG_OK) st = tg_json_push_take(cols, c, err);
+        else tg_json_free(c);
+        name += strlen(name) + 1;
+    }
+    if (st != TG_OK) {
+        tg_json_free(cols);
+        return st;
+    }
+    return tg_json_set_take(item, "columns", cols, err);
+}
+
 /* The meta object: what was run on what, reproducibly, then timings. */
 static tg_status build_meta(const tg_run_opts *o, const tg_luactx *lib, const char *started,
                             double duration, size_t peak, tg_json **out, tg_error *err) {
@@ -107,6 +127,7 @@ static tg_status build_meta(const tg_run_opts *o, const tg_luactx *lib, const ch
         if (st == TG_OK) st = tg_json_set_take(item, "rows", tg_json_int((int64_t)in->rows), err);
         if (st == TG_OK)
             st = tg_json_set_take(item, "rejected", tg_json_int((int64_t)in->rejected), err);
+        if (st == TG_OK) st = columns_meta(item, in, err);
         if (st == TG_OK && in->csv) st = csv_meta(item, in, err);
         if (st == TG_OK) st = tg_json_push_take(inputs, item, err);
         else tg_json_free(item);
@@ -235,6 +256,11 @@ static tg_status build_paths(const tg_run_opts *o, tg_path **out, tg_error *err)
         if (st == TG_OK && file &&
             tg_path_forbid_report(p, file, k ? "--pdf" : "--report", &ignored) != TG_OK &&
             ignored.code == TG_ENOMEM)
+            st = tg_err_nomem(err);
+    }
+    if (st == TG_OK && o->history) {
+        tg_error ignored; /* a missing folder: recording reports it */
+        if (tg_path_forbid_history(p, o->history, &ignored) != TG_OK && ignored.code == TG_ENOMEM)
             st = tg_err_nomem(err);
     }
     if (st != TG_OK) {

@@ -28,7 +28,10 @@ typedef struct tg_run_opts {
     /* A file the caller writes after the run (tegn run --report); like
     ** 'out', the script may never write it. It grants no folder. */
     const char *report;
-    const char *pdf;     /* the same for tegn run --pdf */
+    const char *pdf; /* the same for tegn run --pdf */
+    /* The run history the caller records the run into (tegn run --history,
+    ** docs/history.md); the script may never write it or its journals. */
+    const char *history;
     uint64_t seed;       /* math.random's seed */
     size_t mem_cap;      /* tg_mem cap in bytes for the run; 0 = none */
     double timeout_s;    /* wall-clock limit; 0 = none */

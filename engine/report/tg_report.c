@@ -16,6 +16,7 @@
 #include "tg_chart.h"
 #include "tg_collate.h"
 #include "tg_err.h"
+#include "tg_histdiff.h"
 #include "tg_indsum.h"
 #include "tg_mem.h"
 #include "tg_out.h"
@@ -249,7 +250,29 @@ static const char *row_note(const tg_json *row) {
     return "";
 }
 
-static void put_table(tg_sbuf *b, const tg_json *ind, size_t no) {
+/* The change of 'kind' in 'd' for this indicator, group and period (period
+** NULL: any), or NULL; d NULL has none. */
+static const tg_histdiff_change *change_of(const tg_histdiff *d, tg_histdiff_kind kind,
+                                           const char *id, const char *grp, const char *period) {
+    for (size_t i = 0; d && i < d->n; i++) {
+        const tg_histdiff_change *c = &d->changes[i];
+        if (c->kind == kind && c->indicator && strcmp(c->indicator, id) == 0 &&
+            (!grp || (c->group && strcmp(c->group, grp) == 0)) &&
+            (!period || (c->period && strcmp(c->period, period) == 0)))
+            return c;
+    }
+    return NULL;
+}
+
+/* A revised period's note in the table: what the last run showed. */
+static void put_revised(tg_sbuf *b, const tg_histdiff_change *c) {
+    if (!c) return;
+    tg_sbuf_str(b, "revideret siden sidste kørsel (var ");
+    put_text(b, c->shown[0]);
+    tg_sbuf_str(b, ")");
+}
+
+static void put_table(tg_sbuf *b, const tg_json *ind, size_t no, const tg_histdiff *d) {
     const tg_json *series = tg_rnum_get(ind, "series");
     const char *key = tg_json_str_at(ind, "period");
     const tg_rnum s = tg_rnum_of(ind);
@@ -273,7 +296,11 @@ static void put_table(tg_sbuf *b, const tg_json *ind, size_t no) {
         put_text(b, per);
         tg_sbuf_str(b, "</th>");
         put_cells(b, row, &s, targets);
-        tg_sbuf_cat(b, "<td>", row_note(row), "</td></tr>\n", NULL);
+        const tg_histdiff_change *rev =
+            change_of(d, TG_HD_REVISION, tg_json_str_at(ind, "id"), "", per);
+        tg_sbuf_cat(b, "<td>", row_note(row), rev && row_note(row)[0] ? "; " : "", NULL);
+        put_revised(b, rev);
+        tg_sbuf_str(b, "</td></tr>\n");
     }
     tg_sbuf_str(b, "</tbody></table>\n");
 }
@@ -313,7 +340,7 @@ static void put_caption(tg_sbuf *b, const tg_json *ind) {
     tg_sbuf_str(b, "</figcaption>\n</figure>\n");
 }
 
-static void put_single(tg_sbuf *b, const tg_json *ind, size_t no) {
+static void put_single(tg_sbuf *b, const tg_json *ind, size_t no, const tg_histdiff *d) {
     const tg_json *v = tg_rnum_at(tg_rnum_get(ind, "verdicts"), 0);
     const tg_rnum s = tg_rnum_of(ind);
     char id[32];
@@ -327,7 +354,7 @@ static void put_single(tg_sbuf *b, const tg_json *ind, size_t no) {
     snprintf(id, sizeof id, "ind-%zu-svg", no);
     tg_chart_series(b, ind, id);
     put_caption(b, ind);
-    put_table(b, ind, no);
+    put_table(b, ind, no, d);
     tg_sbuf_str(b, "</div>\n");
     put_gaps(b, ind);
 }
@@ -421,16 +448,66 @@ static void put_grouped(tg_sbuf *b, const tg_json *ind) {
     tg_free(order);
 }
 
-static void put_indicator(tg_sbuf *b, const tg_json *ind, size_t no) {
+/* One change of the indicator in words, for put_since. */
+static void put_one_change(tg_sbuf *b, const tg_histdiff_change *c) {
+    if (c->group && c->group[0]) {
+        put_text(b, c->group);
+        tg_sbuf_str(b, ": ");
+    }
+    switch (c->kind) {
+    case TG_HD_VERDICT:
+        tg_sbuf_cat(b, "vurderingen ", tg_indsum_verdict_da(c->from_s), " → ",
+                    tg_indsum_verdict_da(c->to_s), NULL);
+        break;
+    case TG_HD_REVISION:
+        tg_sbuf_str(b, "perioden ");
+        put_text(b, c->period);
+        tg_sbuf_str(b, " revideret, ");
+        put_text(b, c->shown[0]);
+        tg_sbuf_str(b, " → ");
+        put_text(b, strcmp(c->what, "period_removed") == 0 ? "væk" : c->shown[1]);
+        break;
+    case TG_HD_GROUP:
+        tg_sbuf_str(b, strcmp(c->what, "removed") == 0 ? "forsvundet" : "kommet til");
+        break;
+    default: tg_sbuf_str(b, "ny indikator"); break;
+    }
+}
+
+/* "Ændret siden sidste kørsel" under the heading, with what changed, when
+** the run history's diff 'd' has a change of this indicator. */
+static void put_since(tg_sbuf *b, const tg_json *ind, const tg_histdiff *d) {
+    const char *id = tg_json_str_at(ind, "id");
+    int n = 0;
+    for (size_t i = 0; d && i < d->n; i++) {
+        const tg_histdiff_change *c = &d->changes[i];
+        if (c->kind == TG_HD_INPUT || !c->indicator || strcmp(c->indicator, id) != 0) continue;
+        if (n++ == 0) {
+            tg_sbuf_printf(b,
+                           "<p class=\"note changed\"><strong>Ændret siden sidste kørsel"
+                           "</strong> (kørsel %lld, ",
+                           (long long)d->a->id);
+            put_text(b, d->a->started_at);
+            tg_sbuf_str(b, "): ");
+        } else {
+            tg_sbuf_str(b, "; ");
+        }
+        put_one_change(b, c);
+    }
+    if (n) tg_sbuf_str(b, ".</p>\n");
+}
+
+static void put_indicator(tg_sbuf *b, const tg_json *ind, size_t no, const tg_histdiff *d) {
     put_heading(b, ind, no);
+    put_since(b, ind, d);
     if (is_grouped(ind)) put_grouped(b, ind);
-    else put_single(b, ind, no);
+    else put_single(b, ind, no, d);
     tg_sbuf_str(b, "</article>\n");
 }
 
 /* ---- the document ---- */
 
-static void put_sections(tg_sbuf *b, const tg_json *list) {
+static void put_sections(tg_sbuf *b, const tg_json *list, const tg_histdiff *d) {
     const char *shown = NULL;
     for (size_t i = 0; i < tg_rnum_len(list); i++) {
         const tg_json *ind = tg_rnum_at(list, i);
@@ -445,12 +522,16 @@ static void put_sections(tg_sbuf *b, const tg_json *list) {
             tg_sbuf_str(b, "</h2>\n");
             shown = s;
         }
-        put_indicator(b, ind, i + 1);
+        put_indicator(b, ind, i + 1, d);
     }
     if (shown) tg_sbuf_str(b, "</section>\n");
 }
 
 char *tg_report_html(const tg_json *doc) {
+    return tg_report_html_since(doc, NULL);
+}
+
+char *tg_report_html_since(const tg_json *doc, const tg_histdiff *d) {
     assert(doc != NULL);
     tg_sbuf b = { NULL, 0, 0, 0 };
     char why[16];
@@ -464,7 +545,7 @@ char *tg_report_html(const tg_json *doc) {
                 "<main>\n",
                 NULL);
     put_front(&b, doc);
-    put_sections(&b, tg_rnum_get(doc, "indicators"));
+    put_sections(&b, tg_rnum_get(doc, "indicators"), d);
     tg_sbuf_str(&b, "</main>\n</body>\n</html>\n");
     if (b.oom) {
         tg_free(b.p);
@@ -474,10 +555,15 @@ char *tg_report_html(const tg_json *doc) {
 }
 
 tg_status tg_report_write(const tg_json *doc, const char *path, tg_error *err) {
+    return tg_report_write_since(doc, NULL, path, err);
+}
+
+tg_status tg_report_write_since(const tg_json *doc, const tg_histdiff *d, const char *path,
+                                tg_error *err) {
     char why[300];
     if (!tg_indsum_check(doc, why, sizeof why))
         return tg_err_set(err, TG_EDATA, NULL, 0, 0, "not an indicator document: %s", why);
-    char *html = tg_report_html(doc);
+    char *html = tg_report_html_since(doc, d);
     if (!html) return tg_err_nomem(err);
     tg_status st = tg_out_write_atomic(path, html, strlen(html), err);
     tg_free(html);

@@ -13,6 +13,7 @@
 #define TG_REPORT_H
 
 #include "tegn.h"
+#include "tg_histdiff.h"
 #include "tg_json.h"
 
 /* The report of 'doc' as a tg_malloc'ed NUL-terminated string the caller
@@ -24,5 +25,15 @@ char *tg_report_html(const tg_json *doc);
 ** the old file stays as it was on failure). TG_OK; TG_EDATA when 'doc' is
 ** not an indicator document (err says why); TG_ENOMEM; TG_EIO. */
 tg_status tg_report_write(const tg_json *doc, const char *path, tg_error *err);
+
+/* The same, marked with what changed since an earlier run ('d', from the
+** run history, docs/history.md; NULL: unmarked, as tg_report_html): under
+** each indicator with a change, "Ændret siden sidste kørsel" and the
+** changes (verdicts, revised periods, groups), and in its table the note
+** "revideret siden sidste kørsel (var ...)" on each revised period. A
+** suppressed value shows as "skjult" there too. */
+char *tg_report_html_since(const tg_json *doc, const tg_histdiff *d);
+tg_status tg_report_write_since(const tg_json *doc, const tg_histdiff *d, const char *path,
+                                tg_error *err);
 
 #endif /* TG_REPORT_H */

@@ -9,23 +9,7 @@
 
 #include "tg_fmt.h"
 
-#define NUM_MAX (TG_FMT_DA_MAX + 8) /* tg_fmt_da's text with a 3-byte minus */
-
-/* v with 'dec' places in Danish form (tg_fmt_da) and a real minus sign
-** (U+2212, as typeset text has it); with 'sign' a '+' before a positive
-** result. A result that rounds to zero has no sign. 0 for NaN. */
-static size_t da(double v, int dec, int sign, char *buf) {
-    char num[TG_FMT_DA_MAX];
-    size_t n = tg_fmt_da(v, dec, num);
-    if (n == 0) {
-        buf[0] = '\0';
-        return 0;
-    }
-    const char *digits = num[0] == '-' ? num + 1 : num;
-    int zero = strspn(digits, "0.,") == strlen(digits);
-    const char *pre = zero ? "" : num[0] == '-' ? "\xe2\x88\x92" : sign ? "+" : "";
-    return (size_t)snprintf(buf, NUM_MAX, "%s%s", pre, digits);
-}
+#define NUM_MAX TG_FMT_DA_TYPESET_MAX
 
 tg_rnum tg_rnum_of(const tg_json *ind) {
     const char *kind = tg_json_str_at(ind, "kind"), *unit = tg_json_str_at(ind, "unit");
@@ -44,7 +28,7 @@ tg_rnum tg_rnum_of(const tg_json *ind) {
 
 void tg_rnum_value(const tg_rnum *s, double v, char *buf) {
     char num[NUM_MAX];
-    if (!da(v * s->scale, s->dec, 0, num)) {
+    if (!tg_fmt_da_typeset(v * s->scale, s->dec, 0, num)) {
         buf[0] = '\0';
         return;
     }
@@ -54,17 +38,17 @@ void tg_rnum_value(const tg_rnum *s, double v, char *buf) {
 void tg_rnum_change(const tg_rnum *s, double v, char *buf) {
     char num[NUM_MAX];
     if (s->ratio) {
-        if (!da(v, 2, 0, num)) buf[0] = '\0';
+        if (!tg_fmt_da_typeset(v, 2, 0, num)) buf[0] = '\0';
         else snprintf(buf, TG_RNUM_MAX, "×%s", num);
         return;
     }
-    if (!da(v * s->scale, s->dec, 1, num)) buf[0] = '\0';
+    if (!tg_fmt_da_typeset(v * s->scale, s->dec, 1, num)) buf[0] = '\0';
     else snprintf(buf, TG_RNUM_MAX, "%s%s", num, s->change_suffix);
 }
 
 void tg_rnum_tick(const tg_rnum *s, double v, int dec, char *buf) {
     char num[NUM_MAX];
-    da(v, dec, 0, num);
+    tg_fmt_da_typeset(v, dec, 0, num);
     snprintf(buf, TG_RNUM_MAX, "%s%s", num, s->suffix);
 }
 

@@ -13,6 +13,7 @@
 
 #include "tg_collate.h"
 #include "tg_enc.h"
+#include "tg_fmt.h"
 #include "tg_mem.h"
 #include "tg_sbuf.h"
 
@@ -41,16 +42,21 @@ static void put_cell(tg_sbuf *b, const char *s, size_t w) {
     for (size_t k = cw; k < w; k++) tg_sbuf_add(b, " ", 1);
 }
 
+/* A number cell: s whole, padded to w, and at least one space after it. A
+** figure is never cut ("+6,1 pp [+4,2; +8,1] fra 2023K2" may be wider
+** than its column): the line is pushed right instead. */
+static void put_figure(tg_sbuf *b, const char *s, size_t w) {
+    size_t n = strlen(s), cw = width(s, n);
+    tg_sbuf_add(b, s, n);
+    for (size_t k = cw; k < w || k == cw; k++) tg_sbuf_add(b, " ", 1);
+}
+
 /* ---- numbers, Danish style ---- */
 
-/* v with 'dec' decimals and a decimal comma; a real minus sign when
-** 'sign' and a plus for positive values. */
-static void fmt_num(char *out, size_t cap, double v, int dec, int sign) {
-    char tmp[64];
-    snprintf(tmp, sizeof tmp, "%.*f", dec, fabs(v));
-    for (char *p = tmp; *p; p++)
-        if (*p == '.') *p = ',';
-    snprintf(out, cap, "%s%s", v < 0 && strcmp(tmp, "0,0") ? "−" : (sign && v > 0 ? "+" : ""), tmp);
+/* v in Danish form with 'dec' decimals (tg_fmt_da_typeset): "5.786,3",
+** "−6,0", with 'sign' "+4,2"; "?" for a missing end of an interval. */
+static void fmt_num(char out[TG_FMT_DA_TYPESET_MAX], double v, int dec, int sign) {
+    if (!tg_fmt_da_typeset(v, dec, sign, out)) strcpy(out, "?");
 }
 
 /* The period value of a row as text. */
@@ -85,14 +91,14 @@ static style style_of(const tg_json *ind) {
 
 /* "41,0 % [39,6–42,4]" */
 static void fmt_value(char *out, size_t cap, const style *s, double v, double lo, double hi) {
-    char a[80], l[80], h[80];
+    char a[TG_FMT_DA_TYPESET_MAX], l[TG_FMT_DA_TYPESET_MAX], h[TG_FMT_DA_TYPESET_MAX];
     if (isnan(v)) {
         snprintf(out, cap, "(skjult)");
         return;
     }
-    fmt_num(a, sizeof a, v * s->scale, s->dec, 0);
-    fmt_num(l, sizeof l, lo * s->scale, s->dec, 0);
-    fmt_num(h, sizeof h, hi * s->scale, s->dec, 0);
+    fmt_num(a, v * s->scale, s->dec, 0);
+    fmt_num(l, lo * s->scale, s->dec, 0);
+    fmt_num(h, hi * s->scale, s->dec, 0);
     snprintf(out, cap, "%s%s [%s–%s]", a, s->unit, isnan(lo) ? "?" : l, isnan(hi) ? "?" : h);
 }
 
@@ -113,14 +119,15 @@ static const tg_json *latest_row(const tg_json *series) {
 
 /* "+6,1 pp [+4,2; +8,1] fra 2022" of verdict v; "" without a change. */
 static void fmt_change(char *out, size_t cap, const style *s, const tg_json *v) {
-    char a[80], l[80], h[80], base[64];
+    char a[TG_FMT_DA_TYPESET_MAX], l[TG_FMT_DA_TYPESET_MAX], h[TG_FMT_DA_TYPESET_MAX];
+    char base[64];
     double k = s->ratio ? 1 : s->scale;
     const char *pre = s->ratio ? "×" : "";
     out[0] = '\0';
     if (!v || isnan(tg_json_num_at(v, "change"))) return;
-    fmt_num(a, sizeof a, tg_json_num_at(v, "change") * k, s->ratio ? 2 : s->dec, !s->ratio);
-    fmt_num(l, sizeof l, tg_json_num_at(v, "change_lo") * k, s->ratio ? 2 : s->dec, !s->ratio);
-    fmt_num(h, sizeof h, tg_json_num_at(v, "change_hi") * k, s->ratio ? 2 : s->dec, !s->ratio);
+    fmt_num(a, tg_json_num_at(v, "change") * k, s->ratio ? 2 : s->dec, !s->ratio);
+    fmt_num(l, tg_json_num_at(v, "change_lo") * k, s->ratio ? 2 : s->dec, !s->ratio);
+    fmt_num(h, tg_json_num_at(v, "change_hi") * k, s->ratio ? 2 : s->dec, !s->ratio);
     fmt_period(base, sizeof base, v, "baseline_period");
     snprintf(out, cap, "%s%s%s [%s; %s] fra %s", pre, a, s->change_unit, l, h, base);
 }
@@ -140,9 +147,9 @@ static void line_single(tg_sbuf *b, const tg_json *ind, const style *s) {
     tg_sbuf_add(b, "  ", 2);
     put_cell(b, tg_json_str_at(ind, "title"), TITLE_W);
     tg_sbuf_add(b, " ", 1);
-    put_cell(b, per, 8);
-    put_cell(b, val, 24);
-    put_cell(b, chg, 34);
+    put_figure(b, per, 8);
+    put_figure(b, val, 24);
+    put_figure(b, chg, 34);
     put_cell(b, v ? tg_indsum_verdict_da(tg_json_str_at(v, "verdict")) : "ikke vurderet", 0);
     tg_sbuf_add(b, "\n", 1);
 }
@@ -196,7 +203,7 @@ static void line_grouped(tg_sbuf *b, const tg_json *ind) {
     tg_sbuf_add(b, "  ", 2);
     put_cell(b, tg_json_str_at(ind, "title"), TITLE_W);
     tg_sbuf_add(b, " ", 1);
-    put_cell(b, per, 8);
+    put_figure(b, per, 8);
     tg_sbuf_add(b, text, strlen(text));
     if (tg_json_len(series) > 0 && tg_json_get(tg_json_at(series, 0), "flag"))
         tg_sbuf_printf(b, "; %zu markeret i %s (%zu i alt)", flags, per, all_flags);
@@ -242,20 +249,20 @@ static void lines_per_group(tg_sbuf *b, const tg_json *ind, const style *s) {
         for (size_t i = 0; i < n; i++) order[rank[i]] = i;
     for (size_t j = 0; j < n; j++) {
         const tg_json *v = tg_json_at(vs, order[j]);
-        char per[64], val[128] = "", chg[400];
+        char per[64], val[TG_FMT_DA_TYPESET_MAX] = "", chg[400];
         fmt_period(per, sizeof per, v, "latest_period");
         double latest = tg_json_num_at(v, "latest_value");
         if (!isnan(latest)) {
-            fmt_num(val, sizeof val, latest * s->scale, s->dec, 0);
+            fmt_num(val, latest * s->scale, s->dec, 0);
             strncat(val, s->unit, sizeof val - strlen(val) - 1);
         }
         fmt_change(chg, sizeof chg, s, v);
         tg_sbuf_add(b, "    ", 4);
         put_cell(b, ptr[order[j]], TITLE_W - 2);
         tg_sbuf_add(b, " ", 1);
-        put_cell(b, per, 8);
-        put_cell(b, val, 24);
-        put_cell(b, chg, 34);
+        put_figure(b, per, 8);
+        put_figure(b, val, 24);
+        put_figure(b, chg, 34);
         put_cell(b, tg_indsum_verdict_da(tg_json_str_at(v, "verdict")), 0);
         tg_sbuf_add(b, "\n", 1);
     }

@@ -279,6 +279,16 @@ def book_merged(path):
     wb.save(path)
 
 
+def reorder(src, dst):
+    """The same workbook with docProps/ first and [Content_Types].xml last:
+    its first bytes then show no workbook part."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        names = sorted(zin.namelist(), key=lambda n: (not n.startswith("docProps/"),
+                                                      n == "[Content_Types].xml", n))
+        for n in names:
+            zout.writestr(n, zin.read(n))
+
+
 # ---- hostile archives ----
 
 def minimal_book(path, sheet_target="worksheets/sheet1.xml", extra=None, sheet_xml=None,
@@ -374,6 +384,8 @@ def main():
     cols = compare("Danish date formats", p("danish.xlsx"))
     if cols and [c[1] for c in cols] != ["date", "date", "string", "string"]:
         fail("Danish date formats: types %s" % cols)
+    reorder(p("types.xlsx"), p("reordered.xlsx"))
+    compare("docProps/ first in the archive", p("reordered.xlsx"))
     book_1904(p("mac1904.xlsx"))
     compare("1904 date system", p("mac1904.xlsx"))
     book_hidden(p("hidden.xlsx"))
@@ -385,6 +397,25 @@ def main():
     compare("XlsxWriter, shared strings", p("xw_shared.xlsx"))
     book_xlsxwriter(p("xw_inline.xlsx"), True)
     compare("XlsxWriter, inline strings", p("xw_inline.xlsx"))
+    # ECMA-376 escapes of text (ST_Xstring), in shared and inline strings:
+    # _x0041_ is "A", _x00E6_ "æ", _x005F_ a '_' (so _x005F_x0041_ is the
+    # text "_x0041_"); a NUL stays as written
+    main_ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    sst = ('<?xml version="1.0"?><sst xmlns="%s"><si><t>navn</t></si><si><t>_x0041_ og _x00E6_'
+           '</t></si><si><t>_x005F_x0041_</t></si></sst>' % main_ns)
+    cells = "".join('<row r="%d"><c r="A%d" t="s"><v>%d</v></c></row>' % (i + 1, i + 1, i)
+                    for i in range(3))
+    cells += ('<row r="4"><c r="A4" t="inlineStr"><is><t>x_x0042_y _x0000_</t></is></c></row>')
+    minimal_book(p("escapes.xlsx"), strings=sst, sheet_xml=(
+        '<?xml version="1.0"?><worksheet xmlns="%s"><sheetData>%s</sheetData></worksheet>'
+        % (main_ns, cells)))
+    r = run_tegn(p("escapes.xlsx"))
+    got = r.stderr.rstrip("\n").split("\n")
+    want = ["navn:string", "A og æ", "_x0041_", "xBy _x0000_"]
+    if r.returncode != 0 or got != want:
+        fail("_xHHHH_ escapes: %r, want %r (%s)" % (got, want, r.stderr.strip()))
+    else:
+        print("ok   _xHHHH_ escapes in shared and inline strings")
     book_big(p("big.xlsx"))
     cols = compare("70,000 rows, text in the last", p("big.xlsx"))
     if cols and cols[1] != ["n", "string"]:

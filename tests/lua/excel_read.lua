@@ -136,3 +136,27 @@ read_excel: 'header' must be true, false, a row number or "auto"
 tegn.read_excel(FIXTURES .. 'csv/comma.csv')
 -- error data contains:
 not an Excel workbook (.xlsx, .xlsm or .xls) by its first bytes
+
+-- case: what write_xlsx writes, read_excel reads back as it was
+-- (the values of takster.csv, as in the first case)
+local t = tegn.read_csv(X .. 'takster.csv')
+t:write_xlsx(TMP .. 'rundtur.xlsx')
+local u, r = tegn.read_excel(TMP .. 'rundtur.xlsx')
+types(r)
+show(u)
+-- expect:
+kommune:string tilbud:string takst:float fra:date pladser:int aktiv:bool
+Tårnby|Bofællesskab|1875.25|2024-01-01|12|true
+Køge|Botilbud|2230.5|2023-07-01|7|false
+Ærø|Aflastning|1999.0|2024-03-15|NULL|true
+Hørsholm|Dagtilbud|-12.75|1999-03-01|0|false
+
+-- case: text escapes (_xHHHH_) are undone: a control character and a text that looks like one
+-- (write_xlsx escapes \1 as _x0001_ and _x0041_ as _x005F_x0041_)
+local t = tegn.read_excel(X .. 'takster_lo.xlsx'):head(1):select{ 'kommune' }
+t:derive{ ctl = tegn.lit('a\1b'), esc = tegn.lit('_x0041_'), u = tegn.lit('x_y') }
+ :write_xlsx(TMP .. 'escapes.xlsx')
+local r = tegn.read_excel(TMP .. 'escapes.xlsx'):rows()[1]
+print(#r.ctl, (r.ctl:gsub('%c', '?')), r.esc, r.u)
+-- expect:
+3	a?b	_x0041_	x_y

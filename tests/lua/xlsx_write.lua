@@ -3,8 +3,11 @@
 -- again, a refused or failed write leaves the old file as it was, and bad
 -- sheet names, options and tables are refused before anything is written.
 -- What the cells hold is read back by openpyxl and LibreOffice in
--- tests/xlsxw/check_xlsxw.py.
+-- tests/xlsxw/check_xlsxw.py, and, where tegn.read_excel is built, by
+-- tegn itself in the last two cases (ECMA-376's _xHHHH_ escapes of text
+-- are the reader's to undo, as Excel and LibreOffice do).
 b = tegn.read_csv(DIR .. 'belaegning.csv')
+col = tegn.col
 
 -- case: a workbook is a zip, and the same tables give the same bytes
 b:write_xlsx(TMP .. 'a.xlsx', { decimals = { takst_kr = 2 } })
@@ -159,6 +162,11 @@ tegn.write_xlsx(TMP .. 'a.xlsx', { A = 'b' })
 -- error contains:
 script.lua:1: write_xlsx: 'sheets.A' must be a tegn.Table, got 'b'
 
+-- case: sheets are required
+tegn.write_xlsx(TMP .. 'a.xlsx')
+-- error:
+script.lua:1: write_xlsx: 'sheets' must be a table, got nothing
+
 -- case: at least one sheet
 tegn.write_xlsx(TMP .. 'a.xlsx', {})
 -- error contains:
@@ -185,3 +193,42 @@ script.lua:1: write_xlsx: '/etc/cron.d/tegn.xlsx' is outside the folders this ru
 tegn.write_xlsx(DIR .. 'b.xlsx', { A = b })
 -- error io contains:
 is outside the folders this run may write
+
+-- case: read back by tegn.read_excel, every column keeps its type and every value (skipped where read_excel is not built)
+local function same(t, back)
+  local a, b = t:rows(), back:rows()
+  if #a ~= #b then return #a .. ' rows, ' .. #b .. ' back' end
+  for k, c in ipairs(t:schema()) do
+    local bc = back:schema()[k]
+    if not bc or bc.name ~= c.name or bc.type ~= c.type then
+      return c.name .. ': ' .. c.type .. ', back ' .. (bc and bc.name .. ':' .. bc.type or 'none')
+    end
+  end
+  for i = 1, #a do
+    for _, c in ipairs(t:columns()) do
+      if tostring(a[i][c]) ~= tostring(b[i][c]) then
+        return string.format('row %d %s: %s, back %s', i, c, tostring(a[i][c]), tostring(b[i][c]))
+      end
+    end
+  end
+  return 'same'
+end
+if not tegn.read_excel then print('same') return end
+local t = b:derive{ n = col'dage' * 1000000, andel = col'dage' / 7, ok = col'dage':gt(10),
+                    tom = tegn.if_else(col'dage':gt(10), tegn.lit('x'), tegn.null) }
+t:write_xlsx(TMP .. 'a.xlsx')
+print(same(t, tegn.read_excel(TMP .. 'a.xlsx')))
+-- expect:
+same
+
+-- case: control characters and text like _x0041_ come back as written (skipped where read_excel is not built)
+local function show(r)
+  print((r.ctl:gsub('\1', '<01>')) .. '|' .. r.esc .. '|[' .. r.sp .. ']')
+end
+if not tegn.read_excel then show{ ctl = 'a\1b', esc = '_x0041_', sp = '  x  ' } return end
+local t = b:head(1):select{ 'dage' }:derive{ ctl = tegn.lit('a\1b'), esc = tegn.lit('_x0041_'),
+                                             sp = tegn.lit('  x  ') }
+t:write_xlsx(TMP .. 'a.xlsx')
+show(tegn.read_excel(TMP .. 'a.xlsx'):rows()[1])
+-- expect:
+a<01>b|_x0041_|[  x  ]

@@ -197,8 +197,14 @@ static void test_xlsxw_interrupt(void **state) {
     assert_file(path, "old");
     assert_int_equal(tg_test_count_entries(dir), 1);
     tg_table_release(t);
-    /* too few rows to poll between them: the check of the zip polls */
-    t = table(1000);
+    /* too few rows to poll between them, but megabytes of text: the check
+    ** of the zip polls (once per MiB it reads back) */
+    static char text[1501];
+    memset(text, 'x', 1500);
+    t = tg_table_new();
+    tg_col *c = tg_col_new(TG_STRING, 0, NULL);
+    for (int r = 0; r < 1500; r++) assert_int_equal(tg_col_push_str(c, text, 1500), TG_OK);
+    tg_test_add(t, "tekst", c);
     s = one(t, "Ark1");
     stop.calls = 0;
     stop.stop_at = 1;

@@ -16,7 +16,8 @@ and a second sheet; then
     scenarie_kapacitet.lua) write workbooks whose cells hold what their
     CSVs beside them hold.
 Exits 77 (ctest's skip) only when neither reader is installed; a missing
-one of the two is reported and its part skipped.
+one of the two is reported and its part skipped. Under CI (CI set, as
+.ci/run does) a missing reader fails instead: make test installs both.
 """
 import csv
 import datetime
@@ -273,6 +274,10 @@ def main():
     source = os.path.abspath(sys.argv[3])
     have_openpyxl = subprocess.run(["/usr/bin/python3", "-c", "import openpyxl"]).returncode == 0
     have_soffice = shutil.which("soffice") is not None
+    if os.environ.get("CI") and not (have_openpyxl and have_soffice):
+        # make test installs both: under CI a missing one is a broken install
+        print("check_xlsxw: python3-openpyxl or soffice missing under CI")
+        return 1
     if not have_openpyxl and not have_soffice:
         print("check_xlsxw: neither python3-openpyxl nor soffice (make deps)")
         return 77
