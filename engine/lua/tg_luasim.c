@@ -514,6 +514,13 @@ static int l_sim_from_stays(lua_State *L) {
     tg_col *mean = add_col(L, res, "middel_liggetid", TG_FLOAT, n_groups);
     tg_col *sd = add_col(L, res, "sd_liggetid", TG_FLOAT, n_groups);
     tg_col *now = add_col(L, res, "belagte", TG_INT, n_groups);
+    /* Says in the output what the rate is: stays hold admissions only, so
+    ** referrals turned away or still waiting are missing from it. */
+    static const char source[] = "indflytninger: afviste og ventende henvisninger er ikke i data";
+    tg_col *src = add_col(L, res, "henvisninger_kilde", TG_STRING, n_groups);
+    uint32_t src_code;
+    if (tg_dict_intern(src->dict, source, sizeof source - 1, &src_code) != TG_OK)
+        return tg_lua_raise(L, TG_ENOMEM, NULL);
     tg_col *season[12];
     for (int m = 0; m < 12; m++) {
         char name[16];
@@ -532,6 +539,7 @@ static int l_sim_from_stays(lua_State *L) {
         if (tg_dict_intern(id->dict, s, len, &code) != TG_OK)
             return tg_lua_raise(L, TG_ENOMEM, NULL);
         id->v.str[gi] = code;
+        src->v.str[gi] = src_code;
         int top = lua_gettop(L);
         tg_lualos_stays *st = tg_lualos_collect(L, in, out, order + lo, cnt, fra, til, where);
         for (size_t k = 0; k < cnt; k++) {

@@ -337,3 +337,13 @@ tegn.sim.run{ start = '2026-01-01', tilbud = { { id = 'X', normerede_pladser = 3
   henvisninger_pr_aar = 3, liggetid = { middel = 9 }, start_belagt = 1, start_opholdt = { 4, 5 } } } }
 -- error:
 script.lua:1: sim.run: tilbud 'X': 2 elapsed stays given for 1 residents at the start
+
+-- case: from_stays says in its output that the rate counts admissions
+-- issue 18: stays hold no referrals turned away or waiting, so the rate
+-- underestimates demand where a tilbud was often full; each row says so.
+local o = tegn.read_csv(DIR .. 'stays.csv')
+local e = tegn.sim.from_stays(o, { fra = '2024-01-01', til = '2025-01-01' })
+for _, x in ipairs(e:rows()) do print(x.tilbud_id, x.henvisninger_kilde) end
+-- expect:
+A	indflytninger: afviste og ventende henvisninger er ikke i data
+B	indflytninger: afviste og ventende henvisninger er ikke i data
