@@ -83,19 +83,6 @@ void tg_ets_name(int error, int trend, int damped, int season, char *buf) {
     buf[i] = '\0';
 }
 
-static tg_status check_param(double v, const char *name, int possible, int phi, tg_error *err) {
-    if (isnan(v)) return TG_OK;
-    if (!possible)
-        return tg_err_set(err, TG_EARG, NULL, 0, 0, "%s is fixed but the model has no %s", name,
-                          phi              ? "damping"
-                          : name[0] == 'b' ? "trend"
-                                           : "season");
-    if (!isfinite(v) || v < 0 || v > 1 || (phi && v <= 0))
-        return tg_err_set(err, TG_EARG, NULL, 0, 0, "%s must be in %s, got %g", name,
-                          phi ? "(0, 1]" : "[0, 1]", v);
-    return TG_OK;
-}
-
 tg_status tg_ets_check(const tg_ets_spec *spec, tg_error *err) {
     assert(spec != NULL);
     tg_status st;
@@ -107,10 +94,12 @@ tg_status tg_ets_check(const tg_ets_spec *spec, tg_error *err) {
         return tg_err_set(err, TG_EARG, NULL, 0, 0, "a seasonal model needs a period of 2 or more");
     if (spec->damped == 1 && spec->trend == TG_ETS_N)
         return tg_err_set(err, TG_EARG, NULL, 0, 0, "a damped model needs a trend");
-    if ((st = check_param(spec->alpha, "alpha", 1, 0, err)) != TG_OK) return st;
-    if ((st = check_param(spec->beta, "beta", spec->trend != TG_ETS_N, 0, err)) != TG_OK) return st;
-    if ((st = check_param(spec->gamma, "gamma", seasonal, 0, err)) != TG_OK) return st;
-    return check_param(spec->phi, "phi", spec->trend != TG_ETS_N && spec->damped != 0, 1, err);
+    if ((st = tg_fc_check_param(spec->alpha, "alpha", 1, 0, err)) != TG_OK) return st;
+    if ((st = tg_fc_check_param(spec->beta, "beta", spec->trend != TG_ETS_N, 0, err)) != TG_OK)
+        return st;
+    if ((st = tg_fc_check_param(spec->gamma, "gamma", seasonal, 0, err)) != TG_OK) return st;
+    return tg_fc_check_param(spec->phi, "phi", spec->trend != TG_ETS_N && spec->damped != 0, 1,
+                             err);
 }
 
 static size_t period_of(const tg_ets_model *mod) {

@@ -36,7 +36,7 @@ static int seasonal(const tg_fc_spec *spec) {
     return spec->period >= 2;
 }
 
-static tg_status check_param(double v, const char *name, int used, int phi, tg_error *err) {
+tg_status tg_fc_check_param(double v, const char *name, int used, int phi, tg_error *err) {
     if (isnan(v)) return TG_OK;
     if (!used)
         return tg_err_set(err, TG_EARG, NULL, 0, 0, "%s is fixed but the model has no %s", name,
@@ -57,10 +57,10 @@ tg_status tg_fc_check(const tg_fc_spec *spec, tg_error *err) {
                           TG_FC_MAX_PERIOD, spec->period);
     if (spec->damped && !spec->trend)
         return tg_err_set(err, TG_EARG, NULL, 0, 0, "a damped model needs a trend");
-    if ((st = check_param(spec->alpha, "alpha", 1, 0, err)) != TG_OK) return st;
-    if ((st = check_param(spec->beta, "beta", spec->trend, 0, err)) != TG_OK) return st;
-    if ((st = check_param(spec->gamma, "gamma", seasonal(spec), 0, err)) != TG_OK) return st;
-    return check_param(spec->phi, "phi", spec->damped, 1, err);
+    if ((st = tg_fc_check_param(spec->alpha, "alpha", 1, 0, err)) != TG_OK) return st;
+    if ((st = tg_fc_check_param(spec->beta, "beta", spec->trend, 0, err)) != TG_OK) return st;
+    if ((st = tg_fc_check_param(spec->gamma, "gamma", seasonal(spec), 0, err)) != TG_OK) return st;
+    return tg_fc_check_param(spec->phi, "phi", spec->damped, 1, err);
 }
 
 size_t tg_fc_min_length(const tg_fc_spec *spec) {

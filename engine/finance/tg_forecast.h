@@ -69,6 +69,12 @@ void tg_fc_spec_init(tg_fc_spec *spec);
 ** TG_OK or TG_EARG with a message. */
 tg_status tg_fc_check(const tg_fc_spec *spec, tg_error *err);
 
+/* A smoothing parameter fixed by the user: NaN (to be fitted) passes; else
+** it must be one the model has ('used': beta needs a trend, gamma a season,
+** phi damping) and lie in [0, 1], or (0, 1] for the damping 'phi'. The one
+** check Holt-Winters (tg_fc_check) and ETS (tg_ets_check) share. */
+tg_status tg_fc_check_param(double v, const char *name, int used, int phi, tg_error *err);
+
 /* Fewest periods a series must have to be fitted with 'spec': 2m with a
 ** season, 3 with a trend, 2 otherwise. Gaps can raise the need further
 ** (see tg_fc_init). */
