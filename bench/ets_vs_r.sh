@@ -19,9 +19,15 @@ if [ -n "$missing" ]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
 fi
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-Rscript "$here/ets/r_side.R" "$work"
+# ETS_WORK=DIR keeps the work files (and reuses R's half when it is there).
+if [ -n "$ETS_WORK" ]; then
+    work=$ETS_WORK
+    mkdir -p "$work"
+else
+    work=$(mktemp -d)
+    trap 'rm -rf "$work"' EXIT
+fi
+[ -s "$work/r.csv" ] || Rscript "$here/ets/r_side.R" "$work"
 # The open tilbud's monthly occupancy with a period number t = 1..84.
 python3 - "$root/datasets" "$work/occ.csv" <<'PY'
 import csv, sys
@@ -41,5 +47,5 @@ with open(out, "w", newline="") as f:
     w.writerow(["tilbud_id", "t", "y"])
     w.writerows(sorted(rows))
 PY
-(cd "$work" && "$tegn" run "$here/ets/tegn_side.lua" >/dev/null)
+(cd "$work" && "$tegn" run "$here/ets/tegn_side.lua" --allow-write "$work" >/dev/null)
 python3 "$here/ets/score.py" "$work"

@@ -50,19 +50,21 @@ print("| geometric mean | | | | %.3f |" % gmean(ratios))
 
 occ = {}
 for r in csv.DictReader(open(os.path.join(work, "occ.csv"))):
-    occ.setdefault(r["tilbud_id"], []).append(float(r["y"]))
+    occ.setdefault(r["tilbud_id"], {})[int(r["t"])] = float(r["y"])
 sc = {}
 for f in glob.glob(os.path.join(work, "occ_*.csv")):
     for r in csv.DictReader(open(f)):
         k, t, h = r["tilbud_id"], int(r["t"]), int(r["h"])
         y = occ[k]
         o = t - h
-        q = scale(y, o, 12)
-        a = y[t - 1]
-        sn = y[o - 12 + (h - 1) % 12]
+        sn = y.get(o - 12 + (h - 1) % 12)
+        if t not in y or sn is None:
+            continue  # a month without a value, or no value a year before the origin
+        d = [abs(y[u] - y[u - 12]) for u in range(1, o + 1) if u in y and u - 12 in y]
+        q = sum(d) / len(d)
         e = sc.setdefault(k, {"tegn": [], "snaive": []})
-        e["tegn"].append(abs(float(r["point"]) - a) / q)
-        e["snaive"].append(abs(sn - a) / q)
+        e["tegn"].append(abs(float(r["point"]) - y[t]) / q)
+        e["snaive"].append(abs(sn - y[t]) / q)
 mt = [sum(v["tegn"]) / len(v["tegn"]) for v in sc.values()]
 ms = [sum(v["snaive"]) / len(v["snaive"]) for v in sc.values()]
 print()

@@ -83,19 +83,6 @@ void tg_ets_name(int error, int trend, int damped, int season, char *buf) {
     buf[i] = '\0';
 }
 
-static tg_status check_param(double v, const char *name, int possible, int phi, tg_error *err) {
-    if (isnan(v)) return TG_OK;
-    if (!possible)
-        return tg_err_set(err, TG_EARG, NULL, 0, 0, "%s is fixed but the model has no %s", name,
-                          phi              ? "damping"
-                          : name[0] == 'b' ? "trend"
-                                           : "season");
-    if (!isfinite(v) || v < 0 || v > 1 || (phi && v <= 0))
-        return tg_err_set(err, TG_EARG, NULL, 0, 0, "%s must be in %s, got %g", name,
-                          phi ? "(0, 1]" : "[0, 1]", v);
-    return TG_OK;
-}
-
 tg_status tg_ets_check(const tg_ets_spec *spec, tg_error *err) {
     assert(spec != NULL);
     tg_status st;
@@ -107,10 +94,12 @@ tg_status tg_ets_check(const tg_ets_spec *spec, tg_error *err) {
         return tg_err_set(err, TG_EARG, NULL, 0, 0, "a seasonal model needs a period of 2 or more");
     if (spec->damped == 1 && spec->trend == TG_ETS_N)
         return tg_err_set(err, TG_EARG, NULL, 0, 0, "a damped model needs a trend");
-    if ((st = check_param(spec->alpha, "alpha", 1, 0, err)) != TG_OK) return st;
-    if ((st = check_param(spec->beta, "beta", spec->trend != TG_ETS_N, 0, err)) != TG_OK) return st;
-    if ((st = check_param(spec->gamma, "gamma", seasonal, 0, err)) != TG_OK) return st;
-    return check_param(spec->phi, "phi", spec->trend != TG_ETS_N && spec->damped != 0, 1, err);
+    if ((st = tg_fc_check_param(spec->alpha, "alpha", 1, 0, err)) != TG_OK) return st;
+    if ((st = tg_fc_check_param(spec->beta, "beta", spec->trend != TG_ETS_N, 0, err)) != TG_OK)
+        return st;
+    if ((st = tg_fc_check_param(spec->gamma, "gamma", seasonal, 0, err)) != TG_OK) return st;
+    return tg_fc_check_param(spec->phi, "phi", spec->trend != TG_ETS_N && spec->damped != 0, 1,
+                             err);
 }
 
 static size_t period_of(const tg_ets_model *mod) {
@@ -670,4 +659,56 @@ tg_status tg_ets_forecast(const tg_ets_model *mod, size_t h, const double *level
     }
     tg_free(paths);
     return TG_OK;
+}
+
+/* ---- Box-Cox ---- */
+
+double tg_ets_boxcox(double y, double lambda) {
+    if (!(y > 0)) return NAN;
+    return lambda == 0 ? log(y) : expm1(lambda * log(y)) / lambda;
+}
+
+double tg_ets_inv_boxcox(double w, double lambda) {
+    if (lambda == 0) return exp(w);
+    if (!(lambda * w + 1 > 0)) return lambda > 0 ? 0 : HUGE_VAL;
+    return exp(log1p(lambda * w) / lambda);
+}
+
+/* ---- backtest ---- */
+
+/* The ETS side of a backtest (tg_fc_backtest_with): refit, model choice
+** included, at every origin, or re-filter the model fitted once. */
+typedef struct ets_bt {
+    const tg_ets_spec *spec;
+    int refit;
+    tg_ets_model mod;
+} ets_bt;
+
+static tg_status ets_bt_forecast(void *ctx, const double *y, size_t o, size_t horizon,
+                                 double *point, tg_error *err) {
+    ets_bt *c = ctx;
+    tg_status st;
+    if (c->refit) {
+        if ((st = tg_ets_fit(c->spec, y, o, &c->mod, NULL, NULL, err)) != TG_OK) return st;
+    } else {
+        tg_ets_eval(&c->mod, y, o);
+    }
+    for (size_t j = 1; j <= horizon; j++) point[j - 1] = tg_ets_point(&c->mod, j);
+    return TG_OK;
+}
+
+tg_status tg_ets_backtest(const tg_ets_spec *spec, const double *y, size_t n, size_t horizon,
+                          size_t min_train, int refit, tg_fc_score *model, tg_fc_score *snaive,
+                          size_t *n_origins, tg_error *err) {
+    assert(spec != NULL && model != NULL && snaive != NULL && (y != NULL || n == 0));
+    ets_bt c;
+    tg_status st;
+    if ((st = tg_ets_check(spec, err)) != TG_OK) return st;
+    c.spec = spec;
+    c.refit = refit;
+    if (!refit && n >= min_train + horizon &&
+        (st = tg_ets_fit(spec, y, min_train, &c.mod, NULL, NULL, err)) != TG_OK)
+        return st;
+    return tg_fc_backtest_with(ets_bt_forecast, &c, spec->period, y, n, horizon, min_train, model,
+                               snaive, n_origins, err);
 }

@@ -116,4 +116,18 @@ int tg_ets_analytic(const tg_ets_model *mod);
 tg_status tg_ets_forecast(const tg_ets_model *mod, size_t h, const double *levels, size_t n_levels,
                           uint64_t seed, double *point, double *lo, double *hi, tg_error *err);
 
+/* The Box-Cox transformation (y^lambda - 1) / lambda, log y at lambda 0,
+** for y > 0 (NaN otherwise), and its inverse (where lambda w + 1 <= 0 it
+** is the limit: 0 for lambda > 0, +inf for lambda < 0). */
+double tg_ets_boxcox(double y, double lambda);
+double tg_ets_inv_boxcox(double w, double lambda);
+
+/* tg_fc_backtest for the ETS family: at every origin o = min_train ..
+** n - horizon the spec is fitted to y[0..o) (automatic components chosen
+** again each time), or with refit 0 fitted once to y[0..min_train) and
+** re-filtered; scores as tg_fc_backtest. Allocates nothing. */
+tg_status tg_ets_backtest(const tg_ets_spec *spec, const double *y, size_t n, size_t horizon,
+                          size_t min_train, int refit, tg_fc_score *model, tg_fc_score *snaive,
+                          size_t *n_origins, tg_error *err);
+
 #endif /* TG_ETS_H */

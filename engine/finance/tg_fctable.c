@@ -34,6 +34,7 @@ void tg_fctable_opts_init(tg_fctable_opts *o) {
     o->lower = -HUGE_VAL;
     o->upper = HUGE_VAL;
     o->seed = 1;
+    o->lambda = NAN;
 }
 
 #define PERIOD_COL "\x01period" /* the time as a period number, for sorting */
@@ -453,6 +454,21 @@ static double clip(double v, double lo, double hi) {
     return v < lo ? lo : v > hi ? hi : v;
 }
 
+/* Box-Cox transforms y[0..n) in place; 0 with *why set when a value is
+** not positive. */
+static int boxcox_series(double *y, size_t n, double lambda, tg_error *why) {
+    for (size_t i = 0; i < n; i++) {
+        if (isnan(y[i])) continue;
+        if (!(y[i] > 0)) {
+            tg_err_set(why, TG_EDATA, NULL, 0, 0,
+                       "a Box-Cox transformation needs positive values, got %g", y[i]);
+            return 0;
+        }
+        y[i] = tg_ets_boxcox(y[i], lambda);
+    }
+    return 1;
+}
+
 /* Why the chosen model won, for the params table. */
 static void ets_reason(const tg_fctable_opts *o, const tg_ets_cand *c, size_t nc,
                        const tg_ets_model *m, char *buf, size_t size) {
@@ -555,12 +571,24 @@ tg_status tg_fctable_ets(const tg_table *t, const tg_fctable_opts *o, const tg_i
                             o->time);
             goto fail;
         }
+        if (!isnan(o->lambda) && !boxcox_series(ss.y, n, o->lambda, &why)) {
+            st = group_fail(&ss, o, g, &why, err);
+            goto fail;
+        }
         if (tg_ets_fit(&o->ets, ss.y, n, &mod, cd, &nc, &why) != TG_OK) {
             st = group_fail(&ss, o, g, &why, err);
             goto fail;
         }
         if ((st = tg_ets_forecast(&mod, H, o->levels, L, o->seed + g, pt, lo, hi, err)) != TG_OK)
             goto fail;
+        if (!isnan(o->lambda))
+            for (size_t j = 0; j < H; j++) {
+                pt[j] = tg_ets_inv_boxcox(pt[j], o->lambda);
+                for (size_t l = 0; l < L; l++) {
+                    lo[l * H + j] = tg_ets_inv_boxcox(lo[l * H + j], o->lambda);
+                    hi[l * H + j] = tg_ets_inv_boxcox(hi[l * H + j], o->lambda);
+                }
+            }
         for (size_t j = 0; j < H; j++) {
             if ((st = push_time(time, last + (int64_t)j + 1, err)) != TG_OK) goto fail;
             hcol->v.i64[r0 + j] = (int64_t)j + 1;
@@ -685,7 +713,8 @@ static void add_score_cols(tg_table *t, tg_col **method, const char *extra_name,
 tg_status tg_fctable_backtest(const tg_table *t, const tg_fctable_opts *o, const tg_interrupt *intr,
                               tg_table **overall, tg_table **per_h, tg_error *err) {
     assert(t != NULL && o != NULL && overall != NULL && per_h != NULL);
-    static const char *const methods[2] = { "hw", "snaive" };
+    const char *const methods[2] = { o->use_ets ? "ets" : "hw", "snaive" };
+    tg_fctable_opts oo = *o;
     const size_t H = o->horizon;
     series_set ss;
     tg_table *ov = NULL, *ph = NULL;
@@ -696,6 +725,14 @@ tg_status tg_fctable_backtest(const tg_table *t, const tg_fctable_opts *o, const
     tg_status st;
 
     *overall = *per_h = NULL;
+    if (o->use_ets) {
+        /* The Holt-Winters spec only steers the shared checks. */
+        if ((st = tg_ets_check(&o->ets, err)) != TG_OK) return st;
+        tg_fc_spec_init(&oo.spec);
+        oo.spec.trend = o->ets.trend == TG_ETS_N ? 0 : 1;
+        oo.spec.period = o->ets.season == TG_ETS_N ? 1 : o->ets.period;
+        o = &oo;
+    }
     if (o->min_train < tg_fc_min_length(&o->spec))
         return tg_err_set(err, TG_EARG, NULL, 0, 0,
                           "min_train must be at least %zu for this model, got %zu",
@@ -716,8 +753,10 @@ tg_status tg_fctable_backtest(const tg_table *t, const tg_fctable_opts *o, const
         tg_error why;
         size_t n = series_fill(&ss, g), n_orig;
         if ((st = tg_poll(intr)) != TG_OK) goto fail;
-        if (tg_fc_backtest(&o->spec, ss.y, n, H, o->min_train, o->refit, hw, sn, &n_orig, &why) !=
-            TG_OK) {
+        if ((o->use_ets ? tg_ets_backtest(&o->ets, ss.y, n, H, o->min_train, o->refit, hw, sn,
+                                          &n_orig, &why)
+                        : tg_fc_backtest(&o->spec, ss.y, n, H, o->min_train, o->refit, hw, sn,
+                                         &n_orig, &why)) != TG_OK) {
             st = group_fail(&ss, o, g, &why, err);
             goto fail;
         }

@@ -36,6 +36,8 @@ typedef struct tg_fctable_opts {
     tg_ets_spec ets;     /* tg_fctable_ets: the model (components may be automatic) */
     double lower, upper; /* tg_fctable_ets: bounds of the quantity (-inf, inf: none) */
     uint64_t seed;       /* tg_fctable_ets: seeds the simulated intervals */
+    int use_ets;   /* tg_fctable_backtest: score o->ets (method "ets") instead of Holt-Winters */
+    double lambda; /* tg_fctable_ets: Box-Cox lambda (0 = log); NAN: none */
 } tg_fctable_opts;
 
 /* The defaults: no by columns, tg_fc_spec_init's model, horizon 12,
@@ -61,7 +63,9 @@ tg_status tg_fctable_holt_winters(const tg_table *t, const tg_fctable_opts *o,
 /* The ETS family (tg_ets.h) over every group: o->ets is the model, its
 ** automatic components chosen per group by AICc. *forecasts as
 ** tg_fctable_holt_winters (points and interval limits clipped to
-** [lower, upper]); *params (new) one row per group: the by columns, model
+** [lower, upper]; with a Box-Cox lambda the model is fitted to the
+** transformed values and its points (medians) and limits transformed
+** back); *params (new) one row per group: the by columns, model
 ** ("M,Ad,M"), n_obs, alpha, beta, gamma, phi (NULL where the model has
 ** none), l0, b0 (the fitted initial level and slope), sigma, sse,
 ** loglik, aicc, intervals ("analytic" or "simulated") and reason (why
@@ -72,8 +76,9 @@ tg_status tg_fctable_holt_winters(const tg_table *t, const tg_fctable_opts *o,
 tg_status tg_fctable_ets(const tg_table *t, const tg_fctable_opts *o, const tg_interrupt *intr,
                          tg_table **forecasts, tg_table **params, tg_table **cands, tg_error *err);
 
-/* tg_fc_backtest for every group. *overall (new) gets one row per group
-** and method: the by columns, method ("hw" or "snaive"), origins, n, mae,
+/* tg_fc_backtest (tg_ets_backtest with o->use_ets) for every group.
+** *overall (new) gets one row per group and method: the by columns,
+** method ("hw", or "ets" with use_ets, and "snaive"), origins, n, mae,
 ** mape and mase (NULL for a mean over nothing); *per_h (new) the same per
 ** horizon, with h instead of origins. Errors as tg_fctable_holt_winters, plus
 ** TG_EARG for a min_train too small for the model and TG_EDATA for a group

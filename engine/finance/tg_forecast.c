@@ -36,7 +36,7 @@ static int seasonal(const tg_fc_spec *spec) {
     return spec->period >= 2;
 }
 
-static tg_status check_param(double v, const char *name, int used, int phi, tg_error *err) {
+tg_status tg_fc_check_param(double v, const char *name, int used, int phi, tg_error *err) {
     if (isnan(v)) return TG_OK;
     if (!used)
         return tg_err_set(err, TG_EARG, NULL, 0, 0, "%s is fixed but the model has no %s", name,
@@ -57,10 +57,10 @@ tg_status tg_fc_check(const tg_fc_spec *spec, tg_error *err) {
                           TG_FC_MAX_PERIOD, spec->period);
     if (spec->damped && !spec->trend)
         return tg_err_set(err, TG_EARG, NULL, 0, 0, "a damped model needs a trend");
-    if ((st = check_param(spec->alpha, "alpha", 1, 0, err)) != TG_OK) return st;
-    if ((st = check_param(spec->beta, "beta", spec->trend, 0, err)) != TG_OK) return st;
-    if ((st = check_param(spec->gamma, "gamma", seasonal(spec), 0, err)) != TG_OK) return st;
-    return check_param(spec->phi, "phi", spec->damped, 1, err);
+    if ((st = tg_fc_check_param(spec->alpha, "alpha", 1, 0, err)) != TG_OK) return st;
+    if ((st = tg_fc_check_param(spec->beta, "beta", spec->trend, 0, err)) != TG_OK) return st;
+    if ((st = tg_fc_check_param(spec->gamma, "gamma", seasonal(spec), 0, err)) != TG_OK) return st;
+    return tg_fc_check_param(spec->phi, "phi", spec->damped, 1, err);
 }
 
 size_t tg_fc_min_length(const tg_fc_spec *spec) {
@@ -377,11 +377,33 @@ static void score_finish(tg_fc_score *s) {
     s->mase = s->n_mase ? s->mase / (double)s->n_mase : NAN;
 }
 
+/* The Holt-Winters side of tg_fc_backtest: refit at every origin, or
+** re-filter the model fitted once on the first min_train periods. */
+typedef struct hw_bt {
+    const tg_fc_spec *spec;
+    int refit;
+    tg_fc_model mod;
+} hw_bt;
+
+static tg_status hw_bt_forecast(void *ctx, const double *y, size_t o, size_t horizon, double *point,
+                                tg_error *err) {
+    hw_bt *c = ctx;
+    tg_status st;
+    if (c->refit) {
+        if ((st = tg_fc_fit(c->spec, y, o, &c->mod, err)) != TG_OK) return st;
+    } else {
+        c->mod.n = o;
+        tg_fc_filter(&c->mod, y, o, &c->mod.end, NULL, NULL, NULL);
+    }
+    for (size_t j = 1; j <= horizon; j++) point[j - 1] = tg_fc_point(&c->mod, j);
+    return TG_OK;
+}
+
 tg_status tg_fc_backtest(const tg_fc_spec *spec, const double *y, size_t n, size_t horizon,
                          size_t min_train, int refit, tg_fc_score *hw, tg_fc_score *snaive,
                          size_t *n_origins, tg_error *err) {
     assert(spec != NULL && hw != NULL && snaive != NULL && (y != NULL || n == 0));
-    tg_fc_model mod;
+    hw_bt c;
     tg_status st;
 
     if ((st = tg_fc_check(spec, err)) != TG_OK) return st;
@@ -392,34 +414,47 @@ tg_status tg_fc_backtest(const tg_fc_spec *spec, const double *y, size_t n, size
         return tg_err_set(err, TG_EARG, NULL, 0, 0,
                           "min_train must be at least %zu for this model, got %zu",
                           tg_fc_min_length(spec), min_train);
+    c.spec = spec;
+    c.refit = refit;
+    if (!refit && n >= min_train + horizon &&
+        (st = tg_fc_fit(spec, y, min_train, &c.mod, err)) != TG_OK)
+        return st;
+    return tg_fc_backtest_with(hw_bt_forecast, &c, spec->period, y, n, horizon, min_train, hw,
+                               snaive, n_origins, err);
+}
+
+tg_status tg_fc_backtest_with(tg_fc_origin_fn forecast, void *ctx, int period, const double *y,
+                              size_t n, size_t horizon, size_t min_train, tg_fc_score *model,
+                              tg_fc_score *snaive, size_t *n_origins, tg_error *err) {
+    assert(forecast != NULL && model != NULL && snaive != NULL && (y != NULL || n == 0));
+    double point[TG_FC_MAX_HORIZON];
+    tg_status st;
+
+    if (horizon < 1 || horizon > TG_FC_MAX_HORIZON)
+        return tg_err_set(err, TG_EARG, NULL, 0, 0, "horizon must be between 1 and %d, got %zu",
+                          TG_FC_MAX_HORIZON, horizon);
     if (n < min_train + horizon)
         return tg_err_set(err, TG_EDATA, NULL, 0, 0,
                           "%zu periods are too few for a backtest with min_train %zu and "
                           "horizon %zu",
                           n, min_train, horizon);
-    memset(hw, 0, (horizon + 1) * sizeof *hw);
+    memset(model, 0, (horizon + 1) * sizeof *model);
     memset(snaive, 0, (horizon + 1) * sizeof *snaive);
-    if (!refit && (st = tg_fc_fit(spec, y, min_train, &mod, err)) != TG_OK) return st;
     for (size_t o = min_train; o + horizon <= n; o++) {
-        double scale = tg_fc_mase_scale(y, o, spec->period);
-        if (refit) {
-            if ((st = tg_fc_fit(spec, y, o, &mod, err)) != TG_OK) return st;
-        } else {
-            mod.n = o;
-            tg_fc_filter(&mod, y, o, &mod.end, NULL, NULL, NULL);
-        }
+        double scale = tg_fc_mase_scale(y, o, period);
+        if ((st = forecast(ctx, y, o, horizon, point, err)) != TG_OK) return st;
         for (size_t j = 1; j <= horizon; j++) {
-            double a = y[o + j - 1], f = tg_fc_point(&mod, j);
-            double g = tg_fc_snaive(y, o, spec->period, j);
+            double a = y[o + j - 1], f = point[j - 1];
+            double g = tg_fc_snaive(y, o, period, j);
             if (!isfinite(a) || !isfinite(f) || !isfinite(g)) continue;
-            score_add(&hw[0], f - a, a, scale);
-            score_add(&hw[j], f - a, a, scale);
+            score_add(&model[0], f - a, a, scale);
+            score_add(&model[j], f - a, a, scale);
             score_add(&snaive[0], g - a, a, scale);
             score_add(&snaive[j], g - a, a, scale);
         }
     }
     for (size_t j = 0; j <= horizon; j++) {
-        score_finish(&hw[j]);
+        score_finish(&model[j]);
         score_finish(&snaive[j]);
     }
     if (n_origins) *n_origins = n - horizon - min_train + 1;

@@ -69,6 +69,12 @@ void tg_fc_spec_init(tg_fc_spec *spec);
 ** TG_OK or TG_EARG with a message. */
 tg_status tg_fc_check(const tg_fc_spec *spec, tg_error *err);
 
+/* A smoothing parameter fixed by the user: NaN (to be fitted) passes; else
+** it must be one the model has ('used': beta needs a trend, gamma a season,
+** phi damping) and lie in [0, 1], or (0, 1] for the damping 'phi'. The one
+** check Holt-Winters (tg_fc_check) and ETS (tg_ets_check) share. */
+tg_status tg_fc_check_param(double v, const char *name, int used, int phi, tg_error *err);
+
 /* Fewest periods a series must have to be fitted with 'spec': 2m with a
 ** season, 3 with a trend, 2 otherwise. Gaps can raise the need further
 ** (see tg_fc_init). */
@@ -136,5 +142,19 @@ double tg_fc_mase_scale(const double *y, size_t n, int period);
 tg_status tg_fc_backtest(const tg_fc_spec *spec, const double *y, size_t n, size_t horizon,
                          size_t min_train, int refit, tg_fc_score *hw, tg_fc_score *snaive,
                          size_t *n_origins, tg_error *err);
+
+/* The forecasts of one backtest origin: point[0..horizon) for periods
+** o+1 .. o+horizon from y[0..o). */
+typedef tg_status (*tg_fc_origin_fn)(void *ctx, const double *y, size_t o, size_t horizon,
+                                     double *point, tg_error *err);
+
+/* The rolling-origin loop of tg_fc_backtest with the model's forecasts
+** from 'forecast' (tg_ets uses it for the ETS family): the same origins,
+** pairs, seasonal-naive baseline (with 'period') and scores. TG_EARG for a
+** bad horizon, TG_EDATA for a series shorter than min_train + horizon, or
+** the status of 'forecast'. */
+tg_status tg_fc_backtest_with(tg_fc_origin_fn forecast, void *ctx, int period, const double *y,
+                              size_t n, size_t horizon, size_t min_train, tg_fc_score *model,
+                              tg_fc_score *snaive, size_t *n_origins, tg_error *err);
 
 #endif /* TG_FORECAST_H */

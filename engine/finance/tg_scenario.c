@@ -240,6 +240,7 @@ static tg_status chain(const tg_scenario_tilbud *t, size_t k, size_t rep, const 
     const tg_takst_rules *rules = t->regler ? t->regler : o->regler;
     size_t years = (size_t)o->aar, off = (size_t)(o->start_aar - first);
     char what[100];
+    double carry = 0; /* the driftsramme carried from the year before */
     tg_status st;
 
     for (size_t y = 0; y < years; y++) {
@@ -287,6 +288,10 @@ static tg_status chain(const tg_scenario_tilbud *t, size_t k, size_t rep, const 
             tg_num_round_f64(t->regnskab_afvigelse_pct / 100 *
                                  (res.omk[TG_OMK_DIREKTE_LOEN] + res.omk[TG_OMK_DIREKTE_DRIFT]),
                              0, TG_ROUND_HALF_UP_TOL);
+        /* The rule: a result within the limit stays with the tilbud as next
+        ** year's driftsramme, so a carried surplus is spent and a carried
+        ** deficit saved in the next year's accounts. */
+        row->regnskab += carry;
         a.aar = yr->aar;
         a.belagte_dage = row->belagte_dage;
         a.doegntakst = res.doegntakst;
@@ -300,6 +305,7 @@ static tg_status chain(const tg_scenario_tilbud *t, size_t k, size_t rep, const 
         row->graense = g.graense;
         row->driftsramme = g.driftsramme;
         row->regulering = g.regulering;
+        carry = g.driftsramme;
         size_t to = y + (size_t)(rules->regulering_aar > 0 ? rules->regulering_aar : 0);
         if (to > y && to < years) p->reg_in[to] += g.regulering;
     }

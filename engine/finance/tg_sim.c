@@ -20,6 +20,7 @@
 #include "tg_date.h"
 #include "tg_err.h"
 #include "tg_mem.h"
+#include "tg_normal.h"
 
 #define MAX_DAYS  3660000L   /* 10,000 years: bounds every day count */
 #define MAX_START (1L << 22) /* longest steady-state table of a queue */
@@ -410,6 +411,55 @@ static double los_residual(const struct los_draw *d, tg_rng *rng) {
     return unif_pos(rng) * len;
 }
 
+/* The rest of a stay that has lasted 'elapsed' days: a draw of T - elapsed
+** given T > elapsed, by inversion of the conditional distribution. The
+** exponential is memoryless; the lognormal is inverted in its upper tail
+** (accurate far out); the empirical one draws among the lengths above
+** 'elapsed', then its exponential tail; the gamma rejects draws at or
+** below 'elapsed' (its quantile lives in stats/, beyond this layer) and
+** after 10,000 rejections, far in the tail, uses the tail's exponential
+** limit with the gamma's scale. */
+static double los_remaining(const struct los_draw *d, tg_rng *rng, double elapsed) {
+    if (!(elapsed > 0)) return los_draw(d, rng);
+    switch (d->dist) {
+    case TG_SIM_EXP: return tg_sim_draw_exp(d->zig, rng, d->mean);
+    case TG_SIM_LOGNORMAL: {
+        if (!(d->sigma > 0)) return d->mean > elapsed ? d->mean - elapsed : 0;
+        double z = (log(elapsed) - d->mu) / d->sigma, q0 = tg_normal_cdf(-z);
+        double t = exp(d->mu - d->sigma * tg_normal_quantile(q0 * unif_pos(rng)));
+        return t > elapsed ? t - elapsed : 0;
+    }
+    case TG_SIM_GAMMA:
+        if (!(d->scale > 0)) return d->mean > elapsed ? d->mean - elapsed : 0;
+        for (int i = 0; i < 10000; i++) {
+            double t = tg_sim_draw_gamma(d->zig, rng, d->shape, d->scale);
+            if (t > elapsed) return t - elapsed;
+        }
+        return tg_sim_draw_exp(d->zig, rng, d->scale);
+    default: {
+        const tg_sim_empirical *e = d->emp;
+        size_t k = 0, j;
+        double f0, u;
+        while (k < e->n && e->x[k] <= elapsed) k++; /* lengths ended by now */
+        f0 = k ? e->cum[k - 1] : 0;
+        u = f0 + (1 - f0) * tg_rng_double(rng);
+        for (j = k; j < e->n && e->cum[j] <= u; j++) {
+        }
+        if (j < e->n) return e->x[j] - elapsed;
+        /* The tail beyond the longest completed stay is exponential. */
+        return (e->xmax > elapsed ? e->xmax - elapsed : 0) +
+               (e->tail_mean > 0 ? tg_sim_draw_exp(d->zig, rng, e->tail_mean) : 0);
+    }
+    }
+}
+
+double tg_sim_draw_remaining(const tg_sim_los *los, const tg_sim_zig *zig, tg_rng *rng,
+                             double elapsed) {
+    struct los_draw d;
+    los_prepare(los, zig, &d);
+    return los_remaining(&d, rng, elapsed);
+}
+
 double tg_sim_los_mean(const tg_sim_los *los) {
     return los->dist == TG_SIM_EMPIRICAL ? los->emp->mean : los->mean;
 }
@@ -493,6 +543,13 @@ static tg_status check_unit(const tg_sim_unit *u, size_t k, const tg_sim_opts *o
     if (u->start_occupied >= 0 && u->start_queue > 0 &&
         (u->policy == TG_SIM_LOSS || (u->queue_max >= 0 && u->start_queue > u->queue_max)))
         return BAD("%s: the starting waiting list is longer than the policy allows", what);
+    if (u->n_elapsed > 0 && (u->start_occupied < 0 || (size_t)u->start_occupied < u->n_elapsed))
+        return BAD("%s: %zu elapsed stays given for %ld residents at the start", what, u->n_elapsed,
+                   u->start_occupied < 0 ? 0 : u->start_occupied);
+    for (size_t r = 0; r < u->n_elapsed; r++)
+        if (!(u->elapsed[r] >= 0) || isinf(u->elapsed[r]))
+            return BAD("%s: an elapsed stay must be a finite number of days >= 0, got %g", what,
+                       u->elapsed[r]);
 #undef BAD
     return TG_OK;
 }
@@ -693,7 +750,11 @@ static tg_status run_rep(struct prep *p, const tg_sim_opts *o, tg_rng *rng, doub
     /* A move-out after the horizon never happens within it: such
     ** residents are counted in nres but kept out of the heap. */
     for (long k = 0; k < nres; k++) {
-        if ((dep = t + los_residual(&p->los, rng)) < end) heap[nh++] = dep;
+        /* Residents whose elapsed stay is known go on from it. */
+        double rest = u->elapsed && (size_t)k < u->n_elapsed
+                          ? los_remaining(&p->los, rng, u->elapsed[k])
+                          : los_residual(&p->los, rng);
+        if ((dep = t + rest) < end) heap[nh++] = dep;
     }
     heapify(heap, nh);
     /* All referral times first, in a tight loop (the draws pipeline

@@ -134,6 +134,12 @@ typedef struct tg_sim_unit {
     ** otherwise that many residents and start_queue waiting at day 0. */
     long start_occupied;
     long start_queue;
+    /* NULL, or how long (days) each of the first n_elapsed of the
+    ** start_occupied residents has stayed by day 0: their remaining stays
+    ** are drawn given that (tg_sim_draw_remaining), the others' from the
+    ** equilibrium residual. */
+    const double *elapsed;
+    size_t n_elapsed;
 } tg_sim_unit;
 
 typedef struct tg_sim_opts {
@@ -200,6 +206,14 @@ typedef struct tg_sim_result {
 tg_status tg_sim_run(const tg_sim_unit *units, size_t n, const tg_sim_opts *opts,
                      const tg_interrupt *intr, tg_sim_result **out, tg_error *err);
 void tg_sim_result_free(tg_sim_result *r);
+
+/* The remaining stay of a resident who has stayed 'elapsed' days: a draw
+** of T - elapsed given T > elapsed, T from 'los' (an ordinary stay when
+** elapsed <= 0). Exponential: memoryless; lognormal: inverted in the upper
+** tail; empirical (Kaplan-Meier): among the lengths above elapsed, then
+** the exponential tail; gamma: by rejection. */
+double tg_sim_draw_remaining(const tg_sim_los *los, const tg_sim_zig *zig, tg_rng *rng,
+                             double elapsed);
 
 /* The mean length of stay of 'los' in days. */
 double tg_sim_los_mean(const tg_sim_los *los);

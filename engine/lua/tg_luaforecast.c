@@ -90,6 +90,28 @@ static void read_opts(lua_State *L, int idx, const char *fname, const tg_table *
     lua_pop(L, 1);
 }
 
+/* 1 when the options table at idx has 'key'. */
+static int has_field(lua_State *L, int idx, const char *key) {
+    int there = lua_getfield(L, idx, key) != LUA_TNIL;
+    lua_pop(L, 1);
+    return there;
+}
+
+/* The ETS model of the options at idx: 'model' (R's code, default "ZZZ")
+** with the period and the fixed parameters read_opts put in o->spec. */
+static void ets_opts(lua_State *L, int idx, const char *fname, tg_fctable_opts *o) {
+    const char *code = tg_luaaux_opt_string(L, idx, fname, "model", "ZZZ");
+    tg_error err;
+    tg_err_clear(&err);
+    if (tg_ets_parse(code, &o->ets, &err) != TG_OK) tg_luaaux_error(L, "%s: %s", fname, err.msg);
+    o->ets.period = o->spec.period;
+    o->ets.alpha = o->spec.alpha;
+    o->ets.beta = o->spec.beta;
+    o->ets.gamma = o->spec.gamma;
+    o->ets.phi = o->spec.phi;
+    if (o->ets.period < 2 && o->ets.season == TG_ETS_AUTO) o->ets.season = TG_ETS_N;
+}
+
 /* tegn.forecast.holt_winters(t, {by =, time =, value =, period = 12,
 ** horizon = 12, trend = true, damped = false, alpha =, beta =, gamma =,
 ** phi =, level = {80, 95}}) -> forecasts, params */
@@ -125,11 +147,12 @@ static int l_holt_winters(lua_State *L) {
 }
 
 /* tegn.forecast.backtest(t, {the options of holt_winters but level,
-** min_train = 36, refit = true}) -> overall, per_horizon */
+** min_train = 36, refit = true, model =}) -> overall, per_horizon; with
+** 'model' the ETS family is scored (method "ets"). */
 static int l_backtest(lua_State *L) {
     static const char *const known[] = { "by",    "time",      "value", "period", "horizon",
                                          "trend", "damped",    "alpha", "beta",   "gamma",
-                                         "phi",   "min_train", "refit", NULL };
+                                         "phi",   "min_train", "refit", "model",  NULL };
     const char *fname = "backtest";
     const tg_table *t = tg_luaval_table_arg(L, 1, fname, "t");
     double levels[TG_FCTABLE_MAX_LEVELS];
@@ -146,6 +169,13 @@ static int l_backtest(lua_State *L) {
     read_opts(L, 2, fname, t, &o, levels);
     o.min_train = (size_t)tg_luaaux_opt_integer(L, 2, fname, "min_train", 36, 2, 1000000);
     o.refit = tg_luaaux_opt_boolean(L, 2, fname, "refit", 1);
+    if (has_field(L, 2, "model")) {
+        if (has_field(L, 2, "trend") || has_field(L, 2, "damped"))
+            tg_luaaux_error(L, "%s: give either 'model' (ETS) or 'trend'/'damped' (Holt-Winters)",
+                            fname);
+        ets_opts(L, 2, fname, &o);
+        o.use_ets = 1;
+    }
     ov = tg_luaval_table_new(L);
     r1 = lua_gettop(L);
     ph = tg_luaval_table_new(L);
@@ -161,12 +191,12 @@ static int l_backtest(lua_State *L) {
 
 /* tegn.forecast.ets(t, {by =, time =, value =, model = "ZZZ", period = 12,
 ** horizon = 12, alpha =, beta =, gamma =, phi =, level = {80, 95},
-** lower =, upper =, seed = 1}) -> forecasts, params, candidates */
+** lower =, upper =, seed = 1, lambda =}) -> forecasts, params, candidates */
 static int l_ets(lua_State *L) {
-    static const char *const known[] = { "by",      "time",  "value", "model", "period",
-                                         "horizon", "alpha", "beta",  "gamma", "phi",
-                                         "level",   "lower", "upper", "seed",  NULL };
-    const char *fname = "ets", *code;
+    static const char *const known[] = { "by",    "time", "value",  "model", "period", "horizon",
+                                         "alpha", "beta", "gamma",  "phi",   "level",  "lower",
+                                         "upper", "seed", "lambda", NULL };
+    const char *fname = "ets";
     const tg_table *t = tg_luaval_table_arg(L, 1, fname, "t");
     double levels[TG_FCTABLE_MAX_LEVELS];
     tg_fctable_opts o;
@@ -180,19 +210,11 @@ static int l_ets(lua_State *L) {
     lua_settop(L, 2);
     tg_luaaux_check_opts(L, 2, known, fname);
     read_opts(L, 2, fname, t, &o, levels);
-    code = tg_luaaux_opt_string(L, 2, fname, "model", "ZZZ");
-    tg_err_clear(&err);
-    if (tg_ets_parse(code, &o.ets, &err) != TG_OK)
-        return tg_luaaux_error(L, "%s: %s", fname, err.msg);
-    o.ets.period = o.spec.period;
-    o.ets.alpha = o.spec.alpha;
-    o.ets.beta = o.spec.beta;
-    o.ets.gamma = o.spec.gamma;
-    o.ets.phi = o.spec.phi;
-    if (o.ets.period < 2 && o.ets.season == TG_ETS_AUTO) o.ets.season = TG_ETS_N;
+    ets_opts(L, 2, fname, &o);
     o.lower = tg_luaaux_opt_number(L, 2, fname, "lower", -HUGE_VAL, -HUGE_VAL, HUGE_VAL);
     o.upper = tg_luaaux_opt_number(L, 2, fname, "upper", HUGE_VAL, -HUGE_VAL, HUGE_VAL);
     o.seed = (uint64_t)tg_luaaux_opt_integer(L, 2, fname, "seed", 1, 0, INT64_MAX);
+    o.lambda = tg_luaaux_opt_number(L, 2, fname, "lambda", NAN, -HUGE_VAL, HUGE_VAL);
     fc = tg_luaval_table_new(L);
     r1 = lua_gettop(L);
     pa = tg_luaval_table_new(L);

@@ -35,6 +35,7 @@ typedef struct spec {
     double **daily;         /* [n], NULL where not given */
     tg_sim_step **steps;    /* [n] */
     tg_sim_empirical **emp; /* [n] */
+    double **elapsed;       /* [n], NULL where not given */
     long *periods;          /* period start days */
     size_t n_periods;
 } spec;
@@ -47,6 +48,7 @@ static void free_spec(void *p) {
         if (s->daily) tg_free(s->daily[k]);
         if (s->steps) tg_free(s->steps[k]);
         if (s->emp) tg_sim_empirical_free(s->emp[k]);
+        if (s->elapsed) tg_free(s->elapsed[k]);
     }
     tg_free(s->units);
     tg_free(s->ids);
@@ -54,6 +56,7 @@ static void free_spec(void *p) {
     tg_free(s->daily);
     tg_free(s->steps);
     tg_free(s->emp);
+    tg_free(s->elapsed);
     tg_free(s->periods);
     tg_free(s);
 }
@@ -119,6 +122,7 @@ static const char *const unit_keys[] = { "id",
                                          "kapacitet",
                                          "start_belagt",
                                          "start_venteliste",
+                                         "start_opholdt",
                                          "pladser",
                                          "belagte",
                                          "venteliste",
@@ -130,7 +134,7 @@ static void read_unit(lua_State *L, int idx, spec *sp, size_t k, int32_t start, 
     char where[160];
     double per_year;
     const char *key;
-    int top = lua_gettop(L);
+    int top = lua_gettop(L), has_elapsed;
 
     idx = lua_absindex(L, idx);
     snprintf(where, sizeof where, "sim.run: tilbud %zu", k + 1);
@@ -188,8 +192,29 @@ static void read_unit(lua_State *L, int idx, spec *sp, size_t k, int32_t start, 
     u->start_occupied = tg_luaaux_opt_integer(L, idx, where, key, -1, 0, TG_SIM_MAX_PLACES);
     key = tg_luaaux_renamed(L, idx, where, "start_venteliste", "venteliste");
     u->start_queue = tg_luaaux_opt_integer(L, idx, where, key, 0, 0, TG_SIM_MAX_QUEUE);
-    if (u->start_queue > 0 && u->start_occupied < 0)
+    has_elapsed = lua_getfield(L, idx, "start_opholdt") != LUA_TNIL;
+    lua_pop(L, 1);
+    if (u->start_queue > 0 && u->start_occupied < 0 && !has_elapsed)
         tg_luaaux_error(L, "%s: 'start_venteliste' needs 'start_belagt' too", where);
+    /* How long each of today's residents has stayed: their remaining
+    ** stays are drawn given that. */
+    if (lua_getfield(L, idx, "start_opholdt") != LUA_TNIL) {
+        size_t n;
+        if (!lua_istable(L, -1))
+            tg_luaaux_bad(L, where, "start_opholdt", "a list of days stayed so far", -1);
+        n = (size_t)lua_rawlen(L, -1);
+        lua_pop(L, 1);
+        if (n > TG_SIM_MAX_PLACES)
+            tg_luaaux_error(L, "%s: 'start_opholdt' lists more than %d residents", where,
+                            TG_SIM_MAX_PLACES);
+        sp->elapsed[k] = alloc_or_raise(L, n ? n : 1, sizeof(double));
+        tg_luaaux_opt_list(L, idx, where, "start_opholdt", sp->elapsed[k], n, 0, HUGE_VAL);
+        u->elapsed = sp->elapsed[k];
+        u->n_elapsed = n;
+        if (u->start_occupied < 0) u->start_occupied = (long)n;
+    } else {
+        lua_pop(L, 1);
+    }
     lua_settop(L, top);
 }
 
@@ -397,6 +422,7 @@ static int l_sim_run(lua_State *L) {
     sp->daily = alloc_or_raise(L, n, sizeof *sp->daily);
     sp->steps = alloc_or_raise(L, n, sizeof *sp->steps);
     sp->emp = alloc_or_raise(L, n, sizeof *sp->emp);
+    sp->elapsed = alloc_or_raise(L, n, sizeof *sp->elapsed);
     sp->n = n;
     for (size_t k = 0; k < n; k++) {
         lua_rawgeti(L, 2, (lua_Integer)k + 1);
@@ -488,6 +514,13 @@ static int l_sim_from_stays(lua_State *L) {
     tg_col *mean = add_col(L, res, "middel_liggetid", TG_FLOAT, n_groups);
     tg_col *sd = add_col(L, res, "sd_liggetid", TG_FLOAT, n_groups);
     tg_col *now = add_col(L, res, "belagte", TG_INT, n_groups);
+    /* Says in the output what the rate is: stays hold admissions only, so
+    ** referrals turned away or still waiting are missing from it. */
+    static const char source[] = "indflytninger: afviste og ventende henvisninger er ikke i data";
+    tg_col *src = add_col(L, res, "henvisninger_kilde", TG_STRING, n_groups);
+    uint32_t src_code;
+    if (tg_dict_intern(src->dict, source, sizeof source - 1, &src_code) != TG_OK)
+        return tg_lua_raise(L, TG_ENOMEM, NULL);
     tg_col *season[12];
     for (int m = 0; m < 12; m++) {
         char name[16];
@@ -506,6 +539,7 @@ static int l_sim_from_stays(lua_State *L) {
         if (tg_dict_intern(id->dict, s, len, &code) != TG_OK)
             return tg_lua_raise(L, TG_ENOMEM, NULL);
         id->v.str[gi] = code;
+        src->v.str[gi] = src_code;
         int top = lua_gettop(L);
         tg_lualos_stays *st = tg_lualos_collect(L, in, out, order + lo, cnt, fra, til, where);
         for (size_t k = 0; k < cnt; k++) {

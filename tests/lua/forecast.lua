@@ -134,3 +134,24 @@ print(#ca, ca:rows()[1].model, ca:rows()[1].chosen)
 A	A,N,N	fixed by the caller	analytic	true
 0.0	0.0
 2	A,N,N	1
+
+-- case: error: backtest: 'model' (ETS) and 'trend' (Holt-Winters) together
+tegn.forecast.backtest(t, {time = 'maaned', value = 'pct', by = 'tilbud_id', model = 'ANN', trend = false})
+-- error:
+script.lua:1: backtest: give either 'model' (ETS) or 'trend'/'damped' (Holt-Winters)
+
+-- case: backtest: with 'model' the method is "ets"
+local ov = tegn.forecast.backtest(t, {time = 'maaned', value = 'pct', by = 'tilbud_id',
+  model = 'ANN', period = 1, horizon = 2, min_train = 12})
+for _, r in ipairs(ov:rows()) do print(r.tilbud_id, r.method, r.origins) end
+-- expect:
+A	ets	17
+A	snaive	17
+B	ets	13
+B	snaive	13
+
+-- case: error: ets: a Box-Cox lambda needs positive values
+local z = t:derive{ pct = tegn.when(tegn.col'maaned':eq'2020-01', 0):otherwise(tegn.col'pct') }
+tegn.forecast.ets(z, {time = 'maaned', value = 'pct', by = 'tilbud_id', model = 'ANN', period = 1, lambda = 0})
+-- error data:
+script.lua:2: group 'A': a Box-Cox transformation needs positive values, got 0

@@ -305,3 +305,45 @@ print(select(2, pcall(tegn.sim.run, o)))
 script.lua:3: sim.run: 'tilbud[2]' must be a table, got 5
 script.lua:5: sim.run: tilbud 2: 'id' must be a string, got 7
 script.lua:7: sim.run: 'tilbud' must be a non-empty list of tilbud, got a table
+
+-- case: start_opholdt: exponential stays are memoryless, so elapsed stays change nothing
+-- (the remaining stay of an exponential is the same exponential, one draw each)
+local function run(u)
+  local s = tegn.sim.run{ start = '2026-01-01', dage = 60, replikationer = 20, seed = 3,
+    tilbud = { u } }
+  return s:rows()[1].belagte_dage
+end
+local a = run{ id = 'X', normerede_pladser = 4, henvisninger_pr_aar = 10,
+  liggetid = { middel = 40 }, start_belagt = 3 }
+local b = run{ id = 'X', normerede_pladser = 4, henvisninger_pr_aar = 10,
+  liggetid = { middel = 40 }, start_opholdt = { 500, 20, 3000 } }
+print(a == b)
+-- expect:
+true
+
+-- case: start_opholdt: with lognormal stays a long stay so far predicts a long rest
+local function run(days)
+  local s = tegn.sim.run{ start = '2026-01-01', dage = 365, replikationer = 200, seed = 3,
+    tilbud = { { id = 'X', normerede_pladser = 3, henvisninger_pr_aar = 0.001,
+      liggetid = { fordeling = 'lognormal', middel = 200, sd = 400 }, start_opholdt = days } } }
+  return s:rows()[1].belagte_dage
+end
+print(run{ 3000, 3000, 3000 } > 1.3 * run{ 1, 1, 1 })
+-- expect:
+true
+
+-- case: error: more elapsed stays than residents at the start
+tegn.sim.run{ start = '2026-01-01', tilbud = { { id = 'X', normerede_pladser = 3,
+  henvisninger_pr_aar = 3, liggetid = { middel = 9 }, start_belagt = 1, start_opholdt = { 4, 5 } } } }
+-- error:
+script.lua:1: sim.run: tilbud 'X': 2 elapsed stays given for 1 residents at the start
+
+-- case: from_stays says in its output that the rate counts admissions
+-- issue 18: stays hold no referrals turned away or waiting, so the rate
+-- underestimates demand where a tilbud was often full; each row says so.
+local o = tegn.read_csv(DIR .. 'stays.csv')
+local e = tegn.sim.from_stays(o, { fra = '2024-01-01', til = '2025-01-01' })
+for _, x in ipairs(e:rows()) do print(x.tilbud_id, x.henvisninger_kilde) end
+-- expect:
+A	indflytninger: afviste og ventende henvisninger er ikke i data
+B	indflytninger: afviste og ventende henvisninger er ikke i data

@@ -278,3 +278,12 @@ local r = tegn.stats.trend({-1e308, 0, 1e308}, {-1e308, 0, 1e308})
 print(r.slope, r.s)
 -- expect:
 1.0	3.0
+
+-- case: rate_ci: exact Garwood limits stay exact for huge counts
+-- issue 18: above ~1e10 events the Newton steps lost digits (1e12: lo off by
+-- 2.6e4, 1.3 % of the half-width). Expected: R 4.2.2's qgamma(0.025, 1e12)
+-- and qgamma(0.975, 1e12 + 1), printed with 17 digits.
+local e, l, h = tegn.stats.rate_ci(1e12, 1)
+print(string.format('%.17g %.17g', l, h))
+-- expect:
+999998040036.96265 1000001959965.9319

@@ -72,14 +72,17 @@ static tg_scenario_opts opts(const tg_takst_rules *r, int start, int aar, long r
 **       takst 11,230,000 / 3,467.5 = 3,238.64 -> 3,239
 **       provenu 3,650 x 3,239 = 11,822,350; resultat +592,350
 **       graense 5 % x 11,230,000 = 561,500 -> driftsramme 561,500, regulering -30,850 -> 2027
+** The driftsramme carried into a year is spent in it: its regnskab is the
+** grundlag plus the year before's driftsramme (issue 18).
 ** 2026  grundlag 11,130,000 - 50,000 = 11,080,000; takst 11,080,000 / 3,467.5 = 3,195.39 -> 3,195
-**       provenu 11,661,750; resultat +581,750; graense 554,000; regulering -27,750 -> 2028
+**       provenu 11,661,750; regnskab 11,080,000 + 561,500 = 11,641,500; resultat +20,250
+**       graense 554,000: all of it in the driftsramme, regulering 0
 ** 2027  grundlag 11,130,000 - 30,850 = 11,099,150; dage 10 x 365 x 0.98 = 3,577
-**       takst 3,102.92 -> 3,103; provenu 11,325,950; resultat +226,800
-**       graense 554,957.5 -> 554,958: all of it in the driftsramme, regulering 0
-** 2028  grundlag 11,130,000 - 27,750 = 11,102,250; dage 10 x 366 x 0.98 = 3,586.8
-**       takst 3,095.31 -> 3,095; provenu 3,660 x 3,095 = 11,327,700; resultat +225,450
-**       graense 555,112.5 -> 555,113; regulering 0
+**       takst 3,102.92 -> 3,103; provenu 11,325,950; regnskab 11,099,150 + 20,250 =
+**       11,119,400; resultat +206,550; graense 554,957.5 -> 554,958: driftsramme, regulering 0
+** 2028  grundlag 11,130,000 (nothing regulated from 2026); dage 10 x 366 x 0.98 = 3,586.8
+**       takst 3,103.04 -> 3,103; provenu 3,660 x 3,103 = 11,356,980; regnskab 11,130,000 +
+**       206,550 = 11,336,550; resultat +20,430; graense 556,500; regulering 0
 ** national2027 (no driftsramme): every resultat goes to N+2
 ** 2025, 2026 as above but regulering -592,350 and -581,750
 ** 2027  grundlag 11,130,000 - 592,350 = 10,537,650; takst 2,945.95 -> 2,946
@@ -103,12 +106,15 @@ static void chain_tilbud(tg_scenario_tilbud *t, const double *hist, const double
 static void test_scenario_chain_by_hand(void **state) {
     static const double hist[] = { 0.90, 0.90, 0.96 }, reg[] = { 100000, -50000 };
     static const double bb[] = { 0.95, 0.95, 0.98, 0.98 };
-    static const double takst[2][4] = { { 3239, 3195, 3103, 3095 }, { 3239, 3195, 2946, 2941 } };
-    static const double grundlag[2][4] = { { 11230000, 11080000, 11099150, 11102250 },
+    static const double takst[2][4] = { { 3239, 3195, 3103, 3103 }, { 3239, 3195, 2946, 2941 } };
+    static const double grundlag[2][4] = { { 11230000, 11080000, 11099150, 11130000 },
                                            { 11230000, 11080000, 10537650, 10548250 } };
-    static const double resultat[2][4] = { { 592350, 581750, 226800, 225450 },
+    /* regnskab = grundlag + the driftsramme carried from the year before */
+    static const double regnskab[2][4] = { { 11230000, 11641500, 11119400, 11336550 },
+                                           { 11230000, 11080000, 10537650, 10548250 } };
+    static const double resultat[2][4] = { { 592350, 20250, 206550, 20430 },
                                            { 592350, 581750, 215250, 215810 } };
-    static const double regul[2][4] = { { -30850, -27750, 0, 0 },
+    static const double regul[2][4] = { { -30850, 0, 0, 0 },
                                         { -592350, -581750, -215250, -215810 } };
     static const char *const sets[2] = { "BEK2022", "national2027" };
     (void)state;
@@ -131,7 +137,7 @@ static void test_scenario_chain_by_hand(void **state) {
                 assert_near(row->takstgrundlag, grundlag[s][y], 0);
                 assert_near(row->doegntakst, takst[s][y], 0);
                 assert_near(row->provenu, 10 * days * takst[s][y], 0);
-                assert_near(row->regnskab, grundlag[s][y], 0);
+                assert_near(row->regnskab, regnskab[s][y], 0);
                 assert_near(row->resultat, resultat[s][y], 0);
                 assert_near(row->regulering, regul[s][y], 0);
                 assert_near(row->driftsramme, resultat[s][y] + regul[s][y], 0);
@@ -314,6 +320,8 @@ static void test_scenario_chain_matches_takst(void **state) {
                 a.doegntakst = tr.doegntakst;
                 a.provenu = NAN;
                 a.regnskab = tr.takstgrundlag + round(0.01 * t[k].omk[TG_OMK_DIREKTE_LOEN]);
+                /* plus the driftsramme carried from the year before */
+                if (y > 0) a.regnskab += tg_scenario_row(res, k, rep, y - 1)->driftsramme;
                 a.takstgrundlag = tr.takstgrundlag;
                 a.budget_regulering = want_reg;
                 assert_int_equal(tg_takst_regulate(&r, &a, &g, NULL), TG_OK);

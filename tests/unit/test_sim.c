@@ -16,6 +16,8 @@
 
 #include "tg_date.h"
 #include "tg_mem.h"
+#include "tg_normal.h"
+#include "tg_rng.h"
 #include "tg_sim.h"
 
 #define K_SE 4.0 /* tolerance in standard errors: a false alarm about 1 in 16,000 */
@@ -597,6 +599,75 @@ static void test_sim_stops_when_polled(void **state) {
     tg_test_no_leaks(before);
 }
 
+/* The mean and its standard error of n draws of the remaining stay. */
+static void remaining_moments(const tg_sim_los *los, double elapsed, int n, double *mean,
+                              double *se) {
+    tg_sim_zig zig;
+    tg_rng rng;
+    double sum = 0, sum2 = 0;
+    tg_sim_zig_init(&zig);
+    tg_rng_seed(&rng, 18, 5);
+    for (int i = 0; i < n; i++) {
+        double r = tg_sim_draw_remaining(los, &zig, &rng, elapsed);
+        assert_true(r >= 0);
+        sum += r;
+        sum2 += r * r;
+    }
+    *mean = sum / n;
+    *se = sqrt((sum2 / n - *mean * *mean) / n);
+}
+
+static void test_sim_remaining_stay(void **state) {
+    /* Closed forms of E[T - e | T > e]: the exponential is memoryless (the
+    ** mean, 100, whatever e); for the lognormal with mean 100 and sd 80,
+    ** sigma^2 = ln(1 + 0.8^2), mu = ln 100 - sigma^2/2, z = (ln e - mu)/sigma:
+    ** exp(mu + sigma^2/2) Phi(sigma - z) / Phi(-z) - e. */
+    tg_sim_los exp_los = { TG_SIM_EXP, 100, 0, NULL }, ln_los = { TG_SIM_LOGNORMAL, 100, 80, NULL };
+    double s2 = log(1 + 0.64), sg = sqrt(s2), mu = log(100) - s2 / 2, m, se;
+    (void)state;
+    remaining_moments(&exp_los, 250, 200000, &m, &se);
+    assert_true(fabs(m - 100) < 4 * se);
+    for (int i = 0; i < 3; i++) {
+        double e = (double[]){ 30, 150, 600 }[i], z = (log(e) - mu) / sg;
+        double want = exp(mu + s2 / 2) * tg_normal_cdf(sg - z) / tg_normal_cdf(-z) - e;
+        remaining_moments(&ln_los, e, 200000, &m, &se);
+        if (!(fabs(m - want) < 4 * se))
+            print_error("e %g: mean %g, want %g (se %g)\n", e, m, want, se);
+        assert_true(fabs(m - want) < 4 * se);
+    }
+    /* No elapsed time: an ordinary stay. */
+    remaining_moments(&ln_los, 0, 200000, &m, &se);
+    assert_true(fabs(m - 100) < 4 * se);
+}
+
+static void test_sim_elapsed_checked(void **state) {
+    static const double el[2] = { 10, -1 };
+    tg_sim_unit u;
+    tg_sim_opts o;
+    tg_sim_result *r = NULL;
+    tg_error err;
+    (void)state;
+    memset(&u, 0, sizeof u);
+    memset(&o, 0, sizeof o);
+    u.rate = 0.1;
+    u.los.dist = TG_SIM_EXP;
+    u.los.mean = 30;
+    u.places = 5;
+    u.policy = TG_SIM_QUEUE;
+    u.queue_max = -1;
+    u.start_occupied = 1;
+    u.elapsed = el;
+    u.n_elapsed = 2;
+    o.days = 10;
+    o.reps = 1;
+    assert_int_equal(tg_sim_run(&u, 1, &o, NULL, &r, &err), TG_EARG);
+    assert_non_null(strstr(err.msg, "2 elapsed stays given for 1 residents"));
+    u.start_occupied = 2;
+    assert_int_equal(tg_sim_run(&u, 1, &o, NULL, &r, &err), TG_EARG);
+    assert_non_null(
+        strstr(err.msg, "an elapsed stay must be a finite number of days >= 0, got -1"));
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sim_erlang_hand_values),
@@ -616,6 +687,8 @@ int main(void) {
         cmocka_unit_test(test_sim_rejects_bad_input),
         cmocka_unit_test_teardown(test_sim_oom, tg_test_disarm),
         cmocka_unit_test(test_sim_stops_when_polled),
+        cmocka_unit_test(test_sim_remaining_stay),
+        cmocka_unit_test(test_sim_elapsed_checked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
