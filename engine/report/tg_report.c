@@ -156,8 +156,10 @@ static const char reading[] =
     "ændring</em>: forskellen kan skyldes tilfældigheder. <em>Ikke vurderet</em>: der er for "
     "få data, ingen basisperiode, eller tallet er en fuld optælling, som i stedet holdes op "
     "mod et mål.</p>\n"
-    "<p><strong>Skjulte tal.</strong> Tal, der bygger på ganske få personer, vises ikke, af "
-    "hensyn til diskretionen. De står som huller (–) i diagrammer og tabeller.</p>\n";
+    "<p><strong>Skjulte tal.</strong> Et tal vises ikke, når det kunne afsløre noget om "
+    "enkeltpersoner: når det bygger på ganske få personer, når næsten alle eller næsten ingen "
+    "har et bestemt svar, eller når det ellers kunne regnes ud fra en total og de andre viste "
+    "tal. De står som huller (–) i diagrammer og tabeller.</p>\n";
 
 static void put_inputs(tg_sbuf *b, const tg_json *meta) {
     const tg_json *inputs = tg_rnum_get(meta, "inputs");
@@ -262,7 +264,7 @@ static void put_cells(tg_sbuf *b, const tg_json *row, const tg_rnum *s, int targ
 }
 
 static const char *row_note(const tg_json *row) {
-    if (tg_json_bool_value(tg_rnum_get(row, "suppressed"))) return "skjult (få personer)";
+    if (tg_json_bool_value(tg_rnum_get(row, "suppressed"))) return "skjult (diskretion)";
     if (!tg_chart_shown(row)) return "intet tal";
     if (tg_json_bool_value(tg_rnum_get(row, "small"))) return "få svar: indgår ikke i vurdering";
     return "";
@@ -336,7 +338,7 @@ static void put_gaps(tg_sbuf *b, const tg_json *ind) {
         tg_sbuf_str(b, n++ ? ", " : "<p class=\"note\">Uden viste tal (huller i diagrammet): ");
         put_text(b, per);
     }
-    if (hidden) tg_sbuf_str(b, ". Skjulte tal bygger på så få personer, at de ikke vises");
+    if (hidden) tg_sbuf_str(b, ". Skjulte tal kunne afsløre noget om enkeltpersoner og vises ikke");
     if (n) tg_sbuf_str(b, ".</p>\n");
 }
 
