@@ -188,12 +188,76 @@ static void put_inputs(tg_sbuf *b, const tg_json *meta) {
     tg_sbuf_str(b, "</tbody></table>\n");
 }
 
+/* ---- the span of the data ---- */
+
+/* The kinds of period a document's series use, each with its earliest and
+** latest value: years are numbers, quarters "2021K4", months "2024-03" and
+** dates "2026-12-07" text that sorts as it reads. */
+enum { SPAN_YEAR, SPAN_QUARTER, SPAN_MONTH, SPAN_DATE, N_SPAN };
+
+static int span_kind(const tg_json *v) {
+    if (!v) return -1;
+    tg_json_kind k = tg_json_kind_of(v);
+    if (k == TG_JSON_INT) return SPAN_YEAR;
+    if (k != TG_JSON_STRING) return -1;
+    size_t n = 0;
+    const char *t = tg_json_str_value(v, &n);
+    if (n == 6 && t[4] == 'K') return SPAN_QUARTER;
+    if (n == 7 && t[4] == '-') return SPAN_MONTH;
+    if (n == 10 && t[4] == '-' && t[7] == '-') return SPAN_DATE;
+    return -1;
+}
+
+/* Is period value a before b (both of one kind)? */
+static int span_before(const tg_json *a, const tg_json *b) {
+    if (tg_json_kind_of(a) == TG_JSON_INT) return tg_json_int_value(a) < tg_json_int_value(b);
+    return strcmp(tg_json_str_value(a, NULL), tg_json_str_value(b, NULL)) < 0;
+}
+
+/* "Tallene dækker årene 2016–2025 og kvartalerne 1. kvt. 2021–4. kvt. 2024.":
+** what periods the signs cover, so a reader sees how old the data are. */
+static void put_span(tg_sbuf *b, const tg_json *list) {
+    static const char *const one[N_SPAN] = { "året", "kvartalet", "måneden", "dagen" };
+    static const char *const many[N_SPAN] = { "årene", "kvartalerne", "månederne", "dagene" };
+    const tg_json *lo[N_SPAN] = { NULL }, *hi[N_SPAN] = { NULL };
+    for (size_t i = 0; i < tg_rnum_len(list); i++) {
+        const tg_json *ind = tg_rnum_at(list, i), *series = tg_rnum_get(ind, "series");
+        const char *key = tg_json_str_at(ind, "period");
+        for (size_t r = 0; r < tg_rnum_len(series); r++) {
+            const tg_json *v = tg_rnum_get(tg_rnum_at(series, r), key);
+            int k = span_kind(v);
+            if (k < 0) continue;
+            if (!lo[k] || span_before(v, lo[k])) lo[k] = v;
+            if (!hi[k] || span_before(hi[k], v)) hi[k] = v;
+        }
+    }
+    int shown = 0, total = 0;
+    for (int k = 0; k < N_SPAN; k++) total += lo[k] != NULL;
+    for (int k = 0; k < N_SPAN; k++) {
+        if (!lo[k]) continue;
+        char a[TG_RNUM_MAX], z[TG_RNUM_MAX];
+        tg_rnum_period_of(lo[k], a);
+        tg_rnum_period_of(hi[k], z);
+        tg_sbuf_str(b, shown == 0 ? "<p>Tallene dækker " : shown == total - 1 ? " og " : ", ");
+        int range = span_before(lo[k], hi[k]);
+        tg_sbuf_cat(b, range ? many[k] : one[k], " ", NULL);
+        put_text(b, a);
+        if (range) {
+            tg_sbuf_str(b, "–");
+            put_text(b, z);
+        }
+        shown++;
+    }
+    if (shown) tg_sbuf_str(b, ".</p>\n");
+}
+
 static void put_front(tg_sbuf *b, const tg_json *doc) {
     const tg_json *list = tg_rnum_get(doc, "indicators");
     tg_sbuf_printf(b,
                    "<section id=\"forside\" aria-labelledby=\"forside-h\">\n"
                    "<h2 id=\"forside-h\">Overblik</h2>\n<p>Rapporten viser %zu %s.</p>\n",
                    tg_rnum_len(list), tg_rnum_len(list) == 1 ? "indikator" : "indikatorer");
+    put_span(b, list);
     put_counts(b, list);
     put_strategies(b, list);
     tg_sbuf_str(b, reading);

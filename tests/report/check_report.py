@@ -203,6 +203,34 @@ def check_svgs(doc, p):
         check(svg["open"] == hollow, f"{ind['id']}: {svg['open']} hollow points, want {hollow}")
 
 
+def check_span(doc, text):
+    """'Tallene dækker årene 2019–2025 og kvartalerne ...': per kind of
+    period the earliest and latest over every series row, computed here."""
+    kinds = {}
+    for i in doc["indicators"]:
+        for r in i["series"]:
+            v = r.get(i["period"])
+            if isinstance(v, bool) or v is None:
+                continue
+            k = ("year" if isinstance(v, int) else "quarter" if re.fullmatch(r"\d{4}K\d", v)
+                 else "month" if re.fullmatch(r"\d{4}-\d\d", v)
+                 else "date" if re.fullmatch(r"\d{4}-\d\d-\d\d", v) else None)
+            if k:
+                kinds.setdefault(k, []).append(v)
+    words = {"year": ("året", "årene"), "quarter": ("kvartalet", "kvartalerne"),
+             "month": ("måneden", "månederne"), "date": ("dagen", "dagene")}
+    parts = []
+    for k in ("year", "quarter", "month", "date"):
+        if k in kinds:
+            lo, hi = min(kinds[k]), max(kinds[k])
+            parts.append(f"{words[k][0]} {period_text(lo)}" if lo == hi else
+                         f"{words[k][1]} {period_text(lo)}–{period_text(hi)}")
+    if parts:
+        want = "Tallene dækker " + (", ".join(parts[:-1]) + " og " + parts[-1]
+                                    if len(parts) > 1 else parts[0]) + "."
+        check(want in text, f"the data's span: {want}")
+
+
 def check_front(doc, p, text):
     counts = {}
     for i in doc["indicators"]:
@@ -214,6 +242,7 @@ def check_front(doc, p, text):
     got = {words[r[0][2:]]: int(r[1]) for r in rows}
     want = {k: counts.get(k, 0) for k in words.values()}
     check(got == want, f"front page counts {got} != {want}")
+    check_span(doc, text)
     for inp in doc["meta"]["inputs"]:
         check(inp["sha256"] in text, f"input {inp['path']}: no SHA-256")
     inputs = p.tables["inputs"][1:]
