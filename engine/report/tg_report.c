@@ -46,7 +46,7 @@ static const char css[] =
     "svg{width:100%;height:auto}\n"
     "svg text{font-size:11px;fill:#1a1a1a}svg .gap{font-size:14px;fill:#555}\n"
     "svg .grid{stroke:#ddd}svg .band{fill:#9ecae1;fill-opacity:.55}\n"
-    "svg .bar{stroke:#6baed6;stroke-width:3}\n"
+    "svg .bar{stroke:#4a7fb0;stroke-width:3}\n"
     "svg .value{fill:none;stroke:#08306b;stroke-width:2}svg .point{fill:#08306b}\n"
     "svg .open{fill:#fff;stroke:#08306b;stroke-width:1.5}\n"
     "svg .target{fill:none;stroke:#8c2d04;stroke-width:1.5;stroke-dasharray:6 4}\n"

@@ -585,6 +585,69 @@ def render(exe, path, tmp):
     return data.decode("utf-8")
 
 
+def luminance(rgb):
+    """WCAG 2.1 relative luminance of an (r, g, b) in 0-255."""
+    def lin(c):
+        c /= 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (lin(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a, b):
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def chart_styles(text):
+    """The report's chart rules 'svg .name{...}' as {name: {property: value}};
+    a later rule (the brand's) overrides an earlier one."""
+    rules = {}
+    for names, body in re.findall(r"((?:svg \.[\w-]+,?)+)\{([^}]*)\}", text):
+        props = dict(kv.split(":", 1) for kv in body.split(";") if ":" in kv)
+        for name in re.findall(r"svg \.([\w-]+)", names):
+            rules.setdefault(name, {}).update(props)
+    return rules
+
+
+def painted(rule, prop):
+    """The colour 'prop' (fill or stroke) paints on white, opacity applied."""
+    v = rule.get(prop, "none")
+    if not re.fullmatch(r"#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}", v):
+        return None
+    h = v[1:] if len(v) == 7 else "".join(c * 2 for c in v[1:])
+    a = float(rule.get(prop + "-opacity", "1"))
+    return tuple(a * int(h[i:i + 2], 16) + (1 - a) * 255 for i in (0, 2, 4))
+
+
+def check_chart_colours(text):
+    """WCAG 1.4.11 and greyscale: every mark that carries a number (line,
+    point, interval bar, target, budget, flag, funnel and reason bars,
+    forecast, whiskers, the baseline and break lines) has 3:1 contrast
+    against the white page; the value line stands 3:1 out of the interval
+    bands; and the lines one series chart draws differ in their dashes, so
+    they stay apart in greyscale and for any colour vision."""
+    rules = chart_styles(text)
+    white = (255, 255, 255)
+    marks = {"value": "stroke", "point": "fill", "open": "stroke", "bar": "stroke",
+             "target": "stroke", "budget": "stroke", "flag": "fill", "funnel": "fill",
+             "reason": "fill", "forecast": "stroke", "whisker": "stroke", "basis": "stroke",
+             "baseline": "stroke", "break": "stroke"}
+    for name, prop in marks.items():
+        c = painted(rules.get(name, {}), prop)
+        check(c is not None, f"chart class .{name} has no {prop} colour")
+        if c is not None:
+            check(contrast(c, white) >= 3, f".{name} {prop}: contrast {contrast(c, white):.2f}:1 < 3:1")
+    line = painted(rules.get("value", {}), "stroke")
+    for band in ("band", "band2", "budgetband"):
+        c = painted(rules.get(band, {}), "fill")
+        check(c is not None and line is not None and contrast(line, c) >= 3,
+              f"the value line against .{band}: under 3:1")
+    dashes = [rules.get(n, {}).get("stroke-dasharray", "solid")
+              for n in ("value", "target", "baseline", "break")]
+    check(len(set(dashes)) == len(dashes), f"series chart lines share a dash pattern: {dashes}")
+
+
 def check_doc(exe, path, tmp):
     with open(path, encoding="utf-8") as f:
         doc = json.load(f)
@@ -595,6 +658,7 @@ def check_doc(exe, path, tmp):
     check(p.errors == [] and p.stack == [], f"tags out of order: {p.errors[:3]}, open {p.stack}")
     check(text.startswith("<!DOCTYPE html>\n"), "no doctype")
     check_front(doc, p, text)
+    check_chart_colours(text)
     check_svgs(doc, p)
     check_tables(doc, p)
     check_self_contained(text, p)
