@@ -258,17 +258,16 @@ static double parse_duration(const char *s) {
     return -1;
 }
 
-/* The value of an option given as "--opt VALUE" or "--opt=VALUE". */
+/* tg_cli_opt_value for the options of run, demo and inspect: a missing
+** value is a usage error. */
 static const char *opt_value(int argc, char **argv, int *i, const char *name) {
-    size_t n = strlen(name);
-    if (strncmp(argv[*i], name, n) != 0) return NULL;
-    if (argv[*i][n] == '=') return argv[*i] + n + 1;
-    if (argv[*i][n] != '\0') return NULL;
-    if (*i + 1 >= argc) {
+    int missing = 0;
+    const char *v = tg_cli_opt_value(argc, argv, i, name, &missing);
+    if (missing) {
         fprintf(stderr, "tegn: %s needs a value\n", name);
         exit(EXIT_USAGE);
     }
-    return argv[++*i];
+    return v;
 }
 
 /* Prints the summary table of 'doc' (read from 'name') to 'to'; any other

@@ -130,3 +130,15 @@ void tg_cli_print_stderr(void *ud, const char *text, size_t len) {
     (void)ud;
     fwrite(text, 1, len, stderr);
 }
+
+const char *tg_cli_opt_value(int argc, char **argv, int *i, const char *name, int *missing) {
+    size_t n = strlen(name);
+    if (strncmp(argv[*i], name, n) != 0) return NULL;
+    if (argv[*i][n] == '=') return argv[*i] + n + 1;
+    if (argv[*i][n] != '\0') return NULL;
+    if (*i + 1 >= argc) {
+        *missing = 1;
+        return NULL;
+    }
+    return argv[++*i];
+}

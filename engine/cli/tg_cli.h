@@ -32,6 +32,12 @@ int tg_cli_exit_code(tg_status st);
 ** ('delim' 0: guessed from the line). */
 void tg_cli_print_error(const tg_error *err, char delim);
 
+/* The value of option 'name' at argv[*i], given as "--name VALUE" or
+** "--name=VALUE", stepping *i over it; NULL when argv[*i] is another
+** option, and also when the value is missing (then *missing is set, and
+** the caller says so in its own words). The one option reader of the CLI. */
+const char *tg_cli_opt_value(int argc, char **argv, int *i, const char *name, int *missing);
+
 /* A tg_lua print callback that writes the text to stderr. */
 void tg_cli_print_stderr(void *ud, const char *text, size_t len);
 

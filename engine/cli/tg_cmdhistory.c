@@ -29,20 +29,6 @@ void tg_cmdhistory_opts_init(tg_cmdhistory_opts *h) {
     h->row_drop = 0.1;
 }
 
-/* The value of "--name VALUE" or "--name=VALUE" at argv[*i], or NULL
-** when argv[*i] is another option; *missing is set when the value is. */
-static const char *value_of(int argc, char **argv, int *i, const char *name, int *missing) {
-    size_t n = strlen(name);
-    if (strncmp(argv[*i], name, n) != 0) return NULL;
-    if (argv[*i][n] == '=') return argv[*i] + n + 1;
-    if (argv[*i][n] != '\0') return NULL;
-    if (*i + 1 >= argc) {
-        *missing = 1;
-        return NULL;
-    }
-    return argv[++*i];
-}
-
 /* --row-drop PERCENT: 0 to 100, a share of the rows. */
 static int parse_drop(const char *v, double *out) {
     char *end;
@@ -69,15 +55,15 @@ static int parse_fail_on(const char *v, int *mask) {
 int tg_cmdhistory_run_arg(int argc, char **argv, int *i, tg_cmdhistory_opts *h) {
     const char *v;
     int missing = 0;
-    if ((v = value_of(argc, argv, i, "--history", &missing))) {
+    if ((v = tg_cli_opt_value(argc, argv, i, "--history", &missing))) {
         if (!*v) {
             fprintf(stderr, "tegn: --history needs a file\n");
             return -1;
         }
         h->path = v;
-    } else if (!missing && (v = value_of(argc, argv, i, "--fail-on", &missing))) {
+    } else if (!missing && (v = tg_cli_opt_value(argc, argv, i, "--fail-on", &missing))) {
         if (parse_fail_on(v, &h->fail_on)) return -1;
-    } else if (!missing && (v = value_of(argc, argv, i, "--row-drop", &missing))) {
+    } else if (!missing && (v = tg_cli_opt_value(argc, argv, i, "--row-drop", &missing))) {
         if (parse_drop(v, &h->row_drop)) return -1;
     } else if (missing) {
         fprintf(stderr, "tegn: %s needs a value\n", argv[*i]);

@@ -111,25 +111,17 @@ static int same_target(const char *a, const char *what_a, const char *b, const c
     return 1;
 }
 
-/* The value of option 'name' at argv[*i] ("--out FILE" or "--out=FILE"),
-** stepping *i over it; NULL when argv[*i] is not that option. */
-static const char *opt_value(int argc, char **argv, int *i, const char *name) {
-    size_t n = strlen(name);
-    if (strcmp(argv[*i], name) == 0 && *i + 1 < argc) return argv[++*i];
-    if (strncmp(argv[*i], name, n) == 0 && argv[*i][n] == '=') return argv[*i] + n + 1;
-    return NULL;
-}
-
 int tg_cmdreport_main(int argc, char **argv) {
     const char *in = NULL, *out = NULL, *pdf = NULL, *history = NULL, *brand_path = NULL, *v;
     tg_json *doc;
     tg_brand brand;
     char why[300];
+    int missing = 0; /* a file option without its file: the unknown-option message below */
     for (int i = 2; i < argc; i++) {
-        if ((v = opt_value(argc, argv, &i, "--out"))) out = v;
-        else if ((v = opt_value(argc, argv, &i, "--pdf"))) pdf = v;
-        else if ((v = opt_value(argc, argv, &i, "--history"))) history = v;
-        else if ((v = opt_value(argc, argv, &i, "--brand"))) brand_path = v;
+        if ((v = tg_cli_opt_value(argc, argv, &i, "--out", &missing))) out = v;
+        else if ((v = tg_cli_opt_value(argc, argv, &i, "--pdf", &missing))) pdf = v;
+        else if ((v = tg_cli_opt_value(argc, argv, &i, "--history", &missing))) history = v;
+        else if ((v = tg_cli_opt_value(argc, argv, &i, "--brand", &missing))) brand_path = v;
         else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             fprintf(stderr, "tegn: unknown option '%s' for report%s\n", argv[i],
                     strcmp(argv[i], "--out") == 0 || strcmp(argv[i], "--pdf") == 0 ||
