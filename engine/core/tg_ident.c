@@ -13,6 +13,7 @@
 
 #include "tg_col.h"
 #include "tg_dict.h"
+#include "tg_mem.h"
 
 static int digits(const char *s, size_t n) {
     for (size_t i = 0; i < n; i++)
@@ -60,14 +61,35 @@ static int value_has_cpr(const tg_col *c, size_t i) {
     return tg_ident_has_cpr(s, len);
 }
 
+/* The first row of c (of n rows) with a CPR-like value, or SIZE_MAX. A
+** text column repeats few distinct values across many rows, so its
+** dictionary is scanned once (when smaller than the column) and the rows
+** only look their code up: every write and emit runs this check. */
+static size_t first_cpr_row(const tg_col *c, size_t n) {
+    uint32_t n_codes = c->type == TG_STRING ? tg_dict_size(c->dict) : 0;
+    uint8_t *hit = n_codes && n_codes < n ? tg_calloc(n_codes, 1) : NULL;
+    if (!hit) {
+        for (size_t i = 0; i < n; i++)
+            if (value_has_cpr(c, i)) return i;
+        return SIZE_MAX;
+    }
+    int any = 0;
+    for (uint32_t code = 0; code < n_codes; code++) {
+        size_t len;
+        const char *s = tg_dict_str(c->dict, code, &len);
+        any |= hit[code] = (uint8_t)tg_ident_has_cpr(s, len);
+    }
+    size_t row = SIZE_MAX;
+    for (size_t i = 0; any && i < n && row == SIZE_MAX; i++)
+        if (tg_col_is_valid(c, i) && hit[c->v.str[i]]) row = i;
+    tg_free(hit);
+    return row;
+}
+
 long tg_ident_cpr_column(const tg_table *t, size_t from, size_t *row) {
     assert(t != NULL && row != NULL);
     for (size_t k = from; k < t->n_cols; k++)
-        for (size_t i = 0; i < t->n_rows; i++)
-            if (value_has_cpr(t->cols[k], i)) {
-                *row = i;
-                return (long)k;
-            }
+        if ((*row = first_cpr_row(t->cols[k], t->n_rows)) != SIZE_MAX) return (long)k;
     return -1;
 }
 

@@ -15,6 +15,12 @@ t:select{ 'id', 'note' }:write_csv(TMP .. 'x.csv')
 -- error contains:
 write_csv: column 'note' holds CPR numbers (row 1)
 
+-- case: a text column of few distinct values is checked through its
+-- dictionary; the row named is still the first that holds one (row 41 of 60)
+tegn.read_csv(DIR .. 'cpr_repeated.csv'):write_csv(TMP .. 'x.csv')
+-- error contains:
+write_csv: column 'note' holds CPR numbers (row 41)
+
 -- case: ten digits as a whole number (1204851234) count too
 t:select{ 'id', 'n' }:write_sqlite(TMP .. 'x.sqlite', 'x')
 -- error contains:
