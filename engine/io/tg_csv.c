@@ -228,6 +228,7 @@ static tg_status make_specs(struct loader *ld, const char *path, tg_error *err) 
         sp->pref_mark = mark ? mark : pref;
         sp->nulls = &ld->nulls;
         sp->check_utf8 = ld->ps.src.enc == TG_ENC_UTF8;
+        sp->undo = ld->ps.reject; /* a rejected row's values type nothing */
     }
     for (size_t i = 0; i < o->n_types; i++) {
         const tg_csv_coltype *t = &o->types[i];

@@ -71,6 +71,13 @@ struct tg_csvcol {
     unsigned dexcl_carried; /* formats earlier parts ruled out (dexcl_val names the value) */
     size_t n_contra;        /* dates that contradicted the part's earlier dates */
     int seed;               /* CARRY_* the part was seeded with (tg_csvcol_seed) */
+    /* With spec.undo (reject mode): the part as it was before the first
+    ** change row 'undo_row' made to its type, and the storage a change of
+    ** kind in row 'stash_row' replaced (tg_csvcol_undo). */
+    struct tg_csvcol *undo;
+    size_t undo_row;
+    void *stash;
+    size_t stash_cap, stash_row;
 };
 
 /* Bytes per stored value by kind (a table: this is on the per-field path). */
@@ -101,6 +108,11 @@ tg_csvcol *tg_csvcol_new(const tg_csvcol_spec *spec, size_t cap_hint) {
         }
     }
     c->last_code = TG_DICT_NONE;
+    c->undo_row = c->stash_row = SIZE_MAX;
+    if (spec->undo && spec->mode != TG_CC_IGNORE && !(c->undo = tg_malloc(sizeof *c))) {
+        tg_free(c);
+        return NULL;
+    }
     return c;
 }
 
@@ -109,6 +121,8 @@ void tg_csvcol_free(tg_csvcol *c) {
     tg_free(c->v);
     tg_free(c->valid);
     tg_dict_release(c->dict);
+    tg_free(c->undo);
+    tg_free(c->stash);
     tg_free(c);
 }
 
@@ -151,7 +165,41 @@ static int set_null(tg_csvcol *c, size_t row) {
     return TG_OK;
 }
 
+/* ---- taking back a rejected row ----
+** Called before anything in the part's type changes: the type changes
+** rarely (a kind, a mark or a date format ruled out), so the per-value
+** path never pays for the undo. */
+static void save(tg_csvcol *c, size_t row) {
+    if (!c->undo || c->undo_row == row) return;
+    *c->undo = *c;
+    c->undo_row = row;
+}
+
+/* Keeps the storage a change of kind in 'row' gives up (freed before). */
+static void stash(tg_csvcol *c, size_t row, void *v, size_t cap) {
+    tg_free(c->stash);
+    c->stash = v;
+    c->stash_cap = cap;
+    c->stash_row = row;
+}
+
+/* An undo of int -> float converts back; ints past 2^53 would not come
+** back exactly and are copied (without the memory for it, they round). */
+static void keep_ints(tg_csvcol *c, size_t row, size_t n) {
+    const int64_t *iv = c->v;
+    int64_t *copy;
+    for (size_t i = 0; i < n; i++) {
+        if (iv[i] >= -(INT64_C(1) << 53) && iv[i] <= INT64_C(1) << 53) continue;
+        if ((copy = tg_malloc(n * sizeof *copy)) != NULL) {
+            memcpy(copy, iv, n * sizeof *copy);
+            stash(c, row, copy, n);
+        }
+        return;
+    }
+}
+
 static void keep_note(tg_csvcol *c, int reason, size_t row, const char *s, size_t n) {
+    save(c, row);
     c->reason = reason;
     snprintf(c->bad_val, sizeof c->bad_val, "%.*s", (int)(n < 36 ? n : 36), s ? s : "");
     if (c->note_row != SIZE_MAX && reason != R_UTF8) return;
@@ -162,19 +210,25 @@ static void keep_note(tg_csvcol *c, int reason, size_t row, const char *s, size_
 /* Changes the kind of a part that holds only nulls, or widens int to float.
 ** A part becoming K_TEXT keeps why (the value kept by keep_note): later
 ** rejects of invalid UTF-8 in the part overwrite the reason. */
-static void become(tg_csvcol *c, int kind) {
+static void become(tg_csvcol *c, int kind, size_t row) {
+    save(c, row);
     if (kind == K_TEXT) tg_csvcol_reason(c, c->text_why, sizeof c->text_why);
     if (c->kind == K_INT && kind == K_FLOAT) {
         int64_t *iv = c->v;
         double *fv = c->v;
-        for (size_t i = 0; i < c->len; i++) {
+        /* rows before 'row' (the row's own slot may lie past the buffer) */
+        size_t n = row < c->cap ? row : c->cap;
+        if (c->undo) keep_ints(c, row, n);
+        for (size_t i = 0; i < n; i++) {
             int64_t x = iv[i];
             fv[i] = (double)x;
         }
     } else {
         assert(c->kind == K_NULL || kind == K_TEXT || kind == K_NUMPEND);
         if (kind == K_TEXT || kind == K_NUMPEND) {
-            tg_free(c->v); /* nothing stored survives: the column is read again */
+            /* nothing stored survives: the column is read again */
+            if (c->undo) stash(c, row, c->v, c->cap);
+            else tg_free(c->v);
             c->v = NULL;
             c->cap = 0;
         }
@@ -201,7 +255,7 @@ static int check_text(tg_csvcol *c, const char *s, size_t n) {
 static int demote(tg_csvcol *c, int reason, size_t row, const char *s, size_t n) {
     if (check_text(c, s, n) != TG_OK) return TG_CC_BADUTF8;
     keep_note(c, reason, row, s, n);
-    become(c, K_TEXT);
+    become(c, K_TEXT, row);
     return TG_OK;
 }
 
@@ -245,6 +299,10 @@ static int push_number(tg_csvcol *c, size_t row, const char *s, size_t n, int ex
     int open = c->marks == (TG_MARK_DOT | TG_MARK_COMMA);
     if (!c->spec.mark && open && has_sep(s, n)) {
         unsigned m = tg_conv_number_marks(s, n);
+        /* a row that only counts an ambiguous value is not saved for: a
+        ** count too high only makes a mark flip read the column again,
+        ** which gives the same values */
+        if ((c->marks & m) != c->marks) save(c, row);
         if ((m & c->marks) == 0) {
             /* not a number, or marks that contradict */
             if (!explicit_type) return demote(c, R_NOT_NUMBER, row, s, n);
@@ -258,7 +316,7 @@ static int push_number(tg_csvcol *c, size_t row, const char *s, size_t n, int ex
             mark = (c->marks & TG_MARK_DOT) ? TG_MARK_DOT : TG_MARK_COMMA;
             if (c->n_ambig > 0) {
                 keep_note(c, R_NONE, row, s, n);
-                become(c, K_NUMPEND);
+                become(c, K_NUMPEND, row);
                 return TG_OK;
             }
             c->cur_mark = mark;
@@ -276,10 +334,11 @@ static int push_number(tg_csvcol *c, size_t row, const char *s, size_t n, int ex
         return TG_CC_BAD;
     }
     if (c->kind == K_NULL) {
+        save(c, row);
         c->cur_mark = mark;
-        become(c, r == TG_NUM_INT && c->spec.mode != TG_CC_FLOAT ? K_INT : K_FLOAT);
+        become(c, r == TG_NUM_INT && c->spec.mode != TG_CC_FLOAT ? K_INT : K_FLOAT, row);
     } else if (c->kind == K_INT && r == TG_NUM_FLOAT) {
-        become(c, K_FLOAT);
+        become(c, K_FLOAT, row);
     }
     if (ensure_row(c, row) != TG_OK) return TG_ENOMEM;
     if (c->kind == K_INT) ((int64_t *)c->v)[row] = iv;
@@ -334,9 +393,12 @@ static int push_date(tg_csvcol *c, size_t row, const char *s, size_t n, int expl
         c->n_contra++;
         return TG_CC_CONTRADICT;
     }
-    note_date_exclusions(c, c->dfmt, c->dfmt & m, row, s, n);
-    c->dfmt &= m;
-    if (c->kind == K_NULL) become(c, K_DATE);
+    if ((c->dfmt & m) != c->dfmt) {
+        save(c, row);
+        note_date_exclusions(c, c->dfmt, c->dfmt & m, row, s, n);
+        c->dfmt &= m;
+    }
+    if (c->kind == K_NULL) become(c, K_DATE, row);
     if (ensure_row(c, row) != TG_OK) return TG_ENOMEM;
     ((int32_t *)c->v)[row] = packed;
     return TG_OK;
@@ -349,7 +411,7 @@ static int push_bool(tg_csvcol *c, size_t row, const char *s, size_t n, int expl
         keep_note(c, R_NOT_BOOL, row, s, n);
         return TG_CC_BAD;
     }
-    if (c->kind == K_NULL) become(c, K_BOOL);
+    if (c->kind == K_NULL) become(c, K_BOOL, row);
     if (ensure_row(c, row) != TG_OK) return TG_ENOMEM;
     ((uint8_t *)c->v)[row] = (uint8_t)b;
     return TG_OK;
@@ -375,7 +437,7 @@ static int push_string(tg_csvcol *c, size_t row, const char *s, size_t n) {
     /* Only a value that is stored changes the kind: a typed part has
     ** storage for its rows (a rejected first value once left K_STRING
     ** with no buffer, which assembling read). */
-    if (c->kind == K_NULL) become(c, K_STRING);
+    if (c->kind == K_NULL) become(c, K_STRING, row);
     if (ensure_row(c, row) != TG_OK) return TG_ENOMEM;
     ((uint32_t *)c->v)[row] = code;
     c->last_code = code;
@@ -388,6 +450,7 @@ static int push_first(tg_csvcol *c, size_t row, const char *s, size_t n) {
     int b;
     unsigned m = tg_conv_number_marks(s, n);
     if (m) {
+        save(c, row);
         c->cur_mark = (m & (unsigned)c->spec.pref_mark) ? c->spec.pref_mark
                       : (m & TG_MARK_DOT)               ? TG_MARK_DOT
                                                         : TG_MARK_COMMA;
@@ -406,6 +469,7 @@ static int push_pending(tg_csvcol *c, size_t row, const char *s, size_t n) {
         keep_note(c, R_NOT_NUMBER, row, s, n);
         return TG_CC_BAD;
     }
+    if ((c->marks & m) != c->marks) save(c, row);
     c->marks &= m;
     return TG_OK;
 }
@@ -445,7 +509,57 @@ int tg_csvcol_push(tg_csvcol *c, size_t row, const char *s, size_t n) {
     }
 }
 
+void tg_csvcol_undo(tg_csvcol *c, size_t row) {
+    if (c->undo_row != row) return;
+    tg_csvcol now = *c;
+    *c = *now.undo;
+    /* the storage stays, and so do the diagnostics that are not type: the
+    ** count of contradicted dates tells tg_csvcol_carry_differs that the
+    ** part's start state mattered */
+    c->v = now.v;
+    c->cap = now.cap;
+    c->len = now.len;
+    c->valid = now.valid;
+    c->vcap = now.vcap;
+    c->dict = now.dict;
+    c->last_code = now.last_code;
+    c->n_contra = now.n_contra;
+    c->undo = now.undo;
+    c->undo_row = SIZE_MAX;
+    c->stash = now.stash;
+    c->stash_cap = now.stash_cap;
+    c->stash_row = now.stash_row;
+    if (c->kind == now.kind) return;
+    int stashed = c->stash_row == row;
+    if (c->kind == K_INT && now.kind == K_FLOAT) {
+        size_t n = row < c->cap ? row : c->cap;
+        int64_t *iv = c->v;
+        const double *fv = c->v;
+        if (stashed) memcpy(iv, c->stash, c->stash_cap * sizeof *iv);
+        else
+            for (size_t i = 0; i < n; i++) /* a slot never written may hold anything */
+                iv[i] = fv[i] >= -0x1p63 && fv[i] < 0x1p63 ? (int64_t)fv[i] : 0;
+    } else if (stashed) { /* typed -> text or pending: the buffer comes back */
+        tg_free(c->v);
+        c->v = c->stash;
+        c->cap = c->stash_cap;
+        c->stash = NULL;
+    } else if (c->kind == K_NULL) { /* nulls store nothing */
+        tg_free(c->v);
+        c->v = NULL;
+        c->cap = 0;
+    }
+    if (stashed) {
+        tg_free(c->stash);
+        c->stash = NULL;
+        c->stash_row = SIZE_MAX;
+    }
+}
+
 tg_status tg_csvcol_finish(tg_csvcol *c, size_t rows) {
+    tg_free(c->stash); /* no row can be taken back now */
+    c->stash = NULL;
+    c->stash_row = SIZE_MAX;
     if (c->kind == K_IGNORE || c->kind == K_TEXT || c->kind == K_NUMPEND) {
         c->len = rows;
         return TG_OK;

@@ -38,6 +38,7 @@ typedef struct tg_csvcol_spec {
     unsigned dfmt;         /* TG_DF_* bits allowed (0 = all) */
     const tg_nulls *nulls; /* borrowed */
     int check_utf8;        /* validate new strings as UTF-8 */
+    int undo;              /* keep what tg_csvcol_undo needs (reject mode) */
 } tg_csvcol_spec;
 
 /* Results of tg_csvcol_push besides TG_OK / TG_ENOMEM. */
@@ -60,6 +61,13 @@ void tg_csvcol_free(tg_csvcol *c);
 ** changes the part's kind, and invalid UTF-8 is found in the first pass
 ** even in a part that became text (so it can still be rejected). */
 int tg_csvcol_push(tg_csvcol *c, size_t row, const char *s, size_t n);
+
+/* With spec.undo: takes back what pushing row 'row' changed in the part's
+** type (kind, decimal marks, date formats, notes), so that a rejected row
+** decides nothing about its column. Call it for the row just pushed,
+** before the next row; the row's value is left for tg_csvcol_drop_rows. A
+** part the row did not change is left as it is. */
+void tg_csvcol_undo(tg_csvcol *c, size_t row);
 
 /* Sets the column's length to 'rows' (rows never pushed read as NULL). */
 tg_status tg_csvcol_finish(tg_csvcol *c, size_t rows);

@@ -107,6 +107,8 @@ static void on_row(int c, void *ud) {
         /* Only the first pass can reject: later ones see fewer columns. */
         int over = 0;
         if (ps->reject && !ch->utf8_bad && ch->pass == 0) {
+            /* a rejected row decides nothing about its columns' types */
+            for (size_t k = 0; k < ps->n_cols; k++) tg_csvcol_undo(ch->pcols[k], ch->row);
             if (add_reject(ch) != TG_OK) ch->status = TG_ENOMEM;
             else if (ch->n_rej > ps->max_errors) ch->failed = over = 1;
         } else {

@@ -488,6 +488,100 @@ static void test_csv_reject_ignored_when_column_read_again(void **state) {
     done(t, r, before);
 }
 
+/* Loads 'bytes' with on_error = "reject"; one rejected row expected. */
+static tg_table *load_one_reject(const char *bytes, tg_csv_report **r, size_t line) {
+    tg_table *t = NULL;
+    tg_error err;
+    tg_csv_opts o;
+    tg_csv_opts_init(&o);
+    o.on_error = TG_CSV_REJECT;
+    o.dialect.header = 1;
+    const char *path = write_bytes(bytes, strlen(bytes));
+    assert_int_equal(tg_csv_read(path, &o, &t, r, &err), TG_OK);
+    assert_int_equal((*r)->n_rejected, 1);
+    assert_int_equal((*r)->rejects[0].line, line);
+    unlink(path);
+    return t;
+}
+
+/* A row rejected for its field count types nothing with its values
+** (issue 12; found by fuzz_csv: the one-thread load let the short row's
+** 'zz' make 'b' text, a split file did not). The row had already changed
+** its columns in each way a value can: made a number column text, an int
+** column float, an all-null column a number, narrowed a date column to
+** day-first; each is taken back. */
+static void test_csv_rejected_row_types_nothing(void **state) {
+    (void)state;
+    size_t before = tg_mem_blocks();
+    tg_csv_report *r;
+    tg_table *t = load_one_reject("a;b;c\n1;2;3\n4;zz\n5;6;7\n", &r, 3);
+    assert_int_equal(t->n_rows, 2);
+    assert_int_equal(col(t, "b")->type, TG_INT);
+    assert_int_equal(col(t, "a")->v.i64[1], 5);
+    assert_int_equal(col(t, "b")->v.i64[0], 2);
+    assert_int_equal(col(t, "b")->v.i64[1], 6);
+    assert_string_equal(r->cols[1].note, "");
+    done(t, r, before);
+
+    before = tg_mem_blocks();
+    /* int -> float taken back, also past 2^53 (9007199254740993 = 2^53 + 1) */
+    t = load_one_reject("a;b\n9007199254740993;x\n2.5;y;extra\n3;z\n", &r, 3);
+    assert_int_equal(col(t, "a")->type, TG_INT);
+    assert_true(col(t, "a")->v.i64[0] == INT64_C(9007199254740993));
+    assert_int_equal(col(t, "a")->v.i64[1], 3);
+    done(t, r, before);
+
+    before = tg_mem_blocks();
+    t = load_one_reject("a;b\n1;x\n2.5;y;extra\n3;z\n", &r, 3);
+    assert_int_equal(col(t, "a")->type, TG_INT);
+    assert_int_equal(col(t, "a")->v.i64[0], 1);
+    assert_int_equal(col(t, "a")->v.i64[1], 3);
+    done(t, r, before);
+
+    before = tg_mem_blocks();
+    /* only nulls before the rejected 5: the next value decides, text */
+    t = load_one_reject("a;b\n;x\n5;y;extra\nfoo;z\n", &r, 3);
+    assert_int_equal(col(t, "a")->type, TG_STRING);
+    assert_false(tg_col_is_valid(col(t, "a"), 0));
+    assert_string_equal(str(col(t, "a"), 1), "foo");
+    done(t, r, before);
+
+    before = tg_mem_blocks();
+    /* 13-02-2024 in the rejected row would rule out month-first and make
+    ** 02-13-2024 a contradiction; without it the column is month-first */
+    t = load_one_reject("d;x\n01-02-2024;a\n13-02-2024;b;extra\n02-13-2024;c\n", &r, 3);
+    assert_int_equal(col(t, "d")->type, TG_DATE);
+    assert_int_equal(col(t, "d")->v.date[0], ymd(2024, 1, 2));
+    assert_int_equal(col(t, "d")->v.date[1], ymd(2024, 2, 13));
+    done(t, r, before);
+}
+
+/* A row rejected for a bad value in one column types none of the columns
+** before it: 'zz' had already made 'a' text when 'q' failed 'b' (an int). */
+static void test_csv_rejected_value_types_nothing(void **state) {
+    (void)state;
+    size_t before = tg_mem_blocks();
+    tg_table *t = NULL;
+    tg_csv_report *r = NULL;
+    tg_error err;
+    tg_csv_opts o;
+    tg_csv_opts_init(&o);
+    tg_csv_coltype ty = { "b", TG_INT, NULL };
+    o.on_error = TG_CSV_REJECT;
+    o.types = &ty;
+    o.n_types = 1;
+    const char *path = write_bytes("a;b\n1;2\nzz;q\n3;4\n", 17);
+    assert_int_equal(tg_csv_read(path, &o, &t, &r, &err), TG_OK);
+    assert_int_equal(r->n_rejected, 1);
+    assert_int_equal(r->rejects[0].line, 3);
+    assert_int_equal(r->rejects[0].col, 2);
+    assert_int_equal(col(t, "a")->type, TG_INT);
+    assert_int_equal(col(t, "a")->v.i64[0], 1);
+    assert_int_equal(col(t, "a")->v.i64[1], 3);
+    unlink(path);
+    done(t, r, before);
+}
+
 /* A file of comment lines only, with comment = '#': an error saying so.
 ** The sniffer used to assert that a record was left (found by fuzz_csv). */
 static void test_csv_only_comment_lines(void **state) {
@@ -677,6 +771,38 @@ static void test_csv_split_reject_cap_is_global(void **state) {
         assert_int_equal(t->n_rows, 90001);
         assert_int_equal(r->n_rejected, 4);
         assert_int_equal(r->rejects[3].line, 90005);
+        tg_table_release(t);
+        tg_csv_report_free(r);
+    }
+    unlink(path);
+    tg_test_no_leaks(before);
+}
+
+/* Rejected rows in both halves of a split file type nothing, with two
+** threads as with one: 'a' is int (the rows with 'qq' and 'zz' have three
+** fields), 'b' text. */
+static void test_csv_split_rejected_rows_type_nothing(void **state) {
+    (void)state;
+    size_t before = tg_mem_blocks();
+    const char *path = write_split_file("a,b\nqq,y,more\n7,y\n", 90000, "zz,y,more\n8,y\n");
+    tg_csv_opts o;
+    tg_csv_opts_init(&o);
+    o.on_error = TG_CSV_REJECT;
+    o.dialect.header = 1;
+    for (int threads = 1; threads <= 2; threads++) {
+        tg_table *t;
+        tg_csv_report *r;
+        tg_error err;
+        assert_int_equal(load_threads(path, &o, threads, &t, &r, &err), TG_OK);
+        assert_int_equal(t->n_rows, 90002);
+        assert_int_equal(col(t, "a")->type, TG_INT);
+        assert_int_equal(col(t, "a")->v.i64[0], 7);
+        assert_int_equal(col(t, "a")->v.i64[45000], 1);
+        assert_int_equal(col(t, "a")->v.i64[90001], 8);
+        assert_int_equal(r->n_rejected, 2);
+        assert_int_equal(r->rejects[0].line, 2);
+        assert_int_equal(r->rejects[1].line, 90004);
+        assert_string_equal(r->cols[0].note, "");
         tg_table_release(t);
         tg_csv_report_free(r);
     }
@@ -1138,12 +1264,15 @@ int main(void) {
         cmocka_unit_test(test_csv_unterminated_quote_after_blank_lines),
         cmocka_unit_test(test_csv_only_comment_lines),
         cmocka_unit_test(test_csv_reject_ignored_when_column_read_again),
+        cmocka_unit_test(test_csv_rejected_row_types_nothing),
+        cmocka_unit_test(test_csv_rejected_value_types_nothing),
         cmocka_unit_test(test_csv_missing_and_empty_file),
         cmocka_unit_test(test_csv_late_float_makes_float),
         cmocka_unit_test(test_csv_late_text_is_not_silent),
         cmocka_unit_test(test_csv_parallel_matches_serial),
         cmocka_unit_test(test_csv_split_keeps_text_note_empty),
         cmocka_unit_test(test_csv_split_reject_cap_is_global),
+        cmocka_unit_test(test_csv_split_rejected_rows_type_nothing),
         cmocka_unit_test(test_csv_split_dates_judged_as_one),
         cmocka_unit_test(test_csv_late_cp1252_restarts),
         cmocka_unit_test(test_csv_late_bare_cr_counts_lines),
