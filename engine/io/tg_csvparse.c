@@ -42,14 +42,14 @@ static int was_rejected(const tg_csvchunk *ch, size_t row) {
     return lo < ch->n_rej && ch->rej_rows[lo] == row;
 }
 
+/* The first pass's field callback, the one every field of the file goes
+** through: it tests nothing only a later pass needs. */
 static void on_field(void *s, size_t n, void *ud) {
     tg_csvchunk *ch = ud;
     size_t k = ch->field++;
     char why[128];
 
     if (ch->row_bad || ch->status != TG_OK) return;
-    /* a row the first pass rejected decides nothing in a later one either */
-    if (ch->pass > 0 && ch->n_rej && was_rejected(ch, ch->row)) return;
     if (k >= ch->ps->n_cols) {
         if (k == ch->ps->n_cols && n == 0 && ch->ps->dialect.trailing) {
             ch->field--; /* the empty field after a trailing delimiter */
@@ -68,6 +68,17 @@ static void on_field(void *s, size_t n, void *ud) {
     if (r == TG_CC_BADUTF8 && ch->ps->enc_guessed) ch->utf8_bad = 1;
     tg_csvcol_reason(ch->pcols[k], why, sizeof why);
     row_problem(ch, k, why, s, n);
+}
+
+/* A later pass's: a row the first pass rejected decides nothing here
+** either. */
+static void on_field_again(void *s, size_t n, void *ud) {
+    tg_csvchunk *ch = ud;
+    if (ch->n_rej && was_rejected(ch, ch->row)) {
+        ch->field++;
+        return;
+    }
+    on_field(s, n, ud);
 }
 
 static tg_status add_reject(tg_csvchunk *ch) {
@@ -229,6 +240,13 @@ void tg_csvparse_chunk(tg_csvchunk *ch) {
     const unsigned char *s;
     size_t n, polled = ch->start;
     int fast = !ps->no_fast_path;
+    /* in locals: the callbacks write through ch, so fields of ps would be
+    ** read again for every line */
+    const tg_dialect *d = &ps->dialect;
+    unsigned char delim = (unsigned char)d->delim, quote = (unsigned char)d->quote,
+                  comment = (unsigned char)d->comment;
+    int lenient = d->lenient;
+    void (*field_cb)(void *, size_t, void *) = ch->pass > 0 ? on_field_again : on_field;
 
     if (parser_init(&p, &ps->dialect) != 0) {
         ch->status = TG_ENOMEM;
@@ -249,26 +267,31 @@ void tg_csvparse_chunk(tg_csvchunk *ch) {
             }
         }
         if (s[n - 1] == '\n') ch->newlines++;
-        if (ps->dialect.comment && p.pstate == 0 && !lr.partial && s[0] == ps->dialect.comment) {
-            ch->comments++;
-            continue;
+        int r = 1; /* libcsv must be between records for the fast path to take over */
+        if (p.pstate == 0 && !lr.partial) {
+            if (comment && s[0] == comment) {
+                ch->comments++;
+                continue;
+            }
+            /* split_line's first step, called here: this is the per-line path */
+            unsigned char *line = (unsigned char *)(uintptr_t)s;
+            if (!fast || tg_lines_split(line, n, delim, quote, lenient, field_cb, on_row, ch) != 0)
+                r = split_line(d, 0, line, n, field_cb, on_row, ch);
+            else r = 0;
         }
-        /* libcsv must be between records for the fast path to take over */
-        int r = lr.partial || p.pstate != 0
-                    ? 1
-                    : split_line(&ps->dialect, fast, (unsigned char *)(uintptr_t)s, n, on_field,
-                                 on_row, ch);
-        long open_k = r > 0 ? open_field_after_quote(&p, &ps->dialect, s, n) : -1;
-        if (r < 0 || open_k >= 0) {
-            ch->failed = ch->fail_at_nl = 1;
-            ch->fail_row = ch->row;
-            ch->fail_field = r < 0 ? (size_t)(-r - 1) : ch->field + (size_t)open_k;
-            ch->fail_nl = nl_before;
-            after_quote_reason(&ps->dialect, r > 0, ch->fail_reason, sizeof ch->fail_reason);
-        } else if (r > 0 && ps->watch_cr && meets_bare_cr(ch, s, n, lr.partial)) {
-            ch->bare_cr = 1;
-        } else if (r > 0 && csv_parse(&p, s, n, on_field, on_row, ch) != n) {
-            ch->status = TG_ENOMEM; /* the only failure outside strict mode */
+        if (r != 0) {
+            long open_k = r > 0 ? open_field_after_quote(&p, d, s, n) : -1;
+            if (r < 0 || open_k >= 0) {
+                ch->failed = ch->fail_at_nl = 1;
+                ch->fail_row = ch->row;
+                ch->fail_field = r < 0 ? (size_t)(-r - 1) : ch->field + (size_t)open_k;
+                ch->fail_nl = nl_before;
+                after_quote_reason(d, r > 0, ch->fail_reason, sizeof ch->fail_reason);
+            } else if (ps->watch_cr && meets_bare_cr(ch, s, n, lr.partial)) {
+                ch->bare_cr = 1;
+            } else if (csv_parse(&p, s, n, field_cb, on_row, ch) != n) {
+                ch->status = TG_ENOMEM; /* the only failure outside strict mode */
+            }
         }
         if (lr.off - polled >= TG_LINES_BLOCK) {
             poll_progress(ch, lr.off - polled);
@@ -284,7 +307,7 @@ void tg_csvparse_chunk(tg_csvchunk *ch) {
         ** reject a stray quote inside an unquoted field, so the state is
         ** checked here instead (2 = FIELD_BEGUN). */
         int open_quote = p.pstate == 2 && p.quoted;
-        if (!open_quote) csv_fini(&p, on_field, on_row, ch);
+        if (!open_quote) csv_fini(&p, field_cb, on_row, ch);
         if (open_quote && ch->status == TG_OK) {
             ch->failed = 1;
             ch->fail_row = ch->row;

@@ -497,6 +497,9 @@ static void find_quirks(const struct sample *t, unsigned char delim, unsigned ch
     size_t n = t->n;
     int inq = 0, start = 1, closed = 0;
     memset(q, 0, sizeof *q);
+    /* every quirk needs a quote or a CR: most samples are done here, with
+    ** no byte-by-byte walk */
+    if (!memchr(s, t->quote, n) && !memchr(s, '\r', n)) return;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = s[i];
         if (inq) {
@@ -536,7 +539,8 @@ static void decide_quirks(const struct sample *t, unsigned char delim, const tg_
     find_quirks(t, delim, opts->escape >= 0 ? (unsigned char)opts->escape : '\\', &q);
     if (opts->escape >= 0) out->escape = (char)opts->escape;
     else out->escape = q.esc > 0 && q.dbl == 0 ? '\\' : 0;
-    if (opts->escape < 0 && !out->escape) find_quirks(t, delim, 0, &q); /* quotes as RFC 4180 */
+    /* quotes as RFC 4180; the same counts when no escape was met */
+    if (opts->escape < 0 && !out->escape && q.esc > 0) find_quirks(t, delim, 0, &q);
     out->cr_lines = q.cr;
     out->n_lenient = q.taq;
     if (opts->lenient >= 0) out->lenient = opts->lenient > 0;
