@@ -259,9 +259,13 @@ static int demote(tg_csvcol *c, int reason, size_t row, const char *s, size_t n)
     return TG_OK;
 }
 
+/* 1 when the value's reading may depend on the decimal mark: it has a
+** separator, or an exponent, which only the '.' mark reads ("6e45" is no
+** number under ','). Such a value narrows the marks wherever it stands, so
+** a part that begins with it decides as the same value inside a part. */
 static int has_sep(const char *s, size_t n) {
     for (size_t i = 0; i < n; i++)
-        if (s[i] == '.' || s[i] == ',') return 1;
+        if (s[i] == '.' || s[i] == ',' || s[i] == 'e' || s[i] == 'E') return 1;
     return 0;
 }
 

@@ -810,6 +810,73 @@ static void test_csv_split_rejected_rows_type_nothing(void **state) {
     tg_test_no_leaks(before);
 }
 
+/* An exponent reads only under the '.' mark, so "6e45" after "0,47" makes
+** the column text, also where a part of a split file begins with it (after
+** 90000 empty values): that part read it as a float under '.' and, its
+** marks still open, the column became float (found by fuzz_csv). */
+static void test_csv_split_exponent_after_comma_decimals(void **state) {
+    (void)state;
+    size_t before = tg_mem_blocks();
+    const char *path = tg_test_tmpfile(".csv");
+    FILE *f = fopen(path, "w");
+    char pad[101];
+    assert_non_null(f);
+    memset(pad, 'x', 100);
+    pad[100] = '\0';
+    fputs("v;pad\n0,47;x\n", f);
+    for (size_t i = 0; i < 90000; i++) fprintf(f, ";%s\n", pad);
+    fputs("6e45;x\n", f);
+    fclose(f);
+    tg_csv_opts o;
+    tg_csv_opts_init(&o);
+    o.dialect.header = 1;
+    o.dialect.delim = ';';
+    for (int threads = 1; threads <= 2; threads++) {
+        tg_table *t;
+        tg_csv_report *r;
+        tg_error err;
+        assert_int_equal(load_threads(path, &o, threads, &t, &r, &err), TG_OK);
+        assert_int_equal(t->n_rows, 90002);
+        assert_int_equal(col(t, "v")->type, TG_STRING);
+        assert_string_equal(str(col(t, "v"), 0), "0,47");
+        assert_false(tg_col_is_valid(col(t, "v"), 45000));
+        assert_string_equal(str(col(t, "v"), 90001), "6e45");
+        tg_table_release(t);
+        tg_csv_report_free(r);
+    }
+    unlink(path);
+    tg_test_no_leaks(before);
+}
+
+/* Wherever it stands, an exponent rules out the ',' mark: after '.'
+** decimals and ints it is a float, after ',' decimals text. */
+static void test_csv_exponent_narrows_marks(void **state) {
+    (void)state;
+    size_t before = tg_mem_blocks();
+    static const char *const files[] = { "a;b\n1;0,47\n2;22,47\n3;6e45\n", "a;b\n3;6e45\n1;0,47\n",
+                                         "a;b\n1;2\n2;5\n3;6e45\n" };
+    for (int i = 0; i < 3; i++) {
+        tg_table *t = NULL;
+        tg_error err;
+        tg_csv_opts o;
+        tg_csv_opts_init(&o);
+        o.dialect.header = 1;
+        const char *path = write_bytes(files[i], strlen(files[i]));
+        assert_int_equal(tg_csv_read(path, &o, &t, NULL, &err), TG_OK);
+        if (i < 2) {
+            assert_int_equal(col(t, "b")->type, TG_STRING);
+            assert_string_equal(str(col(t, "b"), i == 0 ? 2 : 0), "6e45");
+        } else {
+            assert_int_equal(col(t, "b")->type, TG_FLOAT);
+            assert_true(col(t, "b")->v.f64[2] == 6e45);
+            assert_true(col(t, "b")->v.f64[1] == 5.0);
+        }
+        tg_table_release(t);
+        unlink(path);
+    }
+    tg_test_no_leaks(before);
+}
+
 /* A date column whose first row rules out month-first, then 90000 dates
 ** that read either way, then one that is month-first only: about 9 MB,
 ** so two threads split it inside the ambiguous dates and the second part,
@@ -1273,6 +1340,8 @@ int main(void) {
         cmocka_unit_test(test_csv_split_keeps_text_note_empty),
         cmocka_unit_test(test_csv_split_reject_cap_is_global),
         cmocka_unit_test(test_csv_split_rejected_rows_type_nothing),
+        cmocka_unit_test(test_csv_split_exponent_after_comma_decimals),
+        cmocka_unit_test(test_csv_exponent_narrows_marks),
         cmocka_unit_test(test_csv_split_dates_judged_as_one),
         cmocka_unit_test(test_csv_late_cp1252_restarts),
         cmocka_unit_test(test_csv_late_bare_cr_counts_lines),
