@@ -37,7 +37,8 @@ f <- ets(UKgas)
 cat(sprintf("    /* auto ukgas: %s AICc %.17g */\n", f$method, f$aicc))
 cat("usacc:", paste(as.numeric(USAccDeaths), collapse = ", "), "\n")
 cat("ukgas:", paste(as.numeric(UKgas), collapse = ", "), "\n")
-# Interval cases (issue 18): R's final states, sigma^2 and the forecast
+# Interval cases (issue 18): R's final states, sigma^2, initial states
+# (tegn's order, as above), log-likelihood and the forecast
 # mean with 95 % limits for h = 1..12 of multiplicative-error models with
 # closed-form variances (class 2: M,A,A, M,A,N, M,Ad,N; class 3: M,A,M,
 # M,N,M). Seasons in R's order: s1 the newest state. Not M,N,A: R 8.20's
@@ -57,6 +58,10 @@ iv <- function(tag, y, model, damped = FALSE) {
               g("alpha"), g("beta"), g("gamma"), if ("phi" %in% names(p)) p[["phi"]] else 1, f$sigma2,
               x[["l"]], if ("b" %in% names(x)) x[["b"]] else 0,
               if (length(s)) paste(sprintf("%.17g", s), collapse = ", ") else "0"))
+  x0 <- f$states[1, ]
+  s0 <- if (length(s)) rev(x0[grepl("^s", names(x0))]) else numeric(0)
+  cat(sprintf("      %.17g, %.17g, { %s }, %.17g,\n", x0[["l"]], if ("b" %in% names(x0)) x0[["b"]] else 0,
+              if (length(s0)) paste(sprintf("%.17g", s0), collapse = ", ") else "0", f$loglik))
   cat(sprintf("      { %s },\n      { %s },\n      { %s } },\n",
               paste(sprintf("%.17g", fc$mean), collapse = ", "),
               paste(sprintf("%.17g", fc$lower[, 1]), collapse = ", "),

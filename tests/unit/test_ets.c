@@ -8,6 +8,8 @@
 **   - at R's parameters and states, tegn's log-likelihood and AICc equal
 **     R's to 1e-8 and sigma^2 to 1e-10 relative (the same filter and
 **     criterion);
+**   - from R's initial states, tegn's filter ends in R's final states
+**     (level, slope, seasons to 1e-9 relative) on five more fits;
 **   - tegn's own fit of the same model is not worse than R's (its
 **     log-likelihood at least R's, less 1e-6), and the automatic choice
 **     has an AICc at most R's;
@@ -421,11 +423,13 @@ static void test_ets_params_near_r(void **state) {
 
 /* R's fits of multiplicative-error models (tests/unit/ets_ref.R, iv()):
 ** parameters, sigma^2, the final states (seasons newest first, as R
-** orders them) and forecast()'s mean and 95 % limits for h = 1..12. */
+** orders them), the initial states, the log-likelihood and forecast()'s
+** mean and 95 % limits for h = 1..12. */
 typedef struct ivcase {
     const char *series, *model;
     double alpha, beta, gamma, phi, sigma2, l, b;
     double season[12];
+    double l0, b0, init[12], loglik; /* initial states in tegn's order */
     double mean[12], lo95[12], hi95[12];
 } ivcase;
 
@@ -440,6 +444,10 @@ static const ivcase ivcases[] = {
       534.83183903889881,
       10.032049535317341,
       { 247.96816430336554, -177.39980630999642, 99.300530941436975, 660.55406518814937 },
+      97.013148608940099,
+      -7.5007581837473083,
+      { 146.78853117572552, -15.404755666560412, -158.72436705811316, 27.340591548948051 },
+      -704.24256966382904,
       { 1205.4179537623654, 654.19646905097045, 387.52818133485448, 822.92820148353371,
         1245.5461519036348, 694.32466719223976, 427.65637947612379, 863.05639962480313,
         1285.6743500449043, 734.45286533350918, 467.78457761739321, 903.18459776607233 },
@@ -459,6 +467,10 @@ static const ivcase ivcases[] = {
       9202.2742814362937,
       72.405599868542282,
       { 0 },
+      9261.9066725461234,
+      72.97846449249235,
+      { 0 },
+      -628.5120758824205,
       { 9274.6798813048354, 9347.0854811733789, 9419.4910810419206, 9491.8966809104622,
         9564.3022807790057, 9636.7078806475474, 9709.1134805160891, 9781.5190803846326,
         9853.9246802531743, 9926.330280121716, 9998.7358799902595, 10071.141479858801 },
@@ -478,6 +490,10 @@ static const ivcase ivcases[] = {
       9225.0021512239327,
       0.028717923832629621,
       { 0 },
+      8944.0587025446021,
+      218.57621769120948,
+      { 0 },
+      -628.4051311509379,
       { 9225.0264236699732, 9225.0469387893863, 9225.0642782089035, 9225.0789335205827,
         9225.0913202190095, 9225.1017894810248, 9225.1106381219943, 9225.1181170108484,
         9225.1244381825036, 9225.1297808492909, 9225.1342964818323, 9225.1381131033886 },
@@ -497,6 +513,10 @@ static const ivcase ivcases[] = {
       589.727269163247,
       13.178382168112368,
       { 1.3681479538708516, 0.56765022701927359, 1.059300026909435, 2.0879280455174434 },
+      124.08994265041615,
+      0.86547559060299895,
+      { 1.3320574154450622, 1.0582302178902596, 0.65392630597470169, 0.95578606068997651 },
+      -618.3607797331066,
       { 1258.8236182157063, 652.61783326446368, 357.20095310840054, 878.95406304206551,
         1370.5191708876171, 709.30413752138611, 387.58731727479932, 952.21453391966782,
         1483.6664585725964, 766.74148774486491, 418.38392503791567, 1026.4825194371133 },
@@ -518,6 +538,12 @@ static const ivcase ivcases[] = {
       { 0.9988498819049656, 0.97489568948086336, 1.0325862647350559, 0.99789771192919285,
         1.1128502692426743, 1.1832856697662824, 1.0825088022988947, 1.0302101152583343,
         0.93592680397791772, 0.91289916704961616, 0.82414702248993976, 0.91394069264340461 },
+      9187.6699938612182,
+      0,
+      { 0.91393602136022167, 0.82414313779371706, 0.91289787803687839, 0.93592536021199513,
+        1.0302082348267159, 1.0825079275104759, 1.1832868668725955, 1.112856876132601,
+        0.99790351417968925, 1.0325892445769247, 0.97489817266022649, 0.99884676583795928 },
+      -556.91998301688227,
       { 8311.4407478004669, 7494.8508147606271, 8301.9690410149287, 8511.3839860239659,
         9368.8030303025444, 9844.4109576267492, 10760.882857221817, 10120.338385669353,
         9074.9517685621122, 9390.4119002682401, 8865.7697634301221, 9083.610869091468 },
@@ -592,6 +618,34 @@ static void moments(const tg_ets_model *mod, size_t h, double *mean, double *var
     for (size_t j = 0; j < h; j++) {
         mean[j] = (lo[j] + hi[j]) / 2;
         var[j] = (hi[j] - lo[j]) / (2 * z) * ((hi[j] - lo[j]) / (2 * z));
+    }
+}
+
+static void test_ets_filter_states_equal_r(void **state) {
+    /* Run from R's initial states with R's parameters, tegn's filter ends
+    ** in R's final states (level, slope and every season state, to 1e-9
+    ** relative) with R's log-likelihood (1e-8) and sigma^2 (1e-10
+    ** relative): the fitted states, not only the criterion, are R's. */
+    (void)state;
+    for (size_t i = 0; i < TG_ARRAY_LEN(ivcases); i++) {
+        const ivcase *c = &ivcases[i];
+        tg_ets_model want = iv_model(c), mod = want;
+        int us = strcmp(c->series, "usacc") == 0;
+        const double *y = us ? usacc : ukgas;
+        size_t m = mod.season ? (size_t)mod.period : 1;
+        mod.init.level = c->l0;
+        mod.init.slope = c->b0;
+        for (size_t p = 0; mod.season && p < m; p++) mod.init.season[p] = c->init[p];
+        mod.n_par = 1 + (mod.trend != 0) + (mod.season != 0) + mod.damped + 1 + (mod.trend != 0) +
+                    (mod.season ? (int)m - 1 : 0) + 1;
+        tg_ets_eval(&mod, y, want.n);
+        assert_near(mod.loglik, c->loglik, 1e-8);
+        assert_near(mod.sigma2 / c->sigma2, 1, 1e-10);
+        assert_near(mod.last.level / want.last.level, 1, 1e-9);
+        if (mod.trend) assert_near(mod.last.slope, want.last.slope, 1e-9 * fabs(want.last.level));
+        for (size_t p = 0; mod.season && p < m; p++)
+            assert_near(mod.last.season[p], want.last.season[p],
+                        1e-9 * (mod.season == TG_ETS_M ? 1 : fabs(want.last.level)));
     }
 }
 
@@ -725,6 +779,7 @@ int main(void) {
         cmocka_unit_test(test_ets_boxcox),
         cmocka_unit_test(test_ets_params_near_r),
         cmocka_unit_test(test_ets_class23_intervals_equal_r),
+        cmocka_unit_test(test_ets_filter_states_equal_r),
         cmocka_unit_test(test_ets_class3_damped_by_simulation),
         cmocka_unit_test(test_ets_class2_season_by_simulation),
     };
