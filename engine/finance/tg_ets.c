@@ -21,14 +21,15 @@
 #include "tg_optim.h"
 #include "tg_rng.h"
 
-#define EDGE        1e-4 /* the usual bounds: alpha, beta, gamma in [1e-4, 0.9999] */
-#define PHI_LO      0.8
-#define PHI_HI      0.98
-#define MAX_FREE    4
-#define MAX_X       (MAX_FREE + 2 + TG_FC_MAX_PERIOD - 1)
-#define NM_RUNS     10    /* restarts from the best vertex while they still help */
-#define FULL_STARTS 2     /* starts that go on to the joint fit of parameters and states */
-#define ROOT_SLACK  1e-10 /* a root this far outside the unit circle still counts as inside */
+#define EDGE               1e-4 /* the usual bounds: alpha, beta, gamma in [1e-4, 0.9999] */
+#define PHI_LO             0.8
+#define PHI_HI             0.98
+#define MAX_FREE           4
+#define MAX_X              (MAX_FREE + 2 + TG_FC_MAX_PERIOD - 1)
+#define NM_RUNS            10    /* restarts from the best vertex while they still help */
+#define FULL_STARTS        2     /* starts that go on to the joint fit of parameters and states */
+#define ROOT_SLACK         1e-10 /* a root this far outside the unit circle still counts as inside */
+#define MAX_ANALYTIC_STEPS 20000 /* class 2 and 3 variances up to this many steps (gap + h) */
 
 /* ---- the model ---- */
 
@@ -567,8 +568,13 @@ static void var_model(const tg_ets_model *mod, tg_etsvar_model *v) {
 int tg_ets_analytic(const tg_ets_model *mod) {
     assert(mod != NULL);
     tg_etsvar_model v;
+    int cls;
     var_model(mod, &v);
-    return tg_etsvar_class(&v) != 0;
+    cls = tg_etsvar_class(&v);
+    /* Class 2's variance costs H^2 steps and class 3's H (2m)^2: past a
+    ** long trailing gap the simulation is the cheaper of the two. */
+    if (cls >= 2 && mod->gap + TG_FC_MAX_HORIZON > MAX_ANALYTIC_STEPS) return 0;
+    return cls != 0;
 }
 
 /* A standard normal draw (Box-Muller, one of the pair). */
