@@ -170,17 +170,17 @@ static void poll_progress(tg_csvchunk *ch, size_t bytes) {
         ps->progress(ps->ud, done, ps->src.size);
 }
 
-/* One line at a record's start: split by tg_lines_split (with 'fast', or
+/* One line at a record's start that the fast path (tg_lines_split, tried
+** first by the chunk loop unless no_fast_path) did not split: split
 ** leniently when it holds a quoted field with text after its closing
-** quote and the dialect is lenient). Returns 0 when split, 1 when libcsv
+** quote and the dialect is lenient. Returns 0 when split, 1 when libcsv
 ** must parse it, or -(k + 1) when field k has text after its closing quote
 ** and the dialect is strict: libcsv would keep that field open and
 ** swallow the records after it. The same in every pass and with
 ** no_fast_path, so line numbers and tables never depend on the path. */
-static int split_line(const tg_dialect *d, int fast, unsigned char *s, size_t n,
+static int split_line(const tg_dialect *d, unsigned char *s, size_t n,
                       void (*cb1)(void *, size_t, void *), void (*cb2)(int, void *), void *ud) {
     unsigned char delim = (unsigned char)d->delim, quote = (unsigned char)d->quote;
-    if (fast && tg_lines_split(s, n, delim, quote, d->lenient, cb1, cb2, ud) == 0) return 0;
     if (!memchr(s, quote, n)) return 1;
     long k = tg_lines_after_quote(s, n, delim, quote, 0);
     if (k < 0) return 1;
@@ -273,10 +273,11 @@ void tg_csvparse_chunk(tg_csvchunk *ch) {
                 ch->comments++;
                 continue;
             }
-            /* split_line's first step, called here: this is the per-line path */
+            /* the fast path is called here, not in split_line: this is the
+            ** per-line path, and one call less per line shows */
             unsigned char *line = (unsigned char *)(uintptr_t)s;
             if (!fast || tg_lines_split(line, n, delim, quote, lenient, field_cb, on_row, ch) != 0)
-                r = split_line(d, 0, line, n, field_cb, on_row, ch);
+                r = split_line(d, line, n, field_cb, on_row, ch);
             else r = 0;
         }
         if (r != 0) {
@@ -348,7 +349,7 @@ static size_t feed_line(struct csv_parser *p, tg_block *rd, const tg_dialect *d,
     /* a line cut by the block's end (not the file's) goes to libcsv whole */
     if (d->comment && p->pstate == 0 && m && s[0] == (unsigned char)d->comment && (end || last))
         return len; /* a comment line, as parse_chunk skips it */
-    int r = p->pstate != 0 || (!end && !last) ? 1 : split_line(d, 0, s, m, cb1, cb2, ud);
+    int r = p->pstate != 0 || (!end && !last) ? 1 : split_line(d, s, m, cb1, cb2, ud);
     if (r > 0 && (*after_quote = open_field_after_quote(p, d, s, m)) >= 0) *spans = 1;
     else if (r < 0) *after_quote = -r - 1;
     else if (r > 0) csv_parse(p, s, m, cb1, cb2, ud);
