@@ -54,6 +54,7 @@ struct tg_csvcol {
     int cur_mark;   /* mark the stored numbers were read under */
     size_t n_ambig; /* stored numbers whose value depends on the mark */
     unsigned dfmt;  /* date formats every stored date allows */
+    unsigned dall;  /* ... and every date pushed, also in rows taken back since */
     size_t cap_hint;
     size_t null_max;        /* longest null token: longer text is never null */
     uint8_t null_first[32]; /* bit set of the null tokens' first bytes */
@@ -93,7 +94,7 @@ tg_csvcol *tg_csvcol_new(const tg_csvcol_spec *spec, size_t cap_hint) {
     c->spec = *spec;
     c->cap_hint = cap_hint < 64 ? 64 : cap_hint;
     c->marks = TG_MARK_DOT | TG_MARK_COMMA;
-    c->dfmt = spec->dfmt ? spec->dfmt : TG_DF_ALL;
+    c->dfmt = c->dall = spec->dfmt ? spec->dfmt : TG_DF_ALL;
     c->cur_mark = spec->mark ? spec->mark : spec->pref_mark ? spec->pref_mark : TG_MARK_DOT;
     c->note_row = SIZE_MAX;
     for (int i = 0; i < 8; i++) c->dexcl_row[i] = SIZE_MAX;
@@ -397,6 +398,7 @@ static int push_date(tg_csvcol *c, size_t row, const char *s, size_t n, int expl
         c->n_contra++;
         return TG_CC_CONTRADICT;
     }
+    c->dall &= m;
     if ((c->dfmt & m) != c->dfmt) {
         save(c, row);
         note_date_exclusions(c, c->dfmt, c->dfmt & m, row, s, n);
@@ -518,8 +520,8 @@ void tg_csvcol_undo(tg_csvcol *c, size_t row) {
     tg_csvcol now = *c;
     *c = *now.undo;
     /* the storage stays, and so do the diagnostics that are not type: the
-    ** count of contradicted dates tells tg_csvcol_carry_differs that the
-    ** part's start state mattered */
+    ** count of contradicted dates and the formats of every date pushed tell
+    ** tg_csvcol_carry_differs whether the part's start state mattered */
     c->v = now.v;
     c->cap = now.cap;
     c->len = now.len;
@@ -528,6 +530,7 @@ void tg_csvcol_undo(tg_csvcol *c, size_t row) {
     c->dict = now.dict;
     c->last_code = now.last_code;
     c->n_contra = now.n_contra;
+    c->dall = now.dall;
     c->undo = now.undo;
     c->undo_row = SIZE_MAX;
     c->stash = now.stash;
@@ -651,7 +654,9 @@ int tg_csvcol_carry_differs(const tg_csvcol_carry *k, const tg_csvcol *c) {
     unsigned start = c->spec.dfmt ? c->spec.dfmt : TG_DF_ALL;
     if (c->kind == K_IGNORE || k->state == TG_CC_CARRY_NULL) return 0;
     if (k->state == TG_CC_CARRY_OTHER) return c->n_contra > 0 && c->spec.mode == TG_CC_INFER;
-    if (c->n_contra == 0) return (k->dfmt & c->dfmt) == 0;
+    /* a rejected row's date counts: read after the carry, it may be
+    ** rejected at the date instead of where it was */
+    if (c->n_contra == 0) return (k->dfmt & c->dall) == 0;
     return k->dfmt != start;
 }
 

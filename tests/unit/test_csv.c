@@ -895,6 +895,37 @@ static const char *write_split_dates(const char *tail) {
     return path;
 }
 
+/* A short row whose date contradicts the first row: one thread rejects it
+** at the date; the second part, read alone, took the date and rejected the
+** row for its field count, then took the date back, and with it the sign
+** that the part depended on the dates before it (found by fuzz_csv). */
+static void test_csv_split_rejected_row_date_judged_as_one(void **state) {
+    (void)state;
+    size_t before = tg_mem_blocks();
+    const char *path = write_split_dates("02-13-2024\n03-02-2024,c\n");
+    tg_csv_opts o;
+    tg_csv_opts_init(&o);
+    o.on_error = TG_CSV_REJECT;
+    for (int threads = 1; threads <= 4; threads *= 2) {
+        tg_table *t;
+        tg_csv_report *r;
+        tg_error err;
+        assert_int_equal(load_threads(path, &o, threads, &t, &r, &err), TG_OK);
+        assert_int_equal(t->n_rows, 90002);
+        assert_int_equal(r->cols[0].date_fmt, TG_DF_DMY_DASH);
+        assert_int_equal(r->n_rejected, 1);
+        assert_int_equal(r->rejects[0].line, 90003);
+        assert_int_equal(r->rejects[0].col, 1);
+        assert_string_equal(r->rejects[0].reason,
+                            "date '02-13-2024' contradicts '13-02-2024' earlier in the column, "
+                            "which is %d-%m-%Y");
+        tg_table_release(t);
+        tg_csv_report_free(r);
+    }
+    unlink(path);
+    tg_test_no_leaks(before);
+}
+
 /* One thread rejects the date that contradicts the first row; two threads
 ** used to keep it in the second part and then fail the whole load ("dates
 ** in this column contradict each other"), or, in fail mode, fail on
@@ -1343,6 +1374,7 @@ int main(void) {
         cmocka_unit_test(test_csv_split_exponent_after_comma_decimals),
         cmocka_unit_test(test_csv_exponent_narrows_marks),
         cmocka_unit_test(test_csv_split_dates_judged_as_one),
+        cmocka_unit_test(test_csv_split_rejected_row_date_judged_as_one),
         cmocka_unit_test(test_csv_late_cp1252_restarts),
         cmocka_unit_test(test_csv_late_bare_cr_counts_lines),
         cmocka_unit_test(test_csv_late_cp1252_counts_comments_once),
