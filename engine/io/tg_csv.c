@@ -502,6 +502,27 @@ static int any_bare_cr(const struct loader *ld) {
     return 0;
 }
 
+/* One thread stops at the first of a failure and a reason to read the
+** file again (invalid UTF-8 under a guessed encoding, a bare CR); several
+** may meet the second in a later chunk after an earlier one failed. The
+** first in file order wins, as in one piece: the flags for reading again
+** after a failure (or a reject over the cap) are dropped. */
+static void first_stop_wins(struct loader *ld) {
+    size_t rejected = 0;
+    int stopped = 0;
+    for (size_t i = 0; i < ld->n_chunks; i++) {
+        tg_csvchunk *ch = &ld->chunks[i];
+        rejected += ch->n_rej;
+        if (!stopped && !(ld->ps.reject && rejected > ld->opts->max_errors)) {
+            /* the row that set a flag may also have failed: the flag wins */
+            if (ch->utf8_bad || ch->bare_cr) return; /* read again */
+            if (ch->status == TG_OK && !ch->failed) continue;
+        }
+        stopped = 1;
+        ch->utf8_bad = ch->bare_cr = 0;
+    }
+}
+
 /* Runs one pass over every chunk with 'specs'; in pass 0 the parts become
 ** the chunk's own, later the new parts replace those of re-read columns. */
 static tg_status run_pass(struct loader *ld, int pass, const tg_csvcol_spec *specs,
@@ -521,6 +542,7 @@ static tg_status run_pass(struct loader *ld, int pass, const tg_csvcol_spec *spe
             ld->chunks[i].first_line = ld->chunks[i - 1].first_line + ld->chunks[i - 1].newlines;
     }
     /* the caller loads again: as Windows-1252, or with bare CRs rewritten */
+    first_stop_wins(ld);
     if (any_utf8_bad(ld) || any_bare_cr(ld)) return TG_OK;
     tg_status st = chunk_failure(ld, path, err);
     if (st != TG_OK) return st;
