@@ -287,6 +287,7 @@ static int quoted_line(unsigned char *s, size_t n, unsigned char delim, unsigned
         if (i >= n) break;
         i++;          /* the delimiter */
         if (i == n) { /* a final empty field after a trailing delimiter */
+            if (k == TG_ARRAY_LEN(from)) return -1; /* libcsv takes a line this wide */
             from[k] = n;
             len[k++] = 0;
             break;

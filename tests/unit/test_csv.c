@@ -582,6 +582,36 @@ static void test_csv_rejected_value_types_nothing(void **state) {
     done(t, r, before);
 }
 
+/* A line of 257 fields with a quoted one, ending in a delimiter: the fast
+** path's quoted-line splitter wrote the final empty field past its 256
+** slots (found by fuzz_csv under UBSan); such a line goes to libcsv. */
+static void test_csv_wide_quoted_line_trailing_delimiter(void **state) {
+    (void)state;
+    size_t before = tg_mem_blocks();
+    char buf[4096];
+    size_t n = 0;
+    for (int k = 1; k <= 257; k++)
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "%sc%d", k > 1 ? "," : "", k);
+    n += (size_t)snprintf(buf + n, sizeof buf - n, "\n\"a\"");
+    for (int k = 2; k <= 256; k++) n += (size_t)snprintf(buf + n, sizeof buf - n, ",x");
+    n += (size_t)snprintf(buf + n, sizeof buf - n, ",\n");
+    tg_table *t = NULL;
+    tg_error err;
+    tg_csv_opts o;
+    tg_csv_opts_init(&o);
+    o.dialect.header = 1;
+    o.dialect.delim = ',';
+    const char *path = write_bytes(buf, n);
+    assert_int_equal(tg_csv_read(path, &o, &t, NULL, &err), TG_OK);
+    assert_int_equal(t->n_cols, 257);
+    assert_int_equal(t->n_rows, 1);
+    assert_string_equal(str(col(t, "c1"), 0), "a");
+    assert_false(tg_col_is_valid(col(t, "c257"), 0));
+    tg_table_release(t);
+    unlink(path);
+    tg_test_no_leaks(before);
+}
+
 /* A file of comment lines only, with comment = '#': an error saying so.
 ** The sniffer used to assert that a record was left (found by fuzz_csv). */
 static void test_csv_only_comment_lines(void **state) {
@@ -1364,6 +1394,7 @@ int main(void) {
         cmocka_unit_test(test_csv_reject_ignored_when_column_read_again),
         cmocka_unit_test(test_csv_rejected_row_types_nothing),
         cmocka_unit_test(test_csv_rejected_value_types_nothing),
+        cmocka_unit_test(test_csv_wide_quoted_line_trailing_delimiter),
         cmocka_unit_test(test_csv_missing_and_empty_file),
         cmocka_unit_test(test_csv_late_float_makes_float),
         cmocka_unit_test(test_csv_late_text_is_not_silent),
