@@ -25,6 +25,7 @@
 #include "tg_lua.h"
 #include "tg_luaaux.h"
 #include "tg_mem.h"
+#include "tg_plan.h"
 
 #define WIN_COL "\x01window" /* the temporary column of a window over an expression */
 
@@ -38,6 +39,7 @@ typedef struct ltable {
     size_t n;
     tg_col **cache; /* src->n_cols entries: columns gathered so far, or NULL */
     int freed;      /* t:free() or <close> ran; the columns may stay until __gc */
+    tg_plan *plan;  /* the verbs that make it: pending while t and src are NULL */
 } ltable;
 
 /* ---- the userdata ---- */
@@ -56,7 +58,12 @@ static void drop_selection(ltable *lt) {
 
 /* Freed, or never filled (a verb raised between box and fill). */
 static int is_freed(const ltable *lt) {
-    return lt->freed || (!lt->t && !lt->src);
+    return lt->freed || (!lt->t && !lt->src && !lt->plan);
+}
+
+/* A plan not run yet: its result is made by run_plan when needed. */
+static int is_pending(const ltable *lt) {
+    return lt->plan && !lt->t && !lt->src;
 }
 
 static ltable *push_ltable(lua_State *L) {
@@ -112,21 +119,55 @@ static void materialize(lua_State *L, ltable *lt) {
     drop_selection(lt);
 }
 
+/* Runs the Table's plan: its result becomes the Table's table, or its
+** pending selection when the plan ends in a filter. An error names the
+** script line of the verb whose step failed, as the eager verb would. */
+static void run_plan(lua_State *L, ltable *lt) {
+    tg_interrupt intr;
+    tg_table *out;
+    size_t *sel, n;
+    const char *where, *verb;
+    tg_error err;
+    tg_status st;
+
+    tg_luaaux_interrupt(L, &intr);
+    tg_err_clear(&err);
+    st = tg_plan_run(lt->plan, &intr, &out, &sel, &n, &where, &verb, &err);
+    if (st != TG_OK) tg_luaaux_fail_at(L, st, &err, *verb ? verb : NULL, where);
+    if (!sel) {
+        lt->t = out;
+        return;
+    }
+    lt->cache = tg_calloc(out->n_cols ? out->n_cols : 1, sizeof *lt->cache);
+    lt->src = out;
+    lt->idx = sel;
+    lt->n = n;
+    if (!lt->cache) tg_lua_raise(L, TG_ENOMEM, NULL);
+}
+
 static ltable *check_ltable(lua_State *L, int idx) {
     ltable *lt = tg_luaaux_check_udata(L, idx, TG_LUAVAL_TABLE_MT);
     if (is_freed(lt)) tg_luaaux_error(L, "the table was freed (t:free() or <close>)");
     return lt;
 }
 
+/* check_ltable, with a pending plan run. */
+static ltable *ran_ltable(lua_State *L, int idx) {
+    ltable *lt = check_ltable(L, idx);
+    if (is_pending(lt)) run_plan(L, lt);
+    return lt;
+}
+
 tg_table *tg_luaval_table_test(lua_State *L, int idx) {
     ltable *lt = luaL_testudata(L, idx, TG_LUAVAL_TABLE_MT);
     if (!lt || is_freed(lt)) return NULL;
+    if (is_pending(lt)) run_plan(L, lt);
     if (!lt->t) materialize(L, lt);
     return lt->t;
 }
 
 tg_table *tg_luaval_table_check(lua_State *L, int idx) {
-    ltable *lt = check_ltable(L, idx);
+    ltable *lt = ran_ltable(L, idx);
     if (!lt->t) materialize(L, lt);
     return lt->t;
 }
@@ -139,15 +180,25 @@ tg_table *tg_luaval_table_arg(lua_State *L, int idx, const char *fn, const char 
     return tg_luaval_table_check(L, idx);
 }
 
+const tg_table *tg_luaval_table_arg_shape(lua_State *L, int idx, const char *fn, const char *key) {
+    ltable *lt = luaL_testudata(L, idx, TG_LUAVAL_TABLE_MT);
+    if (!lt) tg_luaaux_bad(L, fn, key, "a tegn.Table", idx);
+    if (is_freed(lt))
+        tg_luaaux_bad(L, fn, key, "a tegn.Table that is not freed (t:free() or <close>)", idx);
+    return tg_luaval_table_shape(L, idx, NULL);
+}
+
 const tg_table *tg_luaval_table_shape(lua_State *L, int idx, size_t *n_rows) {
     ltable *lt = check_ltable(L, idx);
+    if (is_pending(lt) && !n_rows) return tg_plan_schema(lt->plan);
+    if (is_pending(lt)) run_plan(L, lt);
     if (n_rows) *n_rows = lt->t ? lt->t->n_rows : lt->n;
     return lt->t ? lt->t : lt->src;
 }
 
 int tg_luaval_table_rows_of(lua_State *L, int idx, const tg_table **src, const size_t **rows,
                             size_t *n) {
-    ltable *lt = check_ltable(L, idx);
+    ltable *lt = ran_ltable(L, idx);
     if (lt->t) return 0;
     *src = lt->src;
     *rows = lt->idx;
@@ -156,7 +207,7 @@ int tg_luaval_table_rows_of(lua_State *L, int idx, const tg_table **src, const s
 }
 
 const tg_table *tg_luaval_table_project(lua_State *L, int idx, const char *const *names, size_t n) {
-    ltable *lt = check_ltable(L, idx);
+    ltable *lt = ran_ltable(L, idx);
     void **box;
     tg_table *view;
     tg_status st;
@@ -183,8 +234,10 @@ const tg_table *tg_luaval_table_project(lua_State *L, int idx, const char *const
 ** until the memory cap: the collector paces itself by Lua's own heap. */
 int tg_luaval_table_finish(lua_State *L, int idx) {
     size_t rows, bytes = 0;
-    const tg_table *t = tg_luaval_table_shape(L, idx, &rows);
+    const tg_table *t;
     lua_pushvalue(L, idx);
+    if (is_pending(check_ltable(L, idx))) return 1; /* no columns yet */
+    t = tg_luaval_table_shape(L, idx, &rows);
     for (size_t k = 0; k < t->n_cols; k++) bytes += rows * tg_type_width(t->cols[k]->type);
     if (bytes >= 64 * 1024) {
         size_t kb = bytes / 1024;
@@ -199,6 +252,8 @@ static void release_ltable(ltable *lt) {
     tg_table_release(lt->t);
     lt->t = NULL;
     drop_selection(lt);
+    tg_plan_release(lt->plan);
+    lt->plan = NULL;
 }
 
 int tg_luaval_table_free(lua_State *L) {
@@ -252,7 +307,7 @@ static int l_table_tostring(lua_State *L) {
 /* The table at res (just built from the columns of the Table at orig's
 ** shape) becomes a selection of the same rows as orig, when orig is one. */
 void tg_luaval_table_same_rows(lua_State *L, int orig, tg_table **res) {
-    ltable *o = check_ltable(L, orig), *r = (ltable *)res; /* t is the first member */
+    ltable *o = ran_ltable(L, orig), *r = (ltable *)res; /* t is the first member */
     size_t *idx;
     tg_col **cache;
 
@@ -270,6 +325,65 @@ void tg_luaval_table_same_rows(lua_State *L, int orig, tg_table **res) {
     r->idx = idx;
     r->n = o->n;
     r->cache = cache;
+}
+
+/* ---- plans ---- */
+
+int tg_luaval_table_pending(lua_State *L, int idx) {
+    return is_pending(check_ltable(L, idx));
+}
+
+int tg_luaval_lazy(void) {
+    static int lazy = -1;
+    if (lazy < 0) {
+        const char *e = getenv("TEGN_EAGER");
+        lazy = !(e && *e && strcmp(e, "0") != 0);
+    }
+    return lazy;
+}
+
+static void release_plan(void *p) {
+    tg_plan_release(p);
+}
+
+tg_plan *tg_luaval_table_plan(lua_State *L, int idx) {
+    ltable *lt = check_ltable(L, idx);
+    void **box = tg_luaaux_box(L, release_plan);
+    tg_error err;
+
+    tg_err_clear(&err);
+    if (is_pending(lt)) *box = tg_plan_retain(lt->plan);
+    else if (lt->t) *box = tg_plan_scan(lt->t, NULL, 0, &err);
+    else *box = tg_plan_scan(lt->src, lt->idx, lt->n, &err);
+    if (!*box) tg_lua_raise(L, TG_ENOMEM, NULL);
+    return *box;
+}
+
+void tg_luaval_table_push_plan(lua_State *L, void **plan_box, const char *verb) {
+    ltable *lt = push_ltable(L);
+    lt->plan = *plan_box;
+    *plan_box = NULL;
+    tg_lua_push_where(L);
+    tg_plan_set_origin(lt->plan, lua_tostring(L, -1), verb);
+    lua_pop(L, 1);
+}
+
+const char *tg_luaval_table_explain(lua_State *L, int idx) {
+    ltable *lt = check_ltable(L, idx);
+    size_t rows;
+    char *text;
+    if (!lt->plan) {
+        const tg_table *t = tg_luaval_table_shape(L, idx, &rows);
+        lua_pushfstring(L,
+                        "table %I rows, %I columns (no plan: the verbs that made it ran "
+                        "eagerly)\n",
+                        (lua_Integer)rows, (lua_Integer)t->n_cols);
+        return lua_tostring(L, -1);
+    }
+    if (!(text = tg_plan_explain(lt->plan))) tg_lua_raise(L, TG_ENOMEM, NULL);
+    lua_pushstring(L, text);
+    tg_free(text);
+    return lua_tostring(L, -1);
 }
 
 static const luaL_Reg table_meta[] = {
@@ -481,6 +595,19 @@ const char **tg_luaval_expr_columns(lua_State *L, const tg_expr *e, size_t *n) {
 
 static void release_col(void *p) {
     tg_col_release(p);
+}
+
+void tg_luaval_expr_typecheck(lua_State *L, const tg_expr *e, const tg_table *t) {
+    tg_interrupt intr;
+    tg_error err;
+    tg_status st;
+    tg_type type;
+
+    tg_luaval_expr_check_columns(L, e, t);
+    tg_luaaux_interrupt(L, &intr);
+    tg_err_clear(&err);
+    st = tg_exec_type(e, t, &intr, &type, &err);
+    if (st != TG_OK) tg_luaaux_fail(L, st, &err, NULL);
 }
 
 tg_col *tg_luaval_expr_eval(lua_State *L, const tg_expr *e, const tg_table *t) {

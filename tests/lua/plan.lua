@@ -1,0 +1,106 @@
+-- plan.lua -- chains of verbs as plans (tg_plan): what t:explain() shows,
+-- and results of planned chains compared with SQL over the naive reading of
+-- the fixtures. Every other Lua test file runs both with plans and with
+-- TEGN_EAGER=1 (each verb at once); this one only with plans, since eager
+-- Tables have no plan to explain. Format: tests/lua/README.md.
+col = tegn.col
+b = tegn.read_csv(DIR .. 'belaegning.csv')
+tilbud = tegn.read_csv(DIR .. 'tilbud.csv')
+
+-- case: explain: a filter written after a join runs below it
+local j = b:join(tilbud, {on = 'tilbud_id'})
+local f = j:filter(col'status':eq'belagt')
+print(f:explain())
+-- expect:
+join inner on tilbud_id = tilbud_id  [script.lua:1]
+  filter (col("status") == "belagt") (pushed down)  [script.lua:2]
+    scan 60 rows, 6 of 6 columns
+  scan 5 rows, 4 of 4 columns
+
+-- case: explain: the terms of an AND go to the side whose columns they read
+local f = b:join(tilbud, {on = 'tilbud_id'})
+  :filter(col'status':eq'belagt' & col'pladser':gt(10))
+print(f:explain())
+-- expect:
+join inner on tilbud_id = tilbud_id  [script.lua:1]
+  filter (col("status") == "belagt") (pushed down)  [script.lua:1]
+    scan 60 rows, 6 of 6 columns
+  filter (col("pladser") > 10) (pushed down)  [script.lua:1]
+    scan 5 rows, 4 of 4 columns
+
+-- case: explain: after the run, rows in and out of every step
+-- by hand: 36 of b's 60 rows are belagt, 35 of them at a tilbud in tilbud.csv
+local f = b:join(tilbud, {on = 'tilbud_id'}):filter(col'status':eq'belagt')
+print(#f)
+local text = f:explain()
+print(text:match'join[^\n]*rows (%d+ %-> %d+)')
+print(text:match'filter[^\n]*rows (%d+ %-> %d+)')
+-- expect:
+35
+41 -> 35
+60 -> 36
+
+-- case: explain: only the columns later steps read are carried
+local g = b:join(tilbud, {on = 'tilbud_id'}):group_by'navn':agg{n = tegn.count()}
+print(g:explain())
+-- expect:
+group_by navn agg n = count()  [script.lua:1]
+  join inner on tilbud_id = tilbud_id  [script.lua:1]
+    scan 60 rows, 1 of 6 columns
+    scan 5 rows, 2 of 4 columns
+
+-- case: explain: a filter stays above a left join when it reads the right side
+local f = b:join(tilbud, {on = 'tilbud_id', how = 'left'}):filter(col'pladser':gt(10))
+print(f:explain())
+-- expect:
+filter (col("pladser") > 10)  [script.lua:1]
+  join left on tilbud_id = tilbud_id  [script.lua:1]
+    scan 60 rows, 6 of 6 columns
+    scan 5 rows, 4 of 4 columns
+
+-- case: explain: a table made by eager verbs has no plan
+print(b:explain())
+-- expect:
+table 60 rows, 6 columns (no plan: the verbs that made it ran eagerly)
+
+-- case: a right column renamed by the join keeps its suffix when the left one is not carried
+-- (aggregates in name order: d, then n)
+dump(b:join(tilbud, {on = 'tilbud_id'}):filter(col'pladser':gt(10))
+  :group_by'kommune_right':agg{n = tegn.count(), d = tegn.sum'dage'})
+-- expect sql:
+SELECT t.kommune, sum(b.dage), count(*) FROM b JOIN tilbud AS t USING (tilbud_id)
+  WHERE t.pladser > 10 GROUP BY t.kommune ORDER BY t.kommune
+
+-- case: filter, join, then group by month, as an analyst writes it
+dump(b:filter(col'status':eq'belagt'):join(tilbud, {on = 'tilbud_id'})
+  :group_by{'tilbud_id', 'pladser', maaned = col'dato':trunc'month'}
+  :agg{n = tegn.count(), takst = tegn.mean'takst_kr'}
+  :derive{andel = col'n' / col'pladser'}, '%.4f')
+-- expect sql %.4f:
+SELECT b.tilbud_id, t.pladser, date(b.dato, 'start of month') AS m, count(*),
+  avg(b.takst_kr), count(*) * 1.0 / t.pladser
+  FROM b JOIN tilbud AS t USING (tilbud_id) WHERE b.status = 'belagt'
+  GROUP BY b.tilbud_id, t.pladser, m ORDER BY b.tilbud_id, t.pladser, m
+
+-- case: a filter moved below a derive gives the rows the derive then computes
+dump(b:join(tilbud, {on = 'tilbud_id'}):derive{u = col'takst_kr' * col'dage'}
+  :filter(col'kommune':eq'Ballerup' & col'u':gt(20000)))
+-- expect sql:
+SELECT b.*, t.navn, t.kommune, t.pladser, b.takst_kr * b.dage AS u
+  FROM b JOIN tilbud AS t USING (tilbud_id)
+  WHERE b.kommune = 'Ballerup' AND b.takst_kr * b.dage > 20000 ORDER BY b.rowid
+
+-- case: one plan used by two chains
+local j = b:join(tilbud, {on = 'tilbud_id'})
+local x = j:filter(col'dage':gt(20))
+local y = j:filter(col'dage':le(20))
+print(#x + #y, #j)
+-- expect:
+59	59
+
+-- case: an error found when the plan runs names the line of the verb
+local d = b:derive{x = tegn.lit(4000000000000000000)}
+local g = d:join(tilbud, {on = 'tilbud_id'}):group_by'status':agg{s = tegn.sum'x'}
+print(#g)
+-- error data contains:
+script.lua:2: sum 's' overflows a 64-bit integer
