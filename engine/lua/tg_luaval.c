@@ -40,6 +40,7 @@ typedef struct ltable {
     tg_col **cache; /* src->n_cols entries: columns gathered so far, or NULL */
     int freed;      /* t:free() or <close> ran; the columns may stay until __gc */
     tg_plan *plan;  /* the verbs that make it: pending while t and src are NULL */
+    tg_plan *scan;  /* a scan of the pending selection, which then owns idx */
 } ltable;
 
 /* ---- the userdata ---- */
@@ -48,7 +49,9 @@ static void drop_selection(ltable *lt) {
     if (lt->cache)
         for (size_t k = 0; k < lt->src->n_cols; k++) tg_col_release(lt->cache[k]);
     tg_free(lt->cache);
-    tg_free(lt->idx);
+    if (lt->scan) tg_plan_release(lt->scan); /* it owns idx */
+    else tg_free(lt->idx);
+    lt->scan = NULL;
     tg_table_release(lt->src);
     lt->cache = NULL;
     lt->idx = NULL;
@@ -354,7 +357,9 @@ tg_plan *tg_luaval_table_plan(lua_State *L, int idx) {
     tg_err_clear(&err);
     if (is_pending(lt)) *box = tg_plan_retain(lt->plan);
     else if (lt->t) *box = tg_plan_scan(lt->t, NULL, 0, &err);
-    else *box = tg_plan_scan(lt->src, lt->idx, lt->n, &err);
+    else if (lt->scan) *box = tg_plan_retain(lt->scan);
+    else if ((lt->scan = tg_plan_scan_take(lt->src, lt->idx, lt->n, &err)))
+        *box = tg_plan_retain(lt->scan); /* the selection's rows, not a copy */
     if (!*box) tg_lua_raise(L, TG_ENOMEM, NULL);
     return *box;
 }

@@ -65,19 +65,17 @@ struct step {
     const tg_table *table; /* scans */
     const tg_expr *pred;   /* filters: one AND term of the node's predicate */
     step *in[2];
-    uint8_t *need; /* per column of step_schema: used above */
-    int pushed;    /* a filter the optimiser moved */
+    uint8_t *need;     /* per column of step_schema: used above */
+    int pushed;        /* a filter the optimiser moved */
+    tg_table *schema;  /* owned: the output of a step no node describes, else NULL */
+    const char **keys; /* an aggregate moved below a join: its left keys */
+    size_t n_keys;
+    const tg_plan *regroup; /* a join above that aggregate: the group-by it replaces */
     int done;
     size_t rows_in, rows_out, bytes;
     double secs, total; /* this step alone; with the steps below it */
 };
 
-typedef struct rel {
-    tg_table *t;
-    size_t *sel; /* NULL: every row of t */
-    size_t n;
-    int own_sel;
-} rel;
 
 /* ---- nodes ---- */
 
@@ -108,6 +106,8 @@ static void steps_free(step *s) {
     steps_free(s->in[0]);
     steps_free(s->in[1]);
     tg_free(s->need);
+    tg_table_release(s->schema);
+    tg_free(s->keys);
     tg_free(s);
 }
 
@@ -192,6 +192,19 @@ tg_plan *tg_plan_scan(const tg_table *t, const size_t *sel, size_t n, tg_error *
         return failed(p, TG_ENOMEM, err);
     if (sel && n) memcpy(p->sel, sel, n * sizeof *sel);
     if (!(p->schema = empty_like(t))) return failed(p, TG_ENOMEM, err);
+    return p;
+}
+
+tg_plan *tg_plan_scan_take(const tg_table *t, size_t *sel, size_t n, tg_error *err) {
+    tg_plan *p = node_new(SCAN, err);
+    if (!p) return NULL;
+    p->table = tg_table_retain((tg_table *)t);
+    p->has_sel = 1;
+    p->n_sel = n;
+    if (!(p->schema = empty_like(t))) return failed(p, TG_ENOMEM, err);
+    if (!sel && !(sel = tg_malloc(sizeof *sel))) /* no rows (tg_exec_filter's NULL) */
+        return failed(p, TG_ENOMEM, err);
+    p->sel = sel;
     return p;
 }
 
@@ -294,8 +307,9 @@ tg_plan *tg_plan_join(tg_plan *left, tg_plan *right, const char *const *left_key
 }
 
 /* Evaluates the aggregates' arguments over t, then groups. */
-static tg_status run_agg(const tg_plan *p, const tg_table *t, const tg_interrupt *intr,
-                         tg_table **out, tg_error *err) {
+static tg_status run_agg(const tg_plan *p, const char *const *keys, size_t n_keys,
+                         const tg_table *t, const tg_interrupt *intr, tg_table **out,
+                         tg_error *err) {
     tg_agg *a = tg_calloc(p->n_aggs ? p->n_aggs : 1, sizeof *a);
     tg_col **args = tg_calloc(p->n_aggs ? p->n_aggs : 1, sizeof *args);
     tg_status st = a && args ? TG_OK : tg_err_nomem(err);
@@ -305,8 +319,7 @@ static tg_status run_agg(const tg_plan *p, const tg_table *t, const tg_interrupt
         if (d->arg && (st = tg_exec_eval(d->arg, t, intr, &args[i], err)) == TG_OK)
             a[i].arg = args[i];
     }
-    if (st == TG_OK)
-        st = tg_group_agg(t, (const char *const *)p->names, p->n, a, p->n_aggs, intr, out, err);
+    if (st == TG_OK) st = tg_group_agg(t, keys, n_keys, a, p->n_aggs, intr, out, err);
     for (size_t i = 0; args && i < p->n_aggs; i++) tg_col_release(args[i]);
     tg_free(args);
     tg_free(a);
@@ -331,7 +344,7 @@ tg_plan *tg_plan_agg(tg_plan *in, const char *const *keys, size_t n_keys,
                        aggs[i].method };
         if (!d->name) return failed(p, TG_ENOMEM, err);
     }
-    st = run_agg(p, in->schema, NULL, &p->schema, err);
+    st = run_agg(p, (const char *const *)p->names, p->n, in->schema, NULL, &p->schema, err);
     return st == TG_OK ? p : failed(p, st, err);
 }
 
@@ -386,6 +399,7 @@ static step *steps_of(const tg_plan *p) {
 
 /* The columns a step outputs: a filter's are its input's. */
 static const tg_table *step_schema(const step *s) {
+    if (s->schema) return s->schema;
     return s->kind == FILTER ? step_schema(s->in[0]) : s->node->schema;
 }
 
@@ -489,6 +503,8 @@ static void need_join(step *s) {
     }
 }
 
+static void need_regroup(step *s);
+
 /* Gives every step its mask of needed columns, top down from s's own. */
 static tg_status prune(step *s) {
     step *c = s->in[0];
@@ -511,7 +527,10 @@ static tg_status prune(step *s) {
             if (d >= 0) mark_expr(c, p->exprs[d]);
         }
         break;
-    case JOIN: need_join(s); break;
+    case JOIN:
+        if (s->regroup) need_regroup(s);
+        else need_join(s);
+        break;
     case AGG:
         for (size_t i = 0; i < p->n; i++) mark(c, p->names[i]);
         for (size_t i = 0; i < p->n_aggs; i++)
@@ -526,12 +545,136 @@ static tg_status prune(step *s) {
     return TG_OK;
 }
 
+/* ---- a group-by moved below a join ---- */
+
+/* A step's result: a table and, after a filter, the selected rows. */
+typedef struct rel {
+    tg_table *t;
+    size_t *sel; /* NULL: every row of t */
+    size_t n;
+    int own_sel;
+} rel;
+
+static tg_status rel_table(rel *r, const tg_interrupt *intr, tg_table **out, tg_error *err);
+
+/* A column of the group-by's input 'top' (the join, or a derive over it)
+** that comes from the join's left side or the derive. */
+static int left_side(const step *top, const char *name) {
+    if (top->kind == DERIVE) return derived_at(top->node, name) >= 0 || left_side(top->in[0], name);
+    return from_left(top, name);
+}
+
+/* The right column of join j that the join's output calls 'name', or -1. */
+static long right_col(const step *j, const char *name) {
+    const tg_table *r = step_schema(j->in[1]);
+    if (from_left(j, name)) return -1;
+    for (size_t k = 0; k < r->n_cols; k++)
+        if (j->node->rmap[k] && strcmp(j->node->rmap[k], name) == 0) return (long)k;
+    return -1;
+}
+
+/* 1 if the rows the scan r reads have distinct (non-NULL) join keys: each
+** left row then meets at most one right row. */
+static int right_unique(const step *r, const tg_plan *j) {
+    rel rr = { NULL, NULL, 0, 0 };
+    tg_table *kt = NULL, *g = NULL;
+    tg_error err;
+    int unique = 0;
+    if (tg_table_select(r->table, (const char *const *)j->rkeys, j->n, &rr.t, NULL) != TG_OK)
+        return 0;
+    rr.t->n_rows = r->table->n_rows;
+    rr.sel = r->node->has_sel ? r->node->sel : NULL;
+    rr.n = r->node->n_sel;
+    if (rel_table(&rr, NULL, &kt, &err) == TG_OK &&
+        tg_group_agg(kt, (const char *const *)j->rkeys, j->n, NULL, 0, NULL, &g, &err) == TG_OK)
+        unique = g->n_rows == kt->n_rows;
+    for (size_t k = 0; unique && k < kt->n_cols; k++) unique = tg_col_null_count(kt->cols[k]) == 0;
+    tg_table_release(rr.t);
+    tg_table_release(kt);
+    tg_table_release(g);
+    return unique;
+}
+
+/* The group-by s may run below the join when each group meets one right
+** row: the join (inner or left) matches each left row with at most one
+** right row (distinct right keys), the left join keys are group keys and
+** come before every key taken from the right side (which they then
+** determine, so those keys neither split groups nor change their order),
+** and the aggregates read only left columns. Fills keys with the left
+** keys; 0 when it may not move. */
+static int may_move_agg(const step *s, const step *top, const step *j, const char **keys,
+                        size_t *n_left) {
+    const tg_plan *a = s->node, *jn = j->node;
+    size_t first_right = a->n;
+    if (jn->how != TG_JOIN_INNER && jn->how != TG_JOIN_LEFT) return 0;
+    if (j->in[1]->kind != SCAN) return 0;
+    for (size_t i = 0; top->kind == DERIVE && i < top->node->n; i++)
+        if (!expr_reads_only(top->node->exprs[i], j, from_left)) return 0;
+    for (size_t i = 0; i < a->n_aggs; i++)
+        if (a->aggs[i].arg && !expr_reads_only(a->aggs[i].arg, top, left_side)) return 0;
+    *n_left = 0;
+    for (size_t i = 0; i < a->n; i++) {
+        if (left_side(top, a->names[i])) keys[(*n_left)++] = a->names[i];
+        else if (right_col(j, a->names[i]) < 0) return 0;
+        else if (first_right == a->n) first_right = i;
+    }
+    for (size_t i = 0; i < jn->n; i++) {
+        size_t at = 0;
+        while (at < a->n && strcmp(a->names[at], jn->names[i]) != 0) at++;
+        if (at >= first_right) return 0; /* not a key, or after a right key */
+        if (top->kind == DERIVE && derived_at(top->node, jn->names[i]) >= 0) return 0;
+    }
+    return right_unique(j->in[1], jn);
+}
+
+/* Group-by over join (possibly through a derive of left columns) becomes
+** join over group-by when may_move_agg allows: the join then meets one row
+** per group instead of every row. Returns the step now at s's place. */
+static step *move_aggs(step *s) {
+    step *top, *j;
+    const char **keys;
+    size_t n;
+    tg_error err;
+    for (int i = 0; i < 2; i++)
+        if (s->in[i]) s->in[i] = move_aggs(s->in[i]);
+    if (s->kind != AGG || s->keys) return s;
+    top = s->in[0];
+    j = top->kind == DERIVE ? top->in[0] : top;
+    if (j->kind != JOIN || j->regroup) return s;
+    if (!(keys = tg_malloc((s->node->n ? s->node->n : 1) * sizeof *keys))) return s;
+    if (!may_move_agg(s, top, j, keys, &n) ||
+        run_agg(s->node, keys, n, step_schema(top), NULL, &s->schema, &err) != TG_OK) {
+        tg_free(keys);
+        return s;
+    }
+    s->keys = keys;
+    s->n_keys = n;
+    if (top != j) top->in[0] = j->in[0];
+    s->in[0] = top == j ? j->in[0] : top;
+    j->in[0] = s;
+    j->regroup = s->node;
+    j->schema = tg_table_retain(s->node->schema);
+    return j;
+}
+
+/* What a join above a moved group-by needs: every column of the groups,
+** and of the right side its keys and the columns that were group keys. */
+static void need_regroup(step *s) {
+    const tg_table *r = step_schema(s->in[1]);
+    memset(s->in[0]->need, 1, step_schema(s->in[0])->n_cols);
+    for (size_t i = 0; i < s->node->n; i++) mark(s->in[1], s->node->rkeys[i]);
+    for (size_t i = 0; i < s->regroup->n; i++) {
+        long k = right_col(s, s->regroup->names[i]);
+        if (k >= 0 && (size_t)k < r->n_cols) s->in[1]->need[k] = 1;
+    }
+}
+
 /* The optimised steps of p, kept in p->ran (replacing an earlier run's). */
 static tg_status optimise(tg_plan *p) {
     step *s = steps_of(p);
     size_t n = p->schema->n_cols;
     if (!s) return TG_ENOMEM;
-    s = push_filters(s);
+    s = move_aggs(push_filters(s));
     if (!(s->need = tg_malloc(n ? n : 1))) {
         steps_free(s);
         return TG_ENOMEM;
@@ -713,6 +856,15 @@ static tg_status exec_join(step *s, run *ru, rel *out) {
         if (tg_table_add(out->t, name, j->cols[k]) != TG_OK) st = tg_err_nomem(ru->err);
     }
     if (st == TG_OK) out->n = out->t->n_rows = j->n_rows;
+    if (st == TG_OK && s->regroup) { /* the group-by's columns, in its order */
+        const tg_table *g = s->regroup->schema;
+        tg_table *o = NULL;
+        if (tg_table_select(out->t, (const char *const *)g->names, g->n_cols, &o, NULL) != TG_OK)
+            st = tg_err_nomem(ru->err);
+        else o->n_rows = out->t->n_rows;
+        tg_table_release(out->t);
+        out->t = o;
+    }
     tg_table_release(l);
     tg_table_release(r);
     tg_table_release(j);
@@ -722,7 +874,11 @@ static tg_status exec_join(step *s, run *ru, rel *out) {
 static tg_status exec_agg(step *s, run *ru, rel *out) {
     tg_table *t = NULL;
     tg_status st = input_table(s, 0, ru, &t);
-    if (st == TG_OK) st = run_agg(s->node, t, ru->intr, &out->t, ru->err);
+    if (st == TG_OK && s->keys)
+        st = run_agg(s->node, s->keys, s->n_keys, t, ru->intr, &out->t, ru->err);
+    else if (st == TG_OK)
+        st = run_agg(s->node, (const char *const *)s->node->names, s->node->n, t, ru->intr, &out->t,
+                     ru->err);
     if (st == TG_OK) out->n = out->t->n_rows;
     tg_table_release(t);
     return st;
@@ -850,10 +1006,12 @@ static void explain_line(tg_sbuf *b, const step *s) {
         tg_sbuf_printf(b, "join %s on ", hows[p->how > 0 && p->how <= 4 ? p->how : 0]);
         for (size_t i = 0; i < p->n; i++)
             tg_sbuf_printf(b, "%s%s = %s", i ? ", " : "", p->names[i], p->rkeys[i]);
+        if (s->regroup) tg_sbuf_str(b, " (after the group-by)");
         break;
     default:
         tg_sbuf_str(b, "group_by ");
-        add_names(b, p->names, p->n);
+        if (s->keys) add_names(b, (char *const *)s->keys, s->n_keys);
+        else add_names(b, p->names, p->n);
         tg_sbuf_str(b, " agg ");
         for (size_t i = 0; i < p->n_aggs; i++) {
             tg_sbuf_printf(b, "%s%s = %s(", i ? ", " : "", p->aggs[i].name,
@@ -861,6 +1019,7 @@ static void explain_line(tg_sbuf *b, const step *s) {
             if (p->aggs[i].arg) add_expr(b, p->aggs[i].arg);
             tg_sbuf_str(b, ")");
         }
+        if (s->keys) tg_sbuf_str(b, " (moved below the join)");
     }
     if (p->where && *p->where) tg_sbuf_printf(b, "  [%.*s]", (int)strlen(p->where) - 2, p->where);
     if (s->done)

@@ -50,6 +50,10 @@ typedef struct tg_plan_aggspec {
 
 /* All rows of 't' (sel NULL) or rows sel[0..n) (copied), retained. */
 tg_plan *tg_plan_scan(const tg_table *t, const size_t *sel, size_t n, tg_error *err);
+/* tg_plan_scan of rows sel[0..n), a tg_malloc'ed array the node takes
+** over when it succeeds (freed with the node; the caller may go on reading
+** it while it holds a reference to the node). */
+tg_plan *tg_plan_scan_take(const tg_table *t, size_t *sel, size_t n, tg_error *err);
 /* The rows of 'in' where the bool 'pred' is true (tg_exec_filter). */
 tg_plan *tg_plan_filter(tg_plan *in, const tg_expr *pred, tg_error *err);
 /* 'in' with columns names[i] = exprs[i] (n of them, distinct names)

@@ -104,3 +104,53 @@ local g = d:join(tilbud, {on = 'tilbud_id'}):group_by'status':agg{s = tegn.sum'x
 print(#g)
 -- error data contains:
 script.lua:2: sum 's' overflows a 64-bit integer
+
+-- case: explain: a group-by whose groups each meet one tilbud row runs before the join
+-- (tilbud_id is unique in tilbud.csv and comes before pladser among the keys)
+local j = b:filter(col'status':eq'belagt'):join(tilbud, {on = 'tilbud_id'})
+local g = j:group_by{'tilbud_id', 'pladser'}:agg{n = tegn.count(), d = tegn.sum'dage'}
+print(g:explain())
+-- expect:
+join inner on tilbud_id = tilbud_id (after the group-by)  [script.lua:2]
+  group_by tilbud_id agg d = sum(col("dage")), n = count() (moved below the join)  [script.lua:3]
+    scan 36 selected rows, 2 of 6 columns
+  scan 5 rows, 2 of 4 columns
+
+-- case: a group-by moved below a left join keeps the groups without a match
+dump(b:join(tilbud, {on = 'tilbud_id', how = 'left'})
+  :group_by{'tilbud_id', 'navn', maaned = col'dato':trunc'month'}
+  :agg{n = tegn.count(), takst = tegn.max'takst_kr'})
+-- expect sql:
+SELECT b.tilbud_id, t.navn, date(b.dato, 'start of month') AS m, count(*), max(b.takst_kr)
+  FROM b LEFT JOIN tilbud AS t USING (tilbud_id)
+  GROUP BY b.tilbud_id, t.navn, m ORDER BY b.tilbud_id, m
+
+-- case: a right table with repeated keys keeps the group-by above the join
+-- by hand (Python over the CSV): each b row counts the first ten rows with its tilbud_id
+local r = b:select{'tilbud_id', 'dage'}:head(10)
+local g = b:join(r, {on = 'tilbud_id'}):group_by'tilbud_id':agg{n = tegn.count()}
+dump(g)
+print(g:explain():match'\n  ([a-z]+)')
+-- expect:
+T01|24
+T02|10
+T03|7
+T04|22
+T05|76
+join
+
+-- case: a key from the right side before the join key keeps the group-by above the join
+local g = b:join(tilbud, {on = 'tilbud_id'}):group_by{'pladser', 'tilbud_id'}
+  :agg{n = tegn.count()}
+assert(g:explain():match'^group_by', 'the group-by stays on top')
+dump(g)
+-- expect sql:
+SELECT t.pladser, b.tilbud_id, count(*) FROM b JOIN tilbud AS t USING (tilbud_id)
+  GROUP BY t.pladser, b.tilbud_id ORDER BY t.pladser, b.tilbud_id
+
+-- case: a filter that keeps no rows, then a join and a group-by
+-- by hand: no stay has a negative number of days
+local g = b:filter(col'dage':lt(0)):join(tilbud, {on = 'tilbud_id'})
+print(#g, #g:group_by'navn':agg{n = tegn.count()})
+-- expect:
+0	0
