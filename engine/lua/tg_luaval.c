@@ -122,6 +122,17 @@ static void materialize(lua_State *L, ltable *lt) {
     drop_selection(lt);
 }
 
+/* Without this, a loop making big tables would let dead ones pile up
+** until the memory cap: the collector paces itself by Lua's own heap. */
+static void account(lua_State *L, const tg_table *t, size_t rows) {
+    size_t bytes = 0;
+    for (size_t k = 0; k < t->n_cols; k++) bytes += rows * tg_type_width(t->cols[k]->type);
+    if (bytes >= 64 * 1024) {
+        size_t kb = bytes / 1024;
+        lua_gc(L, LUA_GCSTEP, kb > ((size_t)1 << 20) ? 1 << 20 : (int)kb);
+    }
+}
+
 /* Runs the Table's plan: its result becomes the Table's table, or its
 ** pending selection when the plan ends in a filter. An error names the
 ** script line of the verb whose step failed, as the eager verb would. */
@@ -139,6 +150,7 @@ static void run_plan(lua_State *L, ltable *lt) {
     if (st != TG_OK) tg_luaaux_fail_at(L, st, &err, *verb ? verb : NULL, where);
     if (!sel) {
         lt->t = out;
+        account(L, out, out->n_rows);
         return;
     }
     lt->cache = tg_calloc(out->n_cols ? out->n_cols : 1, sizeof *lt->cache);
@@ -233,19 +245,13 @@ const tg_table *tg_luaval_table_project(lua_State *L, int idx, const char *const
     return view;
 }
 
-/* Without this, a loop making big tables would let dead ones pile up
-** until the memory cap: the collector paces itself by Lua's own heap. */
 int tg_luaval_table_finish(lua_State *L, int idx) {
-    size_t rows, bytes = 0;
+    size_t rows;
     const tg_table *t;
     lua_pushvalue(L, idx);
-    if (is_pending(check_ltable(L, idx))) return 1; /* no columns yet */
+    if (is_pending(check_ltable(L, idx))) return 1; /* no columns yet: run_plan tells */
     t = tg_luaval_table_shape(L, idx, &rows);
-    for (size_t k = 0; k < t->n_cols; k++) bytes += rows * tg_type_width(t->cols[k]->type);
-    if (bytes >= 64 * 1024) {
-        size_t kb = bytes / 1024;
-        lua_gc(L, LUA_GCSTEP, kb > ((size_t)1 << 20) ? 1 << 20 : (int)kb);
-    }
+    account(L, t, rows);
     return 1;
 }
 

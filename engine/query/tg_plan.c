@@ -113,6 +113,7 @@ static void steps_free(step *s) {
 
 void tg_plan_release(tg_plan *p) {
     if (!p || --p->refs > 0) return;
+    if (p->rmap) free_names(p->rmap, p->in[1]->schema->n_cols); /* before in[1] goes */
     tg_plan_release(p->in[0]);
     tg_plan_release(p->in[1]);
     tg_table_release(p->schema);
@@ -125,7 +126,6 @@ void tg_plan_release(tg_plan *p) {
     tg_free(p->exprs);
     free_names(p->names, p->n);
     free_names(p->rkeys, p->n);
-    if (p->rmap && p->in[1]) free_names(p->rmap, tg_plan_schema(p->in[1])->n_cols);
     for (size_t i = 0; i < p->n_aggs; i++) {
         tg_free(p->aggs[i].name);
         if (p->aggs[i].arg) tg_expr_release(p->aggs[i].arg);
