@@ -422,6 +422,12 @@ static int not_derived(const step *d, const char *name) {
     return 1;
 }
 
+/* A key of the group-by a: a filter reading only keys keeps or drops whole
+** groups, so it may run on the rows before they are grouped. */
+static int group_key(const step *a, const char *name) {
+    return !not_derived(a, name);
+}
+
 /* A column of the join's output that is left's, under its own name. */
 static int from_left(const step *j, const char *name) {
     return tg_table_find(step_schema(j->in[0]), name) >= 0;
@@ -434,8 +440,10 @@ static int from_right(const step *j, const char *name) {
     return !from_left(j, name) && k >= 0 && j->node->rmap[k] && strcmp(j->node->rmap[k], name) == 0;
 }
 
-/* Moves filters below derives that do not make their columns and below
-** joins that do not bring them; returns the step now at s's place. */
+/* Moves filters below derives that do not make their columns, below joins
+** that do not bring them and below group-bys whose keys are all they read
+** (not a group-by without keys: it makes its one row even from no rows);
+** returns the step now at s's place. */
 static step *push_filters(step *s) {
     for (int i = 0; i < 2; i++)
         if (s->in[i]) s->in[i] = push_filters(s->in[i]);
@@ -454,6 +462,7 @@ static step *push_filters(step *s) {
         return c;
     }
     if (c->kind == DERIVE && expr_reads_only(pred, c, not_derived)) side = 0;
+    else if (c->kind == AGG && c->node->n > 0 && expr_reads_only(pred, c, group_key)) side = 0;
     else if (c->kind == JOIN && expr_reads_only(pred, c, from_left)) side = 0;
     else if (c->kind == JOIN && c->node->how == TG_JOIN_INNER &&
              expr_reads_only(pred, c, from_right))

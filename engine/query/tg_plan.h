@@ -10,9 +10,13 @@
 ** when the step is built, exactly as the eager verb reports it, and the
 ** node knows its output columns and types (tg_plan_schema) before any row
 ** is read. Running a plan first rewrites a copy of it:
-**   - a filter moves below a derive that does not make its columns, and
-**     below a join when it reads only the left side's columns (or, for an
-**     inner join, only columns the right side brings unrenamed);
+**   - each AND term of a filter moves below a derive that does not make
+**     its columns, below a join when it reads only the left side's columns
+**     (or, for an inner join, only columns the right side brings
+**     unrenamed), and below a group-by when it reads only its keys;
+**   - a group-by over an inner or left join whose right keys are distinct
+**     runs before the join when the left join keys are group keys (before
+**     any key from the right side) and the aggregates read left columns;
 **   - every step carries only the columns some later step uses (a scan
 **     hands on only those, a derive computes only those, a join gathers
 **     and copies only those);

@@ -154,3 +154,27 @@ local g = b:filter(col'dage':lt(0)):join(tilbud, {on = 'tilbud_id'})
 print(#g, #g:group_by'navn':agg{n = tegn.count()})
 -- expect:
 0	0
+
+-- case: explain: a filter on the group keys runs before the group-by, one on an aggregate after
+-- (the scan carries kommune and status, all the group-by and the filter read)
+local g = b:group_by{'kommune', 'status'}:agg{n = tegn.count()}
+print(g:filter(col'status':eq'belagt' & col'n':gt(1)):explain())
+-- expect:
+filter (col("n") > 1)  [script.lua:3]
+  group_by kommune, status agg n = count()  [script.lua:2]
+    filter (col("status") == "belagt") (pushed down)  [script.lua:3]
+      scan 60 rows, 2 of 6 columns
+
+-- case: a filter on the group keys gives the groups SQL's WHERE and HAVING give
+dump(b:group_by{'kommune', 'status'}:agg{n = tegn.count(), d = tegn.sum'dage'}
+  :filter(col'status':eq'belagt' & col'n':gt(1)))
+-- expect sql:
+SELECT kommune, status, sum(dage), count(*) FROM b WHERE status = 'belagt'
+  GROUP BY kommune, status HAVING count(*) > 1 ORDER BY kommune, status
+
+-- case: a filter after a group-by without keys stays after it
+-- by hand: the one row of a group-by without keys counts 60 rows; no row has n = 0
+local g = b:group_by():agg{n = tegn.count()}:filter(col'n':eq(0))
+print(#g, g:explain():match'^filter' ~= nil)
+-- expect:
+0	true
