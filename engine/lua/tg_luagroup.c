@@ -158,7 +158,7 @@ static const char *const collations[] = { "da", NULL };
 ** options are a second table because a named entry of the keys is a
 ** computed key. */
 static int l_table_group_by(lua_State *L) {
-    const tg_table *shape = tg_luaval_table_shape(L, 1, NULL);
+    const tg_table *shape = tg_luaval_table_schema(L, 1);
     size_t n_keys = 0;
     const char **keys = NULL;
     names ns;
@@ -314,7 +314,7 @@ static int l_groupby_agg(lua_State *L) {
     tg_luaaux_check_table(L, 2, "agg", "aggregates");
     lua_settop(L, 2);
     lua_getiuservalue(L, 1, 1); /* 3 */
-    shape = tg_luaval_table_shape(L, 3, NULL);
+    shape = tg_luaval_table_schema(L, 3);
     lua_getiuservalue(L, 1, 2); /* 4 */
     keys = check_names(L, 4, "group_by", "keys");
     spec = lua_gettop(L) + 1;
@@ -445,7 +445,7 @@ static int l_table_join(lua_State *L) {
     static const char *const hows[] = { "inner", "left", "semi", "anti", NULL };
     static const int how_values[] = { TG_JOIN_INNER, TG_JOIN_LEFT, TG_JOIN_SEMI, TG_JOIN_ANTI };
     int lazy = tg_luaval_lazy();
-    const tg_table *t = lazy ? tg_luaval_table_shape(L, 1, NULL) : tg_luaval_table_check(L, 1);
+    const tg_table *t = lazy ? tg_luaval_table_schema(L, 1) : tg_luaval_table_check(L, 1);
     const tg_table *u = lazy ? tg_luaval_table_arg_shape(L, 2, "join", "other")
                              : tg_luaval_table_arg(L, 2, "join", "other");
     names lk, rk;

@@ -200,13 +200,18 @@ const tg_table *tg_luaval_table_arg_shape(lua_State *L, int idx, const char *fn,
     if (!lt) tg_luaaux_bad(L, fn, key, "a tegn.Table", idx);
     if (is_freed(lt))
         tg_luaaux_bad(L, fn, key, "a tegn.Table that is not freed (t:free() or <close>)", idx);
-    return tg_luaval_table_shape(L, idx, NULL);
+    return tg_luaval_table_schema(L, idx);
+}
+
+const tg_table *tg_luaval_table_schema(lua_State *L, int idx) {
+    ltable *lt = check_ltable(L, idx);
+    if (is_pending(lt)) return tg_plan_schema(lt->plan);
+    return lt->t ? lt->t : lt->src;
 }
 
 const tg_table *tg_luaval_table_shape(lua_State *L, int idx, size_t *n_rows) {
     ltable *lt = check_ltable(L, idx);
-    if (is_pending(lt) && !n_rows) return tg_plan_schema(lt->plan);
-    if (is_pending(lt)) run_plan(L, lt);
+    if (is_pending(lt)) run_plan(L, lt); /* callers may read the columns */
     if (n_rows) *n_rows = lt->t ? lt->t->n_rows : lt->n;
     return lt->t ? lt->t : lt->src;
 }
@@ -480,7 +485,7 @@ int tg_luaval_table_index(lua_State *L) {
     lua_pushvalue(L, 2);
     if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL) return 1;
     lua_pop(L, 1);
-    t = tg_luaval_table_shape(L, 1, NULL);
+    t = tg_luaval_table_schema(L, 1);
     if (lua_type(L, 2) != LUA_TSTRING)
         return tg_luaaux_error(L, "a table is indexed by column names, not a %s",
                                luaL_typename(L, 2));

@@ -62,11 +62,18 @@ void tg_luaval_table_push_rows(struct lua_State *L, const tg_table *src, void **
 
 /* The column names and types of the Table at idx without gathering a
 ** pending selection (the source table's, whose n_rows may differ), and
-** its row count in *n_rows (may be NULL). Raises for a freed table. */
+** its row count in *n_rows (may be NULL). A pending plan runs first.
+** Raises for a freed table. */
 const tg_table *tg_luaval_table_shape(struct lua_State *L, int idx, size_t *n_rows);
 
-/* tg_luaval_table_shape for an argument that is not the receiver, with
-** tg_luaval_table_arg's errors; runs no plan. */
+/* The column names and types of the Table at idx, as a table whose
+** columns must not be read (a plan's have no rows): what a verb checks
+** names against and what a plan step is built on. Runs no plan. Raises for
+** a freed table. */
+const tg_table *tg_luaval_table_schema(struct lua_State *L, int idx);
+
+/* tg_luaval_table_schema for an argument that is not the receiver, with
+** tg_luaval_table_arg's errors. */
 const tg_table *tg_luaval_table_arg_shape(struct lua_State *L, int idx, const char *fn,
                                           const char *key);
 

@@ -72,7 +72,9 @@ static int plan_filter(lua_State *L, tg_expr *pred) {
 static int l_table_filter(lua_State *L) {
     size_t total, m = 0, n_names;
     int lazy = tg_luaval_lazy() && tg_luaval_table_pending(L, 1);
-    const tg_table *shape = tg_luaval_table_shape(L, 1, lazy ? NULL : &total), *view, *src;
+    const tg_table *shape =
+                       lazy ? tg_luaval_table_schema(L, 1) : tg_luaval_table_shape(L, 1, &total),
+                   *view, *src;
     const size_t *rows;
     const char **names;
     tg_expr *pred;
@@ -182,7 +184,7 @@ static int any_window(lua_State *L, int base, size_t n) {
 /* t:derive{...} as a plan step: the checks eval_pairs makes, in its order,
 ** without evaluating. */
 static int plan_derive(lua_State *L, int base, size_t n) {
-    const tg_table *shape = tg_luaval_table_shape(L, 1, NULL);
+    const tg_table *shape = tg_luaval_table_schema(L, 1);
     const char **names = lua_newuserdatauv(L, (n ? n : 1) * sizeof *names, 0);
     const tg_expr **exprs = lua_newuserdatauv(L, (n ? n : 1) * sizeof *exprs, 0);
     tg_plan *in;

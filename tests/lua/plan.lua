@@ -178,3 +178,19 @@ local g = b:group_by():agg{n = tegn.count()}:filter(col'n':eq(0))
 print(#g, g:explain():match'^filter' ~= nil)
 -- expect:
 0	true
+
+-- case: rename, select and sort of a join's result read its rows
+dump(b:join(tilbud, {on = 'tilbud_id'}):rename{sted = 'navn'}
+  :select{'dato', 'sted', 'dage'}:sort{'dato', 'sted'})
+-- expect sql:
+SELECT b.dato, t.navn, b.dage FROM b JOIN tilbud AS t USING (tilbud_id)
+  ORDER BY b.dato, t.navn, b.rowid
+
+-- case: a column reference to a grouped result needs no rows; its schema is the group-by's
+local g = b:join(tilbud, {on = 'tilbud_id'}):group_by'navn':agg{n = tegn.count()}
+print(tostring(g.n), g:explain():find('rows %d') == nil)
+local s = g:schema()
+print(s[1].name, s[1].type, s[2].name, s[2].type)
+-- expect:
+col("n")	true
+navn	string	n	int
