@@ -821,6 +821,17 @@ static tg_status exec_filter(step *s, run *ru, rel *out) {
     return st;
 }
 
+/* Drops the columns of out no later step reads (a derive's inputs, a
+** join's keys), so their memory goes back before the next kernel runs. */
+static tg_status keep_needed(const step *s, rel *out, tg_error *err) {
+    tg_table *kept = needed_cols(s, out->t);
+    if (!kept) return tg_err_nomem(err);
+    tg_table_release(out->t);
+    out->t = kept;
+    out->n = kept->n_rows;
+    return TG_OK;
+}
+
 static tg_status exec_derive(step *s, run *ru, rel *out) {
     const tg_plan *p = s->node;
     const tg_table *sch = p->schema;
@@ -832,7 +843,7 @@ static tg_status exec_derive(step *s, run *ru, rel *out) {
         if (d >= 0) want[d] = 1;
     }
     if (st == TG_OK) st = run_derive(p, t, want, ru->intr, &out->t, ru->err);
-    if (st == TG_OK) out->n = out->t->n_rows;
+    if (st == TG_OK) st = keep_needed(s, out, ru->err);
     tg_table_release(t);
     tg_free(want);
     return st;
@@ -865,6 +876,7 @@ static tg_status exec_join(step *s, run *ru, rel *out) {
         if (tg_table_add(out->t, name, j->cols[k]) != TG_OK) st = tg_err_nomem(ru->err);
     }
     if (st == TG_OK) out->n = out->t->n_rows = j->n_rows;
+    if (st == TG_OK && !s->regroup) st = keep_needed(s, out, ru->err);
     if (st == TG_OK && s->regroup) { /* the group-by's columns, in its order */
         const tg_table *g = s->regroup->schema;
         tg_table *o = NULL;
