@@ -503,13 +503,11 @@ static void need_join(step *s) {
         mark(s->in[0], s->node->names[i]);
         mark(s->in[1], s->node->rkeys[i]);
     }
-    for (size_t k = 0; k < o->n_cols; k++) {
-        if (!s->need[k]) continue;
-        if (k < l->n_cols) s->in[0]->need[k] = 1;
-        for (size_t j = 0; k >= l->n_cols && j < r->n_cols; j++)
-            if (s->node->rmap[j] && strcmp(s->node->rmap[j], o->names[k]) == 0)
-                s->in[1]->need[j] = 1;
-    }
+    for (size_t k = 0; k < l->n_cols && k < o->n_cols; k++)
+        if (s->need[k]) s->in[0]->need[k] = 1;
+    /* right's non-key columns follow left's in the output, in order */
+    for (size_t j = 0, k = l->n_cols; j < r->n_cols && k < o->n_cols; j++)
+        if (s->node->rmap[j] && s->need[k++]) s->in[1]->need[j] = 1;
 }
 
 static void need_regroup(step *s);
