@@ -732,10 +732,11 @@ static tg_status rel_table(rel *r, const tg_interrupt *intr, tg_table **out, tg_
     }
     if (!(t = tg_table_new())) return tg_err_nomem(err);
     for (size_t k = 0; k < r->t->n_cols; k++) {
-        tg_status st = tg_poll(intr);
-        tg_col *c = st == TG_OK ? tg_col_take(r->t->cols[k], r->sel, r->n) : NULL;
-        if (st == TG_OK && (!c || tg_table_add(t, r->t->names[k], c) != TG_OK))
-            st = tg_err_nomem(err);
+        tg_status st;
+        tg_col *c = tg_col_take_poll(r->t->cols[k], r->sel, r->n, intr, &st);
+        if (st == TG_OK && tg_table_add(t, r->t->names[k], c) != TG_OK) st = TG_ENOMEM;
+        if (st == TG_ENOMEM) tg_err_nomem(err);
+        else if (st != TG_OK) tg_err_set(err, st, NULL, 0, 0, "gather interrupted");
         tg_col_release(c);
         if (st != TG_OK) {
             tg_table_release(t);
