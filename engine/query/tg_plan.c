@@ -604,7 +604,8 @@ static int right_unique(const step *r, const tg_plan *j) {
 
 /* The group-by s may run below the join when each group meets one right
 ** row: the join (inner or left) matches each left row with at most one
-** right row (distinct right keys), the left join keys are group keys and
+** right row (distinct right keys in the table the right side scans, before
+** any filter moved onto it), the left join keys are group keys and
 ** come before every key taken from the right side (which they then
 ** determine, so those keys neither split groups nor change their order),
 ** and the aggregates read only left columns. Fills keys with the left
@@ -612,9 +613,11 @@ static int right_unique(const step *r, const tg_plan *j) {
 static int may_move_agg(const step *s, const step *top, const step *j, const char **keys,
                         size_t *n_left) {
     const tg_plan *a = s->node, *jn = j->node;
+    const step *scan = j->in[1];
     size_t first_right = a->n;
     if (jn->how != TG_JOIN_INNER && jn->how != TG_JOIN_LEFT) return 0;
-    if (j->in[1]->kind != SCAN) return 0;
+    while (scan->kind == FILTER) scan = scan->in[0]; /* fewer rows: keys stay distinct */
+    if (scan->kind != SCAN) return 0;
     for (size_t i = 0; top->kind == DERIVE && i < top->node->n; i++)
         if (!expr_reads_only(top->node->exprs[i], j, from_left)) return 0;
     for (size_t i = 0; i < a->n_aggs; i++)
@@ -631,7 +634,7 @@ static int may_move_agg(const step *s, const step *top, const step *j, const cha
         if (at >= first_right) return 0; /* not a key, or after a right key */
         if (top->kind == DERIVE && derived_at(top->node, jn->names[i]) >= 0) return 0;
     }
-    return right_unique(j->in[1], jn);
+    return right_unique(scan, jn);
 }
 
 /* Group-by over join (possibly through a derive of left columns) becomes

@@ -194,3 +194,12 @@ print(s[1].name, s[1].type, s[2].name, s[2].type)
 -- expect:
 col("n")	true
 navn	string	n	int
+
+-- case: a filter on the right table does not keep the group-by above the join
+local g = b:join(tilbud, {on = 'tilbud_id'}):filter(col'pladser':gt(8) & col'dage':gt(5))
+  :group_by{'tilbud_id', 'navn'}:agg{n = tegn.count(), d = tegn.sum'dage'}
+assert(g:explain():match'moved below the join', 'the group-by moves')
+dump(g)
+-- expect sql:
+SELECT b.tilbud_id, t.navn, sum(b.dage), count(*) FROM b JOIN tilbud AS t USING (tilbud_id)
+  WHERE t.pladser > 8 AND b.dage > 5 GROUP BY b.tilbud_id, t.navn ORDER BY b.tilbud_id
