@@ -320,11 +320,44 @@ static int l_table_tostring(lua_State *L) {
 
 /* The table at res (just built from the columns of the Table at orig's
 ** shape) becomes a selection of the same rows as orig, when orig is one. */
+static void release_plan(void *p) {
+    tg_plan_release(p);
+}
+
+/* same_rows for a plan: the table at r, built from the plan's schema
+** columns, becomes a project step over the plan (each column found by
+** identity among the schema's). */
+static void plan_same_rows(lua_State *L, ltable *o, ltable *r) {
+    const tg_table *sch = tg_plan_schema(o->plan), *t = r->t;
+    const char **from = lua_newuserdatauv(L, (t->n_cols ? t->n_cols : 1) * sizeof *from, 0);
+    void **box = tg_luaaux_box(L, release_plan);
+    tg_error err;
+
+    for (size_t i = 0; i < t->n_cols; i++)
+        for (size_t k = 0; k < sch->n_cols; k++)
+            if (sch->cols[k] == t->cols[i]) from[i] = sch->names[k];
+    tg_err_clear(&err);
+    *box = tg_plan_project(o->plan, (const char *const *)t->names, from, t->n_cols, &err);
+    if (!*box) tg_luaaux_fail(L, err.code, &err, NULL);
+    tg_table_release(r->t);
+    r->t = NULL;
+    r->plan = *box;
+    *box = NULL;
+    lua_pop(L, 2);
+    tg_lua_push_where(L);
+    tg_plan_set_origin(r->plan, lua_tostring(L, -1), NULL);
+    lua_pop(L, 1);
+}
+
 void tg_luaval_table_same_rows(lua_State *L, int orig, tg_table **res) {
-    ltable *o = ran_ltable(L, orig), *r = (ltable *)res; /* t is the first member */
+    ltable *o = check_ltable(L, orig), *r = (ltable *)res; /* t is the first member */
     size_t *idx;
     tg_col **cache;
 
+    if (is_pending(o)) {
+        plan_same_rows(L, o, r);
+        return;
+    }
     if (o->t) return;
     idx = tg_malloc((o->n ? o->n : 1) * sizeof *idx);
     cache = tg_calloc(r->t->n_cols ? r->t->n_cols : 1, sizeof *cache);
@@ -356,9 +389,6 @@ int tg_luaval_lazy(void) {
     return lazy;
 }
 
-static void release_plan(void *p) {
-    tg_plan_release(p);
-}
 
 tg_plan *tg_luaval_table_plan(lua_State *L, int idx) {
     ltable *lt = check_ltable(L, idx);

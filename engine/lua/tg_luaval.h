@@ -105,9 +105,10 @@ tg_table *tg_luaval_table_arg(struct lua_State *L, int idx, const char *fn, cons
 tg_table *tg_luaval_table_test(struct lua_State *L, int idx);
 
 /* Makes the table at *res (just built from the columns of the Table at
-** 'orig''s shape, in the slot of a Table from tg_luaval_table_new) a
-** selection of the same rows as orig, when orig is one; for t:select and
-** t:rename, which only rearrange columns. */
+** 'orig''s tg_luaval_table_schema, in the slot of a Table from
+** tg_luaval_table_new) a selection of the same rows as orig, when orig is
+** one, or a step of orig's plan when orig has one that has not run; for
+** t:select and t:rename, which only rearrange columns. */
 void tg_luaval_table_same_rows(struct lua_State *L, int orig, tg_table **res);
 
 /* Pushes row i of t as a Lua table keyed by column name: ints as

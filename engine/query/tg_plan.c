@@ -24,7 +24,7 @@
 #include "tg_mem.h"
 #include "tg_sbuf.h"
 
-enum { SCAN, FILTER, DERIVE, JOIN, AGG };
+enum { SCAN, FILTER, DERIVE, JOIN, AGG, PROJECT };
 
 typedef struct aggdef {
     char *name;
@@ -47,7 +47,7 @@ struct tg_plan {
     tg_expr *pred;   /* filter */
     char **names;    /* derive: n names; join: left keys; agg: keys */
     tg_expr **exprs; /* derive */
-    char **rkeys;    /* join */
+    char **rkeys;    /* join: right keys; project: the input column of each name */
     size_t n;
     int how;
     char *suffix;
@@ -306,6 +306,38 @@ tg_plan *tg_plan_join(tg_plan *left, tg_plan *right, const char *const *left_key
     return st == TG_OK ? p : failed(p, st, err);
 }
 
+/* Column from[i] of t under names[i]: a project's output. */
+static tg_status run_project(const tg_plan *p, const tg_table *t, tg_table **out, tg_error *err) {
+    tg_table *r = tg_table_new();
+    tg_status st = r ? TG_OK : tg_err_nomem(err);
+    for (size_t i = 0; st == TG_OK && i < p->n; i++) {
+        long k;
+        if ((st = tg_table_lookup(t, p->rkeys[i], &k, err)) != TG_OK) break;
+        st = tg_table_add(r, p->names[i], t->cols[k]);
+        if (st == TG_EARG)
+            st = tg_err_set(err, TG_EARG, NULL, 0, 0, "column '%s' given twice", p->names[i]);
+        else if (st != TG_OK) st = tg_err_nomem(err);
+    }
+    if (r) r->n_rows = t->n_rows;
+    if (st != TG_OK) tg_table_release(r);
+    *out = st == TG_OK ? r : NULL;
+    return st;
+}
+
+tg_plan *tg_plan_project(tg_plan *in, const char *const *names, const char *const *from, size_t n,
+                         tg_error *err) {
+    tg_plan *p = node_new(PROJECT, err);
+    tg_status st;
+    if (!p) return NULL;
+    p->in[0] = tg_plan_retain(in);
+    p->n = n;
+    p->names = copy_names(names, n);
+    p->rkeys = copy_names(from, n);
+    if (!p->names || !p->rkeys) return failed(p, TG_ENOMEM, err);
+    st = run_project(p, in->schema, &p->schema, err);
+    return st == TG_OK ? p : failed(p, st, err);
+}
+
 /* Evaluates the aggregates' arguments over t, then groups. */
 static tg_status run_agg(const tg_plan *p, const char *const *keys, size_t n_keys,
                          const tg_table *t, const tg_interrupt *intr, tg_table **out,
@@ -422,6 +454,13 @@ static int not_derived(const step *d, const char *name) {
     return 1;
 }
 
+/* A column a project keeps under its own name. */
+static int unrenamed(const step *pr, const char *name) {
+    for (size_t i = 0; i < pr->node->n; i++)
+        if (strcmp(pr->node->names[i], name) == 0) return strcmp(pr->node->rkeys[i], name) == 0;
+    return 0;
+}
+
 /* A key of the group-by a: a filter reading only keys keeps or drops whole
 ** groups, so it may run on the rows before they are grouped. */
 static int group_key(const step *a, const char *name) {
@@ -463,6 +502,7 @@ static step *push_filters(step *s) {
     }
     if (c->kind == DERIVE && expr_reads_only(pred, c, not_derived)) side = 0;
     else if (c->kind == AGG && c->node->n > 0 && expr_reads_only(pred, c, group_key)) side = 0;
+    else if (c->kind == PROJECT && expr_reads_only(pred, c, unrenamed)) side = 0;
     else if (c->kind == JOIN && expr_reads_only(pred, c, from_left)) side = 0;
     else if (c->kind == JOIN && c->node->how == TG_JOIN_INNER &&
              expr_reads_only(pred, c, from_right))
@@ -533,6 +573,10 @@ static tg_status prune(step *s) {
             if (s->need[k] && d < 0) mark(c, sch->names[k]);
             if (d >= 0) mark_expr(c, p->exprs[d]);
         }
+        break;
+    case PROJECT:
+        for (size_t i = 0; i < p->n; i++)
+            if (s->need[i]) mark(c, p->rkeys[i]);
         break;
     case JOIN:
         if (s->regroup) need_regroup(s);
@@ -894,6 +938,28 @@ static tg_status exec_join(step *s, run *ru, rel *out) {
     return st;
 }
 
+/* The input's needed columns renamed; a selection stays one. */
+static tg_status exec_project(step *s, run *ru, rel *out) {
+    const tg_plan *p = s->node;
+    rel in = { 0 };
+    tg_status st = exec_step(s->in[0], ru, &in);
+    if (st == TG_OK && !(out->t = tg_table_new())) st = tg_err_nomem(ru->err);
+    for (size_t i = 0; st == TG_OK && i < p->n; i++) {
+        tg_col *c = s->need[i] ? tg_table_col(in.t, p->rkeys[i]) : NULL;
+        if (c && tg_table_add(out->t, p->names[i], c) != TG_OK) st = tg_err_nomem(ru->err);
+    }
+    if (st == TG_OK) {
+        s->rows_in = in.n;
+        out->t->n_rows = in.t->n_rows;
+        out->sel = in.sel;
+        out->own_sel = in.own_sel;
+        out->n = in.n;
+        in.own_sel = 0;
+    }
+    rel_free(&in);
+    return st;
+}
+
 static tg_status exec_agg(step *s, run *ru, rel *out) {
     tg_table *t = NULL;
     tg_status st = input_table(s, 0, ru, &t);
@@ -923,6 +989,7 @@ static tg_status exec_step(step *s, run *ru, rel *out) {
     case FILTER: st = exec_filter(s, ru, out); break;
     case DERIVE: st = exec_derive(s, ru, out); break;
     case JOIN: st = exec_join(s, ru, out); break;
+    case PROJECT: st = exec_project(s, ru, out); break;
     default: st = exec_agg(s, ru, out); break;
     }
     if (st != TG_OK) {
@@ -1023,6 +1090,13 @@ static void explain_line(tg_sbuf *b, const step *s) {
         for (size_t i = 0; i < p->n; i++) {
             tg_sbuf_printf(b, "%s%s = ", i ? ", " : "", p->names[i]);
             add_expr(b, p->exprs[i]);
+        }
+        break;
+    case PROJECT:
+        tg_sbuf_str(b, "select ");
+        for (size_t i = 0; i < p->n; i++) {
+            tg_sbuf_printf(b, "%s%s", i ? ", " : "", p->names[i]);
+            if (strcmp(p->names[i], p->rkeys[i]) != 0) tg_sbuf_printf(b, " = %s", p->rkeys[i]);
         }
         break;
     case JOIN:

@@ -14,6 +14,8 @@
 **     its columns, below a join when it reads only the left side's columns
 **     (or, for an inner join, only columns the right side brings
 **     unrenamed), and below a group-by when it reads only its keys;
+**     A filter also moves below a select or rename when it reads only
+**     columns those keep under their own names;
 **   - a group-by over an inner or left join whose right keys are distinct
 **     runs before the join when the left join keys are group keys (before
 **     any key from the right side) and the aggregates read left columns;
@@ -69,6 +71,11 @@ tg_plan *tg_plan_derive(tg_plan *in, const char *const *names, const tg_expr *co
 tg_plan *tg_plan_join(tg_plan *left, tg_plan *right, const char *const *left_keys,
                       const char *const *right_keys, size_t n_keys, int how, const char *suffix,
                       tg_error *err);
+/* Column from[i] of 'in' under the name names[i], for i < n (t:select,
+** t:rename): the rows unchanged, a selection still a selection. TG_EARG for
+** an unknown column or a name given twice. */
+tg_plan *tg_plan_project(tg_plan *in, const char *const *names, const char *const *from, size_t n,
+                         tg_error *err);
 /* tg_group_agg of 'in' by the key columns, with aggs[0..n_aggs). */
 tg_plan *tg_plan_agg(tg_plan *in, const char *const *keys, size_t n_keys,
                      const tg_plan_aggspec *aggs, size_t n_aggs, tg_error *err);

@@ -203,3 +203,21 @@ dump(g)
 -- expect sql:
 SELECT b.tilbud_id, t.navn, sum(b.dage), count(*) FROM b JOIN tilbud AS t USING (tilbud_id)
   WHERE t.pladser > 8 AND b.dage > 5 GROUP BY b.tilbud_id, t.navn ORDER BY b.tilbud_id
+
+-- case: explain: select and rename are steps of the plan; a filter passes one that keeps its columns' names
+local j = b:join(tilbud, {on = 'tilbud_id'}):select{'status', 'dage', sted = 'navn'}
+print(j:filter(col'status':eq'ledig'):explain())
+-- expect:
+select status, dage, sted = navn  [script.lua:1]
+  join inner on tilbud_id = tilbud_id  [script.lua:1]
+    filter (col("status") == "ledig") (pushed down)  [script.lua:2]
+      scan 60 rows, 3 of 6 columns
+    scan 5 rows, 2 of 4 columns
+
+-- case: a select and a rename of a join, filtered and grouped
+dump(b:join(tilbud, {on = 'tilbud_id'}):select{'status', 'dage', sted = 'navn'}
+  :rename{d = 'dage'}:filter(col'status':ne'ledig' & col'sted':ne'Hus Nord')
+  :group_by'sted':agg{n = tegn.count(), d = tegn.sum'd'})
+-- expect sql:
+SELECT t.navn, sum(b.dage), count(*) FROM b JOIN tilbud AS t USING (tilbud_id)
+  WHERE b.status <> 'ledig' AND t.navn <> 'Hus Nord' GROUP BY t.navn ORDER BY t.navn

@@ -1,5 +1,5 @@
 -- chains.lua -- random chains of verbs (join, filter, derive, group_by/agg,
--- sort, rename, head) over the lualib fixtures, printed row by row; errors a
+-- sort, rename, select, head) over the lualib fixtures, printed row by row; errors a
 -- chain raises are printed too. run_plan_diff.sh runs it with plans and with
 -- TEGN_EAGER=1 for many seeds and requires the same bytes: a plan must give
 -- what the verbs give one at a time (tg_plan.h).
@@ -36,7 +36,7 @@ for trial = 1, 40 do
   local t = R(2) == 1 and b or b:filter(col"dage":gt(R(0, 10)))
   local steps = {}
   for s = 1, R(1, 5) do
-    local k = R(1, 7)
+    local k = R(1, 8)
     local ok, nt = pcall(function()
       if k == 1 and has(t, "tilbud_id") and not has(t, "navn") then
         local how = ({"inner", "left", "semi", "anti"})[R(1, 4)]
@@ -60,6 +60,14 @@ for trial = 1, 40 do
         return t:sort(t:columns()[1])
       elseif k == 6 and has(t, "navn") then
         return t:rename{nn = "navn"}
+      elseif k == 8 then
+        local cols = t:columns()
+        local keep, ren = {}, {}
+        for i, c in ipairs(cols) do if R(3) > 1 then keep[#keep + 1] = c end end
+        if #keep > 1 and R(2) == 1 then ren["r_" .. keep[#keep]] = keep[#keep]; keep[#keep] = nil end
+        keep.r_extra = nil
+        for k2, v in pairs(ren) do keep[k2] = v end
+        return t:select(keep)
       else
         return t:head(R(1, 70))
       end
