@@ -4,8 +4,8 @@
 ** kernels (tg_exec, tg_join, tg_group) when its result is needed.
 **
 ** A plan is a tree of reference-counted nodes: a scan of a table (or of
-** a selection of its rows), a filter, a derive, a join and a group-by
-** with aggregates. Each builder checks its step at once by running it on
+** a selection of its rows), a filter, a derive, a select (project), a join
+** and a group-by with aggregates. Each builder checks its step at once by running it on
 ** empty (0-row) inputs, so a misspelt column or a type error is reported
 ** when the step is built, exactly as the eager verb reports it, and the
 ** node knows its output columns and types (tg_plan_schema) before any row
