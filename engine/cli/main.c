@@ -17,6 +17,7 @@
 
 #include "tegn.h"
 #include "tg_cli.h"
+#include "tg_cmddefs.h"
 #include "tg_cmdhistory.h"
 #include "tg_cmdreport.h"
 #include "tg_conv.h"
@@ -197,7 +198,9 @@ static void print_usage(FILE *to) {
             inspect_options);
     fprintf(to,
             "  -h, --help        this text (tegn help COMMAND: one command's)\n"
-            "  --version         print the version\n\n%s",
+            "  --version         print the version\n"
+            "  --definitions     print the editor definitions of the tegn module, the LuaLS\n"
+            "                    file lua/tegn.d.lua (docs/editor.md)\n\n%s",
             exit_codes);
 }
 
@@ -1010,6 +1013,7 @@ int main(int argc, char **argv) {
         print_command_help(find_command(argv[1]), stdout);
         return EXIT_OK;
     }
+    if (strcmp(argv[1], "--definitions") == 0 && argc == 2) return tg_cmddefs_main();
     if (strcmp(argv[1], "--version") == 0) {
         printf("tegn %s\n", TG_VERSION_STRING);
         return EXIT_OK;
