@@ -616,29 +616,6 @@ static int annotated(const char *owner, const char *name) {
     return 0;
 }
 
-/* Pushes the table a read-only view (the tegn module, its sub-tables)
-** reads through -- its __index, or for a view with an __index function
-** (tegn.data) the table its __pairs iterates (tg_lua_readonly) -- or the
-** value itself when it is a plain table. */
-static void push_contents(lua_State *L, int idx) {
-    idx = lua_absindex(L, idx);
-    if (lua_istable(L, idx) && lua_getmetatable(L, idx)) {
-        if (lua_getfield(L, -1, "__index") == LUA_TTABLE) {
-            lua_remove(L, -2);
-            return;
-        }
-        lua_pop(L, 1);
-        if (lua_getfield(L, -1, "__pairs") == LUA_TFUNCTION && lua_getupvalue(L, -1, 1) &&
-            lua_istable(L, -1)) {
-            lua_replace(L, -3);
-            lua_pop(L, 1);
-            return;
-        }
-        lua_settop(L, idx);
-    }
-    lua_pushvalue(L, idx);
-}
-
 /* Pushes the method table behind the metatable at mt (its __index table,
 ** or the first upvalue of an __index function such as the Table's
 ** methods-then-columns lookup); nil when there is none. */
@@ -658,7 +635,7 @@ static void push_methods(lua_State *L, int mt) {
 ** annotation for; a sub-table is walked as its own owner. */
 static int check_module(lua_State *L, int idx, const char *owner, tg_sbuf *problems) {
     int n = 0;
-    push_contents(L, idx);
+    tg_luaaux_push_contents(L, idx);
     lua_pushnil(L);
     while (lua_next(L, -2)) {
         if (lua_type(L, -2) == LUA_TSTRING) {
@@ -692,13 +669,13 @@ static int registered(lua_State *L, const char *owner, const char *name) {
         lua_getglobal(L, "tegn");
         for (const char *p = owner + 4; *p == '.' && lua_istable(L, -1);) {
             size_t len = strcspn(p + 1, ".");
-            push_contents(L, -1);
+            tg_luaaux_push_contents(L, -1);
             lua_pushlstring(L, p + 1, len);
             lua_rawget(L, -2);
             p += 1 + len;
         }
         if (lua_istable(L, -1)) {
-            push_contents(L, -1);
+            tg_luaaux_push_contents(L, -1);
             lua_pushstring(L, name);
             found = lua_rawget(L, -2) == LUA_TFUNCTION;
         }

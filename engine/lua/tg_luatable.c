@@ -241,6 +241,7 @@ static int l_table_write_sqlite(lua_State *L) {
     tg_err_clear(&err);
     const char *file;
     int dir = tg_luactx_open_write(L, "write_sqlite", db, &file);
+    if (dir == TG_LUACTX_DRY) return 0; /* tegn check --data */
     if (dir < 0) { /* no file policy (the REPL, an embedding program): by name */
         (void)tg_path_make_folders(db);
         st = tg_db_write(db, name, t, mode, &intr, &err);
@@ -324,7 +325,8 @@ static int l_table_write_csv(lua_State *L) {
     tg_err_clear(&err);
     const char *name;
     int dir = tg_luactx_open_write(L, "write_csv", path, &name);
-    if (dir < 0) { /* no file policy (the REPL, an embedding program) */
+    if (dir == TG_LUACTX_DRY) return 0; /* tegn check --data */
+    if (dir < 0) {                      /* no file policy (the REPL, an embedding program) */
         (void)tg_path_make_folders(path);
         st = tg_out_csv(t, path, &o, &err);
     } else {
@@ -426,7 +428,8 @@ static int xlsx_write(lua_State *L, const char *path, const tg_xlsxw_sheet *s, s
     o->intr = &intr;
     tg_err_clear(&err);
     int dir = tg_luactx_open_write(L, "write_xlsx", path, &name);
-    if (dir < 0) { /* no file policy (the REPL, an embedding program) */
+    if (dir == TG_LUACTX_DRY) return 0; /* tegn check --data */
+    if (dir < 0) {                      /* no file policy (the REPL, an embedding program) */
         (void)tg_path_make_folders(path);
         st = tg_xlsxw_write(path, s, n, o, &err);
     } else {
