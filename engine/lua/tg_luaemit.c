@@ -56,11 +56,13 @@ static int cmp_str(const void *a, const void *b) {
 
 /* The text --format csv or table writes for the document at idx: its
 ** Tables, sorted by key, each under a "# key" line when there are
-** several; NULL when it holds none (the JSON is written then). Raises
-** before it allocates the text, never after. */
+** several; NULL when it holds none (the JSON is written then). Everything
+** that may raise (gathering a selection, memory for the lists) happens
+** before the text is allocated; then only C runs until it is returned. */
 static char *doc_text(lua_State *L, int idx, int format, size_t *len) {
     size_t n = 0;
     const char **keys;
+    const tg_table **tables;
     tg_sbuf b = { 0 };
     lua_pushnil(L);
     while (lua_next(L, idx)) {
@@ -69,6 +71,7 @@ static char *doc_text(lua_State *L, int idx, int format, size_t *len) {
     }
     if (n == 0) return NULL;
     keys = lua_newuserdatauv(L, n * sizeof *keys, 0); /* freed by the collector */
+    tables = lua_newuserdatauv(L, n * sizeof *tables, 0);
     n = 0;
     lua_pushnil(L);
     while (lua_next(L, idx)) {
@@ -77,18 +80,17 @@ static char *doc_text(lua_State *L, int idx, int format, size_t *len) {
         lua_pop(L, 1);
     }
     qsort(keys, n, sizeof *keys, cmp_str);
-    for (size_t i = 0; i < n; i++) { /* gather every selection before the text exists */
-        lua_getfield(L, idx, keys[i]);
-        (void)tg_luaval_table_check(L, -1);
+    for (size_t i = 0; i < n; i++) { /* a selection is gathered here, once */
+        lua_pushstring(L, keys[i]);
+        lua_rawget(L, idx);
+        tables[i] = tg_luaval_table_check(L, -1); /* anchored by the document */
         lua_pop(L, 1);
     }
     for (size_t i = 0; i < n; i++) {
-        lua_getfield(L, idx, keys[i]);
         if (n > 1) tg_sbuf_cat(&b, i ? "\n# " : "# ", keys[i], "\n", NULL);
-        render(tg_luaval_table_test(L, -1), format, &b);
-        lua_pop(L, 1);
+        render(tables[i], format, &b);
     }
-    lua_pop(L, 1); /* the keys */
+    lua_pop(L, 2); /* the lists */
     if (b.oom) {
         tg_free(b.p);
         tg_lua_raise(L, TG_ENOMEM, NULL);
