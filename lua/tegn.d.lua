@@ -181,9 +181,9 @@
 ---@field per_replikation? boolean
 
 ---@class tegn.ScenarioSpec
----@field regler? tegn.TakstRules
+---@field regler? string|tegn.TakstRules
 ---@field start_aar integer
----@field aar integer
+---@field aar? integer
 ---@field replikationer? integer
 ---@field seed? integer
 ---@field opvarmning? integer
@@ -827,7 +827,8 @@ function tegn.quantile(e, p, opts) end
 
 ---An indicator of a strategy; the run writes the indicator document.
 ---@param spec tegn.IndicatorSpec
----@return table
+---@return tegn.Table series the judged series
+---@return tegn.Table verdicts one row per group
 function tegn.indicator(spec) end
 
 ---A query over datasets/tegn.sqlite.
@@ -999,13 +1000,15 @@ function tegn.forecast.backtest(t, opts) end
 
 ---Monte Carlo of referrals and stays against capacity.
 ---@param spec tegn.SimSpec
----@return table
+---@return tegn.Table summary one row per tilbud
+---@return tegn.Table periods one row per tilbud and period
+---@return tegn.Table? replications with per_replikation = true
 function tegn.sim.run(spec) end
 
----The inputs of sim.run estimated from a Table of stays.
+---Per tilbud, what sim.run needs, estimated from a Table of stays.
 ---@param stays tegn.Table
----@param opts table
----@return table
+---@param opts {fra: string|tegn.Date, til: string|tegn.Date, by?: string, indflyttet?: string, fraflyttet?: string}
+---@return tegn.Table
 function tegn.sim.from_stays(stays, opts) end
 
 ---The Erlang B blocking probability.
@@ -1020,9 +1023,10 @@ function tegn.sim.erlang_b(c, a) end
 ---@return number
 function tegn.sim.erlang_c(c, a) end
 
----Multi-year takst scenarios.
+---Multi-year takst scenarios: one row per tilbud and year.
 ---@param spec tegn.ScenarioSpec
----@return table
+---@return tegn.Table
+---@return tegn.Table? replications with per_replikation = true
 function tegn.scenario.run(spec) end
 
 return tegn

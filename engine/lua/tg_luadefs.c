@@ -241,9 +241,9 @@ static const char *const prelude[] = {
     "---@field per_replikation? boolean\n"
     "\n"
     "---@class tegn.ScenarioSpec\n"
-    "---@field regler? tegn.TakstRules\n"
+    "---@field regler? string|tegn.TakstRules\n"
     "---@field start_aar integer\n"
-    "---@field aar integer\n"
+    "---@field aar? integer\n"
     "---@field replikationer? integer\n"
     "---@field seed? integer\n"
     "---@field opvarmning? integer\n"
@@ -521,8 +521,10 @@ static const def defs[] = {
       "The p quantile (Hyndman-Fan method by NumPy name).\n@param e string|tegn.Expr\n@param p "
       "number\n@param opts? tegn.QuantileOpts\n@return tegn.Agg" },
     { "tegn", "indicator", "spec",
-      "An indicator of a strategy; the run writes the indicator document.\n@param spec "
-      "tegn.IndicatorSpec\n@return table" },
+      "An indicator of a strategy; the run writes the indicator document.\n"
+      "@param spec tegn.IndicatorSpec\n"
+      "@return " T " series the judged series\n"
+      "@return " T " verdicts one row per group" },
     { "tegn.data", "sql", "query, params",
       "A query over datasets/tegn.sqlite.\n@param query string\n@param params? table\n@return " T },
     { "tegn.format", "number", "x, decimals",
@@ -586,17 +588,26 @@ static const def defs[] = {
       "A rolling-origin backtest against seasonal naive.\n@param t " T
       "\n@param opts tegn.ForecastOpts\n@return " T " overall\n@return " T " per_horizon" },
     { "tegn.sim", "run", "spec",
-      "Monte Carlo of referrals and stays against capacity.\n@param spec tegn.SimSpec\n@return "
-      "table" },
+      "Monte Carlo of referrals and stays against capacity.\n"
+      "@param spec tegn.SimSpec\n"
+      "@return " T " summary one row per tilbud\n"
+      "@return " T " periods one row per tilbud and period\n"
+      "@return " T "? replications with per_replikation = true" },
     { "tegn.sim", "from_stays", "stays, opts",
-      "The inputs of sim.run estimated from a Table of stays.\n@param stays " T
-      "\n@param opts table\n@return table" },
+      "Per tilbud, what sim.run needs, estimated from a Table of stays.\n"
+      "@param stays " T "\n"
+      "@param opts {fra: string|tegn.Date, til: string|tegn.Date, by?: string, indflyttet?: "
+      "string, fraflyttet?: string}\n"
+      "@return " T },
     { "tegn.sim", "erlang_b", "c, a",
       "The Erlang B blocking probability.\n@param c integer\n@param a number\n@return number" },
     { "tegn.sim", "erlang_c", "c, a",
       "The Erlang C waiting probability.\n@param c integer\n@param a number\n@return number" },
     { "tegn.scenario", "run", "spec",
-      "Multi-year takst scenarios.\n@param spec tegn.ScenarioSpec\n@return table" },
+      "Multi-year takst scenarios: one row per tilbud and year.\n"
+      "@param spec tegn.ScenarioSpec\n"
+      "@return " T "\n"
+      "@return " T "? replications with per_replikation = true" },
 };
 
 #undef T
