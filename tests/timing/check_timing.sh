@@ -32,4 +32,9 @@ awk '$1 == 1 && $4 == 1 && /local t = tegn.read_csv/ { ok++ }
 "$tegn" run --timing -e 'local a = 1
 error("stop")' 2>"$err" >/dev/null && fail "the failing run succeeded"
 grep -q '^timing: 2 lines of (command line) ran' "$err" || fail "no timing for the failed run"
+# The line hook leaves the time limit working: an endless loop stops (exit 3).
+"$tegn" run --timing --timeout 1s -e 'local x = 0
+while true do x = x + 1 end' 2>"$err" >/dev/null
+[ $? = 3 ] || fail "the time limit did not stop the loop under --timing"
+grep -q '^      2 .*while true do' "$err" || fail "no timing for the stopped loop"
 echo "check_timing: --timing lists the top-level lines with their runs"
