@@ -1158,6 +1158,19 @@ static void open_os_subset(lua_State *L) {
     lua_pop(L, 1);
 }
 
+/* What open_sandbox leaves out of stock Lua's libraries, by the name a
+** script would use: the libraries never opened, the base functions and
+** the fields of string and os removed (docs/sandbox.md). */
+static const char *const removed_names[] = {
+    "io",      "debug",     "package",   "dofile",    "loadfile",   "warn",         "os.execute",
+    "os.exit", "os.getenv", "os.remove", "os.rename", "os.tmpname", "os.setlocale", "string.dump",
+};
+
+const char *const *tg_lua_removed(size_t *n) {
+    *n = TG_ARRAY_LEN(removed_names);
+    return removed_names;
+}
+
 static int open_sandbox(lua_State *L) {
     static const luaL_Reg libs[] = {
         { LUA_GNAME, luaopen_base },        { LUA_TABLIBNAME, luaopen_table },

@@ -127,6 +127,11 @@ tg_lua *tg_lua_from_state(struct lua_State *L);
 void *tg_lua_userdata(const tg_lua *rt);
 uint64_t tg_lua_seed(const tg_lua *rt);
 
+/* The names stock Lua has and the sandbox removed ("io", "os.execute",
+** "string.dump", ...; *n of them), for `tegn check`, which tells a script
+** using one that the sandbox lacks it rather than that it is undefined. */
+const char *const *tg_lua_removed(size_t *n);
+
 /* 1 when 'require' accepts the module name s (len bytes): letters,
 ** digits, '_' and '.', not starting or ending with a dot, no "..", at
 ** most 200 bytes; so no name leads out of the folders it searches. */

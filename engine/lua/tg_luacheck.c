@@ -320,12 +320,14 @@ static void declarations(walk *w) {
 
 /* ---- the checks ---- */
 
-static const char *const removed[] = { "io", "debug", "package", "dofile", "loadfile", "warn" };
-
-/* The names of os and string the sandbox removed (docs/sandbox.md). */
-static const char *const removed_fields[] = { "os.execute",   "os.exit",    "os.getenv",
-                                              "os.remove",    "os.rename",  "os.tmpname",
-                                              "os.setlocale", "string.dump" };
+/* Whether 'name' is one the sandbox removed (tg_lua_removed). */
+static int removed(const char *name) {
+    size_t n;
+    const char *const *names = tg_lua_removed(&n);
+    for (size_t k = 0; k < n; k++)
+        if (strcmp(names[k], name) == 0) return 1;
+    return 0;
+}
 
 /* A free name: a global the sandbox must have. */
 static void check_global(walk *w, size_t i) {
@@ -333,12 +335,13 @@ static void check_global(walk *w, size_t i) {
     lua_State *L = w->L;
     if (set_has(w, S_DECLARED, t)) return;
     if (!set_has(w, S_GLOBALS, t)) {
-        for (size_t k = 0; k < TG_ARRAY_LEN(removed); k++)
-            if (is(t, T_NAME, removed[k])) {
-                report(w, t, &w->res->errors,
-                       "sandbox: '%s' is not available to scripts (docs/sandbox.md)", removed[k]);
-                return;
-            }
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)t->len, t->p);
+        if (removed(name)) {
+            report(w, t, &w->res->errors,
+                   "sandbox: '%s' is not available to scripts (docs/sandbox.md)", name);
+            return;
+        }
         const char *s = suggest(w, S_GLOBALS, t);
         report(w, t, &w->res->errors, "undefined global '%.*s'%s%s%s", (int)t->len, t->p,
                s ? "; did you mean '" : "", s ? s : "", s ? "'?" : "");
@@ -359,12 +362,11 @@ static void check_global(walk *w, size_t i) {
     if (found) return;
     char full[128];
     snprintf(full, sizeof full, "%.*s.%.*s", (int)t->len, t->p, (int)t[2].len, t[2].p);
-    for (size_t k = 0; k < TG_ARRAY_LEN(removed_fields); k++)
-        if (strcmp(full, removed_fields[k]) == 0) {
-            report(w, t, &w->res->errors,
-                   "sandbox: '%s' is not available to scripts (docs/sandbox.md)", full);
-            return;
-        }
+    if (removed(full)) {
+        report(w, t, &w->res->errors, "sandbox: '%s' is not available to scripts (docs/sandbox.md)",
+               full);
+        return;
+    }
     report(w, t, &w->res->errors, "'%s' does not exist", full);
 }
 
