@@ -855,6 +855,29 @@ int tg_luadefs_write(tg_lua *rt, tg_sbuf *out, tg_sbuf *problems) {
     return out->oom || problems->oom ? -1 : n;
 }
 
+int tg_luadefs_signature(const char *owner, const char *name, tg_sbuf *out) {
+    for (size_t i = 0; i < TG_ARRAY_LEN(defs); i++) {
+        const def *d = &defs[i];
+        if (strcmp(d->owner, owner) != 0 || strcmp(d->name, name) != 0 || name[0] == '_') continue;
+        size_t prose = d->ann[0] == '@' ? 0 : strcspn(d->ann, "\n");
+        int first = 1;
+        tg_sbuf_cat(out, owner, strncmp(owner, "tegn", 4) == 0 ? "." : ":", name, "(", d->params,
+                    ")", NULL);
+        for (const char *p = d->ann; (p = strstr(p, "@return ")) != NULL; first = 0) {
+            p += 8;
+            size_t len = strcspn(p, " \n"); /* the type, not the name after it */
+            tg_sbuf_str(out, first ? " -> " : ", ");
+            tg_sbuf_add(out, p, len);
+        }
+        if (prose) {
+            tg_sbuf_str(out, ": ");
+            tg_sbuf_add(out, d->ann, prose);
+        }
+        return 1;
+    }
+    return 0;
+}
+
 void tg_luadefs_each(void (*fn)(void *ud, const char *owner, const char *name), void *ud) {
     for (size_t i = 0; i < TG_ARRAY_LEN(defs); i++)
         if (defs[i].name[0] != '_') fn(ud, defs[i].owner, defs[i].name);

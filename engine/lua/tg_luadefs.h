@@ -24,6 +24,12 @@
 ** problems; -1 when the runtime could not be walked (out of memory). */
 int tg_luadefs_write(tg_lua *rt, tg_sbuf *out, tg_sbuf *problems);
 
+/* Appends the signature of owner.name (owner "tegn", "tegn.sim" or a
+** class, "Table") to 'out' as help() shows it, "tegn.sum(e) -> tegn.Agg:
+** The sum (NULLs skipped).", and returns 1; 0 (nothing appended) when no
+** annotation names it. */
+int tg_luadefs_signature(const char *owner, const char *name, tg_sbuf *out);
+
 /* Calls 'fn' with each name the annotations give: "tegn.read_csv",
 ** "tegn.sim.run" for functions of the module, "Table:filter" for methods.
 ** For `tegn check`, which knows the API without a runtime walk. */
