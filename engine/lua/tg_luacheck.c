@@ -139,6 +139,18 @@ static size_t lex(const char *s, tok *out, size_t cap) {
     return n + 1;
 }
 
+#define PAD 8 /* EOF tokens after the last, so the checks may look ahead freely */
+
+/* Pushes the tokens of 'text' (a userdata, freed by the collector) and
+** returns them, *n counting the real ones and the first EOF. */
+static tok *tokens(lua_State *L, const char *text, size_t *n) {
+    *n = lex(text, NULL, 0);
+    tok *t = lua_newuserdatauv(L, (*n + PAD) * sizeof *t, 0);
+    lex(text, t, *n);
+    for (size_t i = *n; i < *n + PAD; i++) t[i] = t[*n - 1];
+    return t;
+}
+
 /* ---- the walk ---- */
 
 /* Stack slots of the sets the walk keeps (Lua tables). */
@@ -462,9 +474,8 @@ static void check_require(walk *w, const tok *name) {
     }
     if (f) fclose(f);
     if (!text) return;
-    size_t n = lex(text, NULL, 0);
-    tok *toks = lua_newuserdatauv(w->L, n * sizeof *toks, 0);
-    lex(text, toks, n);
+    size_t n;
+    tok *toks = tokens(w->L, text, &n);
     walk sub = *w;
     sub.t = toks;
     sub.n = n;
@@ -660,9 +671,7 @@ static int check_protected(lua_State *L) {
         return 0;
     }
     lua_settop(L, 1);
-    w->n = lex(o->code, NULL, 0);
-    w->t = lua_newuserdatauv(L, w->n * sizeof *w->t, 0); /* S_TOKS */
-    lex(o->code, w->t, w->n);
+    w->t = tokens(L, o->code, &w->n); /* S_TOKS */
     open_sets(w);
     declarations(w);
     names(w);
