@@ -192,14 +192,76 @@
 
 ---@class tegn.IndicatorSpec
 ---@field id string
+---@field strategy string
 ---@field title string
----@field strategy? string
----@field goal? string
----@field direction? "up"|"down"
----@field unit? string
----@field kind "proportion"|"mean"|"rate"
----@field compute fun(data: tegn.Data, params: table): tegn.Table
+---@field goal string
+---@field direction "up"|"down"
+---@field unit string
+---@field kind? "proportion"|"mean"|"rate"
+---@field compute fun(data: tegn.Data, params: table): tegn.Table, tegn.Table?
+---@field period? string
 ---@field by? tegn.Names
+---@field baseline? string|integer|"first_judged"
+---@field comparable_from? string|integer
+---@field conf? number
+---@field min_n? integer
+---@field disclosure? "tegn"|"dst"|table
+---@field suppress_below? integer
+---@field part_of? string
+---@field per? number
+---@field flag_deviation? number
+---@field census? boolean
+---@field note? string
+---@field params? table<string, any>
+
+---@class tegn.TakstSpec one tilbud-year (docs/takst.md)
+---@field aar? integer
+---@field normerede_pladser number
+---@field takstdage? integer
+---@field budget_belaegning? number
+---@field historik? table<integer, number>
+---@field akut? boolean
+---@field omkostninger table<string, number>
+---@field overhead_pct? number
+---@field tilsyn_pl_faktor? number
+---@field maanedsfaktor? number
+---@field regler? string|tegn.TakstRules
+
+---@class tegn.RegulateSpec
+---@field aar integer
+---@field belagte_dage? number
+---@field doegntakst? number
+---@field provenu? number
+---@field regnskab number|table<string, number>
+---@field takstgrundlag number
+---@field budget_regulering? number
+---@field regler? string|tegn.TakstRules
+
+---@class tegn.BudgetBelaegningSpec
+---@field aar integer
+---@field historik table<integer, number>
+---@field akut? boolean
+---@field regler? string|tegn.TakstRules
+
+---@class tegn.YdelsespakkeSpec
+---@field timer_fra number
+---@field timer_til number
+---@field timepris number
+---@field periode_dage? integer
+
+---@class tegn.TillaegSpec
+---@field timer number
+---@field tillaegstakst number
+
+---@class tegn.MomsRefusionSpec
+---@field takst number
+---@field momsbelagt_andel number
+---@field regler? string|tegn.TakstRules
+
+---@class tegn.DeltidSpec
+---@field takst number
+---@field dage_pr_uge integer
+---@field regler? string|tegn.TakstRules
 
 ---@class tegn.TestResult
 ---@field est number
@@ -935,12 +997,12 @@ function tegn.takst.rules(base, overrides) end
 function tegn.takst.rule_sets() end
 
 ---The budgetteret belægning.
----@param spec table
+---@param spec tegn.BudgetBelaegningSpec
 ---@return number
 function tegn.takst.budget_belaegning(spec) end
 
 ---The takst of one tilbud-year from its budget lines.
----@param spec table
+---@param spec tegn.TakstSpec
 ---@return table
 function tegn.takst.compute(spec) end
 
@@ -952,27 +1014,27 @@ function tegn.takst.compute(spec) end
 function tegn.takst.compute_table(param, budget, regler) end
 
 ---Efterregulering.
----@param spec table
+---@param spec tegn.RegulateSpec
 ---@return table
 function tegn.takst.regulate(spec) end
 
 ---The price of an hour band.
----@param spec table
+---@param spec tegn.YdelsespakkeSpec
 ---@return table
 function tegn.takst.ydelsespakke(spec) end
 
 ---timer x tillaegstakst, in øre.
----@param spec table
+---@param spec tegn.TillaegSpec
 ---@return integer
 function tegn.takst.tillaeg(spec) end
 
 ---The VAT refund of a takst, in øre.
----@param spec table
+---@param spec tegn.MomsRefusionSpec
 ---@return integer
 function tegn.takst.moms_refusion(spec) end
 
 ---The part-time takst.
----@param spec table
+---@param spec tegn.DeltidSpec
 ---@return integer
 function tegn.takst.deltid(spec) end
 

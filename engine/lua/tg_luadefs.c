@@ -252,14 +252,76 @@ static const char *const prelude[] = {
     "\n"
     "---@class tegn.IndicatorSpec\n"
     "---@field id string\n"
+    "---@field strategy string\n"
     "---@field title string\n"
-    "---@field strategy? string\n"
-    "---@field goal? string\n"
-    "---@field direction? \"up\"|\"down\"\n"
-    "---@field unit? string\n"
-    "---@field kind \"proportion\"|\"mean\"|\"rate\"\n"
-    "---@field compute fun(data: tegn.Data, params: table): tegn.Table\n"
+    "---@field goal string\n"
+    "---@field direction \"up\"|\"down\"\n"
+    "---@field unit string\n"
+    "---@field kind? \"proportion\"|\"mean\"|\"rate\"\n"
+    "---@field compute fun(data: tegn.Data, params: table): tegn.Table, tegn.Table?\n"
+    "---@field period? string\n"
     "---@field by? tegn.Names\n"
+    "---@field baseline? string|integer|\"first_judged\"\n"
+    "---@field comparable_from? string|integer\n"
+    "---@field conf? number\n"
+    "---@field min_n? integer\n"
+    "---@field disclosure? \"tegn\"|\"dst\"|table\n"
+    "---@field suppress_below? integer\n"
+    "---@field part_of? string\n"
+    "---@field per? number\n"
+    "---@field flag_deviation? number\n"
+    "---@field census? boolean\n"
+    "---@field note? string\n"
+    "---@field params? table<string, any>\n"
+    "\n"
+    "---@class tegn.TakstSpec one tilbud-year (docs/takst.md)\n"
+    "---@field aar? integer\n"
+    "---@field normerede_pladser number\n"
+    "---@field takstdage? integer\n"
+    "---@field budget_belaegning? number\n"
+    "---@field historik? table<integer, number>\n"
+    "---@field akut? boolean\n"
+    "---@field omkostninger table<string, number>\n"
+    "---@field overhead_pct? number\n"
+    "---@field tilsyn_pl_faktor? number\n"
+    "---@field maanedsfaktor? number\n"
+    "---@field regler? string|tegn.TakstRules\n"
+    "\n"
+    "---@class tegn.RegulateSpec\n"
+    "---@field aar integer\n"
+    "---@field belagte_dage? number\n"
+    "---@field doegntakst? number\n"
+    "---@field provenu? number\n"
+    "---@field regnskab number|table<string, number>\n"
+    "---@field takstgrundlag number\n"
+    "---@field budget_regulering? number\n"
+    "---@field regler? string|tegn.TakstRules\n"
+    "\n"
+    "---@class tegn.BudgetBelaegningSpec\n"
+    "---@field aar integer\n"
+    "---@field historik table<integer, number>\n"
+    "---@field akut? boolean\n"
+    "---@field regler? string|tegn.TakstRules\n"
+    "\n"
+    "---@class tegn.YdelsespakkeSpec\n"
+    "---@field timer_fra number\n"
+    "---@field timer_til number\n"
+    "---@field timepris number\n"
+    "---@field periode_dage? integer\n"
+    "\n"
+    "---@class tegn.TillaegSpec\n"
+    "---@field timer number\n"
+    "---@field tillaegstakst number\n"
+    "\n"
+    "---@class tegn.MomsRefusionSpec\n"
+    "---@field takst number\n"
+    "---@field momsbelagt_andel number\n"
+    "---@field regler? string|tegn.TakstRules\n"
+    "\n"
+    "---@class tegn.DeltidSpec\n"
+    "---@field takst number\n"
+    "---@field dage_pr_uge integer\n"
+    "---@field regler? string|tegn.TakstRules\n"
     "\n"
     "---@class tegn.TestResult\n"
     "---@field est number\n"
@@ -563,20 +625,23 @@ static const def defs[] = {
       "string|table\n@param overrides? table\n@return tegn.TakstRules" },
     { "tegn.takst", "rule_sets", "", "The names of the built-in regelsæt.\n@return string[]" },
     { "tegn.takst", "budget_belaegning", "spec",
-      "The budgetteret belægning.\n@param spec table\n@return number" },
+      "The budgetteret belægning.\n@param spec tegn.BudgetBelaegningSpec\n@return number" },
     { "tegn.takst", "compute", "spec",
-      "The takst of one tilbud-year from its budget lines.\n@param spec table\n@return table" },
+      "The takst of one tilbud-year from its budget lines.\n@param spec tegn.TakstSpec\n"
+      "@return table" },
     { "tegn.takst", "compute_table", "param, budget, regler",
       "compute over two Tables.\n@param param " T "\n@param budget " T
       "\n@param regler? tegn.TakstRules\n@return " T },
-    { "tegn.takst", "regulate", "spec", "Efterregulering.\n@param spec table\n@return table" },
+    { "tegn.takst", "regulate", "spec",
+      "Efterregulering.\n@param spec tegn.RegulateSpec\n@return table" },
     { "tegn.takst", "ydelsespakke", "spec",
-      "The price of an hour band.\n@param spec table\n@return table" },
+      "The price of an hour band.\n@param spec tegn.YdelsespakkeSpec\n@return table" },
     { "tegn.takst", "tillaeg", "spec",
-      "timer x tillaegstakst, in øre.\n@param spec table\n@return integer" },
+      "timer x tillaegstakst, in øre.\n@param spec tegn.TillaegSpec\n@return integer" },
     { "tegn.takst", "moms_refusion", "spec",
-      "The VAT refund of a takst, in øre.\n@param spec table\n@return integer" },
-    { "tegn.takst", "deltid", "spec", "The part-time takst.\n@param spec table\n@return integer" },
+      "The VAT refund of a takst, in øre.\n@param spec tegn.MomsRefusionSpec\n@return integer" },
+    { "tegn.takst", "deltid", "spec",
+      "The part-time takst.\n@param spec tegn.DeltidSpec\n@return integer" },
     { "tegn.forecast", "holt_winters", "t, opts",
       "Holt-Winters forecasts with intervals per group.\n@param t " T
       "\n@param opts tegn.ForecastOpts\n@return " T " forecasts\n@return " T " params" },
