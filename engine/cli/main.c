@@ -50,7 +50,7 @@ static const char usage_head[] =
     "                    the code given, - a script read from stdin\n"
     "  check SCRIPT      what would fail in a run, without running it: syntax, the\n"
     "                    sandbox, unknown tegn functions and methods, params; --data\n"
-    "                    also runs it on the first 1000 rows of each CSV input, writing\n"
+    "                    also runs it on the first 1000 rows of each input, writing\n"
     "                    nothing, so a misspelt column fails with its line\n"
     "  repl              an interactive Lua prompt with the tegn module\n"
     "  inspect FILE...   load CSV files (or every table of a .sqlite/.db file, or every\n"
@@ -155,7 +155,8 @@ static const command_help commands[] = {
       "64 for an unread --param; 0 prints \"SCRIPT: ok\".\n",
       "  --param KEY=VALUE  the run's params (repeatable)\n"
       "  --data            then run the script as `tegn run` would, on the first 1000\n"
-      "                    rows of each CSV input (workbooks and SQLite are read whole),\n"
+      "                    rows of each input (a CSV file's first records are read;\n"
+      "                    workbooks and SQLite tables are read whole, then cut),\n"
       "                    writing nothing (no --out, no write_csv/_xlsx/_sqlite): a\n"
       "                    missing column or a bad type stops it with the script's line\n"
       "  --out FILE, --allow-read DIR, --allow-write DIR, --lib DIR  as for run: what\n"

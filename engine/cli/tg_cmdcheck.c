@@ -19,7 +19,7 @@
 #include "tg_run.h"
 #include "tg_sbuf.h"
 
-#define SAMPLE_ROWS 1000 /* rows of each CSV input a --data run reads */
+#define SAMPLE_ROWS 1000 /* rows of each input a --data run keeps */
 
 typedef struct check_args {
     const char *script;
@@ -159,7 +159,7 @@ int tg_cmdcheck_main(int argc, char **argv) {
     if (rc == EXIT_OK && a.data) rc = dry_run(&o);
     if (rc == EXIT_OK)
         printf("%s: ok%s\n", a.script,
-               a.data ? " (ran on the first 1000 rows of each CSV input; wrote nothing)" : "");
+               a.data ? " (ran on the first 1000 rows of each input; wrote nothing)" : "");
     free(code);
     free(params);
     free(reads);

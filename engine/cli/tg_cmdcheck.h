@@ -3,7 +3,7 @@
 ** what would fail in a run, found before the run. Without --data the
 ** script is not run: tg_luacheck reads it (syntax, sandbox, unknown tegn
 ** names and methods, params). With --data it is then run as `tegn run`
-** would run it, on the first rows of each CSV input and writing nothing,
+** would run it, on the first rows of each input and writing nothing,
 ** so a misspelt column or a type error stops it with the script's line.
 */
 #ifndef TG_CMDCHECK_H

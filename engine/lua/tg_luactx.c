@@ -40,7 +40,7 @@ struct tg_luactx {
     char *text; /* tegn.emit's text under --format csv or table */
     size_t text_len;
     int dry;            /* tegn check --data: nothing is written */
-    size_t sample_rows; /* tegn check --data: rows kept of each CSV input; 0 = all */
+    size_t sample_rows; /* tegn check --data: rows kept of each input; 0 = all */
 };
 
 static int cmp_param(const void *a, const void *b) {
@@ -149,6 +149,15 @@ void tg_luactx_set_check(tg_luactx *ctx, int dry, size_t sample_rows) {
 
 size_t tg_luactx_sample(const tg_luactx *ctx) {
     return ctx ? ctx->sample_rows : 0;
+}
+
+void tg_luactx_sample_table(lua_State *L, tg_table **slot) {
+    size_t n = tg_luactx_of(L)->sample_rows;
+    if (n == 0 || !*slot || (*slot)->n_rows <= n) return;
+    tg_table *head = tg_table_head(*slot, n);
+    if (!head) tg_lua_raise(L, TG_ENOMEM, NULL);
+    tg_table_release(*slot);
+    *slot = head;
 }
 
 void tg_luactx_set_tty(tg_luactx *ctx, int tty) {

@@ -156,6 +156,11 @@ void tg_luactx_add_indicator(struct lua_State *L, tg_json *ind);
 ** and whose CSV loads keep the first 'sample_rows' rows (0: all). */
 void tg_luactx_set_check(tg_luactx *ctx, int dry, size_t sample_rows);
 size_t tg_luactx_sample(const tg_luactx *ctx);
+/* For read_excel and read_sqlite, which read an input whole: in a run
+** with a sample (tegn check --data), replaces the table in *slot by its
+** first sample_rows rows, so the verbs run on the sample. Raises on out of
+** memory. */
+void tg_luactx_sample_table(struct lua_State *L, tg_table **slot);
 
 #define TG_LUACTX_DRY (-2) /* tg_luactx_open_write in a run that writes nothing */
 

@@ -523,6 +523,7 @@ static int l_tegn_read_csv(lua_State *L) {
     if (st != TG_OK) return tg_luaaux_fail(L, st, &err, NULL);
     tg_luactx_add_input(L, path, NULL, *slot, rep->n_rejected);
     record_csv(L, path, rep, *slot);
+    tg_luactx_sample_table(L, slot); /* a gzip or UTF-16 file was read whole */
     if (tg_luactx_progress(lib)) {
         char line[512];
         int n = snprintf(line, sizeof line, "tegn: read %s: %zu rows\n", path, (*slot)->n_rows);
@@ -635,6 +636,7 @@ static int l_tegn_read_sqlite(lua_State *L) {
     }
     if (st != TG_OK) return tg_luaaux_fail(L, st, &err, NULL);
     tg_luactx_add_input(L, db, what, *slot, 0);
+    tg_luactx_sample_table(L, slot);
     return 1;
 }
 

@@ -111,14 +111,7 @@ static int l_table_head(lua_State *L) {
         *slot = tg_table_retain((tg_table *)t);
         return 1;
     }
-    *slot = tg_table_new();
-    if (!*slot) return tg_lua_raise(L, TG_ENOMEM, NULL);
-    for (size_t k = 0; k < t->n_cols; k++) {
-        tg_col *c = tg_col_slice(t->cols[k], 0, m);
-        tg_status st = c ? tg_table_add(*slot, t->names[k], c) : TG_ENOMEM;
-        tg_col_release(c);
-        if (st != TG_OK) return tg_lua_raise(L, st, NULL);
-    }
+    if (!(*slot = tg_table_head(t, m))) return tg_lua_raise(L, TG_ENOMEM, NULL);
     return 1;
 }
 

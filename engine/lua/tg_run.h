@@ -79,7 +79,7 @@ typedef struct tg_run_opts {
     size_t *n_times;
     int format; /* --format: a TG_LUACTX_FORMAT_* (tg_luactx.h) */
     /* tegn check --data: nothing is written (the writers and the document
-    ** are skipped; 'out' is ignored) and each CSV input keeps its first
+    ** are skipped; 'out' is ignored) and each input keeps its first
     ** sample_rows rows (0: all). */
     int dry;
     size_t sample_rows;
