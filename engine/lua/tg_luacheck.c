@@ -437,14 +437,17 @@ static int exists(const char *path) {
 }
 
 /* require "name" with a literal name: a name require accepts, found in
-** the script's folder or the lib folder, whose fields then count as
-** defined (its functions may be called as methods). */
-static void check_require(walk *w, const tok *name) {
+** the script's folder or the lib folder. With 'absorb' (the pass before
+** the script's own declarations) nothing is reported: the module is read
+** and its declarations count for the script (a global it sets, a method
+** it gives its values); without, a bad name or a missing module is. */
+static void check_require(walk *w, const tok *name, int absorb) {
     char rel[256], path[8500], dir[4096];
     const char *slash = strrchr(w->o->script, '/');
     if (name->len == 4 && memcmp(name->p, "tegn", 4) == 0) return;
     w->dynamic = 1; /* a module may read params too */
     if (!name->plain || !tg_lua_module_name_ok(name->p, name->len)) {
+        if (absorb) return;
         report(w, name, &w->res->errors,
                "sandbox: require '%.*s': not a module name (letters, digits, '_' and '.'; no "
                "path)",
@@ -459,12 +462,13 @@ static void check_require(walk *w, const tok *name) {
     snprintf(path, sizeof path, "%s/%s", dir, rel);
     if (!exists(path) && w->o->lib_dir) snprintf(path, sizeof path, "%s/%s", w->o->lib_dir, rel);
     if (!exists(path)) {
+        if (absorb) return;
         report(w, name, &w->res->errors, "require: no module '%.*s' (looked for %s in %s%s%s)",
                (int)name->len, name->p, rel, dir, w->o->lib_dir ? " and " : "",
                w->o->lib_dir ? w->o->lib_dir : "");
         return;
     }
-    /* the module's own definitions: methods it gives its values */
+    if (!absorb) return;
     FILE *f = fopen(path, "rb");
     char *text = NULL;
     long len;
@@ -479,11 +483,7 @@ static void check_require(walk *w, const tok *name) {
     walk sub = *w;
     sub.t = toks;
     sub.n = n;
-    lua_pushvalue(w->L, S_DECLARED); /* its declarations are its own; its fields count */
-    lua_newtable(w->L);
-    lua_replace(w->L, S_DECLARED);
-    declarations(&sub);
-    lua_replace(w->L, S_DECLARED);
+    declarations(&sub); /* its globals, and (leniently) its locals, count as declared */
     lua_pop(w->L, 2);
 }
 
@@ -545,7 +545,7 @@ static void names(walk *w) {
             continue; /* a key in a table constructor, or an assignment: declared */
         if (is(&t[i], T_NAME, "require") && !set_has(w, S_DECLARED, &t[i])) {
             size_t a = i + 1 + (size_t)sym(&t[i + 1], "(");
-            if (t[a].kind == T_STRING) check_require(w, &t[a]);
+            if (t[a].kind == T_STRING) check_require(w, &t[a], 0);
             else w->dynamic = 1;
         }
         if (set_has(w, S_ALIASES, &t[i]) ||
@@ -673,6 +673,11 @@ static int check_protected(lua_State *L) {
     lua_settop(L, 1);
     w->t = tokens(L, o->code, &w->n); /* S_TOKS */
     open_sets(w);
+    for (size_t i = 0; i + 2 < w->n; i++) { /* the modules' declarations first */
+        size_t a = i + 1 + (size_t)sym(&w->t[i + 1], "(");
+        if (is(&w->t[i], T_NAME, "require") && w->t[a].kind == T_STRING)
+            check_require(w, &w->t[a], 1);
+    }
     declarations(w);
     names(w);
     check_unused(w);
