@@ -214,7 +214,8 @@
 ---@field note? string
 ---@field params? table<string, any>
 
----@class tegn.TakstSpec one tilbud-year (docs/takst.md)
+---One tilbud-year (docs/takst.md).
+---@class tegn.TakstSpec
 ---@field aar? integer
 ---@field normerede_pladser number
 ---@field takstdage? integer
