@@ -1070,7 +1070,7 @@ function tegn.sim.run(spec) end
 
 ---Per tilbud, what sim.run needs, estimated from a Table of stays.
 ---@param stays tegn.Table
----@param opts {fra: string|tegn.Date, til: string|tegn.Date, by?: string, indflyttet?: string, fraflyttet?: string}
+---@param opts {fra: string|tegn.Date, til: string|tegn.Date, by?: string, indflyttet?: string, fraflyttet?: string, henvisninger?: tegn.Table, henvist?: string, udfald?: string}
 ---@return tegn.Table
 function tegn.sim.from_stays(stays, opts) end
 

@@ -663,7 +663,8 @@ static const def defs[] = {
       "Per tilbud, what sim.run needs, estimated from a Table of stays.\n"
       "@param stays " T "\n"
       "@param opts {fra: string|tegn.Date, til: string|tegn.Date, by?: string, indflyttet?: "
-      "string, fraflyttet?: string}\n"
+      "string, fraflyttet?: string, henvisninger?: tegn.Table, henvist?: string, udfald?: "
+      "string}\n"
       "@return " T },
     { "tegn.sim", "erlang_b", "c, a",
       "The Erlang B blocking probability.\n@param c integer\n@param a number\n@return number" },
