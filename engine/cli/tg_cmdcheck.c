@@ -6,6 +6,7 @@
 */
 #include "tg_cmdcheck.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,7 +78,7 @@ static char *read_script(const char *path) {
         (text = malloc((size_t)len + 1))) {
         text[fread(text, 1, (size_t)len, f)] = '\0';
     }
-    if (!text) fprintf(stderr, "tegn: %s: cannot open script\n", path);
+    if (!text) fprintf(stderr, "tegn: %s: cannot open script: %s\n", path, strerror(errno));
     if (f) fclose(f);
     return text;
 }
