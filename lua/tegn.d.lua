@@ -79,6 +79,12 @@
 ---@field autofilter? boolean
 ---@field allow_identifiers? tegn.AllowIdentifiers
 
+---@class tegn.WriteParquetOpts
+---@field compression? "zstd"|"snappy"|"none"
+---@field row_group_rows? integer
+---@field partition_by? string[] hive folders; path is then a folder
+---@field allow_identifiers? tegn.AllowIdentifiers
+
 ---@class tegn.WriteSqliteOpts
 ---@field mode? tegn.WriteMode
 ---@field allow_identifiers? tegn.AllowIdentifiers
@@ -334,6 +340,11 @@ function Table:write_sqlite(db, table, opts) end
 ---@param path string
 ---@param opts? tegn.WriteXlsxOpts
 function Table:write_xlsx(path, opts) end
+
+---Writes the table as an Apache Parquet file (or hive folders with partition_by), atomically.
+---@param path string
+---@param opts? tegn.WriteParquetOpts
+function Table:write_parquet(path, opts) end
 
 ---The rows where pred is true, in their order.
 ---@param pred tegn.Expr

@@ -139,6 +139,12 @@ static const char *const prelude[] = {
     "---@field autofilter? boolean\n"
     "---@field allow_identifiers? tegn.AllowIdentifiers\n"
     "\n"
+    "---@class tegn.WriteParquetOpts\n"
+    "---@field compression? \"zstd\"|\"snappy\"|\"none\"\n"
+    "---@field row_group_rows? integer\n"
+    "---@field partition_by? string[] hive folders; path is then a folder\n"
+    "---@field allow_identifiers? tegn.AllowIdentifiers\n"
+    "\n"
     "---@class tegn.WriteSqliteOpts\n"
     "---@field mode? tegn.WriteMode\n"
     "---@field allow_identifiers? tegn.AllowIdentifiers\n"
@@ -369,6 +375,9 @@ static const def defs[] = {
     { "Table", "write_xlsx", "path, opts",
       "Writes the table as one sheet of an Excel workbook.\n@param path string\n@param opts? "
       "tegn.WriteXlsxOpts" },
+    { "Table", "write_parquet", "path, opts",
+      "Writes the table as an Apache Parquet file (or hive folders with partition_by), "
+      "atomically.\n@param path string\n@param opts? tegn.WriteParquetOpts" },
     { "Table", "filter", "pred",
       "The rows where pred is true, in their order.\n@param pred tegn.Expr\n@return " T },
     { "Table", "derive", "spec",
