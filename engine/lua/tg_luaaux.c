@@ -855,3 +855,28 @@ void tg_luaaux_coltypes(lua_State *L, const char *fn, const tg_csv_coltype **out
     *out = types;
     *n_out = n;
 }
+
+/* ---- read-only views ---- */
+
+/* Pushes the table a read-only view (the tegn module, its sub-tables)
+** reads through -- its __index, or for a view with an __index function
+** (tegn.data) the table its __pairs iterates (tg_lua_readonly) -- or the
+** value itself when it is a plain table. */
+void tg_luaaux_push_contents(lua_State *L, int idx) {
+    idx = lua_absindex(L, idx);
+    if (lua_istable(L, idx) && lua_getmetatable(L, idx)) {
+        if (lua_getfield(L, -1, "__index") == LUA_TTABLE) {
+            lua_remove(L, -2);
+            return;
+        }
+        lua_pop(L, 1);
+        if (lua_getfield(L, -1, "__pairs") == LUA_TFUNCTION && lua_getupvalue(L, -1, 1) &&
+            lua_istable(L, -1)) {
+            lua_replace(L, -3);
+            lua_pop(L, 1);
+            return;
+        }
+        lua_settop(L, idx);
+    }
+    lua_pushvalue(L, idx);
+}

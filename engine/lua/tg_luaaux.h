@@ -63,6 +63,12 @@ TG_NORETURN int tg_luaaux_no_column(struct lua_State *L, const tg_table *t, cons
 ** extends (at least 3 characters), so 'takst' suggests 'takst_kr'. */
 const char *tg_luaaux_suggest(const char *name, char *const *names, size_t n);
 
+/* Pushes the table a read-only view (tg_lua_readonly: the tegn module, its
+** sub-tables) reads through, found without running code, or the value at
+** idx itself when it is a plain table; for walks over the module's names
+** (tegn --definitions, tegn check). */
+void tg_luaaux_push_contents(struct lua_State *L, int idx);
+
 /* Writes a warning line "script.lua:12: warning: msg\n" through the run
 ** context's print callback. */
 void tg_luaaux_warn(struct lua_State *L, const char *msg);
