@@ -322,6 +322,10 @@ function Table:select(...) end
 ---@return tegn.Table
 function Table:rename(spec) end
 
+---The plan of the verbs that make the table, one step per line; after it ran, each step's rows in and out, time and output size.
+---@return string
+function Table:explain() end
+
 ---Releases the columns now; the table is unusable afterwards.
 function Table:free() end
 

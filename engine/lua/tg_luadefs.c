@@ -366,6 +366,9 @@ static const def defs[] = {
     { "Table", "rename", "spec",
       "Same columns, some renamed (new = \"old\").\n@param spec table<string, "
       "string>\n@return " T },
+    { "Table", "explain", "",
+      "The plan of the verbs that make the table, one step per line; after it ran, each "
+      "step's rows in and out, time and output size.\n@return string" },
     { "Table", "free", "", "Releases the columns now; the table is unusable afterwards." },
     { "Table", "write_csv", "path, opts",
       "Writes the table as CSV, atomically.\n@param path string\n@param opts? tegn.WriteCsvOpts" },
