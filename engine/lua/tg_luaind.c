@@ -264,6 +264,12 @@ static void read_spec(lua_State *L, tg_indicator_spec *s, const char **by) {
     ** judged (the document keeps the word as given) */
     s->judge.first_judged =
         s->base.set && !s->base.is_num && strcmp(s->base.str, "first_judged") == 0;
+    /* funnel = true: the groups are steps, each a subset of the one before */
+    s->total = NULL;
+    s->funnel = tg_luaaux_opt_boolean(L, 1, "indicator", "funnel", 0);
+    if (s->funnel && (k != 0 || s->n_by != 1))
+        tg_luaaux_error(L, "indicator: funnel = true needs a proportion with one 'by' column "
+                           "(the steps)");
 }
 
 /* Raises unless 'id' is new in this run and made of [A-Za-z0-9._-]. */
@@ -284,6 +290,15 @@ static void claim_id(lua_State *L, const char *id) {
     lua_pushboolean(L, 1);
     lua_setfield(L, -2, id);
     lua_pop(L, 1);
+}
+
+/* The details at idx (nil, or a table of Tables and values) as JSON in
+** *details. They reach the document: no CPR numbers (tilbud names are
+** fine). */
+static void read_details(lua_State *L, int idx, void **details) {
+    idx = lua_absindex(L, idx);
+    tg_luaval_check_identifiers(L, idx, 0, 0, "indicator details");
+    if (!lua_isnil(L, idx)) *details = tg_luaval_json(L, idx, -1, "details");
 }
 
 /* spec.part_of: the series of the indicator without groups this one's
@@ -445,29 +460,14 @@ static tg_json *describe(lua_State *L, const tg_indicator_spec *s, const tg_tabl
 
 /* tegn.indicator(spec) -> series, verdicts (Tables) */
 static int l_indicator(lua_State *L) {
-    static const char *const known[] = { "id",
-                                         "title",
-                                         "strategy",
-                                         "goal",
-                                         "direction",
-                                         "unit",
-                                         "kind",
-                                         "compute",
-                                         "by",
-                                         "period",
-                                         "baseline",
-                                         "comparable_from",
-                                         "conf",
-                                         "min_n",
-                                         "suppress_below",
-                                         "per",
-                                         "flag_deviation",
-                                         "note",
-                                         "params",
-                                         "census",
-                                         "disclosure",
-                                         "part_of",
-                                         NULL };
+    static const char *const known[] = { "id",      "title",          "strategy",
+                                         "goal",    "direction",      "unit",
+                                         "kind",    "compute",        "by",
+                                         "period",  "baseline",       "comparable_from",
+                                         "conf",    "min_n",          "suppress_below",
+                                         "per",     "flag_deviation", "note",
+                                         "params",  "census",         "disclosure",
+                                         "part_of", "funnel",         NULL };
     const char *by[TG_INDICATOR_MAX_BY];
     tg_indicator_spec s;
     tg_table **series, **verdicts, *t;
@@ -493,15 +493,14 @@ static int l_indicator(lua_State *L) {
     s.total = total_of(L, id);
     lua_getfield(L, LUA_REGISTRYINDEX, CATALOG_KEY);
     push_params(L);
-    lua_call(L, 2, 2); /* compute(data, params) -> series [, details] */
+    lua_call(L, 2, 2); /* compute(data, params) -> series [, details or a function
+                       ** series -> details] */
     if (!luaL_testudata(L, 2, TG_LUAVAL_TABLE_MT))
         return tg_luaaux_error(L, "indicator '%s': compute must return a tegn.Table, not a %s", id,
                                luaL_typename(L, 2));
     t = tg_luaval_table_check(L, 2);
     details = tg_luaaux_box(L, free_json);
-    /* details reach the document: no CPR numbers (tilbud names are fine) */
-    tg_luaval_check_identifiers(L, 3, 0, 0, "indicator details");
-    if (!lua_isnil(L, 3)) *details = tg_luaval_json(L, 3, -1, "details");
+    if (!lua_isfunction(L, 3)) read_details(L, 3, details);
     series = tg_luaval_table_new(L);
     verdicts = tg_luaval_table_new(L);
     tg_lua_check(L);
@@ -511,6 +510,14 @@ static int l_indicator(lua_State *L) {
         char what[128];
         snprintf(what, sizeof what, "indicator '%s'", id);
         return tg_luaaux_fail(L, st, &err, what);
+    }
+    if (lua_isfunction(L, 3)) {
+        /* details made from the published series (which periods it hides) */
+        lua_pushvalue(L, 3);
+        lua_pushvalue(L, 5);
+        lua_call(L, 1, 1);
+        read_details(L, -1, details);
+        lua_pop(L, 1);
     }
     tg_luactx_add_indicator(L, describe(L, &s, *series, *verdicts, details));
     if (s.n_by == 0) keep_total(L, id, -2);

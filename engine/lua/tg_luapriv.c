@@ -150,12 +150,14 @@ static size_t read_within(lua_State *L, const char **keys) {
     return n;
 }
 
-/* t:suppress{ count = "antal", within = { "aar" }, total = "tilbud", rules
-** = "tegn", mark = "suppressed" } -> a new Table with 'count' NULL where
+/* t:suppress{ count = "antal", within = { "aar" }, total = "tilbud", hide =
+** "risiko", rules = "tegn", mark = "suppressed" } -> a new Table with 'count' NULL where
 ** the disclosure rules hide it and a boolean column 'mark' saying where
 ** (tg_suppress_table). */
 static int l_table_suppress(lua_State *L) {
-    static const char *const known[] = { "count", "within", "total", "rules", "mark", NULL };
+    static const char *const known[] = {
+        "count", "within", "total", "hide", "rules", "mark", NULL
+    };
     const tg_table *t = tg_luaval_table_check(L, 1);
     const char *keys[TG_SUPPRESS_MAX_WITHIN], *rules;
     tg_suppress_opts o = { 0 };
@@ -169,6 +171,7 @@ static int l_table_suppress(lua_State *L) {
     lua_pop(L, 1);
     o.count = tg_luaaux_opt_string(L, 2, "suppress", "count", NULL);
     o.total = tg_luaaux_opt_string(L, 2, "suppress", "total", NULL);
+    o.hide = tg_luaaux_opt_string(L, 2, "suppress", "hide", NULL);
     rules = tg_luaaux_opt_string(L, 2, "suppress", "rules", "tegn");
     o.mark = tg_luaaux_opt_string(L, 2, "suppress", "mark", "suppressed");
     if (!tg_sdc_rules_named(&o.rules, rules))

@@ -80,6 +80,10 @@ typedef struct tg_sdc_term {
     size_t cell;
     int sign;
     double value, lo, hi;
+    int free; /* 1: a quantity never published and never protected (a
+              ** funnel's number who stopped at a step, when the rules do
+              ** not hide it): its cell is hidden, so it widens the others'
+              ** ranges by its bounds, but a reader may pin it */
 } tg_sdc_term;
 
 /* The bounds [*lo, *hi] the secondary search assumes a reader knows of a
@@ -96,8 +100,8 @@ void tg_sdc_bounds(const tg_sdc_rules *r, double v, int is_count, double *lo, do
 void tg_sdc_range(const tg_sdc_term *terms, size_t n, const uint8_t *hidden, size_t i, double *lo,
                   double *hi);
 
-/* Hides cells until, in every line, every hidden term's range is at
-** least one unit wide, and returns the number of lines left exposed
+/* Hides cells until, in every line, every hidden term's range (but a free
+** one's) is at least one unit wide, and returns the number of lines left exposed
 ** because no cell could be chosen. Line k is terms[start[k] ..
 ** start[k + 1]). hidden (one per cell, n_cells of them) is read and
 ** updated: cells it adds are set to TG_SDC_SECONDARY. Each round hides

@@ -26,6 +26,7 @@ typedef struct work {
     uint8_t *brk, *hidden;
     double *cost;
     tg_sdc_term *terms;
+    const tg_col *hide; /* the hide column, or NULL */
 } work;
 
 static void work_free(work *w) {
@@ -54,14 +55,15 @@ static tg_status check_int(const tg_table *t, const char *name, long *k, tg_erro
 static void add_count(const tg_sdc_rules *r, size_t row, double x, double sum, int small_total,
                       work *w, size_t *at) {
     tg_sdc_reason why;
-    if (small_total) why = TG_SDC_SMALL; /* the group itself is hidden elsewhere */
+    if (small_total || (w->hide && tg_col_is_valid(w->hide, row) && w->hide->v.b8[row]))
+        why = TG_SDC_SMALL; /* the group itself is hidden elsewhere */
     else if (sum > 0) why = tg_sdc_count(r, x, sum);
     else why = TG_SDC_SHOWN; /* a group of 0 hides nothing its total does not say */
     w->hidden[row] = (uint8_t)why;
     /* hiding a 0 protects nothing: a reader who knows the rules knows a
     ** hidden count is not 1-4 unless it is primary */
     w->cost[row] = x > 0 ? x : INFINITY;
-    w->terms[*at] = (tg_sdc_term){ row, 1, x, 0, INFINITY };
+    w->terms[*at] = (tg_sdc_term){ row, 1, x, 0, INFINITY, 0 };
     tg_sdc_bounds(r, x, 1, &w->terms[*at].lo, &w->terms[*at].hi);
     (*at)++;
 }
@@ -97,16 +99,16 @@ static tg_status add_line(const tg_table *t, long kc, long kt, const tg_suppress
     w->cost[cs] = w->cost[ct] = INFINITY; /* published elsewhere: never ours to hide */
     if (!tc) {
         w->hidden[cs] = w->hidden[ct] = 0;
-        w->terms[(*at)++] = (tg_sdc_term){ cs, -1, sum, 0, INFINITY };
+        w->terms[(*at)++] = (tg_sdc_term){ cs, -1, sum, 0, INFINITY, 0 };
         return TG_OK;
     }
     /* the rest is x of the total as the other publication shows it */
     w->hidden[cs] = (uint8_t)tg_sdc_count(r, total - sum, total);
-    w->terms[*at] = (tg_sdc_term){ cs, 1, total - sum, 0, INFINITY };
+    w->terms[*at] = (tg_sdc_term){ cs, 1, total - sum, 0, INFINITY, 0 };
     tg_sdc_bounds(r, total - sum, 1, &w->terms[*at].lo, &w->terms[*at].hi);
     (*at)++;
     w->hidden[ct] = small_total ? TG_SDC_SMALL : 0;
-    w->terms[*at] = (tg_sdc_term){ ct, -1, total, 0, INFINITY };
+    w->terms[*at] = (tg_sdc_term){ ct, -1, total, 0, INFINITY, 0 };
     tg_sdc_bounds(r, total, 1, &w->terms[*at].lo, &w->terms[*at].hi);
     (*at)++;
     return TG_OK;
@@ -178,6 +180,14 @@ tg_status tg_suppress_table(const tg_table *t, const tg_suppress_opts *o, tg_tab
                           TG_SUPPRESS_MAX_WITHIN);
     if ((st = check_int(t, o->count, &kc, err)) != TG_OK) return st;
     if (o->total && (st = check_int(t, o->total, &kt, err)) != TG_OK) return st;
+    if (o->hide) {
+        long kh;
+        if ((st = tg_table_lookup(t, o->hide, &kh, err)) != TG_OK) return st;
+        if (t->cols[kh]->type != TG_BOOL)
+            return tg_err_set(err, TG_EARG, NULL, 0, 0, "column '%s' must be boolean, not %s",
+                              o->hide, tg_type_name(t->cols[kh]->type));
+        w.hide = t->cols[kh];
+    }
     if (tg_table_find(t, o->mark) >= 0)
         return tg_err_set(err, TG_EARG, NULL, 0, 0, "the table already has a column '%s'", o->mark);
     st = decide(t, kc, kt, o, &w, err);

@@ -29,6 +29,9 @@ typedef struct tg_suppress_opts {
     const char *total;         /* NULL, or a whole-number column holding
                                ** each group's total as published elsewhere
                                ** (one value per group) */
+    const char *hide;          /* NULL, or a boolean column: rows where it is
+                               ** true are hidden whatever their count (for a
+                               ** reason the table does not show) */
     const char *mark;          /* the boolean column saying where */
     tg_sdc_rules rules;
 } tg_suppress_opts;
@@ -37,7 +40,8 @@ typedef struct tg_suppress_opts {
 ** o->count NULL where hidden (and where it was NULL, which counts as 0),
 ** then the boolean column o->mark, true where the rules hid the count.
 ** Errors (TG_EARG, *out NULL): an unknown column, a count or total that is
-** not whole numbers, a total that differs within a group or is less than
+** not whole numbers, a hide column that is not boolean, a total that differs within a group or is
+*less than
 ** its group's counts, a mark that names an existing column, more than
 ** TG_SUPPRESS_MAX_WITHIN within columns; TG_ENOMEM. */
 tg_status tg_suppress_table(const tg_table *t, const tg_suppress_opts *o, tg_table **out,

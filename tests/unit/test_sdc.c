@@ -59,10 +59,10 @@ static void test_sdc_dominance_and_round(void **state) {
 /* Groups 3 (hidden), 20, 25 and their total 48: the 3 is 48 - 45. Hiding
 ** the cheapest other (cost = the value here) widens it to [1, 4]. */
 static void test_sdc_secondary_one_line(void **state) {
-    tg_sdc_term t[4] = { { 0, 1, 3, 1, 4 },
-                         { 1, 1, 20, 0, INFINITY },
-                         { 2, 1, 25, 0, INFINITY },
-                         { 3, -1, 48, 0, INFINITY } };
+    tg_sdc_term t[4] = { { 0, 1, 3, 1, 4, 0 },
+                         { 1, 1, 20, 0, INFINITY, 0 },
+                         { 2, 1, 25, 0, INFINITY, 0 },
+                         { 3, -1, 48, 0, INFINITY, 0 } };
     size_t start[2] = { 0, 4 };
     double cost[4] = { 3, 20, 25, INFINITY }, lo, hi;
     uint8_t hidden[4] = { TG_SDC_SMALL, 0, 0, 0 };
@@ -82,12 +82,13 @@ static void test_sdc_secondary_one_line(void **state) {
 ** and they sum to 2, so both are 1; a third cell must go. With a hidden
 ** total and nothing else hidden, the total is 33 - 0: a part goes too. */
 static void test_sdc_secondary_pinned_pair(void **state) {
-    tg_sdc_term t[4] = {
-        { 0, 1, 1, 1, 4 }, { 1, 1, 1, 1, 4 }, { 2, 1, 30, 0, INFINITY }, { 3, -1, 32, 0, INFINITY }
-    };
-    tg_sdc_term u[3] = { { 0, 1, 10, 0, INFINITY },
-                         { 1, 1, 23, 0, INFINITY },
-                         { 2, -1, 33, 0, INFINITY } };
+    tg_sdc_term t[4] = { { 0, 1, 1, 1, 4, 0 },
+                         { 1, 1, 1, 1, 4, 0 },
+                         { 2, 1, 30, 0, INFINITY, 0 },
+                         { 3, -1, 32, 0, INFINITY, 0 } };
+    tg_sdc_term u[3] = { { 0, 1, 10, 0, INFINITY, 0 },
+                         { 1, 1, 23, 0, INFINITY, 0 },
+                         { 2, -1, 33, 0, INFINITY, 0 } };
     size_t start[2] = { 0, 4 }, ustart[2] = { 0, 3 };
     double cost[4] = { 1, 1, 30, INFINITY }, ucost[3] = { 10, 23, INFINITY };
     uint8_t hidden[4] = { TG_SDC_SMALL, TG_SDC_SMALL, 0, 0 }, uh[3] = { 0, 0, TG_SDC_SMALL };

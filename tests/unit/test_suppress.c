@@ -36,7 +36,9 @@ static tg_table *counts(size_t n, const int *aar, const char *const *k, const in
 static const char *const within[] = { "aar" };
 
 static tg_suppress_opts opts(const char *rules, const char *total) {
-    tg_suppress_opts o = { "antal", within, 1, total, "skjult", { 0 } };
+    tg_suppress_opts o = {
+        .count = "antal", .within = within, .n_within = 1, .total = total, .mark = "skjult"
+    };
     assert_true(tg_sdc_rules_named(&o.rules, rules));
     return o;
 }
@@ -126,6 +128,32 @@ static void test_suppress_total(void **state) {
     tg_table_release(t);
 }
 
+/* hide = "risiko": 2024's counts 6, 7 and 20 would all be shown; the row
+** flagged is hidden, and then the cheapest other too (else 33 - 27 gives
+** it back). A NULL flag hides nothing. */
+static void test_suppress_hide(void **state) {
+    static const int aar[] = { 2024, 2024, 2024, 2025 };
+    static const char *const k[] = { "a", "b", "c", "a" };
+    static const int antal[] = { 6, 7, 20, 9 };
+    static const int want[] = { -1, -1, 20, 9 }, mark[] = { 1, 1, 0, 0 };
+    tg_table *t = counts(4, aar, k, antal, NULL), *out = NULL;
+    tg_col *h = tg_col_new(TG_BOOL, 4, NULL);
+    tg_suppress_opts o = opts("tegn", NULL);
+    (void)state;
+    assert_int_equal(tg_col_push_bool(h, 0), TG_OK);
+    assert_int_equal(tg_col_push_bool(h, 1), TG_OK);
+    assert_int_equal(tg_col_push_bool(h, 0), TG_OK);
+    assert_int_equal(tg_col_push_null(h), TG_OK);
+    tg_test_add(t, "risiko", h);
+    o.hide = "risiko";
+    assert_int_equal(tg_suppress_table(t, &o, &out, NULL), TG_OK);
+    check(out, 4, want, mark);
+    tg_table_release(out);
+    o.hide = "k";
+    assert_int_equal(tg_suppress_table(t, &o, &out, NULL), TG_EARG);
+    tg_table_release(t);
+}
+
 static void expect_error(const tg_table *t, tg_suppress_opts o, const char *message) {
     tg_table *out = (tg_table *)1;
     tg_error err;
@@ -186,6 +214,7 @@ int main(void) {
         cmocka_unit_test(test_suppress_secondary),
         cmocka_unit_test(test_suppress_dst),
         cmocka_unit_test(test_suppress_total),
+        cmocka_unit_test(test_suppress_hide),
         cmocka_unit_test(test_suppress_errors),
         cmocka_unit_test_teardown(test_suppress_oom, tg_test_disarm),
     };
