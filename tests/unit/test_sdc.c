@@ -121,6 +121,27 @@ static void test_sdc_bounds(void **state) {
     assert_true(lo == 0 && isinf(hi));
 }
 
+/* A funnel's line 30 - 23 - d = 0: a d of 7 is never published but not
+** protected (free), so being pinned hides nothing; a d of 2 is, so the
+** step of lower index goes (equal costs): d is then 1-4 again. */
+static void test_sdc_free(void **state) {
+    tg_sdc_term t[3] = { { 0, 1, 30, 0, INFINITY, 0 },
+                         { 1, -1, 23, 0, INFINITY, 0 },
+                         { 2, -1, 7, 5, INFINITY, 1 } };
+    size_t start[2] = { 0, 3 };
+    double cost[3] = { 40, 40, INFINITY };
+    uint8_t hidden[3] = { 0, 0, TG_SDC_SMALL };
+    (void)state;
+    assert_int_equal(tg_sdc_secondary(t, start, 1, cost, hidden, 3), 0);
+    assert_int_equal(hidden[0], 0);
+    assert_int_equal(hidden[1], 0);
+    t[1].value = 28;
+    t[2] = (tg_sdc_term){ 2, -1, 2, 1, 4, 0 };
+    assert_int_equal(tg_sdc_secondary(t, start, 1, cost, hidden, 3), 0);
+    assert_int_equal(hidden[0], TG_SDC_SECONDARY); /* the lower index of equal cost */
+    assert_int_equal(hidden[1], 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sdc_named_and_count),
@@ -128,6 +149,7 @@ int main(void) {
         cmocka_unit_test(test_sdc_secondary_one_line),
         cmocka_unit_test(test_sdc_secondary_pinned_pair),
         cmocka_unit_test(test_sdc_bounds),
+        cmocka_unit_test(test_sdc_free),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
