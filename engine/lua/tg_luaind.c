@@ -302,12 +302,17 @@ static void read_details(lua_State *L, int idx, void **details) {
 }
 
 /* spec.part_of: the series of the indicator without groups this one's
-** groups add up to (the registry's ids table keeps it alive), or NULL. */
-static const tg_table *total_of(lua_State *L, const char *id) {
+** groups add up to (the registry's ids table keeps it alive), or NULL;
+** *round_to: what its counts are rounded to. */
+static const tg_table *total_of(lua_State *L, const char *id, double *round_to) {
     const char *of = tg_luaaux_opt_string(L, 1, "indicator", "part_of", NULL);
     const tg_table *t;
+    *round_to = 0;
     if (!of) return NULL;
     lua_getfield(L, LUA_REGISTRYINDEX, IDS_KEY);
+    lua_pushfstring(L, "%s#round_to", of);
+    if (lua_rawget(L, -2) == LUA_TNUMBER) *round_to = lua_tonumber(L, -1);
+    lua_pop(L, 1);
     lua_getfield(L, -1, of);
     if (!luaL_testudata(L, -1, TG_LUAVAL_TABLE_MT))
         tg_luaaux_error(L,
@@ -320,12 +325,17 @@ static const tg_table *total_of(lua_State *L, const char *id) {
 }
 
 /* Remembers the series at idx of indicator 'id' (which has no groups) as
-** a total later indicators may be part_of. */
-static void keep_total(lua_State *L, const char *id, int idx) {
+** a total later indicators may be part_of, with the rounding of its counts. */
+static void keep_total(lua_State *L, const char *id, int idx, double round_to) {
     idx = lua_absindex(L, idx);
     lua_getfield(L, LUA_REGISTRYINDEX, IDS_KEY);
     lua_pushvalue(L, idx);
     lua_setfield(L, -2, id);
+    /* its published counts are rounded: the groups' check allows for it
+    ** ('#' cannot be in an id) */
+    lua_pushfstring(L, "%s#round_to", id);
+    lua_pushnumber(L, round_to);
+    lua_rawset(L, -3);
     lua_pop(L, 1);
 }
 
@@ -490,7 +500,7 @@ static int l_indicator(lua_State *L) {
         return tg_luaaux_bad(L, lua_tostring(L, -1), "compute", "a function", -2);
     }
     claim_id(L, id);
-    s.total = total_of(L, id);
+    s.total = total_of(L, id, &s.total_round_to);
     lua_getfield(L, LUA_REGISTRYINDEX, CATALOG_KEY);
     push_params(L);
     lua_call(L, 2, 2); /* compute(data, params) -> series [, details or a function
@@ -520,7 +530,7 @@ static int l_indicator(lua_State *L) {
         lua_pop(L, 1);
     }
     tg_luactx_add_indicator(L, describe(L, &s, *series, *verdicts, details));
-    if (s.n_by == 0) keep_total(L, id, -2);
+    if (s.n_by == 0) keep_total(L, id, -2, s.judge.sdc.round_to);
     tg_luaval_table_finish(L, -2);
     tg_luaval_table_finish(L, -2);
     return 2;

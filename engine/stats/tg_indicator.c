@@ -306,11 +306,15 @@ static tg_status add_lines(const tg_indicator_spec *s, const inputs *in, const w
             sum[k] += q[k];
             all_shown &= !p->suppressed;
         }
-        m->terms[m->at++] = (tg_sdc_term){ w->n_rows + j, -1, tq[k], 0, INFINITY, 0 };
+        /* a rounded total is the groups' exact sum to within its rounding */
+        m->terms[m->at++] = (tg_sdc_term){
+            w->n_rows + j, -1, s->total_round_to > 0 ? sum[k] : tq[k], 0, INFINITY, 0
+        };
     }
     m->start[m->n_lines] = m->at;
     for (size_t k = 0; all_shown && k < nq; k++)
-        if (!(fabs(sum[k] - tq[k]) <= 1e-9 * fmax(1, fabs(tq[k])))) {
+        if (!(fabs(sum[k] - tq[k]) <=
+              fmax(1e-9 * fmax(1, fabs(tq[k])), s->total_round_to / 2 + 1e-9))) {
             char per[64];
             return tg_err_set(err, TG_EARG, NULL, 0, 0,
                               "the groups of period %s add up to %.15g, not to the total's %.15g "

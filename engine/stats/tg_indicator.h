@@ -42,6 +42,8 @@ typedef struct tg_indicator_spec {
                            ** periods this one's groups add up to (borrowed;
                            ** no groups, the same period column): its rows
                            ** are the margins of secondary suppression */
+    double total_round_to; /* the total's published counts are rounded to this
+                           ** (its rules' round_to; 0: exact) */
     int funnel;            /* the groups, in order, are a funnel's steps, each
                            ** a subset of the one before (numerators) */
 } tg_indicator_spec;
