@@ -47,7 +47,9 @@ typedef enum tg_sdc_reason {
 
 /* Fills 'r' with the named set and returns 1, or returns 0 (r unchanged)
 ** for a name it does not know. "tegn": minimum 5 on x and n - x, zeros
-** shown, p %-rule with p = 10, no rounding. "dst": the same with minimum 3. */
+** shown, p %-rule with p = 10, no rounding. "dst": the same with minimum 3
+** (Danmarks Statistik's minimum of 3 individuals per group). The sources of
+** each rule: docs/disclosure.md, "Rule sets". */
 int tg_sdc_rules_named(tg_sdc_rules *r, const char *name);
 
 /* "small", "complement", "zero", "dominance", "secondary"; "" for SHOWN. */
