@@ -339,7 +339,7 @@ static tg_status add_funnel_lines(const tg_indicator_spec *s, const inputs *in, 
             char per[64];
             for (size_t j = w->starts[g - 1]; j < w->starts[g] && !q; j++)
                 if (same_period(in->period, w->perm[j], in->period, w->perm[i])) q = &w->pts[j];
-            if (!q) continue;
+            if (!q || isnan(q->num) || isnan(p->num)) continue; /* no line to draw */
             d = q->num - p->num;
             if (!(d >= -1e-9))
                 return tg_err_set(err, TG_EARG, NULL, 0, 0,
