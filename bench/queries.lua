@@ -13,10 +13,12 @@ local col, count, mean = tegn.col, tegn.count, tegn.mean
 local reps = tonumber(tegn.param("reps", "3"))
 local outdir = tegn.param("out", "")
 
+-- Wall time (tegn.clock): the verbs run on every --threads thread, and
+-- os.clock, the process's CPU time, would add the threads' times up.
 local function timed(f)
-    local t0 = os.clock()
+    local t0 = tegn.clock()
     local r = f()
-    return r, os.clock() - t0
+    return r, tegn.clock() - t0
 end
 
 local function median(xs)
@@ -48,8 +50,8 @@ local queries = {
     end,
 }
 
--- a_load_s is os.clock, the CPU time of every loader thread; queries_s (all
--- timed query runs) lets queries.sh estimate the load's wall time.
+-- a_load_s is the load's wall time; queries_s (all timed query runs) lets
+-- queries.sh estimate the load's share of the whole process.
 local out = { rows = #occ, a_load_s = a_s, queries_s = 0 }
 for _, name in ipairs{ "b_groupby", "c_filter_count", "d_join_rate" } do
     local times, result = {}, nil
