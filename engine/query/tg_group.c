@@ -11,6 +11,7 @@
 #include "tg_group.h"
 
 #include <assert.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "tg_err.h"
@@ -126,16 +127,20 @@ static tg_status feed_rows(const tg_table *t, tg_keys *set, tg_agg_state *st, ui
 
 /* A table of several morsels is grouped per morsel on every worker: each
 ** morsel gets its own key set and accumulators, and keeps its groups'
-** first rows. The morsels are then merged in order: each local group's
-** first row is looked up in (or added to) the global set, which so meets
-** the groups in the order one pass would, and the accumulators are added
-** into the global ones (tg_agg_merge). The stored ids, when an aggregate
-** needs them, are finally turned from local into global ids. */
+** first rows. The morsels are merged in order, as soon as the next one in
+** order is done, by whichever worker finished it (under 'lock'): each
+** local group's first row is looked up in (or added to) the global set,
+** which so meets the groups in the order one pass would, and the
+** accumulators are added into the global ones (tg_agg_merge), then freed,
+** so only the morsels waiting for an earlier one are held. The stored
+** ids, when an aggregate needs them, are finally turned from local into
+** global ids. */
 struct part {
     tg_agg_state *state;
     size_t n_groups;
     size_t *first; /* each local group's first row */
     uint32_t *map; /* local -> global id */
+    int ready;     /* computed, waiting for its turn (under lock) */
 };
 
 struct group_job {
@@ -146,7 +151,51 @@ struct group_job {
     size_t n_aggs;
     uint32_t *ids; /* every row's id, or NULL */
     struct part *parts;
+    size_t n_morsels;
+    tg_keys *set;        /* global; NULL without keys */
+    tg_agg_state *state; /* global */
+    pthread_mutex_t lock;
+    size_t merged;      /* morsels merged so far */
+    tg_status merge_st; /* the failure of merging morsel 'merged' */
+    tg_error merge_err;
 };
+
+/* Merges morsel m (the next in order) into the global set and state. */
+static tg_status merge_one(struct group_job *j, size_t m, tg_error *err) {
+    struct part *p = &j->parts[m];
+    size_t off, len;
+    tg_status st;
+    tg_par_morsel(j->t->n_rows, m, &off, &len);
+    if (!(p->map = tg_malloc(p->n_groups * sizeof *p->map))) return tg_err_nomem(err);
+    for (size_t g = 0; g < p->n_groups; g++) {
+        p->map[g] = 0;
+        if (j->set && tg_keys_add(j->set, p->first[g], 1, &p->map[g]) != TG_OK)
+            return tg_err_nomem(err);
+    }
+    st = tg_agg_merge(j->state, p->state, p->map, p->n_groups, j->set ? tg_keys_count(j->set) : 1,
+                      off + len, err);
+    if (st != TG_OK) return st == TG_ENOMEM ? tg_err_nomem(err) : st;
+    tg_agg_end(p->state);
+    tg_free(p->first);
+    p->state = NULL;
+    p->first = NULL;
+    if (!j->ids) {
+        tg_free(p->map);
+        p->map = NULL;
+    }
+    return TG_OK;
+}
+
+/* Marks morsel m done and merges every morsel whose turn has come. */
+static void merge_ready(struct group_job *j, size_t m) {
+    pthread_mutex_lock(&j->lock);
+    j->parts[m].ready = 1;
+    while (j->merge_st == TG_OK && j->merged < j->n_morsels && j->parts[j->merged].ready) {
+        j->merge_st = merge_one(j, j->merged, &j->merge_err);
+        if (j->merge_st == TG_OK) j->merged++;
+    }
+    pthread_mutex_unlock(&j->lock);
+}
 
 static tg_status group_morsel(void *ctx, size_t m, int worker, tg_error *err) {
     struct group_job *j = ctx;
@@ -176,6 +225,7 @@ static tg_status group_morsel(void *ctx, size_t m, int worker, tg_error *err) {
     }
     tg_keys_free(set);
     if (st == TG_ENOMEM) tg_err_nomem(err);
+    if (st == TG_OK) merge_ready(j, m);
     return st;
 }
 
@@ -191,30 +241,6 @@ static tg_status remap_morsel(void *ctx, size_t m, int worker, tg_error *err) {
     return TG_OK;
 }
 
-/* The morsels in order into the global set 'set' (NULL without keys) and
-** accumulators 'state'. */
-static tg_status merge_morsels(struct group_job *j, size_t n_morsels, tg_keys *set,
-                               tg_agg_state *state, tg_error *err) {
-    for (size_t m = 0; m < n_morsels; m++) {
-        struct part *p = &j->parts[m];
-        size_t off, len;
-        tg_status st;
-        tg_par_morsel(j->t->n_rows, m, &off, &len);
-        if (!(p->map = tg_malloc(p->n_groups * sizeof *p->map))) return tg_err_nomem(err);
-        for (size_t g = 0; g < p->n_groups; g++) {
-            p->map[g] = 0;
-            if (set && (st = tg_keys_add(set, p->first[g], 1, &p->map[g])) != TG_OK)
-                return tg_err_nomem(err);
-        }
-        st = tg_agg_merge(state, p->state, p->map, p->n_groups, set ? tg_keys_count(set) : 1,
-                          off + len, err);
-        if (st != TG_OK) return st == TG_ENOMEM ? tg_err_nomem(err) : st;
-        tg_agg_end(p->state);
-        p->state = NULL;
-    }
-    return TG_OK;
-}
-
 static void parts_free(struct part *parts, size_t n) {
     for (size_t m = 0; parts && m < n; m++) {
         tg_agg_end(parts[m].state);
@@ -225,20 +251,33 @@ static void parts_free(struct part *parts, size_t n) {
 }
 
 /* Feeds 'state' and makes *set (NULL without keys) from the morsels of t;
-** the ids, when kept, are global. */
+** the ids, when kept, are global. A merge can fail only after every
+** earlier morsel was computed and merged, so its failure is the lowest
+** one and wins over a worker's (which is then in a later morsel). */
 static tg_status feed_morsels(struct group_job *j, tg_keys **set, tg_agg_state *state,
                               const tg_interrupt *intr, tg_error *err) {
-    size_t n_morsels = tg_par_morsels(j->t->n_rows);
-    tg_status st;
+    tg_status st = TG_OK;
+    j->n_morsels = tg_par_morsels(j->t->n_rows);
+    j->state = state;
+    j->set = NULL;
+    j->merged = 0;
+    j->merge_st = TG_OK;
     *set = NULL;
-    if (!(j->parts = tg_calloc(n_morsels, sizeof *j->parts))) return tg_err_nomem(err);
-    st = tg_par_for(n_morsels, group_morsel, j, intr, err);
-    if (st == TG_OK && j->n_keys && (st = tg_keys_new(j->keys, j->n_keys, j->t->n_rows, 1, set)))
-        tg_err_nomem(err);
-    if (st == TG_OK) st = merge_morsels(j, n_morsels, *set, state, err);
-    if (st == TG_OK && j->ids) st = tg_par_for(n_morsels, remap_morsel, j, intr, err);
-    parts_free(j->parts, n_morsels);
+    if (!(j->parts = tg_calloc(j->n_morsels, sizeof *j->parts))) return tg_err_nomem(err);
+    if (j->n_keys && tg_keys_new(j->keys, j->n_keys, j->t->n_rows, 1, &j->set) != TG_OK)
+        st = tg_err_nomem(err);
+    pthread_mutex_init(&j->lock, NULL);
+    if (st == TG_OK) st = tg_par_for(j->n_morsels, group_morsel, j, intr, err);
+    pthread_mutex_destroy(&j->lock);
+    if (j->merge_st != TG_OK) {
+        st = j->merge_st;
+        if (err) *err = j->merge_err;
+    }
+    assert(st != TG_OK || j->merged == j->n_morsels);
+    if (st == TG_OK && j->ids) st = tg_par_for(j->n_morsels, remap_morsel, j, intr, err);
+    parts_free(j->parts, j->n_morsels);
     j->parts = NULL;
+    *set = j->set;
     return st;
 }
 
@@ -280,7 +319,9 @@ tg_status tg_group_agg(const tg_table *t, const char *const *keys, size_t n_keys
         !(ids = tg_malloc((t->n_rows ? t->n_rows : 1) * sizeof *ids)))
         goto fail;
     if (by_morsels(t, aggs, n_aggs)) {
-        struct group_job j = { t, k, n_keys, aggs, n_aggs, ids, NULL };
+        struct group_job j = {
+            .t = t, .keys = k, .n_keys = n_keys, .aggs = aggs, .n_aggs = n_aggs, .ids = ids
+        };
         if ((st = feed_morsels(&j, &set, state, intr, err)) != TG_OK) goto fail;
     } else {
         if (n_keys && (st = tg_keys_new(k, n_keys, t->n_rows, 1, &set)) != TG_OK) goto fail;
