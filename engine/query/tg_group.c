@@ -160,6 +160,32 @@ struct group_job {
     tg_error merge_err;
 };
 
+/* Each local group's global id into p->map. Few groups: their first rows
+** are added to the global set one by one. Many (a key nearly unique per
+** row): one row at a time would rebuild the set's cell table again and
+** again, so the morsel's rows are added as one range, as a single pass
+** adds them; either way new groups get ids in order of first appearance. */
+static tg_status map_groups(struct group_job *j, struct part *p, size_t off, size_t len) {
+    uint32_t *ids;
+    if (!j->set) {
+        p->map[0] = 0;
+        return TG_OK;
+    }
+    if (p->n_groups <= len / 16) {
+        for (size_t g = 0; g < p->n_groups; g++)
+            if (tg_keys_add(j->set, p->first[g], 1, &p->map[g]) != TG_OK) return TG_ENOMEM;
+        return TG_OK;
+    }
+    if (!(ids = tg_malloc(len * sizeof *ids))) return TG_ENOMEM;
+    if (tg_keys_add(j->set, off, len, ids) != TG_OK) {
+        tg_free(ids);
+        return TG_ENOMEM;
+    }
+    for (size_t g = 0; g < p->n_groups; g++) p->map[g] = ids[p->first[g] - off];
+    tg_free(ids);
+    return TG_OK;
+}
+
 /* Merges morsel m (the next in order) into the global set and state. */
 static tg_status merge_one(struct group_job *j, size_t m, tg_error *err) {
     struct part *p = &j->parts[m];
@@ -167,11 +193,7 @@ static tg_status merge_one(struct group_job *j, size_t m, tg_error *err) {
     tg_status st;
     tg_par_morsel(j->t->n_rows, m, &off, &len);
     if (!(p->map = tg_malloc(p->n_groups * sizeof *p->map))) return tg_err_nomem(err);
-    for (size_t g = 0; g < p->n_groups; g++) {
-        p->map[g] = 0;
-        if (j->set && tg_keys_add(j->set, p->first[g], 1, &p->map[g]) != TG_OK)
-            return tg_err_nomem(err);
-    }
+    if (map_groups(j, p, off, len) != TG_OK) return tg_err_nomem(err);
     st = tg_agg_merge(j->state, p->state, p->map, p->n_groups, j->set ? tg_keys_count(j->set) : 1,
                       off + len, err);
     if (st != TG_OK) return st == TG_ENOMEM ? tg_err_nomem(err) : st;
