@@ -1603,6 +1603,10 @@ void tg_lua_cancel(tg_lua *rt) {
 }
 
 int tg_lua_raise(lua_State *L, tg_status st, const tg_error *err) {
+    tg_lua_raise_at(L, st, err, NULL);
+}
+
+int tg_lua_raise_at(lua_State *L, tg_status st, const tg_error *err, const char *where) {
     tg_lua *rt = get_rt(L);
     char msg[512], text[1024];
 
@@ -1624,7 +1628,8 @@ int tg_lua_raise(lua_State *L, tg_status st, const tg_error *err) {
     else tg_err_set(&rt->raised, st, NULL, 0, 0, "%s", tg_status_name(st));
     rt->raised.code = st;
     tg_err_format(&rt->raised, text, sizeof text);
-    tg_lua_push_where(L);
+    if (where) lua_pushstring(L, where);
+    else tg_lua_push_where(L);
     lua_pushstring(L, text);
     lua_concat(L, 2);
     lua_error(L);

@@ -159,6 +159,11 @@ void tg_lua_cancel(tg_lua *rt);
 ** ordinary error "script.lua:12: prices.csv:14:3: expected ..." that pcall
 ** can catch; if nothing does, the run returns that code and 'err'. */
 TG_NORETURN int tg_lua_raise(struct lua_State *L, tg_status st, const tg_error *err);
+/* tg_lua_raise with the message's "script.lua:12: " prefix given ('where';
+** NULL: the current line): a plan that runs later names the line of the
+** verb that built the failing step. */
+TG_NORETURN int tg_lua_raise_at(struct lua_State *L, tg_status st, const tg_error *err,
+                                const char *where);
 
 /* Pushes "script.lua:12: " of the innermost Lua function, as luaL_where but
 ** skipping C functions, so an error raised by a C function that pcall

@@ -67,12 +67,18 @@ int tg_luaaux_error(lua_State *L, const char *fmt, ...) {
 }
 
 int tg_luaaux_fail(lua_State *L, tg_status st, const tg_error *err, const char *what) {
+    tg_luaaux_fail_at(L, st, err, what, NULL);
+}
+
+int tg_luaaux_fail_at(lua_State *L, tg_status st, const tg_error *err, const char *what,
+                      const char *where) {
     char text[1024];
     assert(st != TG_OK);
-    if (st != TG_EARG && st != TG_ESCRIPT) tg_lua_raise(L, st, err);
+    if (st != TG_EARG && st != TG_ESCRIPT) tg_lua_raise_at(L, st, err, where);
     if (err) tg_err_format(err, text, sizeof text);
     else snprintf(text, sizeof text, "%s", tg_status_name(st));
-    tg_lua_push_where(L);
+    if (where) lua_pushstring(L, where);
+    else tg_lua_push_where(L);
     lua_pushfstring(L, "%s%s%s", what ? what : "", what ? ": " : "", text);
     lua_concat(L, 2);
     raise_top(L);

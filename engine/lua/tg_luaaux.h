@@ -49,6 +49,10 @@ TG_NORETURN int tg_luaaux_error(struct lua_State *L, const char *fmt, ...);
 ** uncatchable. */
 TG_NORETURN int tg_luaaux_fail(struct lua_State *L, tg_status st, const tg_error *err,
                                const char *what);
+/* tg_luaaux_fail with the "script.lua:12: " prefix given ('where'; NULL:
+** the current line), for a plan step that fails after its verb returned. */
+TG_NORETURN int tg_luaaux_fail_at(struct lua_State *L, tg_status st, const tg_error *err,
+                                  const char *what, const char *where);
 
 /* Raises "no column 'x'; did you mean 'y'?" for an unknown column of t
 ** (or lists the columns when none is near). */

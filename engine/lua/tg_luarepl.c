@@ -628,7 +628,7 @@ static int complete_protected(lua_State *L) {
             offer_keys(L, v, base, sep + 1, 1, set);
         }
         if (*sep == '.' && luaL_testudata(L, v, TG_LUAVAL_TABLE_MT)) {
-            const tg_table *t = tg_luaval_table_shape(L, v, NULL);
+            const tg_table *t = tg_luaval_table_schema(L, v);
             for (size_t k = 0; k < t->n_cols; k++)
                 if (strncmp(t->names[k], sep + 1, strlen(sep + 1)) == 0 && is_ident(t->names[k])) {
                     lua_pushfstring(L, "%s%s", base, t->names[k]);

@@ -138,8 +138,7 @@ static void add_renamed(lua_State *L, const tg_table *t, tg_table *out, const ch
 ** columns, list entries first in their order, then renames sorted by the
 ** new name. */
 static int l_table_select(lua_State *L) {
-    size_t rows;
-    const tg_table *t = tg_luaval_table_shape(L, 1, &rows);
+    const tg_table *t = tg_luaval_table_schema(L, 1);
     tg_table **slot;
 
     if (lua_type(L, 2) == LUA_TSTRING) { /* select("a", "b") */
@@ -183,7 +182,7 @@ static int l_table_select(lua_State *L) {
 /* t:rename{new = "old", ...}: same columns in the same order, some of
 ** them under new names. */
 static int l_table_rename(lua_State *L) {
-    const tg_table *t = tg_luaval_table_shape(L, 1, NULL);
+    const tg_table *t = tg_luaval_table_schema(L, 1);
     size_t n_keys;
     const char **keys, **names;
     tg_table **slot;
