@@ -96,6 +96,14 @@ static void record(struct job *j, size_t item, tg_status st, const tg_error *e) 
     pthread_mutex_unlock(&j->lock);
 }
 
+tg_status tg_par_poll(const tg_interrupt *intr, tg_error *err) {
+    tg_status st = tg_poll(intr);
+    if (st != TG_OK)
+        tg_err_set(err, st, NULL, 0, 0, "%s",
+                   st == TG_ELIMIT ? "time limit reached" : "interrupted");
+    return st;
+}
+
 /* Items are handed out in increasing order, so when item m fails every
 ** item below it has already started: stopping at m loses no lower error. */
 static void run_items(struct job *j, int worker) {
@@ -105,11 +113,8 @@ static void run_items(struct job *j, int worker) {
         tg_status st;
         if (i >= j->n || i > atomic_load(&j->fail_at)) return;
         tg_err_clear(&e);
-        st = tg_poll(j->intr);
-        if (st != TG_OK)
-            tg_err_set(&e, st, NULL, 0, 0, "%s",
-                       st == TG_ELIMIT ? "time limit reached" : "interrupted");
-        else st = j->fn(j->ctx, i, worker, &e);
+        st = tg_par_poll(j->intr, &e);
+        if (st == TG_OK) st = j->fn(j->ctx, i, worker, &e);
         if (st != TG_OK) record(j, i, st, &e);
     }
 }

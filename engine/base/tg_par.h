@@ -50,6 +50,13 @@ typedef tg_status (*tg_par_fn)(void *ctx, size_t item, int worker, tg_error *err
 ** scratch a caller allocates (at least 1). */
 int tg_par_workers(size_t n_items);
 
+/* Polls 'intr' (nullable); on a stop sets err ("time limit reached" /
+** "interrupted") as tg_par_for does before each item. For an item whose
+** vectors may each be slow (a wide expression): the time limit must hold
+** inside a morsel too. Thread-safe when intr's function is (tegn's run
+** reads atomics and the clock). */
+tg_status tg_par_poll(const tg_interrupt *intr, tg_error *err);
+
 /* Runs fn(ctx, i, w, err) for every item i in [0, n_items) on up to
 ** tg_par_workers(n_items) threads. 'intr' (nullable) is polled before
 ** each item; its status stops the work like an item's error ("time limit

@@ -723,7 +723,8 @@ struct eval_job {
     const tg_table *t;
     tg_eval **progs; /* one per worker */
     tg_col *col;
-    pthread_mutex_t lock; /* guards the lazy allocation of col->valid */
+    pthread_mutex_t lock;     /* guards the lazy allocation of col->valid */
+    const tg_interrupt *intr; /* polled per vector: one row of a wide expression can be slow */
 };
 
 /* Copies one vector's result into rows [off, off + n) of col; off is a
@@ -758,7 +759,8 @@ static tg_status eval_morsel(void *ctx, size_t m, int worker, tg_error *err) {
     tg_par_morsel(j->t->n_rows, m, &off, &len);
     for (size_t end = off + len; off < end; off += TG_VECTOR) {
         size_t n = end - off < TG_VECTOR ? end - off : TG_VECTOR;
-        tg_status st = tg_exec_run(p, off, n, err);
+        tg_status st = tg_par_poll(j->intr, err);
+        if (st == TG_OK) st = tg_exec_run(p, off, n, err);
         if (st != TG_OK) return st;
         if (store(j, &p->steps[p->root], off, n) != TG_OK) return tg_err_nomem(err);
     }
@@ -769,7 +771,7 @@ static tg_status eval_morsel(void *ctx, size_t m, int worker, tg_error *err) {
 ** worker's program would not share: those run on one thread. */
 tg_status tg_exec_eval(const tg_expr *e, const tg_table *t, const tg_interrupt *intr, tg_col **out,
                        tg_error *err) {
-    struct eval_job j = { t, NULL, NULL, PTHREAD_MUTEX_INITIALIZER };
+    struct eval_job j = { t, NULL, NULL, PTHREAD_MUTEX_INITIALIZER, intr };
     tg_eval *p;
     size_t n_morsels = tg_par_morsels(t->n_rows);
     int workers;
@@ -831,8 +833,9 @@ static int add_conjunct(const tg_expr *e, void *ud) {
 struct filter_job {
     const tg_table *t;
     size_t n_parts;
-    tg_eval ***progs;       /* [worker][term]; NULL term: a bare null */
-    size_t **rows, *n_rows; /* per morsel */
+    tg_eval ***progs;         /* [worker][term]; NULL term: a bare null */
+    size_t **rows, *n_rows;   /* per morsel */
+    const tg_interrupt *intr; /* polled per vector, as eval_job's */
 };
 
 /* The surviving rows of the vector [off, off + len) into sel[0..*m). */
@@ -878,7 +881,9 @@ static tg_status filter_morsel(void *ctx, size_t mi, int worker, tg_error *err) 
     tg_par_morsel(j->t->n_rows, mi, &off, &len);
     for (size_t end = off + len; st == TG_OK && off < end; off += TG_VECTOR) {
         size_t n = end - off < TG_VECTOR ? end - off : TG_VECTOR, m;
-        st = filter_vector(j->progs[worker], j->n_parts, off, n, sel, mask, &m, err);
+        st = tg_par_poll(j->intr, err);
+        if (st == TG_OK)
+            st = filter_vector(j->progs[worker], j->n_parts, off, n, sel, mask, &m, err);
         if (st != TG_OK || m == 0) continue;
         if (n_out + m > cap) {
             size_t c = cap ? cap : 1024;
@@ -959,7 +964,7 @@ static void filter_job_free(struct filter_job *j, int workers, size_t n_morsels)
 tg_status tg_exec_filter(const tg_expr *pred, const tg_table *t, const tg_interrupt *intr,
                          size_t **idx, size_t *n, tg_error *err) {
     struct conj cj = { NULL, 0, 0 };
-    struct filter_job j = { t, 0, NULL, NULL, NULL };
+    struct filter_job j = { t, 0, NULL, NULL, NULL, intr };
     size_t n_morsels = tg_par_morsels(t->n_rows), k;
     int workers = tg_par_workers(n_morsels);
     tg_eval **progs = NULL;
