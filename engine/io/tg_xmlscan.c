@@ -28,14 +28,13 @@ struct tg_xmlscan {
     size_t depth;
 };
 
-/* Byte classes. Bytes over 0x7f count as name bytes: names are not
-** checked further (a name expat would refuse falls to it by the nesting
-** check or not at all, and no name is used but compared). */
+/* Byte classes. Names are ASCII here: a name with other letters (XML
+** allows many, sheets use none) is left to expat, which knows which. */
 static int is_ws(unsigned char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 static int is_name_start(unsigned char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80 || c == '_' || c == ':';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':';
 }
 static int is_name(unsigned char c) {
     return is_name_start(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
@@ -120,9 +119,15 @@ static size_t reference(const char *p, const char *e, uint32_t *cp) {
 
 /* ---- character data ---- */
 
+static tg_status skip_text(void *ud, const char *p, size_t n) {
+    (void)ud, (void)p, (void)n;
+    return TG_OK;
+}
+
 /* Text handed over piece by piece through a small buffer, when it holds
 ** references, CRs or bytes that are not ASCII (checked to be UTF-8). */
 static tg_status text_slow(tg_xmlscan *s, const char *p, const char *e) {
+    tg_status (*put)(void *, const char *, size_t) = s->want_text ? s->ops->text : skip_text;
     char out[512];
     size_t o = 0;
     if (tg_enc_utf8_valid((const unsigned char *)p, (size_t)(e - p), 1) != (size_t)(e - p))
@@ -130,7 +135,7 @@ static tg_status text_slow(tg_xmlscan *s, const char *p, const char *e) {
     while (p < e) {
         unsigned char c = (unsigned char)*p;
         if (o + 4 > sizeof out) {
-            tg_status st = s->ops->text(s->ud, out, o);
+            tg_status st = put(s->ud, out, o);
             if (st != TG_OK) return st;
             o = 0;
         }
@@ -150,7 +155,7 @@ static tg_status text_slow(tg_xmlscan *s, const char *p, const char *e) {
             p++;
         }
     }
-    return o ? s->ops->text(s->ud, out, o) : TG_OK;
+    return o ? put(s->ud, out, o) : TG_OK;
 }
 
 static tg_status text(tg_xmlscan *s, const char *p, const char *e) {
@@ -159,10 +164,11 @@ static tg_status text(tg_xmlscan *s, const char *p, const char *e) {
             if (!is_ws((unsigned char)*p)) return unsure(s);
         return TG_OK;
     }
-    if (!s->want_text) return TG_OK;
     const char *q = p;
     while (q < e && is_plain((unsigned char)*q)) q++;
-    if (q == e) return s->ops->text(s->ud, p, (size_t)(e - p));
+    if (q == e) return s->want_text ? s->ops->text(s->ud, p, (size_t)(e - p)) : TG_OK;
+    /* text not handed over is checked all the same, so that the scanner
+    ** refuses what expat would */
     return text_slow(s, p, e);
 }
 
@@ -204,8 +210,17 @@ static const char *scan_name(const char *p, const char *e) {
     return p;
 }
 
-/* An attribute value's raw text: no '<', and every '&' a reference. */
+/* An attribute value's raw text: no '<', every '&' a reference, no
+** control character, UTF-8. */
 static int value_ok(const char *p, const char *e) {
+    int high = 0;
+    for (const char *q = p; q < e; q++) {
+        unsigned char c = (unsigned char)*q;
+        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') return 0;
+        high |= c >= 0x80;
+    }
+    if (high && tg_enc_utf8_valid((const unsigned char *)p, (size_t)(e - p), 1) != (size_t)(e - p))
+        return 0;
     for (; p < e; p++) {
         uint32_t cp;
         size_t n;

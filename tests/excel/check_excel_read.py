@@ -332,6 +332,51 @@ def book_errors(path):
     wb.save(path)
 
 
+def datetimes(p):
+    """Cells with a date-and-time format (built-in 22, a Danish custom one)
+    and a time format: text YYYY-MM-DD HH:MM:SS / HH:MM:SS, as a CSV file
+    with those values reads, with a note; a date-time at midnight is a
+    date; types = date keeps the date part. Expected values by hand."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Ark1"
+    ws.append(["id", "b22", "dk", "tid", "midnat"])
+    ws.append([1, datetime.datetime(2024, 3, 1, 13, 45, 30), datetime.datetime(2023, 12, 31, 23, 59),
+               datetime.time(8, 15), datetime.datetime(2024, 3, 1)])
+    ws.append([2, datetime.datetime(2024, 2, 29, 6, 0), datetime.datetime(2024, 1, 2, 0, 0, 1),
+               datetime.time(0, 0, 5), datetime.datetime(2024, 3, 2)])
+    for r in (2, 3):
+        ws.cell(r, 2).number_format = "m/d/yy h:mm"  # openpyxl stores it as built-in 22
+        ws.cell(r, 3).number_format = "dd-mm-yyyy hh:mm"
+        ws.cell(r, 4).number_format = "hh:mm:ss"
+        ws.cell(r, 5).number_format = "dd-mm-yyyy hh:mm"
+    wb.save(p("datetimes.xlsx"))
+    r = run_tegn(p("datetimes.xlsx"))
+    want = ["id:int\tb22:string\tdk:string\ttid:string\tmidnat:date",
+            "1\t2024-03-01 13:45:30\t2023-12-31 23:59:00\t08:15:00\t2024-03-01",
+            "2\t2024-02-29 06:00:00\t2024-01-02 00:00:01\t00:00:05\t2024-03-02"]
+    got = r.stderr.rstrip("\n").split("\n")
+    if r.returncode != 0 or got != want:
+        fail("date-times: %r, want %r" % (got, want))
+    else:
+        print("ok   date-times as text YYYY-MM-DD HH:MM:SS, at midnight a date")
+    both_paths("date-times", p("datetimes.xlsx"))
+    script = os.path.join(WORK, "dt.lua")
+    with open(script, "w") as f:
+        f.write("local t, r = tegn.read_excel(tegn.params.path, { types = { b22 = 'date' } })\n"
+                "print(r.columns[2].type, t:rows()[1].b22)\n"
+                "for _, n in ipairs(r.notes) do print(n) end\n")
+    r = subprocess.run([TEGN, "run", script, "--quiet", "--allow-read", WORK, "--param",
+                        "path=" + p("datetimes.xlsx")], capture_output=True, text=True)
+    lines = r.stderr.split("\n")
+    if r.returncode != 0 or lines[0] != "date\t2024-03-01" or not any(
+            "4 date-time or time cell(s) read as text" in l and "the first at C2" in l
+            for l in lines):
+        fail("date-times: types = date and the note: %r" % r.stderr)
+    else:
+        print("ok   date-times: types = date keeps the date; the note counts the other 4 cells")
+
+
 def book_big(path, n=70000):
     """A whole column: one text value at row n + 1."""
     wb = openpyxl.Workbook(write_only=True)
@@ -521,6 +566,7 @@ def main():
         fail("merged header names: %s" % [c[0] for c in cols])
 
     scanner_cases(p)
+    datetimes(p)
 
     # hostile archives
     minimal_book(p("bomb_ratio.xlsx"),
