@@ -87,7 +87,8 @@ static const char *sheet_name(const struct book *bk, size_t i) {
 }
 
 static int sheet_state(const struct book *bk, size_t i) {
-    return bk->kind == TG_EXCEL_XLSX ? tg_xlsx_sheet_state(bk->xlsx, i) : 0;
+    return bk->kind == TG_EXCEL_XLSX ? tg_xlsx_sheet_state(bk->xlsx, i)
+                                     : tg_xls_sheet_state(bk->xls, i);
 }
 
 static tg_status dimension(struct book *bk, size_t i, char *dim, tg_error *err) {

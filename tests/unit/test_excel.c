@@ -35,6 +35,11 @@ static void test_excel_list(void **state) {
     assert_int_equal(r->kind, TG_EXCEL_XLS);
     assert_string_equal(r->sheets[0].dim, "A1:F5");
     tg_excel_report_free(r);
+    assert_int_equal(tg_excel_list(tg_test_fixture("excel/features_lo.xls"), -1, &r, &err), TG_OK);
+    assert_int_equal(r->n_sheets, 2);
+    assert_int_equal(r->sheets[0].state, 1); /* "Opslag", hidden: from tg_biff */
+    assert_int_equal(r->sheets[1].state, 0);
+    tg_excel_report_free(r);
     assert_int_equal(tg_excel_list(tg_test_fixture("excel/takster.csv"), -1, &r, &err), TG_EDATA);
     assert_non_null(strstr(err.msg, "not an Excel workbook"));
     tg_test_no_leaks(before);
@@ -63,6 +68,7 @@ static void test_excel_oom_xlsx(void **state) {
 static void test_excel_oom_xls(void **state) {
     (void)state;
     tg_test_oom_loop(read_one, "excel/takster_lo.xls");
+    tg_test_oom_loop(read_one, "excel/features_lo.xls"); /* tg_biff's allocations too */
 }
 
 int main(void) {
