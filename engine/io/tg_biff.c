@@ -54,6 +54,7 @@ struct cfb {
     size_t n_fat, n_minifat;
     unsigned char *ministream;
     size_t n_ministream;
+    int corrupt; /* a header, FAT or directory freexl must not be given */
 };
 
 static int rd(const struct cfb *c, uint64_t off, void *buf, size_t n) {
@@ -143,12 +144,18 @@ static unsigned char *workbook_stream(struct cfb *c, size_t *len) {
     static const unsigned char magic[8] = { 0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1 };
     if (rd(c, 0, h, sizeof h) != 0 || memcmp(h, magic, 8) != 0) return NULL;
     unsigned shift = u16(h + 0x1E);
+    c->corrupt = 1; /* until the directory is read */
     if (shift != 9 && shift != 12) return NULL;
     c->ss = (size_t)1 << shift;
     if (load_fat(c, h) != 0) return NULL;
     size_t n_dir;
     unsigned char *dir = chain(c, u32(h + 0x30), SIZE_MAX, 0, &n_dir), *out = NULL;
     if (!dir || n_dir < 128 || dir[0x42] != 5) goto done;
+    /* freexl 1.0.6 converts each entry's name by its stated length, which
+    ** a hostile file sets past the entry (found by fuzz_xlsx) */
+    for (size_t i = 0; i < n_dir / 128; i++)
+        if (u16(dir + 128 * i + 0x40) > 64 || u16(dir + 128 * i + 0x40) % 2) goto done;
+    c->corrupt = 0;
     uint32_t cutoff = u32(h + 0x38);
     for (size_t i = 1; i < n_dir / 128 && !out; i++) {
         const unsigned char *e = dir + 128 * i;
@@ -324,6 +331,7 @@ tg_status tg_biff_open(int fd, tg_biff **out) {
     if (fstat(fd, &sb) != 0 || sb.st_size < 512) return TG_OK;
     c.size = (uint64_t)sb.st_size;
     unsigned char *w = workbook_stream(&c, &len);
+    int corrupt = c.corrupt;
     tg_free(c.fat);
     tg_free(c.minifat);
     tg_free(c.ministream);
@@ -334,9 +342,9 @@ tg_status tg_biff_open(int fd, tg_biff **out) {
     }
     tg_free(w);
     /* a failed allocation is the memory cap, not a file to read without */
-    if (tg_mem_failures() != failed) {
+    if (tg_mem_failures() != failed || corrupt) {
         tg_biff_free(b);
-        return TG_ENOMEM;
+        return tg_mem_failures() != failed ? TG_ENOMEM : TG_EDATA;
     }
     *out = b;
     return TG_OK;

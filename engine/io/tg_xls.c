@@ -37,6 +37,15 @@ tg_status tg_xls_open(int fd, const char *path, tg_xls **out, tg_error *err) {
     tg_xls *x = tg_calloc(1, sizeof *x);
     if (!x) return tg_err_nomem(err);
     x->path = path;
+    /* tg_biff first: it refuses the compound files freexl would misread */
+    tg_status st = tg_biff_open(fd, &x->biff);
+    if (st != TG_OK) {
+        tg_xls_close(x);
+        return st == TG_ENOMEM ? tg_err_nomem(err)
+                               : tg_err_set(err, TG_EDATA, path, 0, 0,
+                                            "not a readable .xls workbook: its compound file's "
+                                            "header, FAT or directory is corrupt");
+    }
     snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
     int r = freexl_open(proc, &x->h);
     if (r != FREEXL_OK) {
@@ -66,10 +75,6 @@ tg_status tg_xls_open(int fd, const char *path, tg_xls **out, tg_error *err) {
     if (x->n == 0) {
         tg_xls_close(x);
         return tg_err_set(err, TG_EDATA, path, 0, 0, "the workbook has no sheets");
-    }
-    if (tg_biff_open(fd, &x->biff) != TG_OK) {
-        tg_xls_close(x);
-        return tg_err_nomem(err);
     }
     if (x->biff && tg_biff_n_sheets(x->biff) != x->n) { /* not the sheets freexl lists */
         tg_biff_free(x->biff);

@@ -45,6 +45,21 @@ static void test_excel_list(void **state) {
     tg_test_no_leaks(before);
 }
 
+/* fuzz_xlsx's first finding: a directory entry whose name length runs past
+** the entry made freexl 1.0.6 read past a buffer of its own; tg_biff now
+** refuses such a compound file before freexl sees it. */
+static void test_excel_xls_bad_directory(void **state) {
+    (void)state;
+    size_t before = tg_mem_blocks();
+    tg_table *t = NULL;
+    tg_error err;
+    tg_status st = tg_excel_read(tg_test_fixture("excel/fuzz_dirname.xls"), NULL, &t, NULL, &err);
+    assert_int_equal(st, TG_EDATA);
+    assert_null(t);
+    assert_non_null(strstr(err.msg, "directory is corrupt"));
+    tg_test_no_leaks(before);
+}
+
 static tg_status read_one(void *ctx) {
     tg_excel_opts o;
     tg_table *t = NULL;
@@ -74,6 +89,7 @@ static void test_excel_oom_xls(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_excel_list),
+        cmocka_unit_test(test_excel_xls_bad_directory),
         cmocka_unit_test_teardown(test_excel_oom_xlsx, tg_test_disarm),
         cmocka_unit_test_teardown(test_excel_oom_xls, tg_test_disarm),
     };
