@@ -621,13 +621,16 @@ struct scan {
 enum { T_N, T_S, T_STR, T_INLINE, T_B, T_E, T_D };
 
 static int cell_type(const char *t) {
-    if (!t || strcmp(t, "n") == 0) return T_N;
-    if (strcmp(t, "s") == 0) return T_S;
-    if (strcmp(t, "str") == 0) return T_STR;
-    if (strcmp(t, "inlineStr") == 0) return T_INLINE;
-    if (strcmp(t, "b") == 0) return T_B;
-    if (strcmp(t, "e") == 0) return T_E;
-    return strcmp(t, "d") == 0 ? T_D : T_N;
+    if (!t) return T_N;
+    switch (t[0]) { /* once per cell: the first letter, then the word */
+    case 'n': return T_N;
+    case 's': return t[1] == '\0' ? T_S : strcmp(t, "str") == 0 ? T_STR : T_N;
+    case 'i': return strcmp(t, "inlineStr") == 0 ? T_INLINE : T_N;
+    case 'b': return t[1] == '\0' ? T_B : T_N;
+    case 'e': return t[1] == '\0' ? T_E : T_N;
+    case 'd': return t[1] == '\0' ? T_D : T_N;
+    default: return T_N;
+    }
 }
 
 /* "C17" -> row 16, col 2; 0 when it is no reference. */

@@ -210,8 +210,8 @@ static const char *scan_name(const char *p, const char *e) {
     return p;
 }
 
-/* An attribute value's raw text: no '<', every '&' a reference, no
-** control character, UTF-8. */
+/* An attribute value's raw text that holds a byte other than plain
+** ASCII: no '<', every '&' a reference, no control character, UTF-8. */
 static int value_ok(const char *p, const char *e) {
     int high = 0;
     for (const char *q = p; q < e; q++) {
@@ -228,6 +228,22 @@ static int value_ok(const char *p, const char *e) {
         if (*p == '&') p += n - 1;
     }
     return 1;
+}
+
+/* The closing quote of the value starting at v, or NULL when the buffer
+** ends first; *odd when the value holds anything but plain ASCII (the
+** usual value, "B2" or "s", is looked at once). */
+static const char *value_end(const char *v, const char *e, char quote, int *odd) {
+    int bad = 0;
+    for (; v < e; v++) {
+        unsigned char c = (unsigned char)*v;
+        if (c == (unsigned char)quote) {
+            *odd = bad;
+            return v;
+        }
+        bad |= c < 0x20 || c >= 0x80 || c == '<' || c == '&';
+    }
+    return NULL;
 }
 
 /* Results of the tag scanners: a tag read (*next set), more bytes
@@ -269,9 +285,10 @@ static int start_tag(tg_xmlscan *s, const char *p, const char *e, const char **n
         q = skip_ws(q, e);
         if (q == e) return TAG_MORE;
         if (*q != '"' && *q != '\'') return tag_unsure(s);
-        const char *v = q + 1, *close = memchr(v, *q, (size_t)(e - v));
+        int odd;
+        const char *v = q + 1, *close = value_end(v, e, *q, &odd);
         if (!close) return TAG_MORE;
-        if (!value_ok(v, close)) return tag_unsure(s);
+        if (odd && !value_ok(v, close)) return tag_unsure(s);
         a[n_attrs].name = local_name(an, &alen);
         a[n_attrs].nlen = alen;
         a[n_attrs].val = v;
