@@ -12,6 +12,7 @@
 
 #include <stdint.h>
 #include <string.h>
+#include <strings.h>
 
 #include "tg_enc.h"
 #include "tg_mem.h"
@@ -21,7 +22,8 @@ enum { MAX_TAG = 1 << 16, MAX_ATTRS = 32, MAX_DEPTH = 256, HOLD = 12 };
 struct tg_xmlscan {
     const tg_xmlscan_ops *ops;
     void *ud;
-    int want_text, unsure, seen_root, done_root;
+    int want_text, unsure, done_root;
+    int started; /* a byte of the document was scanned: no XML declaration now */
     char *carry;
     size_t n_carry, cap_carry;
     uint64_t stack[MAX_DEPTH]; /* FNV-1a of each open element's name */
@@ -39,9 +41,10 @@ static int is_name_start(unsigned char c) {
 static int is_name(unsigned char c) {
     return is_name_start(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
 }
-/* handed over as it stands: ASCII but '&', CR and control characters */
+/* handed over as it stands: ASCII but '&', ']' (of a "]]>", which text
+** may not hold), CR and control characters */
 static int is_plain(unsigned char c) {
-    return (c >= 0x20 && c < 0x80 && c != '&') || c == '\n' || c == '\t';
+    return (c >= 0x20 && c < 0x80 && c != '&' && c != ']') || c == '\n' || c == '\t';
 }
 
 tg_xmlscan *tg_xmlscan_new(const tg_xmlscan_ops *ops, void *ud) {
@@ -145,6 +148,8 @@ static tg_status text_slow(tg_xmlscan *s, const char *p, const char *e) {
             if (!n) return unsure(s);
             o += tg_enc_put_utf8((unsigned char *)out + o, cp);
             p += n;
+        } else if (c == ']' && e - p >= 3 && p[1] == ']' && p[2] == '>') {
+            return unsure(s);
         } else if (c == '\r') {
             out[o++] = '\n';
             p += p + 1 < e && p[1] == '\n' ? 2 : 1;
@@ -160,6 +165,7 @@ static tg_status text_slow(tg_xmlscan *s, const char *p, const char *e) {
 
 static tg_status text(tg_xmlscan *s, const char *p, const char *e) {
     if (s->depth == 0) { /* outside the root only white space */
+        s->started |= p < e;
         for (; p < e; p++)
             if (!is_ws((unsigned char)*p)) return unsure(s);
         return TG_OK;
@@ -173,12 +179,12 @@ static tg_status text(tg_xmlscan *s, const char *p, const char *e) {
 }
 
 /* Where a text run that reaches the end of the buffer must stop for now:
-** before the last HOLD bytes' first '&', CR or non-ASCII byte, which may
+** before the last HOLD bytes' first '&', ']', CR or non-ASCII byte, which may
 ** be the start of something the next buffer completes. */
 static const char *hold_back(const char *p, const char *e) {
     const char *q = e - HOLD > p ? e - HOLD : p;
     for (; q < e; q++)
-        if (*q == '&' || *q == '\r' || (unsigned char)*q >= 0x80) return q;
+        if (*q == '&' || *q == '\r' || *q == ']' || (unsigned char)*q >= 0x80) return q;
     return e;
 }
 
@@ -252,6 +258,7 @@ enum { TAG_DONE = -1, TAG_MORE = -2 };
 
 static int start_tag(tg_xmlscan *s, const char *p, const char *e, const char **next) {
     tg_xmlscan_attr a[MAX_ATTRS];
+    const char *raw[MAX_ATTRS]; /* the names as written, for duplicates */
     size_t n_attrs = 0;
     const char *name = p + 1, *q = scan_name(name, e);
     size_t nlen = (size_t)(q - name);
@@ -289,6 +296,11 @@ static int start_tag(tg_xmlscan *s, const char *p, const char *e, const char **n
         const char *v = q + 1, *close = value_end(v, e, *q, &odd);
         if (!close) return TAG_MORE;
         if (odd && !value_ok(v, close)) return tag_unsure(s);
+        for (size_t i = 0; i < n_attrs; i++) /* a name twice: expat's error to give */
+            if (raw[i][0] == an[0] && (size_t)(a[i].name + a[i].nlen - raw[i]) == alen &&
+                memcmp(raw[i], an, alen) == 0)
+                return tag_unsure(s);
+        raw[n_attrs] = an;
         a[n_attrs].name = local_name(an, &alen);
         a[n_attrs].nlen = alen;
         a[n_attrs].val = v;
@@ -296,7 +308,7 @@ static int start_tag(tg_xmlscan *s, const char *p, const char *e, const char **n
         q = close + 1;
     }
     if (s->done_root || s->depth == MAX_DEPTH) return tag_unsure(s);
-    s->seen_root = 1;
+    s->started = 1;
     uint64_t h = name_hash(name, nlen);
     const char *ln = local_name(name, &nlen);
     tg_status st = s->ops->start(s->ud, ln, nlen, a, n_attrs);
@@ -325,16 +337,54 @@ static int end_tag(tg_xmlscan *s, const char *p, const char *e, const char **nex
     return TAG_DONE;
 }
 
-/* The XML declaration (or another processing instruction) before the
-** root; one inside the document is left to expat. */
+/* The XML declaration, first in the document, as sheets write it:
+** version 1.0, encoding UTF-8 (any case) and standalone yes or no, each
+** optional but the version, in that order. Any other (and any other
+** processing instruction) is left to expat. */
 static int decl(tg_xmlscan *s, const char *p, const char *e, const char **next) {
-    if (s->seen_root) return tag_unsure(s);
-    for (const char *q = p + 2; q + 1 < e; q++)
-        if (q[0] == '?' && q[1] == '>') {
-            *next = q + 2;
-            return TAG_DONE;
-        }
-    return TAG_MORE;
+    static const char *const names[] = { "version", "encoding", "standalone" };
+    static const char *const vals[][3] = { { "1.0", NULL, NULL },
+                                           { "UTF-8", "utf-8", NULL },
+                                           { "yes", "no", NULL } };
+    const char *q = p + 2;
+    size_t k = 0;
+    if (s->started) return tag_unsure(s);
+    if (e - q < 5) return TAG_MORE;
+    if (memcmp(q, "xml", 3) != 0 || !is_ws((unsigned char)q[3])) return tag_unsure(s);
+    for (q += 3;;) {
+        const char *ws = q;
+        q = skip_ws(q, e);
+        if (e - q < 2) return TAG_MORE;
+        if (q[0] == '?' && q[1] == '>') break;
+        const char *n = q;
+        q = scan_name(q, e);
+        if (q == e) return TAG_MORE;
+        size_t first = k;
+        while (k < 3 &&
+               ((size_t)(q - n) != strlen(names[k]) || memcmp(n, names[k], (size_t)(q - n))))
+            k++;
+        if (k == 3 || q == n || ws == n || (first == 0 && k != 0)) return tag_unsure(s);
+        q = skip_ws(q, e);
+        if (q == e) return TAG_MORE;
+        if (*q++ != '=') return tag_unsure(s);
+        q = skip_ws(q, e);
+        if (q == e) return TAG_MORE;
+        if (*q != '"' && *q != '\'') return tag_unsure(s);
+        const char *v = q + 1, *close = memchr(v, *q, (size_t)(e - v));
+        if (!close) return TAG_MORE;
+        int ok = 0;
+        for (size_t j = 0; vals[k][j]; j++)
+            ok |= (size_t)(close - v) == strlen(vals[k][j]) &&
+                  (k == 1 ? strncasecmp(v, vals[k][j], 5)
+                          : memcmp(v, vals[k][j], strlen(vals[k][j]))) == 0;
+        if (!ok) return tag_unsure(s);
+        k++;
+        q = close + 1;
+    }
+    if (k == 0) return tag_unsure(s); /* no version */
+    s->started = 1;
+    *next = q + 2;
+    return TAG_DONE;
 }
 
 /* Scans [p, e); *used is how far it got (the rest waits for more bytes,

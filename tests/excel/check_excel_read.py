@@ -204,9 +204,12 @@ def scanner_cases(p):
          't="inlineStr"><is><t>z</t></is></c></row>' % ("y" * 70000), "1\tz"),
         ("a processing instruction inside: expat", head + '<?pi x?><row r="2"><c r="A2"><v>1'
          '</v></c><c r="B2" t="inlineStr"><is><t>z</t></is></c></row>', "1\tz"),
+        ("] and ]] in text", head + '<row r="2"><c r="A2"><v>1</v></c><c r="B2" t="inlineStr">'
+         '<is><t>[a]] b]</t></is></c></row>', "1\t[a]] b]"),
     ]
     for i, (name, inner, want) in enumerate(cases):
-        xml = '<?xml version="1.0"?>\n<worksheet xmlns="%s" xmlns:x="%s"><sheetData>%s' \
+        decl = '<?xml version="1.0" encoding="ISO-8859-1"?>' if i == 1 else '<?xml version="1.0"?>'
+        xml = decl + '\n<worksheet xmlns="%s" xmlns:x="%s"><sheetData>%s' \
               '</sheetData></worksheet>\n' % (ns, ns, inner)
         path = p("scan%d.xlsx" % i)
         minimal_book(path, sheet_xml=xml)
@@ -225,6 +228,10 @@ def scanner_cases(p):
         ("unclosed document", '<row r="1"><c r="A1"><v>1</v></c>'),
         ("a bad shared string index", '<row r="1"><c r="A1" t="s"><v>9</v></c></row>'),
         ("a bad cell reference", '<row r="1"><c r="1A"><v>1</v></c></row>'),
+        ("an attribute twice", '<row r="1"><c r="A1" r="A1"><v>1</v></c></row>'),
+        ("]]> in text", '<row r="1"><c r="A1" t="inlineStr"><is><t>a]]>b</t></is></c></row>'),
+        ("an XML declaration inside", '<?xml version="1.0"?><row r="1"><c r="A1"><v>1</v></c>'
+         '</row>'),
     ]
     for i, (name, inner) in enumerate(bad):
         xml = '<?xml version="1.0"?><worksheet xmlns="%s"><sheetData>%s</sheetData>' % (ns, inner)
