@@ -221,6 +221,23 @@ def scanner_cases(p):
             fail("scanner: %s: %r, want %r" % (name, got[:len(want) + 10], want))
         else:
             print("ok   scanner: %s" % name)
+    # the shared strings through the scanner, and through expat when it is unsure
+    sheet = ('<?xml version="1.0"?><worksheet xmlns="%s"><sheetData>' % ns +
+             "".join('<row r="%d"><c r="A%d" t="s"><v>%d</v></c></row>' % (i + 1, i + 1, i)
+                     for i in range(3)) + '</sheetData></worksheet>')
+    for name, extra, want in [
+            ("shared strings: runs, a phonetic guide, entities", "", "a&amp;b"),
+            ("shared strings with a comment: expat", "<!-- c -->", "a&amp;b")]:
+        sst = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="%s">'
+               '<si><t>navn</t></si>%s<si><r><t>a&amp;</t></r><r><t>b</t></r><rPh><t>x</t>'
+               '</rPh></si><si><t xml:space="preserve"> &#230; </t></si></sst>' % (ns, extra))
+        path = p("sst_%d.xlsx" % len(extra))
+        minimal_book(path, strings=sst, sheet_xml=sheet)
+        r = both_paths("scanner: " + name, path)
+        if r is not None and r.stderr.split("\n")[:3] != ["navn:string", "a&b", " æ "]:
+            fail("scanner: %s: %r" % (name, r.stderr))
+        elif r is not None:
+            print("ok   scanner: %s" % name)
     bad = [
         ("mismatched tags", '<row r="1"><c r="A1"><v>1</c></v></row>'),
         ("an unknown entity", '<row r="1"><c r="A1" t="inlineStr"><is><t>&nbsp;</t></is></c>'
