@@ -123,6 +123,11 @@ static int load_fat(struct cfb *c, const unsigned char *h) {
         difat = u32(ids + c->ss - 4);
     }
     tg_free(sec);
+    /* every entry a sector of the file or a mark (free, end of chain, FAT,
+    ** DIFAT): freexl 1.0.6 refuses other values, but leaks as it does */
+    size_t n_file = (size_t)(c->size / c->ss);
+    for (size_t i = 0; i < c->n_fat; i++)
+        if (c->fat[i] < 0xFFFFFFFCu && c->fat[i] >= n_file) return -1;
     return 0;
 bad:
     tg_free(sec);
