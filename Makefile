@@ -15,6 +15,8 @@ DEB_PKGS = build-essential cmake pkg-config liblua5.4-dev libsqlite3-dev libcsv-
 # check the workbooks with
 DEB_PKGS += libzip-dev libexpat1-dev libfreexl-dev libxlsxwriter-dev python3-openpyxl
 DEB_PKGS += python3-xlsxwriter libreoffice-calc-nogui
+# Parquet out (tg_parquet): its two page codecs
+DEB_PKGS += libzstd-dev libsnappy-dev
 # R's forecast::ets, the reference of the ETS tests (tests/unit/check_ets_ref.sh)
 DEB_PKGS += r-base-core r-cran-forecast
 
@@ -68,11 +70,13 @@ format: deps
 # Chromium, poppler-utils (pdftotext for --pdf), the DejaVu fonts the
 # screenshots are drawn with and Java for the Nu Html Checker; then the npm
 # packages of tests/report/package-lock.json (puppeteer-core, axe-core,
-# pixelmatch, pngjs, vnu-jar) into tests/report/node_modules, again only when
+# pixelmatch, pngjs, vnu-jar) into tests/report/node_modules, and the two
+# Parquet readers of tests/parquet (DuckDB, hyparquet), again only when
 # the lock file changed. npm comes with the machine's Node.js or, without
 # one, from Debian.
 BROWSER_PKGS = chromium poppler-utils fonts-dejavu-core default-jre-headless nodejs
 REPORT_NPM   = tests/report/node_modules/.tegn-package-lock.json
+PARQUET_NPM  = tests/parquet/node_modules/.tegn-package-lock.json
 
 browser-deps:
 	@$(MAKE) --no-print-directory DEB_PKGS="$(BROWSER_PKGS)" deps
@@ -81,6 +85,10 @@ browser-deps:
 	    echo "npm ci in tests/report"; \
 	    (cd tests/report && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) && \
 	    cp tests/report/package-lock.json $(REPORT_NPM); }
+	@cmp -s tests/parquet/package-lock.json $(PARQUET_NPM) || { \
+	    echo "npm ci in tests/parquet"; \
+	    (cd tests/parquet && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) && \
+	    cp tests/parquet/package-lock.json $(PARQUET_NPM); }
 
 # The report's reference screenshots rewritten from today's rendering
 # (review them!), and the README's picture of the demo report's front page.
