@@ -299,7 +299,8 @@ static int read_sheet(struct sheet *s, const unsigned char *w, size_t len, size_
 }
 
 /* The globals: BOUNDSHEET records name each sheet's state, kind and
-** substream; FILEPASS (an encrypted workbook) stops here. */
+** substream. -1 when they cannot be read; -2 at FILEPASS (an encrypted
+** workbook, for freexl to say so). */
 static int read_globals(tg_biff *b, const unsigned char *w, size_t len) {
     size_t cap = 0;
     if (len < 8 || u16(w) != 0x0809) return -1;
@@ -307,7 +308,8 @@ static int read_globals(tg_biff *b, const unsigned char *w, size_t len) {
     for (size_t p = 0; len - p >= 4;) {
         unsigned type = u16(w + p), n = u16(w + p + 2);
         const unsigned char *d = w + p + 4;
-        if (n > len - p - 4 || type == 0x002F) return -1;
+        if (n > len - p - 4) return -1;
+        if (type == 0x002F) return -2;
         if (type == 0x000A) break;
         if (type == 0x0085 && n >= 6 && d[5] == 0) { /* a worksheet */
             if (b->n_sheets == cap) {
@@ -333,17 +335,20 @@ tg_status tg_biff_open(int fd, tg_biff **out) {
     *out = NULL;
     memset(&c, 0, sizeof c);
     c.fd = fd;
-    if (fstat(fd, &sb) != 0 || sb.st_size < 512) return TG_OK;
+    if (fstat(fd, &sb) != 0 || sb.st_size < 512) return TG_EDATA;
     c.size = (uint64_t)sb.st_size;
     unsigned char *w = workbook_stream(&c, &len);
-    int corrupt = c.corrupt;
+    /* no workbook stream, or one whose records cannot be read: freexl 1.0.6
+    ** allocates what such a file states (1.85 GB, found by fuzz_xlsx) */
+    int corrupt = c.corrupt || !w, r = 0;
     tg_free(c.fat);
     tg_free(c.minifat);
     tg_free(c.ministream);
     tg_biff *b = w ? tg_calloc(1, sizeof *b) : NULL;
-    if (b && read_globals(b, w, len) != 0) {
+    if (b && (r = read_globals(b, w, len)) != 0) {
         tg_biff_free(b);
         b = NULL;
+        corrupt |= r == -1;
     }
     tg_free(w);
     /* a failed allocation is the memory cap, not a file to read without */

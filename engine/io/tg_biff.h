@@ -6,8 +6,7 @@
 ** OLE2 compound file's FAT and directory give the "Workbook" (BIFF8) or
 ** "Book" (BIFF5) stream, whose BOUNDSHEET, BOOLERR, FORMULA and MERGEDCELLS
 ** records are read; every other record is freexl's. A file it cannot make
-** sense of is no error here (tg_biff_open gives NULL and the workbook is
-** read with what freexl says alone), unless its compound file is broken.
+** sense of is refused before freexl sees it.
 */
 #ifndef TG_BIFF_H
 #define TG_BIFF_H
@@ -32,13 +31,14 @@ typedef struct tg_biff_cell {
 } tg_biff_cell;
 
 /* Reads the workbook on 'fd' (borrowed; read with pread, from offset 0)
-** into *out: NULL when it is not a compound file with a BIFF5/8 workbook
-** stream this reader follows. TG_OK; TG_EDATA (no message) when it is a
-** compound file whose sector size, FAT or directory cannot be read, or
-** whose directory has a name longer than its entry: not to be given to
-** freexl, which reads such names past their end; or TG_ENOMEM (the
-** stream is held in tg_malloc'ed memory while it is read, and counts
-** against the memory cap). */
+** into *out. TG_OK; TG_OK with *out NULL for an encrypted workbook (freexl
+** says so); TG_EDATA (no message) for a compound file whose header, FAT,
+** directory or workbook stream cannot be read or is not BIFF5/8 records,
+** or whose directory has a name longer than its entry: not to be given to
+** freexl 1.0.6, which reads such names past their end and allocates the
+** sizes such files state; or TG_ENOMEM (the stream is held in
+** tg_malloc'ed memory while it is read, and counts against the memory
+** cap). */
 tg_status tg_biff_open(int fd, tg_biff **out);
 void tg_biff_free(tg_biff *b);
 

@@ -43,8 +43,9 @@ tg_status tg_xls_open(int fd, const char *path, tg_xls **out, tg_error *err) {
         tg_xls_close(x);
         return st == TG_ENOMEM ? tg_err_nomem(err)
                                : tg_err_set(err, TG_EDATA, path, 0, 0,
-                                            "not a readable .xls workbook: its compound file's "
-                                            "header, FAT or directory is corrupt");
+                                            "not a readable .xls workbook: its compound file "
+                                            "(header, FAT, directory) or workbook stream is "
+                                            "corrupt");
     }
     snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
     int r = freexl_open(proc, &x->h);
