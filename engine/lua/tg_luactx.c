@@ -34,6 +34,13 @@ struct tg_luactx {
     tg_json *indicators; /* tegn.indicator's objects in definition order */
     int indent;          /* tegn.emit's indent option */
     tg_path *paths;      /* what files the script may touch; NULL = any */
+    int format;          /* --format, a tg_run_format */
+    void (*out)(void *ud, const char *text, size_t len);
+    void *out_ud;
+    char *text; /* tegn.emit's text under --format csv or table */
+    size_t text_len;
+    int dry;            /* tegn check --data: nothing is written */
+    size_t sample_rows; /* tegn check --data: rows kept of each input; 0 = all */
 };
 
 static int cmp_param(const void *a, const void *b) {
@@ -83,6 +90,7 @@ fail:
 
 void tg_luactx_free(tg_luactx *ctx) {
     if (!ctx) return;
+    tg_free(ctx->text);
     for (size_t i = 0; i < ctx->n_params; i++) {
         tg_free(ctx->params[i].key);
         tg_free(ctx->params[i].value);
@@ -103,6 +111,53 @@ void tg_luactx_free(tg_luactx *ctx) {
     tg_json_free(ctx->indicators);
     tg_path_free(ctx->paths);
     tg_free(ctx);
+}
+
+void tg_luactx_set_format(tg_luactx *ctx, int format,
+                          void (*out)(void *ud, const char *text, size_t len), void *ud) {
+    ctx->format = format;
+    ctx->out = out;
+    ctx->out_ud = ud;
+}
+
+int tg_luactx_format(const tg_luactx *ctx) {
+    return ctx ? ctx->format : 0;
+}
+
+void tg_luactx_stdout(const tg_luactx *ctx, const char *text, size_t len) {
+    if (ctx && ctx->out) ctx->out(ctx->out_ud, text, len);
+}
+
+char *tg_luactx_take_text(tg_luactx *ctx, size_t *len) {
+    char *text = ctx->text;
+    *len = ctx->text_len;
+    ctx->text = NULL;
+    return text;
+}
+
+void tg_luactx_set_text(lua_State *L, char *text, size_t len) {
+    tg_luactx *ctx = tg_luactx_of(L);
+    tg_free(ctx->text);
+    ctx->text = text;
+    ctx->text_len = len;
+}
+
+void tg_luactx_set_check(tg_luactx *ctx, int dry, size_t sample_rows) {
+    ctx->dry = dry;
+    ctx->sample_rows = sample_rows;
+}
+
+size_t tg_luactx_sample(const tg_luactx *ctx) {
+    return ctx ? ctx->sample_rows : 0;
+}
+
+void tg_luactx_sample_table(lua_State *L, tg_table **slot) {
+    size_t n = tg_luactx_of(L)->sample_rows;
+    if (n == 0 || !*slot || (*slot)->n_rows <= n) return;
+    tg_table *head = tg_table_head(*slot, n);
+    if (!head) tg_lua_raise(L, TG_ENOMEM, NULL);
+    tg_table_release(*slot);
+    *slot = head;
 }
 
 void tg_luactx_set_tty(tg_luactx *ctx, int tty) {
@@ -151,6 +206,11 @@ int tg_luactx_open_write(lua_State *L, const char *fn, const char *path, const c
     /* A misspelt --param must stop the run before it writes anything. */
     if ((st = tg_luactx_check_params(ctx, " before its first write", &err)) != TG_OK)
         tg_lua_raise(L, st, &err);
+    if (ctx->dry) { /* judged as the run will judge it, and not written */
+        if (ctx->paths && (st = tg_path_check(ctx->paths, TG_PATH_WRITE, fn, path, &err)) != TG_OK)
+            tg_lua_raise(L, st, &err);
+        return TG_LUACTX_DRY;
+    }
     if (!ctx->paths) return -1;
     st = tg_path_open_write(ctx->paths, fn, path, &dir, name, &err);
     if (st != TG_OK) tg_lua_raise(L, st, &err);
