@@ -53,6 +53,7 @@
 ---@field na? string[]
 ---@field stop_at_empty? boolean
 ---@field drop_totals? boolean|string[]
+---@field xml? "fast"|"expat"
 
 ---@class tegn.EmitOpts
 ---@field decimals? integer

@@ -113,6 +113,7 @@ static const char *const prelude[] = {
     "---@field na? string[]\n"
     "---@field stop_at_empty? boolean\n"
     "---@field drop_totals? boolean|string[]\n"
+    "---@field xml? \"fast\"|\"expat\"\n"
     "\n"
     "---@class tegn.EmitOpts\n"
     "---@field decimals? integer\n"
