@@ -76,6 +76,9 @@ static const char run_options[] =
     "                    always read beneath its own folder and the working directory\n"
     "  --allow-write DIR let the script write files beneath DIR (repeatable); without it,\n"
     "                    only beneath the folder of --out, never --out itself or an input\n"
+    "  --allow-db SERVICE  let the script read the PostgreSQL service SERVICE (a name in\n"
+    "                    ~/.pg_service.conf or PGSERVICEFILE; repeatable; docs/postgres.md)\n"
+    "  --allow-db-write SERVICE  let it read and write that service\n"
     "  --progress        announce each load on stderr (default: only on a terminal)\n"
     "  --quiet           no progress even on a terminal (not with --progress)\n"
     "  --summary         print the summary table of the indicator document (stdout when\n"
@@ -354,6 +357,9 @@ typedef struct run_flags {
     int quiet, progress, summary;
     tg_cmdhistory_opts hist;
     const char *brand; /* --brand: the report's brand file, or NULL */
+    /* --allow-db and --allow-db-write names: the caller's array, argc
+    ** long, and another argc long after it (the write ones) */
+    const char **dbs;
 } run_flags;
 
 /* 1, after saying so, when the run's output 'file' (given by 'opt') would
@@ -406,6 +412,10 @@ static int run_args(int argc, char **argv, tg_run_opts *o, run_flags *f, const c
             reads[o->n_allow_read++] = v;
         } else if ((v = opt_value(argc, argv, &i, "--allow-write"))) {
             writes[o->n_allow_write++] = v;
+        } else if ((v = opt_value(argc, argv, &i, "--allow-db"))) {
+            f->dbs[o->n_allow_db++] = v;
+        } else if ((v = opt_value(argc, argv, &i, "--allow-db-write"))) {
+            f->dbs[argc + (int)o->n_allow_db_write++] = v;
         } else if (strcmp(argv[i], "--progress") == 0) {
             f->progress = 1;
         } else if (strcmp(argv[i], "--quiet") == 0) {
@@ -507,12 +517,13 @@ static void run_error(tg_status st, const tg_error *err, const char *tb, char *b
 
 static int cmd_run(int argc, char **argv) {
     tg_run_opts o;
-    run_flags fl = { 0, 0, 0, { 0 }, NULL };
+    run_flags fl = { 0, 0, 0, { 0 }, NULL, NULL };
     tg_brand brand;
     char errtext[1024] = "";
     const char **params = calloc((size_t)argc, sizeof *params);
     const char **reads = calloc((size_t)argc, sizeof *reads);
     const char **writes = calloc((size_t)argc, sizeof *writes);
+    const char **dbs = calloc(2 * (size_t)argc, sizeof *dbs);
     tg_error err;
     char *tb = NULL;
     tg_json *doc = NULL;
@@ -521,8 +532,9 @@ static int cmd_run(int argc, char **argv) {
     tg_run_opts_init(&o);
     tg_cmdhistory_opts_init(&fl.hist);
     o.lib_dir = tg_home_find("scripts/lib");
-    rc = params && reads && writes ? run_args(argc, argv, &o, &fl, params, reads, writes)
-                                   : EXIT_INTERNAL;
+    fl.dbs = dbs;
+    rc = params && reads && writes && dbs ? run_args(argc, argv, &o, &fl, params, reads, writes)
+                                          : EXIT_INTERNAL;
     /* A bad brand file is said before the run, not after an hour of it. */
     if (rc == EXIT_OK) rc = tg_cmdreport_load_brand(fl.brand, &brand);
     if (rc != EXIT_OK) {
@@ -530,12 +542,15 @@ static int cmd_run(int argc, char **argv) {
         free(params);
         free(reads);
         free(writes);
+        free(dbs);
         return rc;
     }
     int quiet = fl.quiet, summary = fl.summary;
     o.params = params;
     o.allow_read = reads;
     o.allow_write = writes;
+    o.allow_db = dbs;
+    o.allow_db_write = dbs + argc;
     o.print = tg_cli_print_stderr;
     /* Progress on a terminal, silence under cron unless asked. */
     o.progress = !quiet && (fl.progress || isatty(STDERR_FILENO));
@@ -574,6 +589,7 @@ static int cmd_run(int argc, char **argv) {
     free(params);
     free(reads);
     free(writes);
+    free(dbs);
     return rc;
 }
 
