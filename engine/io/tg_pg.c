@@ -57,7 +57,7 @@ static tg_status status_of(const PGresult *res) {
     const char *s = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
     if (!s || strlen(s) < 2) return TG_EIO;
     if (!strncmp(s, "42", 2) || !strncmp(s, "0A", 2) || !strncmp(s, "34", 2) ||
-        !strncmp(s, "25", 2) || !strncmp(s, "08P01", 5))
+        !strncmp(s, "25", 2) || !strncmp(s, "2B", 2) || !strncmp(s, "08P01", 5))
         return TG_EARG;
     if (!strncmp(s, "22", 2) || !strncmp(s, "23", 2)) return TG_EDATA;
     if (!strcmp(s, "53200")) return TG_ENOMEM;
@@ -99,6 +99,26 @@ static void cancel(PGconn *c) {
     }
 }
 
+/* Reads whatever the statement on 'c' still sends, to its end: a COPY
+** OUT's rows are dropped, a COPY IN is ended with an error (so the
+** server aborts it); PQgetResult alone would hand back the COPY state
+** again and again. */
+static void drain(PGconn *c) {
+    PGresult *r;
+    char *buf;
+    while ((r = PQgetResult(c)) != NULL) {
+        ExecStatusType s = PQresultStatus(r);
+        PQclear(r);
+        if (s == PGRES_COPY_OUT) {
+            while (PQgetCopyData(c, &buf, 0) > 0) PQfreemem(buf);
+        } else if (s == PGRES_COPY_IN) {
+            if (PQputCopyEnd(c, "stopped by tegn") != 1) return;
+        } else if (PQstatus(c) == CONNECTION_BAD) {
+            return;
+        }
+    }
+}
+
 /* Waits until the socket of 'c' has what 'ev' asks (POLLIN, POLLOUT),
 ** asking 'intr' every POLL_MS. TG_OK, intr's status, or TG_EIO. */
 static tg_status wait_socket(PGconn *c, short ev, const tg_interrupt *intr) {
@@ -121,8 +141,7 @@ static tg_status next_result(PGconn *c, const tg_interrupt *intr, PGresult **res
         tg_status st = wait_socket(c, POLLIN, intr);
         if (st == TG_ELIMIT || st == TG_ECANCEL) {
             cancel(c);
-            PGresult *r;
-            while ((r = PQgetResult(c)) != NULL) PQclear(r);
+            drain(c);
             return st;
         }
         if (st != TG_OK || !PQconsumeInput(c)) return TG_EIO;
@@ -138,9 +157,10 @@ static tg_status finish(PGconn *c, const char *label, const tg_interrupt *intr, 
     PGresult *r = NULL, *extra;
     tg_status st = next_result(c, intr, &r);
     *res = NULL;
-    if (st == TG_OK && r && PQresultStatus(r) != PGRES_COPY_IN) {
+    if (st == TG_OK && r && PQresultStatus(r) != PGRES_COPY_IN &&
+        PQresultStatus(r) != PGRES_COPY_OUT) {
         /* the end marker (NULL) must be read before the next statement;
-        ** a COPY IN has none until its data is sent */
+        ** a COPY has none until its data has passed */
         while (next_result(c, intr, &extra) == TG_OK && extra) PQclear(extra);
     }
     if (st == TG_ELIMIT || st == TG_ECANCEL)
@@ -356,15 +376,13 @@ static tg_status start_columns(reader *r, const PGresult *res, tg_error *err) {
     return TG_OK;
 }
 
-static tg_status bad_value(reader *r, const PGresult *res, int k, size_t row, const char *why,
-                           tg_error *err) {
-    return tg_err_set(err, TG_EDATA, r->label, 0, 0, "column '%s', row %zu: %s", PQfname(res, k),
+static tg_status bad_value(reader *r, int k, size_t row, const char *why, tg_error *err) {
+    return tg_err_set(err, TG_EDATA, r->label, 0, 0, "column '%s', row %zu: %s", r->cols[k].name,
                       row + 1, why);
 }
 
 /* Decodes one non-NULL value of column k into its column. */
-static tg_status push_value(reader *r, const PGresult *res, int k, size_t row, const char *p,
-                            int len, tg_error *err) {
+static tg_status push_value(reader *r, int k, size_t row, const char *p, int len, tg_error *err) {
     pgcol *pc = &r->cols[k];
     char ts[48];
     int64_t i;
@@ -395,15 +413,14 @@ static tg_status push_value(reader *r, const PGresult *res, int k, size_t row, c
         if (len != 4) return TG_EDATA;
         int32_t d = (int32_t)be32(p);
         if (d == INT32_MIN || d == INT32_MAX || d > INT32_MAX - PG_EPOCH)
-            return bad_value(r, res, k, row, "an infinite date, which tegn cannot hold", err);
+            return bad_value(r, k, row, "an infinite date, which tegn cannot hold", err);
         return tg_col_push_date(pc->col, d + PG_EPOCH);
     }
     case OID_TIMESTAMP:
     case OID_TIMESTAMPTZ:
         if (len != 8) return TG_EDATA;
         if (format_timestamp((int64_t)be64(p), pc->oid == OID_TIMESTAMP ? "" : "+00", ts) != 0)
-            return bad_value(r, res, k, row, "a timestamp outside years 1..9999 (or infinity)",
-                             err);
+            return bad_value(r, k, row, "a timestamp outside years 1..9999 (or infinity)", err);
         return tg_col_push_str(pc->col, ts, strlen(ts));
     case OID_NUMERIC: {
         int whole = numeric_value(p, len, &i, &f);
@@ -418,32 +435,38 @@ static tg_status push_value(reader *r, const PGresult *res, int k, size_t row, c
     }
 }
 
+/* Hashes one value (len -1: NULL) and moves it into column k. */
+static tg_status take_value(reader *r, int k, size_t row, const char *p, int len, tg_error *err) {
+    char lenbuf[4];
+    tg_status st;
+    put32(lenbuf, (uint32_t)len);
+    tg_sha256_update(&r->hash, lenbuf, 4);
+    if (len < 0) {
+        st = tg_col_push_null(r->cols[k].col);
+    } else {
+        tg_sha256_update(&r->hash, p, (size_t)len);
+        err->code = TG_OK;
+        st = push_value(r, k, row, p, len, err);
+    }
+    if (st == TG_ENOMEM) return tg_err_nomem(err);
+    if (st == TG_EDATA && err->code != TG_EDATA)
+        return bad_value(r, k, row, "malformed binary value", err);
+    return st;
+}
+
 /* Moves one fetched chunk into the columns and the hash. */
 static tg_status take_chunk(reader *r, const PGresult *res, tg_error *err) {
     int rows = PQntuples(res);
-    char lenbuf[4];
     for (int k = 0; k < r->n; k++) {
         if (tg_col_reserve(r->cols[k].col, r->rows + (size_t)rows) != TG_OK)
             return tg_err_nomem(err);
     }
     for (int i = 0; i < rows; i++) {
         for (int k = 0; k < r->n; k++) {
-            tg_status st;
-            if (PQgetisnull(res, i, k)) {
-                put32(lenbuf, UINT32_MAX);
-                tg_sha256_update(&r->hash, lenbuf, 4);
-                st = tg_col_push_null(r->cols[k].col);
-            } else {
-                const char *p = PQgetvalue(res, i, k);
-                int len = PQgetlength(res, i, k);
-                put32(lenbuf, (uint32_t)len);
-                tg_sha256_update(&r->hash, lenbuf, 4);
-                tg_sha256_update(&r->hash, p, (size_t)len);
-                st = push_value(r, res, k, r->rows + (size_t)i, p, len, err);
-            }
-            if (st == TG_ENOMEM) return tg_err_nomem(err);
-            if (st == TG_EDATA && err->code != TG_EDATA)
-                return bad_value(r, res, k, r->rows + (size_t)i, "malformed binary value", err);
+            int null = PQgetisnull(res, i, k);
+            tg_status st =
+                take_value(r, k, r->rows + (size_t)i, null ? NULL : PQgetvalue(res, i, k),
+                           null ? -1 : PQgetlength(res, i, k), err);
             if (st != TG_OK) return st;
         }
     }
@@ -503,14 +526,13 @@ static tg_status send_declare(PGconn *c, const char *label, const char *sql,
     return st;
 }
 
-/* Declares the cursor, then fetches it to the end. */
-static tg_status read_all(reader *r, const char *sql, const tg_pg_param *params, size_t n,
-                          const tg_interrupt *intr, tg_error *err) {
+/* Reads the query's result through a cursor, TG_PG_CHUNK rows per FETCH,
+** in binary: the way with parameters, which COPY cannot take. */
+static tg_status read_cursor(reader *r, const char *sql, const tg_pg_param *params, size_t n,
+                             const tg_interrupt *intr, tg_error *err) {
     char fetch[64];
     PGresult *res;
-    tg_status st = exec_simple(r->c, r->label, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-                               intr, "begin", err);
-    if (st == TG_OK) st = send_declare(r->c, r->label, sql, params, n, err);
+    tg_status st = send_declare(r->c, r->label, sql, params, n, err);
     if (st == TG_OK) st = finish(r->c, r->label, intr, "query", PGRES_COMMAND_OK, &res, err);
     if (st != TG_OK) return st;
     PQclear(res);
@@ -523,8 +545,142 @@ static tg_status read_all(reader *r, const char *sql, const tg_pg_param *params,
         if (st == TG_OK) st = take_chunk(r, res, err);
         int got = res ? PQntuples(res) : 0;
         PQclear(res);
-        if (st != TG_OK || got < TG_PG_CHUNK) break;
+        if (st != TG_OK || got < TG_PG_CHUNK) return st;
     }
+}
+
+/* Checks that 'sql' is one statement that returns rows, and learns its
+** columns: prepared and described by the server, never run. */
+static tg_status describe(reader *r, const char *sql, const tg_interrupt *intr, tg_error *err) {
+    PGresult *res;
+    if (!PQsendPrepare(r->c, "", sql, 0, NULL)) return pg_fail(err, r->label, r->c, NULL, "query");
+    tg_status st = finish(r->c, r->label, intr, "query", PGRES_COMMAND_OK, &res, err);
+    PQclear(res);
+    if (st == TG_OK && !PQsendDescribePrepared(r->c, ""))
+        return pg_fail(err, r->label, r->c, NULL, "query");
+    if (st == TG_OK) st = finish(r->c, r->label, intr, "query", PGRES_COMMAND_OK, &res, err);
+    if (st != TG_OK) return st;
+    if (PQnfields(res) == 0)
+        st = tg_err_set(err, TG_EARG, r->label, 0, 0,
+                        "query: the statement returns no rows (read_postgres runs one SELECT, "
+                        "VALUES or TABLE statement)");
+    else st = start_columns(r, res, err);
+    PQclear(res);
+    return st;
+}
+
+/* Moves one CopyData message of binary COPY into the columns: the
+** header (once), then rows of a field count and (length, bytes) per
+** field; the count -1 ends the data. */
+static tg_status take_copy(reader *r, const char *buf, int n, int *header, tg_error *err) {
+    static const char sig[11] = "PGCOPY\n\377\r\n";
+    int pos = 0;
+    if (!*header) {
+        if (n < 19 || memcmp(buf, sig, 11) != 0) goto bad;
+        pos = 19 + (int)be32(buf + 15); /* flags, extension length, extension */
+        *header = 1;
+    }
+    while (pos < n) {
+        if (pos + 2 > n) goto bad;
+        int nf = (int16_t)be16(buf + pos);
+        pos += 2;
+        if (nf == -1) return TG_OK;
+        if (nf != r->n) goto bad;
+        for (int k = 0; k < nf; k++) {
+            if (pos + 4 > n) goto bad;
+            int len = (int32_t)be32(buf + pos);
+            pos += 4;
+            if (len > n - pos) goto bad;
+            tg_status st =
+                take_value(r, k, r->rows, len < 0 ? NULL : buf + pos, len < 0 ? -1 : len, err);
+            if (st != TG_OK) return st;
+            if (len > 0) pos += len;
+        }
+        r->rows++;
+    }
+    return TG_OK;
+bad:
+    return tg_err_set(err, TG_EIO, r->label, 0, 0, "query: malformed COPY data after row %zu",
+                      r->rows);
+}
+
+/* Stops a COPY OUT: asks the server to cancel, then reads to its end. */
+static void abandon_copy(PGconn *c) {
+    char *buf;
+    cancel(c);
+    while (PQgetCopyData(c, &buf, 0) > 0) PQfreemem(buf);
+    drain(c);
+}
+
+/* Reads the query's result with COPY (...) TO STDOUT in binary, the
+** fastest way out of the server; intr is asked every few thousand rows
+** and while waiting. */
+static tg_status read_copy(reader *r, const char *sql, const tg_interrupt *intr, tg_error *err) {
+    tg_sbuf q = { 0 };
+    PGresult *res;
+    size_t n = strlen(sql);
+    int header = 0, got;
+    char *buf;
+
+    tg_status st = describe(r, sql, intr, err);
+    if (st != TG_OK) return st;
+    /* the statement parsed alone, so it cannot reach past its parentheses;
+    ** newlines end a trailing -- comment */
+    while (n > 0 && (sql[n - 1] == ';' || sql[n - 1] == ' ' || sql[n - 1] == '\n' ||
+                     sql[n - 1] == '\t' || sql[n - 1] == '\r'))
+        n--;
+    tg_sbuf_str(&q, "COPY (\n");
+    tg_sbuf_add(&q, sql, n);
+    tg_sbuf_str(&q, "\n) TO STDOUT (FORMAT binary)");
+    if (q.oom) return tg_err_nomem(err);
+    if (!PQsendQueryParams(r->c, q.p, 0, NULL, NULL, NULL, NULL, 0))
+        st = pg_fail(err, r->label, r->c, NULL, "query");
+    tg_free(q.p);
+    if (st == TG_OK) st = finish(r->c, r->label, intr, "query", PGRES_COPY_OUT, &res, err);
+    if (st != TG_OK) return st;
+    PQclear(res);
+    for (size_t polled = 0;;) {
+        got = PQgetCopyData(r->c, &buf, 1);
+        if (got > 0) {
+            st = take_copy(r, buf, got, &header, err);
+            PQfreemem(buf);
+        } else if (got == 0) {
+            st = wait_socket(r->c, POLLIN, intr);
+            if (st == TG_OK && !PQconsumeInput(r->c))
+                st = pg_fail(err, r->label, r->c, NULL, "query");
+        } else {
+            break;
+        }
+        if (st == TG_OK && r->rows - polled >= TG_VECTOR * 8) {
+            polled = r->rows;
+            st = tg_poll(intr);
+        }
+        if (st != TG_OK) {
+            abandon_copy(r->c);
+            if (st == TG_ELIMIT || st == TG_ECANCEL)
+                tg_err_set(err, st, r->label, 0, 0, "query: %s",
+                           st == TG_ELIMIT ? "time limit reached; the statement was cancelled"
+                                           : "cancelled by a signal");
+            return st;
+        }
+    }
+    if (got == -2) return pg_fail(err, r->label, r->c, NULL, "query");
+    res = PQgetResult(r->c); /* the COPY's outcome: an error mid-stream shows here */
+    if (!res || PQresultStatus(res) != PGRES_COMMAND_OK)
+        st = pg_fail(err, r->label, r->c, res, "query");
+    PQclear(res);
+    while ((res = PQgetResult(r->c)) != NULL) PQclear(res);
+    return st;
+}
+
+/* Reads in a READ ONLY transaction: by COPY without parameters, else by
+** a cursor. */
+static tg_status read_all(reader *r, const char *sql, const tg_pg_param *params, size_t n,
+                          const tg_interrupt *intr, tg_error *err) {
+    tg_status st = exec_simple(r->c, r->label, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+                               intr, "begin", err);
+    if (st == TG_OK)
+        st = n ? read_cursor(r, sql, params, n, intr, err) : read_copy(r, sql, intr, err);
     if (st == TG_OK) st = exec_simple(r->c, r->label, "COMMIT", intr, "commit", err);
     return st;
 }
