@@ -15,19 +15,21 @@
 #include <string.h>
 
 #include "tg_err.h"
+#include "tg_etsvar.h"
 #include "tg_mem.h"
 #include "tg_normal.h"
 #include "tg_optim.h"
 #include "tg_rng.h"
 
-#define EDGE        1e-4 /* the usual bounds: alpha, beta, gamma in [1e-4, 0.9999] */
-#define PHI_LO      0.8
-#define PHI_HI      0.98
-#define MAX_FREE    4
-#define MAX_X       (MAX_FREE + 2 + TG_FC_MAX_PERIOD - 1)
-#define NM_RUNS     10    /* restarts from the best vertex while they still help */
-#define FULL_STARTS 2     /* starts that go on to the joint fit of parameters and states */
-#define ROOT_SLACK  1e-10 /* a root this far outside the unit circle still counts as inside */
+#define EDGE               1e-4 /* the usual bounds: alpha, beta, gamma in [1e-4, 0.9999] */
+#define PHI_LO             0.8
+#define PHI_HI             0.98
+#define MAX_FREE           4
+#define MAX_X              (MAX_FREE + 2 + TG_FC_MAX_PERIOD - 1)
+#define NM_RUNS            10    /* restarts from the best vertex while they still help */
+#define FULL_STARTS        2     /* starts that go on to the joint fit of parameters and states */
+#define ROOT_SLACK         1e-10 /* a root this far outside the unit circle still counts as inside */
+#define MAX_ANALYTIC_STEPS 20000 /* class 2 and 3 variances up to this many steps (gap + h) */
 
 /* ---- the model ---- */
 
@@ -543,9 +545,36 @@ double tg_ets_point(const tg_ets_model *mod, size_t h) {
     return mod->season == TG_ETS_M ? q * s : mod->season == TG_ETS_A ? q + s : q;
 }
 
+/* The model at its forecast origin, the last observation, in tg_etsvar's
+** terms (the season states in the order the steps use them). */
+static void var_model(const tg_ets_model *mod, tg_etsvar_model *v) {
+    const size_t m = period_of(mod);
+    memset(v, 0, sizeof *v);
+    v->error = mod->error;
+    v->trend = mod->trend != 0;
+    v->season = mod->season;
+    v->period = (int)m;
+    v->alpha = mod->alpha;
+    v->beta = mod->trend ? mod->beta : 0;
+    v->gamma = mod->season ? mod->gamma : 0;
+    v->phi = mod->trend ? mod->phi : 1;
+    v->sigma2 = mod->sigma2;
+    v->level = mod->last.level;
+    v->slope = mod->trend ? mod->last.slope : 0;
+    for (size_t k = 0; k < m; k++)
+        v->season_state[k] = mod->last.season[(mod->n - mod->gap + k) % m];
+}
+
 int tg_ets_analytic(const tg_ets_model *mod) {
     assert(mod != NULL);
-    return mod->error == TG_ETS_A && mod->season != TG_ETS_M;
+    tg_etsvar_model v;
+    int cls;
+    var_model(mod, &v);
+    cls = tg_etsvar_class(&v);
+    /* Class 2's variance costs H^2 steps and class 3's H (2m)^2: past a
+    ** long trailing gap the simulation is the cheaper of the two. */
+    if (cls >= 2 && mod->gap + TG_FC_MAX_HORIZON > MAX_ANALYTIC_STEPS) return 0;
+    return cls != 0;
 }
 
 /* A standard normal draw (Box-Muller, one of the pair). */
@@ -622,28 +651,31 @@ static void simulate(const tg_ets_model *mod, size_t h, uint64_t seed, double *p
 tg_status tg_ets_forecast(const tg_ets_model *mod, size_t h, const double *levels, size_t n_levels,
                           uint64_t seed, double *point, double *lo, double *hi, tg_error *err) {
     assert(mod != NULL && point != NULL && (n_levels == 0 || (levels && lo && hi)));
-    const size_t m = period_of(mod);
     for (size_t j = 1; j <= h; j++) point[j - 1] = tg_ets_point(mod, j);
     if (n_levels == 0) return TG_OK;
     if (tg_ets_analytic(mod)) {
-        /* Class 1: var_H = sigma^2 (1 + sum_{j<H} c_j^2), c_j = alpha +
-        ** beta (phi + ... + phi^j) + gamma [j mod m = 0], H = gap + h. */
-        double sum = 1, phij = 0, pw = 1, sigma = sqrt(mod->sigma2);
-        for (size_t j = 1; j < mod->gap + h + 1; j++) {
-            if (j >= mod->gap + 1) {
-                double sd = sigma * sqrt(sum);
-                for (size_t l = 0; l < n_levels; l++) {
-                    double z = tg_normal_quantile(0.5 + levels[l] / 200);
-                    lo[l * h + j - mod->gap - 1] = point[j - mod->gap - 1] - z * sd;
-                    hi[l * h + j - mod->gap - 1] = point[j - mod->gap - 1] + z * sd;
-                }
-            }
-            pw *= mod->phi;
-            phij += pw;
-            double cj = mod->alpha + (mod->trend ? mod->beta * phij : 0) +
-                        (m > 1 && j % m == 0 ? mod->gamma : 0);
-            sum += cj * cj;
+        /* Classes 1-3: a normal interval around the forecast mean with
+        ** the closed-form variance, H = gap + h steps from the last
+        ** observation. */
+        const size_t H = mod->gap + h;
+        double *mv = tg_malloc(2 * H * sizeof *mv);
+        tg_etsvar_model v;
+        tg_status st;
+        if (!mv) return tg_err_nomem(err);
+        var_model(mod, &v);
+        if ((st = tg_etsvar_moments(&v, H, mv, mv + H, err)) != TG_OK) {
+            tg_free(mv);
+            return st;
         }
+        for (size_t j = 0; j < h; j++) {
+            double mu = mv[mod->gap + j], sd = sqrt(fmax(mv[H + mod->gap + j], 0));
+            for (size_t l = 0; l < n_levels; l++) {
+                double z = tg_normal_quantile(0.5 + levels[l] / 200);
+                lo[l * h + j] = mu - z * sd;
+                hi[l * h + j] = mu + z * sd;
+            }
+        }
+        tg_free(mv);
         return TG_OK;
     }
     double *paths = tg_malloc(h * TG_ETS_NSIM * sizeof *paths);

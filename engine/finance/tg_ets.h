@@ -7,8 +7,8 @@
 ** forecast::ets) within the usual bounds and the admissible region, from
 ** several starts; the automatic choice fits every admissible candidate
 ** and keeps the one with the smallest AICc. Prediction intervals are
-** analytic for the additive-error, additive-season class and simulated
-** (seeded, so reproducible) otherwise. Series are arrays of doubles with
+** analytic where the variance has a closed form (classes 1-3, tg_etsvar)
+** and simulated (seeded, so reproducible) otherwise. Series are arrays of doubles with
 ** NaN for missing periods. docs/forecast.md has the maths.
 */
 #ifndef TG_ETS_H
@@ -103,16 +103,18 @@ tg_status tg_ets_fit(const tg_ets_spec *spec, const double *y, size_t n, tg_ets_
 /* The h-step point forecast (h >= 1 periods past the end of the series). */
 double tg_ets_point(const tg_ets_model *mod, size_t h);
 
-/* 1 when mod's intervals are analytic (additive error, no multiplicative
-** season), 0 when tg_ets_forecast simulates them. */
+/* 1 when mod's intervals are analytic (tg_etsvar_class: every model but
+** additive error with a multiplicative season), 0 when tg_ets_forecast
+** simulates them. */
 int tg_ets_analytic(const tg_ets_model *mod);
 
 /* Point forecasts point[0..h) and, for each of n_levels levels (per cent),
 ** the interval limits lo[l * h + j], hi[l * h + j] for j = 0..h-1: the
-** normal interval with the class-1 variance when tg_ets_analytic, else the
-** quantiles of TG_ETS_NSIM paths simulated with normal errors from a
-** generator seeded by 'seed'. TG_ENOMEM when the paths cannot be
-** allocated (h * TG_ETS_NSIM doubles). */
+** normal interval around the forecast mean with the closed-form variance
+** when tg_ets_analytic (tg_etsvar_moments), else the quantiles of
+** TG_ETS_NSIM paths simulated with normal errors from a generator seeded
+** by 'seed'. TG_ENOMEM when the work space cannot be allocated (h *
+** TG_ETS_NSIM doubles for paths). */
 tg_status tg_ets_forecast(const tg_ets_model *mod, size_t h, const double *levels, size_t n_levels,
                           uint64_t seed, double *point, double *lo, double *hi, tg_error *err);
 

@@ -19,6 +19,7 @@
 #include "tg_err.h"
 #include "tg_mem.h"
 #include "tg_num.h"
+#include "tg_rng.h"
 
 #define POLL_REPS 256 /* replications of one tilbud between polls of the chain */
 
@@ -106,6 +107,14 @@ static tg_status check_tilbud(const tg_scenario_tilbud *t, size_t k, const tg_sc
         if (isinf(t->regulering[i])) return BAD("%s: a decided regulering is not finite", what);
     for (int y = 0; t->engang && y < o->aar; y++)
         if (!isfinite(t->engang[y])) return BAD("%s: a one-off cost is not finite", what);
+    for (int i = 0; i < TG_OMK_N; i++) {
+        char line[160];
+        tg_status st;
+        if (t->usikkerhed[i].kind == TG_COSTDIST_NONE) continue;
+        snprintf(line, sizeof line, "%s: omkostninger_usikkerhed.%s", what, tg_takst_omk_name(i));
+        if (i == TG_OMK_REGULERING) return BAD("%s: the regulering is not a cost", line);
+        if ((st = tg_costdist_check(&t->usikkerhed[i], t->omk[i], line, err)) != TG_OK) return st;
+    }
     if (t->regler) {
         tg_status st = tg_takst_rules_check(t->regler, err);
         if (st != TG_OK) return st;
@@ -193,6 +202,7 @@ struct plan {
     tg_takst_input *inputs; /* [k * years + y] */
     double *act;            /* scratch: history + simulated occupancy of one tilbud */
     double *reg_in;         /* scratch: regulering_n2 per year of one replication */
+    tg_sim_zig zig;         /* the normal draws of uncertain costs */
 };
 
 static void plan_free(struct plan *p) {
@@ -233,6 +243,27 @@ static tg_status make_units(struct plan *p, const tg_scenario_tilbud *t, size_t 
     return TG_OK;
 }
 
+/* The actual costs' deviation from the budget in year y of one
+** replication: each uncertain line drawn around the year's line (without
+** the one-off costs added to direkte_drift), rounded to whole kroner. */
+static double cost_deviation(const tg_scenario_tilbud *t, const tg_takst_input *in, size_t y,
+                             const tg_sim_zig *zig, tg_rng *rng) {
+    double dev = 0;
+    for (int i = 0; i < TG_OMK_N; i++) {
+        double line = in->omk[i];
+        if (t->usikkerhed[i].kind == TG_COSTDIST_NONE) continue;
+        if (i == TG_OMK_DIREKTE_DRIFT && t->engang) line -= t->engang[y];
+        dev += tg_costdist_draw(&t->usikkerhed[i], t->omk[i], line, zig, rng);
+    }
+    return tg_num_round_f64(dev, 0, TG_ROUND_HALF_UP_TOL);
+}
+
+static int has_uncertain_costs(const tg_scenario_tilbud *t) {
+    for (int i = 0; i < TG_OMK_N; i++)
+        if (t->usikkerhed[i].kind != TG_COSTDIST_NONE) return 1;
+    return 0;
+}
+
 /* The takst chain of tilbud k, replication rep over all years. */
 static tg_status chain(const tg_scenario_tilbud *t, size_t k, size_t rep, const tg_scenario_opts *o,
                        struct plan *p, const tg_sim_result *sim, tg_scenario_result *r, int first,
@@ -241,7 +272,19 @@ static tg_status chain(const tg_scenario_tilbud *t, size_t k, size_t rep, const 
     size_t years = (size_t)o->aar, off = (size_t)(o->start_aar - first);
     char what[100];
     double carry = 0; /* the driftsramme carried from the year before */
+    int uncertain = has_uncertain_costs(t);
+    uint64_t stream = ((uint64_t)k << 32) ^ (uint64_t)rep;
+    tg_rng rng;
     tg_status st;
+
+    /* The cost draws have a stream of their own per tilbud and replication,
+    ** apart from the occupancy's (other constants than tg_sim's), so giving
+    ** a cost distribution leaves the simulated occupancy as it was. Both
+    ** seed words vary with the stream: xoshiro's first output depends on
+    ** the first word alone. */
+    if (uncertain)
+        tg_rng_seed(&rng, o->seed ^ (stream * 0x9E3779B97F4A7C15u) ^ 0x636F73746469737Cu,
+                    stream + 0x2545F4914F6CDD1Du);
 
     for (size_t y = 0; y < years; y++) {
         const tg_scenario_year *yr = &r->years[k * years + y];
@@ -292,6 +335,8 @@ static tg_status chain(const tg_scenario_tilbud *t, size_t k, size_t rep, const 
         ** year's driftsramme, so a carried surplus is spent and a carried
         ** deficit saved in the next year's accounts. */
         row->regnskab += carry;
+        if (uncertain)
+            row->regnskab += cost_deviation(t, &p->inputs[k * years + y], y, &p->zig, &rng);
         a.aar = yr->aar;
         a.belagte_dage = row->belagte_dage;
         a.doegntakst = res.doegntakst;
@@ -348,6 +393,7 @@ tg_status tg_scenario_run(const tg_scenario_tilbud *t, size_t n, const tg_scenar
         !(p.reg_in = tg_malloc(years * sizeof *p.reg_in)))
         goto fail;
     if ((st = make_units(&p, t, n, o, start, days)) != TG_OK) goto fail;
+    tg_sim_zig_init(&p.zig);
 
     /* the cost side, checked once through tg_takst_compute */
     for (size_t k = 0; k < n; k++)

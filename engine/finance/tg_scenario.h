@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "tegn.h"
+#include "tg_costdist.h"
 #include "tg_sim.h"
 #include "tg_table.h"
 #include "tg_takst.h"
@@ -45,17 +46,19 @@ typedef struct tg_scenario_tilbud {
     ** prices of omk_aar; NaN = not given (overhead and tilsyn are then
     ** computed by the rules); the regulering_n2 line is ignored */
     double omk[TG_OMK_N];
-    int omk_aar;                   /* 0: the scenario's start year */
-    double pladser_grundlag;       /* NaN: pladser */
-    double pl_pct;                 /* yearly price and wage growth in per cent (0) */
-    double variabel_andel;         /* share of direkte_loen and direkte_drift per place (0.5) */
-    double pris_ny_plads;          /* direct cost of a place above pladser_grundlag per year
-                                      (prices of omk_aar); NaN: the variable cost per place */
-    const double *engang;          /* NULL, or one-off costs (kroner of the year) for each year
-                                      of the horizon, added to direkte_drift */
-    double overhead_pct;           /* NaN: the rules' */
-    double tilsyn_pl_faktor;       /* tilsyn fee index at omk_aar (1); grows with pl_pct */
-    double regnskab_afvigelse_pct; /* actual direct costs above their budget, % (0) */
+    int omk_aar;                      /* 0: the scenario's start year */
+    double pladser_grundlag;          /* NaN: pladser */
+    double pl_pct;                    /* yearly price and wage growth in per cent (0) */
+    double variabel_andel;            /* share of direkte_loen and direkte_drift per place (0.5) */
+    double pris_ny_plads;             /* direct cost of a place above pladser_grundlag per year
+                                         (prices of omk_aar); NaN: the variable cost per place */
+    const double *engang;             /* NULL, or one-off costs (kroner of the year) for each year
+                                         of the horizon, added to direkte_drift */
+    double overhead_pct;              /* NaN: the rules' */
+    double tilsyn_pl_faktor;          /* tilsyn fee index at omk_aar (1); grows with pl_pct */
+    double regnskab_afvigelse_pct;    /* actual direct costs above their budget, % (0) */
+    tg_costdist usikkerhed[TG_OMK_N]; /* the actual cost of a given line drawn around its
+                                         budget each replication and year (none) */
     /* history before the horizon */
     int historik_fra_aar;   /* year of historik[0] */
     const double *historik; /* actual occupancy (fractions; NaN unknown), years before start */

@@ -65,6 +65,78 @@ static void check_steps(lua_State *L, struct spec *s, const char *where) {
     s->t.n_steps = (size_t)n;
 }
 
+/* ---- cost uncertainty ---- */
+
+/* One line's distribution, the table at idx: { fordeling = "normal", sd =
+** [, middel = ] }, { fordeling = "lognormal", sd = } or { fordeling =
+** "trekant", min =, typisk =, max = } (kroner of the price year). */
+static void check_costdist(lua_State *L, int idx, const char *ctx, tg_costdist *d) {
+    static const char *const known[] = {
+        "fordeling", "sd", "middel", "min", "typisk", "max", NULL
+    };
+    static const char *const kinds[] = { "normal", "lognormal", "trekant", NULL };
+    tg_luaaux_check_opts(L, idx, known, ctx);
+    memset(d, 0, sizeof *d);
+    d->kind = 1 + tg_luaaux_opt_choice(L, idx, ctx, "fordeling", kinds, 0);
+    if (d->kind == TG_COSTDIST_TRIANGLE) {
+        static const char *const need[] = { "min", "typisk", "max" };
+        double *v[] = { &d->min, &d->mode, &d->max };
+        for (int i = 0; i < 3; i++) {
+            if (lua_getfield(L, idx, need[i]) == LUA_TNIL) tg_luaaux_missing(L, ctx, need[i]);
+            *v[i] = tg_luaaux_check_number(L, -1, ctx, need[i], -HUGE_VAL, HUGE_VAL);
+            lua_pop(L, 1);
+        }
+        if (lua_getfield(L, idx, "sd") != LUA_TNIL || lua_getfield(L, idx, "middel") != LUA_TNIL)
+            tg_luaaux_error(L, "%s: a triangular cost takes min, typisk and max, not sd or middel",
+                            ctx);
+        lua_pop(L, 2);
+        return;
+    }
+    if (lua_getfield(L, idx, "sd") == LUA_TNIL) tg_luaaux_missing(L, ctx, "sd");
+    d->sd = tg_luaaux_check_number(L, -1, ctx, "sd", 0, HUGE_VAL);
+    lua_pop(L, 1);
+    if (d->kind == TG_COSTDIST_LOGNORMAL && lua_getfield(L, idx, "middel") != LUA_TNIL)
+        tg_luaaux_error(L, "%s: a lognormal cost has the budget line as its mean; no middel", ctx);
+    if (d->kind == TG_COSTDIST_LOGNORMAL) lua_pop(L, 1);
+    d->mean = tg_luaaux_opt_number(L, idx, ctx, "middel", 0, -HUGE_VAL, HUGE_VAL);
+    if (lua_getfield(L, idx, "min") != LUA_TNIL || lua_getfield(L, idx, "typisk") != LUA_TNIL ||
+        lua_getfield(L, idx, "max") != LUA_TNIL)
+        tg_luaaux_error(L, "%s: min, typisk and max belong to fordeling = \"trekant\"", ctx);
+    lua_pop(L, 3);
+}
+
+/* The omkostningstype named s, or -1. */
+static int omk_index(const char *s) {
+    for (int k = 0; k < TG_OMK_N; k++)
+        if (strcmp(s, tg_takst_omk_name(k)) == 0) return k;
+    return -1;
+}
+
+/* omkostninger_usikkerhed = { direkte_loen = {...}, ejendom = {...} }: the
+** table at idx, keyed by the omkostningstyper of omkostninger. */
+static void check_uncertainty(lua_State *L, int idx, tg_scenario_tilbud *t, const char *where) {
+    char ctx[240];
+    if (!lua_istable(L, idx))
+        tg_luaaux_bad(L, where, "omkostninger_usikkerhed",
+                      "a table of omkostningstyper and distributions", idx);
+    snprintf(ctx, sizeof ctx, "%s: omkostninger_usikkerhed", where);
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        int k = lua_type(L, -2) == LUA_TSTRING ? omk_index(lua_tostring(L, -2)) : -1;
+        if (k < 0 || k == TG_OMK_REGULERING)
+            tg_luaaux_error(L, "%s: '%s' is not an omkostningstype", ctx,
+                            lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?");
+        snprintf(ctx, sizeof ctx, "omkostninger_usikkerhed.%s", tg_takst_omk_name(k));
+        if (!lua_istable(L, -1))
+            tg_luaaux_bad(L, where, ctx, "a table like { fordeling = \"normal\", sd = kroner }",
+                          -1);
+        snprintf(ctx, sizeof ctx, "%s: omkostninger_usikkerhed.%s", where, tg_takst_omk_name(k));
+        check_costdist(L, lua_gettop(L), ctx, &t->usikkerhed[k]);
+        snprintf(ctx, sizeof ctx, "%s: omkostninger_usikkerhed", where);
+        lua_pop(L, 1);
+    }
+}
+
 /* ---- one tilbud ---- */
 
 /* Reads the tilbud at idx into s; the box of an empirical liggetid goes
@@ -86,6 +158,7 @@ static void check_tilbud(lua_State *L, int idx, struct spec *s, int start, int a
                                          "overhead_pct",
                                          "tilsyn_pl_faktor",
                                          "regnskab_afvigelse_pct",
+                                         "omkostninger_usikkerhed",
                                          "historik",
                                          "budget_belaegning",
                                          "regulering",
@@ -152,6 +225,9 @@ static void check_tilbud(lua_State *L, int idx, struct spec *s, int start, int a
         tg_luaaux_opt_number(L, idx, where, "tilsyn_pl_faktor", 1, -HUGE_VAL, HUGE_VAL);
     t->regnskab_afvigelse_pct =
         tg_luaaux_opt_number(L, idx, where, "regnskab_afvigelse_pct", 0, -HUGE_VAL, HUGE_VAL);
+    if (lua_getfield(L, idx, "omkostninger_usikkerhed") != LUA_TNIL)
+        check_uncertainty(L, lua_gettop(L), t, where);
+    lua_pop(L, 1);
 
     if (lua_getfield(L, idx, "historik") != LUA_TNIL) {
         int lo = 0;

@@ -455,12 +455,109 @@ static int l_sim_run(lua_State *L) {
 
 /* ---- tegn.sim.from_stays ---- */
 
+/* Referrals per tilbud (the stays' by codes) in the window, from the
+** optional table of referrals: all of them, and of them turned away
+** ("afvist") and still waiting ("venter"); by_month counts them per
+** calendar month for the seasonal factors. */
+typedef struct referrals {
+    int given, has_outcome;
+    double *all, *away, *waiting, *rows_any; /* [n_codes]; rows_any: rows at any date */
+    double *by_month;                        /* [n_codes * 12] */
+} referrals;
+
+/* The outcome of referral row i: 0 admitted or unknown (NULL), 1 turned
+** away, 2 waiting; an unknown word is an error naming the row. */
+static int outcome_of(lua_State *L, const tg_col *c, size_t i, const char *where) {
+    static const char *const words[] = { "optaget", "afvist", "venter" };
+    size_t len;
+    const char *s;
+    if (!c || !tg_col_is_valid(c, i)) return 0;
+    s = tg_dict_str(c->dict, c->v.str[i], &len);
+    for (int k = 0; k < 3; k++)
+        if (strcmp(s, words[k]) == 0) return k;
+    return tg_luaaux_error(L,
+                           "%s: henvisninger row %I: udfald must be 'optaget', 'afvist' or "
+                           "'venter' (or empty), got '%s'",
+                           where, (lua_Integer)(i + 1), s);
+}
+
+/* Reads the henvisninger option (a Table with the by column, a date column
+** 'henvist' and optionally a string column 'udfald') into r, counting
+** referrals with fra <= henvist < til per code of 'by' (the stays' column). */
+static void count_referrals(lua_State *L, const tg_col *by, const char *by_name, int32_t fra,
+                            int32_t til, referrals *r, const char *where) {
+    uint32_t n_codes = tg_dict_size(by->dict);
+    const tg_table *t;
+    const tg_col *rby, *when, *what = NULL;
+    const char *when_name, *what_name;
+    memset(r, 0, sizeof *r);
+    if (lua_getfield(L, 2, "henvisninger") == LUA_TNIL) {
+        if (lua_getfield(L, 2, "henvist") != LUA_TNIL || lua_getfield(L, 2, "udfald") != LUA_TNIL)
+            tg_luaaux_error(L,
+                            "%s: 'henvist' and 'udfald' name columns of 'henvisninger', "
+                            "which is not given",
+                            where);
+        lua_pop(L, 3);
+        return;
+    }
+    t = tg_luaval_table_arg(L, lua_gettop(L), where, "henvisninger"); /* kept on the stack */
+    when_name = tg_luaaux_opt_string(L, 2, where, "henvist", "henvist");
+    what_name = tg_luaaux_opt_string(L, 2, where, "udfald", NULL);
+    if (!(rby = tg_table_col(t, by_name)) || !tg_table_col(t, when_name) ||
+        (what_name && !tg_table_col(t, what_name)))
+        tg_luaaux_error(L,
+                        "%s: henvisninger needs the columns '%s', '%s' (a date) and optionally "
+                        "'%s' (optaget, afvist or venter); it has no '%s'",
+                        where, by_name, when_name, what_name ? what_name : "udfald",
+                        !rby                          ? by_name
+                        : !tg_table_col(t, when_name) ? when_name
+                                                      : what_name);
+    if (rby->type != TG_STRING)
+        tg_luaaux_error(L, "%s: henvisninger: column '%s' must hold strings", where, by_name);
+    when = tg_lualos_date_col(L, t, when_name, where);
+    what = tg_table_col(t, what_name ? what_name : "udfald");
+    if (what && what->type != TG_STRING)
+        tg_luaaux_error(L, "%s: henvisninger: column '%s' must hold strings", where,
+                        what_name ? what_name : "udfald");
+    r->given = 1;
+    r->has_outcome = what != NULL;
+    r->all = lua_newuserdatauv(L, ((size_t)n_codes + 1) * 16 * sizeof(double), 0);
+    memset(r->all, 0, ((size_t)n_codes + 1) * 16 * sizeof(double));
+    r->away = r->all + n_codes + 1;
+    r->waiting = r->away + n_codes + 1;
+    r->rows_any = r->waiting + n_codes + 1;
+    r->by_month = r->rows_any + n_codes + 1;
+    for (size_t i = 0; i < t->n_rows; i++) {
+        size_t len;
+        const char *s;
+        uint32_t g;
+        int o;
+        if (!tg_col_is_valid(rby, i)) continue;
+        s = tg_dict_str(rby->dict, rby->v.str[i], &len);
+        if ((g = tg_dict_find(by->dict, s, len)) == TG_DICT_NONE)
+            tg_luaaux_error(L, "%s: henvisninger row %I: tilbud '%s' has no stays", where,
+                            (lua_Integer)(i + 1), s);
+        r->rows_any[g]++;
+        o = outcome_of(L, what, i, where);
+        if (!tg_col_is_valid(when, i) || when->v.date[i] < fra || when->v.date[i] >= til) continue;
+        r->all[g]++;
+        r->away[g] += o == 1;
+        r->waiting[g] += o == 2;
+        r->by_month[(size_t)g * 12 + (size_t)(tg_date_month(when->v.date[i]) - 1)]++;
+    }
+}
+
 /* tegn.sim.from_stays(ophold, {fra = date, til = date, by = "tilbud_id",
-** indflyttet = "indflyttet", fraflyttet = "fraflyttet"}): per tilbud the
-** referral rate (admissions in the window), the seasonal factors and the
-** Kaplan-Meier mean and sd of the length of stay. */
+** indflyttet = "indflyttet", fraflyttet = "fraflyttet", henvisninger =
+** Table, henvist = "henvist", udfald = "udfald"}): per tilbud the referral
+** rate (every referral in the window when henvisninger has the tilbud's,
+** else admissions, and the henvisninger_kilde column says which), the
+** seasonal factors and the Kaplan-Meier mean and sd of the length of
+** stay. */
 static int l_sim_from_stays(lua_State *L) {
-    static const char *const known[] = { "fra", "til", "by", "indflyttet", "fraflyttet", NULL };
+    static const char *const known[] = { "fra",        "til",        "by",
+                                         "indflyttet", "fraflyttet", "henvisninger",
+                                         "henvist",    "udfald",     NULL };
     const char *where = "sim.from_stays";
     const tg_table *t = tg_luaval_table_arg(L, 1, where, "ophold");
     const tg_col *by, *in, *out;
@@ -488,6 +585,8 @@ static int l_sim_from_stays(lua_State *L) {
     in = tg_lualos_date_col(L, t, in_name, where);
     out = tg_lualos_date_col(L, t, out_name, where);
     for (int32_t d = fra; d < til; d++) month_days[tg_date_month(d) - 1]++;
+    referrals refs;
+    count_referrals(L, by, by_name, fra, til, &refs, where);
 
     /* rows grouped by code, groups in code order (first appearance) */
     n_codes = tg_dict_size(by->dict);
@@ -510,17 +609,26 @@ static int l_sim_from_stays(lua_State *L) {
     tg_col *n_stays = add_col(L, res, "ophold", TG_INT, n_groups);
     tg_col *n_done = add_col(L, res, "afsluttede", TG_INT, n_groups);
     tg_col *n_in = add_col(L, res, "indflytninger", TG_INT, n_groups);
+    tg_col *n_ref = add_col(L, res, "henvisninger", TG_INT, n_groups);
+    tg_col *n_away = add_col(L, res, "afviste", TG_INT, n_groups);
+    tg_col *n_wait = add_col(L, res, "ventende", TG_INT, n_groups);
     tg_col *rate = add_col(L, res, "henvisninger_pr_aar", TG_FLOAT, n_groups);
     tg_col *mean = add_col(L, res, "middel_liggetid", TG_FLOAT, n_groups);
     tg_col *sd = add_col(L, res, "sd_liggetid", TG_FLOAT, n_groups);
     tg_col *now = add_col(L, res, "belagte", TG_INT, n_groups);
     /* Says in the output what the rate is: stays hold admissions only, so
-    ** referrals turned away or still waiting are missing from it. */
-    static const char source[] = "indflytninger: afviste og ventende henvisninger er ikke i data";
+    ** without referral data the referrals turned away or still waiting are
+    ** missing from it. */
+    static const char *const sources[3] = {
+        "indflytninger: afviste og ventende henvisninger er ikke i data",
+        "henvisninger: alle henvisninger, også afviste og ventende",
+        "henvisninger: alle henvisninger (udfald ikke i data)"
+    };
     tg_col *src = add_col(L, res, "henvisninger_kilde", TG_STRING, n_groups);
-    uint32_t src_code;
-    if (tg_dict_intern(src->dict, source, sizeof source - 1, &src_code) != TG_OK)
-        return tg_lua_raise(L, TG_ENOMEM, NULL);
+    uint32_t src_code[3];
+    for (int k = 0; k < 3; k++)
+        if (tg_dict_intern(src->dict, sources[k], strlen(sources[k]), &src_code[k]) != TG_OK)
+            return tg_lua_raise(L, TG_ENOMEM, NULL);
     tg_col *season[12];
     for (int m = 0; m < 12; m++) {
         char name[16];
@@ -539,7 +647,9 @@ static int l_sim_from_stays(lua_State *L) {
         if (tg_dict_intern(id->dict, s, len, &code) != TG_OK)
             return tg_lua_raise(L, TG_ENOMEM, NULL);
         id->v.str[gi] = code;
-        src->v.str[gi] = src_code;
+        /* Referral data counts for a tilbud that has rows in it. */
+        int use_refs = refs.given && refs.rows_any[g] > 0;
+        src->v.str[gi] = src_code[use_refs ? (refs.has_outcome ? 1 : 2) : 0];
         int top = lua_gettop(L);
         tg_lualos_stays *st = tg_lualos_collect(L, in, out, order + lo, cnt, fra, til, where);
         for (size_t k = 0; k < cnt; k++) {
@@ -557,7 +667,19 @@ static int l_sim_from_stays(lua_State *L) {
         n_done->v.i64[gi] = (int64_t)done;
         n_in->v.i64[gi] = (int64_t)adm;
         now->v.i64[gi] = (int64_t)here;
-        double per_day = (double)adm / (double)(til - fra);
+        if (use_refs) {
+            n_ref->v.i64[gi] = (int64_t)refs.all[g];
+            memcpy(by_month, refs.by_month + (size_t)g * 12, sizeof by_month);
+        }
+        if (!use_refs && tg_col_set_null(n_ref, gi) != TG_OK)
+            return tg_lua_raise(L, TG_ENOMEM, NULL);
+        if (use_refs && refs.has_outcome) {
+            n_away->v.i64[gi] = (int64_t)refs.away[g];
+            n_wait->v.i64[gi] = (int64_t)refs.waiting[g];
+        } else if (tg_col_set_null(n_away, gi) != TG_OK || tg_col_set_null(n_wait, gi) != TG_OK) {
+            return tg_lua_raise(L, TG_ENOMEM, NULL);
+        }
+        double per_day = (use_refs ? refs.all[g] : (double)adm) / (double)(til - fra);
         rate->v.f64[gi] = per_day * DAYS_PER_YEAR;
         for (int m = 0; m < 12; m++)
             season[m]->v.f64[gi] =

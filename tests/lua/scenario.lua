@@ -212,3 +212,56 @@ script.lua:1: scenario.run: 'tilbud[2]' must be a table, got 'x'
 script.lua:1: scenario.run: 'tilbud.id' must be a string, got 3
 script.lua:1: scenario.run: tilbud 'T': 'kapacitet' must be a list of { fra = 'YYYY-MM-DD', pladser = n }, got 5
 script.lua:1: scenario.run: tilbud 'T': 'saeson' must be a list of 12 factors (January..December), got a table
+
+-- case: cost uncertainty: a normal direkte_loen gives a normal resultat (issue 18)
+-- Under national2027 the full tilbud's resultat 2025 is 592,350 less the drawn
+-- deviation: N(592,350, 400,000^2), so p5 and p95 are 592,350 -/+ 1.6449 x
+-- 400,000 = -65,604 and 1,250,304; 4,000 replications, fixed seed: the mean
+-- within 4 standard errors (25,298), the percentiles within 4 of theirs
+-- (sqrt(0.05 x 0.95 / 4,000) / phi(1.6449) x 400,000 = 13,365).
+local s = tegn.scenario.run{ start_aar = 2025, aar = 2, replikationer = 4000, seed = 5,
+  regler = 'national2027', tilbud = { full{ omkostninger_usikkerhed = {
+    direkte_loen = { fordeling = 'normal', sd = 400000 } } } } }
+local r = s:rows()[1]
+print(math.abs(r.resultat_gns - 592350) < 25298,
+      math.abs(r.resultat_p5 - (592350 - 1.6449 * 400000)) < 53460,
+      math.abs(r.resultat_p95 - (592350 + 1.6449 * 400000)) < 53460)
+-- expect:
+true	true	true
+
+-- case: cost uncertainty: a triangular ejendom moves the mean by (min + typisk + max) / 3
+-- (-100,000 + 0 + 500,000) / 3 = 133,333: resultat mean 459,017; sd 131,233, so
+-- 4 standard errors over 4,000 replications are 8,300.
+local s = tegn.scenario.run{ start_aar = 2025, aar = 2, replikationer = 4000, seed = 5,
+  regler = 'national2027', tilbud = { full{ omkostninger_usikkerhed = {
+    ejendom = { fordeling = 'trekant', min = -100000, typisk = 0, max = 500000 } } } } }
+print(math.abs(s:rows()[1].resultat_gns - 459017) < 8300)
+-- expect:
+true
+
+-- case: cost uncertainty: the errors name the tilbud and the line
+local function run(u, omk)
+  local t = full{ omkostninger_usikkerhed = u }
+  if omk then t.omkostninger = omk end
+  print(select(2, pcall(tegn.scenario.run, { start_aar = 2025, aar = 2, replikationer = 1,
+    tilbud = { t } })))
+end
+run{ loen = { sd = 1 } }
+run{ direkte_loen = { fordeling = 'normal' } }
+run{ direkte_loen = { fordeling = 'uniform', sd = 1 } }
+run{ direkte_loen = { fordeling = 'trekant', min = 0, typisk = 1, max = 2, sd = 3 } }
+run{ direkte_loen = { fordeling = 'trekant', min = 0, max = 2 } }
+run{ direkte_loen = { fordeling = 'normal', sd = 1, max = 2 } }
+run{ direkte_loen = { fordeling = 'lognormal', sd = 1, middel = 2 } }
+run{ overhead = { sd = 1000 } }
+run{ direkte_loen = 5 }
+-- expect:
+script.lua:4: scenario.run: tilbud 'T': omkostninger_usikkerhed: 'loen' is not an omkostningstype
+script.lua:4: scenario.run: tilbud 'T': omkostninger_usikkerhed.direkte_loen: 'sd' is required
+script.lua:4: scenario.run: tilbud 'T': omkostninger_usikkerhed.direkte_loen: 'fordeling' must be one of 'normal', 'lognormal' or 'trekant', got 'uniform'
+script.lua:4: scenario.run: tilbud 'T': omkostninger_usikkerhed.direkte_loen: a triangular cost takes min, typisk and max, not sd or middel
+script.lua:4: scenario.run: tilbud 'T': omkostninger_usikkerhed.direkte_loen: 'typisk' is required
+script.lua:4: scenario.run: tilbud 'T': omkostninger_usikkerhed.direkte_loen: min, typisk and max belong to fordeling = "trekant"
+script.lua:4: scenario.run: tilbud 'T': omkostninger_usikkerhed.direkte_loen: a lognormal cost has the budget line as its mean; no middel
+script.lua:4: scenario.run: tilbud 'T': omkostninger_usikkerhed.overhead: an uncertain cost needs its line in omkostninger (not 0)
+script.lua:4: scenario.run: tilbud 'T': 'omkostninger_usikkerhed.direkte_loen' must be a table like { fordeling = "normal", sd = kroner }, got 5

@@ -347,3 +347,65 @@ for _, x in ipairs(e:rows()) do print(x.tilbud_id, x.henvisninger_kilde) end
 -- expect:
 A	indflytninger: afviste og ventende henvisninger er ikke i data
 B	indflytninger: afviste og ventende henvisninger er ikke i data
+
+-- case: from_stays with referrals: demand counts the turned-away and waiting ones
+-- issue 18: referrals.csv holds every referral with its outcome. Tilbud A,
+-- window 2024-01-01 .. 2025-01-01 (366 days): 6 referrals in it (the one of
+-- 2023-12-10 is before), 2 turned away, 1 waiting; 6 / 366 x 365 a year
+-- against the 3 admissions' 2.99. Seasons from the referrals: January
+-- (1 / 31) / (6 / 366) = 366 / 186, February 0, June (2 / 30) / (6 / 366)
+-- = 732 / 180. B: 2 referrals (one without an outcome: counted, neither
+-- turned away nor waiting), February (1 / 29) / (2 / 366) = 366 / 58.
+local o = tegn.read_csv(DIR .. 'stays.csv')
+local h = tegn.read_csv(DIR .. 'referrals.csv')
+local e = tegn.sim.from_stays(o, { fra = '2024-01-01', til = '2025-01-01', henvisninger = h })
+for _, x in ipairs(e:rows()) do
+  print(x.tilbud_id, x.indflytninger, x.henvisninger, x.afviste, x.ventende,
+    string.format('%.10g %.10g %.10g %.10g', x.henvisninger_pr_aar, x.saeson_01, x.saeson_02,
+      x.saeson_06), x.henvisninger_kilde)
+end
+-- expect:
+A	3	6	2	1	5.983606557 1.967741935 0 4.066666667	henvisninger: alle henvisninger, også afviste og ventende
+B	1	2	0	0	1.994535519 0 6.310344828 0	henvisninger: alle henvisninger, også afviste og ventende
+
+-- case: from_stays with referrals but no outcome column, and a tilbud without referrals
+-- Without 'udfald' every referral counts and the split is NULL (printed -1);
+-- a tilbud with no referral rows keeps the admissions and says so.
+local o = tegn.read_csv(DIR .. 'stays.csv')
+local h = tegn.read_csv(DIR .. 'referrals.csv')
+local function show(e)
+  for _, x in ipairs(e:rows()) do
+    print(x.tilbud_id, x.henvisninger or -1, x.afviste or -1,
+      string.format('%.10g', x.henvisninger_pr_aar), x.henvisninger_kilde)
+  end
+end
+show(tegn.sim.from_stays(o, { fra = '2024-01-01', til = '2025-01-01',
+  henvisninger = h:select{ 'tilbud_id', 'henvist' } }))
+show(tegn.sim.from_stays(o, { fra = '2024-01-01', til = '2025-01-01',
+  henvisninger = h:filter(tegn.col'tilbud_id':eq'A') }))
+-- expect:
+A	6	-1	5.983606557	henvisninger: alle henvisninger (udfald ikke i data)
+B	2	-1	1.994535519	henvisninger: alle henvisninger (udfald ikke i data)
+A	6	2	5.983606557	henvisninger: alle henvisninger, også afviste og ventende
+B	-1	-1	0.9972677596	indflytninger: afviste og ventende henvisninger er ikke i data
+
+-- case: from_stays with referrals: the errors name the row, the value and the column
+local o = tegn.read_csv(DIR .. 'stays.csv')
+local h = tegn.read_csv(DIR .. 'referrals.csv')
+local w = { fra = '2024-01-01', til = '2025-01-01' }
+local function try(extra)
+  local opts = { fra = w.fra, til = w.til }
+  for k, v in pairs(extra) do opts[k] = v end
+  print(select(2, pcall(tegn.sim.from_stays, o, opts)))
+end
+try{ henvisninger = h:derive{ udfald = tegn.lit("flyttet") } }
+try{ henvisninger = h:derive{ tilbud_id = tegn.lit("C") } }
+try{ henvisninger = h, henvist = 'dato' }
+try{ henvisninger = h, udfald = 'status' }
+try{ udfald = 'status' }
+-- expect:
+script.lua:7: sim.from_stays: henvisninger row 1: udfald must be 'optaget', 'afvist' or 'venter' (or empty), got 'flyttet'
+script.lua:7: sim.from_stays: henvisninger row 1: tilbud 'C' has no stays
+script.lua:7: sim.from_stays: henvisninger needs the columns 'tilbud_id', 'dato' (a date) and optionally 'udfald' (optaget, afvist or venter); it has no 'dato'
+script.lua:7: sim.from_stays: henvisninger needs the columns 'tilbud_id', 'henvist' (a date) and optionally 'status' (optaget, afvist or venter); it has no 'status'
+script.lua:7: sim.from_stays: 'henvist' and 'udfald' name columns of 'henvisninger', which is not given

@@ -477,6 +477,146 @@ static void test_scenario_oom(void **state) {
     assert_true(tg_test_oom_loop(oom_run, NULL) > 10);
 }
 
+/* ---- (5) cost uncertainty (issue 18) ---- */
+
+/* Mean and sd over the replications of f(row) for tilbud 0, year y. */
+static void rep_moments(const tg_scenario_result *res, size_t y,
+                        double (*f)(const tg_scenario_rep *), double *mean, double *sd) {
+    double s = 0, s2 = 0, n = (double)res->reps;
+    for (size_t rep = 0; rep < res->reps; rep++) {
+        double v = f(tg_scenario_row(res, 0, rep, y));
+        s += v;
+        s2 += v * v;
+    }
+    *mean = s / n;
+    *sd = sqrt((s2 - s * s / n) / (n - 1));
+}
+
+static double get_resultat(const tg_scenario_rep *r) {
+    return r->resultat;
+}
+static double get_takst(const tg_scenario_rep *r) {
+    return r->doegntakst;
+}
+static double get_overrun(const tg_scenario_rep *r) {
+    return r->regnskab - r->takstgrundlag;
+}
+
+/*
+** The chain of test (1) under national2027 (no driftsramme, no carry),
+** 20,000 replications, with direkte_loen's actual cost uncertain. The
+** provenu is fixed (the tilbud is full), so resultat(N) = provenu(N) -
+** grundlag(N) - D_N with D_N the drawn deviation:
+**   normal sd 400,000:  resultat 2025 ~ N(592,350, 400,000^2),
+**                       resultat 2026 ~ N(581,750, 400,000^2);
+**   the 2027 takst = round((11,130,000 - resultat 2025) / 3,577): mean
+**   (11,130,000 - 592,350) / 3,577 = 2,945.946, sd 400,000 / 3,577 = 111.83
+**   (rounding adds 1/12 to the variance);
+**   lognormal sd 400,000: the same mean and sd (actual = 9,000,000 x X,
+**   E X = 1, sd X = 400,000 / 9,000,000);
+**   triangular (min -100,000, typisk 0, max 500,000) on ejendom: mean
+**   deviation (-100,000 + 0 + 500,000) / 3 = 133,333.33, variance
+**   (a^2 + b^2 + c^2 - ab - ac - bc) / 18 = 3.1e11 / 18, sd 131,233.0:
+**   resultat 2025 mean 459,016.67.
+** Means within 4 standard errors, sds within 2.5 % (the sample sd's
+** standard error is 0.5 % at 20,000 replications), seed fixed.
+*/
+static void test_scenario_cost_uncertainty(void **state) {
+    static const double hist[] = { 0.90, 0.90, 0.96 }, reg[] = { 100000, -50000 };
+    static const struct {
+        int line;
+        tg_costdist d;
+        double mean25, sd;
+    } cases[] = {
+        { TG_OMK_DIREKTE_LOEN, { TG_COSTDIST_NORMAL, 0, 400000, 0, 0, 0 }, 592350, 400000 },
+        { TG_OMK_DIREKTE_LOEN, { TG_COSTDIST_LOGNORMAL, 0, 400000, 0, 0, 0 }, 592350, 400000 },
+        { TG_OMK_EJENDOM,
+          { TG_COSTDIST_TRIANGLE, 0, 0, -100000, 0, 500000 },
+          592350 - 400000.0 / 3,
+          131233.46456686352 }, /* sqrt(3.1e11 / 18) */
+    };
+    enum { N = 20000 };
+    tg_takst_rules r = rules("national2027");
+    (void)state;
+    for (size_t c = 0; c < TG_ARRAY_LEN(cases); c++) {
+        tg_scenario_opts o = opts(&r, 2025, 3, N);
+        tg_scenario_tilbud t;
+        tg_scenario_result *res = NULL;
+        double m, sd, se = cases[c].sd / sqrt(N);
+        chain_tilbud(&t, hist, reg);
+        t.usikkerhed[cases[c].line] = cases[c].d;
+        assert_int_equal(tg_scenario_run(&t, 1, &o, NULL, &res, NULL), TG_OK);
+        rep_moments(res, 0, get_resultat, &m, &sd);
+        assert_near(m, cases[c].mean25, 4 * se);
+        assert_near(sd / cases[c].sd, 1, 0.025);
+        rep_moments(res, 1, get_resultat, &m, &sd);
+        assert_near(m, cases[c].mean25 - 10600, 4 * se);
+        assert_near(sd / cases[c].sd, 1, 0.025);
+        /* The 2025 result comes back in the 2027 takst. */
+        rep_moments(res, 2, get_takst, &m, &sd);
+        assert_near(m, (11130000 - cases[c].mean25) / 3577, 4 * se / 3577 + 0.05);
+        assert_near(sd / sqrt(pow(cases[c].sd / 3577, 2) + 1.0 / 12), 1, 0.025);
+        tg_scenario_result_free(res);
+    }
+}
+
+static void test_scenario_cost_uncertainty_scales_and_keeps_occupancy(void **state) {
+    /* With pl 2 % the 2026 line is 1.02 x the 2025 one and so is the
+    ** normal deviation's sd: 408,000 (mean 0). A stochastic tilbud run
+    ** with and without the distribution has the same occupancy in every
+    ** replication: the cost draws have streams of their own. */
+    static const double hist[] = { 0.94, 0.97 };
+    tg_takst_rules r = rules("national2027");
+    tg_scenario_opts o = opts(&r, 2025, 2, 20000);
+    tg_scenario_tilbud t;
+    tg_scenario_result *a = NULL, *b = NULL;
+    double m, sd;
+    (void)state;
+    busy(&t, "A", 12, hist);
+    t.regnskab_afvigelse_pct = 0;
+    t.pl_pct = 2;
+    t.omk_aar = 2025;
+    assert_int_equal(tg_scenario_run(&t, 1, &o, NULL, &a, NULL), TG_OK);
+    t.usikkerhed[TG_OMK_DIREKTE_LOEN] = (tg_costdist){ TG_COSTDIST_NORMAL, 0, 400000, 0, 0, 0 };
+    assert_int_equal(tg_scenario_run(&t, 1, &o, NULL, &b, NULL), TG_OK);
+    rep_moments(b, 1, get_overrun, &m, &sd);
+    assert_near(m, 0, 4 * 408000 / sqrt(20000));
+    assert_near(sd / 408000, 1, 0.025);
+    for (size_t rep = 0; rep < 20000; rep++)
+        for (size_t y = 0; y < 2; y++) {
+            assert_near(tg_scenario_row(b, 0, rep, y)->belagte_dage,
+                        tg_scenario_row(a, 0, rep, y)->belagte_dage, 0);
+            assert_near(tg_scenario_row(a, 0, rep, y)->regnskab,
+                        tg_scenario_row(a, 0, rep, y)->takstgrundlag, 0);
+        }
+    tg_scenario_result_free(a);
+    tg_scenario_result_free(b);
+}
+
+static void test_scenario_cost_uncertainty_checked(void **state) {
+    tg_takst_rules r = rules("BEK2022");
+    tg_scenario_opts o = opts(&r, 2025, 2, 3);
+    tg_scenario_tilbud t;
+    tg_scenario_result *res = NULL;
+    tg_error err;
+    (void)state;
+    frozen(&t, "T", 10, 10);
+    t.omk[TG_OMK_DIREKTE_LOEN] = 9000000;
+    t.budget_belaegning = 0.95;
+    t.usikkerhed[TG_OMK_EJENDOM] = (tg_costdist){ TG_COSTDIST_NORMAL, 0, 1000, 0, 0, 0 };
+    assert_int_equal(tg_scenario_run(&t, 1, &o, NULL, &res, &err), TG_EARG);
+    assert_non_null(strstr(err.msg, "omkostninger_usikkerhed.ejendom: an uncertain cost needs "
+                                    "its line in omkostninger"));
+    t.usikkerhed[TG_OMK_EJENDOM].kind = TG_COSTDIST_NONE;
+    t.usikkerhed[TG_OMK_DIREKTE_LOEN] = (tg_costdist){ TG_COSTDIST_TRIANGLE, 0, 0, 5, 1, 9 };
+    assert_int_equal(tg_scenario_run(&t, 1, &o, NULL, &res, &err), TG_EARG);
+    assert_non_null(strstr(err.msg, "min <= typisk <= max"));
+    t.usikkerhed[TG_OMK_DIREKTE_LOEN] = (tg_costdist){ TG_COSTDIST_NORMAL, 0, -1, 0, 0, 0 };
+    assert_int_equal(tg_scenario_run(&t, 1, &o, NULL, &res, &err), TG_EARG);
+    assert_non_null(strstr(err.msg, "sd must be a number >= 0"));
+    assert_null(res);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_scenario_chain_by_hand),
@@ -484,6 +624,9 @@ int main(void) {
         cmocka_unit_test(test_scenario_chain_matches_takst),
         cmocka_unit_test(test_scenario_reproducible_and_ordered),
         cmocka_unit_test(test_scenario_errors),
+        cmocka_unit_test(test_scenario_cost_uncertainty),
+        cmocka_unit_test(test_scenario_cost_uncertainty_scales_and_keeps_occupancy),
+        cmocka_unit_test(test_scenario_cost_uncertainty_checked),
         cmocka_unit_test_teardown(test_scenario_oom, tg_test_disarm),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

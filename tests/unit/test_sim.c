@@ -640,6 +640,59 @@ static void test_sim_remaining_stay(void **state) {
     assert_true(fabs(m - 100) < 4 * se);
 }
 
+/* The share of n draws of the remaining stay above each x[k]. */
+static void remaining_tail(const tg_sim_los *los, double elapsed, int n, const double *x, int nx,
+                           double *share) {
+    tg_sim_zig zig;
+    tg_rng rng;
+    tg_sim_zig_init(&zig);
+    tg_rng_seed(&rng, 18, 6);
+    for (int k = 0; k < nx; k++) share[k] = 0;
+    for (int i = 0; i < n; i++) {
+        double r = tg_sim_draw_remaining(los, &zig, &rng, elapsed);
+        for (int k = 0; k < nx; k++) share[k] += r > x[k];
+    }
+    for (int k = 0; k < nx; k++) share[k] /= n;
+}
+
+static void test_sim_remaining_stay_distribution(void **state) {
+    /* The whole conditional law, not only its mean: P(T - e > x | T > e)
+    ** = S(e + x) / S(e). Exponential (mean 100, e = 250): exp(-x / 100).
+    ** Lognormal (mean 100, sd 80, e = 150): Phi(-(ln(e + x) - mu) / sigma)
+    ** / Phi(-(ln e - mu) / sigma). Kaplan-Meier of the completed stays 10,
+    ** 20, 30, 40 at e = 15: the rest is 5, 15 or 25 days, 1/3 each. Shares
+    ** of 200,000 draws within 4 binomial standard errors. */
+    enum { N = 200000 };
+    static const double x[3] = { 20, 80, 200 }, xk[3] = { 4, 14, 24 };
+    static const double len[4] = { 10, 20, 30, 40 };
+    static const uint8_t done[4] = { 1, 1, 1, 1 };
+    tg_sim_los exp_los = { TG_SIM_EXP, 100, 0, NULL }, ln_los = { TG_SIM_LOGNORMAL, 100, 80, NULL };
+    double s2 = log(1 + 0.64), sg = sqrt(s2), mu = log(100) - s2 / 2, share[3];
+    tg_sim_empirical *e;
+    (void)state;
+    remaining_tail(&exp_los, 250, N, x, 3, share);
+    for (int k = 0; k < 3; k++) {
+        double p = exp(-x[k] / 100);
+        assert_true(fabs(share[k] - p) < 4 * sqrt(p * (1 - p) / N));
+    }
+    remaining_tail(&ln_los, 150, N, x, 3, share);
+    for (int k = 0; k < 3; k++) {
+        double p =
+            tg_normal_cdf(-(log(150 + x[k]) - mu) / sg) / tg_normal_cdf(-(log(150) - mu) / sg);
+        if (!(fabs(share[k] - p) < 4 * sqrt(p * (1 - p) / N)))
+            print_error("x %g: share %g, want %g\n", x[k], share[k], p);
+        assert_true(fabs(share[k] - p) < 4 * sqrt(p * (1 - p) / N));
+    }
+    assert_int_equal(tg_sim_empirical_new(len, NULL, done, 4, &e, NULL), TG_OK);
+    tg_sim_los km = { TG_SIM_EMPIRICAL, 0, 0, e };
+    remaining_tail(&km, 15, N, xk, 3, share);
+    for (int k = 0; k < 3; k++) {
+        double p = (3.0 - k) / 3;
+        assert_true(fabs(share[k] - p) < 4 * sqrt(p * (1 - p) / N) + 1e-12);
+    }
+    tg_sim_empirical_free(e);
+}
+
 static void test_sim_elapsed_checked(void **state) {
     static const double el[2] = { 10, -1 };
     tg_sim_unit u;
@@ -688,6 +741,7 @@ int main(void) {
         cmocka_unit_test_teardown(test_sim_oom, tg_test_disarm),
         cmocka_unit_test(test_sim_stops_when_polled),
         cmocka_unit_test(test_sim_remaining_stay),
+        cmocka_unit_test(test_sim_remaining_stay_distribution),
         cmocka_unit_test(test_sim_elapsed_checked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
