@@ -129,6 +129,20 @@ def case_numeric():
     ok("numeric: whole sums int, avg and beyond 64 bits float")
 
 
+def case_empty():
+    lua = ('tegn.emit({ a = tegn.read_postgres("tegntest", "SELECT * FROM typer WHERE false"), '
+           'b = tegn.read_postgres("tegntest", "SELECT * FROM typer WHERE id = $1", { 99 }) })')
+    rc, err, doc = run("empty", lua, "--allow-db", SERVICE)
+    if rc != 0 or doc["a"] != [] or doc["b"] != []:
+        fail("empty: exit %d %s" % (rc, err))
+    for inp in doc["meta"]["inputs"]:
+        cols = {c["name"]: c["type"] for c in inp["columns"]}
+        # an unconstrained numeric with no values has no fraction: int
+        if cols != dict(TYPER_TYPES, nu="int") or inp["rows"] != 0:
+            fail("empty: %r" % inp)
+    ok("no rows: the columns and their types all the same (COPY and cursor)")
+
+
 def case_params():
     lua = ('local t = tegn.read_postgres("tegntest", "SELECT id FROM typer WHERE t = $1 OR id = $2 '
            'OR dag = $3 OR (ok = $4 AND $5::text IS NULL) OR r = $6 ORDER BY id", '
@@ -337,7 +351,7 @@ def case_big():
           "(best of 3)" % (best["pg"], best["copy"], best["csv"] - best["copy"], best["csv"]))
 
 
-for case in (case_types, case_numeric, case_params, case_errors, case_sandbox, case_round_trip,
+for case in (case_types, case_numeric, case_empty, case_params, case_errors, case_sandbox, case_round_trip,
              case_failing_read, case_failing_write, case_limits, case_big):
     case()
 print("postgres: all cases passed")

@@ -15,7 +15,7 @@ INSERT INTO typer VALUES
   '2000-01-01 00:00:00', '2000-01-01 00:00:00+00');
 
 CREATE TABLE big AS
-SELECT i AS id, i * 0.25::float8 AS x, 'navn ' || (i % 1000) || ' æøå' AS navn,
+SELECT i AS id, i * 0.25::float8 AS x, 'tekst ' || (i % 1000) || ' æøå' AS tekst,
        DATE '2020-01-01' + (i % 1000) AS dag, i % 3 = 0 AS lige
 FROM generate_series(1, 1000000) i;
 
