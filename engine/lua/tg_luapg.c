@@ -23,9 +23,10 @@
 #define SERVICE_MAX 63
 
 /* Checks that argument 'idx' is a service name (letters, digits, '_', '-',
-** '.'), which cannot carry a password, and that the run may use it; fills
-** 'conninfo' ("service=NAME") and 'label' ("postgres:NAME"). */
-static const char *check_service(lua_State *L, int idx, const char *fn, int write,
+** '.'), which cannot carry a password; fills 'conninfo' ("service=NAME")
+** and 'label' ("postgres:NAME"). Whether the run may use it is asked
+** after every argument was read (tg_luactx_check_db). */
+static const char *check_service(lua_State *L, int idx, const char *fn,
                                  char conninfo[SERVICE_MAX + 9], char label[SERVICE_MAX + 10]) {
     const char *s = tg_luaaux_check_string(L, idx, fn, "service");
     size_t n = strlen(s), ok = n > 0 && n <= SERVICE_MAX;
@@ -40,7 +41,6 @@ static const char *check_service(lua_State *L, int idx, const char *fn, int writ
                         "~/.pg_service.conf or PGSERVICEFILE; letters, digits, '_', '-', '.'), "
                         "not a connection string: passwords stay out of scripts",
                         fn);
-    tg_luactx_check_db(L, fn, s, write);
     strcpy(conninfo, "service=");
     strcat(conninfo, s);
     strcpy(label, "postgres:");
@@ -114,9 +114,10 @@ static int l_tegn_read_postgres(lua_State *L) {
     size_t n;
 
     lua_settop(L, 3);
-    check_service(L, 1, "read_postgres", 0, conninfo, label);
+    const char *service = check_service(L, 1, "read_postgres", conninfo, label);
     const char *sql = tg_luaaux_check_string(L, 2, "read_postgres", "sql");
     const tg_pg_param *params = read_params(L, 3, &n);
+    tg_luactx_check_db(L, "read_postgres", service, 0);
     tg_table **slot = tg_luaval_table_new(L);
     tg_luaaux_interrupt(L, &intr);
     tg_err_clear(&err);
@@ -136,11 +137,12 @@ static int l_table_write_postgres(lua_State *L) {
     tg_error err;
 
     const tg_table *t = tg_luaval_table_check(L, 1);
-    check_service(L, 2, "write_postgres", 1, conninfo, label);
+    const char *service = check_service(L, 2, "write_postgres", conninfo, label);
     const char *name = tg_luaaux_check_string(L, 3, "write_postgres", "table");
     tg_luaaux_check_opts(L, 4, known, "write_postgres");
-    tg_luaaux_check_identifiers(L, t, lua_istable(L, 4) ? 4 : 0, 1, "write_postgres");
     tg_pg_mode mode = values[tg_luaaux_opt_choice(L, 4, "write_postgres", "mode", modes, 0)];
+    tg_luactx_check_db(L, "write_postgres", service, 1);
+    tg_luaaux_check_identifiers(L, t, lua_istable(L, 4) ? 4 : 0, 1, "write_postgres");
     tg_luaaux_interrupt(L, &intr);
     tg_err_clear(&err);
     tg_status st = tg_pg_write(conninfo, label, name, t, mode, &intr, &err);
