@@ -61,3 +61,14 @@ stds.tegn_sandbox = {
 
 std = "tegn_sandbox"
 max_line_length = 100
+
+-- lua/tegn.d.lua, the editor definitions `tegn --definitions` writes
+-- (docs/editor.md): plain Lua 5.4 that declares the tegn global and empty
+-- functions whose parameters only carry the annotations.
+files["lua/tegn.d.lua"] = {
+    std = "lua54",
+    globals = { "tegn" },
+    unused_args = false,
+    max_line_length = false,
+    ignore = { "211", "241" }, -- the class tables (local Table = {}) are only annotated
+}

@@ -17,6 +17,8 @@ DEB_PKGS += libzip-dev libexpat1-dev libfreexl-dev libxlsxwriter-dev python3-ope
 DEB_PKGS += python3-xlsxwriter libreoffice-calc-nogui
 # PostgreSQL in and out (tg_pg, libpq) and the server its tests start (tests/postgres/run.sh)
 DEB_PKGS += libpq-dev postgresql-15
+# Parquet out (tg_parquet): its two page codecs
+DEB_PKGS += libzstd-dev libsnappy-dev
 # R's forecast::ets, the reference of the ETS tests (tests/unit/check_ets_ref.sh)
 DEB_PKGS += r-base-core r-cran-forecast
 
@@ -56,11 +58,11 @@ demo: build
 
 # The house habits: every C file formatted by the settled .clang-format, the
 # analysis scripts clean under luacheck with the sandbox's globals
-# (.luacheckrc), and docs that call no built feature planned and cite no
+# (.luacheckrc), the editor definitions lua/tegn.d.lua clean as plain Lua 5.4, and docs that call no built feature planned and cite no
 # missing file (tools/check_docs.py).
 lint: deps
 	clang-format --dry-run -Werror $$(git ls-files '*.c' '*.h' 2>/dev/null || find engine tests bench tools -name '*.[ch]')
-	luacheck --quiet --no-color scripts examples
+	luacheck --quiet --no-color scripts examples lua
 	python3 tools/check_docs.py . || [ $$? = 77 ]  # 77: not a git checkout
 
 format: deps
@@ -70,11 +72,13 @@ format: deps
 # Chromium, poppler-utils (pdftotext for --pdf), the DejaVu fonts the
 # screenshots are drawn with and Java for the Nu Html Checker; then the npm
 # packages of tests/report/package-lock.json (puppeteer-core, axe-core,
-# pixelmatch, pngjs, vnu-jar) into tests/report/node_modules, again only when
+# pixelmatch, pngjs, vnu-jar) into tests/report/node_modules, and the two
+# Parquet readers of tests/parquet (DuckDB, hyparquet), again only when
 # the lock file changed. npm comes with the machine's Node.js or, without
 # one, from Debian.
 BROWSER_PKGS = chromium poppler-utils fonts-dejavu-core default-jre-headless nodejs
 REPORT_NPM   = tests/report/node_modules/.tegn-package-lock.json
+PARQUET_NPM  = tests/parquet/node_modules/.tegn-package-lock.json
 
 browser-deps:
 	@$(MAKE) --no-print-directory DEB_PKGS="$(BROWSER_PKGS)" deps
@@ -83,6 +87,10 @@ browser-deps:
 	    echo "npm ci in tests/report"; \
 	    (cd tests/report && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) && \
 	    cp tests/report/package-lock.json $(REPORT_NPM); }
+	@cmp -s tests/parquet/package-lock.json $(PARQUET_NPM) || { \
+	    echo "npm ci in tests/parquet"; \
+	    (cd tests/parquet && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) && \
+	    cp tests/parquet/package-lock.json $(PARQUET_NPM); }
 
 # The report's reference screenshots rewritten from today's rendering
 # (review them!), and the README's picture of the demo report's front page.

@@ -42,6 +42,8 @@ ADAPTERS = {
     "zip.h": {"tg_zip"},
     "expat.h": {"tg_xlsx"},
     "freexl.h": {"tg_xls"},
+    "zstd.h": {"tg_parquet"},
+    "snappy-c.h": {"tg_parquet"},
     "lua.h": {"lua"},
     "lauxlib.h": {"lua"},
     "lualib.h": {"lua"},

@@ -17,8 +17,11 @@
 
 #include "tegn.h"
 #include "tg_cli.h"
+#include "tg_cmdcheck.h"
+#include "tg_cmddefs.h"
 #include "tg_cmdhistory.h"
 #include "tg_cmdreport.h"
+#include "tg_cmdrun.h"
 #include "tg_conv.h"
 #include "tg_csv.h"
 #include "tg_date.h"
@@ -35,7 +38,6 @@
 #include "tg_lualib.h"
 #include "tg_mem.h"
 #include "tg_repl.h"
-#include "tg_run.h"
 #include "tg_sbuf.h"
 #include "tg_show.h"
 
@@ -44,7 +46,12 @@ static const char usage_head[] =
     "\n"
     "commands:\n"
     "  run SCRIPT        run an analysis script; its tegn.emit document is written as\n"
-    "                    JSON to --out (or stdout) when the run succeeds\n"
+    "                    JSON to --out (or stdout) when the run succeeds; -e CODE runs\n"
+    "                    the code given, - a script read from stdin\n"
+    "  check SCRIPT      what would fail in a run, without running it: syntax, the\n"
+    "                    sandbox, unknown tegn functions and methods, params; --data\n"
+    "                    also runs it on the first 1000 rows of each input, writing\n"
+    "                    nothing, so a misspelt column fails with its line\n"
     "  repl              an interactive Lua prompt with the tegn module\n"
     "  inspect FILE...   load CSV files (or every table of a .sqlite/.db file, or every\n"
     "                    sheet of an .xlsx/.xls workbook) and print\n"
@@ -63,8 +70,15 @@ static const char usage_head[] =
     "  help [COMMAND]    this text, or one command's usage (also: tegn COMMAND --help)\n";
 
 static const char run_options[] =
+    "  -e CODE           run CODE instead of a script file (named \"(command line)\"\n"
+    "                    in messages); `tegn run -` reads the script from stdin\n"
     "  --param KEY=VALUE  a value for tegn.params (repeatable); one the script never\n"
     "                    reads is a usage error, reported before anything is written\n"
+    "  --format FMT      what tegn.emit and print of a Table write to stdout: json (the\n"
+    "                    document; print(t): its rows as JSON), csv or table (the\n"
+    "                    document's Tables, and print(t), as CSV or aligned text)\n"
+    "  --timing          after the run, print on stderr the time each top-level line of\n"
+    "                    the script took, how often it ran, and its code\n"
     "  --out FILE        write the JSON document here (atomically) instead of stdout\n"
     "  --seed N          seed for math.random and tegn's random numbers (default 42)\n"
     "  --mem SIZE        memory cap for Lua and data with a unit, e.g. 2G, 512M\n"
@@ -128,11 +142,28 @@ typedef struct command_help {
 } command_help;
 
 static const command_help commands[] = {
-    { "run", "tegn run SCRIPT [OPTIONS]",
+    { "run", "tegn run SCRIPT|-e CODE|- [OPTIONS]",
       "Runs an analysis script in the sandbox. Its tegn.emit document (or, for\n"
       "indicator scripts, the indicator document) is written as JSON to --out or\n"
       "stdout when the run succeeds; a failed run writes nothing.\n",
       run_options },
+    { "check", "tegn check SCRIPT [--param KEY=VALUE]... [--data] [OPTIONS]",
+      "Finds what would fail in `tegn run SCRIPT` before the run. Without --data the\n"
+      "script is not run: Lua compiles it (syntax errors), then its names are checked\n"
+      "against the sandbox and the tegn module: globals the sandbox lacks (io, debug,\n"
+      "os.execute, ...), require of a module that is not there or of a path, tegn.*\n"
+      "functions and :methods nothing has, tegn.param names without a default not\n"
+      "given, and --param names the script never reads. The scan follows names as\n"
+      "written (best-effort: docs/lua-api.md). Exit codes as run: 1 for problems,\n"
+      "64 for an unread --param; 0 prints \"SCRIPT: ok\".\n",
+      "  --param KEY=VALUE  the run's params (repeatable)\n"
+      "  --data            then run the script as `tegn run` would, on the first 1000\n"
+      "                    rows of each input (a CSV file's first records are read;\n"
+      "                    workbooks and SQLite tables are read whole, then cut),\n"
+      "                    writing nothing (no --out, no write_csv/_xlsx/_sqlite): a\n"
+      "                    missing column or a bad type stops it with the script's line\n"
+      "  --out FILE, --allow-read DIR, --allow-write DIR, --lib DIR  as for run: what\n"
+      "                    the run may read and write is judged the same way\n" },
     { "repl", "tegn repl",
       "An interactive Lua prompt with the tegn module, in the same sandbox as run.\n"
       "Ctrl-D quits.\n",
@@ -200,7 +231,9 @@ static void print_usage(FILE *to) {
             inspect_options);
     fprintf(to,
             "  -h, --help        this text (tegn help COMMAND: one command's)\n"
-            "  --version         print the version\n\n%s",
+            "  --version         print the version\n"
+            "  --definitions     print the editor definitions of the tegn module, the LuaLS\n"
+            "                    file lua/tegn.d.lua (docs/editor.md)\n\n%s",
             exit_codes);
 }
 
@@ -236,7 +269,7 @@ static int cmd_help(int argc, char **argv) {
     }
     if (!(c = find_command(argv[2]))) {
         fprintf(stderr,
-                "tegn: help: no command '%s' (commands: run, repl, inspect, summary, "
+                "tegn: help: no command '%s' (commands: run, check, repl, inspect, summary, "
                 "report, demo, history, help)\n",
                 argv[2]);
         return EXIT_USAGE;
@@ -355,6 +388,7 @@ static int cmd_summary(int argc, char **argv) {
 /* What run's flags ask for beyond tg_run_opts. */
 typedef struct run_flags {
     int quiet, progress, summary;
+    int timing; /* --timing: the time of each top-level line, on stderr */
     tg_cmdhistory_opts hist;
     const char *brand; /* --brand: the report's brand file, or NULL */
     /* --allow-db and --allow-db-write names: the caller's array, argc
@@ -380,6 +414,23 @@ static int run_args(int argc, char **argv, tg_run_opts *o, run_flags *f, const c
     for (int i = 2; i < argc; i++) {
         if ((v = opt_value(argc, argv, &i, "--param"))) {
             params[o->n_params++] = v;
+        } else if ((v = opt_value(argc, argv, &i, "-e"))) {
+            if (o->code || o->script) {
+                fprintf(stderr, "tegn: run takes one script: a file, -e CODE or - (stdin)\n");
+                return EXIT_USAGE;
+            }
+            o->code = v;
+            o->script = "(command line)";
+        } else if (strcmp(argv[i], "--timing") == 0) {
+            f->timing = 1;
+        } else if ((v = opt_value(argc, argv, &i, "--format"))) {
+            if (strcmp(v, "json") == 0) o->format = TG_LUACTX_FORMAT_JSON;
+            else if (strcmp(v, "csv") == 0) o->format = TG_LUACTX_FORMAT_CSV;
+            else if (strcmp(v, "table") == 0) o->format = TG_LUACTX_FORMAT_TABLE;
+            else {
+                fprintf(stderr, "tegn: --format needs table, csv or json, got '%s'\n", v);
+                return EXIT_USAGE;
+            }
         } else if ((v = opt_value(argc, argv, &i, "--out"))) {
             o->out = v;
         } else if ((v = opt_value(argc, argv, &i, "--seed"))) {
@@ -517,7 +568,7 @@ static void run_error(tg_status st, const tg_error *err, const char *tb, char *b
 
 static int cmd_run(int argc, char **argv) {
     tg_run_opts o;
-    run_flags fl = { 0, 0, 0, { 0 }, NULL, NULL };
+    run_flags fl;
     tg_brand brand;
     char errtext[1024] = "";
     const char **params = calloc((size_t)argc, sizeof *params);
@@ -527,14 +578,23 @@ static int cmd_run(int argc, char **argv) {
     tg_error err;
     char *tb = NULL;
     tg_json *doc = NULL;
+    char *stdin_code = NULL;
+    tg_run_line_time *times = NULL;
+    size_t n_times = 0;
     int rc;
 
+    memset(&fl, 0, sizeof fl);
     tg_run_opts_init(&o);
     tg_cmdhistory_opts_init(&fl.hist);
     o.lib_dir = tg_home_find("scripts/lib");
     fl.dbs = dbs;
     rc = params && reads && writes && dbs ? run_args(argc, argv, &o, &fl, params, reads, writes)
                                           : EXIT_INTERNAL;
+    if (rc == EXIT_OK && !o.code && strcmp(o.script, "-") == 0) { /* tegn run - */
+        if (!(stdin_code = tg_cmdrun_read_stdin())) rc = EXIT_DATA;
+        o.code = stdin_code;
+        o.script = "stdin";
+    }
     /* A bad brand file is said before the run, not after an hour of it. */
     if (rc == EXIT_OK) rc = tg_cmdreport_load_brand(fl.brand, &brand);
     if (rc != EXIT_OK) {
@@ -543,15 +603,21 @@ static int cmd_run(int argc, char **argv) {
         free(reads);
         free(writes);
         free(dbs);
+        free(stdin_code);
         return rc;
     }
     int quiet = fl.quiet, summary = fl.summary;
+    if (fl.timing) {
+        o.times = &times;
+        o.n_times = &n_times;
+    }
     o.params = params;
     o.allow_read = reads;
     o.allow_write = writes;
     o.allow_db = dbs;
     o.allow_db_write = dbs + argc;
     o.print = tg_cli_print_stderr;
+    o.stdout_text = tg_cli_print_stdout;
     /* Progress on a terminal, silence under cron unless asked. */
     o.progress = !quiet && (fl.progress || isatty(STDERR_FILENO));
     o.tty = isatty(STDERR_FILENO); /* where print goes */
@@ -573,6 +639,8 @@ static int cmd_run(int argc, char **argv) {
             if (trace && st != TG_ELIMIT && st != TG_ECANCEL) fprintf(stderr, "%s\n", trace + 1);
         }
     }
+    if (fl.timing) tg_cmdrun_print_timing(times, n_times, o.script, o.code);
+    tg_free(times);
     if (st != TG_OK) run_error(st, &err, tb, errtext, sizeof errtext);
     tg_free(tb);
     int oom = 0;
@@ -590,6 +658,7 @@ static int cmd_run(int argc, char **argv) {
     free(reads);
     free(writes);
     free(dbs);
+    free(stdin_code);
     return rc;
 }
 
@@ -1026,12 +1095,14 @@ int main(int argc, char **argv) {
         print_command_help(find_command(argv[1]), stdout);
         return EXIT_OK;
     }
+    if (strcmp(argv[1], "--definitions") == 0 && argc == 2) return tg_cmddefs_main();
     if (strcmp(argv[1], "--version") == 0) {
         printf("tegn %s\n", TG_VERSION_STRING);
         return EXIT_OK;
     }
     if (strcmp(argv[1], "demo") == 0) return cmd_demo(argc, argv);
     if (strcmp(argv[1], "run") == 0) return cmd_run(argc, argv);
+    if (strcmp(argv[1], "check") == 0) return tg_cmdcheck_main(argc, argv);
     if (strcmp(argv[1], "summary") == 0) return cmd_summary(argc, argv);
     if (strcmp(argv[1], "report") == 0) return tg_cmdreport_main(argc, argv);
     if (strcmp(argv[1], "history") == 0) return tg_cmdhistory_main(argc, argv);

@@ -23,6 +23,7 @@
 #include "tg_luagroup.h"
 #include "tg_luaind.h"
 #include "tg_luaio.h"
+#include "tg_luaparquet.h"
 #include "tg_luapg.h"
 #include "tg_luapriv.h"
 #include "tg_luarepl.h"
@@ -44,6 +45,7 @@ static void open_table(lua_State *L) {
     tg_luaval_table_metamethods(L);
     lua_newtable(L);
     tg_luatable_open_methods(L);
+    tg_luaparquet_open_methods(L);
     tg_luapriv_open_methods(L);
     tg_luaverb_open_methods(L);
     tg_luagroup_open_methods(L);

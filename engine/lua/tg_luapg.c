@@ -124,6 +124,7 @@ static int l_tegn_read_postgres(lua_State *L) {
     tg_status st = tg_pg_read(conninfo, label, sql, params, n, &intr, slot, sha, &err);
     if (st != TG_OK) return tg_luaaux_fail(L, st, &err, NULL);
     tg_luactx_add_input_sha(L, label, sql, *slot, 0, sha);
+    tg_luactx_sample_table(L, slot); /* tegn check --data: the verbs run on a sample */
     return 1;
 }
 
@@ -141,8 +142,9 @@ static int l_table_write_postgres(lua_State *L) {
     const char *name = tg_luaaux_check_string(L, 3, "write_postgres", "table");
     tg_luaaux_check_opts(L, 4, known, "write_postgres");
     tg_pg_mode mode = values[tg_luaaux_opt_choice(L, 4, "write_postgres", "mode", modes, 0)];
-    tg_luactx_check_db(L, "write_postgres", service, 1);
+    int dry = tg_luactx_check_db(L, "write_postgres", service, 1);
     tg_luaaux_check_identifiers(L, t, lua_istable(L, 4) ? 4 : 0, 1, "write_postgres");
+    if (dry) return 0; /* tegn check --data: judged, not written */
     tg_luaaux_interrupt(L, &intr);
     tg_err_clear(&err);
     tg_status st = tg_pg_write(conninfo, label, name, t, mode, &intr, &err);

@@ -232,6 +232,7 @@ static int l_tegn_read_excel(lua_State *L) {
     if (st != TG_OK) return tg_luaaux_fail(L, st, &err, NULL);
     tg_luactx_add_input(L, path, NULL, *slot, 0);
     record(L, path, rep, *slot);
+    tg_luactx_sample_table(L, slot);
     lua_pushvalue(L, -2);
     push_report(L, rep, *slot);
     return 2;
