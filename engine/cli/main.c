@@ -160,10 +160,13 @@ static const command_help commands[] = {
       "  --data            then run the script as `tegn run` would, on the first 1000\n"
       "                    rows of each input (a CSV file's first records are read;\n"
       "                    workbooks and SQLite tables are read whole, then cut),\n"
-      "                    writing nothing (no --out, no write_csv/_xlsx/_sqlite): a\n"
-      "                    missing column or a bad type stops it with the script's line\n"
+      "                    writing nothing (no --out, no write_csv/_xlsx/_sqlite/\n"
+      "                    _postgres): a missing column or a bad type stops it with the\n"
+      "                    script's line\n"
       "  --out FILE, --allow-read DIR, --allow-write DIR, --lib DIR  as for run: what\n"
-      "                    the run may read and write is judged the same way\n" },
+      "                    the run may read and write is judged the same way\n"
+      "  --allow-db SERVICE, --allow-db-write SERVICE  as for run: a PostgreSQL\n"
+      "                    result is read whole, then cut\n" },
     { "repl", "tegn repl",
       "An interactive Lua prompt with the tegn module, in the same sandbox as run.\n"
       "Ctrl-D quits.\n",
