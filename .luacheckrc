@@ -36,7 +36,7 @@ stds.tegn_sandbox = {
         utf8 = fields { "char", "charpattern", "codepoint", "codes", "len", "offset" },
         tegn = {
             fields = {
-                all = {}, any = {}, coalesce = {}, col = {}, concat = {}, count = {},
+                all = {}, any = {}, clock = {}, coalesce = {}, col = {}, concat = {}, count = {},
                 count_if = {}, date = {}, dense_rank = {}, desc = {}, emit = {}, first = {},
                 if_else = {}, indicator = {}, last = {}, lit = {}, max = {}, mean = {},
                 median = {}, min = {}, n_distinct = {}, null = {}, param = {}, quantile = {},

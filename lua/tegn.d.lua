@@ -779,6 +779,10 @@ function tegn.emit(doc, opts) end
 ---@param opts? tegn.WriteXlsxOpts
 function tegn.write_xlsx(path, sheets, opts) end
 
+---Seconds on a monotonic wall clock; only the difference of two calls means anything.
+---@return number
+function tegn.clock() end
+
 ---A date from "YYYY-MM-DD" or from year, month, day.
 ---@param y string|integer
 ---@param m? integer

@@ -37,6 +37,7 @@
 #include "tg_luactx.h"
 #include "tg_lualib.h"
 #include "tg_mem.h"
+#include "tg_par.h"
 #include "tg_repl.h"
 #include "tg_sbuf.h"
 #include "tg_show.h"
@@ -84,6 +85,8 @@ static const char run_options[] =
     "  --mem SIZE        memory cap for Lua and data with a unit, e.g. 2G, 512M\n"
     "                    (default: none)\n"
     "  --timeout TIME    wall-clock limit, e.g. 90s, 10m, 1h (default: none)\n"
+    "  --threads N       threads for loading and for the query verbs, 1 to 256\n"
+    "                    (default: one per core); answers never depend on it\n"
     "  --lib DIR         folder require() searches after the script's (default: scripts/lib\n"
     "                    of the working folder if it has one, else the installed library)\n"
     "  --allow-read DIR  let the script read files beneath DIR too (repeatable); it may\n"
@@ -408,6 +411,19 @@ static int clobbers(const char *file, const char *opt, const char *other, const 
     return 1;
 }
 
+/* --threads N: 1 to 256 (the pool stops at TG_PAR_MAX_THREADS, the
+** loader at 8); EXIT_USAGE after saying why, else 0 with *n set. */
+static int threads_arg(const char *v, int *n) {
+    char *end;
+    long k = strtol(v, &end, 10);
+    if (*v == '\0' || *end != '\0' || k < 1 || k > 256) {
+        fprintf(stderr, "tegn: --threads needs a whole number from 1 to 256, got '%s'\n", v);
+        return EXIT_USAGE;
+    }
+    *n = (int)k;
+    return 0;
+}
+
 /* Reads run's arguments into 'o' and 'f' (the repeatable ones into the
 ** caller's arrays, each argc long); EXIT_USAGE after saying why. */
 static int run_args(int argc, char **argv, tg_run_opts *o, run_flags *f, const char **params,
@@ -454,6 +470,10 @@ static int run_args(int argc, char **argv, tg_run_opts *o, run_flags *f, const c
                         "tegn: --mem needs a size with a unit such as 512M or 2G, got '%s'\n", v);
                 return EXIT_USAGE;
             }
+        } else if ((v = opt_value(argc, argv, &i, "--threads"))) {
+            int n;
+            if (threads_arg(v, &n) != 0) return EXIT_USAGE;
+            tg_par_set_threads(n); /* one setting for loading and queries */
         } else if ((v = opt_value(argc, argv, &i, "--timeout"))) {
             if ((o->timeout_s = parse_duration(v)) < 0) {
                 fprintf(stderr, "tegn: --timeout needs a duration such as 90s or 10m, got '%s'\n",
@@ -970,14 +990,7 @@ static int cmd_inspect(int argc, char **argv) {
                 return bad_value("--head", "a whole number of rows", v);
             lk.head = n;
         } else if ((v = opt_value(argc, argv, &i, "--threads"))) {
-            char *end;
-            long n = strtol(v, &end, 10);
-            if (*v == '\0' || *end != '\0' || n < 1 || n > 256) {
-                fprintf(stderr, "tegn: --threads needs a whole number from 1 to 256, got '%s'\n",
-                        v);
-                return EXIT_USAGE;
-            }
-            opts.threads = (int)n;
+            if (threads_arg(v, &opts.threads) != 0) return EXIT_USAGE;
         } else if ((d = dialect_opt(argc, argv, &i, &opts)) != 0) {
             if (d >= 1000) return d - 1000;
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {

@@ -556,6 +556,9 @@ static const def defs[] = {
     { "tegn", "write_xlsx", "path, sheets, opts",
       "Several tables as the sheets of one workbook.\n@param path string\n@param sheets "
       "table<string|integer, " T "|table>\n@param opts? tegn.WriteXlsxOpts" },
+    { "tegn", "clock", "",
+      "Seconds on a monotonic wall clock; only the difference of two calls means "
+      "anything.\n@return number" },
     { "tegn", "date", "y, m, d",
       "A date from \"YYYY-MM-DD\" or from year, month, day.\n@param y string|integer\n@param m? "
       "integer\n@param d? integer\n@return tegn.Date" },
