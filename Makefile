@@ -15,6 +15,8 @@ DEB_PKGS = build-essential cmake pkg-config liblua5.4-dev libsqlite3-dev libcsv-
 # check the workbooks with
 DEB_PKGS += libzip-dev libexpat1-dev libfreexl-dev libxlsxwriter-dev python3-openpyxl
 DEB_PKGS += python3-xlsxwriter libreoffice-calc-nogui
+# PostgreSQL in and out (tg_pg, libpq) and the server its tests start (tests/postgres/run.sh)
+DEB_PKGS += libpq-dev postgresql-15
 # Parquet out (tg_parquet): its two page codecs
 DEB_PKGS += libzstd-dev libsnappy-dev
 # R's forecast::ets, the reference of the ETS tests (tests/unit/check_ets_ref.sh)

@@ -341,6 +341,12 @@ function Table:write_csv(path, opts) end
 ---@param opts? tegn.WriteSqliteOpts
 function Table:write_sqlite(db, table, opts) end
 
+---Writes the table into a PostgreSQL table in one transaction (COPY FROM STDIN); the run needs --allow-db-write SERVICE.
+---@param service string
+---@param table string
+---@param opts? tegn.WriteSqliteOpts
+function Table:write_postgres(service, table, opts) end
+
 ---Writes the table as one sheet of an Excel workbook.
 ---@param path string
 ---@param opts? tegn.WriteXlsxOpts
@@ -744,6 +750,13 @@ function tegn.read_excel(path, opts) end
 ---@param params? table
 ---@return tegn.Table
 function tegn.read_sqlite(db, table_or_sql, params) end
+
+---Loads the result of a query from a PostgreSQL service (a section of the service file); the run needs --allow-db SERVICE.
+---@param service string
+---@param sql string
+---@param params? any[]
+---@return tegn.Table
+function tegn.read_postgres(service, sql, params) end
 
 ---A --param converted to the default's type (or type); an error when missing without default.
 ---@param name string

@@ -93,6 +93,9 @@ static const char run_options[] =
     "                    always read beneath its own folder and the working directory\n"
     "  --allow-write DIR let the script write files beneath DIR (repeatable); without it,\n"
     "                    only beneath the folder of --out, never --out itself or an input\n"
+    "  --allow-db SERVICE  let the script read the PostgreSQL service SERVICE (a name in\n"
+    "                    ~/.pg_service.conf or PGSERVICEFILE; repeatable; docs/postgres.md)\n"
+    "  --allow-db-write SERVICE  let it read and write that service\n"
     "  --progress        announce each load on stderr (default: only on a terminal)\n"
     "  --quiet           no progress even on a terminal (not with --progress)\n"
     "  --summary         print the summary table of the indicator document (stdout when\n"
@@ -160,10 +163,13 @@ static const command_help commands[] = {
       "  --data            then run the script as `tegn run` would, on the first 1000\n"
       "                    rows of each input (a CSV file's first records are read;\n"
       "                    workbooks and SQLite tables are read whole, then cut),\n"
-      "                    writing nothing (no --out, no write_csv/_xlsx/_sqlite): a\n"
-      "                    missing column or a bad type stops it with the script's line\n"
+      "                    writing nothing (no --out, no write_csv/_xlsx/_sqlite/\n"
+      "                    _postgres): a missing column or a bad type stops it with the\n"
+      "                    script's line\n"
       "  --out FILE, --allow-read DIR, --allow-write DIR, --lib DIR  as for run: what\n"
-      "                    the run may read and write is judged the same way\n" },
+      "                    the run may read and write is judged the same way\n"
+      "  --allow-db SERVICE, --allow-db-write SERVICE  as for run: a PostgreSQL\n"
+      "                    result is read whole, then cut\n" },
     { "repl", "tegn repl",
       "An interactive Lua prompt with the tegn module, in the same sandbox as run.\n"
       "Ctrl-D quits.\n",
@@ -391,6 +397,9 @@ typedef struct run_flags {
     int timing; /* --timing: the time of each top-level line, on stderr */
     tg_cmdhistory_opts hist;
     const char *brand; /* --brand: the report's brand file, or NULL */
+    /* --allow-db and --allow-db-write names: the caller's array, argc
+    ** long, and another argc long after it (the write ones) */
+    const char **dbs;
 } run_flags;
 
 /* 1, after saying so, when the run's output 'file' (given by 'opt') would
@@ -477,6 +486,10 @@ static int run_args(int argc, char **argv, tg_run_opts *o, run_flags *f, const c
             reads[o->n_allow_read++] = v;
         } else if ((v = opt_value(argc, argv, &i, "--allow-write"))) {
             writes[o->n_allow_write++] = v;
+        } else if ((v = opt_value(argc, argv, &i, "--allow-db"))) {
+            f->dbs[o->n_allow_db++] = v;
+        } else if ((v = opt_value(argc, argv, &i, "--allow-db-write"))) {
+            f->dbs[argc + (int)o->n_allow_db_write++] = v;
         } else if (strcmp(argv[i], "--progress") == 0) {
             f->progress = 1;
         } else if (strcmp(argv[i], "--quiet") == 0) {
@@ -584,6 +597,7 @@ static int cmd_run(int argc, char **argv) {
     const char **params = calloc((size_t)argc, sizeof *params);
     const char **reads = calloc((size_t)argc, sizeof *reads);
     const char **writes = calloc((size_t)argc, sizeof *writes);
+    const char **dbs = calloc(2 * (size_t)argc, sizeof *dbs);
     tg_error err;
     char *tb = NULL;
     tg_json *doc = NULL;
@@ -596,8 +610,9 @@ static int cmd_run(int argc, char **argv) {
     tg_run_opts_init(&o);
     tg_cmdhistory_opts_init(&fl.hist);
     o.lib_dir = tg_home_find("scripts/lib");
-    rc = params && reads && writes ? run_args(argc, argv, &o, &fl, params, reads, writes)
-                                   : EXIT_INTERNAL;
+    fl.dbs = dbs;
+    rc = params && reads && writes && dbs ? run_args(argc, argv, &o, &fl, params, reads, writes)
+                                          : EXIT_INTERNAL;
     if (rc == EXIT_OK && !o.code && strcmp(o.script, "-") == 0) { /* tegn run - */
         if (!(stdin_code = tg_cmdrun_read_stdin())) rc = EXIT_DATA;
         o.code = stdin_code;
@@ -610,6 +625,7 @@ static int cmd_run(int argc, char **argv) {
         free(params);
         free(reads);
         free(writes);
+        free(dbs);
         free(stdin_code);
         return rc;
     }
@@ -621,6 +637,8 @@ static int cmd_run(int argc, char **argv) {
     o.params = params;
     o.allow_read = reads;
     o.allow_write = writes;
+    o.allow_db = dbs;
+    o.allow_db_write = dbs + argc;
     o.print = tg_cli_print_stderr;
     o.stdout_text = tg_cli_print_stdout;
     /* Progress on a terminal, silence under cron unless asked. */
@@ -662,6 +680,7 @@ static int cmd_run(int argc, char **argv) {
     free(params);
     free(reads);
     free(writes);
+    free(dbs);
     free(stdin_code);
     return rc;
 }

@@ -25,6 +25,9 @@
 typedef struct check_args {
     const char *script;
     int data;
+    /* --allow-db, then from argc on --allow-db-write: the run's services,
+    ** so the dry run reads (a sample of) what the run will read */
+    const char **dbs;
 } check_args;
 
 /* Reads the command line into 'a' and 'o' (params and folders into the
@@ -44,6 +47,10 @@ static int parse(int argc, char **argv, check_args *a, tg_run_opts *o, const cha
             reads[o->n_allow_read++] = v;
         } else if ((v = tg_cli_opt_value(argc, argv, &i, "--allow-write", &missing))) {
             writes[o->n_allow_write++] = v;
+        } else if ((v = tg_cli_opt_value(argc, argv, &i, "--allow-db", &missing))) {
+            a->dbs[o->n_allow_db++] = v;
+        } else if ((v = tg_cli_opt_value(argc, argv, &i, "--allow-db-write", &missing))) {
+            a->dbs[argc + (int)o->n_allow_db_write++] = v;
         } else if ((v = tg_cli_opt_value(argc, argv, &i, "--out", &missing))) {
             o->out = v; /* only where the run may write: nothing is written */
         } else if (missing) {
@@ -139,22 +146,26 @@ static int dry_run(tg_run_opts *o) {
 }
 
 int tg_cmdcheck_main(int argc, char **argv) {
-    check_args a = { NULL, 0 };
+    check_args a = { NULL, 0, NULL };
     tg_run_opts o;
     const char **params = calloc((size_t)argc, sizeof *params);
     const char **reads = calloc((size_t)argc, sizeof *reads);
     const char **writes = calloc((size_t)argc, sizeof *writes);
+    const char **dbs = calloc(2 * (size_t)argc, sizeof *dbs);
     char *code = NULL;
     int rc;
 
     tg_run_opts_init(&o);
     o.lib_dir = tg_home_find("scripts/lib");
-    rc = params && reads && writes ? parse(argc, argv, &a, &o, params, reads, writes)
-                                   : EXIT_INTERNAL;
+    a.dbs = dbs;
+    rc = params && reads && writes && dbs ? parse(argc, argv, &a, &o, params, reads, writes)
+                                          : EXIT_INTERNAL;
     o.script = a.script;
     o.params = params;
     o.allow_read = reads;
     o.allow_write = writes;
+    o.allow_db = dbs;
+    o.allow_db_write = dbs + argc;
     if (rc == EXIT_OK && !(code = read_script(a.script))) rc = EXIT_DATA;
     if (rc == EXIT_OK) rc = read_only(&o, code);
     if (rc == EXIT_OK && a.data) rc = dry_run(&o);
@@ -165,5 +176,6 @@ int tg_cmdcheck_main(int argc, char **argv) {
     free(params);
     free(reads);
     free(writes);
+    free(dbs);
     return rc;
 }

@@ -41,6 +41,9 @@ struct tg_luactx {
     size_t text_len;
     int dry;            /* tegn check --data: nothing is written */
     size_t sample_rows; /* tegn check --data: rows kept of each input; 0 = all */
+    char **dbs;         /* database services allowed (--allow-db), each */
+    int *db_write;      /* ... and whether it may be written (--allow-db-write) */
+    size_t n_dbs;
 };
 
 static int cmp_param(const void *a, const void *b) {
@@ -110,6 +113,9 @@ void tg_luactx_free(tg_luactx *ctx) {
     tg_json_free(ctx->doc);
     tg_json_free(ctx->indicators);
     tg_path_free(ctx->paths);
+    for (size_t i = 0; i < ctx->n_dbs; i++) tg_free(ctx->dbs[i]);
+    tg_free(ctx->dbs);
+    tg_free(ctx->db_write);
     tg_free(ctx);
 }
 
@@ -194,6 +200,40 @@ int tg_luactx_open_read(lua_State *L, const char *fn, const char *path, int *by_
     if (st != TG_OK) tg_lua_raise(L, st, &err);
     errno = e;
     return fd;
+}
+
+tg_status tg_luactx_allow_db(tg_luactx *ctx, const char *service, int write, tg_error *err) {
+    for (size_t i = 0; i < ctx->n_dbs; i++) {
+        if (strcmp(ctx->dbs[i], service) != 0) continue;
+        ctx->db_write[i] |= write;
+        return TG_OK;
+    }
+    char **names = tg_realloc(ctx->dbs, (ctx->n_dbs + 1) * sizeof *names);
+    if (names) ctx->dbs = names;
+    int *w = names ? tg_realloc(ctx->db_write, (ctx->n_dbs + 1) * sizeof *w) : NULL;
+    if (w) ctx->db_write = w;
+    char *copy = w ? tg_strdup(service) : NULL;
+    if (!copy) return tg_err_nomem(err);
+    ctx->dbs[ctx->n_dbs] = copy;
+    ctx->db_write[ctx->n_dbs++] = write;
+    return TG_OK;
+}
+
+int tg_luactx_check_db(lua_State *L, const char *fn, const char *service, int write) {
+    tg_luactx *ctx = tg_luactx_of(L);
+    tg_error err;
+    if (write) {
+        tg_err_clear(&err);
+        tg_status st = tg_luactx_check_params(ctx, " before its first write", &err);
+        if (st != TG_OK) tg_lua_raise(L, st, &err);
+    }
+    if (!ctx->paths) return write && ctx->dry; /* no policy: an embedding program's own code */
+    for (size_t i = 0; i < ctx->n_dbs; i++)
+        if (!strcmp(ctx->dbs[i], service) && (!write || ctx->db_write[i])) return write && ctx->dry;
+    tg_err_set(&err, TG_EIO, NULL, 0, 0,
+               "%s: database service '%s' is not allowed for this run (allow it with %s %s)", fn,
+               service, write ? "--allow-db-write" : "--allow-db", service);
+    return tg_lua_raise(L, TG_EIO, &err);
 }
 
 int tg_luactx_open_write(lua_State *L, const char *fn, const char *path, const char **name) {
@@ -371,19 +411,27 @@ static int keep_columns(tg_luactx_input *in, const tg_table *t) {
 
 void tg_luactx_add_input(lua_State *L, const char *path, const char *query, const tg_table *t,
                          size_t rejected) {
-    tg_luactx *ctx = tg_luactx_of(L);
-    tg_luactx_input in;
+    char sha[65];
     tg_interrupt intr;
     tg_error err;
     tg_status st;
 
+    intr.fn = tg_lua_interrupt;
+    intr.ud = tg_lua_from_state(L);
+    st = tg_sha256_file_poll(path, &intr, sha, &err);
+    if (st != TG_OK) tg_lua_raise(L, st, &err);
+    tg_luactx_add_input_sha(L, path, query, t, rejected, sha);
+}
+
+void tg_luactx_add_input_sha(lua_State *L, const char *path, const char *query, const tg_table *t,
+                             size_t rejected, const char *sha256) {
+    tg_luactx *ctx = tg_luactx_of(L);
+    tg_luactx_input in;
+
     memset(&in, 0, sizeof in);
     in.rows = t->n_rows;
     in.rejected = rejected;
-    intr.fn = tg_lua_interrupt;
-    intr.ud = tg_lua_from_state(L);
-    st = tg_sha256_file_poll(path, &intr, in.sha256, &err);
-    if (st != TG_OK) tg_lua_raise(L, st, &err);
+    memcpy(in.sha256, sha256, sizeof in.sha256 - 1);
     if (ctx->n_inputs == ctx->cap_inputs) {
         size_t cap = ctx->cap_inputs ? 2 * ctx->cap_inputs : 8;
         tg_luactx_input *p = tg_realloc(ctx->inputs, cap * sizeof *p);

@@ -172,6 +172,17 @@ void tg_luactx_sample_table(struct lua_State *L, tg_table **slot);
 ** itself. The caller closes the descriptor. */
 int tg_luactx_open_read(struct lua_State *L, const char *fn, const char *path, int *by_name);
 
+/* Lets the run use the database service 'service' (tegn run --allow-db;
+** 'write' nonzero: --allow-db-write, reading and writing). TG_ENOMEM. */
+tg_status tg_luactx_allow_db(tg_luactx *ctx, const char *service, int write, tg_error *err);
+/* For read_postgres and write_postgres: raises (TG_EIO, which pcall can
+** catch) unless the run may use 'service' ('write': may write it); a
+** writer is first checked for unread --params, as tg_luactx_open_write
+** does. Without a file policy (the REPL, an embedding program) every
+** service is allowed. Returns 1 for a write in a run that writes nothing
+** (tegn check --data): the caller checks its arguments and returns. */
+int tg_luactx_check_db(struct lua_State *L, const char *fn, const char *service, int write);
+
 /* For a writer: raises TG_EARG for a --param the script has not read
 ** (tg_luactx_check_params), so a misspelt one writes nothing; then checks
 ** 'path' for writing and returns its folder opened beneath the allowed
@@ -188,6 +199,10 @@ int tg_luactx_open_write(struct lua_State *L, const char *fn, const char *path, 
 ** anything. */
 void tg_luactx_add_input(struct lua_State *L, const char *path, const char *query,
                          const tg_table *t, size_t rejected);
+/* tg_luactx_add_input for an input that is no file (read_postgres):
+** 'sha256' (64 hex digits) is the hash of what was read. */
+void tg_luactx_add_input_sha(struct lua_State *L, const char *path, const char *query,
+                             const tg_table *t, size_t rejected, const char *sha256);
 /* The input recorded last (by tg_luactx_add_input), to fill in its CSV
 ** fields; NULL when there is none. */
 tg_luactx_input *tg_luactx_last_input(struct lua_State *L);

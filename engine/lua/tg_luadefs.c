@@ -376,6 +376,10 @@ static const def defs[] = {
     { "Table", "write_sqlite", "db, table, opts",
       "Writes the table into a SQLite database in one transaction.\n@param db string\n@param table "
       "string\n@param opts? tegn.WriteSqliteOpts" },
+    { "Table", "write_postgres", "service, table, opts",
+      "Writes the table into a PostgreSQL table in one transaction (COPY FROM STDIN); the run "
+      "needs --allow-db-write SERVICE.\n@param service string\n@param table string\n@param "
+      "opts? tegn.WriteSqliteOpts" },
     { "Table", "write_xlsx", "path, opts",
       "Writes the table as one sheet of an Excel workbook.\n@param path string\n@param opts? "
       "tegn.WriteXlsxOpts" },
@@ -538,6 +542,10 @@ static const def defs[] = {
     { "tegn", "read_sqlite", "db, table_or_sql, params",
       "Loads a table or the result of a query.\n@param db string\n@param table_or_sql "
       "string\n@param params? table\n@return " T },
+    { "tegn", "read_postgres", "service, sql, params",
+      "Loads the result of a query from a PostgreSQL service (a section of the service file); "
+      "the run needs --allow-db SERVICE.\n@param service string\n@param sql string\n@param "
+      "params? any[]\n@return " T },
     { "tegn", "param", "name, default, type",
       "A --param converted to the default's type (or type); an error when missing without "
       "default.\n@param name string\n@param default? any\n@param type? "

@@ -358,6 +358,15 @@ static tg_status runtime(const tg_run_opts *o, struct timing *tm, tg_luactx **li
         return st;
     }
     tg_luactx_set_paths(*lib, paths);
+    for (size_t i = 0; st == TG_OK && i < o->n_allow_db; i++)
+        st = tg_luactx_allow_db(*lib, o->allow_db[i], 0, err);
+    for (size_t i = 0; st == TG_OK && i < o->n_allow_db_write; i++)
+        st = tg_luactx_allow_db(*lib, o->allow_db_write[i], 1, err);
+    if (st != TG_OK) {
+        tg_luactx_free(*lib);
+        *lib = NULL;
+        return st;
+    }
     tg_lua_opts_init(&lo);
     lo.seed = o->seed;
     lo.timeout_s = o->timeout_s;

@@ -59,6 +59,13 @@ typedef struct tg_run_opts {
     size_t n_allow_read;
     const char *const *allow_write;
     size_t n_allow_write;
+    /* PostgreSQL services (names in the service file, docs/postgres.md)
+    ** the script may read (allow_db) or read and write (allow_db_write);
+    ** no other connection is made. */
+    const char *const *allow_db;
+    size_t n_allow_db;
+    const char *const *allow_db_write;
+    size_t n_allow_db_write;
     /* Receives print() lines and warnings (the CLI writes them to stderr);
     ** NULL discards them. */
     void (*print)(void *ud, const char *text, size_t len);
