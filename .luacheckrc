@@ -36,12 +36,13 @@ stds.tegn_sandbox = {
         utf8 = fields { "char", "charpattern", "codepoint", "codes", "len", "offset" },
         tegn = {
             fields = {
-                all = {}, any = {}, coalesce = {}, col = {}, concat = {}, count = {},
+                all = {}, any = {}, clock = {}, coalesce = {}, col = {}, concat = {}, count = {},
                 count_if = {}, date = {}, dense_rank = {}, desc = {}, emit = {}, first = {},
                 if_else = {}, indicator = {}, last = {}, lit = {}, max = {}, mean = {},
                 median = {}, min = {}, n_distinct = {}, null = {}, param = {}, quantile = {},
-                rank = {}, read_csv = {}, read_excel = {}, read_sqlite = {}, row_number = {},
-                std = {}, sum = {}, var = {}, version = {}, warn = {}, when = {}, write_xlsx = {},
+                rank = {}, read_csv = {}, read_excel = {}, read_postgres = {}, read_sqlite = {},
+                row_number = {}, std = {}, sum = {}, var = {}, version = {}, warn = {}, when = {},
+                write_xlsx = {},
                 data = fields { "sql" },
                 forecast = fields { "backtest", "ets", "holt_winters" },
                 format = fields { "kr", "number", "percent" },
@@ -60,3 +61,14 @@ stds.tegn_sandbox = {
 
 std = "tegn_sandbox"
 max_line_length = 100
+
+-- lua/tegn.d.lua, the editor definitions `tegn --definitions` writes
+-- (docs/editor.md): plain Lua 5.4 that declares the tegn global and empty
+-- functions whose parameters only carry the annotations.
+files["lua/tegn.d.lua"] = {
+    std = "lua54",
+    globals = { "tegn" },
+    unused_args = false,
+    max_line_length = false,
+    ignore = { "211", "241" }, -- the class tables (local Table = {}) are only annotated
+}

@@ -15,12 +15,14 @@ DEB_PKGS = build-essential cmake pkg-config liblua5.4-dev libsqlite3-dev libcsv-
 # check the workbooks with
 DEB_PKGS += libzip-dev libexpat1-dev libfreexl-dev libxlsxwriter-dev python3-openpyxl
 DEB_PKGS += python3-xlsxwriter libreoffice-calc-nogui
+# PostgreSQL in and out (tg_pg, libpq) and the server its tests start (tests/postgres/run.sh)
+DEB_PKGS += libpq-dev postgresql-15
 # Parquet out (tg_parquet): its two page codecs
 DEB_PKGS += libzstd-dev libsnappy-dev
 # R's forecast::ets, the reference of the ETS tests (tests/unit/check_ets_ref.sh)
 DEB_PKGS += r-base-core r-cran-forecast
 
-.PHONY: all deps build install demo test test-asan test-valgrind bench clean lint format fuzz \
+.PHONY: all deps build install demo test test-asan test-valgrind bench bench-excel clean lint format fuzz \
         fuzz-deps fuzz-merge browser-deps report-screenshots readme-screenshot
 
 all: build
@@ -56,11 +58,11 @@ demo: build
 
 # The house habits: every C file formatted by the settled .clang-format, the
 # analysis scripts clean under luacheck with the sandbox's globals
-# (.luacheckrc), and docs that call no built feature planned and cite no
+# (.luacheckrc), the editor definitions lua/tegn.d.lua clean as plain Lua 5.4, and docs that call no built feature planned and cite no
 # missing file (tools/check_docs.py).
 lint: deps
 	clang-format --dry-run -Werror $$(git ls-files '*.c' '*.h' 2>/dev/null || find engine tests bench tools -name '*.[ch]')
-	luacheck --quiet --no-color scripts examples
+	luacheck --quiet --no-color scripts examples lua
 	python3 tools/check_docs.py . || [ $$? = 77 ]  # 77: not a git checkout
 
 format: deps
@@ -126,13 +128,19 @@ test-valgrind: build
 bench: build
 	sh bench/run.sh
 
+# The Excel benchmark (bench/README.md): its peers need pandas and GNU time,
+# which make test does not. BENCH_EXCEL_OPT=--shared for a shared-strings book.
+bench-excel: build
+	@$(MAKE) --no-print-directory DEB_PKGS="$(DEB_PKGS) python3-pandas time" deps
+	/usr/bin/python3 bench/bench_excel.py --tegn $(BUILD)/tegn $(BENCH_EXCEL_OPT)
+
 # The libFuzzer targets (tests/fuzz/README.md), built with clang, ASan and
 # UBSan into $(FUZZ), each run for FUZZ_SECONDS from its committed corpus.
 # New inputs go to $(FUZZ)/corpus_<name>, a crash to $(FUZZ)/crash-<sha1>.
 # `make fuzz FUZZ_SECONDS=3600` is a long run; .ci/run makes a short one.
 FUZZ         ?= build-fuzz
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= csv expr
+FUZZ_TARGETS ?= csv expr xlsx
 
 # clang, and libFuzzer's runtime, which Debian ships apart (a Recommends of
 # clang, so --no-install-recommends leaves it out).
@@ -149,7 +157,9 @@ fuzz: fuzz-deps
 	@for t in $(FUZZ_TARGETS); do \
 	    mkdir -p $(FUZZ)/corpus_$$t; \
 	    echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
-	    ./$(FUZZ)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 \
+	    ml=4096; [ $$t != xlsx ] || ml=8192; \
+	    LSAN_OPTIONS=suppressions=$(CURDIR)/tests/fuzz/lsan.supp \
+	    ./$(FUZZ)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=$$ml -timeout=10 \
 	        -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=$(FUZZ)/ \
 	        $(FUZZ)/corpus_$$t tests/fuzz/corpus_$$t 2>$(FUZZ)/fuzz_$$t.log \
 	        || { tail -40 $(FUZZ)/fuzz_$$t.log; exit 1; }; \
@@ -165,7 +175,8 @@ fuzz-merge: fuzz-deps
 	@for t in $(FUZZ_TARGETS); do \
 	    rm -rf $(FUZZ)/merged_$$t $(FUZZ)/seeds_$$t && mkdir -p $(FUZZ)/merged_$$t $(FUZZ)/corpus_$$t && \
 	    python3 tests/fuzz/seeds.py $$t $(FUZZ)/seeds_$$t && \
-	    ./$(FUZZ)/fuzz_$$t -merge=1 -use_counters=0 -max_len=4096 -timeout=10 \
+	    ml=4096; [ $$t != xlsx ] || ml=8192; \
+	    ./$(FUZZ)/fuzz_$$t -merge=1 -use_counters=0 -max_len=$$ml -timeout=10 \
 	        $(FUZZ)/merged_$$t tests/fuzz/corpus_$$t $(FUZZ)/seeds_$$t $(FUZZ)/corpus_$$t \
 	        2>$(FUZZ)/merge_$$t.log || { tail -20 $(FUZZ)/merge_$$t.log; exit 1; }; \
 	    rm -rf tests/fuzz/corpus_$$t && mv $(FUZZ)/merged_$$t tests/fuzz/corpus_$$t && \

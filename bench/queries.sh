@@ -11,14 +11,13 @@
 #   RUNS=3        processes per engine, in rounds; the table shows medians
 #   REPS=3        runs of each query inside a process (median kept)
 #   PEERS="duckdb-t1 duckdb-t2 polars-t2"   also polars-t1; "" = tegn only
+#   THREADS=      tegn run --threads (default: one per core)
 #
 # Each process is timed from outside (whole-process wall, date +%s.%N) and
 # under /usr/bin/time (peak RSS).  Inside, every engine reports the median
-# of REPS runs per query.  tegn's os.clock is process CPU time: right for
-# the single-threaded query kernels, but its load uses every core, so
-# tegn's a_load column is the whole-process wall minus the timed queries
-# (an upper bound: it includes start-up, the tilbud load and the answer
-# files).  Answers: (c) counts must be identical, (b) and (d) equal keys
+# of REPS runs per query, in wall time (tegn: tegn.clock, since its verbs
+# run on every --threads thread; its a_load is the big file's load).
+# Answers: (c) counts must be identical, (b) and (d) equal keys
 # and occupied_days, values within 1e-9 relative (compare_queries.py).
 # Logs, answers and summary.md go to bench/out/queries_ROWS/.
 set -eu
@@ -32,6 +31,7 @@ case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 RUNS=${RUNS:-3}
 REPS=${REPS:-3}
 PEERS=${PEERS-"duckdb-t1 duckdb-t2 polars-t2"}
+THREADS=${THREADS:-}
 OCC=$HERE/data/occ_$ROWS.csv
 TILBUD=$HERE/data/tilbud_$ROWS.csv
 OUT=$HERE/out/queries_$ROWS
@@ -86,7 +86,8 @@ for run in $(seq 1 "$RUNS"); do
     mkdir -p "$d"
     timed_run tegn "$run" "$d/result.json" "$d/log" -- \
         "$BUILD/tegn" run "$HERE/queries.lua" --param csv="$OCC" --param tilbud="$TILBUD" \
-        --param reps="$REPS" --param out="$d" --out "$d/result.json" --quiet
+        --param reps="$REPS" --param out="$d" --out "$d/result.json" --quiet \
+        ${THREADS:+--threads "$THREADS"}
     for peer in $PEERS; do
         d=$OUT/$peer.$run
         mkdir -p "$d"
@@ -109,8 +110,8 @@ if [ -n "$dirs" ]; then
 fi
 
 log "results (also in $OUT/summary.md)"
-python3 - "$OUT" "$ROWS" "$RUNS" "$REPS" "$ok" <<'EOF' | tee "$OUT/summary.md"
-import json, statistics, sys, time
+THREADS="$THREADS" python3 - "$OUT" "$ROWS" "$RUNS" "$REPS" "$ok" <<'EOF' | tee "$OUT/summary.md"
+import json, os, statistics, sys, time
 out, rows, runs, reps, answers_ok = sys.argv[1:]
 res = {}
 for line in open(f"{out}/results.tsv"):
@@ -119,9 +120,6 @@ for line in open(f"{out}/results.tsv"):
         res.setdefault(e, []).append(None)
         continue
     j = json.load(open(jf))
-    if e == "tegn":
-        j["a_load_cpu_s"] = j["a_load_s"]
-        j["a_load_s"] = float(whole) - j["queries_s"]
     j["whole_s"] = float(whole)
     j["rss_mib"] = int(rss) / 1024
     res.setdefault(e, []).append(j)
@@ -130,8 +128,7 @@ print(f"### Queries, {rows} rows, {time.strftime('%Y-%m-%dT%H:%MZ', time.gmtime(
 print()
 print(f"Median over {runs} processes of each process's median of {reps} runs per query (seconds); "
       f"whole = process wall time (start, load, {reps}x b, c, d, exit); peak RSS = max over processes. {load}.")
-print("tegn's a_load is the whole-process wall minus its timed queries (upper bound; os.clock in the "
-      "script counts both loader threads' CPU).")
+print(f"tegn's times are wall time (tegn.clock) with --threads {os.environ.get('THREADS') or 'one per core'}.")
 print()
 keys = ["a_load_s", "b_groupby_s", "c_filter_count_s", "d_join_rate_s", "whole_s"]
 med = {}
@@ -160,9 +157,6 @@ if "tegn" in med:
         if e == "tegn":
             continue
         print(f"| {e} | " + " | ".join(f"{m[k] / t[k]:.2f}" for k in keys) + " |")
-    cpu = statistics.median(j["a_load_cpu_s"] for j in res["tegn"] if j)
-    print()
-    print(f"tegn a_load CPU seconds (os.clock, all threads): {cpu:.3f}.")
 counts = {e: {j["c_filter_count_answer"] for j in js if j} for e, js in res.items()}
 same_c = len(set().union(*counts.values())) == 1
 print(f"Answers: (c) identical across engines: {'yes' if same_c else 'NO ' + str(counts)}; "

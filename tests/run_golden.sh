@@ -8,7 +8,9 @@
 # not symlinks, which would lead out of the working directory and so out
 # of the folders a script may read, docs/sandbox.md), and the
 # expected 'expected.out',
-# 'expected.err' and 'expected.rc' (exit code). TG_UPDATE_GOLDEN=1 rewrites
+# 'expected.err' and 'expected.rc' (exit code); optionally 'stdin' (what
+# the command reads there; else nothing) and 'cwd' (the folder of the
+# scratch tree to run in, one line; else its root). TG_UPDATE_GOLDEN=1 rewrites
 # the expected files from the current output (review the diff!).
 set -u
 tegn=$1
@@ -28,7 +30,13 @@ for dir in tests/golden/*/; do
     [ -f "$dir/args" ] || continue
     # shellcheck disable=SC2046
     eval "set -- $(cat "$dir/args")"
-    "$tegn" "$@" >"$tmp/raw" 2>"$tmp/err"
+    # Optional: 'stdin' (the input, else none) and 'cwd' (a folder of
+    # the work tree to run in, else its root).
+    input=/dev/null
+    [ -f "$dir/stdin" ] && input=$work/$dir/stdin
+    here=.
+    [ -f "$dir/cwd" ] && here=$(cat "$dir/cwd")
+    (cd "$here" && "$tegn" "$@" <"$input" >"$tmp/raw" 2>"$tmp/err")
     echo $? >"$tmp/rc"
     # The run's clock and memory differ every time: mask them.
     sed -e 's/"started_at": "[^"]*"/"started_at": "*"/' \

@@ -35,6 +35,7 @@ BELOW = {
 ADAPTERS = {
     "csv.h": {"tg_csvparse"},
     "sqlite3.h": {"tg_db", "tg_dbvfs", "tg_hist"},
+    "libpq-fe.h": {"tg_pg"},
     "jansson.h": {"tg_json"},
     "zlib.h": {"tg_csvprep"},
     "xlsxwriter.h": {"tg_xlsxw"},

@@ -17,8 +17,11 @@
 
 #include "tegn.h"
 #include "tg_cli.h"
+#include "tg_cmdcheck.h"
+#include "tg_cmddefs.h"
 #include "tg_cmdhistory.h"
 #include "tg_cmdreport.h"
+#include "tg_cmdrun.h"
 #include "tg_conv.h"
 #include "tg_csv.h"
 #include "tg_date.h"
@@ -34,8 +37,8 @@
 #include "tg_luactx.h"
 #include "tg_lualib.h"
 #include "tg_mem.h"
+#include "tg_par.h"
 #include "tg_repl.h"
-#include "tg_run.h"
 #include "tg_sbuf.h"
 #include "tg_show.h"
 
@@ -44,7 +47,12 @@ static const char usage_head[] =
     "\n"
     "commands:\n"
     "  run SCRIPT        run an analysis script; its tegn.emit document is written as\n"
-    "                    JSON to --out (or stdout) when the run succeeds\n"
+    "                    JSON to --out (or stdout) when the run succeeds; -e CODE runs\n"
+    "                    the code given, - a script read from stdin\n"
+    "  check SCRIPT      what would fail in a run, without running it: syntax, the\n"
+    "                    sandbox, unknown tegn functions and methods, params; --data\n"
+    "                    also runs it on the first 1000 rows of each input, writing\n"
+    "                    nothing, so a misspelt column fails with its line\n"
     "  repl              an interactive Lua prompt with the tegn module\n"
     "  inspect FILE...   load CSV files (or every table of a .sqlite/.db file, or every\n"
     "                    sheet of an .xlsx/.xls workbook) and print\n"
@@ -63,19 +71,31 @@ static const char usage_head[] =
     "  help [COMMAND]    this text, or one command's usage (also: tegn COMMAND --help)\n";
 
 static const char run_options[] =
+    "  -e CODE           run CODE instead of a script file (named \"(command line)\"\n"
+    "                    in messages); `tegn run -` reads the script from stdin\n"
     "  --param KEY=VALUE  a value for tegn.params (repeatable); one the script never\n"
     "                    reads is a usage error, reported before anything is written\n"
+    "  --format FMT      what tegn.emit and print of a Table write to stdout: json (the\n"
+    "                    document; print(t): its rows as JSON), csv or table (the\n"
+    "                    document's Tables, and print(t), as CSV or aligned text)\n"
+    "  --timing          after the run, print on stderr the time each top-level line of\n"
+    "                    the script took, how often it ran, and its code\n"
     "  --out FILE        write the JSON document here (atomically) instead of stdout\n"
     "  --seed N          seed for math.random and tegn's random numbers (default 42)\n"
     "  --mem SIZE        memory cap for Lua and data with a unit, e.g. 2G, 512M\n"
     "                    (default: none)\n"
     "  --timeout TIME    wall-clock limit, e.g. 90s, 10m, 1h (default: none)\n"
+    "  --threads N       threads for loading and for the query verbs, 1 to 256\n"
+    "                    (default: one per core); answers never depend on it\n"
     "  --lib DIR         folder require() searches after the script's (default: scripts/lib\n"
     "                    of the working folder if it has one, else the installed library)\n"
     "  --allow-read DIR  let the script read files beneath DIR too (repeatable); it may\n"
     "                    always read beneath its own folder and the working directory\n"
     "  --allow-write DIR let the script write files beneath DIR (repeatable); without it,\n"
     "                    only beneath the folder of --out, never --out itself or an input\n"
+    "  --allow-db SERVICE  let the script read the PostgreSQL service SERVICE (a name in\n"
+    "                    ~/.pg_service.conf or PGSERVICEFILE; repeatable; docs/postgres.md)\n"
+    "  --allow-db-write SERVICE  let it read and write that service\n"
     "  --progress        announce each load on stderr (default: only on a terminal)\n"
     "  --quiet           no progress even on a terminal (not with --progress)\n"
     "  --summary         print the summary table of the indicator document (stdout when\n"
@@ -125,11 +145,31 @@ typedef struct command_help {
 } command_help;
 
 static const command_help commands[] = {
-    { "run", "tegn run SCRIPT [OPTIONS]",
+    { "run", "tegn run SCRIPT|-e CODE|- [OPTIONS]",
       "Runs an analysis script in the sandbox. Its tegn.emit document (or, for\n"
       "indicator scripts, the indicator document) is written as JSON to --out or\n"
       "stdout when the run succeeds; a failed run writes nothing.\n",
       run_options },
+    { "check", "tegn check SCRIPT [--param KEY=VALUE]... [--data] [OPTIONS]",
+      "Finds what would fail in `tegn run SCRIPT` before the run. Without --data the\n"
+      "script is not run: Lua compiles it (syntax errors), then its names are checked\n"
+      "against the sandbox and the tegn module: globals the sandbox lacks (io, debug,\n"
+      "os.execute, ...), require of a module that is not there or of a path, tegn.*\n"
+      "functions and :methods nothing has, tegn.param names without a default not\n"
+      "given, and --param names the script never reads. The scan follows names as\n"
+      "written (best-effort: docs/lua-api.md). Exit codes as run: 1 for problems,\n"
+      "64 for an unread --param; 0 prints \"SCRIPT: ok\".\n",
+      "  --param KEY=VALUE  the run's params (repeatable)\n"
+      "  --data            then run the script as `tegn run` would, on the first 1000\n"
+      "                    rows of each input (a CSV file's first records are read;\n"
+      "                    workbooks and SQLite tables are read whole, then cut),\n"
+      "                    writing nothing (no --out, no write_csv/_xlsx/_sqlite/\n"
+      "                    _postgres): a missing column or a bad type stops it with the\n"
+      "                    script's line\n"
+      "  --out FILE, --allow-read DIR, --allow-write DIR, --lib DIR  as for run: what\n"
+      "                    the run may read and write is judged the same way\n"
+      "  --allow-db SERVICE, --allow-db-write SERVICE  as for run: a PostgreSQL\n"
+      "                    result is read whole, then cut\n" },
     { "repl", "tegn repl",
       "An interactive Lua prompt with the tegn module, in the same sandbox as run.\n"
       "Ctrl-D quits.\n",
@@ -197,7 +237,9 @@ static void print_usage(FILE *to) {
             inspect_options);
     fprintf(to,
             "  -h, --help        this text (tegn help COMMAND: one command's)\n"
-            "  --version         print the version\n\n%s",
+            "  --version         print the version\n"
+            "  --definitions     print the editor definitions of the tegn module, the LuaLS\n"
+            "                    file lua/tegn.d.lua (docs/editor.md)\n\n%s",
             exit_codes);
 }
 
@@ -233,7 +275,7 @@ static int cmd_help(int argc, char **argv) {
     }
     if (!(c = find_command(argv[2]))) {
         fprintf(stderr,
-                "tegn: help: no command '%s' (commands: run, repl, inspect, summary, "
+                "tegn: help: no command '%s' (commands: run, check, repl, inspect, summary, "
                 "report, demo, history, help)\n",
                 argv[2]);
         return EXIT_USAGE;
@@ -352,8 +394,12 @@ static int cmd_summary(int argc, char **argv) {
 /* What run's flags ask for beyond tg_run_opts. */
 typedef struct run_flags {
     int quiet, progress, summary;
+    int timing; /* --timing: the time of each top-level line, on stderr */
     tg_cmdhistory_opts hist;
     const char *brand; /* --brand: the report's brand file, or NULL */
+    /* --allow-db and --allow-db-write names: the caller's array, argc
+    ** long, and another argc long after it (the write ones) */
+    const char **dbs;
 } run_flags;
 
 /* 1, after saying so, when the run's output 'file' (given by 'opt') would
@@ -365,6 +411,19 @@ static int clobbers(const char *file, const char *opt, const char *other, const 
     return 1;
 }
 
+/* --threads N: 1 to 256 (the pool stops at TG_PAR_MAX_THREADS, the
+** loader at 8); EXIT_USAGE after saying why, else 0 with *n set. */
+static int threads_arg(const char *v, int *n) {
+    char *end;
+    long k = strtol(v, &end, 10);
+    if (*v == '\0' || *end != '\0' || k < 1 || k > 256) {
+        fprintf(stderr, "tegn: --threads needs a whole number from 1 to 256, got '%s'\n", v);
+        return EXIT_USAGE;
+    }
+    *n = (int)k;
+    return 0;
+}
+
 /* Reads run's arguments into 'o' and 'f' (the repeatable ones into the
 ** caller's arrays, each argc long); EXIT_USAGE after saying why. */
 static int run_args(int argc, char **argv, tg_run_opts *o, run_flags *f, const char **params,
@@ -374,6 +433,23 @@ static int run_args(int argc, char **argv, tg_run_opts *o, run_flags *f, const c
     for (int i = 2; i < argc; i++) {
         if ((v = opt_value(argc, argv, &i, "--param"))) {
             params[o->n_params++] = v;
+        } else if ((v = opt_value(argc, argv, &i, "-e"))) {
+            if (o->code || o->script) {
+                fprintf(stderr, "tegn: run takes one script: a file, -e CODE or - (stdin)\n");
+                return EXIT_USAGE;
+            }
+            o->code = v;
+            o->script = "(command line)";
+        } else if (strcmp(argv[i], "--timing") == 0) {
+            f->timing = 1;
+        } else if ((v = opt_value(argc, argv, &i, "--format"))) {
+            if (strcmp(v, "json") == 0) o->format = TG_LUACTX_FORMAT_JSON;
+            else if (strcmp(v, "csv") == 0) o->format = TG_LUACTX_FORMAT_CSV;
+            else if (strcmp(v, "table") == 0) o->format = TG_LUACTX_FORMAT_TABLE;
+            else {
+                fprintf(stderr, "tegn: --format needs table, csv or json, got '%s'\n", v);
+                return EXIT_USAGE;
+            }
         } else if ((v = opt_value(argc, argv, &i, "--out"))) {
             o->out = v;
         } else if ((v = opt_value(argc, argv, &i, "--seed"))) {
@@ -394,6 +470,10 @@ static int run_args(int argc, char **argv, tg_run_opts *o, run_flags *f, const c
                         "tegn: --mem needs a size with a unit such as 512M or 2G, got '%s'\n", v);
                 return EXIT_USAGE;
             }
+        } else if ((v = opt_value(argc, argv, &i, "--threads"))) {
+            int n;
+            if (threads_arg(v, &n) != 0) return EXIT_USAGE;
+            tg_par_set_threads(n); /* one setting for loading and queries */
         } else if ((v = opt_value(argc, argv, &i, "--timeout"))) {
             if ((o->timeout_s = parse_duration(v)) < 0) {
                 fprintf(stderr, "tegn: --timeout needs a duration such as 90s or 10m, got '%s'\n",
@@ -406,6 +486,10 @@ static int run_args(int argc, char **argv, tg_run_opts *o, run_flags *f, const c
             reads[o->n_allow_read++] = v;
         } else if ((v = opt_value(argc, argv, &i, "--allow-write"))) {
             writes[o->n_allow_write++] = v;
+        } else if ((v = opt_value(argc, argv, &i, "--allow-db"))) {
+            f->dbs[o->n_allow_db++] = v;
+        } else if ((v = opt_value(argc, argv, &i, "--allow-db-write"))) {
+            f->dbs[argc + (int)o->n_allow_db_write++] = v;
         } else if (strcmp(argv[i], "--progress") == 0) {
             f->progress = 1;
         } else if (strcmp(argv[i], "--quiet") == 0) {
@@ -507,22 +591,33 @@ static void run_error(tg_status st, const tg_error *err, const char *tb, char *b
 
 static int cmd_run(int argc, char **argv) {
     tg_run_opts o;
-    run_flags fl = { 0, 0, 0, { 0 }, NULL };
+    run_flags fl;
     tg_brand brand;
     char errtext[1024] = "";
     const char **params = calloc((size_t)argc, sizeof *params);
     const char **reads = calloc((size_t)argc, sizeof *reads);
     const char **writes = calloc((size_t)argc, sizeof *writes);
+    const char **dbs = calloc(2 * (size_t)argc, sizeof *dbs);
     tg_error err;
     char *tb = NULL;
     tg_json *doc = NULL;
+    char *stdin_code = NULL;
+    tg_run_line_time *times = NULL;
+    size_t n_times = 0;
     int rc;
 
+    memset(&fl, 0, sizeof fl);
     tg_run_opts_init(&o);
     tg_cmdhistory_opts_init(&fl.hist);
     o.lib_dir = tg_home_find("scripts/lib");
-    rc = params && reads && writes ? run_args(argc, argv, &o, &fl, params, reads, writes)
-                                   : EXIT_INTERNAL;
+    fl.dbs = dbs;
+    rc = params && reads && writes && dbs ? run_args(argc, argv, &o, &fl, params, reads, writes)
+                                          : EXIT_INTERNAL;
+    if (rc == EXIT_OK && !o.code && strcmp(o.script, "-") == 0) { /* tegn run - */
+        if (!(stdin_code = tg_cmdrun_read_stdin())) rc = EXIT_DATA;
+        o.code = stdin_code;
+        o.script = "stdin";
+    }
     /* A bad brand file is said before the run, not after an hour of it. */
     if (rc == EXIT_OK) rc = tg_cmdreport_load_brand(fl.brand, &brand);
     if (rc != EXIT_OK) {
@@ -530,13 +625,22 @@ static int cmd_run(int argc, char **argv) {
         free(params);
         free(reads);
         free(writes);
+        free(dbs);
+        free(stdin_code);
         return rc;
     }
     int quiet = fl.quiet, summary = fl.summary;
+    if (fl.timing) {
+        o.times = &times;
+        o.n_times = &n_times;
+    }
     o.params = params;
     o.allow_read = reads;
     o.allow_write = writes;
+    o.allow_db = dbs;
+    o.allow_db_write = dbs + argc;
     o.print = tg_cli_print_stderr;
+    o.stdout_text = tg_cli_print_stdout;
     /* Progress on a terminal, silence under cron unless asked. */
     o.progress = !quiet && (fl.progress || isatty(STDERR_FILENO));
     o.tty = isatty(STDERR_FILENO); /* where print goes */
@@ -558,6 +662,8 @@ static int cmd_run(int argc, char **argv) {
             if (trace && st != TG_ELIMIT && st != TG_ECANCEL) fprintf(stderr, "%s\n", trace + 1);
         }
     }
+    if (fl.timing) tg_cmdrun_print_timing(times, n_times, o.script, o.code);
+    tg_free(times);
     if (st != TG_OK) run_error(st, &err, tb, errtext, sizeof errtext);
     tg_free(tb);
     int oom = 0;
@@ -574,6 +680,8 @@ static int cmd_run(int argc, char **argv) {
     free(params);
     free(reads);
     free(writes);
+    free(dbs);
+    free(stdin_code);
     return rc;
 }
 
@@ -882,14 +990,7 @@ static int cmd_inspect(int argc, char **argv) {
                 return bad_value("--head", "a whole number of rows", v);
             lk.head = n;
         } else if ((v = opt_value(argc, argv, &i, "--threads"))) {
-            char *end;
-            long n = strtol(v, &end, 10);
-            if (*v == '\0' || *end != '\0' || n < 1 || n > 256) {
-                fprintf(stderr, "tegn: --threads needs a whole number from 1 to 256, got '%s'\n",
-                        v);
-                return EXIT_USAGE;
-            }
-            opts.threads = (int)n;
+            if (threads_arg(v, &opts.threads) != 0) return EXIT_USAGE;
         } else if ((d = dialect_opt(argc, argv, &i, &opts)) != 0) {
             if (d >= 1000) return d - 1000;
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
@@ -1010,12 +1111,14 @@ int main(int argc, char **argv) {
         print_command_help(find_command(argv[1]), stdout);
         return EXIT_OK;
     }
+    if (strcmp(argv[1], "--definitions") == 0 && argc == 2) return tg_cmddefs_main();
     if (strcmp(argv[1], "--version") == 0) {
         printf("tegn %s\n", TG_VERSION_STRING);
         return EXIT_OK;
     }
     if (strcmp(argv[1], "demo") == 0) return cmd_demo(argc, argv);
     if (strcmp(argv[1], "run") == 0) return cmd_run(argc, argv);
+    if (strcmp(argv[1], "check") == 0) return tg_cmdcheck_main(argc, argv);
     if (strcmp(argv[1], "summary") == 0) return cmd_summary(argc, argv);
     if (strcmp(argv[1], "report") == 0) return tg_cmdreport_main(argc, argv);
     if (strcmp(argv[1], "history") == 0) return tg_cmdhistory_main(argc, argv);

@@ -131,6 +131,11 @@ void tg_cli_print_stderr(void *ud, const char *text, size_t len) {
     fwrite(text, 1, len, stderr);
 }
 
+void tg_cli_print_stdout(void *ud, const char *text, size_t len) {
+    (void)ud;
+    fwrite(text, 1, len, stdout);
+}
+
 const char *tg_cli_opt_value(int argc, char **argv, int *i, const char *name, int *missing) {
     size_t n = strlen(name);
     if (strncmp(argv[*i], name, n) != 0) return NULL;

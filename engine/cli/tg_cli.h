@@ -40,5 +40,7 @@ const char *tg_cli_opt_value(int argc, char **argv, int *i, const char *name, in
 
 /* A tg_lua print callback that writes the text to stderr. */
 void tg_cli_print_stderr(void *ud, const char *text, size_t len);
+/* The same to stdout (tegn run --format: print() of a Table). */
+void tg_cli_print_stdout(void *ud, const char *text, size_t len);
 
 #endif

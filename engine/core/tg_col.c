@@ -7,10 +7,12 @@
 #include "tg_col.h"
 
 #include <assert.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <strings.h>
 
 #include "tg_mem.h"
+#include "tg_par.h"
 
 size_t tg_type_width(tg_type type) {
     switch (type) {
@@ -255,10 +257,48 @@ static inline int gather(char *to, const tg_col *src, const size_t *idx, size_t 
     return missing;
 }
 
+/* The rows of a take cut into morsels (tg_par): each worker gathers its
+** own slice of the output, so the answer is the one thread's. */
+struct take_job {
+    char *to;
+    const tg_col *src;
+    const size_t *idx;
+    size_t n;
+    atomic_int missing;
+};
+
+static tg_status take_morsel(void *ctx, size_t m, int worker, tg_error *err) {
+    struct take_job *j = ctx;
+    size_t off, len, width = tg_type_width(j->src->type);
+    int missing;
+    (void)worker;
+    (void)err;
+    tg_par_morsel(j->n, m, &off, &len);
+    switch (width) {
+    case 8: missing = gather(j->to + off * 8, j->src, j->idx + off, len, 8); break;
+    case 4: missing = gather(j->to + off * 4, j->src, j->idx + off, len, 4); break;
+    default: missing = gather(j->to + off, j->src, j->idx + off, len, 1); break;
+    }
+    if (missing) atomic_store(&j->missing, 1);
+    return TG_OK;
+}
+
+/* Gathers into 'to', polling 'intr' (nullable) before each morsel; TG_OK
+** or the poll's status, with *missing set when an index was TG_NO_ROW. */
+static tg_status gather_all(char *to, const tg_col *src, const size_t *idx, size_t n,
+                            const tg_interrupt *intr, int *missing) {
+    struct take_job j = { to, src, idx, n, 0 };
+    tg_status st = tg_par_for(tg_par_morsels(n), take_morsel, &j, intr, NULL);
+    *missing = atomic_load(&j.missing);
+    return st;
+}
+
 /* NULL rows are found in a second pass, only when there can be any. */
-tg_col *tg_col_take(const tg_col *src, const size_t *idx, size_t n) {
+static tg_col *take(const tg_col *src, const size_t *idx, size_t n, const tg_interrupt *intr,
+                    tg_status *st) {
     tg_col *col = tg_col_new(src->type, 0, src->dict);
     int missing;
+    *st = TG_ENOMEM;
     if (!col) return NULL;
     /* gather() writes every row, so the buffer needs no zero-filling first:
     ** on 10M-row results that fill is a pass of its own. */
@@ -269,13 +309,16 @@ tg_col *tg_col_take(const tg_col *src, const size_t *idx, size_t n) {
     }
     col->cap = n ? n : 1;
     if (n == 0) memset(col->v.any, 0, tg_type_width(src->type));
-    switch (tg_type_width(src->type)) {
-    case 8: missing = gather(col->v.any, src, idx, n, 8); break;
-    case 4: missing = gather(col->v.any, src, idx, n, 4); break;
-    default: missing = gather(col->v.any, src, idx, n, 1); break;
+    if ((*st = gather_all(col->v.any, src, idx, n, intr, &missing)) != TG_OK) {
+        tg_col_release(col);
+        return NULL;
     }
+    *st = TG_ENOMEM;
     col->len = n;
-    if (!missing && !src->valid) return col;
+    if (!missing && !src->valid) {
+        *st = TG_OK;
+        return col;
+    }
     size_t width = tg_type_width(src->type);
     for (size_t i = 0; i < n; i++) {
         size_t r = idx[i];
@@ -286,48 +329,16 @@ tg_col *tg_col_take(const tg_col *src, const size_t *idx, size_t n) {
             return NULL;
         }
     }
+    *st = TG_OK;
     return col;
+}
+
+tg_col *tg_col_take(const tg_col *src, const size_t *idx, size_t n) {
+    tg_status st;
+    return take(src, idx, n, NULL, &st);
 }
 
 tg_col *tg_col_take_poll(const tg_col *src, const size_t *idx, size_t n, const tg_interrupt *intr,
                          tg_status *st) {
-    const size_t step = (size_t)TG_VECTOR * 32;
-    tg_col *col;
-    *st = TG_OK;
-    if (!intr || !intr->fn || n <= step) {
-        col = tg_col_take(src, idx, n);
-        if (!col) *st = TG_ENOMEM;
-        return col;
-    }
-    col = tg_col_new(src->type, n, src->dict);
-    if (!col) {
-        *st = TG_ENOMEM;
-        return NULL;
-    }
-    size_t width = tg_type_width(src->type);
-    for (size_t at = 0; at < n; at += step) {
-        if ((*st = tg_poll(intr)) != TG_OK) {
-            tg_col_release(col);
-            return NULL;
-        }
-        size_t k = n - at < step ? n - at : step;
-        tg_col *part = tg_col_take(src, idx + at, k);
-        if (!part) {
-            *st = TG_ENOMEM;
-            tg_col_release(col);
-            return NULL;
-        }
-        memcpy((char *)col->v.any + at * width, part->v.any, k * width);
-        for (size_t i = 0; part->valid && i < k; i++) {
-            if (!tg_col_is_valid(part, i) && tg_col_set_null(col, at + i) != TG_OK) {
-                *st = TG_ENOMEM;
-                tg_col_release(part);
-                tg_col_release(col);
-                return NULL;
-            }
-        }
-        tg_col_release(part);
-    }
-    col->len = n;
-    return col;
+    return take(src, idx, n, intr, st);
 }

@@ -113,9 +113,10 @@ tg_col *tg_col_slice(const tg_col *src, size_t off, size_t n);
 ** TG_NO_ROW. NULL on allocation failure. */
 tg_col *tg_col_take(const tg_col *src, const size_t *idx, size_t n);
 
-/* tg_col_take for large results: gathers TG_VECTOR * 32 rows at a time and
-** polls 'intr' in between. NULL with *st set to TG_ENOMEM or the poll's
-** status (TG_ELIMIT, TG_ECANCEL) on failure; *st is TG_OK otherwise. */
+/* Both gather a morsel of rows at a time (tg_par) on every worker; the
+** _poll form polls 'intr' before each morsel. NULL with *st set to
+** TG_ENOMEM or the poll's status (TG_ELIMIT, TG_ECANCEL) on failure; *st
+** is TG_OK otherwise. */
 tg_col *tg_col_take_poll(const tg_col *src, const size_t *idx, size_t n, const tg_interrupt *intr,
                          tg_status *st);
 

@@ -162,6 +162,23 @@ tg_table *tg_table_take(const tg_table *t, const size_t *idx, size_t n) {
     return out;
 }
 
+tg_table *tg_table_head(const tg_table *t, size_t n) {
+    tg_table *out = tg_table_new();
+    if (!out) return NULL;
+    if (n > t->n_rows) n = t->n_rows;
+    for (size_t k = 0; k < t->n_cols; k++) {
+        tg_col *c = tg_col_slice(t->cols[k], 0, n);
+        tg_status st = c ? tg_table_add(out, t->names[k], c) : TG_ENOMEM;
+        tg_col_release(c);
+        if (st != TG_OK) {
+            tg_table_release(out);
+            return NULL;
+        }
+    }
+    out->n_rows = n;
+    return out;
+}
+
 tg_status tg_table_select(const tg_table *t, const char *const *names, size_t n, tg_table **out,
                           const char **bad) {
     tg_table *sel = tg_table_new();

@@ -49,6 +49,10 @@ tg_status tg_table_add(tg_table *t, const char *name, tg_col *col);
 ** (see tg_col_take). NULL on allocation failure. */
 tg_table *tg_table_take(const tg_table *t, const size_t *idx, size_t n);
 
+/* A new table of the first n rows of 't' (all when it has fewer): each
+** column a slice (tg_col_slice) of t's. NULL on allocation failure. */
+tg_table *tg_table_head(const tg_table *t, size_t n);
+
 /* A new table sharing (retaining) the columns named in 'names' (n of
 ** them, in that order); TG_EARG with *bad set to the first unknown name,
 ** or TG_ENOMEM. */

@@ -20,7 +20,6 @@
 #include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +34,7 @@
 #include "tg_err.h"
 #include "tg_lines.h"
 #include "tg_mem.h"
+#include "tg_par.h"
 
 /* The bytes the sniffer sees; the fuzz build makes it small (CMakeLists.txt). */
 #ifndef TG_CSV_SAMPLE_BYTES
@@ -267,10 +267,10 @@ static tg_status make_specs(struct loader *ld, const char *path, tg_error *err) 
 
 /* ---- chunks and passes ---- */
 
+/* opts.threads, else the process's setting (tg_par: --threads). */
 static int thread_count(const tg_csv_opts *o) {
-    long n = o->threads > 0 ? o->threads : sysconf(_SC_NPROCESSORS_ONLN);
-    if (n < 1) n = 1;
-    return (int)(n > MAX_THREADS ? MAX_THREADS : n);
+    int n = o->threads > 0 ? o->threads : tg_par_threads();
+    return n > MAX_THREADS ? MAX_THREADS : n;
 }
 
 /* The offset just after the first '\n' at or after 'at' (or the end). */
@@ -362,34 +362,19 @@ static tg_status chunk_parts(struct loader *ld, tg_csvchunk *ch, const tg_csvcol
     return TG_OK;
 }
 
-/* Workers take the next unparsed chunk until none is left: with several
-** chunks per thread, a slow chunk (many quoted lines) does not leave a
-** core idle at the end. */
-struct pool {
-    struct loader *ld;
-    atomic_size_t next;
-};
-
-static void *worker(void *arg) {
-    struct pool *pool = arg;
-    for (;;) {
-        size_t i = atomic_fetch_add(&pool->next, 1);
-        if (i >= pool->ld->n_chunks) return NULL;
-        tg_csvparse_chunk(&pool->ld->chunks[i]);
-    }
+/* The pool's workers take the next unparsed chunk until none is left: with
+** several chunks per thread, a slow chunk (many quoted lines) does not
+** leave a core idle at the end. A chunk records its own failure. */
+static tg_status parse_item(void *ctx, size_t i, int worker, tg_error *err) {
+    struct loader *ld = ctx;
+    (void)worker;
+    (void)err;
+    tg_csvparse_chunk(&ld->chunks[i]);
+    return TG_OK;
 }
 
 static void run_chunks(struct loader *ld) {
-    pthread_t tid[MAX_THREADS];
-    struct pool pool = { ld, 0 };
-    int n = thread_count(ld->opts), started = 0;
-    if ((size_t)n > ld->n_chunks) n = (int)ld->n_chunks;
-    for (int i = 1; i < n; i++) {
-        if (pthread_create(&tid[started], NULL, worker, &pool) != 0) break; /* fewer is fine */
-        started++;
-    }
-    worker(&pool); /* the calling thread works too */
-    for (int i = 0; i < started; i++) pthread_join(tid[i], NULL);
+    tg_par_for_n(ld->n_chunks, thread_count(ld->opts), parse_item, ld, NULL, NULL);
 }
 
 /* A chunk that did not end between records means the next chunk started

@@ -37,7 +37,7 @@ typedef struct tg_csv_opts {
     size_t n_types;
     int on_error;      /* TG_CSV_FAIL or TG_CSV_REJECT */
     size_t max_errors; /* with TG_CSV_REJECT: more rejects than this fail the load */
-    int threads;       /* 0 = one per core (at most 8), 1 = single-threaded */
+    int threads;       /* 0 = tg_par_threads() (at most 8), 1 = single-threaded */
     int no_fast_path;  /* 1 = every record through libcsv (a reference for tests) */
     /* use_fd = 1: read the open file 'fd' (not closed) instead of opening
     ** path, which then only names it in messages; for a caller that opened

@@ -7,6 +7,7 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -204,4 +205,43 @@ size_t tg_csvprep_rewrite(unsigned char *s, size_t n, unsigned char delim, unsig
     }
     if (crs) *crs = n_cr;
     return w;
+}
+
+/* ---- a sample of the first records ---- */
+
+int tg_csvprep_head(int fd, size_t rows) {
+    unsigned char buf[65536];
+    size_t lines = 0;
+    int in_quotes = 0, first = 1, out = -1;
+    FILE *tmp = NULL;
+    ssize_t got;
+
+    if (fd < 0 || lseek(fd, 0, SEEK_SET) != 0) return -1;
+    while ((got = read(fd, buf, sizeof buf)) > 0) {
+        size_t n = (size_t)got, keep = n;
+        if (first &&
+            (n >= 2 && ((buf[0] == 0x1f && buf[1] == 0x8b) || (buf[0] == 0xff && buf[1] == 0xfe) ||
+                        (buf[0] == 0xfe && buf[1] == 0xff))))
+            break; /* gzip, UTF-16: read whole */
+        first = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (buf[i] == '"') in_quotes = !in_quotes;
+            else if (buf[i] == '\n' && !in_quotes && ++lines > rows) {
+                keep = i + 1;
+                break;
+            }
+        }
+        if (!tmp && !(tmp = tmpfile())) break;
+        if (fwrite(buf, 1, keep, tmp) != keep) break;
+        if (lines > rows) {
+            if (fflush(tmp) == 0 && (out = dup(fileno(tmp))) >= 0 && lseek(out, 0, SEEK_SET) != 0) {
+                close(out);
+                out = -1;
+            }
+            break;
+        }
+    }
+    if (tmp) fclose(tmp);
+    lseek(fd, 0, SEEK_SET);
+    return out;
 }

@@ -4,7 +4,8 @@
 ** the file is called), decompress gzip (the only user of zlib), and
 ** rewrite a file held in memory into the plain form the parser reads
 ** (bare CR line breaks made LF, backslash-escaped quotes made doubled).
-** Used only by tg_csv.c.
+** Used by tg_csv.c, and for its head (tg_csvprep_head) by `tegn check
+** --data`'s CSV loads.
 */
 #ifndef TG_CSVPREP_H
 #define TG_CSVPREP_H
@@ -41,5 +42,17 @@ tg_status tg_csvprep_gunzip(int fd, const char *path, unsigned char **out, size_
 ** NULL) gets the number of CRs made LF. */
 size_t tg_csvprep_rewrite(unsigned char *s, size_t n, unsigned char delim, unsigned char quote,
                           int cr, unsigned char escape, size_t *crs);
+
+/* A file holding the first 'rows' records of the plain-text CSV open as
+** fd (read from its start; not closed), for `tegn check --data`, which
+** runs a script on a sample: the bytes up to the end of the line that
+** ends the (rows + 1)th record outside double quotes, so the header and
+** any title lines above it come along (a file's first lines are all a
+** sample has to start from). Returns a new descriptor (an unlinked
+** temporary file, positioned at its start; the caller closes it), or -1
+** when the whole file is to be read instead: it is gzip, UTF-16 (whose
+** line ends are two bytes), no longer than the sample, or it cannot be
+** read or copied. */
+int tg_csvprep_head(int fd, size_t rows);
 
 #endif /* TG_CSVPREP_H */

@@ -87,7 +87,8 @@ static const char *sheet_name(const struct book *bk, size_t i) {
 }
 
 static int sheet_state(const struct book *bk, size_t i) {
-    return bk->kind == TG_EXCEL_XLSX ? tg_xlsx_sheet_state(bk->xlsx, i) : 0;
+    return bk->kind == TG_EXCEL_XLSX ? tg_xlsx_sheet_state(bk->xlsx, i)
+                                     : tg_xls_sheet_state(bk->xls, i);
 }
 
 static tg_status dimension(struct book *bk, size_t i, char *dim, tg_error *err) {
@@ -214,7 +215,10 @@ tg_status tg_excel_read(const char *path, const tg_excel_opts *o, tg_table **out
         tg_sheet_opts cells = o->cells;
         cells.date1904 = bk.kind == TG_EXCEL_XLSX && tg_xlsx_date1904(bk.xlsx);
         snprintf(where, sizeof where, "%s[%s]", path, sheet_name(&bk, bk.sheet));
+        if (bk.kind == TG_EXCEL_XLSX && o->expat) tg_xlsx_use_expat(bk.xlsx);
         st = tg_sheet_read(where, &cells, scan, &bk, out, report ? &rep : NULL, err);
+        if (st != TG_OK && bk.kind == TG_EXCEL_XLSX && tg_xlsx_take_retry(bk.xlsx))
+            st = tg_sheet_read(where, &cells, scan, &bk, out, report ? &rep : NULL, err);
     }
     if (st == TG_OK && report) {
         st = new_report(&bk, 0, report, err);

@@ -33,6 +33,7 @@ typedef struct tg_excel_opts {
     ** names it in messages. */
     int use_fd, fd;
     tg_interrupt intr; /* fn may be NULL */
+    int expat;         /* 1: read .xlsx sheets with expat only (tg_xlsx_use_expat) */
 } tg_excel_opts;
 
 void tg_excel_opts_init(tg_excel_opts *o);

@@ -31,6 +31,7 @@
 #include "tg_err.h"
 #include "tg_fmt.h"
 #include "tg_mem.h"
+#include "tg_sbuf.h"
 
 #define BUF_SIZE     (64 * 1024)
 #define TMP_TAG      ".tegn-tmp."
@@ -46,6 +47,7 @@ struct tg_out {
     char *buf;
     size_t len;
     tg_error fail; /* the first failure; fail.code == TG_OK while none */
+    tg_sbuf *mem;  /* tg_out_open_mem: the text goes here; no file, fd -1 */
 };
 
 /* ---- temporary names ---- */
@@ -267,6 +269,20 @@ tg_status tg_out_openat(int dir, const char *name, const char *path, tg_out **ou
     return TG_OK;
 }
 
+tg_status tg_out_open_mem(tg_sbuf *to, const char *name, tg_out **out, tg_error *err) {
+    assert(to != NULL && name != NULL && out != NULL);
+    tg_out *o = *out = tg_calloc(1, sizeof *o);
+    if (!o) return tg_err_nomem(err);
+    o->fd = o->dir = -1;
+    o->mem = to;
+    o->path = tg_strdup(name);
+    o->buf = tg_malloc(BUF_SIZE);
+    if (o->path && o->buf) return TG_OK;
+    free_out(o);
+    *out = NULL;
+    return tg_err_nomem(err);
+}
+
 tg_status tg_out_open(const char *path, tg_out **out, tg_error *err) {
     const char *name;
     int dir;
@@ -287,6 +303,13 @@ static tg_status fail(tg_out *o, tg_error *err, const char *what) {
 }
 
 static tg_status write_all(tg_out *o, const char *p, size_t n, tg_error *err) {
+    if (o->mem) {
+        tg_sbuf_add(o->mem, p, n);
+        if (!o->mem->oom) return TG_OK;
+        tg_err_set(&o->fail, TG_ENOMEM, o->path, 0, 0, "out of memory");
+        if (err) *err = o->fail;
+        return TG_ENOMEM;
+    }
     while (n > 0) {
         ssize_t k = write(o->fd, p, n);
         if (k < 0) {
@@ -352,6 +375,11 @@ static tg_status commit(tg_out *out, int fresh, tg_error *err) {
         discard(out);
         return st;
     }
+    if (out->mem) { /* nothing to sync or place */
+        st = flush(out, err);
+        free_out(out);
+        return st;
+    }
     if ((st = flush(out, err)) == TG_OK && fsync(out->fd) != 0) st = fail(out, err, "cannot sync");
     if (st != TG_OK) {
         discard(out);
@@ -377,7 +405,7 @@ tg_status tg_out_sync(tg_out *out, tg_error *err) {
         return out->fail.code;
     }
     tg_status st = flush(out, err);
-    if (st == TG_OK && fsync(out->fd) != 0) st = fail(out, err, "cannot sync");
+    if (st == TG_OK && !out->mem && fsync(out->fd) != 0) st = fail(out, err, "cannot sync");
     return st;
 }
 

@@ -18,6 +18,7 @@
 #include <stddef.h>
 
 #include "tegn.h"
+#include "tg_sbuf.h"
 #include "tg_table.h"
 
 typedef struct tg_out tg_out;
@@ -65,6 +66,13 @@ tg_status tg_out_open(const char *path, tg_out **out, tg_error *err);
 ** is how messages name the target (NULL: 'name'). Every later step, the
 ** rename too, happens in that folder whatever its name leads to by then. */
 tg_status tg_out_openat(int dir, const char *name, const char *path, tg_out **out, tg_error *err);
+
+/* A handle writing into 'to' (borrowed; appended to) instead of a file,
+** for text shown rather than stored (tegn run --format csv): the same
+** writers fill it; the commit only flushes, there is no descriptor
+** (tg_out_fd gives -1), and an abort leaves in 'to' what was flushed by
+** then. 'name' names it in messages. TG_OK or TG_ENOMEM. */
+tg_status tg_out_open_mem(tg_sbuf *to, const char *name, tg_out **out, tg_error *err);
 
 /* Appends n bytes (buffered). TG_OK or TG_EIO; after a failure every
 ** further write and the commit fail with the same error, so a writer may

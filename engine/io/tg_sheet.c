@@ -71,6 +71,8 @@ struct tg_sheet {
     uint32_t (*merges)[4];
     size_t n_merges, cap_merges;
     size_t n_err, n_after, n_totals;
+    size_t n_clock; /* date-time and time cells written out as text */
+    uint32_t clock_row, clock_col;
     size_t first_rows, last_start; /* title candidates held in 'first'; where the last begins */
     size_t n_titles;
     char title[64];
@@ -361,6 +363,12 @@ static tg_status push_cell(tg_sheet *b, const tg_sheet_cell *c, size_t idx, tg_e
         r = tg_csvcol_push(p, idx, "", 0);
     } else {
         const char *s = cell_text(b, c, &b->specs[col], buf, sizeof buf, &n);
+        /* a time of day has no type of its own: it stays text, and is noted */
+        if (b->pass == 0 && (c->kind == TG_SC_SERIAL || c->kind == TG_SC_ISO) && n > 0 &&
+            memchr(s, ':', n) && b->n_clock++ == 0) {
+            b->clock_row = c->row;
+            b->clock_col = col;
+        }
         r = tg_csvcol_push(p, idx, s, n);
     }
     if (r != TG_OK) return push_fail(b, r, c->row, col, err);
@@ -787,6 +795,15 @@ static tg_status make_report(const tg_sheet *b, const tg_csvcol_decision *dec, s
         tg_sheet_cell_name(b->err_row + 1, b->err_col, cell);
         add_note(r, 1, "%zu error cell(s) read as null, the first %s at %s", b->n_err, b->err_val,
                  cell);
+    }
+    if (b->n_clock) {
+        char cell[16];
+        tg_sheet_cell_name(b->clock_row + 1, b->clock_col, cell);
+        add_note(r, 1,
+                 "%zu date-time or time cell(s) read as text 'YYYY-MM-DD HH:MM:SS' or "
+                 "'HH:MM:SS' (tegn has no time-of-day type), the first at %s; types = "
+                 "{ column = \"date\" } keeps a date-time's date",
+                 b->n_clock, cell);
     }
     if (b->n_totals) add_note(r, 0, "%zu total row(s) dropped at the bottom", b->n_totals);
     if (b->done && b->n_after)

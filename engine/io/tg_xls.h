@@ -26,10 +26,13 @@ void tg_xls_close(tg_xls *x);
 size_t tg_xls_n_sheets(const tg_xls *x);
 /* Borrowed, valid until tg_xls_close. */
 const char *tg_xls_sheet_name(const tg_xls *x, size_t i);
+/* 0 visible, 1 hidden, 2 very hidden (tg_biff; 0 when it could not tell). */
+int tg_xls_sheet_state(const tg_xls *x, size_t i);
 /* The sheet's used rows and columns. */
 tg_status tg_xls_dimension(tg_xls *x, size_t i, uint32_t *rows, uint32_t *cols, tg_error *err);
 
-/* Streams sheet i's cells, row by row, into 'b'. */
+/* Streams sheet i's cells, row by row, into 'b', with its boolean and
+** error cells and its merged ranges from tg_biff. */
 tg_status tg_xls_scan(tg_xls *x, size_t i, tg_sheet *b, tg_error *err);
 
 #endif /* TG_XLS_H */

@@ -20,6 +20,7 @@
 #include "tg_err.h"
 #include "tg_mem.h"
 #include "tg_sbuf.h"
+#include "tg_xmlscan.h"
 #include "tg_zip.h"
 
 struct sheetinfo {
@@ -49,6 +50,8 @@ struct tg_xlsx {
     tg_sbuf sst;
     size_t *off;
     size_t n_sst, cap_sst;
+    int expat_only; /* sheets through expat: asked for, or the scanner was unsure */
+    int retry;      /* the scanner gave up after cells were put: read the sheet again */
 };
 
 /* ---- the parse loop ---- */
@@ -543,28 +546,32 @@ static size_t unescape_x(char *s, size_t n) {
 
 /* ---- shared strings ---- */
 
+static int is(const char *el, size_t n, char c) {
+    return n == 1 && el[0] == c;
+}
+
+static int named(const char *el, size_t n, const char *name) {
+    return strlen(name) == n && memcmp(el, name, n) == 0;
+}
+
 struct sst {
     struct parse ps;
     tg_xlsx *x;
     int in_si, in_t, in_rph;
+    tg_xmlscan *xs; /* the fast path's scanner, or NULL under expat */
 };
 
-static void XMLCALL sst_start(void *ud, const XML_Char *name, const XML_Char **atts) {
-    struct sst *s = ud;
-    const char *el = local(name);
-    (void)atts;
-    if (strcmp(el, "si") == 0) s->in_si = 1;
-    else if (strcmp(el, "rPh") == 0) s->in_rph = 1; /* phonetic guide: not the text */
-    else if (strcmp(el, "t") == 0 && s->in_si && !s->in_rph) s->in_t = 1;
+static void sst_open(struct sst *s, const char *el, size_t n) {
+    if (named(el, n, "si")) s->in_si = 1;
+    else if (named(el, n, "rPh")) s->in_rph = 1; /* phonetic guide: not the text */
+    else if (is(el, n, 't') && s->in_si && !s->in_rph) s->in_t = 1;
 }
 
-static void XMLCALL sst_end(void *ud, const XML_Char *name) {
-    struct sst *s = ud;
+static tg_status sst_close(struct sst *s, const char *el, size_t n) {
     tg_xlsx *x = s->x;
-    const char *el = local(name);
-    if (strcmp(el, "t") == 0) s->in_t = 0;
-    else if (strcmp(el, "rPh") == 0) s->in_rph = 0;
-    else if (strcmp(el, "si") == 0) {
+    if (is(el, n, 't')) s->in_t = 0;
+    else if (named(el, n, "rPh")) s->in_rph = 0;
+    else if (named(el, n, "si")) {
         size_t start = x->n_sst ? x->off[x->n_sst] : 0;
         s->in_si = 0;
         if (x->sst.len > start)
@@ -572,16 +579,27 @@ static void XMLCALL sst_end(void *ud, const XML_Char *name) {
         if (x->n_sst + 2 > x->cap_sst) {
             size_t cap = x->cap_sst ? x->cap_sst * 2 : 1024;
             size_t *off = tg_realloc(x->off, cap * sizeof *off);
-            if (!off) {
-                stop(&s->ps, tg_err_nomem(s->ps.err));
-                return;
-            }
+            if (!off) return tg_err_nomem(s->ps.err);
             if (!x->off) off[0] = 0;
             x->off = off;
             x->cap_sst = cap;
         }
         x->off[++x->n_sst] = x->sst.len;
     }
+    return TG_OK;
+}
+
+static void XMLCALL sst_start(void *ud, const XML_Char *name, const XML_Char **atts) {
+    const char *el = local(name);
+    (void)atts;
+    sst_open(ud, el, strlen(el));
+}
+
+static void XMLCALL sst_end(void *ud, const XML_Char *name) {
+    struct sst *s = ud;
+    const char *el = local(name);
+    tg_status st = sst_close(s, el, strlen(el));
+    if (st != TG_OK) stop(&s->ps, st);
 }
 
 static void XMLCALL sst_text(void *ud, const XML_Char *s, int n) {
@@ -591,12 +609,66 @@ static void XMLCALL sst_text(void *ud, const XML_Char *s, int n) {
     if (st->x->sst.oom) stop(&st->ps, tg_err_nomem(st->ps.err));
 }
 
+/* The same through tg_xmlscan: a table of 300,000 distinct strings is
+** 11 MB of XML, a fifth of the load under expat. */
+static tg_status sst_fast_start(void *ud, const char *el, size_t n, const tg_xmlscan_attr *a,
+                                size_t n_attrs) {
+    struct sst *s = ud;
+    (void)a, (void)n_attrs;
+    sst_open(s, el, n);
+    tg_xmlscan_want_text(s->xs, s->in_t);
+    return TG_OK;
+}
+
+static tg_status sst_fast_end(void *ud, const char *el, size_t n) {
+    struct sst *s = ud;
+    tg_status st = sst_close(s, el, n);
+    tg_xmlscan_want_text(s->xs, s->in_t);
+    return st;
+}
+
+static tg_status sst_fast_text(void *ud, const char *p, size_t n) {
+    struct sst *s = ud;
+    tg_sbuf_add(&s->x->sst, p, n);
+    return s->x->sst.oom ? tg_err_nomem(s->ps.err) : TG_OK;
+}
+
+static tg_status xs_sink(void *ud, const char *buf, size_t n) {
+    return tg_xmlscan_feed(ud, buf, n);
+}
+
+/* The table through the scanner; TG_ECANCEL with *unsure when it left
+** the part to expat (err not set). */
+static tg_status strings_fast(tg_xlsx *x, struct sst *s, int *unsure, tg_error *err) {
+    static const tg_xmlscan_ops ops = { sst_fast_start, sst_fast_end, sst_fast_text };
+    *unsure = 0;
+    s->ps.err = err;
+    if (!(s->xs = tg_xmlscan_new(&ops, s))) return tg_err_nomem(err);
+    tg_status st =
+        tg_zip_stream(x->z, x->strings, xs_sink, s->xs, x->has_intr ? &x->intr : NULL, err);
+    if (st == TG_OK) st = tg_xmlscan_end(s->xs);
+    if (st == TG_ECANCEL && tg_xmlscan_unsure(s->xs)) *unsure = 1;
+    else if (st == TG_ENOMEM) st = tg_err_nomem(err);
+    tg_xmlscan_free(s->xs);
+    s->xs = NULL;
+    return st;
+}
+
 static tg_status load_strings(tg_xlsx *x, tg_error *err) {
     struct sst s;
     x->sst_loaded = 1;
     if (!x->strings || !tg_zip_has(x->z, x->strings)) return TG_OK;
     memset(&s, 0, sizeof s);
     s.x = x;
+    if (!x->expat_only) {
+        int unsure;
+        tg_status st = strings_fast(x, &s, &unsure, err);
+        if (!unsure) return st;
+        memset(&s, 0, sizeof s); /* start again, with expat */
+        s.x = x;
+        x->sst.len = 0;
+        x->n_sst = 0;
+    }
     return parse_part(x, x->strings, &s.ps, sst_start, sst_end, sst_text, err);
 }
 
@@ -610,18 +682,24 @@ struct scan {
     uint32_t row, col;
     int in_cell, in_v, in_is, in_t, in_rph, type, style;
     tg_sbuf text;
+    tg_xmlscan *xs; /* the fast path's scanner, or NULL under expat */
+    size_t n_put;   /* cells and merged ranges put */
+    int too_long;   /* an attribute value the fast path does not take */
 };
 
 enum { T_N, T_S, T_STR, T_INLINE, T_B, T_E, T_D };
 
 static int cell_type(const char *t) {
-    if (!t || strcmp(t, "n") == 0) return T_N;
-    if (strcmp(t, "s") == 0) return T_S;
-    if (strcmp(t, "str") == 0) return T_STR;
-    if (strcmp(t, "inlineStr") == 0) return T_INLINE;
-    if (strcmp(t, "b") == 0) return T_B;
-    if (strcmp(t, "e") == 0) return T_E;
-    return strcmp(t, "d") == 0 ? T_D : T_N;
+    if (!t) return T_N;
+    switch (t[0]) { /* once per cell: the first letter, then the word */
+    case 'n': return T_N;
+    case 's': return t[1] == '\0' ? T_S : strcmp(t, "str") == 0 ? T_STR : T_N;
+    case 'i': return strcmp(t, "inlineStr") == 0 ? T_INLINE : T_N;
+    case 'b': return t[1] == '\0' ? T_B : T_N;
+    case 'e': return t[1] == '\0' ? T_E : T_N;
+    case 'd': return t[1] == '\0' ? T_D : T_N;
+    default: return T_N;
+    }
 }
 
 /* "C17" -> row 16, col 2; 0 when it is no reference. */
@@ -646,51 +724,89 @@ static void cell_attrs(const XML_Char **atts, const char **r, const char **s, co
     }
 }
 
-static int is(const char *el, char c) {
-    return el[0] == c && el[1] == '\0';
+/* ---- a sheet's elements, for either parser ---- */
+
+static tg_status begin_cell(struct scan *sc, const char *r, const char *s, const char *t) {
+    uint32_t row = sc->row, col = sc->col + 1;
+    if (r && !cell_ref(r, &row, &col))
+        return tg_err_set(sc->ps.err, TG_EDATA, sc->x->path, 0, 0,
+                          "bad cell reference '%.20s' in part '%s'", r, sc->ps.part);
+    sc->row = row;
+    sc->col = col;
+    sc->in_cell = 1;
+    sc->type = cell_type(t);
+    sc->style = s ? atoi(s) : 0;
+    sc->text.len = 0;
+    return TG_OK;
 }
+
+static void begin_row(struct scan *sc, const char *r) {
+    long v = r ? atol(r) : 0;
+    sc->row = v >= 1 && v <= 1048576 ? (uint32_t)(v - 1) : sc->row + 1;
+    sc->col = UINT32_MAX; /* the next cell without a reference is column A */
+}
+
+static tg_status add_merge(struct scan *sc, const char *ref) {
+    uint32_t r0, c0, r1, c1;
+    sc->n_put++;
+    if (tg_sheet_parse_range(ref, &r0, &c0, &r1, &c1) == 0 &&
+        tg_sheet_merge(sc->b, r0, c0, r1, c1) != TG_OK)
+        return tg_err_nomem(sc->ps.err);
+    return TG_OK;
+}
+
+/* An element opening inside a cell: which of them hold its text. */
+static void child_start(struct scan *sc, const char *el, size_t n) {
+    if (is(el, n, 'v')) sc->in_v = 1;
+    else if (named(el, n, "is")) sc->in_is = 1;
+    else if (named(el, n, "rPh")) sc->in_rph = 1;
+    else if (is(el, n, 't') && sc->in_is && !sc->in_rph) sc->in_t = 1;
+}
+
+static tg_status put_cell(struct scan *sc);
+
+/* An element closing inside a cell; the cell's own end puts it. */
+static tg_status child_end(struct scan *sc, const char *el, size_t n) {
+    if (is(el, n, 'v')) sc->in_v = 0;
+    else if (is(el, n, 't')) sc->in_t = 0;
+    else if (named(el, n, "rPh")) sc->in_rph = 0;
+    else if (named(el, n, "is")) sc->in_is = 0;
+    else if (is(el, n, 'c')) {
+        sc->in_cell = 0;
+        if (sc->text.oom) return tg_err_nomem(sc->ps.err);
+        tg_sbuf_add(&sc->text, "", 0); /* NUL-terminated, also when empty */
+        sc->n_put++;
+        return put_cell(sc);
+    }
+    return TG_OK;
+}
+
+/* ---- a sheet through expat ---- */
 
 static void XMLCALL sheet_start(void *ud, const XML_Char *name, const XML_Char **atts) {
     struct scan *sc = ud;
     const char *el = name[0] && !name[1] ? name : local(name), *v;
+    size_t n = strlen(el);
+    tg_status st = TG_OK;
     if (sc->in_cell) {
-        if (is(el, 'v')) sc->in_v = 1;
-        else if (strcmp(el, "is") == 0) sc->in_is = 1;
-        else if (strcmp(el, "rPh") == 0) sc->in_rph = 1;
-        else if (strcmp(el, "t") == 0 && sc->in_is && !sc->in_rph) sc->in_t = 1;
+        child_start(sc, el, n);
         return;
     }
-    if (is(el, 'c')) {
-        uint32_t row = sc->row, col = sc->col + 1;
+    if (is(el, n, 'c')) {
         const char *s, *t;
         cell_attrs(atts, &v, &s, &t);
-        if (v && !cell_ref(v, &row, &col)) {
-            stop(&sc->ps, tg_err_set(sc->ps.err, TG_EDATA, sc->x->path, 0, 0,
-                                     "bad cell reference '%.20s' in part '%s'", v, sc->ps.part));
-            return;
-        }
-        sc->row = row;
-        sc->col = col;
-        sc->in_cell = 1;
-        sc->type = cell_type(t);
-        sc->style = s ? atoi(s) : 0;
-        sc->text.len = 0;
-    } else if (strcmp(el, "row") == 0) {
-        v = attr(atts, "r");
-        long r = v ? atol(v) : 0;
-        sc->row = r >= 1 && r <= 1048576 ? (uint32_t)(r - 1) : sc->row + 1;
-        sc->col = UINT32_MAX; /* the next cell without a reference is column A */
-    } else if (strcmp(el, "mergeCell") == 0 && (v = attr(atts, "ref"))) {
-        uint32_t r0, c0, r1, c1;
-        if (tg_sheet_parse_range(v, &r0, &c0, &r1, &c1) == 0 &&
-            tg_sheet_merge(sc->b, r0, c0, r1, c1) != TG_OK)
-            stop(&sc->ps, tg_err_nomem(sc->ps.err));
-    } else if (strcmp(el, "dimension") == 0 && sc->dim) {
+        st = begin_cell(sc, v, s, t);
+    } else if (named(el, n, "row")) {
+        begin_row(sc, attr(atts, "r"));
+    } else if (named(el, n, "mergeCell") && (v = attr(atts, "ref"))) {
+        st = add_merge(sc, v);
+    } else if (named(el, n, "dimension") && sc->dim) {
         snprintf(sc->dim, 32, "%s", (v = attr(atts, "ref")) ? v : "");
         stop(&sc->ps, TG_OK);
-    } else if (strcmp(el, "sheetData") == 0 && sc->dim) {
+    } else if (named(el, n, "sheetData") && sc->dim) {
         stop(&sc->ps, TG_OK);
     }
+    if (st != TG_OK) stop(&sc->ps, st);
 }
 
 /* The cell just closed, into the builder. */
@@ -756,20 +872,8 @@ static void XMLCALL sheet_end(void *ud, const XML_Char *name) {
     struct scan *sc = ud;
     if (!sc->in_cell) return;
     const char *el = name[0] && !name[1] ? name : local(name);
-    if (is(el, 'v')) sc->in_v = 0;
-    else if (is(el, 't')) sc->in_t = 0;
-    else if (strcmp(el, "rPh") == 0) sc->in_rph = 0;
-    else if (strcmp(el, "is") == 0) sc->in_is = 0;
-    else if (is(el, 'c')) {
-        sc->in_cell = 0;
-        if (sc->text.oom) {
-            stop(&sc->ps, tg_err_nomem(sc->ps.err));
-            return;
-        }
-        tg_sbuf_add(&sc->text, "", 0); /* NUL-terminated, also when empty */
-        tg_status st = put_cell(sc);
-        if (st != TG_OK) stop(&sc->ps, st);
-    }
+    tg_status st = child_end(sc, el, strlen(el));
+    if (st != TG_OK) stop(&sc->ps, st);
 }
 
 static void XMLCALL sheet_text(void *ud, const XML_Char *s, int n) {
@@ -777,20 +881,142 @@ static void XMLCALL sheet_text(void *ud, const XML_Char *s, int n) {
     if (sc->in_v || sc->in_t) tg_sbuf_add(&sc->text, s, (size_t)n);
 }
 
+/* ---- a sheet through tg_xmlscan ---- */
+
+/* The attributes r, s and t of a <c> decoded into the buffers (64 bytes
+** each), in one pass, the last of a name winning as in cell_attrs. A
+** value too long for its buffer is no cell's: -1, and the part goes to
+** expat. */
+static int fast_cell_attrs(const tg_xmlscan_attr *a, size_t n, char (*buf)[64], const char **v) {
+    v[0] = v[1] = v[2] = NULL;
+    for (size_t i = 0; i < n; i++) {
+        int k = a[i].nlen != 1        ? -1
+                : a[i].name[0] == 'r' ? 0
+                : a[i].name[0] == 's' ? 1
+                : a[i].name[0] == 't' ? 2
+                                      : -1;
+        if (k < 0) continue;
+        if (tg_xmlscan_value(&a[i], buf[k], sizeof buf[k]) == (size_t)-1) return -1;
+        v[k] = buf[k];
+    }
+    return 0;
+}
+
+static tg_status give_up(struct scan *sc) {
+    sc->too_long = 1;
+    return TG_ECANCEL;
+}
+
+static tg_status fast_start(void *ud, const char *el, size_t n, const tg_xmlscan_attr *a,
+                            size_t n_attrs) {
+    struct scan *sc = ud;
+    char buf[3][64], rb[64];
+    const char *v[3];
+    if (sc->in_cell) {
+        child_start(sc, el, n);
+        tg_xmlscan_want_text(sc->xs, sc->in_v || sc->in_t);
+        return TG_OK;
+    }
+    if (is(el, n, 'c'))
+        return fast_cell_attrs(a, n_attrs, buf, v) ? give_up(sc) : begin_cell(sc, v[0], v[1], v[2]);
+    if (named(el, n, "row")) {
+        /* attr() takes the first one so named: walk the list from its start */
+        for (size_t i = 0; i < n_attrs; i++)
+            if (is(a[i].name, a[i].nlen, 'r')) {
+                if (tg_xmlscan_value(&a[i], rb, sizeof rb) == (size_t)-1) return give_up(sc);
+                begin_row(sc, rb);
+                return TG_OK;
+            }
+        begin_row(sc, NULL);
+    } else if (named(el, n, "mergeCell")) {
+        for (size_t i = 0; i < n_attrs; i++)
+            if (named(a[i].name, a[i].nlen, "ref"))
+                return tg_xmlscan_value(&a[i], rb, sizeof rb) == (size_t)-1 ? give_up(sc)
+                                                                            : add_merge(sc, rb);
+    }
+    return TG_OK;
+}
+
+static tg_status fast_end(void *ud, const char *el, size_t n) {
+    struct scan *sc = ud;
+    if (!sc->in_cell) return TG_OK;
+    tg_status st = child_end(sc, el, n);
+    tg_xmlscan_want_text(sc->xs, sc->in_v || sc->in_t);
+    return st;
+}
+
+static tg_status fast_text(void *ud, const char *s, size_t n) {
+    struct scan *sc = ud;
+    tg_sbuf_add(&sc->text, s, n);
+    return TG_OK;
+}
+
+static tg_status fast_sink(void *ud, const char *buf, size_t n) {
+    struct scan *sc = ud;
+    return tg_xmlscan_feed(sc->xs, buf, n);
+}
+
+/* The sheet through the scanner; *unsure when it left the part to expat
+** (TG_ECANCEL returned, err not set). */
+static tg_status scan_fast(tg_xlsx *x, const char *part, struct scan *sc, int *unsure,
+                           tg_error *err) {
+    static const tg_xmlscan_ops ops = { fast_start, fast_end, fast_text };
+    *unsure = 0;
+    sc->ps.err = err;
+    sc->ps.part = part;
+    sc->ps.path = x->path;
+    if (!(sc->xs = tg_xmlscan_new(&ops, sc))) return tg_err_nomem(err);
+    tg_status st = tg_zip_stream(x->z, part, fast_sink, sc, x->has_intr ? &x->intr : NULL, err);
+    if (st == TG_OK) st = tg_xmlscan_end(sc->xs);
+    if (st == TG_ECANCEL && (tg_xmlscan_unsure(sc->xs) || sc->too_long)) *unsure = 1;
+    else if (st == TG_ENOMEM) st = tg_err_nomem(err);
+    tg_xmlscan_free(sc->xs);
+    sc->xs = NULL;
+    return st;
+}
+
+static void scan_init(struct scan *sc, tg_xlsx *x, tg_sheet *b, char *dim) {
+    memset(sc, 0, sizeof *sc);
+    sc->x = x;
+    sc->b = b;
+    sc->dim = dim;
+    sc->row = UINT32_MAX;
+    sc->col = UINT32_MAX;
+}
+
+/* One pass over sheet i: through the scanner unless told otherwise or
+** reading only the dimension (which stops early, where expat is as
+** quick); through expat when the scanner was unsure before putting
+** anything, else x->retry asks for the whole read again. */
 static tg_status scan_part(tg_xlsx *x, size_t i, tg_sheet *b, char *dim, tg_error *err) {
     struct scan sc;
-    if (!x->sheets[i].part || !tg_zip_has(x->z, x->sheets[i].part))
+    const char *part = x->sheets[i].part;
+    tg_status st;
+    if (!part || !tg_zip_has(x->z, part))
         return tg_err_set(err, TG_EDATA, x->path, 0, 0,
                           "sheet '%s' is not a worksheet in the archive (a chart sheet?)",
                           x->sheets[i].name);
-    memset(&sc, 0, sizeof sc);
-    sc.x = x;
-    sc.b = b;
-    sc.dim = dim;
-    sc.row = UINT32_MAX;
-    sc.col = UINT32_MAX;
-    tg_status st =
-        parse_part(x, x->sheets[i].part, &sc.ps, sheet_start, sheet_end, sheet_text, err);
+    scan_init(&sc, x, b, dim);
+    if (!dim && !x->expat_only) {
+        int unsure;
+        st = scan_fast(x, part, &sc, &unsure, err);
+        if (unsure) {
+            x->expat_only = 1;
+            if (sc.n_put) {
+                x->retry = 1;
+                st = tg_err_set(err, TG_EDATA, x->path, 0, 0, "part '%s' is read again with expat",
+                                part);
+            } else {
+                tg_free(sc.text.p);
+                scan_init(&sc, x, b, dim);
+            }
+        }
+        if (!unsure || sc.n_put) {
+            tg_free(sc.text.p);
+            return st;
+        }
+    }
+    st = parse_part(x, part, &sc.ps, sheet_start, sheet_end, sheet_text, err);
     tg_free(sc.text.p);
     return st;
 }
@@ -806,4 +1032,14 @@ tg_status tg_xlsx_scan(tg_xlsx *x, size_t i, tg_sheet *b, tg_error *err) {
         if (st != TG_OK) return st;
     }
     return scan_part(x, i, b, NULL, err);
+}
+
+void tg_xlsx_use_expat(tg_xlsx *x) {
+    x->expat_only = 1;
+}
+
+int tg_xlsx_take_retry(tg_xlsx *x) {
+    int r = x->retry;
+    x->retry = 0;
+    return r;
 }

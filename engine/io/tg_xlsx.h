@@ -1,8 +1,9 @@
 /*
 ** tg_xlsx.h -- Office Open XML workbooks (.xlsx, .xlsm): the list of
 ** sheets and each sheet's cells, read through tg_zip and streamed through
-** expat (the only user of expat). A sheet's XML is never held: its cells
-** go one by one into a tg_sheet. What is held is the workbook's small
+** expat (the only user of expat) or, for the sheets and the shared strings,
+** tg_xmlscan. A sheet's XML is never held: its cells go one by one into a
+** tg_sheet. What is held is the workbook's small
 ** parts (sheet list, relationships, which styles are dates) and the
 ** shared-strings table, in tg_malloc'ed memory, so it counts against the
 ** run's memory cap. Part names come from the archive's relationships and
@@ -43,5 +44,16 @@ tg_status tg_xlsx_dimension(tg_xlsx *x, size_t i, char *buf, tg_error *err);
 ** for tg_sheet_read, with the handle and the sheet's index bound by the
 ** caller). The shared strings are loaded on the first call. */
 tg_status tg_xlsx_scan(tg_xlsx *x, size_t i, tg_sheet *b, tg_error *err);
+
+/* Sheets and shared strings are read by tg_xmlscan, and by expat only
+** when the scanner is unsure of a part (tg_xmlscan.h). This reads them all
+** with expat (call it before the first tg_xlsx_scan): for
+** checking the two agree, and as the way around a scanner bug. */
+void tg_xlsx_use_expat(tg_xlsx *x);
+
+/* 1 (once) when the last tg_xlsx_scan failed because the scanner gave the
+** part up after it had put cells: the sheet must be read again from its
+** start (a new tg_sheet_read), and expat will read it. */
+int tg_xlsx_take_retry(tg_xlsx *x);
 
 #endif /* TG_XLSX_H */

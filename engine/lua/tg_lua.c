@@ -59,6 +59,7 @@ struct tg_lua {
     int load_status;    /* luaL_loadfilex's status when the load failed */
     int closing;        /* coroutine.close calls under way (l_co_close) */
     int untail;         /* tail calls are rewritten: 1 yes, 0 no, -1 not probed yet */
+    char *chunk;        /* the running chunk's name, for opts.line; NULL between runs */
 };
 
 /* The last SIGINT/SIGTERM; process-wide because a signal handler cannot
@@ -257,9 +258,29 @@ TG_NORETURN static int raise_abort(tg_lua *rt, lua_State *L) {
 /* The count hook: polls the deadline and the cancel flags. The traceback
 ** is taken here, at the looping code, because pcall wrappers re-raise
 ** from further out. */
+/* The hook's events: the count (deadline, signals), and each line when
+** opts.line wants the lines of the chunk. */
+static int hook_mask(const tg_lua *rt) {
+    return LUA_MASKCOUNT | (rt->opts.line ? LUA_MASKLINE : 0);
+}
+
+/* A line event: reported when it is a line of the run's own chunk at its
+** top level, in the main thread. */
+static void line_event(tg_lua *rt, lua_State *L, lua_Debug *ar) {
+    if (L != rt->L || !rt->chunk || !lua_getinfo(L, "S", ar) || strcmp(ar->what, "main") != 0 ||
+        strcmp(ar->source, rt->chunk) != 0)
+        return;
+    rt->opts.line(rt->opts.line_ud, ar->currentline);
+}
+
 static void hook(lua_State *L, lua_Debug *ar) {
     tg_lua *rt = get_rt(L);
     tg_status st;
+
+    if (ar->event == LUA_HOOKLINE) { /* the count events still come on their own */
+        if (rt->refusal == REFUSAL_NONE && atomic_load(&rt->abort) == TG_OK) line_event(rt, L, ar);
+        return;
+    }
 
     if (rt->refusal != REFUSAL_NONE) {
         /* No position: the error has unwound, and the code here (say a
@@ -270,7 +291,8 @@ static void hook(lua_State *L, lua_Debug *ar) {
     st = tg_lua_poll(rt);
 
     if (st == TG_OK) {
-        if (lua_gethookcount(L) != HOOK_COUNT) lua_sethook(L, hook, LUA_MASKCOUNT, HOOK_COUNT);
+        if (lua_gethookcount(L) != HOOK_COUNT || lua_gethookmask(L) != hook_mask(rt))
+            lua_sethook(L, hook, hook_mask(rt), HOOK_COUNT);
         return;
     }
     if (atomic_load(&rt->abort) != TG_OK && is_abort_handler(L, ar)) return;
@@ -745,7 +767,7 @@ static void protect_globals(lua_State *L) {
 
 /* ---- require ---- */
 
-static int valid_module_name(const char *s, size_t len) {
+int tg_lua_module_name_ok(const char *s, size_t len) {
     if (len == 0 || len > MAX_MODULE || s[0] == '.' || s[len - 1] == '.') return 0;
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
@@ -968,7 +990,7 @@ static int l_base_require(lua_State *L) {
         return 1;
     }
     lua_pop(L, 1);
-    if (!valid_module_name(name, len))
+    if (!tg_lua_module_name_ok(name, len))
         return luaL_error(L, "invalid module name '%s' (use letters, digits, '_' and '.')", name);
     luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE); /* 3 */
     if (lua_getfield(L, 3, name) != LUA_TNIL) {                /* 4 */
@@ -1134,6 +1156,19 @@ static void open_os_subset(lua_State *L) {
     lua_insert(L, -2);
     lua_setfield(L, -2, "os");
     lua_pop(L, 1);
+}
+
+/* What open_sandbox leaves out of stock Lua's libraries, by the name a
+** script would use: the libraries never opened, the base functions and
+** the fields of string and os removed (docs/sandbox.md). */
+static const char *const removed_names[] = {
+    "io",      "debug",     "package",   "dofile",    "loadfile",   "warn",         "os.execute",
+    "os.exit", "os.getenv", "os.remove", "os.rename", "os.tmpname", "os.setlocale", "string.dump",
+};
+
+const char *const *tg_lua_removed(size_t *n) {
+    *n = TG_ARRAY_LEN(removed_names);
+    return removed_names;
 }
 
 static int open_sandbox(lua_State *L) {
@@ -1500,6 +1535,13 @@ static tg_status run(tg_lua *rt, const struct run_args *a, tg_error *err) {
 
     tg_free(rt->traceback);
     rt->traceback = NULL;
+    if (rt->opts.line) { /* no memory: no lines reported, the run goes on */
+        size_t n = strlen(a->path ? a->path : a->name);
+        if ((rt->chunk = tg_malloc(n + 2))) {
+            rt->chunk[0] = a->path ? '@' : '=';
+            memcpy(rt->chunk + 1, a->path ? a->path : a->name, n + 1);
+        }
+    }
     tg_err_clear(&rt->abort_err);
     tg_err_clear(&rt->raised);
     tg_err_clear(&rt->pos);
@@ -1512,7 +1554,7 @@ static tg_status run(tg_lua *rt, const struct run_args *a, tg_error *err) {
     reset_current(rt);
     rt->deadline = rt->opts.timeout_s > 0 ? now() + rt->opts.timeout_s : 0;
     atomic_store(&rt->abort, TG_OK);
-    lua_sethook(L, hook, LUA_MASKCOUNT, HOOK_COUNT);
+    lua_sethook(L, hook, hook_mask(rt), HOOK_COUNT);
 
     lua_settop(L, 0);
     lua_pushcfunction(L, msghandler);
@@ -1523,8 +1565,10 @@ static tg_status run(tg_lua *rt, const struct run_args *a, tg_error *err) {
     rt->running = 0;
     lua_settop(L, 0);
     reset_current(rt); /* an aborted resume left its coroutine current: let it go */
-    lua_sethook(L, hook, LUA_MASKCOUNT, HOOK_COUNT);
+    lua_sethook(L, hook, hook_mask(rt), HOOK_COUNT);
     if (st == TG_ECANCEL && !signalled) atomic_store(&rt->cancel, 0);
+    tg_free(rt->chunk);
+    rt->chunk = NULL;
     return st;
 }
 
@@ -1603,6 +1647,10 @@ void tg_lua_cancel(tg_lua *rt) {
 }
 
 int tg_lua_raise(lua_State *L, tg_status st, const tg_error *err) {
+    tg_lua_raise_at(L, st, err, NULL);
+}
+
+int tg_lua_raise_at(lua_State *L, tg_status st, const tg_error *err, const char *where) {
     tg_lua *rt = get_rt(L);
     char msg[512], text[1024];
 
@@ -1624,7 +1672,8 @@ int tg_lua_raise(lua_State *L, tg_status st, const tg_error *err) {
     else tg_err_set(&rt->raised, st, NULL, 0, 0, "%s", tg_status_name(st));
     rt->raised.code = st;
     tg_err_format(&rt->raised, text, sizeof text);
-    tg_lua_push_where(L);
+    if (where) lua_pushstring(L, where);
+    else tg_lua_push_where(L);
     lua_pushstring(L, text);
     lua_concat(L, 2);
     lua_error(L);

@@ -38,6 +38,12 @@ typedef struct tg_lua_opts {
     ** raise Lua errors; tg_lua_new then fails. NULL = nothing to add. */
     void (*open_libs)(struct lua_State *L, void *ud);
     void *ud; /* passed to print and open_libs; see also tg_lua_userdata */
+    /* Non-NULL: called with line_ud as each line of a run's own chunk
+    ** starts (its top level, not the functions it calls nor the modules
+    ** it requires), so the caller can time the script's statements
+    ** (`tegn run --timing`). Costs a hook call per line of all Lua code. */
+    void (*line)(void *line_ud, int line);
+    void *line_ud;
 } tg_lua_opts;
 
 /* Fills 'opts' with the defaults: seed TG_LUA_DEFAULT_SEED, no time limit,
@@ -121,6 +127,16 @@ tg_lua *tg_lua_from_state(struct lua_State *L);
 void *tg_lua_userdata(const tg_lua *rt);
 uint64_t tg_lua_seed(const tg_lua *rt);
 
+/* The names stock Lua has and the sandbox removed ("io", "os.execute",
+** "string.dump", ...; *n of them), for `tegn check`, which tells a script
+** using one that the sandbox lacks it rather than that it is undefined. */
+const char *const *tg_lua_removed(size_t *n);
+
+/* 1 when 'require' accepts the module name s (len bytes): letters,
+** digits, '_' and '.', not starting or ending with a dot, no "..", at
+** most 200 bytes; so no name leads out of the folders it searches. */
+int tg_lua_module_name_ok(const char *s, size_t len);
+
 /* Pops the function on top of L's stack and makes it the loader of module
 ** 'name': the first `require(name)` calls it with name and ":preload:" and
 ** caches its result. Call it from opts.open_libs. May raise (memory). */
@@ -159,6 +175,11 @@ void tg_lua_cancel(tg_lua *rt);
 ** ordinary error "script.lua:12: prices.csv:14:3: expected ..." that pcall
 ** can catch; if nothing does, the run returns that code and 'err'. */
 TG_NORETURN int tg_lua_raise(struct lua_State *L, tg_status st, const tg_error *err);
+/* tg_lua_raise with the message's "script.lua:12: " prefix given ('where';
+** NULL: the current line): a plan that runs later names the line of the
+** verb that built the failing step. */
+TG_NORETURN int tg_lua_raise_at(struct lua_State *L, tg_status st, const tg_error *err,
+                                const char *where);
 
 /* Pushes "script.lua:12: " of the innermost Lua function, as luaL_where but
 ** skipping C functions, so an error raised by a C function that pcall

@@ -67,12 +67,18 @@ int tg_luaaux_error(lua_State *L, const char *fmt, ...) {
 }
 
 int tg_luaaux_fail(lua_State *L, tg_status st, const tg_error *err, const char *what) {
+    tg_luaaux_fail_at(L, st, err, what, NULL);
+}
+
+int tg_luaaux_fail_at(lua_State *L, tg_status st, const tg_error *err, const char *what,
+                      const char *where) {
     char text[1024];
     assert(st != TG_OK);
-    if (st != TG_EARG && st != TG_ESCRIPT) tg_lua_raise(L, st, err);
+    if (st != TG_EARG && st != TG_ESCRIPT) tg_lua_raise_at(L, st, err, where);
     if (err) tg_err_format(err, text, sizeof text);
     else snprintf(text, sizeof text, "%s", tg_status_name(st));
-    tg_lua_push_where(L);
+    if (where) lua_pushstring(L, where);
+    else tg_lua_push_where(L);
     lua_pushfstring(L, "%s%s%s", what ? what : "", what ? ": " : "", text);
     lua_concat(L, 2);
     raise_top(L);
@@ -848,4 +854,29 @@ void tg_luaaux_coltypes(lua_State *L, const char *fn, const tg_csv_coltype **out
     qsort(types, n, sizeof *types, cmp_coltype);
     *out = types;
     *n_out = n;
+}
+
+/* ---- read-only views ---- */
+
+/* Pushes the table a read-only view (the tegn module, its sub-tables)
+** reads through -- its __index, or for a view with an __index function
+** (tegn.data) the table its __pairs iterates (tg_lua_readonly) -- or the
+** value itself when it is a plain table. */
+void tg_luaaux_push_contents(lua_State *L, int idx) {
+    idx = lua_absindex(L, idx);
+    if (lua_istable(L, idx) && lua_getmetatable(L, idx)) {
+        if (lua_getfield(L, -1, "__index") == LUA_TTABLE) {
+            lua_remove(L, -2);
+            return;
+        }
+        lua_pop(L, 1);
+        if (lua_getfield(L, -1, "__pairs") == LUA_TFUNCTION && lua_getupvalue(L, -1, 1) &&
+            lua_istable(L, -1)) {
+            lua_replace(L, -3);
+            lua_pop(L, 1);
+            return;
+        }
+        lua_settop(L, idx);
+    }
+    lua_pushvalue(L, idx);
 }

@@ -49,6 +49,10 @@ TG_NORETURN int tg_luaaux_error(struct lua_State *L, const char *fmt, ...);
 ** uncatchable. */
 TG_NORETURN int tg_luaaux_fail(struct lua_State *L, tg_status st, const tg_error *err,
                                const char *what);
+/* tg_luaaux_fail with the "script.lua:12: " prefix given ('where'; NULL:
+** the current line), for a plan step that fails after its verb returned. */
+TG_NORETURN int tg_luaaux_fail_at(struct lua_State *L, tg_status st, const tg_error *err,
+                                  const char *what, const char *where);
 
 /* Raises "no column 'x'; did you mean 'y'?" for an unknown column of t
 ** (or lists the columns when none is near). */
@@ -58,6 +62,12 @@ TG_NORETURN int tg_luaaux_no_column(struct lua_State *L, const tg_table *t, cons
 ** tg_nearest_name, else the only name that extends 'name' or that 'name'
 ** extends (at least 3 characters), so 'takst' suggests 'takst_kr'. */
 const char *tg_luaaux_suggest(const char *name, char *const *names, size_t n);
+
+/* Pushes the table a read-only view (tg_lua_readonly: the tegn module, its
+** sub-tables) reads through, found without running code, or the value at
+** idx itself when it is a plain table; for walks over the module's names
+** (tegn --definitions, tegn check). */
+void tg_luaaux_push_contents(struct lua_State *L, int idx);
 
 /* Writes a warning line "script.lua:12: warning: msg\n" through the run
 ** context's print callback. */

@@ -34,6 +34,16 @@ struct tg_luactx {
     tg_json *indicators; /* tegn.indicator's objects in definition order */
     int indent;          /* tegn.emit's indent option */
     tg_path *paths;      /* what files the script may touch; NULL = any */
+    int format;          /* --format, a tg_run_format */
+    void (*out)(void *ud, const char *text, size_t len);
+    void *out_ud;
+    char *text; /* tegn.emit's text under --format csv or table */
+    size_t text_len;
+    int dry;            /* tegn check --data: nothing is written */
+    size_t sample_rows; /* tegn check --data: rows kept of each input; 0 = all */
+    char **dbs;         /* database services allowed (--allow-db), each */
+    int *db_write;      /* ... and whether it may be written (--allow-db-write) */
+    size_t n_dbs;
 };
 
 static int cmp_param(const void *a, const void *b) {
@@ -83,6 +93,7 @@ fail:
 
 void tg_luactx_free(tg_luactx *ctx) {
     if (!ctx) return;
+    tg_free(ctx->text);
     for (size_t i = 0; i < ctx->n_params; i++) {
         tg_free(ctx->params[i].key);
         tg_free(ctx->params[i].value);
@@ -102,7 +113,57 @@ void tg_luactx_free(tg_luactx *ctx) {
     tg_json_free(ctx->doc);
     tg_json_free(ctx->indicators);
     tg_path_free(ctx->paths);
+    for (size_t i = 0; i < ctx->n_dbs; i++) tg_free(ctx->dbs[i]);
+    tg_free(ctx->dbs);
+    tg_free(ctx->db_write);
     tg_free(ctx);
+}
+
+void tg_luactx_set_format(tg_luactx *ctx, int format,
+                          void (*out)(void *ud, const char *text, size_t len), void *ud) {
+    ctx->format = format;
+    ctx->out = out;
+    ctx->out_ud = ud;
+}
+
+int tg_luactx_format(const tg_luactx *ctx) {
+    return ctx ? ctx->format : 0;
+}
+
+void tg_luactx_stdout(const tg_luactx *ctx, const char *text, size_t len) {
+    if (ctx && ctx->out) ctx->out(ctx->out_ud, text, len);
+}
+
+char *tg_luactx_take_text(tg_luactx *ctx, size_t *len) {
+    char *text = ctx->text;
+    *len = ctx->text_len;
+    ctx->text = NULL;
+    return text;
+}
+
+void tg_luactx_set_text(lua_State *L, char *text, size_t len) {
+    tg_luactx *ctx = tg_luactx_of(L);
+    tg_free(ctx->text);
+    ctx->text = text;
+    ctx->text_len = len;
+}
+
+void tg_luactx_set_check(tg_luactx *ctx, int dry, size_t sample_rows) {
+    ctx->dry = dry;
+    ctx->sample_rows = sample_rows;
+}
+
+size_t tg_luactx_sample(const tg_luactx *ctx) {
+    return ctx ? ctx->sample_rows : 0;
+}
+
+void tg_luactx_sample_table(lua_State *L, tg_table **slot) {
+    size_t n = tg_luactx_of(L)->sample_rows;
+    if (n == 0 || !*slot || (*slot)->n_rows <= n) return;
+    tg_table *head = tg_table_head(*slot, n);
+    if (!head) tg_lua_raise(L, TG_ENOMEM, NULL);
+    tg_table_release(*slot);
+    *slot = head;
 }
 
 void tg_luactx_set_tty(tg_luactx *ctx, int tty) {
@@ -141,6 +202,40 @@ int tg_luactx_open_read(lua_State *L, const char *fn, const char *path, int *by_
     return fd;
 }
 
+tg_status tg_luactx_allow_db(tg_luactx *ctx, const char *service, int write, tg_error *err) {
+    for (size_t i = 0; i < ctx->n_dbs; i++) {
+        if (strcmp(ctx->dbs[i], service) != 0) continue;
+        ctx->db_write[i] |= write;
+        return TG_OK;
+    }
+    char **names = tg_realloc(ctx->dbs, (ctx->n_dbs + 1) * sizeof *names);
+    if (names) ctx->dbs = names;
+    int *w = names ? tg_realloc(ctx->db_write, (ctx->n_dbs + 1) * sizeof *w) : NULL;
+    if (w) ctx->db_write = w;
+    char *copy = w ? tg_strdup(service) : NULL;
+    if (!copy) return tg_err_nomem(err);
+    ctx->dbs[ctx->n_dbs] = copy;
+    ctx->db_write[ctx->n_dbs++] = write;
+    return TG_OK;
+}
+
+int tg_luactx_check_db(lua_State *L, const char *fn, const char *service, int write) {
+    tg_luactx *ctx = tg_luactx_of(L);
+    tg_error err;
+    if (write) {
+        tg_err_clear(&err);
+        tg_status st = tg_luactx_check_params(ctx, " before its first write", &err);
+        if (st != TG_OK) tg_lua_raise(L, st, &err);
+    }
+    if (!ctx->paths) return write && ctx->dry; /* no policy: an embedding program's own code */
+    for (size_t i = 0; i < ctx->n_dbs; i++)
+        if (!strcmp(ctx->dbs[i], service) && (!write || ctx->db_write[i])) return write && ctx->dry;
+    tg_err_set(&err, TG_EIO, NULL, 0, 0,
+               "%s: database service '%s' is not allowed for this run (allow it with %s %s)", fn,
+               service, write ? "--allow-db-write" : "--allow-db", service);
+    return tg_lua_raise(L, TG_EIO, &err);
+}
+
 int tg_luactx_open_write(lua_State *L, const char *fn, const char *path, const char **name) {
     tg_luactx *ctx = tg_luactx_of(L);
     tg_error err;
@@ -151,6 +246,11 @@ int tg_luactx_open_write(lua_State *L, const char *fn, const char *path, const c
     /* A misspelt --param must stop the run before it writes anything. */
     if ((st = tg_luactx_check_params(ctx, " before its first write", &err)) != TG_OK)
         tg_lua_raise(L, st, &err);
+    if (ctx->dry) { /* judged as the run will judge it, and not written */
+        if (ctx->paths && (st = tg_path_check(ctx->paths, TG_PATH_WRITE, fn, path, &err)) != TG_OK)
+            tg_lua_raise(L, st, &err);
+        return TG_LUACTX_DRY;
+    }
     if (!ctx->paths) return -1;
     st = tg_path_open_write(ctx->paths, fn, path, &dir, name, &err);
     if (st != TG_OK) tg_lua_raise(L, st, &err);
@@ -311,19 +411,27 @@ static int keep_columns(tg_luactx_input *in, const tg_table *t) {
 
 void tg_luactx_add_input(lua_State *L, const char *path, const char *query, const tg_table *t,
                          size_t rejected) {
-    tg_luactx *ctx = tg_luactx_of(L);
-    tg_luactx_input in;
+    char sha[65];
     tg_interrupt intr;
     tg_error err;
     tg_status st;
 
+    intr.fn = tg_lua_interrupt;
+    intr.ud = tg_lua_from_state(L);
+    st = tg_sha256_file_poll(path, &intr, sha, &err);
+    if (st != TG_OK) tg_lua_raise(L, st, &err);
+    tg_luactx_add_input_sha(L, path, query, t, rejected, sha);
+}
+
+void tg_luactx_add_input_sha(lua_State *L, const char *path, const char *query, const tg_table *t,
+                             size_t rejected, const char *sha256) {
+    tg_luactx *ctx = tg_luactx_of(L);
+    tg_luactx_input in;
+
     memset(&in, 0, sizeof in);
     in.rows = t->n_rows;
     in.rejected = rejected;
-    intr.fn = tg_lua_interrupt;
-    intr.ud = tg_lua_from_state(L);
-    st = tg_sha256_file_poll(path, &intr, in.sha256, &err);
-    if (st != TG_OK) tg_lua_raise(L, st, &err);
+    memcpy(in.sha256, sha256, sizeof in.sha256 - 1);
     if (ctx->n_inputs == ctx->cap_inputs) {
         size_t cap = ctx->cap_inputs ? 2 * ctx->cap_inputs : 8;
         tg_luactx_input *p = tg_realloc(ctx->inputs, cap * sizeof *p);

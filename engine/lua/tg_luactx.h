@@ -71,6 +71,22 @@ void tg_luactx_set_quiet(tg_luactx *ctx, int quiet);
 ** in Danish form (5.855,55); 0 (the default): as t:rows gives them. */
 void tg_luactx_set_tty(tg_luactx *ctx, int tty);
 int tg_luactx_tty(const tg_luactx *ctx);
+/* What tegn.emit and print of a Table write to stdout (tegn run --format). */
+enum {
+    TG_LUACTX_FORMAT_DEFAULT = 0, /* emit: the JSON document; print(t): a line to print */
+    TG_LUACTX_FORMAT_JSON,        /* the same document; print(t): the rows as JSON, on stdout */
+    TG_LUACTX_FORMAT_CSV,         /* emit, print(t): each Table as CSV, on stdout */
+    TG_LUACTX_FORMAT_TABLE        /* emit, print(t): each Table as aligned text (t:show) */
+};
+
+/* --format, one of the above: how tegn.emit and print() write Tables;
+** 'out' (with 'ud') receives what print() writes to stdout. */
+void tg_luactx_set_format(tg_luactx *ctx, int format,
+                          void (*out)(void *ud, const char *text, size_t len), void *ud);
+int tg_luactx_format(const tg_luactx *ctx);
+/* Writes text to the run's stdout through the --format callback (dropped
+** without one). */
+void tg_luactx_stdout(const tg_luactx *ctx, const char *text, size_t len);
 int tg_luactx_quiet(const tg_luactx *ctx);
 
 /* Frees the context and whatever it still holds; NULL is a no-op. */
@@ -113,6 +129,11 @@ int tg_luactx_progress(const tg_luactx *ctx);
 ** document). */
 tg_json *tg_luactx_take_doc(tg_luactx *ctx, int *indent);
 
+/* What tegn.emit wrote under --format csv or table, to be written instead
+** of the JSON document (the caller owns it: free with tg_free; *len its
+** length); NULL when there is none. */
+char *tg_luactx_take_text(tg_luactx *ctx, size_t *len);
+
 /* ---- for the module's C functions (they may raise) ---- */
 
 /* The context of the run L belongs to (the runtime's ud). */
@@ -121,10 +142,27 @@ tg_luactx *tg_luactx_of(struct lua_State *L);
 /* For tegn.emit: gives 'doc' to the run's context, which then owns it.
 ** Returns 0 (and takes nothing) if a document was already emitted. */
 int tg_luactx_set_doc(struct lua_State *L, tg_json *doc, int indent);
+/* For tegn.emit under --format csv or table: the document as text (taken:
+** the context owns it, freeing it with tg_free). */
+void tg_luactx_set_text(struct lua_State *L, char *text, size_t len);
 
 /* For tegn.indicator: takes 'ind' (an indicator's object) into the run's
 ** list, freeing it if that raises (out of memory). */
 void tg_luactx_add_indicator(struct lua_State *L, tg_json *ind);
+
+/* `tegn check --data`: a run that writes nothing (the writers check
+** their arguments and the write policy, then return: tg_luactx_open_write
+** gives TG_LUACTX_DRY)
+** and whose CSV loads keep the first 'sample_rows' rows (0: all). */
+void tg_luactx_set_check(tg_luactx *ctx, int dry, size_t sample_rows);
+size_t tg_luactx_sample(const tg_luactx *ctx);
+/* For read_excel and read_sqlite, which read an input whole: in a run
+** with a sample (tegn check --data), replaces the table in *slot by its
+** first sample_rows rows, so the verbs run on the sample. Raises on out of
+** memory. */
+void tg_luactx_sample_table(struct lua_State *L, tg_table **slot);
+
+#define TG_LUACTX_DRY (-2) /* tg_luactx_open_write in a run that writes nothing */
 
 /* For a loader that reads an open file: raises (TG_EIO, which pcall can
 ** catch) unless the run's policy lets 'fn' read 'path', and returns it
@@ -133,6 +171,17 @@ void tg_luactx_add_indicator(struct lua_State *L, tg_json *ind);
 ** policy, *by_name is set and -1 returned: the loader opens 'path'
 ** itself. The caller closes the descriptor. */
 int tg_luactx_open_read(struct lua_State *L, const char *fn, const char *path, int *by_name);
+
+/* Lets the run use the database service 'service' (tegn run --allow-db;
+** 'write' nonzero: --allow-db-write, reading and writing). TG_ENOMEM. */
+tg_status tg_luactx_allow_db(tg_luactx *ctx, const char *service, int write, tg_error *err);
+/* For read_postgres and write_postgres: raises (TG_EIO, which pcall can
+** catch) unless the run may use 'service' ('write': may write it); a
+** writer is first checked for unread --params, as tg_luactx_open_write
+** does. Without a file policy (the REPL, an embedding program) every
+** service is allowed. Returns 1 for a write in a run that writes nothing
+** (tegn check --data): the caller checks its arguments and returns. */
+int tg_luactx_check_db(struct lua_State *L, const char *fn, const char *service, int write);
 
 /* For a writer: raises TG_EARG for a --param the script has not read
 ** (tg_luactx_check_params), so a misspelt one writes nothing; then checks
@@ -150,6 +199,10 @@ int tg_luactx_open_write(struct lua_State *L, const char *fn, const char *path, 
 ** anything. */
 void tg_luactx_add_input(struct lua_State *L, const char *path, const char *query,
                          const tg_table *t, size_t rejected);
+/* tg_luactx_add_input for an input that is no file (read_postgres):
+** 'sha256' (64 hex digits) is the hash of what was read. */
+void tg_luactx_add_input_sha(struct lua_State *L, const char *path, const char *query,
+                             const tg_table *t, size_t rejected, const char *sha256);
 /* The input recorded last (by tg_luactx_add_input), to fill in its CSV
 ** fields; NULL when there is none. */
 tg_luactx_input *tg_luactx_last_input(struct lua_State *L);

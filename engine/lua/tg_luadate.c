@@ -10,6 +10,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <lauxlib.h>
 #include <lua.h>
@@ -239,9 +240,20 @@ static const luaL_Reg date_meta[] = {
     { NULL, NULL },
 };
 
+/* tegn.clock(): seconds on the monotonic clock. os.clock is the process's
+** CPU time, which counts a verb running on two threads twice. */
+static int l_tegn_clock(lua_State *L) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    lua_pushnumber(L, (lua_Number)ts.tv_sec + (lua_Number)ts.tv_nsec * 1e-9);
+    return 1;
+}
+
 void tg_luadate_open_module(lua_State *L) {
     tg_luaaux_new_metatable(L, TG_LUAAUX_DATE_MT, date_meta, date_methods);
     lua_pop(L, 1);
     lua_pushcfunction(L, l_tegn_date);
     lua_setfield(L, -2, "date");
+    lua_pushcfunction(L, l_tegn_clock);
+    lua_setfield(L, -2, "clock");
 }

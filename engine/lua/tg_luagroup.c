@@ -20,6 +20,7 @@
 #include "tg_lua.h"
 #include "tg_luaaux.h"
 #include "tg_luaval.h"
+#include "tg_plan.h"
 #include "tg_sort.h"
 
 #define GROUPBY_MT "tegn.GroupBy"
@@ -157,7 +158,7 @@ static const char *const collations[] = { "da", NULL };
 ** options are a second table because a named entry of the keys is a
 ** computed key. */
 static int l_table_group_by(lua_State *L) {
-    const tg_table *shape = tg_luaval_table_shape(L, 1, NULL);
+    const tg_table *shape = tg_luaval_table_schema(L, 1);
     size_t n_keys = 0;
     const char **keys = NULL;
     names ns;
@@ -240,6 +241,60 @@ static int collate_groups(lua_State *L, int res, names keys, const char *collate
     return tg_luaval_table_finish(L, lua_gettop(L));
 }
 
+static void release_plan(void *p) {
+    tg_plan_release(p);
+}
+
+/* 1 if the GroupBy at 1 orders its groups by a collation (a sort after
+** the kernel, which plans do not make). */
+static int collated(lua_State *L, names keys) {
+    int is = keys.n > 0 && lua_getiuservalue(L, 1, 4) == LUA_TSTRING;
+    if (keys.n > 0) lua_pop(L, 1);
+    return is;
+}
+
+/* g:agg{...} as a plan step (tg_luaval_lazy; no window among the keys, no
+** collation): the keyed expressions become a derive step below it. The
+** Table is at 3, the list of keys at 4, their expressions at spec. */
+static int plan_agg(lua_State *L, names keys, int spec, const tg_agg *aggs,
+                    const tg_expr *const *argx, size_t n) {
+    tg_plan *in = tg_luaval_table_plan(L, 3);
+    tg_plan_aggspec *specs = lua_newuserdatauv(L, (n ? n : 1) * sizeof *specs, 0);
+    void **box = tg_luaaux_box(L, release_plan);
+    tg_error err;
+
+    tg_err_clear(&err);
+    if (!lua_isnil(L, spec)) {
+        const tg_table *shape = tg_plan_schema(in);
+        const char **dn = lua_newuserdatauv(L, keys.n * sizeof *dn, 0);
+        const tg_expr **de = lua_newuserdatauv(L, keys.n * sizeof *de, 0);
+        size_t m = 0;
+        for (size_t i = 0; i < keys.n; i++) {
+            lua_getfield(L, spec, keys.v[i]);
+            if (lua_isnil(L, -1)) {
+                lua_pop(L, 1);
+                continue;
+            }
+            dn[m] = keys.v[i];
+            de[m] = tg_luaval_expr_push(L, -1, TG_LUAVAL_NO_BOOL, "group_by", keys.v[i]);
+            tg_luaval_expr_typecheck(L, de[m++], shape); /* the expression stays on the stack */
+        }
+        *box = tg_plan_derive(in, dn, de, m, &err);
+        if (!*box) return tg_luaaux_fail(L, err.code, &err, NULL);
+        in = *box;
+        box = tg_luaaux_box(L, release_plan);
+    }
+    for (size_t i = 0; i < n; i++) {
+        specs[i] =
+            (tg_plan_aggspec){ aggs[i].name, aggs[i].fn, argx[i], aggs[i].p, aggs[i].method };
+        if (argx[i]) tg_luaval_expr_typecheck(L, argx[i], tg_plan_schema(in));
+    }
+    if (!(*box = tg_plan_agg(in, keys.v, keys.n, specs, n, &err)))
+        return tg_luaaux_fail(L, err.code, &err, "agg");
+    tg_luaval_table_push_plan(L, box, "agg");
+    return 1;
+}
+
 /* g:agg{name = aggregate, ...} or g:agg{{"name", aggregate}, ...}: one row
 ** per group, sorted by the keys; the key columns, then the aggregates in
 ** the order read (list items, then names sorted). */
@@ -259,7 +314,7 @@ static int l_groupby_agg(lua_State *L) {
     tg_luaaux_check_table(L, 2, "agg", "aggregates");
     lua_settop(L, 2);
     lua_getiuservalue(L, 1, 1); /* 3 */
-    shape = tg_luaval_table_shape(L, 3, NULL);
+    shape = tg_luaval_table_schema(L, 3);
     lua_getiuservalue(L, 1, 2); /* 4 */
     keys = check_names(L, 4, "group_by", "keys");
     spec = lua_gettop(L) + 1;
@@ -301,6 +356,8 @@ static int l_groupby_agg(lua_State *L) {
     }
     for (size_t i = 0; i < n; i++)
         if (argx[i]) add_columns(L, list, argx[i]);
+    if (!all && tg_luaval_lazy() && !collated(L, keys))
+        return plan_agg(L, keys, spec, aggs, argx, n);
     if (all) {
         t = tg_luaval_table_check(L, 3);
         lua_pushnil(L);
@@ -369,14 +426,28 @@ static void check_keys(lua_State *L, int idx, names *l, names *r, const char *wh
     if (l->n == 0) tg_luaaux_error(L, "%s: no join keys", what);
 }
 
+/* t:join as a plan step: both sides as plans, checked now. */
+static int plan_join(lua_State *L, names lk, names rk, int how, const char *suffix) {
+    tg_plan *l = tg_luaval_table_plan(L, 1), *r = tg_luaval_table_plan(L, 2);
+    void **box = tg_luaaux_box(L, release_plan);
+    tg_error err;
+    tg_err_clear(&err);
+    *box = tg_plan_join(l, r, lk.v, rk.v, lk.n, how, suffix, &err);
+    if (!*box) return tg_luaaux_fail(L, err.code, &err, "join");
+    tg_luaval_table_push_plan(L, box, "join");
+    return 1;
+}
+
 /* t:join(other, {on = keys, how = "inner" | "left" | "semi" | "anti",
 ** suffix = "_right"}) */
 static int l_table_join(lua_State *L) {
     static const char *const known[] = { "on", "how", "suffix", NULL };
     static const char *const hows[] = { "inner", "left", "semi", "anti", NULL };
     static const int how_values[] = { TG_JOIN_INNER, TG_JOIN_LEFT, TG_JOIN_SEMI, TG_JOIN_ANTI };
-    const tg_table *t = tg_luaval_table_check(L, 1);
-    const tg_table *u = tg_luaval_table_arg(L, 2, "join", "other");
+    int lazy = tg_luaval_lazy();
+    const tg_table *t = lazy ? tg_luaval_table_schema(L, 1) : tg_luaval_table_check(L, 1);
+    const tg_table *u = lazy ? tg_luaval_table_arg_shape(L, 2, "join", "other")
+                             : tg_luaval_table_arg(L, 2, "join", "other");
     names lk, rk;
     tg_table **slot;
     tg_interrupt intr;
@@ -394,6 +465,7 @@ static int l_table_join(lua_State *L) {
     check_keys(L, -1, &lk, &rk, "join", "on");
     check_columns(L, t, lk);
     check_columns(L, u, rk);
+    if (tg_luaval_lazy()) return plan_join(L, lk, rk, how, suffix);
     slot = tg_luaval_table_new(L);
     res = lua_gettop(L);
     tg_luaaux_interrupt(L, &intr);

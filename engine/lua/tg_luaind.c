@@ -264,6 +264,12 @@ static void read_spec(lua_State *L, tg_indicator_spec *s, const char **by) {
     ** judged (the document keeps the word as given) */
     s->judge.first_judged =
         s->base.set && !s->base.is_num && strcmp(s->base.str, "first_judged") == 0;
+    /* funnel = true: the groups are steps, each a subset of the one before */
+    s->total = NULL;
+    s->funnel = tg_luaaux_opt_boolean(L, 1, "indicator", "funnel", 0);
+    if (s->funnel && (k != 0 || s->n_by != 1))
+        tg_luaaux_error(L, "indicator: funnel = true needs a proportion with one 'by' column "
+                           "(the steps)");
 }
 
 /* Raises unless 'id' is new in this run and made of [A-Za-z0-9._-]. */
@@ -286,13 +292,27 @@ static void claim_id(lua_State *L, const char *id) {
     lua_pop(L, 1);
 }
 
+/* The details at idx (nil, or a table of Tables and values) as JSON in
+** *details. They reach the document: no CPR numbers (tilbud names are
+** fine). */
+static void read_details(lua_State *L, int idx, void **details) {
+    idx = lua_absindex(L, idx);
+    tg_luaval_check_identifiers(L, idx, 0, 0, "indicator details");
+    if (!lua_isnil(L, idx)) *details = tg_luaval_json(L, idx, -1, "details");
+}
+
 /* spec.part_of: the series of the indicator without groups this one's
-** groups add up to (the registry's ids table keeps it alive), or NULL. */
-static const tg_table *total_of(lua_State *L, const char *id) {
+** groups add up to (the registry's ids table keeps it alive), or NULL;
+** *round_to: what its counts are rounded to. */
+static const tg_table *total_of(lua_State *L, const char *id, double *round_to) {
     const char *of = tg_luaaux_opt_string(L, 1, "indicator", "part_of", NULL);
     const tg_table *t;
+    *round_to = 0;
     if (!of) return NULL;
     lua_getfield(L, LUA_REGISTRYINDEX, IDS_KEY);
+    lua_pushfstring(L, "%s#round_to", of);
+    if (lua_rawget(L, -2) == LUA_TNUMBER) *round_to = lua_tonumber(L, -1);
+    lua_pop(L, 1);
     lua_getfield(L, -1, of);
     if (!luaL_testudata(L, -1, TG_LUAVAL_TABLE_MT))
         tg_luaaux_error(L,
@@ -305,12 +325,17 @@ static const tg_table *total_of(lua_State *L, const char *id) {
 }
 
 /* Remembers the series at idx of indicator 'id' (which has no groups) as
-** a total later indicators may be part_of. */
-static void keep_total(lua_State *L, const char *id, int idx) {
+** a total later indicators may be part_of, with the rounding of its counts. */
+static void keep_total(lua_State *L, const char *id, int idx, double round_to) {
     idx = lua_absindex(L, idx);
     lua_getfield(L, LUA_REGISTRYINDEX, IDS_KEY);
     lua_pushvalue(L, idx);
     lua_setfield(L, -2, id);
+    /* its published counts are rounded: the groups' check allows for it
+    ** ('#' cannot be in an id) */
+    lua_pushfstring(L, "%s#round_to", id);
+    lua_pushnumber(L, round_to);
+    lua_rawset(L, -3);
     lua_pop(L, 1);
 }
 
@@ -445,29 +470,14 @@ static tg_json *describe(lua_State *L, const tg_indicator_spec *s, const tg_tabl
 
 /* tegn.indicator(spec) -> series, verdicts (Tables) */
 static int l_indicator(lua_State *L) {
-    static const char *const known[] = { "id",
-                                         "title",
-                                         "strategy",
-                                         "goal",
-                                         "direction",
-                                         "unit",
-                                         "kind",
-                                         "compute",
-                                         "by",
-                                         "period",
-                                         "baseline",
-                                         "comparable_from",
-                                         "conf",
-                                         "min_n",
-                                         "suppress_below",
-                                         "per",
-                                         "flag_deviation",
-                                         "note",
-                                         "params",
-                                         "census",
-                                         "disclosure",
-                                         "part_of",
-                                         NULL };
+    static const char *const known[] = { "id",      "title",          "strategy",
+                                         "goal",    "direction",      "unit",
+                                         "kind",    "compute",        "by",
+                                         "period",  "baseline",       "comparable_from",
+                                         "conf",    "min_n",          "suppress_below",
+                                         "per",     "flag_deviation", "note",
+                                         "params",  "census",         "disclosure",
+                                         "part_of", "funnel",         NULL };
     const char *by[TG_INDICATOR_MAX_BY];
     tg_indicator_spec s;
     tg_table **series, **verdicts, *t;
@@ -490,18 +500,17 @@ static int l_indicator(lua_State *L) {
         return tg_luaaux_bad(L, lua_tostring(L, -1), "compute", "a function", -2);
     }
     claim_id(L, id);
-    s.total = total_of(L, id);
+    s.total = total_of(L, id, &s.total_round_to);
     lua_getfield(L, LUA_REGISTRYINDEX, CATALOG_KEY);
     push_params(L);
-    lua_call(L, 2, 2); /* compute(data, params) -> series [, details] */
+    lua_call(L, 2, 2); /* compute(data, params) -> series [, details or a function
+                       ** series -> details] */
     if (!luaL_testudata(L, 2, TG_LUAVAL_TABLE_MT))
         return tg_luaaux_error(L, "indicator '%s': compute must return a tegn.Table, not a %s", id,
                                luaL_typename(L, 2));
     t = tg_luaval_table_check(L, 2);
     details = tg_luaaux_box(L, free_json);
-    /* details reach the document: no CPR numbers (tilbud names are fine) */
-    tg_luaval_check_identifiers(L, 3, 0, 0, "indicator details");
-    if (!lua_isnil(L, 3)) *details = tg_luaval_json(L, 3, -1, "details");
+    if (!lua_isfunction(L, 3)) read_details(L, 3, details);
     series = tg_luaval_table_new(L);
     verdicts = tg_luaval_table_new(L);
     tg_lua_check(L);
@@ -512,8 +521,16 @@ static int l_indicator(lua_State *L) {
         snprintf(what, sizeof what, "indicator '%s'", id);
         return tg_luaaux_fail(L, st, &err, what);
     }
+    if (lua_isfunction(L, 3)) {
+        /* details made from the published series (which periods it hides) */
+        lua_pushvalue(L, 3);
+        lua_pushvalue(L, 5);
+        lua_call(L, 1, 1);
+        read_details(L, -1, details);
+        lua_pop(L, 1);
+    }
     tg_luactx_add_indicator(L, describe(L, &s, *series, *verdicts, details));
-    if (s.n_by == 0) keep_total(L, id, -2);
+    if (s.n_by == 0) keep_total(L, id, -2, s.judge.sdc.round_to);
     tg_luaval_table_finish(L, -2);
     tg_luaval_table_finish(L, -2);
     return 2;

@@ -20,6 +20,7 @@
 
 #include "tg_conv.h"
 #include "tg_csv.h"
+#include "tg_csvprep.h"
 #include "tg_date.h"
 #include "tg_db.h"
 #include "tg_enc.h"
@@ -412,6 +413,20 @@ static int read_as_excel(lua_State *L, const char *path) {
     return 2;
 }
 
+/* tegn check --data: the load reads a copy of the file's first records
+** (tg_csvprep_head) instead of the file, when it can make one. */
+static void sample_head(const char *path, size_t rows, tg_csv_opts *o) {
+    int src = o->use_fd ? o->fd : open(path, O_RDONLY | O_CLOEXEC);
+    int head = tg_csvprep_head(src, rows);
+    if (head < 0) {
+        if (!o->use_fd && src >= 0) close(src);
+        return;
+    }
+    if (src >= 0) close(src);
+    o->fd = head;
+    o->use_fd = 1;
+}
+
 /* tegn.read_csv(path [, opts]) -> Table, report */
 static int l_tegn_read_csv(lua_State *L) {
     static const char *const known[] = { "sep",     "quote",  "header",   "encoding", "decimal",
@@ -501,12 +516,14 @@ static int l_tegn_read_csv(lua_State *L) {
         if (o.use_fd) close(o.fd);
         return read_as_excel(L, path);
     }
+    if (tg_luactx_sample(lib) > 0) sample_head(path, tg_luactx_sample(lib), &o);
     st = tg_csv_read(path, &o, slot, &rep, &err);
     if (o.use_fd) close(o.fd);
     *rbox = rep;
     if (st != TG_OK) return tg_luaaux_fail(L, st, &err, NULL);
     tg_luactx_add_input(L, path, NULL, *slot, rep->n_rejected);
     record_csv(L, path, rep, *slot);
+    tg_luactx_sample_table(L, slot); /* a gzip or UTF-16 file was read whole */
     if (tg_luactx_progress(lib)) {
         char line[512];
         int n = snprintf(line, sizeof line, "tegn: read %s: %zu rows\n", path, (*slot)->n_rows);
@@ -619,6 +636,7 @@ static int l_tegn_read_sqlite(lua_State *L) {
     }
     if (st != TG_OK) return tg_luaaux_fail(L, st, &err, NULL);
     tg_luactx_add_input(L, db, what, *slot, 0);
+    tg_luactx_sample_table(L, slot);
     return 1;
 }
 

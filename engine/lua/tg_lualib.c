@@ -24,6 +24,7 @@
 #include "tg_luaind.h"
 #include "tg_luaio.h"
 #include "tg_luaparquet.h"
+#include "tg_luapg.h"
 #include "tg_luapriv.h"
 #include "tg_luarepl.h"
 #include "tg_luareshape.h"
@@ -49,6 +50,7 @@ static void open_table(lua_State *L) {
     tg_luaverb_open_methods(L);
     tg_luagroup_open_methods(L);
     tg_luareshape_open_methods(L);
+    tg_luapg_open_methods(L);
     lua_pushcclosure(L, tg_luaval_table_index, 1);
     lua_setfield(L, -2, "__index");
     lua_pop(L, 1);
@@ -82,6 +84,7 @@ void tg_lualib_open(lua_State *L, void *ud) {
     tg_luatakst_open_module(L);
     tg_luasim_open_module(L);
     tg_luaworkbook_open_module(L); /* read_excel */
+    tg_luapg_open_module(L);
     lua_pushliteral(L, TG_VERSION_STRING);
     lua_setfield(L, -2, "version");
     tg_luaaux_push_null(L);

@@ -111,6 +111,7 @@ static tg_status write_to(lua_State *L, const char *path, const tg_table *t,
     const char *name;
     tg_status st;
     int dir = tg_luactx_open_write(L, "write_parquet", path, &name);
+    if (dir == TG_LUACTX_DRY) return TG_OK; /* tegn check --data: judged, not written */
     if (dir < 0) { /* no file policy (the REPL, an embedding program): by name */
         (void)tg_path_make_folders(path);
         if ((dir = tg_out_open_folder(path, &name)) < 0)

@@ -9,12 +9,15 @@
 
 #include <lauxlib.h>
 #include <lua.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tg_lua.h"
 #include "tg_luactx.h"
+#include "tg_luadefs.h"
 #include "tg_luaval.h"
+#include "tg_mem.h"
 
 #define DOCS_KEY   "tegn.repl.docs"
 #define SHOW_ITEMS 30 /* fields of a Lua table shown before "..." */
@@ -476,6 +479,22 @@ static int help_overview(lua_State *L) {
     return 0;
 }
 
+/* Prints the signature the editor definitions give 'name' ("tegn.sum",
+** "Table:filter"; 'colon' points into it for a method), if any. */
+static void show_signature(lua_State *L, const char *name, const char *colon) {
+    tg_sbuf sig = { 0 };
+    char owner[64];
+    const char *dot = colon ? colon : strrchr(name, '.');
+    if (!dot || (size_t)(dot - name) >= sizeof owner) return;
+    snprintf(owner, sizeof owner, "%.*s", (int)(dot - name), name);
+    tg_sbuf_str(&sig, "  ");
+    if (tg_luadefs_signature(owner, dot + 1, &sig) && !sig.oom) {
+        tg_sbuf_str(&sig, "\n");
+        if (!sig.oom) out(L, sig.p, sig.len); /* the print callback: C only, no raise */
+    }
+    tg_free(sig.p);
+}
+
 /* help([f]): the overview, or what f is and where the docs describe it. */
 static int l_help(lua_State *L) {
     if (lua_isnoneornil(L, 1)) return help_overview(L);
@@ -496,6 +515,7 @@ static int l_help(lua_State *L) {
                                                       : "a Lua function";
     const char *head = lua_pushfstring(L, "%s: %s\n", name, kind);
     out(L, head, strlen(head));
+    show_signature(L, name, colon);
     /* The docs write methods as t:name( or :name( after an expression. */
     const char *needle = colon ? lua_pushfstring(L, ":%s", colon + 1) : name;
     if (!show_docs(L, needle) && !colon) {
@@ -628,7 +648,7 @@ static int complete_protected(lua_State *L) {
             offer_keys(L, v, base, sep + 1, 1, set);
         }
         if (*sep == '.' && luaL_testudata(L, v, TG_LUAVAL_TABLE_MT)) {
-            const tg_table *t = tg_luaval_table_shape(L, v, NULL);
+            const tg_table *t = tg_luaval_table_schema(L, v);
             for (size_t k = 0; k < t->n_cols; k++)
                 if (strncmp(t->names[k], sep + 1, strlen(sep + 1)) == 0 && is_ident(t->names[k])) {
                     lua_pushfstring(L, "%s%s", base, t->names[k]);

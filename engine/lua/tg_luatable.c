@@ -111,14 +111,7 @@ static int l_table_head(lua_State *L) {
         *slot = tg_table_retain((tg_table *)t);
         return 1;
     }
-    *slot = tg_table_new();
-    if (!*slot) return tg_lua_raise(L, TG_ENOMEM, NULL);
-    for (size_t k = 0; k < t->n_cols; k++) {
-        tg_col *c = tg_col_slice(t->cols[k], 0, m);
-        tg_status st = c ? tg_table_add(*slot, t->names[k], c) : TG_ENOMEM;
-        tg_col_release(c);
-        if (st != TG_OK) return tg_lua_raise(L, st, NULL);
-    }
+    if (!(*slot = tg_table_head(t, m))) return tg_lua_raise(L, TG_ENOMEM, NULL);
     return 1;
 }
 
@@ -138,8 +131,7 @@ static void add_renamed(lua_State *L, const tg_table *t, tg_table *out, const ch
 ** columns, list entries first in their order, then renames sorted by the
 ** new name. */
 static int l_table_select(lua_State *L) {
-    size_t rows;
-    const tg_table *t = tg_luaval_table_shape(L, 1, &rows);
+    const tg_table *t = tg_luaval_table_schema(L, 1);
     tg_table **slot;
 
     if (lua_type(L, 2) == LUA_TSTRING) { /* select("a", "b") */
@@ -183,7 +175,7 @@ static int l_table_select(lua_State *L) {
 /* t:rename{new = "old", ...}: same columns in the same order, some of
 ** them under new names. */
 static int l_table_rename(lua_State *L) {
-    const tg_table *t = tg_luaval_table_shape(L, 1, NULL);
+    const tg_table *t = tg_luaval_table_schema(L, 1);
     size_t n_keys;
     const char **keys, **names;
     tg_table **slot;
@@ -241,6 +233,7 @@ static int l_table_write_sqlite(lua_State *L) {
     tg_err_clear(&err);
     const char *file;
     int dir = tg_luactx_open_write(L, "write_sqlite", db, &file);
+    if (dir == TG_LUACTX_DRY) return 0; /* tegn check --data */
     if (dir < 0) { /* no file policy (the REPL, an embedding program): by name */
         (void)tg_path_make_folders(db);
         st = tg_db_write(db, name, t, mode, &intr, &err);
@@ -324,7 +317,8 @@ static int l_table_write_csv(lua_State *L) {
     tg_err_clear(&err);
     const char *name;
     int dir = tg_luactx_open_write(L, "write_csv", path, &name);
-    if (dir < 0) { /* no file policy (the REPL, an embedding program) */
+    if (dir == TG_LUACTX_DRY) return 0; /* tegn check --data */
+    if (dir < 0) {                      /* no file policy (the REPL, an embedding program) */
         (void)tg_path_make_folders(path);
         st = tg_out_csv(t, path, &o, &err);
     } else {
@@ -426,7 +420,8 @@ static int xlsx_write(lua_State *L, const char *path, const tg_xlsxw_sheet *s, s
     o->intr = &intr;
     tg_err_clear(&err);
     int dir = tg_luactx_open_write(L, "write_xlsx", path, &name);
-    if (dir < 0) { /* no file policy (the REPL, an embedding program) */
+    if (dir == TG_LUACTX_DRY) return 0; /* tegn check --data */
+    if (dir < 0) {                      /* no file policy (the REPL, an embedding program) */
         (void)tg_path_make_folders(path);
         st = tg_xlsxw_write(path, s, n, o, &err);
     } else {

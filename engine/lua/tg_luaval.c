@@ -25,6 +25,7 @@
 #include "tg_lua.h"
 #include "tg_luaaux.h"
 #include "tg_mem.h"
+#include "tg_plan.h"
 
 #define WIN_COL "\x01window" /* the temporary column of a window over an expression */
 
@@ -38,6 +39,8 @@ typedef struct ltable {
     size_t n;
     tg_col **cache; /* src->n_cols entries: columns gathered so far, or NULL */
     int freed;      /* t:free() or <close> ran; the columns may stay until __gc */
+    tg_plan *plan;  /* the verbs that make it: pending while t and src are NULL */
+    tg_plan *scan;  /* a scan of the pending selection, which then owns idx */
 } ltable;
 
 /* ---- the userdata ---- */
@@ -46,7 +49,9 @@ static void drop_selection(ltable *lt) {
     if (lt->cache)
         for (size_t k = 0; k < lt->src->n_cols; k++) tg_col_release(lt->cache[k]);
     tg_free(lt->cache);
-    tg_free(lt->idx);
+    if (lt->scan) tg_plan_release(lt->scan); /* it owns idx */
+    else tg_free(lt->idx);
+    lt->scan = NULL;
     tg_table_release(lt->src);
     lt->cache = NULL;
     lt->idx = NULL;
@@ -56,7 +61,12 @@ static void drop_selection(ltable *lt) {
 
 /* Freed, or never filled (a verb raised between box and fill). */
 static int is_freed(const ltable *lt) {
-    return lt->freed || (!lt->t && !lt->src);
+    return lt->freed || (!lt->t && !lt->src && !lt->plan);
+}
+
+/* A plan not run yet: its result is made by run_plan when needed. */
+static int is_pending(const ltable *lt) {
+    return lt->plan && !lt->t && !lt->src;
 }
 
 static ltable *push_ltable(lua_State *L) {
@@ -112,21 +122,67 @@ static void materialize(lua_State *L, ltable *lt) {
     drop_selection(lt);
 }
 
+/* Without this, a loop making big tables would let dead ones pile up
+** until the memory cap: the collector paces itself by Lua's own heap. */
+static void account(lua_State *L, const tg_table *t, size_t rows) {
+    size_t bytes = 0;
+    for (size_t k = 0; k < t->n_cols; k++) bytes += rows * tg_type_width(t->cols[k]->type);
+    if (bytes >= 64 * 1024) {
+        size_t kb = bytes / 1024;
+        lua_gc(L, LUA_GCSTEP, kb > ((size_t)1 << 20) ? 1 << 20 : (int)kb);
+    }
+}
+
+/* Runs the Table's plan: its result becomes the Table's table, or its
+** pending selection when the plan ends in a filter. An error names the
+** script line of the verb whose step failed, as the eager verb would. */
+static void run_plan(lua_State *L, ltable *lt) {
+    tg_interrupt intr;
+    tg_table *out;
+    size_t *sel, n;
+    const char *where, *verb;
+    tg_error err;
+    tg_status st;
+
+    tg_luaaux_interrupt(L, &intr);
+    tg_err_clear(&err);
+    st = tg_plan_run(lt->plan, &intr, &out, &sel, &n, &where, &verb, &err);
+    if (st != TG_OK) tg_luaaux_fail_at(L, st, &err, *verb ? verb : NULL, where);
+    if (!sel) {
+        lt->t = out;
+        account(L, out, out->n_rows);
+        return;
+    }
+    lt->cache = tg_calloc(out->n_cols ? out->n_cols : 1, sizeof *lt->cache);
+    lt->src = out;
+    lt->idx = sel;
+    lt->n = n;
+    if (!lt->cache) tg_lua_raise(L, TG_ENOMEM, NULL);
+}
+
 static ltable *check_ltable(lua_State *L, int idx) {
     ltable *lt = tg_luaaux_check_udata(L, idx, TG_LUAVAL_TABLE_MT);
     if (is_freed(lt)) tg_luaaux_error(L, "the table was freed (t:free() or <close>)");
     return lt;
 }
 
+/* check_ltable, with a pending plan run. */
+static ltable *ran_ltable(lua_State *L, int idx) {
+    ltable *lt = check_ltable(L, idx);
+    if (is_pending(lt)) run_plan(L, lt);
+    return lt;
+}
+
 tg_table *tg_luaval_table_test(lua_State *L, int idx) {
     ltable *lt = luaL_testudata(L, idx, TG_LUAVAL_TABLE_MT);
     if (!lt || is_freed(lt)) return NULL;
+    if (is_pending(lt)) run_plan(L, lt);
     if (!lt->t) materialize(L, lt);
     return lt->t;
 }
 
 tg_table *tg_luaval_table_check(lua_State *L, int idx) {
-    ltable *lt = check_ltable(L, idx);
+    ltable *lt = ran_ltable(L, idx);
     if (!lt->t) materialize(L, lt);
     return lt->t;
 }
@@ -139,15 +195,30 @@ tg_table *tg_luaval_table_arg(lua_State *L, int idx, const char *fn, const char 
     return tg_luaval_table_check(L, idx);
 }
 
+const tg_table *tg_luaval_table_arg_shape(lua_State *L, int idx, const char *fn, const char *key) {
+    ltable *lt = luaL_testudata(L, idx, TG_LUAVAL_TABLE_MT);
+    if (!lt) tg_luaaux_bad(L, fn, key, "a tegn.Table", idx);
+    if (is_freed(lt))
+        tg_luaaux_bad(L, fn, key, "a tegn.Table that is not freed (t:free() or <close>)", idx);
+    return tg_luaval_table_schema(L, idx);
+}
+
+const tg_table *tg_luaval_table_schema(lua_State *L, int idx) {
+    ltable *lt = check_ltable(L, idx);
+    if (is_pending(lt)) return tg_plan_schema(lt->plan);
+    return lt->t ? lt->t : lt->src;
+}
+
 const tg_table *tg_luaval_table_shape(lua_State *L, int idx, size_t *n_rows) {
     ltable *lt = check_ltable(L, idx);
+    if (is_pending(lt)) run_plan(L, lt); /* callers may read the columns */
     if (n_rows) *n_rows = lt->t ? lt->t->n_rows : lt->n;
     return lt->t ? lt->t : lt->src;
 }
 
 int tg_luaval_table_rows_of(lua_State *L, int idx, const tg_table **src, const size_t **rows,
                             size_t *n) {
-    ltable *lt = check_ltable(L, idx);
+    ltable *lt = ran_ltable(L, idx);
     if (lt->t) return 0;
     *src = lt->src;
     *rows = lt->idx;
@@ -156,7 +227,7 @@ int tg_luaval_table_rows_of(lua_State *L, int idx, const tg_table **src, const s
 }
 
 const tg_table *tg_luaval_table_project(lua_State *L, int idx, const char *const *names, size_t n) {
-    ltable *lt = check_ltable(L, idx);
+    ltable *lt = ran_ltable(L, idx);
     void **box;
     tg_table *view;
     tg_status st;
@@ -179,17 +250,13 @@ const tg_table *tg_luaval_table_project(lua_State *L, int idx, const char *const
     return view;
 }
 
-/* Without this, a loop making big tables would let dead ones pile up
-** until the memory cap: the collector paces itself by Lua's own heap. */
 int tg_luaval_table_finish(lua_State *L, int idx) {
-    size_t rows, bytes = 0;
-    const tg_table *t = tg_luaval_table_shape(L, idx, &rows);
+    size_t rows;
+    const tg_table *t;
     lua_pushvalue(L, idx);
-    for (size_t k = 0; k < t->n_cols; k++) bytes += rows * tg_type_width(t->cols[k]->type);
-    if (bytes >= 64 * 1024) {
-        size_t kb = bytes / 1024;
-        lua_gc(L, LUA_GCSTEP, kb > ((size_t)1 << 20) ? 1 << 20 : (int)kb);
-    }
+    if (is_pending(check_ltable(L, idx))) return 1; /* no columns yet: run_plan tells */
+    t = tg_luaval_table_shape(L, idx, &rows);
+    account(L, t, rows);
     return 1;
 }
 
@@ -199,6 +266,8 @@ static void release_ltable(ltable *lt) {
     tg_table_release(lt->t);
     lt->t = NULL;
     drop_selection(lt);
+    tg_plan_release(lt->plan);
+    lt->plan = NULL;
 }
 
 int tg_luaval_table_free(lua_State *L) {
@@ -251,11 +320,44 @@ static int l_table_tostring(lua_State *L) {
 
 /* The table at res (just built from the columns of the Table at orig's
 ** shape) becomes a selection of the same rows as orig, when orig is one. */
+static void release_plan(void *p) {
+    tg_plan_release(p);
+}
+
+/* same_rows for a plan: the table at r, built from the plan's schema
+** columns, becomes a project step over the plan (each column found by
+** identity among the schema's). */
+static void plan_same_rows(lua_State *L, ltable *o, ltable *r) {
+    const tg_table *sch = tg_plan_schema(o->plan), *t = r->t;
+    const char **from = lua_newuserdatauv(L, (t->n_cols ? t->n_cols : 1) * sizeof *from, 0);
+    void **box = tg_luaaux_box(L, release_plan);
+    tg_error err;
+
+    for (size_t i = 0; i < t->n_cols; i++)
+        for (size_t k = 0; k < sch->n_cols; k++)
+            if (sch->cols[k] == t->cols[i]) from[i] = sch->names[k];
+    tg_err_clear(&err);
+    *box = tg_plan_project(o->plan, (const char *const *)t->names, from, t->n_cols, &err);
+    if (!*box) tg_luaaux_fail(L, err.code, &err, NULL);
+    tg_table_release(r->t);
+    r->t = NULL;
+    r->plan = *box;
+    *box = NULL;
+    lua_pop(L, 2);
+    tg_lua_push_where(L);
+    tg_plan_set_origin(r->plan, lua_tostring(L, -1), NULL);
+    lua_pop(L, 1);
+}
+
 void tg_luaval_table_same_rows(lua_State *L, int orig, tg_table **res) {
     ltable *o = check_ltable(L, orig), *r = (ltable *)res; /* t is the first member */
     size_t *idx;
     tg_col **cache;
 
+    if (is_pending(o)) {
+        plan_same_rows(L, o, r);
+        return;
+    }
     if (o->t) return;
     idx = tg_malloc((o->n ? o->n : 1) * sizeof *idx);
     cache = tg_calloc(r->t->n_cols ? r->t->n_cols : 1, sizeof *cache);
@@ -270,6 +372,64 @@ void tg_luaval_table_same_rows(lua_State *L, int orig, tg_table **res) {
     r->idx = idx;
     r->n = o->n;
     r->cache = cache;
+}
+
+/* ---- plans ---- */
+
+int tg_luaval_table_pending(lua_State *L, int idx) {
+    return is_pending(check_ltable(L, idx));
+}
+
+int tg_luaval_lazy(void) {
+    static int lazy = -1;
+    if (lazy < 0) {
+        const char *e = getenv("TEGN_EAGER");
+        lazy = !(e && *e && strcmp(e, "0") != 0);
+    }
+    return lazy;
+}
+
+
+tg_plan *tg_luaval_table_plan(lua_State *L, int idx) {
+    ltable *lt = check_ltable(L, idx);
+    void **box = tg_luaaux_box(L, release_plan);
+    tg_error err;
+
+    tg_err_clear(&err);
+    if (is_pending(lt)) *box = tg_plan_retain(lt->plan);
+    else if (lt->t) *box = tg_plan_scan(lt->t, NULL, 0, &err);
+    else if (lt->scan) *box = tg_plan_retain(lt->scan);
+    else if ((lt->scan = tg_plan_scan_take(lt->src, lt->idx, lt->n, &err)))
+        *box = tg_plan_retain(lt->scan); /* the selection's rows, not a copy */
+    if (!*box) tg_lua_raise(L, TG_ENOMEM, NULL);
+    return *box;
+}
+
+void tg_luaval_table_push_plan(lua_State *L, void **plan_box, const char *verb) {
+    ltable *lt = push_ltable(L);
+    lt->plan = *plan_box;
+    *plan_box = NULL;
+    tg_lua_push_where(L);
+    tg_plan_set_origin(lt->plan, lua_tostring(L, -1), verb);
+    lua_pop(L, 1);
+}
+
+const char *tg_luaval_table_explain(lua_State *L, int idx) {
+    ltable *lt = check_ltable(L, idx);
+    size_t rows;
+    char *text;
+    if (!lt->plan) {
+        const tg_table *t = tg_luaval_table_shape(L, idx, &rows);
+        lua_pushfstring(L,
+                        "table %I rows, %I columns (no plan: the verbs that made it ran "
+                        "eagerly)\n",
+                        (lua_Integer)rows, (lua_Integer)t->n_cols);
+        return lua_tostring(L, -1);
+    }
+    if (!(text = tg_plan_explain(lt->plan))) tg_lua_raise(L, TG_ENOMEM, NULL);
+    lua_pushstring(L, text);
+    tg_free(text);
+    return lua_tostring(L, -1);
 }
 
 static const luaL_Reg table_meta[] = {
@@ -355,7 +515,7 @@ int tg_luaval_table_index(lua_State *L) {
     lua_pushvalue(L, 2);
     if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL) return 1;
     lua_pop(L, 1);
-    t = tg_luaval_table_shape(L, 1, NULL);
+    t = tg_luaval_table_schema(L, 1);
     if (lua_type(L, 2) != LUA_TSTRING)
         return tg_luaaux_error(L, "a table is indexed by column names, not a %s",
                                luaL_typename(L, 2));
@@ -481,6 +641,19 @@ const char **tg_luaval_expr_columns(lua_State *L, const tg_expr *e, size_t *n) {
 
 static void release_col(void *p) {
     tg_col_release(p);
+}
+
+void tg_luaval_expr_typecheck(lua_State *L, const tg_expr *e, const tg_table *t) {
+    tg_interrupt intr;
+    tg_error err;
+    tg_status st;
+    tg_type type;
+
+    tg_luaval_expr_check_columns(L, e, t);
+    tg_luaaux_interrupt(L, &intr);
+    tg_err_clear(&err);
+    st = tg_exec_type(e, t, &intr, &type, &err);
+    if (st != TG_OK) tg_luaaux_fail(L, st, &err, NULL);
 }
 
 tg_col *tg_luaval_expr_eval(lua_State *L, const tg_expr *e, const tg_table *t) {

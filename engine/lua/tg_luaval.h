@@ -15,6 +15,7 @@
 
 #include "tg_expr.h"
 #include "tg_json.h"
+#include "tg_plan.h"
 #include "tg_table.h"
 #include "tg_takst.h"
 #include "tg_window.h"
@@ -61,8 +62,20 @@ void tg_luaval_table_push_rows(struct lua_State *L, const tg_table *src, void **
 
 /* The column names and types of the Table at idx without gathering a
 ** pending selection (the source table's, whose n_rows may differ), and
-** its row count in *n_rows (may be NULL). Raises for a freed table. */
+** its row count in *n_rows (may be NULL). A pending plan runs first.
+** Raises for a freed table. */
 const tg_table *tg_luaval_table_shape(struct lua_State *L, int idx, size_t *n_rows);
+
+/* The column names and types of the Table at idx, as a table whose
+** columns must not be read (a plan's have no rows): what a verb checks
+** names against and what a plan step is built on. Runs no plan. Raises for
+** a freed table. */
+const tg_table *tg_luaval_table_schema(struct lua_State *L, int idx);
+
+/* tg_luaval_table_schema for an argument that is not the receiver, with
+** tg_luaval_table_arg's errors. */
+const tg_table *tg_luaval_table_arg_shape(struct lua_State *L, int idx, const char *fn,
+                                          const char *key);
 
 /* 1 if the Table at idx is a pending selection, with its source table and
 ** row indices (borrowed from the Table); 0 if it is a table. */
@@ -92,15 +105,43 @@ tg_table *tg_luaval_table_arg(struct lua_State *L, int idx, const char *fn, cons
 tg_table *tg_luaval_table_test(struct lua_State *L, int idx);
 
 /* Makes the table at *res (just built from the columns of the Table at
-** 'orig''s shape, in the slot of a Table from tg_luaval_table_new) a
-** selection of the same rows as orig, when orig is one; for t:select and
-** t:rename, which only rearrange columns. */
+** 'orig''s tg_luaval_table_schema, in the slot of a Table from
+** tg_luaval_table_new) a selection of the same rows as orig, when orig is
+** one, or a step of orig's plan when orig has one that has not run; for
+** t:select and t:rename, which only rearrange columns. */
 void tg_luaval_table_same_rows(struct lua_State *L, int orig, tg_table **res);
 
 /* Pushes row i of t as a Lua table keyed by column name: ints as
 ** integers, floats as numbers, bools as booleans, dates as "YYYY-MM-DD"
 ** strings, strings as strings; NULL values are absent (nil). */
 void tg_luaval_table_push_row(struct lua_State *L, const tg_table *t, size_t i);
+
+/* ---- plans: lazy Tables ---- */
+
+/* 1 when verbs build plans (the default), 0 when every verb runs at once:
+** the environment variable TEGN_EAGER set to anything but "" or "0". The
+** tests run every Lua case both ways. */
+int tg_luaval_lazy(void);
+
+/* 1 if the Table at idx holds a plan that has not run: a filter or a
+** derive of it extends the plan, while over a table they run at once (a
+** filter only selects rows, and a derive's data errors stay where the
+** script can catch them). */
+int tg_luaval_table_pending(struct lua_State *L, int idx);
+
+/* The Table at idx as the input of a new plan step: its own plan when it
+** has not run yet, else a scan of its table or pending selection. The
+** node (one reference) is owned by a box pushed on the stack. Raises. */
+tg_plan *tg_luaval_table_plan(struct lua_State *L, int idx);
+
+/* Pushes a Table whose result is the plan in *plan_box (a box from
+** tg_luaaux_box, which the Table takes over: *plan_box is set to NULL),
+** recording the current script line and 'verb' for errors of its run. */
+void tg_luaval_table_push_plan(struct lua_State *L, void **plan_box, const char *verb);
+
+/* Pushes (and returns) t:explain()'s text for the Table at idx: its plan
+** as it runs (tg_plan_explain), or a line saying it has none. */
+const char *tg_luaval_table_explain(struct lua_State *L, int idx);
 
 /* ---- tegn.Expr ---- */
 
@@ -147,6 +188,10 @@ void tg_luaval_expr_check_columns(struct lua_State *L, const tg_expr *e, const t
 ** strings belong to the nodes of e). Both walk each shared subtree once
 ** (tg_expr_columns). */
 const char **tg_luaval_expr_columns(struct lua_State *L, const tg_expr *e, size_t *n);
+
+/* Raises, as tg_luaval_expr_eval would, when 'e' names a column 't'
+** lacks or has a type error over t's columns; evaluates nothing. */
+void tg_luaval_expr_typecheck(struct lua_State *L, const tg_expr *e, const tg_table *t);
 
 /* Evaluates 'e' over 't' into a new column, polling the run's limits;
 ** raises on failure. The column is owned by a box pushed on the stack;

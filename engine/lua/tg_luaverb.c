@@ -22,6 +22,7 @@
 #include "tg_luaaux.h"
 #include "tg_luaval.h"
 #include "tg_mem.h"
+#include "tg_plan.h"
 #include "tg_sort.h"
 
 /* ---- shared helpers ---- */
@@ -46,14 +47,34 @@ static colset *new_colset(lua_State *L, size_t cap) {
     return s;
 }
 
+static void release_plan(void *p) {
+    tg_plan_release(p);
+}
+
 /* ---- filter ---- */
+
+/* t:filter(pred) as a plan step (tg_luaval_lazy): the same checks now,
+** the rows when the result is needed. */
+static int plan_filter(lua_State *L, tg_expr *pred) {
+    tg_plan *in = tg_luaval_table_plan(L, 1);
+    void **box = tg_luaaux_box(L, release_plan);
+    tg_error err;
+    tg_err_clear(&err);
+    if (!(*box = tg_plan_filter(in, pred, &err)))
+        return tg_luaaux_fail(L, err.code, &err, "filter");
+    tg_luaval_table_push_plan(L, box, "filter");
+    return 1;
+}
 
 /* t:filter(pred): the rows where pred is true (NULL counts as false), as
 ** a selection of the source rows: no column is copied until a later verb
 ** needs it, and a filter of a filter composes the two index arrays. */
 static int l_table_filter(lua_State *L) {
     size_t total, m = 0, n_names;
-    const tg_table *shape = tg_luaval_table_shape(L, 1, &total), *view, *src;
+    int lazy = tg_luaval_lazy() && tg_luaval_table_pending(L, 1);
+    const tg_table *shape =
+                       lazy ? tg_luaval_table_schema(L, 1) : tg_luaval_table_shape(L, 1, &total),
+                   *view, *src;
     const size_t *rows;
     const char **names;
     tg_expr *pred;
@@ -67,6 +88,8 @@ static int l_table_filter(lua_State *L) {
     lua_settop(L, 2);
     pred = tg_luaval_expr_push(L, 2, TG_LUAVAL_NO_BOOL, "filter", "pred");
     tg_luaval_expr_check_columns(L, pred, shape);
+    if (lazy) return plan_filter(L, pred);
+    shape = tg_luaval_table_shape(L, 1, &total);
     names = tg_luaval_expr_columns(L, pred, &n_names);
     view = tg_luaval_table_project(L, 1, names, n_names);
     box = tg_luaaux_box(L, tg_free);
@@ -150,16 +173,61 @@ static colset *eval_pairs(lua_State *L, const tg_table *t, int base, size_t n, c
     return set;
 }
 
+/* 1 if a value among the n pairs at base is a window (which needs the
+** rows in their order, so its derive runs at once). */
+static int any_window(lua_State *L, int base, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (tg_luaval_window_test(L, base + 2 * (int)i + 1)) return 1;
+    return 0;
+}
+
+/* t:derive{...} as a plan step: the checks eval_pairs makes, in its order,
+** without evaluating. */
+static int plan_derive(lua_State *L, int base, size_t n) {
+    const tg_table *shape = tg_luaval_table_schema(L, 1);
+    const char **names = lua_newuserdatauv(L, (n ? n : 1) * sizeof *names, 0);
+    const tg_expr **exprs = lua_newuserdatauv(L, (n ? n : 1) * sizeof *exprs, 0);
+    tg_plan *in;
+    void **box;
+    tg_error err;
+
+    for (size_t i = 0; i < n; i++) {
+        names[i] = lua_tostring(L, base + 2 * (int)i);
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(names[i], names[j]) == 0)
+                tg_luaaux_error(L, "derive: '%s' given twice", names[i]);
+        exprs[i] = tg_luaval_expr_push(L, base + 2 * (int)i + 1, TG_LUAVAL_NO_BOOL, "derive",
+                                       names[i]); /* stays on the stack */
+        tg_luaval_expr_typecheck(L, exprs[i], shape);
+    }
+    in = tg_luaval_table_plan(L, 1);
+    box = tg_luaaux_box(L, release_plan);
+    tg_err_clear(&err);
+    if (!(*box = tg_plan_derive(in, names, exprs, n, &err)))
+        return tg_luaaux_fail(L, err.code, &err, NULL);
+    tg_luaval_table_push_plan(L, box, "derive");
+    return 1;
+}
+
 /* t:derive{name = expr, ...} or t:derive{{"name", expr}, ...}: new or
 ** replaced columns, all computed from t as it was (a new column cannot use
 ** another one made in the same call; chain two derives for that). */
 static int l_table_derive(lua_State *L) {
-    const tg_table *t = tg_luaval_table_check(L, 1);
+    const tg_table *t;
     tg_table **slot;
     colset *set;
     size_t n;
     int base, res;
 
+    if (tg_luaval_lazy() && tg_luaval_table_pending(L, 1)) {
+        tg_luaaux_check_table(L, 2, "derive", "columns");
+        lua_settop(L, 2);
+        base = lua_gettop(L) + 1;
+        n = tg_luaaux_push_pairs(L, 2, "derive", "columns");
+        if (!any_window(L, base, n)) return plan_derive(L, base, n);
+        lua_settop(L, 2);
+    }
+    t = tg_luaval_table_check(L, 1);
     tg_luaaux_check_table(L, 2, "derive", "columns");
     lua_settop(L, 2);
     slot = tg_luaval_table_new(L);
@@ -415,14 +483,21 @@ static int l_table_map_rows(lua_State *L) {
     return tg_luaval_table_finish(L, res);
 }
 
+/* ---- explain ---- */
+
+/* t:explain(): the plan of the verbs that make t, one step per line, as
+** it runs (filters moved down, the columns each step carries); after t is
+** used, with rows in and out, time and output size per step. */
+static int l_table_explain(lua_State *L) {
+    tg_luaval_table_explain(L, 1);
+    return 1;
+}
+
 /* ---- registration ---- */
 
 static const luaL_Reg verbs[] = {
-    { "filter", l_table_filter },
-    { "derive", l_table_derive },
-    { "sort", l_table_sort },
-    { "map_rows", l_table_map_rows },
-    { NULL, NULL },
+    { "explain", l_table_explain }, { "filter", l_table_filter },     { "derive", l_table_derive },
+    { "sort", l_table_sort },       { "map_rows", l_table_map_rows }, { NULL, NULL },
 };
 
 void tg_luaverb_open_methods(lua_State *L) {

@@ -184,7 +184,8 @@ static void free_report(void *p) {
 /* tegn.read_excel(path [, opts]) -> Table, report */
 static int l_tegn_read_excel(lua_State *L) {
     static const char *const known[] = { "sheet", "range",         "header",      "skip", "types",
-                                         "na",    "stop_at_empty", "drop_totals", NULL };
+                                         "na",    "stop_at_empty", "drop_totals", "xml",  NULL };
+    static const char *const xml[] = { "fast", "expat", NULL };
     const char *path = tg_luaaux_check_string(L, 1, FN, "path");
     const char *na[MAX_NA], *totals[16];
     tg_excel_opts o;
@@ -199,6 +200,7 @@ static int l_tegn_read_excel(lua_State *L) {
         read_range(L, &o);
         read_header(L, &o);
         o.cells.skip = (uint32_t)tg_luaaux_opt_integer(L, 2, FN, "skip", 0, 0, 1048576);
+        o.expat = tg_luaaux_opt_choice(L, 2, FN, "xml", xml, 0) == 1;
         if (lua_getfield(L, 2, "stop_at_empty") != LUA_TNIL)
             o.cells.stop_at_empty = tg_luaaux_opt_boolean(L, 2, FN, "stop_at_empty", 1);
         lua_pop(L, 1);
@@ -232,6 +234,7 @@ static int l_tegn_read_excel(lua_State *L) {
     if (st != TG_OK) return tg_luaaux_fail(L, st, &err, NULL);
     tg_luactx_add_input(L, path, NULL, *slot, 0);
     record(L, path, rep, *slot);
+    tg_luactx_sample_table(L, slot);
     lua_pushvalue(L, -2);
     push_report(L, rep, *slot);
     return 2;

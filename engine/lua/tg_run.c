@@ -215,6 +215,26 @@ static tg_status write_doc(const tg_run_opts *o, int dir, const tg_json *doc, in
     return st;
 }
 
+/* Writes the text tegn.emit made under --format csv or table where the
+** document would go: stdout, or o->out atomically (in the folder open as
+** 'dir' when it is >= 0). */
+static tg_status write_text(const tg_run_opts *o, int dir, const char *text, size_t len,
+                            tg_error *err) {
+    tg_out *out;
+    tg_status st;
+    if (!o->out) {
+        if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0)
+            return tg_err_set(err, TG_EIO, "<stdout>", 0, 0, "cannot write the result");
+        return TG_OK;
+    }
+    if (dir < 0) return tg_out_write_atomic(o->out, text, len, err);
+    st = tg_out_openat(dir, strrchr(o->out, '/') ? strrchr(o->out, '/') + 1 : o->out, o->out, &out,
+                       err);
+    if (st == TG_OK && (st = tg_out_write(out, text, len, err)) != TG_OK) tg_out_abort(out);
+    else if (st == TG_OK) st = tg_out_commit(out, err);
+    return st;
+}
+
 /* Adds the folder part of 'path' ("." when it has none) as a root. */
 static tg_status allow_folder_of(tg_path *p, tg_path_access access, const char *path,
                                  tg_error *err) {
@@ -235,7 +255,8 @@ static tg_status build_paths(const tg_run_opts *o, tg_path **out, tg_error *err)
     tg_status st = p ? TG_OK : tg_err_nomem(err);
 
     /* A script that does not exist is reported when it is opened. */
-    if (st == TG_OK && o->script && allow_folder_of(p, TG_PATH_READ, o->script, err) == TG_ENOMEM)
+    if (st == TG_OK && o->script && !o->code &&
+        allow_folder_of(p, TG_PATH_READ, o->script, err) == TG_ENOMEM)
         st = TG_ENOMEM;
     if (st == TG_OK) st = tg_path_allow_cwd(p, err);
     if (st == TG_OK && getenv(TG_LUAPRIV_KEY_FILE_ENV))
@@ -271,7 +292,54 @@ static tg_status build_paths(const tg_run_opts *o, tg_path **out, tg_error *err)
     return st;
 }
 
-tg_status tg_run_runtime(const tg_run_opts *o, tg_luactx **lib, tg_lua **rt, tg_error *err) {
+/* ---- --timing: the time of each top-level line ---- */
+
+/* The lines seen so far, indexed by line number; 'last' started at 't'. */
+struct timing {
+    tg_run_line_time *lines;
+    size_t cap;
+    int last;
+    double t;
+};
+
+/* tg_lua_opts.line: the line that ran until now gets the time since it
+** started; 'line' starts (0: the script ended). */
+static void timing_line(void *ud, int line) {
+    struct timing *tm = ud;
+    double t = now();
+    if (tm->last > 0 && (size_t)tm->last < tm->cap) tm->lines[tm->last].seconds += t - tm->t;
+    if (line > 0 && (size_t)line >= tm->cap) {
+        size_t cap = (size_t)line * 2 + 16;
+        tg_run_line_time *more = tg_realloc(tm->lines, cap * sizeof *more);
+        if (more) {
+            memset(more + tm->cap, 0, (cap - tm->cap) * sizeof *more);
+            tm->lines = more;
+            tm->cap = cap;
+        }
+    }
+    if (line > 0 && (size_t)line < tm->cap) {
+        tm->lines[line].line = line;
+        tm->lines[line].hits++;
+    }
+    tm->last = line;
+    tm->t = t;
+}
+
+/* Hands the lines that ran to o->times, in line order. */
+static void timing_report(const tg_run_opts *o, struct timing *tm) {
+    size_t n = 0;
+    timing_line(tm, 0);
+    for (size_t i = 0; i < tm->cap; i++)
+        if (tm->lines[i].hits) tm->lines[n++] = tm->lines[i];
+    *o->times = n ? tm->lines : NULL;
+    *o->n_times = n;
+    if (!n) tg_free(tm->lines);
+    tm->lines = NULL;
+}
+
+/* The runtime of tg_run_runtime, with 'tm' (NULL: none) told each line. */
+static tg_status runtime(const tg_run_opts *o, struct timing *tm, tg_luactx **lib, tg_lua **rt,
+                         tg_error *err) {
     tg_lua_opts lo;
     tg_path *paths;
 
@@ -280,6 +348,8 @@ tg_status tg_run_runtime(const tg_run_opts *o, tg_luactx **lib, tg_lua **rt, tg_
     *lib = tg_luactx_new(o->params, o->n_params, o->print, o->ud, o->progress, err);
     if (*lib) tg_luactx_set_quiet(*lib, o->quiet);
     if (*lib) tg_luactx_set_tty(*lib, o->tty);
+    if (*lib) tg_luactx_set_format(*lib, o->format, o->stdout_text, o->ud);
+    if (*lib) tg_luactx_set_check(*lib, o->dry, o->sample_rows);
     if (!*lib) return err ? err->code : TG_ENOMEM;
     tg_status st = build_paths(o, &paths, err);
     if (st != TG_OK) {
@@ -288,6 +358,15 @@ tg_status tg_run_runtime(const tg_run_opts *o, tg_luactx **lib, tg_lua **rt, tg_
         return st;
     }
     tg_luactx_set_paths(*lib, paths);
+    for (size_t i = 0; st == TG_OK && i < o->n_allow_db; i++)
+        st = tg_luactx_allow_db(*lib, o->allow_db[i], 0, err);
+    for (size_t i = 0; st == TG_OK && i < o->n_allow_db_write; i++)
+        st = tg_luactx_allow_db(*lib, o->allow_db_write[i], 1, err);
+    if (st != TG_OK) {
+        tg_luactx_free(*lib);
+        *lib = NULL;
+        return st;
+    }
     tg_lua_opts_init(&lo);
     lo.seed = o->seed;
     lo.timeout_s = o->timeout_s;
@@ -295,11 +374,19 @@ tg_status tg_run_runtime(const tg_run_opts *o, tg_luactx **lib, tg_lua **rt, tg_
     lo.print = tg_luactx_print;
     lo.open_libs = tg_lualib_open;
     lo.ud = *lib;
+    if (tm) {
+        lo.line = timing_line;
+        lo.line_ud = tm;
+    }
     *rt = tg_lua_new(&lo, err);
     if (*rt) return TG_OK;
     tg_luactx_free(*lib);
     *lib = NULL;
     return err ? err->code : TG_ENOMEM;
+}
+
+tg_status tg_run_runtime(const tg_run_opts *o, tg_luactx **lib, tg_lua **rt, tg_error *err) {
+    return runtime(o, NULL, lib, rt, err);
 }
 
 tg_status tg_run(const tg_run_opts *o, tg_error *err, char **traceback) {
@@ -313,10 +400,15 @@ tg_status tg_run(const tg_run_opts *o, tg_error *err, char **traceback) {
     double t0 = now();
     int indent = 2, out_dir = -1;
     const char *out_name;
+    struct timing lines = { NULL, 0, 0, 0 };
+    char *text = NULL; /* --format csv, table: what tegn.emit wrote */
+    size_t text_len = 0;
     tg_status st;
 
     assert(o != NULL && o->script != NULL);
     if (traceback) *traceback = NULL;
+    if (o->times) *o->times = NULL;
+    if (o->times) *o->n_times = 0;
     if (o->doc) *o->doc = NULL;
     tg_err_clear(err);
     if (gmtime_r(&wall, &tm)) strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -331,13 +423,15 @@ tg_status tg_run(const tg_run_opts *o, tg_error *err, char **traceback) {
     ** it (tg_out_openat), so a folder on the way replaced by a symlink
     ** during the run cannot redirect it; when it cannot be opened, the
     ** final write reports why. */
-    if (o->out) (void)tg_path_make_folders(o->out);
-    if (o->out && (out_dir = tg_out_open_folder(o->out, &out_name)) >= 0)
+    if (o->out && !o->dry) (void)tg_path_make_folders(o->out);
+    if (o->out && !o->dry && (out_dir = tg_out_open_folder(o->out, &out_name)) >= 0)
         tg_out_sweepat(out_dir, out_name);
 
-    st = tg_run_runtime(o, &lib, &rt, err);
+    st = runtime(o, o->times ? &lines : NULL, &lib, &rt, err);
     if (st != TG_OK) goto done;
-    st = tg_lua_run_file(rt, o->script, err);
+    st = o->code ? tg_lua_run_string(rt, o->script, o->code, 0, err)
+                 : tg_lua_run_file(rt, o->script, err);
+    if (o->times) timing_report(o, &lines);
     if (st != TG_OK) {
         if (traceback && tg_lua_traceback(rt)) *traceback = tg_strdup(tg_lua_traceback(rt));
         goto done;
@@ -345,6 +439,8 @@ tg_status tg_run(const tg_run_opts *o, tg_error *err, char **traceback) {
     /* Before any output: a --param the script never read is a usage error. */
     if ((st = tg_luactx_check_params(lib, "", err)) != TG_OK) goto done;
     doc = tg_luactx_take_doc(lib, &indent);
+    text = tg_luactx_take_text(lib, &text_len);
+    if (o->dry) goto done; /* tegn check --data: the script ran; nothing is written */
     peak = tg_mem_peak();
     if (!doc) goto done;
     /* The script is done: its state goes before writing, so the write
@@ -353,7 +449,8 @@ tg_status tg_run(const tg_run_opts *o, tg_error *err, char **traceback) {
     rt = NULL;
     st = build_meta(o, lib, started, now() - t0, peak, &meta, err);
     if (st == TG_OK) st = tg_json_set_take(doc, "meta", meta, err);
-    if (st == TG_OK)
+    if (st == TG_OK && text) st = write_text(o, out_dir, text, text_len, err);
+    else if (st == TG_OK)
         st = write_doc(o, out_dir, doc, indent, o->timeout_s > 0 ? t0 + o->timeout_s : 0, err);
     if (st == TG_ELIMIT)
         tg_err_set(err, st, NULL, 0, 0, "time limit %g s exceeded while writing the result",
@@ -370,6 +467,8 @@ done:
     tg_json_free(doc);
     tg_lua_free(rt);
     tg_luactx_free(lib);
+    tg_free(lines.lines); /* when the run stopped before the script started */
+    tg_free(text);
     tg_mem_set_cap(old_cap);
     if (out_dir >= 0) close(out_dir);
     return st;

@@ -20,8 +20,23 @@ struct tg_json;
 struct tg_lua;
 struct tg_luactx;
 
+/* The time a line of the script's top level took (tegn run --timing): from
+** the moment it started to the moment the next top-level line started (or
+** the script ended), summed over its 'hits' starts; what the functions it
+** called did counts toward it. */
+typedef struct tg_run_line_time {
+    int line;
+    size_t hits;
+    double seconds;
+} tg_run_line_time;
+
 typedef struct tg_run_opts {
-    const char *script;        /* path of the Lua script */
+    const char *script; /* path of the Lua script (with 'code': its name) */
+    /* Non-NULL: the script's text (tegn run -e CODE, tegn run -), run
+    ** under the name 'script' ("(command line)", "stdin"), which then
+    ** names no file: it may read and require beneath the working
+    ** directory, as every script may. */
+    const char *code;
     const char *const *params; /* "key=value" strings (--param) */
     size_t n_params;
     const char *out; /* output file; NULL = stdout */
@@ -44,6 +59,13 @@ typedef struct tg_run_opts {
     size_t n_allow_read;
     const char *const *allow_write;
     size_t n_allow_write;
+    /* PostgreSQL services (names in the service file, docs/postgres.md)
+    ** the script may read (allow_db) or read and write (allow_db_write);
+    ** no other connection is made. */
+    const char *const *allow_db;
+    size_t n_allow_db;
+    const char *const *allow_db_write;
+    size_t n_allow_db_write;
     /* Receives print() lines and warnings (the CLI writes them to stderr);
     ** NULL discards them. */
     void (*print)(void *ud, const char *text, size_t len);
@@ -56,6 +78,21 @@ typedef struct tg_run_opts {
     struct tg_json **doc;
     int quiet; /* nonzero (--quiet): read_csv's load notes go only to the meta */
     int tty;   /* nonzero: print reaches a terminal; t:show writes Danish numbers */
+    /* Non-NULL (--timing): receives the lines of the script's top level
+    ** that ran, in line order, with their time (tg_malloc'ed, free with
+    ** tg_free; NULL when none ran or out of memory), and *n_times their
+    ** number; for a failed run too, up to where it stopped. */
+    tg_run_line_time **times;
+    size_t *n_times;
+    int format; /* --format: a TG_LUACTX_FORMAT_* (tg_luactx.h) */
+    /* tegn check --data: nothing is written (the writers and the document
+    ** are skipped; 'out' is ignored) and each input keeps its first
+    ** sample_rows rows (0: all). */
+    int dry;
+    size_t sample_rows;
+    /* Receives what --format writes to stdout besides the document: the
+    ** Tables print() is given (the CLI writes it to stdout); with 'ud'. */
+    void (*stdout_text)(void *ud, const char *text, size_t len);
 } tg_run_opts;
 
 /* Defaults: no script, no params, stdout, seed TG_LUA_DEFAULT_SEED, no

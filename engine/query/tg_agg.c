@@ -577,6 +577,52 @@ tg_status tg_agg_feed(tg_agg_state *s, const uint32_t *g, size_t base, size_t n,
     return TG_OK;
 }
 
+/* MIN and MAX: part's row replaces only a strictly better value, so the
+** earlier morsel's row stays on ties, as within one morsel. */
+static void merge_pick(struct acc *c, const struct acc *pc, size_t g, size_t to) {
+    size_t r = pc->row[g];
+    if (r == TG_NO_ROW) return;
+    switch (c->a->fn) {
+    case TG_AGG_FIRST:
+        if (c->row[to] == TG_NO_ROW) c->row[to] = r;
+        return;
+    case TG_AGG_LAST: c->row[to] = r; return;
+    case TG_AGG_MIN:
+        if (c->row[to] != TG_NO_ROW && pc->best[g] >= c->best[to]) return;
+        break;
+    default:
+        if (c->row[to] != TG_NO_ROW && pc->best[g] <= c->best[to]) return;
+        break;
+    }
+    c->row[to] = r;
+    c->best[to] = pc->best[g];
+}
+
+tg_status tg_agg_merge(tg_agg_state *s, const tg_agg_state *part, const uint32_t *map,
+                       size_t n_part, size_t n_groups, size_t row, tg_error *err) {
+    tg_status st = reserve_groups(s, n_groups);
+    if (st != TG_OK) return st;
+    for (size_t i = 0; i < s->n; i++) {
+        struct acc *c = &s->acc[i];
+        const struct acc *pc = &part->acc[i];
+        if (!c->stream) continue;
+        for (size_t g = 0; g < n_part; g++) {
+            size_t to = map[g];
+            if (c->cnt) c->cnt[to] += pc->cnt[g];
+            if (c->isum && __builtin_add_overflow(c->isum[to], pc->isum[g], &c->isum[to]))
+                return tg_err_set(err, TG_EDATA, NULL, 0, 0,
+                                  "sum '%s' overflows a 64-bit integer (at row %zu)", c->a->name,
+                                  row);
+            if (c->sum) {
+                neumaier(&c->sum[to], &c->comp[to], pc->sum[g]);
+                c->comp[to] += pc->comp[g];
+            }
+            if (c->row) merge_pick(c, pc, g, to);
+        }
+    }
+    return TG_OK;
+}
+
 tg_status tg_agg_finish(tg_agg_state *s, const uint32_t *ids, size_t n_rows, size_t n_groups,
                         const size_t *order, const tg_interrupt *intr, tg_col **cols,
                         tg_error *err) {

@@ -80,6 +80,17 @@ int tg_agg_need_ids(const tg_agg_state *s);
 ** once. TG_OK, TG_ENOMEM, or TG_EDATA when an int sum overflows. */
 tg_status tg_agg_feed(tg_agg_state *s, const uint32_t *g, size_t base, size_t n, size_t n_groups,
                       tg_error *err);
+/* Adds the streamed accumulators of 'part' (the same aggregates, fed the
+** rows of one morsel, n_part groups) into those of 's': part's group g
+** into s's group map[g], each below n_groups. Call it for the morsels in
+** row order: MIN, MAX and FIRST keep the earlier row on ties, LAST the
+** later, and float sums add the morsel's compensated sum and its
+** compensation, so the result depends on the morsels, never on the
+** threads that fed them. TG_OK, TG_ENOMEM, or TG_EDATA when an int sum
+** overflows (naming 'row', the morsel's last row + 1). Aggregates that
+** tg_agg_finish computes from the ids are left alone. */
+tg_status tg_agg_merge(tg_agg_state *s, const tg_agg_state *part, const uint32_t *map,
+                       size_t n_part, size_t n_groups, size_t row, tg_error *err);
 /* Completes the aggregates over n_rows rows in n_groups groups and writes
 ** one new column per aggregate to cols[] (n_groups rows, row i for group
 ** order[i]; order NULL is the identity). 'ids' holds every row's group id

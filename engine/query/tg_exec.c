@@ -12,6 +12,7 @@
 #include "tg_exec.h"
 
 #include <assert.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include "tg_err.h"
 #include "tg_fmt.h"
 #include "tg_mem.h"
+#include "tg_par.h"
 
 /* TG_EDATA "<what> in <expression> at row N". */
 static tg_status row_error(const tg_step *s, size_t row, tg_error *err, const char *fmt, ...)
@@ -704,29 +706,75 @@ tg_status tg_exec_type(const tg_expr *e, const tg_table *t, const tg_interrupt *
     return TG_OK;
 }
 
-/* Copies one vector's result into rows [off, off + n) of col. */
-static tg_status store(tg_col *col, const tg_step *root, size_t off, size_t n) {
+/* Per-worker programs: a program keeps per-dictionary tables between
+** vectors, so no two threads may share one. They are compiled and freed by
+** the calling thread, because compiling retains the input's dictionaries,
+** whose reference counts are not atomic. progs[0] is the caller's. */
+static tg_status compile_more(const tg_expr *e, const tg_table *t, tg_eval **progs, int n,
+                              tg_error *err) {
+    for (int w = 1; w < n; w++) {
+        tg_status st = tg_eval_compile(e, t, &progs[w], err);
+        if (st != TG_OK) return st;
+    }
+    return TG_OK;
+}
+
+struct eval_job {
+    const tg_table *t;
+    tg_eval **progs; /* one per worker */
+    tg_col *col;
+    pthread_mutex_t lock;     /* guards the lazy allocation of col->valid */
+    const tg_interrupt *intr; /* polled per vector: one row of a wide expression can be slow */
+};
+
+/* Copies one vector's result into rows [off, off + n) of col; off is a
+** multiple of 64, so morsels write disjoint words of the bitmap. */
+static tg_status store(struct eval_job *j, const tg_step *root, size_t off, size_t n) {
+    tg_col *col = j->col;
     size_t w = tg_type_width(col->type);
     memcpy((char *)col->v.any + off * w, root->data, n * w);
     if (root->valid) {
         uint64_t bits[TG_VECTOR / 64];
         size_t words = (n + 63) / 64;
+        uint64_t *valid;
         if (!tg_kern_bytes_to_bits(root->valid, n, bits)) return TG_OK;
+        pthread_mutex_lock(&j->lock);
         if (!col->valid) {
             size_t all = (col->cap + 63) / 64;
             col->valid = tg_malloc(all * sizeof *col->valid);
-            if (!col->valid) return TG_ENOMEM;
-            memset(col->valid, 0xff, all * sizeof *col->valid);
+            if (col->valid) memset(col->valid, 0xff, all * sizeof *col->valid);
         }
-        memcpy(col->valid + off / 64, bits, words * sizeof *bits);
+        valid = col->valid;
+        pthread_mutex_unlock(&j->lock);
+        if (!valid) return TG_ENOMEM;
+        memcpy(valid + off / 64, bits, words * sizeof *bits);
     }
     return TG_OK;
 }
 
+static tg_status eval_morsel(void *ctx, size_t m, int worker, tg_error *err) {
+    struct eval_job *j = ctx;
+    tg_eval *p = j->progs[worker];
+    size_t off, len;
+    tg_par_morsel(j->t->n_rows, m, &off, &len);
+    for (size_t end = off + len; off < end; off += TG_VECTOR) {
+        size_t n = end - off < TG_VECTOR ? end - off : TG_VECTOR;
+        tg_status st = tg_par_poll(j->intr, err);
+        if (st == TG_OK) st = tg_exec_run(p, off, n, err);
+        if (st != TG_OK) return st;
+        if (store(j, &p->steps[p->root], off, n) != TG_OK) return tg_err_nomem(err);
+    }
+    return TG_OK;
+}
+
+/* A string result is built in the program's own dictionary, which another
+** worker's program would not share: those run on one thread. */
 tg_status tg_exec_eval(const tg_expr *e, const tg_table *t, const tg_interrupt *intr, tg_col **out,
                        tg_error *err) {
+    struct eval_job j = { t, NULL, NULL, PTHREAD_MUTEX_INITIALIZER, intr };
     tg_eval *p;
-    tg_col *col;
+    size_t n_morsels = tg_par_morsels(t->n_rows);
+    int workers;
     tg_status st;
 
     assert(e != NULL && t != NULL && out != NULL);
@@ -738,30 +786,23 @@ tg_status tg_exec_eval(const tg_expr *e, const tg_table *t, const tg_interrupt *
         tg_eval_free(p);
         return TG_OK;
     }
-    col = tg_col_new(tg_eval_type(p), t->n_rows ? t->n_rows : 1, tg_eval_dict(p));
-    if (!col) {
-        tg_eval_free(p);
-        return tg_err_nomem(err);
-    }
-    for (size_t off = 0; off < t->n_rows; off += TG_VECTOR) {
-        size_t n = t->n_rows - off < TG_VECTOR ? t->n_rows - off : TG_VECTOR;
-        st = tg_poll(intr);
-        if (st != TG_OK) {
-            tg_err_set(err, st, NULL, 0, 0, "%s",
-                       st == TG_ELIMIT ? "time limit reached" : "interrupted");
-            break;
-        }
-        st = tg_exec_run(p, off, n, err);
-        if (st == TG_OK && store(col, &p->steps[p->root], off, n) != TG_OK) st = tg_err_nomem(err);
-        if (st != TG_OK) break;
-    }
-    tg_eval_free(p);
+    workers = tg_eval_type(p) == TG_STRING ? 1 : tg_par_workers(n_morsels);
+    j.col = tg_col_new(tg_eval_type(p), t->n_rows ? t->n_rows : 1, tg_eval_dict(p));
+    j.progs = tg_calloc((size_t)workers, sizeof *j.progs);
+    if (j.progs) j.progs[0] = p;
+    else tg_eval_free(p);
+    if (!j.col || !j.progs) st = tg_err_nomem(err);
+    else st = compile_more(e, t, j.progs, workers, err);
+    if (st == TG_OK) st = tg_par_for_n(n_morsels, workers, eval_morsel, &j, intr, err);
+    for (int w = 0; j.progs && w < workers; w++) tg_eval_free(j.progs[w]);
+    tg_free(j.progs);
+    pthread_mutex_destroy(&j.lock);
     if (st != TG_OK) {
-        tg_col_release(col);
+        tg_col_release(j.col);
         return st;
     }
-    col->len = t->n_rows;
-    *out = col;
+    j.col->len = t->n_rows;
+    *out = j.col;
     return TG_OK;
 }
 
@@ -787,15 +828,146 @@ static int add_conjunct(const tg_expr *e, void *ud) {
     return 0;
 }
 
+/* One filter: the ANDed terms compiled once per worker, and each morsel's
+** surviving rows until they are joined in morsel order. */
+struct filter_job {
+    const tg_table *t;
+    size_t n_parts;
+    tg_eval ***progs;         /* [worker][term]; NULL term: a bare null */
+    size_t **rows, *n_rows;   /* per morsel */
+    const tg_interrupt *intr; /* polled per vector, as eval_job's */
+};
+
+/* The surviving rows of the vector [off, off + len) into sel[0..*m). */
+static tg_status filter_vector(tg_eval **progs, size_t n_parts, size_t off, size_t len,
+                               uint32_t *sel, uint8_t *mask, size_t *m_out, tg_error *err) {
+    size_t m = len;
+    int dense = 1; /* the selection is in 'mask' while most rows survive */
+    tg_status st = TG_OK;
+    for (size_t k = 0; st == TG_OK && k < n_parts; k++) {
+        if (!progs[k]) m = 0, dense = 0; /* the null term */
+        if (m == 0) {
+            /* Nothing left to test, but an expression that can fail must
+            ** still see every row, or filter would hide errors eval raises. */
+            if (progs[k] && progs[k]->may_fail) st = tg_exec_run(progs[k], off, len, err);
+            continue;
+        }
+        if (!dense) {
+            st = tg_exec_refine(progs[k], off, len, sel, &m, err);
+            continue;
+        }
+        /* Dense: whole-vector kernels and a byte mask beat index lists
+        ** until few rows are left; then switch to the rows themselves. */
+        st = tg_exec_run(progs[k], off, len, err);
+        if (st != TG_OK) break;
+        const tg_step *root = &progs[k]->steps[progs[k]->root];
+        m = tg_kern_mask_and(mask, root->data, root->valid, k == 0, len);
+        if (m * 8 < len) {
+            m = tg_kern_mask_to_sel(mask, len, sel);
+            dense = 0;
+        }
+    }
+    if (st == TG_OK && dense) m = tg_kern_mask_to_sel(mask, len, sel);
+    *m_out = st == TG_OK ? m : 0;
+    return st;
+}
+
+static tg_status filter_morsel(void *ctx, size_t mi, int worker, tg_error *err) {
+    struct filter_job *j = ctx;
+    uint32_t sel[TG_VECTOR];
+    uint8_t mask[TG_VECTOR];
+    size_t off, len, n_out = 0, cap = 0, *rows = NULL;
+    tg_status st = TG_OK;
+    tg_par_morsel(j->t->n_rows, mi, &off, &len);
+    for (size_t end = off + len; st == TG_OK && off < end; off += TG_VECTOR) {
+        size_t n = end - off < TG_VECTOR ? end - off : TG_VECTOR, m;
+        st = tg_par_poll(j->intr, err);
+        if (st == TG_OK)
+            st = filter_vector(j->progs[worker], j->n_parts, off, n, sel, mask, &m, err);
+        if (st != TG_OK || m == 0) continue;
+        if (n_out + m > cap) {
+            size_t c = cap ? cap : 1024;
+            while (c < n_out + m) c *= 2;
+            if (c > len) c = len;
+            size_t *r = tg_realloc(rows, c * sizeof *r);
+            if (!r) {
+                st = tg_err_nomem(err);
+                break;
+            }
+            rows = r;
+            cap = c;
+        }
+        for (size_t i = 0; i < m; i++) rows[n_out + i] = off + sel[i];
+        n_out += m;
+    }
+    if (st != TG_OK) {
+        tg_free(rows);
+        return st;
+    }
+    j->rows[mi] = rows;
+    j->n_rows[mi] = n_out;
+    return TG_OK;
+}
+
+/* Joins the morsels' rows in morsel order into one array (the only
+** morsel's array itself when there is one). */
+static tg_status filter_concat(struct filter_job *j, size_t n_morsels, size_t **idx, size_t *n) {
+    size_t total = 0, at = 0, *all;
+    for (size_t m = 0; m < n_morsels; m++) total += j->n_rows[m];
+    *idx = NULL;
+    *n = total;
+    if (total == 0) return TG_OK;
+    if (n_morsels == 1) {
+        *idx = j->rows[0];
+        j->rows[0] = NULL;
+        return TG_OK;
+    }
+    if (!(all = tg_malloc(total * sizeof *all))) return TG_ENOMEM;
+    for (size_t m = 0; m < n_morsels; m++) {
+        if (j->n_rows[m]) memcpy(all + at, j->rows[m], j->n_rows[m] * sizeof *all);
+        at += j->n_rows[m];
+        tg_free(j->rows[m]);
+        j->rows[m] = NULL;
+    }
+    *idx = all;
+    return TG_OK;
+}
+
+/* Compiles the terms for workers 1 .. workers - 1 (worker 0 has them). */
+static tg_status filter_programs(struct filter_job *j, const tg_expr **parts, int workers,
+                                 tg_error *err) {
+    for (int w = 1; w < workers; w++) {
+        if (!(j->progs[w] = tg_calloc(j->n_parts ? j->n_parts : 1, sizeof **j->progs)))
+            return tg_err_nomem(err);
+        for (size_t k = 0; k < j->n_parts; k++) {
+            if (!j->progs[0][k]) continue;
+            tg_status st = tg_eval_compile(parts[k], j->t, &j->progs[w][k], err);
+            if (st != TG_OK) return st;
+        }
+    }
+    return TG_OK;
+}
+
+static void filter_job_free(struct filter_job *j, int workers, size_t n_morsels) {
+    for (int w = 0; j->progs && w < workers; w++) {
+        for (size_t k = 0; j->progs[w] && k < j->n_parts; k++) tg_eval_free(j->progs[w][k]);
+        tg_free(j->progs[w]);
+    }
+    for (size_t m = 0; j->rows && m < n_morsels; m++) tg_free(j->rows[m]);
+    tg_free(j->progs);
+    tg_free(j->rows);
+    tg_free(j->n_rows);
+}
+
+/* Morsels run on every worker; each keeps its rows, joined at the end in
+** morsel order, so the rows and the first error are those of one thread. */
 tg_status tg_exec_filter(const tg_expr *pred, const tg_table *t, const tg_interrupt *intr,
                          size_t **idx, size_t *n, tg_error *err) {
     struct conj cj = { NULL, 0, 0 };
-    const tg_expr **parts;
-    size_t n_parts, n_out = 0, cap_out = 0, k;
+    struct filter_job j = { t, 0, NULL, NULL, NULL, intr };
+    size_t n_morsels = tg_par_morsels(t->n_rows), k;
+    int workers = tg_par_workers(n_morsels);
     tg_eval **progs = NULL;
-    size_t *rows = NULL;
-    uint32_t sel[TG_VECTOR];
-    uint8_t mask[TG_VECTOR];
     tg_status st;
 
     assert(pred != NULL && t != NULL && idx != NULL && n != NULL);
@@ -804,83 +976,34 @@ tg_status tg_exec_filter(const tg_expr *pred, const tg_table *t, const tg_interr
     st = tg_expr_check_depth(pred, err);
     if (st != TG_OK) return st;
     st = tg_expr_walk(pred, add_conjunct, &cj);
-    parts = cj.list;
-    n_parts = cj.n;
-    if (st == TG_OK && !(progs = tg_calloc(n_parts, sizeof *progs))) st = TG_ENOMEM;
+    j.n_parts = cj.n;
+    if (st == TG_OK &&
+        (!(j.progs = tg_calloc((size_t)workers, sizeof *j.progs)) ||
+         !(progs = j.progs[0] = tg_calloc(j.n_parts ? j.n_parts : 1, sizeof *progs)) ||
+         !(j.rows = tg_calloc(n_morsels, sizeof *j.rows)) ||
+         !(j.n_rows = tg_calloc(n_morsels, sizeof *j.n_rows))))
+        st = TG_ENOMEM;
     if (st == TG_ENOMEM) tg_err_nomem(err);
-    for (k = 0; st == TG_OK && k < n_parts; k++) {
+    for (k = 0; st == TG_OK && k < j.n_parts; k++) {
+        const tg_expr *part = cj.list[k];
         /* A bare null among the ANDed terms is NULL on every row: it keeps
         ** nothing (within the AND it would have been typed bool). */
-        if (parts[k]->op == TG_OP_LIT && parts[k]->u.lit.type == TG_TYPE_NULL) continue;
-        st = tg_eval_compile_poll(parts[k], t, intr, &progs[k], err);
+        if (part->op == TG_OP_LIT && part->u.lit.type == TG_TYPE_NULL) continue;
+        st = tg_eval_compile_poll(part, t, intr, &progs[k], err);
         if (st == TG_OK && tg_eval_type(progs[k]) != TG_BOOL) {
-            char *text = tg_expr_to_string_max(parts[k], 300);
+            char *text = tg_expr_to_string_max(part, 300);
             st = tg_err_set(err, TG_EARG, NULL, 0, 0,
                             "the predicate must be a bool, got %s in %.300s",
                             tg_type_name(tg_eval_type(progs[k])), text ? text : "?");
             tg_free(text);
         }
     }
-    for (size_t off = 0; st == TG_OK && off < t->n_rows; off += TG_VECTOR) {
-        size_t len = t->n_rows - off < TG_VECTOR ? t->n_rows - off : TG_VECTOR, m = len;
-        int dense = 1; /* the selection is in 'mask' while most rows survive */
-        st = tg_poll(intr);
-        if (st != TG_OK) {
-            tg_err_set(err, st, NULL, 0, 0, "%s",
-                       st == TG_ELIMIT ? "time limit reached" : "interrupted");
-            break;
-        }
-        for (k = 0; st == TG_OK && k < n_parts; k++) {
-            if (!progs[k]) m = 0, dense = 0; /* the null term */
-            if (m == 0) {
-                /* Nothing left to test, but an expression that can fail must
-                ** still see every row, or filter would hide errors eval raises. */
-                if (progs[k] && progs[k]->may_fail) st = tg_exec_run(progs[k], off, len, err);
-                continue;
-            }
-            if (!dense) {
-                st = tg_exec_refine(progs[k], off, len, sel, &m, err);
-                continue;
-            }
-            /* Dense: whole-vector kernels and a byte mask beat index lists
-            ** until few rows are left; then switch to the rows themselves. */
-            st = tg_exec_run(progs[k], off, len, err);
-            if (st != TG_OK) break;
-            const tg_step *root = &progs[k]->steps[progs[k]->root];
-            m = tg_kern_mask_and(mask, root->data, root->valid, k == 0, len);
-            if (m * 8 < len) {
-                m = tg_kern_mask_to_sel(mask, len, sel);
-                dense = 0;
-            }
-        }
-        if (st == TG_OK && dense) m = tg_kern_mask_to_sel(mask, len, sel);
-        if (st != TG_OK || m == 0) continue;
-        if (n_out + m > cap_out) {
-            size_t c = cap_out ? cap_out : 1024;
-            while (c < n_out + m) c *= 2;
-            size_t *r = tg_realloc(rows, c * sizeof *r);
-            if (!r) {
-                st = tg_err_nomem(err);
-                break;
-            }
-            rows = r;
-            cap_out = c;
-        }
-        for (size_t j = 0; j < m; j++) rows[n_out + j] = off + sel[j];
-        n_out += m;
-    }
-    for (k = 0; progs && k < n_parts; k++) tg_eval_free(progs[k]);
-    tg_free(progs);
-    tg_free(parts);
-    if (st != TG_OK) {
-        tg_free(rows);
-        return st;
-    }
-    if (n_out == 0) {
-        tg_free(rows);
-        rows = NULL;
-    }
-    *idx = rows;
-    *n = n_out;
-    return TG_OK;
+    if (st == TG_OK && t->n_rows > 0) st = filter_programs(&j, cj.list, workers, err);
+    if (st == TG_OK && t->n_rows > 0)
+        st = tg_par_for_n(n_morsels, workers, filter_morsel, &j, intr, err);
+    if (st == TG_OK && t->n_rows > 0 && filter_concat(&j, n_morsels, idx, n) != TG_OK)
+        st = tg_err_nomem(err);
+    filter_job_free(&j, workers, n_morsels);
+    tg_free(cj.list);
+    return st;
 }

@@ -11,11 +11,13 @@
 #include "tg_group.h"
 
 #include <assert.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "tg_err.h"
 #include "tg_keys.h"
 #include "tg_mem.h"
+#include "tg_par.h"
 #include "tg_sort.h"
 
 /* Resolves key names into cols[] (at most TG_KEYS_MAX). */
@@ -121,6 +123,197 @@ static tg_status feed_rows(const tg_table *t, tg_keys *set, tg_agg_state *st, ui
     return TG_OK;
 }
 
+/* ---- aggregation by morsels ---- */
+
+/* A table of several morsels is grouped per morsel on every worker: each
+** morsel gets its own key set and accumulators, and keeps its groups'
+** first rows. The morsels are merged in order, as soon as the next one in
+** order is done, by whichever worker finished it (under 'lock'): each
+** local group's first row is looked up in (or added to) the global set,
+** which so meets the groups in the order one pass would, and the
+** accumulators are added into the global ones (tg_agg_merge), then freed,
+** so only the morsels waiting for an earlier one are held. The stored
+** ids, when an aggregate needs them, are finally turned from local into
+** global ids. */
+struct part {
+    tg_agg_state *state;
+    size_t n_groups;
+    size_t *first; /* each local group's first row */
+    uint32_t *map; /* local -> global id */
+    int ready;     /* computed, waiting for its turn (under lock) */
+};
+
+struct group_job {
+    const tg_table *t;
+    const tg_key *keys;
+    size_t n_keys;
+    const tg_agg *aggs;
+    size_t n_aggs;
+    uint32_t *ids; /* every row's id, or NULL */
+    struct part *parts;
+    size_t n_morsels;
+    tg_keys *set;        /* global; NULL without keys */
+    tg_agg_state *state; /* global */
+    pthread_mutex_t lock;
+    size_t merged;      /* morsels merged so far */
+    tg_status merge_st; /* the failure of merging morsel 'merged' */
+    tg_error merge_err;
+};
+
+/* Each local group's global id into p->map. Few groups: their first rows
+** are added to the global set one by one. Many (a key nearly unique per
+** row): one row at a time would rebuild the set's cell table again and
+** again, so the morsel's rows are added as one range, as a single pass
+** adds them; either way new groups get ids in order of first appearance. */
+static tg_status map_groups(struct group_job *j, struct part *p, size_t off, size_t len) {
+    uint32_t *ids;
+    if (!j->set) {
+        p->map[0] = 0;
+        return TG_OK;
+    }
+    if (p->n_groups <= len / 16) {
+        for (size_t g = 0; g < p->n_groups; g++)
+            if (tg_keys_add(j->set, p->first[g], 1, &p->map[g]) != TG_OK) return TG_ENOMEM;
+        return TG_OK;
+    }
+    if (!(ids = tg_malloc(len * sizeof *ids))) return TG_ENOMEM;
+    if (tg_keys_add(j->set, off, len, ids) != TG_OK) {
+        tg_free(ids);
+        return TG_ENOMEM;
+    }
+    for (size_t g = 0; g < p->n_groups; g++) p->map[g] = ids[p->first[g] - off];
+    tg_free(ids);
+    return TG_OK;
+}
+
+/* Merges morsel m (the next in order) into the global set and state. */
+static tg_status merge_one(struct group_job *j, size_t m, tg_error *err) {
+    struct part *p = &j->parts[m];
+    size_t off, len;
+    tg_status st;
+    tg_par_morsel(j->t->n_rows, m, &off, &len);
+    if (!(p->map = tg_malloc(p->n_groups * sizeof *p->map))) return tg_err_nomem(err);
+    if (map_groups(j, p, off, len) != TG_OK) return tg_err_nomem(err);
+    st = tg_agg_merge(j->state, p->state, p->map, p->n_groups, j->set ? tg_keys_count(j->set) : 1,
+                      off + len, err);
+    if (st != TG_OK) return st == TG_ENOMEM ? tg_err_nomem(err) : st;
+    tg_agg_end(p->state);
+    tg_free(p->first);
+    p->state = NULL;
+    p->first = NULL;
+    if (!j->ids) {
+        tg_free(p->map);
+        p->map = NULL;
+    }
+    return TG_OK;
+}
+
+/* Marks morsel m done and merges every morsel whose turn has come. */
+static void merge_ready(struct group_job *j, size_t m) {
+    pthread_mutex_lock(&j->lock);
+    j->parts[m].ready = 1;
+    while (j->merge_st == TG_OK && j->merged < j->n_morsels && j->parts[j->merged].ready) {
+        j->merge_st = merge_one(j, j->merged, &j->merge_err);
+        if (j->merge_st == TG_OK) j->merged++;
+    }
+    pthread_mutex_unlock(&j->lock);
+}
+
+static tg_status group_morsel(void *ctx, size_t m, int worker, tg_error *err) {
+    struct group_job *j = ctx;
+    struct part *p = &j->parts[m];
+    tg_keys *set = NULL;
+    uint32_t buf[TG_VECTOR];
+    size_t off, len;
+    tg_status st;
+    (void)worker;
+    tg_par_morsel(j->t->n_rows, m, &off, &len);
+    memset(buf, 0, sizeof buf);
+    if ((st = tg_agg_begin(j->aggs, j->n_aggs, &p->state)) != TG_OK) return tg_err_nomem(err);
+    if (j->n_keys && (st = tg_keys_new(j->keys, j->n_keys, j->t->n_rows, 1, &set)) != TG_OK)
+        return tg_err_nomem(err);
+    for (size_t base = off; st == TG_OK && base < off + len; base += TG_VECTOR) {
+        size_t n = off + len - base < TG_VECTOR ? off + len - base : TG_VECTOR;
+        uint32_t *g = j->ids ? j->ids + base : buf;
+        if (set) st = tg_keys_add(set, base, n, g);
+        else if (j->ids) memset(g, 0, n * sizeof *g);
+        if (st == TG_OK) st = tg_agg_feed(p->state, g, base, n, set ? tg_keys_count(set) : 1, err);
+    }
+    p->n_groups = set ? tg_keys_count(set) : 1;
+    if (st == TG_OK && !(p->first = tg_malloc(p->n_groups * sizeof *p->first))) st = TG_ENOMEM;
+    if (st == TG_OK) {
+        if (set) memcpy(p->first, tg_keys_first(set), p->n_groups * sizeof *p->first);
+        else p->first[0] = off;
+    }
+    tg_keys_free(set);
+    if (st == TG_ENOMEM) tg_err_nomem(err);
+    if (st == TG_OK) merge_ready(j, m);
+    return st;
+}
+
+/* Morsel m's local ids into global ids. */
+static tg_status remap_morsel(void *ctx, size_t m, int worker, tg_error *err) {
+    struct group_job *j = ctx;
+    const uint32_t *map = j->parts[m].map;
+    size_t off, len;
+    (void)worker;
+    (void)err;
+    tg_par_morsel(j->t->n_rows, m, &off, &len);
+    for (size_t r = off; r < off + len; r++) j->ids[r] = map[j->ids[r]];
+    return TG_OK;
+}
+
+static void parts_free(struct part *parts, size_t n) {
+    for (size_t m = 0; parts && m < n; m++) {
+        tg_agg_end(parts[m].state);
+        tg_free(parts[m].first);
+        tg_free(parts[m].map);
+    }
+    tg_free(parts);
+}
+
+/* Feeds 'state' and makes *set (NULL without keys) from the morsels of t;
+** the ids, when kept, are global. A merge can fail only after every
+** earlier morsel was computed and merged, so its failure is the lowest
+** one and wins over a worker's (which is then in a later morsel). */
+static tg_status feed_morsels(struct group_job *j, tg_keys **set, tg_agg_state *state,
+                              const tg_interrupt *intr, tg_error *err) {
+    tg_status st = TG_OK;
+    j->n_morsels = tg_par_morsels(j->t->n_rows);
+    j->state = state;
+    j->set = NULL;
+    j->merged = 0;
+    j->merge_st = TG_OK;
+    *set = NULL;
+    if (!(j->parts = tg_calloc(j->n_morsels, sizeof *j->parts))) return tg_err_nomem(err);
+    if (j->n_keys && tg_keys_new(j->keys, j->n_keys, j->t->n_rows, 1, &j->set) != TG_OK)
+        st = tg_err_nomem(err);
+    pthread_mutex_init(&j->lock, NULL);
+    if (st == TG_OK) st = tg_par_for(j->n_morsels, group_morsel, j, intr, err);
+    pthread_mutex_destroy(&j->lock);
+    if (j->merge_st != TG_OK) {
+        st = j->merge_st;
+        if (err) *err = j->merge_err;
+    }
+    assert(st != TG_OK || j->merged == j->n_morsels);
+    if (st == TG_OK && j->ids) st = tg_par_for(j->n_morsels, remap_morsel, j, intr, err);
+    parts_free(j->parts, j->n_morsels);
+    j->parts = NULL;
+    *set = j->set;
+    return st;
+}
+
+/* MIN and MAX of strings rank the dictionary per accumulator set: once,
+** not once per morsel. */
+static int by_morsels(const tg_table *t, const tg_agg *aggs, size_t n_aggs) {
+    if (tg_par_morsels(t->n_rows) < 2) return 0;
+    for (size_t i = 0; i < n_aggs; i++)
+        if ((aggs[i].fn == TG_AGG_MIN || aggs[i].fn == TG_AGG_MAX) &&
+            aggs[i].arg->type == TG_STRING)
+            return 0;
+    return 1;
+}
+
 tg_status tg_group_agg(const tg_table *t, const char *const *keys, size_t n_keys,
                        const tg_agg *aggs, size_t n_aggs, const tg_interrupt *intr, tg_table **out,
                        tg_error *err) {
@@ -143,12 +336,19 @@ tg_status tg_group_agg(const tg_table *t, const char *const *keys, size_t n_keys
 
     if ((st = tg_agg_begin(aggs, n_aggs, &state)) != TG_OK) goto fail;
     for (size_t i = 0; i < n_keys; i++) k[i] = (tg_key){ cols[i], NULL, 0 };
-    if (n_keys && (st = tg_keys_new(k, n_keys, t->n_rows, 1, &set)) != TG_OK) goto fail;
     st = TG_ENOMEM;
     if (tg_agg_need_ids(state) && n_keys &&
         !(ids = tg_malloc((t->n_rows ? t->n_rows : 1) * sizeof *ids)))
         goto fail;
-    if ((st = feed_rows(t, set, state, ids, intr, err)) != TG_OK) goto fail;
+    if (by_morsels(t, aggs, n_aggs)) {
+        struct group_job j = {
+            .t = t, .keys = k, .n_keys = n_keys, .aggs = aggs, .n_aggs = n_aggs, .ids = ids
+        };
+        if ((st = feed_morsels(&j, &set, state, intr, err)) != TG_OK) goto fail;
+    } else {
+        if (n_keys && (st = tg_keys_new(k, n_keys, t->n_rows, 1, &set)) != TG_OK) goto fail;
+        if ((st = feed_rows(t, set, state, ids, intr, err)) != TG_OK) goto fail;
+    }
     if (n_keys) {
         n_groups = tg_keys_count(set);
         if ((st = sort_groups(set, cols, n_keys, &order)) != TG_OK) goto fail;

@@ -11,11 +11,13 @@
 
 #include <assert.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "tg_err.h"
 #include "tg_keys.h"
 #include "tg_mem.h"
+#include "tg_par.h"
 
 #define POLL_PAIRS (64 * TG_VECTOR) /* output pairs between polls */
 
@@ -199,26 +201,78 @@ static tg_status interrupted(tg_status st, tg_error *err) {
 ** matched every row): the right columns are gathered through id_row[id],
 ** a vector at a time straight from the probe (or from 'lids' when the
 ** rows were probed already), and the left columns are shared. */
+/* The morsels of a lookup join: each probes (unless 'lids' has the ids)
+** and gathers its own rows of the right columns. */
+struct lookup_job {
+    const tg_table *right;
+    const tg_keys *set;
+    const tg_key *keys;
+    const size_t *id_row;
+    const uint32_t *lids;
+    tg_col **rcols;
+    size_t n_rows;
+};
+
+static tg_status lookup_morsel(void *ctx, size_t m, int worker, tg_error *err) {
+    struct lookup_job *j = ctx;
+    uint32_t buf[TG_VECTOR];
+    size_t off, len;
+    (void)worker;
+    tg_par_morsel(j->n_rows, m, &off, &len);
+    for (size_t base = off; base < off + len; base += TG_VECTOR) {
+        size_t n = off + len - base < TG_VECTOR ? off + len - base : TG_VECTOR;
+        const uint32_t *ids = j->lids ? j->lids + base : buf;
+        if (!j->lids && tg_keys_probe_shared(j->set, j->keys, base, n, buf) != TG_OK)
+            return tg_err_nomem(err);
+        for (size_t k = 0; k < j->right->n_cols; k++)
+            if (j->rcols[k] &&
+                gather_ids(j->rcols[k], j->right->cols[k], base, ids, n, j->id_row) != TG_OK)
+                return tg_err_nomem(err);
+    }
+    return TG_OK;
+}
+
+/* Workers clear bits of one bitmap, each in its own words (morsels start
+** at multiples of 64): it must exist before they start. A column whose
+** bits all stayed set gets its NULL bitmap back (all valid). */
+static tg_status bitmap_before(tg_col *c) {
+    if (tg_col_set_null(c, 0) != TG_OK) return TG_ENOMEM;
+    tg_col_set_valid(c, 0);
+    return TG_OK;
+}
+
+static void bitmap_after(tg_col *c, size_t n) {
+    for (size_t w = 0; w < n / 64; w++)
+        if (c->valid[w] != UINT64_MAX) return;
+    for (size_t i = n / 64 * 64; i < n; i++)
+        if (!tg_col_is_valid(c, i)) return;
+    tg_free(c->valid);
+    c->valid = NULL;
+}
+
+/* A join on keys that are unique on the right (a lookup table) where each
+** left row yields one output row (a left join, or an inner join that
+** matched every row): the right columns are gathered through id_row[id],
+** a morsel at a time straight from the probe (or from 'lids' when the
+** rows were probed already), and the left columns are shared. */
 static tg_status lookup_join(const tg_table *left, const tg_table *right, struct pairs *p,
                              tg_keys *set, const size_t *id_row, const uint32_t *lids,
                              const char *suffix, const tg_interrupt *intr, tg_table **out,
                              tg_error *err) {
     size_t nl = left->n_rows;
-    uint32_t buf[TG_VECTOR];
     tg_col **rcols;
     tg_status st = right_cols(right, NULL, nl, p->rcols, p->n, intr, &rcols);
+    struct lookup_job j = { right, set, p->l, id_row, lids, rcols, nl };
 
     if (st != TG_OK) return st;
-    for (size_t base = 0; base < nl && st == TG_OK; base += TG_VECTOR) {
-        size_t n = nl - base < TG_VECTOR ? nl - base : TG_VECTOR;
-        const uint32_t *ids = lids ? lids + base : buf;
-        if ((st = tg_poll(intr)) != TG_OK) break;
-        if (!lids) tg_keys_probe(set, p->l, base, n, buf);
-        for (size_t k = 0; k < right->n_cols && st == TG_OK; k++)
-            if (rcols[k]) st = gather_ids(rcols[k], right->cols[k], base, ids, n, id_row);
+    for (size_t k = 0; k < right->n_cols && st == TG_OK; k++)
+        if (rcols[k] && nl) st = bitmap_before(rcols[k]);
+    if (st == TG_OK) st = tg_par_for(tg_par_morsels(nl), lookup_morsel, &j, intr, err);
+    for (size_t k = 0; k < right->n_cols; k++) {
+        if (!rcols[k]) continue;
+        rcols[k]->len = nl;
+        if (st == TG_OK && rcols[k]->valid) bitmap_after(rcols[k], nl);
     }
-    for (size_t k = 0; k < right->n_cols; k++)
-        if (rcols[k]) rcols[k]->len = nl;
     if (st != TG_OK) {
         for (size_t k = 0; k < right->n_cols; k++) tg_col_release(rcols[k]);
         tg_free(rcols);
@@ -227,6 +281,96 @@ static tg_status lookup_join(const tg_table *left, const tg_table *right, struct
     st = make_output(left, right, NULL, rcols, nl, suffix, intr, out, err);
     tg_free(rcols);
     return st;
+}
+
+/* ---- probing and pairing by morsels ---- */
+
+/* The left rows' ids (a morsel each), then each morsel's count of output
+** rows, then, from the counts' running sums, each morsel's pairs written
+** at its own offset: the pairs come in left order as from one pass. */
+struct pair_job {
+    const tg_keys *set;
+    const tg_key *keys;
+    size_t nl;
+    int how;
+    uint32_t *lids;
+    const size_t *off;
+    const uint32_t *rrows;
+    size_t *count;    /* per morsel; then where its pairs start */
+    atomic_int multi; /* some left row yields other than one row */
+    size_t *lidx, *ridx;
+    const tg_interrupt *intr;
+};
+
+static tg_status probe_morsel(void *ctx, size_t m, int worker, tg_error *err) {
+    struct pair_job *j = ctx;
+    size_t off, len;
+    (void)worker;
+    tg_par_morsel(j->nl, m, &off, &len);
+    if (tg_keys_probe_shared(j->set, j->keys, off, len, j->lids + off) != TG_OK)
+        return tg_err_nomem(err);
+    return TG_OK;
+}
+
+/* Output rows of left row i. */
+static size_t pairs_of(const struct pair_job *j, size_t i) {
+    size_t m = j->lids[i] == TG_KEYS_NONE ? 0 : j->off[j->lids[i] + 1] - j->off[j->lids[i]];
+    if (j->how == TG_JOIN_LEFT && m == 0) return 1;
+    if (j->how == TG_JOIN_SEMI) return m > 0;
+    if (j->how == TG_JOIN_ANTI) return m == 0;
+    return m;
+}
+
+static tg_status count_morsel(void *ctx, size_t mi, int worker, tg_error *err) {
+    struct pair_job *j = ctx;
+    size_t off, len, n = 0;
+    int multi = 0;
+    (void)worker;
+    (void)err;
+    tg_par_morsel(j->nl, mi, &off, &len);
+    for (size_t i = off; i < off + len; i++) {
+        size_t m = pairs_of(j, i);
+        multi |= m != 1;
+        n += m;
+    }
+    j->count[mi] = n;
+    if (multi) atomic_store(&j->multi, 1);
+    return TG_OK;
+}
+
+static tg_status fill_morsel(void *ctx, size_t mi, int worker, tg_error *err) {
+    struct pair_job *j = ctx;
+    size_t off, len, o = j->count[mi], polled = o;
+    size_t *lidx = j->lidx, *ridx = j->ridx;
+    int how = j->how;
+    (void)worker;
+    tg_par_morsel(j->nl, mi, &off, &len);
+    for (size_t i = off; i < off + len; i++) {
+        uint32_t id = j->lids[i];
+        if (how == TG_JOIN_SEMI || how == TG_JOIN_ANTI) {
+            if ((id != TG_KEYS_NONE) == (how == TG_JOIN_SEMI) && lidx) lidx[o++] = i;
+            continue;
+        }
+        if (id == TG_KEYS_NONE) {
+            if (how == TG_JOIN_LEFT) {
+                if (lidx) lidx[o] = i;
+                ridx[o++] = TG_NO_ROW;
+            }
+            continue;
+        }
+        for (size_t k = j->off[id]; k < j->off[id + 1]; k++) {
+            if (lidx) lidx[o] = i;
+            ridx[o++] = j->rrows[k];
+        }
+        /* A key matching thousands of rows makes a vector of left rows
+        ** billions of pairs: poll by pairs written too. */
+        if (o - polled >= POLL_PAIRS) {
+            tg_status st = tg_poll(j->intr);
+            polled = o;
+            if (st != TG_OK) return tg_err_set(err, st, NULL, 0, 0, "join interrupted");
+        }
+    }
+    return TG_OK;
 }
 
 tg_status tg_join(const tg_table *left, const tg_table *right, const char *const *left_keys,
@@ -270,56 +414,34 @@ tg_status tg_join(const tg_table *left, const tg_table *right, const char *const
         goto done;
     }
     if (!(lids = tg_malloc((nl ? nl : 1) * sizeof *lids))) goto done;
-    for (size_t base = 0; base < nl; base += TG_VECTOR) {
-        if ((st = tg_poll(intr)) != TG_OK) goto done;
-        tg_keys_probe(set, p.l, base, nl - base < TG_VECTOR ? nl - base : TG_VECTOR, lids + base);
-    }
+    size_t n_morsels = tg_par_morsels(nl);
+    struct pair_job pj = { set, p.l, nl, how, lids, off, rrows, NULL, 0, NULL, NULL, intr };
+    if (!(pj.count = tg_calloc(n_morsels, sizeof *pj.count))) goto done;
+    if ((st = tg_par_for(n_morsels, probe_morsel, &pj, intr, err)) != TG_OK) goto pairs_done;
 
     /* Count the output, then fill the row indexes. */
-    for (size_t i = 0; i < nl; i++) {
-        size_t m = lids[i] == TG_KEYS_NONE ? 0 : off[lids[i] + 1] - off[lids[i]];
-        if (how == TG_JOIN_LEFT && m == 0) m = 1;
-        else if (how == TG_JOIN_SEMI) m = m > 0;
-        else if (how == TG_JOIN_ANTI) m = m == 0;
-        single &= m == 1;
-        n_out += m;
+    if ((st = tg_par_for(n_morsels, count_morsel, &pj, intr, err)) != TG_OK) goto pairs_done;
+    for (size_t m = 0; m < n_morsels; m++) {
+        size_t c = pj.count[m];
+        pj.count[m] = n_out;
+        n_out += c;
     }
+    single = !atomic_load(&pj.multi);
     if (unique && single && how == TG_JOIN_INNER) { /* every left row matched once */
+        tg_free(pj.count);
         st = lookup_join(left, right, &p, set, id_row, lids, suffix, intr, out, err);
         goto done;
     }
     st = TG_ENOMEM;
-    if (!single && !(lidx = tg_malloc((n_out ? n_out : 1) * sizeof *lidx))) goto done;
-    if (how <= TG_JOIN_LEFT && !(ridx = tg_malloc((n_out ? n_out : 1) * sizeof *ridx))) goto done;
-    size_t o = 0, polled = 0;
-    for (size_t base = 0; base < nl; base += TG_VECTOR) {
-        size_t end = nl - base < TG_VECTOR ? nl : base + TG_VECTOR;
-        if ((st = tg_poll(intr)) != TG_OK) goto done;
-        for (size_t i = base; i < end; i++) {
-            uint32_t id = lids[i];
-            if (how == TG_JOIN_SEMI || how == TG_JOIN_ANTI) {
-                if ((id != TG_KEYS_NONE) == (how == TG_JOIN_SEMI) && lidx) lidx[o++] = i;
-                continue;
-            }
-            if (id == TG_KEYS_NONE) {
-                if (how == TG_JOIN_LEFT) {
-                    if (lidx) lidx[o] = i;
-                    ridx[o++] = TG_NO_ROW;
-                }
-                continue;
-            }
-            for (size_t j = off[id]; j < off[id + 1]; j++) {
-                if (lidx) lidx[o] = i;
-                ridx[o++] = rrows[j];
-            }
-            /* A key matching thousands of rows makes a vector of left
-            ** rows billions of pairs: poll by pairs written too. */
-            if (o - polled >= POLL_PAIRS) {
-                polled = o;
-                if ((st = tg_poll(intr)) != TG_OK) goto done;
-            }
-        }
-    }
+    if (!single && !(lidx = tg_malloc((n_out ? n_out : 1) * sizeof *lidx))) goto pairs_done;
+    if (how <= TG_JOIN_LEFT && !(ridx = tg_malloc((n_out ? n_out : 1) * sizeof *ridx)))
+        goto pairs_done;
+    pj.lidx = lidx;
+    pj.ridx = ridx;
+    st = tg_par_for(n_morsels, fill_morsel, &pj, intr, err);
+pairs_done:
+    tg_free(pj.count);
+    if (st != TG_OK) goto done;
     if (ridx && (st = right_cols(right, ridx, n_out, p.rcols, p.n, intr, &rcols)) != TG_OK)
         goto done;
     st = make_output(left, right, lidx, rcols, n_out, suffix, intr, out, err);

@@ -620,6 +620,33 @@ void tg_keys_probe(tg_keys *s, const tg_key *keys, size_t row0, size_t n, uint32
     }
 }
 
+tg_status tg_keys_probe_shared(const tg_keys *s, const tg_key *keys, size_t row0, size_t n,
+                               uint32_t *ids) {
+    struct vec v = { 0 };
+    if (!s->direct && vec_new(&v, s->n_keys) != TG_OK) {
+        vec_free(&v);
+        return TG_ENOMEM;
+    }
+    for (size_t done = 0; done < n; done += TG_VECTOR) {
+        size_t m = n - done < TG_VECTOR ? n - done : TG_VECTOR, r0 = row0 + done, slot;
+        uint32_t *out = ids + done;
+        if (s->direct) {
+            uint64_t w[TG_VECTOR];
+            uint32_t cell[TG_VECTOR];
+            uint8_t bad[TG_VECTOR];
+            direct_cells(s, keys, 0, r0, m, cell, w, bad);
+            for (size_t i = 0; i < m; i++)
+                out[i] = cell[i] == NO_CELL ? TG_KEYS_NONE : s->cell_id[cell[i]];
+        } else {
+            vec_fill(&v, keys, s->n_keys, r0, m);
+            for (size_t i = 0; i < m; i++)
+                out[i] = v.mask[i] ? TG_KEYS_NONE : lookup(s, &v, i, &slot);
+        }
+    }
+    vec_free(&v);
+    return TG_OK;
+}
+
 /* ---- helpers for callers ---- */
 
 tg_status tg_keys_find(const tg_table *t, const char *name, const char *side, const tg_col **col,

@@ -73,6 +73,10 @@ const size_t *tg_keys_first(const tg_keys *s);
 ** never matches. Uses the set's scratch space, so one probe at a time;
 ** never allocates. */
 void tg_keys_probe(tg_keys *s, const tg_key *keys, size_t row0, size_t n, uint32_t *ids);
+/* tg_keys_probe with scratch space of its own, so several threads may
+** probe one set at once (the parallel join). TG_OK or TG_ENOMEM. */
+tg_status tg_keys_probe_shared(const tg_keys *s, const tg_key *keys, size_t row0, size_t n,
+                               uint32_t *ids);
 
 /* A new array map[code] = the code of the same string in 'to', or
 ** TG_DICT_NONE, for every code of 'from'; free with tg_free. TG_ENOMEM. */

@@ -21,11 +21,11 @@
 #include "tg_collate.h"
 #include "tg_err.h"
 #include "tg_mem.h"
+#include "tg_par.h"
 
 #define SIGN_BIT      ((uint64_t)1 << 63)
 #define DIGIT_BITS    11
 #define DIGIT_BUCKETS (1u << DIGIT_BITS)
-#define MAX_PASSES    ((64 + DIGIT_BITS - 1) / DIGIT_BITS)
 #define SMALL_SORT    32 /* insertion sort below this many rows */
 
 /* One field of the composite key: a key column's codes, or (when a column's
@@ -51,7 +51,7 @@ struct sorter {
     unsigned total_bits; /* width of the composite key */
     unsigned idx_bits;   /* low bits of a word holding the row index */
     uint64_t idx_mask;
-    size_t *hist; /* MAX_PASSES x DIGIT_BUCKETS */
+    size_t *hist; /* DIGIT_BUCKETS per morsel: one pass's counts, then offsets */
     const tg_interrupt *intr;
     const char *collate; /* NULL: strings by bytes; else tg_collate's name */
 };
@@ -211,23 +211,35 @@ static void or_field_any(const struct sorter *s, const struct field *f, uint64_t
 }
 
 /* Replaces the key part of every word with bits [lo, hi) of the composite
-** key of the word's row. */
-static tg_status load_chunk(const struct sorter *s, uint64_t *buf, unsigned lo, unsigned hi) {
-    for (size_t i0 = 0; i0 < s->n; i0 += TG_VECTOR) {
-        size_t i1 = s->n - i0 < TG_VECTOR ? s->n : i0 + TG_VECTOR;
-        tg_status st = tg_poll(s->intr);
-        if (st != TG_OK) return st;
-        for (size_t i = i0; i < i1; i++) buf[i] &= s->idx_mask;
-        for (size_t k = 0; k < s->n_fields; k++) {
-            const struct field *f = &s->fields[k];
-            unsigned a = f->off > lo ? f->off : lo;
-            unsigned b = f->off + f->bits < hi ? f->off + f->bits : hi;
-            if (a >= b) continue;
-            uint64_t mask = b - a == 64 ? UINT64_MAX : ((uint64_t)1 << (b - a)) - 1;
-            or_field_any(s, f, buf, i0, i1, a - f->off, mask, a - lo + s->idx_bits);
-        }
+** key of the word's row, a morsel of words per item (tg_par). */
+struct chunk_job {
+    const struct sorter *s;
+    uint64_t *buf;
+    unsigned lo, hi;
+};
+
+static tg_status chunk_morsel(void *ctx, size_t m, int worker, tg_error *err) {
+    const struct chunk_job *j = ctx;
+    const struct sorter *s = j->s;
+    size_t i0, len;
+    (void)worker;
+    (void)err;
+    tg_par_morsel(s->n, m, &i0, &len);
+    for (size_t i = i0; i < i0 + len; i++) j->buf[i] &= s->idx_mask;
+    for (size_t k = 0; k < s->n_fields; k++) {
+        const struct field *f = &s->fields[k];
+        unsigned a = f->off > j->lo ? f->off : j->lo;
+        unsigned b = f->off + f->bits < j->hi ? f->off + f->bits : j->hi;
+        if (a >= b) continue;
+        uint64_t mask = b - a == 64 ? UINT64_MAX : ((uint64_t)1 << (b - a)) - 1;
+        or_field_any(s, f, j->buf, i0, i0 + len, a - f->off, mask, a - j->lo + s->idx_bits);
     }
     return TG_OK;
+}
+
+static tg_status load_chunk(const struct sorter *s, uint64_t *buf, unsigned lo, unsigned hi) {
+    struct chunk_job j = { s, buf, lo, hi };
+    return tg_par_for(tg_par_morsels(s->n), chunk_morsel, &j, s->intr, NULL);
 }
 
 /* ---- radix passes ---- */
@@ -244,11 +256,64 @@ static void insertion_sort(uint64_t *a, size_t n, unsigned shift) {
     }
 }
 
+/* One radix pass over morsels of words: each morsel counts its digits,
+** the counts become each (morsel, digit)'s first output slot -- digits in
+** order, and within a digit the morsels in order -- and each morsel then
+** scatters its words from there. That is the one-thread pass exactly, so
+** the sort stays stable and its answer never depends on the threads. */
+struct pass_job {
+    const uint64_t *src;
+    uint64_t *dst;
+    size_t n;
+    unsigned dshift;
+    size_t *hist; /* DIGIT_BUCKETS per morsel */
+};
+
+static tg_status count_digits(void *ctx, size_t m, int worker, tg_error *err) {
+    const struct pass_job *j = ctx;
+    size_t i0, len, *h = j->hist + m * DIGIT_BUCKETS;
+    (void)worker;
+    (void)err;
+    tg_par_morsel(j->n, m, &i0, &len);
+    memset(h, 0, DIGIT_BUCKETS * sizeof *h);
+    for (size_t i = i0; i < i0 + len; i++) h[(j->src[i] >> j->dshift) & (DIGIT_BUCKETS - 1)]++;
+    return TG_OK;
+}
+
+static tg_status scatter_digits(void *ctx, size_t m, int worker, tg_error *err) {
+    const struct pass_job *j = ctx;
+    size_t i0, len, *h = j->hist + m * DIGIT_BUCKETS;
+    (void)worker;
+    (void)err;
+    tg_par_morsel(j->n, m, &i0, &len);
+    for (size_t i = i0; i < i0 + len; i++) {
+        uint64_t x = j->src[i];
+        j->dst[h[(x >> j->dshift) & (DIGIT_BUCKETS - 1)]++] = x;
+    }
+    return TG_OK;
+}
+
+/* The counts into first slots; 1 when one digit holds every word (the
+** pass would move nothing). */
+static int offsets(size_t *hist, size_t n_morsels, size_t n) {
+    size_t sum = 0;
+    for (size_t d = 0; d < DIGIT_BUCKETS; d++) {
+        size_t before = sum;
+        for (size_t m = 0; m < n_morsels; m++) {
+            size_t c = hist[m * DIGIT_BUCKETS + d];
+            hist[m * DIGIT_BUCKETS + d] = sum;
+            sum += c;
+        }
+        if (sum - before == n) return 1;
+    }
+    return 0;
+}
+
 /* Stably sorts the words in *cur by their bits above idx_bits (a key of
 ** 'width' bits), ping-ponging with *tmp; *cur ends up holding the result. */
 static tg_status sort_words(const struct sorter *s, uint64_t **cur, uint64_t **tmp,
                             unsigned width) {
-    size_t n = s->n, *hist = s->hist;
+    size_t n = s->n, n_morsels = tg_par_morsels(n);
     unsigned passes = (width + DIGIT_BITS - 1) / DIGIT_BITS, shift = s->idx_bits;
     uint64_t *src = *cur, *dst = *tmp;
 
@@ -256,37 +321,12 @@ static tg_status sort_words(const struct sorter *s, uint64_t **cur, uint64_t **t
         insertion_sort(src, n, shift);
         return TG_OK;
     }
-    memset(hist, 0, passes * DIGIT_BUCKETS * sizeof *hist);
-    for (size_t i0 = 0; i0 < n; i0 += TG_VECTOR) {
-        size_t i1 = n - i0 < TG_VECTOR ? n : i0 + TG_VECTOR;
-        tg_status st = tg_poll(s->intr);
-        if (st != TG_OK) return st;
-        for (size_t i = i0; i < i1; i++) {
-            uint64_t key = src[i] >> shift;
-            for (unsigned p = 0; p < passes; p++)
-                hist[p * DIGIT_BUCKETS + ((key >> (p * DIGIT_BITS)) & (DIGIT_BUCKETS - 1))]++;
-        }
-    }
     for (unsigned p = 0; p < passes; p++) {
-        size_t *h = hist + p * DIGIT_BUCKETS, sum = 0;
-        unsigned dshift = shift + p * DIGIT_BITS;
-        int trivial = 0;
-        for (size_t d = 0; d < DIGIT_BUCKETS; d++) {
-            size_t c = h[d];
-            if (c == n) trivial = 1; /* every word has this digit: nothing moves */
-            h[d] = sum;
-            sum += c;
-        }
-        if (trivial) continue;
-        for (size_t i0 = 0; i0 < n; i0 += TG_VECTOR) {
-            size_t i1 = n - i0 < TG_VECTOR ? n : i0 + TG_VECTOR;
-            tg_status st = tg_poll(s->intr);
-            if (st != TG_OK) return st;
-            for (size_t i = i0; i < i1; i++) {
-                uint64_t x = src[i];
-                dst[h[(x >> dshift) & (DIGIT_BUCKETS - 1)]++] = x;
-            }
-        }
+        struct pass_job j = { src, dst, n, shift + p * DIGIT_BITS, s->hist };
+        tg_status st = tg_par_for(n_morsels, count_digits, &j, s->intr, NULL);
+        if (st != TG_OK) return st;
+        if (offsets(s->hist, n_morsels, n)) continue;
+        if ((st = tg_par_for(n_morsels, scatter_digits, &j, s->intr, NULL)) != TG_OK) return st;
         uint64_t *t = src;
         src = dst;
         dst = t;
@@ -349,7 +389,7 @@ tg_status tg_sort_index_collate(const tg_table *t, const char *const *keys, cons
 
     if (s.total_bits > 0 && s.n > 1) {
         unsigned chunk = 64 - s.idx_bits;
-        s.hist = tg_malloc(MAX_PASSES * DIGIT_BUCKETS * sizeof *s.hist);
+        s.hist = tg_malloc(tg_par_morsels(s.n) * DIGIT_BUCKETS * sizeof *s.hist);
         tmp = tg_malloc(s.n * sizeof *tmp);
         if (!s.hist || !tmp) goto nomem;
         for (unsigned lo = 0; lo < s.total_bits; lo += chunk) {

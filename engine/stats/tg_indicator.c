@@ -301,16 +301,20 @@ static tg_status add_lines(const tg_indicator_spec *s, const inputs *in, const w
             const tg_judge_point *p = &w->pts[i];
             if (!same_period(in->period, w->perm[i], tper, j)) continue;
             quantities(s->judge.kind, p->num, p->den, p->n, mean ? p->mean : NAN, q);
-            m->terms[m->at] = (tg_sdc_term){ i, 1, q[k], 0, INFINITY };
+            m->terms[m->at] = (tg_sdc_term){ i, 1, q[k], 0, INFINITY, 0 };
             bounds(s, in, k, q[k], &m->terms[m->at++]);
             sum[k] += q[k];
             all_shown &= !p->suppressed;
         }
-        m->terms[m->at++] = (tg_sdc_term){ w->n_rows + j, -1, tq[k], 0, INFINITY };
+        /* a rounded total is the groups' exact sum to within its rounding */
+        m->terms[m->at++] = (tg_sdc_term){
+            w->n_rows + j, -1, s->total_round_to > 0 ? sum[k] : tq[k], 0, INFINITY, 0
+        };
     }
     m->start[m->n_lines] = m->at;
     for (size_t k = 0; all_shown && k < nq; k++)
-        if (!(fabs(sum[k] - tq[k]) <= 1e-9 * fmax(1, fabs(tq[k])))) {
+        if (!(fabs(sum[k] - tq[k]) <=
+              fmax(1e-9 * fmax(1, fabs(tq[k])), s->total_round_to / 2 + 1e-9))) {
             char per[64];
             return tg_err_set(err, TG_EARG, NULL, 0, 0,
                               "the groups of period %s add up to %.15g, not to the total's %.15g "
@@ -320,34 +324,82 @@ static tg_status add_lines(const tg_indicator_spec *s, const inputs *in, const w
     return TG_OK;
 }
 
+/* Appends the funnel's lines: for each period, each step (a group) after
+** the first is a subset of the one before, so x_before - x_step - d = 0,
+** where d (cell d_cell + i, never published) is the number who stopped at
+** this step. A reader who sees both steps sees d; a d of 1 .. min_count - 1
+** must not be exact, a larger one only widens the steps' ranges (free). */
+static tg_status add_funnel_lines(const tg_indicator_spec *s, const inputs *in, const work *w,
+                                  size_t d_cell, margins *m, tg_error *err) {
+    for (size_t g = 1; g < w->n_groups; g++)
+        for (size_t i = w->starts[g]; i < w->starts[g + 1]; i++) {
+            const tg_judge_point *p = &w->pts[i], *q = NULL;
+            double d;
+            int small;
+            char per[64];
+            for (size_t j = w->starts[g - 1]; j < w->starts[g] && !q; j++)
+                if (same_period(in->period, w->perm[j], in->period, w->perm[i])) q = &w->pts[j];
+            if (!q || isnan(q->num) || isnan(p->num)) continue; /* no line to draw */
+            d = q->num - p->num;
+            if (!(d >= -1e-9))
+                return tg_err_set(err, TG_EARG, NULL, 0, 0,
+                                  "funnel: a step has more (%.15g) than the step before it "
+                                  "(%.15g) in period %s; each step must be a subset of the one "
+                                  "before",
+                                  p->num, q->num,
+                                  period_text(in->period, w->perm[i], per, sizeof per));
+            m->start[m->n_lines++] = m->at;
+            m->terms[m->at] = (tg_sdc_term){ (size_t)(q - w->pts), 1, q->num, 0, INFINITY, 0 };
+            bounds(s, in, 0, q->num, &m->terms[m->at++]);
+            m->terms[m->at] = (tg_sdc_term){ i, -1, p->num, 0, INFINITY, 0 };
+            bounds(s, in, 0, p->num, &m->terms[m->at++]);
+            /* d is never published: hidden, and protected when the rules
+            ** hide a count of it */
+            small = tg_sdc_count(&s->judge.sdc, d, NAN) != TG_SDC_SHOWN;
+            m->terms[m->at] = (tg_sdc_term){ d_cell + i, -1, d, 0, INFINITY, !small };
+            tg_sdc_bounds(&s->judge.sdc, d, 1, &m->terms[m->at].lo, &m->terms[m->at].hi);
+            m->at++;
+            m->hidden[d_cell + i] = TG_SDC_SMALL;
+        }
+    m->start[m->n_lines] = m->at;
+    return TG_OK;
+}
+
 /* Hides further points until no hidden group of a period can be derived
-** from the period's total and the groups shown. */
+** from the period's total and the groups shown, and, in a funnel, no
+** small number who stopped at a step from the steps shown. */
 static tg_status secondary(const tg_indicator_spec *s, const inputs *in, work *w, tg_error *err) {
     const tg_table *tt = s->total;
-    const tg_col *tper = tg_table_col(tt, s->period), *tsup = tg_table_col(tt, "suppressed");
-    size_t n_cells = w->n_rows + tt->n_rows, n_terms = 3 * (w->n_rows + 1) * tt->n_rows + 1;
+    const tg_col *tper = tt ? tg_table_col(tt, s->period) : NULL;
+    const tg_col *tsup = tt ? tg_table_col(tt, "suppressed") : NULL;
+    size_t n_tot = tt ? tt->n_rows : 0, d_cell = w->n_rows + n_tot;
+    size_t n_cells = d_cell + (s->funnel ? w->n_rows : 0);
+    size_t n_terms = 3 * (w->n_rows + 1) * n_tot + 3 * w->n_rows + 1;
     margins m = { 0 };
     tg_status st = TG_OK;
 
-    if (!tper || !tsup)
+    if (tt && (!tper || !tsup))
         return tg_err_set(err, TG_EARG, NULL, 0, 0,
                           "the total has no column '%s' or 'suppressed' (is it an indicator's "
                           "series without groups?)",
                           tper ? "suppressed" : s->period);
     m.terms = tg_malloc(n_terms * sizeof *m.terms);
-    m.start = tg_malloc((3 * tt->n_rows + 2) * sizeof *m.start);
+    m.start = tg_malloc((3 * n_tot + w->n_rows + 2) * sizeof *m.start);
     m.cost = tg_malloc((n_cells + 1) * sizeof *m.cost);
     m.hidden = tg_malloc(n_cells + 1);
     if (!m.terms || !m.start || !m.cost || !m.hidden) st = tg_err_nomem(err);
     for (size_t i = 0; st == TG_OK && i < n_cells; i++) {
         int part = i < w->n_rows;
-        /* hiding a small group costs least; a published total cannot be */
+        /* hiding a small group costs least; a published total cannot be,
+        ** and a funnel's stops are never published */
         m.cost[i] = part ? w->pts[i].size : INFINITY;
         if (part && isnan(m.cost[i])) m.cost[i] = INFINITY;
-        m.hidden[i] = (uint8_t)(part ? w->pts[i].suppressed : num_at(tsup, i - w->n_rows) != 0);
+        m.hidden[i] = (uint8_t)(part         ? w->pts[i].suppressed
+                                : i < d_cell ? num_at(tsup, i - w->n_rows) != 0
+                                             : 0);
     }
-    for (size_t j = 0; st == TG_OK && j < tt->n_rows; j++)
-        st = add_lines(s, in, w, tper, j, &m, err);
+    for (size_t j = 0; st == TG_OK && j < n_tot; j++) st = add_lines(s, in, w, tper, j, &m, err);
+    if (st == TG_OK && s->funnel) st = add_funnel_lines(s, in, w, d_cell, &m, err);
     if (st == TG_OK) tg_sdc_secondary(m.terms, m.start, m.n_lines, m.cost, m.hidden, n_cells);
     for (size_t i = 0; st == TG_OK && i < w->n_rows; i++) {
         tg_judge_point *p = &w->pts[i];
@@ -391,7 +443,7 @@ static tg_status judge(const tg_indicator_spec *s, const inputs *in, work *w, tg
     }
     w->n_groups = g;
     w->starts[g] = w->n_rows;
-    if (s->total) {
+    if (s->total || s->funnel) {
         tg_status st = secondary(s, in, w, err);
         if (st != TG_OK) return st;
     }

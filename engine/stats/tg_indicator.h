@@ -42,6 +42,10 @@ typedef struct tg_indicator_spec {
                            ** periods this one's groups add up to (borrowed;
                            ** no groups, the same period column): its rows
                            ** are the margins of secondary suppression */
+    double total_round_to; /* the total's published counts are rounded to this
+                           ** (its rules' round_to; 0: exact) */
+    int funnel;            /* the groups, in order, are a funnel's steps, each
+                           ** a subset of the one before (numerators) */
 } tg_indicator_spec;
 
 /* Judges table 't' under 's'. On success *series (rows sorted by group
@@ -56,10 +60,15 @@ typedef struct tg_indicator_spec {
 ** group of a period can be worked out from the total and the groups
 ** shown: for proportions from the counts, the sizes and their
 ** differences; for rates from events and exposure; for means from n and
-** value * n. Published counts are rounded when the rules say so.
+** value * n. With s->funnel (proportions, one group per step, in the
+** order of the group columns), more periods are suppressed until no
+** number who stopped at a step (a step's count less the next one's) of
+** 1 .. min_count - 1 can be worked out from the steps shown. Published
+** counts are rounded when the rules say so.
 ** Errors: TG_EARG for a missing or non-numeric column, a NULL period,
 ** two rows for one group and period (the message names them), or groups
-** that do not add up to the total they claim; TG_ENOMEM. */
+** that do not add up to the total they claim, a funnel step with more
+** than the step before it; TG_ENOMEM. */
 tg_status tg_indicator_judge(const tg_table *t, const tg_indicator_spec *s, tg_table **series,
                              tg_table **verdicts, tg_error *err);
 

@@ -133,7 +133,7 @@ void tg_sdc_bounds(const tg_sdc_rules *r, double v, int is_count, double *lo, do
 static int exposed(const tg_sdc_term *terms, size_t n, const uint8_t *hidden) {
     for (size_t i = 0; i < n; i++) {
         double lo, hi;
-        if (!hidden[terms[i].cell]) continue;
+        if (!hidden[terms[i].cell] || terms[i].free) continue;
         tg_sdc_range(terms, n, hidden, i, &lo, &hi);
         if (hi - lo < 1 - EPS) return 1;
     }

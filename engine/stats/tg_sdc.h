@@ -47,7 +47,9 @@ typedef enum tg_sdc_reason {
 
 /* Fills 'r' with the named set and returns 1, or returns 0 (r unchanged)
 ** for a name it does not know. "tegn": minimum 5 on x and n - x, zeros
-** shown, p %-rule with p = 10, no rounding. "dst": the same with minimum 3. */
+** shown, p %-rule with p = 10, no rounding. "dst": the same with minimum 3
+** (Danmarks Statistik's minimum of 3 individuals per group). The sources of
+** each rule: docs/disclosure.md, "Rule sets". */
 int tg_sdc_rules_named(tg_sdc_rules *r, const char *name);
 
 /* "small", "complement", "zero", "dominance", "secondary"; "" for SHOWN. */
@@ -80,6 +82,10 @@ typedef struct tg_sdc_term {
     size_t cell;
     int sign;
     double value, lo, hi;
+    int free; /* 1: a quantity never published and never protected (a
+              ** funnel's number who stopped at a step, when the rules do
+              ** not hide it): its cell is hidden, so it widens the others'
+              ** ranges by its bounds, but a reader may pin it */
 } tg_sdc_term;
 
 /* The bounds [*lo, *hi] the secondary search assumes a reader knows of a
@@ -96,8 +102,8 @@ void tg_sdc_bounds(const tg_sdc_rules *r, double v, int is_count, double *lo, do
 void tg_sdc_range(const tg_sdc_term *terms, size_t n, const uint8_t *hidden, size_t i, double *lo,
                   double *hi);
 
-/* Hides cells until, in every line, every hidden term's range is at
-** least one unit wide, and returns the number of lines left exposed
+/* Hides cells until, in every line, every hidden term's range (but a free
+** one's) is at least one unit wide, and returns the number of lines left exposed
 ** because no cell could be chosen. Line k is terms[start[k] ..
 ** start[k + 1]). hidden (one per cell, n_cells of them) is read and
 ** updated: cells it adds are set to TG_SDC_SECONDARY. Each round hides

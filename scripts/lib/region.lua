@@ -107,9 +107,10 @@ end
 -- indicators' series follow (docs/disclosure.md): 1 to 4, or all but 1 to 4
 -- of a group of `within` (its total is known, e.g. a year's offers not
 -- carried out), and then further counts until no hidden one is the total
--- less the rest; `skjult` says where.
-function M.skjul_smaa(t, name, within)
-  return t:suppress{ count = name, within = within, mark = "skjult" }
+-- less the rest; `skjult` says where. `hide` names a boolean column whose
+-- true rows are hidden whatever their count.
+function M.skjul_smaa(t, name, within, hide)
+  return t:suppress{ count = name, within = within, hide = hide, mark = "skjult" }
 end
 
 return M

@@ -38,6 +38,8 @@ DUMP = r"""
 local path, opts = tegn.params.path, {}
 if tegn.params.sheet then opts.sheet = tegn.params.sheet end
 if tegn.params.header then opts.header = tonumber(tegn.params.header) end
+if tegn.params.sheetno then opts.sheet = tonumber(tegn.params.sheetno) end
+if tegn.params.xml then opts.xml = tegn.params.xml end
 local t, r = tegn.read_excel(path, opts)
 local names, head = {}, {}
 for i, c in ipairs(r.columns) do names[i] = c.name; head[i] = c.name .. ':' .. c.type end
@@ -65,7 +67,8 @@ def run_tegn(path, *extra, **params):
     script = os.path.join(WORK, "dump.lua")
     with open(script, "w", encoding="utf-8") as f:
         f.write(DUMP)
-    args = [TEGN, "run", script, "--quiet", "--allow-read", WORK, "--param", "path=" + path]
+    args = [TEGN, "run", script, "--quiet", "--allow-read", os.path.dirname(path), "--param",
+            "path=" + path]
     args += list(extra)
     for k, v in params.items():
         args += ["--param", "%s=%s" % (k, v)]
@@ -130,6 +133,7 @@ def compare(name, path, sheet=None, header_row=1, **params):
     if r.returncode != 0:
         fail("%s: tegn exit %d: %s" % (name, r.returncode, r.stderr.strip()))
         return None
+    both_paths(name, path, r, **params)
     lines = r.stderr.rstrip("\n").split("\n")  # print writes to stderr; stdout is the document
     cols = [c.rsplit(":", 1) for c in lines[0].split("\t")]
     got = [l.split("\t") for l in lines[1:]]
@@ -152,6 +156,121 @@ def compare(name, path, sheet=None, header_row=1, **params):
                 return cols
     print("ok   %s: %d rows x %d columns" % (name, len(got), len(cols)))
     return cols
+
+
+def both_paths(name, path, fast=None, **params):
+    """The sheet read by tegn's own XML scanner (the default) and by expat
+    (xml = "expat") must give the same dump, or the same error."""
+    fast = fast or run_tegn(path, **params)
+    slow = run_tegn(path, xml="expat", **params)
+    if (fast.returncode, fast.stderr) != (slow.returncode, slow.stderr):
+        fail("%s: the scanner and expat differ:\n  scanner exit %d: %r\n  expat   exit %d: %r"
+             % (name, fast.returncode, fast.stderr[:400], slow.returncode, slow.stderr[:400]))
+        return None
+    return fast
+
+
+def scanner_cases(p):
+    """Sheet XML that the scanner reads itself, and XML it must leave to
+    expat (mid-sheet too, after cells were put: the sheet is read again);
+    each is read both ways, and the values are checked by hand."""
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rows = "".join('<row r="%d"><c r="A%d"><v>%d</v></c><c r="B%d" t="inlineStr"><is><t>r%d</t>'
+                   '</is></c></row>' % (i, i, i, i, i) for i in range(2, 40))
+    head = '<row r="1"><c r="A1" t="inlineStr"><is><t>n</t></is></c><c r="B1" t="inlineStr"><is><t>s</t></is></c></row>'
+    cases = [
+        # name, sheetData inner XML, expected first data row "A\tB"
+        ("entities and character refs", head + '<row r="2"><c r="A2"><v>1</v></c><c r="B2" '
+         't="inlineStr"><is><t>&lt;a&gt; &amp; &quot;b&quot; &apos;c&apos; &#230;&#xF8;&#x00e5;'
+         '</t></is></c></row>', "1\t<a> & \"b\" 'c' æøå"),
+        ("CR LF and CR in text", head + '<row r="2"><c r="A2"><v>1</v></c><c r="B2" '
+         't="inlineStr"><is><t>a\r\nb\rc</t></is></c></row>', "1\ta\nb\nc"),
+        ("single quotes, spaces around =", head + "<row r = '2' ><c r='A2' ><v>7</v></c><c "
+         "t = 'inlineStr'  r=\"B2\"><is><t xml:space='preserve'> x </t></is></c></row>",
+         "7\t x "),
+        ("rich text runs and a phonetic guide", head + '<row r="2"><c r="A2"><v>1</v></c><c '
+         'r="B2" t="inlineStr"><is><r><rPr><b/></rPr><t>ab</t></r><r><t>cd</t></r><rPh sb="0" '
+         'eb="1"><t>XY</t></rPh></is></c></row>', "1\tabcd"),
+        ("prefixed names", head.replace("<", "<x:").replace("<x:/", "</x:") +
+         '<x:row r="2"><x:c r="A2"><x:v>5</x:v></x:c><x:c r="B2" t="inlineStr"><x:is><x:t>p'
+         '</x:t></x:is></x:c></x:row>', "5\tp"),
+        ("cells without references", head + '<row><c><v>3</v></c><c t="inlineStr"><is><t>q'
+         '</t></is></c></row>', "3\tq"),
+        ("a comment mid-sheet: expat reads it again", head + rows + '<!-- x --><row r="40">'
+         '<c r="A40"><v>40</v></c></row>', "2\tr2"),
+        ("CDATA: expat", head + '<row r="2"><c r="A2"><v>1</v></c><c r="B2" t="inlineStr"><is>'
+         '<t><![CDATA[<i>]]></t></is></c></row>', "1\t<i>"),
+        ("a long attribute: expat", head + '<row r="2" x="%s"><c r="A2"><v>1</v></c><c r="B2" '
+         't="inlineStr"><is><t>z</t></is></c></row>' % ("y" * 70000), "1\tz"),
+        ("a processing instruction inside: expat", head + '<?pi x?><row r="2"><c r="A2"><v>1'
+         '</v></c><c r="B2" t="inlineStr"><is><t>z</t></is></c></row>', "1\tz"),
+        ("] and ]] in text", head + '<row r="2"><c r="A2"><v>1</v></c><c r="B2" t="inlineStr">'
+         '<is><t>[a]] b]</t></is></c></row>', "1\t[a]] b]"),
+    ]
+    for i, (name, inner, want) in enumerate(cases):
+        decl = '<?xml version="1.0" encoding="ISO-8859-1"?>' if i == 1 else '<?xml version="1.0"?>'
+        xml = decl + '\n<worksheet xmlns="%s" xmlns:x="%s"><sheetData>%s' \
+              '</sheetData></worksheet>\n' % (ns, ns, inner)
+        path = p("scan%d.xlsx" % i)
+        minimal_book(path, sheet_xml=xml)
+        r = both_paths("scanner: " + name, path)
+        if r is None:
+            continue
+        got = r.stderr.split("\n", 1)[-1]  # the first row after the header (may hold a LF)
+        if r.returncode != 0 or not got.startswith(want + "\n"):
+            fail("scanner: %s: %r, want %r" % (name, got[:len(want) + 10], want))
+        else:
+            print("ok   scanner: %s" % name)
+    # the shared strings through the scanner, and through expat when it is unsure
+    sheet = ('<?xml version="1.0"?><worksheet xmlns="%s"><sheetData>' % ns +
+             "".join('<row r="%d"><c r="A%d" t="s"><v>%d</v></c></row>' % (i + 1, i + 1, i)
+                     for i in range(3)) + '</sheetData></worksheet>')
+    for name, extra, want in [
+            ("shared strings: runs, a phonetic guide, entities", "", "a&amp;b"),
+            ("shared strings with a comment: expat", "<!-- c -->", "a&amp;b")]:
+        sst = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="%s">'
+               '<si><t>navn</t></si>%s<si><r><t>a&amp;</t></r><r><t>b</t></r><rPh><t>x</t>'
+               '</rPh></si><si><t xml:space="preserve"> &#230; </t></si></sst>' % (ns, extra))
+        path = p("sst_%d.xlsx" % len(extra))
+        minimal_book(path, strings=sst, sheet_xml=sheet)
+        r = both_paths("scanner: " + name, path)
+        if r is not None and r.stderr.split("\n")[:3] != ["navn:string", "a&b", " æ "]:
+            fail("scanner: %s: %r" % (name, r.stderr))
+        elif r is not None:
+            print("ok   scanner: %s" % name)
+    bad = [
+        ("mismatched tags", '<row r="1"><c r="A1"><v>1</c></v></row>'),
+        ("an unknown entity", '<row r="1"><c r="A1" t="inlineStr"><is><t>&nbsp;</t></is></c>'
+         '</row>'),
+        ("unclosed document", '<row r="1"><c r="A1"><v>1</v></c>'),
+        ("a bad shared string index", '<row r="1"><c r="A1" t="s"><v>9</v></c></row>'),
+        ("a bad cell reference", '<row r="1"><c r="1A"><v>1</v></c></row>'),
+        ("an attribute twice", '<row r="1"><c r="A1" r="A1"><v>1</v></c></row>'),
+        ("]]> in text", '<row r="1"><c r="A1" t="inlineStr"><is><t>a]]>b</t></is></c></row>'),
+        ("an XML declaration inside", '<?xml version="1.0"?><row r="1"><c r="A1"><v>1</v></c>'
+         '</row>'),
+    ]
+    for i, (name, inner) in enumerate(bad):
+        xml = '<?xml version="1.0"?><worksheet xmlns="%s"><sheetData>%s</sheetData>' % (ns, inner)
+        if "unclosed" not in name:
+            xml += "</worksheet>"
+        path = p("scanbad%d.xlsx" % i)
+        minimal_book(path, sheet_xml=xml)
+        r = both_paths("scanner: " + name, path)
+        if r is not None and r.returncode == 0:
+            fail("scanner: %s: read without an error" % name)
+        elif r is not None:
+            print("ok   scanner: %s: the same error both ways" % name)
+    # every committed workbook, every sheet
+    fixtures = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "excel")
+    for f in sorted(os.listdir(fixtures)):
+        if f.endswith((".xlsx", ".xlsm")):
+            for k in (1, 2, 3):
+                r = both_paths("fixture %s sheet %d" % (f, k), os.path.join(fixtures, f),
+                               sheetno=k)
+                if r is not None:
+                    print("ok   fixture %s sheet %d: the same both ways (exit %d)"
+                          % (f, k, r.returncode))
 
 
 # ---- the books ----
@@ -235,6 +354,51 @@ def book_errors(path):
     ws.append(["c", "#N/A"])
     ws.append(["d", 4])
     wb.save(path)
+
+
+def datetimes(p):
+    """Cells with a date-and-time format (built-in 22, a Danish custom one)
+    and a time format: text YYYY-MM-DD HH:MM:SS / HH:MM:SS, as a CSV file
+    with those values reads, with a note; a date-time at midnight is a
+    date; types = date keeps the date part. Expected values by hand."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Ark1"
+    ws.append(["id", "b22", "dk", "tid", "midnat"])
+    ws.append([1, datetime.datetime(2024, 3, 1, 13, 45, 30), datetime.datetime(2023, 12, 31, 23, 59),
+               datetime.time(8, 15), datetime.datetime(2024, 3, 1)])
+    ws.append([2, datetime.datetime(2024, 2, 29, 6, 0), datetime.datetime(2024, 1, 2, 0, 0, 1),
+               datetime.time(0, 0, 5), datetime.datetime(2024, 3, 2)])
+    for r in (2, 3):
+        ws.cell(r, 2).number_format = "m/d/yy h:mm"  # openpyxl stores it as built-in 22
+        ws.cell(r, 3).number_format = "dd-mm-yyyy hh:mm"
+        ws.cell(r, 4).number_format = "hh:mm:ss"
+        ws.cell(r, 5).number_format = "dd-mm-yyyy hh:mm"
+    wb.save(p("datetimes.xlsx"))
+    r = run_tegn(p("datetimes.xlsx"))
+    want = ["id:int\tb22:string\tdk:string\ttid:string\tmidnat:date",
+            "1\t2024-03-01 13:45:30\t2023-12-31 23:59:00\t08:15:00\t2024-03-01",
+            "2\t2024-02-29 06:00:00\t2024-01-02 00:00:01\t00:00:05\t2024-03-02"]
+    got = r.stderr.rstrip("\n").split("\n")
+    if r.returncode != 0 or got != want:
+        fail("date-times: %r, want %r" % (got, want))
+    else:
+        print("ok   date-times as text YYYY-MM-DD HH:MM:SS, at midnight a date")
+    both_paths("date-times", p("datetimes.xlsx"))
+    script = os.path.join(WORK, "dt.lua")
+    with open(script, "w") as f:
+        f.write("local t, r = tegn.read_excel(tegn.params.path, { types = { b22 = 'date' } })\n"
+                "print(r.columns[2].type, t:rows()[1].b22)\n"
+                "for _, n in ipairs(r.notes) do print(n) end\n")
+    r = subprocess.run([TEGN, "run", script, "--quiet", "--allow-read", WORK, "--param",
+                        "path=" + p("datetimes.xlsx")], capture_output=True, text=True)
+    lines = r.stderr.split("\n")
+    if r.returncode != 0 or lines[0] != "date\t2024-03-01" or not any(
+            "4 date-time or time cell(s) read as text" in l and "the first at C2" in l
+            for l in lines):
+        fail("date-times: types = date and the note: %r" % r.stderr)
+    else:
+        print("ok   date-times: types = date keeps the date; the note counts the other 4 cells")
 
 
 def book_big(path, n=70000):
@@ -424,6 +588,9 @@ def main():
     cols = compare("merged header cells", p("merged.xlsx"), header_row=2, header=2)
     if cols and [c[0] for c in cols] != ["kommune", "Udgifter 2023", "Udgifter 2024"]:
         fail("merged header names: %s" % [c[0] for c in cols])
+
+    scanner_cases(p)
+    datetimes(p)
 
     # hostile archives
     minimal_book(p("bomb_ratio.xlsx"),

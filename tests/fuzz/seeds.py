@@ -7,10 +7,16 @@ the loader's special paths. fuzz_expr: a few programs in its byte language.
 `make fuzz` merges what this writes into the committed corpus with -merge=1, so
 only seeds that add coverage are kept.
 
-usage: seeds.py csv|expr OUTDIR
+fuzz_xlsx: every workbook of tests/fixtures/excel as it stands (mode byte 0), the
+sheet XML of each .xlsx alone (mode 1, wrapped by fuzz_xlsx.c into a workbook) and
+with its shared strings before a NUL (mode 2), under a few option bits, and a few
+sheets written here for the scanner's odd paths.
+
+usage: seeds.py csv|expr|xlsx OUTDIR
 """
 import os
 import sys
+import zipfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -77,13 +83,55 @@ def csv_seeds(outdir):
             write(outdir, pname + "_" + fname, prefix + data)
 
 
+XLSX_SHEETS = {
+    "odd": b'<?xml version="1.0"?>\n<worksheet xmlns:x="m"><x:sheetData><row r = \'1\'>'
+           b'<c r="A1" t="inlineStr"><is><t>a&amp;b&#230;\r\n</t></is></c><c r="B1" t="s">'
+           b'<v>0</v></c></row><row><c s="1"><v>45000</v></c><c s="2"><v>45000.5</v></c>'
+           b'<c s="4" t="n"><v>1.5e3</v></c><c t="b"><v>1</v></c><c t="e"><v>#N/A</v></c>'
+           b'<c t="d"><v>2024-03-01T10:00:00</v></c><c t="str"><f>A1</f><v>x</v></c></row>'
+           b'</x:sheetData><mergeCells><mergeCell ref="A1:B1"/></mergeCells></worksheet>',
+    "expat": b'<?xml version="1.0"?><worksheet><!-- c --><sheetData><row r="1"><c r="A1">'
+             b'<v><![CDATA[12]]></v></c></row><?pi?></sheetData></worksheet>',
+    "totals": b'<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row>'
+              b'<row r="2"><c r="A2"><v>1</v></c></row><row r="3"><c r="A3" t="s"><v>2</v>'
+              b'</c></row></sheetData></worksheet>',
+}
+
+
+def xlsx_seeds(outdir):
+    d = os.path.join(ROOT, "tests", "fixtures", "excel")
+    for fn in sorted(os.listdir(d)):
+        if not fn.endswith((".xlsx", ".xls")):
+            continue
+        with open(os.path.join(d, fn), "rb") as f:
+            raw = f.read()
+        write(outdir, "raw_" + fn, bytes([0x00]) + raw)
+        if not fn.endswith(".xlsx"):
+            continue
+        with zipfile.ZipFile(os.path.join(d, fn)) as z:
+            names = z.namelist()
+            sst = z.read("xl/sharedStrings.xml") if "xl/sharedStrings.xml" in names else b""
+            for name in names:
+                if name.startswith("xl/worksheets/sheet") and name.endswith(".xml"):
+                    sheet = z.read(name)
+                    tag = fn + "_" + os.path.basename(name)
+                    write(outdir, "sheet_" + tag, bytes([0x01]) + sheet)
+                    write(outdir, "sst_" + tag, bytes([0x02]) + sst + b"\0" + sheet)
+                    write(outdir, "opts_" + tag, bytes([0x02 | 0x08 | 0x10]) + sst + b"\0" + sheet)
+    for name, sheet in XLSX_SHEETS.items():
+        for bits in (0x01, 0x05, 0x19, 0x21):
+            write(outdir, "x%02x_%s" % (bits, name), bytes([bits]) + sheet)
+
+
 def main():
-    if len(sys.argv) != 3 or sys.argv[1] not in ("csv", "expr"):
+    if len(sys.argv) != 3 or sys.argv[1] not in ("csv", "expr", "xlsx"):
         sys.exit(__doc__.strip().splitlines()[-1])
     outdir = sys.argv[2]
     os.makedirs(outdir, exist_ok=True)
     if sys.argv[1] == "csv":
         csv_seeds(outdir)
+    elif sys.argv[1] == "xlsx":
+        xlsx_seeds(outdir)
     else:
         for name, data in EXPR_SEEDS.items():
             write(outdir, name, data)

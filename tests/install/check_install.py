@@ -42,7 +42,7 @@ def main():
         for rel in ["share/tegn/scripts/lib/indikator.lua", "share/tegn/scripts/alle.lua",
                     "share/tegn/datasets/tilbud.csv", "share/tegn/examples/takster.lua",
                     "share/doc/tegn/README.md", "share/doc/tegn/lua-api.md",
-                    "share/man/man1/tegn.1"]:
+                    "share/man/man1/tegn.1", "share/tegn/tegn.d.lua", "share/doc/tegn/editor.md"]:
             check(os.path.isfile(os.path.join(prefix, rel)), "installed " + rel)
 
         elsewhere = os.path.join(tmp, "elsewhere")

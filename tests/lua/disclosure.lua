@@ -181,3 +181,74 @@ aar,aarsag,antal,suppressed
 tegn.read_csv(FIXTURES .. 'lualib/sdc/aarsager.csv'):suppress{ count = 'aarsag' }
 -- error contains:
 suppress: column 'aarsag' must hold whole numbers, not string
+
+-- case: funnel = true: a step less the next of 1-4 is hidden by hiding the step before it
+-- params: datasets=FIXTURES/lualib/sdc
+-- by hand: 2024 1_a is 38 of 40 (the complement 2); 2_b less 3_c is 30 - 28 = 2 who
+-- stopped at 3_c, which 2_b and 3_c shown would give: 2_b (the lower step) is
+-- hidden, and 3_c, whose stop is then 2_b - 28 with 2_b at least 5, stays
+function trin(data)
+  return data.trin:filter(tegn.col'aar':eq(2024)):rename{ numerator = 'x', denominator = 'n' }
+end
+local plain = tegn.indicator(spec{ id = 't.plain', by = 'trin', compute = trin })
+local s = tegn.indicator(spec{ id = 't.funnel', by = 'trin', funnel = true, compute = trin })
+for i, r in ipairs(s:rows()) do print(r.trin, plain:rows()[i].suppressed, r.suppressed) end
+-- expect:
+1_a	true	true
+2_b	false	true
+3_c	false	false
+4_d	false	false
+
+-- case: funnel = true refuses a step larger than the one before it
+-- params: datasets=FIXTURES/lualib/sdc
+tegn.indicator(spec{ id = 't.funnel', by = 'trin', funnel = true, compute = function(data)
+  return data.trin:rename{ numerator = 'x', denominator = 'n' } end })
+-- error contains:
+funnel: a step has more (31) than the step before it (25) in period 2025
+
+-- case: details as a function get the published series: which periods it hides
+-- params: datasets=FIXTURES/lualib/sdc
+tegn.indicator(spec{ id = 't.d', by = 'trin', funnel = true, compute = function(data)
+  return data.trin:filter(tegn.col'aar':eq(2024)):rename{ numerator = 'x', denominator = 'n' },
+    function(serie)
+      local skjult = serie:filter(tegn.col'suppressed'):select{ 'trin' }
+      for _, r in ipairs(skjult:rows()) do print(r.trin) end
+      return { skjult = skjult }
+    end
+end })
+-- expect:
+1_a
+2_b
+
+-- case: t:suppress with total and hide: the rest of a total published elsewhere stays hidden
+-- params: datasets=FIXTURES/lualib/sdc
+-- by hand: hide = flag hides c (30) in both years. 2024: 20 + 3 + 30 = 53
+-- of a total 56, so the rest is 3, 1-4, hidden where it is published; b = 3
+-- is 1-4; with b, c and the rest hidden, 56 - 20 = 36 leaves each a range
+-- (b and the rest 1-4, c at least 28), so a stays. 2025: 2 + 1 + 30 + 0 =
+-- 33 = the total, rest 0 (shown there); a and b are 1-4, c is hidden, d = 0
+-- is shown
+local t = tegn.read_csv(FIXTURES .. 'lualib/sdc/aarsager.csv')
+  :derive{ total = tegn.if_else(tegn.col'aar':eq(2024), 56, 33), flag = tegn.col'aarsag':eq'c' }
+local s = t:suppress{ count = 'antal', within = { 'aar' }, total = 'total', hide = 'flag',
+  mark = 'skjult' }
+for _, r in ipairs(s:rows()) do print(r.aar, r.aarsag, r.antal, r.skjult) end
+-- expect:
+2024	a	20	false
+2024	b	nil	true
+2024	c	nil	true
+2025	a	nil	true
+2025	b	nil	true
+2025	c	nil	true
+2025	d	0	false
+
+-- case: part_of a total whose counts are rounded: the groups' exact sums are within its rounding
+-- params: datasets=FIXTURES/lualib/sdc
+-- by hand: 2024 sums to 93 of 260, published as 95 of 260; 2025 to 162 of 260, as 160
+local t = tegn.indicator(spec{ id = 't.total', by = {}, disclosure = { round_to = 5 },
+  compute = total })
+tegn.indicator(spec{ part_of = 't.total', disclosure = { round_to = 5 }, compute = andele })
+for _, r in ipairs(t:rows()) do print(r.aar, r.numerator, r.denominator) end
+-- expect:
+2024	95.0	260.0
+2025	160.0	260.0

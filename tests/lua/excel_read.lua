@@ -1,7 +1,7 @@
 -- excel_read.lua -- tegn.read_excel over the committed workbooks of
 -- tests/fixtures/excel, written by LibreOffice (make_fixtures.sh). The
--- expected values are those of their sources, takster.csv and
--- features_src.py, not a reading of the workbooks.
+-- expected values are those of their sources, takster.csv,
+-- features_src.py and xls_src.py, not a reading of the workbooks.
 X = FIXTURES .. 'excel/'
 function show(t)
   for _, r in ipairs(t:rows()) do
@@ -32,7 +32,8 @@ Køge|Botilbud|2230.5|2023-07-01|7|false
 Hørsholm|Dagtilbud|-12.75|1999-03-01|0|false
 xlsx	takster_lo	1	4
 
--- case: the same as .xls (freexl has no booleans: 1 and 0)
+-- case: the same as .xls (LibreOffice writes a CSV file's TRUE into an .xls as the number 1
+-- with a boolean number format, which freexl does not show: 1 and 0)
 local t, r = tegn.read_excel(X .. 'takster_lo.xls')
 types(r)
 show(t)
@@ -160,3 +161,29 @@ local r = tegn.read_excel(TMP .. 'escapes.xlsx'):rows()[1]
 print(#r.ctl, (r.ctl:gsub('%c', '?')), r.esc, r.u)
 -- expect:
 3	a?b	_x0041_	x_y
+
+-- case: an .xls through tg_biff: sheet states, a merged header, booleans, formula results
+-- by hand from xls_src.py: Opslag hidden; B1:C1 merged "Udgifter"; aktiv True/False/True;
+-- over5 = B>5: 10.5 true, 7 true, 3 false; forhold 10.5/2.5 = 4.2, 7/0 #DIV/0!, NA() #N/A;
+-- tekst A2&"!", "Ω "&A3, "" (an empty text: NULL)
+local t, r = tegn.read_excel(X .. 'features_lo.xls')
+print(r.format, r.sheet, r.sheets[1].name, r.sheets[1].state, r.sheets[2].state)
+types(r)
+show(t)
+print(r.error_cells)
+-- expect:
+xls	Ark1	Opslag	hidden	visible
+kommune:string Udgifter:float Udgifter_2:float aktiv:bool over5:bool forhold:float tekst:string
+Tårnby|10.5|2.5|true|true|4.2|Tårnby!
+Køge|7.0|0.0|false|true|NULL|Ω Køge
+Ærø|3.0|4.0|true|false|NULL|NULL
+2
+
+-- case: an .xls's hidden sheet by name, and its merged header with a header row given
+local a = tegn.read_excel(X .. 'features_lo.xls', { sheet = 'Opslag' })
+show(a)
+local b = tegn.read_excel(X .. 'features_lo.xls', { header = 1, range = 'A1:C2' })
+print(table.concat(b:columns(), ' '))
+-- expect:
+1|skjult
+kommune Udgifter Udgifter_2

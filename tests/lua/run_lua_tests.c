@@ -29,6 +29,7 @@
 #include "tg_lua.h"
 #include "tg_luactx.h"
 #include "tg_lualib.h"
+#include "tg_par.h"
 #include "tg_run.h"
 
 /* ---- a growing string ---- */
@@ -630,6 +631,9 @@ int main(int argc, char **argv) {
         fputs("run_lua_tests: set TG_FIXTURES to tests/fixtures\n", stderr);
         return 2;
     }
+    /* TEGN_THREADS: the thread count every case's verbs use (ctest runs
+    ** each file with 1, and with 2 over tiny morsels, TEGN_MORSEL_ROWS). */
+    if (getenv("TEGN_THREADS")) tg_par_set_threads(atoi(getenv("TEGN_THREADS")));
     x.tmp = scratch_dir(getenv("TG_TMP") ? getenv("TG_TMP") : ".", argv[1]);
     f.path = argv[1];
     parse_file(&f);

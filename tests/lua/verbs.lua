@@ -686,3 +686,39 @@ print(#tostring(col'dage' + 1), tostring(col'dage' + 1))
 -- expect:
 1048579	((((((((((((((((((((((((((((((	...
 17	(col("dage") + 1)
+
+-- case: 3,600 rows of a cross join: filter, derive and group_by over morsels
+-- (lua_verbs_par runs this on 2 threads over 64-row morsels)
+local x = b:derive{one = tegn.lit(1)}
+local big = x:join(x, {on = 'one'})
+dump(big:filter(col'status':eq'belagt' & col'dage_right':ge(3))
+  :derive{t = col'takst_kr' * col'dage_right'}
+  :group_by{'kommune', 'status_right'}
+  :agg{n = tegn.count(), s = tegn.sum't', m = tegn.mean'takst_kr_right',
+       lo = tegn.min'dage', hi = tegn.max'dato_right'}, '%.4f')
+-- expect sql %.4f:
+SELECT x.kommune, y.status, max(y.dato), min(x.dage), avg(y.takst_kr), count(*),
+  sum(x.takst_kr * y.dage) FROM b x, b y WHERE x.status = 'belagt' AND y.dage >= 3
+  GROUP BY x.kommune, y.status
+  ORDER BY x.kommune IS NULL, x.kommune, y.status IS NULL, y.status
+
+-- case: 3,600 rows of a cross join: a stable sort over morsels
+local x = b:derive{one = tegn.lit(1)}
+local big = x:join(x, {on = 'one'})
+dump(big:sort{'status', tegn.desc'dage_right'}
+  :select{'dato', 'status', 'dage', 'dato_right', 'dage_right'}:head(40))
+-- expect sql:
+SELECT x.dato, x.status, x.dage, y.dato, y.dage FROM b x, b y
+  ORDER BY x.status IS NULL, x.status, y.dage IS NULL, y.dage DESC, x.rowid, y.rowid
+  LIMIT 40
+
+-- case: 3,600 rows of a cross join: a join probed over morsels
+local x = b:derive{one = tegn.lit(1)}
+local big = x:join(x, {on = 'one'})
+dump(big:join(tilbud:select{'tilbud_id', 'pladser'}, {on = 'tilbud_id', how = 'left'})
+  :filter(col'dage':eq(col'dage_right'))
+  :select{'tilbud_id', 'dato', 'dato_right', 'pladser'})
+-- expect sql:
+SELECT x.tilbud_id, x.dato, y.dato, t.pladser FROM b x, b y
+  LEFT JOIN tilbud t ON t.tilbud_id = x.tilbud_id
+  WHERE x.dage = y.dage ORDER BY x.rowid, y.rowid

@@ -2,6 +2,7 @@
 -- luacheck config RC declares, one a line, in the form sandbox_names.lua
 -- prints. Runs under lua5.1 (the interpreter luacheck itself uses).
 stds = {}
+files = {} -- per-file settings (lua/tegn.d.lua), which name nothing here
 dofile(arg[1])
 local out = {}
 

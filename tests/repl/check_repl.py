@@ -117,8 +117,10 @@ def main():
     expect("tegn functions (tegn.NAME):\n", out, "help() lists the tegn functions")
     expect("read_csv", out, "help() names read_csv")
     expect("Table methods (t:NAME):\n", out, "help() lists the Table methods")
-    expect("tegn.sum: a function of the tegn module\n  docs/lua-api.md, under ### `t:group_by",
-           out, "help(tegn.sum) names it and quotes the docs")
+    expect("tegn.sum: a function of the tegn module\n"
+           "  tegn.sum(e) -> tegn.Agg: The sum (NULLs skipped).\n"
+           "  docs/lua-api.md, under ### `t:group_by",
+           out, "help(tegn.sum) names it, gives its signature and quotes the docs")
     expect("\nsidste linje\n", out, "the last line runs")
 
     hist = open(os.path.join(home, ".tegn_history"), encoding="utf-8").read()

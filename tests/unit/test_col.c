@@ -7,6 +7,7 @@
 */
 #include "tg_test.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -621,7 +622,7 @@ static void test_col_take_poll(void **state) {
         else assert_int_equal(tg_col_push_i64(src, (int64_t)i * 3), TG_OK);
         idx[i] = i % 11 == 5 ? TG_NO_ROW : (i * 7919) % n;
     }
-    tg_test_stopper never = { 0, 1000 }, third = { 0, 3 };
+    tg_test_stopper never = { 0, INT_MAX }, third = { 0, 3 }; /* polled once per morsel */
     tg_interrupt intr = { tg_test_stop_poll, &never };
     tg_status st;
     tg_col *a = tg_col_take(src, idx, n), *b = tg_col_take_poll(src, idx, n, &intr, &st);

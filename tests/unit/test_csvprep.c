@@ -9,6 +9,7 @@
 */
 #include "tg_test_csv.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -220,6 +221,43 @@ static void test_prep_backslash_escape(void **state) {
     assert_int_equal(r->dialect.escape, 0);
     assert_string_equal(str(col(t, "txt"), 0), "\"He said \\\"hi\\\"\"");
     done(t, r, before);
+}
+
+/* tg_csvprep_head: a title line, the header and the first 2 records; a
+** quoted field's line break is no record's end. gzip and UTF-16 files,
+** and a file no longer than the sample, are read whole (-1). */
+static void test_prep_head(void **state) {
+    (void)state;
+    const char *path = tg_test_tmpfile(".csv");
+    const char *text = "Titel\n"
+                       "a;b\n"
+                       "1;\"to\nlinjer\"\n"
+                       "2;x\n"
+                       "3;y\n";
+    char buf[200];
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    int fd = open(path, O_RDONLY);
+    assert_true(fd >= 0);
+    int head = tg_csvprep_head(fd, 3); /* Titel, header, record 1 spans two lines */
+    assert_true(head >= 0);
+    ssize_t n = read(head, buf, sizeof buf - 1);
+    assert_true(n >= 0);
+    buf[n] = '\0';
+    assert_string_equal(buf, "Titel\na;b\n1;\"to\nlinjer\"\n2;x\n");
+    close(head);
+    assert_int_equal(tg_csvprep_head(fd, 5), -1); /* the whole file is the sample */
+    close(fd);
+
+    f = fopen(path, "wb");
+    static const unsigned char utf16[] = { 0xff, 0xfe, 'a', 0, ';', 0, 'b', 0, '\n', 0 };
+    fwrite(utf16, 1, sizeof utf16, f); /* UTF-16LE */
+    fclose(f);
+    fd = open(path, O_RDONLY);
+    assert_int_equal(tg_csvprep_head(fd, 0), -1);
+    close(fd);
 }
 
 static void test_prep_gzip(void **state) {
@@ -730,6 +768,7 @@ int main(void) {
         cmocka_unit_test(test_prep_dates_mixed),
         cmocka_unit_test(test_prep_utf16_title_comment),
         cmocka_unit_test(test_prep_tabs),
+        cmocka_unit_test(test_prep_head),
         cmocka_unit_test(test_prep_routine_notes),
         cmocka_unit_test(test_prep_threads_same),
     };

@@ -555,7 +555,7 @@ static void test_join_interrupt(void **state) {
     ** keys) the lookup path. */
     for (int how = TG_JOIN_INNER; how <= TG_JOIN_LEFT; how++) {
         int stopped = 0;
-        for (int at = 1;; at += 5) {
+        for (int at = 1;; at++) { /* polls come once per morsel (tg_par) */
             tg_test_stopper s = { 0, at };
             tg_interrupt intr = { tg_test_stop_poll, &s };
             tg_table *out = (tg_table *)1;
@@ -573,7 +573,7 @@ static void test_join_interrupt(void **state) {
             assert_null(out);
             stopped++;
         }
-        assert_true(stopped > 5);
+        assert_true(stopped >= 3);
     }
     tg_table_release(l);
     tg_table_release(r);

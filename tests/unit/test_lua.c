@@ -87,6 +87,35 @@ static void test_lua_globals_are_whitelisted(void **state) {
     tg_lua_free(rt);
 }
 
+/* tg_lua_removed names what a script cannot reach, each one: `tegn check`
+** reports those names as the sandbox's, so the list must not drift. */
+static void test_lua_removed_names_are_absent(void **state) {
+    struct sink out;
+    tg_error err;
+    char code[200];
+    size_t n;
+    const char *const *names = tg_lua_removed(&n);
+    tg_lua *rt = make(&out, 0, NULL);
+    (void)state;
+
+    assert_int_equal(n, 14);
+    for (size_t i = 0; i < n; i++) {
+        const char *dot = strchr(names[i], '.');
+        /* a global the sandbox lacks raises when read; a field is nil */
+        if (dot) snprintf(code, sizeof code, "print(%s == nil)", names[i]);
+        else snprintf(code, sizeof code, "print(not pcall(function() return %s end))", names[i]);
+        out.len = 0;
+        assert_int_equal(tg_lua_run_string(rt, "removed", code, 0, &err), TG_OK);
+        assert_string_equal(out.buf, "true\n");
+        /* and the check would see the name as present: print, os.time */
+        snprintf(code, sizeof code, "print(%s ~= nil)", dot ? "os.time" : "print");
+        out.len = 0;
+        assert_int_equal(tg_lua_run_string(rt, "present", code, 0, &err), TG_OK);
+        assert_string_equal(out.buf, "true\n");
+    }
+    tg_lua_free(rt);
+}
+
 static void test_lua_escape_attempts_fail(void **state) {
     char code[1200];
     tg_error err;
@@ -688,6 +717,7 @@ static void test_lua_oom_loop(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lua_globals_are_whitelisted),
+        cmocka_unit_test(test_lua_removed_names_are_absent),
         cmocka_unit_test(test_lua_escape_attempts_fail),
         cmocka_unit_test(test_lua_undefined_global_names_it),
         cmocka_unit_test(test_lua_runtime_error_has_position_and_traceback),

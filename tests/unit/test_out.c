@@ -461,6 +461,31 @@ static void test_out_csv_text(void **state) {
     tg_test_no_leaks(blocks);
 }
 
+/* tg_out_open_mem: the same bytes as the file (the first expectation of
+** test_out_csv_text), appended after what the buffer held; no file. */
+static void test_out_csv_mem(void **state) {
+    (void)state;
+    size_t blocks = tg_mem_blocks();
+    tg_table *t = small_table();
+    tg_sbuf b = { 0 };
+    tg_out *o;
+
+    tg_sbuf_str(&b, "# before\n");
+    assert_int_equal(tg_out_open_mem(&b, "<mem>", &o, NULL), TG_OK);
+    assert_int_equal(tg_out_fd(o), -1);
+    assert_int_equal(tg_out_csv_take(o, t, NULL, NULL), TG_OK);
+    assert_string_equal(b.p, "# before\n"
+                             "navn,n,takst,ok,dato\n"
+                             "Ærø,1,3297.46,true,2024-03-01\n"
+                             "\"a,b\",,0.5,false,\n"
+                             "\" pad\",-2,,,1999-12-31\n"
+                             "\"say \"\"hi\"\"\nbye\",3,1000000000000000000000.0,true,2024-02-29\n"
+                             ",4,0.0,false,1970-01-01\n");
+    tg_free(b.p);
+    tg_table_release(t);
+    tg_test_no_leaks(blocks);
+}
+
 static void test_out_csv_bad_options(void **state) {
     (void)state;
     size_t blocks = tg_mem_blocks();
@@ -789,6 +814,7 @@ int main(void) {
         cmocka_unit_test(test_out_csv_bad_options),
         cmocka_unit_test(test_out_csv_interrupt),
         cmocka_unit_test(test_out_csv_round_trip),
+        cmocka_unit_test(test_out_csv_mem),
         cmocka_unit_test(test_out_sweeps_stale_temps),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -59,10 +59,10 @@ static void test_sdc_dominance_and_round(void **state) {
 /* Groups 3 (hidden), 20, 25 and their total 48: the 3 is 48 - 45. Hiding
 ** the cheapest other (cost = the value here) widens it to [1, 4]. */
 static void test_sdc_secondary_one_line(void **state) {
-    tg_sdc_term t[4] = { { 0, 1, 3, 1, 4 },
-                         { 1, 1, 20, 0, INFINITY },
-                         { 2, 1, 25, 0, INFINITY },
-                         { 3, -1, 48, 0, INFINITY } };
+    tg_sdc_term t[4] = { { 0, 1, 3, 1, 4, 0 },
+                         { 1, 1, 20, 0, INFINITY, 0 },
+                         { 2, 1, 25, 0, INFINITY, 0 },
+                         { 3, -1, 48, 0, INFINITY, 0 } };
     size_t start[2] = { 0, 4 };
     double cost[4] = { 3, 20, 25, INFINITY }, lo, hi;
     uint8_t hidden[4] = { TG_SDC_SMALL, 0, 0, 0 };
@@ -82,12 +82,13 @@ static void test_sdc_secondary_one_line(void **state) {
 ** and they sum to 2, so both are 1; a third cell must go. With a hidden
 ** total and nothing else hidden, the total is 33 - 0: a part goes too. */
 static void test_sdc_secondary_pinned_pair(void **state) {
-    tg_sdc_term t[4] = {
-        { 0, 1, 1, 1, 4 }, { 1, 1, 1, 1, 4 }, { 2, 1, 30, 0, INFINITY }, { 3, -1, 32, 0, INFINITY }
-    };
-    tg_sdc_term u[3] = { { 0, 1, 10, 0, INFINITY },
-                         { 1, 1, 23, 0, INFINITY },
-                         { 2, -1, 33, 0, INFINITY } };
+    tg_sdc_term t[4] = { { 0, 1, 1, 1, 4, 0 },
+                         { 1, 1, 1, 1, 4, 0 },
+                         { 2, 1, 30, 0, INFINITY, 0 },
+                         { 3, -1, 32, 0, INFINITY, 0 } };
+    tg_sdc_term u[3] = { { 0, 1, 10, 0, INFINITY, 0 },
+                         { 1, 1, 23, 0, INFINITY, 0 },
+                         { 2, -1, 33, 0, INFINITY, 0 } };
     size_t start[2] = { 0, 4 }, ustart[2] = { 0, 3 };
     double cost[4] = { 1, 1, 30, INFINITY }, ucost[3] = { 10, 23, INFINITY };
     uint8_t hidden[4] = { TG_SDC_SMALL, TG_SDC_SMALL, 0, 0 }, uh[3] = { 0, 0, TG_SDC_SMALL };
@@ -120,6 +121,27 @@ static void test_sdc_bounds(void **state) {
     assert_true(lo == 0 && isinf(hi));
 }
 
+/* A funnel's line 30 - 23 - d = 0: a d of 7 is never published but not
+** protected (free), so being pinned hides nothing; a d of 2 is, so the
+** step of lower index goes (equal costs): d is then 1-4 again. */
+static void test_sdc_free(void **state) {
+    tg_sdc_term t[3] = { { 0, 1, 30, 0, INFINITY, 0 },
+                         { 1, -1, 23, 0, INFINITY, 0 },
+                         { 2, -1, 7, 5, INFINITY, 1 } };
+    size_t start[2] = { 0, 3 };
+    double cost[3] = { 40, 40, INFINITY };
+    uint8_t hidden[3] = { 0, 0, TG_SDC_SMALL };
+    (void)state;
+    assert_int_equal(tg_sdc_secondary(t, start, 1, cost, hidden, 3), 0);
+    assert_int_equal(hidden[0], 0);
+    assert_int_equal(hidden[1], 0);
+    t[1].value = 28;
+    t[2] = (tg_sdc_term){ 2, -1, 2, 1, 4, 0 };
+    assert_int_equal(tg_sdc_secondary(t, start, 1, cost, hidden, 3), 0);
+    assert_int_equal(hidden[0], TG_SDC_SECONDARY); /* the lower index of equal cost */
+    assert_int_equal(hidden[1], 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sdc_named_and_count),
@@ -127,6 +149,7 @@ int main(void) {
         cmocka_unit_test(test_sdc_secondary_one_line),
         cmocka_unit_test(test_sdc_secondary_pinned_pair),
         cmocka_unit_test(test_sdc_bounds),
+        cmocka_unit_test(test_sdc_free),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

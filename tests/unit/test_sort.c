@@ -514,7 +514,8 @@ static int polls_left;
 
 static tg_status stop_after(void *ud) {
     (void)ud;
-    return polls_left-- > 0 ? TG_OK : TG_ECANCEL;
+    /* atomic: the sort's passes poll from every worker thread (tg_par) */
+    return __atomic_fetch_sub(&polls_left, 1, __ATOMIC_RELAXED) > 0 ? TG_OK : TG_ECANCEL;
 }
 
 static void test_sort_interrupt(void **state) {

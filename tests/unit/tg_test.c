@@ -174,5 +174,6 @@ void tg_test_add(tg_table *t, const char *name, tg_col *c) {
 
 tg_status tg_test_stop_poll(void *ud) {
     tg_test_stopper *s = ud;
-    return ++s->calls >= s->stop_at ? TG_ELIMIT : TG_OK;
+    /* atomic: the parallel kernels poll from every worker thread */
+    return __atomic_add_fetch(&s->calls, 1, __ATOMIC_RELAXED) >= s->stop_at ? TG_ELIMIT : TG_OK;
 }

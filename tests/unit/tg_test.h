@@ -84,7 +84,7 @@ void tg_test_add(tg_table *t, const char *name, tg_col *c);
 
 /* An interrupt poll (tg_interrupt.fn, ud = a tg_test_stopper) that
 ** answers TG_ELIMIT from its stop_at-th call on, for tests of kernels
-** stopping part-way. */
+** stopping part-way. Thread-safe, as the parallel kernels need. */
 typedef struct tg_test_stopper {
     int calls, stop_at;
 } tg_test_stopper;

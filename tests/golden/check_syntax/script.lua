@@ -1,0 +1,3 @@
+local t = tegn.read_csv("x.csv")
+if #t > 0 then
+  print(t)
