@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "tegn.h"
+#include "tg_param.h"
 #include "tg_table.h"
 
 /* A value bound to a query parameter. 'name' NULL makes it positional: the
@@ -23,18 +24,7 @@
 ** 'type' is ignored. TG_BOOL binds 0 or 1; TG_DATE binds the text
 ** 'YYYY-MM-DD', which compares correctly with dates stored by tg_db_write;
 ** TG_STRING binds the NUL-terminated UTF-8 text at v.s (borrowed). */
-typedef struct tg_db_param {
-    const char *name;
-    int is_null;
-    tg_type type;
-    union {
-        int64_t i;     /* TG_INT */
-        double f;      /* TG_FLOAT */
-        int b;         /* TG_BOOL */
-        int32_t date;  /* TG_DATE: days since 1970-01-01 */
-        const char *s; /* TG_STRING */
-    } v;
-} tg_db_param;
+typedef tg_param tg_db_param;
 
 /* How tg_db_write treats an existing table. In every mode a missing table
 ** is created. */

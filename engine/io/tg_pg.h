@@ -14,23 +14,14 @@
 #include <stdint.h>
 
 #include "tegn.h"
+#include "tg_param.h"
 #include "tg_table.h"
 
 /* A value bound to the query parameter $k (the k-th entry). With
 ** 'is_null' set it is NULL and 'type' is ignored. int binds as bigint,
 ** float as double precision, bool as boolean, date as date; a string is
 ** sent untyped, so PostgreSQL infers its type from where $k stands. */
-typedef struct tg_pg_param {
-    int is_null;
-    tg_type type;
-    union {
-        int64_t i;     /* TG_INT */
-        double f;      /* TG_FLOAT */
-        int b;         /* TG_BOOL */
-        int32_t date;  /* TG_DATE: days since 1970-01-01 */
-        const char *s; /* TG_STRING, NUL-terminated UTF-8 (borrowed) */
-    } v;
-} tg_pg_param;
+typedef tg_param tg_pg_param; /* its name is ignored */
 
 /* How tg_pg_write treats an existing table. A missing table is created in
 ** every mode. */

@@ -880,3 +880,40 @@ void tg_luaaux_push_contents(lua_State *L, int idx) {
     }
     lua_pushvalue(L, idx);
 }
+
+void tg_luaaux_check_param(lua_State *L, int idx, const char *fn, const char *key, tg_param *p) {
+    int32_t days;
+    p->is_null = 0;
+    switch (lua_type(L, idx)) {
+    case LUA_TNUMBER:
+        if (lua_isinteger(L, idx)) {
+            p->type = TG_INT;
+            p->v.i = lua_tointeger(L, idx);
+        } else {
+            p->type = TG_FLOAT;
+            p->v.f = lua_tonumber(L, idx);
+        }
+        return;
+    case LUA_TBOOLEAN:
+        p->type = TG_BOOL;
+        p->v.b = lua_toboolean(L, idx);
+        return;
+    case LUA_TSTRING:
+        p->type = TG_STRING;
+        p->v.s = lua_tostring(L, idx);
+        return;
+    default:
+        if (tg_luaaux_date_test(L, idx, &days)) {
+            p->type = TG_DATE;
+            p->v.date = days;
+            return;
+        }
+        if (tg_luaaux_is_null(L, idx)) {
+            p->type = TG_INT;
+            p->is_null = 1;
+            return;
+        }
+        tg_luaaux_bad(L, fn, key,
+                      "a number, string, boolean, date or tegn.null (a query parameter)", idx);
+    }
+}

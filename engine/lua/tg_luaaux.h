@@ -17,6 +17,7 @@
 #include "tegn.h"
 #include "tg_csv.h"
 #include "tg_err.h"
+#include "tg_param.h"
 #include "tg_table.h"
 
 struct lua_State;
@@ -229,6 +230,13 @@ void tg_luaaux_date_push(struct lua_State *L, int32_t days);
 
 /* 1 and *days set when the value at idx is a Date, else 0. */
 int tg_luaaux_date_test(struct lua_State *L, int idx, int32_t *days);
+
+/* Fills p's value (not its name) from the Lua value at idx, a query
+** parameter 'key' of fn: an integer, a float, a boolean, a string (kept
+** alive by the caller's table), a tegn.Date or tegn.null; raises on any
+** other value. */
+void tg_luaaux_check_param(struct lua_State *L, int idx, const char *fn, const char *key,
+                           tg_param *p);
 
 /* The day number of the Date at idx, or raises "tegn.Date expected". */
 int32_t tg_luaaux_date_check(struct lua_State *L, int idx);

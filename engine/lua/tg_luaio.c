@@ -536,44 +536,6 @@ static int l_tegn_read_csv(lua_State *L) {
 
 /* ---- tegn.read_sqlite ---- */
 
-/* Fills *p from the Lua value at idx (a query parameter). */
-static void to_db_param(lua_State *L, int idx, tg_db_param *p, const char *key) {
-    int32_t days;
-    p->is_null = 0;
-    switch (lua_type(L, idx)) {
-    case LUA_TNUMBER:
-        if (lua_isinteger(L, idx)) {
-            p->type = TG_INT;
-            p->v.i = lua_tointeger(L, idx);
-        } else {
-            p->type = TG_FLOAT;
-            p->v.f = lua_tonumber(L, idx);
-        }
-        return;
-    case LUA_TBOOLEAN:
-        p->type = TG_BOOL;
-        p->v.b = lua_toboolean(L, idx);
-        return;
-    case LUA_TSTRING:
-        p->type = TG_STRING;
-        p->v.s = lua_tostring(L, idx); /* kept alive by the params table */
-        return;
-    default:
-        if (tg_luaaux_date_test(L, idx, &days)) {
-            p->type = TG_DATE;
-            p->v.date = days;
-            return;
-        }
-        if (tg_luaaux_is_null(L, idx)) {
-            p->type = TG_INT;
-            p->is_null = 1;
-            return;
-        }
-        tg_luaaux_bad(L, "read_sqlite", key,
-                      "a number, string, boolean, date or tegn.null (a query parameter)", idx);
-    }
-}
-
 static int cmp_db_param(const void *a, const void *b) {
     const tg_db_param *x = a, *y = b;
     if (!x->name || !y->name) return x->name ? 1 : y->name ? -1 : 0;
@@ -601,7 +563,7 @@ static int l_tegn_read_sqlite(lua_State *L) {
             lua_rawgeti(L, 3, (lua_Integer)i + 1);
             params[i].name = NULL;
             const char *key = lua_pushfstring(L, "params[%d]", (int)i + 1);
-            to_db_param(L, -2, &params[i], key);
+            tg_luaaux_check_param(L, -2, "read_sqlite", key, &params[i]);
             lua_pop(L, 2); /* the key and the value */
         }
         size_t k = n_pos;
@@ -611,7 +573,7 @@ static int l_tegn_read_sqlite(lua_State *L) {
                 if (k == n) return tg_luaaux_error(L, "read_sqlite: bad parameter table");
                 params[k].name = lua_tostring(L, -2);
                 const char *key = lua_pushfstring(L, "params.%s", params[k].name);
-                to_db_param(L, -2, &params[k], key);
+                tg_luaaux_check_param(L, -2, "read_sqlite", key, &params[k]);
                 lua_pop(L, 1);
                 k++;
             } else if (!lua_isinteger(L, -2) || lua_tointeger(L, -2) < 1 ||

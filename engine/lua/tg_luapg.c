@@ -48,44 +48,6 @@ static const char *check_service(lua_State *L, int idx, const char *fn,
     return s;
 }
 
-/* Fills *p from the Lua value at idx (the query parameter 'key'). */
-static void to_param(lua_State *L, int idx, tg_pg_param *p, const char *key) {
-    int32_t days;
-    p->is_null = 0;
-    switch (lua_type(L, idx)) {
-    case LUA_TNUMBER:
-        if (lua_isinteger(L, idx)) {
-            p->type = TG_INT;
-            p->v.i = lua_tointeger(L, idx);
-        } else {
-            p->type = TG_FLOAT;
-            p->v.f = lua_tonumber(L, idx);
-        }
-        return;
-    case LUA_TBOOLEAN:
-        p->type = TG_BOOL;
-        p->v.b = lua_toboolean(L, idx);
-        return;
-    case LUA_TSTRING:
-        p->type = TG_STRING;
-        p->v.s = lua_tostring(L, idx); /* kept alive by the params table */
-        return;
-    default:
-        if (tg_luaaux_date_test(L, idx, &days)) {
-            p->type = TG_DATE;
-            p->v.date = days;
-            return;
-        }
-        if (tg_luaaux_is_null(L, idx)) {
-            p->type = TG_INT;
-            p->is_null = 1;
-            return;
-        }
-        tg_luaaux_bad(L, "read_postgres", key,
-                      "a number, string, boolean, date or tegn.null (a query parameter)", idx);
-    }
-}
-
 /* The params list at idx ($1, $2, ...) as an array in a userdata left on
 ** the stack; *n its length. */
 static tg_pg_param *read_params(lua_State *L, int idx, size_t *n) {
@@ -99,7 +61,8 @@ static tg_pg_param *read_params(lua_State *L, int idx, size_t *n) {
     for (size_t i = 0; i < len; i++) {
         lua_rawgeti(L, idx, (lua_Integer)i + 1);
         const char *key = lua_pushfstring(L, "params[%d]", (int)i + 1);
-        to_param(L, -2, &p[i], key);
+        p[i].name = NULL;
+        tg_luaaux_check_param(L, -2, "read_postgres", key, &p[i]);
         lua_pop(L, 2);
     }
     *n = len;
