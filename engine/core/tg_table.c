@@ -146,11 +146,13 @@ const char *tg_nearest_name(const char *name, char *const *names, size_t n) {
     return best_d <= limit ? best : NULL;
 }
 
-tg_table *tg_table_take(const tg_table *t, const size_t *idx, size_t n) {
+/* A table of n rows whose columns are t's gathered at idx, or t's first n
+** rows when idx is NULL (sharing the dictionaries); NULL when out of memory. */
+static tg_table *rows_of(const tg_table *t, const size_t *idx, size_t n) {
     tg_table *out = tg_table_new();
     if (!out) return NULL;
     for (size_t k = 0; k < t->n_cols; k++) {
-        tg_col *c = tg_col_take(t->cols[k], idx, n);
+        tg_col *c = idx ? tg_col_take(t->cols[k], idx, n) : tg_col_slice(t->cols[k], 0, n);
         tg_status st = c ? tg_table_add(out, t->names[k], c) : TG_ENOMEM;
         tg_col_release(c);
         if (st != TG_OK) {
@@ -162,21 +164,12 @@ tg_table *tg_table_take(const tg_table *t, const size_t *idx, size_t n) {
     return out;
 }
 
+tg_table *tg_table_take(const tg_table *t, const size_t *idx, size_t n) {
+    return rows_of(t, idx, n);
+}
+
 tg_table *tg_table_head(const tg_table *t, size_t n) {
-    tg_table *out = tg_table_new();
-    if (!out) return NULL;
-    if (n > t->n_rows) n = t->n_rows;
-    for (size_t k = 0; k < t->n_cols; k++) {
-        tg_col *c = tg_col_slice(t->cols[k], 0, n);
-        tg_status st = c ? tg_table_add(out, t->names[k], c) : TG_ENOMEM;
-        tg_col_release(c);
-        if (st != TG_OK) {
-            tg_table_release(out);
-            return NULL;
-        }
-    }
-    out->n_rows = n;
-    return out;
+    return rows_of(t, NULL, n < t->n_rows ? n : t->n_rows);
 }
 
 tg_status tg_table_select(const tg_table *t, const char *const *names, size_t n, tg_table **out,

@@ -601,7 +601,10 @@ const size_t *tg_keys_first(const tg_keys *s) {
     return s->first;
 }
 
-void tg_keys_probe(tg_keys *s, const tg_key *keys, size_t row0, size_t n, uint32_t *ids) {
+/* The probe itself, with v as its scratch space (the set's own, or a
+** thread's). */
+static void probe_with(const tg_keys *s, struct vec *v, const tg_key *keys, size_t row0, size_t n,
+                       uint32_t *ids) {
     for (size_t done = 0; done < n; done += TG_VECTOR) {
         size_t m = n - done < TG_VECTOR ? n - done : TG_VECTOR, r0 = row0 + done, slot;
         uint32_t *out = ids + done;
@@ -613,11 +616,15 @@ void tg_keys_probe(tg_keys *s, const tg_key *keys, size_t row0, size_t n, uint32
             for (size_t i = 0; i < m; i++)
                 out[i] = cell[i] == NO_CELL ? TG_KEYS_NONE : s->cell_id[cell[i]];
         } else {
-            vec_fill(&s->v, keys, s->n_keys, r0, m);
+            vec_fill(v, keys, s->n_keys, r0, m);
             for (size_t i = 0; i < m; i++)
-                out[i] = s->v.mask[i] ? TG_KEYS_NONE : lookup(s, &s->v, i, &slot);
+                out[i] = v->mask[i] ? TG_KEYS_NONE : lookup(s, v, i, &slot);
         }
     }
+}
+
+void tg_keys_probe(tg_keys *s, const tg_key *keys, size_t row0, size_t n, uint32_t *ids) {
+    probe_with(s, &s->v, keys, row0, n, ids);
 }
 
 tg_status tg_keys_probe_shared(const tg_keys *s, const tg_key *keys, size_t row0, size_t n,
@@ -627,22 +634,7 @@ tg_status tg_keys_probe_shared(const tg_keys *s, const tg_key *keys, size_t row0
         vec_free(&v);
         return TG_ENOMEM;
     }
-    for (size_t done = 0; done < n; done += TG_VECTOR) {
-        size_t m = n - done < TG_VECTOR ? n - done : TG_VECTOR, r0 = row0 + done, slot;
-        uint32_t *out = ids + done;
-        if (s->direct) {
-            uint64_t w[TG_VECTOR];
-            uint32_t cell[TG_VECTOR];
-            uint8_t bad[TG_VECTOR];
-            direct_cells(s, keys, 0, r0, m, cell, w, bad);
-            for (size_t i = 0; i < m; i++)
-                out[i] = cell[i] == NO_CELL ? TG_KEYS_NONE : s->cell_id[cell[i]];
-        } else {
-            vec_fill(&v, keys, s->n_keys, r0, m);
-            for (size_t i = 0; i < m; i++)
-                out[i] = v.mask[i] ? TG_KEYS_NONE : lookup(s, &v, i, &slot);
-        }
-    }
+    probe_with(s, &v, keys, row0, n, ids);
     vec_free(&v);
     return TG_OK;
 }
