@@ -78,9 +78,9 @@ static void print_files(void) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 2) {
+    if (argc != 2 || argv[1][0] == '-') { /* "--help" is a question, not a folder to fill */
         fprintf(stderr, "usage: tegn-gen_datasets OUTDIR\n");
-        return 2;
+        return argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) ? 0 : 2;
     }
     if (N_KOMMUNER != 98) die("the municipality table has %d entries, not 98", N_KOMMUNER);
     snprintf(out_dir, sizeof out_dir, "%s", argv[1]);
