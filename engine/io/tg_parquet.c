@@ -631,10 +631,12 @@ static int key_cmp(const part_keys *k, size_t a, size_t b) {
         case TG_DATE: x = c->v.date[a], y = c->v.date[b]; break;
         case TG_BOOL: x = c->v.b8[a] != 0, y = c->v.b8[b] != 0; break;
         case TG_STRING: x = c->v.str[a], y = c->v.str[b]; break;
-        default: /* floats: NaN equal to NaN, after every number */
-            x = isnan(c->v.f64[a]) ? 1 : 0, y = isnan(c->v.f64[b]) ? 1 : 0;
-            if (x == y && !x) x = c->v.f64[a] < c->v.f64[b] ? -1 : c->v.f64[a] > c->v.f64[b], y = 0;
+        default: { /* floats: NaN equal to NaN, after every number */
+            double f = c->v.f64[a], g = c->v.f64[b];
+            x = isnan(f) != 0, y = isnan(g) != 0;
+            if (!x && !y) x = f > g, y = f < g;
             break;
+        }
         }
         if (x != y) return x < y ? -1 : 1;
     }
@@ -652,7 +654,7 @@ static int cmp_rows(const void *pa, const void *pb, void *ud) {
 ** to as %XX, so no value can name another folder. */
 static void part_name(tg_sbuf *b, const char *name, const tg_col *c, size_t i) {
     static const char special[] = "\"#%'*/:=?\\{[]^\x7f";
-    char buf[512];
+    char buf[TG_FMT_DOUBLE_MAX];
     const char *v = buf;
     size_t n = 0;
     tg_sbuf_str(b, name);
