@@ -80,6 +80,11 @@ tg_plan *tg_plan_project(tg_plan *in, const char *const *names, const char *cons
 tg_plan *tg_plan_agg(tg_plan *in, const char *const *keys, size_t n_keys,
                      const tg_plan_aggspec *aggs, size_t n_aggs, tg_error *err);
 
+/* 1 if 'p' is a filter whose predicate can raise a data error when it
+** runs (integer overflow, a strict cast): running it later than the
+** script's line could then move the error. */
+int tg_plan_may_fail(const tg_plan *p);
+
 /* Records the script position of the verb that built 'p' ("script.lua:4: ")
 ** and the verb's name ("filter"), for errors raised when it runs. */
 void tg_plan_set_origin(tg_plan *p, const char *where, const char *verb);
