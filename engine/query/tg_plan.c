@@ -1080,8 +1080,8 @@ static tg_status pipe_step(fusion *f, size_t i, const step *d) {
 }
 
 /* Fills f for the group-by s: 0 when its input is not derives and selects
-** over filters over a scan with filters or a selection, -1 on allocation
-** failure, else 1. */
+** over filters over a scan, or is the scan of a whole table itself, -1 on
+** allocation failure, else 1. */
 static int fusion_make(step *s, fusion *f, size_t *n_steps) {
     step *c = s->in[0];
     const tg_plan *a = s->node;
@@ -1089,7 +1089,9 @@ static int fusion_make(step *s, fusion *f, size_t *n_steps) {
     *n_steps = 0;
     for (; c->kind == DERIVE || c->kind == PROJECT; c = c->in[0]) (*n_steps)++;
     for (f->top_filter = c->kind == FILTER ? c : NULL; c->kind == FILTER; c = c->in[0]) n_filters++;
-    if (c->kind != SCAN || (!n_filters && !c->node->has_sel)) return 0;
+    /* A group-by straight over a scan reads its columns in place; over a
+    ** derive it would compute the derived column whole. */
+    if (c->kind != SCAN || (!n_filters && !c->node->has_sel && !*n_steps)) return 0;
     f->scan = c;
     if (!(f->t = needed_cols(c, c->table)) ||
         !(f->steps = tg_calloc(*n_steps ? *n_steps : 1, sizeof *f->steps)) ||

@@ -24,7 +24,17 @@
 **     and copies only those);
 **   - a filter's result stays a selection vector (row indices into its
 **     input) until a step needs columns, and then only the columns that
-**     step reads are gathered for the selected rows.
+**     step reads are gathered for the selected rows; the AND terms of one
+**     filter that stay together run in one pass (tg_exec_filter_terms);
+**   - a group-by over derives and selects over filters over a scan (or
+**     over the scan of a selection) runs as one pipeline (tg_pipe): the
+**     filters leave a bit per scanned row, and each morsel of the kept
+**     rows is gathered, derived and grouped in one worker's buffers, the
+**     morsels merged in order; no selection vector and no gathered
+**     column of every kept row exist. tg_pipe declines aggregates that
+**     need every row's group id and derived strings; then, and when the
+**     pipeline raises a data error (its row numbers are a morsel's), the
+**     steps run one at a time as above.
 ** The result is identical to running each verb eagerly, row order, names,
 ** types and values, except that an error an eager derive would raise on a
 ** row that a later filter drops is not raised. The rewritten plan is kept
