@@ -69,6 +69,11 @@ static inline void tg_col_bit_set(uint64_t *bits, size_t i) {
 static inline void tg_col_bit_clear(uint64_t *bits, size_t i) {
     bits[i >> 6] &= ~((uint64_t)1 << (i & 63));
 }
+/* tg_col_bit_clear for a bitmap other threads write at the same time (a
+** kernel scattering results to rows, which share words): one atomic AND. */
+static inline void tg_col_bit_clear_shared(uint64_t *bits, size_t i) {
+    __atomic_fetch_and(&bits[i >> 6], ~((uint64_t)1 << (i & 63)), __ATOMIC_RELAXED);
+}
 
 /* 1 if row i is valid under the bitmap 'valid' (NULL: every row is). */
 static inline int tg_col_bits_valid(const uint64_t *valid, size_t i) {
