@@ -128,4 +128,17 @@ tg_col *tg_col_take_poll(const tg_col *src, const size_t *idx, size_t n, const t
 /* Converts an int column to float in place (same width, so no allocation). */
 void tg_col_int_to_float(tg_col *col);
 
+/* Gives a string column whose codes were computed by several threads, each
+** into its own dictionary, one dictionary: row i holds a code of
+** dicts[owner[i / span]] (col->dict is ignored). The column's new
+** dictionary holds the strings of its valid rows, each once, in order of
+** first use, and the codes are rewritten into it (NULL rows get code 0),
+** so the result depends only on the strings the rows hold, never on which
+** thread made them. When the rows all use one dictionary that already is
+** exactly that, it becomes the column's as it is. TG_OK, TG_ENOMEM, or the
+** status of tg_poll(intr) (nullable; polled once per span); on failure the
+** column's codes and dictionary are unspecified (release it). */
+tg_status tg_col_unify_dicts(tg_col *col, tg_dict *const *dicts, size_t n_dicts, const int *owner,
+                             size_t span, const tg_interrupt *intr);
+
 #endif /* TG_COL_H */
