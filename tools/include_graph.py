@@ -40,7 +40,7 @@ ADAPTERS = {
     "zlib.h": {"tg_csvprep"},
     "xlsxwriter.h": {"tg_xlsxw"},
     "zip.h": {"tg_zip"},
-    "expat.h": {"tg_xlsx"},
+    "expat.h": {"tg_xlsxml"},
     "freexl.h": {"tg_xls"},
     "zstd.h": {"tg_parquet"},
     "snappy-c.h": {"tg_parquet"},

@@ -674,6 +674,9 @@ tg_status tg_pg_read(const char *conninfo, const char *label, const char *sql,
     unsigned char digest[32];
 
     *out = NULL;
+    if (tg_pgsql_end(sql) == 0) /* PostgreSQL would call it a statement without columns */
+        return tg_err_set(err, TG_EARG, label, 0, 0,
+                          "query: the SQL is empty (only blanks, comments or ';')");
     memset(&r, 0, sizeof r);
     r.s.label = label;
     r.s.intr = intr;

@@ -1,9 +1,9 @@
 /*
 ** tg_xlsx.h -- Office Open XML workbooks (.xlsx, .xlsm): the list of
 ** sheets and each sheet's cells, read through tg_zip and streamed through
-** expat (the only user of expat) or, for the sheets and the shared strings,
-** tg_xmlscan. A sheet's XML is never held: its cells go one by one into a
-** tg_sheet. What is held is the workbook's small
+** expat (tg_xlsxml) or, for the sheets and the shared strings, tg_xmlscan.
+** A sheet's XML is never held: its cells go one by one into a tg_sheet
+** (tg_xlsxsheet). What is held is the workbook's small
 ** parts (sheet list, relationships, which styles are dates) and the
 ** shared-strings table, in tg_malloc'ed memory, so it counts against the
 ** run's memory cap. Part names come from the archive's relationships and

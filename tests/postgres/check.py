@@ -181,6 +181,8 @@ def case_errors():
                  r'query: the statement returns no columns', *a)
     expect_error("no_cols_cursor", 'tegn.read_postgres("tegntest", "SELECT FROM typer WHERE id > $1",'
                  ' { 0 })', EXIT_SCRIPT, r'query: the statement returns no columns', *a)
+    expect_error("empty_sql", 'tegn.read_postgres("tegntest", " ; -- nothing")', EXIT_SCRIPT,
+                 r"query: the SQL is empty \(only blanks, comments or ';'\)", *a)
     # a numeric beyond a double's range was read as infinity (JSON null)
     expect_error("numeric_range", 'tegn.read_postgres("tegntest", "SELECT 1.5 AS a, 1e400::numeric '
                  'AS n")', EXIT_DATA, r"column 'n', row 1: a numeric beyond a float's range", *a)
