@@ -814,14 +814,16 @@ static void *hash_main(void *arg) {
     return NULL;
 }
 
-/* Starts hashing on a thread when the load is parallel; 1 if started. */
-static int hash_start(struct hasher *h, int fd, const char *path, const tg_csv_opts *opts) {
+/* Starts hashing on a thread when the load is parallel (a file too small
+** to split is hashed faster than a thread starts); 1 if started. */
+static int hash_start(struct hasher *h, int fd, const char *path, const tg_csv_opts *opts,
+                      size_t size) {
     memset(h, 0, sizeof *h);
     h->fd = fd;
     h->path = path;
     h->opts = opts;
     atomic_init(&h->stop, 0);
-    if (thread_count(opts) < 2) return 0;
+    if (thread_count(opts) < 2 || size < MIN_SPLIT_BYTES) return 0;
     return pthread_create(&h->thread, NULL, hash_main, h) == 0;
 }
 
@@ -1001,7 +1003,7 @@ tg_status tg_csv_read(const char *path, const tg_csv_opts *opts, tg_table **out,
     ld.disk_size = (size_t)sb.st_size;
     struct hasher hash;
     int want_hash = opts->sha256 && report;
-    int hashing = want_hash && hash_start(&hash, ld.ps.src.fd, path, opts);
+    int hashing = want_hash && hash_start(&hash, ld.ps.src.fd, path, opts, ld.disk_size);
     st = prepare(&ld, path, err);
     if (st == TG_OK) st = load(&ld, path, out, report, err);
     tg_csv_opts retry = *opts;

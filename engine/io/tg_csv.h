@@ -52,7 +52,7 @@ typedef struct tg_csv_opts {
     /* 1: the report's sha256 gets the SHA-256 of the file's bytes (as
     ** sha256sum prints it), hashed from the descriptor the load reads,
     ** on a thread of its own while the chunks are parsed when the load
-    ** uses more than one thread, after the load otherwise. */
+    ** is split between threads, after the load otherwise. */
     int sha256;
 } tg_csv_opts;
 
