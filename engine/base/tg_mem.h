@@ -11,8 +11,12 @@
 ** process's heap, which is one thing however many tables, runtimes or
 ** threads use it (Redis keeps used_memory the same way), and a handle
 ** would have to reach every tg_malloc deep inside the kernels and
-** libraries' callbacks. Blocks are malloc'ed with a 16-byte header holding
-** their size, so tg_free needs no size and tg_mem_size can report it.
+** libraries' callbacks. Blocks carry a 16-byte header holding their size,
+** so tg_free needs no size and tg_mem_size can report it. Blocks under
+** 2 MiB are malloc'ed; larger ones get their own mapping on huge pages
+** (MADV_HUGEPAGE), and a few freed ones are kept for the next large
+** block while live plus kept bytes stay under the highest live bytes so
+** far: the counters and the cap count the bytes asked for either way.
 **
 ** Thread rules. tg_malloc, tg_calloc, tg_realloc, tg_free and the readers
 ** (tg_mem_used, _peak, _blocks, _failures) may be called from any thread

@@ -53,4 +53,11 @@ tg_status tg_sha256_file(const char *path, char hex[65], tg_error *err);
 tg_status tg_sha256_file_poll(const char *path, const tg_interrupt *intr, char hex[65],
                               tg_error *err);
 
+/* The digest of the open file 'fd', read with pread from its first byte
+** to its end (the file offset is neither used nor moved, so another
+** thread may read the same descriptor), as tg_sha256_file_poll does;
+** 'path' (may be NULL) names the file in errors. */
+tg_status tg_sha256_fd_poll(int fd, const char *path, const tg_interrupt *intr, char hex[65],
+                            tg_error *err);
+
 #endif /* TG_SHA256_H */

@@ -49,6 +49,11 @@ typedef struct tg_csv_opts {
     /* Called from the loading thread as bytes are parsed. May be NULL. */
     void (*progress)(void *ud, size_t done, size_t total);
     void *ud;
+    /* 1: the report's sha256 gets the SHA-256 of the file's bytes (as
+    ** sha256sum prints it), hashed from the descriptor the load reads,
+    ** on a thread of its own while the chunks are parsed when the load
+    ** is split between threads, after the load otherwise. */
+    int sha256;
 } tg_csv_opts;
 
 /* Sets the defaults: sniff everything, fail on the first bad value,
@@ -91,6 +96,7 @@ typedef struct tg_csv_report {
     tg_csv_colinfo *cols;
     size_t n_notes; /* what the sniffer and loader decided about the file */
     tg_csv_note *notes;
+    char sha256[65]; /* with opts.sha256 on TG_OK: the file's digest in hex; else "" */
 } tg_csv_report;
 
 /* Loads the CSV file at 'path' into a new table (*out, one reference).

@@ -517,11 +517,15 @@ static int l_tegn_read_csv(lua_State *L) {
         return read_as_excel(L, path);
     }
     if (tg_luactx_sample(lib) > 0) sample_head(path, tg_luactx_sample(lib), &o);
+    /* the loader hashes what it reads, beside the parse; a sample reads
+    ** only the head, and the run records the whole file's digest */
+    o.sha256 = tg_luactx_sample(lib) == 0;
     st = tg_csv_read(path, &o, slot, &rep, &err);
     if (o.use_fd) close(o.fd);
     *rbox = rep;
     if (st != TG_OK) return tg_luaaux_fail(L, st, &err, NULL);
-    tg_luactx_add_input(L, path, NULL, *slot, rep->n_rejected);
+    if (o.sha256) tg_luactx_add_input_sha(L, path, NULL, *slot, rep->n_rejected, rep->sha256);
+    else tg_luactx_add_input(L, path, NULL, *slot, rep->n_rejected);
     record_csv(L, path, rep, *slot);
     tg_luactx_sample_table(L, slot); /* a gzip or UTF-16 file was read whole */
     if (tg_luactx_progress(lib)) {

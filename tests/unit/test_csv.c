@@ -1119,6 +1119,74 @@ static void test_csv_parallel_matches_serial(void **state) {
     tg_test_no_leaks(before);
 }
 
+/* sha256sum's digest of the file at path (a second implementation). */
+static void sha256sum_of(const char *path, char hex[65]) {
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "sha256sum '%s'", path);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    assert_non_null(fgets(hex, 65, p));
+    pclose(p);
+    hex[64] = '\0';
+}
+
+/* opts.sha256: the report carries the file's digest, hashed on a thread
+** beside a split parse (threads 2 and 4) or after it (threads 1), equal
+** to sha256sum's for a plain file and for a gzip file (its compressed
+** bytes); a load that fails gives its own error, no digest, no leak. */
+static void test_csv_sha256_beside_parse(void **state) {
+    (void)state;
+    size_t before = tg_mem_blocks();
+    const char *path = tg_test_tmpfile(".csv");
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f, "n,tekst\n");
+    for (int i = 0; i < 600000; i++) fprintf(f, "%d,tekst nummer %d\n", i, i % 1000);
+    fclose(f);
+    const char *files[] = { path, tg_test_fixture("csv/gzip_semicolon.csv.gz") };
+    for (size_t k = 0; k < 2; k++) {
+        char want[65];
+        sha256sum_of(files[k], want);
+        for (int threads = 1; threads <= 4; threads *= 2) {
+            tg_csv_opts o;
+            tg_table *t = NULL;
+            tg_csv_report *rep = NULL;
+            tg_error err;
+            tg_csv_opts_init(&o);
+            o.threads = threads;
+            o.sha256 = 1;
+            assert_int_equal(tg_csv_read(files[k], &o, &t, &rep, &err), TG_OK);
+            assert_string_equal(rep->sha256, want);
+            if (k == 0) assert_int_equal(t->n_rows, 600000);
+            tg_table_release(t);
+            tg_csv_report_free(rep);
+        }
+    }
+    f = fopen(path, "a");
+    assert_non_null(f);
+    fprintf(f, "x,tekst\n"); /* the last line breaks the int column n */
+    fclose(f);
+    for (int threads = 1; threads <= 2; threads++) {
+        tg_csv_opts o;
+        tg_csv_coltype ty = { "n", TG_INT, NULL };
+        tg_table *t = NULL;
+        tg_csv_report *rep = NULL;
+        tg_error err;
+        tg_csv_opts_init(&o);
+        o.threads = threads;
+        o.sha256 = 1;
+        o.types = &ty;
+        o.n_types = 1;
+        assert_int_equal(tg_csv_read(path, &o, &t, &rep, &err), TG_EDATA);
+        assert_null(t);
+        assert_int_equal(err.line, 600002);
+        assert_string_equal(rep->sha256, "");
+        tg_csv_report_free(rep);
+    }
+    unlink(path);
+    tg_test_no_leaks(before);
+}
+
 /* 300000 rows "i,2" (1.8 MB, past the sniffer's 1 MiB sample), then
 ** 'tail'. */
 static const char *write_late_tail(const char *tail) {
@@ -1461,6 +1529,7 @@ int main(void) {
         cmocka_unit_test(test_csv_late_bare_cr_counts_lines),
         cmocka_unit_test(test_csv_late_cp1252_counts_comments_once),
         cmocka_unit_test(test_csv_fast_path_equals_libcsv),
+        cmocka_unit_test(test_csv_sha256_beside_parse),
         cmocka_unit_test(test_csv_oom),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

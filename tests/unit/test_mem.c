@@ -9,6 +9,7 @@
 
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "tg_mem.h"
@@ -410,6 +411,100 @@ static void test_mem_threads(void **state) {
     tg_test_no_leaks(blocks);
 }
 
+/* Bytes i of p[0, n) hold (i * 7 + seed) & 0xff. */
+static void fill(unsigned char *p, size_t n, unsigned seed) {
+    for (size_t i = 0; i < n; i++) p[i] = (unsigned char)((i * 7 + seed) & 0xff);
+}
+
+static int holds(const unsigned char *p, size_t n, unsigned seed) {
+    for (size_t i = 0; i < n; i++)
+        if (p[i] != (unsigned char)((i * 7 + seed) & 0xff)) return 0;
+    return 1;
+}
+
+/* Blocks of 2 MiB and more live in tg_mem's own mappings: contents
+** survive growing, shrinking and crossing the 2 MiB line both ways, the
+** counters stay the bytes asked for, and a calloc served from a freed
+** (dirty) mapping is zero. */
+static void test_mem_big_blocks(void **state) {
+    (void)state;
+    const size_t mib = (size_t)1 << 20;
+    size_t blocks = tg_mem_blocks(), used = tg_mem_used();
+
+    unsigned char *p = tg_malloc(3 * mib);
+    assert_non_null(p);
+    assert_int_equal((uintptr_t)p % _Alignof(max_align_t), 0);
+    assert_int_equal(tg_mem_used(), used + 3 * mib);
+    assert_int_equal(tg_mem_size(p), 3 * mib);
+    fill(p, 3 * mib, 1);
+    p = tg_realloc(p, 40 * mib); /* grows the mapping */
+    assert_non_null(p);
+    assert_true(holds(p, 3 * mib, 1));
+    fill(p, 40 * mib, 2);
+    assert_int_equal(tg_mem_used(), used + 40 * mib);
+    p = tg_realloc(p, 5 * mib + 3); /* shrinks it */
+    assert_true(holds(p, 5 * mib + 3, 2));
+    p = tg_realloc(p, mib); /* below 2 MiB: back to malloc */
+    assert_true(holds(p, mib, 2));
+    assert_int_equal(tg_mem_used(), used + mib);
+    p = tg_realloc(p, 9 * mib); /* and out again */
+    assert_true(holds(p, mib, 2));
+    assert_int_equal(tg_mem_blocks(), blocks + 1);
+    tg_free(p);
+    assert_int_equal(tg_mem_used(), used);
+
+    for (int round = 0; round < 3; round++) {
+        unsigned char *dirty = tg_malloc(8 * mib);
+        assert_non_null(dirty);
+        memset(dirty, 0xab, 8 * mib);
+        tg_free(dirty);
+        unsigned char *z = tg_calloc(6 * mib + (size_t)round, 1);
+        assert_non_null(z);
+        for (size_t i = 0; i < 6 * mib + (size_t)round; i++)
+            if (z[i]) fail_msg("byte %zu of a calloc'ed block is %d", i, z[i]);
+        tg_free(z);
+    }
+    assert_int_equal(tg_mem_used(), used);
+    tg_test_no_leaks(blocks);
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+#define ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ASAN 1
+#endif
+#endif
+
+/* A big block asks for transparent huge pages: its mapping carries the
+** "hg" flag in /proc/self/smaps (where the kernel has THP at all; the
+** sanitizer build keeps blocks in malloc). */
+static void test_mem_big_blocks_huge_pages(void **state) {
+    (void)state;
+#ifdef ASAN
+    skip();
+#else
+    FILE *thp = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+    if (!thp) skip();
+    fclose(thp);
+    unsigned char *p = tg_malloc((size_t)16 << 20);
+    assert_non_null(p);
+    uintptr_t at = (uintptr_t)p;
+    FILE *f = fopen("/proc/self/smaps", "r");
+    assert_non_null(f);
+    char line[512];
+    int inside = 0, hg = -1;
+    while (fgets(line, sizeof line, f)) {
+        unsigned long lo, hi;
+        if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2) inside = at >= lo && at < hi;
+        else if (inside && strncmp(line, "VmFlags:", 8) == 0) hg = strstr(line, " hg") != NULL;
+    }
+    fclose(f);
+    tg_free(p);
+    assert_int_equal(hg, 1);
+#endif
+}
+
 /* A failed assertion leaves the test early: disarm the hooks it may have set. */
 static int reset_hooks(void **state) {
     (void)state;
@@ -435,6 +530,8 @@ int main(void) {
         cmocka_unit_test_teardown(test_mem_fail_nth_first_and_disarm, reset_hooks),
         cmocka_unit_test_teardown(test_mem_parse_size, reset_hooks),
         cmocka_unit_test_teardown(test_mem_threads, reset_hooks),
+        cmocka_unit_test_teardown(test_mem_big_blocks, reset_hooks),
+        cmocka_unit_test_teardown(test_mem_big_blocks_huge_pages, reset_hooks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,8 +7,10 @@
 */
 #include "tg_test.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tg_err.h"
 #include "tg_mem.h"
@@ -141,6 +143,22 @@ static void test_sha256_file(void **state) {
 }
 
 
+/* The digest of an open descriptor reads from the first byte whatever
+** the file offset, and leaves the offset where it was (the CSV loader
+** hashes the descriptor it parses on another thread). */
+static void test_sha256_fd(void **state) {
+    (void)state;
+    char hex[65], buf[10];
+    int fd = open(tg_test_fixture("csv/comma.csv"), O_RDONLY);
+    assert_true(fd >= 0);
+    assert_int_equal(read(fd, buf, sizeof buf), (ssize_t)sizeof buf);
+    assert_int_equal(tg_sha256_fd_poll(fd, NULL, NULL, hex, NULL), TG_OK);
+    /* from: sha256sum tests/fixtures/csv/comma.csv */
+    assert_string_equal(hex, "a4f13db1de003af750a6bb4695c9d6bdb940cec496ed22c67fdda491a51bee5a");
+    assert_int_equal(lseek(fd, 0, SEEK_CUR), (off_t)sizeof buf);
+    close(fd);
+}
+
 /* The hardware and portable block functions agree on random buffers of
 ** every length around the block size and on the FIPS vectors (when this
 ** CPU has no SHA instructions both runs take the portable path). */
@@ -175,6 +193,7 @@ int main(void) {
         cmocka_unit_test(test_sha256_padding_boundaries),
         cmocka_unit_test(test_sha256_hmac_rfc4231),
         cmocka_unit_test(test_sha256_file),
+        cmocka_unit_test(test_sha256_fd),
         cmocka_unit_test(test_sha256_hw_equals_portable),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
