@@ -4,13 +4,17 @@
 ** A file is "PAR1", the column chunks of each row group in turn, the
 ** footer (FileMetaData in Thrift's compact protocol, tg_thrift), its length
 ** as 4 little-endian bytes, and "PAR1" again. A column chunk is, for
-** strings, one dictionary page (the distinct values the chunk uses, in
-** the order they first appear, so the bytes depend only on the data) and
-** then data pages of PAGE_ROWS rows each: the definition levels (1 =
-** value, 0 = NULL) in the RLE/bit-packing hybrid with their 4-byte length,
-** then the non-NULL values, PLAIN or as dictionary indices in the hybrid.
-** Each page is compressed on its own. The format's reference is
-** https://github.com/apache/parquet-format (Encodings.md, parquet.thrift).
+** strings always and for numbers and dates when it pays (few distinct
+** values, see numbers_dict), one dictionary page (the distinct values the
+** chunk uses, in the order they first appear, so the bytes depend only on
+** the data) and then data pages of PAGE_ROWS rows each: the definition
+** levels (1 = value, 0 = NULL) in the RLE/bit-packing hybrid with their
+** 4-byte length, then the non-NULL values, PLAIN or as dictionary indices
+** in the hybrid. Each page is compressed on its own. The format's
+** reference is https://github.com/apache/parquet-format (Encodings.md,
+** parquet.thrift). One writer's buffers serve every file of a
+** partitioned data set, so a partition costs no more allocations than
+** its own table and output.
 */
 #define _GNU_SOURCE /* renameat2 (RENAME_EXCHANGE), qsort_r, DT_DIR */
 #include "tg_parquet.h"
@@ -33,6 +37,7 @@
 #include "tg_date.h"
 #include "tg_fmt.h"
 #include "tg_mem.h"
+#include "tg_pqdict.h"
 #include "tg_sbuf.h"
 #include "tg_thrift.h"
 
@@ -44,6 +49,7 @@
 #define MAX_DEPTH  64                  /* partition levels an earlier data set may have */
 #define MAX_PAGE   ((size_t)INT32_MAX) /* a page's sizes are i32 in its header */
 #define ZSTD_LEVEL 3                   /* zstd's default: fast, and as small as snappy's */
+#define DICT_MAX   ((size_t)1 << 16)   /* distinct numbers a chunk's dictionary may hold */
 
 /* parquet.thrift's enums, the values this writer uses. */
 enum { PT_BOOLEAN = 0, PT_INT32 = 1, PT_INT64 = 2, PT_DOUBLE = 5, PT_BYTE_ARRAY = 6 };
@@ -64,21 +70,26 @@ typedef struct chunk {
     unsigned char minb[8], maxb[8];
 } chunk;
 
+/* A writer: the file being written and the buffers, which outlive it so
+** the files of a partitioned data set share them (prepare grows them). */
 typedef struct pq {
     tg_out *o;
     const tg_table *t;
-    const tg_pq_opts *opts;
+    tg_pq_opts opts;
     tg_error *err;
     int64_t pos;        /* bytes written so far */
     tg_sbuf body, page; /* a page's bytes before compression; scratch */
-    tg_sbuf hdr;        /* a page header */
+    tg_sbuf hdr, foot;  /* a page header; the footer */
     char *z;            /* compressed page */
     size_t zcap;
     ZSTD_CCtx *zc;
     uint32_t *idx;   /* a page's levels or dictionary indices */
     uint32_t *remap; /* string code -> the chunk's dictionary index; UINT32_MAX = unused */
     uint32_t *used;  /* the chunk's dictionary index -> string code */
-    size_t n_used;
+    size_t n_used, n_remap;
+    tg_pqdict nums; /* a number or date chunk's distinct values */
+    chunk *chunks;  /* the file's, row group by row group */
+    size_t n_chunks;
 } pq;
 
 /* ---- the RLE / bit-packing hybrid ---- */
@@ -86,11 +97,21 @@ typedef struct pq {
 /* Appends the 8 values at v packed in 'bw' bits each, least significant
 ** bit first: bw bytes. */
 static void pack8(tg_sbuf *out, const uint32_t *v, int bw) {
-    unsigned char b[32] = { 0 };
-    size_t bit = 0;
-    for (int i = 0; i < 8; i++)
-        for (int k = 0; k < bw; k++, bit++)
-            if (v[i] >> k & 1) b[bit >> 3] |= (unsigned char)(1u << (bit & 7));
+    unsigned char b[36];
+    uint64_t acc = 0, mask = ((uint64_t)1 << bw) - 1;
+    int bits = 0; /* in acc: under 32 before a value is added */
+    size_t n = 0;
+    for (int i = 0; i < 8; i++) {
+        acc |= (v[i] & mask) << bits;
+        bits += bw;
+        if (bits >= 32) { /* little-endian: acc's low 4 bytes in order */
+            memcpy(b + n, &acc, 4);
+            n += 4;
+            acc >>= 32;
+            bits -= 32;
+        }
+    }
+    memcpy(b + n, &acc, 4); /* the last bits / 8 bytes: 8 * bw bits are whole bytes */
     tg_sbuf_add(out, (const char *)b, (size_t)bw);
 }
 
@@ -168,20 +189,19 @@ static tg_status nomem_if(pq *w, int oom) {
 /* Compresses w->body into w->z; the bytes to write in *out, *n. */
 static tg_status compress(pq *w, const char **out, size_t *n) {
     size_t len = w->body.len, cap, got;
-    if (w->opts->codec == TG_PQ_NONE) {
+    if (w->opts.codec == TG_PQ_NONE) {
         *out = w->body.p ? w->body.p : "";
         *n = len;
         return TG_OK;
     }
-    cap =
-        w->opts->codec == TG_PQ_ZSTD ? ZSTD_compressBound(len) : snappy_max_compressed_length(len);
+    cap = w->opts.codec == TG_PQ_ZSTD ? ZSTD_compressBound(len) : snappy_max_compressed_length(len);
     if (cap > w->zcap) {
         char *z = tg_realloc(w->z, cap);
         if (!z) return tg_err_nomem(w->err);
         w->z = z;
         w->zcap = cap;
     }
-    if (w->opts->codec == TG_PQ_ZSTD) {
+    if (w->opts.codec == TG_PQ_ZSTD) {
         got = ZSTD_compressCCtx(w->zc, w->z, cap, w->body.p ? w->body.p : "", len, ZSTD_LEVEL);
         if (ZSTD_isError(got))
             return tg_err_set(w->err, TG_ENOMEM, NULL, 0, 0, "zstd: %s", ZSTD_getErrorName(got));
@@ -229,7 +249,7 @@ static tg_status write_page(pq *w, chunk *c, int type, size_t n_values, int enco
     c->comp += (int64_t)(w->hdr.len + zn);
     st = emit(w, w->hdr.p, w->hdr.len);
     if (st == TG_OK) st = emit(w, z, zn);
-    if (st == TG_OK) st = tg_poll(w->opts->intr);
+    if (st == TG_OK) st = tg_poll(w->opts.intr);
     if (st != TG_OK && !w->err->code) tg_err_set(w->err, st, NULL, 0, 0, "%s", tg_status_name(st));
     return st;
 }
@@ -289,18 +309,53 @@ static int str_less(const char *a, size_t an, const char *b, size_t bn) {
 static void def_levels(pq *w, const tg_col *col, size_t r0, size_t r1) {
     char len[4];
     uint32_t n;
-    for (size_t i = r0; i < r1; i++) w->idx[i - r0] = (uint32_t)tg_col_is_valid(col, i);
     w->page.len = 0;
-    hybrid(&w->page, w->idx, r1 - r0, 1);
+    if (!col->valid) { /* no NULLs: one RLE run of 1s */
+        rle_run(&w->page, 1, r1 - r0, 1);
+    } else {
+        for (size_t i = r0; i < r1; i++) w->idx[i - r0] = (uint32_t)tg_col_is_valid(col, i);
+        hybrid(&w->page, w->idx, r1 - r0, 1);
+    }
     n = (uint32_t)w->page.len;
     memcpy(len, &n, 4);
     tg_sbuf_add(&w->body, len, 4);
     tg_sbuf_add(&w->body, w->page.p ? w->page.p : "", w->page.len);
 }
 
+/* Row i of a number or date column as the bits its dictionary keys it
+** by: an int64's or a double's as they are (so -0.0 is not 0.0 and a NaN
+** keeps its payload), a date's int32 widened without its sign. Their
+** first 'width' bytes are the PLAIN value (the machine is little-endian). */
+static uint64_t bits_of(const tg_col *col, size_t i) {
+    uint64_t v;
+    if (col->type == TG_DATE) return (uint32_t)col->v.date[i];
+    if (col->type == TG_INT) memcpy(&v, &col->v.i64[i], 8);
+    else memcpy(&v, &col->v.f64[i], 8);
+    return v;
+}
+
+static size_t width_of(tg_type type) {
+    return type == TG_DATE ? 4 : 8;
+}
+
+/* The value with bits v, of a column of 'type', into the statistics. */
+static void stat_bits(chunk *c, tg_type type, uint64_t v) {
+    if (type == TG_INT) {
+        stat_fixed(c, &v, 8, less_i64);
+    } else if (type == TG_DATE) {
+        int32_t d = (int32_t)(uint32_t)v;
+        stat_fixed(c, &d, 4, less_i32);
+    } else {
+        double x;
+        memcpy(&x, &v, 8);
+        if (!isnan(x)) stat_fixed(c, &x, 8, less_f64); /* NaN has no place in min/max */
+    }
+}
+
 /* The non-NULL values of rows [r0, r1) in PLAIN encoding, into w->body,
 ** and their part of the statistics. */
 static void plain_values(pq *w, chunk *c, const tg_col *col, size_t r0, size_t r1) {
+    size_t width = width_of(col->type);
     if (col->type == TG_BOOL) {
         size_t n = 0;
         for (size_t i = r0; i < r1; i++)
@@ -317,19 +372,11 @@ static void plain_values(pq *w, chunk *c, const tg_col *col, size_t r0, size_t r
         return;
     }
     for (size_t i = r0; i < r1; i++) {
+        uint64_t v;
         if (!tg_col_is_valid(col, i)) continue;
-        if (col->type == TG_INT) {
-            tg_sbuf_add(&w->body, (const char *)&col->v.i64[i], 8);
-            stat_fixed(c, &col->v.i64[i], 8, less_i64);
-        } else if (col->type == TG_DATE) {
-            tg_sbuf_add(&w->body, (const char *)&col->v.date[i], 4);
-            stat_fixed(c, &col->v.date[i], 4, less_i32);
-        } else {
-            double x = col->v.f64[i];
-            tg_sbuf_add(&w->body, (const char *)&x, 8);
-            if (isnan(x)) continue; /* NaN has no place in min/max */
-            stat_fixed(c, &x, 8, less_f64);
-        }
+        v = bits_of(col, i);
+        tg_sbuf_add(&w->body, (const char *)&v, width);
+        stat_bits(c, col->type, v);
     }
 }
 
@@ -372,33 +419,93 @@ static tg_status dict_page(pq *w, chunk *c, const tg_col *col, size_t r0, size_t
     return write_page(w, c, PAGE_DICTIONARY, w->n_used, ENC_PLAIN);
 }
 
+/* 1 when rows [r0, r1) of a number or date column pay for a dictionary,
+** left in w->nums: at most DICT_MAX distinct values (the table is bounded,
+** as DuckDB bounds its own), and the dictionary page with the indices
+** (bit-packed, before RLE shortens runs) smaller than the PLAIN values,
+** parquet-mr's test. An all-NULL chunk stays PLAIN: it has no values. */
+static int numbers_dict(pq *w, const tg_col *col, size_t r0, size_t r1) {
+    size_t n = 0, width = width_of(col->type), bits;
+    uint64_t last = 0;
+    for (size_t i = r0; i < r1; i++) {
+        uint64_t v;
+        if (!tg_col_is_valid(col, i)) continue;
+        v = bits_of(col, i);
+        if (n++ && v == last) continue; /* runs are common: dates, ids in order */
+        if (tg_pqdict_add(&w->nums, v) == TG_PQDICT_FULL) return 0;
+        last = v;
+    }
+    if (!w->nums.n) return 0;
+    bits = (size_t)bit_width((uint32_t)(w->nums.n - 1));
+    return w->nums.n * width + (n * bits + 7) / 8 < n * width;
+}
+
+/* w->nums as a PLAIN dictionary page, and the statistics from it. */
+static tg_status numbers_dict_page(pq *w, chunk *c, const tg_col *col) {
+    size_t width = width_of(col->type);
+    w->body.len = 0;
+    for (size_t k = 0; k < w->nums.n; k++) {
+        uint64_t v = w->nums.values[k];
+        tg_sbuf_add(&w->body, (const char *)&v, width);
+        stat_bits(c, col->type, v);
+    }
+    c->dict_offset = w->pos;
+    return write_page(w, c, PAGE_DICTIONARY, w->nums.n, ENC_PLAIN);
+}
+
+/* The dictionary indices of the non-NULL values of rows [r0, r1) into
+** w->idx; returns how many there are. */
+static size_t indices(pq *w, const tg_col *col, size_t r0, size_t r1) {
+    size_t n = 0;
+    uint32_t code = 0;
+    uint64_t last = 0;
+    if (col->type == TG_STRING) {
+        for (size_t i = r0; i < r1; i++)
+            if (tg_col_is_valid(col, i)) w->idx[n++] = w->remap[col->v.str[i]];
+        return n;
+    }
+    for (size_t i = r0; i < r1; i++) {
+        uint64_t v;
+        if (!tg_col_is_valid(col, i)) continue;
+        v = bits_of(col, i);
+        if (!n || v != last) code = tg_pqdict_index(&w->nums, v), last = v;
+        w->idx[n++] = code;
+    }
+    return n;
+}
+
 /* Rows [r0, r1) of column k as one column chunk. */
 static tg_status write_chunk(pq *w, chunk *c, const tg_col *col, size_t r0, size_t r1) {
     tg_status st = TG_OK;
-    int bw = 1;
+    int bw = 0; /* bits of a dictionary index; 0: the values are PLAIN */
     memset(c, 0, sizeof *c);
     c->offset = w->pos;
     c->dict_offset = -1;
     if (col->type == TG_STRING) {
         st = dict_page(w, c, col, r0, r1);
         bw = bit_width(w->n_used ? (uint32_t)(w->n_used - 1) : 0);
+    } else if (col->type != TG_BOOL) {
+        if (tg_pqdict_reserve(&w->nums, r1 - r0 < DICT_MAX ? r1 - r0 : DICT_MAX) != TG_OK)
+            st = tg_err_nomem(w->err);
+        else if (numbers_dict(w, col, r0, r1)) {
+            st = numbers_dict_page(w, c, col);
+            bw = bit_width((uint32_t)(w->nums.n - 1));
+        }
     }
     c->data_offset = w->pos;
     for (size_t p0 = r0; st == TG_OK && p0 < r1; p0 += PAGE_ROWS) {
-        size_t p1 = r1 - p0 < PAGE_ROWS ? r1 : p0 + PAGE_ROWS, n = 0;
+        size_t p1 = r1 - p0 < PAGE_ROWS ? r1 : p0 + PAGE_ROWS;
         w->body.len = 0;
         def_levels(w, col, p0, p1);
-        if (col->type == TG_STRING) {
+        if (bw) {
             char b = (char)bw;
-            for (size_t i = p0; i < p1; i++)
-                if (tg_col_is_valid(col, i)) w->idx[n++] = w->remap[col->v.str[i]];
+            size_t n = indices(w, col, p0, p1);
             tg_sbuf_add(&w->body, &b, 1);
             hybrid(&w->body, w->idx, n, bw);
         } else {
             plain_values(w, c, col, p0, p1);
         }
-        st = write_page(w, c, PAGE_DATA, p1 - p0,
-                        col->type == TG_STRING ? ENC_RLE_DICTIONARY : ENC_PLAIN);
+        st = write_page(w, c, PAGE_DATA, p1 - p0, bw ? ENC_RLE_DICTIONARY : ENC_PLAIN);
     }
     c->nulls = 0;
     for (size_t i = r0; col->valid && i < r1; i++) c->nulls += !tg_col_is_valid(col, i);
@@ -444,12 +551,13 @@ static void schema(tg_thrift *th, const tg_table *t) {
 static void column_meta(tg_thrift *th, const tg_table *t, size_t k, const chunk *c, size_t rows,
                         int codec) {
     tg_type type = t->cols[k]->type;
+    int dict = c->dict_offset >= 0;
     tg_thrift_struct(th, 3);
     tg_thrift_i32(th, 1, physical(type));
-    tg_thrift_list(th, 2, TG_THRIFT_I32, type == TG_STRING ? 3 : 2);
+    tg_thrift_list(th, 2, TG_THRIFT_I32, dict ? 3 : 2); /* PLAIN: the values or the dictionary */
     tg_thrift_elem_i32(th, ENC_PLAIN);
     tg_thrift_elem_i32(th, ENC_RLE);
-    if (type == TG_STRING) tg_thrift_elem_i32(th, ENC_RLE_DICTIONARY);
+    if (dict) tg_thrift_elem_i32(th, ENC_RLE_DICTIONARY);
     tg_thrift_list(th, 3, TG_THRIFT_BINARY, 1);
     tg_thrift_elem_binary(th, t->names[k], strlen(t->names[k]));
     tg_thrift_i32(th, 4, codec);
@@ -468,18 +576,20 @@ static void column_meta(tg_thrift *th, const tg_table *t, size_t k, const chunk 
     tg_thrift_end(th);
 }
 
-static tg_status footer(pq *w, const chunk *chunks, size_t n_groups) {
+static tg_status footer(pq *w, size_t n_groups) {
     const tg_table *t = w->t;
-    size_t rg_rows = w->opts->row_group_rows;
-    int codec = w->opts->codec == TG_PQ_ZSTD     ? CODEC_ZSTD
-                : w->opts->codec == TG_PQ_SNAPPY ? CODEC_SNAPPY
-                                                 : CODEC_NONE;
-    tg_sbuf f = { 0 };
+    size_t rg_rows = w->opts.row_group_rows;
+    int codec = w->opts.codec == TG_PQ_ZSTD     ? CODEC_ZSTD
+                : w->opts.codec == TG_PQ_SNAPPY ? CODEC_SNAPPY
+                                                : CODEC_NONE;
+    const chunk *chunks = w->chunks;
+    tg_sbuf *f = &w->foot;
     tg_thrift th;
     tg_status st;
     char len[4];
 
-    tg_thrift_init(&th, &f);
+    f->len = 0;
+    tg_thrift_init(&th, f);
     tg_thrift_i32(&th, 1, 1);
     schema(&th, t);
     tg_thrift_i64(&th, 3, (int64_t)t->n_rows);
@@ -503,27 +613,26 @@ static tg_status footer(pq *w, const chunk *chunks, size_t n_groups) {
         tg_thrift_i64(&th, 6, comp);
         tg_thrift_end(&th);
     }
-    if (w->opts->n_meta) {
-        tg_thrift_list(&th, 5, TG_THRIFT_STRUCT, w->opts->n_meta);
-        for (size_t i = 0; i < w->opts->n_meta; i++) {
+    if (w->opts.n_meta) {
+        tg_thrift_list(&th, 5, TG_THRIFT_STRUCT, w->opts.n_meta);
+        for (size_t i = 0; i < w->opts.n_meta; i++) {
             tg_thrift_elem_struct(&th);
-            tg_thrift_string(&th, 1, w->opts->meta[2 * i]);
-            tg_thrift_string(&th, 2, w->opts->meta[2 * i + 1]);
+            tg_thrift_string(&th, 1, w->opts.meta[2 * i]);
+            tg_thrift_string(&th, 2, w->opts.meta[2 * i + 1]);
             tg_thrift_end(&th);
         }
     }
     tg_thrift_string(&th, 6, "tegn version " TG_VERSION_STRING);
     tg_thrift_end(&th);
     assert(!th.overflow);
-    st = nomem_if(w, f.oom);
-    if (st == TG_OK && f.len > UINT32_MAX)
+    st = nomem_if(w, f->oom);
+    if (st == TG_OK && f->len > UINT32_MAX)
         st = tg_err_set(w->err, TG_EARG, NULL, 0, 0, "the footer is too large");
-    if (st == TG_OK) st = emit(w, f.p, f.len);
-    uint32_t n = (uint32_t)f.len;
+    if (st == TG_OK) st = emit(w, f->p, f->len);
+    uint32_t n = (uint32_t)f->len;
     memcpy(len, &n, 4);
     if (st == TG_OK) st = emit(w, len, 4);
     if (st == TG_OK) st = emit(w, "PAR1", 4);
-    tg_free(f.p);
     return st;
 }
 
@@ -546,19 +655,33 @@ static void zfree(void *opaque, void *p) {
     tg_free(p);
 }
 
-static tg_status setup(pq *w) {
-    size_t dict = 0;
+/* Grows w's buffers for w->t (kept from file to file): the string
+** dictionaries' remap, whose entries are all UINT32_MAX between chunks
+** but for the last chunk's n_used, which dict_page resets itself. */
+static tg_status prepare(pq *w, size_t n_chunks) {
+    size_t dict = 1;
     for (size_t k = 0; k < w->t->n_cols; k++)
         if (w->t->cols[k]->type == TG_STRING) {
             size_t d = tg_dict_size(w->t->cols[k]->dict);
             dict = d > dict ? d : dict;
         }
-    w->idx = tg_malloc(PAGE_ROWS * sizeof *w->idx);
-    w->remap = tg_malloc((dict ? dict : 1) * sizeof *w->remap);
-    w->used = tg_malloc((dict ? dict : 1) * sizeof *w->used);
-    if (!w->idx || !w->remap || !w->used) return tg_err_nomem(w->err);
-    memset(w->remap, 0xff, (dict ? dict : 1) * sizeof *w->remap);
-    if (w->opts->codec == TG_PQ_ZSTD) {
+    if (!w->idx && !(w->idx = tg_malloc(PAGE_ROWS * sizeof *w->idx))) return tg_err_nomem(w->err);
+    if (dict > w->n_remap) {
+        uint32_t *remap = tg_realloc(w->remap, dict * sizeof *remap), *used;
+        if (remap) w->remap = remap;
+        if (!remap || !(used = tg_realloc(w->used, dict * sizeof *used)))
+            return tg_err_nomem(w->err);
+        w->used = used;
+        memset(w->remap + w->n_remap, 0xff, (dict - w->n_remap) * sizeof *remap);
+        w->n_remap = dict;
+    }
+    if (n_chunks > w->n_chunks) {
+        chunk *c = tg_realloc(w->chunks, n_chunks * sizeof *c);
+        if (!c) return tg_err_nomem(w->err);
+        w->chunks = c;
+        w->n_chunks = n_chunks;
+    }
+    if (w->opts.codec == TG_PQ_ZSTD && !w->zc) {
         ZSTD_customMem mem = { zalloc, zfree, NULL };
         if (!(w->zc = ZSTD_createCCtx_advanced(mem))) return tg_err_nomem(w->err);
     }
@@ -569,44 +692,49 @@ static void teardown(pq *w) {
     tg_free(w->body.p);
     tg_free(w->page.p);
     tg_free(w->hdr.p);
+    tg_free(w->foot.p);
     tg_free(w->z);
     tg_free(w->idx);
     tg_free(w->remap);
     tg_free(w->used);
+    tg_free(w->chunks);
+    tg_pqdict_release(&w->nums);
     ZSTD_freeCCtx(w->zc);
 }
 
-tg_status tg_pq_write_take(tg_out *o, const tg_table *t, const tg_pq_opts *opts, tg_error *err) {
-    pq w = { 0 };
+/* t into the open output o, committed or, on failure, aborted. */
+static tg_status write_file(pq *w, tg_out *o, const tg_table *t, const tg_pq_opts *opts,
+                            tg_error *err) {
     size_t rg = opts->row_group_rows ? opts->row_group_rows : TG_PQ_ROW_GROUP;
     size_t n_groups = t->n_rows ? (t->n_rows + rg - 1) / rg : 0;
-    tg_pq_opts local = *opts;
-    chunk *chunks = NULL;
     tg_status st;
 
-    local.row_group_rows = rg;
-    w.o = o;
-    w.t = t;
-    w.opts = &local;
-    w.err = err;
-    st = setup(&w);
-    if (st == TG_OK && n_groups && t->n_cols &&
-        !(chunks = tg_calloc(n_groups * t->n_cols, sizeof *chunks)))
-        st = tg_err_nomem(err);
-    if (st == TG_OK) st = emit(&w, "PAR1", 4);
+    w->o = o;
+    w->t = t;
+    w->opts = *opts;
+    w->opts.row_group_rows = rg;
+    w->err = err;
+    w->pos = 0;
+    st = prepare(w, n_groups * t->n_cols);
+    if (st == TG_OK) st = emit(w, "PAR1", 4);
     for (size_t g = 0; st == TG_OK && g < n_groups; g++) {
         size_t r0 = g * rg, r1 = r0 + rg < t->n_rows ? r0 + rg : t->n_rows;
         for (size_t k = 0; st == TG_OK && k < t->n_cols; k++)
-            st = write_chunk(&w, &chunks[g * t->n_cols + k], t->cols[k], r0, r1);
+            st = write_chunk(w, &w->chunks[g * t->n_cols + k], t->cols[k], r0, r1);
     }
-    if (st == TG_OK) st = footer(&w, chunks, n_groups);
-    tg_free(chunks);
-    teardown(&w);
+    if (st == TG_OK) st = footer(w, n_groups);
     if (st != TG_OK) {
         tg_out_abort(o);
         return st;
     }
     return tg_out_commit(o, err);
+}
+
+tg_status tg_pq_write_take(tg_out *o, const tg_table *t, const tg_pq_opts *opts, tg_error *err) {
+    pq w = { 0 };
+    tg_status st = write_file(&w, o, t, opts, err);
+    teardown(&w);
+    return st;
 }
 
 /* ---- partitioned data sets ---- */
@@ -739,28 +867,35 @@ static int make_folders(int root, char *rel) {
     return fd;
 }
 
+/* What every partition's write shares: the writer's buffers, and the
+** partition's folder (rel) and path in messages (shown). */
+typedef struct parts {
+    pq w;
+    tg_sbuf rel, shown;
+} parts;
+
 /* The rows idx[0 .. n) of 'rest' into the partition folder of row idx[0]. */
-static tg_status write_part(int root, const char *path, const tg_table *rest, const part_keys *k,
-                            const char *const *keys, const size_t *idx, size_t n,
-                            const tg_pq_opts *opts, tg_error *err) {
-    tg_sbuf rel = { 0 }, shown = { 0 };
+static tg_status write_part(parts *ps, int root, const char *path, const tg_table *rest,
+                            const part_keys *k, const char *const *keys, const size_t *idx,
+                            size_t n, const tg_pq_opts *opts, tg_error *err) {
     tg_table *part = NULL;
     tg_out *out = NULL;
     tg_status st = TG_OK;
     int fd = -1;
+    ps->rel.len = ps->shown.len = 0;
     for (size_t j = 0; j < k->n; j++) {
-        if (j) tg_sbuf_add(&rel, "/", 1);
-        part_name(&rel, keys[j], k->cols[j], idx[0]);
+        if (j) tg_sbuf_add(&ps->rel, "/", 1);
+        part_name(&ps->rel, keys[j], k->cols[j], idx[0]);
     }
-    tg_sbuf_cat(&shown, path, "/", rel.p ? rel.p : "", "/part-0.parquet", (char *)NULL);
-    if (rel.oom || shown.oom || !(part = tg_table_take(rest, idx, n))) st = tg_err_nomem(err);
-    else if ((fd = make_folders(root, rel.p)) < 0) st = tg_out_folder_error(shown.p, errno, err);
-    if (st == TG_OK) st = tg_out_openat(fd, "part-0.parquet", shown.p, &out, err);
-    if (st == TG_OK) st = tg_pq_write_take(out, part, opts, err);
+    tg_sbuf_cat(&ps->shown, path, "/", ps->rel.p ? ps->rel.p : "", "/part-0.parquet", (char *)NULL);
+    if (ps->rel.oom || ps->shown.oom || !(part = tg_table_take(rest, idx, n)))
+        st = tg_err_nomem(err);
+    else if ((fd = make_folders(root, ps->rel.p)) < 0)
+        st = tg_out_folder_error(ps->shown.p, errno, err);
+    if (st == TG_OK) st = tg_out_openat(fd, "part-0.parquet", ps->shown.p, &out, err);
+    if (st == TG_OK) st = write_file(&ps->w, out, part, opts, err);
     if (fd >= 0) close(fd);
     tg_table_release(part);
-    tg_free(rel.p);
-    tg_free(shown.p);
     return st;
 }
 
@@ -783,13 +918,14 @@ static tg_table *without_keys(const tg_table *t, const part_keys *k) {
 /* Every partition of t into the open folder 'root'. */
 static tg_status write_partitions(int root, const char *path, const tg_table *t, const part_keys *k,
                                   const char *const *keys, const tg_pq_opts *opts, tg_error *err) {
-    size_t *idx = tg_malloc((t->n_rows ? t->n_rows : 1) * sizeof *idx), parts = 0;
+    size_t *idx = tg_malloc((t->n_rows ? t->n_rows : 1) * sizeof *idx), n_parts = 0;
     tg_table *rest = without_keys(t, k);
+    parts ps = { 0 };
     tg_status st = idx && rest ? TG_OK : tg_err_nomem(err);
     for (size_t i = 0; st == TG_OK && i < t->n_rows; i++) idx[i] = i;
     if (st == TG_OK) qsort_r(idx, t->n_rows, sizeof *idx, cmp_rows, (void *)k);
     for (size_t i = 0; st == TG_OK && i < t->n_rows; i++) /* counted first: fail before writing */
-        if ((i == 0 || key_cmp(k, idx[i - 1], idx[i]) != 0) && ++parts > TG_PQ_MAX_PARTS)
+        if ((i == 0 || key_cmp(k, idx[i - 1], idx[i]) != 0) && ++n_parts > TG_PQ_MAX_PARTS)
             st = tg_err_set(err, TG_EARG, NULL, 0, 0,
                             "partition_by makes more than %d folders; partition "
                             "by fewer or coarser columns",
@@ -797,9 +933,12 @@ static tg_status write_partitions(int root, const char *path, const tg_table *t,
     for (size_t i = 0; st == TG_OK && i < t->n_rows;) {
         size_t j = i + 1;
         while (j < t->n_rows && key_cmp(k, idx[i], idx[j]) == 0) j++;
-        st = write_part(root, path, rest, k, keys, idx + i, j - i, opts, err);
+        st = write_part(&ps, root, path, rest, k, keys, idx + i, j - i, opts, err);
         i = j;
     }
+    teardown(&ps.w);
+    tg_free(ps.rel.p);
+    tg_free(ps.shown.p);
     tg_table_release(rest);
     tg_free(idx);
     return st;

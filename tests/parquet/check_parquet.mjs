@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
+import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 
 const [tegn, work] = process.argv.slice(2).map((p) => path.resolve(p));
@@ -190,6 +190,131 @@ for (const codec of ['zstd', 'snappy', 'none']) {
   const left = fs.readdirSync(work).filter((f) => f.includes('tegn-tmp'));
   check(r.status !== 0 && /name too long/i.test(r.stderr) && before.equals(after) && left.length === 0,
     `partitions: a write failing half way (exit ${r.status}) leaves the data set byte-identical, no temporary folder`);
+}
+
+// ---- dictionary encoding of numbers and dates, chosen per column chunk ----
+// A second CSV whose columns each make a known choice in row groups of 100,000 rows
+// (the last one 50,000): RLE_DICTIONARY when a chunk has at most 65,536 distinct values
+// and the dictionary with its bit-packed indices is smaller than PLAIN, else PLAIN.
+{
+  const N2 = 150000, RG2 = 100000;
+  const ext = ['-9223372036854775808', '9223372036854775807', '0', '-1'];
+  const fxs = ['-0.0', '0.0', 'nan', 'inf', '-inf', '1e-300', '1.7976931348623157e308', '0.1', '-3.75'];
+  const day = (base, k) => new Date(Date.UTC(base, 0, 1) + k * 86400000).toISOString().slice(0, 10);
+  const lines2 = ['rid,lo,one,wide,dd,dl,fxs,fw,nul,nulf,nuld,part']; // fxs: fx as text (write.lua floats=)
+  for (let i = 0; i < N2; i++) {
+    lines2.push([
+      String(i + 1),
+      i % 19 === 5 ? '' : i < 4 ? ext[i] : String(1000 + (i * 7) % 40), // 44 values: dictionary
+      '7', // one value: dictionary, 1-bit indices
+      String(i % 70000), // 70,000 distinct in the first group: over 65,536, PLAIN
+      day(1900, (i * 7919) % 60000), // 60,000 / 50,000 distinct dates: PLAIN is smaller
+      i % 23 === 0 ? '' : day(1965, (i * 31) % 3000), // 3,000 dates across 1970: dictionary
+      i % 29 === 0 ? '' : fxs[(i * 3 + Math.floor(i / 9)) % fxs.length], // -0, 0, NaN, ±inf: dictionary
+      String(i + 0.5), // all distinct: PLAIN
+      '', '', '', // all NULL: PLAIN (no values to encode)
+      ['a', 'b', 'c'][i % 3],
+    ].join(','));
+  }
+  const csv2 = path.join(work, 'enc.csv');
+  fs.writeFileSync(csv2, lines2.join('\n') + '\n');
+  const types = 'rid:int,lo:int,one:int,wide:int,dd:date,dl:date,fxs:string,fw:float,nul:int,nulf:float,nuld:date';
+  const write2 = (out, extra) => run(['--param', `csv=${csv2}`, '--param', `out=${out}`, '--param', `types=${types}`,
+    '--param', 'floats=fxs:fx', ...extra]);
+  // fxt: -0.0 is not 0.0 as text (DuckDB's = finds them equal); NaN's sign is Lua's 0/0's, so left out
+  const cols2 = `lo, one, wide, dd, dl, fx, CASE WHEN isnan(fx) THEN 'nan' ELSE fx::VARCHAR END AS fxt, fw, nul,
+    nulf, nuld, part`;
+  await q(`CREATE TABLE enc AS SELECT row_number() OVER () AS rn, * FROM read_csv('${csv2}', header = true,
+    nullstr = '', columns = {rid: 'BIGINT', lo: 'BIGINT', one: 'BIGINT', wide: 'BIGINT', dd: 'DATE', dl: 'DATE', fx: 'DOUBLE',
+    fw: 'DOUBLE', nul: 'BIGINT', nulf: 'DOUBLE', nuld: 'DATE', part: 'VARCHAR'})`);
+  const same = async (rel, what, cols = cols2) => {
+    const t = `(SELECT row_number() OVER () AS rn, ${cols} FROM ${rel})`;
+    const s = `(SELECT rn, ${cols} FROM enc)`;
+    const diff = await one(`SELECT (SELECT count(*) FROM (${s} EXCEPT ALL ${t}))
+                                 + (SELECT count(*) FROM (${t} EXCEPT ALL ${s}))`);
+    check(diff === '0', `${what}: every value and NULL as in the CSV, -0.0 and NaN included (${diff} differ)`);
+  };
+  // 'D' = RLE_DICTIONARY with a dictionary page, 'P' = PLAIN without one, per row group.
+  const want = { rid: 'PP', lo: 'DD', one: 'DD', wide: 'PP', dd: 'PP', dl: 'DD', fx: 'DD', fw: 'PP', nul: 'PP', nulf: 'PP', nuld: 'PP', part: 'DD' };
+  const encodings = async (f) => Object.fromEntries((await q(`SELECT path_in_schema,
+      string_agg(CASE WHEN encodings LIKE '%RLE_DICTIONARY%' AND dictionary_page_offset IS NOT NULL THEN 'D'
+                      WHEN encodings NOT LIKE '%DICTIONARY%' AND dictionary_page_offset IS NULL THEN 'P' ELSE '?' END,
+                 '' ORDER BY row_group_id)
+    FROM parquet_metadata('${f}') GROUP BY 1`)));
+  for (const codec of ['zstd', 'none']) {
+    const f = path.join(work, `enc_${codec}.parquet`);
+    const r = write2(f, ['--param', `compression=${codec}`, '--param', `rows=${RG2}`]);
+    check(r.status === 0, `encodings, ${codec}: tegn writes it`);
+    await same(`read_parquet('${f}')`, `encodings, ${codec}: DuckDB`);
+    const got = await encodings(f);
+    const bad = Object.keys(want).filter((c) => got[c] !== want[c]);
+    check(bad.length === 0, `encodings, ${codec}: each chunk dictionary or PLAIN as expected` +
+      (bad.length ? ` (${bad.map((c) => `${c} ${got[c]}, want ${want[c]}`).join('; ')})` : ''));
+  }
+  {
+    // Statistics from the dictionary (or the values): min, max without NaN, NULL count.
+    const f = path.join(work, 'enc_zstd.parquet');
+    let bad = 0;
+    for (const [col, type] of [['lo', 'BIGINT'], ['one', 'BIGINT'], ['wide', 'BIGINT'], ['dd', 'DATE'], ['dl', 'DATE'],
+      ['fw', 'DOUBLE'], ['nul', 'BIGINT'], ['nulf', 'DOUBLE'], ['nuld', 'DATE']]) {
+      const v = type === 'DOUBLE' ? `CASE WHEN isnan(${col}) THEN NULL ELSE ${col} END` : col;
+      const n = await one(`WITH m AS (SELECT row_group_id AS g, stats_min_value AS lo, stats_max_value AS hi,
+          stats_null_count AS nulls FROM parquet_metadata('${f}') WHERE path_in_schema = '${col}'),
+        e AS (SELECT (rn - 1) // ${RG2} AS g, min(${v}) AS lo, max(${v}) AS hi, count(*) - count(${col}) AS nulls
+          FROM enc GROUP BY 1)
+        SELECT count(*) FROM e JOIN m USING (g)
+        WHERE e.lo IS DISTINCT FROM TRY_CAST(m.lo AS ${type}) OR e.hi IS DISTINCT FROM TRY_CAST(m.hi AS ${type})
+           OR e.nulls <> m.nulls`);
+      if (n !== '0') { bad++; console.log(`  ${col}: ${n} row groups with wrong statistics`); }
+    }
+    // DuckDB's parquet_metadata leaves out fx's infinite min and max: hyparquet reads the footer.
+    const meta = await parquetMetadataAsync(await asyncBufferFromFile(f));
+    const e = await q(`SELECT min(fx) FILTER (NOT isnan(fx)), max(fx) FILTER (NOT isnan(fx)),
+      count(*) - count(fx) FROM enc GROUP BY (rn - 1) // ${RG2} ORDER BY (rn - 1) // ${RG2}`);
+    meta.row_groups.forEach((g, i) => {
+      const s = g.columns.find((c) => c.meta_data.path_in_schema[0] === 'fx').meta_data.statistics;
+      const [lo, hi, nulls] = e[i];
+      if (!Object.is(s.min_value, Number(lo)) || !Object.is(s.max_value, Number(hi)) || String(s.null_count) !== nulls) {
+        bad++;
+        console.log(`  fx, row group ${i}: ${s.min_value} .. ${s.max_value}, ${s.null_count} NULL; want ${lo} .. ${hi}, ${nulls}`);
+      }
+    });
+    check(bad === 0, 'encodings: min, max (NaN left out) and NULL count of every chunk as computed from the CSV');
+  }
+  {
+    // The second reader, value by value: Object.is tells -0 from 0 and finds NaN equal to NaN.
+    const f = path.join(work, 'enc_none.parquet');
+    const rows = await parquetReadObjects({ file: await asyncBufferFromFile(f), compressors });
+    const src = await q(`SELECT lo::VARCHAR, one::VARCHAR, wide::VARCHAR, dd::VARCHAR, dl::VARCHAR, fx, fw,
+      nul::VARCHAR, nulf, nuld::VARCHAR, part FROM enc ORDER BY rn`);
+    const names = ['lo', 'one', 'wide', 'dd', 'dl', 'fx', 'fw', 'nul', 'nulf', 'nuld', 'part'];
+    const norm = (v) => v === null || v === undefined ? null : typeof v === 'bigint' ? String(v)
+      : v instanceof Date ? v.toISOString().slice(0, 10) : v;
+    const num = (v) => v === 'NaN' ? NaN : v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : v;
+    let bad = 0;
+    rows.forEach((r, i) => names.forEach((c, k) => {
+      const a = norm(r[c]), b = num(src[i][k]);
+      if (!Object.is(a, b) && bad++ < 5) console.log(`  row ${i + 1} ${c}: hyparquet ${a}, CSV ${b}`);
+    }));
+    check(rows.length === N2 && bad === 0, `encodings: hyparquet reads ${rows.length} rows, ${bad} values differ`);
+  }
+  {
+    // Partitioned: each part file chooses per chunk too (50,000 rows, one row group).
+    const dir = path.join(work, 'enc_parts');
+    const r = write2(dir, ['--param', 'part=part']);
+    check(r.status === 0, 'encodings, partitioned: written');
+    const rel = `read_parquet('${dir}/**/*.parquet', hive_partitioning = true, hive_types = {'part': VARCHAR})`;
+    const diff = await one(`SELECT (SELECT count(*) FROM ${rel}) - ${N2} + (SELECT count(*) FROM (
+      (SELECT ${cols2} FROM enc) EXCEPT ALL (SELECT ${cols2} FROM ${rel})))`);
+    check(diff === '0', `encodings, partitioned: all ${N2} rows back, -0.0 and NaN included (${diff} differ)`);
+    let bad = 0;
+    for (const p of ['a', 'b', 'c']) {
+      const got = await encodings(path.join(dir, `part=${p}`, 'part-0.parquet'));
+      for (const [c, w] of Object.entries({ lo: 'D', one: 'D', dl: 'D', fx: 'D', fw: 'P', nul: 'P' }))
+        if (got[c] !== w && bad++ < 5) console.log(`  part=${p} ${c}: ${got[c]}, want ${w}`);
+    }
+    check(bad === 0, 'encodings, partitioned: each part file chooses per chunk as expected');
+  }
 }
 
 // ---- errors ----
