@@ -49,6 +49,6 @@ root=$(pwd)
 grep -q '^timing: 27 lines of .*scripts/alle.lua ran' "$err" || fail "no timing for the demo"
 [ "$(grep -c '^ *[0-9][0-9]* .* 1  require "' "$err")" = 27 ] || fail "not 27 scripts, once each"
 grep -q 'require "kbh.ensomhed"' "$err" || fail "kbh.ensomhed is not listed"
-grep -q 'ensomme' "$work/summary.txt" && [ -s "$work/out/rapport.html" ] ||
-    fail "the demo's summary or report is missing"
+grep -q 'ensomme' "$work/summary.txt" || fail "the demo's summary is missing"
+[ -s "$work/out/rapport.html" ] || fail "the demo's report is missing"
 echo "check_timing: --timing lists the top-level lines with their runs (run and demo)"
