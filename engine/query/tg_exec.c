@@ -838,12 +838,16 @@ struct filter_job {
     const tg_interrupt *intr; /* polled per vector, as eval_job's */
 };
 
-/* The surviving rows of the vector [off, off + len) into sel[0..*m). */
-static tg_status filter_vector(tg_eval **progs, size_t n_parts, size_t off, size_t len,
-                               uint32_t *sel, uint8_t *mask, size_t *m_out, tg_error *err) {
+tg_status tg_exec_select(tg_eval *const *progs, size_t n_parts, size_t off, size_t len,
+                         uint32_t *sel, uint8_t *mask, size_t *m_out, tg_error *err) {
     size_t m = len;
     int dense = 1; /* the selection is in 'mask' while most rows survive */
     tg_status st = TG_OK;
+    if (n_parts == 0) { /* no terms: every row */
+        for (size_t i = 0; i < len; i++) sel[i] = (uint32_t)i;
+        *m_out = len;
+        return TG_OK;
+    }
     for (size_t k = 0; st == TG_OK && k < n_parts; k++) {
         if (!progs[k]) m = 0, dense = 0; /* the null term */
         if (m == 0) {
@@ -883,7 +887,7 @@ static tg_status filter_morsel(void *ctx, size_t mi, int worker, tg_error *err) 
         size_t n = end - off < TG_VECTOR ? end - off : TG_VECTOR, m;
         st = tg_par_poll(j->intr, err);
         if (st == TG_OK)
-            st = filter_vector(j->progs[worker], j->n_parts, off, n, sel, mask, &m, err);
+            st = tg_exec_select(j->progs[worker], j->n_parts, off, n, sel, mask, &m, err);
         if (st != TG_OK || m == 0) continue;
         if (n_out + m > cap) {
             size_t c = cap ? cap : 1024;
@@ -934,7 +938,7 @@ static tg_status filter_concat(struct filter_job *j, size_t n_morsels, size_t **
 }
 
 /* Compiles the terms for workers 1 .. workers - 1 (worker 0 has them). */
-static tg_status filter_programs(struct filter_job *j, const tg_expr **parts, int workers,
+static tg_status filter_programs(struct filter_job *j, const tg_expr *const *parts, int workers,
                                  tg_error *err) {
     for (int w = 1; w < workers; w++) {
         if (!(j->progs[w] = tg_calloc(j->n_parts ? j->n_parts : 1, sizeof **j->progs)))
@@ -961,31 +965,24 @@ static void filter_job_free(struct filter_job *j, int workers, size_t n_morsels)
 
 /* Morsels run on every worker; each keeps its rows, joined at the end in
 ** morsel order, so the rows and the first error are those of one thread. */
-tg_status tg_exec_filter(const tg_expr *pred, const tg_table *t, const tg_interrupt *intr,
-                         size_t **idx, size_t *n, tg_error *err) {
-    struct conj cj = { NULL, 0, 0 };
-    struct filter_job j = { t, 0, NULL, NULL, NULL, intr };
+tg_status tg_exec_filter_terms(const tg_expr *const *terms, size_t n_terms, const tg_table *t,
+                               const tg_interrupt *intr, size_t **idx, size_t *n, tg_error *err) {
+    struct filter_job j = { t, n_terms, NULL, NULL, NULL, intr };
     size_t n_morsels = tg_par_morsels(t->n_rows), k;
     int workers = tg_par_workers(n_morsels);
     tg_eval **progs = NULL;
-    tg_status st;
+    tg_status st = TG_OK;
 
-    assert(pred != NULL && t != NULL && idx != NULL && n != NULL);
+    assert((terms != NULL || n_terms == 0) && t != NULL && idx != NULL && n != NULL);
     *idx = NULL;
     *n = 0;
-    st = tg_expr_check_depth(pred, err);
-    if (st != TG_OK) return st;
-    st = tg_expr_walk(pred, add_conjunct, &cj);
-    j.n_parts = cj.n;
-    if (st == TG_OK &&
-        (!(j.progs = tg_calloc((size_t)workers, sizeof *j.progs)) ||
-         !(progs = j.progs[0] = tg_calloc(j.n_parts ? j.n_parts : 1, sizeof *progs)) ||
-         !(j.rows = tg_calloc(n_morsels, sizeof *j.rows)) ||
-         !(j.n_rows = tg_calloc(n_morsels, sizeof *j.n_rows))))
-        st = TG_ENOMEM;
-    if (st == TG_ENOMEM) tg_err_nomem(err);
+    if (!(j.progs = tg_calloc((size_t)workers, sizeof *j.progs)) ||
+        !(progs = j.progs[0] = tg_calloc(j.n_parts ? j.n_parts : 1, sizeof *progs)) ||
+        !(j.rows = tg_calloc(n_morsels, sizeof *j.rows)) ||
+        !(j.n_rows = tg_calloc(n_morsels, sizeof *j.n_rows)))
+        st = tg_err_nomem(err);
     for (k = 0; st == TG_OK && k < j.n_parts; k++) {
-        const tg_expr *part = cj.list[k];
+        const tg_expr *part = terms[k];
         /* A bare null among the ANDed terms is NULL on every row: it keeps
         ** nothing (within the AND it would have been typed bool). */
         if (part->op == TG_OP_LIT && part->u.lit.type == TG_TYPE_NULL) continue;
@@ -998,12 +995,28 @@ tg_status tg_exec_filter(const tg_expr *pred, const tg_table *t, const tg_interr
             tg_free(text);
         }
     }
-    if (st == TG_OK && t->n_rows > 0) st = filter_programs(&j, cj.list, workers, err);
+    if (st == TG_OK && t->n_rows > 0) st = filter_programs(&j, terms, workers, err);
     if (st == TG_OK && t->n_rows > 0)
         st = tg_par_for_n(n_morsels, workers, filter_morsel, &j, intr, err);
     if (st == TG_OK && t->n_rows > 0 && filter_concat(&j, n_morsels, idx, n) != TG_OK)
         st = tg_err_nomem(err);
     filter_job_free(&j, workers, n_morsels);
+    return st;
+}
+
+tg_status tg_exec_filter(const tg_expr *pred, const tg_table *t, const tg_interrupt *intr,
+                         size_t **idx, size_t *n, tg_error *err) {
+    struct conj cj = { NULL, 0, 0 };
+    tg_status st;
+
+    assert(pred != NULL && t != NULL && idx != NULL && n != NULL);
+    *idx = NULL;
+    *n = 0;
+    st = tg_expr_check_depth(pred, err);
+    if (st != TG_OK) return st;
+    st = tg_expr_walk(pred, add_conjunct, &cj);
+    if (st == TG_ENOMEM) tg_err_nomem(err);
+    if (st == TG_OK) st = tg_exec_filter_terms(cj.list, cj.n, t, intr, idx, n, err);
     tg_free(cj.list);
     return st;
 }

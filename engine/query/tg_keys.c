@@ -539,7 +539,6 @@ tg_status tg_keys_new(const tg_key *keys, size_t n_keys, size_t n_rows, int null
     if (s->limit > DIRECT_MAX_CELLS) s->limit = DIRECT_MAX_CELLS;
     for (size_t k = 0; k < n_keys; k++) {
         const tg_col *c = keys[k].col;
-        assert(c->len >= n_rows);
         assert(!nulls_match || (!keys[k].map && !keys[k].as_int));
         s->keys[k] = keys[k];
         s->null_slot[k] = nulls_match && c->valid;
@@ -564,6 +563,7 @@ tg_status tg_keys_new(const tg_key *keys, size_t n_keys, size_t n_rows, int null
 
 tg_status tg_keys_add(tg_keys *s, size_t row0, size_t n, uint32_t *ids) {
     assert(row0 + n <= s->n_rows);
+    for (size_t k = 0; k < s->n_keys; k++) assert(row0 + n <= s->keys[k].col->len);
     for (size_t done = 0; done < n; done += TG_VECTOR) {
         size_t m = n - done < TG_VECTOR ? n - done : TG_VECTOR;
         tg_status st = s->direct ? add_direct(s, row0 + done, m, ids + done)

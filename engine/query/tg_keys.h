@@ -42,8 +42,10 @@ tg_status tg_keys_find(const tg_table *t, const char *name, const char *side, co
                        tg_error *err);
 
 /* An empty set for the key tuples of rows [0, n_rows) of 'keys' (n_keys <=
-** TG_KEYS_MAX columns of at least n_rows rows), to be filled by
-** tg_keys_add. With 'nulls_match' a NULL is a value like any other
+** TG_KEYS_MAX columns), to be filled by tg_keys_add: the columns may grow
+** (a caller collecting tuples), as long as they hold every row added.
+** A key column that may hold NULLs must have its validity bitmap when the
+** set is made. With 'nulls_match' a NULL is a value like any other
 ** (grouping); without it a row with a NULL or unmatchable key gets
 ** TG_KEYS_NONE and joins no tuple (joins). The key array is copied, the
 ** columns are borrowed until tg_keys_free. TG_OK, TG_ENOMEM or TG_EARG
