@@ -4,8 +4,9 @@
 # that a change to tools/gen_datasets* that is not followed by a regeneration
 # (or a generator that stopped being deterministic) fails the build.
 #
-# usage: tests/check_datasets.sh [TEGN_GEN_DATASETS] [DATASETS_DIR]
-#   defaults: build/tegn-gen_datasets and datasets/ in the source tree.
+# usage: tests/check_datasets.sh [TEGN_GEN_DATASETS] [DATASETS_DIR] [SCALE]
+#   defaults: build/tegn-gen_datasets and datasets/ in the source tree; with
+#   SCALE the generator runs with --scale SCALE (1 must give datasets/ too).
 # Exit 0 when identical, 1 on drift, 77 (ctest's usual skip code) when the
 # generator has not been built.
 #
@@ -17,6 +18,7 @@ set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 gen=${1:-$root/build/tegn-gen_datasets}
 ref=${2:-$root/datasets}
+scale=${3:+--scale $3}
 
 if [ ! -x "$gen" ]; then
     echo "check_datasets: generator not found at $gen (build it first)" >&2
@@ -26,7 +28,8 @@ fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/tegn-datasets.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
 mkdir "$tmp/out"
-if ! "$gen" "$tmp/out" >"$tmp/gen.log" 2>&1; then
+# shellcheck disable=SC2086 # $scale is an option and its value, or nothing
+if ! "$gen" $scale "$tmp/out" >"$tmp/gen.log" 2>&1; then
     echo "check_datasets: the generator failed:" >&2
     cat "$tmp/gen.log" >&2
     exit 1

@@ -1,13 +1,16 @@
 /*
-** gen_datasets.c -- tegn-gen_datasets OUTDIR: writes the bundled synthetic
+** gen_datasets.c -- tegn-gen_datasets [--scale N] OUTDIR: writes the bundled synthetic
 ** datasets (datasets/) for Den Sociale Virksomhed, Region Sjælland and
 ** Københavns Kommune's Socialforvaltning, 2019-2025, then re-reads what it
 ** wrote, checks that the files agree with each other and prints a summary.
 ** Deterministic: a fixed seed and no clock, so two runs give identical bytes.
+** --scale N writes N copies of the organisations as one data set (scale.c).
 **
 ** CMake builds one executable per tools/<name>.c, so the generator's parts live
 ** in tools/gen_datasets/ and are #included here as one translation unit.
 */
+#define _POSIX_C_SOURCE 200809L /* fork, waitpid, opendir: --scale's copies */
+
 #include <errno.h>
 #include <math.h>
 #include <sqlite3.h>
@@ -33,6 +36,8 @@
 #include "gen_datasets/kk.c"
 
 #include "gen_datasets/staff.c"
+
+#include "gen_datasets/scale.c"
 
 static void write_sqlite(void) {
     char path[2200];
@@ -77,13 +82,8 @@ static void print_files(void) {
     printf("  total %.1f MB\n", (double)total / 1e6);
 }
 
-int main(int argc, char **argv) {
-    if (argc != 2 || argv[1][0] == '-') { /* "--help" is a question, not a folder to fill */
-        fprintf(stderr, "usage: tegn-gen_datasets OUTDIR\n");
-        return argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) ? 0 : 2;
-    }
-    if (N_KOMMUNER != 98) die("the municipality table has %d entries, not 98", N_KOMMUNER);
-    snprintf(out_dir, sizeof out_dir, "%s", argv[1]);
+/* One copy of the data into out_dir: simulate, write, check, summarise. */
+static void generate(void) {
     if (mkdir(out_dir, 0777) != 0 && errno != EEXIST)
         die("cannot create %s: %s", out_dir, strerror(errno));
 
@@ -119,5 +119,47 @@ int main(int argc, char **argv) {
         tg_free(residents[t].v);
         tg_free(history[t].v);
     }
+}
+
+static const char USAGE[] =
+    "usage: tegn-gen_datasets [--scale N] OUTDIR\n"
+    "Writes the bundled synthetic datasets into OUTDIR, checks them and prints a summary.\n"
+    "  --scale N   N copies of the three organisations in one set of files (1-1000, default 1):\n"
+    "              N times the tilbud, units, stays, respondents, cases and staff, each copy\n"
+    "              with its own random draws and checks and its ids suffixed -1, -2, ...;\n"
+    "              --scale 1 writes exactly datasets/.\n";
+
+int main(int argc, char **argv) {
+    int n_copies = 1, i = 1;
+    if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+        fputs(USAGE, stdout);
+        return 0;
+    }
+    if (argc == 4 && !strcmp(argv[1], "--scale")) {
+        char *end;
+        long n = strtol(argv[2], &end, 10);
+        if (*end || end == argv[2] || n < 1 || n > 1000) {
+            fprintf(stderr, "tegn-gen_datasets: --scale needs a whole number 1-1000, got '%s'\n",
+                    argv[2]);
+            return 2;
+        }
+        n_copies = (int)n;
+        i = 3;
+    }
+    if (argc != i + 1 || argv[i][0] == '-') { /* "--help" is a question, not a folder to fill */
+        fputs(USAGE, stderr);
+        return 2;
+    }
+    if (N_KOMMUNER != 98) die("the municipality table has %d entries, not 98", N_KOMMUNER);
+    snprintf(out_dir, sizeof out_dir, "%s", argv[i]);
+    if (n_copies == 1) {
+        generate();
+        return 0;
+    }
+    if (mkdir(out_dir, 0777) != 0 && errno != EEXIST)
+        die("cannot create %s: %s", out_dir, strerror(errno));
+    char outdir[2048];
+    snprintf(outdir, sizeof outdir, "%s", out_dir);
+    generate_scaled(outdir, n_copies);
     return 0;
 }

@@ -206,11 +206,14 @@ static const command_help commands[] = {
       "                    beneath the brand file's folder or the working directory) is\n"
       "                    embedded; colours must meet WCAG AA against white (primary\n"
       "                    4.5:1, accent 3:1). See docs/report.md\n" },
-    { "demo", "tegn demo [DIR] [--history FILE [--fail-on KINDS] [--row-drop PCT]] [--quiet]",
+    { "demo",
+      "tegn demo [DIR] [--history FILE [--fail-on KINDS] [--row-drop PCT]] [--quiet] [--timing]\n"
+      "          [--threads N]",
       "The main job: runs every indicator of scripts/alle.lua over the datasets in DIR\n"
       "(default: the datasets installed with tegn), writes out/indikatorer.json and\n"
       "its committee report out/rapport.html, and prints the summary table. --history\n"
-      "and its options work as for run.\n",
+      "and its options, --timing (the time of each indicator script, on stderr) and\n"
+      "--threads work as for run.\n",
       NULL },
     { "history", "tegn history list|diff [A] [B]|prune --keep N [--history FILE] [OPTIONS]",
       "The run history that tegn run --history FILE (or tegn demo --history) records,\n"
@@ -1062,16 +1065,18 @@ static int demo(const char *dir, char **extra, int n_extra) {
     return cmd_run(n_args, args);
 }
 
-/* tegn demo [DIR] [--history FILE [--fail-on KINDS] [--row-drop PCT]] [--quiet] */
+/* tegn demo [DIR] [--history FILE [--fail-on KINDS] [--row-drop PCT]] [--quiet] [--timing]
+** [--threads N] */
 static int cmd_demo(int argc, char **argv) {
     const char *dir = NULL;
     int first_opt = argc;
     for (int i = 2; i < argc; i++) {
         int takes_value = strcmp(argv[i], "--history") == 0 || strcmp(argv[i], "--fail-on") == 0 ||
-                          strcmp(argv[i], "--row-drop") == 0;
-        int flag = strncmp(argv[i], "--history=", 10) == 0 ||
-                   strncmp(argv[i], "--fail-on=", 10) == 0 ||
-                   strncmp(argv[i], "--row-drop=", 11) == 0 || strcmp(argv[i], "--quiet") == 0;
+                          strcmp(argv[i], "--row-drop") == 0 || strcmp(argv[i], "--threads") == 0;
+        int flag =
+            strncmp(argv[i], "--history=", 10) == 0 || strncmp(argv[i], "--fail-on=", 10) == 0 ||
+            strncmp(argv[i], "--row-drop=", 11) == 0 || strncmp(argv[i], "--threads=", 10) == 0 ||
+            strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "--timing") == 0;
         if (takes_value || flag) {
             if (first_opt == argc) first_opt = i;
             if (takes_value && ++i >= argc) {

@@ -380,6 +380,11 @@ int tg_luaval_table_pending(lua_State *L, int idx) {
     return is_pending(check_ltable(L, idx));
 }
 
+int tg_luaval_table_selected(lua_State *L, int idx) {
+    const ltable *lt = check_ltable(L, idx);
+    return !lt->t && lt->src != NULL;
+}
+
 int tg_luaval_lazy(void) {
     static int lazy = -1;
     if (lazy < 0) {

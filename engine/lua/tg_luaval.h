@@ -131,6 +131,10 @@ int tg_luaval_lazy(void);
 ** it (tg_pipe). */
 int tg_luaval_table_pending(struct lua_State *L, int idx);
 
+/* 1 if the Table at idx is a row selection whose columns are not all
+** gathered yet (the result of a filter over a table). */
+int tg_luaval_table_selected(struct lua_State *L, int idx);
+
 /* The Table at idx as the input of a new plan step: its own plan when it
 ** has not run yet, else a scan of its table or pending selection. The
 ** node (one reference) is owned by a box pushed on the stack. Raises. */

@@ -230,7 +230,10 @@ static int l_table_derive(lua_State *L) {
     size_t n;
     int base, res;
 
-    if (tg_luaval_lazy() && tg_luaval_table_pending(L, 1)) {
+    /* Over a filter's selection too: run at once, the derive would gather
+    ** every column of the selection (the indicator scripts filter a survey
+    ** of 15 columns and derive from 3); planned, only those it reads. */
+    if (tg_luaval_lazy() && (tg_luaval_table_pending(L, 1) || tg_luaval_table_selected(L, 1))) {
         tg_luaaux_check_table(L, 2, "derive", "columns");
         lua_settop(L, 2);
         base = lua_gettop(L) + 1;

@@ -15,6 +15,7 @@
 
 #include "tg_chart.h"
 #include "tg_collate.h"
+#include "tg_dict.h"
 #include "tg_enc.h"
 #include "tg_indsum.h"
 #include "tg_mem.h"
@@ -38,6 +39,7 @@ typedef struct gplot {
     tg_chart_axis ax;
     tg_rnum s;
     char latest[TG_RNUM_MAX];
+    tg_gchart_rows *ix; /* the series by period and group */
 } gplot;
 
 /* ---- groups ---- */
@@ -137,6 +139,78 @@ const tg_json *tg_gchart_row(const tg_json *ind, const tg_json *v, const char *p
     return NULL;
 }
 
+/* ---- the series by period and group ----
+** tg_gchart_row scans the series, and a report asks it for every group
+** (and again for each baseline): g groups cost g times the series, which
+** at a few thousand groups (the demo over --scale 100 data) took most of the
+** run. The index answers the same question by the same texts in one pass:
+** a row's key is its period text and each group column's text, each
+** prefixed with its length, so no two different lists of texts meet. */
+
+struct tg_gchart_rows {
+    const tg_json *ind;
+    tg_dict *keys;        /* key -> code, in the series' order */
+    const tg_json **rows; /* code -> the first series row with that key */
+};
+
+/* The key of a row with period text 'period' and the group texts of 'g'. */
+static void row_key(tg_sbuf *b, const tg_json *by, const tg_json *g, const char *period) {
+    char text[TG_RNUM_MAX], len[24];
+    b->len = 0;
+    snprintf(len, sizeof len, "%zu:", strlen(period));
+    tg_sbuf_cat(b, len, period, NULL);
+    for (size_t k = 0; k < tg_rnum_len(by); k++) {
+        tg_rnum_period(g, col_name(by, k), text);
+        snprintf(len, sizeof len, "%zu:", strlen(text));
+        tg_sbuf_cat(b, len, text, NULL);
+    }
+}
+
+tg_gchart_rows *tg_gchart_rows_new(const tg_json *ind) {
+    const tg_json *series = tg_rnum_get(ind, "series"), *by = tg_rnum_get(ind, "by");
+    const char *key = tg_json_str_at(ind, "period");
+    size_t n = tg_rnum_len(series);
+    tg_gchart_rows *ix = tg_calloc(1, sizeof *ix);
+    tg_sbuf b = { NULL, 0, 0, 0 };
+    char per[TG_RNUM_MAX];
+    if (!ix) return NULL;
+    ix->ind = ind;
+    ix->keys = tg_dict_new();
+    ix->rows = tg_malloc((n ? n : 1) * sizeof *ix->rows);
+    int ok = ix->keys && ix->rows;
+    for (size_t i = 0; ok && i < n; i++) {
+        const tg_json *row = tg_rnum_at(series, i);
+        uint32_t code, size = tg_dict_size(ix->keys);
+        tg_rnum_period(row, key, per);
+        row_key(&b, by, row, per);
+        ok = !b.oom && tg_dict_intern(ix->keys, b.p, b.len, &code) == TG_OK;
+        if (ok && code == size) ix->rows[code] = row; /* new: the first row keeps it */
+    }
+    tg_free(b.p);
+    if (!ok) {
+        tg_gchart_rows_free(ix);
+        return NULL;
+    }
+    return ix;
+}
+
+const tg_json *tg_gchart_rows_find(const tg_gchart_rows *ix, const tg_json *v, const char *period) {
+    tg_sbuf b = { NULL, 0, 0, 0 };
+    row_key(&b, tg_rnum_get(ix->ind, "by"), v, period);
+    uint32_t code = b.oom ? TG_DICT_NONE : tg_dict_find(ix->keys, b.p, b.len);
+    int oom = b.oom;
+    tg_free(b.p);
+    if (oom) return tg_gchart_row(ix->ind, v, period); /* the slow way needs no memory */
+    return code == TG_DICT_NONE ? NULL : ix->rows[code];
+}
+
+void tg_gchart_rows_free(tg_gchart_rows *ix) {
+    if (!ix) return;
+    tg_dict_release(ix->keys);
+    tg_free(ix->rows);
+    tg_free(ix);
+}
+
 tg_rnum tg_gchart_budget_style(const tg_json *ind) {
     tg_rnum s = tg_rnum_of(ind);
     if (tg_json_num_at(ind, "per") == 100) {
@@ -219,7 +293,7 @@ static double baseline(const gplot *p, const tg_json *v) {
     char per[TG_RNUM_MAX];
     if (!tg_rnum_is_set(tg_rnum_get(v, "baseline_period"))) return NAN;
     tg_rnum_period(v, "baseline_period", per);
-    return shown(p, tg_gchart_row(p->ind, v, per), "value");
+    return shown(p, tg_gchart_rows_find(p->ix, v, per), "value");
 }
 
 /* The value axis over everything the chart draws. */
@@ -248,17 +322,23 @@ static int gplot_read(gplot *p, const tg_json *ind, const size_t *order, tg_gcha
     p->n = tg_rnum_len(vs);
     p->s = kind == TG_GCHART_BUDGET ? tg_gchart_budget_style(ind) : tg_rnum_of(ind);
     p->vs = tg_malloc(2 * (p->n ? p->n : 1) * sizeof *p->vs);
-    if (!p->vs) return 0;
+    p->ix = tg_gchart_rows_new(ind);
+    if (!p->vs || !p->ix) {
+        tg_free(p->vs);
+        tg_gchart_rows_free(p->ix);
+        return 0;
+    }
     p->rows = p->vs + p->n;
     tg_rnum_period_of(tg_gchart_latest(ind), p->latest);
     double name_w = 0, right_w = kind == TG_GCHART_FUNNEL ? 200 : 150;
     for (size_t r = 0; r < p->n; r++) {
         char name[TG_RNUM_MAX];
         p->vs[r] = tg_rnum_at(vs, order[r]);
-        p->rows[r] = tg_gchart_row(ind, p->vs[r], p->latest);
+        p->rows[r] = tg_gchart_rows_find(p->ix, p->vs[r], p->latest);
         if (p->rows[r] && !tg_chart_shown(p->rows[r])) p->rows[r] = NULL;
         if (!tg_gchart_name(ind, p->vs[r], name)) {
             tg_free(p->vs);
+            tg_gchart_rows_free(p->ix);
             return 0;
         }
         name_w = fmax(name_w, text_w(name));
@@ -436,6 +516,7 @@ void tg_gchart_draw(tg_sbuf *b, const tg_json *ind, const size_t *order, const c
     if (desc.oom) b->oom = 1;
     tg_free(desc.p);
     tg_free(p.vs);
+    tg_gchart_rows_free(p.ix);
 }
 
 /* ---- the funnel's reasons ---- */

@@ -51,6 +51,15 @@ const tg_json *tg_gchart_latest(const tg_json *ind);
 ** text is 'period' (tg_rnum_period), or NULL. */
 const tg_json *tg_gchart_row(const tg_json *ind, const tg_json *v, const char *period);
 
+/* tg_gchart_row's answers for every group at once: the series of 'ind'
+** (borrowed; it must outlive the index) indexed by period and group text.
+** NULL when out of memory. */
+typedef struct tg_gchart_rows tg_gchart_rows;
+tg_gchart_rows *tg_gchart_rows_new(const tg_json *ind);
+/* tg_gchart_row(ind, v, period), from the index. */
+const tg_json *tg_gchart_rows_find(const tg_gchart_rows *ix, const tg_json *v, const char *period);
+void tg_gchart_rows_free(tg_gchart_rows *ix);
+
 /* The style of the budget chart's numbers: a rate per 100 in per cent
 ** with one place ("97,3 %", deviations "−6,3 pp"), else tg_rnum_of's. */
 tg_rnum tg_gchart_budget_style(const tg_json *ind);

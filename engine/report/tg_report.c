@@ -501,10 +501,15 @@ static void put_group_table(tg_sbuf *b, const tg_json *ind, const size_t *order,
     tg_gchart_kind kind = tg_gchart_kind_of(ind);
     const tg_rnum s = kind == TG_GCHART_BUDGET ? tg_gchart_budget_style(ind) : tg_rnum_of(ind);
     char latest[TG_RNUM_MAX], name[TG_RNUM_MAX];
+    tg_gchart_rows *ix = tg_gchart_rows_new(ind);
+    if (!ix) {
+        b->oom = 1;
+        return;
+    }
     tg_rnum_period_of(tg_gchart_latest(ind), latest);
     put_group_head(b, kind, latest, tg_rnum_len(vs), no);
     for (size_t r = 0; r < tg_rnum_len(vs); r++) {
-        const tg_json *v = tg_rnum_at(vs, order[r]), *row = tg_gchart_row(ind, v, latest);
+        const tg_json *v = tg_rnum_at(vs, order[r]), *row = tg_gchart_rows_find(ix, v, latest);
         if (!tg_gchart_name(ind, v, name)) b->oom = 1;
         tg_sbuf_str(b, "<tr><th scope=\"row\">");
         put_text(b, name);
@@ -522,6 +527,7 @@ static void put_group_table(tg_sbuf *b, const tg_json *ind, const size_t *order,
         tg_sbuf_str(b, "</tr>\n");
     }
     tg_sbuf_str(b, "</tbody></table>\n");
+    tg_gchart_rows_free(ix);
 }
 
 /* What a group chart's marks mean. */

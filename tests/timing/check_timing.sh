@@ -37,4 +37,18 @@ grep -q '^timing: 2 lines of (command line) ran' "$err" || fail "no timing for t
 while true do x = x + 1 end' 2>"$err" >/dev/null
 [ $? = 3 ] || fail "the time limit did not stop the loop under --timing"
 grep -q '^      2 .*while true do' "$err" || fail "no timing for the stopped loop"
-echo "check_timing: --timing lists the top-level lines with their runs"
+
+# tegn demo --timing (bench/demo.sh reads it): one line per indicator script
+# of scripts/alle.lua, 27 of them, each run once; the demo's summary and
+# report are still written (in a folder of its own).
+work=$(mktemp -d)
+trap 'rm -f "$err"; rm -rf "$work"' EXIT
+root=$(pwd)
+(cd "$work" && "$tegn" demo "$root/datasets" --timing --threads 1 >summary.txt 2>"$err") ||
+    fail "tegn demo --timing failed"
+grep -q '^timing: 27 lines of .*scripts/alle.lua ran' "$err" || fail "no timing for the demo"
+[ "$(grep -c '^ *[0-9][0-9]* .* 1  require "' "$err")" = 27 ] || fail "not 27 scripts, once each"
+grep -q 'require "kbh.ensomhed"' "$err" || fail "kbh.ensomhed is not listed"
+grep -q 'ensomme' "$work/summary.txt" || fail "the demo's summary is missing"
+[ -s "$work/out/rapport.html" ] || fail "the demo's report is missing"
+echo "check_timing: --timing lists the top-level lines with their runs (run and demo)"

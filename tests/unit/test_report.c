@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "tg_brand.h"
+#include "tg_gchart.h"
 #include "tg_json.h"
 #include "tg_mem.h"
 #include "tg_report.h"
@@ -265,6 +266,56 @@ static void test_report_charts_out_of_memory(void **state) {
     }
 }
 
+/* tg_gchart_rows answers as tg_gchart_row's scan does, for every verdict
+** row and period: the first of two rows with the same key wins, 1 and "1"
+** are the same text, a missing group value is "–", and group texts that
+** join to the same string ("a" "bc", "ab" "c") stay apart. */
+static const char gchart_rows_doc[] =
+    "{\"period\": \"aar\", \"by\": [\"t\", \"k\"], \"series\": ["
+    "{\"aar\": 2024, \"t\": \"a\", \"k\": \"bc\", \"value\": 1},"
+    "{\"aar\": 2024, \"t\": \"ab\", \"k\": \"c\", \"value\": 2},"
+    "{\"aar\": 2024, \"t\": \"a\", \"k\": \"bc\", \"value\": 3},"
+    "{\"aar\": 2025, \"t\": 1, \"k\": \"x\", \"value\": 4},"
+    "{\"aar\": \"2025\", \"t\": \"2\", \"value\": 5},"
+    "{\"aar\": 2025, \"t\": \"a\", \"k\": \"bc\", \"value\": 6}],"
+    "\"verdicts\": [{\"t\": \"a\", \"k\": \"bc\"}, {\"t\": \"ab\", \"k\": \"c\"},"
+    "{\"t\": \"1\", \"k\": \"x\"}, {\"t\": 2}, {\"t\": \"a\"}, {\"t\": \"abc\", \"k\": \"\"}]}";
+
+static void test_gchart_rows_index(void **state) {
+    static const char *const periods[] = { "2024", "2025", "2026", "" };
+    /* the value of the row each verdict finds in 2024 and 2025, 0 for none */
+    static const int want[6][2] = { { 1, 6 }, { 2, 0 }, { 0, 4 }, { 0, 5 }, { 0, 0 }, { 0, 0 } };
+    tg_json *ind = parse(gchart_rows_doc);
+    const tg_json *vs = tg_json_get(ind, "verdicts");
+    tg_gchart_rows *ix = tg_gchart_rows_new(ind);
+    (void)state;
+    assert_non_null(ix);
+    for (size_t i = 0; i < tg_json_len(vs); i++) {
+        const tg_json *v = tg_json_at(vs, i);
+        for (size_t p = 0; p < sizeof periods / sizeof *periods; p++) {
+            const tg_json *row = tg_gchart_rows_find(ix, v, periods[p]);
+            assert_ptr_equal(row, tg_gchart_row(ind, v, periods[p]));
+            if (p < 2) assert_int_equal(row ? (int)tg_json_num_at(row, "value") : 0, want[i][p]);
+        }
+    }
+    tg_gchart_rows_free(ix);
+    tg_json_free(ind);
+}
+
+static tg_status index_rows(void *ctx) {
+    tg_gchart_rows *ix = tg_gchart_rows_new(ctx);
+    if (!ix) return TG_ENOMEM;
+    tg_gchart_rows_free(ix);
+    return TG_OK;
+}
+
+static void test_gchart_rows_out_of_memory(void **state) {
+    tg_json *ind = parse(gchart_rows_doc);
+    (void)state;
+    assert_true(tg_test_oom_loop(index_rows, ind) > 2);
+    tg_json_free(ind);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_svg_text_and_numbers),
@@ -275,6 +326,8 @@ int main(void) {
         cmocka_unit_test(test_chart_long_series),
         cmocka_unit_test_teardown(test_report_out_of_memory, tg_test_disarm),
         cmocka_unit_test_teardown(test_report_charts_out_of_memory, tg_test_disarm),
+        cmocka_unit_test(test_gchart_rows_index),
+        cmocka_unit_test_teardown(test_gchart_rows_out_of_memory, tg_test_disarm),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -44,6 +44,10 @@ typedef struct rng {
     uint64_t s[4];
 } rng;
 
+/* Which copy of the organisations this process generates (--scale): 0 is
+** the bundled data; copy k > 0 draws every stream afresh (see scale.c). */
+static unsigned replica;
+
 static uint64_t splitmix64(uint64_t *x) {
     uint64_t z = (*x += 0x9E3779B97F4A7C15ULL);
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
@@ -55,6 +59,10 @@ static void rng_seed(rng *r, const char *stream) {
     uint64_t h = 0xCBF29CE484222325ULL ^ GEN_SEED;
     for (const char *p = stream; *p; p++) {
         h ^= (unsigned char)*p;
+        h *= 0x100000001B3ULL;
+    }
+    if (replica) { /* copy 0 keeps the bundled streams, byte for byte */
+        h ^= 0x9E3779B97F4A7C15ULL * replica;
         h *= 0x100000001B3ULL;
     }
     for (int i = 0; i < 4; i++) r->s[i] = splitmix64(&h);
