@@ -725,6 +725,7 @@ struct eval_job {
     tg_col *col;
     pthread_mutex_t lock;     /* guards the lazy allocation of col->valid */
     const tg_interrupt *intr; /* polled per vector: one row of a wide expression can be slow */
+    int *owner; /* string results in the programs' own dictionaries: each morsel's worker */
 };
 
 /* Copies one vector's result into rows [off, off + n) of col; off is a
@@ -757,6 +758,7 @@ static tg_status eval_morsel(void *ctx, size_t m, int worker, tg_error *err) {
     tg_eval *p = j->progs[worker];
     size_t off, len;
     tg_par_morsel(j->t->n_rows, m, &off, &len);
+    if (j->owner) j->owner[m] = worker;
     for (size_t end = off + len; off < end; off += TG_VECTOR) {
         size_t n = end - off < TG_VECTOR ? end - off : TG_VECTOR;
         tg_status st = tg_par_poll(j->intr, err);
@@ -767,14 +769,40 @@ static tg_status eval_morsel(void *ctx, size_t m, int worker, tg_error *err) {
     return TG_OK;
 }
 
-/* A string result is built in the program's own dictionary, which another
-** worker's program would not share: those run on one thread. */
+/* Whether a string result is built in the program's own dictionary (one
+** per worker, growing as rows are computed) rather than taken from an
+** input column's, which no program changes. */
+static int own_dict(const tg_eval *p, const tg_table *t) {
+    const tg_dict *d = tg_eval_dict(p);
+    if (tg_eval_type(p) != TG_STRING) return 0;
+    for (size_t k = 0; k < t->n_cols; k++)
+        if (t->cols[k]->dict == d) return 0;
+    return 1;
+}
+
+/* Each worker's program builds its strings into its own dictionary, so
+** morsels of a string result hold codes of different dictionaries; they
+** become one (tg_col_unify_dicts: the strings in order of first use),
+** also on one thread, so the answer never depends on the thread count. */
+static tg_status unify(struct eval_job *j, int workers, tg_error *err) {
+    tg_dict **dicts = tg_malloc((size_t)workers * sizeof *dicts);
+    tg_status st;
+    if (!dicts) return tg_err_nomem(err);
+    for (int w = 0; w < workers; w++) dicts[w] = tg_eval_dict(j->progs[w]);
+    st =
+        tg_col_unify_dicts(j->col, dicts, (size_t)workers, j->owner, tg_par_morsel_rows(), j->intr);
+    tg_free(dicts);
+    if (st == TG_ENOMEM) return tg_err_nomem(err);
+    if (st != TG_OK) return tg_par_poll(j->intr, err);
+    return TG_OK;
+}
+
 tg_status tg_exec_eval(const tg_expr *e, const tg_table *t, const tg_interrupt *intr, tg_col **out,
                        tg_error *err) {
-    struct eval_job j = { t, NULL, NULL, PTHREAD_MUTEX_INITIALIZER, intr };
+    struct eval_job j = { t, NULL, NULL, PTHREAD_MUTEX_INITIALIZER, intr, NULL };
     tg_eval *p;
     size_t n_morsels = tg_par_morsels(t->n_rows);
-    int workers;
+    int workers = tg_par_workers(n_morsels);
     tg_status st;
 
     assert(e != NULL && t != NULL && out != NULL);
@@ -786,22 +814,24 @@ tg_status tg_exec_eval(const tg_expr *e, const tg_table *t, const tg_interrupt *
         tg_eval_free(p);
         return TG_OK;
     }
-    workers = tg_eval_type(p) == TG_STRING ? 1 : tg_par_workers(n_morsels);
     j.col = tg_col_new(tg_eval_type(p), t->n_rows ? t->n_rows : 1, tg_eval_dict(p));
     j.progs = tg_calloc((size_t)workers, sizeof *j.progs);
+    if (own_dict(p, t)) j.owner = tg_malloc(n_morsels * sizeof *j.owner);
     if (j.progs) j.progs[0] = p;
     else tg_eval_free(p);
-    if (!j.col || !j.progs) st = tg_err_nomem(err);
+    if (!j.col || !j.progs || (own_dict(p, t) && !j.owner)) st = tg_err_nomem(err);
     else st = compile_more(e, t, j.progs, workers, err);
     if (st == TG_OK) st = tg_par_for_n(n_morsels, workers, eval_morsel, &j, intr, err);
+    if (st == TG_OK) j.col->len = t->n_rows;
+    if (st == TG_OK && j.owner) st = unify(&j, workers, err);
     for (int w = 0; j.progs && w < workers; w++) tg_eval_free(j.progs[w]);
     tg_free(j.progs);
+    tg_free(j.owner);
     pthread_mutex_destroy(&j.lock);
     if (st != TG_OK) {
         tg_col_release(j.col);
         return st;
     }
-    j.col->len = t->n_rows;
     *out = j.col;
     return TG_OK;
 }
