@@ -624,18 +624,19 @@ tg_status tg_agg_merge(tg_agg_state *s, const tg_agg_state *part, const uint32_t
     return TG_OK;
 }
 
-tg_status tg_agg_detach(tg_agg_state *part, size_t n_groups, tg_col **vals) {
-    for (size_t i = 0; i < part->n; i++) vals[i] = NULL;
+tg_status tg_agg_detach(tg_agg_state *part, size_t n_groups, size_t **rows) {
+    for (size_t i = 0; i < part->n; i++) rows[i] = NULL;
     for (size_t i = 0; i < part->n; i++) {
         struct acc *c = &part->acc[i];
         if (!c->row) continue;
-        if (!(vals[i] = tg_col_take(c->a->arg, c->row, n_groups))) {
+        if (!(rows[i] = tg_malloc((n_groups ? n_groups : 1) * sizeof *rows[i]))) {
             for (size_t k = 0; k < i; k++) {
-                tg_col_release(vals[k]);
-                vals[k] = NULL;
+                tg_free(rows[k]);
+                rows[k] = NULL;
             }
             return TG_ENOMEM;
         }
+        if (n_groups) memcpy(rows[i], c->row, n_groups * sizeof *rows[i]);
     }
     for (size_t i = 0; i < part->n; i++) {
         struct acc *c = &part->acc[i];

@@ -476,12 +476,35 @@ static void part_free(struct part *pt, const tg_pipe *p) {
     memset(pt, 0, sizeof *pt);
 }
 
+/* A new column of rows rows[0..n) of src (TG_NO_ROW: NULL), made on a
+** worker thread: a string column gets src's codes but no dictionary, since
+** retaining src's would change its count, which is not atomic. Only its
+** values are read (merged into columns that have the dictionary). */
+static tg_col *take_codes(const tg_col *src, const size_t *rows, size_t n) {
+    size_t width = tg_type_width(src->type);
+    tg_col *c = tg_col_new(src->type == TG_STRING ? TG_DATE : src->type, n ? n : 1, NULL);
+    if (!c) return NULL;
+    c->type = src->type; /* TG_DATE has the width of codes and no dictionary */
+    for (size_t i = 0; i < n; i++) {
+        size_t r = rows[i];
+        if (r != TG_NO_ROW && tg_col_is_valid(src, r)) {
+            memcpy((char *)c->v.any + i * width, (const char *)src->v.any + r * width, width);
+        } else if (tg_col_set_null(c, i) != TG_OK) {
+            tg_col_release(c);
+            return NULL;
+        }
+    }
+    c->len = n;
+    return c;
+}
+
 /* Groups the morsel in w's buffers (len rows) into part pt. */
 static tg_status group_morsel(struct job *j, struct worker *w, struct part *pt, size_t len,
                               tg_error *err) {
     const tg_pipe *p = j->p;
     tg_keys *set = NULL;
     uint32_t g[TG_VECTOR];
+    size_t **picked = NULL;
     tg_status st;
     memset(g, 0, sizeof g);
     if (!(pt->kcol = tg_calloc(p->n_keys ? p->n_keys : 1, sizeof *pt->kcol)) ||
@@ -498,9 +521,16 @@ static tg_status group_morsel(struct job *j, struct worker *w, struct part *pt, 
     }
     pt->n_groups = set ? tg_keys_count(set) : 1;
     for (size_t k = 0; st == TG_OK && k < p->n_keys; k++)
-        if (!(pt->kcol[k] = tg_col_take(w->keys[k].col, tg_keys_first(set), pt->n_groups)))
+        if (!(pt->kcol[k] = take_codes(w->keys[k].col, tg_keys_first(set), pt->n_groups)))
             st = TG_ENOMEM;
-    if (st == TG_OK) st = tg_agg_detach(pt->state, pt->n_groups, pt->vals);
+    if (st == TG_OK && !(picked = tg_calloc(p->n_aggs ? p->n_aggs : 1, sizeof *picked)))
+        st = TG_ENOMEM;
+    if (st == TG_OK) st = tg_agg_detach(pt->state, pt->n_groups, picked);
+    for (size_t i = 0; st == TG_OK && i < p->n_aggs; i++)
+        if (picked[i] && !(pt->vals[i] = take_codes(w->aggs[i].arg, picked[i], pt->n_groups)))
+            st = TG_ENOMEM;
+    for (size_t i = 0; picked && i < p->n_aggs; i++) tg_free(picked[i]);
+    tg_free(picked);
     tg_keys_free(set);
     return st == TG_ENOMEM ? tg_err_nomem(err) : st;
 }
