@@ -1,11 +1,12 @@
 /*
 ** tg_pg.c -- PostgreSQL adapter: query results into tables, tables into
-** PostgreSQL. Every wait for the server goes through wait_ready, which
+** PostgreSQL. Every wait for the server goes through wait_socket, which
 ** asks the run's interrupt every POLL_MS and cancels the statement
 ** (PQcancel) when told to stop, so a time limit holds inside a long query.
-** Values arrive in binary and are decoded here (big-endian integers,
-** IEEE floats, PostgreSQL's base-10000 numeric, days and microseconds
-** since 2000-01-01), never as text parsed row by row.
+** Values arrive in binary and are decoded in C (big-endian integers and
+** IEEE floats here, numeric and timestamps by tg_pgbin), never as text
+** parsed row by row. The caller's SQL is cut and its error positions
+** placed by tg_pgsql.
 */
 #include "tg_pg.h"
 
@@ -22,14 +23,13 @@
 #include "tg_date.h"
 #include "tg_err.h"
 #include "tg_mem.h"
+#include "tg_pgbin.h"
+#include "tg_pgsql.h"
 #include "tg_sbuf.h"
 #include "tg_sha256.h"
 
-#define POLL_MS    100   /* between asks of the interrupt while waiting */
-#define PG_EPOCH   10957 /* days from 1970-01-01 to 2000-01-01 */
-#define USEC_DAY   86400000000LL
+#define POLL_MS    100       /* between asks of the interrupt while waiting */
 #define COPY_CHUNK (1 << 20) /* bytes handed to PQputCopyData at a time */
-#define NUM_GROUPS 64        /* base-10000 digits of a numeric read into a double */
 
 /* The type OIDs tegn reads (pg_type.dat; stable since PostgreSQL 7). */
 enum {
@@ -51,6 +51,19 @@ enum {
 
 /* ---- connection, waiting, errors ---- */
 
+/* One connection in use, and what its waits and messages need. While the
+** caller's query runs, 'sql' is its text and 'skip' the characters tegn's
+** wrapper puts before it (COPY, DECLARE), so an error position the server
+** reports is told as a line and column of the query the caller wrote;
+** NULL for tegn's own statements. */
+typedef struct session {
+    PGconn *c;
+    const char *label;
+    const tg_interrupt *intr;
+    const char *sql;
+    long skip;
+} session;
+
 /* The tegn status for a server error by its SQLSTATE class: the caller's
 ** SQL and names are TG_EARG, values TG_EDATA, the rest TG_EIO. */
 static tg_status status_of(const PGresult *res) {
@@ -71,21 +84,35 @@ static int trimmed(const char *msg) {
     return (int)n;
 }
 
+/* " (query line L, column C)" for the error position of 'res' in the
+** caller's query, or "" when it has none or it falls in tegn's wrapper. */
+static void query_place(const session *s, const PGresult *res, char *buf, size_t size) {
+    const char *p = res && s->sql ? PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION) : NULL;
+    int line, col;
+    buf[0] = '\0';
+    if (p && tg_pgsql_locate(s->sql, strtol(p, NULL, 10) - s->skip, &line, &col))
+        snprintf(buf, size, " (query line %d, column %d)", line, col);
+}
+
 /* Reports a failed result (or the connection's error when res is NULL):
-** the primary message, PostgreSQL's context (the COPY line and column)
-** and 'what' (the step that failed). */
-static tg_status pg_fail(tg_error *err, const char *label, PGconn *c, const PGresult *res,
-                         const char *what) {
+** the primary message, where in the query (query_place), PostgreSQL's
+** context (the COPY line and column) and 'what' (the step that failed).
+** The primary message is cut, not the place, when all is too long. */
+static tg_status pg_fail(const session *s, const PGresult *res, const char *what, tg_error *err) {
     const char *prim = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     const char *ctx = res ? PQresultErrorField(res, PG_DIAG_CONTEXT) : NULL;
-    const char *msg = prim ? prim : res ? PQresultErrorMessage(res) : PQerrorMessage(c);
-    if (!msg || !*msg) msg = c ? PQerrorMessage(c) : "unknown error";
+    const char *msg = prim ? prim : res ? PQresultErrorMessage(res) : PQerrorMessage(s->c);
+    char place[64];
+    if (!msg || !*msg) msg = s->c ? PQerrorMessage(s->c) : "unknown error";
     tg_status st = res ? status_of(res) : TG_EIO;
     if (st == TG_ENOMEM) return tg_err_nomem(err);
+    query_place(s, res, place, sizeof place);
+    int room = (int)(sizeof err->msg - strlen(what) - strlen(place) - 3);
+    int n = trimmed(msg) < room ? trimmed(msg) : room;
     if (ctx && !strncmp(ctx, "COPY ", 5))
-        return tg_err_set(err, st, label, 0, 0, "%s: %.*s (%.*s)", what, trimmed(msg), msg,
+        return tg_err_set(err, st, s->label, 0, 0, "%s: %.*s%s (%.*s)", what, n, msg, place,
                           trimmed(ctx), ctx);
-    return tg_err_set(err, st, label, 0, 0, "%s: %.*s", what, trimmed(msg), msg);
+    return tg_err_set(err, st, s->label, 0, 0, "%s: %.*s%s", what, n, msg, place);
 }
 
 /* Asks the server to stop the running statement; the caller then reads
@@ -152,27 +179,27 @@ static tg_status next_result(PGconn *c, const tg_interrupt *intr, PGresult **res
 
 /* The one result of a statement sent on 'c' (later ones are drained);
 ** TG_OK with *res set, else an error in err (the result's, or intr's). */
-static tg_status finish(PGconn *c, const char *label, const tg_interrupt *intr, const char *what,
-                        ExecStatusType want, PGresult **res, tg_error *err) {
+static tg_status finish(const session *s, const char *what, ExecStatusType want, PGresult **res,
+                        tg_error *err) {
     PGresult *r = NULL, *extra;
-    tg_status st = next_result(c, intr, &r);
+    tg_status st = next_result(s->c, s->intr, &r);
     *res = NULL;
     if (st == TG_OK && r && PQresultStatus(r) != PGRES_COPY_IN &&
         PQresultStatus(r) != PGRES_COPY_OUT) {
         /* the end marker (NULL) must be read before the next statement;
         ** a COPY has none until its data has passed */
-        while (next_result(c, intr, &extra) == TG_OK && extra) PQclear(extra);
+        while (next_result(s->c, s->intr, &extra) == TG_OK && extra) PQclear(extra);
     }
     if (st == TG_ELIMIT || st == TG_ECANCEL)
-        return tg_err_set(err, st, label, 0, 0, "%s: %s", what,
+        return tg_err_set(err, st, s->label, 0, 0, "%s: %s", what,
                           st == TG_ELIMIT ? "time limit reached; the statement was cancelled"
                                           : "cancelled by a signal");
     if (st != TG_OK || !r) {
         PQclear(r);
-        return pg_fail(err, label, c, NULL, what);
+        return pg_fail(s, NULL, what, err);
     }
     if (PQresultStatus(r) != want) {
-        st = pg_fail(err, label, c, r, what);
+        st = pg_fail(s, r, what, err);
         PQclear(r);
         return st;
     }
@@ -181,133 +208,51 @@ static tg_status finish(PGconn *c, const char *label, const tg_interrupt *intr, 
 }
 
 /* Runs one parameterless statement and checks it succeeded. */
-static tg_status exec_simple(PGconn *c, const char *label, const char *sql,
-                             const tg_interrupt *intr, const char *what, tg_error *err) {
+static tg_status exec_simple(const session *s, const char *sql, const char *what, tg_error *err) {
     PGresult *r;
-    if (!PQsendQuery(c, sql)) return pg_fail(err, label, c, NULL, what);
-    tg_status st = finish(c, label, intr, what, PGRES_COMMAND_OK, &r, err);
+    if (!PQsendQuery(s->c, sql)) return pg_fail(s, NULL, what, err);
+    tg_status st = finish(s, what, PGRES_COMMAND_OK, &r, err);
     PQclear(r);
     return st;
 }
 
-/* Connects without blocking past a stop: the conninfo goes to libpq as
-** its dbname, which libpq expands ("service=x", "host=... dbname=...",
+/* Connects s->c without blocking past a stop: the conninfo goes to libpq
+** as its dbname, which libpq expands ("service=x", "host=... dbname=...",
 ** a URI); the client encoding is UTF-8 whatever the database's. */
-static tg_status connect_to(const char *conninfo, const char *label, const tg_interrupt *intr,
-                            PGconn **out, tg_error *err) {
+static tg_status connect_to(session *s, const char *conninfo, tg_error *err) {
     const char *const keys[] = { "dbname", "client_encoding", "application_name", NULL };
     const char *const vals[] = { conninfo, "UTF8", "tegn", NULL };
     PGconn *c = PQconnectStartParams(keys, vals, 1);
     PostgresPollingStatusType ps = PGRES_POLLING_WRITING;
     tg_status st = TG_OK;
 
-    *out = NULL;
+    s->c = NULL;
     if (!c) return tg_err_nomem(err);
     while (st == TG_OK && PQstatus(c) != CONNECTION_BAD && ps != PGRES_POLLING_OK &&
            ps != PGRES_POLLING_FAILED) {
-        st = wait_socket(c, ps == PGRES_POLLING_READING ? POLLIN : POLLOUT, intr);
+        st = wait_socket(c, ps == PGRES_POLLING_READING ? POLLIN : POLLOUT, s->intr);
         if (st == TG_OK) ps = PQconnectPoll(c);
     }
     if (st == TG_ELIMIT || st == TG_ECANCEL) {
         PQfinish(c);
-        return tg_err_set(err, st, label, 0, 0, "connecting: %s",
+        return tg_err_set(err, st, s->label, 0, 0, "connecting: %s",
                           st == TG_ELIMIT ? "time limit reached" : "cancelled by a signal");
     }
     if (PQstatus(c) != CONNECTION_OK) {
-        /* libpq's text names host, port and user, never the password */
-        const char *m = PQerrorMessage(c);
-        st = tg_err_set(err, TG_EIO, label, 0, 0, "cannot connect: %.*s", trimmed(m), m);
+        /* libpq's text names the host and port, not always the database
+        ** and user the service gave (not on a refused password), so they
+        ** are added; the password never is */
+        const char *m = PQerrorMessage(c), *db = PQdb(c), *user = PQuser(c);
+        if (db && *db && user && *user)
+            st = tg_err_set(err, TG_EIO, s->label, 0, 0,
+                            "cannot connect to database '%s' as user '%s': %.*s", db, user,
+                            trimmed(m), m);
+        else st = tg_err_set(err, TG_EIO, s->label, 0, 0, "cannot connect: %.*s", trimmed(m), m);
         PQfinish(c);
         return st;
     }
-    *out = c;
+    s->c = c;
     return TG_OK;
-}
-
-/* ---- binary values ---- */
-
-static uint16_t be16(const char *p) {
-    const unsigned char *u = (const unsigned char *)p;
-    return (uint16_t)(u[0] << 8 | u[1]);
-}
-
-static uint32_t be32(const char *p) {
-    const unsigned char *u = (const unsigned char *)p;
-    return (uint32_t)u[0] << 24 | (uint32_t)u[1] << 16 | (uint32_t)u[2] << 8 | u[3];
-}
-
-static uint64_t be64(const char *p) {
-    return (uint64_t)be32(p) << 32 | be32(p + 4);
-}
-
-static void put32(char *p, uint32_t v) {
-    p[0] = (char)(v >> 24);
-    p[1] = (char)(v >> 16);
-    p[2] = (char)(v >> 8);
-    p[3] = (char)v;
-}
-
-/* A numeric's binary form: ndigits, weight, sign, dscale (16 bits each),
-** then ndigits base-10000 digits, the first worth 10000^weight. Sets *i
-** and returns 1 when the value is whole and fits 64 bits; else sets *f
-** (correctly rounded from the leading NUM_GROUPS digits) and returns 0
-** (also for a whole value shown with decimals, dscale > 0, as avg() gives);
-** -1 when malformed. */
-static int numeric_value(const char *p, int len, int64_t *i, double *f) {
-    if (len < 8) return -1;
-    int nd = be16(p), weight = (int16_t)be16(p + 2), sign = be16(p + 4), dscale = be16(p + 6);
-    if (len < 8 + 2 * nd) return -1;
-    if (sign == 0xC000 || sign == 0xD000 || sign == 0xF000) {
-        *f = sign == 0xC000 ? NAN : sign == 0xD000 ? INFINITY : -INFINITY;
-        return 0;
-    }
-    int whole = dscale == 0 && weight >= nd - 1; /* avg()'s 2.0000 is not whole */
-    uint64_t acc = 0;
-    for (int k = 0; whole && k <= weight; k++) {
-        uint64_t d = k < nd ? be16(p + 8 + 2 * k) : 0;
-        if (acc > (UINT64_MAX - d) / 10000) whole = 0;
-        else acc = acc * 10000 + d;
-    }
-    if (whole && nd == 0) acc = 0;
-    if (whole && (sign ? acc <= (uint64_t)INT64_MAX + 1 : acc <= (uint64_t)INT64_MAX)) {
-        *i = sign ? (int64_t)(0 - acc) : (int64_t)acc;
-        return 1;
-    }
-    char buf[4 * NUM_GROUPS + 16], *q = buf;
-    int use = nd < NUM_GROUPS ? nd : NUM_GROUPS;
-    if (sign) *q++ = '-';
-    for (int k = 0; k < use; k++) q += sprintf(q, "%04u", (unsigned)be16(p + 8 + 2 * k));
-    sprintf(q, "0e%d", 4 * (weight - use + 1) - 1);
-    *f = strtod(buf, NULL);
-    return 0;
-}
-
-/* PostgreSQL's ISO text of a timestamp (microseconds since 2000-01-01):
-** "YYYY-MM-DD HH:MM:SS", the fraction without trailing zeros when there
-** is one, then 'zone' ("" or "+00"). -1 outside years 1..9999. */
-static int format_timestamp(int64_t us, const char *zone, char *buf) {
-    int64_t day = us / USEC_DAY, rem = us % USEC_DAY;
-    if (rem < 0) {
-        rem += USEC_DAY;
-        day--;
-    }
-    int64_t days = day + PG_EPOCH;
-    if (days < INT32_MIN + 1 || days > INT32_MAX) return -1;
-    int y = tg_date_year((int32_t)days);
-    if (y < 1 || y > 9999) return -1;
-    tg_date_format((int32_t)days, buf);
-    int64_t s = rem / 1000000, frac = rem % 1000000;
-    int n =
-        sprintf(buf + 10, " %02d:%02d:%02d", (int)(s / 3600), (int)(s / 60 % 60), (int)(s % 60));
-    if (frac) {
-        char f[8];
-        int k = 6;
-        sprintf(f, "%06d", (int)frac);
-        while (f[k - 1] == '0') k--;
-        n += sprintf(buf + 10 + n, ".%.*s", k, f);
-    }
-    strcpy(buf + 10 + n, zone);
-    return 0;
 }
 
 /* ---- reading ---- */
@@ -321,8 +266,7 @@ typedef struct pgcol {
 } pgcol;
 
 typedef struct reader {
-    const char *label;
-    PGconn *c;
+    session s;
     pgcol *cols;
     int n;
     size_t rows;
@@ -359,12 +303,12 @@ static tg_status start_columns(reader *r, const PGresult *res, tg_error *err) {
         const char *name = PQfname(res, k);
         for (int j = 0; j < k; j++)
             if (!strcmp(PQfname(res, j), name))
-                return tg_err_set(err, TG_EARG, r->label, 0, 0,
+                return tg_err_set(err, TG_EARG, r->s.label, 0, 0,
                                   "two result columns are called '%s' (rename one with AS)", name);
         unsigned oid = PQftype(res, k);
         tg_type t = type_of(oid, PQfmod(res, k));
         if (t == (tg_type)0)
-            return tg_err_set(err, TG_EDATA, r->label, 0, 0,
+            return tg_err_set(err, TG_EDATA, r->s.label, 0, 0,
                               "column '%s' has a type tegn cannot read (type oid %u); cast it in "
                               "the SQL, e.g. %s::text",
                               name, oid, name);
@@ -377,7 +321,7 @@ static tg_status start_columns(reader *r, const PGresult *res, tg_error *err) {
 }
 
 static tg_status bad_value(reader *r, int k, size_t row, const char *why, tg_error *err) {
-    return tg_err_set(err, TG_EDATA, r->label, 0, 0, "column '%s', row %zu: %s", r->cols[k].name,
+    return tg_err_set(err, TG_EDATA, r->s.label, 0, 0, "column '%s', row %zu: %s", r->cols[k].name,
                       row + 1, why);
 }
 
@@ -397,34 +341,40 @@ static tg_status push_value(reader *r, int k, size_t row, const char *p, int len
     } f8;
 
     switch (pc->oid) {
-    case OID_INT2: return len == 2 ? tg_col_push_i64(pc->col, (int16_t)be16(p)) : TG_EDATA;
-    case OID_INT4: return len == 4 ? tg_col_push_i64(pc->col, (int32_t)be32(p)) : TG_EDATA;
-    case OID_INT8: return len == 8 ? tg_col_push_i64(pc->col, (int64_t)be64(p)) : TG_EDATA;
+    case OID_INT2: return len == 2 ? tg_col_push_i64(pc->col, (int16_t)tg_pgbin_be16(p)) : TG_EDATA;
+    case OID_INT4: return len == 4 ? tg_col_push_i64(pc->col, (int32_t)tg_pgbin_be32(p)) : TG_EDATA;
+    case OID_INT8: return len == 8 ? tg_col_push_i64(pc->col, (int64_t)tg_pgbin_be64(p)) : TG_EDATA;
     case OID_FLOAT4:
         if (len != 4) return TG_EDATA;
-        f4.u = be32(p);
+        f4.u = tg_pgbin_be32(p);
         return tg_col_push_f64(pc->col, f4.f);
     case OID_FLOAT8:
         if (len != 8) return TG_EDATA;
-        f8.u = be64(p);
+        f8.u = tg_pgbin_be64(p);
         return tg_col_push_f64(pc->col, f8.f);
     case OID_BOOL: return len == 1 ? tg_col_push_bool(pc->col, p[0] != 0) : TG_EDATA;
     case OID_DATE: {
         if (len != 4) return TG_EDATA;
-        int32_t d = (int32_t)be32(p);
-        if (d == INT32_MIN || d == INT32_MAX || d > INT32_MAX - PG_EPOCH)
+        int32_t d = (int32_t)tg_pgbin_be32(p);
+        if (d == INT32_MIN || d == INT32_MAX || d > INT32_MAX - TG_PGBIN_EPOCH)
             return bad_value(r, k, row, "an infinite date, which tegn cannot hold", err);
-        return tg_col_push_date(pc->col, d + PG_EPOCH);
+        return tg_col_push_date(pc->col, d + TG_PGBIN_EPOCH);
     }
     case OID_TIMESTAMP:
     case OID_TIMESTAMPTZ:
         if (len != 8) return TG_EDATA;
-        if (format_timestamp((int64_t)be64(p), pc->oid == OID_TIMESTAMP ? "" : "+00", ts) != 0)
+        if (tg_pgbin_timestamp((int64_t)tg_pgbin_be64(p), pc->oid == OID_TIMESTAMP ? "" : "+00",
+                               ts) != 0)
             return bad_value(r, k, row, "a timestamp outside years 1..9999 (or infinity)", err);
         return tg_col_push_str(pc->col, ts, strlen(ts));
     case OID_NUMERIC: {
-        int whole = numeric_value(p, len, &i, &f);
+        int whole = tg_pgbin_numeric(p, len, &i, &f);
         if (whole < 0) return TG_EDATA;
+        if (whole == 2)
+            return bad_value(r, k, row,
+                             "a numeric beyond a float's range (about 1.8e308); cast it in "
+                             "the SQL (::text)",
+                             err);
         if (pc->col->type == TG_FLOAT) return tg_col_push_f64(pc->col, whole ? (double)i : f);
         if (whole) return tg_col_push_i64(pc->col, i);
         tg_col_int_to_float(pc->col); /* a fraction or beyond 64 bits: float from now on */
@@ -439,7 +389,7 @@ static tg_status push_value(reader *r, int k, size_t row, const char *p, int len
 static tg_status take_value(reader *r, int k, size_t row, const char *p, int len, tg_error *err) {
     char lenbuf[4];
     tg_status st;
-    put32(lenbuf, (uint32_t)len);
+    tg_pgbin_put32(lenbuf, (uint32_t)len);
     tg_sha256_update(&r->hash, lenbuf, 4);
     if (len < 0) {
         st = tg_col_push_null(r->cols[k].col);
@@ -474,16 +424,18 @@ static tg_status take_chunk(reader *r, const PGresult *res, tg_error *err) {
     return TG_OK;
 }
 
-/* Sends $1..$n as text with the types tegn knows (0: the server infers). */
-static tg_status send_declare(PGconn *c, const char *label, const char *sql,
-                              const tg_pg_param *params, size_t n, tg_error *err) {
+/* Declares the cursor over the caller's query (s->sql), sending $1..$n as
+** text with the types tegn knows (0: the server infers). */
+static tg_status send_declare(session *s, const tg_pg_param *params, size_t n, tg_error *err) {
+    static const char declare[] = "DECLARE tegn_read NO SCROLL CURSOR FOR ";
     tg_sbuf q = { 0 };
     char(*text)[40] = tg_calloc(n ? n : 1, sizeof *text);
     const char **vals = tg_calloc(n ? n : 1, sizeof *vals);
     unsigned *types = tg_calloc(n ? n : 1, sizeof *types);
     tg_status st = TG_OK;
 
-    tg_sbuf_cat(&q, "DECLARE tegn_read NO SCROLL CURSOR FOR ", sql, NULL);
+    tg_sbuf_cat(&q, declare, s->sql, NULL);
+    s->skip = (long)sizeof declare - 1;
     if (!text || !vals || !types || q.oom) st = tg_err_nomem(err);
     for (size_t k = 0; st == TG_OK && k < n; k++) {
         const tg_pg_param *p = &params[k];
@@ -510,15 +462,15 @@ static tg_status send_declare(PGconn *c, const char *label, const char *sql,
         case TG_DATE:
             types[k] = OID_DATE;
             if (tg_date_year(p->v.date) < 1 || tg_date_year(p->v.date) > 9999)
-                st = tg_err_set(err, TG_EARG, label, 0, 0,
+                st = tg_err_set(err, TG_EARG, s->label, 0, 0,
                                 "parameter $%zu: a date outside years 1..9999", k + 1);
             else tg_date_format(p->v.date, text[k]);
             break;
         default: vals[k] = p->v.s; break;
         }
     }
-    if (st == TG_OK && !PQsendQueryParams(c, q.p, (int)n, types, vals, NULL, NULL, 1))
-        st = pg_fail(err, label, c, NULL, "query");
+    if (st == TG_OK && !PQsendQueryParams(s->c, q.p, (int)n, types, vals, NULL, NULL, 1))
+        st = pg_fail(s, NULL, "query", err);
     tg_free(q.p);
     tg_free(text);
     tg_free(vals);
@@ -526,22 +478,31 @@ static tg_status send_declare(PGconn *c, const char *label, const char *sql,
     return st;
 }
 
+/* A statement without result columns: CREATE TABLE ..., or SELECT FROM t,
+** whose rows a table cannot hold. */
+static tg_status no_columns(const reader *r, tg_error *err) {
+    return tg_err_set(err, TG_EARG, r->s.label, 0, 0,
+                      "query: the statement returns no columns (read_postgres runs one SELECT, "
+                      "VALUES or TABLE statement with at least one result column)");
+}
+
 /* Reads the query's result through a cursor, TG_PG_CHUNK rows per FETCH,
 ** in binary: the way with parameters, which COPY cannot take. */
-static tg_status read_cursor(reader *r, const char *sql, const tg_pg_param *params, size_t n,
-                             const tg_interrupt *intr, tg_error *err) {
+static tg_status read_cursor(reader *r, const tg_pg_param *params, size_t n, tg_error *err) {
     char fetch[64];
     PGresult *res;
-    tg_status st = send_declare(r->c, r->label, sql, params, n, err);
-    if (st == TG_OK) st = finish(r->c, r->label, intr, "query", PGRES_COMMAND_OK, &res, err);
+    tg_status st = send_declare(&r->s, params, n, err);
+    if (st == TG_OK) st = finish(&r->s, "query", PGRES_COMMAND_OK, &res, err);
     if (st != TG_OK) return st;
     PQclear(res);
+    r->s.sql = NULL; /* FETCH is tegn's own text */
     snprintf(fetch, sizeof fetch, "FETCH FORWARD %d FROM tegn_read", TG_PG_CHUNK);
     for (;;) {
-        if (!PQsendQueryParams(r->c, fetch, 0, NULL, NULL, NULL, NULL, 1))
-            return pg_fail(err, r->label, r->c, NULL, "query");
-        st = finish(r->c, r->label, intr, "query", PGRES_TUPLES_OK, &res, err);
+        if (!PQsendQueryParams(r->s.c, fetch, 0, NULL, NULL, NULL, NULL, 1))
+            return pg_fail(&r->s, NULL, "query", err);
+        st = finish(&r->s, "query", PGRES_TUPLES_OK, &res, err);
         if (st == TG_OK && !r->cols) st = start_columns(r, res, err);
+        if (st == TG_OK && r->n == 0) st = no_columns(r, err);
         if (st == TG_OK) st = take_chunk(r, res, err);
         int got = res ? PQntuples(res) : 0;
         PQclear(res);
@@ -549,22 +510,19 @@ static tg_status read_cursor(reader *r, const char *sql, const tg_pg_param *para
     }
 }
 
-/* Checks that 'sql' is one statement that returns rows, and learns its
-** columns: prepared and described by the server, never run. */
-static tg_status describe(reader *r, const char *sql, const tg_interrupt *intr, tg_error *err) {
+/* Checks that the caller's query is one statement that returns columns,
+** and learns them: prepared and described by the server, never run. */
+static tg_status describe(reader *r, tg_error *err) {
     PGresult *res;
-    if (!PQsendPrepare(r->c, "", sql, 0, NULL)) return pg_fail(err, r->label, r->c, NULL, "query");
-    tg_status st = finish(r->c, r->label, intr, "query", PGRES_COMMAND_OK, &res, err);
+    r->s.skip = 0;
+    if (!PQsendPrepare(r->s.c, "", r->s.sql, 0, NULL)) return pg_fail(&r->s, NULL, "query", err);
+    tg_status st = finish(&r->s, "query", PGRES_COMMAND_OK, &res, err);
     PQclear(res);
-    if (st == TG_OK && !PQsendDescribePrepared(r->c, ""))
-        return pg_fail(err, r->label, r->c, NULL, "query");
-    if (st == TG_OK) st = finish(r->c, r->label, intr, "query", PGRES_COMMAND_OK, &res, err);
+    if (st == TG_OK && !PQsendDescribePrepared(r->s.c, ""))
+        return pg_fail(&r->s, NULL, "query", err);
+    if (st == TG_OK) st = finish(&r->s, "query", PGRES_COMMAND_OK, &res, err);
     if (st != TG_OK) return st;
-    if (PQnfields(res) == 0)
-        st = tg_err_set(err, TG_EARG, r->label, 0, 0,
-                        "query: the statement returns no rows (read_postgres runs one SELECT, "
-                        "VALUES or TABLE statement)");
-    else st = start_columns(r, res, err);
+    st = PQnfields(res) == 0 ? no_columns(r, err) : start_columns(r, res, err);
     PQclear(res);
     return st;
 }
@@ -577,18 +535,18 @@ static tg_status take_copy(reader *r, const char *buf, int n, int *header, tg_er
     int pos = 0;
     if (!*header) {
         if (n < 19 || memcmp(buf, sig, 11) != 0) goto bad;
-        pos = 19 + (int)be32(buf + 15); /* flags, extension length, extension */
+        pos = 19 + (int)tg_pgbin_be32(buf + 15); /* flags, extension length, extension */
         *header = 1;
     }
     while (pos < n) {
         if (pos + 2 > n) goto bad;
-        int nf = (int16_t)be16(buf + pos);
+        int nf = (int16_t)tg_pgbin_be16(buf + pos);
         pos += 2;
         if (nf == -1) return TG_OK;
         if (nf != r->n) goto bad;
         for (int k = 0; k < nf; k++) {
             if (pos + 4 > n) goto bad;
-            int len = (int32_t)be32(buf + pos);
+            int len = (int32_t)tg_pgbin_be32(buf + pos);
             pos += 4;
             if (len > n - pos) goto bad;
             tg_status st =
@@ -600,7 +558,7 @@ static tg_status take_copy(reader *r, const char *buf, int n, int *header, tg_er
     }
     return TG_OK;
 bad:
-    return tg_err_set(err, TG_EIO, r->label, 0, 0, "query: malformed COPY data after row %zu",
+    return tg_err_set(err, TG_EIO, r->s.label, 0, 0, "query: malformed COPY data after row %zu",
                       r->rows);
 }
 
@@ -615,73 +573,71 @@ static void abandon_copy(PGconn *c) {
 /* Reads the query's result with COPY (...) TO STDOUT in binary, the
 ** fastest way out of the server; intr is asked every few thousand rows
 ** and while waiting. */
-static tg_status read_copy(reader *r, const char *sql, const tg_interrupt *intr, tg_error *err) {
+static tg_status read_copy(reader *r, tg_error *err) {
+    static const char open[] = "COPY (\n";
     tg_sbuf q = { 0 };
     PGresult *res;
-    size_t n = strlen(sql);
     int header = 0, got;
     char *buf;
 
-    tg_status st = describe(r, sql, intr, err);
+    tg_status st = describe(r, err);
     if (st != TG_OK) return st;
-    /* the statement parsed alone, so it cannot reach past its parentheses;
-    ** newlines end a trailing -- comment */
-    while (n > 0 && (sql[n - 1] == ';' || sql[n - 1] == ' ' || sql[n - 1] == '\n' ||
-                     sql[n - 1] == '\t' || sql[n - 1] == '\r'))
-        n--;
-    tg_sbuf_str(&q, "COPY (\n");
-    tg_sbuf_add(&q, sql, n);
+    /* What follows the statement (';', comments) cannot stand inside the
+    ** parentheses. The statement parsed alone, so it cannot close them
+    ** early; the newline ends a -- comment should the cut misread one. */
+    tg_sbuf_str(&q, open);
+    tg_sbuf_add(&q, r->s.sql, tg_pgsql_end(r->s.sql));
     tg_sbuf_str(&q, "\n) TO STDOUT (FORMAT binary)");
+    r->s.skip = (long)sizeof open - 1;
     if (q.oom) return tg_err_nomem(err);
-    if (!PQsendQueryParams(r->c, q.p, 0, NULL, NULL, NULL, NULL, 0))
-        st = pg_fail(err, r->label, r->c, NULL, "query");
+    if (!PQsendQueryParams(r->s.c, q.p, 0, NULL, NULL, NULL, NULL, 0))
+        st = pg_fail(&r->s, NULL, "query", err);
     tg_free(q.p);
-    if (st == TG_OK) st = finish(r->c, r->label, intr, "query", PGRES_COPY_OUT, &res, err);
+    if (st == TG_OK) st = finish(&r->s, "query", PGRES_COPY_OUT, &res, err);
     if (st != TG_OK) return st;
     PQclear(res);
     for (size_t polled = 0;;) {
-        got = PQgetCopyData(r->c, &buf, 1);
+        got = PQgetCopyData(r->s.c, &buf, 1);
         if (got > 0) {
             st = take_copy(r, buf, got, &header, err);
             PQfreemem(buf);
         } else if (got == 0) {
-            st = wait_socket(r->c, POLLIN, intr);
-            if (st == TG_OK && !PQconsumeInput(r->c))
-                st = pg_fail(err, r->label, r->c, NULL, "query");
+            st = wait_socket(r->s.c, POLLIN, r->s.intr);
+            if (st == TG_OK && !PQconsumeInput(r->s.c)) st = pg_fail(&r->s, NULL, "query", err);
         } else {
             break;
         }
         if (st == TG_OK && r->rows - polled >= TG_VECTOR * 8) {
             polled = r->rows;
-            st = tg_poll(intr);
+            st = tg_poll(r->s.intr);
         }
         if (st != TG_OK) {
-            abandon_copy(r->c);
+            abandon_copy(r->s.c);
             if (st == TG_ELIMIT || st == TG_ECANCEL)
-                tg_err_set(err, st, r->label, 0, 0, "query: %s",
+                tg_err_set(err, st, r->s.label, 0, 0, "query: %s",
                            st == TG_ELIMIT ? "time limit reached; the statement was cancelled"
                                            : "cancelled by a signal");
             return st;
         }
     }
-    if (got == -2) return pg_fail(err, r->label, r->c, NULL, "query");
-    res = PQgetResult(r->c); /* the COPY's outcome: an error mid-stream shows here */
-    if (!res || PQresultStatus(res) != PGRES_COMMAND_OK)
-        st = pg_fail(err, r->label, r->c, res, "query");
+    if (got == -2) return pg_fail(&r->s, NULL, "query", err);
+    res = PQgetResult(r->s.c); /* the COPY's outcome: an error mid-stream shows here */
+    if (!res || PQresultStatus(res) != PGRES_COMMAND_OK) st = pg_fail(&r->s, res, "query", err);
     PQclear(res);
-    while ((res = PQgetResult(r->c)) != NULL) PQclear(res);
+    while ((res = PQgetResult(r->s.c)) != NULL) PQclear(res);
     return st;
 }
 
 /* Reads in a READ ONLY transaction: by COPY without parameters, else by
 ** a cursor. */
 static tg_status read_all(reader *r, const char *sql, const tg_pg_param *params, size_t n,
-                          const tg_interrupt *intr, tg_error *err) {
-    tg_status st = exec_simple(r->c, r->label, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-                               intr, "begin", err);
-    if (st == TG_OK)
-        st = n ? read_cursor(r, sql, params, n, intr, err) : read_copy(r, sql, intr, err);
-    if (st == TG_OK) st = exec_simple(r->c, r->label, "COMMIT", intr, "commit", err);
+                          tg_error *err) {
+    tg_status st =
+        exec_simple(&r->s, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "begin", err);
+    r->s.sql = sql;
+    if (st == TG_OK) st = n ? read_cursor(r, params, n, err) : read_copy(r, err);
+    r->s.sql = NULL;
+    if (st == TG_OK) st = exec_simple(&r->s, "COMMIT", "commit", err);
     return st;
 }
 
@@ -705,7 +661,7 @@ static tg_status make_table(reader *r, tg_table **out, tg_error *err) {
     if (st != TG_OK) {
         tg_table_release(t);
         return st == TG_ENOMEM ? tg_err_nomem(err)
-                               : tg_err_set(err, st, r->label, 0, 0, "bad result");
+                               : tg_err_set(err, st, r->s.label, 0, 0, "bad result");
     }
     *out = t;
     return TG_OK;
@@ -719,26 +675,25 @@ tg_status tg_pg_read(const char *conninfo, const char *label, const char *sql,
 
     *out = NULL;
     memset(&r, 0, sizeof r);
-    r.label = label;
+    r.s.label = label;
+    r.s.intr = intr;
     tg_sha256_init(&r.hash);
-    tg_status st = connect_to(conninfo, label, intr, &r.c, err);
-    if (st == TG_OK) st = read_all(&r, sql, params, n_params, intr, err);
+    tg_status st = connect_to(&r.s, conninfo, err);
+    if (st == TG_OK) st = read_all(&r, sql, params, n_params, err);
     if (st == TG_OK) st = make_table(&r, out, err);
     if (st == TG_OK && sha256) {
         tg_sha256_final(&r.hash, digest);
         for (int i = 0; i < 32; i++) sprintf(sha256 + 2 * i, "%02x", digest[i]);
     }
     reader_free(&r);
-    PQfinish(r.c); /* a failed transaction ends with the connection */
+    PQfinish(r.s.c); /* a failed transaction ends with the connection */
     return st;
 }
 
 /* ---- writing ---- */
 
 typedef struct writer {
-    const char *label;
-    PGconn *c;
-    const tg_interrupt *intr;
+    session s;
     char *target;  /* the table as a quoted SQL name */
     char *regname; /* the same as a text literal for to_regclass */
 } writer;
@@ -750,14 +705,14 @@ static tg_status quote_target(writer *w, const char *table, tg_error *err) {
     char *part;
     if (dot) {
         char *schema = tg_strndup(table, (size_t)(dot - table));
-        part = schema ? PQescapeIdentifier(w->c, schema, strlen(schema)) : NULL;
+        part = schema ? PQescapeIdentifier(w->s.c, schema, strlen(schema)) : NULL;
         tg_free(schema);
         if (!part) return tg_err_nomem(err);
         tg_sbuf_cat(&b, part, ".", NULL);
         PQfreemem(part);
         table = dot + 1;
     }
-    part = PQescapeIdentifier(w->c, table, strlen(table));
+    part = PQescapeIdentifier(w->s.c, table, strlen(table));
     if (!part) {
         tg_free(b.p);
         return tg_err_nomem(err);
@@ -766,15 +721,15 @@ static tg_status quote_target(writer *w, const char *table, tg_error *err) {
     PQfreemem(part);
     if (b.oom) return tg_err_nomem(err);
     w->target = b.p;
-    w->regname = PQescapeLiteral(w->c, b.p, b.len);
+    w->regname = PQescapeLiteral(w->s.c, b.p, b.len);
     return w->regname ? TG_OK : tg_err_nomem(err);
 }
 
 /* Runs 'sql' (no parameters) expecting rows; *res holds them. */
 static tg_status query_rows(writer *w, const char *sql, PGresult **res, tg_error *err) {
-    if (!PQsendQueryParams(w->c, sql, 0, NULL, NULL, NULL, NULL, 0))
-        return pg_fail(err, w->label, w->c, NULL, "write");
-    return finish(w->c, w->label, w->intr, "write", PGRES_TUPLES_OK, res, err);
+    if (!PQsendQueryParams(w->s.c, sql, 0, NULL, NULL, NULL, NULL, 0))
+        return pg_fail(&w->s, NULL, "write", err);
+    return finish(&w->s, "write", PGRES_TUPLES_OK, res, err);
 }
 
 /* The kind of relation the target is ('r' table, 'p' partitioned, 'v'
@@ -811,7 +766,7 @@ static tg_status check_columns(writer *w, const char *table, const tg_table *t, 
             tg_sbuf have = { 0 };
             for (int i = 0; i < PQntuples(res); i++)
                 tg_sbuf_cat(&have, i ? ", " : "", PQgetvalue(res, i, 0), NULL);
-            st = tg_err_set(err, TG_EARG, w->label, 0, 0,
+            st = tg_err_set(err, TG_EARG, w->s.label, 0, 0,
                             "cannot append to '%s': it has no column '%s' (table columns: %.300s)",
                             table, t->names[k], have.p ? have.p : "");
             tg_free(have.p);
@@ -835,7 +790,7 @@ static const char *sql_type(tg_type t) {
 static tg_status column_list(writer *w, const tg_table *t, int typed, tg_sbuf *b, tg_error *err) {
     tg_sbuf_str(b, " (");
     for (size_t k = 0; k < t->n_cols; k++) {
-        char *q = PQescapeIdentifier(w->c, t->names[k], strlen(t->names[k]));
+        char *q = PQescapeIdentifier(w->s.c, t->names[k], strlen(t->names[k]));
         if (!q) return tg_err_nomem(err);
         tg_sbuf_cat(b, k ? ", " : "", q, typed ? " " : "", typed ? sql_type(t->cols[k]->type) : "",
                     NULL);
@@ -853,16 +808,16 @@ static tg_status prepare_target(writer *w, const char *table, const tg_table *t,
     tg_status st = target_kind(w, &kind, err);
     if (st != TG_OK) return st;
     if (kind && kind != 'r' && kind != 'p')
-        return tg_err_set(err, TG_EARG, w->label, 0, 0, "'%s' is not a table (a view?)", table);
+        return tg_err_set(err, TG_EARG, w->s.label, 0, 0, "'%s' is not a table (a view?)", table);
     if (kind && mode == TG_PG_CREATE)
-        return tg_err_set(err, TG_EARG, w->label, 0, 0,
+        return tg_err_set(err, TG_EARG, w->s.label, 0, 0,
                           "table '%s' already exists (mode = \"replace\" or \"append\")", table);
     if (kind && mode == TG_PG_APPEND) return check_columns(w, table, t, err);
     tg_sbuf q = { 0 };
     if (kind) tg_sbuf_cat(&q, "DROP TABLE ", w->target, "; ", NULL);
     tg_sbuf_cat(&q, "CREATE TABLE ", w->target, NULL);
     st = column_list(w, t, 1, &q, err);
-    if (st == TG_OK) st = exec_simple(w->c, w->label, q.p, w->intr, "create", err);
+    if (st == TG_OK) st = exec_simple(&w->s, q.p, "create", err);
     tg_free(q.p);
     return st;
 }
@@ -893,7 +848,7 @@ static tg_status copy_value(writer *w, const tg_table *t, size_t k, size_t i, tg
     case TG_DATE: {
         int32_t d = col->v.date[i];
         if (tg_date_year(d) < 1 || tg_date_year(d) > 9999)
-            return tg_err_set(err, TG_EDATA, w->label, 0, 0,
+            return tg_err_set(err, TG_EDATA, w->s.label, 0, 0,
                               "column '%s', row %zu: a date outside years 1..9999", t->names[k],
                               i + 1);
         tg_date_format(d, num);
@@ -933,11 +888,11 @@ static tg_status copy_rows(writer *w, const tg_table *t, tg_error *err) {
         tg_sbuf_add(&b, "\n", 1);
         if (b.oom) st = tg_err_nomem(err);
         if (st == TG_OK && (b.len >= COPY_CHUNK || i + 1 == t->n_rows)) {
-            if ((st = tg_poll(w->intr)) != TG_OK)
-                tg_err_set(err, st, w->label, 0, 0, "write: %s",
+            if ((st = tg_poll(w->s.intr)) != TG_OK)
+                tg_err_set(err, st, w->s.label, 0, 0, "write: %s",
                            st == TG_ELIMIT ? "time limit reached" : "cancelled by a signal");
-            else if (PQputCopyData(w->c, b.p, (int)b.len) != 1)
-                st = pg_fail(err, w->label, w->c, NULL, "write");
+            else if (PQputCopyData(w->s.c, b.p, (int)b.len) != 1)
+                st = pg_fail(&w->s, NULL, "write", err);
             b.len = 0;
         }
     }
@@ -953,36 +908,35 @@ static tg_status copy_table(writer *w, const tg_table *t, tg_error *err) {
     tg_status st = column_list(w, t, 0, &q, err);
     tg_sbuf_str(&q, " FROM STDIN");
     if (st == TG_OK && q.oom) st = tg_err_nomem(err);
-    if (st == TG_OK && !PQsendQuery(w->c, q.p)) st = pg_fail(err, w->label, w->c, NULL, "write");
+    if (st == TG_OK && !PQsendQuery(w->s.c, q.p)) st = pg_fail(&w->s, NULL, "write", err);
     tg_free(q.p);
     if (st != TG_OK) return st;
-    st = finish(w->c, w->label, w->intr, "write", PGRES_COPY_IN, &res, err);
+    st = finish(&w->s, "write", PGRES_COPY_IN, &res, err);
     PQclear(res);
     if (st != TG_OK) return st;
     st = copy_rows(w, t, err);
     /* On our failure the server is told to abort: its error is ignored. */
-    if (PQputCopyEnd(w->c, st == TG_OK ? NULL : "tegn stopped the write") != 1 && st == TG_OK)
-        st = pg_fail(err, w->label, w->c, NULL, "write");
+    if (PQputCopyEnd(w->s.c, st == TG_OK ? NULL : "tegn stopped the write") != 1 && st == TG_OK)
+        st = pg_fail(&w->s, NULL, "write", err);
     tg_error ignored;
-    tg_status end = finish(w->c, w->label, w->intr, "write", PGRES_COMMAND_OK, &res,
-                           st == TG_OK ? err : &ignored);
+    tg_status end = finish(&w->s, "write", PGRES_COMMAND_OK, &res, st == TG_OK ? err : &ignored);
     PQclear(res);
     return st != TG_OK ? st : end;
 }
 
 tg_status tg_pg_write(const char *conninfo, const char *label, const char *table, const tg_table *t,
                       tg_pg_mode mode, const tg_interrupt *intr, tg_error *err) {
-    writer w = { label, NULL, intr, NULL, NULL };
+    writer w = { { NULL, label, intr, NULL, 0 }, NULL, NULL };
     if (t->n_cols == 0)
         return tg_err_set(err, TG_EARG, label, 0, 0, "cannot write a table with no columns");
-    tg_status st = connect_to(conninfo, label, intr, &w.c, err);
-    if (st == TG_OK) st = exec_simple(w.c, label, "BEGIN", intr, "begin", err);
+    tg_status st = connect_to(&w.s, conninfo, err);
+    if (st == TG_OK) st = exec_simple(&w.s, "BEGIN", "begin", err);
     if (st == TG_OK) st = quote_target(&w, table, err);
     if (st == TG_OK) st = prepare_target(&w, table, t, mode, err);
     if (st == TG_OK) st = copy_table(&w, t, err);
-    if (st == TG_OK) st = exec_simple(w.c, label, "COMMIT", intr, "commit", err);
+    if (st == TG_OK) st = exec_simple(&w.s, "COMMIT", "commit", err);
     /* Anything else: closing the connection rolls the transaction back. */
-    PQfinish(w.c);
+    PQfinish(w.s.c);
     tg_free(w.target);
     PQfreemem(w.regname);
     return st;

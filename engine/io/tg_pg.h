@@ -1,9 +1,10 @@
 /*
 ** tg_pg.h -- reading query results from and writing tables to PostgreSQL.
-** The only module that includes libpq-fe.h. A read runs the query as a
-** cursor in a read-only transaction and fetches it in binary chunks,
-** decoding each value in C straight into typed columns; a write runs one
-** transaction with COPY FROM STDIN and rolls everything back on any error.
+** The only module that includes libpq-fe.h. A read runs the query in a
+** read-only transaction by binary COPY (with parameters, as a cursor
+** fetched in binary chunks), decoding each value in C (tg_pgbin)
+** straight into typed columns; a write runs one transaction with COPY
+** FROM STDIN and rolls everything back on any error.
 ** Messages name the caller's label (never the connection string, which
 ** may hold a password) and carry PostgreSQL's own words.
 */
@@ -38,8 +39,9 @@ typedef enum tg_pg_mode {
 ** on the server 'conninfo' names (libpq's conninfo, e.g. "service=tilbud";
 ** passwords come from ~/.pgpass or the service file, never from here) and
 ** loads the result into a new table (*out, one reference). The statement
-** runs as a cursor in a READ ONLY, REPEATABLE READ transaction, fetched
-** TG_PG_CHUNK rows at a time in binary. Types: smallint, integer, bigint
+** runs in a READ ONLY, REPEATABLE READ transaction, by COPY TO STDOUT in
+** binary, or with parameters as a cursor fetched TG_PG_CHUNK rows at a
+** time in binary. Types: smallint, integer, bigint
 ** -> int; real, double precision -> float; numeric with a scale above 0
 ** -> float; numeric with scale 0 or none -> int while every value is whole
 ** and fits 64 bits, else float for the whole column; text, varchar, char,
@@ -56,8 +58,10 @@ typedef enum tg_pg_mode {
 ** connection broke), TG_EARG (bad SQL, unknown table or column, parameter
 ** mismatch, two result columns with one name, a statement that is not a
 ** query), TG_EDATA (a value PostgreSQL or tegn cannot give: division by
-** zero mid-result, an unsupported type, an infinite date), TG_ENOMEM.
-** err->file is 'label'. */
+** zero mid-result, an unsupported type, an infinite date, a numeric
+** beyond a double), TG_ENOMEM. err->file is 'label'. 'sql' may end in
+** ';', blanks and comments. An error PostgreSQL places ends in
+** "(query line L, column C)", counted in the caller's 'sql'. */
 tg_status tg_pg_read(const char *conninfo, const char *label, const char *sql,
                      const tg_pg_param *params, size_t n_params, const tg_interrupt *intr,
                      tg_table **out, char *sha256, tg_error *err);

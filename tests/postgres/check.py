@@ -175,7 +175,15 @@ def case_errors():
     expect_error("write_sql_params", 'tegn.read_postgres("tegntest", "DELETE FROM typer WHERE id = '
                  '$1 RETURNING *", { 1 })', EXIT_SCRIPT, r'syntax error at or near "DELETE"', *a)
     expect_error("no_rows", 'tegn.read_postgres("tegntest", "CREATE TABLE z (a int)")', EXIT_SCRIPT,
-                 r'the statement returns no rows', *a)
+                 r'the statement returns no columns', *a)
+    # rows without columns (SELECT FROM t) cannot be a table: refused on both paths
+    expect_error("no_cols", 'tegn.read_postgres("tegntest", "SELECT FROM typer")', EXIT_SCRIPT,
+                 r'query: the statement returns no columns', *a)
+    expect_error("no_cols_cursor", 'tegn.read_postgres("tegntest", "SELECT FROM typer WHERE id > $1",'
+                 ' { 0 })', EXIT_SCRIPT, r'query: the statement returns no columns', *a)
+    # a numeric beyond a double's range was read as infinity (JSON null)
+    expect_error("numeric_range", 'tegn.read_postgres("tegntest", "SELECT 1.5 AS a, 1e400::numeric '
+                 'AS n")', EXIT_DATA, r"column 'n', row 1: a numeric beyond a float's range", *a)
     leak = os.path.join(DIR, "leak")
     expect_error("escape_copy", 'tegn.read_postgres("tegntest", "SELECT 1) TO \'%s\' (FORMAT csv) '
                  '--")' % leak, EXIT_SCRIPT, r'syntax error', *a)
@@ -193,9 +201,110 @@ def case_errors():
                  EXIT_DATA, r"column 'd', row 1: an infinite date", *a)
     expect_error("no_service", 'tegn.read_postgres("nosuch", "SELECT 1")', EXIT_DATA,
                  r'cannot connect: .*nosuch', "--allow-db", "nosuch")
+    # a service naming a database that does not exist: the message names the
+    # database and user the service gave, never its password
+    conf = open(os.path.join(DIR, "pg_service.conf")).read()
+    host = re.search(r"^host=(.*)$", conf, re.M).group(1)
+    port = re.search(r"^port=(.*)$", conf, re.M).group(1)
+    with open(os.path.join(DIR, "pg_service.conf"), "a") as f:
+        f.write("[nodb]\nhost=%s\nport=%s\ndbname=findesikke\nuser=tegn_test\n"
+                "password=hemmelig-kode\n" % (host, port))
+    err = expect_error("no_db", 'tegn.read_postgres("nodb", "SELECT 1 AS a")', EXIT_DATA,
+                       r"postgres:nodb: cannot connect to database 'findesikke' as user 'tegn_test': "
+                       r'.*database "findesikke" does not exist', "--allow-db", "nodb")
+    if "hemmelig" in err:
+        fail("no_db: the password is in the message: %r" % err)
     if psql("SELECT count(*) FROM typer") != "4":
         fail("errors: typer changed")
     ok("errors: SQL, unknown table, writes refused, types, names, infinity, unknown service")
+
+
+# The query's statement, then what may follow it: the COPY path wraps the
+# statement in COPY (...), so a ';' or comment after it must be cut, and
+# nothing inside a string, quoted name or dollar quote.
+TRAILING = [
+    ("SELECT 1 AS a", "; -- the end"),
+    ("SELECT 1 AS a", "; /* c */"),
+    ("SELECT 1 AS a", " -- c;"),
+    ("SELECT 1 AS a", "; -- c ;\n\n"),
+    ("SELECT 1 AS a", " /* c /* nested */ ; */ ;; "),
+    ("SELECT 1 AS a,\n -- inside\n 2 AS b", " -- on the last line"),
+    ("SELECT ';--' AS s, $$a; -- b$$ AS d, $f$ $$; $f$ AS e, E'x\\'; --' AS g, 'it''s' AS h, "
+     "1 AS \"q;--\"", "; -- end"),
+    ("SELECT 'æø;å' AS a\r\n", "-- slut\r\n"),
+]
+
+
+def lua_str(text):
+    """A Lua string literal of text, byte for byte (a long bracket would
+    turn CRLF into LF)."""
+    out = []
+    for ch in text:
+        if ch in '"\\' or ord(ch) < 32:
+            out.append("\\%03d" % ord(ch))
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def case_trailing():
+    for n, (stmt, tail) in enumerate(TRAILING):
+        want = pg_json(stmt)
+        for path, params in (("copy", ""), ("cursor", ", { 1 }")):
+            sql = stmt + tail
+            if params:  # the cursor path needs a parameter: $1 in a WHERE
+                sql = "SELECT * FROM (" + stmt + ") q WHERE $1 = 1" + tail
+            lua = 'tegn.emit({ t = tegn.read_postgres("tegntest", %s%s) })' % (lua_str(sql), params)
+            name = "trailing%d_%s" % (n, path)
+            rc, err, doc = run(name, lua, "--allow-db", SERVICE)
+            if rc != 0:
+                fail("%s: %r: exit %d: %s" % (name, sql, rc, err))
+            compare_rows(name, doc["t"], want)
+            if doc["meta"]["inputs"][0]["query"] != sql:
+                fail("%s: meta query %r" % (name, doc["meta"]["inputs"][0]["query"]))
+    ok("a ';', comments and blanks after the statement, on both paths; strings, names and "
+       "dollar quotes holding ';' and '--' kept (%d statements)" % len(TRAILING))
+
+
+def case_positions():
+    """An error the server places (its position field) is told as a line and
+    column of the query as written, in characters (æøå are one each), after
+    taking off tegn's wrapper (DECLARE ... FOR on the cursor path); each
+    expected place is counted by hand in the literal."""
+    a = ("--allow-db", SERVICE)
+    cases = [
+        # (name, sql, params, exit, message, line, column)
+        ("pos_col", "SELECT 1 AS a,\n  x FROM typer", "", EXIT_SCRIPT,
+         'column "x" does not exist', 2, 3),
+        ("pos_cursor", "SELECT $1::int AS a,\n  x FROM typer", ", { 1 }", EXIT_SCRIPT,
+         'column "x" does not exist', 2, 3),
+        ("pos_chars", "SELECT 'æøå' AS a, x FROM typer", "", EXIT_SCRIPT,
+         'column "x" does not exist', 1, 20),
+        ("pos_crlf", "SELECT 1 AS a\r\nFROM nix; -- c", "", EXIT_SCRIPT,
+         'relation "nix" does not exist', 2, 6),
+        ("pos_syntax", "SELECT 1 AS a,\n\n  FROM typer", "", EXIT_SCRIPT,
+         'syntax error at or near "FROM"', 3, 3),
+        ("pos_end", "SELECT 1 +", "", EXIT_SCRIPT, "syntax error at end of input", 1, 11),
+        ("pos_value", "SELECT 1 AS a,\n 'x'::int AS b", "", EXIT_DATA,
+         'invalid input syntax for type integer: "x"', 2, 2),
+        ("pos_value_cursor", "SELECT $1::int AS a,\n 'x'::int AS b", ", { 1 }", EXIT_DATA,
+         'invalid input syntax for type integer: "x"', 2, 2),
+    ]
+    for name, sql, params, code, msg, line, col in cases:
+        lua = 'local x = 1\nlocal t = tegn.read_postgres("tegntest", %s%s)\n' % (lua_str(sql), params)
+        err = expect_error(name, lua, code, re.escape("postgres:tegntest: query: %s (query line %d, "
+                                                      "column %d)" % (msg, line, col)), *a)
+        # the script line of the call: in the message, or for a data error in
+        # the traceback under it
+        where = "%s.lua:2:" % name
+        first = err.splitlines()[0]
+        if (code == EXIT_SCRIPT and where not in first) or where not in err:
+            fail("%s: the script line %s is missing: %r" % (name, where, err))
+    # no position: the message is as before, with no place added
+    err = expect_error("pos_none", 'tegn.read_postgres("tegntest", "SELECT 1 / (id - 1) AS q FROM '
+                       'typer")', EXIT_DATA, r"(?m)query: division by zero$", *a)
+    ok("error positions as query line and column (COPY and cursor paths, characters, CRLF, "
+       "end of input) with the script line")
 
 
 def case_sandbox():
@@ -351,7 +460,8 @@ def case_big():
           "(best of 3)" % (best["pg"], best["copy"], best["csv"] - best["copy"], best["csv"]))
 
 
-for case in (case_types, case_numeric, case_empty, case_params, case_errors, case_sandbox, case_round_trip,
+for case in (case_types, case_numeric, case_empty, case_params, case_errors, case_trailing,
+             case_positions, case_sandbox, case_round_trip,
              case_failing_read, case_failing_write, case_limits, case_big):
     case()
 print("postgres: all cases passed")

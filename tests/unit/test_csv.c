@@ -1018,6 +1018,56 @@ static void test_csv_split_dates_judged_as_one(void **state) {
     tg_test_no_leaks(before);
 }
 
+/* Loads 'path' with one and with two threads and checks both stop with the
+** same data error, 'line' and 'msg', and the same dialect. */
+static void same_stop_split(const char *path, int line, const char *msg) {
+    tg_csv_opts o;
+    tg_error first;
+    tg_dialect d1;
+    tg_csv_opts_init(&o);
+    for (int threads = 1; threads <= 2; threads++) {
+        tg_table *t;
+        tg_csv_report *r;
+        tg_error err;
+        assert_int_equal(load_threads(path, &o, threads, &t, &r, &err), TG_EDATA);
+        assert_null(t);
+        assert_non_null(r);
+        assert_string_equal(err.file, path);
+        assert_int_equal(err.line, line);
+        assert_int_equal(err.col, 2);
+        assert_string_equal(err.msg, msg);
+        if (threads == 1) {
+            first = err;
+            d1 = r->dialect;
+        } else {
+            assert_memory_equal(&err, &first, sizeof err);
+            assert_int_equal(r->dialect.encoding, d1.encoding);
+            assert_int_equal(r->dialect.cr_lines, d1.cr_lines);
+        }
+        tg_csv_report_free(r);
+    }
+}
+
+/* One thread stops at a short row in the first MiB and never meets what a
+** later chunk holds; two threads used to see the later chunk's invalid
+** UTF-8, read the whole file again as Windows-1252 and name the column
+** 'bæ' as 'bÃ¦' (this case fails without first_stop_wins). The same with a
+** bare CR in the later chunk: the stop, not a read with CRs rewritten,
+** gives the error (a rewrite keeps the lines before the stop as they are,
+** so today the two could only differ in work, which is why the CP1252
+** case is the one that shows the fix; found by fuzz_csv, corpus_csv/52f984ae). */
+static void test_csv_split_first_stop_wins(void **state) {
+    (void)state;
+    size_t before = tg_mem_blocks();
+    const char *path = write_split_file("a,b\xc3\xa6\n1,y\n2\n", 90000, "3,y\xe6\n4,y\n");
+    same_stop_split(path, 3, "column 'b\xc3\xa6': expected 2 fields, found 1");
+    unlink(path);
+    path = write_split_file("a,b\xc3\xa6\n1,y\n2\n", 90000, "3,y\r4,y\n5,y\n");
+    same_stop_split(path, 3, "column 'b\xc3\xa6': expected 2 fields, found 1");
+    unlink(path);
+    tg_test_no_leaks(before);
+}
+
 /* A file big enough to be split, with quoted newlines everywhere so the
 ** split points land inside quoted fields; results must equal one thread's
 ** and the sums computed while writing. */
@@ -1406,6 +1456,7 @@ int main(void) {
         cmocka_unit_test(test_csv_exponent_narrows_marks),
         cmocka_unit_test(test_csv_split_dates_judged_as_one),
         cmocka_unit_test(test_csv_split_rejected_row_date_judged_as_one),
+        cmocka_unit_test(test_csv_split_first_stop_wins),
         cmocka_unit_test(test_csv_late_cp1252_restarts),
         cmocka_unit_test(test_csv_late_bare_cr_counts_lines),
         cmocka_unit_test(test_csv_late_cp1252_counts_comments_once),
