@@ -342,3 +342,89 @@ tg_col *tg_col_take_poll(const tg_col *src, const size_t *idx, size_t n, const t
                          tg_status *st) {
     return take(src, idx, n, intr, st);
 }
+
+/* ---- one dictionary from several ---- */
+
+/* Whether the rows use every entry of 'd', in code order of first use:
+** then 'd' already is the dictionary tg_col_unify_dicts would build. */
+static tg_status uses_all_in_order(const tg_col *col, const tg_dict *d, int *yes) {
+    uint32_t size = tg_dict_size(d), next = 0;
+    uint8_t *seen = tg_calloc(size ? size : 1, 1);
+    if (!seen) return TG_ENOMEM;
+    *yes = 1;
+    for (size_t i = 0; i < col->len && *yes; i++) {
+        uint32_t c = col->v.str[i];
+        if (!tg_col_is_valid(col, i) || seen[c]) continue;
+        seen[c] = 1;
+        *yes = c == next++;
+    }
+    *yes = *yes && next == size;
+    tg_free(seen);
+    return TG_OK;
+}
+
+static void set_dict(tg_col *col, tg_dict *d) {
+    tg_dict_release(col->dict);
+    col->dict = d;
+    for (size_t i = 0; col->valid && i < col->len; i++)
+        if (!tg_col_bit(col->valid, i)) col->v.str[i] = 0;
+}
+
+/* Codes of each source dictionary in the new one, found as rows meet them. */
+static tg_status recode(tg_col *col, tg_dict *const *dicts, uint32_t **map, const int *owner,
+                        size_t span, const tg_interrupt *intr, tg_dict *d) {
+    size_t n = col->len, n_spans = (n + span - 1) / span;
+    for (size_t k = 0; k < n_spans; k++) {
+        const tg_dict *from = dicts[owner[k]];
+        uint32_t *m = map[owner[k]];
+        size_t end = (k + 1) * span < n ? (k + 1) * span : n;
+        tg_status st = tg_poll(intr);
+        if (st != TG_OK) return st;
+        for (size_t i = k * span; i < end; i++) {
+            uint32_t c = col->v.str[i];
+            if (!tg_col_is_valid(col, i)) continue;
+            if (m[c] == TG_DICT_NONE) {
+                size_t len;
+                const char *str = tg_dict_str(from, c, &len);
+                if (tg_dict_intern(d, str, len, &m[c]) != TG_OK) return TG_ENOMEM;
+            }
+            col->v.str[i] = m[c];
+        }
+    }
+    return TG_OK;
+}
+
+tg_status tg_col_unify_dicts(tg_col *col, tg_dict *const *dicts, size_t n_dicts, const int *owner,
+                             size_t span, const tg_interrupt *intr) {
+    size_t n_spans = col->len ? (col->len + span - 1) / span : 0, k;
+    uint32_t **map = NULL;
+    tg_dict *d = NULL;
+    tg_status st;
+
+    assert(col->type == TG_STRING && n_dicts > 0 && span > 0);
+    for (k = 1; k < n_spans && owner[k] == owner[0]; k++) continue;
+    if (n_spans > 0 && k == n_spans) {
+        int yes;
+        if ((st = uses_all_in_order(col, dicts[owner[0]], &yes)) != TG_OK) return st;
+        if (yes) {
+            set_dict(col, tg_dict_retain(dicts[owner[0]]));
+            return TG_OK;
+        }
+    }
+    st = TG_ENOMEM;
+    if (!(map = tg_calloc(n_dicts, sizeof *map)) || !(d = tg_dict_new())) goto done;
+    for (k = 0; k < n_dicts; k++) {
+        uint32_t size = tg_dict_size(dicts[k]);
+        if (!(map[k] = tg_malloc((size ? size : 1) * sizeof **map))) goto done;
+        memset(map[k], 0xff, (size ? size : 1) * sizeof **map); /* TG_DICT_NONE */
+    }
+    if ((st = recode(col, dicts, map, owner, span, intr, d)) == TG_OK) {
+        set_dict(col, d);
+        d = NULL;
+    }
+done:
+    for (k = 0; map && k < n_dicts; k++) tg_free(map[k]);
+    tg_free(map);
+    tg_dict_release(d);
+    return st;
+}

@@ -69,6 +69,11 @@ static inline void tg_col_bit_set(uint64_t *bits, size_t i) {
 static inline void tg_col_bit_clear(uint64_t *bits, size_t i) {
     bits[i >> 6] &= ~((uint64_t)1 << (i & 63));
 }
+/* tg_col_bit_clear for a bitmap other threads write at the same time (a
+** kernel scattering results to rows, which share words): one atomic AND. */
+static inline void tg_col_bit_clear_shared(uint64_t *bits, size_t i) {
+    __atomic_fetch_and(&bits[i >> 6], ~((uint64_t)1 << (i & 63)), __ATOMIC_RELAXED);
+}
 
 /* 1 if row i is valid under the bitmap 'valid' (NULL: every row is). */
 static inline int tg_col_bits_valid(const uint64_t *valid, size_t i) {
@@ -122,5 +127,18 @@ tg_col *tg_col_take_poll(const tg_col *src, const size_t *idx, size_t n, const t
 
 /* Converts an int column to float in place (same width, so no allocation). */
 void tg_col_int_to_float(tg_col *col);
+
+/* Gives a string column whose codes were computed by several threads, each
+** into its own dictionary, one dictionary: row i holds a code of
+** dicts[owner[i / span]] (col->dict is ignored). The column's new
+** dictionary holds the strings of its valid rows, each once, in order of
+** first use, and the codes are rewritten into it (NULL rows get code 0),
+** so the result depends only on the strings the rows hold, never on which
+** thread made them. When the rows all use one dictionary that already is
+** exactly that, it becomes the column's as it is. TG_OK, TG_ENOMEM, or the
+** status of tg_poll(intr) (nullable; polled once per span); on failure the
+** column's codes and dictionary are unspecified (release it). */
+tg_status tg_col_unify_dicts(tg_col *col, tg_dict *const *dicts, size_t n_dicts, const int *owner,
+                             size_t span, const tg_interrupt *intr);
 
 #endif /* TG_COL_H */

@@ -124,9 +124,11 @@ void tg_luaval_table_push_row(struct lua_State *L, const tg_table *t, size_t i);
 int tg_luaval_lazy(void);
 
 /* 1 if the Table at idx holds a plan that has not run: a filter or a
-** derive of it extends the plan, while over a table they run at once (a
-** filter only selects rows, and a derive's data errors stay where the
-** script can catch them). */
+** derive of it extends the plan, while over a table a derive runs at once
+** (its data errors stay where the script can catch them), and so does a
+** filter whose condition can raise one (tg_plan_may_fail); another filter
+** of a table starts a plan, so that a group-by of it can run fused with
+** it (tg_pipe). */
 int tg_luaval_table_pending(struct lua_State *L, int idx);
 
 /* The Table at idx as the input of a new plan step: its own plan when it

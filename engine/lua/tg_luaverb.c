@@ -54,14 +54,21 @@ static void release_plan(void *p) {
 /* ---- filter ---- */
 
 /* t:filter(pred) as a plan step (tg_luaval_lazy): the same checks now,
-** the rows when the result is needed. */
-static int plan_filter(lua_State *L, tg_expr *pred) {
+** the rows when the result is needed. Over a table ('always' 0) only when
+** the predicate cannot raise a data error, which must stay where the
+** script can catch it; returns 0 (the stack as it was) otherwise. */
+static int plan_filter(lua_State *L, tg_expr *pred, int always) {
+    int top = lua_gettop(L);
     tg_plan *in = tg_luaval_table_plan(L, 1);
     void **box = tg_luaaux_box(L, release_plan);
     tg_error err;
     tg_err_clear(&err);
     if (!(*box = tg_plan_filter(in, pred, &err)))
         return tg_luaaux_fail(L, err.code, &err, "filter");
+    if (!always && tg_plan_may_fail(*box)) {
+        lua_settop(L, top);
+        return 0;
+    }
     tg_luaval_table_push_plan(L, box, "filter");
     return 1;
 }
@@ -88,9 +95,13 @@ static int l_table_filter(lua_State *L) {
     lua_settop(L, 2);
     pred = tg_luaval_expr_push(L, 2, TG_LUAVAL_NO_BOOL, "filter", "pred");
     tg_luaval_expr_check_columns(L, pred, shape);
-    if (lazy) return plan_filter(L, pred);
-    shape = tg_luaval_table_shape(L, 1, &total);
+    if (lazy) return plan_filter(L, pred, 1);
+    /* Over a table too: a group-by of the filter then runs with it, morsel
+    ** by morsel, instead of over a selection of every kept row. A constant
+    ** predicate runs at once (all rows: the same Table). */
     names = tg_luaval_expr_columns(L, pred, &n_names);
+    if (tg_luaval_lazy() && n_names > 0 && plan_filter(L, pred, 0)) return 1;
+    shape = tg_luaval_table_shape(L, 1, &total);
     view = tg_luaval_table_project(L, 1, names, n_names);
     box = tg_luaaux_box(L, tg_free);
     tg_luaaux_interrupt(L, &intr);

@@ -579,9 +579,10 @@ tg_status tg_agg_feed(tg_agg_state *s, const uint32_t *g, size_t base, size_t n,
 
 /* MIN and MAX: part's row replaces only a strictly better value, so the
 ** earlier morsel's row stays on ties, as within one morsel. */
-static void merge_pick(struct acc *c, const struct acc *pc, size_t g, size_t to) {
+static void merge_pick(struct acc *c, const struct acc *pc, size_t g, size_t to, size_t row_base) {
     size_t r = pc->row[g];
     if (r == TG_NO_ROW) return;
+    r += row_base;
     switch (c->a->fn) {
     case TG_AGG_FIRST:
         if (c->row[to] == TG_NO_ROW) c->row[to] = r;
@@ -599,7 +600,7 @@ static void merge_pick(struct acc *c, const struct acc *pc, size_t g, size_t to)
 }
 
 tg_status tg_agg_merge(tg_agg_state *s, const tg_agg_state *part, const uint32_t *map,
-                       size_t n_part, size_t n_groups, size_t row, tg_error *err) {
+                       size_t n_part, size_t n_groups, size_t row_base, size_t row, tg_error *err) {
     tg_status st = reserve_groups(s, n_groups);
     if (st != TG_OK) return st;
     for (size_t i = 0; i < s->n; i++) {
@@ -617,8 +618,29 @@ tg_status tg_agg_merge(tg_agg_state *s, const tg_agg_state *part, const uint32_t
                 neumaier(&c->sum[to], &c->comp[to], pc->sum[g]);
                 c->comp[to] += pc->comp[g];
             }
-            if (c->row) merge_pick(c, pc, g, to);
+            if (c->row) merge_pick(c, pc, g, to, row_base);
         }
+    }
+    return TG_OK;
+}
+
+tg_status tg_agg_detach(tg_agg_state *part, size_t n_groups, tg_col **vals) {
+    for (size_t i = 0; i < part->n; i++) vals[i] = NULL;
+    for (size_t i = 0; i < part->n; i++) {
+        struct acc *c = &part->acc[i];
+        if (!c->row) continue;
+        if (!(vals[i] = tg_col_take(c->a->arg, c->row, n_groups))) {
+            for (size_t k = 0; k < i; k++) {
+                tg_col_release(vals[k]);
+                vals[k] = NULL;
+            }
+            return TG_ENOMEM;
+        }
+    }
+    for (size_t i = 0; i < part->n; i++) {
+        struct acc *c = &part->acc[i];
+        for (size_t g = 0; c->row && g < n_groups; g++)
+            if (c->row[g] != TG_NO_ROW) c->row[g] = g;
     }
     return TG_OK;
 }

@@ -86,11 +86,22 @@ tg_status tg_agg_feed(tg_agg_state *s, const uint32_t *g, size_t base, size_t n,
 ** row order: MIN, MAX and FIRST keep the earlier row on ties, LAST the
 ** later, and float sums add the morsel's compensated sum and its
 ** compensation, so the result depends on the morsels, never on the
-** threads that fed them. TG_OK, TG_ENOMEM, or TG_EDATA when an int sum
-** overflows (naming 'row', the morsel's last row + 1). Aggregates that
-** tg_agg_finish computes from the ids are left alone. */
+** threads that fed them. The rows part chose for MIN, MAX, FIRST and LAST
+** are taken as row_base + row (0 when part was fed rows of the same
+** arguments; see tg_agg_detach). TG_OK, TG_ENOMEM, or TG_EDATA when an
+** int sum overflows (naming 'row', the morsel's last row + 1). Aggregates
+** that tg_agg_finish computes from the ids are left alone. */
 tg_status tg_agg_merge(tg_agg_state *s, const tg_agg_state *part, const uint32_t *map,
-                       size_t n_part, size_t n_groups, size_t row, tg_error *err);
+                       size_t n_part, size_t n_groups, size_t row_base, size_t row, tg_error *err);
+/* Frees 'part' (n_groups groups) from its arguments, so they may be
+** overwritten before it is merged: for each MIN, MAX, FIRST and LAST
+** aggregate i, vals[i] becomes a new column of n_groups rows whose row g is
+** the value chosen for group g (NULL when none), and group g's chosen row
+** becomes g; vals[i] is NULL for the other aggregates. Merge part then with
+** row_base = where those values were appended in the columns that are the
+** merged state's arguments. TG_OK or TG_ENOMEM (vals all NULL, part
+** unchanged). */
+tg_status tg_agg_detach(tg_agg_state *part, size_t n_groups, tg_col **vals);
 /* Completes the aggregates over n_rows rows in n_groups groups and writes
 ** one new column per aggregate to cols[] (n_groups rows, row i for group
 ** order[i]; order NULL is the identity). 'ids' holds every row's group id

@@ -725,6 +725,7 @@ struct eval_job {
     tg_col *col;
     pthread_mutex_t lock;     /* guards the lazy allocation of col->valid */
     const tg_interrupt *intr; /* polled per vector: one row of a wide expression can be slow */
+    int *owner; /* string results in the programs' own dictionaries: each morsel's worker */
 };
 
 /* Copies one vector's result into rows [off, off + n) of col; off is a
@@ -757,6 +758,7 @@ static tg_status eval_morsel(void *ctx, size_t m, int worker, tg_error *err) {
     tg_eval *p = j->progs[worker];
     size_t off, len;
     tg_par_morsel(j->t->n_rows, m, &off, &len);
+    if (j->owner) j->owner[m] = worker;
     for (size_t end = off + len; off < end; off += TG_VECTOR) {
         size_t n = end - off < TG_VECTOR ? end - off : TG_VECTOR;
         tg_status st = tg_par_poll(j->intr, err);
@@ -767,14 +769,40 @@ static tg_status eval_morsel(void *ctx, size_t m, int worker, tg_error *err) {
     return TG_OK;
 }
 
-/* A string result is built in the program's own dictionary, which another
-** worker's program would not share: those run on one thread. */
+/* Whether a string result is built in the program's own dictionary (one
+** per worker, growing as rows are computed) rather than taken from an
+** input column's, which no program changes. */
+static int own_dict(const tg_eval *p, const tg_table *t) {
+    const tg_dict *d = tg_eval_dict(p);
+    if (tg_eval_type(p) != TG_STRING) return 0;
+    for (size_t k = 0; k < t->n_cols; k++)
+        if (t->cols[k]->dict == d) return 0;
+    return 1;
+}
+
+/* Each worker's program builds its strings into its own dictionary, so
+** morsels of a string result hold codes of different dictionaries; they
+** become one (tg_col_unify_dicts: the strings in order of first use),
+** also on one thread, so the answer never depends on the thread count. */
+static tg_status unify(struct eval_job *j, int workers, tg_error *err) {
+    tg_dict **dicts = tg_malloc((size_t)workers * sizeof *dicts);
+    tg_status st;
+    if (!dicts) return tg_err_nomem(err);
+    for (int w = 0; w < workers; w++) dicts[w] = tg_eval_dict(j->progs[w]);
+    st =
+        tg_col_unify_dicts(j->col, dicts, (size_t)workers, j->owner, tg_par_morsel_rows(), j->intr);
+    tg_free(dicts);
+    if (st == TG_ENOMEM) return tg_err_nomem(err);
+    if (st != TG_OK) return tg_par_poll(j->intr, err);
+    return TG_OK;
+}
+
 tg_status tg_exec_eval(const tg_expr *e, const tg_table *t, const tg_interrupt *intr, tg_col **out,
                        tg_error *err) {
-    struct eval_job j = { t, NULL, NULL, PTHREAD_MUTEX_INITIALIZER, intr };
+    struct eval_job j = { t, NULL, NULL, PTHREAD_MUTEX_INITIALIZER, intr, NULL };
     tg_eval *p;
     size_t n_morsels = tg_par_morsels(t->n_rows);
-    int workers;
+    int workers = tg_par_workers(n_morsels);
     tg_status st;
 
     assert(e != NULL && t != NULL && out != NULL);
@@ -786,22 +814,24 @@ tg_status tg_exec_eval(const tg_expr *e, const tg_table *t, const tg_interrupt *
         tg_eval_free(p);
         return TG_OK;
     }
-    workers = tg_eval_type(p) == TG_STRING ? 1 : tg_par_workers(n_morsels);
     j.col = tg_col_new(tg_eval_type(p), t->n_rows ? t->n_rows : 1, tg_eval_dict(p));
     j.progs = tg_calloc((size_t)workers, sizeof *j.progs);
+    if (own_dict(p, t)) j.owner = tg_malloc(n_morsels * sizeof *j.owner);
     if (j.progs) j.progs[0] = p;
     else tg_eval_free(p);
-    if (!j.col || !j.progs) st = tg_err_nomem(err);
+    if (!j.col || !j.progs || (own_dict(p, t) && !j.owner)) st = tg_err_nomem(err);
     else st = compile_more(e, t, j.progs, workers, err);
     if (st == TG_OK) st = tg_par_for_n(n_morsels, workers, eval_morsel, &j, intr, err);
+    if (st == TG_OK) j.col->len = t->n_rows;
+    if (st == TG_OK && j.owner) st = unify(&j, workers, err);
     for (int w = 0; j.progs && w < workers; w++) tg_eval_free(j.progs[w]);
     tg_free(j.progs);
+    tg_free(j.owner);
     pthread_mutex_destroy(&j.lock);
     if (st != TG_OK) {
         tg_col_release(j.col);
         return st;
     }
-    j.col->len = t->n_rows;
     *out = j.col;
     return TG_OK;
 }
@@ -838,12 +868,16 @@ struct filter_job {
     const tg_interrupt *intr; /* polled per vector, as eval_job's */
 };
 
-/* The surviving rows of the vector [off, off + len) into sel[0..*m). */
-static tg_status filter_vector(tg_eval **progs, size_t n_parts, size_t off, size_t len,
-                               uint32_t *sel, uint8_t *mask, size_t *m_out, tg_error *err) {
+tg_status tg_exec_select(tg_eval *const *progs, size_t n_parts, size_t off, size_t len,
+                         uint32_t *sel, uint8_t *mask, size_t *m_out, tg_error *err) {
     size_t m = len;
     int dense = 1; /* the selection is in 'mask' while most rows survive */
     tg_status st = TG_OK;
+    if (n_parts == 0) { /* no terms: every row */
+        for (size_t i = 0; i < len; i++) sel[i] = (uint32_t)i;
+        *m_out = len;
+        return TG_OK;
+    }
     for (size_t k = 0; st == TG_OK && k < n_parts; k++) {
         if (!progs[k]) m = 0, dense = 0; /* the null term */
         if (m == 0) {
@@ -883,7 +917,7 @@ static tg_status filter_morsel(void *ctx, size_t mi, int worker, tg_error *err) 
         size_t n = end - off < TG_VECTOR ? end - off : TG_VECTOR, m;
         st = tg_par_poll(j->intr, err);
         if (st == TG_OK)
-            st = filter_vector(j->progs[worker], j->n_parts, off, n, sel, mask, &m, err);
+            st = tg_exec_select(j->progs[worker], j->n_parts, off, n, sel, mask, &m, err);
         if (st != TG_OK || m == 0) continue;
         if (n_out + m > cap) {
             size_t c = cap ? cap : 1024;
@@ -934,7 +968,7 @@ static tg_status filter_concat(struct filter_job *j, size_t n_morsels, size_t **
 }
 
 /* Compiles the terms for workers 1 .. workers - 1 (worker 0 has them). */
-static tg_status filter_programs(struct filter_job *j, const tg_expr **parts, int workers,
+static tg_status filter_programs(struct filter_job *j, const tg_expr *const *parts, int workers,
                                  tg_error *err) {
     for (int w = 1; w < workers; w++) {
         if (!(j->progs[w] = tg_calloc(j->n_parts ? j->n_parts : 1, sizeof **j->progs)))
@@ -961,31 +995,24 @@ static void filter_job_free(struct filter_job *j, int workers, size_t n_morsels)
 
 /* Morsels run on every worker; each keeps its rows, joined at the end in
 ** morsel order, so the rows and the first error are those of one thread. */
-tg_status tg_exec_filter(const tg_expr *pred, const tg_table *t, const tg_interrupt *intr,
-                         size_t **idx, size_t *n, tg_error *err) {
-    struct conj cj = { NULL, 0, 0 };
-    struct filter_job j = { t, 0, NULL, NULL, NULL, intr };
+tg_status tg_exec_filter_terms(const tg_expr *const *terms, size_t n_terms, const tg_table *t,
+                               const tg_interrupt *intr, size_t **idx, size_t *n, tg_error *err) {
+    struct filter_job j = { t, n_terms, NULL, NULL, NULL, intr };
     size_t n_morsels = tg_par_morsels(t->n_rows), k;
     int workers = tg_par_workers(n_morsels);
     tg_eval **progs = NULL;
-    tg_status st;
+    tg_status st = TG_OK;
 
-    assert(pred != NULL && t != NULL && idx != NULL && n != NULL);
+    assert((terms != NULL || n_terms == 0) && t != NULL && idx != NULL && n != NULL);
     *idx = NULL;
     *n = 0;
-    st = tg_expr_check_depth(pred, err);
-    if (st != TG_OK) return st;
-    st = tg_expr_walk(pred, add_conjunct, &cj);
-    j.n_parts = cj.n;
-    if (st == TG_OK &&
-        (!(j.progs = tg_calloc((size_t)workers, sizeof *j.progs)) ||
-         !(progs = j.progs[0] = tg_calloc(j.n_parts ? j.n_parts : 1, sizeof *progs)) ||
-         !(j.rows = tg_calloc(n_morsels, sizeof *j.rows)) ||
-         !(j.n_rows = tg_calloc(n_morsels, sizeof *j.n_rows))))
-        st = TG_ENOMEM;
-    if (st == TG_ENOMEM) tg_err_nomem(err);
+    if (!(j.progs = tg_calloc((size_t)workers, sizeof *j.progs)) ||
+        !(progs = j.progs[0] = tg_calloc(j.n_parts ? j.n_parts : 1, sizeof *progs)) ||
+        !(j.rows = tg_calloc(n_morsels, sizeof *j.rows)) ||
+        !(j.n_rows = tg_calloc(n_morsels, sizeof *j.n_rows)))
+        st = tg_err_nomem(err);
     for (k = 0; st == TG_OK && k < j.n_parts; k++) {
-        const tg_expr *part = cj.list[k];
+        const tg_expr *part = terms[k];
         /* A bare null among the ANDed terms is NULL on every row: it keeps
         ** nothing (within the AND it would have been typed bool). */
         if (part->op == TG_OP_LIT && part->u.lit.type == TG_TYPE_NULL) continue;
@@ -998,12 +1025,28 @@ tg_status tg_exec_filter(const tg_expr *pred, const tg_table *t, const tg_interr
             tg_free(text);
         }
     }
-    if (st == TG_OK && t->n_rows > 0) st = filter_programs(&j, cj.list, workers, err);
+    if (st == TG_OK && t->n_rows > 0) st = filter_programs(&j, terms, workers, err);
     if (st == TG_OK && t->n_rows > 0)
         st = tg_par_for_n(n_morsels, workers, filter_morsel, &j, intr, err);
     if (st == TG_OK && t->n_rows > 0 && filter_concat(&j, n_morsels, idx, n) != TG_OK)
         st = tg_err_nomem(err);
     filter_job_free(&j, workers, n_morsels);
+    return st;
+}
+
+tg_status tg_exec_filter(const tg_expr *pred, const tg_table *t, const tg_interrupt *intr,
+                         size_t **idx, size_t *n, tg_error *err) {
+    struct conj cj = { NULL, 0, 0 };
+    tg_status st;
+
+    assert(pred != NULL && t != NULL && idx != NULL && n != NULL);
+    *idx = NULL;
+    *n = 0;
+    st = tg_expr_check_depth(pred, err);
+    if (st != TG_OK) return st;
+    st = tg_expr_walk(pred, add_conjunct, &cj);
+    if (st == TG_ENOMEM) tg_err_nomem(err);
+    if (st == TG_OK) st = tg_exec_filter_terms(cj.list, cj.n, t, intr, idx, n, err);
     tg_free(cj.list);
     return st;
 }

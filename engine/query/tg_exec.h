@@ -34,6 +34,17 @@ tg_status tg_exec_run(tg_eval *p, size_t off, size_t n, tg_error *err);
 tg_status tg_exec_refine(tg_eval *p, size_t off, size_t n, uint32_t *sel, size_t *nsel,
                          tg_error *err);
 
+/* For bool programs progs[0..n) over one table, ANDed (a NULL program is
+** a bare null: it keeps nothing): the rows of the vector [off, off + len)
+** where every one is true, as ascending positions within the vector, into
+** sel[0..*m); 'mask' is len bytes of scratch. Terms run in order, over
+** whole vectors into the mask while most rows survive, then only on the
+** survivors; a program that can fail still sees every row, so selecting
+** raises what evaluating would. tg_exec_filter's kernel, for callers that
+** filter a vector at a time themselves. Errors as tg_exec_run. */
+tg_status tg_exec_select(tg_eval *const *progs, size_t n, size_t off, size_t len, uint32_t *sel,
+                         uint8_t *mask, size_t *m, tg_error *err);
+
 /* ---- the entry points: compile an expression, then run it ---- */
 
 /* The type 'e' has over table 't' in *type, after the same checks as
@@ -73,5 +84,10 @@ tg_status tg_exec_eval(const tg_expr *e, const tg_table *t, const tg_interrupt *
 ** every row, so filter and eval raise the same errors. */
 tg_status tg_exec_filter(const tg_expr *pred, const tg_table *t, const tg_interrupt *intr,
                          size_t **idx, size_t *n, tg_error *err);
+
+/* tg_exec_filter of the AND of terms[0..n_terms) (none: every row), each
+** a bool expression applied in the order given. */
+tg_status tg_exec_filter_terms(const tg_expr *const *terms, size_t n_terms, const tg_table *t,
+                               const tg_interrupt *intr, size_t **idx, size_t *n, tg_error *err);
 
 #endif /* TG_EXEC_H */

@@ -195,7 +195,7 @@ static tg_status merge_one(struct group_job *j, size_t m, tg_error *err) {
     if (!(p->map = tg_malloc(p->n_groups * sizeof *p->map))) return tg_err_nomem(err);
     if (map_groups(j, p, off, len) != TG_OK) return tg_err_nomem(err);
     st = tg_agg_merge(j->state, p->state, p->map, p->n_groups, j->set ? tg_keys_count(j->set) : 1,
-                      off + len, err);
+                      0, off + len, err);
     if (st != TG_OK) return st == TG_ENOMEM ? tg_err_nomem(err) : st;
     tg_agg_end(p->state);
     tg_free(p->first);
@@ -314,6 +314,46 @@ static int by_morsels(const tg_table *t, const tg_agg *aggs, size_t n_aggs) {
     return 1;
 }
 
+tg_status tg_group_output(const tg_keys *set, const tg_col *const *cols, const char *const *keys,
+                          size_t n_keys, tg_agg_state *state, const tg_agg *aggs, size_t n_aggs,
+                          const uint32_t *ids, size_t n_rows, const tg_interrupt *intr,
+                          tg_table **out, tg_error *err) {
+    size_t *order = NULL, *rows = NULL, n_groups = n_keys ? tg_keys_count(set) : 1;
+    tg_col **acols = NULL;
+    tg_table *res = NULL;
+    tg_status st = TG_OK;
+
+    *out = NULL;
+    if (n_keys && (st = sort_groups(set, cols, n_keys, &order)) != TG_OK) goto fail;
+    st = TG_ENOMEM;
+    if (!(res = tg_table_new())) goto fail;
+    if (!(acols = tg_calloc(n_aggs ? n_aggs : 1, sizeof *acols))) goto fail;
+    if (!(rows = tg_malloc((n_groups ? n_groups : 1) * sizeof *rows))) goto fail;
+    for (size_t pos = 0; n_keys && pos < n_groups; pos++)
+        rows[pos] = tg_keys_first(set)[order[pos]];
+    for (size_t i = 0; i < n_keys; i++)
+        if ((st = add_col(res, keys[i], tg_col_take(cols[i], rows, n_groups), err)) != TG_OK)
+            goto fail;
+    st = tg_agg_finish(state, ids, n_rows, n_groups, order, intr, acols, err);
+    if (st != TG_OK) goto fail;
+    for (size_t i = 0; i < n_aggs; i++) {
+        st = add_col(res, aggs[i].name, acols[i], err);
+        acols[i] = NULL;
+        if (st != TG_OK) goto fail;
+    }
+    res->n_rows = n_groups;
+    *out = res;
+    res = NULL;
+fail:
+    for (size_t i = 0; acols && i < n_aggs; i++) tg_col_release(acols[i]);
+    tg_free(acols);
+    tg_free(rows);
+    tg_free(order);
+    tg_table_release(res);
+    if (st == TG_ENOMEM) tg_err_nomem(err);
+    return st;
+}
+
 tg_status tg_group_agg(const tg_table *t, const char *const *keys, size_t n_keys,
                        const tg_agg *aggs, size_t n_aggs, const tg_interrupt *intr, tg_table **out,
                        tg_error *err) {
@@ -322,9 +362,6 @@ tg_status tg_group_agg(const tg_table *t, const char *const *keys, size_t n_keys
     tg_keys *set = NULL;
     tg_agg_state *state = NULL;
     uint32_t *ids = NULL;
-    size_t *order = NULL, *rows = NULL, n_groups = 1;
-    tg_col **acols = NULL;
-    tg_table *res = NULL;
     tg_status st;
 
     assert(t != NULL && out != NULL && (aggs != NULL || n_aggs == 0));
@@ -349,38 +386,12 @@ tg_status tg_group_agg(const tg_table *t, const char *const *keys, size_t n_keys
         if (n_keys && (st = tg_keys_new(k, n_keys, t->n_rows, 1, &set)) != TG_OK) goto fail;
         if ((st = feed_rows(t, set, state, ids, intr, err)) != TG_OK) goto fail;
     }
-    if (n_keys) {
-        n_groups = tg_keys_count(set);
-        if ((st = sort_groups(set, cols, n_keys, &order)) != TG_OK) goto fail;
-    }
-    st = TG_ENOMEM;
-    if (!(res = tg_table_new())) goto fail;
-    if (!(acols = tg_calloc(n_aggs ? n_aggs : 1, sizeof *acols))) goto fail;
-    if (!(rows = tg_malloc((n_groups ? n_groups : 1) * sizeof *rows))) goto fail;
-    for (size_t pos = 0; n_keys && pos < n_groups; pos++)
-        rows[pos] = tg_keys_first(set)[order[pos]];
-    for (size_t i = 0; i < n_keys; i++)
-        if ((st = add_col(res, keys[i], tg_col_take(cols[i], rows, n_groups), err)) != TG_OK)
-            goto fail;
-    st = tg_agg_finish(state, ids, t->n_rows, n_groups, order, intr, acols, err);
-    if (st != TG_OK) goto fail;
-    for (size_t i = 0; i < n_aggs; i++) {
-        st = add_col(res, aggs[i].name, acols[i], err);
-        acols[i] = NULL;
-        if (st != TG_OK) goto fail;
-    }
-    res->n_rows = n_groups;
-    *out = res;
-    res = NULL;
+    st = tg_group_output(set, cols, keys, n_keys, state, aggs, n_aggs, ids, t->n_rows, intr, out,
+                         err);
 fail:
-    for (size_t i = 0; acols && i < n_aggs; i++) tg_col_release(acols[i]);
-    tg_free(acols);
-    tg_free(rows);
-    tg_free(order);
     tg_free(ids);
     tg_keys_free(set);
     tg_agg_end(state);
-    tg_table_release(res);
     if (st == TG_ENOMEM) tg_err_nomem(err);
     else if (st == TG_ELIMIT || st == TG_ECANCEL)
         tg_err_set(err, st, NULL, 0, 0, "group-by interrupted");

@@ -14,6 +14,7 @@
 
 #include "tegn.h"
 #include "tg_agg.h"
+#include "tg_keys.h"
 #include "tg_table.h"
 
 /* Groups the rows of 't' by the key columns 'keys' and computes 'aggs'
@@ -32,6 +33,17 @@
 tg_status tg_group_agg(const tg_table *t, const char *const *keys, size_t n_keys,
                        const tg_agg *aggs, size_t n_aggs, const tg_interrupt *intr, tg_table **out,
                        tg_error *err);
+
+/* The result of an aggregation whose caller fed the groups itself
+** (tg_pipe): the groups of 'set' (NULL when n_keys == 0: one group) sorted
+** by their keys, read from the key columns cols[] at each group's first
+** row, under the names keys[]; then a column per aggregate from 'state'
+** (tg_agg_finish with ids over n_rows rows). *out is a new table, NULL on
+** failure; TG_ENOMEM or the interrupt's status. */
+tg_status tg_group_output(const tg_keys *set, const tg_col *const *cols, const char *const *keys,
+                          size_t n_keys, tg_agg_state *state, const tg_agg *aggs, size_t n_aggs,
+                          const uint32_t *ids, size_t n_rows, const tg_interrupt *intr,
+                          tg_table **out, tg_error *err);
 
 /* The distinct rows of 't' by the columns 'keys' (every column when
 ** n_keys == 0): the first row of each distinct key tuple, whole, in order

@@ -21,6 +21,7 @@
 #include "tg_col.h"
 #include "tg_err.h"
 #include "tg_mem.h"
+#include "tg_par.h"
 
 /* Direct indexing pays while its cell table is small next to the rows: at
 ** most 2 cells per row, never above 2^22 (16 MB), always allowed to 2^16. */
@@ -539,7 +540,6 @@ tg_status tg_keys_new(const tg_key *keys, size_t n_keys, size_t n_rows, int null
     if (s->limit > DIRECT_MAX_CELLS) s->limit = DIRECT_MAX_CELLS;
     for (size_t k = 0; k < n_keys; k++) {
         const tg_col *c = keys[k].col;
-        assert(c->len >= n_rows);
         assert(!nulls_match || (!keys[k].map && !keys[k].as_int));
         s->keys[k] = keys[k];
         s->null_slot[k] = nulls_match && c->valid;
@@ -564,6 +564,7 @@ tg_status tg_keys_new(const tg_key *keys, size_t n_keys, size_t n_rows, int null
 
 tg_status tg_keys_add(tg_keys *s, size_t row0, size_t n, uint32_t *ids) {
     assert(row0 + n <= s->n_rows);
+    for (size_t k = 0; k < s->n_keys; k++) assert(row0 + n <= s->keys[k].col->len);
     for (size_t done = 0; done < n; done += TG_VECTOR) {
         size_t m = n - done < TG_VECTOR ? n - done : TG_VECTOR;
         tg_status st = s->direct ? add_direct(s, row0 + done, m, ids + done)
@@ -571,6 +572,101 @@ tg_status tg_keys_add(tg_keys *s, size_t row0, size_t n, uint32_t *ids) {
         if (st != TG_OK) return st;
     }
     return TG_OK;
+}
+
+/* ---- building on several threads ---- */
+
+/* The rows cut into morsels (tg_par): each morsel's rows go into a set of
+** their own, giving local ids; the morsels' first rows then join one set in
+** morsel order, which hands out ids in order of first appearance exactly as
+** one pass over the rows does; last, each morsel's ids become global. */
+struct build_part {
+    size_t *first; /* each local id's first row */
+    uint32_t *map; /* local id -> global id */
+    size_t n;
+};
+
+struct build_job {
+    const tg_key *keys;
+    size_t n_keys, n_rows;
+    int nulls_match;
+    uint32_t *ids;
+    struct build_part *parts;
+};
+
+static tg_status build_morsel(void *ctx, size_t m, int worker, tg_error *err) {
+    struct build_job *j = ctx;
+    struct build_part *p = &j->parts[m];
+    size_t off, len;
+    tg_keys *s;
+    tg_status st = tg_keys_new(j->keys, j->n_keys, j->n_rows, j->nulls_match, &s);
+    (void)worker;
+    (void)err;
+    if (st != TG_OK) return st;
+    tg_par_morsel(j->n_rows, m, &off, &len);
+    for (size_t base = off; st == TG_OK && base < off + len; base += TG_VECTOR) {
+        size_t n = off + len - base < TG_VECTOR ? off + len - base : TG_VECTOR;
+        st = tg_keys_add(s, base, n, j->ids + base);
+    }
+    p->n = s->n_ids;
+    if (st == TG_OK && !(p->first = tg_malloc((p->n ? p->n : 1) * sizeof *p->first)))
+        st = TG_ENOMEM;
+    if (st == TG_OK && p->n) memcpy(p->first, s->first, p->n * sizeof *p->first);
+    tg_keys_free(s);
+    return st;
+}
+
+/* Morsel m's tuples into the global set, in order: their global ids. Few
+** tuples: their first rows one by one. Many (a key nearly unique per row):
+** one row at a time would rebuild the set's cell table again and again,
+** so the morsel's rows go in as one range, as one pass adds them. */
+static tg_status merge_part(tg_keys *s, struct build_part *p, size_t off, size_t len) {
+    uint32_t *ids;
+    tg_status st = TG_OK;
+    if (!(p->map = tg_malloc((p->n ? p->n : 1) * sizeof *p->map))) return TG_ENOMEM;
+    if (p->n <= len / 16) {
+        for (size_t g = 0; st == TG_OK && g < p->n; g++)
+            st = tg_keys_add(s, p->first[g], 1, &p->map[g]);
+        return st;
+    }
+    if (!(ids = tg_malloc(len * sizeof *ids))) return TG_ENOMEM;
+    if ((st = tg_keys_add(s, off, len, ids)) == TG_OK)
+        for (size_t g = 0; g < p->n; g++) p->map[g] = ids[p->first[g] - off];
+    tg_free(ids);
+    return st;
+}
+
+static tg_status remap_morsel(void *ctx, size_t m, int worker, tg_error *err) {
+    struct build_job *j = ctx;
+    const uint32_t *map = j->parts[m].map;
+    size_t off, len;
+    (void)worker;
+    (void)err;
+    tg_par_morsel(j->n_rows, m, &off, &len);
+    for (size_t r = off; r < off + len; r++)
+        if (j->ids[r] != TG_KEYS_NONE) j->ids[r] = map[j->ids[r]];
+    return TG_OK;
+}
+
+static tg_status build_parallel(const tg_key *keys, size_t n_keys, size_t n_rows, int nulls_match,
+                                const tg_interrupt *intr, uint32_t *ids, tg_keys *s) {
+    size_t n_morsels = tg_par_morsels(n_rows);
+    struct build_job j = { keys,        n_keys, n_rows,
+                           nulls_match, ids,    tg_calloc(n_morsels, sizeof *j.parts) };
+    tg_status st = j.parts ? TG_OK : TG_ENOMEM;
+    if (st == TG_OK) st = tg_par_for(n_morsels, build_morsel, &j, intr, NULL);
+    for (size_t m = 0; st == TG_OK && m < n_morsels; m++) {
+        size_t off, len;
+        tg_par_morsel(n_rows, m, &off, &len);
+        if ((st = tg_poll(intr)) == TG_OK) st = merge_part(s, &j.parts[m], off, len);
+    }
+    if (st == TG_OK) st = tg_par_for(n_morsels, remap_morsel, &j, intr, NULL);
+    for (size_t m = 0; j.parts && m < n_morsels; m++) {
+        tg_free(j.parts[m].first);
+        tg_free(j.parts[m].map);
+    }
+    tg_free(j.parts);
+    return st;
 }
 
 tg_status tg_keys_build(const tg_key *keys, size_t n_keys, size_t n_rows, int nulls_match,
@@ -581,9 +677,13 @@ tg_status tg_keys_build(const tg_key *keys, size_t n_keys, size_t n_rows, int nu
     assert(ids != NULL || n_rows == 0);
     *out = NULL;
     if (st != TG_OK) return st;
-    for (size_t base = 0; base < n_rows && st == TG_OK; base += TG_VECTOR) {
-        size_t n = n_rows - base < TG_VECTOR ? n_rows - base : TG_VECTOR;
-        if ((st = tg_poll(intr)) == TG_OK) st = tg_keys_add(s, base, n, ids + base);
+    if (tg_par_morsels(n_rows) > 1 && tg_par_threads() > 1) {
+        st = build_parallel(keys, n_keys, n_rows, nulls_match, intr, ids, s);
+    } else {
+        for (size_t base = 0; base < n_rows && st == TG_OK; base += TG_VECTOR) {
+            size_t n = n_rows - base < TG_VECTOR ? n_rows - base : TG_VECTOR;
+            if ((st = tg_poll(intr)) == TG_OK) st = tg_keys_add(s, base, n, ids + base);
+        }
     }
     if (st != TG_OK) {
         tg_keys_free(s);

@@ -42,8 +42,10 @@ tg_status tg_keys_find(const tg_table *t, const char *name, const char *side, co
                        tg_error *err);
 
 /* An empty set for the key tuples of rows [0, n_rows) of 'keys' (n_keys <=
-** TG_KEYS_MAX columns of at least n_rows rows), to be filled by
-** tg_keys_add. With 'nulls_match' a NULL is a value like any other
+** TG_KEYS_MAX columns), to be filled by tg_keys_add: the columns may grow
+** (a caller collecting tuples), as long as they hold every row added.
+** A key column that may hold NULLs must have its validity bitmap when the
+** set is made. With 'nulls_match' a NULL is a value like any other
 ** (grouping); without it a row with a NULL or unmatchable key gets
 ** TG_KEYS_NONE and joins no tuple (joins). The key array is copied, the
 ** columns are borrowed until tg_keys_free. TG_OK, TG_ENOMEM or TG_EARG
@@ -56,8 +58,11 @@ tg_status tg_keys_new(const tg_key *keys, size_t n_keys, size_t n_rows, int null
 ** row id 0. TG_OK or TG_ENOMEM (the set stays usable for freeing). */
 tg_status tg_keys_add(tg_keys *s, size_t row0, size_t n, uint32_t *ids);
 /* tg_keys_new, then every row added: ids[row] for rows [0, n_rows), with
-** 'intr' polled every TG_VECTOR rows. Errors as tg_keys_new and
-** tg_keys_add, or the interrupt's status; on failure *out is NULL. */
+** 'intr' polled every TG_VECTOR rows. Over several morsels and threads
+** (tg_par) each morsel builds a set of its own and the morsels join one in
+** morsel order: the same ids, in order of first appearance, as one pass.
+** Errors as tg_keys_new and tg_keys_add, or the interrupt's status; on
+** failure *out is NULL. */
 tg_status tg_keys_build(const tg_key *keys, size_t n_keys, size_t n_rows, int nulls_match,
                         const tg_interrupt *intr, uint32_t *ids, tg_keys **out);
 void tg_keys_free(tg_keys *s);

@@ -18,13 +18,16 @@
 
 #include "tg_agg.h"
 #include "tg_err.h"
+#include "tg_eval.h"
 #include "tg_exec.h"
 #include "tg_group.h"
 #include "tg_join.h"
 #include "tg_mem.h"
+#include "tg_pipe.h"
 #include "tg_sbuf.h"
 
 enum { SCAN, FILTER, DERIVE, JOIN, AGG, PROJECT };
+enum { FUSES = 1, FUSED, WITH_ABOVE };
 
 typedef struct aggdef {
     char *name;
@@ -45,6 +48,7 @@ struct tg_plan {
     size_t *sel, n_sel;
     int has_sel;
     tg_expr *pred;   /* filter */
+    int may_fail;    /* filter: the predicate can raise a data error */
     char **names;    /* derive: n names; join: left keys; agg: keys */
     tg_expr **exprs; /* derive */
     char **rkeys;    /* join: right keys; project: the input column of each name */
@@ -72,6 +76,8 @@ struct step {
     size_t n_keys;
     const tg_plan *regroup; /* a join above that aggregate: the group-by it replaces */
     int done;
+    int fused; /* FUSES: a group-by running the steps below it (tg_pipe); FUSED: one of those,
+                  or a filter run in one pass with the filter above */
     size_t rows_in, rows_out, bytes;
     double secs, total; /* this step alone; with the steps below it */
 };
@@ -218,7 +224,17 @@ tg_plan *tg_plan_filter(tg_plan *in, const tg_expr *pred, tg_error *err) {
     p->schema = tg_table_retain(in->schema);
     st = tg_exec_filter(pred, in->schema, NULL, &idx, &m, err); /* the checks, on no rows */
     tg_free(idx);
+    if (st == TG_OK) {
+        tg_eval *prog;
+        st = tg_eval_compile(pred, in->schema, &prog, err);
+        if (st == TG_OK) p->may_fail = prog->may_fail;
+        tg_eval_free(prog);
+    }
     return st == TG_OK ? p : failed(p, st, err);
+}
+
+int tg_plan_may_fail(const tg_plan *p) {
+    return p->kind == FILTER && p->may_fail;
 }
 
 /* t's columns with cols[i] named names[i] replacing same-named ones in
@@ -822,14 +838,62 @@ static tg_status exec_scan(step *s, rel *out, tg_error *err) {
     return TG_OK;
 }
 
+/* The columns of the preds (each column once) into *names, a tg_malloc'ed array. */
+static tg_status preds_columns(const tg_expr *const *preds, size_t n, const char ***names,
+                               size_t *n_names) {
+    size_t cap = 0;
+    *names = NULL;
+    *n_names = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char **cols;
+        size_t m;
+        if (tg_expr_columns(preds[i], &cols, &m) != TG_OK) return TG_ENOMEM;
+        for (size_t k = 0; k < m; k++) {
+            size_t at = 0;
+            while (at < *n_names && strcmp((*names)[at], cols[k]) != 0) at++;
+            if (at < *n_names) continue;
+            if (*n_names == cap) {
+                const char **g = tg_realloc(*names, (cap = cap ? 2 * cap : 8) * sizeof *g);
+                if (!g) {
+                    tg_free(cols);
+                    return TG_ENOMEM;
+                }
+                *names = g;
+            }
+            (*names)[(*n_names)++] = cols[k];
+        }
+        tg_free(cols);
+    }
+    return TG_OK;
+}
+
 /* The selection of a filter: the predicate's columns gathered for the
-** input's selected rows, the new indices composed with the old. */
+** input's selected rows, the new indices composed with the old. The terms
+** of one predicate that stay together (a chain of filter steps of one
+** node) run in one pass, as the eager filter runs them: the inner steps
+** are marked WITH_ABOVE. */
 static tg_status exec_filter(step *s, run *ru, rel *out) {
     rel in = { 0 };
     tg_table *view = NULL;
-    size_t *sub = NULL, m = 0;
-    tg_status st = exec_step(s->in[0], ru, &in);
-    if (st != TG_OK) return st;
+    size_t *sub = NULL, m = 0, n_terms = 1;
+    const tg_expr **terms;
+    step *b = s;
+    tg_status st;
+    while (b->in[0]->kind == FILTER && b->in[0]->node == s->node) {
+        b = b->in[0];
+        n_terms++;
+    }
+    if (!(terms = tg_malloc(n_terms * sizeof *terms))) return tg_err_nomem(ru->err);
+    b = s;
+    for (size_t i = n_terms; i-- > 0; b = i ? b->in[0] : b) { /* bottom up */
+        terms[i] = b->pred;
+        if (b != s) b->fused = WITH_ABOVE;
+    }
+    st = exec_step(b->in[0], ru, &in);
+    if (st != TG_OK) {
+        tg_free(terms);
+        return st;
+    }
     s->rows_in = in.n;
     if (!in.sel) {
         view = tg_table_retain(in.t);
@@ -837,7 +901,7 @@ static tg_status exec_filter(step *s, run *ru, rel *out) {
         rel pv = { 0 };
         const char **names = NULL;
         size_t n = 0;
-        if (tg_expr_columns(s->pred, &names, &n) != TG_OK) st = tg_err_nomem(ru->err);
+        if (preds_columns(terms, n_terms, &names, &n) != TG_OK) st = tg_err_nomem(ru->err);
         if (st == TG_OK && tg_table_select(in.t, names, n, &pv.t, NULL) != TG_OK)
             st = tg_err_nomem(ru->err);
         if (st == TG_OK) {
@@ -849,10 +913,11 @@ static tg_status exec_filter(step *s, run *ru, rel *out) {
         tg_table_release(pv.t);
         tg_free(names);
     }
-    if (st == TG_OK) st = tg_exec_filter(s->pred, view, ru->intr, &sub, &m, ru->err);
+    if (st == TG_OK) st = tg_exec_filter_terms(terms, n_terms, view, ru->intr, &sub, &m, ru->err);
     if (st == TG_OK && !sub && !(sub = tg_malloc(sizeof *sub))) /* no rows, still a selection */
         st = tg_err_nomem(ru->err);
     tg_table_release(view);
+    tg_free(terms);
     if (st == TG_OK && in.sel)
         for (size_t i = 0; i < m; i++) sub[i] = in.sel[sub[i]];
     if (st == TG_OK) {
@@ -960,9 +1025,146 @@ static tg_status exec_project(step *s, run *ru, rel *out) {
     return st;
 }
 
+/* ---- a group-by fused with the filters and derives below it ---- */
+
+/* The pipeline of s's input: derives and selects over filters over a
+** scan (NULL when the steps have another shape). Arrays owned by 'pp',
+** freed by pipe_free. */
+typedef struct fusion {
+    tg_pipe pp;
+    tg_table *t;
+    step *scan, *top_filter;
+    tg_pipe_step *steps;
+    const tg_expr **terms;
+    uint8_t *carry;
+    const tg_expr ***exprs;
+    const char ***from;
+    tg_pipe_aggspec *aggs;
+} fusion;
+
+static void fusion_free(fusion *f, size_t n_steps) {
+    for (size_t i = 0; i < n_steps; i++) {
+        tg_free(f->exprs ? f->exprs[i] : NULL);
+        tg_free(f->from ? f->from[i] : NULL);
+    }
+    tg_free(f->exprs);
+    tg_free(f->from);
+    tg_free(f->steps);
+    tg_free(f->terms);
+    tg_free(f->carry);
+    tg_free(f->aggs);
+    tg_table_release(f->t);
+}
+
+/* One derive or select step as a tg_pipe_step computing what is needed. */
+static tg_status pipe_step(fusion *f, size_t i, const step *d) {
+    const tg_plan *p = d->node;
+    const tg_table *sch = step_schema(d);
+    tg_pipe_step *ps = &f->steps[i];
+    *ps = (tg_pipe_step){ d->kind == DERIVE ? TG_PIPE_DERIVE : TG_PIPE_RENAME, p->n,
+                          (const char *const *)p->names, NULL, NULL };
+    if (d->kind == DERIVE) {
+        if (!(f->exprs[i] = tg_calloc(p->n ? p->n : 1, sizeof **f->exprs))) return TG_ENOMEM;
+        for (size_t k = 0; k < sch->n_cols; k++) {
+            int at = d->need[k] ? derived_at(p, sch->names[k]) : -1;
+            if (at >= 0) f->exprs[i][at] = p->exprs[at];
+        }
+        ps->exprs = f->exprs[i];
+    } else {
+        if (!(f->from[i] = tg_calloc(p->n ? p->n : 1, sizeof **f->from))) return TG_ENOMEM;
+        for (size_t k = 0; k < p->n; k++)
+            if (d->need[k]) f->from[i][k] = p->rkeys[k];
+        ps->from = f->from[i];
+    }
+    return TG_OK;
+}
+
+/* Fills f for the group-by s: 0 when its input is not derives and selects
+** over filters over a scan, or is the scan of a whole table itself, -1 on
+** allocation failure, else 1. */
+static int fusion_make(step *s, fusion *f, size_t *n_steps) {
+    step *c = s->in[0];
+    const tg_plan *a = s->node;
+    size_t n_filters = 0, i;
+    *n_steps = 0;
+    for (; c->kind == DERIVE || c->kind == PROJECT; c = c->in[0]) (*n_steps)++;
+    for (f->top_filter = c->kind == FILTER ? c : NULL; c->kind == FILTER; c = c->in[0]) n_filters++;
+    /* A group-by straight over a scan reads its columns in place; over a
+    ** derive it would compute the derived column whole. */
+    if (c->kind != SCAN || (!n_filters && !c->node->has_sel && !*n_steps)) return 0;
+    f->scan = c;
+    if (!(f->t = needed_cols(c, c->table)) ||
+        !(f->steps = tg_calloc(*n_steps ? *n_steps : 1, sizeof *f->steps)) ||
+        !(f->exprs = tg_calloc(*n_steps ? *n_steps : 1, sizeof *f->exprs)) ||
+        !(f->from = tg_calloc(*n_steps ? *n_steps : 1, sizeof *f->from)) ||
+        !(f->terms = tg_calloc(n_filters ? n_filters : 1, sizeof *f->terms)) ||
+        !(f->carry = tg_calloc(f->t->n_cols ? f->t->n_cols : 1, 1)) ||
+        !(f->aggs = tg_calloc(a->n_aggs ? a->n_aggs : 1, sizeof *f->aggs)))
+        return -1;
+    i = *n_steps;
+    for (c = s->in[0]; c->kind == DERIVE || c->kind == PROJECT; c = c->in[0])
+        if (pipe_step(f, --i, c) != TG_OK) return -1; /* bottom up */
+    i = n_filters;
+    for (; c->kind == FILTER; c = c->in[0]) f->terms[--i] = c->pred;
+    for (size_t k = 0; k < f->t->n_cols; k++) {
+        long at = tg_table_find(step_schema(c), f->t->names[k]);
+        f->carry[k] = !f->top_filter || (at >= 0 && f->top_filter->need[at]);
+    }
+    for (size_t k = 0; k < a->n_aggs; k++)
+        f->aggs[k] = (tg_pipe_aggspec){ a->aggs[k].name, a->aggs[k].fn, a->aggs[k].arg,
+                                        a->aggs[k].p, a->aggs[k].method };
+    f->pp = (tg_pipe){ f->t,
+                       c->node->has_sel ? c->node->sel : NULL,
+                       c->node->n_sel,
+                       f->terms,
+                       n_filters,
+                       f->carry,
+                       f->steps,
+                       *n_steps,
+                       s->keys ? s->keys : (const char *const *)a->names,
+                       s->keys ? s->n_keys : a->n,
+                       f->aggs,
+                       a->n_aggs };
+    return 1;
+}
+
+/* Runs the group-by s with the steps below it through tg_pipe; returns 0
+** when it does not (another shape, an aggregate tg_pipe declines, or a
+** data error, whose message names a row of a morsel: the steps then run
+** one at a time and raise it as they would). */
+static int exec_fused(step *s, run *ru, rel *out, tg_status *st) {
+    fusion f;
+    size_t n_steps, kept;
+    int made;
+    memset(&f, 0, sizeof f);
+    if ((made = fusion_make(s, &f, &n_steps)) <= 0) {
+        fusion_free(&f, n_steps);
+        if (made < 0) *st = tg_err_nomem(ru->err);
+        return made < 0;
+    }
+    *st = tg_pipe_agg(&f.pp, ru->intr, &out->t, &kept, ru->err);
+    if ((*st == TG_OK && !out->t) || *st == TG_EDATA || *st == TG_EARG) {
+        fusion_free(&f, n_steps);
+        return 0;
+    }
+    if (*st == TG_OK) {
+        out->n = out->t->n_rows;
+        s->rows_in = kept;
+        s->fused = FUSES;
+        for (step *c = s->in[0]; c != f.scan; c = c->in[0]) c->fused = FUSED;
+        f.scan->done = 1;
+        f.scan->rows_in = f.scan->table->n_rows;
+        f.scan->rows_out = f.scan->node->n_sel;
+    }
+    fusion_free(&f, n_steps);
+    return 1;
+}
+
 static tg_status exec_agg(step *s, run *ru, rel *out) {
     tg_table *t = NULL;
-    tg_status st = input_table(s, 0, ru, &t);
+    tg_status st;
+    if (exec_fused(s, ru, out, &st)) return st;
+    st = input_table(s, 0, ru, &t);
     if (st == TG_OK && s->keys)
         st = run_agg(s->node, s->keys, s->n_keys, t, ru->intr, &out->t, ru->err);
     else if (st == TG_OK)
@@ -1117,7 +1319,10 @@ static void explain_line(tg_sbuf *b, const step *s) {
             tg_sbuf_str(b, ")");
         }
         if (s->keys) tg_sbuf_str(b, " (moved below the join)");
+        if (s->fused == FUSES) tg_sbuf_str(b, " (fused: runs the steps below, morsel by morsel)");
     }
+    if (s->fused == FUSED) tg_sbuf_str(b, " (in the group-by's morsels)");
+    if (s->fused == WITH_ABOVE) tg_sbuf_str(b, " (one pass with the filter above)");
     if (p->where && *p->where) tg_sbuf_printf(b, "  [%.*s]", (int)strlen(p->where) - 2, p->where);
     if (s->done)
         tg_sbuf_printf(b, "  rows %zu -> %zu, %.3f ms, %.1f KiB", s->rows_in, s->rows_out,

@@ -24,7 +24,17 @@
 **     and copies only those);
 **   - a filter's result stays a selection vector (row indices into its
 **     input) until a step needs columns, and then only the columns that
-**     step reads are gathered for the selected rows.
+**     step reads are gathered for the selected rows; the AND terms of one
+**     filter that stay together run in one pass (tg_exec_filter_terms);
+**   - a group-by over derives and selects over filters over a scan (or
+**     over the scan of a selection) runs as one pipeline (tg_pipe): the
+**     filters leave a bit per scanned row, and each morsel of the kept
+**     rows is gathered, derived and grouped in one worker's buffers, the
+**     morsels merged in order; no selection vector and no gathered
+**     column of every kept row exist. tg_pipe declines aggregates that
+**     need every row's group id and derived strings; then, and when the
+**     pipeline raises a data error (its row numbers are a morsel's), the
+**     steps run one at a time as above.
 ** The result is identical to running each verb eagerly, row order, names,
 ** types and values, except that an error an eager derive would raise on a
 ** row that a later filter drops is not raised. The rewritten plan is kept
@@ -79,6 +89,11 @@ tg_plan *tg_plan_project(tg_plan *in, const char *const *names, const char *cons
 /* tg_group_agg of 'in' by the key columns, with aggs[0..n_aggs). */
 tg_plan *tg_plan_agg(tg_plan *in, const char *const *keys, size_t n_keys,
                      const tg_plan_aggspec *aggs, size_t n_aggs, tg_error *err);
+
+/* 1 if 'p' is a filter whose predicate can raise a data error when it
+** runs (integer overflow, a strict cast): running it later than the
+** script's line could then move the error. */
+int tg_plan_may_fail(const tg_plan *p);
 
 /* Records the script position of the verb that built 'p' ("script.lua:4: ")
 ** and the verb's name ("filter"), for errors raised when it runs. */

@@ -110,6 +110,63 @@ static tg_status collate_ranks(const tg_dict *d, const char *name, uint32_t *ran
     return st;
 }
 
+/* The range of a key's mapped values and whether it holds NULLs or NaNs,
+** a morsel per item (tg_par); minimum and maximum do not depend on the
+** order the morsels are combined in. */
+struct scan {
+    uint64_t lo, hi;
+    int has_null, has_nan;
+};
+
+struct scan_job {
+    const tg_col *col;
+    const uint32_t *rank;
+    size_t n;
+    struct scan *part; /* one per morsel */
+};
+
+static tg_status scan_morsel(void *ctx, size_t m, int worker, tg_error *err) {
+    const struct scan_job *j = ctx;
+    const tg_col *col = j->col;
+    struct scan p = { UINT64_MAX, 0, 0, 0 };
+    size_t i0, len;
+    (void)worker;
+    (void)err;
+    tg_par_morsel(j->n, m, &i0, &len);
+    for (size_t r = i0; r < i0 + len; r++) {
+        uint64_t v;
+        if (!tg_col_is_valid(col, r)) {
+            p.has_null = 1;
+            continue;
+        }
+        if (col->type == TG_FLOAT && col->v.f64[r] != col->v.f64[r]) {
+            p.has_nan = 1;
+            continue;
+        }
+        v = mapped(col, j->rank, r, col->type);
+        if (v < p.lo) p.lo = v;
+        if (v > p.hi) p.hi = v;
+    }
+    j->part[m] = p;
+    return TG_OK;
+}
+
+static tg_status scan_key(const struct sorter *s, const tg_col *col, const uint32_t *rank,
+                          uint64_t *lo, uint64_t *hi, int *has_null, int *has_nan) {
+    size_t n_morsels = tg_par_morsels(s->n);
+    struct scan_job j = { col, rank, s->n, tg_malloc(n_morsels * sizeof *j.part) };
+    if (!j.part) return TG_ENOMEM;
+    tg_status st = tg_par_for(n_morsels, scan_morsel, &j, NULL, NULL);
+    for (size_t m = 0; st == TG_OK && m < n_morsels; m++) {
+        if (j.part[m].lo < *lo) *lo = j.part[m].lo;
+        if (j.part[m].hi > *hi) *hi = j.part[m].hi;
+        *has_null |= j.part[m].has_null;
+        *has_nan |= j.part[m].has_nan;
+    }
+    tg_free(j.part);
+    return st;
+}
+
 /* Scans one key column and appends its field(s) to the sorter. */
 static tg_status add_key(struct sorter *s, const tg_col *col, int desc) {
     uint64_t lo = UINT64_MAX, hi = 0;
@@ -126,19 +183,9 @@ static tg_status add_key(struct sorter *s, const tg_col *col, int desc) {
             return TG_ENOMEM;
         }
     }
-    for (size_t r = 0; r < s->n; r++) {
-        uint64_t m;
-        if (!tg_col_is_valid(col, r)) {
-            has_null = 1;
-            continue;
-        }
-        if (col->type == TG_FLOAT && col->v.f64[r] != col->v.f64[r]) {
-            has_nan = 1;
-            continue;
-        }
-        m = mapped(col, rank, r, col->type);
-        if (m < lo) lo = m;
-        if (m > hi) hi = m;
+    if (scan_key(s, col, rank, &lo, &hi, &has_null, &has_nan) != TG_OK) {
+        tg_free(rank);
+        return TG_ENOMEM;
     }
     if (lo > hi) lo = hi = 0; /* no numbers at all */
 
@@ -336,6 +383,36 @@ static tg_status sort_words(const struct sorter *s, uint64_t **cur, uint64_t **t
     return TG_OK;
 }
 
+/* The words before and after the sort, a morsel per item: the identity
+** (perm NULL), or each word's row index into perm (which may be the words
+** themselves: each item reads and writes its own slots). */
+struct words_job {
+    uint64_t *words;
+    size_t *perm;
+    size_t n;
+    uint64_t mask;
+};
+
+static tg_status words_morsel(void *ctx, size_t m, int worker, tg_error *err) {
+    const struct words_job *j = ctx;
+    size_t i0, len;
+    (void)worker;
+    (void)err;
+    tg_par_morsel(j->n, m, &i0, &len);
+    if (!j->perm) {
+        for (size_t i = i0; i < i0 + len; i++) j->words[i] = i;
+        return TG_OK;
+    }
+    for (size_t i = i0; i < i0 + len; i++) j->perm[i] = (size_t)(j->words[i] & j->mask);
+    return TG_OK;
+}
+
+static tg_status run_words(uint64_t *words, size_t *perm, size_t n, uint64_t mask,
+                           const tg_interrupt *intr) {
+    struct words_job j = { words, perm, n, mask };
+    return tg_par_for(tg_par_morsels(n), words_morsel, &j, intr, NULL);
+}
+
 /* ---- public ---- */
 
 static void free_fields(struct sorter *s) {
@@ -385,7 +462,7 @@ tg_status tg_sort_index_collate(const tg_table *t, const char *const *keys, cons
     }
     s.idx_bits = s.n > 1 ? bit_width(s.n - 1) : 1;
     s.idx_mask = ((uint64_t)1 << s.idx_bits) - 1;
-    for (size_t i = 0; i < s.n; i++) cur[i] = i;
+    if ((st = run_words(cur, NULL, s.n, 0, intr)) != TG_OK) goto fail;
 
     if (s.total_bits > 0 && s.n > 1) {
         unsigned chunk = 64 - s.idx_bits;
@@ -402,13 +479,15 @@ tg_status tg_sort_index_collate(const tg_table *t, const char *const *keys, cons
     /* The words now hold row indices in sorted order: keep the low bits. */
 #if SIZE_MAX == UINT64_MAX
     perm = (size_t *)cur;
-    for (size_t i = 0; i < s.n; i++) perm[i] = (size_t)(cur[i] & s.idx_mask);
 #else
     perm = tg_malloc((s.n ? s.n : 1) * sizeof *perm);
     if (!perm) goto nomem;
-    for (size_t i = 0; i < s.n; i++) perm[i] = (size_t)(cur[i] & s.idx_mask);
-    tg_free(cur);
 #endif
+    if ((st = run_words(cur, perm, s.n, s.idx_mask, intr)) != TG_OK) {
+        if ((void *)perm != (void *)cur) tg_free(perm);
+        goto fail;
+    }
+    if ((void *)perm != (void *)cur) tg_free(cur);
     tg_free(tmp);
     free_fields(&s);
     *out = perm;
@@ -474,22 +553,50 @@ static inline void mark_breaks(const tg_col *c, const size_t *perm, size_t n, ui
     }
 }
 
-tg_status tg_sort_breaks(const tg_table *t, const char *const *keys, size_t n_keys,
-                         const size_t *perm, size_t n, uint8_t *brk, tg_error *err) {
-    if (n == 0) return TG_OK;
-    memset(brk, 0, n);
-    brk[0] = 1;
-    for (size_t k = 0; k < n_keys; k++) {
-        const tg_col *c;
-        tg_status st = find_key(t, keys[k], &c, err);
-        if (st != TG_OK) return st;
+/* Breaks over morsels of positions (tg_par): position i compares rows
+** perm[i - 1] and perm[i] only, so each item writes its own bytes. */
+struct breaks_job {
+    const tg_col **cols;
+    size_t n_keys;
+    const size_t *perm;
+    size_t n;
+    uint8_t *brk;
+};
+
+static tg_status breaks_morsel(void *ctx, size_t m, int worker, tg_error *err) {
+    const struct breaks_job *j = ctx;
+    size_t i0, len;
+    (void)worker;
+    (void)err;
+    tg_par_morsel(j->n, m, &i0, &len);
+    if (len == 0) return TG_OK;
+    memset(j->brk + i0, 0, len);
+    if (i0 == 0) j->brk[0] = 1;
+    /* mark_breaks starts at its second position: give it the one before. */
+    size_t from = i0 ? i0 - 1 : 0, count = i0 + len - from;
+    const size_t *perm = j->perm + from;
+    uint8_t *brk = j->brk + from;
+    for (size_t k = 0; k < j->n_keys; k++) {
+        const tg_col *c = j->cols[k];
         switch (c->type) {
-        case TG_INT: mark_breaks(c, perm, n, brk, TG_INT); break;
-        case TG_FLOAT: mark_breaks(c, perm, n, brk, TG_FLOAT); break;
-        case TG_BOOL: mark_breaks(c, perm, n, brk, TG_BOOL); break;
-        case TG_DATE: mark_breaks(c, perm, n, brk, TG_DATE); break;
-        case TG_STRING: mark_breaks(c, perm, n, brk, TG_STRING); break;
+        case TG_INT: mark_breaks(c, perm, count, brk, TG_INT); break;
+        case TG_FLOAT: mark_breaks(c, perm, count, brk, TG_FLOAT); break;
+        case TG_BOOL: mark_breaks(c, perm, count, brk, TG_BOOL); break;
+        case TG_DATE: mark_breaks(c, perm, count, brk, TG_DATE); break;
+        case TG_STRING: mark_breaks(c, perm, count, brk, TG_STRING); break;
         }
     }
     return TG_OK;
+}
+
+tg_status tg_sort_breaks(const tg_table *t, const char *const *keys, size_t n_keys,
+                         const size_t *perm, size_t n, uint8_t *brk, tg_error *err) {
+    struct breaks_job j = { NULL, n_keys, perm, n, brk };
+    tg_status st = TG_OK;
+    if (n == 0) return TG_OK;
+    if (!(j.cols = tg_malloc((n_keys ? n_keys : 1) * sizeof *j.cols))) return tg_err_nomem(err);
+    for (size_t k = 0; st == TG_OK && k < n_keys; k++) st = find_key(t, keys[k], &j.cols[k], err);
+    if (st == TG_OK) st = tg_par_for(tg_par_morsels(n), breaks_morsel, &j, NULL, err);
+    tg_free(j.cols);
+    return st;
 }

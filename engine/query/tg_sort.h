@@ -52,8 +52,9 @@ tg_status tg_sort_collate(const tg_table *t, const char *const *keys, const int 
 ** on the same keys), sets brk[i] = 1 where row perm[i] differs from row
 ** perm[i - 1] in any of the named columns and brk[i] = 0 where all are
 ** equal; brk[0] = 1 when n > 0. Equality is grouping equality: NULL equals
-** NULL, NaN equals NaN, -0.0 equals 0.0. 'brk' holds n bytes. Errors:
-** TG_EARG for an unknown column. Allocates nothing. */
+** NULL, NaN equals NaN, -0.0 equals 0.0. 'brk' holds n bytes. Runs on
+** tg_par's workers, a morsel of positions each. Errors: TG_EARG for an
+** unknown column, TG_ENOMEM. */
 tg_status tg_sort_breaks(const tg_table *t, const char *const *keys, size_t n_keys,
                          const size_t *perm, size_t n, uint8_t *brk, tg_error *err);
 

@@ -113,7 +113,8 @@ print(g:explain())
 -- expect:
 join inner on tilbud_id = tilbud_id (after the group-by)  [script.lua:2]
   group_by tilbud_id agg d = sum(col("dage")), n = count() (moved below the join)  [script.lua:3]
-    scan 36 selected rows, 2 of 6 columns
+    filter (col("status") == "belagt")  [script.lua:2]
+      scan 60 rows, 3 of 6 columns
   scan 5 rows, 2 of 4 columns
 
 -- case: a group-by moved below a left join keeps the groups without a match

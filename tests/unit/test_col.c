@@ -642,6 +642,95 @@ static void test_col_take_poll(void **state) {
     tg_test_no_leaks(before);
 }
 
+/* ---- one dictionary from several ---- */
+
+/* Rows 0..5 (spans of 2) computed by workers 1, 0, 1 into their own
+** dictionaries: "b" is code 1 in d0 and code 0 in d1. */
+static tg_col *unify_input(tg_dict *d0, tg_dict *d1) {
+    static const char *s0[] = { "a", "b", "c" }, *s1[] = { "b", "z" };
+    uint32_t code;
+    for (size_t i = 0; i < 3; i++) assert_int_equal(tg_dict_intern(d0, s0[i], 1, &code), TG_OK);
+    for (size_t i = 0; i < 2; i++) assert_int_equal(tg_dict_intern(d1, s1[i], 1, &code), TG_OK);
+    tg_col *c = tg_col_new(TG_STRING, 6, d0);
+    static const uint32_t codes[] = { 1, 0, /* d0 */ 2, 1, /* d1 */ 0, 1 };
+    memcpy(c->v.str, codes, sizeof codes);
+    c->len = 6;
+    assert_int_equal(tg_col_set_null(c, 2), TG_OK); /* d0's "c": never used */
+    return c;
+}
+
+static void test_col_unify_dicts(void **state) {
+    (void)state;
+    size_t blocks = tg_mem_blocks();
+    tg_dict *d0 = tg_dict_new(), *d1 = tg_dict_new();
+    tg_col *c = unify_input(d0, d1);
+    tg_dict *dicts[] = { d0, d1 };
+    static const int owner[] = { 1, 0, 1 };
+    assert_int_equal(tg_col_unify_dicts(c, dicts, 2, owner, 2, NULL), TG_OK);
+    /* rows: z b NULL b b z -> dictionary z, b; NULL row code 0 */
+    static const uint32_t want[] = { 0, 1, 0, 1, 1, 0 };
+    assert_int_equal(tg_dict_size(c->dict), 2);
+    assert_string_equal(tg_dict_str(c->dict, 0, NULL), "z");
+    assert_string_equal(tg_dict_str(c->dict, 1, NULL), "b");
+    assert_memory_equal(c->v.str, want, sizeof want);
+    assert_false(tg_col_is_valid(c, 2));
+    assert_true(c->dict != d0 && c->dict != d1);
+    tg_col_release(c);
+
+    /* One dictionary already in order of first use is kept as it is. */
+    tg_dict *d2 = tg_dict_new();
+    uint32_t code;
+    assert_int_equal(tg_dict_intern(d2, "p", 1, &code), TG_OK);
+    assert_int_equal(tg_dict_intern(d2, "q", 1, &code), TG_OK);
+    c = tg_col_new(TG_STRING, 3, d2);
+    c->v.str[0] = 0, c->v.str[1] = 1, c->v.str[2] = 0, c->len = 3;
+    static const int same[] = { 0, 0 };
+    tg_dict *only[] = { d2 };
+    assert_int_equal(tg_col_unify_dicts(c, only, 1, same, 2, NULL), TG_OK);
+    assert_ptr_equal(c->dict, d2);
+    tg_col_release(c);
+    tg_dict_release(d0);
+    tg_dict_release(d1);
+    tg_dict_release(d2);
+    tg_test_no_leaks(blocks);
+}
+
+/* unify_input's column made and unified with every allocation failing
+** in turn; the input's own allocations may fail too. */
+static tg_status unify_once(void *ctx) {
+    static const char *s0[] = { "a", "b", "c" }, *s1[] = { "b", "z" };
+    static const uint32_t codes[] = { 1, 0, 2, 1, 0, 1 };
+    static const int owner[] = { 1, 0, 1 };
+    tg_dict *d0 = tg_dict_new(), *d1 = tg_dict_new();
+    tg_col *c = NULL;
+    tg_status st = d0 && d1 ? TG_OK : TG_ENOMEM;
+    uint32_t code;
+    (void)ctx;
+    for (size_t i = 0; st == TG_OK && i < 3; i++) st = tg_dict_intern(d0, s0[i], 1, &code);
+    for (size_t i = 0; st == TG_OK && i < 2; i++) st = tg_dict_intern(d1, s1[i], 1, &code);
+    if (st == TG_OK && !(c = tg_col_new(TG_STRING, 6, d0))) st = TG_ENOMEM;
+    if (st == TG_OK) {
+        memcpy(c->v.str, codes, sizeof codes);
+        c->len = 6;
+        st = tg_col_set_null(c, 2);
+    }
+    if (st == TG_OK) {
+        tg_dict *dicts[] = { d0, d1 };
+        st = tg_col_unify_dicts(c, dicts, 2, owner, 2, NULL);
+    }
+    tg_col_release(c);
+    tg_dict_release(d0);
+    tg_dict_release(d1);
+    return st;
+}
+
+static void test_col_oom_unify_dicts(void **state) {
+    (void)state;
+    size_t blocks = tg_mem_blocks();
+    assert_true(tg_test_oom_loop(unify_once, NULL) > 8);
+    tg_test_no_leaks(blocks);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_col_type_names),
@@ -663,6 +752,8 @@ int main(void) {
         cmocka_unit_test_teardown(test_col_oom_slice, tg_test_disarm),
         cmocka_unit_test_teardown(test_col_oom_reserve, tg_test_disarm),
         cmocka_unit_test_teardown(test_col_oom_shrink, tg_test_disarm),
+        cmocka_unit_test(test_col_unify_dicts),
+        cmocka_unit_test_teardown(test_col_oom_unify_dicts, tg_test_disarm),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,7 +10,10 @@
 ** one with its own. Values and NULLs must agree on every row; bool
 ** expressions must also filter to exactly the rows the reference finds
 ** true; an expression the reference finds failing must fail with TG_EDATA
-** at a row the reference also fails on.
+** at a row the reference also fails on. String results computed into new
+** dictionaries must hold their strings in order of first use and be the
+** same, codes and dictionary, on 1, 2 and 3 threads (the _morsels twin
+** splits the table into 47 morsels).
 */
 #include "tg_exprb.h"
 #include "tg_test.h"
@@ -28,6 +31,7 @@
 #include "tg_expr.h"
 #include "tg_kern.h"
 #include "tg_mem.h"
+#include "tg_par.h"
 
 #define ROWS 3000
 
@@ -694,6 +698,48 @@ static rv ref(const tg_expr *e, size_t row) {
 
 /* ---- comparing the engine with the reference ---- */
 
+/* A string result's dictionary holds the strings of its valid rows, each
+** once, in order of first use; NULL rows hold code 0. */
+static void assert_first_use_dict(const char *text, const tg_col *col) {
+    uint32_t next = 0, size = tg_dict_size(col->dict);
+    uint8_t *seen = calloc(size ? size : 1, 1);
+    assert_non_null(seen);
+    for (size_t r = 0; r < col->len; r++) {
+        uint32_t c = col->v.str[r];
+        if (!tg_col_is_valid(col, r)) {
+            if (c != 0) fail_msg("%s row %zu: NULL with code %u", text, r, c);
+            continue;
+        }
+        if (seen[c]) continue;
+        if (c != next) fail_msg("%s row %zu: code %u first used, want %u", text, r, c, next);
+        seen[c] = 1;
+        next++;
+    }
+    if (next != size) fail_msg("%s: %u strings used, dictionary holds %u", text, next, size);
+    free(seen);
+}
+
+/* The same expression on 1 and 3 threads: codes, NULLs and dictionary
+** entries identical to the default run's 'col'. */
+static void assert_threads_agree(const tg_expr *e, const char *text, const tg_col *col) {
+    for (int threads = 1; threads <= 3; threads += 2) {
+        tg_col *c;
+        tg_par_set_threads(threads);
+        assert_int_equal(tg_exec_eval(e, table, NULL, &c, NULL), TG_OK);
+        tg_par_set_threads(0);
+        assert_int_equal(c->len, col->len);
+        for (size_t r = 0; r < col->len; r++) {
+            if (tg_col_is_valid(c, r) != tg_col_is_valid(col, r) || c->v.str[r] != col->v.str[r])
+                fail_msg("%s row %zu: %d threads give code %u, default %u", text, r, threads,
+                         c->v.str[r], col->v.str[r]);
+        }
+        assert_int_equal(tg_dict_size(c->dict), tg_dict_size(col->dict));
+        for (uint32_t k = 0; k < tg_dict_size(col->dict); k++)
+            assert_string_equal(tg_dict_str(c->dict, k, NULL), tg_dict_str(col->dict, k, NULL));
+        tg_col_release(c);
+    }
+}
+
 static void check(const tg_expr *e) {
     n_type_memo = 0; /* nodes are freed, and their addresses reused, between tests */
     char *text = tg_expr_to_string(e);
@@ -774,6 +820,13 @@ static void check(const tg_expr *e) {
         }
     }
     assert_int_equal(tg_col_null_count(col), nulls);
+    int shared = 0; /* a column's own dictionary, which no thread changes */
+    for (size_t k = 0; t == TG_STRING && k < table->n_cols; k++)
+        shared |= col->dict == table->cols[k]->dict;
+    if (t == TG_STRING && !shared) {
+        assert_first_use_dict(text, col);
+        assert_threads_agree(e, text, col);
+    }
     tg_col_release(col);
 
     if (t == TG_BOOL) { /* the filter keeps exactly the true rows */

@@ -5,7 +5,9 @@
 ** AVG() and COUNT() OVER ROWS BETWEEN k-1 PRECEDING, ROW_NUMBER, RANK,
 ** DENSE_RANK), with rowid as the last ORDER BY term so SQLite breaks ties
 ** in input order as tegn's stable sort does. Also errors, int overflow,
-** allocation failures and interrupts.
+** allocation failures and interrupts, and every function on 2-4 threads
+** against its one-thread result, bit for bit (ctest runs this file at
+** several morsel sizes).
 */
 #include "tg_test.h"
 
@@ -16,6 +18,7 @@
 
 #include "tg_err.h"
 #include "tg_mem.h"
+#include "tg_par.h"
 #include "tg_sort.h"
 #include "tg_window.h"
 
@@ -639,6 +642,165 @@ static void test_window_oom(void **state) {
     tg_table_release(t);
 }
 
+/* ---- threads ---- */
+
+/* Same type, length, NULLs and value bytes (floats compared as bits, so
+** a NaN or a -0.0 must match too). */
+static void assert_same_col(const tg_col *a, const tg_col *b, const char *what) {
+    size_t w = tg_type_width(a->type);
+    assert_int_equal(a->type, b->type);
+    assert_int_equal(a->len, b->len);
+    for (size_t i = 0; i < a->len; i++) {
+        int va = tg_col_is_valid(a, i), vb = tg_col_is_valid(b, i);
+        if (va != vb) fail_msg("%s row %zu: valid %d vs %d", what, i, va, vb);
+        if (va && memcmp((const char *)a->v.any + i * w, (const char *)b->v.any + i * w, w) != 0)
+            fail_msg("%s row %zu: values differ", what, i);
+    }
+    assert_int_equal(a->valid == NULL, b->valid == NULL);
+}
+
+/* Float cumsum the plain way: one pass along tg_sort_index's permutation,
+** the sum restarting at each group (the order of additions the window
+** must keep on any number of threads). */
+static void assert_cumsum_plain(const tg_table *t, const tg_window_spec *w, const tg_col *got) {
+    size_t n_keys = w->n_by + w->n_order, n = t->n_rows, *perm;
+    const char *keys[4];
+    int desc[4] = { 0 };
+    uint8_t *grp = tg_malloc(n ? n : 1);
+    long k;
+    for (size_t i = 0; i < w->n_by; i++) keys[i] = w->by[i];
+    for (size_t i = 0; i < w->n_order; i++) {
+        keys[w->n_by + i] = w->order[i];
+        desc[w->n_by + i] = w->order_desc ? w->order_desc[i] : 0;
+    }
+    assert_int_equal(tg_sort_index(t, keys, desc, n_keys, NULL, &perm, NULL), TG_OK);
+    assert_int_equal(tg_sort_breaks(t, keys, w->n_by, perm, n, grp, NULL), TG_OK);
+    assert_int_equal(tg_table_lookup(t, w->col, &k, NULL), TG_OK);
+    const tg_col *y = t->cols[k];
+    double sum = 0;
+    int any = 0;
+    for (size_t j = 0; j < n; j++) {
+        size_t r = perm[j];
+        if (grp[j]) sum = 0, any = 0;
+        if (tg_col_is_valid(y, r)) sum += y->v.f64[r], any = 1;
+        assert_int_equal(tg_col_is_valid(got, r), any);
+        if (any && memcmp(&sum, &got->v.f64[r], sizeof sum) != 0)
+            fail_msg("cumsum row %zu: %.17g, want %.17g", r, got->v.f64[r], sum);
+    }
+    tg_free(perm);
+    tg_free(grp);
+}
+
+/* Each function over one group, a few and many (with NULL keys), on 1 to 4
+** threads: every answer must be the one thread's. The table spans several
+** morsels whatever TEGN_MORSEL_ROWS is. */
+static void test_window_threads_identical(void **state) {
+    (void)state;
+    size_t rows = tg_par_morsel_rows(), n = 3 * rows + 17 > 2000 ? 3 * rows + 17 : 2000;
+    seed = 13;
+    tg_table *t = random_table(n);
+    tg_col *p = tg_col_new(TG_INT, n, NULL);
+    for (size_t r = 0; r < n; r++) {
+        uint64_t z = rnd();
+        assert_int_equal(
+            z % 17 == 0 ? tg_col_push_null(p) : tg_col_push_i64(p, (int64_t)(z % (n / 4))), TG_OK);
+    }
+    add_col(t, "p", p);
+    tg_col *d = one_int(-7);
+    static const char *one[] = { "g1" }, *few[] = { "g1", "g2" }, *many[] = { "p" };
+    static const char *const *bys[] = { NULL, one, few, many };
+    static const size_t n_bys[] = { 0, 1, 2, 1 };
+    static const char *order[] = { "o1", "o2" };
+    static const int order_desc[] = { 1, 0 };
+    struct {
+        tg_window_fn fn;
+        const char *col;
+        long k, min;
+        const tg_col *dflt;
+    } fns[] = {
+        { TG_WIN_ROW_NUMBER, NULL, 0, 0, NULL },
+        { TG_WIN_RANK, NULL, 0, 0, NULL },
+        { TG_WIN_DENSE_RANK, NULL, 0, 0, NULL },
+        { TG_WIN_LAG, "y", 1, 0, NULL },
+        { TG_WIN_LEAD, "x", 3, 0, d },
+        { TG_WIN_LAG, "g1", 2, 0, NULL },
+        { TG_WIN_CUMSUM, "x", 0, 0, NULL },
+        { TG_WIN_CUMSUM, "y", 0, 0, NULL },
+        { TG_WIN_CUMSUM, "b", 0, 0, NULL },
+        { TG_WIN_ROLLING_MEAN, "y", 5, 2, NULL },
+        { TG_WIN_ROLLING_MEAN, "x", 3, 0, NULL },
+    };
+    for (size_t bi = 0; bi < TG_ARRAY_LEN(bys); bi++) {
+        for (size_t oi = 0; oi < 2; oi++) {
+            for (size_t f = 0; f < TG_ARRAY_LEN(fns); f++) {
+                tg_window_spec w = { .fn = fns[f].fn,
+                                     .col = fns[f].col,
+                                     .k = fns[f].k,
+                                     .min_periods = fns[f].min,
+                                     .dflt = fns[f].dflt,
+                                     .by = bys[bi],
+                                     .n_by = n_bys[bi],
+                                     .order = oi ? order : NULL,
+                                     .n_order = oi ? 2 : 0,
+                                     .order_desc = order_desc };
+                tg_col *ref, *c;
+                char what[96];
+                tg_par_set_threads(1);
+                assert_int_equal(tg_window(t, &w, NULL, &ref, NULL), TG_OK);
+                if (w.fn == TG_WIN_CUMSUM && ref->type == TG_FLOAT) assert_cumsum_plain(t, &w, ref);
+                for (int threads = 2; threads <= 4; threads++) {
+                    tg_par_set_threads(threads);
+                    assert_int_equal(tg_window(t, &w, NULL, &c, NULL), TG_OK);
+                    snprintf(what, sizeof what, "%s by %zu order %zu, %d threads",
+                             tg_window_name(w.fn), bi, oi, threads);
+                    assert_same_col(ref, c, what);
+                    tg_col_release(c);
+                }
+                tg_col_release(ref);
+            }
+        }
+    }
+    tg_par_set_threads(0);
+    tg_col_release(d);
+    tg_table_release(t);
+}
+
+/* An int cumsum that overflows in a late group reports the same row on any
+** number of threads: the first overflow along the window order. */
+static void test_window_threads_overflow(void **state) {
+    (void)state;
+    size_t rows = tg_par_morsel_rows(), n = 4 * rows;
+    tg_col *g = tg_col_new(TG_INT, n, NULL), *x = tg_col_new(TG_INT, n, NULL);
+    for (size_t r = 0; r < n; r++) {
+        assert_int_equal(tg_col_push_i64(g, (int64_t)(r % 8)), TG_OK);
+        /* groups 5 and 6 overflow; group 5's first overflow is the earlier one */
+        int64_t v = (r % 8 == 5 || r % 8 == 6) && r >= n / 2 ? INT64_MAX / 3 : 1;
+        assert_int_equal(tg_col_push_i64(x, v), TG_OK);
+    }
+    tg_table *t = tg_table_new();
+    add_col(t, "g", g);
+    add_col(t, "x", x);
+    const char *by[] = { "g" };
+    tg_window_spec w = { .fn = TG_WIN_CUMSUM, .col = "x", .by = by, .n_by = 1 };
+    /* group 5 holds rows 5, 13, ...: n / 16 ones before n / 2, then each
+    ** adds INT64_MAX / 3 (3 of them make INT64_MAX - 1), so its third row
+    ** from n / 2 on overflows: 0-based n / 2 + 5 + 2 * 8 */
+    char want[128];
+    snprintf(want, sizeof want,
+             "cumsum of 'x' overflows int64 at row %zu; convert the column to float first",
+             n / 2 + 5 + 2 * 8 + 1);
+    for (int threads = 1; threads <= 3; threads++) {
+        tg_col *c = (tg_col *)1;
+        tg_error err;
+        tg_par_set_threads(threads);
+        assert_int_equal(tg_window(t, &w, NULL, &c, &err), TG_EDATA);
+        assert_null(c);
+        assert_string_equal(err.msg, want);
+    }
+    tg_par_set_threads(0);
+    tg_table_release(t);
+}
+
 static int polls_left, polls_seen;
 
 /* atomic: the sort's passes poll from every worker thread (tg_par) */
@@ -702,6 +864,8 @@ int main(void) {
         cmocka_unit_test(test_window_rolling_nonfinite),
         cmocka_unit_test_teardown(test_window_oom, tg_test_disarm),
         cmocka_unit_test(test_window_interrupt),
+        cmocka_unit_test(test_window_threads_identical),
+        cmocka_unit_test(test_window_threads_overflow),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
