@@ -175,6 +175,19 @@ static int bit_width(uint32_t max) {
     return bw;
 }
 
+/* The bits of an index into a dictionary of n values: the fewest that
+** hold n - 1, but whole bytes under zstd once that is over 4 bits. zstd
+** finds repeated byte strings, and a run of indices repeated at another
+** bit offset is not one; whole-byte indices keep them visible. Measured
+** on the load benchmark's 10^7 rows: kommune 3.6 times smaller (7 bits to
+** 8), citizen_id 2.6 and takst_kr 1.7 (14 and 13 to 16); at 4 bits or
+** fewer packing gains more (status, 2 bits, grew 1.4 times at 8). snappy
+** matches too, but its files were smaller packed. */
+static int index_width(const pq *w, size_t n) {
+    int bw = bit_width(n ? (uint32_t)(n - 1) : 0);
+    return w->opts.codec == TG_PQ_ZSTD && bw > 4 ? (bw + 7) / 8 * 8 : bw;
+}
+
 /* ---- output ---- */
 
 static tg_status emit(pq *w, const void *p, size_t n) {
@@ -436,7 +449,7 @@ static int numbers_dict(pq *w, const tg_col *col, size_t r0, size_t r1) {
         last = v;
     }
     if (!w->nums.n) return 0;
-    bits = (size_t)bit_width((uint32_t)(w->nums.n - 1));
+    bits = (size_t)index_width(w, w->nums.n);
     return w->nums.n * width + (n * bits + 7) / 8 < n * width;
 }
 
@@ -483,13 +496,13 @@ static tg_status write_chunk(pq *w, chunk *c, const tg_col *col, size_t r0, size
     c->dict_offset = -1;
     if (col->type == TG_STRING) {
         st = dict_page(w, c, col, r0, r1);
-        bw = bit_width(w->n_used ? (uint32_t)(w->n_used - 1) : 0);
+        bw = index_width(w, w->n_used);
     } else if (col->type != TG_BOOL) {
         if (tg_pqdict_reserve(&w->nums, r1 - r0 < DICT_MAX ? r1 - r0 : DICT_MAX) != TG_OK)
             st = tg_err_nomem(w->err);
         else if (numbers_dict(w, col, r0, r1)) {
             st = numbers_dict_page(w, c, col);
-            bw = bit_width((uint32_t)(w->nums.n - 1));
+            bw = index_width(w, w->nums.n);
         }
     }
     c->data_offset = w->pos;

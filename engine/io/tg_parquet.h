@@ -3,7 +3,8 @@
 ** scale beyond one machine (DuckDB, Spark, Trino, Power BI; docs/parquet.md).
 ** Types map exactly: int -> INT64, float -> DOUBLE, bool -> BOOLEAN,
 ** date -> INT32 (DATE), string -> BYTE_ARRAY (STRING) with dictionary
-** encoding; every column is OPTIONAL (nullable), NULLs kept. Row groups
+** encoding, as numbers and dates too where their chunk has few enough
+** distinct values; every column is OPTIONAL (nullable), NULLs kept. Row groups
 ** of a fixed number of rows, each column chunk with min/max statistics and
 ** its null count; pages compressed with zstd, snappy or not at all; the
 ** key-value metadata a caller gives (tegn's version, script, inputs). The

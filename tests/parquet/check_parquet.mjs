@@ -193,11 +193,11 @@ for (const codec of ['zstd', 'snappy', 'none']) {
 }
 
 // ---- dictionary encoding of numbers and dates, chosen per column chunk ----
-// A second CSV whose columns each make a known choice in row groups of 100,000 rows
-// (the last one 50,000): RLE_DICTIONARY when a chunk has at most 65,536 distinct values
+// A second CSV whose columns each make a known choice in row groups of 70,000 rows
+// (the last one 30,000): RLE_DICTIONARY when a chunk has at most 65,536 distinct values
 // and the dictionary with its bit-packed indices is smaller than PLAIN, else PLAIN.
 {
-  const N2 = 150000, RG2 = 100000;
+  const N2 = 100000, RG2 = 70000;
   const ext = ['-9223372036854775808', '9223372036854775807', '0', '-1'];
   const fxs = ['-0.0', '0.0', 'nan', 'inf', '-inf', '1e-300', '1.7976931348623157e308', '0.1', '-3.75'];
   const day = (base, k) => new Date(Date.UTC(base, 0, 1) + k * 86400000).toISOString().slice(0, 10);
@@ -208,7 +208,7 @@ for (const codec of ['zstd', 'snappy', 'none']) {
       i % 19 === 5 ? '' : i < 4 ? ext[i] : String(1000 + (i * 7) % 40), // 44 values: dictionary
       '7', // one value: dictionary, 1-bit indices
       String(i % 70000), // 70,000 distinct in the first group: over 65,536, PLAIN
-      day(1900, (i * 7919) % 60000), // 60,000 / 50,000 distinct dates: PLAIN is smaller
+      day(1900, (i * 7919) % 60000), // 60,000 / 30,000 distinct dates: PLAIN is smaller
       i % 23 === 0 ? '' : day(1965, (i * 31) % 3000), // 3,000 dates across 1970: dictionary
       i % 29 === 0 ? '' : fxs[(i * 3 + Math.floor(i / 9)) % fxs.length], // -0, 0, NaN, ±inf: dictionary
       String(i + 0.5), // all distinct: PLAIN
@@ -299,7 +299,7 @@ for (const codec of ['zstd', 'snappy', 'none']) {
     check(rows.length === N2 && bad === 0, `encodings: hyparquet reads ${rows.length} rows, ${bad} values differ`);
   }
   {
-    // Partitioned: each part file chooses per chunk too (50,000 rows, one row group).
+    // Partitioned: each part file chooses per chunk too (33,333 rows, one row group).
     const dir = path.join(work, 'enc_parts');
     const r = write2(dir, ['--param', 'part=part']);
     check(r.status === 0, 'encodings, partitioned: written');

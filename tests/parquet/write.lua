@@ -1,23 +1,23 @@
 -- tests/parquet/write.lua: a CSV written as Parquet, as check_parquet.mjs asks.
 --   tegn run write.lua --param csv=F --param out=P [--param compression=zstd]
 --            [--param rows=N] [--param part=col1,col2] [--param types=col:type,...]
---            [--param floats=text:name]
+--            [--param floats=text:float]
 local tegn = require "tegn"
 local types = {}
 for name, type in tegn.param("types", ""):gmatch("([^,:]+):([^,]+)") do types[name] = type end
 local t = tegn.read_csv(tegn.param("csv", ""), { types = types })
--- floats=text:name: the text column 'text' ("nan", "inf", "-inf", "-0.0", ...) as the float
--- column 'name' in its place, since CSV numbers admit no NaN or infinity; the CSV's first
+-- floats=text:float: the text column 'text' ("nan", "inf", "-inf", "-0.0", ...) as the float
+-- column 'float' in its place, since CSV numbers admit no NaN or infinity; the CSV's first
 -- column numbers the rows, to join the converted values back.
-local text, name = tegn.param("floats", ""):match("^([^:]+):(.+)$")
+local text, float = tegn.param("floats", ""):match("^([^:]+):(.+)$")
 if text then
     local special = { nan = 0 / 0, inf = math.huge, ["-inf"] = -math.huge }
     local id, keep = t:columns()[1], {}
     for _, c in ipairs(t:columns()) do
-        keep[#keep + 1] = c == text and name or c
+        keep[#keep + 1] = c == text and float or c
     end
     local conv = t:select { id, text }:map_rows(function(r)
-        return { [id] = r[id], [name] = r[text] and (special[r[text]] or tonumber(r[text])) }
+        return { [id] = r[id], [float] = r[text] and (special[r[text]] or tonumber(r[text])) }
     end)
     t = t:join(conv, { on = id, how = "left" }):sort { id }:select(keep)
 end
