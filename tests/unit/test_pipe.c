@@ -38,32 +38,6 @@ static tg_table *make_table(uint64_t seed, size_t n) {
     return t;
 }
 
-/* Asserts a and b hold the same columns, rows and values (floats bit for bit). */
-static void assert_same(const tg_table *a, const tg_table *b) {
-    assert_int_equal(a->n_cols, b->n_cols);
-    assert_int_equal(a->n_rows, b->n_rows);
-    for (size_t k = 0; k < a->n_cols; k++) {
-        const tg_col *x = a->cols[k], *y = b->cols[k];
-        assert_string_equal(a->names[k], b->names[k]);
-        assert_int_equal(x->type, y->type);
-        for (size_t i = 0; i < a->n_rows; i++) {
-            assert_int_equal(tg_col_is_valid(x, i), tg_col_is_valid(y, i));
-            if (!tg_col_is_valid(x, i)) continue;
-            if (x->type == TG_STRING) {
-                size_t lx, ly;
-                const char *sx = tg_dict_str(x->dict, x->v.str[i], &lx);
-                const char *sy = tg_dict_str(y->dict, y->v.str[i], &ly);
-                assert_int_equal(lx, ly);
-                assert_memory_equal(sx, sy, lx);
-            } else {
-                size_t w = tg_type_width(x->type);
-                assert_memory_equal((const char *)x->v.i64 + i * w, (const char *)y->v.i64 + i * w,
-                                    w);
-            }
-        }
-    }
-}
-
 static tg_expr *cmp_lit(tg_op op, const char *col, tg_expr *lit) {
     tg_expr *c = tg_expr_col(col), *e = tg_expr_binary(op, c, lit);
     tg_expr_release(c);
@@ -212,7 +186,7 @@ static void test_pipe_same_as_steps(void **state) {
                     for (int threads = 1; threads <= 2; threads++) {
                         tg_par_set_threads(threads);
                         tg_table *got = fused(&s);
-                        assert_same(got, want);
+                        tg_test_assert_same_table(got, want);
                         tg_table_release(got);
                     }
                     if (a == 3) assert_int_equal(want->n_rows, n_keys[kk] ? 0 : 1);
@@ -241,7 +215,7 @@ static void test_pipe_tiny(void **state) {
             tg_table *want = reference(t, NULL, 0, &e, 2, key_km, nk);
             setup_make(&s, t, NULL, 0, &e, 2, key_km, nk);
             tg_table *got = fused(&s);
-            assert_same(got, want);
+            tg_test_assert_same_table(got, want);
             tg_table_release(got);
             tg_table_release(want);
         }
@@ -306,7 +280,7 @@ static void test_pipe_in_plan(void **state) {
     assert_int_equal(tg_plan_run(a, NULL, &got, &sel, &n, NULL, NULL, &err), TG_OK);
     assert_null(sel);
     want = reference(t, NULL, 0, &e, 2, key_km, 2);
-    assert_same(got, want);
+    tg_test_assert_same_table(got, want);
     char *text = tg_plan_explain(a);
     assert_non_null(strstr(text, "(fused: runs the steps below, morsel by morsel)"));
     assert_non_null(strstr(text, "derive m = trunc(col(\"d\"), \"month\")"));

@@ -39,32 +39,6 @@ static void make_pair(uint64_t seed, size_t nl, size_t nr, int unique, tg_table 
     tg_test_add(*r, "x", tg_test_random_col(&s, TG_FLOAT, nr, 10, -10, 20, 0));
 }
 
-/* Asserts a and b hold the same columns, rows and values. */
-static void assert_same(const tg_table *a, const tg_table *b) {
-    assert_int_equal(a->n_cols, b->n_cols);
-    assert_int_equal(a->n_rows, b->n_rows);
-    for (size_t k = 0; k < a->n_cols; k++) {
-        const tg_col *x = a->cols[k], *y = b->cols[k];
-        assert_string_equal(a->names[k], b->names[k]);
-        assert_int_equal(x->type, y->type);
-        for (size_t i = 0; i < a->n_rows; i++) {
-            assert_int_equal(tg_col_is_valid(x, i), tg_col_is_valid(y, i));
-            if (!tg_col_is_valid(x, i)) continue;
-            if (x->type == TG_STRING) {
-                size_t lx, ly;
-                const char *sx = tg_dict_str(x->dict, x->v.str[i], &lx);
-                const char *sy = tg_dict_str(y->dict, y->v.str[i], &ly);
-                assert_int_equal(lx, ly);
-                assert_memory_equal(sx, sy, lx);
-            } else {
-                size_t w = tg_type_width(x->type);
-                assert_memory_equal((const char *)x->v.i64 + i * w, (const char *)y->v.i64 + i * w,
-                                    w);
-            }
-        }
-    }
-}
-
 /* The plan's result as a table (a selection gathered). */
 static tg_table *run(tg_plan *p) {
     tg_table *out, *t;
@@ -131,7 +105,7 @@ static void test_plan_filter_below_join(void **state) {
         tg_table *got = run(pf);
         assert_int_equal(tg_join(l, r, key_k, key_k, 1, how, NULL, NULL, &j, &err), TG_OK);
         tg_table *want = eager_filter(j, both);
-        assert_same(got, want);
+        tg_test_assert_same_table(got, want);
         assert_true(explains(pf, "filter (col(\"x\") > 0.0) (pushed down)"));
         assert_int_equal(explains(pf, "filter (col(\"cap\") < 20) (pushed down)"),
                          how == TG_JOIN_INNER);
@@ -179,7 +153,7 @@ static void test_plan_agg_below_join(void **state) {
                           { "sx", TG_AGG_SUM, tg_table_col(j, "x"), 0, 0 },
                           { "fx", TG_AGG_FIRST, tg_table_col(j, "x"), 0, 0 } };
         assert_int_equal(tg_group_agg(j, keys, 3, aggs, 3, NULL, &want, &err), TG_OK);
-        assert_same(got, want);
+        tg_test_assert_same_table(got, want);
         assert_int_equal(explains(pa, "(moved below the join)"), unique);
         tg_table_release(got);
         tg_table_release(want);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "tg_date.h"
+#include "tg_dict.h"
 #include "tg_err.h"
 #include "tg_mem.h"
 
@@ -176,4 +177,29 @@ tg_status tg_test_stop_poll(void *ud) {
     tg_test_stopper *s = ud;
     /* atomic: the parallel kernels poll from every worker thread */
     return __atomic_add_fetch(&s->calls, 1, __ATOMIC_RELAXED) >= s->stop_at ? TG_ELIMIT : TG_OK;
+}
+
+void tg_test_assert_same_table(const tg_table *a, const tg_table *b) {
+    assert_int_equal(a->n_cols, b->n_cols);
+    assert_int_equal(a->n_rows, b->n_rows);
+    for (size_t k = 0; k < a->n_cols; k++) {
+        const tg_col *x = a->cols[k], *y = b->cols[k];
+        assert_string_equal(a->names[k], b->names[k]);
+        assert_int_equal(x->type, y->type);
+        for (size_t i = 0; i < a->n_rows; i++) {
+            assert_int_equal(tg_col_is_valid(x, i), tg_col_is_valid(y, i));
+            if (!tg_col_is_valid(x, i)) continue;
+            if (x->type == TG_STRING) {
+                size_t lx, ly;
+                const char *sx = tg_dict_str(x->dict, x->v.str[i], &lx);
+                const char *sy = tg_dict_str(y->dict, y->v.str[i], &ly);
+                assert_int_equal(lx, ly);
+                assert_memory_equal(sx, sy, lx);
+            } else {
+                size_t w = tg_type_width(x->type);
+                assert_memory_equal((const char *)x->v.i64 + i * w, (const char *)y->v.i64 + i * w,
+                                    w);
+            }
+        }
+    }
 }

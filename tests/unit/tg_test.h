@@ -90,6 +90,11 @@ typedef struct tg_test_stopper {
 } tg_test_stopper;
 tg_status tg_test_stop_poll(void *ud);
 
+/* Fails the test unless a and b hold the same column names, types, rows,
+** NULLs and values: strings by their text (the dictionaries may differ),
+** other values by their bytes, so floats bit for bit. */
+void tg_test_assert_same_table(const tg_table *a, const tg_table *b);
+
 /* Fails the test if live tg_mem blocks differ from 'before'. */
 void tg_test_no_leaks(size_t before);
 
