@@ -257,6 +257,14 @@ static inline int gather(char *to, const tg_col *src, const size_t *idx, size_t 
     return missing;
 }
 
+int tg_col_gather(void *to, const tg_col *src, const size_t *idx, size_t n) {
+    switch (tg_type_width(src->type)) {
+    case 8: return gather(to, src, idx, n, 8);
+    case 4: return gather(to, src, idx, n, 4);
+    default: return gather(to, src, idx, n, 1);
+    }
+}
+
 /* The rows of a take cut into morsels (tg_par): each worker gathers its
 ** own slice of the output, so the answer is the one thread's. */
 struct take_job {
@@ -270,16 +278,10 @@ struct take_job {
 static tg_status take_morsel(void *ctx, size_t m, int worker, tg_error *err) {
     struct take_job *j = ctx;
     size_t off, len, width = tg_type_width(j->src->type);
-    int missing;
     (void)worker;
     (void)err;
     tg_par_morsel(j->n, m, &off, &len);
-    switch (width) {
-    case 8: missing = gather(j->to + off * 8, j->src, j->idx + off, len, 8); break;
-    case 4: missing = gather(j->to + off * 4, j->src, j->idx + off, len, 4); break;
-    default: missing = gather(j->to + off, j->src, j->idx + off, len, 1); break;
-    }
-    if (missing) atomic_store(&j->missing, 1);
+    if (tg_col_gather(j->to + off * width, j->src, j->idx + off, len)) atomic_store(&j->missing, 1);
     return TG_OK;
 }
 

@@ -125,6 +125,12 @@ tg_col *tg_col_take(const tg_col *src, const size_t *idx, size_t n);
 tg_col *tg_col_take_poll(const tg_col *src, const size_t *idx, size_t n, const tg_interrupt *intr,
                          tg_status *st);
 
+/* The values of rows idx[0..n) of src into 'to' (n values of src's
+** width), on the calling thread, validity not read: 0 where idx[i] is
+** TG_NO_ROW. Returns whether any idx[i] was. The loop under tg_col_take,
+** for kernels that gather a morsel into a buffer of their own. */
+int tg_col_gather(void *to, const tg_col *src, const size_t *idx, size_t n);
+
 /* Converts an int column to float in place (same width, so no allocation). */
 void tg_col_int_to_float(tg_col *col);
 

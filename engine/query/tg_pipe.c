@@ -268,18 +268,7 @@ static void gather(struct mcol *m, size_t at, const size_t *rows, size_t n) {
     const tg_col *src = m->src;
     size_t width = tg_type_width(src->type);
     char *to = (char *)m->col->v.any + at * width;
-    const char *from = src->v.any;
-    switch (width) {
-    case 8:
-        for (size_t i = 0; i < n; i++) memcpy(to + i * 8, from + rows[i] * 8, 8);
-        break;
-    case 4:
-        for (size_t i = 0; i < n; i++) memcpy(to + i * 4, from + rows[i] * 4, 4);
-        break;
-    default:
-        for (size_t i = 0; i < n; i++) to[i] = from[rows[i]];
-        break;
-    }
+    (void)tg_col_gather(to, src, rows, n); /* the rows are real: none missing */
     if (!src->valid) return;
     for (size_t i = 0; i < n; i++) {
         if (tg_col_bits_valid(src->valid, rows[i])) continue;
